@@ -1,0 +1,93 @@
+package dev.llmgate.api;
+
+import dev.llmgate.api.exception.LlmException;
+
+import java.util.NoSuchElementException;
+
+/**
+ * A base for {@link ChatStream} implementations (provider adapters, wrappers): subclasses produce
+ * events one at a time and release their resources once. This class enforces the stream contract:
+ * nothing after the terminal event, resources released exactly once (after the terminal event, a
+ * failure, or {@link #close()}), and a failure raised again to a consumer that keeps pulling.
+ */
+public abstract class AbstractChatStream implements ChatStream {
+    private StreamEvent pending;
+    private boolean done;
+    private LlmException failure;
+    private volatile boolean closed;
+    private boolean released;
+
+    /**
+     * Produces the next event, blocking as needed. Must eventually return a terminal
+     * {@link StreamEvent.Finish}; if the source ends without one, throw
+     * {@link dev.llmgate.api.exception.StreamInterruptedException}.
+     *
+     * @throws LlmException when the source fails
+     */
+    protected abstract StreamEvent produce();
+
+    /** Releases the source (connection, upstream stream). Called at most once. */
+    protected abstract void release();
+
+    /** True once {@link #close()} was called. */
+    protected final boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public final boolean hasNext() {
+        if (failure != null) {
+            throw failure;
+        }
+        if (pending != null) {
+            return true;
+        }
+        if (done || closed) {
+            return false;
+        }
+        try {
+            StreamEvent event = produce();
+            if (event instanceof StreamEvent.Error error) {
+                throw error.error();
+            }
+            pending = event;
+            return true;
+        } catch (LlmException e) {
+            failure = e;
+            done = true;
+            releaseOnce();
+            throw e;
+        } catch (RuntimeException | Error e) {
+            done = true;
+            releaseOnce();
+            throw e;
+        }
+    }
+
+    @Override
+    public final StreamEvent next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("the stream has ended");
+        }
+        StreamEvent event = pending;
+        pending = null;
+        if (event.isTerminal()) {
+            done = true;
+            releaseOnce();
+        }
+        return event;
+    }
+
+    @Override
+    public final void close() {
+        closed = true;
+        releaseOnce();
+    }
+
+    private synchronized void releaseOnce() {
+        if (!released) {
+            released = true;
+            release();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.llmgate.api;
+
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.internal.ResponseStream;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A complete answer, the same type whether it came from a blocking call or was collected from a
+ * stream. Immutable.
+ *
+ * @param id           the provider's response id (or one the gate made up when the provider gave none)
+ * @param provider     the configured name of the provider that actually answered
+ * @param model        the model that actually answered, as the provider named it
+ * @param text         the assistant's text; {@code ""} when it only called tools
+ * @param toolCalls    the tool calls the model asked for, in order
+ * @param finishReason why the model stopped
+ * @param refusal      the model's refusal message, where the provider reports refusals separately
+ * @param usage        token counts
+ * @param timings      how long it took
+ */
+public record ChatResponse(String id, String provider, String model, String text, List<ToolCall> toolCalls,
+                           FinishReason finishReason, Optional<String> refusal, Usage usage, Timings timings)
+        implements ChatResult {
+
+    public ChatResponse {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(text, "text: use \"\"");
+        toolCalls = List.copyOf(Objects.requireNonNull(toolCalls, "toolCalls: use List.of()"));
+        Objects.requireNonNull(finishReason, "finishReason");
+        Objects.requireNonNull(refusal, "refusal: use Optional.empty()");
+        Objects.requireNonNull(usage, "usage: use Usage.ZERO");
+        Objects.requireNonNull(timings, "timings: use Timings.NONE");
+    }
+
+    /** A builder; {@code id}, {@code provider} and {@code model} default to {@code ""}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from this response. */
+    public Builder toBuilder() {
+        return new Builder().id(id).provider(provider).model(model).text(text).toolCalls(toolCalls)
+                .finishReason(finishReason).refusal(refusal).usage(usage).timings(timings);
+    }
+
+    /** This response as the assistant message that continues the conversation. */
+    public Message message() {
+        return Message.assistant(text, toolCalls);
+    }
+
+    /** True if the model asked for tool calls. */
+    public boolean hasToolCalls() {
+        return !toolCalls.isEmpty();
+    }
+
+    /** This response with the text replaced (what a redacting interceptor does). */
+    public ChatResponse withText(String newText) {
+        return toBuilder().text(newText).build();
+    }
+
+    @Override
+    public ChatResponse toResponse() {
+        return this;
+    }
+
+    @Override
+    public ChatStream toStream() {
+        return new ResponseStream(this);
+    }
+
+    @Override
+    public ChatResult transform(StreamTransformer transformer) {
+        try (ChatStream transformed = toStream().transform(transformer)) {
+            return transformed.collect();
+        }
+    }
+
+    @Override
+    public ChatResult whenComplete(Consumer<ChatResponse> onSuccess, Consumer<LlmException> onError) {
+        onSuccess.accept(this);
+        return this;
+    }
+
+    /** Builds a {@link ChatResponse}. */
+    public static final class Builder {
+        private String id = "";
+        private String provider = "";
+        private String model = "";
+        private String text = "";
+        private List<ToolCall> toolCalls = List.of();
+        private FinishReason finishReason = FinishReason.STOP;
+        private Optional<String> refusal = Optional.empty();
+        private Usage usage = Usage.ZERO;
+        private Timings timings = Timings.NONE;
+
+        private Builder() {
+        }
+
+        public Builder id(String value) {
+            this.id = value;
+            return this;
+        }
+
+        public Builder provider(String value) {
+            this.provider = value;
+            return this;
+        }
+
+        public Builder model(String value) {
+            this.model = value;
+            return this;
+        }
+
+        public Builder text(String value) {
+            this.text = value;
+            return this;
+        }
+
+        public Builder toolCalls(List<ToolCall> value) {
+            this.toolCalls = value;
+            return this;
+        }
+
+        public Builder finishReason(FinishReason value) {
+            this.finishReason = value;
+            return this;
+        }
+
+        public Builder refusal(Optional<String> value) {
+            this.refusal = value;
+            return this;
+        }
+
+        public Builder usage(Usage value) {
+            this.usage = value;
+            return this;
+        }
+
+        public Builder timings(Timings value) {
+            this.timings = value;
+            return this;
+        }
+
+        public ChatResponse build() {
+            return new ChatResponse(id, provider, model, text, toolCalls, finishReason, refusal, usage, timings);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.llmgate.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Collects stream events into a {@link ChatResponse}: text deltas concatenated, tool-call deltas
+ * assembled by index, the last usage kept. Not thread-safe; one per stream.
+ */
+public final class StreamAccumulator {
+    private final StringBuilder text = new StringBuilder();
+    private final TreeMap<Integer, PartialToolCall> toolCalls = new TreeMap<>();
+    private Usage usage = Usage.ZERO;
+    private StreamEvent.Finish finish;
+
+    /** Adds one event; a {@link StreamEvent.Error} is ignored (the failure is the consumer's to handle). */
+    public void accept(StreamEvent event) {
+        if (event instanceof StreamEvent.TextDelta d) {
+            text.append(d.text());
+        } else if (event instanceof StreamEvent.ToolCallDelta d) {
+            PartialToolCall call = toolCalls.computeIfAbsent(d.index(), i -> new PartialToolCall());
+            d.id().ifPresent(id -> call.id = id);
+            d.name().ifPresent(n -> call.name = n);
+            call.arguments.append(d.argumentsDelta());
+        } else if (event instanceof StreamEvent.UsageUpdate u) {
+            usage = u.usage();
+        } else if (event instanceof StreamEvent.Finish f) {
+            finish = f;
+        }
+    }
+
+    /** True once the terminal {@link StreamEvent.Finish} arrived. */
+    public boolean isComplete() {
+        return finish != null;
+    }
+
+    /** The text received so far. */
+    public String text() {
+        return text.toString();
+    }
+
+    /** The usage received so far. */
+    public Usage usage() {
+        return usage;
+    }
+
+    /**
+     * The complete response.
+     *
+     * @throws IllegalStateException if the stream has not finished: a partial answer is never a response
+     */
+    public ChatResponse toResponse() {
+        if (finish == null) {
+            throw new IllegalStateException("the stream has not finished: no complete response to build");
+        }
+        List<ToolCall> calls = new ArrayList<>(toolCalls.size());
+        for (var e : toolCalls.entrySet()) {
+            PartialToolCall p = e.getValue();
+            String args = p.arguments.length() == 0 ? "{}" : p.arguments.toString();
+            calls.add(new ToolCall(p.id.isEmpty() ? "call_" + e.getKey() : p.id, p.name, args));
+        }
+        return new ChatResponse(finish.responseId(), finish.provider(), finish.model(), text.toString(), calls,
+                finish.reason(), finish.refusal(), usage, finish.timings());
+    }
+
+    private static final class PartialToolCall {
+        String id = "";
+        String name = "";
+        final StringBuilder arguments = new StringBuilder();
+    }
+}

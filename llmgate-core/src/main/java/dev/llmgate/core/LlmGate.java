@@ -1,0 +1,439 @@
+package dev.llmgate.core;
+
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ChatResult;
+import dev.llmgate.api.ChatStream;
+import dev.llmgate.api.EmbeddingRequest;
+import dev.llmgate.api.EmbeddingResponse;
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.exception.ConfigurationException;
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.api.spi.ModelProvider;
+import dev.llmgate.core.internal.AliasResolver;
+import dev.llmgate.core.internal.CallIds;
+import dev.llmgate.core.internal.DefaultCallContext;
+import dev.llmgate.core.internal.ModelAddress;
+import dev.llmgate.core.internal.ProviderStage;
+import dev.llmgate.core.internal.RealChain;
+import dev.llmgate.core.internal.ThreadPools;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * An AI gateway inside the application: one client in front of every configured provider, with an
+ * interceptor chain that every call passes. Build one with {@link #builder()}, share it, and
+ * {@link #close()} it on shutdown.
+ *
+ * <p>Guarantees: a gate is immutable and thread-safe once built, cheap to call from many platform or
+ * virtual threads (no lock on the call path); its chain runs in the documented, deterministic order
+ * of {@link Stage}; every failure reaches the caller as an
+ * {@link dev.llmgate.api.exception.LlmException}; and a streamed answer either ends with a finish
+ * event or throws, never ends silently.
+ */
+public final class LlmGate implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LlmGate.class.getName());
+
+    private final String gateId;
+    private final Map<String, ModelProvider> providers;
+    private final Map<String, String> aliases;
+    private final Interceptor[] chain;
+    private final List<String> chainDescription;
+    private final ProviderStage providerStage;
+    private final Clock clock;
+    private final Executor executor;
+    private final ExecutorService ownedExecutor;
+    private final CallIds callIds = new CallIds();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LlmGate(Builder b, List<Interceptor> interceptors, List<String> description) {
+        this.gateId = b.gateId;
+        this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(b.providers));
+        this.aliases = Collections.unmodifiableMap(new LinkedHashMap<>(b.aliases));
+        this.providerStage = new ProviderStage(providers, aliases);
+        List<Interceptor> all = new ArrayList<>(interceptors);
+        all.add(providerStage);
+        this.chain = all.toArray(new Interceptor[0]);
+        List<String> desc = new ArrayList<>(description);
+        desc.add("provider: calls the provider named by \"provider:model\"");
+        this.chainDescription = List.copyOf(desc);
+        this.clock = b.clock;
+        if (b.executor == null) {
+            this.ownedExecutor = ThreadPools.newCallExecutor("llmgate-" + gateId);
+            this.executor = ownedExecutor;
+        } else {
+            this.ownedExecutor = null;
+            this.executor = b.executor;
+        }
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Sends a request and waits for the complete answer.
+     *
+     * @throws LlmException for every failure, typed by cause
+     */
+    public ChatResponse chat(ChatRequest request) {
+        return run(request, false).toResponse();
+    }
+
+    /** Shorthand for {@code chat(ChatRequest.of(model, prompt))}. */
+    public ChatResponse chat(String model, String prompt) {
+        return chat(ChatRequest.of(model, prompt));
+    }
+
+    /**
+     * Sends a request and returns its answer as a stream of events, pulled by the caller. Close the
+     * stream if you stop reading early.
+     */
+    public ChatStream stream(ChatRequest request) {
+        return run(request, true).toStream();
+    }
+
+    /**
+     * Streams a request to {@code listener} on the calling thread and returns the collected answer.
+     * If the stream fails, the listener sees a final {@link StreamEvent.Error} and the exception is
+     * thrown: a failed stream is never reported as complete.
+     */
+    public ChatResponse stream(ChatRequest request, Consumer<StreamEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        dev.llmgate.api.StreamAccumulator acc = new dev.llmgate.api.StreamAccumulator();
+        ChatStream stream;
+        try {
+            stream = stream(request);
+        } catch (LlmException e) {
+            listener.accept(new StreamEvent.Error(e));
+            throw e;
+        }
+        try (stream) {
+            while (stream.hasNext()) {
+                StreamEvent event = stream.next();
+                acc.accept(event);
+                listener.accept(event);
+            }
+        } catch (LlmException e) {
+            listener.accept(new StreamEvent.Error(e));
+            throw e;
+        }
+        return acc.toResponse();
+    }
+
+    /** {@link #chat(ChatRequest)} on the gate's executor (virtual threads where the JDK has them). */
+    public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
+        checkOpen();
+        return CompletableFuture.supplyAsync(() -> chat(request), executor);
+    }
+
+    /** {@link #stream(ChatRequest, Consumer)} on the gate's executor. */
+    public CompletableFuture<ChatResponse> streamAsync(ChatRequest request, Consumer<StreamEvent> listener) {
+        checkOpen();
+        return CompletableFuture.supplyAsync(() -> stream(request, listener), executor);
+    }
+
+    /**
+     * Runs an existing LLM call through this gate's whole chain (policy, cache, audit, ...): the
+     * chain's last stage calls {@code call} instead of a configured provider. The provider name
+     * recorded is the part of {@code request.model()} before a colon, or {@code "wrapped"}.
+     */
+    public ChatResponse wrap(ChatRequest request, ModelProvider call) {
+        Objects.requireNonNull(call, "call");
+        checkOpen();
+        Optional<ModelAddress> address = ModelAddress.parse(request.model());
+        String name = address.map(ModelAddress::provider).orElse("wrapped");
+        String model = address.map(ModelAddress::model).orElse(request.model());
+        Interceptor[] wrapped = chain.clone();
+        wrapped[wrapped.length - 1] = c -> ProviderStage.invoke(name, call, c.request().withModel(model), c.call());
+        CallContext context = new DefaultCallContext(callIds.next(), false, clock);
+        return new RealChain(wrapped, 0, request, context).proceed(request).toResponse();
+    }
+
+    /**
+     * Embeds texts with the provider that {@code request.model()} (an alias or {@code "provider:model"})
+     * names. Embedding calls do not pass the chat interceptor chain.
+     */
+    public EmbeddingResponse embed(EmbeddingRequest request) {
+        checkOpen();
+        String target = aliases.getOrDefault(request.model(), request.model());
+        ModelAddress address = providerStage.resolve(target);
+        ModelProvider provider = providers.get(address.provider());
+        if (provider == null) {
+            throw new dev.llmgate.api.exception.InvalidRequestException("model '" + request.model() + "' names provider '"
+                    + address.provider() + "', which is not configured; configured providers: " + providers.keySet(),
+                    dev.llmgate.api.exception.ErrorDetails.NONE);
+        }
+        CallContext context = new DefaultCallContext(callIds.next(), false, clock);
+        EmbeddingResponse response = provider.embed(request.withModel(address.model()), context);
+        return new EmbeddingResponse(response.vectors(), address.provider(), response.model().isEmpty() ? address.model()
+                : response.model(), response.usage());
+    }
+
+    /** The chain's stages in call order, one line each, e.g. for a start-up log or a demo. */
+    public List<String> describeChain() {
+        return chainDescription;
+    }
+
+    /** This gate's id, in call ids and audit records. */
+    public String gateId() {
+        return gateId;
+    }
+
+    /** The configured provider names. */
+    public java.util.Set<String> providerNames() {
+        return providers.keySet();
+    }
+
+    /** The configured aliases and the {@code "provider:model"} each names. */
+    public Map<String, String> aliases() {
+        return aliases;
+    }
+
+    /** Closes every provider and the gate's own executor; further calls fail. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (Map.Entry<String, ModelProvider> e : providers.entrySet()) {
+            try {
+                e.getValue().close();
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.WARNING, "closing provider '" + e.getKey() + "' failed", ex);
+            }
+        }
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+        }
+    }
+
+    private ChatResult run(ChatRequest request, boolean streaming) {
+        Objects.requireNonNull(request, "request");
+        checkOpen();
+        CallContext context = new DefaultCallContext(callIds.next(), streaming, clock);
+        return new RealChain(chain, 0, request, context).proceed(request);
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this LlmGate is closed: build a new one");
+        }
+    }
+
+    /**
+     * Configures a {@link LlmGate}. Every problem is collected and reported together by
+     * {@link #build()} as a {@link ConfigurationException} that says how to fix each.
+     */
+    public static final class Builder {
+        private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+        private final Map<String, ModelProvider> providers = new LinkedHashMap<>();
+        private final Map<String, String> aliases = new LinkedHashMap<>();
+        private final List<Interceptor> application = new ArrayList<>();
+        private final Map<Stage, List<Interceptor>> stages = new EnumMap<>(Stage.class);
+        private final List<Interceptor> attempt = new ArrayList<>();
+        private final List<String> problems = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+        private Executor executor;
+        private String gateId = "gate-" + Long.toString(System.nanoTime() & 0xffffffL, 36);
+
+        private Builder() {
+        }
+
+        /**
+         * Registers a provider under {@code name}; requests address its models as {@code "name:model"}.
+         * Names are letters, digits, '.', '_' or '-', and unique.
+         */
+        public Builder provider(String name, ModelProvider provider) {
+            Objects.requireNonNull(name, "provider name");
+            Objects.requireNonNull(provider, "provider '" + name + "' must not be null");
+            if (!NAME.matcher(name).matches()) {
+                problems.add("provider name '" + name + "' is not allowed: use letters, digits, '.', '_' or '-' (no ':'),"
+                        + " starting with a letter or digit");
+            } else if (providers.containsKey(name)) {
+                problems.add("provider name '" + name + "' is registered twice: give each provider a unique name");
+            } else {
+                providers.put(name, provider);
+            }
+            return this;
+        }
+
+        /**
+         * Defines an alias such as {@code "fast"} for a {@code "provider:model"} target. Routing
+         * (fallback, load balancing) over several targets is configured in the ROUTING stage.
+         */
+        public Builder alias(String alias, String target) {
+            Objects.requireNonNull(alias, "alias");
+            Objects.requireNonNull(target, "target of alias '" + alias + "'");
+            if (!NAME.matcher(alias).matches()) {
+                problems.add("alias '" + alias + "' is not allowed: use letters, digits, '.', '_' or '-' (no ':')");
+            } else if (aliases.containsKey(alias)) {
+                problems.add("alias '" + alias + "' is defined twice: define each alias once");
+            } else {
+                aliases.put(alias, target);
+            }
+            return this;
+        }
+
+        /**
+         * Adds an application interceptor: it runs once per call, before every built-in stage, and
+         * sees the request as the caller made it (aliases unresolved). Runs in the order added.
+         */
+        public Builder addInterceptor(Interceptor interceptor) {
+            application.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /** Adds an interceptor to a built-in stage; within a stage, interceptors run in the order added. */
+        public Builder addInterceptor(Stage stage, Interceptor interceptor) {
+            Objects.requireNonNull(stage, "stage");
+            stages.computeIfAbsent(stage, s -> new ArrayList<>()).add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Adds an attempt interceptor: it runs once per attempt that routing makes (retries and
+         * fallbacks included), after every built-in stage, and sees the resolved
+         * {@code "provider:model"}. Runs in the order added.
+         */
+        public Builder addAttemptInterceptor(Interceptor interceptor) {
+            attempt.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /** The clock for timings and time-based policies (inject a fixed one in tests). Default: system UTC. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * The executor of {@code chatAsync}/{@code streamAsync}; the gate does not shut it down.
+         * Default: a virtual thread per task on JDK 21+, else a cached pool of daemon threads.
+         */
+        public Builder executor(Executor value) {
+            this.executor = Objects.requireNonNull(value, "executor");
+            return this;
+        }
+
+        /** An id for this gate instance, recorded in call ids and audit records. */
+        public Builder gateId(String value) {
+            Objects.requireNonNull(value, "gateId");
+            if (!NAME.matcher(value).matches()) {
+                problems.add("gateId '" + value + "' is not allowed: use letters, digits, '.', '_' or '-'");
+            } else {
+                this.gateId = value;
+            }
+            return this;
+        }
+
+        /**
+         * Builds the gate.
+         *
+         * @throws ConfigurationException listing every configuration problem
+         */
+        public LlmGate build() {
+            List<String> found = new ArrayList<>(problems);
+            for (Map.Entry<String, String> e : aliases.entrySet()) {
+                String alias = e.getKey();
+                String target = e.getValue();
+                Optional<ModelAddress> address = ModelAddress.parse(target);
+                if (address.isEmpty()) {
+                    found.add("alias '" + alias + "' must point to \"provider:model\" (e.g. \"openai:gpt-4o-mini\"), was '" + target + "'");
+                } else if (!providers.containsKey(address.get().provider())) {
+                    found.add("alias '" + alias + "' points to provider '" + address.get().provider() + "', which is not configured"
+                            + suggestion(address.get().provider()) + "; configured providers: " + providers.keySet()
+                            + ". Register it with .provider(\"" + address.get().provider() + "\", ...) or fix the alias");
+                }
+                if (providers.containsKey(alias)) {
+                    found.add("alias '" + alias + "' has the same name as a provider: rename one of them to keep addresses unambiguous");
+                }
+            }
+            if (!found.isEmpty()) {
+                throw new ConfigurationException(found);
+            }
+            List<Interceptor> all = new ArrayList<>();
+            List<String> description = new ArrayList<>();
+            for (Interceptor i : application) {
+                all.add(i);
+                description.add("application: " + describe(i));
+            }
+            for (Stage stage : Stage.values()) {
+                if (stage == Stage.ROUTING) {
+                    AliasResolver resolver = new AliasResolver(aliases);
+                    all.add(resolver);
+                    description.add("ROUTING: " + resolver);
+                }
+                for (Interceptor i : stages.getOrDefault(stage, List.of())) {
+                    all.add(i);
+                    description.add(stage + ": " + describe(i));
+                }
+            }
+            for (Interceptor i : attempt) {
+                all.add(i);
+                description.add("attempt: " + describe(i));
+            }
+            return new LlmGate(this, all, description);
+        }
+
+        private String suggestion(String name) {
+            String best = null;
+            int bestDistance = 3;
+            for (String candidate : providers.keySet()) {
+                int d = levenshtein(name, candidate);
+                if (d < bestDistance) {
+                    best = candidate;
+                    bestDistance = d;
+                }
+            }
+            return best == null ? "" : " (did you mean '" + best + "'?)";
+        }
+
+        private static int levenshtein(String a, String b) {
+            int[] prev = new int[b.length() + 1];
+            int[] cur = new int[b.length() + 1];
+            for (int j = 0; j <= b.length(); j++) {
+                prev[j] = j;
+            }
+            for (int i = 1; i <= a.length(); i++) {
+                cur[0] = i;
+                for (int j = 1; j <= b.length(); j++) {
+                    int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                }
+                int[] t = prev;
+                prev = cur;
+                cur = t;
+            }
+            return prev[b.length()];
+        }
+
+        private static String describe(Interceptor i) {
+            String s = i.toString();
+            String cls = i.getClass().getName();
+            if (s.startsWith(cls + "@") || i.getClass().isSynthetic() || cls.contains("$$Lambda")) {
+                return i.getClass().isSynthetic() || cls.contains("$$Lambda") ? "lambda interceptor" : i.getClass().getSimpleName();
+            }
+            return s;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.llmgate.core.internal;
+
+import dev.llmgate.api.spi.CallContext;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The gate's {@link CallContext}: immutable facts plus a lazily created concurrent attribute map. */
+public final class DefaultCallContext implements CallContext {
+    private final String callId;
+    private final boolean streaming;
+    private final Clock clock;
+    private final Instant startedAt;
+    private volatile ConcurrentHashMap<Key<?>, Object> attributes;
+
+    public DefaultCallContext(String callId, boolean streaming, Clock clock) {
+        this.callId = callId;
+        this.streaming = streaming;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+    }
+
+    @Override
+    public String callId() {
+        return callId;
+    }
+
+    @Override
+    public boolean streaming() {
+        return streaming;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public <T> Optional<T> get(Key<T> key) {
+        ConcurrentHashMap<Key<?>, Object> map = attributes;
+        return map == null ? Optional.empty() : Optional.ofNullable(key.type().cast(map.get(key)));
+    }
+
+    @Override
+    public <T> void put(Key<T> key, T value) {
+        ConcurrentHashMap<Key<?>, Object> map = attributes;
+        if (map == null) {
+            synchronized (this) {
+                map = attributes;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>(8);
+                    attributes = map;
+                }
+            }
+        }
+        map.put(key, key.type().cast(java.util.Objects.requireNonNull(value, "attribute value")));
+    }
+
+    @Override
+    public String toString() {
+        return "CallContext[" + callId + (streaming ? ", streaming" : "") + "]";
+    }
+}
