@@ -1,0 +1,58 @@
+package dev.llmgate.providers.internal;
+
+import dev.llmgate.api.AbstractChatStream;
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.StreamInterruptedException;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+
+/**
+ * A provider stream over an open HTTP response: frames are read on the consumer's thread as it
+ * pulls (no extra thread, natural back-pressure), decoded by the vendor's {@link StreamDecoder},
+ * and the connection is released on the terminal event, on failure or on close. A body that ends
+ * before the vendor's terminal frame raises {@link StreamInterruptedException}.
+ */
+public final class HttpChatStream extends AbstractChatStream {
+    private final HttpTransport transport;
+    private final HttpTransport.OpenStream open;
+    private final FrameReader frames;
+    private final StreamDecoder decoder;
+    private final ArrayDeque<StreamEvent> queue = new ArrayDeque<>(4);
+    private boolean first = true;
+
+    public HttpChatStream(HttpTransport transport, HttpTransport.OpenStream open, FrameReader frames, StreamDecoder decoder) {
+        this.transport = transport;
+        this.open = open;
+        this.frames = frames;
+        this.decoder = decoder;
+    }
+
+    @Override
+    protected StreamEvent produce() {
+        while (queue.isEmpty()) {
+            boolean more;
+            try {
+                more = frames.next();
+            } catch (IOException e) {
+                throw transport.ioFailure(e, open.call(), open.watchdog().fired());
+            }
+            if (first) {
+                first = false;
+                open.watchdog().disarm();
+            }
+            if (!more) {
+                throw new StreamInterruptedException("the provider's stream ended before its terminal event: the answer is incomplete",
+                        ErrorDetails.of(transport.provider(), open.response().code(), "", ""));
+            }
+            decoder.decode(frames.event(), frames.data(), queue::add);
+        }
+        return queue.poll();
+    }
+
+    @Override
+    protected void release() {
+        open.close();
+    }
+}

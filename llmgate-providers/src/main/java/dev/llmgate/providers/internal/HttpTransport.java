@@ -1,0 +1,154 @@
+package dev.llmgate.providers.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.exception.NetworkException;
+import dev.llmgate.api.exception.ProviderException;
+import dev.llmgate.api.exception.RequestTimeoutException;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.providers.Timeouts;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one provider's HTTP calls on a shared OkHttp client and turns every failure into a typed
+ * {@link LlmException}: I/O errors into network or timeout errors, error statuses into the mapped
+ * vendor error. Bodies are bounded, so a runaway response cannot exhaust memory.
+ */
+public final class HttpTransport {
+    /** The largest body read for a blocking answer or an error. */
+    public static final long MAX_BODY_BYTES = 32L * 1024 * 1024;
+
+    private final String provider;
+    private final OkHttpClient blockingClient;
+    private final OkHttpClient streamingClient;
+    private final Timeouts timeouts;
+    private final String apiKey;
+
+    public HttpTransport(String provider, OkHttpClient base, Timeouts timeouts, String apiKey) {
+        this.provider = provider;
+        this.timeouts = timeouts;
+        this.apiKey = apiKey;
+        OkHttpClient.Builder b = base.newBuilder()
+                .connectTimeout(timeouts.connect().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(timeouts.read().toMillis(), TimeUnit.MILLISECONDS)
+                .retryOnConnectionFailure(false);
+        this.blockingClient = b.callTimeout(timeouts.call().toMillis(), TimeUnit.MILLISECONDS).build();
+        this.streamingClient = b.callTimeout(0, TimeUnit.MILLISECONDS).build();
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    public Timeouts timeouts() {
+        return timeouts;
+    }
+
+    /** Sends {@code request} and returns the parsed JSON of a 2xx answer. */
+    public JsonNode execute(Request request, CallContext call) {
+        Call c = blockingClient.newCall(request);
+        try (Response response = c.execute()) {
+            ResponseBody body = response.body();
+            if (!response.isSuccessful()) {
+                throw errorOf(response, call);
+            }
+            String text = readBounded(body.source());
+            if (text.isBlank()) {
+                throw new ProviderException("the provider answered HTTP " + response.code() + " with an empty body",
+                        ErrorDetails.of(provider, response.code(), "", ""), true);
+            }
+            try {
+                return Json.MAPPER.readTree(text);
+            } catch (IOException e) {
+                throw new ProviderException("the provider's answer is not valid JSON",
+                        ErrorDetails.of(provider, response.code(), "", ""), true);
+            }
+        } catch (IOException e) {
+            throw ioFailure(e, c, false);
+        }
+    }
+
+    /**
+     * Opens a streaming call; returns the 2xx response with its body unread. The caller closes it.
+     * The first-token watchdog is the caller's to disarm.
+     */
+    public OpenStream open(Request request, CallContext call) {
+        Call c = streamingClient.newCall(request);
+        FirstTokenWatchdog watchdog = FirstTokenWatchdog.watch(c, timeouts.timeToFirstToken());
+        try {
+            Response response = c.execute();
+            if (!response.isSuccessful()) {
+                try (response) {
+                    watchdog.disarm();
+                    throw errorOf(response, call);
+                }
+            }
+            return new OpenStream(c, response, watchdog);
+        } catch (IOException e) {
+            watchdog.disarm();
+            throw ioFailure(e, c, watchdog.fired());
+        }
+    }
+
+    /** The typed error of a non-2xx response (reads its body, bounded). */
+    public LlmException errorOf(Response response, CallContext call) throws IOException {
+        String text = readBounded(response.body().source());
+        return ErrorMapping.map(provider, response.code(), response.headers(), VendorErrors.parse(text), call.clock(), apiKey);
+    }
+
+    /** The typed error of an error reported inside a 2xx body or stream. */
+    public LlmException errorInBody(JsonNode node, okhttp3.Headers headers, CallContext call) {
+        return ErrorMapping.map(provider, 200, headers, VendorErrors.fromNode(node), call.clock(), apiKey);
+    }
+
+    /** The typed error for an I/O failure of {@code call}. */
+    public LlmException ioFailure(IOException e, Call call, boolean firstTokenTimeout) {
+        ErrorDetails details = ErrorDetails.of(provider);
+        if (firstTokenTimeout) {
+            return new RequestTimeoutException("no first token within " + timeouts.timeToFirstToken(), details, e);
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new RequestTimeoutException("the provider did not answer in time (" + e.getMessage() + ")", details, e);
+        }
+        if (e instanceof InterruptedIOException) {
+            if (call.isCanceled()) {
+                return new NetworkException("the call was cancelled", details, e);
+            }
+            return new RequestTimeoutException("the call exceeded its time limit of " + timeouts.call(), details, e);
+        }
+        return new NetworkException("the connection to the provider failed (" + e.getClass().getSimpleName() + ": "
+                + e.getMessage() + ")", details, e);
+    }
+
+    private String readBounded(BufferedSource source) throws IOException {
+        if (source.request(MAX_BODY_BYTES + 1)) {
+            throw new ProviderException("the provider's answer is larger than " + MAX_BODY_BYTES + " bytes",
+                    ErrorDetails.of(provider), false);
+        }
+        return source.readUtf8();
+    }
+
+    /** A streaming response in progress. */
+    public record OpenStream(Call call, Response response, FirstTokenWatchdog watchdog) {
+        public BufferedSource source() {
+            return response.body().source();
+        }
+
+        public void close() {
+            watchdog.disarm();
+            call.cancel();
+            response.close();
+        }
+    }
+}

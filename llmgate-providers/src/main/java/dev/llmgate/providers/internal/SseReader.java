@@ -1,0 +1,74 @@
+package dev.llmgate.providers.internal;
+
+import okio.BufferedSource;
+
+import java.io.IOException;
+
+/**
+ * Reads Server-Sent Events from a response body, per the WHATWG rules that matter here: {@code event:}
+ * and {@code data:} fields (several data lines join with a newline), comments ({@code :}) and unknown
+ * fields ignored, a blank line dispatches. Not thread-safe; reuses its buffers.
+ */
+public final class SseReader implements FrameReader {
+    private final BufferedSource source;
+    private final StringBuilder data = new StringBuilder(256);
+    private String event = "";
+    private String lastEvent = "";
+
+    public SseReader(BufferedSource source) {
+        this.source = source;
+    }
+
+    /**
+     * Advances to the next event; false at the end of the body. An event still being assembled when
+     * the body ends is dropped (it was never dispatched).
+     */
+    @Override
+    public boolean next() throws IOException {
+        data.setLength(0);
+        event = "";
+        boolean hasData = false;
+        String line;
+        while ((line = source.readUtf8Line()) != null) {
+            if (line.isEmpty()) {
+                if (hasData) {
+                    lastEvent = event;
+                    return true;
+                }
+                event = "";
+                continue;
+            }
+            if (line.charAt(0) == ':') {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            String field = colon < 0 ? line : line.substring(0, colon);
+            int start = colon < 0 ? line.length() : colon + 1;
+            if (start < line.length() && line.charAt(start) == ' ') {
+                start++;
+            }
+            if (field.equals("data")) {
+                if (hasData) {
+                    data.append('\n');
+                }
+                data.append(line, start, line.length());
+                hasData = true;
+            } else if (field.equals("event")) {
+                event = line.substring(start);
+            }
+        }
+        return false;
+    }
+
+    /** The current event's name, {@code ""} when none was given. */
+    @Override
+    public String event() {
+        return lastEvent;
+    }
+
+    /** The current event's data. */
+    @Override
+    public String data() {
+        return data.toString();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.llmgate.providers.openai.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.Usage;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.ProviderException;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.providers.internal.HttpTransport;
+import dev.llmgate.providers.internal.Json;
+import dev.llmgate.providers.internal.StreamDecoder;
+import okhttp3.Headers;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Decodes {@code chat.completion.chunk} events. Text and tool-call deltas pass straight through;
+ * the finish reason and the usage chunk ({@code stream_options.include_usage}) are held until
+ * {@code data: [DONE]}, which alone ends the stream successfully.
+ */
+public final class OpenAiStreamDecoder implements StreamDecoder {
+    private final HttpTransport transport;
+    private final Headers headers;
+    private final CallContext call;
+    private String id = "";
+    private String model = "";
+    private String finishReason = "";
+    private boolean sawToolCalls;
+    private Usage usage;
+    private StringBuilder refusal;
+
+    public OpenAiStreamDecoder(HttpTransport transport, Headers headers, CallContext call) {
+        this.transport = transport;
+        this.headers = headers;
+        this.call = call;
+    }
+
+    @Override
+    public void decode(String event, String data, Consumer<StreamEvent> out) {
+        if (data.equals("[DONE]")) {
+            if (usage != null) {
+                out.accept(new StreamEvent.UsageUpdate(usage));
+            }
+            out.accept(new StreamEvent.Finish(OpenAiWire.finishReason(finishReason, sawToolCalls), id, transport.provider(), model,
+                    refusal == null ? Optional.empty() : Optional.of(refusal.toString())));
+            return;
+        }
+        JsonNode chunk;
+        try {
+            chunk = Json.MAPPER.readTree(data);
+        } catch (IOException e) {
+            throw new ProviderException("the provider sent a stream event that is not valid JSON", ErrorDetails.of(transport.provider()), true);
+        }
+        if (chunk == null || !chunk.isObject()) {
+            throw new ProviderException("the provider sent a stream event that is not a JSON object", ErrorDetails.of(transport.provider()), true);
+        }
+        if (chunk.has("error")) {
+            throw transport.errorInBody(chunk, headers, call);
+        }
+        if (id.isEmpty()) {
+            id = Json.text(chunk, "id");
+        }
+        if (model.isEmpty()) {
+            model = Json.text(chunk, "model");
+        }
+        JsonNode u = chunk.get("usage");
+        if (u != null && !u.isNull()) {
+            usage = OpenAiWire.usage(u);
+        }
+        JsonNode choices = chunk.get("choices");
+        if (choices == null || choices.isEmpty()) {
+            return;
+        }
+        JsonNode choice = choices.get(0);
+        JsonNode delta = choice.get("delta");
+        if (delta != null) {
+            JsonNode content = delta.get("content");
+            if (content != null && content.isTextual() && !content.asText().isEmpty()) {
+                out.accept(new StreamEvent.TextDelta(content.asText()));
+            }
+            JsonNode r = delta.get("refusal");
+            if (r != null && r.isTextual() && !r.asText().isEmpty()) {
+                if (refusal == null) {
+                    refusal = new StringBuilder();
+                }
+                refusal.append(r.asText());
+            }
+            JsonNode calls = delta.get("tool_calls");
+            if (calls != null && calls.isArray()) {
+                for (JsonNode c : calls) {
+                    sawToolCalls = true;
+                    JsonNode fn = c.path("function");
+                    String callId = Json.text(c, "id");
+                    String name = Json.text(fn, "name");
+                    JsonNode args = fn.get("arguments");
+                    out.accept(new StreamEvent.ToolCallDelta(c.path("index").asInt(0),
+                            callId.isEmpty() ? Optional.empty() : Optional.of(callId),
+                            name.isEmpty() ? Optional.empty() : Optional.of(name),
+                            args == null || args.isNull() ? "" : OpenAiWire.argumentsText(args)));
+                }
+            }
+        }
+        String fr = Json.text(choice, "finish_reason");
+        if (!fr.isEmpty()) {
+            finishReason = fr;
+        }
+    }
+}
