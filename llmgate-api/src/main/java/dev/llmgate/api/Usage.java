@@ -4,11 +4,18 @@ package dev.llmgate.api;
  * Token counts of one call, normalized across providers. All counts are non-negative; a count the
  * provider did not report is 0.
  *
- * @param inputTokens       all prompt tokens, including cached ones
+ * <p>Convention (the same for every provider, whatever its wire format says): {@code inputTokens}
+ * counts every prompt token, so {@code cachedInputTokens} and {@code cacheWriteTokens} are parts of
+ * it, and the tokens billed at the plain input price are
+ * {@code inputTokens - cachedInputTokens - cacheWriteTokens}. {@code reasoningTokens} are part of
+ * {@code outputTokens}. (Anthropic reports {@code input_tokens} without cache reads and writes; its
+ * adapter adds them.)
+ *
+ * @param inputTokens       all prompt tokens, including cache reads and cache writes
  * @param outputTokens      all generated tokens, including reasoning tokens
- * @param cachedInputTokens prompt tokens read from the provider's prompt cache (a subset of input)
- * @param reasoningTokens   hidden reasoning tokens (a subset of output)
- * @param cacheWriteTokens  prompt tokens written to the provider's prompt cache (Anthropic charges these)
+ * @param cachedInputTokens prompt tokens read from the provider's prompt cache (a part of input)
+ * @param reasoningTokens   hidden reasoning tokens (a part of output)
+ * @param cacheWriteTokens  prompt tokens written to the provider's prompt cache (a part of input; Anthropic charges these extra)
  */
 public record Usage(long inputTokens, long outputTokens, long cachedInputTokens, long reasoningTokens, long cacheWriteTokens) {
 

@@ -12,7 +12,8 @@ import java.util.ArrayDeque;
  * A provider stream over an open HTTP response: frames are read on the consumer's thread as it
  * pulls (no extra thread, natural back-pressure), decoded by the vendor's {@link StreamDecoder},
  * and the connection is released on the terminal event, on failure or on close. A body that ends
- * before the vendor's terminal frame raises {@link StreamInterruptedException}.
+ * before the vendor's terminal frame raises {@link StreamInterruptedException}, unless the decoder
+ * completes the answer at the end of the body ({@link StreamDecoder#finishAtEnd}).
  */
 public final class HttpChatStream extends AbstractChatStream {
     private final HttpTransport transport;
@@ -21,6 +22,7 @@ public final class HttpChatStream extends AbstractChatStream {
     private final StreamDecoder decoder;
     private final ArrayDeque<StreamEvent> queue = new ArrayDeque<>(4);
     private boolean first = true;
+    private boolean ended;
 
     public HttpChatStream(HttpTransport transport, HttpTransport.OpenStream open, FrameReader frames, StreamDecoder decoder) {
         this.transport = transport;
@@ -43,6 +45,13 @@ public final class HttpChatStream extends AbstractChatStream {
                 open.watchdog().disarm();
             }
             if (!more) {
+                if (!ended) {
+                    ended = true;
+                    if (decoder.finishAtEnd(queue::add)) {
+                        continue;
+                    }
+                }
+                queue.clear();
                 throw new StreamInterruptedException("the provider's stream ended before its terminal event: the answer is incomplete",
                         ErrorDetails.of(transport.provider(), open.response().code(), "", ""));
             }

@@ -121,11 +121,11 @@ public final class HttpTransport {
         if (e instanceof SocketTimeoutException) {
             return new RequestTimeoutException("the provider did not answer in time (" + e.getMessage() + ")", details, e);
         }
-        if (e instanceof InterruptedIOException) {
-            if (call.isCanceled()) {
-                return new NetworkException("the call was cancelled", details, e);
-            }
+        if (e instanceof InterruptedIOException && "timeout".equals(e.getMessage())) {
             return new RequestTimeoutException("the call exceeded its time limit of " + timeouts.call(), details, e);
+        }
+        if (call.isCanceled()) {
+            return new NetworkException("the call was cancelled", details, e);
         }
         return new NetworkException("the connection to the provider failed (" + e.getClass().getSimpleName() + ": "
                 + e.getMessage() + ")", details, e);

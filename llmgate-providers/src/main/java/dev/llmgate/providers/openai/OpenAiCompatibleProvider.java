@@ -150,7 +150,8 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
             HttpTransport transport = new HttpTransport(s.name, s.client(), s.timeouts, key);
             HttpUrl chat = ProviderSettings.resolve(base, "chat/completions");
             HttpUrl embeddings = ProviderSettings.resolve(base, "embeddings");
-            OpenAiFamilyClient client = new OpenAiFamilyClient(transport, m -> chat, m -> embeddings, h.build(),
+            Headers headers = h.build();
+            OpenAiFamilyClient client = new OpenAiFamilyClient(transport, m -> chat, m -> embeddings, () -> headers,
                     new OpenAiWire.Options(maxTokensField, developerRole, true));
             return new OpenAiCompatibleProvider(client, s.name, base);
         }

@@ -157,7 +157,8 @@ public final class OpenAiProvider implements ModelProvider {
             HttpTransport transport = new HttpTransport(s.name, s.client(), s.timeouts, key);
             HttpUrl chat = ProviderSettings.resolve(base, "chat/completions");
             HttpUrl embeddings = ProviderSettings.resolve(base, "embeddings");
-            OpenAiFamilyClient client = new OpenAiFamilyClient(transport, m -> chat, m -> embeddings, h.build(),
+            Headers headers = h.build();
+            OpenAiFamilyClient client = new OpenAiFamilyClient(transport, m -> chat, m -> embeddings, () -> headers,
                     new OpenAiWire.Options("max_completion_tokens", true, true));
             return new OpenAiProvider(client, s.name, base);
         }

@@ -34,11 +34,11 @@ public final class OpenAiFamilyClient {
     private final HttpTransport transport;
     private final Function<String, HttpUrl> chatUrl;
     private final Function<String, HttpUrl> embeddingsUrl;
-    private final Headers headers;
+    private final java.util.function.Supplier<Headers> headers;
     private final OpenAiWire.Options options;
 
     public OpenAiFamilyClient(HttpTransport transport, Function<String, HttpUrl> chatUrl, Function<String, HttpUrl> embeddingsUrl,
-                              Headers headers, OpenAiWire.Options options) {
+                              java.util.function.Supplier<Headers> headers, OpenAiWire.Options options) {
         this.transport = transport;
         this.chatUrl = chatUrl;
         this.embeddingsUrl = embeddingsUrl;
@@ -112,6 +112,6 @@ public final class OpenAiFamilyClient {
     }
 
     private Request post(HttpUrl url, byte[] body) {
-        return new Request.Builder().url(url).headers(headers).post(RequestBody.create(body, JSON)).build();
+        return new Request.Builder().url(url).headers(headers.get()).post(RequestBody.create(body, JSON)).build();
     }
 }
