@@ -10,6 +10,7 @@ import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.core.internal.AliasResolver;
@@ -165,6 +166,7 @@ public final class LlmGate implements AutoCloseable {
         Interceptor[] wrapped = chain.clone();
         wrapped[wrapped.length - 1] = c -> ProviderStage.invoke(name, call, c.request().withModel(model), c.call());
         CallContext context = new DefaultCallContext(callIds.next(), false, clock);
+        context.put(CallFacts.REQUESTED_MODEL, request.model());
         return new RealChain(wrapped, 0, request, context).proceed(request).toResponse();
     }
 
@@ -230,6 +232,7 @@ public final class LlmGate implements AutoCloseable {
         Objects.requireNonNull(request, "request");
         checkOpen();
         CallContext context = new DefaultCallContext(callIds.next(), streaming, clock);
+        context.put(CallFacts.REQUESTED_MODEL, request.model());
         return new RealChain(chain, 0, request, context).proceed(request);
     }
 

@@ -296,6 +296,29 @@ class LlmGateChainTest {
     }
 
     @Test
+    void callFactsAreSharedBetweenStagesThatDoNotKnowEachOther() {
+        AtomicReference<List<dev.llmgate.api.spi.PolicyRecord>> seen = new AtomicReference<>();
+        AtomicReference<String> requested = new AtomicReference<>();
+        try (LlmGate gate = LlmGate.builder().provider("p", provider).alias("fast", "p:m")
+                .addInterceptor(Stage.AUDIT, chain -> {
+                    ChatResult r = chain.proceed(chain.request());
+                    seen.set(chain.call().list(dev.llmgate.api.spi.CallFacts.POLICY));
+                    requested.set(chain.call().get(dev.llmgate.api.spi.CallFacts.REQUESTED_MODEL).orElse(""));
+                    return r;
+                })
+                .addInterceptor(Stage.POLICY, chain -> {
+                    chain.call().append(dev.llmgate.api.spi.CallFacts.POLICY,
+                            new dev.llmgate.api.spi.PolicyRecord("input", "ALLOW_LOG", List.of("pii.email"), java.util.Map.of("EMAIL", 1)));
+                    return chain.proceed(chain.request());
+                })
+                .build()) {
+            gate.chat(ChatRequest.of("fast", "x"));
+            assertThat(seen.get()).extracting(dev.llmgate.api.spi.PolicyRecord::ruleIds).containsExactly(List.of("pii.email"));
+            assertThat(requested.get()).isEqualTo("fast");
+        }
+    }
+
+    @Test
     void anInterceptorReturningNullIsNamedInTheError() {
         try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(new NullInterceptor()).build()) {
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x")))

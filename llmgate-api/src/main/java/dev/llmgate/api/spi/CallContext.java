@@ -29,6 +29,45 @@ public interface CallContext {
     /** Stores (or replaces) an attribute. */
     <T> void put(Key<T> key, T value);
 
+    /** Appends to a list attribute; safe from several threads (e.g. hedged attempts). */
+    <T> void append(ListKey<T> key, T value);
+
+    /** A snapshot of a list attribute, oldest first; empty if nothing was appended. */
+    <T> java.util.List<T> list(ListKey<T> key);
+
+    /**
+     * A typed key of a list attribute; keys compare by identity, so keep them in constants.
+     *
+     * @param <T> the type of the list's elements
+     */
+    final class ListKey<T> {
+        private final String name;
+        private final Class<T> type;
+
+        private ListKey(String name, Class<T> type) {
+            this.name = name;
+            this.type = type;
+        }
+
+        /** A new list key; {@code name} is for diagnostics only. */
+        public static <T> ListKey<T> of(String name, Class<T> type) {
+            return new ListKey<>(name, type);
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public Class<T> type() {
+            return type;
+        }
+
+        @Override
+        public String toString() {
+            return "ListKey[" + name + "]";
+        }
+    }
+
     /**
      * A typed attribute key; keys compare by identity, so keep them in constants.
      *

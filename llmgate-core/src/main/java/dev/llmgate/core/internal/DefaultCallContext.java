@@ -13,7 +13,7 @@ public final class DefaultCallContext implements CallContext {
     private final boolean streaming;
     private final Clock clock;
     private final Instant startedAt;
-    private volatile ConcurrentHashMap<Key<?>, Object> attributes;
+    private volatile ConcurrentHashMap<Object, Object> attributes;
 
     public DefaultCallContext(String callId, boolean streaming, Clock clock) {
         this.callId = callId;
@@ -44,13 +44,40 @@ public final class DefaultCallContext implements CallContext {
 
     @Override
     public <T> Optional<T> get(Key<T> key) {
-        ConcurrentHashMap<Key<?>, Object> map = attributes;
+        ConcurrentHashMap<Object, Object> map = attributes;
         return map == null ? Optional.empty() : Optional.ofNullable(key.type().cast(map.get(key)));
     }
 
     @Override
     public <T> void put(Key<T> key, T value) {
-        ConcurrentHashMap<Key<?>, Object> map = attributes;
+        map().put(key, key.type().cast(java.util.Objects.requireNonNull(value, "attribute value")));
+    }
+
+    @Override
+    public <T> void append(ListKey<T> key, T value) {
+        T checked = key.type().cast(java.util.Objects.requireNonNull(value, "attribute value"));
+        @SuppressWarnings("unchecked")
+        java.util.List<T> list = (java.util.List<T>) map().computeIfAbsent(key,
+                k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>(4)));
+        list.add(checked);
+    }
+
+    @Override
+    public <T> java.util.List<T> list(ListKey<T> key) {
+        ConcurrentHashMap<Object, Object> map = attributes;
+        Object list = map == null ? null : map.get(key);
+        if (list == null) {
+            return java.util.List.of();
+        }
+        @SuppressWarnings("unchecked")
+        java.util.List<T> typed = (java.util.List<T>) list;
+        synchronized (typed) {
+            return java.util.List.copyOf(typed);
+        }
+    }
+
+    private ConcurrentHashMap<Object, Object> map() {
+        ConcurrentHashMap<Object, Object> map = attributes;
         if (map == null) {
             synchronized (this) {
                 map = attributes;
@@ -60,7 +87,7 @@ public final class DefaultCallContext implements CallContext {
                 }
             }
         }
-        map.put(key, key.type().cast(java.util.Objects.requireNonNull(value, "attribute value")));
+        return map;
     }
 
     @Override

@@ -1,0 +1,28 @@
+package dev.llmgate.api.spi;
+
+import java.math.BigDecimal;
+
+/**
+ * The well-known facts that built-in stages record in a call's {@link CallContext}, so that stages
+ * that do not know each other (policy, routing, cache, budgets, audit, listeners) can share them.
+ * Lists are appended with {@link CallContext#append} and read with {@link CallContext#list}.
+ */
+public final class CallFacts {
+    private CallFacts() {
+    }
+
+    /** Every policy decision of the call, in order. */
+    public static final CallContext.ListKey<PolicyRecord> POLICY = CallContext.ListKey.of("policy", PolicyRecord.class);
+
+    /** Every attempt routing made, in order (a call without routing has none). */
+    public static final CallContext.ListKey<AttemptRecord> ATTEMPTS = CallContext.ListKey.of("attempts", AttemptRecord.class);
+
+    /** True when the answer came from the response cache. */
+    public static final CallContext.Key<Boolean> CACHE_HIT = CallContext.Key.of("cache_hit", Boolean.class);
+
+    /** The call's provider cost in US dollars, from the model catalog (zero for a cache hit). */
+    public static final CallContext.Key<BigDecimal> COST_USD = CallContext.Key.of("cost_usd", BigDecimal.class);
+
+    /** The alias or address the caller asked for, before routing resolved it. */
+    public static final CallContext.Key<String> REQUESTED_MODEL = CallContext.Key.of("requested_model", String.class);
+}
