@@ -155,9 +155,20 @@ public final class LlmGate implements AutoCloseable {
     /**
      * Runs an existing LLM call through this gate's whole chain (policy, cache, audit, ...): the
      * chain's last stage calls {@code call} instead of a configured provider. The provider name
-     * recorded is the part of {@code request.model()} before a colon, or {@code "wrapped"}.
+     * recorded is the part of {@code request.model()} before a colon, or {@code "wrapped"}; the
+     * request {@code call} receives carries the part after it.
      */
     public ChatResponse wrap(ChatRequest request, ModelProvider call) {
+        return runWrapped(request, call, false).toResponse();
+    }
+
+    /** {@link #wrap} for a streamed call: the chain's last stage calls {@code call.stream(...)}. */
+    public ChatStream wrapStream(ChatRequest request, ModelProvider call) {
+        return runWrapped(request, call, true).toStream();
+    }
+
+    private ChatResult runWrapped(ChatRequest request, ModelProvider call, boolean streaming) {
+        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(call, "call");
         checkOpen();
         Optional<ModelAddress> address = ModelAddress.parse(request.model());
@@ -165,9 +176,9 @@ public final class LlmGate implements AutoCloseable {
         String model = address.map(ModelAddress::model).orElse(request.model());
         Interceptor[] wrapped = chain.clone();
         wrapped[wrapped.length - 1] = c -> ProviderStage.invoke(name, call, c.request().withModel(model), c.call());
-        CallContext context = new DefaultCallContext(callIds.next(), false, clock);
+        CallContext context = new DefaultCallContext(callIds.next(), streaming, clock);
         context.put(CallFacts.REQUESTED_MODEL, request.model());
-        return new RealChain(wrapped, 0, request, context).proceed(request).toResponse();
+        return new RealChain(wrapped, 0, request, context).proceed(request);
     }
 
     /**

@@ -16,8 +16,8 @@ import java.util.ArrayDeque;
  * completes the answer at the end of the body ({@link StreamDecoder#finishAtEnd}).
  */
 public final class HttpChatStream extends AbstractChatStream {
-    private final HttpTransport transport;
-    private final HttpTransport.OpenStream open;
+    private final String provider;
+    private final StreamSource open;
     private final FrameReader frames;
     private final StreamDecoder decoder;
     private final ArrayDeque<StreamEvent> queue = new ArrayDeque<>(4);
@@ -25,7 +25,11 @@ public final class HttpChatStream extends AbstractChatStream {
     private boolean ended;
 
     public HttpChatStream(HttpTransport transport, HttpTransport.OpenStream open, FrameReader frames, StreamDecoder decoder) {
-        this.transport = transport;
+        this(transport.provider(), open, frames, decoder);
+    }
+
+    public HttpChatStream(String provider, StreamSource open, FrameReader frames, StreamDecoder decoder) {
+        this.provider = provider;
         this.open = open;
         this.frames = frames;
         this.decoder = decoder;
@@ -38,11 +42,11 @@ public final class HttpChatStream extends AbstractChatStream {
             try {
                 more = frames.next();
             } catch (IOException e) {
-                throw transport.ioFailure(e, open.call(), open.watchdog().fired());
+                throw open.ioFailure(e);
             }
             if (first) {
                 first = false;
-                open.watchdog().disarm();
+                open.firstFrameArrived();
             }
             if (!more) {
                 if (!ended) {
@@ -53,7 +57,7 @@ public final class HttpChatStream extends AbstractChatStream {
                 }
                 queue.clear();
                 throw new StreamInterruptedException("the provider's stream ended before its terminal event: the answer is incomplete",
-                        ErrorDetails.of(transport.provider(), open.response().code(), "", ""));
+                        ErrorDetails.of(provider, open.status(), "", ""));
             }
             decoder.decode(frames.event(), frames.data(), queue::add);
         }

@@ -34,11 +34,13 @@ public final class HttpTransport {
     private final OkHttpClient streamingClient;
     private final Timeouts timeouts;
     private final String apiKey;
+    private final ProviderErrors errors;
 
     public HttpTransport(String provider, OkHttpClient base, Timeouts timeouts, String apiKey) {
         this.provider = provider;
         this.timeouts = timeouts;
         this.apiKey = apiKey;
+        this.errors = new ProviderErrors(provider, apiKey);
         OkHttpClient.Builder b = base.newBuilder()
                 .connectTimeout(timeouts.connect().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(timeouts.read().toMillis(), TimeUnit.MILLISECONDS)
@@ -53,6 +55,11 @@ public final class HttpTransport {
 
     public Timeouts timeouts() {
         return timeouts;
+    }
+
+    /** This provider's error translation. */
+    public ProviderErrors errors() {
+        return errors;
     }
 
     /** Sends {@code request} and returns the parsed JSON of a 2xx answer. */
@@ -104,12 +111,12 @@ public final class HttpTransport {
     /** The typed error of a non-2xx response (reads its body, bounded). */
     public LlmException errorOf(Response response, CallContext call) throws IOException {
         String text = readBounded(response.body().source());
-        return ErrorMapping.map(provider, response.code(), response.headers(), VendorErrors.parse(text), call.clock(), apiKey);
+        return errors.fromStatus(response.code(), response.headers(), text, call);
     }
 
     /** The typed error of an error reported inside a 2xx body or stream. */
     public LlmException errorInBody(JsonNode node, okhttp3.Headers headers, CallContext call) {
-        return ErrorMapping.map(provider, 200, headers, VendorErrors.fromNode(node), call.clock(), apiKey);
+        return errors.inBody(node, headers, call);
     }
 
     /** The typed error for an I/O failure of {@code call}. */
@@ -140,11 +147,49 @@ public final class HttpTransport {
     }
 
     /** A streaming response in progress. */
-    public record OpenStream(Call call, Response response, FirstTokenWatchdog watchdog) {
+    public final class OpenStream implements StreamSource {
+        private final Call call;
+        private final Response response;
+        private final FirstTokenWatchdog watchdog;
+
+        OpenStream(Call call, Response response, FirstTokenWatchdog watchdog) {
+            this.call = call;
+            this.response = response;
+            this.watchdog = watchdog;
+        }
+
+        public Call call() {
+            return call;
+        }
+
+        public Response response() {
+            return response;
+        }
+
+        public FirstTokenWatchdog watchdog() {
+            return watchdog;
+        }
+
         public BufferedSource source() {
             return response.body().source();
         }
 
+        @Override
+        public int status() {
+            return response.code();
+        }
+
+        @Override
+        public void firstFrameArrived() {
+            watchdog.disarm();
+        }
+
+        @Override
+        public LlmException ioFailure(IOException e) {
+            return HttpTransport.this.ioFailure(e, call, watchdog.fired());
+        }
+
+        @Override
         public void close() {
             watchdog.disarm();
             call.cancel();

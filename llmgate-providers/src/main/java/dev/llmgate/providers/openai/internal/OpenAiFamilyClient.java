@@ -58,7 +58,7 @@ public final class OpenAiFamilyClient {
         HttpTransport.OpenStream open = transport.open(post(chatUrl.apply(request.model()),
                 OpenAiWire.requestBody(request, true, options)), call);
         return new HttpChatStream(transport, open, new SseReader(open.source()),
-                new OpenAiStreamDecoder(transport, open.response().headers(), call));
+                new OpenAiStreamDecoder(transport.errors(), open.response().headers(), call));
     }
 
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {

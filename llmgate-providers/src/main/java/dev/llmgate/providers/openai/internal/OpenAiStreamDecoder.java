@@ -6,7 +6,7 @@ import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.spi.CallContext;
-import dev.llmgate.providers.internal.HttpTransport;
+import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.StreamDecoder;
 import okhttp3.Headers;
@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * {@code data: [DONE]}, which alone ends the stream successfully.
  */
 public final class OpenAiStreamDecoder implements StreamDecoder {
-    private final HttpTransport transport;
+    private final ProviderErrors errors;
     private final Headers headers;
     private final CallContext call;
     private String id = "";
@@ -31,8 +31,8 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
     private Usage usage;
     private StringBuilder refusal;
 
-    public OpenAiStreamDecoder(HttpTransport transport, Headers headers, CallContext call) {
-        this.transport = transport;
+    public OpenAiStreamDecoder(ProviderErrors errors, Headers headers, CallContext call) {
+        this.errors = errors;
         this.headers = headers;
         this.call = call;
     }
@@ -43,7 +43,7 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
             if (usage != null) {
                 out.accept(new StreamEvent.UsageUpdate(usage));
             }
-            out.accept(new StreamEvent.Finish(OpenAiWire.finishReason(finishReason, sawToolCalls), id, transport.provider(), model,
+            out.accept(new StreamEvent.Finish(OpenAiWire.finishReason(finishReason, sawToolCalls), id, errors.provider(), model,
                     refusal == null ? Optional.empty() : Optional.of(refusal.toString())));
             return;
         }
@@ -51,13 +51,13 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
         try {
             chunk = Json.MAPPER.readTree(data);
         } catch (IOException e) {
-            throw new ProviderException("the provider sent a stream event that is not valid JSON", ErrorDetails.of(transport.provider()), true);
+            throw new ProviderException("the provider sent a stream event that is not valid JSON", ErrorDetails.of(errors.provider()), true);
         }
         if (chunk == null || !chunk.isObject()) {
-            throw new ProviderException("the provider sent a stream event that is not a JSON object", ErrorDetails.of(transport.provider()), true);
+            throw new ProviderException("the provider sent a stream event that is not a JSON object", ErrorDetails.of(errors.provider()), true);
         }
         if (chunk.has("error")) {
-            throw transport.errorInBody(chunk, headers, call);
+            throw errors.inBody(chunk, headers, call);
         }
         if (id.isEmpty()) {
             id = Json.text(chunk, "id");

@@ -1,0 +1,141 @@
+package dev.llmgate.providers.okhttp;
+
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.exception.NetworkException;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.providers.openai.internal.OpenAiBridge;
+import okhttp3.Headers;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import okio.Okio;
+
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * An OkHttp interceptor that routes the Chat Completions calls of an existing OpenAI-format client
+ * (anything built on OkHttp: Retrofit services, hand-written clients, the official SDK's OkHttp
+ * client) through an {@link LlmGate}'s chain — policy, cache, audit, your interceptors — without
+ * changing the client's code. Add it as an <em>application</em> interceptor
+ * ({@code OkHttpClient.Builder.addInterceptor}), not a network interceptor, because the gate may
+ * call upstream more than once (retries, fallback).
+ *
+ * <p>What it does: a {@code POST .../chat/completions} request is read into a
+ * {@link dev.llmgate.api.ChatRequest} addressed to {@code "<providerName>:<model>"}, passed through
+ * the gate, and the chain's last stage sends the (possibly rewritten) request on through the rest of
+ * the client's OkHttp chain, to the URL and with the headers the client chose. The answer returns in
+ * OpenAI's format (streamed as SSE if the client asked for a stream). Gate errors become
+ * OpenAI-shaped error responses: a policy block is a 403 with code {@code policy_blocked}, a budget a
+ * 429 with code {@code budget_exceeded}, upstream errors keep their status class. Every other request
+ * (embeddings, models, ...) passes through untouched.
+ */
+public final class LlmGateInterceptor implements Interceptor {
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final LlmGate gate;
+    private final String providerName;
+
+    private LlmGateInterceptor(LlmGate gate, String providerName) {
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.providerName = Objects.requireNonNull(providerName, "providerName");
+        if (providerName.isBlank() || providerName.contains(":")) {
+            throw new IllegalArgumentException("providerName must be a non-blank name without ':', e.g. \"openai\"; was '"
+                    + providerName + "'");
+        }
+    }
+
+    /**
+     * An interceptor that records this traffic as provider {@code providerName} (e.g. {@code "openai"}),
+     * so requests reach the chain as {@code "openai:<model>"}.
+     */
+    public static LlmGateInterceptor of(LlmGate gate, String providerName) {
+        return new LlmGateInterceptor(gate, providerName);
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        Request original = chain.request();
+        if (!"POST".equals(original.method()) || !original.url().encodedPath().endsWith("/chat/completions")
+                || original.body() == null) {
+            return chain.proceed(original);
+        }
+        Buffer buffer = new Buffer();
+        original.body().writeTo(buffer);
+        byte[] body = buffer.readByteArray();
+        OpenAiBridge.Reply reply = OpenAiBridge.handle(gate, providerName, body, clientKey(original.headers()), newBody -> {
+            Response upstream = chain.proceed(original.newBuilder().post(RequestBody.create(newBody, JSON)).build());
+            return new UpstreamOverOkHttp(upstream, providerName);
+        });
+        String contentType = reply.headers().get("Content-Type");
+        return new Response.Builder()
+                .request(original)
+                .protocol(Protocol.HTTP_1_1)
+                .code(reply.status())
+                .message(reply.status() == 200 ? "OK" : "llmgate")
+                .headers(reply.headers())
+                .body(ResponseBody.create(Okio.buffer(Okio.source(reply.body())), contentType == null ? JSON : MediaType.get(contentType), -1))
+                .build();
+    }
+
+    static String clientKey(Headers headers) {
+        String auth = headers.get("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return auth.substring(7).strip();
+        }
+        String apiKey = headers.get("api-key");
+        return apiKey == null ? "" : apiKey.strip();
+    }
+
+    @Override
+    public String toString() {
+        return "LlmGateInterceptor[" + providerName + "]";
+    }
+
+    private static final class UpstreamOverOkHttp implements OpenAiBridge.UpstreamResponse {
+        private final Response response;
+        private final String provider;
+
+        UpstreamOverOkHttp(Response response, String provider) {
+            this.response = response;
+            this.provider = provider;
+        }
+
+        @Override
+        public Headers headers() {
+            return response.headers();
+        }
+
+        @Override
+        public BufferedSource body() {
+            return response.body().source();
+        }
+
+        @Override
+        public int status() {
+            return response.code();
+        }
+
+        @Override
+        public void firstFrameArrived() {
+        }
+
+        @Override
+        public LlmException ioFailure(IOException e) {
+            return new NetworkException("reading the upstream stream failed (" + e.getClass().getSimpleName() + ")",
+                    ErrorDetails.of(provider), e);
+        }
+
+        @Override
+        public void close() {
+            response.close();
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package dev.llmgate.providers.openai.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ChatStream;
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.exception.AuthenticationException;
+import dev.llmgate.api.exception.BudgetExceededException;
+import dev.llmgate.api.exception.ContentFilteredException;
+import dev.llmgate.api.exception.ContextLengthExceededException;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.InvalidRequestException;
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.exception.NetworkException;
+import dev.llmgate.api.exception.OverloadedException;
+import dev.llmgate.api.exception.PermissionDeniedException;
+import dev.llmgate.api.exception.PolicyBlockedException;
+import dev.llmgate.api.exception.ProviderException;
+import dev.llmgate.api.exception.RateLimitedException;
+import dev.llmgate.api.exception.RequestTimeoutException;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.ModelProvider;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.providers.internal.HttpChatStream;
+import dev.llmgate.providers.internal.HttpTransport;
+import dev.llmgate.providers.internal.Json;
+import dev.llmgate.providers.internal.ProviderErrors;
+import dev.llmgate.providers.internal.SseReader;
+import dev.llmgate.providers.internal.StreamSource;
+import okhttp3.Headers;
+import okio.BufferedSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Routes one Chat Completions exchange of an existing OpenAI-format client through a gate: the
+ * client's request body becomes a {@link ChatRequest}, runs the gate's whole chain, and the chain's
+ * last stage forwards the (possibly rewritten) request upstream through the client's own HTTP stack.
+ * The answer goes back to the client in OpenAI's format, streamed if it asked for a stream. Errors
+ * from the chain (a policy block, a budget, an upstream failure) become OpenAI-shaped error answers,
+ * so the client's own error handling sees them; a stream that fails after it started ends with an
+ * {@code error} event and without {@code [DONE]}, never as a clean end.
+ */
+public final class OpenAiBridge {
+
+    /** Sends a request body to the real server through the client's own stack. */
+    @FunctionalInterface
+    public interface Upstream {
+        UpstreamResponse send(byte[] body) throws IOException;
+    }
+
+    /** What the real server answered; {@link #close()} releases its connection. */
+    public interface UpstreamResponse extends StreamSource {
+        Headers headers();
+
+        BufferedSource body();
+    }
+
+    /** The answer to give the client. {@code body} is read lazily for streams; close it when done. */
+    public record Reply(int status, Headers headers, InputStream body) {
+    }
+
+    private OpenAiBridge() {
+    }
+
+    /**
+     * Handles one exchange.
+     *
+     * @param providerName the name recorded for this traffic (e.g. "openai")
+     * @param clientKey    the client's own key (from its Authorization header), scrubbed from messages
+     */
+    public static Reply handle(LlmGate gate, String providerName, byte[] requestBody, String clientKey, Upstream upstream) {
+        boolean stream = OpenAiServerSide.isStream(requestBody);
+        String maxField = requestBody.length > 0 && new String(requestBody, StandardCharsets.UTF_8).contains("\"max_tokens\"")
+                ? "max_tokens" : "max_completion_tokens";
+        OpenAiWire.Options options = new OpenAiWire.Options(maxField, true, true);
+        ProviderErrors errors = new ProviderErrors(providerName, clientKey);
+        ModelProvider forward = new ModelProvider() {
+            @Override
+            public ChatResponse chat(ChatRequest request, CallContext call) {
+                try (UpstreamResponse r = send(upstream, OpenAiWire.requestBody(request, false, options), providerName)) {
+                    String text = read(r.body(), providerName);
+                    if (r.status() < 200 || r.status() > 299) {
+                        throw errors.fromStatus(r.status(), r.headers(), text, call);
+                    }
+                    JsonNode root;
+                    try {
+                        root = Json.MAPPER.readTree(text);
+                    } catch (IOException e) {
+                        throw new ProviderException("the upstream answer is not valid JSON", ErrorDetails.of(providerName), true);
+                    }
+                    if (root == null) {
+                        throw new ProviderException("the upstream answered with an empty body", ErrorDetails.of(providerName), true);
+                    }
+                    if (root.has("error") && !root.has("choices")) {
+                        throw errors.inBody(root, r.headers(), call);
+                    }
+                    return OpenAiWire.parseResponse(root, providerName);
+                }
+            }
+
+            @Override
+            public ChatStream stream(ChatRequest request, CallContext call) {
+                UpstreamResponse r = send(upstream, OpenAiWire.requestBody(request, true, options), providerName);
+                if (r.status() < 200 || r.status() > 299) {
+                    try (r) {
+                        throw errors.fromStatus(r.status(), r.headers(), read(r.body(), providerName), call);
+                    }
+                }
+                return new HttpChatStream(providerName, r, new SseReader(r.body()), new OpenAiStreamDecoder(errors, r.headers(), call));
+            }
+        };
+
+        ChatRequest request;
+        try {
+            request = OpenAiServerSide.readRequest(requestBody, providerName + ":");
+        } catch (InvalidRequestException e) {
+            return error(e);
+        }
+        try {
+            if (!stream) {
+                ChatResponse response = gate.wrap(request, forward);
+                return new Reply(200, Headers.of("Content-Type", "application/json"),
+                        new java.io.ByteArrayInputStream(OpenAiServerSide.writeResponse(response)));
+            }
+            ChatStream events = gate.wrapStream(request, forward);
+            return new Reply(200, Headers.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"),
+                    new SseEncodingStream(events, request.model()));
+        } catch (LlmException e) {
+            return error(e);
+        }
+    }
+
+    private static UpstreamResponse send(Upstream upstream, byte[] body, String providerName) {
+        try {
+            return upstream.send(body);
+        } catch (IOException e) {
+            throw new NetworkException("the upstream call failed (" + e.getClass().getSimpleName() + ")", ErrorDetails.of(providerName), e);
+        }
+    }
+
+    private static String read(BufferedSource body, String providerName) {
+        try {
+            if (body.request(HttpTransport.MAX_BODY_BYTES + 1)) {
+                throw new ProviderException("the upstream answer is larger than " + HttpTransport.MAX_BODY_BYTES + " bytes",
+                        ErrorDetails.of(providerName), false);
+            }
+            return body.readUtf8();
+        } catch (IOException e) {
+            throw new NetworkException("reading the upstream answer failed (" + e.getClass().getSimpleName() + ")",
+                    ErrorDetails.of(providerName), e);
+        }
+    }
+
+    /** An OpenAI-shaped error answer for a gate error, with the status OpenAI would use. */
+    public static Reply error(LlmException e) {
+        int status;
+        String type;
+        String code = e.details().errorCode().orElse("");
+        Headers.Builder headers = new Headers.Builder().add("Content-Type", "application/json");
+        Optional<Duration> retryAfter = Optional.empty();
+        if (e instanceof PolicyBlockedException) {
+            status = 403;
+            type = "policy_blocked";
+            code = "policy_blocked";
+        } else if (e instanceof BudgetExceededException) {
+            status = 429;
+            type = "budget_exceeded";
+            code = "budget_exceeded";
+        } else if (e instanceof RateLimitedException r) {
+            status = 429;
+            type = "rate_limit_error";
+            retryAfter = r.retryAfter();
+        } else if (e instanceof OverloadedException o) {
+            status = 503;
+            type = "overloaded_error";
+            retryAfter = o.retryAfter();
+        } else if (e instanceof AuthenticationException) {
+            status = 401;
+            type = "authentication_error";
+        } else if (e instanceof PermissionDeniedException) {
+            status = 403;
+            type = "permission_error";
+        } else if (e instanceof ContextLengthExceededException) {
+            status = 400;
+            type = "invalid_request_error";
+            code = "context_length_exceeded";
+        } else if (e instanceof ContentFilteredException) {
+            status = 400;
+            type = "invalid_request_error";
+            code = "content_filter";
+        } else if (e instanceof InvalidRequestException) {
+            status = e.details().httpStatus().orElse(400);
+            type = "invalid_request_error";
+        } else if (e instanceof RequestTimeoutException) {
+            status = 504;
+            type = "timeout";
+        } else {
+            status = e.details().httpStatus().isPresent() && e.details().httpStatus().getAsInt() >= 500
+                    ? e.details().httpStatus().getAsInt() : 502;
+            type = "server_error";
+        }
+        retryAfter.ifPresent(d -> headers.add("retry-after-ms", Long.toString(d.toMillis())));
+        return new Reply(status, headers.build(), new java.io.ByteArrayInputStream(OpenAiServerSide.writeError(e.getMessage(), type, code)));
+    }
+
+    /** Encodes a gate stream as OpenAI SSE chunks, pulled as the client reads. */
+    static final class SseEncodingStream extends InputStream {
+        private final ChatStream events;
+        private final String model;
+        private final String id = "chatcmpl-llmgate";
+        private byte[] current = new byte[0];
+        private int position;
+        private boolean done;
+
+        SseEncodingStream(ChatStream events, String model) {
+            this.events = events;
+            this.model = model;
+        }
+
+        private boolean fill() {
+            while (position >= current.length) {
+                if (done) {
+                    return false;
+                }
+                try {
+                    if (!events.hasNext()) {
+                        done = true;
+                        return false;
+                    }
+                    StreamEvent e = events.next();
+                    current = OpenAiServerSide.writeChunk(e, id, model);
+                    if (e instanceof StreamEvent.Finish) {
+                        byte[] tail = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+                        byte[] both = new byte[current.length + tail.length];
+                        System.arraycopy(current, 0, both, 0, current.length);
+                        System.arraycopy(tail, 0, both, current.length, tail.length);
+                        current = both;
+                        done = true;
+                    }
+                } catch (LlmException e) {
+                    Reply r = error(e);
+                    byte[] body;
+                    try {
+                        body = r.body().readAllBytes();
+                    } catch (IOException impossible) {
+                        body = new byte[0];
+                    }
+                    String frame = "data: " + new String(body, StandardCharsets.UTF_8) + "\n\n";
+                    current = frame.getBytes(StandardCharsets.UTF_8);
+                    done = true;
+                }
+                position = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() {
+            return fill() ? current[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, current.length - position);
+            System.arraycopy(current, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            events.close();
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package dev.llmgate.providers.openai.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ContentPart;
+import dev.llmgate.api.FinishReason;
+import dev.llmgate.api.Message;
+import dev.llmgate.api.ResponseFormat;
+import dev.llmgate.api.Role;
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.ToolCall;
+import dev.llmgate.api.ToolChoice;
+import dev.llmgate.api.ToolDefinition;
+import dev.llmgate.api.Usage;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.InvalidRequestException;
+import dev.llmgate.providers.internal.Json;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The other side of {@link OpenAiWire}: reads a Chat Completions request body as a client sent it,
+ * and writes answers back in the same format, so that an existing OpenAI-format client can be
+ * routed through a gate without noticing.
+ */
+public final class OpenAiServerSide {
+    private static final Set<String> MAPPED = Set.of("model", "messages", "tools", "tool_choice", "parallel_tool_calls",
+            "response_format", "temperature", "top_p", "max_tokens", "max_completion_tokens", "stop", "seed", "stream",
+            "stream_options");
+
+    private OpenAiServerSide() {
+    }
+
+    /** Reads a request body; {@code modelPrefix} (e.g. "openai:") is put before the body's model. */
+    public static ChatRequest readRequest(byte[] body, String modelPrefix) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw invalid("the request body is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw invalid("the request body is not a JSON object");
+        }
+        String model = Json.text(root, "model");
+        if (model.isEmpty()) {
+            throw invalid("the request has no model");
+        }
+        ChatRequest.Builder b = ChatRequest.builder(modelPrefix + model);
+        for (JsonNode m : root.path("messages")) {
+            b.addMessage(readMessage(m));
+        }
+        for (JsonNode t : root.path("tools")) {
+            JsonNode fn = t.path("function");
+            JsonNode params = fn.get("parameters");
+            b.addTool(new ToolDefinition(Json.text(fn, "name"), Json.text(fn, "description"),
+                    params == null || params.isNull() ? "{\"type\":\"object\",\"properties\":{}}" : params.toString(),
+                    fn.path("strict").asBoolean(false)));
+        }
+        JsonNode choice = root.get("tool_choice");
+        if (choice != null && !choice.isNull()) {
+            if (choice.isObject()) {
+                b.toolChoice(ToolChoice.tool(choice.path("function").path("name").asText()));
+            } else {
+                String c = choice.asText();
+                b.toolChoice("none".equals(c) ? ToolChoice.none() : "required".equals(c) ? ToolChoice.required() : ToolChoice.auto());
+            }
+        }
+        if (root.has("parallel_tool_calls")) {
+            b.parallelToolCalls(root.get("parallel_tool_calls").asBoolean());
+        }
+        JsonNode format = root.get("response_format");
+        if (format != null && format.isObject()) {
+            String type = Json.text(format, "type");
+            if (type.equals("json_object")) {
+                b.responseFormat(ResponseFormat.jsonObject());
+            } else if (type.equals("json_schema")) {
+                JsonNode s = format.path("json_schema");
+                b.responseFormat(ResponseFormat.jsonSchema(Json.text(s, "name"), s.path("schema").toString(), s.path("strict").asBoolean(false)));
+            }
+        }
+        if (root.hasNonNull("temperature")) {
+            b.temperature(root.get("temperature").asDouble());
+        }
+        if (root.hasNonNull("top_p")) {
+            b.topP(root.get("top_p").asDouble());
+        }
+        JsonNode max = root.hasNonNull("max_completion_tokens") ? root.get("max_completion_tokens") : root.get("max_tokens");
+        if (max != null && !max.isNull()) {
+            b.maxOutputTokens(max.asInt());
+        }
+        JsonNode stop = root.get("stop");
+        if (stop != null && stop.isTextual()) {
+            b.addStop(stop.asText());
+        } else if (stop != null && stop.isArray()) {
+            stop.forEach(s -> b.addStop(s.asText()));
+        }
+        if (root.hasNonNull("seed")) {
+            b.seed(root.get("seed").asLong());
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            if (!MAPPED.contains(f.getKey()) && !f.getValue().isNull()) {
+                b.providerOption(f.getKey(), Json.MAPPER.convertValue(f.getValue(), Object.class));
+            }
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    /** Whether the body asks for a stream. */
+    public static boolean isStream(byte[] body) {
+        try {
+            JsonNode root = Json.MAPPER.readTree(body);
+            return root != null && root.path("stream").asBoolean(false);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Message readMessage(JsonNode m) {
+        String role = Json.text(m, "role");
+        JsonNode content = m.get("content");
+        List<ContentPart> parts = new ArrayList<>();
+        if (content != null && content.isTextual()) {
+            parts.add(ContentPart.text(content.asText()));
+        } else if (content != null && content.isArray()) {
+            for (JsonNode p : content) {
+                String type = Json.text(p, "type");
+                if (type.equals("text")) {
+                    parts.add(ContentPart.text(Json.text(p, "text")));
+                } else if (type.equals("image_url")) {
+                    JsonNode img = p.path("image_url");
+                    String detail = Json.text(img, "detail").toUpperCase(java.util.Locale.ROOT);
+                    String url = Json.text(img, "url");
+                    ContentPart.ImageDetail d = detail.isEmpty() ? ContentPart.ImageDetail.AUTO : ContentPart.ImageDetail.valueOf(detail);
+                    if (url.startsWith("data:") && url.contains(";base64,")) {
+                        String mediaType = url.substring(5, url.indexOf(';'));
+                        parts.add(new ContentPart.ImageData(Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)), mediaType, d));
+                    } else {
+                        parts.add(new ContentPart.ImageUrl(url, d));
+                    }
+                }
+            }
+        }
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode c : m.path("tool_calls")) {
+            JsonNode fn = c.path("function");
+            calls.add(new ToolCall(Json.text(c, "id"), Json.text(fn, "name"), OpenAiWire.argumentsText(fn.get("arguments"))));
+        }
+        Role r;
+        switch (role) {
+            case "system": r = Role.SYSTEM; break;
+            case "developer": r = Role.DEVELOPER; break;
+            case "assistant": r = Role.ASSISTANT; break;
+            case "tool": r = Role.TOOL; break;
+            case "user": r = Role.USER; break;
+            default: throw invalid("unknown message role '" + role + "'");
+        }
+        String name = Json.text(m, "name");
+        String toolCallId = Json.text(m, "tool_call_id");
+        try {
+            return new Message(r, parts, calls, r == Role.TOOL ? Optional.of(toolCallId) : Optional.empty(),
+                    name.isEmpty() ? Optional.empty() : Optional.of(name));
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    /** A {@code chat.completion} body for {@code r}. */
+    public static byte[] writeResponse(ChatResponse r) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + r.text().length());
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", r.id());
+            g.writeStringField("object", "chat.completion");
+            g.writeNumberField("created", 0);
+            g.writeStringField("model", r.model());
+            g.writeArrayFieldStart("choices");
+            g.writeStartObject();
+            g.writeNumberField("index", 0);
+            g.writeObjectFieldStart("message");
+            g.writeStringField("role", "assistant");
+            if (r.text().isEmpty() && r.hasToolCalls()) {
+                g.writeNullField("content");
+            } else {
+                g.writeStringField("content", r.text());
+            }
+            if (r.hasToolCalls()) {
+                g.writeArrayFieldStart("tool_calls");
+                for (ToolCall c : r.toolCalls()) {
+                    writeToolCall(g, c, -1);
+                }
+                g.writeEndArray();
+            }
+            if (r.refusal().isPresent()) {
+                g.writeStringField("refusal", r.refusal().get());
+            } else {
+                g.writeNullField("refusal");
+            }
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            g.writeStringField("finish_reason", finishReason(r.finishReason()));
+            g.writeEndObject();
+            g.writeEndArray();
+            writeUsage(g, r.usage());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** One SSE {@code data:} frame (with its blank line) for an event, or empty bytes for events with no frame. */
+    public static byte[] writeChunk(StreamEvent event, String id, String model) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try {
+            out.write("data: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+                g.writeStartObject();
+                g.writeStringField("id", id);
+                g.writeStringField("object", "chat.completion.chunk");
+                g.writeNumberField("created", 0);
+                g.writeStringField("model", model);
+                g.writeArrayFieldStart("choices");
+                if (event instanceof StreamEvent.UsageUpdate u) {
+                    g.writeEndArray();
+                    writeUsage(g, u.usage());
+                } else {
+                    g.writeStartObject();
+                    g.writeNumberField("index", 0);
+                    g.writeObjectFieldStart("delta");
+                    if (event instanceof StreamEvent.TextDelta d) {
+                        g.writeStringField("content", d.text());
+                    } else if (event instanceof StreamEvent.ToolCallDelta t) {
+                        g.writeArrayFieldStart("tool_calls");
+                        g.writeStartObject();
+                        g.writeNumberField("index", t.index());
+                        if (t.id().isPresent()) {
+                            g.writeStringField("id", t.id().get());
+                            g.writeStringField("type", "function");
+                        }
+                        g.writeObjectFieldStart("function");
+                        if (t.name().isPresent()) {
+                            g.writeStringField("name", t.name().get());
+                        }
+                        g.writeStringField("arguments", t.argumentsDelta());
+                        g.writeEndObject();
+                        g.writeEndObject();
+                        g.writeEndArray();
+                    } else if (event instanceof StreamEvent.Finish f && f.refusal().isPresent()) {
+                        g.writeStringField("refusal", f.refusal().get());
+                    }
+                    g.writeEndObject();
+                    if (event instanceof StreamEvent.Finish f) {
+                        g.writeStringField("finish_reason", finishReason(f.reason()));
+                    } else {
+                        g.writeNullField("finish_reason");
+                    }
+                    g.writeEndObject();
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            out.write("\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** An OpenAI-shaped error body. */
+    public static byte[] writeError(String message, String type, String code) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("error");
+            g.writeStringField("message", message);
+            g.writeStringField("type", type);
+            g.writeNullField("param");
+            if (code.isEmpty()) {
+                g.writeNullField("code");
+            } else {
+                g.writeStringField("code", code);
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeToolCall(JsonGenerator g, ToolCall c, int index) throws IOException {
+        g.writeStartObject();
+        if (index >= 0) {
+            g.writeNumberField("index", index);
+        }
+        g.writeStringField("id", c.id());
+        g.writeStringField("type", "function");
+        g.writeObjectFieldStart("function");
+        g.writeStringField("name", c.name());
+        g.writeStringField("arguments", c.argumentsJson());
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void writeUsage(JsonGenerator g, Usage u) throws IOException {
+        g.writeObjectFieldStart("usage");
+        g.writeNumberField("prompt_tokens", u.inputTokens());
+        g.writeNumberField("completion_tokens", u.outputTokens());
+        g.writeNumberField("total_tokens", u.totalTokens());
+        g.writeObjectFieldStart("prompt_tokens_details");
+        g.writeNumberField("cached_tokens", u.cachedInputTokens());
+        g.writeEndObject();
+        g.writeObjectFieldStart("completion_tokens_details");
+        g.writeNumberField("reasoning_tokens", u.reasoningTokens());
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static String finishReason(FinishReason r) {
+        switch (r) {
+            case LENGTH: return "length";
+            case TOOL_CALLS: return "tool_calls";
+            case CONTENT_FILTER: return "content_filter";
+            default: return "stop";
+        }
+    }
+
+    private static InvalidRequestException invalid(String what) {
+        return new InvalidRequestException("cannot read the intercepted Chat Completions request: " + what, ErrorDetails.NONE);
+    }
+}

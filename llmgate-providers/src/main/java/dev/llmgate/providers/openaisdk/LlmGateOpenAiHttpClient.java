@@ -1,0 +1,254 @@
+package dev.llmgate.providers.openaisdk;
+
+import com.openai.core.RequestOptions;
+import com.openai.core.http.HttpClient;
+import com.openai.core.http.HttpMethod;
+import com.openai.core.http.HttpRequest;
+import com.openai.core.http.HttpRequestBody;
+import com.openai.core.http.HttpResponse;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.exception.NetworkException;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.providers.openai.internal.OpenAiBridge;
+import okhttp3.Headers;
+import okio.BufferedSource;
+import okio.Okio;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Routes the official {@code com.openai:openai-java} SDK (4.x) through an {@link LlmGate}: an SDK
+ * {@link HttpClient} that sends Chat Completions calls through the gate's chain — policy, cache,
+ * audit, your interceptors — and everything else straight to the SDK's own HTTP client.
+ *
+ * <pre>{@code
+ * HttpClient http = LlmGateOpenAiHttpClient.wrap(gate, "openai", OkHttpClient.builder().build());
+ * OpenAIClient client = new OpenAIClientImpl(ClientOptions.builder()
+ *         .httpClient(http).apiKey(System.getenv("OPENAI_API_KEY")).maxRetries(0).build());
+ * }</pre>
+ *
+ * The SDK is an optional dependency of llmgate-providers: add {@code com.openai:openai-java} to
+ * your own build to use this class. Set the SDK's {@code maxRetries(0)} so that retrying stays in one
+ * layer (the gate's). Gate errors reach the SDK as OpenAI-shaped error answers, so it raises its own
+ * typed exceptions (a policy block is a 403 {@code PermissionDeniedException} with code
+ * {@code policy_blocked}).
+ */
+public final class LlmGateOpenAiHttpClient implements HttpClient {
+    private static final ExecutorService ASYNC = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "llmgate-openai-sdk-async");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final LlmGate gate;
+    private final String providerName;
+    private final HttpClient delegate;
+
+    private LlmGateOpenAiHttpClient(LlmGate gate, String providerName, HttpClient delegate) {
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.providerName = Objects.requireNonNull(providerName, "providerName");
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        if (providerName.isBlank() || providerName.contains(":")) {
+            throw new IllegalArgumentException("providerName must be a non-blank name without ':', e.g. \"openai\"; was '"
+                    + providerName + "'");
+        }
+    }
+
+    /**
+     * Wraps the SDK's own HTTP client (e.g. {@code com.openai.client.okhttp.OkHttpClient.builder().build()}).
+     * Chat Completions calls are recorded as provider {@code providerName}.
+     */
+    public static LlmGateOpenAiHttpClient wrap(LlmGate gate, String providerName, HttpClient delegate) {
+        return new LlmGateOpenAiHttpClient(gate, providerName, delegate);
+    }
+
+    @Override
+    public HttpResponse execute(HttpRequest request, RequestOptions requestOptions) {
+        if (!isChatCompletion(request)) {
+            return delegate.execute(request, requestOptions);
+        }
+        byte[] body = bytes(request.body());
+        OpenAiBridge.Reply reply = OpenAiBridge.handle(gate, providerName, body, clientKey(request), newBody -> {
+            HttpResponse upstream = delegate.execute(request.toBuilder().body(new BytesBody(newBody)).build(), requestOptions);
+            return new UpstreamOverSdk(upstream, providerName);
+        });
+        return new ReplyResponse(reply);
+    }
+
+    @Override
+    public CompletableFuture<HttpResponse> executeAsync(HttpRequest request, RequestOptions requestOptions) {
+        if (!isChatCompletion(request)) {
+            return delegate.executeAsync(request, requestOptions);
+        }
+        return CompletableFuture.supplyAsync(() -> execute(request, requestOptions), ASYNC);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    private static boolean isChatCompletion(HttpRequest request) {
+        List<String> path = request.pathSegments();
+        int n = path.size();
+        return request.method() == HttpMethod.POST && n >= 2 && "chat".equals(path.get(n - 2)) && "completions".equals(path.get(n - 1))
+                && request.body() != null;
+    }
+
+    private static byte[] bytes(HttpRequestBody body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        body.writeTo(out);
+        return out.toByteArray();
+    }
+
+    private static String clientKey(HttpRequest request) {
+        for (String v : request.headers().values("Authorization")) {
+            if (v.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return v.substring(7).strip();
+            }
+        }
+        List<String> apiKey = request.headers().values("api-key");
+        return apiKey.isEmpty() ? "" : apiKey.get(0).strip();
+    }
+
+    @Override
+    public String toString() {
+        return "LlmGateOpenAiHttpClient[" + providerName + "]";
+    }
+
+    private static final class BytesBody implements HttpRequestBody {
+        private final byte[] bytes;
+
+        BytesBody(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) {
+            try {
+                out.write(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public String contentType() {
+            return "application/json";
+        }
+
+        @Override
+        public long contentLength() {
+            return bytes.length;
+        }
+
+        @Override
+        public boolean repeatable() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class UpstreamOverSdk implements OpenAiBridge.UpstreamResponse {
+        private final HttpResponse response;
+        private final String provider;
+        private final Headers headers;
+        private BufferedSource source;
+
+        UpstreamOverSdk(HttpResponse response, String provider) {
+            this.response = response;
+            this.provider = provider;
+            Headers.Builder h = new Headers.Builder();
+            for (String name : response.headers().names()) {
+                for (String value : response.headers().values(name)) {
+                    h.addUnsafeNonAscii(name, value);
+                }
+            }
+            this.headers = h.build();
+        }
+
+        @Override
+        public Headers headers() {
+            return headers;
+        }
+
+        @Override
+        public synchronized BufferedSource body() {
+            if (source == null) {
+                source = Okio.buffer(Okio.source(response.body()));
+            }
+            return source;
+        }
+
+        @Override
+        public int status() {
+            return response.statusCode();
+        }
+
+        @Override
+        public void firstFrameArrived() {
+        }
+
+        @Override
+        public LlmException ioFailure(IOException e) {
+            return new NetworkException("reading the upstream stream failed (" + e.getClass().getSimpleName() + ")",
+                    ErrorDetails.of(provider), e);
+        }
+
+        @Override
+        public void close() {
+            response.close();
+        }
+    }
+
+    private static final class ReplyResponse implements HttpResponse {
+        private final OpenAiBridge.Reply reply;
+        private final com.openai.core.http.Headers headers;
+
+        ReplyResponse(OpenAiBridge.Reply reply) {
+            this.reply = reply;
+            com.openai.core.http.Headers.Builder h = com.openai.core.http.Headers.builder();
+            for (String name : reply.headers().names()) {
+                h.put(name, reply.headers().values(name));
+            }
+            this.headers = h.build();
+        }
+
+        @Override
+        public int statusCode() {
+            return reply.status();
+        }
+
+        @Override
+        public com.openai.core.http.Headers headers() {
+            return headers;
+        }
+
+        @Override
+        public InputStream body() {
+            return reply.body();
+        }
+
+        @Override
+        public void close() {
+            try {
+                reply.body().close();
+            } catch (IOException ignored) {
+                // closing an in-memory or gate-backed stream does not fail
+            }
+        }
+    }
+}
