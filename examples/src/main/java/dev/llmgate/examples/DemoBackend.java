@@ -1,6 +1,7 @@
 package dev.llmgate.examples;
 
 import dev.llmgate.api.spi.ModelProvider;
+import dev.llmgate.providers.anthropic.AnthropicProvider;
 import dev.llmgate.providers.local.LocalModelServer;
 import dev.llmgate.providers.openai.OpenAiProvider;
 
@@ -29,6 +30,9 @@ final class DemoBackend implements AutoCloseable {
         if (present("OPENAI_API_KEY")) {
             return new DemoBackend("openai", OpenAiProvider.fromEnv(), "gpt-4o-mini", false, Optional.empty());
         }
+        if (present("ANTHROPIC_API_KEY")) {
+            return new DemoBackend("anthropic", AnthropicProvider.fromEnv(), "claude-haiku-4-5", false, Optional.empty());
+        }
         LocalModelServer server = LocalModelServer.start();
         return new DemoBackend("local", server.provider("local"), LocalModelServer.MODEL, true, Optional.of(server));
     }
@@ -36,7 +40,7 @@ final class DemoBackend implements AutoCloseable {
     String describe() {
         if (simulated) {
             return "local SIMULATED model at " + server.map(LocalModelServer::baseUrl).orElse("?")
-                    + " (no OPENAI_API_KEY set: answers are canned, not from a real model)";
+                    + " (no OPENAI_API_KEY or ANTHROPIC_API_KEY set: answers are canned, not from a real model)";
         }
         return providerName + ":" + model + " (real provider, key from the environment)";
     }

@@ -9,8 +9,8 @@ import dev.llmgate.core.LlmGate;
 
 /**
  * The five-minute tour: build a gate, send a chat request, stream one, and show the chain the
- * calls passed. Runs with no API key (against the simulated local model) or against OpenAI when
- * {@code OPENAI_API_KEY} is set.
+ * calls passed. Runs with no API key (against the simulated local model), or against OpenAI or
+ * Anthropic when {@code OPENAI_API_KEY} or {@code ANTHROPIC_API_KEY} is set.
  *
  * <pre>mvn -B -q -Pdemo -pl examples -am package -DskipTests</pre>
  */
@@ -72,7 +72,7 @@ public final class Quickstart {
             System.out.println("  (" + streamed.usage().outputTokens() + " out tokens, finish " + streamed.finishReason()
                     + ", first token after " + streamed.timings().timeToFirstToken().map(d -> d.toMillis() + " ms").orElse("-") + ")");
             if (backend.simulated) {
-                System.out.println("\nThese answers were SIMULATED. Set OPENAI_API_KEY and run again to use a real model.");
+                System.out.println("\nThese answers were SIMULATED. Set OPENAI_API_KEY or ANTHROPIC_API_KEY and run again to use a real model.");
             }
         }
     }
