@@ -3,12 +3,14 @@ package dev.llmgate.examples;
 import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.providers.anthropic.AnthropicProvider;
 import dev.llmgate.providers.local.LocalModelServer;
+import dev.llmgate.providers.ollama.OllamaProvider;
 import dev.llmgate.providers.openai.OpenAiProvider;
 
 import java.util.Optional;
 
 /**
- * Picks what the examples talk to: a real provider when its key is in the environment, otherwise
+ * Picks what the examples talk to: OpenAI or Anthropic when a key is in the environment, else a local
+ * Ollama server if one answers, otherwise
  * llmgate's simulated local model over loopback HTTP (clearly labelled).
  */
 final class DemoBackend implements AutoCloseable {
@@ -33,6 +35,10 @@ final class DemoBackend implements AutoCloseable {
         if (present("ANTHROPIC_API_KEY")) {
             return new DemoBackend("anthropic", AnthropicProvider.fromEnv(), "claude-haiku-4-5", false, Optional.empty());
         }
+        Optional<String> ollamaModel = ollamaModel();
+        if (ollamaModel.isPresent()) {
+            return new DemoBackend("ollama", OllamaProvider.builder().build(), ollamaModel.get(), false, Optional.empty());
+        }
         LocalModelServer server = LocalModelServer.start();
         return new DemoBackend("local", server.provider("local"), LocalModelServer.MODEL, true, Optional.of(server));
     }
@@ -40,9 +46,28 @@ final class DemoBackend implements AutoCloseable {
     String describe() {
         if (simulated) {
             return "local SIMULATED model at " + server.map(LocalModelServer::baseUrl).orElse("?")
-                    + " (no OPENAI_API_KEY or ANTHROPIC_API_KEY set: answers are canned, not from a real model)";
+                    + " (no OPENAI_API_KEY or ANTHROPIC_API_KEY set and no Ollama on localhost: answers are canned, not from a real model)";
         }
         return providerName + ":" + model + " (real provider, key from the environment)";
+    }
+
+    /** The first model of an Ollama server on localhost, if one answers within half a second. */
+    private static Optional<String> ollamaModel() {
+        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder()
+                .callTimeout(java.time.Duration.ofMillis(500)).build();
+        try (okhttp3.Response r = http.newCall(new okhttp3.Request.Builder().url("http://127.0.0.1:11434/api/tags").build()).execute()) {
+            if (!r.isSuccessful()) {
+                return Optional.empty();
+            }
+            com.fasterxml.jackson.databind.JsonNode models = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(r.body().string()).path("models");
+            return models.isArray() && models.size() > 0 ? Optional.of(models.get(0).path("name").asText()) : Optional.empty();
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        } finally {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
     }
 
     private static boolean present(String variable) {

@@ -3,6 +3,7 @@ package dev.llmgate.providers.internal;
 import okio.BufferedSource;
 
 import java.io.IOException;
+import java.util.function.Predicate;
 
 /**
  * Reads Server-Sent Events from a response body, per the WHATWG rules that matter here: {@code event:}
@@ -14,14 +15,27 @@ public final class SseReader implements FrameReader {
     private final StringBuilder data = new StringBuilder(256);
     private String event = "";
     private String lastEvent = "";
+    private final Predicate<String> completeAtEnd;
 
     public SseReader(BufferedSource source) {
+        this(source, data -> false);
+    }
+
+    /**
+     * A reader that, when the body ends in the middle of an event (its data lines read but not the
+     * blank line that dispatches it), still dispatches that event if {@code completeAtEnd} accepts its
+     * data. For vendors whose own SDKs read each {@code data:} line as a whole event (Gemini), so that
+     * a last event without its blank line is not lost; a truncated one must fail the predicate.
+     */
+    public SseReader(BufferedSource source, Predicate<String> completeAtEnd) {
         this.source = source;
+        this.completeAtEnd = completeAtEnd;
     }
 
     /**
      * Advances to the next event; false at the end of the body. An event still being assembled when
-     * the body ends is dropped (it was never dispatched).
+     * the body ends is dropped (it was never dispatched), unless the {@code completeAtEnd} predicate
+     * accepts its data.
      */
     @Override
     public boolean next() throws IOException {
@@ -56,6 +70,10 @@ public final class SseReader implements FrameReader {
             } else if (field.equals("event")) {
                 event = line.substring(start);
             }
+        }
+        if (hasData && completeAtEnd.test(data.toString())) {
+            lastEvent = event;
+            return true;
         }
         return false;
     }
