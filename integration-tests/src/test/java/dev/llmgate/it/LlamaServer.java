@@ -1,0 +1,19 @@
+package dev.llmgate.it;
+
+/** Where the integration tests' llama-server is (scripts/llama-server/start.sh). */
+final class LlamaServer {
+    static final String URL = env("LLMGATE_LLAMA_URL", "http://127.0.0.1:" + env("LLMGATE_LLAMA_PORT", "18080"));
+    static final String KEY = env("LLMGATE_LLAMA_KEY", "sk-llmgate-it");
+    static final String MODEL = "llmgate-test-model";
+    static final String REPLY = "Hello from the llmgate test model.";
+    /** The server's context window (start.sh passes -c 2048). */
+    static final int CONTEXT = 2048;
+
+    private LlamaServer() {
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
