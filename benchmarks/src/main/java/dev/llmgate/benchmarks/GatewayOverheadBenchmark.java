@@ -1,0 +1,127 @@
+package dev.llmgate.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.providers.openai.OpenAiProvider;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One blocking chat call with a 2 KB prompt to a loopback stub that answers instantly in OpenAI's
+ * format, made (a) by hand with OkHttp + Jackson, (b) through an LlmGate with no interceptors, and
+ * through the peers a Java user would otherwise pick: LangChain4j's OpenAI chat model and the
+ * official openai-java SDK, both with retries off. Sample mode gives the median and p99 per call;
+ * the ratios against (a) in the same run are what docs/benchmarks.md reports.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class GatewayOverheadBenchmark {
+    static final String PROMPT = prompt(2048);
+    static final MediaType JSON = MediaType.get("application/json");
+
+    LoopbackStub stub;
+    OkHttpClient okhttp;
+    ObjectMapper mapper;
+    String url;
+    LlmGate gate;
+    OpenAiChatModel langchain4j;
+    OpenAIClient openaiJava;
+
+    static String prompt(int bytes) {
+        String sentence = "Summarise the quarterly report for the board and list the three largest risks. ";
+        StringBuilder sb = new StringBuilder(bytes);
+        while (sb.length() < bytes) {
+            sb.append(sentence);
+        }
+        return sb.substring(0, bytes);
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        stub = new LoopbackStub(0);
+        okhttp = new OkHttpClient();
+        mapper = new ObjectMapper();
+        url = stub.baseUrl() + "/chat/completions";
+        gate = LlmGate.builder()
+                .provider("openai", OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build())
+                .build();
+        langchain4j = OpenAiChatModel.builder().baseUrl(stub.baseUrl()).apiKey("sk-bench").modelName("gpt-4o-mini")
+                .maxRetries(0).build();
+        openaiJava = OpenAIOkHttpClient.builder().baseUrl(stub.baseUrl()).apiKey("sk-bench").maxRetries(0).build();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        gate.close();
+        openaiJava.close();
+        okhttp.dispatcher().executorService().shutdown();
+        okhttp.connectionPool().evictAll();
+        stub.close();
+    }
+
+    /** (a) The baseline: the same request by hand. */
+    @Benchmark
+    public String a_directOkHttpJackson() throws IOException {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("model", "gpt-4o-mini");
+        ObjectNode message = body.putArray("messages").addObject();
+        message.put("role", "user");
+        message.put("content", PROMPT);
+        body.put("max_completion_tokens", 200);
+        Request request = new Request.Builder().url(url).header("Authorization", "Bearer sk-bench")
+                .post(RequestBody.create(mapper.writeValueAsBytes(body), JSON)).build();
+        try (Response response = okhttp.newCall(request).execute()) {
+            JsonNode root = mapper.readTree(response.body().byteStream());
+            return root.path("choices").path(0).path("message").path("content").asText();
+        }
+    }
+
+    /** (b) Through an LlmGate with no interceptors. */
+    @Benchmark
+    public String b_llmgateNoInterceptors() {
+        return gate.chat(ChatRequest.builder("openai:gpt-4o-mini").user(PROMPT).maxOutputTokens(200).build()).text();
+    }
+
+    /** The peer: LangChain4j's OpenAI chat model, no policy or audit. */
+    @Benchmark
+    public String peer_langchain4j() {
+        return langchain4j.chat(PROMPT);
+    }
+
+    /** The peer: the official openai-java SDK, no policy or audit. */
+    @Benchmark
+    public String peer_openaiJavaSdk() {
+        return openaiJava.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o-mini")
+                .addUserMessage(PROMPT).maxCompletionTokens(200).build()).choices().get(0).message().content().orElse("");
+    }
+}
