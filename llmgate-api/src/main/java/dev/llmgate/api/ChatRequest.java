@@ -87,6 +87,30 @@ public record ChatRequest(String model, List<Message> messages, List<ToolDefinit
         }
     }
 
+    /** Shows the request's shape, never its text (so that it can be logged). */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("ChatRequest[model=").append(model).append(", messages=").append(messages.size());
+        int chars = 0;
+        for (Message m : messages) {
+            chars += m.text().length();
+        }
+        sb.append(" (").append(chars).append(" chars)");
+        if (!tools.isEmpty()) {
+            sb.append(", tools=").append(tools.stream().map(ToolDefinition::name).toList());
+        }
+        toolChoice.ifPresent(c -> sb.append(", toolChoice=").append(c));
+        if (!(responseFormat instanceof ResponseFormat.Text)) {
+            sb.append(", responseFormat=").append(responseFormat.getClass().getSimpleName());
+        }
+        temperature.ifPresent(t -> sb.append(", temperature=").append(t));
+        maxOutputTokens.ifPresent(t -> sb.append(", maxOutputTokens=").append(t));
+        if (!providerOptions.isEmpty()) {
+            sb.append(", providerOptions=").append(providerOptions.keySet());
+        }
+        return sb.append(']').toString();
+    }
+
     /** A builder for a request to {@code model} ({@code "provider:model"} or an alias). */
     public static Builder builder(String model) {
         return new Builder(model);

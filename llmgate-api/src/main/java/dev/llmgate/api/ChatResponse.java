@@ -38,6 +38,14 @@ public record ChatResponse(String id, String provider, String model, String text
         Objects.requireNonNull(timings, "timings: use Timings.NONE");
     }
 
+    /** Shows the answer's shape, never its text. */
+    @Override
+    public String toString() {
+        return "ChatResponse[" + id + ", " + provider + ":" + model + ", " + finishReason + ", " + text.length() + " chars"
+                + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls.stream().map(ToolCall::name).toList())
+                + (refusal.isPresent() ? ", refused" : "") + ", " + usage + "]";
+    }
+
     /** A builder; {@code id}, {@code provider} and {@code model} default to {@code ""}. */
     public static Builder builder() {
         return new Builder();

@@ -30,7 +30,8 @@ public sealed interface ChatResult permits ChatResponse, ChatStream {
     /**
      * This result, calling {@code onSuccess} with the complete response once it is complete (for a
      * stream: when its {@link StreamEvent.Finish} passes through) or {@code onError} if the stream
-     * fails. A stream closed by its consumer before the end calls neither.
+     * fails. Exactly one of them is called: a stream its consumer closes before the end reports a
+     * {@link dev.llmgate.api.exception.StreamInterruptedException} to {@code onError}.
      */
     ChatResult whenComplete(Consumer<ChatResponse> onSuccess, Consumer<LlmException> onError);
 }

@@ -40,12 +40,21 @@ public non-sealed interface ChatStream extends ChatResult, Iterator<StreamEvent>
     @Override
     void close();
 
-    /** Consumes the rest of the stream and returns it as one response; closes the stream. */
+    /**
+     * Consumes the rest of the stream and returns it as one response; closes the stream.
+     *
+     * @throws LlmException if the stream fails, or
+     *         {@link dev.llmgate.api.exception.StreamInterruptedException} if it was closed before it finished
+     */
     default ChatResponse collect() {
         try (this) {
             StreamAccumulator acc = new StreamAccumulator();
             while (hasNext()) {
                 acc.accept(next());
+            }
+            if (!acc.isComplete()) {
+                throw new dev.llmgate.api.exception.StreamInterruptedException("the stream was closed before its finish event",
+                        dev.llmgate.api.exception.ErrorDetails.NONE);
             }
             return acc.toResponse();
         }

@@ -31,6 +31,12 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.ImageU
         public Text {
             Objects.requireNonNull(text, "text must not be null; use \"\" for an empty part");
         }
+
+        /** The length only, never the text. */
+        @Override
+        public String toString() {
+            return "Text[" + text.length() + " chars]";
+        }
     }
 
     /** An image referenced by URL. */

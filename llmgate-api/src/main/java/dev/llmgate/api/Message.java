@@ -123,6 +123,14 @@ public record Message(Role role, List<ContentPart> content, List<ToolCall> toolC
         return false;
     }
 
+    /** Shows the message's shape, never its text. */
+    @Override
+    public String toString() {
+        return "Message[" + role + ", " + content.size() + " part(s), " + text().length() + " chars"
+                + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls.size()) + toolCallId.map(id -> ", toolCallId=" + id).orElse("")
+                + "]";
+    }
+
     /** A copy with the text parts mapped by {@code mapper} (images kept as they are). */
     public Message mapText(java.util.function.UnaryOperator<String> mapper) {
         List<ContentPart> mapped = new ArrayList<>(content.size());

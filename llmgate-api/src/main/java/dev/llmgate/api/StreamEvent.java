@@ -23,6 +23,12 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
         public TextDelta {
             Objects.requireNonNull(text, "text");
         }
+
+        /** The length only, never the text. */
+        @Override
+        public String toString() {
+            return "TextDelta[" + text.length() + " chars]";
+        }
     }
 
     /**
@@ -37,6 +43,13 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
             Objects.requireNonNull(id, "id: use Optional.empty()");
             Objects.requireNonNull(name, "name: use Optional.empty()");
             Objects.requireNonNull(argumentsDelta, "argumentsDelta: use \"\"");
+        }
+
+        /** Never the arguments themselves. */
+        @Override
+        public String toString() {
+            return "ToolCallDelta[" + index + id.map(i -> ", " + i).orElse("") + name.map(n -> ", " + n).orElse("") + ", "
+                    + argumentsDelta.length() + " chars]";
         }
     }
 
@@ -76,6 +89,13 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
         @Override
         public boolean isTerminal() {
             return true;
+        }
+
+        /** Never the refusal's text. */
+        @Override
+        public String toString() {
+            return "Finish[" + reason + ", " + responseId + ", " + provider + ":" + model + (refusal.isPresent() ? ", refused" : "")
+                    + ", " + timings + "]";
         }
     }
 

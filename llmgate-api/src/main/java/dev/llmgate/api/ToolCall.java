@@ -12,4 +12,10 @@ public record ToolCall(String id, String name, String argumentsJson) {
         Objects.requireNonNull(name, "tool call name must not be null");
         Objects.requireNonNull(argumentsJson, "argumentsJson must not be null; use \"{}\" for no arguments");
     }
+
+    /** Id and name; the arguments' length only (they may hold personal data). */
+    @Override
+    public String toString() {
+        return "ToolCall[" + id + ", " + name + ", " + argumentsJson.length() + " chars of arguments]";
+    }
 }

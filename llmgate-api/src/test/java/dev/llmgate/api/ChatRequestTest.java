@@ -75,6 +75,17 @@ class ChatRequestTest {
     }
 
     @Test
+    void toStringNeverShowsPromptOrAnswerText() {
+        ChatRequest r = ChatRequest.builder("openai:m").system("secret system").user("my SSN is 078-05-1120").build();
+        ChatResponse a = ChatResponse.builder().text("the secret answer")
+                .toolCalls(List.of(new ToolCall("c", "lookup", "{\"ssn\":\"078-05-1120\"}"))).build();
+        String all = r + " " + r.messages() + " " + a + " " + a.toolCalls() + " " + new StreamEvent.TextDelta("secret delta")
+                + " " + ContentPart.text("secret part");
+        assertThat(all).doesNotContain("secret").doesNotContain("078-05-1120");
+        assertThat(r.toString()).contains("openai:m").contains("messages=2");
+    }
+
+    @Test
     void imageBytesAreCopiedInAndOut() {
         byte[] data = {1, 2, 3};
         ContentPart.ImageData img = ContentPart.image(data, "image/png");

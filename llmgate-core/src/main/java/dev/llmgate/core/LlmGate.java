@@ -133,6 +133,10 @@ public final class LlmGate implements AutoCloseable {
                 acc.accept(event);
                 listener.accept(event);
             }
+            if (!acc.isComplete()) {
+                throw new dev.llmgate.api.exception.StreamInterruptedException("the stream was closed before its finish event",
+                        dev.llmgate.api.exception.ErrorDetails.NONE);
+            }
         } catch (LlmException e) {
             listener.accept(new StreamEvent.Error(e));
             throw e;
@@ -140,10 +144,32 @@ public final class LlmGate implements AutoCloseable {
         return acc.toResponse();
     }
 
-    /** {@link #chat(ChatRequest)} on the gate's executor (virtual threads where the JDK has them). */
+    /**
+     * {@link #chat(ChatRequest)} on the gate's executor (virtual threads where the JDK has them).
+     * Cancelling the future cancels the call, including its HTTP request.
+     */
     public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
         checkOpen();
-        return CompletableFuture.supplyAsync(() -> chat(request), executor);
+        DefaultCallContext context = newContext(request, false);
+        CompletableFuture<ChatResponse> future = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                context.cancel();
+                return super.cancel(mayInterruptIfRunning);
+            }
+        };
+        executor.execute(() -> {
+            if (future.isDone()) {
+                return;
+            }
+            try {
+                future.complete(new RealChain(chain, 0, request, context).proceed(request).toResponse());
+            } catch (RuntimeException | Error e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
     }
 
     /** {@link #stream(ChatRequest, Consumer)} on the gate's executor. */
@@ -176,9 +202,7 @@ public final class LlmGate implements AutoCloseable {
         String model = address.map(ModelAddress::model).orElse(request.model());
         Interceptor[] wrapped = chain.clone();
         wrapped[wrapped.length - 1] = c -> ProviderStage.invoke(name, call, c.request().withModel(model), c.call());
-        CallContext context = new DefaultCallContext(callIds.next(), streaming, clock);
-        context.put(CallFacts.REQUESTED_MODEL, request.model());
-        return new RealChain(wrapped, 0, request, context).proceed(request);
+        return new RealChain(wrapped, 0, request, newContext(request, streaming)).proceed(request);
     }
 
     /**
@@ -242,9 +266,13 @@ public final class LlmGate implements AutoCloseable {
     private ChatResult run(ChatRequest request, boolean streaming) {
         Objects.requireNonNull(request, "request");
         checkOpen();
-        CallContext context = new DefaultCallContext(callIds.next(), streaming, clock);
+        return new RealChain(chain, 0, request, newContext(request, streaming)).proceed(request);
+    }
+
+    private DefaultCallContext newContext(ChatRequest request, boolean streaming) {
+        DefaultCallContext context = new DefaultCallContext(callIds.next(), streaming, clock);
         context.put(CallFacts.REQUESTED_MODEL, request.model());
-        return new RealChain(chain, 0, request, context).proceed(request);
+        return context;
     }
 
     private void checkOpen() {

@@ -23,6 +23,16 @@ public interface CallContext {
     /** When the call started, by {@link #clock()}. */
     Instant startedAt();
 
+    /**
+     * Registers an action that stops this call's work in flight (a provider registers "cancel the
+     * HTTP call"). Runs at once if the call was already cancelled. Cancelling a call (for example
+     * {@code chatAsync(...).cancel(true)}) runs every registered action once.
+     */
+    void onCancel(Runnable action);
+
+    /** True once the call was cancelled by its caller. */
+    boolean isCancelled();
+
     /** The attribute stored under {@code key}, if any. */
     <T> Optional<T> get(Key<T> key);
 

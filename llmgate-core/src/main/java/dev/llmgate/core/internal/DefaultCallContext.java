@@ -14,6 +14,8 @@ public final class DefaultCallContext implements CallContext {
     private final Clock clock;
     private final Instant startedAt;
     private volatile ConcurrentHashMap<Object, Object> attributes;
+    private final java.util.List<Runnable> cancellers = new java.util.ArrayList<>(1);
+    private boolean cancelled;
 
     public DefaultCallContext(String callId, boolean streaming, Clock clock) {
         this.callId = callId;
@@ -40,6 +42,47 @@ public final class DefaultCallContext implements CallContext {
     @Override
     public Instant startedAt() {
         return startedAt;
+    }
+
+    @Override
+    public void onCancel(Runnable action) {
+        boolean runNow;
+        synchronized (cancellers) {
+            runNow = cancelled;
+            if (!runNow) {
+                cancellers.add(action);
+            }
+        }
+        if (runNow) {
+            action.run();
+        }
+    }
+
+    @Override
+    public boolean isCancelled() {
+        synchronized (cancellers) {
+            return cancelled;
+        }
+    }
+
+    /** Cancels the call: runs every registered action once. Idempotent. */
+    public void cancel() {
+        java.util.List<Runnable> toRun;
+        synchronized (cancellers) {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            toRun = new java.util.ArrayList<>(cancellers);
+            cancellers.clear();
+        }
+        for (Runnable r : toRun) {
+            try {
+                r.run();
+            } catch (RuntimeException ignored) {
+                // a failing canceller must not stop the others
+            }
+        }
     }
 
     @Override

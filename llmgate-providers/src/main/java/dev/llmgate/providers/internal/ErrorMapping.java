@@ -32,8 +32,11 @@ public final class ErrorMapping {
     private static final Pattern CONTENT_FILTER = Pattern.compile(
             "content[_ ]filter|content management policy|responsible ?ai|safety (?:system|filter)|blocked by safety",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern BILLING = Pattern.compile(
-            "insufficient_quota|billing|credit balance|exceeded your current quota|payment", Pattern.CASE_INSENSITIVE);
+    /**
+     * A 429 that is not transient: OpenAI's {@code insufficient_quota} code. The wording "exceeded
+     * your current quota" alone is not enough: Gemini uses it for its per-minute rate limits too.
+     */
+    private static final Pattern BILLING = Pattern.compile("insufficient_quota|billing_hard_limit", Pattern.CASE_INSENSITIVE);
 
     private ErrorMapping() {
     }
@@ -52,6 +55,9 @@ public final class ErrorMapping {
         String kind = (error.type() + " " + error.code()).toLowerCase(Locale.ROOT);
         String all = kind + " " + error.message();
         Optional<Duration> retryAfter = RetryAfter.from(headers, clock);
+        if (retryAfter.isEmpty()) {
+            retryAfter = error.retryDelay();
+        }
 
         if (status == 401 || kind.contains("authentication") || kind.contains("invalid_api_key") || kind.contains("api_key_invalid")
                 || kind.contains("unauthenticated")) {
@@ -63,7 +69,7 @@ public final class ErrorMapping {
         if ((status == 400 || status == 413 || status == 422 || status == 200) && CONTEXT_LENGTH.matcher(all).find()) {
             return new ContextLengthExceededException("the input does not fit the model's context window" + what, details);
         }
-        if (status == 429 && BILLING.matcher(all).find()) {
+        if (status == 429 && BILLING.matcher(kind).find()) {
             return new PermissionDeniedException("the account's quota or billing limit is exhausted (not a transient rate limit)" + what,
                     details);
         }

@@ -44,10 +44,6 @@ public final class HttpChatStream extends AbstractChatStream {
             } catch (IOException e) {
                 throw open.ioFailure(e);
             }
-            if (first) {
-                first = false;
-                open.firstFrameArrived();
-            }
             if (!more) {
                 if (!ended) {
                     ended = true;
@@ -60,8 +56,21 @@ public final class HttpChatStream extends AbstractChatStream {
                         ErrorDetails.of(provider, open.status(), "", ""));
             }
             decoder.decode(frames.event(), frames.data(), queue::add);
+            if (first && hasTokenOrEnd()) {
+                first = false;
+                open.firstTokenArrived();
+            }
         }
         return queue.poll();
+    }
+
+    private boolean hasTokenOrEnd() {
+        for (StreamEvent e : queue) {
+            if (e instanceof StreamEvent.TextDelta || e instanceof StreamEvent.ToolCallDelta || e.isTerminal()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

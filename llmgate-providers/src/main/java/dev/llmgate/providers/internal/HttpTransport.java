@@ -65,6 +65,7 @@ public final class HttpTransport {
     /** Sends {@code request} and returns the parsed JSON of a 2xx answer. */
     public JsonNode execute(Request request, CallContext call) {
         Call c = blockingClient.newCall(request);
+        call.onCancel(c::cancel);
         try (Response response = c.execute()) {
             ResponseBody body = response.body();
             if (!response.isSuccessful()) {
@@ -82,17 +83,18 @@ public final class HttpTransport {
                         ErrorDetails.of(provider, response.code(), "", ""), true);
             }
         } catch (IOException e) {
-            throw ioFailure(e, c, false);
+            throw ioFailure(e, c);
         }
     }
 
     /**
      * Opens a streaming call; returns the 2xx response with its body unread. The caller closes it.
-     * The first-token watchdog is the caller's to disarm.
+     * The stream's watchdog (first token, total time) is disarmed when the stream is closed.
      */
     public OpenStream open(Request request, CallContext call) {
         Call c = streamingClient.newCall(request);
-        FirstTokenWatchdog watchdog = FirstTokenWatchdog.watch(c, timeouts.timeToFirstToken());
+        call.onCancel(c::cancel);
+        StreamWatchdog watchdog = StreamWatchdog.watch(c, timeouts.timeToFirstToken(), timeouts.call());
         try {
             Response response = c.execute();
             if (!response.isSuccessful()) {
@@ -119,11 +121,19 @@ public final class HttpTransport {
         return errors.inBody(node, headers, call);
     }
 
-    /** The typed error for an I/O failure of {@code call}. */
-    public LlmException ioFailure(IOException e, Call call, boolean firstTokenTimeout) {
+    /** The typed error for an I/O failure of a blocking {@code call}. */
+    public LlmException ioFailure(IOException e, Call call) {
+        return ioFailure(e, call, StreamWatchdog.Limit.NONE);
+    }
+
+    /** The typed error for an I/O failure of {@code call}, given which stream limit (if any) cancelled it. */
+    public LlmException ioFailure(IOException e, Call call, StreamWatchdog.Limit fired) {
         ErrorDetails details = ErrorDetails.of(provider);
-        if (firstTokenTimeout) {
+        if (fired == StreamWatchdog.Limit.FIRST_TOKEN) {
             return new RequestTimeoutException("no first token within " + timeouts.timeToFirstToken(), details, e);
+        }
+        if (fired == StreamWatchdog.Limit.TOTAL) {
+            return new RequestTimeoutException("the stream did not finish within its time limit of " + timeouts.call(), details, e);
         }
         if (e instanceof SocketTimeoutException) {
             return new RequestTimeoutException("the provider did not answer in time (" + e.getMessage() + ")", details, e);
@@ -150,9 +160,9 @@ public final class HttpTransport {
     public final class OpenStream implements StreamSource {
         private final Call call;
         private final Response response;
-        private final FirstTokenWatchdog watchdog;
+        private final StreamWatchdog watchdog;
 
-        OpenStream(Call call, Response response, FirstTokenWatchdog watchdog) {
+        OpenStream(Call call, Response response, StreamWatchdog watchdog) {
             this.call = call;
             this.response = response;
             this.watchdog = watchdog;
@@ -166,7 +176,7 @@ public final class HttpTransport {
             return response;
         }
 
-        public FirstTokenWatchdog watchdog() {
+        public StreamWatchdog watchdog() {
             return watchdog;
         }
 
@@ -180,8 +190,8 @@ public final class HttpTransport {
         }
 
         @Override
-        public void firstFrameArrived() {
-            watchdog.disarm();
+        public void firstTokenArrived() {
+            watchdog.firstTokenArrived();
         }
 
         @Override

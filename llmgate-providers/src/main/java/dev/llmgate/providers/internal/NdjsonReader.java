@@ -13,16 +13,33 @@ public final class NdjsonReader implements FrameReader {
         this.source = source;
     }
 
+    /**
+     * Advances to the next non-blank line. A last line without its newline counts only if it is a
+     * whole JSON object ({...}); a line cut mid-way ends the stream, which the stream then reports
+     * as interrupted rather than malformed.
+     */
     @Override
     public boolean next() throws IOException {
-        String l;
-        while ((l = source.readUtf8Line()) != null) {
-            if (!l.isBlank()) {
-                line = l;
-                return true;
+        while (true) {
+            boolean hasNewline = source.indexOf((byte) '\n', 0, Lines.MAX_LINE) >= 0;
+            String l = Lines.next(source);
+            if (l == null) {
+                return false;
             }
+            if (l.isBlank()) {
+                continue;
+            }
+            if (!hasNewline && !wholeObject(l)) {
+                return false;
+            }
+            line = l;
+            return true;
         }
-        return false;
+    }
+
+    private static boolean wholeObject(String l) {
+        String t = l.strip();
+        return t.startsWith("{") && t.endsWith("}");
     }
 
     @Override

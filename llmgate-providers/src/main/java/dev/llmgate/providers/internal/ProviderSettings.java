@@ -30,18 +30,37 @@ public final class ProviderSettings {
         this.name = defaultName;
     }
 
-    /** The key set on the builder, else the first environment variable that has one. */
+    /**
+     * The key set on the builder, else the first environment variable that has one.
+     *
+     * @throws dev.llmgate.api.exception.ConfigurationException if the key has a character that cannot
+     *         travel in an HTTP header (the message never quotes the key: OkHttp's own error would)
+     */
     public Optional<String> key(String... envNames) {
         if (!apiKey.isBlank()) {
-            return Optional.of(apiKey.strip());
+            return Optional.of(checkedKey(apiKey.strip(), "the API key passed to .apiKey(...)"));
         }
         for (String n : envNames) {
             String v = environment.get(n);
             if (v != null && !v.isBlank()) {
-                return Optional.of(v.strip());
+                return Optional.of(checkedKey(v.strip(), "the API key in " + n));
             }
         }
         return Optional.empty();
+    }
+
+    private String checkedKey(String key, String where) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                java.util.List<String> all = new ArrayList<>(problems);
+                all.add(name + ": " + where + " contains " + (c < 0x80 ? "a space or control character" : "a non-ASCII character")
+                        + " at position " + i + ", which cannot be sent in an HTTP header: copy the key again without"
+                        + " stray spaces, line breaks or quotes");
+                throw new dev.llmgate.api.exception.ConfigurationException(all);
+            }
+        }
+        return key;
     }
 
     /** The base URL set on the builder, else from {@code envName}, else {@code fallback}; checked. */
@@ -60,10 +79,25 @@ public final class ProviderSettings {
         return httpClient != null ? httpClient : SharedHttpClient.get();
     }
 
-    /** Adds a header, refusing ones that would leak or conflict. */
+    private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of("authorization", "api-key", "x-api-key",
+            "x-goog-api-key", "proxy-authorization");
+
+    /** Adds a header, refusing credential headers (set keys with {@code .apiKey(...)} so they stay masked). */
     public void header(String headerName, String value) {
         Objects.requireNonNull(headerName, "header name");
         Objects.requireNonNull(value, "value of header " + headerName);
+        if (CREDENTIAL_HEADERS.contains(headerName.toLowerCase(java.util.Locale.ROOT))) {
+            problems.add(name + ": header '" + headerName + "' carries credentials: set the key with .apiKey(...) (or the"
+                    + " provider's token option) so that it is validated and kept out of messages");
+            return;
+        }
+        try {
+            okhttp3.Headers.of(headerName, value);
+        } catch (IllegalArgumentException e) {
+            problems.add(name + ": header '" + headerName + "' has a name or value that cannot be sent in HTTP (control or"
+                    + " non-ASCII characters)");
+            return;
+        }
         headers.put(headerName, value);
     }
 

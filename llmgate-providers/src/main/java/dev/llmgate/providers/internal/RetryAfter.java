@@ -71,7 +71,7 @@ public final class RetryAfter {
     }
 
     /** Parses Go-style durations such as {@code "6m0s"}, {@code "1.5s"}, {@code "20ms"}. */
-    static Optional<Duration> goDuration(String value) {
+    public static Optional<Duration> goDuration(String value) {
         Matcher m = GO_DURATION.matcher(value.trim());
         long nanos = 0;
         int end = 0;

@@ -43,7 +43,7 @@ public final class SseReader implements FrameReader {
         event = "";
         boolean hasData = false;
         String line;
-        while ((line = source.readUtf8Line()) != null) {
+        while ((line = Lines.next(source)) != null) {
             if (line.isEmpty()) {
                 if (hasData) {
                     lastEvent = event;

@@ -9,8 +9,8 @@ public interface StreamSource extends AutoCloseable {
     /** The HTTP status of the response. */
     int status();
 
-    /** Called once, when the first frame arrived (e.g. to stop a first-token watchdog). */
-    void firstFrameArrived();
+    /** Called once, when the first token (text or tool-call delta) or the end arrived: stops a first-token limit. */
+    void firstTokenArrived();
 
     /** The typed exception for an I/O failure while reading. */
     LlmException ioFailure(IOException e);

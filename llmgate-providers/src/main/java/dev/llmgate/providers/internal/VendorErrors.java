@@ -43,16 +43,22 @@ public final class VendorErrors {
             type = Json.text(error, "status");
         }
         String code = Json.text(error, "code");
+        java.util.Optional<java.time.Duration> retryDelay = java.util.Optional.empty();
         JsonNode details = error.get("details");
         if (details != null && details.isArray()) {
+            boolean reasonFound = false;
             for (JsonNode d : details) {
                 String reason = Json.text(d, "reason");
-                if (!reason.isEmpty()) {
+                if (!reason.isEmpty() && !reasonFound) {
                     code = reason;
-                    break;
+                    reasonFound = true;
+                }
+                String delay = Json.text(d, "retryDelay");
+                if (!delay.isEmpty()) {
+                    retryDelay = RetryAfter.goDuration(delay);
                 }
             }
         }
-        return new VendorError(Json.text(error, "message"), type, code);
+        return new VendorError(Json.text(error, "message"), type, code, retryDelay);
     }
 }

@@ -124,7 +124,7 @@ public final class LlmGateInterceptor implements Interceptor {
         }
 
         @Override
-        public void firstFrameArrived() {
+        public void firstTokenArrived() {
         }
 
         @Override

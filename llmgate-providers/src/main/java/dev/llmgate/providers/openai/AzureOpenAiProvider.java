@@ -73,7 +73,7 @@ public final class AzureOpenAiProvider implements ModelProvider {
 
     @Override
     public String toString() {
-        return "AzureOpenAiProvider[" + name + ", " + endpoint + "]";
+        return "AzureOpenAiProvider[" + name + ", " + endpoint.redact() + "]";
     }
 
     /** Configures an {@link AzureOpenAiProvider}. */
@@ -162,8 +162,9 @@ public final class AzureOpenAiProvider implements ModelProvider {
             s.headers.forEach(h::set);
             Headers fixed = h.build();
             Supplier<String> token = bearerToken;
-            Supplier<Headers> headers = token == null ? () -> fixed
-                    : () -> fixed.newBuilder().set("Authorization", "Bearer " + token.get()).build();
+            String providerName = s.name;
+            Supplier<Headers> headers = token == null ? () -> fixed : () -> fixed.newBuilder()
+                    .set("Authorization", "Bearer " + bearer(token, providerName)).build();
             HttpTransport transport = new HttpTransport(s.name, s.client(), s.timeouts, key);
             String v = version.strip();
             OpenAiFamilyClient client = new OpenAiFamilyClient(transport,
@@ -171,6 +172,28 @@ public final class AzureOpenAiProvider implements ModelProvider {
                     deployment -> deploymentUrl(endpoint, deployment, "embeddings", v),
                     headers, new OpenAiWire.Options("max_completion_tokens", true, false));
             return new AzureOpenAiProvider(client, s.name, endpoint);
+        }
+
+        private static String bearer(Supplier<String> supplier, String providerName) {
+            String token;
+            try {
+                token = supplier.get();
+            } catch (RuntimeException e) {
+                throw new dev.llmgate.api.exception.AuthenticationException("the bearer token supplier failed ("
+                        + e.getClass().getSimpleName() + ")", dev.llmgate.api.exception.ErrorDetails.of(providerName), e);
+            }
+            if (token == null || token.isBlank()) {
+                throw new dev.llmgate.api.exception.AuthenticationException("the bearer token supplier returned no token",
+                        dev.llmgate.api.exception.ErrorDetails.of(providerName));
+            }
+            for (int i = 0; i < token.length(); i++) {
+                char c = token.charAt(i);
+                if (c < 0x21 || c > 0x7e) {
+                    throw new dev.llmgate.api.exception.AuthenticationException("the bearer token has a character that cannot be"
+                            + " sent in an HTTP header", dev.llmgate.api.exception.ErrorDetails.of(providerName));
+                }
+            }
+            return token;
         }
 
         private static HttpUrl deploymentUrl(HttpUrl endpoint, String deployment, String operation, String version) {

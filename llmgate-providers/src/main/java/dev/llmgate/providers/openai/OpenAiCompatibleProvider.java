@@ -60,7 +60,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
 
     @Override
     public String toString() {
-        return "OpenAiCompatibleProvider[" + name + ", " + baseUrl + "]";
+        return "OpenAiCompatibleProvider[" + name + ", " + baseUrl.redact() + "]";
     }
 
     /** Configures an {@link OpenAiCompatibleProvider}. */
@@ -131,7 +131,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
 
         /** @throws ConfigurationException if the base URL is invalid or a required key variable is unset */
         public OpenAiCompatibleProvider build() {
-            String key = apiKeyEnv.isEmpty() ? s.apiKey.strip() : s.key(apiKeyEnv).orElse("");
+            String key = apiKeyEnv.isEmpty() ? s.key().orElse("") : s.key(apiKeyEnv).orElse("");
             if (!apiKeyEnv.isEmpty() && key.isEmpty()) {
                 s.problems.add("provider '" + s.name + "' reads its key from " + apiKeyEnv + ", which is not set: set it or call .apiKey(...)");
             }

@@ -69,7 +69,7 @@ public final class OpenAiProvider implements ModelProvider {
 
     @Override
     public String toString() {
-        return "OpenAiProvider[" + name + ", " + baseUrl + "]";
+        return "OpenAiProvider[" + name + ", " + baseUrl.redact() + "]";
     }
 
     /** Configures an {@link OpenAiProvider}. */

@@ -199,7 +199,7 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         }
 
         @Override
-        public void firstFrameArrived() {
+        public void firstTokenArrived() {
         }
 
         @Override

@@ -106,7 +106,32 @@ class LlmGateInterceptorTest {
         assertThat(reply).startsWith("200 ");
         assertThat(reply).contains("\"content\":\"the [REDACTED] \"").contains("\"content\":\"is out\"")
                 .contains("\"finish_reason\":\"stop\"").contains("\"prompt_tokens\":5").endsWith("data: [DONE]\n\n");
+        assertThat(reply).as("chunks name the client's model").contains("\"model\":\"gpt-4o\"").doesNotContain("openai:gpt-4o");
+        assertThat(reply.indexOf("\"prompt_tokens\"")).as("usage comes after the finish chunk, as OpenAI sends it")
+                .isGreaterThan(reply.indexOf("\"finish_reason\":\"stop\""));
         assertThat(stages.audit).containsExactly("ok:openai:gpt-4o");
+    }
+
+    @Test
+    void aStreamThatDidNotAskForUsageGetsNoUsageChunk() throws Exception {
+        server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
+                .body(Fixtures.read("openai/chat-stream.text-basic.sse")).build());
+        String reply = existingClientCall("{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(reply).startsWith("200 ").doesNotContain("\"choices\":[]").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void partsTheGateCannotPassOnFaithfullyAreRefusedNotDropped() throws Exception {
+        String audio = existingClientCall("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\","
+                + "\"text\":\"hi\"},{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"AAAA\",\"format\":\"wav\"}}]}]}");
+        assertThat(audio).startsWith("400 ").contains("input_audio");
+        String detail = existingClientCall("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
+                + "\"image_url\":{\"url\":\"https://x/y.png\",\"detail\":\"original\"}}]}]}");
+        assertThat(detail).startsWith("400 ").contains("original");
+        String broken = existingClientCall("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"bad name!\"}}]}");
+        assertThat(broken).startsWith("400 ").contains("bad name!");
+        assertThat(server.getRequestCount()).isZero();
     }
 
     @Test

@@ -17,9 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Against a real Ollama server ({@code OLLAMA_HOST}, else localhost:11434); skipped when none answers
- * or it has no model. The model is {@code OLLAMA_TEST_MODEL}, else the first one the server lists.
+ * Against a real Ollama server ({@code OLLAMA_HOST}, else localhost:11434). Opt-in, like every live
+ * test: it runs only when {@code LLMGATE_LIVE_OLLAMA} is set (Ollama needs no key to signal consent),
+ * and is skipped when no server answers or it has no model. The model is {@code OLLAMA_TEST_MODEL},
+ * else the first one the server lists.
  */
+@org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable(named = "LLMGATE_LIVE_OLLAMA", matches = ".+")
 class OllamaLiveTest {
     static OllamaProvider provider;
     static String model;

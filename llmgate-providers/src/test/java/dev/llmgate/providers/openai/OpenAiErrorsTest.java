@@ -41,9 +41,14 @@ class OpenAiErrorsTest {
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
+        provider = OpenAiProvider.builder().apiKey(KEY).baseUrl(server.url("/v1").toString()).environment(Map.of()).build();
+    }
+
+    /** Short limits, only for the timeout tests (whose stalls are far longer), so no other test depends on speed. */
+    private void useShortTimeouts() {
         provider = OpenAiProvider.builder().apiKey(KEY).baseUrl(server.url("/v1").toString()).environment(Map.of())
-                .timeouts(Timeouts.DEFAULTS.withCall(Duration.ofMillis(400)).withTimeToFirstToken(Duration.ofMillis(400))
-                        .withRead(Duration.ofMillis(400)))
+                .timeouts(Timeouts.builder().call(Duration.ofMillis(400)).timeToFirstToken(Duration.ofMillis(400))
+                        .read(Duration.ofMillis(400)).build())
                 .build();
     }
 
@@ -208,12 +213,14 @@ class OpenAiErrorsTest {
 
     @Test
     void slowHeadersPastTheCallTimeoutAreATimeout() {
+        useShortTimeouts();
         server.enqueue(new MockResponse.Builder().headersDelay(10, TimeUnit.SECONDS).body("{}").build());
         assertThat(blockingFailure()).isInstanceOf(RequestTimeoutException.class);
     }
 
     @Test
     void aStreamWhoseFirstEventNeverComesTimesOutOnTheFirstTokenLimit() {
+        useShortTimeouts();
         server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
                 .bodyDelay(10, TimeUnit.SECONDS).body("data: [DONE]\n\n").build());
         assertThat(streamingFailure()).isInstanceOf(RequestTimeoutException.class);
@@ -242,7 +249,6 @@ class OpenAiErrorsTest {
             big.write(chunk);
         }
         server.enqueue(new MockResponse.Builder().body(big).build());
-        provider = OpenAiProvider.builder().apiKey(KEY).baseUrl(server.url("/v1").toString()).environment(Map.of()).build();
         assertThat(blockingFailure()).isInstanceOf(ProviderException.class).hasMessageContaining("larger than");
     }
 }

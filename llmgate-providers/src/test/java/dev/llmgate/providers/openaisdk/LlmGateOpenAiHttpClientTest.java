@@ -88,6 +88,14 @@ class LlmGateOpenAiHttpClientTest {
     }
 
     @Test
+    void theSdksOwnIoFailuresReachTheChainTyped() {
+        server.close();
+        assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o")
+                .addUserMessage("hi").build())).isInstanceOf(com.openai.errors.OpenAIServiceException.class);
+        assertThat(stages.audit).containsExactly("failed:NetworkException");
+    }
+
+    @Test
     void aPolicyBlockSurfacesAsTheSdksOwnPermissionDeniedError() {
         assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o")
                 .addUserMessage("this is forbidden").build()))

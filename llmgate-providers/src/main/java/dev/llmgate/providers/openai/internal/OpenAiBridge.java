@@ -75,10 +75,13 @@ public final class OpenAiBridge {
      * @param clientKey    the client's own key (from its Authorization header), scrubbed from messages
      */
     public static Reply handle(LlmGate gate, String providerName, byte[] requestBody, String clientKey, Upstream upstream) {
-        boolean stream = OpenAiServerSide.isStream(requestBody);
-        String maxField = requestBody.length > 0 && new String(requestBody, StandardCharsets.UTF_8).contains("\"max_tokens\"")
-                ? "max_tokens" : "max_completion_tokens";
-        OpenAiWire.Options options = new OpenAiWire.Options(maxField, true, true);
+        OpenAiServerSide.Intercepted intercepted;
+        try {
+            intercepted = OpenAiServerSide.read(requestBody, providerName + ":");
+        } catch (InvalidRequestException e) {
+            return error(e);
+        }
+        OpenAiWire.Options options = new OpenAiWire.Options(intercepted.maxTokensField(), true, true);
         ProviderErrors errors = new ProviderErrors(providerName, clientKey);
         ModelProvider forward = new ModelProvider() {
             @Override
@@ -116,21 +119,16 @@ public final class OpenAiBridge {
             }
         };
 
-        ChatRequest request;
+        ChatRequest request = intercepted.request();
         try {
-            request = OpenAiServerSide.readRequest(requestBody, providerName + ":");
-        } catch (InvalidRequestException e) {
-            return error(e);
-        }
-        try {
-            if (!stream) {
+            if (!intercepted.stream()) {
                 ChatResponse response = gate.wrap(request, forward);
                 return new Reply(200, Headers.of("Content-Type", "application/json"),
                         new java.io.ByteArrayInputStream(OpenAiServerSide.writeResponse(response)));
             }
             ChatStream events = gate.wrapStream(request, forward);
             return new Reply(200, Headers.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"),
-                    new SseEncodingStream(events, request.model()));
+                    new SseEncodingStream(events, intercepted.model(), intercepted.includeUsage()));
         } catch (LlmException e) {
             return error(e);
         }
@@ -141,6 +139,15 @@ public final class OpenAiBridge {
             return upstream.send(body);
         } catch (IOException e) {
             throw new NetworkException("the upstream call failed (" + e.getClass().getSimpleName() + ")", ErrorDetails.of(providerName), e);
+        } catch (LlmException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A client stack's own unchecked I/O errors (e.g. openai-java's OpenAIIoException) must reach routing typed.
+            String kind = e.getClass().getSimpleName();
+            if (kind.contains("Timeout") || (e.getCause() instanceof java.io.InterruptedIOException)) {
+                throw new RequestTimeoutException("the upstream call timed out (" + kind + ")", ErrorDetails.of(providerName), e);
+            }
+            throw new NetworkException("the upstream call failed (" + kind + ")", ErrorDetails.of(providerName), e);
         }
     }
 
@@ -211,16 +218,21 @@ public final class OpenAiBridge {
 
     /** Encodes a gate stream as OpenAI SSE chunks, pulled as the client reads. */
     static final class SseEncodingStream extends InputStream {
+        private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
         private final ChatStream events;
         private final String model;
-        private final String id = "chatcmpl-llmgate";
+        private final boolean includeUsage;
+        private final String id = "chatcmpl-llmgate-" + Long.toString(IDS.incrementAndGet(), 36);
+        private StreamEvent.UsageUpdate usage;
         private byte[] current = new byte[0];
         private int position;
         private boolean done;
 
-        SseEncodingStream(ChatStream events, String model) {
+        /** Chunks name the model the client asked for; usage comes after the finish chunk, and only if asked for. */
+        SseEncodingStream(ChatStream events, String model, boolean includeUsage) {
             this.events = events;
             this.model = model;
+            this.includeUsage = includeUsage;
         }
 
         private boolean fill() {
@@ -234,13 +246,19 @@ public final class OpenAiBridge {
                         return false;
                     }
                     StreamEvent e = events.next();
+                    if (e instanceof StreamEvent.UsageUpdate u) {
+                        usage = u;
+                        continue;
+                    }
                     current = OpenAiServerSide.writeChunk(e, id, model);
                     if (e instanceof StreamEvent.Finish) {
-                        byte[] tail = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-                        byte[] both = new byte[current.length + tail.length];
-                        System.arraycopy(current, 0, both, 0, current.length);
-                        System.arraycopy(tail, 0, both, current.length, tail.length);
-                        current = both;
+                        java.io.ByteArrayOutputStream tail = new java.io.ByteArrayOutputStream();
+                        tail.writeBytes(current);
+                        if (includeUsage && usage != null) {
+                            tail.writeBytes(OpenAiServerSide.writeChunk(usage, id, model));
+                        }
+                        tail.writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+                        current = tail.toByteArray();
                         done = true;
                     }
                 } catch (LlmException e) {

@@ -42,8 +42,33 @@ public final class OpenAiServerSide {
     private OpenAiServerSide() {
     }
 
-    /** Reads a request body; {@code modelPrefix} (e.g. "openai:") is put before the body's model. */
-    public static ChatRequest readRequest(byte[] body, String modelPrefix) {
+    /**
+     * An intercepted request, read once.
+     *
+     * @param request        the request, addressed to {@code prefix + model}
+     * @param model          the model the client named
+     * @param stream         whether the client asked for a stream
+     * @param includeUsage   whether the client asked for a usage chunk ({@code stream_options.include_usage})
+     * @param maxTokensField the output-limit field the client used, to forward the same one
+     */
+    public record Intercepted(ChatRequest request, String model, boolean stream, boolean includeUsage, String maxTokensField) {
+    }
+
+    /**
+     * Reads a request body; {@code modelPrefix} (e.g. "openai:") is put before the body's model.
+     *
+     * @throws InvalidRequestException for anything that is not a valid Chat Completions request, or
+     *         that uses a part this gateway cannot pass on faithfully
+     */
+    public static Intercepted read(byte[] body, String modelPrefix) {
+        try {
+            return readUnchecked(body, modelPrefix);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    private static Intercepted readUnchecked(byte[] body, String modelPrefix) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(body);
@@ -116,21 +141,9 @@ public final class OpenAiServerSide {
                 b.providerOption(f.getKey(), Json.MAPPER.convertValue(f.getValue(), Object.class));
             }
         }
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            throw invalid(e.getMessage());
-        }
-    }
-
-    /** Whether the body asks for a stream. */
-    public static boolean isStream(byte[] body) {
-        try {
-            JsonNode root = Json.MAPPER.readTree(body);
-            return root != null && root.path("stream").asBoolean(false);
-        } catch (IOException e) {
-            return false;
-        }
+        String maxField = root.hasNonNull("max_tokens") && !root.hasNonNull("max_completion_tokens") ? "max_tokens" : "max_completion_tokens";
+        return new Intercepted(b.build(), model, root.path("stream").asBoolean(false),
+                root.path("stream_options").path("include_usage").asBoolean(false), maxField);
     }
 
     private static Message readMessage(JsonNode m) {
@@ -148,13 +161,21 @@ public final class OpenAiServerSide {
                     JsonNode img = p.path("image_url");
                     String detail = Json.text(img, "detail").toUpperCase(java.util.Locale.ROOT);
                     String url = Json.text(img, "url");
-                    ContentPart.ImageDetail d = detail.isEmpty() ? ContentPart.ImageDetail.AUTO : ContentPart.ImageDetail.valueOf(detail);
+                    ContentPart.ImageDetail d;
+                    try {
+                        d = detail.isEmpty() ? ContentPart.ImageDetail.AUTO : ContentPart.ImageDetail.valueOf(detail);
+                    } catch (IllegalArgumentException e) {
+                        throw invalid("image detail '" + Json.text(img, "detail") + "' is not one of auto, low, high");
+                    }
                     if (url.startsWith("data:") && url.contains(";base64,")) {
                         String mediaType = url.substring(5, url.indexOf(';'));
                         parts.add(new ContentPart.ImageData(Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)), mediaType, d));
                     } else {
                         parts.add(new ContentPart.ImageUrl(url, d));
                     }
+                } else {
+                    throw invalid("content parts of type '" + type + "' cannot be routed through the gate (text and"
+                            + " image_url can); send this request without the gate's interceptor");
                 }
             }
         }
