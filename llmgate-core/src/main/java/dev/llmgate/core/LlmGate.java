@@ -155,8 +155,11 @@ public final class LlmGate implements AutoCloseable {
         CompletableFuture<ChatResponse> future = new CompletableFuture<>() {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
+                // Mark the future first: cancelling the HTTP call makes the worker fail at once, and
+                // that failure must not win the race to complete the future.
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
                 context.cancel();
-                return super.cancel(mayInterruptIfRunning);
+                return cancelled;
             }
         };
         executor.execute(() -> {
