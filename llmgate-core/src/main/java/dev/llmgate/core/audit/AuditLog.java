@@ -1,0 +1,593 @@
+package dev.llmgate.core.audit;
+
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.Usage;
+import dev.llmgate.api.exception.ConfigurationException;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.core.audit.internal.AuditWriter;
+import dev.llmgate.core.audit.internal.CallRecords;
+import dev.llmgate.core.audit.internal.CanonicalJson;
+import dev.llmgate.core.audit.internal.Digests;
+import dev.llmgate.core.audit.internal.Hex;
+import dev.llmgate.core.audit.internal.Merkle;
+import dev.llmgate.core.audit.internal.PendingEntry;
+import dev.llmgate.core.audit.internal.Sha256;
+import dev.llmgate.core.audit.internal.Timestamps;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A signed, tamper-evident audit log: one canonical-JSON record per call, each holding the hash of
+ * the entry before it, starting from a genesis entry that names the signing key, with Ed25519-signed
+ * checkpoints (a Merkle root over every entry so far, the count, the latest entry hash and the
+ * previous checkpoint) every {@link Builder#checkpointEveryRecords N records}, every
+ * {@link Builder#checkpointInterval interval} (an empty "heartbeat" checkpoint when nothing happened)
+ * and at {@link #close()}. The format is specified in docs/audit-format.md; {@link AuditVerifier}
+ * checks a log offline with nothing but the public key.
+ *
+ * <pre>{@code
+ * AuditLog audit = AuditLog.builder(JsonLinesFileSink.builder(dir).build(), key).build();
+ * LlmGate gate = LlmGate.builder()...addInterceptor(Stage.AUDIT, audit.interceptor()).build();
+ * ...
+ * gate.close();
+ * audit.close();   // writes the final checkpoint and flushes
+ * }</pre>
+ *
+ * <p>Guarantees: entries are numbered without gaps in the order they are chained; chaining and
+ * hashing happen on the calling thread (a short critical section), signing and I/O on one writer
+ * thread fed by a bounded queue; a full queue makes callers wait or refuses calls
+ * ({@link BackPressure}), it never drops a record; a failing sink is retried and reported
+ * ({@link Builder#onSinkFailure}); {@link #close()} writes everything or throws saying how much was
+ * not written. Thread-safe.
+ */
+public final class AuditLog implements AutoCloseable {
+    /** The format identifier in every genesis entry. */
+    public static final String FORMAT = "llmgate-audit/1";
+
+    private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
+
+    private final String logId;
+    private final String instanceId;
+    private final Clock clock;
+    private final int checkpointEveryRecords;
+    private final long checkpointIntervalMillis;
+    private final boolean recordSignatures;
+    private final boolean captureContent;
+    private final Digests digests;
+    private final BackPressure backPressure;
+    private final int queueCapacity;
+    private final Duration closeTimeout;
+    private final AuditSink sink;
+
+    private final Object lock = new Object();
+    private long nextSeq;
+    private byte[] prevHash = new byte[32];
+    private final Merkle.Frontier frontier = new Merkle.Frontier();
+    private byte[] lastCheckpointHash;
+    private long lastCheckpointMillis;
+    private long calls;
+    private long callsSinceCheckpoint;
+    private long checkpoints;
+    private AuditSigningKey currentKey;
+    private boolean closed;
+
+    private final LinkedBlockingQueue<PendingEntry> queue = new LinkedBlockingQueue<>();
+    private final Semaphore permits;
+    private final AuditWriter writer;
+    private final Thread writerThread;
+    private final ScheduledExecutorService timer;
+    private final AuditInterceptor interceptor;
+    private final AtomicLong refusedCalls = new AtomicLong();
+
+    private AuditLog(Builder b) {
+        this.logId = b.logId != null ? b.logId : randomLogId();
+        this.instanceId = b.instanceId;
+        this.clock = b.clock;
+        this.checkpointEveryRecords = b.checkpointEveryRecords;
+        this.checkpointIntervalMillis = b.checkpointInterval.toMillis();
+        this.recordSignatures = b.recordSignatures;
+        this.captureContent = b.captureContent;
+        this.digests = new Digests(b.digestKey);
+        this.backPressure = b.backPressure;
+        this.queueCapacity = b.queueCapacity;
+        this.closeTimeout = b.closeTimeout;
+        this.sink = b.sink;
+        this.currentKey = b.key;
+        this.permits = new Semaphore(b.queueCapacity);
+        this.writer = new AuditWriter(queue, b.sink, permits, b.onSinkFailure, b.retryBackoff);
+        this.writerThread = new Thread(writer, "llmgate-audit-writer-" + logId);
+        this.writerThread.setDaemon(true);
+        this.interceptor = new AuditInterceptor(this);
+        synchronized (lock) {
+            appendGenesisLocked();
+        }
+        this.writerThread.start();
+        if (b.scheduleCheckpoints) {
+            long period = Math.max(10, Math.min(1000, checkpointIntervalMillis / 4));
+            this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "llmgate-audit-timer-" + logId);
+                t.setDaemon(true);
+                return t;
+            });
+            this.timer.scheduleAtFixedRate(this::tickQuietly, period, period, TimeUnit.MILLISECONDS);
+        } else {
+            this.timer = null;
+        }
+    }
+
+    /** A builder for a log that writes to {@code sink} and signs with {@code key}. */
+    public static Builder builder(AuditSink sink, AuditSigningKey key) {
+        return new Builder(sink, key);
+    }
+
+    /** The interceptor to register at {@code Stage.AUDIT}; one instance per log. */
+    public AuditInterceptor interceptor() {
+        return interceptor;
+    }
+
+    /**
+     * With {@link Builder#captureContent(boolean) content capture} on, the companion interceptor that
+     * records the request as policy left it (redacted). Register it at {@code Stage.BUDGET}, the first
+     * stage after POLICY: {@code builder.addInterceptor(Stage.BUDGET, audit.redactedRequestCapture())}.
+     * Without it, records carry no request text at all (never the unredacted prompt). Answers reach the
+     * AUDIT stage after output policy, so they are stored as redacted without help.
+     */
+    public Interceptor redactedRequestCapture() {
+        return new Interceptor() {
+            @Override
+            public dev.llmgate.api.ChatResult intercept(Chain chain) {
+                chain.call().put(CallRecords.REDACTED_REQUEST, chain.request());
+                return chain.proceed(chain.request());
+            }
+
+            @Override
+            public String toString() {
+                return "AuditRedactedRequestCapture[log " + logId + "]";
+            }
+        };
+    }
+
+    /** This log's id (16 hex digits), named by its genesis entry and its file names. */
+    public String logId() {
+        return logId;
+    }
+
+    /** The key that signs new entries now (changes with {@link #rotateKey}). */
+    public String currentKeyId() {
+        synchronized (lock) {
+            return currentKey.keyId();
+        }
+    }
+
+    /**
+     * Writes a time-based checkpoint if {@link Builder#checkpointInterval} has passed since the last
+     * one, by the log's clock: a heartbeat checkpoint if no call was recorded meanwhile. The log's
+     * own timer calls this; call it yourself when the timer is off (tests with a controlled clock).
+     */
+    public void tick() {
+        synchronized (lock) {
+            if (!closed && clock.millis() - lastCheckpointMillis >= checkpointIntervalMillis) {
+                appendCheckpointLocked(false);
+            }
+        }
+    }
+
+    /** Writes a checkpoint now. */
+    public void checkpoint() {
+        synchronized (lock) {
+            checkOpenLocked();
+            appendCheckpointLocked(false);
+        }
+    }
+
+    /**
+     * Rotates the signing key: appends a {@code key_rotation} entry that names the new public key,
+     * signed by the current key, then a checkpoint signed by the new key, which signs every entry
+     * after it.
+     */
+    public void rotateKey(AuditSigningKey newKey) {
+        Objects.requireNonNull(newKey, "newKey");
+        synchronized (lock) {
+            checkOpenLocked();
+            if (newKey.equals(currentKey)) {
+                throw new IllegalArgumentException("the new key is the current key (" + newKey.keyId() + "): generate a new one");
+            }
+            TreeMap<String, Object> body = new TreeMap<>();
+            body.put("log_id", logId);
+            body.put("key_id", currentKey.keyId());
+            body.put("new_key_id", newKey.keyId());
+            body.put("new_public_key", newKey.publicKeyHex());
+            AuditSigningKey old = currentKey;
+            appendLocked("key_rotation", body, old::sign, false);
+            currentKey = newKey;
+            appendCheckpointLocked(false);
+        }
+    }
+
+    /**
+     * Waits until every entry appended before this call is stored by the sink and flushed (fsynced).
+     *
+     * @throws AuditUnavailableException if that did not happen within the close timeout
+     */
+    public void flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (lock) {
+            checkOpenLocked();
+            queue.add(PendingEntry.flushMarker(done));
+        }
+        await(done, "flush");
+    }
+
+    /** Counters, for metrics and health checks. */
+    public Stats stats() {
+        synchronized (lock) {
+            return new Stats(nextSeq, writer.written(), calls, checkpoints, writer.sinkFailures(), refusedCalls.get(),
+                    queueCapacity - permits.availablePermits());
+        }
+    }
+
+    /**
+     * Writes the final checkpoint, waits (up to the close timeout) until the writer has stored and
+     * flushed everything, and closes the sink. Close the gate first, so that no call is still
+     * recording. Idempotent.
+     *
+     * @throws AuditUnavailableException if entries could not be stored in time; it says how many
+     */
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            appendCheckpointLocked(true);
+            closed = true;
+            queue.add(PendingEntry.closeMarker(done));
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        try {
+            await(done, "close");
+        } finally {
+            if (writerThread.isAlive()) {
+                writer.abandon();
+                writerThread.interrupt();
+                try {
+                    writerThread.join(TimeUnit.SECONDS.toMillis(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private void await(CompletableFuture<Void> done, String what) {
+        try {
+            done.get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AuditUnavailableException("audit " + what + " timed out after " + closeTimeout.toMillis() + " ms: "
+                    + (nextSeqSnapshot() - writer.written()) + " entries are not stored yet (the sink " + sink
+                    + " is failing or slow; see the sink failure listener)");
+        } catch (ExecutionException e) {
+            throw new AuditUnavailableException("audit " + what + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditUnavailableException("interrupted while waiting for the audit " + what);
+        }
+    }
+
+    private long nextSeqSnapshot() {
+        synchronized (lock) {
+            return nextSeq;
+        }
+    }
+
+    /** Admission of a call: under FAIL_CALL reserves a place for its record, or refuses the call. */
+    boolean admit() {
+        if (backPressure != BackPressure.FAIL_CALL) {
+            return false;
+        }
+        if (!permits.tryAcquire()) {
+            refusedCalls.incrementAndGet();
+            throw new AuditUnavailableException("the audit queue is full (" + queueCapacity + " records waiting for the sink "
+                    + sink + "): the call was refused before reaching the provider; retry later");
+        }
+        return true;
+    }
+
+    /** Builds, chains and queues the record of one call (on the caller's thread). */
+    void recordCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response, Throwable error,
+                    Usage partialUsage, boolean reserved) {
+        TreeMap<String, Object> body;
+        try {
+            body = CallRecords.build(instanceId, digests, captureContent, call, request, outcome, response, error, partialUsage,
+                    clock.millis());
+        } catch (RuntimeException e) {
+            if (reserved) {
+                permits.release();
+            }
+            throw e;
+        }
+        if (!reserved) {
+            permits.acquireUninterruptibly();
+        }
+        synchronized (lock) {
+            if (closed) {
+                permits.release();
+                throw new AuditUnavailableException("the audit log " + logId + " is closed: the record of call " + call.callId()
+                        + " cannot be written. Close the gate before its audit log.");
+            }
+            body.put("log_id", logId);
+            appendLocked("call", body, recordSignatures ? currentKey::sign : null, true);
+            calls++;
+            callsSinceCheckpoint++;
+            if (callsSinceCheckpoint >= checkpointEveryRecords) {
+                appendCheckpointLocked(false);
+            }
+        }
+    }
+
+    private void checkOpenLocked() {
+        if (closed) {
+            throw new IllegalStateException("the audit log " + logId + " is closed");
+        }
+    }
+
+    private void appendGenesisLocked() {
+        TreeMap<String, Object> body = new TreeMap<>();
+        body.put("format", FORMAT);
+        body.put("log_id", logId);
+        body.put("gate", instanceId);
+        body.put("alg", "Ed25519");
+        body.put("hash", "SHA-256");
+        body.put("key_id", currentKey.keyId());
+        body.put("public_key", currentKey.publicKeyHex());
+        body.put("digest", digests.algorithm());
+        if (!digests.keyId().isEmpty()) {
+            body.put("digest_key_id", digests.keyId());
+        }
+        body.put("checkpoint_every_records", (long) checkpointEveryRecords);
+        body.put("checkpoint_interval_ms", checkpointIntervalMillis);
+        body.put("record_signatures", recordSignatures);
+        body.put("content_capture", captureContent);
+        PendingEntry genesis = appendLocked("genesis", body, currentKey::sign, false);
+        lastCheckpointHash = genesis.hash;
+        lastCheckpointMillis = clock.millis();
+    }
+
+    private void appendCheckpointLocked(boolean last) {
+        TreeMap<String, Object> body = new TreeMap<>();
+        body.put("log_id", logId);
+        body.put("key_id", currentKey.keyId());
+        body.put("tree_size", nextSeq);
+        body.put("root", Hex.encode(frontier.root()));
+        body.put("prev_checkpoint", Hex.encode(lastCheckpointHash));
+        body.put("calls", calls);
+        body.put("calls_since", callsSinceCheckpoint);
+        body.put("heartbeat", callsSinceCheckpoint == 0);
+        body.put("final", last);
+        PendingEntry e = appendLocked("checkpoint", body, currentKey::sign, false);
+        lastCheckpointHash = e.hash;
+        lastCheckpointMillis = clock.millis();
+        callsSinceCheckpoint = 0;
+        checkpoints++;
+    }
+
+    private PendingEntry appendLocked(String type, TreeMap<String, Object> body, Function<byte[], byte[]> signer, boolean permit) {
+        body.put("type", type);
+        body.put("seq", nextSeq);
+        body.put("prev", Hex.encode(prevHash));
+        body.put("ts", Timestamps.format(clock.millis()));
+        byte[] canonical = CanonicalJson.utf8(body);
+        byte[] hash = Sha256.hash(canonical);
+        frontier.append(Merkle.leafHash(hash));
+        PendingEntry e = new PendingEntry(logId, nextSeq, type, body, canonical, hash, signer, permit);
+        prevHash = hash;
+        nextSeq++;
+        queue.add(e);
+        return e;
+    }
+
+    private void tickQuietly() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "audit checkpoint timer failed", e);
+        }
+    }
+
+    private static String randomLogId() {
+        byte[] b = new byte[8];
+        new SecureRandom().nextBytes(b);
+        return Hex.encode(b);
+    }
+
+    /**
+     * Counters of one log.
+     *
+     * @param entriesAppended entries chained so far (genesis, records, checkpoints, rotations)
+     * @param entriesWritten  entries the sink has stored
+     * @param callRecords     call records chained
+     * @param checkpoints     checkpoints chained
+     * @param sinkFailures    failed sink attempts (each was retried)
+     * @param refusedCalls    calls refused under {@link BackPressure#FAIL_CALL}
+     * @param queuedRecords   call records waiting for the writer (or reserved by calls in flight)
+     */
+    public record Stats(long entriesAppended, long entriesWritten, long callRecords, long checkpoints, long sinkFailures,
+                        long refusedCalls, int queuedRecords) {
+    }
+
+    /** Configures an {@link AuditLog}; {@link #build()} reports every problem at once. */
+    public static final class Builder {
+        private final AuditSink sink;
+        private final AuditSigningKey key;
+        private String instanceId = "gate";
+        private String logId;
+        private Clock clock = Clock.systemUTC();
+        private int checkpointEveryRecords = 1000;
+        private Duration checkpointInterval = Duration.ofSeconds(60);
+        private boolean scheduleCheckpoints = true;
+        private boolean recordSignatures;
+        private boolean captureContent;
+        private byte[] digestKey;
+        private int queueCapacity = 10_000;
+        private BackPressure backPressure = BackPressure.BLOCK;
+        private Duration retryBackoff = Duration.ofMillis(100);
+        private Duration closeTimeout = Duration.ofSeconds(30);
+        private Consumer<AuditSinkFailure> onSinkFailure = f -> LOG.log(System.Logger.Level.WARNING,
+                "audit sink " + f.sink() + " failed (attempt " + f.attempt() + ", first seq " + f.firstSeq() + ", " + f.queued()
+                        + " queued); retrying: " + f.error());
+
+        private Builder(AuditSink sink, AuditSigningKey key) {
+            this.sink = Objects.requireNonNull(sink, "sink");
+            this.key = Objects.requireNonNull(key, "key");
+        }
+
+        /** The gate or instance id written in the genesis and every record; default {@code "gate"}. */
+        public Builder instanceId(String value) {
+            this.instanceId = Objects.requireNonNull(value, "instanceId");
+            return this;
+        }
+
+        /** A fixed log id (16 lowercase hex digits); default random. */
+        public Builder logId(String value) {
+            this.logId = Objects.requireNonNull(value, "logId");
+            return this;
+        }
+
+        /** The clock of timestamps and time-based checkpoints; default system UTC. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** A checkpoint after every {@code n} call records; default 1000. */
+        public Builder checkpointEveryRecords(int n) {
+            this.checkpointEveryRecords = n;
+            return this;
+        }
+
+        /** A checkpoint (a heartbeat if nothing happened) when this much time passed since the last; default 60 s. */
+        public Builder checkpointInterval(Duration value) {
+            this.checkpointInterval = Objects.requireNonNull(value, "checkpointInterval");
+            return this;
+        }
+
+        /** Whether the log's own timer calls {@link AuditLog#tick()}; default true. Turn off to drive time yourself. */
+        public Builder scheduleCheckpoints(boolean value) {
+            this.scheduleCheckpoints = value;
+            return this;
+        }
+
+        /** Sign every call record too (about 20,000 signatures a second per core); default off. */
+        public Builder recordSignatures(boolean value) {
+            this.recordSignatures = value;
+            return this;
+        }
+
+        /**
+         * Store the conversation text (as policy redacted it) and the answer's text in records; default
+         * off (only digests). Needs {@link AuditLog#redactedRequestCapture()} for the request side.
+         */
+        public Builder captureContent(boolean value) {
+            this.captureContent = value;
+            return this;
+        }
+
+        /**
+         * Digest requests and responses with HMAC-SHA-256 under this key (at least 16 bytes) instead
+         * of plain SHA-256, so that low-entropy content cannot be guessed from its digest.
+         */
+        public Builder digestKey(byte[] value) {
+            this.digestKey = Objects.requireNonNull(value, "digestKey").clone();
+            return this;
+        }
+
+        /** How many call records may wait for the writer; default 10,000. */
+        public Builder queueCapacity(int value) {
+            this.queueCapacity = value;
+            return this;
+        }
+
+        /** What happens when the queue is full; default {@link BackPressure#BLOCK}. */
+        public Builder backPressure(BackPressure value) {
+            this.backPressure = Objects.requireNonNull(value, "backPressure");
+            return this;
+        }
+
+        /** The first wait before retrying a failed sink (doubling up to 5 s); default 100 ms. */
+        public Builder retryBackoff(Duration value) {
+            this.retryBackoff = Objects.requireNonNull(value, "retryBackoff");
+            return this;
+        }
+
+        /** How long {@link AuditLog#flush()} and {@link AuditLog#close()} wait for the sink; default 30 s. */
+        public Builder closeTimeout(Duration value) {
+            this.closeTimeout = Objects.requireNonNull(value, "closeTimeout");
+            return this;
+        }
+
+        /** Called (on the writer thread) with every failed sink attempt; default: a WARNING log line. */
+        public Builder onSinkFailure(Consumer<AuditSinkFailure> listener) {
+            this.onSinkFailure = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Builds the log, chains its genesis entry and starts its writer.
+         *
+         * @throws ConfigurationException listing every invalid value
+         */
+        public AuditLog build() {
+            List<String> problems = new ArrayList<>();
+            if (checkpointEveryRecords < 1) {
+                problems.add("checkpointEveryRecords must be at least 1, was " + checkpointEveryRecords);
+            }
+            if (checkpointInterval.toMillis() < 1) {
+                problems.add("checkpointInterval must be at least 1 ms, was " + checkpointInterval);
+            }
+            if (queueCapacity < 1) {
+                problems.add("queueCapacity must be at least 1, was " + queueCapacity);
+            }
+            if (retryBackoff.isNegative()) {
+                problems.add("retryBackoff must not be negative, was " + retryBackoff);
+            }
+            if (closeTimeout.isNegative() || closeTimeout.isZero()) {
+                problems.add("closeTimeout must be positive, was " + closeTimeout);
+            }
+            if (digestKey != null && digestKey.length < 16) {
+                problems.add("digestKey must have at least 16 bytes (use 32 random bytes), had " + digestKey.length);
+            }
+            if (logId != null && !logId.matches("[0-9a-f]{16}")) {
+                problems.add("logId must be 16 lowercase hex digits, was '" + logId + "'");
+            }
+            if (!instanceId.matches("[A-Za-z0-9._-]{1,64}")) {
+                problems.add("instanceId '" + instanceId + "' is not allowed: use 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException(problems);
+            }
+            return new AuditLog(this);
+        }
+    }
+}

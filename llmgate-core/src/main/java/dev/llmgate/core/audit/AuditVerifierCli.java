@@ -1,0 +1,194 @@
+package dev.llmgate.core.audit;
+
+import dev.llmgate.core.audit.internal.Hex;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The command-line verifier for auditors (see docs/audit.md):
+ *
+ * <pre>
+ * java -jar llmgate-core-VERSION-verifier.jar verify --key KEY [--key KEY2] [--checkpoints PATH]... [--log-id ID] PATH...
+ * java -jar llmgate-core-VERSION-verifier.jar prove --seq N PATH...           (prints an inclusion proof)
+ * java -jar llmgate-core-VERSION-verifier.jar check-proof --key KEY PROOF.json
+ * java -jar llmgate-core-VERSION-verifier.jar keygen DIRECTORY               (audit-key.seed, audit-key.pub)
+ * </pre>
+ * KEY is 64 hex digits or a file holding them. Exit status: 0 valid, 1 invalid, 2 usage error,
+ * 3 torn tail (the intact prefix verified; the last line is torn).
+ */
+public final class AuditVerifierCli {
+    /** Every log verified. */
+    public static final int EXIT_VALID = 0;
+    /** A log failed verification (or a proof did not hold). */
+    public static final int EXIT_INVALID = 1;
+    /** Bad arguments or unreadable input. */
+    public static final int EXIT_USAGE = 2;
+    /** The intact prefix verified but the last line is torn (e.g. after a crash). */
+    public static final int EXIT_TORN_TAIL = 3;
+
+    private AuditVerifierCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line and returns the exit status (for embedding and tests). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            return usage(err, "no command given");
+        }
+        try {
+            switch (args[0]) {
+                case "verify":
+                    return verify(args, out, err);
+                case "prove":
+                    return prove(args, out, err);
+                case "check-proof":
+                    return checkProof(args, out, err);
+                case "keygen":
+                    return keygen(args, out, err);
+                default:
+                    return usage(err, "unknown command '" + args[0] + "'");
+            }
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            err.println("error: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+    }
+
+    private static int verify(String[] args, PrintStream out, PrintStream err) throws IOException {
+        AuditVerifier.Builder b = AuditVerifier.builder();
+        List<Path> paths = new ArrayList<>();
+        boolean key = false;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--key":
+                    b.trustKey(readKey(value(args, ++i, "--key")));
+                    key = true;
+                    break;
+                case "--checkpoints":
+                    b.externalCheckpoints(Path.of(value(args, ++i, "--checkpoints")));
+                    break;
+                case "--log-id":
+                    b.expectLogId(value(args, ++i, "--log-id"));
+                    break;
+                default:
+                    paths.add(Path.of(args[i]));
+            }
+        }
+        if (!key) {
+            return usage(err, "verify needs the public key: --key HEX_OR_FILE");
+        }
+        if (paths.isEmpty()) {
+            return usage(err, "verify needs the log: one or more files or directories");
+        }
+        Map<String, VerificationReport> reports = b.build().verifyEach(paths);
+        if (reports.isEmpty()) {
+            return usage(err, "no *.jsonl audit files found in " + paths);
+        }
+        int status = EXIT_VALID;
+        for (VerificationReport r : reports.values()) {
+            out.print(r.summary());
+            if (r.failure().isPresent()) {
+                status = EXIT_INVALID;
+            } else if (r.tornTail().isPresent() && status == EXIT_VALID) {
+                status = EXIT_TORN_TAIL;
+            }
+        }
+        return status;
+    }
+
+    private static int prove(String[] args, PrintStream out, PrintStream err) throws IOException {
+        long seq = -1;
+        List<Path> paths = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--seq")) {
+                seq = Long.parseLong(value(args, ++i, "--seq"));
+            } else {
+                paths.add(Path.of(args[i]));
+            }
+        }
+        if (seq < 0 || paths.isEmpty()) {
+            return usage(err, "prove needs --seq N and the log's files");
+        }
+        out.println(AuditVerifier.proveInclusion(paths, seq).toJson());
+        return EXIT_VALID;
+    }
+
+    private static int checkProof(String[] args, PrintStream out, PrintStream err) throws IOException {
+        AuditVerifier.Builder b = AuditVerifier.builder();
+        Path proofFile = null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--key")) {
+                b.trustKey(readKey(value(args, ++i, "--key")));
+            } else {
+                proofFile = Path.of(args[i]);
+            }
+        }
+        if (proofFile == null) {
+            return usage(err, "check-proof needs --key and the proof file");
+        }
+        InclusionProof proof = InclusionProof.fromJson(Files.readString(proofFile, StandardCharsets.UTF_8));
+        Optional<String> problem = b.build().checkProof(proof);
+        if (problem.isPresent()) {
+            out.println("proof INVALID: " + problem.get());
+            return EXIT_INVALID;
+        }
+        out.println("proof VALID: record seq " + proof.leafIndex() + " is entry " + proof.leafIndex() + " of the " + proof.treeSize()
+                + " entries covered by the signed checkpoint");
+        return EXIT_VALID;
+    }
+
+    private static int keygen(String[] args, PrintStream out, PrintStream err) throws IOException {
+        if (args.length != 2) {
+            return usage(err, "keygen needs one directory");
+        }
+        Path dir = Files.createDirectories(Path.of(args[1]));
+        AuditSigningKey key = AuditSigningKey.generate();
+        Path seed = dir.resolve("audit-key.seed");
+        Files.writeString(seed, Hex.encode(key.seed()) + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(seed, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            err.println("warning: could not restrict the permissions of " + seed + "; protect it yourself");
+        }
+        Files.writeString(dir.resolve("audit-key.pub"), key.publicKeyHex() + "\n", StandardCharsets.UTF_8);
+        out.println("key id " + key.keyId() + ": secret seed in " + seed + ", public key in " + dir.resolve("audit-key.pub"));
+        return EXIT_VALID;
+    }
+
+    private static String readKey(String value) throws IOException {
+        Path p = Path.of(value);
+        if (!value.matches("[0-9a-fA-F]{64}") && Files.isRegularFile(p)) {
+            return Files.readString(p, StandardCharsets.UTF_8).trim();
+        }
+        return value;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int usage(PrintStream err, String problem) {
+        err.println("error: " + problem);
+        err.println("usage: verify --key KEY [--key KEY]... [--checkpoints PATH]... [--log-id ID] PATH...");
+        err.println("       prove --seq N PATH...");
+        err.println("       check-proof --key KEY PROOF.json");
+        err.println("       keygen DIRECTORY");
+        err.println("KEY: 64 hex digits or a file holding them. Exit: 0 valid, 1 invalid, 2 usage, 3 torn tail.");
+        return EXIT_USAGE;
+    }
+}

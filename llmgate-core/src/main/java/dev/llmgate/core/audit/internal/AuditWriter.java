@@ -1,0 +1,169 @@
+package dev.llmgate.core.audit.internal;
+
+import dev.llmgate.core.audit.AuditEntry;
+import dev.llmgate.core.audit.AuditSink;
+import dev.llmgate.core.audit.AuditSinkFailure;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The audit log's writer thread: takes chained entries from the queue in sequence order, signs
+ * those that need a signature, and hands them to the sink in batches, retrying a failing sink with
+ * exponential back-off (reporting every failure) until it succeeds or the log gives up at close.
+ * Not public API.
+ */
+public final class AuditWriter implements Runnable {
+    private static final System.Logger LOG = System.getLogger(AuditWriter.class.getName());
+    private static final int MAX_BATCH = 1024;
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final BlockingQueue<PendingEntry> queue;
+    private final AuditSink sink;
+    private final Semaphore permits;
+    private final Consumer<AuditSinkFailure> onFailure;
+    private final long initialBackoffNanos;
+
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong sinkFailures = new AtomicLong();
+    private volatile boolean abandoned;
+    private volatile long unwritten;
+
+    public AuditWriter(BlockingQueue<PendingEntry> queue, AuditSink sink, Semaphore permits, Consumer<AuditSinkFailure> onFailure,
+                       Duration initialBackoff) {
+        this.queue = queue;
+        this.sink = sink;
+        this.permits = permits;
+        this.onFailure = onFailure;
+        this.initialBackoffNanos = initialBackoff.toNanos();
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    public long sinkFailures() {
+        return sinkFailures.get();
+    }
+
+    /** Entries still not stored when the log gave up. */
+    public long unwritten() {
+        return unwritten;
+    }
+
+    /** Stops retrying: called by close() when its timeout has passed. */
+    public void abandon() {
+        abandoned = true;
+    }
+
+    @Override
+    public void run() {
+        List<PendingEntry> batch = new ArrayList<>(MAX_BATCH);
+        List<AuditEntry> out = new ArrayList<>(MAX_BATCH);
+        List<PendingEntry> outPending = new ArrayList<>(MAX_BATCH);
+        try {
+            while (true) {
+                batch.clear();
+                batch.add(queue.take());
+                queue.drainTo(batch, MAX_BATCH - 1);
+                for (PendingEntry p : batch) {
+                    if (p.isMarker()) {
+                        store(out, outPending);
+                        sinkCall(() -> sink.flush(), -1);
+                        if (p.close) {
+                            try {
+                                sink.close();
+                                p.marker.complete(null);
+                            } catch (Exception e) {
+                                p.marker.completeExceptionally(e);
+                            }
+                            return;
+                        }
+                        p.marker.complete(null);
+                    } else {
+                        out.add(new AuditEntry(p.logId, p.seq, p.type, Hex.encode(p.hash), line(p)));
+                        outPending.add(p);
+                    }
+                }
+                store(out, outPending);
+            }
+        } catch (InterruptedException e) {
+            long left = out.size() + queue.stream().filter(p -> !p.isMarker()).count();
+            unwritten = left;
+            for (PendingEntry p : queue) {
+                if (p.isMarker()) {
+                    p.marker.completeExceptionally(new IllegalStateException(left + " audit entries could not be written"));
+                }
+            }
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String line(PendingEntry p) {
+        if (p.signer == null) {
+            return new String(p.canonical, StandardCharsets.UTF_8);
+        }
+        p.body.put("sig", Hex.encode(p.signer.apply(p.canonical)));
+        return CanonicalJson.write(p.body);
+    }
+
+    private void store(List<AuditEntry> out, List<PendingEntry> pending) throws InterruptedException {
+        if (out.isEmpty()) {
+            return;
+        }
+        List<AuditEntry> batch = List.copyOf(out);
+        sinkCall(() -> sink.write(batch), batch.get(0).seq());
+        int permitsHeld = 0;
+        for (PendingEntry p : pending) {
+            if (p.holdsPermit) {
+                permitsHeld++;
+            }
+        }
+        written.addAndGet(out.size());
+        out.clear();
+        pending.clear();
+        if (permitsHeld > 0) {
+            permits.release(permitsHeld);
+        }
+    }
+
+    private interface SinkAction {
+        void run() throws Exception;
+    }
+
+    private void sinkCall(SinkAction action, long firstSeq) throws InterruptedException {
+        long backoff = initialBackoffNanos;
+        int attempt = 0;
+        while (true) {
+            try {
+                action.run();
+                return;
+            } catch (Exception e) {
+                attempt++;
+                sinkFailures.incrementAndGet();
+                try {
+                    onFailure.accept(new AuditSinkFailure(sink.toString(), attempt, firstSeq, queue.size(), e));
+                } catch (RuntimeException listenerFailure) {
+                    LOG.log(System.Logger.Level.WARNING, "the audit sink failure listener threw", listenerFailure);
+                }
+                if (abandoned) {
+                    throw new InterruptedException("audit writer abandoned after " + attempt + " failed attempts");
+                }
+                if (backoff > 0) {
+                    TimeUnit.NANOSECONDS.sleep(backoff);
+                }
+                backoff = Math.min(MAX_BACKOFF_NANOS, Math.max(backoff * 2, TimeUnit.MILLISECONDS.toNanos(1)));
+                if (Thread.interrupted() || abandoned) {
+                    throw new InterruptedException("audit writer abandoned after " + attempt + " failed attempts");
+                }
+            }
+        }
+    }
+}

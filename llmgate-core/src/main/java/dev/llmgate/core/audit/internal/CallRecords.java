@@ -1,0 +1,149 @@
+package dev.llmgate.core.audit.internal;
+
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.Message;
+import dev.llmgate.api.Usage;
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.exception.PolicyBlockedException;
+import dev.llmgate.api.spi.AttemptRecord;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.CallFacts;
+import dev.llmgate.api.spi.PolicyRecord;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Builds the body of a {@code "call"} audit record from what the call's stages recorded. Only the
+ * fields listed in docs/audit-format.md are ever copied: never provider options, metadata
+ * attributes, headers or exception messages, so no API key or raw prompt can reach a record unless
+ * content capture is on (and then only the redacted conversation text). Not public API.
+ */
+public final class CallRecords {
+    /** Where the companion interceptor leaves the request as it was after policy. */
+    public static final CallContext.Key<ChatRequest> REDACTED_REQUEST = CallContext.Key.of("audit.redacted_request", ChatRequest.class);
+
+    private CallRecords() {
+    }
+
+    /** The outcome of a call. */
+    public enum Outcome { SUCCESS, BLOCKED, FAILED, CANCELLED }
+
+    public static TreeMap<String, Object> build(String instanceId, Digests digests, boolean captureContent, CallContext call,
+                                                ChatRequest request, Outcome outcome, ChatResponse response, Throwable error,
+                                                Usage partialUsage, long nowMillis) {
+        TreeMap<String, Object> r = new TreeMap<>();
+        r.put("call_id", call.callId());
+        r.put("gate", instanceId);
+        r.put("mode", call.streaming() ? "stream" : "blocking");
+        r.put("started", Timestamps.format(call.startedAt().toEpochMilli()));
+        r.put("duration_ms", Math.max(0, nowMillis - call.startedAt().toEpochMilli()));
+        String requested = call.get(CallFacts.REQUESTED_MODEL).orElse(request.model());
+        r.put("requested_model", requested);
+        request.metadata().tenant().ifPresent(t -> r.put("tenant", t));
+        request.metadata().user().ifPresent(u -> r.put("user", u));
+        r.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
+        boolean cacheHit = call.get(CallFacts.CACHE_HIT).orElse(false);
+        r.put("cache_hit", cacheHit);
+
+        List<Object> attempts = new ArrayList<>();
+        for (AttemptRecord a : call.list(CallFacts.ATTEMPTS)) {
+            TreeMap<String, Object> m = new TreeMap<>();
+            m.put("provider", a.provider());
+            m.put("model", a.model());
+            m.put("outcome", a.outcome());
+            m.put("latency_ms", a.latency().toMillis());
+            a.timeToFirstToken().ifPresent(t -> m.put("ttft_ms", t.toMillis()));
+            m.put("reason", a.reason());
+            m.put("usage", usage(a.usage()));
+            attempts.add(m);
+        }
+        if (attempts.isEmpty() && response != null && !response.provider().isEmpty()) {
+            TreeMap<String, Object> m = new TreeMap<>();
+            m.put("provider", response.provider());
+            m.put("model", response.model());
+            m.put("outcome", cacheHit ? "cache_hit" : "success");
+            m.put("latency_ms", response.timings().total().toMillis());
+            response.timings().timeToFirstToken().ifPresent(t -> m.put("ttft_ms", t.toMillis()));
+            m.put("reason", "primary");
+            m.put("usage", usage(response.usage()));
+            attempts.add(m);
+        } else if (attempts.isEmpty() && error instanceof LlmException) {
+            Optional<String> provider = ((LlmException) error).details().provider();
+            if (provider.isPresent()) {
+                TreeMap<String, Object> m = new TreeMap<>();
+                m.put("provider", provider.get());
+                m.put("outcome", error.getClass().getSimpleName());
+                m.put("reason", "primary");
+                attempts.add(m);
+            }
+        }
+        r.put("attempts", attempts);
+
+        List<Object> policy = new ArrayList<>();
+        for (PolicyRecord p : call.list(CallFacts.POLICY)) {
+            TreeMap<String, Object> m = new TreeMap<>();
+            m.put("stage", p.stage());
+            m.put("verdict", p.verdict());
+            m.put("rules", new ArrayList<Object>(p.ruleIds()));
+            TreeMap<String, Object> findings = new TreeMap<>();
+            for (Map.Entry<String, Integer> f : p.findings().entrySet()) {
+                findings.put(f.getKey(), (long) f.getValue());
+            }
+            m.put("findings", findings);
+            policy.add(m);
+        }
+        r.put("policy", policy);
+
+        if (error != null) {
+            TreeMap<String, Object> e = new TreeMap<>();
+            e.put("type", error.getClass().getSimpleName());
+            e.put("retryable", error instanceof LlmException && ((LlmException) error).isRetryable());
+            if (error instanceof PolicyBlockedException) {
+                e.put("rules", new ArrayList<Object>(((PolicyBlockedException) error).ruleIds()));
+            }
+            r.put("error", e);
+        }
+        Usage usage = response != null ? response.usage() : partialUsage;
+        r.put("usage", usage(usage == null ? Usage.ZERO : usage));
+        Optional<BigDecimal> cost = call.get(CallFacts.COST_USD);
+        cost.ifPresent(c -> r.put("cost_usd", c.toPlainString()));
+        r.put("request_digest", digests.digest(Digests.requestForm(requested, request)));
+        if (response != null) {
+            r.put("response_digest", digests.digest(Digests.responseForm(response)));
+            r.put("finish_reason", response.finishReason().name().toLowerCase(Locale.ROOT));
+        }
+        if (captureContent) {
+            call.get(REDACTED_REQUEST).ifPresent(redacted -> {
+                List<Object> messages = new ArrayList<>();
+                for (Message m : redacted.messages()) {
+                    TreeMap<String, Object> t = new TreeMap<>();
+                    t.put("role", m.role().name().toLowerCase(Locale.ROOT));
+                    t.put("text", m.text());
+                    messages.add(t);
+                }
+                r.put("request_content", messages);
+            });
+            if (response != null) {
+                r.put("response_content", response.text());
+            }
+        }
+        return r;
+    }
+
+    static TreeMap<String, Object> usage(Usage u) {
+        TreeMap<String, Object> m = new TreeMap<>();
+        m.put("input", u.inputTokens());
+        m.put("output", u.outputTokens());
+        m.put("cached_input", u.cachedInputTokens());
+        m.put("reasoning", u.reasoningTokens());
+        m.put("cache_write", u.cacheWriteTokens());
+        return m;
+    }
+}

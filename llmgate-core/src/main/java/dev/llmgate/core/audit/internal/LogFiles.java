@@ -1,0 +1,130 @@
+package dev.llmgate.core.audit.internal;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Finds log files and reads them line by line, telling complete lines from a torn last one. Not public API. */
+public final class LogFiles {
+    private static final Pattern NAME = Pattern.compile("(.+)-([0-9a-f]{16})-(\\d{6})\\.jsonl");
+
+    private LogFiles() {
+    }
+
+    /** Files as given; directories replaced by their {@code *.jsonl} files in name order. */
+    public static List<Path> expand(List<Path> paths) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    s.filter(f -> f.getFileName().toString().endsWith(".jsonl") && Files.isRegularFile(f)).sorted().forEach(out::add);
+                }
+            } else if (Files.isRegularFile(p)) {
+                out.add(p);
+            } else {
+                throw new IOException("no such audit log file or directory: " + p);
+            }
+        }
+        return out;
+    }
+
+    /** Files grouped by the log id in their names ({@code <prefix>-<logId>-<NNNNNN>.jsonl}); other names form one group. */
+    public static Map<String, List<Path>> byLog(List<Path> files) {
+        Map<String, List<Path>> groups = new LinkedHashMap<>();
+        for (Path f : files) {
+            Matcher m = NAME.matcher(f.getFileName().toString());
+            String key = m.matches() ? m.group(2) : "";
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+        }
+        return groups;
+    }
+
+    /** The lines of {@code files} in order, read lazily. */
+    public static Iterator<LogLine> lines(List<Path> files) {
+        return new Iterator<>() {
+            private int fileIndex = -1;
+            private InputStream in;
+            private int lineNo;
+            private LogLine next;
+            private byte[] buf = new byte[8192];
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    next = advance();
+                }
+                return next != null;
+            }
+
+            @Override
+            public LogLine next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                LogLine l = next;
+                next = null;
+                return l;
+            }
+
+            private LogLine advance() {
+                try {
+                    while (true) {
+                        if (in == null) {
+                            fileIndex++;
+                            if (fileIndex >= files.size()) {
+                                return null;
+                            }
+                            in = new BufferedInputStream(Files.newInputStream(files.get(fileIndex)), 1 << 16);
+                            lineNo = 0;
+                        }
+                        int len = 0;
+                        int b;
+                        while ((b = in.read()) >= 0 && b != '\n') {
+                            if (len == buf.length) {
+                                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                            }
+                            buf[len++] = (byte) b;
+                        }
+                        if (b < 0 && len == 0) {
+                            in.close();
+                            in = null;
+                            continue;
+                        }
+                        lineNo++;
+                        String text = new String(buf, 0, len, StandardCharsets.UTF_8);
+                        String where = files.get(fileIndex).toString() + ":" + lineNo;
+                        if (b < 0) {
+                            in.close();
+                            in = null;
+                        }
+                        return new LogLine(text, where, b == '\n');
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    /** The lines of an in-memory log, each complete, located as {@code <source>:<n>}. */
+    public static Iterator<LogLine> lines(List<String> lines, String source) {
+        List<LogLine> out = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            out.add(new LogLine(lines.get(i), source + ":" + (i + 1), true));
+        }
+        return out.iterator();
+    }
+}

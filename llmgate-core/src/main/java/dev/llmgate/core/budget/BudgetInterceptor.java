@@ -1,0 +1,295 @@
+package dev.llmgate.core.budget;
+
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ChatResult;
+import dev.llmgate.api.ChatStream;
+import dev.llmgate.api.Usage;
+import dev.llmgate.api.exception.BudgetExceededException;
+import dev.llmgate.api.exception.ConfigurationException;
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.spi.AttemptRecord;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.CallFacts;
+import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.core.budget.internal.SettlingStream;
+import dev.llmgate.core.routing.StateStore;
+import dev.llmgate.core.routing.TokenEstimator;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The BUDGET stage: enforces {@link BudgetLimit}s on requests, tokens and money per tenant, user,
+ * key or globally. Register it with {@code LlmGate.builder().addInterceptor(Stage.BUDGET, budgets)}.
+ *
+ * <p>Before the call it reserves, per limit, 1 request, the estimated tokens ({@link TokenEstimator}
+ * input plus the request's {@code maxOutputTokens} or the assumed output) and the estimated cost
+ * (from the {@link CostEstimator}), each with one atomic check-and-add on the {@link StateStore}. If
+ * any reservation would pass its limit, the ones already made are released and the call fails with a
+ * {@link BudgetExceededException} naming the limit, its window and when it resets; the provider is
+ * never called. After the call (for a stream: when it ends, fails or is closed) the reservation is
+ * reconciled with what was really used: the tokens of every attempt ({@code CallFacts.ATTEMPTS}, or
+ * the answer's usage without a router) and {@code CallFacts.COST_USD} (if no cost is known, the
+ * reserved estimate stays charged).
+ *
+ * <p>Guarantees: concurrent calls can never together reserve more than a limit; a call whose real
+ * use exceeds its estimate is charged the excess on reconciliation, which can take a counter past
+ * its limit by at most that excess (set {@code maxOutputTokens} to make the estimate an upper bound
+ * on output); a failed call is charged only what its attempts used (its request still counts).
+ * Thread-safe; one instance serves every call.
+ */
+public final class BudgetInterceptor implements Interceptor {
+    private static final String PREFIX = "llmgate:budget:";
+
+    private final List<BudgetLimit> limits;
+    private final StateStore store;
+    private final CostEstimator estimator;
+    private final long assumedOutputTokens;
+
+    private BudgetInterceptor(Builder b) {
+        this.limits = List.copyOf(b.limits);
+        this.store = b.store;
+        this.estimator = b.estimator;
+        this.assumedOutputTokens = b.assumedOutputTokens;
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The limits, in the order added. */
+    public List<BudgetLimit> limits() {
+        return limits;
+    }
+
+    /**
+     * How much of {@code limit} {@code subject} (a tenant, user or key; {@code "*"} for a global limit)
+     * has used in the window containing {@code at}: calls, tokens, or USD.
+     */
+    public BigDecimal used(BudgetLimit limit, String subject, Instant at) {
+        long window = limit.window().toMillis();
+        long value = store.counter(key(limit, subject, Math.floorDiv(at.toEpochMilli(), window)));
+        return limit.metric() == BudgetMetric.USD ? BigDecimal.valueOf(value).movePointLeft(9).stripTrailingZeros() : BigDecimal.valueOf(value);
+    }
+
+    private static String key(BudgetLimit limit, String subject, long windowIndex) {
+        return PREFIX + limit.scope().name().toLowerCase() + ":" + subject + ":" + limit.metric().name().toLowerCase() + ":"
+                + limit.window().toSeconds() + ":" + windowIndex;
+    }
+
+    /** One reservation on one counter. */
+    private static final class Held {
+        final BudgetLimit limit;
+        final String key;
+        final long amount;
+        final Instant expiresAt;
+
+        Held(BudgetLimit limit, String key, long amount, Instant expiresAt) {
+            this.limit = limit;
+            this.key = key;
+            this.amount = amount;
+            this.expiresAt = expiresAt;
+        }
+    }
+
+    @Override
+    public ChatResult intercept(Chain chain) {
+        ChatRequest request = chain.request();
+        CallContext call = chain.call();
+        long now = call.clock().millis();
+        long tokens = -1;
+        long nanoUsd = -1;
+        List<Held> held = new ArrayList<>(limits.size());
+        for (BudgetLimit limit : limits) {
+            Optional<String> subject = limit.subjectOf(request.metadata());
+            if (subject.isEmpty()) {
+                continue;
+            }
+            long amount;
+            if (limit.metric() == BudgetMetric.REQUESTS) {
+                amount = 1;
+            } else if (limit.metric() == BudgetMetric.TOKENS) {
+                if (tokens < 0) {
+                    tokens = TokenEstimator.inputTokens(request)
+                            + (request.maxOutputTokens().isPresent() ? request.maxOutputTokens().getAsInt() : assumedOutputTokens);
+                }
+                amount = tokens;
+            } else {
+                if (nanoUsd < 0) {
+                    nanoUsd = estimator.estimate(request).map(BudgetInterceptor::toNanos).orElse(0L);
+                }
+                amount = nanoUsd;
+            }
+            long window = limit.window().toMillis();
+            long index = Math.floorDiv(now, window);
+            String key = key(limit, subject.get(), index);
+            Instant expiresAt = Instant.ofEpochMilli((index + 2) * window);
+            OptionalLong after = store.addIfAtMost(key, amount, limit.units(), expiresAt);
+            if (after.isEmpty()) {
+                release(held);
+                Instant resetsAt = Instant.ofEpochMilli((index + 1) * window);
+                String what = limit.describe(subject.get());
+                throw new BudgetExceededException("budget exceeded: " + what + " (this call needs about " + describe(limit, amount)
+                        + "); it resets at " + resetsAt, what, limit.window(), resetsAt);
+            }
+            held.add(new Held(limit, key, amount, expiresAt));
+        }
+        if (held.isEmpty()) {
+            return chain.proceed(request);
+        }
+        AtomicBoolean settled = new AtomicBoolean();
+        ChatResult result;
+        try {
+            result = chain.proceed(request);
+        } catch (RuntimeException | Error e) {
+            settle(held, call, Optional.empty(), settled);
+            throw e;
+        }
+        if (result instanceof ChatResponse response) {
+            settle(held, call, Optional.of(response.usage()), settled);
+            return response;
+        }
+        return new SettlingStream((ChatStream) result, usage -> settle(held, call, usage, settled));
+    }
+
+    private static String describe(BudgetLimit limit, long amount) {
+        switch (limit.metric()) {
+            case USD:
+                return "$" + BigDecimal.valueOf(amount).movePointLeft(9).stripTrailingZeros().toPlainString();
+            case TOKENS:
+                return amount + " tokens";
+            default:
+                return amount + " request";
+        }
+    }
+
+    private void release(List<Held> held) {
+        for (Held h : held) {
+            store.add(h.key, -h.amount, h.expiresAt);
+        }
+    }
+
+    /** Reconciles each reservation with what the call used; {@code answerUsage} is the final answer's usage, if any. */
+    private void settle(List<Held> held, CallContext call, Optional<Usage> answerUsage, AtomicBoolean settled) {
+        if (!settled.compareAndSet(false, true)) {
+            return;
+        }
+        List<AttemptRecord> attempts = call.list(CallFacts.ATTEMPTS);
+        long actualTokens;
+        if (!attempts.isEmpty()) {
+            actualTokens = 0;
+            for (AttemptRecord a : attempts) {
+                actualTokens += a.usage().totalTokens();
+            }
+        } else {
+            actualTokens = answerUsage.map(Usage::totalTokens).orElse(0L);
+        }
+        Optional<BigDecimal> cost = call.get(CallFacts.COST_USD);
+        for (Held h : held) {
+            long actual;
+            if (h.limit.metric() == BudgetMetric.TOKENS) {
+                actual = actualTokens;
+            } else if (h.limit.metric() == BudgetMetric.USD) {
+                actual = cost.map(BudgetInterceptor::toNanos).orElse(h.amount);
+            } else {
+                continue;
+            }
+            if (actual != h.amount) {
+                store.add(h.key, actual - h.amount, h.expiresAt);
+            }
+        }
+    }
+
+    private static long toNanos(BigDecimal usd) {
+        return usd.movePointRight(9).setScale(0, RoundingMode.CEILING).longValueExact();
+    }
+
+    @Override
+    public String toString() {
+        return "BudgetInterceptor" + limits;
+    }
+
+    /** Configures a {@link BudgetInterceptor}. */
+    public static final class Builder {
+        private final List<BudgetLimit> limits = new ArrayList<>();
+        private StateStore store;
+        private CostEstimator estimator;
+        private long assumedOutputTokens = 512;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Adds a limit; every applicable limit must admit a call. */
+        public Builder limit(BudgetLimit value) {
+            limits.add(Objects.requireNonNull(value, "limit"));
+            return this;
+        }
+
+        /** Adds a limit. */
+        public Builder limit(BudgetLimit.Builder value) {
+            return limit(value.build());
+        }
+
+        /** Where counters live; default one in-memory store per interceptor. Share a store across the fleet to share budgets. */
+        public Builder stateStore(StateStore value) {
+            this.store = Objects.requireNonNull(value, "stateStore");
+            return this;
+        }
+
+        /** Estimates the cost to reserve for USD limits; typically {@code router::estimateCost}. Required with a USD limit. */
+        public Builder costEstimator(CostEstimator value) {
+            this.estimator = Objects.requireNonNull(value, "costEstimator");
+            return this;
+        }
+
+        /**
+         * The clock of the default in-memory store (it expires old windows' counters by it). Windows
+         * themselves follow each call's clock: give this the gate's clock when you inject one.
+         */
+        public Builder clock(java.time.Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Output tokens reserved for a request without {@code maxOutputTokens}; default 512. */
+        public Builder assumedOutputTokens(long value) {
+            this.assumedOutputTokens = value;
+            return this;
+        }
+
+        /** @throws ConfigurationException listing every problem */
+        public BudgetInterceptor build() {
+            List<String> problems = new ArrayList<>();
+            if (limits.isEmpty()) {
+                problems.add("a budget interceptor needs at least one limit: add one with limit(BudgetLimit.usd(\"10\", Duration.ofDays(1)))");
+            }
+            boolean usd = limits.stream().anyMatch(l -> l.metric() == BudgetMetric.USD);
+            if (usd && estimator == null) {
+                problems.add("a USD limit needs a cost estimator to reserve with: add costEstimator(router::estimateCost)");
+            }
+            if (assumedOutputTokens < 0) {
+                problems.add("assumedOutputTokens must not be negative, was " + assumedOutputTokens);
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException(problems);
+            }
+            if (store == null) {
+                store = StateStore.inMemory(clock);
+            }
+            if (estimator == null) {
+                estimator = r -> Optional.empty();
+            }
+            return new BudgetInterceptor(this);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.llmgate.core.budget;
+
+import dev.llmgate.api.Metadata;
+import dev.llmgate.api.exception.ConfigurationException;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One limit: at most {@code amount} of {@code metric} per {@code window} for each subject of
+ * {@code scope} (or only for {@code subject}). Windows are fixed and aligned to the epoch (a one-day
+ * window resets at 00:00 UTC), so every gate sharing a state store agrees on them.
+ *
+ * <p>Guarantees: immutable; validated on construction ({@link ConfigurationException}).
+ *
+ * @param scope        whose calls count together
+ * @param metric       what is counted
+ * @param amount       the most per window; whole numbers for requests and tokens, USD with up to 9 decimals
+ * @param window       the window, at least one second
+ * @param subject      only this tenant/user/key; empty: every subject separately
+ * @param keyAttribute for {@link BudgetScope#KEY}, the metadata attribute naming the key
+ */
+public record BudgetLimit(BudgetScope scope, BudgetMetric metric, BigDecimal amount, Duration window, Optional<String> subject,
+                          String keyAttribute) {
+
+    /** The attribute {@link BudgetScope#KEY} limits read by default. */
+    public static final String DEFAULT_KEY_ATTRIBUTE = "api_key_id";
+    static final String NONE = "(none)";
+
+    public BudgetLimit {
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(amount, "amount");
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(subject, "subject: use Optional.empty()");
+        Objects.requireNonNull(keyAttribute, "keyAttribute");
+        if (amount.signum() < 0) {
+            throw new ConfigurationException("budget amount must not be negative, was " + amount.toPlainString());
+        }
+        if (metric != BudgetMetric.USD && amount.stripTrailingZeros().scale() > 0) {
+            throw new ConfigurationException("a " + metric.name().toLowerCase() + " budget must be a whole number, was " + amount.toPlainString());
+        }
+        if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigurationException("budget window must be at least one second, was " + window);
+        }
+        if (scope == BudgetScope.GLOBAL && subject.isPresent()) {
+            throw new ConfigurationException("a GLOBAL budget has no subject: remove subject(\"" + subject.get() + "\")");
+        }
+    }
+
+    /** At most {@code max} calls per {@code window}. */
+    public static Builder requests(long max, Duration window) {
+        return new Builder(BudgetMetric.REQUESTS, BigDecimal.valueOf(max), window);
+    }
+
+    /** At most {@code max} tokens per {@code window}. */
+    public static Builder tokens(long max, Duration window) {
+        return new Builder(BudgetMetric.TOKENS, BigDecimal.valueOf(max), window);
+    }
+
+    /** At most {@code usd} US dollars (a decimal string, e.g. {@code "25.00"}) per {@code window}. */
+    public static Builder usd(String usd, Duration window) {
+        return new Builder(BudgetMetric.USD, new BigDecimal(usd), window);
+    }
+
+    /** The limit in counter units: calls, tokens, or nano-dollars (USD x 10^9, rounded down). */
+    long units() {
+        return metric == BudgetMetric.USD ? amount.movePointRight(9).setScale(0, RoundingMode.FLOOR).longValueExact()
+                : amount.longValueExact();
+    }
+
+    /** Whose counter a call with {@code metadata} uses, or empty if the limit does not apply to it. */
+    Optional<String> subjectOf(Metadata metadata) {
+        String s;
+        switch (scope) {
+            case TENANT:
+                s = metadata.tenant().orElse(NONE);
+                break;
+            case USER:
+                s = metadata.user().orElse(NONE);
+                break;
+            case KEY:
+                s = metadata.attributes().getOrDefault(keyAttribute, NONE);
+                break;
+            default:
+                s = "*";
+        }
+        if (subject.isPresent() && !subject.get().equals(s)) {
+            return Optional.empty();
+        }
+        return Optional.of(s);
+    }
+
+    /** E.g. {@code "tenant=acme usd<=10 per PT24H"}, for messages. */
+    String describe(String who) {
+        String prefix = scope == BudgetScope.GLOBAL ? "global" : scope.name().toLowerCase() + "=" + who;
+        return prefix + " " + metric.name().toLowerCase() + "<=" + amount.stripTrailingZeros().toPlainString() + " per " + window;
+    }
+
+    /** Builds a {@link BudgetLimit}; the scope defaults to {@link BudgetScope#TENANT}. */
+    public static final class Builder {
+        private final BudgetMetric metric;
+        private final BigDecimal amount;
+        private final Duration window;
+        private BudgetScope scope = BudgetScope.TENANT;
+        private Optional<String> subject = Optional.empty();
+        private String keyAttribute = DEFAULT_KEY_ATTRIBUTE;
+
+        private Builder(BudgetMetric metric, BigDecimal amount, Duration window) {
+            this.metric = metric;
+            this.amount = amount;
+            this.window = window;
+        }
+
+        /** Each tenant separately. */
+        public Builder perTenant() {
+            this.scope = BudgetScope.TENANT;
+            return this;
+        }
+
+        /** Each end user separately. */
+        public Builder perUser() {
+            this.scope = BudgetScope.USER;
+            return this;
+        }
+
+        /** Each API key (metadata attribute {@code attribute}) separately. */
+        public Builder perKey(String attribute) {
+            this.scope = BudgetScope.KEY;
+            this.keyAttribute = Objects.requireNonNull(attribute, "attribute");
+            return this;
+        }
+
+        /** All calls together. */
+        public Builder global() {
+            this.scope = BudgetScope.GLOBAL;
+            return this;
+        }
+
+        /** Only this tenant, user or key. */
+        public Builder only(String value) {
+            this.subject = Optional.of(Objects.requireNonNull(value, "subject"));
+            return this;
+        }
+
+        public BudgetLimit build() {
+            return new BudgetLimit(scope, metric, amount, window, subject, keyAttribute);
+        }
+    }
+}

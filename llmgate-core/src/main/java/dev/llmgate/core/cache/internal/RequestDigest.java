@@ -1,0 +1,340 @@
+package dev.llmgate.core.cache.internal;
+
+import dev.llmgate.api.ChatRequest;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Derives cache keys: SHA-256 over a canonical serialization of the <em>whole</em> request, walked
+ * generically over the record components of {@link ChatRequest} and of every record, enum, sealed
+ * type, list, map and optional reachable from it. A component is keyed unless it is listed in
+ * {@link #EXCLUDED}, so a field added to the API is keyed automatically (and a test that snapshots
+ * the request's shape fails until someone decides).
+ *
+ * <p>Canonical form: every value is written with a type tag; strings as length-prefixed UTF-16;
+ * records with their class name and each component's name; maps sorted by key; sets sorted by
+ * their elements' encodings; JSON numbers (in provider options) normalized so that {@code 1},
+ * {@code 1L} and {@code 1.0} are equal; {@code -0.0} equals {@code 0.0}. A value of a type the
+ * walker does not know fails with {@link UnsupportedValueException}: such a request is not cached
+ * rather than keyed incompletely.
+ */
+public final class RequestDigest {
+
+    /** Written first into every digest; bump it when the canonical form changes. */
+    public static final String KEY_VERSION = "llmgate-cache-key/1";
+
+    /**
+     * Record components left out of the key, by record type, each for a reason given in
+     * docs/caching.md. {@code ChatRequest.metadata}: tenant, user, tags and attributes never reach the
+     * provider; the namespace derived from it is keyed separately.
+     */
+    public static final Map<Class<?>, Set<String>> EXCLUDED = Map.of(ChatRequest.class, Set.of("metadata"));
+
+    private static final MessageDigest PROTOTYPE;
+
+    static {
+        try {
+            PROTOTYPE = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final ClassValue<Component[]> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected Component[] computeValue(Class<?> type) {
+            RecordComponent[] rc = type.getRecordComponents();
+            Set<String> excluded = EXCLUDED.getOrDefault(type, Set.of());
+            List<Component> list = new ArrayList<>(rc.length);
+            for (RecordComponent c : rc) {
+                if (!excluded.contains(c.getName())) {
+                    Method accessor = c.getAccessor();
+                    accessor.setAccessible(true);
+                    list.add(new Component(c.getName(), accessor));
+                }
+            }
+            return list.toArray(new Component[0]);
+        }
+    };
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private RequestDigest() {
+    }
+
+    /**
+     * The hex SHA-256 of {@code domain}, {@code namespace} and the canonical form of {@code request}.
+     *
+     * @throws UnsupportedValueException if the request holds a value of a type the walker does not know
+     */
+    public static String digest(String domain, String namespace, ChatRequest request) {
+        MessageDigest md;
+        try {
+            md = (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+        Writer w = new Writer(md);
+        w.string(KEY_VERSION);
+        w.string(domain);
+        w.string(namespace);
+        w.value(request, "request");
+        byte[] hash = w.finish();
+        char[] out = new char[hash.length * 2];
+        for (int i = 0; i < hash.length; i++) {
+            out[2 * i] = HEX[(hash[i] >> 4) & 0xf];
+            out[2 * i + 1] = HEX[hash[i] & 0xf];
+        }
+        return new String(out);
+    }
+
+    /** Thrown when a request holds a value the canonical form has no encoding for; names the path, never the value. */
+    public static final class UnsupportedValueException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedValueException(String path, Class<?> type) {
+            super("cannot derive a cache key: " + path + " is a " + type.getName()
+                    + ", which the key derivation does not know; teach RequestDigest to encode it");
+        }
+    }
+
+    private record Component(String name, Method accessor) {
+    }
+
+    /** Streams the canonical form into a digest through a small buffer. */
+    private static final class Writer {
+        private static final byte NULL = 0, STRING = 1, TRUE = 2, FALSE = 3, INT = 4, LONG = 5, DOUBLE = 6, NUMBER = 7,
+                ENUM = 8, RECORD = 9, LIST = 10, MAP = 11, SET = 12, EMPTY = 13, PRESENT = 14, BYTES = 15;
+
+        private final MessageDigest md;
+        private final byte[] buf = new byte[256];
+        private int pos;
+
+        Writer(MessageDigest md) {
+            this.md = md;
+        }
+
+        byte[] finish() {
+            flush();
+            return md.digest();
+        }
+
+        void value(Object v, String path) {
+            if (v == null) {
+                tag(NULL);
+            } else if (v instanceof String s) {
+                string(s);
+            } else if (v instanceof Boolean b) {
+                tag(b ? TRUE : FALSE);
+            } else if (v instanceof Record r) {
+                record(r, path);
+            } else if (v instanceof Enum<?> e) {
+                tag(ENUM);
+                string(e.getDeclaringClass().getName());
+                string(e.name());
+            } else if (v instanceof List<?> l) {
+                tag(LIST);
+                int32(l.size());
+                for (int i = 0; i < l.size(); i++) {
+                    value(l.get(i), path);
+                }
+            } else if (v instanceof Map<?, ?> m) {
+                map(m, path);
+            } else if (v instanceof Set<?> s) {
+                set(s, path);
+            } else if (v instanceof Optional<?> o) {
+                if (o.isPresent()) {
+                    tag(PRESENT);
+                    value(o.get(), path);
+                } else {
+                    tag(EMPTY);
+                }
+            } else if (v instanceof OptionalDouble o) {
+                if (o.isPresent()) {
+                    tag(DOUBLE);
+                    double d = o.getAsDouble();
+                    int64(d == 0.0 ? 0L : Double.doubleToLongBits(d));
+                } else {
+                    tag(EMPTY);
+                }
+            } else if (v instanceof OptionalInt o) {
+                if (o.isPresent()) {
+                    tag(INT);
+                    int32(o.getAsInt());
+                } else {
+                    tag(EMPTY);
+                }
+            } else if (v instanceof OptionalLong o) {
+                if (o.isPresent()) {
+                    tag(LONG);
+                    int64(o.getAsLong());
+                } else {
+                    tag(EMPTY);
+                }
+            } else if (v instanceof Number n) {
+                tag(NUMBER);
+                string(canonicalNumber(n, path));
+            } else if (v instanceof byte[] bytes) {
+                tag(BYTES);
+                int32(bytes.length);
+                flush();
+                md.update(bytes);
+            } else {
+                throw new UnsupportedValueException(path, v.getClass());
+            }
+        }
+
+        private void record(Record r, String path) {
+            tag(RECORD);
+            Class<?> type = r.getClass();
+            string(type.getName());
+            Component[] components = COMPONENTS.get(type);
+            int32(components.length);
+            for (Component c : components) {
+                string(c.name);
+                Object v;
+                try {
+                    v = c.accessor.invoke(r);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot read " + type.getName() + "." + c.name, e);
+                } catch (InvocationTargetException e) {
+                    throw new IllegalStateException("reading " + type.getName() + "." + c.name + " failed", e.getCause());
+                }
+                if (v instanceof Integer i) {
+                    tag(INT);
+                    int32(i);
+                } else if (v instanceof Long l) {
+                    tag(LONG);
+                    int64(l);
+                } else if (v instanceof Double d) {
+                    tag(DOUBLE);
+                    int64(d == 0.0 ? 0L : Double.doubleToLongBits(d));
+                } else {
+                    value(v, path + "." + c.name);
+                }
+            }
+        }
+
+        private void map(Map<?, ?> m, String path) {
+            tag(MAP);
+            int32(m.size());
+            String[] keys = new String[m.size()];
+            int i = 0;
+            for (Object k : m.keySet()) {
+                if (!(k instanceof String s)) {
+                    throw new UnsupportedValueException(path + " (a map key)", k == null ? Object.class : k.getClass());
+                }
+                keys[i++] = s;
+            }
+            Arrays.sort(keys);
+            for (String k : keys) {
+                string(k);
+                value(m.get(k), path + "." + k);
+            }
+        }
+
+        private void set(Collection<?> s, String path) {
+            tag(SET);
+            int32(s.size());
+            List<byte[]> encoded = new ArrayList<>(s.size());
+            for (Object e : s) {
+                MessageDigest sub;
+                try {
+                    sub = (MessageDigest) PROTOTYPE.clone();
+                } catch (CloneNotSupportedException ex) {
+                    throw new IllegalStateException(ex);
+                }
+                Writer w = new Writer(sub);
+                w.value(e, path);
+                encoded.add(w.finish());
+            }
+            encoded.sort(Arrays::compare);
+            flush();
+            for (byte[] b : encoded) {
+                md.update(b);
+            }
+        }
+
+        private static String canonicalNumber(Number n, String path) {
+            BigDecimal d;
+            if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
+                return Long.toString(n.longValue());
+            } else if (n instanceof BigInteger bi) {
+                d = new BigDecimal(bi);
+            } else if (n instanceof BigDecimal bd) {
+                d = bd;
+            } else if (n instanceof Double || n instanceof Float) {
+                double v = n.doubleValue();
+                if (Double.isNaN(v) || Double.isInfinite(v)) {
+                    return Double.toString(v);
+                }
+                d = new BigDecimal(n.toString());
+            } else {
+                throw new UnsupportedValueException(path, n.getClass());
+            }
+            if (d.signum() == 0) {
+                return "0";
+            }
+            return d.stripTrailingZeros().toPlainString();
+        }
+
+        void string(String s) {
+            tag(STRING);
+            int n = s.length();
+            int32(n);
+            for (int i = 0; i < n; i++) {
+                if (pos + 2 > buf.length) {
+                    flush();
+                }
+                char c = s.charAt(i);
+                buf[pos++] = (byte) (c >> 8);
+                buf[pos++] = (byte) c;
+            }
+        }
+
+        private void tag(byte t) {
+            if (pos + 1 > buf.length) {
+                flush();
+            }
+            buf[pos++] = t;
+        }
+
+        private void int32(int v) {
+            if (pos + 4 > buf.length) {
+                flush();
+            }
+            buf[pos++] = (byte) (v >>> 24);
+            buf[pos++] = (byte) (v >>> 16);
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) v;
+        }
+
+        private void int64(long v) {
+            int32((int) (v >>> 32));
+            int32((int) v);
+        }
+
+        private void flush() {
+            if (pos > 0) {
+                md.update(buf, 0, pos);
+                pos = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Implementation of routing; not API, may change in any release. */
+package dev.llmgate.core.routing.internal;

@@ -1,0 +1,368 @@
+package dev.llmgate.core.cache;
+
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ContentPart;
+import dev.llmgate.api.Message;
+import dev.llmgate.api.Metadata;
+import dev.llmgate.api.ResponseFormat;
+import dev.llmgate.api.ToolCall;
+import dev.llmgate.api.ToolChoice;
+import dev.llmgate.api.ToolDefinition;
+import dev.llmgate.core.cache.internal.RequestDigest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The cache key: every answer-changing field changes it, every excluded field does not, and a field
+ * added to the request cannot go unnoticed.
+ */
+class CacheKeyDerivationTest {
+
+    /** The components of ChatRequest that are keyed: update this list (and docs/caching.md) when the request changes. */
+    static final Set<String> KEYED = Set.of("model", "messages", "tools", "toolChoice", "parallelToolCalls", "responseFormat",
+            "temperature", "topP", "maxOutputTokens", "stop", "seed", "providerOptions");
+
+    static ChatRequest base() {
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("k", List.of(1, 2));
+        nested.put("z", true);
+        return ChatRequest.builder("p:m")
+                .system("be brief")
+                .addMessage(Message.user(ContentPart.text("look at these"), ContentPart.imageUrl("https://example.com/a.png"),
+                        new ContentPart.ImageData(new byte[] {1, 2, 3}, "image/png", ContentPart.ImageDetail.LOW)))
+                .addMessage(Message.assistant("checking", List.of(new ToolCall("c1", "lookup", "{\"a\":1}"))))
+                .addMessage(Message.tool("c1", "42"))
+                .addMessage(Message.user("and now?").withName("bob"))
+                .addTool(ToolDefinition.of("lookup", "looks things up", "{\"type\":\"object\"}"))
+                .toolChoice(ToolChoice.auto())
+                .parallelToolCalls(true)
+                .responseFormat(ResponseFormat.jsonSchema("answer", "{\"type\":\"object\"}", true))
+                .temperature(0.5).topP(0.9).maxOutputTokens(100).addStop("END").seed(7)
+                .providerOption("reasoning_effort", "low").providerOption("nested", nested)
+                .metadata(new Metadata(Optional.of("t1"), Optional.of("u1"), Set.of("a"), Map.of("x", "y")))
+                .build();
+    }
+
+    static String key(ChatRequest r) {
+        return RequestDigest.digest("exact", "ns", r);
+    }
+
+    static ChatRequest withMessage(ChatRequest r, int index, UnaryOperator<Message> change) {
+        List<Message> m = new ArrayList<>(r.messages());
+        m.set(index, change.apply(m.get(index)));
+        return r.withMessages(m);
+    }
+
+    static ChatRequest with(ChatRequest r, java.util.function.Function<Object[], Object[]> change) {
+        RecordComponent[] rc = ChatRequest.class.getRecordComponents();
+        Object[] values = new Object[rc.length];
+        try {
+            for (int i = 0; i < rc.length; i++) {
+                values[i] = rc[i].getAccessor().invoke(r);
+            }
+            Object[] changed = change.apply(values);
+            return ChatRequest.class.getDeclaredConstructor(Arrays.stream(rc).map(RecordComponent::getType).toArray(Class[]::new))
+                    .newInstance(changed);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int index(String component) {
+        RecordComponent[] rc = ChatRequest.class.getRecordComponents();
+        for (int i = 0; i < rc.length; i++) {
+            if (rc[i].getName().equals(component)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(component);
+    }
+
+    /** Sets one component of the base request. */
+    static ChatRequest set(String component, Object value) {
+        return with(base(), v -> {
+            v[index(component)] = value;
+            return v;
+        });
+    }
+
+    /** Each answer-changing change, named "component: what". */
+    static Stream<Arguments> answerChangingChanges() {
+        ChatRequest b = base();
+        Map<String, Object> otherNested = new LinkedHashMap<>();
+        otherNested.put("k", List.of(1, 3));
+        otherNested.put("z", true);
+        return Stream.of(
+                Arguments.of("model: another deployment", b.withModel("p:m2")),
+                Arguments.of("model: another provider", b.withModel("q:m")),
+                Arguments.of("messages: system prompt", withMessage(b, 0, m -> m.mapText(t -> "be verbose"))),
+                Arguments.of("messages: role system -> developer", withMessage(b, 0, m -> Message.developer(m.text()))),
+                Arguments.of("messages: last user text", withMessage(b, 4, m -> m.mapText(t -> "and then?"))),
+                Arguments.of("messages: trailing space", withMessage(b, 4, m -> m.mapText(t -> t + " "))),
+                Arguments.of("messages: participant name", withMessage(b, 4, m -> m.withName("alice"))),
+                Arguments.of("messages: no participant name", withMessage(b, 4, m -> Message.user(m.text()))),
+                Arguments.of("messages: image url", withMessage(b, 1, m -> Message.user(m.content().get(0),
+                        ContentPart.imageUrl("https://example.com/b.png"), m.content().get(2)))),
+                Arguments.of("messages: image bytes", withMessage(b, 1, m -> Message.user(m.content().get(0), m.content().get(1),
+                        new ContentPart.ImageData(new byte[] {1, 2, 4}, "image/png", ContentPart.ImageDetail.LOW)))),
+                Arguments.of("messages: image media type", withMessage(b, 1, m -> Message.user(m.content().get(0), m.content().get(1),
+                        new ContentPart.ImageData(new byte[] {1, 2, 3}, "image/jpeg", ContentPart.ImageDetail.LOW)))),
+                Arguments.of("messages: image detail", withMessage(b, 1, m -> Message.user(m.content().get(0), m.content().get(1),
+                        new ContentPart.ImageData(new byte[] {1, 2, 3}, "image/png", ContentPart.ImageDetail.HIGH)))),
+                Arguments.of("messages: url part as text part", withMessage(b, 1, m -> Message.user(m.content().get(0),
+                        ContentPart.text("https://example.com/a.png"), m.content().get(2)))),
+                Arguments.of("messages: part order", withMessage(b, 1, m -> Message.user(m.content().get(1), m.content().get(0),
+                        m.content().get(2)))),
+                Arguments.of("messages: tool call arguments", withMessage(b, 2,
+                        m -> Message.assistant("checking", List.of(new ToolCall("c1", "lookup", "{\"a\":2}"))))),
+                Arguments.of("messages: tool call id", withMessage(b, 2,
+                        m -> Message.assistant("checking", List.of(new ToolCall("c2", "lookup", "{\"a\":1}"))))),
+                Arguments.of("messages: assistant text", withMessage(b, 2,
+                        m -> Message.assistant("", List.of(new ToolCall("c1", "lookup", "{\"a\":1}"))))),
+                Arguments.of("messages: tool result", withMessage(b, 3, m -> Message.tool("c1", "43"))),
+                Arguments.of("messages: tool call id answered", withMessage(b, 3, m -> Message.tool("c9", "42"))),
+                Arguments.of("messages: one more turn", b.toBuilder().addMessage(Message.user("more")).build()),
+                Arguments.of("messages: text split into two parts", withMessage(b, 4,
+                        m -> new Message(m.role(), List.of(ContentPart.text("and "), ContentPart.text("now?")), m.toolCalls(),
+                                m.toolCallId(), m.name()))),
+                Arguments.of("tools: description", set("tools", List.of(ToolDefinition.of("lookup", "finds", "{\"type\":\"object\"}")))),
+                Arguments.of("tools: schema", set("tools", List.of(ToolDefinition.of("lookup", "looks things up",
+                        "{\"type\":\"object\",\"properties\":{}}")))),
+                Arguments.of("tools: strict", set("tools", List.of(new ToolDefinition("lookup", "looks things up",
+                        "{\"type\":\"object\"}", true)))),
+                Arguments.of("tools: one more", set("tools", List.of(b.tools().get(0),
+                        ToolDefinition.of("other", "", "{\"type\":\"object\"}")))),
+                Arguments.of("toolChoice: required", set("toolChoice", Optional.of(ToolChoice.required()))),
+                Arguments.of("toolChoice: none", set("toolChoice", Optional.of(ToolChoice.none()))),
+                Arguments.of("toolChoice: specific", set("toolChoice", Optional.of(ToolChoice.tool("lookup")))),
+                Arguments.of("toolChoice: unset", set("toolChoice", Optional.empty())),
+                Arguments.of("parallelToolCalls: false", set("parallelToolCalls", Optional.of(false))),
+                Arguments.of("parallelToolCalls: unset", set("parallelToolCalls", Optional.empty())),
+                Arguments.of("responseFormat: text", set("responseFormat", ResponseFormat.text())),
+                Arguments.of("responseFormat: json object", set("responseFormat", ResponseFormat.jsonObject())),
+                Arguments.of("responseFormat: not strict", set("responseFormat", ResponseFormat.jsonSchema("answer",
+                        "{\"type\":\"object\"}", false))),
+                Arguments.of("responseFormat: schema name", set("responseFormat", ResponseFormat.jsonSchema("other",
+                        "{\"type\":\"object\"}", true))),
+                Arguments.of("temperature: 0.6", set("temperature", OptionalDouble.of(0.6))),
+                Arguments.of("temperature: unset", set("temperature", OptionalDouble.empty())),
+                Arguments.of("topP: 0.8", set("topP", OptionalDouble.of(0.8))),
+                Arguments.of("topP: unset", set("topP", OptionalDouble.empty())),
+                Arguments.of("maxOutputTokens: 101", set("maxOutputTokens", OptionalInt.of(101))),
+                Arguments.of("maxOutputTokens: unset", set("maxOutputTokens", OptionalInt.empty())),
+                Arguments.of("stop: another", set("stop", List.of("STOP"))),
+                Arguments.of("stop: one more", set("stop", List.of("END", "FIN"))),
+                Arguments.of("stop: none", set("stop", List.of())),
+                Arguments.of("seed: 8", set("seed", OptionalLong.of(8))),
+                Arguments.of("seed: unset", set("seed", OptionalLong.empty())),
+                Arguments.of("providerOptions: value", set("providerOptions", Map.of("reasoning_effort", "high",
+                        "nested", b.providerOptions().get("nested")))),
+                Arguments.of("providerOptions: nested value", set("providerOptions", Map.of("reasoning_effort", "low",
+                        "nested", otherNested))),
+                Arguments.of("providerOptions: one more key", set("providerOptions", Map.of("reasoning_effort", "low",
+                        "nested", b.providerOptions().get("nested"), "logprobs", true))),
+                Arguments.of("providerOptions: number vs string", set("providerOptions", Map.of("reasoning_effort", "low",
+                        "nested", Map.of("k", List.of("1", 2), "z", true)))),
+                Arguments.of("providerOptions: none", set("providerOptions", Map.of())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("answerChangingChanges")
+    void everyAnswerChangingFieldChangesTheKey(String change, ChatRequest changed) {
+        assertThat(key(changed)).as(change).isNotEqualTo(key(base()));
+    }
+
+    @Test
+    void theChangesCoverEveryKeyedComponent() {
+        Set<String> covered = answerChangingChanges().map(a -> ((String) a.get()[0]).split(":")[0]).collect(Collectors.toSet());
+        assertThat(covered).isEqualTo(KEYED);
+    }
+
+    @Test
+    void excludedFieldsDoNotChangeTheKey() {
+        ChatRequest b = base();
+        String k = key(b);
+        assertThat(key(set("metadata", Metadata.EMPTY))).isEqualTo(k);
+        assertThat(key(set("metadata", b.metadata().withUser("someone-else")))).isEqualTo(k);
+        assertThat(key(set("metadata", b.metadata().withTag("batch")))).isEqualTo(k);
+        assertThat(key(set("metadata", b.metadata().withAttribute("request-id", "r-123")))).isEqualTo(k);
+        assertThat(key(set("metadata", b.metadata().withTenant("t2")))).as("the tenant is keyed as the namespace, not here")
+                .isEqualTo(k);
+        assertThat(key(CacheControl.refresh().withTtl(java.time.Duration.ofMinutes(5)).applyTo(b)))
+                .as("per-request cache controls are metadata").isEqualTo(k);
+    }
+
+    @Test
+    void everyComponentOfTheRequestIsKeyedOrExcludedOnPurpose() {
+        Set<String> components = Arrays.stream(ChatRequest.class.getRecordComponents()).map(RecordComponent::getName)
+                .collect(Collectors.toSet());
+        Set<String> excluded = RequestDigest.EXCLUDED.get(ChatRequest.class);
+        Set<String> union = new HashSet<>(KEYED);
+        union.addAll(excluded);
+        assertThat(components)
+                .as("a ChatRequest component was added or removed: decide whether it changes the answer, then update KEYED or"
+                        + " RequestDigest.EXCLUDED, this test's changes, and docs/caching.md")
+                .isEqualTo(union);
+        assertThat(KEYED).doesNotContainAnyElementsOf(excluded);
+        assertThat(RequestDigest.EXCLUDED.keySet()).containsExactly(ChatRequest.class);
+    }
+
+    /**
+     * The shape of everything reachable from a ChatRequest, as the key derivation walks it. If this
+     * fails, a nested type gained, lost or renamed a component: check that the new field is keyed
+     * correctly (it is, by default) or excluded, and update the snapshot.
+     */
+    @Test
+    void theShapeOfTheKeyedRequestIsPinned() {
+        Map<String, String> shape = new TreeMap<>();
+        walk(ChatRequest.class, shape);
+        String expected = """
+                dev.llmgate.api.ChatRequest: model String, messages List<Message>, tools List<ToolDefinition>, toolChoice Optional<ToolChoice>, parallelToolCalls Optional<Boolean>, responseFormat ResponseFormat, temperature OptionalDouble, topP OptionalDouble, maxOutputTokens OptionalInt, stop List<String>, seed OptionalLong, providerOptions Map<String, Object>, metadata (excluded)
+                dev.llmgate.api.ContentPart$ImageData: data byte[], mediaType String, detail ImageDetail
+                dev.llmgate.api.ContentPart$ImageDetail: enum AUTO, LOW, HIGH
+                dev.llmgate.api.ContentPart$ImageUrl: url String, detail ImageDetail
+                dev.llmgate.api.ContentPart$Text: text String
+                dev.llmgate.api.Message: role Role, content List<ContentPart>, toolCalls List<ToolCall>, toolCallId Optional<String>, name Optional<String>
+                dev.llmgate.api.ResponseFormat$JsonObject: enum INSTANCE
+                dev.llmgate.api.ResponseFormat$JsonSchema: name String, schemaJson String, strict boolean
+                dev.llmgate.api.ResponseFormat$Text: enum INSTANCE
+                dev.llmgate.api.Role: enum SYSTEM, DEVELOPER, USER, ASSISTANT, TOOL
+                dev.llmgate.api.ToolCall: id String, name String, argumentsJson String
+                dev.llmgate.api.ToolChoice$Auto: enum INSTANCE
+                dev.llmgate.api.ToolChoice$None: enum INSTANCE
+                dev.llmgate.api.ToolChoice$Required: enum INSTANCE
+                dev.llmgate.api.ToolChoice$Specific: name String
+                dev.llmgate.api.ToolDefinition: name String, description String, parametersJsonSchema String, strict boolean
+                """;
+        String actual = shape.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n"))
+                + "\n";
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    private static final Set<Type> LEAVES = Set.of(String.class, boolean.class, Boolean.class, int.class, long.class,
+            double.class, byte[].class, Object.class, OptionalInt.class, OptionalLong.class, OptionalDouble.class);
+
+    private static void walk(Type type, Map<String, String> shape) {
+        if (type instanceof ParameterizedType p) {
+            for (Type arg : p.getActualTypeArguments()) {
+                walk(arg, shape);
+            }
+            assertThat(p.getRawType()).as("a container the key derivation knows").isIn(List.class, Map.class, Set.class,
+                    Optional.class);
+            return;
+        }
+        Class<?> c = (Class<?>) type;
+        if (shape.containsKey(c.getName()) || LEAVES.contains(c)) {
+            return;
+        }
+        if (c.isRecord()) {
+            Set<String> excluded = RequestDigest.EXCLUDED.getOrDefault(c, Set.of());
+            shape.put(c.getName(), Arrays.stream(c.getRecordComponents())
+                    .map(rc -> rc.getName() + (excluded.contains(rc.getName()) ? " (excluded)" : " " + simple(rc.getGenericType())))
+                    .collect(Collectors.joining(", ")));
+            for (RecordComponent rc : c.getRecordComponents()) {
+                if (!excluded.contains(rc.getName())) {
+                    walk(rc.getGenericType(), shape);
+                }
+            }
+        } else if (c.isEnum()) {
+            shape.put(c.getName(), "enum " + Arrays.stream(c.getEnumConstants()).map(e -> ((Enum<?>) e).name())
+                    .collect(Collectors.joining(", ")));
+        } else if (c.isSealed()) {
+            for (Class<?> sub : c.getPermittedSubclasses()) {
+                walk(sub, shape);
+            }
+        } else {
+            throw new AssertionError("the key derivation cannot encode " + c.getName() + ": teach RequestDigest about it");
+        }
+    }
+
+    private static String simple(Type t) {
+        return t.getTypeName().replaceAll("[a-z0-9_.]+\\.([A-Z])", "$1").replaceAll("[A-Za-z]+\\$", "");
+    }
+
+    @Test
+    void normalizationIgnoresMapOrderAndNumberSpelling() {
+        Map<String, Object> ab = new LinkedHashMap<>();
+        ab.put("a", 1);
+        ab.put("b", 2.50);
+        Map<String, Object> ba = new LinkedHashMap<>();
+        ba.put("b", 2.5f);
+        ba.put("a", 1L);
+        ChatRequest r1 = ChatRequest.builder("p:m").user("hi").providerOption("o", ab).build();
+        ChatRequest r2 = ChatRequest.builder("p:m").user("hi").providerOption("o", ba).build();
+        assertThat(key(r1)).isEqualTo(key(r2));
+        ChatRequest one = ChatRequest.builder("p:m").user("hi").providerOption("n", 1).build();
+        ChatRequest oneDotZero = ChatRequest.builder("p:m").user("hi").providerOption("n", 1.0).build();
+        ChatRequest oneString = ChatRequest.builder("p:m").user("hi").providerOption("n", "1").build();
+        assertThat(key(one)).isEqualTo(key(oneDotZero)).isNotEqualTo(key(oneString));
+        ChatRequest zero = ChatRequest.builder("p:m").user("hi").temperature(0.0).build();
+        ChatRequest negativeZero = ChatRequest.builder("p:m").user("hi").temperature(-0.0).build();
+        assertThat(key(zero)).isEqualTo(key(negativeZero));
+    }
+
+    @Test
+    void theNamespaceAndTheDomainAreKeyed() {
+        ChatRequest r = ChatRequest.of("p:m", "hi");
+        assertThat(RequestDigest.digest("exact", "a", r)).isNotEqualTo(RequestDigest.digest("exact", "b", r));
+        assertThat(RequestDigest.digest("exact", "a", r)).isNotEqualTo(RequestDigest.digest("semantic-partition", "a", r));
+    }
+
+    @Test
+    void stringsAreLengthPrefixedSoBoundariesCannotShift() {
+        ChatRequest ab = ChatRequest.builder("p:m").user("ab").addStop("c").build();
+        ChatRequest a = ChatRequest.builder("p:m").user("a").addStop("bc").build();
+        assertThat(key(ab)).isNotEqualTo(key(a));
+        ChatRequest two = ChatRequest.builder("p:m").addStop("x").addStop("y").user("q").build();
+        ChatRequest one = ChatRequest.builder("p:m").addStop("xy").user("q").build();
+        assertThat(key(two)).isNotEqualTo(key(one));
+    }
+
+    /**
+     * Pins the canonical form: a store shared by several processes (or versions) relies on equal
+     * requests giving equal digests everywhere. If this fails the canonical form changed: bump
+     * RequestDigest.KEY_VERSION and update the expected digest.
+     */
+    @Test
+    void theDigestIsStableAcrossRunsAndMachines() {
+        String digest = RequestDigest.digest("exact", "default", ChatRequest.of("openai:gpt-4o-mini", "What is an AI gateway?"));
+        assertThat(digest).hasSize(64).isEqualTo(PINNED);
+        assertThat(base()).isEqualTo(base());
+        assertThat(key(base())).isEqualTo(key(base()));
+    }
+
+    static final String PINNED = "a0cd10c2bf7022be905930f4b7c8f0faec080a2362beb6fcf954c5b39e1303b5";
+
+    @Test
+    void excludedComponentsAreRealComponents() {
+        for (Map.Entry<Class<?>, Set<String>> e : RequestDigest.EXCLUDED.entrySet()) {
+            Set<String> names = Arrays.stream(e.getKey().getRecordComponents()).map(RecordComponent::getName)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertThat(names).containsAll(e.getValue());
+        }
+    }
+}

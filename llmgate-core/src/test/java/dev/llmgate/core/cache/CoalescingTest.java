@@ -1,0 +1,219 @@
+package dev.llmgate.core.cache;
+
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ChatStream;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.OverloadedException;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.core.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Identical concurrent requests share one upstream call. The provider holds the leader at a latch
+ * until every follower is waiting, so no test depends on timing.
+ */
+class CoalescingTest {
+    final CountingProvider provider = new CountingProvider();
+    final ExecutorService threads = Executors.newFixedThreadPool(100);
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    LlmGate gate(ResponseCache cache) {
+        return LlmGate.builder().provider("p", provider).addInterceptor(Stage.CACHE, cache.interceptor()).build();
+    }
+
+    static void awaitFollowers(ResponseCache cache, int n) {
+        while (cache.stats().waitingFollowers() < n) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    static <T> T result(Future<T> f) throws Exception {
+        return f.get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aHundredConcurrentIdenticalCallsMakeOneUpstreamCall() throws Exception {
+        ResponseCache cache = ResponseCache.builder().build();
+        provider.entered = new CountDownLatch(1);
+        provider.release = new CountDownLatch(1);
+        try (LlmGate gate = gate(cache)) {
+            List<Future<ChatResponse>> results = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                results.add(threads.submit(() -> gate.chat("p:m", "the same question")));
+            }
+            provider.entered.await();
+            awaitFollowers(cache, 99);
+            provider.release.countDown();
+            for (Future<ChatResponse> f : results) {
+                assertThat(result(f).text()).isEqualTo("answer #1 to: the same question");
+            }
+        }
+        assertThat(provider.calls).hasValue(1);
+        assertThat(cache.stats().coalesced()).isEqualTo(99);
+        assertThat(cache.stats().misses()).isEqualTo(1);
+        assertThat(cache.stats().waitingFollowers()).isZero();
+    }
+
+    @Test
+    void streamingAndBlockingCallersShareOneLiveStream() throws Exception {
+        ResponseCache cache = ResponseCache.builder().replayChunkChars(4).build();
+        provider.entered = new CountDownLatch(1);
+        provider.release = new CountDownLatch(1);
+        try (LlmGate gate = gate(cache)) {
+            Future<ChatResponse> leader = threads.submit(() -> gate.stream(ChatRequest.of("p:m", "q")).collect());
+            provider.entered.await();
+            List<Future<ChatResponse>> followers = new ArrayList<>();
+            List<Future<Integer>> streamedEvents = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                if (i % 2 == 0) {
+                    followers.add(threads.submit(() -> gate.chat("p:m", "q")));
+                } else {
+                    streamedEvents.add(threads.submit(() -> {
+                        int n = 0;
+                        try (ChatStream s = gate.stream(ChatRequest.of("p:m", "q"))) {
+                            while (s.hasNext()) {
+                                s.next();
+                                n++;
+                            }
+                        }
+                        return n;
+                    }));
+                }
+            }
+            awaitFollowers(cache, 10);
+            provider.release.countDown();
+            String text = result(leader).text();
+            for (Future<ChatResponse> f : followers) {
+                assertThat(result(f).text()).isEqualTo(text);
+            }
+            for (Future<Integer> f : streamedEvents) {
+                assertThat(result(f)).as("a streaming follower gets a chunked replay").isGreaterThan(3);
+            }
+        }
+        assertThat(provider.calls).hasValue(1);
+    }
+
+    @Test
+    void theLeadersFailureReachesItsFollowersAndIsNotStored() throws Exception {
+        ResponseCache cache = ResponseCache.builder().build();
+        provider.entered = new CountDownLatch(1);
+        provider.release = new CountDownLatch(1);
+        provider.failWith = new OverloadedException("overloaded", ErrorDetails.of("p"), Optional.empty());
+        try (LlmGate gate = gate(cache)) {
+            List<Future<ChatResponse>> results = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                results.add(threads.submit(() -> gate.chat("p:m", "q")));
+            }
+            provider.entered.await();
+            awaitFollowers(cache, 4);
+            provider.release.countDown();
+            for (Future<ChatResponse> f : results) {
+                assertThatThrownBy(() -> result(f)).isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(OverloadedException.class);
+            }
+            assertThat(provider.calls).hasValue(1);
+            provider.failWith = null;
+            assertThat(gate.chat("p:m", "q").text()).isEqualTo("answer #2 to: q");
+        }
+    }
+
+    @Test
+    void whenTheLeaderAbandonsItsStreamAFollowerTakesOver() throws Exception {
+        ResponseCache cache = ResponseCache.builder().build();
+        provider.entered = new CountDownLatch(1);
+        provider.release = new CountDownLatch(1);
+        try (LlmGate gate = gate(cache)) {
+            CountDownLatch leaderHasStream = new CountDownLatch(1);
+            CountDownLatch closeIt = new CountDownLatch(1);
+            Future<String> leader = threads.submit(() -> {
+                try (ChatStream s = gate.stream(ChatRequest.of("p:m", "q"))) {
+                    leaderHasStream.countDown();
+                    closeIt.await();
+                    return s.next().toString();
+                }
+            });
+            provider.entered.await();
+            List<Future<ChatResponse>> followers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                followers.add(threads.submit(() -> gate.chat("p:m", "q")));
+            }
+            awaitFollowers(cache, 3);
+            provider.release.countDown();
+            leaderHasStream.await();
+            closeIt.countDown();
+            result(leader);
+            for (Future<ChatResponse> f : followers) {
+                assertThat(result(f).text()).isEqualTo("answer #2 to: q");
+            }
+        }
+        assertThat(provider.calls).as("the abandoned call and the one a follower took over").hasValue(2);
+    }
+
+    @Test
+    void withoutCoalescingEveryConcurrentMissCallsUpstream() throws Exception {
+        ResponseCache cache = ResponseCache.builder().coalescing(false).build();
+        provider.entered = new CountDownLatch(2);
+        provider.release = new CountDownLatch(1);
+        try (LlmGate gate = gate(cache)) {
+            Callable<ChatResponse> call = () -> gate.chat("p:m", "q");
+            Future<ChatResponse> a = threads.submit(call);
+            Future<ChatResponse> b = threads.submit(call);
+            provider.entered.await();
+            provider.release.countDown();
+            result(a);
+            result(b);
+        }
+        assertThat(provider.calls).hasValue(2);
+    }
+
+    @Test
+    void bypassAndRefreshDoNotJoinAFlight() throws Exception {
+        ResponseCache cache = ResponseCache.builder().build();
+        provider.entered = new CountDownLatch(3);
+        provider.release = new CountDownLatch(1);
+        try (LlmGate gate = gate(cache)) {
+            ChatRequest q = ChatRequest.of("p:m", "q");
+            Future<ChatResponse> leader = threads.submit(() -> gate.chat(q));
+            Future<ChatResponse> bypass = threads.submit(() -> gate.chat(CacheControl.bypass().applyTo(q)));
+            Future<ChatResponse> refresh = threads.submit(() -> gate.chat(CacheControl.refresh().applyTo(q)));
+            provider.entered.await();
+            provider.release.countDown();
+            result(leader);
+            result(bypass);
+            result(refresh);
+        }
+        assertThat(provider.calls).hasValue(3);
+    }
+
+    @Test
+    void aThreadHoldingAnUnreadLeaderStreamDoesNotWaitForItself() {
+        try (LlmGate gate = gate(ResponseCache.builder().build())) {
+            try (ChatStream unread = gate.stream(ChatRequest.of("p:m", "q"))) {
+                assertThat(gate.chat("p:m", "q").text()).isEqualTo("answer #2 to: q");
+                assertThat(unread.collect().text()).isEqualTo("answer #1 to: q");
+            }
+        }
+        assertThat(provider.calls).hasValue(2);
+    }
+}

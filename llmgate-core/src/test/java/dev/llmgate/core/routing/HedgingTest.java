@@ -1,0 +1,159 @@
+package dev.llmgate.core.routing;
+
+import dev.llmgate.api.AbstractChatStream;
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ChatStream;
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.NetworkException;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.core.Stage;
+import dev.llmgate.core.events.AttemptEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.llmgate.core.routing.Fakes.answer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Hedged requests, made deterministic with latches and a scheduler the test fires by hand (timeouts only guard against hangs). */
+class HedgingTest {
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final List<AttemptEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch twoEvents = new CountDownLatch(2);
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final CountDownLatch primaryStarted = new CountDownLatch(1);
+    private final CountDownLatch releasePrimary = new CountDownLatch(1);
+    private final AtomicInteger closedStreams = new AtomicInteger();
+
+    @AfterEach
+    void stop() {
+        releasePrimary.countDown();
+        pool.shutdownNow();
+    }
+
+    static final class ManualScheduler implements Scheduler {
+        final CountDownLatch scheduled = new CountDownLatch(1);
+        volatile Duration delay;
+        volatile Runnable task;
+        volatile boolean cancelled;
+
+        @Override
+        public Runnable schedule(Duration d, Runnable t) {
+            delay = d;
+            task = t;
+            scheduled.countDown();
+            return () -> cancelled = true;
+        }
+    }
+
+    private Router router() {
+        return Router.builder().executor(pool).scheduler(scheduler).listener(e -> {
+            events.add(e);
+            twoEvents.countDown();
+        }).route(Route.builder("smart").deployment("a:m").deployment("b:m").hedgeAfter(Duration.ofMillis(300)).build()).build();
+    }
+
+    /** Blocks until released, then answers (or streams) "a". */
+    private final Fakes.Step slowPrimary = new Fakes.Step() {
+        @Override
+        public ChatResponse chat(ChatRequest request, CallContext call) {
+            primaryStarted.countDown();
+            await(releasePrimary);
+            return answer("a").chat(request, call);
+        }
+
+        @Override
+        public ChatStream stream(ChatRequest request, CallContext call) {
+            primaryStarted.countDown();
+            ChatStream inner = Fakes.failingStream(request, 99, Fakes.overloaded());
+            return new AbstractChatStream() {
+                @Override
+                protected StreamEvent produce() {
+                    await(releasePrimary);
+                    return inner.next();
+                }
+
+                @Override
+                protected void release() {
+                    closedStreams.incrementAndGet();
+                }
+            };
+        }
+    };
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("latch not released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aSlowPrimaryIsHedgedAndTheFirstSuccessWins() throws Exception {
+        Fakes.Scripted a = new Fakes.Scripted(slowPrimary);
+        Fakes.Scripted b = new Fakes.Scripted(answer("b"));
+        try (LlmGate gate = LlmGate.builder().addInterceptor(Stage.ROUTING, router()).provider("a", a).provider("b", b).build()) {
+            CompletableFuture<ChatResponse> call = CompletableFuture.supplyAsync(() -> gate.chat("smart", "hi"), pool);
+            await(primaryStarted);
+            await(scheduler.scheduled);
+            assertThat(scheduler.delay).isEqualTo(Duration.ofMillis(300));
+            assertThat(call).isNotDone();
+            scheduler.task.run();
+            assertThat(call.get(30, TimeUnit.SECONDS).text()).isEqualTo("b");
+            assertThat(scheduler.cancelled).isTrue();
+
+            releasePrimary.countDown();
+            await(twoEvents);
+            assertThat(events).extracting(e -> e.provider() + " " + e.outcome() + " " + e.reason())
+                    .containsExactlyInAnyOrder("b success hedge", "a hedge_lost primary");
+        }
+    }
+
+    @Test
+    void aStreamedHedgeWinsAtItsFirstTokenAndTheLoserIsClosed() throws Exception {
+        Fakes.Scripted a = new Fakes.Scripted(slowPrimary);
+        Fakes.Scripted b = new Fakes.Scripted(Fakes.streamFailingAfter(99, Fakes.overloaded()));
+        try (LlmGate gate = LlmGate.builder().addInterceptor(Stage.ROUTING, router()).provider("a", a).provider("b", b).build()) {
+            CompletableFuture<ChatResponse> call = CompletableFuture.supplyAsync(() -> gate.stream(ChatRequest.of("smart", "hi")).collect(), pool);
+            await(scheduler.scheduled);
+            scheduler.task.run();
+            ChatResponse r = call.get(30, TimeUnit.SECONDS);
+            assertThat(r.provider()).isEqualTo("b");
+            assertThat(r.text()).isEqualTo("one two ");
+            releasePrimary.countDown();
+            await(twoEvents);
+            assertThat(closedStreams.get()).isEqualTo(1);
+            assertThat(events).extracting(e -> e.provider() + " " + e.outcome())
+                    .containsExactlyInAnyOrder("b success", "a hedge_lost");
+        }
+    }
+
+    @Test
+    void aPrimaryThatFailsFastLaunchesTheSecondAtOnce() throws Exception {
+        Fakes.Scripted a = new Fakes.Scripted(Fakes.failEach(() -> new NetworkException("reset", ErrorDetails.NONE)));
+        Fakes.Scripted b = new Fakes.Scripted(answer("b"));
+        try (LlmGate gate = LlmGate.builder().addInterceptor(Stage.ROUTING, router()).provider("a", a).provider("b", b).build()) {
+            assertThat(gate.chat("smart", "hi").text()).isEqualTo("b");
+            await(twoEvents);
+            assertThat(events).extracting(e -> e.provider() + " " + e.outcome() + " " + e.reason())
+                    .containsExactly("a NetworkException primary", "b success fallback:network");
+        }
+    }
+}
