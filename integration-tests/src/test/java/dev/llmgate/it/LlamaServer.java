@@ -8,6 +8,8 @@ final class LlamaServer {
     static final String REPLY = "Hello from the llmgate test model.";
     /** The server's context window (start.sh passes -c 2048). */
     static final int CONTEXT = 2048;
+    /** A second server with a larger window (LLMGATE_LLAMA_CTX=4096 on port 18081), for context-length fallback. */
+    static final String LARGE_URL = env("LLMGATE_LLAMA_LARGE_URL", "http://127.0.0.1:18081");
 
     private LlamaServer() {
     }
