@@ -61,7 +61,7 @@ class AnthropicFormatIT {
     void toolUse() {
         ChatResponse r = gate.chat(ChatRequest.builder("anthropic:" + LlamaServer.MODEL).user("Weather in Paris?")
                 .addTool(ToolDefinition.of("get_weather", "Current weather", OpenAiFormatIT.WEATHER))
-                .toolChoice(ToolChoice.required()).maxOutputTokens(64).build());
+                .toolChoice(ToolChoice.required()).maxOutputTokens(256).build());
         assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
         assertThat(r.toolCalls()).extracting(c -> c.name()).containsExactly("get_weather");
     }

@@ -81,7 +81,7 @@ class OpenAiFormatIT {
     void requiredToolCallBlockingAndStreamed(String provider) throws Exception {
         ChatRequest request = ChatRequest.builder(provider + ":" + LlamaServer.MODEL).user("What is the weather in Paris?")
                 .addTool(ToolDefinition.of("get_weather", "Current weather for a location", WEATHER))
-                .toolChoice(ToolChoice.required()).maxOutputTokens(64).build();
+                .toolChoice(ToolChoice.required()).maxOutputTokens(256).build();
         for (ChatResponse r : List.of(gate.chat(request), gate.stream(request).collect())) {
             assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
             assertThat(r.toolCalls()).hasSize(1);
@@ -94,7 +94,7 @@ class OpenAiFormatIT {
     @ValueSource(strings = {"openai", "compatible"})
     void jsonSchemaOutput(String provider) throws Exception {
         ChatResponse r = gate.chat(ChatRequest.builder(provider + ":" + LlamaServer.MODEL).user("Where is it?")
-                .responseFormat(ResponseFormat.jsonSchema("place", WEATHER, true)).maxOutputTokens(64).build());
+                .responseFormat(ResponseFormat.jsonSchema("place", WEATHER, true)).maxOutputTokens(256).build());
         assertThat(new ObjectMapper().readTree(r.text()).isObject()).isTrue();
     }
 
