@@ -37,7 +37,7 @@ class AnthropicFormatIT {
 
     @Test
     void blockingMessages() {
-        ChatResponse r = gate.chat(ChatRequest.builder("anthropic:" + LlamaServer.MODEL).system("Be brief.").user("Say hello")
+        ChatResponse r = gate.chat(ChatRequest.builder("anthropic:" + LlamaServer.MODEL).temperature(0).system("Be brief.").user("Say hello")
                 .maxOutputTokens(32).build());
         assertThat(r.text()).isEqualTo(LlamaServer.REPLY);
         assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
@@ -47,7 +47,7 @@ class AnthropicFormatIT {
     @Test
     void streamedMessages() {
         List<String> deltas = new ArrayList<>();
-        ChatResponse r = gate.stream(ChatRequest.builder("anthropic:" + LlamaServer.MODEL).user("Say hello").maxOutputTokens(32).build(),
+        ChatResponse r = gate.stream(ChatRequest.builder("anthropic:" + LlamaServer.MODEL).temperature(0).user("Say hello").maxOutputTokens(32).build(),
                 e -> {
                     if (e instanceof StreamEvent.TextDelta d) {
                         deltas.add(d.text());
@@ -59,7 +59,7 @@ class AnthropicFormatIT {
 
     @Test
     void toolUse() {
-        ChatResponse r = gate.chat(ChatRequest.builder("anthropic:" + LlamaServer.MODEL).user("Weather in Paris?")
+        ChatResponse r = gate.chat(ChatRequest.builder("anthropic:" + LlamaServer.MODEL).temperature(0).user("Weather in Paris?")
                 .addTool(ToolDefinition.of("get_weather", "Current weather", OpenAiFormatIT.WEATHER))
                 .toolChoice(ToolChoice.required()).maxOutputTokens(256).build());
         assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);

@@ -60,21 +60,21 @@ class FullChainIT {
                 .addInterceptor(Stage.CACHE, cache.interceptor())
                 .build()) {
 
-            ChatResponse shortAnswer = gate.chat(ChatRequest.builder("chat").user("Say hello").maxOutputTokens(32).tenant("acme").build());
+            ChatResponse shortAnswer = gate.chat(ChatRequest.builder("chat").temperature(0).user("Say hello").maxOutputTokens(32).tenant("acme").build());
             assertThat(shortAnswer.text()).isEqualTo(LlamaServer.REPLY);
             assertThat(shortAnswer.provider()).isEqualTo("small");
 
-            ChatResponse longAnswer = gate.chat(ChatRequest.builder("chat").user(longPrompt).maxOutputTokens(32).tenant("acme").build());
+            ChatResponse longAnswer = gate.chat(ChatRequest.builder("chat").temperature(0).user(longPrompt).maxOutputTokens(32).tenant("acme").build());
             assertThat(longAnswer.text()).isEqualTo(LlamaServer.REPLY);
             assertThat(longAnswer.provider()).as("fell over to the larger window").isEqualTo("large");
             assertThat(attempts.get(1)).extracting(AttemptRecord::provider).containsExactly("small", "large");
             assertThat(attempts.get(1).get(0).outcome()).isEqualTo("ContextLengthExceededException");
 
-            ChatResponse cached = gate.chat(ChatRequest.builder("chat").user("Say hello").maxOutputTokens(32).tenant("acme").build());
+            ChatResponse cached = gate.chat(ChatRequest.builder("chat").temperature(0).user("Say hello").maxOutputTokens(32).tenant("acme").build());
             assertThat(cached.text()).isEqualTo(LlamaServer.REPLY);
             assertThat(cache.stats().hits()).isEqualTo(1);
 
-            ChatResponse streamed = gate.stream(ChatRequest.builder("chat").user("Stream please").maxOutputTokens(32).tenant("acme")
+            ChatResponse streamed = gate.stream(ChatRequest.builder("chat").temperature(0).user("Stream please").maxOutputTokens(32).tenant("acme")
                     .build()).collect();
             assertThat(streamed.text()).isEqualTo(LlamaServer.REPLY);
         }

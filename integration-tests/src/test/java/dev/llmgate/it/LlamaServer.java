@@ -6,6 +6,7 @@ final class LlamaServer {
     static final String KEY = env("LLMGATE_LLAMA_KEY", "sk-llmgate-it");
     static final String MODEL = "llmgate-test-model";
     static final String REPLY = "Hello from the llmgate test model.";
+    // Requests use temperature 0: the test model is deterministic under greedy decoding only.
     /** The server's context window (start.sh passes -c 2048). */
     static final int CONTEXT = 2048;
     /** A second server with a larger window (LLMGATE_LLAMA_CTX=4096 on port 18081), for context-length fallback. */

@@ -50,7 +50,7 @@ class OpenAiFormatIT {
     @ParameterizedTest
     @ValueSource(strings = {"openai", "compatible"})
     void blockingChat(String provider) {
-        ChatResponse r = gate.chat(ChatRequest.builder(provider + ":" + LlamaServer.MODEL).system("Be brief.").user("Say hello")
+        ChatResponse r = gate.chat(ChatRequest.builder(provider + ":" + LlamaServer.MODEL).temperature(0).system("Be brief.").user("Say hello")
                 .maxOutputTokens(32).build());
         assertThat(r.text()).isEqualTo(LlamaServer.REPLY);
         assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
@@ -63,7 +63,7 @@ class OpenAiFormatIT {
     @ValueSource(strings = {"openai", "compatible"})
     void streamingChatWithUsage(String provider) {
         List<String> deltas = new ArrayList<>();
-        ChatResponse r = gate.stream(ChatRequest.builder(provider + ":" + LlamaServer.MODEL).user("Say hello").maxOutputTokens(32).build(),
+        ChatResponse r = gate.stream(ChatRequest.builder(provider + ":" + LlamaServer.MODEL).temperature(0).user("Say hello").maxOutputTokens(32).build(),
                 e -> {
                     if (e instanceof StreamEvent.TextDelta d) {
                         deltas.add(d.text());
@@ -79,7 +79,7 @@ class OpenAiFormatIT {
     @ParameterizedTest
     @ValueSource(strings = {"openai", "compatible"})
     void requiredToolCallBlockingAndStreamed(String provider) throws Exception {
-        ChatRequest request = ChatRequest.builder(provider + ":" + LlamaServer.MODEL).user("What is the weather in Paris?")
+        ChatRequest request = ChatRequest.builder(provider + ":" + LlamaServer.MODEL).temperature(0).user("What is the weather in Paris?")
                 .addTool(ToolDefinition.of("get_weather", "Current weather for a location", WEATHER))
                 .toolChoice(ToolChoice.required()).maxOutputTokens(256).build();
         for (ChatResponse r : List.of(gate.chat(request), gate.stream(request).collect())) {
@@ -93,7 +93,7 @@ class OpenAiFormatIT {
     @ParameterizedTest
     @ValueSource(strings = {"openai", "compatible"})
     void jsonSchemaOutput(String provider) throws Exception {
-        ChatResponse r = gate.chat(ChatRequest.builder(provider + ":" + LlamaServer.MODEL).user("Where is it?")
+        ChatResponse r = gate.chat(ChatRequest.builder(provider + ":" + LlamaServer.MODEL).temperature(0).user("Where is it?")
                 .responseFormat(ResponseFormat.jsonSchema("place", WEATHER, true)).maxOutputTokens(256).build());
         assertThat(new ObjectMapper().readTree(r.text()).isObject()).isTrue();
     }
