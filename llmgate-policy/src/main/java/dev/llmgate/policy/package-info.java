@@ -1,6 +1,6 @@
 /**
- * Deterministic policy for llmgate: detectors, rules, redaction and compliance presets, each an
- * {@link dev.llmgate.api.spi.Interceptor}. The engine itself is not written yet; this package
- * reserves the module's place in the build.
+ * Deterministic policy for llmgate: {@link dev.llmgate.policy.Policy} (detectors, rules, thresholds,
+ * redaction, tool-call rules, approval) and {@link dev.llmgate.policy.PolicyInterceptor}, which
+ * enforces it at input, output, streamed output and tool calls. See docs/policy.md.
  */
 package dev.llmgate.policy;

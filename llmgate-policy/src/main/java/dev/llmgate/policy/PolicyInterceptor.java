@@ -1,0 +1,146 @@
+package dev.llmgate.policy;
+
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ChatResult;
+import dev.llmgate.api.ChatStream;
+import dev.llmgate.api.ContentPart;
+import dev.llmgate.api.Message;
+import dev.llmgate.api.ToolCall;
+import dev.llmgate.api.exception.PolicyBlockedException;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.CallFacts;
+import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.policy.internal.Engine;
+import dev.llmgate.policy.internal.StreamGuard;
+import dev.llmgate.policy.redact.TokenVault;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import static dev.llmgate.policy.internal.Enforcement.blocked;
+import static dev.llmgate.policy.internal.Enforcement.checkToolCalls;
+import static dev.llmgate.policy.internal.Enforcement.decide;
+
+/**
+ * Enforces a {@link Policy} on every call of a gate; register it at {@code Stage.POLICY}.
+ *
+ * <ul>
+ *   <li><b>input</b>: the text of the scanned roles' messages is evaluated before the provider sees
+ *       it. BLOCK throws {@link PolicyBlockedException} (the provider is never called); CONSTRAIN
+ *       forwards the redacted request; REQUIRE_APPROVAL asks the approval handler.</li>
+ *   <li><b>output</b>: a blocking answer is evaluated as a whole; a streamed answer incrementally,
+ *       holding back at most {@link Policy#streamWindow()} characters so that findings straddling
+ *       chunk boundaries are caught; a BLOCK mid-stream ends the stream with
+ *       {@link PolicyBlockedException}.</li>
+ *   <li><b>tool calls</b>: each tool call of the answer is checked by the {@link ToolPolicy}
+ *       before the caller sees it (streamed tool calls are held until the stream finishes).</li>
+ *   <li>Tokenized values are restored in the answer's text and tool-call arguments, for the caller
+ *       only; the mapping lives in memory for the call.</li>
+ * </ul>
+ *
+ * <p>Every decision is appended to the call's {@link CallFacts#POLICY} list (stage, verdict, rule
+ * ids, finding counts; never values). Thread-safe: one instance serves every call.
+ */
+public final class PolicyInterceptor implements Interceptor {
+    private final Supplier<Policy> source;
+
+    private PolicyInterceptor(Supplier<Policy> source) {
+        this.source = source;
+    }
+
+    /** Enforces {@code policy}. */
+    public static PolicyInterceptor of(Policy policy) {
+        Objects.requireNonNull(policy, "policy");
+        return new PolicyInterceptor(() -> policy);
+    }
+
+    /** Enforces whatever policy {@code source} returns at the start of each call (e.g. a reloading policy file). */
+    public static PolicyInterceptor of(Supplier<Policy> source) {
+        return new PolicyInterceptor(Objects.requireNonNull(source, "source"));
+    }
+
+    @Override
+    public ChatResult intercept(Chain chain) {
+        Policy policy = source.get();
+        Engine engine = policy.engine();
+        CallContext call = chain.call();
+        TokenVault vault = new TokenVault();
+
+        ChatRequest forward = checkInput(policy, engine, call, chain.request(), vault);
+        ChatResult result = chain.proceed(forward);
+        if (result instanceof ChatResponse response) {
+            return checkResponse(policy, engine, call, response, vault);
+        }
+        return ((ChatStream) result).transform(new StreamGuard(policy, call, vault));
+    }
+
+    private static ChatRequest checkInput(Policy policy, Engine engine, CallContext call, ChatRequest request, TokenVault vault) {
+        List<Message> messages = request.messages();
+        List<Engine.Evaluation> evaluations = new ArrayList<>();
+        Decision decision = Decision.allow(PolicyStage.INPUT);
+        boolean redact = false;
+        for (Message m : messages) {
+            if (!policy.scanRoles().contains(m.role())) {
+                continue;
+            }
+            for (ContentPart part : m.content()) {
+                if (part instanceof ContentPart.Text t) {
+                    Engine.Evaluation ev = engine.evaluate(t.text(), PolicyStage.INPUT, 0);
+                    evaluations.add(ev);
+                    decision = decision.merge(ev.decision());
+                    redact |= !ev.toRedact().isEmpty();
+                }
+            }
+        }
+        Verdict verdict = decide(engine, call, decision, Optional.empty(), PolicyStage.INPUT);
+        if (verdict == Verdict.BLOCK) {
+            throw blocked(policy, PolicyStage.INPUT, decision);
+        }
+        if (!redact) {
+            return request;
+        }
+        List<Message> rewritten = new ArrayList<>(messages.size());
+        int next = 0;
+        for (Message m : messages) {
+            if (!policy.scanRoles().contains(m.role())) {
+                rewritten.add(m);
+                continue;
+            }
+            List<ContentPart> parts = new ArrayList<>(m.content().size());
+            for (ContentPart part : m.content()) {
+                if (part instanceof ContentPart.Text t) {
+                    Engine.Evaluation ev = evaluations.get(next++);
+                    parts.add(ev.toRedact().isEmpty() ? part
+                            : new ContentPart.Text(engine.redact(t.text(), ev.toRedact(), Optional.of(vault))));
+                } else {
+                    parts.add(part);
+                }
+            }
+            rewritten.add(m.withContent(parts));
+        }
+        return request.withMessages(rewritten);
+    }
+
+    private static ChatResponse checkResponse(Policy policy, Engine engine, CallContext call, ChatResponse response, TokenVault vault) {
+        Engine.Evaluation ev = engine.evaluate(response.text(), PolicyStage.OUTPUT, 0);
+        Verdict verdict = decide(engine, call, ev.decision(), Optional.empty(), PolicyStage.OUTPUT);
+        if (verdict == Verdict.BLOCK) {
+            throw blocked(policy, PolicyStage.OUTPUT, ev.decision());
+        }
+        String text = vault.restore(engine.redact(response.text(), ev.toRedact(), Optional.empty()));
+        List<ToolCall> calls = checkToolCalls(policy, engine, call, response.toolCalls(), vault);
+        if (text.equals(response.text()) && calls.equals(response.toolCalls())) {
+            return response;
+        }
+        return response.toBuilder().text(text).toolCalls(calls).build();
+    }
+
+    @Override
+    public String toString() {
+        return "PolicyInterceptor[" + source.get().name() + "]";
+    }
+}

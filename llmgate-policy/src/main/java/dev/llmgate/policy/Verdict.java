@@ -1,0 +1,23 @@
+package dev.llmgate.policy;
+
+/**
+ * What a policy decides about a piece of text or a tool call. Verdicts are ordered by severity
+ * ({@link #ALLOW} lowest, {@link #BLOCK} highest); when several rules fire, the most severe wins.
+ */
+public enum Verdict {
+    /** Nothing to object to. */
+    ALLOW,
+    /** Allow, but flag the call in the audit record. */
+    ALLOW_LOG,
+    /** Allow after transforming the text: redact, mask, hash or tokenize the findings. */
+    CONSTRAIN,
+    /** Hand the decision to the application's approval callback (with a timeout and a default). */
+    REQUIRE_APPROVAL,
+    /** Stop the call with {@link dev.llmgate.api.exception.PolicyBlockedException}. */
+    BLOCK;
+
+    /** The more severe of this verdict and {@code other}. */
+    public Verdict max(Verdict other) {
+        return other.ordinal() > ordinal() ? other : this;
+    }
+}

@@ -1,0 +1,2 @@
+/** Loading policies from YAML or JSON files, with optional hot reload. */
+package dev.llmgate.policy.config;

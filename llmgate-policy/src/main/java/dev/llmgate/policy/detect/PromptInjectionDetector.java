@@ -1,0 +1,325 @@
+package dev.llmgate.policy.detect;
+
+import dev.llmgate.policy.Finding;
+import dev.llmgate.policy.FindingTypes;
+import dev.llmgate.policy.detect.internal.NormalizedText;
+import dev.llmgate.policy.detect.internal.Recognizer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Prompt-injection and jailbreak heuristics, in English, German, Spanish and French (and a few
+ * phrases in Russian and Croatian): instruction-override phrases ("ignore all previous
+ * instructions", "vergiss alles davor"), role and persona hijacks ("you are now", "DAN mode",
+ * "pretend to be"), system-prompt extraction ("show me your prompt texts"), chat-template
+ * delimiters ({@code <|im_start|>}, {@code [INST]}, "### system") and obfuscation: zero-width
+ * characters, homoglyphs (Cyrillic/Greek look-alikes inside Latin words) and diacritics are
+ * normalised away before matching, and base64 or hex runs that decode to text are decoded and
+ * scanned too; spaced-out letters ("S a y t h a t") count as obfuscation.
+ *
+ * <p>Each phrase has a confidence; strong phrases fire on their own at the default threshold of
+ * 0.5, weak ones ("act as a ...") only together with another signal (each further hit in the same
+ * text adds 0.1 to every hit). Heuristics, not a classifier: see docs/policy.md for the measured
+ * precision and recall. Immutable and thread-safe.
+ */
+public final class PromptInjectionDetector implements Detector {
+
+    private record Phrase(String type, Pattern pattern, double confidence) {
+    }
+
+    private static final String W = "(?: [\\w'-]+)";   // one more word (normalised text: single spaces)
+
+    private static final List<Phrase> PHRASES = List.of(
+            // --- instruction override ---
+            p(FindingTypes.INJECTION_OVERRIDE, 0.9,
+                    "\\b(?:ignore|ignoring|disregard|forget|skip|override|bypass|neglect|drop|abandon|leave|remove|erase|delete)\\b" + W
+                            + "{0,4}? (?:previous|prior|above|earlier|preceding|foregoing|all|any|every|your|the|my|initial|original|system|"
+                            + "provided|given|other)\\b" + W + "{0,3}? (?:instructions?|prompts?|directions?|rules?|guidelines?|commands?|"
+                            + "context|tasks?|orders?|messages?|constraints?|restrictions?|programming|prompting|information|assignments?|documents?|"
+                            + "articles?|thoughts|training)\\b"),
+            p(FindingTypes.INJECTION_OVERRIDE, 0.85,
+                    "\\bforget (?:about )?(?:everything|all|anything|what (?:i|you|we))\\b|\\bignore (?:everything|all|the above|above)\\b"
+                            + "|\\bdisregard (?:everything|the above|above|that)\\b|\\bdisregarding the\\b|\\bi command you\\b"),
+            p(FindingTypes.INJECTION_OVERRIDE, 0.8,
+                    "\\b(?:now|here) (?:follow|come|are)(?: some| a few| further| more)? (?:new |further |more )?(?:tasks?|instructions?)\\b"
+                            + "|\\bnew (?:tasks?|instructions?) (?:follow|are)\\b|\\b(?:focus|concentrate) on (?:your|the|my) new task"
+                            + "|\\bstart (?:over|from (?:the )?(?:front|scratch|beginning))\\b|\\byour (?:new )?instructions are now\\b"
+                            + "|\\bchange your instructions\\b|\\binstead (?:print|output|say|write|answer)\\b"
+                            + "|\\bdo not answer (?:this|the) question\\b|\\b(?:don'?'?t|do not|dont) (?:look (?:at|in) the|use the|answer (?:the question )?"
+                            + "(?:according|based) (?:to|on) the)(?: provided)? (?:documents?|articles?|context)"
+                            + "|\\bnot by the articles\\b|\\bstop\\s?[:,-]+\\s?(?:write|say|print|ignore)\\b"),
+            p(FindingTypes.INJECTION_OVERRIDE, 0.9,
+                    "\\b(?:ignorier\\w*|vergiss|vergessen|vergesse|missacht\\w*|uberschreib\\w*|abweichend (?:zu|von))\\b" + W
+                            + "{0,4}? (?:vorherigen?|bisherigen?|obigen?|alle|allen|deine|ihre|vorangehenden|vorangegangenen|vorigen)\\b" + W
+                            + "{0,3}? (?:anweisungen|anweisung|befehle|regeln|aufgaben|auftrage|instruktionen|informationen|angaben|vorgaben|"
+                            + "prompts?|ausfuhrungen|dokumente|artikel)\\b"),
+            p(FindingTypes.INJECTION_OVERRIDE, 0.85,
+                    "\\bvergiss alles\\b|\\bvergessen sie alles\\b|\\bnun folgen (?:weitere|neue) (?:aufgaben|anweisungen)\\b"
+                            + "|\\bkonzentriere dich (?:jetzt |nun )?auf (?:deine|die) neue aufgabe\\b"
+                            + "|\\b(?:obigen|vorherigen|bisherigen) (?:ausfuhrungen|anweisungen|informationen|befehle|aufgaben) ignorieren\\b"
+                            + "|\\b(?:vorherigen|bisherigen) informationen\\b[^.]{0,60}\\b(?:irrelevant|hinter sich|aus dem kopf)"
+                            + "|\\baus dem kopf (?:zu )?streichen\\b|\\bvon vorne an\\b"),
+            p(FindingTypes.INJECTION_OVERRIDE, 0.85,
+                    "\\b(?:olvid\\w*|ignor\\w*|descart\\w*|omit\\w*) (?:de )?(?:todo|todas las instrucciones|las instrucciones|tus instrucciones"
+                            + "|lo anterior|las reglas|las instrucciones anteriores)\\b|\\b(?:ignora|olvida) (?:las |tus )?instrucciones\\b"),
+            p(FindingTypes.INJECTION_OVERRIDE, 0.85,
+                    "\\b(?:ignore[zr]?|oublie[zr]?|neglige[zr]?)\\b (?:toutes? |tous )?(?:les |tes |vos )?(?:instructions|consignes|regles|"
+                            + "directives|taches|ce qui precede)\\b|\\boublie[zr]? tout\\b"),
+            p(FindingTypes.INJECTION_OVERRIDE, 0.85,
+                    "(?U)\\b(?:забуд\\w*|игнориру\\w*|проигнорируй\\w*) (?:все|всё|предыдущие|прошлые)\\b|\\bzaboravi sve\\b"),
+            p(FindingTypes.INJECTION_OVERRIDE, 0.8,
+                    "\\b(?:all ?)?previous ?instructions (?:are|were) (?:false|void|invalid|cancell?ed|obsolete|wrong)\\b"
+                            + "|\\bdespite (?:what|everything) you(?:'ve| have)? (?:been|were) told\\b|\\bnew instructions? to\\b|\\breprogramm"
+                            + "|\\bend (?:of )?(?:[\\w-]+ ){0,3}instructions\\b|\\bignore the system prompt|\\[system note:"
+                            + "|\\b(?:safe|safety) mode (?:off|disabled)\\b|\\bnot restricted by (?:the |any )?(?:rules|guidelines)\\b"
+                            + "|\\bunrestricted (?:ai|bot|assistant|model)\\b"),
+            p(FindingTypes.INJECTION_OVERRIDE, 0.6,
+                    "\\b(?:well done|very good|very well done|great|excellent|sehr gut|gut gemacht)[.!] (?:(?:that is|that's|das ist) "
+                            + "(?:done|enough|erledigt)[.!] |das genugt[.!] )?(?:now|but now|nun|jetzt|bitte)\\b"),
+            // --- role / persona hijack ---
+            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.8,
+                    "\\byou are now\\b|\\bnow you are\\b|\\bfrom now on,? you(?: are|'re| will| must| shall| act)\\b"
+                            + "|\\bpretend (?:to be|you are|you're|that you|you can)\\b|\\bact as (?:if|though)\\b"
+                            + "|\\b(?:dan|developer|god|jailbreak|unrestricted|evil) mode\\b|\\bdo anything now\\b|\\bjailbreak"
+                            + "|\\b(?:with|have|has) no (?:restrictions|filters|limitations|rules|guidelines|programming guidelines)\\b"
+                            + "|\\bwithout (?:any )?(?:restrictions|filters|censorship|limitations|guidelines)\\b|\\bunfiltered\\b|\\buncensored\\b"
+                            + "|\\bevil (?:ai|assistant|bot|confidant)\\b|\\byou are (?:no longer|not) (?:an? )?(?:ai|assistant|language model|"
+                            + "chatbot|newspaper)|\\byou are role-?playing\\b|\\bimagine you are\\b|\\babsorbed in your role\\b"
+                            + "|\\byou act as two\\b|\\bfrom now (?:on )?known as\\b"),
+            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.7,
+                    "\\b(?:stay|stays|remain|remains|staying)(?: fully| always)? in (?:their|your|his|her|the) roles?\\b"
+                            + "|\\bfalling out of (?:the |their |your )?roles?\\b|\\bbleiben (?:immer )?in ihren rollen\\b"),
+            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.45,
+                    "\\b(?:i want you to |please )?act as (?:a|an|my|the)\\b|\\bi want you to act\\b|\\brole-?play|\\bbe a [\\w-]+\\.\\s"
+                            + "|^you are [\\w-]+(?: [\\w-]+)?[.,:]"),
+            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.8,
+                    "\\b(?:du bist|ihr seid|sie sind) (?:jetzt|nun|ab sofort|ab jetzt)\\b|\\b(?:jetzt|nun|ab sofort) bist du\\b"
+                            + "|\\bstell dir vor,? (?:du bist|dass du)\\b|\\btu so,? als (?:ob|waerst|warst)\\b"
+                            + "|\\bohne (?:einschrankungen|filter|zensur|regeln)\\b|\\bspiel\\w* (?:die|eine) rolle\\b|\\bin deiner rolle auf\\b"
+                            + "|\\bdu bist keine\\b"),
+            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.45,
+                    "\\b(?:ich mochte,? dass (?:sie|du) als|agiere als|verhalte dich (?:wie|als))\\b|^du bist [\\w-]+(?: [\\w-]+)?[.,:]"),
+            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.8,
+                    "\\b(?:ahora|a partir de ahora) (?:eres|seras|actuas)\\b|\\bfinge (?:ser|que eres)\\b|\\bsin (?:restricciones|filtros|censura)\\b"
+                            + "|\\bimagina que eres\\b|\\b(?:tu es|vous etes) (?:maintenant|desormais)\\b|\\bfai(?:s|tes) semblant\\b"
+                            + "|\\bsans (?:restrictions|filtres|censure)\\b|\\bimagine[sz]? que (?:tu es|vous etes)\\b"),
+            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.45,
+                    "\\b(?:actua como|quiero que actues como|agi(?:s|ssez) comme|je veux que (?:tu agisses|vous agissiez) comme)\\b"),
+            // --- system prompt extraction ---
+            p(FindingTypes.INJECTION_PROMPT_EXTRACTION, 0.85,
+                    "\\b(?:reveal|show|print|display|output|repeat|tell|give|share|leak|dump|list|write|spell|copy|what (?:is|are|was|were))\\b" + W
+                            + "{0,5}? (?:(?:system|initial|original|hidden|secret|full|previous|entire|your) (?:prompts?|instructions|rules|"
+                            + "prompt texts?|message)|prompt texts?|instructions you (?:were|have been) given)\\b"
+                            + "|\\bwhat (?:was|is) written (?:above|before|at the beginning)|\\b(?:beginning|start) of (?:this|the) (?:prompt|conversation)\\b"
+                            + "|\\b(?:repeat|print|output) (?:the )?(?:words|text|everything) above\\b|\\bwhat are your instructions\\b"
+                            + "|\\bthe (?:\\d |two |three )?(?:sentences|words) before\\b|\\binformation in the prompt\\b"
+                            + "|\\b(?:list|relay|respond with|repeat|print)\\b" + W + "{0,6}? (?:initials?|every|all|system'?s?)" + W
+                            + "{0,3}? instructions\\b|\\byour (?:initial|original|system) (?:instructions|prompt) (?:were|was|are|is)\\b"),
+            p(FindingTypes.INJECTION_PROMPT_EXTRACTION, 0.85,
+                    "\\b(?:zeig\\w*|gib|nenn\\w*|verrat\\w*|wiederhol\\w*|druck\\w*|schreib\\w*|was (?:ist|sind|war|waren|steht))\\b" + W
+                            + "{0,5}? (?:system-?prompt|prompt-?texte?s?|(?:deine|ihre|ursprunglichen|anfanglichen|vollstandigen|gesamten?) "
+                            + "(?:anweisungen|instruktionen|regeln|prompts?|prompt-?texte?s?))\\b|\\bwas steht (?:oben|am anfang)"),
+            p(FindingTypes.INJECTION_PROMPT_EXTRACTION, 0.85,
+                    "\\b(?:muestra\\w*|revela\\w*|dime|repite|imprime|escribe|cuales son)\\b" + W + "{0,5}? (?:(?:el )?prompt del sistema|"
+                            + "tus instrucciones|tus reglas|instrucciones (?:iniciales|originales|del sistema)|tu prompt)\\b"
+                            + "|\\b(?:montre[zr]?|revele[zr]?|affiche[zr]?|repete[zr]?|donne[zr]?|dis-moi|quelles sont)\\b" + W
+                            + "{0,5}? (?:(?:le )?prompt (?:systeme|initial)|invite systeme|tes instructions|vos instructions|"
+                            + "instructions (?:initiales|originales|systeme)|ton prompt)\\b"),
+            // --- delimiters and chat-template tokens ---
+            p(FindingTypes.INJECTION_DELIMITER, 0.75,
+                    "<\\|(?:im_start|im_end|system|endoftext|start_header_id|end_header_id|eot_id|user|assistant)\\|>|\\[/?inst\\]|<</?sys>>"
+                            + "|</?(?:system|instructions?)>|(?:^|\\n)\\s?#{2,} ?(?:system|instructions?|new instructions?)\\b"
+                            + "|\\b(?:end of|ignore the) (?:prompt|instructions|input|context|system prompt)\\b|\\bbegin (?:new )?instructions?\\b"
+                            + "|(?:^|\\n)\\s?(?:system|admin|developer)(?: override| message| prompt)?\\s?:|\\b(?:human|user): (?:human|user):"),
+            p(FindingTypes.INJECTION_DELIMITER, 0.5,
+                    "(?:\\\\ ?n\\s?){3,}|(?:^|\\n|\\\\n)\\s?(?:new |additional )?instructions?\\s?[:-]|\\b(?:just|only) (?:output|say|print)\\b"));
+
+
+    /**
+     * Per phrase (same order as {@link #PHRASES}): literal lower-case keywords of which every match
+     * contains at least one. A phrase whose keywords are all absent from the normalised text is not
+     * run, so benign text costs a few {@code String.contains} calls per phrase instead of a regex pass.
+     */
+    private static final String[][] KEYWORDS = {
+            {"ignor", "disregard", "forget", "skip", "overrid", "bypass", "neglect", "drop", "abandon", "leave", "remove", "erase", "delete"},
+            {"forget", "ignore", "disregard", "command you"},
+            {"now ", "here ", "new task", "new instruction", "focus on", "concentrate on", "start ", "instructions are now", "change your",
+                    "instead ", "do not", "don", "dont", "not by the", "stop"},
+            {"ignorier", "vergiss", "vergess", "missacht", "uberschreib", "abweichend"},
+            {"vergiss", "vergessen", "folgen", "konzentriere", "ignorieren", "informationen", "kopf", "vorne"},
+            {"olvid", "ignor", "descart", "omit"},
+            {"ignore", "oublie", "neglige"},
+            {"забуд", "игнориру", "проигнорир", "zaboravi"},
+            {"previous", "despite", "instruction", "reprogramm", "system", "mode", "restricted"},
+            {"well done", "very good", "great", "excellent", "sehr gut", "gut gemacht"},
+            {"you are", "now you", "from now", "pretend", "act as", "mode", "do anything", "jailbreak", "no ", "without", "unfiltered",
+                    "uncensored", "evil", "imagine", "absorbed", "you act"},
+            {"role", "rollen"},
+            {"act", "role", "be a ", "you are"},
+            {"du bist", "ihr seid", "sie sind", "bist du", "stell dir", "tu so", "ohne", "rolle"},
+            {"mochte", "agiere", "verhalte", "du bist"},
+            {"eres", "seras", "actuas", "finge", "sin ", "imagin", "tu es", "vous etes", "semblant", "sans "},
+            {"actua", "actues", "agis", "je veux"},
+            {"prompt", "instruction", "rules", "message", "written", "beginning", "start of", "above", "before"},
+            {"prompt", "anweisung", "instruktion", "regeln", "steht"},
+            {"prompt", "instruccion", "reglas", "invite", "instruction"},
+            {"<|", "inst]", "<<", "system", "instruction", "end of", "ignore the", "begin", "admin", "developer", "user:", "human:"},
+            {"\\", "instruction", "just ", "only "}};
+
+    static {
+        if (KEYWORDS.length != PHRASES.size()) {
+            throw new IllegalStateException("PromptInjectionDetector: " + PHRASES.size() + " phrases but " + KEYWORDS.length + " keyword sets");
+        }
+    }
+
+    private static Phrase p(String type, double confidence, String regex) {
+        return new Phrase(type, Pattern.compile(regex, Pattern.MULTILINE), confidence);
+    }
+
+    private static final Pattern BASE64 = Pattern.compile("(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{20,8192}+={0,2}");
+    private static final Pattern HEX = Pattern.compile("(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){12,4096}+|(?:\\\\x[0-9A-Fa-f]{2}){8,4096}+");
+    private static final Pattern SPACED_LETTERS = Pattern.compile("(?<!\\S)(?:\\p{L} ){9,}+\\p{L}(?!\\S)");
+
+    private static final Set<String> TYPES = Set.of(FindingTypes.INJECTION_OVERRIDE, FindingTypes.INJECTION_ROLE_HIJACK,
+            FindingTypes.INJECTION_PROMPT_EXTRACTION, FindingTypes.INJECTION_DELIMITER, FindingTypes.INJECTION_OBFUSCATION);
+
+    private static final PromptInjectionDetector INSTANCE = new PromptInjectionDetector();
+
+    private PromptInjectionDetector() {
+    }
+
+    /** The detector with every built-in phrase set. */
+    public static PromptInjectionDetector all() {
+        return INSTANCE;
+    }
+
+    @Override
+    public String id() {
+        return "prompt-injection";
+    }
+
+    @Override
+    public Set<String> types() {
+        return TYPES;
+    }
+
+    @Override
+    public void detect(CharSequence text, Consumer<Finding> sink) {
+        List<Finding> hits = new ArrayList<>();
+        NormalizedText norm = NormalizedText.of(text);
+        String n = norm.text();
+        boolean changed = norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0;
+        for (int k = 0; k < PHRASES.size(); k++) {
+            if (!Recognizer.containsAny(n, KEYWORDS[k])) {
+                continue;
+            }
+            Phrase phrase = PHRASES.get(k);
+            Matcher m = phrase.pattern.matcher(n);
+            while (m.find()) {
+                int start = norm.originalStart(m.start());
+                int end = norm.originalEnd(m.end());
+                hits.add(new Finding(phrase.type, start, Math.max(start, end), phrase.confidence, id()));
+            }
+        }
+        if (changed && !hits.isEmpty()) {
+            hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, hits.get(0).start(), hits.get(0).end(), 0.8, id()));
+        } else if (norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0) {
+            hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, 0, text.length(), 0.35, id()));
+        }
+        decoded(text, BASE64, true, hits);
+        decoded(text, HEX, false, hits);
+        Matcher spaced = SPACED_LETTERS.matcher(n);
+        while (spaced.find()) {
+            int start = norm.originalStart(spaced.start());
+            hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(spaced.end())), 0.55, id()));
+        }
+        int extra = hits.size() - 1;
+        for (Finding f : hits) {
+            double c = Math.min(1.0, f.confidence() + 0.1 * extra);
+            sink.accept(extra == 0 ? f : new Finding(f.type(), f.start(), f.end(), c, f.detector()));
+        }
+    }
+
+    /** Decodes base64 or hex runs that look like text and reports an obfuscation finding when the decoded text is an injection. */
+    private void decoded(CharSequence text, Pattern encoding, boolean base64, List<Finding> hits) {
+        Matcher m = encoding.matcher(text);
+        while (m.find()) {
+            String decoded = base64 ? decodeBase64(m.group()) : decodeHex(m.group());
+            if (decoded == null) {
+                continue;
+            }
+            String n = NormalizedText.of(decoded).text();
+            for (int k = 0; k < PHRASES.size(); k++) {
+                Phrase phrase = PHRASES.get(k);
+                if (phrase.confidence >= 0.75 && Recognizer.containsAny(n, KEYWORDS[k]) && phrase.pattern.matcher(n).find()) {
+                    hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, m.start(), m.end(), 0.9, id()));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static String decodeBase64(String s) {
+        String body = s;
+        int pad = (4 - body.length() % 4) % 4;
+        if (pad == 3) {
+            return null;
+        }
+        try {
+            byte[] bytes = Base64.getDecoder().decode(body + "==".substring(0, pad == 0 ? 0 : Math.min(pad, 2)));
+            return printable(bytes);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String decodeHex(String s) {
+        StringBuilder hex = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.digit(c, 16) >= 0 && !(c == 'x' || c == 'X')) {
+                hex.append(c);
+            }
+        }
+        String h = s.contains("\\x") ? s.replace("\\x", "") : hex.toString();
+        if (h.length() % 2 != 0) {
+            return null;
+        }
+        byte[] bytes = new byte[h.length() / 2];
+        for (int i = 0; i < bytes.length; i++) {
+            int hi = Character.digit(h.charAt(2 * i), 16);
+            int lo = Character.digit(h.charAt(2 * i + 1), 16);
+            if (hi < 0 || lo < 0) {
+                return null;
+            }
+            bytes[i] = (byte) (hi * 16 + lo);
+        }
+        return printable(bytes);
+    }
+
+    /** The bytes as UTF-8 text if at least 90% of them are printable ASCII or whitespace, else null. */
+    private static String printable(byte[] bytes) {
+        if (bytes.length < 12) {
+            return null;
+        }
+        int ok = 0;
+        for (byte b : bytes) {
+            if ((b >= 32 && b < 127) || b == '\n' || b == '\r' || b == '\t') {
+                ok++;
+            }
+        }
+        return ok >= bytes.length * 0.9 ? new String(bytes, StandardCharsets.UTF_8) : null;
+    }
+
+    @Override
+    public String toString() {
+        return "PromptInjectionDetector";
+    }
+}

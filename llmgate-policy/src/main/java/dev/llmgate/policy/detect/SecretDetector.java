@@ -1,0 +1,118 @@
+package dev.llmgate.policy.detect;
+
+import dev.llmgate.policy.Finding;
+import dev.llmgate.policy.FindingTypes;
+import dev.llmgate.policy.detect.internal.Checksums;
+import dev.llmgate.policy.detect.internal.Recognizer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * API keys, tokens and credentials: OpenAI, Anthropic, AWS access and secret keys, GitHub, Slack
+ * (tokens and webhooks), Stripe secret/restricted keys, Google API keys and OAuth tokens, JWTs,
+ * PEM private key blocks, and generic assignments such as {@code password=...} or
+ * {@code api_key: "..."} whose value has enough entropy to be a real secret (placeholders such as
+ * {@code <your-key>}, {@code ${VAR}} or {@code xxxx} are ignored). Immutable and thread-safe.
+ */
+public final class SecretDetector implements Detector {
+    private static final List<Recognizer> RECOGNIZERS = List.of(
+            Recognizer.of(FindingTypes.SECRET_ANTHROPIC_KEY, "\\bsk-ant-[A-Za-z0-9_-]{20,200}+", 0, (t, s, m) -> 0.95),
+            Recognizer.of(FindingTypes.SECRET_OPENAI_KEY, "\\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}+", 0,
+                    (t, s, m) -> Checksums.entropy(t, s[0], s[1]) > 3.0 ? 0.9 : -1),
+            Recognizer.of(FindingTypes.SECRET_AWS_ACCESS_KEY, "\\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[A-Z0-9]{16}\\b", 0, (t, s, m) -> 0.95),
+            Recognizer.labelled(FindingTypes.SECRET_AWS_SECRET_KEY,
+                    "(?i)aws_?secret_?(?:access_?)?key[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])", 1, 0, 0.95),
+            Recognizer.of(FindingTypes.SECRET_GITHUB_TOKEN, "\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}+|github_pat_[A-Za-z0-9_]{22,255}+)", 0,
+                    (t, s, m) -> 0.95),
+            Recognizer.of(FindingTypes.SECRET_SLACK_TOKEN,
+                    "\\bxox[abposr]-[A-Za-z0-9-]{10,250}+|https://hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,120}+", 0, (t, s, m) -> 0.95),
+            Recognizer.of(FindingTypes.SECRET_STRIPE_KEY, "\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,99}+", 0, (t, s, m) -> 0.95),
+            Recognizer.of(FindingTypes.SECRET_GOOGLE_API_KEY, "\\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])|\\bya29\\.[0-9A-Za-z_-]{20,400}+", 0,
+                    (t, s, m) -> 0.9),
+            Recognizer.of(FindingTypes.SECRET_JWT,
+                    "\\beyJ[A-Za-z0-9_-]{5,4096}+\\.eyJ[A-Za-z0-9_-]{5,8192}+\\.[A-Za-z0-9_-]{10,4096}+", Recognizer.NEEDS_DOT, (t, s, m) -> 0.9),
+            Recognizer.of(FindingTypes.SECRET_PRIVATE_KEY,
+                    "-----BEGIN (?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]{0,16384}?-----END (?:[A-Z0-9]{1,10} ){0,3}"
+                            + "PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\\s]{0,16384}+)", Recognizer.NEEDS_DASH, (t, s, m) -> 0.99),
+            Recognizer.of(FindingTypes.SECRET_ASSIGNMENT,
+                    "(?i)\\b(password|passwd|pwd|passphrase|secret|client_?secret|api_?key|apikey|access_?token|auth_?token|"
+                            + "bearer|token|private_?key|passwort|contrase[ñn]a|mot de passe)\\b[\"']?\\s{0,3}(?:[:=]|=>|\\s)\\s{0,3}[\"']?"
+                            + "([^\\s\"',;<>{}()]{6,200}+)",
+                    0, SecretDetector::scoreAssignment));
+
+    private static final Set<String> TYPES;
+
+    static {
+        Set<String> t = new TreeSet<>();
+        for (Recognizer r : RECOGNIZERS) {
+            t.add(r.type());
+        }
+        TYPES = Set.copyOf(t);
+    }
+
+    private static final SecretDetector INSTANCE = new SecretDetector();
+
+    private SecretDetector() {
+    }
+
+    /** The detector of every secret type listed in the class documentation. */
+    public static SecretDetector all() {
+        return INSTANCE;
+    }
+
+    @Override
+    public String id() {
+        return "secrets";
+    }
+
+    @Override
+    public Set<String> types() {
+        return TYPES;
+    }
+
+    @Override
+    public void detect(CharSequence text, Consumer<Finding> sink) {
+        int features = Recognizer.features(text);
+        List<Finding> found = new ArrayList<>();
+        for (Recognizer r : RECOGNIZERS) {
+            r.scan(text, features, id(), found);
+        }
+        for (Finding f : Recognizer.resolveOverlaps(found)) {
+            sink.accept(f);
+        }
+    }
+
+    private static double scoreAssignment(CharSequence t, int[] span, java.util.regex.Matcher m) {
+        span[0] = m.start(2);
+        span[1] = m.end(2);
+        String value = m.group(2);
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("${") || lower.startsWith("$") || lower.startsWith("<") || lower.startsWith("%")
+                || lower.contains("xxxx") || lower.contains("****") || lower.contains("your") || lower.contains("example")
+                || lower.contains("placeholder") || lower.equals("changeme") || lower.equals("redacted") || lower.startsWith("[")
+                || Checksums.allSame(value)) {
+            return -1;
+        }
+        String key = m.group(1).toLowerCase(Locale.ROOT);
+        boolean passwordLike = key.startsWith("pass") || key.startsWith("pwd") || key.startsWith("contra") || key.startsWith("mot");
+        if (m.group(0).indexOf('=') < 0 && m.group(0).indexOf(':') < 0 && !key.equals("bearer")) {
+            // "token abc..." without an assignment sign: only high-entropy values count
+            return Checksums.entropy(value, 0, value.length()) >= 3.5 && value.length() >= 16 ? 0.7 : -1;
+        }
+        double h = Checksums.entropy(value, 0, value.length());
+        if (passwordLike) {
+            return h >= 2.0 ? 0.85 : -1;
+        }
+        return h >= 3.0 && value.length() >= 12 ? 0.85 : -1;
+    }
+
+    @Override
+    public String toString() {
+        return "SecretDetector";
+    }
+}

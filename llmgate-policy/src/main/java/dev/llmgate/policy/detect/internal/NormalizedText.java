@@ -1,0 +1,198 @@
+package dev.llmgate.policy.detect.internal;
+
+import java.text.Normalizer;
+
+/**
+ * Text normalised for phrase matching, with a map back to the original offsets: zero-width and
+ * soft-hyphen characters removed, compatibility forms folded (NFKD: full-width letters, ligatures),
+ * diacritics dropped, Latin look-alikes in mixed-script words mapped to Latin (homoglyphs), runs of
+ * spaces and tabs collapsed, everything lower-cased. Counts what it removed so that a detector can
+ * tell obfuscated text from plain text.
+ */
+public final class NormalizedText {
+    private final String text;
+    private final int[] origin;
+    private final int zeroWidth;
+    private final int homoglyphs;
+
+    private NormalizedText(String text, int[] origin, int zeroWidth, int homoglyphs) {
+        this.text = text;
+        this.origin = origin;
+        this.zeroWidth = zeroWidth;
+        this.homoglyphs = homoglyphs;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    /** Zero-width characters removed. */
+    public int zeroWidthCount() {
+        return zeroWidth;
+    }
+
+    /** Look-alike characters mapped in words that mixed scripts. */
+    public int homoglyphCount() {
+        return homoglyphs;
+    }
+
+    /** The original offset of normalised offset {@code i} (an end offset maps to one past the original character). */
+    public int originalStart(int i) {
+        return i < origin.length ? origin[i] : (origin.length == 0 ? 0 : origin[origin.length - 1] + 1);
+    }
+
+    public int originalEnd(int iEnd) {
+        return iEnd == 0 ? 0 : origin[iEnd - 1] + 1;
+    }
+
+    private static boolean zeroWidth(char c) {
+        return (c >= '\u200B' && c <= '\u200F') || (c >= '\u2060' && c <= '\u2064') || c == '\uFEFF' || c == '\u00AD' || c == '\u180E';
+    }
+
+    /** Latin look-alike of a Cyrillic or Greek letter, or 0. */
+    private static char homoglyph(char c) {
+        switch (c) {
+            case 'а': case 'α': return 'a';
+            case 'е': case 'ε': return 'e';
+            case 'о': case 'ο': return 'o';
+            case 'р': case 'ρ': return 'p';
+            case 'с': return 'c';
+            case 'у': return 'y';
+            case 'х': case 'χ': return 'x';
+            case 'і': case 'ι': return 'i';
+            case 'ѕ': return 's';
+            case 'ј': return 'j';
+            case 'һ': return 'h';
+            case 'ԁ': return 'd';
+            case 'ν': return 'v';
+            case 'κ': case 'к': return 'k';
+            case 'τ': case 'т': return 't';
+            case 'м': return 'm';
+            case 'н': return 'h';
+            case 'в': return 'b';
+            case 'А': case 'Α': return 'a';
+            case 'Е': case 'Ε': return 'e';
+            case 'О': case 'Ο': return 'o';
+            case 'Р': case 'Ρ': return 'p';
+            case 'С': return 'c';
+            case 'Т': case 'Τ': return 't';
+            case 'Х': case 'Χ': return 'x';
+            case 'І': case 'Ι': return 'i';
+            case 'К': case 'Κ': return 'k';
+            case 'М': case 'Μ': return 'm';
+            case 'Н': case 'Η': return 'h';
+            case 'В': case 'Β': return 'b';
+            default: return 0;
+        }
+    }
+
+    private static boolean isLatin(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    /** Normalises {@code s}; one pass, allocation proportional to its length. */
+    public static NormalizedText of(CharSequence s) {
+        int n = s.length();
+        StringBuilder out = new StringBuilder(n);
+        int[] origin = new int[n + 16];
+        int zw = 0;
+        int hg = 0;
+        boolean lastSpace = false;
+        int i = 0;
+        while (i < n) {
+            // find the word (run of letters, zero-width chars included) starting at i, to decide on homoglyph mapping
+            char c = s.charAt(i);
+            if (Character.isLetter(c)) {
+                int j = i;
+                boolean latin = false;
+                boolean lookalike = false;
+                while (j < n && (Character.isLetter(s.charAt(j)) || zeroWidth(s.charAt(j)))) {
+                    char w = s.charAt(j);
+                    if (isLatin(w)) {
+                        latin = true;
+                    } else if (homoglyph(w) != 0) {
+                        lookalike = true;
+                    }
+                    j++;
+                }
+                boolean mixed = latin && lookalike;
+                for (int k = i; k < j; k++) {
+                    char w = s.charAt(k);
+                    if (zeroWidth(w)) {
+                        zw++;
+                        continue;
+                    }
+                    char mapped = mixed ? homoglyph(w) : 0;
+                    if (mapped != 0) {
+                        hg++;
+                        origin = append(out, origin, mapped, k);
+                    } else {
+                        appendFolded(out, w, k, origin);
+                        origin = grow(origin, out.length());
+                    }
+                }
+                lastSpace = false;
+                i = j;
+                continue;
+            }
+            if (zeroWidth(c)) {
+                zw++;
+            } else if (c == ' ' || c == '\t' || c == '\u00A0' || c == '\r') {
+                if (!lastSpace) {
+                    origin = append(out, origin, ' ', i);
+                    lastSpace = true;
+                }
+            } else {
+                appendFolded(out, c, i, origin);
+                origin = grow(origin, out.length());
+                lastSpace = false;
+            }
+            i++;
+        }
+        int[] exact = java.util.Arrays.copyOf(origin, out.length());
+        return new NormalizedText(out.toString(), exact, zw, hg);
+    }
+
+    private static int[] grow(int[] origin, int needed) {
+        return needed + 8 >= origin.length ? java.util.Arrays.copyOf(origin, Math.max(origin.length * 2, needed + 16)) : origin;
+    }
+
+    private static int[] append(StringBuilder out, int[] origin, char c, int from) {
+        origin = grow(origin, out.length() + 1);
+        origin[out.length()] = from;
+        out.append(c);
+        return origin;
+    }
+
+    /** Appends {@code c} lower-cased, with compatibility forms folded and diacritics dropped (may append 0..n chars). */
+    private static void appendFolded(StringBuilder out, char c, int from, int[] originIn) {
+        int[] origin = originIn;
+        if (c < 0x80) {
+            if (out.length() < origin.length) {
+                origin[out.length()] = from;
+            }
+            out.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+            return;
+        }
+        if (c == 'ß') {
+            put(out, origin, 's', from);
+            put(out, origin, 's', from);
+            return;
+        }
+        String d = Normalizer.normalize(String.valueOf(c), Normalizer.Form.NFKD);
+        for (int k = 0; k < d.length(); k++) {
+            char x = d.charAt(k);
+            if (Character.getType(x) == Character.NON_SPACING_MARK) {
+                continue;
+            }
+            put(out, origin, Character.toLowerCase(x), from);
+        }
+    }
+
+    private static void put(StringBuilder out, int[] origin, char c, int from) {
+        if (out.length() < origin.length) {
+            origin[out.length()] = from;
+        }
+        out.append(c);
+    }
+}

@@ -1,0 +1,375 @@
+package dev.llmgate.policy.detect.internal;
+
+import dev.llmgate.policy.FindingTypes;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+
+import static dev.llmgate.policy.detect.internal.Recognizer.NEEDS_AT;
+import static dev.llmgate.policy.detect.internal.Recognizer.NEEDS_COLON;
+import static dev.llmgate.policy.detect.internal.Recognizer.NEEDS_DIGIT;
+import static dev.llmgate.policy.detect.internal.Recognizer.NEEDS_DOT;
+
+/**
+ * The personal-data recognizers: patterns with bounded repetition only (no nested unbounded
+ * quantifiers, so no catastrophic backtracking), checksum validation where the identifier has one,
+ * and context words that raise confidence. Scores are chosen so that, at the default threshold 0.5,
+ * checksum-validated identifiers fire on their own, weak patterns (bare 9-digit numbers, ZIP codes,
+ * passport numbers) fire only with context words.
+ */
+public final class PiiRecognizers {
+    private PiiRecognizers() {
+    }
+
+    private static final String NB = "(?<![\\w-])";      // not preceded by a word character or dash
+    private static final String NA = "(?![\\w-])";       // not followed by one
+
+    /** US state and territory abbreviations, case-sensitive, as they precede a ZIP code. */
+    private static final String STATES = "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
+            + "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI";
+
+    private static final String MONTHS = "jan(?:uary|\\.)?|feb(?:ruary|\\.)?|mar(?:ch|\\.)?|apr(?:il|\\.)?|may|june?|july?|aug(?:ust|\\.)?|"
+            + "sep(?:t|tember|\\.)?|oct(?:ober|\\.)?|nov(?:ember|\\.)?|dec(?:ember|\\.)?";
+
+    private static final Set<String> COMMON_TLDS = Set.of("com", "net", "org", "edu", "gov", "mil", "int", "io", "co", "ai", "app", "dev",
+            "info", "biz", "me", "us", "uk", "de", "fr", "es", "it", "nl", "be", "ch", "at", "se", "no", "dk", "fi", "pl", "pt", "ru",
+            "cn", "jp", "kr", "in", "au", "ca", "br", "mx", "il", "eu", "tv", "xyz", "online", "site", "tech", "store", "cloud", "ie",
+            "nz", "za", "gr", "cz", "hu", "ro", "tr", "ua", "ar", "cl", "sg", "hk", "tw");
+
+    /** Every built-in personal-data recognizer. */
+    public static List<Recognizer> all() {
+        return List.of(
+                email(), phoneInternational(), phoneNorthAmerica(), phoneNational(),
+                ssn(), itin(), creditCard(), cvv(), trackData(), iban(), abaRouting(), ipv4(), ipv6(), mac(), url(),
+                dateIso(), dateNumeric(), dateText(), dateMonthYear(), passport(), driverLicense(), npi(), dea(), vin(),
+                labelled(FindingTypes.MEDICAL_RECORD_NUMBER,
+                        "mrn|medical record(?: number| no\\.?| #)?|chart(?: number| no\\.?)|patient(?: id| number| no\\.?)|"
+                                + "patientennummer|historia cl[ií]nica|dossier m[ée]dical", "[A-Z0-9][A-Z0-9-]{3,19}")
+                        .onlyWith("mrn", "medical record", "chart", "patient", "historia", "dossier"),
+                labelled(FindingTypes.HEALTH_PLAN_NUMBER,
+                        "member(?: id| number| no\\.?)|health plan(?: id| number| no\\.?)?|insurance(?: id| number| no\\.?)|"
+                                + "policy(?: number| no\\.?| #)|subscriber(?: id| number)|group(?: number| no\\.?)|"
+                                + "beneficiary(?: id| number)|medicare(?: number| id| no\\.?)?|medicaid(?: number| id| no\\.?)?|mbi|"
+                                + "versichertennummer|n[uú]mero de afiliado", "[A-Z0-9][A-Z0-9-]{3,19}")
+                        .onlyWith("member", "health plan", "insurance", "policy", "subscriber", "group", "beneficiary", "medicare",
+                                "medicaid", "mbi", "versicherten", "afiliado"),
+                labelled(FindingTypes.BANK_ACCOUNT,
+                        "account(?: number| no\\.?| #)|acct(?: no\\.?| #|\\.)?|kontonummer|n[uú]mero de cuenta|num[ée]ro de compte",
+                        "\\d(?:[ -]?\\d){5,19}").onlyWith("account", "acct", "konto", "cuenta", "compte"),
+                labelled(FindingTypes.LICENSE_NUMBER,
+                        "licen[cs]e(?: number| no\\.?| #)|certificate(?: number| no\\.?| #)|certification(?: number| no\\.?)",
+                        "[A-Z0-9][A-Z0-9-]{3,19}").onlyWith("licen", "certific"),
+                labelled(FindingTypes.DEVICE_ID,
+                        "serial(?: number| no\\.?| #)|device(?: id| serial)|imei|udid|s/n", "[A-Z0-9][A-Z0-9:-]{4,39}")
+                        .onlyWith("serial", "device", "imei", "udid", "s/n"),
+                labelled(FindingTypes.VEHICLE_ID,
+                        "licen[cs]e plate(?: number)?|plate number|kennzeichen|matr[ií]cula|plaque d'immatriculation",
+                        "[A-Z0-9][A-Z0-9 -]{1,9}[A-Z0-9]").onlyWith("plate", "kennzeichen", "matr", "immatriculation"),
+                zip(), streetAddressUs(), streetAddressEu(), personName());
+    }
+
+    static Recognizer email() {
+        return Recognizer.of(FindingTypes.EMAIL,
+                "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}+@(?:[A-Za-z0-9-]{1,63}+\\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})"
+                        + "(?![\\w-])", NEEDS_AT, (t, s, m) -> 0.9);
+    }
+
+    private static final String PHONE_CONTEXT = "(?i)\\b(?:phone|tel|telephone|mobile|cell|call|fax|contact|number|whatsapp|"
+            + "telefon|handy|rufnummer|tel[ée]fono|m[óo]vil|t[ée]l[ée]phone|portable|num[ée]ro)\\b";
+
+    static Recognizer phoneInternational() {
+        return Recognizer.of(FindingTypes.PHONE,
+                "(?<![\\w+])\\+[1-9]\\d{0,2}(?:[ .-]?\\(\\d{1,4}\\))?(?:[ .-]?+\\d{1,5}+){1,5}+(?!\\w)", NEEDS_DIGIT, (t, s, m) -> {
+                    int digits = Checksums.digits(t, s[0], s[1]).length();
+                    return digits >= 8 && digits <= 15 ? 0.7 : -1;
+                }).withContext(PHONE_CONTEXT, 0.25);
+    }
+
+    static Recognizer phoneNorthAmerica() {
+        return Recognizer.of(FindingTypes.PHONE,
+                "(?<![\\w+-])(?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?![\\w-])", NEEDS_DIGIT, (t, s, m) -> {
+                    String d = Checksums.digits(t, s[0], s[1]);
+                    if (d.length() == 11) {
+                        d = d.substring(1);
+                    }
+                    boolean nanp = d.charAt(0) >= '2' && d.charAt(3) >= '2';
+                    return nanp ? 0.65 : 0.4;
+                }).withContext(PHONE_CONTEXT, 0.3);
+    }
+
+    static Recognizer phoneNational() {
+        // Trunk-prefixed national numbers such as 09-7625400, 090-1234-5678, 030 1234567: weak without context.
+        return Recognizer.of(FindingTypes.PHONE, NB + "0\\d{1,4}[ -]\\d{3,8}(?:[ -]\\d{3,4})?" + NA, NEEDS_DIGIT, (t, s, m) -> {
+            int digits = Checksums.digits(t, s[0], s[1]).length();
+            return digits >= 8 && digits <= 12 ? 0.45 : -1;
+        }).withContext(PHONE_CONTEXT, 0.35);
+    }
+
+    /** Separators of a 3-2-4 number: both the same, or only one of them present. */
+    private static boolean consistentSeparators(Matcher m) {
+        String a = m.group(1);
+        String b = m.group(2);
+        return a.isEmpty() || b.isEmpty() || a.equals(b);
+    }
+
+    private static int separatorCount(Matcher m) {
+        return (m.group(1).isEmpty() ? 0 : 1) + (m.group(2).isEmpty() ? 0 : 1);
+    }
+
+    static Recognizer ssn() {
+        return Recognizer.of(FindingTypes.US_SSN, "(?<![\\w.-])\\d{3}([ .-]?)\\d{2}([ .-]?)\\d{4}(?![\\w-]|\\.\\d)", NEEDS_DIGIT, (t, s, m) -> {
+            if (!consistentSeparators(m) || !Checksums.ssn(Checksums.digits(t, s[0], s[1]))) {
+                return -1;
+            }
+            return separatorCount(m) == 2 ? 0.6 : 0.3;
+        }).withContext("(?i)\\b(?:ssn|ssns|social security(?: number| no\\.?| #)?|social sec|sozialversicherungsnummer|"
+                + "n[uú]mero de seguro social|num[ée]ro de s[ée]curit[ée] sociale)\\b", 0.35);
+    }
+
+    static Recognizer itin() {
+        return Recognizer.of(FindingTypes.US_ITIN, "(?<![\\w.-])9\\d{2}([ -]?)\\d{2}([ -]?)\\d{4}(?![\\w-])", NEEDS_DIGIT, (t, s, m) -> {
+            if (!consistentSeparators(m) || !Checksums.itin(Checksums.digits(t, s[0], s[1]))) {
+                return -1;
+            }
+            return separatorCount(m) >= 1 ? 0.6 : 0.4;
+        }).withContext("(?i)\\b(?:itin|taxpayer|tax id|tin)\\b", 0.3);
+    }
+
+    static Recognizer creditCard() {
+        String grouped = "\\d{4}([ -])\\d{4}\\1\\d{4}\\1\\d{1,4}(?:\\1\\d{1,3})?"   // 4-4-4-4(-3)
+                + "|\\d{4}([ -])\\d{6}\\2\\d{4,5}";                               // Amex 4-6-5, Diners 4-6-4
+        return Recognizer.of(FindingTypes.CREDIT_CARD, "(?<![\\d-])(?:" + grouped + "|\\d{12,19})(?!\\d|-\\d)", NEEDS_DIGIT,
+                (t, s, m) -> Checksums.paymentCard(Checksums.digits(t, s[0], s[1])) ? 0.9 : -1)
+                .withContext("(?i)\\b(?:card|credit|debit|visa|mastercard|amex|american express|discover|kreditkarte|tarjeta|carte)\\b",
+                        0.1);
+    }
+
+    static Recognizer cvv() {
+        return Recognizer.labelled(FindingTypes.CARD_CVV,
+                "(?i)\\b(?:cvv2?|cvc2?|cid|csc|card (?:security|verification) (?:code|value)|security code|pr[üu]fnummer|"
+                        + "c[óo]digo de seguridad|cryptogramme)\\b(?:\\s*(?:is|:|#|=|-)){0,2}\\s*(\\d{3,4})(?!\\d)", 1, NEEDS_DIGIT, 0.9)
+                .onlyWith("cvv", "cvc", "cid", "csc", "security", "verification", "prufnummer", "prüfnummer", "codigo", "código",
+                        "cryptogramme");
+    }
+
+    static Recognizer trackData() {
+        return Recognizer.of(FindingTypes.CARD_TRACK_DATA,
+                "%?B\\d{13,19}\\^[A-Za-z /.]{2,26}\\^\\d{7,40}\\??|;?\\d{13,19}=\\d{7,40}\\??", NEEDS_DIGIT, (t, s, m) -> 0.95);
+    }
+
+    static Recognizer iban() {
+        return Recognizer.of(FindingTypes.IBAN,
+                "(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?(?![A-Za-z0-9])", NEEDS_DIGIT, (t, s, m) -> {
+                    if (validIban(t, s[0], s[1])) {
+                        return 0.95;
+                    }
+                    // a trailing short group may be the next word ("... 8741 ALL CAPS"): try without it
+                    int end = s[1];
+                    int k = end;
+                    while (k > s[0] && t.charAt(k - 1) != ' ' && t.charAt(k - 1) != '-') {
+                        k--;
+                    }
+                    if (end - k <= 3 && k > s[0] && validIban(t, s[0], k - 1)) {
+                        s[1] = k - 1;
+                        return 0.95;
+                    }
+                    return -1;
+                }).withContext("(?i)\\b(?:iban|bank|account|konto|cuenta|compte)\\b", 0.05);
+    }
+
+    private static boolean validIban(CharSequence t, int start, int end) {
+        StringBuilder compact = new StringBuilder(34);
+        for (int i = start; i < end; i++) {
+            char c = t.charAt(i);
+            if (c != ' ' && c != '-') {
+                compact.append(c);
+            }
+        }
+        return Checksums.iban(compact);
+    }
+
+    static Recognizer abaRouting() {
+        return Recognizer.of(FindingTypes.ABA_ROUTING, NB + "(?:\\d{9}|\\d{4}-\\d{4}-\\d)" + NA, NEEDS_DIGIT,
+                (t, s, m) -> Checksums.abaRouting(Checksums.digits(t, s[0], s[1])) ? 0.5 : -1)
+                .withContext("(?i)\\b(?:aba|routing|rtn|transit|bank)\\b", 0.5);
+    }
+
+    private static final String OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+
+    static Recognizer ipv4() {
+        return Recognizer.of(FindingTypes.IP_ADDRESS, "(?<![\\w.])" + OCTET + "(?:\\." + OCTET + "){3}(?![\\w]|\\.\\d)",
+                NEEDS_DIGIT | NEEDS_DOT, (t, s, m) -> 0.7)
+                .withContext("(?i)\\b(?:ip|ipv4|address|host|server|client|src|dst)\\b", 0.2);
+    }
+
+    static Recognizer ipv6() {
+        return Recognizer.of(FindingTypes.IP_ADDRESS,
+                "(?<![\\w:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:.]{2,45}+(?:%[0-9A-Za-z]{1,15}+)?", NEEDS_COLON, (t, s, m) -> {
+                    if (s[1] < t.length() && isWordChar(t.charAt(s[1]))) {
+                        return -1;
+                    }
+                    while (s[1] > s[0] && (t.charAt(s[1] - 1) == '.' || (t.charAt(s[1] - 1) == ':' && t.charAt(s[1] - 2) != ':'))) {
+                        s[1]--;
+                    }
+                    return Ipv6.valid(t, s[0], s[1]) ? 0.75 : -1;
+                });
+    }
+
+    static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
+    }
+
+    static Recognizer mac() {
+        return Recognizer.of(FindingTypes.MAC_ADDRESS,
+                "(?<![\\w:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\\1){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4})"
+                        + "(?![\\w:.-])", 0, (t, s, m) -> {
+                    char first = Character.toLowerCase(t.charAt(s[0]));
+                    for (int i = s[0]; i < s[1]; i++) {
+                        char c = Character.toLowerCase(t.charAt(i));
+                        if (c != first && c != ':' && c != '-' && c != '.') {
+                            return 0.7;
+                        }
+                    }
+                    return -1;
+                });
+    }
+
+    static Recognizer url() {
+        return Recognizer.of(FindingTypes.URL,
+                "(?i)(?<![\\w@.:/-])((?:https?|ftp)://)?(www\\.)?(?:[a-z0-9-]{1,63}+\\.){1,10}([a-z]{2,24}|xn--[a-z0-9-]{1,59})(?![\\w-])"
+                        + "(?::\\d{1,5})?(?:[/?#][^\\s<>\"'`]{0,2048}+)?",
+                NEEDS_DOT, (t, s, m) -> {
+                    boolean scheme = m.group(1) != null;
+                    boolean www = m.group(2) != null;
+                    if (!scheme && !COMMON_TLDS.contains(m.group(3).toLowerCase(Locale.ROOT))) {
+                        return -1;
+                    }
+                    while (s[1] > s[0] && ".,;:!?)]}'\"".indexOf(t.charAt(s[1] - 1)) >= 0) {
+                        s[1]--;
+                    }
+                    return scheme ? 0.9 : www ? 0.8 : 0.6;
+                });
+    }
+
+    private static final String DOB_CONTEXT = "(?i)\\b(?:dob|d\\.o\\.b|date of birth|birth ?date|born(?: on)?|birthday|geboren|"
+            + "geburtsdatum|fecha de nacimiento|nacid[oa]|date de naissance|n[ée]e?)\\b";
+
+    static Recognizer dateIso() {
+        return Recognizer.of(FindingTypes.DATE,
+                "(?<![\\w/.:-])(\\d{4})-(\\d{2})-(\\d{2})(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\w/-]|\\.\\d)",
+                NEEDS_DIGIT, (t, s, m) -> validDate(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))) ? 0.7 : -1)
+                .withContext(DOB_CONTEXT, 0.25, FindingTypes.DATE_OF_BIRTH);
+    }
+
+    static Recognizer dateNumeric() {
+        return Recognizer.of(FindingTypes.DATE,
+                "(?<![\\w/.:-])(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?![\\w/-]|[.:]\\d)", NEEDS_DIGIT, (t, s, m) -> {
+                    int a = Integer.parseInt(m.group(1));
+                    int b = Integer.parseInt(m.group(3));
+                    return validDate(a, b) || validDate(b, a) ? 0.6 : -1;
+                }).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH);
+    }
+
+    static Recognizer dateText() {
+        String month = "(?:" + MONTHS + ")";
+        return Recognizer.of(FindingTypes.DATE,
+                "(?i)(?<![\\w-])(?:\\d{1,2}(?:st|nd|rd|th)?[ -]" + month + "[ ,-]{1,2}\\d{2,4}"
+                        + "|" + month + " \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}"
+                        + "|" + month + "-\\d{1,2}|\\d{1,2}-" + month + "|" + month + "-\\d{4})(?![\\w-])",
+                NEEDS_DIGIT, (t, s, m) -> 0.65).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH);
+    }
+
+    static Recognizer dateMonthYear() {
+        return Recognizer.of(FindingTypes.DATE, "(?<![\\w/.:-])(0?[1-9]|1[0-2])/((?:19|20)\\d{2})(?![\\w/-]|[.:]\\d)", NEEDS_DIGIT,
+                (t, s, m) -> 0.55).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH);
+    }
+
+    private static boolean validDate(int month, int day) {
+        return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+    }
+
+    static Recognizer passport() {
+        return Recognizer.of(FindingTypes.US_PASSPORT, NB + "(?:[A-Z]\\d{8}|\\d{9})" + NA, NEEDS_DIGIT,
+                (t, s, m) -> Character.isLetter(t.charAt(s[0])) ? 0.3 : 0.1)
+                .withContext("(?i)\\b(?:passport|travel document|pasaporte|reisepass|passeport)\\b", 0.5)
+                .onlyWith("passport", "travel document", "pasaporte", "reisepass", "passeport");
+    }
+
+    static Recognizer driverLicense() {
+        return Recognizer.of(FindingTypes.US_DRIVER_LICENSE, NB + "(?:[A-Z]\\d{3,14}|[A-Z]{2}\\d{5,11}|\\d{7,12})" + NA, NEEDS_DIGIT,
+                (t, s, m) -> 0.05)
+                .withContext("(?i)\\b(?:driver'?s?|driving|dl|dln|licen[cs]e|f[üu]hrerschein|licencia de conducir|permis de conduire)\\b",
+                        0.55)
+                .onlyWith("driver", "driving", "dl", "licen", "führerschein", "fuhrerschein", "licencia", "permis");
+    }
+
+    static Recognizer npi() {
+        return Recognizer.of(FindingTypes.US_NPI, NB + "[12]\\d{3}([ -]?)\\d{3}\\1\\d{3}" + NA, NEEDS_DIGIT,
+                (t, s, m) -> Checksums.npi(Checksums.digits(t, s[0], s[1])) ? 0.55 : -1)
+                .withContext("(?i)\\b(?:npi|provider|prescriber|physician)\\b", 0.4);
+    }
+
+    static Recognizer dea() {
+        return Recognizer.of(FindingTypes.US_DEA, NB + "[A-Za-z][A-Za-z9]\\d{7}" + NA, NEEDS_DIGIT,
+                (t, s, m) -> Checksums.dea(t.subSequence(s[0], s[1])) ? 0.7 : -1)
+                .withContext("(?i)\\b(?:dea|registration|prescriber)\\b", 0.25);
+    }
+
+    static Recognizer vin() {
+        return Recognizer.of(FindingTypes.VEHICLE_ID, "(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])", NEEDS_DIGIT,
+                (t, s, m) -> Checksums.vin(t.subSequence(s[0], s[1])) ? 0.75 : -1)
+                .withContext("(?i)\\b(?:vin|vehicle|chassis)\\b", 0.2);
+    }
+
+    static Recognizer labelled(String type, String labels, String value) {
+        return Recognizer.labelled(type, "(?i)\\b(?:" + labels + ")(?:\\s*(?:is|:|#|=|-)){0,2}\\s*(" + value + ")(?![\\w-])", 1,
+                NEEDS_DIGIT, 0.85);
+    }
+
+    static Recognizer zip() {
+        return Recognizer.of(FindingTypes.ZIP_CODE, NB + "\\d{5}(?:-\\d{4})?" + NA, NEEDS_DIGIT, (t, s, m) -> 0.15)
+                .withContext("(?i:\\b(?:zip(?: ?code)?|postal(?: code)?|postcode|plz|c[óo]digo postal|code postal)\\b)|\\b(?:" + STATES
+                        + "),?\\s{1,3}$", 0.55);
+    }
+
+    private static final String STREET_TYPES = "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
+            + "Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl";
+
+    static Recognizer streetAddressUs() {
+        return Recognizer.of(FindingTypes.POSTAL_ADDRESS,
+                "(?<![\\w-])\\d{1,6}\\s(?:(?:N|S|E|W|North|South|East|West)\\.?\\s)?(?:[A-Z][A-Za-z]{0,20}\\.?\\s){1,4}(?:" + STREET_TYPES
+                        + ")\\b\\.?(?:,?\\s(?:Apt|Suite|Ste|Unit|#)\\.?\\s?[A-Za-z0-9-]{1,8})?",
+                NEEDS_DIGIT, (t, s, m) -> 0.8);
+    }
+
+    static Recognizer streetAddressEu() {
+        return Recognizer.of(FindingTypes.POSTAL_ADDRESS,
+                "\\b[A-ZÄÖÜ][a-zäöüß]{1,30}(?:straße|strasse|str\\.|weg|platz|gasse|allee|ring|damm)\\s\\d{1,4}[a-z]?\\b"
+                        + "|\\b\\d{1,4},?\\s(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}[\\p{L}'-]{1,20}"
+                        + "|\\b(?:Calle|C/|Avenida|Avda\\.|Paseo|Plaza|Carrer)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}\\d{1,4}\\b",
+                NEEDS_DIGIT, (t, s, m) -> 0.75);
+    }
+
+    static Recognizer personName() {
+        String name = "\\p{Lu}[\\p{Ll}'’-]{1,30}(?:\\s\\p{Lu}[\\p{Ll}'’-]{1,30}){0,3}";
+        String label = "(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)?name|client|nom|nombre|paciente|patientin|"
+                + "patiente)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s)";
+        String honorific = "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle)\\b)\\.?\\s";
+        return Recognizer.of(FindingTypes.PERSON_NAME, "(?:" + label + "|" + honorific + ")(" + name + ")", 0, (t, s, m) -> {
+            int nameStart = m.start(1);
+            boolean colon = false;
+            for (int i = s[0]; i < nameStart; i++) {
+                if (t.charAt(i) == ':') {
+                    colon = true;
+                    break;
+                }
+            }
+            s[0] = nameStart;
+            s[1] = m.end(1);
+            return colon ? 0.85 : 0.7;
+        }).onlyWith("patient", "name", "client", "nom", "paciente", "mr", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora",
+                "sr", "mme", "mlle");
+    }
+}

@@ -1,0 +1,215 @@
+package dev.llmgate.policy.detect.internal;
+
+import dev.llmgate.policy.Finding;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One precompiled pattern for one finding type, with a validator/scorer and optional context words
+ * that raise confidence (and may refine the type, e.g. a date near "date of birth"). Immutable and
+ * thread-safe; a scan allocates one {@link Matcher} per pattern.
+ */
+public final class Recognizer {
+
+    /** Scores a match: confidence 0..1, or a negative value to reject it. May shrink {@code span} ({start, end}). */
+    @FunctionalInterface
+    public interface Scorer {
+        double score(CharSequence text, int[] span, Matcher m);
+    }
+
+    /** Characters a text must contain for this recognizer to run (a cheap prefilter computed once per text). */
+    public static final int NEEDS_DIGIT = 1;
+    public static final int NEEDS_AT = 2;
+    public static final int NEEDS_COLON = 4;
+    public static final int NEEDS_DOT = 8;
+    public static final int NEEDS_DASH = 16;
+
+    /** Findings scored below this are never reported (weak patterns without context words). */
+    public static final double MIN_REPORTED = 0.25;
+
+    /** How far before a match context words are looked for, in characters. */
+    public static final int CONTEXT_WINDOW = 48;
+
+    private final String type;
+    private final Pattern pattern;
+    private final int group;
+    private final Scorer scorer;
+    private final Pattern context;
+    private final double boost;
+    private final String contextType;
+    private final int needs;
+    private final String[] keywords;
+
+    private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
+                       int needs) {
+        this(type, pattern, group, scorer, context, boost, contextType, needs, null);
+    }
+
+    private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
+                       int needs, String[] keywords) {
+        this.keywords = keywords;
+        this.type = type;
+        this.pattern = pattern;
+        this.group = group;
+        this.scorer = scorer;
+        this.context = context;
+        this.boost = boost;
+        this.contextType = contextType;
+        this.needs = needs;
+    }
+
+    /** A recognizer of {@code type} whose whole match is the finding. */
+    public static Recognizer of(String type, String regex, int needs, Scorer scorer) {
+        return new Recognizer(type, Pattern.compile(regex), 0, scorer, null, 0, null, needs);
+    }
+
+    /** A recognizer of {@code type} whose capturing group {@code group} is the finding (the rest is a label). */
+    public static Recognizer labelled(String type, String regex, int group, int needs, double confidence) {
+        return new Recognizer(type, Pattern.compile(regex), group, (t, s, m) -> confidence, null, 0, null, needs);
+    }
+
+    /** This recognizer with context words: when {@code contextRegex} matches just before a finding, confidence rises by {@code boost}. */
+    public Recognizer withContext(String contextRegex, double boostBy) {
+        return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, contextType, needs, keywords);
+    }
+
+    /** This recognizer with context words that also change the finding's type (e.g. DATE to DATE_OF_BIRTH). */
+    public Recognizer withContext(String contextRegex, double boostBy, String typeInContext) {
+        return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, typeInContext, needs, keywords);
+    }
+
+    /**
+     * This recognizer, run only on texts that contain one of {@code lowerCaseKeywords} (a cheap
+     * prefilter for labelled and context-only patterns: every match must contain one of them).
+     */
+    public Recognizer onlyWith(String... lowerCaseKeywords) {
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, lowerCaseKeywords.clone());
+    }
+
+    /** True if {@code lower} contains one of {@code keywords}. */
+    public static boolean containsAny(String lower, String[] keywords) {
+        for (String k : keywords) {
+            if (lower.contains(k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String contextType() {
+        return contextType;
+    }
+
+    /** The prefilter flags of {@code text}. */
+    public static int features(CharSequence text) {
+        int f = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                f |= NEEDS_DIGIT;
+            } else if (c == '@') {
+                f |= NEEDS_AT;
+            } else if (c == ':') {
+                f |= NEEDS_COLON;
+            } else if (c == '.') {
+                f |= NEEDS_DOT;
+            } else if (c == '-') {
+                f |= NEEDS_DASH;
+            }
+        }
+        return f;
+    }
+
+    /** Scans {@code text} (whose {@link #features} are {@code textFeatures}) and adds findings to {@code out}. */
+    public void scan(CharSequence text, int textFeatures, String detectorId, List<Finding> out) {
+        scan(text, textFeatures, null, detectorId, out);
+    }
+
+    /** Like {@link #scan(CharSequence, int, String, List)}, with the text lower-cased once by the caller for keyword prefilters. */
+    public void scan(CharSequence text, int textFeatures, String lower, String detectorId, List<Finding> out) {
+        if ((textFeatures & needs) != needs) {
+            return;
+        }
+        if (keywords != null && !containsAny(lower != null ? lower : text.toString().toLowerCase(java.util.Locale.ROOT), keywords)) {
+            return;
+        }
+        Matcher m = pattern.matcher(text);
+        Matcher ctx = null;
+        int[] span = new int[2];
+        while (m.find()) {
+            span[0] = m.start(group);
+            span[1] = m.end(group);
+            if (span[0] < 0) {
+                continue;
+            }
+            double score = scorer.score(text, span, m);
+            if (score < 0 || span[1] <= span[0]) {
+                continue;
+            }
+            String t = type;
+            if (context != null) {
+                if (ctx == null) {
+                    ctx = context.matcher(text);
+                    ctx.useTransparentBounds(true);
+                }
+                ctx.region(Math.max(0, m.start() - CONTEXT_WINDOW), m.start());
+                if (ctx.find()) {
+                    score += boost;
+                    if (contextType != null) {
+                        t = contextType;
+                    }
+                }
+            }
+            if (score >= MIN_REPORTED) {
+                out.add(new Finding(t, span[0], span[1], Math.min(1.0, score), detectorId));
+            }
+        }
+    }
+
+    /**
+     * Resolves overlapping findings: keeps the most confident (then the longest, then the first),
+     * drops any finding that overlaps one already kept. Returns the kept findings ordered by start.
+     */
+    public static List<Finding> resolveOverlaps(List<Finding> findings) {
+        if (findings.size() < 2) {
+            return findings;
+        }
+        List<Finding> byStrength = new ArrayList<>(findings);
+        byStrength.sort((a, b) -> {
+            int c = Double.compare(b.confidence(), a.confidence());
+            if (c != 0) {
+                return c;
+            }
+            c = Integer.compare(b.length(), a.length());
+            return c != 0 ? c : Integer.compare(a.start(), b.start());
+        });
+        List<Finding> kept = new ArrayList<>(findings.size());
+        for (Finding f : byStrength) {
+            boolean clash = false;
+            for (Finding k : kept) {
+                if (k.overlaps(f)) {
+                    clash = true;
+                    break;
+                }
+            }
+            if (!clash) {
+                kept.add(f);
+            }
+        }
+        kept.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        return kept;
+    }
+
+    @Override
+    public String toString() {
+        return "Recognizer[" + type + "]";
+    }
+}

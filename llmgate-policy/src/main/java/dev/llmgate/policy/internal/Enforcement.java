@@ -1,0 +1,65 @@
+package dev.llmgate.policy.internal;
+
+import dev.llmgate.api.ToolCall;
+import dev.llmgate.api.exception.PolicyBlockedException;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.CallFacts;
+import dev.llmgate.policy.Decision;
+import dev.llmgate.policy.Policy;
+import dev.llmgate.policy.PolicyStage;
+import dev.llmgate.policy.Verdict;
+import dev.llmgate.policy.redact.TokenVault;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Shared steps of the input, output, stream and tool-call stages. Not API. */
+public final class Enforcement {
+    private Enforcement() {
+    }
+
+    /**
+     * Checks each tool call (arguments with placeholders restored) and returns the calls as the caller
+     * gets them; throws if one is blocked. Records one "tool" decision when there were tool calls.
+     */
+    public static List<ToolCall> checkToolCalls(Policy policy, Engine engine, CallContext call, List<ToolCall> calls, TokenVault vault) {
+        if (calls.isEmpty()) {
+            return calls;
+        }
+        List<ToolCall> out = new ArrayList<>(calls.size());
+        for (ToolCall tc : calls) {
+            String args = vault.restoreInJson(tc.argumentsJson());
+            ToolCall restored = args.equals(tc.argumentsJson()) ? tc : new ToolCall(tc.id(), tc.name(), args);
+            if (policy.toolPolicy().isActive()) {
+                Decision d = engine.evaluateToolCall(restored, args);
+                Verdict v = decide(engine, call, d, Optional.of(restored), PolicyStage.TOOL);
+                if (v == Verdict.BLOCK) {
+                    throw blocked(policy, PolicyStage.TOOL, d);
+                }
+            }
+            out.add(restored);
+        }
+        return out;
+    }
+
+    /** Resolves approval if needed, records the decision, returns the verdict that applies. */
+    public static Verdict decide(Engine engine, CallContext call, Decision decision, Optional<ToolCall> toolCall, PolicyStage recordAs) {
+        Verdict verdict = decision.verdict();
+        String label = verdict.name();
+        if (verdict == Verdict.REQUIRE_APPROVAL) {
+            Engine.ApprovalOutcome outcome = engine.approve(call.callId(), decision, toolCall);
+            verdict = outcome.verdict();
+            label = outcome.label();
+        }
+        call.append(CallFacts.POLICY, decision.toRecord(recordAs, label));
+        return verdict;
+    }
+
+    /** The exception for a blocked decision: names the policy, the stage and the rules, never the values. */
+    public static PolicyBlockedException blocked(Policy policy, PolicyStage stage, Decision decision) {
+        return new PolicyBlockedException("blocked by policy '" + policy.name() + "' at " + stage.label() + " (rules " + decision.ruleIds()
+                + ", findings " + decision.findingCounts() + ")", decision.ruleIds());
+    }
+
+}

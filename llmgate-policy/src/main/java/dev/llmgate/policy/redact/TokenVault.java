@@ -1,0 +1,128 @@
+package dev.llmgate.policy.redact;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The placeholder-to-value mapping of reversible tokenization, for one call. The same value of the
+ * same type always gets the same placeholder within the vault. Held in memory only; never
+ * serialised, logged or audited ({@link #toString()} shows only the number of entries). Thread-safe.
+ */
+public final class TokenVault {
+    /** What a placeholder looks like: {@code [TYPE_n]}. */
+    static final Pattern PLACEHOLDER = Pattern.compile("\\[([A-Z][A-Z0-9_]{0,48}_\\d{1,6})\\]");
+
+    /** The longest a placeholder can be, in characters (streams hold back at least this much). */
+    public static final int MAX_PLACEHOLDER_LENGTH = 60;
+
+    private final Map<String, String> byPlaceholder = new HashMap<>();
+    private final Map<String, String> byValue = new HashMap<>();
+    private final Map<String, Integer> counters = new HashMap<>();
+
+    /** The placeholder for {@code value} of {@code type}, creating it on first use. */
+    public synchronized String tokenize(String type, String value) {
+        String key = type + '\u0000' + value;
+        String existing = byValue.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        int n = counters.merge(type, 1, Integer::sum);
+        String placeholder = "[" + type + "_" + n + "]";
+        byValue.put(key, placeholder);
+        byPlaceholder.put(placeholder.substring(1, placeholder.length() - 1), value);
+        return placeholder;
+    }
+
+    /** True if no value was tokenized. */
+    public synchronized boolean isEmpty() {
+        return byPlaceholder.isEmpty();
+    }
+
+    /** The value behind {@code placeholder} ({@code "[EMAIL_1]"}), if this vault made it. */
+    public synchronized Optional<String> valueOf(String placeholder) {
+        String inner = placeholder.startsWith("[") && placeholder.endsWith("]") ? placeholder.substring(1, placeholder.length() - 1) : placeholder;
+        return Optional.ofNullable(byPlaceholder.get(inner));
+    }
+
+    /** {@code text} with every placeholder of this vault replaced by its value; unknown placeholders stay. */
+    public String restore(String text) {
+        return restore(text, false);
+    }
+
+    /** Like {@link #restore(String)}, with restored values escaped for use inside a JSON string (tool-call arguments). */
+    public String restoreInJson(String json) {
+        return restore(json, true);
+    }
+
+    private String restore(String text, boolean json) {
+        if (text.indexOf('[') < 0 || isEmpty()) {
+            return text;
+        }
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder out = null;
+        int last = 0;
+        while (m.find()) {
+            String value;
+            synchronized (this) {
+                value = byPlaceholder.get(m.group(1));
+            }
+            if (value == null) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(text.length() + 32);
+            }
+            out.append(text, last, m.start());
+            out.append(json ? jsonEscape(value) : value);
+            last = m.end();
+        }
+        if (out == null) {
+            return text;
+        }
+        return out.append(text, last, text.length()).toString();
+    }
+
+    private static String jsonEscape(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Where in {@code text} a placeholder starts that may be incomplete at its end (an unclosed {@code [}), or -1. */
+    public static int unfinishedPlaceholderStart(CharSequence text) {
+        int from = Math.max(0, text.length() - MAX_PLACEHOLDER_LENGTH);
+        for (int i = text.length() - 1; i >= from; i--) {
+            char c = text.charAt(i);
+            if (c == ']') {
+                return -1;
+            }
+            if (c == '[') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "TokenVault[" + byPlaceholder.size() + " placeholders]";
+    }
+}
