@@ -1,5 +1,6 @@
 package dev.llmgate.providers.anthropic;
 
+import dev.llmgate.providers.internal.Shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -119,7 +120,7 @@ public final class AnthropicProvider implements ModelProvider {
         if (root.path("type").asText("").equals("error") || (root.has("error") && !root.has("content"))) {
             throw transport.errorInBody(root, Headers.of(), call);
         }
-        return AnthropicWire.parseResponse(root, name, answerTool);
+        return Shapes.parse(name, () -> AnthropicWire.parseResponse(root, name, answerTool));
     }
 
     @Override

@@ -55,7 +55,14 @@ public final class HttpChatStream extends AbstractChatStream {
                 throw new StreamInterruptedException("the provider's stream ended before its terminal event: the answer is incomplete",
                         ErrorDetails.of(provider, open.status(), "", ""));
             }
-            decoder.decode(frames.event(), frames.data(), queue::add);
+            try {
+                decoder.decode(frames.event(), frames.data(), queue::add);
+            } catch (dev.llmgate.api.exception.LlmException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                queue.clear();
+                throw Shapes.unexpected(provider, e);
+            }
             if (first && hasTokenOrEnd()) {
                 first = false;
                 open.firstTokenArrived();

@@ -1,5 +1,6 @@
 package dev.llmgate.providers.gemini.internal;
 
+import dev.llmgate.providers.internal.Shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -54,7 +55,7 @@ public final class GeminiClient {
         if (root.has("error") && !root.has("candidates")) {
             throw transport.errorInBody(root, Headers.of(), call);
         }
-        return GeminiWire.parseResponse(root, transport.provider(), request.model());
+        return Shapes.parse(transport.provider(), () -> GeminiWire.parseResponse(root, transport.provider(), request.model()));
     }
 
     public ChatStream stream(ChatRequest request, CallContext call) {
@@ -65,6 +66,10 @@ public final class GeminiClient {
     }
 
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
+        return Shapes.parse(transport.provider(), () -> embedUnchecked(request, call));
+    }
+
+    private EmbeddingResponse embedUnchecked(EmbeddingRequest request, CallContext call) {
         String resource = resourceName(request.model());
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (var g = Json.FACTORY.createGenerator(out)) {

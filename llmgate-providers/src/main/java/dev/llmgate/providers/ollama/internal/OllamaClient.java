@@ -1,5 +1,6 @@
 package dev.llmgate.providers.ollama.internal;
 
+import dev.llmgate.providers.internal.Shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -60,7 +61,7 @@ public final class OllamaClient {
         if (root.has("error")) {
             throw transport.errorInBody(root, Headers.of(), call);
         }
-        return OllamaWire.parseResponse(root, transport.provider(), request.model());
+        return Shapes.parse(transport.provider(), () -> OllamaWire.parseResponse(root, transport.provider(), request.model()));
     }
 
     public ChatStream stream(ChatRequest request, CallContext call) {
@@ -76,6 +77,10 @@ public final class OllamaClient {
     }
 
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
+        return Shapes.parse(transport.provider(), () -> embedUnchecked(request, call));
+    }
+
+    private EmbeddingResponse embedUnchecked(EmbeddingRequest request, CallContext call) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (var g = Json.FACTORY.createGenerator(out)) {
             g.writeStartObject();

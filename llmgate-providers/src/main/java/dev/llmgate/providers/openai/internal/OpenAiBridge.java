@@ -1,5 +1,6 @@
 package dev.llmgate.providers.openai.internal;
 
+import dev.llmgate.providers.internal.Shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -103,7 +104,7 @@ public final class OpenAiBridge {
                     if (root.has("error") && !root.has("choices")) {
                         throw errors.inBody(root, r.headers(), call);
                     }
-                    return OpenAiWire.parseResponse(root, providerName);
+                    return Shapes.parse(providerName, () -> OpenAiWire.parseResponse(root, providerName));
                 }
             }
 

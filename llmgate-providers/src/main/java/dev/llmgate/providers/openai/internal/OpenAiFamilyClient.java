@@ -1,5 +1,6 @@
 package dev.llmgate.providers.openai.internal;
 
+import dev.llmgate.providers.internal.Shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -51,7 +52,7 @@ public final class OpenAiFamilyClient {
         if (root.has("error") && !root.has("choices")) {
             throw transport.errorInBody(root, Headers.of(), call);
         }
-        return OpenAiWire.parseResponse(root, transport.provider());
+        return Shapes.parse(transport.provider(), () -> OpenAiWire.parseResponse(root, transport.provider()));
     }
 
     public ChatStream stream(ChatRequest request, CallContext call) {
@@ -62,6 +63,10 @@ public final class OpenAiFamilyClient {
     }
 
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
+        return Shapes.parse(transport.provider(), () -> embedUnchecked(request, call));
+    }
+
+    private EmbeddingResponse embedUnchecked(EmbeddingRequest request, CallContext call) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (var g = Json.FACTORY.createGenerator(out)) {
             g.writeStartObject();
