@@ -21,9 +21,12 @@ import java.util.function.Consumer;
  * @param refusal      the model's refusal message, where the provider reports refusals separately
  * @param usage        token counts
  * @param timings      how long it took
+ * @param costUsd      what the call cost in US dollars, from the model catalog, over all attempts (zero for a cache
+ *                     hit); empty when no stage priced it (no routing or cache stage, or a model without prices)
  */
 public record ChatResponse(String id, String provider, String model, String text, List<ToolCall> toolCalls,
-                           FinishReason finishReason, Optional<String> refusal, Usage usage, Timings timings)
+                           FinishReason finishReason, Optional<String> refusal, Usage usage, Timings timings,
+                           Optional<java.math.BigDecimal> costUsd)
         implements ChatResult {
 
     public ChatResponse {
@@ -36,6 +39,13 @@ public record ChatResponse(String id, String provider, String model, String text
         Objects.requireNonNull(refusal, "refusal: use Optional.empty()");
         Objects.requireNonNull(usage, "usage: use Usage.ZERO");
         Objects.requireNonNull(timings, "timings: use Timings.NONE");
+        Objects.requireNonNull(costUsd, "costUsd: use Optional.empty()");
+    }
+
+    /** A response without a cost. */
+    public ChatResponse(String id, String provider, String model, String text, List<ToolCall> toolCalls,
+                        FinishReason finishReason, Optional<String> refusal, Usage usage, Timings timings) {
+        this(id, provider, model, text, toolCalls, finishReason, refusal, usage, timings, Optional.empty());
     }
 
     /** Shows the answer's shape, never its text. */
@@ -43,7 +53,7 @@ public record ChatResponse(String id, String provider, String model, String text
     public String toString() {
         return "ChatResponse[" + id + ", " + provider + ":" + model + ", " + finishReason + ", " + text.length() + " chars"
                 + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls.stream().map(ToolCall::name).toList())
-                + (refusal.isPresent() ? ", refused" : "") + ", " + usage + "]";
+                + (refusal.isPresent() ? ", refused" : "") + ", " + usage + costUsd.map(c -> ", $" + c.toPlainString()).orElse("") + "]";
     }
 
     /** A builder; {@code id}, {@code provider} and {@code model} default to {@code ""}. */
@@ -54,7 +64,7 @@ public record ChatResponse(String id, String provider, String model, String text
     /** A builder that starts from this response. */
     public Builder toBuilder() {
         return new Builder().id(id).provider(provider).model(model).text(text).toolCalls(toolCalls)
-                .finishReason(finishReason).refusal(refusal).usage(usage).timings(timings);
+                .finishReason(finishReason).refusal(refusal).usage(usage).timings(timings).costUsd(costUsd);
     }
 
     /** This response as the assistant message that continues the conversation. */
@@ -106,6 +116,7 @@ public record ChatResponse(String id, String provider, String model, String text
         private Optional<String> refusal = Optional.empty();
         private Usage usage = Usage.ZERO;
         private Timings timings = Timings.NONE;
+        private Optional<java.math.BigDecimal> costUsd = Optional.empty();
 
         private Builder() {
         }
@@ -155,8 +166,13 @@ public record ChatResponse(String id, String provider, String model, String text
             return this;
         }
 
+        public Builder costUsd(Optional<java.math.BigDecimal> value) {
+            this.costUsd = value;
+            return this;
+        }
+
         public ChatResponse build() {
-            return new ChatResponse(id, provider, model, text, toolCalls, finishReason, refusal, usage, timings);
+            return new ChatResponse(id, provider, model, text, toolCalls, finishReason, refusal, usage, timings, costUsd);
         }
     }
 }

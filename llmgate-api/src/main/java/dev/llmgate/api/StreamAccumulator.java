@@ -61,7 +61,7 @@ public final class StreamAccumulator {
             calls.add(new ToolCall(p.id.isEmpty() ? "call_" + e.getKey() : p.id, p.name, args));
         }
         return new ChatResponse(finish.responseId(), finish.provider(), finish.model(), text.toString(), calls,
-                finish.reason(), finish.refusal(), usage, finish.timings());
+                finish.reason(), finish.refusal(), usage, finish.timings(), finish.costUsd());
     }
 
     private static final class PartialToolCall {

@@ -69,9 +69,10 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
      * @param model      the model that answered
      * @param refusal    the model's refusal text, where the provider streams refusals separately
      * @param timings    set by the gate when the stream passes its provider stage ({@link Timings#NONE} before)
+     * @param costUsd    set by the gate at its edge when a stage priced the call (see {@link ChatResponse#costUsd()})
      */
     record Finish(FinishReason reason, String responseId, String provider, String model, Optional<String> refusal,
-                  Timings timings) implements StreamEvent {
+                  Timings timings, Optional<java.math.BigDecimal> costUsd) implements StreamEvent {
         public Finish {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(responseId, "responseId");
@@ -79,6 +80,17 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(refusal, "refusal: use Optional.empty()");
             Objects.requireNonNull(timings, "timings: use Timings.NONE");
+            Objects.requireNonNull(costUsd, "costUsd: use Optional.empty()");
+        }
+
+        /** A finish without a cost. */
+        public Finish(FinishReason reason, String responseId, String provider, String model, Optional<String> refusal, Timings timings) {
+            this(reason, responseId, provider, model, refusal, timings, Optional.empty());
+        }
+
+        /** This finish with a cost. */
+        public Finish withCostUsd(java.math.BigDecimal cost) {
+            return new Finish(reason, responseId, provider, model, refusal, timings, Optional.of(cost));
         }
 
         /** A finish without timings, as a provider adapter emits it. */

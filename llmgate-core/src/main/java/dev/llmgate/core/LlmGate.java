@@ -17,6 +17,7 @@ import dev.llmgate.core.internal.AliasResolver;
 import dev.llmgate.core.internal.CallIds;
 import dev.llmgate.core.internal.DefaultCallContext;
 import dev.llmgate.core.internal.ModelAddress;
+import dev.llmgate.core.internal.PricedStream;
 import dev.llmgate.core.internal.ProviderStage;
 import dev.llmgate.core.internal.RealChain;
 import dev.llmgate.core.internal.ThreadPools;
@@ -96,7 +97,10 @@ public final class LlmGate implements AutoCloseable {
      * @throws LlmException for every failure, typed by cause
      */
     public ChatResponse chat(ChatRequest request) {
-        return run(request, false).toResponse();
+        Objects.requireNonNull(request, "request");
+        checkOpen();
+        DefaultCallContext context = newContext(request, false);
+        return priced(new RealChain(chain, 0, request, context).proceed(request).toResponse(), context);
     }
 
     /** Shorthand for {@code chat(ChatRequest.of(model, prompt))}. */
@@ -109,7 +113,10 @@ public final class LlmGate implements AutoCloseable {
      * stream if you stop reading early.
      */
     public ChatStream stream(ChatRequest request) {
-        return run(request, true).toStream();
+        Objects.requireNonNull(request, "request");
+        checkOpen();
+        DefaultCallContext context = newContext(request, true);
+        return new PricedStream(new RealChain(chain, 0, request, context).proceed(request).toStream(), context);
     }
 
     /**
@@ -167,7 +174,7 @@ public final class LlmGate implements AutoCloseable {
                 return;
             }
             try {
-                future.complete(new RealChain(chain, 0, request, context).proceed(request).toResponse());
+                future.complete(priced(new RealChain(chain, 0, request, context).proceed(request).toResponse(), context));
             } catch (RuntimeException | Error e) {
                 future.completeExceptionally(e);
             }
@@ -188,15 +195,17 @@ public final class LlmGate implements AutoCloseable {
      * request {@code call} receives carries the part after it.
      */
     public ChatResponse wrap(ChatRequest request, ModelProvider call) {
-        return runWrapped(request, call, false).toResponse();
+        DefaultCallContext context = newContext(request, false);
+        return priced(runWrapped(request, call, context).toResponse(), context);
     }
 
     /** {@link #wrap} for a streamed call: the chain's last stage calls {@code call.stream(...)}. */
     public ChatStream wrapStream(ChatRequest request, ModelProvider call) {
-        return runWrapped(request, call, true).toStream();
+        DefaultCallContext context = newContext(request, true);
+        return new PricedStream(runWrapped(request, call, context).toStream(), context);
     }
 
-    private ChatResult runWrapped(ChatRequest request, ModelProvider call, boolean streaming) {
+    private ChatResult runWrapped(ChatRequest request, ModelProvider call, DefaultCallContext context) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(call, "call");
         checkOpen();
@@ -205,7 +214,7 @@ public final class LlmGate implements AutoCloseable {
         String model = address.map(ModelAddress::model).orElse(request.model());
         Interceptor[] wrapped = chain.clone();
         wrapped[wrapped.length - 1] = c -> ProviderStage.invoke(name, call, c.request().withModel(model), c.call());
-        return new RealChain(wrapped, 0, request, newContext(request, streaming)).proceed(request);
+        return new RealChain(wrapped, 0, request, context).proceed(request);
     }
 
     /**
@@ -266,13 +275,17 @@ public final class LlmGate implements AutoCloseable {
         }
     }
 
-    private ChatResult run(ChatRequest request, boolean streaming) {
-        Objects.requireNonNull(request, "request");
-        checkOpen();
-        return new RealChain(chain, 0, request, newContext(request, streaming)).proceed(request);
+    /** The answer with the call's cost, when a stage (routing, cache) priced it. */
+    private static ChatResponse priced(ChatResponse response, CallContext context) {
+        if (response.costUsd().isPresent()) {
+            return response;
+        }
+        Optional<java.math.BigDecimal> cost = context.get(CallFacts.COST_USD);
+        return cost.isEmpty() ? response : response.toBuilder().costUsd(cost).build();
     }
 
     private DefaultCallContext newContext(ChatRequest request, boolean streaming) {
+        Objects.requireNonNull(request, "request");
         DefaultCallContext context = new DefaultCallContext(callIds.next(), streaming, clock);
         context.put(CallFacts.REQUESTED_MODEL, request.model());
         return context;

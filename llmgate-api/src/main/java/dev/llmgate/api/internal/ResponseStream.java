@@ -28,7 +28,7 @@ public final class ResponseStream extends AbstractChatStream {
             list.add(new StreamEvent.UsageUpdate(response.usage()));
         }
         list.add(new StreamEvent.Finish(response.finishReason(), response.id(), response.provider(), response.model(),
-                response.refusal(), response.timings()));
+                response.refusal(), response.timings(), response.costUsd()));
         this.events = list;
     }
 

@@ -1,0 +1,46 @@
+package dev.llmgate.core.internal;
+
+import dev.llmgate.api.AbstractChatStream;
+import dev.llmgate.api.ChatStream;
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.StreamInterruptedException;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.CallFacts;
+
+import java.math.BigDecimal;
+import java.util.Optional;
+
+/**
+ * The gate's edge for streams: stamps the call's cost ({@link CallFacts#COST_USD}, which routing or
+ * the cache records by the time the finish event passes them) on the finish event.
+ */
+public final class PricedStream extends AbstractChatStream {
+    private final ChatStream upstream;
+    private final CallContext call;
+
+    public PricedStream(ChatStream upstream, CallContext call) {
+        this.upstream = upstream;
+        this.call = call;
+    }
+
+    @Override
+    protected StreamEvent produce() {
+        if (!upstream.hasNext()) {
+            throw new StreamInterruptedException("the stream ended without a finish event", ErrorDetails.NONE);
+        }
+        StreamEvent event = upstream.next();
+        if (event instanceof StreamEvent.Finish f && f.costUsd().isEmpty()) {
+            Optional<BigDecimal> cost = call.get(CallFacts.COST_USD);
+            if (cost.isPresent()) {
+                return f.withCostUsd(cost.get());
+            }
+        }
+        return event;
+    }
+
+    @Override
+    protected void release() {
+        upstream.close();
+    }
+}
