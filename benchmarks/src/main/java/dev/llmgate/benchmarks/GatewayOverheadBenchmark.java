@@ -31,19 +31,24 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One blocking chat call with a 2 KB prompt to a loopback stub that answers instantly in OpenAI's
- * format, made (a) by hand with OkHttp + Jackson, (b) through an LlmGate with no interceptors, and
- * through the peers a Java user would otherwise pick: LangChain4j's OpenAI chat model and the
- * official openai-java SDK, both with retries off. Sample mode gives the median and p99 per call;
- * the ratios against (a) in the same run are what docs/benchmarks.md reports.
+ * format, made (a) by hand with OkHttp + Jackson, (b) through an LlmGate with no interceptors,
+ * (c) through an LlmGate with the full chain of {@link FullChain} (routing with a fallback
+ * deployment, exact cache missed on every call, audit with checkpoints to a file sink, HIPAA
+ * policy preset on input and output), and through the peers a Java user would otherwise pick:
+ * LangChain4j's OpenAI chat model and the official openai-java SDK, both with retries off, and the
+ * standalone Portkey gateway ({@link PortkeyPeer}) driven with the same OkHttp + Jackson code as (a).
+ * Sample mode gives the median and p99 per call; the ratios against (a) in the same run are what
+ * docs/benchmarks.md reports.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class GatewayOverheadBenchmark {
     static final String PROMPT = prompt(2048);
@@ -54,6 +59,9 @@ public class GatewayOverheadBenchmark {
     ObjectMapper mapper;
     String url;
     LlmGate gate;
+    FullChain fullChain;
+    /** Makes every (c) call a cache miss: a unique seed changes the key, which is still computed over the whole request. */
+    final AtomicLong seed = new AtomicLong();
     OpenAiChatModel langchain4j;
     OpenAIClient openaiJava;
 
@@ -75,6 +83,9 @@ public class GatewayOverheadBenchmark {
         gate = LlmGate.builder()
                 .provider("openai", OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build())
                 .build();
+        fullChain = new FullChain(
+                OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build(),
+                OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build());
         langchain4j = OpenAiChatModel.builder().baseUrl(stub.baseUrl()).apiKey("sk-bench").modelName("gpt-4o-mini")
                 .maxRetries(0).build();
         openaiJava = OpenAIOkHttpClient.builder().baseUrl(stub.baseUrl()).apiKey("sk-bench").maxRetries(0).build();
@@ -83,6 +94,7 @@ public class GatewayOverheadBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         gate.close();
+        fullChain.close();
         openaiJava.close();
         okhttp.dispatcher().executorService().shutdown();
         okhttp.connectionPool().evictAll();
@@ -92,15 +104,18 @@ public class GatewayOverheadBenchmark {
     /** (a) The baseline: the same request by hand. */
     @Benchmark
     public String a_directOkHttpJackson() throws IOException {
+        return handCall(new Request.Builder().url(url).header("Authorization", "Bearer sk-bench"));
+    }
+
+    /** The request of (a), sent to {@code request}'s URL with its headers. */
+    private String handCall(Request.Builder request) throws IOException {
         ObjectNode body = mapper.createObjectNode();
         body.put("model", "gpt-4o-mini");
         ObjectNode message = body.putArray("messages").addObject();
         message.put("role", "user");
         message.put("content", PROMPT);
         body.put("max_completion_tokens", 200);
-        Request request = new Request.Builder().url(url).header("Authorization", "Bearer sk-bench")
-                .post(RequestBody.create(mapper.writeValueAsBytes(body), JSON)).build();
-        try (Response response = okhttp.newCall(request).execute()) {
+        try (Response response = okhttp.newCall(request.post(RequestBody.create(mapper.writeValueAsBytes(body), JSON)).build()).execute()) {
             JsonNode root = mapper.readTree(response.body().byteStream());
             return root.path("choices").path(0).path("message").path("content").asText();
         }
@@ -110,6 +125,20 @@ public class GatewayOverheadBenchmark {
     @Benchmark
     public String b_llmgateNoInterceptors() {
         return gate.chat(ChatRequest.builder("openai:gpt-4o-mini").user(PROMPT).maxOutputTokens(200).build()).text();
+    }
+
+    /** (c) Through an LlmGate with the full chain; every call misses the cache. */
+    @Benchmark
+    public String c_llmgateFullChain() {
+        return fullChain.gate.chat(ChatRequest.builder(FullChain.ALIAS).user(PROMPT).maxOutputTokens(200)
+                .seed(seed.incrementAndGet()).build()).text();
+    }
+
+    /** The standalone-gateway peer: the request of (a), through Portkey on loopback. */
+    @Benchmark
+    public String peer_portkey(PortkeyPeer portkey) throws IOException {
+        return handCall(new Request.Builder().url(portkey.chatUrl).header("Authorization", "Bearer sk-bench")
+                .header("x-portkey-provider", "openai").header("x-portkey-custom-host", stub.baseUrl()));
     }
 
     /** The peer: LangChain4j's OpenAI chat model, no policy or audit. */
