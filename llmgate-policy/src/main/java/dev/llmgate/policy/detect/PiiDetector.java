@@ -4,6 +4,7 @@ import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.detect.internal.PiiRecognizers;
 import dev.llmgate.policy.detect.internal.Recognizer;
+import dev.llmgate.policy.detect.internal.RecognizerSet;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,10 +33,12 @@ public final class PiiDetector implements Detector {
     private static final List<Recognizer> ALL = PiiRecognizers.all();
 
     private final List<Recognizer> recognizers;
+    private final RecognizerSet scanner;
     private final Set<String> types;
 
     private PiiDetector(List<Recognizer> recognizers) {
         this.recognizers = List.copyOf(recognizers);
+        this.scanner = new RecognizerSet(this.recognizers);
         Set<String> t = new TreeSet<>();
         for (Recognizer r : recognizers) {
             t.add(r.type());
@@ -94,12 +97,8 @@ public final class PiiDetector implements Detector {
 
     @Override
     public void detect(CharSequence text, Consumer<Finding> sink) {
-        int features = Recognizer.features(text);
-        String lower = text.toString().toLowerCase(java.util.Locale.ROOT);
         List<Finding> found = new ArrayList<>();
-        for (Recognizer r : recognizers) {
-            r.scan(text, features, lower, id(), found);
-        }
+        scanner.scan(text, id(), found);
         for (Finding f : Recognizer.resolveOverlaps(found)) {
             sink.accept(f);
         }

@@ -3,6 +3,7 @@ package dev.llmgate.policy.detect;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.NormalizedText;
+import dev.llmgate.policy.detect.internal.PatternStarts;
 import dev.llmgate.policy.detect.internal.Recognizer;
 
 import java.nio.charset.StandardCharsets;
@@ -144,8 +145,9 @@ public final class PromptInjectionDetector implements Detector {
 
     /**
      * Per phrase (same order as {@link #PHRASES}): literal lower-case keywords of which every match
-     * contains at least one. A phrase whose keywords are all absent from the normalised text is not
-     * run, so benign text costs a few {@code String.contains} calls per phrase instead of a regex pass.
+     * contains at least one. A phrase's matches count only if one of its keywords occurs in the
+     * normalised text; the check is made only for phrases that matched (phrases are tried only at
+     * the candidate starts of {@link #STARTS}), so benign text rarely pays for it.
      */
     private static final String[][] KEYWORDS = {
             {"ignor", "disregard", "forget", "skip", "overrid", "bypass", "neglect", "drop", "abandon", "leave", "remove", "erase", "delete"},
@@ -179,6 +181,13 @@ public final class PromptInjectionDetector implements Detector {
         }
     }
 
+    /** Where each phrase can start (derived from the phrase patterns once, when the class is initialised). */
+    private static final PatternStarts STARTS = phraseStarts();
+
+    private static PatternStarts phraseStarts() {
+        return new PatternStarts(phrasePatterns());
+    }
+
     private static Phrase p(String type, double confidence, String regex) {
         return new Phrase(type, Pattern.compile(regex, Pattern.MULTILINE), confidence);
     }
@@ -195,7 +204,16 @@ public final class PromptInjectionDetector implements Detector {
     private PromptInjectionDetector() {
     }
 
-    /** The detector with every built-in phrase set. */
+    /** The phrase patterns, in order (for tests of the scan's prefilters). */
+    static List<Pattern> phrasePatterns() {
+        List<Pattern> patterns = new ArrayList<>();
+        for (Phrase p : PHRASES) {
+            patterns.add(p.pattern);
+        }
+        return patterns;
+    }
+
+        /** The detector with every built-in phrase set. */
     public static PromptInjectionDetector all() {
         return INSTANCE;
     }
@@ -216,16 +234,36 @@ public final class PromptInjectionDetector implements Detector {
         NormalizedText norm = NormalizedText.of(text);
         String n = norm.text();
         boolean changed = norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0;
+        int[] counts = new int[PHRASES.size()];
+        int[][] starts = STARTS.scan(n, counts);
+        int size = n.length();
         for (int k = 0; k < PHRASES.size(); k++) {
-            if (!Recognizer.containsAny(n, KEYWORDS[k])) {
+            if (counts[k] == 0) {
                 continue;
             }
             Phrase phrase = PHRASES.get(k);
             Matcher m = phrase.pattern.matcher(n);
-            while (m.find()) {
+            m.useTransparentBounds(true);
+            m.useAnchoringBounds(false);
+            int first = hits.size();
+            int next = 0;
+            for (int c = 0; c < counts[k]; c++) {
+                int at = starts[k][c];
+                if (at < next) {
+                    continue;
+                }
+                m.region(at, size);
+                if (!m.lookingAt()) {
+                    continue;
+                }
+                next = m.end() == m.start() ? m.end() + 1 : m.end();
                 int start = norm.originalStart(m.start());
                 int end = norm.originalEnd(m.end());
                 hits.add(new Finding(phrase.type, start, Math.max(start, end), phrase.confidence, id()));
+            }
+            // the keyword prefilter (checked only when there is a match: the same result, rarely the cost of a text search)
+            if (hits.size() > first && !Recognizer.containsAny(n, KEYWORDS[k])) {
+                hits.subList(first, hits.size()).clear();
             }
         }
         if (changed && !hits.isEmpty()) {
@@ -236,9 +274,24 @@ public final class PromptInjectionDetector implements Detector {
         decoded(text, BASE64, true, hits);
         decoded(text, HEX, false, hits);
         Matcher spaced = SPACED_LETTERS.matcher(n);
-        while (spaced.find()) {
-            int start = norm.originalStart(spaced.start());
-            hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(spaced.end())), 0.55, id()));
+        spaced.useTransparentBounds(true);
+        spaced.useAnchoringBounds(false);
+        int nextSpaced = 0;
+        for (int i = 0; i < size; i++) {
+            // (?<!\S)(?:\p{L} ){9,}+...: after whitespace (or at the start), a letter and a space (a surrogate: let the pattern decide)
+            if (i < nextSpaced || (i > 0 && !javaSpace(n.charAt(i - 1)))) {
+                continue;
+            }
+            char c = n.charAt(i);
+            if (!Character.isSurrogate(c) && !(Character.isLetter(c) && i + 1 < size && n.charAt(i + 1) == ' ')) {
+                continue;
+            }
+            spaced.region(i, size);
+            if (spaced.lookingAt()) {
+                nextSpaced = spaced.end();
+                int start = norm.originalStart(spaced.start());
+                hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(spaced.end())), 0.55, id()));
+            }
         }
         int extra = hits.size() - 1;
         for (Finding f : hits) {
@@ -250,7 +303,19 @@ public final class PromptInjectionDetector implements Detector {
     /** Decodes base64 or hex runs that look like text and reports an obfuscation finding when the decoded text is an injection. */
     private void decoded(CharSequence text, Pattern encoding, boolean base64, List<Finding> hits) {
         Matcher m = encoding.matcher(text);
-        while (m.find()) {
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        int size = text.length();
+        int next = 0;
+        for (int i = 0; i < size; i++) {
+            if (i < next || !(base64 ? base64Start(text, i) : hexStart(text, i))) {
+                continue;
+            }
+            m.region(i, size);
+            if (!m.lookingAt()) {
+                continue;
+            }
+            next = m.end() == m.start() ? m.end() + 1 : m.end();
             String decoded = base64 ? decodeBase64(m.group()) : decodeHex(m.group());
             if (decoded == null) {
                 continue;
@@ -264,6 +329,55 @@ public final class PromptInjectionDetector implements Detector {
                 }
             }
         }
+    }
+
+    /** Java's {@code \s}: the characters {@code (?<!\S)} accepts before a match. */
+    private static boolean javaSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    private static boolean base64Char(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    }
+
+    private static boolean hexChar(char c) {
+        return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || (c >= '0' && c <= '9');
+    }
+
+    /** Where {@link #BASE64} can start: the start of a run of at least 20 base64 characters. */
+    private static boolean base64Start(CharSequence t, int i) {
+        if (!base64Char(t.charAt(i)) || (i > 0 && base64Char(t.charAt(i - 1)))) {
+            return false;
+        }
+        int end = Math.min(t.length(), i + 20);
+        for (int j = i + 1; j < end; j++) {
+            if (!base64Char(t.charAt(j))) {
+                return false;
+            }
+        }
+        return end - i == 20;
+    }
+
+    /** Where {@link #HEX} can start: {@code \x}, or a hex digit (not after one) with at least 24 hex digits in the next 36 characters. */
+    private static boolean hexStart(CharSequence t, int i) {
+        char c = t.charAt(i);
+        if (c == '\\') {
+            return i + 1 < t.length() && t.charAt(i + 1) == 'x';
+        }
+        if (!hexChar(c) || (i > 0 && hexChar(t.charAt(i - 1)))) {
+            return false;
+        }
+        int end = Math.min(t.length(), i + 36);
+        int digits = 0;
+        for (int j = i; j < end; j++) {
+            char x = t.charAt(j);
+            if (hexChar(x)) {
+                digits++;
+            } else if (x != ' ' && x != ':') {
+                break;
+            }
+        }
+        return digits >= 24;
     }
 
     private static String decodeBase64(String s) {

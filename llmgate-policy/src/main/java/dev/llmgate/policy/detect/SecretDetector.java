@@ -4,6 +4,8 @@ import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.Checksums;
 import dev.llmgate.policy.detect.internal.Recognizer;
+import dev.llmgate.policy.detect.internal.RecognizerSet;
+import dev.llmgate.policy.detect.internal.Starts;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,29 +23,42 @@ import java.util.function.Consumer;
  */
 public final class SecretDetector implements Detector {
     private static final List<Recognizer> RECOGNIZERS = List.of(
-            Recognizer.of(FindingTypes.SECRET_ANTHROPIC_KEY, "\\bsk-ant-[A-Za-z0-9_-]{20,200}+", 0, (t, s, m) -> 0.95),
+            Recognizer.of(FindingTypes.SECRET_ANTHROPIC_KEY, "\\bsk-ant-[A-Za-z0-9_-]{20,200}+", 0, (t, s, m) -> 0.95)
+                    .startingAt(Starts.of().prefixes(false, "sk-ant-").notAfter(Starts.WORD)),
             Recognizer.of(FindingTypes.SECRET_OPENAI_KEY, "\\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}+", 0,
-                    (t, s, m) -> Checksums.entropy(t, s[0], s[1]) > 3.0 ? 0.9 : -1),
-            Recognizer.of(FindingTypes.SECRET_AWS_ACCESS_KEY, "\\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[A-Z0-9]{16}\\b", 0, (t, s, m) -> 0.95),
+                    (t, s, m) -> Checksums.entropy(t, s[0], s[1]) > 3.0 ? 0.9 : -1)
+                    .startingAt(Starts.of().prefixes(false, "sk-").notAfter(Starts.WORD)),
+            Recognizer.of(FindingTypes.SECRET_AWS_ACCESS_KEY, "\\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[A-Z0-9]{16}\\b", 0, (t, s, m) -> 0.95)
+                    .startingAt(Starts.of().prefixes(false, "AKIA", "ASIA", "ABIA", "ACCA", "AROA", "AIDA").notAfter(Starts.WORD)),
             Recognizer.labelled(FindingTypes.SECRET_AWS_SECRET_KEY,
-                    "(?i)aws_?secret_?(?:access_?)?key[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])", 1, 0, 0.95),
+                    "(?i)aws_?secret_?(?:access_?)?key[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])", 1, 0, 0.95)
+                    .onlyWith("awssecret", "aws_secret"),
             Recognizer.of(FindingTypes.SECRET_GITHUB_TOKEN, "\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}+|github_pat_[A-Za-z0-9_]{22,255}+)", 0,
-                    (t, s, m) -> 0.95),
+                    (t, s, m) -> 0.95).startingAt(Starts.of().prefixes(false, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
+                    .notAfter(Starts.WORD)),
             Recognizer.of(FindingTypes.SECRET_SLACK_TOKEN,
-                    "\\bxox[abposr]-[A-Za-z0-9-]{10,250}+|https://hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,120}+", 0, (t, s, m) -> 0.95),
-            Recognizer.of(FindingTypes.SECRET_STRIPE_KEY, "\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,99}+", 0, (t, s, m) -> 0.95),
+                    "\\bxox[abposr]-[A-Za-z0-9-]{10,250}+|https://hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,120}+", 0, (t, s, m) -> 0.95)
+                    .onlyWith("xox", "https://hooks.slack.com/services/"),
+            Recognizer.of(FindingTypes.SECRET_STRIPE_KEY, "\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,99}+", 0, (t, s, m) -> 0.95)
+                    .startingAt(Starts.of().prefixes(false, "sk_live_", "sk_test_", "rk_live_", "rk_test_").notAfter(Starts.WORD)),
             Recognizer.of(FindingTypes.SECRET_GOOGLE_API_KEY, "\\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])|\\bya29\\.[0-9A-Za-z_-]{20,400}+", 0,
-                    (t, s, m) -> 0.9),
+                    (t, s, m) -> 0.9).startingAt(Starts.of().prefixes(false, "AIza", "ya29.").notAfter(Starts.WORD)),
             Recognizer.of(FindingTypes.SECRET_JWT,
-                    "\\beyJ[A-Za-z0-9_-]{5,4096}+\\.eyJ[A-Za-z0-9_-]{5,8192}+\\.[A-Za-z0-9_-]{10,4096}+", Recognizer.NEEDS_DOT, (t, s, m) -> 0.9),
+                    "\\beyJ[A-Za-z0-9_-]{5,4096}+\\.eyJ[A-Za-z0-9_-]{5,8192}+\\.[A-Za-z0-9_-]{10,4096}+", Recognizer.NEEDS_DOT, (t, s, m) -> 0.9)
+                    .startingAt(Starts.of().prefixes(false, "eyJ").notAfter(Starts.WORD)),
             Recognizer.of(FindingTypes.SECRET_PRIVATE_KEY,
                     "-----BEGIN (?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]{0,16384}?-----END (?:[A-Z0-9]{1,10} ){0,3}"
-                            + "PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\\s]{0,16384}+)", Recognizer.NEEDS_DASH, (t, s, m) -> 0.99),
+                            + "PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\\s]{0,16384}+)", Recognizer.NEEDS_DASH, (t, s, m) -> 0.99)
+                    .startingAt(Starts.of().chars("-").check((t, i) -> t.length() - i >= 11 && "-----BEGIN ".contentEquals(t.subSequence(i, i + 11)))),
             Recognizer.of(FindingTypes.SECRET_ASSIGNMENT,
                     "(?i)\\b(password|passwd|pwd|passphrase|secret|client_?secret|api_?key|apikey|access_?token|auth_?token|"
                             + "bearer|token|private_?key|passwort|contrase[ñn]a|mot de passe)\\b[\"']?\\s{0,3}(?:[:=]|=>|\\s)\\s{0,3}[\"']?"
                             + "([^\\s\"',;<>{}()]{6,200}+)",
-                    0, SecretDetector::scoreAssignment));
+                    0, SecretDetector::scoreAssignment)
+                    .startingAt(Starts.of().prefixes(true, "pass", "pwd", "secret", "client", "api", "access", "auth", "bearer", "token",
+                            "private", "contrase", "mot de passe").notAfter(Starts.WORD)));
+
+    private static final RecognizerSet SCANNER = new RecognizerSet(RECOGNIZERS);
 
     private static final Set<String> TYPES;
 
@@ -60,7 +75,12 @@ public final class SecretDetector implements Detector {
     private SecretDetector() {
     }
 
-    /** The detector of every secret type listed in the class documentation. */
+    /** The recognizers, in scan order (for tests of the scan's prefilters). */
+    static List<Recognizer> recognizers() {
+        return RECOGNIZERS;
+    }
+
+        /** The detector of every secret type listed in the class documentation. */
     public static SecretDetector all() {
         return INSTANCE;
     }
@@ -77,11 +97,8 @@ public final class SecretDetector implements Detector {
 
     @Override
     public void detect(CharSequence text, Consumer<Finding> sink) {
-        int features = Recognizer.features(text);
         List<Finding> found = new ArrayList<>();
-        for (Recognizer r : RECOGNIZERS) {
-            r.scan(text, features, id(), found);
-        }
+        SCANNER.scan(text, id(), found);
         for (Finding f : Recognizer.resolveOverlaps(found)) {
             sink.accept(f);
         }

@@ -108,7 +108,7 @@ public final class RequestDigest {
     public static final class UnsupportedValueException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        UnsupportedValueException(String path, Class<?> type) {
+        UnsupportedValueException(Object path, Class<?> type) {
             super("cannot derive a cache key: " + path + " is a " + type.getName()
                     + ", which the key derivation does not know; teach RequestDigest to encode it");
         }
@@ -117,13 +117,21 @@ public final class RequestDigest {
     private record Component(String name, Method accessor) {
     }
 
+    /** Where a value sits in the request, for error messages only: built lazily, never on the hot path. */
+    private record Path(Object parent, String name) {
+        @Override
+        public String toString() {
+            return parent + "." + name;
+        }
+    }
+
     /** Streams the canonical form into a digest through a small buffer. */
     private static final class Writer {
         private static final byte NULL = 0, STRING = 1, TRUE = 2, FALSE = 3, INT = 4, LONG = 5, DOUBLE = 6, NUMBER = 7,
                 ENUM = 8, RECORD = 9, LIST = 10, MAP = 11, SET = 12, EMPTY = 13, PRESENT = 14, BYTES = 15;
 
         private final MessageDigest md;
-        private final byte[] buf = new byte[256];
+        private final byte[] buf = new byte[4096];
         private int pos;
 
         Writer(MessageDigest md) {
@@ -135,7 +143,7 @@ public final class RequestDigest {
             return md.digest();
         }
 
-        void value(Object v, String path) {
+        void value(Object v, Object path) {
             if (v == null) {
                 tag(NULL);
             } else if (v instanceof String s) {
@@ -200,7 +208,7 @@ public final class RequestDigest {
             }
         }
 
-        private void record(Record r, String path) {
+        private void record(Record r, Object path) {
             tag(RECORD);
             Class<?> type = r.getClass();
             string(type.getName());
@@ -226,12 +234,12 @@ public final class RequestDigest {
                     tag(DOUBLE);
                     int64(d == 0.0 ? 0L : Double.doubleToLongBits(d));
                 } else {
-                    value(v, path + "." + c.name);
+                    value(v, new Path(path, c.name));
                 }
             }
         }
 
-        private void map(Map<?, ?> m, String path) {
+        private void map(Map<?, ?> m, Object path) {
             tag(MAP);
             int32(m.size());
             String[] keys = new String[m.size()];
@@ -245,11 +253,11 @@ public final class RequestDigest {
             Arrays.sort(keys);
             for (String k : keys) {
                 string(k);
-                value(m.get(k), path + "." + k);
+                value(m.get(k), new Path(path, k));
             }
         }
 
-        private void set(Collection<?> s, String path) {
+        private void set(Collection<?> s, Object path) {
             tag(SET);
             int32(s.size());
             List<byte[]> encoded = new ArrayList<>(s.size());
@@ -271,7 +279,7 @@ public final class RequestDigest {
             }
         }
 
-        private static String canonicalNumber(Number n, String path) {
+        private static String canonicalNumber(Number n, Object path) {
             BigDecimal d;
             if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
                 return Long.toString(n.longValue());
@@ -298,13 +306,20 @@ public final class RequestDigest {
             tag(STRING);
             int n = s.length();
             int32(n);
-            for (int i = 0; i < n; i++) {
+            int i = 0;
+            while (i < n) {
                 if (pos + 2 > buf.length) {
                     flush();
                 }
-                char c = s.charAt(i);
-                buf[pos++] = (byte) (c >> 8);
-                buf[pos++] = (byte) c;
+                int end = Math.min(n, i + ((buf.length - pos) >> 1));
+                byte[] b = buf;
+                int p = pos;
+                for (; i < end; i++) {
+                    char c = s.charAt(i);
+                    b[p++] = (byte) (c >> 8);
+                    b[p++] = (byte) c;
+                }
+                pos = p;
             }
         }
 

@@ -23,6 +23,29 @@ public final class PiiRecognizers {
     private PiiRecognizers() {
     }
 
+    private static final String W = Starts.WORD;
+
+    private static boolean digitAt(CharSequence t, int i) {
+        return i < t.length() && t.charAt(i) >= '0' && t.charAt(i) <= '9';
+    }
+
+    private static boolean hexAt(CharSequence t, int i) {
+        return i < t.length() && Character.digit(t.charAt(i), 16) >= 0 && t.charAt(i) < 128;
+    }
+
+    private static boolean charAt(CharSequence t, int i, char c) {
+        return i < t.length() && t.charAt(i) == c;
+    }
+
+    /** Java's {@code \s} without UNICODE_CHARACTER_CLASS. */
+    private static boolean spaceAt(CharSequence t, int i) {
+        if (i >= t.length()) {
+            return false;
+        }
+        char c = t.charAt(i);
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
     private static final String NB = "(?<![\\w-])";      // not preceded by a word character or dash
     private static final String NA = "(?![\\w-])";       // not followed by one
 
@@ -46,34 +69,52 @@ public final class PiiRecognizers {
                 dateIso(), dateNumeric(), dateText(), dateMonthYear(), passport(), driverLicense(), npi(), dea(), vin(),
                 labelled(FindingTypes.MEDICAL_RECORD_NUMBER,
                         "mrn|medical record(?: number| no\\.?| #)?|chart(?: number| no\\.?)|patient(?: id| number| no\\.?)|"
-                                + "patientennummer|historia cl[ií]nica|dossier m[ée]dical", "[A-Z0-9][A-Z0-9-]{3,19}")
+                                + "patientennummer|historia cl[ií]nica|dossier m[ée]dical", "[A-Z0-9][A-Z0-9-]{3,19}",
+                        "mrn", "medical record", "chart", "patient", "historia", "dossier")
                         .onlyWith("mrn", "medical record", "chart", "patient", "historia", "dossier"),
                 labelled(FindingTypes.HEALTH_PLAN_NUMBER,
                         "member(?: id| number| no\\.?)|health plan(?: id| number| no\\.?)?|insurance(?: id| number| no\\.?)|"
                                 + "policy(?: number| no\\.?| #)|subscriber(?: id| number)|group(?: number| no\\.?)|"
                                 + "beneficiary(?: id| number)|medicare(?: number| id| no\\.?)?|medicaid(?: number| id| no\\.?)?|mbi|"
-                                + "versichertennummer|n[uú]mero de afiliado", "[A-Z0-9][A-Z0-9-]{3,19}")
+                                + "versichertennummer|n[uú]mero de afiliado", "[A-Z0-9][A-Z0-9-]{3,19}",
+                        "member", "health plan", "insurance", "policy", "subscriber", "group", "beneficiary", "medicare", "medicaid",
+                        "mbi", "versichertennummer", "numero", "n\u00famero")
                         .onlyWith("member", "health plan", "insurance", "policy", "subscriber", "group", "beneficiary", "medicare",
                                 "medicaid", "mbi", "versicherten", "afiliado"),
                 labelled(FindingTypes.BANK_ACCOUNT,
                         "account(?: number| no\\.?| #)|acct(?: no\\.?| #|\\.)?|kontonummer|n[uú]mero de cuenta|num[ée]ro de compte",
-                        "\\d(?:[ -]?\\d){5,19}").onlyWith("account", "acct", "konto", "cuenta", "compte"),
+                        "\\d(?:[ -]?\\d){5,19}", "account", "acct", "kontonummer", "numero", "n\u00famero", "num\u00e9ro").onlyWith("account", "acct", "konto", "cuenta", "compte"),
                 labelled(FindingTypes.LICENSE_NUMBER,
                         "licen[cs]e(?: number| no\\.?| #)|certificate(?: number| no\\.?| #)|certification(?: number| no\\.?)",
-                        "[A-Z0-9][A-Z0-9-]{3,19}").onlyWith("licen", "certific"),
+                        "[A-Z0-9][A-Z0-9-]{3,19}", "licen", "certific").onlyWith("licen", "certific"),
                 labelled(FindingTypes.DEVICE_ID,
-                        "serial(?: number| no\\.?| #)|device(?: id| serial)|imei|udid|s/n", "[A-Z0-9][A-Z0-9:-]{4,39}")
+                        "serial(?: number| no\\.?| #)|device(?: id| serial)|imei|udid|s/n", "[A-Z0-9][A-Z0-9:-]{4,39}", "serial", "device", "imei", "udid", "s/n")
                         .onlyWith("serial", "device", "imei", "udid", "s/n"),
                 labelled(FindingTypes.VEHICLE_ID,
                         "licen[cs]e plate(?: number)?|plate number|kennzeichen|matr[ií]cula|plaque d'immatriculation",
-                        "[A-Z0-9][A-Z0-9 -]{1,9}[A-Z0-9]").onlyWith("plate", "kennzeichen", "matr", "immatriculation"),
+                        "[A-Z0-9][A-Z0-9 -]{1,9}[A-Z0-9]", "licen", "plate number", "kennzeichen", "matr", "plaque").onlyWith("plate", "kennzeichen", "matr", "immatriculation"),
                 zip(), streetAddressUs(), streetAddressEu(), personName());
     }
 
     static Recognizer email() {
         return Recognizer.of(FindingTypes.EMAIL,
                 "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}+@(?:[A-Za-z0-9-]{1,63}+\\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})"
-                        + "(?![\\w-])", NEEDS_AT, (t, s, m) -> 0.9);
+                        + "(?![\\w-])", NEEDS_AT, (t, s, m) -> 0.9)
+                .startingAt(Starts.of().digits().letters(true, Starts.LETTERS).notAfter(W + ".%+-").check(PiiRecognizers::atSignAhead));
+    }
+
+    /** An '@' within 64 characters after {@code i}, with only local-part characters in between. */
+    private static boolean atSignAhead(CharSequence t, int i) {
+        for (int j = i + 1, n = t.length(); j < n && j - i <= 64; j++) {
+            char c = t.charAt(j);
+            if (c == '@') {
+                return true;
+            }
+            if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'))) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static final String PHONE_CONTEXT = "(?i)\\b(?:phone|tel|telephone|mobile|cell|call|fax|contact|number|whatsapp|"
@@ -84,7 +125,7 @@ public final class PiiRecognizers {
                 "(?<![\\w+])\\+[1-9]\\d{0,2}(?:[ .-]?\\(\\d{1,4}\\))?(?:[ .-]?+\\d{1,5}+){1,5}+(?!\\w)", NEEDS_DIGIT, (t, s, m) -> {
                     int digits = Checksums.digits(t, s[0], s[1]).length();
                     return digits >= 8 && digits <= 15 ? 0.7 : -1;
-                }).withContext(PHONE_CONTEXT, 0.25);
+                }).withContext(PHONE_CONTEXT, 0.25).startingAt(Starts.of().chars("+").notAfter(W + "+"));
     }
 
     static Recognizer phoneNorthAmerica() {
@@ -96,7 +137,7 @@ public final class PiiRecognizers {
                     }
                     boolean nanp = d.charAt(0) >= '2' && d.charAt(3) >= '2';
                     return nanp ? 0.65 : 0.4;
-                }).withContext(PHONE_CONTEXT, 0.3);
+                }).withContext(PHONE_CONTEXT, 0.3).startingAt(Starts.of().digits().chars("+(").notAfter(W + "+-"));
     }
 
     static Recognizer phoneNational() {
@@ -104,7 +145,7 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.PHONE, NB + "0\\d{1,4}[ -]\\d{3,8}(?:[ -]\\d{3,4})?" + NA, NEEDS_DIGIT, (t, s, m) -> {
             int digits = Checksums.digits(t, s[0], s[1]).length();
             return digits >= 8 && digits <= 12 ? 0.45 : -1;
-        }).withContext(PHONE_CONTEXT, 0.35);
+        }).withContext(PHONE_CONTEXT, 0.35).startingAt(Starts.of().digits().notAfter(W + "-").check((t, i) -> t.charAt(i) == '0'));
     }
 
     /** Separators of a 3-2-4 number: both the same, or only one of them present. */
@@ -125,7 +166,7 @@ public final class PiiRecognizers {
             }
             return separatorCount(m) == 2 ? 0.6 : 0.3;
         }).withContext("(?i)\\b(?:ssn|ssns|social security(?: number| no\\.?| #)?|social sec|sozialversicherungsnummer|"
-                + "n[uú]mero de seguro social|num[ée]ro de s[ée]curit[ée] sociale)\\b", 0.35);
+                + "n[uú]mero de seguro social|num[ée]ro de s[ée]curit[ée] sociale)\\b", 0.35).startingAt(Starts.of().digits().notAfter(W + ".-"));
     }
 
     static Recognizer itin() {
@@ -134,7 +175,8 @@ public final class PiiRecognizers {
                 return -1;
             }
             return separatorCount(m) >= 1 ? 0.6 : 0.4;
-        }).withContext("(?i)\\b(?:itin|taxpayer|tax id|tin)\\b", 0.3);
+        }).withContext("(?i)\\b(?:itin|taxpayer|tax id|tin)\\b", 0.3)
+                .startingAt(Starts.of().digits().notAfter(W + ".-").check((t, i) -> t.charAt(i) == '9'));
     }
 
     static Recognizer creditCard() {
@@ -143,7 +185,7 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.CREDIT_CARD, "(?<![\\d-])(?:" + grouped + "|\\d{12,19})(?!\\d|-\\d)", NEEDS_DIGIT,
                 (t, s, m) -> Checksums.paymentCard(Checksums.digits(t, s[0], s[1])) ? 0.9 : -1)
                 .withContext("(?i)\\b(?:card|credit|debit|visa|mastercard|amex|american express|discover|kreditkarte|tarjeta|carte)\\b",
-                        0.1);
+                        0.1).startingAt(Starts.of().digits().notAfter("0123456789-"));
     }
 
     static Recognizer cvv() {
@@ -151,12 +193,14 @@ public final class PiiRecognizers {
                 "(?i)\\b(?:cvv2?|cvc2?|cid|csc|card (?:security|verification) (?:code|value)|security code|pr[üu]fnummer|"
                         + "c[óo]digo de seguridad|cryptogramme)\\b(?:\\s*(?:is|:|#|=|-)){0,2}\\s*(\\d{3,4})(?!\\d)", 1, NEEDS_DIGIT, 0.9)
                 .onlyWith("cvv", "cvc", "cid", "csc", "security", "verification", "prufnummer", "prüfnummer", "codigo", "código",
-                        "cryptogramme");
+                        "cryptogramme")
+                .startingAt(Starts.of().prefixes(true, "cvv", "cvc", "cid", "csc", "card ", "security code", "pr\u00fcfnummer", "prufnummer",
+                        "c\u00f3digo", "codigo", "cryptogramme").notAfter(W));
     }
 
     static Recognizer trackData() {
         return Recognizer.of(FindingTypes.CARD_TRACK_DATA,
-                "%?B\\d{13,19}\\^[A-Za-z /.]{2,26}\\^\\d{7,40}\\??|;?\\d{13,19}=\\d{7,40}\\??", NEEDS_DIGIT, (t, s, m) -> 0.95);
+                "%?B\\d{13,19}\\^[A-Za-z /.]{2,26}\\^\\d{7,40}\\??|;?\\d{13,19}=\\d{7,40}\\??", NEEDS_DIGIT, (t, s, m) -> 0.95).withDigitRun(13);
     }
 
     static Recognizer iban() {
@@ -176,7 +220,10 @@ public final class PiiRecognizers {
                         return 0.95;
                     }
                     return -1;
-                }).withContext("(?i)\\b(?:iban|bank|account|konto|cuenta|compte)\\b", 0.05);
+                }).withContext("(?i)\\b(?:iban|bank|account|konto|cuenta|compte)\\b", 0.05)
+                .startingAt(Starts.of().letters(false, Starts.UPPER).notAfter(Starts.WORD.replace("_", ""))
+                        .check((t, i) -> i + 3 < t.length() && t.charAt(i + 1) >= 'A' && t.charAt(i + 1) <= 'Z' && digitAt(t, i + 2)
+                                && digitAt(t, i + 3)));
     }
 
     private static boolean validIban(CharSequence t, int start, int end) {
@@ -193,7 +240,7 @@ public final class PiiRecognizers {
     static Recognizer abaRouting() {
         return Recognizer.of(FindingTypes.ABA_ROUTING, NB + "(?:\\d{9}|\\d{4}-\\d{4}-\\d)" + NA, NEEDS_DIGIT,
                 (t, s, m) -> Checksums.abaRouting(Checksums.digits(t, s[0], s[1])) ? 0.5 : -1)
-                .withContext("(?i)\\b(?:aba|routing|rtn|transit|bank)\\b", 0.5);
+                .withContext("(?i)\\b(?:aba|routing|rtn|transit|bank)\\b", 0.5).startingAt(Starts.of().digits().notAfter(W + "-"));
     }
 
     private static final String OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
@@ -201,7 +248,7 @@ public final class PiiRecognizers {
     static Recognizer ipv4() {
         return Recognizer.of(FindingTypes.IP_ADDRESS, "(?<![\\w.])" + OCTET + "(?:\\." + OCTET + "){3}(?![\\w]|\\.\\d)",
                 NEEDS_DIGIT | NEEDS_DOT, (t, s, m) -> 0.7)
-                .withContext("(?i)\\b(?:ip|ipv4|address|host|server|client|src|dst)\\b", 0.2);
+                .withContext("(?i)\\b(?:ip|ipv4|address|host|server|client|src|dst)\\b", 0.2).startingAt(Starts.of().digits().notAfter(W + "."));
     }
 
     static Recognizer ipv6() {
@@ -210,11 +257,21 @@ public final class PiiRecognizers {
                     if (s[1] < t.length() && isWordChar(t.charAt(s[1]))) {
                         return -1;
                     }
-                    while (s[1] > s[0] && (t.charAt(s[1] - 1) == '.' || (t.charAt(s[1] - 1) == ':' && t.charAt(s[1] - 2) != ':'))) {
+                    while (s[1] > s[0] && (t.charAt(s[1] - 1) == '.' || (t.charAt(s[1] - 1) == ':' && (s[1] - 2 < s[0] || t.charAt(s[1] - 2) != ':')))) {
                         s[1]--;
                     }
                     return Ipv6.valid(t, s[0], s[1]) ? 0.75 : -1;
-                });
+                }).startingAt(Starts.of().digits().letters(true, "abcdef").chars(":").notAfter(W + ":.").check((t, i) -> {
+                    for (int k = 0; k <= 4; k++) {
+                        if (charAt(t, i + k, ':')) {
+                            return true;
+                        }
+                        if (!hexAt(t, i + k)) {
+                            return false;
+                        }
+                    }
+                    return false;
+                }));
     }
 
     static boolean isWordChar(char c) {
@@ -233,7 +290,8 @@ public final class PiiRecognizers {
                         }
                     }
                     return -1;
-                });
+                }).startingAt(Starts.of().digits().letters(true, "abcdef").notAfter(W + ":.-")
+                        .check((t, i) -> charAt(t, i + 2, ':') || charAt(t, i + 2, '-') || charAt(t, i + 4, '.')));
     }
 
     static Recognizer url() {
@@ -250,7 +308,22 @@ public final class PiiRecognizers {
                         s[1]--;
                     }
                     return scheme ? 0.9 : www ? 0.8 : 0.6;
-                });
+                }).startingAt(Starts.of().digits().letters(true, Starts.LETTERS).chars("-").notAfter(W + "@.:/-").check((t, i) -> {
+                    // the first label (possessive [a-z0-9-]{1,63}+) is followed by '.', or the scheme by ':'
+                    int j = i;
+                    int n = t.length();
+                    while (j < n && j - i <= 64) {
+                        char c = t.charAt(j);
+                        if (c == '.' || c == ':') {
+                            return true;
+                        }
+                        if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '-'))) {
+                            return false;
+                        }
+                        j++;
+                    }
+                    return false;
+                }));
     }
 
     private static final String DOB_CONTEXT = "(?i)\\b(?:dob|d\\.o\\.b|date of birth|birth ?date|born(?: on)?|birthday|geboren|"
@@ -260,7 +333,7 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.DATE,
                 "(?<![\\w/.:-])(\\d{4})-(\\d{2})-(\\d{2})(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\w/-]|\\.\\d)",
                 NEEDS_DIGIT, (t, s, m) -> validDate(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))) ? 0.7 : -1)
-                .withContext(DOB_CONTEXT, 0.25, FindingTypes.DATE_OF_BIRTH);
+                .withContext(DOB_CONTEXT, 0.25, FindingTypes.DATE_OF_BIRTH).startingAt(Starts.of().digits().notAfter(W + "/.:-"));
     }
 
     static Recognizer dateNumeric() {
@@ -269,7 +342,7 @@ public final class PiiRecognizers {
                     int a = Integer.parseInt(m.group(1));
                     int b = Integer.parseInt(m.group(3));
                     return validDate(a, b) || validDate(b, a) ? 0.6 : -1;
-                }).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH);
+                }).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH).startingAt(Starts.of().digits().notAfter(W + "/.:-"));
     }
 
     static Recognizer dateText() {
@@ -278,12 +351,14 @@ public final class PiiRecognizers {
                 "(?i)(?<![\\w-])(?:\\d{1,2}(?:st|nd|rd|th)?[ -]" + month + "[ ,-]{1,2}\\d{2,4}"
                         + "|" + month + " \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}"
                         + "|" + month + "-\\d{1,2}|\\d{1,2}-" + month + "|" + month + "-\\d{4})(?![\\w-])",
-                NEEDS_DIGIT, (t, s, m) -> 0.65).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH);
+                NEEDS_DIGIT, (t, s, m) -> 0.65).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
+                .startingAt(Starts.of().digits().prefixes(true, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                        "dec").notAfter(W + "-"));
     }
 
     static Recognizer dateMonthYear() {
         return Recognizer.of(FindingTypes.DATE, "(?<![\\w/.:-])(0?[1-9]|1[0-2])/((?:19|20)\\d{2})(?![\\w/-]|[.:]\\d)", NEEDS_DIGIT,
-                (t, s, m) -> 0.55).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH);
+                (t, s, m) -> 0.55).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH).startingAt(Starts.of().digits().notAfter(W + "/.:-"));
     }
 
     private static boolean validDate(int month, int day) {
@@ -294,7 +369,8 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.US_PASSPORT, NB + "(?:[A-Z]\\d{8}|\\d{9})" + NA, NEEDS_DIGIT,
                 (t, s, m) -> Character.isLetter(t.charAt(s[0])) ? 0.3 : 0.1)
                 .withContext("(?i)\\b(?:passport|travel document|pasaporte|reisepass|passeport)\\b", 0.5)
-                .onlyWith("passport", "travel document", "pasaporte", "reisepass", "passeport");
+                .onlyWith("passport", "travel document", "pasaporte", "reisepass", "passeport")
+                .startingAt(Starts.of().digits().letters(false, Starts.UPPER).notAfter(W + "-"));
     }
 
     static Recognizer driverLicense() {
@@ -302,36 +378,40 @@ public final class PiiRecognizers {
                 (t, s, m) -> 0.05)
                 .withContext("(?i)\\b(?:driver'?s?|driving|dl|dln|licen[cs]e|f[üu]hrerschein|licencia de conducir|permis de conduire)\\b",
                         0.55)
-                .onlyWith("driver", "driving", "dl", "licen", "führerschein", "fuhrerschein", "licencia", "permis");
+                .onlyWith("driver", "driving", "dl", "licen", "führerschein", "fuhrerschein", "licencia", "permis")
+                .startingAt(Starts.of().digits().letters(false, Starts.UPPER).notAfter(W + "-"));
     }
 
     static Recognizer npi() {
         return Recognizer.of(FindingTypes.US_NPI, NB + "[12]\\d{3}([ -]?)\\d{3}\\1\\d{3}" + NA, NEEDS_DIGIT,
                 (t, s, m) -> Checksums.npi(Checksums.digits(t, s[0], s[1])) ? 0.55 : -1)
-                .withContext("(?i)\\b(?:npi|provider|prescriber|physician)\\b", 0.4);
+                .withContext("(?i)\\b(?:npi|provider|prescriber|physician)\\b", 0.4)
+                .startingAt(Starts.of().digits().notAfter(W + "-").check((t, i) -> t.charAt(i) == '1' || t.charAt(i) == '2'));
     }
 
     static Recognizer dea() {
         return Recognizer.of(FindingTypes.US_DEA, NB + "[A-Za-z][A-Za-z9]\\d{7}" + NA, NEEDS_DIGIT,
                 (t, s, m) -> Checksums.dea(t.subSequence(s[0], s[1])) ? 0.7 : -1)
-                .withContext("(?i)\\b(?:dea|registration|prescriber)\\b", 0.25);
+                .withContext("(?i)\\b(?:dea|registration|prescriber)\\b", 0.25)
+                .startingAt(Starts.of().letters(true, Starts.LETTERS).notAfter(W + "-").check((t, i) -> digitAt(t, i + 2)));
     }
 
     static Recognizer vin() {
         return Recognizer.of(FindingTypes.VEHICLE_ID, "(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])", NEEDS_DIGIT,
                 (t, s, m) -> Checksums.vin(t.subSequence(s[0], s[1])) ? 0.75 : -1)
-                .withContext("(?i)\\b(?:vin|vehicle|chassis)\\b", 0.2);
+                .withContext("(?i)\\b(?:vin|vehicle|chassis)\\b", 0.2)
+                .startingAt(Starts.of().digits().letters(false, "ABCDEFGHJKLMNPRSTUVWXYZ").notAfter(Starts.WORD.replace("_", "")));
     }
 
-    static Recognizer labelled(String type, String labels, String value) {
+    static Recognizer labelled(String type, String labels, String value, String... labelPrefixes) {
         return Recognizer.labelled(type, "(?i)\\b(?:" + labels + ")(?:\\s*(?:is|:|#|=|-)){0,2}\\s*(" + value + ")(?![\\w-])", 1,
-                NEEDS_DIGIT, 0.85);
+                NEEDS_DIGIT, 0.85).startingAt(Starts.of().prefixes(true, labelPrefixes).notAfter(W));
     }
 
     static Recognizer zip() {
         return Recognizer.of(FindingTypes.ZIP_CODE, NB + "\\d{5}(?:-\\d{4})?" + NA, NEEDS_DIGIT, (t, s, m) -> 0.15)
                 .withContext("(?i:\\b(?:zip(?: ?code)?|postal(?: code)?|postcode|plz|c[óo]digo postal|code postal)\\b)|\\b(?:" + STATES
-                        + "),?\\s{1,3}$", 0.55);
+                        + "),?\\s{1,3}$", 0.55).startingAt(Starts.of().digits().notAfter(W + "-"));
     }
 
     private static final String STREET_TYPES = "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
@@ -341,7 +421,7 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.POSTAL_ADDRESS,
                 "(?<![\\w-])\\d{1,6}\\s(?:(?:N|S|E|W|North|South|East|West)\\.?\\s)?(?:[A-Z][A-Za-z]{0,20}\\.?\\s){1,4}(?:" + STREET_TYPES
                         + ")\\b\\.?(?:,?\\s(?:Apt|Suite|Ste|Unit|#)\\.?\\s?[A-Za-z0-9-]{1,8})?",
-                NEEDS_DIGIT, (t, s, m) -> 0.8);
+                NEEDS_DIGIT, (t, s, m) -> 0.8).startingAt(Starts.of().digits().notAfter(W + "-"));
     }
 
     static Recognizer streetAddressEu() {
@@ -349,7 +429,47 @@ public final class PiiRecognizers {
                 "\\b[A-ZÄÖÜ][a-zäöüß]{1,30}(?:straße|strasse|str\\.|weg|platz|gasse|allee|ring|damm)\\s\\d{1,4}[a-z]?\\b"
                         + "|\\b\\d{1,4},?\\s(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}[\\p{L}'-]{1,20}"
                         + "|\\b(?:Calle|C/|Avenida|Avda\\.|Paseo|Plaza|Carrer)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}\\d{1,4}\\b",
-                NEEDS_DIGIT, (t, s, m) -> 0.75);
+                NEEDS_DIGIT, (t, s, m) -> 0.75)
+                .startingAt(Starts.of().digits().letters(false, Starts.UPPER).chars("\u00c4\u00d6\u00dc").notAfter(W)
+                        .check(PiiRecognizers::europeanStreetStart));
+    }
+
+    /** A digit; or Calle, C/, Avenida, Avda., Paseo, Plaza, Carrer; or a word of lower-case letters followed by (".") whitespace and a digit. */
+    private static boolean europeanStreetStart(CharSequence t, int i) {
+        char c = t.charAt(i);
+        if (c >= '0' && c <= '9') {
+            return true;
+        }
+        for (String s : new String[] {"Calle", "C/", "Avenida", "Avda.", "Paseo", "Plaza", "Carrer"}) {
+            if (regionEquals(t, i, s)) {
+                return true;
+            }
+        }
+        int j = i + 1;
+        int n = t.length();
+        while (j < n) {
+            char x = t.charAt(j);
+            if (!((x >= 'a' && x <= 'z') || x == '\u00e4' || x == '\u00f6' || x == '\u00fc' || x == '\u00df')) {
+                break;
+            }
+            j++;
+        }
+        if (charAt(t, j, '.')) {
+            j++;
+        }
+        return spaceAt(t, j) && digitAt(t, j + 1);
+    }
+
+    private static boolean regionEquals(CharSequence t, int i, String s) {
+        if (i + s.length() > t.length()) {
+            return false;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (t.charAt(i + k) != s.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Recognizer personName() {
@@ -370,6 +490,8 @@ public final class PiiRecognizers {
             s[1] = m.end(1);
             return colon ? 0.85 : 0.7;
         }).onlyWith("patient", "name", "client", "nom", "paciente", "mr", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora",
-                "sr", "mme", "mlle");
+                "sr", "mme", "mlle")
+                .startingAt(Starts.of().prefixes(true, "patient", "full", "first", "last", "surname", "name", "client", "nom", "paciente",
+                        "mr", "ms", "miss", "dr", "prof", "herr", "frau", "se\u00f1or", "sr", "mme", "mlle").notAfter(W));
     }
 }

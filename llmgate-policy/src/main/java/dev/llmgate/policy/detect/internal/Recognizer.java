@@ -43,15 +43,19 @@ public final class Recognizer {
     private final String contextType;
     private final int needs;
     private final String[] keywords;
+    private final Starts starts;
+    private final int minDigitRun;
 
     private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
                        int needs) {
-        this(type, pattern, group, scorer, context, boost, contextType, needs, null);
+        this(type, pattern, group, scorer, context, boost, contextType, needs, null, null, 0);
     }
 
     private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
-                       int needs, String[] keywords) {
+                       int needs, String[] keywords, Starts starts, int minDigitRun) {
         this.keywords = keywords;
+        this.starts = starts;
+        this.minDigitRun = minDigitRun;
         this.type = type;
         this.pattern = pattern;
         this.group = group;
@@ -74,12 +78,14 @@ public final class Recognizer {
 
     /** This recognizer with context words: when {@code contextRegex} matches just before a finding, confidence rises by {@code boost}. */
     public Recognizer withContext(String contextRegex, double boostBy) {
-        return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, contextType, needs, keywords);
+        return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, contextType, needs, keywords, starts,
+                minDigitRun);
     }
 
     /** This recognizer with context words that also change the finding's type (e.g. DATE to DATE_OF_BIRTH). */
     public Recognizer withContext(String contextRegex, double boostBy, String typeInContext) {
-        return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, typeInContext, needs, keywords);
+        return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, typeInContext, needs, keywords, starts,
+                minDigitRun);
     }
 
     /**
@@ -87,7 +93,31 @@ public final class Recognizer {
      * prefilter for labelled and context-only patterns: every match must contain one of them).
      */
     public Recognizer onlyWith(String... lowerCaseKeywords) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, lowerCaseKeywords.clone());
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, lowerCaseKeywords.clone(), starts,
+                minDigitRun);
+    }
+
+    /**
+     * This recognizer, tried only at the candidate starts {@code where} describes (a superset of
+     * the positions where its pattern can match), instead of at every position of the text.
+     */
+    public Recognizer startingAt(Starts where) {
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, where, minDigitRun);
+    }
+
+    /** This recognizer, run only on texts with a run of at least {@code digits} ASCII digits (every match contains one). */
+    public Recognizer withDigitRun(int digits) {
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, digits);
+    }
+
+    /** Where matches can start, or null if anywhere. */
+    public Starts starts() {
+        return starts;
+    }
+
+    /** The lower-case keywords of which the text must contain one, or null. */
+    public String[] keywords() {
+        return keywords;
     }
 
     /** True if {@code lower} contains one of {@code keywords}. */
@@ -142,23 +172,76 @@ public final class Recognizer {
             return;
         }
         Matcher m = pattern.matcher(text);
-        Matcher ctx = null;
+        Matcher[] ctx = new Matcher[1];
         int[] span = new int[2];
         while (m.find()) {
+            accept(text, m, span, ctx, detectorId, out);
+        }
+    }
+
+    /** Whether this recognizer can match a text with these prefilter results (features, keywords present, longest digit run). */
+    public boolean applies(int textFeatures, boolean keywordPresent, int maxDigitRun) {
+        return (textFeatures & needs) == needs && (keywords == null || keywordPresent) && maxDigitRun >= minDigitRun;
+    }
+
+    /**
+     * Scans {@code text} trying the pattern only at the first {@code count} positions of
+     * {@code candidates} (increasing; a superset of the match starts), which gives exactly the
+     * matches of a {@code find()} loop over the whole text. The caller has checked {@link #applies}.
+     */
+    public void scanAt(CharSequence text, int[] candidates, int count, String detectorId, List<Finding> out) {
+        if (count == 0) {
+            return;
+        }
+        Matcher m = pattern.matcher(text);
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        Matcher[] ctx = new Matcher[1];
+        int[] span = new int[2];
+        int n = text.length();
+        int next = 0;
+        for (int k = 0; k < count; k++) {
+            int s = candidates[k];
+            if (s < next) {
+                continue;
+            }
+            m.region(s, n);
+            if (!m.lookingAt()) {
+                continue;
+            }
+            next = m.end() == m.start() ? m.end() + 1 : m.end();
+            accept(text, m, span, ctx, detectorId, out);
+        }
+    }
+
+    /** Scans the whole text with {@code find()} (for recognizers without start candidates), after {@link #applies}. */
+    public void scanAll(CharSequence text, String detectorId, List<Finding> out) {
+        Matcher m = pattern.matcher(text);
+        Matcher[] ctx = new Matcher[1];
+        int[] span = new int[2];
+        while (m.find()) {
+            accept(text, m, span, ctx, detectorId, out);
+        }
+    }
+
+    private void accept(CharSequence text, Matcher m, int[] span, Matcher[] ctxHolder, String detectorId, List<Finding> out) {
+        {
             span[0] = m.start(group);
             span[1] = m.end(group);
             if (span[0] < 0) {
-                continue;
+                return;
             }
             double score = scorer.score(text, span, m);
             if (score < 0 || span[1] <= span[0]) {
-                continue;
+                return;
             }
             String t = type;
             if (context != null) {
+                Matcher ctx = ctxHolder[0];
                 if (ctx == null) {
                     ctx = context.matcher(text);
                     ctx.useTransparentBounds(true);
+                    ctxHolder[0] = ctx;
                 }
                 ctx.region(Math.max(0, m.start() - CONTEXT_WINDOW), m.start());
                 if (ctx.find()) {

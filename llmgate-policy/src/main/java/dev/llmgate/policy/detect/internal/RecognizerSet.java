@@ -1,0 +1,64 @@
+package dev.llmgate.policy.detect.internal;
+
+import dev.llmgate.policy.Finding;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a fixed list of recognizers over a text with shared prefilters: the character features and
+ * the keyword prefilters are computed once per text, and one {@link StartIndex} pass finds the
+ * positions where each recognizer's pattern can start, so a pattern is tried at a few candidate
+ * positions instead of at every character. Findings are exactly those of running each recognizer's
+ * {@code find()} loop in list order. Immutable and thread-safe.
+ */
+public final class RecognizerSet {
+    private final Recognizer[] recognizers;
+    private final StartIndex index;
+    private final KeywordScan keywords;
+    private final int[] keywordGroup;
+
+    public RecognizerSet(List<Recognizer> list) {
+        this.recognizers = list.toArray(new Recognizer[0]);
+        List<Starts> starts = new ArrayList<>();
+        List<String[]> groups = new ArrayList<>();
+        keywordGroup = new int[recognizers.length];
+        for (int r = 0; r < recognizers.length; r++) {
+            starts.add(recognizers[r].starts());
+            String[] k = recognizers[r].keywords();
+            keywordGroup[r] = k == null ? -1 : groups.size();
+            if (k != null) {
+                groups.add(k);
+            }
+        }
+        this.index = new StartIndex(starts);
+        this.keywords = groups.isEmpty() ? null : new KeywordScan(groups);
+    }
+
+    /** Adds the findings of every recognizer in {@code text} to {@code out}, recognizer by recognizer. */
+    public void scan(CharSequence text, String detectorId, List<Finding> out) {
+        int features = Recognizer.features(text);
+        long present = keywords == null ? 0 : keywords.presentGroups(text);
+        long active = 0;
+        for (int r = 0; r < recognizers.length; r++) {
+            boolean kw = keywordGroup[r] < 0 || (present & (1L << keywordGroup[r])) != 0;
+            if (recognizers[r].applies(features, kw, Integer.MAX_VALUE)) {
+                active |= 1L << r;
+            }
+        }
+        if (active == 0) {
+            return;
+        }
+        StartIndex.Candidates c = index.scan(text, active);
+        for (int r = 0; r < recognizers.length; r++) {
+            if ((active & (1L << r)) == 0 || !recognizers[r].applies(features, true, c.maxDigitRun)) {
+                continue;
+            }
+            if (index.indexed(r)) {
+                recognizers[r].scanAt(text, c.of(r), c.count(r), detectorId, out);
+            } else {
+                recognizers[r].scanAll(text, detectorId, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.llmgate.policy.detect.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where a recognizer's matches can start: a conservative superset of the start positions of its
+ * pattern, so that the pattern is tried only there ({@link java.util.regex.Matcher#lookingAt()} at each candidate
+ * gives the same matches as a {@code find()} loop, because no match starts anywhere else).
+ *
+ * <p>A start is a candidate when its character is one of: an ASCII digit ({@link #digits()}), a
+ * listed non-alphanumeric or non-ASCII character ({@link #chars(String)}), or the beginning of one
+ * of the {@link #prefixes(boolean, String...) prefixes} at an ASCII word start (the previous
+ * character is not an ASCII letter or digit: only use prefixes for patterns that begin with
+ * {@code \b} or a look-behind that excludes ASCII letters and digits); and the previous character
+ * is not one of {@link #notAfter(String)} (ASCII only, as in the pattern's look-behind); and the
+ * optional {@link Check} accepts it. Immutable once built.
+ *
+ */
+public final class Starts {
+
+    /** An extra test of a candidate start {@code i} (must accept every real match start). */
+    @FunctionalInterface
+    public interface Check {
+        boolean accepts(CharSequence text, int i);
+    }
+
+    boolean digits;
+    String chars = "";
+    final List<String> prefixes = new ArrayList<>();
+    final List<Boolean> prefixIgnoreCase = new ArrayList<>();
+    final boolean[] notAfter = new boolean[128];
+    Check check;
+
+    private Starts() {
+    }
+
+    /** An empty specification (no start is a candidate until something is added). */
+    public static Starts of() {
+        return new Starts();
+    }
+
+    /** Matches can start at an ASCII digit. */
+    public Starts digits() {
+        digits = true;
+        return this;
+    }
+
+    /** Matches can start at one of {@code cs} (characters other than ASCII letters and digits). */
+    public Starts chars(String cs) {
+        for (int i = 0; i < cs.length(); i++) {
+            char c = cs.charAt(i);
+            if (c < 128 && (Ascii.isLetter(c) || Ascii.isDigit(c))) {
+                throw new IllegalArgumentException("use digits() or prefixes() for ASCII letters and digits: " + c);
+            }
+        }
+        chars = chars + cs;
+        return this;
+    }
+
+    /**
+     * Matches can start, at an ASCII word start, with one of {@code ps} (each beginning with an
+     * ASCII letter); {@code ignoreCase} compares ASCII letters case-insensitively (as a pattern's
+     * {@code (?i)} without {@code UNICODE_CASE} does), every other character exactly.
+     */
+    public Starts prefixes(boolean ignoreCase, String... ps) {
+        for (String p : ps) {
+            if (p.isEmpty() || p.charAt(0) >= 128 || !Ascii.isLetter(p.charAt(0))) {
+                throw new IllegalArgumentException("a prefix must begin with an ASCII letter: '" + p + "'");
+            }
+            prefixes.add(p);
+            prefixIgnoreCase.add(ignoreCase);
+        }
+        return this;
+    }
+
+    /** Matches can start with any ASCII letter of {@code letters} at an ASCII word start. */
+    public Starts letters(boolean ignoreCase, String letters) {
+        for (int i = 0; i < letters.length(); i++) {
+            prefixes(ignoreCase, String.valueOf(letters.charAt(i)));
+        }
+        return this;
+    }
+
+    /** A match never starts right after one of these ASCII characters ({@code \w} is spelled out by {@link #WORD}). */
+    public Starts notAfter(String asciiChars) {
+        for (int i = 0; i < asciiChars.length(); i++) {
+            notAfter[asciiChars.charAt(i)] = true;
+        }
+        return this;
+    }
+
+    /** An extra test every real start passes. */
+    public Starts check(Check value) {
+        this.check = value;
+        return this;
+    }
+
+    /** The ASCII word characters, as {@code \w} means without {@code UNICODE_CHARACTER_CLASS}. */
+    public static final String WORD = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+
+    /** The ASCII upper-case letters. */
+    public static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    /** The ASCII letters (for case-insensitive use). */
+    public static final String LETTERS = "abcdefghijklmnopqrstuvwxyz";
+
+    /** Whether a candidate at {@code i}, already known to start with one of this spec's first characters, is accepted. */
+    boolean accepts(CharSequence t, int i) {
+        if (i > 0) {
+            char p = t.charAt(i - 1);
+            if (p < 128 && notAfter[p]) {
+                return false;
+            }
+        }
+        return check == null || check.accepts(t, i);
+    }
+
+    /** Compiled prefixes: single letters as a table, longer prefixes grouped by their case-folded first letter. */
+    private boolean[] singleLetter;
+    private String[][] longByFirst;
+    private boolean[][] longIgnoreCase;
+
+    /** Prepares the prefix lookups (called once, when the index is built). */
+    synchronized void compile() {
+        if (singleLetter != null) {
+            return;
+        }
+        boolean[] single = new boolean[128];
+        List<List<String>> by = new ArrayList<>();
+        List<List<Boolean>> ci = new ArrayList<>();
+        for (int i = 0; i < 26; i++) {
+            by.add(new ArrayList<>());
+            ci.add(new ArrayList<>());
+        }
+        for (int k = 0; k < prefixes.size(); k++) {
+            String p = prefixes.get(k);
+            boolean ic = prefixIgnoreCase.get(k);
+            char c = p.charAt(0);
+            if (p.length() == 1) {
+                single[c] = true;
+                if (ic) {
+                    single[c ^ 0x20] = true;
+                }
+            } else {
+                int f = (c | 0x20) - 'a';
+                by.get(f).add(p);
+                ci.get(f).add(ic);
+            }
+        }
+        String[][] l = new String[26][];
+        boolean[][] lc = new boolean[26][];
+        for (int i = 0; i < 26; i++) {
+            l[i] = by.get(i).toArray(new String[0]);
+            lc[i] = new boolean[l[i].length];
+            for (int k = 0; k < lc[i].length; k++) {
+                lc[i][k] = ci.get(i).get(k);
+            }
+        }
+        longByFirst = l;
+        longIgnoreCase = lc;
+        singleLetter = single;
+    }
+
+    /** Whether one of the prefixes occurs at {@code i} (an ASCII letter). */
+    boolean prefixAt(CharSequence t, int i) {
+        char c = t.charAt(i);
+        if (singleLetter[c]) {
+            return true;
+        }
+        int f = (c | 0x20) - 'a';
+        String[] ps = longByFirst[f];
+        for (int k = 0; k < ps.length; k++) {
+            if (prefixAt(t, i, ps[k], longIgnoreCase[f][k])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean prefixAt(CharSequence t, int i, String p, boolean ci) {
+        int n = t.length();
+        if (i + p.length() > n) {
+            return false;
+        }
+        for (int j = 0; j < p.length(); j++) {
+            char a = t.charAt(i + j);
+            char b = p.charAt(j);
+            if (a != b && !(ci && a < 128 && b < 128 && Ascii.isLetter(a) && (a | 0x20) == (b | 0x20))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Small ASCII helpers. */
+    static final class Ascii {
+        private Ascii() {
+        }
+
+        static boolean isLetter(char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        }
+
+        static boolean isDigit(char c) {
+            return c >= '0' && c <= '9';
+        }
+    }
+}
