@@ -25,7 +25,7 @@ class AnthropicFormatIT {
     @BeforeAll
     static void start() {
         gate = LlmGate.builder()
-                .provider("anthropic", AnthropicProvider.builder().name("anthropic").apiKey(LlamaServer.KEY).baseUrl(LlamaServer.URL)
+                .provider("anthropic", AnthropicProvider.builder().name("anthropic").apiKey(LlamaServer.KEY).httpClient(LlamaServer.NO_REUSE).baseUrl(LlamaServer.URL)
                         .environment(Map.of()).build())
                 .build();
     }

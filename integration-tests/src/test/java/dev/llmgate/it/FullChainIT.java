@@ -16,6 +16,8 @@ import dev.llmgate.core.cache.ResponseCache;
 import dev.llmgate.core.routing.Deployment;
 import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
+import dev.llmgate.policy.Policy;
+import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.providers.openai.OpenAiCompatibleProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +30,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The production chain against real servers: routing with context-length fallback, the response
- * cache, and the signed audit trail, whose log must verify at the end.
+ * The production chain against real servers: the HIPAA policy preset, routing with context-length
+ * fallback, the response cache, and the signed audit trail, whose log must verify at the end and hold
+ * no personal data.
  */
 class FullChainIT {
 
@@ -49,13 +52,15 @@ class FullChainIT {
         Interceptor attemptsSeen = chain -> chain.proceed(chain.request()).whenComplete(
                 r -> attempts.add(chain.call().list(CallFacts.ATTEMPTS)), e -> attempts.add(chain.call().list(CallFacts.ATTEMPTS)));
         ResponseCache cache = ResponseCache.builder().build();
+        Policy hipaa = Policy.builder().preset(CompliancePreset.HIPAA).build();
 
         String longPrompt = "word ".repeat(600);
         try (LlmGate gate = LlmGate.builder()
-                .provider("small", OpenAiCompatibleProvider.builder(LlamaServer.URL + "/v1").name("small").apiKey(LlamaServer.KEY).build())
-                .provider("large", OpenAiCompatibleProvider.builder(LlamaServer.LARGE_URL + "/v1").name("large").apiKey(LlamaServer.KEY).build())
+                .provider("small", OpenAiCompatibleProvider.builder(LlamaServer.URL + "/v1").name("small").apiKey(LlamaServer.KEY).httpClient(LlamaServer.NO_REUSE).build())
+                .provider("large", OpenAiCompatibleProvider.builder(LlamaServer.LARGE_URL + "/v1").name("large").apiKey(LlamaServer.KEY).httpClient(LlamaServer.NO_REUSE).build())
                 .addInterceptor(attemptsSeen)
                 .addInterceptor(Stage.AUDIT, audit.interceptor())
+                .addInterceptor(Stage.POLICY, hipaa.interceptor())
                 .addInterceptor(Stage.ROUTING, router)
                 .addInterceptor(Stage.CACHE, cache.interceptor())
                 .build()) {
@@ -77,13 +82,19 @@ class FullChainIT {
             ChatResponse streamed = gate.stream(ChatRequest.builder("chat").temperature(0).user("Stream please").maxOutputTokens(32).tenant("acme")
                     .build()).collect();
             assertThat(streamed.text()).isEqualTo(LlamaServer.REPLY);
+
+            ChatResponse withPhi = gate.chat(ChatRequest.builder("chat").temperature(0)
+                    .user("Patient: John Smith, SSN 219-09-9999, asks for a summary").maxOutputTokens(32).tenant("acme").build());
+            assertThat(withPhi.text()).isEqualTo(LlamaServer.REPLY);
         }
         audit.close();
 
         VerificationReport report = AuditVerifier.builder().trustKey(key.publicKeyHex()).build().verify(List.of(auditDir));
         assertThat(report.valid()).as(report.summary()).isTrue();
-        assertThat(report.callRecords()).isEqualTo(4);
+        assertThat(report.callRecords()).isEqualTo(5);
         String log = Files.readString(Files.list(auditDir).filter(Files::isRegularFile).findFirst().orElseThrow());
-        assertThat(log).doesNotContain(LlamaServer.KEY).doesNotContain("word word");
+        assertThat(log).doesNotContain(LlamaServer.KEY).doesNotContain("word word").doesNotContain("219-09-9999")
+                .doesNotContain("John Smith");
+        assertThat(log).as("the policy's decisions are in the audit records").contains("\"policy\":[{");
     }
 }

@@ -12,6 +12,14 @@ final class LlamaServer {
     /** A second server with a larger window (LLMGATE_LLAMA_CTX=4096 on port 18081), for context-length fallback. */
     static final String LARGE_URL = env("LLMGATE_LLAMA_LARGE_URL", "http://127.0.0.1:18081");
 
+    /**
+     * llama-server closes keep-alive connections after a few requests, and llmgate leaves OkHttp's silent
+     * replay on stale connections off (every attempt must be seen and audited), so clients of this server
+     * do not reuse connections.
+     */
+    static final okhttp3.OkHttpClient NO_REUSE = new okhttp3.OkHttpClient.Builder()
+            .connectionPool(new okhttp3.ConnectionPool(0, 1, java.util.concurrent.TimeUnit.MILLISECONDS)).build();
+
     private LlamaServer() {
     }
 

@@ -33,12 +33,12 @@ class OpenAiFormatIT {
     @BeforeAll
     static void start() {
         gate = LlmGate.builder()
-                .provider("openai", OpenAiProvider.builder().name("openai").apiKey(LlamaServer.KEY).baseUrl(LlamaServer.URL + "/v1")
+                .provider("openai", OpenAiProvider.builder().name("openai").apiKey(LlamaServer.KEY).httpClient(LlamaServer.NO_REUSE).baseUrl(LlamaServer.URL + "/v1")
                         .environment(Map.of()).build())
                 .provider("compatible", OpenAiCompatibleProvider.builder(LlamaServer.URL + "/v1").name("compatible")
-                        .apiKey(LlamaServer.KEY).build())
+                        .apiKey(LlamaServer.KEY).httpClient(LlamaServer.NO_REUSE).build())
                 .provider("wrong-key", OpenAiCompatibleProvider.builder(LlamaServer.URL + "/v1").name("wrong-key")
-                        .apiKey("sk-not-the-key").build())
+                        .apiKey("sk-not-the-key").httpClient(LlamaServer.NO_REUSE).build())
                 .build();
     }
 
@@ -107,7 +107,9 @@ class OpenAiFormatIT {
 
     @org.junit.jupiter.api.Test
     void aPromptBeyondTheContextWindowIsAContextLengthError() {
-        String big = "word ".repeat(LlamaServer.CONTEXT * 2);
+        // ~3,000 tokens for the test model's one-token-per-character vocabulary: over the 2,048-token window, yet a body
+        // small enough to be written whole before the server answers 400 and closes (a 20 KB body can meet a broken pipe).
+        String big = "word ".repeat(600);
         assertThatThrownBy(() -> gate.chat(ChatRequest.of("compatible:" + LlamaServer.MODEL, big)))
                 .isInstanceOf(ContextLengthExceededException.class);
         assertThatThrownBy(() -> gate.stream(ChatRequest.of("compatible:" + LlamaServer.MODEL, big)).collect())

@@ -129,6 +129,7 @@ class SoakIT {
         Map<Integer, String> outcomes = new ConcurrentHashMap<>();
         List<Integer> duplicates = java.util.Collections.synchronizedList(new ArrayList<>());
 
+        int upstreamRequests;
         try (MockWebServer upstream = new MockWebServer()) {
             upstream.setDispatcher(new FaultyUpstream());
             upstream.start();
@@ -168,6 +169,7 @@ class SoakIT {
                 }
                 pool.shutdown();
             }
+            upstreamRequests = upstream.getRequestCount();
         }
         audit.close();
 
@@ -180,6 +182,23 @@ class SoakIT {
         VerificationReport report = AuditVerifier.builder().trustKey(key.publicKeyHex()).build().verify(List.of(auditDir));
         assertThat(report.valid()).as(report.summary()).isTrue();
         assertThat(report.callRecords()).as("one audit record per call, no gap").isEqualTo(CALLS);
+        long auditedAttempts = 0;
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(auditDir)) {
+            for (Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                for (String line : java.nio.file.Files.readAllLines(file)) {
+                    com.fasterxml.jackson.databind.JsonNode entry = json.readTree(line);
+                    for (com.fasterxml.jackson.databind.JsonNode attempt : entry.path("attempts")) {
+                        if (!"cache_hit".equals(attempt.path("outcome").asText())) {
+                            auditedAttempts++;
+                        }
+                    }
+                }
+            }
+        }
+        // Every request that reached the upstream is an audited attempt; a coalesced follower that shared its
+        // leader's failure adds an audited attempt without a request of its own, hence at least.
+        assertThat(auditedAttempts).as("every upstream attempt is audited").isGreaterThanOrEqualTo(upstreamRequests);
 
         assertThat(budgets.used(requests, "acme", Instant.now())).as("the budget counted every call")
                 .isEqualByComparingTo(java.math.BigDecimal.valueOf(CALLS));

@@ -43,6 +43,31 @@ class FaultInjectionTest {
 
     MockWebServer server;
     OkHttpClient client;
+    static java.util.Set<String> llmgateThreadsBefore;
+
+    private static java.util.Set<String> llmgateThreads() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("llmgate-")) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+
+    @org.junit.jupiter.api.BeforeAll
+    static void countThreads() {
+        llmgateThreadsBefore = llmgateThreads();
+    }
+
+    /** No thread of ours is left behind by any fault: only the one shared stream watchdog may have appeared. */
+    @org.junit.jupiter.api.AfterAll
+    static void noLeakedThreads() {
+        java.util.Set<String> added = llmgateThreads();
+        added.removeAll(llmgateThreadsBefore);
+        added.remove("llmgate-stream-watchdog");
+        assertThat(added).as("llmgate threads left after the fault matrix").isEmpty();
+    }
 
     @BeforeEach
     void start() throws Exception {
