@@ -355,7 +355,18 @@ class CacheKeyDerivationTest {
         assertThat(key(base())).isEqualTo(key(base()));
     }
 
-    static final String PINNED = "a0cd10c2bf7022be905930f4b7c8f0faec080a2362beb6fcf954c5b39e1303b5";
+    static final String PINNED = "24c65364e192f2efcc07efef0d7875328b734bd427cf4b7cbb48d075b9a1ca5c";
+
+    @Test
+    void nonAsciiTextIsEncodedWithoutCollisions() {
+        String[] texts = {"naive", "na\u00efve", "na\u0080\u0000\u00efve", "\u65e5\u672c", "\u0080\u65e5\u0000", "\u00e9", "\u0080\u0000\u00e9",
+                "\ud83d\ude00", "\u0080\ud83d\u0080\ude00"};
+        Set<String> digests = new java.util.HashSet<>();
+        for (String t : texts) {
+            digests.add(RequestDigest.digest("exact", "default", ChatRequest.of("openai:gpt-4o-mini", t)));
+        }
+        assertThat(digests).hasSize(texts.length);
+    }
 
     @Test
     void excludedComponentsAreRealComponents() {

@@ -27,7 +27,9 @@ import java.util.Set;
  * {@link #EXCLUDED}, so a field added to the API is keyed automatically (and a test that snapshots
  * the request's shape fails until someone decides).
  *
- * <p>Canonical form: every value is written with a type tag; strings as length-prefixed UTF-16;
+ * <p>Canonical form: every value is written with a type tag; strings as their length in chars, then each char
+ * as one byte if it is ASCII, else as 0x80 followed by its two UTF-16 bytes (injective, and half the bytes to hash
+ * for ASCII text);
  * records with their class name and each component's name; maps sorted by key; sets sorted by
  * their elements' encodings; JSON numbers (in provider options) normalized so that {@code 1},
  * {@code 1L} and {@code 1.0} are equal; {@code -0.0} equals {@code 0.0}. A value of a type the
@@ -308,16 +310,21 @@ public final class RequestDigest {
             int32(n);
             int i = 0;
             while (i < n) {
-                if (pos + 2 > buf.length) {
+                if (pos + 3 > buf.length) {
                     flush();
                 }
-                int end = Math.min(n, i + ((buf.length - pos) >> 1));
+                int end = Math.min(n, i + (buf.length - pos) / 3);
                 byte[] b = buf;
                 int p = pos;
                 for (; i < end; i++) {
                     char c = s.charAt(i);
-                    b[p++] = (byte) (c >> 8);
-                    b[p++] = (byte) c;
+                    if (c < 0x80) {
+                        b[p++] = (byte) c;
+                    } else {
+                        b[p++] = (byte) 0x80;
+                        b[p++] = (byte) (c >> 8);
+                        b[p++] = (byte) c;
+                    }
                 }
                 pos = p;
             }
