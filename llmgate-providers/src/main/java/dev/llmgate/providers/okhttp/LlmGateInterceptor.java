@@ -1,8 +1,5 @@
 package dev.llmgate.providers.okhttp;
 
-import dev.llmgate.api.exception.ErrorDetails;
-import dev.llmgate.api.exception.LlmException;
-import dev.llmgate.api.exception.NetworkException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
 import okhttp3.Headers;
@@ -99,13 +96,12 @@ public final class LlmGateInterceptor implements Interceptor {
         return "LlmGateInterceptor[" + providerName + "]";
     }
 
-    private static final class UpstreamOverOkHttp implements OpenAiBridge.UpstreamResponse {
+    private static final class UpstreamOverOkHttp extends OpenAiBridge.ClientUpstream {
         private final Response response;
-        private final String provider;
 
         UpstreamOverOkHttp(Response response, String provider) {
+            super(provider);
             this.response = response;
-            this.provider = provider;
         }
 
         @Override
@@ -121,16 +117,6 @@ public final class LlmGateInterceptor implements Interceptor {
         @Override
         public int status() {
             return response.code();
-        }
-
-        @Override
-        public void firstTokenArrived() {
-        }
-
-        @Override
-        public LlmException ioFailure(IOException e) {
-            return new NetworkException("reading the upstream stream failed (" + e.getClass().getSimpleName() + ")",
-                    ErrorDetails.of(provider), e);
         }
 
         @Override

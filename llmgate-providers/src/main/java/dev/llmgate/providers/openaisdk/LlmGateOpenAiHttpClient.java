@@ -6,9 +6,6 @@ import com.openai.core.http.HttpMethod;
 import com.openai.core.http.HttpRequest;
 import com.openai.core.http.HttpRequestBody;
 import com.openai.core.http.HttpResponse;
-import dev.llmgate.api.exception.ErrorDetails;
-import dev.llmgate.api.exception.LlmException;
-import dev.llmgate.api.exception.NetworkException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
 import okhttp3.Headers;
@@ -162,15 +159,14 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         }
     }
 
-    private static final class UpstreamOverSdk implements OpenAiBridge.UpstreamResponse {
+    private static final class UpstreamOverSdk extends OpenAiBridge.ClientUpstream {
         private final HttpResponse response;
-        private final String provider;
         private final Headers headers;
         private BufferedSource source;
 
         UpstreamOverSdk(HttpResponse response, String provider) {
+            super(provider);
             this.response = response;
-            this.provider = provider;
             Headers.Builder h = new Headers.Builder();
             for (String name : response.headers().names()) {
                 for (String value : response.headers().values(name)) {
@@ -196,16 +192,6 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         @Override
         public int status() {
             return response.statusCode();
-        }
-
-        @Override
-        public void firstTokenArrived() {
-        }
-
-        @Override
-        public LlmException ioFailure(IOException e) {
-            return new NetworkException("reading the upstream stream failed (" + e.getClass().getSimpleName() + ")",
-                    ErrorDetails.of(provider), e);
         }
 
         @Override

@@ -62,6 +62,28 @@ public final class OpenAiBridge {
         BufferedSource body();
     }
 
+    /**
+     * The common part of an upstream answer read through a client's own stack: no first-token limit
+     * of ours applies (the client's stack has its own timeouts), and I/O failures are network errors.
+     */
+    public abstract static class ClientUpstream implements UpstreamResponse {
+        private final String provider;
+
+        protected ClientUpstream(String provider) {
+            this.provider = provider;
+        }
+
+        @Override
+        public void firstTokenArrived() {
+        }
+
+        @Override
+        public LlmException ioFailure(IOException e) {
+            return new NetworkException("reading the upstream stream failed (" + e.getClass().getSimpleName() + ")",
+                    ErrorDetails.of(provider), e);
+        }
+    }
+
     /** The answer to give the client. {@code body} is read lazily for streams; close it when done. */
     public record Reply(int status, Headers headers, InputStream body) {
     }
