@@ -1,5 +1,6 @@
 package dev.llmgate.providers.anthropic;
 
+import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.providers.internal.Shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
@@ -8,7 +9,6 @@ import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.ModelProvider;
-import dev.llmgate.providers.Timeouts;
 import dev.llmgate.providers.anthropic.internal.AnthropicStreamDecoder;
 import dev.llmgate.providers.anthropic.internal.AnthropicWire;
 import dev.llmgate.providers.internal.HttpChatStream;
@@ -18,13 +18,11 @@ import dev.llmgate.providers.internal.SseReader;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -158,18 +156,17 @@ public final class AnthropicProvider implements ModelProvider {
     }
 
     /** Configures an {@link AnthropicProvider}. Not thread-safe; {@link #build()} checks everything at once. */
-    public static final class Builder {
-        private final ProviderSettings s = new ProviderSettings("anthropic");
+    public static final class Builder extends HttpProviderBuilder<Builder> {
         private final List<String> betas = new ArrayList<>();
         private int defaultMaxTokens = DEFAULT_MAX_TOKENS;
         private JsonSchemaMode jsonSchemaMode = JsonSchemaMode.OUTPUT_CONFIG;
 
         private Builder() {
+            super("anthropic");
         }
 
-        /** The API key; default: {@code ANTHROPIC_API_KEY}. */
-        public Builder apiKey(String value) {
-            s.apiKey = Objects.requireNonNull(value, "apiKey");
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -178,7 +175,7 @@ public final class AnthropicProvider implements ModelProvider {
          * {@value AnthropicProvider#DEFAULT_BASE_URL}. Requests go to {@code {baseUrl}/v1/messages}.
          */
         public Builder baseUrl(String value) {
-            s.baseUrl = Objects.requireNonNull(value, "baseUrl");
+            settings.baseUrl = Objects.requireNonNull(value, "baseUrl");
             return this;
         }
 
@@ -203,36 +200,6 @@ public final class AnthropicProvider implements ModelProvider {
             return this;
         }
 
-        /** An extra header on every request (it replaces a standard one of the same name). */
-        public Builder header(String name, String value) {
-            s.header(name, value);
-            return this;
-        }
-
-        /** The name this provider reports in errors and responses; use the name it is registered under in the gate. Default "anthropic". */
-        public Builder name(String value) {
-            s.name = Objects.requireNonNull(value, "name");
-            return this;
-        }
-
-        /** The OkHttp client to derive from (its pool and dispatcher are shared); default: one shared client. */
-        public Builder httpClient(OkHttpClient value) {
-            s.httpClient = Objects.requireNonNull(value, "httpClient");
-            return this;
-        }
-
-        /** The time limits; default {@link Timeouts#DEFAULTS}. */
-        public Builder timeouts(Timeouts value) {
-            s.timeouts = Objects.requireNonNull(value, "timeouts");
-            return this;
-        }
-
-        /** Where environment variables are read from (for tests); default: {@link System#getenv()}. */
-        public Builder environment(Map<String, String> value) {
-            s.environment = Objects.requireNonNull(value, "environment");
-            return this;
-        }
-
         /**
          * The provider.
          *
@@ -240,29 +207,29 @@ public final class AnthropicProvider implements ModelProvider {
          *                                default max tokens below 1, a blank beta value
          */
         public AnthropicProvider build() {
-            s.problems.clear();
-            String key = s.key("ANTHROPIC_API_KEY").orElse("");
+            settings.problems.clear();
+            String key = settings.key("ANTHROPIC_API_KEY").orElse("");
             if (key.isEmpty()) {
-                s.problems.add("Anthropic provider '" + s.name + "' needs an API key: call .apiKey(...) or set ANTHROPIC_API_KEY");
+                settings.problems.add("Anthropic provider '" + settings.name + "' needs an API key: call .apiKey(...) or set ANTHROPIC_API_KEY");
             } else if (!key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
                 // checked here because OkHttp would quote the value of a non-Authorization header in its exception
-                s.problems.add("Anthropic provider '" + s.name + "': the API key contains a character that cannot be sent in a header"
+                settings.problems.add("Anthropic provider '" + settings.name + "': the API key contains a character that cannot be sent in a header"
                         + " (a space, line break or non-ASCII character): check the value of .apiKey(...) or ANTHROPIC_API_KEY");
             }
-            HttpUrl base = s.url("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL, "base URL");
+            HttpUrl base = settings.url("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL, "base URL");
             if (defaultMaxTokens < 1) {
-                s.problems.add(s.name + ": defaultMaxTokens must be at least 1, was " + defaultMaxTokens
+                settings.problems.add(settings.name + ": defaultMaxTokens must be at least 1, was " + defaultMaxTokens
                         + " (Anthropic requires max_tokens on every request)");
             }
             for (String b : betas) {
                 if (b.isBlank() || b.contains(",")) {
-                    s.problems.add(s.name + ": anthropic-beta values must be single non-blank names such as"
+                    settings.problems.add(settings.name + ": anthropic-beta values must be single non-blank names such as"
                             + " \"context-1m-2025-08-07\"; call .beta(...) once per value");
                     break;
                 }
             }
-            if (!s.problems.isEmpty()) {
-                throw new ConfigurationException(s.problems);
+            if (!settings.problems.isEmpty()) {
+                throw new ConfigurationException(settings.problems);
             }
             Headers.Builder h = new Headers.Builder()
                     .add("x-api-key", key)
@@ -270,10 +237,10 @@ public final class AnthropicProvider implements ModelProvider {
             if (!betas.isEmpty()) {
                 h.add("anthropic-beta", String.join(",", betas.stream().map(String::strip).toArray(String[]::new)));
             }
-            s.headers.forEach(h::set);
-            HttpTransport transport = new HttpTransport(s.name, s.client(), s.timeouts, key);
+            settings.headers.forEach(h::set);
+            HttpTransport transport = new HttpTransport(settings.name, settings.client(), settings.timeouts, key);
             return new AnthropicProvider(transport, base, h.build(),
-                    new AnthropicWire.Options(defaultMaxTokens, jsonSchemaMode == JsonSchemaMode.FORCED_TOOL), s.name);
+                    new AnthropicWire.Options(defaultMaxTokens, jsonSchemaMode == JsonSchemaMode.FORCED_TOOL), settings.name);
         }
     }
 }

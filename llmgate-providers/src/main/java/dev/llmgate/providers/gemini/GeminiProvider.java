@@ -1,5 +1,6 @@
 package dev.llmgate.providers.gemini;
 
+import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
@@ -8,16 +9,13 @@ import dev.llmgate.api.EmbeddingResponse;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.ModelProvider;
-import dev.llmgate.providers.Timeouts;
 import dev.llmgate.providers.gemini.internal.GeminiClient;
 import dev.llmgate.providers.gemini.internal.GeminiWire;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.ProviderSettings;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
-import java.util.Map;
 
 /**
  * Google's Gemini API (Google AI Studio, {@code generativelanguage.googleapis.com}): blocking and
@@ -86,17 +84,16 @@ public final class GeminiProvider implements ModelProvider {
     }
 
     /** Configures a {@link GeminiProvider}. Not thread-safe. */
-    public static final class Builder {
-        private final ProviderSettings s = new ProviderSettings("gemini");
+    public static final class Builder extends HttpProviderBuilder<Builder> {
         private String apiVersion = DEFAULT_API_VERSION;
         private boolean jsonSchemaFields = true;
 
         private Builder() {
+            super("gemini");
         }
 
-        /** The API key; default: {@code GEMINI_API_KEY}, else {@code GOOGLE_API_KEY}. */
-        public Builder apiKey(String value) {
-            s.apiKey = value;
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -105,7 +102,7 @@ public final class GeminiProvider implements ModelProvider {
          * else {@value #DEFAULT_BASE_URL}.
          */
         public Builder baseUrl(String value) {
-            s.baseUrl = value;
+            settings.baseUrl = value;
             return this;
         }
 
@@ -125,56 +122,27 @@ public final class GeminiProvider implements ModelProvider {
             return this;
         }
 
-        /** An extra header on every request. */
-        public Builder header(String name, String value) {
-            s.header(name, value);
-            return this;
-        }
-
-        /** The name this provider reports in errors; use the name it is registered under in the gate. Default "gemini". */
-        public Builder name(String value) {
-            s.name = value;
-            return this;
-        }
-
-        /** The OkHttp client to derive from (its pool and dispatcher are shared); default: one shared client. */
-        public Builder httpClient(OkHttpClient value) {
-            s.httpClient = value;
-            return this;
-        }
-
-        public Builder timeouts(Timeouts value) {
-            s.timeouts = value;
-            return this;
-        }
-
-        /** Where environment variables are read from (for tests); default: {@link System#getenv()}. */
-        public Builder environment(Map<String, String> value) {
-            s.environment = value;
-            return this;
-        }
-
         /** @throws ConfigurationException listing every problem: a missing key, an invalid base URL or API version */
         public GeminiProvider build() {
-            String key = s.key("GEMINI_API_KEY", "GOOGLE_API_KEY").orElse("");
+            String key = settings.key("GEMINI_API_KEY", "GOOGLE_API_KEY").orElse("");
             if (key.isEmpty()) {
-                s.problems.add("Gemini provider '" + s.name + "' needs an API key: call .apiKey(...) or set GEMINI_API_KEY"
+                settings.problems.add("Gemini provider '" + settings.name + "' needs an API key: call .apiKey(...) or set GEMINI_API_KEY"
                         + " (or GOOGLE_API_KEY); create one at https://aistudio.google.com/apikey");
             }
-            HttpUrl base = s.url("GOOGLE_GEMINI_BASE_URL", DEFAULT_BASE_URL, "base URL");
+            HttpUrl base = settings.url("GOOGLE_GEMINI_BASE_URL", DEFAULT_BASE_URL, "base URL");
             String version = apiVersion == null ? "" : apiVersion.strip();
             if (!version.matches("[A-Za-z0-9._-]+")) {
-                s.problems.add("Gemini provider '" + s.name + "': API version '" + apiVersion + "' is not a path segment such as v1beta or v1");
+                settings.problems.add("Gemini provider '" + settings.name + "': API version '" + apiVersion + "' is not a path segment such as v1beta or v1");
             }
-            if (!s.problems.isEmpty()) {
-                throw new ConfigurationException(s.problems);
+            if (!settings.problems.isEmpty()) {
+                throw new ConfigurationException(settings.problems);
             }
             Headers.Builder h = new Headers.Builder().add("x-goog-api-key", key);
-            s.headers.forEach(h::set);
-            HttpTransport transport = new HttpTransport(s.name, s.client(), s.timeouts, key);
+            settings.headers.forEach(h::set);
+            HttpTransport transport = new HttpTransport(settings.name, settings.client(), settings.timeouts, key);
             GeminiClient client = new GeminiClient(transport, ProviderSettings.resolve(base, version), h.build(),
                     new GeminiWire.Options(jsonSchemaFields));
-            return new GeminiProvider(client, s.name, base);
+            return new GeminiProvider(client, settings.name, base);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.llmgate.providers.ollama;
 
+import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
@@ -8,15 +9,12 @@ import dev.llmgate.api.EmbeddingResponse;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.ModelProvider;
-import dev.llmgate.providers.Timeouts;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.ProviderSettings;
 import dev.llmgate.providers.ollama.internal.OllamaClient;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
-import java.util.Map;
 
 /**
  * Ollama's native API: blocking and NDJSON-streamed chat ({@code /api/chat}), tools, JSON and JSON
@@ -108,10 +106,15 @@ public final class OllamaProvider implements ModelProvider {
     }
 
     /** Configures an {@link OllamaProvider}. Not thread-safe. */
-    public static final class Builder {
-        private final ProviderSettings s = new ProviderSettings("ollama");
+    public static final class Builder extends HttpProviderBuilder<Builder> {
 
         private Builder() {
+            super("ollama");
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /**
@@ -119,63 +122,27 @@ public final class OllamaProvider implements ModelProvider {
          * else {@value #DEFAULT_BASE_URL}.
          */
         public Builder baseUrl(String value) {
-            s.baseUrl = value;
-            return this;
-        }
-
-        /** A bearer key, for an Ollama behind an authenticating proxy or a hosted one; default: {@code OLLAMA_API_KEY}, else none. */
-        public Builder apiKey(String value) {
-            s.apiKey = value;
-            return this;
-        }
-
-        /** An extra header on every request. */
-        public Builder header(String name, String value) {
-            s.header(name, value);
-            return this;
-        }
-
-        /** The name this provider reports in errors; use the name it is registered under in the gate. Default "ollama". */
-        public Builder name(String value) {
-            s.name = value;
-            return this;
-        }
-
-        /** The OkHttp client to derive from (its pool and dispatcher are shared); default: one shared client. */
-        public Builder httpClient(OkHttpClient value) {
-            s.httpClient = value;
-            return this;
-        }
-
-        /** Time limits; note that a model that must first be loaded into memory can take a while to its first token. */
-        public Builder timeouts(Timeouts value) {
-            s.timeouts = value;
-            return this;
-        }
-
-        /** Where environment variables are read from (for tests); default: {@link System#getenv()}. */
-        public Builder environment(Map<String, String> value) {
-            s.environment = value;
+            settings.baseUrl = value;
             return this;
         }
 
         /** @throws ConfigurationException if the base URL (or {@code OLLAMA_HOST}) is not a valid URL */
         public OllamaProvider build() {
-            String raw = !s.baseUrl.isBlank() ? s.baseUrl : s.environment.getOrDefault("OLLAMA_HOST", "");
+            String raw = !settings.baseUrl.isBlank() ? settings.baseUrl : settings.environment.getOrDefault("OLLAMA_HOST", "");
             String normalized = normalizeHost(raw);
-            s.baseUrl = normalized;
-            HttpUrl base = s.url(null, DEFAULT_BASE_URL, raw.equals(s.environment.get("OLLAMA_HOST")) ? "OLLAMA_HOST" : "base URL");
-            if (!s.problems.isEmpty()) {
-                throw new ConfigurationException(s.problems);
+            settings.baseUrl = normalized;
+            HttpUrl base = settings.url(null, DEFAULT_BASE_URL, raw.equals(settings.environment.get("OLLAMA_HOST")) ? "OLLAMA_HOST" : "base URL");
+            if (!settings.problems.isEmpty()) {
+                throw new ConfigurationException(settings.problems);
             }
-            String key = s.key("OLLAMA_API_KEY").orElse("");
+            String key = settings.key("OLLAMA_API_KEY").orElse("");
             Headers.Builder h = new Headers.Builder();
             if (!key.isEmpty()) {
                 h.add("Authorization", "Bearer " + key);
             }
-            s.headers.forEach(h::set);
-            HttpTransport transport = new HttpTransport(s.name, s.client(), s.timeouts, key);
-            return new OllamaProvider(new OllamaClient(transport, base, h.build()), s.name, base);
+            settings.headers.forEach(h::set);
+            HttpTransport transport = new HttpTransport(settings.name, settings.client(), settings.timeouts, key);
+            return new OllamaProvider(new OllamaClient(transport, base, h.build()), settings.name, base);
         }
     }
 }

@@ -1,0 +1,65 @@
+package dev.llmgate.providers;
+
+import dev.llmgate.providers.internal.ProviderSettings;
+import okhttp3.OkHttpClient;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The settings every HTTP provider's builder shares: key, extra headers, reported name, OkHttp
+ * client, time limits and where environment variables are read from. Each provider's class
+ * documentation names its environment variables and defaults. Problems are collected and reported
+ * together by the provider's {@code build()} as a {@link dev.llmgate.api.exception.ConfigurationException}.
+ *
+ * <p>Extended only by llmgate's own provider builders.
+ *
+ * @param <B> the concrete builder, returned by every setter so calls chain
+ */
+public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
+    /** What the setters collect; read by the concrete builder's {@code build()}. */
+    protected final ProviderSettings settings;
+
+    protected HttpProviderBuilder(String defaultName) {
+        this.settings = new ProviderSettings(defaultName);
+    }
+
+    /** This builder as its concrete type. */
+    protected abstract B self();
+
+    /** The API key; default: the provider's environment variable. Sent only in headers, never shown. */
+    public B apiKey(String value) {
+        settings.apiKey = Objects.requireNonNull(value, "apiKey");
+        return self();
+    }
+
+    /** An extra header on every request; credential headers are refused (use {@link #apiKey}). */
+    public B header(String name, String value) {
+        settings.header(name, value);
+        return self();
+    }
+
+    /** The name this provider reports in errors; use the name it is registered under in the gate. */
+    public B name(String value) {
+        settings.name = Objects.requireNonNull(value, "name");
+        return self();
+    }
+
+    /** The OkHttp client to derive from (its pool, dispatcher, proxy and TLS apply); default: one shared client. */
+    public B httpClient(OkHttpClient value) {
+        settings.httpClient = Objects.requireNonNull(value, "httpClient");
+        return self();
+    }
+
+    /** Connect, call, read and first-token limits; default {@link Timeouts#DEFAULTS}. */
+    public B timeouts(Timeouts value) {
+        settings.timeouts = Objects.requireNonNull(value, "timeouts");
+        return self();
+    }
+
+    /** Where environment variables are read from (for tests); default: {@link System#getenv()}. */
+    public B environment(Map<String, String> value) {
+        settings.environment = Objects.requireNonNull(value, "environment");
+        return self();
+    }
+}
