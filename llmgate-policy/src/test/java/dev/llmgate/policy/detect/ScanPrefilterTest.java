@@ -118,6 +118,50 @@ class ScanPrefilterTest {
         assertSameAsReference(PiiRecognizers.all(), 500);
     }
 
+    /**
+     * Identifier-shaped texts (runs of digits and letters of every length, joined by the separators
+     * the patterns use, after the context words that raise confidence) exercise the digit-run and
+     * letter-run gates at every boundary: a gate that drops one real match start shows up here.
+     */
+    @Test
+    void runGatesKeepEveryMatchOfIdentifierShapedText() {
+        List<Recognizer> all = new ArrayList<>(PiiRecognizers.all());
+        RecognizerSet set = new RecognizerSet(all);
+        String[] lead = {"", "phone ", "SSN: ", "card ", "DOB ", "zip ", "CA ", "passport ", "driver's license ", "routing ", "npi ", "tel. ",
+                "born on ", "dea ", "account # ", "VIN ", "ip ", "mail "};
+        String[] seps = {" ", "-", ".", "/", "(", ")", "+", ":", ",", "@", "", "\n", "_", "#", "=", "'", "\t", "th ", "st-"};
+        String[] words = {"Street", "Ave", "rue", "Calle", "Lindenweg", "example.com", "www.", "http://", "x@y.io", "AB", "DE", "GB",
+                "March", "jan", "\u00df", "\u00e9", "fe80::", "a1:", "HG", "eyJ", "ssn"};
+        Random random = new Random(7L);
+        int compared = 0;
+        for (int k = 0; k < 30_000; k++) {
+            StringBuilder sb = new StringBuilder(lead[random.nextInt(lead.length)]);
+            for (int g = 0, groups = 1 + random.nextInt(5); g < groups; g++) {
+                int kind = random.nextInt(6);
+                if (kind < 4) {
+                    for (int i = 0, len = 1 + random.nextInt(random.nextInt(4) == 0 ? 19 : 5); i < len; i++) {
+                        sb.append((char) ('0' + random.nextInt(10)));
+                    }
+                } else if (kind == 4) {
+                    boolean upper = random.nextBoolean();
+                    for (int i = 0, len = 1 + random.nextInt(18); i < len; i++) {
+                        sb.append((char) ((upper ? 'A' : 'a') + random.nextInt(26)));
+                    }
+                } else {
+                    sb.append(words[random.nextInt(words.length)]);
+                }
+                sb.append(seps[random.nextInt(seps.length)]);
+            }
+            String text = sb.toString();
+            List<Finding> expected = reference(all, text);
+            List<Finding> actual = new ArrayList<>();
+            set.scan(text, "x", actual);
+            assertThat(actual).as("findings in <%s>", text).isEqualTo(expected);
+            compared += expected.size();
+        }
+        assertThat(compared).as("the shapes produce findings").isGreaterThan(3_000);
+    }
+
     @Test
     void secretRecognizersFindExactlyWhatAFullScanFinds() throws IOException {
         assertSameAsReference(SecretDetector.recognizers(), 15);

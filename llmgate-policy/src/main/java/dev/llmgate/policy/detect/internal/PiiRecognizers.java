@@ -46,6 +46,9 @@ public final class PiiRecognizers {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
+    /** The characters of Java's {@code \\s} (without UNICODE_CHARACTER_CLASS). */
+    private static final String WHITESPACE = " \t\n\u000B\f\r";
+
     private static final String NB = "(?<![\\w-])";      // not preceded by a word character or dash
     private static final String NA = "(?![\\w-])";       // not followed by one
 
@@ -100,7 +103,8 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.EMAIL,
                 "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}+@(?:[A-Za-z0-9-]{1,63}+\\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})"
                         + "(?![\\w-])", NEEDS_AT, (t, s, m) -> 0.9)
-                .startingAt(Starts.of().digits().letters(true, Starts.LETTERS).notAfter(W + ".%+-").check(PiiRecognizers::atSignAhead));
+                .startingAt(Starts.of().digits().letters(true, Starts.LETTERS).letterRun("@._%+-", false, 0).notAfter(W + ".%+-")
+                        .check(PiiRecognizers::atSignAhead));
     }
 
     /** An '@' within 64 characters after {@code i}, with only local-part characters in between. */
@@ -137,7 +141,8 @@ public final class PiiRecognizers {
                     }
                     boolean nanp = d.charAt(0) >= '2' && d.charAt(3) >= '2';
                     return nanp ? 0.65 : 0.4;
-                }).withContext(PHONE_CONTEXT, 0.3).startingAt(Starts.of().digits().chars("+(").notAfter(W + "+-"));
+                }).withContext(PHONE_CONTEXT, 0.3).startingAt(Starts.of().digits().chars("+(").notAfter(W + "+-")
+                        .digitRun(1, 1, " .-(").digitRun(3, 4, " .-"));
     }
 
     static Recognizer phoneNational() {
@@ -145,7 +150,8 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.PHONE, NB + "0\\d{1,4}[ -]\\d{3,8}(?:[ -]\\d{3,4})?" + NA, NEEDS_DIGIT, (t, s, m) -> {
             int digits = Checksums.digits(t, s[0], s[1]).length();
             return digits >= 8 && digits <= 12 ? 0.45 : -1;
-        }).withContext(PHONE_CONTEXT, 0.35).startingAt(Starts.of().digits().notAfter(W + "-").check((t, i) -> t.charAt(i) == '0'));
+        }).withContext(PHONE_CONTEXT, 0.35).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(2, 5, " -")
+                .check((t, i) -> t.charAt(i) == '0'));
     }
 
     /** Separators of a 3-2-4 number: both the same, or only one of them present. */
@@ -166,7 +172,8 @@ public final class PiiRecognizers {
             }
             return separatorCount(m) == 2 ? 0.6 : 0.3;
         }).withContext("(?i)\\b(?:ssn|ssns|social security(?: number| no\\.?| #)?|social sec|sozialversicherungsnummer|"
-                + "n[uú]mero de seguro social|num[ée]ro de s[ée]curit[ée] sociale)\\b", 0.35).startingAt(Starts.of().digits().notAfter(W + ".-"));
+                + "n[uú]mero de seguro social|num[ée]ro de s[ée]curit[ée] sociale)\\b", 0.35)
+                .startingAt(Starts.of().digits().notAfter(W + ".-").digitRun(3, 3, " .-").digitRun(5, 5, " .-").digitRun(9, 9));
     }
 
     static Recognizer itin() {
@@ -176,7 +183,8 @@ public final class PiiRecognizers {
             }
             return separatorCount(m) >= 1 ? 0.6 : 0.4;
         }).withContext("(?i)\\b(?:itin|taxpayer|tax id|tin)\\b", 0.3)
-                .startingAt(Starts.of().digits().notAfter(W + ".-").check((t, i) -> t.charAt(i) == '9'));
+                .startingAt(Starts.of().digits().notAfter(W + ".-").digitRun(3, 3, " -").digitRun(5, 5, " -").digitRun(9, 9)
+                        .check((t, i) -> t.charAt(i) == '9'));
     }
 
     static Recognizer creditCard() {
@@ -185,7 +193,7 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.CREDIT_CARD, "(?<![\\d-])(?:" + grouped + "|\\d{12,19})(?!\\d|-\\d)", NEEDS_DIGIT,
                 (t, s, m) -> Checksums.paymentCard(Checksums.digits(t, s[0], s[1])) ? 0.9 : -1)
                 .withContext("(?i)\\b(?:card|credit|debit|visa|mastercard|amex|american express|discover|kreditkarte|tarjeta|carte)\\b",
-                        0.1).startingAt(Starts.of().digits().notAfter("0123456789-"));
+                        0.1).startingAt(Starts.of().digits().notAfter("0123456789-").digitRun(4, 4, " -").digitRun(12, 19));
     }
 
     static Recognizer cvv() {
@@ -221,7 +229,7 @@ public final class PiiRecognizers {
                     }
                     return -1;
                 }).withContext("(?i)\\b(?:iban|bank|account|konto|cuenta|compte)\\b", 0.05)
-                .startingAt(Starts.of().letters(false, Starts.UPPER).notAfter(Starts.WORD.replace("_", ""))
+                .startingAt(Starts.of().letters(false, Starts.UPPER).letterRun("", true, 0).notAfter(Starts.WORD.replace("_", ""))
                         .check((t, i) -> i + 3 < t.length() && t.charAt(i + 1) >= 'A' && t.charAt(i + 1) <= 'Z' && digitAt(t, i + 2)
                                 && digitAt(t, i + 3)));
     }
@@ -240,7 +248,8 @@ public final class PiiRecognizers {
     static Recognizer abaRouting() {
         return Recognizer.of(FindingTypes.ABA_ROUTING, NB + "(?:\\d{9}|\\d{4}-\\d{4}-\\d)" + NA, NEEDS_DIGIT,
                 (t, s, m) -> Checksums.abaRouting(Checksums.digits(t, s[0], s[1])) ? 0.5 : -1)
-                .withContext("(?i)\\b(?:aba|routing|rtn|transit|bank)\\b", 0.5).startingAt(Starts.of().digits().notAfter(W + "-"));
+                .withContext("(?i)\\b(?:aba|routing|rtn|transit|bank)\\b", 0.5)
+                .startingAt(Starts.of().digits().notAfter(W + "-").digitRun(9, 9).digitRun(4, 4, "-"));
     }
 
     private static final String OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
@@ -248,7 +257,7 @@ public final class PiiRecognizers {
     static Recognizer ipv4() {
         return Recognizer.of(FindingTypes.IP_ADDRESS, "(?<![\\w.])" + OCTET + "(?:\\." + OCTET + "){3}(?![\\w]|\\.\\d)",
                 NEEDS_DIGIT | NEEDS_DOT, (t, s, m) -> 0.7)
-                .withContext("(?i)\\b(?:ip|ipv4|address|host|server|client|src|dst)\\b", 0.2).startingAt(Starts.of().digits().notAfter(W + "."));
+                .withContext("(?i)\\b(?:ip|ipv4|address|host|server|client|src|dst)\\b", 0.2).startingAt(Starts.of().digits().notAfter(W + ".").digitRun(1, 3, "."));
     }
 
     static Recognizer ipv6() {
@@ -261,7 +270,7 @@ public final class PiiRecognizers {
                         s[1]--;
                     }
                     return Ipv6.valid(t, s[0], s[1]) ? 0.75 : -1;
-                }).startingAt(Starts.of().digits().letters(true, "abcdef").chars(":").notAfter(W + ":.").check((t, i) -> {
+                }).startingAt(Starts.of().digits().letters(true, "abcdef").chars(":").letterRun(":", false, 0).notAfter(W + ":.").check((t, i) -> {
                     for (int k = 0; k <= 4; k++) {
                         if (charAt(t, i + k, ':')) {
                             return true;
@@ -290,7 +299,7 @@ public final class PiiRecognizers {
                         }
                     }
                     return -1;
-                }).startingAt(Starts.of().digits().letters(true, "abcdef").notAfter(W + ":.-")
+                }).startingAt(Starts.of().digits().letters(true, "abcdef").letterRun(":-.", false, 0).notAfter(W + ":.-")
                         .check((t, i) -> charAt(t, i + 2, ':') || charAt(t, i + 2, '-') || charAt(t, i + 4, '.')));
     }
 
@@ -308,14 +317,18 @@ public final class PiiRecognizers {
                         s[1]--;
                     }
                     return scheme ? 0.9 : www ? 0.8 : 0.6;
-                }).startingAt(Starts.of().digits().letters(true, Starts.LETTERS).chars("-").notAfter(W + "@.:/-").check((t, i) -> {
-                    // the first label (possessive [a-z0-9-]{1,63}+) is followed by '.', or the scheme by ':'
+                }).startingAt(Starts.of().digits().letters(true, Starts.LETTERS).chars("-").letterRun(".:-", false, 0).notAfter(W + "@.:/-")
+                        .check((t, i) -> {
+                    // the first label (possessive [a-z0-9-]{1,63}+) is followed by '.' and a label or TLD character, or the scheme by "://"
                     int j = i;
                     int n = t.length();
                     while (j < n && j - i <= 64) {
                         char c = t.charAt(j);
-                        if (c == '.' || c == ':') {
-                            return true;
+                        if (c == '.') {
+                            return j + 1 < n && (asciiLetterOrDigit(t.charAt(j + 1)) || t.charAt(j + 1) == '-');
+                        }
+                        if (c == ':') {
+                            return charAt(t, j + 1, '/') && charAt(t, j + 2, '/');
                         }
                         if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '-'))) {
                             return false;
@@ -333,7 +346,7 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.DATE,
                 "(?<![\\w/.:-])(\\d{4})-(\\d{2})-(\\d{2})(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\w/-]|\\.\\d)",
                 NEEDS_DIGIT, (t, s, m) -> validDate(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))) ? 0.7 : -1)
-                .withContext(DOB_CONTEXT, 0.25, FindingTypes.DATE_OF_BIRTH).startingAt(Starts.of().digits().notAfter(W + "/.:-"));
+                .withContext(DOB_CONTEXT, 0.25, FindingTypes.DATE_OF_BIRTH).startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(4, 4, "-"));
     }
 
     static Recognizer dateNumeric() {
@@ -342,7 +355,7 @@ public final class PiiRecognizers {
                     int a = Integer.parseInt(m.group(1));
                     int b = Integer.parseInt(m.group(3));
                     return validDate(a, b) || validDate(b, a) ? 0.6 : -1;
-                }).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH).startingAt(Starts.of().digits().notAfter(W + "/.:-"));
+                }).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH).startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(1, 2, "/.-"));
     }
 
     static Recognizer dateText() {
@@ -352,13 +365,14 @@ public final class PiiRecognizers {
                         + "|" + month + " \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}"
                         + "|" + month + "-\\d{1,2}|\\d{1,2}-" + month + "|" + month + "-\\d{4})(?![\\w-])",
                 NEEDS_DIGIT, (t, s, m) -> 0.65).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
-                .startingAt(Starts.of().digits().prefixes(true, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                .startingAt(Starts.of().digits().digitRun(1, 2, " -sSnNrRtT").prefixes(true, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                         "dec").notAfter(W + "-"));
     }
 
     static Recognizer dateMonthYear() {
         return Recognizer.of(FindingTypes.DATE, "(?<![\\w/.:-])(0?[1-9]|1[0-2])/((?:19|20)\\d{2})(?![\\w/-]|[.:]\\d)", NEEDS_DIGIT,
-                (t, s, m) -> 0.55).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH).startingAt(Starts.of().digits().notAfter(W + "/.:-"));
+                (t, s, m) -> 0.55).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
+                .startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(1, 2, "/"));
     }
 
     private static boolean validDate(int month, int day) {
@@ -370,7 +384,7 @@ public final class PiiRecognizers {
                 (t, s, m) -> Character.isLetter(t.charAt(s[0])) ? 0.3 : 0.1)
                 .withContext("(?i)\\b(?:passport|travel document|pasaporte|reisepass|passeport)\\b", 0.5)
                 .onlyWith("passport", "travel document", "pasaporte", "reisepass", "passeport")
-                .startingAt(Starts.of().digits().letters(false, Starts.UPPER).notAfter(W + "-"));
+                .startingAt(Starts.of().digits().digitRun(9, 9).letters(false, Starts.UPPER).letterRun("", true, 0).notAfter(W + "-"));
     }
 
     static Recognizer driverLicense() {
@@ -379,28 +393,48 @@ public final class PiiRecognizers {
                 .withContext("(?i)\\b(?:driver'?s?|driving|dl|dln|licen[cs]e|f[üu]hrerschein|licencia de conducir|permis de conduire)\\b",
                         0.55)
                 .onlyWith("driver", "driving", "dl", "licen", "führerschein", "fuhrerschein", "licencia", "permis")
-                .startingAt(Starts.of().digits().letters(false, Starts.UPPER).notAfter(W + "-"));
+                .startingAt(Starts.of().digits().digitRun(7, 12).letters(false, Starts.UPPER).letterRun("", true, 0).notAfter(W + "-"));
     }
 
     static Recognizer npi() {
         return Recognizer.of(FindingTypes.US_NPI, NB + "[12]\\d{3}([ -]?)\\d{3}\\1\\d{3}" + NA, NEEDS_DIGIT,
                 (t, s, m) -> Checksums.npi(Checksums.digits(t, s[0], s[1])) ? 0.55 : -1)
                 .withContext("(?i)\\b(?:npi|provider|prescriber|physician)\\b", 0.4)
-                .startingAt(Starts.of().digits().notAfter(W + "-").check((t, i) -> t.charAt(i) == '1' || t.charAt(i) == '2'));
+                .startingAt(Starts.of().digits().notAfter(W + "-").digitRun(4, 4, " -").digitRun(10, 10)
+                        .check((t, i) -> t.charAt(i) == '1' || t.charAt(i) == '2'));
     }
 
     static Recognizer dea() {
         return Recognizer.of(FindingTypes.US_DEA, NB + "[A-Za-z][A-Za-z9]\\d{7}" + NA, NEEDS_DIGIT,
                 (t, s, m) -> Checksums.dea(t.subSequence(s[0], s[1])) ? 0.7 : -1)
                 .withContext("(?i)\\b(?:dea|registration|prescriber)\\b", 0.25)
-                .startingAt(Starts.of().letters(true, Starts.LETTERS).notAfter(W + "-").check((t, i) -> digitAt(t, i + 2)));
+                .startingAt(Starts.of().letters(true, Starts.LETTERS).letterRun("", true, 0).notAfter(W + "-").check((t, i) -> digitAt(t, i + 2)));
     }
 
     static Recognizer vin() {
         return Recognizer.of(FindingTypes.VEHICLE_ID, "(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])", NEEDS_DIGIT,
                 (t, s, m) -> Checksums.vin(t.subSequence(s[0], s[1])) ? 0.75 : -1)
                 .withContext("(?i)\\b(?:vin|vehicle|chassis)\\b", 0.2)
-                .startingAt(Starts.of().digits().letters(false, "ABCDEFGHJKLMNPRSTUVWXYZ").notAfter(Starts.WORD.replace("_", "")));
+                .startingAt(Starts.of().digits().letters(false, "ABCDEFGHJKLMNPRSTUVWXYZ").letterRun("", false, 17)
+                        .notAfter(Starts.WORD.replace("_", "")).check((t, i) -> vinRun(t, i)));
+    }
+
+    /** Seventeen characters of a VIN from {@code i} (the pattern's first step, checked before the regex runs). */
+    private static boolean vinRun(CharSequence t, int i) {
+        if (i + 17 > t.length()) {
+            return false;
+        }
+        for (int k = i; k < i + 17; k++) {
+            char c = t.charAt(k);
+            if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'Q'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean asciiLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     static Recognizer labelled(String type, String labels, String value, String... labelPrefixes) {
@@ -411,7 +445,7 @@ public final class PiiRecognizers {
     static Recognizer zip() {
         return Recognizer.of(FindingTypes.ZIP_CODE, NB + "\\d{5}(?:-\\d{4})?" + NA, NEEDS_DIGIT, (t, s, m) -> 0.15)
                 .withContext("(?i:\\b(?:zip(?: ?code)?|postal(?: code)?|postcode|plz|c[óo]digo postal|code postal)\\b)|\\b(?:" + STATES
-                        + "),?\\s{1,3}$", 0.55).startingAt(Starts.of().digits().notAfter(W + "-"));
+                        + "),?\\s{1,3}$", 0.55).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(5, 5));
     }
 
     private static final String STREET_TYPES = "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
@@ -421,7 +455,7 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.POSTAL_ADDRESS,
                 "(?<![\\w-])\\d{1,6}\\s(?:(?:N|S|E|W|North|South|East|West)\\.?\\s)?(?:[A-Z][A-Za-z]{0,20}\\.?\\s){1,4}(?:" + STREET_TYPES
                         + ")\\b\\.?(?:,?\\s(?:Apt|Suite|Ste|Unit|#)\\.?\\s?[A-Za-z0-9-]{1,8})?",
-                NEEDS_DIGIT, (t, s, m) -> 0.8).startingAt(Starts.of().digits().notAfter(W + "-"));
+                NEEDS_DIGIT, (t, s, m) -> 0.8).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(1, 6, WHITESPACE));
     }
 
     static Recognizer streetAddressEu() {
@@ -430,9 +464,11 @@ public final class PiiRecognizers {
                         + "|\\b\\d{1,4},?\\s(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}[\\p{L}'-]{1,20}"
                         + "|\\b(?:Calle|C/|Avenida|Avda\\.|Paseo|Plaza|Carrer)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}\\d{1,4}\\b",
                 NEEDS_DIGIT, (t, s, m) -> 0.75)
-                .startingAt(Starts.of().digits().letters(false, Starts.UPPER).chars("\u00c4\u00d6\u00dc").notAfter(W)
+                .startingAt(Starts.of().digits().digitRun(1, 4, "," + WHITESPACE).letters(false, Starts.UPPER).chars("\u00c4\u00d6\u00dc").notAfter(W)
                         .check(PiiRecognizers::europeanStreetStart));
     }
+
+    private static final String[] SPANISH_STREETS = {"Calle", "C/", "Avenida", "Avda.", "Paseo", "Plaza", "Carrer"};
 
     /** A digit; or Calle, C/, Avenida, Avda., Paseo, Plaza, Carrer; or a word of lower-case letters followed by (".") whitespace and a digit. */
     private static boolean europeanStreetStart(CharSequence t, int i) {
@@ -440,9 +476,11 @@ public final class PiiRecognizers {
         if (c >= '0' && c <= '9') {
             return true;
         }
-        for (String s : new String[] {"Calle", "C/", "Avenida", "Avda.", "Paseo", "Plaza", "Carrer"}) {
-            if (regionEquals(t, i, s)) {
-                return true;
+        if (c == 'C' || c == 'A' || c == 'P') {
+            for (String s : SPANISH_STREETS) {
+                if (regionEquals(t, i, s)) {
+                    return true;
+                }
             }
         }
         int j = i + 1;

@@ -39,6 +39,7 @@ public final class Recognizer {
     private final int group;
     private final Scorer scorer;
     private final Pattern context;
+    private final ContextStarts contextStarts;
     private final double boost;
     private final String contextType;
     private final int needs;
@@ -61,9 +62,17 @@ public final class Recognizer {
         this.group = group;
         this.scorer = scorer;
         this.context = context;
+        this.contextStarts = context == null ? null : contextStarts(context);
         this.boost = boost;
         this.contextType = contextType;
         this.needs = needs;
+    }
+
+    /** Context-word start tables by pattern text (derived once per pattern, shared by the copies a builder chain makes). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, ContextStarts> CONTEXT_STARTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static ContextStarts contextStarts(Pattern context) {
+        return CONTEXT_STARTS.computeIfAbsent(context.pattern() + '\0' + context.flags(), k -> new ContextStarts(context));
     }
 
     /** A recognizer of {@code type} whose whole match is the finding. */
@@ -110,6 +119,11 @@ public final class Recognizer {
         return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, digits);
     }
 
+    /** The context-word pattern, or null (for tests of the context prefilter). */
+    public Pattern contextPattern() {
+        return context;
+    }
+
     /** Where matches can start, or null if anywhere. */
     public Starts starts() {
         return starts;
@@ -153,6 +167,28 @@ public final class Recognizer {
                 f |= NEEDS_DOT;
             } else if (c == '-') {
                 f |= NEEDS_DASH;
+            }
+        }
+        return f;
+    }
+
+    /** The prefilter flags of the characters {@code t}. */
+    public static int features(String t) {
+        int f = 0;
+        for (int i = 0, n = t.length(); i < n; i++) {
+            char c = t.charAt(i);
+            if (c <= '@') {
+                if (c >= '0' && c <= '9') {
+                    f |= NEEDS_DIGIT;
+                } else if (c == '@') {
+                    f |= NEEDS_AT;
+                } else if (c == ':') {
+                    f |= NEEDS_COLON;
+                } else if (c == '.') {
+                    f |= NEEDS_DOT;
+                } else if (c == '-') {
+                    f |= NEEDS_DASH;
+                }
             }
         }
         return f;
@@ -243,8 +279,7 @@ public final class Recognizer {
                     ctx.useTransparentBounds(true);
                     ctxHolder[0] = ctx;
                 }
-                ctx.region(Math.max(0, m.start() - CONTEXT_WINDOW), m.start());
-                if (ctx.find()) {
+                if (contextStarts.find(text, ctx, Math.max(0, m.start() - CONTEXT_WINDOW), m.start())) {
                     score += boost;
                     if (contextType != null) {
                         t = contextType;

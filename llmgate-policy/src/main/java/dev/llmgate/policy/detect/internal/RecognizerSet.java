@@ -37,24 +37,45 @@ public final class RecognizerSet {
 
     /** Adds the findings of every recognizer in {@code text} to {@code out}, recognizer by recognizer. */
     public void scan(CharSequence text, String detectorId, List<Finding> out) {
-        int features = Recognizer.features(text);
-        long present = keywords == null ? 0 : keywords.presentGroups(text);
+        String chars = text.toString();
+        int features = Recognizer.features(chars);
         long active = 0;
         for (int r = 0; r < recognizers.length; r++) {
-            boolean kw = keywordGroup[r] < 0 || (present & (1L << keywordGroup[r])) != 0;
-            if (recognizers[r].applies(features, kw, Integer.MAX_VALUE)) {
+            if (recognizers[r].applies(features, true, Integer.MAX_VALUE)) {
                 active |= 1L << r;
             }
         }
         if (active == 0) {
             return;
         }
-        StartIndex.Candidates c = index.scan(text, active);
+        StartIndex.Candidates c = index.scan(chars, active);
+        long present = 0;
+        long wanted = 0;
+        for (int r = 0; r < recognizers.length; r++) {
+            if (keywordGroup[r] >= 0 && (active & (1L << r)) != 0 && (!index.indexed(r) || c.count(r) > 0)) {
+                wanted |= 1L << keywordGroup[r];
+            }
+        }
+        boolean keywordsScanned = false;
         for (int r = 0; r < recognizers.length; r++) {
             if ((active & (1L << r)) == 0 || !recognizers[r].applies(features, true, c.maxDigitRun)) {
                 continue;
             }
-            if (index.indexed(r)) {
+            boolean indexed = index.indexed(r);
+            if (indexed && c.count(r) == 0) {
+                continue;
+            }
+            if (keywordGroup[r] >= 0) {
+                // the keyword pass runs once per text, and only when a keyword-gated recognizer has candidates
+                if (!keywordsScanned) {
+                    present = keywords.presentGroups(chars, wanted);
+                    keywordsScanned = true;
+                }
+                if ((present & (1L << keywordGroup[r])) == 0) {
+                    continue;
+                }
+            }
+            if (indexed) {
                 recognizers[r].scanAt(text, c.of(r), c.count(r), detectorId, out);
             } else {
                 recognizers[r].scanAll(text, detectorId, out);

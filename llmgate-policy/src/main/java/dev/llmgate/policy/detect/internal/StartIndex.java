@@ -16,13 +16,30 @@ public final class StartIndex {
     private final Starts[] specs;      // null: the recognizer has no start specification (scanned with find())
     private final long digitMask;
     private final long[] charMask = new long[128];
+    /** Per ASCII character: the recognizers that never start right after it. */
+    private final long[] notAfterMask = new long[128];
     private long nonAsciiMask;
     private String nonAsciiChars = "";
-    private final long[] letter1 = new long[K];
+    /** Single-letter prefixes by the exact ASCII letter (case as the prefix asks). */
+    private final long[] letter1 = new long[128];
     private final long[] letter2 = new long[K * K];
-    private final long[] letter3 = new long[K * K * K];
+    /** Three-letter prefixes, compactly: the slot of a two-letter start (-1: no such prefix), then [slot * K + third letter]. */
+    private final int[] slot3 = new int[K * K];
+    private long[] letter3 = new long[0];
     /** Per recognizer, per table entry that led to it: the indexes of the prefixes to verify. */
     private final int[][] prefixKeys;
+    /** Letter-run gates ({@link Starts#letterRun}): the gated recognizers, by follower, with a digit, by length. */
+    private final long runGatedMask;
+    private final long[] runFollowMask = new long[128];
+    private final long runDigitMask;
+    private final long runLengthMask;
+    private final int[] runMinLength;
+    /** Digit-run gates ({@link Starts#digitRun}): the gated recognizers; [run length (capped)][follower class]: those that pass. */
+    private final long digitGatedMask;
+    private final long[] digitRunPass = new long[(MAX_RUN + 1) * FOLLOWERS];
+    private static final int MAX_RUN = 32;
+    /** Follower classes: 0..127 ASCII, 128 non-ASCII or the end of the text. */
+    private static final int FOLLOWERS = 129;
 
     public StartIndex(List<Starts> starts) {
         if (starts.size() > 64) {
@@ -30,6 +47,11 @@ public final class StartIndex {
         }
         specs = starts.toArray(new Starts[0]);
         prefixKeys = new int[specs.length][];
+        runMinLength = new int[specs.length];
+        long gated = 0;
+        long digitGated = 0;
+        long runDigit = 0;
+        long runLength = 0;
         long digits = 0;
         for (int r = 0; r < specs.length; r++) {
             Starts s = specs[r];
@@ -41,6 +63,41 @@ public final class StartIndex {
             if (s.digits) {
                 digits |= bit;
             }
+            if (!s.digitRuns.isEmpty()) {
+                digitGated |= bit;
+                for (int a = 0; a < s.digitRuns.size(); a++) {
+                    int[] len = s.digitRuns.get(a);
+                    String f = s.digitRunFollowers.get(a);
+                    for (int l = len[0]; l <= Math.min(len[1], MAX_RUN); l++) {
+                        digitRunPass[l * FOLLOWERS + 128] |= bit;
+                        for (int c = 0; c < 128; c++) {
+                            if (f == null || f.indexOf(c) >= 0) {
+                                digitRunPass[l * FOLLOWERS + c] |= bit;
+                            }
+                        }
+                    }
+                }
+            }
+            for (int c = 0; c < 128; c++) {
+                if (s.notAfter[c]) {
+                    notAfterMask[c] |= bit;
+                }
+            }
+            if (s.runGate) {
+                gated |= bit;
+                for (int c = 0; c < 128; c++) {
+                    if (s.runFollowers[c]) {
+                        runFollowMask[c] |= bit;
+                    }
+                }
+                if (s.runWithDigit) {
+                    runDigit |= bit;
+                }
+                if (s.runMinLength > 0) {
+                    runLength |= bit;
+                    runMinLength[r] = s.runMinLength;
+                }
+            }
             for (int i = 0; i < s.chars.length(); i++) {
                 char c = s.chars.charAt(i);
                 if (c < 128) {
@@ -50,18 +107,35 @@ public final class StartIndex {
                     nonAsciiChars += c;
                 }
             }
-            for (String p : s.prefixes) {
+            for (int q = 0; q < s.prefixes.size(); q++) {
+                String p = s.prefixes.get(q);
                 int k0 = fold(p.charAt(0));
                 if (p.length() == 1) {
-                    letter1[k0] |= bit;
+                    char l = p.charAt(0);
+                    letter1[l] |= bit;
+                    if (s.prefixIgnoreCase.get(q)) {
+                        letter1[l ^ 0x20] |= bit;
+                    }
                 } else if (p.length() == 2) {
                     letter2[k0 * K + fold(p.charAt(1))] |= bit;
                 } else {
-                    letter3[(k0 * K + fold(p.charAt(1))) * K + fold(p.charAt(2))] |= bit;
+                    int b = k0 * K + fold(p.charAt(1));
+                    if (slot3[b] == 0) {
+                        letter3 = Arrays.copyOf(letter3, letter3.length + K);
+                        slot3[b] = letter3.length / K;   // 1-based while building
+                    }
+                    letter3[(slot3[b] - 1) * K + fold(p.charAt(2))] |= bit;
                 }
             }
         }
+        for (int b = 0; b < slot3.length; b++) {
+            slot3[b]--;
+        }
         digitMask = digits;
+        runGatedMask = gated;
+        digitGatedMask = digitGated;
+        runDigitMask = runDigit;
+        runLengthMask = runLength;
     }
 
     private static int fold(char c) {
@@ -103,41 +177,57 @@ public final class StartIndex {
 
     /** Candidate starts of every recognizer in {@code text}, for the recognizers selected by {@code active}. */
     public Candidates scan(CharSequence text, long active) {
-        int n = text.length();
+        return scan(text.toString(), active);
+    }
+
+    /** Like {@link #scan(CharSequence, long)} (a {@code String}: no interface call per character). */
+    public Candidates scan(String t, long active) {
+        String text = t;
+        int n = t.length();
         int[][] pos = new int[specs.length][];
         int[] counts = new int[specs.length];
         int digitRun = 0;
         int maxDigitRun = 0;
-        char prev = ' ';
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            long mask;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-                digitRun = 0;
-                if (asciiAlnum(prev)) {
-                    prev = c;
-                    continue;
+        int i = 0;
+        while (i < n) {
+            char c = t.charAt(i);
+            if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+                // a run of ASCII letters: only its first character can be a candidate, and only at a word start
+                int j = i + 1;
+                while (j < n && (t.charAt(j) | 0x20) >= 'a' && (t.charAt(j) | 0x20) <= 'z') {
+                    j++;
                 }
-                prev = c;
-                int k0 = fold(c);
-                int k1 = i + 1 < n ? fold(text.charAt(i + 1)) : 0;
-                int k2 = i + 2 < n ? fold(text.charAt(i + 2)) : 0;
-                mask = letter1[k0] | letter2[k0 * K + k1] | letter3[(k0 * K + k1) * K + k2];
-                mask &= active;
-                while (mask != 0) {
-                    int r = Long.numberOfTrailingZeros(mask);
-                    mask &= mask - 1;
-                    if (prefixMatch(specs[r], text, i) && specs[r].accepts(text, i)) {
-                        add(pos, counts, r, i);
+                digitRun = 0;
+                if (i == 0 || !asciiAlnum(t.charAt(i - 1))) {
+                    int k0 = fold(c);
+                    int k1 = i + 1 < n ? fold(t.charAt(i + 1)) : 0;
+                    int k2 = i + 2 < n ? fold(t.charAt(i + 2)) : 0;
+                    int slot = slot3[k0 * K + k1];
+                    long mask = (letter1[c] | letter2[k0 * K + k1] | (slot < 0 ? 0 : letter3[slot * K + k2])) & active;
+                    if ((mask & runGatedMask) != 0) {
+                        mask = runGate(t, i, j, mask);
+                    }
+                    if (i > 0 && t.charAt(i - 1) < 128) {
+                        mask &= ~notAfterMask[t.charAt(i - 1)];
+                    }
+                    while (mask != 0) {
+                        int r = Long.numberOfTrailingZeros(mask);
+                        mask &= mask - 1;
+                        Starts s = specs[r];
+                        if (s.prefixAt(text, i) && (s.check == null || s.check.accepts(text, i))) {
+                            add(pos, counts, r, i);
+                        }
                     }
                 }
+                i = j;
                 continue;
             }
-            prev = c;
             if (c == ' ') {
                 digitRun = 0;
+                i++;
                 continue;
             }
+            long mask;
             if (c >= '0' && c <= '9') {
                 if (++digitRun > maxDigitRun) {
                     maxDigitRun = digitRun;
@@ -148,6 +238,12 @@ public final class StartIndex {
                 mask = c < 128 ? charMask[c] : (nonAsciiChars.indexOf(c) >= 0 ? nonAsciiMask : 0);
             }
             mask &= active;
+            if (mask != 0 && i > 0 && t.charAt(i - 1) < 128) {
+                mask &= ~notAfterMask[t.charAt(i - 1)];
+            }
+            if ((mask & digitGatedMask) != 0 && c >= '0' && c <= '9') {
+                mask = digitGate(t, i, mask);
+            }
             while (mask != 0) {
                 int r = Long.numberOfTrailingZeros(mask);
                 mask &= mask - 1;
@@ -155,16 +251,59 @@ public final class StartIndex {
                 if ((c < '0' || c > '9') && s.chars.indexOf(c) < 0) {
                     continue;
                 }
-                if (s.accepts(text, i)) {
+                if (s.check == null || s.check.accepts(text, i)) {
                     add(pos, counts, r, i);
                 }
             }
+            i++;
         }
         return new Candidates(pos, counts, maxDigitRun);
     }
 
-    private static boolean prefixMatch(Starts s, CharSequence text, int i) {
-        return s.prefixAt(text, i);
+    /** {@code mask} without the recognizers whose digit-run gate the run of digits at {@code i} fails. */
+    private long digitGate(String t, int i, long mask) {
+        int n = t.length();
+        int end = i + 1;
+        while (end < n && t.charAt(end) >= '0' && t.charAt(end) <= '9') {
+            end++;
+        }
+        int len = Math.min(end - i, MAX_RUN);
+        int follower = end < n && t.charAt(end) < 128 ? t.charAt(end) : 128;
+        long gated = mask & digitGatedMask;
+        return (mask & ~digitGatedMask) | (gated & digitRunPass[len * FOLLOWERS + follower]);
+    }
+
+    /** {@code mask} without the recognizers whose letter-run gate the run at {@code i} (letters up to {@code j}) fails. */
+    private long runGate(String text, int i, int j, long mask) {
+        int n = text.length();
+        long gated = mask & runGatedMask;
+        int end = j;
+        boolean digit = false;
+        if (end < n && Starts.Ascii.isDigit(text.charAt(end))) {
+            digit = true;
+            while (end < n && asciiAlnum(text.charAt(end))) {
+                end++;
+            }
+        }
+        long pass;
+        if (end >= n) {
+            pass = gated;
+        } else {
+            char f = text.charAt(end);
+            pass = f >= 128 ? gated : runFollowMask[f];
+        }
+        if (digit) {
+            pass |= runDigitMask;
+        }
+        long byLength = gated & runLengthMask & ~pass;
+        while (byLength != 0) {
+            int r = Long.numberOfTrailingZeros(byLength);
+            byLength &= byLength - 1;
+            if (end - i >= runMinLength[r]) {
+                pass |= 1L << r;
+            }
+        }
+        return (mask & ~runGatedMask) | (gated & pass);
     }
 
     private static void add(int[][] pos, int[] counts, int r, int i) {

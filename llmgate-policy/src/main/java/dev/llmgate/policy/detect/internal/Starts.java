@@ -31,6 +31,14 @@ public final class Starts {
     final List<Boolean> prefixIgnoreCase = new ArrayList<>();
     final boolean[] notAfter = new boolean[128];
     Check check;
+    /** The letter-run gate ({@link #letterRun}): whether set, its followers, digit and length rules. */
+    boolean runGate;
+    final boolean[] runFollowers = new boolean[128];
+    boolean runWithDigit;
+    int runMinLength;
+    /** The digit-run gate ({@link #digitRun}): alternatives {min, max} with their followers (null: any). */
+    final List<int[]> digitRuns = new ArrayList<>();
+    final List<String> digitRunFollowers = new ArrayList<>();
 
     private Starts() {
     }
@@ -87,6 +95,59 @@ public final class Starts {
         for (int i = 0; i < asciiChars.length(); i++) {
             notAfter[asciiChars.charAt(i)] = true;
         }
+        return this;
+    }
+
+    /**
+     * At candidates that are ASCII letters (not digits or listed characters), a cheap gate on the
+     * run of ASCII letters and digits that starts there: it must be followed by one of
+     * {@code followers} (ASCII; a non-ASCII character or the end of the text always passes), or
+     * contain a digit if {@code withDigit}, or be at least {@code minLength} characters long
+     * ({@code minLength} 0: no length rule). Every real match start at a letter must pass it: e.g.
+     * an e-mail address's local part is such a run followed by one of {@code @._%+-}. Ordinary
+     * words (letters followed by a space or punctuation) fail most gates, so they cost one table
+     * lookup instead of a check per recognizer.
+     */
+    public Starts letterRun(String followers, boolean withDigit, int minLength) {
+        for (int i = 0; i < followers.length(); i++) {
+            char c = followers.charAt(i);
+            if (c >= 128 || Ascii.isLetter(c) || Ascii.isDigit(c)) {
+                throw new IllegalArgumentException("followers are ASCII characters other than letters and digits: " + c);
+            }
+            runFollowers[c] = true;
+        }
+        runGate = true;
+        runWithDigit = withDigit;
+        runMinLength = minLength;
+        return this;
+    }
+
+    /**
+     * At candidates that are ASCII digits, a cheap gate on the run of ASCII digits that starts
+     * there: a candidate passes if its run is {@code min} to {@code max} digits long and is followed
+     * by one of {@code followers} (ASCII characters; a non-ASCII character or the end of the text
+     * always passes), for at least one alternative added this way. Every real match start at a
+     * digit must pass: e.g. a US SSN starts with 3 digits and a separator, 5 digits and a
+     * separator, or 9 digits.
+     */
+    public Starts digitRun(int min, int max, String followers) {
+        if (min < 1 || max < min) {
+            throw new IllegalArgumentException("digit run lengths: 1 <= min <= max, not " + min + ".." + max);
+        }
+        for (int i = 0; i < followers.length(); i++) {
+            if (followers.charAt(i) >= 128) {
+                throw new IllegalArgumentException("followers are ASCII characters: " + followers);
+            }
+        }
+        digitRuns.add(new int[] {min, max});
+        digitRunFollowers.add(followers);
+        return this;
+    }
+
+    /** Like {@link #digitRun(int, int, String)} with any follower. */
+    public Starts digitRun(int min, int max) {
+        digitRun(min, max, "");
+        digitRunFollowers.set(digitRunFollowers.size() - 1, null);
         return this;
     }
 
