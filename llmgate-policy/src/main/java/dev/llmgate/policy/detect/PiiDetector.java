@@ -4,6 +4,7 @@ import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.detect.internal.PiiRecognizers;
 import dev.llmgate.policy.detect.internal.Recognizer;
+import dev.llmgate.policy.detect.internal.RecognizerBacked;
 import dev.llmgate.policy.detect.internal.RecognizerSet;
 
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
  * threshold of 0.5 with context. Where findings of this detector overlap, the most confident wins.
  * Immutable and thread-safe; every pattern is compiled once, with bounded repetition only.
  */
-public final class PiiDetector implements Detector {
+public final class PiiDetector implements Detector, RecognizerBacked {
     private static final List<Recognizer> ALL = PiiRecognizers.all();
 
     private final List<Recognizer> recognizers;
@@ -102,6 +103,12 @@ public final class PiiDetector implements Detector {
         for (Finding f : Recognizer.resolveOverlaps(found)) {
             sink.accept(f);
         }
+    }
+
+    /** Not API: the recognizers, for a policy's shared scan. */
+    @Override
+    public List<Recognizer> scannedRecognizers() {
+        return recognizers;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.Checksums;
 import dev.llmgate.policy.detect.internal.Recognizer;
+import dev.llmgate.policy.detect.internal.RecognizerBacked;
 import dev.llmgate.policy.detect.internal.RecognizerSet;
 import dev.llmgate.policy.detect.internal.Starts;
 
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
  * {@code api_key: "..."} whose value has enough entropy to be a real secret (placeholders such as
  * {@code <your-key>}, {@code ${VAR}} or {@code xxxx} are ignored). Immutable and thread-safe.
  */
-public final class SecretDetector implements Detector {
+public final class SecretDetector implements Detector, RecognizerBacked {
     private static final List<Recognizer> RECOGNIZERS = List.of(
             Recognizer.of(FindingTypes.SECRET_ANTHROPIC_KEY, "\\bsk-ant-[A-Za-z0-9_-]{20,200}+", 0, (t, s, m) -> 0.95)
                     .startingAt(Starts.of().prefixes(false, "sk-ant-").notAfter(Starts.WORD)),
@@ -126,6 +127,12 @@ public final class SecretDetector implements Detector {
             return h >= 2.0 ? 0.85 : -1;
         }
         return h >= 3.0 && value.length() >= 12 ? 0.85 : -1;
+    }
+
+    /** Not API: the recognizers, for a policy's shared scan. */
+    @Override
+    public List<Recognizer> scannedRecognizers() {
+        return RECOGNIZERS;
     }
 
     @Override

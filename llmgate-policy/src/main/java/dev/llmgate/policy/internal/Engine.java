@@ -14,6 +14,7 @@ import dev.llmgate.policy.ToolRule;
 import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.detect.Detector;
 import dev.llmgate.policy.detect.PiiDetector;
+import dev.llmgate.policy.detect.internal.FusedScan;
 import dev.llmgate.policy.detect.internal.Recognizer;
 import dev.llmgate.policy.redact.RedactionMode;
 import dev.llmgate.policy.redact.TokenVault;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,9 +37,12 @@ public final class Engine {
 
     private final Policy policy;
     private final SecretKeySpec hmacKey;
+    /** The policy's recognizer-backed detectors (PII, secrets) scanned in one shared pass, if it has several. */
+    private final FusedScan fusedScan;
 
     public Engine(Policy policy, byte[] key) {
         this.policy = policy;
+        this.fusedScan = FusedScan.of(policy.detectors()).orElse(null);
         this.hmacKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
@@ -52,7 +57,16 @@ public final class Engine {
     /** Evaluates {@code text}; findings starting before {@code ignoreBefore} (already judged context) are ignored. */
     public Evaluation evaluate(CharSequence text, PolicyStage stage, int ignoreBefore) {
         List<Finding> found = new ArrayList<>();
+        Map<String, List<Finding>> shared = fusedScan == null ? null : fusedScan.scan(text);
         for (Detector d : policy.detectors()) {
+            if (shared != null && fusedScan.covers(d)) {
+                for (Finding f : shared.getOrDefault(fusedScan.idOf(d), List.of())) {
+                    if (f.start() >= ignoreBefore && f.confidence() >= policy.threshold(f.type())) {
+                        found.add(f);
+                    }
+                }
+                continue;
+            }
             d.detect(text, f -> {
                 if (f.start() >= ignoreBefore && f.confidence() >= policy.threshold(f.type())) {
                     found.add(f);

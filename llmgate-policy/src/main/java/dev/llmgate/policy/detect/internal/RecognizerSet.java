@@ -18,8 +18,16 @@ public final class RecognizerSet {
     private final KeywordScan keywords;
     private final int[] keywordGroup;
 
+    private final String[] ids;
+
     public RecognizerSet(List<Recognizer> list) {
+        this(list, null);
+    }
+
+    /** A set whose recognizers report under their own detector ids ({@code ids}, parallel to {@code list}; null: the id given to {@link #scan}). */
+    public RecognizerSet(List<Recognizer> list, List<String> ids) {
         this.recognizers = list.toArray(new Recognizer[0]);
+        this.ids = ids == null ? null : ids.toArray(new String[0]);
         List<Starts> starts = new ArrayList<>();
         List<String[]> groups = new ArrayList<>();
         keywordGroup = new int[recognizers.length];
@@ -75,10 +83,11 @@ public final class RecognizerSet {
                     continue;
                 }
             }
+            String id = ids == null ? detectorId : ids[r];
             if (indexed) {
-                recognizers[r].scanAt(text, c.of(r), c.count(r), detectorId, out);
+                recognizers[r].scanAt(text, c.of(r), c.count(r), id, out);
             } else {
-                recognizers[r].scanAll(text, detectorId, out);
+                recognizers[r].scanAll(text, id, out);
             }
         }
     }
