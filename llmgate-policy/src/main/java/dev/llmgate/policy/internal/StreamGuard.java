@@ -22,7 +22,9 @@ import java.util.function.Consumer;
  * The streaming output stage: holds back at most the policy's window of text, scans it with the
  * last {@value #CONTEXT} emitted characters as context, and releases the part that can no longer
  * be the start of a finding or placeholder. Findings up to half the window long are caught however
- * the chunks split them; longer ones are rewritten as far as they were seen, and at most
+ * the chunks split them. The first release comes as soon as more than half a window is held (so
+ * the first token waits for half a window of text, not a whole one), later ones each time a whole
+ * window is held (so a stream is scanned about twice per window of text); longer ones are rewritten as far as they were seen, and at most
  * {@code window} characters are ever held. Tool-call deltas are held until the stream finishes, then checked.
  * One instance per stream; not thread-safe (the stream contract calls it from one thread).
  */
@@ -40,6 +42,8 @@ public final class StreamGuard implements StreamTransformer {
     private final Map<Integer, PartialCall> toolCalls = new TreeMap<>();
     private Decision aggregate = Decision.allow(PolicyStage.STREAM);
     private boolean approved;
+    /** Whether a release was tried: the first comes at half a window, later ones at a whole window. */
+    private boolean releasedOnce;
 
     public StreamGuard(Policy policy, CallContext call, TokenVault vault) {
         this.policy = policy;
@@ -53,7 +57,8 @@ public final class StreamGuard implements StreamTransformer {
     public void onEvent(StreamEvent event, Consumer<StreamEvent> downstream) {
         if (event instanceof StreamEvent.TextDelta d) {
             held.append(d.text());
-            if (held.length() >= window) {
+            if (held.length() >= (releasedOnce ? window : window / 2 + 1)) {
+                releasedOnce = true;
                 release(false, downstream);
             }
         } else if (event instanceof StreamEvent.ToolCallDelta d) {
