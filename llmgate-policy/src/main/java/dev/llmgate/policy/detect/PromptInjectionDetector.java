@@ -2,6 +2,8 @@ package dev.llmgate.policy.detect;
 
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
+import dev.llmgate.policy.detect.internal.KeywordScan;
+import dev.llmgate.policy.detect.internal.MatcherPool;
 import dev.llmgate.policy.detect.internal.NormalizedText;
 import dev.llmgate.policy.detect.internal.PatternStarts;
 import dev.llmgate.policy.detect.internal.Recognizer;
@@ -181,6 +183,12 @@ public final class PromptInjectionDetector implements Detector {
         }
     }
 
+    /** One pass over the normalised text tells which phrases' keywords occur (group k: the keywords of phrase k). */
+    private static final KeywordScan KEYWORD_SCAN = new KeywordScan(List.of(KEYWORDS));
+
+    /** The phrase patterns' matchers, reused per thread (creating one costs up to ~1 µs). */
+    private static final MatcherPool MATCHERS = new MatcherPool(phrasePatterns());
+
     /** Where each phrase can start (derived from the phrase patterns once, when the class is initialised). */
     private static final PatternStarts STARTS = phraseStarts();
 
@@ -237,33 +245,41 @@ public final class PromptInjectionDetector implements Detector {
         int[] counts = new int[PHRASES.size()];
         int[][] starts = STARTS.scan(n, counts);
         int size = n.length();
+        long withCandidates = 0;
         for (int k = 0; k < PHRASES.size(); k++) {
-            if (counts[k] == 0) {
+            if (counts[k] > 0) {
+                withCandidates |= 1L << k;
+            }
+        }
+        // a phrase counts only where one of its keywords occurs in the text: check that first, in one pass, for the phrases
+        // that have candidates, and try the patterns of the others not at all (benign text rarely has the keywords)
+        long keywordsPresent = withCandidates == 0 ? 0 : KEYWORD_SCAN.presentGroups(n, withCandidates);
+        for (int k = 0; k < PHRASES.size(); k++) {
+            if (counts[k] == 0 || (keywordsPresent & (1L << k)) == 0) {
                 continue;
             }
             Phrase phrase = PHRASES.get(k);
-            Matcher m = phrase.pattern.matcher(n);
-            m.useTransparentBounds(true);
-            m.useAnchoringBounds(false);
-            int first = hits.size();
-            int next = 0;
-            for (int c = 0; c < counts[k]; c++) {
-                int at = starts[k][c];
-                if (at < next) {
-                    continue;
+            Matcher m = MATCHERS.acquire(k, n);
+            try {
+                m.useTransparentBounds(true);
+                m.useAnchoringBounds(false);
+                int next = 0;
+                for (int c = 0; c < counts[k]; c++) {
+                    int at = starts[k][c];
+                    if (at < next) {
+                        continue;
+                    }
+                    m.region(at, size);
+                    if (!m.lookingAt()) {
+                        continue;
+                    }
+                    next = m.end() == m.start() ? m.end() + 1 : m.end();
+                    int start = norm.originalStart(m.start());
+                    int end = norm.originalEnd(m.end());
+                    hits.add(new Finding(phrase.type, start, Math.max(start, end), phrase.confidence, id()));
                 }
-                m.region(at, size);
-                if (!m.lookingAt()) {
-                    continue;
-                }
-                next = m.end() == m.start() ? m.end() + 1 : m.end();
-                int start = norm.originalStart(m.start());
-                int end = norm.originalEnd(m.end());
-                hits.add(new Finding(phrase.type, start, Math.max(start, end), phrase.confidence, id()));
-            }
-            // the keyword prefilter (checked only when there is a match: the same result, rarely the cost of a text search)
-            if (hits.size() > first && !Recognizer.containsAny(n, KEYWORDS[k])) {
-                hits.subList(first, hits.size()).clear();
+            } finally {
+                MATCHERS.release(k, m);
             }
         }
         if (changed && !hits.isEmpty()) {
@@ -271,20 +287,35 @@ public final class PromptInjectionDetector implements Detector {
         } else if (norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0) {
             hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, 0, text.length(), 0.35, id()));
         }
-        decoded(text, BASE64, true, hits);
-        decoded(text, HEX, false, hits);
-        Matcher spaced = SPACED_LETTERS.matcher(n);
-        spaced.useTransparentBounds(true);
-        spaced.useAnchoringBounds(false);
+        String original = text.toString();
+        int encodings = encodingsPossible(original);
+        if ((encodings & BASE64_POSSIBLE) != 0) {
+            decoded(original, BASE64, true, hits);
+        }
+        if ((encodings & HEX_POSSIBLE) != 0) {
+            decoded(original, HEX, false, hits);
+        }
+        Matcher spaced = null;
         int nextSpaced = 0;
         for (int i = 0; i < size; i++) {
             // (?<!\S)(?:\p{L} ){9,}+...: after whitespace (or at the start), a letter and a space (a surrogate: let the pattern decide)
-            if (i < nextSpaced || (i > 0 && !javaSpace(n.charAt(i - 1)))) {
+            if (i > 0) {
+                char p = n.charAt(i - 1);
+                if (p > ' ' || !javaSpace(p)) {
+                    continue;
+                }
+            }
+            if (i < nextSpaced) {
                 continue;
             }
             char c = n.charAt(i);
-            if (!Character.isSurrogate(c) && !(Character.isLetter(c) && i + 1 < size && n.charAt(i + 1) == ' ')) {
+            if (!Character.isSurrogate(c) && !(Character.isLetter(c) && i + 1 < size && n.charAt(i + 1) == ' ' && spacedRun(n, i))) {
                 continue;
+            }
+            if (spaced == null) {
+                spaced = SPACED_LETTERS.matcher(n);
+                spaced.useTransparentBounds(true);
+                spaced.useAnchoringBounds(false);
             }
             spaced.region(i, size);
             if (spaced.lookingAt()) {
@@ -300,16 +331,75 @@ public final class PromptInjectionDetector implements Detector {
         }
     }
 
+    private static final int BASE64_POSSIBLE = 1;
+    private static final int HEX_POSSIBLE = 2;
+
+    /**
+     * One pass deciding which encoded runs the text can hold at all: {@link #BASE64} needs a run of
+     * 20 base64 characters; {@link #HEX} needs {@code \x}, or 24 hex digits in a stretch of hex
+     * digits, spaces and colons (what {@link #hexStart} counts). Prose has neither, so the two
+     * candidate scans are skipped.
+     */
+    private static int encodingsPossible(String t) {
+        int found = 0;
+        int run = 0;
+        int hexDigits = 0;
+        for (int i = 0, n = t.length(); i < n; i++) {
+            char c = t.charAt(i);
+            boolean hex = hexChar(c);
+            if (hex || base64Char(c)) {
+                if (++run >= 20) {
+                    found |= BASE64_POSSIBLE;
+                }
+            } else {
+                run = 0;
+            }
+            if (hex) {
+                if (++hexDigits >= 24) {
+                    found |= HEX_POSSIBLE;
+                }
+            } else if (c != ' ' && c != ':') {
+                hexDigits = 0;
+                if (c == '\\' && i + 1 < n && t.charAt(i + 1) == 'x') {
+                    found |= HEX_POSSIBLE;
+                }
+            }
+            if (found == (BASE64_POSSIBLE | HEX_POSSIBLE)) {
+                break;
+            }
+        }
+        return found;
+    }
+
     /** Decodes base64 or hex runs that look like text and reports an obfuscation finding when the decoded text is an injection. */
-    private void decoded(CharSequence text, Pattern encoding, boolean base64, List<Finding> hits) {
-        Matcher m = encoding.matcher(text);
-        m.useTransparentBounds(true);
-        m.useAnchoringBounds(false);
+    private void decoded(CharSequence original, Pattern encoding, boolean base64, List<Finding> hits) {
+        String text = original.toString();
+        Matcher m = null;
         int size = text.length();
         int next = 0;
         for (int i = 0; i < size; i++) {
-            if (i < next || !(base64 ? base64Start(text, i) : hexStart(text, i))) {
+            char ch = text.charAt(i);
+            if (base64) {
+                if (!base64Char(ch)) {
+                    continue;
+                }
+                // a run of base64 characters: only its first position can start a match, and only if it is 20 long
+                int j = i + 1;
+                while (j < size && base64Char(text.charAt(j))) {
+                    j++;
+                }
+                boolean candidate = i >= next && j - i >= 20 && (i == 0 || !base64Char(text.charAt(i - 1)));
+                if (!candidate) {
+                    i = j - 1;
+                    continue;
+                }
+            } else if ((ch != '\\' && !hexChar(ch)) || i < next || !hexStart(text, i)) {
                 continue;
+            }
+            if (m == null) {
+                m = encoding.matcher(text);
+                m.useTransparentBounds(true);
+                m.useAnchoringBounds(false);
             }
             m.region(i, size);
             if (!m.lookingAt()) {
@@ -329,6 +419,27 @@ public final class PromptInjectionDetector implements Detector {
                 }
             }
         }
+    }
+
+    /**
+     * Whether ten "letter space" pairs could start at {@code i} (the pattern needs nine and a letter): a
+     * surrogate anywhere in them lets the pattern decide ({@code \p{L}} takes a pair of them).
+     */
+    private static boolean spacedRun(String n, int i) {
+        for (int k = 0; k < 10; k++) {
+            int at = i + 2 * k;
+            if (at >= n.length()) {
+                return false;
+            }
+            char x = n.charAt(at);
+            if (Character.isSurrogate(x)) {
+                return true;
+            }
+            if (!Character.isLetter(x) || (k < 9 && (at + 1 >= n.length() || n.charAt(at + 1) != ' '))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Java's {@code \s}: the characters {@code (?<!\S)} accepts before a match. */

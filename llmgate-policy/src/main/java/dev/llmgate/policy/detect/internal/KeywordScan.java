@@ -35,8 +35,9 @@ public final class KeywordScan {
     private final long allGroups;
     /** Two-character keywords by their first two classes. */
     private final int[][] short2 = new int[C * C][];
-    /** Longer keywords by their first three classes. */
-    private final int[][] long3 = new int[C * C * C][];
+    /** Longer keywords by their first three classes, compactly: the row of a first-two-class pair (-1: none), then [row * C + third class]. */
+    private final int[] row3 = new int[C * C];
+    private final int[][] long3;
     /** Whether some keyword starts with this ASCII character's class (non-letters share class 27). */
     private final boolean[] firstClass = new boolean[C];
     /** Keywords of one character, or starting with a non-ASCII character: checked by a plain search. */
@@ -84,7 +85,27 @@ public final class KeywordScan {
         }
         allGroups = all;
         fill(s2, short2);
-        fill(l3, long3);
+        java.util.Arrays.fill(row3, -1);
+        int rows = 0;
+        for (int pair = 0; pair < C * C; pair++) {
+            for (int c = 0; c < C; c++) {
+                if (l3.get(pair * C + c) != null) {
+                    row3[pair] = rows++;
+                    break;
+                }
+            }
+        }
+        long3 = new int[rows * C][];
+        for (int pair = 0; pair < C * C; pair++) {
+            if (row3[pair] >= 0) {
+                for (int c = 0; c < C; c++) {
+                    List<Integer> l = l3.get(pair * C + c);
+                    if (l != null) {
+                        long3[row3[pair] * C + c] = l.stream().mapToInt(Integer::intValue).toArray();
+                    }
+                }
+            }
+        }
     }
 
     private static void add(List<List<Integer>> table, int key, int w) {
@@ -139,8 +160,9 @@ public final class KeywordScan {
             if (two != null) {
                 present = check(text, i, two, present, want);
             }
-            if (c2 != 0) {
-                int[] more = long3[(c0 * C + c1) * C + c2];
+            int row = row3[c0 * C + c1];
+            if (c2 != 0 && row >= 0) {
+                int[] more = long3[row * C + c2];
                 if (more != null) {
                     present = check(text, i, more, present, want);
                 }
@@ -176,8 +198,17 @@ public final class KeywordScan {
         return true;
     }
 
+    /** Where {@code k} (one character, or starting with a non-ASCII one) first occurs, using the JDK's fast exact search. */
     private static int indexOf(String text, String k, int from) {
-        for (int i = from, n = text.length(); i + k.length() <= n; i++) {
+        char first = k.charAt(0);
+        if (first >= 'a' && first <= 'z') {
+            // a one-letter keyword: either case
+            int lower = text.indexOf(first, from);
+            int upper = text.indexOf(first - 32, from);
+            return lower < 0 ? upper : upper < 0 ? lower : Math.min(lower, upper);
+        }
+        // the first character is compared exactly: jump from one occurrence of it to the next
+        for (int i = text.indexOf(first, from); i >= 0; i = text.indexOf(first, i + 1)) {
             if (at(text, i, k)) {
                 return i;
             }

@@ -11,6 +11,7 @@ import java.text.Normalizer;
  */
 public final class NormalizedText {
     private final String text;
+    /** Original offset per normalised offset; null when the two are the same (plain ASCII text). */
     private final int[] origin;
     private final int zeroWidth;
     private final int homoglyphs;
@@ -38,10 +39,16 @@ public final class NormalizedText {
 
     /** The original offset of normalised offset {@code i} (an end offset maps to one past the original character). */
     public int originalStart(int i) {
+        if (origin == null) {
+            return i;
+        }
         return i < origin.length ? origin[i] : (origin.length == 0 ? 0 : origin[origin.length - 1] + 1);
     }
 
     public int originalEnd(int iEnd) {
+        if (origin == null) {
+            return iEnd;
+        }
         return iEnd == 0 ? 0 : origin[iEnd - 1] + 1;
     }
 
@@ -92,6 +99,11 @@ public final class NormalizedText {
 
     /** Normalises {@code s}; one pass, allocation proportional to its length. */
     public static NormalizedText of(CharSequence s) {
+        String plain = plainAsciiLowerCase(s.toString());
+        if (plain != null) {
+            // nothing to remove, fold or collapse: the normal form is the lower-cased text, offsets unchanged
+            return new NormalizedText(plain, null, 0, 0);
+        }
         int n = s.length();
         StringBuilder out = new StringBuilder(n);
         int[] origin = new int[n + 16];
@@ -151,6 +163,25 @@ public final class NormalizedText {
         }
         int[] exact = java.util.Arrays.copyOf(origin, out.length());
         return new NormalizedText(out.toString(), exact, zw, hg);
+    }
+
+    /**
+     * {@code s} lower-cased if it is ASCII only, without tabs, carriage returns or runs of spaces
+     * (the characters the general path rewrites); else null.
+     */
+    private static String plainAsciiLowerCase(String s) {
+        int n = s.length();
+        byte[] lower = new byte[n];
+        char prev = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || c == '\t' || c == '\r' || (c == ' ' && prev == ' ')) {
+                return null;
+            }
+            lower[i] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+            prev = c;
+        }
+        return new String(lower, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     private static int[] grow(int[] origin, int needed) {

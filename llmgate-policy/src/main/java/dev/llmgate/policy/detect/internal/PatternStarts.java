@@ -45,6 +45,10 @@ public final class PatternStarts {
     private static final String[] PREV = {"", "\n", " ", "a"};
 
     private final int count;
+    /** Per ASCII character: no pattern can start at it right after an ASCII word character. */
+    private final boolean[] noneAfterWord = new boolean[128];
+    /** No pattern starts at an ASCII word character that follows one (true for patterns that begin with {@code \\b} and a word). */
+    private boolean wordsStartOnlyAtTheirStart;
     private final long all;
     /** [prev][c0]: patterns that match within one character (candidates whatever follows). */
     private final long[][] sure1 = new long[4][A];
@@ -98,6 +102,23 @@ public final class PatternStarts {
                 }
             }
         }
+        deriveNoneAfterWord();
+    }
+
+    private void deriveNoneAfterWord() {
+        boolean words = true;
+        for (char c = 0; c < 128; c++) {
+            int a = code(c);
+            noneAfterWord[c] = a != 0 && (sure1[WORD][a] | alive1[WORD][a]) == 0;
+            if (isWordChar(c) && !noneAfterWord[c]) {
+                words = false;
+            }
+        }
+        wordsStartOnlyAtTheirStart = words;
+    }
+
+    private static boolean isWordChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
 
     /** {sure, alive}: of {@code candidates}, those matching the prefix, and those that ran out of input. */
@@ -168,22 +189,43 @@ public final class PatternStarts {
 
     /** Candidate starts per pattern of {@code text}: {@code starts[k]} holds {@code counts[k]} increasing positions. */
     public int[][] scan(CharSequence text, int[] counts) {
+        String t = text.toString();
         int[][] starts = new int[count][];
         Arrays.fill(counts, 0);
-        for (int i = 0, n = text.length(); i < n; i++) {
-            long m = at(text, i);
-            while (m != 0) {
-                int k = Long.numberOfTrailingZeros(m);
-                m &= m - 1;
-                int[] s = starts[k];
-                if (s == null) {
-                    s = starts[k] = new int[8];
-                } else if (counts[k] == s.length) {
-                    s = starts[k] = Arrays.copyOf(s, s.length * 2);
+        for (int i = 0, n = t.length(); i < n; i++) {
+            char c = t.charAt(i);
+            if (c < 128 && i > 0 && noneAfterWord[c]) {
+                char prev = t.charAt(i - 1);
+                if ((prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') || (prev >= '0' && prev <= '9') || prev == '_') {
+                    continue;   // inside a word: no pattern starts here (the common case, decided without the tables)
                 }
-                s[counts[k]++] = i;
             }
+            long m = at(t, i);
+            if (wordsStartOnlyAtTheirStart && c < 128 && isWordChar(c)) {
+                // the rest of this run of word characters follows a word character: no candidates there
+                int j = i + 1;
+                while (j < n && t.charAt(j) < 128 && isWordChar(t.charAt(j))) {
+                    j++;
+                }
+                record(starts, counts, m, i);
+                i = j - 1;
+                continue;
+            }
+            record(starts, counts, m, i);
         }
         return starts;
+    }
+
+    private static void record(int[][] starts, int[] counts, long patterns, int i) {
+        for (long m = patterns; m != 0; m &= m - 1) {
+            int k = Long.numberOfTrailingZeros(m);
+            int[] s = starts[k];
+            if (s == null) {
+                s = starts[k] = new int[8];
+            } else if (counts[k] == s.length) {
+                s = starts[k] = Arrays.copyOf(s, s.length * 2);
+            }
+            s[counts[k]++] = i;
+        }
     }
 }
