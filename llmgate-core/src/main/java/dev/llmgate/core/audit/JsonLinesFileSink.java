@@ -15,8 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,7 +46,7 @@ public final class JsonLinesFileSink implements AuditSink {
     private long lastSeq = -1;
     private boolean dirty;
     private boolean syncScheduled;
-    private ScheduledExecutorService syncer;
+    private ScheduledThreadPoolExecutor syncer;
     private IOException syncFailure;
 
     private JsonLinesFileSink(Builder b) {
@@ -163,24 +162,41 @@ public final class JsonLinesFileSink implements AuditSink {
 
     private void scheduleSync() {
         if (syncer == null) {
-            syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+            syncer = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread t = new Thread(r, "llmgate-audit-fsync");
                 t.setDaemon(true);
                 return t;
             });
+            // close() flushes itself: a sync still waiting for its time is not needed then
+            syncer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         }
         syncScheduled = true;
         syncer.schedule(this::backgroundSync, fsync.interval().toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private synchronized void backgroundSync() {
-        syncScheduled = false;
-        if (channel != null && dirty) {
-            try {
-                channel.force(false);
-                dirty = false;
-            } catch (IOException e) {
-                syncFailure = e;
+    /**
+     * The group commit: fsyncs what has been written so far without holding the sink's lock, so
+     * writes go on while the disk syncs (lines written meanwhile are marked dirty again and get the
+     * next sync). A channel that {@link #rotate} closed meanwhile was fsynced there.
+     */
+    private void backgroundSync() {
+        FileChannel ch;
+        synchronized (this) {
+            syncScheduled = false;
+            if (channel == null || !dirty) {
+                return;
+            }
+            ch = channel;
+            dirty = false;
+        }
+        try {
+            ch.force(false);
+        } catch (IOException e) {
+            synchronized (this) {
+                if (ch == channel) {
+                    syncFailure = e;
+                    dirty = true;
+                }
             }
         }
     }
@@ -194,10 +210,26 @@ public final class JsonLinesFileSink implements AuditSink {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        if (syncer != null) {
-            syncer.shutdownNow();
+    public void close() throws IOException {
+        ScheduledThreadPoolExecutor s;
+        synchronized (this) {
+            s = syncer;
         }
+        if (s != null) {
+            // let a running fsync finish (interrupting it would close the channel under it), drop a waiting one
+            s.shutdown();
+            try {
+                s.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            closeChannel();
+        }
+    }
+
+    private void closeChannel() throws IOException {
         if (channel != null) {
             try {
                 flush();

@@ -23,7 +23,7 @@ public final class CanonicalJson {
 
     /** The canonical text of {@code value}. */
     public static String write(Object value) {
-        StringBuilder sb = new StringBuilder(256);
+        StringBuilder sb = new StringBuilder(1024);
         write(value, sb);
         return sb.toString();
     }
@@ -91,10 +91,20 @@ public final class CanonicalJson {
 
     /** Appends {@code s} as a JSON string, escaped as RFC 8785 (and ECMAScript JSON.stringify) escapes it. */
     public static void writeString(String s, StringBuilder sb) {
-        sb.append('"');
         int len = s.length();
+        sb.ensureCapacity(sb.length() + len + 2);
+        sb.append('"');
+        int run = 0;   // start of the stretch of characters that need no escaping, appended in one piece
         for (int i = 0; i < len; i++) {
             char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\' && (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;   // a well-formed pair stays as it is
+                continue;
+            }
+            sb.append(s, run, i);
             switch (c) {
                 case '"':
                     sb.append("\\\"");
@@ -118,20 +128,14 @@ public final class CanonicalJson {
                     sb.append("\\t");
                     break;
                 default:
-                    if (c < 0x20) {
-                        unicodeEscape(c, sb);
-                    } else if (Character.isHighSurrogate(c)) {
-                        if (i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                            sb.append(c).append(s.charAt(++i));
-                        } else {
-                            unicodeEscape(c, sb);
-                        }
-                    } else if (Character.isLowSurrogate(c)) {
-                        unicodeEscape(c, sb);
-                    } else {
-                        sb.append(c);
-                    }
+                    unicodeEscape(c, sb);   // other control characters and lone surrogates
             }
+            run = i + 1;
+        }
+        if (run == 0) {
+            sb.append(s);   // nothing escaped: one bulk copy
+        } else {
+            sb.append(s, run, len);
         }
         sb.append('"');
     }

@@ -1,6 +1,5 @@
 package dev.llmgate.core.audit.internal;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,6 +59,10 @@ public final class LogFiles {
             private int lineNo;
             private LogLine next;
             private byte[] buf = new byte[8192];
+            /** Bytes read from the current file and not yet returned: chunk[chunkPos, chunkEnd). */
+            private final byte[] chunk = new byte[1 << 16];
+            private int chunkPos;
+            private int chunkEnd;
 
             @Override
             public boolean hasNext() {
@@ -87,16 +90,40 @@ public final class LogFiles {
                             if (fileIndex >= files.size()) {
                                 return null;
                             }
-                            in = new BufferedInputStream(Files.newInputStream(files.get(fileIndex)), 1 << 16);
+                            in = Files.newInputStream(files.get(fileIndex));
+                            chunkPos = 0;
+                            chunkEnd = 0;
                             lineNo = 0;
                         }
                         int len = 0;
-                        int b;
-                        while ((b = in.read()) >= 0 && b != '\n') {
-                            if (len == buf.length) {
-                                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                        int b = -1;
+                        while (true) {
+                            if (chunkPos == chunkEnd) {
+                                int n = in.read(chunk, 0, chunk.length);
+                                if (n < 0) {
+                                    b = -1;
+                                    break;
+                                }
+                                chunkPos = 0;
+                                chunkEnd = n;
                             }
-                            buf[len++] = (byte) b;
+                            // copy up to the next newline of this chunk in one step
+                            int end = chunkPos;
+                            while (end < chunkEnd && chunk[end] != '\n') {
+                                end++;
+                            }
+                            int n = end - chunkPos;
+                            if (len + n > buf.length) {
+                                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+                            }
+                            System.arraycopy(chunk, chunkPos, buf, len, n);
+                            len += n;
+                            chunkPos = end;
+                            if (end < chunkEnd) {
+                                chunkPos++;   // past the newline
+                                b = '\n';
+                                break;
+                            }
                         }
                         if (b < 0 && len == 0) {
                             in.close();
