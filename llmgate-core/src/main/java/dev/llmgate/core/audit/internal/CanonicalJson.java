@@ -23,49 +23,60 @@ public final class CanonicalJson {
 
     /** The canonical text of {@code value}. */
     public static String write(Object value) {
-        StringBuilder sb = new StringBuilder(1024);
-        write(value, sb);
-        return sb.toString();
+        return new String(utf8(value), StandardCharsets.UTF_8);
     }
 
-    /** The canonical text of {@code value}, as UTF-8. */
+    /** The canonical text of {@code value}, as UTF-8: written straight to bytes, no intermediate text. */
     public static byte[] utf8(Object value) {
-        return write(value).getBytes(StandardCharsets.UTF_8);
+        Utf8 out = new Utf8();
+        write(value, out);
+        return out.bytes();
     }
 
     /** Appends the canonical text of {@code value} to {@code sb}. */
     public static void write(Object value, StringBuilder sb) {
+        sb.append(write(value));
+    }
+
+    /** Appends {@code s} as a JSON string, escaped as RFC 8785 (and ECMAScript JSON.stringify) escapes it. */
+    public static void writeString(String s, StringBuilder sb) {
+        Utf8 out = new Utf8();
+        out.string(s);
+        sb.append(new String(out.buf, 0, out.len, StandardCharsets.UTF_8));
+    }
+
+    private static void write(Object value, Utf8 out) {
         if (value == null) {
-            sb.append("null");
+            out.ascii("null");
         } else if (value instanceof String) {
-            writeString((String) value, sb);
+            out.string((String) value);
         } else if (value instanceof Boolean) {
-            sb.append(((Boolean) value) ? "true" : "false");
+            out.ascii(((Boolean) value) ? "true" : "false");
         } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
             long n = ((Number) value).longValue();
             if (n > MAX_SAFE_INTEGER || n < -MAX_SAFE_INTEGER) {
                 throw new IllegalArgumentException("integer " + n + " is outside +-(2^53 - 1): write it as a decimal string");
             }
-            sb.append(n);
+            out.number(n);
         } else if (value instanceof Map) {
-            writeObject((Map<?, ?>) value, sb);
+            writeObject((Map<?, ?>) value, out);
         } else if (value instanceof List) {
             List<?> list = (List<?>) value;
-            sb.append('[');
+            out.ascii('[');
             for (int i = 0; i < list.size(); i++) {
                 if (i > 0) {
-                    sb.append(',');
+                    out.ascii(',');
                 }
-                write(list.get(i), sb);
+                write(list.get(i), out);
             }
-            sb.append(']');
+            out.ascii(']');
         } else {
             throw new IllegalArgumentException("audit entries hold only strings, integers, booleans, null, lists and maps, not "
                     + value.getClass().getName() + " (write decimals as strings)");
         }
     }
 
-    private static void writeObject(Map<?, ?> map, StringBuilder sb) {
+    private static void writeObject(Map<?, ?> map, Utf8 out) {
         String[] keys = new String[map.size()];
         int n = 0;
         for (Object k : map.keySet()) {
@@ -77,70 +88,126 @@ public final class CanonicalJson {
         if (!(map instanceof java.util.SortedMap && ((java.util.SortedMap<?, ?>) map).comparator() == null)) {
             Arrays.sort(keys);
         }
-        sb.append('{');
+        out.ascii('{');
         for (int i = 0; i < n; i++) {
             if (i > 0) {
-                sb.append(',');
+                out.ascii(',');
             }
-            writeString(keys[i], sb);
-            sb.append(':');
-            write(map.get(keys[i]), sb);
+            out.string(keys[i]);
+            out.ascii(':');
+            write(map.get(keys[i]), out);
         }
-        sb.append('}');
+        out.ascii('}');
     }
 
-    /** Appends {@code s} as a JSON string, escaped as RFC 8785 (and ECMAScript JSON.stringify) escapes it. */
-    public static void writeString(String s, StringBuilder sb) {
-        int len = s.length();
-        sb.ensureCapacity(sb.length() + len + 2);
-        sb.append('"');
-        int run = 0;   // start of the stretch of characters that need no escaping, appended in one piece
-        for (int i = 0; i < len; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\' && (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE)) {
-                continue;
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;   // a well-formed pair stays as it is
-                continue;
-            }
-            sb.append(s, run, i);
-            switch (c) {
-                case '"':
-                    sb.append("\\\"");
-                    break;
-                case '\\':
-                    sb.append("\\\\");
-                    break;
-                case '\b':
-                    sb.append("\\b");
-                    break;
-                case '\f':
-                    sb.append("\\f");
-                    break;
-                case '\n':
-                    sb.append("\\n");
-                    break;
-                case '\r':
-                    sb.append("\\r");
-                    break;
-                case '\t':
-                    sb.append("\\t");
-                    break;
-                default:
-                    unicodeEscape(c, sb);   // other control characters and lone surrogates
-            }
-            run = i + 1;
-        }
-        if (run == 0) {
-            sb.append(s);   // nothing escaped: one bulk copy
-        } else {
-            sb.append(s, run, len);
-        }
-        sb.append('"');
-    }
+    /** A growable UTF-8 byte buffer that writes JSON tokens. */
+    private static final class Utf8 {
+        byte[] buf = new byte[1024];
+        int len;
 
-    private static void unicodeEscape(char c, StringBuilder sb) {
-        sb.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+        private void room(int n) {
+            if (len + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+            }
+        }
+
+        void ascii(char c) {
+            room(1);
+            buf[len++] = (byte) c;
+        }
+
+        void ascii(String s) {
+            int n = s.length();
+            room(n);
+            for (int i = 0; i < n; i++) {
+                buf[len++] = (byte) s.charAt(i);
+            }
+        }
+
+        void number(long n) {
+            ascii(Long.toString(n));
+        }
+
+        /** {@code s} as a JSON string: RFC 8785 escapes, everything else as UTF-8 (well-formed surrogate pairs as one code point). */
+        void string(String s) {
+            int n = s.length();
+            room(n + 2);
+            buf[len++] = '"';
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                    if (len == buf.length) {
+                        room(1 + n - i);
+                    }
+                    buf[len++] = (byte) c;
+                    continue;
+                }
+                switch (c) {
+                    case '"':
+                        ascii("\\\"");
+                        break;
+                    case '\\':
+                        ascii("\\\\");
+                        break;
+                    case '\b':
+                        ascii("\\b");
+                        break;
+                    case '\f':
+                        ascii("\\f");
+                        break;
+                    case '\n':
+                        ascii("\\n");
+                        break;
+                    case '\r':
+                        ascii("\\r");
+                        break;
+                    case '\t':
+                        ascii("\\t");
+                        break;
+                    default:
+                        if (c < 0x20) {
+                            unicodeEscape(c);
+                        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                            codePoint(Character.toCodePoint(c, s.charAt(++i)));
+                        } else if (Character.isSurrogate(c)) {
+                            unicodeEscape(c);   // a lone surrogate
+                        } else {
+                            codePoint(c);
+                        }
+                }
+            }
+            ascii('"');
+        }
+
+        private void codePoint(int cp) {
+            room(4);
+            if (cp < 0x800) {
+                buf[len++] = (byte) (0xC0 | (cp >> 6));
+                buf[len++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                buf[len++] = (byte) (0xE0 | (cp >> 12));
+                buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buf[len++] = (byte) (0x80 | (cp & 0x3F));
+            } else {
+                buf[len++] = (byte) (0xF0 | (cp >> 18));
+                buf[len++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buf[len++] = (byte) (0x80 | (cp & 0x3F));
+            }
+        }
+
+        private void unicodeEscape(char c) {
+            room(6);
+            buf[len++] = '\\';
+            buf[len++] = 'u';
+            buf[len++] = (byte) HEX[(c >> 12) & 0xf];
+            buf[len++] = (byte) HEX[(c >> 8) & 0xf];
+            buf[len++] = (byte) HEX[(c >> 4) & 0xf];
+            buf[len++] = (byte) HEX[c & 0xf];
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(buf, len);
+        }
     }
 }
