@@ -4,11 +4,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Finds the candidate start positions of up to 64 recognizers in one pass over a text: every
- * character is classified once (most characters of prose, letters inside words and spaces, are
- * skipped with two comparisons), and at digits, listed characters and word starts a table lookup
- * (by the first three case-folded letters of a word) says which recognizers may start there.
- * Built once per detector; immutable and thread-safe.
+ * Finds the candidate start positions of up to 64 recognizers in one pass over a text: runs of
+ * letters are jumped over whole (only their first character can start a match), and at word
+ * starts, digits and listed characters table lookups (single letters by the exact character,
+ * longer prefixes by the first three case-folded letters) say which recognizers may start there;
+ * the recognizers' run gates ({@link Starts#letterRun}, {@link Starts#digitRun}) and look-behind
+ * exclusions ({@link Starts#notAfter}) then drop most of them with a few table lookups, before
+ * any per-recognizer check runs. Built once per detector; immutable and thread-safe.
  */
 public final class StartIndex {
     private static final int K = 27;   // 0 = not an ASCII letter, 1..26 = a..z case-folded
@@ -182,7 +184,6 @@ public final class StartIndex {
 
     /** Like {@link #scan(CharSequence, long)} (a {@code String}: no interface call per character). */
     public Candidates scan(String t, long active) {
-        String text = t;
         int n = t.length();
         int[][] pos = new int[specs.length][];
         int[] counts = new int[specs.length];
@@ -214,7 +215,7 @@ public final class StartIndex {
                         int r = Long.numberOfTrailingZeros(mask);
                         mask &= mask - 1;
                         Starts s = specs[r];
-                        if (s.prefixAt(text, i) && (s.check == null || s.check.accepts(text, i))) {
+                        if (s.prefixAt(t, i) && (s.check == null || s.check.accepts(t, i))) {
                             add(pos, counts, r, i);
                         }
                     }
@@ -251,7 +252,7 @@ public final class StartIndex {
                 if ((c < '0' || c > '9') && s.chars.indexOf(c) < 0) {
                     continue;
                 }
-                if (s.check == null || s.check.accepts(text, i)) {
+                if (s.check == null || s.check.accepts(t, i)) {
                     add(pos, counts, r, i);
                 }
             }

@@ -166,17 +166,6 @@ public final class Starts {
     /** The ASCII letters (for case-insensitive use). */
     public static final String LETTERS = "abcdefghijklmnopqrstuvwxyz";
 
-    /** Whether a candidate at {@code i}, already known to start with one of this spec's first characters, is accepted. */
-    boolean accepts(CharSequence t, int i) {
-        if (i > 0) {
-            char p = t.charAt(i - 1);
-            if (p < 128 && notAfter[p]) {
-                return false;
-            }
-        }
-        return check == null || check.accepts(t, i);
-    }
-
     /** Compiled prefixes: single letters as a table, longer prefixes grouped by their case-folded first letter. */
     private boolean[] singleLetter;
     private String[][] longByFirst;
