@@ -47,8 +47,6 @@ public final class PatternStarts {
     private final int count;
     /** Per ASCII character: no pattern can start at it right after an ASCII word character. */
     private final boolean[] noneAfterWord = new boolean[128];
-    /** No pattern starts at an ASCII word character that follows one (true for patterns that begin with {@code \\b} and a word). */
-    private boolean wordsStartOnlyAtTheirStart;
     private final long all;
     /** [prev][c0]: patterns that match within one character (candidates whatever follows). */
     private final long[][] sure1 = new long[4][A];
@@ -106,15 +104,10 @@ public final class PatternStarts {
     }
 
     private void deriveNoneAfterWord() {
-        boolean words = true;
         for (char c = 0; c < 128; c++) {
             int a = code(c);
             noneAfterWord[c] = a != 0 && (sure1[WORD][a] | alive1[WORD][a]) == 0;
-            if (isWordChar(c) && !noneAfterWord[c]) {
-                words = false;
-            }
         }
-        wordsStartOnlyAtTheirStart = words;
     }
 
     private static boolean isWordChar(char c) {
@@ -201,17 +194,18 @@ public final class PatternStarts {
                 }
             }
             long m = at(t, i);
-            if (wordsStartOnlyAtTheirStart && c < 128 && isWordChar(c)) {
-                // the rest of this run of word characters follows a word character: no candidates there
-                int j = i + 1;
-                while (j < n && t.charAt(j) < 128 && isWordChar(t.charAt(j))) {
-                    j++;
-                }
-                record(starts, counts, m, i);
-                i = j - 1;
-                continue;
-            }
             record(starts, counts, m, i);
+            if (c < 128 && isWordChar(c)) {
+                // the rest of this word follows a word character: skip the characters no pattern can start at after one
+                // (in normalised, lower-cased text: all of them; an upper-case letter is outside the alphabet and is looked up)
+                while (i + 1 < n) {
+                    char d = t.charAt(i + 1);
+                    if (d >= 128 || !isWordChar(d) || !noneAfterWord[d]) {
+                        break;
+                    }
+                    i++;
+                }
+            }
         }
         return starts;
     }
