@@ -46,7 +46,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The audit trail's throughput, in records per second, one thread:
+ * The audit trail's throughput, in records per second, one calling thread (beside it run the log's
+ * writer and group-commit threads, and the verifier's read-ahead thread):
  * <ul>
  *   <li>{@code append_auditLog}: {@value #BATCH} call records through {@link AuditLog}'s
  *       interceptor (canonical JSON, hash chain, Merkle leaf on the calling thread; signed
@@ -58,8 +59,9 @@ import java.util.stream.Stream;
  *       written at set-up) written with a {@code BufferedWriter}, flushed and fsynced once per
  *       batch.</li>
  *   <li>{@code verify_auditVerifier}: {@link AuditVerifier} over a log of {@value #VERIFY_RECORDS}
- *       call records (with its checkpoints), beside {@code verify_baselineReadLines}, which only
- *       reads the same files line by line.</li>
+ *       call records (with its checkpoints; on two or more cores one thread reads, parses and
+ *       hashes lines ahead while the calling thread checks them in order), beside
+ *       {@code verify_baselineReadLines}, which only reads the same files line by line.</li>
  * </ul>
  * Targets: 100,000 records/s appended, 500,000 records/s verified.
  */

@@ -6,9 +6,11 @@ import dev.llmgate.core.audit.internal.Ed25519;
 import dev.llmgate.core.audit.internal.Hex;
 import dev.llmgate.core.audit.internal.JsonReader;
 import dev.llmgate.core.audit.internal.LogCheck;
+import dev.llmgate.core.audit.internal.LogEntry;
 import dev.llmgate.core.audit.internal.LogFiles;
 import dev.llmgate.core.audit.internal.LogLine;
 import dev.llmgate.core.audit.internal.Merkle;
+import dev.llmgate.core.audit.internal.ParsedLines;
 import dev.llmgate.core.audit.internal.Sha256;
 
 import java.io.IOException;
@@ -58,7 +60,9 @@ public final class AuditVerifier {
     /**
      * Verifies one log stored as JSON Lines: files in the order given, directories replaced by their
      * {@code *.jsonl} files in name order (a rotated set). For a directory holding several logs, use
-     * {@link #verifyEach(List)}.
+     * {@link #verifyEach(List)}. On a machine with more than one core, a second (daemon) thread reads,
+     * parses and hashes lines ahead while the calling thread checks the entries in order; it ends when
+     * this method returns.
      *
      * @throws IOException if a file cannot be read
      */
@@ -68,7 +72,10 @@ public final class AuditVerifier {
         for (Path f : files) {
             names.add(f.toString());
         }
-        return new LogCheck(trustedKeys, external(), expectedLogId, names).run(LogFiles.lines(files));
+        Map<String, Map<Long, LogCheck.External>> ext = external();
+        try (ParsedLines lines = ParsedLines.inBackground(LogFiles.lines(files))) {
+            return new LogCheck(trustedKeys, ext, expectedLogId, names).run(lines);
+        }
     }
 
     /**
@@ -83,7 +90,10 @@ public final class AuditVerifier {
             for (Path f : group.getValue()) {
                 names.add(f.toString());
             }
-            VerificationReport r = new LogCheck(trustedKeys, ext, expectedLogId, names).run(LogFiles.lines(group.getValue()));
+            VerificationReport r;
+            try (ParsedLines lines = ParsedLines.inBackground(LogFiles.lines(group.getValue()))) {
+                r = new LogCheck(trustedKeys, ext, expectedLogId, names).run(lines);
+            }
             out.put(r.logId().isEmpty() ? group.getKey() : r.logId(), r);
         }
         return out;
@@ -132,10 +142,9 @@ public final class AuditVerifier {
             if (!line.complete()) {
                 break;
             }
-            Map<String, Object> obj = JsonReader.parseObject(line.text());
-            obj.remove("sig");
+            LogEntry obj = LogEntry.of(line);
             long s = leaves.size();
-            leaves.add(Merkle.leafHash(Sha256.hash(CanonicalJson.utf8(obj))));
+            leaves.add(Merkle.leafHash(obj.hash()));
             if (s == seq) {
                 record = line.text();
             }

@@ -48,6 +48,9 @@ public final class JsonLinesFileSink implements AuditSink {
     private boolean syncScheduled;
     private ScheduledThreadPoolExecutor syncer;
     private IOException syncFailure;
+    /** Reused for the bytes of one write; not kept once a large batch grew it past {@link #MAX_KEPT_BUFFER}. */
+    private ByteBuffer writeBuffer;
+    private static final int MAX_KEPT_BUFFER = 4 << 20;
 
     private JsonLinesFileSink(Builder b) {
         this.directory = b.directory;
@@ -77,8 +80,8 @@ public final class JsonLinesFileSink implements AuditSink {
             if (e.seq() <= lastSeq) {
                 continue;
             }
-            byte[] line = (e.line() + "\n").getBytes(StandardCharsets.UTF_8);
-            if (channel == null || needsRotation(pendingBytes, line.length)) {
+            byte[] line = e.line().getBytes(StandardCharsets.UTF_8);   // written with its '\n' by writeOut
+            if (channel == null || needsRotation(pendingBytes, line.length + 1)) {
                 writeOut(pending, pendingBytes);
                 pending.clear();
                 pendingBytes = 0;
@@ -86,7 +89,7 @@ public final class JsonLinesFileSink implements AuditSink {
             }
             logId = e.logId();
             pending.add(line);
-            pendingBytes += line.length;
+            pendingBytes += line.length + 1;
             lastSeq = e.seq();
             if (fsync.mode() == FsyncPolicy.Mode.EVERY_RECORD) {
                 writeOut(pending, pendingBytes);
@@ -117,9 +120,14 @@ public final class JsonLinesFileSink implements AuditSink {
         if (lines.isEmpty()) {
             return;
         }
-        ByteBuffer buffer = ByteBuffer.allocate((int) bytes);
+        if (writeBuffer == null || writeBuffer.capacity() < bytes) {
+            writeBuffer = ByteBuffer.allocate((int) Math.max(bytes, Math.min(MAX_KEPT_BUFFER, 2L * bytes)));
+        }
+        ByteBuffer buffer = writeBuffer;
+        buffer.clear();
         for (byte[] l : lines) {
             buffer.put(l);
+            buffer.put((byte) '\n');
         }
         buffer.flip();
         try {
@@ -137,6 +145,9 @@ public final class JsonLinesFileSink implements AuditSink {
         }
         position += bytes;
         dirty = true;
+        if (writeBuffer.capacity() > MAX_KEPT_BUFFER) {
+            writeBuffer = null;
+        }
     }
 
     private long lastSeqBefore(int unwritten) {

@@ -66,4 +66,93 @@ class CanonicalJsonTest {
         assertThat(CanonicalJson.write(JsonReader.parse(" { \"z\" : false , \"a\" : [ 1 , { \"c\" : \"\\\"x\\\"\" , \"b\" : null } ] } ")))
                 .isEqualTo(canonical);
     }
+
+    /** RFC 8785 string escaping written out character by character, as the reference for the bulk path. */
+    private static String reference(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\b': sb.append("\\b"); break;
+                case '\f': sb.append("\\f"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+                    if (pair) {
+                        sb.append(c).append(s.charAt(++i));
+                    } else if (c < 0x20 || Character.isSurrogate(c)) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    @Test
+    void longAndShortStringsAreEscapedExactlyAsCharacterByCharacter() {
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "abcXYZ019 ?/\"\\\b\f\n\r\t\u0000\u001f\u007f\u0080\u00e9\u2028\u20ac\ud800\udc00\ud83d\ude00\uffff";
+        for (int round = 0; round < 20_000; round++) {
+            int length = random.nextInt(round % 10 == 0 ? 300 : 40);
+            boolean ascii = random.nextBoolean();
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < length; i++) {
+                sb.append(ascii && random.nextInt(8) != 0 ? (char) (' ' + random.nextInt(95)) : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String s = sb.toString();
+            assertThat(CanonicalJson.write(s)).as("round %d", round).isEqualTo(reference(s));
+            assertThat(CanonicalJson.utf8(s)).isEqualTo(reference(s).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void integersAreWrittenAsLongToStringWrites() {
+        for (long n : new long[] {0, 1, -1, 9, 10, -10, 99, 100, 123456789, -987654321012L, 9007199254740991L, -9007199254740991L}) {
+            assertThat(CanonicalJson.write(n)).isEqualTo(Long.toString(n));
+        }
+    }
+
+    @Test
+    void timestampsAreFormattedAndParsedAsJavaTimeDoes() {
+        java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+                .withZone(java.time.ZoneOffset.UTC);
+        java.util.Random random = new java.util.Random(11);
+        List<Long> millis = new java.util.ArrayList<>(List.of(0L, 1L, 999L, 1000L, 86_399_999L, 86_400_000L, -1L, -86_400_001L,
+                951_782_400_000L /* 2000-02-29 */, 253_402_300_799_999L, 253_402_300_800_000L, 1_740_823_200_250L));
+        for (int i = 0; i < 20_000; i++) {
+            millis.add(random.nextLong() % 400_000_000_000_000L);
+            millis.add(1_700_000_000_000L + random.nextInt(1_000_000_000));
+        }
+        for (long m : millis) {
+            String expected = format.format(java.time.Instant.ofEpochMilli(m));
+            assertThat(dev.llmgate.core.audit.internal.Timestamps.format(m)).isEqualTo(expected);
+            if (m >= 0 && m < 253_402_300_800_000L) {
+                assertThat(dev.llmgate.core.audit.internal.Timestamps.parse(expected)).isEqualTo(java.time.Instant.ofEpochMilli(m));
+            }
+        }
+        for (String text : List.of("2024-02-29T12:00:00.000Z", "2023-02-29T12:00:00.000Z", "2025-04-31T00:00:00.000Z",
+                "2025-01-01T24:00:00.000Z", "2016-12-31T23:59:60.000Z", "2025-01-01T00:00:00Z", "2025-01-01T00:00:00.5Z",
+                "1969-12-31T23:59:59.999Z", "2025-13-01T00:00:00.000Z", "2025-1x-01T00:00:00.000Z", "2025-01-01T00:60:00.000Z",
+                "2025-01-01t00:00:00.000Z", "+2025-01-01T00:00:00.000Z", "2025-01-01T00:00:00.000+01:00", "")) {
+            Object expected;
+            try {
+                expected = java.time.Instant.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                expected = "rejected";
+            }
+            Object actual;
+            try {
+                actual = dev.llmgate.core.audit.internal.Timestamps.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                actual = "rejected";
+            }
+            assertThat(actual).as(text).isEqualTo(expected);
+        }
+    }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +24,9 @@ import java.util.function.Consumer;
 public final class AuditWriter implements Runnable {
     private static final System.Logger LOG = System.getLogger(AuditWriter.class.getName());
     private static final int MAX_BATCH = 1024;
+    /** A batch smaller than this waits up to {@link #LINGER_NANOS} for more entries (far below any fsync interval). */
+    private static final int MIN_BATCH = 64;
+    private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final BlockingQueue<PendingEntry> queue;
@@ -73,6 +77,13 @@ public final class AuditWriter implements Runnable {
                 batch.clear();
                 batch.add(queue.take());
                 queue.drainTo(batch, MAX_BATCH - 1);
+                if (batch.size() < MIN_BATCH && !hasMarker(batch)) {
+                    // Let a few more entries arrive: one sink write per handful of records instead of
+                    // per record, and callers do not have to wake this thread for every record. Flush
+                    // and close markers are not delayed.
+                    LockSupport.parkNanos(LINGER_NANOS);
+                    queue.drainTo(batch, MAX_BATCH - batch.size());
+                }
                 for (PendingEntry p : batch) {
                     if (p.isMarker()) {
                         store(out, outPending);
@@ -104,6 +115,15 @@ public final class AuditWriter implements Runnable {
             }
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static boolean hasMarker(List<PendingEntry> batch) {
+        for (PendingEntry p : batch) {
+            if (p.isMarker()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String line(PendingEntry p) {

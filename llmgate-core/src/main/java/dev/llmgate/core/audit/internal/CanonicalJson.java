@@ -28,9 +28,37 @@ public final class CanonicalJson {
 
     /** The canonical text of {@code value}, as UTF-8: written straight to bytes, no intermediate text. */
     public static byte[] utf8(Object value) {
-        Utf8 out = new Utf8();
-        write(value, out);
-        return out.bytes();
+        Utf8 out = Utf8.borrow();
+        try {
+            write(value, out);
+            return out.bytes();
+        } finally {
+            out.release();
+        }
+    }
+
+    /** SHA-256 of {@code utf8(value)}, without copying the canonical bytes out of the writer's buffer. */
+    public static byte[] sha256(Object value) {
+        Utf8 out = Utf8.borrow();
+        try {
+            write(value, out);
+            return Sha256.hash(out.buf, 0, out.len);
+        } finally {
+            out.release();
+        }
+    }
+
+    /** HMAC of {@code utf8(value)} with {@code mac} (initialised, reset here), without copying the canonical bytes. */
+    public static byte[] mac(Object value, javax.crypto.Mac mac) {
+        Utf8 out = Utf8.borrow();
+        try {
+            write(value, out);
+            mac.reset();
+            mac.update(out.buf, 0, out.len);
+            return mac.doFinal();
+        } finally {
+            out.release();
+        }
     }
 
     /** Appends the canonical text of {@code value} to {@code sb}. */
@@ -100,10 +128,31 @@ public final class CanonicalJson {
         out.ascii('}');
     }
 
-    /** A growable UTF-8 byte buffer that writes JSON tokens. */
+    /** A growable UTF-8 byte buffer that writes JSON tokens; one is kept per thread and reused. */
     private static final class Utf8 {
+        /** A buffer grown past this is not kept for reuse (a record with a large captured content). */
+        private static final int KEEP_LIMIT = 1 << 16;
+        private static final ThreadLocal<Utf8> CACHED = new ThreadLocal<>();
+
         byte[] buf = new byte[1024];
         int len;
+
+        /** This thread's buffer, emptied; or a new one if it is in use (never, as writing calls no foreign code). */
+        static Utf8 borrow() {
+            Utf8 u = CACHED.get();
+            if (u == null) {
+                return new Utf8();
+            }
+            CACHED.set(null);
+            u.len = 0;
+            return u;
+        }
+
+        void release() {
+            if (buf.length <= KEEP_LIMIT) {
+                CACHED.set(this);
+            }
+        }
 
         private void room(int n) {
             if (len + n > buf.length) {
@@ -125,12 +174,29 @@ public final class CanonicalJson {
         }
 
         void number(long n) {
-            ascii(Long.toString(n));
+            if (n < 0) {
+                ascii('-');
+                n = -n;   // within +-(2^53 - 1): no overflow
+            }
+            int digits = 1;
+            for (long t = n; t >= 10; t /= 10) {
+                digits++;
+            }
+            room(digits);
+            int end = len + digits;
+            for (int i = end - 1; i >= len; i--) {
+                buf[i] = (byte) ('0' + (int) (n % 10));
+                n /= 10;
+            }
+            len = end;
         }
 
         /** {@code s} as a JSON string: RFC 8785 escapes, everything else as UTF-8 (well-formed surrogate pairs as one code point). */
         void string(String s) {
             int n = s.length();
+            if (n >= 16 && bulkString(s, n)) {
+                return;
+            }
             room(n + 2);
             buf[len++] = '"';
             for (int i = 0; i < n; i++) {
@@ -177,6 +243,64 @@ public final class CanonicalJson {
                 }
             }
             ascii('"');
+        }
+
+        /**
+         * {@link #string} for a string whose characters are all ASCII (or lone surrogates): the JDK's
+         * bulk encoding, then only the bytes that need escaping looked at one by one. False (nothing
+         * written) if the string has other characters.
+         */
+        private boolean bulkString(String s, int n) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            if (b.length != n) {
+                // some character took more than one byte: not ASCII. (Only ASCII characters and lone
+                // surrogates, which the encoder replaces by '?', take exactly one byte each.)
+                return false;
+            }
+            room(n + 2);
+            buf[len++] = '"';
+            int from = 0;
+            while (true) {
+                int i = ByteScan.firstSpecialOrQuestionMark(b, from, n);
+                room(i - from + 1);
+                System.arraycopy(b, from, buf, len, i - from);
+                len += i - from;
+                if (i == n) {
+                    break;
+                }
+                char c = s.charAt(i);   // one byte per character: byte i is character i
+                switch (c) {
+                    case '?':
+                        buf[len++] = '?';
+                        break;
+                    case '"':
+                        ascii("\\\"");
+                        break;
+                    case '\\':
+                        ascii("\\\\");
+                        break;
+                    case '\b':
+                        ascii("\\b");
+                        break;
+                    case '\f':
+                        ascii("\\f");
+                        break;
+                    case '\n':
+                        ascii("\\n");
+                        break;
+                    case '\r':
+                        ascii("\\r");
+                        break;
+                    case '\t':
+                        ascii("\\t");
+                        break;
+                    default:
+                        unicodeEscape(c);   // another control character, or a lone surrogate
+                }
+                from = i + 1;
+            }
+            ascii('"');
+            return true;
         }
 
         private void codePoint(int cp) {

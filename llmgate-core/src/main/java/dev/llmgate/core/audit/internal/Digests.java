@@ -53,13 +53,10 @@ public final class Digests {
     }
 
     public String digest(Object canonicalValue) {
-        byte[] bytes = CanonicalJson.utf8(canonicalValue);
         if (mac == null) {
-            return "sha256:" + Hex.encode(Sha256.hash(bytes));
+            return "sha256:" + Hex.encode(CanonicalJson.sha256(canonicalValue));
         }
-        Mac m = mac.get();
-        m.reset();
-        return "hmac-sha256:" + Hex.encode(m.doFinal(bytes));
+        return "hmac-sha256:" + Hex.encode(CanonicalJson.mac(canonicalValue, mac.get()));
     }
 
     /** The canonical form of a request's conversation: the model asked for and the messages. */

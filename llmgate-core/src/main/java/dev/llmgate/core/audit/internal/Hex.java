@@ -2,18 +2,18 @@ package dev.llmgate.core.audit.internal;
 
 /** Lowercase hexadecimal. Not public API. */
 public final class Hex {
-    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     private Hex() {
     }
 
     public static String encode(byte[] bytes) {
-        char[] out = new char[bytes.length * 2];
+        byte[] out = new byte[bytes.length * 2];
         for (int i = 0; i < bytes.length; i++) {
             out[2 * i] = DIGITS[(bytes[i] >> 4) & 0xf];
             out[2 * i + 1] = DIGITS[bytes[i] & 0xf];
         }
-        return new String(out);
+        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** Decodes lowercase or uppercase hex; throws {@link IllegalArgumentException} naming what is wrong. */

@@ -197,11 +197,14 @@ public final class JsonReader {
         if (pos - digits > 16) {
             throw error("integer out of range");
         }
-        long v = Long.parseLong(s.substring(start, pos));
-        if (v > CanonicalJson.MAX_SAFE_INTEGER || v < -CanonicalJson.MAX_SAFE_INTEGER) {
+        long v = 0;
+        for (int i = digits; i < pos; i++) {
+            v = v * 10 + (s.charAt(i) - '0');   // at most 16 digits: no overflow
+        }
+        if (v > CanonicalJson.MAX_SAFE_INTEGER) {
             throw error("integer outside +-(2^53 - 1)");
         }
-        return v;
+        return start == digits ? v : -v;
     }
 
     private Object literal(String word, Object value) {

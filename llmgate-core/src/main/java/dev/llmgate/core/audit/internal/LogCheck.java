@@ -32,8 +32,8 @@ public final class LogCheck {
 
     private long expectedSeq;
     private String prevHash = ZERO_HASH;
-    private String prevLocation = "(start)";
-    private LogLine nextLine;
+    private LogLine prevLine;
+    private ParsedLines.Parsed nextLine;
     private final Merkle.Frontier frontier = new Merkle.Frontier();
     private final Map<String, byte[]> keys = new HashMap<>();
     private final List<String> keyHistory = new ArrayList<>();
@@ -63,24 +63,32 @@ public final class LogCheck {
         this.sources = sources;
     }
 
+    /** Verifies the lines, parsing them on this thread. */
     public VerificationReport run(Iterator<LogLine> source) {
-        Iterator<LogLine> it = source;
-        LogLine pending = it.hasNext() ? it.next() : null;
+        try (ParsedLines lines = ParsedLines.inline(source)) {
+            return run(lines);
+        }
+    }
+
+    /** Verifies the lines, parsed (possibly ahead, on another thread) by {@code lines}; the checks run here, in order. */
+    public VerificationReport run(ParsedLines lines) {
+        Iterator<ParsedLines.Parsed> it = lines;
+        ParsedLines.Parsed pending = it.hasNext() ? it.next() : null;
         while (failure == null && pending != null) {
-            LogLine line = pending;
+            ParsedLines.Parsed parsed = pending;
+            LogLine line = parsed.line();
             pending = it.hasNext() ? it.next() : null;
             nextLine = pending;
             boolean lastLine = pending == null;
-            if (line.text().isEmpty() && line.complete()) {
+            if (line.isEmpty() && line.complete()) {
                 fail(line.location(), "empty line");
                 break;
             }
-            Map<String, Object> obj;
-            try {
-                obj = JsonReader.parseObject(line.text());
-            } catch (IllegalArgumentException e) {
+            LogEntry obj = parsed.entry();
+            if (obj == null) {
+                IllegalArgumentException e = parsed.error();
                 if (lastLine) {
-                    tornTail = line.location() + ": the last line (" + line.text().length() + " characters) is not a complete entry ("
+                    tornTail = line.location() + ": the last line (" + line.length() + " characters) is not a complete entry ("
                             + e.getMessage() + "); it is not accepted";
                 } else {
                     fail(line.location(), "not a valid JSON entry: " + e.getMessage());
@@ -91,7 +99,7 @@ public final class LogCheck {
                 tornTail = line.location() + ": the last line has no line terminator (a torn write); it is not accepted";
                 break;
             }
-            entry(obj, line.location());
+            entry(obj, line);
         }
         finish();
         List<String> keyList = new ArrayList<>(keyHistory);
@@ -100,15 +108,14 @@ public final class LogCheck {
                 Optional.ofNullable(tornTail), warnings);
     }
 
-    private void entry(Map<String, Object> obj, String at) {
-        Object sigValue = obj.remove("sig");
+    private void entry(LogEntry obj, LogLine at) {
+        Object sigValue = obj.sig();
         if (sigValue != null && !(sigValue instanceof String)) {
             fail(at, "\"sig\" must be a string of hex digits");
             return;
         }
         String sig = (String) sigValue;
-        byte[] canonical = CanonicalJson.utf8(obj);
-        String hash = Hex.encode(Sha256.hash(canonical));
+        String hash = obj.hashHex();
         Object seqValue = obj.get("seq");
         if (!(seqValue instanceof Long)) {
             fail(at, "the entry has no integer \"seq\"");
@@ -128,9 +135,9 @@ public final class LogCheck {
         if (!prevHash.equals(obj.get("prev"))) {
             if (seq == 0) {
                 fail(at, "the genesis entry's \"prev\" must be 64 zeros");
-            } else if (nextLinksTo(hash, sig, canonical)) {
-                failure = new VerificationReport.Failure(seq - 1, prevLocation, "chain broken: entry " + (seq - 1)
-                        + " does not hash to the \"prev\" that entry " + seq + " (" + at + ") records, while the chain from entry "
+            } else if (nextLinksTo(hash, sig, obj)) {
+                failure = new VerificationReport.Failure(seq - 1, location(prevLine), "chain broken: entry " + (seq - 1)
+                        + " does not hash to the \"prev\" that entry " + seq + " (" + at.location() + ") records, while the chain from entry "
                         + seq + " on is intact: entry " + (seq - 1) + " was changed");
             } else {
                 fail(at, "chain broken: entry " + seq + "'s \"prev\" is not the hash of entry " + (seq - 1)
@@ -152,7 +159,7 @@ public final class LogCheck {
         }
         switch (type) {
             case "genesis":
-                if (!genesis(obj, canonical, sig, at)) {
+                if (!genesis(obj, obj.canonical(), sig, at)) {
                     return;
                 }
                 genesisHash = hash;
@@ -162,7 +169,7 @@ public final class LogCheck {
                     fail(at, "the log signs every record (record_signatures) but this record has no signature");
                     return;
                 }
-                if (sig != null && !verifySig(currentKeyId, canonical, sig)) {
+                if (sig != null && !verifySig(currentKeyId, obj.canonical(), sig)) {
                     fail(at, "the record's signature is not valid for key " + currentKeyId);
                     return;
                 }
@@ -170,12 +177,12 @@ public final class LogCheck {
                 callsSince++;
                 break;
             case "checkpoint":
-                if (!checkpoint(obj, canonical, sig, hash, seq, at)) {
+                if (!checkpoint(obj, obj.canonical(), sig, hash, seq, at)) {
                     return;
                 }
                 break;
             case "key_rotation":
-                if (!rotation(obj, canonical, sig, seq, at)) {
+                if (!rotation(obj, obj.canonical(), sig, seq, at)) {
                     return;
                 }
                 break;
@@ -205,9 +212,9 @@ public final class LogCheck {
         if (last == null || ts.isAfter(last)) {
             last = ts;
         }
-        frontier.append(Merkle.leafHash(Hex.decode(hash)));
+        frontier.append(obj.leafHash());
         prevHash = hash;
-        prevLocation = at;
+        prevLine = at;
         expectedSeq++;
     }
 
@@ -215,18 +222,14 @@ public final class LogCheck {
      * After a broken link at this entry: whether this entry itself is intact, judged by the next
      * entry linking to it (or, for the last entry, by its own valid signature).
      */
-    private boolean nextLinksTo(String hash, String sig, byte[] canonical) {
+    private boolean nextLinksTo(String hash, String sig, LogEntry entry) {
         if (nextLine == null) {
-            return sig != null && currentKeyId != null && verifySig(currentKeyId, canonical, sig);
+            return sig != null && currentKeyId != null && verifySig(currentKeyId, entry.canonical(), sig);
         }
-        try {
-            return hash.equals(JsonReader.parseObject(nextLine.text()).get("prev"));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return nextLine.entry() != null && hash.equals(nextLine.entry().get("prev"));
     }
 
-    private boolean genesis(Map<String, Object> obj, byte[] canonical, String sig, String at) {
+    private boolean genesis(LogEntry obj, byte[] canonical, String sig, LogLine at) {
         if (!"llmgate-audit/1".equals(obj.get("format"))) {
             return fail(at, "unsupported format " + obj.get("format") + " (this verifier reads llmgate-audit/1)");
         }
@@ -265,7 +268,7 @@ public final class LogCheck {
         return true;
     }
 
-    private boolean checkpoint(Map<String, Object> obj, byte[] canonical, String sig, String hash, long seq, String at) {
+    private boolean checkpoint(LogEntry obj, byte[] canonical, String sig, String hash, long seq, LogLine at) {
         if (!currentKeyId.equals(obj.get("key_id"))) {
             return fail(at, "the checkpoint names key " + obj.get("key_id") + " but the log's current key is " + currentKeyId);
         }
@@ -302,7 +305,7 @@ public final class LogCheck {
         return genesisHash == null ? ZERO_HASH : genesisHash;
     }
 
-    private boolean rotation(Map<String, Object> obj, byte[] canonical, String sig, long seq, String at) {
+    private boolean rotation(LogEntry obj, byte[] canonical, String sig, long seq, LogLine at) {
         if (!currentKeyId.equals(obj.get("key_id"))) {
             return fail(at, "the key rotation names key " + obj.get("key_id") + " but the current key is " + currentKeyId);
         }
@@ -375,7 +378,15 @@ public final class LogCheck {
         return false;
     }
 
-    private static String str(Map<String, Object> obj, String key) {
+    private boolean fail(LogLine at, String reason) {
+        return fail(at.location(), reason);
+    }
+
+    private static String location(LogLine line) {
+        return line == null ? "(start)" : line.location();
+    }
+
+    private static String str(LogEntry obj, String key) {
         Object v = obj.get(key);
         return v instanceof String ? (String) v : "";
     }
@@ -387,19 +398,19 @@ public final class LogCheck {
             if (!l.complete() && !lines.hasNext()) {
                 break;
             }
-            Map<String, Object> obj;
+            LogEntry obj;
             try {
-                obj = JsonReader.parseObject(l.text());
+                obj = LogEntry.of(l);
             } catch (IllegalArgumentException e) {
                 continue;
             }
-            Object sig = obj.remove("sig");
+            Object sig = obj.sig();
             String log = str(obj, "log_id");
             if (!(obj.get("seq") instanceof Long)) {
                 continue;
             }
-            byte[] canonical = CanonicalJson.utf8(obj);
-            out.computeIfAbsent(log, k -> new LinkedHashMap<>()).put((Long) obj.get("seq"), new External((Long) obj.get("seq"), Hex.encode(Sha256.hash(canonical)), log, str(obj, "key_id"),
+            byte[] canonical = obj.canonical();
+            out.computeIfAbsent(log, k -> new LinkedHashMap<>()).put((Long) obj.get("seq"), new External((Long) obj.get("seq"), obj.hashHex(), log, str(obj, "key_id"),
                     canonical, sig instanceof String ? (String) sig : null, l.location()));
         }
     }

@@ -3,7 +3,6 @@ package dev.llmgate.core.audit.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +56,7 @@ public final class LogFiles {
             private int fileIndex = -1;
             private InputStream in;
             private int lineNo;
+            private String fileName;
             private LogLine next;
             private byte[] buf = new byte[8192];
             /** Bytes read from the current file and not yet returned: chunk[chunkPos, chunkEnd). */
@@ -91,6 +91,7 @@ public final class LogFiles {
                                 return null;
                             }
                             in = Files.newInputStream(files.get(fileIndex));
+                            fileName = files.get(fileIndex).toString();
                             chunkPos = 0;
                             chunkEnd = 0;
                             lineNo = 0;
@@ -108,11 +109,15 @@ public final class LogFiles {
                                 chunkEnd = n;
                             }
                             // copy up to the next newline of this chunk in one step
-                            int end = chunkPos;
-                            while (end < chunkEnd && chunk[end] != '\n') {
-                                end++;
-                            }
+                            int end = ByteScan.indexOfNewline(chunk, chunkPos, chunkEnd);
                             int n = end - chunkPos;
+                            if (len == 0 && end < chunkEnd) {
+                                // the whole line is in this chunk: one copy
+                                lineNo++;
+                                byte[] bytes = java.util.Arrays.copyOfRange(chunk, chunkPos, end);
+                                chunkPos = end + 1;
+                                return LogLine.ofBytes(bytes, fileName, lineNo, true);
+                            }
                             if (len + n > buf.length) {
                                 buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
                             }
@@ -131,13 +136,12 @@ public final class LogFiles {
                             continue;
                         }
                         lineNo++;
-                        String text = new String(buf, 0, len, StandardCharsets.UTF_8);
-                        String where = files.get(fileIndex).toString() + ":" + lineNo;
+                        byte[] bytes = java.util.Arrays.copyOf(buf, len);
                         if (b < 0) {
                             in.close();
                             in = null;
                         }
-                        return new LogLine(text, where, b == '\n');
+                        return LogLine.ofBytes(bytes, fileName, lineNo, b == '\n');
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -150,7 +154,7 @@ public final class LogFiles {
     public static Iterator<LogLine> lines(List<String> lines, String source) {
         List<LogLine> out = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
-            out.add(new LogLine(lines.get(i), source + ":" + (i + 1), true));
+            out.add(LogLine.ofText(lines.get(i), source, i + 1));
         }
         return out.iterator();
     }

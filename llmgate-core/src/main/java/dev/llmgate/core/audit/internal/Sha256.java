@@ -22,6 +22,23 @@ public final class Sha256 {
         return d.digest(data);
     }
 
+    /** SHA-256 of {@code data[offset, offset + length)}. */
+    public static byte[] hash(byte[] data, int offset, int length) {
+        MessageDigest d = DIGEST.get();
+        d.reset();
+        d.update(data, offset, length);
+        return d.digest();
+    }
+
+    /** SHA-256 of {@code data[0, cut)} followed by {@code data[resume, data.length)}: the bytes with one range left out. */
+    public static byte[] hashWithout(byte[] data, int cut, int resume) {
+        MessageDigest d = DIGEST.get();
+        d.reset();
+        d.update(data, 0, cut);
+        d.update(data, resume, data.length - resume);
+        return d.digest();
+    }
+
     /** SHA-256 of {@code prefix} followed by the given parts. */
     public static byte[] hash(byte prefix, byte[] a, byte[] b) {
         MessageDigest d = DIGEST.get();
