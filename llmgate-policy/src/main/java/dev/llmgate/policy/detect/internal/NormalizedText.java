@@ -15,16 +15,28 @@ public final class NormalizedText {
     private final int[] origin;
     private final int zeroWidth;
     private final int homoglyphs;
+    /** The text's characters as bytes when they are all ASCII (the plain-ASCII shortcut), else null. */
+    private final byte[] ascii;
 
-    private NormalizedText(String text, int[] origin, int zeroWidth, int homoglyphs) {
+    private NormalizedText(String text, int[] origin, int zeroWidth, int homoglyphs, byte[] ascii) {
         this.text = text;
         this.origin = origin;
         this.zeroWidth = zeroWidth;
         this.homoglyphs = homoglyphs;
+        this.ascii = ascii;
     }
 
     public String text() {
         return text;
+    }
+
+    /**
+     * The normalised text's characters as bytes (one per character) if it came from plain ASCII
+     * text, for loops that scan it faster than through {@link String#charAt}; else null. Shared, not
+     * copied: callers must not modify it.
+     */
+    public byte[] asciiOrNull() {
+        return ascii;
     }
 
     /** Zero-width characters removed. */
@@ -99,10 +111,15 @@ public final class NormalizedText {
 
     /** Normalises {@code s}; one pass, allocation proportional to its length. */
     public static NormalizedText of(CharSequence s) {
-        String plain = plainAsciiLowerCase(s.toString());
+        String original = s.toString();
+        byte[] plain = plainAsciiLowerCase(original);
         if (plain != null) {
             // nothing to remove, fold or collapse: the normal form is the lower-cased text, offsets unchanged
-            return new NormalizedText(plain, null, 0, 0);
+            return new NormalizedText(new String(plain, java.nio.charset.StandardCharsets.ISO_8859_1), null, 0, 0, plain);
+        }
+        String typographic = asciiWithTypographicLowerCase(original);
+        if (typographic != null) {
+            return new NormalizedText(typographic, null, 0, 0, null);
         }
         int n = s.length();
         StringBuilder out = new StringBuilder(n);
@@ -114,22 +131,35 @@ public final class NormalizedText {
         while (i < n) {
             // find the word (run of letters, zero-width chars included) starting at i, to decide on homoglyph mapping
             char c = s.charAt(i);
-            if (Character.isLetter(c)) {
+            if (c < 0x80 ? isLatin(c) : Character.isLetter(c)) {
                 int j = i;
                 boolean latin = false;
                 boolean lookalike = false;
-                while (j < n && (Character.isLetter(s.charAt(j)) || zeroWidth(s.charAt(j)))) {
+                while (j < n) {
                     char w = s.charAt(j);
-                    if (isLatin(w)) {
+                    if (w < 0x80) {
+                        // (an ASCII letter is a Latin one, and no ASCII character is zero-width)
+                        if (!isLatin(w)) {
+                            break;
+                        }
                         latin = true;
-                    } else if (homoglyph(w) != 0) {
-                        lookalike = true;
+                    } else {
+                        if (!Character.isLetter(w) && !zeroWidth(w)) {
+                            break;
+                        }
+                        if (homoglyph(w) != 0) {
+                            lookalike = true;
+                        }
                     }
                     j++;
                 }
                 boolean mixed = latin && lookalike;
                 for (int k = i; k < j; k++) {
                     char w = s.charAt(k);
+                    if (w < 0x80) {
+                        origin = append(out, origin, (char) (w | 0x20), k);   // an ASCII letter, lower-cased
+                        continue;
+                    }
                     if (zeroWidth(w)) {
                         zw++;
                         continue;
@@ -162,26 +192,59 @@ public final class NormalizedText {
             i++;
         }
         int[] exact = java.util.Arrays.copyOf(origin, out.length());
-        return new NormalizedText(out.toString(), exact, zw, hg);
+        return new NormalizedText(out.toString(), exact, zw, hg, null);
     }
 
     /**
-     * {@code s} lower-cased if it is ASCII only, without tabs, carriage returns or runs of spaces
+     * The characters of {@code s} lower-cased, as bytes, if it is ASCII only, without tabs, carriage returns or runs of spaces
      * (the characters the general path rewrites); else null.
      */
-    private static String plainAsciiLowerCase(String s) {
+    private static byte[] plainAsciiLowerCase(String s) {
         int n = s.length();
+        // the JDK's vectorised searches rule out what the general path would rewrite, then one branch-free copy loop
+        if (s.indexOf('\t') >= 0 || s.indexOf('\r') >= 0 || s.indexOf("  ") >= 0) {
+            return null;
+        }
         byte[] lower = new byte[n];
-        char prev = 0;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80 || c == '\t' || c == '\r' || (c == ' ' && prev == ' ')) {
+        char[] chunk = new char[Math.min(n, 512)];
+        int any = 0;
+        for (int from = 0; from < n; from += chunk.length) {
+            int len = Math.min(chunk.length, n - from);
+            s.getChars(from, from + len, chunk, 0);
+            for (int i = 0; i < len; i++) {
+                char c = chunk[i];
+                any |= c;
+                lower[from + i] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            if (any >= 0x80) {
                 return null;
             }
-            lower[i] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
-            prev = c;
         }
-        return new String(lower, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return any >= 0x80 ? null : lower;
+    }
+
+    /**
+     * Like {@link #plainAsciiLowerCase}, for text that also has typographic quotes and dashes
+     * (U+2018, U+2019, U+201C, U+201D, U+2013, U+2014), common in English: they are no letters,
+     * spaces or zero-width characters and their compatibility decomposition is themselves, so the
+     * general path keeps them as they are, one for one; else null.
+     */
+    private static String asciiWithTypographicLowerCase(String s) {
+        if (s.indexOf('\t') >= 0 || s.indexOf('\r') >= 0 || s.indexOf("  ") >= 0) {
+            return null;
+        }
+        int n = s.length();
+        char[] lower = new char[n];
+        s.getChars(0, n, lower, 0);
+        for (int i = 0; i < n; i++) {
+            char c = lower[i];
+            if (c < 0x80) {
+                lower[i] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+            } else if (!(c == '\u2018' || c == '\u2019' || c == '\u201C' || c == '\u201D' || c == '\u2013' || c == '\u2014')) {
+                return null;
+            }
+        }
+        return new String(lower);
     }
 
     private static int[] grow(int[] origin, int needed) {

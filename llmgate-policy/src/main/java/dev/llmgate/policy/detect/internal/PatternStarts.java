@@ -1,5 +1,6 @@
 package dev.llmgate.policy.detect.internal;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -18,10 +19,24 @@ import java.util.regex.Pattern;
  * there ({@code lookingAt} with transparent, non-anchoring bounds) finds exactly what a
  * {@code find()} loop finds. Meant for patterns whose only look-behind is {@code \b} or {@code ^}
  * (this class does not check that). Immutable and thread-safe.
+ *
+ * <p>Common words start some pattern ("the", "you", "now", "has"), so three characters are not
+ * enough to rule much out in prose: after a space, a start whose first three characters leave a
+ * pattern possible is refined by a small trie of longer prefixes (derived the same way, one more
+ * character at a time, up to {@code MAX_DEPTH} characters and only while few next characters keep
+ * a pattern possible). At the start of the text or of a line, the patterns that do not look behind
+ * their start other than by {@code \b} use that trie too. A second character outside the
+ * lookup alphabet is looked up as "some printable ASCII character" (the patterns possible after
+ * any of them); a non-ASCII character before a start that is neither a word character (for either
+ * definition of {@code \b}) nor a line terminator counts like any other non-word character, and
+ * typographic quotes, dashes and the ellipsis are part of the alphabet.
  */
 public final class PatternStarts {
+    /** The non-ASCII characters of {@link #ALPHABET}: typographic quotes, dashes and the ellipsis, common in English text. */
+    private static final String TYPOGRAPHIC = "\u2018\u2019\u201C\u201D\u2013\u2014\u2026";
     /** The characters looked up exactly (lower-case text: normalised phrase matching). */
-    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 \n<|>[]/#:\\'-,.!?_=()\"*;&%$@+~`^{}";
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 \n<|>[]/#:\\'-,.!?_=()\"*;&%$@+~`^{}"
+            + TYPOGRAPHIC;
     private static final int A = ALPHABET.length() + 1;   // code 0: outside the alphabet
     private static final byte[] CODE = new byte[128];
     /** Second and third characters are looked up only among these (the rest count as outside the alphabet). */
@@ -30,7 +45,7 @@ public final class PatternStarts {
     private static final byte[] INNER_CODE = new byte[128];
 
     static {
-        for (int i = 0; i < ALPHABET.length(); i++) {
+        for (int i = 0; i < ALPHABET.length() - TYPOGRAPHIC.length(); i++) {
             CODE[ALPHABET.charAt(i)] = (byte) (i + 1);
         }
         for (int i = 0; i < INNER.length(); i++) {
@@ -38,36 +53,100 @@ public final class PatternStarts {
         }
     }
 
+    /**
+     * The characters deep nodes branch on (digits and the rarest punctuation left out: they end the
+     * refinement, conservatively, which keeps prefixes such as "the " narrow).
+     */
+    private static final String DEEP = "abcdefghijklmnopqrstuvwxyz \n'-,.!?:";
+    /** Per ASCII character: 1 + its index in {@link #DEEP}, or 0. */
+    private static final byte[] DEEP_CODE = new byte[128];
+
+    static {
+        for (int i = 0; i < DEEP.length(); i++) {
+            DEEP_CODE[DEEP.charAt(i)] = (byte) (i + 1);
+        }
+    }
+
     private static final int START = 0;
     private static final int LINE = 1;
     private static final int OTHER = 2;
     private static final int WORD = 3;
+    /** A preceding character the tables do not cover (non-ASCII, carriage return): every pattern is a candidate. */
+    private static final int ANY = 4;
+    /** The kind of a preceding character, per ASCII character and (at 128) for all others. */
+    private static final byte[] KIND = new byte[129];
+
+    static {
+        for (char c = 0; c <= 128; c++) {
+            boolean word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+            KIND[c] = (byte) (c == 128 || c == '\r' ? ANY : c == '\n' ? LINE : word ? WORD : OTHER);
+        }
+    }
     private static final String[] PREV = {"", "\n", " ", "a"};
 
     private final int count;
     /** Per ASCII character: no pattern can start at it right after an ASCII word character. */
     private final boolean[] noneAfterWord = new boolean[128];
     private final long all;
+    /**
+     * Patterns that may look behind their start other than by {@code \\b} ({@code ^}, look-behind,
+     * {@code \\A}, {@code \\G}): the ones whose candidates at the start of the text or of a line can
+     * differ from those after a space.
+     */
+    private final long lookBehind;
     /** [prev][c0]: patterns that match within one character (candidates whatever follows). */
-    private final long[][] sure1 = new long[4][A];
+    private final long[] sure1 = new long[4 * A];
     /** [prev][c0]: patterns still possible after one character. */
-    private final long[][] alive1 = new long[4][A];
-    private final long[][] sure2 = new long[4][A * B];
-    private final long[][] alive2 = new long[4][A * B];
+    private final long[] alive1 = new long[4 * A];
+    /** [prev][c0]: patterns possible when a printable ASCII character outside {@link #INNER} follows. */
+    private final long[] aliveOther1 = new long[4 * A];
+    private final long[] sure2 = new long[4 * A * B];
+    private final long[] alive2 = new long[4 * A * B];
     /** [prev][c0 * B + c1][c2]: patterns possible after three characters (null: none). */
-    private final long[][][] alive3 = new long[4][A * B][];
+    private final long[][] alive3 = new long[4 * A * B][];
+    /** [prev][c0 * B + c1][c2]: the deep node refining {@link #alive3} by the following characters (-1: none). */
+    private final int[][] deep3 = new int[4 * A * B][];
+
+    /** Deep nodes refine a prefix by up to this many characters in all... */
+    private static final int MAX_DEPTH = 10;
+    /** ... as long as at most this many next characters keep a pattern possible (narrow, word-like prefixes). */
+    private static final int MAX_WIDTH = 6;
+    /**
+     * Per deep node, {@link #NODE} longs: the patterns that match within its prefix, those still
+     * possible after it, the mask of its edges (bit {@code DEEP_CODE[x]} for each character x it has
+     * an edge for; 0: a leaf) and the index of its first edge in {@link #edgeTo}.
+     */
+    private final long[] nodes;
+    private static final int NODE = 4;
+    /** Per edge (a node's edges in {@link #DEEP} order): the node it leads to. */
+    private final int[] edgeTo;
+    // build-time lists of the above
+    private List<Long> deepSure = new ArrayList<>();
+    private List<Long> deepAlive = new ArrayList<>();
+    private List<Integer> deepFirst = new ArrayList<>();
+    private List<Integer> deepCount = new ArrayList<>();
+    private List<Character> edgeChar = new ArrayList<>();
+    private List<Integer> edgeChild = new ArrayList<>();
 
     public PatternStarts(List<Pattern> patterns) {
         if (patterns.size() > 64) {
             throw new IllegalArgumentException("at most 64 patterns");
         }
         count = patterns.size();
+        long behind = 0;
+        for (int k = 0; k < count; k++) {
+            String source = patterns.get(k).pattern();
+            if (source.contains("^") || source.contains("(?<") || source.contains("\\A") || source.contains("\\G")) {
+                behind |= 1L << k;
+            }
+        }
+        lookBehind = behind;
         all = count == 64 ? -1L : (1L << count) - 1;
         Matcher[] ms = new Matcher[count];
         for (int k = 0; k < count; k++) {
             ms[k] = patterns.get(k).matcher("");
         }
-        char[] buf = new char[4];
+        char[] buf = new char[1 + MAX_DEPTH];
         for (int p = 0; p < 4; p++) {
             int off = PREV[p].length();
             if (off == 1) {
@@ -76,42 +155,190 @@ public final class PatternStarts {
             for (int a = 1; a < A; a++) {
                 buf[off] = ALPHABET.charAt(a - 1);
                 long[] r1 = explore(ms, all, buf, off, 1);
-                sure1[p][a] = r1[0];
-                alive1[p][a] = r1[1];
+                sure1[p * A + a] = r1[0];
+                alive1[p * A + a] = r1[1];
                 if (r1[1] == 0) {
                     continue;
                 }
+                aliveOther1[p * A + a] = afterOtherAscii(ms, r1[1], buf, off, 1);
                 for (int b = 1; b < B; b++) {
                     buf[off + 1] = INNER.charAt(b - 1);
                     long[] r2 = explore(ms, r1[1], buf, off, 2);
-                    sure2[p][a * B + b] = r2[0];
-                    alive2[p][a * B + b] = r2[1];
+                    sure2[(p * A + a) * B + b] = r2[0];
+                    alive2[(p * A + a) * B + b] = r2[1];
                     if (r2[1] == 0) {
                         continue;
                     }
-                    long[] leaf = new long[B];
+                    long[] leaf = new long[B + 1];
+                    int[] deep = new int[B];
                     for (int c = 1; c < B; c++) {
                         buf[off + 2] = INNER.charAt(c - 1);
                         long[] r3 = explore(ms, r2[1], buf, off, 3);
                         leaf[c] = r3[0] | r3[1];
+                        deep[c] = r3[1] == 0 || p != OTHER ? -1 : deep(ms, r3[1], buf, off, 3);
+                        if (deep[c] >= 0) {
+                            deepSure.set(deep[c], r3[0]);
+                        }
                     }
                     leaf[0] = r2[1];
-                    alive3[p][a * B + b] = leaf;
+                    leaf[B] = afterOtherAscii(ms, r2[1], buf, off, 2);
+                    alive3[(p * A + a) * B + b] = leaf;
+                    deep3[(p * A + a) * B + b] = deep;
                 }
             }
         }
         deriveNoneAfterWord();
+        int nodes = deepAlive.size();
+        this.nodes = new long[nodes * NODE];
+        for (int i = 0; i < nodes; i++) {
+            long mask = 0;
+            for (int e = deepFirst.get(i), end = e + deepCount.get(i); e < end; e++) {
+                mask |= 1L << DEEP_CODE[edgeChar.get(e)];
+            }
+            this.nodes[i * NODE] = deepSure.get(i);
+            this.nodes[i * NODE + 1] = deepAlive.get(i);
+            this.nodes[i * NODE + 2] = mask;
+            this.nodes[i * NODE + 3] = deepFirst.get(i);
+        }
+        edgeTo = new int[edgeChar.size()];
+        for (int i = 0; i < edgeTo.length; i++) {
+            edgeTo[i] = edgeChild.get(i);
+        }
+        deepSure = null;
+        deepAlive = null;
+        deepFirst = null;
+        deepCount = null;
+        edgeChar = null;
+        edgeChild = null;
+    }
+
+    /**
+     * Builds the node for the prefix {@code buf[off, off + len)} (after {@code buf[0, off)}), of which
+     * the patterns {@code alive} ran out of input without matching, and its descendants while they stay
+     * narrow: a node is expanded by one more character (of {@link #ALPHABET}) only below
+     * {@link #MAX_DEPTH} characters and if at most {@link #MAX_WIDTH} characters keep a pattern possible;
+     * otherwise it stays a leaf that counts all its live patterns as candidates. Returns the node's index.
+     */
+    private int deep(Matcher[] ms, long alive, char[] buf, int off, int len) {
+        int node = deepAlive.size();
+        deepAlive.add(alive);
+        deepSure.add(0L);
+        deepFirst.add(-1);
+        deepCount.add(0);
+        if (len >= MAX_DEPTH) {
+            return node;
+        }
+        List<long[]> kids = new ArrayList<>();
+        List<Character> chars = new ArrayList<>();
+        for (int x = 0; x < DEEP.length(); x++) {
+            buf[off + len] = DEEP.charAt(x);
+            long[] r = explore(ms, alive, buf, off, len + 1);
+            if ((r[0] | r[1]) != 0) {
+                if (kids.size() == MAX_WIDTH) {
+                    return node;   // too wide to be worth refining: a leaf
+                }
+                kids.add(r);
+                chars.add(DEEP.charAt(x));
+            }
+        }
+        // children: sure patterns stored on the child, live ones refined further
+        int[] childIndex = new int[kids.size()];
+        for (int j = 0; j < kids.size(); j++) {
+            buf[off + len] = chars.get(j);
+            long[] r = kids.get(j);
+            int child;
+            if (r[1] == 0) {
+                child = deepAlive.size();
+                deepAlive.add(0L);
+                deepSure.add(0L);
+                deepFirst.add(-1);
+                deepCount.add(0);
+            } else {
+                child = deep(ms, r[1], buf, off, len + 1);
+            }
+            deepSure.set(child, r[0]);
+            childIndex[j] = child;
+        }
+        deepFirst.set(node, edgeChar.size());
+        deepCount.set(node, kids.size());
+        for (int j = 0; j < kids.size(); j++) {
+            edgeChar.add(chars.get(j));
+            edgeChild.add(childIndex[j]);
+        }
+        return node;
+    }
+
+    /** Candidates from deep node {@code node}, the text continuing at {@code i}: see {@link #deep}. */
+    private long deepCandidates(String text, byte[] ascii, int node, int i) {
+        long found = 0;
+        int n = text.length();
+        while (true) {
+            int at = node * NODE;
+            found |= nodes[at];
+            long mask = nodes[at + 2];
+            if (mask == 0 || i >= n) {
+                return found | nodes[at + 1];   // a leaf, or the end of the text: whatever follows
+            }
+            char x = ascii != null ? (char) ascii[i] : text.charAt(i);
+            int code = x < 128 ? DEEP_CODE[x] : 0;
+            long bit = 1L << code;   // code 0 (not branched on) is never in a mask
+            if ((mask & bit) == 0) {
+                // no pattern continues with x, unless x is one the node did not branch on
+                return code == 0 ? found | nodes[at + 1] : found;
+            }
+            node = edgeTo[(int) nodes[at + 3] + Long.bitCount(mask & (bit - 1))];
+            i++;
+        }
     }
 
     private void deriveNoneAfterWord() {
         for (char c = 0; c < 128; c++) {
             int a = code(c);
-            noneAfterWord[c] = a != 0 && (sure1[WORD][a] | alive1[WORD][a]) == 0;
+            noneAfterWord[c] = a != 0 && (sure1[WORD * A + a] | alive1[WORD * A + a]) == 0;
         }
     }
 
-    private static boolean isWordChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    /**
+     * The kind of a preceding character. A non-ASCII one that neither {@code \\b} (in either of
+     * its definitions: letters and digits, or with {@code (?U)} alphabetic characters, marks, digits,
+     * connector punctuation and joiners, or a combining mark after a base character) counts as a word
+     * character nor {@code ^} as a line terminator, such as typographic quotes and dashes, is one
+     * like any other non-word character; the rest count as {@link #ANY}.
+     */
+    private static int kind(char prev) {
+        if (prev < 128) {
+            return KIND[prev];
+        }
+        if (Character.isSurrogate(prev) || prev == '\u0085' || prev == '\u2028' || prev == '\u2029' || prev == '\u200C'
+                || prev == '\u200D' || Character.isLetterOrDigit(prev) || Character.isAlphabetic(prev)) {
+            return ANY;
+        }
+        switch (Character.getType(prev)) {
+            case Character.NON_SPACING_MARK:
+            case Character.ENCLOSING_MARK:
+            case Character.COMBINING_SPACING_MARK:
+            case Character.DECIMAL_DIGIT_NUMBER:
+            case Character.CONNECTOR_PUNCTUATION:
+                return ANY;
+            default:
+                return OTHER;
+        }
+    }
+
+    /**
+     * Of {@code candidates} (live after the prefix {@code buf[off, off + len)}), those that match or
+     * stay possible when the prefix continues with some printable ASCII character outside {@link #INNER}.
+     */
+    private static long afterOtherAscii(Matcher[] ms, long candidates, char[] buf, int off, int len) {
+        long found = 0;
+        for (char x = ' '; x < 127; x++) {
+            if (INNER_CODE[x] == 0) {
+                buf[off + len] = x;
+                long[] r = explore(ms, candidates, buf, off, len + 1);
+                found |= r[0] | r[1];
+            }
+        }
+        return found;
     }
 
     /** {sure, alive}: of {@code candidates}, those matching the prefix, and those that ran out of input. */
@@ -136,7 +363,15 @@ public final class PatternStarts {
     }
 
     private static int code(char c) {
-        return c < 128 ? CODE[c] : 0;
+        if (c < 128) {
+            return CODE[c];
+        }
+        int t = TYPOGRAPHIC.indexOf(c);
+        return t < 0 ? 0 : ALPHABET.length() - TYPOGRAPHIC.length() + t + 1;
+    }
+
+    private static boolean printable(char c) {
+        return c >= ' ' && c < 127;
     }
 
     private static int innerCode(char c) {
@@ -145,66 +380,106 @@ public final class PatternStarts {
 
     /** The patterns that can start at {@code i} of {@code text}. */
     public long at(CharSequence text, int i) {
-        int p;
-        if (i == 0) {
-            p = START;
-        } else {
-            char prev = text.charAt(i - 1);
-            if (prev >= 128 || prev == '\r') {
-                return all;
-            }
-            if (prev == '\n') {
-                p = LINE;
-            } else if ((prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') || (prev >= '0' && prev <= '9') || prev == '_') {
-                p = WORD;
-            } else {
-                p = OTHER;
-            }
-        }
+        String t = text.toString();
+        int p = i == 0 ? START : kind(t.charAt(i - 1));
+        return p == ANY ? all : lookup(t, null, i, p);
+    }
+
+    /** {@link #at} after a character of kind {@code p} (not {@link #ANY}); {@code ascii}: as in {@link #scan(CharSequence, byte[], int[])}. */
+    private long lookup(String text, byte[] ascii, int i, int p) {
         int n = text.length();
-        int a = code(text.charAt(i));
+        char first = ascii != null ? (char) ascii[i] : text.charAt(i);
+        int a = first < 128 ? CODE[first] : code(first);
         if (a == 0) {
             return all;
         }
-        long sure = sure1[p][a];
-        int b = i + 1 < n ? innerCode(text.charAt(i + 1)) : 0;
-        if (b == 0) {
-            return sure | alive1[p][a];
+        int pa = p * A + a;
+        long sure = sure1[pa];
+        long alive = alive1[pa];
+        if (alive == 0) {
+            return sure;
         }
-        sure |= sure2[p][a * B + b];
-        long[] leaf = alive3[p][a * B + b];
+        if (i + 1 >= n) {
+            return sure | alive;
+        }
+        char second = ascii != null ? (char) ascii[i + 1] : text.charAt(i + 1);
+        int b = innerCode(second);
+        if (b == 0) {
+            return sure | (printable(second) ? aliveOther1[pa] : alive);
+        }
+        int pab = pa * B + b;
+        sure |= sure2[pab];
+        long[] leaf = alive3[pab];
         if (leaf == null) {
             return sure;
         }
-        int c = i + 2 < n ? innerCode(text.charAt(i + 2)) : 0;
-        return sure | leaf[c];
+        if (i + 2 >= n) {
+            return sure | leaf[0];
+        }
+        char third = ascii != null ? (char) ascii[i + 2] : text.charAt(i + 2);
+        int c = innerCode(third);
+        if (c == 0) {
+            return sure | (printable(third) ? leaf[B] : leaf[0]);
+        }
+        if (p == OTHER) {
+            int node = deep3[pab][c];
+            return node >= 0 ? sure | deepCandidates(text, ascii, node, i + 3) : sure | leaf[c];
+        }
+        if (p == WORD) {
+            return sure | leaf[c];
+        }
+        // at the start of the text or of a line, a pattern that does not look behind its start other than by \b does
+        // what it does after any other non-word character: the deep nodes derived after a space refine those
+        int pabOther = ((OTHER * A + a) * B + b);
+        long[] leafOther = alive3[pabOther];
+        long other = 0;
+        if (leafOther != null) {
+            int node = deep3[pabOther][c];
+            other = node >= 0 ? deepCandidates(text, ascii, node, i + 3) : leafOther[c];
+        }
+        return sure | (leaf[c] & lookBehind) | (other & ~lookBehind);
     }
 
     /** Candidate starts per pattern of {@code text}: {@code starts[k]} holds {@code counts[k]} increasing positions. */
     public int[][] scan(CharSequence text, int[] counts) {
+        return scan(text, null, counts);
+    }
+
+    /**
+     * Like {@link #scan(CharSequence, int[])}; {@code ascii}, if not null, holds the same characters
+     * as {@code text}, all ASCII, one byte each (the scan then reads them from there, which is faster).
+     */
+    public int[][] scan(CharSequence text, byte[] ascii, int[] counts) {
         String t = text.toString();
         int[][] starts = new int[count][];
         Arrays.fill(counts, 0);
-        for (int i = 0, n = t.length(); i < n; i++) {
-            char c = t.charAt(i);
-            if (c < 128 && i > 0 && noneAfterWord[c]) {
-                char prev = t.charAt(i - 1);
-                if ((prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') || (prev >= '0' && prev <= '9') || prev == '_') {
-                    continue;   // inside a word: no pattern starts here (the common case, decided without the tables)
+        int n = t.length();
+        if (ascii != null && ascii.length != n) {
+            throw new IllegalArgumentException("ascii holds " + ascii.length + " characters, the text " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            int p = START;
+            if (i > 0) {
+                // right after a word character most characters start no pattern (decided without the tables; in
+                // normalised, lower-cased text: all word characters; an upper-case letter is outside the alphabet and is
+                // looked up). No state is carried from one position to the next, so the test pipelines well.
+                if (ascii != null) {
+                    byte prev = ascii[i - 1];
+                    if (noneAfterWord[ascii[i] & 0x7f] && KIND[prev & 0x7f] == WORD) {
+                        continue;
+                    }
+                    p = KIND[prev & 0x7f];
+                } else {
+                    char c = t.charAt(i);
+                    p = kind(t.charAt(i - 1));
+                    if (p == WORD && c < 128 && noneAfterWord[c]) {
+                        continue;
+                    }
                 }
             }
-            long m = at(t, i);
-            record(starts, counts, m, i);
-            if (c < 128 && isWordChar(c)) {
-                // the rest of this word follows a word character: skip the characters no pattern can start at after one
-                // (in normalised, lower-cased text: all of them; an upper-case letter is outside the alphabet and is looked up)
-                while (i + 1 < n) {
-                    char d = t.charAt(i + 1);
-                    if (d >= 128 || !isWordChar(d) || !noneAfterWord[d]) {
-                        break;
-                    }
-                    i++;
-                }
+            long m = p == ANY ? all : lookup(t, ascii, i, p);
+            if (m != 0) {
+                record(starts, counts, m, i);
             }
         }
         return starts;
