@@ -48,8 +48,9 @@ public final class AuditInterceptor implements Interceptor {
             log.recordCall(chain.call(), request, CallRecords.Outcome.SUCCESS, (ChatResponse) result, null, null, reserved);
             return result;
         }
-        return new AuditedStream((ChatStream) result,
-                (outcome, response, error, partial) -> log.recordCall(chain.call(), request, outcome, response, error, partial, reserved));
+        return new AuditedStream((ChatStream) result, log.capturesContent(),
+                (outcome, response, textSha256, error, partial) -> log.recordCall(chain.call(), request, outcome, response, textSha256,
+                        error, partial, reserved));
     }
 
     @Override

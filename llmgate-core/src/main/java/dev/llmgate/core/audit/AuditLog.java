@@ -318,10 +318,21 @@ public final class AuditLog implements AutoCloseable {
     /** Builds, chains and queues the record of one call (on the caller's thread). */
     void recordCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response, Throwable error,
                     Usage partialUsage, boolean reserved) {
+        recordCall(call, request, outcome, response, null, error, partialUsage, reserved);
+    }
+
+    /** Whether records carry the (redacted) content, so a streamed answer's text must be kept for its record. */
+    boolean capturesContent() {
+        return captureContent;
+    }
+
+    /** As above; {@code textSha256}: the digest of a streamed answer's text when its text was not kept (else null). */
+    void recordCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response, byte[] textSha256,
+                    Throwable error, Usage partialUsage, boolean reserved) {
         TreeMap<String, Object> body;
         try {
-            body = CallRecords.build(instanceId, digests, captureContent, call, request, outcome, response, error, partialUsage,
-                    clock.millis());
+            body = CallRecords.build(instanceId, digests, captureContent, call, request, outcome, response, textSha256, error,
+                    partialUsage, clock.millis());
         } catch (RuntimeException e) {
             if (reserved) {
                 permits.release();

@@ -38,6 +38,17 @@ public final class CallRecords {
     public static TreeMap<String, Object> build(String instanceId, Digests digests, boolean captureContent, CallContext call,
                                                 ChatRequest request, Outcome outcome, ChatResponse response, Throwable error,
                                                 Usage partialUsage, long nowMillis) {
+        return build(instanceId, digests, captureContent, call, request, outcome, response, null, error, partialUsage, nowMillis);
+    }
+
+    /**
+     * As above, for a response whose text was digested as it streamed: {@code textSha256} is its
+     * {@link TextSha256} and the response's own text is not used (it may be empty); null to digest
+     * {@code response.text()}.
+     */
+    public static TreeMap<String, Object> build(String instanceId, Digests digests, boolean captureContent, CallContext call,
+                                                ChatRequest request, Outcome outcome, ChatResponse response, byte[] textSha256,
+                                                Throwable error, Usage partialUsage, long nowMillis) {
         TreeMap<String, Object> r = new TreeMap<>();
         r.put("call_id", call.callId());
         r.put("gate", instanceId);
@@ -116,7 +127,8 @@ public final class CallRecords {
         cost.ifPresent(c -> r.put("cost_usd", c.toPlainString()));
         r.put("request_digest", digests.digest(Digests.requestForm(requested, request)));
         if (response != null) {
-            r.put("response_digest", digests.digest(Digests.responseForm(response)));
+            r.put("response_digest", digests.digest(textSha256 != null ? Digests.responseForm(response, textSha256)
+                    : Digests.responseForm(response)));
             r.put("finish_reason", response.finishReason().name().toLowerCase(Locale.ROOT));
         }
         if (captureContent) {

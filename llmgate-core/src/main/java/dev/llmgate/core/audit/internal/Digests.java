@@ -100,10 +100,18 @@ public final class Digests {
         return m;
     }
 
-    /** The canonical form of an answer: text, tool calls, finish reason, refusal. */
+    /**
+     * The canonical form of an answer: the SHA-256 of its text (so a streamed answer can be digested
+     * as it passes, without keeping its text), tool calls, finish reason, refusal.
+     */
     public static TreeMap<String, Object> responseForm(ChatResponse response) {
+        return responseForm(response, TextSha256.of(response.text()));
+    }
+
+    /** {@link #responseForm(ChatResponse)} with the text's digest computed already ({@link TextSha256}). */
+    public static TreeMap<String, Object> responseForm(ChatResponse response, byte[] textSha256) {
         TreeMap<String, Object> m = new TreeMap<>();
-        m.put("text", response.text());
+        m.put("text_sha256", Hex.encode(textSha256));
         m.put("tool_calls", toolCallsForm(response.toolCalls()));
         m.put("finish_reason", response.finishReason().name().toLowerCase(Locale.ROOT));
         response.refusal().ifPresent(r -> m.put("refusal", r));
