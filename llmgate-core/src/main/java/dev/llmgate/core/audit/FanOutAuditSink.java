@@ -67,29 +67,24 @@ public final class FanOutAuditSink implements AuditSink {
 
     @Override
     public void flush() throws IOException {
-        IOException first = null;
-        for (Target t : targets) {
-            try {
-                t.sink.flush();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        forEachTarget(AuditSink::flush);
     }
 
     @Override
     public void close() throws IOException {
+        forEachTarget(AuditSink::close);
+    }
+
+    private interface SinkAction {
+        void apply(AuditSink sink) throws IOException;
+    }
+
+    /** Applies {@code action} to every target, even after one failed; throws the first failure with the others suppressed. */
+    private void forEachTarget(SinkAction action) throws IOException {
         IOException first = null;
         for (Target t : targets) {
             try {
-                t.sink.close();
+                action.apply(t.sink);
             } catch (IOException e) {
                 if (first == null) {
                     first = e;

@@ -208,41 +208,49 @@ public final class CanonicalJson {
                     buf[len++] = (byte) c;
                     continue;
                 }
-                switch (c) {
-                    case '"':
-                        ascii("\\\"");
-                        break;
-                    case '\\':
-                        ascii("\\\\");
-                        break;
-                    case '\b':
-                        ascii("\\b");
-                        break;
-                    case '\f':
-                        ascii("\\f");
-                        break;
-                    case '\n':
-                        ascii("\\n");
-                        break;
-                    case '\r':
-                        ascii("\\r");
-                        break;
-                    case '\t':
-                        ascii("\\t");
-                        break;
-                    default:
-                        if (c < 0x20) {
-                            unicodeEscape(c);
-                        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                            codePoint(Character.toCodePoint(c, s.charAt(++i)));
-                        } else if (Character.isSurrogate(c)) {
-                            unicodeEscape(c);   // a lone surrogate
-                        } else {
-                            codePoint(c);
-                        }
+                if (shortEscape(c)) {
+                    continue;
+                }
+                if (c < 0x20) {
+                    unicodeEscape(c);
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    codePoint(Character.toCodePoint(c, s.charAt(++i)));
+                } else if (Character.isSurrogate(c)) {
+                    unicodeEscape(c);   // a lone surrogate
+                } else {
+                    codePoint(c);
                 }
             }
             ascii('"');
+        }
+
+        /** Writes the two-character escape of {@code c} if it has one (RFC 8785: quote, backslash, b f n r t); else false. */
+        private boolean shortEscape(char c) {
+            switch (c) {
+                case '"':
+                    ascii("\\\"");
+                    return true;
+                case '\\':
+                    ascii("\\\\");
+                    return true;
+                case '\b':
+                    ascii("\\b");
+                    return true;
+                case '\f':
+                    ascii("\\f");
+                    return true;
+                case '\n':
+                    ascii("\\n");
+                    return true;
+                case '\r':
+                    ascii("\\r");
+                    return true;
+                case '\t':
+                    ascii("\\t");
+                    return true;
+                default:
+                    return false;
+            }
         }
 
         /**
@@ -269,33 +277,10 @@ public final class CanonicalJson {
                     break;
                 }
                 char c = s.charAt(i);   // one byte per character: byte i is character i
-                switch (c) {
-                    case '?':
-                        buf[len++] = '?';
-                        break;
-                    case '"':
-                        ascii("\\\"");
-                        break;
-                    case '\\':
-                        ascii("\\\\");
-                        break;
-                    case '\b':
-                        ascii("\\b");
-                        break;
-                    case '\f':
-                        ascii("\\f");
-                        break;
-                    case '\n':
-                        ascii("\\n");
-                        break;
-                    case '\r':
-                        ascii("\\r");
-                        break;
-                    case '\t':
-                        ascii("\\t");
-                        break;
-                    default:
-                        unicodeEscape(c);   // another control character, or a lone surrogate
+                if (c == '?') {
+                    buf[len++] = '?';
+                } else if (!shortEscape(c)) {
+                    unicodeEscape(c);   // another control character, or a lone surrogate
                 }
                 from = i + 1;
             }
