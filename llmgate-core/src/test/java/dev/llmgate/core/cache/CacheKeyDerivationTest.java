@@ -376,4 +376,33 @@ class CacheKeyDerivationTest {
             assertThat(names).containsAll(e.getValue());
         }
     }
+
+    /**
+     * Keys are stable across builds (an external store shared by two versions keeps its hits): pinned
+     * values for strings that take the bulk ASCII path, the character loop (short, non-ASCII, lone
+     * surrogates, which encode to the same length as ASCII) and both with question marks.
+     */
+    @Test
+    void keysOfLongAndShortStringsArePinned() {
+        Map<String, String> pinned = new LinkedHashMap<>();
+        pinned.put("Summarise the quarterly report for the board? And list the three largest risks, please? ".repeat(3),
+                "8e041f2cfa264209863c6f94b54d0109fc655303037ba65694992b4727e4062a");
+        pinned.put("x".repeat(63), "684cf35ec4b52fc884f7661075ac75a2e2b46ad175dd58456fc99631fba761af");
+        pinned.put("y".repeat(64), "f1b716bd59fbc7f18b2a891d11303459ae48b0fdb49c494d201178b1ef3bdb75");
+        pinned.put("?".repeat(70), "c2bf945e9c9cd0d7549eb06800e8243178c5805a86e995f49c550e15eb6a728a");
+        pinned.put("lone \uD800 surrogate in a long enough string of ascii text, more than sixty-four chars",
+                "6df3732b0ebb951099c902d77bde6fa630fcf9acce904cc9db7ff1c3265701c5");
+        pinned.put("lone \uDC00? surrogate and question mark in a long enough string of ascii text, more than 64",
+                "a43c83a6f584a61b858fad0451f8bc3e3fdb032c987c5f82a9b5c9b366d19c17");
+        pinned.put("caf\u00e9 is not ascii, and this string is long enough to try the bulk path at all........",
+                "988dd6ebba1ebf31ce5904162f3e2edb34d5bc34dbcc900056f2e3d9a92625f4");
+        pinned.put("emoji \uD83D\uDE00 pair in a long enough string of ascii text, more than sixty-four characters",
+                "828bd7f0d6fc4205d5b4759dbc33ed931c6e6642f13d350e4662906c0562a442");
+        pinned.put("tab\tnewline\nquote\"backslash\\ and control \u0001 chars in a long enough ascii string......",
+                "50caef7727626ba55ad4b47453b762fa78a211744b9ae1246584e6e9d802f70e");
+        for (Map.Entry<String, String> e : pinned.entrySet()) {
+            assertThat(RequestDigest.digest("d", "ns", ChatRequest.builder("m").user(e.getKey()).build())).as(e.getKey())
+                    .isEqualTo(e.getValue());
+        }
+    }
 }

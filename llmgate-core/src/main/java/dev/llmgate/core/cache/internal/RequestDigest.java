@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -308,6 +309,9 @@ public final class RequestDigest {
             tag(STRING);
             int n = s.length();
             int32(n);
+            if (n >= 64 && asciiInBulk(s, n)) {
+                return;
+            }
             int i = 0;
             while (i < n) {
                 if (pos + 3 > buf.length) {
@@ -328,6 +332,27 @@ public final class RequestDigest {
                 }
                 pos = p;
             }
+        }
+
+        /**
+         * For a string of ASCII characters only: hashes its bytes straight from the JDK's bulk
+         * encoding, which are exactly what the loop of {@link #string} writes for it (one byte per
+         * character); false (nothing written) for any other string.
+         */
+        private boolean asciiInBulk(String s, int n) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            if (b.length != n) {
+                return false;   // a character took more than one byte
+            }
+            // only ASCII characters and lone surrogates (encoded as '?') take one byte each
+            for (int i = 0; i < n; i++) {
+                if (b[i] == '?' && s.charAt(i) != '?') {
+                    return false;
+                }
+            }
+            flush();
+            md.update(b);
+            return true;
         }
 
         private void tag(byte t) {
