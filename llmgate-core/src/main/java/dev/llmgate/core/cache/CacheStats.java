@@ -9,7 +9,7 @@ package dev.llmgate.core.cache;
  * @param coalesced         attempts answered by sharing an identical in-flight request
  * @param misses            attempts that called the provider (misses and refreshes)
  * @param stores            answers written to the store
- * @param notStored         complete answers the never-store rules kept out (finish reason, refusal)
+ * @param notStored         complete answers the never-store rules kept out (finish reason, refusal, longer than maximumAnswerChars)
  * @param waitingFollowers  attempts waiting right now for an identical in-flight request
  */
 public record CacheStats(long hits, long semanticHits, long coalesced, long misses, long stores, long notStored,

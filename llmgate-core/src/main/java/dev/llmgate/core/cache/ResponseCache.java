@@ -27,7 +27,7 @@ import java.util.Optional;
  * the opt-in semantic cache, for a similar question that is otherwise identical and passes the guard;
  * answers never cross namespaces; errors, blocked calls, failed or abandoned streams, refusals and
  * finish reasons other than {@code STOP}/{@code TOOL_CALLS} (and {@code LENGTH} if configured) are
- * never stored; a hit is marked {@link dev.llmgate.api.spi.CallFacts#CACHE_HIT} with
+ * never stored, nor answers longer than {@link Builder#maximumAnswerChars}; a hit is marked {@link dev.llmgate.api.spi.CallFacts#CACHE_HIT} with
  * {@link dev.llmgate.api.spi.CallFacts#COST_USD} zero and keeps the original usage; a streaming caller
  * gets a hit as a stream; identical concurrent requests share one upstream call. Thread-safe.
  */
@@ -93,6 +93,7 @@ public final class ResponseCache {
         private boolean coalescing = true;
         private Duration coalescingMaxWait = Duration.ofMinutes(5);
         private int replayChunkChars = 64;
+        private int maximumAnswerChars = 1_000_000;
         private SemanticCacheOptions semantic;
 
         private Builder() {
@@ -198,6 +199,21 @@ public final class ResponseCache {
             return this;
         }
 
+        /**
+         * The longest answer that is stored, in characters of text plus tool-call arguments (default
+         * 1,000,000). A longer answer is passed to the caller unchanged but not cached, and a streamed
+         * answer stops being recorded as soon as it grows past this, so what the cache holds per
+         * stream is bounded by this setting, not by the stream's length.
+         */
+        public Builder maximumAnswerChars(int value) {
+            if (value < 1) {
+                problems.add("maximumAnswerChars must be at least 1, was " + value);
+            } else {
+                this.maximumAnswerChars = value;
+            }
+            return this;
+        }
+
         /** Turn on the semantic cache. */
         public Builder semantic(SemanticCacheOptions value) {
             this.semantic = Objects.requireNonNull(value, "semantic");
@@ -234,7 +250,7 @@ public final class ResponseCache {
             String description = "ResponseCache[" + bound + ", ttl " + ttl + ", namespace " + defaultNamespace.orElse("required")
                     + (coalescing ? ", coalescing" : "") + (semantic != null ? ", semantic >= " + semantic.threshold() : "") + "]";
             CacheSettings settings = new CacheSettings(s, ttl, defaultNamespace, storeLengthFinish, coalescing, coalescingMaxWait,
-                    replayChunkChars, Optional.ofNullable(semantic).map(SemanticLookup::new), description);
+                    replayChunkChars, maximumAnswerChars, Optional.ofNullable(semantic).map(SemanticLookup::new), description);
             return new ResponseCache(settings, Optional.ofNullable(semantic).map(SemanticCacheOptions::index));
         }
     }

@@ -161,4 +161,38 @@ class StreamingCacheTest {
             }
         }
     }
+
+    @Test
+    void anAnswerLongerThanTheMaximumIsPassedOnWhole_NotRecordedPastTheLimit_AndNotStored() {
+        // "answer #1 to: tell me a story" is 29 characters, streamed word by word
+        ResponseCache small = ResponseCache.builder().maximumAnswerChars(12).build();
+        try (LlmGate gate = gate(small)) {
+            ChatRequest request = ChatRequest.of("p:m", "tell me a story");
+            assertThat(text(drain(gate.stream(request)))).isEqualTo("answer #1 to: tell me a story");
+            assertThat(text(drain(gate.stream(request)))).isEqualTo("answer #2 to: tell me a story");
+            assertThat(gate.chat(request).text()).isEqualTo("answer #3 to: tell me a story");
+            assertThat(gate.chat(request).text()).isEqualTo("answer #4 to: tell me a story");
+            assertThat(provider.calls).hasValue(4);
+            assertThat(small.stats().stores()).isZero();
+            assertThat(small.stats().notStored()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void anAnswerOfExactlyTheMaximumIsStored() {
+        ResponseCache exact = ResponseCache.builder().maximumAnswerChars(29).build();
+        try (LlmGate gate = gate(exact)) {
+            ChatRequest request = ChatRequest.of("p:m", "tell me a story");
+            drain(gate.stream(request));
+            assertThat(text(drain(gate.stream(request)))).isEqualTo("answer #1 to: tell me a story");
+            assertThat(provider.calls).hasValue(1);
+            assertThat(exact.stats().stores()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aMaximumBelowOneIsAConfigurationError() {
+        assertThatThrownBy(() -> ResponseCache.builder().maximumAnswerChars(0).build())
+                .hasMessageContaining("maximumAnswerChars must be at least 1, was 0");
+    }
 }

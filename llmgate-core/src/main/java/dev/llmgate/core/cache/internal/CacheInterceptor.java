@@ -2,6 +2,7 @@ package dev.llmgate.core.cache.internal;
 
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.FinishReason;
@@ -162,7 +163,7 @@ public final class CacheInterceptor implements Interceptor {
             completion.completed(response);
             return response;
         }
-        return new RecordingStream((ChatStream) result, completion);
+        return new RecordingStream((ChatStream) result, settings.maximumAnswerChars(), completion);
     }
 
     private ChatResult hit(CallContext call, ChatResponse stored, CacheOutcome outcome) {
@@ -194,7 +195,16 @@ public final class CacheInterceptor implements Interceptor {
         FinishReason reason = r.finishReason();
         boolean finishOk = reason == FinishReason.STOP || reason == FinishReason.TOOL_CALLS
                 || (reason == FinishReason.LENGTH && settings.storeLengthFinish());
-        return finishOk && r.refusal().isEmpty();
+        return finishOk && r.refusal().isEmpty() && answerChars(r) <= settings.maximumAnswerChars();
+    }
+
+    /** The size of an answer as {@code maximumAnswerChars} counts it: text plus tool-call arguments. */
+    static long answerChars(ChatResponse r) {
+        long n = r.text().length();
+        for (ToolCall c : r.toolCalls()) {
+            n += c.argumentsJson().length();
+        }
+        return n;
     }
 
     /** Counters since the cache was built. */
@@ -262,6 +272,12 @@ public final class CacheInterceptor implements Interceptor {
             if (flight != null) {
                 flight.fail(error);
             }
+        }
+
+        @Override
+        public void tooLarge() {
+            notStored.increment();
+            abandoned();
         }
 
         @Override

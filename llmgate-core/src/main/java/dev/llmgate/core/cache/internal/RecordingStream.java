@@ -12,8 +12,10 @@ import dev.llmgate.api.exception.StreamInterruptedException;
 /**
  * Passes a live stream through unchanged while collecting it, and reports exactly one outcome:
  * {@link Listener#completed} when the finish event passes, {@link Listener#failed} when the stream
- * throws, or {@link Listener#abandoned} when it is closed (or breaks with a non-LLM error) before
- * either. A partial answer is therefore never reported as complete.
+ * throws, {@link Listener#tooLarge} as soon as the answer (text plus tool-call arguments) grows past
+ * the cache's {@code maximumAnswerChars} (the recording then stops, so it never holds more than that),
+ * or {@link Listener#abandoned} when it is closed (or breaks with a non-LLM error) before any of
+ * these. A partial answer is therefore never reported as complete.
  */
 public final class RecordingStream extends AbstractChatStream {
 
@@ -23,16 +25,23 @@ public final class RecordingStream extends AbstractChatStream {
 
         void failed(LlmException error);
 
+        /** The answer grew past the most the cache stores; it is passed on but no longer recorded. */
+        void tooLarge();
+
         void abandoned();
     }
 
     private final ChatStream upstream;
     private final Listener listener;
-    private final StreamAccumulator accumulator = new StreamAccumulator();
+    private final long maximumChars;
+    /** Null once the answer grew too large to be stored. */
+    private StreamAccumulator accumulator = new StreamAccumulator();
+    private long chars;
     private boolean reported;
 
-    public RecordingStream(ChatStream upstream, Listener listener) {
+    public RecordingStream(ChatStream upstream, long maximumChars, Listener listener) {
         this.upstream = upstream;
+        this.maximumChars = maximumChars;
         this.listener = listener;
     }
 
@@ -47,6 +56,25 @@ public final class RecordingStream extends AbstractChatStream {
         } catch (LlmException e) {
             report(e);
             throw e;
+        }
+        if (accumulator == null) {
+            return event;
+        }
+        if (event instanceof StreamEvent.TextDelta d) {
+            chars += d.text().length();
+        } else if (event instanceof StreamEvent.ToolCallDelta d) {
+            chars += d.argumentsDelta().length();
+        }
+        if (chars > maximumChars) {
+            accumulator = null;
+            synchronized (this) {
+                if (reported) {
+                    return event;
+                }
+                reported = true;
+            }
+            listener.tooLarge();
+            return event;
         }
         accumulator.accept(event);
         if (event instanceof StreamEvent.Finish) {
