@@ -59,7 +59,12 @@ final class ByteScan {
         int i = from;
         while (i + 8 <= to) {
             long x = (long) LONGS.get(b, i);
-            if (special(x) || zeroByte(x ^ QUESTION_MARKS)) {
+            long q = x ^ QUOTES;
+            long s = x ^ BACKSLASHES;
+            long m = x ^ QUESTION_MARKS;
+            // one test per eight bytes (as in firstSpecial; the bytes are ASCII here, so no high bit is set by x itself)
+            long mask = (((x - SPACES) & ~x) | ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((m - ONES) & ~m) | x) & HIGHS;
+            if (mask != 0) {
                 break;
             }
             i += 8;
@@ -84,11 +89,6 @@ final class ByteScan {
             i++;
         }
         return i;
-    }
-
-    /** Whether a byte of {@code x} is below 0x20, a quote or a backslash (exact for bytes below 0x80). */
-    private static boolean special(long x) {
-        return ((x - SPACES) & ~x & HIGHS) != 0 || zeroByte(x ^ QUOTES) || zeroByte(x ^ BACKSLASHES);
     }
 
     private static boolean zeroByte(long x) {

@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
  * same result either way: an unpaired surrogate is encoded as U+FFFD, and a surrogate pair split
  * between two pieces is joined. This is the {@code text_sha256} of a response digest
  * (docs/audit-format.md, section 7): it lets the audit digest a streamed answer without keeping
- * its text. Not thread-safe; one per text. Not public API.
+ * its text. Not thread-safe. Not public API.
  */
 public final class TextSha256 {
     private final MessageDigest digest;
@@ -25,9 +25,12 @@ public final class TextSha256 {
         }
     }
 
+    /** Reused by {@link #of} (creating a MessageDigest costs a provider lookup). */
+    private static final ThreadLocal<TextSha256> REUSED = ThreadLocal.withInitial(TextSha256::new);
+
     /** The digest of a whole text. */
     public static byte[] of(CharSequence text) {
-        TextSha256 t = new TextSha256();
+        TextSha256 t = REUSED.get();
         t.update(text);
         return t.finish();
     }
@@ -60,14 +63,14 @@ public final class TextSha256 {
         }
     }
 
-    /** The SHA-256 of everything added; the object is spent afterwards. */
+    /** The SHA-256 of everything added; the object then starts over with an empty text. */
     public byte[] finish() {
         if (pendingHigh != 0) {
             pendingHigh = 0;
             codePoint(0xFFFD);
         }
         flush();
-        return digest.digest();
+        return digest.digest();   // (also resets the digest)
     }
 
     private void codePoint(int cp) {
