@@ -473,6 +473,14 @@ class GeminiProviderTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'temperature'");
         assertThatThrownBy(() -> provider.chat(ChatRequest.builder("gemini-2.0-flash").user("Hi").seed(1L << 40).build(),
                 Fixtures.blocking())).isInstanceOf(InvalidRequestException.class).hasMessageContaining("32-bit");
+        assertThatThrownBy(() -> provider.chat(ChatRequest.builder("gemini-2.0-flash").user("Hi").providerOption("generationConfig", "fast")
+                .build(), Fixtures.blocking())).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("'generationConfig' must be a JSON object");
+        // a schema set by the request reserves both schema fields, whichever one is written
+        assertThatThrownBy(() -> provider.chat(ChatRequest.builder("gemini-2.0-flash").user("Hi")
+                .responseFormat(ResponseFormat.jsonSchema("a", "{\"type\":\"object\"}", true))
+                .providerOption("generationConfig", Map.of("responseSchema", Map.of())).build(), Fixtures.blocking()))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'responseSchema'");
         assertThatThrownBy(() -> provider.chat(ChatRequest.builder("gemini-2.0-flash").system("Only rules.").build(), Fixtures.blocking()))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("at least one user message");
         assertThat(server.getRequestCount()).isZero();

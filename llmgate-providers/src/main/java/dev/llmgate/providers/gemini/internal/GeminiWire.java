@@ -19,6 +19,7 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.providers.internal.Json;
+import dev.llmgate.providers.internal.OptionsObject;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -315,39 +316,18 @@ public final class GeminiWire {
     }
 
     private static void writeGenerationConfig(JsonGenerator g, ChatRequest r, Options options, Object extraConfig) throws IOException {
-        Map<?, ?> extra = Map.of();
-        if (extraConfig != null) {
-            if (!(extraConfig instanceof Map)) {
-                throw new InvalidRequestException("providerOptions 'generationConfig' must be a JSON object (a Map), e.g."
-                        + " {\"thinkingConfig\":{\"thinkingBudget\":0}}", ErrorDetails.NONE);
-            }
-            extra = (Map<?, ?>) extraConfig;
-        }
-        List<String> written = new ArrayList<>();
-        boolean open = false;
+        OptionsObject config = new OptionsObject(g, GENERATION_CONFIG, extraConfig, "{\"thinkingConfig\":{\"thinkingBudget\":0}}");
         if (r.temperature().isPresent()) {
-            open = openConfig(g, open);
-            g.writeNumberField("temperature", r.temperature().getAsDouble());
-            written.add("temperature");
+            config.number("temperature", r.temperature().getAsDouble());
         }
         if (r.topP().isPresent()) {
-            open = openConfig(g, open);
-            g.writeNumberField("topP", r.topP().getAsDouble());
-            written.add("topP");
+            config.number("topP", r.topP().getAsDouble());
         }
         if (r.maxOutputTokens().isPresent()) {
-            open = openConfig(g, open);
-            g.writeNumberField("maxOutputTokens", r.maxOutputTokens().getAsInt());
-            written.add("maxOutputTokens");
+            config.number("maxOutputTokens", r.maxOutputTokens().getAsInt());
         }
         if (!r.stop().isEmpty()) {
-            open = openConfig(g, open);
-            g.writeArrayFieldStart("stopSequences");
-            for (String s : r.stop()) {
-                g.writeString(s);
-            }
-            g.writeEndArray();
-            written.add("stopSequences");
+            config.strings("stopSequences", r.stop());
         }
         if (r.seed().isPresent()) {
             long seed = r.seed().getAsLong();
@@ -355,43 +335,18 @@ public final class GeminiWire {
                 throw new InvalidRequestException("Gemini's seed is a 32-bit integer, but the request's seed " + seed
                         + " does not fit: use a value between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE, ErrorDetails.NONE);
             }
-            open = openConfig(g, open);
-            g.writeNumberField("seed", (int) seed);
-            written.add("seed");
+            config.number("seed", seed);
         }
         ResponseFormat f = r.responseFormat();
         if (f instanceof ResponseFormat.JsonObject || f instanceof ResponseFormat.JsonSchema) {
-            open = openConfig(g, open);
-            g.writeStringField("responseMimeType", "application/json");
-            written.add("responseMimeType");
+            config.string("responseMimeType", "application/json");
             if (f instanceof ResponseFormat.JsonSchema s) {
-                String field = options.jsonSchemaFields() ? "responseJsonSchema" : "responseSchema";
-                g.writeFieldName(field);
-                g.writeRawValue(s.schemaJson());
-                written.add("responseJsonSchema");
-                written.add("responseSchema");
+                config.raw(options.jsonSchemaFields() ? "responseJsonSchema" : "responseSchema", s.schemaJson());
+                config.reserve("responseJsonSchema");
+                config.reserve("responseSchema");
             }
         }
-        for (Map.Entry<?, ?> e : extra.entrySet()) {
-            String key = String.valueOf(e.getKey());
-            if (written.contains(key)) {
-                throw new InvalidRequestException("providerOptions 'generationConfig' sets '" + key + "', which the request already sets:"
-                        + " set it in one place only (ChatRequest.Builder for standard settings)", ErrorDetails.NONE);
-            }
-            open = openConfig(g, open);
-            g.writeFieldName(key);
-            Json.MAPPER.writeValue(g, e.getValue());
-        }
-        if (open) {
-            g.writeEndObject();
-        }
-    }
-
-    private static boolean openConfig(JsonGenerator g, boolean open) throws IOException {
-        if (!open) {
-            g.writeObjectFieldStart(GENERATION_CONFIG);
-        }
-        return true;
+        config.finish();
     }
 
     // ---------------------------------------------------------------- response

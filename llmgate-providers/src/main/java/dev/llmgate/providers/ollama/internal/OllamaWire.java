@@ -16,6 +16,7 @@ import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.providers.internal.Json;
+import dev.llmgate.providers.internal.OptionsObject;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -192,65 +192,23 @@ public final class OllamaWire {
     }
 
     private static void writeOptions(JsonGenerator g, ChatRequest r, Object extraOptions) throws IOException {
-        Map<?, ?> extra = Map.of();
-        if (extraOptions != null) {
-            if (!(extraOptions instanceof Map)) {
-                throw new InvalidRequestException("providerOptions 'options' must be a JSON object (a Map) of Ollama model options,"
-                        + " e.g. {\"num_ctx\":8192}", ErrorDetails.NONE);
-            }
-            extra = (Map<?, ?>) extraOptions;
-        }
-        Set<String> written = new LinkedHashSet<>();
-        boolean open = false;
+        OptionsObject options = new OptionsObject(g, OPTIONS, extraOptions, "{\"num_ctx\":8192} (Ollama's model options)");
         if (r.temperature().isPresent()) {
-            open = openOptions(g, open);
-            g.writeNumberField("temperature", r.temperature().getAsDouble());
-            written.add("temperature");
+            options.number("temperature", r.temperature().getAsDouble());
         }
         if (r.topP().isPresent()) {
-            open = openOptions(g, open);
-            g.writeNumberField("top_p", r.topP().getAsDouble());
-            written.add("top_p");
+            options.number("top_p", r.topP().getAsDouble());
         }
         if (r.maxOutputTokens().isPresent()) {
-            open = openOptions(g, open);
-            g.writeNumberField("num_predict", r.maxOutputTokens().getAsInt());
-            written.add("num_predict");
+            options.number("num_predict", r.maxOutputTokens().getAsInt());
         }
         if (!r.stop().isEmpty()) {
-            open = openOptions(g, open);
-            g.writeArrayFieldStart("stop");
-            for (String s : r.stop()) {
-                g.writeString(s);
-            }
-            g.writeEndArray();
-            written.add("stop");
+            options.strings("stop", r.stop());
         }
         if (r.seed().isPresent()) {
-            open = openOptions(g, open);
-            g.writeNumberField("seed", r.seed().getAsLong());
-            written.add("seed");
+            options.number("seed", r.seed().getAsLong());
         }
-        for (Map.Entry<?, ?> e : extra.entrySet()) {
-            String key = String.valueOf(e.getKey());
-            if (written.contains(key)) {
-                throw new InvalidRequestException("providerOptions 'options' sets '" + key + "', which the request already sets:"
-                        + " set it in one place only (ChatRequest.Builder for standard settings)", ErrorDetails.NONE);
-            }
-            open = openOptions(g, open);
-            g.writeFieldName(key);
-            Json.MAPPER.writeValue(g, e.getValue());
-        }
-        if (open) {
-            g.writeEndObject();
-        }
-    }
-
-    private static boolean openOptions(JsonGenerator g, boolean open) throws IOException {
-        if (!open) {
-            g.writeObjectFieldStart(OPTIONS);
-        }
-        return true;
+        options.finish();
     }
 
     // ---------------------------------------------------------------- response
