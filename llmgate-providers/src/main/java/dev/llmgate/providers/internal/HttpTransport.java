@@ -121,6 +121,29 @@ public final class HttpTransport {
         return errors.inBody(node, headers, call);
     }
 
+    /**
+     * One frame of a JSON stream (an SSE event's data, an NDJSON line) as a JSON object.
+     *
+     * @param sender how messages name the frame, e.g. {@code "Gemini sent a stream event"}
+     * @throws ProviderException (retryable) if the frame is not a JSON object
+     * @throws LlmException      the typed error if the frame reports one ({@code {"error": ...}})
+     */
+    public JsonNode streamObject(String data, String sender, okhttp3.Headers headers, CallContext call) {
+        JsonNode frame;
+        try {
+            frame = Json.MAPPER.readTree(data);
+        } catch (IOException e) {
+            throw new ProviderException(sender + " that is not valid JSON", ErrorDetails.of(provider), true);
+        }
+        if (frame == null || !frame.isObject()) {
+            throw new ProviderException(sender + " that is not a JSON object", ErrorDetails.of(provider), true);
+        }
+        if (frame.has("error")) {
+            throw errorInBody(frame, headers, call);
+        }
+        return frame;
+    }
+
     /** The typed error for an I/O failure of a blocking {@code call}. */
     public LlmException ioFailure(IOException e, Call call) {
         return ioFailure(e, call, StreamWatchdog.Limit.NONE);

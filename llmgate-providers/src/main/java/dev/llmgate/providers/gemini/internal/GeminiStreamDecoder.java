@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.Usage;
-import dev.llmgate.api.exception.ErrorDetails;
-import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
@@ -44,18 +42,7 @@ public final class GeminiStreamDecoder implements StreamDecoder {
 
     @Override
     public void decode(String event, String data, Consumer<StreamEvent> out) {
-        JsonNode chunk;
-        try {
-            chunk = Json.MAPPER.readTree(data);
-        } catch (IOException e) {
-            throw new ProviderException("Gemini sent a stream event that is not valid JSON", ErrorDetails.of(transport.provider()), true);
-        }
-        if (chunk == null || !chunk.isObject()) {
-            throw new ProviderException("Gemini sent a stream event that is not a JSON object", ErrorDetails.of(transport.provider()), true);
-        }
-        if (chunk.has("error")) {
-            throw transport.errorInBody(chunk, headers, call);
-        }
+        JsonNode chunk = transport.streamObject(data, "Gemini sent a stream event", headers, call);
         String responseId = Json.text(chunk, "responseId");
         if (!responseId.isEmpty()) {
             id = responseId;

@@ -3,15 +3,12 @@ package dev.llmgate.providers.ollama.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.ToolCall;
-import dev.llmgate.api.exception.ErrorDetails;
-import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.StreamDecoder;
 import okhttp3.Headers;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -38,18 +35,7 @@ public final class OllamaStreamDecoder implements StreamDecoder {
 
     @Override
     public void decode(String event, String data, Consumer<StreamEvent> out) {
-        JsonNode chunk;
-        try {
-            chunk = Json.MAPPER.readTree(data);
-        } catch (IOException e) {
-            throw new ProviderException("Ollama sent a stream line that is not valid JSON", ErrorDetails.of(transport.provider()), true);
-        }
-        if (chunk == null || !chunk.isObject()) {
-            throw new ProviderException("Ollama sent a stream line that is not a JSON object", ErrorDetails.of(transport.provider()), true);
-        }
-        if (chunk.has("error")) {
-            throw transport.errorInBody(chunk, headers, call);
-        }
+        JsonNode chunk = transport.streamObject(data, "Ollama sent a stream line", headers, call);
         JsonNode message = chunk.path("message");
         String content = Json.text(message, "content");
         if (!content.isEmpty()) {
