@@ -57,6 +57,10 @@ class CanonicalJsonTest {
         assertThatThrownBy(() -> JsonReader.parse("{\"a\":01}")).hasMessageContaining("leading zero");
         assertThatThrownBy(() -> JsonReader.parse("\"a\nb\"")).hasMessageContaining("control character");
         assertThatThrownBy(() -> JsonReader.parse("{} x")).hasMessageContaining("after the JSON value");
+        // a crafted line nested 100,000 deep is an invalid entry, not a StackOverflowError
+        assertThatThrownBy(() -> JsonReader.parse("{\"a\":" + "[".repeat(100_000))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nested deeper than 256 levels");
+        assertThat(JsonReader.parse("[".repeat(256) + "]".repeat(256))).isInstanceOf(java.util.List.class);
     }
 
     @Test

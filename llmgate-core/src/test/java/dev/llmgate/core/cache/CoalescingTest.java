@@ -11,8 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -168,6 +170,33 @@ class CoalescingTest {
             }
         }
         assertThat(provider.calls).as("the abandoned call and the one a follower took over").hasValue(2);
+    }
+
+    @Test
+    void whenTheLeadersStreamGrowsTooLargeToStoreFollowersCallUpstreamAtOnce() throws Exception {
+        ResponseCache cache = ResponseCache.builder().maximumAnswerChars(8).build();   // "answer #1 to: q" is 15
+        provider.entered = new CountDownLatch(1);
+        provider.release = new CountDownLatch(1);
+        try (LlmGate gate = gate(cache)) {
+            Future<String> leader = threads.submit(() -> StreamingCacheTest.text(StreamingCacheTest.drain(gate.stream(
+                    ChatRequest.of("p:m", "q")))));
+            provider.entered.await();
+            List<Future<ChatResponse>> followers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                followers.add(threads.submit(() -> gate.chat("p:m", "q")));
+            }
+            awaitFollowers(cache, 3);
+            provider.release.countDown();
+            assertThat(result(leader)).isEqualTo("answer #1 to: q");
+            Set<String> answers = new HashSet<>();
+            for (Future<ChatResponse> f : followers) {
+                answers.add(result(f).text());
+            }
+            // each follower made its own call (none queued behind a new leader to share its answer)
+            assertThat(answers).containsExactlyInAnyOrder("answer #2 to: q", "answer #3 to: q", "answer #4 to: q");
+        }
+        assertThat(provider.calls).hasValue(4);
+        assertThat(cache.stats().stores()).isZero();
     }
 
     @Test

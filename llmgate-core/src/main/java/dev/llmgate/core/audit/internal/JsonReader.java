@@ -12,8 +12,12 @@ import java.util.Map;
  * booleans and null. Not public API.
  */
 public final class JsonReader {
+    /** Deeper nesting is refused (audit entries nest a few levels; this keeps a crafted line from exhausting the stack). */
+    static final int MAX_DEPTH = 256;
+
     private final String s;
     private int pos;
+    private int depth;
 
     private JsonReader(String s) {
         this.s = s;
@@ -48,9 +52,13 @@ public final class JsonReader {
         char c = s.charAt(pos);
         switch (c) {
             case '{':
-                return object();
             case '[':
-                return array();
+                if (++depth > MAX_DEPTH) {
+                    throw error("nested deeper than " + MAX_DEPTH + " levels");
+                }
+                Object nested = c == '{' ? object() : array();
+                depth--;
+                return nested;
             case '"':
                 return string();
             case 't':

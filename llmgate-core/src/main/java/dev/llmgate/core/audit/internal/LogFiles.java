@@ -39,6 +39,12 @@ public final class LogFiles {
         return out;
     }
 
+    /** An iterator over lines that holds a file open until it is exhausted or closed. */
+    interface ClosingIterator extends Iterator<LogLine>, AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Files grouped by the log id in their names ({@code <prefix>-<logId>-<NNNNNN>.jsonl}); other names form one group. */
     public static Map<String, List<Path>> byLog(List<Path> files) {
         Map<String, List<Path>> groups = new LinkedHashMap<>();
@@ -52,7 +58,7 @@ public final class LogFiles {
 
     /** The lines of {@code files} in order, read lazily. */
     public static Iterator<LogLine> lines(List<Path> files) {
-        return new Iterator<>() {
+        return new ClosingIterator() {
             private int fileIndex = -1;
             private InputStream in;
             private int lineNo;
@@ -80,6 +86,20 @@ public final class LogFiles {
                 LogLine l = next;
                 next = null;
                 return l;
+            }
+
+            @Override
+            public void close() {
+                fileIndex = files.size();
+                next = null;
+                if (in != null) {
+                    try {
+                        in.close();
+                    } catch (IOException e) {
+                        // nothing was written
+                    }
+                    in = null;
+                }
             }
 
             private LogLine advance() {

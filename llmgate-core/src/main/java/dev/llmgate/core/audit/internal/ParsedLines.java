@@ -50,6 +50,7 @@ public final class ParsedLines implements Iterator<ParsedLines.Parsed>, AutoClos
 
     private Iterator<Parsed> current = Collections.emptyIterator();
     private boolean ended;
+    private RuntimeException pendingFailure;
 
     private ParsedLines(Iterator<LogLine> source, boolean background) {
         this.source = source;
@@ -76,9 +77,9 @@ public final class ParsedLines implements Iterator<ParsedLines.Parsed>, AutoClos
 
     private void readAhead() {
         Batch last;
+        List<Parsed> batch = new ArrayList<>(BATCH);
         try {
             while (true) {
-                List<Parsed> batch = new ArrayList<>(BATCH);
                 // Hash here too while the checking thread has work queued; when it is waiting for
                 // lines, leave the hashing to it. (Hashing depends only on the line: either thread
                 // gives the same result, and an entry is used by one thread at a time.)
@@ -93,12 +94,26 @@ public final class ParsedLines implements Iterator<ParsedLines.Parsed>, AutoClos
                 if (!hand(new Batch(batch, null, false))) {
                     return;
                 }
+                batch = new ArrayList<>(BATCH);
             }
         } catch (RuntimeException | Error e) {
-            last = new Batch(List.of(), e instanceof RuntimeException ? (RuntimeException) e
+            // the lines read before the failure are checked first, as when reading inline
+            last = new Batch(batch, e instanceof RuntimeException ? (RuntimeException) e
                     : new IllegalStateException("reading the audit log failed", e), true);
+        } finally {
+            closeSource();
         }
         hand(last);
+    }
+
+    private void closeSource() {
+        if (source instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) source).close();
+            } catch (Exception e) {
+                // reading only
+            }
+        }
     }
 
     /** Queues a batch, waiting for room; false if the consumer closed meanwhile. */
@@ -124,6 +139,7 @@ public final class ParsedLines implements Iterator<ParsedLines.Parsed>, AutoClos
             if (reader == null) {
                 if (!source.hasNext()) {
                     ended = true;
+                    closeSource();
                     return false;
                 }
                 current = List.of(Parsed.of(source.next(), false)).iterator();
@@ -137,13 +153,19 @@ public final class ParsedLines implements Iterator<ParsedLines.Parsed>, AutoClos
                 close();
                 throw new IllegalStateException("interrupted while verifying the audit log", e);
             }
-            if (b.end) {
+            if (b.end && b.lines.isEmpty()) {
                 ended = true;
                 closed = true;
-                if (b.failure != null) {
-                    throw b.failure;   // e.g. the UncheckedIOException of a file that cannot be read
+                RuntimeException failure = b.failure != null ? b.failure : pendingFailure;
+                if (failure != null) {
+                    throw failure;   // e.g. the UncheckedIOException of a file that cannot be read
                 }
                 return false;
+            }
+            if (b.end) {
+                // lines read before a failure: hand them out, then the failure
+                pendingFailure = b.failure;
+                queue.offer(new Batch(List.of(), null, true));
             }
             current = b.lines.iterator();
         }
@@ -158,13 +180,27 @@ public final class ParsedLines implements Iterator<ParsedLines.Parsed>, AutoClos
         return current.next();
     }
 
-    /** Stops the reader thread (it closes the file it reads); idempotent. */
+    /**
+     * Stops the reader thread and waits for it to end (it closes the file it reads first), so no
+     * thread and no open file remain once this returns; idempotent. (The wait is bounded: a file read
+     * that blocks for more than ten seconds is left to end on its own, on a daemon thread.)
+     */
     @Override
     public void close() {
-        if (reader != null && !closed) {
-            closed = true;
-            reader.interrupt();
-        }
         closed = true;
+        if (reader == null) {
+            closeSource();
+            return;
+        }
+        reader.interrupt();   // (harmless if it has ended)
+        boolean interrupted = false;
+        try {
+            reader.join(10_000);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -114,6 +114,10 @@ public final class CacheInterceptor implements Interceptor {
             if (shared != null) {
                 return hit(call, shared, CacheOutcome.COALESCED);
             }
+            if (flight.endedTooLarge()) {
+                // the answer is too large to store or share: go upstream now rather than queue behind another leader
+                return callUpstream(chain, namespace.get(), key, ttl, false, null, false);
+            }
             if (inFlight.current(key) == flight) {
                 return callUpstream(chain, namespace.get(), key, ttl, store, null, false);
             }
@@ -276,8 +280,12 @@ public final class CacheInterceptor implements Interceptor {
 
         @Override
         public void tooLarge() {
-            notStored.increment();
-            abandoned();
+            if (store) {
+                notStored.increment();
+            }
+            if (flight != null) {
+                flight.tooLarge();
+            }
         }
 
         @Override

@@ -44,6 +44,7 @@ public final class InFlightCalls {
         private final CacheKey key;
         private final CompletableFuture<ChatResponse> outcome = new CompletableFuture<>();
         private final Thread leader = Thread.currentThread();
+        private volatile boolean tooLarge;
 
         public Flight(CacheKey key) {
             this.key = key;
@@ -70,6 +71,20 @@ public final class InFlightCalls {
         public void abandon() {
             flights.remove(key, this);
             outcome.complete(null);
+        }
+
+        /**
+         * The leader's answer grew past what the cache stores: followers cannot share it and should
+         * call upstream themselves at once, without coalescing again.
+         */
+        public void tooLarge() {
+            tooLarge = true;
+            abandon();
+        }
+
+        /** Whether the flight ended by {@link #tooLarge}. */
+        public boolean endedTooLarge() {
+            return tooLarge;
         }
 
         /**
