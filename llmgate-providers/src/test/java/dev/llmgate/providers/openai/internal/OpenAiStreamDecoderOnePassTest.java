@@ -1,0 +1,193 @@
+package dev.llmgate.providers.openai.internal;
+
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.providers.internal.ProviderErrors;
+import dev.llmgate.providers.testing.Fixtures;
+import okhttp3.Headers;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The decoder's one-pass reading of plain chunks gives exactly what reading every chunk as a tree
+ * gives: the same events, the same final Finish, the same exceptions, on generated chunks of every
+ * shape (plain text, refusals, finish reasons, tool calls, usage, errors, unexpected types,
+ * repeated and unknown members, several choices, invalid JSON).
+ */
+class OpenAiStreamDecoderOnePassTest {
+    private static final CallContext CALL = Fixtures.streaming();
+
+    private static final String[] IDS = {"\"chatcmpl-abc\"", "\"\"", "null", "42", "{\"x\":1}"};
+    private static final String[] MODELS = {"\"gpt-4o-mini-2024-07-18\"", "null", "\"\"", "true"};
+    private static final String[] CONTENTS = {"\"Hello\"", "\" world\"", "\"\"", "null", "7", "\"caf\\u00e9 \\\"q\\\" \\n\"",
+            "\"\\ud83d\\ude00\"", "[\"a\"]", "{\"a\":1}"};
+    private static final String[] REFUSALS = {"\"I can't\"", "null", "\"\"", "1"};
+    private static final String[] TOOL_CALLS = {"null", "[]",
+            "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]",
+            "[{\"index\":0,\"function\":{\"arguments\":\"{\\\"location\\\":\"}}]", "{}"};
+    private static final String[] FINISH = {"null", "\"stop\"", "\"length\"", "\"tool_calls\"", "\"content_filter\"", "3", "\"\""};
+    private static final String[] USAGE = {"null", "{\"prompt_tokens\":9,\"completion_tokens\":12,\"total_tokens\":21}", "5"};
+    private static final String[] EXTRA = {"\"object\":\"chat.completion.chunk\"", "\"created\":1694268190", "\"system_fingerprint\":\"fp_44709d6fcb\"",
+            "\"service_tier\":\"default\"", "\"logprobs\":null", "\"obfuscation\":\"aBc\"", "\"nested\":{\"a\":[1,{\"b\":null}]}"};
+
+    private static String pick(Random r, String[] values) {
+        return values[r.nextInt(values.length)];
+    }
+
+    private static String delta(Random r) {
+        List<String> m = new ArrayList<>();
+        if (r.nextInt(3) == 0) {
+            m.add("\"role\":\"assistant\"");
+        }
+        if (r.nextInt(5) != 0) {
+            m.add("\"content\":" + pick(r, CONTENTS));
+        }
+        if (r.nextInt(6) == 0) {
+            m.add("\"refusal\":" + pick(r, REFUSALS));
+        }
+        if (r.nextInt(6) == 0) {
+            m.add("\"tool_calls\":" + pick(r, TOOL_CALLS));
+        }
+        if (r.nextInt(20) == 0 && !m.isEmpty()) {
+            m.add(m.get(r.nextInt(m.size())));   // a repeated member
+        }
+        Collections.shuffle(m, r);
+        return "{" + String.join(",", m) + "}";
+    }
+
+    private static String choice(Random r) {
+        List<String> m = new ArrayList<>();
+        m.add("\"index\":0");
+        int d = r.nextInt(10);
+        m.add(d == 0 ? "\"delta\":null" : d == 1 ? "\"delta\":\"x\"" : "\"delta\":" + delta(r));
+        if (r.nextInt(3) != 0) {
+            m.add("\"finish_reason\":" + pick(r, FINISH));
+        }
+        if (r.nextInt(4) == 0) {
+            m.add("\"logprobs\":null");
+        }
+        if (r.nextInt(25) == 0) {
+            m.add(m.get(r.nextInt(m.size())));
+        }
+        Collections.shuffle(m, r);
+        return "{" + String.join(",", m) + "}";
+    }
+
+    private static String chunk(Random r) {
+        if (r.nextInt(60) == 0) {
+            return pick(r, new String[] {"not json", "[1,2]", "\"text\"", "{\"id\":\"x\"", "{} {}", "{\"id\":\"a\"} x", "null"});
+        }
+        List<String> m = new ArrayList<>();
+        if (r.nextInt(8) != 0) {
+            m.add("\"id\":" + pick(r, IDS));
+        }
+        if (r.nextInt(8) != 0) {
+            m.add("\"model\":" + pick(r, MODELS));
+        }
+        int c = r.nextInt(12);
+        if (c == 0) {
+            m.add("\"choices\":[]");
+        } else if (c == 1) {
+            m.add("\"choices\":null");
+        } else if (c == 2) {
+            m.add("\"choices\":[" + choice(r) + "," + choice(r) + "]");
+        } else if (c == 3) {
+            m.add("\"choices\":[1]");
+        } else if (c == 4) {
+            m.add("\"choices\":{}");
+        } else if (c != 5) {
+            m.add("\"choices\":[" + choice(r) + "]");
+        }
+        if (r.nextInt(6) == 0) {
+            m.add("\"usage\":" + pick(r, USAGE));
+        }
+        if (r.nextInt(40) == 0) {
+            m.add("\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\",\"param\":null,\"code\":null}");
+        }
+        for (int i = r.nextInt(3); i > 0; i--) {
+            m.add(pick(r, EXTRA));
+        }
+        if (r.nextInt(30) == 0 && !m.isEmpty()) {
+            m.add(m.get(r.nextInt(m.size())));
+        }
+        Collections.shuffle(m, r);
+        String sep = r.nextInt(5) == 0 ? ", " : ",";
+        return (r.nextInt(5) == 0 ? " {" : "{") + String.join(sep, m) + "}";
+    }
+
+    private static List<String> run(List<String> chunks, boolean onePass) {
+        OpenAiStreamDecoder d = new OpenAiStreamDecoder(new ProviderErrors("openai", ""), Headers.of(), CALL, onePass);
+        List<String> seen = new ArrayList<>();
+        for (String data : chunks) {
+            try {
+                d.decode("", data, (StreamEvent e) -> seen.add(render(e)));
+            } catch (RuntimeException e) {
+                seen.add(e.getClass().getName() + ": " + e.getMessage());
+                return seen;
+            }
+        }
+        return seen;
+    }
+
+    /** Every component of an event (its toString hides the text). */
+    private static String render(Object record) {
+        StringBuilder sb = new StringBuilder(record.getClass().getSimpleName()).append('(');
+        try {
+            for (RecordComponent c : record.getClass().getRecordComponents()) {
+                Object v = c.getAccessor().invoke(record);
+                sb.append(c.getName()).append('=').append(v != null && v.getClass().isRecord() ? render(v) : String.valueOf(v)).append(';');
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        return sb.append(')').toString();
+    }
+
+    @Test
+    void onePassAndTreeReadingAgreeOnEveryGeneratedStream() {
+        Random r = new Random(2026);
+        int plain = 0;
+        for (int round = 0; round < 30_000; round++) {
+            List<String> chunks = new ArrayList<>();
+            for (int i = 0, n = 1 + r.nextInt(4); i < n; i++) {
+                chunks.add(chunk(r));
+            }
+            chunks.add("[DONE]");
+            assertThat(run(chunks, true)).as("%s", chunks).isEqualTo(run(chunks, false));
+            if (!chunks.get(0).contains("tool_calls\":[{") && !chunks.get(0).contains("usage\":{")) {
+                plain++;
+            }
+        }
+        assertThat(plain).isGreaterThan(10_000);
+    }
+
+    @Test
+    void aRecordedStreamDecodesTheSameEitherWay() {
+        List<String> chunks = List.of(
+                "{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini\","
+                        + "\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
+                        + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}",
+                "{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini\","
+                        + "\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"logprobs\":null,"
+                        + "\"finish_reason\":null}],\"usage\":null}",
+                "{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini\","
+                        + "\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,"
+                        + "\"finish_reason\":\"stop\"}],\"usage\":null}",
+                "{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini\","
+                        + "\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":1,"
+                        + "\"total_tokens\":10}}",
+                "[DONE]");
+        List<String> onePass = run(chunks, true);
+        assertThat(onePass).isEqualTo(run(chunks, false));
+        assertThat(onePass).hasSize(3);
+        assertThat(onePass.get(0)).contains("Hello");
+        assertThat(onePass.get(2)).contains("STOP").contains("chatcmpl-123").contains("gpt-4o-mini");
+    }
+}
