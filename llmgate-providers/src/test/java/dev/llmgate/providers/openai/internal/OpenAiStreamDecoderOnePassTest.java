@@ -27,7 +27,8 @@ class OpenAiStreamDecoderOnePassTest {
     private static final String[] IDS = {"\"chatcmpl-abc\"", "\"\"", "null", "42", "{\"x\":1}"};
     private static final String[] MODELS = {"\"gpt-4o-mini-2024-07-18\"", "null", "\"\"", "true"};
     private static final String[] CONTENTS = {"\"Hello\"", "\" world\"", "\"\"", "null", "7", "\"caf\\u00e9 \\\"q\\\" \\n\"",
-            "\"\\ud83d\\ude00\"", "[\"a\"]", "{\"a\":1}"};
+            "\"\\ud83d\\ude00\"", "[\"a\"]", "{\"a\":1}", "\"\\u00E9\\/\\b\\f\\r\\t\"", "\"\\ud800 lone\"", "\"\u00e9\u4e2d raw\"",
+            "\"a\\u0041\\\\\""};
     private static final String[] REFUSALS = {"\"I can't\"", "null", "\"\"", "1"};
     private static final String[] TOOL_CALLS = {"null", "[]",
             "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]",
@@ -35,7 +36,7 @@ class OpenAiStreamDecoderOnePassTest {
     private static final String[] FINISH = {"null", "\"stop\"", "\"length\"", "\"tool_calls\"", "\"content_filter\"", "3", "\"\""};
     private static final String[] USAGE = {"null", "{\"prompt_tokens\":9,\"completion_tokens\":12,\"total_tokens\":21}", "5"};
     private static final String[] EXTRA = {"\"object\":\"chat.completion.chunk\"", "\"created\":1694268190", "\"system_fingerprint\":\"fp_44709d6fcb\"",
-            "\"service_tier\":\"default\"", "\"logprobs\":null", "\"obfuscation\":\"aBc\"", "\"nested\":{\"a\":[1,{\"b\":null}]}"};
+            "\"service_tier\":\"default\"", "\"logprobs\":null", "\"n\":-0", "\"x\":1.5e-3", "\"y\":[true,false,null,{},[]]", "\"z\":\"\\\"}\"", "\"obfuscation\":\"aBc\"", "\"nested\":{\"a\":[1,{\"b\":null}]}"};
 
     private static String pick(Random r, String[] values) {
         return values[r.nextInt(values.length)];
@@ -118,8 +119,26 @@ class OpenAiStreamDecoderOnePassTest {
             m.add(m.get(r.nextInt(m.size())));
         }
         Collections.shuffle(m, r);
-        String sep = r.nextInt(5) == 0 ? ", " : ",";
-        return (r.nextInt(5) == 0 ? " {" : "{") + String.join(sep, m) + "}";
+        String sep = r.nextInt(5) == 0 ? ", " : r.nextInt(10) == 0 ? "\n,\t" : ",";
+        String chunk = (r.nextInt(5) == 0 ? " {" : "{") + String.join(sep, m) + "}";
+        return r.nextInt(3) == 0 ? mutate(chunk, r) : chunk;
+    }
+
+    private static final String[] EDITS = {" ", "\t", "\n", "\"", "\\", "\\u", "\\u00e9", "\\x", ",", ":", "{", "}", "[", "]", "0", "01",
+            "-", "-0", "1e5", "1.", ".5", "1E+2", "e", "null", "nul", "true", "x", "\u00e9", "\u0001", "\uD83D", "\uFF10", "//", "'", "NaN"};
+
+    /** One to three random edits: an insertion, a deletion or a replacement of a few characters. */
+    private static String mutate(String chunk, Random r) {
+        StringBuilder sb = new StringBuilder(chunk);
+        for (int k = 1 + r.nextInt(3); k > 0 && sb.length() > 0; k--) {
+            int at = r.nextInt(sb.length());
+            switch (r.nextInt(3)) {
+                case 0 -> sb.insert(at, pick(r, EDITS));
+                case 1 -> sb.delete(at, Math.min(sb.length(), at + 1 + r.nextInt(3)));
+                default -> sb.replace(at, Math.min(sb.length(), at + 1), pick(r, EDITS));
+            }
+        }
+        return sb.toString();
     }
 
     private static List<String> run(List<String> chunks, boolean onePass) {
@@ -154,7 +173,7 @@ class OpenAiStreamDecoderOnePassTest {
     void onePassAndTreeReadingAgreeOnEveryGeneratedStream() {
         Random r = new Random(2026);
         int plain = 0;
-        for (int round = 0; round < 30_000; round++) {
+        for (int round = 0; round < 60_000; round++) {
             List<String> chunks = new ArrayList<>();
             for (int i = 0, n = 1 + r.nextInt(4); i < n; i++) {
                 chunks.add(chunk(r));
@@ -165,7 +184,7 @@ class OpenAiStreamDecoderOnePassTest {
                 plain++;
             }
         }
-        assertThat(plain).isGreaterThan(10_000);
+        assertThat(plain).isGreaterThan(20_000);
     }
 
     @Test
