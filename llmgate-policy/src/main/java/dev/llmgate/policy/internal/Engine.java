@@ -39,6 +39,9 @@ public final class Engine {
     private final SecretKeySpec hmacKey;
     /** The policy's recognizer-backed detectors (PII, secrets) scanned in one shared pass, if it has several. */
     private final FusedScan fusedScan;
+    /** Per finding type: the rules (bit r: {@code policy.rules().get(r)}) that select it. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> ruleMasks = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_TYPES = 4096;
 
     public Engine(Policy policy, byte[] key) {
         this.policy = policy;
@@ -77,10 +80,76 @@ public final class Engine {
             return new Evaluation(Decision.allow(stage), List.of());
         }
         found.sort((a, b) -> a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(b.end(), a.end()));
+        List<Rule> rules = policy.rules();
+        if (rules.size() > 64) {
+            return decide(stage, found, rules);
+        }
+        // which rules select each finding's type: looked up once per finding instead of matching every rule's globs
+        long[] masks = new long[found.size()];
+        long any = 0;
+        for (int i = 0; i < masks.length; i++) {
+            masks[i] = ruleMask(found.get(i).type());
+            any |= masks[i];
+        }
         List<String> fired = new ArrayList<>();
         Verdict verdict = Verdict.ALLOW;
         java.util.Set<Finding> redact = null;
-        for (Rule r : policy.rules()) {
+        for (int r = 0; r < rules.size(); r++) {
+            Rule rule = rules.get(r);
+            long bit = 1L << r;
+            if ((any & bit) == 0 || !rule.appliesTo(stage)) {
+                continue;   // (minCount is at least 1)
+            }
+            int count = 0;
+            for (long m : masks) {
+                if ((m & bit) != 0) {
+                    count++;
+                }
+            }
+            if (count >= rule.minCount()) {
+                fired.add(rule.id());
+                verdict = verdict.max(rule.verdict());
+                if (rule.verdict() == Verdict.CONSTRAIN) {
+                    if (redact == null) {
+                        redact = new java.util.LinkedHashSet<>();
+                    }
+                    for (int i = 0; i < masks.length; i++) {
+                        if ((masks[i] & bit) != 0) {
+                            redact.add(found.get(i));
+                        }
+                    }
+                }
+            }
+        }
+        List<Finding> toRedact = redact == null ? List.of() : Recognizer.resolveOverlaps(new ArrayList<>(redact));
+        return new Evaluation(new Decision(stage, verdict, fired, found), toRedact);
+    }
+
+    /** Bit {@code r} set if rule {@code r} (of at most 64) selects findings of {@code type}; cached per type. */
+    private long ruleMask(String type) {
+        Long cached = ruleMasks.get(type);
+        if (cached != null) {
+            return cached;
+        }
+        List<Rule> rules = policy.rules();
+        long mask = 0;
+        for (int r = 0; r < rules.size(); r++) {
+            if (rules.get(r).selects(type)) {
+                mask |= 1L << r;
+            }
+        }
+        if (ruleMasks.size() < MAX_CACHED_TYPES) {
+            ruleMasks.put(type, mask);
+        }
+        return mask;
+    }
+
+    /** The decision on {@code found} (sorted), matching each rule's globs (policies with more than 64 rules). */
+    private Evaluation decide(PolicyStage stage, List<Finding> found, List<Rule> rules) {
+        List<String> fired = new ArrayList<>();
+        Verdict verdict = Verdict.ALLOW;
+        java.util.Set<Finding> redact = null;
+        for (Rule r : rules) {
             if (!r.appliesTo(stage)) {
                 continue;
             }

@@ -14,32 +14,17 @@ import java.util.Map;
  * where this differs from {@code text.toLowerCase(Locale.ROOT).contains(keyword)} (the Kelvin sign,
  * dotted capital I, upper-case non-ASCII letters) the patterns cannot match either.
  *
- * <p>Keywords are indexed by their first three characters (ASCII letters case-folded, anything else
- * in one "other" bucket and compared exactly), so a position of the text costs one table lookup,
- * and a keyword is compared only where its first characters occur. Immutable and thread-safe.
+ * <p>Only the keywords of the groups still wanted are looked for. Many: by a set of bits of their
+ * first two characters, read from the text's ISO-8859-1 bytes, so a position of the text costs one
+ * bit test and a keyword is compared only where its first two characters may occur; whenever a
+ * group is found the set shrinks. Few ({@value #ANCHORED} or fewer): each is compared only at the
+ * occurrences of its rarest character, found with {@link String#indexOf(int, int)}. Immutable and
+ * thread-safe.
  */
 public final class KeywordScan {
-    /** Character classes of the index: 1..26 ASCII letters (folded), 27 anything else. */
-    private static final int C = 28;
-    private static final byte[] CLASS = new byte[128];
-
-    static {
-        for (char c = 'a'; c <= 'z'; c++) {
-            CLASS[c] = (byte) (c - 'a' + 1);
-            CLASS[c - 'a' + 'A'] = (byte) (c - 'a' + 1);
-        }
-    }
-
     private final String[] words;
     private final long[] groupsOf;
     private final long allGroups;
-    /** Two-character keywords by their first two classes. */
-    private final int[][] short2 = new int[C * C][];
-    /** Longer keywords by their first three classes, compactly: the row of a first-two-class pair (-1: none), then [row * C + third class]. */
-    private final int[] row3 = new int[C * C];
-    private final int[][] long3;
-    /** Whether some keyword starts with this ASCII character's class (non-letters share class 27). */
-    private final boolean[] firstClass = new boolean[C];
     /** Keywords of one character, or starting with a non-ASCII character: checked by a plain search. */
     private final List<Integer> odd = new ArrayList<>();
 
@@ -59,73 +44,15 @@ public final class KeywordScan {
         words = byWord.keySet().toArray(new String[0]);
         groupsOf = new long[words.length];
         long all = 0;
-        List<List<Integer>> s2 = new ArrayList<>();
-        List<List<Integer>> l3 = new ArrayList<>();
-        for (int i = 0; i < C * C; i++) {
-            s2.add(null);
-        }
-        for (int i = 0; i < C * C * C; i++) {
-            l3.add(null);
-        }
         for (int w = 0; w < words.length; w++) {
             String k = words[w];
             groupsOf[w] = byWord.get(k);
             all |= groupsOf[w];
             if (k.length() == 1 || k.charAt(0) >= 128) {
                 odd.add(w);
-                continue;
-            }
-            int c0 = cls(k.charAt(0));
-            firstClass[c0] = true;
-            if (k.length() == 2) {
-                add(s2, c0 * C + cls(k.charAt(1)), w);
-            } else {
-                add(l3, (c0 * C + cls(k.charAt(1))) * C + cls(k.charAt(2)), w);
             }
         }
         allGroups = all;
-        fill(s2, short2);
-        java.util.Arrays.fill(row3, -1);
-        int rows = 0;
-        for (int pair = 0; pair < C * C; pair++) {
-            for (int c = 0; c < C; c++) {
-                if (l3.get(pair * C + c) != null) {
-                    row3[pair] = rows++;
-                    break;
-                }
-            }
-        }
-        long3 = new int[rows * C][];
-        for (int pair = 0; pair < C * C; pair++) {
-            if (row3[pair] >= 0) {
-                for (int c = 0; c < C; c++) {
-                    List<Integer> l = l3.get(pair * C + c);
-                    if (l != null) {
-                        long3[row3[pair] * C + c] = l.stream().mapToInt(Integer::intValue).toArray();
-                    }
-                }
-            }
-        }
-    }
-
-    private static void add(List<List<Integer>> table, int key, int w) {
-        if (table.get(key) == null) {
-            table.set(key, new ArrayList<>());
-        }
-        table.get(key).add(w);
-    }
-
-    private static void fill(List<List<Integer>> from, int[][] to) {
-        for (int i = 0; i < to.length; i++) {
-            List<Integer> l = from.get(i);
-            if (l != null) {
-                to[i] = l.stream().mapToInt(Integer::intValue).toArray();
-            }
-        }
-    }
-
-    private static int cls(char c) {
-        return c < 128 && CLASS[c] != 0 ? CLASS[c] : C - 1;
     }
 
     /** Bit {@code g} is set if a keyword of group {@code g} occurs in the text (see the class documentation). */
@@ -138,6 +65,15 @@ public final class KeywordScan {
      * or may not be reported): the pass stops once they are all found, and checks only their keywords.
      */
     public long presentGroups(String text, long wanted) {
+        return presentGroups(text, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), wanted);
+    }
+
+    /**
+     * Like {@link #presentGroups(String, long)}, with {@code latin1} holding {@code text} encoded as
+     * ISO-8859-1 ({@code '?'} for characters outside Latin-1, on both sides of the pair filter):
+     * the pair filter reads the bytes, keywords are compared with {@code text} itself.
+     */
+    public long presentGroups(String text, byte[] latin1, long wanted) {
         long want = wanted & allGroups;
         long present = 0;
         for (int w : odd) {
@@ -146,29 +82,191 @@ public final class KeywordScan {
             }
         }
         int n = text.length();
-        // c0/c1/c2: classes of the characters at i, i + 1, i + 2 (0 past the end)
-        int c1 = n > 0 ? cls(text.charAt(0)) : 0;
-        int c2 = n > 1 ? cls(text.charAt(1)) : 0;
-        for (int i = 0; i < n - 1 && (want & ~present) != 0; i++) {
-            int c0 = c1;
-            c1 = c2;
-            c2 = i + 2 < n ? cls(text.charAt(i + 2)) : 0;
-            if (!firstClass[c0]) {
+        if (latin1.length != n) {
+            throw new IllegalArgumentException("latin1 holds " + latin1.length + " characters, the text " + n);
+        }
+        byte[] b = latin1;
+        int from = 0;
+        while ((want & ~present) != 0 && from < n - 1) {
+            Pairs pairs = pairs(want & ~present);
+            if (pairs.byFirst == null) {
+                break;
+            }
+            if (pairs.anchors != null) {
+                // few keywords left: jump from one occurrence of each one's rarest character to the next (the JDK's fast search)
+                return anchored(text, pairs, present, want);
+            }
+            // runs until a keyword is found (then the groups left have fewer keywords to look for)
+            long before = present;
+            int i = from;
+            long[] bits = pairs.bits;
+            int k1 = (b[i] | 0x20) & 63;
+            for (; i < n - 1; i++) {
+                int k0 = k1;
+                k1 = (b[i + 1] | 0x20) & 63;
+                int key = (k0 << 6) | k1;
+                if ((bits[key >>> 6] & (1L << key)) == 0) {
+                    continue;
+                }
+                int[] candidates = pairs.byFirst[FOLD[b[i] & 0xFF] & 0xFF];
+                if (candidates != null) {
+                    present = check(text, i, candidates, present, want);
+                    if (present != before) {
+                        break;
+                    }
+                }
+            }
+            from = i + 1;
+        }
+        return present;
+    }
+
+    /**
+     * {@code present} with the groups of the keywords of {@code pairs} that occur anywhere in
+     * {@code text}: for each keyword, every occurrence of its anchor character (either case of an
+     * ASCII letter) is a place where the keyword may occur, and only there is it compared.
+     */
+    private long anchored(String text, Pairs pairs, long present, long want) {
+        for (int a = 0; a < pairs.anchors.length; a++) {
+            int w = pairs.anchorWords[a];
+            if ((groupsOf[w] & want & ~present) == 0) {
                 continue;
             }
-            int[] two = short2[c0 * C + c1];
-            if (two != null) {
-                present = check(text, i, two, present, want);
-            }
-            int row = row3[c0 * C + c1];
-            if (c2 != 0 && row >= 0) {
-                int[] more = long3[row * C + c2];
-                if (more != null) {
-                    present = check(text, i, more, present, want);
+            String k = words[w];
+            int offset = pairs.anchors[a];
+            char c = k.charAt(offset);
+            if (found(text, k, offset, c) || (c >= 'a' && c <= 'z' && found(text, k, offset, (char) (c - 32)))) {
+                present |= groupsOf[w];
+                if ((want & ~present) == 0) {
+                    break;
                 }
             }
         }
         return present;
+    }
+
+    /** Whether keyword {@code k} occurs where {@code c} occurs in the text as its character {@code offset}. */
+    private static boolean found(String text, String k, int offset, char c) {
+        for (int p = text.indexOf(c, offset); p >= 0; p = text.indexOf(c, p + 1)) {
+            if (at(text, p - offset, k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** English letters from the rarest to the most frequent (for choosing a keyword's anchor character). */
+    private static final String LETTERS_BY_FREQUENCY = "zqxjkvbpygfwmucldrhsnioate";
+
+    /** How common {@code c} is in text (lower: rarer): punctuation and digits are rare, a space is the most common. */
+    private static int commonness(char c) {
+        if (c == ' ') {
+            return 100;
+        }
+        int r = LETTERS_BY_FREQUENCY.indexOf(c);
+        return r < 0 ? 0 : 1 + r;
+    }
+
+    /** Up to this many keywords are searched by their anchor characters instead of in one pass. */
+    private static final int ANCHORED = 6;
+
+    /** ASCII upper-case letters folded to lower case, every other byte value as it is. */
+    private static final byte[] FOLD = new byte[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            FOLD[c] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+    }
+
+    /** Pair filters by the groups they look for (built on first use, a few hundred bytes each). */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Pairs> pairFilters = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Pairs pairs(long groups) {
+        Pairs cached = pairFilters.get(groups);
+        if (cached == null) {
+            cached = new Pairs(this, groups);
+            if (pairFilters.size() < 1024) {
+                pairFilters.put(groups, cached);
+            }
+        }
+        return cached;
+    }
+
+    /**
+     * The keywords of some groups (other than {@link #odd} ones, checked before) by their first two
+     * characters, as the ISO-8859-1 bytes of a text show them: a set of 4,096 bits indexed by the
+     * low six bits of each of the two bytes with bit 5 set ({@code | 0x20}: the same for both cases
+     * of an ASCII letter; a character outside Latin-1 is {@code '?'} on both sides), so a position
+     * of the text costs one bit test, and keywords are compared with the text itself only where the
+     * bit is set. Collisions only cost comparisons.
+     */
+    private static final class Pairs {
+        final long[] bits = new long[64];
+        /** Per first byte (folded): the keywords starting with it; null if there is no keyword at all. */
+        final int[][] byFirst;
+        /** With few keywords: each one's rarest character (its offset in the keyword), parallel to {@link #anchorWords}; else null. */
+        final int[] anchors;
+        final int[] anchorWords;
+
+        Pairs(KeywordScan k, long groups) {
+            List<List<Integer>> first = new ArrayList<>();
+            for (int c = 0; c < 256; c++) {
+                first.add(null);
+            }
+            boolean any = false;
+            for (int w = 0; w < k.words.length; w++) {
+                if ((k.groupsOf[w] & groups) == 0 || k.odd.contains(w)) {
+                    continue;
+                }
+                String word = k.words[w];
+                int c0 = word.charAt(0) < 256 ? word.charAt(0) : '?';
+                int c1 = word.charAt(1) < 256 ? word.charAt(1) : '?';
+                int key = (((c0 | 0x20) & 63) << 6) | ((c1 | 0x20) & 63);
+                bits[key >>> 6] |= 1L << key;
+                if (first.get(c0) == null) {
+                    first.set(c0, new ArrayList<>());
+                }
+                first.get(c0).add(w);
+                any = true;
+            }
+            if (!any) {
+                byFirst = null;
+                anchors = null;
+                anchorWords = null;
+                return;
+            }
+            List<Integer> ws = new ArrayList<>();
+            for (List<Integer> l : first) {
+                if (l != null) {
+                    ws.addAll(l);
+                }
+            }
+            if (ws.size() <= ANCHORED) {
+                anchors = new int[ws.size()];
+                anchorWords = new int[ws.size()];
+                for (int a = 0; a < ws.size(); a++) {
+                    String word = k.words[ws.get(a)];
+                    int best = 0;
+                    for (int j = 1; j < word.length(); j++) {
+                        if (commonness(word.charAt(j)) < commonness(word.charAt(best))) {
+                            best = j;
+                        }
+                    }
+                    anchors[a] = best;
+                    anchorWords[a] = ws.get(a);
+                }
+            } else {
+                anchors = null;
+                anchorWords = null;
+            }
+            byFirst = new int[256][];
+            for (int c = 0; c < 256; c++) {
+                if (first.get(c) != null) {
+                    byFirst[c] = first.get(c).stream().mapToInt(Integer::intValue).toArray();
+                }
+            }
+        }
     }
 
     private long check(String text, int i, int[] candidates, long present, long want) {

@@ -73,7 +73,7 @@ public final class PiiRecognizers {
                 labelled(FindingTypes.MEDICAL_RECORD_NUMBER,
                         "mrn|medical record(?: number| no\\.?| #)?|chart(?: number| no\\.?)|patient(?: id| number| no\\.?)|"
                                 + "patientennummer|historia cl[ií]nica|dossier m[ée]dical", "[A-Z0-9][A-Z0-9-]{3,19}",
-                        "mrn", "medical record", "chart", "patient", "historia", "dossier")
+                        PiiRecognizers::recordLabel, "mrn", "medical record", "chart", "patient", "historia", "dossier")
                         .onlyWith("mrn", "medical record", "chart", "patient", "historia", "dossier"),
                 labelled(FindingTypes.HEALTH_PLAN_NUMBER,
                         "member(?: id| number| no\\.?)|health plan(?: id| number| no\\.?)?|insurance(?: id| number| no\\.?)|"
@@ -114,7 +114,7 @@ public final class PiiRecognizers {
             if (c == '@') {
                 return true;
             }
-            if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'))) {
+            if (!(asciiLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-')) {
                 return false;
             }
         }
@@ -173,7 +173,8 @@ public final class PiiRecognizers {
             return separatorCount(m) == 2 ? 0.6 : 0.3;
         }).withContext("(?i)\\b(?:ssn|ssns|social security(?: number| no\\.?| #)?|social sec|sozialversicherungsnummer|"
                 + "n[uú]mero de seguro social|num[ée]ro de s[ée]curit[ée] sociale)\\b", 0.35)
-                .startingAt(Starts.of().digits().notAfter(W + ".-").digitRun(3, 3, " .-").digitRun(5, 5, " .-").digitRun(9, 9));
+                .startingAt(Starts.of().digits().notAfter(W + ".-").digitRun(3, 3, " .-").digitRun(5, 5, " .-").digitRun(9, 9)
+                        .check((t, i) -> threeTwoFour(t, i, " .-")));
     }
 
     static Recognizer itin() {
@@ -184,7 +185,7 @@ public final class PiiRecognizers {
             return separatorCount(m) >= 1 ? 0.6 : 0.4;
         }).withContext("(?i)\\b(?:itin|taxpayer|tax id|tin)\\b", 0.3)
                 .startingAt(Starts.of().digits().notAfter(W + ".-").digitRun(3, 3, " -").digitRun(5, 5, " -").digitRun(9, 9)
-                        .check((t, i) -> t.charAt(i) == '9'));
+                        .check((t, i) -> t.charAt(i) == '9' && threeTwoFour(t, i, " -")));
     }
 
     static Recognizer creditCard() {
@@ -330,7 +331,7 @@ public final class PiiRecognizers {
                         if (c == ':') {
                             return charAt(t, j + 1, '/') && charAt(t, j + 2, '/');
                         }
-                        if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '-'))) {
+                        if (!(asciiLetterOrDigit(c) || c == '-')) {
                             return false;
                         }
                         j++;
@@ -366,13 +367,13 @@ public final class PiiRecognizers {
                         + "|" + month + "-\\d{1,2}|\\d{1,2}-" + month + "|" + month + "-\\d{4})(?![\\w-])",
                 NEEDS_DIGIT, (t, s, m) -> 0.65).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
                 .startingAt(Starts.of().digits().digitRun(1, 2, " -sSnNrRtT").prefixes(true, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                        "dec").notAfter(W + "-"));
+                        "dec").notAfter(W + "-").check(PiiRecognizers::monthThenDigit));
     }
 
     static Recognizer dateMonthYear() {
         return Recognizer.of(FindingTypes.DATE, "(?<![\\w/.:-])(0?[1-9]|1[0-2])/((?:19|20)\\d{2})(?![\\w/-]|[.:]\\d)", NEEDS_DIGIT,
                 (t, s, m) -> 0.55).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
-                .startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(1, 2, "/"));
+                .startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(1, 2, "/").check(PiiRecognizers::slashYear));
     }
 
     private static boolean validDate(int month, int day) {
@@ -438,8 +439,50 @@ public final class PiiRecognizers {
     }
 
     static Recognizer labelled(String type, String labels, String value, String... labelPrefixes) {
+        return labelled(type, labels, value, null, labelPrefixes);
+    }
+
+    /** Like {@link #labelled(String, String, String, String...)}, tried only where {@code check} (if not null) accepts the start. */
+    static Recognizer labelled(String type, String labels, String value, Starts.Check check, String... labelPrefixes) {
         return Recognizer.labelled(type, "(?i)\\b(?:" + labels + ")(?:\\s*(?:is|:|#|=|-)){0,2}\\s*(" + value + ")(?![\\w-])", 1,
-                NEEDS_DIGIT, 0.85).startingAt(Starts.of().prefixes(true, labelPrefixes).notAfter(W));
+                NEEDS_DIGIT, 0.85).startingAt(Starts.of().prefixes(true, labelPrefixes).notAfter(W).check(check));
+    }
+
+    /**
+     * Where the medical-record label can start: a word that is exactly "patient" or "chart" (ASCII
+     * letters, any case) only if a space and n or i follows (patient id, patient number, patient
+     * no, chart number, chart no: the only labels that begin with those words); anything else.
+     */
+    private static boolean recordLabel(CharSequence t, int i) {
+        int j = i;
+        while (j < t.length() && Starts.Ascii.isLetter(t.charAt(j))) {
+            j++;
+        }
+        if (!(j - i == 7 && regionEqualsIgnoreCase(t, i, "patient")) && !(j - i == 5 && regionEqualsIgnoreCase(t, i, "chart"))) {
+            return true;
+        }
+        if (!charAt(t, j, ' ') || j + 1 >= t.length()) {
+            return false;
+        }
+        char d = (char) (t.charAt(j + 1) | 0x20);
+        return d == 'n' || d == 'i';
+    }
+
+    /** Whether {@code s} (lower case ASCII letters) is at {@code i}, ASCII letters compared case-insensitively. */
+    private static boolean regionEqualsIgnoreCase(CharSequence t, int i, String s) {
+        if (i + s.length() > t.length()) {
+            return false;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            char c = t.charAt(i + k);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c | 0x20);
+            }
+            if (c != s.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Recognizer zip() {
@@ -468,13 +511,115 @@ public final class PiiRecognizers {
                         .check(PiiRecognizers::europeanStreetStart));
     }
 
+    /** The street types of the French alternative of {@link #streetAddressEu()}, as its pattern spells them (case-sensitive). */
+    private static final String[] FRENCH_STREETS = {"rue", "avenue", "boulevard", "bd", "place", "chemin", "all\u00e9e", "allee", "impasse"};
+
+    /**
+     * Whether {@code \d{3}([seps]?)\d{2}([seps]?)\d{4}} can match at {@code i} (a separator present
+     * must be taken: the digits that follow cannot match it).
+     */
+    private static boolean threeTwoFour(CharSequence t, int i, String seps) {
+        if (!(digitAt(t, i) && digitAt(t, i + 1) && digitAt(t, i + 2))) {
+            return false;
+        }
+        int k = i + 3;
+        if (k < t.length() && seps.indexOf(t.charAt(k)) >= 0) {
+            k++;
+        }
+        if (!(digitAt(t, k) && digitAt(t, k + 1))) {
+            return false;
+        }
+        k += 2;
+        if (k < t.length() && seps.indexOf(t.charAt(k)) >= 0) {
+            k++;
+        }
+        return digitAt(t, k) && digitAt(t, k + 1) && digitAt(t, k + 2) && digitAt(t, k + 3);
+    }
+
+    /** Whether {@code (0?[1-9]|1[0-2])/(?:19|20)\d{2}} can match at {@code i}: the run of digits there, '/', 19 or 20, two digits. */
+    private static boolean slashYear(CharSequence t, int i) {
+        int j = i;
+        while (digitAt(t, j)) {
+            j++;
+        }
+        if (!charAt(t, j, '/') || !digitAt(t, j + 3) || !digitAt(t, j + 4)) {
+            return false;
+        }
+        return (charAt(t, j + 1, '1') && charAt(t, j + 2, '9')) || (charAt(t, j + 1, '2') && charAt(t, j + 2, '0'));
+    }
+
+    /**
+     * Where {@link #dateText()} can start: a digit, or a month (ASCII letters, as {@code (?i)} without
+     * UNICODE_CASE matches them) that takes the whole run of letters, an optional '.', then ' ' or
+     * '-' and a digit (every alternative that begins with the month continues so).
+     */
+    private static boolean monthThenDigit(CharSequence t, int i) {
+        char c = t.charAt(i);
+        if (c >= '0' && c <= '9') {
+            return true;
+        }
+        int j = i;
+        while (j < t.length() && Starts.Ascii.isLetter(t.charAt(j))) {
+            j++;
+        }
+        if (charAt(t, j, '.')) {
+            j++;
+        }
+        return (charAt(t, j, ' ') || charAt(t, j, '-')) && digitAt(t, j + 1);
+    }
+
+    /**
+     * Where {@link #personName()} can start (at a label or honorific word): after the run of ASCII
+     * letters there, a non-ASCII character (señor), ':', an apostrophe (patient's name), '.'; or
+     * whitespace followed by whitespace, ':', anything but an ASCII lower-case letter (the name's
+     * capital), or i, e (is, es, est, ist) or n (full name). Every match continues so: the label
+     * ends at a word boundary followed by {@code \s{0,3}:} or {@code \s(?:is|es|est|ist)\s}, the
+     * honorific by {@code \.?\s\p{Lu}}.
+     */
+    private static boolean labelEnd(CharSequence t, int i) {
+        int n = t.length();
+        int j = i;
+        while (j < n && Starts.Ascii.isLetter(t.charAt(j))) {
+            j++;
+        }
+        if (j >= n) {
+            return false;
+        }
+        char c = t.charAt(j);
+        if (c >= 128 || c == ':' || c == '\'' || c == '.') {
+            return true;
+        }
+        if (!spaceAt(t, j) || j + 1 >= n) {
+            return false;
+        }
+        char d = t.charAt(j + 1);
+        return !(d >= 'a' && d <= 'z') || d == 'i' || d == 'e' || d == 'n';
+    }
+
     private static final String[] SPANISH_STREETS = {"Calle", "C/", "Avenida", "Avda.", "Paseo", "Plaza", "Carrer"};
 
     /** A digit; or Calle, C/, Avenida, Avda., Paseo, Plaza, Carrer; or a word of lower-case letters followed by (".") whitespace and a digit. */
     private static boolean europeanStreetStart(CharSequence t, int i) {
         char c = t.charAt(i);
         if (c >= '0' && c <= '9') {
-            return true;
+            // \b\d{1,4},?\s(?:rue|avenue|...)\s: after the digits (all of the run: a digit is no ',' or \s) an optional
+            // comma, one whitespace character and a French street type
+            int j = i + 1;
+            while (digitAt(t, j)) {
+                j++;
+            }
+            if (charAt(t, j, ',')) {
+                j++;
+            }
+            if (!spaceAt(t, j)) {
+                return false;
+            }
+            for (String type : FRENCH_STREETS) {
+                if (regionEquals(t, j + 1, type)) {
+                    return true;
+                }
+            }
+            return false;
         }
         if (c == 'C' || c == 'A' || c == 'P') {
             for (String s : SPANISH_STREETS) {
@@ -530,6 +675,7 @@ public final class PiiRecognizers {
         }).onlyWith("patient", "name", "client", "nom", "paciente", "mr", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora",
                 "sr", "mme", "mlle")
                 .startingAt(Starts.of().prefixes(true, "patient", "full", "first", "last", "surname", "name", "client", "nom", "paciente",
-                        "mr", "ms", "miss", "dr", "prof", "herr", "frau", "se\u00f1or", "sr", "mme", "mlle").notAfter(W));
+                        "mr", "ms", "miss", "dr", "prof", "herr", "frau", "se\u00f1or", "sr", "mme", "mlle").notAfter(W)
+                        .check(PiiRecognizers::labelEnd));
     }
 }

@@ -194,6 +194,30 @@ public final class Recognizer {
         return f;
     }
 
+    /**
+     * The prefilter flags of a text from its ISO-8859-1 encoding (the {@code '?'} that stands for a
+     * character outside Latin-1 is no flagged character, nor is the character it stands for).
+     */
+    public static int features(byte[] latin1) {
+        int f = 0;
+        for (byte b : latin1) {
+            if (b <= '@' && b >= '-') {
+                if (b >= '0' && b <= '9') {
+                    f |= NEEDS_DIGIT;
+                } else if (b == '@') {
+                    f |= NEEDS_AT;
+                } else if (b == ':') {
+                    f |= NEEDS_COLON;
+                } else if (b == '.') {
+                    f |= NEEDS_DOT;
+                } else if (b == '-') {
+                    f |= NEEDS_DASH;
+                }
+            }
+        }
+        return f;
+    }
+
     /** Scans {@code text} (whose {@link #features} are {@code textFeatures}) and adds findings to {@code out}. */
     public void scan(CharSequence text, int textFeatures, String detectorId, List<Finding> out) {
         scan(text, textFeatures, null, detectorId, out);

@@ -46,7 +46,9 @@ public final class RecognizerSet {
     /** Adds the findings of every recognizer in {@code text} to {@code out}, recognizer by recognizer. */
     public void scan(CharSequence text, String detectorId, List<Finding> out) {
         String chars = text.toString();
-        int features = Recognizer.features(chars);
+        // one ISO-8859-1 copy of the text ('?' for characters outside Latin-1), read by every pass below
+        byte[] latin1 = chars.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int features = Recognizer.features(latin1);
         long active = 0;
         for (int r = 0; r < recognizers.length; r++) {
             if (recognizers[r].applies(features, true, Integer.MAX_VALUE)) {
@@ -56,7 +58,7 @@ public final class RecognizerSet {
         if (active == 0) {
             return;
         }
-        StartIndex.Candidates c = index.scan(chars, active);
+        StartIndex.Candidates c = index.scan(chars, latin1, active);
         long present = 0;
         long wanted = 0;
         for (int r = 0; r < recognizers.length; r++) {
@@ -76,7 +78,7 @@ public final class RecognizerSet {
             if (keywordGroup[r] >= 0) {
                 // the keyword pass runs once per text, and only when a keyword-gated recognizer has candidates
                 if (!keywordsScanned) {
-                    present = keywords.presentGroups(chars, wanted);
+                    present = keywords.presentGroups(chars, latin1, wanted);
                     keywordsScanned = true;
                 }
                 if ((present & (1L << keywordGroup[r])) == 0) {

@@ -36,6 +36,8 @@ public final class StartIndex {
     private final long runDigitMask;
     private final long runLengthMask;
     private final int[] runMinLength;
+    /** The shortest {@link #runMinLength} of a gated recognizer ({@code Integer.MAX_VALUE} if none). */
+    private final int minRunLength;
     /** Digit-run gates ({@link Starts#digitRun}): the gated recognizers; [run length (capped)][follower class]: those that pass. */
     private final long digitGatedMask;
     private final long[] digitRunPass = new long[(MAX_RUN + 1) * FOLLOWERS];
@@ -134,6 +136,13 @@ public final class StartIndex {
             slot3[b]--;
         }
         digitMask = digits;
+        int shortest = Integer.MAX_VALUE;
+        for (int r = 0; r < specs.length; r++) {
+            if ((runLength & (1L << r)) != 0) {
+                shortest = Math.min(shortest, runMinLength[r]);
+            }
+        }
+        minRunLength = shortest;
         runGatedMask = gated;
         digitGatedMask = digitGated;
         runDigitMask = runDigit;
@@ -184,39 +193,64 @@ public final class StartIndex {
 
     /** Like {@link #scan(CharSequence, long)} (a {@code String}: no interface call per character). */
     public Candidates scan(String t, long active) {
+        return scan(t, t.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), active);
+    }
+
+    /**
+     * Like {@link #scan(String, long)}, reading the characters from {@code latin1}: {@code t} encoded
+     * as ISO-8859-1 (one byte per character, {@code '?'} for one outside Latin-1, where the real
+     * character is read from {@code t}), which is faster to read than {@code t.charAt}.
+     */
+    public Candidates scan(String t, byte[] latin1, long active) {
         int n = t.length();
+        if (latin1.length != n) {
+            throw new IllegalArgumentException("latin1 holds " + latin1.length + " characters, the text " + n);
+        }
+        byte[] b = latin1;
         int[][] pos = new int[specs.length][];
         int[] counts = new int[specs.length];
         int digitRun = 0;
         int maxDigitRun = 0;
         int i = 0;
         while (i < n) {
-            char c = t.charAt(i);
+            int c = b[i] & 0xFF;
             if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
                 // a run of ASCII letters: only its first character can be a candidate, and only at a word start
                 int j = i + 1;
-                while (j < n && (t.charAt(j) | 0x20) >= 'a' && (t.charAt(j) | 0x20) <= 'z') {
+                while (j < n && ((b[j] | 0x20) & 0xFF) >= 'a' && ((b[j] | 0x20) & 0xFF) <= 'z') {
                     j++;
                 }
                 digitRun = 0;
-                if (i == 0 || !asciiAlnum(t.charAt(i - 1))) {
-                    int k0 = fold(c);
-                    int k1 = i + 1 < n ? fold(t.charAt(i + 1)) : 0;
-                    int k2 = i + 2 < n ? fold(t.charAt(i + 2)) : 0;
+                // ('?' and the characters it stands for are neither letters nor digits: the bytes decide exactly)
+                if (i == 0 || !asciiAlnum((char) (b[i - 1] & 0xFF))) {
+                    int k0 = fold((char) c);
+                    int k1 = i + 1 < n ? fold((char) (b[i + 1] & 0xFF)) : 0;
+                    int k2 = i + 2 < n ? fold((char) (b[i + 2] & 0xFF)) : 0;
                     int slot = slot3[k0 * K + k1];
                     long mask = (letter1[c] | letter2[k0 * K + k1] | (slot < 0 ? 0 : letter3[slot * K + k2])) & active;
-                    if ((mask & runGatedMask) != 0) {
-                        mask = runGate(t, i, j, mask);
-                    }
-                    if (i > 0 && t.charAt(i - 1) < 128) {
-                        mask &= ~notAfterMask[t.charAt(i - 1)];
-                    }
-                    while (mask != 0) {
-                        int r = Long.numberOfTrailingZeros(mask);
-                        mask &= mask - 1;
-                        Starts s = specs[r];
-                        if (s.prefixAt(t, i) && (s.check == null || s.check.accepts(t, i))) {
-                            add(pos, counts, r, i);
+                    if (mask != 0) {
+                        if ((mask & runGatedMask) != 0) {
+                            int f = j < n ? b[j] & 0xFF : 256;
+                            if (f < 128 && f != '?' && (f < '0' || f > '9') && j - i < minRunLength) {
+                                // the common case (a word followed by a space or punctuation): what runGate decides, in one lookup
+                                mask = (mask & ~runGatedMask) | (mask & runGatedMask & runFollowMask[f]);
+                            } else {
+                                mask = runGate(t, i, j, mask);
+                            }
+                        }
+                        if (i > 0) {
+                            char p = charAt(t, b, i - 1);
+                            if (p < 128) {
+                                mask &= ~notAfterMask[p];
+                            }
+                        }
+                        while (mask != 0) {
+                            int r = Long.numberOfTrailingZeros(mask);
+                            mask &= mask - 1;
+                            Starts s = specs[r];
+                            if (s.prefixAt(t, i) && (s.check == null || s.check.accepts(t, i))) {
+                                add(pos, counts, r, i);
+                            }
                         }
                     }
                 }
@@ -236,11 +270,17 @@ public final class StartIndex {
                 mask = digitMask;
             } else {
                 digitRun = 0;
+                if (c == '?') {
+                    c = t.charAt(i);
+                }
                 mask = c < 128 ? charMask[c] : (nonAsciiChars.indexOf(c) >= 0 ? nonAsciiMask : 0);
             }
             mask &= active;
-            if (mask != 0 && i > 0 && t.charAt(i - 1) < 128) {
-                mask &= ~notAfterMask[t.charAt(i - 1)];
+            if (mask != 0 && i > 0) {
+                char p = charAt(t, b, i - 1);
+                if (p < 128) {
+                    mask &= ~notAfterMask[p];
+                }
             }
             if ((mask & digitGatedMask) != 0 && c >= '0' && c <= '9') {
                 mask = digitGate(t, i, mask);
@@ -259,6 +299,12 @@ public final class StartIndex {
             i++;
         }
         return new Candidates(pos, counts, maxDigitRun);
+    }
+
+    /** The character at {@code i} of {@code t}, read from its ISO-8859-1 bytes {@code b} unless it is {@code '?'} there. */
+    private static char charAt(String t, byte[] b, int i) {
+        char c = (char) (b[i] & 0xFF);
+        return c == '?' ? t.charAt(i) : c;
     }
 
     /** {@code mask} without the recognizers whose digit-run gate the run of digits at {@code i} fails. */

@@ -35,6 +35,56 @@ class ScanGateTest {
     }
 
     @Test
+    void bothKeywordSearchesAgreeWithARegionCompareOnTextWithCharactersOutsideLatin1() {
+        // many keywords: the pair filter; few (the wanted subsets below): the search by each keyword's rarest character.
+        // '?' in the text and keywords with characters outside Latin-1 meet the ISO-8859-1 copy's '?' on both sides.
+        String[] words = {"mrn", "chart", "patient", "s/n", "a?b", "\u0142\u00f3d\u017a", "x\u0142", "se\u00f1or", "aws_secret",
+                "xox", "https://h", "dl", "zz"};
+        List<String[]> groups = new ArrayList<>();
+        for (String w : words) {
+            groups.add(new String[] {w});
+        }
+        KeywordScan scan = new KeywordScan(groups);
+        Random random = new Random(11L);
+        String alphabet = "mrnMRNchartCHARTpatientPATIENT/sSnN?aAbB\u0142\u0141\u00f3\u017a\u00f1xXoOw_eEcC:htpsHTPS dlDLzZ\u00c9\u4e2d";
+        for (int k = 0; k < 30_000; k++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0, n = random.nextInt(40); i < n; i++) {
+                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String text = sb.toString();
+            long expected = 0;
+            for (int g = 0; g < words.length; g++) {
+                for (int at = 0; at + words[g].length() <= text.length(); at++) {
+                    if (foldedAt(text, at, words[g])) {
+                        expected |= 1L << g;
+                        break;
+                    }
+                }
+            }
+            assertThat(scan.presentGroups(text)).as(text).isEqualTo(expected);
+            long wanted = random.nextLong() & ((1L << words.length) - 1);
+            assertThat(scan.presentGroups(text, wanted) & wanted).as(text).isEqualTo(expected & wanted);
+            long few = (1L << random.nextInt(words.length)) | (1L << random.nextInt(words.length));
+            assertThat(scan.presentGroups(text, few) & few).as(text).isEqualTo(expected & few);
+        }
+    }
+
+    /** Whether {@code k} is at {@code i} of {@code text}, ASCII upper-case letters of the text folded to lower case. */
+    private static boolean foldedAt(String text, int i, String k) {
+        for (int j = 0; j < k.length(); j++) {
+            char c = text.charAt(i + j);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + 32);
+            }
+            if (c != k.charAt(j)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
     void keywordsAgreeWithALowerCasedSearchOnAsciiText() {
         String[] words = {"mrn", "medical record", "chart", "patient", "member", "s/n", "dl", "licen", "acct", "group"};
         List<String[]> groups = new ArrayList<>();
