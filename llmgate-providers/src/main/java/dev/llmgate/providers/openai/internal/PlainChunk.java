@@ -53,11 +53,26 @@ final class PlainChunk {
         return pos == n;
     }
 
+    /** The objects whose members this reader takes: the root, the first choice, its delta. */
+    private static final int ROOT = 0;
+    private static final int CHOICE = 1;
+    private static final int DELTA_OBJECT = 2;
+    /** The nesting depth of each of those objects' values (for {@link #skipValue}). */
+    private static final int[] DEPTH = {1, 3, 4};
+
     private boolean root() {
+        return object(ROOT);
+    }
+
+    /**
+     * An object at pos whose members {@link #member} reads; a known member given twice is refused
+     * (the tree keeps the last one: leave it to the tree).
+     */
+    private boolean object(int level) {
         if (!eat('{')) {
             return false;
         }
-        int seen = 0;
+        long seen = 0;
         ws();
         if (eat('}')) {
             return true;
@@ -67,48 +82,59 @@ final class PlainChunk {
             if (name == INVALID || !colon()) {
                 return false;
             }
-            int bit;
-            switch (name) {
-                case ID:
-                    bit = 1;
-                    if ((id = textOrNull()) == null) {
-                        return false;
-                    }
-                    break;
-                case MODEL:
-                    bit = 2;
-                    if ((model = textOrNull()) == null) {
-                        return false;
-                    }
-                    break;
-                case CHOICES:
-                    bit = 4;
-                    if (!choices()) {
-                        return false;
-                    }
-                    break;
-                case USAGE:
-                    bit = 8;
-                    if (!literal("null")) {
-                        return false;
-                    }
-                    break;
-                case ERROR:
+            int known = member(level, name);
+            if (known < 0) {
+                return false;
+            }
+            if (known > 0) {
+                if ((seen & (1L << known)) != 0) {
                     return false;
-                default:
-                    bit = 0;
-                    if (!skipValue(1)) {
-                        return false;
-                    }
+                }
+                seen |= 1L << known;
             }
-            if ((seen & bit) != 0) {
-                return false;   // repeated: the tree keeps the last one, leave it to the tree
-            }
-            seen |= bit;
             if (!next('}')) {
                 return lastClosed;
             }
         }
+    }
+
+    /** Reads the value of member {@code name} of an object at {@code level}: the name if taken, 0 if skipped, -1 if not plain. */
+    private int member(int level, int name) {
+        if (level == ROOT) {
+            switch (name) {
+                case ID:
+                    return (id = textOrNull()) == null ? -1 : ID;
+                case MODEL:
+                    return (model = textOrNull()) == null ? -1 : MODEL;
+                case CHOICES:
+                    return choices() ? CHOICES : -1;
+                case USAGE:
+                    return literal("null") ? USAGE : -1;
+                case ERROR:
+                    return -1;
+                default:
+                    break;
+            }
+        } else if (level == CHOICE) {
+            if (name == DELTA) {
+                return literal("null") || object(DELTA_OBJECT) ? DELTA : -1;
+            }
+            if (name == FINISH_REASON) {
+                return (finishReason = textOrNull()) == null ? -1 : FINISH_REASON;
+            }
+        } else {
+            switch (name) {
+                case CONTENT:
+                    return (content = textOrNull()) == null ? -1 : CONTENT;
+                case REFUSAL:
+                    return (refusal = textOrNull()) == null ? -1 : REFUSAL;
+                case TOOL_CALLS:
+                    return literal("null") ? TOOL_CALLS : -1;   // tool calls are left to the tree
+                default:
+                    break;
+            }
+        }
+        return skipValue(DEPTH[level]) ? 0 : -1;
     }
 
     /**
@@ -139,46 +165,12 @@ final class PlainChunk {
         if (eat(']')) {
             return true;
         }
-        if (!eat('{')) {
+        if (pos >= n || buf[pos] != '{') {
             return false;
         }
         hasChoice = true;
-        int seen = 0;
-        ws();
-        if (!eat('}')) {
-            while (true) {
-                int name = name();
-                if (name == INVALID || !colon()) {
-                    return false;
-                }
-                int bit;
-                if (name == DELTA) {
-                    bit = 1;
-                    if (!literal("null") && !delta()) {
-                        return false;
-                    }
-                } else if (name == FINISH_REASON) {
-                    bit = 2;
-                    if ((finishReason = textOrNull()) == null) {
-                        return false;
-                    }
-                } else {
-                    bit = 0;
-                    if (!skipValue(3)) {
-                        return false;
-                    }
-                }
-                if ((seen & bit) != 0) {
-                    return false;
-                }
-                seen |= bit;
-                if (!next('}')) {
-                    if (!lastClosed) {
-                        return false;
-                    }
-                    break;
-                }
-            }
+        if (!object(CHOICE)) {
+            return false;
         }
         // other choices (n > 1): only the first is used
         while (true) {
@@ -192,52 +184,6 @@ final class PlainChunk {
             ws();
             if (!skipValue(2)) {
                 return false;
-            }
-        }
-    }
-
-    private boolean delta() {
-        if (!eat('{')) {
-            return false;
-        }
-        int seen = 0;
-        ws();
-        if (eat('}')) {
-            return true;
-        }
-        while (true) {
-            int name = name();
-            if (name == INVALID || !colon()) {
-                return false;
-            }
-            int bit;
-            if (name == CONTENT) {
-                bit = 1;
-                if ((content = textOrNull()) == null) {
-                    return false;
-                }
-            } else if (name == REFUSAL) {
-                bit = 2;
-                if ((refusal = textOrNull()) == null) {
-                    return false;
-                }
-            } else if (name == TOOL_CALLS) {
-                bit = 4;
-                if (!literal("null")) {
-                    return false;
-                }
-            } else {
-                bit = 0;
-                if (!skipValue(4)) {
-                    return false;
-                }
-            }
-            if ((seen & bit) != 0) {
-                return false;
-            }
-            seen |= bit;
-            if (!next('}')) {
-                return lastClosed;
             }
         }
     }
