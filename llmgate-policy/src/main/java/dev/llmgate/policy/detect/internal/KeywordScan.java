@@ -65,12 +65,12 @@ public final class KeywordScan {
      * or may not be reported): the pass stops once they are all found, and checks only their keywords.
      */
     public long presentGroups(String text, long wanted) {
-        return presentGroups(text, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), wanted);
+        return presentGroups(text, Latin1Copy.of(text), wanted);
     }
 
     /**
-     * Like {@link #presentGroups(String, long)}, with {@code latin1} holding {@code text} encoded as
-     * ISO-8859-1 ({@code '?'} for characters outside Latin-1, on both sides of the pair filter):
+     * Like {@link #presentGroups(String, long)}, with {@code latin1} holding {@code text} as
+     * {@link Latin1Copy#of} writes it ({@code '?'} for characters outside Latin-1, on both sides of the pair filter):
      * the pair filter reads the bytes, keywords are compared with {@code text} itself.
      */
     public long presentGroups(String text, byte[] latin1, long wanted) {

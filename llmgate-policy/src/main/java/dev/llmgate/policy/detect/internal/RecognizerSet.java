@@ -46,8 +46,8 @@ public final class RecognizerSet {
     /** Adds the findings of every recognizer in {@code text} to {@code out}, recognizer by recognizer. */
     public void scan(CharSequence text, String detectorId, List<Finding> out) {
         String chars = text.toString();
-        // one ISO-8859-1 copy of the text ('?' for characters outside Latin-1), read by every pass below
-        byte[] latin1 = chars.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        // one byte per char of the text ('?' for characters outside Latin-1), read by every pass below
+        byte[] latin1 = Latin1Copy.of(chars);
         int features = Recognizer.features(latin1);
         long active = 0;
         for (int r = 0; r < recognizers.length; r++) {

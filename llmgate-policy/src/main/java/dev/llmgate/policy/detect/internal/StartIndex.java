@@ -193,13 +193,13 @@ public final class StartIndex {
 
     /** Like {@link #scan(CharSequence, long)} (a {@code String}: no interface call per character). */
     public Candidates scan(String t, long active) {
-        return scan(t, t.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), active);
+        return scan(t, Latin1Copy.of(t), active);
     }
 
     /**
-     * Like {@link #scan(String, long)}, reading the characters from {@code latin1}: {@code t} encoded
-     * as ISO-8859-1 (one byte per character, {@code '?'} for one outside Latin-1, where the real
-     * character is read from {@code t}), which is faster to read than {@code t.charAt}.
+     * Like {@link #scan(String, long)}, reading the characters from {@code latin1}: {@code t} as
+     * {@link Latin1Copy#of} writes it (one byte per {@code char}, {@code '?'} for one outside Latin-1,
+     * where the real character is read from {@code t}), which is faster to read than {@code t.charAt}.
      */
     public Candidates scan(String t, byte[] latin1, long active) {
         int n = t.length();
