@@ -14,7 +14,6 @@ import dev.llmgate.api.spi.PolicyRecord;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -59,7 +58,7 @@ public final class CallRecords {
         r.put("requested_model", requested);
         request.metadata().tenant().ifPresent(t -> r.put("tenant", t));
         request.metadata().user().ifPresent(u -> r.put("user", u));
-        r.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
+        r.put("outcome", Digests.lowerName(outcome));
         boolean cacheHit = call.get(CallFacts.CACHE_HIT).orElse(false);
         r.put("cache_hit", cacheHit);
 
@@ -129,14 +128,14 @@ public final class CallRecords {
         if (response != null) {
             r.put("response_digest", digests.digest(textSha256 != null ? Digests.responseForm(response, textSha256)
                     : Digests.responseForm(response)));
-            r.put("finish_reason", response.finishReason().name().toLowerCase(Locale.ROOT));
+            r.put("finish_reason", Digests.lowerName(response.finishReason()));
         }
         if (captureContent) {
             call.get(REDACTED_REQUEST).ifPresent(redacted -> {
                 List<Object> messages = new ArrayList<>();
                 for (Message m : redacted.messages()) {
                     TreeMap<String, Object> t = new TreeMap<>();
-                    t.put("role", m.role().name().toLowerCase(Locale.ROOT));
+                    t.put("role", Digests.lowerName(m.role()));
                     t.put("text", m.text());
                     messages.add(t);
                 }

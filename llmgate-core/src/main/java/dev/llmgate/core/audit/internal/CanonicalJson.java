@@ -1,5 +1,7 @@
 package dev.llmgate.core.audit.internal;
 
+import dev.llmgate.core.internal.ByteScan;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -105,6 +107,25 @@ public final class CanonicalJson {
     }
 
     private static void writeObject(Map<?, ?> map, Utf8 out) {
+        if (map instanceof java.util.SortedMap && ((java.util.SortedMap<?, ?>) map).comparator() == null) {
+            // (a record's maps: already in the canonical order, String.compareTo's; read entry by entry, no lookups)
+            out.ascii('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String)) {
+                    throw new IllegalArgumentException("object keys must be strings, was: " + e.getKey());
+                }
+                if (!first) {
+                    out.ascii(',');
+                }
+                first = false;
+                out.string((String) e.getKey());
+                out.ascii(':');
+                write(e.getValue(), out);
+            }
+            out.ascii('}');
+            return;
+        }
         String[] keys = new String[map.size()];
         int n = 0;
         for (Object k : map.keySet()) {
@@ -113,9 +134,7 @@ public final class CanonicalJson {
             }
             keys[n++] = (String) k;
         }
-        if (!(map instanceof java.util.SortedMap && ((java.util.SortedMap<?, ?>) map).comparator() == null)) {
-            Arrays.sort(keys);
-        }
+        Arrays.sort(keys);
         out.ascii('{');
         for (int i = 0; i < n; i++) {
             if (i > 0) {

@@ -73,7 +73,7 @@ public final class Digests {
 
     static TreeMap<String, Object> messageForm(Message msg) {
         TreeMap<String, Object> m = new TreeMap<>();
-        m.put("role", msg.role().name().toLowerCase(Locale.ROOT));
+        m.put("role", lowerName(msg.role()));
         List<Object> parts = new ArrayList<>(msg.content().size());
         for (ContentPart p : msg.content()) {
             TreeMap<String, Object> part = new TreeMap<>();
@@ -113,7 +113,7 @@ public final class Digests {
         TreeMap<String, Object> m = new TreeMap<>();
         m.put("text_sha256", Hex.encode(textSha256));
         m.put("tool_calls", toolCallsForm(response.toolCalls()));
-        m.put("finish_reason", response.finishReason().name().toLowerCase(Locale.ROOT));
+        m.put("finish_reason", lowerName(response.finishReason()));
         response.refusal().ifPresent(r -> m.put("refusal", r));
         return m;
     }
@@ -128,6 +128,23 @@ public final class Digests {
             out.add(t);
         }
         return out;
+    }
+
+    private static final ClassValue<String[]> LOWER_NAMES = new ClassValue<>() {
+        @Override
+        protected String[] computeValue(Class<?> type) {
+            Object[] constants = type.getEnumConstants();
+            String[] names = new String[constants.length];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = ((Enum<?>) constants[i]).name().toLowerCase(Locale.ROOT);
+            }
+            return names;
+        }
+    };
+
+    /** An enum constant's name in lower case, as records spell roles, outcomes and finish reasons (computed once per constant). */
+    public static String lowerName(Enum<?> e) {
+        return LOWER_NAMES.get(e.getDeclaringClass())[e.ordinal()];
     }
 
     /** Bytes of a string, for tests. */

@@ -1,5 +1,7 @@
 package dev.llmgate.core.audit.internal;
 
+import dev.llmgate.core.internal.ByteScan;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
 package dev.llmgate.core.audit.internal;
 
+import dev.llmgate.core.internal.ByteScan;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,7 @@
 package dev.llmgate.core.cache.internal;
 
 import dev.llmgate.api.ChatRequest;
+import dev.llmgate.core.internal.ByteScan;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -345,8 +346,8 @@ public final class RequestDigest {
                 return false;   // a character took more than one byte
             }
             // only ASCII characters and lone surrogates (encoded as '?') take one byte each
-            for (int i = 0; i < n; i++) {
-                if (b[i] == '?' && s.charAt(i) != '?') {
+            for (int i = ByteScan.indexOf(b, 0, n, (byte) '?'); i < n; i = ByteScan.indexOf(b, i + 1, n, (byte) '?')) {
+                if (s.charAt(i) != '?') {
                     return false;
                 }
             }

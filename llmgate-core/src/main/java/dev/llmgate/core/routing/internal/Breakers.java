@@ -33,18 +33,32 @@ public final class Breakers {
             return state.name().charAt(0) + "," + consecutive + "," + calls + "," + bits + "," + openedAt + "," + probeAt + "," + coolUntil;
         }
 
+        /** The state {@link #encode} wrote; {@link #INITIAL} for anything else (a store shared with other versions). */
         static State decode(String s) {
-            String[] p = s.split(",", -1);
-            if (p.length != 7) {
+            // seven comma-separated fields, read in place (called twice per attempt: no split, no substrings)
+            long[] f = new long[6];
+            int n = s.length();
+            int at = s.indexOf(',');
+            if (at != 1) {
                 return INITIAL;
             }
             try {
-                BreakerState st = p[0].equals("O") ? BreakerState.OPEN : p[0].equals("H") ? BreakerState.HALF_OPEN : BreakerState.CLOSED;
-                return new State(st, Integer.parseInt(p[1]), Integer.parseInt(p[2]), Long.parseLong(p[3]), Long.parseLong(p[4]),
-                        Long.parseLong(p[5]), Long.parseLong(p[6]));
+                for (int k = 0; k < 6; k++) {
+                    int from = at + 1;
+                    int to = s.indexOf(',', from);
+                    if ((to < 0) != (k == 5)) {
+                        return INITIAL;
+                    }
+                    to = to < 0 ? n : to;
+                    f[k] = k < 2 ? Integer.parseInt(s, from, to, 10) : Long.parseLong(s, from, to, 10);
+                    at = to;
+                }
             } catch (NumberFormatException e) {
                 return INITIAL;
             }
+            char c = s.charAt(0);
+            BreakerState st = c == 'O' ? BreakerState.OPEN : c == 'H' ? BreakerState.HALF_OPEN : BreakerState.CLOSED;
+            return new State(st, (int) f[0], (int) f[1], f[2], f[3], f[4], f[5]);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.llmgate.core.audit.internal;
+package dev.llmgate.core.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -6,9 +6,10 @@ import java.nio.ByteOrder;
 
 /**
  * Finds the bytes that JSON strings treat specially eight at a time (SWAR over little-endian longs),
- * so that the plain runs of a string are copied or skipped in bulk. Not public API.
+ * so that the plain runs of a string are copied or skipped in bulk (audit records and logs, cache
+ * keys). Not public API.
  */
-final class ByteScan {
+public final class ByteScan {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
@@ -16,7 +17,6 @@ final class ByteScan {
     private static final long BACKSLASHES = ONES * '\\';
     private static final long QUESTION_MARKS = ONES * '?';
     private static final long SPACES = ONES * 0x20;
-    private static final long NEWLINES = ONES * '\n';
 
     private ByteScan() {
     }
@@ -25,7 +25,7 @@ final class ByteScan {
      * The index of the first byte in {@code b[from, to)} that is a control character (below 0x20),
      * {@code '"'}, {@code '\\'} or not ASCII (0x80 and above); {@code to} if there is none.
      */
-    static int firstSpecial(byte[] b, int from, int to) {
+    public static int firstSpecial(byte[] b, int from, int to) {
         int i = from;
         while (i + 8 <= to) {
             long x = (long) LONGS.get(b, i);
@@ -55,7 +55,7 @@ final class ByteScan {
      * control character, {@code '"'}, {@code '\\'} or {@code '?'} (what {@link String#getBytes}
      * writes for a lone surrogate); {@code to} if there is none.
      */
-    static int firstSpecialOrQuestionMark(byte[] b, int from, int to) {
+    public static int firstSpecialOrQuestionMark(byte[] b, int from, int to) {
         int i = from;
         while (i + 8 <= to) {
             long x = (long) LONGS.get(b, i);
@@ -80,12 +80,18 @@ final class ByteScan {
     }
 
     /** The index of the first {@code '\n'} in {@code b[from, to)}, or {@code to} if there is none. */
-    static int indexOfNewline(byte[] b, int from, int to) {
+    public static int indexOfNewline(byte[] b, int from, int to) {
+        return indexOf(b, from, to, (byte) '\n');
+    }
+
+    /** The index of the first byte equal to {@code value} in {@code b[from, to)}, or {@code to} if there is none. */
+    public static int indexOf(byte[] b, int from, int to, byte value) {
+        long broadcast = ONES * (value & 0xFF);
         int i = from;
-        while (i + 8 <= to && !zeroByte((long) LONGS.get(b, i) ^ NEWLINES)) {
+        while (i + 8 <= to && !zeroByte((long) LONGS.get(b, i) ^ broadcast)) {
             i += 8;
         }
-        while (i < to && b[i] != '\n') {
+        while (i < to && b[i] != value) {
             i++;
         }
         return i;
