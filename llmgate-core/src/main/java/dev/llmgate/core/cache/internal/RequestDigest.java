@@ -135,7 +135,7 @@ public final class RequestDigest {
                 ENUM = 8, RECORD = 9, LIST = 10, MAP = 11, SET = 12, EMPTY = 13, PRESENT = 14, BYTES = 15;
 
         private final MessageDigest md;
-        private final byte[] buf = new byte[4096];
+        private final byte[] buf = new byte[512];   // (allocated per key: long ASCII strings bypass it)
         private int pos;
 
         Writer(MessageDigest md) {
