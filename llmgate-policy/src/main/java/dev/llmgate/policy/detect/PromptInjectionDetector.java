@@ -2,6 +2,7 @@ package dev.llmgate.policy.detect;
 
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
+import dev.llmgate.policy.detect.internal.AsciiLanes;
 import dev.llmgate.policy.detect.internal.MatcherPool;
 import dev.llmgate.policy.detect.internal.NormalizedText;
 import dev.llmgate.policy.detect.internal.PatternStarts;
@@ -140,7 +141,7 @@ public final class PromptInjectionDetector implements Detector {
                             + "|\\b(?:end of|ignore the) (?:prompt|instructions|input|context|system prompt)\\b|\\bbegin (?:new )?instructions?\\b"
                             + "|(?:^|\\n)\\s?(?:system|admin|developer)(?: override| message| prompt)?\\s?:|\\b(?:human|user): (?:human|user):"),
             p(FindingTypes.INJECTION_DELIMITER, 0.5,
-                    "(?:\\\\ ?n\\s?){3,}|(?:^|\\n|\\\\n)\\s?(?:new |additional )?instructions?\\s?[:-]|\\b(?:just|only) (?:output|say|print)\\b"));
+                    "(?:\\\\ ?n\\s?){3,}+|(?:^|\\n|\\\\n)\\s?(?:new |additional )?instructions?\\s?[:-]|\\b(?:just|only) (?:output|say|print)\\b"));
 
 
     /**
@@ -357,7 +358,15 @@ public final class PromptInjectionDetector implements Detector {
      * {@code \x}), removes only non-ASCII ones (which break such runs anyway) and collapses
      * spaces, so every run of the original is a run here too.
      */
-    private static int gates(String n, byte[] ascii) {
+    static int gates(String n, byte[] ascii) {
+        if (ascii != null && n.indexOf('\\') < 0 && !AsciiLanes.mayHoldLongRunsOrShortWords(ascii)) {
+            return 0;   // none of the runs below can reach its length (eight bytes at a time; no backslash, so no \\x)
+        }
+        return exactGates(n, ascii);
+    }
+
+    /** {@link #gates} character by character. */
+    static int exactGates(String n, byte[] ascii) {
         int found = 0;
         int run = 0;
         int hexDigits = 0;

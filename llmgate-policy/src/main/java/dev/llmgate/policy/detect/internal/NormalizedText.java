@@ -1,5 +1,6 @@
 package dev.llmgate.policy.detect.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 
 /**
@@ -115,7 +116,10 @@ public final class NormalizedText {
         byte[] plain = plainAsciiLowerCase(original);
         if (plain != null) {
             // nothing to remove, fold or collapse: the normal form is the lower-cased text, offsets unchanged
-            return new NormalizedText(new String(plain, java.nio.charset.StandardCharsets.ISO_8859_1), null, 0, 0, plain);
+            String lower = new String(plain, StandardCharsets.ISO_8859_1);
+            if (sameQuestionMarks(original, lower)) {
+                return new NormalizedText(lower, null, 0, 0, plain);
+            }
         }
         String typographic = asciiWithTypographicLowerCase(original);
         if (typographic != null) {
@@ -197,30 +201,34 @@ public final class NormalizedText {
 
     /**
      * The characters of {@code s} lower-cased, as bytes, if it is ASCII only, without tabs, carriage returns or runs of spaces
-     * (the characters the general path rewrites); else null.
+     * (the characters the general path rewrites); else null. A character outside Latin-1 comes back as {@code '?'}
+     * ({@link String#getBytes}): the caller tells them from real question marks ({@link #sameQuestionMarks}).
      */
-    private static byte[] plainAsciiLowerCase(String s) {
-        int n = s.length();
-        // the JDK's vectorised searches rule out what the general path would rewrite, then one branch-free copy loop
+    static byte[] plainAsciiLowerCase(String s) {
+        // the JDK's vectorised searches rule out what the general path would rewrite, its bulk copy makes the bytes
         if (s.indexOf('\t') >= 0 || s.indexOf('\r') >= 0 || s.indexOf("  ") >= 0) {
             return null;
         }
-        byte[] lower = new byte[n];
-        char[] chunk = new char[Math.min(n, 512)];
-        int any = 0;
-        for (int from = 0; from < n; from += chunk.length) {
-            int len = Math.min(chunk.length, n - from);
-            s.getChars(from, from + len, chunk, 0);
-            for (int i = 0; i < len; i++) {
-                char c = chunk[i];
-                any |= c;
-                lower[from + i] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
-            }
-            if (any >= 0x80) {
-                return null;
-            }
+        byte[] lower = s.getBytes(StandardCharsets.ISO_8859_1);
+        if (lower.length != s.length()) {
+            return null;   // a surrogate pair became one '?'
         }
-        return any >= 0x80 ? null : lower;
+        return AsciiLanes.lowerCaseAscii(lower) ? lower : null;
+    }
+
+    /**
+     * Whether {@code lower}, made from {@code s} by {@link #plainAsciiLowerCase}, has a {@code '?'}
+     * only where {@code s} has one ({@link String#getBytes} writes one for a character outside
+     * Latin-1); the JDK's vectorised search, one call per question mark.
+     */
+    private static boolean sameQuestionMarks(String s, String lower) {
+        int a = s.indexOf('?');
+        int b = lower.indexOf('?');
+        while (a == b && a >= 0) {
+            a = s.indexOf('?', a + 1);
+            b = lower.indexOf('?', b + 1);
+        }
+        return a == b;
     }
 
     /**

@@ -1,0 +1,100 @@
+package dev.llmgate.policy.detect.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Byte text read eight bytes at a time (SWAR over little-endian longs): the plain-ASCII shortcut of
+ * {@link NormalizedText} (lower-casing in place) and the cheap necessary conditions the injection
+ * detector checks before it walks a text character by character for encoded runs and spaced-out
+ * letters. Every answer is exact or errs on the safe side as documented per method; tests compare
+ * each with a plain loop. Not public API.
+ */
+public final class AsciiLanes {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
+    private static final long SPACES = ONES * ' ';
+
+    private AsciiLanes() {
+    }
+
+    /**
+     * Lower-cases the ASCII letters {@code A-Z} of {@code b} in place; false if a byte is 0x80 or
+     * above (then the contents of {@code b} are undefined).
+     */
+    public static boolean lowerCaseAscii(byte[] b) {
+        int n = b.length;
+        long seen = 0;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONGS.get(b, i);
+            seen |= x;
+            // high bit of a byte set for 'A'..'Z' (exact while every byte is below 0x80: no carry crosses a byte)
+            long upper = (x + ONES * (0x80 - 'A')) & ~(x + ONES * (0x7F - 'Z')) & HIGHS;
+            LONGS.set(b, i, x | (upper >>> 2));
+        }
+        for (; i < n; i++) {
+            byte c = b[i];
+            seen |= c;
+            if (c >= 'A' && c <= 'Z') {
+                b[i] = (byte) (c + 32);
+            }
+        }
+        return (seen & HIGHS) == 0;
+    }
+
+    /**
+     * For lower-case ASCII text ({@code b}, no byte above 0x7F): {@code false} only if the text has
+     * none of (1) a run of 20 bytes without a space, (2) a run of 24 bytes without a letter
+     * {@code g-z}, (3) nine spaces within 25 bytes. A run of 20 base64 characters, 24 hex digits
+     * (with spaces and colons between them) and nine one- or two-letter words in a row each need one
+     * of them, so prose, which has none, skips those scans; {@code true} may be a false alarm.
+     */
+    public static boolean mayHoldLongRunsOrShortWords(byte[] b) {
+        int n = b.length;
+        int spaceFree = 0;
+        int highLetterFree = 0;
+        int spaces1 = 0;
+        int spaces2 = 0;
+        int spaces3 = 0;
+        for (int i = 0; i < n; i += 8) {
+            long x;
+            long outside;   // the high bits of the bytes past the end (a partial last word): they break every run
+            if (i + 8 <= n) {
+                x = (long) LONGS.get(b, i);
+                outside = 0;
+            } else {
+                x = 0;
+                for (int k = n - 1; k >= i; k--) {
+                    x = (x << 8) | (b[k] & 0xFF);
+                }
+                outside = HIGHS & -(1L << (8 * (n - i)));
+            }
+            long t = x ^ SPACES;
+            long space = ~(((t & LOWS) + LOWS) | t) & HIGHS & ~outside;
+            long highLetter = (x + ONES * (0x80 - 'g')) & ~(x + ONES * (0x7F - 'z')) & HIGHS;
+            long spaceBreaks = space | outside;
+            long letterBreaks = highLetter | outside;
+            // a run reaching into this word ends at its first break (eight bytes on if there is none: 64 trailing zeros)
+            if (spaceFree + (Long.numberOfTrailingZeros(spaceBreaks) >>> 3) >= 20
+                    || highLetterFree + (Long.numberOfTrailingZeros(letterBreaks) >>> 3) >= 24) {
+                return true;
+            }
+            // runs inside one word are shorter than eight; a run carried on starts after the word's last break
+            spaceFree = spaceBreaks == 0 ? spaceFree + 8 : Long.numberOfLeadingZeros(spaceBreaks) >>> 3;
+            highLetterFree = letterBreaks == 0 ? highLetterFree + 8 : Long.numberOfLeadingZeros(letterBreaks) >>> 3;
+            // 25 bytes lie within four aligned words
+            int spaces0 = Long.bitCount(space);
+            if (spaces0 + spaces1 + spaces2 + spaces3 >= 9) {
+                return true;
+            }
+            spaces3 = spaces2;
+            spaces2 = spaces1;
+            spaces1 = spaces0;
+        }
+        return spaceFree >= 20 || highLetterFree >= 24;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.llmgate.policy.detect.internal;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The eight-bytes-at-a-time loops (here and in {@link StartIndex}) against plain loops over the same bytes, on random texts of every
+ * length from 0 to 80 (so every alignment of a run and of the partial last word is met).
+ */
+class AsciiLanesTest {
+
+    private static final String ALPHABET = "aAbBfFgGzZ09 :?+/\\x.-\n";
+
+    @Test
+    void lowerCasingMatchesThePlainLoopAndRefusesBytesAboveAscii() {
+        Random random = new Random(11L);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = new byte[random.nextInt(80)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (random.nextInt(10) == 0 ? random.nextInt(256) : ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+            }
+            String text = new String(b, StandardCharsets.ISO_8859_1);
+            boolean ascii = text.chars().allMatch(c -> c < 0x80);
+            byte[] lowered = b.clone();
+            assertThat(AsciiLanes.lowerCaseAscii(lowered)).as(text).isEqualTo(ascii);
+            if (!ascii) {
+                continue;
+            }
+            assertThat(new String(lowered, StandardCharsets.ISO_8859_1)).isEqualTo(text.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    @Test
+    void theEndOfALetterRunMatchesThePlainLoop() {
+        Random random = new Random(14L);
+        String letters = "aAzZmM@[`{ 1\u00c1\u00e1\u00ff\u0080";
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = new byte[1 + random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) (random.nextInt(4) == 0 ? letters.charAt(random.nextInt(letters.length())) : 'a' + random.nextInt(26));
+            }
+            int from = random.nextInt(b.length);
+            int j = from;
+            while (j < b.length && ((b[j] | 0x20) & 0xFF) >= 'a' && ((b[j] | 0x20) & 0xFF) <= 'z') {
+                j++;
+            }
+            assertThat(StartIndex.endOfLetters(b, from)).as("%s from %d", new String(b, StandardCharsets.ISO_8859_1), from).isEqualTo(j);
+        }
+    }
+
+    @Test
+    void longRunsAndShortWordsAreNeverMissed() {
+        Random random = new Random(12L);
+        int alarms = 0;
+        for (int round = 0; round < 50_000; round++) {
+            // words of a random length (often one or two letters, sometimes long), so each condition is met near its edge
+            StringBuilder sb = new StringBuilder();
+            int length = random.nextInt(81);
+            while (sb.length() < length) {
+                int word = random.nextInt(3) == 0 ? 1 + random.nextInt(2) : random.nextInt(26);
+                String letters = random.nextBoolean() ? "abcdef0123456789:" : "abcdefghijklmnopqrstuvwxyz+/";
+                for (int k = 0; k < word && sb.length() < length; k++) {
+                    sb.append(letters.charAt(random.nextInt(letters.length())));
+                }
+                if (sb.length() < length) {
+                    sb.append(' ');
+                }
+            }
+            byte[] b = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+            boolean expected = run(b, false) >= 20 || run(b, true) >= 24 || nineSpacesIn25(b);
+            boolean answer = AsciiLanes.mayHoldLongRunsOrShortWords(b);
+            if (expected) {
+                assertThat(answer).as("<%s>", sb).isTrue();
+            } else if (answer) {
+                alarms++;
+            }
+        }
+        // false alarms come only from the spaces counted per aligned words: a few, not most
+        assertThat(alarms).isLessThan(5_000);
+    }
+
+    @Test
+    void proseRaisesNoAlarm() {
+        String prose = "summarise the quarterly report for the board and list the three largest risks. ".repeat(26);
+        assertThat(AsciiLanes.mayHoldLongRunsOrShortWords(prose.getBytes(StandardCharsets.ISO_8859_1))).isFalse();
+        assertThat(AsciiLanes.mayHoldLongRunsOrShortWords((prose + "aaaaaaaaaaaaaaaaaaaa").getBytes(StandardCharsets.ISO_8859_1))).isTrue();
+        assertThat(AsciiLanes.mayHoldLongRunsOrShortWords((prose + "a b c d e f g h i").getBytes(StandardCharsets.ISO_8859_1))).isTrue();
+    }
+
+    /** The longest run of bytes without a space, or (letters) without a letter g-z. */
+    private static int run(byte[] b, boolean letters) {
+        int longest = 0;
+        int run = 0;
+        for (byte c : b) {
+            boolean breaks = letters ? c >= 'g' && c <= 'z' : c == ' ';
+            run = breaks ? 0 : run + 1;
+            longest = Math.max(longest, run);
+        }
+        return longest;
+    }
+
+    private static boolean nineSpacesIn25(byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            int spaces = 0;
+            for (int k = i; k < Math.min(b.length, i + 25); k++) {
+                spaces += b[k] == ' ' ? 1 : 0;
+            }
+            if (spaces >= 9) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
