@@ -8,13 +8,9 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.core.audit.internal.AuditWriter;
 import dev.llmgate.core.audit.internal.CallRecords;
-import dev.llmgate.core.audit.internal.CanonicalJson;
 import dev.llmgate.core.audit.internal.Digests;
 import dev.llmgate.core.audit.internal.Hex;
-import dev.llmgate.core.audit.internal.Merkle;
 import dev.llmgate.core.audit.internal.PendingEntry;
-import dev.llmgate.core.audit.internal.Sha256;
-import dev.llmgate.core.audit.internal.Timestamps;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -52,9 +48,10 @@ import java.util.function.Function;
  * audit.close();   // writes the final checkpoint and flushes
  * }</pre>
  *
- * <p>Guarantees: entries are numbered without gaps in the order they are chained; chaining and
- * hashing happen on the calling thread (a short critical section), signing and I/O on one writer
- * thread fed by a bounded queue; a full queue makes callers wait or refuses calls
+ * <p>Guarantees: entries are numbered without gaps on the calling thread (a short critical
+ * section: the call's facts are copied, nothing is serialised or hashed there) and chained in that
+ * order; building, canonical serialisation, hashing, chaining, signing and I/O happen on one writer
+ * thread fed by a bounded queue, off the call's path; a full queue makes callers wait or refuses calls
  * ({@link BackPressure}), it never drops a record; a failing sink is retried and reported
  * ({@link Builder#onSinkFailure}); {@link #close()} writes everything or throws saying how much was
  * not written. Thread-safe.
@@ -80,9 +77,6 @@ public final class AuditLog implements AutoCloseable {
 
     private final Object lock = new Object();
     private long nextSeq;
-    private byte[] prevHash = new byte[32];
-    private final Merkle.Frontier frontier = new Merkle.Frontier();
-    private byte[] lastCheckpointHash;
     private long lastCheckpointMillis;
     private long calls;
     private long callsSinceCheckpoint;
@@ -217,7 +211,7 @@ public final class AuditLog implements AutoCloseable {
             body.put("new_key_id", newKey.keyId());
             body.put("new_public_key", newKey.publicKeyHex());
             AuditSigningKey old = currentKey;
-            appendLocked("key_rotation", body, old::sign, false);
+            appendLocked("key_rotation", head -> body, old::sign, false);
             currentKey = newKey;
             appendCheckpointLocked(false);
         }
@@ -315,7 +309,7 @@ public final class AuditLog implements AutoCloseable {
         return true;
     }
 
-    /** Builds, chains and queues the record of one call (on the caller's thread). */
+    /** Numbers and queues the record of one call (its facts copied on the caller's thread, built and chained by the writer). */
     void recordCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response, Throwable error,
                     Usage partialUsage, boolean reserved) {
         recordCall(call, request, outcome, response, null, error, partialUsage, reserved);
@@ -329,16 +323,29 @@ public final class AuditLog implements AutoCloseable {
     /** As above; {@code textSha256}: the digest of a streamed answer's text when its text was not kept (else null). */
     void recordCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response, byte[] textSha256,
                     Throwable error, Usage partialUsage, boolean reserved) {
-        TreeMap<String, Object> body;
+        CallRecords.Facts facts;
         try {
-            body = CallRecords.build(instanceId, digests, captureContent, call, request, outcome, response, textSha256, error,
-                    partialUsage, clock.millis());
+            facts = CallRecords.Facts.of(call, clock.millis());
         } catch (RuntimeException e) {
             if (reserved) {
                 permits.release();
             }
             throw e;
         }
+        PendingEntry.Body body = head -> {
+            TreeMap<String, Object> b;
+            try {
+                b = CallRecords.build(instanceId, digests, captureContent, facts, request, outcome, response, textSha256, error,
+                        partialUsage);
+            } catch (RuntimeException e) {
+                // a defect: keep one entry per call (and the writer alive); the exception's message may quote content
+                LOG.log(System.Logger.Level.ERROR, "the audit record of call " + facts.callId() + " could not be built ("
+                        + e.getClass().getName() + "); a minimal record with record_error takes its place");
+                b = CallRecords.minimal(instanceId, facts, outcome, e);
+            }
+            b.put("log_id", logId);
+            return b;
+        };
         if (!reserved) {
             permits.acquireUninterruptibly();
         }
@@ -348,7 +355,6 @@ public final class AuditLog implements AutoCloseable {
                 throw new AuditUnavailableException("the audit log " + logId + " is closed: the record of call " + call.callId()
                         + " cannot be written. Close the gate before its audit log.");
             }
-            body.put("log_id", logId);
             appendLocked("call", body, recordSignatures ? currentKey::sign : null, true);
             calls++;
             callsSinceCheckpoint++;
@@ -381,8 +387,7 @@ public final class AuditLog implements AutoCloseable {
         body.put("checkpoint_interval_ms", checkpointIntervalMillis);
         body.put("record_signatures", recordSignatures);
         body.put("content_capture", captureContent);
-        PendingEntry genesis = appendLocked("genesis", body, currentKey::sign, false);
-        lastCheckpointHash = genesis.hash;
+        appendLocked("genesis", head -> body, currentKey::sign, false);
         lastCheckpointMillis = clock.millis();
     }
 
@@ -391,32 +396,25 @@ public final class AuditLog implements AutoCloseable {
         body.put("log_id", logId);
         body.put("key_id", currentKey.keyId());
         body.put("tree_size", nextSeq);
-        body.put("root", Hex.encode(frontier.root()));
-        body.put("prev_checkpoint", Hex.encode(lastCheckpointHash));
         body.put("calls", calls);
         body.put("calls_since", callsSinceCheckpoint);
         body.put("heartbeat", callsSinceCheckpoint == 0);
         body.put("final", last);
-        PendingEntry e = appendLocked("checkpoint", body, currentKey::sign, false);
-        lastCheckpointHash = e.hash;
+        appendLocked("checkpoint", head -> {
+            // the root over every entry before this one, and the checkpoint before it: known once the writer got here
+            body.put("root", Hex.encode(head.root()));
+            body.put("prev_checkpoint", Hex.encode(head.lastCheckpointHash()));
+            return body;
+        }, currentKey::sign, false);
         lastCheckpointMillis = clock.millis();
         callsSinceCheckpoint = 0;
         checkpoints++;
     }
 
-    private PendingEntry appendLocked(String type, TreeMap<String, Object> body, Function<byte[], byte[]> signer, boolean permit) {
-        body.put("type", type);
-        body.put("seq", nextSeq);
-        body.put("prev", Hex.encode(prevHash));
-        body.put("ts", Timestamps.format(clock.millis()));
-        byte[] canonical = CanonicalJson.utf8(body);
-        byte[] hash = Sha256.hash(canonical);
-        frontier.append(Merkle.leafHash(hash));
-        PendingEntry e = new PendingEntry(logId, nextSeq, type, body, canonical, hash, signer, permit);
-        prevHash = hash;
+    /** Numbers the next entry and queues it for the writer, which builds, chains and stores it in this order. */
+    private void appendLocked(String type, PendingEntry.Body body, Function<byte[], byte[]> signer, boolean permit) {
+        queue.add(new PendingEntry(logId, nextSeq, type, clock.millis(), body, signer, permit));
         nextSeq++;
-        queue.add(e);
-        return e;
     }
 
     private void tickQuietly() {

@@ -16,8 +16,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * The audit log's writer thread: takes chained entries from the queue in sequence order, signs
- * those that need a signature, and hands them to the sink in batches, retrying a failing sink with
+ * The audit log's writer thread: takes numbered entries from the queue in sequence order, builds,
+ * chains and hashes each ({@link PendingEntry#chain}), signs those that need a signature, and hands
+ * them to the sink in batches, retrying a failing sink with
  * exponential back-off (reporting every failure) until it succeeds or the log gives up at close.
  * Not public API.
  */
@@ -34,6 +35,7 @@ public final class AuditWriter implements Runnable {
     private final Semaphore permits;
     private final Consumer<AuditSinkFailure> onFailure;
     private final long initialBackoffNanos;
+    private final ChainHead head = new ChainHead();
 
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
@@ -99,6 +101,7 @@ public final class AuditWriter implements Runnable {
                         }
                         p.marker.complete(null);
                     } else {
+                        p.chain(head);
                         out.add(new AuditEntry(p.logId, p.seq, p.type, Hex.encode(p.hash), line(p)));
                         outPending.add(p);
                     }

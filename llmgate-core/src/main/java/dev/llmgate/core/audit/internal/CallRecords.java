@@ -34,36 +34,47 @@ public final class CallRecords {
     /** The outcome of a call. */
     public enum Outcome { SUCCESS, BLOCKED, FAILED, CANCELLED }
 
-    public static TreeMap<String, Object> build(String instanceId, Digests digests, boolean captureContent, CallContext call,
-                                                ChatRequest request, Outcome outcome, ChatResponse response, Throwable error,
-                                                Usage partialUsage, long nowMillis) {
-        return build(instanceId, digests, captureContent, call, request, outcome, response, null, error, partialUsage, nowMillis);
+    /**
+     * What a record needs of a call's context, copied when the call ends (on its thread), so that
+     * the record can be built later on the audit writer's thread whatever happens to the context.
+     */
+    public record Facts(String callId, boolean streaming, long startedMillis, long endedMillis, Optional<String> requestedModel,
+                        boolean cacheHit, List<AttemptRecord> attempts, List<PolicyRecord> policy, Optional<BigDecimal> costUsd,
+                        Optional<ChatRequest> redactedRequest) {
+
+        /** The facts of {@code call}, which ended at {@code nowMillis}. */
+        public static Facts of(CallContext call, long nowMillis) {
+            return new Facts(call.callId(), call.streaming(), call.startedAt().toEpochMilli(), nowMillis,
+                    call.get(CallFacts.REQUESTED_MODEL), call.get(CallFacts.CACHE_HIT).orElse(false),
+                    List.copyOf(call.list(CallFacts.ATTEMPTS)), List.copyOf(call.list(CallFacts.POLICY)), call.get(CallFacts.COST_USD),
+                    call.get(REDACTED_REQUEST));
+        }
     }
 
     /**
-     * As above, for a response whose text was digested as it streamed: {@code textSha256} is its
-     * {@link TextSha256} and the response's own text is not used (it may be empty); null to digest
-     * {@code response.text()}.
+     * The body of a call's record. {@code textSha256}: for a response whose text was digested as it
+     * streamed, its {@link TextSha256} (the response's own text is then not used and may be empty);
+     * null to digest {@code response.text()}.
      */
-    public static TreeMap<String, Object> build(String instanceId, Digests digests, boolean captureContent, CallContext call,
+    public static TreeMap<String, Object> build(String instanceId, Digests digests, boolean captureContent, Facts call,
                                                 ChatRequest request, Outcome outcome, ChatResponse response, byte[] textSha256,
-                                                Throwable error, Usage partialUsage, long nowMillis) {
+                                                Throwable error, Usage partialUsage) {
         TreeMap<String, Object> r = new TreeMap<>();
         r.put("call_id", call.callId());
         r.put("gate", instanceId);
         r.put("mode", call.streaming() ? "stream" : "blocking");
-        r.put("started", Timestamps.format(call.startedAt().toEpochMilli()));
-        r.put("duration_ms", Math.max(0, nowMillis - call.startedAt().toEpochMilli()));
-        String requested = call.get(CallFacts.REQUESTED_MODEL).orElse(request.model());
+        r.put("started", Timestamps.format(call.startedMillis()));
+        r.put("duration_ms", Math.max(0, call.endedMillis() - call.startedMillis()));
+        String requested = call.requestedModel().orElse(request.model());
         r.put("requested_model", requested);
         request.metadata().tenant().ifPresent(t -> r.put("tenant", t));
         request.metadata().user().ifPresent(u -> r.put("user", u));
         r.put("outcome", Digests.lowerName(outcome));
-        boolean cacheHit = call.get(CallFacts.CACHE_HIT).orElse(false);
+        boolean cacheHit = call.cacheHit();
         r.put("cache_hit", cacheHit);
 
         List<Object> attempts = new ArrayList<>();
-        for (AttemptRecord a : call.list(CallFacts.ATTEMPTS)) {
+        for (AttemptRecord a : call.attempts()) {
             TreeMap<String, Object> m = new TreeMap<>();
             m.put("provider", a.provider());
             m.put("model", a.model());
@@ -97,7 +108,7 @@ public final class CallRecords {
         r.put("attempts", attempts);
 
         List<Object> policy = new ArrayList<>();
-        for (PolicyRecord p : call.list(CallFacts.POLICY)) {
+        for (PolicyRecord p : call.policy()) {
             TreeMap<String, Object> m = new TreeMap<>();
             m.put("stage", p.stage());
             m.put("verdict", p.verdict());
@@ -122,8 +133,7 @@ public final class CallRecords {
         }
         Usage usage = response != null ? response.usage() : partialUsage;
         r.put("usage", usage(usage == null ? Usage.ZERO : usage));
-        Optional<BigDecimal> cost = call.get(CallFacts.COST_USD);
-        cost.ifPresent(c -> r.put("cost_usd", c.toPlainString()));
+        call.costUsd().ifPresent(c -> r.put("cost_usd", c.toPlainString()));
         r.put("request_digest", digests.digest(Digests.requestForm(requested, request)));
         if (response != null) {
             r.put("response_digest", digests.digest(textSha256 != null ? Digests.responseForm(response, textSha256)
@@ -131,7 +141,7 @@ public final class CallRecords {
             r.put("finish_reason", Digests.lowerName(response.finishReason()));
         }
         if (captureContent) {
-            call.get(REDACTED_REQUEST).ifPresent(redacted -> {
+            call.redactedRequest().ifPresent(redacted -> {
                 List<Object> messages = new ArrayList<>();
                 for (Message m : redacted.messages()) {
                     TreeMap<String, Object> t = new TreeMap<>();
@@ -145,6 +155,20 @@ public final class CallRecords {
                 r.put("response_content", response.text());
             }
         }
+        return r;
+    }
+
+    /**
+     * The record of a call whose full record could not be built (a defect: reported in the log by
+     * its class only), so that the chain keeps one entry per call: its id, instance, outcome and
+     * {@code record_error} with the exception's class name.
+     */
+    public static TreeMap<String, Object> minimal(String instanceId, Facts call, Outcome outcome, RuntimeException failure) {
+        TreeMap<String, Object> r = new TreeMap<>();
+        r.put("call_id", call.callId());
+        r.put("gate", instanceId);
+        r.put("outcome", Digests.lowerName(outcome));
+        r.put("record_error", failure.getClass().getName());
         return r;
     }
 

@@ -1,0 +1,22 @@
+package dev.llmgate.core.audit.internal;
+
+/**
+ * The end of an audit log's hash chain, as the writer thread extends it: the latest entry's hash,
+ * the Merkle frontier over every entry so far and the latest checkpoint's (or the genesis') hash.
+ * Owned by the writer thread alone. Not public API.
+ */
+public final class ChainHead {
+    byte[] prevHash = new byte[32];
+    final Merkle.Frontier frontier = new Merkle.Frontier();
+    byte[] lastCheckpointHash = new byte[32];
+
+    /** The Merkle root over every entry chained so far. */
+    public byte[] root() {
+        return frontier.root();
+    }
+
+    /** The hash of the latest checkpoint (or of the genesis entry before the first checkpoint). */
+    public byte[] lastCheckpointHash() {
+        return lastCheckpointHash;
+    }
+}
