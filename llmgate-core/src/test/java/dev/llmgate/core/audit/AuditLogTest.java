@@ -59,6 +59,34 @@ class AuditLogTest {
     }
 
     @Test
+    void aRecordTheWriterCannotBuildBecomesAMinimalOneAndTheChainStaysWhole() {
+        AuditLog audit = log(sink, KEY, clock).build();
+        try (LlmGate gate = LlmGate.builder().provider("p", echo()).alias("fast", "p:m").clock(clock)
+                .addInterceptor(Stage.AUDIT, audit.interceptor())
+                .addInterceptor(Stage.ROUTING, chain -> {
+                    if (chain.request().messages().get(0).text().equals("broken")) {
+                        // a latency too long for milliseconds: building the record throws (as a defect would)
+                        chain.call().append(CallFacts.ATTEMPTS, new AttemptRecord("p", "m", "success", Duration.ofSeconds(Long.MAX_VALUE),
+                                Optional.empty(), Usage.of(1, 1), "primary"));
+                    }
+                    return chain.proceed(chain.request());
+                }).build()) {
+            gate.chat("fast", "before");
+            gate.chat("fast", "broken");   // the call itself is not affected: its record is built on the writer thread
+            gate.chat("fast", "after");
+        }
+        audit.close();
+
+        List<Map<String, Object>> calls = calls();
+        assertThat(calls).hasSize(3);
+        assertThat(calls.get(0)).containsKey("request_digest").doesNotContainKey("record_error");
+        assertThat(calls.get(1)).containsEntry("record_error", "java.lang.ArithmeticException").containsEntry("outcome", "success")
+                .containsKeys("call_id", "gate", "log_id", "seq", "prev", "ts").doesNotContainKey("request_digest");
+        assertThat(calls.get(2)).containsKey("request_digest").doesNotContainKey("record_error");
+        assertThat(verify().valid()).isTrue();
+    }
+
+    @Test
     void writesOneRecordPerCallWithTheDocumentedFieldsAndTheLogVerifies() {
         AuditLog audit = log(sink, KEY, clock).build();
         try (LlmGate gate = LlmGate.builder().provider("p", echo()).alias("fast", "p:m").clock(clock)
