@@ -6,9 +6,9 @@ import java.nio.ByteOrder;
 
 /**
  * Byte text read eight bytes at a time (SWAR over little-endian longs): the plain-ASCII shortcut of
- * {@link NormalizedText} (lower-casing in place) and the cheap necessary conditions the injection
- * detector checks before it walks a text character by character for encoded runs and spaced-out
- * letters. Every answer is exact or errs on the safe side as documented per method; tests compare
+ * {@link NormalizedText} (lower-casing in place), the letter runs {@link StartIndex} jumps over, and
+ * the cheap necessary conditions the injection detector checks before it walks a text character by
+ * character for encoded runs and spaced-out letters. Every answer is exact or errs on the safe side as documented per method; tests compare
  * each with a plain loop. Not public API.
  */
 public final class AsciiLanes {
@@ -17,6 +17,7 @@ public final class AsciiLanes {
     private static final long HIGHS = 0x8080808080808080L;
     private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
     private static final long SPACES = ONES * ' ';
+    private static final long LOWER_CASE_BITS = ONES * 0x20;
 
     private AsciiLanes() {
     }
@@ -96,5 +97,26 @@ public final class AsciiLanes {
             spaces1 = spaces0;
         }
         return spaceFree >= 20 || highLetterFree >= 24;
+    }
+
+    /**
+     * The end of the run of ASCII letters ({@code A-Z}, {@code a-z}) from {@code j} in {@code b}, bytes of
+     * any value: eight bytes at a time, then one by one.
+     */
+    public static int endOfLetters(byte[] b, int j) {
+        int n = b.length;
+        while (j + 8 <= n) {
+            long x = (long) LONGS.get(b, j);
+            long folded = (x | LOWER_CASE_BITS) & LOWS;   // (a byte of 0x80 and above is no letter: its high bit is cleared below)
+            long letters = (folded + ONES * (0x80 - 'a')) & ~(folded + ONES * (0x7F - 'z')) & ~x & HIGHS;
+            if (letters != HIGHS) {
+                return j + (Long.numberOfTrailingZeros(~letters & HIGHS) >>> 3);
+            }
+            j += 8;
+        }
+        while (j < n && ((b[j] | 0x20) & 0xFF) >= 'a' && ((b[j] | 0x20) & 0xFF) <= 'z') {
+            j++;
+        }
+        return j;
     }
 }

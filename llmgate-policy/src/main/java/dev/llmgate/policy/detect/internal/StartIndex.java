@@ -1,8 +1,5 @@
 package dev.llmgate.policy.detect.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,11 +13,6 @@ import java.util.List;
  * any per-recognizer check runs. Built once per detector; immutable and thread-safe.
  */
 public final class StartIndex {
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
-    private static final long LOWER_CASE_BITS = ONES * 0x20;
     private static final int K = 27;   // 0 = not an ASCII letter, 1..26 = a..z case-folded
 
     private final Starts[] specs;      // null: the recognizer has no start specification (scanned with find())
@@ -224,7 +216,7 @@ public final class StartIndex {
             int c = b[i] & 0xFF;
             if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
                 // a run of ASCII letters: only its first character can be a candidate, and only at a word start
-                int j = endOfLetters(b, i + 1);
+                int j = AsciiLanes.endOfLetters(b, i + 1);
                 digitRun = 0;
                 // ('?' and the characters it stands for are neither letters nor digits: the bytes decide exactly)
                 if (i == 0 || !asciiAlnum((char) (b[i - 1] & 0xFF))) {
@@ -304,24 +296,6 @@ public final class StartIndex {
             i++;
         }
         return new Candidates(pos, counts, maxDigitRun);
-    }
-
-    /** The end of the run of ASCII letters from {@code j} in {@code b}: eight bytes at a time, then one by one. */
-    static int endOfLetters(byte[] b, int j) {
-        int n = b.length;
-        while (j + 8 <= n) {
-            long x = (long) LONGS.get(b, j);
-            long folded = (x | LOWER_CASE_BITS) & LOWS;   // (a byte of 0x80 and above is no letter: its high bit is cleared below)
-            long letters = (folded + ONES * (0x80 - 'a')) & ~(folded + ONES * (0x7F - 'z')) & ~x & HIGHS;
-            if (letters != HIGHS) {
-                return j + (Long.numberOfTrailingZeros(~letters & HIGHS) >>> 3);
-            }
-            j += 8;
-        }
-        while (j < n && ((b[j] | 0x20) & 0xFF) >= 'a' && ((b[j] | 0x20) & 0xFF) <= 'z') {
-            j++;
-        }
-        return j;
     }
 
     /** The character at {@code i} of {@code t}, read from its ISO-8859-1 bytes {@code b} unless it is {@code '?'} there. */

@@ -9,7 +9,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The eight-bytes-at-a-time loops (here and in {@link StartIndex}) against plain loops over the same bytes, on random texts of every
+ * The eight-bytes-at-a-time loops against plain loops over the same bytes, on random texts of every
  * length from 0 to 80 (so every alignment of a run and of the partial last word is met).
  */
 class AsciiLanesTest {
@@ -49,7 +49,7 @@ class AsciiLanesTest {
             while (j < b.length && ((b[j] | 0x20) & 0xFF) >= 'a' && ((b[j] | 0x20) & 0xFF) <= 'z') {
                 j++;
             }
-            assertThat(StartIndex.endOfLetters(b, from)).as("%s from %d", new String(b, StandardCharsets.ISO_8859_1), from).isEqualTo(j);
+            assertThat(AsciiLanes.endOfLetters(b, from)).as("%s from %d", new String(b, StandardCharsets.ISO_8859_1), from).isEqualTo(j);
         }
     }
 
