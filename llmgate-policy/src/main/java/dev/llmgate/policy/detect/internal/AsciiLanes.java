@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
  * Byte text read eight bytes at a time (SWAR over little-endian longs): the plain-ASCII shortcut of
  * {@link NormalizedText} (lower-casing in place), the letter runs {@link StartIndex} jumps over, and
  * the cheap necessary conditions the injection detector checks before it walks a text character by
- * character for encoded runs and spaced-out letters. Every answer is exact or errs on the safe side as documented per method; tests compare
- * each with a plain loop. Not public API.
+ * character for encoded runs and spaced-out letters. Every answer is exact or errs on the safe side
+ * as documented per method; tests compare each with a plain loop. Not public API.
  */
 public final class AsciiLanes {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -204,7 +204,7 @@ public final class NormalizedText {
      * (the characters the general path rewrites); else null. A character outside Latin-1 comes back as {@code '?'}
      * ({@link String#getBytes}): the caller tells them from real question marks ({@link #sameQuestionMarks}).
      */
-    static byte[] plainAsciiLowerCase(String s) {
+    private static byte[] plainAsciiLowerCase(String s) {
         // the JDK's vectorised searches rule out what the general path would rewrite, its bulk copy makes the bytes
         if (s.indexOf('\t') >= 0 || s.indexOf('\r') >= 0 || s.indexOf("  ") >= 0) {
             return null;
