@@ -30,8 +30,8 @@ public final class HttpTransport {
     public static final long MAX_BODY_BYTES = 32L * 1024 * 1024;
 
     private final String provider;
-    private final OkHttpClient blockingClient;
-    private final OkHttpClient streamingClient;
+    /** Without OkHttp's call timeout: the call's time limit is kept by {@link DeadlineTimer}, which wakes no thread per call. */
+    private final OkHttpClient client;
     private final Timeouts timeouts;
     private final String apiKey;
     private final ProviderErrors errors;
@@ -41,12 +41,12 @@ public final class HttpTransport {
         this.timeouts = timeouts;
         this.apiKey = apiKey;
         this.errors = new ProviderErrors(provider, apiKey);
-        OkHttpClient.Builder b = base.newBuilder()
+        this.client = base.newBuilder()
                 .connectTimeout(timeouts.connect().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(timeouts.read().toMillis(), TimeUnit.MILLISECONDS)
-                .retryOnConnectionFailure(false);
-        this.blockingClient = b.callTimeout(timeouts.call().toMillis(), TimeUnit.MILLISECONDS).build();
-        this.streamingClient = b.callTimeout(0, TimeUnit.MILLISECONDS).build();
+                .callTimeout(0, TimeUnit.MILLISECONDS)
+                .retryOnConnectionFailure(false)
+                .build();
     }
 
     public String provider() {
@@ -64,8 +64,9 @@ public final class HttpTransport {
 
     /** Sends {@code request} and returns the parsed JSON of a 2xx answer. */
     public JsonNode execute(Request request, CallContext call) {
-        Call c = blockingClient.newCall(request);
+        Call c = client.newCall(request);
         call.onCancel(c::cancel);
+        DeadlineTimer.Deadline limit = DeadlineTimer.shared().arm(timeouts.call(), c::cancel);
         try (Response response = c.execute()) {
             ResponseBody body = response.body();
             if (!response.isSuccessful()) {
@@ -83,7 +84,12 @@ public final class HttpTransport {
                         ErrorDetails.of(provider, response.code(), "", ""), true);
             }
         } catch (IOException e) {
+            if (limit.fired()) {
+                throw new RequestTimeoutException("the call exceeded its time limit of " + timeouts.call(), ErrorDetails.of(provider), e);
+            }
             throw ioFailure(e, c);
+        } finally {
+            limit.disarm();
         }
     }
 
@@ -92,7 +98,7 @@ public final class HttpTransport {
      * The stream's watchdog (first token, total time) is disarmed when the stream is closed.
      */
     public OpenStream open(Request request, CallContext call) {
-        Call c = streamingClient.newCall(request);
+        Call c = client.newCall(request);
         call.onCancel(c::cancel);
         StreamWatchdog watchdog = StreamWatchdog.watch(c, timeouts.timeToFirstToken(), timeouts.call());
         try {

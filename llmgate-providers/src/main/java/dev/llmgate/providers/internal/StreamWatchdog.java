@@ -3,41 +3,29 @@ package dev.llmgate.providers.internal;
 import okhttp3.Call;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The two time limits of a streamed call, which OkHttp's own timeouts do not cover: the first token
  * must arrive within {@code timeToFirstToken} (frames that carry no token, such as a role-only chunk
  * or a ping, do not count), and the whole stream must end within {@code total}. Either limit cancels
- * the call; {@link #fired()} then says which. One daemon thread serves every stream of the process.
+ * the call; {@link #fired()} then says which. The limits are kept by the shared {@link DeadlineTimer}
+ * (they fire at most one tick late), so starting and ending a stream wakes no thread.
  */
 public final class StreamWatchdog {
     /** Which limit cancelled the call. */
     public enum Limit { NONE, FIRST_TOKEN, TOTAL }
 
-    private static final ScheduledThreadPoolExecutor TIMER;
-
-    static {
-        TIMER = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "llmgate-stream-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        TIMER.setRemoveOnCancelPolicy(true);
-    }
-
-    private final ScheduledFuture<?> firstToken;
-    private final ScheduledFuture<?> total;
+    private final DeadlineTimer.Deadline firstToken;
+    private final DeadlineTimer.Deadline total;
     private volatile Limit fired = Limit.NONE;
 
     private StreamWatchdog(Call call, Duration firstTokenLimit, Duration totalLimit) {
-        this.firstToken = TIMER.schedule(() -> fire(call, Limit.FIRST_TOKEN), firstTokenLimit.toNanos(), TimeUnit.NANOSECONDS);
-        this.total = TIMER.schedule(() -> fire(call, Limit.TOTAL), totalLimit.toNanos(), TimeUnit.NANOSECONDS);
+        DeadlineTimer timer = DeadlineTimer.shared();
+        this.firstToken = timer.arm(firstTokenLimit, () -> fire(call, Limit.FIRST_TOKEN));
+        this.total = timer.arm(totalLimit, () -> fire(call, Limit.TOTAL));
     }
 
-    private void fire(Call call, Limit limit) {
+    private synchronized void fire(Call call, Limit limit) {
         if (fired == Limit.NONE) {
             fired = limit;
         }
@@ -51,13 +39,13 @@ public final class StreamWatchdog {
 
     /** The first token arrived: only the total limit still applies. */
     public void firstTokenArrived() {
-        firstToken.cancel(false);
+        firstToken.disarm();
     }
 
     /** The stream is over: stop watching. */
     public void disarm() {
-        firstToken.cancel(false);
-        total.cancel(false);
+        firstToken.disarm();
+        total.disarm();
     }
 
     /** Which limit, if any, cancelled the call. */

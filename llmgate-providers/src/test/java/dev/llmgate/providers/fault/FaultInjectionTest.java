@@ -60,12 +60,12 @@ class FaultInjectionTest {
         llmgateThreadsBefore = llmgateThreads();
     }
 
-    /** No thread of ours is left behind by any fault: only the one shared stream watchdog may have appeared. */
+    /** No thread of ours is left behind by any fault: only the one shared timer of call time limits may have appeared. */
     @org.junit.jupiter.api.AfterAll
     static void noLeakedThreads() {
         java.util.Set<String> added = llmgateThreads();
         added.removeAll(llmgateThreadsBefore);
-        added.remove("llmgate-stream-watchdog");
+        added.remove("llmgate-deadline-timer");
         assertThat(added).as("llmgate threads left after the fault matrix").isEmpty();
     }
 
