@@ -45,13 +45,17 @@ def ratio(title, a, b):
 print('| comparison (second minus / over first) | Δ median µs | ratio median | Δ p99 µs | ratio p99 |')
 print('|---|--:|--:|--:|--:|')
 g = 'GatewayOverheadBenchmark.'
-for other in ['b_llmgateNoInterceptors', 'c_llmgateFullChain', 'peer_langchain4j', 'peer_openaiJavaSdk', 'peer_portkey']:
+for other in ['b_llmgateNoInterceptors', 'c_llmgateFullChain', 'c_llmgateFullChainWithoutPolicy', 'a_directPlusHipaaDecisions',
+              'a_directPlusOneRegexPass', 'peer_langchain4j', 'peer_openaiJavaSdk', 'peer_portkey']:
     ratio(f'(a) direct → {other}', g + 'a_directOkHttpJackson', g + other)
+ratio('(c) without policy → (c) full chain', g + 'c_llmgateFullChainWithoutPolicy', g + 'c_llmgateFullChain')
 ratio('LangChain4j → (c) full chain', g + 'peer_langchain4j', g + 'c_llmgateFullChain')
 s = 'StreamingBenchmark.'
 for kind in ['ttft', 'total']:
     ratio(f'stream {kind}: direct → full chain', f'{s}a_{kind}_directOkHttpSse', f'{s}c_{kind}_llmgateFullChain')
     ratio(f'stream {kind}: direct → Portkey', f'{s}a_{kind}_directOkHttpSse', f'{s}peer_{kind}_portkey')
+w = 'ThreadWakeBenchmark.'
+ratio('waking a parked thread: 50 µs pause → pause + wake', w + 'baseline_pauseThenAddNoWake', w + 'pauseThenWakeParkedThread')
 c = 'CacheHitBenchmark.'
 ratio('cache: Caffeine getIfPresent → interceptor hit', c + 'baseline_caffeineGetIfPresent', c + 'hit_cacheInterceptor')
 for b in ['2048', '65536']:

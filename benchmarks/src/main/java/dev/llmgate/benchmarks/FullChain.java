@@ -45,6 +45,11 @@ final class FullChain implements AutoCloseable {
     final Path auditDirectory;
 
     FullChain(ModelProvider primary, ModelProvider fallback) {
+        this(primary, fallback, true);
+    }
+
+    /** With {@code policy} false: the same chain without the HIPAA policy (to measure the policy's share in situ). */
+    FullChain(ModelProvider primary, ModelProvider fallback, boolean policy) {
         try {
             auditDirectory = Files.createTempDirectory("llmgate-bench-audit");
         } catch (IOException e) {
@@ -63,11 +68,14 @@ final class FullChain implements AutoCloseable {
                 .instanceId("bench")
                 .checkpointEveryRecords(1000)
                 .build();
-        gate = LlmGate.builder()
+        LlmGate.Builder builder = LlmGate.builder()
                 .provider("primary", primary)
                 .provider("fallback", fallback)
-                .addInterceptor(Stage.AUDIT, audit.interceptor())
-                .addInterceptor(Stage.POLICY, HIPAA.interceptor())
+                .addInterceptor(Stage.AUDIT, audit.interceptor());
+        if (policy) {
+            builder.addInterceptor(Stage.POLICY, HIPAA.interceptor());
+        }
+        gate = builder
                 .addInterceptor(Stage.ROUTING, router)
                 .addInterceptor(Stage.CACHE, cache.interceptor())
                 .build();

@@ -9,6 +9,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.providers.openai.OpenAiProvider;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -27,11 +28,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One blocking chat call with a 2 KB prompt to a loopback stub that answers instantly in OpenAI's
@@ -41,6 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * policy preset on input and output), and through the peers a Java user would otherwise pick:
  * LangChain4j's OpenAI chat model and the official openai-java SDK, both with retries off, and the
  * standalone Portkey gateway ({@link PortkeyPeer}) driven with the same OkHttp + Jackson code as (a).
+ * Three more split (c) − (a) in situ: (c) without the policy, (a) plus the policy's decisions
+ * made by hand, and (a) plus one regex pass over the prompt.
  * Sample mode gives the median and p99 per call; the ratios against (a) in the same run are what
  * docs/benchmarks.md reports.
  */
@@ -60,6 +66,7 @@ public class GatewayOverheadBenchmark {
     String url;
     LlmGate gate;
     FullChain fullChain;
+    FullChain chainWithoutPolicy;
     /** Makes every (c) call a cache miss: a unique seed changes the key, which is still computed over the whole request. */
     final AtomicLong seed = new AtomicLong();
     OpenAiChatModel langchain4j;
@@ -86,6 +93,9 @@ public class GatewayOverheadBenchmark {
         fullChain = new FullChain(
                 OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build(),
                 OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build());
+        chainWithoutPolicy = new FullChain(
+                OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build(),
+                OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build(), false);
         langchain4j = OpenAiChatModel.builder().baseUrl(stub.baseUrl()).apiKey("sk-bench").modelName("gpt-4o-mini")
                 .maxRetries(0).build();
         openaiJava = OpenAIOkHttpClient.builder().baseUrl(stub.baseUrl()).apiKey("sk-bench").maxRetries(0).build();
@@ -95,6 +105,7 @@ public class GatewayOverheadBenchmark {
     public void tearDown() throws IOException {
         gate.close();
         fullChain.close();
+        chainWithoutPolicy.close();
         openaiJava.close();
         okhttp.dispatcher().executorService().shutdown();
         okhttp.connectionPool().evictAll();
@@ -132,6 +143,46 @@ public class GatewayOverheadBenchmark {
     public String c_llmgateFullChain() {
         return fullChain.gate.chat(ChatRequest.builder(FullChain.ALIAS).user(PROMPT).maxOutputTokens(200)
                 .seed(seed.incrementAndGet()).build()).text();
+    }
+
+    /**
+     * (c) without the HIPAA policy: routing, cache (missed) and audit only. (c) minus this is what
+     * the policy costs between two HTTP calls, where caches and branch predictors are cold.
+     */
+    @Benchmark
+    public String c_llmgateFullChainWithoutPolicy() {
+        return chainWithoutPolicy.gate.chat(ChatRequest.builder(FullChain.ALIAS).user(PROMPT).maxOutputTokens(200)
+                .seed(seed.incrementAndGet()).build()).text();
+    }
+
+    /**
+     * (a) plus the HIPAA policy's own work, without any gate: the input decision on the prompt and
+     * the output decision on the answer, as the policy interceptor makes them. This minus (a) is
+     * the policy's cost between two HTTP calls, measured without llmgate's chain around it.
+     */
+    @Benchmark
+    public void a_directPlusHipaaDecisions(Blackhole blackhole) throws IOException {
+        blackhole.consume(FullChain.HIPAA.evaluate(PROMPT, PolicyStage.INPUT));
+        String answer = handCall(new Request.Builder().url(url).header("Authorization", "Bearer sk-bench"));
+        blackhole.consume(FullChain.HIPAA.evaluate(answer, PolicyStage.OUTPUT));
+    }
+
+    /** The baseline of {@link PolicyScanBenchmark}: one precompiled pattern (a US SSN), found in a loop. */
+    static final Pattern SSN = Pattern.compile("\\b\\d{3}-\\d{2}-\\d{4}\\b");
+
+    /**
+     * (a) plus the simplest scan of the prompt a policy could make: one precompiled pattern's
+     * {@code find()} loop over it. This minus (a) is what reading the 2 KB prompt once costs between
+     * two HTTP calls: a floor for any policy that looks at the prompt at all.
+     */
+    @Benchmark
+    public int a_directPlusOneRegexPass() throws IOException {
+        int found = 0;
+        Matcher m = SSN.matcher(PROMPT);
+        while (m.find()) {
+            found++;
+        }
+        return found + handCall(new Request.Builder().url(url).header("Authorization", "Bearer sk-bench")).length();
     }
 
     /** The standalone-gateway peer: the request of (a), through Portkey on loopback. */
