@@ -23,6 +23,7 @@ public final class DeadlineTimer {
     static final int IDLE_TICKS = 100;
     /** Limits longer than this (about 146 years) are treated as this long. */
     private static final long MAX_NANOS = Long.MAX_VALUE / 2;
+    private static final Duration MAX = Duration.ofNanos(MAX_NANOS);
 
     /** The process's timer; its thread starts on first use. */
     public static DeadlineTimer shared() {
@@ -76,7 +77,7 @@ public final class DeadlineTimer {
 
     /** Runs {@code onExpiry} once {@code limit} has passed, unless the returned deadline is disarmed first. */
     public Deadline arm(Duration limit, Runnable onExpiry) {
-        long nanos = limit.compareTo(Duration.ofNanos(MAX_NANOS)) > 0 ? MAX_NANOS : Math.max(0, limit.toNanos());
+        long nanos = limit.compareTo(MAX) > 0 ? MAX_NANOS : Math.max(0, limit.toNanos());
         Deadline d = new Deadline(nanoTime.getAsLong() + nanos, onExpiry);
         armed.add(d);
         if (sleeping) {
