@@ -27,12 +27,12 @@ public final class AuditWriter implements Runnable {
     private static final int MAX_BATCH = 1024;
     /** A batch smaller than this waits up to {@link #LINGER_NANOS} for more entries (far below any fsync interval). */
     private static final int MIN_BATCH = 64;
-    private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+    private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
     /**
      * After the last entry, the queue is polled this many times, {@link #LINGER_NANOS} apart (10 ms in
      * all, the group-commit interval's order), before the writer waits on it; see {@link #run()}.
      */
-    private static final int IDLE_ROUNDS = 40;
+    private static final int IDLE_ROUNDS = 10;
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final BlockingQueue<PendingEntry> queue;
