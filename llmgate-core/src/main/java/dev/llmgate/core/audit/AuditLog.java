@@ -28,6 +28,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -107,7 +108,7 @@ public final class AuditLog implements AutoCloseable {
         this.sink = b.sink;
         this.currentKey = b.key;
         this.permits = new Semaphore(b.queueCapacity);
-        this.writer = new AuditWriter(queue, b.sink, permits, b.onSinkFailure, b.retryBackoff);
+        this.writer = new AuditWriter(queue, b.sink, permits, b.queueCapacity, b.onSinkFailure, b.retryBackoff);
         this.writerThread = new Thread(writer, "llmgate-audit-writer-" + logId);
         this.writerThread.setDaemon(true);
         this.interceptor = new AuditInterceptor(this);
@@ -228,6 +229,7 @@ public final class AuditLog implements AutoCloseable {
             checkOpenLocked();
             queue.add(PendingEntry.flushMarker(done));
         }
+        LockSupport.unpark(writerThread);   // a writer lingering between looks at the queue sees the marker now
         await(done, "flush");
     }
 
@@ -257,6 +259,7 @@ public final class AuditLog implements AutoCloseable {
             closed = true;
             queue.add(PendingEntry.closeMarker(done));
         }
+        LockSupport.unpark(writerThread);
         if (timer != null) {
             timer.shutdownNow();
         }

@@ -25,7 +25,10 @@ import java.util.function.Consumer;
 public final class AuditWriter implements Runnable {
     private static final System.Logger LOG = System.getLogger(AuditWriter.class.getName());
     private static final int MAX_BATCH = 1024;
-    /** A batch smaller than this waits up to {@link #LINGER_NANOS} for more entries (far below any fsync interval). */
+    /**
+     * A batch smaller than this (or than the queue's capacity) waits up to {@link #LINGER_NANOS} for more
+     * entries, unless callers are waiting for room in the queue.
+     */
     private static final int MIN_BATCH = 64;
     private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
     /**
@@ -40,6 +43,7 @@ public final class AuditWriter implements Runnable {
     private final Semaphore permits;
     private final Consumer<AuditSinkFailure> onFailure;
     private final long initialBackoffNanos;
+    private final int minBatch;
     private final ChainHead head = new ChainHead();
 
     private final AtomicLong written = new AtomicLong();
@@ -47,13 +51,19 @@ public final class AuditWriter implements Runnable {
     private volatile boolean abandoned;
     private volatile long unwritten;
 
-    public AuditWriter(BlockingQueue<PendingEntry> queue, AuditSink sink, Semaphore permits, Consumer<AuditSinkFailure> onFailure,
-                       Duration initialBackoff) {
+    /**
+     * @param permits       one per record the queue may hold ({@code queueCapacity} in all); the writer releases
+     *                      one per record stored
+     * @param queueCapacity the number of permits
+     */
+    public AuditWriter(BlockingQueue<PendingEntry> queue, AuditSink sink, Semaphore permits, int queueCapacity,
+                       Consumer<AuditSinkFailure> onFailure, Duration initialBackoff) {
         this.queue = queue;
         this.sink = sink;
         this.permits = permits;
         this.onFailure = onFailure;
         this.initialBackoffNanos = initialBackoff.toNanos();
+        this.minBatch = Math.min(MIN_BATCH, queueCapacity);
     }
 
     public long written() {
@@ -98,10 +108,11 @@ public final class AuditWriter implements Runnable {
                 idleRounds = 0;
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                if (batch.size() < MIN_BATCH && !hasMarker(batch)) {
+                if (batch.size() < minBatch && permits.availablePermits() > 0 && !hasMarker(batch)) {
                     // Let a few more entries arrive: one sink write per handful of records instead of
-                    // per record, and callers do not have to wake this thread for every record. Flush
-                    // and close markers are not delayed.
+                    // per record, and callers do not have to wake this thread for every record. Not
+                    // when callers wait for room in the queue, nor for flush and close markers (which
+                    // also unpark this thread when they are queued).
                     linger();
                     queue.drainTo(batch, MAX_BATCH - batch.size());
                 }
