@@ -52,7 +52,7 @@ public final class WakeCount {
             System.err.println("WakeCount reads /proc/self/task and runs on Linux only");
             System.exit(2);
         }
-        int calls = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        int calls = args.length > 0 ? callsArgument(args[0]) : 5_000;
         GatewayOverheadBenchmark blocking = new GatewayOverheadBenchmark();
         StreamingBenchmark streaming = new StreamingBenchmark();
         blocking.setUp();
@@ -79,6 +79,20 @@ public final class WakeCount {
             blocking.tearDown();
         }
         System.exit(0); // the gate's daemon threads would end with the JVM anyway; do not wait for them
+    }
+
+    private static int callsArgument(String arg) {
+        try {
+            int calls = Integer.parseInt(arg.replace("_", ""));
+            if (calls > 0) {
+                return calls;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        System.err.println("WakeCount [calls]: calls per round must be a positive whole number (such as 5000), was '" + arg + "'");
+        System.exit(2);
+        return 0;
     }
 
     private static void run(Map<String, Call> variants, int calls) throws Exception {
