@@ -2,6 +2,7 @@ package dev.llmgate.policy.internal;
 
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.policy.Approval;
+import dev.llmgate.policy.Channel;
 import dev.llmgate.policy.ApprovalRequest;
 import dev.llmgate.policy.Decision;
 import dev.llmgate.policy.Finding;
@@ -49,40 +50,90 @@ public final class Engine {
         this.hmacKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
-    /** A decision and the findings a CONSTRAIN rule wants rewritten (non-overlapping, by position). */
-    public record Evaluation(Decision decision, List<Finding> toRedact) {
+    /**
+     * A decision and the findings a CONSTRAIN rule wants rewritten (non-overlapping, by position),
+     * both in the coordinates of {@code view}'s text.
+     */
+    public record Evaluation(Decision decision, List<Finding> toRedact, ScanView view) {
+        /** The decision with its findings' spans in the (only) source's coordinates. */
+        public Decision sourceDecision() {
+            if (view.isIdentity() || decision.findings().isEmpty()) {
+                return decision;
+            }
+            List<Finding> mapped = new ArrayList<>(decision.findings().size());
+            for (Finding f : decision.findings()) {
+                int[] span = view.sourceSpan(f.start(), f.end());
+                mapped.add(new Finding(f.type(), span[0], Math.max(span[0], span[1]), f.confidence(), f.detector()));
+            }
+            return new Decision(decision.stage(), decision.verdict(), decision.ruleIds(), mapped);
+        }
     }
 
     /** How an approval ended: the verdict that applies (ALLOW or BLOCK) and the audit label. */
     public record ApprovalOutcome(Verdict verdict, String label) {
     }
 
-    /** Evaluates {@code text}; findings starting before {@code ignoreBefore} (already judged context) are ignored. */
+    /** Evaluates free text; findings starting before {@code ignoreBefore} (already judged context) are ignored. */
     public Evaluation evaluate(CharSequence text, PolicyStage stage, int ignoreBefore) {
-        List<Finding> found = new ArrayList<>();
-        Map<String, List<Finding>> shared = fusedScan == null ? null : fusedScan.scan(text);
-        for (Detector d : policy.detectors()) {
-            if (shared != null && fusedScan.covers(d)) {
-                for (Finding f : shared.getOrDefault(fusedScan.idOf(d), List.of())) {
-                    if (f.start() >= ignoreBefore && f.confidence() >= policy.threshold(f.type())) {
-                        found.add(f);
-                    }
+        ScanView view = ScanView.of(stage == PolicyStage.INPUT ? Channel.MESSAGES : Channel.ANSWER_TEXT, text.toString(), ScanView.Kind.PLAIN);
+        int from = ignoreBefore <= 0 ? 0 : viewPosition(view, ignoreBefore);
+        return evaluate(view, stage, from);
+    }
+
+    /** The first view position whose source position is at or after {@code sourcePos} (single-source views). */
+    static int viewPosition(ScanView view, int sourcePos) {
+        if (view.isIdentity()) {
+            return sourcePos;
+        }
+        String t = view.text();
+        int lo = 0;
+        int hi = t.length();
+        while (lo < hi) {   // source positions grow with view positions in a single plain source
+            int mid = (lo + hi) >>> 1;
+            int s = view.sourceStart(mid);
+            if (s >= 0 && s < sourcePos) {
+                lo = mid + 1;
+            } else if (s < 0) {
+                // a separator: look at the nearest real character before it
+                int k = mid - 1;
+                while (k >= lo && view.sourceStart(k) < 0) {
+                    k--;
                 }
-                continue;
+                if (k >= lo && view.sourceStart(k) < sourcePos) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            } else {
+                hi = mid;
             }
-            d.detect(text, f -> {
-                if (f.start() >= ignoreBefore && f.confidence() >= policy.threshold(f.type())) {
-                    found.add(f);
-                }
-            });
+        }
+        return lo;
+    }
+
+    /**
+     * Evaluates {@code view}: every detector over its text, then over the text around each junction
+     * joined directly (findings that cross the junction are added unless one of the same type is
+     * already there); findings starting before view position {@code ignoreBefore} are ignored.
+     */
+    public Evaluation evaluate(ScanView view, PolicyStage stage, int ignoreBefore) {
+        String text = view.text();
+        List<Finding> found = new ArrayList<>();
+        detect(text, ignoreBefore, found);
+        int[] junctions = view.junctions();
+        if (junctions.length > 0) {
+            junctionFindings(text, junctions, ignoreBefore, found);
+        }
+        if (view.invisibles() > 0 && !found.isEmpty()) {
+            obfuscation(found);
         }
         if (found.isEmpty()) {
-            return new Evaluation(Decision.allow(stage), List.of());
+            return new Evaluation(Decision.allow(stage), List.of(), view);
         }
         found.sort((a, b) -> a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(b.end(), a.end()));
         List<Rule> rules = policy.rules();
         if (rules.size() > 64) {
-            return decide(stage, found, rules);
+            return decide(stage, found, rules, view);
         }
         // which rules select each finding's type: looked up once per finding instead of matching every rule's globs
         long[] masks = new long[found.size()];
@@ -122,7 +173,89 @@ public final class Engine {
             }
         }
         List<Finding> toRedact = redact == null ? List.of() : Recognizer.resolveOverlaps(new ArrayList<>(redact));
-        return new Evaluation(new Decision(stage, verdict, fired, found), toRedact);
+        return new Evaluation(new Decision(stage, verdict, fired, found), toRedact, view);
+    }
+
+    /** Runs every detector over {@code text}, adding findings at their thresholds that start at or after {@code ignoreBefore}. */
+    private void detect(String text, int ignoreBefore, List<Finding> found) {
+        Map<String, List<Finding>> shared = fusedScan == null ? null : fusedScan.scan(text);
+        for (Detector d : policy.detectors()) {
+            if (shared != null && fusedScan.covers(d)) {
+                for (Finding f : shared.getOrDefault(fusedScan.idOf(d), List.of())) {
+                    if (f.start() >= ignoreBefore && f.confidence() >= policy.threshold(f.type())) {
+                        found.add(f);
+                    }
+                }
+                continue;
+            }
+            d.detect(text, f -> {
+                if (f.start() >= ignoreBefore && f.confidence() >= policy.threshold(f.type())) {
+                    found.add(f);
+                }
+            });
+        }
+    }
+
+    /** Characters on each side of a junction scanned joined directly. */
+    static final int JUNCTION_REACH = 64;
+
+    private void junctionFindings(String text, int[] junctions, int ignoreBefore, List<Finding> found) {
+        StringBuilder window = new StringBuilder(2 * JUNCTION_REACH);
+        List<Finding> local = new ArrayList<>();
+        for (int j : junctions) {
+            if (j + JUNCTION_REACH < ignoreBefore) {
+                continue;
+            }
+            int from = Math.max(0, j - JUNCTION_REACH);
+            int to = Math.min(text.length(), j + 1 + JUNCTION_REACH);
+            window.setLength(0);
+            window.append(text, from, j).append(text, j + 1, to);
+            int left = j - from;
+            local.clear();
+            detect(window.toString(), 0, local);
+            for (Finding f : local) {
+                if (f.start() >= left || f.end() <= left) {
+                    continue;   // does not cross the junction: the view's own scan has it
+                }
+                int start = from + f.start();
+                int end = j + 1 + (f.end() - left);
+                if (start < ignoreBefore) {
+                    continue;
+                }
+                Finding mapped = new Finding(f.type(), start, end, f.confidence(), f.detector());
+                boolean known = false;
+                for (Finding g : found) {
+                    if (g.type().equals(mapped.type()) && g.overlaps(mapped)) {
+                        known = true;
+                        break;
+                    }
+                }
+                if (!known) {
+                    found.add(mapped);
+                }
+            }
+        }
+    }
+
+    /**
+     * Invisible characters were dropped from a text in which an injection phrase was found: that
+     * is obfuscation (the injection detector itself sees the folded text and cannot tell).
+     */
+    private void obfuscation(List<Finding> found) {
+        Finding first = null;
+        for (Finding f : found) {
+            if (f.type().startsWith("INJECTION_")) {
+                if (f.type().equals(FindingTypes.INJECTION_OBFUSCATION)) {
+                    return;
+                }
+                if (first == null) {
+                    first = f;
+                }
+            }
+        }
+        if (first != null && 0.8 >= policy.threshold(FindingTypes.INJECTION_OBFUSCATION)) {
+            found.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, first.start(), first.end(), 0.8, first.detector()));
+        }
     }
 
     /** Bit {@code r} set if rule {@code r} (of at most 64) selects findings of {@code type}; cached per type. */
@@ -145,7 +278,7 @@ public final class Engine {
     }
 
     /** The decision on {@code found} (sorted), matching each rule's globs (policies with more than 64 rules). */
-    private Evaluation decide(PolicyStage stage, List<Finding> found, List<Rule> rules) {
+    private Evaluation decide(PolicyStage stage, List<Finding> found, List<Rule> rules, ScanView view) {
         List<String> fired = new ArrayList<>();
         Verdict verdict = Verdict.ALLOW;
         java.util.Set<Finding> redact = null;
@@ -175,50 +308,144 @@ public final class Engine {
             }
         }
         List<Finding> toRedact = redact == null ? List.of() : Recognizer.resolveOverlaps(new ArrayList<>(redact));
-        return new Evaluation(new Decision(stage, verdict, fired, found), toRedact);
+        return new Evaluation(new Decision(stage, verdict, fired, found), toRedact, view);
     }
 
     /**
-     * {@code text} with {@code findings} rewritten by their types' redaction modes. With a vault,
-     * TOKENIZE findings become placeholders; without one they are masked.
+     * {@code text} (one plain source) with {@code findings} (in its coordinates) rewritten by their
+     * types' redaction modes. With a vault, TOKENIZE findings become placeholders; without one they
+     * are masked.
      */
     public String redact(String text, List<Finding> findings, Optional<TokenVault> vault) {
         if (findings.isEmpty()) {
             return text;
         }
-        StringBuilder out = new StringBuilder(text.length() + 16 * findings.size());
+        return redact(ScanView.of(Channel.ANSWER_TEXT, text, ScanView.Kind.PLAIN), findings, vault)[0];
+    }
+
+    /**
+     * The sources of {@code view} with {@code findings} (view coordinates, non-overlapping)
+     * rewritten by their types' redaction modes, each in its source's form (JSON-escaped inside a
+     * JSON string, a JSON number replaced by a string, percent-encoded in a URL, a plain word in a
+     * name). A value split over several pieces is replaced in its first piece and removed from the
+     * others. An untouched source is returned as the same string.
+     */
+    public String[] redact(ScanView view, List<Finding> findings, Optional<TokenVault> vault) {
+        List<ScanView.Source> sources = view.sources();
+        String[] out = new String[sources.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = sources.get(i).text();
+        }
+        if (findings.isEmpty()) {
+            return out;
+        }
+        List<List<Replacement>> bySource = replacements(view, findings, vault);
+        for (int i = 0; i < out.length; i++) {
+            List<Replacement> r = bySource.get(i);
+            if (r != null) {
+                out[i] = apply(out[i], r, 0, out[i].length());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Source 0 of {@code view}, between {@code from} and {@code to}, with the pieces of
+     * {@code findings} that lie in that range rewritten (a piece that crosses a bound is cut at it).
+     */
+    public String redactRange(ScanView view, List<Finding> findings, Optional<TokenVault> vault, int from, int to) {
+        String source = view.sources().get(0).text();
+        if (findings.isEmpty()) {
+            return source.substring(from, to);
+        }
+        List<Replacement> r = replacements(view, findings, vault).get(0);
+        return r == null ? source.substring(from, to) : apply(source, r, from, to);
+    }
+
+    /** Rewrites {@code [start, end)} of a source. */
+    private record Replacement(int start, int end, String text) {
+    }
+
+    private List<List<Replacement>> replacements(ScanView view, List<Finding> findings, Optional<TokenVault> vault) {
+        List<ScanView.Source> sources = view.sources();
+        List<List<Replacement>> bySource = new ArrayList<>(Collections.nCopies(sources.size(), null));
         Mac mac = null;
-        int last = 0;
         for (Finding f : findings) {
-            if (f.start() < last || f.end() > text.length()) {
+            List<ScanView.Piece> pieces = view.pieces(f.start(), f.end());
+            if (pieces.isEmpty()) {
                 continue;
             }
-            out.append(text, last, f.start());
+            String value = view.value(f.start(), f.end());
             String type = f.type();
-            RedactionMode mode = policy.redactionMode(type);
-            switch (mode) {
+            String masked;
+            switch (policy.redactionMode(type)) {
                 case TOKENIZE:
                     if (vault.isPresent()) {
-                        out.append(vault.get().tokenize(type, text.substring(f.start(), f.end())));
+                        ScanView.Piece only = pieces.get(0);
+                        boolean exact = pieces.size() == 1 && sources.get(only.source()).kind() == ScanView.Kind.PLAIN;
+                        masked = vault.get().tokenize(type, exact ? sources.get(only.source()).text().substring(only.start(), only.end()) : value);
                     } else {
-                        out.append('[').append(type).append(']');
+                        masked = "[" + type + "]";
                     }
                     break;
                 case HASH:
                     if (mac == null) {
                         mac = newMac();
                     }
-                    out.append('[').append(type).append(':').append(hash(mac, text, f.start(), f.end())).append(']');
+                    masked = "[" + type + ":" + hash(mac, value, 0, value.length()) + "]";
                     break;
                 case LAST_FOUR:
-                    out.append('[').append(type).append(lastFour(text, f.start(), f.end())).append(']');
+                    masked = "[" + type + lastFour(value, 0, value.length()) + "]";
                     break;
                 default:
-                    out.append('[').append(type).append(']');
+                    masked = "[" + type + "]";
             }
-            last = f.end();
+            for (int k = 0; k < pieces.size(); k++) {
+                ScanView.Piece p = pieces.get(k);
+                String text = k == 0 ? masked : "";
+                String encoded;
+                switch (sources.get(p.source()).kind()) {
+                    case JSON:
+                        encoded = p.number() ? "\"" + JsonStrings.escape(text) + "\"" : JsonStrings.escape(text);
+                        break;
+                    case NAME:
+                        encoded = k == 0 ? "redacted" : "";
+                        break;
+                    case URL:
+                        encoded = java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+                        break;
+                    default:
+                        encoded = text;
+                }
+                List<Replacement> list = bySource.get(p.source());
+                if (list == null) {
+                    list = new ArrayList<>(2);
+                    bySource.set(p.source(), list);
+                }
+                list.add(new Replacement(p.start(), p.end(), encoded));
+            }
         }
-        return out.append(text, last, text.length()).toString();
+        return bySource;
+    }
+
+    /** {@code text[from, to)} with the replacements (clipped to the range; overlapping ones after the first skipped). */
+    private static String apply(String text, List<Replacement> replacements, int from, int to) {
+        replacements.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        StringBuilder out = new StringBuilder(to - from + 16 * replacements.size());
+        int last = from;
+        for (Replacement r : replacements) {
+            int s = Math.max(r.start(), from);
+            int e = Math.min(r.end(), to);
+            if (e <= s && !(r.start() == r.end() && s >= from && s < to)) {
+                continue;
+            }
+            if (s < last) {
+                continue;
+            }
+            out.append(text, last, s).append(r.text());
+            last = e;
+        }
+        return out.append(text, last, to).toString();
     }
 
     private Mac newMac() {

@@ -76,34 +76,13 @@ public final class TokenVault {
                 out = new StringBuilder(text.length() + 32);
             }
             out.append(text, last, m.start());
-            out.append(json ? jsonEscape(value) : value);
+            out.append(json ? dev.llmgate.policy.internal.JsonStrings.escape(value) : value);
             last = m.end();
         }
         if (out == null) {
             return text;
         }
         return out.append(text, last, text.length()).toString();
-    }
-
-    private static String jsonEscape(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        return sb.toString();
     }
 
     /** Where in {@code text} a placeholder starts that may be incomplete at its end (an unclosed {@code [}), or -1. */

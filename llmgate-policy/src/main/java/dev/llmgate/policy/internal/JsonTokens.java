@@ -1,0 +1,102 @@
+package dev.llmgate.policy.internal;
+
+import java.util.Arrays;
+
+/**
+ * The value tokens of a JSON text, found by one tolerant left-to-right pass: strings (content
+ * without the quotes; whether each is an object key), numbers, and any other run of characters
+ * that is not structure, whitespace or a literal ({@code true}, {@code false}, {@code null}), so
+ * that text in broken JSON is still seen. An unterminated string runs to the end. Linear time.
+ */
+final class JsonTokens {
+    static final byte STRING = 0;
+    static final byte NUMBER = 1;
+    static final byte OTHER = 2;
+
+    int count;
+    int[] start = new int[16];
+    int[] end = new int[16];
+    byte[] type = new byte[16];
+    boolean[] key = new boolean[16];
+
+    private JsonTokens() {
+    }
+
+    static JsonTokens of(String s) {
+        JsonTokens t = new JsonTokens();
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                int j = i + 1;
+                while (j < n) {
+                    char x = s.charAt(j);
+                    if (x == '\\') {
+                        j += 2;
+                        continue;
+                    }
+                    if (x == '"') {
+                        break;
+                    }
+                    j++;
+                }
+                int contentEnd = Math.min(j, n);
+                int after = Math.min(j + 1, n);
+                int k = after;
+                while (k < n && isSpace(s.charAt(k))) {
+                    k++;
+                }
+                t.add(i + 1, contentEnd, STRING, k < n && s.charAt(k) == ':');
+                i = after;
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                int j = i + 1;
+                while (j < n && numberChar(s.charAt(j))) {
+                    j++;
+                }
+                t.add(i, j, NUMBER, false);
+                i = j;
+            } else if (isSpace(c) || c == '{' || c == '}' || c == '[' || c == ']' || c == ':' || c == ',') {
+                i++;
+            } else {
+                int j = i + 1;
+                while (j < n && !isSpace(s.charAt(j)) && "{}[]:,\"".indexOf(s.charAt(j)) < 0) {
+                    j++;
+                }
+                if (!literal(s, i, j)) {
+                    t.add(i, j, OTHER, false);
+                }
+                i = j;
+            }
+        }
+        return t;
+    }
+
+    private static boolean literal(String s, int from, int to) {
+        int len = to - from;
+        return (len == 4 && (s.startsWith("true", from) || s.startsWith("null", from))) || (len == 5 && s.startsWith("false", from));
+    }
+
+    private static boolean numberChar(char c) {
+        return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
+    private void add(int s, int e, byte ty, boolean k) {
+        if (count == start.length) {
+            int m = count * 2;
+            start = Arrays.copyOf(start, m);
+            end = Arrays.copyOf(end, m);
+            type = Arrays.copyOf(type, m);
+            key = Arrays.copyOf(key, m);
+        }
+        start[count] = s;
+        end[count] = e;
+        type[count] = ty;
+        key[count] = k;
+        count++;
+    }
+}

@@ -1,0 +1,542 @@
+package dev.llmgate.policy.internal;
+
+import dev.llmgate.policy.Channel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The text the detectors scan for one decision, built from one or more sources (a message's text, a
+ * tool call's JSON arguments, a URL ...), with a map from every character back to where it came
+ * from. Three things happen on the way in:
+ * <ul>
+ *   <li><b>folding</b>: each code point reads as {@link UnicodeFold} says (zero-width characters
+ *       dropped, digits of every script, full-width forms and Unicode spaces and dashes made ASCII);</li>
+ *   <li><b>decoding</b>: {@code \}{@code uXXXX} and the other backslash escapes, HTML numeric
+ *       references ({@code &#52;}, {@code &#x34;}) and percent-encoded ASCII ({@code %34}) read as
+ *       the character they encode (one level); a {@link Kind#JSON} source is read as its decoded
+ *       values: string values and numbers in document order, then the object keys, each piece
+ *       separated by a line break, and a run of single-digit array elements ({@code [4,1,1,1]}) as
+ *       one number;</li>
+ *   <li><b>joining</b>: the sources follow each other in the order they were added, separated by a
+ *       line break that stands for no source character. Where such a separator falls between two
+ *       letters or digits it is a <em>junction</em>: the engine also scans the text around it
+ *       joined directly, so a value split in the middle is found.</li>
+ * </ul>
+ * A finding's span in the view maps back to one or more pieces of the sources ({@link #pieces});
+ * redaction rewrites those pieces only, so JSON stays JSON. A single plain source with nothing to
+ * fold or decode is its own view (no copy, no map). Immutable once built; not thread-safe to build.
+ */
+public final class ScanView {
+
+    /** How a source's text is read. */
+    public enum Kind {
+        /** Free text. */
+        PLAIN,
+        /** JSON text (tool-call arguments, schemas, a structured answer): read as its decoded values. */
+        JSON,
+        /** A name that must stay an identifier ({@code [A-Za-z0-9_-]}): redacted to a plain word. */
+        NAME,
+        /** A URL: redaction is percent-encoded. */
+        URL
+    }
+
+    /** One source of the view: where it came from, its text and how it is read. */
+    public record Source(Channel channel, String text, Kind kind) {
+    }
+
+    /** A piece of one source that a span of the view covers: {@code [start, end)} of source {@code source}. */
+    public record Piece(int source, int start, int end, boolean number) {
+    }
+
+    static final byte LINEAR = 0;     // view char i maps to source char from + (i - viewStart)
+    static final byte FOLDED = 1;     // every view char of the run maps to the whole source range [from, to)
+    static final byte DROPPED = 2;    // no view chars: source chars [from, to) were dropped
+    static final byte VIRTUAL = 3;    // a separator that stands for no source character
+    static final byte NUMBER = 4;     // LINEAR, and the whole run is one JSON number token
+
+    private final String text;
+    private final List<Source> sources;
+    private final int runs;
+    private final int[] runView;
+    private final int[] runSrc;
+    private final int[] runFrom;
+    private final int[] runTo;
+    private final byte[] runType;
+    private final int[] junctions;
+    private final int invisibles;
+
+    private ScanView(String text, List<Source> sources, int runs, int[] runView, int[] runSrc, int[] runFrom, int[] runTo, byte[] runType,
+                     int[] junctions, int invisibles) {
+        this.text = text;
+        this.sources = sources;
+        this.runs = runs;
+        this.runView = runView;
+        this.runSrc = runSrc;
+        this.runFrom = runFrom;
+        this.runTo = runTo;
+        this.runType = runType;
+        this.junctions = junctions;
+        this.invisibles = invisibles;
+    }
+
+    /** The view of one source. */
+    public static ScanView of(Channel channel, String text, Kind kind) {
+        Builder b = new Builder();
+        b.add(channel, text, kind);
+        return b.build();
+    }
+
+    /** A builder that joins sources in the order they are added. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** What the detectors scan. */
+    public String text() {
+        return text;
+    }
+
+    public List<Source> sources() {
+        return sources;
+    }
+
+    /** View positions of the separators that fall between two letters or digits (see the class comment). */
+    public int[] junctions() {
+        return junctions;
+    }
+
+    /** How many invisible characters (format characters, combining marks) were dropped. */
+    public int invisibles() {
+        return invisibles;
+    }
+
+    /** True if the view is exactly the text of its only source (nothing folded, decoded or joined). */
+    public boolean isIdentity() {
+        return sources.size() == 1 && runs == 1 && runType[0] == LINEAR && text.length() == sources.get(0).text().length();
+    }
+
+    private int runAt(int viewPos) {
+        int lo = 0;
+        int hi = runs - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (runView[mid] <= viewPos) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** The view length of run {@code r}. */
+    private int runLength(int r) {
+        return (r + 1 < runs ? runView[r + 1] : text.length()) - runView[r];
+    }
+
+    /**
+     * The pieces of the sources that view span {@code [start, end)} covers, in view order, adjacent
+     * pieces of one source merged (source characters dropped between two covered ones included).
+     */
+    public List<Piece> pieces(int start, int end) {
+        List<Piece> out = new ArrayList<>(2);
+        if (end <= start || runs == 0) {
+            return out;
+        }
+        int r = runAt(start);
+        // a dropped run exactly at start belongs to the text before it: skip it
+        while (r < runs && runView[r] < end) {
+            int len = runLength(r);
+            int vs = runView[r];
+            byte type = runType[r];
+            if (type == DROPPED) {
+                // dropped characters strictly inside the span join the pieces around them
+                if (vs > start && vs < end) {
+                    add(out, runSrc[r], runFrom[r], runTo[r], false);
+                }
+            } else if (type != VIRTUAL && vs + len > start) {
+                int a = Math.max(start, vs);
+                int b = Math.min(end, vs + len);
+                if (type == FOLDED) {
+                    add(out, runSrc[r], runFrom[r], runTo[r], false);
+                } else if (type == NUMBER) {
+                    add(out, runSrc[r], runFrom[r], runTo[r], true);   // a number is rewritten whole
+                } else {
+                    add(out, runSrc[r], runFrom[r] + (a - vs), runFrom[r] + (b - vs), false);
+                }
+            }
+            r++;
+        }
+        return out;
+    }
+
+    private static void add(List<Piece> out, int src, int from, int to, boolean number) {
+        if (!out.isEmpty()) {
+            Piece last = out.get(out.size() - 1);
+            if (last.source() == src && !last.number() && !number && from <= last.end() && to >= last.start()) {
+                out.set(out.size() - 1, new Piece(src, Math.min(from, last.start()), Math.max(to, last.end()), false));
+                return;
+            }
+            if (last.source() == src && last.number() == number && from == last.start() && to == last.end()) {
+                return;
+            }
+        }
+        out.add(new Piece(src, from, to, number));
+    }
+
+    /** The view text of {@code [start, end)} without the separators that stand for no source text. */
+    public String value(int start, int end) {
+        StringBuilder sb = null;
+        int copied = start;
+        for (int r = runAt(start); r < runs && runView[r] < end; r++) {
+            if (runType[r] == VIRTUAL && runView[r] >= start) {
+                if (sb == null) {
+                    sb = new StringBuilder(end - start);
+                }
+                sb.append(text, copied, runView[r]);
+                copied = runView[r] + 1;
+            }
+        }
+        if (sb == null) {
+            return text.substring(start, end);
+        }
+        return sb.append(text, Math.min(copied, end), end).toString();
+    }
+
+    /** The source position of view position {@code viewPos}'s first character (for a span's start), or -1 for a separator. */
+    public int sourceStart(int viewPos) {
+        if (viewPos >= text.length()) {
+            return -1;
+        }
+        int r = runAt(viewPos);
+        while (r < runs && (runType[r] == DROPPED || runLength(r) == 0)) {
+            r++;
+        }
+        if (r >= runs || runType[r] == VIRTUAL) {
+            return -1;
+        }
+        return runType[r] == FOLDED || runType[r] == NUMBER ? runFrom[r] : runFrom[r] + (viewPos - runView[r]);
+    }
+
+    /** The source index of view position {@code viewPos}, or -1 for a separator. */
+    public int sourceOf(int viewPos) {
+        int r = runAt(Math.min(viewPos, Math.max(0, text.length() - 1)));
+        while (r < runs && (runType[r] == DROPPED || runLength(r) == 0)) {
+            r++;
+        }
+        return r < runs && runType[r] != VIRTUAL ? runSrc[r] : -1;
+    }
+
+    /**
+     * For a single-source view: the source span of view span {@code [start, end)} (from its first
+     * piece's start to its last piece's end).
+     */
+    public int[] sourceSpan(int start, int end) {
+        List<Piece> p = pieces(start, end);
+        if (p.isEmpty()) {
+            return new int[]{0, 0};
+        }
+        int s = Integer.MAX_VALUE;
+        int e = 0;
+        for (Piece x : p) {
+            s = Math.min(s, x.start());
+            e = Math.max(e, x.end());
+        }
+        return new int[]{s, e};
+    }
+
+    @Override
+    public String toString() {
+        return "ScanView[" + sources.size() + " sources, " + text.length() + " chars, " + junctions.length + " junctions]";
+    }
+
+    /** Builds a {@link ScanView}. */
+    public static final class Builder {
+        private final StringBuilder out = new StringBuilder();
+        private final List<Source> sources = new ArrayList<>(4);
+        private int runs;
+        private int[] runView = new int[8];
+        private int[] runSrc = new int[8];
+        private int[] runFrom = new int[8];
+        private int[] runTo = new int[8];
+        private byte[] runType = new byte[8];
+        private int[] junctions = new int[0];
+        private int junctionCount;
+        private int invisibles;
+        /** The view position of a separator that waits to learn whether it is a junction, or -1. */
+        private int pendingSeparator = -1;
+
+        private Builder() {
+        }
+
+        /** Adds a source; returns its index. */
+        public int add(Channel channel, String text, Kind kind) {
+            int index = sources.size();
+            if (index > 0) {
+                separator();
+            }
+            sources.add(new Source(channel, text, kind));
+            if (kind == Kind.JSON && looksLikeJson(text)) {
+                appendJson(index, text);
+            } else {
+                appendText(index, text, 0, text.length());
+            }
+            return index;
+        }
+
+        /** Adds a separator standing for no source text (between two pieces of one source, for example). */
+        public void separator() {
+            settlePending();
+            if (out.length() == 0) {
+                return;
+            }
+            pendingSeparator = out.length();
+            run(-1, 0, 0, VIRTUAL);
+            out.append('\n');
+        }
+
+        private void settlePending() {
+            if (pendingSeparator < 0) {
+                return;
+            }
+            int p = pendingSeparator;
+            pendingSeparator = -1;
+            if (p > 0 && p + 1 < out.length() && Character.isLetterOrDigit(out.charAt(p - 1)) && Character.isLetterOrDigit(out.charAt(p + 1))) {
+                if (junctionCount == junctions.length) {
+                    junctions = Arrays.copyOf(junctions, Math.max(8, junctionCount * 2));
+                }
+                junctions[junctionCount++] = p;
+            }
+        }
+
+        public ScanView build() {
+            settlePending();
+            String text;
+            if (sources.size() == 1 && runs == 1 && runType[0] == LINEAR && out.length() == sources.get(0).text().length()) {
+                text = sources.get(0).text();   // the identity view: no copy
+            } else {
+                text = out.toString();
+            }
+            if (runs == 0) {
+                run(0, 0, 0, LINEAR);
+            }
+            return new ScanView(text, List.copyOf(sources), runs, runView, runSrc, runFrom, runTo, runType,
+                    Arrays.copyOf(junctions, junctionCount), invisibles);
+        }
+
+        private void run(int src, int from, int to, byte type) {
+            if (runs == runView.length) {
+                int n = runs * 2;
+                runView = Arrays.copyOf(runView, n);
+                runSrc = Arrays.copyOf(runSrc, n);
+                runFrom = Arrays.copyOf(runFrom, n);
+                runTo = Arrays.copyOf(runTo, n);
+                runType = Arrays.copyOf(runType, n);
+            }
+            runView[runs] = out.length();
+            runSrc[runs] = src;
+            runFrom[runs] = from;
+            runTo[runs] = to;
+            runType[runs] = type;
+            runs++;
+        }
+
+        /** Appends source characters {@code [from, to)} one for one. */
+        private void linear(int src, String s, int from, int to) {
+            if (to <= from) {
+                return;
+            }
+            int last = runs - 1;
+            if (last >= 0 && runType[last] == LINEAR && runSrc[last] == src && runTo[last] == from
+                    && runView[last] + (runTo[last] - runFrom[last]) == out.length()) {
+                runTo[last] = to;
+            } else {
+                run(src, from, to, LINEAR);
+            }
+            out.append(s, from, to);
+        }
+
+        /** Appends code point {@code cp}, which stands for source characters {@code [from, to)}, folded. */
+        private void codePoint(int src, String s, int cp, int from, int to) {
+            String f = UnicodeFold.of(cp);
+            if (f == null) {
+                if (to - from == Character.charCount(cp) && s.codePointAt(from) == cp) {
+                    linear(src, s, from, to);
+                } else {
+                    run(src, from, to, FOLDED);
+                    out.appendCodePoint(cp);
+                }
+            } else if (f.isEmpty()) {
+                invisibles++;
+                run(src, from, to, DROPPED);
+            } else {
+                run(src, from, to, FOLDED);
+                out.append(f);
+            }
+        }
+
+        /** Appends source text {@code [from, to)} folded and decoded (see the class comment). */
+        private void appendText(int src, String s, int from, int to) {
+            int i = from;
+            while (i < to) {
+                int j = i;
+                while (j < to) {
+                    char c = s.charAt(j);
+                    if (c >= 0x80 || c == '\\' || c == '&' || c == '%') {
+                        break;
+                    }
+                    j++;
+                }
+                linear(src, s, i, j);
+                if (j >= to) {
+                    break;
+                }
+                i = special(src, s, j, to);
+            }
+            settlePendingAfterContent();
+        }
+
+        private void settlePendingAfterContent() {
+            if (pendingSeparator >= 0 && out.length() > pendingSeparator + 1) {
+                settlePending();
+            }
+        }
+
+        /** Handles the character at {@code i} (non-ASCII, or the start of an escape); returns where to continue. */
+        private int special(int src, String s, int i, int to) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                int cp = s.codePointAt(i);
+                int n = Character.charCount(cp);
+                if (i + n > to) {
+                    n = 1;
+                    cp = c;
+                }
+                codePoint(src, s, cp, i, i + n);
+                return i + n;
+            }
+            long decoded = c == '\\' ? Escapes.backslash(s, i, to) : c == '&' ? Escapes.htmlReference(s, i, to) : Escapes.percent(s, i, to);
+            if (decoded < 0) {
+                linear(src, s, i, i + 1);
+                return i + 1;
+            }
+            int cp = (int) (decoded >>> 32);
+            int end = (int) decoded;
+            codePoint(src, s, cp, i, end);
+            return end;
+        }
+
+        // ---- JSON ----
+
+        private static boolean looksLikeJson(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '{' || c == '[' || c == '"') {
+                    return true;
+                }
+                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                    return false;
+                }
+            }
+            return false;
+        }
+
+        /** Appends a JSON source: values in document order, then the object keys. */
+        private void appendJson(int src, String s) {
+            JsonTokens tokens = JsonTokens.of(s);
+            boolean any = false;
+            int previousDigit = -1;   // end of the previous value if it was a one-digit number, else -1
+            for (int t = 0; t < tokens.count; t++) {
+                if (tokens.key[t]) {
+                    continue;
+                }
+                int a = tokens.start[t];
+                int b = tokens.end[t];
+                boolean digit = tokens.type[t] == JsonTokens.NUMBER && b - a == 1;
+                if (any && !(digit && previousDigit >= 0 && onlyCommas(s, previousDigit, a))) {
+                    separator();
+                }
+                appendToken(src, s, tokens, t);
+                any = true;
+                previousDigit = digit ? b : -1;
+            }
+            for (int t = 0; t < tokens.count; t++) {
+                if (!tokens.key[t]) {
+                    continue;
+                }
+                if (any) {
+                    separator();
+                }
+                appendToken(src, s, tokens, t);
+                any = true;
+            }
+        }
+
+        private static boolean onlyCommas(String s, int from, int to) {
+            boolean comma = false;
+            for (int i = from; i < to; i++) {
+                char c = s.charAt(i);
+                if (c == ',') {
+                    if (comma) {
+                        return false;
+                    }
+                    comma = true;
+                } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                    return false;
+                }
+            }
+            return comma;
+        }
+
+        private void appendToken(int src, String s, JsonTokens tokens, int t) {
+            int a = tokens.start[t];
+            int b = tokens.end[t];
+            switch (tokens.type[t]) {
+                case JsonTokens.STRING:
+                    appendJsonString(src, s, a, b);
+                    break;
+                case JsonTokens.NUMBER:
+                    run(src, a, b, NUMBER);
+                    out.append(s, a, b);
+                    settlePendingAfterContent();
+                    break;
+                default:
+                    appendText(src, s, a, b);
+            }
+        }
+
+        /** The content of a JSON string ({@code [from, to)} without the quotes): JSON escapes decoded, then folded. */
+        private void appendJsonString(int src, String s, int from, int to) {
+            int i = from;
+            while (i < to) {
+                int j = i;
+                while (j < to) {
+                    char c = s.charAt(j);
+                    if (c >= 0x80 || c == '\\' || c == '&' || c == '%') {
+                        break;
+                    }
+                    j++;
+                }
+                linear(src, s, i, j);
+                if (j >= to) {
+                    break;
+                }
+                if (s.charAt(j) == '\\') {
+                    long decoded = Escapes.json(s, j, to);
+                    if (decoded < 0) {
+                        linear(src, s, j, j + 1);
+                        i = j + 1;
+                    } else {
+                        codePoint(src, s, (int) (decoded >>> 32), j, (int) decoded);
+                        i = (int) decoded;
+                    }
+                } else {
+                    i = special(src, s, j, to);
+                }
+            }
+            settlePendingAfterContent();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.llmgate.policy.internal;
+
+import dev.llmgate.policy.Channel;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScanViewTest {
+
+    private static ScanView plain(String s) {
+        return ScanView.of(Channel.MESSAGES, s, ScanView.Kind.PLAIN);
+    }
+
+    @Test
+    void plainAsciiIsItsOwnView() {
+        String s = "Patient John Smith, card 4111 1111 1111 1111.";
+        ScanView v = plain(s);
+        assertThat(v.isIdentity()).isTrue();
+        assertThat(v.text()).isSameAs(s);
+        assertThat(v.pieces(25, 44)).containsExactly(new ScanView.Piece(0, 25, 44, false));
+    }
+
+    @Test
+    void invisibleCharactersAreDroppedAndMappedBackInsideSpans() {
+        for (String zw : new String[]{"\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF", "\u00AD", "\u202E", "\u2066", "\uDB40\uDC20",
+                "\uFE0F", "\u034F"}) {
+            String s = "pan 4111" + zw + "111111111111 end";
+            ScanView v = plain(s);
+            assertThat(v.text()).as(zw).isEqualTo("pan 4111111111111111 end");
+            assertThat(v.invisibles()).isEqualTo(1);
+            // the finding's span covers the dropped character between its digits
+            assertThat(v.pieces(4, 20)).as(zw).containsExactly(new ScanView.Piece(0, 4, 20 + zw.length(), false));
+        }
+    }
+
+    @Test
+    void digitsOfEveryScriptSpacesDashesAndFullWidthFormsFold() {
+        assertThat(plain("\uFF14\uFF11\uFF11\uFF11").text()).isEqualTo("4111");                       // full-width
+        assertThat(plain("\u0664\u0661\u0661\u0661").text()).isEqualTo("4111");                       // Arabic-Indic
+        assertThat(plain("\u096A\u0967\u0967\u0967").text()).isEqualTo("4111");                       // Devanagari
+        assertThat(plain("\uD835\uDFD2\uD835\uDFCF").text()).isEqualTo("41");                         // mathematical bold
+        assertThat(plain("4111\u00A01111\u202F1111\u20091111").text()).isEqualTo("4111 1111 1111 1111");
+        assertThat(plain("123\u201345\u20146789\u22127").text()).isEqualTo("123-45-6789-7");
+        assertThat(plain("john\uFF20example.com and jane\uFE6Bexample.com").text()).isEqualTo("john@example.com and jane@example.com");
+        assertThat(plain("sk\uFF0Dproj").text()).isEqualTo("sk-proj");
+        assertThat(plain("a\u2028b").text()).isEqualTo("a\nb");
+        assertThat(plain("caf\u00E9 \u00FCber").text()).as("letters with diacritics stay").isEqualTo("caf\u00E9 \u00FCber");
+    }
+
+    @Test
+    void escapesReadAsTheCharacterTheyEncode() {
+        ScanView v = plain("pan \\u0034\\u0031\\u0031\\u0031 &#49;&#x31; %31%31 end");
+        assertThat(v.text()).isEqualTo("pan 4111 11 11 end");
+        assertThat(v.pieces(4, 8)).containsExactly(new ScanView.Piece(0, 4, 28, false));
+        assertThat(plain("\\uD83D\\uDE00").text()).isEqualTo("\uD83D\uDE00");
+        assertThat(plain("50% off, R&D, C:\\dir, \\u12 and %zz").text()).isEqualTo("50% off, R&D, C:\\dir, \\u12 and %zz");
+    }
+
+    @Test
+    void jsonIsReadAsValuesThenKeys() {
+        String json = "{\"a\":\"4111 1111\",\"b\":\"1111 1111\",\"n\":[4,1,1,1],\"x\":12,\"t\":true,\"u\":\"\\u0034\"}";
+        ScanView v = ScanView.of(Channel.TOOL_CALL_ARGUMENTS, json, ScanView.Kind.JSON);
+        assertThat(v.text()).isEqualTo("4111 1111\n1111 1111\n4111\n12\n4\na\nb\nn\nx\nt\nu");
+        assertThat(v.junctions()).contains(9, 19);
+        List<ScanView.Piece> split = v.pieces(0, 19);
+        assertThat(split).extracting(p -> json.substring(p.start(), p.end())).containsExactly("4111 1111", "1111 1111");
+        assertThat(v.pieces(20, 24)).extracting(ScanView.Piece::number).containsOnly(true);
+        assertThat(v.value(0, 19)).isEqualTo("4111 11111111 1111");
+    }
+
+    @Test
+    void sourcesAreJoinedByASeparatorThatIsAJunctionBetweenLettersOrDigits() {
+        ScanView.Builder b = ScanView.builder();
+        b.add(Channel.MESSAGES, "my card 4111 11", ScanView.Kind.PLAIN);
+        b.add(Channel.MESSAGES, "11 1111 1111.", ScanView.Kind.PLAIN);
+        b.add(Channel.MESSAGES, "Thanks", ScanView.Kind.PLAIN);
+        ScanView v = b.build();
+        assertThat(v.text()).isEqualTo("my card 4111 11\n11 1111 1111.\nThanks");
+        assertThat(v.junctions()).containsExactly(15);
+        assertThat(v.pieces(8, 28)).containsExactly(new ScanView.Piece(0, 8, 15, false), new ScanView.Piece(1, 0, 12, false));
+    }
+}
