@@ -7,6 +7,7 @@ import dev.llmgate.policy.internal.Engine;
 import dev.llmgate.policy.internal.Glob;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.policy.redact.RedactionMode;
+import dev.llmgate.policy.redact.TokenRestore;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ public final class Policy {
     private final List<Map.Entry<String, RedactionMode>> redactions;
     private final int streamWindow;
     private final Set<Role> scanRoles;
+    private final Set<Channel> channels;
+    private final Set<TokenRestore> restore;
     private final ToolPolicy toolPolicy;
     private final Optional<Approval> approval;
     private final Engine engine;
@@ -69,6 +72,8 @@ public final class Policy {
         this.redactions = List.copyOf(b.redactions);
         this.streamWindow = b.streamWindow;
         this.scanRoles = Set.copyOf(b.scanRoles);
+        this.channels = Set.copyOf(b.channels);
+        this.restore = Set.copyOf(b.restore);
         this.toolPolicy = b.toolPolicy;
         this.approval = Optional.ofNullable(b.approval);
         byte[] key = b.hmacKey != null ? b.hmacKey.clone() : randomKey();
@@ -112,9 +117,22 @@ public final class Policy {
         return streamWindow;
     }
 
-    /** The message roles whose text is scanned at input. */
+    /**
+     * The message roles whose messages are scanned at input (default USER, TOOL, ASSISTANT; the
+     * HIPAA, PCI DSS and GDPR presets add SYSTEM and DEVELOPER).
+     */
     public Set<Role> scanRoles() {
         return scanRoles;
+    }
+
+    /** The channels scanned (all by default); see {@link Channel}. */
+    public Set<Channel> channels() {
+        return channels;
+    }
+
+    /** Where tokenized values are restored for the caller (default: the answer's text and refusal, outside URLs). */
+    public Set<TokenRestore> restoreTokens() {
+        return restore;
     }
 
     /** The confidence a finding of {@code type} needs to count. */
@@ -177,6 +195,8 @@ public final class Policy {
         private byte[] hmacKey;
         private int streamWindow = DEFAULT_STREAM_WINDOW;
         private Set<Role> scanRoles = EnumSet.of(Role.USER, Role.TOOL, Role.ASSISTANT);
+        private Set<Channel> channels = EnumSet.allOf(Channel.class);
+        private Set<TokenRestore> restore = EnumSet.of(TokenRestore.ANSWER_TEXT, TokenRestore.REFUSAL);
         private ToolPolicy toolPolicy = ToolPolicy.NONE;
         private Approval approval;
         private final List<String> presets = new ArrayList<>();
@@ -247,9 +267,36 @@ public final class Policy {
             return this;
         }
 
-        /** The roles whose messages are scanned at input (default USER, TOOL, ASSISTANT; system prompts are the application's own). */
+        /**
+         * The roles whose messages are scanned at input, replacing the current set (default USER,
+         * TOOL, ASSISTANT; the HIPAA, PCI DSS and GDPR presets add SYSTEM and DEVELOPER, so call this
+         * after a preset to narrow it).
+         */
         public Builder scanRoles(Role... roles) {
             this.scanRoles = roles.length == 0 ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(Arrays.asList(roles));
+            return this;
+        }
+
+        /** Adds roles to those scanned at input. */
+        public Builder alsoScanRoles(Role... roles) {
+            EnumSet<Role> set = scanRoles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(scanRoles);
+            set.addAll(Arrays.asList(roles));
+            this.scanRoles = set;
+            return this;
+        }
+
+        /** The channels scanned, replacing the current set (default all of {@link Channel}). */
+        public Builder channels(Channel... value) {
+            this.channels = value.length == 0 ? EnumSet.noneOf(Channel.class) : EnumSet.copyOf(Arrays.asList(value));
+            return this;
+        }
+
+        /**
+         * Where tokenized values are restored for the caller, replacing the current set (default
+         * ANSWER_TEXT and REFUSAL); read {@link TokenRestore} before adding TOOL_CALL_ARGUMENTS or URLS.
+         */
+        public Builder restoreTokens(TokenRestore... value) {
+            this.restore = value.length == 0 ? EnumSet.noneOf(TokenRestore.class) : EnumSet.copyOf(Arrays.asList(value));
             return this;
         }
 

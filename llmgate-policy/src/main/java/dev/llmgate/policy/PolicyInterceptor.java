@@ -4,18 +4,18 @@ import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.ChatStream;
-import dev.llmgate.api.ContentPart;
-import dev.llmgate.api.Message;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.policy.internal.AnswerView;
 import dev.llmgate.policy.internal.Engine;
+import dev.llmgate.policy.internal.RequestView;
 import dev.llmgate.policy.internal.StreamGuard;
+import dev.llmgate.policy.redact.TokenRestore;
 import dev.llmgate.policy.redact.TokenVault;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -79,64 +79,40 @@ public final class PolicyInterceptor implements Interceptor {
     }
 
     private static ChatRequest checkInput(Policy policy, Engine engine, CallContext call, ChatRequest request, TokenVault vault) {
-        List<Message> messages = request.messages();
-        List<Engine.Evaluation> evaluations = new ArrayList<>();
-        Decision decision = Decision.allow(PolicyStage.INPUT);
-        boolean redact = false;
-        for (Message m : messages) {
-            if (!policy.scanRoles().contains(m.role())) {
-                continue;
-            }
-            for (ContentPart part : m.content()) {
-                if (part instanceof ContentPart.Text t) {
-                    Engine.Evaluation ev = engine.evaluate(t.text(), PolicyStage.INPUT, 0);
-                    evaluations.add(ev);
-                    decision = decision.merge(ev.decision());
-                    redact |= !ev.toRedact().isEmpty();
-                }
-            }
-        }
-        Verdict verdict = decide(engine, call, decision, Optional.empty(), PolicyStage.INPUT);
+        RequestView input = RequestView.of(request, policy);
+        Engine.Evaluation ev = engine.evaluate(input.view(), PolicyStage.INPUT, 0);
+        Verdict verdict = decide(engine, call, ev.decision(), Optional.empty(), PolicyStage.INPUT);
         if (verdict == Verdict.BLOCK) {
-            throw blocked(policy, PolicyStage.INPUT, decision);
+            throw blocked(policy, PolicyStage.INPUT, ev.decision());
         }
-        if (!redact) {
+        if (ev.toRedact().isEmpty()) {
             return request;
         }
-        List<Message> rewritten = new ArrayList<>(messages.size());
-        int next = 0;
-        for (Message m : messages) {
-            if (!policy.scanRoles().contains(m.role())) {
-                rewritten.add(m);
-                continue;
-            }
-            List<ContentPart> parts = new ArrayList<>(m.content().size());
-            for (ContentPart part : m.content()) {
-                if (part instanceof ContentPart.Text t) {
-                    Engine.Evaluation ev = evaluations.get(next++);
-                    parts.add(ev.toRedact().isEmpty() ? part
-                            : new ContentPart.Text(engine.redact(t.text(), ev.toRedact(), Optional.of(vault))));
-                } else {
-                    parts.add(part);
-                }
-            }
-            rewritten.add(m.withContent(parts));
-        }
-        return request.withMessages(rewritten);
+        return input.rebuild(engine.redact(input.view(), ev.toRedact(), Optional.of(vault)));
     }
 
     private static ChatResponse checkResponse(Policy policy, Engine engine, CallContext call, ChatResponse response, TokenVault vault) {
-        Engine.Evaluation ev = engine.evaluate(response.text(), PolicyStage.OUTPUT, 0);
+        AnswerView answer = AnswerView.of(response.text(), response.refusal(), response.toolCalls(), policy);
+        Engine.Evaluation ev = engine.evaluate(answer.view(), PolicyStage.OUTPUT, 0);
         Verdict verdict = decide(engine, call, ev.decision(), Optional.empty(), PolicyStage.OUTPUT);
         if (verdict == Verdict.BLOCK) {
             throw blocked(policy, PolicyStage.OUTPUT, ev.decision());
         }
-        String text = vault.restore(engine.redact(response.text(), ev.toRedact(), Optional.empty()));
-        List<ToolCall> calls = checkToolCalls(policy, engine, call, response.toolCalls(), vault);
-        if (text.equals(response.text()) && calls.equals(response.toolCalls())) {
+        String[] redacted = engine.redact(answer.view(), ev.toRedact(), Optional.empty());
+        boolean urls = policy.restoreTokens().contains(TokenRestore.URLS);
+        String text = answer.text(redacted, response.text());
+        if (policy.restoreTokens().contains(TokenRestore.ANSWER_TEXT)) {
+            text = vault.restore(text, false, urls);
+        }
+        Optional<String> refusal = answer.refusal(redacted, response.refusal());
+        if (refusal.isPresent() && policy.restoreTokens().contains(TokenRestore.REFUSAL)) {
+            refusal = Optional.of(vault.restore(refusal.get(), false, urls));
+        }
+        List<ToolCall> calls = checkToolCalls(policy, engine, call, answer.calls(redacted), vault);
+        if (text.equals(response.text()) && refusal.equals(response.refusal()) && calls.equals(response.toolCalls())) {
             return response;
         }
-        return response.toBuilder().text(text).toolCalls(calls).build();
+        return response.toBuilder().text(text).refusal(refusal).toolCalls(calls).build();
     }
 
     @Override

@@ -61,6 +61,15 @@ class DetectorEvaluationTest {
         return rows;
     }
 
+    /**
+     * Rows whose expectation llmgate deliberately does not share, with the reason: Presidio expects an
+     * IBAN whose groups are separated by slashes not to be found; llmgate reads {@code / . _} (and
+     * line breaks, tabs) as group separators so that formatting cannot carry an account number past
+     * the policy (docs/policy.md, "Normalisation").
+     */
+    static final java.util.Set<String> DELIBERATE_DEVIATIONS = java.util.Set.of(
+            "Slash as iban separator: AL47/2121/1009/0000/0002/3569/8741");
+
     static Map<String, Score> evaluatePii() throws IOException {
         Detector pii = PiiDetector.all();
         Map<String, int[]> counts = new TreeMap<>();
@@ -71,6 +80,9 @@ class DetectorEvaluationTest {
                 continue;
             }
             String text = row.get("text").asText();
+            if (DELIBERATE_DEVIATIONS.contains(text)) {
+                continue;
+            }
             List<int[]> expected = new ArrayList<>();
             for (JsonNode span : row.get("expected_spans")) {
                 expected.add(new int[] {span.get(0).asInt(), span.get(1).asInt()});

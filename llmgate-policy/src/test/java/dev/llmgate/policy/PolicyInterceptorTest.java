@@ -277,14 +277,22 @@ class PolicyInterceptorTest {
     }
 
     @Test
-    void toolCallArgumentsGetTheirPlaceholdersRestored() {
-        Policy policy = piiPolicy(RedactionMode.TOKENIZE, Verdict.CONSTRAIN);
+    void toolCallArgumentsGetTheirPlaceholdersRestoredOnlyWhenAsked() {
         TestProviders.Scripted provider = new TestProviders.Scripted(r -> List.of(
                 new StreamEvent.ToolCallDelta(0, java.util.Optional.of("c1"), java.util.Optional.of("send_mail"), "{\"to\":\"[EMAIL_1]\"}"),
                 TestProviders.finish()));
-        try (LlmGate gate = gate(policy, provider, new CaptureCall())) {
+        try (LlmGate gate = gate(piiPolicy(RedactionMode.TOKENIZE, Verdict.CONSTRAIN), provider, new CaptureCall())) {
             ChatResponse r = gate.chat(ChatRequest.of("p:m", "mail jane@example.com"));
             assertThat(provider.requests.get(0).lastUserText()).isEqualTo("mail [EMAIL_1]");
+            assertThat(r.toolCalls()).extracting(ToolCall::argumentsJson).as("arguments leave the process: not restored by default")
+                    .containsExactly("{\"to\":\"[EMAIL_1]\"}");
+        }
+        Policy restoring = Policy.builder().name("test").detector(PiiDetector.all()).rule(Rule.of("pii", Verdict.CONSTRAIN, FindingTypes.EMAIL))
+                .redaction("*", RedactionMode.TOKENIZE)
+                .restoreTokens(dev.llmgate.policy.redact.TokenRestore.ANSWER_TEXT, dev.llmgate.policy.redact.TokenRestore.TOOL_CALL_ARGUMENTS)
+                .build();
+        try (LlmGate gate = gate(restoring, provider, new CaptureCall())) {
+            ChatResponse r = gate.chat(ChatRequest.of("p:m", "mail jane@example.com"));
             assertThat(r.toolCalls()).extracting(ToolCall::argumentsJson).containsExactly("{\"to\":\"jane@example.com\"}");
         }
     }

@@ -8,6 +8,7 @@ import dev.llmgate.policy.Decision;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.Verdict;
+import dev.llmgate.policy.redact.TokenRestore;
 import dev.llmgate.policy.redact.TokenVault;
 
 import java.util.ArrayList;
@@ -20,16 +21,20 @@ public final class Enforcement {
     }
 
     /**
-     * Checks each tool call (arguments with placeholders restored) and returns the calls as the caller
-     * gets them; throws if one is blocked. Records one "tool" decision when there were tool calls.
+     * Checks each tool call and returns the calls as the caller gets them (placeholders restored
+     * only if the policy restores tokens into tool-call arguments, and then outside URLs unless it
+     * restores into URLs too); throws if one is blocked. The tool policy sees the arguments exactly
+     * as the caller will get them. Records one "tool" decision when there were tool calls.
      */
     public static List<ToolCall> checkToolCalls(Policy policy, Engine engine, CallContext call, List<ToolCall> calls, TokenVault vault) {
         if (calls.isEmpty()) {
             return calls;
         }
+        boolean restore = policy.restoreTokens().contains(TokenRestore.TOOL_CALL_ARGUMENTS);
+        boolean urls = policy.restoreTokens().contains(TokenRestore.URLS);
         List<ToolCall> out = new ArrayList<>(calls.size());
         for (ToolCall tc : calls) {
-            String args = vault.restoreInJson(tc.argumentsJson());
+            String args = restore ? vault.restore(tc.argumentsJson(), true, urls) : tc.argumentsJson();
             ToolCall restored = args.equals(tc.argumentsJson()) ? tc : new ToolCall(tc.id(), tc.name(), args);
             if (policy.toolPolicy().isActive()) {
                 Decision d = engine.evaluateToolCall(restored, args);

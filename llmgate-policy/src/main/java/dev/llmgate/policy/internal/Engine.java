@@ -172,7 +172,7 @@ public final class Engine {
                 }
             }
         }
-        List<Finding> toRedact = redact == null ? List.of() : Recognizer.resolveOverlaps(new ArrayList<>(redact));
+        List<Finding> toRedact = redact == null ? List.of() : Recognizer.forRedaction(new ArrayList<>(redact));
         return new Evaluation(new Decision(stage, verdict, fired, found), toRedact, view);
     }
 
@@ -307,7 +307,7 @@ public final class Engine {
                 }
             }
         }
-        List<Finding> toRedact = redact == null ? List.of() : Recognizer.resolveOverlaps(new ArrayList<>(redact));
+        List<Finding> toRedact = redact == null ? List.of() : Recognizer.forRedaction(new ArrayList<>(redact));
         return new Evaluation(new Decision(stage, verdict, fired, found), toRedact, view);
     }
 

@@ -14,6 +14,8 @@ final class JsonTokens {
     static final byte OTHER = 2;
 
     int count;
+    /** Whether a run of characters that is no JSON token was found (the text is not JSON). */
+    boolean hasOther;
     int[] start = new int[16];
     int[] end = new int[16];
     byte[] type = new byte[16];
@@ -65,6 +67,7 @@ final class JsonTokens {
                 }
                 if (!literal(s, i, j)) {
                     t.add(i, j, OTHER, false);
+                    t.hasOther = true;
                 }
                 i = j;
             }

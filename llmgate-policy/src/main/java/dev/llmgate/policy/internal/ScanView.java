@@ -15,7 +15,8 @@ import java.util.List;
  *       dropped, digits of every script, full-width forms and Unicode spaces and dashes made ASCII);</li>
  *   <li><b>decoding</b>: {@code \}{@code uXXXX} and the other backslash escapes, HTML numeric
  *       references ({@code &#52;}, {@code &#x34;}) and percent-encoded ASCII ({@code %34}) read as
- *       the character they encode (one level); a {@link Kind#JSON} source is read as its decoded
+ *       the character they encode (one level); a {@link Kind#JSON} source (an object or array with
+ *       nothing but JSON tokens; anything else is read as text) is read as its decoded
  *       values: string values and numbers in document order, then the object keys, each piece
  *       separated by a line break, and a run of single-digit array elements ({@code [4,1,1,1]}) as
  *       one number;</li>
@@ -277,10 +278,13 @@ public final class ScanView {
             if (index > 0) {
                 separator();
             }
-            sources.add(new Source(channel, text, kind));
-            if (kind == Kind.JSON && looksLikeJson(text)) {
-                appendJson(index, text);
+            JsonTokens tokens = kind == Kind.JSON && startsLikeJson(text) ? JsonTokens.of(text) : null;
+            if (tokens != null && !tokens.hasOther) {
+                sources.add(new Source(channel, text, Kind.JSON));
+                appendJson(index, text, tokens);
             } else {
+                // not JSON after all (a model's broken arguments, prose): read as text, escaped for a JSON string if redacted
+                sources.add(new Source(channel, text, kind));
                 appendText(index, text, 0, text.length());
             }
             return index;
@@ -430,10 +434,10 @@ public final class ScanView {
 
         // ---- JSON ----
 
-        private static boolean looksLikeJson(String s) {
+        private static boolean startsLikeJson(String s) {
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
-                if (c == '{' || c == '[' || c == '"') {
+                if (c == '{' || c == '[') {
                     return true;
                 }
                 if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
@@ -444,8 +448,7 @@ public final class ScanView {
         }
 
         /** Appends a JSON source: values in document order, then the object keys. */
-        private void appendJson(int src, String s) {
-            JsonTokens tokens = JsonTokens.of(s);
+        private void appendJson(int src, String s, JsonTokens tokens) {
             boolean any = false;
             int previousDigit = -1;   // end of the previous value if it was a one-digit number, else -1
             for (int t = 0; t < tokens.count; t++) {

@@ -4,11 +4,13 @@ import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.StreamTransformer;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.policy.Channel;
 import dev.llmgate.policy.Decision;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.Verdict;
+import dev.llmgate.policy.redact.TokenRestore;
 import dev.llmgate.policy.redact.TokenVault;
 
 import java.util.ArrayList;
@@ -19,24 +21,33 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * The streaming output stage: holds back at most the policy's window of text, scans it with the
- * last {@value #CONTEXT} emitted characters as context, and releases the part that can no longer
- * be the start of a finding or placeholder. Findings up to half the window long are caught however
- * the chunks split them. The first release comes as soon as more than half a window is held (so
- * the first token waits for half a window of text, not a whole one), later ones each time a whole
- * window is held (so a stream is scanned about twice per window of text); longer ones are rewritten as far as they were seen, and at most
- * {@code window} characters are ever held. Tool-call deltas are held until the stream finishes, then checked.
- * One instance per stream; not thread-safe (the stream contract calls it from one thread).
+ * The streaming output stage: holds back at most the policy's window of text, scans it (as a
+ * {@link ScanView}: folded and decoded like any other text) with the last {@value #CONTEXT}
+ * emitted characters as context, and releases the part that can no longer be the start of a
+ * finding, a placeholder or an escape. Findings up to half the window long are caught however the
+ * chunks split them. The first release comes as soon as more than half a window is held (so the
+ * first token waits for half a window of text, not a whole one), later ones each time a whole
+ * window is held (so a stream is scanned about twice per window of text); longer ones are rewritten
+ * as far as they were seen, and at most {@code window} characters are ever held. Tool-call deltas
+ * are held until the stream finishes; then the refusal and the tool calls are scanned together
+ * (as {@link AnswerView} does for a blocking answer), redacted, checked by the tool policy and
+ * released before the finish. One instance per stream; not thread-safe (the stream contract calls
+ * it from one thread).
  */
 public final class StreamGuard implements StreamTransformer {
     /** Characters of already released text kept as context for the next scan. */
     static final int CONTEXT = 64;
+    /** The longest escape the view decodes ({@code \}{@code uD83D\}{@code uDE00}); a release never cuts one. */
+    private static final int LONGEST_ESCAPE = 12;
 
     private final Policy policy;
     private final Engine engine;
     private final CallContext call;
     private final TokenVault vault;
     private final int window;
+    private final boolean restoreText;
+    private final boolean restoreUrls;
+    private final boolean scanText;
     private final StringBuilder held = new StringBuilder();
     private final StringBuilder context = new StringBuilder(CONTEXT * 2);
     private final Map<Integer, PartialCall> toolCalls = new TreeMap<>();
@@ -44,6 +55,8 @@ public final class StreamGuard implements StreamTransformer {
     private boolean approved;
     /** Whether a release was tried: the first comes at half a window, later ones at a whole window. */
     private boolean releasedOnce;
+    /** Where the released text stands as far as URLs go (for restoring placeholders outside URLs only). */
+    private UrlRun urlRun = UrlRun.START;
 
     public StreamGuard(Policy policy, CallContext call, TokenVault vault) {
         this.policy = policy;
@@ -51,6 +64,9 @@ public final class StreamGuard implements StreamTransformer {
         this.call = call;
         this.vault = vault;
         this.window = policy.streamWindow();
+        this.restoreText = policy.restoreTokens().contains(TokenRestore.ANSWER_TEXT);
+        this.restoreUrls = policy.restoreTokens().contains(TokenRestore.URLS);
+        this.scanText = policy.channels().contains(Channel.ANSWER_TEXT);
     }
 
     @Override
@@ -66,20 +82,29 @@ public final class StreamGuard implements StreamTransformer {
             d.id().ifPresent(id -> p.id = id);
             d.name().ifPresent(n -> p.name = n);
             p.arguments.append(d.argumentsDelta());
-        } else if (event instanceof StreamEvent.Finish) {
+        } else if (event instanceof StreamEvent.Finish f) {
             release(true, downstream);
+            StreamEvent.Finish finish = finishChannels(f);
             recordStreamDecision();
             releaseToolCalls(downstream);
-            downstream.accept(event);
+            downstream.accept(finish);
         } else {
             downstream.accept(event);
         }
     }
 
     private void release(boolean last, Consumer<StreamEvent> downstream) {
+        if (held.length() == 0) {
+            return;
+        }
         int offset = context.length();
         String scanned = context.toString() + held;
-        Engine.Evaluation ev = engine.evaluate(scanned, PolicyStage.STREAM, offset);
+        if (!scanText) {
+            emit(scanned, ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN), List.of(), offset, held.length(), downstream);
+            return;
+        }
+        ScanView view = ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN);
+        Engine.Evaluation ev = engine.evaluate(view, PolicyStage.STREAM, Engine.viewPosition(view, offset));
         Decision d = ev.decision();
         if (d.verdict() == Verdict.BLOCK || (d.verdict() == Verdict.REQUIRE_APPROVAL && !approved)) {
             Decision merged = aggregate.merge(d);
@@ -93,19 +118,28 @@ public final class StreamGuard implements StreamTransformer {
             }
             approved = true;
         }
+        // findings as spans of the held text
+        List<int[]> spans = new ArrayList<>(d.findings().size());
+        for (Finding f : d.findings()) {
+            int[] s = view.sourceSpan(f.start(), f.end());
+            spans.add(new int[]{s[0] - offset, s[1] - offset});
+        }
         int cut = last ? held.length() : held.length() - window / 2;
         boolean forced = false;
         if (!last) {
             boolean moved = true;
             while (moved) {
                 moved = false;
-                for (Finding f : d.findings()) {
-                    int s = f.start() - offset;
-                    int e = f.end() - offset;
-                    if (s < cut && e > cut) {
-                        cut = Math.max(0, s);
+                for (int[] s : spans) {
+                    if (s[0] < cut && s[1] > cut) {
+                        cut = Math.max(0, s[0]);
                         moved = true;
                     }
+                }
+                int safe = safeCut(scanned, offset, cut);
+                if (safe != cut) {
+                    cut = safe;
+                    moved = true;
                 }
             }
             int open = TokenVault.unfinishedPlaceholderStart(held.subSequence(0, cut));
@@ -115,59 +149,145 @@ public final class StreamGuard implements StreamTransformer {
             if (held.length() - cut > window) {
                 // a finding longer than half the window straddles the cut: keep the bound, release up to the usual cut
                 // and rewrite the straddling findings' released part (the rest cannot be recognised any more)
-                cut = held.length() - window / 2;
+                cut = safeCut(scanned, offset, held.length() - window / 2);
                 forced = true;
             }
         }
         // account for the findings in the released part only, so overlapping scans do not count twice
         List<Finding> released = new ArrayList<>();
-        List<Finding> redact = new ArrayList<>();
-        for (Finding f : d.findings()) {
-            if (f.start() - offset < cut) {
-                released.add(f);
+        for (int i = 0; i < spans.size(); i++) {
+            if (spans.get(i)[0] < cut) {
+                released.add(d.findings().get(i));
             }
         }
+        List<Finding> redact = new ArrayList<>();
         for (Finding f : ev.toRedact()) {
-            if (f.end() - offset <= cut) {
-                redact.add(f.shift(-offset));
-            } else if (forced && f.start() - offset < cut) {
-                redact.add(new Finding(f.type(), Math.max(0, f.start() - offset), cut, f.confidence(), f.detector()));
+            int[] s = view.sourceSpan(f.start(), f.end());
+            if (s[1] - offset <= cut || (forced && s[0] - offset < cut)) {
+                redact.add(f);
             }
         }
         if (!released.isEmpty()) {
-            List<String> fired = d.ruleIds();
             aggregate = aggregate.merge(new Decision(PolicyStage.STREAM, d.verdict() == Verdict.REQUIRE_APPROVAL ? Verdict.ALLOW
-                    : d.verdict(), fired, released));
+                    : d.verdict(), d.ruleIds(), released));
         }
+        emit(scanned, view, redact, offset, cut, downstream);
+    }
+
+    /** Releases {@code cut} held characters, with {@code redact}'s pieces among them rewritten. */
+    private void emit(String scanned, ScanView view, List<Finding> redact, int offset, int cut, Consumer<StreamEvent> downstream) {
         if (cut <= 0) {
             return;
         }
-        String out = held.substring(0, cut);
-        context.append(out);
+        String out = engine.redactRange(view, redact, Optional.empty(), offset, offset + cut);
+        context.append(scanned, offset, offset + cut);
         if (context.length() > CONTEXT) {
             context.delete(0, context.length() - CONTEXT);
         }
         held.delete(0, cut);
-        String text = vault.restore(engine.redact(out, redact, Optional.empty()));
+        String text = restoreText ? vault.restore(out, false, restoreUrls, urlRun) : out;
+        urlRun = urlRun.advance(out, 0, out.length());
         if (!text.isEmpty()) {
             downstream.accept(new StreamEvent.TextDelta(text));
         }
     }
 
-    private void recordStreamDecision() {
-        Enforcement.decide(engine, call, aggregate, Optional.empty(), PolicyStage.STREAM);
+    /**
+     * {@code cut} (in held characters), moved back so that the released text does not end inside an
+     * escape the view decodes ({@code \}{@code u0034}, {@code &#52;}, {@code %34}) or a surrogate pair:
+     * otherwise its two halves would never be read together.
+     */
+    static int safeCut(String scanned, int offset, int cut) {
+        int at = offset + cut;
+        if (cut <= 0 || at >= scanned.length()) {
+            return cut;
+        }
+        if (Character.isLowSurrogate(scanned.charAt(at)) && Character.isHighSurrogate(scanned.charAt(at - 1))) {
+            return cut - 1;
+        }
+        for (int i = at - 1; i >= Math.max(offset, at - LONGEST_ESCAPE); i--) {
+            char c = scanned.charAt(i);
+            if (c == '\\' || c == '&' || c == '%') {
+                // an escape starting at i that is, or may still become, longer than at - i characters
+                long whole = c == '\\' ? Escapes.backslash(scanned, i, scanned.length()) : c == '&'
+                        ? Escapes.htmlReference(scanned, i, scanned.length()) : Escapes.percent(scanned, i, scanned.length());
+                int end = whole >= 0 ? (int) whole : (mayGrow(scanned, i) ? Integer.MAX_VALUE : -1);
+                if (end > at) {
+                    return i - offset;
+                }
+            }
+        }
+        return cut;
     }
 
-    private void releaseToolCalls(Consumer<StreamEvent> downstream) {
-        if (toolCalls.isEmpty()) {
-            return;
+    /** Whether the text from {@code i} to its end is an incomplete escape that more text could complete. */
+    private static boolean mayGrow(String s, int i) {
+        int n = s.length() - i;
+        char c = s.charAt(i);
+        if (n >= LONGEST_ESCAPE) {
+            return false;
         }
-        List<ToolCall> calls = new ArrayList<>(toolCalls.size());
-        List<Integer> indexes = new ArrayList<>(toolCalls.size());
+        if (c == '%') {
+            return n < 3;
+        }
+        if (c == '&') {
+            return n == 1 || (s.charAt(i + 1) == '#' && n < 11);
+        }
+        return n == 1 || (s.charAt(i + 1) == 'u' && n < 6) || (s.charAt(i + 1) == 'u' && n < LONGEST_ESCAPE && n >= 6);
+    }
+
+    /** The held tool calls (redacted at the end), and their stream indexes. */
+    private List<ToolCall> calls = List.of();
+    private final List<Integer> indexes = new ArrayList<>();
+
+    /**
+     * At the end of the stream: the refusal and the held tool calls scanned together and redacted;
+     * returns the finish to pass on.
+     */
+    private StreamEvent.Finish finishChannels(StreamEvent.Finish finish) {
+        calls = new ArrayList<>(toolCalls.size());
         for (Map.Entry<Integer, PartialCall> e : toolCalls.entrySet()) {
             PartialCall p = e.getValue();
             calls.add(new ToolCall(p.id, p.name, p.arguments.length() == 0 ? "{}" : p.arguments.toString()));
             indexes.add(e.getKey());
+        }
+        StreamEvent.Finish out = finish;
+        if (finish.refusal().isPresent() || !calls.isEmpty()) {
+            AnswerView answer = AnswerView.of("", finish.refusal(), calls, policy);
+            if (!answer.isEmpty()) {
+                Engine.Evaluation ev = engine.evaluate(answer.view(), PolicyStage.STREAM, 0);
+                Decision d = ev.decision();
+                if (d.verdict() == Verdict.BLOCK || (d.verdict() == Verdict.REQUIRE_APPROVAL && !approved)) {
+                    Decision merged = aggregate.merge(d);
+                    Verdict outcome = Enforcement.decide(engine, call, merged, Optional.empty(), PolicyStage.STREAM);
+                    if (outcome == Verdict.BLOCK) {
+                        throw Enforcement.blocked(policy, PolicyStage.STREAM, merged);
+                    }
+                    approved = true;
+                }
+                if (!d.findings().isEmpty()) {
+                    aggregate = aggregate.merge(new Decision(PolicyStage.STREAM, d.verdict() == Verdict.REQUIRE_APPROVAL ? Verdict.ALLOW
+                            : d.verdict(), d.ruleIds(), d.findings()));
+                }
+                String[] redacted = engine.redact(answer.view(), ev.toRedact(), Optional.empty());
+                Optional<String> refusal = answer.refusal(redacted, finish.refusal());
+                if (refusal.isPresent() && policy.restoreTokens().contains(TokenRestore.REFUSAL)) {
+                    refusal = Optional.of(vault.restore(refusal.get(), false, restoreUrls));
+                }
+                if (!refusal.equals(finish.refusal())) {
+                    out = new StreamEvent.Finish(finish.reason(), finish.responseId(), finish.provider(), finish.model(), refusal,
+                            finish.timings(), finish.costUsd());
+                }
+                calls = answer.calls(redacted);
+            }
+        }
+        return out;
+    }
+
+    /** The tool calls, checked by the tool policy, as deltas (one per call). */
+    private void releaseToolCalls(Consumer<StreamEvent> downstream) {
+        if (calls.isEmpty()) {
+            return;
         }
         List<ToolCall> checked = Enforcement.checkToolCalls(policy, engine, call, calls, vault);
         for (int i = 0; i < checked.size(); i++) {
@@ -175,6 +295,10 @@ public final class StreamGuard implements StreamTransformer {
             downstream.accept(new StreamEvent.ToolCallDelta(indexes.get(i), tc.id().isEmpty() ? Optional.empty() : Optional.of(tc.id()),
                     Optional.of(tc.name()), tc.argumentsJson()));
         }
+    }
+
+    private void recordStreamDecision() {
+        Enforcement.decide(engine, call, aggregate, Optional.empty(), PolicyStage.STREAM);
     }
 
     private static final class PartialCall {

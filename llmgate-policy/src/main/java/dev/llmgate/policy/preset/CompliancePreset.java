@@ -1,5 +1,6 @@
 package dev.llmgate.policy.preset;
 
+import dev.llmgate.api.Role;
 import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
@@ -28,6 +29,7 @@ public enum CompliancePreset {
         @Override
         public void applyTo(Policy.Builder b) {
             b.detector(PiiDetector.all()).detector(SecretDetector.all()).detector(PromptInjectionDetector.all());
+            b.alsoScanRoles(Role.SYSTEM, Role.DEVELOPER);
             String p = "hipaa.164.514(b)(2)(i)";
             constrain(b, p + "(A).names", PERSON_NAME);
             constrain(b, p + "(B).geographic", POSTAL_ADDRESS, ZIP_CODE);
@@ -54,6 +56,7 @@ public enum CompliancePreset {
         @Override
         public void applyTo(Policy.Builder b) {
             b.detector(PiiDetector.all()).detector(SecretDetector.all());
+            b.alsoScanRoles(Role.SYSTEM, Role.DEVELOPER);
             b.rule(Rule.of("pci.3.3.1.sensitive-authentication-data", Verdict.BLOCK, CARD_CVV, CARD_TRACK_DATA));
             b.rule(Rule.of("pci.3.4.1.pan-masked", Verdict.CONSTRAIN, CREDIT_CARD));
             b.redaction(CREDIT_CARD, RedactionMode.LAST_FOUR);
@@ -69,6 +72,7 @@ public enum CompliancePreset {
         @Override
         public void applyTo(Policy.Builder b) {
             b.detector(PiiDetector.all()).detector(SecretDetector.all()).detector(SpecialCategories.DETECTOR);
+            b.alsoScanRoles(Role.SYSTEM, Role.DEVELOPER);
             b.rule(Rule.of("gdpr.art9.special-category", Verdict.ALLOW_LOG, TOPIC_PREFIX + "*"));
             String[] direct = {PERSON_NAME, EMAIL, PHONE, POSTAL_ADDRESS, DATE_OF_BIRTH, IBAN, CREDIT_CARD, IP_ADDRESS, US_SSN,
                     US_PASSPORT, US_DRIVER_LICENSE, US_ITIN, MEDICAL_RECORD_NUMBER, HEALTH_PLAN_NUMBER, BANK_ACCOUNT};

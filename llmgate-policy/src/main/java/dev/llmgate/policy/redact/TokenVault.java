@@ -1,5 +1,7 @@
 package dev.llmgate.policy.redact;
 
+import dev.llmgate.policy.internal.UrlRun;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -49,21 +51,36 @@ public final class TokenVault {
 
     /** {@code text} with every placeholder of this vault replaced by its value; unknown placeholders stay. */
     public String restore(String text) {
-        return restore(text, false);
+        return restore(text, false, true);
     }
 
     /** Like {@link #restore(String)}, with restored values escaped for use inside a JSON string (tool-call arguments). */
     public String restoreInJson(String json) {
-        return restore(json, true);
+        return restore(json, true, true);
     }
 
-    private String restore(String text, boolean json) {
+    /**
+     * {@code text} with this vault's placeholders replaced by their values, escaped for a JSON string
+     * if {@code jsonEscaped}; placeholders inside a URL (see {@link TokenRestore#URLS}) only if
+     * {@code insideUrls}.
+     */
+    public String restore(String text, boolean jsonEscaped, boolean insideUrls) {
+        return restore(text, jsonEscaped, insideUrls, UrlRun.START);
+    }
+
+    /**
+     * Like {@link #restore(String, boolean, boolean)} for a text that continues one already read up
+     * to state {@code before} (a stream's earlier chunks). Not API.
+     */
+    public String restore(String text, boolean jsonEscaped, boolean insideUrls, UrlRun before) {
         if (text.indexOf('[') < 0 || isEmpty()) {
             return text;
         }
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = null;
         int last = 0;
+        UrlRun run = before;
+        int read = 0;
         while (m.find()) {
             String value;
             synchronized (this) {
@@ -72,11 +89,18 @@ public final class TokenVault {
             if (value == null) {
                 continue;
             }
+            if (!insideUrls) {
+                run = run.advance(text, read, m.start());
+                read = m.start();
+                if (run.inUrl()) {
+                    continue;
+                }
+            }
             if (out == null) {
                 out = new StringBuilder(text.length() + 32);
             }
             out.append(text, last, m.start());
-            out.append(json ? dev.llmgate.policy.internal.JsonStrings.escape(value) : value);
+            out.append(jsonEscaped ? dev.llmgate.policy.internal.JsonStrings.escape(value) : value);
             last = m.end();
         }
         if (out == null) {

@@ -166,16 +166,21 @@ public final class PiiRecognizers {
     }
 
     static Recognizer ssn() {
-        return Recognizer.of(FindingTypes.US_SSN, "(?<![\\w.-])\\d{3}([ .-]?)\\d{2}([ .-]?)\\d{4}(?![\\w-]|\\.\\d)", NEEDS_DIGIT, (t, s, m) -> {
+        return Recognizer.of(FindingTypes.US_SSN, "(?<![\\w.-])\\d{3}(" + SSN_SEPARATOR + "?)\\d{2}(" + SSN_SEPARATOR + "?)\\d{4}(?![\\w-]|[./]\\d)",
+                NEEDS_DIGIT, (t, s, m) -> {
             if (!consistentSeparators(m) || !Checksums.ssn(Checksums.digits(t, s[0], s[1]))) {
                 return -1;
             }
             return separatorCount(m) == 2 ? 0.6 : 0.3;
         }).withContext("(?i)\\b(?:ssn|ssns|social security(?: number| no\\.?| #)?|social sec|sozialversicherungsnummer|"
                 + "n[uú]mero de seguro social|num[ée]ro de s[ée]curit[ée] sociale)\\b", 0.35)
-                .startingAt(Starts.of().digits().notAfter(W + ".-").digitRun(3, 3, " .-").digitRun(5, 5, " .-").digitRun(9, 9)
-                        .check((t, i) -> threeTwoFour(t, i, " .-")));
+                .startingAt(Starts.of().digits().notAfter(W + ".-").digitRun(3, 3, SSN_SEPARATORS).digitRun(5, 5, SSN_SEPARATORS)
+                        .digitRun(9, 9).check((t, i) -> threeTwoFour(t, i, SSN_SEPARATORS)));
     }
+
+    /** The separators of a 3-2-4 social security number's groups: space, tab, line break, dot, hyphen, slash, underscore. */
+    private static final String SSN_SEPARATORS = " \t\n.-/_";
+    private static final String SSN_SEPARATOR = "[ \\t\\n./_-]";
 
     static Recognizer itin() {
         return Recognizer.of(FindingTypes.US_ITIN, "(?<![\\w.-])9\\d{2}([ -]?)\\d{2}([ -]?)\\d{4}(?![\\w-])", NEEDS_DIGIT, (t, s, m) -> {
@@ -189,12 +194,10 @@ public final class PiiRecognizers {
     }
 
     static Recognizer creditCard() {
-        String grouped = "\\d{4}([ -])\\d{4}\\1\\d{4}\\1\\d{1,4}(?:\\1\\d{1,3})?"   // 4-4-4-4(-3)
-                + "|\\d{4}([ -])\\d{6}\\2\\d{4,5}";                               // Amex 4-6-5, Diners 4-6-4
-        return Recognizer.of(FindingTypes.CREDIT_CARD, "(?<![\\d-])(?:" + grouped + "|\\d{12,19})(?!\\d|-\\d)", NEEDS_DIGIT,
-                (t, s, m) -> Checksums.paymentCard(Checksums.digits(t, s[0], s[1])) ? 0.9 : -1)
+        // any grouping (see CardNumbers): Luhn and a known issuer range and length decide
+        return Recognizer.scanning(FindingTypes.CREDIT_CARD, NEEDS_DIGIT, CardNumbers::scan)
                 .withContext("(?i)\\b(?:card|credit|debit|visa|mastercard|amex|american express|discover|kreditkarte|tarjeta|carte)\\b",
-                        0.1).startingAt(Starts.of().digits().notAfter("0123456789-").digitRun(4, 4, " -").digitRun(12, 19));
+                        0.1).startingAt(Starts.of().digits().notAfter("0123456789"));
     }
 
     static Recognizer cvv() {
@@ -214,14 +217,15 @@ public final class PiiRecognizers {
 
     static Recognizer iban() {
         return Recognizer.of(FindingTypes.IBAN,
-                "(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?(?![A-Za-z0-9])", NEEDS_DIGIT, (t, s, m) -> {
+                "(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?:" + IBAN_SEPARATOR + "?[A-Za-z0-9]{4}){2,7}(?:" + IBAN_SEPARATOR + "?[A-Za-z0-9]{1,3})?"
+                        + "(?![A-Za-z0-9])", NEEDS_DIGIT, (t, s, m) -> {
                     if (validIban(t, s[0], s[1])) {
                         return 0.95;
                     }
                     // a trailing short group may be the next word ("... 8741 ALL CAPS"): try without it
                     int end = s[1];
                     int k = end;
-                    while (k > s[0] && t.charAt(k - 1) != ' ' && t.charAt(k - 1) != '-') {
+                    while (k > s[0] && IBAN_SEPARATORS.indexOf(t.charAt(k - 1)) < 0) {
                         k--;
                     }
                     if (end - k <= 3 && k > s[0] && validIban(t, s[0], k - 1)) {
@@ -230,20 +234,32 @@ public final class PiiRecognizers {
                     }
                     return -1;
                 }).withContext("(?i)\\b(?:iban|bank|account|konto|cuenta|compte)\\b", 0.05)
-                .startingAt(Starts.of().letters(false, Starts.UPPER).letterRun("", true, 0).notAfter(Starts.WORD.replace("_", ""))
-                        .check((t, i) -> i + 3 < t.length() && t.charAt(i + 1) >= 'A' && t.charAt(i + 1) <= 'Z' && digitAt(t, i + 2)
+                .startingAt(Starts.of().letters(true, Starts.LETTERS).letterRun("", true, 0).notAfter(Starts.WORD.replace("_", ""))
+                        .check((t, i) -> i + 3 < t.length() && Starts.Ascii.isLetter(t.charAt(i + 1)) && digitAt(t, i + 2)
                                 && digitAt(t, i + 3)));
     }
 
+    /** The separators between an IBAN's groups: space, tab, line break, hyphen, dot, slash, underscore. */
+    private static final String IBAN_SEPARATORS = " \t\n-./_";
+    private static final String IBAN_SEPARATOR = "[ \\t\\n./_-]";
+
+    /**
+     * Whether {@code [start, end)} is an IBAN: its letters all upper case or all lower case (as a
+     * person types one; a mixed-case "bANK" is no account number), the country's length and MOD-97.
+     */
     private static boolean validIban(CharSequence t, int start, int end) {
         StringBuilder compact = new StringBuilder(34);
+        boolean upper = false;
+        boolean lower = false;
         for (int i = start; i < end; i++) {
             char c = t.charAt(i);
-            if (c != ' ' && c != '-') {
+            if (IBAN_SEPARATORS.indexOf(c) < 0) {
                 compact.append(c);
+                upper |= c >= 'A' && c <= 'Z';
+                lower |= c >= 'a' && c <= 'z';
             }
         }
-        return Checksums.iban(compact);
+        return !(upper && lower) && Checksums.iban(compact);
     }
 
     static Recognizer abaRouting() {

@@ -21,6 +21,23 @@ public final class Recognizer {
         double score(CharSequence text, int[] span, Matcher m);
     }
 
+    /**
+     * A hand-written recognizer for identifiers a single regex cannot validate in linear time (a
+     * card number in any grouping, checked at every group-aligned sub-run): reports each match's
+     * span and score. Given the candidate starts of its {@link Starts} (or every position when
+     * {@code candidates} is null), it must report exactly what it would report from every position.
+     */
+    @FunctionalInterface
+    public interface TextScanner {
+        void scan(CharSequence text, int[] candidates, int count, Found found);
+    }
+
+    /** Receives one match of a {@link TextScanner}: {@code [start, end)} with its score (negative: rejected). */
+    @FunctionalInterface
+    public interface Found {
+        void accept(int start, int end, double score);
+    }
+
     /** Characters a text must contain for this recognizer to run (a cheap prefilter computed once per text). */
     public static final int NEEDS_DIGIT = 1;
     public static final int NEEDS_AT = 2;
@@ -46,14 +63,16 @@ public final class Recognizer {
     private final String[] keywords;
     private final Starts starts;
     private final int minDigitRun;
+    private final TextScanner scanner;
 
     private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
                        int needs) {
-        this(type, pattern, group, scorer, context, boost, contextType, needs, null, null, 0);
+        this(type, pattern, group, scorer, context, boost, contextType, needs, null, null, 0, null);
     }
 
     private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
-                       int needs, String[] keywords, Starts starts, int minDigitRun) {
+                       int needs, String[] keywords, Starts starts, int minDigitRun, TextScanner scanner) {
+        this.scanner = scanner;
         this.keywords = keywords;
         this.starts = starts;
         this.minDigitRun = minDigitRun;
@@ -80,6 +99,11 @@ public final class Recognizer {
         return new Recognizer(type, Pattern.compile(regex), 0, scorer, null, 0, null, needs);
     }
 
+    /** A recognizer of {@code type} that finds its matches with a hand-written {@code scanner} instead of a pattern. */
+    public static Recognizer scanning(String type, int needs, TextScanner scanner) {
+        return new Recognizer(type, null, 0, null, null, 0, null, needs, null, null, 0, scanner);
+    }
+
     /** A recognizer of {@code type} whose capturing group {@code group} is the finding (the rest is a label). */
     public static Recognizer labelled(String type, String regex, int group, int needs, double confidence) {
         return new Recognizer(type, Pattern.compile(regex), group, (t, s, m) -> confidence, null, 0, null, needs);
@@ -88,13 +112,13 @@ public final class Recognizer {
     /** This recognizer with context words: when {@code contextRegex} matches just before a finding, confidence rises by {@code boost}. */
     public Recognizer withContext(String contextRegex, double boostBy) {
         return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, contextType, needs, keywords, starts,
-                minDigitRun);
+                minDigitRun, scanner);
     }
 
     /** This recognizer with context words that also change the finding's type (e.g. DATE to DATE_OF_BIRTH). */
     public Recognizer withContext(String contextRegex, double boostBy, String typeInContext) {
         return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, typeInContext, needs, keywords, starts,
-                minDigitRun);
+                minDigitRun, scanner);
     }
 
     /**
@@ -103,7 +127,7 @@ public final class Recognizer {
      */
     public Recognizer onlyWith(String... lowerCaseKeywords) {
         return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, lowerCaseKeywords.clone(), starts,
-                minDigitRun);
+                minDigitRun, scanner);
     }
 
     /**
@@ -111,12 +135,12 @@ public final class Recognizer {
      * the positions where its pattern can match), instead of at every position of the text.
      */
     public Recognizer startingAt(Starts where) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, where, minDigitRun);
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, where, minDigitRun, scanner);
     }
 
     /** This recognizer, run only on texts with a run of at least {@code digits} ASCII digits (every match contains one). */
     public Recognizer withDigitRun(int digits) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, digits);
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, digits, scanner);
     }
 
     /** The context-word pattern, or null (for tests of the context prefilter). */
@@ -231,6 +255,10 @@ public final class Recognizer {
         if (keywords != null && !containsAny(lower != null ? lower : text.toString().toLowerCase(java.util.Locale.ROOT), keywords)) {
             return;
         }
+        if (scanner != null) {
+            scanAll(text, detectorId, out);
+            return;
+        }
         Matcher m = pattern.matcher(text);
         Matcher[] ctx = new Matcher[1];
         int[] span = new int[2];
@@ -251,6 +279,11 @@ public final class Recognizer {
      */
     public void scanAt(CharSequence text, int[] candidates, int count, String detectorId, List<Finding> out) {
         if (count == 0) {
+            return;
+        }
+        if (scanner != null) {
+            Matcher[] ctx = new Matcher[1];
+            scanner.scan(text, candidates, count, (s, e, score) -> acceptSpan(text, s, e, score, ctx, detectorId, out));
             return;
         }
         Matcher m = pattern.matcher(text);
@@ -276,6 +309,11 @@ public final class Recognizer {
 
     /** Scans the whole text with {@code find()} (for recognizers without start candidates), after {@link #applies}. */
     public void scanAll(CharSequence text, String detectorId, List<Finding> out) {
+        if (scanner != null) {
+            Matcher[] ctx = new Matcher[1];
+            scanner.scan(text, null, 0, (s, e, score) -> acceptSpan(text, s, e, score, ctx, detectorId, out));
+            return;
+        }
         Matcher m = pattern.matcher(text);
         Matcher[] ctx = new Matcher[1];
         int[] span = new int[2];
@@ -316,9 +354,37 @@ public final class Recognizer {
         }
     }
 
+    /** Like {@link #accept} for a {@link TextScanner}'s match {@code [start, end)} scored {@code score}. */
+    private void acceptSpan(CharSequence text, int start, int end, double score, Matcher[] ctxHolder, String detectorId, List<Finding> out) {
+        if (score < 0 || end <= start) {
+            return;
+        }
+        String t = type;
+        if (context != null) {
+            Matcher ctx = ctxHolder[0];
+            if (ctx == null) {
+                ctx = context.matcher(text);
+                ctx.useTransparentBounds(true);
+                ctxHolder[0] = ctx;
+            }
+            if (contextStarts.find(text, ctx, Math.max(0, start - CONTEXT_WINDOW), start)) {
+                score += boost;
+                if (contextType != null) {
+                    t = contextType;
+                }
+            }
+        }
+        if (score >= MIN_REPORTED) {
+            out.add(new Finding(t, start, end, Math.min(1.0, score), detectorId));
+        }
+    }
+
     /**
      * Resolves overlapping findings: keeps the most confident (then the longest, then the first),
-     * drops any finding that overlaps one already kept. Returns the kept findings ordered by start.
+     * drops any finding that overlaps one already kept, except that a finding lying wholly inside
+     * one of another type (or holding one of another type wholly) is kept as well: a card number
+     * or an e-mail address inside a URL is still a card number or an e-mail address. Returns the
+     * kept findings ordered by start.
      */
     public static List<Finding> resolveOverlaps(List<Finding> findings) {
         if (findings.size() < 2) {
@@ -335,6 +401,48 @@ public final class Recognizer {
         });
         List<Finding> kept = new ArrayList<>(findings.size());
         for (Finding f : byStrength) {
+            boolean clash = false;
+            for (Finding k : kept) {
+                if (k.overlaps(f) && !nestedOfAnotherType(k, f)) {
+                    clash = true;
+                    break;
+                }
+            }
+            if (!clash) {
+                kept.add(f);
+            }
+        }
+        kept.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        return kept;
+    }
+
+    /** Whether one of two overlapping findings of different types lies wholly inside the other. */
+    static boolean nestedOfAnotherType(Finding a, Finding b) {
+        if (a.type().equals(b.type())) {
+            return false;
+        }
+        return (a.start() <= b.start() && b.end() <= a.end()) || (b.start() <= a.start() && a.end() <= b.end());
+    }
+
+    /**
+     * The findings to rewrite, none overlapping another: the longest first (so a URL that holds a
+     * card number is rewritten whole), then the most confident, then the first. Ordered by start.
+     */
+    public static List<Finding> forRedaction(List<Finding> findings) {
+        if (findings.size() < 2) {
+            return findings;
+        }
+        List<Finding> byLength = new ArrayList<>(findings);
+        byLength.sort((a, b) -> {
+            int c = Integer.compare(b.length(), a.length());
+            if (c != 0) {
+                return c;
+            }
+            c = Double.compare(b.confidence(), a.confidence());
+            return c != 0 ? c : Integer.compare(a.start(), b.start());
+        });
+        List<Finding> kept = new ArrayList<>(findings.size());
+        for (Finding f : byLength) {
             boolean clash = false;
             for (Finding k : kept) {
                 if (k.overlaps(f)) {
