@@ -75,7 +75,8 @@ public final class PolicyInterceptor implements Interceptor {
         if (result instanceof ChatResponse response) {
             return checkResponse(policy, engine, call, response, vault);
         }
-        return ((ChatStream) result).transform(new StreamGuard(policy, call, vault));
+        boolean jsonAnswer = !(forward.responseFormat() instanceof dev.llmgate.api.ResponseFormat.Text);
+        return ((ChatStream) result).transform(new StreamGuard(policy, call, vault, jsonAnswer));
     }
 
     private static ChatRequest checkInput(Policy policy, Engine engine, CallContext call, ChatRequest request, TokenVault vault) {

@@ -117,12 +117,17 @@ public final class Engine {
      * already there); findings starting before view position {@code ignoreBefore} are ignored.
      */
     public Evaluation evaluate(ScanView view, PolicyStage stage, int ignoreBefore) {
+        return evaluate(view, stage, ignoreBefore <= 0 ? null : f -> f.start() >= ignoreBefore);
+    }
+
+    /** Like {@link #evaluate(ScanView, PolicyStage, int)}, keeping only the findings {@code keep} accepts (null: all). */
+    public Evaluation evaluate(ScanView view, PolicyStage stage, java.util.function.Predicate<Finding> keep) {
         String text = view.text();
         List<Finding> found = new ArrayList<>();
-        detect(text, ignoreBefore, found);
+        detect(text, keep, found);
         int[] junctions = view.junctions();
         if (junctions.length > 0) {
-            junctionFindings(text, junctions, ignoreBefore, found);
+            junctionFindings(text, junctions, keep, found);
         }
         if (view.invisibles() > 0 && !found.isEmpty()) {
             obfuscation(found);
@@ -177,19 +182,19 @@ public final class Engine {
     }
 
     /** Runs every detector over {@code text}, adding findings at their thresholds that start at or after {@code ignoreBefore}. */
-    private void detect(String text, int ignoreBefore, List<Finding> found) {
+    private void detect(String text, java.util.function.Predicate<Finding> keep, List<Finding> found) {
         Map<String, List<Finding>> shared = fusedScan == null ? null : fusedScan.scan(text);
         for (Detector d : policy.detectors()) {
             if (shared != null && fusedScan.covers(d)) {
                 for (Finding f : shared.getOrDefault(fusedScan.idOf(d), List.of())) {
-                    if (f.start() >= ignoreBefore && f.confidence() >= policy.threshold(f.type())) {
+                    if (f.confidence() >= policy.threshold(f.type()) && (keep == null || keep.test(f))) {
                         found.add(f);
                     }
                 }
                 continue;
             }
             d.detect(text, f -> {
-                if (f.start() >= ignoreBefore && f.confidence() >= policy.threshold(f.type())) {
+                if (f.confidence() >= policy.threshold(f.type()) && (keep == null || keep.test(f))) {
                     found.add(f);
                 }
             });
@@ -199,30 +204,27 @@ public final class Engine {
     /** Characters on each side of a junction scanned joined directly. */
     static final int JUNCTION_REACH = 64;
 
-    private void junctionFindings(String text, int[] junctions, int ignoreBefore, List<Finding> found) {
+    private void junctionFindings(String text, int[] junctions, java.util.function.Predicate<Finding> keep, List<Finding> found) {
         StringBuilder window = new StringBuilder(2 * JUNCTION_REACH);
         List<Finding> local = new ArrayList<>();
         for (int j : junctions) {
-            if (j + JUNCTION_REACH < ignoreBefore) {
-                continue;
-            }
             int from = Math.max(0, j - JUNCTION_REACH);
             int to = Math.min(text.length(), j + 1 + JUNCTION_REACH);
             window.setLength(0);
             window.append(text, from, j).append(text, j + 1, to);
             int left = j - from;
             local.clear();
-            detect(window.toString(), 0, local);
+            detect(window.toString(), null, local);
             for (Finding f : local) {
                 if (f.start() >= left || f.end() <= left) {
                     continue;   // does not cross the junction: the view's own scan has it
                 }
                 int start = from + f.start();
                 int end = j + 1 + (f.end() - left);
-                if (start < ignoreBefore) {
+                Finding mapped = new Finding(f.type(), start, end, f.confidence(), f.detector());
+                if (keep != null && !keep.test(mapped)) {
                     continue;
                 }
-                Finding mapped = new Finding(f.type(), start, end, f.confidence(), f.detector());
                 boolean known = false;
                 for (Finding g : found) {
                     if (g.type().equals(mapped.type()) && g.overlaps(mapped)) {

@@ -24,14 +24,27 @@ final class JsonTokens {
     private JsonTokens() {
     }
 
+    /** Lexer states at a point of a JSON text: outside a string, inside one, inside one right after a backslash. */
+    static final int OUTSIDE = 0;
+    static final int IN_STRING = 1;
+    static final int AFTER_BACKSLASH = 2;
+
     static JsonTokens of(String s) {
+        return of(s, OUTSIDE);
+    }
+
+    /** The tokens of a piece of JSON text that starts in lexer state {@code state} (a window of a stream). */
+    static JsonTokens of(String s, int state) {
         JsonTokens t = new JsonTokens();
         int n = s.length();
         int i = 0;
+        boolean resume = state != OUTSIDE;
         while (i < n) {
             char c = s.charAt(i);
-            if (c == '"') {
-                int j = i + 1;
+            if (c == '"' || resume) {
+                int j = resume ? (state == AFTER_BACKSLASH ? 1 : 0) : i + 1;
+                int contentStart = resume ? 0 : i + 1;
+                resume = false;
                 while (j < n) {
                     char x = s.charAt(j);
                     if (x == '\\') {
@@ -49,7 +62,7 @@ final class JsonTokens {
                 while (k < n && isSpace(s.charAt(k))) {
                     k++;
                 }
-                t.add(i + 1, contentEnd, STRING, k < n && s.charAt(k) == ':');
+                t.add(contentStart, contentEnd, STRING, k < n && s.charAt(k) == ':');
                 i = after;
             } else if (c == '-' || (c >= '0' && c <= '9')) {
                 int j = i + 1;
@@ -73,6 +86,26 @@ final class JsonTokens {
             }
         }
         return t;
+    }
+
+    /** The lexer state after reading {@code s[from, to)} from state {@code state}. */
+    static int stateAfter(CharSequence s, int from, int to, int state) {
+        int st = state;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (st == AFTER_BACKSLASH) {
+                st = IN_STRING;
+            } else if (st == IN_STRING) {
+                if (c == '\\') {
+                    st = AFTER_BACKSLASH;
+                } else if (c == '"') {
+                    st = OUTSIDE;
+                }
+            } else if (c == '"') {
+                st = IN_STRING;
+            }
+        }
+        return st;
     }
 
     private static boolean literal(String s, int from, int to) {

@@ -290,6 +290,21 @@ public final class ScanView {
             return index;
         }
 
+        /**
+         * Adds a piece of JSON text that begins in lexer state {@code state} of {@link JsonTokens} (a
+         * window of a streamed JSON answer): read as its values, then its keys; a run that is no JSON
+         * token (a literal cut at the window's end) is read as text. Returns the source's index.
+         */
+        public int addJsonFragment(Channel channel, String text, int state) {
+            int index = sources.size();
+            if (index > 0) {
+                separator();
+            }
+            sources.add(new Source(channel, text, Kind.JSON));
+            appendJson(index, text, JsonTokens.of(text, state));
+            return index;
+        }
+
         /** Adds a separator standing for no source text (between two pieces of one source, for example). */
         public void separator() {
             settlePending();

@@ -48,6 +48,10 @@ public final class StreamGuard implements StreamTransformer {
     private final boolean restoreText;
     private final boolean restoreUrls;
     private final boolean scanText;
+    /** Whether the answer is JSON (asked for, or the text begins with '{' or '['): then scanned as JSON values. Null until known. */
+    private Boolean json;
+    /** The JSON lexer state at the start of {@link #context} (see {@link JsonTokens}). */
+    private int contextState = JsonTokens.OUTSIDE;
     private final StringBuilder held = new StringBuilder();
     private final StringBuilder context = new StringBuilder(CONTEXT * 2);
     private final Map<Integer, PartialCall> toolCalls = new TreeMap<>();
@@ -59,6 +63,12 @@ public final class StreamGuard implements StreamTransformer {
     private UrlRun urlRun = UrlRun.START;
 
     public StreamGuard(Policy policy, CallContext call, TokenVault vault) {
+        this(policy, call, vault, false);
+    }
+
+    /** A guard for a stream whose answer was asked for as JSON when {@code jsonAnswer}. */
+    public StreamGuard(Policy policy, CallContext call, TokenVault vault, boolean jsonAnswer) {
+        this.json = jsonAnswer ? Boolean.TRUE : null;
         this.policy = policy;
         this.engine = policy.engine();
         this.call = call;
@@ -99,12 +109,26 @@ public final class StreamGuard implements StreamTransformer {
         }
         int offset = context.length();
         String scanned = context.toString() + held;
+        if (json == null) {
+            json = startsAsJson(held);
+        }
+        boolean asJson = Boolean.TRUE.equals(json);
         if (!scanText) {
             emit(scanned, ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN), List.of(), offset, held.length(), downstream);
             return;
         }
-        ScanView view = ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN);
-        Engine.Evaluation ev = engine.evaluate(view, PolicyStage.STREAM, Engine.viewPosition(view, offset));
+        ScanView view;
+        Engine.Evaluation ev;
+        if (asJson) {
+            ScanView.Builder b = ScanView.builder();
+            b.addJsonFragment(Channel.ANSWER_TEXT, scanned, contextState);
+            view = b.build();
+            ScanView v = view;
+            ev = engine.evaluate(view, PolicyStage.STREAM, f -> v.sourceSpan(f.start(), f.end())[0] >= offset);
+        } else {
+            view = ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN);
+            ev = engine.evaluate(view, PolicyStage.STREAM, Engine.viewPosition(view, offset));
+        }
         Decision d = ev.decision();
         if (d.verdict() == Verdict.BLOCK || (d.verdict() == Verdict.REQUIRE_APPROVAL && !approved)) {
             Decision merged = aggregate.merge(d);
@@ -182,7 +206,9 @@ public final class StreamGuard implements StreamTransformer {
         String out = engine.redactRange(view, redact, Optional.empty(), offset, offset + cut);
         context.append(scanned, offset, offset + cut);
         if (context.length() > CONTEXT) {
-            context.delete(0, context.length() - CONTEXT);
+            int drop = context.length() - CONTEXT;
+            contextState = JsonTokens.stateAfter(context, 0, drop, contextState);
+            context.delete(0, drop);
         }
         held.delete(0, cut);
         String text = restoreText ? vault.restore(out, false, restoreUrls, urlRun) : out;
@@ -190,6 +216,17 @@ public final class StreamGuard implements StreamTransformer {
         if (!text.isEmpty()) {
             downstream.accept(new StreamEvent.TextDelta(text));
         }
+    }
+
+    /** Whether the text begins (after whitespace) with '{' or '['; null if it is all whitespace so far. */
+    private static Boolean startsAsJson(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '{' || c == '[';
+            }
+        }
+        return null;
     }
 
     /**
