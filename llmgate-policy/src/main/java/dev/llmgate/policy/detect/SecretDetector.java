@@ -24,26 +24,31 @@ import java.util.function.Consumer;
  */
 public final class SecretDetector implements Detector, RecognizerBacked {
     private static final List<Recognizer> RECOGNIZERS = List.of(
-            Recognizer.of(FindingTypes.SECRET_ANTHROPIC_KEY, "\\bsk-ant-[A-Za-z0-9_-]{20,200}+", 0, (t, s, m) -> 0.95)
+            Recognizer.of(FindingTypes.SECRET_ANTHROPIC_KEY, "\\bsk-ant-" + body("[A-Za-z0-9_-]", 20, 200), 0,
+                            split(20, 200, (t, s, m) -> 0.95))
                     .startingAt(Starts.of().prefixes(false, "sk-ant-").notAfter(Starts.WORD)),
-            Recognizer.of(FindingTypes.SECRET_OPENAI_KEY, "\\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}+", 0,
-                    (t, s, m) -> Checksums.entropy(t, s[0], s[1]) > 3.0 ? 0.9 : -1)
+            Recognizer.of(FindingTypes.SECRET_OPENAI_KEY, "\\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?" + body("[A-Za-z0-9_-]", 20, 200), 0,
+                            split(20, 200, (t, s, m) -> Checksums.entropy(t, s[0], s[1]) > 3.0 ? 0.9 : -1))
                     .startingAt(Starts.of().prefixes(false, "sk-").notAfter(Starts.WORD)),
-            Recognizer.of(FindingTypes.SECRET_AWS_ACCESS_KEY, "\\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[A-Z0-9]{16}\\b", 0, (t, s, m) -> 0.95)
+            Recognizer.of(FindingTypes.SECRET_AWS_ACCESS_KEY, "\\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)" + body("[A-Z0-9]", 16, 16) + "\\b", 0,
+                            split(16, 16, (t, s, m) -> 0.95))
                     .startingAt(Starts.of().prefixes(false, "AKIA", "ASIA", "ABIA", "ACCA", "AROA", "AIDA").notAfter(Starts.WORD)),
             Recognizer.labelled(FindingTypes.SECRET_AWS_SECRET_KEY,
                     "(?i)aws_?secret_?(?:access_?)?key[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])", 1, 0, 0.95)
                     .onlyWith("awssecret", "aws_secret"),
-            Recognizer.of(FindingTypes.SECRET_GITHUB_TOKEN, "\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}+|github_pat_[A-Za-z0-9_]{22,255}+)", 0,
-                    (t, s, m) -> 0.95).startingAt(Starts.of().prefixes(false, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
-                    .notAfter(Starts.WORD)),
+            Recognizer.of(FindingTypes.SECRET_GITHUB_TOKEN, "\\b(?:gh[pousr]_" + body("[A-Za-z0-9]", 36, 255) + "|github_pat_"
+                            + body("[A-Za-z0-9_]", 22, 255) + ")", 0, split(22, 255, (t, s, m) -> 0.95))
+                    .startingAt(Starts.of().prefixes(false, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_").notAfter(Starts.WORD)),
             Recognizer.of(FindingTypes.SECRET_SLACK_TOKEN,
-                    "\\bxox[abposr]-[A-Za-z0-9-]{10,250}+|https://hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,120}+", 0, (t, s, m) -> 0.95)
+                    "\\bxox[abposr]-" + body("[A-Za-z0-9-]", 10, 250) + "|https://hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,120}+", 0,
+                            split(10, 250, (t, s, m) -> 0.95))
                     .onlyWith("xox", "https://hooks.slack.com/services/"),
-            Recognizer.of(FindingTypes.SECRET_STRIPE_KEY, "\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,99}+", 0, (t, s, m) -> 0.95)
+            Recognizer.of(FindingTypes.SECRET_STRIPE_KEY, "\\b(?:sk|rk)_(?:live|test)_" + body("[A-Za-z0-9]", 10, 99), 0,
+                            split(10, 99, (t, s, m) -> 0.95))
                     .startingAt(Starts.of().prefixes(false, "sk_live_", "sk_test_", "rk_live_", "rk_test_").notAfter(Starts.WORD)),
-            Recognizer.of(FindingTypes.SECRET_GOOGLE_API_KEY, "\\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])|\\bya29\\.[0-9A-Za-z_-]{20,400}+", 0,
-                    (t, s, m) -> 0.9).startingAt(Starts.of().prefixes(false, "AIza", "ya29.").notAfter(Starts.WORD)),
+            Recognizer.of(FindingTypes.SECRET_GOOGLE_API_KEY, "\\bAIza" + body("[0-9A-Za-z_-]", 35, 35) + "(?![0-9A-Za-z_-])"
+                            + "|\\bya29\\.[0-9A-Za-z_-]{20,400}+", 0, split(35, 35, (t, s, m) -> 0.9))
+                    .startingAt(Starts.of().prefixes(false, "AIza", "ya29.").notAfter(Starts.WORD)),
             Recognizer.of(FindingTypes.SECRET_JWT,
                     "\\beyJ[A-Za-z0-9_-]{5,4096}+\\.eyJ[A-Za-z0-9_-]{5,8192}+\\.[A-Za-z0-9_-]{10,4096}+", Recognizer.NEEDS_DOT, (t, s, m) -> 0.9)
                     .startingAt(Starts.of().prefixes(false, "eyJ").notAfter(Starts.WORD)),
@@ -60,6 +65,68 @@ public final class SecretDetector implements Detector, RecognizerBacked {
                             "private", "contrase", "mot de passe").notAfter(Starts.WORD)));
 
     private static final RecognizerSet SCANNER = new RecognizerSet(RECOGNIZERS);
+
+    /**
+     * A key's body of {@code min} to {@code max} characters of {@code cls}, or the same split once by
+     * a space or tab before it is complete ({@code sk-proj-AbC1 2dEf...}): a key cut in two so that
+     * neither half looks like one. The split form is checked by {@link #split}.
+     */
+    private static String body(String cls, int min, int max) {
+        String whole = cls + "{" + min + "," + max + "}+";
+        if (min == max) {
+            whole = cls + "{" + min + "}";
+        }
+        return "(" + whole + "|" + cls + "{0," + (min - 1) + "}[ \\t]" + cls + "{1," + max + "}+)";
+    }
+
+    /**
+     * The scorer of a key whose body may be split once ({@link #body}): a split match counts only if
+     * the body without the space has at least {@code min} (at most {@code max}) characters and mixes
+     * at least two of lower-case letters, upper-case letters and digits (so that two ordinary words
+     * after a prefix are no key); then {@code whole} decides.
+     */
+    private static Recognizer.Scorer split(int min, int max, Recognizer.Scorer whole) {
+        return (t, s, m) -> {
+            int space = -1;
+            for (int i = s[0]; i < s[1]; i++) {
+                char c = t.charAt(i);
+                if (c == ' ' || c == '\t') {
+                    space = i;
+                    break;
+                }
+            }
+            if (space < 0) {
+                return whole.score(t, s, m);
+            }
+            // the body is the capturing group (of body()) that holds the space
+            String part = null;
+            for (int g = 1; g <= m.groupCount(); g++) {
+                String x = m.group(g);
+                if (x != null && (x.indexOf(' ') >= 0 || x.indexOf('\t') >= 0)) {
+                    part = x;
+                    break;
+                }
+            }
+            if (part == null) {
+                return -1;
+            }
+            int body = part.length() - 1;
+            boolean lower = false;
+            boolean upper = false;
+            boolean digit = false;
+            for (int i = 0; i < part.length(); i++) {
+                char c = part.charAt(i);
+                lower |= c >= 'a' && c <= 'z';
+                upper |= c >= 'A' && c <= 'Z';
+                digit |= c >= '0' && c <= '9';
+            }
+            int classes = (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0);
+            if (body < min || body > max || classes < 2) {
+                return -1;
+            }
+            return whole.score(t, s, m);
+        };
+    }
 
     private static final Set<String> TYPES;
 

@@ -67,7 +67,7 @@ public final class PiiRecognizers {
     /** Every built-in personal-data recognizer. */
     public static List<Recognizer> all() {
         return List.of(
-                email(), phoneInternational(), phoneNorthAmerica(), phoneNational(),
+                email(), emailObfuscated(), phoneInternational(), phoneNorthAmerica(), phoneNational(),
                 ssn(), itin(), creditCard(), cvv(), trackData(), iban(), abaRouting(), ipv4(), ipv6(), mac(), url(),
                 dateIso(), dateNumeric(), dateText(), dateMonthYear(), passport(), driverLicense(), npi(), dea(), vin(),
                 labelled(FindingTypes.MEDICAL_RECORD_NUMBER,
@@ -105,6 +105,11 @@ public final class PiiRecognizers {
                         + "(?![\\w-])", NEEDS_AT, (t, s, m) -> 0.9)
                 .startingAt(Starts.of().digits().letters(true, Starts.LETTERS).letterRun("@._%+-", false, 0).notAfter(W + ".%+-")
                         .check(PiiRecognizers::atSignAhead));
+    }
+
+    /** E-mail addresses with spaces around the '@' or a spelled "(at)" / "[dot]" (see {@link ObfuscatedEmails}). */
+    static Recognizer emailObfuscated() {
+        return Recognizer.scanning(FindingTypes.EMAIL, 0, ObfuscatedEmails::scan).startingAt(Starts.of().chars("@([{<"));
     }
 
     /** An '@' within 64 characters after {@code i}, with only local-part characters in between. */

@@ -1,0 +1,228 @@
+package dev.llmgate.policy;
+
+import dev.llmgate.policy.preset.CompliancePreset;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Ordinary formatting that once walked identifiers past the presets: invisible characters inside a
+ * value, other separators between its groups, digits of other scripts, other forms of the {@code @},
+ * a key split by a space. Each value is checked under the preset that must catch it, and redaction
+ * must mask the whole original span (invisible characters and all).
+ */
+class FormattingAttackTest {
+    static final Policy PCI = Policy.builder().preset(CompliancePreset.PCI_DSS).build();
+    static final Policy HIPAA = Policy.builder().preset(CompliancePreset.HIPAA).build();
+
+    static final String[] INVISIBLE = {"\u200B", "\u200C", "\u2060", "\uFEFF", "\u00AD", "\u200D", "\u202E", "\u2066"};
+    static final String[] SEPARATORS = {" ", "\u00A0", "\u202F", "\u2009", "\n", "\t", "\u2013", "-", "/", ".", "_", "\r\n", " - "};
+
+    /** Digits of another script: {@code zero} is that script's digit zero (code point). */
+    static String digitsIn(String s, int zero) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                out.appendCodePoint(zero + (c - '0'));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    static final int[] DIGIT_ZEROS = {0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1D7CE, 0x1D7D8, 0x1D7EC};
+
+    static List<String> typesIn(Policy p, String text) {
+        return p.evaluate(text, PolicyStage.INPUT).findings().stream().map(Finding::type).toList();
+    }
+
+    static List<Arguments> formattedCards() {
+        List<Arguments> out = new ArrayList<>();
+        for (String sep : SEPARATORS) {
+            out.add(Arguments.of("separator " + escape(sep), "4111" + sep + "1111" + sep + "1111" + sep + "1111"));
+        }
+        for (String zw : INVISIBLE) {
+            for (int at = 1; at < 16; at += 3) {
+                out.add(Arguments.of("invisible " + escape(zw) + " at " + at, "4111111111111111".substring(0, at) + zw
+                        + "4111111111111111".substring(at)));
+            }
+            out.add(Arguments.of("invisible in groups " + escape(zw), "4111 11" + zw + "11 1111 1111"));
+        }
+        for (int zero : DIGIT_ZEROS) {
+            out.add(Arguments.of("digits from U+" + Integer.toHexString(zero), digitsIn("4111 1111 1111 1111", zero)));
+        }
+        out.add(Arguments.of("irregular groups", "4111 11111111 1111"));
+        out.add(Arguments.of("one digit per line", String.join("\n", "4111111111111111".split(""))));
+        out.add(Arguments.of("after a hyphenated word", "customer-4111111111111111"));
+        out.add(Arguments.of("after an unrelated number", "order 12 4111 1111 1111 1111"));
+        out.add(Arguments.of("escaped", "\\u0034\\u0031\\u0031\\u0031 1111 1111 1111"));
+        out.add(Arguments.of("html references", "&#52;&#x31;11 1111 1111 1111"));
+        out.add(Arguments.of("percent-encoded", "4111%201111%201111%201111"));
+        return out;
+    }
+
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            b.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("\\u%04X", (int) c));
+        }
+        return b.toString();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("formattedCards")
+    void aCardIsFoundAndMaskedWhateverItsFormatting(String how, String card) {
+        String text = "Please charge " + card + " today.";
+        assertThat(typesIn(PCI, text)).as(how).contains(FindingTypes.CREDIT_CARD);
+        String redacted = PCI.redact(text, PolicyStage.INPUT);
+        assertThat(redacted).as(how).startsWith("Please charge ").endsWith("[CREDIT_CARD ****1111] today.");
+        assertThat(redacted.replaceAll("[^0-9]", "")).as(how).doesNotContain("41111111").doesNotContain("11111111");
+    }
+
+    static Stream<Arguments> formattedSsns() {
+        List<Arguments> out = new ArrayList<>();
+        for (String sep : new String[]{"-", " ", "\u00A0", "\u2009", "\n", "\t", "\u2013", "/", ".", "_"}) {
+            out.add(Arguments.of("separator " + escape(sep), "536" + sep + "22" + sep + "1456"));
+        }
+        for (String zw : INVISIBLE) {
+            out.add(Arguments.of("invisible " + escape(zw), "536-2" + zw + "2-1456"));
+        }
+        for (int zero : DIGIT_ZEROS) {
+            out.add(Arguments.of("digits from U+" + Integer.toHexString(zero), digitsIn("536-22-1456", zero)));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("formattedSsns")
+    void anSsnIsFoundAndMaskedWhateverItsFormatting(String how, String ssn) {
+        String text = "SSN " + ssn + " on file.";
+        assertThat(typesIn(HIPAA, text)).as(how).contains(FindingTypes.US_SSN);
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT)).as(how).isEqualTo("SSN [US_SSN] on file.");
+    }
+
+    static Stream<Arguments> formattedIbans() {
+        List<Arguments> out = new ArrayList<>();
+        String iban = "DE89 3704 0044 0532 0130 00";
+        for (String sep : new String[]{" ", "", "-", "\u00A0", "\u202F", "\n", "\t", "\u2013", "/", ".", "_"}) {
+            out.add(Arguments.of("separator " + escape(sep), iban.replace(" ", sep)));
+        }
+        out.add(Arguments.of("lower case", iban.toLowerCase(java.util.Locale.ROOT)));
+        out.add(Arguments.of("lower case, no spaces", iban.toLowerCase(java.util.Locale.ROOT).replace(" ", "")));
+        for (String zw : INVISIBLE) {
+            out.add(Arguments.of("invisible " + escape(zw), "DE89 37" + zw + "04 0044 0532 0130 00"));
+        }
+        for (int zero : DIGIT_ZEROS) {
+            out.add(Arguments.of("digits from U+" + Integer.toHexString(zero), digitsIn(iban, zero)));
+        }
+        out.add(Arguments.of("full-width letters", "\uFF24\uFF25" + iban.substring(2)));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("formattedIbans")
+    void anIbanIsFoundAndMaskedWhateverItsFormatting(String how, String iban) {
+        String text = "Pay to " + iban + " please.";
+        assertThat(typesIn(HIPAA, text)).as(how).contains(FindingTypes.IBAN);
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT)).as(how).isEqualTo("Pay to [IBAN] please.");
+    }
+
+    @Test
+    void mixedCaseIsNoIban() {
+        assertThat(typesIn(HIPAA, "LV80 bANK 0000 4351 9500 1")).doesNotContain(FindingTypes.IBAN);
+    }
+
+    static Stream<Arguments> formattedEmails() {
+        return Stream.of(
+                Arguments.of("full-width @", "john.doe\uFF20example.com"),
+                Arguments.of("small @", "john.doe\uFE6Bexample.com"),
+                Arguments.of("spaces around @", "john.doe @ example.com"),
+                Arguments.of("space before @", "john.doe @example.com"),
+                Arguments.of("(at)", "john.doe(at)example.com"),
+                Arguments.of(" (at) ", "john.doe (at) example.com"),
+                Arguments.of("[at] [dot]", "john.doe [at] example [dot] com"),
+                Arguments.of("{AT} (DOT)", "john.doe {AT} example (DOT) com"),
+                Arguments.of("@ and (dot)", "john.doe@example(dot)com"),
+                Arguments.of("invisible", "john.doe@exa\u200Bmple.com"),
+                Arguments.of("full-width letters", "\uFF4A\uFF4F\uFF48\uFF4E@example.com"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("formattedEmails")
+    void anEmailIsFoundAndMaskedWholeWhateverItsFormatting(String how, String email) {
+        String text = "Write to " + email + " today.";
+        assertThat(typesIn(HIPAA, text)).as(how).contains(FindingTypes.EMAIL);
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT)).as(how + ": the whole address, not half of it").isEqualTo("Write to [EMAIL] today.");
+    }
+
+    @Test
+    void theWordAtAndOrdinaryBracketsAreNoEmail() {
+        assertThat(typesIn(HIPAA, "Meet me at the office (at noon) or look at example.com")).doesNotContain(FindingTypes.EMAIL);
+        assertThat(typesIn(HIPAA, "use a @ b to multiply")).doesNotContain(FindingTypes.EMAIL);
+    }
+
+    static Stream<Arguments> formattedSecrets() {
+        String openai = "sk-proj-Q7rT2mXb9LkP4vZs8NcW3hYd6FgJ1aUe";
+        return Stream.of(
+                Arguments.of("invisible", openai.substring(0, 14) + "\u200B" + openai.substring(14), FindingTypes.SECRET_OPENAI_KEY),
+                Arguments.of("soft hyphen", openai.substring(0, 20) + "\u00AD" + openai.substring(20), FindingTypes.SECRET_OPENAI_KEY),
+                Arguments.of("full-width hyphens", openai.replace('-', '\uFF0D'), FindingTypes.SECRET_OPENAI_KEY),
+                Arguments.of("non-breaking hyphen", openai.replace('-', '\u2011'), FindingTypes.SECRET_OPENAI_KEY),
+                Arguments.of("split by a space", openai.substring(0, 18) + " " + openai.substring(18), FindingTypes.SECRET_OPENAI_KEY),
+                Arguments.of("split after the prefix", "sk-proj- " + openai.substring(8), FindingTypes.SECRET_OPENAI_KEY),
+                Arguments.of("AWS split", "AKIA IOSFODNN7EXAMPLE", FindingTypes.SECRET_AWS_ACCESS_KEY),
+                Arguments.of("AWS split inside", "AKIAIOSF ODNN7EXAMPLE", FindingTypes.SECRET_AWS_ACCESS_KEY),
+                Arguments.of("GitHub split", "ghp_aB3dE5fG7hJ9kL1mN3 pQ5rS7tU9vW1xY3zA5bC7", FindingTypes.SECRET_GITHUB_TOKEN),
+                Arguments.of("Stripe split", "sk_live_4eC39Hq LyjWDarjtT1zdp7dc", FindingTypes.SECRET_STRIPE_KEY),
+                Arguments.of("Google split", "AIzaSyD-9tSrke72Pou IeNKR_bTqHk4z0a0xY2w", FindingTypes.SECRET_GOOGLE_API_KEY),
+                Arguments.of("escaped", "\\u0073k-proj-Q7rT2mXb9LkP4vZs8NcW3hYd6FgJ1aUe", FindingTypes.SECRET_OPENAI_KEY));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("formattedSecrets")
+    void aSecretIsBlockedWhateverItsFormatting(String how, String secret, String type) {
+        Decision d = PCI.evaluate("my key: " + secret + " ok", PolicyStage.INPUT);
+        assertThat(d.findings()).as(how).extracting(Finding::type).contains(type);
+        assertThat(d.verdict()).as(how).isEqualTo(Verdict.BLOCK);
+    }
+
+    @Test
+    void twoOrdinaryWordsAfterAKeyPrefixAreNoKey() {
+        for (String text : new String[]{"sk-learn estimators and transformers", "I use sk-learn pipelines daily", "AKIA is not a word",
+                "sk-proj- readme documentation", "ASIA PACIFIC REGIONAL OFFICE"}) {
+            assertThat(typesIn(PCI, text)).as(text).noneMatch(t -> t.startsWith("SECRET_"));
+        }
+    }
+
+    /** The invariant the fuzz test checks at scale: a value that is found stays found under these transformations. */
+    static final List<UnaryOperator<String>> TRANSFORMATIONS = List.of(
+            s -> s.replace(" ", "\u00A0"),
+            s -> s.replace(" ", "\n"),
+            s -> s.replace("-", "\u2013"),
+            s -> digitsIn(s, 0xFF10),
+            s -> digitsIn(s, 0x0660),
+            s -> s.length() > 4 ? s.substring(0, 3) + "\u200B" + s.substring(3) : s);
+
+    @Test
+    void foundValuesStayFoundUnderFolding() {
+        String[][] values = {{"4111 1111 1111 1111", FindingTypes.CREDIT_CARD}, {"536-22-1456", FindingTypes.US_SSN},
+                {"DE89 3704 0044 0532 0130 00", FindingTypes.IBAN}, {"5500 0000 0000 0004", FindingTypes.CREDIT_CARD},
+                {"3782 822463 10005", FindingTypes.CREDIT_CARD}};
+        for (String[] v : values) {
+            for (UnaryOperator<String> t : TRANSFORMATIONS) {
+                String text = "value: " + t.apply(v[0]) + ".";
+                assertThat(typesIn(HIPAA, text)).as(escape(text)).contains(v[1]);
+            }
+        }
+    }
+}
