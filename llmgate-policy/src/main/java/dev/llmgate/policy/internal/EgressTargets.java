@@ -442,13 +442,13 @@ public final class EgressTargets {
 
         // ------------------------------------------------------------ scheme URLs
 
+        /**
+         * True if the character just before {@code i} continues a scheme. A tab or line break does not: a
+         * consumer that splits lines sees a new URL there ({@code "a.com\nhttp:3232235777"}), while the
+         * forward scan of {@link #schemeUrl} skips tab/LF/CR inside a scheme as a browser does.
+         */
         private boolean schemeCharBefore(int i) {
-            int k = i - 1;
-            int limit = Math.max(0, i - 64);
-            while (k >= limit && isTlc(s.charAt(k))) {
-                k--;
-            }
-            return k >= 0 && WhatwgHost.isSchemeChar(s.charAt(k));
+            return i > 0 && WhatwgHost.isSchemeChar(s.charAt(i - 1));
         }
 
         /** A URL with a scheme at {@code i}: the index to continue from, or -1 if there is none. */
