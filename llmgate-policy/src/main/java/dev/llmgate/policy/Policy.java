@@ -354,6 +354,13 @@ public final class Policy {
                             + known + ")");
                 }
             }
+            for (String glob : toolPolicy.allowedHosts()) {
+                try {
+                    dev.llmgate.policy.internal.EgressTargets.canonicalGlob(glob);
+                } catch (IllegalArgumentException e) {
+                    problems.add("tool policy allows host '" + glob + "', which is no host glob: " + e.getMessage());
+                }
+            }
             if (needsApproval && approval == null) {
                 problems.add("a rule requires approval but no approval is configured: add .approval(Approval.of(handler, timeout, default))");
             }

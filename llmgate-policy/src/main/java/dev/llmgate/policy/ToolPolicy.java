@@ -1,6 +1,6 @@
 package dev.llmgate.policy;
 
-import dev.llmgate.policy.internal.Glob;
+import dev.llmgate.policy.internal.EgressTargets;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,15 +13,18 @@ import java.util.Objects;
  *   <li>the tool's name against {@link #rules()} (first match), else {@link #defaultVerdict()};</li>
  *   <li>the arguments scanned by the policy's detectors: findings of {@link #argumentTypes()}
  *       give {@link #argumentVerdict()} (rule id {@code tool.arguments});</li>
- *   <li>when {@link #allowedHosts()} is not empty, any URL or IP address in the arguments whose
- *       host matches none of them blocks the call (rule id {@code tool.external-host}).</li>
+ *   <li>when {@link #allowedHosts()} is not empty, any URL or host in the arguments' decoded string
+ *       values, parsed as a browser would (userinfo, backslashes, numeric IPv4, IPv6, IDNA, full-width
+ *       dots, scheme-relative and bare hosts), whose host matches none of them, or that cannot be
+ *       parsed unambiguously, blocks the call (rule id {@code tool.external-host}).</li>
  * </ol>
  *
  * @param rules           name rules, first match wins
  * @param defaultVerdict  for tools no rule names
  * @param argumentTypes   finding types (or globs) that must not appear in arguments
  * @param argumentVerdict the verdict for such findings
- * @param allowedHosts    host globs tool arguments may point at ({@code "*.internal.example.com"}); empty = no host check
+ * @param allowedHosts    host globs tool arguments may point at ({@code "*.internal.example.com"}, {@code "api.example.com"},
+ *                        {@code "10.0.0.*"}); empty = no host check
  */
 public record ToolPolicy(List<ToolRule> rules, Verdict defaultVerdict, List<String> argumentTypes, Verdict argumentVerdict,
                          List<String> allowedHosts) {
@@ -44,11 +47,19 @@ public record ToolPolicy(List<ToolRule> rules, Verdict defaultVerdict, List<Stri
         return new Builder();
     }
 
-    /** True if {@code host} matches one of {@link #allowedHosts()} (case-insensitive). */
+    /**
+     * True if {@code host} (any form a URL may give it: upper case, IDN, numeric IPv4, a trailing
+     * dot) matches one of {@link #allowedHosts()}, both compared in their canonical WHATWG form;
+     * {@code *.example.com} matches the hosts below example.com, not example.com itself. A host
+     * that cannot be parsed matches nothing.
+     */
     public boolean hostAllowed(String host) {
-        String h = host.toLowerCase(java.util.Locale.ROOT);
+        java.util.Optional<String> canonical = EgressTargets.canonicalHost(host);
+        if (canonical.isEmpty()) {
+            return false;
+        }
         for (String glob : allowedHosts) {
-            if (Glob.matches(glob.toLowerCase(java.util.Locale.ROOT), h)) {
+            if (EgressTargets.hostMatches(canonical.get(), glob)) {
                 return true;
             }
         }

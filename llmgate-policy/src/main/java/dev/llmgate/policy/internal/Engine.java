@@ -14,7 +14,6 @@ import dev.llmgate.policy.ToolPolicy;
 import dev.llmgate.policy.ToolRule;
 import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.detect.Detector;
-import dev.llmgate.policy.detect.PiiDetector;
 import dev.llmgate.policy.detect.internal.FusedScan;
 import dev.llmgate.policy.detect.internal.Recognizer;
 import dev.llmgate.policy.redact.RedactionMode;
@@ -34,7 +33,6 @@ import java.util.concurrent.CompletionException;
 
 /** Evaluates a {@link Policy}: detection, thresholds, rules, redaction, tool calls and approvals. Not API. */
 public final class Engine {
-    private static final PiiDetector HOSTS = PiiDetector.of(FindingTypes.URL, FindingTypes.IP_ADDRESS);
 
     private final Policy policy;
     private final SecretKeySpec hmacKey;
@@ -44,8 +42,16 @@ public final class Engine {
     private final java.util.concurrent.ConcurrentHashMap<String, Long> ruleMasks = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_CACHED_TYPES = 4096;
 
+    /** The tool policy's allowed host globs, canonical ({@link EgressTargets#canonicalGlob}). */
+    private final List<String> allowedHosts;
+
     public Engine(Policy policy, byte[] key) {
         this.policy = policy;
+        List<String> globs = new ArrayList<>();
+        for (String g : policy.toolPolicy().allowedHosts()) {
+            globs.add(EgressTargets.canonicalGlob(g));
+        }
+        this.allowedHosts = List.copyOf(globs);
         this.fusedScan = FusedScan.of(policy.detectors()).orElse(null);
         this.hmacKey = new SecretKeySpec(key, "HmacSHA256");
     }
@@ -488,7 +494,15 @@ public final class Engine {
         return " ****" + new String(keep);
     }
 
-    /** The decision on one tool call whose arguments (placeholders already restored) are {@code arguments}. */
+    /**
+     * The decision on one tool call whose arguments (as the caller will get them) are
+     * {@code arguments}: its name against the tool rules; the arguments' decoded JSON values (keys
+     * included, values split across fields caught at their junctions) against the denied finding
+     * types; and, with an egress allow-list, every URL or host in every decoded string value, parsed
+     * as a browser would ({@link EgressTargets}): a host that matches no allowed glob, or a URL that
+     * cannot be parsed unambiguously, blocks the call (rule {@code tool.external-host}). Findings of
+     * the egress check are spans of the raw arguments, typed URL.
+     */
     public Decision evaluateToolCall(ToolCall call, String arguments) {
         ToolPolicy tools = policy.toolPolicy();
         List<String> fired = new ArrayList<>();
@@ -509,21 +523,20 @@ public final class Engine {
         }
         List<Finding> findings = new ArrayList<>();
         if (!tools.argumentTypes().isEmpty()) {
+            ScanView view = ScanView.of(Channel.TOOL_CALL_ARGUMENTS, arguments, ScanView.Kind.JSON);
+            List<Finding> found = new ArrayList<>();
+            detect(view.text(), null, found);
+            if (view.junctions().length > 0) {
+                junctionFindings(view.text(), view.junctions(), null, found);
+            }
             boolean hit = false;
-            for (Detector d : policy.detectors()) {
-                List<Finding> local = new ArrayList<>();
-                d.detect(arguments, f -> {
-                    if (f.confidence() >= policy.threshold(f.type())) {
-                        local.add(f);
-                    }
-                });
-                for (Finding f : local) {
-                    for (String glob : tools.argumentTypes()) {
-                        if (Glob.matches(glob, f.type())) {
-                            findings.add(f);
-                            hit = true;
-                            break;
-                        }
+            for (Finding f : found) {
+                for (String glob : tools.argumentTypes()) {
+                    if (Glob.matches(glob, f.type())) {
+                        int[] span = view.sourceSpan(f.start(), f.end());
+                        findings.add(new Finding(f.type(), span[0], Math.max(span[0], span[1]), f.confidence(), f.detector()));
+                        hit = true;
+                        break;
                     }
                 }
             }
@@ -532,18 +545,15 @@ public final class Engine {
                 verdict = verdict.max(tools.argumentVerdict());
             }
         }
-        if (!tools.allowedHosts().isEmpty()) {
-            List<Finding> hosts = new ArrayList<>();
-            HOSTS.detect(arguments, hosts::add);
+        if (!allowedHosts.isEmpty()) {
             boolean external = false;
-            for (Finding f : hosts) {
-                if (f.confidence() < policy.threshold(f.type())) {
-                    continue;
-                }
-                String host = host(arguments.substring(f.start(), f.end()), f.type());
-                if (!tools.hostAllowed(host)) {
-                    external = true;
-                    findings.add(f);
+            for (JsonStrings.Value value : JsonStrings.values(arguments)) {
+                for (EgressTargets.Target t : EgressTargets.find(value.text())) {
+                    if (t.host().isEmpty() || !hostAllowed(t.host().get())) {
+                        external = true;
+                        findings.add(new Finding(FindingTypes.URL, value.start(), value.end(), 1.0, "tool-policy"));
+                        break;
+                    }
                 }
             }
             if (external) {
@@ -551,47 +561,18 @@ public final class Engine {
                 verdict = Verdict.BLOCK;
             }
         }
-        Collections.sort(findings, (a, b) -> Integer.compare(a.start(), b.start()));
+        Collections.sort(findings, (x, y) -> Integer.compare(x.start(), y.start()));
         return new Decision(PolicyStage.TOOL, verdict, fired, findings);
     }
 
-    /** The host of a URL or IP finding's text. */
-    static String host(String value, String type) {
-        if (type.equals(FindingTypes.IP_ADDRESS)) {
-            return value;
-        }
-        String s = value;
-        int scheme = s.indexOf("://");
-        if (scheme >= 0) {
-            s = s.substring(scheme + 3);
-        }
-        int at = s.indexOf('@');
-        int slash = indexOfAny(s, "/?#");
-        if (at >= 0 && (slash < 0 || at < slash)) {
-            s = s.substring(at + 1);
-            slash = indexOfAny(s, "/?#");
-        }
-        if (slash >= 0) {
-            s = s.substring(0, slash);
-        }
-        if (s.startsWith("[")) {
-            int close = s.indexOf(']');
-            return close > 0 ? s.substring(1, close) : s;
-        }
-        int colon = s.indexOf(':');
-        if (colon >= 0) {
-            s = s.substring(0, colon);
-        }
-        return s.toLowerCase(Locale.ROOT);
-    }
-
-    private static int indexOfAny(String s, String chars) {
-        for (int i = 0; i < s.length(); i++) {
-            if (chars.indexOf(s.charAt(i)) >= 0) {
-                return i;
+    /** Whether canonical {@code host} matches one of the allowed host globs. */
+    private boolean hostAllowed(String host) {
+        for (String glob : allowedHosts) {
+            if (EgressTargets.hostMatches(host, glob)) {
+                return true;
             }
         }
-        return -1;
+        return false;
     }
 
     /** Asks the approval handler and waits for its answer, the timeout or its failure, whichever comes first. */

@@ -1,8 +1,55 @@
 package dev.llmgate.policy.internal;
 
-/** Escaping text for use inside a JSON string (RFC 8259 section 7). */
+/** JSON strings: escaping text for use inside one (RFC 8259 section 7), and reading the decoded strings of a JSON text. */
 public final class JsonStrings {
     private JsonStrings() {
+    }
+
+    /** One decoded string (a key or a value) of a JSON text, with the span of its raw content. */
+    public record Value(String text, int start, int end) {
+    }
+
+    /**
+     * Every string of {@code json} (keys and values, in document order), with its escapes decoded
+     * and nothing else changed; text that is not JSON is one value, as it is.
+     */
+    public static java.util.List<Value> values(String json) {
+        JsonTokens tokens = JsonTokens.of(json);
+        java.util.List<Value> out = new java.util.ArrayList<>(tokens.count);
+        if (tokens.hasOther || tokens.count == 0) {
+            out.add(new Value(json, 0, json.length()));
+            return out;
+        }
+        for (int t = 0; t < tokens.count; t++) {
+            if (tokens.type[t] == JsonTokens.STRING) {
+                out.add(new Value(decode(json, tokens.start[t], tokens.end[t]), tokens.start[t], tokens.end[t]));
+            }
+        }
+        return out;
+    }
+
+    /** The content {@code s[from, to)} of a JSON string with its escapes decoded (an invalid escape kept as it is). */
+    static String decode(String s, int from, int to) {
+        int bs = s.indexOf('\\', from);
+        if (bs < 0 || bs >= to) {
+            return s.substring(from, to);
+        }
+        StringBuilder out = new StringBuilder(to - from);
+        int i = from;
+        while (i < to) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                long d = Escapes.json(s, i, to);
+                if (d >= 0) {
+                    out.appendCodePoint((int) (d >>> 32));
+                    i = (int) d;
+                    continue;
+                }
+            }
+            out.append(c);
+            i++;
+        }
+        return out.toString();
     }
 
     /** {@code s} escaped for a JSON string's content (quotes not added). */
