@@ -4,8 +4,9 @@ package dev.llmgate.providers;
  * How much of a provider's answer llmgate will read, so that an upstream that sends without end (a
  * runaway or hostile server, a broken proxy) costs a bounded amount of memory. Exceeding a limit fails
  * the call with a {@link dev.llmgate.api.exception.ProviderException} (not retryable) whose message
- * names the limit, the provider and how to raise it; nothing beyond the limit is read into memory.
- * Sizes are bytes as received (after any {@code Content-Encoding} is undone).
+ * names the limit, the provider and how to raise it. A blocking answer is not read past its limit (plus
+ * I/O buffering); a stream holds at most about twice {@code maxEventBytes} at a time (the event being
+ * assembled and its current line). Sizes are bytes as received (after any {@code Content-Encoding} is undone).
  *
  * <p>Error answers are read up to a fixed 64 KiB (not configurable): only their beginning is used, for the
  * message and code, so a larger error body is cut there and still mapped by its HTTP status.

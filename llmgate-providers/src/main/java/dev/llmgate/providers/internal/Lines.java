@@ -8,8 +8,8 @@ import java.io.IOException;
 /**
  * Bounded line reading for streamed bodies: no line may be longer than
  * {@link ResponseLimits#maxEventBytes()} and the whole body not longer than
- * {@link ResponseLimits#maxStreamBytes()}, so that a runaway stream cannot exhaust memory. Nothing
- * beyond a limit is read into memory. Not thread-safe.
+ * {@link ResponseLimits#maxStreamBytes()}, so that a runaway stream cannot exhaust memory: a line is
+ * looked for no further than the limit (plus I/O buffering). Not thread-safe.
  */
 final class Lines {
     private final BufferedSource source;
