@@ -2,33 +2,52 @@
 # Starts the integration tests' llama-server on 127.0.0.1 (port LLMGATE_LLAMA_PORT, default 18080)
 # with API key LLMGATE_LLAMA_KEY (default sk-llmgate-it) and a context of LLMGATE_LLAMA_CTX tokens
 # (default 2048), and waits (at most 60 s) until it answers. Run setup.sh first; stop with stop.sh.
-# Several servers can run side by side on different ports (each has its own pid file and log).
+# Several servers can run side by side on different ports (each has its own pid file and log, in
+# ${TMPDIR:-/tmp}/llmgate-llama-server-<uid>/, or LLMGATE_LLAMA_STATE). The pid file records the
+# server's pid and start time, so that stop.sh stops exactly this process and nothing else.
+# LLMGATE_LLAMA_COMMAND replaces "chroot $LLMGATE_SIDROOT llama-server" (for testing these scripts).
 set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/proc.sh"
 ROOT=${LLMGATE_SIDROOT:-/opt/llmgate-sidroot}
 PORT=${LLMGATE_LLAMA_PORT:-18080}
 KEY=${LLMGATE_LLAMA_KEY:-sk-llmgate-it}
 CTX=${LLMGATE_LLAMA_CTX:-2048}
-PIDFILE=/tmp/llmgate-llama-server-$PORT.pid
-LOG=/tmp/llmgate-llama-server-$PORT.log
-if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-  echo "llama-server already running (pid $(cat "$PIDFILE"))"
+PIDFILE=$STATE/$PORT.pid
+LOG=$STATE/$PORT.log
+if [ -f "$PIDFILE" ] && recorded_running "$PIDFILE"; then
+  echo "llama-server already running (pid $(cut -d' ' -f1 "$PIDFILE"))"
   exit 0
 fi
-chroot "$ROOT" llama-server -m /models/llmgate-test-model.gguf --host 127.0.0.1 --port "$PORT" \
+if [ -n "${LLMGATE_LLAMA_COMMAND:-}" ]; then
+  read -r -a COMMAND <<<"$LLMGATE_LLAMA_COMMAND"
+else
+  COMMAND=(chroot "$ROOT" llama-server)
+fi
+# chroot execs llama-server: $! is the server's own pid
+"${COMMAND[@]}" -m /models/llmgate-test-model.gguf --host 127.0.0.1 --port "$PORT" \
   -a llmgate-test-model -c "$CTX" -t 1 --no-webui --jinja --api-key "$KEY" >"$LOG" 2>&1 &
-echo $! >"$PIDFILE"
+PID=$!
+STARTED=$(start_time "$PID")
+if [ -z "$STARTED" ]; then
+  echo "llama-server exited at once; its log:" >&2
+  tail -n 30 "$LOG" >&2
+  exit 1
+fi
+echo "$PID $STARTED" >"$PIDFILE"
 for _ in $(seq 1 120); do
   if curl -sf -o /dev/null "http://127.0.0.1:$PORT/health"; then
-    echo "llama-server ready on http://127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"
+    echo "llama-server ready on http://127.0.0.1:$PORT (pid $PID)"
     exit 0
   fi
-  if ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
+  if ! recorded_running "$PIDFILE"; then
     echo "llama-server exited; its log:" >&2
     tail -n 30 "$LOG" >&2
+    rm -f "$PIDFILE"
     exit 1
   fi
   sleep 0.5
 done
-echo "llama-server did not answer within 60 s; its log:" >&2
+echo "llama-server did not answer within 60 s (still running as pid $PID; stop.sh stops it); its log:" >&2
 tail -n 30 "$LOG" >&2
 exit 1

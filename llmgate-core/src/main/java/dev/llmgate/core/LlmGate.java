@@ -61,9 +61,13 @@ public final class LlmGate implements AutoCloseable {
     private final ProviderStage providerStage;
     private final Clock clock;
     private final Executor executor;
-    private final ExecutorService ownedExecutor;
+    private final ThreadPools.Owned ownedExecutor;
     private final CallIds callIds = new CallIds();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The gate whose own executor runs the current task, if any. */
+    private static final ThreadLocal<LlmGate> RUNNING_ON_OWN_EXECUTOR = new ThreadLocal<>();
+    /** How long {@link #close()} waits for the gate's own executor to finish its tasks. */
+    private static final long CLOSE_WAIT_SECONDS = 10;
 
     private LlmGate(Builder b, List<Interceptor> interceptors, List<String> description) {
         this.gateId = b.gateId;
@@ -78,8 +82,17 @@ public final class LlmGate implements AutoCloseable {
         this.chainDescription = List.copyOf(desc);
         this.clock = b.clock;
         if (b.executor == null) {
-            this.ownedExecutor = ThreadPools.newCallExecutor("llmgate-" + gateId);
-            this.executor = ownedExecutor;
+            this.ownedExecutor = ThreadPools.newOwnedCallExecutor("llmgate-" + gateId);
+            ExecutorService own = ownedExecutor.executor();
+            // marks the gate's own workers, so that close() called from one (e.g. in a future's callback) does not wait for itself
+            this.executor = task -> own.execute(() -> {
+                RUNNING_ON_OWN_EXECUTOR.set(this);
+                try {
+                    task.run();
+                } finally {
+                    RUNNING_ON_OWN_EXECUTOR.remove();
+                }
+            });
         } else {
             this.ownedExecutor = null;
             this.executor = b.executor;
@@ -257,7 +270,11 @@ public final class LlmGate implements AutoCloseable {
         return aliases;
     }
 
-    /** Closes every provider and the gate's own executor; further calls fail. Idempotent. */
+    /**
+     * Closes every provider (which cancels their calls in flight and closes their connections) and the
+     * gate's own executor, waiting up to 10 s until its threads have ended (unless called from one of
+     * them); further calls fail. An executor passed to {@link Builder#executor} is left alone. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -271,7 +288,18 @@ public final class LlmGate implements AutoCloseable {
             }
         }
         if (ownedExecutor != null) {
-            ownedExecutor.shutdown();
+            if (RUNNING_ON_OWN_EXECUTOR.get() == this) {
+                ownedExecutor.executor().shutdown();
+            } else {
+                try {
+                    if (!ownedExecutor.shutdownAndWait(CLOSE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                        LOG.log(System.Logger.Level.WARNING, "the gate's executor still runs tasks " + CLOSE_WAIT_SECONDS
+                                + " s after close(): a provider call that ignores cancellation?");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * The settings every HTTP provider's builder shares: key, extra headers, reported name, OkHttp
- * client, time limits and where environment variables are read from. Each provider's class
+ * client, time limits, response size limits and where environment variables are read from. Each provider's class
  * documentation names its environment variables and defaults. Problems are collected and reported
  * together by the provider's {@code build()} as a {@link dev.llmgate.api.exception.ConfigurationException}.
  *
@@ -45,7 +45,11 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
         return self();
     }
 
-    /** The OkHttp client to derive from (its pool, dispatcher, proxy and TLS apply); default: one shared client. */
+    /**
+     * The OkHttp client to derive from (its pool, dispatcher, proxy and TLS apply; the provider's
+     * {@code close()} cancels its own calls but leaves this client's pool to you); default: one shared
+     * client, with a connection pool of the provider's own that {@code close()} closes.
+     */
     public B httpClient(OkHttpClient value) {
         settings.httpClient = Objects.requireNonNull(value, "httpClient");
         return self();
@@ -54,6 +58,12 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
     /** Connect, call, read and first-token limits; default {@link Timeouts#DEFAULTS}. */
     public B timeouts(Timeouts value) {
         settings.timeouts = Objects.requireNonNull(value, "timeouts");
+        return self();
+    }
+
+    /** How much of an answer is read at most; default {@link ResponseLimits#DEFAULTS}. */
+    public B responseLimits(ResponseLimits value) {
+        settings.limits = Objects.requireNonNull(value, "responseLimits");
         return self();
     }
 

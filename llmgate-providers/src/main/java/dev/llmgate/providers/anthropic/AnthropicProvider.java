@@ -14,7 +14,6 @@ import dev.llmgate.providers.anthropic.internal.AnthropicWire;
 import dev.llmgate.providers.internal.HttpChatStream;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.ProviderSettings;
-import dev.llmgate.providers.internal.SseReader;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -118,19 +117,30 @@ public final class AnthropicProvider implements ModelProvider {
         if (root.path("type").asText("").equals("error") || (root.has("error") && !root.has("content"))) {
             throw transport.errorInBody(root, Headers.of(), call);
         }
-        return Shapes.parse(name, () -> AnthropicWire.parseResponse(root, name, answerTool));
+        return Shapes.parse(transport.errors(), () -> AnthropicWire.parseResponse(root, name, answerTool));
     }
 
     @Override
     public ChatStream stream(ChatRequest request, CallContext call) {
         Optional<String> answerTool = AnthropicWire.answerTool(request, options);
         HttpTransport.OpenStream open = transport.open(post(AnthropicWire.requestBody(request, true, options, name)), call);
-        return new HttpChatStream(transport, open, new SseReader(open.source()),
+        return new HttpChatStream(transport, open, transport.sse(open),
                 new AnthropicStreamDecoder(transport, open.response().headers(), call, answerTool));
     }
 
     private Request post(byte[] body) {
         return new Request.Builder().url(messagesUrl).headers(headers).post(RequestBody.create(body, JSON)).build();
+    }
+
+    /**
+     * Cancels this provider's calls in flight (they fail with a {@link dev.llmgate.api.exception.NetworkException}),
+     * closes the connections of its own pool (not those of a client passed to {@code httpClient(...)}) and stops the
+     * time-limit thread unless another provider's call needs it. Later calls fail. Idempotent; called by the gate's
+     * {@code close()}.
+     */
+    @Override
+    public void close() {
+        transport.close();
     }
 
     @Override
@@ -238,7 +248,7 @@ public final class AnthropicProvider implements ModelProvider {
                 h.add("anthropic-beta", String.join(",", betas.stream().map(String::strip).toArray(String[]::new)));
             }
             settings.headers.forEach(h::set);
-            HttpTransport transport = new HttpTransport(settings.name, settings.client(), settings.timeouts, key);
+            HttpTransport transport = settings.transport(key);
             return new AnthropicProvider(transport, base, h.build(),
                     new AnthropicWire.Options(defaultMaxTokens, jsonSchemaMode == JsonSchemaMode.FORCED_TOOL), settings.name);
         }

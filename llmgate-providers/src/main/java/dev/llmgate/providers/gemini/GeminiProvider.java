@@ -78,6 +78,17 @@ public final class GeminiProvider implements ModelProvider {
         return client.embed(request, call);
     }
 
+    /**
+     * Cancels this provider's calls in flight (they fail with a {@link dev.llmgate.api.exception.NetworkException}),
+     * closes the connections of its own pool (not those of a client passed to {@code httpClient(...)}) and stops the
+     * time-limit thread unless another provider's call needs it. Later calls fail. Idempotent; called by the gate's
+     * {@code close()}.
+     */
+    @Override
+    public void close() {
+        client.close();
+    }
+
     @Override
     public String toString() {
         return "GeminiProvider[" + name + ", " + baseUrl + "]";
@@ -139,7 +150,7 @@ public final class GeminiProvider implements ModelProvider {
             }
             Headers.Builder h = new Headers.Builder().add("x-goog-api-key", key);
             settings.headers.forEach(h::set);
-            HttpTransport transport = new HttpTransport(settings.name, settings.client(), settings.timeouts, key);
+            HttpTransport transport = settings.transport(key);
             GeminiClient client = new GeminiClient(transport, ProviderSettings.resolve(base, version), h.build(),
                     new GeminiWire.Options(jsonSchemaFields));
             return new GeminiProvider(client, settings.name, base);

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * the earliest, which with one call at a time is every call, and on a virtual machine waking a
  * parked thread costs the waker about 15 µs (docs/benchmarks.md). While nothing has been armed for
  * {@link #IDLE_TICKS} ticks the thread parks until the next limit is armed (that arm wakes it once).
- * Thread-safe.
+ * The thread starts with the first limit armed and ends in {@link #stopIfIdle()} (a provider's
+ * {@code close()}) when no limit is armed; the next limit armed starts a new one. Thread-safe.
  */
 public final class DeadlineTimer {
     /** How often armed limits are checked. */
@@ -25,32 +26,45 @@ public final class DeadlineTimer {
     private static final long MAX_NANOS = Long.MAX_VALUE / 2;
     private static final Duration MAX = Duration.ofNanos(MAX_NANOS);
 
-    /** The process's timer; its thread starts on first use. */
+    /** The process's timer; its thread starts with the first limit armed. */
     public static DeadlineTimer shared() {
         return Shared.TIMER;
     }
 
     private static final class Shared {
-        static final DeadlineTimer TIMER = startedTimer();
-
-        private static DeadlineTimer startedTimer() {
-            DeadlineTimer timer = new DeadlineTimer(System::nanoTime);
-            Thread t = new Thread(timer::runTicks, "llmgate-deadline-timer");
-            t.setDaemon(true);
-            timer.thread = t;
-            t.start();
-            return timer;
-        }
+        static final DeadlineTimer TIMER = new DeadlineTimer(System::nanoTime, true);
     }
 
+    /** The name of the timer's thread. */
+    static final String THREAD_NAME = "llmgate-deadline-timer";
+
     private final LongSupplier nanoTime;
+    private final boolean ownsThread;
     private final Set<Deadline> armed = ConcurrentHashMap.newKeySet();
-    private volatile Thread thread;
-    private volatile boolean sleeping;
+    private final Object lifecycle = new Object();
+    /** The running ticker, or null: written under {@link #lifecycle}. */
+    private volatile Ticker ticker;
 
     /** A timer without a thread: {@link #tick()} checks the limits (for tests, with a fake clock). */
     DeadlineTimer(LongSupplier nanoTime) {
+        this(nanoTime, false);
+    }
+
+    private DeadlineTimer(LongSupplier nanoTime, boolean ownsThread) {
         this.nanoTime = nanoTime;
+        this.ownsThread = ownsThread;
+    }
+
+    /** The thread that checks the limits, until told to stop. */
+    private final class Ticker implements Runnable {
+        final Thread thread = new Thread(this, THREAD_NAME);
+        volatile boolean sleeping;
+        volatile boolean stop;
+
+        @Override
+        public void run() {
+            runTicks(this);
+        }
     }
 
     /** One armed limit. */
@@ -80,14 +94,56 @@ public final class DeadlineTimer {
         long nanos = limit.compareTo(MAX) > 0 ? MAX_NANOS : Math.max(0, limit.toNanos());
         Deadline d = new Deadline(nanoTime.getAsLong() + nanos, onExpiry);
         armed.add(d);
-        if (sleeping) {
-            // the thread parked for lack of limits (at most once per idle second): wake it
-            Thread t = thread;
-            if (t != null) {
-                LockSupport.unpark(t);
+        Ticker t = ticker;
+        if (t == null) {
+            if (ownsThread) {
+                start();
             }
+        } else if (t.sleeping) {
+            // the thread parked for lack of limits (at most once per idle second): wake it
+            LockSupport.unpark(t.thread);
         }
         return d;
+    }
+
+    private void start() {
+        synchronized (lifecycle) {
+            if (ticker == null) {
+                Ticker t = new Ticker();
+                t.thread.setDaemon(true);
+                ticker = t;
+                t.thread.start();
+            }
+        }
+    }
+
+    /**
+     * Ends the timer's thread if no limit is armed, and waits (up to 10 s) until it has ended; a limit
+     * armed later starts a new thread. Does nothing while a limit is armed.
+     */
+    public void stopIfIdle() {
+        Ticker t;
+        synchronized (lifecycle) {
+            t = ticker;
+            if (t == null || !armed.isEmpty()) {
+                return;
+            }
+            ticker = null;
+            // arm() adds, then reads `ticker`; this wrote `ticker`, then reads the set: one of the two sees the other
+            if (!armed.isEmpty()) {
+                ticker = t;
+                return;
+            }
+            t.stop = true;
+        }
+        LockSupport.unpark(t.thread);
+        if (t.thread != Thread.currentThread()) {
+            try {
+                t.thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Fires every armed limit that has passed. */
@@ -110,20 +166,20 @@ public final class DeadlineTimer {
         return armed.size();
     }
 
-    private void runTicks() {
+    private void runTicks(Ticker self) {
         long tickNanos = TICK.toNanos();
         int idle = 0;
-        while (true) {
+        while (!self.stop) {
             if (!armed.isEmpty()) {
                 idle = 0;
                 tick();
             } else if (++idle >= IDLE_TICKS) {
-                sleeping = true;
+                self.sleeping = true;
                 // arm() adds, then reads `sleeping`; this writes `sleeping`, then reads the set: one of the two sees the other
-                if (armed.isEmpty()) {
+                if (armed.isEmpty() && !self.stop) {
                     LockSupport.park(this);
                 }
-                sleeping = false;
+                self.sleeping = false;
                 idle = 0;
                 continue;
             }

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * Turns an HTTP status and a vendor's error into the typed exception routing acts on. Vendors
  * disagree on codes, so context-length and content-filter errors are also recognised from the
- * words of their messages.
+ * words of their messages. Everything of the vendor's that the exception shows (message, code or
+ * type, request id) is scrubbed by the provider's {@link Secrets}; the raw words are only classified.
  */
 public final class ErrorMapping {
     private static final Pattern CONTEXT_LENGTH = Pattern.compile(
@@ -45,12 +46,12 @@ public final class ErrorMapping {
      * The exception for an error answer.
      *
      * @param status  the HTTP status; 200 for an error inside a successful response or stream
-     * @param apiKey  the key in use, masked out of the message
+     * @param secrets the provider's scrubber: every upstream string shown (message, code or type, request id) passes it
      */
-    public static LlmException map(String provider, int status, Headers headers, VendorError error, Clock clock, String apiKey) {
-        String requestId = firstHeader(headers, "x-request-id", "request-id", "apim-request-id", "x-goog-request-id");
-        ErrorDetails details = ErrorDetails.of(provider, status, error.code().isEmpty() ? error.type() : error.code(), requestId);
-        String vendorText = Secrets.scrub(error.message(), apiKey);
+    public static LlmException map(String provider, int status, Headers headers, VendorError error, Clock clock, Secrets secrets) {
+        String requestId = secrets.scrub(firstHeader(headers, "x-request-id", "request-id", "apim-request-id", "x-goog-request-id"));
+        ErrorDetails details = ErrorDetails.of(provider, status, secrets.scrub(error.code().isEmpty() ? error.type() : error.code()), requestId);
+        String vendorText = secrets.scrub(error.message());
         String what = vendorText.isEmpty() ? "" : ": " + vendorText;
         String kind = (error.type() + " " + error.code()).toLowerCase(Locale.ROOT);
         String all = kind + " " + error.message();

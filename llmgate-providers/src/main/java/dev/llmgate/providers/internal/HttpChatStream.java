@@ -16,7 +16,7 @@ import java.util.ArrayDeque;
  * completes the answer at the end of the body ({@link StreamDecoder#finishAtEnd}).
  */
 public final class HttpChatStream extends AbstractChatStream {
-    private final String provider;
+    private final ProviderErrors errors;
     private final StreamSource open;
     private final FrameReader frames;
     private final StreamDecoder decoder;
@@ -25,11 +25,11 @@ public final class HttpChatStream extends AbstractChatStream {
     private boolean ended;
 
     public HttpChatStream(HttpTransport transport, HttpTransport.OpenStream open, FrameReader frames, StreamDecoder decoder) {
-        this(transport.provider(), open, frames, decoder);
+        this(transport.errors(), open, frames, decoder);
     }
 
-    public HttpChatStream(String provider, StreamSource open, FrameReader frames, StreamDecoder decoder) {
-        this.provider = provider;
+    public HttpChatStream(ProviderErrors errors, StreamSource open, FrameReader frames, StreamDecoder decoder) {
+        this.errors = errors;
         this.open = open;
         this.frames = frames;
         this.decoder = decoder;
@@ -53,7 +53,7 @@ public final class HttpChatStream extends AbstractChatStream {
                 }
                 queue.clear();
                 throw new StreamInterruptedException("the provider's stream ended before its terminal event: the answer is incomplete",
-                        ErrorDetails.of(provider, open.status(), "", ""));
+                        ErrorDetails.of(errors.provider(), open.status(), "", ""));
             }
             try {
                 decoder.decode(frames.event(), frames.data(), queue::add);
@@ -61,7 +61,7 @@ public final class HttpChatStream extends AbstractChatStream {
                 throw e;
             } catch (RuntimeException e) {
                 queue.clear();
-                throw Shapes.unexpected(provider, e);
+                throw Shapes.unexpected(errors, e);
             }
             if (first && hasTokenOrEnd()) {
                 first = false;

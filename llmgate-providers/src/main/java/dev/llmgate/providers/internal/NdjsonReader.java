@@ -1,16 +1,21 @@
 package dev.llmgate.providers.internal;
 
+import dev.llmgate.providers.ResponseLimits;
 import okio.BufferedSource;
 
 import java.io.IOException;
 
-/** Reads newline-delimited JSON (Ollama's stream format), skipping blank lines. */
+/**
+ * Reads newline-delimited JSON (Ollama's stream format), skipping blank lines. Bounded by
+ * {@link ResponseLimits}: no line longer than {@code maxEventBytes}, the body no longer than
+ * {@code maxStreamBytes}; beyond a limit a {@link dev.llmgate.api.exception.ProviderException} naming it.
+ */
 public final class NdjsonReader implements FrameReader {
-    private final BufferedSource source;
+    private final Lines lines;
     private String line = "";
 
-    public NdjsonReader(BufferedSource source) {
-        this.source = source;
+    public NdjsonReader(BufferedSource source, String provider, ResponseLimits limits) {
+        this.lines = new Lines(source, provider, limits);
     }
 
     /**
@@ -21,15 +26,14 @@ public final class NdjsonReader implements FrameReader {
     @Override
     public boolean next() throws IOException {
         while (true) {
-            boolean hasNewline = source.indexOf((byte) '\n', 0, Lines.MAX_LINE) >= 0;
-            String l = Lines.next(source);
+            String l = lines.next();
             if (l == null) {
                 return false;
             }
             if (l.isBlank()) {
                 continue;
             }
-            if (!hasNewline && !wholeObject(l)) {
+            if (!lines.lastTerminated() && !wholeObject(l)) {
                 return false;
             }
             line = l;

@@ -1,5 +1,6 @@
 package dev.llmgate.providers.internal;
 
+import dev.llmgate.providers.ResponseLimits;
 import dev.llmgate.providers.Timeouts;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -23,6 +24,7 @@ public final class ProviderSettings {
     public final Map<String, String> headers = new LinkedHashMap<>();
     public OkHttpClient httpClient;
     public Timeouts timeouts = Timeouts.DEFAULTS;
+    public ResponseLimits limits = ResponseLimits.DEFAULTS;
     public Map<String, String> environment = System.getenv();
     public final List<String> problems = new ArrayList<>();
 
@@ -77,6 +79,14 @@ public final class ProviderSettings {
 
     public OkHttpClient client() {
         return httpClient != null ? httpClient : SharedHttpClient.get();
+    }
+
+    /**
+     * The provider's transport: on the user's client if one was set (its pool is the user's), else on
+     * the shared client with a pool of the provider's own, which the provider's {@code close()} closes.
+     */
+    public HttpTransport transport(String apiKey) {
+        return new HttpTransport(name, client(), httpClient == null, timeouts, limits, apiKey);
     }
 
     private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of("authorization", "api-key", "x-api-key",

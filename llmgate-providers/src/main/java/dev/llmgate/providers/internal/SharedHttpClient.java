@@ -6,11 +6,16 @@ import okhttp3.OkHttpClient;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one OkHttp client every provider derives from unless the user supplies one: one connection
- * pool and dispatcher for the process, as OkHttp recommends. Per-provider timeouts are set on
- * derived clients ({@code newBuilder()}), which share the pool.
+ * The one OkHttp client every provider derives from unless the user supplies one: one dispatcher and
+ * one set of OkHttp defaults for the process. Each provider derives its own client from it
+ * ({@code newBuilder()}) with its own time limits and its own connection pool of at most
+ * {@value #MAX_IDLE_CONNECTIONS} idle connections, so that closing the provider can close its
+ * connections without touching another provider's.
  */
 public final class SharedHttpClient {
+    /** Idle connections a provider's own pool keeps (for 5 minutes). */
+    public static final int MAX_IDLE_CONNECTIONS = 32;
+
     private static volatile OkHttpClient instance;
 
     private SharedHttpClient() {
@@ -23,7 +28,7 @@ public final class SharedHttpClient {
                 c = instance;
                 if (c == null) {
                     c = new OkHttpClient.Builder()
-                            .connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES))
+                            .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
                             .retryOnConnectionFailure(false)
                             .build();
                     instance = c;

@@ -1,5 +1,6 @@
 package dev.llmgate.providers.internal;
 
+import dev.llmgate.providers.ResponseLimits;
 import okio.BufferedSource;
 
 import java.io.IOException;
@@ -8,17 +9,22 @@ import java.util.function.Predicate;
 /**
  * Reads Server-Sent Events from a response body, per the WHATWG rules that matter here: {@code event:}
  * and {@code data:} fields (several data lines join with a newline), comments ({@code :}) and unknown
- * fields ignored, a blank line dispatches. Not thread-safe; reuses its buffers.
+ * fields ignored, a blank line dispatches. Bounded by {@link ResponseLimits}: no line longer than
+ * {@code maxEventBytes}, the {@code data:} lines of one event together (counted whole, line ends not)
+ * no longer than {@code maxEventBytes}, and the body no longer than {@code maxStreamBytes}; beyond a
+ * limit a {@link dev.llmgate.api.exception.ProviderException} naming it. Not thread-safe; reuses its buffers.
  */
 public final class SseReader implements FrameReader {
-    private final BufferedSource source;
+    private final Lines lines;
+    private final String provider;
+    private final long maxEvent;
     private final StringBuilder data = new StringBuilder(256);
     private String event = "";
     private String lastEvent = "";
     private final Predicate<String> completeAtEnd;
 
-    public SseReader(BufferedSource source) {
-        this(source, data -> false);
+    public SseReader(BufferedSource source, String provider, ResponseLimits limits) {
+        this(source, provider, limits, data -> false);
     }
 
     /**
@@ -27,8 +33,10 @@ public final class SseReader implements FrameReader {
      * data. For vendors whose own SDKs read each {@code data:} line as a whole event (Gemini), so that
      * a last event without its blank line is not lost; a truncated one must fail the predicate.
      */
-    public SseReader(BufferedSource source, Predicate<String> completeAtEnd) {
-        this.source = source;
+    public SseReader(BufferedSource source, String provider, ResponseLimits limits, Predicate<String> completeAtEnd) {
+        this.lines = new Lines(source, provider, limits);
+        this.provider = provider;
+        this.maxEvent = limits.maxEventBytes();
         this.completeAtEnd = completeAtEnd;
     }
 
@@ -42,8 +50,9 @@ public final class SseReader implements FrameReader {
         data.setLength(0);
         event = "";
         boolean hasData = false;
+        long eventBytes = 0;
         String line;
-        while ((line = Lines.next(source)) != null) {
+        while ((line = lines.next()) != null) {
             if (line.isEmpty()) {
                 if (hasData) {
                     lastEvent = event;
@@ -62,6 +71,11 @@ public final class SseReader implements FrameReader {
                 start++;
             }
             if (field.equals("data")) {
+                eventBytes += lines.lastBytes();
+                if (eventBytes > maxEvent) {
+                    data.setLength(0);
+                    throw Lines.eventTooLarge(provider, maxEvent);
+                }
                 if (hasData) {
                     data.append('\n');
                 }

@@ -69,7 +69,7 @@ public final class LlmGateInterceptor implements Interceptor {
         byte[] body = buffer.readByteArray();
         OpenAiBridge.Reply reply = OpenAiBridge.handle(gate, providerName, body, clientKey(original.headers()), newBody -> {
             Response upstream = chain.proceed(original.newBuilder().post(RequestBody.create(newBody, JSON)).build());
-            return new UpstreamOverOkHttp(upstream, providerName);
+            return new UpstreamOverOkHttp(upstream);
         });
         String contentType = reply.headers().get("Content-Type");
         return new Response.Builder()
@@ -96,11 +96,10 @@ public final class LlmGateInterceptor implements Interceptor {
         return "LlmGateInterceptor[" + providerName + "]";
     }
 
-    private static final class UpstreamOverOkHttp extends OpenAiBridge.ClientUpstream {
+    private static final class UpstreamOverOkHttp implements OpenAiBridge.UpstreamResponse {
         private final Response response;
 
-        UpstreamOverOkHttp(Response response, String provider) {
-            super(provider);
+        UpstreamOverOkHttp(Response response) {
             this.response = response;
         }
 

@@ -71,6 +71,17 @@ public final class OllamaProvider implements ModelProvider {
         return client.embed(request, call);
     }
 
+    /**
+     * Cancels this provider's calls in flight (they fail with a {@link dev.llmgate.api.exception.NetworkException}),
+     * closes the connections of its own pool (not those of a client passed to {@code httpClient(...)}) and stops the
+     * time-limit thread unless another provider's call needs it. Later calls fail. Idempotent; called by the gate's
+     * {@code close()}.
+     */
+    @Override
+    public void close() {
+        client.close();
+    }
+
     @Override
     public String toString() {
         return "OllamaProvider[" + name + ", " + baseUrl + "]";
@@ -141,7 +152,7 @@ public final class OllamaProvider implements ModelProvider {
                 h.add("Authorization", "Bearer " + key);
             }
             settings.headers.forEach(h::set);
-            HttpTransport transport = new HttpTransport(settings.name, settings.client(), settings.timeouts, key);
+            HttpTransport transport = settings.transport(key);
             return new OllamaProvider(new OllamaClient(transport, base, h.build()), settings.name, base);
         }
     }

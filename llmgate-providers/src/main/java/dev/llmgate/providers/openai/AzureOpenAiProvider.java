@@ -102,7 +102,7 @@ public final class AzureOpenAiProvider extends OpenAiFamilyProvider {
             String providerName = settings.name;
             Supplier<Headers> headers = token == null ? () -> fixed : () -> fixed.newBuilder()
                     .set("Authorization", "Bearer " + bearer(token, providerName)).build();
-            HttpTransport transport = new HttpTransport(settings.name, settings.client(), settings.timeouts, key);
+            HttpTransport transport = settings.transport(key);
             String v = version.strip();
             OpenAiFamilyClient client = new OpenAiFamilyClient(transport,
                     deployment -> deploymentUrl(endpoint, deployment, "chat/completions", v),

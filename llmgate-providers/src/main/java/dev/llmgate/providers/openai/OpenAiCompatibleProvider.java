@@ -83,7 +83,7 @@ public final class OpenAiCompatibleProvider extends OpenAiFamilyProvider {
                 h.add("Authorization", "Bearer " + key);
             }
             settings.headers.forEach(h::set);
-            HttpTransport transport = new HttpTransport(settings.name, settings.client(), settings.timeouts, key);
+            HttpTransport transport = settings.transport(key);
             HttpUrl chat = ProviderSettings.resolve(base, "chat/completions");
             HttpUrl embeddings = ProviderSettings.resolve(base, "embeddings");
             Headers headers = h.build();

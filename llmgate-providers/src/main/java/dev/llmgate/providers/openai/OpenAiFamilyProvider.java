@@ -37,6 +37,17 @@ abstract class OpenAiFamilyProvider implements ModelProvider {
         return client.embed(request, call);
     }
 
+    /**
+     * Cancels this provider's calls in flight (they fail with a {@link dev.llmgate.api.exception.NetworkException}),
+     * closes the connections of its own pool (not those of a client passed to {@code httpClient(...)}) and stops the
+     * time-limit thread unless another provider's call needs it. Later calls fail. Idempotent; called by the gate's
+     * {@code close()}.
+     */
+    @Override
+    public void close() {
+        client.close();
+    }
+
     /** The class, name and URL (credentials in the URL redacted); never the key. */
     @Override
     public String toString() {

@@ -89,7 +89,7 @@ public final class OpenAiProvider extends OpenAiFamilyProvider {
                 h.add("OpenAI-Project", proj.strip());
             }
             settings.headers.forEach(h::set);
-            HttpTransport transport = new HttpTransport(settings.name, settings.client(), settings.timeouts, key);
+            HttpTransport transport = settings.transport(key);
             HttpUrl chat = ProviderSettings.resolve(base, "chat/completions");
             HttpUrl embeddings = ProviderSettings.resolve(base, "embeddings");
             Headers headers = h.build();

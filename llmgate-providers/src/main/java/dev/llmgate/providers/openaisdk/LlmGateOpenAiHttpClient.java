@@ -77,7 +77,7 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         byte[] body = bytes(request.body());
         OpenAiBridge.Reply reply = OpenAiBridge.handle(gate, providerName, body, clientKey(request), newBody -> {
             HttpResponse upstream = delegate.execute(request.toBuilder().body(new BytesBody(newBody)).build(), requestOptions);
-            return new UpstreamOverSdk(upstream, providerName);
+            return new UpstreamOverSdk(upstream);
         });
         return new ReplyResponse(reply);
     }
@@ -159,13 +159,12 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         }
     }
 
-    private static final class UpstreamOverSdk extends OpenAiBridge.ClientUpstream {
+    private static final class UpstreamOverSdk implements OpenAiBridge.UpstreamResponse {
         private final HttpResponse response;
         private final Headers headers;
         private BufferedSource source;
 
-        UpstreamOverSdk(HttpResponse response, String provider) {
-            super(provider);
+        UpstreamOverSdk(HttpResponse response) {
             this.response = response;
             Headers.Builder h = new Headers.Builder();
             for (String name : response.headers().names()) {

@@ -7,6 +7,7 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.providers.ResponseLimits;
 import dev.llmgate.providers.Timeouts;
 import dev.llmgate.providers.anthropic.internal.AnthropicStreamDecoder;
 import dev.llmgate.providers.anthropic.internal.AnthropicWire;
@@ -47,6 +48,8 @@ import java.util.function.Function;
 class WireFormatFuzzTest {
     static final HttpTransport TRANSPORT = new HttpTransport("fuzz", new OkHttpClient(), Timeouts.DEFAULTS, "");
     static final CallContext CALL = Fixtures.streaming();
+    static final ProviderErrors ERRORS = new ProviderErrors("fuzz", "");
+    static final Function<Buffer, FrameReader> SSE = b -> new SseReader(b, "fuzz", ResponseLimits.DEFAULTS);
 
     /** A stream source over fuzz bytes. */
     static final class BytesSource implements StreamSource {
@@ -71,7 +74,7 @@ class WireFormatFuzzTest {
 
     private static void drain(byte[] data, Function<Buffer, FrameReader> reader, StreamDecoder decoder) {
         Buffer buffer = new Buffer().write(data);
-        try (ChatStream s = new HttpChatStream("fuzz", new BytesSource(), reader.apply(buffer), decoder)) {
+        try (ChatStream s = new HttpChatStream(ERRORS, new BytesSource(), reader.apply(buffer), decoder)) {
             int guard = 0;
             while (s.hasNext() && guard++ < 1_000_000) {
                 s.next();
@@ -83,22 +86,22 @@ class WireFormatFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void openAiStream(byte[] data) {
-        drain(data, SseReader::new, new OpenAiStreamDecoder(new ProviderErrors("fuzz", ""), Headers.of(), CALL));
+        drain(data, SSE, new OpenAiStreamDecoder(new ProviderErrors("fuzz", ""), Headers.of(), CALL));
     }
 
     @FuzzTest(maxDuration = "10s")
     void anthropicStream(byte[] data) {
-        drain(data, SseReader::new, new AnthropicStreamDecoder(TRANSPORT, Headers.of(), CALL, Optional.empty()));
+        drain(data, SSE, new AnthropicStreamDecoder(TRANSPORT, Headers.of(), CALL, Optional.empty()));
     }
 
     @FuzzTest(maxDuration = "10s")
     void geminiStream(byte[] data) {
-        drain(data, SseReader::new, new GeminiStreamDecoder(TRANSPORT, Headers.of(), CALL, "m"));
+        drain(data, SSE, new GeminiStreamDecoder(TRANSPORT, Headers.of(), CALL, "m"));
     }
 
     @FuzzTest(maxDuration = "10s")
     void ollamaStream(byte[] data) {
-        drain(data, NdjsonReader::new, new OllamaStreamDecoder(TRANSPORT, Headers.of(), CALL, "m"));
+        drain(data, b -> new NdjsonReader(b, "fuzz", ResponseLimits.DEFAULTS), new OllamaStreamDecoder(TRANSPORT, Headers.of(), CALL, "m"));
     }
 
     @FuzzTest(maxDuration = "10s")
@@ -116,10 +119,10 @@ class WireFormatFuzzTest {
         for (java.util.function.Supplier<?> parse : java.util.List.<java.util.function.Supplier<?>>of(
                 () -> OpenAiWire.parseResponse(root, "fuzz"),
                 () -> AnthropicWire.parseResponse(root, "fuzz", Optional.empty()),
-                () -> GeminiWire.parseResponse(root, "fuzz", "m"),
+                () -> GeminiWire.parseResponse(root, ERRORS, "m"),
                 () -> OllamaWire.parseResponse(root, "fuzz", "m"))) {
             try {
-                Shapes.parse("fuzz", parse);
+                Shapes.parse(ERRORS, parse);
             } catch (LlmException expected) {
                 // typed
             }

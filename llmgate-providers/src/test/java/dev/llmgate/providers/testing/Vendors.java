@@ -1,6 +1,8 @@
 package dev.llmgate.providers.testing;
 
 import dev.llmgate.api.spi.ModelProvider;
+import dev.llmgate.providers.HttpProviderBuilder;
+import dev.llmgate.providers.ResponseLimits;
 import dev.llmgate.providers.Timeouts;
 import dev.llmgate.providers.anthropic.AnthropicProvider;
 import dev.llmgate.providers.gemini.GeminiProvider;
@@ -21,24 +23,31 @@ public final class Vendors {
     private Vendors() {
     }
 
-    /** Builds an adapter for a server at a base URL (ending in '/'), with a given client and timeouts. */
+    /**
+     * Builds an adapter for a server at a base URL (ending in '/'), with a given client (null: the
+     * default, a pool of the provider's own), timeouts and response limits.
+     */
     @FunctionalInterface
     public interface Factory {
-        ModelProvider create(String url, OkHttpClient client, Timeouts timeouts);
+        ModelProvider create(String url, OkHttpClient client, Timeouts timeouts, ResponseLimits limits);
+
+        default ModelProvider create(String url, OkHttpClient client, Timeouts timeouts) {
+            return create(url, client, timeouts, ResponseLimits.DEFAULTS);
+        }
+    }
+
+    private static <B extends HttpProviderBuilder<B>> B common(B builder, OkHttpClient client, Timeouts timeouts, ResponseLimits limits) {
+        B b = builder.apiKey(KEY).timeouts(timeouts).responseLimits(limits).environment(Map.of());
+        return client == null ? b : b.httpClient(client);
     }
 
     public enum Vendor {
-        OPENAI((url, c, t) -> OpenAiProvider.builder().apiKey(KEY).baseUrl(url + "v1").httpClient(c).timeouts(t)
-                .environment(Map.of()).build(), Wire.OPENAI),
-        AZURE((url, c, t) -> AzureOpenAiProvider.builder().endpoint(url).apiKey(KEY).httpClient(c).timeouts(t)
-                .environment(Map.of()).build(), Wire.OPENAI),
-        COMPATIBLE((url, c, t) -> OpenAiCompatibleProvider.builder(url + "v1").apiKey(KEY).httpClient(c).timeouts(t).build(), Wire.OPENAI),
-        ANTHROPIC((url, c, t) -> AnthropicProvider.builder().apiKey(KEY).baseUrl(url).httpClient(c).timeouts(t)
-                .environment(Map.of()).build(), Wire.ANTHROPIC),
-        GEMINI((url, c, t) -> GeminiProvider.builder().apiKey(KEY).baseUrl(url).httpClient(c).timeouts(t)
-                .environment(Map.of()).build(), Wire.GEMINI),
-        OLLAMA((url, c, t) -> OllamaProvider.builder().baseUrl(url).apiKey(KEY).httpClient(c).timeouts(t)
-                .environment(Map.of()).build(), Wire.OLLAMA);
+        OPENAI((url, c, t, l) -> common(OpenAiProvider.builder(), c, t, l).baseUrl(url + "v1").build(), Wire.OPENAI),
+        AZURE((url, c, t, l) -> common(AzureOpenAiProvider.builder(), c, t, l).endpoint(url).build(), Wire.OPENAI),
+        COMPATIBLE((url, c, t, l) -> common(OpenAiCompatibleProvider.builder(url + "v1"), c, t, l).build(), Wire.OPENAI),
+        ANTHROPIC((url, c, t, l) -> common(AnthropicProvider.builder(), c, t, l).baseUrl(url).build(), Wire.ANTHROPIC),
+        GEMINI((url, c, t, l) -> common(GeminiProvider.builder(), c, t, l).baseUrl(url).build(), Wire.GEMINI),
+        OLLAMA((url, c, t, l) -> common(OllamaProvider.builder(), c, t, l).baseUrl(url).build(), Wire.OLLAMA);
 
         public final Factory factory;
         public final Wire wire;
@@ -56,6 +65,18 @@ public final class Vendors {
 
     /** A key that must never show up in a message. */
     public static final String KEY = "sk-fault-key-0123456789abcdef";
+
+    /** The adapter with a given key (and default limits, its own pool). */
+    public static ModelProvider withKey(Vendor vendor, String url, String key) {
+        return switch (vendor) {
+            case OPENAI -> OpenAiProvider.builder().apiKey(key).baseUrl(url + "v1").environment(Map.of()).build();
+            case AZURE -> AzureOpenAiProvider.builder().apiKey(key).endpoint(url).environment(Map.of()).build();
+            case COMPATIBLE -> OpenAiCompatibleProvider.builder(url + "v1").apiKey(key).build();
+            case ANTHROPIC -> AnthropicProvider.builder().apiKey(key).baseUrl(url).environment(Map.of()).build();
+            case GEMINI -> GeminiProvider.builder().apiKey(key).baseUrl(url).environment(Map.of()).build();
+            case OLLAMA -> OllamaProvider.builder().apiKey(key).baseUrl(url).environment(Map.of()).build();
+        };
+    }
 
     /** Each wire format's answer for: text "Hello!", a get_weather(Paris) call, a JSON answer, and a streamed "Hel"+"lo!". */
     public enum Wire {

@@ -15,7 +15,6 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.internal.HttpChatStream;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
-import dev.llmgate.providers.internal.SseReader;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -49,24 +48,29 @@ public final class GeminiClient {
         this.options = options;
     }
 
+    /** Cancels the calls in flight and releases the connections and threads of this provider ({@link HttpTransport#close()}). */
+    public void close() {
+        transport.close();
+    }
+
     public ChatResponse chat(ChatRequest request, CallContext call) {
         byte[] body = GeminiWire.requestBody(request, options);
         JsonNode root = transport.execute(post(method(request.model(), "generateContent", false), body), call);
         if (root.has("error") && !root.has("candidates")) {
             throw transport.errorInBody(root, Headers.of(), call);
         }
-        return Shapes.parse(transport.provider(), () -> GeminiWire.parseResponse(root, transport.provider(), request.model()));
+        return Shapes.parse(transport.errors(), () -> GeminiWire.parseResponse(root, transport.errors(), request.model()));
     }
 
     public ChatStream stream(ChatRequest request, CallContext call) {
         byte[] body = GeminiWire.requestBody(request, options);
         HttpTransport.OpenStream open = transport.open(post(method(request.model(), "streamGenerateContent", true), body), call);
-        return new HttpChatStream(transport, open, new SseReader(open.source(), GeminiStreamDecoder::isCompleteChunk),
+        return new HttpChatStream(transport, open, transport.sse(open, GeminiStreamDecoder::isCompleteChunk),
                 new GeminiStreamDecoder(transport, open.response().headers(), call, request.model()));
     }
 
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
-        return Shapes.parse(transport.provider(), () -> embedUnchecked(request, call));
+        return Shapes.parse(transport.errors(), () -> embedUnchecked(request, call));
     }
 
     private EmbeddingResponse embedUnchecked(EmbeddingRequest request, CallContext call) {

@@ -59,7 +59,7 @@ public final class GeminiStreamDecoder implements StreamDecoder {
         if (candidates == null || !candidates.isArray() || candidates.isEmpty()) {
             String block = GeminiWire.blockReason(chunk);
             if (!block.isEmpty()) {
-                throw GeminiWire.promptBlocked(block, transport.provider());
+                throw GeminiWire.promptBlocked(block, transport.errors());
             }
             return;
         }

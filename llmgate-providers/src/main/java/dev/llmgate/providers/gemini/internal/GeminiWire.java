@@ -19,6 +19,7 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.providers.internal.Json;
+import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.OptionsObject;
 
 import java.io.ByteArrayOutputStream;
@@ -352,12 +353,13 @@ public final class GeminiWire {
     // ---------------------------------------------------------------- response
 
     /** Reads a {@code GenerateContentResponse}; throws {@link ContentFilteredException} if the prompt was blocked. */
-    public static ChatResponse parseResponse(JsonNode root, String provider, String requestedModel) {
+    public static ChatResponse parseResponse(JsonNode root, ProviderErrors errors, String requestedModel) {
+        String provider = errors.provider();
         JsonNode candidates = root.get("candidates");
         if (candidates == null || !candidates.isArray() || candidates.isEmpty()) {
             String block = blockReason(root);
             if (!block.isEmpty()) {
-                throw promptBlocked(block, provider);
+                throw promptBlocked(block, errors);
             }
             throw new ProviderException("Gemini's answer has no candidates", ErrorDetails.of(provider), true);
         }
@@ -436,11 +438,12 @@ public final class GeminiWire {
         return Json.text(root.path("promptFeedback"), "blockReason");
     }
 
-    /** The exception for a prompt Gemini refused to answer. */
-    static ContentFilteredException promptBlocked(String blockReason, String provider) {
-        return new ContentFilteredException("Gemini blocked the prompt (blockReason " + blockReason + "): rephrase the request, or"
+    /** The exception for a prompt Gemini refused to answer (the reason, Gemini's text, scrubbed). */
+    static ContentFilteredException promptBlocked(String blockReason, ProviderErrors errors) {
+        String reason = errors.secrets().scrub(blockReason);
+        return new ContentFilteredException("Gemini blocked the prompt (blockReason " + reason + "): rephrase the request, or"
                 + " adjust the thresholds with providerOptions 'safetySettings' where policy allows",
-                ErrorDetails.of(provider, 200, blockReason, ""));
+                ErrorDetails.of(errors.provider(), 200, reason, ""));
     }
 
     /** Maps a Gemini finish reason; {@code hasToolCalls} turns a plain stop into {@link FinishReason#TOOL_CALLS}. */

@@ -15,7 +15,6 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.internal.HttpChatStream;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
-import dev.llmgate.providers.internal.NdjsonReader;
 import dev.llmgate.providers.internal.ProviderSettings;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
@@ -50,6 +49,11 @@ public final class OllamaClient {
         this.headers = headers;
     }
 
+    /** Cancels the calls in flight and releases the connections and threads of this provider ({@link HttpTransport#close()}). */
+    public void close() {
+        transport.close();
+    }
+
     public ChatResponse chat(ChatRequest request, CallContext call) {
         byte[] body = OllamaWire.requestBody(request, false);
         JsonNode root;
@@ -61,7 +65,7 @@ public final class OllamaClient {
         if (root.has("error")) {
             throw transport.errorInBody(root, Headers.of(), call);
         }
-        return Shapes.parse(transport.provider(), () -> OllamaWire.parseResponse(root, transport.provider(), request.model()));
+        return Shapes.parse(transport.errors(), () -> OllamaWire.parseResponse(root, transport.provider(), request.model()));
     }
 
     public ChatStream stream(ChatRequest request, CallContext call) {
@@ -72,12 +76,12 @@ public final class OllamaClient {
         } catch (InvalidRequestException e) {
             throw withHint(e, request.model());
         }
-        return new HttpChatStream(transport, open, new NdjsonReader(open.source()),
+        return new HttpChatStream(transport, open, transport.ndjson(open),
                 new OllamaStreamDecoder(transport, open.response().headers(), call, request.model()));
     }
 
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
-        return Shapes.parse(transport.provider(), () -> embedUnchecked(request, call));
+        return Shapes.parse(transport.errors(), () -> embedUnchecked(request, call));
     }
 
     private EmbeddingResponse embedUnchecked(EmbeddingRequest request, CallContext call) {

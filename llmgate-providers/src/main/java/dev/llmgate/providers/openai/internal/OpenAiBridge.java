@@ -23,8 +23,9 @@ import dev.llmgate.api.exception.RequestTimeoutException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.providers.ResponseLimits;
+import dev.llmgate.providers.internal.Bodies;
 import dev.llmgate.providers.internal.HttpChatStream;
-import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.SseReader;
@@ -56,21 +57,34 @@ public final class OpenAiBridge {
     }
 
     /** What the real server answered; {@link #close()} releases its connection. */
-    public interface UpstreamResponse extends StreamSource {
+    public interface UpstreamResponse extends AutoCloseable {
+        int status();
+
         Headers headers();
 
         BufferedSource body();
+
+        @Override
+        void close();
     }
 
     /**
-     * The common part of an upstream answer read through a client's own stack: no first-token limit
-     * of ours applies (the client's stack has its own timeouts), and I/O failures are network errors.
+     * An upstream answer read through a client's own stack, as a stream source: no first-token limit of
+     * ours applies (the client's stack has its own timeouts), and I/O failures are network errors whose
+     * cause is scrubbed with the client's key.
      */
-    public abstract static class ClientUpstream implements UpstreamResponse {
-        private final String provider;
+    private static final class ClientStream implements StreamSource {
+        private final UpstreamResponse response;
+        private final ProviderErrors errors;
 
-        protected ClientUpstream(String provider) {
-            this.provider = provider;
+        ClientStream(UpstreamResponse response, ProviderErrors errors) {
+            this.response = response;
+            this.errors = errors;
+        }
+
+        @Override
+        public int status() {
+            return response.status();
         }
 
         @Override
@@ -80,7 +94,12 @@ public final class OpenAiBridge {
         @Override
         public LlmException ioFailure(IOException e) {
             return new NetworkException("reading the upstream stream failed (" + e.getClass().getSimpleName() + ")",
-                    ErrorDetails.of(provider), e);
+                    ErrorDetails.of(errors.provider()), errors.secrets().cause(e));
+        }
+
+        @Override
+        public void close() {
+            response.close();
         }
     }
 
@@ -109,11 +128,11 @@ public final class OpenAiBridge {
         ModelProvider forward = new ModelProvider() {
             @Override
             public ChatResponse chat(ChatRequest request, CallContext call) {
-                try (UpstreamResponse r = send(upstream, OpenAiWire.requestBody(request, false, options), providerName)) {
-                    String text = read(r.body(), providerName);
+                try (UpstreamResponse r = send(upstream, OpenAiWire.requestBody(request, false, options), errors)) {
                     if (r.status() < 200 || r.status() > 299) {
-                        throw errors.fromStatus(r.status(), r.headers(), text, call);
+                        throw errors.fromStatus(r.status(), r.headers(), read(r.body(), errors, true), call);
                     }
+                    String text = read(r.body(), errors, false);
                     JsonNode root;
                     try {
                         root = Json.MAPPER.readTree(text);
@@ -126,19 +145,20 @@ public final class OpenAiBridge {
                     if (root.has("error") && !root.has("choices")) {
                         throw errors.inBody(root, r.headers(), call);
                     }
-                    return Shapes.parse(providerName, () -> OpenAiWire.parseResponse(root, providerName));
+                    return Shapes.parse(errors, () -> OpenAiWire.parseResponse(root, providerName));
                 }
             }
 
             @Override
             public ChatStream stream(ChatRequest request, CallContext call) {
-                UpstreamResponse r = send(upstream, OpenAiWire.requestBody(request, true, options), providerName);
+                UpstreamResponse r = send(upstream, OpenAiWire.requestBody(request, true, options), errors);
                 if (r.status() < 200 || r.status() > 299) {
                     try (r) {
-                        throw errors.fromStatus(r.status(), r.headers(), read(r.body(), providerName), call);
+                        throw errors.fromStatus(r.status(), r.headers(), read(r.body(), errors, true), call);
                     }
                 }
-                return new HttpChatStream(providerName, r, new SseReader(r.body()), new OpenAiStreamDecoder(errors, r.headers(), call));
+                return new HttpChatStream(errors, new ClientStream(r, errors), new SseReader(r.body(), providerName, ResponseLimits.DEFAULTS),
+                        new OpenAiStreamDecoder(errors, r.headers(), call));
             }
         };
 
@@ -157,33 +177,33 @@ public final class OpenAiBridge {
         }
     }
 
-    private static UpstreamResponse send(Upstream upstream, byte[] body, String providerName) {
+    private static UpstreamResponse send(Upstream upstream, byte[] body, ProviderErrors errors) {
+        String providerName = errors.provider();
         try {
             return upstream.send(body);
         } catch (IOException e) {
-            throw new NetworkException("the upstream call failed (" + e.getClass().getSimpleName() + ")", ErrorDetails.of(providerName), e);
+            throw new NetworkException("the upstream call failed (" + e.getClass().getSimpleName() + ")", ErrorDetails.of(providerName),
+                    errors.secrets().cause(e));
         } catch (LlmException e) {
             throw e;
         } catch (RuntimeException e) {
             // A client stack's own unchecked I/O errors (e.g. openai-java's OpenAIIoException) must reach routing typed.
             String kind = e.getClass().getSimpleName();
             if (kind.contains("Timeout") || (e.getCause() instanceof java.io.InterruptedIOException)) {
-                throw new RequestTimeoutException("the upstream call timed out (" + kind + ")", ErrorDetails.of(providerName), e);
+                throw new RequestTimeoutException("the upstream call timed out (" + kind + ")", ErrorDetails.of(providerName),
+                        errors.secrets().cause(e));
             }
-            throw new NetworkException("the upstream call failed (" + kind + ")", ErrorDetails.of(providerName), e);
+            throw new NetworkException("the upstream call failed (" + kind + ")", ErrorDetails.of(providerName), errors.secrets().cause(e));
         }
     }
 
-    private static String read(BufferedSource body, String providerName) {
+    /** The upstream's answer ({@link ResponseLimits#DEFAULTS}), or for an error answer its first {@link Bodies#ERROR_BODY_BYTES}. */
+    private static String read(BufferedSource body, ProviderErrors errors, boolean error) {
         try {
-            if (body.request(HttpTransport.MAX_BODY_BYTES + 1)) {
-                throw new ProviderException("the upstream answer is larger than " + HttpTransport.MAX_BODY_BYTES + " bytes",
-                        ErrorDetails.of(providerName), false);
-            }
-            return body.readUtf8();
+            return error ? Bodies.errorPrefix(body) : Bodies.whole(body, errors.provider(), ResponseLimits.DEFAULTS);
         } catch (IOException e) {
             throw new NetworkException("reading the upstream answer failed (" + e.getClass().getSimpleName() + ")",
-                    ErrorDetails.of(providerName), e);
+                    ErrorDetails.of(errors.provider()), errors.secrets().cause(e));
         }
     }
 

@@ -14,7 +14,6 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.internal.HttpChatStream;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
-import dev.llmgate.providers.internal.SseReader;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -47,23 +46,28 @@ public final class OpenAiFamilyClient {
         this.options = options;
     }
 
+    /** Cancels the calls in flight and releases the connections and threads of this provider ({@link HttpTransport#close()}). */
+    public void close() {
+        transport.close();
+    }
+
     public ChatResponse chat(ChatRequest request, CallContext call) {
         JsonNode root = transport.execute(post(chatUrl.apply(request.model()), OpenAiWire.requestBody(request, false, options)), call);
         if (root.has("error") && !root.has("choices")) {
             throw transport.errorInBody(root, Headers.of(), call);
         }
-        return Shapes.parse(transport.provider(), () -> OpenAiWire.parseResponse(root, transport.provider()));
+        return Shapes.parse(transport.errors(), () -> OpenAiWire.parseResponse(root, transport.provider()));
     }
 
     public ChatStream stream(ChatRequest request, CallContext call) {
         HttpTransport.OpenStream open = transport.open(post(chatUrl.apply(request.model()),
                 OpenAiWire.requestBody(request, true, options)), call);
-        return new HttpChatStream(transport, open, new SseReader(open.source()),
+        return new HttpChatStream(transport, open, transport.sse(open),
                 new OpenAiStreamDecoder(transport.errors(), open.response().headers(), call));
     }
 
     public EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
-        return Shapes.parse(transport.provider(), () -> embedUnchecked(request, call));
+        return Shapes.parse(transport.errors(), () -> embedUnchecked(request, call));
     }
 
     private EmbeddingResponse embedUnchecked(EmbeddingRequest request, CallContext call) {
