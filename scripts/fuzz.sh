@@ -15,6 +15,7 @@ targets=(
   "llmgate-providers WireFormatFuzzTest#interceptedRequests"
   "llmgate-policy PolicyFuzzTest#config"
   "llmgate-policy PolicyFuzzTest#scan"
+  "llmgate-policy PolicyFuzzTest#foldedValuesStayFound"
 )
 for t in "${targets[@]}"; do
   set -- $t

@@ -1,5 +1,6 @@
 package dev.llmgate.policy.fuzz;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.policy.Policy;
@@ -12,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Coverage-guided fuzzing (Jazzer) of the policy config loader and of the detectors: a config file
  * either loads or fails with a {@link ConfigurationException}; any text is scanned and redacted
- * without an exception or a hang. Seeds run under {@code mvn verify}; {@code JAZZER_FUZZ=1} fuzzes.
+ * without an exception or a hang; a value a preset finds stays found however it is written
+ * ({@link FoldingInvariant}: separators, invisible characters, digits of other scripts, JSON, HTML
+ * and URL escapes). Seeds run under {@code mvn verify}; {@code JAZZER_FUZZ=1} fuzzes.
  */
 class PolicyFuzzTest {
     static final Policy ALL = Policy.builder().preset(CompliancePreset.HIPAA).preset(CompliancePreset.PCI_DSS)
@@ -28,6 +31,11 @@ class PolicyFuzzTest {
                 // the documented failure
             }
         }
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void foldedValuesStayFound(FuzzedDataProvider data) {
+        FoldingInvariant.check(n -> data.consumeInt(0, n - 1));
     }
 
     @FuzzTest(maxDuration = "10s")

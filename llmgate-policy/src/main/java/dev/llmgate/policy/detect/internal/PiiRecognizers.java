@@ -49,6 +49,15 @@ public final class PiiRecognizers {
     /** The characters of Java's {@code \\s} (without UNICODE_CHARACTER_CLASS). */
     private static final String WHITESPACE = " \t\n\u000B\f\r";
 
+    /**
+     * What may stand between the groups of an identifier's digits (SSN, IBAN; cards use the same rule
+     * in {@link CardNumbers}): one or two whitespace characters, one of {@code - . / _}, or both
+     * ({@code " - "}); no-break and thin spaces and dashes are plain spaces and hyphens by then.
+     */
+    private static final String GROUP_SEPARATOR = "(?:[ \\t\\r\\n]{1,2}(?:[-./_][ \\t\\r\\n]{0,2})?|[-./_][ \\t\\r\\n]{0,2})";
+    /** The characters of {@link #GROUP_SEPARATOR}. */
+    private static final String GROUP_SEPARATOR_CHARS = " \t\r\n-./_";
+
     private static final String NB = "(?<![\\w-])";      // not preceded by a word character or dash
     private static final String NA = "(?![\\w-])";       // not followed by one
 
@@ -184,8 +193,8 @@ public final class PiiRecognizers {
     }
 
     /** The separators of a 3-2-4 social security number's groups: space, tab, line break, dot, hyphen, slash, underscore. */
-    private static final String SSN_SEPARATORS = " \t\n.-/_";
-    private static final String SSN_SEPARATOR = "[ \\t\\n./_-]";
+    private static final String SSN_SEPARATORS = GROUP_SEPARATOR_CHARS;
+    private static final String SSN_SEPARATOR = GROUP_SEPARATOR;
 
     static Recognizer itin() {
         return Recognizer.of(FindingTypes.US_ITIN, "(?<![\\w.-])9\\d{2}([ -]?)\\d{2}([ -]?)\\d{4}(?![\\w-])", NEEDS_DIGIT, (t, s, m) -> {
@@ -233,8 +242,12 @@ public final class PiiRecognizers {
                     while (k > s[0] && IBAN_SEPARATORS.indexOf(t.charAt(k - 1)) < 0) {
                         k--;
                     }
-                    if (end - k <= 3 && k > s[0] && validIban(t, s[0], k - 1)) {
-                        s[1] = k - 1;
+                    int cut = k;
+                    while (cut > s[0] && IBAN_SEPARATORS.indexOf(t.charAt(cut - 1)) >= 0) {
+                        cut--;
+                    }
+                    if (end - k <= 3 && cut > s[0] && validIban(t, s[0], cut)) {
+                        s[1] = cut;
                         return 0.95;
                     }
                     return -1;
@@ -245,8 +258,8 @@ public final class PiiRecognizers {
     }
 
     /** The separators between an IBAN's groups: space, tab, line break, hyphen, dot, slash, underscore. */
-    private static final String IBAN_SEPARATORS = " \t\n-./_";
-    private static final String IBAN_SEPARATOR = "[ \\t\\n./_-]";
+    private static final String IBAN_SEPARATORS = GROUP_SEPARATOR_CHARS;
+    private static final String IBAN_SEPARATOR = GROUP_SEPARATOR;
 
     /**
      * Whether {@code [start, end)} is an IBAN: its letters all upper case or all lower case (as a
@@ -536,25 +549,28 @@ public final class PiiRecognizers {
     private static final String[] FRENCH_STREETS = {"rue", "avenue", "boulevard", "bd", "place", "chemin", "all\u00e9e", "allee", "impasse"};
 
     /**
-     * Whether {@code \d{3}([seps]?)\d{2}([seps]?)\d{4}} can match at {@code i} (a separator present
-     * must be taken: the digits that follow cannot match it).
+     * Whether {@code \d{3}(sep?)\d{2}(sep?)\d{4}} can match at {@code i}, a separator being a run of
+     * up to five characters of {@code seps} (a separator present must be taken: the digits that
+     * follow cannot match it).
      */
     private static boolean threeTwoFour(CharSequence t, int i, String seps) {
         if (!(digitAt(t, i) && digitAt(t, i + 1) && digitAt(t, i + 2))) {
             return false;
         }
-        int k = i + 3;
-        if (k < t.length() && seps.indexOf(t.charAt(k)) >= 0) {
-            k++;
-        }
+        int k = skipSeparator(t, i + 3, seps);
         if (!(digitAt(t, k) && digitAt(t, k + 1))) {
             return false;
         }
-        k += 2;
-        if (k < t.length() && seps.indexOf(t.charAt(k)) >= 0) {
-            k++;
-        }
+        k = skipSeparator(t, k + 2, seps);
         return digitAt(t, k) && digitAt(t, k + 1) && digitAt(t, k + 2) && digitAt(t, k + 3);
+    }
+
+    private static int skipSeparator(CharSequence t, int k, String seps) {
+        int j = k;
+        while (j < t.length() && j - k < 5 && seps.indexOf(t.charAt(j)) >= 0) {
+            j++;
+        }
+        return j;
     }
 
     /** Whether {@code (0?[1-9]|1[0-2])/(?:19|20)\d{2}} can match at {@code i}: the run of digits there, '/', 19 or 20, two digits. */
