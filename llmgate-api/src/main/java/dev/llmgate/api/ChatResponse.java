@@ -19,10 +19,12 @@ import java.util.function.Consumer;
  * @param toolCalls    the tool calls the model asked for, in order
  * @param finishReason why the model stopped
  * @param refusal      the model's refusal message, where the provider reports refusals separately
- * @param usage        token counts
+ * @param usage        token counts, as the provider reported them ({@link Usage#ZERO} if it reported none)
  * @param timings      how long it took
  * @param costUsd      what the call cost in US dollars, from the model catalog, over all attempts (zero for a cache
- *                     hit); empty when no stage priced it (no routing or cache stage, or a model without prices)
+ *                     hit); empty when no stage priced it (no routing or cache stage, or a model without prices).
+ *                     Priced from llmgate's estimate of the usage where the provider reported none
+ *                     ({@link dev.llmgate.api.spi.CallFacts#ESTIMATED_USAGE})
  */
 public record ChatResponse(String id, String provider, String model, String text, List<ToolCall> toolCalls,
                            FinishReason finishReason, Optional<String> refusal, Usage usage, Timings timings,

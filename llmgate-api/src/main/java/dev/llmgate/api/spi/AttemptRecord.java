@@ -14,11 +14,13 @@ import java.util.Optional;
  * @param outcome          {@code "success"}, {@code "cache_hit"} or the failure's exception type, e.g. {@code "RateLimitedException"}
  * @param latency          from sending to the answer (or failure)
  * @param timeToFirstToken for streams, until the first token
- * @param usage            tokens, where known
+ * @param usage            tokens as the provider reported them, or llmgate's estimate ({@code usageEstimated})
  * @param reason           why this attempt was made: {@code "primary"}, {@code "retry"}, {@code "fallback:<cause>"}, {@code "hedge"}
+ * @param usageEstimated   true when {@code usage} is llmgate's estimate because the provider did not report it (see
+ *                         {@link CallFacts#ESTIMATED_USAGE})
  */
 public record AttemptRecord(String provider, String model, String outcome, Duration latency, Optional<Duration> timeToFirstToken,
-                            Usage usage, String reason) {
+                            Usage usage, String reason, boolean usageEstimated) {
     public AttemptRecord {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(model, "model");
@@ -27,5 +29,11 @@ public record AttemptRecord(String provider, String model, String outcome, Durat
         Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(reason, "reason");
+    }
+
+    /** An attempt whose usage, if any, the provider reported. */
+    public AttemptRecord(String provider, String model, String outcome, Duration latency, Optional<Duration> timeToFirstToken,
+                         Usage usage, String reason) {
+        this(provider, model, outcome, latency, timeToFirstToken, usage, reason, false);
     }
 }

@@ -1,5 +1,7 @@
 package dev.llmgate.api.spi;
 
+import dev.llmgate.api.Usage;
+
 import java.math.BigDecimal;
 
 /**
@@ -22,6 +24,19 @@ public final class CallFacts {
 
     /** The call's provider cost in US dollars, from the model catalog (zero for a cache hit). */
     public static final CallContext.Key<BigDecimal> COST_USD = CallContext.Key.of("cost_usd", BigDecimal.class);
+
+    /**
+     * Present only when the answer's usage is llmgate's estimate instead of its provider's report: the
+     * answer ended (finished, failed after its first token, or was closed or cancelled) without the
+     * provider reporting its usage, or reporting fewer output tokens than were delivered. The estimate
+     * is the request's input tokens by {@code TokenEstimator} (or the input the provider did report)
+     * plus one output token per four characters of text and tool-call arguments delivered (at most
+     * the request's {@code maxOutputTokens}). Routing records it as the answering attempt's usage
+     * ({@link AttemptRecord#usageEstimated()}) and prices it into {@link #COST_USD}, budgets charge
+     * it, and audit records it with {@code usage_estimated}. Set by routing, or by budgets when no
+     * router runs; never by the provider.
+     */
+    public static final CallContext.Key<Usage> ESTIMATED_USAGE = CallContext.Key.of("estimated_usage", Usage.class);
 
     /** The alias or address the caller asked for, before routing resolved it. */
     public static final CallContext.Key<String> REQUESTED_MODEL = CallContext.Key.of("requested_model", String.class);

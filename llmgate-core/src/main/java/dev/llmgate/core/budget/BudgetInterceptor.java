@@ -13,6 +13,8 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.core.budget.internal.SettlingStream;
+import dev.llmgate.core.internal.DeliveredOutput;
+import dev.llmgate.core.internal.ProviderStage;
 import dev.llmgate.core.routing.StateStore;
 import dev.llmgate.core.routing.TokenEstimator;
 
@@ -25,26 +27,39 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The BUDGET stage: enforces {@link BudgetLimit}s on requests, tokens and money per tenant, user,
  * key or globally. Register it with {@code LlmGate.builder().addInterceptor(Stage.BUDGET, budgets)}.
  *
- * <p>Before the call it reserves, per limit, 1 request, the estimated tokens ({@link TokenEstimator}
- * input plus the request's {@code maxOutputTokens} or the assumed output) and the estimated cost
- * (from the {@link CostEstimator}), each with one atomic check-and-add on the {@link StateStore}. If
- * any reservation would pass its limit, the ones already made are released and the call fails with a
- * {@link BudgetExceededException} naming the limit, its window and when it resets; the provider is
- * never called. After the call (for a stream: when it ends, fails or is closed) the reservation is
- * reconciled with what was really used: the tokens of every attempt ({@code CallFacts.ATTEMPTS}, or
- * the answer's usage without a router) and {@code CallFacts.COST_USD} (if no cost is known, the
- * reserved estimate stays charged).
+ * <p>Before the call it reserves, per limit, 1 request, the tokens ({@link TokenEstimator} input
+ * plus the request's {@code maxOutputTokens}) and the estimated cost (from the
+ * {@link CostEstimator}), each with one atomic check-and-add on the {@link StateStore}. A request
+ * without {@code maxOutputTokens} that a token or USD limit applies to is sent with
+ * {@link Builder#defaultMaxOutputTokens} (default 4096), which is what is reserved for its output.
+ * If any reservation would pass its limit, the ones already made are released and the call fails
+ * with a {@link BudgetExceededException} naming the limit, its window and when it resets; the
+ * provider is never called.
  *
- * <p>Guarantees: concurrent calls can never together reserve more than a limit; a call whose real
- * use exceeds its estimate is charged the excess on reconciliation, which can take a counter past
- * its limit by at most that excess (set {@code maxOutputTokens} to make the estimate an upper bound
- * on output); a failed call is charged only what its attempts used (its request still counts).
- * Thread-safe; one instance serves every call.
+ * <p>Every ending settles the reservation exactly once: an answer, a failure, and for a stream its
+ * finish, its failure, or {@code close()} from any thread (also racing with the last event). Tokens
+ * charged: the usage of every attempt ({@code CallFacts.ATTEMPTS}, where routing records its
+ * reported usage or its estimate), or without routing the answer's reported usage; an answer that
+ * ended without a usage report (finished without one, failed after its first token, closed or
+ * cancelled) is charged llmgate's estimate: the request's input tokens plus one output token per
+ * four characters delivered, at most {@code maxOutputTokens} ({@code CallFacts.ESTIMATED_USAGE}).
+ * USD charged: {@code CallFacts.COST_USD} (priced from the same usage); if no cost is known, the
+ * reserved estimate stays charged. A call that failed before anything was delivered is charged
+ * what its attempts reported (normally nothing); a call that never reached a provider, nothing.
+ *
+ * <p>Guarantees: concurrent calls can never together reserve more than a limit. What they are
+ * charged can pass it only by the excess of real use over reservation: a counter ends at most at
+ * {@code limit + } the sum of those excesses over the calls in flight when the last call was
+ * admitted, so at most {@code limit + C x E} with C calls in flight at once, each exceeding its
+ * reservation by at most E (tested). The output part of E is zero for providers that honour
+ * {@code maxOutputTokens}; what remains is the input estimate's error and attempts beyond the
+ * first that used tokens. Thread-safe; one instance serves every call.
  */
 public final class BudgetInterceptor implements Interceptor {
     private static final String PREFIX = "llmgate:budget:";
@@ -52,13 +67,13 @@ public final class BudgetInterceptor implements Interceptor {
     private final List<BudgetLimit> limits;
     private final StateStore store;
     private final CostEstimator estimator;
-    private final long assumedOutputTokens;
+    private final int defaultMaxOutputTokens;
 
     private BudgetInterceptor(Builder b) {
         this.limits = List.copyOf(b.limits);
         this.store = b.store;
         this.estimator = b.estimator;
-        this.assumedOutputTokens = b.assumedOutputTokens;
+        this.defaultMaxOutputTokens = b.defaultMaxOutputTokens;
     }
 
     /** A new builder. */
@@ -108,24 +123,27 @@ public final class BudgetInterceptor implements Interceptor {
         long now = call.clock().millis();
         long tokens = -1;
         long nanoUsd = -1;
+        ChatRequest sent = request;
         List<Held> held = new ArrayList<>(limits.size());
         for (BudgetLimit limit : limits) {
             Optional<String> subject = limit.subjectOf(request.metadata());
             if (subject.isEmpty()) {
                 continue;
             }
+            if (limit.metric() != BudgetMetric.REQUESTS && sent.maxOutputTokens().isEmpty()) {
+                sent = request.toBuilder().maxOutputTokens(defaultMaxOutputTokens).build();
+            }
             long amount;
             if (limit.metric() == BudgetMetric.REQUESTS) {
                 amount = 1;
             } else if (limit.metric() == BudgetMetric.TOKENS) {
                 if (tokens < 0) {
-                    tokens = TokenEstimator.inputTokens(request)
-                            + (request.maxOutputTokens().isPresent() ? request.maxOutputTokens().getAsInt() : assumedOutputTokens);
+                    tokens = TokenEstimator.inputTokens(sent) + sent.maxOutputTokens().getAsInt();
                 }
                 amount = tokens;
             } else {
                 if (nanoUsd < 0) {
-                    nanoUsd = estimator.estimate(request).map(BudgetInterceptor::toNanos).orElse(0L);
+                    nanoUsd = estimator.estimate(sent).map(BudgetInterceptor::toNanos).orElse(0L);
                 }
                 amount = nanoUsd;
             }
@@ -146,19 +164,34 @@ public final class BudgetInterceptor implements Interceptor {
         if (held.isEmpty()) {
             return chain.proceed(request);
         }
+        ChatRequest forwarded = sent;
         AtomicBoolean settled = new AtomicBoolean();
         ChatResult result;
         try {
-            result = chain.proceed(request);
+            result = chain.proceed(forwarded);
         } catch (RuntimeException | Error e) {
-            settle(held, call, Optional.empty(), settled);
+            settle(held, call, () -> Usage.ZERO, settled);
             throw e;
         }
         if (result instanceof ChatResponse response) {
-            settle(held, call, Optional.of(response.usage()), settled);
+            settle(held, call, () -> ownUsage(call, response.usage(), DeliveredOutput.estimate(forwarded, response)), settled);
             return response;
         }
-        return new SettlingStream((ChatStream) result, usage -> settle(held, call, usage, settled));
+        return new SettlingStream((ChatStream) result, s -> settle(held, call, () -> s.failedBeforeOutput() ? s.delivered().reported()
+                : ownUsage(call, s.delivered().reported(), s.delivered().estimate(forwarded)), settled));
+    }
+
+    /**
+     * Without routing's attempts: the answer's usage to charge. The estimate (recorded as
+     * {@code CallFacts.ESTIMATED_USAGE}) replaces the report unless the answer came from the cache or
+     * from no provider at all.
+     */
+    private static Usage ownUsage(CallContext call, Usage reported, Optional<Usage> estimate) {
+        if (estimate.isEmpty() || call.get(CallFacts.CACHE_HIT).orElse(false) || call.get(ProviderStage.PROVIDER_CALLED).isEmpty()) {
+            return reported;
+        }
+        call.put(CallFacts.ESTIMATED_USAGE, estimate.get());
+        return estimate.get();
     }
 
     private static String describe(BudgetLimit limit, long amount) {
@@ -178,20 +211,25 @@ public final class BudgetInterceptor implements Interceptor {
         }
     }
 
-    /** Reconciles each reservation with what the call used; {@code answerUsage} is the final answer's usage, if any. */
-    private void settle(List<Held> held, CallContext call, Optional<Usage> answerUsage, AtomicBoolean settled) {
+    /**
+     * Reconciles each reservation with what the call used, once. {@code answerUsage}: the answer's
+     * usage as this stage saw it, read only when routing recorded no attempts.
+     */
+    private void settle(List<Held> held, CallContext call, Supplier<Usage> answerUsage, AtomicBoolean settled) {
         if (!settled.compareAndSet(false, true)) {
             return;
         }
         List<AttemptRecord> attempts = call.list(CallFacts.ATTEMPTS);
         long actualTokens;
+        boolean reachedNoProvider = false;
         if (!attempts.isEmpty()) {
             actualTokens = 0;
             for (AttemptRecord a : attempts) {
                 actualTokens += a.usage().totalTokens();
             }
         } else {
-            actualTokens = answerUsage.map(Usage::totalTokens).orElse(0L);
+            actualTokens = answerUsage.get().totalTokens();
+            reachedNoProvider = call.get(ProviderStage.PROVIDER_CALLED).isEmpty() && !call.get(CallFacts.CACHE_HIT).orElse(false);
         }
         Optional<BigDecimal> cost = call.get(CallFacts.COST_USD);
         for (Held h : held) {
@@ -199,7 +237,7 @@ public final class BudgetInterceptor implements Interceptor {
             if (h.limit.metric() == BudgetMetric.TOKENS) {
                 actual = actualTokens;
             } else if (h.limit.metric() == BudgetMetric.USD) {
-                actual = cost.map(BudgetInterceptor::toNanos).orElse(h.amount);
+                actual = cost.map(BudgetInterceptor::toNanos).orElse(reachedNoProvider ? 0L : h.amount);
             } else {
                 continue;
             }
@@ -223,7 +261,7 @@ public final class BudgetInterceptor implements Interceptor {
         private final List<BudgetLimit> limits = new ArrayList<>();
         private StateStore store;
         private CostEstimator estimator;
-        private long assumedOutputTokens = 512;
+        private int defaultMaxOutputTokens = 4096;
         private java.time.Clock clock = java.time.Clock.systemUTC();
 
         private Builder() {
@@ -261,9 +299,15 @@ public final class BudgetInterceptor implements Interceptor {
             return this;
         }
 
-        /** Output tokens reserved for a request without {@code maxOutputTokens}; default 512. */
-        public Builder assumedOutputTokens(long value) {
-            this.assumedOutputTokens = value;
+        /**
+         * The {@code maxOutputTokens} a request without one is sent with, and reserved for its output,
+         * when a token or USD limit applies to it; default 4096. Capping the request is what makes the
+         * reservation an upper bound on its output (for providers that honour the limit): set it to
+         * the longest answer your application needs. Requests that set {@code maxOutputTokens} keep
+         * theirs.
+         */
+        public Builder defaultMaxOutputTokens(int value) {
+            this.defaultMaxOutputTokens = value;
             return this;
         }
 
@@ -277,8 +321,9 @@ public final class BudgetInterceptor implements Interceptor {
             if (usd && estimator == null) {
                 problems.add("a USD limit needs a cost estimator to reserve with: add costEstimator(router::estimateCost)");
             }
-            if (assumedOutputTokens < 0) {
-                problems.add("assumedOutputTokens must not be negative, was " + assumedOutputTokens);
+            if (defaultMaxOutputTokens < 1) {
+                problems.add("defaultMaxOutputTokens must be at least 1, was " + defaultMaxOutputTokens
+                        + ": it is the maxOutputTokens sent with, and reserved for, requests that set none");
             }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);

@@ -25,15 +25,17 @@ import java.util.Optional;
  * @param reason           why the attempt was made: {@code "primary"}, {@code "retry"}, {@code "fallback:<cause>"}, {@code "hedge"}
  * @param latency          from sending to the answer (streams: to the finish) or the failure
  * @param timeToFirstToken for streams, until the first token
- * @param usage            tokens, where known
+ * @param usage            tokens as the provider reported them, or llmgate's estimate ({@code usageEstimated})
  * @param costUsd          the attempt's cost from the model catalog, if the model is priced
  * @param cacheHit         whether the response cache answered
  * @param streaming        whether the call streams
+ * @param usageEstimated   true when {@code usage} (and so {@code costUsd}) is llmgate's estimate because the provider did
+ *                         not report it (see {@link dev.llmgate.api.spi.CallFacts#ESTIMATED_USAGE})
  */
 public record AttemptEvent(String callId, String requestedModel, int attempt, String provider, String model,
                            Optional<String> responseModel, String outcome, Optional<String> errorType, String reason,
                            Duration latency, Optional<Duration> timeToFirstToken, Usage usage, Optional<BigDecimal> costUsd,
-                           boolean cacheHit, boolean streaming) {
+                           boolean cacheHit, boolean streaming, boolean usageEstimated) {
 
     /** OpenTelemetry GenAI attribute: the provider (llmgate's configured provider name). */
     public static final String GEN_AI_PROVIDER_NAME = "gen_ai.provider.name";
@@ -67,6 +69,8 @@ public record AttemptEvent(String callId, String requestedModel, int attempt, St
     public static final String LLMGATE_COST_USD = "llmgate.cost.usd";
     /** llmgate attribute: whether the response cache answered. */
     public static final String LLMGATE_CACHE_HIT = "llmgate.cache.hit";
+    /** llmgate attribute: {@code true} when the token counts are llmgate's estimate (absent otherwise). */
+    public static final String LLMGATE_USAGE_ESTIMATED = "llmgate.usage.estimated";
     /** llmgate attribute: latency in seconds (the unit of {@code gen_ai.client.operation.duration}). */
     public static final String LLMGATE_DURATION_S = "llmgate.duration_s";
     /** llmgate attribute: time to first token in seconds. */
@@ -121,6 +125,9 @@ public record AttemptEvent(String callId, String requestedModel, int attempt, St
         timeToFirstToken.ifPresent(t -> a.put(LLMGATE_TIME_TO_FIRST_TOKEN_S, t.toNanos() / 1e9));
         costUsd.ifPresent(c -> a.put(LLMGATE_COST_USD, c.toPlainString()));
         a.put(LLMGATE_CACHE_HIT, cacheHit);
+        if (usageEstimated) {
+            a.put(LLMGATE_USAGE_ESTIMATED, true);
+        }
         return a;
     }
 }

@@ -26,6 +26,12 @@ import java.util.TreeSet;
  * name and the attempt's timings.
  */
 public final class ProviderStage implements Interceptor {
+    /**
+     * Set on a call once a provider was called for it (its request sent), so that a stage above can
+     * tell a stream that reached a provider from one closed before anything was sent.
+     */
+    public static final CallContext.Key<Boolean> PROVIDER_CALLED = CallContext.Key.of("llmgate.provider_called", Boolean.class);
+
     private final Map<String, ModelProvider> providers;
     private final Map<String, String> aliases;
 
@@ -61,6 +67,7 @@ public final class ProviderStage implements Interceptor {
     public static ChatResult invoke(String providerName, ModelProvider provider, ChatRequest bareRequest, CallContext call) {
         Clock clock = call.clock();
         long start = clock.millis();
+        call.put(PROVIDER_CALLED, Boolean.TRUE);
         if (call.streaming()) {
             ChatStream stream = provider.stream(bareRequest, call);
             if (stream == null) {

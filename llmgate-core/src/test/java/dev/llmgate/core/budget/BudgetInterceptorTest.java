@@ -167,7 +167,7 @@ class BudgetInterceptorTest {
     @Test
     void aStreamIsSettledWhenItEndsOrIsClosed() {
         BudgetLimit tokens = BudgetLimit.tokens(10_000, Duration.ofHours(1)).global().build();
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(tokens).assumedOutputTokens(100).build();
+        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(tokens).defaultMaxOutputTokens(100).build();
         ModelProvider streaming = new ModelProvider() {
             @Override
             public ChatResponse chat(ChatRequest request, CallContext call) {
@@ -194,13 +194,14 @@ class BudgetInterceptorTest {
         };
         try (LlmGate gate = LlmGate.builder().clock(clock).provider("p", streaming).addInterceptor(Stage.BUDGET, budgets).build()) {
             ChatStream s = gate.stream(ChatRequest.of("p:m", "hello"));
-            assertThat(budgets.used(tokens, "*", T0)).isEqualByComparingTo("106");   // reserved: 2 tokens of text (5 chars) + 4 of framing + 100 assumed output
+            assertThat(budgets.used(tokens, "*", T0)).isEqualByComparingTo("106");   // reserved: 2 tokens of text (5 chars) + 4 of framing + 100 default output
             s.collect();
             assertThat(budgets.used(tokens, "*", T0)).isEqualByComparingTo("10");
             ChatStream early = gate.stream(ChatRequest.of("p:m", "hello"));
             early.next();
             early.close();
-            assertThat(budgets.used(tokens, "*", T0)).isEqualByComparingTo("10");    // nothing reported used: reservation released
+            // no usage reported before the close: charged the estimate, 6 input + 1 output token for the one character delivered
+            assertThat(budgets.used(tokens, "*", T0)).isEqualByComparingTo("17");
         }
     }
 

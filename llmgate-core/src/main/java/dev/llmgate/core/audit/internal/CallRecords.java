@@ -40,14 +40,14 @@ public final class CallRecords {
      */
     public record Facts(String callId, boolean streaming, long startedMillis, long endedMillis, Optional<String> requestedModel,
                         boolean cacheHit, List<AttemptRecord> attempts, List<PolicyRecord> policy, Optional<BigDecimal> costUsd,
-                        Optional<ChatRequest> redactedRequest) {
+                        Optional<ChatRequest> redactedRequest, Optional<Usage> estimatedUsage) {
 
         /** The facts of {@code call}, which ended at {@code nowMillis}. */
         public static Facts of(CallContext call, long nowMillis) {
             return new Facts(call.callId(), call.streaming(), call.startedAt().toEpochMilli(), nowMillis,
                     call.get(CallFacts.REQUESTED_MODEL), call.get(CallFacts.CACHE_HIT).orElse(false),
                     List.copyOf(call.list(CallFacts.ATTEMPTS)), List.copyOf(call.list(CallFacts.POLICY)), call.get(CallFacts.COST_USD),
-                    call.get(REDACTED_REQUEST));
+                    call.get(REDACTED_REQUEST), call.get(CallFacts.ESTIMATED_USAGE));
         }
     }
 
@@ -83,6 +83,9 @@ public final class CallRecords {
             a.timeToFirstToken().ifPresent(t -> m.put("ttft_ms", t.toMillis()));
             m.put("reason", a.reason());
             m.put("usage", usage(a.usage()));
+            if (a.usageEstimated()) {
+                m.put("usage_estimated", true);
+            }
             attempts.add(m);
         }
         if (attempts.isEmpty() && response != null && !response.provider().isEmpty()) {
@@ -93,7 +96,10 @@ public final class CallRecords {
             m.put("latency_ms", response.timings().total().toMillis());
             response.timings().timeToFirstToken().ifPresent(t -> m.put("ttft_ms", t.toMillis()));
             m.put("reason", "primary");
-            m.put("usage", usage(response.usage()));
+            m.put("usage", usage(call.estimatedUsage().orElse(response.usage())));
+            if (call.estimatedUsage().isPresent()) {
+                m.put("usage_estimated", true);
+            }
             attempts.add(m);
         } else if (attempts.isEmpty() && error instanceof LlmException) {
             Optional<String> provider = ((LlmException) error).details().provider();
@@ -131,8 +137,11 @@ public final class CallRecords {
             }
             r.put("error", e);
         }
-        Usage usage = response != null ? response.usage() : partialUsage;
+        Usage usage = call.estimatedUsage().isPresent() ? call.estimatedUsage().get() : response != null ? response.usage() : partialUsage;
         r.put("usage", usage(usage == null ? Usage.ZERO : usage));
+        if (call.estimatedUsage().isPresent()) {
+            r.put("usage_estimated", true);
+        }
         call.costUsd().ifPresent(c -> r.put("cost_usd", c.toPlainString()));
         r.put("request_digest", digests.digest(Digests.requestForm(requested, request)));
         if (response != null) {

@@ -18,6 +18,7 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.core.events.AttemptEvent;
+import dev.llmgate.core.internal.DeliveredOutput;
 import dev.llmgate.core.routing.Deployment;
 import dev.llmgate.core.routing.ErrorClass;
 import dev.llmgate.core.routing.ResponseCheck;
@@ -72,7 +73,9 @@ public final class CallRun {
 
     /** Runs a blocking call. */
     public ChatResponse runBlocking() {
-        return execute().response;
+        Prepared p = execute();
+        p.markEstimate(call);
+        return p.response;
     }
 
     /** Runs a streaming call lazily: attempts start when the consumer first pulls. */
@@ -272,7 +275,7 @@ public final class CallRun {
         try {
             result = chain.proceed(request.withModel(d.address()));
         } catch (LlmException e) {
-            failed(d, reason, no, start, e, Usage.ZERO, Optional.empty());
+            failed(d, reason, no, start, e, Usage.ZERO, false, Optional.empty());
             throw e;
         }
         if (!streaming || check.isPresent()) {
@@ -280,12 +283,14 @@ public final class CallRun {
             try {
                 response = result.toResponse();
             } catch (LlmException e) {
-                failed(d, reason, no, start, e, Usage.ZERO, Optional.empty());
+                failed(d, reason, no, start, e, Usage.ZERO, false, Optional.empty());
                 throw e;
             }
+            Optional<Usage> estimate = cacheHit() ? Optional.empty() : DeliveredOutput.estimate(request, response);
+            Usage usage = estimate.orElse(response.usage());
             if (race != null && !race.claim()) {
-                recordAttempt(d, reason, no, start, "hedge_lost", Optional.empty(), response.usage(), Optional.of(response.model()),
-                        response.timings().timeToFirstToken());
+                recordAttempt(d, reason, no, start, "hedge_lost", Optional.empty(), usage, estimate.isPresent(),
+                        Optional.of(response.model()), response.timings().timeToFirstToken());
                 return null;
             }
             Optional<String> rejected = Optional.empty();
@@ -305,12 +310,12 @@ public final class CallRun {
                 core.latency.record(d.address(), false, end - start);
             }
             String outcome = rejected.map(r -> "rejected:" + r).orElse(cacheHit() ? "cache_hit" : "success");
-            recordAttempt(d, reason, no, start, outcome, Optional.empty(), response.usage(), Optional.of(response.model()), ttft);
-            return Prepared.complete(d, reason, no, start, response, rejected);
+            recordAttempt(d, reason, no, start, outcome, Optional.empty(), usage, estimate.isPresent(), Optional.of(response.model()), ttft);
+            return Prepared.complete(d, reason, no, start, response, rejected, estimate);
         }
         ChatStream stream = result.toStream();
         List<StreamEvent> prefix = new ArrayList<>(4);
-        Usage usage = Usage.ZERO;
+        DeliveredOutput delivered = new DeliveredOutput();
         try {
             while (true) {
                 if (!stream.hasNext()) {
@@ -322,55 +327,73 @@ public final class CallRun {
                     throw error.error();
                 }
                 prefix.add(event);
-                if (event instanceof StreamEvent.UsageUpdate u) {
-                    usage = u.usage();
-                }
+                delivered.accept(event);
                 if (event instanceof StreamEvent.TextDelta || event instanceof StreamEvent.ToolCallDelta || event.isTerminal()) {
                     break;
                 }
             }
         } catch (LlmException e) {
             stream.close();
-            failed(d, reason, no, start, e, usage, Optional.empty());
+            // failed before its first token: charged what the provider reported (routing may retry it)
+            failed(d, reason, no, start, e, delivered.reported(), false, Optional.empty());
             throw e;
         }
         long firstAt = clock.millis();
         if (race != null && !race.claim()) {
             stream.close();
-            recordAttempt(d, reason, no, start, "hedge_lost", Optional.empty(), usage, Optional.empty(),
-                    Optional.of(Duration.ofMillis(firstAt - start)));
+            Optional<Usage> estimate = cacheHit() ? Optional.empty() : delivered.estimate(request);
+            recordAttempt(d, reason, no, start, "hedge_lost", Optional.empty(), estimate.orElse(delivered.reported()),
+                    estimate.isPresent(), Optional.empty(), Optional.of(Duration.ofMillis(firstAt - start)));
             return null;
         }
         StreamEvent lastEvent = prefix.get(prefix.size() - 1);
         if (lastEvent instanceof StreamEvent.Finish finish) {
             stream.close();
-            streamFinished(d, reason, no, start, -1, finish, usage);
-            return Prepared.replay(d, reason, no, start, prefix);
+            Optional<Usage> estimate = streamFinished(d, reason, no, start, -1, finish, delivered);
+            return Prepared.replay(d, reason, no, start, prefix, estimate);
         }
         core.latency.record(d.address(), true, firstAt - start);
-        return Prepared.live(d, reason, no, start, stream, prefix, firstAt, usage);
+        return Prepared.live(d, reason, no, start, stream, prefix, firstAt, delivered);
     }
 
-    /** A live stream reached its finish. */
-    void streamFinished(Deployment d, String reason, int no, long start, long firstAt, StreamEvent.Finish finish, Usage usage) {
+    /**
+     * A stream reached its finish: records the attempt with the reported usage, or with the
+     * estimate if the provider reported none (returned, empty if none).
+     */
+    Optional<Usage> streamFinished(Deployment d, String reason, int no, long start, long firstAt, StreamEvent.Finish finish,
+                                   DeliveredOutput delivered) {
         core.breakers.onSuccess(d.address(), clock.millis());
         Optional<Duration> ttft = firstAt < 0 ? finish.timings().timeToFirstToken() : Optional.of(Duration.ofMillis(firstAt - start));
-        recordAttempt(d, reason, no, start, cacheHit() ? "cache_hit" : "success", Optional.empty(), usage,
-                finish.model().isEmpty() ? Optional.empty() : Optional.of(finish.model()), ttft);
+        boolean hit = cacheHit();
+        Optional<Usage> estimate = hit ? Optional.empty() : delivered.estimate(request);
+        recordAttempt(d, reason, no, start, hit ? "cache_hit" : "success", Optional.empty(), estimate.orElse(delivered.reported()),
+                estimate.isPresent(), finish.model().isEmpty() ? Optional.empty() : Optional.of(finish.model()), ttft);
+        return estimate;
     }
 
-    /** A live stream failed after its first token: no retry is possible any more. */
-    void streamFailed(Prepared p, LlmException e, Usage usage) {
-        failed(p.deployment, p.reason, p.attempt, p.start, e, usage, Optional.of(Duration.ofMillis(p.firstTokenAt - p.start)));
-    }
-
-    /** The consumer closed a live stream before its end. */
-    void streamCancelled(Prepared p, Usage usage) {
-        recordAttempt(p.deployment, p.reason, p.attempt, p.start, "cancelled", Optional.empty(), usage, Optional.empty(),
+    /** A live stream failed after its first token: no retry is possible any more. Returns the estimate charged, if any. */
+    Optional<Usage> streamFailed(Prepared p, LlmException e, DeliveredOutput delivered) {
+        Optional<Usage> estimate = cacheHit() ? Optional.empty() : delivered.estimate(request);
+        failed(p.deployment, p.reason, p.attempt, p.start, e, estimate.orElse(delivered.reported()), estimate.isPresent(),
                 Optional.of(Duration.ofMillis(p.firstTokenAt - p.start)));
+        return estimate;
     }
 
-    private void failed(Deployment d, String reason, int no, long start, LlmException e, Usage usage, Optional<Duration> ttft) {
+    /** The consumer closed a live stream before its end. Returns the estimate charged, if any. */
+    Optional<Usage> streamCancelled(Prepared p, DeliveredOutput delivered) {
+        Optional<Usage> estimate = cacheHit() ? Optional.empty() : delivered.estimate(request);
+        recordAttempt(p.deployment, p.reason, p.attempt, p.start, "cancelled", Optional.empty(), estimate.orElse(delivered.reported()),
+                estimate.isPresent(), Optional.empty(), Optional.of(Duration.ofMillis(p.firstTokenAt - p.start)));
+        return estimate;
+    }
+
+    /** The call's context. */
+    CallContext call() {
+        return call;
+    }
+
+    private void failed(Deployment d, String reason, int no, long start, LlmException e, Usage usage, boolean estimated,
+                        Optional<Duration> ttft) {
         ErrorClass cls = ErrorClass.of(e);
         long now = clock.millis();
         if (cls.countsAsFailure()) {
@@ -378,7 +401,7 @@ public final class CallRun {
         } else {
             core.breakers.onNeutral(d.address(), now);
         }
-        recordAttempt(d, reason, no, start, e.getClass().getSimpleName(), Optional.of(e.getClass().getSimpleName()), usage,
+        recordAttempt(d, reason, no, start, e.getClass().getSimpleName(), Optional.of(e.getClass().getSimpleName()), usage, estimated,
                 Optional.empty(), ttft);
     }
 
@@ -387,9 +410,9 @@ public final class CallRun {
     }
 
     private void recordAttempt(Deployment d, String reason, int no, long start, String outcome, Optional<String> errorType, Usage usage,
-                               Optional<String> responseModel, Optional<Duration> ttft) {
+                               boolean estimated, Optional<String> responseModel, Optional<Duration> ttft) {
         Duration latency = Duration.ofMillis(Math.max(0, clock.millis() - start));
-        call.append(CallFacts.ATTEMPTS, new AttemptRecord(d.provider(), d.model(), outcome, latency, ttft, usage, reason));
+        call.append(CallFacts.ATTEMPTS, new AttemptRecord(d.provider(), d.model(), outcome, latency, ttft, usage, reason, estimated));
         boolean cacheHit = outcome.equals("cache_hit");
         Optional<BigDecimal> cost = cacheHit ? Optional.of(BigDecimal.ZERO) : core.cost(d, responseModel, usage);
         synchronized (this) {
@@ -404,7 +427,7 @@ public final class CallRun {
         }
         if (core.hasListeners()) {
             core.publish(new AttemptEvent(call.callId(), call.get(CallFacts.REQUESTED_MODEL).orElse(route.alias()), no, d.provider(),
-                    d.model(), responseModel, outcome, errorType, reason, latency, ttft, usage, cost, cacheHit, streaming));
+                    d.model(), responseModel, outcome, errorType, reason, latency, ttft, usage, cost, cacheHit, streaming, estimated));
         }
     }
 

@@ -7,22 +7,31 @@ import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.exception.StreamInterruptedException;
+import dev.llmgate.api.spi.CallFacts;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A routed stream. On the first pull it runs the call's attempts until one produces its first token
  * (so failures before the first token are retried or fall over without the consumer noticing); then
  * it replays the events pulled so far and continues live. A failure after the first token is raised
  * to the consumer as the exception (never a clean end) and recorded as the attempt's outcome.
+ *
+ * <p>The live attempt's ending is recorded exactly once, whichever comes first: its finish, its
+ * failure, or {@link #close()} (from any thread). A close that races with the finish waits until
+ * the finish is recorded, so that when {@code close()} returns the attempt is in
+ * {@code CallFacts.ATTEMPTS} (the budget stage above reads it then). Without a usage report the
+ * attempt is recorded with an estimate ({@code CallFacts.ESTIMATED_USAGE}).
  */
 final class FailoverStream extends AbstractChatStream {
     private final CallRun run;
+    private final Object endLock = new Object();
     private Prepared prepared;
     private List<StreamEvent> replay;
     private int index;
-    private Usage usage = Usage.ZERO;
-    private boolean ended;
+    /** Guarded by {@link #endLock}. */
+    private boolean attemptEnded;
 
     FailoverStream(CallRun run) {
         this.run = run;
@@ -35,18 +44,19 @@ final class FailoverStream extends AbstractChatStream {
             synchronized (this) {
                 prepared = p;
             }
+            if (p.live == null) {
+                p.markEstimate(run.call());
+            }
             if (isClosed()) {
                 p.discard();
+                if (p.live != null) {
+                    endAttempt(p, null, null);
+                }
             }
             replay = p.response != null ? eventsOf(p) : p.prefix;
-            usage = p.prefixUsage;
         }
         if (index < replay.size()) {
-            StreamEvent event = replay.get(index++);
-            if (event.isTerminal()) {
-                ended = true;
-            }
-            return event;
+            return replay.get(index++);
         }
         ChatStream live = prepared.live;
         if (live == null) {
@@ -63,19 +73,36 @@ final class FailoverStream extends AbstractChatStream {
                 throw error.error();
             }
         } catch (LlmException e) {
-            ended = true;
-            if (!isClosed()) {
-                run.streamFailed(prepared, e, usage);
-            }
+            endAttempt(prepared, null, e);
             throw e;
         }
-        if (event instanceof StreamEvent.UsageUpdate u) {
-            usage = u.usage();
-        } else if (event instanceof StreamEvent.Finish f) {
-            ended = true;
-            run.streamFinished(prepared.deployment, prepared.reason, prepared.attempt, prepared.start, prepared.firstTokenAt, f, usage);
+        prepared.delivered.accept(event);
+        if (event instanceof StreamEvent.Finish f) {
+            endAttempt(prepared, f, null);
         }
         return event;
+    }
+
+    /**
+     * Records the live attempt's ending once: finished ({@code finish}), failed ({@code failure},
+     * unless the stream was closed), or cancelled (neither).
+     */
+    private void endAttempt(Prepared p, StreamEvent.Finish finish, LlmException failure) {
+        synchronized (endLock) {
+            if (attemptEnded) {
+                return;
+            }
+            attemptEnded = true;
+            Optional<Usage> estimate;
+            if (finish != null) {
+                estimate = run.streamFinished(p.deployment, p.reason, p.attempt, p.start, p.firstTokenAt, finish, p.delivered);
+            } else if (failure != null && !isClosed()) {
+                estimate = run.streamFailed(p, failure, p.delivered);
+            } else {
+                estimate = run.streamCancelled(p, p.delivered);
+            }
+            estimate.ifPresent(u -> run.call().put(CallFacts.ESTIMATED_USAGE, u));
+        }
     }
 
     private static List<StreamEvent> eventsOf(Prepared p) {
@@ -96,9 +123,7 @@ final class FailoverStream extends AbstractChatStream {
         }
         if (p != null && p.live != null) {
             p.live.close();
-            if (!ended) {
-                run.streamCancelled(p, usage);
-            }
+            endAttempt(p, null, null);
         }
     }
 }
