@@ -211,37 +211,129 @@ public final class Engine {
     static final int JUNCTION_REACH = 64;
 
     private void junctionFindings(String text, int[] junctions, java.util.function.Predicate<Finding> keep, List<Finding> found) {
-        StringBuilder window = new StringBuilder(2 * JUNCTION_REACH);
-        List<Finding> local = new ArrayList<>();
-        for (int j : junctions) {
-            int from = Math.max(0, j - JUNCTION_REACH);
-            int to = Math.min(text.length(), j + 1 + JUNCTION_REACH);
-            window.setLength(0);
-            window.append(text, from, j).append(text, j + 1, to);
-            int left = j - from;
-            local.clear();
-            detect(window.toString(), null, local);
-            for (Finding f : local) {
-                if (f.start() >= left || f.end() <= left) {
-                    continue;   // does not cross the junction: the view's own scan has it
+        List<Finding> crossing = new ArrayList<>();
+        if ((long) junctions.length * (2 * JUNCTION_REACH + 1) >= 2L * text.length()) {
+            // many junctions (a JSON text of short values): two scans of the whole text, one with every other junction
+            // joined, so that each junction is joined with its neighbours kept apart, as the per-junction scan below does
+            for (int parity = 0; parity < 2 && parity < junctions.length; parity++) {
+                int[] joinedAt = new int[(junctions.length + 1 - parity) / 2];
+                for (int k = parity, n = 0; k < junctions.length; k += 2) {
+                    joinedAt[n++] = junctions[k];
                 }
-                int start = from + f.start();
-                int end = j + 1 + (f.end() - left);
-                Finding mapped = new Finding(f.type(), start, end, f.confidence(), f.detector());
-                if (keep != null && !keep.test(mapped)) {
-                    continue;
+                StringBuilder joined = new StringBuilder(text.length());
+                int last = 0;
+                for (int j : joinedAt) {
+                    joined.append(text, last, j);
+                    last = j + 1;
                 }
-                boolean known = false;
-                for (Finding g : found) {
-                    if (g.type().equals(mapped.type()) && g.overlaps(mapped)) {
-                        known = true;
-                        break;
+                joined.append(text, last, text.length());
+                List<Finding> local = new ArrayList<>();
+                detect(joined.toString(), null, local);
+                for (Finding f : local) {
+                    // joined position p is view position p + (joined junctions before it)
+                    int start = f.start() + countBefore(joinedAt, f.start(), true);
+                    int end = f.end() + countBefore(joinedAt, f.end(), false);
+                    if (junctionsBelow(joinedAt, end) > junctionsBelow(joinedAt, start)) {
+                        crossing.add(new Finding(f.type(), start, end, f.confidence(), f.detector()));
                     }
                 }
-                if (!known) {
-                    found.add(mapped);
+            }
+        } else {
+            StringBuilder window = new StringBuilder(2 * JUNCTION_REACH);
+            List<Finding> local = new ArrayList<>();
+            for (int j : junctions) {
+                int from = Math.max(0, j - JUNCTION_REACH);
+                int to = Math.min(text.length(), j + 1 + JUNCTION_REACH);
+                window.setLength(0);
+                window.append(text, from, j).append(text, j + 1, to);
+                int left = j - from;
+                local.clear();
+                detect(window.toString(), null, local);
+                for (Finding f : local) {
+                    if (f.start() < left && f.end() > left) {   // crosses the junction (the view's own scan has the others)
+                        crossing.add(new Finding(f.type(), from + f.start(), j + 1 + (f.end() - left), f.confidence(), f.detector()));
+                    }
                 }
             }
+        }
+        if (crossing.isEmpty()) {
+            return;
+        }
+        SpanIndex known = new SpanIndex(found);
+        for (Finding f : crossing) {
+            if ((keep == null || keep.test(f)) && !known.overlaps(f)) {
+                found.add(f);
+            }
+        }
+    }
+
+    /**
+     * How many junctions lie before joined-text position {@code p} (view positions: junction
+     * {@code k} sits at joined position {@code junctions[k] - k}); {@code atStart} counts a junction
+     * exactly at {@code p} too (a finding that starts right after a joined junction starts after it).
+     */
+    private static int countBefore(int[] junctions, int p, boolean atStart) {
+        int lo = 0;
+        int hi = junctions.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            int joinedPos = junctions[mid] - mid;
+            if (joinedPos < p || (atStart && joinedPos == p)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** How many junctions (view positions) lie below {@code v}. */
+    private static int junctionsBelow(int[] junctions, int v) {
+        int i = java.util.Arrays.binarySearch(junctions, v);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    /** Findings by type, sorted by start with the running maximum end: whether a span overlaps one of a type, in O(log n). */
+    private static final class SpanIndex {
+        private final Map<String, int[][]> byType = new java.util.HashMap<>();
+
+        SpanIndex(List<Finding> findings) {
+            Map<String, List<Finding>> groups = new java.util.HashMap<>();
+            for (Finding f : findings) {
+                groups.computeIfAbsent(f.type(), k -> new ArrayList<>()).add(f);
+            }
+            for (Map.Entry<String, List<Finding>> e : groups.entrySet()) {
+                List<Finding> list = e.getValue();
+                list.sort((a, b) -> Integer.compare(a.start(), b.start()));
+                int[] starts = new int[list.size()];
+                int[] maxEnds = new int[list.size()];
+                int max = Integer.MIN_VALUE;
+                for (int i = 0; i < starts.length; i++) {
+                    starts[i] = list.get(i).start();
+                    max = Math.max(max, list.get(i).end());
+                    maxEnds[i] = max;
+                }
+                byType.put(e.getKey(), new int[][]{starts, maxEnds});
+            }
+        }
+
+        boolean overlaps(Finding f) {
+            int[][] t = byType.get(f.type());
+            if (t == null) {
+                return false;
+            }
+            // the findings that start before f ends: does the furthest-reaching of them end after f starts?
+            int lo = 0;
+            int hi = t[0].length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (t[0][mid] < f.end()) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo > 0 && t[1][lo - 1] > f.start();
         }
     }
 
