@@ -268,6 +268,11 @@ public final class ScanView {
         private int invisibles;
         /** The view position of a separator that waits to learn whether it is a junction, or -1. */
         private int pendingSeparator = -1;
+        /**
+         * The text of the first source while it is the whole view and read one for one (not yet
+         * copied into {@link #out}: a view of one plain source is that source, without a copy).
+         */
+        private String deferred;
 
         private Builder() {
         }
@@ -277,6 +282,13 @@ public final class ScanView {
             int index = sources.size();
             if (index > 0) {
                 separator();
+            }
+            materialize();
+            if (index == 0 && kind != Kind.JSON && plainAscii(text)) {
+                sources.add(new Source(channel, text, kind));
+                run(0, 0, text.length(), LINEAR);
+                deferred = text;
+                return index;
             }
             JsonTokens tokens = kind == Kind.JSON && startsLikeJson(text) ? JsonTokens.of(text) : null;
             if (tokens != null && !tokens.hasOther) {
@@ -296,6 +308,7 @@ public final class ScanView {
          * token (a literal cut at the window's end) is read as text. Returns the source's index.
          */
         public int addJsonFragment(Channel channel, String text, int state) {
+            materialize();
             int index = sources.size();
             if (index > 0) {
                 separator();
@@ -305,8 +318,28 @@ public final class ScanView {
             return index;
         }
 
+        /** Copies a deferred first source into the view's text, before anything is added after it. */
+        private void materialize() {
+            if (deferred != null) {
+                out.append(deferred);
+                deferred = null;
+            }
+        }
+
+        /** Whether {@code s} has no character the view would fold or decode (ASCII, no {@code \ & %}). */
+        private static boolean plainAscii(String s) {
+            for (int i = 0, n = s.length(); i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80 || c == '\\' || c == '&' || c == '%') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /** Adds a separator standing for no source text (between two pieces of one source, for example). */
         public void separator() {
+            materialize();
             settlePending();
             if (out.length() == 0) {
                 return;
@@ -333,8 +366,10 @@ public final class ScanView {
         public ScanView build() {
             settlePending();
             String text;
-            if (sources.size() == 1 && runs == 1 && runType[0] == LINEAR && out.length() == sources.get(0).text().length()) {
-                text = sources.get(0).text();   // the identity view: no copy
+            if (deferred != null) {
+                text = deferred;   // the identity view: no copy
+            } else if (sources.size() == 1 && runs == 1 && runType[0] == LINEAR && out.length() == sources.get(0).text().length()) {
+                text = sources.get(0).text();
             } else {
                 text = out.toString();
             }
