@@ -166,7 +166,7 @@ public final class Quickstart {
         VerificationReport edited = verifier.verifyLines(lines, "edited copy");
         out.println("   edited copy:       " + edited.result() + " (the blocked call's record changed to \"success\")");
         edited.failure().ifPresent(f -> out.println("                      seq " + f.seq() + ": " + f.reason()));
-        out.println("   the verifier an auditor runs checks it the same way (from the source tree, after the build):");
+        out.println("   an auditor checks the same log with the verifier CLI (from the source tree):");
         out.println("   java -jar llmgate-core/target/llmgate-core-*-verifier.jar verify --key " + key.publicKeyHex() + " " + auditDir);
 
         if (backend.simulated) {
