@@ -115,11 +115,11 @@ public final class Quickstart {
 
             out.println();
             out.println("1. Personal data is replaced before it leaves, and put back in the answer");
-            String question = "My name is Jane Doe, email jane.doe@example.com, IBAN DE89 3704 0044 0532 0130 00.";
+            String question = "My name is Jane Doe, email jane.doe@example.com, IBAN DE89 3704 0044 0532 0130 00. Greet me.";
             redactedAnswer = gate.chat(ChatRequest.builder(model).user(question).maxOutputTokens(200).build());
             out.println("   you sent:          " + question);
             out.println("   provider received: " + sent.get(sent.size() - 1).lastUserText());
-            out.println("   you got back:      " + redactedAnswer.text());
+            out.println("   you got back:      " + redactedAnswer.text().replace('\n', ' '));
 
             out.println();
             out.println("2. A prompt injection is blocked before it leaves");
@@ -144,7 +144,7 @@ public final class Quickstart {
 
             out.println();
             out.println("4. A repeated question is answered from the cache");
-            ChatRequest repeated = ChatRequest.builder(model).user("Name three things a gateway adds to LLM calls.").maxOutputTokens(200).build();
+            ChatRequest repeated = ChatRequest.builder(model).user("In one sentence: what does a gateway add to LLM calls?").maxOutputTokens(200).build();
             for (String label : List.of("first ask:  ", "second ask: ")) {
                 int before = sent.size();
                 gate.chat(repeated);

@@ -59,14 +59,14 @@ class QuickstartTest {
         assertThat(output).as("no stack traces").doesNotContain("\tat ", "Exception in thread", "Caused by");
 
         // 1. PII left the process as placeholders only; the caller got the values back.
-        assertThat(output).contains("provider received: My name is [PERSON_NAME_1], email [EMAIL_1], IBAN [IBAN_1].");
+        assertThat(output).contains("provider received: My name is [PERSON_NAME_1], email [EMAIL_1], IBAN [IBAN_1]. Greet me.");
         String everythingSent = tour.sentToProviders().stream().map(QuickstartTest::allText).collect(Collectors.joining("\n"));
         assertThat(everythingSent).contains("[PERSON_NAME_1]", "[EMAIL_1]", "[IBAN_1]");
         RAW_PII.forEach(value -> assertThat(everythingSent).doesNotContain(value));
         assertThat(rawAnswers.get(0)).as("the server quotes what it received over HTTP")
-                .contains("You said: \"My name is [PERSON_NAME_1], email [EMAIL_1], IBAN [IBAN_1].\"");
+                .contains("You said: \"My name is [PERSON_NAME_1], email [EMAIL_1], IBAN [IBAN_1]. Greet me.\"");
         RAW_PII.forEach(value -> assertThat(rawAnswers.get(0)).doesNotContain(value));
-        assertThat(tour.redactedAnswer().text()).contains("My name is Jane Doe, email jane.doe@example.com, IBAN DE89 3704 0044 0532 0130 00.");
+        assertThat(tour.redactedAnswer().text()).contains("My name is Jane Doe, email jane.doe@example.com, IBAN DE89 3704 0044 0532 0130 00. Greet me.");
 
         // 2. The injection was blocked by the injection rule and never sent.
         assertThat(tour.blocked()).isNotNull();
