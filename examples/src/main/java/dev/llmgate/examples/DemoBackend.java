@@ -20,7 +20,7 @@ final class DemoBackend implements AutoCloseable {
     final boolean simulated;
     private final Optional<LocalModelServer> server;
 
-    private DemoBackend(String providerName, ModelProvider provider, String model, boolean simulated, Optional<LocalModelServer> server) {
+    DemoBackend(String providerName, ModelProvider provider, String model, boolean simulated, Optional<LocalModelServer> server) {
         this.providerName = providerName;
         this.provider = provider;
         this.model = model;
@@ -39,6 +39,11 @@ final class DemoBackend implements AutoCloseable {
         if (ollamaModel.isPresent()) {
             return new DemoBackend("ollama", OllamaProvider.builder().build(), ollamaModel.get(), false, Optional.empty());
         }
+        return simulated();
+    }
+
+    /** llmgate's simulated local model, whatever the environment holds. */
+    static DemoBackend simulated() {
         LocalModelServer server = LocalModelServer.start();
         return new DemoBackend("local", server.provider("local"), LocalModelServer.MODEL, true, Optional.of(server));
     }
