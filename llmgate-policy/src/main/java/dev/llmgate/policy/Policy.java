@@ -160,7 +160,7 @@ public final class Policy {
 
     /** The decision on {@code text} at {@code stage} ({@link PolicyStage#INPUT} or {@link PolicyStage#OUTPUT}). */
     public Decision evaluate(CharSequence text, PolicyStage stage) {
-        return engine.evaluate(text, stage, 0).decision();
+        return engine.evaluate(text, stage, 0).sourceDecision();
     }
 
     /** The text with every finding of a fired CONSTRAIN rule redacted ({@link RedactionMode#TOKENIZE} falls back to MASK here). */

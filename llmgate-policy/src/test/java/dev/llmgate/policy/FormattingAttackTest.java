@@ -138,6 +138,15 @@ class FormattingAttackTest {
     }
 
     @Test
+    void findingsAreSpansOfTheTextAsGivenNotOfItsNormalisedForm() {
+        String card = "4111\u200B1111\u00A01111 \\u0031111";
+        String text = "x\uFEFF card " + card + " end";
+        Finding f = PCI.evaluate(text, PolicyStage.INPUT).findings().stream().filter(x -> x.type().equals(FindingTypes.CREDIT_CARD))
+                .findFirst().orElseThrow();
+        assertThat(text.substring(f.start(), f.end())).isEqualTo(card);
+    }
+
+    @Test
     void mixedCaseIsNoIban() {
         assertThat(typesIn(HIPAA, "LV80 bANK 0000 4351 9500 1")).doesNotContain(FindingTypes.IBAN);
     }
