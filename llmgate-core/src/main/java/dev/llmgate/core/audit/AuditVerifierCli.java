@@ -1,13 +1,16 @@
 package dev.llmgate.core.audit;
 
 import dev.llmgate.core.audit.internal.Hex;
+import dev.llmgate.core.audit.internal.OwnerOnlyFile;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -154,16 +157,24 @@ public final class AuditVerifierCli {
             return usage(err, "keygen needs one directory");
         }
         Path dir = Files.createDirectories(Path.of(args[1]));
-        AuditSigningKey key = AuditSigningKey.generate();
         Path seed = dir.resolve("audit-key.seed");
-        Files.writeString(seed, Hex.encode(key.seed()) + "\n", StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(seed, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            err.println("warning: could not restrict the permissions of " + seed + "; protect it yourself");
+        Path pub = dir.resolve("audit-key.pub");
+        for (Path p : List.of(seed, pub)) {
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                err.println("error: " + p + " exists already: keygen never overwrites a key; move it away or choose another directory");
+                return EXIT_USAGE;
+            }
         }
-        Files.writeString(dir.resolve("audit-key.pub"), key.publicKeyHex() + "\n", StandardCharsets.UTF_8);
-        out.println("key id " + key.keyId() + ": secret seed in " + seed + ", public key in " + dir.resolve("audit-key.pub"));
+        AuditSigningKey key = AuditSigningKey.generate();
+        try {
+            // created readable by its owner only, from the start (never written first and restricted afterwards)
+            OwnerOnlyFile.create(seed, (Hex.encode(key.seed()) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (FileAlreadyExistsException e) {
+            err.println("error: " + seed + " exists already: keygen never overwrites a key; move it away or choose another directory");
+            return EXIT_USAGE;
+        }
+        Files.writeString(pub, key.publicKeyHex() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        out.println("key id " + key.keyId() + ": secret seed in " + seed + " (readable by its owner only), public key in " + pub);
         return EXIT_VALID;
     }
 
