@@ -20,7 +20,8 @@ import java.util.Optional;
  * The command-line verifier for auditors (see docs/audit.md):
  *
  * <pre>
- * java -jar llmgate-core-VERSION-verifier.jar verify --key KEY [--key KEY2] [--checkpoints PATH]... [--log-id ID] PATH...
+ * java -jar llmgate-core-VERSION-verifier.jar verify --key KEY [--key KEY2] [--checkpoints PATH]... [--log-id ID]
+ *          [--expect-checkpoint SEQ:HASH] [--expect-records N] [--require-final] PATH...
  * java -jar llmgate-core-VERSION-verifier.jar prove --seq N PATH...           (prints an inclusion proof)
  * java -jar llmgate-core-VERSION-verifier.jar check-proof --key KEY PROOF.json
  * java -jar llmgate-core-VERSION-verifier.jar keygen DIRECTORY               (audit-key.seed, audit-key.pub)
@@ -84,6 +85,27 @@ public final class AuditVerifierCli {
                     break;
                 case "--log-id":
                     b.expectLogId(value(args, ++i, "--log-id"));
+                    break;
+                case "--expect-checkpoint": {
+                    String v = value(args, ++i, "--expect-checkpoint");
+                    int colon = v.indexOf(':');
+                    if (colon < 1 || !v.substring(0, colon).matches("\\d{1,18}")) {
+                        return usage(err, "--expect-checkpoint needs SEQ:HASH (as the summary's \"last checkpoint\" line prints it), was '"
+                                + v + "'");
+                    }
+                    b.expectCheckpoint(Long.parseLong(v.substring(0, colon)), v.substring(colon + 1));
+                    break;
+                }
+                case "--expect-records": {
+                    String v = value(args, ++i, "--expect-records");
+                    if (!v.matches("\\d{1,18}")) {
+                        return usage(err, "--expect-records needs a number of call records, was '" + v + "'");
+                    }
+                    b.expectCallRecords(Long.parseLong(v));
+                    break;
+                }
+                case "--require-final":
+                    b.requireFinalCheckpoint();
                     break;
                 default:
                     paths.add(Path.of(args[i]));
@@ -195,7 +217,8 @@ public final class AuditVerifierCli {
 
     private static int usage(PrintStream err, String problem) {
         err.println("error: " + problem);
-        err.println("usage: verify --key KEY [--key KEY]... [--checkpoints PATH]... [--log-id ID] PATH...");
+        err.println("usage: verify --key KEY [--key KEY]... [--checkpoints PATH]... [--log-id ID]");
+        err.println("              [--expect-checkpoint SEQ:HASH] [--expect-records N] [--require-final] PATH...");
         err.println("       prove --seq N PATH...");
         err.println("       check-proof --key KEY PROOF.json");
         err.println("       keygen DIRECTORY");
