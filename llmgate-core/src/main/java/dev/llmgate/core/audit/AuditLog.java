@@ -7,16 +7,23 @@ import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.core.audit.internal.AuditWriter;
+import dev.llmgate.core.audit.internal.ChainHead;
 import dev.llmgate.core.audit.internal.CallRecords;
 import dev.llmgate.core.audit.internal.Digests;
 import dev.llmgate.core.audit.internal.Hex;
+import dev.llmgate.core.audit.internal.LogCheck;
+import dev.llmgate.core.audit.internal.LogFiles;
 import dev.llmgate.core.audit.internal.PendingEntry;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A signed, tamper-evident audit log: one canonical-JSON record per call, each holding the hash of
@@ -108,12 +116,21 @@ public final class AuditLog implements AutoCloseable {
         this.sink = b.sink;
         this.currentKey = b.key;
         this.permits = new Semaphore(b.queueCapacity);
-        this.writer = new AuditWriter(queue, b.sink, permits, b.queueCapacity, b.onSinkFailure, b.retryBackoff);
+        LogCheck.Tail tail = reopen();
+        this.writer = new AuditWriter(queue, b.sink, permits, b.queueCapacity, b.onSinkFailure, b.retryBackoff,
+                tail == null ? new ChainHead() : new ChainHead(tail), tail == null ? 0 : tail.nextSeq());
         this.writerThread = new Thread(writer, "llmgate-audit-writer-" + logId);
         this.writerThread.setDaemon(true);
         this.interceptor = new AuditInterceptor(this);
         synchronized (lock) {
-            appendGenesisLocked();
+            if (tail == null) {
+                appendGenesisLocked();
+            } else {
+                nextSeq = tail.nextSeq();
+                calls = tail.calls();
+                callsSinceCheckpoint = tail.callsSinceCheckpoint();
+                appendCheckpointLocked(false, true);
+            }
         }
         this.writerThread.start();
         if (b.scheduleCheckpoints) {
@@ -127,6 +144,58 @@ public final class AuditLog implements AutoCloseable {
         } else {
             this.timer = null;
         }
+    }
+
+    /**
+     * Reads back what the sink holds of this log id, verifies it and returns where it ends; null when
+     * the sink holds nothing of it (a new log).
+     *
+     * @throws ConfigurationException if it cannot be read, does not verify, or was written with another key or other settings
+     */
+    private LogCheck.Tail reopen() {
+        LogCheck check = LogCheck.forReopening(logId, sink.toString());
+        VerificationReport report;
+        try (Stream<String> stored = sink.reopen(logId)) {
+            Iterator<String> lines = stored.iterator();
+            if (!lines.hasNext()) {
+                return null;
+            }
+            report = check.run(LogFiles.lines(lines, sink.toString()));
+        } catch (IOException | UncheckedIOException e) {
+            throw new ConfigurationException("cannot reopen audit log " + logId + " in " + sink + ": " + e.getMessage()
+                    + " (it is neither continued nor replaced)");
+        }
+        if (report.failure().isPresent() || report.tornTail().isPresent()) {
+            String why = report.failure().map(f -> "seq " + f.seq() + " at " + f.location() + ": " + f.reason())
+                    .orElseGet(() -> report.tornTail().get());
+            throw new ConfigurationException("audit log " + logId + " in " + sink + " does not verify (" + why + "), so it is not"
+                    + " continued: move its entries away (and keep them as evidence), or give this log another id");
+        }
+        LogCheck.Tail tail = check.tail().orElseThrow();
+        List<String> problems = new ArrayList<>();
+        if (!tail.currentKeyId().equals(currentKey.keyId())) {
+            problems.add("audit log " + logId + " in " + sink + " is signed by key " + tail.currentKeyId() + ", not by this log's key "
+                    + currentKey.keyId() + ": build the log with that key (and rotate with rotateKey), or give this log another id");
+        }
+        Map<String, Object> declared = tail.genesis();
+        Map<String, Object> wanted = new TreeMap<>();
+        wanted.put("record_signatures", recordSignatures);
+        wanted.put("content_capture", captureContent);
+        wanted.put("digest", digests.algorithm());
+        wanted.put("digest_key_id", digests.keyId().isEmpty() ? null : digests.keyId());
+        for (Map.Entry<String, Object> w : wanted.entrySet()) {
+            if (!Objects.equals(declared.get(w.getKey()), w.getValue())) {
+                problems.add("audit log " + logId + " in " + sink + " was started with " + w.getKey() + " " + declared.get(w.getKey())
+                        + ", this log is configured with " + w.getValue() + ": configure it as the log was started, or give this log"
+                        + " another id");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+        LOG.log(System.Logger.Level.INFO, "audit log " + logId + " reopened in " + sink + " at seq " + tail.nextSeq()
+                + (tail.closed() ? " (it was closed)" : " (its writer had stopped without closing it)"));
+        return tail;
     }
 
     /** A builder for a log that writes to {@code sink} and signs with {@code key}. */
@@ -181,7 +250,7 @@ public final class AuditLog implements AutoCloseable {
     public void tick() {
         synchronized (lock) {
             if (!closed && clock.millis() - lastCheckpointMillis >= checkpointIntervalMillis) {
-                appendCheckpointLocked(false);
+                appendCheckpointLocked(false, false);
             }
         }
     }
@@ -190,7 +259,7 @@ public final class AuditLog implements AutoCloseable {
     public void checkpoint() {
         synchronized (lock) {
             checkOpenLocked();
-            appendCheckpointLocked(false);
+            appendCheckpointLocked(false, false);
         }
     }
 
@@ -214,7 +283,7 @@ public final class AuditLog implements AutoCloseable {
             AuditSigningKey old = currentKey;
             appendLocked("key_rotation", head -> body, old::sign, false);
             currentKey = newKey;
-            appendCheckpointLocked(false);
+            appendCheckpointLocked(false, false);
         }
     }
 
@@ -255,7 +324,7 @@ public final class AuditLog implements AutoCloseable {
             if (closed) {
                 return;
             }
-            appendCheckpointLocked(true);
+            appendCheckpointLocked(true, false);
             closed = true;
             queue.add(PendingEntry.closeMarker(done));
         }
@@ -362,7 +431,7 @@ public final class AuditLog implements AutoCloseable {
             calls++;
             callsSinceCheckpoint++;
             if (callsSinceCheckpoint >= checkpointEveryRecords) {
-                appendCheckpointLocked(false);
+                appendCheckpointLocked(false, false);
             }
         }
     }
@@ -394,7 +463,8 @@ public final class AuditLog implements AutoCloseable {
         lastCheckpointMillis = clock.millis();
     }
 
-    private void appendCheckpointLocked(boolean last) {
+    /** @param resumed the first entry of a reopened log: a new writer continues the chain here */
+    private void appendCheckpointLocked(boolean last, boolean resumed) {
         TreeMap<String, Object> body = new TreeMap<>();
         body.put("log_id", logId);
         body.put("key_id", currentKey.keyId());
@@ -403,6 +473,9 @@ public final class AuditLog implements AutoCloseable {
         body.put("calls_since", callsSinceCheckpoint);
         body.put("heartbeat", callsSinceCheckpoint == 0);
         body.put("final", last);
+        if (resumed) {
+            body.put("resumed", true);
+        }
         appendLocked("checkpoint", head -> {
             // the root over every entry before this one, and the checkpoint before it: known once the writer got here
             body.put("root", Hex.encode(head.root()));

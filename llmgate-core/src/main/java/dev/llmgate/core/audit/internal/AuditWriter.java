@@ -44,7 +44,7 @@ public final class AuditWriter implements Runnable {
     private final Consumer<AuditSinkFailure> onFailure;
     private final long initialBackoffNanos;
     private final int minBatch;
-    private final ChainHead head = new ChainHead();
+    private final ChainHead head;
 
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
@@ -58,6 +58,17 @@ public final class AuditWriter implements Runnable {
      */
     public AuditWriter(BlockingQueue<PendingEntry> queue, AuditSink sink, Semaphore permits, int queueCapacity,
                        Consumer<AuditSinkFailure> onFailure, Duration initialBackoff) {
+        this(queue, sink, permits, queueCapacity, onFailure, initialBackoff, new ChainHead(), 0);
+    }
+
+    /**
+     * @param head    where the chain ends: a new log's empty head, or a reopened log's last entry
+     * @param stored  entries the sink already holds (a reopened log's), counted in {@link #written()}
+     */
+    public AuditWriter(BlockingQueue<PendingEntry> queue, AuditSink sink, Semaphore permits, int queueCapacity,
+                       Consumer<AuditSinkFailure> onFailure, Duration initialBackoff, ChainHead head, long stored) {
+        this.head = head;
+        this.written.set(stored);
         this.queue = queue;
         this.sink = sink;
         this.permits = permits;

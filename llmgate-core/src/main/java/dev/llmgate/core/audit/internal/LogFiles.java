@@ -193,6 +193,23 @@ public final class LogFiles {
                 java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false).onClose(((ClosingIterator) lines)::close);
     }
 
+    /** Lines given one by one (a sink reading back a log), each complete, located as {@code <source>:<n>}. */
+    public static Iterator<LogLine> lines(Iterator<String> lines, String source) {
+        return new Iterator<>() {
+            private int number;
+
+            @Override
+            public boolean hasNext() {
+                return lines.hasNext();
+            }
+
+            @Override
+            public LogLine next() {
+                return LogLine.ofText(lines.next(), source, ++number);
+            }
+        };
+    }
+
     /** The lines of an in-memory log, each complete, located as {@code <source>:<n>}. */
     public static Iterator<LogLine> lines(List<String> lines, String source) {
         List<LogLine> out = new ArrayList<>(lines.size());
