@@ -16,6 +16,7 @@ import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.core.internal.AliasResolver;
 import dev.llmgate.core.internal.CallIds;
 import dev.llmgate.core.internal.DefaultCallContext;
+import dev.llmgate.core.internal.InFlightCalls;
 import dev.llmgate.core.internal.ModelAddress;
 import dev.llmgate.core.internal.PricedStream;
 import dev.llmgate.core.internal.ProviderStage;
@@ -64,6 +65,8 @@ public final class LlmGate implements AutoCloseable {
     private final ExecutorService ownedExecutor;
     private final CallIds callIds = new CallIds();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final InFlightCalls inFlight = new InFlightCalls();
+    private final java.time.Duration closeTimeout;
 
     private LlmGate(Builder b, List<Interceptor> interceptors, List<String> description) {
         this.gateId = b.gateId;
@@ -77,6 +80,7 @@ public final class LlmGate implements AutoCloseable {
         desc.add("provider: calls the provider named by \"provider:model\"");
         this.chainDescription = List.copyOf(desc);
         this.clock = b.clock;
+        this.closeTimeout = b.closeTimeout;
         if (b.executor == null) {
             this.ownedExecutor = ThreadPools.newCallExecutor("llmgate-" + gateId);
             this.executor = ownedExecutor;
@@ -98,9 +102,13 @@ public final class LlmGate implements AutoCloseable {
      */
     public ChatResponse chat(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        checkOpen();
-        DefaultCallContext context = newContext(request, false);
-        return priced(new RealChain(chain, 0, request, context).proceed(request).toResponse(), context);
+        enter();
+        try {
+            DefaultCallContext context = newContext(request, false);
+            return priced(new RealChain(chain, 0, request, context).proceed(request).toResponse(), context);
+        } finally {
+            inFlight.exit();
+        }
     }
 
     /** Shorthand for {@code chat(ChatRequest.of(model, prompt))}. */
@@ -114,9 +122,19 @@ public final class LlmGate implements AutoCloseable {
      */
     public ChatStream stream(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        checkOpen();
-        DefaultCallContext context = newContext(request, true);
-        return new PricedStream(new RealChain(chain, 0, request, context).proceed(request).toStream(), context);
+        enter();
+        return openStream(request, inFlight::exit);
+    }
+
+    /** The call's stream; {@code onEnd} runs once when it ends, fails or is closed (or at once if it cannot be opened). */
+    private ChatStream openStream(ChatRequest request, Runnable onEnd) {
+        try {
+            DefaultCallContext context = newContext(request, true);
+            return new PricedStream(new RealChain(chain, 0, request, context).proceed(request).toStream(), context, onEnd);
+        } catch (RuntimeException | Error e) {
+            onEnd.run();
+            throw e;
+        }
     }
 
     /**
@@ -126,10 +144,14 @@ public final class LlmGate implements AutoCloseable {
      */
     public ChatResponse stream(ChatRequest request, Consumer<StreamEvent> listener) {
         Objects.requireNonNull(listener, "listener");
+        return consume(() -> stream(request), listener);
+    }
+
+    private static ChatResponse consume(java.util.function.Supplier<ChatStream> open, Consumer<StreamEvent> listener) {
         dev.llmgate.api.StreamAccumulator acc = new dev.llmgate.api.StreamAccumulator();
         ChatStream stream;
         try {
-            stream = stream(request);
+            stream = open.get();
         } catch (LlmException e) {
             listener.accept(new StreamEvent.Error(e));
             throw e;
@@ -157,8 +179,14 @@ public final class LlmGate implements AutoCloseable {
      */
     public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        checkOpen();
-        DefaultCallContext context = newContext(request, false);
+        enter();
+        DefaultCallContext context;
+        try {
+            context = newContext(request, false);
+        } catch (RuntimeException e) {
+            inFlight.exit();
+            throw e;
+        }
         CompletableFuture<ChatResponse> future = new CompletableFuture<>() {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
@@ -169,7 +197,7 @@ public final class LlmGate implements AutoCloseable {
                 return cancelled;
             }
         };
-        executor.execute(() -> {
+        execute(() -> {
             if (future.isDone()) {
                 return;
             }
@@ -182,10 +210,36 @@ public final class LlmGate implements AutoCloseable {
         return future;
     }
 
+    /** Runs an entered call's task on the executor; the call exits when the task ends (or is refused). */
+    private void execute(Runnable task) {
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    inFlight.exit();
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.exit();
+            throw e;
+        }
+    }
+
     /** {@link #stream(ChatRequest, Consumer)} on the gate's executor. */
     public CompletableFuture<ChatResponse> streamAsync(ChatRequest request, Consumer<StreamEvent> listener) {
-        checkOpen();
-        return CompletableFuture.supplyAsync(() -> stream(request, listener), executor);
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
+        enter();
+        CompletableFuture<ChatResponse> future = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                future.complete(consume(() -> openStream(request, () -> { }), listener));
+            } catch (RuntimeException | Error e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
     }
 
     /**
@@ -195,20 +249,32 @@ public final class LlmGate implements AutoCloseable {
      * request {@code call} receives carries the part after it.
      */
     public ChatResponse wrap(ChatRequest request, ModelProvider call) {
-        DefaultCallContext context = newContext(request, false);
-        return priced(runWrapped(request, call, context).toResponse(), context);
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(call, "call");
+        enter();
+        try {
+            DefaultCallContext context = newContext(request, false);
+            return priced(runWrapped(request, call, context).toResponse(), context);
+        } finally {
+            inFlight.exit();
+        }
     }
 
     /** {@link #wrap} for a streamed call: the chain's last stage calls {@code call.stream(...)}. */
     public ChatStream wrapStream(ChatRequest request, ModelProvider call) {
-        DefaultCallContext context = newContext(request, true);
-        return new PricedStream(runWrapped(request, call, context).toStream(), context);
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(call, "call");
+        enter();
+        try {
+            DefaultCallContext context = newContext(request, true);
+            return new PricedStream(runWrapped(request, call, context).toStream(), context, inFlight::exit);
+        } catch (RuntimeException | Error e) {
+            inFlight.exit();
+            throw e;
+        }
     }
 
     private ChatResult runWrapped(ChatRequest request, ModelProvider call, DefaultCallContext context) {
-        Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(call, "call");
-        checkOpen();
         Optional<ModelAddress> address = ModelAddress.parse(request.model());
         String name = address.map(ModelAddress::provider).orElse("wrapped");
         String model = address.map(ModelAddress::model).orElse(request.model());
@@ -222,7 +288,15 @@ public final class LlmGate implements AutoCloseable {
      * names. Embedding calls do not pass the chat interceptor chain.
      */
     public EmbeddingResponse embed(EmbeddingRequest request) {
-        checkOpen();
+        enter();
+        try {
+            return embedEntered(request);
+        } finally {
+            inFlight.exit();
+        }
+    }
+
+    private EmbeddingResponse embedEntered(EmbeddingRequest request) {
         String target = aliases.getOrDefault(request.model(), request.model());
         ModelAddress address = providerStage.resolve(target);
         ModelProvider provider = providers.get(address.provider());
@@ -257,11 +331,26 @@ public final class LlmGate implements AutoCloseable {
         return aliases;
     }
 
-    /** Closes every provider and the gate's own executor; further calls fail. Idempotent. */
+    /**
+     * Refuses new calls, waits until the calls in flight have ended (a blocking call returned, a
+     * stream ended, failed or was closed, an async call completed), for at most the
+     * {@link Builder#closeTimeout close timeout}, then closes every provider and the gate's own
+     * executor. Calls still running after the timeout (logged as a WARNING) fail as their provider is
+     * closed under them. Idempotent; a second call returns at once.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        try {
+            long left = inFlight.closeAndAwait(closeTimeout);
+            if (left > 0) {
+                LOG.log(System.Logger.Level.WARNING, left + " calls of gate " + gateId + " were still in flight " + closeTimeout.toMillis()
+                        + " ms after close() began (streams not closed by their consumers?); their providers are closed under them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         for (Map.Entry<String, ModelProvider> e : providers.entrySet()) {
             try {
@@ -291,8 +380,9 @@ public final class LlmGate implements AutoCloseable {
         return context;
     }
 
-    private void checkOpen() {
-        if (closed.get()) {
+    /** Registers a call in flight, or refuses it once close() began. */
+    private void enter() {
+        if (!inFlight.enter()) {
             throw new IllegalStateException("this LlmGate is closed: build a new one");
         }
     }
@@ -313,6 +403,7 @@ public final class LlmGate implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Executor executor;
         private String gateId = "gate-" + Long.toString(System.nanoTime() & 0xffffffL, 36);
+        private java.time.Duration closeTimeout = java.time.Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -390,6 +481,20 @@ public final class LlmGate implements AutoCloseable {
          */
         public Builder executor(Executor value) {
             this.executor = Objects.requireNonNull(value, "executor");
+            return this;
+        }
+
+        /**
+         * How long {@link LlmGate#close()} waits for the calls in flight to end before it closes the
+         * providers under them; default 30 s.
+         */
+        public Builder closeTimeout(java.time.Duration value) {
+            Objects.requireNonNull(value, "closeTimeout");
+            if (value.isNegative()) {
+                problems.add("closeTimeout must not be negative, was " + value);
+            } else {
+                this.closeTimeout = value;
+            }
             return this;
         }
 

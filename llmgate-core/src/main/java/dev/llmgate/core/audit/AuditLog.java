@@ -10,10 +10,12 @@ import dev.llmgate.core.audit.internal.AuditWriter;
 import dev.llmgate.core.audit.internal.ChainHead;
 import dev.llmgate.core.audit.internal.CallRecords;
 import dev.llmgate.core.audit.internal.Digests;
+import dev.llmgate.core.audit.internal.DurableMark;
 import dev.llmgate.core.audit.internal.Hex;
 import dev.llmgate.core.audit.internal.LogCheck;
 import dev.llmgate.core.audit.internal.LogFiles;
 import dev.llmgate.core.audit.internal.PendingEntry;
+import dev.llmgate.core.internal.InFlightCalls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,6 +85,11 @@ public final class AuditLog implements AutoCloseable {
     private final int queueCapacity;
     private final Duration closeTimeout;
     private final AuditSink sink;
+    private final Acknowledgement acknowledgement;
+    /** Durable acknowledgement: how far entries are durable; null in {@link Acknowledgement#QUEUED} mode. */
+    private final DurableMark durableMark;
+    /** Calls that passed the interceptor and whose record is not yet queued (or, when durable, not yet durable). */
+    private final InFlightCalls inFlight = new InFlightCalls();
 
     private final Object lock = new Object();
     private long nextSeq;
@@ -92,6 +99,7 @@ public final class AuditLog implements AutoCloseable {
     private long checkpoints;
     private AuditSigningKey currentKey;
     private boolean closed;
+    private boolean closing;
 
     private final LinkedBlockingQueue<PendingEntry> queue = new LinkedBlockingQueue<>();
     private final Semaphore permits;
@@ -114,11 +122,22 @@ public final class AuditLog implements AutoCloseable {
         this.queueCapacity = b.queueCapacity;
         this.closeTimeout = b.closeTimeout;
         this.sink = b.sink;
+        this.acknowledgement = b.acknowledgement;
         this.currentKey = b.key;
         this.permits = new Semaphore(b.queueCapacity);
         LogCheck.Tail tail = reopen();
+        long stored = tail == null ? 0 : tail.nextSeq();
+        java.util.function.LongConsumer onStored = seq -> { };
+        if (acknowledgement == Acknowledgement.DURABLE) {
+            this.durableMark = new DurableMark(stored - 1);
+            if (!b.sink.reportDurability(durableMark::advance)) {
+                onStored = durableMark::advance;   // durable when the sink's write returns
+            }
+        } else {
+            this.durableMark = null;
+        }
         this.writer = new AuditWriter(queue, b.sink, permits, b.queueCapacity, b.onSinkFailure, b.retryBackoff,
-                tail == null ? new ChainHead() : new ChainHead(tail), tail == null ? 0 : tail.nextSeq());
+                tail == null ? new ChainHead() : new ChainHead(tail), stored, durableMark == null, onStored);
         this.writerThread = new Thread(writer, "llmgate-audit-writer-" + logId);
         this.writerThread.setDaemon(true);
         this.interceptor = new AuditInterceptor(this);
@@ -311,19 +330,36 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Writes the final checkpoint, waits (up to the close timeout) until the writer has stored and
-     * flushed everything, and closes the sink. Close the gate first, so that no call is still
-     * recording. Idempotent.
+     * Closes the log: refuses new calls (before they reach the provider), waits up to the close
+     * timeout for the calls in flight to finish and be recorded (a stream until it ends, fails or is
+     * closed), writes the final checkpoint, waits up to the close timeout again until the writer has
+     * stored and flushed everything, and closes the sink. Close the gate first: its {@code close()}
+     * waits for its calls, so none is still recording here. A call still running when the first wait
+     * ends (logged as a WARNING) fails with {@link AuditUnavailableException} when it completes, and
+     * has no record. Idempotent: a second call returns at once.
      *
      * @throws AuditUnavailableException if entries could not be stored in time; it says how many
      */
     @Override
     public void close() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (lock) {
-            if (closed) {
+            if (closed || closing) {
                 return;
             }
+            closing = true;
+        }
+        try {
+            long left = inFlight.closeAndAwait(closeTimeout);
+            if (left > 0) {
+                LOG.log(System.Logger.Level.WARNING, left + " calls were still in flight " + closeTimeout.toMillis() + " ms after the"
+                        + " audit log " + logId + " began to close (streams not closed by their consumers?): they will fail with"
+                        + " AuditUnavailableException and have no record");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (lock) {
             appendCheckpointLocked(true, false);
             closed = true;
             queue.add(PendingEntry.closeMarker(done));
@@ -368,12 +404,22 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Admission of a call: under FAIL_CALL reserves a place for its record, or refuses the call. */
+    /**
+     * Admission of a call, before it reaches the provider: counts it in flight (so that close() waits
+     * for its record), and under FAIL_CALL reserves a place for its record; or refuses the call. An
+     * admitted call must end with exactly one {@link #recordCall}.
+     */
     boolean admit() {
+        if (!inFlight.enter()) {
+            refusedCalls.incrementAndGet();
+            throw new AuditUnavailableException("the audit log " + logId + " is closed (or closing): the call was refused before"
+                    + " reaching the provider. Close the gate before its audit log.");
+        }
         if (backPressure != BackPressure.FAIL_CALL) {
             return false;
         }
         if (!permits.tryAcquire()) {
+            inFlight.exit();
             refusedCalls.incrementAndGet();
             throw new AuditUnavailableException("the audit queue is full (" + queueCapacity + " records waiting for the sink "
                     + sink + "): the call was refused before reaching the provider; retry later");
@@ -395,6 +441,36 @@ public final class AuditLog implements AutoCloseable {
     /** As above; {@code textSha256}: the digest of a streamed answer's text when its text was not kept (else null). */
     void recordCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response, byte[] textSha256,
                     Throwable error, Usage partialUsage, boolean reserved) {
+        try {
+            long seq = queueCall(call, request, outcome, response, textSha256, error, partialUsage, reserved);
+            if (durableMark != null) {
+                LockSupport.unpark(writerThread);   // the caller waits for its record: no need for the writer to look later
+                awaitDurable(seq, call.callId());
+            }
+        } finally {
+            inFlight.exit();
+        }
+    }
+
+    private void awaitDurable(long seq, String callId) {
+        boolean durable;
+        try {
+            durable = durableMark.await(seq, closeTimeout.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditUnavailableException("interrupted while waiting for the record of call " + callId + " to be durable: the"
+                    + " call is not acknowledged (its record may still be stored)");
+        }
+        if (!durable) {
+            throw new AuditUnavailableException("the record of call " + callId + " (seq " + seq + ") was not durable in " + sink
+                    + " within " + closeTimeout.toMillis() + " ms (the sink is failing or slow; see the sink failure listener): the"
+                    + " call fails rather than be acknowledged without a durable record (the record may still be stored)");
+        }
+    }
+
+    /** Numbers the call's record and queues it for the writer; returns its seq. */
+    private long queueCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response,
+                           byte[] textSha256, Throwable error, Usage partialUsage, boolean reserved) {
         CallRecords.Facts facts;
         try {
             facts = CallRecords.Facts.of(call, clock.millis());
@@ -427,12 +503,13 @@ public final class AuditLog implements AutoCloseable {
                 throw new AuditUnavailableException("the audit log " + logId + " is closed: the record of call " + call.callId()
                         + " cannot be written. Close the gate before its audit log.");
             }
-            appendLocked("call", body, recordSignatures ? currentKey::sign : null, true);
+            long seq = appendLocked("call", body, recordSignatures ? currentKey::sign : null, true);
             calls++;
             callsSinceCheckpoint++;
             if (callsSinceCheckpoint >= checkpointEveryRecords) {
                 appendCheckpointLocked(false, false);
             }
+            return seq;
         }
     }
 
@@ -488,9 +565,9 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** Numbers the next entry and queues it for the writer, which builds, chains and stores it in this order. */
-    private void appendLocked(String type, PendingEntry.Body body, Function<byte[], byte[]> signer, boolean permit) {
+    private long appendLocked(String type, PendingEntry.Body body, Function<byte[], byte[]> signer, boolean permit) {
         queue.add(new PendingEntry(logId, nextSeq, type, clock.millis(), body, signer, permit));
-        nextSeq++;
+        return nextSeq++;
     }
 
     private void tickQuietly() {
@@ -537,6 +614,7 @@ public final class AuditLog implements AutoCloseable {
         private byte[] digestKey;
         private int queueCapacity = 10_000;
         private BackPressure backPressure = BackPressure.BLOCK;
+        private Acknowledgement acknowledgement = Acknowledgement.QUEUED;
         private Duration retryBackoff = Duration.ofMillis(100);
         private Duration closeTimeout = Duration.ofSeconds(30);
         private Consumer<AuditSinkFailure> onSinkFailure = f -> LOG.log(System.Logger.Level.WARNING,
@@ -620,13 +698,28 @@ public final class AuditLog implements AutoCloseable {
             return this;
         }
 
+        /**
+         * When a call is acknowledged relative to its record's storage: {@link Acknowledgement#QUEUED}
+         * (default: once queued; a crash can lose the records of up to {@code queueCapacity} calls that
+         * had returned) or {@link Acknowledgement#DURABLE} (once durable in the sink, as its fsync
+         * policy defines it: nothing acknowledged is lost).
+         */
+        public Builder acknowledgement(Acknowledgement value) {
+            this.acknowledgement = Objects.requireNonNull(value, "acknowledgement");
+            return this;
+        }
+
         /** The first wait before retrying a failed sink (doubling up to 5 s); default 100 ms. */
         public Builder retryBackoff(Duration value) {
             this.retryBackoff = Objects.requireNonNull(value, "retryBackoff");
             return this;
         }
 
-        /** How long {@link AuditLog#flush()} and {@link AuditLog#close()} wait for the sink; default 30 s. */
+        /**
+         * How long {@link AuditLog#flush()} waits for the sink; {@link AuditLog#close()} for the calls in
+         * flight and then for the sink; and, with {@link Acknowledgement#DURABLE}, a call for its
+         * record to be durable. Default 30 s.
+         */
         public Builder closeTimeout(Duration value) {
             this.closeTimeout = Objects.requireNonNull(value, "closeTimeout");
             return this;

@@ -33,7 +33,6 @@ final class CountingFileIo implements JsonLinesFileSink.Io {
     public synchronized void schedule(Runnable task, long delayNanos) {
         scheduled.add(task);
         delays.add(delayNanos);
-        notifyAll();
     }
 
     @Override
@@ -42,13 +41,6 @@ final class CountingFileIo implements JsonLinesFileSink.Io {
 
     synchronized int pending() {
         return scheduled.size();
-    }
-
-    /** Waits (without a time limit: the test's own timeout applies) until a group commit is scheduled. */
-    synchronized void awaitScheduled() throws InterruptedException {
-        while (scheduled.isEmpty()) {
-            wait();
-        }
     }
 
     /** Runs the group commits scheduled so far, as their timer would. */
