@@ -118,13 +118,17 @@ public final class JsonLinesFileSink implements AuditSink {
         writeOut(pending, pendingBytes);
         if (logId != null && fsync.mode() == FsyncPolicy.Mode.GROUP_COMMIT && dirty && !syncScheduled) {
             syncScheduled = true;
-            io.schedule(this::backgroundSync, fsync.interval().toNanos());
+            // Calls waiting for their records (durable acknowledgement): force at once; what is written while the force
+            // runs forms the next group. Otherwise: within the interval.
+            io.schedule(this::backgroundSync, durableThrough != null ? 0 : fsync.interval().toNanos());
         }
     }
 
     /**
      * With {@link FsyncPolicy#groupCommit group commit}, entries become durable when the group's
-     * fsync (or a flush, or a rotation) completes: the sink reports that. With
+     * fsync (or a flush, or a rotation) completes: the sink reports that, and since calls then wait
+     * for their records, a group's fsync starts as soon as its first entry is written instead of
+     * after the interval (entries written while it runs form the next group). With
      * {@link FsyncPolicy#everyRecord()} every entry is fsynced, and with {@link FsyncPolicy#none()}
      * handed to the operating system, before {@link #write} returns: nothing to report.
      */

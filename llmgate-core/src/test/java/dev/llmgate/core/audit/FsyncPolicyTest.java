@@ -64,7 +64,7 @@ class FsyncPolicyTest {
         assertThat(io.forces.get()).as("written, not yet forced").isZero();
         assertThat(durable.get()).isEqualTo(-1);
         assertThat(io.pending()).as("one group commit for the five batches").isEqualTo(1);
-        assertThat(io.delays).containsExactly(Duration.ofMillis(7).toNanos());
+        assertThat(io.delays).as("calls wait for the records: the group's fsync starts at once").containsExactly(0L);
         io.runScheduled();
         assertThat(io.forces.get()).isEqualTo(1);
         assertThat(durable.get()).isEqualTo(49);
@@ -77,6 +77,20 @@ class FsyncPolicyTest {
         assertThat(durable.get()).isEqualTo(99);
         io.runScheduled();
         assertThat(io.forces.get()).as("nothing scheduled, nothing forced").isEqualTo(2);
+        sink.close();
+    }
+
+    @Test
+    void withoutDurableAcknowledgementTheGroupCommitWaitsItsInterval(@TempDir Path dir) throws IOException {
+        CountingFileIo io = new CountingFileIo();
+        JsonLinesFileSink sink = sink(dir, FsyncPolicy.groupCommit(Duration.ofMillis(7)), io);
+        for (List<AuditEntry> batch : batches(3, 10)) {
+            sink.write(batch);
+        }
+        assertThat(io.forces.get()).isZero();
+        assertThat(io.delays).containsExactly(Duration.ofMillis(7).toNanos());
+        io.runScheduled();
+        assertThat(io.forces.get()).isEqualTo(1);
         sink.close();
     }
 
