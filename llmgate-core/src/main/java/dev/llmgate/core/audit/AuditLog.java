@@ -64,8 +64,12 @@ import java.util.stream.Stream;
  * order; building, canonical serialisation, hashing, chaining, signing and I/O happen on one writer
  * thread fed by a bounded queue, off the call's path; a full queue makes callers wait or refuses calls
  * ({@link BackPressure}), it never drops a record; a failing sink is retried and reported
- * ({@link Builder#onSinkFailure}); {@link #close()} writes everything or throws saying how much was
- * not written. Thread-safe.
+ * ({@link Builder#onSinkFailure}). What a crash can lose is the {@link Acknowledgement} mode's
+ * choice: with {@link Acknowledgement#QUEUED} (default) up to {@link Builder#queueCapacity} records of
+ * calls that had returned; with {@link Acknowledgement#DURABLE} no record of a call that returned.
+ * A log built with the {@link Builder#logId id} of a log its sink holds continues that log's chain
+ * (or refuses, saying why). {@link #close()} waits for the calls in flight, then writes everything
+ * or throws saying how much was not written. Thread-safe.
  */
 public final class AuditLog implements AutoCloseable {
     /** The format identifier in every genesis entry. */
@@ -632,7 +636,10 @@ public final class AuditLog implements AutoCloseable {
             return this;
         }
 
-        /** A fixed log id (16 lowercase hex digits); default random. */
+        /**
+         * A fixed log id (16 lowercase hex digits); default random. With a fixed id, a log whose sink
+         * already holds that log continues it (see docs/audit.md, "Restarting").
+         */
         public Builder logId(String value) {
             this.logId = Objects.requireNonNull(value, "logId");
             return this;
