@@ -129,7 +129,7 @@ public final class AuditLog implements AutoCloseable {
         this.acknowledgement = b.acknowledgement;
         this.currentKey = b.key;
         this.permits = new Semaphore(b.queueCapacity);
-        LogCheck.Tail tail = reopen();
+        LogCheck.Tail tail = b.logId != null ? reopen() : null;   // a new random id names no stored log
         long stored = tail == null ? 0 : tail.nextSeq();
         java.util.function.LongConsumer onStored = seq -> { };
         if (acknowledgement == Acknowledgement.DURABLE) {
@@ -170,8 +170,8 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Reads back what the sink holds of this log id, verifies it and returns where it ends; null when
-     * the sink holds nothing of it (a new log).
+     * Reads back what the sink holds of this (fixed) log id, verifies it and returns where it ends;
+     * null when the sink holds nothing of it (a new log).
      *
      * @throws ConfigurationException if it cannot be read, does not verify, or was written with another key or other settings
      */
@@ -637,8 +637,10 @@ public final class AuditLog implements AutoCloseable {
         }
 
         /**
-         * A fixed log id (16 lowercase hex digits); default random. With a fixed id, a log whose sink
-         * already holds that log continues it (see docs/audit.md, "Restarting").
+         * A fixed log id (16 lowercase hex digits); default random. With a fixed id, {@link #build()}
+         * reads back what the sink holds of that log and continues it (see docs/audit.md,
+         * "Restarting"); if the sink cannot be read, {@code build()} fails rather than start a second
+         * chain under the same id.
          */
         public Builder logId(String value) {
             this.logId = Objects.requireNonNull(value, "logId");
