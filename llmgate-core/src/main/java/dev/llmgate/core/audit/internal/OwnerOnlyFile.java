@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.AclEntry;
@@ -23,8 +25,10 @@ import java.util.Set;
  * with the permissions given as an attribute of the creation itself, not set afterwards. On a POSIX
  * file system the mode is {@code 0600} (the process's umask can only remove bits); on one with ACLs
  * instead (Windows) the file's ACL has a single entry granting its owner access; on a file system
- * with neither, nothing is written and the caller gets an {@link IOException} saying so. Not public
- * API.
+ * with neither, nothing is written and the caller gets an {@link IOException} saying so. On a POSIX
+ * file system the permissions are also read back from the empty file before the secret is written,
+ * and the file is removed if group or others may access it (a file system that ignores modes). Not
+ * public API.
  */
 public final class OwnerOnlyFile {
     private OwnerOnlyFile() {
@@ -40,11 +44,29 @@ public final class OwnerOnlyFile {
     public static void create(Path file, byte[] content) throws IOException {
         FileAttribute<?> ownerOnly = ownerOnly(file);
         try (FileChannel ch = FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly)) {
+            checkOwnerOnly(file);
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
             ch.force(true);
+        }
+    }
+
+    /**
+     * A file system may accept the permissions and not apply them (on Linux every mount reports POSIX
+     * permissions, a vfat mount takes its modes from mount options): read them back from the still empty
+     * file, and remove it if group or others may access it.
+     */
+    private static void checkOwnerOnly(Path file) throws IOException {
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> actual = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+        if (!EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE).containsAll(actual)) {
+            Files.delete(file);
+            throw new IOException("the file system of " + file + " did not apply owner-only permissions (it made the file "
+                    + PosixFilePermissions.toString(actual) + "): nothing was written; choose a directory on a local POSIX file system");
         }
     }
 
