@@ -24,6 +24,7 @@ import dev.llmgate.core.internal.RealChain;
 import dev.llmgate.core.internal.ThreadPools;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -38,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -66,7 +68,7 @@ public final class LlmGate implements AutoCloseable {
     private final CallIds callIds = new CallIds();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final InFlightCalls inFlight = new InFlightCalls();
-    private final java.time.Duration closeTimeout;
+    private final Duration closeTimeout;
 
     private LlmGate(Builder b, List<Interceptor> interceptors, List<String> description) {
         this.gateId = b.gateId;
@@ -118,7 +120,8 @@ public final class LlmGate implements AutoCloseable {
 
     /**
      * Sends a request and returns its answer as a stream of events, pulled by the caller. Close the
-     * stream if you stop reading early.
+     * stream if you stop reading early: until it ends or is closed, the call is in flight and
+     * {@link #close()} waits for it.
      */
     public ChatStream stream(ChatRequest request) {
         Objects.requireNonNull(request, "request");
@@ -147,7 +150,7 @@ public final class LlmGate implements AutoCloseable {
         return consume(() -> stream(request), listener);
     }
 
-    private static ChatResponse consume(java.util.function.Supplier<ChatStream> open, Consumer<StreamEvent> listener) {
+    private static ChatResponse consume(Supplier<ChatStream> open, Consumer<StreamEvent> listener) {
         dev.llmgate.api.StreamAccumulator acc = new dev.llmgate.api.StreamAccumulator();
         ChatStream stream;
         try {
@@ -403,7 +406,7 @@ public final class LlmGate implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Executor executor;
         private String gateId = "gate-" + Long.toString(System.nanoTime() & 0xffffffL, 36);
-        private java.time.Duration closeTimeout = java.time.Duration.ofSeconds(30);
+        private Duration closeTimeout = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -488,7 +491,7 @@ public final class LlmGate implements AutoCloseable {
          * How long {@link LlmGate#close()} waits for the calls in flight to end before it closes the
          * providers under them; default 30 s.
          */
-        public Builder closeTimeout(java.time.Duration value) {
+        public Builder closeTimeout(Duration value) {
             Objects.requireNonNull(value, "closeTimeout");
             if (value.isNegative()) {
                 problems.add("closeTimeout must not be negative, was " + value);

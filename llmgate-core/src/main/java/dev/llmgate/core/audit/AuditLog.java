@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -131,7 +132,7 @@ public final class AuditLog implements AutoCloseable {
         this.permits = new Semaphore(b.queueCapacity);
         LogCheck.Tail tail = b.logId != null ? reopen() : null;   // a new random id names no stored log
         long stored = tail == null ? 0 : tail.nextSeq();
-        java.util.function.LongConsumer onStored = seq -> { };
+        LongConsumer onStored = seq -> { };
         if (acknowledgement == Acknowledgement.DURABLE) {
             this.durableMark = new DurableMark(stored - 1);
             if (!b.sink.reportDurability(durableMark::advance)) {
@@ -596,7 +597,8 @@ public final class AuditLog implements AutoCloseable {
      * @param callRecords     call records chained
      * @param checkpoints     checkpoints chained
      * @param sinkFailures    failed sink attempts (each was retried)
-     * @param refusedCalls    calls refused under {@link BackPressure#FAIL_CALL}
+     * @param refusedCalls    calls refused before reaching the provider: under {@link BackPressure#FAIL_CALL}, or because
+     *                        the log was closing or closed
      * @param queuedRecords   call records waiting for the writer (or reserved by calls in flight)
      */
     public record Stats(long entriesAppended, long entriesWritten, long callRecords, long checkpoints, long sinkFailures,

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The audit log's writer thread: takes numbered entries from the queue in sequence order, builds,
@@ -49,7 +50,7 @@ public final class AuditWriter implements Runnable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
     private final boolean linger;
-    private final java.util.function.LongConsumer onStored;
+    private final LongConsumer onStored;
     private volatile boolean abandoned;
     private volatile long unwritten;
 
@@ -71,7 +72,7 @@ public final class AuditWriter implements Runnable {
      */
     public AuditWriter(BlockingQueue<PendingEntry> queue, AuditSink sink, Semaphore permits, int queueCapacity,
                        Consumer<AuditSinkFailure> onFailure, Duration initialBackoff, ChainHead head, long stored, boolean linger,
-                       java.util.function.LongConsumer onStored) {
+                       LongConsumer onStored) {
         this.head = head;
         this.linger = linger;
         this.onStored = onStored;
