@@ -16,6 +16,7 @@ import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.core.internal.AliasResolver;
 import dev.llmgate.core.internal.CallIds;
 import dev.llmgate.core.internal.DefaultCallContext;
+import dev.llmgate.core.internal.InFlightCalls;
 import dev.llmgate.core.internal.ModelAddress;
 import dev.llmgate.core.internal.PricedStream;
 import dev.llmgate.core.internal.ProviderStage;
@@ -23,6 +24,7 @@ import dev.llmgate.core.internal.RealChain;
 import dev.llmgate.core.internal.ThreadPools;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -37,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -66,8 +69,10 @@ public final class LlmGate implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The gate whose own executor runs the current task, if any. */
     private static final ThreadLocal<LlmGate> RUNNING_ON_OWN_EXECUTOR = new ThreadLocal<>();
-    /** How long {@link #close()} waits for the gate's own executor to finish its tasks. */
+    /** How long {@link #close()} waits for the gate's own executor to finish its tasks once the providers are closed. */
     private static final long CLOSE_WAIT_SECONDS = 10;
+    private final InFlightCalls inFlight = new InFlightCalls();
+    private final Duration closeTimeout;
 
     private LlmGate(Builder b, List<Interceptor> interceptors, List<String> description) {
         this.gateId = b.gateId;
@@ -81,6 +86,7 @@ public final class LlmGate implements AutoCloseable {
         desc.add("provider: calls the provider named by \"provider:model\"");
         this.chainDescription = List.copyOf(desc);
         this.clock = b.clock;
+        this.closeTimeout = b.closeTimeout;
         if (b.executor == null) {
             this.ownedExecutor = ThreadPools.newOwnedCallExecutor("llmgate-" + gateId);
             ExecutorService own = ownedExecutor.executor();
@@ -111,9 +117,13 @@ public final class LlmGate implements AutoCloseable {
      */
     public ChatResponse chat(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        checkOpen();
-        DefaultCallContext context = newContext(request, false);
-        return priced(new RealChain(chain, 0, request, context).proceed(request).toResponse(), context);
+        enter();
+        try {
+            DefaultCallContext context = newContext(request, false);
+            return priced(new RealChain(chain, 0, request, context).proceed(request).toResponse(), context);
+        } finally {
+            inFlight.exit();
+        }
     }
 
     /** Shorthand for {@code chat(ChatRequest.of(model, prompt))}. */
@@ -123,13 +133,24 @@ public final class LlmGate implements AutoCloseable {
 
     /**
      * Sends a request and returns its answer as a stream of events, pulled by the caller. Close the
-     * stream if you stop reading early.
+     * stream if you stop reading early: until it ends or is closed, the call is in flight and
+     * {@link #close()} waits for it.
      */
     public ChatStream stream(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        checkOpen();
-        DefaultCallContext context = newContext(request, true);
-        return new PricedStream(new RealChain(chain, 0, request, context).proceed(request).toStream(), context);
+        enter();
+        return openStream(request, inFlight::exit);
+    }
+
+    /** The call's stream; {@code onEnd} runs once when it ends, fails or is closed (or at once if it cannot be opened). */
+    private ChatStream openStream(ChatRequest request, Runnable onEnd) {
+        try {
+            DefaultCallContext context = newContext(request, true);
+            return new PricedStream(new RealChain(chain, 0, request, context).proceed(request).toStream(), context, onEnd);
+        } catch (RuntimeException | Error e) {
+            onEnd.run();
+            throw e;
+        }
     }
 
     /**
@@ -139,10 +160,14 @@ public final class LlmGate implements AutoCloseable {
      */
     public ChatResponse stream(ChatRequest request, Consumer<StreamEvent> listener) {
         Objects.requireNonNull(listener, "listener");
+        return consume(() -> stream(request), listener);
+    }
+
+    private static ChatResponse consume(Supplier<ChatStream> open, Consumer<StreamEvent> listener) {
         dev.llmgate.api.StreamAccumulator acc = new dev.llmgate.api.StreamAccumulator();
         ChatStream stream;
         try {
-            stream = stream(request);
+            stream = open.get();
         } catch (LlmException e) {
             listener.accept(new StreamEvent.Error(e));
             throw e;
@@ -170,8 +195,14 @@ public final class LlmGate implements AutoCloseable {
      */
     public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        checkOpen();
-        DefaultCallContext context = newContext(request, false);
+        enter();
+        DefaultCallContext context;
+        try {
+            context = newContext(request, false);
+        } catch (RuntimeException e) {
+            inFlight.exit();
+            throw e;
+        }
         CompletableFuture<ChatResponse> future = new CompletableFuture<>() {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
@@ -182,7 +213,7 @@ public final class LlmGate implements AutoCloseable {
                 return cancelled;
             }
         };
-        executor.execute(() -> {
+        execute(() -> {
             if (future.isDone()) {
                 return;
             }
@@ -195,10 +226,36 @@ public final class LlmGate implements AutoCloseable {
         return future;
     }
 
+    /** Runs an entered call's task on the executor; the call exits when the task ends (or is refused). */
+    private void execute(Runnable task) {
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    inFlight.exit();
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.exit();
+            throw e;
+        }
+    }
+
     /** {@link #stream(ChatRequest, Consumer)} on the gate's executor. */
     public CompletableFuture<ChatResponse> streamAsync(ChatRequest request, Consumer<StreamEvent> listener) {
-        checkOpen();
-        return CompletableFuture.supplyAsync(() -> stream(request, listener), executor);
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
+        enter();
+        CompletableFuture<ChatResponse> future = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                future.complete(consume(() -> openStream(request, () -> { }), listener));
+            } catch (RuntimeException | Error e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
     }
 
     /**
@@ -208,20 +265,32 @@ public final class LlmGate implements AutoCloseable {
      * request {@code call} receives carries the part after it.
      */
     public ChatResponse wrap(ChatRequest request, ModelProvider call) {
-        DefaultCallContext context = newContext(request, false);
-        return priced(runWrapped(request, call, context).toResponse(), context);
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(call, "call");
+        enter();
+        try {
+            DefaultCallContext context = newContext(request, false);
+            return priced(runWrapped(request, call, context).toResponse(), context);
+        } finally {
+            inFlight.exit();
+        }
     }
 
     /** {@link #wrap} for a streamed call: the chain's last stage calls {@code call.stream(...)}. */
     public ChatStream wrapStream(ChatRequest request, ModelProvider call) {
-        DefaultCallContext context = newContext(request, true);
-        return new PricedStream(runWrapped(request, call, context).toStream(), context);
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(call, "call");
+        enter();
+        try {
+            DefaultCallContext context = newContext(request, true);
+            return new PricedStream(runWrapped(request, call, context).toStream(), context, inFlight::exit);
+        } catch (RuntimeException | Error e) {
+            inFlight.exit();
+            throw e;
+        }
     }
 
     private ChatResult runWrapped(ChatRequest request, ModelProvider call, DefaultCallContext context) {
-        Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(call, "call");
-        checkOpen();
         Optional<ModelAddress> address = ModelAddress.parse(request.model());
         String name = address.map(ModelAddress::provider).orElse("wrapped");
         String model = address.map(ModelAddress::model).orElse(request.model());
@@ -235,7 +304,15 @@ public final class LlmGate implements AutoCloseable {
      * names. Embedding calls do not pass the chat interceptor chain.
      */
     public EmbeddingResponse embed(EmbeddingRequest request) {
-        checkOpen();
+        enter();
+        try {
+            return embedEntered(request);
+        } finally {
+            inFlight.exit();
+        }
+    }
+
+    private EmbeddingResponse embedEntered(EmbeddingRequest request) {
         String target = aliases.getOrDefault(request.model(), request.model());
         ModelAddress address = providerStage.resolve(target);
         ModelProvider provider = providers.get(address.provider());
@@ -271,14 +348,26 @@ public final class LlmGate implements AutoCloseable {
     }
 
     /**
-     * Closes every provider (which cancels their calls in flight and closes their connections) and the
-     * gate's own executor, waiting up to 10 s until its threads have ended (unless called from one of
-     * them); further calls fail. An executor passed to {@link Builder#executor} is left alone. Idempotent.
+     * Refuses new calls, waits until the calls in flight have ended (a blocking call returned, a
+     * stream ended, failed or was closed, an async call completed), for at most the
+     * {@link Builder#closeTimeout close timeout}, then closes every provider (which cancels the calls
+     * still running, logged as a WARNING, and closes their connections) and the gate's own executor,
+     * waiting up to 10 s until its threads have ended (unless called from one of them). An executor
+     * passed to {@link Builder#executor} is left alone. Idempotent; a second call returns at once.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        try {
+            long left = inFlight.closeAndAwait(closeTimeout);
+            if (left > 0) {
+                LOG.log(System.Logger.Level.WARNING, left + " calls of gate " + gateId + " were still in flight " + closeTimeout.toMillis()
+                        + " ms after close() began (streams not closed by their consumers?); their providers are closed under them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         for (Map.Entry<String, ModelProvider> e : providers.entrySet()) {
             try {
@@ -319,8 +408,9 @@ public final class LlmGate implements AutoCloseable {
         return context;
     }
 
-    private void checkOpen() {
-        if (closed.get()) {
+    /** Registers a call in flight, or refuses it once close() began. */
+    private void enter() {
+        if (!inFlight.enter()) {
             throw new IllegalStateException("this LlmGate is closed: build a new one");
         }
     }
@@ -341,6 +431,7 @@ public final class LlmGate implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Executor executor;
         private String gateId = "gate-" + Long.toString(System.nanoTime() & 0xffffffL, 36);
+        private Duration closeTimeout = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -418,6 +509,20 @@ public final class LlmGate implements AutoCloseable {
          */
         public Builder executor(Executor value) {
             this.executor = Objects.requireNonNull(value, "executor");
+            return this;
+        }
+
+        /**
+         * How long {@link LlmGate#close()} waits for the calls in flight to end before it closes the
+         * providers under them; default 30 s.
+         */
+        public Builder closeTimeout(Duration value) {
+            Objects.requireNonNull(value, "closeTimeout");
+            if (value.isNegative()) {
+                problems.add("closeTimeout must not be negative, was " + value);
+            } else {
+                this.closeTimeout = value;
+            }
             return this;
         }
 

@@ -16,10 +16,13 @@ import dev.llmgate.core.audit.internal.CallRecords;
  * routing's attempts), and streams, whose record is written when the stream finishes, fails or is
  * closed early by its consumer ({@code "cancelled"}).
  *
- * <p>Guarantees: exactly one record per call that passed this interceptor; the record is chained
- * and hashed on the calling thread before the caller gets the answer, and signed and stored by the
- * log's writer thread. A record that cannot be accepted (the log is closed) fails the call with
- * {@link AuditUnavailableException} rather than vanish. Thread-safe.
+ * <p>Guarantees: exactly one record per call that passed this interceptor; the record is numbered
+ * and queued on the calling thread before the caller gets the answer (with
+ * {@link Acknowledgement#DURABLE}: is durable in the sink before the caller gets it), and built,
+ * chained, signed and stored by the log's writer thread. A call that arrives while the log is
+ * closing or closed is refused with {@link AuditUnavailableException} before it reaches the
+ * provider; a record that cannot be accepted fails its call with that exception rather than vanish.
+ * Thread-safe.
  */
 public final class AuditInterceptor implements Interceptor {
     private final AuditLog log;

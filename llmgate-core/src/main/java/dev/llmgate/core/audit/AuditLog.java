@@ -7,16 +7,25 @@ import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.core.audit.internal.AuditWriter;
+import dev.llmgate.core.audit.internal.ChainHead;
 import dev.llmgate.core.audit.internal.CallRecords;
 import dev.llmgate.core.audit.internal.Digests;
+import dev.llmgate.core.audit.internal.DurableMark;
 import dev.llmgate.core.audit.internal.Hex;
+import dev.llmgate.core.audit.internal.LogCheck;
+import dev.llmgate.core.audit.internal.LogFiles;
 import dev.llmgate.core.audit.internal.PendingEntry;
+import dev.llmgate.core.internal.InFlightCalls;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
 
 /**
  * A signed, tamper-evident audit log: one canonical-JSON record per call, each holding the hash of
@@ -54,8 +65,12 @@ import java.util.function.Function;
  * order; building, canonical serialisation, hashing, chaining, signing and I/O happen on one writer
  * thread fed by a bounded queue, off the call's path; a full queue makes callers wait or refuses calls
  * ({@link BackPressure}), it never drops a record; a failing sink is retried and reported
- * ({@link Builder#onSinkFailure}); {@link #close()} writes everything or throws saying how much was
- * not written. Thread-safe.
+ * ({@link Builder#onSinkFailure}). What a crash can lose is the {@link Acknowledgement} mode's
+ * choice: with {@link Acknowledgement#QUEUED} (default) up to {@link Builder#queueCapacity} records of
+ * calls that had returned; with {@link Acknowledgement#DURABLE} no record of a call that returned.
+ * A log built with the {@link Builder#logId id} of a log its sink holds continues that log's chain
+ * (or refuses, saying why). {@link #close()} waits for the calls in flight, then writes everything
+ * or throws saying how much was not written. Thread-safe.
  */
 public final class AuditLog implements AutoCloseable {
     /** The format identifier in every genesis entry. */
@@ -75,6 +90,11 @@ public final class AuditLog implements AutoCloseable {
     private final int queueCapacity;
     private final Duration closeTimeout;
     private final AuditSink sink;
+    private final Acknowledgement acknowledgement;
+    /** Durable acknowledgement: how far entries are durable; null in {@link Acknowledgement#QUEUED} mode. */
+    private final DurableMark durableMark;
+    /** Calls that passed the interceptor and whose record is not yet queued (or, when durable, not yet durable). */
+    private final InFlightCalls inFlight = new InFlightCalls();
 
     private final Object lock = new Object();
     private long nextSeq;
@@ -84,6 +104,7 @@ public final class AuditLog implements AutoCloseable {
     private long checkpoints;
     private AuditSigningKey currentKey;
     private boolean closed;
+    private boolean closing;
 
     private final LinkedBlockingQueue<PendingEntry> queue = new LinkedBlockingQueue<>();
     private final Semaphore permits;
@@ -106,14 +127,34 @@ public final class AuditLog implements AutoCloseable {
         this.queueCapacity = b.queueCapacity;
         this.closeTimeout = b.closeTimeout;
         this.sink = b.sink;
+        this.acknowledgement = b.acknowledgement;
         this.currentKey = b.key;
         this.permits = new Semaphore(b.queueCapacity);
-        this.writer = new AuditWriter(queue, b.sink, permits, b.queueCapacity, b.onSinkFailure, b.retryBackoff);
+        LogCheck.Tail tail = b.logId != null ? reopen() : null;   // a new random id names no stored log
+        long stored = tail == null ? 0 : tail.nextSeq();
+        LongConsumer onStored = seq -> { };
+        if (acknowledgement == Acknowledgement.DURABLE) {
+            this.durableMark = new DurableMark(stored - 1);
+            if (!b.sink.reportDurability(durableMark::advance)) {
+                onStored = durableMark::advance;   // durable when the sink's write returns
+            }
+        } else {
+            this.durableMark = null;
+        }
+        this.writer = new AuditWriter(queue, b.sink, permits, b.queueCapacity, b.onSinkFailure, b.retryBackoff,
+                tail == null ? new ChainHead() : new ChainHead(tail), stored, durableMark == null, onStored);
         this.writerThread = new Thread(writer, "llmgate-audit-writer-" + logId);
         this.writerThread.setDaemon(true);
         this.interceptor = new AuditInterceptor(this);
         synchronized (lock) {
-            appendGenesisLocked();
+            if (tail == null) {
+                appendGenesisLocked();
+            } else {
+                nextSeq = tail.nextSeq();
+                calls = tail.calls();
+                callsSinceCheckpoint = tail.callsSinceCheckpoint();
+                appendCheckpointLocked(false, true);
+            }
         }
         this.writerThread.start();
         if (b.scheduleCheckpoints) {
@@ -127,6 +168,58 @@ public final class AuditLog implements AutoCloseable {
         } else {
             this.timer = null;
         }
+    }
+
+    /**
+     * Reads back what the sink holds of this (fixed) log id, verifies it and returns where it ends;
+     * null when the sink holds nothing of it (a new log).
+     *
+     * @throws ConfigurationException if it cannot be read, does not verify, or was written with another key or other settings
+     */
+    private LogCheck.Tail reopen() {
+        LogCheck check = LogCheck.forReopening(logId, sink.toString());
+        VerificationReport report;
+        try (Stream<String> stored = sink.reopen(logId)) {
+            Iterator<String> lines = stored.iterator();
+            if (!lines.hasNext()) {
+                return null;
+            }
+            report = check.run(LogFiles.lines(lines, sink.toString()));
+        } catch (IOException | UncheckedIOException e) {
+            throw new ConfigurationException("cannot reopen audit log " + logId + " in " + sink + ": " + e.getMessage()
+                    + " (it is neither continued nor replaced)");
+        }
+        if (report.failure().isPresent() || report.tornTail().isPresent()) {
+            String why = report.failure().map(f -> "seq " + f.seq() + " at " + f.location() + ": " + f.reason())
+                    .orElseGet(() -> report.tornTail().get());
+            throw new ConfigurationException("audit log " + logId + " in " + sink + " does not verify (" + why + "), so it is not"
+                    + " continued: move its entries away (and keep them as evidence), or give this log another id");
+        }
+        LogCheck.Tail tail = check.tail().orElseThrow();
+        List<String> problems = new ArrayList<>();
+        if (!tail.currentKeyId().equals(currentKey.keyId())) {
+            problems.add("audit log " + logId + " in " + sink + " is signed by key " + tail.currentKeyId() + ", not by this log's key "
+                    + currentKey.keyId() + ": build the log with that key (and rotate with rotateKey), or give this log another id");
+        }
+        Map<String, Object> declared = tail.genesis();
+        Map<String, Object> wanted = new TreeMap<>();
+        wanted.put("record_signatures", recordSignatures);
+        wanted.put("content_capture", captureContent);
+        wanted.put("digest", digests.algorithm());
+        wanted.put("digest_key_id", digests.keyId().isEmpty() ? null : digests.keyId());
+        for (Map.Entry<String, Object> w : wanted.entrySet()) {
+            if (!Objects.equals(declared.get(w.getKey()), w.getValue())) {
+                problems.add("audit log " + logId + " in " + sink + " was started with " + w.getKey() + " " + declared.get(w.getKey())
+                        + ", this log is configured with " + w.getValue() + ": configure it as the log was started, or give this log"
+                        + " another id");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+        LOG.log(System.Logger.Level.INFO, "audit log " + logId + " reopened in " + sink + " at seq " + tail.nextSeq()
+                + (tail.closed() ? " (it was closed)" : " (its writer had stopped without closing it)"));
+        return tail;
     }
 
     /** A builder for a log that writes to {@code sink} and signs with {@code key}. */
@@ -181,7 +274,7 @@ public final class AuditLog implements AutoCloseable {
     public void tick() {
         synchronized (lock) {
             if (!closed && clock.millis() - lastCheckpointMillis >= checkpointIntervalMillis) {
-                appendCheckpointLocked(false);
+                appendCheckpointLocked(false, false);
             }
         }
     }
@@ -190,7 +283,7 @@ public final class AuditLog implements AutoCloseable {
     public void checkpoint() {
         synchronized (lock) {
             checkOpenLocked();
-            appendCheckpointLocked(false);
+            appendCheckpointLocked(false, false);
         }
     }
 
@@ -214,7 +307,7 @@ public final class AuditLog implements AutoCloseable {
             AuditSigningKey old = currentKey;
             appendLocked("key_rotation", head -> body, old::sign, false);
             currentKey = newKey;
-            appendCheckpointLocked(false);
+            appendCheckpointLocked(false, false);
         }
     }
 
@@ -242,20 +335,37 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Writes the final checkpoint, waits (up to the close timeout) until the writer has stored and
-     * flushed everything, and closes the sink. Close the gate first, so that no call is still
-     * recording. Idempotent.
+     * Closes the log: refuses new calls (before they reach the provider), waits up to the close
+     * timeout for the calls in flight to finish and be recorded (a stream until it ends, fails or is
+     * closed), writes the final checkpoint, waits up to the close timeout again until the writer has
+     * stored and flushed everything, and closes the sink. Close the gate first: its {@code close()}
+     * waits for its calls, so none is still recording here. A call still running when the first wait
+     * ends (logged as a WARNING) fails with {@link AuditUnavailableException} when it completes, and
+     * has no record. Idempotent: a second call returns at once.
      *
      * @throws AuditUnavailableException if entries could not be stored in time; it says how many
      */
     @Override
     public void close() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (lock) {
-            if (closed) {
+            if (closed || closing) {
                 return;
             }
-            appendCheckpointLocked(true);
+            closing = true;
+        }
+        try {
+            long left = inFlight.closeAndAwait(closeTimeout);
+            if (left > 0) {
+                LOG.log(System.Logger.Level.WARNING, left + " calls were still in flight " + closeTimeout.toMillis() + " ms after the"
+                        + " audit log " + logId + " began to close (streams not closed by their consumers?): they will fail with"
+                        + " AuditUnavailableException and have no record");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (lock) {
+            appendCheckpointLocked(true, false);
             closed = true;
             queue.add(PendingEntry.closeMarker(done));
         }
@@ -299,12 +409,22 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Admission of a call: under FAIL_CALL reserves a place for its record, or refuses the call. */
+    /**
+     * Admission of a call, before it reaches the provider: counts it in flight (so that close() waits
+     * for its record), and under FAIL_CALL reserves a place for its record; or refuses the call. An
+     * admitted call must end with exactly one {@link #recordCall}.
+     */
     boolean admit() {
+        if (!inFlight.enter()) {
+            refusedCalls.incrementAndGet();
+            throw new AuditUnavailableException("the audit log " + logId + " is closed (or closing): the call was refused before"
+                    + " reaching the provider. Close the gate before its audit log.");
+        }
         if (backPressure != BackPressure.FAIL_CALL) {
             return false;
         }
         if (!permits.tryAcquire()) {
+            inFlight.exit();
             refusedCalls.incrementAndGet();
             throw new AuditUnavailableException("the audit queue is full (" + queueCapacity + " records waiting for the sink "
                     + sink + "): the call was refused before reaching the provider; retry later");
@@ -326,6 +446,36 @@ public final class AuditLog implements AutoCloseable {
     /** As above; {@code textSha256}: the digest of a streamed answer's text when its text was not kept (else null). */
     void recordCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response, byte[] textSha256,
                     Throwable error, Usage partialUsage, boolean reserved) {
+        try {
+            long seq = queueCall(call, request, outcome, response, textSha256, error, partialUsage, reserved);
+            if (durableMark != null) {
+                LockSupport.unpark(writerThread);   // the caller waits for its record: no need for the writer to look later
+                awaitDurable(seq, call.callId());
+            }
+        } finally {
+            inFlight.exit();
+        }
+    }
+
+    private void awaitDurable(long seq, String callId) {
+        boolean durable;
+        try {
+            durable = durableMark.await(seq, closeTimeout.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditUnavailableException("interrupted while waiting for the record of call " + callId + " to be durable: the"
+                    + " call is not acknowledged (its record may still be stored)");
+        }
+        if (!durable) {
+            throw new AuditUnavailableException("the record of call " + callId + " (seq " + seq + ") was not durable in " + sink
+                    + " within " + closeTimeout.toMillis() + " ms (the sink is failing or slow; see the sink failure listener): the"
+                    + " call fails rather than be acknowledged without a durable record (the record may still be stored)");
+        }
+    }
+
+    /** Numbers the call's record and queues it for the writer; returns its seq. */
+    private long queueCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response,
+                           byte[] textSha256, Throwable error, Usage partialUsage, boolean reserved) {
         CallRecords.Facts facts;
         try {
             facts = CallRecords.Facts.of(call, clock.millis());
@@ -358,12 +508,13 @@ public final class AuditLog implements AutoCloseable {
                 throw new AuditUnavailableException("the audit log " + logId + " is closed: the record of call " + call.callId()
                         + " cannot be written. Close the gate before its audit log.");
             }
-            appendLocked("call", body, recordSignatures ? currentKey::sign : null, true);
+            long seq = appendLocked("call", body, recordSignatures ? currentKey::sign : null, true);
             calls++;
             callsSinceCheckpoint++;
             if (callsSinceCheckpoint >= checkpointEveryRecords) {
-                appendCheckpointLocked(false);
+                appendCheckpointLocked(false, false);
             }
+            return seq;
         }
     }
 
@@ -394,7 +545,8 @@ public final class AuditLog implements AutoCloseable {
         lastCheckpointMillis = clock.millis();
     }
 
-    private void appendCheckpointLocked(boolean last) {
+    /** @param resumed the first entry of a reopened log: a new writer continues the chain here */
+    private void appendCheckpointLocked(boolean last, boolean resumed) {
         TreeMap<String, Object> body = new TreeMap<>();
         body.put("log_id", logId);
         body.put("key_id", currentKey.keyId());
@@ -403,6 +555,9 @@ public final class AuditLog implements AutoCloseable {
         body.put("calls_since", callsSinceCheckpoint);
         body.put("heartbeat", callsSinceCheckpoint == 0);
         body.put("final", last);
+        if (resumed) {
+            body.put("resumed", true);
+        }
         appendLocked("checkpoint", head -> {
             // the root over every entry before this one, and the checkpoint before it: known once the writer got here
             body.put("root", Hex.encode(head.root()));
@@ -415,9 +570,9 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** Numbers the next entry and queues it for the writer, which builds, chains and stores it in this order. */
-    private void appendLocked(String type, PendingEntry.Body body, Function<byte[], byte[]> signer, boolean permit) {
+    private long appendLocked(String type, PendingEntry.Body body, Function<byte[], byte[]> signer, boolean permit) {
         queue.add(new PendingEntry(logId, nextSeq, type, clock.millis(), body, signer, permit));
-        nextSeq++;
+        return nextSeq++;
     }
 
     private void tickQuietly() {
@@ -442,7 +597,8 @@ public final class AuditLog implements AutoCloseable {
      * @param callRecords     call records chained
      * @param checkpoints     checkpoints chained
      * @param sinkFailures    failed sink attempts (each was retried)
-     * @param refusedCalls    calls refused under {@link BackPressure#FAIL_CALL}
+     * @param refusedCalls    calls refused before reaching the provider: under {@link BackPressure#FAIL_CALL}, or because
+     *                        the log was closing or closed
      * @param queuedRecords   call records waiting for the writer (or reserved by calls in flight)
      */
     public record Stats(long entriesAppended, long entriesWritten, long callRecords, long checkpoints, long sinkFailures,
@@ -464,6 +620,7 @@ public final class AuditLog implements AutoCloseable {
         private byte[] digestKey;
         private int queueCapacity = 10_000;
         private BackPressure backPressure = BackPressure.BLOCK;
+        private Acknowledgement acknowledgement = Acknowledgement.QUEUED;
         private Duration retryBackoff = Duration.ofMillis(100);
         private Duration closeTimeout = Duration.ofSeconds(30);
         private Consumer<AuditSinkFailure> onSinkFailure = f -> LOG.log(System.Logger.Level.WARNING,
@@ -481,7 +638,12 @@ public final class AuditLog implements AutoCloseable {
             return this;
         }
 
-        /** A fixed log id (16 lowercase hex digits); default random. */
+        /**
+         * A fixed log id (16 lowercase hex digits); default random. With a fixed id, {@link #build()}
+         * reads back what the sink holds of that log and continues it (see docs/audit.md,
+         * "Restarting"); if the sink cannot be read, {@code build()} fails rather than start a second
+         * chain under the same id.
+         */
         public Builder logId(String value) {
             this.logId = Objects.requireNonNull(value, "logId");
             return this;
@@ -547,13 +709,28 @@ public final class AuditLog implements AutoCloseable {
             return this;
         }
 
+        /**
+         * When a call is acknowledged relative to its record's storage: {@link Acknowledgement#QUEUED}
+         * (default: once queued; a crash can lose the records of up to {@code queueCapacity} calls that
+         * had returned) or {@link Acknowledgement#DURABLE} (once durable in the sink, as its fsync
+         * policy defines it: nothing acknowledged is lost).
+         */
+        public Builder acknowledgement(Acknowledgement value) {
+            this.acknowledgement = Objects.requireNonNull(value, "acknowledgement");
+            return this;
+        }
+
         /** The first wait before retrying a failed sink (doubling up to 5 s); default 100 ms. */
         public Builder retryBackoff(Duration value) {
             this.retryBackoff = Objects.requireNonNull(value, "retryBackoff");
             return this;
         }
 
-        /** How long {@link AuditLog#flush()} and {@link AuditLog#close()} wait for the sink; default 30 s. */
+        /**
+         * How long {@link AuditLog#flush()} waits for the sink; {@link AuditLog#close()} for the calls in
+         * flight and then for the sink; and, with {@link Acknowledgement#DURABLE}, a call for its
+         * record to be durable. Default 30 s.
+         */
         public Builder closeTimeout(Duration value) {
             this.closeTimeout = Objects.requireNonNull(value, "closeTimeout");
             return this;

@@ -44,12 +44,14 @@ public final class AuditVerifier {
     private final List<Path> externalPaths;
     private final List<String> externalLines;
     private final Optional<String> expectedLogId;
+    private final LogCheck.Expectations expectations;
 
     private AuditVerifier(Builder b) {
         this.trustedKeys = Set.copyOf(b.trustedKeys);
         this.externalPaths = List.copyOf(b.externalPaths);
         this.externalLines = List.copyOf(b.externalLines);
         this.expectedLogId = Optional.ofNullable(b.expectedLogId);
+        this.expectations = new LogCheck.Expectations(b.checkpointSeq, b.checkpointHash, b.minCallRecords, b.requireFinal);
     }
 
     /** A builder. */
@@ -74,7 +76,7 @@ public final class AuditVerifier {
         }
         Map<String, Map<Long, LogCheck.External>> ext = external();
         try (ParsedLines lines = ParsedLines.inBackground(LogFiles.lines(files))) {
-            return new LogCheck(trustedKeys, ext, expectedLogId, names).run(lines);
+            return new LogCheck(trustedKeys, ext, expectedLogId, expectations, names).run(lines);
         }
     }
 
@@ -92,7 +94,7 @@ public final class AuditVerifier {
             }
             VerificationReport r;
             try (ParsedLines lines = ParsedLines.inBackground(LogFiles.lines(group.getValue()))) {
-                r = new LogCheck(trustedKeys, ext, expectedLogId, names).run(lines);
+                r = new LogCheck(trustedKeys, ext, expectedLogId, expectations, names).run(lines);
             }
             out.put(r.logId().isEmpty() ? group.getKey() : r.logId(), r);
         }
@@ -102,7 +104,7 @@ public final class AuditVerifier {
     /** Verifies one log given as its lines (from a database or memory); {@code source} names it in locations. */
     public VerificationReport verifyLines(List<String> lines, String source) {
         try {
-            return new LogCheck(trustedKeys, external(), expectedLogId, List.of(source)).run(LogFiles.lines(lines, source));
+            return new LogCheck(trustedKeys, external(), expectedLogId, expectations, List.of(source)).run(LogFiles.lines(lines, source));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -235,6 +237,10 @@ public final class AuditVerifier {
         private final List<Path> externalPaths = new ArrayList<>();
         private final List<String> externalLines = new ArrayList<>();
         private String expectedLogId;
+        private long checkpointSeq = -1;
+        private String checkpointHash = "";
+        private long minCallRecords = -1;
+        private boolean requireFinal;
         private final List<String> problems = new ArrayList<>();
 
         private Builder() {
@@ -271,6 +277,49 @@ public final class AuditVerifier {
         /** Requires the log to have this id (replayed logs are rejected). */
         public Builder expectLogId(String logId) {
             this.expectedLogId = Objects.requireNonNull(logId, "logId");
+            return this;
+        }
+
+        /**
+         * Requires the log to hold this checkpoint: the entry at {@code seq} must be a checkpoint with
+         * this entry hash (64 hex digits), as an earlier verification reported it
+         * ({@link VerificationReport#lastCheckpointHash()}) or a monitor recorded it. A log cut before
+         * it, or rewritten up to it (even by the key holder, who can re-sign), then fails. Entries after
+         * it are not covered: combine with {@link #expectCallRecords} or an external checkpoint copy.
+         */
+        public Builder expectCheckpoint(long seq, String hashHex) {
+            Objects.requireNonNull(hashHex, "hashHex");
+            String h = hashHex.trim().toLowerCase(Locale.ROOT);
+            if (seq < 1 || !h.matches("[0-9a-f]{64}")) {
+                problems.add("an expected checkpoint needs a seq of at least 1 and an entry hash of 64 hex digits, was " + seq + ":"
+                        + h.length() + " characters");
+            } else {
+                this.checkpointSeq = seq;
+                this.checkpointHash = h;
+            }
+            return this;
+        }
+
+        /**
+         * Requires the log to hold at least {@code n} call records, for example the number of calls
+         * your application counted ({@link AuditLog.Stats#callRecords()}) or an earlier verification
+         * reported. A log whose end was cut, by anyone, below that number then fails.
+         */
+        public Builder expectCallRecords(long n) {
+            if (n < 0) {
+                problems.add("an expected number of call records must not be negative, was " + n);
+            } else {
+                this.minCallRecords = n;
+            }
+            return this;
+        }
+
+        /**
+         * Requires the log to end with the final checkpoint of a clean close: for a log you know was
+         * closed, so that a cut end (which otherwise looks like a crash) fails.
+         */
+        public Builder requireFinalCheckpoint() {
+            this.requireFinal = true;
             return this;
         }
 

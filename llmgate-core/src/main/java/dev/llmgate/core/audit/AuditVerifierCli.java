@@ -1,13 +1,16 @@
 package dev.llmgate.core.audit;
 
 import dev.llmgate.core.audit.internal.Hex;
+import dev.llmgate.core.audit.internal.OwnerOnlyFile;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +20,8 @@ import java.util.Optional;
  * The command-line verifier for auditors (see docs/audit.md):
  *
  * <pre>
- * java -jar llmgate-core-VERSION-verifier.jar verify --key KEY [--key KEY2] [--checkpoints PATH]... [--log-id ID] PATH...
+ * java -jar llmgate-core-VERSION-verifier.jar verify --key KEY [--key KEY2] [--checkpoints PATH]... [--log-id ID]
+ *          [--expect-checkpoint SEQ:HASH] [--expect-records N] [--require-final] PATH...
  * java -jar llmgate-core-VERSION-verifier.jar prove --seq N PATH...           (prints an inclusion proof)
  * java -jar llmgate-core-VERSION-verifier.jar check-proof --key KEY PROOF.json
  * java -jar llmgate-core-VERSION-verifier.jar keygen DIRECTORY               (audit-key.seed, audit-key.pub)
@@ -81,6 +85,27 @@ public final class AuditVerifierCli {
                     break;
                 case "--log-id":
                     b.expectLogId(value(args, ++i, "--log-id"));
+                    break;
+                case "--expect-checkpoint": {
+                    String v = value(args, ++i, "--expect-checkpoint");
+                    int colon = v.indexOf(':');
+                    if (colon < 1 || !v.substring(0, colon).matches("\\d{1,18}")) {
+                        return usage(err, "--expect-checkpoint needs SEQ:HASH (as the summary's \"last checkpoint\" line prints it), was '"
+                                + v + "'");
+                    }
+                    b.expectCheckpoint(Long.parseLong(v.substring(0, colon)), v.substring(colon + 1));
+                    break;
+                }
+                case "--expect-records": {
+                    String v = value(args, ++i, "--expect-records");
+                    if (!v.matches("\\d{1,18}")) {
+                        return usage(err, "--expect-records needs a number of call records, was '" + v + "'");
+                    }
+                    b.expectCallRecords(Long.parseLong(v));
+                    break;
+                }
+                case "--require-final":
+                    b.requireFinalCheckpoint();
                     break;
                 default:
                     paths.add(Path.of(args[i]));
@@ -154,16 +179,24 @@ public final class AuditVerifierCli {
             return usage(err, "keygen needs one directory");
         }
         Path dir = Files.createDirectories(Path.of(args[1]));
-        AuditSigningKey key = AuditSigningKey.generate();
         Path seed = dir.resolve("audit-key.seed");
-        Files.writeString(seed, Hex.encode(key.seed()) + "\n", StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(seed, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            err.println("warning: could not restrict the permissions of " + seed + "; protect it yourself");
+        Path pub = dir.resolve("audit-key.pub");
+        for (Path p : List.of(seed, pub)) {
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                err.println("error: " + p + " exists already: keygen never overwrites a key; move it away or choose another directory");
+                return EXIT_USAGE;
+            }
         }
-        Files.writeString(dir.resolve("audit-key.pub"), key.publicKeyHex() + "\n", StandardCharsets.UTF_8);
-        out.println("key id " + key.keyId() + ": secret seed in " + seed + ", public key in " + dir.resolve("audit-key.pub"));
+        AuditSigningKey key = AuditSigningKey.generate();
+        try {
+            // created readable by its owner only, from the start (never written first and restricted afterwards)
+            OwnerOnlyFile.create(seed, (Hex.encode(key.seed()) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (FileAlreadyExistsException e) {
+            err.println("error: " + seed + " exists already: keygen never overwrites a key; move it away or choose another directory");
+            return EXIT_USAGE;
+        }
+        Files.writeString(pub, key.publicKeyHex() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        out.println("key id " + key.keyId() + ": secret seed in " + seed + " (readable by its owner only), public key in " + pub);
         return EXIT_VALID;
     }
 
@@ -184,7 +217,8 @@ public final class AuditVerifierCli {
 
     private static int usage(PrintStream err, String problem) {
         err.println("error: " + problem);
-        err.println("usage: verify --key KEY [--key KEY]... [--checkpoints PATH]... [--log-id ID] PATH...");
+        err.println("usage: verify --key KEY [--key KEY]... [--checkpoints PATH]... [--log-id ID]");
+        err.println("              [--expect-checkpoint SEQ:HASH] [--expect-records N] [--require-final] PATH...");
         err.println("       prove --seq N PATH...");
         err.println("       check-proof --key KEY PROOF.json");
         err.println("       keygen DIRECTORY");

@@ -2,7 +2,8 @@ package dev.llmgate.core.audit;
 
 /**
  * What an {@link AuditLog} does when its queue of records waiting for the writer is full (the sink
- * is slow or failing). Records are never dropped: the choice is who waits.
+ * is slow or failing). The queue never drops a record: the choice is who waits. (What a crash can
+ * lose of the records in the queue is the {@link Acknowledgement} mode's choice.)
  */
 public enum BackPressure {
     /**

@@ -7,14 +7,19 @@ import java.util.Objects;
  * When {@link JsonLinesFileSink} forces written entries to the storage device. Immutable.
  *
  * <ul>
- *   <li>{@link #everyRecord()}: each entry is written and fsynced before the next; slowest, and
- *       nothing acknowledged is lost in a power failure.</li>
- *   <li>{@link #groupCommit(Duration)}: entries are written as they come and fsynced at most
- *       {@code interval} after the first unsynced one; a power failure loses at most that window.</li>
+ *   <li>{@link #everyRecord()}: each entry is written and fsynced before the next; slowest; a power
+ *       failure loses no entry the sink has written.</li>
+ *   <li>{@link #groupCommit(Duration)}: entries are written as they come and fsynced together, at most
+ *       {@code interval} after the first unsynced one (with {@link Acknowledgement#DURABLE}, where
+ *       calls wait for their records, as soon as a group's first entry is written); a power failure
+ *       loses at most the entries written in that window.</li>
  *   <li>{@link #none()}: the operating system decides; a process crash (kill -9) loses nothing
  *       written, a power failure may lose recent entries.</li>
  * </ul>
- * In every mode the file sink fsyncs on {@link AuditLog#flush()}, on rotation and on close.
+ * In every mode the file sink fsyncs on {@link AuditLog#flush()}, on rotation and on close. Which
+ * of these entries belong to calls that were already acknowledged is the log's
+ * {@link Acknowledgement} mode: with {@link Acknowledgement#QUEUED} a call can return before its
+ * entry is written at all.
  */
 public final class FsyncPolicy {
     private static final FsyncPolicy EVERY = new FsyncPolicy(Mode.EVERY_RECORD, Duration.ZERO);

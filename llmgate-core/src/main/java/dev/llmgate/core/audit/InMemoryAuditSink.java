@@ -2,6 +2,7 @@ package dev.llmgate.core.audit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Keeps entries in memory, for tests and for small tools. Thread-safe: readers may take snapshots
@@ -18,6 +19,18 @@ public final class InMemoryAuditSink implements AuditSink {
                 entries.add(e);
             }
         }
+    }
+
+    /** The lines held of log {@code logId}, so that a log built on this sink again continues them. */
+    @Override
+    public synchronized Stream<String> reopen(String logId) {
+        List<String> out = new ArrayList<>();
+        for (AuditEntry e : entries) {
+            if (e.logId().equals(logId)) {
+                out.add(e.line());
+            }
+        }
+        return out.stream();
     }
 
     /** A snapshot of the entries, oldest first. */

@@ -4,14 +4,22 @@ import dev.llmgate.api.exception.ConfigurationException;
 
 import javax.sql.DataSource;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * Stores entries in a relational table through plain {@code java.sql}, one row per entry, one
@@ -149,6 +157,57 @@ public final class JdbcAuditSink implements AuditSink {
                 connection = null;
             }
         }
+    }
+
+    /**
+     * The rows of log {@code logId} already in the table, in sequence order, read a page at a time, so
+     * that a log built on this sink with the same id continues their chain.
+     */
+    @Override
+    public Stream<String> reopen(String logId) {
+        Iterator<String> rows = new Iterator<>() {
+            private static final int PAGE = 1000;
+            private final ArrayDeque<String> page = new ArrayDeque<>();
+            private long after = -1;
+            private boolean exhausted;
+
+            @Override
+            public boolean hasNext() {
+                if (page.isEmpty() && !exhausted) {
+                    fetch();
+                }
+                return !page.isEmpty();
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return page.removeFirst();
+            }
+
+            private void fetch() {
+                try (Connection c = dataSource.getConnection();
+                     PreparedStatement ps = c.prepareStatement("SELECT seq, line FROM " + table
+                             + " WHERE log_id = ? AND seq > ? ORDER BY seq")) {
+                    ps.setMaxRows(PAGE);
+                    ps.setString(1, logId);
+                    ps.setLong(2, after);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            after = rs.getLong(1);
+                            page.add(rs.getString(2));
+                        }
+                    }
+                    exhausted = page.size() < PAGE;
+                } catch (SQLException e) {
+                    throw new UncheckedIOException(new IOException("reading log " + logId + " back from table " + table + " failed: "
+                            + e.getMessage(), e));
+                }
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(rows, Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
 
     /** The lines of log {@code logId} in {@code table}, in sequence order, for {@link AuditVerifier#verifyLines}. */

@@ -17,6 +17,9 @@ import java.util.Optional;
  * @param lastTimestamp     the latest entry timestamp
  * @param checkpoints       signed checkpoints verified
  * @param lastCheckpointSeq the sequence number of the last verified checkpoint, or -1
+ * @param lastCheckpointHash the entry hash of that checkpoint (64 hex digits), or {@code ""}: keep it with the seq and
+ *                          give both to {@link AuditVerifier.Builder#expectCheckpoint} next time, so that a later log
+ *                          that no longer holds this checkpoint (cut, or rewritten) fails
  * @param finalCheckpoint   whether the log ends with the checkpoint written by a clean close
  * @param keys              signing keys, each as {@code "<keyId> from seq <n>"}
  * @param externalMatched   entries of the external checkpoint copy matched against the log
@@ -26,11 +29,12 @@ import java.util.Optional;
  */
 public record VerificationReport(String logId, List<String> sources, long entries, long callRecords,
                                  Optional<Instant> firstTimestamp, Optional<Instant> lastTimestamp, long checkpoints,
-                                 long lastCheckpointSeq, boolean finalCheckpoint, List<String> keys, int externalMatched,
+                                 long lastCheckpointSeq, String lastCheckpointHash, boolean finalCheckpoint, List<String> keys, int externalMatched,
                                  Optional<Failure> failure, Optional<String> tornTail, List<String> warnings) {
 
     public VerificationReport {
         Objects.requireNonNull(logId, "logId");
+        Objects.requireNonNull(lastCheckpointHash, "lastCheckpointHash");
         sources = List.copyOf(sources);
         keys = List.copyOf(keys);
         warnings = List.copyOf(warnings);
@@ -64,6 +68,9 @@ public record VerificationReport(String logId, List<String> sources, long entrie
                 .append(lastTimestamp.map(Instant::toString).orElse("-")).append('\n');
         sb.append("  checkpoints:       ").append(checkpoints).append(" signed, last at seq ").append(lastCheckpointSeq)
                 .append(finalCheckpoint ? ", final checkpoint present" : ", no final checkpoint").append('\n');
+        if (!lastCheckpointHash.isEmpty()) {
+            sb.append("  last checkpoint:   ").append(lastCheckpointSeq).append(':').append(lastCheckpointHash).append('\n');
+        }
         sb.append("  keys:              ").append(keys.isEmpty() ? "-" : String.join(", ", keys)).append('\n');
         sb.append("  external copy:     ").append(externalMatched).append(" entries matched\n");
         for (String w : warnings) {

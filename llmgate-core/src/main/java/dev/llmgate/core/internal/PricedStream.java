@@ -18,10 +18,17 @@ import java.util.Optional;
 public final class PricedStream extends AbstractChatStream {
     private final ChatStream upstream;
     private final CallContext call;
+    private final Runnable onRelease;
 
     public PricedStream(ChatStream upstream, CallContext call) {
+        this(upstream, call, () -> { });
+    }
+
+    /** @param onRelease runs once, after the upstream is released (the stream ended, failed or was closed) */
+    public PricedStream(ChatStream upstream, CallContext call, Runnable onRelease) {
         this.upstream = upstream;
         this.call = call;
+        this.onRelease = onRelease;
     }
 
     @Override
@@ -41,6 +48,10 @@ public final class PricedStream extends AbstractChatStream {
 
     @Override
     protected void release() {
-        upstream.close();
+        try {
+            upstream.close();
+        } finally {
+            onRelease.run();
+        }
     }
 }

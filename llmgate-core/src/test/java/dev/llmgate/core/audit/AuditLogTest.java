@@ -443,11 +443,17 @@ class AuditLogTest {
     }
 
     @Test
-    void aCallCompletingAfterCloseFailsInsteadOfLosingItsRecord() {
+    void aCallAfterCloseIsRefusedBeforeItReachesTheProvider() {
         AuditLog audit = log(sink, KEY, clock).build();
-        LlmGate gate = AuditFixtures.gate(audit, echo(), clock);
+        AtomicInteger providerCalls = new AtomicInteger();
+        LlmGate gate = AuditFixtures.gate(audit, (request, call) -> {
+            providerCalls.incrementAndGet();
+            return ChatResponse.builder().text("ok").build();
+        }, clock);
         audit.close();
-        assertThatThrownBy(() -> gate.chat("fast", "late")).isInstanceOf(AuditUnavailableException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> gate.chat("fast", "late")).isInstanceOf(AuditUnavailableException.class).hasMessageContaining("closed")
+                .hasMessageContaining("refused before reaching the provider");
+        assertThat(providerCalls.get()).isZero();
         gate.close();
     }
 

@@ -98,6 +98,35 @@ class JdbcAuditSinkTest {
         assertThat(report.callRecords()).isEqualTo(12);
     }
 
+    @Test
+    void aLogBuiltAgainWithTheSameIdContinuesItsChainInTheTable() throws SQLException {
+        String logId = "00000000000000db";
+        MutableClock clock = new MutableClock();
+        for (int round = 0; round < 2; round++) {
+            JdbcAuditSink jdbc = JdbcAuditSink.builder(dataSource).table(table).createTable(true).build();
+            AuditLog audit = AuditFixtures.log(jdbc, KEY, clock).logId(logId).build();
+            try (LlmGate gate = AuditFixtures.gate(audit, AuditFixtures.echo(), clock)) {
+                for (int i = 0; i < 1100 * round + 3; i++) {   // the second round reads back more than one page (1,000 rows)
+                    gate.chat("fast", "round " + round + " q" + i);
+                }
+            }
+            audit.close();
+        }
+        List<String> lines = JdbcAuditSink.readLines(dataSource, table, logId);
+        VerificationReport report = AuditFixtures.verifier(KEY).verifyLines(lines, table);
+        assertThat(report.valid()).as(report.summary()).isTrue();
+        assertThat(report.callRecords()).isEqualTo(3 + 1103);
+        assertThat(lines).filteredOn(l -> l.contains("\"type\":\"genesis\"")).hasSize(1);
+        assertThat(lines).filteredOn(l -> l.contains("\"resumed\":true")).hasSize(1);
+
+        // a third start reads back all of it (more than one page) and continues
+        JdbcAuditSink jdbc = JdbcAuditSink.builder(dataSource).table(table).build();
+        AuditLog third = AuditFixtures.log(jdbc, KEY, clock).logId(logId).build();
+        assertThat(third.stats().callRecords()).isEqualTo(1106);
+        third.close();
+        assertThat(AuditFixtures.verifier(KEY).verifyLines(JdbcAuditSink.readLines(dataSource, table, logId), table).valid()).isTrue();
+    }
+
     /** A minimal DataSource over DriverManager, failing the first connections on request. */
     private final class DriverManagerDataSource implements DataSource {
         @Override

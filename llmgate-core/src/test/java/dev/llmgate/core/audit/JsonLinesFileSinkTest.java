@@ -101,6 +101,19 @@ class JsonLinesFileSinkTest {
     }
 
     @Test
+    void anUnterminatedLineThatLaterFilesFollowFailsInsteadOfEndingVerificationAsATornTail(@TempDir Path dir) throws IOException {
+        writeCalls(JsonLinesFileSink.builder(dir).maxFileBytes(4096).build(), 20, Duration.ofMillis(1));
+        List<Path> files = files(dir);
+        assertThat(files.size()).isGreaterThan(2);
+        Path first = files.get(0);
+        String text = Files.readString(first);
+        Files.writeString(first, text.substring(0, text.length() - 1));   // its last line loses its terminator
+        VerificationReport report = AuditFixtures.verifier(KEY).verify(List.of(dir));
+        assertThat(report.tornTail()).isEmpty();
+        assertThat(report.failure()).get().satisfies(f -> assertThat(f.reason()).contains("not the last line"));
+    }
+
+    @Test
     void badConfigurationIsReported(@TempDir Path dir) {
         assertThatThrownBy(() -> JsonLinesFileSink.builder(dir).prefix("a/b").maxFileBytes(10).build())
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("prefix").hasMessageContaining("maxFileBytes");

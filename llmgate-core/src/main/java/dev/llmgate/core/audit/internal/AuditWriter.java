@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The audit log's writer thread: takes numbered entries from the queue in sequence order, builds,
@@ -44,10 +45,12 @@ public final class AuditWriter implements Runnable {
     private final Consumer<AuditSinkFailure> onFailure;
     private final long initialBackoffNanos;
     private final int minBatch;
-    private final ChainHead head = new ChainHead();
+    private final ChainHead head;
 
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
+    private final boolean linger;
+    private final LongConsumer onStored;
     private volatile boolean abandoned;
     private volatile long unwritten;
 
@@ -58,6 +61,22 @@ public final class AuditWriter implements Runnable {
      */
     public AuditWriter(BlockingQueue<PendingEntry> queue, AuditSink sink, Semaphore permits, int queueCapacity,
                        Consumer<AuditSinkFailure> onFailure, Duration initialBackoff) {
+        this(queue, sink, permits, queueCapacity, onFailure, initialBackoff, new ChainHead(), 0, true, seq -> { });
+    }
+
+    /**
+     * @param head    where the chain ends: a new log's empty head, or a reopened log's last entry
+     * @param stored  entries the sink already holds (a reopened log's), counted in {@link #written()}
+     * @param linger  whether a small batch waits up to 1 ms for more entries (not while calls wait for their records)
+     * @param onStored called with the last seq of every batch the sink stored
+     */
+    public AuditWriter(BlockingQueue<PendingEntry> queue, AuditSink sink, Semaphore permits, int queueCapacity,
+                       Consumer<AuditSinkFailure> onFailure, Duration initialBackoff, ChainHead head, long stored, boolean linger,
+                       LongConsumer onStored) {
+        this.head = head;
+        this.linger = linger;
+        this.onStored = onStored;
+        this.written.set(stored);
         this.queue = queue;
         this.sink = sink;
         this.permits = permits;
@@ -108,7 +127,7 @@ public final class AuditWriter implements Runnable {
                 idleRounds = 0;
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                if (batch.size() < minBatch && permits.availablePermits() > 0 && !hasMarker(batch)) {
+                if (linger && batch.size() < minBatch && permits.availablePermits() > 0 && !hasMarker(batch)) {
                     // Let a few more entries arrive: one sink write per handful of records instead of
                     // per record, and callers do not have to wake this thread for every record. Not
                     // when callers wait for room in the queue, nor for flush and close markers (which
@@ -180,6 +199,7 @@ public final class AuditWriter implements Runnable {
         }
         List<AuditEntry> batch = List.copyOf(out);
         sinkCall(() -> sink.write(batch), batch.get(0).seq());
+        onStored.accept(batch.get(batch.size() - 1).seq());
         int permitsHeld = 0;
         for (PendingEntry p : pending) {
             if (p.holdsPermit) {

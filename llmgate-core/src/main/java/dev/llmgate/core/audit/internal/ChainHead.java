@@ -7,8 +7,20 @@ package dev.llmgate.core.audit.internal;
  */
 public final class ChainHead {
     byte[] prevHash = new byte[32];
-    final Merkle.Frontier frontier = new Merkle.Frontier();
+    final Merkle.Frontier frontier;
     byte[] lastCheckpointHash = new byte[32];
+
+    /** The head of a new log, before its genesis. */
+    public ChainHead() {
+        this.frontier = new Merkle.Frontier();
+    }
+
+    /** The head of a log being continued: where {@code tail} (read back and verified) ends. */
+    public ChainHead(LogCheck.Tail tail) {
+        this.prevHash = tail.lastHash().clone();
+        this.frontier = tail.frontier();
+        this.lastCheckpointHash = tail.lastCheckpointHash().clone();
+    }
 
     /** The Merkle root over every entry chained so far. */
     public byte[] root() {

@@ -25,10 +25,33 @@ public final class LogCheck {
     public record External(long seq, String hash, String logId, String keyId, byte[] canonical, String sig, String location) {
     }
 
+    /**
+     * What the auditor knows independently of the log, each optional: a checkpoint seen before
+     * ({@code checkpointSeq} &ge; 0 with its hash), a number of call records the log must hold at least
+     * ({@code minCallRecords} &ge; 0), and whether the log must end with a final checkpoint.
+     */
+    public record Expectations(long checkpointSeq, String checkpointHash, long minCallRecords, boolean requireFinal) {
+        public static final Expectations NONE = new Expectations(-1, "", -1, false);
+    }
+
+    /**
+     * Where a log that verified ends, for continuing its chain: the next seq, the last entry's hash,
+     * the Merkle frontier over every entry, the last checkpoint's (or genesis') hash, the call
+     * counts, the current key, whether the last entry is a final checkpoint (the log was closed), and
+     * the genesis's declared settings.
+     */
+    public record Tail(String logId, long nextSeq, byte[] lastHash, Merkle.Frontier frontier, byte[] lastCheckpointHash, long calls,
+                       long callsSinceCheckpoint, String currentKeyId, boolean closed, Map<String, Object> genesis) {
+    }
+
     private final Set<String> trustedKeys;
     private final Map<String, Map<Long, External>> allExternal;
     private Map<Long, External> external = new LinkedHashMap<>();
     private final Optional<String> expectedLogId;
+    private final Expectations expectations;
+    /** Reopening a log: its own genesis key is trusted (the writer reads back what it wrote; auditors trust keys). */
+    private final boolean trustGenesisKey;
+    private final Map<String, Object> genesisSettings = new java.util.TreeMap<>();
 
     private long expectedSeq;
     private String prevHash = ZERO_HASH;
@@ -47,6 +70,7 @@ public final class LogCheck {
     private long callRecords;
     private long callsSince;
     private boolean finalSeen;
+    private boolean expectedCheckpointSeen;
     private Instant first;
     private Instant last;
     private int externalMatched;
@@ -57,10 +81,37 @@ public final class LogCheck {
 
     public LogCheck(Set<String> trustedPublicKeysHex, Map<String, Map<Long, External>> external, Optional<String> expectedLogId,
                     List<String> sources) {
+        this(trustedPublicKeysHex, external, expectedLogId, Expectations.NONE, sources, false);
+    }
+
+    public LogCheck(Set<String> trustedPublicKeysHex, Map<String, Map<Long, External>> external, Optional<String> expectedLogId,
+                    Expectations expectations, List<String> sources) {
+        this(trustedPublicKeysHex, external, expectedLogId, expectations, sources, false);
+    }
+
+    private LogCheck(Set<String> trustedPublicKeysHex, Map<String, Map<Long, External>> external, Optional<String> expectedLogId,
+                     Expectations expectations, List<String> sources, boolean trustGenesisKey) {
         this.trustedKeys = trustedPublicKeysHex;
         this.allExternal = external;
         this.expectedLogId = expectedLogId;
+        this.expectations = expectations;
         this.sources = sources;
+        this.trustGenesisKey = trustGenesisKey;
+    }
+
+    /** A check of log {@code logId} read back by its writer to continue it: the genesis's own key is trusted. */
+    public static LogCheck forReopening(String logId, String source) {
+        return new LogCheck(Set.of(), Map.of(), Optional.of(logId), Expectations.NONE, List.of(source), true);
+    }
+
+    /** After {@link #run}: where the log ends, if it verified (a torn tail is not part of it). */
+    public Optional<Tail> tail() {
+        if (failure != null || expectedSeq == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Tail(logId, expectedSeq, Hex.decode(prevHash), frontier,
+                Hex.decode(lastCheckpointHash == null ? genesisHashOrZero() : lastCheckpointHash), callRecords, callsSince, currentKeyId,
+                finalSeen, Map.copyOf(genesisSettings)));
     }
 
     /** Verifies the lines, parsing them on this thread. */
@@ -96,7 +147,12 @@ public final class LogCheck {
                 break;
             }
             if (!line.complete()) {
-                tornTail = line.location() + ": the last line has no line terminator (a torn write); it is not accepted";
+                if (lastLine) {
+                    tornTail = line.location() + ": the last line has no line terminator (a torn write); it is not accepted";
+                } else {
+                    fail(line.location(), "the line has no line terminator but is not the last line of the log (a torn write that"
+                            + " later entries follow, or files joined or cut)");
+                }
                 break;
             }
             entry(obj, line);
@@ -104,8 +160,8 @@ public final class LogCheck {
         finish();
         List<String> keyList = new ArrayList<>(keyHistory);
         return new VerificationReport(logId, sources, expectedSeq, callRecords, Optional.ofNullable(first), Optional.ofNullable(last),
-                checkpoints, lastCheckpointSeq, finalSeen, keyList, externalMatched, Optional.ofNullable(failure),
-                Optional.ofNullable(tornTail), warnings);
+                checkpoints, lastCheckpointSeq, lastCheckpointSeq < 0 ? "" : lastCheckpointHash, finalSeen, keyList, externalMatched,
+                Optional.ofNullable(failure), Optional.ofNullable(tornTail), warnings);
     }
 
     private void entry(LogEntry obj, LogLine at) {
@@ -194,6 +250,18 @@ public final class LogCheck {
             fail(at, "an entry follows the final checkpoint");
             return;
         }
+        if (seq == expectations.checkpointSeq()) {
+            if (!"checkpoint".equals(type)) {
+                fail(at, "the entry at seq " + seq + " is a " + type + ", not the expected checkpoint: the log was rewritten");
+                return;
+            }
+            if (!hash.equals(expectations.checkpointHash())) {
+                fail(at, "the checkpoint at seq " + seq + " is not the expected one (hash " + expectations.checkpointHash()
+                        + ", found " + hash + "): the log was rewritten");
+                return;
+            }
+            expectedCheckpointSeen = true;
+        }
         External ext = external.remove(seq);
         if (ext != null) {
             if (!ext.hash().equals(hash)) {
@@ -252,7 +320,7 @@ public final class LogCheck {
         if (!keyId.equals(obj.get("key_id"))) {
             return fail(at, "the genesis key_id does not match its public key");
         }
-        if (!trustedKeys.contains(pub.toLowerCase(java.util.Locale.ROOT))) {
+        if (!trustGenesisKey && !trustedKeys.contains(pub.toLowerCase(java.util.Locale.ROOT))) {
             return fail(at, "the log is signed by key " + keyId + ", which is not a trusted key (wrong key, or a log forged with "
                     + "another key)");
         }
@@ -263,6 +331,13 @@ public final class LogCheck {
             return fail(at, "the genesis signature is missing or not valid for key " + keyId);
         }
         recordSignatures = Boolean.TRUE.equals(obj.get("record_signatures"));
+        for (String setting : List.of("gate", "digest", "digest_key_id", "record_signatures", "content_capture", "checkpoint_every_records",
+                "checkpoint_interval_ms")) {
+            Object v = obj.get(setting);
+            if (v != null) {
+                genesisSettings.put(setting, v);
+            }
+        }
         intervalMs = obj.get("checkpoint_interval_ms") instanceof Long ? (Long) obj.get("checkpoint_interval_ms") : 0;
         lastCheckpointHash = null;
         return true;
@@ -288,6 +363,14 @@ public final class LogCheck {
         if (!Long.valueOf(callRecords).equals(obj.get("calls")) || !Long.valueOf(callsSince).equals(obj.get("calls_since"))) {
             return fail(at, "the checkpoint's call counts (" + obj.get("calls") + ", " + obj.get("calls_since")
                     + ") do not match the records before it (" + callRecords + ", " + callsSince + ")");
+        }
+        if (Boolean.TRUE.equals(obj.get("resumed"))) {
+            // a new writer continued the log here: after a final checkpoint (a clean close), or after a writer that stopped
+            if (!finalSeen) {
+                warnings.add("reopened at seq " + seq + " after the writer stopped without closing the log (a crash or a kill):"
+                        + " calls acknowledged before the stop may have no record unless the log acknowledged calls only once durable");
+            }
+            finalSeen = false;
         }
         lastCheckpointHash = hash;
         lastCheckpointSeq = seq;
@@ -346,6 +429,20 @@ public final class LogCheck {
             }
             fail(ext.location(), "the log ends at seq " + (expectedSeq - 1) + " but a signed entry kept elsewhere has seq " + ext.seq()
                     + ": the log was truncated");
+            return;
+        }
+        if (expectations.checkpointSeq() >= 0 && !expectedCheckpointSeen) {
+            fail("(end)", "the log ends at seq " + (expectedSeq - 1) + ", before the expected checkpoint at seq "
+                    + expectations.checkpointSeq() + ": the log was truncated");
+            return;
+        }
+        if (expectations.minCallRecords() >= 0 && callRecords < expectations.minCallRecords()) {
+            fail("(end)", "the log holds " + callRecords + " call records, at least " + expectations.minCallRecords() + " were expected:"
+                    + " records are missing (cut from the end, or never stored: a crash in asynchronous mode)");
+            return;
+        }
+        if (expectations.requireFinal() && !finalSeen) {
+            fail("(end)", "the log does not end with a final checkpoint, and one was required: its end was cut, or it was not closed");
             return;
         }
         if (!finalSeen) {

@@ -172,6 +172,44 @@ public final class LogFiles {
         };
     }
 
+    /**
+     * The lines of {@code files} as text, in order, read lazily; a line without its terminator at the
+     * end of a file is returned as it is. Close the stream to close the file being read.
+     */
+    public static Stream<String> textLines(List<Path> files) {
+        Iterator<LogLine> lines = lines(files);
+        Iterator<String> text = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return lines.hasNext();
+            }
+
+            @Override
+            public String next() {
+                return lines.next().text();
+            }
+        };
+        return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(text,
+                java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false).onClose(((ClosingIterator) lines)::close);
+    }
+
+    /** Lines given one by one (a sink reading back a log), each complete, located as {@code <source>:<n>}. */
+    public static Iterator<LogLine> lines(Iterator<String> lines, String source) {
+        return new Iterator<>() {
+            private int number;
+
+            @Override
+            public boolean hasNext() {
+                return lines.hasNext();
+            }
+
+            @Override
+            public LogLine next() {
+                return LogLine.ofText(lines.next(), source, ++number);
+            }
+        };
+    }
+
     /** The lines of an in-memory log, each complete, located as {@code <source>:<n>}. */
     public static Iterator<LogLine> lines(List<String> lines, String source) {
         List<LogLine> out = new ArrayList<>(lines.size());
