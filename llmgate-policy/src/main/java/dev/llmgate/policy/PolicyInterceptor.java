@@ -82,14 +82,21 @@ public final class PolicyInterceptor implements Interceptor {
     private static ChatRequest checkInput(Policy policy, Engine engine, CallContext call, ChatRequest request, TokenVault vault) {
         RequestView input = RequestView.of(request, policy);
         Engine.Evaluation ev = engine.evaluate(input.view(), PolicyStage.INPUT, 0);
-        Verdict verdict = decide(engine, call, ev.decision(), Optional.empty(), PolicyStage.INPUT);
+        Optional<RequestView> definitions = RequestView.definitions(request, policy);
+        Engine.Evaluation defs = definitions.isPresent() ? engine.evaluateDefinitions(definitions.get()) : null;
+        Decision decision = defs == null ? ev.decision() : ev.decision().merge(defs.decision());
+        Verdict verdict = decide(engine, call, decision, Optional.empty(), PolicyStage.INPUT);
         if (verdict == Verdict.BLOCK) {
-            throw blocked(policy, PolicyStage.INPUT, ev.decision());
+            throw blocked(policy, PolicyStage.INPUT, decision);
         }
-        if (ev.toRedact().isEmpty()) {
-            return request;
+        ChatRequest forward = request;
+        if (!ev.toRedact().isEmpty()) {
+            forward = input.rebuild(forward, engine.redact(input.view(), ev.toRedact(), Optional.of(vault)));
         }
-        return input.rebuild(engine.redact(input.view(), ev.toRedact(), Optional.of(vault)));
+        if (defs != null && !defs.toRedact().isEmpty()) {
+            forward = definitions.get().rebuild(forward, engine.redact(defs.view(), defs.toRedact(), Optional.of(vault)));
+        }
+        return forward;
     }
 
     private static ChatResponse checkResponse(Policy policy, Engine engine, CallContext call, ChatResponse response, TokenVault vault) {

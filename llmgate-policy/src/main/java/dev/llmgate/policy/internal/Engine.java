@@ -79,6 +79,29 @@ public final class Engine {
     public record ApprovalOutcome(Verdict verdict, String label) {
     }
 
+    /** Evaluations of request definitions (tools, response schema) by {@link RequestView#definitionsKey()}. */
+    private final java.util.concurrent.ConcurrentHashMap<Object, Evaluation> definitions = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_DEFINITIONS = 256;
+
+    /**
+     * The evaluation at INPUT of a request's definitions, kept for equal definitions (an
+     * application sends the same tools with most calls; scanning them is the larger part of a call's
+     * scan). The same text always gets the same evaluation, so keeping it changes no decision.
+     */
+    public Evaluation evaluateDefinitions(RequestView definitions) {
+        Object key = definitions.definitionsKey();
+        Evaluation cached = this.definitions.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Evaluation ev = evaluate(definitions.view(), PolicyStage.INPUT, 0);
+        if (this.definitions.size() >= MAX_CACHED_DEFINITIONS) {
+            this.definitions.clear();
+        }
+        this.definitions.put(key, ev);
+        return ev;
+    }
+
     /** Evaluates free text; findings starting before {@code ignoreBefore} (already judged context) are ignored. */
     public Evaluation evaluate(CharSequence text, PolicyStage stage, int ignoreBefore) {
         ScanView view = ScanView.of(stage == PolicyStage.INPUT ? Channel.MESSAGES : Channel.ANSWER_TEXT, text.toString(), ScanView.Kind.PLAIN);

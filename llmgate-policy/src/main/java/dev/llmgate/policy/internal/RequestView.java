@@ -77,7 +77,10 @@ public final class RequestView {
         this.slots = slots;
     }
 
-    /** The scanned view of {@code request} under {@code policy}'s channels and roles. */
+    /**
+     * The scanned view of {@code request}'s conversation under {@code policy}'s channels and roles:
+     * its messages, provider options and stop sequences (the definitions are {@link #definitions}).
+     */
     public static RequestView of(ChatRequest request, Policy policy) {
         Set<Channel> channels = policy.channels();
         ScanView.Builder b = ScanView.builder();
@@ -108,6 +111,28 @@ public final class RequestView {
                 }
             }
         }
+        if (channels.contains(Channel.PROVIDER_OPTIONS) && !request.providerOptions().isEmpty()) {
+            int[] ordinal = {0};
+            walkOptions(request.providerOptions(), (text, kind) -> add(b, slots, Channel.PROVIDER_OPTIONS, text, kind, new Option(ordinal[0]++)));
+        }
+        if (channels.contains(Channel.STOP_SEQUENCES)) {
+            List<String> stop = request.stop();
+            for (int i = 0; i < stop.size(); i++) {
+                add(b, slots, Channel.STOP_SEQUENCES, stop.get(i), ScanView.Kind.PLAIN, new Stop(i));
+            }
+        }
+        return new RequestView(request, b.build(), slots);
+    }
+
+    /**
+     * The scanned view of {@code request}'s definitions: its tools (names, descriptions, parameter
+     * schemas) and its response schema. They are the same on most calls of an application, so the
+     * engine keeps their evaluation ({@link Engine#evaluateDefinitions}); empty if there are none.
+     */
+    public static java.util.Optional<RequestView> definitions(ChatRequest request, Policy policy) {
+        Set<Channel> channels = policy.channels();
+        ScanView.Builder b = ScanView.builder();
+        List<Slot> slots = new ArrayList<>();
         if (channels.contains(Channel.TOOL_DEFINITIONS)) {
             List<ToolDefinition> tools = request.tools();
             for (int t = 0; t < tools.size(); t++) {
@@ -123,17 +148,15 @@ public final class RequestView {
             add(b, slots, Channel.RESPONSE_SCHEMA, s.name(), ScanView.Kind.NAME, new SchemaName());
             add(b, slots, Channel.RESPONSE_SCHEMA, s.schemaJson(), ScanView.Kind.JSON, new SchemaJson());
         }
-        if (channels.contains(Channel.PROVIDER_OPTIONS) && !request.providerOptions().isEmpty()) {
-            int[] ordinal = {0};
-            walkOptions(request.providerOptions(), (text, kind) -> add(b, slots, Channel.PROVIDER_OPTIONS, text, kind, new Option(ordinal[0]++)));
+        if (slots.isEmpty()) {
+            return java.util.Optional.empty();
         }
-        if (channels.contains(Channel.STOP_SEQUENCES)) {
-            List<String> stop = request.stop();
-            for (int i = 0; i < stop.size(); i++) {
-                add(b, slots, Channel.STOP_SEQUENCES, stop.get(i), ScanView.Kind.PLAIN, new Stop(i));
-            }
-        }
-        return new RequestView(request, b.build(), slots);
+        return java.util.Optional.of(new RequestView(request, b.build(), slots));
+    }
+
+    /** What the definitions' evaluation is kept by: equal definitions give an equal key. */
+    public Object definitionsKey() {
+        return java.util.Arrays.asList(request.tools(), request.responseFormat() instanceof ResponseFormat.JsonSchema s ? s : "");
     }
 
     private static boolean isDataUrl(String url) {
@@ -173,6 +196,15 @@ public final class RequestView {
 
     /** The request with the redacted sources ({@code redacted}, parallel to the view's sources) in place. */
     public ChatRequest rebuild(String[] redacted) {
+        return rebuild(request, redacted);
+    }
+
+    /**
+     * {@code base} (a request whose scanned parts equal this view's request's, e.g. already rebuilt
+     * from another view) with the redacted sources in place.
+     */
+    public ChatRequest rebuild(ChatRequest base, String[] redacted) {
+        ChatRequest request = base;
         List<ScanView.Source> sources = view.sources();
         boolean changed = false;
         for (int i = 0; i < redacted.length; i++) {
