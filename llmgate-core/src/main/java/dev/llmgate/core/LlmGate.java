@@ -377,7 +377,9 @@ public final class LlmGate implements AutoCloseable {
 
         /**
          * Defines an alias such as {@code "fast"} for a {@code "provider:model"} target. Routing
-         * (fallback, load balancing) over several targets is configured in the ROUTING stage.
+         * (fallback, load balancing) over several targets is configured in a
+         * {@link dev.llmgate.core.routing.Router}; an alias may not have the name of one of its routes
+         * (aliases are resolved first and would hide the route: {@link #build()} fails).
          */
         public Builder alias(String alias, String target) {
             Objects.requireNonNull(alias, "alias");
