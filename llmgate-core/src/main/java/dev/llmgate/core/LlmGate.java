@@ -486,11 +486,9 @@ public final class LlmGate implements AutoCloseable {
             Map<Stage, List<Interceptor>> stages = placeStages(found);
             for (Interceptor i : attempt) {
                 if (i instanceof StagedInterceptor s) {
-                    Stage own = ownStage(s, found);
-                    if (own != null) {
-                        found.add(describe(i) + " was added as an attempt interceptor, but it belongs at stage " + own + ": add it with"
-                                + " .addInterceptor(component), without a stage, and the gate places it at " + own);
-                    }
+                    ownStage(s, found).ifPresent(own -> found.add(describe(i) + " was added as an attempt interceptor, but it belongs"
+                            + " at stage " + own + ": add it with .addInterceptor(component), without a stage, and the gate places it"
+                            + " at " + own));
                 }
             }
             checkAliasesAgainstRoutes(stages.getOrDefault(Stage.ROUTING, List.of()), found);
@@ -529,10 +527,11 @@ public final class LlmGate implements AutoCloseable {
                 Interceptor i = entry.interceptor();
                 Stage at;
                 if (i instanceof StagedInterceptor s) {
-                    Stage own = ownStage(s, found);
-                    if (own == null) {
+                    Optional<Stage> declared = ownStage(s, found);
+                    if (declared.isEmpty()) {
                         continue;
                     }
+                    Stage own = declared.get();
                     if (!seen.add(i)) {
                         found.add(describe(i) + " is registered twice: register each component once (.addInterceptor(component)"
                                 + " places it at " + own + ")");
@@ -552,17 +551,17 @@ public final class LlmGate implements AutoCloseable {
             return placed;
         }
 
-        /** The stage {@code s} names, or null after recording a problem. */
-        private static Stage ownStage(StagedInterceptor s, List<String> found) {
+        /** The stage {@code s} names; empty (and a problem recorded) if it names none. */
+        private static Optional<Stage> ownStage(StagedInterceptor s, List<String> found) {
             String name = s.stageName();
             for (Stage stage : Stage.values()) {
                 if (stage.name().equals(name)) {
-                    return stage;
+                    return Optional.of(stage);
                 }
             }
             found.add(describe(s) + " names stage '" + name + "' in stageName(), which a gate does not have: return one of "
                     + Arrays.toString(Stage.values()));
-            return null;
+            return Optional.empty();
         }
 
         /** The alias resolver runs before routing: an alias named like a route would hide the route. */
