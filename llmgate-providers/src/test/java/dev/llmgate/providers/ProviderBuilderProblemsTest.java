@@ -167,8 +167,54 @@ class ProviderBuilderProblemsTest {
         assertThat(e.getMessage()).contains("non-ASCII character").contains("API version").doesNotContain("SECRET");
     }
 
+    /** A builder of one provider that reads its key from the environment, with the variable it reads and the header it sends. */
+    private record FromEnv(Function<Map<String, String>, ModelProvider> build, String variable, String keyHeader, String prefix) {
+    }
+
+    private FromEnv fromEnv(Vendor vendor) {
+        String url = server.url("/").toString();
+        return switch (vendor) {
+            case OPENAI -> {
+                OpenAiProvider.Builder b = OpenAiProvider.builder().baseUrl(url + "v1");
+                yield new FromEnv(env -> b.environment(env).build(), "OPENAI_API_KEY", "Authorization", "Bearer ");
+            }
+            case AZURE -> {
+                AzureOpenAiProvider.Builder b = AzureOpenAiProvider.builder().endpoint(url);
+                yield new FromEnv(env -> b.environment(env).build(), "AZURE_OPENAI_API_KEY", "api-key", "");
+            }
+            case COMPATIBLE -> {
+                OpenAiCompatibleProvider.Builder b = OpenAiCompatibleProvider.builder(url + "v1").apiKeyFromEnv("GROQ_API_KEY");
+                yield new FromEnv(env -> b.environment(env).build(), "GROQ_API_KEY", "Authorization", "Bearer ");
+            }
+            case ANTHROPIC -> {
+                AnthropicProvider.Builder b = AnthropicProvider.builder().baseUrl(url);
+                yield new FromEnv(env -> b.environment(env).build(), "ANTHROPIC_API_KEY", "x-api-key", "");
+            }
+            case GEMINI -> {
+                GeminiProvider.Builder b = GeminiProvider.builder().baseUrl(url);
+                yield new FromEnv(env -> b.environment(env).build(), "GEMINI_API_KEY", "x-goog-api-key", "");
+            }
+            case OLLAMA -> {
+                OllamaProvider.Builder b = OllamaProvider.builder().baseUrl(url);
+                yield new FromEnv(env -> b.environment(env).build(), "OLLAMA_API_KEY", "Authorization", "Bearer ");
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @EnumSource(Vendor.class)
+    void theKeyIsReadFromTheEnvironmentAtEveryBuild(Vendor vendor) throws Exception {
+        FromEnv b = fromEnv(vendor);
+        for (String key : List.of("first-key-0123456789", "second-key-0123456789")) {
+            ModelProvider provider = b.build().apply(Map.of(b.variable(), key));
+            server.enqueue(new MockResponse.Builder().addHeader("Content-Type", vendor.wire.jsonType).body(vendor.wire.text("ok")).build());
+            provider.chat(ChatRequest.of("m", "hi"), Fixtures.blocking());
+            assertThat(server.takeRequest(5, TimeUnit.SECONDS).getHeaders().get(b.keyHeader())).isEqualTo(b.prefix() + key);
+        }
+    }
+
     @Test
-    void theEnvironmentIsReadAtEveryBuild() {
+    void theEndpointIsReadFromTheEnvironmentAtEveryBuild() {
         Function<String, Map<String, String>> azureEnv = host -> Map.of("AZURE_OPENAI_ENDPOINT", "https://" + host + ".openai.azure.com",
                 "AZURE_OPENAI_API_KEY", KEY);
         AzureOpenAiProvider.Builder azure = AzureOpenAiProvider.builder().environment(azureEnv.apply("first"));
