@@ -169,7 +169,10 @@ public final class Policy {
         return engine.redact(text, ev.toRedact(), Optional.empty());
     }
 
-    /** An interceptor that enforces this policy; register it with {@code builder.addInterceptor(policy.interceptor())}, which places it at {@code Stage.POLICY}. */
+    /**
+     * An interceptor that enforces this policy; register it with
+     * {@code builder.addInterceptor(policy.interceptor())}, which places it at {@code Stage.POLICY}.
+     */
     public PolicyInterceptor interceptor() {
         return PolicyInterceptor.of(this);
     }

@@ -134,7 +134,10 @@ public final class AuditLog implements AutoCloseable {
         return new Builder(sink, key);
     }
 
-    /** The interceptor to register with {@code builder.addInterceptor(audit.interceptor())}, which places it at {@code Stage.AUDIT}; one instance per log. */
+    /**
+     * The interceptor to register with {@code builder.addInterceptor(audit.interceptor())}, which
+     * places it at {@code Stage.AUDIT}; one instance per log.
+     */
     public AuditInterceptor interceptor() {
         return interceptor;
     }
