@@ -7,7 +7,6 @@ import dev.llmgate.api.spi.AttemptRecord;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.core.LlmGate;
-import dev.llmgate.core.Stage;
 import dev.llmgate.core.catalog.ModelCatalog;
 import dev.llmgate.core.catalog.ModelInfo;
 import dev.llmgate.core.routing.Deployment;
@@ -82,7 +81,7 @@ public final class CheapFirstFallback {
                         lastCall.set(chain.call());
                         return chain.proceed(chain.request());
                     })
-                    .addInterceptor(Stage.ROUTING, router)
+                    .addInterceptor(router)
                     .build()) {
                 System.out.println("cheap model first, frontier model when the cheap answer is not good enough"
                         + (real ? " (OpenAI)" : " (SIMULATED local models: canned answers, made-up prices)"));

@@ -98,7 +98,7 @@ public final class CustomPolicyExample {
              LlmGate gate = LlmGate.builder()
                      .provider("local", server.provider("local"))
                      .addInterceptor(Stage.POLICY, new TenantAllowList(Set.of("acme")))
-                     .addInterceptor(Stage.POLICY, policy.interceptor())
+                     .addInterceptor(policy.interceptor())                          // a built-in: placed at POLICY, after the allow-list
                      .addAttemptInterceptor(chain -> {                              // what the model actually receives
                          System.out.println("  [sent to model] " + chain.request().lastUserText());
                          return chain.proceed(chain.request());

@@ -13,6 +13,7 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.api.spi.ModelProvider;
+import dev.llmgate.api.spi.StagedInterceptor;
 import dev.llmgate.core.internal.AliasResolver;
 import dev.llmgate.core.internal.CallIds;
 import dev.llmgate.core.internal.DefaultCallContext;
@@ -22,17 +23,21 @@ import dev.llmgate.core.internal.PricedStream;
 import dev.llmgate.core.internal.ProviderStage;
 import dev.llmgate.core.internal.RealChain;
 import dev.llmgate.core.internal.ThreadPools;
+import dev.llmgate.core.routing.Router;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -418,6 +423,12 @@ public final class LlmGate implements AutoCloseable {
     /**
      * Configures a {@link LlmGate}. Every problem is collected and reported together by
      * {@link #build()} as a {@link ConfigurationException} that says how to fix each.
+     *
+     * <p>Built-in stage components (the {@link dev.llmgate.core.routing.Router}, the budget, cache,
+     * policy and audit interceptors) are {@link StagedInterceptor}s and are registered one way:
+     * {@code addInterceptor(component)}, which places each at its own {@link Stage}. {@link #build()}
+     * refuses a component at any other stage or among the attempt interceptors, one component
+     * registered twice, and an alias with the name of a route of the router.
      */
     public static final class Builder {
         private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -425,7 +436,8 @@ public final class LlmGate implements AutoCloseable {
         private final Map<String, ModelProvider> providers = new LinkedHashMap<>();
         private final Map<String, String> aliases = new LinkedHashMap<>();
         private final List<Interceptor> application = new ArrayList<>();
-        private final Map<Stage, List<Interceptor>> stages = new EnumMap<>(Stage.class);
+        /** What was added for the built-in stages, in the order added. */
+        private final List<StageEntry> staged = new ArrayList<>();
         private final List<Interceptor> attempt = new ArrayList<>();
         private final List<String> problems = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
@@ -456,7 +468,9 @@ public final class LlmGate implements AutoCloseable {
 
         /**
          * Defines an alias such as {@code "fast"} for a {@code "provider:model"} target. Routing
-         * (fallback, load balancing) over several targets is configured in the ROUTING stage.
+         * (fallback, load balancing) over several targets is configured in a
+         * {@link dev.llmgate.core.routing.Router}; an alias may not have the name of one of its routes
+         * (aliases are resolved first and would hide the route: {@link #build()} fails).
          */
         public Builder alias(String alias, String target) {
             Objects.requireNonNull(alias, "alias");
@@ -472,25 +486,40 @@ public final class LlmGate implements AutoCloseable {
         }
 
         /**
-         * Adds an application interceptor: it runs once per call, before every built-in stage, and
-         * sees the request as the caller made it (aliases unresolved). Runs in the order added.
+         * Adds an interceptor. A built-in stage component (a {@link StagedInterceptor}: the router,
+         * {@code budgets}, {@code cache.interceptor()}, {@code policy.interceptor()},
+         * {@code audit.interceptor()}, ...) is placed at its own stage, as
+         * {@code addInterceptor(its stage, component)} would. Any other interceptor is an application
+         * interceptor: it runs once per call, before every built-in stage, and sees the request as the
+         * caller made it (aliases unresolved). Each kind runs in the order added.
          */
         public Builder addInterceptor(Interceptor interceptor) {
-            application.add(Objects.requireNonNull(interceptor, "interceptor"));
+            Objects.requireNonNull(interceptor, "interceptor");
+            if (interceptor instanceof StagedInterceptor) {
+                staged.add(new StageEntry(Optional.empty(), interceptor));
+            } else {
+                application.add(interceptor);
+            }
             return this;
         }
 
-        /** Adds an interceptor to a built-in stage; within a stage, interceptors run in the order added. */
+        /**
+         * Adds an interceptor of your own to a built-in stage; within a stage, interceptors run in the
+         * order added. A {@link StagedInterceptor} is accepted at its own stage only: anywhere else,
+         * {@link #build()} fails saying where it belongs (add built-ins with
+         * {@link #addInterceptor(Interceptor)}, without a stage).
+         */
         public Builder addInterceptor(Stage stage, Interceptor interceptor) {
             Objects.requireNonNull(stage, "stage");
-            stages.computeIfAbsent(stage, s -> new ArrayList<>()).add(Objects.requireNonNull(interceptor, "interceptor"));
+            staged.add(new StageEntry(Optional.of(stage), Objects.requireNonNull(interceptor, "interceptor")));
             return this;
         }
 
         /**
          * Adds an attempt interceptor: it runs once per attempt that routing makes (retries and
          * fallbacks included), after every built-in stage, and sees the resolved
-         * {@code "provider:model"}. Runs in the order added.
+         * {@code "provider:model"}. Runs in the order added. A {@link StagedInterceptor} is refused
+         * here by {@link #build()}.
          */
         public Builder addAttemptInterceptor(Interceptor interceptor) {
             attempt.add(Objects.requireNonNull(interceptor, "interceptor"));
@@ -559,6 +588,15 @@ public final class LlmGate implements AutoCloseable {
                     found.add("alias '" + alias + "' has the same name as a provider: rename one of them to keep addresses unambiguous");
                 }
             }
+            Map<Stage, List<Interceptor>> stages = placeStages(found);
+            for (Interceptor i : attempt) {
+                if (i instanceof StagedInterceptor s) {
+                    ownStage(s, found).ifPresent(own -> found.add(describe(i) + " was added as an attempt interceptor, but it belongs"
+                            + " at stage " + own + ": add it with .addInterceptor(component), without a stage, and the gate places it"
+                            + " at " + own));
+                }
+            }
+            checkAliasesAgainstRoutes(stages.getOrDefault(Stage.ROUTING, List.of()), found);
             if (!found.isEmpty()) {
                 throw new ConfigurationException(found);
             }
@@ -584,6 +622,72 @@ public final class LlmGate implements AutoCloseable {
                 description.add("attempt: " + describe(i));
             }
             return new LlmGate(this, all, description);
+        }
+
+        /** Each stage's interceptors in the order added; every misplaced or twice-registered component is a problem. */
+        private Map<Stage, List<Interceptor>> placeStages(List<String> found) {
+            Map<Stage, List<Interceptor>> placed = new EnumMap<>(Stage.class);
+            Set<Interceptor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (StageEntry entry : staged) {
+                Interceptor i = entry.interceptor();
+                Stage at;
+                if (i instanceof StagedInterceptor s) {
+                    Optional<Stage> declared = ownStage(s, found);
+                    if (declared.isEmpty()) {
+                        continue;
+                    }
+                    Stage own = declared.get();
+                    if (!seen.add(i)) {
+                        found.add(describe(i) + " is registered twice: register each component once (.addInterceptor(component)"
+                                + " places it at " + own + ")");
+                        continue;
+                    }
+                    if (entry.requested().isPresent() && entry.requested().get() != own) {
+                        found.add(describe(i) + " was added at stage " + entry.requested().get() + ", but it belongs at stage " + own
+                                + ": add it with .addInterceptor(component), without a stage, and the gate places it at " + own);
+                        continue;
+                    }
+                    at = own;
+                } else {
+                    at = entry.requested().orElseThrow();
+                }
+                placed.computeIfAbsent(at, s -> new ArrayList<>()).add(i);
+            }
+            return placed;
+        }
+
+        /** The stage {@code s} names; empty (and a problem recorded) if it names none. */
+        private static Optional<Stage> ownStage(StagedInterceptor s, List<String> found) {
+            String name = s.stageName();
+            for (Stage stage : Stage.values()) {
+                if (stage.name().equals(name)) {
+                    return Optional.of(stage);
+                }
+            }
+            found.add(describe(s) + " names stage '" + name + "' in stageName(), which a gate does not have: return one of "
+                    + Arrays.toString(Stage.values()));
+            return Optional.empty();
+        }
+
+        /** The alias resolver runs before routing: an alias named like a route would hide the route. */
+        private void checkAliasesAgainstRoutes(List<Interceptor> routing, List<String> found) {
+            for (Interceptor i : routing) {
+                if (i instanceof Router router) {
+                    for (String route : router.routes().keySet()) {
+                        String target = aliases.get(route);
+                        if (target != null) {
+                            found.add("alias '" + route + "' (pointing to " + target + ") has the name of the route '" + route + "' of "
+                                    + describe(router) + ": aliases are resolved before routing, so the route's deployments would"
+                                    + " never be used; remove .alias(\"" + route + "\", ...) (make " + target + " a deployment of the"
+                                    + " route to use it) or rename the alias or the route");
+                        }
+                    }
+                }
+            }
+        }
+
+        /** An interceptor added for the built-in stages, with the stage it was added at (empty: its own). */
+        private record StageEntry(Optional<Stage> requested, Interceptor interceptor) {
         }
 
         private String suggestion(String name) {

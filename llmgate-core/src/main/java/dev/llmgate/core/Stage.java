@@ -12,6 +12,11 @@ package dev.llmgate.core;
  *     → attempt interceptors       ({@link LlmGate.Builder#addAttemptInterceptor}, once per attempt)
  *     → provider
  * </pre>
+ *
+ * <p>Each built-in component belongs at one stage and says which
+ * ({@link dev.llmgate.api.spi.StagedInterceptor#stageName()} is the name of a constant here):
+ * {@link LlmGate.Builder#addInterceptor(dev.llmgate.api.spi.Interceptor)} places it there, and a gate
+ * refuses to build with it at another stage. Within ROUTING, the gate's alias resolver runs first.
  */
 public enum Stage {
     /** Outermost built-in stage: sees every call's final outcome, including blocked and failed calls. */

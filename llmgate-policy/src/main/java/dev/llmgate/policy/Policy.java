@@ -34,7 +34,7 @@ import java.util.TreeSet;
  *         .rule(Rule.of("no-secrets", Verdict.BLOCK, "SECRET_*"))
  *         .redaction(FindingTypes.PERSON_NAME, RedactionMode.TOKENIZE)
  *         .build();
- * LlmGate gate = LlmGate.builder()...addInterceptor(Stage.POLICY, policy.interceptor()).build();
+ * LlmGate gate = LlmGate.builder()...addInterceptor(policy.interceptor()).build();
  * }</pre>
  *
  * <p>Use {@link #evaluate} to check text outside a gate, and {@link #interceptor()} to enforce the
@@ -169,7 +169,10 @@ public final class Policy {
         return engine.redact(text, ev.toRedact(), Optional.empty());
     }
 
-    /** An interceptor that enforces this policy; register it with {@code builder.addInterceptor(Stage.POLICY, ...)}. */
+    /**
+     * An interceptor that enforces this policy; register it with
+     * {@code builder.addInterceptor(policy.interceptor())}, which places it at {@code Stage.POLICY}.
+     */
     public PolicyInterceptor interceptor() {
         return PolicyInterceptor.of(this);
     }

@@ -8,7 +8,7 @@ import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
-import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.api.spi.StagedInterceptor;
 import dev.llmgate.policy.internal.AnswerView;
 import dev.llmgate.policy.internal.Engine;
 import dev.llmgate.policy.internal.RequestView;
@@ -26,7 +26,8 @@ import static dev.llmgate.policy.internal.Enforcement.checkToolCalls;
 import static dev.llmgate.policy.internal.Enforcement.decide;
 
 /**
- * Enforces a {@link Policy} on every call of a gate; register it at {@code Stage.POLICY}.
+ * Enforces a {@link Policy} on every call of a gate; register it with
+ * {@code LlmGate.builder().addInterceptor(policy.interceptor())}, which places it at {@code Stage.POLICY}.
  *
  * <ul>
  *   <li><b>input</b>: the text of the scanned roles' messages is evaluated before the provider sees
@@ -45,7 +46,7 @@ import static dev.llmgate.policy.internal.Enforcement.decide;
  * <p>Every decision is appended to the call's {@link CallFacts#POLICY} list (stage, verdict, rule
  * ids, finding counts; never values). Thread-safe: one instance serves every call.
  */
-public final class PolicyInterceptor implements Interceptor {
+public final class PolicyInterceptor implements StagedInterceptor {
     private final Supplier<Policy> source;
 
     private PolicyInterceptor(Supplier<Policy> source) {
@@ -61,6 +62,12 @@ public final class PolicyInterceptor implements Interceptor {
     /** Enforces whatever policy {@code source} returns at the start of each call (e.g. a reloading policy file). */
     public static PolicyInterceptor of(Supplier<Policy> source) {
         return new PolicyInterceptor(Objects.requireNonNull(source, "source"));
+    }
+
+    /** {@code "POLICY"}: a gate's builder places this interceptor at {@code Stage.POLICY}. */
+    @Override
+    public String stageName() {
+        return "POLICY";
     }
 
     @Override

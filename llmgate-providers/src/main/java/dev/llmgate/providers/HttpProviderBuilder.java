@@ -9,8 +9,11 @@ import java.util.Objects;
 /**
  * The settings every HTTP provider's builder shares: key, extra headers, reported name, OkHttp
  * client, time limits, response size limits and where environment variables are read from. Each provider's class
- * documentation names its environment variables and defaults. Problems are collected and reported
- * together by the provider's {@code build()} as a {@link dev.llmgate.api.exception.ConfigurationException}.
+ * documentation names its environment variables and defaults. Setters only record; the provider's
+ * {@code build()} checks the settings (and reads the environment) as they are when it is called, and
+ * reports every problem together as a {@link dev.llmgate.api.exception.ConfigurationException}. So a
+ * builder whose build failed builds once the missing setting is set, building twice reports the same
+ * problems, and a refused header fails every build of that builder.
  *
  * <p>Extended only by llmgate's own provider builders.
  *
@@ -33,7 +36,11 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
         return self();
     }
 
-    /** An extra header on every request; credential headers are refused (use {@link #apiKey}). */
+    /**
+     * An extra header on every request. {@code build()} refuses credential headers ({@code Authorization},
+     * {@code api-key}, {@code x-api-key}, {@code x-goog-api-key}, {@code Proxy-Authorization}; use
+     * {@link #apiKey}) and headers that cannot be sent in HTTP, without quoting their values.
+     */
     public B header(String name, String value) {
         settings.header(name, value);
         return self();

@@ -7,7 +7,8 @@ import dev.llmgate.api.ChatResult;
  * The one extension point for cross-cutting behaviour, in the style of OkHttp: an interceptor sees
  * the request, may rewrite it, calls {@link Chain#proceed(ChatRequest)} (zero, one or several times),
  * and returns what the rest of the chain returned, possibly transformed. The gate's own stages
- * (routing, cache, policy, audit) are interceptors too.
+ * (routing, cache, policy, audit) are interceptors too: {@link StagedInterceptor}s, which know the
+ * stage they belong at.
  *
  * <p>One interface serves blocking and streaming calls: {@code proceed} returns a {@link ChatResult}
  * that is a {@link dev.llmgate.api.ChatResponse} or a {@link dev.llmgate.api.ChatStream}. Use

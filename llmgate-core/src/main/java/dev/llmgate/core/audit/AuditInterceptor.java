@@ -5,13 +5,15 @@ import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.exception.PolicyBlockedException;
-import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.api.spi.StagedInterceptor;
+import dev.llmgate.core.Stage;
 import dev.llmgate.core.audit.internal.AuditedStream;
 import dev.llmgate.core.audit.internal.CallRecords;
 
 /**
- * Writes one audit record per call to its {@link AuditLog}. Register it at the outermost built-in
- * stage: {@code LlmGate.builder().addInterceptor(Stage.AUDIT, audit.interceptor())}. There it sees
+ * Writes one audit record per call to its {@link AuditLog}. Register it with
+ * {@code LlmGate.builder().addInterceptor(audit.interceptor())}, which places it at the outermost
+ * built-in stage, {@link Stage#AUDIT}. There it sees
  * every call's final outcome: successes, cache hits, calls blocked by policy, failures (after all of
  * routing's attempts), and streams, whose record is written when the stream finishes, fails or is
  * closed early by its consumer ({@code "cancelled"}).
@@ -24,7 +26,7 @@ import dev.llmgate.core.audit.internal.CallRecords;
  * provider; a record that cannot be accepted fails its call with that exception rather than vanish.
  * Thread-safe.
  */
-public final class AuditInterceptor implements Interceptor {
+public final class AuditInterceptor implements StagedInterceptor {
     private final AuditLog log;
 
     AuditInterceptor(AuditLog log) {
@@ -54,6 +56,12 @@ public final class AuditInterceptor implements Interceptor {
         return new AuditedStream((ChatStream) result, log.capturesContent(),
                 (outcome, response, textSha256, error, partial) -> log.recordCall(chain.call(), request, outcome, response, textSha256,
                         error, partial, reserved));
+    }
+
+    /** {@code "AUDIT"}: a gate's builder places this interceptor at {@link Stage#AUDIT}. */
+    @Override
+    public String stageName() {
+        return Stage.AUDIT.name();
     }
 
     @Override

@@ -54,7 +54,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * AuditLog audit = AuditLog.builder(JsonLinesFileSink.builder(dir).build(), key).build();
- * LlmGate gate = LlmGate.builder()...addInterceptor(Stage.AUDIT, audit.interceptor()).build();
+ * LlmGate gate = LlmGate.builder()...addInterceptor(audit.interceptor()).build();
  * ...
  * gate.close();
  * audit.close();   // writes the final checkpoint and flushes
@@ -227,24 +227,33 @@ public final class AuditLog implements AutoCloseable {
         return new Builder(sink, key);
     }
 
-    /** The interceptor to register at {@code Stage.AUDIT}; one instance per log. */
+    /**
+     * The interceptor to register with {@code builder.addInterceptor(audit.interceptor())}, which
+     * places it at {@code Stage.AUDIT}; one instance per log.
+     */
     public AuditInterceptor interceptor() {
         return interceptor;
     }
 
     /**
      * With {@link Builder#captureContent(boolean) content capture} on, the companion interceptor that
-     * records the request as policy left it (redacted). Register it at {@code Stage.BUDGET}, the first
-     * stage after POLICY: {@code builder.addInterceptor(Stage.BUDGET, audit.redactedRequestCapture())}.
+     * records the request as policy left it (redacted). Register it with
+     * {@code builder.addInterceptor(audit.redactedRequestCapture())}, which places it at
+     * {@code Stage.BUDGET}, the first stage after POLICY.
      * Without it, records carry no request text at all (never the unredacted prompt). Answers reach the
      * AUDIT stage after output policy, so they are stored as redacted without help.
      */
     public Interceptor redactedRequestCapture() {
-        return new Interceptor() {
+        return new dev.llmgate.api.spi.StagedInterceptor() {
             @Override
             public dev.llmgate.api.ChatResult intercept(Chain chain) {
                 chain.call().put(CallRecords.REDACTED_REQUEST, chain.request());
                 return chain.proceed(chain.request());
+            }
+
+            @Override
+            public String stageName() {
+                return dev.llmgate.core.Stage.BUDGET.name();
             }
 
             @Override

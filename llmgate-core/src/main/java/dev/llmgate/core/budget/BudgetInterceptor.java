@@ -11,7 +11,8 @@ import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.spi.AttemptRecord;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
-import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.api.spi.StagedInterceptor;
+import dev.llmgate.core.Stage;
 import dev.llmgate.core.budget.internal.SettlingStream;
 import dev.llmgate.core.internal.DeliveredOutput;
 import dev.llmgate.core.internal.ProviderStage;
@@ -31,7 +32,8 @@ import java.util.function.Supplier;
 
 /**
  * The BUDGET stage: enforces {@link BudgetLimit}s on requests, tokens and money per tenant, user,
- * key or globally. Register it with {@code LlmGate.builder().addInterceptor(Stage.BUDGET, budgets)}.
+ * key or globally. Register it with {@code LlmGate.builder().addInterceptor(budgets)}, which places it
+ * at {@link Stage#BUDGET}.
  *
  * <p>Before the call it reserves, per limit, 1 request, the tokens ({@link TokenEstimator} input
  * plus the request's {@code maxOutputTokens}) and the estimated cost (from the
@@ -61,7 +63,7 @@ import java.util.function.Supplier;
  * {@code maxOutputTokens}; what remains is the input estimate's error and attempts beyond the
  * first that used tokens. Thread-safe; one instance serves every call.
  */
-public final class BudgetInterceptor implements Interceptor {
+public final class BudgetInterceptor implements StagedInterceptor {
     private static final String PREFIX = "llmgate:budget:";
 
     private final List<BudgetLimit> limits;
@@ -249,6 +251,12 @@ public final class BudgetInterceptor implements Interceptor {
 
     private static long toNanos(BigDecimal usd) {
         return usd.movePointRight(9).setScale(0, RoundingMode.CEILING).longValueExact();
+    }
+
+    /** {@code "BUDGET"}: a gate's builder places this interceptor at {@link Stage#BUDGET}. */
+    @Override
+    public String stageName() {
+        return Stage.BUDGET.name();
     }
 
     @Override

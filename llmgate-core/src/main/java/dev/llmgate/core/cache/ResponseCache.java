@@ -16,10 +16,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A response cache for a gate: register its {@link #interceptor()} at {@link dev.llmgate.core.Stage#CACHE}.
+ * A response cache for a gate: register its {@link #interceptor()}, which the gate places at
+ * {@link dev.llmgate.core.Stage#CACHE}.
  * <pre>{@code
  * ResponseCache cache = ResponseCache.builder().ttl(Duration.ofHours(1)).maximumEntries(10_000).build();
- * LlmGate gate = LlmGate.builder()...addInterceptor(Stage.CACHE, cache.interceptor()).build();
+ * LlmGate gate = LlmGate.builder()...addInterceptor(cache.interceptor()).build();
  * }</pre>
  *
  * <p>Guarantees: an answer is served only for a request whose key is equal (same namespace, same
@@ -51,7 +52,11 @@ public final class ResponseCache {
         return new Builder();
     }
 
-    /** The interceptor to register at {@link dev.llmgate.core.Stage#CACHE}; one instance, shared by every call. */
+    /**
+     * The interceptor to register with {@code builder.addInterceptor(cache.interceptor())}: a
+     * {@link dev.llmgate.api.spi.StagedInterceptor} of {@link dev.llmgate.core.Stage#CACHE}. One
+     * instance, shared by every call.
+     */
     public Interceptor interceptor() {
         return interceptor;
     }

@@ -3,7 +3,8 @@ package dev.llmgate.core.routing;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.exception.ConfigurationException;
-import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.api.spi.StagedInterceptor;
+import dev.llmgate.core.Stage;
 import dev.llmgate.core.catalog.ModelCatalog;
 import dev.llmgate.core.events.CallListener;
 import dev.llmgate.core.internal.ThreadPools;
@@ -29,9 +30,9 @@ import java.util.function.Supplier;
 
 /**
  * The ROUTING stage: resolves the aliases of its {@link Route}s to deployments and owns retries,
- * fallback, circuit breaking and hedging. Register it with
- * {@code LlmGate.builder().addInterceptor(Stage.ROUTING, router)} and do not also register its
- * aliases with {@code builder.alias(...)}.
+ * fallback, circuit breaking and hedging. Register it with {@code LlmGate.builder().addInterceptor(router)},
+ * which places it at {@link Stage#ROUTING}; a gate whose {@code builder.alias(...)} has the name of one
+ * of its routes fails to build (aliases are resolved before routing and would hide the route).
  *
  * <p>Guarantees:
  * <ul>
@@ -47,7 +48,7 @@ import java.util.function.Supplier;
  * </ul>
  * Thread-safe; one instance serves every call of a gate (or of several gates).
  */
-public final class Router implements Interceptor {
+public final class Router implements StagedInterceptor {
     private final RouterCore core;
     private final Map<String, Route> routes;
     private final Clock clock;
@@ -96,6 +97,12 @@ public final class Router implements Interceptor {
             passThrough.put(model, r);
         }
         return r;
+    }
+
+    /** {@code "ROUTING"}: a gate's builder places this interceptor at {@link Stage#ROUTING}. */
+    @Override
+    public String stageName() {
+        return Stage.ROUTING.name();
     }
 
     /** The routes, by alias. */

@@ -217,37 +217,31 @@ public final class AnthropicProvider implements ModelProvider {
          *                                default max tokens below 1, a blank beta value
          */
         public AnthropicProvider build() {
-            settings.problems.clear();
-            String key = settings.key("ANTHROPIC_API_KEY").orElse("");
+            ProviderSettings.Check check = settings.check();
+            String key = check.key("ANTHROPIC_API_KEY").orElse("");
             if (key.isEmpty()) {
-                settings.problems.add("Anthropic provider '" + settings.name + "' needs an API key: call .apiKey(...) or set ANTHROPIC_API_KEY");
-            } else if (!key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                // checked here because OkHttp would quote the value of a non-Authorization header in its exception
-                settings.problems.add("Anthropic provider '" + settings.name + "': the API key contains a character that cannot be sent in a header"
-                        + " (a space, line break or non-ASCII character): check the value of .apiKey(...) or ANTHROPIC_API_KEY");
+                check.problem("Anthropic provider '" + settings.name + "' needs an API key: call .apiKey(...) or set ANTHROPIC_API_KEY");
             }
-            HttpUrl base = settings.url("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL, "base URL");
+            HttpUrl base = check.url("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL, "base URL");
             if (defaultMaxTokens < 1) {
-                settings.problems.add(settings.name + ": defaultMaxTokens must be at least 1, was " + defaultMaxTokens
+                check.problem(settings.name + ": defaultMaxTokens must be at least 1, was " + defaultMaxTokens
                         + " (Anthropic requires max_tokens on every request)");
             }
             for (String b : betas) {
                 if (b.isBlank() || b.contains(",")) {
-                    settings.problems.add(settings.name + ": anthropic-beta values must be single non-blank names such as"
+                    check.problem(settings.name + ": anthropic-beta values must be single non-blank names such as"
                             + " \"context-1m-2025-08-07\"; call .beta(...) once per value");
                     break;
                 }
             }
-            if (!settings.problems.isEmpty()) {
-                throw new ConfigurationException(settings.problems);
-            }
+            check.throwIfProblems();
             Headers.Builder h = new Headers.Builder()
                     .add("x-api-key", key)
                     .add("anthropic-version", API_VERSION);
             if (!betas.isEmpty()) {
                 h.add("anthropic-beta", String.join(",", betas.stream().map(String::strip).toArray(String[]::new)));
             }
-            settings.headers.forEach(h::set);
+            check.headers().forEach(h::set);
             HttpTransport transport = settings.transport(key);
             return new AnthropicProvider(transport, base, h.build(),
                     new AnthropicWire.Options(defaultMaxTokens, jsonSchemaMode == JsonSchemaMode.FORCED_TOOL), settings.name);

@@ -135,21 +135,20 @@ public final class GeminiProvider implements ModelProvider {
 
         /** @throws ConfigurationException listing every problem: a missing key, an invalid base URL or API version */
         public GeminiProvider build() {
-            String key = settings.key("GEMINI_API_KEY", "GOOGLE_API_KEY").orElse("");
+            ProviderSettings.Check check = settings.check();
+            String key = check.key("GEMINI_API_KEY", "GOOGLE_API_KEY").orElse("");
             if (key.isEmpty()) {
-                settings.problems.add("Gemini provider '" + settings.name + "' needs an API key: call .apiKey(...) or set GEMINI_API_KEY"
+                check.problem("Gemini provider '" + settings.name + "' needs an API key: call .apiKey(...) or set GEMINI_API_KEY"
                         + " (or GOOGLE_API_KEY); create one at https://aistudio.google.com/apikey");
             }
-            HttpUrl base = settings.url("GOOGLE_GEMINI_BASE_URL", DEFAULT_BASE_URL, "base URL");
+            HttpUrl base = check.url("GOOGLE_GEMINI_BASE_URL", DEFAULT_BASE_URL, "base URL");
             String version = apiVersion == null ? "" : apiVersion.strip();
             if (!version.matches("[A-Za-z0-9._-]+")) {
-                settings.problems.add("Gemini provider '" + settings.name + "': API version '" + apiVersion + "' is not a path segment such as v1beta or v1");
+                check.problem("Gemini provider '" + settings.name + "': API version '" + apiVersion + "' is not a path segment such as v1beta or v1");
             }
-            if (!settings.problems.isEmpty()) {
-                throw new ConfigurationException(settings.problems);
-            }
+            check.throwIfProblems();
             Headers.Builder h = new Headers.Builder().add("x-goog-api-key", key);
-            settings.headers.forEach(h::set);
+            check.headers().forEach(h::set);
             HttpTransport transport = settings.transport(key);
             GeminiClient client = new GeminiClient(transport, ProviderSettings.resolve(base, version), h.build(),
                     new GeminiWire.Options(jsonSchemaFields));

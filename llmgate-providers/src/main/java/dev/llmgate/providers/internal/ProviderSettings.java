@@ -14,67 +14,124 @@ import java.util.Optional;
 
 /**
  * What every HTTP provider builder collects (key, base URL, headers, client, timeouts, environment)
- * and the checks they share. Problems are collected, not thrown, so that one
+ * and the checks they share. The setters only record values; every check runs in {@link #check()},
+ * which a builder's {@code build()} calls once, so that a build judges the settings as they are then
+ * (a failed build is fixed by setting what was missing, and building twice reports the same problems
+ * once). Problems are collected, not thrown, so that one
  * {@link dev.llmgate.api.exception.ConfigurationException} can list them all.
  */
 public final class ProviderSettings {
     public String name;
     public String apiKey = "";
     public String baseUrl = "";
+    /** The extra headers as set, in order; the ones {@link Check} refuses are never sent. */
     public final Map<String, String> headers = new LinkedHashMap<>();
     public OkHttpClient httpClient;
     public Timeouts timeouts = Timeouts.DEFAULTS;
     public ResponseLimits limits = ResponseLimits.DEFAULTS;
     public Map<String, String> environment = System.getenv();
-    public final List<String> problems = new ArrayList<>();
 
     public ProviderSettings(String defaultName) {
         this.name = defaultName;
     }
 
+    /** Starts one {@code build()}: checks the extra headers and collects this build's problems, and only its own. */
+    public Check check() {
+        return new Check();
+    }
+
     /**
-     * The key set on the builder, else the first environment variable that has one.
-     *
-     * @throws dev.llmgate.api.exception.ConfigurationException if the key has a character that cannot
-     *         travel in an HTTP header (the message never quotes the key: OkHttp's own error would)
+     * One build's view of the settings: the checked extra headers and the problems found so far.
+     * {@link #throwIfProblems()} ends the checking part of a build.
      */
-    public Optional<String> key(String... envNames) {
-        if (!apiKey.isBlank()) {
-            return Optional.of(checkedKey(apiKey.strip(), "the API key passed to .apiKey(...)"));
+    public final class Check {
+        private final List<String> problems = new ArrayList<>();
+        private final Map<String, String> acceptedHeaders = new LinkedHashMap<>();
+
+        private Check() {
+            headers.forEach(this::checkHeader);
         }
-        for (String n : envNames) {
-            String v = environment.get(n);
-            if (v != null && !v.isBlank()) {
-                return Optional.of(checkedKey(v.strip(), "the API key in " + n));
+
+        /** Records a problem of this build. */
+        public void problem(String text) {
+            problems.add(text);
+        }
+
+        /** Throws every problem recorded, if there is one. */
+        public void throwIfProblems() {
+            if (!problems.isEmpty()) {
+                throw new dev.llmgate.api.exception.ConfigurationException(problems);
             }
         }
-        return Optional.empty();
-    }
 
-    private String checkedKey(String key, String where) {
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (c < 0x21 || c > 0x7e) {
-                java.util.List<String> all = new ArrayList<>(problems);
-                all.add(name + ": " + where + " contains " + (c < 0x80 ? "a space or control character" : "a non-ASCII character")
-                        + " at position " + i + ", which cannot be sent in an HTTP header: copy the key again without"
-                        + " stray spaces, line breaks or quotes");
-                throw new dev.llmgate.api.exception.ConfigurationException(all);
+        /** The extra headers that may be sent (credential and malformed ones are refused as problems). */
+        public Map<String, String> headers() {
+            return acceptedHeaders;
+        }
+
+        /**
+         * The key set on the builder, else the first environment variable that has one. A key with a
+         * character that cannot travel in an HTTP header is returned but recorded as a problem, whose text
+         * never quotes the key (OkHttp's own error would).
+         */
+        public Optional<String> key(String... envNames) {
+            if (!apiKey.isBlank()) {
+                return Optional.of(checkedKey(apiKey.strip(), "the API key passed to .apiKey(...)"));
             }
+            for (String n : envNames) {
+                String v = environment.get(n);
+                if (v != null && !v.isBlank()) {
+                    return Optional.of(checkedKey(v.strip(), "the API key in " + n));
+                }
+            }
+            return Optional.empty();
         }
-        return key;
-    }
 
-    /** The base URL set on the builder, else from {@code envName}, else {@code fallback}; checked. */
-    public HttpUrl url(String envName, String fallback, String what) {
-        String raw = !baseUrl.isBlank() ? baseUrl : Optional.ofNullable(envName == null ? null : environment.get(envName))
-                .filter(s -> !s.isBlank()).orElse(fallback);
-        HttpUrl url = HttpUrl.parse(raw.strip());
-        if (url == null) {
-            problems.add(name + ": " + what + " '" + raw + "' is not an http(s) URL, e.g. https://api.example.com/v1");
-            return HttpUrl.get("http://invalid.invalid/");
+        private String checkedKey(String key, String where) {
+            for (int i = 0; i < key.length(); i++) {
+                char c = key.charAt(i);
+                if (c < 0x21 || c > 0x7e) {
+                    problems.add(name + ": " + where + " contains " + (c < 0x80 ? "a space or control character" : "a non-ASCII character")
+                            + " at position " + i + ", which cannot be sent in an HTTP header: copy the key again without"
+                            + " stray spaces, line breaks or quotes");
+                    break;
+                }
+            }
+            return key;
         }
-        return url;
+
+        /** The base URL set on the builder, else from {@code envName}, else {@code fallback}; checked. */
+        public HttpUrl url(String envName, String fallback, String what) {
+            String raw = !baseUrl.isBlank() ? baseUrl : Optional.ofNullable(envName == null ? null : environment.get(envName))
+                    .filter(s -> !s.isBlank()).orElse(fallback);
+            return parseUrl(raw, what);
+        }
+
+        /** {@code raw} as a URL; a problem (and a placeholder URL) if it is none. */
+        public HttpUrl parseUrl(String raw, String what) {
+            HttpUrl url = HttpUrl.parse(raw.strip());
+            if (url == null) {
+                problems.add(name + ": " + what + " '" + raw + "' is not an http(s) URL, e.g. https://api.example.com/v1");
+                return HttpUrl.get("http://invalid.invalid/");
+            }
+            return url;
+        }
+
+        private void checkHeader(String headerName, String value) {
+            if (CREDENTIAL_HEADERS.contains(headerName.toLowerCase(java.util.Locale.ROOT))) {
+                problems.add(name + ": header '" + headerName + "' carries credentials: set the key with .apiKey(...) (or the"
+                        + " provider's token option) so that it is validated and kept out of messages");
+                return;
+            }
+            try {
+                okhttp3.Headers.of(headerName, value);
+            } catch (IllegalArgumentException e) {
+                problems.add(name + ": header '" + headerName + "' has a name or value that cannot be sent in HTTP (control or"
+                        + " non-ASCII characters)");
+                return;
+            }
+            acceptedHeaders.put(headerName, value);
+        }
     }
 
     public OkHttpClient client() {
@@ -92,22 +149,10 @@ public final class ProviderSettings {
     private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of("authorization", "api-key", "x-api-key",
             "x-goog-api-key", "proxy-authorization");
 
-    /** Adds a header, refusing credential headers (set keys with {@code .apiKey(...)} so they stay masked). */
+    /** Records an extra header; {@link #check()} refuses credential headers (keys are set with {@code .apiKey(...)} so they stay masked). */
     public void header(String headerName, String value) {
         Objects.requireNonNull(headerName, "header name");
         Objects.requireNonNull(value, "value of header " + headerName);
-        if (CREDENTIAL_HEADERS.contains(headerName.toLowerCase(java.util.Locale.ROOT))) {
-            problems.add(name + ": header '" + headerName + "' carries credentials: set the key with .apiKey(...) (or the"
-                    + " provider's token option) so that it is validated and kept out of messages");
-            return;
-        }
-        try {
-            okhttp3.Headers.of(headerName, value);
-        } catch (IllegalArgumentException e) {
-            problems.add(name + ": header '" + headerName + "' has a name or value that cannot be sent in HTTP (control or"
-                    + " non-ASCII characters)");
-            return;
-        }
         headers.put(headerName, value);
     }
 

@@ -141,17 +141,16 @@ public final class OllamaProvider implements ModelProvider {
         public OllamaProvider build() {
             String raw = !settings.baseUrl.isBlank() ? settings.baseUrl : settings.environment.getOrDefault("OLLAMA_HOST", "");
             String normalized = normalizeHost(raw);
-            settings.baseUrl = normalized;
-            HttpUrl base = settings.url(null, DEFAULT_BASE_URL, raw.equals(settings.environment.get("OLLAMA_HOST")) ? "OLLAMA_HOST" : "base URL");
-            if (!settings.problems.isEmpty()) {
-                throw new ConfigurationException(settings.problems);
-            }
-            String key = settings.key("OLLAMA_API_KEY").orElse("");
+            ProviderSettings.Check check = settings.check();
+            HttpUrl base = check.parseUrl(normalized.isBlank() ? DEFAULT_BASE_URL : normalized,
+                    raw.equals(settings.environment.get("OLLAMA_HOST")) ? "OLLAMA_HOST" : "base URL");
+            String key = check.key("OLLAMA_API_KEY").orElse("");
+            check.throwIfProblems();
             Headers.Builder h = new Headers.Builder();
             if (!key.isEmpty()) {
                 h.add("Authorization", "Bearer " + key);
             }
-            settings.headers.forEach(h::set);
+            check.headers().forEach(h::set);
             HttpTransport transport = settings.transport(key);
             return new OllamaProvider(new OllamaClient(transport, base, h.build()), settings.name, base);
         }

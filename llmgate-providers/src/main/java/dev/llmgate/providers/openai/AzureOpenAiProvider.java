@@ -75,28 +75,26 @@ public final class AzureOpenAiProvider extends OpenAiFamilyProvider {
 
         /** @throws ConfigurationException if the endpoint or the credentials are missing */
         public AzureOpenAiProvider build() {
-            String key = settings.key("AZURE_OPENAI_API_KEY").orElse("");
+            ProviderSettings.Check check = settings.check();
+            String key = check.key("AZURE_OPENAI_API_KEY").orElse("");
             if (key.isEmpty() && bearerToken == null) {
-                settings.problems.add("Azure OpenAI provider '" + settings.name + "' needs credentials: call .apiKey(...), set AZURE_OPENAI_API_KEY,"
+                check.problem("Azure OpenAI provider '" + settings.name + "' needs credentials: call .apiKey(...), set AZURE_OPENAI_API_KEY,"
                         + " or call .bearerToken(...) for Entra ID");
             }
             String endpointText = settings.baseUrl.isBlank() ? settings.environment.getOrDefault("AZURE_OPENAI_ENDPOINT", "") : settings.baseUrl;
             if (endpointText.isBlank()) {
-                settings.problems.add("Azure OpenAI provider '" + settings.name + "' needs an endpoint: call .endpoint(\"https://<resource>.openai.azure.com\")"
+                check.problem("Azure OpenAI provider '" + settings.name + "' needs an endpoint: call .endpoint(\"https://<resource>.openai.azure.com\")"
                         + " or set AZURE_OPENAI_ENDPOINT");
             }
-            settings.baseUrl = endpointText;
-            HttpUrl endpoint = settings.url(null, endpointText.isBlank() ? "http://unset.invalid" : endpointText, "endpoint");
+            HttpUrl endpoint = check.parseUrl(endpointText.isBlank() ? "http://unset.invalid" : endpointText, "endpoint");
             String version = !apiVersion.isBlank() ? apiVersion
                     : settings.environment.getOrDefault("AZURE_OPENAI_API_VERSION", settings.environment.getOrDefault("OPENAI_API_VERSION", DEFAULT_API_VERSION));
-            if (!settings.problems.isEmpty()) {
-                throw new ConfigurationException(settings.problems);
-            }
+            check.throwIfProblems();
             Headers.Builder h = new Headers.Builder();
             if (!key.isEmpty()) {
                 h.add("api-key", key);
             }
-            settings.headers.forEach(h::set);
+            check.headers().forEach(h::set);
             Headers fixed = h.build();
             Supplier<String> token = bearerToken;
             String providerName = settings.name;

@@ -9,6 +9,7 @@ import dev.llmgate.providers.openai.internal.OpenAiWire;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 
+import java.util.Objects;
 
 /**
  * Any server that speaks OpenAI's Chat Completions format: vLLM, llama.cpp's llama-server, LM Studio,
@@ -52,10 +53,7 @@ public final class OpenAiCompatibleProvider extends OpenAiFamilyProvider {
 
         /** {@code "max_tokens"} (default) or {@code "max_completion_tokens"}. */
         public Builder maxTokensField(String value) {
-            if (!value.equals("max_tokens") && !value.equals("max_completion_tokens")) {
-                settings.problems.add("maxTokensField must be \"max_tokens\" or \"max_completion_tokens\", was '" + value + "'");
-            }
-            this.maxTokensField = value;
+            this.maxTokensField = Objects.requireNonNull(value, "maxTokensField");
             return this;
         }
 
@@ -67,22 +65,24 @@ public final class OpenAiCompatibleProvider extends OpenAiFamilyProvider {
 
         /** @throws ConfigurationException if the base URL is invalid or a required key variable is unset */
         public OpenAiCompatibleProvider build() {
-            String key = apiKeyEnv.isEmpty() ? settings.key().orElse("") : settings.key(apiKeyEnv).orElse("");
+            ProviderSettings.Check check = settings.check();
+            if (!maxTokensField.equals("max_tokens") && !maxTokensField.equals("max_completion_tokens")) {
+                check.problem("maxTokensField must be \"max_tokens\" or \"max_completion_tokens\", was '" + maxTokensField + "'");
+            }
+            String key = apiKeyEnv.isEmpty() ? check.key().orElse("") : check.key(apiKeyEnv).orElse("");
             if (!apiKeyEnv.isEmpty() && key.isEmpty()) {
-                settings.problems.add("provider '" + settings.name + "' reads its key from " + apiKeyEnv + ", which is not set: set it or call .apiKey(...)");
+                check.problem("provider '" + settings.name + "' reads its key from " + apiKeyEnv + ", which is not set: set it or call .apiKey(...)");
             }
             if (settings.baseUrl.isBlank()) {
-                settings.problems.add("provider '" + settings.name + "' needs a base URL, e.g. http://localhost:8000/v1");
+                check.problem("provider '" + settings.name + "' needs a base URL, e.g. http://localhost:8000/v1");
             }
-            HttpUrl base = settings.url(null, settings.baseUrl, "base URL");
-            if (!settings.problems.isEmpty()) {
-                throw new ConfigurationException(settings.problems);
-            }
+            HttpUrl base = check.url(null, settings.baseUrl, "base URL");
+            check.throwIfProblems();
             Headers.Builder h = new Headers.Builder();
             if (!key.isEmpty()) {
                 h.add("Authorization", "Bearer " + key);
             }
-            settings.headers.forEach(h::set);
+            check.headers().forEach(h::set);
             HttpTransport transport = settings.transport(key);
             HttpUrl chat = ProviderSettings.resolve(base, "chat/completions");
             HttpUrl embeddings = ProviderSettings.resolve(base, "embeddings");

@@ -71,14 +71,13 @@ public final class OpenAiProvider extends OpenAiFamilyProvider {
 
         /** @throws ConfigurationException if the key is missing or the base URL is invalid */
         public OpenAiProvider build() {
-            String key = settings.key("OPENAI_API_KEY").orElse("");
+            ProviderSettings.Check check = settings.check();
+            String key = check.key("OPENAI_API_KEY").orElse("");
             if (key.isEmpty()) {
-                settings.problems.add("OpenAI provider '" + settings.name + "' needs an API key: call .apiKey(...) or set OPENAI_API_KEY");
+                check.problem("OpenAI provider '" + settings.name + "' needs an API key: call .apiKey(...) or set OPENAI_API_KEY");
             }
-            HttpUrl base = settings.url("OPENAI_BASE_URL", DEFAULT_BASE_URL, "base URL");
-            if (!settings.problems.isEmpty()) {
-                throw new ConfigurationException(settings.problems);
-            }
+            HttpUrl base = check.url("OPENAI_BASE_URL", DEFAULT_BASE_URL, "base URL");
+            check.throwIfProblems();
             Headers.Builder h = new Headers.Builder().add("Authorization", "Bearer " + key);
             String org = organization.isEmpty() ? settings.environment.getOrDefault("OPENAI_ORG_ID", "") : organization;
             String proj = project.isEmpty() ? settings.environment.getOrDefault("OPENAI_PROJECT_ID", "") : project;
@@ -88,7 +87,7 @@ public final class OpenAiProvider extends OpenAiFamilyProvider {
             if (!proj.isBlank()) {
                 h.add("OpenAI-Project", proj.strip());
             }
-            settings.headers.forEach(h::set);
+            check.headers().forEach(h::set);
             HttpTransport transport = settings.transport(key);
             HttpUrl chat = ProviderSettings.resolve(base, "chat/completions");
             HttpUrl embeddings = ProviderSettings.resolve(base, "embeddings");

@@ -10,7 +10,8 @@ import dev.llmgate.api.Timings;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
-import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.api.spi.StagedInterceptor;
+import dev.llmgate.core.Stage;
 import dev.llmgate.core.cache.CacheControl;
 import dev.llmgate.core.cache.CacheKey;
 import dev.llmgate.core.cache.CacheOutcome;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  * (as the leader) try the semantic cache, else call upstream and store the complete answer if the
  * never-store rules allow.
  */
-public final class CacheInterceptor implements Interceptor {
+public final class CacheInterceptor implements StagedInterceptor {
     private static final System.Logger LOG = System.getLogger(CacheInterceptor.class.getName());
     private static final String EXACT_DOMAIN = "exact";
 
@@ -215,6 +216,12 @@ public final class CacheInterceptor implements Interceptor {
     public CacheStats stats() {
         return new CacheStats(hits.sum(), semanticHits.sum(), coalesced.sum(), misses.sum(), stores.sum(), notStored.sum(),
                 inFlight.waiting());
+    }
+
+    /** {@code "CACHE"}: a gate's builder places this interceptor at {@link Stage#CACHE}. */
+    @Override
+    public String stageName() {
+        return Stage.CACHE.name();
     }
 
     @Override
