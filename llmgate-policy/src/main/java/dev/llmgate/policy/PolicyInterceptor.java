@@ -89,8 +89,8 @@ public final class PolicyInterceptor implements StagedInterceptor {
     private static ChatRequest checkInput(Policy policy, Engine engine, CallContext call, ChatRequest request, TokenVault vault) {
         RequestView input = RequestView.of(request, policy);
         Engine.Evaluation ev = engine.evaluate(input.view(), PolicyStage.INPUT, 0);
-        Optional<RequestView> definitions = RequestView.definitions(request, policy);
-        Engine.Evaluation defs = definitions.isPresent() ? engine.evaluateDefinitions(definitions.get()) : null;
+        Optional<Engine.Definitions> definitions = engine.evaluateDefinitions(request);
+        Engine.Evaluation defs = definitions.isPresent() ? definitions.get().evaluation() : null;
         Decision decision = defs == null ? ev.decision() : ev.decision().merge(defs.decision());
         Verdict verdict = decide(engine, call, decision, Optional.empty(), PolicyStage.INPUT);
         if (verdict == Verdict.BLOCK) {
@@ -101,7 +101,7 @@ public final class PolicyInterceptor implements StagedInterceptor {
             forward = input.rebuild(forward, engine.redact(input.view(), ev.toRedact(), Optional.of(vault)));
         }
         if (defs != null && !defs.toRedact().isEmpty()) {
-            forward = definitions.get().rebuild(forward, engine.redact(defs.view(), defs.toRedact(), Optional.of(vault)));
+            forward = definitions.get().view().rebuild(forward, engine.redact(defs.view(), defs.toRedact(), Optional.of(vault)));
         }
         return forward;
     }

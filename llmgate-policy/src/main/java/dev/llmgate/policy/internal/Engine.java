@@ -1,5 +1,7 @@
 package dev.llmgate.policy.internal;
 
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ResponseFormat;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.policy.Approval;
 import dev.llmgate.policy.Channel;
@@ -79,27 +81,39 @@ public final class Engine {
     public record ApprovalOutcome(Verdict verdict, String label) {
     }
 
-    /** Evaluations of request definitions (tools, response schema) by {@link RequestView#definitionsKey()}. */
-    private final java.util.concurrent.ConcurrentHashMap<Object, Evaluation> definitions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A request's definitions (tools, response schema) and their evaluation at INPUT. */
+    public record Definitions(RequestView view, Evaluation evaluation) {
+    }
+
+    /** Evaluated definitions by {@link RequestView#definitionsKey}. */
+    private final java.util.concurrent.ConcurrentHashMap<Object, Definitions> definitions = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_CACHED_DEFINITIONS = 256;
 
     /**
-     * The evaluation at INPUT of a request's definitions, kept for equal definitions (an
-     * application sends the same tools with most calls; scanning them is the larger part of a call's
-     * scan). The same text always gets the same evaluation, so keeping it changes no decision.
+     * The evaluation at INPUT of {@code request}'s definitions, or empty if it has none the policy
+     * scans; kept for equal definitions (an application sends the same tools with most calls, and
+     * scanning them is the larger part of such a call's scan). The same text always gets the same
+     * evaluation, so keeping it changes no decision.
      */
-    public Evaluation evaluateDefinitions(RequestView definitions) {
-        Object key = definitions.definitionsKey();
-        Evaluation cached = this.definitions.get(key);
+    public Optional<Definitions> evaluateDefinitions(ChatRequest request) {
+        if (request.tools().isEmpty() && !(request.responseFormat() instanceof ResponseFormat.JsonSchema)) {
+            return Optional.empty();
+        }
+        Object key = RequestView.definitionsKey(request, policy);
+        Definitions cached = definitions.get(key);
         if (cached != null) {
-            return cached;
+            return Optional.of(cached);
         }
-        Evaluation ev = evaluate(definitions.view(), PolicyStage.INPUT, 0);
-        if (this.definitions.size() >= MAX_CACHED_DEFINITIONS) {
-            this.definitions.clear();
+        Optional<RequestView> view = RequestView.definitions(request, policy);
+        if (view.isEmpty()) {
+            return Optional.empty();
         }
-        this.definitions.put(key, ev);
-        return ev;
+        Definitions d = new Definitions(view.get(), evaluate(view.get().view(), PolicyStage.INPUT, 0));
+        if (definitions.size() >= MAX_CACHED_DEFINITIONS) {
+            definitions.clear();
+        }
+        definitions.put(key, d);
+        return Optional.of(d);
     }
 
     /** Evaluates free text; findings starting before {@code ignoreBefore} (already judged context) are ignored. */

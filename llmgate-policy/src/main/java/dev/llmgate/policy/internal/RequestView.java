@@ -154,8 +154,8 @@ public final class RequestView {
         return java.util.Optional.of(new RequestView(request, b.build(), slots));
     }
 
-    /** What the definitions' evaluation is kept by: equal definitions give an equal key. */
-    public Object definitionsKey() {
+    /** What the evaluation of {@code request}'s definitions is kept by: equal definitions give an equal key. */
+    public static Object definitionsKey(ChatRequest request, Policy policy) {
         return java.util.Arrays.asList(request.tools(), request.responseFormat() instanceof ResponseFormat.JsonSchema s ? s : "");
     }
 
