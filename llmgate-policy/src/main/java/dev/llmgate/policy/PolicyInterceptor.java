@@ -117,7 +117,7 @@ public final class PolicyInterceptor implements StagedInterceptor {
         boolean urls = policy.restoreTokens().contains(TokenRestore.URLS);
         String text = answer.text(redacted, response.text());
         if (policy.restoreTokens().contains(TokenRestore.ANSWER_TEXT)) {
-            text = vault.restore(text, false, urls);
+            text = vault.restore(text, answer.textIsJson(), urls);   // a JSON answer stays JSON
         }
         Optional<String> refusal = answer.refusal(redacted, response.refusal());
         if (refusal.isPresent() && policy.restoreTokens().contains(TokenRestore.REFUSAL)) {

@@ -344,6 +344,20 @@ class ChannelAttackTest {
     }
 
     @Test
+    void aValueRestoredIntoAJsonAnswerKeepsItJson() throws Exception {
+        gate(Policy.builder().detector(dev.llmgate.policy.detect.DenyListDetector.builder().id("quoted").regex("QUOTED", "\"[a-z]{3,10}\\\\?\"")
+                .build()).rule(Rule.of("quoted", Verdict.CONSTRAIN, "QUOTED")).redaction("QUOTED", dev.llmgate.policy.redact.RedactionMode.TOKENIZE)
+                .build());
+        answer("{\"to\":\"[QUOTED_1]\"}");
+        ChatResponse r = gate.chat(request().user("call me \"johnny\\\" please").responseFormat(ResponseFormat.jsonObject()).build());
+        assertThat(JSON.readTree(r.text()).get("to").textValue()).isEqualTo("\"johnny\\\"");
+        server.enqueue(sse("{\"content\":\"{\\\"to\\\":\\\"[QUO\"}", "{\"content\":\"TED_1]\\\"}\"}"));
+        ChatResponse s = stream(request().user("call me \"johnny\\\" please").responseFormat(ResponseFormat.jsonObject()).build(),
+                new ArrayList<>());
+        assertThat(JSON.readTree(s.text()).get("to").textValue()).isEqualTo("\"johnny\\\"");
+    }
+
+    @Test
     void aStreamedAnswerIsNotRestoredInsideAUrlSplitAcrossChunks() {
         gdpr();
         server.enqueue(sse("{\"content\":\"See https://collector.exa\"}", "{\"content\":\"mple/c?e=[EMA\"}", "{\"content\":\"IL_1] and [EMAIL_1].\"}"));

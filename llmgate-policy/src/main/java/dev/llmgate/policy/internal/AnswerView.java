@@ -76,6 +76,11 @@ public final class AnswerView {
         return textSource < 0 ? original : redacted[textSource];
     }
 
+    /** Whether the answer's text was read as JSON (then restored values must be JSON-escaped in it). */
+    public boolean textIsJson() {
+        return textSource >= 0 && view.sources().get(textSource).kind() == ScanView.Kind.JSON;
+    }
+
     /** The refusal from the redacted sources. */
     public Optional<String> refusal(String[] redacted, Optional<String> original) {
         return refusalSource < 0 ? original : Optional.of(redacted[refusalSource]);

@@ -211,7 +211,7 @@ public final class StreamGuard implements StreamTransformer {
             context.delete(0, drop);
         }
         held.delete(0, cut);
-        String text = restoreText ? vault.restore(out, false, restoreUrls, urlRun) : out;
+        String text = restoreText ? vault.restore(out, Boolean.TRUE.equals(json), restoreUrls, urlRun) : out;   // a JSON answer stays JSON
         urlRun = urlRun.advance(out, 0, out.length());
         if (!text.isEmpty()) {
             downstream.accept(new StreamEvent.TextDelta(text));
