@@ -144,6 +144,22 @@ class PresetAndConfigurationTest {
     }
 
     @Test
+    void channelsRolesAndRestoringLoadFromAFileAfterThePresets() {
+        Policy p = PolicyLoader.parse("presets: [HIPAA]\nscanRoles: [user]\nchannels: [messages, answer_text]\n"
+                + "restoreTokens: [answer_text, tool-call-arguments]\n", true, "p.yaml").build();
+        assertThat(p.scanRoles()).containsExactly(dev.llmgate.api.Role.USER);
+        assertThat(p.channels()).containsExactlyInAnyOrder(Channel.MESSAGES, Channel.ANSWER_TEXT);
+        assertThat(p.restoreTokens()).containsExactlyInAnyOrder(dev.llmgate.policy.redact.TokenRestore.ANSWER_TEXT,
+                dev.llmgate.policy.redact.TokenRestore.TOOL_CALL_ARGUMENTS);
+        assertThat(Policy.builder().preset(CompliancePreset.HIPAA).build().scanRoles()).contains(dev.llmgate.api.Role.SYSTEM,
+                dev.llmgate.api.Role.DEVELOPER);
+        assertThat(Policy.builder().preset(CompliancePreset.SOC2).build().scanRoles()).doesNotContain(dev.llmgate.api.Role.SYSTEM);
+        assertThatThrownBy(() -> PolicyLoader.parse("channels: [messages, emails]\n", true, "c.yaml"))
+                .isInstanceOf(dev.llmgate.api.exception.ConfigurationException.class).hasMessageContaining("c.yaml line 1")
+                .hasMessageContaining("channels[]").hasMessageContaining("TOOL_CALL_ARGUMENTS").hasMessageContaining("emails");
+    }
+
+    @Test
     void invalidFilesNameTheLineTheFieldAndWhatIsExpected() {
         String bad = """
                 name: bad

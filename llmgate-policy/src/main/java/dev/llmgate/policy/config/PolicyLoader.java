@@ -45,7 +45,7 @@ public final class PolicyLoader {
     private static final JsonFactory JSON = new JsonFactory();
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final Set<String> TOP = Set.of("name", "presets", "detectors", "denyList", "thresholds", "defaultThreshold", "redaction",
-            "streamWindow", "scanRoles", "rules", "tools");
+            "streamWindow", "scanRoles", "channels", "restoreTokens", "rules", "tools");
 
     private PolicyLoader() {
     }
@@ -218,6 +218,26 @@ public final class PolicyLoader {
                     }
                 }
                 b.scanRoles(roles.toArray(new Role[0]));
+            }
+            if ((n = top.get("channels")) != null) {
+                List<dev.llmgate.policy.Channel> channels = new ArrayList<>();
+                for (Node item : list(n, "channels")) {
+                    dev.llmgate.policy.Channel c = enumValue(item, "channels[]", dev.llmgate.policy.Channel.class);
+                    if (c != null) {
+                        channels.add(c);
+                    }
+                }
+                b.channels(channels.toArray(new dev.llmgate.policy.Channel[0]));
+            }
+            if ((n = top.get("restoreTokens")) != null) {
+                List<dev.llmgate.policy.redact.TokenRestore> restore = new ArrayList<>();
+                for (Node item : list(n, "restoreTokens")) {
+                    dev.llmgate.policy.redact.TokenRestore r = enumValue(item, "restoreTokens[]", dev.llmgate.policy.redact.TokenRestore.class);
+                    if (r != null) {
+                        restore.add(r);
+                    }
+                }
+                b.restoreTokens(restore.toArray(new dev.llmgate.policy.redact.TokenRestore[0]));
             }
             if ((n = top.get("rules")) != null) {
                 List<Node> items = list(n, "rules");
