@@ -42,12 +42,12 @@ public final class FakeChain implements Interceptor.Chain {
         this.downstream = Objects.requireNonNull(downstream, "downstream");
     }
 
-    /** The chain of a blocking call of {@code request} (a new {@link TestCallContext#blocking()}) in front of {@code downstream}. */
+    /** The chain of a blocking call of {@code request} (a new {@link TestCallContext#blockingCall()}) in front of {@code downstream}. */
     public static FakeChain blocking(ChatRequest request, ModelProvider downstream) {
         return new FakeChain(request, TestCallContext.blockingCall(), downstream);
     }
 
-    /** The chain of a streamed call of {@code request} (a new {@link TestCallContext#streaming()}) in front of {@code downstream}. */
+    /** The chain of a streamed call of {@code request} (a new {@link TestCallContext#streamingCall()}) in front of {@code downstream}. */
     public static FakeChain streaming(ChatRequest request, ModelProvider downstream) {
         return new FakeChain(request, TestCallContext.streamingCall(), downstream);
     }
