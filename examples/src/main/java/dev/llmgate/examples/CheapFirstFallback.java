@@ -13,8 +13,8 @@ import dev.llmgate.core.routing.Deployment;
 import dev.llmgate.core.routing.ResponseCheck;
 import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
-import dev.llmgate.providers.local.LocalModelServer;
 import dev.llmgate.providers.openai.OpenAiProvider;
+import dev.llmgate.testing.LocalModelServer;
 
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -54,7 +54,8 @@ public final class CheapFirstFallback {
                 cheap = Deployment.builder("openai", "gpt-4o-mini").build();
                 frontier = Deployment.builder("openai", "gpt-4o").build();
             } else {
-                gateBuilder.provider("cheap", cheapServer.provider("cheap")).provider("frontier", frontierServer.provider("frontier"));
+                gateBuilder.provider("cheap", DemoBackend.localProvider(cheapServer, "cheap"))
+                        .provider("frontier", DemoBackend.localProvider(frontierServer, "frontier"));
                 cheap = Deployment.builder("cheap", "sim-mini").catalogProvider("local").contextWindow(200).build();
                 frontier = Deployment.builder("frontier", "sim-large").catalogProvider("local").contextWindow(100_000).build();
                 // made-up prices, so that the simulated models have a cost to show

@@ -17,7 +17,7 @@ import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.detect.Detector;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.policy.redact.RedactionMode;
-import dev.llmgate.providers.local.LocalModelServer;
+import dev.llmgate.testing.LocalModelServer;
 
 import java.util.List;
 import java.util.Map;
@@ -96,7 +96,7 @@ public final class CustomPolicyExample {
 
         try (LocalModelServer server = LocalModelServer.start();
              LlmGate gate = LlmGate.builder()
-                     .provider("local", server.provider("local"))
+                     .provider("local", DemoBackend.localProvider(server, "local"))
                      .addInterceptor(Stage.POLICY, new TenantAllowList(Set.of("acme")))
                      .addInterceptor(policy.interceptor())                          // a built-in: placed at POLICY, after the allow-list
                      .addAttemptInterceptor(chain -> {                              // what the model actually receives

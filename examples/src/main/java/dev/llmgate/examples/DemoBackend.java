@@ -2,9 +2,10 @@ package dev.llmgate.examples;
 
 import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.providers.anthropic.AnthropicProvider;
-import dev.llmgate.providers.local.LocalModelServer;
 import dev.llmgate.providers.ollama.OllamaProvider;
+import dev.llmgate.providers.openai.OpenAiCompatibleProvider;
 import dev.llmgate.providers.openai.OpenAiProvider;
+import dev.llmgate.testing.LocalModelServer;
 
 import java.util.Optional;
 
@@ -45,7 +46,12 @@ final class DemoBackend implements AutoCloseable {
     /** llmgate's simulated local model, whatever the environment holds. */
     static DemoBackend simulated() {
         LocalModelServer server = LocalModelServer.start();
-        return new DemoBackend("local", server.provider("local"), LocalModelServer.MODEL, true, Optional.of(server));
+        return new DemoBackend("local", localProvider(server, "local"), LocalModelServer.MODEL, true, Optional.of(server));
+    }
+
+    /** llmgate's OpenAI-compatible adapter, named {@code name}, pointed at a simulated model server (which speaks OpenAI's wire format). */
+    static ModelProvider localProvider(LocalModelServer server, String name) {
+        return OpenAiCompatibleProvider.builder(server.baseUrl()).name(name).developerRole(true).build();
     }
 
     String describe() {

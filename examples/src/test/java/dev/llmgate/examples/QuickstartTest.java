@@ -6,7 +6,7 @@ import dev.llmgate.api.Message;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.core.events.AttemptEvent;
-import dev.llmgate.providers.local.LocalModelServer;
+import dev.llmgate.testing.LocalModelServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,7 +117,7 @@ class QuickstartTest {
 
     /** The simulated model, with its provider wrapped to keep each raw answer (which quotes what the server received). */
     private DemoBackend recording(LocalModelServer server) {
-        ModelProvider local = server.provider("local");
+        ModelProvider local = DemoBackend.localProvider(server, "local");
         ModelProvider recording = new ModelProvider() {
             @Override
             public ChatResponse chat(ChatRequest request, CallContext call) {

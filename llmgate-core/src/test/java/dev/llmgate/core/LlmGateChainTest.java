@@ -6,6 +6,7 @@ import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.FinishReason;
 import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.api.exception.LlmException;
@@ -13,12 +14,13 @@ import dev.llmgate.api.exception.RateLimitedException;
 import dev.llmgate.api.exception.StreamInterruptedException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.testing.MutableClock;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,7 +32,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LlmGateChainTest {
 
-    private final ScriptedProvider provider = new ScriptedProvider();
+    private final ScriptedProvider provider = ScriptedProvider.answering(LlmGateChainTest::echo);
+
+    /** Echoes the last user text ("echo: ..."), streamed word by word, with usage 3/4. */
+    static Reply echo(ScriptedProvider.Call call) {
+        return Reply.words("echo: " + call.request().lastUserText()).withId("r1").withUsage(Usage.of(3, 4));
+    }
 
     private static Interceptor recording(List<String> log, String name) {
         return new Interceptor() {
@@ -77,7 +84,7 @@ class LlmGateChainTest {
     void providerReceivesTheBareModelNameAndTheAnswerNamesTheProvider() {
         try (LlmGate gate = LlmGate.builder().provider("ollama", provider).build()) {
             ChatResponse r = gate.chat(ChatRequest.of("ollama:llama3.2:1b", "hello"));
-            assertThat(provider.received.get(0).model()).isEqualTo("llama3.2:1b");
+            assertThat(provider.requests().get(0).model()).isEqualTo("llama3.2:1b");
             assertThat(r.provider()).isEqualTo("ollama");
             assertThat(r.text()).isEqualTo("echo: hello");
         }
@@ -92,7 +99,7 @@ class LlmGateChainTest {
             try (ChatStream stream = gate.stream(ChatRequest.of("p:m", "hi"))) {
                 assertThat(stream.collect().text()).isEqualTo("from cache");
             }
-            assertThat(provider.received).isEmpty();
+            assertThat(provider.requests()).isEmpty();
         }
     }
 
@@ -103,7 +110,7 @@ class LlmGateChainTest {
                         .messages(List.of(dev.llmgate.api.Message.user("rewritten"))).build()))
                 .build()) {
             ChatResponse r = gate.chat(ChatRequest.of("p:m", "original"));
-            assertThat(provider.received.get(0).model()).isEqualTo("bigger");
+            assertThat(provider.requests().get(0).model()).isEqualTo("bigger");
             assertThat(r.text()).isEqualTo("echo: rewritten");
         }
     }
@@ -134,7 +141,7 @@ class LlmGateChainTest {
 
     @Test
     void errorsPropagateThroughTheChainTypedAndInterceptorsSeeThem() {
-        provider.failWith = new RateLimitedException("slow down", ErrorDetails.of("p"), Optional.of(Duration.ofSeconds(2)));
+        provider.replyWith(Reply.failure(new RateLimitedException("slow down", ErrorDetails.of("p"), Optional.of(Duration.ofSeconds(2)))));
         AtomicReference<LlmException> seen = new AtomicReference<>();
         Interceptor observer = chain -> {
             try {
@@ -156,8 +163,8 @@ class LlmGateChainTest {
 
     @Test
     void aStreamThatFailsMidwayThrowsAndThePushListenerSeesAnErrorEventLast() {
-        provider.failWith = new StreamInterruptedException("cut", ErrorDetails.of("p"));
-        provider.failStreamAfterEvents = 2;
+        StreamInterruptedException cut = new StreamInterruptedException("cut", ErrorDetails.of("p"));
+        provider.answerWith(call -> echo(call).failingAfter(2, cut));
         List<StreamEvent> events = new ArrayList<>();
         AtomicReference<LlmException> observed = new AtomicReference<>();
         Interceptor watcher = chain -> chain.proceed(chain.request()).whenComplete(r -> { }, observed::set);
@@ -167,7 +174,7 @@ class LlmGateChainTest {
             assertThat(events).hasSize(3);
             assertThat(events.get(2)).isInstanceOf(StreamEvent.Error.class);
             assertThat(observed.get()).isInstanceOf(StreamInterruptedException.class);
-            assertThat(provider.closedStreams.get()).isEqualTo(1);
+            assertThat(provider.streamsReleased()).isEqualTo(1);
 
             ChatStream pull = gate.stream(ChatRequest.of("p:m", "a b c d"));
             pull.next();
@@ -220,13 +227,13 @@ class LlmGateChainTest {
             s.next();
             s.close();
             assertThat(s.hasNext()).isFalse();
-            assertThat(provider.closedStreams.get()).isEqualTo(1);
+            assertThat(provider.streamsReleased()).isEqualTo(1);
         }
     }
 
     @Test
     void timingsComeFromTheInjectedClock() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         dev.llmgate.api.spi.ModelProvider slow = (request, call) -> {
             clock.advance(Duration.ofMillis(250));
             return ChatResponse.builder().text("ok").build();
@@ -270,7 +277,7 @@ class LlmGateChainTest {
         LlmGate gate = LlmGate.builder().provider("p", provider).build();
         gate.close();
         gate.close();
-        assertThat(provider.closes.get()).isEqualTo(1);
+        assertThat(provider.closes()).isEqualTo(1);
         assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
@@ -334,26 +341,4 @@ class LlmGateChainTest {
         }
     }
 
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        synchronized void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public synchronized Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 }

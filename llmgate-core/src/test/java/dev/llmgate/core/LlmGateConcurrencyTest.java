@@ -6,6 +6,7 @@ import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.core.internal.ThreadPools;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class LlmGateConcurrencyTest {
             callIds.add(chain.call().callId());
             return chain.proceed(chain.request());
         };
-        ScriptedProvider provider = new ScriptedProvider();
+        ScriptedProvider provider = ScriptedProvider.answering(LlmGateChainTest::echo);
         int n = 1000;
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService threads = ThreadPools.newCallExecutor("test");
@@ -66,7 +67,7 @@ class LlmGateConcurrencyTest {
         }
         assertThat(mismatches.get()).isZero();
         assertThat(callIds).hasSize(n);
-        assertThat(provider.received).hasSize(n);
-        assertThat(provider.closedStreams.get()).isEqualTo(n / 2);
+        assertThat(provider.requests()).hasSize(n);
+        assertThat(provider.streamsReleased()).isEqualTo(n / 2);
     }
 }

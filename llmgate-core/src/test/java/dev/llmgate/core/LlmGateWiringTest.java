@@ -12,6 +12,7 @@ import dev.llmgate.core.budget.BudgetLimit;
 import dev.llmgate.core.cache.ResponseCache;
 import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * registration, which places each built-in at its own stage.
  */
 class LlmGateWiringTest {
-    private final ScriptedProvider provider = new ScriptedProvider();
+    private final ScriptedProvider provider = ScriptedProvider.answering(LlmGateChainTest::echo);
     private final AuditLog audit = AuditLog.builder(new InMemoryAuditSink(), AuditSigningKey.fromSeed(new byte[32]))
             .scheduleCheckpoints(false).build();
     private final Router router = Router.builder().route(Route.builder("fast").deployment("p:routed-model").build()).build();
@@ -75,7 +76,7 @@ class LlmGateWiringTest {
             gate.chat("fast", "hi");
             gate.chat("cheap", "hi");
         }
-        assertThat(provider.received).extracting(r -> r.model()).containsExactly("routed-model", "aliased-model");
+        assertThat(provider.requests()).extracting(r -> r.model()).containsExactly("routed-model", "aliased-model");
     }
 
     // --- built-ins at the wrong stage ---
@@ -145,7 +146,7 @@ class LlmGateWiringTest {
             }
             gate.chat("fast", "hi");
         }
-        assertThat(provider.received).extracting(r -> r.model()).containsExactly("routed-model");
+        assertThat(provider.requests()).extracting(r -> r.model()).containsExactly("routed-model");
     }
 
     @Test
@@ -172,7 +173,7 @@ class LlmGateWiringTest {
         try (LlmGate gate = gate().addInterceptor(Stage.ROUTING, router).addInterceptor(Stage.CACHE, cache.interceptor()).build()) {
             gate.chat("fast", "hi");
         }
-        assertThat(provider.received).extracting(r -> r.model()).containsExactly("routed-model");
+        assertThat(provider.requests()).extracting(r -> r.model()).containsExactly("routed-model");
     }
 
     /** A staged interceptor of the application's own. */

@@ -8,11 +8,12 @@ import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.policy.preset.CompliancePreset;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,9 +30,9 @@ class EgressAttackTest {
             .tools(ToolPolicy.builder().allowHosts("*.example.com").denyArgumentTypes(Verdict.BLOCK, FindingTypes.CREDIT_CARD).build())
             .build();
 
-    private static TestProviders.Scripted toolCall(String argumentsJson) {
-        return new TestProviders.Scripted(r -> List.of(
-                new StreamEvent.ToolCallDelta(0, Optional.of("call_1"), Optional.of("fetch"), argumentsJson), TestProviders.finish()));
+    private static ScriptedProvider toolCall(String argumentsJson) {
+        return ScriptedProvider.replying(Reply.events(
+                new StreamEvent.ToolCallDelta(0, Optional.of("call_1"), Optional.of("fetch"), argumentsJson)));
     }
 
     private static void blocked(String argumentsJson, String rule) {

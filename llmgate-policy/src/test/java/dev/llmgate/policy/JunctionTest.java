@@ -6,6 +6,7 @@ import dev.llmgate.api.ToolCall;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.policy.preset.CompliancePreset;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -20,12 +21,12 @@ class JunctionTest {
     static final Policy PCI = Policy.builder().preset(CompliancePreset.PCI_DSS).build();
 
     private static String sent(ChatRequest request) {
-        TestProviders.Scripted provider = TestProviders.Scripted.echo();
+        ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
         try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(Stage.POLICY, PCI.interceptor()).build()) {
             gate.chat(request);
         }
         StringBuilder all = new StringBuilder();
-        for (Message m : provider.requests.get(0).messages()) {
+        for (Message m : provider.requests().get(0).messages()) {
             all.append(m.text()).append('|');
             for (ToolCall c : m.toolCalls()) {
                 all.append(c.argumentsJson()).append('|');
@@ -51,7 +52,7 @@ class JunctionTest {
         ChatRequest r = ChatRequest.builder("p:m").user("pay")
                 .addMessage(Message.assistant("", List.of(new ToolCall("c1", "pay", args.toString()))))
                 .addMessage(Message.tool("c1", "ok")).build();
-        TestProviders.Scripted provider = TestProviders.Scripted.echo();
+        ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
         try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(Stage.POLICY, PCI.interceptor()).build()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> gate.chat(r))
                     .isInstanceOf(dev.llmgate.api.exception.PolicyBlockedException.class).hasMessageContaining("pci.8.3.2.credentials");

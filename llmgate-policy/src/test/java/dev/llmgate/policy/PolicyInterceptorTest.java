@@ -16,6 +16,8 @@ import dev.llmgate.core.Stage;
 import dev.llmgate.policy.detect.PiiDetector;
 import dev.llmgate.policy.detect.SecretDetector;
 import dev.llmgate.policy.redact.RedactionMode;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ class PolicyInterceptorTest {
         }
     }
 
-    static LlmGate gate(Policy policy, TestProviders.Scripted provider, CaptureCall capture) {
+    static LlmGate gate(Policy policy, ScriptedProvider provider, CaptureCall capture) {
         return LlmGate.builder().provider("p", provider).addInterceptor(capture).addInterceptor(Stage.POLICY, policy.interceptor()).build();
     }
 
@@ -55,14 +57,14 @@ class PolicyInterceptorTest {
 
     @Test
     void inputBlockNeverReachesTheProviderAndExplainsItself() {
-        TestProviders.Scripted provider = TestProviders.Scripted.echo();
+        ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
         CaptureCall capture = new CaptureCall();
         try (LlmGate gate = gate(piiPolicy(RedactionMode.MASK, Verdict.CONSTRAIN), provider, capture)) {
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "my key is AKIAIOSFODNN7EXAMPLE")))
                     .isInstanceOf(PolicyBlockedException.class)
                     .satisfies(e -> assertThat(((PolicyBlockedException) e).ruleIds()).containsExactly("no-secrets"))
                     .hasMessageContaining("input").hasMessageNotContaining("AKIA");
-            assertThat(provider.requests).isEmpty();
+            assertThat(provider.requests()).isEmpty();
             assertThat(capture.records()).singleElement().satisfies(r -> {
                 assertThat(r.stage()).isEqualTo("input");
                 assertThat(r.verdict()).isEqualTo("BLOCK");
@@ -74,14 +76,14 @@ class PolicyInterceptorTest {
 
     @Test
     void constrainSendsTheRedactedRequestAndRecordsEveryStage() {
-        TestProviders.Scripted provider = TestProviders.Scripted.echo();
+        ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
         CaptureCall capture = new CaptureCall();
         try (LlmGate gate = gate(piiPolicy(RedactionMode.MASK, Verdict.CONSTRAIN), provider, capture)) {
             ChatResponse r = gate.chat(ChatRequest.builder("p:m").system("reach me at ops@example.com")
                     .user("Email jane@example.com about SSN 536-22-1456").build());
-            String sent = provider.requests.get(0).lastUserText();
+            String sent = provider.requests().get(0).lastUserText();
             assertThat(sent).isEqualTo("Email [EMAIL] about SSN [US_SSN]");
-            assertThat(provider.requests.get(0).messages().get(0).text()).as("system prompts are not scanned by default")
+            assertThat(provider.requests().get(0).messages().get(0).text()).as("system prompts are not scanned by default")
                     .contains("ops@example.com");
             assertThat(r.text()).isEqualTo("you said: Email [EMAIL] about SSN [US_SSN]");
             assertThat(capture.records()).extracting(PolicyRecord::stage, PolicyRecord::verdict)
@@ -91,12 +93,12 @@ class PolicyInterceptorTest {
 
     @Test
     void tokenizationRoundTripsForBlockingAndStreamedAnswers() {
-        TestProviders.Scripted provider = TestProviders.Scripted.echo();
+        ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
         CaptureCall capture = new CaptureCall();
         try (LlmGate gate = gate(piiPolicy(RedactionMode.TOKENIZE, Verdict.CONSTRAIN), provider, capture)) {
             ChatRequest request = ChatRequest.of("p:m", "Patient: John Smith, mail john@example.com and again john@example.com");
             ChatResponse blocking = gate.chat(request);
-            assertThat(provider.requests.get(0).lastUserText())
+            assertThat(provider.requests().get(0).lastUserText())
                     .isEqualTo("Patient: [PERSON_NAME_1], mail [EMAIL_1] and again [EMAIL_1]");
             assertThat(blocking.text()).isEqualTo("you said: " + request.lastUserText());
 
@@ -114,7 +116,7 @@ class PolicyInterceptorTest {
     @Test
     void placeholdersSplitAcrossChunksAreRestored() {
         Policy policy = piiPolicy(RedactionMode.TOKENIZE, Verdict.CONSTRAIN);
-        TestProviders.Scripted provider = TestProviders.Scripted.chunks("Sure, I will write to [EM", "AIL", "_1] now.");
+        ScriptedProvider provider = ScriptedProvider.replying(Reply.chunks("Sure, I will write to [EM", "AIL", "_1] now."));
         try (LlmGate gate = gate(policy, provider, new CaptureCall())) {
             ChatResponse r = gate.stream(ChatRequest.of("p:m", "write to jane@example.com"), e -> { });
             assertThat(r.text()).isEqualTo("Sure, I will write to jane@example.com now.");
@@ -143,7 +145,7 @@ class PolicyInterceptorTest {
 
     @Test
     void outputRedactionAppliesToTheModelsAnswer() {
-        TestProviders.Scripted provider = TestProviders.Scripted.chunks("The customer's SSN is 536-22-1456.");
+        ScriptedProvider provider = ScriptedProvider.replying(Reply.chunks("The customer's SSN is 536-22-1456."));
         try (LlmGate gate = gate(piiPolicy(RedactionMode.MASK, Verdict.CONSTRAIN), provider, new CaptureCall())) {
             assertThat(gate.chat(ChatRequest.of("p:m", "hi")).text()).isEqualTo("The customer's SSN is [US_SSN].");
         }
@@ -151,7 +153,7 @@ class PolicyInterceptorTest {
 
     @Test
     void outputBlockThrowsForBlockingCalls() {
-        TestProviders.Scripted provider = TestProviders.Scripted.chunks("here: ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R");
+        ScriptedProvider provider = ScriptedProvider.replying(Reply.chunks("here: ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R"));
         CaptureCall capture = new CaptureCall();
         try (LlmGate gate = gate(piiPolicy(RedactionMode.MASK, Verdict.CONSTRAIN), provider, capture)) {
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "hi"))).isInstanceOf(PolicyBlockedException.class)
@@ -170,7 +172,7 @@ class PolicyInterceptorTest {
             for (int i = 0; i < answer.length(); i += size) {
                 chunks.add(answer.substring(i, Math.min(answer.length(), i + size)));
             }
-            TestProviders.Scripted provider = TestProviders.Scripted.chunks(chunks.toArray(new String[0]));
+            ScriptedProvider provider = ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0])));
             try (LlmGate gate = gate(piiPolicy(RedactionMode.MASK, Verdict.CONSTRAIN), provider, new CaptureCall())) {
                 StringBuilder seen = new StringBuilder();
                 gate.stream(ChatRequest.of("p:m", "hi"), e -> {
@@ -192,7 +194,7 @@ class PolicyInterceptorTest {
         for (int i = 0; i < 100; i++) {
             chunks.add("word" + i + " ");
         }
-        TestProviders.Scripted provider = TestProviders.Scripted.chunks(chunks.toArray(new String[0]));
+        ScriptedProvider provider = ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0])));
         try (LlmGate gate = gate(policy, provider, new CaptureCall()); ChatStream stream = gate.stream(ChatRequest.of("p:m", "hi"))) {
             int emitted = 0;
             int firstTextAtPull = -1;
@@ -200,11 +202,11 @@ class PolicyInterceptorTest {
                 StreamEvent e = stream.next();
                 if (e instanceof StreamEvent.TextDelta d) {
                     if (firstTextAtPull < 0) {
-                        firstTextAtPull = provider.pulled;
+                        firstTextAtPull = provider.eventsPulled();
                     }
                     emitted += d.text().length();
                     int received = 0;
-                    for (int i = 0; i < Math.min(provider.pulled, chunks.size()); i++) {
+                    for (int i = 0; i < Math.min(provider.eventsPulled(), chunks.size()); i++) {
                         received += chunks.get(i).length();
                     }
                     assertThat(received - emitted).as("held back").isLessThanOrEqualTo(policy.streamWindow());
@@ -223,13 +225,13 @@ class PolicyInterceptorTest {
         for (int i = 0; i < answer.length(); i += 10) {
             chunks.add(answer.substring(i, Math.min(answer.length(), i + 10)));
         }
-        TestProviders.Scripted provider = TestProviders.Scripted.chunks(chunks.toArray(new String[0]));
+        ScriptedProvider provider = ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0])));
         try (LlmGate gate = gate(policy, provider, new CaptureCall()); ChatStream stream = gate.stream(ChatRequest.of("p:m", "hi"))) {
             StringBuilder seen = new StringBuilder();
             while (stream.hasNext()) {
                 if (stream.next() instanceof StreamEvent.TextDelta d) {
                     seen.append(d.text());
-                    int received = Math.min(provider.pulled, chunks.size()) * 10;
+                    int received = Math.min(provider.eventsPulled(), chunks.size()) * 10;
                     assertThat(Math.min(received, answer.length()) - seen.length()).isLessThanOrEqualTo(2 * policy.streamWindow());
                 }
             }
@@ -244,7 +246,7 @@ class PolicyInterceptorTest {
         for (int i = 0; i < answer.length(); i += 7) {
             chunks.add(answer.substring(i, Math.min(answer.length(), i + 7)));
         }
-        TestProviders.Scripted provider = TestProviders.Scripted.chunks(chunks.toArray(new String[0]));
+        ScriptedProvider provider = ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0])));
         CaptureCall capture = new CaptureCall();
         try (LlmGate gate = gate(piiPolicy(RedactionMode.MASK, Verdict.CONSTRAIN), provider, capture);
              ChatStream stream = gate.stream(ChatRequest.of("p:m", "hi"))) {
@@ -267,7 +269,7 @@ class PolicyInterceptorTest {
     void scanRolesDecideWhichMessagesAreChecked() {
         Policy policy = Policy.builder().detector(PiiDetector.all()).rule(Rule.of("pii", Verdict.BLOCK, FindingTypes.EMAIL))
                 .scanRoles(dev.llmgate.api.Role.USER, dev.llmgate.api.Role.SYSTEM).build();
-        TestProviders.Scripted provider = TestProviders.Scripted.echo();
+        ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
         try (LlmGate gate = gate(policy, provider, new CaptureCall())) {
             assertThatThrownBy(() -> gate.chat(ChatRequest.builder("p:m").system("ops@example.com").user("hi").build()))
                     .isInstanceOf(PolicyBlockedException.class);
@@ -278,12 +280,11 @@ class PolicyInterceptorTest {
 
     @Test
     void toolCallArgumentsGetTheirPlaceholdersRestoredOnlyWhenAsked() {
-        TestProviders.Scripted provider = new TestProviders.Scripted(r -> List.of(
-                new StreamEvent.ToolCallDelta(0, java.util.Optional.of("c1"), java.util.Optional.of("send_mail"), "{\"to\":\"[EMAIL_1]\"}"),
-                TestProviders.finish()));
+        ScriptedProvider provider = ScriptedProvider.replying(Reply.events(
+                new StreamEvent.ToolCallDelta(0, java.util.Optional.of("c1"), java.util.Optional.of("send_mail"), "{\"to\":\"[EMAIL_1]\"}")));
         try (LlmGate gate = gate(piiPolicy(RedactionMode.TOKENIZE, Verdict.CONSTRAIN), provider, new CaptureCall())) {
             ChatResponse r = gate.chat(ChatRequest.of("p:m", "mail jane@example.com"));
-            assertThat(provider.requests.get(0).lastUserText()).isEqualTo("mail [EMAIL_1]");
+            assertThat(provider.requests().get(0).lastUserText()).isEqualTo("mail [EMAIL_1]");
             assertThat(r.toolCalls()).extracting(ToolCall::argumentsJson).as("arguments leave the process: not restored by default")
                     .containsExactly("{\"to\":\"[EMAIL_1]\"}");
         }

@@ -5,6 +5,7 @@ import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,12 +18,12 @@ class PolicyRegistrationTest {
 
     @Test
     void addInterceptorPlacesThePolicyAtItsStageAndItEnforces() {
-        TestProviders.Scripted provider = TestProviders.Scripted.echo();
+        ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
         try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(policy.interceptor()).build()) {
             assertThat(gate.describeChain()).anySatisfy(line -> assertThat(line).startsWith("POLICY: "));
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "my key is AKIAIOSFODNN7EXAMPLE")))
                     .isInstanceOf(PolicyBlockedException.class);
-            assertThat(provider.requests).isEmpty();
+            assertThat(provider.requests()).isEmpty();
         }
     }
 

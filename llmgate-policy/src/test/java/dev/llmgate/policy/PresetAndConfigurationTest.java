@@ -5,6 +5,7 @@ import dev.llmgate.policy.config.PolicyLoader;
 import dev.llmgate.policy.config.ReloadingPolicy;
 import dev.llmgate.policy.detect.PiiDetector;
 import dev.llmgate.policy.preset.CompliancePreset;
+import dev.llmgate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,10 +13,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -186,44 +185,24 @@ class PresetAndConfigurationTest {
                 .hasMessageContaining("p.json line 1, rules: expected a list; was 5");
     }
 
-    /** A clock a test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void hotReloadPicksUpChangesAndKeepsTheLastGoodPolicy(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("p.yaml");
         Files.writeString(file, "name: v1\ndetectors: [pii]\nrules: [{id: r, types: [EMAIL], verdict: ALLOW_LOG}]\n");
-        ManualClock clock = new ManualClock();
+        MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         ReloadingPolicy reloading = ReloadingPolicy.watch(file, b -> b, clock, Duration.ofSeconds(5));
         assertThat(reloading.get().name()).isEqualTo("v1");
 
         Files.writeString(file, "name: v2\ndetectors: [pii]\nrules: [{id: r, types: [EMAIL], verdict: BLOCK}]\n");
         Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
         assertThat(reloading.get().name()).as("not checked before the interval").isEqualTo("v1");
-        clock.now = clock.now.plusSeconds(5);
+        clock.advance(Duration.ofSeconds(5));
         assertThat(reloading.get().name()).isEqualTo("v2");
         assertThat(reloading.get().evaluate("a@b.io", PolicyStage.INPUT).verdict()).isEqualTo(Verdict.BLOCK);
 
         Files.writeString(file, "name: v3\nrules: [{id: r, types: [EMAIL], verdict: NOPE}]\n");
         Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2031-01-01T00:00:00Z")));
-        clock.now = clock.now.plusSeconds(5);
+        clock.advance(Duration.ofSeconds(5));
         assertThat(reloading.get().name()).as("invalid file keeps the last good policy").isEqualTo("v2");
         assertThat(reloading.lastError()).hasValueSatisfying(e -> assertThat(e).hasMessageContaining("NOPE"));
 

@@ -10,6 +10,8 @@ import dev.llmgate.api.spi.PolicyRecord;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.policy.detect.PiiDetector;
 import dev.llmgate.policy.detect.SecretDetector;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,11 +26,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ToolCallAndApprovalTest {
 
-    static TestProviders.Scripted callsTool(String name, String args) {
-        return new TestProviders.Scripted(r -> List.of(
+    static ScriptedProvider callsTool(String name, String args) {
+        return ScriptedProvider.replying(Reply.events(
                 new StreamEvent.ToolCallDelta(0, Optional.of("call_1"), Optional.of(name), args.substring(0, args.length() / 2)),
-                new StreamEvent.ToolCallDelta(0, Optional.empty(), Optional.empty(), args.substring(args.length() / 2)),
-                TestProviders.finish()));
+                new StreamEvent.ToolCallDelta(0, Optional.empty(), Optional.empty(), args.substring(args.length() / 2))));
     }
 
     /** A timer whose timeout has already passed: the approval times out unless the handler answered synchronously. */
@@ -55,7 +56,7 @@ class ToolCallAndApprovalTest {
                 .build();
     }
 
-    static LlmGate gate(Policy policy, TestProviders.Scripted provider, PolicyInterceptorTest.CaptureCall capture) {
+    static LlmGate gate(Policy policy, ScriptedProvider provider, PolicyInterceptorTest.CaptureCall capture) {
         return PolicyInterceptorTest.gate(policy, provider, capture);
     }
 
@@ -196,10 +197,10 @@ class ToolCallAndApprovalTest {
                     ASKED.add(r);
                     return CompletableFuture.completedFuture(Verdict.BLOCK);
                 }, Duration.ofSeconds(5), Verdict.BLOCK, NEVER)).build();
-        TestProviders.Scripted provider = TestProviders.Scripted.echo();
+        ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
         try (LlmGate gate = gate(p, provider, new PolicyInterceptorTest.CaptureCall())) {
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "SSN 536-22-1456"))).isInstanceOf(PolicyBlockedException.class);
-            assertThat(provider.requests).isEmpty();
+            assertThat(provider.requests()).isEmpty();
             assertThat(ASKED).singleElement().satisfies(a -> {
                 assertThat(a.findings()).containsEntry(FindingTypes.US_SSN, 1);
                 assertThat(a.toString()).doesNotContain("536-22-1456");

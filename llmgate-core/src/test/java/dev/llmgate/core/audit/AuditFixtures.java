@@ -12,6 +12,7 @@ import dev.llmgate.core.audit.internal.Hex;
 import dev.llmgate.core.audit.internal.JsonReader;
 import dev.llmgate.core.audit.internal.Merkle;
 import dev.llmgate.core.audit.internal.Sha256;
+import dev.llmgate.testing.MutableClock;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -20,6 +20,7 @@ import dev.llmgate.api.spi.PolicyRecord;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.core.audit.internal.Digests;
+import dev.llmgate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

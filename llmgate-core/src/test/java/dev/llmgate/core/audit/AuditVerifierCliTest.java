@@ -1,6 +1,7 @@
 package dev.llmgate.core.audit;
 
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

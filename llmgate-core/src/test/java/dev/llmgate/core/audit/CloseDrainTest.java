@@ -8,6 +8,7 @@ import dev.llmgate.api.Usage;
 import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
+import dev.llmgate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

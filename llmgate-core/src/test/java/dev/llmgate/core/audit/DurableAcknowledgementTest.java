@@ -3,6 +3,7 @@ package dev.llmgate.core.audit;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -16,6 +16,7 @@ import dev.llmgate.core.budget.BudgetLimit;
 import dev.llmgate.core.routing.Deployment;
 import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
+import dev.llmgate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package dev.llmgate.core.audit;
 
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 import static dev.llmgate.core.audit.AuditFixtures.KEY;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -2,6 +2,7 @@ package dev.llmgate.core.audit;
 
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

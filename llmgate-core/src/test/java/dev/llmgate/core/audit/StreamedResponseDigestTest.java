@@ -14,6 +14,7 @@ import dev.llmgate.core.audit.internal.AuditedStream;
 import dev.llmgate.core.audit.internal.Digests;
 import dev.llmgate.core.audit.internal.Hex;
 import dev.llmgate.core.audit.internal.TextSha256;
+import dev.llmgate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

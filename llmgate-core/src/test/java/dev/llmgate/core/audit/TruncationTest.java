@@ -4,6 +4,7 @@ import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.audit.internal.CanonicalJson;
 import dev.llmgate.core.audit.internal.Hex;
 import dev.llmgate.core.audit.internal.Sha256;
+import dev.llmgate.testing.MutableClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

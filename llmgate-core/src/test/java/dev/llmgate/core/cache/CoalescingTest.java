@@ -7,6 +7,9 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.OverloadedException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
+import dev.llmgate.testing.Hold;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Identical concurrent requests share one upstream call. The provider holds the leader at a latch
+ * Identical concurrent requests share one upstream call. The provider holds the leader at a hold
  * until every follower is waiting, so no test depends on timing.
  */
 class CoalescingTest {
-    final CountingProvider provider = new CountingProvider();
+    final ScriptedProvider provider = ScriptedProvider.answering(ExactCacheTest::answer);
     final ExecutorService threads = Executors.newFixedThreadPool(100);
 
     @AfterEach
@@ -57,21 +60,21 @@ class CoalescingTest {
     @Test
     void aHundredConcurrentIdenticalCallsMakeOneUpstreamCall() throws Exception {
         ResponseCache cache = ResponseCache.builder().build();
-        provider.entered = new CountDownLatch(1);
-        provider.release = new CountDownLatch(1);
+        Hold hold = new Hold();
+        provider.holdCalls(hold);
         try (LlmGate gate = gate(cache)) {
             List<Future<ChatResponse>> results = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 results.add(threads.submit(() -> gate.chat("p:m", "the same question")));
             }
-            provider.entered.await();
+            hold.awaitArrivals(1);
             awaitFollowers(cache, 99);
-            provider.release.countDown();
+            hold.release();
             for (Future<ChatResponse> f : results) {
                 assertThat(result(f).text()).isEqualTo("answer #1 to: the same question");
             }
         }
-        assertThat(provider.calls).hasValue(1);
+        assertThat(provider.calls()).isEqualTo(1);
         assertThat(cache.stats().coalesced()).isEqualTo(99);
         assertThat(cache.stats().misses()).isEqualTo(1);
         assertThat(cache.stats().waitingFollowers()).isZero();
@@ -80,11 +83,11 @@ class CoalescingTest {
     @Test
     void streamingAndBlockingCallersShareOneLiveStream() throws Exception {
         ResponseCache cache = ResponseCache.builder().replayChunkChars(4).build();
-        provider.entered = new CountDownLatch(1);
-        provider.release = new CountDownLatch(1);
+        Hold hold = new Hold();
+        provider.holdCalls(hold);
         try (LlmGate gate = gate(cache)) {
             Future<ChatResponse> leader = threads.submit(() -> gate.stream(ChatRequest.of("p:m", "q")).collect());
-            provider.entered.await();
+            hold.awaitArrivals(1);
             List<Future<ChatResponse>> followers = new ArrayList<>();
             List<Future<Integer>> streamedEvents = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -104,7 +107,7 @@ class CoalescingTest {
                 }
             }
             awaitFollowers(cache, 10);
-            provider.release.countDown();
+            hold.release();
             String text = result(leader).text();
             for (Future<ChatResponse> f : followers) {
                 assertThat(result(f).text()).isEqualTo(text);
@@ -113,29 +116,29 @@ class CoalescingTest {
                 assertThat(result(f)).as("a streaming follower gets a chunked replay").isGreaterThan(3);
             }
         }
-        assertThat(provider.calls).hasValue(1);
+        assertThat(provider.calls()).isEqualTo(1);
     }
 
     @Test
     void theLeadersFailureReachesItsFollowersAndIsNotStored() throws Exception {
         ResponseCache cache = ResponseCache.builder().build();
-        provider.entered = new CountDownLatch(1);
-        provider.release = new CountDownLatch(1);
-        provider.failWith = new OverloadedException("overloaded", ErrorDetails.of("p"), Optional.empty());
+        Hold hold = new Hold();
+        provider.holdCalls(hold);
+        provider.replyWith(Reply.failure(new OverloadedException("overloaded", ErrorDetails.of("p"), Optional.empty())));
         try (LlmGate gate = gate(cache)) {
             List<Future<ChatResponse>> results = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 results.add(threads.submit(() -> gate.chat("p:m", "q")));
             }
-            provider.entered.await();
+            hold.awaitArrivals(1);
             awaitFollowers(cache, 4);
-            provider.release.countDown();
+            hold.release();
             for (Future<ChatResponse> f : results) {
                 assertThatThrownBy(() -> result(f)).isInstanceOf(ExecutionException.class)
                         .hasCauseInstanceOf(OverloadedException.class);
             }
-            assertThat(provider.calls).hasValue(1);
-            provider.failWith = null;
+            assertThat(provider.calls()).isEqualTo(1);
+            provider.answerWith(ExactCacheTest::answer);
             assertThat(gate.chat("p:m", "q").text()).isEqualTo("answer #2 to: q");
         }
     }
@@ -143,8 +146,8 @@ class CoalescingTest {
     @Test
     void whenTheLeaderAbandonsItsStreamAFollowerTakesOver() throws Exception {
         ResponseCache cache = ResponseCache.builder().build();
-        provider.entered = new CountDownLatch(1);
-        provider.release = new CountDownLatch(1);
+        Hold hold = new Hold();
+        provider.holdCalls(hold);
         try (LlmGate gate = gate(cache)) {
             CountDownLatch leaderHasStream = new CountDownLatch(1);
             CountDownLatch closeIt = new CountDownLatch(1);
@@ -155,13 +158,13 @@ class CoalescingTest {
                     return s.next().toString();
                 }
             });
-            provider.entered.await();
+            hold.awaitArrivals(1);
             List<Future<ChatResponse>> followers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 followers.add(threads.submit(() -> gate.chat("p:m", "q")));
             }
             awaitFollowers(cache, 3);
-            provider.release.countDown();
+            hold.release();
             leaderHasStream.await();
             closeIt.countDown();
             result(leader);
@@ -169,24 +172,24 @@ class CoalescingTest {
                 assertThat(result(f).text()).isEqualTo("answer #2 to: q");
             }
         }
-        assertThat(provider.calls).as("the abandoned call and the one a follower took over").hasValue(2);
+        assertThat(provider.calls()).as("the abandoned call and the one a follower took over").isEqualTo(2);
     }
 
     @Test
     void whenTheLeadersStreamGrowsTooLargeToStoreFollowersCallUpstreamAtOnce() throws Exception {
         ResponseCache cache = ResponseCache.builder().maximumAnswerChars(8).build();   // "answer #1 to: q" is 15
-        provider.entered = new CountDownLatch(1);
-        provider.release = new CountDownLatch(1);
+        Hold hold = new Hold();
+        provider.holdCalls(hold);
         try (LlmGate gate = gate(cache)) {
             Future<String> leader = threads.submit(() -> StreamingCacheTest.text(StreamingCacheTest.drain(gate.stream(
                     ChatRequest.of("p:m", "q")))));
-            provider.entered.await();
+            hold.awaitArrivals(1);
             List<Future<ChatResponse>> followers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 followers.add(threads.submit(() -> gate.chat("p:m", "q")));
             }
             awaitFollowers(cache, 3);
-            provider.release.countDown();
+            hold.release();
             assertThat(result(leader)).isEqualTo("answer #1 to: q");
             Set<String> answers = new HashSet<>();
             for (Future<ChatResponse> f : followers) {
@@ -195,44 +198,44 @@ class CoalescingTest {
             // each follower made its own call (none queued behind a new leader to share its answer)
             assertThat(answers).containsExactlyInAnyOrder("answer #2 to: q", "answer #3 to: q", "answer #4 to: q");
         }
-        assertThat(provider.calls).hasValue(4);
+        assertThat(provider.calls()).isEqualTo(4);
         assertThat(cache.stats().stores()).isZero();
     }
 
     @Test
     void withoutCoalescingEveryConcurrentMissCallsUpstream() throws Exception {
         ResponseCache cache = ResponseCache.builder().coalescing(false).build();
-        provider.entered = new CountDownLatch(2);
-        provider.release = new CountDownLatch(1);
+        Hold hold = new Hold();
+        provider.holdCalls(hold);
         try (LlmGate gate = gate(cache)) {
             Callable<ChatResponse> call = () -> gate.chat("p:m", "q");
             Future<ChatResponse> a = threads.submit(call);
             Future<ChatResponse> b = threads.submit(call);
-            provider.entered.await();
-            provider.release.countDown();
+            hold.awaitArrivals(2);
+            hold.release();
             result(a);
             result(b);
         }
-        assertThat(provider.calls).hasValue(2);
+        assertThat(provider.calls()).isEqualTo(2);
     }
 
     @Test
     void bypassAndRefreshDoNotJoinAFlight() throws Exception {
         ResponseCache cache = ResponseCache.builder().build();
-        provider.entered = new CountDownLatch(3);
-        provider.release = new CountDownLatch(1);
+        Hold hold = new Hold();
+        provider.holdCalls(hold);
         try (LlmGate gate = gate(cache)) {
             ChatRequest q = ChatRequest.of("p:m", "q");
             Future<ChatResponse> leader = threads.submit(() -> gate.chat(q));
             Future<ChatResponse> bypass = threads.submit(() -> gate.chat(CacheControl.bypass().applyTo(q)));
             Future<ChatResponse> refresh = threads.submit(() -> gate.chat(CacheControl.refresh().applyTo(q)));
-            provider.entered.await();
-            provider.release.countDown();
+            hold.awaitArrivals(3);
+            hold.release();
             result(leader);
             result(bypass);
             result(refresh);
         }
-        assertThat(provider.calls).hasValue(3);
+        assertThat(provider.calls()).isEqualTo(3);
     }
 
     @Test
@@ -243,6 +246,6 @@ class CoalescingTest {
                 assertThat(unread.collect().text()).isEqualTo("answer #1 to: q");
             }
         }
-        assertThat(provider.calls).hasValue(2);
+        assertThat(provider.calls()).isEqualTo(2);
     }
 }

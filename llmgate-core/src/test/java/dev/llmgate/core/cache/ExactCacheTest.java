@@ -4,6 +4,7 @@ import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.FinishReason;
+import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.exception.ErrorDetails;
@@ -18,6 +19,8 @@ import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.core.cache.internal.CaffeineResponseStore;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -33,7 +36,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ExactCacheTest {
-    final CountingProvider provider = new CountingProvider();
+    final ScriptedProvider provider = ScriptedProvider.answering(ExactCacheTest::answer);
+
+    /** "answer #n to: question", streamed word by word, id "resp-n", usage 10/20; n counts every call of the provider. */
+    static Reply answer(ScriptedProvider.Call call) {
+        int n = call.number();
+        return Reply.words("answer #" + n + " to: " + call.request().lastUserText()).withId("resp-" + n).withUsage(Usage.of(10, 20));
+    }
+
+    /** As {@link #answer}, also asking for the tool "lookup" with the arguments {"q":"n"}. */
+    static Reply answerCallingTool(ScriptedProvider.Call call) {
+        int n = call.number();
+        return answer(call).withToolCall(new ToolCall("call-" + n, "lookup", "{\"q\":\"" + n + "\"}"));
+    }
     final AtomicReference<CallContext> lastCall = new AtomicReference<>();
     final Interceptor capture = chain -> {
         lastCall.set(chain.call());
@@ -62,7 +77,7 @@ class ExactCacheTest {
             assertThat(lastCall.get().get(CallFacts.CACHE_HIT)).contains(false);
 
             ChatResponse second = gate.chat("p:m", "What is a gateway?");
-            assertThat(provider.calls).hasValue(1);
+            assertThat(provider.calls()).isEqualTo(1);
             assertThat(second.text()).isEqualTo(first.text()).isEqualTo("answer #1 to: What is a gateway?");
             assertThat(second.usage()).isEqualTo(Usage.of(10, 20));
             assertThat(second.provider()).isEqualTo("p");
@@ -81,9 +96,9 @@ class ExactCacheTest {
         try (LlmGate gate = gate(ResponseCache.builder().build())) {
             gate.chat("fast", "hi");
             gate.chat("p:m", "hi");
-            assertThat(provider.calls).hasValue(1);
+            assertThat(provider.calls()).isEqualTo(1);
             gate.chat("p:other", "hi");
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
         }
     }
 
@@ -93,7 +108,7 @@ class ExactCacheTest {
             gate.chat(ChatRequest.builder("p:m").user("hi").temperature(0.2).build());
             gate.chat(ChatRequest.builder("p:m").user("hi").temperature(0.3).build());
             gate.chat(ChatRequest.builder("p:m").user("hi").temperature(0.2).build());
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
         }
     }
 
@@ -103,7 +118,7 @@ class ExactCacheTest {
             ChatResponse t1 = gate.chat(ChatRequest.builder("p:m").user("hi").tenant("t1").build());
             ChatResponse t2 = gate.chat(ChatRequest.builder("p:m").user("hi").tenant("t2").build());
             ChatResponse noTenant = gate.chat(ChatRequest.of("p:m", "hi"));
-            assertThat(provider.calls).hasValue(3);
+            assertThat(provider.calls()).isEqualTo(3);
             assertThat(List.of(t1.text(), t2.text(), noTenant.text())).doesNotHaveDuplicates();
 
             assertThat(gate.chat(ChatRequest.builder("p:m").user("hi").tenant("t1").endUser("someone").build()).text())
@@ -112,7 +127,7 @@ class ExactCacheTest {
             assertThat(gate.chat(explicit).text()).as("the namespace attribute wins over the tenant").isEqualTo(t2.text());
             assertThat(gate.chat(CacheControl.namespace("default").applyTo(ChatRequest.of("p:m", "hi"))).text())
                     .isEqualTo(noTenant.text());
-            assertThat(provider.calls).hasValue(3);
+            assertThat(provider.calls()).isEqualTo(3);
         }
     }
 
@@ -122,21 +137,21 @@ class ExactCacheTest {
             gate.chat("p:m", "hi");
             gate.chat("p:m", "hi");
             assertThat(outcome()).isEqualTo(CacheOutcome.UNCACHEABLE);
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
             gate.chat(ChatRequest.builder("p:m").user("hi").tenant("t").build());
             gate.chat(ChatRequest.builder("p:m").user("hi").tenant("t").build());
-            assertThat(provider.calls).hasValue(3);
+            assertThat(provider.calls()).isEqualTo(3);
         }
     }
 
     @Test
     void errorsAreNeverStored() {
         try (LlmGate gate = gate(ResponseCache.builder().build())) {
-            provider.failWith = new RateLimitedException("slow down", ErrorDetails.of("p"), Optional.empty());
+            provider.replyWith(Reply.failure(new RateLimitedException("slow down", ErrorDetails.of("p"), Optional.empty())));
             assertThatThrownBy(() -> gate.chat("p:m", "hi")).isInstanceOf(RateLimitedException.class);
-            provider.failWith = null;
+            provider.answerWith(ExactCacheTest::answer);
             gate.chat("p:m", "hi");
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
         }
     }
 
@@ -158,7 +173,7 @@ class ExactCacheTest {
         try (LlmGate gate = gate(ResponseCache.builder().build(), blockFirst)) {
             assertThatThrownBy(() -> gate.chat("p:m", "hi")).isInstanceOf(PolicyBlockedException.class);
             assertThat(gate.chat("p:m", "hi").text()).isEqualTo("answer #2 to: hi");
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
         }
     }
 
@@ -167,13 +182,12 @@ class ExactCacheTest {
         ResponseCache cache = ResponseCache.builder().build();
         try (LlmGate gate = gate(cache)) {
             for (FinishReason reason : FinishReason.values()) {
-                provider.finishReason = reason;
-                provider.callTool = reason == FinishReason.TOOL_CALLS;
+                provider.answerWith(call -> (reason == FinishReason.TOOL_CALLS ? answerCallingTool(call) : answer(call)).withFinishReason(reason));
                 gate.chat("p:m", "question " + reason);
                 gate.chat("p:m", "question " + reason);
             }
             // STOP and TOOL_CALLS: one call each; LENGTH, CONTENT_FILTER, ERROR: two calls each
-            assertThat(provider.calls).hasValue(2 + 6);
+            assertThat(provider.calls()).isEqualTo(2 + 6);
             assertThat(cache.stats().notStored()).isEqualTo(6);
         }
     }
@@ -181,25 +195,25 @@ class ExactCacheTest {
     @Test
     void lengthFinishesAreStoredWhenConfigured() {
         try (LlmGate gate = gate(ResponseCache.builder().storeLengthFinish(true).build())) {
-            provider.finishReason = FinishReason.LENGTH;
+            provider.answerWith(call -> answer(call).withFinishReason(FinishReason.LENGTH));
             gate.chat("p:m", "hi");
             ChatResponse again = gate.chat("p:m", "hi");
             assertThat(again.finishReason()).isEqualTo(FinishReason.LENGTH);
-            assertThat(provider.calls).hasValue(1);
-            provider.finishReason = FinishReason.CONTENT_FILTER;
+            assertThat(provider.calls()).isEqualTo(1);
+            provider.answerWith(call -> answer(call).withFinishReason(FinishReason.CONTENT_FILTER));
             gate.chat("p:m", "other");
             gate.chat("p:m", "other");
-            assertThat(provider.calls).hasValue(3);
+            assertThat(provider.calls()).isEqualTo(3);
         }
     }
 
     @Test
     void refusalsAreNotStored() {
         try (LlmGate gate = gate(ResponseCache.builder().build())) {
-            provider.refusal = Optional.of("I can't help with that");
+            provider.answerWith(call -> answer(call).withRefusal("I can't help with that"));
             gate.chat("p:m", "hi");
             gate.chat("p:m", "hi");
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
         }
     }
 
@@ -211,9 +225,9 @@ class ExactCacheTest {
             gate.chat(bypass);
             assertThat(outcome()).isEqualTo(CacheOutcome.BYPASS);
             gate.chat(plain);
-            assertThat(provider.calls).as("the bypassed answer was not stored").hasValue(2);
+            assertThat(provider.calls()).as("the bypassed answer was not stored").isEqualTo(2);
             gate.chat(bypass);
-            assertThat(provider.calls).as("a bypass does not read").hasValue(3);
+            assertThat(provider.calls()).as("a bypass does not read").isEqualTo(3);
             assertThat(gate.chat(plain).text()).isEqualTo("answer #2 to: hi");
         }
     }
@@ -227,7 +241,7 @@ class ExactCacheTest {
             assertThat(outcome()).isEqualTo(CacheOutcome.REFRESH);
             assertThat(refreshed.text()).isEqualTo("answer #2 to: hi");
             assertThat(gate.chat(plain).text()).isEqualTo("answer #2 to: hi");
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
         }
     }
 
@@ -238,10 +252,10 @@ class ExactCacheTest {
             ChatRequest noStore = CacheControl.noStore().applyTo(plain);
             gate.chat(noStore);
             gate.chat(noStore);
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
             gate.chat(plain);
             assertThat(gate.chat(noStore).text()).as("no-store still reads").isEqualTo("answer #3 to: hi");
-            assertThat(provider.calls).hasValue(3);
+            assertThat(provider.calls()).isEqualTo(3);
         }
     }
 
@@ -252,10 +266,10 @@ class ExactCacheTest {
             gate.chat("p:m", "hi");
             ticker.advance(Duration.ofMinutes(59));
             gate.chat("p:m", "hi");
-            assertThat(provider.calls).hasValue(1);
+            assertThat(provider.calls()).isEqualTo(1);
             ticker.advance(Duration.ofMinutes(2));
             gate.chat("p:m", "hi");
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
         }
     }
 
@@ -269,17 +283,17 @@ class ExactCacheTest {
             gate.chat(longLived);
             ticker.advance(Duration.ofMinutes(4));
             gate.chat(shortLived);
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
             ticker.advance(Duration.ofMinutes(2));
             gate.chat(shortLived);
             gate.chat(longLived);
-            assertThat(provider.calls).as("only the short-lived entry expired").hasValue(3);
+            assertThat(provider.calls()).as("only the short-lived entry expired").isEqualTo(3);
             ChatRequest written = ChatRequest.builder("p:m").user("attr")
                     .metadata(dev.llmgate.api.Metadata.EMPTY.withAttribute("llmgate.cache.ttl", "PT1M")).build();
             gate.chat(written);
             ticker.advance(Duration.ofSeconds(61));
             gate.chat(written);
-            assertThat(provider.calls).hasValue(5);
+            assertThat(provider.calls()).isEqualTo(5);
         }
     }
 
@@ -311,8 +325,8 @@ class ExactCacheTest {
 
     @Test
     void aFallbackAnswerIsStoredUnderTheDeploymentThatAnswered() {
-        CountingProvider broken = new CountingProvider();
-        broken.failWith = new OverloadedException("overloaded", ErrorDetails.of("down"), Optional.empty());
+        ScriptedProvider broken = ScriptedProvider.replying(Reply.failure(new OverloadedException("overloaded", ErrorDetails.of("down"),
+                Optional.empty())));
         Interceptor fallback = chain -> {
             if (!chain.request().metadata().tags().contains("fallback")) {
                 return chain.proceed(chain.request());
@@ -329,10 +343,10 @@ class ExactCacheTest {
             ChatResponse viaFallback = gate.chat(ChatRequest.builder("down:m").user("hi").tag("fallback").build());
             assertThat(viaFallback.provider()).isEqualTo("p");
             assertThat(gate.chat("p:m", "hi").text()).as("stored under the deployment that answered").isEqualTo(viaFallback.text());
-            assertThat(provider.calls).hasValue(1);
+            assertThat(provider.calls()).isEqualTo(1);
             assertThatThrownBy(() -> gate.chat("down:m", "hi")).as("not under the one that failed")
                     .isInstanceOf(OverloadedException.class);
-            assertThat(broken.calls).hasValue(2);
+            assertThat(broken.calls()).isEqualTo(2);
         }
     }
 
@@ -347,7 +361,7 @@ class ExactCacheTest {
                     .metadata(dev.llmgate.api.Metadata.EMPTY.withAttribute("llmgate.cache.ttl", "5 minutes")).build();
             assertThatThrownBy(() -> gate.chat(badTtl)).isInstanceOf(InvalidRequestException.class)
                     .hasMessageContaining("ISO-8601");
-            assertThat(provider.calls).hasValue(0);
+            assertThat(provider.calls()).isEqualTo(0);
         }
     }
 
@@ -398,7 +412,7 @@ class ExactCacheTest {
             assertThat(key.toString()).doesNotContain("hi");
             assertThat(store.ttls).containsExactly(Duration.ofMinutes(10));
             gate.chat(ChatRequest.builder("p:m").user("hi").tenant("acme").build());
-            assertThat(provider.calls).hasValue(1);
+            assertThat(provider.calls()).isEqualTo(1);
 
             store.broken = true;
             assertThat(gate.chat(ChatRequest.builder("p:m").user("hi").tenant("acme").build()).text())

@@ -10,6 +10,7 @@ import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.core.cache.internal.InMemoryVectorIndex;
 import dev.llmgate.core.cache.internal.SemanticGuard;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SemanticCacheTest {
-    final CountingProvider provider = new CountingProvider();
+    final ScriptedProvider provider = ScriptedProvider.answering(ExactCacheTest::answer);
     final HashingEmbedder embedder = new HashingEmbedder();
     final AtomicReference<CallContext> lastCall = new AtomicReference<>();
 
@@ -45,7 +46,7 @@ class SemanticCacheTest {
         try (LlmGate gate = gate(cache)) {
             ChatResponse first = gate.chat("p:m", "How do I reset my password?");
             ChatResponse second = gate.chat("p:m", "how can I reset my password");
-            assertThat(provider.calls).hasValue(1);
+            assertThat(provider.calls()).isEqualTo(1);
             assertThat(second.text()).isEqualTo(first.text());
             assertThat(lastCall.get().get(ResponseCache.OUTCOME)).contains(CacheOutcome.SEMANTIC_HIT);
             assertThat(lastCall.get().get(CallFacts.CACHE_HIT)).contains(true);
@@ -69,7 +70,7 @@ class SemanticCacheTest {
                 ChatResponse asked = gate.chat("p:m", pair[1]);
                 assertThat(asked.text()).as(pair[1]).isNotEqualTo(cached.text()).endsWith(pair[1]);
             }
-            assertThat(provider.calls).hasValue(8);
+            assertThat(provider.calls()).isEqualTo(8);
         }
     }
 
@@ -82,9 +83,9 @@ class SemanticCacheTest {
             gate.chat(ChatRequest.builder("p:m").system("be verbose").user("How can I reset my password?").tenant("a").build());
             gate.chat(ChatRequest.builder("p:m").system("be brief").user("How can I reset my password?").tenant("a")
                     .temperature(1.5).build());
-            assertThat(provider.calls).hasValue(5);
+            assertThat(provider.calls()).isEqualTo(5);
             gate.chat(ChatRequest.builder("p:m").system("be brief").user("How can I reset my password?").tenant("a").build());
-            assertThat(provider.calls).hasValue(5);
+            assertThat(provider.calls()).isEqualTo(5);
             assertThat(lastCall.get().get(ResponseCache.OUTCOME)).contains(CacheOutcome.SEMANTIC_HIT);
         }
     }
@@ -95,16 +96,16 @@ class SemanticCacheTest {
         try (LlmGate gate = gate(cache(options()))) {
             gate.chat(ChatRequest.builder("p:m").messages(earlier).user("How do I reset my password?").build());
             gate.chat(ChatRequest.builder("p:m").messages(earlier).user("How can I reset my password?").build());
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
             assertThat(embedder.calls).as("an ineligible request is not even embedded").hasValue(0);
         }
         try (LlmGate gate = gate(cache(options().allowMultiTurn(true)))) {
             gate.chat(ChatRequest.builder("p:m").messages(earlier).user("How do I reset my password?").build());
             gate.chat(ChatRequest.builder("p:m").messages(earlier).user("How can I reset my password?").build());
-            assertThat(provider.calls).hasValue(3);
+            assertThat(provider.calls()).isEqualTo(3);
             gate.chat(ChatRequest.builder("p:m").messages(List.of(Message.user("hey"), Message.assistant("hello")))
                     .user("How can I reset my password?").build());
-            assertThat(provider.calls).as("earlier turns must match exactly").hasValue(4);
+            assertThat(provider.calls()).as("earlier turns must match exactly").isEqualTo(4);
         }
     }
 
@@ -115,7 +116,7 @@ class SemanticCacheTest {
                     ContentPart.imageUrl("https://example.com/a.png"))).build());
             gate.chat(ChatRequest.builder("p:m").addMessage(Message.user(ContentPart.text("what is this"),
                     ContentPart.imageUrl("https://example.com/b.png"))).build());
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
             assertThat(embedder.calls).hasValue(0);
         }
     }
@@ -129,7 +130,7 @@ class SemanticCacheTest {
             gate.chat("p:m", "How do I reset my password?");
             gate.chat("p:m", "How can I reset my password?");
             gate.chat("p:m", "How can I reset my password?");
-            assertThat(provider.calls).as("the exact cache still works").hasValue(2);
+            assertThat(provider.calls()).as("the exact cache still works").isEqualTo(2);
         }
     }
 
@@ -143,9 +144,9 @@ class SemanticCacheTest {
             gate.chat("p:m", "How do I reset my password?");
             ticker.advance(Duration.ofMinutes(11));
             gate.chat("p:m", "How can I reset my password?");
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
             gate.chat("p:m", "How can I reset my password");
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.llmgate.core.cache;
 
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -48,14 +49,14 @@ class SemanticPairsEvaluationTest {
 
     /** Whether the second question of the pair is answered from the cache, end to end through a gate. */
     static boolean hit(Pair p, double threshold) {
-        CountingProvider provider = new CountingProvider();
+        ScriptedProvider provider = ScriptedProvider.answering(ExactCacheTest::answer);
         ResponseCache cache = ResponseCache.builder()
                 .semantic(SemanticCacheOptions.builder(new HashingEmbedder()).threshold(threshold).build()).build();
         try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(Stage.CACHE, cache.interceptor()).build()) {
             gate.chat("p:m", p.cached());
             gate.chat("p:m", p.asked());
         }
-        return provider.calls.get() == 1;
+        return provider.calls() == 1;
     }
 
     @Test

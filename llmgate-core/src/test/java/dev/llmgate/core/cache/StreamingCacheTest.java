@@ -13,6 +13,7 @@ import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.core.cache.internal.ReplayStream;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -24,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StreamingCacheTest {
-    final CountingProvider provider = new CountingProvider();
+    final ScriptedProvider provider = ScriptedProvider.answering(ExactCacheTest::answer);
     final AtomicReference<CallContext> lastCall = new AtomicReference<>();
 
     LlmGate gate(ResponseCache cache) {
@@ -63,7 +64,7 @@ class StreamingCacheTest {
             assertThat(lastCall.get().get(ResponseCache.OUTCOME)).contains(CacheOutcome.MISS);
 
             List<StreamEvent> replay = drain(gate.stream(request));
-            assertThat(provider.calls).hasValue(1);
+            assertThat(provider.calls()).isEqualTo(1);
             assertThat(lastCall.get().get(ResponseCache.OUTCOME)).contains(CacheOutcome.HIT);
             assertThat(lastCall.get().get(CallFacts.COST_USD)).contains(BigDecimal.ZERO);
             assertThat(text(replay)).isEqualTo(text(live)).isEqualTo("answer #1 to: tell me a story");
@@ -89,18 +90,17 @@ class StreamingCacheTest {
             assertThat(gate.chat("p:m", "one").text()).isEqualTo(streamed.text());
             ChatResponse blocking = gate.chat("p:m", "two");
             assertThat(gate.stream(ChatRequest.of("p:m", "two")).collect().text()).isEqualTo(blocking.text());
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
         }
     }
 
     @Test
     void toolCallsAreStoredFromAStreamAndReplayed() {
         try (LlmGate gate = gate(ResponseCache.builder().build())) {
-            provider.callTool = true;
-            provider.finishReason = FinishReason.TOOL_CALLS;
+            provider.answerWith(call -> ExactCacheTest.answerCallingTool(call).withFinishReason(FinishReason.TOOL_CALLS));
             ChatResponse live = gate.stream(ChatRequest.of("p:m", "look it up")).collect();
             List<StreamEvent> replay = drain(gate.stream(ChatRequest.of("p:m", "look it up")));
-            assertThat(provider.calls).hasValue(1);
+            assertThat(provider.calls()).isEqualTo(1);
             assertThat(replay).filteredOn(e -> e instanceof StreamEvent.ToolCallDelta).hasSize(1);
             ChatResponse blocking = gate.chat("p:m", "look it up");
             assertThat(blocking.toolCalls()).isEqualTo(live.toolCalls());
@@ -116,33 +116,32 @@ class StreamingCacheTest {
                 stream.next();
             }
             gate.stream(ChatRequest.of("p:m", "a long answer")).collect();
-            assertThat(provider.calls).hasValue(2);
-            assertThat(provider.streamsClosed).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
+            assertThat(provider.streamsReleased()).isEqualTo(2);
         }
     }
 
     @Test
     void aFailedStreamIsNotStored() {
         try (LlmGate gate = gate(ResponseCache.builder().build())) {
-            provider.failWith = new NetworkException("connection reset", ErrorDetails.of("p"));
-            provider.failStreamAfterEvents = 2;
+            NetworkException reset = new NetworkException("connection reset", ErrorDetails.of("p"));
+            provider.answerWith(call -> ExactCacheTest.answer(call).failingAfter(2, reset));
             assertThatThrownBy(() -> gate.stream(ChatRequest.of("p:m", "a long answer")).collect())
                     .isInstanceOf(NetworkException.class);
-            provider.failWith = null;
-            provider.failStreamAfterEvents = -1;
+            provider.answerWith(ExactCacheTest::answer);
             gate.stream(ChatRequest.of("p:m", "a long answer")).collect();
             gate.stream(ChatRequest.of("p:m", "a long answer")).collect();
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
         }
     }
 
     @Test
     void aStreamThatStopsForLengthIsNotStored() {
         try (LlmGate gate = gate(ResponseCache.builder().build())) {
-            provider.finishReason = FinishReason.LENGTH;
+            provider.answerWith(call -> ExactCacheTest.answer(call).withFinishReason(FinishReason.LENGTH));
             gate.stream(ChatRequest.of("p:m", "hi")).collect();
             gate.stream(ChatRequest.of("p:m", "hi")).collect();
-            assertThat(provider.calls).hasValue(2);
+            assertThat(provider.calls()).isEqualTo(2);
         }
     }
 
@@ -172,7 +171,7 @@ class StreamingCacheTest {
             assertThat(text(drain(gate.stream(request)))).isEqualTo("answer #2 to: tell me a story");
             assertThat(gate.chat(request).text()).isEqualTo("answer #3 to: tell me a story");
             assertThat(gate.chat(request).text()).isEqualTo("answer #4 to: tell me a story");
-            assertThat(provider.calls).hasValue(4);
+            assertThat(provider.calls()).isEqualTo(4);
             assertThat(small.stats().stores()).isZero();
             assertThat(small.stats().notStored()).isEqualTo(4);
         }
@@ -185,7 +184,7 @@ class StreamingCacheTest {
             ChatRequest request = ChatRequest.of("p:m", "tell me a story");
             drain(gate.stream(request));
             assertThat(text(drain(gate.stream(request)))).isEqualTo("answer #1 to: tell me a story");
-            assertThat(provider.calls).hasValue(1);
+            assertThat(provider.calls()).isEqualTo(1);
             assertThat(exact.stats().stores()).isEqualTo(1);
         }
     }

@@ -5,6 +5,9 @@ import dev.llmgate.api.spi.AttemptRecord;
 import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
+import dev.llmgate.testing.MutableClock;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CircuitBreakerTest {
-    private final Fakes.MutableClock clock = new Fakes.MutableClock();
+    private final MutableClock clock = new MutableClock(Fakes.START);
     private final Fakes.ContextSpy spy = new Fakes.ContextSpy();
 
-    private LlmGate gate(Router router, Fakes.Scripted a, Fakes.Scripted b) {
+    private LlmGate gate(Router router, ScriptedProvider a, ScriptedProvider b) {
         return LlmGate.builder().clock(clock).addInterceptor(spy).addInterceptor(Stage.ROUTING, router)
                 .provider("a", a).provider("b", b).build();
     }
@@ -30,8 +33,8 @@ class CircuitBreakerTest {
 
     @Test
     void consecutiveFailuresOpenTheCircuitThenAProbeClosesIt() {
-        Fakes.Scripted a = new Fakes.Scripted(Fakes.failEach(Fakes::overloaded), Fakes.failEach(Fakes::overloaded), answer("a back"));
-        Fakes.Scripted b = new Fakes.Scripted(answer("b"));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(Fakes::overloaded), Reply.failure(Fakes::overloaded), answer("a back"));
+        ScriptedProvider b = ScriptedProvider.replying(answer("b"));
         Router r = router(new CircuitBreakerPolicy(2, 1.0, 10, 10, Duration.ofSeconds(10)), StateStore.inMemory(clock));
         try (LlmGate gate = gate(r, a, b)) {
             gate.chat("smart", "1");
@@ -55,8 +58,8 @@ class CircuitBreakerTest {
 
     @Test
     void aFailedProbeReopensTheCircuitAndOnlyOneProbeGoesAtATime() {
-        Fakes.Scripted a = new Fakes.Scripted(Fakes.failEach(Fakes::overloaded));
-        Fakes.Scripted b = new Fakes.Scripted(answer("b"));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(Fakes::overloaded));
+        ScriptedProvider b = ScriptedProvider.replying(answer("b"));
         StateStore store = StateStore.inMemory(clock);
         Router r = router(new CircuitBreakerPolicy(1, 1.0, 10, 10, Duration.ofSeconds(10)), store);
         try (LlmGate gate = gate(r, a, b)) {
@@ -102,8 +105,8 @@ class CircuitBreakerTest {
 
     @Test
     void whenEveryCircuitIsOpenTheCallFailsFastWithWhenToComeBack() {
-        Fakes.Scripted a = new Fakes.Scripted(Fakes.failEach(Fakes::overloaded));
-        Fakes.Scripted b = new Fakes.Scripted(Fakes.failEach(Fakes::overloaded));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(Fakes::overloaded));
+        ScriptedProvider b = ScriptedProvider.replying(Reply.failure(Fakes::overloaded));
         Router r = router(new CircuitBreakerPolicy(1, 1.0, 10, 10, Duration.ofSeconds(30)), StateStore.inMemory(clock));
         try (LlmGate gate = gate(r, a, b)) {
             assertThatThrownBy(() -> gate.chat("smart", "1")).isInstanceOf(OverloadedException.class);
@@ -121,7 +124,7 @@ class CircuitBreakerTest {
         CircuitBreakerPolicy policy = new CircuitBreakerPolicy(1, 1.0, 10, 10, Duration.ofSeconds(30));
         Router first = router(policy, shared);
         Router second = router(policy, shared);
-        try (LlmGate g1 = gate(first, new Fakes.Scripted(Fakes.failEach(Fakes::overloaded)), new Fakes.Scripted(answer("b")))) {
+        try (LlmGate g1 = gate(first, ScriptedProvider.replying(Reply.failure(Fakes::overloaded)), ScriptedProvider.replying(answer("b")))) {
             g1.chat("smart", "x");
         }
         assertThat(second.health("a:m").orElseThrow().state()).isEqualTo(BreakerState.OPEN);

@@ -6,6 +6,7 @@ import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.core.catalog.ModelCatalog;
 import dev.llmgate.core.catalog.ModelInfo;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -19,7 +20,7 @@ class CostTest {
     private final Fakes.ContextSpy spy = new Fakes.ContextSpy();
 
     private Optional<BigDecimal> costOf(String family, String model, Usage usage, ModelCatalog catalog) {
-        Fakes.Scripted p = new Fakes.Scripted(answer("ok", usage));
+        ScriptedProvider p = ScriptedProvider.replying(answer("ok", usage));
         Router r = Router.builder().catalog(catalog)
                 .route(Route.builder("m").deployment(Deployment.builder("my-deployment", model).catalogProvider(family).build()).build())
                 .build();

@@ -1,16 +1,15 @@
 package dev.llmgate.core.routing;
 
-import dev.llmgate.api.AbstractChatStream;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
-import dev.llmgate.api.ChatStream;
-import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.NetworkException;
-import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.core.events.AttemptEvent;
+import dev.llmgate.testing.Hold;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.llmgate.core.routing.Fakes.answer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,13 +32,12 @@ class HedgingTest {
     private final List<AttemptEvent> events = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch twoEvents = new CountDownLatch(2);
     private final ManualScheduler scheduler = new ManualScheduler();
-    private final CountDownLatch primaryStarted = new CountDownLatch(1);
-    private final CountDownLatch releasePrimary = new CountDownLatch(1);
-    private final AtomicInteger closedStreams = new AtomicInteger();
+    /** Holds the primary: a blocking call before its answer, a stream before its first event. */
+    private final Hold releasePrimary = new Hold();
 
     @AfterEach
     void stop() {
-        releasePrimary.countDown();
+        releasePrimary.release();
         pool.shutdownNow();
     }
 
@@ -66,33 +63,10 @@ class HedgingTest {
         }).route(Route.builder("smart").deployment("a:m").deployment("b:m").hedgeAfter(Duration.ofMillis(300)).build()).build();
     }
 
-    /** Blocks until released, then answers (or streams) "a". */
-    private final Fakes.Step slowPrimary = new Fakes.Step() {
-        @Override
-        public ChatResponse chat(ChatRequest request, CallContext call) {
-            primaryStarted.countDown();
-            await(releasePrimary);
-            return answer("a").chat(request, call);
-        }
-
-        @Override
-        public ChatStream stream(ChatRequest request, CallContext call) {
-            primaryStarted.countDown();
-            ChatStream inner = Fakes.failingStream(request, 99, Fakes.overloaded());
-            return new AbstractChatStream() {
-                @Override
-                protected StreamEvent produce() {
-                    await(releasePrimary);
-                    return inner.next();
-                }
-
-                @Override
-                protected void release() {
-                    closedStreams.incrementAndGet();
-                }
-            };
-        }
-    };
+    /** Waits until released, then answers "a" (or streams "one two "). */
+    private Reply slowPrimary(Reply answer) {
+        return answer.heldBy(releasePrimary);
+    }
 
     private static void await(CountDownLatch latch) {
         try {
@@ -107,11 +81,11 @@ class HedgingTest {
 
     @Test
     void aSlowPrimaryIsHedgedAndTheFirstSuccessWins() throws Exception {
-        Fakes.Scripted a = new Fakes.Scripted(slowPrimary);
-        Fakes.Scripted b = new Fakes.Scripted(answer("b"));
+        ScriptedProvider a = ScriptedProvider.replying(slowPrimary(answer("a")));
+        ScriptedProvider b = ScriptedProvider.replying(answer("b"));
         try (LlmGate gate = LlmGate.builder().addInterceptor(Stage.ROUTING, router()).provider("a", a).provider("b", b).build()) {
             CompletableFuture<ChatResponse> call = CompletableFuture.supplyAsync(() -> gate.chat("smart", "hi"), pool);
-            await(primaryStarted);
+            releasePrimary.awaitArrivals(1);
             await(scheduler.scheduled);
             assertThat(scheduler.delay).isEqualTo(Duration.ofMillis(300));
             assertThat(call).isNotDone();
@@ -119,7 +93,7 @@ class HedgingTest {
             assertThat(call.get(30, TimeUnit.SECONDS).text()).isEqualTo("b");
             assertThat(scheduler.cancelled).isTrue();
 
-            releasePrimary.countDown();
+            releasePrimary.release();
             await(twoEvents);
             assertThat(events).extracting(e -> e.provider() + " " + e.outcome() + " " + e.reason())
                     .containsExactlyInAnyOrder("b success hedge", "a hedge_lost primary");
@@ -128,8 +102,8 @@ class HedgingTest {
 
     @Test
     void aStreamedHedgeWinsAtItsFirstTokenAndTheLoserIsClosed() throws Exception {
-        Fakes.Scripted a = new Fakes.Scripted(slowPrimary);
-        Fakes.Scripted b = new Fakes.Scripted(Fakes.streamFailingAfter(99, Fakes.overloaded()));
+        ScriptedProvider a = ScriptedProvider.replying(slowPrimary(Fakes.oneTwo()));
+        ScriptedProvider b = ScriptedProvider.replying(Fakes.oneTwo());
         try (LlmGate gate = LlmGate.builder().addInterceptor(Stage.ROUTING, router()).provider("a", a).provider("b", b).build()) {
             CompletableFuture<ChatResponse> call = CompletableFuture.supplyAsync(() -> gate.stream(ChatRequest.of("smart", "hi")).collect(), pool);
             await(scheduler.scheduled);
@@ -137,9 +111,9 @@ class HedgingTest {
             ChatResponse r = call.get(30, TimeUnit.SECONDS);
             assertThat(r.provider()).isEqualTo("b");
             assertThat(r.text()).isEqualTo("one two ");
-            releasePrimary.countDown();
+            releasePrimary.release();
             await(twoEvents);
-            assertThat(closedStreams.get()).isEqualTo(1);
+            assertThat(a.streamsReleased()).isEqualTo(1);
             assertThat(events).extracting(e -> e.provider() + " " + e.outcome())
                     .containsExactlyInAnyOrder("b success", "a hedge_lost");
         }
@@ -147,8 +121,8 @@ class HedgingTest {
 
     @Test
     void aPrimaryThatFailsFastLaunchesTheSecondAtOnce() throws Exception {
-        Fakes.Scripted a = new Fakes.Scripted(Fakes.failEach(() -> new NetworkException("reset", ErrorDetails.NONE)));
-        Fakes.Scripted b = new Fakes.Scripted(answer("b"));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(() -> new NetworkException("reset", ErrorDetails.NONE)));
+        ScriptedProvider b = ScriptedProvider.replying(answer("b"));
         try (LlmGate gate = LlmGate.builder().addInterceptor(Stage.ROUTING, router()).provider("a", a).provider("b", b).build()) {
             assertThat(gate.chat("smart", "hi").text()).isEqualTo("b");
             await(twoEvents);

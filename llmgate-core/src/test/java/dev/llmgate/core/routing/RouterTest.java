@@ -20,6 +20,9 @@ import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.core.events.AttemptEvent;
+import dev.llmgate.testing.MutableClock;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -31,14 +34,14 @@ import java.util.Optional;
 import java.util.Random;
 
 import static dev.llmgate.core.routing.Fakes.answer;
-import static dev.llmgate.core.routing.Fakes.fail;
+import static dev.llmgate.core.routing.Fakes.oneTwo;
 import static dev.llmgate.core.routing.Fakes.overloaded;
 import static dev.llmgate.core.routing.Fakes.rateLimited;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RouterTest {
-    private final Fakes.MutableClock clock = new Fakes.MutableClock();
+    private final MutableClock clock = new MutableClock(Fakes.START);
     private final Fakes.RecordingSleeper sleeper = new Fakes.RecordingSleeper(clock);
     private final Fakes.ContextSpy spy = new Fakes.ContextSpy();
     private final List<AttemptEvent> events = Collections.synchronizedList(new ArrayList<>());
@@ -50,7 +53,7 @@ class RouterTest {
     private LlmGate gate(Router router, Object... namesAndProviders) {
         LlmGate.Builder b = LlmGate.builder().clock(clock).addInterceptor(spy).addInterceptor(Stage.ROUTING, router);
         for (int i = 0; i < namesAndProviders.length; i += 2) {
-            b.provider((String) namesAndProviders[i], (Fakes.Scripted) namesAndProviders[i + 1]);
+            b.provider((String) namesAndProviders[i], (ScriptedProvider) namesAndProviders[i + 1]);
         }
         return b.build();
     }
@@ -69,8 +72,8 @@ class RouterTest {
 
     @Test
     void priorityFallsOverOnRateLimitAndRecordsEveryAttempt() {
-        Fakes.Scripted a = new Fakes.Scripted(fail(rateLimited(Optional.empty())));
-        Fakes.Scripted b = new Fakes.Scripted(answer("from b"));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(rateLimited(Optional.empty())));
+        ScriptedProvider b = ScriptedProvider.replying(answer("from b"));
         Router r = router().route(Route.builder("smart").deployment("a:m1").deployment("b:m2").retry(RetryPolicy.NONE).build()).build();
         try (LlmGate gate = gate(r, "a", a, "b", b)) {
             ChatResponse resp = gate.chat("smart", "hi");
@@ -86,8 +89,8 @@ class RouterTest {
     void invalidRequestAuthAndContentFilterDoNotFallOverByDefault() {
         for (LlmException e : List.of(new InvalidRequestException("bad", ErrorDetails.NONE),
                 new AuthenticationException("key", ErrorDetails.NONE), new ContentFilteredException("filtered", ErrorDetails.NONE))) {
-            Fakes.Scripted a = new Fakes.Scripted(fail(e));
-            Fakes.Scripted b = new Fakes.Scripted(answer("from b"));
+            ScriptedProvider a = ScriptedProvider.replying(Reply.failure(e));
+            ScriptedProvider b = ScriptedProvider.replying(answer("from b"));
             Router r = router().route(Route.builder("smart").deployment("a:m").deployment("b:m").build()).build();
             try (LlmGate gate = gate(r, "a", a, "b", b)) {
                 assertThatThrownBy(() -> gate.chat("smart", "hi")).isSameAs(e);
@@ -99,8 +102,8 @@ class RouterTest {
 
     @Test
     void contentFilterFallsOverWhenConfigured() {
-        Fakes.Scripted a = new Fakes.Scripted(fail(new ContentFilteredException("filtered", ErrorDetails.NONE)));
-        Fakes.Scripted b = new Fakes.Scripted(answer("from b"));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(new ContentFilteredException("filtered", ErrorDetails.NONE)));
+        ScriptedProvider b = ScriptedProvider.replying(answer("from b"));
         Router r = router().route(Route.builder("smart").deployment("a:m").deployment("b:m")
                 .fallbackOn(ErrorClass.CONTENT_FILTERED).build()).build();
         try (LlmGate gate = gate(r, "a", a, "b", b)) {
@@ -111,8 +114,8 @@ class RouterTest {
 
     @Test
     void retriesUseExponentialBackoffWithFullJitter() {
-        Fakes.Scripted a = new Fakes.Scripted(fail(overloaded()), fail(new ProviderException("5xx", ErrorDetails.NONE, true)),
-                fail(overloaded()), answer("third retry"));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(overloaded()), Reply.failure(new ProviderException("5xx", ErrorDetails.NONE, true)),
+                Reply.failure(overloaded()), answer("third retry"));
         RetryPolicy retry = RetryPolicy.builder().retriesPerDeployment(3).baseDelay(Duration.ofMillis(100)).multiplier(3)
                 .maxDelay(Duration.ofMillis(500)).build();
         Router r = router().route(Route.builder("smart").deployment("a:m").retry(retry).build()).build();
@@ -130,7 +133,7 @@ class RouterTest {
         assertThat(RetryPolicy.DEFAULT.backoffCap(0)).isEqualTo(Duration.ofMillis(250));
         assertThat(RetryPolicy.DEFAULT.backoffCap(3)).isEqualTo(Duration.ofMillis(2000));
         assertThat(RetryPolicy.DEFAULT.backoffCap(10)).isEqualTo(Duration.ofSeconds(8));
-        Fakes.Scripted a = new Fakes.Scripted(fail(overloaded()), answer("ok"));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(overloaded()), answer("ok"));
         Router r = Router.builder().clock(clock).sleeper(sleeper).random(new Fakes.FixedRandom(0.999999))
                 .route(Route.builder("smart").deployment("a:m").build()).build();
         try (LlmGate gate = gate(r, "a", a)) {
@@ -141,7 +144,7 @@ class RouterTest {
 
     @Test
     void retryAfterIsHonouredExactly() {
-        Fakes.Scripted a = new Fakes.Scripted(fail(rateLimited(Optional.of(Duration.ofSeconds(3)))), answer("after wait"));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(rateLimited(Optional.of(Duration.ofSeconds(3)))), answer("after wait"));
         Router r = router().route(Route.builder("smart").deployment("a:m").build()).build();
         try (LlmGate gate = gate(r, "a", a)) {
             assertThat(gate.chat("smart", "hi").text()).isEqualTo("after wait");
@@ -151,8 +154,8 @@ class RouterTest {
 
     @Test
     void aRetryAfterLongerThanAllowedFallsOverAtOnceAndCoolsTheDeploymentDown() {
-        Fakes.Scripted a = new Fakes.Scripted(fail(rateLimited(Optional.of(Duration.ofMinutes(2)))), answer("a again"));
-        Fakes.Scripted b = new Fakes.Scripted(answer("from b"));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(rateLimited(Optional.of(Duration.ofMinutes(2)))), answer("a again"));
+        ScriptedProvider b = ScriptedProvider.replying(answer("from b"));
         Router r = router().route(Route.builder("smart").deployment("a:m").deployment("b:m").build()).build();
         try (LlmGate gate = gate(r, "a", a, "b", b)) {
             assertThat(gate.chat("smart", "hi").text()).isEqualTo("from b");
@@ -170,8 +173,8 @@ class RouterTest {
 
     @Test
     void theDeadlineStopsFurtherAttempts() {
-        Fakes.Scripted a = new Fakes.Scripted(Fakes.slow(clock, Duration.ofSeconds(4), fail(overloaded())));
-        Fakes.Scripted b = new Fakes.Scripted(answer("too late"));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(overloaded()).withLatency(clock, Duration.ofSeconds(4)));
+        ScriptedProvider b = ScriptedProvider.replying(answer("too late"));
         Router r = router().route(Route.builder("smart").deployment("a:m").deployment("b:m").retry(RetryPolicy.NONE)
                 .deadline(Duration.ofSeconds(3)).build()).build();
         try (LlmGate gate = gate(r, "a", a, "b", b)) {
@@ -184,7 +187,7 @@ class RouterTest {
 
     @Test
     void aBackoffThatWouldPassTheDeadlineIsNotTakenAndTheLastErrorIsThrown() {
-        Fakes.Scripted a = new Fakes.Scripted(fail(overloaded()));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(overloaded()));
         RetryPolicy retry = RetryPolicy.builder().retriesPerDeployment(5).baseDelay(Duration.ofSeconds(2)).build();
         Router r = Router.builder().clock(clock).sleeper(sleeper).random(new Fakes.FixedRandom(0.99999999))
                 .route(Route.builder("smart").deployment("a:m").retry(retry).deadline(Duration.ofSeconds(5)).build()).build();
@@ -198,9 +201,9 @@ class RouterTest {
 
     @Test
     void maxAttemptsCapsRetriesAndFallbacksTogether() {
-        Fakes.Scripted a = new Fakes.Scripted(Fakes.failEach(Fakes::overloaded));
-        Fakes.Scripted b = new Fakes.Scripted(Fakes.failEach(Fakes::overloaded));
-        Fakes.Scripted c = new Fakes.Scripted(Fakes.failEach(Fakes::overloaded));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(Fakes::overloaded));
+        ScriptedProvider b = ScriptedProvider.replying(Reply.failure(Fakes::overloaded));
+        ScriptedProvider c = ScriptedProvider.replying(Reply.failure(Fakes::overloaded));
         Router r = router().route(Route.builder("smart").deployment("a:m").deployment("b:m").deployment("c:m")
                 .retry(RetryPolicy.builder().retriesPerDeployment(2).build()).maxAttempts(4).build()).noCircuitBreaker().build();
         try (LlmGate gate = gate(r, "a", a, "b", b, "c", c)) {
@@ -214,8 +217,8 @@ class RouterTest {
 
     @Test
     void requestsThatDoNotFitAWindowAreNotSentThere() {
-        Fakes.Scripted small = new Fakes.Scripted(answer("small"));
-        Fakes.Scripted big = new Fakes.Scripted(answer("big"));
+        ScriptedProvider small = ScriptedProvider.replying(answer("small"));
+        ScriptedProvider big = ScriptedProvider.replying(answer("big"));
         Router r = router().route(Route.builder("smart")
                 .deployment(Deployment.builder("small", "m").contextWindow(100).build())
                 .deployment(Deployment.builder("big", "m").contextWindow(100_000).build()).build()).build();
@@ -234,9 +237,9 @@ class RouterTest {
 
     @Test
     void aContextLengthErrorFallsOverOnlyToLargerWindowsAndDoesNotHurtHealth() {
-        Fakes.Scripted a = new Fakes.Scripted(fail(new ContextLengthExceededException("too long", ErrorDetails.NONE)));
-        Fakes.Scripted b = new Fakes.Scripted(answer("b"));
-        Fakes.Scripted c = new Fakes.Scripted(answer("c"));
+        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(new ContextLengthExceededException("too long", ErrorDetails.NONE)));
+        ScriptedProvider b = ScriptedProvider.replying(answer("b"));
+        ScriptedProvider c = ScriptedProvider.replying(answer("c"));
         Router r = router().circuitBreaker(new CircuitBreakerPolicy(1, 1.0, 4, 1, Duration.ofSeconds(30)))
                 .route(Route.builder("smart")
                         .deployment(Deployment.builder("a", "m").contextWindow(8000).build())
@@ -254,8 +257,8 @@ class RouterTest {
 
     @Test
     void weightedRoutingFollowsTheWeights() {
-        Fakes.Scripted a = new Fakes.Scripted(answer("a"));
-        Fakes.Scripted b = new Fakes.Scripted(answer("b"));
+        ScriptedProvider a = ScriptedProvider.replying(answer("a"));
+        ScriptedProvider b = ScriptedProvider.replying(answer("b"));
         Router r = Router.builder().clock(clock).random(new Random(42)).route(Route.builder("smart").strategy(Strategy.WEIGHTED)
                 .deployment(Deployment.builder("a", "m").weight(3).build()).deployment(Deployment.builder("b", "m").weight(1).build())
                 .build()).build();
@@ -271,8 +274,8 @@ class RouterTest {
 
     @Test
     void leastLatencyMeasuresUnknownDeploymentsFirstThenPrefersTheFastest() {
-        Fakes.Scripted slow = new Fakes.Scripted(Fakes.slow(clock, Duration.ofMillis(900), answer("slow")));
-        Fakes.Scripted fast = new Fakes.Scripted(Fakes.slow(clock, Duration.ofMillis(100), answer("fast")));
+        ScriptedProvider slow = ScriptedProvider.replying(answer("slow").withLatency(clock, Duration.ofMillis(900)));
+        ScriptedProvider fast = ScriptedProvider.replying(answer("fast").withLatency(clock, Duration.ofMillis(100)));
         Router r = router().route(Route.builder("smart").strategy(Strategy.LEAST_LATENCY).deployment("slow:m").deployment("fast:m")
                 .build()).build();
         try (LlmGate gate = gate(r, "slow", slow, "fast", fast)) {
@@ -286,13 +289,13 @@ class RouterTest {
 
     @Test
     void lowestCostPrefersTheCheapestPricedDeploymentAndPutsUnpricedLast() {
-        Fakes.Scripted p = new Fakes.Scripted(answer("ok"));
+        ScriptedProvider p = ScriptedProvider.replying(answer("ok"));
         Router r = router().route(Route.builder("smart").strategy(Strategy.LOWEST_COST).deployment("p:unknown-model")
                 .deployment(Deployment.builder("p", "gpt-4o").catalogProvider("openai").build())
                 .deployment(Deployment.builder("p", "gpt-4o-mini").catalogProvider("openai").build()).build()).build();
         try (LlmGate gate = gate(r, "p", p)) {
             gate.chat("smart", "hi");
-            assertThat(p.models).containsExactly("gpt-4o-mini");
+            assertThat(p.requests()).extracting(ChatRequest::model).containsExactly("gpt-4o-mini");
             assertThat(r.estimateCost(ChatRequest.builder("smart").user("x".repeat(4000)).maxOutputTokens(1000).build()))
                     // the most expensive eligible deployment: gpt-4o, (1000 + 4) input at 2.50 and 1000 output at 10 per million
                     .contains(new BigDecimal("0.01251"));
@@ -301,7 +304,7 @@ class RouterTest {
 
     @Test
     void rulesNarrowTheDeploymentsByTenantTagToolsAndSize() {
-        Fakes.Scripted p = new Fakes.Scripted(answer("ok"));
+        ScriptedProvider p = ScriptedProvider.replying(answer("ok"));
         Router r = router().route(Route.builder("smart").deployment("p:cheap").deployment("p:premium").deployment("p:long")
                 .rule("vip", RequestCondition.tenant("acme"), "p:premium")
                 .rule("batch", RequestCondition.tag("batch"), "p:cheap")
@@ -313,14 +316,14 @@ class RouterTest {
             gate.chat(ChatRequest.builder("smart").user("hi").addTool(new dev.llmgate.api.ToolDefinition("f", "d", "{}", false)).build());
             gate.chat(ChatRequest.builder("smart").user("y".repeat(8000)).build());
             gate.chat(ChatRequest.builder("smart").user("plain").build());
-            assertThat(p.models).containsExactly("premium", "cheap", "premium", "long", "cheap");
+            assertThat(p.requests()).extracting(ChatRequest::model).containsExactly("premium", "cheap", "premium", "long", "cheap");
         }
     }
 
     @Test
     void aRejectedAnswerGoesToTheNextDeploymentAndBothCostsCount() {
-        Fakes.Scripted cheap = new Fakes.Scripted(answer("", Usage.of(1000, 0)));
-        Fakes.Scripted frontier = new Fakes.Scripted(answer("good answer", Usage.of(1000, 100)));
+        ScriptedProvider cheap = ScriptedProvider.replying(answer("", Usage.of(1000, 0)));
+        ScriptedProvider frontier = ScriptedProvider.replying(answer("good answer", Usage.of(1000, 100)));
         Router r = router().route(Route.builder("smart")
                 .deployment(Deployment.builder("cheap", "gpt-4o-mini").catalogProvider("openai").build())
                 .deployment(Deployment.builder("frontier", "gpt-4o").catalogProvider("openai").build())
@@ -336,14 +339,14 @@ class RouterTest {
 
     @Test
     void theLastCandidatesAnswerIsNotCheckedAndARejectedAnswerBeatsLaterFailures() {
-        Fakes.Scripted cheap = new Fakes.Scripted(answer(""));
-        Fakes.Scripted frontier = new Fakes.Scripted(fail(overloaded()));
+        ScriptedProvider cheap = ScriptedProvider.replying(answer(""));
+        ScriptedProvider frontier = ScriptedProvider.replying(Reply.failure(overloaded()));
         Router r = router().route(Route.builder("smart").deployment("cheap:m").deployment("frontier:m").retry(RetryPolicy.NONE)
                 .responseCheck(ResponseCheck.nonEmpty()).build()).build();
         try (LlmGate gate = gate(r, "cheap", cheap, "frontier", frontier)) {
             assertThat(gate.chat("smart", "hi").provider()).isEqualTo("cheap");
         }
-        Fakes.Scripted only = new Fakes.Scripted(answer(""));
+        ScriptedProvider only = ScriptedProvider.replying(answer(""));
         Router single = router().route(Route.builder("one").deployment("only:m").responseCheck(ResponseCheck.nonEmpty()).build()).build();
         try (LlmGate gate = gate(single, "only", only)) {
             assertThat(gate.chat("one", "hi").text()).isEmpty();
@@ -353,8 +356,8 @@ class RouterTest {
 
     @Test
     void aStreamFailingBeforeItsFirstTokenFallsOverTransparently() {
-        Fakes.Scripted a = new Fakes.Scripted(Fakes.failOnFirstPull(overloaded()));
-        Fakes.Scripted b = new Fakes.Scripted(Fakes.streamFailingAfter(99, overloaded()));
+        ScriptedProvider a = ScriptedProvider.replying(oneTwo().failingAfter(0, overloaded()));
+        ScriptedProvider b = ScriptedProvider.replying(oneTwo());
         Router r = router().route(Route.builder("smart").deployment("a:m").deployment("b:m").retry(RetryPolicy.NONE).build()).build();
         try (LlmGate gate = gate(r, "a", a, "b", b)) {
             List<StreamEvent> seen = new ArrayList<>();
@@ -370,8 +373,8 @@ class RouterTest {
 
     @Test
     void aStalledStreamIsRetried() {
-        Fakes.Scripted a = new Fakes.Scripted(Fakes.failOnFirstPull(new RequestTimeoutException("no first token in 10s", ErrorDetails.NONE)),
-                Fakes.streamFailingAfter(99, overloaded()));
+        ScriptedProvider a = ScriptedProvider.replying(oneTwo().failingAfter(0, new RequestTimeoutException("no first token in 10s", ErrorDetails.NONE)),
+                oneTwo());
         Router r = router().route(Route.builder("smart").deployment("a:m").build()).build();
         try (LlmGate gate = gate(r, "a", a); ChatStream s = gate.stream(ChatRequest.of("smart", "hi"))) {
             assertThat(s.collect().text()).isEqualTo("one two ");
@@ -382,8 +385,8 @@ class RouterTest {
 
     @Test
     void aStreamFailingAfterItsFirstTokenEndsWithTheErrorNotACleanEnd() {
-        Fakes.Scripted a = new Fakes.Scripted(Fakes.streamFailingAfter(1, new StreamInterruptedException("cut", ErrorDetails.NONE)));
-        Fakes.Scripted b = new Fakes.Scripted(answer("never"));
+        ScriptedProvider a = ScriptedProvider.replying(oneTwo().failingAfter(1, new StreamInterruptedException("cut", ErrorDetails.NONE)));
+        ScriptedProvider b = ScriptedProvider.replying(answer("never"));
         Router r = router().route(Route.builder("smart").deployment("a:m").deployment("b:m").build()).build();
         try (LlmGate gate = gate(r, "a", a, "b", b)) {
             List<StreamEvent> seen = new ArrayList<>();
@@ -403,7 +406,7 @@ class RouterTest {
 
     @Test
     void closingAStreamEarlyRecordsACancelledAttempt() {
-        Fakes.Scripted a = new Fakes.Scripted(Fakes.streamFailingAfter(99, overloaded()));
+        ScriptedProvider a = ScriptedProvider.replying(oneTwo());
         Router r = router().route(Route.builder("smart").deployment("a:m").build()).build();
         try (LlmGate gate = gate(r, "a", a)) {
             ChatStream s = gate.stream(ChatRequest.of("smart", "hi"));
@@ -415,7 +418,7 @@ class RouterTest {
 
     @Test
     void directAddressesPassThroughWithOneRecordedAndPricedAttempt() {
-        Fakes.Scripted openai = new Fakes.Scripted(answer("ok", Usage.of(1_000_000, 0)), fail(overloaded()));
+        ScriptedProvider openai = ScriptedProvider.replying(answer("ok", Usage.of(1_000_000, 0)), Reply.failure(overloaded()));
         Router r = router().route(Route.builder("unused").deployment("openai:gpt-4o").build()).build();
         try (LlmGate gate = gate(r, "openai", openai)) {
             gate.chat("openai:gpt-4o-mini", "hi");

@@ -1,5 +1,6 @@
 package dev.llmgate.core.routing;
 
+import dev.llmgate.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,7 +11,7 @@ import java.util.OptionalLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StateStoreTest {
-    private final Fakes.MutableClock clock = new Fakes.MutableClock();
+    private final MutableClock clock = new MutableClock(Fakes.START);
     private final StateStore store = StateStore.inMemory(clock);
 
     @Test

@@ -16,6 +16,7 @@ import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
 import dev.llmgate.providers.openai.OpenAiProvider;
 import dev.llmgate.providers.testing.Fixtures;
+import dev.llmgate.testing.MutableClock;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,30 +39,7 @@ class RouterOverHttpTest {
     MockWebServer secondary;
     final List<Duration> slept = new CopyOnWriteArrayList<>();
     /** One fake clock for the gate and the router; the sleeper advances it instead of sleeping. */
-    final FakeClock clock = new FakeClock();
-
-    static final class FakeClock extends java.time.Clock {
-        private volatile java.time.Instant now = java.time.Instant.parse("2026-11-24T12:00:00Z");
-
-        synchronized void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
     final List<List<AttemptRecord>> attempts = new CopyOnWriteArrayList<>();
     LlmGate gate;
 

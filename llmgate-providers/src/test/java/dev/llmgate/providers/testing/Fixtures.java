@@ -3,7 +3,7 @@ package dev.llmgate.providers.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmgate.api.spi.CallContext;
-import dev.llmgate.core.internal.DefaultCallContext;
+import dev.llmgate.testing.TestCallContext;
 import mockwebserver3.RecordedRequest;
 
 import java.io.IOException;
@@ -34,12 +34,14 @@ public final class Fixtures {
         }
     }
 
+    /** A blocking call's context, on {@link #CLOCK}. */
     public static CallContext blocking() {
-        return new DefaultCallContext("call_test", false, CLOCK);
+        return TestCallContext.builder().callId("call_test").clock(CLOCK).build();
     }
 
+    /** A streamed call's context, on {@link #CLOCK}. */
     public static CallContext streaming() {
-        return new DefaultCallContext("call_test", true, CLOCK);
+        return TestCallContext.builder().callId("call_test").streaming(true).clock(CLOCK).build();
     }
 
     /** The JSON body of a recorded request. */

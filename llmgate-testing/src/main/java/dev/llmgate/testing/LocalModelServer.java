@@ -1,11 +1,11 @@
-package dev.llmgate.providers.local;
+package dev.llmgate.testing;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.llmgate.providers.internal.Json;
-import dev.llmgate.providers.openai.OpenAiCompatibleProvider;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A simulated model served over real HTTP on loopback, in OpenAI's Chat Completions wire format, so
  * that the whole stack (HTTP, SSE streaming, tool calls, errors) runs on a machine with no API key
  * and no network. Its answers are deterministic and say that they are simulated; it is not a
- * language model.
+ * language model. Point any OpenAI-compatible client at {@link #baseUrl()}, for example llmgate's:
+ * <pre>{@code
+ * try (LocalModelServer server = LocalModelServer.start()) {
+ *     ModelProvider local = OpenAiCompatibleProvider.builder(server.baseUrl()).name("local").build();
+ *     ...
+ * }
+ * }</pre>
  *
  * <p>Behaviour: a chat answer quotes the last user message; with tools and {@code tool_choice}
  * "required" (or a named tool, or a prompt that names a tool) it calls that tool with {@code {}}
@@ -32,13 +38,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JSON object. Usage counts about one token per four characters. A prompt longer than the
  * configured context window gets OpenAI's {@code context_length_exceeded} error, and a wrong key
  * (when one is required) a 401, exactly as OpenAI shapes them. Also serves {@code /v1/embeddings}
- * (deterministic hashed vectors) and {@code /v1/models}.
+ * (deterministic hashed vectors: the same text, the same unit-length vector) and {@code /v1/models}.
  *
  * <p>Binds to 127.0.0.1 only, on a free port. Thread-safe; {@link #close()} stops it.
  */
 public final class LocalModelServer implements AutoCloseable {
     /** The model name the server reports by default. */
     public static final String MODEL = "llmgate-simulated-1";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON_FACTORY = JSON.getFactory();
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -87,15 +96,6 @@ public final class LocalModelServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    /** An OpenAI-compatible provider, named {@code name}, pointed at this server. */
-    public OpenAiCompatibleProvider provider(String name) {
-        OpenAiCompatibleProvider.Builder b = OpenAiCompatibleProvider.builder(baseUrl()).name(name).developerRole(true);
-        if (!requiredKey.isEmpty()) {
-            b.apiKey(requiredKey);
-        }
-        return b.build();
-    }
-
     /** How many requests the server has received. */
     public int requestCount() {
         return requests.get();
@@ -137,7 +137,7 @@ public final class LocalModelServer implements AutoCloseable {
             }
             JsonNode req;
             try {
-                req = Json.MAPPER.readTree(ex.getRequestBody());
+                req = JSON.readTree(ex.getRequestBody());
             } catch (IOException e) {
                 error(ex, 400, "We could not parse the JSON body of your request.", "invalid_request_error", "");
                 return;
@@ -246,7 +246,7 @@ public final class LocalModelServer implements AutoCloseable {
 
     private void complete(HttpExchange ex, String id, String model, Answer a, int promptTokens, int completionTokens) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+        try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("id", id);
             g.writeStringField("object", "chat.completion");
@@ -289,22 +289,22 @@ public final class LocalModelServer implements AutoCloseable {
         ex.sendResponseHeaders(200, 0);
         OutputStream os = ex.getResponseBody();
         String prefix = "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":"
-                + Json.MAPPER.writeValueAsString(model) + ",\"choices\":[";
+                + JSON.writeValueAsString(model) + ",\"choices\":[";
         event(os, prefix + "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
         if (a.toolName.isEmpty()) {
             for (String piece : pieces(a.text)) {
-                event(os, prefix + "{\"index\":0,\"delta\":{\"content\":" + Json.MAPPER.writeValueAsString(piece)
+                event(os, prefix + "{\"index\":0,\"delta\":{\"content\":" + JSON.writeValueAsString(piece)
                         + "},\"finish_reason\":null}]}");
             }
         } else {
             event(os, prefix + "{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_sim_1\",\"type\":\"function\","
-                    + "\"function\":{\"name\":" + Json.MAPPER.writeValueAsString(a.toolName) + ",\"arguments\":\"\"}}]},\"finish_reason\":null}]}");
+                    + "\"function\":{\"name\":" + JSON.writeValueAsString(a.toolName) + ",\"arguments\":\"\"}}]},\"finish_reason\":null}]}");
             event(os, prefix + "{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
-                    + Json.MAPPER.writeValueAsString(a.toolArgs) + "}}]},\"finish_reason\":null}]}");
+                    + JSON.writeValueAsString(a.toolArgs) + "}}]},\"finish_reason\":null}]}");
         }
         event(os, prefix + "{\"index\":0,\"delta\":{},\"finish_reason\":\"" + a.finish + "\"}]}");
         ByteArrayOutputStream usage = new ByteArrayOutputStream();
-        try (JsonGenerator g = Json.FACTORY.createGenerator(usage)) {
+        try (JsonGenerator g = JSON_FACTORY.createGenerator(usage)) {
             g.writeStartObject();
             writeUsage(g, promptTokens, completionTokens);
             g.writeEndObject();
@@ -351,7 +351,7 @@ public final class LocalModelServer implements AutoCloseable {
             if (!authorized(ex)) {
                 return;
             }
-            JsonNode req = Json.MAPPER.readTree(ex.getRequestBody());
+            JsonNode req = JSON.readTree(ex.getRequestBody());
             JsonNode input = req.path("input");
             List<String> texts = new ArrayList<>();
             if (input.isTextual()) {
@@ -362,7 +362,7 @@ public final class LocalModelServer implements AutoCloseable {
             int dims = req.path("dimensions").asInt(64);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int tokens = 0;
-            try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
                 g.writeStartObject();
                 g.writeStringField("object", "list");
                 g.writeArrayFieldStart("data");
@@ -398,7 +398,7 @@ public final class LocalModelServer implements AutoCloseable {
     }
 
     private static void error(HttpExchange ex, int status, String message, String type, String code) throws IOException {
-        String body = "{\"error\":{\"message\":" + Json.MAPPER.writeValueAsString(message) + ",\"type\":\"" + type
+        String body = "{\"error\":{\"message\":" + JSON.writeValueAsString(message) + ",\"type\":\"" + type
                 + "\",\"param\":null,\"code\":" + (code.isEmpty() ? "null" : "\"" + code + "\"") + "}}";
         send(ex, status, "application/json", body.getBytes(StandardCharsets.UTF_8));
     }

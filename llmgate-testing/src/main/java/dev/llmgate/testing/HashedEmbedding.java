@@ -1,4 +1,4 @@
-package dev.llmgate.providers.local;
+package dev.llmgate.testing;
 
 /** Deterministic, unit-length pseudo-embeddings from hashed word trigrams: same text, same vector. */
 final class HashedEmbedding {
