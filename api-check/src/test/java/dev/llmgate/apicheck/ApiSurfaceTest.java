@@ -45,6 +45,7 @@ class ApiSurfaceTest {
         MODULES.put("llmgate-core", "dev.llmgate.core.LlmGate");
         MODULES.put("llmgate-providers", "dev.llmgate.providers.openai.OpenAiProvider");
         MODULES.put("llmgate-policy", "dev.llmgate.policy.Policy");
+        MODULES.put("llmgate-testing", "dev.llmgate.testing.ScriptedProvider");
     }
 
     @Test
