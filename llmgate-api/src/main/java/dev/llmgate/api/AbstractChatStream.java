@@ -11,6 +11,10 @@ import java.util.NoSuchElementException;
  * failure, or {@link #close()}), and a failure raised again to a consumer that keeps pulling.
  */
 public abstract class AbstractChatStream implements ChatStream {
+    /** A stream with nothing produced yet; {@link #produce()} supplies its events. */
+    public AbstractChatStream() {
+    }
+
     private StreamEvent pending;
     private boolean done;
     private LlmException failure;

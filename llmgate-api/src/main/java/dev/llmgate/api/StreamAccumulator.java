@@ -9,6 +9,10 @@ import java.util.TreeMap;
  * assembled by index, the last usage kept. Not thread-safe; one per stream.
  */
 public final class StreamAccumulator {
+    /** An accumulator that has seen no event yet. */
+    public StreamAccumulator() {
+    }
+
     private final StringBuilder text = new StringBuilder();
     private final TreeMap<Integer, PartialToolCall> toolCalls = new TreeMap<>();
     private Usage usage = Usage.ZERO;

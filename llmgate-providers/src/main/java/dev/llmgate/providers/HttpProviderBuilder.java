@@ -19,10 +19,18 @@ import java.util.Objects;
  *
  * @param <B> the concrete builder, returned by every setter so calls chain
  */
-public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
-    /** What the setters collect; read by the concrete builder's {@code build()}. */
-    protected final ProviderSettings settings;
+public abstract sealed class HttpProviderBuilder<B extends HttpProviderBuilder<B>>
+        permits dev.llmgate.providers.openai.OpenAiProvider.Builder, dev.llmgate.providers.openai.AzureOpenAiProvider.Builder,
+        dev.llmgate.providers.openai.OpenAiCompatibleProvider.Builder, dev.llmgate.providers.anthropic.AnthropicProvider.Builder,
+        dev.llmgate.providers.gemini.GeminiProvider.Builder, dev.llmgate.providers.ollama.OllamaProvider.Builder {
+    /** What the setters collect; the concrete builder's {@code build()} reads it through {@link ProviderSettings#of}. */
+    private final ProviderSettings settings;
 
+    static {
+        ProviderSettings.grantAccess(b -> b.settings);
+    }
+
+    /** For llmgate's own provider builders only (the class is sealed). */
     protected HttpProviderBuilder(String defaultName) {
         this.settings = new ProviderSettings(defaultName);
     }

@@ -9,6 +9,10 @@ import java.util.stream.Stream;
  * while the log writes.
  */
 public final class InMemoryAuditSink implements AuditSink {
+    /** An empty sink. */
+    public InMemoryAuditSink() {
+    }
+
     private final List<AuditEntry> entries = new ArrayList<>();
 
     @Override

@@ -1,6 +1,5 @@
 package dev.llmgate.core.cache;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
@@ -91,7 +90,7 @@ public final class ResponseCache {
         private Duration ttl = Duration.ofHours(1);
         private long maximumEntries = -1;
         private long maximumWeightBytes = -1;
-        private Ticker ticker;
+        private java.time.Clock clock;
         private ResponseStore store;
         private Optional<String> defaultNamespace = Optional.of("default");
         private boolean storeLengthFinish;
@@ -136,9 +135,9 @@ public final class ResponseCache {
             return this;
         }
 
-        /** The time source of the built-in store's TTLs (default the system's); inject a fake one in tests. */
-        public Builder ticker(Ticker value) {
-            this.ticker = Objects.requireNonNull(value, "ticker");
+        /** The clock of the built-in store's TTLs (default the system's); pass the gate's clock, or a fake one in tests. */
+        public Builder clock(java.time.Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
             return this;
         }
 
@@ -235,8 +234,8 @@ public final class ResponseCache {
             if (maximumEntries >= 0 && maximumWeightBytes >= 0) {
                 found.add("set maximumEntries or maximumWeightBytes, not both: the built-in store has one bound");
             }
-            if (store != null && (maximumEntries >= 0 || maximumWeightBytes >= 0 || ticker != null)) {
-                found.add("maximumEntries, maximumWeightBytes and ticker configure the built-in store; with store(...) configure"
+            if (store != null && (maximumEntries >= 0 || maximumWeightBytes >= 0 || clock != null)) {
+                found.add("maximumEntries, maximumWeightBytes and clock configure the built-in store; with store(...) configure"
                         + " bounds and expiry on your store instead");
             }
             if (!found.isEmpty()) {
@@ -246,7 +245,7 @@ public final class ResponseCache {
             String bound;
             if (s == null) {
                 long entries = maximumEntries < 0 && maximumWeightBytes < 0 ? 10_000 : maximumEntries;
-                s = new CaffeineResponseStore(entries, maximumWeightBytes, ticker != null ? ticker : Ticker.systemTicker());
+                s = new CaffeineResponseStore(entries, maximumWeightBytes, clock);
                 bound = maximumWeightBytes >= 0 ? "in memory, at most " + maximumWeightBytes + " bytes"
                         : "in memory, at most " + entries + " entries";
             } else {

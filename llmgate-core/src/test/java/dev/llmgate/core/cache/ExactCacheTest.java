@@ -261,8 +261,8 @@ class ExactCacheTest {
 
     @Test
     void entriesExpireAfterTheCacheTtlByTheTicker() {
-        FakeTicker ticker = new FakeTicker();
-        try (LlmGate gate = gate(ResponseCache.builder().ttl(Duration.ofHours(1)).ticker(ticker).build())) {
+        dev.llmgate.testing.MutableClock ticker = new dev.llmgate.testing.MutableClock();
+        try (LlmGate gate = gate(ResponseCache.builder().ttl(Duration.ofHours(1)).clock(ticker).build())) {
             gate.chat("p:m", "hi");
             ticker.advance(Duration.ofMinutes(59));
             gate.chat("p:m", "hi");
@@ -275,8 +275,8 @@ class ExactCacheTest {
 
     @Test
     void aRequestCanSetItsOwnTtl() {
-        FakeTicker ticker = new FakeTicker();
-        try (LlmGate gate = gate(ResponseCache.builder().ttl(Duration.ofHours(1)).ticker(ticker).build())) {
+        dev.llmgate.testing.MutableClock ticker = new dev.llmgate.testing.MutableClock();
+        try (LlmGate gate = gate(ResponseCache.builder().ttl(Duration.ofHours(1)).clock(ticker).build())) {
             ChatRequest shortLived = CacheControl.ttl(Duration.ofMinutes(5)).applyTo(ChatRequest.of("p:m", "short"));
             ChatRequest longLived = ChatRequest.of("p:m", "long");
             gate.chat(shortLived);

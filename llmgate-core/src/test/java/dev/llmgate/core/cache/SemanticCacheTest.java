@@ -136,9 +136,9 @@ class SemanticCacheTest {
 
     @Test
     void anExpiredAnswerIsNotServedAndLeavesTheIndex() {
-        FakeTicker ticker = new FakeTicker();
+        dev.llmgate.testing.MutableClock ticker = new dev.llmgate.testing.MutableClock();
         InMemoryVectorIndex index = new InMemoryVectorIndex(100, 100);
-        ResponseCache cache = ResponseCache.builder().ticker(ticker).ttl(Duration.ofMinutes(10))
+        ResponseCache cache = ResponseCache.builder().clock(ticker).ttl(Duration.ofMinutes(10))
                 .semantic(options().index(index).build()).build();
         try (LlmGate gate = gate(cache)) {
             gate.chat("p:m", "How do I reset my password?");

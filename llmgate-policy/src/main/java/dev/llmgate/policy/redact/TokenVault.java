@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
  * serialised, logged or audited ({@link #toString()} shows only the number of entries). Thread-safe.
  */
 public final class TokenVault {
+    /** An empty vault, for one call. */
+    public TokenVault() {
+    }
+
     /** What a placeholder looks like: {@code [TYPE_n]}. */
     static final Pattern PLACEHOLDER = Pattern.compile("\\[([A-Z][A-Z0-9_]{0,48}_\\d{1,6})\\]");
 

@@ -167,6 +167,8 @@ public final class AnthropicProvider implements ModelProvider {
 
     /** Configures an {@link AnthropicProvider}. Not thread-safe; {@link #build()} checks everything at once. */
     public static final class Builder extends HttpProviderBuilder<Builder> {
+        /** What the shared setters collect (see {@link HttpProviderBuilder}). */
+        private final ProviderSettings settings = ProviderSettings.of(this);
         private final List<String> betas = new ArrayList<>();
         private int defaultMaxTokens = DEFAULT_MAX_TOKENS;
         private JsonSchemaMode jsonSchemaMode = JsonSchemaMode.OUTPUT_CONFIG;

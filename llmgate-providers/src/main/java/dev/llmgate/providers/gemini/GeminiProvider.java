@@ -96,6 +96,8 @@ public final class GeminiProvider implements ModelProvider {
 
     /** Configures a {@link GeminiProvider}. Not thread-safe. */
     public static final class Builder extends HttpProviderBuilder<Builder> {
+        /** What the shared setters collect (see {@link HttpProviderBuilder}). */
+        private final ProviderSettings settings = ProviderSettings.of(this);
         private String apiVersion = DEFAULT_API_VERSION;
         private boolean jsonSchemaFields = true;
 

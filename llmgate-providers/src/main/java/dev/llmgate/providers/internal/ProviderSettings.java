@@ -1,5 +1,7 @@
 package dev.llmgate.providers.internal;
 
+import dev.llmgate.providers.HttpProviderBuilder;
+
 import dev.llmgate.providers.ResponseLimits;
 import dev.llmgate.providers.Timeouts;
 import okhttp3.HttpUrl;
@@ -30,6 +32,26 @@ public final class ProviderSettings {
     public Timeouts timeouts = Timeouts.DEFAULTS;
     public ResponseLimits limits = ResponseLimits.DEFAULTS;
     public Map<String, String> environment = System.getenv();
+
+    /** How {@link #of} reads a builder's settings: granted by {@link HttpProviderBuilder} when it loads. */
+    private static volatile java.util.function.Function<HttpProviderBuilder<?>, ProviderSettings> access;
+
+    /** Called once, by {@link HttpProviderBuilder}'s class initialisation: its settings stay out of the public API. */
+    public static void grantAccess(java.util.function.Function<HttpProviderBuilder<?>, ProviderSettings> reader) {
+        if (access != null) {
+            throw new IllegalStateException("access to builder settings was granted already");
+        }
+        access = reader;
+    }
+
+    /** The settings of {@code builder} (for the concrete builders' {@code build()}). */
+    public static ProviderSettings of(HttpProviderBuilder<?> builder) {
+        java.util.function.Function<HttpProviderBuilder<?>, ProviderSettings> a = access;
+        if (a == null) {
+            throw new IllegalStateException("HttpProviderBuilder did not grant access to its settings");
+        }
+        return a.apply(builder);
+    }
 
     public ProviderSettings(String defaultName) {
         this.name = defaultName;

@@ -118,6 +118,8 @@ public final class OllamaProvider implements ModelProvider {
 
     /** Configures an {@link OllamaProvider}. Not thread-safe. */
     public static final class Builder extends HttpProviderBuilder<Builder> {
+        /** What the shared setters collect (see {@link HttpProviderBuilder}). */
+        private final ProviderSettings settings = ProviderSettings.of(this);
 
         private Builder() {
             super("ollama");

@@ -43,6 +43,8 @@ public final class AzureOpenAiProvider extends OpenAiFamilyProvider {
 
     /** Configures an {@link AzureOpenAiProvider}. */
     public static final class Builder extends HttpProviderBuilder<Builder> {
+        /** What the shared setters collect (see {@link HttpProviderBuilder}). */
+        private final ProviderSettings settings = ProviderSettings.of(this);
         private String apiVersion = "";
         private Supplier<String> bearerToken;
 

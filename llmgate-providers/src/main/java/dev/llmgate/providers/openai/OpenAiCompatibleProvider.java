@@ -31,6 +31,8 @@ public final class OpenAiCompatibleProvider extends OpenAiFamilyProvider {
 
     /** Configures an {@link OpenAiCompatibleProvider}. */
     public static final class Builder extends HttpProviderBuilder<Builder> {
+        /** What the shared setters collect (see {@link HttpProviderBuilder}). */
+        private final ProviderSettings settings = ProviderSettings.of(this);
         private String maxTokensField = "max_tokens";
         private boolean developerRole;
         private String apiKeyEnv = "";

@@ -39,6 +39,8 @@ public final class OpenAiProvider extends OpenAiFamilyProvider {
 
     /** Configures an {@link OpenAiProvider}. */
     public static final class Builder extends HttpProviderBuilder<Builder> {
+        /** What the shared setters collect (see {@link HttpProviderBuilder}). */
+        private final ProviderSettings settings = ProviderSettings.of(this);
         private String organization = "";
         private String project = "";
 

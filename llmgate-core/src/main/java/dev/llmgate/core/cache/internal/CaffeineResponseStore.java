@@ -27,7 +27,12 @@ public final class CaffeineResponseStore implements ResponseStore {
      * @param maximumEntries     the most entries, or -1 to bound by weight
      * @param maximumWeightBytes the most estimated bytes, or -1 to bound by entries
      */
-    public CaffeineResponseStore(long maximumEntries, long maximumWeightBytes, Ticker ticker) {
+    /** A store whose TTLs are measured by {@code clock} (null: the system's ticker). */
+    public CaffeineResponseStore(long maximumEntries, long maximumWeightBytes, java.time.Clock clock) {
+        Ticker ticker = clock == null ? Ticker.systemTicker() : () -> {
+            java.time.Instant now = clock.instant();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        };
         Caffeine<CacheKey, Entry> b = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).expireAfter(new Expiry<CacheKey, Entry>() {
             @Override
             public long expireAfterCreate(CacheKey key, Entry value, long currentTime) {

@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,9 +133,7 @@ public final class OpenAiServerSide {
         if (root.hasNonNull("seed")) {
             b.seed(root.get("seed").asLong());
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
+        for (Map.Entry<String, JsonNode> f : root.properties()) {
             if (!MAPPED.contains(f.getKey()) && !f.getValue().isNull()) {
                 b.providerOption(f.getKey(), Json.MAPPER.convertValue(f.getValue(), Object.class));
             }

@@ -1,0 +1,24 @@
+/**
+ * Provider adapters on OkHttp and Jackson: OpenAI, Azure OpenAI, OpenAI-compatible servers,
+ * Anthropic, Gemini and Ollama, and the bridges that run existing clients through a gate. The
+ * {@code ...internal} packages are not exported. The official openai-java SDK is optional: only
+ * {@code dev.llmgate.providers.openaisdk} needs it.
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})   // okio and openai-java have no module-info
+module dev.llmgate.providers {
+    requires transitive dev.llmgate.api;
+    requires transitive dev.llmgate.core;
+    requires transitive okhttp3;
+    requires okio;
+    requires kotlin.stdlib;
+    requires com.fasterxml.jackson.databind;
+    requires static transitive openai.java.core;
+
+    exports dev.llmgate.providers;
+    exports dev.llmgate.providers.anthropic;
+    exports dev.llmgate.providers.gemini;
+    exports dev.llmgate.providers.okhttp;
+    exports dev.llmgate.providers.ollama;
+    exports dev.llmgate.providers.openai;
+    exports dev.llmgate.providers.openaisdk;
+}
