@@ -35,6 +35,22 @@ fi
 grep -E '^  - ' <<<"$OUT" || true
 echo "as expected: failed without llmgate-dependencies"
 
-# consumer-check/modular (a consumer with its own module-info that must not compile against an internal
-# package) will run here; see modular/README.md.
+echo "== consumer-check/modular: a consumer with its own module-info, on the module path"
+"${MVN[@]}" -f modular/pom.xml clean package
+MODULE_PATH="modular/target/classes:$(cat modular/target/module-path.txt)"
+java --module-path "$MODULE_PATH" --module com.example.modular/com.example.modular.ModularMain
+
+echo "== consumer-check/modular/internal-use: importing an internal package must not compile"
+set +e
+OUT=$(javac -d modular/target/internal-use --module-path "$(cat modular/target/module-path.txt)" \
+  $(find modular/internal-use -name '*.java') 2>&1)
+RC=$?
+set -e
+if [ $RC -eq 0 ] || ! grep -q 'package dev.llmgate.core.internal is not visible' <<<"$OUT"; then
+  echo "$OUT"
+  echo "consumer-check: a module importing dev.llmgate.core.internal should not have compiled (package not exported)" >&2
+  exit 1
+fi
+grep -m1 'is not visible' <<<"$OUT" || true
+echo "as expected: internal packages are not visible to a module"
 echo "consumer-check: passed"

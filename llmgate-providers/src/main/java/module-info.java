@@ -12,7 +12,7 @@ module dev.llmgate.providers {
     requires okio;
     requires kotlin.stdlib;
     requires com.fasterxml.jackson.databind;
-    requires static transitive openai.java.core;
+    requires static openai.java.core;   // optional: an application that uses openaisdk requires it itself
 
     exports dev.llmgate.providers;
     exports dev.llmgate.providers.anthropic;

@@ -40,6 +40,7 @@ import java.util.concurrent.Executors;
  * typed exceptions (a policy block is a 403 {@code PermissionDeniedException} with code
  * {@code policy_blocked}).
  */
+@SuppressWarnings("exports")   // openai-java is an optional dependency: a module that uses this class requires it itself
 public final class LlmGateOpenAiHttpClient implements HttpClient {
     private static final ExecutorService ASYNC = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "llmgate-openai-sdk-async");
