@@ -4,8 +4,11 @@ import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.AsciiLanes;
 import dev.llmgate.policy.detect.internal.MatcherPool;
+import dev.llmgate.policy.detect.internal.MeteredScan;
+import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.NormalizedText;
 import dev.llmgate.policy.detect.internal.PatternStarts;
+import dev.llmgate.policy.detect.internal.Recognizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +34,7 @@ import java.util.regex.Pattern;
  * text adds 0.1 to every hit). Heuristics, not a classifier: see docs/policy.md for the measured
  * precision and recall. Immutable and thread-safe.
  */
-public final class PromptInjectionDetector implements Detector {
+public final class PromptInjectionDetector implements Detector, MeteredScan {
 
     private record Phrase(String type, Pattern pattern, double confidence) {
     }
@@ -237,13 +240,22 @@ public final class PromptInjectionDetector implements Detector {
 
     @Override
     public void detect(CharSequence text, Consumer<Finding> sink) {
+        detect(MeteredText.unlimited(text), sink);
+    }
+
+    /** Not API: {@link #detect(CharSequence, Consumer)} counting the work on {@code text}'s counter. */
+    @Override
+    public void detect(MeteredText text, Consumer<Finding> sink) {
         List<Finding> hits = new ArrayList<>();
-        NormalizedText norm = NormalizedText.of(text);
+        String original = text.string();
+        NormalizedText norm = NormalizedText.of(original);
         String n = norm.text();
+        text.charge((long) original.length() + n.length());   // the normalisation: each character read, each one written
+        MeteredText metered = text.view(n);
         boolean changed = norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0;
         int[] counts = new int[PHRASES.size()];
         byte[] ascii = norm.asciiOrNull();
-        int[][] starts = STARTS.scan(n, ascii, counts);
+        int[][] starts = STARTS.scan(n, ascii, counts, metered);
         int size = n.length();
         // a phrase counts only where one of its keywords occurs in the text: checked only for phrases with candidates
         for (int k = 0; k < PHRASES.size(); k++) {
@@ -252,12 +264,12 @@ public final class PromptInjectionDetector implements Detector {
             }
             // with many candidates, check the keywords first (a few hundred ns each); with few, only once the phrase matched
             boolean keywordsFirst = counts[k] > FEW_CANDIDATES;
-            if (keywordsFirst && !containsAny(n, KEYWORDS[k])) {
+            if (keywordsFirst && !containsAny(n, KEYWORDS[k], metered)) {
                 continue;
             }
             int before = hits.size();
             Phrase phrase = PHRASES.get(k);
-            Matcher m = MATCHERS.acquire(k, n);
+            Matcher m = MATCHERS.acquire(k, metered);
             try {
                 m.useTransparentBounds(true);
                 m.useAnchoringBounds(false);
@@ -279,7 +291,7 @@ public final class PromptInjectionDetector implements Detector {
             } finally {
                 MATCHERS.release(k, m);
             }
-            if (!keywordsFirst && hits.size() > before && !containsAny(n, KEYWORDS[k])) {
+            if (!keywordsFirst && hits.size() > before && !containsAny(n, KEYWORDS[k], metered)) {
                 hits.subList(before, hits.size()).clear();
             }
         }
@@ -288,48 +300,87 @@ public final class PromptInjectionDetector implements Detector {
         } else if (norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0) {
             hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, 0, text.length(), 0.35, id()));
         }
-        String original = text.toString();
+        text.charge(size);   // the gates' pass
         int gates = gates(n, ascii);
         if ((gates & BASE64_POSSIBLE) != 0) {
-            decoded(original, BASE64, true, hits);
+            decoded(text, BASE64, true, hits);
         }
         if ((gates & HEX_POSSIBLE) != 0) {
-            decoded(original, HEX, false, hits);
+            decoded(text, HEX, false, hits);
         }
-        Matcher spaced = null;
-        int nextSpaced = 0;
-        for (int i = 0; i < size && (gates & SPACED_POSSIBLE) != 0; i++) {
-            // (?<!\S)(?:\p{L} ){9,}+...: after whitespace (or at the start), a letter and a space (a surrogate: let the pattern decide)
-            if (i > 0) {
-                char p = n.charAt(i - 1);
-                if (p > ' ' || !javaSpace(p)) {
-                    continue;
-                }
-            }
-            if (i < nextSpaced) {
-                continue;
-            }
-            char c = n.charAt(i);
-            if (!Character.isSurrogate(c) && !(Character.isLetter(c) && i + 1 < size && n.charAt(i + 1) == ' ' && spacedRun(n, i))) {
-                continue;
-            }
-            if (spaced == null) {
-                spaced = SPACED_LETTERS.matcher(n);
-                spaced.useTransparentBounds(true);
-                spaced.useAnchoringBounds(false);
-            }
-            spaced.region(i, size);
-            if (spaced.lookingAt()) {
-                nextSpaced = spaced.end();
-                int start = norm.originalStart(spaced.start());
-                hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(spaced.end())), 0.55, id()));
-            }
+        if ((gates & SPACED_POSSIBLE) != 0) {
+            spacedLetters(norm, metered, hits);
         }
         int extra = hits.size() - 1;
         for (Finding f : hits) {
             double c = Math.min(1.0, f.confidence() + 0.1 * extra);
             sink.accept(extra == 0 ? f : new Finding(f.type(), f.start(), f.end(), c, f.detector()));
         }
+    }
+
+    /** Adds an obfuscation finding for each match of {@link #SPACED_LETTERS} in the normal form (see {@link #spacedLetters}). */
+    private void spacedLetters(NormalizedText norm, MeteredText metered, List<Finding> hits) {
+        spacedLetters(norm.text(), metered, (s, e) -> {
+            int start = norm.originalStart(s);
+            hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(e)), 0.55, id()));
+        });
+    }
+
+    /**
+     * The matches of {@link #SPACED_LETTERS} (nine or more "letter space" pairs and a last letter, with
+     * whitespace or the end of the text on both sides) in {@code n}, as a {@code find()} loop finds
+     * them, in linear time: a run of pairs is read once. The pattern's pairs are possessive, so they
+     * end where the run ends: every start inside a run that fails fails the same way (too few pairs,
+     * or no last letter followed by whitespace), and the scan resumes after the run instead of
+     * reading it again from its next pair (which the regex did: quadratic in the run's length).
+     */
+    static void spacedLetters(String n, MeteredText metered, Recognizer.MatchSink sink) {
+        int size = n.length();
+        long read = 0;
+        try {
+            int i = 0;
+            while (i < size) {
+                // (?<!\S): the start of the text or right after whitespace
+                if (i > 0 && !javaSpace(n.charAt(i - 1))) {
+                    i++;
+                    read++;
+                    continue;
+                }
+                int j = i;
+                int pairs = 0;
+                int last;   // the code point at j: the letter that must end the match
+                while (true) {
+                    last = Character.codePointAt(n, j);
+                    int len = Character.charCount(last);
+                    read += len + 1;
+                    if (!Character.isLetter(last) || j + len >= size || n.charAt(j + len) != ' ') {
+                        break;
+                    }
+                    pairs++;
+                    j += len + 1;
+                    if (j >= size) {
+                        break;
+                    }
+                }
+                if (j < size && pairs >= 9 && Character.isLetter(last)) {
+                    int end = j + Character.charCount(last);
+                    if (end == size || javaSpace(n.charAt(end))) {
+                        sink.match(i, end);
+                        i = end;
+                        continue;
+                    }
+                }
+                // no match from i, nor from any later pair of this run (same end, fewer pairs): resume at the run's end
+                i = Math.max(i + 1, j);
+            }
+        } finally {
+            metered.charge(read);
+        }
+    }
+
+    /** The spaced-letters pattern the linear scan {@link #spacedLetters(String, MeteredText, Recognizer.MatchSink)} replaces (tests). */
+    static Pattern spacedLettersPattern() {
+        return SPACED_LETTERS;
     }
 
     private static final int BASE64_POSSIBLE = 1;
@@ -405,74 +456,69 @@ public final class PromptInjectionDetector implements Detector {
     }
 
     /** Decodes base64 or hex runs that look like text and reports an obfuscation finding when the decoded text is an injection. */
-    private void decoded(CharSequence original, Pattern encoding, boolean base64, List<Finding> hits) {
-        String text = original.toString();
+    private void decoded(MeteredText original, Pattern encoding, boolean base64, List<Finding> hits) {
+        String text = original.string();
         Matcher m = null;
         int size = text.length();
         int next = 0;
-        for (int i = 0; i < size; i++) {
-            char ch = text.charAt(i);
-            if (base64) {
-                if (!base64Char(ch)) {
+        long read = 0;
+        try {
+            for (int i = 0; i < size; i++) {
+                char ch = text.charAt(i);
+                read++;
+                if (base64) {
+                    if (!base64Char(ch)) {
+                        continue;
+                    }
+                    // a run of base64 characters: only its first position can start a match, and only if it is 20 long
+                    int j = i + 1;
+                    while (j < size && base64Char(text.charAt(j))) {
+                        j++;
+                    }
+                    read += j - i;
+                    boolean candidate = i >= next && j - i >= 20 && (i == 0 || !base64Char(text.charAt(i - 1)));
+                    if (!candidate) {
+                        i = j - 1;
+                        continue;
+                    }
+                } else if ((ch != '\\' && !hexChar(ch)) || i < next) {
+                    continue;
+                } else {
+                    read += 36;   // what hexStart reads at most
+                    if (!hexStart(text, i)) {
+                        continue;
+                    }
+                }
+                if (m == null) {
+                    m = encoding.matcher(original);
+                    m.useTransparentBounds(true);
+                    m.useAnchoringBounds(false);
+                }
+                m.region(i, size);
+                if (!m.lookingAt()) {
                     continue;
                 }
-                // a run of base64 characters: only its first position can start a match, and only if it is 20 long
-                int j = i + 1;
-                while (j < size && base64Char(text.charAt(j))) {
-                    j++;
-                }
-                boolean candidate = i >= next && j - i >= 20 && (i == 0 || !base64Char(text.charAt(i - 1)));
-                if (!candidate) {
-                    i = j - 1;
+                next = m.end() == m.start() ? m.end() + 1 : m.end();
+                String value = text.substring(m.start(), m.end());
+                read += 2L * value.length();   // decoded and checked for printable text
+                String decoded = base64 ? decodeBase64(value) : decodeHex(value);
+                if (decoded == null) {
                     continue;
                 }
-            } else if ((ch != '\\' && !hexChar(ch)) || i < next || !hexStart(text, i)) {
-                continue;
-            }
-            if (m == null) {
-                m = encoding.matcher(text);
-                m.useTransparentBounds(true);
-                m.useAnchoringBounds(false);
-            }
-            m.region(i, size);
-            if (!m.lookingAt()) {
-                continue;
-            }
-            next = m.end() == m.start() ? m.end() + 1 : m.end();
-            String decoded = base64 ? decodeBase64(m.group()) : decodeHex(m.group());
-            if (decoded == null) {
-                continue;
-            }
-            String n = NormalizedText.of(decoded).text();
-            for (int k = 0; k < PHRASES.size(); k++) {
-                Phrase phrase = PHRASES.get(k);
-                if (phrase.confidence >= 0.75 && containsAny(n, KEYWORDS[k]) && phrase.pattern.matcher(n).find()) {
-                    hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, m.start(), m.end(), 0.9, id()));
-                    break;
+                String n = NormalizedText.of(decoded).text();
+                read += (long) decoded.length() + n.length();
+                MeteredText metered = original.view(n);
+                for (int k = 0; k < PHRASES.size(); k++) {
+                    Phrase phrase = PHRASES.get(k);
+                    if (phrase.confidence >= 0.75 && containsAny(n, KEYWORDS[k], original) && phrase.pattern.matcher(metered).find()) {
+                        hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, m.start(), m.end(), 0.9, id()));
+                        break;
+                    }
                 }
             }
+        } finally {
+            original.charge(read);
         }
-    }
-
-    /**
-     * Whether ten "letter space" pairs could start at {@code i} (the pattern needs nine and a letter): a
-     * surrogate anywhere in them lets the pattern decide ({@code \p{L}} takes a pair of them).
-     */
-    private static boolean spacedRun(String n, int i) {
-        for (int k = 0; k < 10; k++) {
-            int at = i + 2 * k;
-            if (at >= n.length()) {
-                return false;
-            }
-            char x = n.charAt(at);
-            if (Character.isSurrogate(x)) {
-                return true;
-            }
-            if (!Character.isLetter(x) || (k < 9 && (at + 1 >= n.length() || n.charAt(at + 1) != ' '))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -486,6 +532,24 @@ public final class PromptInjectionDetector implements Detector {
             }
         }
         return false;
+    }
+
+    /** {@link #containsAny(String, String[])}, charging {@code metered} with the characters each search passed. */
+    private static boolean containsAny(String normalized, String[] keywords, MeteredText metered) {
+        long read = 0;
+        try {
+            for (String k : keywords) {
+                int at = normalized.indexOf(k);
+                if (at >= 0) {
+                    read += at + k.length();
+                    return true;
+                }
+                read += normalized.length();
+            }
+            return false;
+        } finally {
+            metered.charge(read);
+        }
     }
 
     /** Java's {@code \s}: the characters {@code (?<!\S)} accepts before a match. */

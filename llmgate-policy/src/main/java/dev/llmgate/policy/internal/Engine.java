@@ -15,7 +15,10 @@ import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.detect.Detector;
 import dev.llmgate.policy.detect.PiiDetector;
 import dev.llmgate.policy.detect.internal.FusedScan;
+import dev.llmgate.policy.detect.internal.MeteredScan;
+import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.Recognizer;
+import dev.llmgate.policy.detect.internal.ScanLimitExceededException;
 import dev.llmgate.policy.redact.RedactionMode;
 import dev.llmgate.policy.redact.TokenVault;
 
@@ -30,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /** Evaluates a {@link Policy}: detection, thresholds, rules, redaction, tool calls and approvals. Not API. */
 public final class Engine {
@@ -57,8 +61,47 @@ public final class Engine {
     public record ApprovalOutcome(Verdict verdict, String label) {
     }
 
-    /** Evaluates {@code text}; findings starting before {@code ignoreBefore} (already judged context) are ignored. */
+    // ---- the scan's work bound (see docs/policy.md, "Performance") ----
+
+    /** The rule id of the BLOCK decision taken when a scan passes its work bound. */
+    public static final String SCAN_LIMIT_RULE = "policy.scan-limit";
+    /** The work bound of a scan of n characters: {@value #SCAN_STEPS_PER_CHAR} steps per character... */
+    static final long SCAN_STEPS_PER_CHAR = 2_000;
+    /** ... plus {@value #SCAN_STEPS_CONSTANT} steps. */
+    static final long SCAN_STEPS_CONSTANT = 1_000_000;
+    private volatile long scanStepsPerChar = SCAN_STEPS_PER_CHAR;
+    private volatile long scanStepsConstant = SCAN_STEPS_CONSTANT;
+
+    /** Tests only: lowers (or restores) this engine's work bound to {@code perChar * length + constant} steps. */
+    void limitScanSteps(long perChar, long constant) {
+        this.scanStepsPerChar = perChar;
+        this.scanStepsConstant = constant;
+    }
+
+    /** The most steps a scan of {@code length} characters may count. */
+    public long scanLimit(int length) {
+        return scanStepsPerChar * length + scanStepsConstant;
+    }
+
+    /**
+     * Evaluates {@code text}; findings starting before {@code ignoreBefore} (already judged context) are ignored. A scan
+     * that counts more work than {@link #scanLimit} stops and is decided BLOCK by rule {@value #SCAN_LIMIT_RULE}.
+     */
     public Evaluation evaluate(CharSequence text, PolicyStage stage, int ignoreBefore) {
+        MeteredText metered = MeteredText.of(text, scanLimit(text.length()));
+        try {
+            return evaluate(metered, stage, ignoreBefore);
+        } catch (ScanLimitExceededException e) {
+            // fail closed: whatever the scan had not looked at yet may hold anything
+            return new Evaluation(new Decision(stage, Verdict.BLOCK, List.of(SCAN_LIMIT_RULE), List.of()), List.of());
+        }
+    }
+
+    /**
+     * Like {@link #evaluate(CharSequence, PolicyStage, int)} on a text whose counter the caller made (tests read the
+     * work counted); throws {@link ScanLimitExceededException} when the counter's limit is passed.
+     */
+    public Evaluation evaluate(MeteredText text, PolicyStage stage, int ignoreBefore) {
         List<Finding> found = new ArrayList<>();
         Map<String, List<Finding>> shared = fusedScan == null ? null : fusedScan.scan(text);
         for (Detector d : policy.detectors()) {
@@ -70,11 +113,16 @@ public final class Engine {
                 }
                 continue;
             }
-            d.detect(text, f -> {
+            Consumer<Finding> sink = f -> {
                 if (f.start() >= ignoreBefore && f.confidence() >= policy.threshold(f.type())) {
                     found.add(f);
                 }
-            });
+            };
+            if (d instanceof MeteredScan metered) {
+                metered.detect(text, sink);
+            } else {
+                d.detect(text.string(), sink);   // a custom detector: its own patterns, not counted
+            }
         }
         if (found.isEmpty()) {
             return new Evaluation(Decision.allow(stage), List.of());

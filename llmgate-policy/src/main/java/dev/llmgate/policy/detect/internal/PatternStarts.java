@@ -269,10 +269,11 @@ public final class PatternStarts {
     }
 
     /** Candidates from deep node {@code node}, the text continuing at {@code i}: see {@link #deep}. */
-    private long deepCandidates(String text, byte[] ascii, int node, int i) {
+    private long deepCandidates(String text, byte[] ascii, int node, int i, long[] steps) {
         long found = 0;
         int n = text.length();
         while (true) {
+            steps[0]++;
             int at = node * NODE;
             found |= nodes[at];
             long mask = nodes[at + 2];
@@ -382,11 +383,11 @@ public final class PatternStarts {
     public long at(CharSequence text, int i) {
         String t = text.toString();
         int p = i == 0 ? START : kind(t.charAt(i - 1));
-        return p == ANY ? all : lookup(t, null, i, p);
+        return p == ANY ? all : lookup(t, null, i, p, new long[1]);
     }
 
     /** {@link #at} after a character of kind {@code p} (not {@link #ANY}); {@code ascii}: as in {@link #scan(CharSequence, byte[], int[])}. */
-    private long lookup(String text, byte[] ascii, int i, int p) {
+    private long lookup(String text, byte[] ascii, int i, int p, long[] steps) {
         int n = text.length();
         char first = ascii != null ? (char) ascii[i] : text.charAt(i);
         int a = first < 128 ? CODE[first] : code(first);
@@ -423,7 +424,7 @@ public final class PatternStarts {
         }
         if (p == OTHER) {
             int node = deep3[pab][c];
-            return node >= 0 ? sure | deepCandidates(text, ascii, node, i + 3) : sure | leaf[c];
+            return node >= 0 ? sure | deepCandidates(text, ascii, node, i + 3, steps) : sure | leaf[c];
         }
         if (p == WORD) {
             return sure | leaf[c];
@@ -435,7 +436,7 @@ public final class PatternStarts {
         long other = 0;
         if (leafOther != null) {
             int node = deep3[pabOther][c];
-            other = node >= 0 ? deepCandidates(text, ascii, node, i + 3) : leafOther[c];
+            other = node >= 0 ? deepCandidates(text, ascii, node, i + 3, steps) : leafOther[c];
         }
         return sure | (leaf[c] & lookBehind) | (other & ~lookBehind);
     }
@@ -450,7 +451,16 @@ public final class PatternStarts {
      * as {@code text}, all ASCII, one byte each (the scan then reads them from there, which is faster).
      */
     public int[][] scan(CharSequence text, byte[] ascii, int[] counts) {
+        return scan(text, ascii, counts, MeteredText.unlimited(text));
+    }
+
+    /**
+     * Like {@link #scan(CharSequence, byte[], int[])}, charging {@code metered} with what the pass
+     * reads: up to three characters per position, and each character a deep prefix reads beyond them.
+     */
+    public int[][] scan(CharSequence text, byte[] ascii, int[] counts, MeteredText metered) {
         String t = text.toString();
+        long[] steps = {0};
         int[][] starts = new int[count][];
         Arrays.fill(counts, 0);
         int n = t.length();
@@ -477,11 +487,12 @@ public final class PatternStarts {
                     }
                 }
             }
-            long m = p == ANY ? all : lookup(t, ascii, i, p);
+            long m = p == ANY ? all : lookup(t, ascii, i, p, steps);
             if (m != 0) {
                 record(starts, counts, m, i);
             }
         }
+        metered.charge(3L * n + steps[0]);
         return starts;
     }
 

@@ -208,8 +208,8 @@ public final class PiiRecognizers {
     }
 
     static Recognizer trackData() {
-        return Recognizer.of(FindingTypes.CARD_TRACK_DATA,
-                "%?B\\d{13,19}\\^[A-Za-z /.]{2,26}\\^\\d{7,40}\\??|;?\\d{13,19}=\\d{7,40}\\??", NEEDS_DIGIT, (t, s, m) -> 0.95).withDigitRun(13);
+        return Recognizer.of(FindingTypes.CARD_TRACK_DATA, TrackDataFinder.PATTERN, NEEDS_DIGIT, (t, s, m) -> 0.95).withDigitRun(13)
+                .withFinder(new TrackDataFinder());
     }
 
     static Recognizer iban() {

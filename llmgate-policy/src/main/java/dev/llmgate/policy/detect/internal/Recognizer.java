@@ -46,14 +46,20 @@ public final class Recognizer {
     private final String[] keywords;
     private final Starts starts;
     private final int minDigitRun;
+    /** A hand-written replacement of {@link #pattern}'s find() loop (same matches, linear time), or null. */
+    private final Finder finder;
 
     private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
                        int needs) {
-        this(type, pattern, group, scorer, context, boost, contextType, needs, null, null, 0);
+        this(type, pattern, group, scorer, context, boost, contextType, needs, null, null, 0, null);
     }
 
     private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
-                       int needs, String[] keywords, Starts starts, int minDigitRun) {
+                       int needs, String[] keywords, Starts starts, int minDigitRun, Finder finder) {
+        if (finder != null && (group != 0 || starts != null)) {
+            throw new IllegalArgumentException("a finder reports whole matches and replaces the start index");
+        }
+        this.finder = finder;
         this.keywords = keywords;
         this.starts = starts;
         this.minDigitRun = minDigitRun;
@@ -88,13 +94,13 @@ public final class Recognizer {
     /** This recognizer with context words: when {@code contextRegex} matches just before a finding, confidence rises by {@code boost}. */
     public Recognizer withContext(String contextRegex, double boostBy) {
         return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, contextType, needs, keywords, starts,
-                minDigitRun);
+                minDigitRun, finder);
     }
 
     /** This recognizer with context words that also change the finding's type (e.g. DATE to DATE_OF_BIRTH). */
     public Recognizer withContext(String contextRegex, double boostBy, String typeInContext) {
         return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, typeInContext, needs, keywords, starts,
-                minDigitRun);
+                minDigitRun, finder);
     }
 
     /**
@@ -103,7 +109,7 @@ public final class Recognizer {
      */
     public Recognizer onlyWith(String... lowerCaseKeywords) {
         return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, lowerCaseKeywords.clone(), starts,
-                minDigitRun);
+                minDigitRun, finder);
     }
 
     /**
@@ -111,12 +117,39 @@ public final class Recognizer {
      * the positions where its pattern can match), instead of at every position of the text.
      */
     public Recognizer startingAt(Starts where) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, where, minDigitRun);
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, where, minDigitRun, finder);
     }
 
     /** This recognizer, run only on texts with a run of at least {@code digits} ASCII digits (every match contains one). */
     public Recognizer withDigitRun(int digits) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, digits);
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, digits, finder);
+    }
+
+    /**
+     * This recognizer with its pattern's {@code find()} loop replaced by {@code f}, which must report
+     * exactly the same matches (whole matches, no start index): for patterns whose backtracking
+     * cannot be bounded by a constant per position. The pattern stays the reference
+     * ({@link #scan}) that tests compare {@code f} with.
+     */
+    public Recognizer withFinder(Finder f) {
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, minDigitRun, f);
+    }
+
+    /**
+     * A hand-written matcher of one recognizer's pattern: the matches of a {@code find()} loop over
+     * the whole text, in order, in time linear in the text's length, charging what it reads to the
+     * text's counter.
+     */
+    @FunctionalInterface
+    public interface Finder {
+        /** Reports each match as {@code sink.match(start, end)}, in increasing order. */
+        void findAll(MeteredText text, MatchSink sink);
+    }
+
+    /** Receives the matches of a {@link Finder}. */
+    @FunctionalInterface
+    public interface MatchSink {
+        void match(int start, int end);
     }
 
     /** The context-word pattern, or null (for tests of the context prefilter). */
@@ -235,7 +268,7 @@ public final class Recognizer {
         Matcher[] ctx = new Matcher[1];
         int[] span = new int[2];
         while (m.find()) {
-            accept(text, m, span, ctx, detectorId, out);
+            accept(text, m, m.start(group), m.end(group), span, ctx, detectorId, out);
         }
     }
 
@@ -270,24 +303,29 @@ public final class Recognizer {
                 continue;
             }
             next = m.end() == m.start() ? m.end() + 1 : m.end();
-            accept(text, m, span, ctx, detectorId, out);
+            accept(text, m, m.start(group), m.end(group), span, ctx, detectorId, out);
         }
     }
 
     /** Scans the whole text with {@code find()} (for recognizers without start candidates), after {@link #applies}. */
     public void scanAll(CharSequence text, String detectorId, List<Finding> out) {
-        Matcher m = pattern.matcher(text);
         Matcher[] ctx = new Matcher[1];
         int[] span = new int[2];
+        if (finder != null) {
+            finder.findAll(MeteredText.unlimited(text), (start, end) -> accept(text, null, start, end, span, ctx, detectorId, out));
+            return;
+        }
+        Matcher m = pattern.matcher(text);
         while (m.find()) {
-            accept(text, m, span, ctx, detectorId, out);
+            accept(text, m, m.start(group), m.end(group), span, ctx, detectorId, out);
         }
     }
 
-    private void accept(CharSequence text, Matcher m, int[] span, Matcher[] ctxHolder, String detectorId, List<Finding> out) {
+    private void accept(CharSequence text, Matcher m, int start, int end, int[] span, Matcher[] ctxHolder, String detectorId,
+                        List<Finding> out) {
         {
-            span[0] = m.start(group);
-            span[1] = m.end(group);
+            span[0] = start;
+            span[1] = end;
             if (span[0] < 0) {
                 return;
             }
@@ -303,7 +341,8 @@ public final class Recognizer {
                     ctx.useTransparentBounds(true);
                     ctxHolder[0] = ctx;
                 }
-                if (contextStarts.find(text, ctx, Math.max(0, m.start() - CONTEXT_WINDOW), m.start())) {
+                int matchStart = m == null ? start : m.start();
+                if (contextStarts.find(text, ctx, Math.max(0, matchStart - CONTEXT_WINDOW), matchStart)) {
                     score += boost;
                     if (contextType != null) {
                         t = contextType;
@@ -333,18 +372,18 @@ public final class Recognizer {
             c = Integer.compare(b.length(), a.length());
             return c != 0 ? c : Integer.compare(a.start(), b.start());
         });
+        // The kept findings never overlap one another, so ordered by (start, end) their ends never decrease: a finding
+        // [a, b) overlaps one of them (start < b and end > a) exactly when the last kept one starting before b ends after a.
+        // A sorted set of (start, end) keys answers that in O(log k) per finding instead of comparing with every kept one.
+        java.util.TreeSet<Long> keptSpans = new java.util.TreeSet<>();
         List<Finding> kept = new ArrayList<>(findings.size());
         for (Finding f : byStrength) {
-            boolean clash = false;
-            for (Finding k : kept) {
-                if (k.overlaps(f)) {
-                    clash = true;
-                    break;
-                }
+            Long before = keptSpans.lower((long) f.end() << 32);
+            if (before != null && (int) (before & 0xFFFFFFFFL) > f.start()) {
+                continue;
             }
-            if (!clash) {
-                kept.add(f);
-            }
+            keptSpans.add(((long) f.start() << 32) | f.end());
+            kept.add(f);
         }
         kept.sort((a, b) -> Integer.compare(a.start(), b.start()));
         return kept;

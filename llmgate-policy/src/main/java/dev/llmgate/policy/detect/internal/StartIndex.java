@@ -202,7 +202,19 @@ public final class StartIndex {
      * where the real character is read from {@code t}), which is faster to read than {@code t.charAt}.
      */
     public Candidates scan(String t, byte[] latin1, long active) {
+        return scan(t, latin1, active, MeteredText.unlimited(t));
+    }
+
+    /**
+     * Like {@link #scan(String, byte[], long)}, counting the work on {@code metered} (the same
+     * characters as {@code t}): the pass itself (one step per character), the runs the gates read
+     * and the prefixes compared; the checks read {@code metered} itself.
+     */
+    public Candidates scan(String t, byte[] latin1, long active, MeteredText metered) {
         int n = t.length();
+        long extra = 0;
+        int[] read = new int[1];   // what the last letter-run gate call read
+        int digitRunEnd = -1;      // where the run of digits around the current position ends, once read
         if (latin1.length != n) {
             throw new IllegalArgumentException("latin1 holds " + latin1.length + " characters, the text " + n);
         }
@@ -232,7 +244,8 @@ public final class StartIndex {
                                 // the common case (a word followed by a space or punctuation): what runGate decides, in one lookup
                                 mask = (mask & ~runGatedMask) | (mask & runGatedMask & runFollowMask[f]);
                             } else {
-                                mask = runGate(t, i, j, mask);
+                                mask = runGate(t, i, j, mask, read);
+                                extra += read[0];
                             }
                         }
                         if (i > 0) {
@@ -245,7 +258,8 @@ public final class StartIndex {
                             int r = Long.numberOfTrailingZeros(mask);
                             mask &= mask - 1;
                             Starts s = specs[r];
-                            if (s.prefixAt(t, i) && (s.check == null || s.check.accepts(t, i))) {
+                            extra += s.longestPrefix;
+                            if (s.prefixAt(t, i) && (s.check == null || s.check.accepts(metered, i))) {
                                 add(pos, counts, r, i);
                             }
                         }
@@ -280,7 +294,15 @@ public final class StartIndex {
                 }
             }
             if ((mask & digitGatedMask) != 0 && c >= '0' && c <= '9') {
-                mask = digitGate(t, i, mask);
+                if (digitRunEnd <= i) {
+                    // read each run of digits once, however many of its positions are candidates
+                    digitRunEnd = i + 1;
+                    while (digitRunEnd < n && t.charAt(digitRunEnd) >= '0' && t.charAt(digitRunEnd) <= '9') {
+                        digitRunEnd++;
+                    }
+                    extra += digitRunEnd - i + 1;
+                }
+                mask = digitGate(t, i, digitRunEnd, mask);
             }
             while (mask != 0) {
                 int r = Long.numberOfTrailingZeros(mask);
@@ -289,12 +311,13 @@ public final class StartIndex {
                 if ((c < '0' || c > '9') && s.chars.indexOf(c) < 0) {
                     continue;
                 }
-                if (s.check == null || s.check.accepts(t, i)) {
+                if (s.check == null || s.check.accepts(metered, i)) {
                     add(pos, counts, r, i);
                 }
             }
             i++;
         }
+        metered.charge(n + extra);
         return new Candidates(pos, counts, maxDigitRun);
     }
 
@@ -304,13 +327,9 @@ public final class StartIndex {
         return c == '?' ? t.charAt(i) : c;
     }
 
-    /** {@code mask} without the recognizers whose digit-run gate the run of digits at {@code i} fails. */
-    private long digitGate(String t, int i, long mask) {
+    /** {@code mask} without the recognizers whose digit-run gate the run of digits at {@code i} (up to {@code end}) fails. */
+    private long digitGate(String t, int i, int end, long mask) {
         int n = t.length();
-        int end = i + 1;
-        while (end < n && t.charAt(end) >= '0' && t.charAt(end) <= '9') {
-            end++;
-        }
         int len = Math.min(end - i, MAX_RUN);
         int follower = end < n && t.charAt(end) < 128 ? t.charAt(end) : 128;
         long gated = mask & digitGatedMask;
@@ -318,7 +337,7 @@ public final class StartIndex {
     }
 
     /** {@code mask} without the recognizers whose letter-run gate the run at {@code i} (letters up to {@code j}) fails. */
-    private long runGate(String text, int i, int j, long mask) {
+    private long runGate(String text, int i, int j, long mask, int[] read) {
         int n = text.length();
         long gated = mask & runGatedMask;
         int end = j;
@@ -329,6 +348,7 @@ public final class StartIndex {
                 end++;
             }
         }
+        read[0] = end - i + 1;
         long pass;
         if (end >= n) {
             pass = gated;

@@ -168,6 +168,8 @@ public final class Starts {
 
     /** Compiled prefixes: single letters as a table, longer prefixes grouped by their case-folded first letter. */
     private boolean[] singleLetter;
+    /** The longest prefix's length (what {@link #prefixAt} reads at most). */
+    int longestPrefix;
     private String[][] longByFirst;
     private boolean[][] longIgnoreCase;
 
@@ -209,6 +211,11 @@ public final class Starts {
         }
         longByFirst = l;
         longIgnoreCase = lc;
+        int longest = 1;
+        for (String p : prefixes) {
+            longest = Math.max(longest, p.length());
+        }
+        longestPrefix = longest;
         singleLetter = single;
     }
 

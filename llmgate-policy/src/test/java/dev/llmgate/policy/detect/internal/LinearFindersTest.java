@@ -1,0 +1,145 @@
+package dev.llmgate.policy.detect.internal;
+
+import dev.llmgate.policy.Finding;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hand-written linear scans that replace patterns whose backtracking grew with the input
+ * (private-key blocks, magnetic-stripe data, the overlap resolution of findings) give exactly what
+ * the patterns' {@code find()} loops (and the old quadratic resolution) give, on generated texts
+ * built from the patterns' own pieces; and they do it in linear work, counted.
+ */
+class LinearFindersTest {
+
+    /** The pattern's find() loop: {start, end} per match. */
+    static List<List<Integer>> reference(Pattern p, String text) {
+        List<List<Integer>> out = new ArrayList<>();
+        Matcher m = p.matcher(text);
+        while (m.find()) {
+            out.add(List.of(m.start(), m.end()));
+        }
+        return out;
+    }
+
+    static List<List<Integer>> found(Recognizer.Finder f, String text) {
+        List<List<Integer>> out = new ArrayList<>();
+        f.findAll(MeteredText.unlimited(text), (s, e) -> out.add(List.of(s, e)));
+        return out;
+    }
+
+    static String splice(Random random, String[] pieces, int count) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            sb.append(pieces[random.nextInt(pieces.length)]);
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void privateKeyBlocksAsThePatternFindsThem() {
+        Pattern pattern = Pattern.compile(PemBlockFinder.PATTERN);
+        PemBlockFinder finder = new PemBlockFinder();
+        String[] pieces = {"-----BEGIN ", "-----END ", "PRIVATE KEY", "PRIVATE ", " BLOCK", "-----", "RSA ", "EC ", "ENCRYPTED ", "A1 ",
+                "ABCDEFGHIJK ", "ABCDEFGHIJ ", "KEY", "\n", "MIIBVgIBADANBg", "kqhkiG9w0BAQEFAASC", "==", " ", "\t", "x", "-", "%",
+                "\uD83D\uDE00", "\u00e9", "\uD800", "PRIVATE KEY-----", "-----BEGIN PRIVATE KEY-----", "-----END PRIVATE KEY-----",
+                "-----BEGIN RSA PRIVATE KEY-----", "-----END EC PRIVATE KEY BLOCK-----", "-----BEGIN A B C D PRIVATE KEY-----"};
+        Random random = new Random(11);
+        int matches = 0;
+        for (int k = 0; k < 20_000; k++) {
+            String text = splice(random, pieces, 1 + random.nextInt(24));
+            List<List<Integer>> expected = reference(pattern, text);
+            assertThat(found(finder, text)).as("<%s>", text).isEqualTo(expected);
+            matches += expected.size();
+        }
+        assertThat(matches).as("the texts hold keys").isGreaterThan(1_000);
+    }
+
+    /** Bodies around the 16,384 limit, counted in code points by the pattern: a surrogate pair is one step. */
+    @Test
+    void privateKeyBodiesAtTheLengthLimitCountCodePoints() {
+        Pattern pattern = Pattern.compile(PemBlockFinder.PATTERN);
+        PemBlockFinder finder = new PemBlockFinder();
+        String begin = "-----BEGIN RSA PRIVATE KEY-----";
+        String end = "-----END RSA PRIVATE KEY-----";
+        int compared = 0;
+        for (int chars : new int[] {16_382, 16_383, 16_384, 16_385, 16_386, 20_000, 32_768, 32_769, 40_000}) {
+            for (int pairs : new int[] {0, 1, 2, 3, 5000, 16_384}) {
+                if (2 * pairs > chars) {
+                    continue;
+                }
+                String body = "\uD83D\uDE00".repeat(pairs) + "A".repeat(chars - 2 * pairs);
+                for (String text : List.of(begin + body + end, begin + body + end + "\n" + begin + "QUJD", "x" + begin + body + "-" + end,
+                        begin + "A".repeat(chars) + "!")) {
+                    assertThat(found(finder, text)).as("%d chars, %d pairs", chars, pairs).isEqualTo(reference(pattern, text));
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(100);
+    }
+
+    @Test
+    void magneticStripeDataAsThePatternFindsIt() {
+        Pattern pattern = Pattern.compile(TrackDataFinder.PATTERN);
+        TrackDataFinder finder = new TrackDataFinder();
+        String[] pieces = {"%", "B", ";", "^", "=", "?", "DOE/JOHN", "A", "AB", " ", "x", "0", "12", "4111", "1111111", "4111111111111",
+                "41111111111111111", "4111111111111111111", "41111111111111111111", "25121010000000000000", "1234567",
+                "1234567890123456789012345678901234567890", "12345678901234567890123456789012345678901", ".", "/", "\uD83D\uDE00"};
+        Random random = new Random(13);
+        int matches = 0;
+        for (int k = 0; k < 40_000; k++) {
+            String text = splice(random, pieces, 1 + random.nextInt(14));
+            List<List<Integer>> expected = reference(pattern, text);
+            assertThat(found(finder, text)).as("<%s>", text).isEqualTo(expected);
+            matches += expected.size();
+        }
+        assertThat(matches).as("the texts hold track data").isGreaterThan(1_000);
+    }
+
+    /** The resolution of overlaps as it was (each finding compared with every kept one): the reference. */
+    static List<Finding> quadraticResolution(List<Finding> findings) {
+        if (findings.size() < 2) {
+            return findings;
+        }
+        List<Finding> byStrength = new ArrayList<>(findings);
+        byStrength.sort((a, b) -> {
+            int c = Double.compare(b.confidence(), a.confidence());
+            if (c != 0) {
+                return c;
+            }
+            c = Integer.compare(b.length(), a.length());
+            return c != 0 ? c : Integer.compare(a.start(), b.start());
+        });
+        List<Finding> kept = new ArrayList<>();
+        for (Finding f : byStrength) {
+            if (kept.stream().noneMatch(k -> k.overlaps(f))) {
+                kept.add(f);
+            }
+        }
+        kept.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        return kept;
+    }
+
+    @Test
+    void overlapResolutionKeepsWhatComparingEveryPairKept() {
+        Random random = new Random(17);
+        for (int k = 0; k < 20_000; k++) {
+            List<Finding> findings = new ArrayList<>();
+            int span = 1 + random.nextInt(60);
+            for (int i = 0, count = random.nextInt(25); i < count; i++) {
+                int start = random.nextInt(span);
+                int length = random.nextInt(5) == 0 ? 0 : random.nextInt(12);
+                findings.add(new Finding("T" + random.nextInt(3), start, start + length, random.nextInt(4) / 4.0, "d"));
+            }
+            assertThat(Recognizer.resolveOverlaps(findings)).as("%s", findings).isEqualTo(quadraticResolution(findings));
+        }
+    }
+}
