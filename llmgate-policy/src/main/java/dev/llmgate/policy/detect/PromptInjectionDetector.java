@@ -179,8 +179,37 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
             {"<|", "inst]", "<<", "system", "instruction", "end of", "ignore the", "begin", "admin", "developer", "user:", "human:"},
             {"\\", "instruction", "just ", "only "}};
 
+    /**
+     * Per phrase (same order as {@link #PHRASES}), null or a second keyword set of which every match also
+     * contains one: the objects of the phrases that skip words between a verb and its object ("ignore ... all ...
+     * instructions"), so that text full of the verb alone ("ignore ignore ignore ...", each a candidate whose
+     * attempt tries every object at every word) skips the phrase with one search.
+     */
+    private static final String[][] ALSO = new String[PHRASES.size()][];
+
     static {
-        if (KEYWORDS.length != PHRASES.size()) {
+        ALSO[0] = new String[] {"instruction", "prompt", "direction", "rule", "guideline", "command", "context", "task", "order",
+                "message", "constraint", "restriction", "programming", "information", "assignment", "document", "article", "thoughts",
+                "training"};
+        ALSO[1] = new String[] {"everything", "all", "anything", "what ", "above", "that", "disregarding the", "command you"};
+        ALSO[3] = new String[] {"anweisung", "befehle", "regeln", "aufgaben", "auftrage", "instruktionen", "informationen", "angaben",
+                "vorgaben", "prompt", "ausfuhrungen", "dokumente", "artikel"};
+        ALSO[5] = new String[] {"todo", "instrucciones", "anterior", "reglas"};
+        ALSO[6] = new String[] {"instructions", "consignes", "regles", "directives", "taches", "ce qui precede", "tout"};
+    }
+
+    /** The keyword sets of phrase {@code k}: {@link #KEYWORDS} and, if it has one, {@link #ALSO} (tests). */
+    static List<String[]> keywordSets(int k) {
+        return ALSO[k] == null ? List.<String[]>of(KEYWORDS[k]) : List.of(KEYWORDS[k], ALSO[k]);
+    }
+
+    /** Whether the normal form {@code n} holds a keyword of phrase {@code k} (and one of its {@link #ALSO} set, if any). */
+    private static boolean keywordsPresent(String n, int k, MeteredText metered) {
+        return containsAny(n, KEYWORDS[k], metered) && (ALSO[k] == null || containsAny(n, ALSO[k], metered));
+    }
+
+    static {
+        if (KEYWORDS.length != PHRASES.size() || ALSO.length != PHRASES.size()) {
             throw new IllegalStateException("PromptInjectionDetector: " + PHRASES.size() + " phrases but " + KEYWORDS.length + " keyword sets");
         }
     }
@@ -264,7 +293,7 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
             }
             // with many candidates, check the keywords first (a few hundred ns each); with few, only once the phrase matched
             boolean keywordsFirst = counts[k] > FEW_CANDIDATES;
-            if (keywordsFirst && !containsAny(n, KEYWORDS[k], metered)) {
+            if (keywordsFirst && !keywordsPresent(n, k, metered)) {
                 continue;
             }
             int before = hits.size();
@@ -291,7 +320,7 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
             } finally {
                 MATCHERS.release(k, m);
             }
-            if (!keywordsFirst && hits.size() > before && !containsAny(n, KEYWORDS[k], metered)) {
+            if (!keywordsFirst && hits.size() > before && !keywordsPresent(n, k, metered)) {
                 hits.subList(before, hits.size()).clear();
             }
         }
@@ -400,7 +429,7 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
     /**
      * One pass over the normalised text deciding which of the rarer scans can find anything at all:
      * {@link #BASE64} needs a run of 20 base64 characters; {@link #HEX} needs {@code \x}, or 24 hex
-     * digits in a stretch of hex digits, spaces and colons (what {@link #hexStart} counts);
+     * digits in a stretch of hex digits, spaces and colons (what {@link #hexMatch} needs);
      * {@link #SPACED_LETTERS} needs nine spaces in a row with one or two characters (a letter)
      * between each two. Prose has none of them, so the scans are skipped.
      *
@@ -466,6 +495,8 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
             for (int i = 0; i < size; i++) {
                 char ch = text.charAt(i);
                 read++;
+                int start = i;
+                int end;
                 if (base64) {
                     if (!base64Char(ch)) {
                         continue;
@@ -481,25 +512,32 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
                         i = j - 1;
                         continue;
                     }
-                } else if ((ch != '\\' && !hexChar(ch)) || i < next) {
-                    continue;
-                } else {
-                    read += 36;   // what hexStart reads at most
-                    if (!hexStart(text, i)) {
+                    if (m == null) {
+                        m = encoding.matcher(original);
+                        m.useTransparentBounds(true);
+                        m.useAnchoringBounds(false);
+                    }
+                    m.region(i, size);
+                    if (!m.lookingAt()) {
                         continue;
                     }
+                    end = m.end();
+                } else {
+                    if ((ch != '\\' && !hexChar(ch)) || i < next || (ch != '\\' && i > 0 && hexChar(text.charAt(i - 1)))) {
+                        continue;   // (a hex digit right after another starts no match: the pattern looks behind)
+                    }
+                    end = hexMatch(text, i);
+                    if (end < 0) {
+                        // no match here, nor at a later pair of the same run (the same run, fewer pairs): resume after it
+                        int stop = -end - 1;
+                        read += stop - i + 1;
+                        i = Math.max(i, stop - 1);
+                        continue;
+                    }
+                    read += end - i;
                 }
-                if (m == null) {
-                    m = encoding.matcher(original);
-                    m.useTransparentBounds(true);
-                    m.useAnchoringBounds(false);
-                }
-                m.region(i, size);
-                if (!m.lookingAt()) {
-                    continue;
-                }
-                next = m.end() == m.start() ? m.end() + 1 : m.end();
-                String value = text.substring(m.start(), m.end());
+                next = end == start ? end + 1 : end;
+                String value = text.substring(start, end);
                 read += 2L * value.length();   // decoded and checked for printable text
                 String decoded = base64 ? decodeBase64(value) : decodeHex(value);
                 if (decoded == null) {
@@ -510,8 +548,8 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
                 MeteredText metered = original.view(n);
                 for (int k = 0; k < PHRASES.size(); k++) {
                     Phrase phrase = PHRASES.get(k);
-                    if (phrase.confidence >= 0.75 && containsAny(n, KEYWORDS[k], original) && phrase.pattern.matcher(metered).find()) {
-                        hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, m.start(), m.end(), 0.9, id()));
+                    if (phrase.confidence >= 0.75 && keywordsPresent(n, k, original) && phrase.pattern.matcher(metered).find()) {
+                        hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, end, 0.9, id()));
                         break;
                     }
                 }
@@ -519,6 +557,46 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
         } finally {
             original.charge(read);
         }
+    }
+
+    /**
+     * Where {@link #HEX} matches at {@code i} (with transparent bounds, as {@code lookingAt}), in one pass:
+     * {@code (?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){12,4096}+} (pairs of hex digits, each with an optional space or
+     * colon: possessive, so the most pairs, and at least 12) or {@code (?:\\x[0-9A-Fa-f]{2}){8,4096}+}. Returns the
+     * match's end, or {@code -(e + 1)} where {@code e} is where to look next: after a run of pairs that fell short, the
+     * end of that run (a later start in it reads the same run to the same end, with fewer pairs, and fails too); else
+     * the next position.
+     */
+    static int hexMatch(String t, int i) {
+        int n = t.length();
+        if (t.charAt(i) == '\\') {
+            int j = i;
+            int k = 0;
+            while (k < 4096 && j + 3 < n && t.charAt(j) == '\\' && t.charAt(j + 1) == 'x' && hexChar(t.charAt(j + 2))
+                    && hexChar(t.charAt(j + 3))) {
+                j += 4;
+                k++;
+            }
+            return k >= 8 ? j : -(i + 2);   // (no skip: a pair of hex digits inside may start the first alternative)
+        }
+        if (i > 0 && hexChar(t.charAt(i - 1))) {
+            return -(i + 1);
+        }
+        int j = i;
+        int k = 0;
+        while (k < 4096 && j + 1 < n && hexChar(t.charAt(j)) && hexChar(t.charAt(j + 1))) {
+            j += 2;
+            if (j < n && (t.charAt(j) == ' ' || t.charAt(j) == ':')) {
+                j++;
+            }
+            k++;
+        }
+        return k >= 12 ? j : -(Math.max(j, i + 1) + 1);
+    }
+
+    /** The hex pattern {@link #hexMatch} replaces (tests). */
+    static Pattern hexPattern() {
+        return HEX;
     }
 
     /**
@@ -577,28 +655,6 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
             }
         }
         return end - i == 20;
-    }
-
-    /** Where {@link #HEX} can start: {@code \x}, or a hex digit (not after one) with at least 24 hex digits in the next 36 characters. */
-    private static boolean hexStart(CharSequence t, int i) {
-        char c = t.charAt(i);
-        if (c == '\\') {
-            return i + 1 < t.length() && t.charAt(i + 1) == 'x';
-        }
-        if (!hexChar(c) || (i > 0 && hexChar(t.charAt(i - 1)))) {
-            return false;
-        }
-        int end = Math.min(t.length(), i + 36);
-        int digits = 0;
-        for (int j = i; j < end; j++) {
-            char x = t.charAt(j);
-            if (hexChar(x)) {
-                digits++;
-            } else if (x != ' ' && x != ':') {
-                break;
-            }
-        }
-        return digits >= 24;
     }
 
     private static String decodeBase64(String s) {

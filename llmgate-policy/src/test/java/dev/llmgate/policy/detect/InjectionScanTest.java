@@ -86,6 +86,40 @@ class InjectionScanTest {
         assertThat(matches).isGreaterThan(5000);
     }
 
+    /**
+     * A phrase is skipped when its keywords (and, for phrases that skip words between a verb and its object,
+     * one of its objects) do not occur in the text: sound only if every match contains one of each set.
+     */
+    @Test
+    void everyPhraseMatchContainsAKeywordOfEachOfItsSets() throws java.io.IOException {
+        List<String> all = new ArrayList<>(texts());
+        for (String f : List.of("llm_guard_prompt_injection_cases.jsonl", "deepset_train.jsonl")) {
+            try (java.io.InputStream in = InjectionScanTest.class.getResourceAsStream("/eval/" + f)) {
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (!line.isBlank()) {
+                        all.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("text").asText());
+                    }
+                }
+            }
+        }
+        int checked = 0;
+        for (String text : all) {
+            String n = NormalizedText.of(text).text();
+            for (int k = 0; k < PHRASES.size(); k++) {
+                Matcher m = PHRASES.get(k).matcher(n);
+                while (m.find()) {
+                    String match = m.group();
+                    for (String[] set : PromptInjectionDetector.keywordSets(k)) {
+                        assertThat(java.util.Arrays.stream(set).anyMatch(match::contains)).as("phrase %d: <%s> holds one of %s", k, match,
+                                java.util.Arrays.toString(set)).isTrue();
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(5000);
+    }
+
     @Test
     void theByteWiseScanOfPlainAsciiTextFindsTheSameCandidates() {
         for (String text : texts()) {

@@ -129,7 +129,8 @@ public final class PiiRecognizers {
                 "(?<![\\w+])\\+[1-9]\\d{0,2}(?:[ .-]?\\(\\d{1,4}\\))?(?:[ .-]?+\\d{1,5}+){1,5}+(?!\\w)", NEEDS_DIGIT, (t, s, m) -> {
                     int digits = Checksums.digits(t, s[0], s[1]).length();
                     return digits >= 8 && digits <= 15 ? 0.7 : -1;
-                }).withContext(PHONE_CONTEXT, 0.25).startingAt(Starts.of().chars("+").notAfter(W + "+"));
+                }).withContext(PHONE_CONTEXT, 0.25).startingAt(Starts.of().chars("+").notAfter(W + "+")
+                        .check(PiiRecognizers::internationalPrefix));
     }
 
     static Recognizer phoneNorthAmerica() {
@@ -142,7 +143,7 @@ public final class PiiRecognizers {
                     boolean nanp = d.charAt(0) >= '2' && d.charAt(3) >= '2';
                     return nanp ? 0.65 : 0.4;
                 }).withContext(PHONE_CONTEXT, 0.3).startingAt(Starts.of().digits().chars("+(").notAfter(W + "+-")
-                        .digitRun(1, 1, " .-(").digitRun(3, 4, " .-"));
+                        .digitRun(1, 1, " .-(").digitRun(3, 4, " .-").check(PiiRecognizers::northAmericanNumber));
     }
 
     static Recognizer phoneNational() {
@@ -152,6 +153,177 @@ public final class PiiRecognizers {
             return digits >= 8 && digits <= 12 ? 0.45 : -1;
         }).withContext(PHONE_CONTEXT, 0.35).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(2, 5, " -")
                 .check((t, i) -> t.charAt(i) == '0'));
+    }
+
+    // ---- candidate checks: cheap necessary conditions of a match at a start (each reads a bounded number of characters) ----
+
+    /**
+     * Whether {@code \+[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?+\d{1,5}+){1,5}+} can start at {@code i}
+     * ('+'): after the first digit comes a digit, '(' or a separator, and after a separator a digit or '('.
+     */
+    private static boolean internationalPrefix(CharSequence t, int i) {
+        if (!(i + 1 < t.length() && t.charAt(i + 1) >= '1' && t.charAt(i + 1) <= '9')) {
+            return false;
+        }
+        int j = i + 2;
+        if (digitAt(t, j) || charAt(t, j, '(')) {
+            return true;
+        }
+        return (charAt(t, j, ' ') || charAt(t, j, '.') || charAt(t, j, '-')) && (digitAt(t, j + 1) || charAt(t, j + 1, '('));
+    }
+
+    private static boolean separatorAt(CharSequence t, int i) {
+        return charAt(t, i, ' ') || charAt(t, i, '.') || charAt(t, i, '-');
+    }
+
+    private static boolean digitsAt(CharSequence t, int i, int count) {
+        for (int k = 0; k < count; k++) {
+            if (!digitAt(t, i + k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code (?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}} (the North American
+     * number without its look-arounds) matches at {@code i}, for some choice of the optional parts.
+     */
+    private static boolean northAmericanNumber(CharSequence t, int i) {
+        if (areaCodeAndNumber(t, i)) {
+            return true;
+        }
+        int j = charAt(t, i, '+') ? i + 1 : i;
+        if (!charAt(t, j, '1')) {
+            return false;
+        }
+        return areaCodeAndNumber(t, j + 1) || (separatorAt(t, j + 1) && areaCodeAndNumber(t, j + 2));
+    }
+
+    private static boolean areaCodeAndNumber(CharSequence t, int i) {
+        if (charAt(t, i, '(')) {
+            if (!digitsAt(t, i + 1, 3) || !charAt(t, i + 4, ')')) {
+                return false;
+            }
+            return localNumber(t, i + 5) || (separatorAt(t, i + 5) && localNumber(t, i + 6));
+        }
+        return digitsAt(t, i, 3) && separatorAt(t, i + 3) && localNumber(t, i + 4);
+    }
+
+    /** {@code \d{3}[ .-]\d{4}} at {@code i}. */
+    private static boolean localNumber(CharSequence t, int i) {
+        return digitsAt(t, i, 3) && separatorAt(t, i + 3) && digitsAt(t, i + 4, 4);
+    }
+
+    /**
+     * Where {@link #dateText()} can start: at a digit, {@code \d{1,2}(?:st|nd|rd|th)?[ -]} and the first
+     * three letters of a month (every month alternative begins with them; ASCII letters in any case, as
+     * {@code (?i)} compares them); at a letter, what {@link #monthThenDigit} accepts.
+     */
+    private static boolean dayThenMonthOrMonthThenDigit(CharSequence t, int i) {
+        if (!digitAt(t, i)) {
+            return monthThenDigit(t, i);
+        }
+        int j = i + 1;
+        if (digitAt(t, j)) {
+            j++;
+        }
+        if (monthAfterSeparator(t, j)) {
+            return true;
+        }
+        if (j + 1 < t.length()) {
+            char a = (char) (t.charAt(j) | 0x20);
+            char b = (char) (t.charAt(j + 1) | 0x20);
+            boolean suffix = (a == 's' && b == 't') || (a == 'n' && b == 'd') || (a == 'r' && b == 'd') || (a == 't' && b == 'h');
+            return suffix && Starts.Ascii.isLetter(t.charAt(j)) && Starts.Ascii.isLetter(t.charAt(j + 1)) && monthAfterSeparator(t, j + 2);
+        }
+        return false;
+    }
+
+    private static final String[] MONTH_STARTS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+
+    /** {@code [ -]} at {@code i} and a month's first three letters after it. */
+    private static boolean monthAfterSeparator(CharSequence t, int i) {
+        if (!(charAt(t, i, ' ') || charAt(t, i, '-')) || i + 3 >= t.length()) {
+            return false;
+        }
+        int key = 0;
+        for (int k = 1; k <= 3; k++) {
+            char c = t.charAt(i + k);
+            if (!Starts.Ascii.isLetter(c)) {
+                return false;
+            }
+            key = (key << 8) | (c | 0x20);
+        }
+        for (int m : MONTH_KEYS) {
+            if (m == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #MONTH_STARTS} as three bytes each. */
+    private static final int[] MONTH_KEYS = monthKeys();
+
+    private static int[] monthKeys() {
+        int[] keys = new int[MONTH_STARTS.length];
+        for (int m = 0; m < keys.length; m++) {
+            keys[m] = (MONTH_STARTS[m].charAt(0) << 16) | (MONTH_STARTS[m].charAt(1) << 8) | MONTH_STARTS[m].charAt(2);
+        }
+        return keys;
+    }
+
+    /** Where {@link #npi()} can start: 1 or 2, then ten digits, or 4-3-3 digits with the same separator twice. */
+    private static boolean npiShape(CharSequence t, int i) {
+        char c = t.charAt(i);
+        if (c != '1' && c != '2') {
+            return false;
+        }
+        if (!(charAt(t, i + 4, ' ') || charAt(t, i + 4, '-'))) {
+            return true;   // ten digits in a row (the digit-run gate checked them)
+        }
+        return digitsAt(t, i + 5, 3) && charAt(t, i + 8, t.charAt(i + 4)) && digitsAt(t, i + 9, 3);
+    }
+
+    /** Where {@link #dea()} can start: a letter (the gate), a letter or 9, seven digits. */
+    private static boolean deaShape(CharSequence t, int i) {
+        if (i + 1 >= t.length()) {
+            return false;
+        }
+        char c = t.charAt(i + 1);
+        return (Starts.Ascii.isLetter(c) || c == '9') && digitsAt(t, i + 2, 7);
+    }
+
+    /**
+     * Where {@link #streetAddressUs()} can start: its number, one whitespace character, then a word of
+     * up to 21 ASCII letters beginning with a capital (a direction or a name), an optional '.', one
+     * whitespace character and another capital (the next name or the street type: every alternative
+     * after the first word begins with one).
+     */
+    private static boolean numberThenTwoCapitals(CharSequence t, int i) {
+        int j = i;
+        while (j < t.length() && j - i <= 6 && digitAt(t, j)) {
+            j++;
+        }
+        if (!spaceAt(t, j) || !upperAt(t, j + 1)) {
+            return false;
+        }
+        int k = j + 2;
+        while (k < t.length() && k - (j + 1) <= 21 && Starts.Ascii.isLetter(t.charAt(k))) {
+            k++;
+        }
+        if (k - (j + 1) > 21) {
+            return false;
+        }
+        if (charAt(t, k, '.')) {
+            k++;
+        }
+        return spaceAt(t, k) && upperAt(t, k + 1);
+    }
+
+    private static boolean upperAt(CharSequence t, int i) {
+        return i < t.length() && t.charAt(i) >= 'A' && t.charAt(i) <= 'Z';
     }
 
     /** Separators of a 3-2-4 number: both the same, or only one of them present. */
@@ -367,7 +539,7 @@ public final class PiiRecognizers {
                         + "|" + month + "-\\d{1,2}|\\d{1,2}-" + month + "|" + month + "-\\d{4})(?![\\w-])",
                 NEEDS_DIGIT, (t, s, m) -> 0.65).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
                 .startingAt(Starts.of().digits().digitRun(1, 2, " -sSnNrRtT").prefixes(true, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                        "dec").notAfter(W + "-").check(PiiRecognizers::monthThenDigit));
+                        "dec").notAfter(W + "-").check(PiiRecognizers::dayThenMonthOrMonthThenDigit));
     }
 
     static Recognizer dateMonthYear() {
@@ -402,14 +574,14 @@ public final class PiiRecognizers {
                 (t, s, m) -> Checksums.npi(Checksums.digits(t, s[0], s[1])) ? 0.55 : -1)
                 .withContext("(?i)\\b(?:npi|provider|prescriber|physician)\\b", 0.4)
                 .startingAt(Starts.of().digits().notAfter(W + "-").digitRun(4, 4, " -").digitRun(10, 10)
-                        .check((t, i) -> t.charAt(i) == '1' || t.charAt(i) == '2'));
+                        .check(PiiRecognizers::npiShape));
     }
 
     static Recognizer dea() {
         return Recognizer.of(FindingTypes.US_DEA, NB + "[A-Za-z][A-Za-z9]\\d{7}" + NA, NEEDS_DIGIT,
                 (t, s, m) -> Checksums.dea(t.subSequence(s[0], s[1])) ? 0.7 : -1)
                 .withContext("(?i)\\b(?:dea|registration|prescriber)\\b", 0.25)
-                .startingAt(Starts.of().letters(true, Starts.LETTERS).letterRun("", true, 0).notAfter(W + "-").check((t, i) -> digitAt(t, i + 2)));
+                .startingAt(Starts.of().letters(true, Starts.LETTERS).letterRun("", true, 0).notAfter(W + "-").check(PiiRecognizers::deaShape));
     }
 
     static Recognizer vin() {
@@ -498,7 +670,8 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.POSTAL_ADDRESS,
                 "(?<![\\w-])\\d{1,6}\\s(?:(?:N|S|E|W|North|South|East|West)\\.?\\s)?(?:[A-Z][A-Za-z]{0,20}\\.?\\s){1,4}(?:" + STREET_TYPES
                         + ")\\b\\.?(?:,?\\s(?:Apt|Suite|Ste|Unit|#)\\.?\\s?[A-Za-z0-9-]{1,8})?",
-                NEEDS_DIGIT, (t, s, m) -> 0.8).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(1, 6, WHITESPACE));
+                NEEDS_DIGIT, (t, s, m) -> 0.8).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(1, 6, WHITESPACE)
+                        .check(PiiRecognizers::numberThenTwoCapitals));
     }
 
     static Recognizer streetAddressEu() {
@@ -611,7 +784,7 @@ public final class PiiRecognizers {
             if (charAt(t, j, ',')) {
                 j++;
             }
-            if (!spaceAt(t, j)) {
+            if (!spaceAt(t, j) || j + 1 >= t.length() || "rabpci".indexOf(t.charAt(j + 1)) < 0) {
                 return false;
             }
             for (String type : FRENCH_STREETS) {
@@ -637,11 +810,24 @@ public final class PiiRecognizers {
             }
             j++;
         }
-        if (charAt(t, j, '.')) {
-            j++;
+        // the German alternative: the run of lower-case letters ends with a street suffix (after at least one letter,
+        // and at most 30 before it), then '.' for "str.", whitespace and a digit
+        boolean dot = charAt(t, j, '.');
+        if (!(spaceAt(t, dot ? j + 1 : j) && digitAt(t, (dot ? j + 1 : j) + 1))) {
+            return false;
         }
-        return spaceAt(t, j) && digitAt(t, j + 1);
+        for (String suffix : dot ? GERMAN_ABBREVIATED : GERMAN_STREETS) {
+            int before = j - (i + 1) - suffix.length();
+            if (before >= 1 && before <= 30 && regionEquals(t, j - suffix.length(), suffix)) {
+                return true;
+            }
+        }
+        return false;
     }
+
+    /** The street suffixes of the German alternative of {@link #streetAddressEu()} ("str." is "str" and a '.'). */
+    private static final String[] GERMAN_STREETS = {"stra\u00dfe", "strasse", "weg", "platz", "gasse", "allee", "ring", "damm"};
+    private static final String[] GERMAN_ABBREVIATED = {"str"};
 
     private static boolean regionEquals(CharSequence t, int i, String s) {
         if (i + s.length() > t.length()) {

@@ -133,12 +133,25 @@ class LinearFindersTest {
         Random random = new Random(17);
         for (int k = 0; k < 20_000; k++) {
             List<Finding> findings = new ArrayList<>();
-            int span = 1 + random.nextInt(60);
-            for (int i = 0, count = random.nextInt(25); i < count; i++) {
+            int span = 1 + random.nextInt(random.nextBoolean() ? 60 : 400);
+            for (int i = 0, count = random.nextInt(random.nextBoolean() ? 25 : 120); i < count; i++) {
                 int start = random.nextInt(span);
-                int length = random.nextInt(5) == 0 ? 0 : random.nextInt(12);
+                int length = random.nextInt(5) == 0 ? 0 : random.nextInt(random.nextInt(8) == 0 ? 150 : 12);
                 findings.add(new Finding("T" + random.nextInt(3), start, start + length, random.nextInt(4) / 4.0, "d"));
             }
+            assertThat(Recognizer.resolveOverlaps(findings)).as("%s", findings).isEqualTo(quadraticResolution(findings));
+        }
+        // findings side by side (one recognizer's), some of length zero at their neighbours' edges, in any order
+        for (int k = 0; k < 5_000; k++) {
+            List<Finding> findings = new ArrayList<>();
+            int at = 0;
+            for (int i = 0, count = 2 + random.nextInt(80); i < count; i++) {
+                at += random.nextInt(3);
+                int length = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(6);
+                findings.add(new Finding("T", at, at + length, random.nextInt(3) / 2.0, "d"));
+                at += length;
+            }
+            java.util.Collections.shuffle(findings, random);
             assertThat(Recognizer.resolveOverlaps(findings)).as("%s", findings).isEqualTo(quadraticResolution(findings));
         }
     }

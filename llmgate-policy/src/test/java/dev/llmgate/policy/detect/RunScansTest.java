@@ -12,13 +12,16 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The injection detector's scan for spaced-out letters ("S a y t h a t") finds exactly what the
+ * The injection detector's linear scans of runs. Hex runs: {@link PromptInjectionDetector#hexMatch}
+ * matches exactly where the pattern it replaces matches (a regex whose possessive loop of pairs
+ * cost more per character than the rest of the scan), and reports where a run that falls short
+ * ends, so that the scan resumes after it. Spaced-out letters: the scan for spaced-out letters ("S a y t h a t") finds exactly what the
  * find() loop of its pattern {@code (?<!\S)(?:\p{L} ){9,}+\p{L}(?!\S)} finds, which retried the
  * whole run from each of its letters when the run did not end in a match (64 KB of "A C G T "
  * took seconds); here each run is read once, and the work counted grows with the text, not with
  * its square.
  */
-class SpacedLettersScanTest {
+class RunScansTest {
     private static final Pattern PATTERN = PromptInjectionDetector.spacedLettersPattern();
 
     private static List<List<Integer>> reference(String text) {
@@ -77,5 +80,40 @@ class SpacedLettersScanTest {
             assertThat(PATTERN.matcher(rl).find()).isFalse();
             assertThat(rl.steps()).as(unit).isGreaterThan(100 * rs.steps());
         }
+    }
+
+    @Test
+    void hexRunsMatchWhereThePatternMatches() {
+        Pattern hex = PromptInjectionDetector.hexPattern();
+        String[] pieces = {"4a", "6B", "4a6b", "1", "12 ", "ab:", "\\x41", "\\x4", "\\X41", "\\", "x", " ", ":", "g", "0f 1e 2d 3c ",
+                "4a6b4a6b4a6b4a6b4a6b4a6b", "\\x41\\x42\\x43\\x44\\x45\\x46\\x47\\x48", "\u00e9", "  "};
+        Random random = new Random(37);
+        int matches = 0;
+        for (int k = 0; k < 20_000; k++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0, count = 1 + random.nextInt(30); i < count; i++) {
+                sb.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String text = sb.toString();
+            Matcher m = hex.matcher(text);
+            m.useTransparentBounds(true);
+            m.useAnchoringBounds(false);
+            for (int i = 0; i < text.length(); i++) {
+                m.region(i, text.length());
+                int end = PromptInjectionDetector.hexMatch(text, i);
+                if (m.lookingAt()) {
+                    matches++;
+                    assertThat(end).as("at %d of <%s>", i, text).isEqualTo(m.end());
+                } else {
+                    assertThat(end).as("at %d of <%s>", i, text).isNegative();
+                    // a run that fell short: no match starts inside it either
+                    for (int j = i + 1; j < -end - 1; j++) {
+                        m.region(j, text.length());
+                        assertThat(m.lookingAt()).as("inside the run from %d, at %d of <%s>", i, j, text).isFalse();
+                    }
+                }
+            }
+        }
+        assertThat(matches).isGreaterThan(5_000);
     }
 }
