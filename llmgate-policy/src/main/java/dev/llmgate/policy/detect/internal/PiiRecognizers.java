@@ -24,6 +24,8 @@ public final class PiiRecognizers {
     }
 
     private static final String W = Starts.WORD;
+    /** The ASCII letters, both cases (followers of a digit-run gate). */
+    private static final String BOTH_CASES = Starts.LETTERS + Starts.UPPER;
 
     private static boolean digitAt(CharSequence t, int i) {
         return i < t.length() && t.charAt(i) >= '0' && t.charAt(i) <= '9';
@@ -104,6 +106,7 @@ public final class PiiRecognizers {
                 "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}+@(?:[A-Za-z0-9-]{1,63}+\\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})"
                         + "(?![\\w-])", NEEDS_AT, (t, s, m) -> 0.9)
                 .startingAt(Starts.of().digits().letters(true, Starts.LETTERS).letterRun("@._%+-", false, 0).notAfter(W + ".%+-")
+                        .digitRun(1, 64, BOTH_CASES + "@._%+-")
                         .check(PiiRecognizers::atSignAhead));
     }
 
@@ -443,7 +446,8 @@ public final class PiiRecognizers {
                         s[1]--;
                     }
                     return Ipv6.valid(t, s[0], s[1]) ? 0.75 : -1;
-                }).startingAt(Starts.of().digits().letters(true, "abcdef").chars(":").letterRun(":", false, 0).notAfter(W + ":.").check((t, i) -> {
+                }).startingAt(Starts.of().digits().letters(true, "abcdef").chars(":").letterRun(":", false, 0).notAfter(W + ":.")
+                        .digitRun(1, 4, ":abcdefABCDEF").check((t, i) -> {
                     for (int k = 0; k <= 4; k++) {
                         if (charAt(t, i + k, ':')) {
                             return true;
@@ -473,6 +477,7 @@ public final class PiiRecognizers {
                     }
                     return -1;
                 }).startingAt(Starts.of().digits().letters(true, "abcdef").letterRun(":-.", false, 0).notAfter(W + ":.-")
+                        .digitRun(1, 4, ":-.abcdefABCDEF")
                         .check((t, i) -> charAt(t, i + 2, ':') || charAt(t, i + 2, '-') || charAt(t, i + 4, '.')));
     }
 
@@ -491,6 +496,7 @@ public final class PiiRecognizers {
                     }
                     return scheme ? 0.9 : www ? 0.8 : 0.6;
                 }).startingAt(Starts.of().digits().letters(true, Starts.LETTERS).chars("-").letterRun(".:-", false, 0).notAfter(W + "@.:/-")
+                        .digitRun(1, 63, BOTH_CASES + "-.")
                         .check((t, i) -> {
                     // the first label (possessive [a-z0-9-]{1,63}+) is followed by '.' and a label or TLD character, or the scheme by "://"
                     int j = i;
@@ -589,6 +595,7 @@ public final class PiiRecognizers {
                 (t, s, m) -> Checksums.vin(t.subSequence(s[0], s[1])) ? 0.75 : -1)
                 .withContext("(?i)\\b(?:vin|vehicle|chassis)\\b", 0.2)
                 .startingAt(Starts.of().digits().letters(false, "ABCDEFGHJKLMNPRSTUVWXYZ").letterRun("", false, 17)
+                        .digitRun(17, 17).digitRun(1, 16, "ABCDEFGHJKLMNPRSTUVWXYZ")
                         .notAfter(Starts.WORD.replace("_", "")).check((t, i) -> vinRun(t, i)));
     }
 
@@ -742,8 +749,9 @@ public final class PiiRecognizers {
     }
 
     /**
-     * Where {@link #personName()} can start (at a label or honorific word): after the run of ASCII
-     * letters there, a non-ASCII character (señor), ':', an apostrophe (patient's name), '.'; or
+     * Where {@link #personName()} can start (at a label or honorific word): the run of ASCII letters
+     * there is one of {@link #NAME_WORDS} (every label and honorific begins with a whole such word), or
+     * is followed by a non-ASCII character (señor); and after it comes ':', an apostrophe (patient's name), '.'; or
      * whitespace followed by whitespace, ':', anything but an ASCII lower-case letter (the name's
      * capital), or i, e (is, es, est, ist) or n (full name). Every match continues so: the label
      * ends at a word boundary followed by {@code \s{0,3}:} or {@code \s(?:is|es|est|ist)\s}, the
@@ -759,7 +767,13 @@ public final class PiiRecognizers {
             return false;
         }
         char c = t.charAt(j);
-        if (c >= 128 || c == ':' || c == '\'' || c == '.') {
+        if (c >= 128) {
+            return true;   // (señor, señora; or a word that goes on in letters the regex's \b counts as word characters)
+        }
+        if (!nameWord(t, i, j)) {
+            return false;   // every label and honorific begins with one of these words, followed by \b: the whole ASCII word
+        }
+        if (c == ':' || c == '\'' || c == '.') {
             return true;
         }
         if (!spaceAt(t, j) || j + 1 >= n) {
@@ -767,6 +781,41 @@ public final class PiiRecognizers {
         }
         char d = t.charAt(j + 1);
         return !(d >= 'a' && d <= 'z') || d == 'i' || d == 'e' || d == 'n';
+    }
+
+    /**
+     * The first words of {@link #personName()}'s labels and honorifics (the ones in ASCII letters; señor and
+     * señora are let through by {@link #labelEnd}), by length.
+     */
+    private static final String[][] NAME_WORDS = byLength("patient", "name", "full", "first", "last", "surname", "client", "nom",
+            "nombre", "paciente", "patientin", "patiente", "mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "sr", "sra", "mme",
+            "mlle");
+
+    private static String[][] byLength(String... words) {
+        int longest = 0;
+        for (String w : words) {
+            longest = Math.max(longest, w.length());
+        }
+        String[][] by = new String[longest + 1][];
+        for (int l = 0; l <= longest; l++) {
+            final int length = l;
+            by[l] = java.util.Arrays.stream(words).filter(w -> w.length() == length).toArray(String[]::new);
+        }
+        return by;
+    }
+
+    /** Whether {@code t[i, j)} (ASCII letters) is one of {@link #NAME_WORDS}, in any case. */
+    private static boolean nameWord(CharSequence t, int i, int j) {
+        int length = j - i;
+        if (length >= NAME_WORDS.length) {
+            return false;
+        }
+        for (String w : NAME_WORDS[length]) {
+            if (regionEqualsIgnoreCase(t, i, w)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final String[] SPANISH_STREETS = {"Calle", "C/", "Avenida", "Avda.", "Paseo", "Plaza", "Carrer"};
@@ -794,7 +843,8 @@ public final class PiiRecognizers {
             }
             return false;
         }
-        if (c == 'C' || c == 'A' || c == 'P') {
+        char second = i + 1 < t.length() ? t.charAt(i + 1) : 0;
+        if ((c == 'C' && (second == 'a' || second == '/')) || (c == 'A' && second == 'v') || (c == 'P' && (second == 'a' || second == 'l'))) {
             for (String s : SPANISH_STREETS) {
                 if (regionEquals(t, i, s)) {
                     return true;
