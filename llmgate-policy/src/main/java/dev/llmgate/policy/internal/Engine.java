@@ -139,38 +139,59 @@ public final class Engine {
             masks[i] = ruleMask(found.get(i).type());
             any |= masks[i];
         }
+        // findings per rule, counted in one pass over the masks (not one pass per rule)
+        int[] counts = new int[rules.size()];
+        for (long m : masks) {
+            for (long b = m; b != 0; b &= b - 1) {
+                counts[Long.numberOfTrailingZeros(b)]++;
+            }
+        }
         List<String> fired = new ArrayList<>();
         Verdict verdict = Verdict.ALLOW;
-        java.util.Set<Finding> redact = null;
+        List<Finding> redact = null;
+        boolean[] added = null;
         for (int r = 0; r < rules.size(); r++) {
             Rule rule = rules.get(r);
             long bit = 1L << r;
             if ((any & bit) == 0 || !rule.appliesTo(stage)) {
                 continue;   // (minCount is at least 1)
             }
-            int count = 0;
-            for (long m : masks) {
-                if ((m & bit) != 0) {
-                    count++;
-                }
-            }
-            if (count >= rule.minCount()) {
+            if (counts[r] >= rule.minCount()) {
                 fired.add(rule.id());
                 verdict = verdict.max(rule.verdict());
                 if (rule.verdict() == Verdict.CONSTRAIN) {
                     if (redact == null) {
-                        redact = new java.util.LinkedHashSet<>();
+                        redact = new ArrayList<>();
+                        added = new boolean[masks.length];
                     }
+                    // each finding once, in the order rules and positions first select it (as a LinkedHashSet would)
                     for (int i = 0; i < masks.length; i++) {
-                        if ((masks[i] & bit) != 0) {
+                        if ((masks[i] & bit) != 0 && !added[i] && !equalOneAdded(found, added, i)) {
+                            added[i] = true;
                             redact.add(found.get(i));
                         }
                     }
                 }
             }
         }
-        List<Finding> toRedact = redact == null ? List.of() : Recognizer.resolveOverlaps(new ArrayList<>(redact));
+        List<Finding> toRedact = redact == null ? List.of() : Recognizer.resolveOverlaps(redact);
         return new Evaluation(new Decision(stage, verdict, fired, found), toRedact);
+    }
+
+    /** Whether a finding equal to {@code found[i]} was added (equal findings share a span: neighbours in the sorted list). */
+    private static boolean equalOneAdded(List<Finding> found, boolean[] added, int i) {
+        Finding f = found.get(i);
+        for (int j = i - 1; j >= 0 && found.get(j).start() == f.start() && found.get(j).end() == f.end(); j--) {
+            if (added[j] && found.get(j).equals(f)) {
+                return true;
+            }
+        }
+        for (int j = i + 1; j < found.size() && found.get(j).start() == f.start() && found.get(j).end() == f.end(); j++) {
+            if (added[j] && found.get(j).equals(f)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Bit {@code r} set if rule {@code r} (of at most 64) selects findings of {@code type}; cached per type. */
