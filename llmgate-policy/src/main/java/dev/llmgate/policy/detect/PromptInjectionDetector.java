@@ -282,17 +282,19 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
         text.charge((long) original.length() + n.length());   // the normalisation: each character read, each one written
         MeteredText metered = text.view(n);
         boolean changed = norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0;
-        int[] counts = new int[PHRASES.size()];
         byte[] ascii = norm.asciiOrNull();
-        int[][] starts = STARTS.scan(n, ascii, counts, metered);
+        PatternStarts.Candidates starts = STARTS.candidates(n, ascii, metered);
+        int[] shared = starts.shared();
+        int sharedCount = starts.sharedCount();
         int size = n.length();
         // a phrase counts only where one of its keywords occurs in the text: checked only for phrases with candidates
         for (int k = 0; k < PHRASES.size(); k++) {
-            if (counts[k] == 0) {
+            int count = starts.count(k);
+            if (count == 0) {
                 continue;
             }
             // with many candidates, check the keywords first (a few hundred ns each); with few, only once the phrase matched
-            boolean keywordsFirst = counts[k] > FEW_CANDIDATES;
+            boolean keywordsFirst = count > FEW_CANDIDATES;
             if (keywordsFirst && !keywordsPresent(n, k, metered)) {
                 continue;
             }
@@ -303,8 +305,13 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
                 m.useTransparentBounds(true);
                 m.useAnchoringBounds(false);
                 int next = 0;
-                for (int c = 0; c < counts[k]; c++) {
-                    int at = starts[k][c];
+                int[] own = starts.own(k);
+                int ownCount = starts.ownCount(k);
+                int a = 0;
+                int b = 0;
+                while (a < ownCount || b < sharedCount) {
+                    // the phrase's own candidates and those of every phrase, in increasing order
+                    int at = b >= sharedCount || (a < ownCount && own[a] < shared[b]) ? own[a++] : shared[b++];
                     if (at < next) {
                         continue;
                     }

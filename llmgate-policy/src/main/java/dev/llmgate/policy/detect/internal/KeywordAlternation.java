@@ -88,6 +88,8 @@ public final class KeywordAlternation {
     private final Node root = new Node();
     /** The root's children by ASCII character, either case (null: none). */
     private final Node[] rootAscii = new Node[128];
+    /** The folded characters the root has a child for (a bit per BMP character): most characters of a text are none. */
+    private final long[] rootFolded = new long[1024];
     private final int lists;
     /** The longest walk: characters of a keyword plus eight per whitespace run. */
     private final int longestMatch;
@@ -175,6 +177,9 @@ public final class KeywordAlternation {
         for (char c = 0; c < 128; c++) {
             k.rootAscii[c] = k.root.child(FOLD[c]);
         }
+        for (char f : k.root.keys) {
+            k.rootFolded[f >>> 6] |= 1L << f;
+        }
         return k;
     }
 
@@ -223,7 +228,13 @@ public final class KeywordAlternation {
         try {
             for (int i = 0; i < n; i++) {
                 char c = t.charAt(i);
-                Node node = c < 128 ? rootAscii[c] : root.child(FOLD[c]);
+                Node node;
+                if (c < 128) {
+                    node = rootAscii[c];
+                } else {
+                    char f = FOLD[c];
+                    node = (rootFolded[f >>> 6] & (1L << f)) == 0 ? null : root.child(f);
+                }
                 if (node == null || (i > 0 && wordChar(t.charAt(i - 1)))) {
                     continue;   // (?<![\p{L}\p{N}_]): a character before the start that is a letter, digit or '_' (surrogates are none)
                 }

@@ -459,10 +459,53 @@ public final class PatternStarts {
      * reads: up to three characters per position, and each character a deep prefix reads beyond them.
      */
     public int[][] scan(CharSequence text, byte[] ascii, int[] counts, MeteredText metered) {
+        Candidates c = candidates(text, ascii, metered);
+        int[][] starts = new int[count][];
+        for (int k = 0; k < count; k++) {
+            int[] own = c.own(k);
+            int ownCount = c.ownCount(k);
+            int[] merged = new int[ownCount + c.sharedCount()];
+            int a = 0;
+            int b = 0;
+            int out = 0;
+            while (a < ownCount || b < c.sharedCount()) {
+                merged[out++] = b >= c.sharedCount() || (a < ownCount && own[a] < c.shared()[b]) ? own[a++] : c.shared()[b++];
+            }
+            starts[k] = merged;
+            counts[k] = out;
+        }
+        return starts;
+    }
+
+    /**
+     * The candidate starts of one text: per pattern its own, in increasing order, and the positions
+     * that are candidates of every pattern (a preceding or first character the tables do not cover,
+     * such as any letter outside ASCII), recorded once instead of once per pattern. The candidates of
+     * pattern {@code k} are both lists merged.
+     */
+    public record Candidates(int[][] ownStarts, int[] ownCounts, int[] shared, int sharedCount) {
+        public int[] own(int k) {
+            return ownStarts[k];
+        }
+
+        public int ownCount(int k) {
+            return ownCounts[k];
+        }
+
+        /** How many candidates pattern {@code k} has. */
+        public int count(int k) {
+            return ownCounts[k] + sharedCount;
+        }
+    }
+
+    /** The candidates of {@code text} (see {@link #scan(CharSequence, byte[], int[], MeteredText)} for the arguments). */
+    public Candidates candidates(CharSequence text, byte[] ascii, MeteredText metered) {
         String t = text.toString();
         long[] steps = {0};
         int[][] starts = new int[count][];
-        Arrays.fill(counts, 0);
+        int[] counts = new int[count];
+        int[] shared = new int[16];
+        int sharedCount = 0;
         int n = t.length();
         if (ascii != null && ascii.length != n) {
             throw new IllegalArgumentException("ascii holds " + ascii.length + " characters, the text " + n);
@@ -488,12 +531,17 @@ public final class PatternStarts {
                 }
             }
             long m = p == ANY ? all : lookup(t, ascii, i, p, steps);
-            if (m != 0) {
+            if (m == all && count > 1) {
+                if (sharedCount == shared.length) {
+                    shared = Arrays.copyOf(shared, 2 * sharedCount);
+                }
+                shared[sharedCount++] = i;
+            } else if (m != 0) {
                 record(starts, counts, m, i);
             }
         }
         metered.charge(3L * n + steps[0]);
-        return starts;
+        return new Candidates(starts, counts, shared, sharedCount);
     }
 
     private static void record(int[][] starts, int[] counts, long patterns, int i) {
