@@ -3,6 +3,8 @@ package dev.llmgate.policy.detect;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.AsciiLanes;
+import dev.llmgate.policy.detect.internal.KeywordScan;
+import dev.llmgate.policy.detect.internal.Latin1Copy;
 import dev.llmgate.policy.detect.internal.MatcherPool;
 import dev.llmgate.policy.detect.internal.MeteredScan;
 import dev.llmgate.policy.detect.internal.MeteredText;
@@ -203,6 +205,47 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
         return ALSO[k] == null ? List.<String[]>of(KEYWORDS[k]) : List.of(KEYWORDS[k], ALSO[k]);
     }
 
+    /** The keyword sets of all phrases as groups of one pass: group {@code 2k} is {@link #KEYWORDS}[k], {@code 2k + 1} {@link #ALSO}[k]. */
+    private static final KeywordScan KEYWORD_PASS = keywordPass();
+
+    private static KeywordScan keywordPass() {
+        List<String[]> groups = new ArrayList<>();
+        for (int k = 0; k < KEYWORDS.length; k++) {
+            groups.add(KEYWORDS[k]);
+            groups.add(ALSO[k] == null ? KEYWORDS[k] : ALSO[k]);
+        }
+        return new KeywordScan(groups);
+    }
+
+    /** With more keywords than this to look for, one pass over the text finds them all (instead of a search per keyword). */
+    private static final int ONE_PASS_KEYWORDS = 24;
+
+    /**
+     * Per phrase, whether its keywords (and one of its {@link #ALSO} set) occur in {@code n}, for the phrases of
+     * {@code phrases} (a bit per phrase); the others are reported absent. One pass over the text for all of them.
+     */
+    private static long phrasesWithKeywords(String n, byte[] ascii, long phrases, MeteredText metered) {
+        long wanted = 0;
+        for (long p = phrases; p != 0; p &= p - 1) {
+            int k = Long.numberOfTrailingZeros(p);
+            wanted |= 3L << (2 * k);
+        }
+        byte[] latin1 = ascii;
+        if (latin1 == null) {
+            metered.charge(n.length());
+            latin1 = Latin1Copy.of(n);
+        }
+        long present = KEYWORD_PASS.presentGroups(n, latin1, wanted, metered);
+        long out = 0;
+        for (long p = phrases; p != 0; p &= p - 1) {
+            int k = Long.numberOfTrailingZeros(p);
+            if (((present >>> (2 * k)) & 3L) == 3L) {
+                out |= 1L << k;
+            }
+        }
+        return out;
+    }
+
     /** Whether the normal form {@code n} holds a keyword of phrase {@code k} (and one of its {@link #ALSO} set, if any). */
     private static boolean keywordsPresent(String n, int k, MeteredText metered) {
         return containsAny(n, KEYWORDS[k], metered) && (ALSO[k] == null || containsAny(n, ALSO[k], metered));
@@ -287,15 +330,25 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
         int[] shared = starts.shared();
         int sharedCount = starts.sharedCount();
         int size = n.length();
-        // a phrase counts only where one of its keywords occurs in the text: checked only for phrases with candidates
+        // a phrase counts only where one of its keywords occurs in the text: checked only for phrases with candidates; with
+        // many candidates, check the keywords first (a few hundred ns each); with few, only once the phrase matched
+        long checkFirst = 0;
+        int keywordsToCheck = 0;
+        for (int k = 0; k < PHRASES.size(); k++) {
+            if (starts.count(k) > FEW_CANDIDATES) {
+                checkFirst |= 1L << k;
+                keywordsToCheck += KEYWORDS[k].length + (ALSO[k] == null ? 0 : ALSO[k].length);
+            }
+        }
+        // many keywords to look for (text where most phrases have candidates, such as text outside ASCII): one pass for all
+        long present = keywordsToCheck > ONE_PASS_KEYWORDS ? phrasesWithKeywords(n, ascii, checkFirst, metered) : -1L;
         for (int k = 0; k < PHRASES.size(); k++) {
             int count = starts.count(k);
             if (count == 0) {
                 continue;
             }
-            // with many candidates, check the keywords first (a few hundred ns each); with few, only once the phrase matched
             boolean keywordsFirst = count > FEW_CANDIDATES;
-            if (keywordsFirst && !keywordsPresent(n, k, metered)) {
+            if (keywordsFirst && ((present & (1L << k)) == 0 || (present == -1L && !keywordsPresent(n, k, metered)))) {
                 continue;
             }
             int before = hits.size();
