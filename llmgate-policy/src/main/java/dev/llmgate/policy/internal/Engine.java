@@ -66,7 +66,7 @@ public final class Engine {
     /** The rule id of the BLOCK decision taken when a scan passes its work bound. */
     public static final String SCAN_LIMIT_RULE = "policy.scan-limit";
     /** The work bound of a scan of n characters: {@value #SCAN_STEPS_PER_CHAR} steps per character... */
-    static final long SCAN_STEPS_PER_CHAR = 2_000;
+    static final long SCAN_STEPS_PER_CHAR = 1_000;
     /** ... plus {@value #SCAN_STEPS_CONSTANT} steps. */
     static final long SCAN_STEPS_CONSTANT = 1_000_000;
     private volatile long scanStepsPerChar = SCAN_STEPS_PER_CHAR;
