@@ -107,7 +107,97 @@ public final class PiiRecognizers {
                         + "(?![\\w-])", NEEDS_AT, (t, s, m) -> 0.9)
                 .startingAt(Starts.of().digits().letters(true, Starts.LETTERS).letterRun("@._%+-", false, 0).notAfter(W + ".%+-")
                         .digitRun(1, 64, BOTH_CASES + "@._%+-")
-                        .check(PiiRecognizers::atSignAhead));
+                        .check(PiiRecognizers::atSignAhead)).withMatchAt(PiiRecognizers::emailAt);
+    }
+
+    /**
+     * {@link #email()}'s pattern at {@code i} ({@code lookingAt} with transparent bounds), by hand: the
+     * possessive local part (at most 64 characters, then '@'), the chain of possessive domain labels with
+     * their dots (at most eight), and the top-level domain after the most labels that leave one: the
+     * regex tries eight labels, then seven, ... each label fixed (possessive), so only their count varies.
+     */
+    static boolean emailAt(CharSequence t, int i, int[] groups) {
+        int n = t.length();
+        if (i > 0) {
+            char p = t.charAt(i - 1);
+            if (asciiLetterOrDigit(p) || p == '_' || p == '.' || p == '%' || p == '+' || p == '-') {
+                return false;
+            }
+        }
+        if (i >= n || !asciiLetterOrDigit(t.charAt(i))) {
+            return false;
+        }
+        int j = i + 1;
+        while (j < n && j - i <= 63 && localPartChar(t.charAt(j))) {
+            j++;
+        }
+        if (j >= n || t.charAt(j) != '@') {
+            return false;
+        }
+        int[] ends = new int[9];
+        int labels = 0;
+        int q = j + 1;
+        while (labels < 8) {
+            int r = 0;
+            while (q + r < n && r < 63 && labelChar(t.charAt(q + r))) {
+                r++;
+            }
+            if (r == 0 || q + r >= n || t.charAt(q + r) != '.') {
+                break;
+            }
+            q += r + 1;
+            ends[++labels] = q;
+        }
+        for (int c = labels; c >= 1; c--) {
+            int e = topLevelDomain(t, ends[c]);
+            if (e >= 0) {
+                groups[0] = i;
+                groups[1] = e;
+                groups[2] = -1;
+                groups[3] = -1;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code (?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})(?![\w-])} at {@code q}: its end, or -1. */
+    private static int topLevelDomain(CharSequence t, int q) {
+        int n = t.length();
+        int r = 0;
+        while (q + r < n && r <= 24 && Starts.Ascii.isLetter(t.charAt(q + r))) {
+            r++;
+        }
+        if (r >= 2 && r <= 24 && !wordOrDash(t, q + r)) {
+            return q + r;
+        }
+        if (q + 4 < n && t.charAt(q) == 'x' && t.charAt(q + 1) == 'n' && t.charAt(q + 2) == '-' && t.charAt(q + 3) == '-') {
+            int m = 0;
+            while (q + 4 + m < n && m <= 59 && labelChar(t.charAt(q + 4 + m))) {
+                m++;
+            }
+            if (m >= 1 && m <= 59 && !wordOrDash(t, q + 4 + m)) {
+                return q + 4 + m;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean localPartChar(char c) {
+        return asciiLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+    }
+
+    private static boolean labelChar(char c) {
+        return asciiLetterOrDigit(c) || c == '-';
+    }
+
+    /** {@code [\w-]} (ASCII) at {@code i}; false at the end of the text. */
+    private static boolean wordOrDash(CharSequence t, int i) {
+        if (i >= t.length()) {
+            return false;
+        }
+        char c = t.charAt(i);
+        return asciiLetterOrDigit(c) || c == '_' || c == '-';
     }
 
     /** An '@' within 64 characters after {@code i}, with only local-part characters in between. */

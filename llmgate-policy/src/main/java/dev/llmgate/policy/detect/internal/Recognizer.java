@@ -48,6 +48,8 @@ public final class Recognizer {
     private final int minDigitRun;
     /** A hand-written replacement of {@link #pattern}'s find() loop (same matches, linear time), or null. */
     private final Finder finder;
+    /** A hand-written replacement of {@link #pattern}'s {@code lookingAt} at a candidate start, or null. */
+    private final MatchAt matchAt;
 
     private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
                        int needs) {
@@ -56,10 +58,16 @@ public final class Recognizer {
 
     private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
                        int needs, String[] keywords, Starts starts, int minDigitRun, Finder finder) {
+        this(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, minDigitRun, finder, null);
+    }
+
+    private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
+                       int needs, String[] keywords, Starts starts, int minDigitRun, Finder finder, MatchAt matchAt) {
         if (finder != null && (group != 0 || starts != null)) {
             throw new IllegalArgumentException("a finder reports whole matches and replaces the start index");
         }
         this.finder = finder;
+        this.matchAt = matchAt;
         this.keywords = keywords;
         this.starts = starts;
         this.minDigitRun = minDigitRun;
@@ -94,13 +102,13 @@ public final class Recognizer {
     /** This recognizer with context words: when {@code contextRegex} matches just before a finding, confidence rises by {@code boost}. */
     public Recognizer withContext(String contextRegex, double boostBy) {
         return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, contextType, needs, keywords, starts,
-                minDigitRun, finder);
+                minDigitRun, finder, matchAt);
     }
 
     /** This recognizer with context words that also change the finding's type (e.g. DATE to DATE_OF_BIRTH). */
     public Recognizer withContext(String contextRegex, double boostBy, String typeInContext) {
         return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, typeInContext, needs, keywords, starts,
-                minDigitRun, finder);
+                minDigitRun, finder, matchAt);
     }
 
     /**
@@ -109,7 +117,7 @@ public final class Recognizer {
      */
     public Recognizer onlyWith(String... lowerCaseKeywords) {
         return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, lowerCaseKeywords.clone(), starts,
-                minDigitRun, finder);
+                minDigitRun, finder, matchAt);
     }
 
     /**
@@ -117,12 +125,12 @@ public final class Recognizer {
      * the positions where its pattern can match), instead of at every position of the text.
      */
     public Recognizer startingAt(Starts where) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, where, minDigitRun, finder);
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, where, minDigitRun, finder, matchAt);
     }
 
     /** This recognizer, run only on texts with a run of at least {@code digits} ASCII digits (every match contains one). */
     public Recognizer withDigitRun(int digits) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, digits, finder);
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, digits, finder, matchAt);
     }
 
     /**
@@ -132,7 +140,25 @@ public final class Recognizer {
      * ({@link #scan}) that tests compare {@code f} with.
      */
     public Recognizer withFinder(Finder f) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, minDigitRun, f);
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, minDigitRun, f, matchAt);
+    }
+
+    /**
+     * This recognizer with its pattern's {@code lookingAt} at a candidate start replaced by {@code m}, which must
+     * match exactly where the pattern does (with transparent bounds) and report the same spans of group 0 and 1:
+     * for patterns whose regex costs most of a scan where findings are dense. The scorer then gets no
+     * {@link Matcher}: the spans of groups 0 and 1 follow the finding's span in its {@code span} array (indexes 2 to 5).
+     * The pattern stays the reference ({@link #scan}) that tests compare {@code m} with.
+     */
+    public Recognizer withMatchAt(MatchAt m) {
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, minDigitRun, finder, m);
+    }
+
+    /** A hand-written {@code lookingAt} of one recognizer's pattern at a start, reading the text through its counter. */
+    @FunctionalInterface
+    public interface MatchAt {
+        /** Whether the pattern matches at {@code start}; if so {@code groups} gets {start0, end0, start1, end1} (-1: no group 1). */
+        boolean match(CharSequence text, int start, int[] groups);
     }
 
     /**
@@ -150,6 +176,11 @@ public final class Recognizer {
     @FunctionalInterface
     public interface MatchSink {
         void match(int start, int end);
+    }
+
+    /** The pattern (the reference of a {@link Finder} or {@link MatchAt} replacing it; for tests). */
+    public Pattern pattern() {
+        return pattern;
     }
 
     /** The context-word pattern, or null (for tests of the context prefilter). */
@@ -286,6 +317,22 @@ public final class Recognizer {
         if (count == 0) {
             return;
         }
+        if (matchAt != null) {
+            int[] g = new int[4];
+            int[] span = new int[6];
+            Matcher[] ctx = new Matcher[1];
+            int next = 0;
+            for (int k = 0; k < count; k++) {
+                int s = candidates[k];
+                if (s < next || !matchAt.match(text, s, g)) {
+                    continue;
+                }
+                next = g[1] == g[0] ? g[1] + 1 : g[1];
+                System.arraycopy(g, 0, span, 2, 4);
+                accept(text, null, g[2 * group], g[2 * group + 1], span, ctx, detectorId, out);
+            }
+            return;
+        }
         Matcher m = pattern.matcher(text);
         m.useTransparentBounds(true);
         m.useAnchoringBounds(false);
@@ -341,7 +388,7 @@ public final class Recognizer {
                     ctx.useTransparentBounds(true);
                     ctxHolder[0] = ctx;
                 }
-                int matchStart = m == null ? start : m.start();
+                int matchStart = m != null ? m.start() : span.length > 2 ? span[2] : start;
                 if (contextStarts.find(text, ctx, Math.max(0, matchStart - CONTEXT_WINDOW), matchStart)) {
                     score += boost;
                     if (contextType != null) {

@@ -155,4 +155,32 @@ class LinearFindersTest {
             assertThat(Recognizer.resolveOverlaps(findings)).as("%s", findings).isEqualTo(quadraticResolution(findings));
         }
     }
+
+    /** The hand-written e-mail match at a start agrees with the pattern's {@code lookingAt} (transparent bounds) everywhere. */
+    @Test
+    void emailMatchesWhereThePatternMatches() {
+        Pattern email = PiiRecognizers.email().pattern();
+        String[] pieces = {"a", "ab", "A1", "x", "@", ".", "-", "_", "%", "+", "xn--", "xn--p1ai", "com", "co", "c", "example", "1", "42",
+                "a".repeat(63), "b".repeat(64), "abcdefghijklmnopqrstuvwxyz", "q".repeat(25), " ", ",", "\u00e9", "\uD83D\uDE00", "j.doe@",
+                "mail.example.org", "@@", "..", "a@b.co", "@mail.", ".com", "x@y.", "@xn--p1ai", "@a.b.c.d.e.f.g.h.i.jk", "john.doe@example.com"};
+        Random random = new Random(47);
+        int matches = 0;
+        int[] groups = new int[4];
+        for (int k = 0; k < 30_000; k++) {
+            String text = splice(random, pieces, 1 + random.nextInt(16));
+            Matcher m = email.matcher(text);
+            m.useTransparentBounds(true);
+            m.useAnchoringBounds(false);
+            for (int i = 0; i < text.length(); i++) {
+                m.region(i, text.length());
+                boolean expected = m.lookingAt();
+                assertThat(PiiRecognizers.emailAt(text, i, groups)).as("at %d of <%s>", i, text).isEqualTo(expected);
+                if (expected) {
+                    matches++;
+                    assertThat(groups[1]).as("end at %d of <%s>", i, text).isEqualTo(m.end());
+                }
+            }
+        }
+        assertThat(matches).isGreaterThan(5_000);
+    }
 }
