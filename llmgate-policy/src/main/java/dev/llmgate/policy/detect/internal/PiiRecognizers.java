@@ -26,6 +26,7 @@ public final class PiiRecognizers {
     private static final String W = Starts.WORD;
     /** The ASCII letters, both cases (followers of a digit-run gate). */
     private static final String BOTH_CASES = Starts.LETTERS + Starts.UPPER;
+    private static final String DIGITS = "0123456789";
 
     private static boolean digitAt(CharSequence t, int i) {
         return i < t.length() && t.charAt(i) >= '0' && t.charAt(i) <= '9';
@@ -236,7 +237,8 @@ public final class PiiRecognizers {
                     boolean nanp = d.charAt(0) >= '2' && d.charAt(3) >= '2';
                     return nanp ? 0.65 : 0.4;
                 }).withContext(PHONE_CONTEXT, 0.3).startingAt(Starts.of().digits().chars("+(").notAfter(W + "+-")
-                        .digitRun(1, 1, " .-(").digitRun(3, 4, " .-").check(PiiRecognizers::northAmericanNumber));
+                        .digitRun(1, 1, " .-", DIGITS + "(").digitRun(1, 1, "(", DIGITS).digitRun(3, 4, " .-", DIGITS)
+                        .check(PiiRecognizers::northAmericanNumber));
     }
 
     static Recognizer phoneNational() {
@@ -634,7 +636,7 @@ public final class PiiRecognizers {
                         + "|" + month + " \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}"
                         + "|" + month + "-\\d{1,2}|\\d{1,2}-" + month + "|" + month + "-\\d{4})(?![\\w-])",
                 NEEDS_DIGIT, (t, s, m) -> 0.65).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
-                .startingAt(Starts.of().digits().digitRun(1, 2, " -sSnNrRtT").prefixes(true, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                .startingAt(Starts.of().digits().digitRun(1, 2, " -", BOTH_CASES).digitRun(1, 2, "sSnNrRtT", "tTdDhH").prefixes(true, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                         "dec").notAfter(W + "-").check(PiiRecognizers::dayThenMonthOrMonthThenDigit));
     }
 
@@ -767,7 +769,7 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.POSTAL_ADDRESS,
                 "(?<![\\w-])\\d{1,6}\\s(?:(?:N|S|E|W|North|South|East|West)\\.?\\s)?(?:[A-Z][A-Za-z]{0,20}\\.?\\s){1,4}(?:" + STREET_TYPES
                         + ")\\b\\.?(?:,?\\s(?:Apt|Suite|Ste|Unit|#)\\.?\\s?[A-Za-z0-9-]{1,8})?",
-                NEEDS_DIGIT, (t, s, m) -> 0.8).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(1, 6, WHITESPACE)
+                NEEDS_DIGIT, (t, s, m) -> 0.8).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(1, 6, WHITESPACE, Starts.UPPER)
                         .check(PiiRecognizers::numberThenTwoCapitals));
     }
 
@@ -777,7 +779,8 @@ public final class PiiRecognizers {
                         + "|\\b\\d{1,4},?\\s(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}[\\p{L}'-]{1,20}"
                         + "|\\b(?:Calle|C/|Avenida|Avda\\.|Paseo|Plaza|Carrer)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}\\d{1,4}\\b",
                 NEEDS_DIGIT, (t, s, m) -> 0.75)
-                .startingAt(Starts.of().digits().digitRun(1, 4, "," + WHITESPACE).letters(false, Starts.UPPER).chars("\u00c4\u00d6\u00dc").notAfter(W)
+                .startingAt(Starts.of().digits().digitRun(1, 4, WHITESPACE, "rabpci").digitRun(1, 4, ",", WHITESPACE)
+                        .letters(false, Starts.UPPER).chars("\u00c4\u00d6\u00dc").notAfter(W)
                         .check(PiiRecognizers::europeanStreetStart));
     }
 

@@ -41,6 +41,8 @@ public final class StartIndex {
     /** Digit-run gates ({@link Starts#digitRun}): the gated recognizers; [run length (capped)][follower class]: those that pass. */
     private final long digitGatedMask;
     private final long[] digitRunPass = new long[(MAX_RUN + 1) * FOLLOWERS];
+    /** Like {@link #digitRunPass}, for the alternatives that also constrain the character after the follower. */
+    private final long[] digitRunPassIfNext = new long[(MAX_RUN + 1) * FOLLOWERS];
     private static final int MAX_RUN = 32;
     /** Follower classes: 0..127 ASCII, 128 non-ASCII or the end of the text. */
     private static final int FOLLOWERS = 129;
@@ -72,11 +74,13 @@ public final class StartIndex {
                 for (int a = 0; a < s.digitRuns.size(); a++) {
                     int[] len = s.digitRuns.get(a);
                     String f = s.digitRunFollowers.get(a);
+                    // alternatives that also constrain the character after the follower: decided per candidate
+                    long[] table = s.digitRunNext.get(a) == null ? digitRunPass : digitRunPassIfNext;
                     for (int l = len[0]; l <= Math.min(len[1], MAX_RUN); l++) {
-                        digitRunPass[l * FOLLOWERS + 128] |= bit;
+                        digitRunPass[l * FOLLOWERS + 128] |= bit;   // a non-ASCII follower or the end of the text: any
                         for (int c = 0; c < 128; c++) {
                             if (f == null || f.indexOf(c) >= 0) {
-                                digitRunPass[l * FOLLOWERS + c] |= bit;
+                                table[l * FOLLOWERS + c] |= bit;
                             }
                         }
                     }
@@ -333,7 +337,33 @@ public final class StartIndex {
         int len = Math.min(end - i, MAX_RUN);
         int follower = end < n && t.charAt(end) < 128 ? t.charAt(end) : 128;
         long gated = mask & digitGatedMask;
-        return (mask & ~digitGatedMask) | (gated & digitRunPass[len * FOLLOWERS + follower]);
+        long pass = gated & digitRunPass[len * FOLLOWERS + follower];
+        long maybe = gated & ~pass & digitRunPassIfNext[len * FOLLOWERS + follower];
+        while (maybe != 0) {
+            int r = Long.numberOfTrailingZeros(maybe);
+            maybe &= maybe - 1;
+            if (nextAllowed(specs[r], end - i, follower, end + 1 < n ? t.charAt(end + 1) : 128)) {
+                pass |= 1L << r;
+            }
+        }
+        return (mask & ~digitGatedMask) | pass;
+    }
+
+    /** Whether one of {@code s}'s digit-run alternatives with a next-character rule passes (the follower is ASCII). */
+    private static boolean nextAllowed(Starts s, int run, int follower, char next) {
+        for (int a = 0; a < s.digitRuns.size(); a++) {
+            String allowed = s.digitRunNext.get(a);
+            if (allowed == null) {
+                continue;
+            }
+            int[] len = s.digitRuns.get(a);
+            String f = s.digitRunFollowers.get(a);
+            if (run >= len[0] && (run <= len[1] || (len[1] >= MAX_RUN && run >= MAX_RUN)) && (f == null || f.indexOf(follower) >= 0)
+                    && (next >= 128 || allowed.indexOf(next) >= 0)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code mask} without the recognizers whose letter-run gate the run at {@code i} (letters up to {@code j}) fails. */
