@@ -268,7 +268,11 @@ public final class PiiRecognizers {
     }
 
     private static boolean separatorAt(CharSequence t, int i) {
-        return charAt(t, i, ' ') || charAt(t, i, '.') || charAt(t, i, '-');
+        if (i >= t.length()) {
+            return false;
+        }
+        char c = t.charAt(i);
+        return c == ' ' || c == '.' || c == '-';
     }
 
     private static boolean digitsAt(CharSequence t, int i, int count) {
@@ -285,24 +289,47 @@ public final class PiiRecognizers {
      * number without its look-arounds) matches at {@code i}, for some choice of the optional parts.
      */
     private static boolean northAmericanNumber(CharSequence t, int i) {
-        if (areaCodeAndNumber(t, i)) {
-            return true;
-        }
-        int j = charAt(t, i, '+') ? i + 1 : i;
-        if (!charAt(t, j, '1')) {
+        // (each position read once where it can be: a check runs at every candidate, and digits are common)
+        if (i >= t.length()) {
             return false;
         }
-        return areaCodeAndNumber(t, j + 1) || (separatorAt(t, j + 1) && areaCodeAndNumber(t, j + 2));
+        char c = t.charAt(i);
+        if (areaCodeAndNumber(t, i, c)) {
+            return true;
+        }
+        int j = i;
+        if (c == '+') {
+            j = i + 1;
+            if (!charAt(t, j, '1')) {
+                return false;
+            }
+        } else if (c != '1') {
+            return false;
+        }
+        if (j + 1 >= t.length()) {
+            return false;
+        }
+        char d = t.charAt(j + 1);
+        return d == ' ' || d == '.' || d == '-' ? areaCodeAndNumber(t, j + 2) : areaCodeAndNumber(t, j + 1, d);
     }
 
     private static boolean areaCodeAndNumber(CharSequence t, int i) {
-        if (charAt(t, i, '(')) {
+        return i < t.length() && areaCodeAndNumber(t, i, t.charAt(i));
+    }
+
+    /** {@code (?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}} at {@code i}, where the character is {@code c}. */
+    private static boolean areaCodeAndNumber(CharSequence t, int i, char c) {
+        if (c == '(') {
             if (!digitsAt(t, i + 1, 3) || !charAt(t, i + 4, ')')) {
                 return false;
             }
-            return localNumber(t, i + 5) || (separatorAt(t, i + 5) && localNumber(t, i + 6));
+            if (i + 5 >= t.length()) {
+                return false;
+            }
+            char s = t.charAt(i + 5);
+            return s == ' ' || s == '.' || s == '-' ? localNumber(t, i + 6) : localNumber(t, i + 5);
         }
-        return digitsAt(t, i, 3) && separatorAt(t, i + 3) && localNumber(t, i + 4);
+        return c >= '0' && c <= '9' && digitsAt(t, i + 1, 2) && separatorAt(t, i + 3) && localNumber(t, i + 4);
     }
 
     /** {@code \d{3}[ .-]\d{4}} at {@code i}. */

@@ -43,6 +43,16 @@ public final class StartIndex {
     private final long[] digitRunPass = new long[(MAX_RUN + 1) * FOLLOWERS];
     /** Like {@link #digitRunPass}, for the alternatives that also constrain the character after the follower. */
     private final long[] digitRunPassIfNext = new long[(MAX_RUN + 1) * FOLLOWERS];
+    /**
+     * Those alternatives, flat: per recognizer the first and how many ({@link #nextFirst}, {@link #nextCount}); per
+     * alternative its run lengths and its followers and next characters as 128-bit sets (two longs each).
+     */
+    private final int[] nextFirst;
+    private final int[] nextCount;
+    private int[] nextMin = new int[0];
+    private int[] nextMax = new int[0];
+    private long[] nextFollowers = new long[0];
+    private long[] nextChars = new long[0];
     private static final int MAX_RUN = 32;
     /** Follower classes: 0..127 ASCII, 128 non-ASCII or the end of the text. */
     private static final int FOLLOWERS = 129;
@@ -53,6 +63,8 @@ public final class StartIndex {
         }
         specs = starts.toArray(new Starts[0]);
         prefixKeys = new int[specs.length][];
+        nextFirst = new int[specs.length];
+        nextCount = new int[specs.length];
         runMinLength = new int[specs.length];
         long gated = 0;
         long digitGated = 0;
@@ -76,6 +88,9 @@ public final class StartIndex {
                     String f = s.digitRunFollowers.get(a);
                     // alternatives that also constrain the character after the follower: decided per candidate
                     long[] table = s.digitRunNext.get(a) == null ? digitRunPass : digitRunPassIfNext;
+                    if (s.digitRunNext.get(a) != null) {
+                        addNextAlternative(r, len[0], len[1], f, s.digitRunNext.get(a));
+                    }
                     for (int l = len[0]; l <= Math.min(len[1], MAX_RUN); l++) {
                         digitRunPass[l * FOLLOWERS + 128] |= bit;   // a non-ASCII follower or the end of the text: any
                         for (int c = 0; c < 128; c++) {
@@ -342,28 +357,45 @@ public final class StartIndex {
         while (maybe != 0) {
             int r = Long.numberOfTrailingZeros(maybe);
             maybe &= maybe - 1;
-            if (nextAllowed(specs[r], end - i, follower, end + 1 < n ? t.charAt(end + 1) : 128)) {
+            if (nextAllowed(r, end - i, follower, end + 1 < n ? t.charAt(end + 1) : 128)) {
                 pass |= 1L << r;
             }
         }
         return (mask & ~digitGatedMask) | pass;
     }
 
-    /** Whether one of {@code s}'s digit-run alternatives with a next-character rule passes (the follower is ASCII). */
-    private static boolean nextAllowed(Starts s, int run, int follower, char next) {
-        for (int a = 0; a < s.digitRuns.size(); a++) {
-            String allowed = s.digitRunNext.get(a);
-            if (allowed == null) {
-                continue;
-            }
-            int[] len = s.digitRuns.get(a);
-            String f = s.digitRunFollowers.get(a);
-            if (run >= len[0] && (run <= len[1] || (len[1] >= MAX_RUN && run >= MAX_RUN)) && (f == null || f.indexOf(follower) >= 0)
-                    && (next >= 128 || allowed.indexOf(next) >= 0)) {
+    /** Whether one of recognizer {@code r}'s digit-run alternatives with a next-character rule passes (the follower is ASCII). */
+    private boolean nextAllowed(int r, int run, int follower, char next) {
+        for (int x = nextFirst[r], end = x + nextCount[r]; x < end; x++) {
+            if (run >= nextMin[x] && run <= nextMax[x] && (nextFollowers[2 * x + (follower >>> 6)] & (1L << follower)) != 0
+                    && (next >= 128 || (nextChars[2 * x + (next >>> 6)] & (1L << next)) != 0)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Records a digit-run alternative with a next-character rule of recognizer {@code r} (its alternatives are added in a row). */
+    private void addNextAlternative(int r, int min, int max, String followers, String next) {
+        int x = nextMin.length;
+        if (nextCount[r] == 0) {
+            nextFirst[r] = x;
+        }
+        nextCount[r]++;
+        nextMin = Arrays.copyOf(nextMin, x + 1);
+        nextMax = Arrays.copyOf(nextMax, x + 1);
+        nextFollowers = Arrays.copyOf(nextFollowers, 2 * x + 2);
+        nextChars = Arrays.copyOf(nextChars, 2 * x + 2);
+        nextMin[x] = min;
+        nextMax[x] = max;
+        for (int c = 0; c < 128; c++) {
+            if (followers == null || followers.indexOf(c) >= 0) {
+                nextFollowers[2 * x + (c >>> 6)] |= 1L << c;
+            }
+            if (next.indexOf(c) >= 0) {
+                nextChars[2 * x + (c >>> 6)] |= 1L << c;
+            }
+        }
     }
 
     /** {@code mask} without the recognizers whose letter-run gate the run at {@code i} (letters up to {@code j}) fails. */
