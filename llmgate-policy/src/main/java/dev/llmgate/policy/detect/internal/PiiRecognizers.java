@@ -488,7 +488,82 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.CREDIT_CARD, "(?<![\\d-])(?:" + grouped + "|\\d{12,19})(?!\\d|-\\d)", NEEDS_DIGIT,
                 (t, s, m) -> Checksums.paymentCard(Checksums.digits(t, s[0], s[1])) ? 0.9 : -1)
                 .withContext("(?i)\\b(?:card|credit|debit|visa|mastercard|amex|american express|discover|kreditkarte|tarjeta|carte)\\b",
-                        0.1).startingAt(Starts.of().digits().notAfter("0123456789-").digitRun(4, 4, " -").digitRun(12, 19));
+                        0.1).startingAt(Starts.of().digits().notAfter("0123456789-").digitRun(4, 4, " -").digitRun(12, 19))
+                .withMatchAt(PiiRecognizers::cardAt);
+    }
+
+    /**
+     * {@link #creditCard()}'s pattern at {@code i} ({@code lookingAt} with transparent bounds), by hand, trying
+     * the alternatives and their repetitions in the order the regex does: 4-4-4-(1..4)[-(1..3)] with one
+     * separator throughout, 4-6-(4..5), then 12 to 19 digits; each end must not be followed by a digit or
+     * by '-' and a digit.
+     */
+    static boolean cardAt(CharSequence t, int i, int[] groups) {
+        int n = t.length();
+        if (i > 0) {
+            char p = t.charAt(i - 1);
+            if ((p >= '0' && p <= '9') || p == '-') {
+                return false;
+            }
+        }
+        int end = -1;
+        if (digitsAt(t, i, 4) && i + 4 < n && (t.charAt(i + 4) == ' ' || t.charAt(i + 4) == '-')) {
+            char sep = t.charAt(i + 4);
+            // 4-4-4-4(-3)
+            if (digitsAt(t, i + 5, 4) && charAt(t, i + 9, sep) && digitsAt(t, i + 10, 4) && charAt(t, i + 14, sep)) {
+                int last = digitRun(t, i + 15, 4);
+                for (int d = last; d >= 1 && end < 0; d--) {
+                    int p = i + 15 + d;
+                    if (charAt(t, p, sep)) {
+                        for (int e = digitRun(t, p + 1, 3); e >= 1 && end < 0; e--) {
+                            if (cardEnds(t, p + 1 + e)) {
+                                end = p + 1 + e;
+                            }
+                        }
+                    }
+                    if (end < 0 && cardEnds(t, p)) {
+                        end = p;
+                    }
+                }
+            }
+            // 4-6-5, 4-6-4
+            if (end < 0 && digitsAt(t, i + 5, 6) && charAt(t, i + 11, sep)) {
+                for (int d = digitRun(t, i + 12, 5); d >= 4 && end < 0; d--) {
+                    if (cardEnds(t, i + 12 + d)) {
+                        end = i + 12 + d;
+                    }
+                }
+            }
+        }
+        if (end < 0) {
+            for (int d = digitRun(t, i, 19); d >= 12 && end < 0; d--) {
+                if (cardEnds(t, i + d)) {
+                    end = i + d;
+                }
+            }
+        }
+        if (end < 0) {
+            return false;
+        }
+        groups[0] = i;
+        groups[1] = end;
+        groups[2] = -1;
+        groups[3] = -1;
+        return true;
+    }
+
+    /** The digits at {@code i}, at most {@code max} of them. */
+    private static int digitRun(CharSequence t, int i, int max) {
+        int k = 0;
+        while (k < max && digitAt(t, i + k)) {
+            k++;
+        }
+        return k;
+    }
+
+    /** {@code (?!\d|-\d)} at {@code i}. */
+    private static boolean cardEnds(CharSequence t, int i) {
+        return !digitAt(t, i) && !(charAt(t, i, '-') && digitAt(t, i + 1));
     }
 
     static Recognizer cvv() {

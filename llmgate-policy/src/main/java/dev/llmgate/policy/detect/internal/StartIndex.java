@@ -44,15 +44,13 @@ public final class StartIndex {
     /** Like {@link #digitRunPass}, for the alternatives that also constrain the character after the follower. */
     private final long[] digitRunPassIfNext = new long[(MAX_RUN + 1) * FOLLOWERS];
     /**
-     * Those alternatives, flat: per recognizer the first and how many ({@link #nextFirst}, {@link #nextCount}); per
-     * alternative its run lengths and its followers and next characters as 128-bit sets (two longs each).
+     * Their next-character rules: per follower that has one (its slot in {@link #nextSlot}, 1-based; 0: none), per
+     * next character (128: non-ASCII or the end of the text) the recognizers that allow it. Combined with
+     * {@link #digitRunPassIfNext} (run length and follower) this may pair one alternative's length with another's next
+     * characters: a superset, as gates may be.
      */
-    private final int[] nextFirst;
-    private final int[] nextCount;
-    private int[] nextMin = new int[0];
-    private int[] nextMax = new int[0];
-    private long[] nextFollowers = new long[0];
-    private long[] nextChars = new long[0];
+    private final byte[] nextSlot = new byte[128];
+    private long[] nextPass = new long[129];
     private static final int MAX_RUN = 32;
     /** Follower classes: 0..127 ASCII, 128 non-ASCII or the end of the text. */
     private static final int FOLLOWERS = 129;
@@ -63,8 +61,6 @@ public final class StartIndex {
         }
         specs = starts.toArray(new Starts[0]);
         prefixKeys = new int[specs.length][];
-        nextFirst = new int[specs.length];
-        nextCount = new int[specs.length];
         runMinLength = new int[specs.length];
         long gated = 0;
         long digitGated = 0;
@@ -89,7 +85,7 @@ public final class StartIndex {
                     // alternatives that also constrain the character after the follower: decided per candidate
                     long[] table = s.digitRunNext.get(a) == null ? digitRunPass : digitRunPassIfNext;
                     if (s.digitRunNext.get(a) != null) {
-                        addNextAlternative(r, len[0], len[1], f, s.digitRunNext.get(a));
+                        addNextRule(bit, f, s.digitRunNext.get(a));
                     }
                     for (int l = len[0]; l <= Math.min(len[1], MAX_RUN); l++) {
                         digitRunPass[l * FOLLOWERS + 128] |= bit;   // a non-ASCII follower or the end of the text: any
@@ -354,46 +350,28 @@ public final class StartIndex {
         long gated = mask & digitGatedMask;
         long pass = gated & digitRunPass[len * FOLLOWERS + follower];
         long maybe = gated & ~pass & digitRunPassIfNext[len * FOLLOWERS + follower];
-        while (maybe != 0) {
-            int r = Long.numberOfTrailingZeros(maybe);
-            maybe &= maybe - 1;
-            if (nextAllowed(r, end - i, follower, end + 1 < n ? t.charAt(end + 1) : 128)) {
-                pass |= 1L << r;
-            }
+        if (maybe != 0) {
+            char next = end + 1 < n ? t.charAt(end + 1) : 128;
+            pass |= maybe & nextPass[nextSlot[follower] * 129 + (next < 128 ? next : 128)];
         }
         return (mask & ~digitGatedMask) | pass;
     }
 
-    /** Whether one of recognizer {@code r}'s digit-run alternatives with a next-character rule passes (the follower is ASCII). */
-    private boolean nextAllowed(int r, int run, int follower, char next) {
-        for (int x = nextFirst[r], end = x + nextCount[r]; x < end; x++) {
-            if (run >= nextMin[x] && run <= nextMax[x] && (nextFollowers[2 * x + (follower >>> 6)] & (1L << follower)) != 0
-                    && (next >= 128 || (nextChars[2 * x + (next >>> 6)] & (1L << next)) != 0)) {
-                return true;
-            }
+    /** Records a next-character rule of the recognizers {@code bit}: after one of {@code followers}, one of {@code next}. */
+    private void addNextRule(long bit, String followers, String next) {
+        if (followers == null) {
+            throw new IllegalArgumentException("a digit-run gate with a next-character rule lists its followers");
         }
-        return false;
-    }
-
-    /** Records a digit-run alternative with a next-character rule of recognizer {@code r} (its alternatives are added in a row). */
-    private void addNextAlternative(int r, int min, int max, String followers, String next) {
-        int x = nextMin.length;
-        if (nextCount[r] == 0) {
-            nextFirst[r] = x;
-        }
-        nextCount[r]++;
-        nextMin = Arrays.copyOf(nextMin, x + 1);
-        nextMax = Arrays.copyOf(nextMax, x + 1);
-        nextFollowers = Arrays.copyOf(nextFollowers, 2 * x + 2);
-        nextChars = Arrays.copyOf(nextChars, 2 * x + 2);
-        nextMin[x] = min;
-        nextMax[x] = max;
-        for (int c = 0; c < 128; c++) {
-            if (followers == null || followers.indexOf(c) >= 0) {
-                nextFollowers[2 * x + (c >>> 6)] |= 1L << c;
+        for (int k = 0; k < followers.length(); k++) {
+            char f = followers.charAt(k);
+            if (nextSlot[f] == 0) {
+                nextPass = Arrays.copyOf(nextPass, nextPass.length + 129);
+                nextSlot[f] = (byte) (nextPass.length / 129 - 1);
             }
-            if (next.indexOf(c) >= 0) {
-                nextChars[2 * x + (c >>> 6)] |= 1L << c;
+            int base = nextSlot[f] * 129;
+            nextPass[base + 128] |= bit;
+            for (int x = 0; x < next.length(); x++) {
+                nextPass[base + next.charAt(x)] |= bit;
             }
         }
     }

@@ -183,4 +183,31 @@ class LinearFindersTest {
         }
         assertThat(matches).isGreaterThan(5_000);
     }
+
+    /** The hand-written card-number match at a start agrees with the pattern's {@code lookingAt} (transparent bounds) everywhere. */
+    @Test
+    void cardNumbersMatchWhereThePatternMatches() {
+        Pattern card = PiiRecognizers.creditCard().pattern();
+        String[] pieces = {"4111", "1111", "411", "41", "4", "123456", "12345", " ", "-", "--", "x", "4111 1111 1111 1111", "4111-1111-1111-1111",
+                "3782 822463 10005", "3056-930902-5904", "4111111111111111", "41111111111111111111", "1234567890123", "\u0661", ",", "0"};
+        Random random = new Random(53);
+        int matches = 0;
+        int[] groups = new int[4];
+        for (int k = 0; k < 30_000; k++) {
+            String text = splice(random, pieces, 1 + random.nextInt(12));
+            Matcher m = card.matcher(text);
+            m.useTransparentBounds(true);
+            m.useAnchoringBounds(false);
+            for (int i = 0; i < text.length(); i++) {
+                m.region(i, text.length());
+                boolean expected = m.lookingAt();
+                assertThat(PiiRecognizers.cardAt(text, i, groups)).as("at %d of <%s>", i, text).isEqualTo(expected);
+                if (expected) {
+                    matches++;
+                    assertThat(groups[1]).as("end at %d of <%s>", i, text).isEqualTo(m.end());
+                }
+            }
+        }
+        assertThat(matches).isGreaterThan(5_000);
+    }
 }
