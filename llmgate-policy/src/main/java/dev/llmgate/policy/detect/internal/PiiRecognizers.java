@@ -1086,13 +1086,18 @@ public final class PiiRecognizers {
         return true;
     }
 
+    private static final String NAME = "\\p{Lu}[\\p{Ll}'’-]{1,30}(?:\\s\\p{Lu}[\\p{Ll}'’-]{1,30}){0,3}";
+    private static final String NAME_LABEL = "(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)?name|client|nom|nombre|paciente|"
+            + "patientin|patiente)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s)";
+    private static final String HONORIFIC = "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle)\\b)\\.?\\s";
+    private static final String PERSON_NAME = "(?:" + NAME_LABEL + "|" + HONORIFIC + ")(" + NAME + ")";
+    /** {@link #PERSON_NAME} compiled, for the starts {@link #personNameAt} leaves to the pattern. */
+    private static final java.util.regex.Pattern PERSON_NAME_PATTERN = java.util.regex.Pattern.compile(PERSON_NAME);
+
     static Recognizer personName() {
-        String name = "\\p{Lu}[\\p{Ll}'’-]{1,30}(?:\\s\\p{Lu}[\\p{Ll}'’-]{1,30}){0,3}";
-        String label = "(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)?name|client|nom|nombre|paciente|patientin|"
-                + "patiente)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s)";
-        String honorific = "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle)\\b)\\.?\\s";
-        return Recognizer.of(FindingTypes.PERSON_NAME, "(?:" + label + "|" + honorific + ")(" + name + ")", 0, (t, s, m) -> {
-            int nameStart = m.start(1);
+        return Recognizer.of(FindingTypes.PERSON_NAME, PERSON_NAME, 0, (t, s, m) -> {
+            int nameStart = m != null ? m.start(1) : s[4];
+            int nameEnd = m != null ? m.end(1) : s[5];
             boolean colon = false;
             for (int i = s[0]; i < nameStart; i++) {
                 if (t.charAt(i) == ':') {
@@ -1101,12 +1106,182 @@ public final class PiiRecognizers {
                 }
             }
             s[0] = nameStart;
-            s[1] = m.end(1);
+            s[1] = nameEnd;
             return colon ? 0.85 : 0.7;
         }).onlyWith("patient", "name", "client", "nom", "paciente", "mr", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora",
                 "sr", "mme", "mlle")
                 .startingAt(Starts.of().prefixes(true, "patient", "full", "first", "last", "surname", "name", "client", "nom", "paciente",
                         "mr", "ms", "miss", "dr", "prof", "herr", "frau", "se\u00f1or", "sr", "mme", "mlle").notAfter(W)
-                        .check(PiiRecognizers::labelEnd));
+                        .check(PiiRecognizers::labelEnd)).withMatchAt(PiiRecognizers::personNameAt);
+    }
+
+    /** The label alternatives of {@link #personName()} in the order the regex tries them (its optional parts taken first). */
+    private static final String[] NAME_LABELS = {"patient's name", "patient name", "patient", "full name", "first name", "last name",
+            "surname", "name", "client", "nom", "nombre", "paciente", "patientin", "patiente"};
+    private static final String[] HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora", "sr", "sra",
+            "mme", "mlle"};
+    private static final String[] IS_WORDS = {"is", "es", "est", "ist"};
+
+    /** A start where the word boundaries of {@link #personName()} depend on how the JDK defines them: the pattern decides. */
+    private static final int ASK_THE_PATTERN = -2;
+
+    /**
+     * {@link #personName()}'s pattern at {@code i} ({@code lookingAt} with transparent bounds), by hand: the label or
+     * honorific alternatives in the regex's order, each followed by a word boundary, its connector and the name
+     * (greedy and last, so the first way it matches is the longest). A word boundary next to a character outside
+     * ASCII is what JDK 17 and JDK 19 and later define differently ({@code \b} follows {@code \w} since 19): at such
+     * a start the pattern itself decides, so the result is the running JDK's in every case.
+     */
+    static boolean personNameAt(CharSequence t, int i, int[] groups) {
+        int n = t.length();
+        if (i > 0) {
+            char p = t.charAt(i - 1);
+            if (p >= 128) {
+                return personNameByPattern(t, i, groups);
+            }
+            if (asciiLetterOrDigit(p) || p == '_') {
+                return false;   // \b before a letter
+            }
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            String[] words = pass == 0 ? NAME_LABELS : HONORIFICS;
+            for (String w : words) {
+                if (!regionEqualsIgnoreCase(t, i, w)) {
+                    continue;
+                }
+                int e = i + w.length();
+                if (e < n) {
+                    char c = t.charAt(e);
+                    if (c >= 128) {
+                        return personNameByPattern(t, i, groups);
+                    }
+                    if (asciiLetterOrDigit(c) || c == '_') {
+                        continue;   // no \b after the word
+                    }
+                }
+                int nameStart = pass == 0 ? labelConnector(t, e) : honorificConnector(t, e);
+                if (nameStart < 0) {
+                    continue;
+                }
+                int end = name(t, nameStart);
+                if (end >= 0) {
+                    groups[0] = i;
+                    groups[1] = end;
+                    groups[2] = nameStart;
+                    groups[3] = end;
+                    return true;
+                }
+                if (pass == 0) {
+                    // the label's other connector (the one not taken) cannot start a name either: both are tried by labelConnector
+                    int other = labelConnectorAfterIs(t, e);
+                    if (other >= 0 && (end = name(t, other)) >= 0) {
+                        groups[0] = i;
+                        groups[1] = end;
+                        groups[2] = other;
+                        groups[3] = end;
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Where the name starts after a label's {@code \s{0,3}:\s{0,3}} (at most three whitespace characters, ':', then
+     * the whitespace after it, at most three: greedy, and a name cannot start with whitespace); else where it starts
+     * after {@code \s(?:is|es|est|ist)\s}; -1 if neither connector is there.
+     */
+    private static int labelConnector(CharSequence t, int e) {
+        int n = t.length();
+        int r = 0;
+        while (r < 4 && e + r < n && spaceAt(t, e + r)) {
+            r++;
+        }
+        if (r <= 3 && charAt(t, e + r, ':')) {
+            int p = e + r + 1;
+            int r2 = 0;
+            while (r2 < 3 && spaceAt(t, p + r2)) {
+                r2++;
+            }
+            return p + r2;
+        }
+        return labelConnectorAfterIs(t, e);
+    }
+
+    /** Where the name starts after {@code \s(?:is|es|est|ist)\s} (lower case: the connector is outside {@code (?i)}), or -1. */
+    private static int labelConnectorAfterIs(CharSequence t, int e) {
+        if (!spaceAt(t, e)) {
+            return -1;
+        }
+        for (String w : IS_WORDS) {
+            if (regionEquals(t, e + 1, w) && spaceAt(t, e + 1 + w.length())) {
+                return e + 2 + w.length();
+            }
+        }
+        return -1;
+    }
+
+    /** Where the name starts after an honorific's {@code \.?\s}, or -1. */
+    private static int honorificConnector(CharSequence t, int e) {
+        if (charAt(t, e, '.') && spaceAt(t, e + 1)) {
+            return e + 2;
+        }
+        return spaceAt(t, e) ? e + 1 : -1;
+    }
+
+    /** {@code \p{Lu}[\p{Ll}'’-]{1,30}(?:\s\p{Lu}[\p{Ll}'’-]{1,30}){0,3}} at {@code q} (by code points, greedy): its end, or -1. */
+    private static int name(CharSequence t, int q) {
+        int p = nameWord(t, q);
+        if (p < 0) {
+            return -1;
+        }
+        for (int w = 0; w < 3 && spaceAt(t, p); w++) {
+            int next = nameWord(t, p + 1);
+            if (next < 0) {
+                break;
+            }
+            p = next;
+        }
+        return p;
+    }
+
+    /** {@code \p{Lu}[\p{Ll}'’-]{1,30}} at {@code q}: its end, or -1. */
+    private static int nameWord(CharSequence t, int q) {
+        int n = t.length();
+        if (q >= n) {
+            return -1;
+        }
+        int cp = Character.codePointAt(t, q);
+        if (Character.getType(cp) != Character.UPPERCASE_LETTER) {
+            return -1;
+        }
+        int p = q + Character.charCount(cp);
+        int k = 0;
+        while (k < 30 && p < n) {
+            int c = Character.codePointAt(t, p);
+            if (!(Character.getType(c) == Character.LOWERCASE_LETTER || c == '\'' || c == '\u2019' || c == '-')) {
+                break;
+            }
+            p += Character.charCount(c);
+            k++;
+        }
+        return k == 0 ? -1 : p;
+    }
+
+    /** The pattern's own answer at {@code i} (next to characters outside ASCII). */
+    private static boolean personNameByPattern(CharSequence t, int i, int[] groups) {
+        java.util.regex.Matcher m = PERSON_NAME_PATTERN.matcher(t);
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        m.region(i, t.length());
+        if (!m.lookingAt()) {
+            return false;
+        }
+        groups[0] = m.start();
+        groups[1] = m.end();
+        groups[2] = m.start(1);
+        groups[3] = m.end(1);
+        return true;
     }
 }

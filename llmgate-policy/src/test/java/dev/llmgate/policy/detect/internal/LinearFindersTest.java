@@ -210,4 +210,41 @@ class LinearFindersTest {
         }
         assertThat(matches).isGreaterThan(5_000);
     }
+
+    /**
+     * The hand-written person-name match at a start agrees with the pattern's {@code lookingAt} (transparent bounds)
+     * everywhere, the name's span included: labels and honorifics in every case, connectors, names with apostrophes,
+     * hyphens, letters outside the BMP, runs longer than 30, and characters outside ASCII around the words (where the
+     * JDK's definition of a word boundary decides: run on JDK 17 and 25).
+     */
+    @Test
+    void personNamesMatchWhereThePatternMatches() {
+        Pattern name = PiiRecognizers.personName().pattern();
+        String[] pieces = {"Patient", "patient's name", "PATIENT NAME", "patient name", "Full name", "first name", "surname", "Name", "client",
+                "nom", "Nombre", "paciente", "patientin", "Patiente", "Mr", "MRS", "ms", "Miss", "Dr", "prof", "Herr", "frau", "Se\u00f1or",
+                "SE\u00d1OR", "se\u00f1ora", "sr", "Sra", "Mme", "mlle", ":", " : ", "   :   ", "    :", " is ", " es ", " est ", " ist ",
+                " Is ", ".", " ", "  ", "\t", "\n", "John", "Smith", "O'Neil", "Anne-Marie", "D\u2019Arcy", "john", "JOHN", "\u00c9mile",
+                "\uD835\uDC00bc", "A\uD835\uDC1Ac", "X" + "y".repeat(35), "_", "1", "\u00e9", "\u0301", "x", ",", "\uD800",
+                "Mr John", "Dr. Ann Lee", "Patient: John Smith", "name is Bob", "Nombre: Ana", "Mrs. Jo Ann Mary Sue Lee"};
+        Random random = new Random(59);
+        int matches = 0;
+        int[] groups = new int[4];
+        for (int k = 0; k < 40_000; k++) {
+            String text = splice(random, pieces, 1 + random.nextInt(10));
+            Matcher m = name.matcher(text);
+            m.useTransparentBounds(true);
+            m.useAnchoringBounds(false);
+            for (int i = 0; i < text.length(); i++) {
+                m.region(i, text.length());
+                boolean expected = m.lookingAt();
+                assertThat(PiiRecognizers.personNameAt(text, i, groups)).as("at %d of <%s>", i, text).isEqualTo(expected);
+                if (expected) {
+                    matches++;
+                    assertThat(List.of(groups[0], groups[1], groups[2], groups[3])).as("spans at %d of <%s>", i, text)
+                            .isEqualTo(List.of(m.start(), m.end(), m.start(1), m.end(1)));
+                }
+            }
+        }
+        assertThat(matches).isGreaterThan(5_000);
+    }
 }
