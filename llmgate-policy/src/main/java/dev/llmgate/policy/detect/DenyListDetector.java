@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Deny lists: keywords and phrases (matched on word boundaries, case-folded, any whitespace between
- * the words of a phrase), regular-expression rules, and denied topics given as keyword sets. All
- * keywords of one list compile into a single pattern, so a text is scanned once per list, not once
- * per keyword.
+ * Deny lists: keywords and phrases (matched on word boundaries, case-folded, one to eight whitespace
+ * characters between the words of a phrase), regular-expression rules, and denied topics given as
+ * keyword sets. All keyword and topic lists are matched together in one pass over the text, in time
+ * linear in its length (each list finds exactly what its case-insensitive alternation pattern, longest
+ * keyword first, would find).
  *
  * <p>Finding types: {@link FindingTypes#DENIED_TERM} for keywords, the rule's own type for a regex
  * rule, {@code TOPIC_<NAME>} for a topic. Regex rules are the caller's patterns: keep their
