@@ -62,9 +62,22 @@ for b in ['2048', '65536']:
     p = f'PolicyScanBenchmark.%s [bytes={b}]'
     if p % 'hipaaInputScan' in sample:
         ratio(f'policy {b} B: one Pattern.find loop → HIPAA scan', p % 'baseline_singlePatternFind', p % 'hipaaInputScan')
+    if p % 'allPresetsInputScan' in sample:
+        ratio(f'policy {b} B: one Pattern.find loop → all four presets', p % 'baseline_singlePatternFind', p % 'allPresetsInputScan')
 print()
 for b in ['2048', '65536']:
-    for m in ['hipaaInputScan', 'baseline_singlePatternFind']:
+    for m in ['hipaaInputScan', 'allPresetsInputScan', 'baseline_singlePatternFind']:
         k = f'PolicyScanBenchmark.{m} [bytes={b}]'
         if k in sample:
             print(f'- {k}: {int(b) / sample[k][0]:,.1f} MB/s at the median (one thread)')
+
+adversarial = sorted({k.split('[')[1] for k in sample if k.startswith('AdversarialScanBenchmark.')})
+if adversarial:
+    print()
+    print('| shape (256 KB, all four presets) | scan MB/s | one Pattern.find loop MB/s | scan / loop time | ≥ 20 MB/s |')
+    print('|---|--:|--:|--:|---|')
+    for p in adversarial:
+        scan, base = f'AdversarialScanBenchmark.allPresetsInputScan [{p}', f'AdversarialScanBenchmark.baseline_singlePatternFind [{p}'
+        if scan in sample and base in sample:
+            mbs, bmbs = 262144 / sample[scan][0], 262144 / sample[base][0]
+            print(f'| {p.rstrip("]").split("=")[1]} | {mbs:,.1f} | {bmbs:,.1f} | {sample[scan][0] / sample[base][0]:.1f} | {"yes" if mbs >= 20 else "**no**"} |')

@@ -3,9 +3,11 @@ package dev.llmgate.policy.detect;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
+import dev.llmgate.policy.detect.internal.KeywordAlternation;
+import dev.llmgate.policy.detect.internal.MeteredScan;
+import dev.llmgate.policy.detect.internal.MeteredText;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,27 +20,34 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Deny lists: keywords and phrases (matched on word boundaries, case-folded, any whitespace between
- * the words of a phrase), regular-expression rules, and denied topics given as keyword sets. All
- * keywords of one list compile into a single pattern, so a text is scanned once per list, not once
- * per keyword.
+ * Deny lists: keywords and phrases (matched on word boundaries, case-folded, one to eight whitespace
+ * characters between the words of a phrase), regular-expression rules, and denied topics given as
+ * keyword sets. All keyword and topic lists are matched together in one pass over the text, in time
+ * linear in its length (each list finds exactly what its case-insensitive alternation pattern, longest
+ * keyword first, would find).
  *
  * <p>Finding types: {@link FindingTypes#DENIED_TERM} for keywords, the rule's own type for a regex
  * rule, {@code TOPIC_<NAME>} for a topic. Regex rules are the caller's patterns: keep their
  * repetition bounded (see docs/policy.md). Build with {@link #builder()}; immutable and thread-safe.
  */
-public final class DenyListDetector implements Detector {
+public final class DenyListDetector implements Detector, MeteredScan {
 
-    private record Rule(String type, Pattern pattern, double confidence) {
+    /** A rule: a regex (the caller's, {@code list} -1) or a keyword list ({@code list}: its index in {@link #keywords}). */
+    private record Rule(String type, Pattern pattern, int list, double confidence) {
     }
 
     private final String id;
     private final List<Rule> rules;
     private final Set<String> types;
+    /** The keyword lists matched in one linear pass; null: they are matched by their patterns (see {@link KeywordAlternation#of}). */
+    private final KeywordAlternation keywords;
+    private final int keywordLists;
 
-    private DenyListDetector(String id, List<Rule> rules) {
+    private DenyListDetector(String id, List<Rule> rules, KeywordAlternation keywords, int keywordLists) {
         this.id = id;
         this.rules = List.copyOf(rules);
+        this.keywords = keywords;
+        this.keywordLists = keywordLists;
         Set<String> t = new TreeSet<>();
         for (Rule r : rules) {
             t.add(r.type);
@@ -63,8 +72,31 @@ public final class DenyListDetector implements Detector {
 
     @Override
     public void detect(CharSequence text, Consumer<Finding> sink) {
+        detect(MeteredText.unlimited(text), sink);
+    }
+
+    /**
+     * Not API: {@link #detect(CharSequence, Consumer)} counting the work of the keyword and topic lists on {@code text}'s
+     * counter (one pass for all of them, linear in the text's length); regex rules are the caller's patterns, not counted.
+     */
+    @Override
+    public void detect(MeteredText text, Consumer<Finding> sink) {
+        List<List<int[]>> matches = null;
+        if (keywords != null) {
+            matches = new ArrayList<>(keywordLists);
+            for (int r = 0; r < keywordLists; r++) {
+                matches.add(new ArrayList<>());
+            }
+            keywords.findAll(text, matches);
+        }
         for (Rule r : rules) {
-            Matcher m = r.pattern.matcher(text);
+            if (r.list >= 0 && matches != null) {
+                for (int[] m : matches.get(r.list)) {
+                    sink.accept(new Finding(r.type, m[0], m[1], r.confidence, id));
+                }
+                continue;
+            }
+            Matcher m = r.pattern.matcher(r.list >= 0 ? text : text.string());
             while (m.find()) {
                 if (m.end() > m.start()) {
                     sink.accept(new Finding(r.type, m.start(), m.end(), r.confidence, id));
@@ -125,12 +157,13 @@ public final class DenyListDetector implements Detector {
         public DenyListDetector build() {
             List<String> problems = new ArrayList<>();
             List<Rule> rules = new ArrayList<>();
+            List<List<String>> lists = new ArrayList<>();
             if (!keywords.isEmpty()) {
-                rules.add(new Rule(FindingTypes.DENIED_TERM, keywordPattern(keywords, "keywords", problems), 0.9));
+                rules.add(new Rule(FindingTypes.DENIED_TERM, keywordPattern(keywords, "keywords", problems, lists), lists.size() - 1, 0.9));
             }
             for (Map.Entry<String, String> e : regexes.entrySet()) {
                 try {
-                    rules.add(new Rule(e.getKey(), Pattern.compile(e.getValue()), 0.9));
+                    rules.add(new Rule(e.getKey(), Pattern.compile(e.getValue()), -1, 0.9));
                 } catch (PatternSyntaxException ex) {
                     problems.add("deny-list regex for type " + e.getKey() + " is not a valid Java regex: " + ex.getDescription()
                             + " at index " + ex.getIndex());
@@ -142,40 +175,29 @@ public final class DenyListDetector implements Detector {
                     continue;
                 }
                 String type = FindingTypes.TOPIC_PREFIX + e.getKey().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
-                rules.add(new Rule(type, keywordPattern(e.getValue(), "topic " + e.getKey(), problems), 0.8));
+                rules.add(new Rule(type, keywordPattern(e.getValue(), "topic " + e.getKey(), problems, lists), lists.size() - 1, 0.8));
             }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
-            return new DenyListDetector(id, rules);
+            return new DenyListDetector(id, rules, lists.isEmpty() ? null : KeywordAlternation.of(lists), lists.size());
         }
 
-        /** One alternation of all keywords, longest first, on word boundaries, case-insensitive, flexible whitespace. */
-        private static Pattern keywordPattern(List<String> words, String where, List<String> problems) {
-            List<String> sorted = new ArrayList<>();
+        /**
+         * One alternation of all keywords, longest first, on word boundaries, case-insensitive, flexible whitespace
+         * ({@link KeywordAlternation#pattern}); the non-blank keywords are added to {@code lists} as one more list.
+         */
+        private static Pattern keywordPattern(List<String> words, String where, List<String> problems, List<List<String>> lists) {
+            List<String> valid = new ArrayList<>();
             for (String w : words) {
                 if (w == null || w.isBlank()) {
                     problems.add("deny-list " + where + " contains an empty keyword: remove it");
                 } else {
-                    sorted.add(w.strip());
+                    valid.add(w);
                 }
             }
-            sorted.sort(Comparator.comparingInt(String::length).reversed());
-            StringBuilder sb = new StringBuilder("(?<![\\p{L}\\p{N}_])(?:");
-            for (int i = 0; i < sorted.size(); i++) {
-                if (i > 0) {
-                    sb.append('|');
-                }
-                String[] parts = sorted.get(i).split("\\s+");
-                for (int k = 0; k < parts.length; k++) {
-                    if (k > 0) {
-                        sb.append("\\s{1,8}");
-                    }
-                    sb.append(Pattern.quote(parts[k]));
-                }
-            }
-            sb.append(")(?![\\p{L}\\p{N}_])");
-            return Pattern.compile(sb.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+            lists.add(valid);
+            return KeywordAlternation.pattern(valid);
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.llmgate.policy.detect;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.detect.internal.PiiRecognizers;
+import dev.llmgate.policy.detect.internal.MeteredScan;
+import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.Recognizer;
 import dev.llmgate.policy.detect.internal.RecognizerBacked;
 import dev.llmgate.policy.detect.internal.RecognizerSet;
@@ -30,7 +32,7 @@ import java.util.function.Consumer;
  * threshold of 0.5 with context. Where findings of this detector overlap, the most confident wins.
  * Immutable and thread-safe; every pattern is compiled once, with bounded repetition only.
  */
-public final class PiiDetector implements Detector, RecognizerBacked {
+public final class PiiDetector implements Detector, RecognizerBacked, MeteredScan {
     private static final List<Recognizer> ALL = PiiRecognizers.all();
 
     private final List<Recognizer> recognizers;
@@ -98,6 +100,12 @@ public final class PiiDetector implements Detector, RecognizerBacked {
 
     @Override
     public void detect(CharSequence text, Consumer<Finding> sink) {
+        detect(MeteredText.unlimited(text), sink);
+    }
+
+    /** Not API: {@link #detect(CharSequence, Consumer)} counting the work on {@code text}'s counter. */
+    @Override
+    public void detect(MeteredText text, Consumer<Finding> sink) {
         List<Finding> found = new ArrayList<>();
         scanner.scan(text, id(), found);
         for (Finding f : Recognizer.resolveOverlaps(found)) {

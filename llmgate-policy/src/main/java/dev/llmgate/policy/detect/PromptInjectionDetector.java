@@ -3,9 +3,14 @@ package dev.llmgate.policy.detect;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.AsciiLanes;
+import dev.llmgate.policy.detect.internal.KeywordScan;
+import dev.llmgate.policy.detect.internal.Latin1Copy;
 import dev.llmgate.policy.detect.internal.MatcherPool;
+import dev.llmgate.policy.detect.internal.MeteredScan;
+import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.NormalizedText;
 import dev.llmgate.policy.detect.internal.PatternStarts;
+import dev.llmgate.policy.detect.internal.Recognizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +36,7 @@ import java.util.regex.Pattern;
  * text adds 0.1 to every hit). Heuristics, not a classifier: see docs/policy.md for the measured
  * precision and recall. Immutable and thread-safe.
  */
-public final class PromptInjectionDetector implements Detector {
+public final class PromptInjectionDetector implements Detector, MeteredScan {
 
     private record Phrase(String type, Pattern pattern, double confidence) {
     }
@@ -176,8 +181,78 @@ public final class PromptInjectionDetector implements Detector {
             {"<|", "inst]", "<<", "system", "instruction", "end of", "ignore the", "begin", "admin", "developer", "user:", "human:"},
             {"\\", "instruction", "just ", "only "}};
 
+    /**
+     * Per phrase (same order as {@link #PHRASES}), null or a second keyword set of which every match also
+     * contains one: the objects of the phrases that skip words between a verb and its object ("ignore ... all ...
+     * instructions"), so that text full of the verb alone ("ignore ignore ignore ...", each a candidate whose
+     * attempt tries every object at every word) skips the phrase with one search.
+     */
+    private static final String[][] ALSO = new String[PHRASES.size()][];
+
     static {
-        if (KEYWORDS.length != PHRASES.size()) {
+        ALSO[0] = new String[] {"instruction", "prompt", "direction", "rule", "guideline", "command", "context", "task", "order",
+                "message", "constraint", "restriction", "programming", "information", "assignment", "document", "article", "thoughts",
+                "training"};
+        ALSO[1] = new String[] {"everything", "all", "anything", "what ", "above", "that", "disregarding the", "command you"};
+        ALSO[3] = new String[] {"anweisung", "befehle", "regeln", "aufgaben", "auftrage", "instruktionen", "informationen", "angaben",
+                "vorgaben", "prompt", "ausfuhrungen", "dokumente", "artikel"};
+        ALSO[5] = new String[] {"todo", "instrucciones", "anterior", "reglas"};
+        ALSO[6] = new String[] {"instructions", "consignes", "regles", "directives", "taches", "ce qui precede", "tout"};
+    }
+
+    /** The keyword sets of phrase {@code k}: {@link #KEYWORDS} and, if it has one, {@link #ALSO} (tests). */
+    static List<String[]> keywordSets(int k) {
+        return ALSO[k] == null ? List.<String[]>of(KEYWORDS[k]) : List.of(KEYWORDS[k], ALSO[k]);
+    }
+
+    /** The keyword sets of all phrases as groups of one pass: group {@code 2k} is {@link #KEYWORDS}[k], {@code 2k + 1} {@link #ALSO}[k]. */
+    private static final KeywordScan KEYWORD_PASS = keywordPass();
+
+    private static KeywordScan keywordPass() {
+        List<String[]> groups = new ArrayList<>();
+        for (int k = 0; k < KEYWORDS.length; k++) {
+            groups.add(KEYWORDS[k]);
+            groups.add(ALSO[k] == null ? KEYWORDS[k] : ALSO[k]);
+        }
+        return new KeywordScan(groups);
+    }
+
+    /** With more keywords than this to look for, one pass over the text finds them all (instead of a search per keyword). */
+    private static final int ONE_PASS_KEYWORDS = 24;
+
+    /**
+     * Per phrase, whether its keywords (and one of its {@link #ALSO} set) occur in {@code n}, for the phrases of
+     * {@code phrases} (a bit per phrase); the others are reported absent. One pass over the text for all of them.
+     */
+    private static long phrasesWithKeywords(String n, byte[] ascii, long phrases, MeteredText metered) {
+        long wanted = 0;
+        for (long p = phrases; p != 0; p &= p - 1) {
+            int k = Long.numberOfTrailingZeros(p);
+            wanted |= 3L << (2 * k);
+        }
+        byte[] latin1 = ascii;
+        if (latin1 == null) {
+            metered.charge(n.length());
+            latin1 = Latin1Copy.of(n);
+        }
+        long present = KEYWORD_PASS.presentGroups(n, latin1, wanted, metered);
+        long out = 0;
+        for (long p = phrases; p != 0; p &= p - 1) {
+            int k = Long.numberOfTrailingZeros(p);
+            if (((present >>> (2 * k)) & 3L) == 3L) {
+                out |= 1L << k;
+            }
+        }
+        return out;
+    }
+
+    /** Whether the normal form {@code n} holds a keyword of phrase {@code k} (and one of its {@link #ALSO} set, if any). */
+    private static boolean keywordsPresent(String n, int k, MeteredText metered) {
+        return containsAny(n, KEYWORDS[k], metered) && (ALSO[k] == null || containsAny(n, ALSO[k], metered));
+    }
+
+    static {
+        if (KEYWORDS.length != PHRASES.size() || ALSO.length != PHRASES.size()) {
             throw new IllegalStateException("PromptInjectionDetector: " + PHRASES.size() + " phrases but " + KEYWORDS.length + " keyword sets");
         }
     }
@@ -237,33 +312,59 @@ public final class PromptInjectionDetector implements Detector {
 
     @Override
     public void detect(CharSequence text, Consumer<Finding> sink) {
+        detect(MeteredText.unlimited(text), sink);
+    }
+
+    /** Not API: {@link #detect(CharSequence, Consumer)} counting the work on {@code text}'s counter. */
+    @Override
+    public void detect(MeteredText text, Consumer<Finding> sink) {
         List<Finding> hits = new ArrayList<>();
-        NormalizedText norm = NormalizedText.of(text);
+        String original = text.string();
+        NormalizedText norm = NormalizedText.of(original);
         String n = norm.text();
+        text.charge((long) original.length() + n.length());   // the normalisation: each character read, each one written
+        MeteredText metered = text.view(n);
         boolean changed = norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0;
-        int[] counts = new int[PHRASES.size()];
         byte[] ascii = norm.asciiOrNull();
-        int[][] starts = STARTS.scan(n, ascii, counts);
+        PatternStarts.Candidates starts = STARTS.candidates(n, ascii, metered);
+        int[] shared = starts.shared();
+        int sharedCount = starts.sharedCount();
         int size = n.length();
-        // a phrase counts only where one of its keywords occurs in the text: checked only for phrases with candidates
+        // a phrase counts only where one of its keywords occurs in the text: checked only for phrases with candidates; with
+        // many candidates, check the keywords first (a few hundred ns each); with few, only once the phrase matched
+        long checkFirst = 0;
+        int keywordsToCheck = 0;
         for (int k = 0; k < PHRASES.size(); k++) {
-            if (counts[k] == 0) {
+            if (starts.count(k) > FEW_CANDIDATES) {
+                checkFirst |= 1L << k;
+                keywordsToCheck += KEYWORDS[k].length + (ALSO[k] == null ? 0 : ALSO[k].length);
+            }
+        }
+        // many keywords to look for (text where most phrases have candidates, such as text outside ASCII): one pass for all
+        long present = keywordsToCheck > ONE_PASS_KEYWORDS ? phrasesWithKeywords(n, ascii, checkFirst, metered) : -1L;
+        for (int k = 0; k < PHRASES.size(); k++) {
+            int count = starts.count(k);
+            if (count == 0) {
                 continue;
             }
-            // with many candidates, check the keywords first (a few hundred ns each); with few, only once the phrase matched
-            boolean keywordsFirst = counts[k] > FEW_CANDIDATES;
-            if (keywordsFirst && !containsAny(n, KEYWORDS[k])) {
+            boolean keywordsFirst = count > FEW_CANDIDATES;
+            if (keywordsFirst && ((present & (1L << k)) == 0 || (present == -1L && !keywordsPresent(n, k, metered)))) {
                 continue;
             }
             int before = hits.size();
             Phrase phrase = PHRASES.get(k);
-            Matcher m = MATCHERS.acquire(k, n);
+            Matcher m = MATCHERS.acquire(k, metered);
             try {
                 m.useTransparentBounds(true);
                 m.useAnchoringBounds(false);
                 int next = 0;
-                for (int c = 0; c < counts[k]; c++) {
-                    int at = starts[k][c];
+                int[] own = starts.own(k);
+                int ownCount = starts.ownCount(k);
+                int a = 0;
+                int b = 0;
+                while (a < ownCount || b < sharedCount) {
+                    // the phrase's own candidates and those of every phrase, in increasing order
+                    int at = b >= sharedCount || (a < ownCount && own[a] < shared[b]) ? own[a++] : shared[b++];
                     if (at < next) {
                         continue;
                     }
@@ -279,7 +380,7 @@ public final class PromptInjectionDetector implements Detector {
             } finally {
                 MATCHERS.release(k, m);
             }
-            if (!keywordsFirst && hits.size() > before && !containsAny(n, KEYWORDS[k])) {
+            if (!keywordsFirst && hits.size() > before && !keywordsPresent(n, k, metered)) {
                 hits.subList(before, hits.size()).clear();
             }
         }
@@ -288,48 +389,87 @@ public final class PromptInjectionDetector implements Detector {
         } else if (norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0) {
             hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, 0, text.length(), 0.35, id()));
         }
-        String original = text.toString();
+        text.charge(size);   // the gates' pass
         int gates = gates(n, ascii);
         if ((gates & BASE64_POSSIBLE) != 0) {
-            decoded(original, BASE64, true, hits);
+            decoded(text, BASE64, true, hits);
         }
         if ((gates & HEX_POSSIBLE) != 0) {
-            decoded(original, HEX, false, hits);
+            decoded(text, HEX, false, hits);
         }
-        Matcher spaced = null;
-        int nextSpaced = 0;
-        for (int i = 0; i < size && (gates & SPACED_POSSIBLE) != 0; i++) {
-            // (?<!\S)(?:\p{L} ){9,}+...: after whitespace (or at the start), a letter and a space (a surrogate: let the pattern decide)
-            if (i > 0) {
-                char p = n.charAt(i - 1);
-                if (p > ' ' || !javaSpace(p)) {
-                    continue;
-                }
-            }
-            if (i < nextSpaced) {
-                continue;
-            }
-            char c = n.charAt(i);
-            if (!Character.isSurrogate(c) && !(Character.isLetter(c) && i + 1 < size && n.charAt(i + 1) == ' ' && spacedRun(n, i))) {
-                continue;
-            }
-            if (spaced == null) {
-                spaced = SPACED_LETTERS.matcher(n);
-                spaced.useTransparentBounds(true);
-                spaced.useAnchoringBounds(false);
-            }
-            spaced.region(i, size);
-            if (spaced.lookingAt()) {
-                nextSpaced = spaced.end();
-                int start = norm.originalStart(spaced.start());
-                hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(spaced.end())), 0.55, id()));
-            }
+        if ((gates & SPACED_POSSIBLE) != 0) {
+            spacedLetters(norm, metered, hits);
         }
         int extra = hits.size() - 1;
         for (Finding f : hits) {
             double c = Math.min(1.0, f.confidence() + 0.1 * extra);
             sink.accept(extra == 0 ? f : new Finding(f.type(), f.start(), f.end(), c, f.detector()));
         }
+    }
+
+    /** Adds an obfuscation finding for each match of {@link #SPACED_LETTERS} in the normal form (see {@link #spacedLetters}). */
+    private void spacedLetters(NormalizedText norm, MeteredText metered, List<Finding> hits) {
+        spacedLetters(norm.text(), metered, (s, e) -> {
+            int start = norm.originalStart(s);
+            hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(e)), 0.55, id()));
+        });
+    }
+
+    /**
+     * The matches of {@link #SPACED_LETTERS} (nine or more "letter space" pairs and a last letter, with
+     * whitespace or the end of the text on both sides) in {@code n}, as a {@code find()} loop finds
+     * them, in linear time: a run of pairs is read once. The pattern's pairs are possessive, so they
+     * end where the run ends: every start inside a run that fails fails the same way (too few pairs,
+     * or no last letter followed by whitespace), and the scan resumes after the run instead of
+     * reading it again from its next pair (which the regex did: quadratic in the run's length).
+     */
+    static void spacedLetters(String n, MeteredText metered, Recognizer.MatchSink sink) {
+        int size = n.length();
+        long read = 0;
+        try {
+            int i = 0;
+            while (i < size) {
+                // (?<!\S): the start of the text or right after whitespace
+                if (i > 0 && !javaSpace(n.charAt(i - 1))) {
+                    i++;
+                    read++;
+                    continue;
+                }
+                int j = i;
+                int pairs = 0;
+                int last;   // the code point at j: the letter that must end the match
+                while (true) {
+                    last = Character.codePointAt(n, j);
+                    int len = Character.charCount(last);
+                    read += len + 1;
+                    if (!Character.isLetter(last) || j + len >= size || n.charAt(j + len) != ' ') {
+                        break;
+                    }
+                    pairs++;
+                    j += len + 1;
+                    if (j >= size) {
+                        break;
+                    }
+                }
+                if (j < size && pairs >= 9 && Character.isLetter(last)) {
+                    int end = j + Character.charCount(last);
+                    if (end == size || javaSpace(n.charAt(end))) {
+                        sink.match(i, end);
+                        i = end;
+                        continue;
+                    }
+                }
+                // no match from i, nor from any later pair of this run (same end, fewer pairs): resume at the run's end
+                i = Math.max(i + 1, j);
+            }
+        } finally {
+            metered.charge(read);
+        }
+    }
+
+    /** The spaced-letters pattern the linear scan {@link #spacedLetters(String, MeteredText, Recognizer.MatchSink)} replaces (tests). */
+    static Pattern spacedLettersPattern() {
+        return SPACED_LETTERS;
     }
 
     private static final int BASE64_POSSIBLE = 1;
@@ -349,7 +489,7 @@ public final class PromptInjectionDetector implements Detector {
     /**
      * One pass over the normalised text deciding which of the rarer scans can find anything at all:
      * {@link #BASE64} needs a run of 20 base64 characters; {@link #HEX} needs {@code \x}, or 24 hex
-     * digits in a stretch of hex digits, spaces and colons (what {@link #hexStart} counts);
+     * digits in a stretch of hex digits, spaces and colons (what {@link #hexMatch} needs);
      * {@link #SPACED_LETTERS} needs nine spaces in a row with one or two characters (a letter)
      * between each two. Prose has none of them, so the scans are skipped.
      *
@@ -405,74 +545,118 @@ public final class PromptInjectionDetector implements Detector {
     }
 
     /** Decodes base64 or hex runs that look like text and reports an obfuscation finding when the decoded text is an injection. */
-    private void decoded(CharSequence original, Pattern encoding, boolean base64, List<Finding> hits) {
-        String text = original.toString();
+    private void decoded(MeteredText original, Pattern encoding, boolean base64, List<Finding> hits) {
+        String text = original.string();
         Matcher m = null;
         int size = text.length();
         int next = 0;
-        for (int i = 0; i < size; i++) {
-            char ch = text.charAt(i);
-            if (base64) {
-                if (!base64Char(ch)) {
+        long read = 0;
+        try {
+            for (int i = 0; i < size; i++) {
+                char ch = text.charAt(i);
+                read++;
+                int start = i;
+                int end;
+                if (base64) {
+                    if (!base64Char(ch)) {
+                        continue;
+                    }
+                    // a run of base64 characters: only its first position can start a match, and only if it is 20 long
+                    int j = i + 1;
+                    while (j < size && base64Char(text.charAt(j))) {
+                        j++;
+                    }
+                    read += j - i;
+                    boolean candidate = i >= next && j - i >= 20 && (i == 0 || !base64Char(text.charAt(i - 1)));
+                    if (!candidate) {
+                        i = j - 1;
+                        continue;
+                    }
+                    if (m == null) {
+                        m = encoding.matcher(original);
+                        m.useTransparentBounds(true);
+                        m.useAnchoringBounds(false);
+                    }
+                    m.region(i, size);
+                    if (!m.lookingAt()) {
+                        continue;
+                    }
+                    end = m.end();
+                } else {
+                    if ((ch != '\\' && !hexChar(ch)) || i < next || (ch != '\\' && i > 0 && hexChar(text.charAt(i - 1)))) {
+                        continue;   // (a hex digit right after another starts no match: the pattern looks behind)
+                    }
+                    end = hexMatch(text, i);
+                    if (end < 0) {
+                        // no match here, nor at a later pair of the same run (the same run, fewer pairs): resume after it
+                        int stop = -end - 1;
+                        read += stop - i + 1;
+                        i = Math.max(i, stop - 1);
+                        continue;
+                    }
+                    read += end - i;
+                }
+                next = end == start ? end + 1 : end;
+                String value = text.substring(start, end);
+                read += 2L * value.length();   // decoded and checked for printable text
+                String decoded = base64 ? decodeBase64(value) : decodeHex(value);
+                if (decoded == null) {
                     continue;
                 }
-                // a run of base64 characters: only its first position can start a match, and only if it is 20 long
-                int j = i + 1;
-                while (j < size && base64Char(text.charAt(j))) {
-                    j++;
-                }
-                boolean candidate = i >= next && j - i >= 20 && (i == 0 || !base64Char(text.charAt(i - 1)));
-                if (!candidate) {
-                    i = j - 1;
-                    continue;
-                }
-            } else if ((ch != '\\' && !hexChar(ch)) || i < next || !hexStart(text, i)) {
-                continue;
-            }
-            if (m == null) {
-                m = encoding.matcher(text);
-                m.useTransparentBounds(true);
-                m.useAnchoringBounds(false);
-            }
-            m.region(i, size);
-            if (!m.lookingAt()) {
-                continue;
-            }
-            next = m.end() == m.start() ? m.end() + 1 : m.end();
-            String decoded = base64 ? decodeBase64(m.group()) : decodeHex(m.group());
-            if (decoded == null) {
-                continue;
-            }
-            String n = NormalizedText.of(decoded).text();
-            for (int k = 0; k < PHRASES.size(); k++) {
-                Phrase phrase = PHRASES.get(k);
-                if (phrase.confidence >= 0.75 && containsAny(n, KEYWORDS[k]) && phrase.pattern.matcher(n).find()) {
-                    hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, m.start(), m.end(), 0.9, id()));
-                    break;
+                String n = NormalizedText.of(decoded).text();
+                read += (long) decoded.length() + n.length();
+                MeteredText metered = original.view(n);
+                for (int k = 0; k < PHRASES.size(); k++) {
+                    Phrase phrase = PHRASES.get(k);
+                    if (phrase.confidence >= 0.75 && keywordsPresent(n, k, original) && phrase.pattern.matcher(metered).find()) {
+                        hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, end, 0.9, id()));
+                        break;
+                    }
                 }
             }
+        } finally {
+            original.charge(read);
         }
     }
 
     /**
-     * Whether ten "letter space" pairs could start at {@code i} (the pattern needs nine and a letter): a
-     * surrogate anywhere in them lets the pattern decide ({@code \p{L}} takes a pair of them).
+     * Where {@link #HEX} matches at {@code i} (with transparent bounds, as {@code lookingAt}), in one pass:
+     * {@code (?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){12,4096}+} (pairs of hex digits, each with an optional space or
+     * colon: possessive, so the most pairs, and at least 12) or {@code (?:\\x[0-9A-Fa-f]{2}){8,4096}+}. Returns the
+     * match's end, or {@code -(e + 1)} where {@code e} is where to look next: after a run of pairs that fell short, the
+     * end of that run (a later start in it reads the same run to the same end, with fewer pairs, and fails too); else
+     * the next position.
      */
-    private static boolean spacedRun(String n, int i) {
-        for (int k = 0; k < 10; k++) {
-            int at = i + 2 * k;
-            if (at >= n.length()) {
-                return false;
+    static int hexMatch(String t, int i) {
+        int n = t.length();
+        if (t.charAt(i) == '\\') {
+            int j = i;
+            int k = 0;
+            while (k < 4096 && j + 3 < n && t.charAt(j) == '\\' && t.charAt(j + 1) == 'x' && hexChar(t.charAt(j + 2))
+                    && hexChar(t.charAt(j + 3))) {
+                j += 4;
+                k++;
             }
-            char x = n.charAt(at);
-            if (Character.isSurrogate(x)) {
-                return true;
-            }
-            if (!Character.isLetter(x) || (k < 9 && (at + 1 >= n.length() || n.charAt(at + 1) != ' '))) {
-                return false;
-            }
+            return k >= 8 ? j : -(i + 2);   // (no skip: a pair of hex digits inside may start the first alternative)
         }
-        return true;
+        if (i > 0 && hexChar(t.charAt(i - 1))) {
+            return -(i + 1);
+        }
+        int j = i;
+        int k = 0;
+        while (k < 4096 && j + 1 < n && hexChar(t.charAt(j)) && hexChar(t.charAt(j + 1))) {
+            j += 2;
+            if (j < n && (t.charAt(j) == ' ' || t.charAt(j) == ':')) {
+                j++;
+            }
+            k++;
+        }
+        return k >= 12 ? j : -(Math.max(j, i + 1) + 1);
+    }
+
+    /** The hex pattern {@link #hexMatch} replaces (tests). */
+    static Pattern hexPattern() {
+        return HEX;
     }
 
     /**
@@ -486,6 +670,24 @@ public final class PromptInjectionDetector implements Detector {
             }
         }
         return false;
+    }
+
+    /** {@link #containsAny(String, String[])}, charging {@code metered} with the characters each search passed. */
+    private static boolean containsAny(String normalized, String[] keywords, MeteredText metered) {
+        long read = 0;
+        try {
+            for (String k : keywords) {
+                int at = normalized.indexOf(k);
+                if (at >= 0) {
+                    read += at + k.length();
+                    return true;
+                }
+                read += normalized.length();
+            }
+            return false;
+        } finally {
+            metered.charge(read);
+        }
     }
 
     /** Java's {@code \s}: the characters {@code (?<!\S)} accepts before a match. */
@@ -513,28 +715,6 @@ public final class PromptInjectionDetector implements Detector {
             }
         }
         return end - i == 20;
-    }
-
-    /** Where {@link #HEX} can start: {@code \x}, or a hex digit (not after one) with at least 24 hex digits in the next 36 characters. */
-    private static boolean hexStart(CharSequence t, int i) {
-        char c = t.charAt(i);
-        if (c == '\\') {
-            return i + 1 < t.length() && t.charAt(i + 1) == 'x';
-        }
-        if (!hexChar(c) || (i > 0 && hexChar(t.charAt(i - 1)))) {
-            return false;
-        }
-        int end = Math.min(t.length(), i + 36);
-        int digits = 0;
-        for (int j = i; j < end; j++) {
-            char x = t.charAt(j);
-            if (hexChar(x)) {
-                digits++;
-            } else if (x != ' ' && x != ':') {
-                break;
-            }
-        }
-        return digits >= 24;
     }
 
     private static String decodeBase64(String s) {

@@ -3,6 +3,9 @@ package dev.llmgate.policy.detect;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.Checksums;
+import dev.llmgate.policy.detect.internal.MeteredScan;
+import dev.llmgate.policy.detect.internal.PemBlockFinder;
+import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.Recognizer;
 import dev.llmgate.policy.detect.internal.RecognizerBacked;
 import dev.llmgate.policy.detect.internal.RecognizerSet;
@@ -22,7 +25,7 @@ import java.util.function.Consumer;
  * {@code api_key: "..."} whose value has enough entropy to be a real secret (placeholders such as
  * {@code <your-key>}, {@code ${VAR}} or {@code xxxx} are ignored). Immutable and thread-safe.
  */
-public final class SecretDetector implements Detector, RecognizerBacked {
+public final class SecretDetector implements Detector, RecognizerBacked, MeteredScan {
     private static final List<Recognizer> RECOGNIZERS = List.of(
             Recognizer.of(FindingTypes.SECRET_ANTHROPIC_KEY, "\\bsk-ant-" + body("[A-Za-z0-9_-]", 20, 200), 0,
                             split(20, 200, (t, s, m) -> 0.95))
@@ -52,10 +55,8 @@ public final class SecretDetector implements Detector, RecognizerBacked {
             Recognizer.of(FindingTypes.SECRET_JWT,
                     "\\beyJ[A-Za-z0-9_-]{5,4096}+\\.eyJ[A-Za-z0-9_-]{5,8192}+\\.[A-Za-z0-9_-]{10,4096}+", Recognizer.NEEDS_DOT, (t, s, m) -> 0.9)
                     .startingAt(Starts.of().prefixes(false, "eyJ").notAfter(Starts.WORD)),
-            Recognizer.of(FindingTypes.SECRET_PRIVATE_KEY,
-                    "-----BEGIN (?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]{0,16384}?-----END (?:[A-Z0-9]{1,10} ){0,3}"
-                            + "PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\\s]{0,16384}+)", Recognizer.NEEDS_DASH, (t, s, m) -> 0.99)
-                    .startingAt(Starts.of().chars("-").check((t, i) -> t.length() - i >= 11 && "-----BEGIN ".contentEquals(t.subSequence(i, i + 11)))),
+            Recognizer.of(FindingTypes.SECRET_PRIVATE_KEY, PemBlockFinder.PATTERN, Recognizer.NEEDS_DASH, (t, s, m) -> 0.99)
+                    .withFinder(new PemBlockFinder()),
             Recognizer.of(FindingTypes.SECRET_ASSIGNMENT,
                     "(?i)\\b(password|passwd|pwd|passphrase|secret|client_?secret|api_?key|apikey|access_?token|auth_?token|"
                             + "bearer|token|private_?key|passwort|contrase[ñn]a|mot de passe)\\b[\"']?\\s{0,3}(?:[:=]|=>|\\s)\\s{0,3}[\"']?"
@@ -165,6 +166,12 @@ public final class SecretDetector implements Detector, RecognizerBacked {
 
     @Override
     public void detect(CharSequence text, Consumer<Finding> sink) {
+        detect(MeteredText.unlimited(text), sink);
+    }
+
+    /** Not API: {@link #detect(CharSequence, Consumer)} counting the work on {@code text}'s counter. */
+    @Override
+    public void detect(MeteredText text, Consumer<Finding> sink) {
         List<Finding> found = new ArrayList<>();
         SCANNER.scan(text, id(), found);
         for (Finding f : Recognizer.resolveOverlaps(found)) {

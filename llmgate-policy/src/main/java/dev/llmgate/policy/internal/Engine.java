@@ -17,7 +17,13 @@ import dev.llmgate.policy.ToolRule;
 import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.detect.Detector;
 import dev.llmgate.policy.detect.internal.FusedScan;
+import dev.llmgate.policy.detect.internal.MeteredScan;
+import dev.llmgate.policy.detect.internal.MeteredText;
+import dev.llmgate.policy.detect.internal.ScanLimitExceededException;
+import dev.llmgate.policy.detect.internal.MeteredScan;
+import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.Recognizer;
+import dev.llmgate.policy.detect.internal.ScanLimitExceededException;
 import dev.llmgate.policy.redact.RedactionMode;
 import dev.llmgate.policy.redact.TokenVault;
 
@@ -32,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /** Evaluates a {@link Policy}: detection, thresholds, rules, redaction, tool calls and approvals. Not API. */
 public final class Engine {
@@ -79,6 +86,38 @@ public final class Engine {
 
     /** How an approval ended: the verdict that applies (ALLOW or BLOCK) and the audit label. */
     public record ApprovalOutcome(Verdict verdict, String label) {
+    }
+
+    // ---- the scan's work bound (see docs/policy.md, "Linear time, counted and bounded") ----
+
+    /** The rule id of the BLOCK decision taken when a scan passes its work bound. */
+    public static final String SCAN_LIMIT_RULE = "policy.scan-limit";
+    /** The work bound of a scan of n characters: {@value #SCAN_STEPS_PER_CHAR} steps per character... */
+    static final long SCAN_STEPS_PER_CHAR = 1_000;
+    /** ... plus {@value #SCAN_STEPS_CONSTANT} steps. */
+    static final long SCAN_STEPS_CONSTANT = 1_000_000;
+    private volatile long scanStepsPerChar = SCAN_STEPS_PER_CHAR;
+    private volatile long scanStepsConstant = SCAN_STEPS_CONSTANT;
+
+    /** Tests only: lowers (or restores) this engine's work bound to {@code perChar * length + constant} steps. */
+    void limitScanSteps(long perChar, long constant) {
+        this.scanStepsPerChar = perChar;
+        this.scanStepsConstant = constant;
+    }
+
+    /** The most steps a scan of {@code length} characters may count. */
+    public long scanLimit(int length) {
+        return scanStepsPerChar * length + scanStepsConstant;
+    }
+
+    /**
+     * The detectors' findings in {@code text}, whose counter the caller made, with no rules applied (tests read
+     * the work counted); throws {@link ScanLimitExceededException} when the counter's limit is passed.
+     */
+    public List<Finding> findings(MeteredText text) {
+        List<Finding> found = new ArrayList<>();
+        detect(text, null, found);
+        return found;
     }
 
     /** A request's definitions (tools, response schema) and their evaluation at INPUT. */
@@ -165,9 +204,28 @@ public final class Engine {
 
     /** Like {@link #evaluate(ScanView, PolicyStage, int)}, keeping only the findings {@code keep} accepts (null: all). */
     public Evaluation evaluate(ScanView view, PolicyStage stage, java.util.function.Predicate<Finding> keep) {
+        try {
+            return evaluate(view, MeteredText.of(view.text(), scanLimit(view.text().length())), stage, keep);
+        } catch (ScanLimitExceededException e) {
+            // fail closed: whatever the scan had not looked at yet may hold anything
+            return new Evaluation(new Decision(stage, Verdict.BLOCK, List.of(SCAN_LIMIT_RULE), List.of()), List.of(), view);
+        }
+    }
+
+    /**
+     * Evaluates free text counting the work on {@code text}'s counter (tests read it); throws
+     * {@link ScanLimitExceededException} when the counter's limit is passed instead of deciding BLOCK.
+     */
+    public Evaluation evaluate(MeteredText text, PolicyStage stage, int ignoreBefore) {
+        ScanView view = ScanView.of(Channel.MESSAGES, text.string(), ScanView.Kind.PLAIN);
+        return evaluate(view, text.view(view.text()), stage, ignoreBefore <= 0 ? null : f -> f.start() >= ignoreBefore);
+    }
+
+    /** The evaluation of {@code view} whose text, metered, is {@code metered}. */
+    private Evaluation evaluate(ScanView view, MeteredText metered, PolicyStage stage, java.util.function.Predicate<Finding> keep) {
         String text = view.text();
         List<Finding> found = new ArrayList<>();
-        detect(text, keep, found);
+        detect(metered, keep, found);
         int[] junctions = view.junctions();
         if (junctions.length > 0) {
             junctionFindings(text, junctions, keep, found);
@@ -190,30 +248,35 @@ public final class Engine {
             masks[i] = ruleMask(found.get(i).type());
             any |= masks[i];
         }
+        // findings per rule, counted in one pass over the masks (not one pass per rule)
+        int[] counts = new int[rules.size()];
+        for (long m : masks) {
+            for (long b = m; b != 0; b &= b - 1) {
+                counts[Long.numberOfTrailingZeros(b)]++;
+            }
+        }
         List<String> fired = new ArrayList<>();
         Verdict verdict = Verdict.ALLOW;
-        java.util.Set<Finding> redact = null;
+        List<Finding> redact = null;
+        boolean[] added = null;
         for (int r = 0; r < rules.size(); r++) {
             Rule rule = rules.get(r);
             long bit = 1L << r;
             if ((any & bit) == 0 || !rule.appliesTo(stage)) {
                 continue;   // (minCount is at least 1)
             }
-            int count = 0;
-            for (long m : masks) {
-                if ((m & bit) != 0) {
-                    count++;
-                }
-            }
-            if (count >= rule.minCount()) {
+            if (counts[r] >= rule.minCount()) {
                 fired.add(rule.id());
                 verdict = verdict.max(rule.verdict());
                 if (rule.verdict() == Verdict.CONSTRAIN) {
                     if (redact == null) {
-                        redact = new java.util.LinkedHashSet<>();
+                        redact = new ArrayList<>();
+                        added = new boolean[masks.length];
                     }
+                    // each finding once, in the order rules and positions first select it (as a LinkedHashSet would)
                     for (int i = 0; i < masks.length; i++) {
-                        if ((masks[i] & bit) != 0) {
+                        if ((masks[i] & bit) != 0 && !added[i] && !equalOneAdded(found, added, i)) {
+                            added[i] = true;
                             redact.add(found.get(i));
                         }
                     }
@@ -225,23 +288,33 @@ public final class Engine {
     }
 
     /** Runs every detector over {@code text}, adding findings at their thresholds that start at or after {@code ignoreBefore}. */
-    private void detect(String text, java.util.function.Predicate<Finding> keep, List<Finding> found) {
+    /**
+     * Runs every detector over {@code text} (the built-in ones count their work on its counter and stop past its
+     * limit), adding the findings at their thresholds that {@code keep} accepts (null: all).
+     */
+    private void detect(MeteredText text, java.util.function.Predicate<Finding> keep, List<Finding> found) {
         Map<String, List<Finding>> shared = fusedScan == null ? null : fusedScan.scan(text);
+        Consumer<Finding> sink = f -> {
+            if (f.confidence() >= policy.threshold(f.type()) && (keep == null || keep.test(f))) {
+                found.add(f);
+            }
+        };
         for (Detector d : policy.detectors()) {
             if (shared != null && fusedScan.covers(d)) {
                 for (Finding f : shared.getOrDefault(fusedScan.idOf(d), List.of())) {
-                    if (f.confidence() >= policy.threshold(f.type()) && (keep == null || keep.test(f))) {
-                        found.add(f);
-                    }
+                    sink.accept(f);
                 }
-                continue;
+            } else if (d instanceof MeteredScan metered) {
+                metered.detect(text, sink);
+            } else {
+                d.detect(text.string(), sink);   // a custom detector: its own patterns, not counted
             }
-            d.detect(text, f -> {
-                if (f.confidence() >= policy.threshold(f.type()) && (keep == null || keep.test(f))) {
-                    found.add(f);
-                }
-            });
         }
+    }
+
+    /** {@link #detect(MeteredText, java.util.function.Predicate, List)} on a text of its own, with its own bound. */
+    private void detect(String text, java.util.function.Predicate<Finding> keep, List<Finding> found) {
+        detect(MeteredText.of(text, scanLimit(text.length())), keep, found);
     }
 
     /** Characters on each side of a junction scanned joined directly. */
@@ -393,6 +466,22 @@ public final class Engine {
         if (first != null && 0.8 >= policy.threshold(FindingTypes.INJECTION_OBFUSCATION)) {
             found.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, first.start(), first.end(), 0.8, first.detector()));
         }
+    }
+
+    /** Whether a finding equal to {@code found[i]} was added (equal findings share a span: neighbours in the sorted list). */
+    private static boolean equalOneAdded(List<Finding> found, boolean[] added, int i) {
+        Finding f = found.get(i);
+        for (int j = i - 1; j >= 0 && found.get(j).start() == f.start() && found.get(j).end() == f.end(); j--) {
+            if (added[j] && found.get(j).equals(f)) {
+                return true;
+            }
+        }
+        for (int j = i + 1; j < found.size() && found.get(j).start() == f.start() && found.get(j).end() == f.end(); j++) {
+            if (added[j] && found.get(j).equals(f)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Bit {@code r} set if rule {@code r} (of at most 64) selects findings of {@code type}; cached per type. */

@@ -12,7 +12,9 @@ import dev.llmgate.policy.detect.PromptInjectionDetector;
 import dev.llmgate.policy.detect.SecretDetector;
 import dev.llmgate.policy.redact.RedactionMode;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static dev.llmgate.policy.FindingTypes.*;
 
@@ -109,21 +111,34 @@ public enum CompliancePreset {
 
     /** GDPR Art. 9 special categories as denied-topic keyword sets (English, German, Spanish, French). */
     static final class SpecialCategories {
-        static final DenyListDetector DETECTOR = DenyListDetector.builder().id("gdpr-special-categories")
-                .topic("health", List.of("diagnosis", "diagnosed", "HIV", "cancer", "diabetes", "depression", "pregnant", "pregnancy",
-                        "medication", "chemotherapy", "psychiatric", "disability", "Diagnose", "schwanger", "Krankheit",
-                        "diagnóstico", "embarazada", "enfermedad", "diagnostic", "enceinte", "maladie"))
-                .topic("racial_ethnic_origin", List.of("ethnicity", "ethnic origin", "racial origin", "race", "Ethnie", "Herkunft",
-                        "etnia", "origen étnico", "origine ethnique"))
-                .topic("political_opinions", List.of("political opinion", "political views", "voted for", "party member",
-                        "politische Meinung", "Parteimitglied", "opinión política", "opinion politique"))
-                .topic("religious_beliefs", List.of("religion", "religious beliefs", "Muslim", "Christian", "Jewish", "Hindu", "Buddhist",
-                        "atheist", "Religion", "religión", "religieux", "religieuse"))
-                .topic("trade_union", List.of("trade union", "union member", "labor union", "Gewerkschaft", "sindicato", "syndicat"))
-                .topic("genetic_biometric", List.of("genetic", "DNA", "genome", "fingerprint", "biometric", "facial recognition",
-                        "genetisch", "Fingerabdruck", "biometrisch", "genético", "huella dactilar", "génétique", "empreinte digitale"))
-                .topic("sex_life_orientation", List.of("sexual orientation", "gay", "lesbian", "bisexual", "transgender", "sex life",
-                        "sexuelle Orientierung", "orientación sexual", "orientation sexuelle"))
-                .build();
+        /** Topic name to keywords, in the order the topics are added. */
+        static final Map<String, List<String>> TOPICS = topics();
+
+        static final DenyListDetector DETECTOR = detector();
+
+        private static Map<String, List<String>> topics() {
+            Map<String, List<String>> t = new LinkedHashMap<>();
+            t.put("health", List.of("diagnosis", "diagnosed", "HIV", "cancer", "diabetes", "depression", "pregnant", "pregnancy",
+                    "medication", "chemotherapy", "psychiatric", "disability", "Diagnose", "schwanger", "Krankheit",
+                    "diagnóstico", "embarazada", "enfermedad", "diagnostic", "enceinte", "maladie"));
+            t.put("racial_ethnic_origin", List.of("ethnicity", "ethnic origin", "racial origin", "race", "Ethnie", "Herkunft",
+                    "etnia", "origen étnico", "origine ethnique"));
+            t.put("political_opinions", List.of("political opinion", "political views", "voted for", "party member",
+                    "politische Meinung", "Parteimitglied", "opinión política", "opinion politique"));
+            t.put("religious_beliefs", List.of("religion", "religious beliefs", "Muslim", "Christian", "Jewish", "Hindu", "Buddhist",
+                    "atheist", "Religion", "religión", "religieux", "religieuse"));
+            t.put("trade_union", List.of("trade union", "union member", "labor union", "Gewerkschaft", "sindicato", "syndicat"));
+            t.put("genetic_biometric", List.of("genetic", "DNA", "genome", "fingerprint", "biometric", "facial recognition",
+                    "genetisch", "Fingerabdruck", "biometrisch", "genético", "huella dactilar", "génétique", "empreinte digitale"));
+            t.put("sex_life_orientation", List.of("sexual orientation", "gay", "lesbian", "bisexual", "transgender", "sex life",
+                    "sexuelle Orientierung", "orientación sexual", "orientation sexuelle"));
+            return java.util.Collections.unmodifiableMap(t);
+        }
+
+        private static DenyListDetector detector() {
+            DenyListDetector.Builder b = DenyListDetector.builder().id("gdpr-special-categories");
+            TOPICS.forEach(b::topic);
+            return b.build();
+        }
     }
 }

@@ -86,6 +86,87 @@ class InjectionScanTest {
         assertThat(matches).isGreaterThan(5000);
     }
 
+    /**
+     * A phrase is skipped when its keywords (and, for phrases that skip words between a verb and its object,
+     * one of its objects) do not occur in the text: sound only if every match contains one of each set.
+     */
+    @Test
+    void everyPhraseMatchContainsAKeywordOfEachOfItsSets() throws java.io.IOException {
+        List<String> all = new ArrayList<>(texts());
+        for (String f : List.of("llm_guard_prompt_injection_cases.jsonl", "deepset_train.jsonl")) {
+            try (java.io.InputStream in = InjectionScanTest.class.getResourceAsStream("/eval/" + f)) {
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (!line.isBlank()) {
+                        all.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("text").asText());
+                    }
+                }
+            }
+        }
+        int checked = 0;
+        for (String text : all) {
+            String n = NormalizedText.of(text).text();
+            for (int k = 0; k < PHRASES.size(); k++) {
+                Matcher m = PHRASES.get(k).matcher(n);
+                while (m.find()) {
+                    String match = m.group();
+                    for (String[] set : PromptInjectionDetector.keywordSets(k)) {
+                        assertThat(java.util.Arrays.stream(set).anyMatch(match::contains)).as("phrase %d: <%s> holds one of %s", k, match,
+                                java.util.Arrays.toString(set)).isTrue();
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(5000);
+    }
+
+    /**
+     * End to end, the phrase findings are the find() loops of the phrase patterns over the normal form,
+     * for each phrase whose keyword sets occur in it, mapped back to the original text: on texts of
+     * injection fragments in plain ASCII and padded with text outside ASCII (where every position is a
+     * candidate of every phrase and the keywords are looked for in one pass).
+     */
+    @Test
+    void phraseFindingsAreThePhraseMatchesOfTextsWithTheirKeywords() {
+        PromptInjectionDetector detector = PromptInjectionDetector.all();
+        String[] padding = {"", " ", "\u0436\u0438\u0437\u043d\u044c ", "\u4e2d\u6587 ", "\uD83D\uDE00 ", "caf\u00e9 "};
+        Random random = new Random(43);
+        int compared = 0;
+        for (String text : texts()) {
+            String pad = padding[random.nextInt(padding.length)];
+            String padded = pad.repeat(random.nextInt(20)) + text + pad.repeat(random.nextInt(20));
+            NormalizedText norm = NormalizedText.of(padded);
+            String n = norm.text();
+            List<List<Integer>> expected = new ArrayList<>();
+            for (int k = 0; k < PHRASES.size(); k++) {
+                boolean present = true;
+                for (String[] set : PromptInjectionDetector.keywordSets(k)) {
+                    present &= java.util.Arrays.stream(set).anyMatch(n::contains);
+                }
+                if (!present) {
+                    continue;
+                }
+                Matcher m = PHRASES.get(k).matcher(n);
+                while (m.find()) {
+                    int start = norm.originalStart(m.start());
+                    expected.add(List.of(start, Math.max(start, norm.originalEnd(m.end()))));
+                }
+            }
+            List<List<Integer>> actual = new ArrayList<>();
+            detector.detect(padded, f -> {
+                if (!f.type().equals(dev.llmgate.policy.FindingTypes.INJECTION_OBFUSCATION)) {
+                    actual.add(List.of(f.start(), f.end()));
+                }
+            });
+            java.util.Comparator<List<Integer>> order = java.util.Comparator.<List<Integer>>comparingInt(l -> l.get(0)).thenComparingInt(l -> l.get(1));
+            expected.sort(order);
+            actual.sort(order);
+            assertThat(actual).as("<%s>", padded).isEqualTo(expected);
+            compared += expected.size();
+        }
+        assertThat(compared).isGreaterThan(5000);
+    }
+
     @Test
     void theByteWiseScanOfPlainAsciiTextFindsTheSameCandidates() {
         for (String text : texts()) {

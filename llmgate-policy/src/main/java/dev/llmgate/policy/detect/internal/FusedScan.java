@@ -56,6 +56,11 @@ public final class FusedScan {
 
     /** The findings of every covered detector in {@code text}: per detector id, overlaps resolved. */
     public Map<String, List<Finding>> scan(CharSequence text) {
+        return scan(MeteredText.unlimited(text));
+    }
+
+    /** Like {@link #scan(CharSequence)}, counting the work on {@code text}'s counter. */
+    public Map<String, List<Finding>> scan(MeteredText text) {
         List<Finding> all = new ArrayList<>();
         set.scan(text, null, all);
         Map<String, List<Finding>> byDetector = new java.util.HashMap<>();

@@ -74,10 +74,28 @@ public final class KeywordScan {
      * the pair filter reads the bytes, keywords are compared with {@code text} itself.
      */
     public long presentGroups(String text, byte[] latin1, long wanted) {
+        return presentGroups(text, latin1, wanted, MeteredText.unlimited(text));
+    }
+
+    /**
+     * Like {@link #presentGroups(String, byte[], long)}, charging {@code metered} (the same
+     * characters) with what the pass reads: each position it passes, the characters of each search
+     * for an anchor character and of each keyword compared.
+     */
+    public long presentGroups(String text, byte[] latin1, long wanted, MeteredText metered) {
         long want = wanted & allGroups;
+        long[] read = {0};
+        try {
+            return presentGroups(text, latin1, want, read);
+        } finally {
+            metered.charge(read[0]);
+        }
+    }
+
+    private long presentGroups(String text, byte[] latin1, long want, long[] read) {
         long present = 0;
         for (int w : odd) {
-            if ((groupsOf[w] & want & ~present) != 0 && indexOf(text, words[w], 0) >= 0) {
+            if ((groupsOf[w] & want & ~present) != 0 && indexOf(text, words[w], 0, read) >= 0) {
                 present |= groupsOf[w];
             }
         }
@@ -94,7 +112,7 @@ public final class KeywordScan {
             }
             if (pairs.anchors != null) {
                 // few keywords left: jump from one occurrence of each one's rarest character to the next (the JDK's fast search)
-                return anchored(text, pairs, present, want);
+                return anchored(text, pairs, present, want, read);
             }
             // runs until a keyword is found (then the groups left have fewer keywords to look for)
             long before = present;
@@ -110,12 +128,13 @@ public final class KeywordScan {
                 }
                 int[] candidates = pairs.byFirst[FOLD[b[i] & 0xFF] & 0xFF];
                 if (candidates != null) {
-                    present = check(text, i, candidates, present, want);
+                    present = check(text, i, candidates, present, want, read);
                     if (present != before) {
                         break;
                     }
                 }
             }
+            read[0] += i + 1 - from;
             from = i + 1;
         }
         return present;
@@ -126,7 +145,7 @@ public final class KeywordScan {
      * {@code text}: for each keyword, every occurrence of its anchor character (either case of an
      * ASCII letter) is a place where the keyword may occur, and only there is it compared.
      */
-    private long anchored(String text, Pairs pairs, long present, long want) {
+    private long anchored(String text, Pairs pairs, long present, long want, long[] read) {
         for (int a = 0; a < pairs.anchors.length; a++) {
             int w = pairs.anchorWords[a];
             if ((groupsOf[w] & want & ~present) == 0) {
@@ -135,7 +154,7 @@ public final class KeywordScan {
             String k = words[w];
             int offset = pairs.anchors[a];
             char c = k.charAt(offset);
-            if (found(text, k, offset, c) || (c >= 'a' && c <= 'z' && found(text, k, offset, (char) (c - 32)))) {
+            if (found(text, k, offset, c, read) || (c >= 'a' && c <= 'z' && found(text, k, offset, (char) (c - 32), read))) {
                 present |= groupsOf[w];
                 if ((want & ~present) == 0) {
                     break;
@@ -146,12 +165,16 @@ public final class KeywordScan {
     }
 
     /** Whether keyword {@code k} occurs where {@code c} occurs in the text as its character {@code offset}. */
-    private static boolean found(String text, String k, int offset, char c) {
-        for (int p = text.indexOf(c, offset); p >= 0; p = text.indexOf(c, p + 1)) {
+    private static boolean found(String text, String k, int offset, char c, long[] read) {
+        int from = offset;
+        for (int p = text.indexOf(c, from); p >= 0; p = text.indexOf(c, from)) {
+            read[0] += p + 1 - from + k.length();
             if (at(text, p - offset, k)) {
                 return true;
             }
+            from = p + 1;
         }
+        read[0] += text.length() - from;
         return false;
     }
 
@@ -269,8 +292,9 @@ public final class KeywordScan {
         }
     }
 
-    private long check(String text, int i, int[] candidates, long present, long want) {
+    private long check(String text, int i, int[] candidates, long present, long want, long[] read) {
         for (int w : candidates) {
+            read[0] += words[w].length();
             if ((groupsOf[w] & want & ~present) != 0 && at(text, i, words[w])) {
                 present |= groupsOf[w];
             }
@@ -297,20 +321,25 @@ public final class KeywordScan {
     }
 
     /** Where {@code k} (one character, or starting with a non-ASCII one) first occurs, using the JDK's fast exact search. */
-    private static int indexOf(String text, String k, int from) {
+    private static int indexOf(String text, String k, int from, long[] read) {
         char first = k.charAt(0);
         if (first >= 'a' && first <= 'z') {
             // a one-letter keyword: either case
             int lower = text.indexOf(first, from);
             int upper = text.indexOf(first - 32, from);
+            read[0] += 2L * (text.length() - from);
             return lower < 0 ? upper : upper < 0 ? lower : Math.min(lower, upper);
         }
         // the first character is compared exactly: jump from one occurrence of it to the next
-        for (int i = text.indexOf(first, from); i >= 0; i = text.indexOf(first, i + 1)) {
+        int at = from;
+        for (int i = text.indexOf(first, at); i >= 0; i = text.indexOf(first, at)) {
+            read[0] += i + 1 - at + k.length();
             if (at(text, i, k)) {
                 return i;
             }
+            at = i + 1;
         }
+        read[0] += text.length() - at;
         return -1;
     }
 }

@@ -281,15 +281,48 @@ public final class NormalizedText {
             put(out, origin, 's', from);
             return;
         }
+        char single = SINGLE_FOLD[c];
+        if (single == NONE) {
+            return;
+        }
+        if (single != UNKNOWN && single != SEVERAL) {
+            put(out, origin, single, from);
+            return;
+        }
+        String folded = fold(c);
+        if (single == UNKNOWN) {
+            // remember the common outcomes (one character, or none); a benign race: every thread writes the same value
+            char one = folded.length() == 1 ? folded.charAt(0) : SEVERAL;
+            SINGLE_FOLD[c] = folded.isEmpty() ? NONE : one == UNKNOWN || one == NONE ? SEVERAL : one;
+        }
+        for (int k = 0; k < folded.length(); k++) {
+            put(out, origin, folded.charAt(k), from);
+        }
+    }
+
+    /** {@code c} decomposed (NFKD), without non-spacing marks, lower-cased. */
+    private static String fold(char c) {
         String d = Normalizer.normalize(String.valueOf(c), Normalizer.Form.NFKD);
+        StringBuilder sb = new StringBuilder(d.length());
         for (int k = 0; k < d.length(); k++) {
             char x = d.charAt(k);
             if (Character.getType(x) == Character.NON_SPACING_MARK) {
                 continue;
             }
-            put(out, origin, Character.toLowerCase(x), from);
+            sb.append(Character.toLowerCase(x));
         }
+        return sb.toString();
     }
+
+    /**
+     * Per BMP character, what {@link #fold} gives when it is one character: that character; or {@link #NONE},
+     * {@link #SEVERAL}, or {@link #UNKNOWN} until first folded. Filled as characters are seen (NFKD of one
+     * character is a few allocations; text in one script repeats a few dozen characters).
+     */
+    private static final char[] SINGLE_FOLD = new char[65536];
+    private static final char UNKNOWN = 0;
+    private static final char NONE = 0xFFFF;
+    private static final char SEVERAL = 0xFFFE;
 
     private static void put(StringBuilder out, int[] origin, char c, int from) {
         if (out.length() < origin.length) {

@@ -269,10 +269,11 @@ public final class PatternStarts {
     }
 
     /** Candidates from deep node {@code node}, the text continuing at {@code i}: see {@link #deep}. */
-    private long deepCandidates(String text, byte[] ascii, int node, int i) {
+    private long deepCandidates(String text, byte[] ascii, int node, int i, long[] steps) {
         long found = 0;
         int n = text.length();
         while (true) {
+            steps[0]++;
             int at = node * NODE;
             found |= nodes[at];
             long mask = nodes[at + 2];
@@ -382,11 +383,11 @@ public final class PatternStarts {
     public long at(CharSequence text, int i) {
         String t = text.toString();
         int p = i == 0 ? START : kind(t.charAt(i - 1));
-        return p == ANY ? all : lookup(t, null, i, p);
+        return p == ANY ? all : lookup(t, null, i, p, new long[1]);
     }
 
     /** {@link #at} after a character of kind {@code p} (not {@link #ANY}); {@code ascii}: as in {@link #scan(CharSequence, byte[], int[])}. */
-    private long lookup(String text, byte[] ascii, int i, int p) {
+    private long lookup(String text, byte[] ascii, int i, int p, long[] steps) {
         int n = text.length();
         char first = ascii != null ? (char) ascii[i] : text.charAt(i);
         int a = first < 128 ? CODE[first] : code(first);
@@ -423,7 +424,7 @@ public final class PatternStarts {
         }
         if (p == OTHER) {
             int node = deep3[pab][c];
-            return node >= 0 ? sure | deepCandidates(text, ascii, node, i + 3) : sure | leaf[c];
+            return node >= 0 ? sure | deepCandidates(text, ascii, node, i + 3, steps) : sure | leaf[c];
         }
         if (p == WORD) {
             return sure | leaf[c];
@@ -435,7 +436,7 @@ public final class PatternStarts {
         long other = 0;
         if (leafOther != null) {
             int node = deep3[pabOther][c];
-            other = node >= 0 ? deepCandidates(text, ascii, node, i + 3) : leafOther[c];
+            other = node >= 0 ? deepCandidates(text, ascii, node, i + 3, steps) : leafOther[c];
         }
         return sure | (leaf[c] & lookBehind) | (other & ~lookBehind);
     }
@@ -450,9 +451,61 @@ public final class PatternStarts {
      * as {@code text}, all ASCII, one byte each (the scan then reads them from there, which is faster).
      */
     public int[][] scan(CharSequence text, byte[] ascii, int[] counts) {
-        String t = text.toString();
+        return scan(text, ascii, counts, MeteredText.unlimited(text));
+    }
+
+    /**
+     * Like {@link #scan(CharSequence, byte[], int[])}, charging {@code metered} with what the pass
+     * reads: up to three characters per position, and each character a deep prefix reads beyond them.
+     */
+    public int[][] scan(CharSequence text, byte[] ascii, int[] counts, MeteredText metered) {
+        Candidates c = candidates(text, ascii, metered);
         int[][] starts = new int[count][];
-        Arrays.fill(counts, 0);
+        for (int k = 0; k < count; k++) {
+            int[] own = c.own(k);
+            int ownCount = c.ownCount(k);
+            int[] merged = new int[ownCount + c.sharedCount()];
+            int a = 0;
+            int b = 0;
+            int out = 0;
+            while (a < ownCount || b < c.sharedCount()) {
+                merged[out++] = b >= c.sharedCount() || (a < ownCount && own[a] < c.shared()[b]) ? own[a++] : c.shared()[b++];
+            }
+            starts[k] = merged;
+            counts[k] = out;
+        }
+        return starts;
+    }
+
+    /**
+     * The candidate starts of one text: per pattern its own, in increasing order, and the positions
+     * that are candidates of every pattern (a preceding or first character the tables do not cover,
+     * such as any letter outside ASCII), recorded once instead of once per pattern. The candidates of
+     * pattern {@code k} are both lists merged.
+     */
+    public record Candidates(int[][] ownStarts, int[] ownCounts, int[] shared, int sharedCount) {
+        public int[] own(int k) {
+            return ownStarts[k];
+        }
+
+        public int ownCount(int k) {
+            return ownCounts[k];
+        }
+
+        /** How many candidates pattern {@code k} has. */
+        public int count(int k) {
+            return ownCounts[k] + sharedCount;
+        }
+    }
+
+    /** The candidates of {@code text} (see {@link #scan(CharSequence, byte[], int[], MeteredText)} for the arguments). */
+    public Candidates candidates(CharSequence text, byte[] ascii, MeteredText metered) {
+        String t = text.toString();
+        long[] steps = {0};
+        int[][] starts = new int[count][];
+        int[] counts = new int[count];
+        int[] shared = new int[16];
+        int sharedCount = 0;
         int n = t.length();
         if (ascii != null && ascii.length != n) {
             throw new IllegalArgumentException("ascii holds " + ascii.length + " characters, the text " + n);
@@ -477,12 +530,18 @@ public final class PatternStarts {
                     }
                 }
             }
-            long m = p == ANY ? all : lookup(t, ascii, i, p);
-            if (m != 0) {
+            long m = p == ANY ? all : lookup(t, ascii, i, p, steps);
+            if (m == all && count > 1) {
+                if (sharedCount == shared.length) {
+                    shared = Arrays.copyOf(shared, 2 * sharedCount);
+                }
+                shared[sharedCount++] = i;
+            } else if (m != 0) {
                 record(starts, counts, m, i);
             }
         }
-        return starts;
+        metered.charge(3L * n + steps[0]);
+        return new Candidates(starts, counts, shared, sharedCount);
     }
 
     private static void record(int[][] starts, int[] counts, long patterns, int i) {

@@ -24,6 +24,9 @@ public final class PiiRecognizers {
     }
 
     private static final String W = Starts.WORD;
+    /** The ASCII letters, both cases (followers of a digit-run gate). */
+    private static final String BOTH_CASES = Starts.LETTERS + Starts.UPPER;
+    private static final String DIGITS = "0123456789";
 
     private static boolean digitAt(CharSequence t, int i) {
         return i < t.length() && t.charAt(i) >= '0' && t.charAt(i) <= '9';
@@ -113,7 +116,98 @@ public final class PiiRecognizers {
                 "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}+@(?:[A-Za-z0-9-]{1,63}+\\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})"
                         + "(?![\\w-])", NEEDS_AT, (t, s, m) -> 0.9)
                 .startingAt(Starts.of().digits().letters(true, Starts.LETTERS).letterRun("@._%+-", false, 0).notAfter(W + ".%+-")
-                        .check(PiiRecognizers::atSignAhead));
+                        .digitRun(1, 64, BOTH_CASES + "@._%+-")
+                        .check(PiiRecognizers::atSignAhead)).withMatchAt(PiiRecognizers::emailAt);
+    }
+
+    /**
+     * {@link #email()}'s pattern at {@code i} ({@code lookingAt} with transparent bounds), by hand: the
+     * possessive local part (at most 64 characters, then '@'), the chain of possessive domain labels with
+     * their dots (at most eight), and the top-level domain after the most labels that leave one: the
+     * regex tries eight labels, then seven, ... each label fixed (possessive), so only their count varies.
+     */
+    static boolean emailAt(CharSequence t, int i, int[] groups) {
+        int n = t.length();
+        if (i > 0) {
+            char p = t.charAt(i - 1);
+            if (asciiLetterOrDigit(p) || p == '_' || p == '.' || p == '%' || p == '+' || p == '-') {
+                return false;
+            }
+        }
+        if (i >= n || !asciiLetterOrDigit(t.charAt(i))) {
+            return false;
+        }
+        int j = i + 1;
+        while (j < n && j - i <= 63 && localPartChar(t.charAt(j))) {
+            j++;
+        }
+        if (j >= n || t.charAt(j) != '@') {
+            return false;
+        }
+        int[] ends = new int[9];
+        int labels = 0;
+        int q = j + 1;
+        while (labels < 8) {
+            int r = 0;
+            while (q + r < n && r < 63 && labelChar(t.charAt(q + r))) {
+                r++;
+            }
+            if (r == 0 || q + r >= n || t.charAt(q + r) != '.') {
+                break;
+            }
+            q += r + 1;
+            ends[++labels] = q;
+        }
+        for (int c = labels; c >= 1; c--) {
+            int e = topLevelDomain(t, ends[c]);
+            if (e >= 0) {
+                groups[0] = i;
+                groups[1] = e;
+                groups[2] = -1;
+                groups[3] = -1;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code (?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})(?![\w-])} at {@code q}: its end, or -1. */
+    private static int topLevelDomain(CharSequence t, int q) {
+        int n = t.length();
+        int r = 0;
+        while (q + r < n && r <= 24 && Starts.Ascii.isLetter(t.charAt(q + r))) {
+            r++;
+        }
+        if (r >= 2 && r <= 24 && !wordOrDash(t, q + r)) {
+            return q + r;
+        }
+        if (q + 4 < n && t.charAt(q) == 'x' && t.charAt(q + 1) == 'n' && t.charAt(q + 2) == '-' && t.charAt(q + 3) == '-') {
+            int m = 0;
+            while (q + 4 + m < n && m <= 59 && labelChar(t.charAt(q + 4 + m))) {
+                m++;
+            }
+            if (m >= 1 && m <= 59 && !wordOrDash(t, q + 4 + m)) {
+                return q + 4 + m;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean localPartChar(char c) {
+        return asciiLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+    }
+
+    private static boolean labelChar(char c) {
+        return asciiLetterOrDigit(c) || c == '-';
+    }
+
+    /** {@code [\w-]} (ASCII) at {@code i}; false at the end of the text. */
+    private static boolean wordOrDash(CharSequence t, int i) {
+        if (i >= t.length()) {
+            return false;
+        }
+        char c = t.charAt(i);
+        return asciiLetterOrDigit(c) || c == '_' || c == '-';
     }
 
     /** E-mail addresses with spaces around the '@' or a spelled "(at)" / "[dot]" (see {@link ObfuscatedEmails}). */
@@ -143,7 +237,8 @@ public final class PiiRecognizers {
                 "(?<![\\w+])\\+[1-9]\\d{0,2}(?:[ .-]?\\(\\d{1,4}\\))?(?:[ .-]?+\\d{1,5}+){1,5}+(?!\\w)", NEEDS_DIGIT, (t, s, m) -> {
                     int digits = Checksums.digits(t, s[0], s[1]).length();
                     return digits >= 8 && digits <= 15 ? 0.7 : -1;
-                }).withContext(PHONE_CONTEXT, 0.25).startingAt(Starts.of().chars("+").notAfter(W + "+"));
+                }).withContext(PHONE_CONTEXT, 0.25).startingAt(Starts.of().chars("+").notAfter(W + "+")
+                        .check(PiiRecognizers::internationalPrefix));
     }
 
     static Recognizer phoneNorthAmerica() {
@@ -156,7 +251,8 @@ public final class PiiRecognizers {
                     boolean nanp = d.charAt(0) >= '2' && d.charAt(3) >= '2';
                     return nanp ? 0.65 : 0.4;
                 }).withContext(PHONE_CONTEXT, 0.3).startingAt(Starts.of().digits().chars("+(").notAfter(W + "+-")
-                        .digitRun(1, 1, " .-(").digitRun(3, 4, " .-"));
+                        .digitRun(1, 1, " .-", DIGITS + "(").digitRun(1, 1, "(", DIGITS).digitRun(3, 4, " .-", DIGITS)
+                        .check(PiiRecognizers::northAmericanNumber));
     }
 
     static Recognizer phoneNational() {
@@ -166,6 +262,204 @@ public final class PiiRecognizers {
             return digits >= 8 && digits <= 12 ? 0.45 : -1;
         }).withContext(PHONE_CONTEXT, 0.35).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(2, 5, " -")
                 .check((t, i) -> t.charAt(i) == '0'));
+    }
+
+    // ---- candidate checks: cheap necessary conditions of a match at a start (each reads a bounded number of characters) ----
+
+    /**
+     * Whether {@code \+[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?+\d{1,5}+){1,5}+} can start at {@code i}
+     * ('+'): after the first digit comes a digit, '(' or a separator, and after a separator a digit or '('.
+     */
+    private static boolean internationalPrefix(CharSequence t, int i) {
+        if (!(i + 1 < t.length() && t.charAt(i + 1) >= '1' && t.charAt(i + 1) <= '9')) {
+            return false;
+        }
+        int j = i + 2;
+        if (digitAt(t, j) || charAt(t, j, '(')) {
+            return true;
+        }
+        return (charAt(t, j, ' ') || charAt(t, j, '.') || charAt(t, j, '-')) && (digitAt(t, j + 1) || charAt(t, j + 1, '('));
+    }
+
+    private static boolean separatorAt(CharSequence t, int i) {
+        if (i >= t.length()) {
+            return false;
+        }
+        char c = t.charAt(i);
+        return c == ' ' || c == '.' || c == '-';
+    }
+
+    private static boolean digitsAt(CharSequence t, int i, int count) {
+        for (int k = 0; k < count; k++) {
+            if (!digitAt(t, i + k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code (?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}} (the North American
+     * number without its look-arounds) matches at {@code i}, for some choice of the optional parts.
+     */
+    private static boolean northAmericanNumber(CharSequence t, int i) {
+        // (each position read once where it can be: a check runs at every candidate, and digits are common)
+        if (i >= t.length()) {
+            return false;
+        }
+        char c = t.charAt(i);
+        if (areaCodeAndNumber(t, i, c)) {
+            return true;
+        }
+        int j = i;
+        if (c == '+') {
+            j = i + 1;
+            if (!charAt(t, j, '1')) {
+                return false;
+            }
+        } else if (c != '1') {
+            return false;
+        }
+        if (j + 1 >= t.length()) {
+            return false;
+        }
+        char d = t.charAt(j + 1);
+        return d == ' ' || d == '.' || d == '-' ? areaCodeAndNumber(t, j + 2) : areaCodeAndNumber(t, j + 1, d);
+    }
+
+    private static boolean areaCodeAndNumber(CharSequence t, int i) {
+        return i < t.length() && areaCodeAndNumber(t, i, t.charAt(i));
+    }
+
+    /** {@code (?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}} at {@code i}, where the character is {@code c}. */
+    private static boolean areaCodeAndNumber(CharSequence t, int i, char c) {
+        if (c == '(') {
+            if (!digitsAt(t, i + 1, 3) || !charAt(t, i + 4, ')')) {
+                return false;
+            }
+            if (i + 5 >= t.length()) {
+                return false;
+            }
+            char s = t.charAt(i + 5);
+            return s == ' ' || s == '.' || s == '-' ? localNumber(t, i + 6) : localNumber(t, i + 5);
+        }
+        return c >= '0' && c <= '9' && digitsAt(t, i + 1, 2) && separatorAt(t, i + 3) && localNumber(t, i + 4);
+    }
+
+    /** {@code \d{3}[ .-]\d{4}} at {@code i}. */
+    private static boolean localNumber(CharSequence t, int i) {
+        return digitsAt(t, i, 3) && separatorAt(t, i + 3) && digitsAt(t, i + 4, 4);
+    }
+
+    /**
+     * Where {@link #dateText()} can start: at a digit, {@code \d{1,2}(?:st|nd|rd|th)?[ -]} and the first
+     * three letters of a month (every month alternative begins with them; ASCII letters in any case, as
+     * {@code (?i)} compares them); at a letter, what {@link #monthThenDigit} accepts.
+     */
+    private static boolean dayThenMonthOrMonthThenDigit(CharSequence t, int i) {
+        if (!digitAt(t, i)) {
+            return monthThenDigit(t, i);
+        }
+        int j = i + 1;
+        if (digitAt(t, j)) {
+            j++;
+        }
+        if (monthAfterSeparator(t, j)) {
+            return true;
+        }
+        if (j + 1 < t.length()) {
+            char a = (char) (t.charAt(j) | 0x20);
+            char b = (char) (t.charAt(j + 1) | 0x20);
+            boolean suffix = (a == 's' && b == 't') || (a == 'n' && b == 'd') || (a == 'r' && b == 'd') || (a == 't' && b == 'h');
+            return suffix && Starts.Ascii.isLetter(t.charAt(j)) && Starts.Ascii.isLetter(t.charAt(j + 1)) && monthAfterSeparator(t, j + 2);
+        }
+        return false;
+    }
+
+    private static final String[] MONTH_STARTS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+
+    /** {@code [ -]} at {@code i} and a month's first three letters after it. */
+    private static boolean monthAfterSeparator(CharSequence t, int i) {
+        if (!(charAt(t, i, ' ') || charAt(t, i, '-')) || i + 3 >= t.length()) {
+            return false;
+        }
+        int key = 0;
+        for (int k = 1; k <= 3; k++) {
+            char c = t.charAt(i + k);
+            if (!Starts.Ascii.isLetter(c)) {
+                return false;
+            }
+            key = (key << 8) | (c | 0x20);
+        }
+        for (int m : MONTH_KEYS) {
+            if (m == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #MONTH_STARTS} as three bytes each. */
+    private static final int[] MONTH_KEYS = monthKeys();
+
+    private static int[] monthKeys() {
+        int[] keys = new int[MONTH_STARTS.length];
+        for (int m = 0; m < keys.length; m++) {
+            keys[m] = (MONTH_STARTS[m].charAt(0) << 16) | (MONTH_STARTS[m].charAt(1) << 8) | MONTH_STARTS[m].charAt(2);
+        }
+        return keys;
+    }
+
+    /** Where {@link #npi()} can start: 1 or 2, then ten digits, or 4-3-3 digits with the same separator twice. */
+    private static boolean npiShape(CharSequence t, int i) {
+        char c = t.charAt(i);
+        if (c != '1' && c != '2') {
+            return false;
+        }
+        if (!(charAt(t, i + 4, ' ') || charAt(t, i + 4, '-'))) {
+            return true;   // ten digits in a row (the digit-run gate checked them)
+        }
+        return digitsAt(t, i + 5, 3) && charAt(t, i + 8, t.charAt(i + 4)) && digitsAt(t, i + 9, 3);
+    }
+
+    /** Where {@link #dea()} can start: a letter (the gate), a letter or 9, seven digits. */
+    private static boolean deaShape(CharSequence t, int i) {
+        if (i + 1 >= t.length()) {
+            return false;
+        }
+        char c = t.charAt(i + 1);
+        return (Starts.Ascii.isLetter(c) || c == '9') && digitsAt(t, i + 2, 7);
+    }
+
+    /**
+     * Where {@link #streetAddressUs()} can start: its number, one whitespace character, then a word of
+     * up to 21 ASCII letters beginning with a capital (a direction or a name), an optional '.', one
+     * whitespace character and another capital (the next name or the street type: every alternative
+     * after the first word begins with one).
+     */
+    private static boolean numberThenTwoCapitals(CharSequence t, int i) {
+        int j = i;
+        while (j < t.length() && j - i <= 6 && digitAt(t, j)) {
+            j++;
+        }
+        if (!spaceAt(t, j) || !upperAt(t, j + 1)) {
+            return false;
+        }
+        int k = j + 2;
+        while (k < t.length() && k - (j + 1) <= 21 && Starts.Ascii.isLetter(t.charAt(k))) {
+            k++;
+        }
+        if (k - (j + 1) > 21) {
+            return false;
+        }
+        if (charAt(t, k, '.')) {
+            k++;
+        }
+        return spaceAt(t, k) && upperAt(t, k + 1);
+    }
+
+    private static boolean upperAt(CharSequence t, int i) {
+        return i < t.length() && t.charAt(i) >= 'A' && t.charAt(i) <= 'Z';
     }
 
     /** Separators of a 3-2-4 number: both the same, or only one of them present. */
@@ -225,8 +519,8 @@ public final class PiiRecognizers {
     }
 
     static Recognizer trackData() {
-        return Recognizer.of(FindingTypes.CARD_TRACK_DATA,
-                "%?B\\d{13,19}\\^[A-Za-z /.]{2,26}\\^\\d{7,40}\\??|;?\\d{13,19}=\\d{7,40}\\??", NEEDS_DIGIT, (t, s, m) -> 0.95).withDigitRun(13);
+        return Recognizer.of(FindingTypes.CARD_TRACK_DATA, TrackDataFinder.PATTERN, NEEDS_DIGIT, (t, s, m) -> 0.95).withDigitRun(13)
+                .withFinder(new TrackDataFinder());
     }
 
     static Recognizer iban() {
@@ -305,7 +599,8 @@ public final class PiiRecognizers {
                         s[1]--;
                     }
                     return Ipv6.valid(t, s[0], s[1]) ? 0.75 : -1;
-                }).startingAt(Starts.of().digits().letters(true, "abcdef").chars(":").letterRun(":", false, 0).notAfter(W + ":.").check((t, i) -> {
+                }).startingAt(Starts.of().digits().letters(true, "abcdef").chars(":").letterRun(":", false, 0).notAfter(W + ":.")
+                        .digitRun(1, 4, ":abcdefABCDEF").check((t, i) -> {
                     for (int k = 0; k <= 4; k++) {
                         if (charAt(t, i + k, ':')) {
                             return true;
@@ -335,6 +630,7 @@ public final class PiiRecognizers {
                     }
                     return -1;
                 }).startingAt(Starts.of().digits().letters(true, "abcdef").letterRun(":-.", false, 0).notAfter(W + ":.-")
+                        .digitRun(1, 4, ":-.abcdefABCDEF")
                         .check((t, i) -> charAt(t, i + 2, ':') || charAt(t, i + 2, '-') || charAt(t, i + 4, '.')));
     }
 
@@ -353,6 +649,7 @@ public final class PiiRecognizers {
                     }
                     return scheme ? 0.9 : www ? 0.8 : 0.6;
                 }).startingAt(Starts.of().digits().letters(true, Starts.LETTERS).chars("-").letterRun(".:-", false, 0).notAfter(W + "@.:/-")
+                        .digitRun(1, 63, BOTH_CASES + "-.")
                         .check((t, i) -> {
                     // the first label (possessive [a-z0-9-]{1,63}+) is followed by '.' and a label or TLD character, or the scheme by "://"
                     int j = i;
@@ -400,8 +697,8 @@ public final class PiiRecognizers {
                         + "|" + month + " \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}"
                         + "|" + month + "-\\d{1,2}|\\d{1,2}-" + month + "|" + month + "-\\d{4})(?![\\w-])",
                 NEEDS_DIGIT, (t, s, m) -> 0.65).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
-                .startingAt(Starts.of().digits().digitRun(1, 2, " -sSnNrRtT").prefixes(true, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                        "dec").notAfter(W + "-").check(PiiRecognizers::monthThenDigit));
+                .startingAt(Starts.of().digits().digitRun(1, 2, " -", BOTH_CASES).digitRun(1, 2, "sSnNrRtT", "tTdDhH").prefixes(true, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                        "dec").notAfter(W + "-").check(PiiRecognizers::dayThenMonthOrMonthThenDigit));
     }
 
     static Recognizer dateMonthYear() {
@@ -436,14 +733,14 @@ public final class PiiRecognizers {
                 (t, s, m) -> Checksums.npi(Checksums.digits(t, s[0], s[1])) ? 0.55 : -1)
                 .withContext("(?i)\\b(?:npi|provider|prescriber|physician)\\b", 0.4)
                 .startingAt(Starts.of().digits().notAfter(W + "-").digitRun(4, 4, " -").digitRun(10, 10)
-                        .check((t, i) -> t.charAt(i) == '1' || t.charAt(i) == '2'));
+                        .check(PiiRecognizers::npiShape));
     }
 
     static Recognizer dea() {
         return Recognizer.of(FindingTypes.US_DEA, NB + "[A-Za-z][A-Za-z9]\\d{7}" + NA, NEEDS_DIGIT,
                 (t, s, m) -> Checksums.dea(t.subSequence(s[0], s[1])) ? 0.7 : -1)
                 .withContext("(?i)\\b(?:dea|registration|prescriber)\\b", 0.25)
-                .startingAt(Starts.of().letters(true, Starts.LETTERS).letterRun("", true, 0).notAfter(W + "-").check((t, i) -> digitAt(t, i + 2)));
+                .startingAt(Starts.of().letters(true, Starts.LETTERS).letterRun("", true, 0).notAfter(W + "-").check(PiiRecognizers::deaShape));
     }
 
     static Recognizer vin() {
@@ -451,6 +748,7 @@ public final class PiiRecognizers {
                 (t, s, m) -> Checksums.vin(t.subSequence(s[0], s[1])) ? 0.75 : -1)
                 .withContext("(?i)\\b(?:vin|vehicle|chassis)\\b", 0.2)
                 .startingAt(Starts.of().digits().letters(false, "ABCDEFGHJKLMNPRSTUVWXYZ").letterRun("", false, 17)
+                        .digitRun(17, 17).digitRun(1, 16, "ABCDEFGHJKLMNPRSTUVWXYZ")
                         .notAfter(Starts.WORD.replace("_", "")).check((t, i) -> vinRun(t, i)));
     }
 
@@ -532,7 +830,8 @@ public final class PiiRecognizers {
         return Recognizer.of(FindingTypes.POSTAL_ADDRESS,
                 "(?<![\\w-])\\d{1,6}\\s(?:(?:N|S|E|W|North|South|East|West)\\.?\\s)?(?:[A-Z][A-Za-z]{0,20}\\.?\\s){1,4}(?:" + STREET_TYPES
                         + ")\\b\\.?(?:,?\\s(?:Apt|Suite|Ste|Unit|#)\\.?\\s?[A-Za-z0-9-]{1,8})?",
-                NEEDS_DIGIT, (t, s, m) -> 0.8).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(1, 6, WHITESPACE));
+                NEEDS_DIGIT, (t, s, m) -> 0.8).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(1, 6, WHITESPACE, Starts.UPPER)
+                        .check(PiiRecognizers::numberThenTwoCapitals));
     }
 
     static Recognizer streetAddressEu() {
@@ -541,7 +840,8 @@ public final class PiiRecognizers {
                         + "|\\b\\d{1,4},?\\s(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}[\\p{L}'-]{1,20}"
                         + "|\\b(?:Calle|C/|Avenida|Avda\\.|Paseo|Plaza|Carrer)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}\\d{1,4}\\b",
                 NEEDS_DIGIT, (t, s, m) -> 0.75)
-                .startingAt(Starts.of().digits().digitRun(1, 4, "," + WHITESPACE).letters(false, Starts.UPPER).chars("\u00c4\u00d6\u00dc").notAfter(W)
+                .startingAt(Starts.of().digits().digitRun(1, 4, WHITESPACE, "rabpci").digitRun(1, 4, ",", WHITESPACE)
+                        .letters(false, Starts.UPPER).chars("\u00c4\u00d6\u00dc").notAfter(W)
                         .check(PiiRecognizers::europeanStreetStart));
     }
 
@@ -606,8 +906,9 @@ public final class PiiRecognizers {
     }
 
     /**
-     * Where {@link #personName()} can start (at a label or honorific word): after the run of ASCII
-     * letters there, a non-ASCII character (señor), ':', an apostrophe (patient's name), '.'; or
+     * Where {@link #personName()} can start (at a label or honorific word): the run of ASCII letters
+     * there is one of {@link #NAME_WORDS} (every label and honorific begins with a whole such word), or
+     * is followed by a non-ASCII character (señor); and after it comes ':', an apostrophe (patient's name), '.'; or
      * whitespace followed by whitespace, ':', anything but an ASCII lower-case letter (the name's
      * capital), or i, e (is, es, est, ist) or n (full name). Every match continues so: the label
      * ends at a word boundary followed by {@code \s{0,3}:} or {@code \s(?:is|es|est|ist)\s}, the
@@ -623,7 +924,13 @@ public final class PiiRecognizers {
             return false;
         }
         char c = t.charAt(j);
-        if (c >= 128 || c == ':' || c == '\'' || c == '.') {
+        if (c >= 128) {
+            return true;   // (señor, señora; or a word that goes on in letters the regex's \b counts as word characters)
+        }
+        if (!nameWord(t, i, j)) {
+            return false;   // every label and honorific begins with one of these words, followed by \b: the whole ASCII word
+        }
+        if (c == ':' || c == '\'' || c == '.') {
             return true;
         }
         if (!spaceAt(t, j) || j + 1 >= n) {
@@ -631,6 +938,41 @@ public final class PiiRecognizers {
         }
         char d = t.charAt(j + 1);
         return !(d >= 'a' && d <= 'z') || d == 'i' || d == 'e' || d == 'n';
+    }
+
+    /**
+     * The first words of {@link #personName()}'s labels and honorifics (the ones in ASCII letters; señor and
+     * señora are let through by {@link #labelEnd}), by length.
+     */
+    private static final String[][] NAME_WORDS = byLength("patient", "name", "full", "first", "last", "surname", "client", "nom",
+            "nombre", "paciente", "patientin", "patiente", "mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "sr", "sra", "mme",
+            "mlle");
+
+    private static String[][] byLength(String... words) {
+        int longest = 0;
+        for (String w : words) {
+            longest = Math.max(longest, w.length());
+        }
+        String[][] by = new String[longest + 1][];
+        for (int l = 0; l <= longest; l++) {
+            final int length = l;
+            by[l] = java.util.Arrays.stream(words).filter(w -> w.length() == length).toArray(String[]::new);
+        }
+        return by;
+    }
+
+    /** Whether {@code t[i, j)} (ASCII letters) is one of {@link #NAME_WORDS}, in any case. */
+    private static boolean nameWord(CharSequence t, int i, int j) {
+        int length = j - i;
+        if (length >= NAME_WORDS.length) {
+            return false;
+        }
+        for (String w : NAME_WORDS[length]) {
+            if (regionEqualsIgnoreCase(t, i, w)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final String[] SPANISH_STREETS = {"Calle", "C/", "Avenida", "Avda.", "Paseo", "Plaza", "Carrer"};
@@ -648,7 +990,7 @@ public final class PiiRecognizers {
             if (charAt(t, j, ',')) {
                 j++;
             }
-            if (!spaceAt(t, j)) {
+            if (!spaceAt(t, j) || j + 1 >= t.length() || "rabpci".indexOf(t.charAt(j + 1)) < 0) {
                 return false;
             }
             for (String type : FRENCH_STREETS) {
@@ -658,7 +1000,8 @@ public final class PiiRecognizers {
             }
             return false;
         }
-        if (c == 'C' || c == 'A' || c == 'P') {
+        char second = i + 1 < t.length() ? t.charAt(i + 1) : 0;
+        if ((c == 'C' && (second == 'a' || second == '/')) || (c == 'A' && second == 'v') || (c == 'P' && (second == 'a' || second == 'l'))) {
             for (String s : SPANISH_STREETS) {
                 if (regionEquals(t, i, s)) {
                     return true;
@@ -674,11 +1017,24 @@ public final class PiiRecognizers {
             }
             j++;
         }
-        if (charAt(t, j, '.')) {
-            j++;
+        // the German alternative: the run of lower-case letters ends with a street suffix (after at least one letter,
+        // and at most 30 before it), then '.' for "str.", whitespace and a digit
+        boolean dot = charAt(t, j, '.');
+        if (!(spaceAt(t, dot ? j + 1 : j) && digitAt(t, (dot ? j + 1 : j) + 1))) {
+            return false;
         }
-        return spaceAt(t, j) && digitAt(t, j + 1);
+        for (String suffix : dot ? GERMAN_ABBREVIATED : GERMAN_STREETS) {
+            int before = j - (i + 1) - suffix.length();
+            if (before >= 1 && before <= 30 && regionEquals(t, j - suffix.length(), suffix)) {
+                return true;
+            }
+        }
+        return false;
     }
+
+    /** The street suffixes of the German alternative of {@link #streetAddressEu()} ("str." is "str" and a '.'). */
+    private static final String[] GERMAN_STREETS = {"stra\u00dfe", "strasse", "weg", "platz", "gasse", "allee", "ring", "damm"};
+    private static final String[] GERMAN_ABBREVIATED = {"str"};
 
     private static boolean regionEquals(CharSequence t, int i, String s) {
         if (i + s.length() > t.length()) {
@@ -692,13 +1048,18 @@ public final class PiiRecognizers {
         return true;
     }
 
+    private static final String NAME = "\\p{Lu}[\\p{Ll}'’-]{1,30}(?:\\s\\p{Lu}[\\p{Ll}'’-]{1,30}){0,3}";
+    private static final String NAME_LABEL = "(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)?name|client|nom|nombre|paciente|"
+            + "patientin|patiente)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s)";
+    private static final String HONORIFIC = "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle)\\b)\\.?\\s";
+    private static final String PERSON_NAME = "(?:" + NAME_LABEL + "|" + HONORIFIC + ")(" + NAME + ")";
+    /** {@link #PERSON_NAME} compiled, for the starts {@link #personNameAt} leaves to the pattern. */
+    private static final java.util.regex.Pattern PERSON_NAME_PATTERN = java.util.regex.Pattern.compile(PERSON_NAME);
+
     static Recognizer personName() {
-        String name = "\\p{Lu}[\\p{Ll}'’-]{1,30}(?:\\s\\p{Lu}[\\p{Ll}'’-]{1,30}){0,3}";
-        String label = "(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)?name|client|nom|nombre|paciente|patientin|"
-                + "patiente)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s)";
-        String honorific = "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle)\\b)\\.?\\s";
-        return Recognizer.of(FindingTypes.PERSON_NAME, "(?:" + label + "|" + honorific + ")(" + name + ")", 0, (t, s, m) -> {
-            int nameStart = m.start(1);
+        return Recognizer.of(FindingTypes.PERSON_NAME, PERSON_NAME, 0, (t, s, m) -> {
+            int nameStart = m != null ? m.start(1) : s[4];
+            int nameEnd = m != null ? m.end(1) : s[5];
             boolean colon = false;
             for (int i = s[0]; i < nameStart; i++) {
                 if (t.charAt(i) == ':') {
@@ -707,12 +1068,182 @@ public final class PiiRecognizers {
                 }
             }
             s[0] = nameStart;
-            s[1] = m.end(1);
+            s[1] = nameEnd;
             return colon ? 0.85 : 0.7;
         }).onlyWith("patient", "name", "client", "nom", "paciente", "mr", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora",
                 "sr", "mme", "mlle")
                 .startingAt(Starts.of().prefixes(true, "patient", "full", "first", "last", "surname", "name", "client", "nom", "paciente",
                         "mr", "ms", "miss", "dr", "prof", "herr", "frau", "se\u00f1or", "sr", "mme", "mlle").notAfter(W)
-                        .check(PiiRecognizers::labelEnd));
+                        .check(PiiRecognizers::labelEnd)).withMatchAt(PiiRecognizers::personNameAt);
+    }
+
+    /** The label alternatives of {@link #personName()} in the order the regex tries them (its optional parts taken first). */
+    private static final String[] NAME_LABELS = {"patient's name", "patient name", "patient", "full name", "first name", "last name",
+            "surname", "name", "client", "nom", "nombre", "paciente", "patientin", "patiente"};
+    private static final String[] HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora", "sr", "sra",
+            "mme", "mlle"};
+    private static final String[] IS_WORDS = {"is", "es", "est", "ist"};
+
+    /** A start where the word boundaries of {@link #personName()} depend on how the JDK defines them: the pattern decides. */
+    private static final int ASK_THE_PATTERN = -2;
+
+    /**
+     * {@link #personName()}'s pattern at {@code i} ({@code lookingAt} with transparent bounds), by hand: the label or
+     * honorific alternatives in the regex's order, each followed by a word boundary, its connector and the name
+     * (greedy and last, so the first way it matches is the longest). A word boundary next to a character outside
+     * ASCII is what JDK 17 and JDK 19 and later define differently ({@code \b} follows {@code \w} since 19): at such
+     * a start the pattern itself decides, so the result is the running JDK's in every case.
+     */
+    static boolean personNameAt(CharSequence t, int i, int[] groups) {
+        int n = t.length();
+        if (i > 0) {
+            char p = t.charAt(i - 1);
+            if (p >= 128) {
+                return personNameByPattern(t, i, groups);
+            }
+            if (asciiLetterOrDigit(p) || p == '_') {
+                return false;   // \b before a letter
+            }
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            String[] words = pass == 0 ? NAME_LABELS : HONORIFICS;
+            for (String w : words) {
+                if (!regionEqualsIgnoreCase(t, i, w)) {
+                    continue;
+                }
+                int e = i + w.length();
+                if (e < n) {
+                    char c = t.charAt(e);
+                    if (c >= 128) {
+                        return personNameByPattern(t, i, groups);
+                    }
+                    if (asciiLetterOrDigit(c) || c == '_') {
+                        continue;   // no \b after the word
+                    }
+                }
+                int nameStart = pass == 0 ? labelConnector(t, e) : honorificConnector(t, e);
+                if (nameStart < 0) {
+                    continue;
+                }
+                int end = name(t, nameStart);
+                if (end >= 0) {
+                    groups[0] = i;
+                    groups[1] = end;
+                    groups[2] = nameStart;
+                    groups[3] = end;
+                    return true;
+                }
+                if (pass == 0) {
+                    // the label's other connector (the one not taken) cannot start a name either: both are tried by labelConnector
+                    int other = labelConnectorAfterIs(t, e);
+                    if (other >= 0 && (end = name(t, other)) >= 0) {
+                        groups[0] = i;
+                        groups[1] = end;
+                        groups[2] = other;
+                        groups[3] = end;
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Where the name starts after a label's {@code \s{0,3}:\s{0,3}} (at most three whitespace characters, ':', then
+     * the whitespace after it, at most three: greedy, and a name cannot start with whitespace); else where it starts
+     * after {@code \s(?:is|es|est|ist)\s}; -1 if neither connector is there.
+     */
+    private static int labelConnector(CharSequence t, int e) {
+        int n = t.length();
+        int r = 0;
+        while (r < 4 && e + r < n && spaceAt(t, e + r)) {
+            r++;
+        }
+        if (r <= 3 && charAt(t, e + r, ':')) {
+            int p = e + r + 1;
+            int r2 = 0;
+            while (r2 < 3 && spaceAt(t, p + r2)) {
+                r2++;
+            }
+            return p + r2;
+        }
+        return labelConnectorAfterIs(t, e);
+    }
+
+    /** Where the name starts after {@code \s(?:is|es|est|ist)\s} (lower case: the connector is outside {@code (?i)}), or -1. */
+    private static int labelConnectorAfterIs(CharSequence t, int e) {
+        if (!spaceAt(t, e)) {
+            return -1;
+        }
+        for (String w : IS_WORDS) {
+            if (regionEquals(t, e + 1, w) && spaceAt(t, e + 1 + w.length())) {
+                return e + 2 + w.length();
+            }
+        }
+        return -1;
+    }
+
+    /** Where the name starts after an honorific's {@code \.?\s}, or -1. */
+    private static int honorificConnector(CharSequence t, int e) {
+        if (charAt(t, e, '.') && spaceAt(t, e + 1)) {
+            return e + 2;
+        }
+        return spaceAt(t, e) ? e + 1 : -1;
+    }
+
+    /** {@code \p{Lu}[\p{Ll}'’-]{1,30}(?:\s\p{Lu}[\p{Ll}'’-]{1,30}){0,3}} at {@code q} (by code points, greedy): its end, or -1. */
+    private static int name(CharSequence t, int q) {
+        int p = nameWord(t, q);
+        if (p < 0) {
+            return -1;
+        }
+        for (int w = 0; w < 3 && spaceAt(t, p); w++) {
+            int next = nameWord(t, p + 1);
+            if (next < 0) {
+                break;
+            }
+            p = next;
+        }
+        return p;
+    }
+
+    /** {@code \p{Lu}[\p{Ll}'’-]{1,30}} at {@code q}: its end, or -1. */
+    private static int nameWord(CharSequence t, int q) {
+        int n = t.length();
+        if (q >= n) {
+            return -1;
+        }
+        int cp = Character.codePointAt(t, q);
+        if (Character.getType(cp) != Character.UPPERCASE_LETTER) {
+            return -1;
+        }
+        int p = q + Character.charCount(cp);
+        int k = 0;
+        while (k < 30 && p < n) {
+            int c = Character.codePointAt(t, p);
+            if (!(Character.getType(c) == Character.LOWERCASE_LETTER || c == '\'' || c == '\u2019' || c == '-')) {
+                break;
+            }
+            p += Character.charCount(c);
+            k++;
+        }
+        return k == 0 ? -1 : p;
+    }
+
+    /** The pattern's own answer at {@code i} (next to characters outside ASCII). */
+    private static boolean personNameByPattern(CharSequence t, int i, int[] groups) {
+        java.util.regex.Matcher m = PERSON_NAME_PATTERN.matcher(t);
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        m.region(i, t.length());
+        if (!m.lookingAt()) {
+            return false;
+        }
+        groups[0] = m.start();
+        groups[1] = m.end();
+        groups[2] = m.start(1);
+        groups[3] = m.end(1);
+        return true;
     }
 }

@@ -63,7 +63,12 @@ public final class Recognizer {
     private final String[] keywords;
     private final Starts starts;
     private final int minDigitRun;
+    /** A hand-written recognizer with no pattern at all (it scores its own matches), or null. */
     private final TextScanner scanner;
+    /** A hand-written replacement of {@link #pattern}'s find() loop (same matches, linear time), or null. */
+    private final Finder finder;
+    /** A hand-written replacement of {@link #pattern}'s {@code lookingAt} at a candidate start, or null. */
+    private final MatchAt matchAt;
 
     private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
                        int needs) {
@@ -71,7 +76,17 @@ public final class Recognizer {
     }
 
     private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
-                       int needs, String[] keywords, Starts starts, int minDigitRun, TextScanner scanner) {
+                       int needs, String[] keywords, Starts starts, int minDigitRun, Finder finder) {
+        this(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, minDigitRun, finder, null, null);
+    }
+
+    private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
+                       int needs, String[] keywords, Starts starts, int minDigitRun, Finder finder, MatchAt matchAt, TextScanner scanner) {
+        if (finder != null && (group != 0 || starts != null)) {
+            throw new IllegalArgumentException("a finder reports whole matches and replaces the start index");
+        }
+        this.finder = finder;
+        this.matchAt = matchAt;
         this.scanner = scanner;
         this.keywords = keywords;
         this.starts = starts;
@@ -99,9 +114,9 @@ public final class Recognizer {
         return new Recognizer(type, Pattern.compile(regex), 0, scorer, null, 0, null, needs);
     }
 
-    /** A recognizer of {@code type} that finds its matches with a hand-written {@code scanner} instead of a pattern. */
+    /** A recognizer of {@code type} that finds and scores its matches with a hand-written {@code scanner}, without a pattern. */
     public static Recognizer scanning(String type, int needs, TextScanner scanner) {
-        return new Recognizer(type, null, 0, null, null, 0, null, needs, null, null, 0, scanner);
+        return new Recognizer(type, null, 0, null, null, 0, null, needs, null, null, 0, null, null, scanner);
     }
 
     /** A recognizer of {@code type} whose capturing group {@code group} is the finding (the rest is a label). */
@@ -112,13 +127,13 @@ public final class Recognizer {
     /** This recognizer with context words: when {@code contextRegex} matches just before a finding, confidence rises by {@code boost}. */
     public Recognizer withContext(String contextRegex, double boostBy) {
         return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, contextType, needs, keywords, starts,
-                minDigitRun, scanner);
+                minDigitRun, finder, matchAt, scanner);
     }
 
     /** This recognizer with context words that also change the finding's type (e.g. DATE to DATE_OF_BIRTH). */
     public Recognizer withContext(String contextRegex, double boostBy, String typeInContext) {
         return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, typeInContext, needs, keywords, starts,
-                minDigitRun, scanner);
+                minDigitRun, finder, matchAt, scanner);
     }
 
     /**
@@ -127,7 +142,7 @@ public final class Recognizer {
      */
     public Recognizer onlyWith(String... lowerCaseKeywords) {
         return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, lowerCaseKeywords.clone(), starts,
-                minDigitRun, scanner);
+                minDigitRun, finder, matchAt, scanner);
     }
 
     /**
@@ -135,12 +150,62 @@ public final class Recognizer {
      * the positions where its pattern can match), instead of at every position of the text.
      */
     public Recognizer startingAt(Starts where) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, where, minDigitRun, scanner);
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, where, minDigitRun, finder, matchAt, scanner);
     }
 
     /** This recognizer, run only on texts with a run of at least {@code digits} ASCII digits (every match contains one). */
     public Recognizer withDigitRun(int digits) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, digits, scanner);
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, digits, finder, matchAt, scanner);
+    }
+
+    /**
+     * This recognizer with its pattern's {@code find()} loop replaced by {@code f}, which must report
+     * exactly the same matches (whole matches, no start index): for patterns whose backtracking
+     * cannot be bounded by a constant per position. The pattern stays the reference
+     * ({@link #scan}) that tests compare {@code f} with.
+     */
+    public Recognizer withFinder(Finder f) {
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, minDigitRun, f, matchAt, scanner);
+    }
+
+    /**
+     * This recognizer with its pattern's {@code lookingAt} at a candidate start replaced by {@code m}, which must
+     * match exactly where the pattern does (with transparent bounds) and report the same spans of group 0 and 1:
+     * for patterns whose regex costs most of a scan where findings are dense. The scorer then gets no
+     * {@link Matcher}: the spans of groups 0 and 1 follow the finding's span in its {@code span} array (indexes 2 to 5).
+     * The pattern stays the reference ({@link #scan}) that tests compare {@code m} with.
+     */
+    public Recognizer withMatchAt(MatchAt m) {
+        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, minDigitRun, finder, m, scanner);
+    }
+
+    /** A hand-written {@code lookingAt} of one recognizer's pattern at a start, reading the text through its counter. */
+    @FunctionalInterface
+    public interface MatchAt {
+        /** Whether the pattern matches at {@code start}; if so {@code groups} gets {start0, end0, start1, end1} (-1: no group 1). */
+        boolean match(CharSequence text, int start, int[] groups);
+    }
+
+    /**
+     * A hand-written matcher of one recognizer's pattern: the matches of a {@code find()} loop over
+     * the whole text, in order, in time linear in the text's length, charging what it reads to the
+     * text's counter.
+     */
+    @FunctionalInterface
+    public interface Finder {
+        /** Reports each match as {@code sink.match(start, end)}, in increasing order. */
+        void findAll(MeteredText text, MatchSink sink);
+    }
+
+    /** Receives the matches of a {@link Finder}. */
+    @FunctionalInterface
+    public interface MatchSink {
+        void match(int start, int end);
+    }
+
+    /** The pattern (the reference of a {@link Finder} or {@link MatchAt} replacing it; for tests). */
+    public Pattern pattern() {
+        return pattern;
     }
 
     /** The context-word pattern, or null (for tests of the context prefilter). */
@@ -263,7 +328,7 @@ public final class Recognizer {
         Matcher[] ctx = new Matcher[1];
         int[] span = new int[2];
         while (m.find()) {
-            accept(text, m, span, ctx, detectorId, out);
+            accept(text, m, m.start(group), m.end(group), span, ctx, detectorId, out);
         }
     }
 
@@ -286,6 +351,22 @@ public final class Recognizer {
             scanner.scan(text, candidates, count, (s, e, score) -> acceptSpan(text, s, e, score, ctx, detectorId, out));
             return;
         }
+        if (matchAt != null) {
+            int[] g = new int[4];
+            int[] span = new int[6];
+            Matcher[] ctx = new Matcher[1];
+            int next = 0;
+            for (int k = 0; k < count; k++) {
+                int s = candidates[k];
+                if (s < next || !matchAt.match(text, s, g)) {
+                    continue;
+                }
+                next = g[1] == g[0] ? g[1] + 1 : g[1];
+                System.arraycopy(g, 0, span, 2, 4);
+                accept(text, null, g[2 * group], g[2 * group + 1], span, ctx, detectorId, out);
+            }
+            return;
+        }
         Matcher m = pattern.matcher(text);
         m.useTransparentBounds(true);
         m.useAnchoringBounds(false);
@@ -303,29 +384,33 @@ public final class Recognizer {
                 continue;
             }
             next = m.end() == m.start() ? m.end() + 1 : m.end();
-            accept(text, m, span, ctx, detectorId, out);
+            accept(text, m, m.start(group), m.end(group), span, ctx, detectorId, out);
         }
     }
 
     /** Scans the whole text with {@code find()} (for recognizers without start candidates), after {@link #applies}. */
     public void scanAll(CharSequence text, String detectorId, List<Finding> out) {
+        Matcher[] ctx = new Matcher[1];
         if (scanner != null) {
-            Matcher[] ctx = new Matcher[1];
             scanner.scan(text, null, 0, (s, e, score) -> acceptSpan(text, s, e, score, ctx, detectorId, out));
             return;
         }
-        Matcher m = pattern.matcher(text);
-        Matcher[] ctx = new Matcher[1];
         int[] span = new int[2];
+        if (finder != null) {
+            finder.findAll(MeteredText.unlimited(text), (start, end) -> accept(text, null, start, end, span, ctx, detectorId, out));
+            return;
+        }
+        Matcher m = pattern.matcher(text);
         while (m.find()) {
-            accept(text, m, span, ctx, detectorId, out);
+            accept(text, m, m.start(group), m.end(group), span, ctx, detectorId, out);
         }
     }
 
-    private void accept(CharSequence text, Matcher m, int[] span, Matcher[] ctxHolder, String detectorId, List<Finding> out) {
+    private void accept(CharSequence text, Matcher m, int start, int end, int[] span, Matcher[] ctxHolder, String detectorId,
+                        List<Finding> out) {
         {
-            span[0] = m.start(group);
-            span[1] = m.end(group);
+            span[0] = start;
+            span[1] = end;
             if (span[0] < 0) {
                 return;
             }
@@ -341,7 +426,8 @@ public final class Recognizer {
                     ctx.useTransparentBounds(true);
                     ctxHolder[0] = ctx;
                 }
-                if (contextStarts.find(text, ctx, Math.max(0, m.start() - CONTEXT_WINDOW), m.start())) {
+                int matchStart = m != null ? m.start() : span.length > 2 ? span[2] : start;
+                if (contextStarts.find(text, ctx, Math.max(0, matchStart - CONTEXT_WINDOW), matchStart)) {
                     score += boost;
                     if (contextType != null) {
                         t = contextType;
@@ -382,38 +468,86 @@ public final class Recognizer {
     /**
      * Resolves overlapping findings: keeps the most confident (then the longest, then the first),
      * drops any finding that overlaps one already kept, except that a finding lying wholly inside
-     * one of another type (or holding one of another type wholly) is kept as well: a card number
-     * or an e-mail address inside a URL is still a card number or an e-mail address. Returns the
-     * kept findings ordered by start.
+     * one of another type (or holding only kept findings of other types, wholly) is kept as well: a
+     * card number or an e-mail address inside a URL is still a card number or an e-mail address.
+     * Returns the kept findings ordered by start.
+     *
+     * <p>O(k log k) for k findings plus, when some overlap, the length of the findings in 64-character
+     * words: findings that neither overlap nor share a start (the usual case) are only sorted by start;
+     * otherwise the kept spans are marked in bit sets of the text's positions, so that a finding is
+     * compared with the positions it covers instead of with every kept finding (which was O(k^2):
+     * 1 MB of "a@a.a" took seconds).
      */
     public static List<Finding> resolveOverlaps(List<Finding> findings) {
-        if (findings.size() < 2) {
-            return findings;
+        List<Finding> kept = resolve(findings, BY_STRENGTH);
+        if (kept.size() == findings.size()) {
+            return kept;
         }
-        List<Finding> byStrength = new ArrayList<>(findings);
-        byStrength.sort((a, b) -> {
-            int c = Double.compare(b.confidence(), a.confidence());
-            if (c != 0) {
-                return c;
+        // the kept findings do not overlap each other, so those of positive length have increasing starts and ends (found
+        // by binary search); one of length zero at a overlaps [c, d) exactly when c < a < d. A dropped finding is kept too if
+        // every kept finding it overlaps nests with it and is of another type.
+        List<Finding> positive = new ArrayList<>();
+        List<Finding> empty = new ArrayList<>();
+        for (Finding x : kept) {
+            (x.length() > 0 ? positive : empty).add(x);
+        }
+        int[] ends = new int[positive.size()];
+        for (int i = 0; i < ends.length; i++) {
+            ends[i] = positive.get(i).end();
+        }
+        int[] points = new int[empty.size()];
+        for (int i = 0; i < points.length; i++) {
+            points[i] = empty.get(i).start();
+        }
+        java.util.Set<Finding> primary = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        primary.addAll(kept);
+        List<Finding> nested = new ArrayList<>();
+        for (Finding f : findings) {
+            if (primary.contains(f)) {
+                continue;
             }
-            c = Integer.compare(b.length(), a.length());
-            return c != 0 ? c : Integer.compare(a.start(), b.start());
-        });
-        List<Finding> kept = new ArrayList<>(findings.size());
-        for (Finding f : byStrength) {
-            boolean clash = false;
-            for (Finding k : kept) {
-                if (k.overlaps(f) && !nestedOfAnotherType(k, f)) {
-                    clash = true;
-                    break;
+            boolean any = false;
+            boolean all = true;
+            for (int j = firstAbove(ends, f.start()); j < ends.length && positive.get(j).start() < f.end() && all; j++) {
+                Finding x = positive.get(j);
+                if (x.overlaps(f)) {
+                    any = true;
+                    all = nestedOfAnotherType(x, f);
                 }
             }
-            if (!clash) {
-                kept.add(f);
+            for (int j = firstAbove(points, f.start()); j < points.length && points[j] < f.end() && all; j++) {
+                Finding x = empty.get(j);
+                if (x.overlaps(f)) {
+                    any = true;
+                    all = nestedOfAnotherType(x, f);
+                }
+            }
+            if (any && all) {
+                nested.add(f);
             }
         }
-        kept.sort((a, b) -> Integer.compare(a.start(), b.start()));
-        return kept;
+        if (nested.isEmpty()) {
+            return kept;
+        }
+        List<Finding> out = new ArrayList<>(kept);
+        out.addAll(nested);
+        out.sort((x, y) -> Integer.compare(x.start(), y.start()));
+        return out;
+    }
+
+    /** The first index of {@code sorted} (ascending) whose value is above {@code v}. */
+    private static int firstAbove(int[] sorted, int v) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Whether one of two overlapping findings of different types lies wholly inside the other. */
@@ -426,36 +560,154 @@ public final class Recognizer {
 
     /**
      * The findings to rewrite, none overlapping another: the longest first (so a URL that holds a
-     * card number is rewritten whole), then the most confident, then the first. Ordered by start.
+     * card number is rewritten whole), then the most confident, then the first. Ordered by start;
+     * O(k log k) like {@link #resolveOverlaps}.
      */
     public static List<Finding> forRedaction(List<Finding> findings) {
-        if (findings.size() < 2) {
+        return resolve(findings, BY_LENGTH);
+    }
+
+    private static final java.util.Comparator<Finding> BY_LENGTH = (a, b) -> {
+        int c = Integer.compare(b.length(), a.length());
+        if (c != 0) {
+            return c;
+        }
+        c = Double.compare(b.confidence(), a.confidence());
+        return c != 0 ? c : Integer.compare(a.start(), b.start());
+    };
+
+    private static List<Finding> resolve(List<Finding> findings, java.util.Comparator<Finding> order) {
+        int k = findings.size();
+        if (k < 2) {
             return findings;
         }
-        List<Finding> byLength = new ArrayList<>(findings);
-        byLength.sort((a, b) -> {
-            int c = Integer.compare(b.length(), a.length());
-            if (c != 0) {
-                return c;
-            }
-            c = Double.compare(b.confidence(), a.confidence());
-            return c != 0 ? c : Integer.compare(a.start(), b.start());
-        });
-        List<Finding> kept = new ArrayList<>(findings.size());
-        for (Finding f : byLength) {
-            boolean clash = false;
-            for (Finding k : kept) {
-                if (k.overlaps(f)) {
-                    clash = true;
-                    break;
+        List<Finding> byStart = new ArrayList<>(findings);
+        byStart.sort(BY_START_THEN_END);
+        if (disjointWithDistinctStarts(byStart)) {
+            return byStart;   // nothing overlaps: every finding is kept, and the kept ones ordered by start are these
+        }
+        List<Finding> byStrength = new ArrayList<>(findings);
+        byStrength.sort(order);
+        List<Finding> kept = new ArrayList<>(k);
+        if (k <= 32) {
+            for (Finding f : byStrength) {
+                boolean clash = false;
+                for (Finding x : kept) {
+                    if (x.overlaps(f)) {
+                        clash = true;
+                        break;
+                    }
+                }
+                if (!clash) {
+                    kept.add(f);
                 }
             }
-            if (!clash) {
+        } else {
+            int end = 0;
+            for (Finding f : findings) {
+                end = Math.max(end, f.end());
+            }
+            int words = (end >>> 6) + 1;
+            long[] covered = new long[words];   // positions inside a kept finding of positive length
+            long[] starts = new long[words];    // where such a finding starts
+            long[] empty = new long[words];     // where a kept finding of length zero is
+            for (Finding f : byStrength) {
+                int a = f.start();
+                int b = f.end();
+                if (a == b) {
+                    // [a, a) overlaps [c, d) exactly when c < a < d: a inside a kept finding that does not start there
+                    if (bit(covered, a) && !bit(starts, a)) {
+                        continue;
+                    }
+                    empty[a >>> 6] |= 1L << a;
+                } else {
+                    if (anyBit(covered, a, b) || anyBit(empty, a + 1, b)) {
+                        continue;
+                    }
+                    setBits(covered, a, b);
+                    starts[a >>> 6] |= 1L << a;
+                }
                 kept.add(f);
             }
         }
-        kept.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        kept.sort((x, y) -> Integer.compare(x.start(), y.start()));
         return kept;
+    }
+
+    private static final java.util.Comparator<Finding> BY_START_THEN_END = (a, b) -> a.start() != b.start()
+            ? Integer.compare(a.start(), b.start()) : Integer.compare(a.end(), b.end());
+
+    private static final java.util.Comparator<Finding> BY_STRENGTH = (a, b) -> {
+        int c = Double.compare(b.confidence(), a.confidence());
+        if (c != 0) {
+            return c;
+        }
+        c = Integer.compare(b.length(), a.length());
+        return c != 0 ? c : Integer.compare(a.start(), b.start());
+    };
+
+    /**
+     * Whether findings ordered by (start, end) have distinct starts and no two overlap: a finding overlaps
+     * an earlier one exactly when it starts before the furthest end of the earlier ones of positive length
+     * (one of length zero overlaps only a finding that strictly contains its position).
+     */
+    private static boolean disjointWithDistinctStarts(List<Finding> byStart) {
+        int furthest = Integer.MIN_VALUE;
+        int previous = -1;
+        for (Finding f : byStart) {
+            if (f.start() == previous || f.start() < furthest) {
+                return false;
+            }
+            previous = f.start();
+            if (f.end() > f.start()) {
+                furthest = Math.max(furthest, f.end());
+            }
+        }
+        return true;
+    }
+
+    private static boolean bit(long[] bits, int i) {
+        return (bits[i >>> 6] & (1L << i)) != 0;
+    }
+
+    /** Whether a bit in {@code [from, to)} is set. */
+    private static boolean anyBit(long[] bits, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        int w = from >>> 6;
+        int last = (to - 1) >>> 6;
+        long first = -1L << from;
+        long end = -1L >>> (63 - ((to - 1) & 63));
+        if (w == last) {
+            return (bits[w] & first & end) != 0;
+        }
+        if ((bits[w] & first) != 0) {
+            return true;
+        }
+        for (int x = w + 1; x < last; x++) {
+            if (bits[x] != 0) {
+                return true;
+            }
+        }
+        return (bits[last] & end) != 0;
+    }
+
+    /** Sets the bits {@code [from, to)}. */
+    private static void setBits(long[] bits, int from, int to) {
+        int w = from >>> 6;
+        int last = (to - 1) >>> 6;
+        long first = -1L << from;
+        long end = -1L >>> (63 - ((to - 1) & 63));
+        if (w == last) {
+            bits[w] |= first & end;
+            return;
+        }
+        bits[w] |= first;
+        for (int x = w + 1; x < last; x++) {
+            bits[x] = -1L;
+        }
+        bits[last] |= end;
     }
 
     @Override

@@ -45,8 +45,14 @@ public final class RecognizerSet {
 
     /** Adds the findings of every recognizer in {@code text} to {@code out}, recognizer by recognizer. */
     public void scan(CharSequence text, String detectorId, List<Finding> out) {
-        String chars = text.toString();
+        scan(MeteredText.unlimited(text), detectorId, out);
+    }
+
+    /** Like {@link #scan(CharSequence, String, List)}, counting the work on {@code text}'s counter. */
+    public void scan(MeteredText text, String detectorId, List<Finding> out) {
+        String chars = text.string();
         // one byte per char of the text ('?' for characters outside Latin-1), read by every pass below
+        text.charge(2L * chars.length());   // the copy and the features pass
         byte[] latin1 = Latin1Copy.of(chars);
         int features = Recognizer.features(latin1);
         long active = 0;
@@ -58,7 +64,7 @@ public final class RecognizerSet {
         if (active == 0) {
             return;
         }
-        StartIndex.Candidates c = index.scan(chars, latin1, active);
+        StartIndex.Candidates c = index.scan(chars, latin1, active, text);
         long present = 0;
         long wanted = 0;
         for (int r = 0; r < recognizers.length; r++) {
@@ -78,7 +84,7 @@ public final class RecognizerSet {
             if (keywordGroup[r] >= 0) {
                 // the keyword pass runs once per text, and only when a keyword-gated recognizer has candidates
                 if (!keywordsScanned) {
-                    present = keywords.presentGroups(chars, latin1, wanted);
+                    present = keywords.presentGroups(chars, latin1, wanted, text);
                     keywordsScanned = true;
                 }
                 if ((present & (1L << keywordGroup[r])) == 0) {

@@ -41,6 +41,16 @@ public final class StartIndex {
     /** Digit-run gates ({@link Starts#digitRun}): the gated recognizers; [run length (capped)][follower class]: those that pass. */
     private final long digitGatedMask;
     private final long[] digitRunPass = new long[(MAX_RUN + 1) * FOLLOWERS];
+    /** Like {@link #digitRunPass}, for the alternatives that also constrain the character after the follower. */
+    private final long[] digitRunPassIfNext = new long[(MAX_RUN + 1) * FOLLOWERS];
+    /**
+     * Their next-character rules: per follower that has one (its slot in {@link #nextSlot}, 1-based; 0: none), per
+     * next character (128: non-ASCII or the end of the text) the recognizers that allow it. Combined with
+     * {@link #digitRunPassIfNext} (run length and follower) this may pair one alternative's length with another's next
+     * characters: a superset, as gates may be.
+     */
+    private final byte[] nextSlot = new byte[128];
+    private long[] nextPass = new long[129];
     private static final int MAX_RUN = 32;
     /** Follower classes: 0..127 ASCII, 128 non-ASCII or the end of the text. */
     private static final int FOLLOWERS = 129;
@@ -72,11 +82,16 @@ public final class StartIndex {
                 for (int a = 0; a < s.digitRuns.size(); a++) {
                     int[] len = s.digitRuns.get(a);
                     String f = s.digitRunFollowers.get(a);
+                    // alternatives that also constrain the character after the follower: decided per candidate
+                    long[] table = s.digitRunNext.get(a) == null ? digitRunPass : digitRunPassIfNext;
+                    if (s.digitRunNext.get(a) != null) {
+                        addNextRule(bit, f, s.digitRunNext.get(a));
+                    }
                     for (int l = len[0]; l <= Math.min(len[1], MAX_RUN); l++) {
-                        digitRunPass[l * FOLLOWERS + 128] |= bit;
+                        digitRunPass[l * FOLLOWERS + 128] |= bit;   // a non-ASCII follower or the end of the text: any
                         for (int c = 0; c < 128; c++) {
                             if (f == null || f.indexOf(c) >= 0) {
-                                digitRunPass[l * FOLLOWERS + c] |= bit;
+                                table[l * FOLLOWERS + c] |= bit;
                             }
                         }
                     }
@@ -202,7 +217,19 @@ public final class StartIndex {
      * where the real character is read from {@code t}), which is faster to read than {@code t.charAt}.
      */
     public Candidates scan(String t, byte[] latin1, long active) {
+        return scan(t, latin1, active, MeteredText.unlimited(t));
+    }
+
+    /**
+     * Like {@link #scan(String, byte[], long)}, counting the work on {@code metered} (the same
+     * characters as {@code t}): the pass itself (one step per character), the runs the gates read
+     * and the prefixes compared; the checks read {@code metered} itself.
+     */
+    public Candidates scan(String t, byte[] latin1, long active, MeteredText metered) {
         int n = t.length();
+        long extra = 0;
+        int[] read = new int[1];   // what the last letter-run gate call read
+        int digitRunEnd = -1;      // where the run of digits around the current position ends, once read
         if (latin1.length != n) {
             throw new IllegalArgumentException("latin1 holds " + latin1.length + " characters, the text " + n);
         }
@@ -232,7 +259,8 @@ public final class StartIndex {
                                 // the common case (a word followed by a space or punctuation): what runGate decides, in one lookup
                                 mask = (mask & ~runGatedMask) | (mask & runGatedMask & runFollowMask[f]);
                             } else {
-                                mask = runGate(t, i, j, mask);
+                                mask = runGate(t, i, j, mask, read);
+                                extra += read[0];
                             }
                         }
                         if (i > 0) {
@@ -245,7 +273,8 @@ public final class StartIndex {
                             int r = Long.numberOfTrailingZeros(mask);
                             mask &= mask - 1;
                             Starts s = specs[r];
-                            if (s.prefixAt(t, i) && (s.check == null || s.check.accepts(t, i))) {
+                            extra += s.longestPrefix;
+                            if (s.prefixAt(t, i) && (s.check == null || s.check.accepts(metered, i))) {
                                 add(pos, counts, r, i);
                             }
                         }
@@ -280,7 +309,15 @@ public final class StartIndex {
                 }
             }
             if ((mask & digitGatedMask) != 0 && c >= '0' && c <= '9') {
-                mask = digitGate(t, i, mask);
+                if (digitRunEnd <= i) {
+                    // read each run of digits once, however many of its positions are candidates
+                    digitRunEnd = i + 1;
+                    while (digitRunEnd < n && t.charAt(digitRunEnd) >= '0' && t.charAt(digitRunEnd) <= '9') {
+                        digitRunEnd++;
+                    }
+                    extra += digitRunEnd - i + 1;
+                }
+                mask = digitGate(t, i, digitRunEnd, mask);
             }
             while (mask != 0) {
                 int r = Long.numberOfTrailingZeros(mask);
@@ -289,12 +326,13 @@ public final class StartIndex {
                 if ((c < '0' || c > '9') && s.chars.indexOf(c) < 0) {
                     continue;
                 }
-                if (s.check == null || s.check.accepts(t, i)) {
+                if (s.check == null || s.check.accepts(metered, i)) {
                     add(pos, counts, r, i);
                 }
             }
             i++;
         }
+        metered.charge(n + extra);
         return new Candidates(pos, counts, maxDigitRun);
     }
 
@@ -304,21 +342,42 @@ public final class StartIndex {
         return c == '?' ? t.charAt(i) : c;
     }
 
-    /** {@code mask} without the recognizers whose digit-run gate the run of digits at {@code i} fails. */
-    private long digitGate(String t, int i, long mask) {
+    /** {@code mask} without the recognizers whose digit-run gate the run of digits at {@code i} (up to {@code end}) fails. */
+    private long digitGate(String t, int i, int end, long mask) {
         int n = t.length();
-        int end = i + 1;
-        while (end < n && t.charAt(end) >= '0' && t.charAt(end) <= '9') {
-            end++;
-        }
         int len = Math.min(end - i, MAX_RUN);
         int follower = end < n && t.charAt(end) < 128 ? t.charAt(end) : 128;
         long gated = mask & digitGatedMask;
-        return (mask & ~digitGatedMask) | (gated & digitRunPass[len * FOLLOWERS + follower]);
+        long pass = gated & digitRunPass[len * FOLLOWERS + follower];
+        long maybe = gated & ~pass & digitRunPassIfNext[len * FOLLOWERS + follower];
+        if (maybe != 0) {
+            char next = end + 1 < n ? t.charAt(end + 1) : 128;
+            pass |= maybe & nextPass[nextSlot[follower] * 129 + (next < 128 ? next : 128)];
+        }
+        return (mask & ~digitGatedMask) | pass;
+    }
+
+    /** Records a next-character rule of the recognizers {@code bit}: after one of {@code followers}, one of {@code next}. */
+    private void addNextRule(long bit, String followers, String next) {
+        if (followers == null) {
+            throw new IllegalArgumentException("a digit-run gate with a next-character rule lists its followers");
+        }
+        for (int k = 0; k < followers.length(); k++) {
+            char f = followers.charAt(k);
+            if (nextSlot[f] == 0) {
+                nextPass = Arrays.copyOf(nextPass, nextPass.length + 129);
+                nextSlot[f] = (byte) (nextPass.length / 129 - 1);
+            }
+            int base = nextSlot[f] * 129;
+            nextPass[base + 128] |= bit;
+            for (int x = 0; x < next.length(); x++) {
+                nextPass[base + next.charAt(x)] |= bit;
+            }
+        }
     }
 
     /** {@code mask} without the recognizers whose letter-run gate the run at {@code i} (letters up to {@code j}) fails. */
-    private long runGate(String text, int i, int j, long mask) {
+    private long runGate(String text, int i, int j, long mask, int[] read) {
         int n = text.length();
         long gated = mask & runGatedMask;
         int end = j;
@@ -329,6 +388,7 @@ public final class StartIndex {
                 end++;
             }
         }
+        read[0] = end - i + 1;
         long pass;
         if (end >= n) {
             pass = gated;

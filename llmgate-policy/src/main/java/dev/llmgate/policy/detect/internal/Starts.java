@@ -39,6 +39,8 @@ public final class Starts {
     /** The digit-run gate ({@link #digitRun}): alternatives {min, max} with their followers (null: any). */
     final List<int[]> digitRuns = new ArrayList<>();
     final List<String> digitRunFollowers = new ArrayList<>();
+    /** Per digit-run alternative: the characters allowed right after the follower, or null (any). */
+    final List<String> digitRunNext = new ArrayList<>();
 
     private Starts() {
     }
@@ -141,6 +143,23 @@ public final class Starts {
         }
         digitRuns.add(new int[] {min, max});
         digitRunFollowers.add(followers);
+        digitRunNext.add(null);
+        return this;
+    }
+
+    /**
+     * Like {@link #digitRun(int, int, String)}, and the character after the follower is one of
+     * {@code next} (ASCII characters; a non-ASCII character or the end of the text always passes):
+     * e.g. a street number is followed by whitespace and then a capital letter.
+     */
+    public Starts digitRun(int min, int max, String followers, String next) {
+        digitRun(min, max, followers);
+        for (int i = 0; i < next.length(); i++) {
+            if (next.charAt(i) >= 128) {
+                throw new IllegalArgumentException("next characters are ASCII characters: " + next);
+            }
+        }
+        digitRunNext.set(digitRunNext.size() - 1, next);
         return this;
     }
 
@@ -168,6 +187,8 @@ public final class Starts {
 
     /** Compiled prefixes: single letters as a table, longer prefixes grouped by their case-folded first letter. */
     private boolean[] singleLetter;
+    /** The longest prefix's length (what {@link #prefixAt} reads at most). */
+    int longestPrefix;
     private String[][] longByFirst;
     private boolean[][] longIgnoreCase;
 
@@ -209,6 +230,11 @@ public final class Starts {
         }
         longByFirst = l;
         longIgnoreCase = lc;
+        int longest = 1;
+        for (String p : prefixes) {
+            longest = Math.max(longest, p.length());
+        }
+        longestPrefix = longest;
         singleLetter = single;
     }
 
