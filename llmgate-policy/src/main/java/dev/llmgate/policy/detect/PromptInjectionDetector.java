@@ -271,7 +271,37 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
     private static final int FEW_CANDIDATES = 4;
 
     private static Phrase p(String type, double confidence, String regex) {
-        return new Phrase(type, Pattern.compile(regex, Pattern.MULTILINE), confidence);
+        return new Phrase(type, Pattern.compile(lineBreakAsSpace(regex), Pattern.MULTILINE), confidence);
+    }
+
+    /**
+     * {@code regex} with every literal space outside a character class made {@code [ \n]}: the normal
+     * form keeps a line break (one per run of whitespace that holds one, for the delimiter phrases
+     * that look for a line start), and "Ignore\nall previous instructions" is the same phrase.
+     */
+    static String lineBreakAsSpace(String regex) {
+        StringBuilder out = new StringBuilder(regex.length() + 16);
+        boolean inClass = false;
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\' && i + 1 < regex.length()) {
+                out.append(c).append(regex.charAt(++i));
+            } else if (c == '[' && !inClass) {
+                inClass = true;
+                out.append(c);
+                if (i + 1 < regex.length() && regex.charAt(i + 1) == ']') {
+                    out.append(regex.charAt(++i));   // "[]...]": a leading ']' is a member
+                }
+            } else if (c == ']' && inClass) {
+                inClass = false;
+                out.append(c);
+            } else if (c == ' ' && !inClass) {
+                out.append("[ \\n]");
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static final Pattern BASE64 = Pattern.compile("(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{20,8192}+={0,2}");
@@ -327,6 +357,9 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
         boolean changed = norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0;
         byte[] ascii = norm.asciiOrNull();
         PatternStarts.Candidates starts = STARTS.candidates(n, ascii, metered);
+        // the keywords (some with a space: "you are") are looked for with line breaks read as spaces, as the phrases read them
+        String flat = n.indexOf('\n') < 0 ? n : n.replace('\n', ' ');
+        byte[] flatAscii = flat == n || ascii == null ? ascii : flatBytes(ascii);
         int[] shared = starts.shared();
         int sharedCount = starts.sharedCount();
         int size = n.length();
@@ -341,14 +374,14 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
             }
         }
         // many keywords to look for (text where most phrases have candidates, such as text outside ASCII): one pass for all
-        long present = keywordsToCheck > ONE_PASS_KEYWORDS ? phrasesWithKeywords(n, ascii, checkFirst, metered) : -1L;
+        long present = keywordsToCheck > ONE_PASS_KEYWORDS ? phrasesWithKeywords(flat, flatAscii, checkFirst, metered) : -1L;
         for (int k = 0; k < PHRASES.size(); k++) {
             int count = starts.count(k);
             if (count == 0) {
                 continue;
             }
             boolean keywordsFirst = count > FEW_CANDIDATES;
-            if (keywordsFirst && ((present & (1L << k)) == 0 || (present == -1L && !keywordsPresent(n, k, metered)))) {
+            if (keywordsFirst && ((present & (1L << k)) == 0 || (present == -1L && !keywordsPresent(flat, k, metered)))) {
                 continue;
             }
             int before = hits.size();
@@ -380,7 +413,7 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
             } finally {
                 MATCHERS.release(k, m);
             }
-            if (!keywordsFirst && hits.size() > before && !keywordsPresent(n, k, metered)) {
+            if (!keywordsFirst && hits.size() > before && !keywordsPresent(flat, k, metered)) {
                 hits.subList(before, hits.size()).clear();
             }
         }
@@ -405,6 +438,17 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
             double c = Math.min(1.0, f.confidence() + 0.1 * extra);
             sink.accept(extra == 0 ? f : new Finding(f.type(), f.start(), f.end(), c, f.detector()));
         }
+    }
+
+    /** A copy of {@code ascii} with line breaks made spaces. */
+    private static byte[] flatBytes(byte[] ascii) {
+        byte[] b = ascii.clone();
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '\n') {
+                b[i] = ' ';
+            }
+        }
+        return b;
     }
 
     /** Adds an obfuscation finding for each match of {@link #SPACED_LETTERS} in the normal form (see {@link #spacedLetters}). */

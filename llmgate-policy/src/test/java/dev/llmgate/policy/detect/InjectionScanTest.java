@@ -187,7 +187,12 @@ class InjectionScanTest {
             }
         }
         assertThat(NormalizedText.of("caf\u00e9 ignore").asciiOrNull()).isNull();
-        assertThat(NormalizedText.of("a  b").asciiOrNull()).isNull();
+        // whitespace runs collapse on the byte path too, with offsets mapped back
+        NormalizedText collapsed = NormalizedText.of("A  b\r\n\nC");
+        assertThat(new String(collapsed.asciiOrNull(), StandardCharsets.ISO_8859_1)).isEqualTo("a b\nc");
+        assertThat(collapsed.text()).isEqualTo("a b\nc");
+        assertThat(collapsed.originalStart(4)).isEqualTo(7);
+        assertThat(collapsed.originalEnd(5)).isEqualTo(8);
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.text.Normalizer;
  * Text normalised for phrase matching, with a map back to the original offsets: zero-width and
  * soft-hyphen characters removed, compatibility forms folded (NFKD: full-width letters, ligatures),
  * diacritics dropped, Latin look-alikes in mixed-script words mapped to Latin (homoglyphs), runs of
- * spaces and tabs collapsed, everything lower-cased. Counts what it removed so that a detector can
+ * whitespace collapsed (a run of spaces, tabs and line breaks is one space, or one line break if it
+ * holds one), everything lower-cased. Counts what it removed so that a detector can
  * tell obfuscated text from plain text.
  */
 public final class NormalizedText {
@@ -115,10 +116,10 @@ public final class NormalizedText {
         String original = s.toString();
         byte[] plain = plainAsciiLowerCase(original);
         if (plain != null) {
-            // nothing to remove, fold or collapse: the normal form is the lower-cased text, offsets unchanged
             String lower = new String(plain, StandardCharsets.ISO_8859_1);
             if (sameQuestionMarks(original, lower)) {
-                return new NormalizedText(lower, null, 0, 0, plain);
+                // nothing to remove or fold: the normal form is the lower-cased text, offsets unchanged unless whitespace collapses
+                return rewritesWhitespace(original) ? collapsedAscii(plain) : new NormalizedText(lower, null, 0, 0, plain);
             }
         }
         String typographic = asciiWithTypographicLowerCase(original);
@@ -183,10 +184,12 @@ public final class NormalizedText {
             }
             if (zeroWidth(c)) {
                 zw++;
-            } else if (c == ' ' || c == '\t' || c == '\u00A0' || c == '\r') {
+            } else if (c == ' ' || c == '\t' || c == '\u00A0' || c == '\r' || c == '\n') {
                 if (!lastSpace) {
-                    origin = append(out, origin, ' ', i);
+                    origin = append(out, origin, c == '\n' ? '\n' : ' ', i);
                     lastSpace = true;
+                } else if (c == '\n') {
+                    out.setCharAt(out.length() - 1, '\n');   // a run of whitespace with a line break in it is one line break
                 }
             } else {
                 appendFolded(out, c, i, origin);
@@ -205,15 +208,51 @@ public final class NormalizedText {
      * ({@link String#getBytes}): the caller tells them from real question marks ({@link #sameQuestionMarks}).
      */
     private static byte[] plainAsciiLowerCase(String s) {
-        // the JDK's vectorised searches rule out what the general path would rewrite, its bulk copy makes the bytes
-        if (s.indexOf('\t') >= 0 || s.indexOf('\r') >= 0 || s.indexOf("  ") >= 0) {
-            return null;
-        }
         byte[] lower = s.getBytes(StandardCharsets.ISO_8859_1);
         if (lower.length != s.length()) {
             return null;   // a surrogate pair became one '?'
         }
         return AsciiLanes.lowerCaseAscii(lower) ? lower : null;
+    }
+
+    /**
+     * Whether the general path would rewrite some whitespace of {@code s}: a tab, a carriage return, or
+     * a run of spaces and line breaks. The JDK's vectorised searches, a few per text.
+     */
+    private static boolean rewritesWhitespace(String s) {
+        return s.indexOf('\t') >= 0 || s.indexOf('\r') >= 0 || s.indexOf("  ") >= 0 || s.indexOf(" \n") >= 0
+                || s.indexOf("\n ") >= 0 || s.indexOf("\n\n") >= 0;
+    }
+
+    /**
+     * The normal form of ASCII text whose only rewriting is whitespace ({@code lower}: its bytes,
+     * lower-cased): each run of spaces, tabs, carriage returns and line breaks becomes one character,
+     * a line break if the run has one, else a space; one pass over the bytes.
+     */
+    private static NormalizedText collapsedAscii(byte[] lower) {
+        int n = lower.length;
+        byte[] out = new byte[n];
+        int[] origin = new int[n];
+        int k = 0;
+        boolean lastSpace = false;
+        for (int i = 0; i < n; i++) {
+            byte c = lower[i];
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                if (!lastSpace) {
+                    origin[k] = i;
+                    out[k++] = c == '\n' ? (byte) '\n' : (byte) ' ';
+                    lastSpace = true;
+                } else if (c == '\n') {
+                    out[k - 1] = '\n';
+                }
+                continue;
+            }
+            lastSpace = false;
+            origin[k] = i;
+            out[k++] = c;
+        }
+        byte[] bytes = java.util.Arrays.copyOf(out, k);
+        return new NormalizedText(new String(bytes, StandardCharsets.ISO_8859_1), java.util.Arrays.copyOf(origin, k), 0, 0, bytes);
     }
 
     /**
@@ -238,7 +277,7 @@ public final class NormalizedText {
      * general path keeps them as they are, one for one; else null.
      */
     private static String asciiWithTypographicLowerCase(String s) {
-        if (s.indexOf('\t') >= 0 || s.indexOf('\r') >= 0 || s.indexOf("  ") >= 0) {
+        if (rewritesWhitespace(s)) {
             return null;
         }
         int n = s.length();
