@@ -60,7 +60,7 @@ import java.util.stream.Stream;
  *   <li>{@code <!-- not compiled: reason -->}: the block is not compiled (pseudo-code, a deliberate compile
  *       error); the reason is required.</li>
  * </ul>
- * and, once per page, {@code <!-- java blocks: excerpts of path/To.java -->}: every java block of the page
+ * and, once per page on a line of its own, {@code <!-- java blocks: excerpts of path/To.java -->}: every java block of the page
  * is an excerpt of that source file (which the build compiles), checked line by line (non-blank lines,
  * indentation ignored) instead of being compiled here.
  */
@@ -94,7 +94,7 @@ final class DocSnippets {
             "^((?:public|protected|private|abstract|final|sealed|non-sealed|static|strictfp)\\s+)*"
                     + "(class|interface|enum|record|@interface)\\s+(\\w+).*");
     private static final Pattern MEMBER_START = Pattern.compile("^(@\\w+|public\\b|protected\\b|private\\b|static\\b).*");
-    private static final Pattern EXCERPTS = Pattern.compile("<!--\\s*java blocks: excerpts of\\s+(\\S+)\\s*-->");
+    private static final Pattern EXCERPTS = Pattern.compile("(?m)^\\s*<!--\\s*java blocks: excerpts of\\s+(\\S+)\\s*-->\\s*$");
 
     /** What a block is, and so how it is compiled. */
     enum Kind { UNIT, DECLARATIONS, MEMBERS, STATEMENTS }

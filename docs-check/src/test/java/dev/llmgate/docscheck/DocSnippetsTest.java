@@ -230,6 +230,24 @@ class DocSnippetsTest {
     }
 
     @Test
+    void markersQuotedInProseAreNotMarkers() throws IOException {
+        DocSnippets.Report report = check(String.join("\n",
+                "Mark a page with `<!-- java blocks: excerpts of path/To.java -->` and a block with",
+                "`<!-- not compiled: reason -->` right before it.",
+                "",
+                "```",
+                "<!-- compile with: Metrics metrics; -->",
+                "```",
+                "",
+                "```java",
+                "String s = \"\";",
+                "```"));
+        assertThat(report.problems).isEmpty();
+        assertThat(report.compiled).isEqualTo(1);
+        assertThat(report.excerpts).isZero();
+    }
+
+    @Test
     void theRepositoryRootIsFound() {
         Path found = DocSnippetsCompileTest.root();
         assertThat(found.resolve("docs")).isDirectory();
