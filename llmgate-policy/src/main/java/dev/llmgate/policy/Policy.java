@@ -177,8 +177,8 @@ public final class Policy {
         return PolicyInterceptor.of(this);
     }
 
-    /** The engine behind this policy. Not API. */
-    public Engine engine() {
+    /** The engine behind this policy (the interceptor's and tests'). */
+    Engine engine() {
         return engine;
     }
 

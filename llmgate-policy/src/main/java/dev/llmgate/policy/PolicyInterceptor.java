@@ -83,7 +83,7 @@ public final class PolicyInterceptor implements StagedInterceptor {
             return checkResponse(policy, engine, call, response, vault);
         }
         boolean jsonAnswer = !(forward.responseFormat() instanceof dev.llmgate.api.ResponseFormat.Text);
-        return ((ChatStream) result).transform(new StreamGuard(policy, call, vault, jsonAnswer));
+        return ((ChatStream) result).transform(new StreamGuard(policy, policy.engine(), call, vault, jsonAnswer));
     }
 
     private static ChatRequest checkInput(Policy policy, Engine engine, CallContext call, ChatRequest request, TokenVault vault) {

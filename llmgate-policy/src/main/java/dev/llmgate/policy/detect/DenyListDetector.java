@@ -3,8 +3,8 @@ package dev.llmgate.policy.detect;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
+import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.KeywordAlternation;
-import dev.llmgate.policy.detect.internal.MeteredScan;
 import dev.llmgate.policy.detect.internal.MeteredText;
 
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import java.util.regex.PatternSyntaxException;
  * rule, {@code TOPIC_<NAME>} for a topic. Regex rules are the caller's patterns: keep their
  * repetition bounded (see docs/policy.md). Build with {@link #builder()}; immutable and thread-safe.
  */
-public final class DenyListDetector implements Detector, MeteredScan {
+public final class DenyListDetector implements Detector {
 
     /** A rule: a regex (the caller's, {@code list} -1) or a keyword list ({@code list}: its index in {@link #keywords}). */
     private record Rule(String type, Pattern pattern, int list, double confidence) {
@@ -60,6 +60,10 @@ public final class DenyListDetector implements Detector, MeteredScan {
         return new Builder();
     }
 
+    static {
+        BuiltInScans.metered(DenyListDetector.class, DenyListDetector::detectMetered);
+    }
+
     @Override
     public String id() {
         return id;
@@ -72,15 +76,14 @@ public final class DenyListDetector implements Detector, MeteredScan {
 
     @Override
     public void detect(CharSequence text, Consumer<Finding> sink) {
-        detect(MeteredText.unlimited(text), sink);
+        detectMetered(MeteredText.unlimited(text), sink);
     }
 
     /**
      * Not API: {@link #detect(CharSequence, Consumer)} counting the work of the keyword and topic lists on {@code text}'s
      * counter (one pass for all of them, linear in the text's length); regex rules are the caller's patterns, not counted.
      */
-    @Override
-    public void detect(MeteredText text, Consumer<Finding> sink) {
+    private void detectMetered(MeteredText text, Consumer<Finding> sink) {
         List<List<int[]>> matches = null;
         if (keywords != null) {
             matches = new ArrayList<>(keywordLists);

@@ -2,11 +2,10 @@ package dev.llmgate.policy.detect;
 
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.policy.Finding;
+import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.PiiRecognizers;
-import dev.llmgate.policy.detect.internal.MeteredScan;
 import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.Recognizer;
-import dev.llmgate.policy.detect.internal.RecognizerBacked;
 import dev.llmgate.policy.detect.internal.RecognizerSet;
 
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ import java.util.function.Consumer;
  * threshold of 0.5 with context. Where findings of this detector overlap, the most confident wins.
  * Immutable and thread-safe; every pattern is compiled once, with bounded repetition only.
  */
-public final class PiiDetector implements Detector, RecognizerBacked, MeteredScan {
+public final class PiiDetector implements Detector {
     private static final List<Recognizer> ALL = PiiRecognizers.all();
 
     private final List<Recognizer> recognizers;
@@ -88,6 +87,11 @@ public final class PiiDetector implements Detector, RecognizerBacked, MeteredSca
         return of(List.of(types));
     }
 
+    static {
+        BuiltInScans.metered(PiiDetector.class, PiiDetector::detectMetered);
+        BuiltInScans.recognizers(PiiDetector.class, PiiDetector::scannedRecognizers);
+    }
+
     @Override
     public String id() {
         return "pii";
@@ -100,12 +104,11 @@ public final class PiiDetector implements Detector, RecognizerBacked, MeteredSca
 
     @Override
     public void detect(CharSequence text, Consumer<Finding> sink) {
-        detect(MeteredText.unlimited(text), sink);
+        detectMetered(MeteredText.unlimited(text), sink);
     }
 
     /** Not API: {@link #detect(CharSequence, Consumer)} counting the work on {@code text}'s counter. */
-    @Override
-    public void detect(MeteredText text, Consumer<Finding> sink) {
+    private void detectMetered(MeteredText text, Consumer<Finding> sink) {
         List<Finding> found = new ArrayList<>();
         scanner.scan(text, id(), found);
         for (Finding f : Recognizer.resolveOverlaps(found)) {
@@ -113,9 +116,8 @@ public final class PiiDetector implements Detector, RecognizerBacked, MeteredSca
         }
     }
 
-    /** Not API: the recognizers, for a policy's shared scan. */
-    @Override
-    public List<Recognizer> scannedRecognizers() {
+    /** The recognizers, for a policy's shared scan. */
+    private List<Recognizer> scannedRecognizers() {
         return recognizers;
     }
 

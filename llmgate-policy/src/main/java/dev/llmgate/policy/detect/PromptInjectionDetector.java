@@ -2,11 +2,11 @@ package dev.llmgate.policy.detect;
 
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
+import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.AsciiLanes;
 import dev.llmgate.policy.detect.internal.KeywordScan;
 import dev.llmgate.policy.detect.internal.Latin1Copy;
 import dev.llmgate.policy.detect.internal.MatcherPool;
-import dev.llmgate.policy.detect.internal.MeteredScan;
 import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.NormalizedText;
 import dev.llmgate.policy.detect.internal.PatternStarts;
@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * text adds 0.1 to every hit). Heuristics, not a classifier: see docs/policy.md for the measured
  * precision and recall. Immutable and thread-safe.
  */
-public final class PromptInjectionDetector implements Detector, MeteredScan {
+public final class PromptInjectionDetector implements Detector {
 
     private record Phrase(String type, Pattern pattern, double confidence) {
     }
@@ -330,6 +330,10 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
         return INSTANCE;
     }
 
+    static {
+        BuiltInScans.metered(PromptInjectionDetector.class, PromptInjectionDetector::detectMetered);
+    }
+
     @Override
     public String id() {
         return "prompt-injection";
@@ -342,12 +346,11 @@ public final class PromptInjectionDetector implements Detector, MeteredScan {
 
     @Override
     public void detect(CharSequence text, Consumer<Finding> sink) {
-        detect(MeteredText.unlimited(text), sink);
+        detectMetered(MeteredText.unlimited(text), sink);
     }
 
     /** Not API: {@link #detect(CharSequence, Consumer)} counting the work on {@code text}'s counter. */
-    @Override
-    public void detect(MeteredText text, Consumer<Finding> sink) {
+    private void detectMetered(MeteredText text, Consumer<Finding> sink) {
         List<Finding> hits = new ArrayList<>();
         String original = text.string();
         NormalizedText norm = NormalizedText.of(original);

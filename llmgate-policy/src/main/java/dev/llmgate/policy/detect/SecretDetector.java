@@ -2,12 +2,11 @@ package dev.llmgate.policy.detect;
 
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
+import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.Checksums;
-import dev.llmgate.policy.detect.internal.MeteredScan;
 import dev.llmgate.policy.detect.internal.PemBlockFinder;
 import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.Recognizer;
-import dev.llmgate.policy.detect.internal.RecognizerBacked;
 import dev.llmgate.policy.detect.internal.RecognizerSet;
 import dev.llmgate.policy.detect.internal.Starts;
 
@@ -25,7 +24,7 @@ import java.util.function.Consumer;
  * {@code api_key: "..."} whose value has enough entropy to be a real secret (placeholders such as
  * {@code <your-key>}, {@code ${VAR}} or {@code xxxx} are ignored). Immutable and thread-safe.
  */
-public final class SecretDetector implements Detector, RecognizerBacked, MeteredScan {
+public final class SecretDetector implements Detector {
     private static final List<Recognizer> RECOGNIZERS = List.of(
             Recognizer.of(FindingTypes.SECRET_ANTHROPIC_KEY, "\\bsk-ant-" + body("[A-Za-z0-9_-]", 20, 200), 0,
                             split(20, 200, (t, s, m) -> 0.95))
@@ -154,6 +153,11 @@ public final class SecretDetector implements Detector, RecognizerBacked, Metered
         return INSTANCE;
     }
 
+    static {
+        BuiltInScans.metered(SecretDetector.class, SecretDetector::detectMetered);
+        BuiltInScans.recognizers(SecretDetector.class, SecretDetector::scannedRecognizers);
+    }
+
     @Override
     public String id() {
         return "secrets";
@@ -166,12 +170,11 @@ public final class SecretDetector implements Detector, RecognizerBacked, Metered
 
     @Override
     public void detect(CharSequence text, Consumer<Finding> sink) {
-        detect(MeteredText.unlimited(text), sink);
+        detectMetered(MeteredText.unlimited(text), sink);
     }
 
     /** Not API: {@link #detect(CharSequence, Consumer)} counting the work on {@code text}'s counter. */
-    @Override
-    public void detect(MeteredText text, Consumer<Finding> sink) {
+    private void detectMetered(MeteredText text, Consumer<Finding> sink) {
         List<Finding> found = new ArrayList<>();
         SCANNER.scan(text, id(), found);
         for (Finding f : Recognizer.resolveOverlaps(found)) {
@@ -203,9 +206,8 @@ public final class SecretDetector implements Detector, RecognizerBacked, Metered
         return h >= 3.0 && value.length() >= 12 ? 0.85 : -1;
     }
 
-    /** Not API: the recognizers, for a policy's shared scan. */
-    @Override
-    public List<Recognizer> scannedRecognizers() {
+    /** The recognizers, for a policy's shared scan. */
+    private List<Recognizer> scannedRecognizers() {
         return RECOGNIZERS;
     }
 

@@ -16,14 +16,12 @@ import dev.llmgate.policy.ToolPolicy;
 import dev.llmgate.policy.ToolRule;
 import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.detect.Detector;
+import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.FusedScan;
 import dev.llmgate.policy.detect.internal.MeteredScan;
 import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.ScanLimitExceededException;
-import dev.llmgate.policy.detect.internal.MeteredScan;
-import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.Recognizer;
-import dev.llmgate.policy.detect.internal.ScanLimitExceededException;
 import dev.llmgate.policy.redact.RedactionMode;
 import dev.llmgate.policy.redact.TokenVault;
 
@@ -47,6 +45,8 @@ public final class Engine {
     private final SecretKeySpec hmacKey;
     /** The policy's recognizer-backed detectors (PII, secrets) scanned in one shared pass, if it has several. */
     private final FusedScan fusedScan;
+    /** Per detector of the policy (same order): its metered scan if it is a built-in one, else null (a custom detector). */
+    private final MeteredScan[] meteredScans;
     /** Per finding type: the rules (bit r: {@code policy.rules().get(r)}) that select it. */
     private final java.util.concurrent.ConcurrentHashMap<String, Long> ruleMasks = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_CACHED_TYPES = 4096;
@@ -62,6 +62,10 @@ public final class Engine {
         }
         this.allowedHosts = List.copyOf(globs);
         this.fusedScan = FusedScan.of(policy.detectors()).orElse(null);
+        this.meteredScans = new MeteredScan[policy.detectors().size()];
+        for (int i = 0; i < meteredScans.length; i++) {
+            meteredScans[i] = BuiltInScans.meteredScan(policy.detectors().get(i)).orElse(null);
+        }
         this.hmacKey = new SecretKeySpec(key, "HmacSHA256");
     }
 
@@ -299,12 +303,15 @@ public final class Engine {
                 found.add(f);
             }
         };
-        for (Detector d : policy.detectors()) {
+        List<Detector> detectors = policy.detectors();
+        for (int i = 0; i < detectors.size(); i++) {
+            Detector d = detectors.get(i);
+            MeteredScan metered = meteredScans[i];
             if (shared != null && fusedScan.covers(d)) {
                 for (Finding f : shared.getOrDefault(fusedScan.idOf(d), List.of())) {
                     sink.accept(f);
                 }
-            } else if (d instanceof MeteredScan metered) {
+            } else if (metered != null) {
                 metered.detect(text, sink);
             } else {
                 d.detect(text.string(), sink);   // a custom detector: its own patterns, not counted

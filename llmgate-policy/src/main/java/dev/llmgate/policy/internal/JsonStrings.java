@@ -1,7 +1,7 @@
 package dev.llmgate.policy.internal;
 
 /** JSON strings: escaping text for use inside one (RFC 8259 section 7), and reading the decoded strings of a JSON text. */
-public final class JsonStrings {
+final class JsonStrings {
     private JsonStrings() {
     }
 

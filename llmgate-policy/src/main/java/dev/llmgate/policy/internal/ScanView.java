@@ -29,7 +29,7 @@ import java.util.List;
  * redaction rewrites those pieces only, so JSON stays JSON. A single plain source with nothing to
  * fold or decode is its own view (no copy, no map). Immutable once built; not thread-safe to build.
  */
-public final class ScanView {
+final class ScanView {
 
     /** How a source's text is read. */
     public enum Kind {

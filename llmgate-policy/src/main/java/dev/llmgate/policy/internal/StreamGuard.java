@@ -62,15 +62,11 @@ public final class StreamGuard implements StreamTransformer {
     /** Where the released text stands as far as URLs go (for restoring placeholders outside URLs only). */
     private UrlRun urlRun = UrlRun.START;
 
-    public StreamGuard(Policy policy, CallContext call, TokenVault vault) {
-        this(policy, call, vault, false);
-    }
-
-    /** A guard for a stream whose answer was asked for as JSON when {@code jsonAnswer}. */
-    public StreamGuard(Policy policy, CallContext call, TokenVault vault, boolean jsonAnswer) {
+    /** A guard for a stream of {@code policy} (evaluated by {@code engine}) whose answer was asked for as JSON when {@code jsonAnswer}. */
+    public StreamGuard(Policy policy, Engine engine, CallContext call, TokenVault vault, boolean jsonAnswer) {
         this.json = jsonAnswer ? Boolean.TRUE : null;
         this.policy = policy;
-        this.engine = policy.engine();
+        this.engine = engine;
         this.call = call;
         this.vault = vault;
         this.window = policy.streamWindow();
@@ -211,7 +207,7 @@ public final class StreamGuard implements StreamTransformer {
             context.delete(0, drop);
         }
         held.delete(0, cut);
-        String text = restoreText ? vault.restore(out, Boolean.TRUE.equals(json), restoreUrls, urlRun) : out;   // a JSON answer stays JSON
+        String text = restoreText ? PlaceholderRestore.restore(vault, out, Boolean.TRUE.equals(json), restoreUrls, urlRun) : out;   // a JSON answer stays JSON
         urlRun = urlRun.advance(out, 0, out.length());
         if (!text.isEmpty()) {
             downstream.accept(new StreamEvent.TextDelta(text));

@@ -25,7 +25,7 @@ import java.text.Normalizer;
  * Letters with diacritics, other scripts and everything else stay as they are. Immutable tables,
  * built once when the class loads; thread-safe.
  */
-public final class UnicodeFold {
+final class UnicodeFold {
     private UnicodeFold() {
     }
 

@@ -42,7 +42,7 @@ import java.util.Optional;
  * hosts longer than {@value #MAX_HOST_CHARS} characters fail (DNS names are at most 253), and a label that
  * maps to something containing a dot (U+2024 and the like, which UTS 46 disallows) fails.
  */
-public final class WhatwgHost {
+final class WhatwgHost {
 
     /** Longest host (after percent-decoding) this parser accepts; longer ones fail. */
     public static final int MAX_HOST_CHARS = 1024;

@@ -1,12 +1,11 @@
 package dev.llmgate.policy.redact;
 
+import dev.llmgate.policy.internal.PlaceholderRestore;
 import dev.llmgate.policy.internal.UrlRun;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The placeholder-to-value mapping of reversible tokenization, for one call. The same value of the
@@ -17,9 +16,6 @@ public final class TokenVault {
     /** An empty vault, for one call. */
     public TokenVault() {
     }
-
-    /** What a placeholder looks like: {@code [TYPE_n]}. */
-    static final Pattern PLACEHOLDER = Pattern.compile("\\[([A-Z][A-Z0-9_]{0,48}_\\d{1,6})\\]");
 
     /** The longest a placeholder can be, in characters (streams hold back at least this much). */
     public static final int MAX_PLACEHOLDER_LENGTH = 60;
@@ -69,48 +65,7 @@ public final class TokenVault {
      * {@code insideUrls}.
      */
     public String restore(String text, boolean jsonEscaped, boolean insideUrls) {
-        return restore(text, jsonEscaped, insideUrls, UrlRun.START);
-    }
-
-    /**
-     * Like {@link #restore(String, boolean, boolean)} for a text that continues one already read up
-     * to state {@code before} (a stream's earlier chunks). Not API.
-     */
-    public String restore(String text, boolean jsonEscaped, boolean insideUrls, UrlRun before) {
-        if (text.indexOf('[') < 0 || isEmpty()) {
-            return text;
-        }
-        Matcher m = PLACEHOLDER.matcher(text);
-        StringBuilder out = null;
-        int last = 0;
-        UrlRun run = before;
-        int read = 0;
-        while (m.find()) {
-            String value;
-            synchronized (this) {
-                value = byPlaceholder.get(m.group(1));
-            }
-            if (value == null) {
-                continue;
-            }
-            if (!insideUrls) {
-                run = run.advance(text, read, m.start());
-                read = m.start();
-                if (run.inUrl()) {
-                    continue;
-                }
-            }
-            if (out == null) {
-                out = new StringBuilder(text.length() + 32);
-            }
-            out.append(text, last, m.start());
-            out.append(jsonEscaped ? dev.llmgate.policy.internal.JsonStrings.escape(value) : value);
-            last = m.end();
-        }
-        if (out == null) {
-            return text;
-        }
-        return out.append(text, last, text.length()).toString();
+        return PlaceholderRestore.restore(this, text, jsonEscaped, insideUrls, UrlRun.START);
     }
 
     /** Where in {@code text} a placeholder starts that may be incomplete at its end (an unclosed {@code [}), or -1. */

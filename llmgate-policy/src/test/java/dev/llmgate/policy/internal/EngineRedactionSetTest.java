@@ -61,7 +61,7 @@ class EngineRedactionSetTest {
                     .rule(Rule.builder("r2").types("A", "C").verdict(Verdict.CONSTRAIN).minCount(1 + random.nextInt(3)).build())
                     .rule(Rule.of("r3", Verdict.ALLOW_LOG, "A"))
                     .build();
-            Engine.Evaluation ev = policy.engine().evaluate("text", PolicyStage.INPUT, 0);
+            Engine.Evaluation ev = dev.llmgate.policy.PolicyEngines.of(policy).evaluate("text", PolicyStage.INPUT, 0);
             assertThat(ev.toRedact()).as("%s", findings).isEqualTo(reference(policy, ev.decision().findings()));
         }
     }

@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * The thread starts with the first limit armed and ends in {@link #stopIfIdle()} (a provider's
  * {@code close()}) when no limit is armed; the next limit armed starts a new one. Thread-safe.
  */
-public final class DeadlineTimer {
+final class DeadlineTimer {
     /** How often armed limits are checked. */
     public static final Duration TICK = Duration.ofMillis(10);
     /** Ticks without any armed limit after which the thread parks until the next one is armed (one second). */

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * words of their messages. Everything of the vendor's that the exception shows (message, code or
  * type, request id) is scrubbed by the provider's {@link Secrets}; the raw words are only classified.
  */
-public final class ErrorMapping {
+final class ErrorMapping {
     private static final Pattern CONTEXT_LENGTH = Pattern.compile(
             "context[_ ]length|context window|context size|maximum context|too many tokens|prompt is too long"
                     + "|input is too long|exceeds? the (?:model's )?(?:maximum|available)|token limit|reduce the length",

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * {@code x-ratelimit-reset-tokens} ("1s", "6m0s", "20ms") and Anthropic's
  * {@code anthropic-ratelimit-*-reset} (RFC 3339 instants). Values that cannot be read are ignored.
  */
-public final class RetryAfter {
+final class RetryAfter {
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
     private static final Duration MAX = Duration.ofHours(1);
 

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * {@value #MAX_IDLE_CONNECTIONS} idle connections, so that closing the provider can close its
  * connections without touching another provider's.
  */
-public final class SharedHttpClient {
+final class SharedHttpClient {
     /** Idle connections a provider's own pool keeps (for 5 minutes). */
     public static final int MAX_IDLE_CONNECTIONS = 32;
 

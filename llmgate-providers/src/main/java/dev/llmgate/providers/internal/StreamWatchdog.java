@@ -11,7 +11,7 @@ import java.time.Duration;
  * the call; {@link #fired()} then says which. The limits are kept by the shared {@link DeadlineTimer}
  * (they fire at most one tick late), so starting and ending a stream wakes no thread.
  */
-public final class StreamWatchdog {
+final class StreamWatchdog {
     /** Which limit cancelled the call. */
     public enum Limit { NONE, FIRST_TOKEN, TOTAL }
 

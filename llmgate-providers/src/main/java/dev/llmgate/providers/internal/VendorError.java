@@ -5,7 +5,7 @@ package dev.llmgate.providers.internal;
  * retry delay some vendors put in the body (Gemini's {@code RetryInfo.retryDelay}). Empty strings
  * for what the body did not say.
  */
-public record VendorError(String message, String type, String code, java.util.Optional<java.time.Duration> retryDelay) {
+record VendorError(String message, String type, String code, java.util.Optional<java.time.Duration> retryDelay) {
     public static final VendorError NONE = new VendorError("", "", "");
 
     /** An error without a retry delay in its body. */

@@ -17,7 +17,7 @@ import dev.llmgate.api.exception.StreamInterruptedException;
  * or {@link Listener#abandoned} when it is closed (or breaks with a non-LLM error) before any of
  * these. A partial answer is therefore never reported as complete.
  */
-public final class RecordingStream extends AbstractChatStream {
+final class RecordingStream extends AbstractChatStream {
 
     /** Receives the outcome of a recorded stream. */
     public interface Listener {

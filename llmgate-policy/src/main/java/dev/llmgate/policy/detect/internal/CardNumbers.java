@@ -68,11 +68,56 @@ final class CardNumbers {
         return false;
     }
 
+    /**
+     * One run's groups and, per digit of the run, prefix sums of its Luhn terms: {@code pe[k]} sums
+     * the first {@code k} digits with those at even run indexes doubled, {@code po[k]} with those at
+     * odd ones doubled, so that the Luhn sum of any sub-run is two subtractions. Reused across the
+     * runs of one scan.
+     */
+    private static final class Run {
+        int[] starts = new int[8];
+        int[] ends = new int[8];
+        /** Per group: the run's digits before it. */
+        int[] before = new int[8];
+        int[] pe = new int[64];
+        int[] po = new int[64];
+
+        void group(int g, int start, int digitsBefore) {
+            if (g == starts.length) {
+                starts = Arrays.copyOf(starts, g * 2);
+                ends = Arrays.copyOf(ends, g * 2);
+                before = Arrays.copyOf(before, g * 2);
+            }
+            starts[g] = start;
+            before[g] = digitsBefore;
+        }
+
+        void digit(int idx, int d) {
+            if (idx + 1 == pe.length) {
+                pe = Arrays.copyOf(pe, pe.length * 2);
+                po = Arrays.copyOf(po, po.length * 2);
+            }
+            int doubled = d * 2 > 9 ? d * 2 - 9 : d * 2;
+            boolean even = (idx & 1) == 0;
+            pe[idx + 1] = pe[idx] + (even ? doubled : d);
+            po[idx + 1] = po[idx] + (even ? d : doubled);
+        }
+
+        /** Whether the digits of groups {@code a..b} pass Luhn (the last digit undoubled, every second one before it doubled). */
+        boolean luhn(int a, int b) {
+            int s = before[a];
+            int e = before[b] + ends[b] - starts[b];
+            // doubled: the digits at an odd distance from the last, i.e. at run index parity != that of e - 1
+            boolean doubleEven = ((e - 1) & 1) == 1;
+            int sum = doubleEven ? pe[e] - pe[s] : po[e] - po[s];
+            return sum % 10 == 0;
+        }
+    }
+
     /** Scans {@code text} at the candidate run starts (every position when {@code candidates} is null). */
     static void scan(CharSequence text, int[] candidates, int count, Recognizer.Found found) {
         int n = text.length();
-        int[] starts = new int[8];
-        int[] ends = new int[8];
+        Run run = null;
         int next = 0;
         int total = candidates == null ? n : count;
         for (int k = 0; k < total; k++) {
@@ -80,20 +125,24 @@ final class CardNumbers {
             if (c < next || !digit(text.charAt(c)) || (c > 0 && digit(text.charAt(c - 1))) || continuesRun(text, c)) {
                 continue;
             }
-            // the run from c: its groups
+            if (run == null) {
+                run = new Run();
+            }
+            // the run from c: its groups, each digit read once
             int g = 0;
             int i = c;
+            int idx = 0;
             while (true) {
-                int s = i;
-                while (i < n && digit(text.charAt(i))) {
+                run.group(g, i, idx);
+                while (i < n) {
+                    char ch = text.charAt(i);
+                    if (!digit(ch)) {
+                        break;
+                    }
+                    run.digit(idx++, ch - '0');
                     i++;
                 }
-                if (g == starts.length) {
-                    starts = Arrays.copyOf(starts, g * 2);
-                    ends = Arrays.copyOf(ends, g * 2);
-                }
-                starts[g] = s;
-                ends[g] = i;
+                run.ends[g] = i;
                 g++;
                 int sep = separatorEnd(text, i);
                 if (sep < 0) {
@@ -102,16 +151,16 @@ final class CardNumbers {
                 i = sep;
             }
             next = i;
-            evaluate(text, starts, ends, g, found);
+            evaluate(text, run, g, found);
         }
     }
 
-    private static void evaluate(CharSequence t, int[] starts, int[] ends, int g, Recognizer.Found found) {
-        int digits = 0;
-        for (int k = 0; k < g && digits <= 19; k++) {
-            digits += ends[k] - starts[k];
-        }
-        if (digits >= 12 && digits <= 19 && Checksums.paymentCard(digitsOf(t, starts, ends, 0, g - 1, digits))) {
+    private static void evaluate(CharSequence t, Run run, int g, Recognizer.Found found) {
+        int[] starts = run.starts;
+        int[] ends = run.ends;
+        int digits = run.before[g - 1] + ends[g - 1] - starts[g - 1];
+        if (digits >= 12 && digits <= 19 && run.luhn(0, g - 1)
+                && Checksums.paymentCard(digitsOf(t, starts, ends, 0, g - 1, digits))) {
             found.accept(starts[0], ends[g - 1], printed(starts, ends, 0, g - 1) ? PRINTED : ANY_GROUPING);
             return;
         }
@@ -119,14 +168,31 @@ final class CardNumbers {
         while (a < g) {
             int best = -1;
             int d = 0;
+            int first = ends[a] - starts[a];
+            boolean equal = first >= 2;   // groups a..b all as long as the first
+            boolean foursBefore = true;   // groups a..b-1 all of four digits
             for (int b = a; b < g; b++) {
-                d += ends[b] - starts[b];
+                int len = ends[b] - starts[b];
+                d += len;
                 if (d > 19) {
                     break;
                 }
-                if (d >= 12 && (a > 0 || b < g - 1) && printed(starts, ends, a, b)
+                if (len != first) {
+                    equal = false;
+                }
+                // printed(a, b), kept up to date group by group instead of re-read per sub-run
+                boolean printed = b == a || equal || (foursBefore && len <= 4)
+                        || (b == a + 2 && first == 4 && ends[a + 1] - starts[a + 1] == 6 && (len == 4 || len == 5));
+                if (d >= 12 && (a > 0 || b < g - 1) && printed && run.luhn(a, b)
                         && Checksums.paymentCard(digitsOf(t, starts, ends, a, b, d))) {
                     best = b;
+                }
+                if (len != 4) {
+                    foursBefore = false;
+                }
+                boolean amexAhead = first == 4 && (b == a || (b == a + 1 && len == 6));
+                if (!equal && !foursBefore && !amexAhead) {
+                    break;   // no longer sub-run from a is printed: each group is looked at a bounded number of times
                 }
             }
             if (best >= 0) {

@@ -31,7 +31,8 @@ public final class FusedScan {
         Map<Detector, String> fused = new IdentityHashMap<>();
         java.util.Set<String> seenIds = new java.util.HashSet<>();
         for (Detector d : detectors) {
-            if (d instanceof RecognizerBacked b && seenIds.add(b.id())) {
+            RecognizerBacked b = BuiltInScans.recognizerBacked(d).orElse(null);
+            if (b != null && seenIds.add(b.id())) {
                 List<Recognizer> own = b.scannedRecognizers();
                 if (recognizers.size() + own.size() > 64) {
                     continue;

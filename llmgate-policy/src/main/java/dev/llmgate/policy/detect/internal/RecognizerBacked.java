@@ -7,7 +7,7 @@ import java.util.List;
  * with overlaps resolved ({@link Recognizer#resolveOverlaps}), so that a policy may scan several
  * such detectors in one shared pass ({@link FusedScan}). Not API.
  */
-public interface RecognizerBacked {
+interface RecognizerBacked {
     /** The detector's id, as its findings carry it. */
     String id();
 

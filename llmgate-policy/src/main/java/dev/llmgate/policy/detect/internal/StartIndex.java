@@ -12,7 +12,7 @@ import java.util.List;
  * exclusions ({@link Starts#notAfter}) then drop most of them with a few table lookups, before
  * any per-recognizer check runs. Built once per detector; immutable and thread-safe.
  */
-public final class StartIndex {
+final class StartIndex {
     private static final int K = 27;   // 0 = not an ASCII letter, 1..26 = a..z case-folded
 
     private final Starts[] specs;      // null: the recognizer has no start specification (scanned with find())

@@ -9,7 +9,7 @@ package dev.llmgate.policy.detect.internal;
  * 13 to 19 digits remain before the run's end, which must be followed by {@code =}; a track-1 match
  * only at {@code %} or {@code B}. Immutable and thread-safe. Not API.
  */
-public final class TrackDataFinder implements Recognizer.Finder {
+final class TrackDataFinder implements Recognizer.Finder {
     /** The pattern this finder replaces (the reference of the tests). */
     public static final String PATTERN = "%?B\\d{13,19}\\^[A-Za-z /.]{2,26}\\^\\d{7,40}\\??|;?\\d{13,19}=\\d{7,40}\\??";
 
