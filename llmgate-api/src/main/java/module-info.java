@@ -4,6 +4,7 @@
  * below are API; {@code dev.llmgate.api.internal} is not exported.
  */
 module dev.llmgate.api {
+    requires static transitive org.jspecify;
     exports dev.llmgate.api;
     exports dev.llmgate.api.exception;
     exports dev.llmgate.api.spi;

@@ -1,5 +1,7 @@
 package dev.llmgate.api;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.llmgate.api.exception.LlmException;
 
 import java.util.NoSuchElementException;
@@ -15,9 +17,9 @@ public abstract class AbstractChatStream implements ChatStream {
     public AbstractChatStream() {
     }
 
-    private StreamEvent pending;
+    private @Nullable StreamEvent pending;
     private boolean done;
-    private LlmException failure;
+    private @Nullable LlmException failure;
     private volatile boolean closed;
     private boolean released;
 
@@ -74,6 +76,9 @@ public abstract class AbstractChatStream implements ChatStream {
             throw new NoSuchElementException("the stream has ended");
         }
         StreamEvent event = pending;
+        if (event == null) {
+            throw new NoSuchElementException("the stream has ended");   // (hasNext() just set it: not reached)
+        }
         pending = null;
         if (event.isTerminal()) {
             done = true;

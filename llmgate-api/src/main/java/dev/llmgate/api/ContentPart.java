@@ -51,6 +51,7 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.ImageU
     }
 
     /** An image given as bytes with its media type. The bytes are copied in and out. */
+    @SuppressWarnings("ArrayRecordComponent")   // copied in and out; equals and hashCode compare the bytes
     record ImageData(byte[] data, String mediaType, ImageDetail detail) implements ContentPart {
         public ImageData {
             Objects.requireNonNull(data, "image data must not be null");

@@ -1,5 +1,7 @@
 package dev.llmgate.api;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -16,7 +18,7 @@ public final class StreamAccumulator {
     private final StringBuilder text = new StringBuilder();
     private final TreeMap<Integer, PartialToolCall> toolCalls = new TreeMap<>();
     private Usage usage = Usage.ZERO;
-    private StreamEvent.Finish finish;
+    private StreamEvent.@Nullable Finish finish;
 
     /** Adds one event; a {@link StreamEvent.Error} is ignored (the failure is the consumer's to handle). */
     public void accept(StreamEvent event) {

@@ -115,6 +115,7 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
      * The stream failed. Pull consumers ({@link ChatStream#next()}) get the exception thrown instead;
      * push consumers ({@code LlmGate.stream(request, listener)}) see this event last.
      */
+    @SuppressWarnings("JavaLangClash")   // always written StreamEvent.Error
     record Error(LlmException error) implements StreamEvent {
         public Error {
             Objects.requireNonNull(error, "error");

@@ -6,4 +6,7 @@
  * <p>Extension points live in {@link dev.llmgate.api.spi}; errors in {@link dev.llmgate.api.exception}.
  * {@code dev.llmgate.api.internal} is not API and may change without notice.
  */
+@NullMarked
 package dev.llmgate.api;
+
+import org.jspecify.annotations.NullMarked;

@@ -90,6 +90,7 @@ public final class Hold {
         }
     }
 
+    @SuppressWarnings("WaitNotInLoop")   // every caller waits in a loop on its own condition
     private void waitOn(long nanos, String who) {
         try {
             lock.wait(Math.max(1, nanos / 1_000_000));

@@ -1,5 +1,7 @@
 package dev.llmgate.api.exception;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -14,7 +16,7 @@ public abstract class LlmException extends RuntimeException {
 
     private final transient ErrorDetails details;
 
-    protected LlmException(String message, ErrorDetails details, Throwable cause) {
+    protected LlmException(String message, ErrorDetails details, @Nullable Throwable cause) {
         super(Objects.requireNonNull(message, "message") + Objects.requireNonNull(details, "details").suffix(), cause);
         this.details = details;
     }

@@ -1,10 +1,12 @@
 package dev.llmgate.api.exception;
 
+import org.jspecify.annotations.Nullable;
+
 /** The connection failed or broke (refused, reset, DNS). Retryable. */
 public class NetworkException extends LlmException {
     private static final long serialVersionUID = 1L;
 
-    public NetworkException(String message, ErrorDetails details, Throwable cause) {
+    public NetworkException(String message, ErrorDetails details, @Nullable Throwable cause) {
         super(message, details, cause);
     }
 

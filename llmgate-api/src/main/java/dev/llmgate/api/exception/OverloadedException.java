@@ -1,5 +1,7 @@
 package dev.llmgate.api.exception;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,7 +12,7 @@ public class OverloadedException extends LlmException {
 
     private final transient Optional<Duration> retryAfter;
 
-    public OverloadedException(String message, ErrorDetails details, Optional<Duration> retryAfter, Throwable cause) {
+    public OverloadedException(String message, ErrorDetails details, Optional<Duration> retryAfter, @Nullable Throwable cause) {
         super(message, details, cause);
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter: use Optional.empty()");
     }

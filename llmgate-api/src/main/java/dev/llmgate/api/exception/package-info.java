@@ -3,4 +3,7 @@
  * its subclass says what happened and {@code isRetryable()} whether trying again may help. Messages
  * never contain API keys or prompt text.
  */
+@NullMarked
 package dev.llmgate.api.exception;
+
+import org.jspecify.annotations.NullMarked;

@@ -164,7 +164,7 @@ public final class AuditLog implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            this.timer.scheduleAtFixedRate(this::tickQuietly, period, period, TimeUnit.MILLISECONDS);
+            var unused = this.timer.scheduleAtFixedRate(this::tickQuietly, period, period, TimeUnit.MILLISECONDS);   // runs until close()
         } else {
             this.timer = null;
         }

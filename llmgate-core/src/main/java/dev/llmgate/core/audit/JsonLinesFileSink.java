@@ -403,7 +403,7 @@ public final class JsonLinesFileSink implements AuditSink {
                 // close() flushes itself: a sync still waiting for its time is not needed then
                 syncer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             }
-            syncer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            var unused = syncer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);   // the task reports its own outcome
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.llmgate.core.budget;
 
+import java.util.Locale;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
@@ -99,7 +100,7 @@ public final class BudgetInterceptor implements StagedInterceptor {
     }
 
     private static String key(BudgetLimit limit, String subject, long windowIndex) {
-        return PREFIX + limit.scope().name().toLowerCase() + ":" + subject + ":" + limit.metric().name().toLowerCase() + ":"
+        return PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + subject + ":" + limit.metric().name().toLowerCase(Locale.ROOT) + ":"
                 + limit.window().toSeconds() + ":" + windowIndex;
     }
 

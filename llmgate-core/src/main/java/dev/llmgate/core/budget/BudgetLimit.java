@@ -1,5 +1,6 @@
 package dev.llmgate.core.budget;
 
+import java.util.Locale;
 import dev.llmgate.api.Metadata;
 import dev.llmgate.api.exception.ConfigurationException;
 
@@ -41,7 +42,7 @@ public record BudgetLimit(BudgetScope scope, BudgetMetric metric, BigDecimal amo
             throw new ConfigurationException("budget amount must not be negative, was " + amount.toPlainString());
         }
         if (metric != BudgetMetric.USD && amount.stripTrailingZeros().scale() > 0) {
-            throw new ConfigurationException("a " + metric.name().toLowerCase() + " budget must be a whole number, was " + amount.toPlainString());
+            throw new ConfigurationException("a " + metric.name().toLowerCase(Locale.ROOT) + " budget must be a whole number, was " + amount.toPlainString());
         }
         if (window.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new ConfigurationException("budget window must be at least one second, was " + window);
@@ -96,8 +97,8 @@ public record BudgetLimit(BudgetScope scope, BudgetMetric metric, BigDecimal amo
 
     /** E.g. {@code "tenant=acme usd<=10 per PT24H"}, for messages. */
     String describe(String who) {
-        String prefix = scope == BudgetScope.GLOBAL ? "global" : scope.name().toLowerCase() + "=" + who;
-        return prefix + " " + metric.name().toLowerCase() + "<=" + amount.stripTrailingZeros().toPlainString() + " per " + window;
+        String prefix = scope == BudgetScope.GLOBAL ? "global" : scope.name().toLowerCase(Locale.ROOT) + "=" + who;
+        return prefix + " " + metric.name().toLowerCase(Locale.ROOT) + "<=" + amount.stripTrailingZeros().toPlainString() + " per " + window;
     }
 
     /** Builds a {@link BudgetLimit}; the scope defaults to {@link BudgetScope#TENANT}. */

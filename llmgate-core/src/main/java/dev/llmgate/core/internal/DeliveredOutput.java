@@ -16,6 +16,7 @@ import java.util.Optional;
  * One thread feeds a stream's events in; any thread (one closing the stream) may read, so the
  * fields are volatile (single writer). Not API.
  */
+@SuppressWarnings("NonAtomicVolatileUpdate")   // one writer (the stream's consumer); volatile only for readers
 public final class DeliveredOutput {
     private volatile long chars;
     private volatile Usage reported = Usage.ZERO;

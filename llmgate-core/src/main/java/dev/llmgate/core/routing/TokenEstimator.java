@@ -53,6 +53,6 @@ public final class TokenEstimator {
 
     /** The estimated tokens of a text. */
     public static long textTokens(String text) {
-        return (text.length() + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
+        return ((long) text.length() + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
     }
 }

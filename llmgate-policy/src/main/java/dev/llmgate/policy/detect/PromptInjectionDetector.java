@@ -361,8 +361,9 @@ public final class PromptInjectionDetector implements Detector {
         byte[] ascii = norm.asciiOrNull();
         PatternStarts.Candidates starts = STARTS.candidates(n, ascii, metered);
         // the keywords (some with a space: "you are") are looked for with line breaks read as spaces, as the phrases read them
-        String flat = n.indexOf('\n') < 0 ? n : n.replace('\n', ' ');
-        byte[] flatAscii = flat == n || ascii == null ? ascii : flatBytes(ascii);
+        boolean breaks = n.indexOf('\n') >= 0;
+        String flat = breaks ? n.replace('\n', ' ') : n;
+        byte[] flatAscii = breaks && ascii != null ? flatBytes(ascii) : ascii;
         int[] shared = starts.shared();
         int sharedCount = starts.sharedCount();
         int size = n.length();
@@ -706,20 +707,7 @@ public final class PromptInjectionDetector implements Detector {
         return HEX;
     }
 
-    /**
-     * Whether normalised (lower-case) text contains one of the keywords: the JDK's vectorised search,
-     * a few hundred nanoseconds per keyword on a 2 KB text.
-     */
-    private static boolean containsAny(String normalized, String[] keywords) {
-        for (String k : keywords) {
-            if (normalized.contains(k)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** {@link #containsAny(String, String[])}, charging {@code metered} with the characters each search passed. */
+    /** Whether normalised (lower-case) text contains one of the keywords (the JDK's vectorised search), charging {@code metered} with the characters each search passed. */
     private static boolean containsAny(String normalized, String[] keywords, MeteredText metered) {
         long read = 0;
         try {
@@ -748,20 +736,6 @@ public final class PromptInjectionDetector implements Detector {
 
     private static boolean hexChar(char c) {
         return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || (c >= '0' && c <= '9');
-    }
-
-    /** Where {@link #BASE64} can start: the start of a run of at least 20 base64 characters. */
-    private static boolean base64Start(CharSequence t, int i) {
-        if (!base64Char(t.charAt(i)) || (i > 0 && base64Char(t.charAt(i - 1)))) {
-            return false;
-        }
-        int end = Math.min(t.length(), i + 20);
-        for (int j = i + 1; j < end; j++) {
-            if (!base64Char(t.charAt(j))) {
-                return false;
-            }
-        }
-        return end - i == 20;
     }
 
     private static String decodeBase64(String s) {

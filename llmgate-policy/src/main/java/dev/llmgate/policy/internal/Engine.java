@@ -610,46 +610,33 @@ public final class Engine {
             }
             String value = view.value(f.start(), f.end());
             String type = f.type();
-            String masked;
-            switch (policy.redactionMode(type)) {
-                case TOKENIZE:
+            String masked = switch (policy.redactionMode(type)) {
+                case TOKENIZE -> {
                     if (vault.isPresent()) {
                         ScanView.Piece only = pieces.get(0);
                         boolean exact = pieces.size() == 1 && sources.get(only.source()).kind() == ScanView.Kind.PLAIN;
-                        masked = vault.get().tokenize(type, exact ? sources.get(only.source()).text().substring(only.start(), only.end()) : value);
-                    } else {
-                        masked = "[" + type + "]";
+                        yield vault.get().tokenize(type, exact ? sources.get(only.source()).text().substring(only.start(), only.end()) : value);
                     }
-                    break;
-                case HASH:
+                    yield "[" + type + "]";
+                }
+                case HASH -> {
                     if (mac == null) {
                         mac = newMac();
                     }
-                    masked = "[" + type + ":" + hash(mac, value, 0, value.length()) + "]";
-                    break;
-                case LAST_FOUR:
-                    masked = "[" + type + lastFour(value, 0, value.length()) + "]";
-                    break;
-                default:
-                    masked = "[" + type + "]";
-            }
+                    yield "[" + type + ":" + hash(mac, value, 0, value.length()) + "]";
+                }
+                case LAST_FOUR -> "[" + type + lastFour(value, 0, value.length()) + "]";
+                default -> "[" + type + "]";
+            };
             for (int k = 0; k < pieces.size(); k++) {
                 ScanView.Piece p = pieces.get(k);
                 String text = k == 0 ? masked : "";
-                String encoded;
-                switch (sources.get(p.source()).kind()) {
-                    case JSON:
-                        encoded = p.number() ? "\"" + JsonStrings.escape(text) + "\"" : JsonStrings.escape(text);
-                        break;
-                    case NAME:
-                        encoded = k == 0 ? "redacted" : "";
-                        break;
-                    case URL:
-                        encoded = java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-                        break;
-                    default:
-                        encoded = text;
-                }
+                String encoded = switch (sources.get(p.source()).kind()) {
+                    case JSON -> p.number() ? "\"" + JsonStrings.escape(text) + "\"" : JsonStrings.escape(text);
+                    case NAME -> k == 0 ? "redacted" : "";
+                    case URL -> java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+                    default -> text;
+                };
                 List<Replacement> list = bySource.get(p.source());
                 if (list == null) {
                     list = new ArrayList<>(2);

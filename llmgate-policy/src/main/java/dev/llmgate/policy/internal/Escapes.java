@@ -95,7 +95,7 @@ final class Escapes {
         }
     }
 
-    /** An HTML numeric character reference: {@code &#52;} or {@code &#x34;} (at most seven digits, then ';'). */
+    /** An HTML numeric character reference: <code>&amp;#52;</code> or <code>&amp;#x34;</code> (at most seven digits, then ';'). */
     static long htmlReference(String s, int i, int to) {
         if (i + 3 >= to || s.charAt(i + 1) != '#') {
             return -1;

@@ -14,7 +14,7 @@ import java.util.List;
  *   <li><b>folding</b>: each code point reads as {@link UnicodeFold} says (zero-width characters
  *       dropped, digits of every script, full-width forms and Unicode spaces and dashes made ASCII);</li>
  *   <li><b>decoding</b>: {@code \}{@code uXXXX} and the other backslash escapes, HTML numeric
- *       references ({@code &#52;}, {@code &#x34;}) and percent-encoded ASCII ({@code %34}) read as
+ *       references (<code>&amp;#52;</code>, <code>&amp;#x34;</code>) and percent-encoded ASCII ({@code %34}) read as
  *       the character they encode (one level); a {@link Kind#JSON} source (an object or array with
  *       nothing but JSON tokens; anything else is read as text) is read as its decoded
  *       values: string values and numbers in document order, then the object keys, each piece

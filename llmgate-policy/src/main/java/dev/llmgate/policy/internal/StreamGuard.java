@@ -227,7 +227,7 @@ public final class StreamGuard implements StreamTransformer {
 
     /**
      * {@code cut} (in held characters), moved back so that the released text does not end inside an
-     * escape the view decodes ({@code \}{@code u0034}, {@code &#52;}, {@code %34}) or a surrogate pair:
+     * escape the view decodes ({@code \}{@code u0034}, <code>&amp;#52;</code>, {@code %34}) or a surrogate pair:
      * otherwise its two halves would never be read together.
      */
     static int safeCut(String scanned, int offset, int cut) {

@@ -147,6 +147,7 @@ final class DeadlineTimer {
     }
 
     /** Fires every armed limit that has passed. */
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop")   // a concurrent set: removing while iterating is safe
     void tick() {
         long now = nanoTime.getAsLong();
         for (Deadline d : armed) {

@@ -264,6 +264,7 @@ public final class HttpTransport implements AutoCloseable {
      * time-limit thread if no other provider's call is armed. Later calls fail. Idempotent.
      */
     @Override
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop")   // a concurrent map: removing while iterating is safe
     public void close() {
         closed = true;
         for (Map.Entry<Call, Runnable> e : live.entrySet()) {

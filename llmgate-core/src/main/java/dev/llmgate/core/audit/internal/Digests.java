@@ -143,6 +143,7 @@ public final class Digests {
     };
 
     /** An enum constant's name in lower case, as records spell roles, outcomes and finish reasons (computed once per constant). */
+    @SuppressWarnings("EnumOrdinal")   // a per-constant lookup table, built from values() in the same order
     public static String lowerName(Enum<?> e) {
         return LOWER_NAMES.get(e.getDeclaringClass())[e.ordinal()];
     }

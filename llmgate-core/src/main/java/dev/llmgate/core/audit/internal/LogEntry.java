@@ -288,7 +288,7 @@ public final class LogEntry {
             this.count = 0;
         }
 
-        /** An object at {@code i} ({@code b[i] == '{'}); records its members at depth 0. */
+        /** An object at {@code i} (where {@code b[i]} is an opening brace); records its members at depth 0. */
         int object(int i, int depth) {
             int n = b.length;
             i++;

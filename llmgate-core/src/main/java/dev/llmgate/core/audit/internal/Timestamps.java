@@ -21,6 +21,7 @@ public final class Timestamps {
     }
 
     /** The date part ({@code yyyy-MM-dd'T'}) of one day, as text and as its 11 ASCII bytes. */
+    @SuppressWarnings("ArrayRecordComponent")   // a cache entry, never compared or hashed
     private record Day(long epochDay, String prefix, byte[] prefixBytes) {
         Day(long epochDay, String prefix) {
             this(epochDay, prefix, prefix.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));

@@ -305,9 +305,9 @@ public final class CallRun {
             core.breakers.onSuccess(d.address(), end);
             Optional<Duration> ttft = response.timings().timeToFirstToken();
             if (streaming) {
-                ttft.ifPresent(t -> core.latency.record(d.address(), true, t.toMillis()));
+                ttft.ifPresent(t -> core.latency.record(d.address(), true, (double) t.toMillis()));
             } else {
-                core.latency.record(d.address(), false, end - start);
+                core.latency.record(d.address(), false, (double) (end - start));
             }
             String outcome = rejected.map(r -> "rejected:" + r).orElse(cacheHit() ? "cache_hit" : "success");
             recordAttempt(d, reason, no, start, outcome, Optional.empty(), usage, estimate.isPresent(), Optional.of(response.model()), ttft);
@@ -352,7 +352,7 @@ public final class CallRun {
             Optional<Usage> estimate = streamFinished(d, reason, no, start, -1, finish, delivered);
             return Prepared.replay(d, reason, no, start, prefix, estimate);
         }
-        core.latency.record(d.address(), true, firstAt - start);
+        core.latency.record(d.address(), true, (double) (firstAt - start));
         return Prepared.live(d, reason, no, start, stream, prefix, firstAt, delivered);
     }
 

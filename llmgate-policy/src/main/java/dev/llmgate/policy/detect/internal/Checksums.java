@@ -160,7 +160,7 @@ public final class Checksums {
                 + "ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 "
                 + "LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 PS29 PT25 QA29 "
                 + "RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20 YE30";
-        for (String entry : table.split(" ")) {
+        for (String entry : table.split(" ", -1)) {
             IBAN_LENGTHS.put(entry.substring(0, 2), Integer.parseInt(entry.substring(2)));
         }
     }

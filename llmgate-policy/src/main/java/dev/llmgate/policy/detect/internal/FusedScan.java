@@ -28,7 +28,7 @@ public final class FusedScan {
     public static Optional<FusedScan> of(List<Detector> detectors) {
         List<Recognizer> recognizers = new ArrayList<>();
         List<String> ids = new ArrayList<>();
-        Map<Detector, String> fused = new IdentityHashMap<>();
+        IdentityHashMap<Detector, String> fused = new IdentityHashMap<>();
         java.util.Set<String> seenIds = new java.util.HashSet<>();
         for (Detector d : detectors) {
             RecognizerBacked b = BuiltInScans.recognizerBacked(d).orElse(null);

@@ -483,6 +483,7 @@ public final class PatternStarts {
      * such as any letter outside ASCII), recorded once instead of once per pattern. The candidates of
      * pattern {@code k} are both lists merged.
      */
+    @SuppressWarnings("ArrayRecordComponent")   // scratch arrays of one scan, never compared or hashed
     public record Candidates(int[][] ownStarts, int[] ownCounts, int[] shared, int sharedCount) {
         public int[] own(int k) {
             return ownStarts[k];

@@ -324,7 +324,7 @@ public final class PiiRecognizers {
             return false;
         }
         char d = t.charAt(j + 1);
-        return d == ' ' || d == '.' || d == '-' ? areaCodeAndNumber(t, j + 2) : areaCodeAndNumber(t, j + 1, d);
+        return (d == ' ' || d == '.' || d == '-') ? areaCodeAndNumber(t, j + 2) : areaCodeAndNumber(t, j + 1, d);
     }
 
     private static boolean areaCodeAndNumber(CharSequence t, int i) {
@@ -341,7 +341,7 @@ public final class PiiRecognizers {
                 return false;
             }
             char s = t.charAt(i + 5);
-            return s == ' ' || s == '.' || s == '-' ? localNumber(t, i + 6) : localNumber(t, i + 5);
+            return (s == ' ' || s == '.' || s == '-') ? localNumber(t, i + 6) : localNumber(t, i + 5);
         }
         return c >= '0' && c <= '9' && digitsAt(t, i + 1, 2) && separatorAt(t, i + 3) && localNumber(t, i + 4);
     }
@@ -1083,9 +1083,6 @@ public final class PiiRecognizers {
     private static final String[] HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora", "sr", "sra",
             "mme", "mlle"};
     private static final String[] IS_WORDS = {"is", "es", "est", "ist"};
-
-    /** A start where the word boundaries of {@link #personName()} depend on how the JDK defines them: the pattern decides. */
-    private static final int ASK_THE_PATTERN = -2;
 
     /**
      * {@link #personName()}'s pattern at {@code i} ({@code lookingAt} with transparent bounds), by hand: the label or

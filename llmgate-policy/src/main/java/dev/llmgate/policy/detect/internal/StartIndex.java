@@ -28,8 +28,6 @@ final class StartIndex {
     /** Three-letter prefixes, compactly: the slot of a two-letter start (-1: no such prefix), then [slot * K + third letter]. */
     private final int[] slot3 = new int[K * K];
     private long[] letter3 = new long[0];
-    /** Per recognizer, per table entry that led to it: the indexes of the prefixes to verify. */
-    private final int[][] prefixKeys;
     /** Letter-run gates ({@link Starts#letterRun}): the gated recognizers, by follower, with a digit, by length. */
     private final long runGatedMask;
     private final long[] runFollowMask = new long[128];
@@ -60,7 +58,6 @@ final class StartIndex {
             throw new IllegalArgumentException("at most 64 recognizers per index");
         }
         specs = starts.toArray(new Starts[0]);
-        prefixKeys = new int[specs.length][];
         runMinLength = new int[specs.length];
         long gated = 0;
         long digitGated = 0;
