@@ -351,11 +351,13 @@ class CacheKeyDerivationTest {
     void theDigestIsStableAcrossRunsAndMachines() {
         String digest = RequestDigest.digest("exact", "default", ChatRequest.of("openai:gpt-4o-mini", "What is an AI gateway?"));
         assertThat(digest).hasSize(64).isEqualTo(PINNED);
+        assertThat(key(base())).as("every component set, nested records, images, options").isEqualTo(PINNED_BASE);
         assertThat(base()).isEqualTo(base());
         assertThat(key(base())).isEqualTo(key(base()));
     }
 
     static final String PINNED = "24c65364e192f2efcc07efef0d7875328b734bd427cf4b7cbb48d075b9a1ca5c";
+    static final String PINNED_BASE = "be6f9c3db3e4ba4612a3fb4f451bae94b95ee3ce5b7b0f69722601ebd1908093";
 
     @Test
     void nonAsciiTextIsEncodedWithoutCollisions() {
