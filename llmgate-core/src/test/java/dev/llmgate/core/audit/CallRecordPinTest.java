@@ -50,7 +50,8 @@ class CallRecordPinTest {
 
     static AttemptRecord attempt(String provider, String model, String outcome, long latencyMs, Optional<Duration> ttft, Usage usage,
                                  String reason, boolean estimated) {
-        return new AttemptRecord(provider, model, outcome, Duration.ofMillis(latencyMs), ttft, usage, reason, estimated);
+        return AttemptRecord.builder(provider, model).outcome(outcome).latency(Duration.ofMillis(latencyMs)).timeToFirstToken(ttft)
+                .usage(usage).reason(reason).usageEstimated(estimated).build();
     }
 
     static final String PINNED = """
