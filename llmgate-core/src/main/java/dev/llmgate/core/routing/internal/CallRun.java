@@ -427,8 +427,10 @@ public final class CallRun {
             }
         }
         if (core.hasListeners()) {
-            core.publish(new AttemptEvent(call.callId(), call.get(CallFacts.REQUESTED_MODEL).orElse(route.alias()), no, d.provider(),
-                    d.model(), responseModel, outcome, errorType, reason, latency, ttft, usage, cost, cacheHit, streaming, estimated));
+            core.publish(AttemptEvent.builder(call.callId(), d.provider()).requestedModel(call.get(CallFacts.REQUESTED_MODEL)
+                    .orElse(route.alias())).attempt(no).model(d.model()).responseModel(responseModel).outcome(outcome).errorType(errorType)
+                    .reason(reason).latency(latency).timeToFirstToken(ttft).usage(usage).costUsd(cost).cacheHit(cacheHit)
+                    .streaming(streaming).usageEstimated(estimated).build());
         }
     }
 
