@@ -3,11 +3,13 @@ package dev.llmgate.core;
 import dev.llmgate.api.Usage;
 import dev.llmgate.core.audit.AuditLog;
 import dev.llmgate.core.audit.VerificationReport;
+import dev.llmgate.core.budget.BudgetLimit;
 import dev.llmgate.core.cache.CacheStats;
 import dev.llmgate.core.catalog.ModelInfo;
 import dev.llmgate.core.events.AttemptEvent;
 import dev.llmgate.core.routing.DeploymentHealth;
 import dev.llmgate.core.routing.ErrorClass;
+import dev.llmgate.core.routing.RetryPolicy;
 import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Strategy;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The growing value types of llmgate-core are final classes without public constructors (so that a
  * value can be added without breaking a caller): built with builders where users build them
- * ({@link Route}, {@link ModelInfo}, {@link AttemptEvent} for listener tests), created only by
+ * ({@link Route}, {@link RetryPolicy}, {@link BudgetLimit}, {@link ModelInfo}, {@link AttemptEvent} for listener
+ * tests), created only by
  * llmgate where users only read them.
  */
 class CoreValueTypeContractTest {
@@ -33,7 +36,7 @@ class CoreValueTypeContractTest {
     @Test
     void growingTypesAreFinalClassesWithoutPublicConstructors() {
         for (Class<?> c : List.of(AttemptEvent.class, VerificationReport.class, Route.class, DeploymentHealth.class, ModelInfo.class,
-                AuditLog.Stats.class, CacheStats.class)) {
+                AuditLog.Stats.class, CacheStats.class, RetryPolicy.class, BudgetLimit.class)) {
             assertThat(c.isRecord()).as(c + " is a record: adding a component would break every caller of its constructor").isFalse();
             assertThat(Modifier.isFinal(c.getModifiers())).as(c + " is final").isTrue();
             for (Constructor<?> k : c.getDeclaredConstructors()) {
@@ -87,5 +90,19 @@ class CoreValueTypeContractTest {
         assertThat(a.toString()).isEqualTo("ModelInfo[provider=openai, model=gpt-4o, contextWindow=OptionalInt[128000],"
                 + " maxOutputTokens=OptionalInt.empty, inputUsdPerMillion=Optional[2.5], cachedInputUsdPerMillion=Optional.empty,"
                 + " outputUsdPerMillion=Optional[10], cacheWriteUsdPerMillion=Optional.empty]");
+    }
+
+    @Test
+    void retryPoliciesAndBudgetLimitsCompareByValue() {
+        RetryPolicy p = RetryPolicy.builder().retriesPerDeployment(2).baseDelay(Duration.ofMillis(100)).build();
+        assertThat(p.toBuilder().build()).isEqualTo(p).hasSameHashCodeAs(p);
+        assertThat(p).isNotEqualTo(RetryPolicy.DEFAULT);
+        assertThat(RetryPolicy.DEFAULT.toBuilder().build()).isEqualTo(RetryPolicy.DEFAULT);
+        assertThatThrownBy(() -> RetryPolicy.builder().multiplier(0.5).build()).hasMessageContaining("at least 1, was 0.5");
+        BudgetLimit a = BudgetLimit.usd("25.00", Duration.ofDays(1)).perUser().build();
+        assertThat(a).isEqualTo(BudgetLimit.usd("25.00", Duration.ofDays(1)).perUser().build());
+        assertThat(a).isNotEqualTo(BudgetLimit.usd("25.00", Duration.ofDays(1)).perTenant().build());
+        assertThat(a.toString()).isEqualTo("BudgetLimit[scope=USER, metric=USD, amount=25.00, window=PT24H, subject=Optional.empty,"
+                + " keyAttribute=api_key_id]");
     }
 }
