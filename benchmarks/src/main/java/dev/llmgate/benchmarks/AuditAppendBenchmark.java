@@ -41,7 +41,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -141,8 +140,8 @@ public class AuditAppendBenchmark {
     private Interceptor.Chain chain(long n) {
         CallContext call = new DefaultCallContext("call-" + n, false, CLOCK);
         call.put(CallFacts.REQUESTED_MODEL, FullChain.ALIAS);
-        call.append(CallFacts.ATTEMPTS, new AttemptRecord("primary", "gpt-4o-mini", "success", Duration.ofMillis(420),
-                Optional.empty(), Usage.of(512, 14), "primary"));
+        call.append(CallFacts.ATTEMPTS, AttemptRecord.builder("primary", "gpt-4o-mini").outcome("success")
+                .latency(Duration.ofMillis(420)).usage(Usage.of(512, 14)).reason("primary").build());
         call.put(CallFacts.COST_USD, new BigDecimal("0.0000852"));
         call.put(CallFacts.CACHE_HIT, Boolean.FALSE);
         return new Interceptor.Chain() {

@@ -3,6 +3,7 @@ package dev.llmgate.api;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.internal.ResponseStream;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,44 +11,106 @@ import java.util.function.Consumer;
 
 /**
  * A complete answer, the same type whether it came from a blocking call or was collected from a
- * stream. Immutable.
+ * stream. Build one with {@link #builder()} (a {@link dev.llmgate.api.spi.ModelProvider} does), change
+ * one with {@link #toBuilder()}.
  *
- * @param id           the provider's response id (or one the gate made up when the provider gave none)
- * @param provider     the configured name of the provider that actually answered
- * @param model        the model that actually answered, as the provider named it
- * @param text         the assistant's text; {@code ""} when it only called tools
- * @param toolCalls    the tool calls the model asked for, in order
- * @param finishReason why the model stopped
- * @param refusal      the model's refusal message, where the provider reports refusals separately
- * @param usage        token counts, as the provider reported them ({@link Usage#ZERO} if it reported none)
- * @param timings      how long it took
- * @param costUsd      what the call cost in US dollars, from the model catalog, over all attempts (zero for a cache
- *                     hit); empty when no stage priced it (no routing or cache stage, or a model without prices).
- *                     Priced from llmgate's estimate of the usage where the provider reported none
- *                     ({@link dev.llmgate.api.spi.CallFacts#ESTIMATED_USAGE})
+ * <p>Guarantees: immutable; no accessor returns {@code null}; two responses are {@link #equals equal}
+ * when every value is; {@link #toString()} shows the answer's shape (id, provider, model, finish
+ * reason, text length, tool names, usage, cost), never its text, tool arguments or refusal.
+ *
+ * <p>This is a final class rather than a record so that values can be added in later versions
+ * without breaking callers: build responses with the builder (docs/api-stability.md).
  */
-public record ChatResponse(String id, String provider, String model, String text, List<ToolCall> toolCalls,
-                           FinishReason finishReason, Optional<String> refusal, Usage usage, Timings timings,
-                           Optional<java.math.BigDecimal> costUsd)
-        implements ChatResult {
+public final class ChatResponse implements ChatResult {
+    private final String id;
+    private final String provider;
+    private final String model;
+    private final String text;
+    private final List<ToolCall> toolCalls;
+    private final FinishReason finishReason;
+    private final Optional<String> refusal;
+    private final Usage usage;
+    private final Timings timings;
+    private final Optional<BigDecimal> costUsd;
 
-    public ChatResponse {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(provider, "provider");
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(text, "text: use \"\"");
-        toolCalls = List.copyOf(Objects.requireNonNull(toolCalls, "toolCalls: use List.of()"));
-        Objects.requireNonNull(finishReason, "finishReason");
-        Objects.requireNonNull(refusal, "refusal: use Optional.empty()");
-        Objects.requireNonNull(usage, "usage: use Usage.ZERO");
-        Objects.requireNonNull(timings, "timings: use Timings.NONE");
-        Objects.requireNonNull(costUsd, "costUsd: use Optional.empty()");
+    private ChatResponse(Builder b) {
+        this.id = b.id;
+        this.provider = b.provider;
+        this.model = b.model;
+        this.text = b.text;
+        this.toolCalls = List.copyOf(b.toolCalls);
+        this.finishReason = b.finishReason;
+        this.refusal = b.refusal;
+        this.usage = b.usage;
+        this.timings = b.timings;
+        this.costUsd = b.costUsd;
     }
 
-    /** A response without a cost. */
-    public ChatResponse(String id, String provider, String model, String text, List<ToolCall> toolCalls,
-                        FinishReason finishReason, Optional<String> refusal, Usage usage, Timings timings) {
-        this(id, provider, model, text, toolCalls, finishReason, refusal, usage, timings, Optional.empty());
+    /** The provider's response id (or one the gate made up when the provider gave none); may be {@code ""}. */
+    public String id() {
+        return id;
+    }
+
+    /** The configured name of the provider that actually answered. */
+    public String provider() {
+        return provider;
+    }
+
+    /** The model that actually answered, as the provider named it. */
+    public String model() {
+        return model;
+    }
+
+    /** The assistant's text; {@code ""} when it only called tools. */
+    public String text() {
+        return text;
+    }
+
+    /** The tool calls the model asked for, in order; empty if none. */
+    public List<ToolCall> toolCalls() {
+        return toolCalls;
+    }
+
+    /** Why the model stopped. */
+    public FinishReason finishReason() {
+        return finishReason;
+    }
+
+    /** The model's refusal message, where the provider reports refusals separately. */
+    public Optional<String> refusal() {
+        return refusal;
+    }
+
+    /** Token counts, as the provider reported them ({@link Usage#ZERO} if it reported none). */
+    public Usage usage() {
+        return usage;
+    }
+
+    /** How long it took ({@link Timings#NONE} until the gate's provider stage measured it). */
+    public Timings timings() {
+        return timings;
+    }
+
+    /**
+     * What the call cost in US dollars, from the model catalog, over all attempts (zero for a cache hit); empty when
+     * no stage priced it (no routing or cache stage, or a model without prices). Priced from llmgate's estimate of
+     * the usage where the provider reported none ({@link dev.llmgate.api.spi.CallFacts#ESTIMATED_USAGE}).
+     */
+    public Optional<BigDecimal> costUsd() {
+        return costUsd;
+    }
+
+    /** Equal when every value is equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof ChatResponse r && id.equals(r.id) && provider.equals(r.provider) && model.equals(r.model)
+                && text.equals(r.text) && toolCalls.equals(r.toolCalls) && finishReason == r.finishReason && refusal.equals(r.refusal)
+                && usage.equals(r.usage) && timings.equals(r.timings) && costUsd.equals(r.costUsd);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, provider, model, text, toolCalls, finishReason, refusal, usage, timings, costUsd);
     }
 
     /** Shows the answer's shape, never its text. */
@@ -107,7 +170,11 @@ public record ChatResponse(String id, String provider, String model, String text
         return this;
     }
 
-    /** Builds a {@link ChatResponse}. */
+    /**
+     * Builds a {@link ChatResponse}. Defaults: {@code id}, {@code provider}, {@code model} and {@code text}
+     * {@code ""}, no tool calls, {@link FinishReason#STOP}, no refusal, {@link Usage#ZERO}, {@link Timings#NONE},
+     * no cost. A setter rejects {@code null} at once, naming what to pass instead. Not thread-safe.
+     */
     public static final class Builder {
         private String id = "";
         private String provider = "";
@@ -118,63 +185,78 @@ public record ChatResponse(String id, String provider, String model, String text
         private Optional<String> refusal = Optional.empty();
         private Usage usage = Usage.ZERO;
         private Timings timings = Timings.NONE;
-        private Optional<java.math.BigDecimal> costUsd = Optional.empty();
+        private Optional<BigDecimal> costUsd = Optional.empty();
 
         private Builder() {
         }
 
+        /** The provider's response id; {@code ""} if it gave none. */
         public Builder id(String value) {
-            this.id = value;
+            this.id = Objects.requireNonNull(value, "id: use \"\" if the provider gave none");
             return this;
         }
 
+        /** The configured name of the provider that answered. */
         public Builder provider(String value) {
-            this.provider = value;
+            this.provider = Objects.requireNonNull(value, "provider: use \"\" if unknown");
             return this;
         }
 
+        /** The model that answered, as the provider named it. */
         public Builder model(String value) {
-            this.model = value;
+            this.model = Objects.requireNonNull(value, "model: use \"\" if unknown");
             return this;
         }
 
+        /** The assistant's text; {@code ""} when it only called tools. */
         public Builder text(String value) {
-            this.text = value;
+            this.text = Objects.requireNonNull(value, "text: use \"\"");
             return this;
         }
 
+        /** The tool calls, in order. */
         public Builder toolCalls(List<ToolCall> value) {
+            Objects.requireNonNull(value, "toolCalls: use List.of()");
+            for (ToolCall c : value) {
+                Objects.requireNonNull(c, "toolCalls must not contain null");
+            }
             this.toolCalls = value;
             return this;
         }
 
+        /** Why the model stopped. */
         public Builder finishReason(FinishReason value) {
-            this.finishReason = value;
+            this.finishReason = Objects.requireNonNull(value, "finishReason: e.g. FinishReason.STOP");
             return this;
         }
 
+        /** The model's refusal message, where the provider reports refusals separately. */
         public Builder refusal(Optional<String> value) {
-            this.refusal = value;
+            this.refusal = Objects.requireNonNull(value, "refusal: use Optional.empty()");
             return this;
         }
 
+        /** Token counts as the provider reported them. */
         public Builder usage(Usage value) {
-            this.usage = value;
+            this.usage = Objects.requireNonNull(value, "usage: use Usage.ZERO");
             return this;
         }
 
+        /** How long it took. */
         public Builder timings(Timings value) {
-            this.timings = value;
+            this.timings = Objects.requireNonNull(value, "timings: use Timings.NONE");
             return this;
         }
 
-        public Builder costUsd(Optional<java.math.BigDecimal> value) {
-            this.costUsd = value;
+        /** What the call cost in US dollars. */
+        public Builder costUsd(Optional<BigDecimal> value) {
+            this.costUsd = Objects.requireNonNull(value, "costUsd: use Optional.empty()");
             return this;
         }
 
+        /** The response (the list of tool calls copied). */
         public ChatResponse build() {
-            return new ChatResponse(id, provider, model, text, toolCalls, finishReason, refusal, usage, timings, costUsd);
+            return new ChatResponse(this);
         }
     }
 }

@@ -66,8 +66,9 @@ public final class StreamAccumulator {
             String args = p.arguments.length() == 0 ? "{}" : p.arguments.toString();
             calls.add(new ToolCall(p.id.isEmpty() ? "call_" + e.getKey() : p.id, p.name, args));
         }
-        return new ChatResponse(finish.responseId(), finish.provider(), finish.model(), text.toString(), calls,
-                finish.reason(), finish.refusal(), usage, finish.timings(), finish.costUsd());
+        return ChatResponse.builder().id(finish.responseId()).provider(finish.provider()).model(finish.model())
+                .text(text.toString()).toolCalls(calls).finishReason(finish.reason()).refusal(finish.refusal()).usage(usage).timings(finish.timings())
+                .costUsd(finish.costUsd()).build();
     }
 
     private static final class PartialToolCall {

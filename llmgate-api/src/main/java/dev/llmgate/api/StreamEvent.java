@@ -2,6 +2,7 @@ package dev.llmgate.api;
 
 import dev.llmgate.api.exception.LlmException;
 
+import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -61,41 +62,98 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
     }
 
     /**
-     * The answer is complete.
+     * The answer is complete. Create one with {@link #of(FinishReason, String, String, String)} or
+     * {@link #builder(FinishReason)}; change one with {@link #toBuilder()} or a {@code with...} method.
      *
-     * @param reason     why the model stopped
-     * @param responseId the provider's response id
-     * @param provider   the configured name of the provider that answered
-     * @param model      the model that answered
-     * @param refusal    the model's refusal text, where the provider streams refusals separately
-     * @param timings    set by the gate when the stream passes its provider stage ({@link Timings#NONE} before)
-     * @param costUsd    set by the gate at its edge when a stage priced the call (see {@link ChatResponse#costUsd()})
+     * <p>Guarantees: immutable; no accessor returns {@code null}; equal when every value is equal;
+     * {@link #toString()} never shows the refusal's text. A final class rather than a record so that
+     * values can be added in later versions without breaking callers (docs/api-stability.md).
      */
-    record Finish(FinishReason reason, String responseId, String provider, String model, Optional<String> refusal,
-                  Timings timings, Optional<java.math.BigDecimal> costUsd) implements StreamEvent {
-        public Finish {
-            Objects.requireNonNull(reason, "reason");
-            Objects.requireNonNull(responseId, "responseId");
-            Objects.requireNonNull(provider, "provider");
-            Objects.requireNonNull(model, "model");
-            Objects.requireNonNull(refusal, "refusal: use Optional.empty()");
-            Objects.requireNonNull(timings, "timings: use Timings.NONE");
-            Objects.requireNonNull(costUsd, "costUsd: use Optional.empty()");
+    final class Finish implements StreamEvent {
+        private final FinishReason reason;
+        private final String responseId;
+        private final String provider;
+        private final String model;
+        private final Optional<String> refusal;
+        private final Timings timings;
+        private final Optional<BigDecimal> costUsd;
+
+        private Finish(Builder b) {
+            this.reason = b.reason;
+            this.responseId = b.responseId;
+            this.provider = b.provider;
+            this.model = b.model;
+            this.refusal = b.refusal;
+            this.timings = b.timings;
+            this.costUsd = b.costUsd;
         }
 
-        /** A finish without a cost. */
-        public Finish(FinishReason reason, String responseId, String provider, String model, Optional<String> refusal, Timings timings) {
-            this(reason, responseId, provider, model, refusal, timings, Optional.empty());
+        /**
+         * A finish as a provider adapter emits it: no refusal, {@link Timings#NONE}, no cost.
+         *
+         * @param reason     why the model stopped
+         * @param responseId the provider's response id, {@code ""} if it gave none
+         * @param provider   the configured name of the provider that answered
+         * @param model      the model that answered
+         */
+        public static Finish of(FinishReason reason, String responseId, String provider, String model) {
+            return builder(reason).responseId(responseId).provider(provider).model(model).build();
+        }
+
+        /** A builder of a finish for {@code reason}; the response id, provider and model start as {@code ""}. */
+        public static Builder builder(FinishReason reason) {
+            return new Builder(reason);
+        }
+
+        /** A builder that starts from this finish. */
+        public Builder toBuilder() {
+            return new Builder(reason).responseId(responseId).provider(provider).model(model).refusal(refusal).timings(timings)
+                    .costUsd(costUsd);
+        }
+
+        /** Why the model stopped. */
+        public FinishReason reason() {
+            return reason;
+        }
+
+        /** The provider's response id; {@code ""} if it gave none. */
+        public String responseId() {
+            return responseId;
+        }
+
+        /** The configured name of the provider that answered. */
+        public String provider() {
+            return provider;
+        }
+
+        /** The model that answered. */
+        public String model() {
+            return model;
+        }
+
+        /** The model's refusal text, where the provider streams refusals separately. */
+        public Optional<String> refusal() {
+            return refusal;
+        }
+
+        /** Set by the gate when the stream passes its provider stage ({@link Timings#NONE} before). */
+        public Timings timings() {
+            return timings;
+        }
+
+        /** Set by the gate at its edge when a stage priced the call (see {@link ChatResponse#costUsd()}). */
+        public Optional<BigDecimal> costUsd() {
+            return costUsd;
         }
 
         /** This finish with a cost. */
-        public Finish withCostUsd(java.math.BigDecimal cost) {
-            return new Finish(reason, responseId, provider, model, refusal, timings, Optional.of(cost));
+        public Finish withCostUsd(BigDecimal cost) {
+            return toBuilder().costUsd(Optional.of(Objects.requireNonNull(cost, "cost"))).build();
         }
 
-        /** A finish without timings, as a provider adapter emits it. */
-        public Finish(FinishReason reason, String responseId, String provider, String model, Optional<String> refusal) {
-            this(reason, responseId, provider, model, refusal, Timings.NONE);
+        /** This finish with timings. */
+        public Finish withTimings(Timings value) {
+            return toBuilder().timings(value).build();
         }
 
         @Override
@@ -103,11 +161,83 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
             return true;
         }
 
+        /** Equal when every value is equal. */
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Finish f && reason == f.reason && responseId.equals(f.responseId)
+                    && provider.equals(f.provider) && model.equals(f.model) && refusal.equals(f.refusal) && timings.equals(f.timings)
+                    && costUsd.equals(f.costUsd);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(reason, responseId, provider, model, refusal, timings, costUsd);
+        }
+
         /** Never the refusal's text. */
         @Override
         public String toString() {
             return "Finish[" + reason + ", " + responseId + ", " + provider + ":" + model + (refusal.isPresent() ? ", refused" : "")
                     + ", " + timings + "]";
+        }
+
+        /**
+         * Builds a {@link Finish}. Defaults: response id, provider and model {@code ""}, no refusal,
+         * {@link Timings#NONE}, no cost. A setter rejects {@code null} at once, naming what to pass instead.
+         */
+        public static final class Builder {
+            private final FinishReason reason;
+            private String responseId = "";
+            private String provider = "";
+            private String model = "";
+            private Optional<String> refusal = Optional.empty();
+            private Timings timings = Timings.NONE;
+            private Optional<BigDecimal> costUsd = Optional.empty();
+
+            private Builder(FinishReason reason) {
+                this.reason = Objects.requireNonNull(reason, "reason: e.g. FinishReason.STOP");
+            }
+
+            /** The provider's response id; {@code ""} if it gave none. */
+            public Builder responseId(String value) {
+                this.responseId = Objects.requireNonNull(value, "responseId: use \"\" if the provider gave none");
+                return this;
+            }
+
+            /** The configured name of the provider that answered. */
+            public Builder provider(String value) {
+                this.provider = Objects.requireNonNull(value, "provider: use \"\" if unknown");
+                return this;
+            }
+
+            /** The model that answered. */
+            public Builder model(String value) {
+                this.model = Objects.requireNonNull(value, "model: use \"\" if unknown");
+                return this;
+            }
+
+            /** The model's refusal text, where the provider streams refusals separately. */
+            public Builder refusal(Optional<String> value) {
+                this.refusal = Objects.requireNonNull(value, "refusal: use Optional.empty()");
+                return this;
+            }
+
+            /** How long the answer took. */
+            public Builder timings(Timings value) {
+                this.timings = Objects.requireNonNull(value, "timings: use Timings.NONE");
+                return this;
+            }
+
+            /** What the call cost in US dollars. */
+            public Builder costUsd(Optional<BigDecimal> value) {
+                this.costUsd = Objects.requireNonNull(value, "costUsd: use Optional.empty()");
+                return this;
+            }
+
+            /** The finish. */
+            public Finish build() {
+                return new Finish(this);
+            }
         }
     }
 

@@ -43,7 +43,7 @@ class ChatStreamTest {
         assertThat(acc.isComplete()).isFalse();
         assertThatThrownBy(acc::toResponse).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("has not finished");
-        acc.accept(new StreamEvent.Finish(FinishReason.TOOL_CALLS, "id", "p", "m", Optional.empty()));
+        acc.accept(StreamEvent.Finish.of(FinishReason.TOOL_CALLS, "id", "p", "m"));
         assertThat(acc.toResponse().toolCalls()).containsExactly(new ToolCall("a", "first", "{\"q\":1}"),
                 new ToolCall("b", "second", "{\"x\":2}"));
     }

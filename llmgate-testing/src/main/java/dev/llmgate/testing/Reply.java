@@ -329,8 +329,8 @@ public final class Reply {
     private List<StreamEvent> events(ScriptedProvider.Call call) {
         List<StreamEvent> events = new ArrayList<>(deltas.size() + 1);
         events.addAll(deltas);
-        events.add(new StreamEvent.Finish(reason, id.orElse("scripted-" + call.number()), provider, model.orElse(call.request().model()),
-                refusal));
+        events.add(StreamEvent.Finish.builder(reason).responseId(id.orElse("scripted-" + call.number())).provider(provider)
+                .model(model.orElse(call.request().model())).refusal(refusal).build());
         return events;
     }
 

@@ -92,7 +92,7 @@ class ScriptedProviderTest {
                 new StreamEvent.ToolCallDelta(0, Optional.of("call_7"), Optional.of("lookup"), ""),
                 new StreamEvent.ToolCallDelta(0, Optional.empty(), Optional.empty(), "{\"q\":1}"),
                 new StreamEvent.UsageUpdate(Usage.of(10, 20)),
-                new StreamEvent.Finish(FinishReason.STOP, "scripted-1", "", "gpt-x", Optional.empty()));
+                StreamEvent.Finish.of(FinishReason.STOP, "scripted-1", "", "gpt-x"));
     }
 
     @Test
@@ -124,7 +124,7 @@ class ScriptedProviderTest {
 
     @Test
     void explicitEventsAreStreamedExactlyAsGiven() {
-        StreamEvent.Finish finish = new StreamEvent.Finish(FinishReason.STOP, "resp-1", "p", "m", Optional.empty());
+        StreamEvent.Finish finish = StreamEvent.Finish.of(FinishReason.STOP, "resp-1", "p", "m");
         List<StreamEvent> script = List.of(new StreamEvent.UsageUpdate(Usage.of(1, 0)),
                 new StreamEvent.ToolCallDelta(0, Optional.of("c1"), Optional.of("send"), "{\"to\":"),
                 new StreamEvent.ToolCallDelta(0, Optional.empty(), Optional.empty(), "\"x\"}"), finish);
@@ -134,12 +134,12 @@ class ScriptedProviderTest {
 
         List<StreamEvent> withoutFinish = drain(ScriptedProvider.replying(Reply.events(new StreamEvent.TextDelta("t")))
                 .stream(HI, TestCallContext.streamingCall()));
-        assertThat(withoutFinish.get(1)).isEqualTo(new StreamEvent.Finish(FinishReason.STOP, "scripted-1", "", "m", Optional.empty()));
+        assertThat(withoutFinish.get(1)).isEqualTo(StreamEvent.Finish.of(FinishReason.STOP, "scripted-1", "", "m"));
     }
 
     @Test
     void explicitEventsMustBeAWellFormedStream() {
-        StreamEvent.Finish finish = new StreamEvent.Finish(FinishReason.STOP, "", "", "", Optional.empty());
+        StreamEvent.Finish finish = StreamEvent.Finish.of(FinishReason.STOP, "", "", "");
         assertThatThrownBy(() -> Reply.events(finish, new StreamEvent.TextDelta("after")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not the last");
         assertThatThrownBy(() -> Reply.events(new StreamEvent.Error(new NetworkException("x", ErrorDetails.NONE))))

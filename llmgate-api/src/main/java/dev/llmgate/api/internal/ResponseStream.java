@@ -27,8 +27,8 @@ public final class ResponseStream extends AbstractChatStream {
         if (!response.usage().equals(Usage.ZERO)) {
             list.add(new StreamEvent.UsageUpdate(response.usage()));
         }
-        list.add(new StreamEvent.Finish(response.finishReason(), response.id(), response.provider(), response.model(),
-                response.refusal(), response.timings(), response.costUsd()));
+        list.add(StreamEvent.Finish.builder(response.finishReason()).responseId(response.id()).provider(response.provider())
+                .model(response.model()).refusal(response.refusal()).timings(response.timings()).costUsd(response.costUsd()).build());
         this.events = list;
     }
 

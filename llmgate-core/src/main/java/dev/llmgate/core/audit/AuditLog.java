@@ -184,7 +184,7 @@ public final class AuditLog implements AutoCloseable {
             if (!lines.hasNext()) {
                 return null;
             }
-            report = check.run(LogFiles.lines(lines, sink.toString()));
+            report = new VerificationReport(check.run(LogFiles.lines(lines, sink.toString())));
         } catch (IOException | UncheckedIOException e) {
             throw new ConfigurationException("cannot reopen audit log " + logId + " in " + sink + ": " + e.getMessage()
                     + " (it is neither continued nor replaced)");
@@ -599,19 +599,89 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Counters of one log.
+     * Counters of one log, from {@link AuditLog#stats()}: a snapshot (the writer's counters move while it
+     * is read, so they need not add up exactly). Only the log creates these; read them.
      *
-     * @param entriesAppended entries chained so far (genesis, records, checkpoints, rotations)
-     * @param entriesWritten  entries the sink has stored
-     * @param callRecords     call records chained
-     * @param checkpoints     checkpoints chained
-     * @param sinkFailures    failed sink attempts (each was retried)
-     * @param refusedCalls    calls refused before reaching the provider: under {@link BackPressure#FAIL_CALL}, or because
-     *                        the log was closing or closed
-     * @param queuedRecords   call records waiting for the writer (or reserved by calls in flight)
+     * <p>Guarantees: immutable; equal when every counter is equal. A final class rather than a record
+     * so that counters can be added in later versions without breaking callers (docs/api-stability.md).
      */
-    public record Stats(long entriesAppended, long entriesWritten, long callRecords, long checkpoints, long sinkFailures,
-                        long refusedCalls, int queuedRecords) {
+    public static final class Stats {
+        private final long entriesAppended;
+        private final long entriesWritten;
+        private final long callRecords;
+        private final long checkpoints;
+        private final long sinkFailures;
+        private final long refusedCalls;
+        private final int queuedRecords;
+
+        Stats(long entriesAppended, long entriesWritten, long callRecords, long checkpoints, long sinkFailures, long refusedCalls,
+              int queuedRecords) {
+            this.entriesAppended = entriesAppended;
+            this.entriesWritten = entriesWritten;
+            this.callRecords = callRecords;
+            this.checkpoints = checkpoints;
+            this.sinkFailures = sinkFailures;
+            this.refusedCalls = refusedCalls;
+            this.queuedRecords = queuedRecords;
+        }
+
+        /** Entries chained so far (genesis, records, checkpoints, rotations). */
+        public long entriesAppended() {
+            return entriesAppended;
+        }
+
+        /** Entries the sink has stored. */
+        public long entriesWritten() {
+            return entriesWritten;
+        }
+
+        /** Call records chained. */
+        public long callRecords() {
+            return callRecords;
+        }
+
+        /** Checkpoints chained. */
+        public long checkpoints() {
+            return checkpoints;
+        }
+
+        /** Failed sink attempts (each was retried). */
+        public long sinkFailures() {
+            return sinkFailures;
+        }
+
+        /**
+         * Calls refused before reaching the provider: under {@link BackPressure#FAIL_CALL}, or because the log was
+         * closing or closed.
+         */
+        public long refusedCalls() {
+            return refusedCalls;
+        }
+
+        /** Call records waiting for the writer (or reserved by calls in flight). */
+        public int queuedRecords() {
+            return queuedRecords;
+        }
+
+        /** Equal when every counter is equal. */
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Stats s && entriesAppended == s.entriesAppended && entriesWritten == s.entriesWritten
+                    && callRecords == s.callRecords && checkpoints == s.checkpoints && sinkFailures == s.sinkFailures
+                    && refusedCalls == s.refusedCalls && queuedRecords == s.queuedRecords;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(entriesAppended, entriesWritten, callRecords, checkpoints, sinkFailures, refusedCalls, queuedRecords);
+        }
+
+        @Override
+        public String toString() {
+            return "Stats[entriesAppended=" + entriesAppended + ", entriesWritten=" + entriesWritten + ", callRecords=" + callRecords
+                    + ", checkpoints=" + checkpoints + ", sinkFailures=" + sinkFailures + ", refusedCalls=" + refusedCalls
+                    + ", queuedRecords=" + queuedRecords + "]";
+        }
     }
 
     /** Configures an {@link AuditLog}; {@link #build()} reports every problem at once. */

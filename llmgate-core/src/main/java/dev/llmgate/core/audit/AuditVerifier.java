@@ -76,7 +76,7 @@ public final class AuditVerifier {
         }
         Map<String, Map<Long, LogCheck.External>> ext = external();
         try (ParsedLines lines = ParsedLines.inBackground(LogFiles.lines(files))) {
-            return new LogCheck(trustedKeys, ext, expectedLogId, expectations, names).run(lines);
+            return new VerificationReport(new LogCheck(trustedKeys, ext, expectedLogId, expectations, names).run(lines));
         }
     }
 
@@ -94,7 +94,7 @@ public final class AuditVerifier {
             }
             VerificationReport r;
             try (ParsedLines lines = ParsedLines.inBackground(LogFiles.lines(group.getValue()))) {
-                r = new LogCheck(trustedKeys, ext, expectedLogId, expectations, names).run(lines);
+                r = new VerificationReport(new LogCheck(trustedKeys, ext, expectedLogId, expectations, names).run(lines));
             }
             out.put(r.logId().isEmpty() ? group.getKey() : r.logId(), r);
         }
@@ -104,7 +104,8 @@ public final class AuditVerifier {
     /** Verifies one log given as its lines (from a database or memory); {@code source} names it in locations. */
     public VerificationReport verifyLines(List<String> lines, String source) {
         try {
-            return new LogCheck(trustedKeys, external(), expectedLogId, expectations, List.of(source)).run(LogFiles.lines(lines, source));
+            return new VerificationReport(new LogCheck(trustedKeys, external(), expectedLogId, expectations, List.of(source))
+                    .run(LogFiles.lines(lines, source)));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

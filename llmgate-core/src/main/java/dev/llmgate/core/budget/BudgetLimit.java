@@ -15,29 +15,33 @@ import java.util.Optional;
  * {@code scope} (or only for {@code subject}). Windows are fixed and aligned to the epoch (a one-day
  * window resets at 00:00 UTC), so every gate sharing a state store agrees on them.
  *
- * <p>Guarantees: immutable; validated on construction ({@link ConfigurationException}).
+ * <p>Guarantees: immutable; validated on {@link Builder#build()} ({@link ConfigurationException}); equal
+ * when every value is equal.
  *
- * @param scope        whose calls count together
- * @param metric       what is counted
- * @param amount       the most per window; whole numbers for requests and tokens, USD with up to 9 decimals
- * @param window       the window, at least one second
- * @param subject      only this tenant/user/key; empty: every subject separately
- * @param keyAttribute for {@link BudgetScope#KEY}, the metadata attribute naming the key
+ * <p>A final class rather than a record so that settings can be added in later versions without
+ * breaking callers: create limits with {@link #requests}, {@link #tokens} or {@link #usd}
+ * (docs/api-stability.md).
  */
-public record BudgetLimit(BudgetScope scope, BudgetMetric metric, BigDecimal amount, Duration window, Optional<String> subject,
-                          String keyAttribute) {
+public final class BudgetLimit {
 
     /** The attribute {@link BudgetScope#KEY} limits read by default. */
     public static final String DEFAULT_KEY_ATTRIBUTE = "api_key_id";
     static final String NONE = "(none)";
 
-    public BudgetLimit {
-        Objects.requireNonNull(scope, "scope");
-        Objects.requireNonNull(metric, "metric");
-        Objects.requireNonNull(amount, "amount");
-        Objects.requireNonNull(window, "window");
-        Objects.requireNonNull(subject, "subject: use Optional.empty()");
-        Objects.requireNonNull(keyAttribute, "keyAttribute");
+    private final BudgetScope scope;
+    private final BudgetMetric metric;
+    private final BigDecimal amount;
+    private final Duration window;
+    private final Optional<String> subject;
+    private final String keyAttribute;
+
+    private BudgetLimit(Builder b) {
+        this.scope = b.scope;
+        this.metric = b.metric;
+        this.amount = Objects.requireNonNull(b.amount, "amount");
+        this.window = Objects.requireNonNull(b.window, "window");
+        this.subject = b.subject;
+        this.keyAttribute = b.keyAttribute;
         if (amount.signum() < 0) {
             throw new ConfigurationException("budget amount must not be negative, was " + amount.toPlainString());
         }
@@ -50,6 +54,54 @@ public record BudgetLimit(BudgetScope scope, BudgetMetric metric, BigDecimal amo
         if (scope == BudgetScope.GLOBAL && subject.isPresent()) {
             throw new ConfigurationException("a GLOBAL budget has no subject: remove subject(\"" + subject.get() + "\")");
         }
+    }
+
+    /** Whose calls count together. */
+    public BudgetScope scope() {
+        return scope;
+    }
+
+    /** What is counted. */
+    public BudgetMetric metric() {
+        return metric;
+    }
+
+    /** The most per window; whole numbers for requests and tokens, USD with up to 9 decimals. */
+    public BigDecimal amount() {
+        return amount;
+    }
+
+    /** The window, at least one second. */
+    public Duration window() {
+        return window;
+    }
+
+    /** Only this tenant/user/key; empty: every subject separately. */
+    public Optional<String> subject() {
+        return subject;
+    }
+
+    /** For {@link BudgetScope#KEY}, the metadata attribute naming the key. */
+    public String keyAttribute() {
+        return keyAttribute;
+    }
+
+    /** Equal when every value is equal ({@code amount} by {@link BigDecimal#equals}, so {@code 10} and {@code 10.0} differ). */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof BudgetLimit l && scope == l.scope && metric == l.metric && amount.equals(l.amount)
+                && window.equals(l.window) && subject.equals(l.subject) && keyAttribute.equals(l.keyAttribute);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(scope, metric, amount, window, subject, keyAttribute);
+    }
+
+    @Override
+    public String toString() {
+        return "BudgetLimit[scope=" + scope + ", metric=" + metric + ", amount=" + amount + ", window=" + window + ", subject=" + subject
+                + ", keyAttribute=" + keyAttribute + "]";
     }
 
     /** At most {@code max} calls per {@code window}. */
@@ -147,8 +199,9 @@ public record BudgetLimit(BudgetScope scope, BudgetMetric metric, BigDecimal amo
             return this;
         }
 
+        /** @throws ConfigurationException naming the value that is wrong */
         public BudgetLimit build() {
-            return new BudgetLimit(scope, metric, amount, window, subject, keyAttribute);
+            return new BudgetLimit(this);
         }
     }
 }

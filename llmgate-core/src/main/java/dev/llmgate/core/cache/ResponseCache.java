@@ -62,7 +62,8 @@ public final class ResponseCache {
 
     /** Counters since this cache was built. */
     public CacheStats stats() {
-        return interceptor.stats();
+        CacheInterceptor.Counters c = interceptor.counters();
+        return new CacheStats(c.hits(), c.semanticHits(), c.coalesced(), c.misses(), c.stores(), c.notStored(), c.waitingFollowers());
     }
 
     /** The store holding the answers (the built-in one, or the one configured). */

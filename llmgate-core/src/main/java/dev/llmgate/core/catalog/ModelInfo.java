@@ -47,31 +47,96 @@ import java.util.OptionalInt;
  * at the input price. An empty cache-write price means the vendor does not charge extra for writing
  * the cache: written tokens are billed at the input price.
  *
- * @param provider                 the provider family, e.g. {@code "openai"}, {@code "anthropic"}, {@code "gemini"}
- * @param model                    the model id as the vendor's API names it, without a snapshot date, e.g. {@code "gpt-4o"}
- * @param contextWindow            the most tokens (prompt plus output) one call may use
- * @param maxOutputTokens          the most tokens one answer may have
- * @param inputUsdPerMillion       USD per million uncached prompt tokens
- * @param cachedInputUsdPerMillion USD per million prompt tokens read from the provider's cache
- * @param outputUsdPerMillion      USD per million generated tokens, reasoning included
- * @param cacheWriteUsdPerMillion  USD per million prompt tokens written to the cache, where the vendor
- *                                 charges for that (Anthropic: the 5-minute cache write price)
+ * <p>A final class rather than a record so that values can be added in later versions without breaking
+ * callers: create entries with {@link #builder(String, String)} (docs/api-stability.md).
  */
-public record ModelInfo(String provider, String model, OptionalInt contextWindow, OptionalInt maxOutputTokens,
-                        Optional<BigDecimal> inputUsdPerMillion, Optional<BigDecimal> cachedInputUsdPerMillion,
-                        Optional<BigDecimal> outputUsdPerMillion, Optional<BigDecimal> cacheWriteUsdPerMillion) {
+public final class ModelInfo {
+    private final String provider;
+    private final String model;
+    private final OptionalInt contextWindow;
+    private final OptionalInt maxOutputTokens;
+    private final Optional<BigDecimal> inputUsdPerMillion;
+    private final Optional<BigDecimal> cachedInputUsdPerMillion;
+    private final Optional<BigDecimal> outputUsdPerMillion;
+    private final Optional<BigDecimal> cacheWriteUsdPerMillion;
 
-    public ModelInfo {
-        provider = checkId("provider", provider);
-        model = checkId("model", model);
-        Objects.requireNonNull(contextWindow, "contextWindow: use OptionalInt.empty()");
-        Objects.requireNonNull(maxOutputTokens, "maxOutputTokens: use OptionalInt.empty()");
+    private ModelInfo(Builder b) {
+        this.provider = checkId("provider", b.provider);
+        this.model = checkId("model", b.model);
+        this.contextWindow = b.contextWindow;
+        this.maxOutputTokens = b.maxOutputTokens;
         checkPositive(provider, model, "contextWindow", contextWindow);
         checkPositive(provider, model, "maxOutputTokens", maxOutputTokens);
-        inputUsdPerMillion = checkPrice(provider, model, "inputUsdPerMillion", inputUsdPerMillion);
-        cachedInputUsdPerMillion = checkPrice(provider, model, "cachedInputUsdPerMillion", cachedInputUsdPerMillion);
-        outputUsdPerMillion = checkPrice(provider, model, "outputUsdPerMillion", outputUsdPerMillion);
-        cacheWriteUsdPerMillion = checkPrice(provider, model, "cacheWriteUsdPerMillion", cacheWriteUsdPerMillion);
+        this.inputUsdPerMillion = checkPrice(provider, model, "inputUsdPerMillion", b.input);
+        this.cachedInputUsdPerMillion = checkPrice(provider, model, "cachedInputUsdPerMillion", b.cachedInput);
+        this.outputUsdPerMillion = checkPrice(provider, model, "outputUsdPerMillion", b.output);
+        this.cacheWriteUsdPerMillion = checkPrice(provider, model, "cacheWriteUsdPerMillion", b.cacheWrite);
+    }
+
+    /** The provider family, e.g. {@code "openai"}, {@code "anthropic"}, {@code "gemini"}. */
+    public String provider() {
+        return provider;
+    }
+
+    /** The model id as the vendor's API names it, without a snapshot date, e.g. {@code "gpt-4o"}. */
+    public String model() {
+        return model;
+    }
+
+    /** The most tokens (prompt plus output) one call may use, if known. */
+    public OptionalInt contextWindow() {
+        return contextWindow;
+    }
+
+    /** The most tokens one answer may have, if known. */
+    public OptionalInt maxOutputTokens() {
+        return maxOutputTokens;
+    }
+
+    /** USD per million uncached prompt tokens, if known. */
+    public Optional<BigDecimal> inputUsdPerMillion() {
+        return inputUsdPerMillion;
+    }
+
+    /** USD per million prompt tokens read from the provider's cache, if the vendor discounts them. */
+    public Optional<BigDecimal> cachedInputUsdPerMillion() {
+        return cachedInputUsdPerMillion;
+    }
+
+    /** USD per million generated tokens, reasoning included, if known. */
+    public Optional<BigDecimal> outputUsdPerMillion() {
+        return outputUsdPerMillion;
+    }
+
+    /**
+     * USD per million prompt tokens written to the cache, where the vendor charges for that (Anthropic: the
+     * 5-minute cache write price).
+     */
+    public Optional<BigDecimal> cacheWriteUsdPerMillion() {
+        return cacheWriteUsdPerMillion;
+    }
+
+    /** Equal when every value is equal (prices are normalized, so {@code 2.50} equals {@code 2.5}). */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof ModelInfo m && provider.equals(m.provider) && model.equals(m.model)
+                && contextWindow.equals(m.contextWindow) && maxOutputTokens.equals(m.maxOutputTokens)
+                && inputUsdPerMillion.equals(m.inputUsdPerMillion) && cachedInputUsdPerMillion.equals(m.cachedInputUsdPerMillion)
+                && outputUsdPerMillion.equals(m.outputUsdPerMillion) && cacheWriteUsdPerMillion.equals(m.cacheWriteUsdPerMillion);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(provider, model, contextWindow, maxOutputTokens, inputUsdPerMillion, cachedInputUsdPerMillion,
+                outputUsdPerMillion, cacheWriteUsdPerMillion);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelInfo[provider=" + provider + ", model=" + model + ", contextWindow=" + contextWindow + ", maxOutputTokens="
+                + maxOutputTokens + ", inputUsdPerMillion=" + inputUsdPerMillion + ", cachedInputUsdPerMillion="
+                + cachedInputUsdPerMillion + ", outputUsdPerMillion=" + outputUsdPerMillion + ", cacheWriteUsdPerMillion="
+                + cacheWriteUsdPerMillion + "]";
     }
 
     /** A builder for {@code provider}'s {@code model}; every limit and price starts empty. */
@@ -305,7 +370,7 @@ public record ModelInfo(String provider, String model, OptionalInt contextWindow
          * @throws IllegalArgumentException naming the value that is wrong
          */
         public ModelInfo build() {
-            return new ModelInfo(provider, model, contextWindow, maxOutputTokens, input, cachedInput, output, cacheWrite);
+            return new ModelInfo(this);
         }
 
         private static BigDecimal parse(String what, String usd) {

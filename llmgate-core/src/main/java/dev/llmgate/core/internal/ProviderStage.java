@@ -119,8 +119,9 @@ public final class ProviderStage implements Interceptor {
             if (event instanceof StreamEvent.Finish f) {
                 long end = clock.millis();
                 Optional<Duration> ttft = firstToken < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(firstToken - start));
-                return new StreamEvent.Finish(f.reason(), f.responseId().isEmpty() ? callId : f.responseId(), providerName,
-                        f.model().isEmpty() ? model : f.model(), f.refusal(), new Timings(Duration.ofMillis(end - start), ttft));
+                return f.toBuilder().responseId(f.responseId().isEmpty() ? callId : f.responseId()).provider(providerName)
+                        .model(f.model().isEmpty() ? model : f.model()).timings(new Timings(Duration.ofMillis(end - start), ttft))
+                        .costUsd(Optional.empty()).build();
             }
             return event;
         }

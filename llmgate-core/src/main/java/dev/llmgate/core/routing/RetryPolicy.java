@@ -16,15 +16,11 @@ import java.util.Set;
  * long, see {@link CircuitBreakerPolicy}). Routing is the one retry layer: configure providers with
  * their own retries off.
  *
- * @param retriesPerDeployment how many times one deployment is retried after its first attempt
- * @param baseDelay            the backoff cap of the first retry
- * @param multiplier           the growth of the cap per retry, at least 1
- * @param maxDelay             the largest cap
- * @param maxRetryAfter        the longest Retry-After the route waits for on the same deployment
- * @param retryOn              the error classes retried on the same deployment
+ * <p>Guarantees: immutable; validated on {@link Builder#build()} ({@link ConfigurationException}); equal
+ * when every value is equal. A final class rather than a record so that settings can be added in
+ * later versions without breaking callers (docs/api-stability.md).
  */
-public record RetryPolicy(int retriesPerDeployment, Duration baseDelay, double multiplier, Duration maxDelay, Duration maxRetryAfter,
-                          Set<ErrorClass> retryOn) {
+public final class RetryPolicy {
 
     /** One retry per deployment, 250 ms base, doubling, capped at 8 s, waiting for Retry-After up to 10 s, transient classes. */
     public static final RetryPolicy DEFAULT = builder().build();
@@ -32,11 +28,20 @@ public record RetryPolicy(int retriesPerDeployment, Duration baseDelay, double m
     /** No retries on the same deployment (fallback still applies). */
     public static final RetryPolicy NONE = builder().retriesPerDeployment(0).build();
 
-    public RetryPolicy {
-        Objects.requireNonNull(baseDelay, "baseDelay");
-        Objects.requireNonNull(maxDelay, "maxDelay");
-        Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
-        retryOn = Set.copyOf(Objects.requireNonNull(retryOn, "retryOn"));
+    private final int retriesPerDeployment;
+    private final Duration baseDelay;
+    private final double multiplier;
+    private final Duration maxDelay;
+    private final Duration maxRetryAfter;
+    private final Set<ErrorClass> retryOn;
+
+    private RetryPolicy(Builder b) {
+        this.retriesPerDeployment = b.retries;
+        this.baseDelay = Objects.requireNonNull(b.baseDelay, "baseDelay");
+        this.multiplier = b.multiplier;
+        this.maxDelay = Objects.requireNonNull(b.maxDelay, "maxDelay");
+        this.maxRetryAfter = Objects.requireNonNull(b.maxRetryAfter, "maxRetryAfter");
+        this.retryOn = Set.copyOf(Objects.requireNonNull(b.retryOn, "retryOn"));
         if (retriesPerDeployment < 0) {
             throw new ConfigurationException("retriesPerDeployment must not be negative, was " + retriesPerDeployment);
         }
@@ -46,6 +51,61 @@ public record RetryPolicy(int retriesPerDeployment, Duration baseDelay, double m
         if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
             throw new ConfigurationException("retry multiplier must be a finite number of at least 1, was " + multiplier);
         }
+    }
+
+    /** How many times one deployment is retried after its first attempt. */
+    public int retriesPerDeployment() {
+        return retriesPerDeployment;
+    }
+
+    /** The backoff cap of the first retry. */
+    public Duration baseDelay() {
+        return baseDelay;
+    }
+
+    /** The growth of the cap per retry, at least 1. */
+    public double multiplier() {
+        return multiplier;
+    }
+
+    /** The largest cap. */
+    public Duration maxDelay() {
+        return maxDelay;
+    }
+
+    /** The longest Retry-After the route waits for on the same deployment. */
+    public Duration maxRetryAfter() {
+        return maxRetryAfter;
+    }
+
+    /** The error classes retried on the same deployment. */
+    public Set<ErrorClass> retryOn() {
+        return retryOn;
+    }
+
+    /** A builder that starts from this policy. */
+    public Builder toBuilder() {
+        return new Builder().retriesPerDeployment(retriesPerDeployment).baseDelay(baseDelay).multiplier(multiplier).maxDelay(maxDelay)
+                .maxRetryAfter(maxRetryAfter).retryOn(retryOn);
+    }
+
+    /** Equal when every value is equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof RetryPolicy p && retriesPerDeployment == p.retriesPerDeployment && baseDelay.equals(p.baseDelay)
+                && Double.compare(multiplier, p.multiplier) == 0 && maxDelay.equals(p.maxDelay) && maxRetryAfter.equals(p.maxRetryAfter)
+                && retryOn.equals(p.retryOn);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(retriesPerDeployment, baseDelay, multiplier, maxDelay, maxRetryAfter, retryOn);
+    }
+
+    @Override
+    public String toString() {
+        return "RetryPolicy[retriesPerDeployment=" + retriesPerDeployment + ", baseDelay=" + baseDelay + ", multiplier=" + multiplier
+                + ", maxDelay=" + maxDelay + ", maxRetryAfter=" + maxRetryAfter + ", retryOn=" + retryOn + "]";
     }
 
     /** A builder starting from the defaults. */
@@ -59,7 +119,7 @@ public record RetryPolicy(int retriesPerDeployment, Duration baseDelay, double m
         return millis >= maxDelay.toMillis() ? maxDelay : Duration.ofMillis((long) millis);
     }
 
-    /** Builds a {@link RetryPolicy}. */
+    /** Builds a {@link RetryPolicy}; {@link #build()} checks the values. Not thread-safe. */
     public static final class Builder {
         private int retries = 1;
         private Duration baseDelay = Duration.ofMillis(250);
@@ -71,43 +131,51 @@ public record RetryPolicy(int retriesPerDeployment, Duration baseDelay, double m
         private Builder() {
         }
 
+        /** How many times one deployment is retried after its first attempt; 1 unless set. */
         public Builder retriesPerDeployment(int value) {
             this.retries = value;
             return this;
         }
 
+        /** The backoff cap of the first retry; 250 ms unless set. */
         public Builder baseDelay(Duration value) {
-            this.baseDelay = value;
+            this.baseDelay = Objects.requireNonNull(value, "baseDelay");
             return this;
         }
 
+        /** The growth of the cap per retry, at least 1; 2 unless set. */
         public Builder multiplier(double value) {
             this.multiplier = value;
             return this;
         }
 
+        /** The largest cap; 8 s unless set. */
         public Builder maxDelay(Duration value) {
-            this.maxDelay = value;
+            this.maxDelay = Objects.requireNonNull(value, "maxDelay");
             return this;
         }
 
+        /** The longest Retry-After waited for on the same deployment; 10 s unless set. */
         public Builder maxRetryAfter(Duration value) {
-            this.maxRetryAfter = value;
+            this.maxRetryAfter = Objects.requireNonNull(value, "maxRetryAfter");
             return this;
         }
 
+        /** The error classes retried on the same deployment (replaces the default, {@link ErrorClass#TRANSIENT}). */
         public Builder retryOn(ErrorClass first, ErrorClass... rest) {
             this.retryOn = EnumSet.of(first, rest);
             return this;
         }
 
+        /** The error classes retried on the same deployment (empty: none). */
         public Builder retryOn(Set<ErrorClass> value) {
-            this.retryOn = value;
+            this.retryOn = Objects.requireNonNull(value, "retryOn: use Set.of() for none");
             return this;
         }
 
+        /** @throws ConfigurationException naming the value that is wrong */
         public RetryPolicy build() {
-            return new RetryPolicy(retries, baseDelay, multiplier, maxDelay, maxRetryAfter, retryOn);
+            return new RetryPolicy(this);
         }
     }
 }

@@ -21,32 +21,32 @@ import java.util.Set;
  * {@code maxAttempts} attempts in all (retries, fallbacks and hedges together), so no
  * configuration can loop.
  *
- * @param alias         the model name callers use, e.g. {@code "smart"}
- * @param deployments   where calls can go, at least one, unique addresses
- * @param strategy      how they are ordered per call
- * @param rules         rule-based narrowing, first match wins
- * @param fallbackOn    error classes that move on to the next deployment
- * @param retry         retries on the same deployment
- * @param maxAttempts   the most attempts of one call, at least 1
- * @param deadline      the whole call's time limit (backoff waits included), if any
- * @param responseCheck judges answers; a rejected one moves on to the next deployment
- * @param hedgeAfter    if set, a second request goes to the next deployment when the first has not answered
- *                      (streams: not produced its first token) within this delay; the first success wins
+ * <p>A final class rather than a record so that settings can be added in later versions without
+ * breaking callers (docs/api-stability.md).
  */
-public record Route(String alias, List<Deployment> deployments, Strategy strategy, List<RouteRule> rules, Set<ErrorClass> fallbackOn,
-                    RetryPolicy retry, int maxAttempts, Optional<Duration> deadline, Optional<ResponseCheck> responseCheck,
-                    Optional<Duration> hedgeAfter) {
+public final class Route {
+    private final String alias;
+    private final List<Deployment> deployments;
+    private final Strategy strategy;
+    private final List<RouteRule> rules;
+    private final Set<ErrorClass> fallbackOn;
+    private final RetryPolicy retry;
+    private final int maxAttempts;
+    private final Optional<Duration> deadline;
+    private final Optional<ResponseCheck> responseCheck;
+    private final Optional<Duration> hedgeAfter;
 
-    public Route {
-        Objects.requireNonNull(alias, "alias");
-        deployments = List.copyOf(deployments);
-        Objects.requireNonNull(strategy, "strategy");
-        rules = List.copyOf(rules);
-        fallbackOn = Set.copyOf(fallbackOn);
-        Objects.requireNonNull(retry, "retry");
-        Objects.requireNonNull(deadline, "deadline: use Optional.empty()");
-        Objects.requireNonNull(responseCheck, "responseCheck: use Optional.empty()");
-        Objects.requireNonNull(hedgeAfter, "hedgeAfter: use Optional.empty()");
+    private Route(Builder b) {
+        this.alias = Objects.requireNonNull(b.alias, "alias: the model name callers use, e.g. \"smart\"");
+        this.deployments = List.copyOf(b.deployments);
+        this.strategy = b.strategy;
+        this.rules = List.copyOf(b.rules);
+        this.fallbackOn = Set.copyOf(b.fallbackOn);
+        this.retry = b.retry;
+        this.maxAttempts = b.maxAttempts;
+        this.deadline = b.deadline;
+        this.responseCheck = b.responseCheck;
+        this.hedgeAfter = b.hedgeAfter;
         List<String> problems = new ArrayList<>();
         if (alias.isBlank() || alias.indexOf(':') >= 0) {
             problems.add("route alias '" + alias + "' must be a non-blank name without ':' (\"provider:model\" addresses are not aliases)");
@@ -83,6 +83,94 @@ public record Route(String alias, List<Deployment> deployments, Strategy strateg
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
+    }
+
+    /** The model name callers use, e.g. {@code "smart"}: not blank, no {@code ':'}. */
+    public String alias() {
+        return alias;
+    }
+
+    /** Where calls can go: at least one, unique addresses. */
+    public List<Deployment> deployments() {
+        return deployments;
+    }
+
+    /** How the deployments are ordered per call. */
+    public Strategy strategy() {
+        return strategy;
+    }
+
+    /** Rule-based narrowing, first match wins; every rule names deployments of this route. */
+    public List<RouteRule> rules() {
+        return rules;
+    }
+
+    /** The error classes that move on to the next deployment (empty: never). */
+    public Set<ErrorClass> fallbackOn() {
+        return fallbackOn;
+    }
+
+    /** Retries on the same deployment. */
+    public RetryPolicy retry() {
+        return retry;
+    }
+
+    /** The most attempts of one call (retries, fallbacks and hedges together), at least 1. */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** The whole call's time limit (backoff waits included), positive, if any. */
+    public Optional<Duration> deadline() {
+        return deadline;
+    }
+
+    /** Judges answers; a rejected one moves on to the next deployment. */
+    public Optional<ResponseCheck> responseCheck() {
+        return responseCheck;
+    }
+
+    /**
+     * If set, a second request goes to the next deployment when the first has not answered (streams: not
+     * produced its first token) within this delay; the first success wins.
+     */
+    public Optional<Duration> hedgeAfter() {
+        return hedgeAfter;
+    }
+
+    /** A builder that starts from this route, e.g. to add a deployment. */
+    public Builder toBuilder() {
+        Builder b = new Builder(alias);
+        b.deployments.addAll(deployments);
+        b.strategy = strategy;
+        b.rules.addAll(rules);
+        b.fallbackOn = fallbackOn;
+        b.retry = retry;
+        b.maxAttempts = maxAttempts;
+        b.deadline = deadline;
+        b.responseCheck = responseCheck;
+        b.hedgeAfter = hedgeAfter;
+        return b;
+    }
+
+    /** Equal when every setting is equal (a response check by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof Route r && alias.equals(r.alias) && deployments.equals(r.deployments) && strategy.equals(r.strategy)
+                && rules.equals(r.rules) && fallbackOn.equals(r.fallbackOn) && retry.equals(r.retry) && maxAttempts == r.maxAttempts
+                && deadline.equals(r.deadline) && responseCheck.equals(r.responseCheck) && hedgeAfter.equals(r.hedgeAfter);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(alias, deployments, strategy, rules, fallbackOn, retry, maxAttempts, deadline, responseCheck, hedgeAfter);
+    }
+
+    @Override
+    public String toString() {
+        return "Route[alias=" + alias + ", deployments=" + deployments + ", strategy=" + strategy + ", rules=" + rules + ", fallbackOn="
+                + fallbackOn + ", retry=" + retry + ", maxAttempts=" + maxAttempts + ", deadline=" + deadline + ", responseCheck="
+                + responseCheck + ", hedgeAfter=" + hedgeAfter + "]";
     }
 
     /** A builder for the route of {@code alias}. */
@@ -168,7 +256,7 @@ public record Route(String alias, List<Deployment> deployments, Strategy strateg
 
         /** @throws ConfigurationException listing every problem */
         public Route build() {
-            return new Route(alias, deployments, strategy, rules, fallbackOn, retry, maxAttempts, deadline, responseCheck, hedgeAfter);
+            return new Route(this);
         }
     }
 }

@@ -67,8 +67,8 @@ class AuditLogTest {
                 .addInterceptor(Stage.ROUTING, chain -> {
                     if (chain.request().messages().get(0).text().equals("broken")) {
                         // a latency too long for milliseconds: building the record throws (as a defect would)
-                        chain.call().append(CallFacts.ATTEMPTS, new AttemptRecord("p", "m", "success", Duration.ofSeconds(Long.MAX_VALUE),
-                                Optional.empty(), Usage.of(1, 1), "primary"));
+                        chain.call().append(CallFacts.ATTEMPTS, AttemptRecord.builder("p", "m").outcome("success")
+                                .latency(Duration.ofSeconds(Long.MAX_VALUE)).usage(Usage.of(1, 1)).reason("primary").build());
                     }
                     return chain.proceed(chain.request());
                 }).build()) {
@@ -93,8 +93,8 @@ class AuditLogTest {
         try (LlmGate gate = LlmGate.builder().provider("p", echo()).alias("fast", "p:m").clock(clock)
                 .addInterceptor(Stage.AUDIT, audit.interceptor())
                 .addInterceptor(Stage.ROUTING, chain -> {
-                    chain.call().append(CallFacts.ATTEMPTS, new AttemptRecord("p", "m", "success", Duration.ofMillis(42), Optional.empty(),
-                            Usage.of(10, 5), "primary"));
+                    chain.call().append(CallFacts.ATTEMPTS, AttemptRecord.builder("p", "m").outcome("success").latency(Duration.ofMillis(42))
+                            .usage(Usage.of(10, 5)).reason("primary").build());
                     chain.call().put(CallFacts.COST_USD, new BigDecimal("0.000125"));
                     return chain.proceed(chain.request());
                 }).build()) {

@@ -46,7 +46,7 @@ class EstimatedUsageRecordTest {
             @Override
             public ChatStream stream(ChatRequest request, CallContext call) {
                 List<StreamEvent> events = List.of(new StreamEvent.TextDelta("abcd".repeat(10)), new StreamEvent.UsageUpdate(Usage.of(12, 7)),
-                        new StreamEvent.Finish(FinishReason.STOP, "id", "", "gpt-4o", Optional.empty()));
+                        StreamEvent.Finish.of(FinishReason.STOP, "id", "", "gpt-4o"));
                 return new AbstractChatStream() {
                     int i;
 

@@ -69,11 +69,11 @@ class ParsedLinesTest {
         List<String> lines = new ArrayList<>(AuditFixtures.writeLog(KEY, 40, null));
         int tampered = AuditLogTest.indexOfType(lines, "call") + 1;
         lines.set(tampered, lines.get(tampered).replace("acme", "acmf"));
-        VerificationReport inline = check().run(failingAt(lines, 30));
+        VerificationReport inline = new VerificationReport(check().run(failingAt(lines, 30)));
         assertThat(inline.valid()).isFalse();
         VerificationReport ahead;
         try (ParsedLines parsed = ParsedLines.inBackground(failingAt(lines, 30))) {
-            ahead = check().run(parsed);
+            ahead = new VerificationReport(check().run(parsed));
         }
         assertThat(ahead.valid()).isFalse();
         assertThat(ahead.failure()).isEqualTo(inline.failure());

@@ -177,7 +177,7 @@ class BudgetInterceptorTest {
             @Override
             public ChatStream stream(ChatRequest request, CallContext call) {
                 List<StreamEvent> events = List.of(new StreamEvent.TextDelta("a"), new StreamEvent.UsageUpdate(Usage.of(7, 3)),
-                        new StreamEvent.Finish(FinishReason.STOP, "id", "", "m", Optional.empty()));
+                        StreamEvent.Finish.of(FinishReason.STOP, "id", "", "m"));
                 return new AbstractChatStream() {
                     int i;
 

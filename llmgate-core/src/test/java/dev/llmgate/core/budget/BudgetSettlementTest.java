@@ -287,7 +287,7 @@ class BudgetSettlementTest {
     }
 
     private static StreamEvent finish() {
-        return new StreamEvent.Finish(FinishReason.STOP, "id", "", "gpt-4o", Optional.empty());
+        return StreamEvent.Finish.of(FinishReason.STOP, "id", "", "gpt-4o");
     }
 
     /** Captures each call's context, from outside the budget stage. */

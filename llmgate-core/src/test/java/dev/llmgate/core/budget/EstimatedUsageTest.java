@@ -72,7 +72,7 @@ class EstimatedUsageTest {
     }
 
     private static StreamEvent finish() {
-        return new StreamEvent.Finish(FinishReason.STOP, "id", "", "gpt-4o", Optional.empty());
+        return StreamEvent.Finish.of(FinishReason.STOP, "id", "", "gpt-4o");
     }
 
     private LlmGate gate(BudgetInterceptor budgets, ModelProvider provider, boolean routed) {

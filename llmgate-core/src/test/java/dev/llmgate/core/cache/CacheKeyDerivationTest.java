@@ -14,6 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -77,37 +79,36 @@ class CacheKeyDerivationTest {
         return r.withMessages(m);
     }
 
-    static ChatRequest with(ChatRequest r, java.util.function.Function<Object[], Object[]> change) {
-        RecordComponent[] rc = ChatRequest.class.getRecordComponents();
-        Object[] values = new Object[rc.length];
-        try {
-            for (int i = 0; i < rc.length; i++) {
-                values[i] = rc[i].getAccessor().invoke(r);
-            }
-            Object[] changed = change.apply(values);
-            return ChatRequest.class.getDeclaredConstructor(Arrays.stream(rc).map(RecordComponent::getType).toArray(Class[]::new))
-                    .newInstance(changed);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static int index(String component) {
-        RecordComponent[] rc = ChatRequest.class.getRecordComponents();
-        for (int i = 0; i < rc.length; i++) {
-            if (rc[i].getName().equals(component)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException(component);
-    }
-
-    /** Sets one component of the base request. */
+    /** Sets one value of the base request. */
+    @SuppressWarnings("unchecked")
     static ChatRequest set(String component, Object value) {
-        return with(base(), v -> {
-            v[index(component)] = value;
-            return v;
-        });
+        ChatRequest.Builder b = base().toBuilder();
+        switch (component) {
+            case "tools" -> b.tools((List<ToolDefinition>) value);
+            case "toolChoice" -> b.toolChoice((Optional<ToolChoice>) value);
+            case "parallelToolCalls" -> b.parallelToolCalls((Optional<Boolean>) value);
+            case "responseFormat" -> b.responseFormat((ResponseFormat) value);
+            case "temperature" -> b.temperature((OptionalDouble) value);
+            case "topP" -> b.topP((OptionalDouble) value);
+            case "maxOutputTokens" -> b.maxOutputTokens((OptionalInt) value);
+            case "stop" -> b.stop((List<String>) value);
+            case "seed" -> b.seed((OptionalLong) value);
+            case "providerOptions" -> b.providerOptions((Map<String, Object>) value);
+            case "metadata" -> b.metadata((Metadata) value);
+            default -> throw new IllegalArgumentException(component);
+        }
+        return b.build();
+    }
+
+    /** The instance fields of ChatRequest: its values (it is a final class, not a record). */
+    static Map<String, Field> chatRequestFields() {
+        Map<String, Field> fields = new LinkedHashMap<>();
+        for (Field f : ChatRequest.class.getDeclaredFields()) {
+            if (!Modifier.isStatic(f.getModifiers())) {
+                fields.put(f.getName(), f);
+            }
+        }
+        return fields;
     }
 
     /** Each answer-changing change, named "component: what". */
@@ -218,17 +219,24 @@ class CacheKeyDerivationTest {
 
     @Test
     void everyComponentOfTheRequestIsKeyedOrExcludedOnPurpose() {
-        Set<String> components = Arrays.stream(ChatRequest.class.getRecordComponents()).map(RecordComponent::getName)
-                .collect(Collectors.toSet());
+        Set<String> components = chatRequestFields().keySet();
         Set<String> excluded = RequestDigest.EXCLUDED.get(ChatRequest.class);
         Set<String> union = new HashSet<>(KEYED);
         union.addAll(excluded);
         assertThat(components)
-                .as("a ChatRequest component was added or removed: decide whether it changes the answer, then update KEYED or"
-                        + " RequestDigest.EXCLUDED, this test's changes, and docs/caching.md")
+                .as("a ChatRequest field was added or removed: decide whether it changes the answer, then update KEYED or"
+                        + " RequestDigest.EXCLUDED, RequestDigest.CHAT_REQUEST_VALUES, this test's changes, and docs/caching.md")
                 .isEqualTo(union);
+        assertThat(RequestDigest.CHAT_REQUEST_VALUES).as("the key reads every value of ChatRequest").containsExactlyInAnyOrderElementsOf(union);
         assertThat(KEYED).doesNotContainAnyElementsOf(excluded);
         assertThat(RequestDigest.EXCLUDED.keySet()).containsExactly(ChatRequest.class);
+    }
+
+    /** The canonical order is the order of ChatRequest's components when it was a record: changing it changes every key. */
+    @Test
+    void theCanonicalOrderOfTheRequestsValuesIsPinned() {
+        assertThat(RequestDigest.CHAT_REQUEST_VALUES).containsExactly("model", "messages", "tools", "toolChoice", "parallelToolCalls",
+                "responseFormat", "temperature", "topP", "maxOutputTokens", "stop", "seed", "providerOptions", "metadata");
     }
 
     /**
@@ -279,7 +287,18 @@ class CacheKeyDerivationTest {
         if (shape.containsKey(c.getName()) || LEAVES.contains(c)) {
             return;
         }
-        if (c.isRecord()) {
+        if (c == ChatRequest.class) {
+            Set<String> excluded = RequestDigest.EXCLUDED.getOrDefault(c, Set.of());
+            Map<String, Field> fields = chatRequestFields();
+            shape.put(c.getName(), RequestDigest.CHAT_REQUEST_VALUES.stream()
+                    .map(n -> n + (excluded.contains(n) ? " (excluded)" : " " + simple(fields.get(n).getGenericType())))
+                    .collect(Collectors.joining(", ")));
+            for (String n : RequestDigest.CHAT_REQUEST_VALUES) {
+                if (!excluded.contains(n)) {
+                    walk(fields.get(n).getGenericType(), shape);
+                }
+            }
+        } else if (c.isRecord()) {
             Set<String> excluded = RequestDigest.EXCLUDED.getOrDefault(c, Set.of());
             shape.put(c.getName(), Arrays.stream(c.getRecordComponents())
                     .map(rc -> rc.getName() + (excluded.contains(rc.getName()) ? " (excluded)" : " " + simple(rc.getGenericType())))
@@ -351,11 +370,13 @@ class CacheKeyDerivationTest {
     void theDigestIsStableAcrossRunsAndMachines() {
         String digest = RequestDigest.digest("exact", "default", ChatRequest.of("openai:gpt-4o-mini", "What is an AI gateway?"));
         assertThat(digest).hasSize(64).isEqualTo(PINNED);
+        assertThat(key(base())).as("every component set, nested records, images, options").isEqualTo(PINNED_BASE);
         assertThat(base()).isEqualTo(base());
         assertThat(key(base())).isEqualTo(key(base()));
     }
 
     static final String PINNED = "24c65364e192f2efcc07efef0d7875328b734bd427cf4b7cbb48d075b9a1ca5c";
+    static final String PINNED_BASE = "be6f9c3db3e4ba4612a3fb4f451bae94b95ee3ce5b7b0f69722601ebd1908093";
 
     @Test
     void nonAsciiTextIsEncodedWithoutCollisions() {
@@ -371,7 +392,8 @@ class CacheKeyDerivationTest {
     @Test
     void excludedComponentsAreRealComponents() {
         for (Map.Entry<Class<?>, Set<String>> e : RequestDigest.EXCLUDED.entrySet()) {
-            Set<String> names = Arrays.stream(e.getKey().getRecordComponents()).map(RecordComponent::getName)
+            Set<String> names = e.getKey() == ChatRequest.class ? new TreeSet<>(chatRequestFields().keySet())
+                    : Arrays.stream(e.getKey().getRecordComponents()).map(RecordComponent::getName)
                     .collect(Collectors.toCollection(TreeSet::new));
             assertThat(names).containsAll(e.getValue());
         }

@@ -183,8 +183,10 @@ class ModelInfoCostTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("provider must not be blank");
         assertThatThrownBy(() -> ModelInfo.builder("p", "m").outputUsdPerMillion("ten"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outputUsdPerMillion must be a decimal number");
-        assertThatThrownBy(() -> new ModelInfo("p", "m", null, OptionalInt.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty())).isInstanceOf(NullPointerException.class).hasMessageContaining("OptionalInt.empty()");
+        assertThatThrownBy(() -> ModelInfo.builder("p", "m").contextWindow((OptionalInt) null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("OptionalInt.empty()");
+        assertThatThrownBy(() -> ModelInfo.builder("p", "m").inputUsdPerMillion((Optional<BigDecimal>) null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("Optional.empty()");
     }
 
     @Test

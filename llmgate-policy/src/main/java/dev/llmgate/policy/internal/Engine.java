@@ -291,7 +291,6 @@ public final class Engine {
         return new Evaluation(new Decision(stage, verdict, fired, found), toRedact, view);
     }
 
-    /** Runs every detector over {@code text}, adding findings at their thresholds that start at or after {@code ignoreBefore}. */
     /**
      * Runs every detector over {@code text} (the built-in ones count their work on its counter and stop past its
      * limit), adding the findings at their thresholds that {@code keep} accepts (null: all).

@@ -277,8 +277,8 @@ public final class RequestView {
             Map<String, Object> rebuilt = (Map<String, Object>) rebuildOptions(providerOptions, options, ordinal);
             providerOptions = rebuilt;
         }
-        return new ChatRequest(request.model(), messages, tools, choice, request.parallelToolCalls(), format, request.temperature(),
-                request.topP(), request.maxOutputTokens(), stop, request.seed(), providerOptions, request.metadata());
+        return request.toBuilder().messages(messages).tools(tools).toolChoice(choice).responseFormat(format).stop(stop)
+                .providerOptions(providerOptions).build();
     }
 
     /** {@code name}, or with a number appended if another tool already has it (names are unique within a request). */

@@ -308,8 +308,7 @@ public final class StreamGuard implements StreamTransformer {
                     refusal = Optional.of(vault.restore(refusal.get(), false, restoreUrls));
                 }
                 if (!refusal.equals(finish.refusal())) {
-                    out = new StreamEvent.Finish(finish.reason(), finish.responseId(), finish.provider(), finish.model(), refusal,
-                            finish.timings(), finish.costUsd());
+                    out = finish.toBuilder().refusal(refusal).build();
                 }
                 calls = answer.calls(redacted);
             }

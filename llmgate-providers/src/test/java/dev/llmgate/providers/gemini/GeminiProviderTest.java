@@ -313,7 +313,7 @@ class GeminiProviderTest {
                 new StreamEvent.TextDelta(" capital of Wyoming"),
                 new StreamEvent.TextDelta(" is **Cheyenne**.\n"),
                 new StreamEvent.UsageUpdate(Usage.of(7, 10)),
-                new StreamEvent.Finish(FinishReason.STOP, "", "gemini", "gemini-2.0-flash", Optional.empty()));
+                StreamEvent.Finish.of(FinishReason.STOP, "", "gemini", "gemini-2.0-flash"));
     }
 
     @Test

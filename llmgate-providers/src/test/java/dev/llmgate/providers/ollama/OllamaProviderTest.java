@@ -250,7 +250,7 @@ class OllamaProviderTest {
         assertThat(events).containsExactly(
                 new StreamEvent.TextDelta("The"),
                 new StreamEvent.UsageUpdate(Usage.of(26, 282)),
-                new StreamEvent.Finish(FinishReason.STOP, "", "ollama", "llama3.2", Optional.empty()));
+                StreamEvent.Finish.of(FinishReason.STOP, "", "ollama", "llama3.2"));
     }
 
     @Test
@@ -268,7 +268,7 @@ class OllamaProviderTest {
                 new StreamEvent.ToolCallDelta(0, Optional.of("call_0"), Optional.of("get_current_weather"),
                         "{\"location\":\"Paris\",\"format\":\"celsius\"}"),
                 new StreamEvent.UsageUpdate(Usage.of(100, 20)),
-                new StreamEvent.Finish(FinishReason.TOOL_CALLS, "", "ollama", "qwen3", Optional.empty()));
+                StreamEvent.Finish.of(FinishReason.TOOL_CALLS, "", "ollama", "qwen3"));
     }
 
     @Test

@@ -27,6 +27,16 @@ public final class LogCheck {
     }
 
     /**
+     * What a check found, as {@link VerificationReport} (whose constructor takes this) shows it: see its accessors
+     * for each value.
+     */
+    public record Summary(String logId, List<String> sources, long entries, long callRecords, Optional<Instant> firstTimestamp,
+                          Optional<Instant> lastTimestamp, long checkpoints, long lastCheckpointSeq, String lastCheckpointHash,
+                          boolean finalCheckpoint, List<String> keys, int externalMatched, Optional<VerificationReport.Failure> failure,
+                          Optional<String> tornTail, List<String> warnings) {
+    }
+
+    /**
      * What the auditor knows independently of the log, each optional: a checkpoint seen before
      * ({@code checkpointSeq} &ge; 0 with its hash), a number of call records the log must hold at least
      * ({@code minCallRecords} &ge; 0), and whether the log must end with a final checkpoint.
@@ -117,14 +127,14 @@ public final class LogCheck {
     }
 
     /** Verifies the lines, parsing them on this thread. */
-    public VerificationReport run(Iterator<LogLine> source) {
+    public Summary run(Iterator<LogLine> source) {
         try (ParsedLines lines = ParsedLines.inline(source)) {
             return run(lines);
         }
     }
 
     /** Verifies the lines, parsed (possibly ahead, on another thread) by {@code lines}; the checks run here, in order. */
-    public VerificationReport run(ParsedLines lines) {
+    public Summary run(ParsedLines lines) {
         Iterator<ParsedLines.Parsed> it = lines;
         ParsedLines.Parsed pending = it.hasNext() ? it.next() : null;
         while (failure == null && pending != null) {
@@ -161,7 +171,7 @@ public final class LogCheck {
         }
         finish();
         List<String> keyList = new ArrayList<>(keyHistory);
-        return new VerificationReport(logId, sources, expectedSeq, callRecords, Optional.ofNullable(first), Optional.ofNullable(last),
+        return new Summary(logId, sources, expectedSeq, callRecords, Optional.ofNullable(first), Optional.ofNullable(last),
                 checkpoints, lastCheckpointSeq, lastCheckpointSeq < 0 ? "" : lastCheckpointHash, finalSeen, keyList, externalMatched,
                 Optional.ofNullable(failure), Optional.ofNullable(tornTail), warnings);
     }

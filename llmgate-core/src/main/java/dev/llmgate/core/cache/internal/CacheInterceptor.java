@@ -15,7 +15,6 @@ import dev.llmgate.core.Stage;
 import dev.llmgate.core.cache.CacheControl;
 import dev.llmgate.core.cache.CacheKey;
 import dev.llmgate.core.cache.CacheOutcome;
-import dev.llmgate.core.cache.CacheStats;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -213,9 +212,14 @@ public final class CacheInterceptor implements StagedInterceptor {
     }
 
     /** Counters since the cache was built. */
-    public CacheStats stats() {
-        return new CacheStats(hits.sum(), semanticHits.sum(), coalesced.sum(), misses.sum(), stores.sum(), notStored.sum(),
+    public Counters counters() {
+        return new Counters(hits.sum(), semanticHits.sum(), coalesced.sum(), misses.sum(), stores.sum(), notStored.sum(),
                 inFlight.waiting());
+    }
+
+    /** The counters behind {@link dev.llmgate.core.cache.CacheStats}, read one by one. */
+    public record Counters(long hits, long semanticHits, long coalesced, long misses, long stores, long notStored,
+                           int waitingFollowers) {
     }
 
     /** {@code "CACHE"}: a gate's builder places this interceptor at {@link Stage#CACHE}. */

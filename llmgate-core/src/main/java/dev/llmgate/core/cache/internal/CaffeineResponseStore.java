@@ -24,10 +24,11 @@ public final class CaffeineResponseStore implements ResponseStore {
     }
 
     /**
+     * A store whose TTLs are measured by {@code clock} (null: the system's ticker).
+     *
      * @param maximumEntries     the most entries, or -1 to bound by weight
      * @param maximumWeightBytes the most estimated bytes, or -1 to bound by entries
      */
-    /** A store whose TTLs are measured by {@code clock} (null: the system's ticker). */
     public CaffeineResponseStore(long maximumEntries, long maximumWeightBytes, java.time.Clock clock) {
         Ticker ticker = clock == null ? Ticker.systemTicker() : () -> {
             java.time.Instant now = clock.instant();

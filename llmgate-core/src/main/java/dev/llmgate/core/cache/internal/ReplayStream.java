@@ -48,8 +48,8 @@ public final class ReplayStream extends AbstractChatStream {
                 return new StreamEvent.UsageUpdate(response.usage());
             }
         }
-        return new StreamEvent.Finish(response.finishReason(), response.id(), response.provider(), response.model(),
-                response.refusal(), response.timings());
+        return StreamEvent.Finish.builder(response.finishReason()).responseId(response.id()).provider(response.provider())
+                .model(response.model()).refusal(response.refusal()).timings(response.timings()).build();
     }
 
     @Override

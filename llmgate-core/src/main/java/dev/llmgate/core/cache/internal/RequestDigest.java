@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,18 +22,21 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Derives cache keys: SHA-256 over a canonical serialization of the <em>whole</em> request, walked
- * generically over the record components of {@link ChatRequest} and of every record, enum, sealed
- * type, list, map and optional reachable from it. A component is keyed unless it is listed in
- * {@link #EXCLUDED}, so a field added to the API is keyed automatically (and a test that snapshots
- * the request's shape fails until someone decides).
+ * Derives cache keys: SHA-256 over a canonical serialization of the <em>whole</em> request: the values
+ * of {@link ChatRequest} (listed in {@link #CHAT_REQUEST_VALUES}, since it is a final class, not a
+ * record), then, walked generically, the record components of every record, enum, sealed type, list,
+ * map and optional reachable from it. A value is keyed unless it is listed in {@link #EXCLUDED}, so a
+ * field added to a nested record is keyed automatically; a field added to {@code ChatRequest} must
+ * be listed in {@link #CHAT_REQUEST_VALUES} or {@link #EXCLUDED}, and a test that compares that list
+ * with the class's fields (and one that snapshots the request's shape) fails until someone decides.
  *
  * <p>Canonical form: every value is written with a type tag; strings as their length in chars, then each char
  * as one byte if it is ASCII, else as 0x80 followed by its two UTF-16 bytes (injective, and half the bytes to hash
  * for ASCII text);
- * records with their class name and each component's name; maps sorted by key; sets sorted by
+ * records (and the request) with their class name and each component's name; maps sorted by key; sets sorted by
  * their elements' encodings; JSON numbers (in provider options) normalized so that {@code 1},
  * {@code 1L} and {@code 1.0} are equal; {@code -0.0} equals {@code 0.0}. A value of a type the
  * walker does not know fails with {@link UnsupportedValueException}: such a request is not cached
@@ -49,6 +53,39 @@ public final class RequestDigest {
      * provider; the namespace derived from it is keyed separately.
      */
     public static final Map<Class<?>, Set<String>> EXCLUDED = Map.of(ChatRequest.class, Set.of("metadata"));
+
+    /**
+     * How the key reads a {@link ChatRequest}: each value's name and accessor, in the canonical order (the
+     * order of its components when it was a record, so that keys stay the same across that change).
+     * A value added to {@code ChatRequest} goes at the end, or into {@link #EXCLUDED}.
+     */
+    private static final Map<String, Function<ChatRequest, Object>> CHAT_REQUEST_READERS = chatRequestReaders();
+
+    /** The names of {@link ChatRequest}'s values, in canonical order, excluded ones included. */
+    public static final List<String> CHAT_REQUEST_VALUES = List.copyOf(CHAT_REQUEST_READERS.keySet());
+
+    private static Map<String, Function<ChatRequest, Object>> chatRequestReaders() {
+        Map<String, Function<ChatRequest, Object>> m = new LinkedHashMap<>();
+        m.put("model", ChatRequest::model);
+        m.put("messages", ChatRequest::messages);
+        m.put("tools", ChatRequest::tools);
+        m.put("toolChoice", ChatRequest::toolChoice);
+        m.put("parallelToolCalls", ChatRequest::parallelToolCalls);
+        m.put("responseFormat", ChatRequest::responseFormat);
+        m.put("temperature", ChatRequest::temperature);
+        m.put("topP", ChatRequest::topP);
+        m.put("maxOutputTokens", ChatRequest::maxOutputTokens);
+        m.put("stop", ChatRequest::stop);
+        m.put("seed", ChatRequest::seed);
+        m.put("providerOptions", ChatRequest::providerOptions);
+        m.put("metadata", ChatRequest::metadata);
+        return m;
+    }
+
+    private static final Component[] CHAT_REQUEST = CHAT_REQUEST_READERS.entrySet().stream()
+            .filter(e -> !EXCLUDED.get(ChatRequest.class).contains(e.getKey()))
+            .map(e -> new Component(e.getKey(), r -> e.getValue().apply((ChatRequest) r)))
+            .toArray(Component[]::new);
 
     private static final MessageDigest PROTOTYPE;
 
@@ -70,7 +107,16 @@ public final class RequestDigest {
                 if (!excluded.contains(c.getName())) {
                     Method accessor = c.getAccessor();
                     accessor.setAccessible(true);
-                    list.add(new Component(c.getName(), accessor));
+                    String name = type.getName() + "." + c.getName();
+                    list.add(new Component(c.getName(), r -> {
+                        try {
+                            return accessor.invoke(r);
+                        } catch (IllegalAccessException e) {
+                            throw new IllegalStateException("cannot read " + name, e);
+                        } catch (InvocationTargetException e) {
+                            throw new IllegalStateException("reading " + name + " failed", e.getCause());
+                        }
+                    }));
                 }
             }
             return list.toArray(new Component[0]);
@@ -118,7 +164,7 @@ public final class RequestDigest {
         }
     }
 
-    private record Component(String name, Method accessor) {
+    private record Component(String name, Function<Object, Object> reader) {
     }
 
     /** Where a value sits in the request, for error messages only: built lazily, never on the hot path. */
@@ -154,8 +200,10 @@ public final class RequestDigest {
                 string(s);
             } else if (v instanceof Boolean b) {
                 tag(b ? TRUE : FALSE);
+            } else if (v instanceof ChatRequest r) {
+                structure(r, ChatRequest.class, CHAT_REQUEST, path);
             } else if (v instanceof Record r) {
-                record(r, path);
+                structure(r, r.getClass(), COMPONENTS.get(r.getClass()), path);
             } else if (v instanceof Enum<?> e) {
                 tag(ENUM);
                 string(e.getDeclaringClass().getName());
@@ -212,22 +260,14 @@ public final class RequestDigest {
             }
         }
 
-        private void record(Record r, Object path) {
+        /** A record, or the request: its class name, then each component's name and value. */
+        private void structure(Object r, Class<?> type, Component[] components, Object path) {
             tag(RECORD);
-            Class<?> type = r.getClass();
             string(type.getName());
-            Component[] components = COMPONENTS.get(type);
             int32(components.length);
             for (Component c : components) {
                 string(c.name);
-                Object v;
-                try {
-                    v = c.accessor.invoke(r);
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot read " + type.getName() + "." + c.name, e);
-                } catch (InvocationTargetException e) {
-                    throw new IllegalStateException("reading " + type.getName() + "." + c.name + " failed", e.getCause());
-                }
+                Object v = c.reader.apply(r);
                 if (v instanceof Integer i) {
                     tag(INT);
                     int32(i);

@@ -412,7 +412,8 @@ public final class CallRun {
     private void recordAttempt(Deployment d, String reason, int no, long start, String outcome, Optional<String> errorType, Usage usage,
                                boolean estimated, Optional<String> responseModel, Optional<Duration> ttft) {
         Duration latency = Duration.ofMillis(Math.max(0, clock.millis() - start));
-        call.append(CallFacts.ATTEMPTS, new AttemptRecord(d.provider(), d.model(), outcome, latency, ttft, usage, reason, estimated));
+        call.append(CallFacts.ATTEMPTS, AttemptRecord.builder(d.provider(), d.model()).outcome(outcome).latency(latency)
+                .timeToFirstToken(ttft).usage(usage).reason(reason).usageEstimated(estimated).build());
         boolean cacheHit = outcome.equals("cache_hit");
         Optional<BigDecimal> cost = cacheHit ? Optional.of(BigDecimal.ZERO) : core.cost(d, responseModel, usage);
         synchronized (this) {
@@ -426,8 +427,10 @@ public final class CallRun {
             }
         }
         if (core.hasListeners()) {
-            core.publish(new AttemptEvent(call.callId(), call.get(CallFacts.REQUESTED_MODEL).orElse(route.alias()), no, d.provider(),
-                    d.model(), responseModel, outcome, errorType, reason, latency, ttft, usage, cost, cacheHit, streaming, estimated));
+            core.publish(AttemptEvent.builder(call.callId(), d.provider()).requestedModel(call.get(CallFacts.REQUESTED_MODEL)
+                    .orElse(route.alias())).attempt(no).model(d.model()).responseModel(responseModel).outcome(outcome).errorType(errorType)
+                    .reason(reason).latency(latency).timeToFirstToken(ttft).usage(usage).costUsd(cost).cacheHit(cacheHit)
+                    .streaming(streaming).usageEstimated(estimated).build());
         }
     }
 

@@ -104,7 +104,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                 if (reason == FinishReason.TOOL_CALLS && toolIndexByBlock.isEmpty() && !answerBlocks.isEmpty()) {
                     reason = FinishReason.STOP;
                 }
-                out.accept(new StreamEvent.Finish(reason, id, transport.provider(), model, AnthropicWire.refusal(stopReason, stopDetails)));
+                out.accept(StreamEvent.Finish.builder(reason).responseId(id).provider(transport.provider()).model(model)
+                        .refusal(AnthropicWire.refusal(stopReason, stopDetails)).build());
                 break;
             case "error":
                 throw transport.errorInBody(node, headers, call);

@@ -106,8 +106,7 @@ public final class GeminiStreamDecoder implements StreamDecoder {
         if (usage != null) {
             out.accept(new StreamEvent.UsageUpdate(usage));
         }
-        out.accept(new StreamEvent.Finish(GeminiWire.finishReason(finishReason, toolCalls > 0), id, transport.provider(), model,
-                Optional.empty()));
+        out.accept(StreamEvent.Finish.of(GeminiWire.finishReason(finishReason, toolCalls > 0), id, transport.provider(), model));
         return true;
     }
 }

@@ -48,8 +48,8 @@ public final class OllamaStreamDecoder implements StreamDecoder {
         if (chunk.path("done").asBoolean(false)) {
             String model = Json.text(chunk, "model");
             out.accept(new StreamEvent.UsageUpdate(OllamaWire.usage(chunk)));
-            out.accept(new StreamEvent.Finish(OllamaWire.finishReason(Json.text(chunk, "done_reason"), toolCalls > 0), "",
-                    transport.provider(), model.isEmpty() ? requestedModel : model, Optional.empty()));
+            out.accept(StreamEvent.Finish.of(OllamaWire.finishReason(Json.text(chunk, "done_reason"), toolCalls > 0), "",
+                    transport.provider(), model.isEmpty() ? requestedModel : model));
         }
     }
 }

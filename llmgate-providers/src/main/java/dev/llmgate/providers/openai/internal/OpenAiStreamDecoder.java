@@ -56,8 +56,9 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
             if (usage != null) {
                 out.accept(new StreamEvent.UsageUpdate(usage));
             }
-            out.accept(new StreamEvent.Finish(OpenAiWire.finishReason(finishReason, sawToolCalls), id, errors.provider(), model,
-                    refusal == null ? Optional.empty() : Optional.of(refusal.toString())));
+            out.accept(StreamEvent.Finish.builder(OpenAiWire.finishReason(finishReason, sawToolCalls)).responseId(id)
+                    .provider(errors.provider()).model(model)
+                    .refusal(refusal == null ? Optional.empty() : Optional.of(refusal.toString())).build());
             return;
         }
         if (onePass && decodePlain(data, out)) {

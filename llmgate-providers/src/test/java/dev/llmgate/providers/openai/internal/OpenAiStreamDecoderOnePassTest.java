@@ -157,6 +157,10 @@ class OpenAiStreamDecoderOnePassTest {
 
     /** Every component of an event (its toString hides the text). */
     private static String render(Object record) {
+        if (record instanceof StreamEvent.Finish f) {
+            return "Finish(reason=" + f.reason() + ";responseId=" + f.responseId() + ";provider=" + f.provider() + ";model=" + f.model()
+                    + ";refusal=" + f.refusal() + ";timings=" + render(f.timings()) + ";costUsd=" + f.costUsd() + ";)";
+        }
         StringBuilder sb = new StringBuilder(record.getClass().getSimpleName()).append('(');
         try {
             for (RecordComponent c : record.getClass().getRecordComponents()) {
