@@ -5,6 +5,7 @@
  */
 module dev.llmgate.api {
     requires static transitive org.jspecify;
+
     exports dev.llmgate.api;
     exports dev.llmgate.api.exception;
     exports dev.llmgate.api.spi;

@@ -4,7 +4,7 @@
  * {@code ...internal} packages are not exported. The official openai-java SDK is optional: only
  * {@code dev.llmgate.providers.openaisdk} needs it.
  */
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})   // okio and openai-java have no module-info
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // okio and openai-java have no module-info
 module dev.llmgate.providers {
     requires transitive dev.llmgate.api;
     requires transitive dev.llmgate.core;
@@ -12,7 +12,7 @@ module dev.llmgate.providers {
     requires okio;
     requires kotlin.stdlib;
     requires com.fasterxml.jackson.databind;
-    requires static openai.java.core;   // optional: an application that uses openaisdk requires it itself
+    requires static openai.java.core; // optional: an application that uses openaisdk requires it itself
 
     exports dev.llmgate.providers;
     exports dev.llmgate.providers.anthropic;

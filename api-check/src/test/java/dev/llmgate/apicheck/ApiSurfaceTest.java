@@ -1,6 +1,6 @@
 package dev.llmgate.apicheck;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,8 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
 
 /**
  * The public API of every published module, as one line per public type and per public or protected
@@ -79,7 +78,8 @@ class ApiSurfaceTest {
             }
         }
         if (!problems.isEmpty()) {
-            fail("the public API differs from api-check/baseline (" + problems.size() + " lines). If the change is intended, run "
+            fail("the public API differs from api-check/baseline (" + problems.size()
+                    + " lines). If the change is intended, run "
                     + "mvn -pl api-check -am verify -Dapi.baseline.update=true and commit the baseline; a removed or changed line "
                     + "breaks callers compiled against the old API.\n  " + String.join("\n  ", problems));
         }
@@ -104,8 +104,11 @@ class ApiSurfaceTest {
         try (Stream<Path> files = Files.walk(root)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 String rel = root.relativize(p).toString().replace('\\', '/');
-                if (!rel.endsWith(".class") || rel.endsWith("module-info.class") || rel.endsWith("package-info.class")
-                        || rel.contains("/internal/") || !rel.startsWith("dev/llmgate/")) {
+                if (!rel.endsWith(".class")
+                        || rel.endsWith("module-info.class")
+                        || rel.endsWith("package-info.class")
+                        || rel.contains("/internal/")
+                        || !rel.startsWith("dev/llmgate/")) {
                     continue;
                 }
                 String name = rel.substring(0, rel.length() - ".class".length()).replace('/', '.');
@@ -201,7 +204,8 @@ class ApiSurfaceTest {
         if (Modifier.isPublic(mods)) {
             return true;
         }
-        return Modifier.isProtected(mods) && !Modifier.isFinal(m.getDeclaringClass().getModifiers());
+        return Modifier.isProtected(mods)
+                && !Modifier.isFinal(m.getDeclaringClass().getModifiers());
     }
 
     private static String clean(String signature, String type) {

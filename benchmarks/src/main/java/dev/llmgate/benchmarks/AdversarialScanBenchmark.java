@@ -2,6 +2,10 @@ package dev.llmgate.benchmarks;
 
 import dev.llmgate.policy.Decision;
 import dev.llmgate.policy.PolicyStage;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -14,11 +18,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The input scan of all four presets together (HIPAA, PCI DSS, GDPR, SOC 2) over 256 KB of an
@@ -33,7 +32,9 @@ import java.util.regex.Pattern;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class AdversarialScanBenchmark {
     static final int BYTES = 256 * 1024;
 
@@ -60,9 +61,13 @@ public class AdversarialScanBenchmark {
             Map.entry("cyrillic", "\u0430"),
             Map.entry("emoji", "\uD83D\uDE00 "));
 
-    @Param({"spacedACGT", "spacedAlphabet", "emails", "honorifics", "patientLabels", "keyBegins", "digits", "digitsSpaced", "digitsDashed",
-            "digitGroups", "phonePrefixes", "colons", "ignorePrefixes", "httpRepeats", "zeroWidth", "base64", "hexPairs", "gdprStems",
-            "cyrillic", "emoji"})
+    @Param({
+        "spacedACGT", "spacedAlphabet", "emails", "honorifics", "patientLabels", "keyBegins", "digits", "digitsSpaced",
+                "digitsDashed",
+        "digitGroups", "phonePrefixes", "colons", "ignorePrefixes", "httpRepeats", "zeroWidth", "base64", "hexPairs",
+                "gdprStems",
+        "cyrillic", "emoji"
+    })
     public String shape;
 
     String text;

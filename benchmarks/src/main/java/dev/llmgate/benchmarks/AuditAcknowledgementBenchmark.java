@@ -13,6 +13,14 @@ import dev.llmgate.core.audit.AuditSigningKey;
 import dev.llmgate.core.audit.FsyncPolicy;
 import dev.llmgate.core.audit.JsonLinesFileSink;
 import dev.llmgate.core.internal.DefaultCallContext;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,15 +35,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.io.IOException;
-import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What durable acknowledgement costs a call: the time of one call through the audit interceptor
@@ -53,7 +52,9 @@ import java.util.concurrent.atomic.AtomicLong;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class AuditAcknowledgementBenchmark {
     static final Clock CLOCK = Clock.systemUTC();
 
@@ -73,7 +74,10 @@ public class AuditAcknowledgementBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         directory = Files.createTempDirectory("llmgate-bench-audit-ack");
-        request = ChatRequest.builder(FullChain.ALIAS).user(GatewayOverheadBenchmark.PROMPT).maxOutputTokens(200).build();
+        request = ChatRequest.builder(FullChain.ALIAS)
+                .user(GatewayOverheadBenchmark.PROMPT)
+                .maxOutputTokens(200)
+                .build();
         FsyncPolicy policy = switch (fsync) {
             case "group10ms" -> FsyncPolicy.groupCommit(Duration.ofMillis(10));
             case "group1ms" -> FsyncPolicy.groupCommit(Duration.ofMillis(1));
@@ -81,8 +85,12 @@ public class AuditAcknowledgementBenchmark {
             case "none" -> FsyncPolicy.none();
             default -> throw new IllegalArgumentException("fsync " + fsync);
         };
-        audit = AuditLog.builder(JsonLinesFileSink.builder(directory).fsync(policy).build(), AuditSigningKey.generate())
-                .instanceId("bench").checkpointEveryRecords(1000).acknowledgement(ack).build();
+        audit = AuditLog.builder(
+                        JsonLinesFileSink.builder(directory).fsync(policy).build(), AuditSigningKey.generate())
+                .instanceId("bench")
+                .checkpointEveryRecords(1000)
+                .acknowledgement(ack)
+                .build();
         interceptor = audit.interceptor();
     }
 
@@ -95,8 +103,14 @@ public class AuditAcknowledgementBenchmark {
     private Interceptor.Chain chain(long n) {
         CallContext call = new DefaultCallContext("call-" + n, false, CLOCK);
         call.put(CallFacts.REQUESTED_MODEL, FullChain.ALIAS);
-        call.append(CallFacts.ATTEMPTS, AttemptRecord.builder("primary", "gpt-4o-mini").outcome("success")
-                .latency(Duration.ofMillis(420)).usage(Usage.of(512, 14)).reason("primary").build());
+        call.append(
+                CallFacts.ATTEMPTS,
+                AttemptRecord.builder("primary", "gpt-4o-mini")
+                        .outcome("success")
+                        .latency(Duration.ofMillis(420))
+                        .usage(Usage.of(512, 14))
+                        .reason("primary")
+                        .build());
         call.put(CallFacts.COST_USD, new BigDecimal("0.0000852"));
         call.put(CallFacts.CACHE_HIT, Boolean.FALSE);
         return new Interceptor.Chain() {

@@ -14,20 +14,6 @@ import dev.llmgate.core.audit.FsyncPolicy;
 import dev.llmgate.core.audit.JsonLinesFileSink;
 import dev.llmgate.core.audit.VerificationReport;
 import dev.llmgate.core.internal.DefaultCallContext;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
-
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.FileOutputStream;
@@ -43,6 +29,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The audit trail's throughput, in records per second, one calling thread (beside it run the log's
@@ -69,7 +68,9 @@ import java.util.stream.Stream;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class AuditAppendBenchmark {
     static final int BATCH = 10_000;
     static final int VERIFY_RECORDS = 50_000;
@@ -91,7 +92,10 @@ public class AuditAppendBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         root = Files.createTempDirectory("llmgate-bench-audit-append");
-        request = ChatRequest.builder(FullChain.ALIAS).user(GatewayOverheadBenchmark.PROMPT).maxOutputTokens(200).build();
+        request = ChatRequest.builder(FullChain.ALIAS)
+                .user(GatewayOverheadBenchmark.PROMPT)
+                .maxOutputTokens(200)
+                .build();
 
         AuditSigningKey key = AuditSigningKey.generate();
         verifyDirectory = Files.createDirectory(root.resolve("verify"));
@@ -125,7 +129,11 @@ public class AuditAppendBenchmark {
     }
 
     private static AuditLog newLog(Path directory, AuditSigningKey key) {
-        return AuditLog.builder(JsonLinesFileSink.builder(directory).fsync(FsyncPolicy.groupCommit(Duration.ofMillis(10))).build(), key)
+        return AuditLog.builder(
+                        JsonLinesFileSink.builder(directory)
+                                .fsync(FsyncPolicy.groupCommit(Duration.ofMillis(10)))
+                                .build(),
+                        key)
                 .instanceId("bench")
                 .checkpointEveryRecords(1000)
                 .build();
@@ -133,15 +141,23 @@ public class AuditAppendBenchmark {
 
     private static List<Path> files(Path directory) throws IOException {
         try (Stream<Path> s = Files.list(directory)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".jsonl"))
+                    .sorted()
+                    .toList();
         }
     }
 
     private Interceptor.Chain chain(long n) {
         CallContext call = new DefaultCallContext("call-" + n, false, CLOCK);
         call.put(CallFacts.REQUESTED_MODEL, FullChain.ALIAS);
-        call.append(CallFacts.ATTEMPTS, AttemptRecord.builder("primary", "gpt-4o-mini").outcome("success")
-                .latency(Duration.ofMillis(420)).usage(Usage.of(512, 14)).reason("primary").build());
+        call.append(
+                CallFacts.ATTEMPTS,
+                AttemptRecord.builder("primary", "gpt-4o-mini")
+                        .outcome("success")
+                        .latency(Duration.ofMillis(420))
+                        .usage(Usage.of(512, 14))
+                        .reason("primary")
+                        .build());
         call.put(CallFacts.COST_USD, new BigDecimal("0.0000852"));
         call.put(CallFacts.CACHE_HIT, Boolean.FALSE);
         return new Interceptor.Chain() {

@@ -12,6 +12,8 @@ import dev.llmgate.core.Stage;
 import dev.llmgate.core.cache.ResponseCache;
 import dev.llmgate.core.cache.internal.RequestDigest;
 import dev.llmgate.core.internal.DefaultCallContext;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,9 +26,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An exact-cache hit for a 2 KB request, key computation included: {@code hit_cacheInterceptor}
@@ -42,7 +41,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class CacheHitBenchmark {
     static final String MODEL = "primary:gpt-4o-mini";
 
@@ -56,12 +57,17 @@ public class CacheHitBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        request = ChatRequest.builder(MODEL).user(GatewayOverheadBenchmark.PROMPT).maxOutputTokens(200).build();
+        request = ChatRequest.builder(MODEL)
+                .user(GatewayOverheadBenchmark.PROMPT)
+                .maxOutputTokens(200)
+                .build();
         cache = ResponseCache.builder().build();
         interceptor = cache.interceptor();
-        gate = LlmGate.builder().provider("primary", (r, c) -> ThroughputBenchmark.ANSWER)
-                .addInterceptor(Stage.CACHE, interceptor).build();
-        gate.chat(request);                         // stores the answer
+        gate = LlmGate.builder()
+                .provider("primary", (r, c) -> ThroughputBenchmark.ANSWER)
+                .addInterceptor(Stage.CACHE, interceptor)
+                .build();
+        gate.chat(request); // stores the answer
         if (cache.stats().stores() != 1) {
             throw new IllegalStateException("the answer was not stored: " + cache.stats());
         }

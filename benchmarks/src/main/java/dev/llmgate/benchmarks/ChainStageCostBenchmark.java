@@ -13,6 +13,11 @@ import dev.llmgate.core.cache.ResponseCache;
 import dev.llmgate.core.routing.Deployment;
 import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,12 +32,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Where the full chain's time goes: one caller thread, the in-process provider of
  * {@link ThroughputBenchmark}, and a gate with one stage of {@link FullChain} at a time
@@ -43,9 +42,11 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 10, time = 1)   // the policy scanners need about 8 s of JIT warm-up to reach steady state
+@Warmup(iterations = 10, time = 1) // the policy scanners need about 8 s of JIT warm-up to reach steady state
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class ChainStageCostBenchmark {
     @Param({"none", "policy", "routing", "cache", "audit", "routing+cache", "routing+audit", "cache+audit", "full"})
     public String stages;
@@ -63,12 +64,19 @@ public class ChainStageCostBenchmark {
         boolean all = stages.equals("full");
         model = "primary:gpt-4o-mini";
         if (all || stages.contains("routing")) {
-            b.addInterceptor(Stage.ROUTING, Router.builder()
-                    .route(Route.builder(FullChain.ALIAS)
-                            .deployment(Deployment.builder("primary", "gpt-4o-mini").catalogProvider("openai").build())
-                            .deployment(Deployment.builder("fallback", "gpt-4o-mini").catalogProvider("openai").build())
-                            .deadline(Duration.ofSeconds(30)).build())
-                    .build());
+            b.addInterceptor(
+                    Stage.ROUTING,
+                    Router.builder()
+                            .route(Route.builder(FullChain.ALIAS)
+                                    .deployment(Deployment.builder("primary", "gpt-4o-mini")
+                                            .catalogProvider("openai")
+                                            .build())
+                                    .deployment(Deployment.builder("fallback", "gpt-4o-mini")
+                                            .catalogProvider("openai")
+                                            .build())
+                                    .deadline(Duration.ofSeconds(30))
+                                    .build())
+                            .build());
             model = FullChain.ALIAS;
         }
         if (all || stages.contains("policy")) {
@@ -79,8 +87,14 @@ public class ChainStageCostBenchmark {
         }
         if (all || stages.contains("audit")) {
             auditDirectory = Files.createTempDirectory("llmgate-bench-stage-audit");
-            audit = AuditLog.builder(JsonLinesFileSink.builder(auditDirectory).fsync(FsyncPolicy.groupCommit(Duration.ofMillis(10))).build(),
-                    AuditSigningKey.generate()).instanceId("bench").checkpointEveryRecords(1000).build();
+            audit = AuditLog.builder(
+                            JsonLinesFileSink.builder(auditDirectory)
+                                    .fsync(FsyncPolicy.groupCommit(Duration.ofMillis(10)))
+                                    .build(),
+                            AuditSigningKey.generate())
+                    .instanceId("bench")
+                    .checkpointEveryRecords(1000)
+                    .build();
             b.addInterceptor(Stage.AUDIT, audit.interceptor());
         }
         gate = b.build();
@@ -97,6 +111,10 @@ public class ChainStageCostBenchmark {
 
     @Benchmark
     public ChatResponse call() {
-        return gate.chat(ChatRequest.builder(model).user(GatewayOverheadBenchmark.PROMPT).maxOutputTokens(200).seed(++seed).build());
+        return gate.chat(ChatRequest.builder(model)
+                .user(GatewayOverheadBenchmark.PROMPT)
+                .maxOutputTokens(200)
+                .seed(++seed)
+                .build());
     }
 }

@@ -13,7 +13,6 @@ import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.preset.CompliancePreset;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,7 +36,8 @@ import java.util.stream.Stream;
 final class FullChain implements AutoCloseable {
     static final String ALIAS = "smart";
 
-    static final Policy HIPAA = Policy.builder().name("bench-hipaa").preset(CompliancePreset.HIPAA).build();
+    static final Policy HIPAA =
+            Policy.builder().name("bench-hipaa").preset(CompliancePreset.HIPAA).build();
 
     final LlmGate gate;
     final ResponseCache cache;
@@ -57,13 +57,20 @@ final class FullChain implements AutoCloseable {
         }
         Router router = Router.builder()
                 .route(Route.builder(ALIAS)
-                        .deployment(Deployment.builder("primary", "gpt-4o-mini").catalogProvider("openai").build())
-                        .deployment(Deployment.builder("fallback", "gpt-4o-mini").catalogProvider("openai").build())
+                        .deployment(Deployment.builder("primary", "gpt-4o-mini")
+                                .catalogProvider("openai")
+                                .build())
+                        .deployment(Deployment.builder("fallback", "gpt-4o-mini")
+                                .catalogProvider("openai")
+                                .build())
                         .deadline(Duration.ofSeconds(30))
                         .build())
                 .build();
         cache = ResponseCache.builder().build();
-        audit = AuditLog.builder(JsonLinesFileSink.builder(auditDirectory).fsync(FsyncPolicy.groupCommit(Duration.ofMillis(10))).build(),
+        audit = AuditLog.builder(
+                        JsonLinesFileSink.builder(auditDirectory)
+                                .fsync(FsyncPolicy.groupCommit(Duration.ofMillis(10)))
+                                .build(),
                         AuditSigningKey.generate())
                 .instanceId("bench")
                 .checkpointEveryRecords(1000)
@@ -75,8 +82,7 @@ final class FullChain implements AutoCloseable {
         if (policy) {
             builder.addInterceptor(Stage.POLICY, HIPAA.interceptor());
         }
-        gate = builder
-                .addInterceptor(Stage.ROUTING, router)
+        gate = builder.addInterceptor(Stage.ROUTING, router)
                 .addInterceptor(Stage.CACHE, cache.interceptor())
                 .build();
     }

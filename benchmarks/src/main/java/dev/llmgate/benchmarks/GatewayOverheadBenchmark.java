@@ -11,6 +11,12 @@ import dev.llmgate.api.ChatRequest;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.providers.openai.OpenAiProvider;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -30,13 +36,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * One blocking chat call with a 2 KB prompt to a loopback stub that answers instantly in OpenAI's
  * format, made (a) by hand with OkHttp + Jackson, (b) through an LlmGate with no interceptors,
@@ -53,9 +52,11 @@ import java.util.regex.Pattern;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 10, time = 1)   // the policy scanners need about 8 s of JIT warm-up to reach steady state
+@Warmup(iterations = 10, time = 1) // the policy scanners need about 8 s of JIT warm-up to reach steady state
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class GatewayOverheadBenchmark {
     static final String PROMPT = prompt(2048);
     static final MediaType JSON = MediaType.get("application/json");
@@ -69,6 +70,7 @@ public class GatewayOverheadBenchmark {
     FullChain chainWithoutPolicy;
     /** Makes every (c) call a cache miss: a unique seed changes the key, which is still computed over the whole request. */
     final AtomicLong seed = new AtomicLong();
+
     OpenAiChatModel langchain4j;
     OpenAIClient openaiJava;
 
@@ -88,17 +90,48 @@ public class GatewayOverheadBenchmark {
         mapper = new ObjectMapper();
         url = stub.baseUrl() + "/chat/completions";
         gate = LlmGate.builder()
-                .provider("openai", OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build())
+                .provider(
+                        "openai",
+                        OpenAiProvider.builder()
+                                .apiKey("sk-bench")
+                                .baseUrl(stub.baseUrl())
+                                .environment(Map.of())
+                                .build())
                 .build();
         fullChain = new FullChain(
-                OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build(),
-                OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build());
+                OpenAiProvider.builder()
+                        .apiKey("sk-bench")
+                        .baseUrl(stub.baseUrl())
+                        .environment(Map.of())
+                        .build(),
+                OpenAiProvider.builder()
+                        .apiKey("sk-bench")
+                        .baseUrl(stub.baseUrl())
+                        .environment(Map.of())
+                        .build());
         chainWithoutPolicy = new FullChain(
-                OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build(),
-                OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build(), false);
-        langchain4j = OpenAiChatModel.builder().baseUrl(stub.baseUrl()).apiKey("sk-bench").modelName("gpt-4o-mini")
-                .maxRetries(0).build();
-        openaiJava = OpenAIOkHttpClient.builder().baseUrl(stub.baseUrl()).apiKey("sk-bench").maxRetries(0).build();
+                OpenAiProvider.builder()
+                        .apiKey("sk-bench")
+                        .baseUrl(stub.baseUrl())
+                        .environment(Map.of())
+                        .build(),
+                OpenAiProvider.builder()
+                        .apiKey("sk-bench")
+                        .baseUrl(stub.baseUrl())
+                        .environment(Map.of())
+                        .build(),
+                false);
+        langchain4j = OpenAiChatModel.builder()
+                .baseUrl(stub.baseUrl())
+                .apiKey("sk-bench")
+                .modelName("gpt-4o-mini")
+                .maxRetries(0)
+                .build();
+        openaiJava = OpenAIOkHttpClient.builder()
+                .baseUrl(stub.baseUrl())
+                .apiKey("sk-bench")
+                .maxRetries(0)
+                .build();
     }
 
     @TearDown(Level.Trial)
@@ -126,7 +159,9 @@ public class GatewayOverheadBenchmark {
         message.put("role", "user");
         message.put("content", PROMPT);
         body.put("max_completion_tokens", 200);
-        try (Response response = okhttp.newCall(request.post(RequestBody.create(mapper.writeValueAsBytes(body), JSON)).build()).execute()) {
+        try (Response response = okhttp.newCall(request.post(RequestBody.create(mapper.writeValueAsBytes(body), JSON))
+                        .build())
+                .execute()) {
             JsonNode root = mapper.readTree(response.body().byteStream());
             return root.path("choices").path(0).path("message").path("content").asText();
         }
@@ -135,14 +170,24 @@ public class GatewayOverheadBenchmark {
     /** (b) Through an LlmGate with no interceptors. */
     @Benchmark
     public String b_llmgateNoInterceptors() {
-        return gate.chat(ChatRequest.builder("openai:gpt-4o-mini").user(PROMPT).maxOutputTokens(200).build()).text();
+        return gate.chat(ChatRequest.builder("openai:gpt-4o-mini")
+                        .user(PROMPT)
+                        .maxOutputTokens(200)
+                        .build())
+                .text();
     }
 
     /** (c) Through an LlmGate with the full chain; every call misses the cache. */
     @Benchmark
     public String c_llmgateFullChain() {
-        return fullChain.gate.chat(ChatRequest.builder(FullChain.ALIAS).user(PROMPT).maxOutputTokens(200)
-                .seed(seed.incrementAndGet()).build()).text();
+        return fullChain
+                .gate
+                .chat(ChatRequest.builder(FullChain.ALIAS)
+                        .user(PROMPT)
+                        .maxOutputTokens(200)
+                        .seed(seed.incrementAndGet())
+                        .build())
+                .text();
     }
 
     /**
@@ -151,8 +196,14 @@ public class GatewayOverheadBenchmark {
      */
     @Benchmark
     public String c_llmgateFullChainWithoutPolicy() {
-        return chainWithoutPolicy.gate.chat(ChatRequest.builder(FullChain.ALIAS).user(PROMPT).maxOutputTokens(200)
-                .seed(seed.incrementAndGet()).build()).text();
+        return chainWithoutPolicy
+                .gate
+                .chat(ChatRequest.builder(FullChain.ALIAS)
+                        .user(PROMPT)
+                        .maxOutputTokens(200)
+                        .seed(seed.incrementAndGet())
+                        .build())
+                .text();
     }
 
     /**
@@ -182,14 +233,19 @@ public class GatewayOverheadBenchmark {
         while (m.find()) {
             found++;
         }
-        return found + handCall(new Request.Builder().url(url).header("Authorization", "Bearer sk-bench")).length();
+        return found
+                + handCall(new Request.Builder().url(url).header("Authorization", "Bearer sk-bench"))
+                        .length();
     }
 
     /** The standalone-gateway peer: the request of (a), through Portkey on loopback. */
     @Benchmark
     public String peer_portkey(PortkeyPeer portkey) throws IOException {
-        return handCall(new Request.Builder().url(portkey.chatUrl).header("Authorization", "Bearer sk-bench")
-                .header("x-portkey-provider", "openai").header("x-portkey-custom-host", stub.baseUrl()));
+        return handCall(new Request.Builder()
+                .url(portkey.chatUrl)
+                .header("Authorization", "Bearer sk-bench")
+                .header("x-portkey-provider", "openai")
+                .header("x-portkey-custom-host", stub.baseUrl()));
     }
 
     /** The peer: LangChain4j's OpenAI chat model, no policy or audit. */
@@ -201,7 +257,18 @@ public class GatewayOverheadBenchmark {
     /** The peer: the official openai-java SDK, no policy or audit. */
     @Benchmark
     public String peer_openaiJavaSdk() {
-        return openaiJava.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o-mini")
-                .addUserMessage(PROMPT).maxCompletionTokens(200).build()).choices().get(0).message().content().orElse("");
+        return openaiJava
+                .chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o-mini")
+                        .addUserMessage(PROMPT)
+                        .maxCompletionTokens(200)
+                        .build())
+                .choices()
+                .get(0)
+                .message()
+                .content()
+                .orElse("");
     }
 }

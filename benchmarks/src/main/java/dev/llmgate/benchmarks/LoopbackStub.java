@@ -52,21 +52,30 @@ public final class LoopbackStub implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         String prefix = "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
                 + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":";
-        sb.append(prefix).append("[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+        sb.append(prefix)
+                .append(
+                        "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
         for (int i = 0; i < chunks; i++) {
-            sb.append(prefix).append("[{\"index\":0,\"delta\":{\"content\":\"word").append(i % 10)
+            sb.append(prefix)
+                    .append("[{\"index\":0,\"delta\":{\"content\":\"word")
+                    .append(i % 10)
                     .append(" \"},\"finish_reason\":null}]}\n\n");
         }
         sb.append(prefix).append("[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
-        sb.append(prefix).append("[],\"usage\":{\"prompt_tokens\":512,\"completion_tokens\":").append(chunks)
-                .append(",\"total_tokens\":").append(512 + chunks).append("}}\n\n");
+        sb.append(prefix)
+                .append("[],\"usage\":{\"prompt_tokens\":512,\"completion_tokens\":")
+                .append(chunks)
+                .append(",\"total_tokens\":")
+                .append(512 + chunks)
+                .append("}}\n\n");
         sb.append("data: [DONE]\n\n");
         return sb.toString();
     }
 
     private static byte[] response(String contentType, byte[] body) {
         byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length
-                + "\r\nx-request-id: req_bench\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "\r\nx-request-id: req_bench\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] all = new byte[head.length + body.length];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(body, 0, all, head.length, body.length);
@@ -86,7 +95,9 @@ public final class LoopbackStub implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
-        try (socket; InputStream in = new BufferedInputStream(socket.getInputStream(), 16384); OutputStream out = socket.getOutputStream()) {
+        try (socket;
+                InputStream in = new BufferedInputStream(socket.getInputStream(), 16384);
+                OutputStream out = socket.getOutputStream()) {
             byte[] body = new byte[1 << 16];
             while (true) {
                 int contentLength = -1;
@@ -96,7 +107,8 @@ public final class LoopbackStub implements AutoCloseable {
                     first = false;
                     int colon = line.indexOf(':');
                     if (colon > 0 && line.regionMatches(true, 0, "content-length", 0, colon)) {
-                        contentLength = Integer.parseInt(line.substring(colon + 1).trim());
+                        contentLength =
+                                Integer.parseInt(line.substring(colon + 1).trim());
                     }
                 }
                 if (line == null || first) {

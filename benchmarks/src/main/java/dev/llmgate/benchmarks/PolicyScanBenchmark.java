@@ -4,6 +4,9 @@ import dev.llmgate.policy.Decision;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.preset.CompliancePreset;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,10 +19,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The full HIPAA input scan ({@code Policy.evaluate(text, PolicyStage.INPUT)} of the preset used by
@@ -34,24 +33,31 @@ import java.util.regex.Pattern;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 10, time = 1)   // the policy scanners need about 8 s of JIT warm-up to reach steady state
+@Warmup(iterations = 10, time = 1) // the policy scanners need about 8 s of JIT warm-up to reach steady state
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class PolicyScanBenchmark {
     static final String[] NOTE = {
-            "The patient reports that the cough has improved over the last two weeks, although she still wakes up once or twice a night. ",
-            "She has been taking the prescribed medication with meals and has not noticed any side effects so far. ",
-            "On examination the lungs were clear, the heart sounds were normal and there was no swelling in the legs. ",
-            "We discussed the results of the blood tests, which were within the normal range except for a slightly raised cholesterol. ",
-            "The plan is to continue the current treatment, review the diet, and book a follow-up appointment in six weeks. ",
-            "If the symptoms return or get worse, she should call the clinic or visit the emergency department. ",
-            "Her husband, who came with her today, asked about travel; there is no reason to cancel the planned holiday. ",
-            "Patient: Maria Gonzalez, date of birth 04/12/1987, phone (555) 201-7788, e-mail maria.gonzalez@example.com. ",
+        "The patient reports that the cough has improved over the last two weeks, although she still wakes up once or twice a night. ",
+        "She has been taking the prescribed medication with meals and has not noticed any side effects so far. ",
+        "On examination the lungs were clear, the heart sounds were normal and there was no swelling in the legs. ",
+        "We discussed the results of the blood tests, which were within the normal range except for a slightly raised cholesterol. ",
+        "The plan is to continue the current treatment, review the diet, and book a follow-up appointment in six weeks. ",
+        "If the symptoms return or get worse, she should call the clinic or visit the emergency department. ",
+        "Her husband, who came with her today, asked about travel; there is no reason to cancel the planned holiday. ",
+        "Patient: Maria Gonzalez, date of birth 04/12/1987, phone (555) 201-7788, e-mail maria.gonzalez@example.com. ",
     };
 
     /** All four presets in one policy. */
-    static final Policy ALL_PRESETS = Policy.builder().name("bench-all").preset(CompliancePreset.HIPAA).preset(CompliancePreset.PCI_DSS)
-            .preset(CompliancePreset.GDPR).preset(CompliancePreset.SOC2).build();
+    static final Policy ALL_PRESETS = Policy.builder()
+            .name("bench-all")
+            .preset(CompliancePreset.HIPAA)
+            .preset(CompliancePreset.PCI_DSS)
+            .preset(CompliancePreset.GDPR)
+            .preset(CompliancePreset.SOC2)
+            .build();
 
     @Param({"2048", "65536"})
     public int bytes;

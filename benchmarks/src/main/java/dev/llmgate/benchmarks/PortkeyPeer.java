@@ -1,11 +1,5 @@
 package dev.llmgate.benchmarks;
 
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,6 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The standalone-gateway peer: the {@code @portkey-ai/gateway} npm package, installed by
@@ -33,12 +32,14 @@ public class PortkeyPeer {
 
     @Setup(Level.Trial)
     public void start() throws IOException, InterruptedException {
-        Path home = Path.of(System.getProperty("llmgate.bench.portkey", "benchmarks/target/portkey")).toAbsolutePath();
+        Path home = Path.of(System.getProperty("llmgate.bench.portkey", "benchmarks/target/portkey"))
+                .toAbsolutePath();
         Path main = home.resolve("node_modules/@portkey-ai/gateway/build/start-server.js");
         Path preload = home.resolve("loopback-preload.cjs");
         if (!Files.isRegularFile(main) || !Files.isRegularFile(preload)) {
-            throw new IllegalStateException("the Portkey gateway is not installed in " + home
-                    + ": run benchmarks/portkey/install.sh (needs node and npm), or exclude the peer_portkey benchmarks");
+            throw new IllegalStateException(
+                    "the Portkey gateway is not installed in " + home
+                            + ": run benchmarks/portkey/install.sh (needs node and npm), or exclude the peer_portkey benchmarks");
         }
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -7,6 +7,10 @@ import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.providers.openai.OpenAiProvider;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -26,11 +30,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * A streamed chat call (2 KB prompt) answered by the loopback stub with a {@value #CHUNKS}-chunk SSE
  * stream, read (a) by hand with OkHttp and an SSE line loop that parses each {@code data:} line with
@@ -45,9 +44,11 @@ import java.util.concurrent.atomic.AtomicLong;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 10, time = 1)   // the policy scanners need about 8 s of JIT warm-up to reach steady state
+@Warmup(iterations = 10, time = 1) // the policy scanners need about 8 s of JIT warm-up to reach steady state
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class StreamingBenchmark {
     static final int CHUNKS = 500;
     static final MediaType JSON = MediaType.get("application/json");
@@ -61,6 +62,7 @@ public class StreamingBenchmark {
 
     /** The stream opened by a ttft benchmark, drained by {@link #drain()}. */
     ChatStream openStream;
+
     Response openResponse;
 
     @Setup(Level.Trial)
@@ -70,8 +72,16 @@ public class StreamingBenchmark {
         mapper = new ObjectMapper();
         url = stub.baseUrl() + "/chat/completions";
         fullChain = new FullChain(
-                OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build(),
-                OpenAiProvider.builder().apiKey("sk-bench").baseUrl(stub.baseUrl()).environment(Map.of()).build());
+                OpenAiProvider.builder()
+                        .apiKey("sk-bench")
+                        .baseUrl(stub.baseUrl())
+                        .environment(Map.of())
+                        .build(),
+                OpenAiProvider.builder()
+                        .apiKey("sk-bench")
+                        .baseUrl(stub.baseUrl())
+                        .environment(Map.of())
+                        .build());
     }
 
     @TearDown(Level.Trial)
@@ -110,7 +120,9 @@ public class StreamingBenchmark {
         body.put("max_completion_tokens", 200);
         body.put("stream", true);
         body.putObject("stream_options").put("include_usage", true);
-        return okhttp.newCall(request.post(RequestBody.create(mapper.writeValueAsBytes(body), JSON)).build()).execute();
+        return okhttp.newCall(request.post(RequestBody.create(mapper.writeValueAsBytes(body), JSON))
+                        .build())
+                .execute();
     }
 
     /**
@@ -128,7 +140,8 @@ public class StreamingBenchmark {
                 break;
             }
             JsonNode chunk = mapper.readTree(line.substring(6));
-            String text = chunk.path("choices").path(0).path("delta").path("content").asText("");
+            String text =
+                    chunk.path("choices").path(0).path("delta").path("content").asText("");
             if (!text.isEmpty() && ++tokens >= stopAfterTokens) {
                 break;
             }
@@ -137,12 +150,16 @@ public class StreamingBenchmark {
     }
 
     private ChatStream openThroughChain() {
-        return fullChain.gate.stream(ChatRequest.builder(FullChain.ALIAS).user(GatewayOverheadBenchmark.PROMPT)
-                .maxOutputTokens(200).seed(seed.incrementAndGet()).build());
+        return fullChain.gate.stream(ChatRequest.builder(FullChain.ALIAS)
+                .user(GatewayOverheadBenchmark.PROMPT)
+                .maxOutputTokens(200)
+                .seed(seed.incrementAndGet())
+                .build());
     }
 
     private static boolean isToken(StreamEvent e) {
-        return e instanceof StreamEvent.TextDelta && !((StreamEvent.TextDelta) e).text().isEmpty();
+        return e instanceof StreamEvent.TextDelta
+                && !((StreamEvent.TextDelta) e).text().isEmpty();
     }
 
     private Request.Builder direct() {
@@ -150,8 +167,11 @@ public class StreamingBenchmark {
     }
 
     private Request.Builder viaPortkey(PortkeyPeer portkey) {
-        return new Request.Builder().url(portkey.chatUrl).header("Authorization", "Bearer sk-bench")
-                .header("x-portkey-provider", "openai").header("x-portkey-custom-host", stub.baseUrl());
+        return new Request.Builder()
+                .url(portkey.chatUrl)
+                .header("Authorization", "Bearer sk-bench")
+                .header("x-portkey-provider", "openai")
+                .header("x-portkey-custom-host", stub.baseUrl());
     }
 
     /** (a) Time to first token, by hand. */

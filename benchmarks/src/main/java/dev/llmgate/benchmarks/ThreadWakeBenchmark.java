@@ -1,5 +1,8 @@
 package dev.llmgate.benchmarks;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -12,10 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What handing work to a parked thread costs the thread that hands it over: each operation first
@@ -31,7 +30,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class ThreadWakeBenchmark {
     private static final long PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final Object ITEM = new Object();
@@ -42,15 +43,17 @@ public class ThreadWakeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        consumer = new Thread(() -> {
-            try {
-                while (true) {
-                    blocking.take();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bench-consumer");
+        consumer = new Thread(
+                () -> {
+                    try {
+                        while (true) {
+                            blocking.take();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "bench-consumer");
         consumer.setDaemon(true);
         consumer.start();
     }

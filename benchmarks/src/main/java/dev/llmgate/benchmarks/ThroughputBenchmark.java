@@ -5,6 +5,8 @@ import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.FinishReason;
 import dev.llmgate.api.Usage;
 import dev.llmgate.api.spi.ModelProvider;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,9 +21,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * Calls per second through the full chain of {@link FullChain} (routing with a fallback, exact
  * cache missed on every call, audit with checkpoints to a file sink, HIPAA policy preset on input and output) to an
@@ -33,13 +32,20 @@ import java.util.concurrent.atomic.AtomicLong;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 10, time = 1)   // the policy scanners need about 8 s of JIT warm-up to reach steady state
+@Warmup(iterations = 10, time = 1) // the policy scanners need about 8 s of JIT warm-up to reach steady state
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class ThroughputBenchmark {
-    static final ChatResponse ANSWER = ChatResponse.builder().id("resp-bench").provider("primary").model("gpt-4o-mini")
-            .text("The gateway adds policy, routing, caching and audit to every call.").finishReason(FinishReason.STOP)
-            .usage(Usage.of(512, 14)).build();
+    static final ChatResponse ANSWER = ChatResponse.builder()
+            .id("resp-bench")
+            .provider("primary")
+            .model("gpt-4o-mini")
+            .text("The gateway adds policy, routing, caching and audit to every call.")
+            .finishReason(FinishReason.STOP)
+            .usage(Usage.of(512, 14))
+            .build();
 
     static final AtomicLong THREAD_INDEX = new AtomicLong();
 
@@ -57,7 +63,11 @@ public class ThroughputBenchmark {
         }
 
         ChatRequest next() {
-            return ChatRequest.builder(FullChain.ALIAS).user(GatewayOverheadBenchmark.PROMPT).maxOutputTokens(200).seed(++seed).build();
+            return ChatRequest.builder(FullChain.ALIAS)
+                    .user(GatewayOverheadBenchmark.PROMPT)
+                    .maxOutputTokens(200)
+                    .seed(++seed)
+                    .build();
         }
     }
 

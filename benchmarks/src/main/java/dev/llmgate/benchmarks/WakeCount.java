@@ -44,8 +44,7 @@ public final class WakeCount {
         Object call() throws Exception;
     }
 
-    private WakeCount() {
-    }
+    private WakeCount() {}
 
     public static void main(String[] args) throws Exception {
         if (!Files.isDirectory(TASKS)) {
@@ -90,7 +89,8 @@ public final class WakeCount {
         } catch (NumberFormatException notANumber) {
             // reported below
         }
-        System.err.println("WakeCount [calls]: calls per round must be a positive whole number (such as 5000), was '" + arg + "'");
+        System.err.println(
+                "WakeCount [calls]: calls per round must be a positive whole number (such as 5000), was '" + arg + "'");
         System.exit(2);
         return 0;
     }
@@ -120,8 +120,11 @@ public final class WakeCount {
                     sum[0] += now.cpuNanos - (then == null ? 0 : then.cpuNanos);
                     sum[1] += now.switches - (then == null ? 0 : then.switches);
                 });
-                long ended = before.keySet().stream().filter(tid -> !after.containsKey(tid)).count();
-                StringBuilder line = new StringBuilder(String.format("round %d  %-28s %7.1f µs/call; per call, thread: CPU µs/switches:",
+                long ended = before.keySet().stream()
+                        .filter(tid -> !after.containsKey(tid))
+                        .count();
+                StringBuilder line = new StringBuilder(String.format(
+                        "round %d  %-28s %7.1f µs/call; per call, thread: CPU µs/switches:",
                         round, v.getKey(), elapsed / 1e3 / calls));
                 byName.forEach((thread, d) -> {
                     double cpu = d[0] / 1e3 / calls;
@@ -155,10 +158,12 @@ public final class WakeCount {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
             for (Path task : tasks) {
                 try {
-                    String name = new String(Files.readAllBytes(task.resolve("comm")), StandardCharsets.ISO_8859_1).trim();
+                    String name =
+                            new String(Files.readAllBytes(task.resolve("comm")), StandardCharsets.ISO_8859_1).trim();
                     String schedstat = Files.readString(task.resolve("schedstat"));
                     long cpu = Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
-                    long switches = voluntarySwitches(Files.readAllLines(task.resolve("status"), StandardCharsets.ISO_8859_1));
+                    long switches =
+                            voluntarySwitches(Files.readAllLines(task.resolve("status"), StandardCharsets.ISO_8859_1));
                     byId.put(task.getFileName().toString(), new Task(name, cpu, switches));
                 } catch (IOException ended) {
                     // the thread ended between listing and reading
@@ -171,7 +176,8 @@ public final class WakeCount {
     private static long voluntarySwitches(List<String> status) {
         for (String line : status) {
             if (line.startsWith("voluntary_ctxt_switches:")) {
-                return Long.parseLong(line.substring("voluntary_ctxt_switches:".length()).trim());
+                return Long.parseLong(
+                        line.substring("voluntary_ctxt_switches:".length()).trim());
             }
         }
         return 0;

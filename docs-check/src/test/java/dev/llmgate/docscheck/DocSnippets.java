@@ -1,12 +1,5 @@
 package dev.llmgate.docscheck;
 
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
@@ -29,6 +22,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
 
 /**
  * Finds every {@code java} code block of the Markdown pages of the docs and compiles it against the class
@@ -68,36 +68,73 @@ final class DocSnippets {
 
     /** The packages every wrapped block imports: llmgate's exported packages and the JDK's usual ones. */
     static final List<String> IMPORTS = List.of(
-            "dev.llmgate.api", "dev.llmgate.api.exception", "dev.llmgate.api.spi",
-            "dev.llmgate.core", "dev.llmgate.core.audit", "dev.llmgate.core.budget", "dev.llmgate.core.cache",
-            "dev.llmgate.core.catalog", "dev.llmgate.core.events", "dev.llmgate.core.routing",
-            "dev.llmgate.providers", "dev.llmgate.providers.anthropic", "dev.llmgate.providers.gemini",
-            "dev.llmgate.providers.okhttp", "dev.llmgate.providers.ollama", "dev.llmgate.providers.openai",
+            "dev.llmgate.api",
+            "dev.llmgate.api.exception",
+            "dev.llmgate.api.spi",
+            "dev.llmgate.core",
+            "dev.llmgate.core.audit",
+            "dev.llmgate.core.budget",
+            "dev.llmgate.core.cache",
+            "dev.llmgate.core.catalog",
+            "dev.llmgate.core.events",
+            "dev.llmgate.core.routing",
+            "dev.llmgate.providers",
+            "dev.llmgate.providers.anthropic",
+            "dev.llmgate.providers.gemini",
+            "dev.llmgate.providers.okhttp",
+            "dev.llmgate.providers.ollama",
+            "dev.llmgate.providers.openai",
             "dev.llmgate.providers.openaisdk",
-            "dev.llmgate.policy", "dev.llmgate.policy.config", "dev.llmgate.policy.detect",
-            "dev.llmgate.policy.preset", "dev.llmgate.policy.redact",
+            "dev.llmgate.policy",
+            "dev.llmgate.policy.config",
+            "dev.llmgate.policy.detect",
+            "dev.llmgate.policy.preset",
+            "dev.llmgate.policy.redact",
             "dev.llmgate.testing",
-            "java.io", "java.math", "java.nio.charset", "java.nio.file", "java.time", "java.util",
-            "java.util.concurrent", "java.util.concurrent.atomic", "java.util.function", "java.util.stream");
+            "java.io",
+            "java.math",
+            "java.nio.charset",
+            "java.nio.file",
+            "java.time",
+            "java.util",
+            "java.util.concurrent",
+            "java.util.concurrent.atomic",
+            "java.util.function",
+            "java.util.stream");
 
     /**
      * The names a statement block may use without declaring them: objects that the page builds in another
      * block. A block that declares one of these names itself shadows the field.
      */
     static final List<String> GIVEN = List.of(
-            "LlmGate gate", "ChatRequest request", "ChatResponse response", "Usage usage", "String key",
-            "Policy policy", "AuditLog audit", "Router router", "ResponseCache cache", "BudgetInterceptor budgets");
+            "LlmGate gate",
+            "ChatRequest request",
+            "ChatResponse response",
+            "Usage usage",
+            "String key",
+            "Policy policy",
+            "AuditLog audit",
+            "Router router",
+            "ResponseCache cache",
+            "BudgetInterceptor budgets");
 
     private static final Pattern FENCE = Pattern.compile("^( *)(`{3,}|~{3,})\\s*([^\\s`]*)(.*)$");
     private static final Pattern UNIT_LINE = Pattern.compile("^\\s*(package|import)\\s+[\\w.*]+\\s*;.*");
-    private static final Pattern TYPE_DECLARATION = Pattern.compile(
-            "^((?:public|protected|private|abstract|final|sealed|non-sealed|static|strictfp)\\s+)*"
+    private static final Pattern TYPE_DECLARATION =
+            Pattern.compile("^((?:public|protected|private|abstract|final|sealed|non-sealed|static|strictfp)\\s+)*"
                     + "(class|interface|enum|record|@interface)\\s+(\\w+).*");
-    private static final Pattern MEMBER_START = Pattern.compile("^(@\\w+|public\\b|protected\\b|private\\b|static\\b).*");
-    private static final Pattern EXCERPTS = Pattern.compile("(?m)^\\s*<!--\\s*java blocks: excerpts of\\s+(\\S+)\\s*-->\\s*$");
+    private static final Pattern MEMBER_START =
+            Pattern.compile("^(@\\w+|public\\b|protected\\b|private\\b|static\\b).*");
+    private static final Pattern EXCERPTS =
+            Pattern.compile("(?m)^\\s*<!--\\s*java blocks: excerpts of\\s+(\\S+)\\s*-->\\s*$");
 
     /** What a block is, and so how it is compiled. */
-    enum Kind { UNIT, DECLARATIONS, MEMBERS, STATEMENTS }
+    enum Kind {
+        UNIT,
+        DECLARATIONS,
+        MEMBERS,
+        STATEMENTS
+    }
 
     /**
      * A java block of a page.
@@ -109,22 +146,28 @@ final class DocSnippets {
      * @param givenLine    the line of the marker's first given line
      * @param notCompiled  the reason of a {@code not compiled:} marker, if any
      */
-    record Block(String page, int fenceLine, List<String> code, List<String> given, int givenLine,
-                 Optional<String> notCompiled) {
+    record Block(
+            String page,
+            int fenceLine,
+            List<String> code,
+            List<String> given,
+            int givenLine,
+            Optional<String> notCompiled) {
 
         int firstCodeLine() {
             return fenceLine + 1;
         }
 
         Kind kind() {
-            List<String> significant = code.stream().map(String::strip)
+            List<String> significant = code.stream()
+                    .map(String::strip)
                     .filter(l -> !l.isEmpty() && !l.startsWith("//") && !l.startsWith("/*") && !l.startsWith("*"))
                     .collect(Collectors.toList());
             if (significant.stream().anyMatch(l -> UNIT_LINE.matcher(l).matches())) {
                 return Kind.UNIT;
             }
             String first = significant.isEmpty() ? "" : significant.get(0);
-            for (String line : significant) {          // annotations on a type come before its declaration
+            for (String line : significant) { // annotations on a type come before its declaration
                 if (!line.startsWith("@") || line.startsWith("@interface")) {
                     first = line;
                     break;
@@ -134,7 +177,8 @@ final class DocSnippets {
             if (type.matches() && !first.matches("^(\\w+\\s+)*static\\s.*")) {
                 return Kind.DECLARATIONS;
             }
-            if (!significant.isEmpty() && MEMBER_START.matcher(significant.get(0)).matches()) {
+            if (!significant.isEmpty()
+                    && MEMBER_START.matcher(significant.get(0)).matches()) {
                 return Kind.MEMBERS;
             }
             return Kind.STATEMENTS;
@@ -163,8 +207,7 @@ final class DocSnippets {
         }
     }
 
-    private DocSnippets() {
-    }
+    private DocSnippets() {}
 
     /** README.md and every Markdown page under docs/, in a stable order, relative to {@code root}. */
     static List<Path> pages(Path root) {
@@ -173,7 +216,10 @@ final class DocSnippets {
             pages.add(Path.of("README.md"));
         }
         try (Stream<Path> docs = Files.walk(root.resolve("docs"))) {
-            docs.filter(p -> p.toString().endsWith(".md")).sorted().map(root::relativize).forEach(pages::add);
+            docs.filter(p -> p.toString().endsWith(".md"))
+                    .sorted()
+                    .map(root::relativize)
+                    .forEach(pages::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -200,7 +246,8 @@ final class DocSnippets {
             }
             for (Block block : blocks) {
                 if (block.notCompiled().isPresent()) {
-                    report.notCompiled.add(block.where() + ": " + block.notCompiled().get());
+                    report.notCompiled.add(
+                            block.where() + ": " + block.notCompiled().get());
                 } else {
                     toCompile.add(block);
                 }
@@ -262,14 +309,18 @@ final class DocSnippets {
                                 + fence.group(4).strip() + "' (mark a block that is not compiled with "
                                 + "<!-- not compiled: reason --> before it)");
                     }
-                    blocks.add(new Block(page, open + 1, List.copyOf(code),
+                    blocks.add(new Block(
+                            page,
+                            open + 1,
+                            List.copyOf(code),
                             pending != null && pending.kind.equals("compile with") ? pending.lines : List.of(),
                             pending != null ? pending.firstLine : 0,
                             pending != null && pending.kind.equals("not compiled")
-                                    ? Optional.of(pending.lines.get(0)) : Optional.empty()));
+                                    ? Optional.of(pending.lines.get(0))
+                                    : Optional.empty()));
                 } else if (pending != null) {
-                    problems.add(page + ":" + pending.line + ": the marker '" + pending.kind
-                            + "' stands before a ```" + info + " block, not a ```java block");
+                    problems.add(page + ":" + pending.line + ": the marker '" + pending.kind + "' stands before a ```"
+                            + info + " block, not a ```java block");
                 }
                 pending = null;
                 continue;
@@ -286,7 +337,8 @@ final class DocSnippets {
         }
         for (Block block : blocks) {
             if (block.notCompiled().isPresent() && block.notCompiled().get().isBlank()) {
-                problems.add(block.where() + ": 'not compiled:' needs a reason, e.g. <!-- not compiled: pseudo-code -->");
+                problems.add(
+                        block.where() + ": 'not compiled:' needs a reason, e.g. <!-- not compiled: pseudo-code -->");
             }
         }
         return blocks;
@@ -338,7 +390,8 @@ final class DocSnippets {
     private static void checkExcerpts(Path root, String page, String source, List<Block> blocks, Report report) {
         Path file = root.resolve(source);
         if (!Files.isRegularFile(file)) {
-            report.problems.add(page + ": its java blocks are declared excerpts of " + source + ", which does not exist");
+            report.problems.add(
+                    page + ": its java blocks are declared excerpts of " + source + ", which does not exist");
             return;
         }
         String sourceLines;
@@ -349,7 +402,8 @@ final class DocSnippets {
         }
         for (Block block : blocks) {
             if (block.notCompiled().isPresent()) {
-                report.notCompiled.add(block.where() + ": " + block.notCompiled().get());
+                report.notCompiled.add(
+                        block.where() + ": " + block.notCompiled().get());
             } else if (sourceLines.contains(significantLines(block.code()))) {
                 report.excerpts++;
             } else {
@@ -361,7 +415,10 @@ final class DocSnippets {
 
     /** The non-blank lines, stripped of indentation, one per line. */
     private static String significantLines(List<String> lines) {
-        return lines.stream().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("\n", "\n", "\n"));
+        return lines.stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .collect(Collectors.joining("\n", "\n", "\n"));
     }
 
     // ---- compiling --------------------------------------------------------------------------------------------
@@ -371,10 +428,12 @@ final class DocSnippets {
         final Block block;
         final String packageName;
         final List<String> lines;
-        final List<String> origins;   // per line: "page:line", "page:line (in 'compile with:')" or null (wrapper)
+        final List<String> origins; // per line: "page:line", "page:line (in 'compile with:')" or null (wrapper)
 
         Source(Block block, String packageName, List<String> lines, List<String> origins) {
-            super(URI.create("string:///" + packageName.replace('.', '/') + "/" + fileName(lines) + ".java"), Kind.SOURCE);
+            super(
+                    URI.create("string:///" + packageName.replace('.', '/') + "/" + fileName(lines) + ".java"),
+                    Kind.SOURCE);
             this.block = block;
             this.packageName = packageName;
             this.lines = List.copyOf(lines);
@@ -464,7 +523,9 @@ final class DocSnippets {
             out.given(block, false);
         } else {
             out.wrapper("@SuppressWarnings({\"unused\", \"rawtypes\", \"unchecked\"})");
-            String supertypes = block.given().stream().filter(DocSnippets::isSupertypes).map(String::strip)
+            String supertypes = block.given().stream()
+                    .filter(DocSnippets::isSupertypes)
+                    .map(String::strip)
                     .collect(Collectors.joining(" "));
             out.wrapper("abstract class Snippet " + supertypes + " {");
             for (String given : GIVEN) {
@@ -525,16 +586,17 @@ final class DocSnippets {
                 continue;
             }
             Source source = (Source) d.getSource();
-            failures.computeIfAbsent(source, s -> new ArrayList<>()).add(
-                    source.pageLine(d.getLineNumber()) + ": " + firstLine(d.getMessage(Locale.ROOT))
+            failures.computeIfAbsent(source, s -> new ArrayList<>())
+                    .add(source.pageLine(d.getLineNumber()) + ": " + firstLine(d.getMessage(Locale.ROOT))
                             + (deprecation ? " (the docs must not show deprecated API)" : "")
                             + "\n        " + source.sourceLine(d.getLineNumber()));
         }
         for (Source source : sources) {
             List<String> failed = failures.get(source);
             if (failed != null) {
-                report.problems.add("the java block at " + source.block.where() + " (" + source.block.kind().name().toLowerCase(Locale.ROOT)
-                        + ") does not compile:\n    " + String.join("\n    ", failed));
+                report.problems.add("the java block at " + source.block.where() + " ("
+                        + source.block.kind().name().toLowerCase(Locale.ROOT) + ") does not compile:\n    "
+                        + String.join("\n    ", failed));
             } else {
                 report.compiled++;
             }
@@ -542,18 +604,30 @@ final class DocSnippets {
         compareDeclaredTypes(sources, failures, work, report);
     }
 
-    private static List<Diagnostic<? extends JavaFileObject>> compile(JavaCompiler javac, List<Source> sources, Path work) {
+    private static List<Diagnostic<? extends JavaFileObject>> compile(
+            JavaCompiler javac, List<Source> sources, Path work) {
         if (sources.isEmpty()) {
             return List.of();
         }
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<String> options = List.of(
-                "-classpath", System.getProperty("java.class.path"),
-                "-d", work.toString(),
-                "--release", "17",
-                "-proc:none", "-implicit:none", "-encoding", "UTF-8",
-                "-Xlint:deprecation", "-Xmaxerrs", "10000", "-Xmaxwarns", "10000");
-        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+                "-classpath",
+                System.getProperty("java.class.path"),
+                "-d",
+                work.toString(),
+                "--release",
+                "17",
+                "-proc:none",
+                "-implicit:none",
+                "-encoding",
+                "UTF-8",
+                "-Xlint:deprecation",
+                "-Xmaxerrs",
+                "10000",
+                "-Xmaxwarns",
+                "10000");
+        try (StandardJavaFileManager files =
+                javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
             javac.getTask(null, files, diagnostics, options, null, sources).call();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -563,25 +637,29 @@ final class DocSnippets {
 
     private static String firstLine(String message) {
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl) + " " + message.substring(nl + 1).strip().replace('\n', ' ');
+        return nl < 0
+                ? message
+                : message.substring(0, nl) + " "
+                        + message.substring(nl + 1).strip().replace('\n', ' ');
     }
 
     // ---- a quoted llmgate type must match the real one ---------------------------------------------------------
 
-    private static void compareDeclaredTypes(List<Source> sources, Map<Source, List<String>> failures, Path work,
-                                             Report report) {
+    private static void compareDeclaredTypes(
+            List<Source> sources, Map<Source, List<String>> failures, Path work, Report report) {
         List<Source> declarations = sources.stream()
                 .filter(s -> s.block.kind() == Kind.DECLARATIONS && !failures.containsKey(s))
                 .collect(Collectors.toList());
         if (declarations.isEmpty()) {
             return;
         }
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {work.toUri().toURL()}, DocSnippets.class.getClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {work.toUri().toURL()}, DocSnippets.class.getClassLoader())) {
             for (Source source : declarations) {
                 for (String line : source.block.code()) {
                     Matcher type = TYPE_DECLARATION.matcher(line);
                     if (!type.matches()) {
-                        continue;           // only top-level declarations start at the block's first column
+                        continue; // only top-level declarations start at the block's first column
                     }
                     String name = type.group(3);
                     Optional<Class<?>> real = llmgateType(name);
@@ -592,7 +670,8 @@ final class DocSnippets {
                     try {
                         quoted = Class.forName(source.packageName + "." + name, false, loader);
                     } catch (ClassNotFoundException e) {
-                        report.problems.add(source.block.where() + ": " + name + " compiled, but its class is not in " + work);
+                        report.problems.add(
+                                source.block.where() + ": " + name + " compiled, but its class is not in " + work);
                         continue;
                     }
                     for (String difference : differences(quoted, real.get())) {
@@ -648,7 +727,9 @@ final class DocSnippets {
     }
 
     private static String signature(Method m) {
-        return m.getGenericReturnType().getTypeName() + " " + m.getName() + Arrays.stream(m.getGenericParameterTypes())
-                .map(java.lang.reflect.Type::getTypeName).collect(Collectors.joining(", ", "(", ")"));
+        return m.getGenericReturnType().getTypeName() + " " + m.getName()
+                + Arrays.stream(m.getGenericParameterTypes())
+                        .map(java.lang.reflect.Type::getTypeName)
+                        .collect(Collectors.joining(", ", "(", ")"));
     }
 }

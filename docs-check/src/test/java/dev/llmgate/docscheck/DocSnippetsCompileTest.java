@@ -1,13 +1,12 @@
 package dev.llmgate.docscheck;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every {@code java} block of README.md and docs/**&#47;*.md compiles against the published modules (or is
@@ -24,7 +23,8 @@ class DocSnippetsCompileTest {
         System.out.println("docs-check: " + pages.size() + " pages, " + report.summary());
         if (!report.problems.isEmpty()) {
             fail(report.problems.size() + " problem(s) with the java blocks of the docs (see DocSnippets and "
-                    + "docs/testing.md for how blocks are compiled and marked):\n" + String.join("\n", report.problems));
+                    + "docs/testing.md for how blocks are compiled and marked):\n"
+                    + String.join("\n", report.problems));
         }
         // A parser that finds nothing would pass vacuously: the docs hold dozens of java blocks.
         assertThat(report.compiled).as("java blocks compiled").isGreaterThanOrEqualTo(40);
@@ -49,12 +49,13 @@ class DocSnippetsCompileTest {
                 return dir;
             }
         }
-        throw new IllegalStateException("no directory with docs/ and pom.xml above " + Path.of("").toAbsolutePath()
-                + ": set -Dllmgate.root=<the repository root>");
+        throw new IllegalStateException("no directory with docs/ and pom.xml above "
+                + Path.of("").toAbsolutePath() + ": set -Dllmgate.root=<the repository root>");
     }
 
     private static boolean isRoot(Path dir) {
-        return Files.isDirectory(dir.resolve("docs")) && Files.isRegularFile(dir.resolve("pom.xml"))
+        return Files.isDirectory(dir.resolve("docs"))
+                && Files.isRegularFile(dir.resolve("pom.xml"))
                 && Files.isRegularFile(dir.resolve("README.md"));
     }
 }

@@ -15,7 +15,6 @@ import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
 import dev.llmgate.providers.openai.OpenAiProvider;
 import dev.llmgate.testing.LocalModelServer;
-
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -41,8 +40,9 @@ public final class CheapFirstFallback {
     }
 
     public static void main(String[] args) {
-        boolean real = System.getenv("OPENAI_API_KEY") != null && !System.getenv("OPENAI_API_KEY").isBlank();
-        LocalModelServer cheapServer = real ? null : LocalModelServer.start("", 200);     // a small model: 200-token window
+        boolean real = System.getenv("OPENAI_API_KEY") != null
+                && !System.getenv("OPENAI_API_KEY").isBlank();
+        LocalModelServer cheapServer = real ? null : LocalModelServer.start("", 200); // a small model: 200-token window
         LocalModelServer frontierServer = real ? null : LocalModelServer.start("", 100_000);
         try {
             LlmGate.Builder gateBuilder = LlmGate.builder();
@@ -54,14 +54,27 @@ public final class CheapFirstFallback {
                 cheap = Deployment.builder("openai", "gpt-4o-mini").build();
                 frontier = Deployment.builder("openai", "gpt-4o").build();
             } else {
-                gateBuilder.provider("cheap", DemoBackend.localProvider(cheapServer, "cheap"))
+                gateBuilder
+                        .provider("cheap", DemoBackend.localProvider(cheapServer, "cheap"))
                         .provider("frontier", DemoBackend.localProvider(frontierServer, "frontier"));
-                cheap = Deployment.builder("cheap", "sim-mini").catalogProvider("local").contextWindow(200).build();
-                frontier = Deployment.builder("frontier", "sim-large").catalogProvider("local").contextWindow(100_000).build();
+                cheap = Deployment.builder("cheap", "sim-mini")
+                        .catalogProvider("local")
+                        .contextWindow(200)
+                        .build();
+                frontier = Deployment.builder("frontier", "sim-large")
+                        .catalogProvider("local")
+                        .contextWindow(100_000)
+                        .build();
                 // made-up prices, so that the simulated models have a cost to show
                 catalog = catalog.with(
-                        ModelInfo.builder("local", "sim-mini").inputUsdPerMillion("0.15").outputUsdPerMillion("0.60").build(),
-                        ModelInfo.builder("local", "sim-large").inputUsdPerMillion("2.50").outputUsdPerMillion("10").build());
+                        ModelInfo.builder("local", "sim-mini")
+                                .inputUsdPerMillion("0.15")
+                                .outputUsdPerMillion("0.60")
+                                .build(),
+                        ModelInfo.builder("local", "sim-large")
+                                .inputUsdPerMillion("2.50")
+                                .outputUsdPerMillion("10")
+                                .build());
             }
             Router router = Router.builder()
                     .catalog(catalog)
@@ -87,20 +100,41 @@ public final class CheapFirstFallback {
                 System.out.println("cheap model first, frontier model when the cheap answer is not good enough"
                         + (real ? " (OpenAI)" : " (SIMULATED local models: canned answers, made-up prices)"));
 
-                run(gate, lastCall, "1. an easy question: the cheap answer passes the check",
-                        ChatRequest.builder("answer").user("What is an AI gateway, in one sentence?").maxOutputTokens(120).build());
+                run(
+                        gate,
+                        lastCall,
+                        "1. an easy question: the cheap answer passes the check",
+                        ChatRequest.builder("answer")
+                                .user("What is an AI gateway, in one sentence?")
+                                .maxOutputTokens(120)
+                                .build());
 
-                run(gate, lastCall, "2. a JSON answer must report confidence >= 0.7: the cheap answer is rejected (the last deployment's answer is returned as it is)",
+                run(
+                        gate,
+                        lastCall,
+                        "2. a JSON answer must report confidence >= 0.7: the cheap answer is rejected (the last deployment's answer is returned as it is)",
                         ChatRequest.builder("structured")
-                                .user("Classify this ticket as bug/feature/question and answer as JSON with fields label and confidence.")
-                                .responseFormat(ResponseFormat.jsonObject()).maxOutputTokens(120).build());
+                                .user(
+                                        "Classify this ticket as bug/feature/question and answer as JSON with fields label and confidence.")
+                                .responseFormat(ResponseFormat.jsonObject())
+                                .maxOutputTokens(120)
+                                .build());
 
-                run(gate, lastCall, "3. a long document: it does not fit the cheap model's window, so only the frontier model is asked",
-                        ChatRequest.builder("answer").user("Summarize: " + "All work and no play. ".repeat(60)).maxOutputTokens(120).build());
+                run(
+                        gate,
+                        lastCall,
+                        "3. a long document: it does not fit the cheap model's window, so only the frontier model is asked",
+                        ChatRequest.builder("answer")
+                                .user("Summarize: " + "All work and no play. ".repeat(60))
+                                .maxOutputTokens(120)
+                                .build());
 
                 System.out.println("\ndeployment health:");
-                router.health().forEach(h -> System.out.println("  " + h.deployment() + " " + h.state()
-                        + h.latency().map(l -> ", latency ~" + l.toMillis() + " ms").orElse("")));
+                router.health()
+                        .forEach(h -> System.out.println("  " + h.deployment() + " " + h.state()
+                                + h.latency()
+                                        .map(l -> ", latency ~" + l.toMillis() + " ms")
+                                        .orElse("")));
             }
         } finally {
             if (cheapServer != null) {
@@ -119,9 +153,14 @@ public final class CheapFirstFallback {
         System.out.println("  answer from " + answer.provider() + ":" + answer.model() + ": "
                 + (text.length() > 100 ? text.substring(0, 100) + "..." : text));
         for (AttemptRecord a : lastCall.get().list(CallFacts.ATTEMPTS)) {
-            System.out.println("  attempt " + a.provider() + ":" + a.model() + "  reason=" + a.reason() + "  outcome=" + a.outcome()
-                    + "  tokens=" + a.usage().inputTokens() + "/" + a.usage().outputTokens());
+            System.out.println("  attempt " + a.provider() + ":" + a.model() + "  reason=" + a.reason() + "  outcome="
+                    + a.outcome() + "  tokens=" + a.usage().inputTokens() + "/"
+                    + a.usage().outputTokens());
         }
-        System.out.println("  cost: " + lastCall.get().get(CallFacts.COST_USD).map(c -> "$" + c.toPlainString()).orElse("unknown"));
+        System.out.println("  cost: "
+                + lastCall.get()
+                        .get(CallFacts.COST_USD)
+                        .map(c -> "$" + c.toPlainString())
+                        .orElse("unknown"));
     }
 }

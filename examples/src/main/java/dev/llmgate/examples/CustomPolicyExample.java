@@ -18,7 +18,6 @@ import dev.llmgate.policy.detect.Detector;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.policy.redact.RedactionMode;
 import dev.llmgate.testing.LocalModelServer;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,10 +70,14 @@ public final class CustomPolicyExample {
         public ChatResult intercept(Chain chain) {
             String tenant = chain.request().metadata().tenant().orElse("");
             boolean allowed = tenants.contains(tenant);
-            chain.call().append(CallFacts.POLICY, new PolicyRecord("input", allowed ? "ALLOW" : "BLOCK",
-                    List.of("tenant-allow-list"), Map.of()));
+            chain.call()
+                    .append(
+                            CallFacts.POLICY,
+                            new PolicyRecord(
+                                    "input", allowed ? "ALLOW" : "BLOCK", List.of("tenant-allow-list"), Map.of()));
             if (!allowed) {
-                throw new PolicyBlockedException("tenant is not allowed to use this gate", List.of("tenant-allow-list"));
+                throw new PolicyBlockedException(
+                        "tenant is not allowed to use this gate", List.of("tenant-allow-list"));
             }
             return chain.proceed(chain.request());
         }
@@ -88,56 +91,77 @@ public final class CustomPolicyExample {
     public static void main(String[] args) {
         Policy policy = Policy.builder()
                 .name("example")
-                .preset(CompliancePreset.PCI_DSS)                                   // PAN masked, CVV blocked, credentials blocked
+                .preset(CompliancePreset.PCI_DSS) // PAN masked, CVV blocked, credentials blocked
                 .detector(new EmployeeIdDetector())
                 .rule(Rule.of("employee-ids", Verdict.CONSTRAIN, "EMPLOYEE_ID"))
-                .redaction("EMPLOYEE_ID", RedactionMode.TOKENIZE)                   // placeholder for the model, restored for us
+                .redaction("EMPLOYEE_ID", RedactionMode.TOKENIZE) // placeholder for the model, restored for us
                 .build();
 
         try (LocalModelServer server = LocalModelServer.start();
-             LlmGate gate = LlmGate.builder()
-                     .provider("local", DemoBackend.localProvider(server, "local"))
-                     .addInterceptor(Stage.POLICY, new TenantAllowList(Set.of("acme")))
-                     .addInterceptor(policy.interceptor())                          // a built-in: placed at POLICY, after the allow-list
-                     .addAttemptInterceptor(chain -> {                              // what the model actually receives
-                         System.out.println("  [sent to model] " + chain.request().lastUserText());
-                         return chain.proceed(chain.request());
-                     })
-                     .addInterceptor(chain -> {                                     // show what the policy recorded
-                         ChatResult result = chain.proceed(chain.request());
-                         return result.whenComplete(r -> {
-                             for (PolicyRecord rec : chain.call().list(CallFacts.POLICY)) {
-                                 System.out.println("  [audit] " + rec.stage() + " " + rec.verdict() + " " + rec.ruleIds() + " " + rec.findings());
-                             }
-                         }, e -> { });
-                     })
-                     .build()) {
+                LlmGate gate = LlmGate.builder()
+                        .provider("local", DemoBackend.localProvider(server, "local"))
+                        .addInterceptor(Stage.POLICY, new TenantAllowList(Set.of("acme")))
+                        .addInterceptor(policy.interceptor()) // a built-in: placed at POLICY, after the allow-list
+                        .addAttemptInterceptor(
+                                chain -> { // what the model actually receives
+                                    System.out.println("  [sent to model] "
+                                            + chain.request().lastUserText());
+                                    return chain.proceed(chain.request());
+                                })
+                        .addInterceptor(
+                                chain -> { // show what the policy recorded
+                                    ChatResult result = chain.proceed(chain.request());
+                                    return result.whenComplete(
+                                            r -> {
+                                                for (PolicyRecord rec :
+                                                        chain.call().list(CallFacts.POLICY)) {
+                                                    System.out.println("  [audit] " + rec.stage() + " " + rec.verdict()
+                                                            + " " + rec.ruleIds() + " " + rec.findings());
+                                                }
+                                            },
+                                            e -> {});
+                                })
+                        .build()) {
 
             String model = "local:" + LocalModelServer.MODEL;
-            System.out.println("== tokenized employee id, masked card (the simulated model quotes what it received) ==");
-            ChatResponse answer = gate.chat(ChatRequest.builder(model).tenant("acme")
-                    .user("Refund card 4111 1111 1111 1111 for EMP-004217, please.").build());
+            System.out.println(
+                    "== tokenized employee id, masked card (the simulated model quotes what it received) ==");
+            ChatResponse answer = gate.chat(ChatRequest.builder(model)
+                    .tenant("acme")
+                    .user("Refund card 4111 1111 1111 1111 for EMP-004217, please.")
+                    .build());
             System.out.println(answer.text());
 
             System.out.println("\n== streamed ==");
             StringBuilder streamed = new StringBuilder();
-            gate.stream(ChatRequest.builder(model).tenant("acme").user("Status of EMP-004217?").build(), e -> {
-                if (e instanceof StreamEvent.TextDelta d) {
-                    streamed.append(d.text());
-                }
-            });
+            gate.stream(
+                    ChatRequest.builder(model)
+                            .tenant("acme")
+                            .user("Status of EMP-004217?")
+                            .build(),
+                    e -> {
+                        if (e instanceof StreamEvent.TextDelta d) {
+                            streamed.append(d.text());
+                        }
+                    });
             System.out.println(streamed);
 
             System.out.println("\n== blocked: CVV ==");
             try {
-                gate.chat(ChatRequest.builder(model).tenant("acme").user("card 4111111111111111 CVV: 123").build());
+                gate.chat(ChatRequest.builder(model)
+                        .tenant("acme")
+                        .user("card 4111111111111111 CVV: 123")
+                        .build());
             } catch (PolicyBlockedException e) {
                 System.out.println("blocked: " + e.getMessage());
             }
 
             System.out.println("\n== blocked: unknown tenant ==");
             try {
-                gate.chat(ChatRequest.builder(model).tenant("globex").user("hello").build());
+                gate.chat(ChatRequest.builder(model)
+                        .tenant("globex")
+                        .user("hello")
+                        .build());
             } catch (PolicyBlockedException e) {
                 System.out.println("blocked: " + e.getMessage() + " " + e.ruleIds());
             }

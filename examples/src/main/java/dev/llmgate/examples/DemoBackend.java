@@ -6,7 +6,6 @@ import dev.llmgate.providers.ollama.OllamaProvider;
 import dev.llmgate.providers.openai.OpenAiCompatibleProvider;
 import dev.llmgate.providers.openai.OpenAiProvider;
 import dev.llmgate.testing.LocalModelServer;
-
 import java.util.Optional;
 
 /**
@@ -21,7 +20,12 @@ final class DemoBackend implements AutoCloseable {
     final boolean simulated;
     private final Optional<LocalModelServer> server;
 
-    DemoBackend(String providerName, ModelProvider provider, String model, boolean simulated, Optional<LocalModelServer> server) {
+    DemoBackend(
+            String providerName,
+            ModelProvider provider,
+            String model,
+            boolean simulated,
+            Optional<LocalModelServer> server) {
         this.providerName = providerName;
         this.provider = provider;
         this.model = model;
@@ -34,11 +38,13 @@ final class DemoBackend implements AutoCloseable {
             return new DemoBackend("openai", OpenAiProvider.fromEnv(), "gpt-4o-mini", false, Optional.empty());
         }
         if (present("ANTHROPIC_API_KEY")) {
-            return new DemoBackend("anthropic", AnthropicProvider.fromEnv(), "claude-haiku-4-5", false, Optional.empty());
+            return new DemoBackend(
+                    "anthropic", AnthropicProvider.fromEnv(), "claude-haiku-4-5", false, Optional.empty());
         }
         Optional<String> ollamaModel = ollamaModel();
         if (ollamaModel.isPresent()) {
-            return new DemoBackend("ollama", OllamaProvider.builder().build(), ollamaModel.get(), false, Optional.empty());
+            return new DemoBackend(
+                    "ollama", OllamaProvider.builder().build(), ollamaModel.get(), false, Optional.empty());
         }
         return simulated();
     }
@@ -46,17 +52,22 @@ final class DemoBackend implements AutoCloseable {
     /** llmgate's simulated local model, whatever the environment holds. */
     static DemoBackend simulated() {
         LocalModelServer server = LocalModelServer.start();
-        return new DemoBackend("local", localProvider(server, "local"), LocalModelServer.MODEL, true, Optional.of(server));
+        return new DemoBackend(
+                "local", localProvider(server, "local"), LocalModelServer.MODEL, true, Optional.of(server));
     }
 
     /** llmgate's OpenAI-compatible adapter, named {@code name}, pointed at a simulated model server (which speaks OpenAI's wire format). */
     static ModelProvider localProvider(LocalModelServer server, String name) {
-        return OpenAiCompatibleProvider.builder(server.baseUrl()).name(name).developerRole(true).build();
+        return OpenAiCompatibleProvider.builder(server.baseUrl())
+                .name(name)
+                .developerRole(true)
+                .build();
     }
 
     String describe() {
         if (simulated) {
-            return "local SIMULATED model at " + server.map(LocalModelServer::baseUrl).orElse("?")
+            return "local SIMULATED model at "
+                    + server.map(LocalModelServer::baseUrl).orElse("?")
                     + " (no OPENAI_API_KEY or ANTHROPIC_API_KEY set and no Ollama on localhost: answers are canned, not from a real model)";
         }
         return providerName + ":" + model + " (real provider, key from the environment)";
@@ -65,14 +76,21 @@ final class DemoBackend implements AutoCloseable {
     /** The first model of an Ollama server on localhost, if one answers within half a second. */
     private static Optional<String> ollamaModel() {
         okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder()
-                .callTimeout(java.time.Duration.ofMillis(500)).build();
-        try (okhttp3.Response r = http.newCall(new okhttp3.Request.Builder().url("http://127.0.0.1:11434/api/tags").build()).execute()) {
+                .callTimeout(java.time.Duration.ofMillis(500))
+                .build();
+        try (okhttp3.Response r = http.newCall(new okhttp3.Request.Builder()
+                        .url("http://127.0.0.1:11434/api/tags")
+                        .build())
+                .execute()) {
             if (!r.isSuccessful()) {
                 return Optional.empty();
             }
             com.fasterxml.jackson.databind.JsonNode models = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(r.body().string()).path("models");
-            return models.isArray() && models.size() > 0 ? Optional.of(models.get(0).path("name").asText()) : Optional.empty();
+                    .readTree(r.body().string())
+                    .path("models");
+            return models.isArray() && models.size() > 0
+                    ? Optional.of(models.get(0).path("name").asText())
+                    : Optional.empty();
         } catch (java.io.IOException | RuntimeException e) {
             return Optional.empty();
         } finally {

@@ -25,7 +25,6 @@ import dev.llmgate.policy.Rule;
 import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.detect.PromptInjectionDetector;
 import dev.llmgate.policy.preset.CompliancePreset;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -49,10 +48,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Quickstart {
 
     /** What the tour saw, so that {@code QuickstartTest} can check it. */
-    record Tour(List<ChatRequest> sentToProviders, ChatResponse redactedAnswer, PolicyBlockedException blocked,
-                List<AttemptEvent> attempts, ResponseCache cache, AuditSigningKey auditKey, VerificationReport audit,
-                VerificationReport editedAudit) {
-    }
+    record Tour(
+            List<ChatRequest> sentToProviders,
+            ChatResponse redactedAnswer,
+            PolicyBlockedException blocked,
+            List<AttemptEvent> attempts,
+            ResponseCache cache,
+            AuditSigningKey auditKey,
+            VerificationReport audit,
+            VerificationReport editedAudit) {}
 
     public static void main(String[] args) throws IOException {
         try (DemoBackend backend = DemoBackend.detect()) {
@@ -69,12 +73,17 @@ public final class Quickstart {
                 .name("quickstart")
                 .preset(CompliancePreset.GDPR)
                 .detector(PromptInjectionDetector.all())
-                .rule(Rule.builder("block-prompt-injection").types("INJECTION_*").stages(PolicyStage.INPUT).verdict(Verdict.BLOCK).build())
+                .rule(Rule.builder("block-prompt-injection")
+                        .types("INJECTION_*")
+                        .stages(PolicyStage.INPUT)
+                        .verdict(Verdict.BLOCK)
+                        .build())
                 .build();
 
         // A deployment that is down: every call to it fails as an HTTP 503 would.
         ModelProvider down = (request, call) -> {
-            throw new OverloadedException("503 Service Unavailable", ErrorDetails.of("primary", 503, "", ""), Optional.empty());
+            throw new OverloadedException(
+                    "503 Service Unavailable", ErrorDetails.of("primary", 503, "", ""), Optional.empty());
         };
 
         // Routing: "assistant" tries the primary first and falls over to the working model.
@@ -82,13 +91,14 @@ public final class Quickstart {
         Router router = Router.builder()
                 .route(Route.builder("assistant")
                         .deployment(Deployment.builder("primary", backend.model).build())
-                        .deployment(Deployment.builder(backend.providerName, backend.model).build())
-                        .retry(RetryPolicy.NONE)                                 // fall over at once, no retry with backoff
+                        .deployment(Deployment.builder(backend.providerName, backend.model)
+                                .build())
+                        .retry(RetryPolicy.NONE) // fall over at once, no retry with backoff
                         .build())
-                .listener(attempts::add)                                         // every attempt: where, why, outcome
+                .listener(attempts::add) // every attempt: where, why, outcome
                 .build();
 
-        ResponseCache cache = ResponseCache.builder().build();                  // exact-match, in memory
+        ResponseCache cache = ResponseCache.builder().build(); // exact-match, in memory
 
         // The audit log: one record per call, hash-chained and signed with this key (keep the seed secret).
         AuditSigningKey key = AuditSigningKey.generate();
@@ -96,27 +106,34 @@ public final class Quickstart {
         ChatResponse redactedAnswer;
         PolicyBlockedException blocked = null;
 
-        try (AuditLog audit = AuditLog.builder(JsonLinesFileSink.builder(auditDir).build(), key).build();
-             LlmGate gate = LlmGate.builder()
-                     .provider(backend.providerName, backend.provider)
-                     .provider("primary", down)
-                     .addInterceptor(Stage.AUDIT, audit.interceptor())
-                     .addInterceptor(Stage.POLICY, policy.interceptor())
-                     .addInterceptor(Stage.ROUTING, router)
-                     .addInterceptor(Stage.CACHE, cache.interceptor())
-                     .addAttemptInterceptor(chain -> {                           // runs right before the provider:
-                         sent.add(chain.request());                              // exactly what leaves the process
-                         return chain.proceed(chain.request());
-                     })
-                     .build()) {
+        try (AuditLog audit = AuditLog.builder(
+                                JsonLinesFileSink.builder(auditDir).build(), key)
+                        .build();
+                LlmGate gate = LlmGate.builder()
+                        .provider(backend.providerName, backend.provider)
+                        .provider("primary", down)
+                        .addInterceptor(Stage.AUDIT, audit.interceptor())
+                        .addInterceptor(Stage.POLICY, policy.interceptor())
+                        .addInterceptor(Stage.ROUTING, router)
+                        .addInterceptor(Stage.CACHE, cache.interceptor())
+                        .addAttemptInterceptor(
+                                chain -> { // runs right before the provider:
+                                    sent.add(chain.request()); // exactly what leaves the process
+                                    return chain.proceed(chain.request());
+                                })
+                        .build()) {
 
             out.println("llmgate quickstart");
             out.println("Model: " + backend.describe());
 
             out.println();
             out.println("1. Personal data is replaced before it leaves, and put back in the answer");
-            String question = "My name is Jane Doe, email jane.doe@example.com, IBAN DE89 3704 0044 0532 0130 00. Greet me.";
-            redactedAnswer = gate.chat(ChatRequest.builder(model).user(question).maxOutputTokens(200).build());
+            String question =
+                    "My name is Jane Doe, email jane.doe@example.com, IBAN DE89 3704 0044 0532 0130 00. Greet me.";
+            redactedAnswer = gate.chat(ChatRequest.builder(model)
+                    .user(question)
+                    .maxOutputTokens(200)
+                    .build());
             out.println("   you sent:          " + question);
             out.println("   provider received: " + sent.get(sent.size() - 1).lastUserText());
             out.println("   you got back:      " + redactedAnswer.text().replace('\n', ' '));
@@ -130,36 +147,46 @@ public final class Quickstart {
                 gate.chat(ChatRequest.builder(model).user(injection).build());
             } catch (PolicyBlockedException e) {
                 blocked = e;
-                out.println("   blocked:           rules " + e.ruleIds() + "; requests sent to a provider: " + (sent.size() - sentBefore));
+                out.println("   blocked:           rules " + e.ruleIds() + "; requests sent to a provider: "
+                        + (sent.size() - sentBefore));
             }
 
             out.println();
             out.println("3. A failing primary falls over to a second deployment");
             int attemptsBefore = attempts.size();
-            ChatResponse failover = gate.chat(ChatRequest.builder("assistant").user("What does an AI gateway do?").maxOutputTokens(200).build());
+            ChatResponse failover = gate.chat(ChatRequest.builder("assistant")
+                    .user("What does an AI gateway do?")
+                    .maxOutputTokens(200)
+                    .build());
             for (AttemptEvent a : attempts.subList(attemptsBefore, attempts.size())) {
-                out.println("   attempt " + a.attempt() + " " + a.provider() + ":" + a.model() + " (" + a.reason() + "): " + a.outcome());
+                out.println("   attempt " + a.attempt() + " " + a.provider() + ":" + a.model() + " (" + a.reason()
+                        + "): " + a.outcome());
             }
             out.println("   answered by:       " + failover.provider() + ":" + failover.model());
 
             out.println();
             out.println("4. A repeated question is answered from the cache");
-            ChatRequest repeated = ChatRequest.builder(model).user("In one sentence: what does a gateway add to LLM calls?").maxOutputTokens(200).build();
+            ChatRequest repeated = ChatRequest.builder(model)
+                    .user("In one sentence: what does a gateway add to LLM calls?")
+                    .maxOutputTokens(200)
+                    .build();
             for (String label : List.of("first ask:  ", "second ask: ")) {
                 int before = sent.size();
                 gate.chat(repeated);
                 AttemptEvent a = attempts.get(attempts.size() - 1);
-                out.println("   " + label + (a.cacheHit() ? "cache hit" : "cache miss") + ", requests sent to a provider: " + (sent.size() - before));
+                out.println("   " + label + (a.cacheHit() ? "cache hit" : "cache miss")
+                        + ", requests sent to a provider: " + (sent.size() - before));
             }
         } // closes the gate, then the audit log (which writes its final signed checkpoint)
 
         out.println();
         out.println("5. Every call is in the signed audit log, verified with the public key alone");
-        AuditVerifier verifier = AuditVerifier.builder().trustKey(key.publicKeyHex()).build();
+        AuditVerifier verifier =
+                AuditVerifier.builder().trustKey(key.publicKeyHex()).build();
         VerificationReport report = verifier.verify(List.of(auditDir));
         out.println("   log:               " + String.join(", ", report.sources()));
-        out.println("   verification:      " + report.result() + ": " + report.callRecords() + " call records in " + report.entries()
-                + " entries, checkpoints signed by key " + key.keyId());
+        out.println("   verification:      " + report.result() + ": " + report.callRecords() + " call records in "
+                + report.entries() + " entries, checkpoints signed by key " + key.keyId());
         // Someone edits a copy of the log to make the blocked call look like a success: verification fails.
         List<String> lines = Files.readAllLines(Path.of(report.sources().get(0)));
         lines.replaceAll(line -> line.replace("\"outcome\":\"blocked\"", "\"outcome\":\"success\""));
@@ -167,11 +194,13 @@ public final class Quickstart {
         out.println("   edited copy:       " + edited.result() + " (the blocked call's record changed to \"success\")");
         edited.failure().ifPresent(f -> out.println("                      seq " + f.seq() + ": " + f.reason()));
         out.println("   an auditor checks the same log with the verifier CLI (from the source tree):");
-        out.println("   java -jar llmgate-core/target/llmgate-core-*-verifier.jar verify --key " + key.publicKeyHex() + " " + auditDir);
+        out.println("   java -jar llmgate-core/target/llmgate-core-*-verifier.jar verify --key " + key.publicKeyHex()
+                + " " + auditDir);
 
         if (backend.simulated) {
             out.println();
-            out.println("The answers above were SIMULATED. Set OPENAI_API_KEY or ANTHROPIC_API_KEY to see a real model.");
+            out.println(
+                    "The answers above were SIMULATED. Set OPENAI_API_KEY or ANTHROPIC_API_KEY to see a real model.");
         }
         return new Tour(List.copyOf(sent), redactedAnswer, blocked, List.copyOf(attempts), cache, key, report, edited);
     }

@@ -6,7 +6,6 @@ import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.Usage;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.core.LlmGate;
-
 import java.util.regex.Pattern;
 
 /**
@@ -47,10 +46,12 @@ public final class WrapExistingCall {
         ExistingSdk sdk = new ExistingSdk();
         try (LlmGate gate = LlmGate.builder().addInterceptor(new RedactEmails()).build()) {
             ChatRequest request = ChatRequest.of("my-sdk:gpt-4o-mini", "Please email jane.doe@example.com the report.");
-            ChatResponse answer = gate.wrap(request, (req, call) -> ChatResponse.builder()
-                    .text(sdk.complete(req.model(), req.lastUserText()))
-                    .usage(Usage.of(12, 9))
-                    .build());
+            ChatResponse answer = gate.wrap(
+                    request,
+                    (req, call) -> ChatResponse.builder()
+                            .text(sdk.complete(req.model(), req.lastUserText()))
+                            .usage(Usage.of(12, 9))
+                            .build());
             System.out.println("Chain: " + gate.describeChain());
             System.out.println("Answer from " + answer.provider() + ": " + answer.text());
         }

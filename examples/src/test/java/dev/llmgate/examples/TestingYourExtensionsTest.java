@@ -1,5 +1,8 @@
 package dev.llmgate.examples;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
@@ -34,8 +37,6 @@ import dev.llmgate.testing.MutableClock;
 import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
 import dev.llmgate.testing.TestCallContext;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,9 +53,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * The code of docs/testing-your-extensions.md, compiled and run by the build: every {@code java}
@@ -117,12 +116,16 @@ class TestingYourExtensionsTest {
     @Test
     void theInterceptorLetsProviderErrorsThroughTyped() {
         OverloadedException busy = new OverloadedException("busy", ErrorDetails.of("p"), Optional.empty());
-        FakeChain failing = FakeChain.blocking(ChatRequest.of("m", "hi"), ScriptedProvider.replying(Reply.failure(busy)));
+        FakeChain failing =
+                FakeChain.blocking(ChatRequest.of("m", "hi"), ScriptedProvider.replying(Reply.failure(busy)));
         assertThatThrownBy(() -> failing.run(new HouseStyle())).isSameAs(busy);
 
         NetworkException reset = new NetworkException("connection reset", ErrorDetails.of("p"));
-        ScriptedProvider cutShort = ScriptedProvider.replying(Reply.chunks("Hel", "lo.").failingAfter(1, reset));
-        try (ChatStream stream = FakeChain.streaming(ChatRequest.of("m", "hi"), cutShort).run(new HouseStyle()).toStream()) {
+        ScriptedProvider cutShort =
+                ScriptedProvider.replying(Reply.chunks("Hel", "lo.").failingAfter(1, reset));
+        try (ChatStream stream = FakeChain.streaming(ChatRequest.of("m", "hi"), cutShort)
+                .run(new HouseStyle())
+                .toStream()) {
             assertThat(stream.next()).isEqualTo(new StreamEvent.TextDelta("Hel"));
             assertThatThrownBy(stream::hasNext).isSameAs(reset);
         }
@@ -131,14 +134,21 @@ class TestingYourExtensionsTest {
     @Test
     void theInterceptorInsideAGate() {
         MutableClock clock = new MutableClock();
-        ScriptedProvider model = ScriptedProvider.replying(Reply.text("Hello.").withLatency(clock, Duration.ofMillis(300)));
-        try (LlmGate gate = LlmGate.builder().clock(clock).provider("p", model).addInterceptor(new HouseStyle()).build()) {
+        ScriptedProvider model =
+                ScriptedProvider.replying(Reply.text("Hello.").withLatency(clock, Duration.ofMillis(300)));
+        try (LlmGate gate = LlmGate.builder()
+                .clock(clock)
+                .provider("p", model)
+                .addInterceptor(new HouseStyle())
+                .build()) {
             ChatResponse answer = gate.chat(ChatRequest.of("p:m", "hi"));
 
             assertThat(answer.text()).isEqualTo("Hello. [AI-generated]");
             assertThat(answer.provider()).isEqualTo("p");
             assertThat(answer.timings().total()).isEqualTo(Duration.ofMillis(300));
-            assertThat(model.lastRequest().model()).as("the gate passes the bare model name").isEqualTo("m");
+            assertThat(model.lastRequest().model())
+                    .as("the gate passes the bare model name")
+                    .isEqualTo("m");
         }
     }
 
@@ -169,9 +179,13 @@ class TestingYourExtensionsTest {
             CompletionService.Completion completion = service.start(request.model(), request.lastUserText());
             call.onCancel(completion::abort);
             try {
-                return ChatResponse.builder().model(request.model()).text(completion.await()).build();
+                return ChatResponse.builder()
+                        .model(request.model())
+                        .text(completion.await())
+                        .build();
             } catch (TimeoutException e) {
-                throw new RequestTimeoutException("the in-house service did not answer in time", ErrorDetails.of("in-house"));
+                throw new RequestTimeoutException(
+                        "the in-house service did not answer in time", ErrorDetails.of("in-house"));
             }
         }
     }
@@ -185,8 +199,7 @@ class TestingYourExtensionsTest {
             }
 
             @Override
-            public void abort() {
-            }
+            public void abort() {}
         };
     }
 
@@ -194,7 +207,8 @@ class TestingYourExtensionsTest {
     void theProviderAnswersACall() {
         ModelProvider provider = new InHouseProvider(answering("42"));
 
-        ChatResponse answer = provider.chat(ChatRequest.of("deep-thought", "the question"), TestCallContext.blockingCall());
+        ChatResponse answer =
+                provider.chat(ChatRequest.of("deep-thought", "the question"), TestCallContext.blockingCall());
 
         assertThat(answer.text()).isEqualTo("42");
         assertThat(answer.model()).isEqualTo("deep-thought");
@@ -207,7 +221,7 @@ class TestingYourExtensionsTest {
         CompletionService service = (model, prompt) -> new CompletionService.Completion() {
             @Override
             public String await() {
-                call.cancel();                       // the caller gives up while the completion runs
+                call.cancel(); // the caller gives up while the completion runs
                 return "too late";
             }
 
@@ -231,21 +245,29 @@ class TestingYourExtensionsTest {
             }
 
             @Override
-            public void abort() {
-            }
+            public void abort() {}
         };
         ScriptedProvider backup = ScriptedProvider.replying(Reply.text("from the backup"));
-        Router router = Router.builder().noCircuitBreaker()
-                .route(Route.builder("smart").deployment("in-house:m").deployment("backup:m").retry(RetryPolicy.NONE).build())
+        Router router = Router.builder()
+                .noCircuitBreaker()
+                .route(Route.builder("smart")
+                        .deployment("in-house:m")
+                        .deployment("backup:m")
+                        .retry(RetryPolicy.NONE)
+                        .build())
                 .build();
-        try (LlmGate gate = LlmGate.builder().provider("in-house", new InHouseProvider(slow)).provider("backup", backup)
-                .addInterceptor(Stage.ROUTING, router).build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("in-house", new InHouseProvider(slow))
+                .provider("backup", backup)
+                .addInterceptor(Stage.ROUTING, router)
+                .build()) {
             ChatResponse answer = gate.chat(ChatRequest.of("smart", "hi"));
 
             assertThat(answer.provider()).isEqualTo("backup");
             assertThat(answer.text()).isEqualTo("from the backup");
         }
-        assertThatThrownBy(() -> new InHouseProvider(slow).chat(ChatRequest.of("m", "hi"), TestCallContext.blockingCall()))
+        assertThatThrownBy(
+                        () -> new InHouseProvider(slow).chat(ChatRequest.of("m", "hi"), TestCallContext.blockingCall()))
                 .isInstanceOf(RequestTimeoutException.class);
     }
 
@@ -260,14 +282,17 @@ class TestingYourExtensionsTest {
 
         EMPLOYEE_IDS.detect("Refund EMP-004217 and EMP-000001, not EMP-12.", findings::add);
 
-        assertThat(findings).extracting(Finding::type, Finding::start, Finding::end)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("EMPLOYEE_ID", 7, 17),
+        assertThat(findings)
+                .extracting(Finding::type, Finding::start, Finding::end)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("EMPLOYEE_ID", 7, 17),
                         org.assertj.core.groups.Tuple.tuple("EMPLOYEE_ID", 22, 32));
     }
 
     @Test
     void inAPolicyTheModelNeverSeesAnIdAndTheAnswerGetsItBack() {
-        Policy policy = Policy.builder().detector(EMPLOYEE_IDS)
+        Policy policy = Policy.builder()
+                .detector(EMPLOYEE_IDS)
                 .rule(Rule.of("employee-ids", Verdict.CONSTRAIN, "EMPLOYEE_ID"))
                 .redaction("EMPLOYEE_ID", RedactionMode.TOKENIZE)
                 .build();
@@ -279,7 +304,9 @@ class TestingYourExtensionsTest {
 
         assertThat(model.lastRequest().lastUserText()).isEqualTo("Refund [EMPLOYEE_ID_1]");
         assertThat(answer.text()).isEqualTo("Refunded EMP-004217.");
-        assertThat(chain.call().list(CallFacts.POLICY)).extracting(PolicyRecord::ruleIds).contains(List.of("employee-ids"));
+        assertThat(chain.call().list(CallFacts.POLICY))
+                .extracting(PolicyRecord::ruleIds)
+                .contains(List.of("employee-ids"));
     }
 
     // ---- 4. Concurrent calls, and the whole stack over HTTP ------------------------------------
@@ -292,7 +319,7 @@ class TestingYourExtensionsTest {
         try (LlmGate gate = LlmGate.builder().provider("p", model).build()) {
             Future<ChatResponse> a = threads.submit(() -> gate.chat(ChatRequest.of("p:m", "a")));
             Future<ChatResponse> b = threads.submit(() -> gate.chat(ChatRequest.of("p:m", "b")));
-            hold.awaitArrivals(2);                   // both calls are in flight: check what your code does now
+            hold.awaitArrivals(2); // both calls are in flight: check what your code does now
             assertThat(a).isNotDone();
             hold.release();
             assertThat(a.get(30, TimeUnit.SECONDS).text()).isEqualTo("ok");
@@ -306,8 +333,13 @@ class TestingYourExtensionsTest {
     @Test
     void theWholeStackAgainstTheSimulatedModel() {
         try (LocalModelServer server = LocalModelServer.start()) {
-            ModelProvider local = OpenAiCompatibleProvider.builder(server.baseUrl()).name("local").build();
-            try (LlmGate gate = LlmGate.builder().provider("local", local).addInterceptor(new HouseStyle()).build()) {
+            ModelProvider local = OpenAiCompatibleProvider.builder(server.baseUrl())
+                    .name("local")
+                    .build();
+            try (LlmGate gate = LlmGate.builder()
+                    .provider("local", local)
+                    .addInterceptor(new HouseStyle())
+                    .build()) {
                 ChatResponse answer = gate.chat(ChatRequest.of("local:" + LocalModelServer.MODEL, "hi"));
 
                 assertThat(answer.text()).startsWith("[simulated]").endsWith("[AI-generated]");
@@ -322,12 +354,15 @@ class TestingYourExtensionsTest {
     void everyCodeBlockOfThePageIsInThisFile() throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
         String page = Files.readString(root.resolve("docs/testing-your-extensions.md"));
-        String source = lines(Files.readString(root.resolve("examples/src/test/java/dev/llmgate/examples/TestingYourExtensionsTest.java")));
+        String source = lines(Files.readString(
+                root.resolve("examples/src/test/java/dev/llmgate/examples/TestingYourExtensionsTest.java")));
         Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(page);
         int blocks = 0;
         while (block.find()) {
             blocks++;
-            assertThat(source).as("code block %d of docs/testing-your-extensions.md", blocks).contains(lines(block.group(1)));
+            assertThat(source)
+                    .as("code block %d of docs/testing-your-extensions.md", blocks)
+                    .contains(lines(block.group(1)));
         }
         assertThat(blocks).isGreaterThanOrEqualTo(6);
     }

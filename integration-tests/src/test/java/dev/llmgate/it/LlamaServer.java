@@ -18,10 +18,10 @@ final class LlamaServer {
      * do not reuse connections.
      */
     static final okhttp3.OkHttpClient NO_REUSE = new okhttp3.OkHttpClient.Builder()
-            .connectionPool(new okhttp3.ConnectionPool(0, 1, java.util.concurrent.TimeUnit.MILLISECONDS)).build();
+            .connectionPool(new okhttp3.ConnectionPool(0, 1, java.util.concurrent.TimeUnit.MILLISECONDS))
+            .build();
 
-    private LlamaServer() {
-    }
+    private LlamaServer() {}
 
     private static String env(String name, String fallback) {
         String v = System.getenv(name);

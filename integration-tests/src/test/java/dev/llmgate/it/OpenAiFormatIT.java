@@ -1,5 +1,8 @@
 package dev.llmgate.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -13,32 +16,46 @@ import dev.llmgate.api.exception.ContextLengthExceededException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.openai.OpenAiCompatibleProvider;
 import dev.llmgate.providers.openai.OpenAiProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The OpenAI provider and the OpenAI-compatible provider against a real llama-server. */
 class OpenAiFormatIT {
-    static final String WEATHER = "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}},\"required\":[\"location\"]}";
+    static final String WEATHER =
+            "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}},\"required\":[\"location\"]}";
     static LlmGate gate;
 
     @BeforeAll
     static void start() {
         gate = LlmGate.builder()
-                .provider("openai", OpenAiProvider.builder().name("openai").apiKey(LlamaServer.KEY).httpClient(LlamaServer.NO_REUSE).baseUrl(LlamaServer.URL + "/v1")
-                        .environment(Map.of()).build())
-                .provider("compatible", OpenAiCompatibleProvider.builder(LlamaServer.URL + "/v1").name("compatible")
-                        .apiKey(LlamaServer.KEY).httpClient(LlamaServer.NO_REUSE).build())
-                .provider("wrong-key", OpenAiCompatibleProvider.builder(LlamaServer.URL + "/v1").name("wrong-key")
-                        .apiKey("sk-not-the-key").httpClient(LlamaServer.NO_REUSE).build())
+                .provider(
+                        "openai",
+                        OpenAiProvider.builder()
+                                .name("openai")
+                                .apiKey(LlamaServer.KEY)
+                                .httpClient(LlamaServer.NO_REUSE)
+                                .baseUrl(LlamaServer.URL + "/v1")
+                                .environment(Map.of())
+                                .build())
+                .provider(
+                        "compatible",
+                        OpenAiCompatibleProvider.builder(LlamaServer.URL + "/v1")
+                                .name("compatible")
+                                .apiKey(LlamaServer.KEY)
+                                .httpClient(LlamaServer.NO_REUSE)
+                                .build())
+                .provider(
+                        "wrong-key",
+                        OpenAiCompatibleProvider.builder(LlamaServer.URL + "/v1")
+                                .name("wrong-key")
+                                .apiKey("sk-not-the-key")
+                                .httpClient(LlamaServer.NO_REUSE)
+                                .build())
                 .build();
     }
 
@@ -50,8 +67,12 @@ class OpenAiFormatIT {
     @ParameterizedTest
     @ValueSource(strings = {"openai", "compatible"})
     void blockingChat(String provider) {
-        ChatResponse r = gate.chat(ChatRequest.builder(provider + ":" + LlamaServer.MODEL).temperature(0).system("Be brief.").user("Say hello")
-                .maxOutputTokens(32).build());
+        ChatResponse r = gate.chat(ChatRequest.builder(provider + ":" + LlamaServer.MODEL)
+                .temperature(0)
+                .system("Be brief.")
+                .user("Say hello")
+                .maxOutputTokens(32)
+                .build());
         assertThat(r.text()).isEqualTo(LlamaServer.REPLY);
         assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(r.usage().inputTokens()).isPositive();
@@ -63,7 +84,12 @@ class OpenAiFormatIT {
     @ValueSource(strings = {"openai", "compatible"})
     void streamingChatWithUsage(String provider) {
         List<String> deltas = new ArrayList<>();
-        ChatResponse r = gate.stream(ChatRequest.builder(provider + ":" + LlamaServer.MODEL).temperature(0).user("Say hello").maxOutputTokens(32).build(),
+        ChatResponse r = gate.stream(
+                ChatRequest.builder(provider + ":" + LlamaServer.MODEL)
+                        .temperature(0)
+                        .user("Say hello")
+                        .maxOutputTokens(32)
+                        .build(),
                 e -> {
                     if (e instanceof StreamEvent.TextDelta d) {
                         deltas.add(d.text());
@@ -79,22 +105,33 @@ class OpenAiFormatIT {
     @ParameterizedTest
     @ValueSource(strings = {"openai", "compatible"})
     void requiredToolCallBlockingAndStreamed(String provider) throws Exception {
-        ChatRequest request = ChatRequest.builder(provider + ":" + LlamaServer.MODEL).temperature(0).user("What is the weather in Paris?")
+        ChatRequest request = ChatRequest.builder(provider + ":" + LlamaServer.MODEL)
+                .temperature(0)
+                .user("What is the weather in Paris?")
                 .addTool(ToolDefinition.of("get_weather", "Current weather for a location", WEATHER))
-                .toolChoice(ToolChoice.required()).maxOutputTokens(256).build();
+                .toolChoice(ToolChoice.required())
+                .maxOutputTokens(256)
+                .build();
         for (ChatResponse r : List.of(gate.chat(request), gate.stream(request).collect())) {
             assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
             assertThat(r.toolCalls()).hasSize(1);
             assertThat(r.toolCalls().get(0).name()).isEqualTo("get_weather");
-            assertThat(new ObjectMapper().readTree(r.toolCalls().get(0).argumentsJson()).has("location")).isTrue();
+            assertThat(new ObjectMapper()
+                            .readTree(r.toolCalls().get(0).argumentsJson())
+                            .has("location"))
+                    .isTrue();
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"openai", "compatible"})
     void jsonSchemaOutput(String provider) throws Exception {
-        ChatResponse r = gate.chat(ChatRequest.builder(provider + ":" + LlamaServer.MODEL).temperature(0).user("Where is it?")
-                .responseFormat(ResponseFormat.jsonSchema("place", WEATHER, true)).maxOutputTokens(256).build());
+        ChatResponse r = gate.chat(ChatRequest.builder(provider + ":" + LlamaServer.MODEL)
+                .temperature(0)
+                .user("Where is it?")
+                .responseFormat(ResponseFormat.jsonSchema("place", WEATHER, true))
+                .maxOutputTokens(256)
+                .build());
         assertThat(new ObjectMapper().readTree(r.text()).isObject()).isTrue();
     }
 
@@ -107,12 +144,15 @@ class OpenAiFormatIT {
 
     @org.junit.jupiter.api.Test
     void aPromptBeyondTheContextWindowIsAContextLengthError() {
-        // ~3,000 tokens for the test model's one-token-per-character vocabulary: over the 2,048-token window, yet a body
-        // small enough to be written whole before the server answers 400 and closes (a 20 KB body can meet a broken pipe).
+        // ~3,000 tokens for the test model's one-token-per-character vocabulary: over the 2,048-token window, yet a
+        // body
+        // small enough to be written whole before the server answers 400 and closes (a 20 KB body can meet a broken
+        // pipe).
         String big = "word ".repeat(600);
         assertThatThrownBy(() -> gate.chat(ChatRequest.of("compatible:" + LlamaServer.MODEL, big)))
                 .isInstanceOf(ContextLengthExceededException.class);
-        assertThatThrownBy(() -> gate.stream(ChatRequest.of("compatible:" + LlamaServer.MODEL, big)).collect())
+        assertThatThrownBy(() -> gate.stream(ChatRequest.of("compatible:" + LlamaServer.MODEL, big))
+                        .collect())
                 .isInstanceOf(ContextLengthExceededException.class);
     }
 }

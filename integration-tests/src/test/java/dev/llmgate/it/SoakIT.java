@@ -1,5 +1,7 @@
 package dev.llmgate.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.exception.LlmException;
@@ -18,13 +20,6 @@ import dev.llmgate.core.routing.RetryPolicy;
 import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
 import dev.llmgate.providers.openai.OpenAiCompatibleProvider;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,8 +32,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bounded soak: 1,500 calls from 16 threads, a third of them streamed, through routing (retries,
@@ -61,50 +60,70 @@ class SoakIT {
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
-            boolean stream = request.getBody() != null && request.getBody().utf8().contains("\"stream\":true");
+            boolean stream =
+                    request.getBody() != null && request.getBody().utf8().contains("\"stream\":true");
             int r = roll();
             if (r < 8) {
-                return json(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}")
-                        .addHeader("retry-after-ms", "1").build();
+                return json(
+                                429,
+                                "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}")
+                        .addHeader("retry-after-ms", "1")
+                        .build();
             }
             if (r < 15) {
-                return json(500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}").build();
+                return json(500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}")
+                        .build();
             }
             if (r < 20) {
-                return json(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}").build();
+                return json(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}")
+                        .build();
             }
             if (r < 25) {
                 return json(200, "{\"id\":\"x\",\"choices\":[{\"mess").build();
             }
             if (r < 33) {
                 String full = stream ? streamBody() : completion();
-                return new MockResponse.Builder().addHeader("Content-Type", stream ? "text/event-stream" : "application/json")
-                        .body(full.substring(0, full.length() / 2)).build();
+                return new MockResponse.Builder()
+                        .addHeader("Content-Type", stream ? "text/event-stream" : "application/json")
+                        .body(full.substring(0, full.length() / 2))
+                        .build();
             }
-            return stream ? new MockResponse.Builder().addHeader("Content-Type", "text/event-stream").body(streamBody()).build()
+            return stream
+                    ? new MockResponse.Builder()
+                            .addHeader("Content-Type", "text/event-stream")
+                            .body(streamBody())
+                            .build()
                     : json(200, completion()).build();
         }
 
         private static MockResponse.Builder json(int code, String body) {
-            return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body);
+            return new MockResponse.Builder()
+                    .code(code)
+                    .addHeader("Content-Type", "application/json")
+                    .body(body);
         }
 
         static String completion() {
             return "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-                    + "\"content\":\"" + ANSWER + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":8,"
+                    + "\"content\":\"" + ANSWER
+                    + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":8,"
                     + "\"total_tokens\":20}}";
         }
 
         static String streamBody() {
             StringBuilder sb = new StringBuilder();
             for (String word : ANSWER.split("(?<= )")) {
-                sb.append("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"")
-                        .append(word).append("\"},\"finish_reason\":null}]}\n\n");
+                sb.append(
+                                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"")
+                        .append(word)
+                        .append("\"},\"finish_reason\":null}]}\n\n");
             }
-            sb.append("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},"
-                    + "\"finish_reason\":\"stop\"}]}\n\n");
-            sb.append("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,"
-                    + "\"completion_tokens\":8,\"total_tokens\":20}}\n\ndata: [DONE]\n\n");
+            sb.append(
+                    "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},"
+                            + "\"finish_reason\":\"stop\"}]}\n\n");
+            sb.append(
+                    "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,"
+                            + "\"completion_tokens\":8,\"total_tokens\":20}}\n\ndata: [DONE]\n\n");
             return sb.toString();
         }
     }
@@ -113,16 +132,27 @@ class SoakIT {
     void everyCallHasExactlyOneOutcomeAndTheBooksBalance(@TempDir Path auditDir) throws Exception {
         long heapBefore = usedHeapAfterGc();
         AuditSigningKey key = AuditSigningKey.generate();
-        AuditLog audit = AuditLog.builder(JsonLinesFileSink.builder(auditDir).build(), key).instanceId("soak")
-                .checkpointEveryRecords(200).build();
-        BudgetLimit requests = BudgetLimit.requests(1_000_000, Duration.ofHours(1)).perTenant().build();
+        AuditLog audit = AuditLog.builder(JsonLinesFileSink.builder(auditDir).build(), key)
+                .instanceId("soak")
+                .checkpointEveryRecords(200)
+                .build();
+        BudgetLimit requests =
+                BudgetLimit.requests(1_000_000, Duration.ofHours(1)).perTenant().build();
         BudgetInterceptor budgets = BudgetInterceptor.builder().limit(requests).build();
-        Router router = Router.builder().noCircuitBreaker()
+        Router router = Router.builder()
+                .noCircuitBreaker()
                 .route(Route.builder("soak")
-                        .deployment(Deployment.builder("a", "m").catalogProvider("openai").build())
-                        .deployment(Deployment.builder("b", "m").catalogProvider("openai").build())
-                        .retry(RetryPolicy.builder().retriesPerDeployment(2).baseDelay(Duration.ofMillis(1))
-                                .maxDelay(Duration.ofMillis(5)).build())
+                        .deployment(Deployment.builder("a", "m")
+                                .catalogProvider("openai")
+                                .build())
+                        .deployment(Deployment.builder("b", "m")
+                                .catalogProvider("openai")
+                                .build())
+                        .retry(RetryPolicy.builder()
+                                .retriesPerDeployment(2)
+                                .baseDelay(Duration.ofMillis(1))
+                                .maxDelay(Duration.ofMillis(5))
+                                .build())
                         .build())
                 .build();
         ResponseCache cache = ResponseCache.builder().maximumEntries(500).build();
@@ -135,8 +165,10 @@ class SoakIT {
             upstream.start();
             String url = upstream.url("/v1").toString();
             try (LlmGate gate = LlmGate.builder()
-                    .provider("a", OpenAiCompatibleProvider.builder(url).name("a").build())
-                    .provider("b", OpenAiCompatibleProvider.builder(url).name("b").build())
+                    .provider(
+                            "a", OpenAiCompatibleProvider.builder(url).name("a").build())
+                    .provider(
+                            "b", OpenAiCompatibleProvider.builder(url).name("b").build())
                     .addInterceptor(Stage.AUDIT, audit.interceptor())
                     .addInterceptor(Stage.BUDGET, budgets)
                     .addInterceptor(Stage.ROUTING, router)
@@ -149,11 +181,17 @@ class SoakIT {
                     futures.add(pool.submit(() -> {
                         // one prompt in ten repeats, so the cache answers some calls
                         String prompt = call % 10 == 0 ? "repeated question " + (call % 50) : "question " + call;
-                        ChatRequest request = ChatRequest.builder("soak").user(prompt).tenant("acme").build();
+                        ChatRequest request = ChatRequest.builder("soak")
+                                .user(prompt)
+                                .tenant("acme")
+                                .build();
                         String outcome;
                         try {
-                            ChatResponse r = call % 3 == 0 ? gate.stream(request).collect() : gate.chat(request);
-                            outcome = r.text().equals(ANSWER) ? "ok" : "TRUNCATED:" + r.text().length();
+                            ChatResponse r =
+                                    call % 3 == 0 ? gate.stream(request).collect() : gate.chat(request);
+                            outcome = r.text().equals(ANSWER)
+                                    ? "ok"
+                                    : "TRUNCATED:" + r.text().length();
                         } catch (LlmException e) {
                             outcome = e.getClass().getSimpleName();
                         } catch (RuntimeException e) {
@@ -177,9 +215,12 @@ class SoakIT {
         assertThat(outcomes).hasSize(CALLS);
         assertThat(outcomes.values()).noneMatch(o -> o.startsWith("TRUNCATED") || o.startsWith("UNTYPED"));
         long ok = outcomes.values().stream().filter("ok"::equals).count();
-        assertThat(ok).as("retries and fallback make most calls succeed: " + summary(outcomes)).isGreaterThan(CALLS * 8L / 10);
+        assertThat(ok)
+                .as("retries and fallback make most calls succeed: " + summary(outcomes))
+                .isGreaterThan(CALLS * 8L / 10);
 
-        VerificationReport report = AuditVerifier.builder().trustKey(key.publicKeyHex()).build().verify(List.of(auditDir));
+        VerificationReport report =
+                AuditVerifier.builder().trustKey(key.publicKeyHex()).build().verify(List.of(auditDir));
         assertThat(report.valid()).as(report.summary()).isTrue();
         assertThat(report.callRecords()).as("one audit record per call, no gap").isEqualTo(CALLS);
         long auditedAttempts = 0;
@@ -200,7 +241,8 @@ class SoakIT {
         // leader's failure adds an audited attempt without a request of its own, hence at least.
         assertThat(auditedAttempts).as("every upstream attempt is audited").isGreaterThanOrEqualTo(upstreamRequests);
 
-        assertThat(budgets.used(requests, "acme", Instant.now())).as("the budget counted every call")
+        assertThat(budgets.used(requests, "acme", Instant.now()))
+                .as("the budget counted every call")
                 .isEqualByComparingTo(java.math.BigDecimal.valueOf(CALLS));
 
         long heapAfter = usedHeapAfterGc();

@@ -1,10 +1,8 @@
 package dev.llmgate.api;
 
-import org.jspecify.annotations.Nullable;
-
 import dev.llmgate.api.exception.LlmException;
-
 import java.util.NoSuchElementException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A base for {@link ChatStream} implementations (provider adapters, wrappers): subclasses produce
@@ -14,8 +12,7 @@ import java.util.NoSuchElementException;
  */
 public abstract class AbstractChatStream implements ChatStream {
     /** A stream with nothing produced yet; {@link #produce()} supplies its events. */
-    public AbstractChatStream() {
-    }
+    public AbstractChatStream() {}
 
     private @Nullable StreamEvent pending;
     private boolean done;
@@ -77,7 +74,7 @@ public abstract class AbstractChatStream implements ChatStream {
         }
         StreamEvent event = pending;
         if (event == null) {
-            throw new NoSuchElementException("the stream has ended");   // (hasNext() just set it: not reached)
+            throw new NoSuchElementException("the stream has ended"); // (hasNext() just set it: not reached)
         }
         pending = null;
         if (event.isTerminal()) {

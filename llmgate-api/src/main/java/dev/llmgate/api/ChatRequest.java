@@ -1,7 +1,6 @@
 package dev.llmgate.api;
 
 import dev.llmgate.api.internal.JsonLike;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -73,18 +72,24 @@ public final class ChatRequest {
                 throw new IllegalArgumentException("stop sequences must not be empty strings");
             }
         }
-        if (toolChoice.isPresent() && !(toolChoice.get() instanceof ToolChoice.None) && !(toolChoice.get() instanceof ToolChoice.Auto)
+        if (toolChoice.isPresent()
+                && !(toolChoice.get() instanceof ToolChoice.None)
+                && !(toolChoice.get() instanceof ToolChoice.Auto)
                 && tools.isEmpty()) {
-            throw new IllegalArgumentException("toolChoice " + toolChoice.get() + " needs tools: add the tools with addTool(...)");
+            throw new IllegalArgumentException(
+                    "toolChoice " + toolChoice.get() + " needs tools: add the tools with addTool(...)");
         }
-        if (toolChoice.isPresent() && toolChoice.get() instanceof ToolChoice.Specific s
+        if (toolChoice.isPresent()
+                && toolChoice.get() instanceof ToolChoice.Specific s
                 && tools.stream().noneMatch(t -> t.name().equals(s.name()))) {
-            throw new IllegalArgumentException("toolChoice names tool '" + s.name() + "', which is not among the request's tools");
+            throw new IllegalArgumentException(
+                    "toolChoice names tool '" + s.name() + "', which is not among the request's tools");
         }
         Set<String> names = new HashSet<>();
         for (ToolDefinition t : tools) {
             if (!names.add(t.name())) {
-                throw new IllegalArgumentException("two tools are named '" + t.name() + "': tool names must be unique within a request");
+                throw new IllegalArgumentException(
+                        "two tools are named '" + t.name() + "': tool names must be unique within a request");
             }
         }
     }
@@ -108,11 +113,13 @@ public final class ChatRequest {
 
     private static String checkModel(String model) {
         if (model == null) {
-            throw new IllegalArgumentException("model must not be null: use \"provider:model\" (e.g. \"openai:gpt-4o-mini\") or an alias"
-                    + " configured on the gate");
+            throw new IllegalArgumentException(
+                    "model must not be null: use \"provider:model\" (e.g. \"openai:gpt-4o-mini\") or an alias"
+                            + " configured on the gate");
         }
         if (model.isBlank()) {
-            throw new IllegalArgumentException("model must not be blank: use \"provider:model\" (e.g. \"openai:gpt-4o-mini\") or an alias configured on the gate");
+            throw new IllegalArgumentException(
+                    "model must not be blank: use \"provider:model\" (e.g. \"openai:gpt-4o-mini\") or an alias configured on the gate");
         }
         return model;
     }
@@ -120,7 +127,8 @@ public final class ChatRequest {
     private static List<Message> checkMessages(List<Message> messages) {
         Objects.requireNonNull(messages, "messages must not be null: use addMessage(...) or messages(List.of(...))");
         if (messages.isEmpty()) {
-            throw new IllegalArgumentException("a chat request needs at least one message: add one with addMessage(Message.user(\"...\"))");
+            throw new IllegalArgumentException(
+                    "a chat request needs at least one message: add one with addMessage(Message.user(\"...\"))");
         }
         for (int i = 0; i < messages.size(); i++) {
             if (messages.get(i) == null) {
@@ -249,30 +257,56 @@ public final class ChatRequest {
     /** Equal when every value is equal. */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof ChatRequest r && model.equals(r.model) && messages.equals(r.messages) && tools.equals(r.tools)
-                && toolChoice.equals(r.toolChoice) && parallelToolCalls.equals(r.parallelToolCalls)
-                && responseFormat.equals(r.responseFormat) && temperature.equals(r.temperature) && topP.equals(r.topP)
-                && maxOutputTokens.equals(r.maxOutputTokens) && stop.equals(r.stop) && seed.equals(r.seed)
-                && providerOptions.equals(r.providerOptions) && metadata.equals(r.metadata);
+        return o == this
+                || o instanceof ChatRequest r
+                        && model.equals(r.model)
+                        && messages.equals(r.messages)
+                        && tools.equals(r.tools)
+                        && toolChoice.equals(r.toolChoice)
+                        && parallelToolCalls.equals(r.parallelToolCalls)
+                        && responseFormat.equals(r.responseFormat)
+                        && temperature.equals(r.temperature)
+                        && topP.equals(r.topP)
+                        && maxOutputTokens.equals(r.maxOutputTokens)
+                        && stop.equals(r.stop)
+                        && seed.equals(r.seed)
+                        && providerOptions.equals(r.providerOptions)
+                        && metadata.equals(r.metadata);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, temperature, topP, maxOutputTokens,
-                stop, seed, providerOptions, metadata);
+        return Objects.hash(
+                model,
+                messages,
+                tools,
+                toolChoice,
+                parallelToolCalls,
+                responseFormat,
+                temperature,
+                topP,
+                maxOutputTokens,
+                stop,
+                seed,
+                providerOptions,
+                metadata);
     }
 
     /** Shows the request's shape, never its text (so that it can be logged). */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("ChatRequest[model=").append(model).append(", messages=").append(messages.size());
+        StringBuilder sb = new StringBuilder("ChatRequest[model=")
+                .append(model)
+                .append(", messages=")
+                .append(messages.size());
         int chars = 0;
         for (Message m : messages) {
             chars += m.text().length();
         }
         sb.append(" (").append(chars).append(" chars)");
         if (!tools.isEmpty()) {
-            sb.append(", tools=").append(tools.stream().map(ToolDefinition::name).toList());
+            sb.append(", tools=")
+                    .append(tools.stream().map(ToolDefinition::name).toList());
         }
         toolChoice.ifPresent(c -> sb.append(", toolChoice=").append(c));
         if (!(responseFormat instanceof ResponseFormat.Text)) {
@@ -358,7 +392,8 @@ public final class ChatRequest {
 
         /** Whether and which tool must be called. */
         public Builder toolChoice(ToolChoice value) {
-            this.toolChoice = Optional.of(Objects.requireNonNull(value, "toolChoice: use toolChoice(Optional.empty()) to unset"));
+            this.toolChoice =
+                    Optional.of(Objects.requireNonNull(value, "toolChoice: use toolChoice(Optional.empty()) to unset"));
             return this;
         }
 

@@ -2,7 +2,6 @@ package dev.llmgate.api;
 
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.internal.ResponseStream;
-
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Objects;
@@ -103,9 +102,18 @@ public final class ChatResponse implements ChatResult {
     /** Equal when every value is equal. */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof ChatResponse r && id.equals(r.id) && provider.equals(r.provider) && model.equals(r.model)
-                && text.equals(r.text) && toolCalls.equals(r.toolCalls) && finishReason == r.finishReason && refusal.equals(r.refusal)
-                && usage.equals(r.usage) && timings.equals(r.timings) && costUsd.equals(r.costUsd);
+        return o == this
+                || o instanceof ChatResponse r
+                        && id.equals(r.id)
+                        && provider.equals(r.provider)
+                        && model.equals(r.model)
+                        && text.equals(r.text)
+                        && toolCalls.equals(r.toolCalls)
+                        && finishReason == r.finishReason
+                        && refusal.equals(r.refusal)
+                        && usage.equals(r.usage)
+                        && timings.equals(r.timings)
+                        && costUsd.equals(r.costUsd);
     }
 
     @Override
@@ -116,9 +124,14 @@ public final class ChatResponse implements ChatResult {
     /** Shows the answer's shape, never its text. */
     @Override
     public String toString() {
-        return "ChatResponse[" + id + ", " + provider + ":" + model + ", " + finishReason + ", " + text.length() + " chars"
-                + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls.stream().map(ToolCall::name).toList())
-                + (refusal.isPresent() ? ", refused" : "") + ", " + usage + costUsd.map(c -> ", $" + c.toPlainString()).orElse("") + "]";
+        return "ChatResponse[" + id + ", " + provider + ":" + model + ", " + finishReason + ", " + text.length()
+                + " chars"
+                + (toolCalls.isEmpty()
+                        ? ""
+                        : ", toolCalls="
+                                + toolCalls.stream().map(ToolCall::name).toList())
+                + (refusal.isPresent() ? ", refused" : "") + ", " + usage
+                + costUsd.map(c -> ", $" + c.toPlainString()).orElse("") + "]";
     }
 
     /** A builder; {@code id}, {@code provider} and {@code model} default to {@code ""}. */
@@ -128,8 +141,17 @@ public final class ChatResponse implements ChatResult {
 
     /** A builder that starts from this response. */
     public Builder toBuilder() {
-        return new Builder().id(id).provider(provider).model(model).text(text).toolCalls(toolCalls)
-                .finishReason(finishReason).refusal(refusal).usage(usage).timings(timings).costUsd(costUsd);
+        return new Builder()
+                .id(id)
+                .provider(provider)
+                .model(model)
+                .text(text)
+                .toolCalls(toolCalls)
+                .finishReason(finishReason)
+                .refusal(refusal)
+                .usage(usage)
+                .timings(timings)
+                .costUsd(costUsd);
     }
 
     /** This response as the assistant message that continues the conversation. */
@@ -187,8 +209,7 @@ public final class ChatResponse implements ChatResult {
         private Timings timings = Timings.NONE;
         private Optional<BigDecimal> costUsd = Optional.empty();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The provider's response id; {@code ""} if it gave none. */
         public Builder id(String value) {

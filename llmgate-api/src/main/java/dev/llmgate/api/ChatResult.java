@@ -1,7 +1,6 @@
 package dev.llmgate.api;
 
 import dev.llmgate.api.exception.LlmException;
-
 import java.util.function.Consumer;
 
 /**

@@ -4,7 +4,6 @@ import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.internal.ObservingStream;
 import dev.llmgate.api.internal.ResponseStream;
 import dev.llmgate.api.internal.TransformingStream;
-
 import java.util.Iterator;
 import java.util.function.Consumer;
 
@@ -53,8 +52,8 @@ public non-sealed interface ChatStream extends ChatResult, Iterator<StreamEvent>
                 acc.accept(next());
             }
             if (!acc.isComplete()) {
-                throw new dev.llmgate.api.exception.StreamInterruptedException("the stream was closed before its finish event",
-                        dev.llmgate.api.exception.ErrorDetails.NONE);
+                throw new dev.llmgate.api.exception.StreamInterruptedException(
+                        "the stream was closed before its finish event", dev.llmgate.api.exception.ErrorDetails.NONE);
             }
             return acc.toResponse();
         }

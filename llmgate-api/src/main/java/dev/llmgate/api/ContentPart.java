@@ -24,7 +24,11 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.ImageU
     }
 
     /** How much detail a vision model should spend on an image, where the provider supports the choice. */
-    enum ImageDetail { AUTO, LOW, HIGH }
+    enum ImageDetail {
+        AUTO,
+        LOW,
+        HIGH
+    }
 
     /** Plain text. */
     record Text(String text) implements ContentPart {
@@ -51,14 +55,15 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.ImageU
     }
 
     /** An image given as bytes with its media type. The bytes are copied in and out. */
-    @SuppressWarnings("ArrayRecordComponent")   // copied in and out; equals and hashCode compare the bytes
+    @SuppressWarnings("ArrayRecordComponent") // copied in and out; equals and hashCode compare the bytes
     record ImageData(byte[] data, String mediaType, ImageDetail detail) implements ContentPart {
         public ImageData {
             Objects.requireNonNull(data, "image data must not be null");
             Objects.requireNonNull(mediaType, "mediaType must not be null, e.g. \"image/png\"");
             Objects.requireNonNull(detail, "detail must not be null; use ImageDetail.AUTO");
             if (!mediaType.startsWith("image/")) {
-                throw new IllegalArgumentException("mediaType must be an image type such as image/png or image/jpeg, was: " + mediaType);
+                throw new IllegalArgumentException(
+                        "mediaType must be an image type such as image/png or image/jpeg, was: " + mediaType);
             }
             data = data.clone();
         }
@@ -70,8 +75,10 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.ImageU
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof ImageData other && Arrays.equals(data, other.data)
-                    && mediaType.equals(other.mediaType) && detail == other.detail;
+            return o instanceof ImageData other
+                    && Arrays.equals(data, other.data)
+                    && mediaType.equals(other.mediaType)
+                    && detail == other.detail;
         }
 
         @Override

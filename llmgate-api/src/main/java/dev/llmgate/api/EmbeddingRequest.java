@@ -17,7 +17,8 @@ public record EmbeddingRequest(String model, List<String> inputs, OptionalInt di
     public EmbeddingRequest {
         Objects.requireNonNull(model, "model");
         if (model.isBlank()) {
-            throw new IllegalArgumentException("model must not be blank: use \"provider:model\", e.g. \"openai:text-embedding-3-small\"");
+            throw new IllegalArgumentException(
+                    "model must not be blank: use \"provider:model\", e.g. \"openai:text-embedding-3-small\"");
         }
         inputs = List.copyOf(Objects.requireNonNull(inputs, "inputs"));
         if (inputs.isEmpty()) {
@@ -25,7 +26,8 @@ public record EmbeddingRequest(String model, List<String> inputs, OptionalInt di
         }
         for (String input : inputs) {
             if (input.isEmpty()) {
-                throw new IllegalArgumentException("embedding inputs must not be empty strings (providers reject them)");
+                throw new IllegalArgumentException(
+                        "embedding inputs must not be empty strings (providers reject them)");
             }
         }
         Objects.requireNonNull(dimensions, "dimensions: use OptionalInt.empty()");

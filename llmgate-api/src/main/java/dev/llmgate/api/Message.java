@@ -18,8 +18,12 @@ import java.util.Optional;
  * @param toolCallId for a {@link Role#TOOL} message, the id of the call it answers
  * @param name       an optional participant name, passed to providers that support it
  */
-public record Message(Role role, List<ContentPart> content, List<ToolCall> toolCalls, Optional<String> toolCallId,
-                      Optional<String> name) {
+public record Message(
+        Role role,
+        List<ContentPart> content,
+        List<ToolCall> toolCalls,
+        Optional<String> toolCallId,
+        Optional<String> name) {
 
     public Message {
         Objects.requireNonNull(role, "role must not be null");
@@ -31,7 +35,8 @@ public record Message(Role role, List<ContentPart> content, List<ToolCall> toolC
             throw new IllegalArgumentException("only ASSISTANT messages can carry tool calls, this one is " + role);
         }
         if (role == Role.TOOL && toolCallId.isEmpty()) {
-            throw new IllegalArgumentException("a TOOL message must name the tool call it answers: use Message.tool(toolCallId, result)");
+            throw new IllegalArgumentException(
+                    "a TOOL message must name the tool call it answers: use Message.tool(toolCallId, result)");
         }
         if (role != Role.TOOL && toolCallId.isPresent()) {
             throw new IllegalArgumentException("only TOOL messages carry a toolCallId, this one is " + role);
@@ -39,12 +44,14 @@ public record Message(Role role, List<ContentPart> content, List<ToolCall> toolC
         if (role != Role.USER) {
             for (ContentPart part : content) {
                 if (!(part instanceof ContentPart.Text)) {
-                    throw new IllegalArgumentException("images are only allowed in USER messages, found one in a " + role + " message");
+                    throw new IllegalArgumentException(
+                            "images are only allowed in USER messages, found one in a " + role + " message");
                 }
             }
         }
         if (role != Role.ASSISTANT && content.isEmpty()) {
-            throw new IllegalArgumentException("a " + role + " message needs content: pass at least one text or image part");
+            throw new IllegalArgumentException(
+                    "a " + role + " message needs content: pass at least one text or image part");
         }
     }
 
@@ -81,7 +88,8 @@ public record Message(Role role, List<ContentPart> content, List<ToolCall> toolC
 
     /** The result of the tool call with id {@code toolCallId}. */
     public static Message tool(String toolCallId, String result) {
-        return new Message(Role.TOOL, List.of(new ContentPart.Text(result)), List.of(), Optional.of(toolCallId), Optional.empty());
+        return new Message(
+                Role.TOOL, List.of(new ContentPart.Text(result)), List.of(), Optional.of(toolCallId), Optional.empty());
     }
 
     private static Message of(Role role, String text) {
@@ -127,7 +135,8 @@ public record Message(Role role, List<ContentPart> content, List<ToolCall> toolC
     @Override
     public String toString() {
         return "Message[" + role + ", " + content.size() + " part(s), " + text().length() + " chars"
-                + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls.size()) + toolCallId.map(id -> ", toolCallId=" + id).orElse("")
+                + (toolCalls.isEmpty() ? "" : ", toolCalls=" + toolCalls.size())
+                + toolCallId.map(id -> ", toolCallId=" + id).orElse("")
                 + "]";
     }
 

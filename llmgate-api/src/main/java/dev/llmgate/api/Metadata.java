@@ -14,7 +14,8 @@ import java.util.Set;
  * @param tags       labels, e.g. {@code "batch"} or {@code "feature:summarize"}
  * @param attributes further key/value pairs
  */
-public record Metadata(Optional<String> tenant, Optional<String> user, Set<String> tags, Map<String, String> attributes) {
+public record Metadata(
+        Optional<String> tenant, Optional<String> user, Set<String> tags, Map<String, String> attributes) {
 
     /** No metadata. */
     public static final Metadata EMPTY = new Metadata(Optional.empty(), Optional.empty(), Set.of(), Map.of());

@@ -3,7 +3,8 @@ package dev.llmgate.api;
 import java.util.Objects;
 
 /** The shape of the answer: free text, any JSON object, or JSON that follows a schema. */
-public sealed interface ResponseFormat permits ResponseFormat.Text, ResponseFormat.JsonObject, ResponseFormat.JsonSchema {
+public sealed interface ResponseFormat
+        permits ResponseFormat.Text, ResponseFormat.JsonObject, ResponseFormat.JsonSchema {
 
     /** Free text (the default). */
     static ResponseFormat text() {
@@ -21,10 +22,14 @@ public sealed interface ResponseFormat permits ResponseFormat.Text, ResponseForm
     }
 
     /** See {@link #text()}. */
-    enum Text implements ResponseFormat { INSTANCE }
+    enum Text implements ResponseFormat {
+        INSTANCE
+    }
 
     /** See {@link #jsonObject()}. */
-    enum JsonObject implements ResponseFormat { INSTANCE }
+    enum JsonObject implements ResponseFormat {
+        INSTANCE
+    }
 
     /**
      * See {@link #jsonSchema(String, String, boolean)}.
@@ -38,11 +43,13 @@ public sealed interface ResponseFormat permits ResponseFormat.Text, ResponseForm
             Objects.requireNonNull(name, "schema name must not be null");
             Objects.requireNonNull(schemaJson, "schemaJson must not be null");
             if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
-                throw new IllegalArgumentException("schema name '" + name + "' is not allowed: use 1 to 64 letters, digits, '_' or '-'");
+                throw new IllegalArgumentException(
+                        "schema name '" + name + "' is not allowed: use 1 to 64 letters, digits, '_' or '-'");
             }
             String s = schemaJson.strip();
             if (!s.startsWith("{") || !s.endsWith("}")) {
-                throw new IllegalArgumentException("schemaJson of '" + name + "' must be a JSON Schema object, e.g. {\"type\":\"object\",...}");
+                throw new IllegalArgumentException(
+                        "schemaJson of '" + name + "' must be a JSON Schema object, e.g. {\"type\":\"object\",...}");
             }
         }
     }

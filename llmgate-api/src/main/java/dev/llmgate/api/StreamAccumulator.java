@@ -1,10 +1,9 @@
 package dev.llmgate.api;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects stream events into a {@link ChatResponse}: text deltas concatenated, tool-call deltas
@@ -12,8 +11,7 @@ import java.util.TreeMap;
  */
 public final class StreamAccumulator {
     /** An accumulator that has seen no event yet. */
-    public StreamAccumulator() {
-    }
+    public StreamAccumulator() {}
 
     private final StringBuilder text = new StringBuilder();
     private final TreeMap<Integer, PartialToolCall> toolCalls = new TreeMap<>();
@@ -66,9 +64,18 @@ public final class StreamAccumulator {
             String args = p.arguments.length() == 0 ? "{}" : p.arguments.toString();
             calls.add(new ToolCall(p.id.isEmpty() ? "call_" + e.getKey() : p.id, p.name, args));
         }
-        return ChatResponse.builder().id(finish.responseId()).provider(finish.provider()).model(finish.model())
-                .text(text.toString()).toolCalls(calls).finishReason(finish.reason()).refusal(finish.refusal()).usage(usage).timings(finish.timings())
-                .costUsd(finish.costUsd()).build();
+        return ChatResponse.builder()
+                .id(finish.responseId())
+                .provider(finish.provider())
+                .model(finish.model())
+                .text(text.toString())
+                .toolCalls(calls)
+                .finishReason(finish.reason())
+                .refusal(finish.refusal())
+                .usage(usage)
+                .timings(finish.timings())
+                .costUsd(finish.costUsd())
+                .build();
     }
 
     private static final class PartialToolCall {

@@ -1,7 +1,6 @@
 package dev.llmgate.api;
 
 import dev.llmgate.api.exception.LlmException;
-
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,8 +10,12 @@ import java.util.Optional;
  * {@link ToolCallDelta} and {@link UsageUpdate} events followed by exactly one terminal event:
  * {@link Finish} on success or {@link Error} on failure. Nothing follows a terminal event.
  */
-public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.ToolCallDelta, StreamEvent.UsageUpdate,
-        StreamEvent.Finish, StreamEvent.Error {
+public sealed interface StreamEvent
+        permits StreamEvent.TextDelta,
+                StreamEvent.ToolCallDelta,
+                StreamEvent.UsageUpdate,
+                StreamEvent.Finish,
+                StreamEvent.Error {
 
     /** True for {@link Finish} and {@link Error}. */
     default boolean isTerminal() {
@@ -36,7 +39,8 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
      * A piece of a tool call. The deltas of one call share its {@code index}; the first of them
      * carries the call's id and name, later ones append to the JSON arguments.
      */
-    record ToolCallDelta(int index, Optional<String> id, Optional<String> name, String argumentsDelta) implements StreamEvent {
+    record ToolCallDelta(int index, Optional<String> id, Optional<String> name, String argumentsDelta)
+            implements StreamEvent {
         public ToolCallDelta {
             if (index < 0) {
                 throw new IllegalArgumentException("tool call index must not be negative: " + index);
@@ -49,8 +53,8 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
         /** Never the arguments themselves. */
         @Override
         public String toString() {
-            return "ToolCallDelta[" + index + id.map(i -> ", " + i).orElse("") + name.map(n -> ", " + n).orElse("") + ", "
-                    + argumentsDelta.length() + " chars]";
+            return "ToolCallDelta[" + index + id.map(i -> ", " + i).orElse("")
+                    + name.map(n -> ", " + n).orElse("") + ", " + argumentsDelta.length() + " chars]";
         }
     }
 
@@ -97,7 +101,11 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
          * @param model      the model that answered
          */
         public static Finish of(FinishReason reason, String responseId, String provider, String model) {
-            return builder(reason).responseId(responseId).provider(provider).model(model).build();
+            return builder(reason)
+                    .responseId(responseId)
+                    .provider(provider)
+                    .model(model)
+                    .build();
         }
 
         /** A builder of a finish for {@code reason}; the response id, provider and model start as {@code ""}. */
@@ -107,7 +115,12 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
 
         /** A builder that starts from this finish. */
         public Builder toBuilder() {
-            return new Builder(reason).responseId(responseId).provider(provider).model(model).refusal(refusal).timings(timings)
+            return new Builder(reason)
+                    .responseId(responseId)
+                    .provider(provider)
+                    .model(model)
+                    .refusal(refusal)
+                    .timings(timings)
                     .costUsd(costUsd);
         }
 
@@ -148,7 +161,9 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
 
         /** This finish with a cost. */
         public Finish withCostUsd(BigDecimal cost) {
-            return toBuilder().costUsd(Optional.of(Objects.requireNonNull(cost, "cost"))).build();
+            return toBuilder()
+                    .costUsd(Optional.of(Objects.requireNonNull(cost, "cost")))
+                    .build();
         }
 
         /** This finish with timings. */
@@ -164,9 +179,15 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
         /** Equal when every value is equal. */
         @Override
         public boolean equals(Object o) {
-            return o == this || o instanceof Finish f && reason == f.reason && responseId.equals(f.responseId)
-                    && provider.equals(f.provider) && model.equals(f.model) && refusal.equals(f.refusal) && timings.equals(f.timings)
-                    && costUsd.equals(f.costUsd);
+            return o == this
+                    || o instanceof Finish f
+                            && reason == f.reason
+                            && responseId.equals(f.responseId)
+                            && provider.equals(f.provider)
+                            && model.equals(f.model)
+                            && refusal.equals(f.refusal)
+                            && timings.equals(f.timings)
+                            && costUsd.equals(f.costUsd);
         }
 
         @Override
@@ -177,8 +198,8 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
         /** Never the refusal's text. */
         @Override
         public String toString() {
-            return "Finish[" + reason + ", " + responseId + ", " + provider + ":" + model + (refusal.isPresent() ? ", refused" : "")
-                    + ", " + timings + "]";
+            return "Finish[" + reason + ", " + responseId + ", " + provider + ":" + model
+                    + (refusal.isPresent() ? ", refused" : "") + ", " + timings + "]";
         }
 
         /**
@@ -245,7 +266,7 @@ public sealed interface StreamEvent permits StreamEvent.TextDelta, StreamEvent.T
      * The stream failed. Pull consumers ({@link ChatStream#next()}) get the exception thrown instead;
      * push consumers ({@code LlmGate.stream(request, listener)}) see this event last.
      */
-    @SuppressWarnings("JavaLangClash")   // always written StreamEvent.Error
+    @SuppressWarnings("JavaLangClash") // always written StreamEvent.Error
     record Error(LlmException error) implements StreamEvent {
         public Error {
             Objects.requireNonNull(error, "error");

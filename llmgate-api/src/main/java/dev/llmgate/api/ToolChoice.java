@@ -26,13 +26,19 @@ public sealed interface ToolChoice permits ToolChoice.Auto, ToolChoice.None, Too
     }
 
     /** See {@link #auto()}. */
-    enum Auto implements ToolChoice { INSTANCE }
+    enum Auto implements ToolChoice {
+        INSTANCE
+    }
 
     /** See {@link #none()}. */
-    enum None implements ToolChoice { INSTANCE }
+    enum None implements ToolChoice {
+        INSTANCE
+    }
 
     /** See {@link #required()}. */
-    enum Required implements ToolChoice { INSTANCE }
+    enum Required implements ToolChoice {
+        INSTANCE
+    }
 
     /** See {@link #tool(String)}. */
     record Specific(String name) implements ToolChoice {

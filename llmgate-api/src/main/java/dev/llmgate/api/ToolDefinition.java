@@ -19,7 +19,9 @@ public record ToolDefinition(String name, String description, String parametersJ
     public ToolDefinition {
         Objects.requireNonNull(name, "tool name must not be null");
         Objects.requireNonNull(description, "tool description must not be null; use \"\"");
-        Objects.requireNonNull(parametersJsonSchema, "parametersJsonSchema must not be null; use {\"type\":\"object\",\"properties\":{}} for a tool without arguments");
+        Objects.requireNonNull(
+                parametersJsonSchema,
+                "parametersJsonSchema must not be null; use {\"type\":\"object\",\"properties\":{}} for a tool without arguments");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("tool name '" + name
                     + "' is not allowed: use 1 to 64 letters, digits, '_' or '-' (providers reject other names)");

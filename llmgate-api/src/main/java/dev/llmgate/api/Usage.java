@@ -17,15 +17,20 @@ package dev.llmgate.api;
  * @param reasoningTokens   hidden reasoning tokens (a part of output)
  * @param cacheWriteTokens  prompt tokens written to the provider's prompt cache (a part of input; Anthropic charges these extra)
  */
-public record Usage(long inputTokens, long outputTokens, long cachedInputTokens, long reasoningTokens, long cacheWriteTokens) {
+public record Usage(
+        long inputTokens, long outputTokens, long cachedInputTokens, long reasoningTokens, long cacheWriteTokens) {
 
     /** No tokens. */
     public static final Usage ZERO = new Usage(0, 0, 0, 0, 0);
 
     public Usage {
-        if (inputTokens < 0 || outputTokens < 0 || cachedInputTokens < 0 || reasoningTokens < 0 || cacheWriteTokens < 0) {
-            throw new IllegalArgumentException("token counts must not be negative: " + inputTokens + "/" + outputTokens + "/"
-                    + cachedInputTokens + "/" + reasoningTokens + "/" + cacheWriteTokens);
+        if (inputTokens < 0
+                || outputTokens < 0
+                || cachedInputTokens < 0
+                || reasoningTokens < 0
+                || cacheWriteTokens < 0) {
+            throw new IllegalArgumentException("token counts must not be negative: " + inputTokens + "/" + outputTokens
+                    + "/" + cachedInputTokens + "/" + reasoningTokens + "/" + cacheWriteTokens);
         }
     }
 
@@ -41,8 +46,11 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
 
     /** The sum of two usages, field by field. */
     public Usage plus(Usage other) {
-        return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
-                cachedInputTokens + other.cachedInputTokens, reasoningTokens + other.reasoningTokens,
+        return new Usage(
+                inputTokens + other.inputTokens,
+                outputTokens + other.outputTokens,
+                cachedInputTokens + other.cachedInputTokens,
+                reasoningTokens + other.reasoningTokens,
                 cacheWriteTokens + other.cacheWriteTokens);
     }
 }

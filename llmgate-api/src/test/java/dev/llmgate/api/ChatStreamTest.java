@@ -1,24 +1,29 @@
 package dev.llmgate.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.NetworkException;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ChatStreamTest {
 
     private static ChatResponse sample() {
-        return ChatResponse.builder().id("r").provider("p").model("m").text("hello")
+        return ChatResponse.builder()
+                .id("r")
+                .provider("p")
+                .model("m")
+                .text("hello")
                 .toolCalls(List.of(new ToolCall("c1", "f", "{\"a\":1}"), new ToolCall("c2", "g", "{}")))
-                .finishReason(FinishReason.TOOL_CALLS).usage(Usage.of(5, 6)).build();
+                .finishReason(FinishReason.TOOL_CALLS)
+                .usage(Usage.of(5, 6))
+                .build();
     }
 
     @Test
@@ -41,11 +46,12 @@ class ChatStreamTest {
         acc.accept(new StreamEvent.ToolCallDelta(1, Optional.empty(), Optional.empty(), ":2}"));
         acc.accept(new StreamEvent.ToolCallDelta(0, Optional.empty(), Optional.empty(), "1}"));
         assertThat(acc.isComplete()).isFalse();
-        assertThatThrownBy(acc::toResponse).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(acc::toResponse)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("has not finished");
         acc.accept(StreamEvent.Finish.of(FinishReason.TOOL_CALLS, "id", "p", "m"));
-        assertThat(acc.toResponse().toolCalls()).containsExactly(new ToolCall("a", "first", "{\"q\":1}"),
-                new ToolCall("b", "second", "{\"x\":2}"));
+        assertThat(acc.toResponse().toolCalls())
+                .containsExactly(new ToolCall("a", "first", "{\"q\":1}"), new ToolCall("b", "second", "{\"x\":2}"));
     }
 
     @Test
@@ -78,7 +84,7 @@ class ChatStreamTest {
     @Test
     void whenCompleteReportsTheCollectedResponseOfAStream() {
         List<ChatResponse> seen = new ArrayList<>();
-        ChatStream s = ChatStream.of(sample()).whenComplete(seen::add, e -> { });
+        ChatStream s = ChatStream.of(sample()).whenComplete(seen::add, e -> {});
         s.collect();
         assertThat(seen).containsExactly(sample());
     }

@@ -24,7 +24,6 @@ import dev.llmgate.core.internal.ProviderStage;
 import dev.llmgate.core.internal.RealChain;
 import dev.llmgate.core.internal.ThreadPools;
 import dev.llmgate.core.routing.Router;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,9 +38,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -76,6 +74,7 @@ public final class LlmGate implements AutoCloseable {
     private static final ThreadLocal<LlmGate> RUNNING_ON_OWN_EXECUTOR = new ThreadLocal<>();
     /** How long {@link #close()} waits for the gate's own executor to finish its tasks once the providers are closed. */
     private static final long CLOSE_WAIT_SECONDS = 10;
+
     private final InFlightCalls inFlight = new InFlightCalls();
     private final Duration closeTimeout;
 
@@ -95,7 +94,8 @@ public final class LlmGate implements AutoCloseable {
         if (b.executor == null) {
             this.ownedExecutor = ThreadPools.newOwnedCallExecutor("llmgate-" + gateId);
             ExecutorService own = ownedExecutor.executor();
-            // marks the gate's own workers, so that close() called from one (e.g. in a future's callback) does not wait for itself
+            // marks the gate's own workers, so that close() called from one (e.g. in a future's callback) does not wait
+            // for itself
             this.executor = task -> own.execute(() -> {
                 RUNNING_ON_OWN_EXECUTOR.set(this);
                 try {
@@ -125,7 +125,8 @@ public final class LlmGate implements AutoCloseable {
         enter();
         try {
             DefaultCallContext context = newContext(request, false);
-            return priced(new RealChain(chain, 0, request, context).proceed(request).toResponse(), context);
+            return priced(
+                    new RealChain(chain, 0, request, context).proceed(request).toResponse(), context);
         } finally {
             inFlight.exit();
         }
@@ -151,7 +152,8 @@ public final class LlmGate implements AutoCloseable {
     private ChatStream openStream(ChatRequest request, Runnable onEnd) {
         try {
             DefaultCallContext context = newContext(request, true);
-            return new PricedStream(new RealChain(chain, 0, request, context).proceed(request).toStream(), context, onEnd);
+            return new PricedStream(
+                    new RealChain(chain, 0, request, context).proceed(request).toStream(), context, onEnd);
         } catch (RuntimeException | Error e) {
             onEnd.run();
             throw e;
@@ -184,8 +186,8 @@ public final class LlmGate implements AutoCloseable {
                 listener.accept(event);
             }
             if (!acc.isComplete()) {
-                throw new dev.llmgate.api.exception.StreamInterruptedException("the stream was closed before its finish event",
-                        dev.llmgate.api.exception.ErrorDetails.NONE);
+                throw new dev.llmgate.api.exception.StreamInterruptedException(
+                        "the stream was closed before its finish event", dev.llmgate.api.exception.ErrorDetails.NONE);
             }
         } catch (LlmException e) {
             listener.accept(new StreamEvent.Error(e));
@@ -223,7 +225,11 @@ public final class LlmGate implements AutoCloseable {
                 return;
             }
             try {
-                future.complete(priced(new RealChain(chain, 0, request, context).proceed(request).toResponse(), context));
+                future.complete(priced(
+                        new RealChain(chain, 0, request, context)
+                                .proceed(request)
+                                .toResponse(),
+                        context));
             } catch (RuntimeException | Error e) {
                 future.completeExceptionally(e);
             }
@@ -255,7 +261,7 @@ public final class LlmGate implements AutoCloseable {
         CompletableFuture<ChatResponse> future = new CompletableFuture<>();
         execute(() -> {
             try {
-                future.complete(consume(() -> openStream(request, () -> { }), listener));
+                future.complete(consume(() -> openStream(request, () -> {}), listener));
             } catch (RuntimeException | Error e) {
                 future.completeExceptionally(e);
             }
@@ -300,7 +306,8 @@ public final class LlmGate implements AutoCloseable {
         String name = address.map(ModelAddress::provider).orElse("wrapped");
         String model = address.map(ModelAddress::model).orElse(request.model());
         Interceptor[] wrapped = chain.clone();
-        wrapped[wrapped.length - 1] = c -> ProviderStage.invoke(name, call, c.request().withModel(model), c.call());
+        wrapped[wrapped.length - 1] =
+                c -> ProviderStage.invoke(name, call, c.request().withModel(model), c.call());
         return new RealChain(wrapped, 0, request, context).proceed(request);
     }
 
@@ -322,14 +329,18 @@ public final class LlmGate implements AutoCloseable {
         ModelAddress address = providerStage.resolve(target);
         ModelProvider provider = providers.get(address.provider());
         if (provider == null) {
-            throw new dev.llmgate.api.exception.InvalidRequestException("model '" + request.model() + "' names provider '"
-                    + address.provider() + "', which is not configured; configured providers: " + providers.keySet(),
+            throw new dev.llmgate.api.exception.InvalidRequestException(
+                    "model '" + request.model() + "' names provider '" + address.provider()
+                            + "', which is not configured; configured providers: " + providers.keySet(),
                     dev.llmgate.api.exception.ErrorDetails.NONE);
         }
         CallContext context = new DefaultCallContext(callIds.next(), false, clock);
         EmbeddingResponse response = provider.embed(request.withModel(address.model()), context);
-        return new EmbeddingResponse(response.vectors(), address.provider(), response.model().isEmpty() ? address.model()
-                : response.model(), response.usage());
+        return new EmbeddingResponse(
+                response.vectors(),
+                address.provider(),
+                response.model().isEmpty() ? address.model() : response.model(),
+                response.usage());
     }
 
     /** The chain's stages in call order, one line each, e.g. for a start-up log or a demo. */
@@ -368,8 +379,10 @@ public final class LlmGate implements AutoCloseable {
         try {
             long left = inFlight.closeAndAwait(closeTimeout);
             if (left > 0) {
-                LOG.log(System.Logger.Level.WARNING, left + " calls of gate " + gateId + " were still in flight " + closeTimeout.toMillis()
-                        + " ms after close() began (streams not closed by their consumers?); their providers are closed under them");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        left + " calls of gate " + gateId + " were still in flight " + closeTimeout.toMillis()
+                                + " ms after close() began (streams not closed by their consumers?); their providers are closed under them");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -387,8 +400,10 @@ public final class LlmGate implements AutoCloseable {
             } else {
                 try {
                     if (!ownedExecutor.shutdownAndWait(CLOSE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                        LOG.log(System.Logger.Level.WARNING, "the gate's executor still runs tasks " + CLOSE_WAIT_SECONDS
-                                + " s after close(): a provider call that ignores cancellation?");
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "the gate's executor still runs tasks " + CLOSE_WAIT_SECONDS
+                                        + " s after close(): a provider call that ignores cancellation?");
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -438,6 +453,7 @@ public final class LlmGate implements AutoCloseable {
         private final List<Interceptor> application = new ArrayList<>();
         /** What was added for the built-in stages, in the order added. */
         private final List<StageEntry> staged = new ArrayList<>();
+
         private final List<Interceptor> attempt = new ArrayList<>();
         private final List<String> problems = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
@@ -445,8 +461,7 @@ public final class LlmGate implements AutoCloseable {
         private String gateId = "gate-" + Long.toString(System.nanoTime() & 0xffffffL, 36);
         private Duration closeTimeout = Duration.ofSeconds(30);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Registers a provider under {@code name}; requests address its models as {@code "name:model"}.
@@ -456,8 +471,9 @@ public final class LlmGate implements AutoCloseable {
             Objects.requireNonNull(name, "provider name");
             Objects.requireNonNull(provider, "provider '" + name + "' must not be null");
             if (!NAME.matcher(name).matches()) {
-                problems.add("provider name '" + name + "' is not allowed: use letters, digits, '.', '_' or '-' (no ':'),"
-                        + " starting with a letter or digit");
+                problems.add(
+                        "provider name '" + name + "' is not allowed: use letters, digits, '.', '_' or '-' (no ':'),"
+                                + " starting with a letter or digit");
             } else if (providers.containsKey(name)) {
                 problems.add("provider name '" + name + "' is registered twice: give each provider a unique name");
             } else {
@@ -578,22 +594,29 @@ public final class LlmGate implements AutoCloseable {
                 String target = e.getValue();
                 Optional<ModelAddress> address = ModelAddress.parse(target);
                 if (address.isEmpty()) {
-                    found.add("alias '" + alias + "' must point to \"provider:model\" (e.g. \"openai:gpt-4o-mini\"), was '" + target + "'");
+                    found.add("alias '" + alias
+                            + "' must point to \"provider:model\" (e.g. \"openai:gpt-4o-mini\"), was '" + target + "'");
                 } else if (!providers.containsKey(address.get().provider())) {
-                    found.add("alias '" + alias + "' points to provider '" + address.get().provider() + "', which is not configured"
+                    found.add("alias '" + alias + "' points to provider '"
+                            + address.get().provider() + "', which is not configured"
                             + suggestion(address.get().provider()) + "; configured providers: " + providers.keySet()
-                            + ". Register it with .provider(\"" + address.get().provider() + "\", ...) or fix the alias");
+                            + ". Register it with .provider(\"" + address.get().provider()
+                            + "\", ...) or fix the alias");
                 }
                 if (providers.containsKey(alias)) {
-                    found.add("alias '" + alias + "' has the same name as a provider: rename one of them to keep addresses unambiguous");
+                    found.add("alias '" + alias
+                            + "' has the same name as a provider: rename one of them to keep addresses unambiguous");
                 }
             }
             Map<Stage, List<Interceptor>> stages = placeStages(found);
             for (Interceptor i : attempt) {
                 if (i instanceof StagedInterceptor s) {
-                    ownStage(s, found).ifPresent(own -> found.add(describe(i) + " was added as an attempt interceptor, but it belongs"
-                            + " at stage " + own + ": add it with .addInterceptor(component), without a stage, and the gate places it"
-                            + " at " + own));
+                    ownStage(s, found)
+                            .ifPresent(own ->
+                                    found.add(describe(i) + " was added as an attempt interceptor, but it belongs"
+                                            + " at stage " + own
+                                            + ": add it with .addInterceptor(component), without a stage, and the gate places it"
+                                            + " at " + own));
                 }
             }
             checkAliasesAgainstRoutes(stages.getOrDefault(Stage.ROUTING, List.of()), found);
@@ -638,13 +661,16 @@ public final class LlmGate implements AutoCloseable {
                     }
                     Stage own = declared.get();
                     if (!seen.add(i)) {
-                        found.add(describe(i) + " is registered twice: register each component once (.addInterceptor(component)"
+                        found.add(describe(i)
+                                + " is registered twice: register each component once (.addInterceptor(component)"
                                 + " places it at " + own + ")");
                         continue;
                     }
                     if (entry.requested().isPresent() && entry.requested().get() != own) {
-                        found.add(describe(i) + " was added at stage " + entry.requested().get() + ", but it belongs at stage " + own
-                                + ": add it with .addInterceptor(component), without a stage, and the gate places it at " + own);
+                        found.add(describe(i) + " was added at stage "
+                                + entry.requested().get() + ", but it belongs at stage " + own
+                                + ": add it with .addInterceptor(component), without a stage, and the gate places it at "
+                                + own);
                         continue;
                     }
                     at = own;
@@ -664,8 +690,8 @@ public final class LlmGate implements AutoCloseable {
                     return Optional.of(stage);
                 }
             }
-            found.add(describe(s) + " names stage '" + name + "' in stageName(), which a gate does not have: return one of "
-                    + Arrays.toString(Stage.values()));
+            found.add(describe(s) + " names stage '" + name
+                    + "' in stageName(), which a gate does not have: return one of " + Arrays.toString(Stage.values()));
             return Optional.empty();
         }
 
@@ -676,9 +702,12 @@ public final class LlmGate implements AutoCloseable {
                     for (String route : router.routes().keySet()) {
                         String target = aliases.get(route);
                         if (target != null) {
-                            found.add("alias '" + route + "' (pointing to " + target + ") has the name of the route '" + route + "' of "
-                                    + describe(router) + ": aliases are resolved before routing, so the route's deployments would"
-                                    + " never be used; remove .alias(\"" + route + "\", ...) (make " + target + " a deployment of the"
+                            found.add("alias '" + route + "' (pointing to " + target + ") has the name of the route '"
+                                    + route + "' of "
+                                    + describe(router)
+                                    + ": aliases are resolved before routing, so the route's deployments would"
+                                    + " never be used; remove .alias(\"" + route + "\", ...) (make " + target
+                                    + " a deployment of the"
                                     + " route to use it) or rename the alias or the route");
                         }
                     }
@@ -687,8 +716,7 @@ public final class LlmGate implements AutoCloseable {
         }
 
         /** An interceptor added for the built-in stages, with the stage it was added at (empty: its own). */
-        private record StageEntry(Optional<Stage> requested, Interceptor interceptor) {
-        }
+        private record StageEntry(Optional<Stage> requested, Interceptor interceptor) {}
 
         private String suggestion(String name) {
             String best = null;
@@ -726,7 +754,9 @@ public final class LlmGate implements AutoCloseable {
             String s = i.toString();
             String cls = i.getClass().getName();
             if (s.startsWith(cls + "@") || i.getClass().isSynthetic() || cls.contains("$$Lambda")) {
-                return i.getClass().isSynthetic() || cls.contains("$$Lambda") ? "lambda interceptor" : i.getClass().getSimpleName();
+                return i.getClass().isSynthetic() || cls.contains("$$Lambda")
+                        ? "lambda interceptor"
+                        : i.getClass().getSimpleName();
             }
             return s;
         }

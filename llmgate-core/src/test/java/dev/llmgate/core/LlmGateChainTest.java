@@ -1,5 +1,8 @@
 package dev.llmgate.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
@@ -17,8 +20,6 @@ import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.testing.MutableClock;
 import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +27,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class LlmGateChainTest {
 
@@ -36,7 +35,9 @@ class LlmGateChainTest {
 
     /** Echoes the last user text ("echo: ..."), streamed word by word, with usage 3/4. */
     static Reply echo(ScriptedProvider.Call call) {
-        return Reply.words("echo: " + call.request().lastUserText()).withId("r1").withUsage(Usage.of(3, 4));
+        return Reply.words("echo: " + call.request().lastUserText())
+                .withId("r1")
+                .withUsage(Usage.of(3, 4));
     }
 
     private static Interceptor recording(List<String> log, String name) {
@@ -72,11 +73,36 @@ class LlmGateChainTest {
                 .addInterceptor(Stage.ROUTING, recording(log, "routing"))
                 .build()) {
             gate.chat(ChatRequest.of("fast", "hi"));
-            assertThat(log).containsExactly("app1>fast", "app2>fast", "audit>fast", "policy>fast", "budget>fast", "routing>p:small",
-                    "cache>p:small", "attempt>p:small", "attempt<", "cache<", "routing<", "budget<", "policy<", "audit<", "app2<", "app1<");
-            assertThat(gate.describeChain()).containsExactly("application: app1", "application: app2", "AUDIT: audit",
-                    "POLICY: policy", "BUDGET: budget", "ROUTING: AliasResolver{fast=p:small}", "ROUTING: routing", "CACHE: cache",
-                    "attempt: attempt", "provider: calls the provider named by \"provider:model\"");
+            assertThat(log)
+                    .containsExactly(
+                            "app1>fast",
+                            "app2>fast",
+                            "audit>fast",
+                            "policy>fast",
+                            "budget>fast",
+                            "routing>p:small",
+                            "cache>p:small",
+                            "attempt>p:small",
+                            "attempt<",
+                            "cache<",
+                            "routing<",
+                            "budget<",
+                            "policy<",
+                            "audit<",
+                            "app2<",
+                            "app1<");
+            assertThat(gate.describeChain())
+                    .containsExactly(
+                            "application: app1",
+                            "application: app2",
+                            "AUDIT: audit",
+                            "POLICY: policy",
+                            "BUDGET: budget",
+                            "ROUTING: AliasResolver{fast=p:small}",
+                            "ROUTING: routing",
+                            "CACHE: cache",
+                            "attempt: attempt",
+                            "provider: calls the provider named by \"provider:model\"");
         }
     }
 
@@ -92,8 +118,12 @@ class LlmGateChainTest {
 
     @Test
     void anInterceptorCanShortCircuitWithoutCallingTheProvider() {
-        try (LlmGate gate = LlmGate.builder().provider("p", provider)
-                .addInterceptor(chain -> ChatResponse.builder().text("from cache").provider("cache").build())
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(chain -> ChatResponse.builder()
+                        .text("from cache")
+                        .provider("cache")
+                        .build())
                 .build()) {
             assertThat(gate.chat(ChatRequest.of("p:m", "hi")).text()).isEqualTo("from cache");
             try (ChatStream stream = gate.stream(ChatRequest.of("p:m", "hi"))) {
@@ -105,9 +135,12 @@ class LlmGateChainTest {
 
     @Test
     void anInterceptorCanRewriteTheRequest() {
-        try (LlmGate gate = LlmGate.builder().provider("p", provider)
-                .addInterceptor(chain -> chain.proceed(chain.request().toBuilder().model("p:bigger")
-                        .messages(List.of(dev.llmgate.api.Message.user("rewritten"))).build()))
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(chain -> chain.proceed(chain.request().toBuilder()
+                        .model("p:bigger")
+                        .messages(List.of(dev.llmgate.api.Message.user("rewritten")))
+                        .build()))
                 .build()) {
             ChatResponse r = gate.chat(ChatRequest.of("p:m", "original"));
             assertThat(provider.requests().get(0).model()).isEqualTo("bigger");
@@ -124,7 +157,8 @@ class LlmGateChainTest {
                 out.accept(event);
             }
         });
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(upper).build()) {
+        try (LlmGate gate =
+                LlmGate.builder().provider("p", provider).addInterceptor(upper).build()) {
             List<String> deltas = new ArrayList<>();
             ChatResponse streamed = gate.stream(ChatRequest.of("p:m", "two words"), e -> {
                 if (e instanceof StreamEvent.TextDelta d) {
@@ -141,7 +175,8 @@ class LlmGateChainTest {
 
     @Test
     void errorsPropagateThroughTheChainTypedAndInterceptorsSeeThem() {
-        provider.replyWith(Reply.failure(new RateLimitedException("slow down", ErrorDetails.of("p"), Optional.of(Duration.ofSeconds(2)))));
+        provider.replyWith(Reply.failure(
+                new RateLimitedException("slow down", ErrorDetails.of("p"), Optional.of(Duration.ofSeconds(2)))));
         AtomicReference<LlmException> seen = new AtomicReference<>();
         Interceptor observer = chain -> {
             try {
@@ -151,10 +186,14 @@ class LlmGateChainTest {
                 throw e;
             }
         };
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(observer).build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(observer)
+                .build()) {
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "hi")))
                     .isInstanceOf(RateLimitedException.class)
-                    .satisfies(e -> assertThat(((RateLimitedException) e).retryAfter()).contains(Duration.ofSeconds(2)));
+                    .satisfies(e ->
+                            assertThat(((RateLimitedException) e).retryAfter()).contains(Duration.ofSeconds(2)));
             assertThat(seen.get()).isInstanceOf(RateLimitedException.class);
             assertThatThrownBy(() -> gate.chatAsync(ChatRequest.of("p:m", "hi")).join())
                     .hasCauseInstanceOf(RateLimitedException.class);
@@ -167,8 +206,11 @@ class LlmGateChainTest {
         provider.answerWith(call -> echo(call).failingAfter(2, cut));
         List<StreamEvent> events = new ArrayList<>();
         AtomicReference<LlmException> observed = new AtomicReference<>();
-        Interceptor watcher = chain -> chain.proceed(chain.request()).whenComplete(r -> { }, observed::set);
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(watcher).build()) {
+        Interceptor watcher = chain -> chain.proceed(chain.request()).whenComplete(r -> {}, observed::set);
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(watcher)
+                .build()) {
             assertThatThrownBy(() -> gate.stream(ChatRequest.of("p:m", "a b c d"), events::add))
                     .isInstanceOf(StreamInterruptedException.class);
             assertThat(events).hasSize(3);
@@ -180,7 +222,8 @@ class LlmGateChainTest {
             pull.next();
             pull.next();
             assertThatThrownBy(pull::hasNext).isInstanceOf(StreamInterruptedException.class);
-            assertThatThrownBy(pull::hasNext).as("a failed stream keeps failing, never ends cleanly")
+            assertThatThrownBy(pull::hasNext)
+                    .as("a failed stream keeps failing, never ends cleanly")
                     .isInstanceOf(StreamInterruptedException.class);
         }
     }
@@ -195,7 +238,8 @@ class LlmGateChainTest {
 
             @Override
             public ChatStream stream(ChatRequest request, CallContext call) {
-                java.util.Iterator<StreamEvent> it = List.<StreamEvent>of(new StreamEvent.TextDelta("partial")).iterator();
+                java.util.Iterator<StreamEvent> it = List.<StreamEvent>of(new StreamEvent.TextDelta("partial"))
+                        .iterator();
                 return new ChatStream() {
                     @Override
                     public boolean hasNext() {
@@ -208,8 +252,7 @@ class LlmGateChainTest {
                     }
 
                     @Override
-                    public void close() {
-                    }
+                    public void close() {}
                 };
             }
         };
@@ -248,7 +291,10 @@ class LlmGateChainTest {
 
     @Test
     void unknownModelsFailWithAMessageThatSaysWhatToDo() {
-        try (LlmGate gate = LlmGate.builder().provider("openai", provider).alias("fast", "openai:mini").build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("openai", provider)
+                .alias("fast", "openai:mini")
+                .build()) {
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("gpt-4o", "x")))
                     .isInstanceOf(InvalidRequestException.class)
                     .hasMessageContaining("neither \"provider:model\"")
@@ -263,9 +309,13 @@ class LlmGateChainTest {
     @Test
     void wrapRunsAnArbitraryCallThroughTheSameChain() {
         List<String> log = new ArrayList<>();
-        try (LlmGate gate = LlmGate.builder().addInterceptor(recording(log, "policy")).build()) {
-            ChatResponse r = gate.wrap(ChatRequest.of("my-sdk:gpt-x", "hi"),
-                    (request, call) -> ChatResponse.builder().text("sdk said " + request.lastUserText() + " to " + request.model()).build());
+        try (LlmGate gate =
+                LlmGate.builder().addInterceptor(recording(log, "policy")).build()) {
+            ChatResponse r = gate.wrap(
+                    ChatRequest.of("my-sdk:gpt-x", "hi"),
+                    (request, call) -> ChatResponse.builder()
+                            .text("sdk said " + request.lastUserText() + " to " + request.model())
+                            .build());
             assertThat(r.text()).isEqualTo("sdk said hi to gpt-x");
             assertThat(r.provider()).isEqualTo("my-sdk");
             assertThat(log).containsExactly("policy>my-sdk:gpt-x", "policy<");
@@ -279,14 +329,16 @@ class LlmGateChainTest {
         gate.close();
         assertThat(provider.closes()).isEqualTo(1);
         assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
     void contextAttributesCarryInformationBetweenInterceptors() {
         CallContext.Key<String> decision = CallContext.Key.of("decision", String.class);
         AtomicReference<String> seenByOuter = new AtomicReference<>();
-        try (LlmGate gate = LlmGate.builder().provider("p", provider)
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
                 .addInterceptor(Stage.AUDIT, chain -> {
                     ChatResult r = chain.proceed(chain.request());
                     seenByOuter.set(chain.call().get(decision).orElse("none"));
@@ -306,28 +358,40 @@ class LlmGateChainTest {
     void callFactsAreSharedBetweenStagesThatDoNotKnowEachOther() {
         AtomicReference<List<dev.llmgate.api.spi.PolicyRecord>> seen = new AtomicReference<>();
         AtomicReference<String> requested = new AtomicReference<>();
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).alias("fast", "p:m")
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .alias("fast", "p:m")
                 .addInterceptor(Stage.AUDIT, chain -> {
                     ChatResult r = chain.proceed(chain.request());
                     seen.set(chain.call().list(dev.llmgate.api.spi.CallFacts.POLICY));
-                    requested.set(chain.call().get(dev.llmgate.api.spi.CallFacts.REQUESTED_MODEL).orElse(""));
+                    requested.set(chain.call()
+                            .get(dev.llmgate.api.spi.CallFacts.REQUESTED_MODEL)
+                            .orElse(""));
                     return r;
                 })
                 .addInterceptor(Stage.POLICY, chain -> {
-                    chain.call().append(dev.llmgate.api.spi.CallFacts.POLICY,
-                            new dev.llmgate.api.spi.PolicyRecord("input", "ALLOW_LOG", List.of("pii.email"), java.util.Map.of("EMAIL", 1)));
+                    chain.call()
+                            .append(
+                                    dev.llmgate.api.spi.CallFacts.POLICY,
+                                    new dev.llmgate.api.spi.PolicyRecord(
+                                            "input", "ALLOW_LOG", List.of("pii.email"), java.util.Map.of("EMAIL", 1)));
                     return chain.proceed(chain.request());
                 })
                 .build()) {
             gate.chat(ChatRequest.of("fast", "x"));
-            assertThat(seen.get()).extracting(dev.llmgate.api.spi.PolicyRecord::ruleIds).containsExactly(List.of("pii.email"));
+            assertThat(seen.get())
+                    .extracting(dev.llmgate.api.spi.PolicyRecord::ruleIds)
+                    .containsExactly(List.of("pii.email"));
             assertThat(requested.get()).isEqualTo("fast");
         }
     }
 
     @Test
     void anInterceptorReturningNullIsNamedInTheError() {
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(new NullInterceptor()).build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(new NullInterceptor())
+                .build()) {
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x")))
                     .isInstanceOf(NullPointerException.class)
                     .hasMessageContaining("NullInterceptor returned null");
@@ -340,5 +404,4 @@ class LlmGateChainTest {
             return null;
         }
     }
-
 }

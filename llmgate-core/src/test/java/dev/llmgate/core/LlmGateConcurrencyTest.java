@@ -1,5 +1,7 @@
 package dev.llmgate.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
@@ -7,8 +9,6 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.core.internal.ThreadPools;
 import dev.llmgate.testing.ScriptedProvider;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,8 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class LlmGateConcurrencyTest {
 
@@ -45,8 +44,12 @@ class LlmGateConcurrencyTest {
         int n = 1000;
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService threads = ThreadPools.newCallExecutor("test");
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).alias("fast", "p:m")
-                .addInterceptor(ids).addInterceptor(Stage.POLICY, stamp).build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .alias("fast", "p:m")
+                .addInterceptor(ids)
+                .addInterceptor(Stage.POLICY, stamp)
+                .build()) {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String prompt = "prompt-" + i;

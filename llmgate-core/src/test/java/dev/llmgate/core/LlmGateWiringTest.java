@@ -1,5 +1,8 @@
 package dev.llmgate.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.spi.Interceptor;
@@ -13,15 +16,11 @@ import dev.llmgate.core.cache.ResponseCache;
 import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
 import dev.llmgate.testing.ScriptedProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Wiring traps a gate's builder refuses: an alias that hides a route, a built-in stage component at
@@ -31,10 +30,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class LlmGateWiringTest {
     private final ScriptedProvider provider = ScriptedProvider.answering(LlmGateChainTest::echo);
     private final AuditLog audit = AuditLog.builder(new InMemoryAuditSink(), AuditSigningKey.fromSeed(new byte[32]))
-            .scheduleCheckpoints(false).build();
-    private final Router router = Router.builder().route(Route.builder("fast").deployment("p:routed-model").build()).build();
+            .scheduleCheckpoints(false)
+            .build();
+    private final Router router = Router.builder()
+            .route(Route.builder("fast").deployment("p:routed-model").build())
+            .build();
     private final BudgetInterceptor budgets = BudgetInterceptor.builder()
-            .limit(BudgetLimit.requests(100, Duration.ofMinutes(1)).perTenant().build()).build();
+            .limit(BudgetLimit.requests(100, Duration.ofMinutes(1)).perTenant().build())
+            .build();
     private final ResponseCache cache = ResponseCache.builder().build();
 
     @AfterEach
@@ -56,23 +59,31 @@ class LlmGateWiringTest {
 
     @Test
     void anAliasNamedLikeARouteFailsAtBuildNamingBothAndTheFix() {
-        ConfigurationException e = buildFails(gate().alias("fast", "p:aliased-model").addInterceptor(Stage.ROUTING, router));
+        ConfigurationException e =
+                buildFails(gate().alias("fast", "p:aliased-model").addInterceptor(Stage.ROUTING, router));
 
-        assertThat(e.problems()).singleElement().asString()
-                .contains("alias 'fast'").contains("route 'fast' of Router[fast]")
-                .contains("aliases are resolved before routing").contains("deployments would never be used")
+        assertThat(e.problems())
+                .singleElement()
+                .asString()
+                .contains("alias 'fast'")
+                .contains("route 'fast' of Router[fast]")
+                .contains("aliases are resolved before routing")
+                .contains("deployments would never be used")
                 .contains("remove .alias(\"fast\", ...)");
     }
 
     @Test
     void theConflictIsFoundWhicheverWayTheRouterIsRegistered() {
-        assertThat(buildFails(gate().addInterceptor(router).alias("fast", "p:aliased-model")).getMessage())
-                .contains("alias 'fast'").contains("route 'fast'");
+        assertThat(buildFails(gate().addInterceptor(router).alias("fast", "p:aliased-model"))
+                        .getMessage())
+                .contains("alias 'fast'")
+                .contains("route 'fast'");
     }
 
     @Test
     void aRouteAndAnAliasOfDifferentNamesEachResolve() {
-        try (LlmGate gate = gate().alias("cheap", "p:aliased-model").addInterceptor(router).build()) {
+        try (LlmGate gate =
+                gate().alias("cheap", "p:aliased-model").addInterceptor(router).build()) {
             gate.chat("fast", "hi");
             gate.chat("cheap", "hi");
         }
@@ -85,20 +96,33 @@ class LlmGateWiringTest {
     void theRouterAtTheAuditStageFailsAtBuild() {
         ConfigurationException e = buildFails(gate().addInterceptor(Stage.AUDIT, router));
 
-        assertThat(e.problems()).singleElement().asString()
+        assertThat(e.problems())
+                .singleElement()
+                .asString()
                 .isEqualTo("Router[fast] was added at stage AUDIT, but it belongs at stage ROUTING: add it with"
                         + " .addInterceptor(component), without a stage, and the gate places it at ROUTING");
     }
 
     @Test
     void everyBuiltInOfTheCoreRefusesEveryOtherStage() {
-        Map<Interceptor, Stage> own = Map.of(router, Stage.ROUTING, budgets, Stage.BUDGET, cache.interceptor(), Stage.CACHE,
-                audit.interceptor(), Stage.AUDIT, audit.redactedRequestCapture(), Stage.BUDGET);
+        Map<Interceptor, Stage> own = Map.of(
+                router,
+                Stage.ROUTING,
+                budgets,
+                Stage.BUDGET,
+                cache.interceptor(),
+                Stage.CACHE,
+                audit.interceptor(),
+                Stage.AUDIT,
+                audit.redactedRequestCapture(),
+                Stage.BUDGET);
         own.forEach((component, stage) -> {
             for (Stage wrong : Stage.values()) {
                 if (wrong != stage) {
-                    assertThat(buildFails(gate().addInterceptor(wrong, component)).getMessage())
-                            .as(component + " at " + wrong).contains("was added at stage " + wrong + ", but it belongs at stage " + stage);
+                    assertThat(buildFails(gate().addInterceptor(wrong, component))
+                                    .getMessage())
+                            .as(component + " at " + wrong)
+                            .contains("was added at stage " + wrong + ", but it belongs at stage " + stage);
                 }
             }
             gate().addInterceptor(stage, component).build().close();
@@ -109,21 +133,27 @@ class LlmGateWiringTest {
     void aBuiltInAmongTheAttemptInterceptorsFailsAtBuild() {
         ConfigurationException e = buildFails(gate().addAttemptInterceptor(cache.interceptor()));
 
-        assertThat(e.problems()).singleElement().asString().contains("was added as an attempt interceptor, but it belongs at stage CACHE")
+        assertThat(e.problems())
+                .singleElement()
+                .asString()
+                .contains("was added as an attempt interceptor, but it belongs at stage CACHE")
                 .contains(".addInterceptor(component)");
     }
 
     @Test
     void everyMisplacedComponentIsReportedAtOnce() {
-        ConfigurationException e = buildFails(gate().addInterceptor(Stage.AUDIT, router).addInterceptor(Stage.CACHE, budgets)
-                .addAttemptInterceptor(audit.interceptor()).alias("x", "nope:m"));
+        ConfigurationException e = buildFails(gate().addInterceptor(Stage.AUDIT, router)
+                .addInterceptor(Stage.CACHE, budgets)
+                .addAttemptInterceptor(audit.interceptor())
+                .alias("x", "nope:m"));
 
         assertThat(e.problems()).hasSize(4);
     }
 
     @Test
     void oneComponentRegisteredTwiceFailsAtBuild() {
-        ConfigurationException e = buildFails(gate().addInterceptor(Stage.ROUTING, router).addInterceptor(router));
+        ConfigurationException e =
+                buildFails(gate().addInterceptor(Stage.ROUTING, router).addInterceptor(router));
 
         assertThat(e.problems()).singleElement().asString().contains("Router[fast] is registered twice");
     }
@@ -133,12 +163,24 @@ class LlmGateWiringTest {
     @Test
     void addInterceptorWithoutAStagePlacesEachBuiltInAtItsOwnStage() {
         Interceptor timing = chain -> chain.proceed(chain.request());
-        try (LlmGate gate = gate().addInterceptor(cache.interceptor()).addInterceptor(router).addInterceptor(budgets)
-                .addInterceptor(timing).addInterceptor(audit.interceptor()).addInterceptor(audit.redactedRequestCapture())
-                .addAttemptInterceptor(timing).build()) {
-            List<String> expected = List.of("application: lambda interceptor", "AUDIT: AuditInterceptor[", "BUDGET: BudgetInterceptor[",
-                    "BUDGET: AuditRedactedRequestCapture[", "ROUTING: AliasResolver{}", "ROUTING: Router[fast]", "CACHE: " + cache,
-                    "attempt: lambda interceptor", "provider: ");
+        try (LlmGate gate = gate().addInterceptor(cache.interceptor())
+                .addInterceptor(router)
+                .addInterceptor(budgets)
+                .addInterceptor(timing)
+                .addInterceptor(audit.interceptor())
+                .addInterceptor(audit.redactedRequestCapture())
+                .addAttemptInterceptor(timing)
+                .build()) {
+            List<String> expected = List.of(
+                    "application: lambda interceptor",
+                    "AUDIT: AuditInterceptor[",
+                    "BUDGET: BudgetInterceptor[",
+                    "BUDGET: AuditRedactedRequestCapture[",
+                    "ROUTING: AliasResolver{}",
+                    "ROUTING: Router[fast]",
+                    "CACHE: " + cache,
+                    "attempt: lambda interceptor",
+                    "provider: ");
             List<String> chain = gate.describeChain();
             assertThat(chain).hasSameSizeAs(expected);
             for (int i = 0; i < chain.size(); i++) {
@@ -163,14 +205,19 @@ class LlmGateWiringTest {
     void aStageNameThatIsNoStageFailsAtBuild() {
         ConfigurationException e = buildFails(gate().addInterceptor(new Named("TenantCheck", "POLICIES")));
 
-        assertThat(e.problems()).singleElement().asString()
-                .isEqualTo("TenantCheck names stage 'POLICIES' in stageName(), which a gate does not have: return one of"
-                        + " [AUDIT, POLICY, BUDGET, ROUTING, CACHE]");
+        assertThat(e.problems())
+                .singleElement()
+                .asString()
+                .isEqualTo(
+                        "TenantCheck names stage 'POLICIES' in stageName(), which a gate does not have: return one of"
+                                + " [AUDIT, POLICY, BUDGET, ROUTING, CACHE]");
     }
 
     @Test
     void theStyleWithAStageKeepsWorkingForABuiltInAtItsOwnStage() {
-        try (LlmGate gate = gate().addInterceptor(Stage.ROUTING, router).addInterceptor(Stage.CACHE, cache.interceptor()).build()) {
+        try (LlmGate gate = gate().addInterceptor(Stage.ROUTING, router)
+                .addInterceptor(Stage.CACHE, cache.interceptor())
+                .build()) {
             gate.chat("fast", "hi");
         }
         assertThat(provider.requests()).extracting(r -> r.model()).containsExactly("routed-model");

@@ -26,7 +26,8 @@ public record Approval(ApprovalHandler handler, Duration timeout, Verdict onTime
 
         /** The default timer: {@link CompletableFuture#delayedExecutor} on the common pool. */
         static Timer system() {
-            return delay -> CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS));
+            return delay -> CompletableFuture.runAsync(
+                    () -> {}, CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS));
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.llmgate.policy;
 
 import dev.llmgate.api.ToolCall;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,8 +17,12 @@ import java.util.Optional;
  * @param findings finding type to count
  * @param toolCall the tool call awaiting approval, for {@link PolicyStage#TOOL}
  */
-public record ApprovalRequest(String callId, PolicyStage stage, List<String> ruleIds, Map<String, Integer> findings,
-                              Optional<ToolCall> toolCall) {
+public record ApprovalRequest(
+        String callId,
+        PolicyStage stage,
+        List<String> ruleIds,
+        Map<String, Integer> findings,
+        Optional<ToolCall> toolCall) {
     public ApprovalRequest {
         Objects.requireNonNull(callId, "callId");
         Objects.requireNonNull(stage, "stage");

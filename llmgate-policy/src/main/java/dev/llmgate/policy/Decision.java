@@ -1,7 +1,6 @@
 package dev.llmgate.policy;
 
 import dev.llmgate.api.spi.PolicyRecord;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -5,8 +5,7 @@ package dev.llmgate.policy;
  * can add their own; rules select types by name or by glob ({@code "SECRET_*"}).
  */
 public final class FindingTypes {
-    private FindingTypes() {
-    }
+    private FindingTypes() {}
 
     // Personal data
     public static final String EMAIL = "EMAIL";

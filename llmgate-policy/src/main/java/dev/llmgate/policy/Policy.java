@@ -8,7 +8,6 @@ import dev.llmgate.policy.internal.Glob;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.policy.redact.RedactionMode;
 import dev.llmgate.policy.redact.TokenRestore;
-
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +60,8 @@ public final class Policy {
     private final ToolPolicy toolPolicy;
     private final Optional<Approval> approval;
     private final Engine engine;
-    private final java.util.concurrent.ConcurrentHashMap<String, RedactionMode> modeCache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, RedactionMode> modeCache =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private Policy(Builder b, List<Detector> detectors) {
         this.name = b.name;
@@ -204,8 +204,7 @@ public final class Policy {
         private Approval approval;
         private final List<String> presets = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder name(String value) {
             this.name = Objects.requireNonNull(value, "name");
@@ -254,7 +253,8 @@ public final class Policy {
 
         /** How findings of {@code typeGlob} are redacted; the last matching entry wins (so yours override a preset's), MASK by default. */
         public Builder redaction(String typeGlob, RedactionMode mode) {
-            redactions.add(Map.entry(Objects.requireNonNull(typeGlob, "typeGlob"), Objects.requireNonNull(mode, "mode")));
+            redactions.add(
+                    Map.entry(Objects.requireNonNull(typeGlob, "typeGlob"), Objects.requireNonNull(mode, "mode")));
             return this;
         }
 
@@ -299,7 +299,8 @@ public final class Policy {
          * ANSWER_TEXT and REFUSAL); read {@link TokenRestore} before adding TOOL_CALL_ARGUMENTS or URLS.
          */
         public Builder restoreTokens(TokenRestore... value) {
-            this.restore = value.length == 0 ? EnumSet.noneOf(TokenRestore.class) : EnumSet.copyOf(Arrays.asList(value));
+            this.restore =
+                    value.length == 0 ? EnumSet.noneOf(TokenRestore.class) : EnumSet.copyOf(Arrays.asList(value));
             return this;
         }
 
@@ -340,7 +341,8 @@ public final class Policy {
                 }
                 for (String glob : r.types()) {
                     if (known.stream().noneMatch(t -> Glob.matches(glob, t))) {
-                        problems.add("rule '" + r.id() + "' selects type '" + glob + "', which no detector of this policy reports; add the "
+                        problems.add("rule '" + r.id() + "' selects type '" + glob
+                                + "', which no detector of this policy reports; add the "
                                 + "detector or fix the type (known types: " + known + ")");
                     }
                 }
@@ -350,11 +352,12 @@ public final class Policy {
                 needsApproval |= r.verdict() == Verdict.REQUIRE_APPROVAL;
             }
             needsApproval |= toolPolicy.defaultVerdict() == Verdict.REQUIRE_APPROVAL
-                    || (!toolPolicy.argumentTypes().isEmpty() && toolPolicy.argumentVerdict() == Verdict.REQUIRE_APPROVAL);
+                    || (!toolPolicy.argumentTypes().isEmpty()
+                            && toolPolicy.argumentVerdict() == Verdict.REQUIRE_APPROVAL);
             for (String glob : toolPolicy.argumentTypes()) {
                 if (known.stream().noneMatch(t -> Glob.matches(glob, t))) {
-                    problems.add("tool policy denies argument type '" + glob + "', which no detector of this policy reports (known types: "
-                            + known + ")");
+                    problems.add("tool policy denies argument type '" + glob
+                            + "', which no detector of this policy reports (known types: " + known + ")");
                 }
             }
             for (String glob : toolPolicy.allowedHosts()) {
@@ -365,7 +368,8 @@ public final class Policy {
                 }
             }
             if (needsApproval && approval == null) {
-                problems.add("a rule requires approval but no approval is configured: add .approval(Approval.of(handler, timeout, default))");
+                problems.add(
+                        "a rule requires approval but no approval is configured: add .approval(Approval.of(handler, timeout, default))");
             }
             for (Map.Entry<String, Double> e : thresholds.entrySet()) {
                 if (!(e.getValue() >= 0 && e.getValue() <= 1)) {
@@ -376,8 +380,9 @@ public final class Policy {
                 problems.add("defaultThreshold must be between 0 and 1, was " + defaultThreshold);
             }
             if (streamWindow < MIN_STREAM_WINDOW) {
-                problems.add("streamWindow must be at least " + MIN_STREAM_WINDOW + " characters (so placeholders and findings that "
-                        + "straddle chunks are caught), was " + streamWindow);
+                problems.add("streamWindow must be at least " + MIN_STREAM_WINDOW
+                        + " characters (so placeholders and findings that " + "straddle chunks are caught), was "
+                        + streamWindow);
             }
             if (hmacKey != null && hmacKey.length < 16) {
                 problems.add("hmacKey must be at least 16 bytes, was " + hmacKey.length);

@@ -1,5 +1,9 @@
 package dev.llmgate.policy;
 
+import static dev.llmgate.policy.internal.Enforcement.blocked;
+import static dev.llmgate.policy.internal.Enforcement.checkToolCalls;
+import static dev.llmgate.policy.internal.Enforcement.decide;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
@@ -15,15 +19,10 @@ import dev.llmgate.policy.internal.RequestView;
 import dev.llmgate.policy.internal.StreamGuard;
 import dev.llmgate.policy.redact.TokenRestore;
 import dev.llmgate.policy.redact.TokenVault;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-
-import static dev.llmgate.policy.internal.Enforcement.blocked;
-import static dev.llmgate.policy.internal.Enforcement.checkToolCalls;
-import static dev.llmgate.policy.internal.Enforcement.decide;
 
 /**
  * Enforces a {@link Policy} on every call of a gate; register it with
@@ -86,7 +85,8 @@ public final class PolicyInterceptor implements StagedInterceptor {
         return ((ChatStream) result).transform(new StreamGuard(policy, policy.engine(), call, vault, jsonAnswer));
     }
 
-    private static ChatRequest checkInput(Policy policy, Engine engine, CallContext call, ChatRequest request, TokenVault vault) {
+    private static ChatRequest checkInput(
+            Policy policy, Engine engine, CallContext call, ChatRequest request, TokenVault vault) {
         RequestView input = RequestView.of(request, policy);
         Engine.Evaluation ev = engine.evaluate(input.view(), PolicyStage.INPUT, 0);
         Optional<Engine.Definitions> definitions = engine.evaluateDefinitions(request);
@@ -101,12 +101,16 @@ public final class PolicyInterceptor implements StagedInterceptor {
             forward = input.rebuild(forward, engine.redact(input.view(), ev.toRedact(), Optional.of(vault)));
         }
         if (defs != null && !defs.toRedact().isEmpty()) {
-            forward = definitions.get().view().rebuild(forward, engine.redact(defs.view(), defs.toRedact(), Optional.of(vault)));
+            forward = definitions
+                    .get()
+                    .view()
+                    .rebuild(forward, engine.redact(defs.view(), defs.toRedact(), Optional.of(vault)));
         }
         return forward;
     }
 
-    private static ChatResponse checkResponse(Policy policy, Engine engine, CallContext call, ChatResponse response, TokenVault vault) {
+    private static ChatResponse checkResponse(
+            Policy policy, Engine engine, CallContext call, ChatResponse response, TokenVault vault) {
         AnswerView answer = AnswerView.of(response.text(), response.refusal(), response.toolCalls(), policy);
         Engine.Evaluation ev = engine.evaluate(answer.view(), PolicyStage.OUTPUT, 0);
         Verdict verdict = decide(engine, call, ev.decision(), Optional.empty(), PolicyStage.OUTPUT);
@@ -117,7 +121,7 @@ public final class PolicyInterceptor implements StagedInterceptor {
         boolean urls = policy.restoreTokens().contains(TokenRestore.URLS);
         String text = answer.text(redacted, response.text());
         if (policy.restoreTokens().contains(TokenRestore.ANSWER_TEXT)) {
-            text = vault.restore(text, answer.textIsJson(), urls);   // a JSON answer stays JSON
+            text = vault.restore(text, answer.textIsJson(), urls); // a JSON answer stays JSON
         }
         Optional<String> refusal = answer.refusal(redacted, response.refusal());
         if (refusal.isPresent() && policy.restoreTokens().contains(TokenRestore.REFUSAL)) {

@@ -1,7 +1,6 @@
 package dev.llmgate.policy;
 
 import dev.llmgate.policy.internal.Glob;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -22,15 +21,18 @@ public record Rule(String id, List<String> types, Set<PolicyStage> stages, Verdi
     public Rule {
         Objects.requireNonNull(id, "id");
         if (id.isBlank()) {
-            throw new IllegalArgumentException("a rule needs a non-blank id (it is what audit records and errors name)");
+            throw new IllegalArgumentException(
+                    "a rule needs a non-blank id (it is what audit records and errors name)");
         }
         types = List.copyOf(types);
         if (types.isEmpty()) {
-            throw new IllegalArgumentException("rule " + id + " selects no finding types: give at least one type or glob");
+            throw new IllegalArgumentException(
+                    "rule " + id + " selects no finding types: give at least one type or glob");
         }
         stages = Set.copyOf(stages);
         if (stages.isEmpty() || stages.contains(PolicyStage.TOOL) || stages.contains(PolicyStage.STREAM)) {
-            throw new IllegalArgumentException("rule " + id + " must apply to INPUT and/or OUTPUT (OUTPUT covers streams; tool calls use ToolPolicy)");
+            throw new IllegalArgumentException("rule " + id
+                    + " must apply to INPUT and/or OUTPUT (OUTPUT covers streams; tool calls use ToolPolicy)");
         }
         Objects.requireNonNull(verdict, "verdict");
         if (minCount < 1) {

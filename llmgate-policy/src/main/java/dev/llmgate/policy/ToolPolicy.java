@@ -1,7 +1,6 @@
 package dev.llmgate.policy;
 
 import dev.llmgate.policy.internal.EgressTargets;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,8 +25,12 @@ import java.util.Objects;
  * @param allowedHosts    host globs tool arguments may point at ({@code "*.internal.example.com"}, {@code "api.example.com"},
  *                        {@code "10.0.0.*"}); empty = no host check
  */
-public record ToolPolicy(List<ToolRule> rules, Verdict defaultVerdict, List<String> argumentTypes, Verdict argumentVerdict,
-                         List<String> allowedHosts) {
+public record ToolPolicy(
+        List<ToolRule> rules,
+        Verdict defaultVerdict,
+        List<String> argumentTypes,
+        Verdict argumentVerdict,
+        List<String> allowedHosts) {
 
     /** No tool-call checks. */
     public static final ToolPolicy NONE = new ToolPolicy(List.of(), Verdict.ALLOW, List.of(), Verdict.ALLOW, List.of());
@@ -39,7 +42,8 @@ public record ToolPolicy(List<ToolRule> rules, Verdict defaultVerdict, List<Stri
         Objects.requireNonNull(argumentVerdict, "argumentVerdict");
         allowedHosts = List.copyOf(allowedHosts);
         if (defaultVerdict == Verdict.CONSTRAIN || argumentVerdict == Verdict.CONSTRAIN) {
-            throw new IllegalArgumentException("tool policy verdicts must be ALLOW, ALLOW_LOG, REQUIRE_APPROVAL or BLOCK, not CONSTRAIN");
+            throw new IllegalArgumentException(
+                    "tool policy verdicts must be ALLOW, ALLOW_LOG, REQUIRE_APPROVAL or BLOCK, not CONSTRAIN");
         }
     }
 
@@ -68,7 +72,9 @@ public record ToolPolicy(List<ToolRule> rules, Verdict defaultVerdict, List<Stri
 
     /** True if anything is checked. */
     public boolean isActive() {
-        return !rules.isEmpty() || defaultVerdict != Verdict.ALLOW || (!argumentTypes.isEmpty() && argumentVerdict != Verdict.ALLOW)
+        return !rules.isEmpty()
+                || defaultVerdict != Verdict.ALLOW
+                || (!argumentTypes.isEmpty() && argumentVerdict != Verdict.ALLOW)
                 || !allowedHosts.isEmpty();
     }
 
@@ -80,8 +86,7 @@ public record ToolPolicy(List<ToolRule> rules, Verdict defaultVerdict, List<Stri
         private Verdict argumentVerdict = Verdict.BLOCK;
         private final List<String> allowedHosts = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder rule(ToolRule rule) {
             rules.add(Objects.requireNonNull(rule, "rule"));

@@ -1,7 +1,6 @@
 package dev.llmgate.policy;
 
 import dev.llmgate.policy.internal.Glob;
-
 import java.util.Objects;
 
 /**
@@ -18,8 +17,9 @@ public record ToolRule(String id, String toolName, Verdict verdict) {
         Objects.requireNonNull(toolName, "toolName");
         Objects.requireNonNull(verdict, "verdict");
         if (verdict == Verdict.CONSTRAIN) {
-            throw new IllegalArgumentException("tool rule " + id + ": CONSTRAIN does not apply to a tool name; use ALLOW, ALLOW_LOG, "
-                    + "REQUIRE_APPROVAL or BLOCK");
+            throw new IllegalArgumentException(
+                    "tool rule " + id + ": CONSTRAIN does not apply to a tool name; use ALLOW, ALLOW_LOG, "
+                            + "REQUIRE_APPROVAL or BLOCK");
         }
     }
 

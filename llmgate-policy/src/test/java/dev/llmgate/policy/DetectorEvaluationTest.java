@@ -1,12 +1,12 @@
 package dev.llmgate.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmgate.policy.detect.Detector;
 import dev.llmgate.policy.detect.PiiDetector;
 import dev.llmgate.policy.detect.PromptInjectionDetector;
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Measures the detectors against public labelled data (src/test/resources/eval, sources and licences
@@ -29,12 +28,20 @@ class DetectorEvaluationTest {
 
     /** Presidio entity type to ours; types we do not detect are listed as not covered. */
     private static final Map<String, String> TYPES = Map.ofEntries(
-            Map.entry("CREDIT_CARD", FindingTypes.CREDIT_CARD), Map.entry("US_SSN", FindingTypes.US_SSN),
-            Map.entry("EMAIL_ADDRESS", FindingTypes.EMAIL), Map.entry("PHONE_NUMBER", FindingTypes.PHONE),
-            Map.entry("URL", FindingTypes.URL), Map.entry("IBAN_CODE", FindingTypes.IBAN), Map.entry("IP_ADDRESS", FindingTypes.IP_ADDRESS),
-            Map.entry("DATE_TIME", FindingTypes.DATE), Map.entry("US_NPI", FindingTypes.US_NPI), Map.entry("US_ITIN", FindingTypes.US_ITIN),
-            Map.entry("US_PASSPORT", FindingTypes.US_PASSPORT), Map.entry("US_DRIVER_LICENSE", FindingTypes.US_DRIVER_LICENSE),
-            Map.entry("ABA_ROUTING_NUMBER", FindingTypes.ABA_ROUTING), Map.entry("MAC_ADDRESS", FindingTypes.MAC_ADDRESS),
+            Map.entry("CREDIT_CARD", FindingTypes.CREDIT_CARD),
+            Map.entry("US_SSN", FindingTypes.US_SSN),
+            Map.entry("EMAIL_ADDRESS", FindingTypes.EMAIL),
+            Map.entry("PHONE_NUMBER", FindingTypes.PHONE),
+            Map.entry("URL", FindingTypes.URL),
+            Map.entry("IBAN_CODE", FindingTypes.IBAN),
+            Map.entry("IP_ADDRESS", FindingTypes.IP_ADDRESS),
+            Map.entry("DATE_TIME", FindingTypes.DATE),
+            Map.entry("US_NPI", FindingTypes.US_NPI),
+            Map.entry("US_ITIN", FindingTypes.US_ITIN),
+            Map.entry("US_PASSPORT", FindingTypes.US_PASSPORT),
+            Map.entry("US_DRIVER_LICENSE", FindingTypes.US_DRIVER_LICENSE),
+            Map.entry("ABA_ROUTING_NUMBER", FindingTypes.ABA_ROUTING),
+            Map.entry("MAC_ADDRESS", FindingTypes.MAC_ADDRESS),
             Map.entry("US_BANK_NUMBER", FindingTypes.BANK_ACCOUNT));
 
     record Score(int tp, int fp, int fn, int exact) {
@@ -50,7 +57,7 @@ class DetectorEvaluationTest {
     static List<JsonNode> read(String resource) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
         try (InputStream in = DetectorEvaluationTest.class.getResourceAsStream("/eval/" + resource);
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (!line.isBlank()) {
@@ -67,8 +74,8 @@ class DetectorEvaluationTest {
      * line breaks, tabs) as group separators so that formatting cannot carry an account number past
      * the policy (docs/policy.md, "Normalisation").
      */
-    static final java.util.Set<String> DELIBERATE_DEVIATIONS = java.util.Set.of(
-            "Slash as iban separator: AL47/2121/1009/0000/0002/3569/8741");
+    static final java.util.Set<String> DELIBERATE_DEVIATIONS =
+            java.util.Set.of("Slash as iban separator: AL47/2121/1009/0000/0002/3569/8741");
 
     static Map<String, Score> evaluatePii() throws IOException {
         Detector pii = PiiDetector.all();
@@ -89,7 +96,8 @@ class DetectorEvaluationTest {
             }
             List<Finding> found = new ArrayList<>();
             pii.detect(text, f -> {
-                boolean sameType = f.type().equals(ours) || (ours.equals(FindingTypes.DATE) && f.type().equals(FindingTypes.DATE_OF_BIRTH));
+                boolean sameType = f.type().equals(ours)
+                        || (ours.equals(FindingTypes.DATE) && f.type().equals(FindingTypes.DATE_OF_BIRTH));
                 if (sameType && f.confidence() >= Policy.DEFAULT_THRESHOLD) {
                     found.add(f);
                 }
@@ -159,8 +167,9 @@ class DetectorEvaluationTest {
         Map<String, Score> scores = evaluatePii();
         System.out.println("PII detector on Presidio's recognizer test cases (threshold 0.5, overlap match):");
         System.out.printf("%-20s %5s %5s %5s %6s %10s %7s%n", "type", "TP", "FP", "FN", "exact", "precision", "recall");
-        scores.forEach((type, s) -> System.out.printf("%-20s %5d %5d %5d %6d %10.3f %7.3f%n", type, s.tp(), s.fp(), s.fn(), s.exact(),
-                s.precision(), s.recall()));
+        scores.forEach((type, s) -> System.out.printf(
+                "%-20s %5d %5d %5d %6d %10.3f %7.3f%n",
+                type, s.tp(), s.fp(), s.fn(), s.exact(), s.precision(), s.recall()));
 
         // checksum-validated types match exactly
         for (String type : List.of("CREDIT_CARD", "IBAN_CODE", "US_NPI", "ABA_ROUTING_NUMBER")) {
@@ -186,10 +195,22 @@ class DetectorEvaluationTest {
         Score llmGuard = evaluateInjection("llm_guard_prompt_injection_cases.jsonl");
         System.out.println("Prompt-injection detector (threshold 0.5):");
         System.out.printf("%-28s %4s %4s %4s %10s %7s%n", "set", "TP", "FP", "FN", "precision", "recall");
-        System.out.printf("%-28s %4d %4d %4d %10.3f %7.3f%n", "deepset/prompt-injections", deepset.tp(), deepset.fp(), deepset.fn(),
-                deepset.precision(), deepset.recall());
-        System.out.printf("%-28s %4d %4d %4d %10.3f %7.3f%n", "llm-guard test cases", llmGuard.tp(), llmGuard.fp(), llmGuard.fn(),
-                llmGuard.precision(), llmGuard.recall());
+        System.out.printf(
+                "%-28s %4d %4d %4d %10.3f %7.3f%n",
+                "deepset/prompt-injections",
+                deepset.tp(),
+                deepset.fp(),
+                deepset.fn(),
+                deepset.precision(),
+                deepset.recall());
+        System.out.printf(
+                "%-28s %4d %4d %4d %10.3f %7.3f%n",
+                "llm-guard test cases",
+                llmGuard.tp(),
+                llmGuard.fp(),
+                llmGuard.fn(),
+                llmGuard.precision(),
+                llmGuard.recall());
         assertThat(deepset.precision()).isGreaterThanOrEqualTo(0.95);
         assertThat(deepset.recall()).isGreaterThanOrEqualTo(0.65);
         assertThat(llmGuard.precision()).isGreaterThanOrEqualTo(0.95);

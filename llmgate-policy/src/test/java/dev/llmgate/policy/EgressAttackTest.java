@@ -1,5 +1,8 @@
 package dev.llmgate.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.ToolCall;
@@ -10,14 +13,10 @@ import dev.llmgate.core.Stage;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The tool policy's egress and argument checks attacked the way a model can write its arguments:
@@ -26,8 +25,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * tool call through a gate, blocking and streamed.
  */
 class EgressAttackTest {
-    static final Policy EGRESS = Policy.builder().detector(dev.llmgate.policy.detect.PiiDetector.all())
-            .tools(ToolPolicy.builder().allowHosts("*.example.com").denyArgumentTypes(Verdict.BLOCK, FindingTypes.CREDIT_CARD).build())
+    static final Policy EGRESS = Policy.builder()
+            .detector(dev.llmgate.policy.detect.PiiDetector.all())
+            .tools(ToolPolicy.builder()
+                    .allowHosts("*.example.com")
+                    .denyArgumentTypes(Verdict.BLOCK, FindingTypes.CREDIT_CARD)
+                    .build())
             .build();
 
     private static ScriptedProvider toolCall(String argumentsJson) {
@@ -36,73 +39,97 @@ class EgressAttackTest {
     }
 
     private static void blocked(String argumentsJson, String rule) {
-        try (LlmGate gate = LlmGate.builder().provider("p", toolCall(argumentsJson)).addInterceptor(Stage.POLICY, EGRESS.interceptor()).build()) {
-            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "go"))).as(argumentsJson).isInstanceOf(PolicyBlockedException.class)
-                    .satisfies(e -> assertThat(((PolicyBlockedException) e).ruleIds()).contains(rule));
-            assertThatThrownBy(() -> gate.stream(ChatRequest.of("p:m", "go"), e -> { })).as("streamed " + argumentsJson)
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", toolCall(argumentsJson))
+                .addInterceptor(Stage.POLICY, EGRESS.interceptor())
+                .build()) {
+            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "go")))
+                    .as(argumentsJson)
+                    .isInstanceOf(PolicyBlockedException.class)
+                    .satisfies(e ->
+                            assertThat(((PolicyBlockedException) e).ruleIds()).contains(rule));
+            assertThatThrownBy(() -> gate.stream(ChatRequest.of("p:m", "go"), e -> {}))
+                    .as("streamed " + argumentsJson)
                     .isInstanceOf(PolicyBlockedException.class);
         }
     }
 
     private static void allowed(String argumentsJson) {
-        try (LlmGate gate = LlmGate.builder().provider("p", toolCall(argumentsJson)).addInterceptor(Stage.POLICY, EGRESS.interceptor()).build()) {
-            assertThat(gate.chat(ChatRequest.of("p:m", "go")).toolCalls()).extracting(ToolCall::argumentsJson).containsExactly(argumentsJson);
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", toolCall(argumentsJson))
+                .addInterceptor(Stage.POLICY, EGRESS.interceptor())
+                .build()) {
+            assertThat(gate.chat(ChatRequest.of("p:m", "go")).toolCalls())
+                    .extracting(ToolCall::argumentsJson)
+                    .containsExactly(argumentsJson);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"url\":\"https:\\/\\/evil.attacker.net\\/x\"}",
-            "{\"url\":\"\\u0068\\u0074\\u0074\\u0070\\u0073\\u003a\\u002f\\u002f\\u0065\\u0076\\u0069\\u006c\\u002e\\u006e\\u0065\\u0074\"}",
-            "{\"url\":\"https://api.example.com@evil.attacker.net/x\"}",
-            "{\"url\":\"http://3232235777/\"}",
-            "{\"url\":\"http://0xC0A80101/\"}",
-            "{\"url\":\"//evil.attacker.net/x\"}",
-            "{\"url\":\"https://evil\uFF0Eattacker\u3002net/x\"}",
-            "{\"host\":\"evil.attacker.zip\"}",
-            "{\"url\":\"https://api.example.com\\\\@evil.attacker.net/\"}",
-            "{\"url\":\"HTTPS://EVIL.ATTACKER.NET\"}",
-            "{\"https://evil.attacker.net/x\":true}",
-            "{\"note\":\"then post it to https://evil.attacker.net/c?d=1\"}",
-            "[\"https://ok.example.com\",\"https://evil.attacker.net\"]"})
+    @ValueSource(
+            strings = {
+                "{\"url\":\"https:\\/\\/evil.attacker.net\\/x\"}",
+                "{\"url\":\"\\u0068\\u0074\\u0074\\u0070\\u0073\\u003a\\u002f\\u002f\\u0065\\u0076\\u0069\\u006c\\u002e\\u006e\\u0065\\u0074\"}",
+                "{\"url\":\"https://api.example.com@evil.attacker.net/x\"}",
+                "{\"url\":\"http://3232235777/\"}",
+                "{\"url\":\"http://0xC0A80101/\"}",
+                "{\"url\":\"//evil.attacker.net/x\"}",
+                "{\"url\":\"https://evil\uFF0Eattacker\u3002net/x\"}",
+                "{\"host\":\"evil.attacker.zip\"}",
+                "{\"url\":\"https://api.example.com\\\\@evil.attacker.net/\"}",
+                "{\"url\":\"HTTPS://EVIL.ATTACKER.NET\"}",
+                "{\"https://evil.attacker.net/x\":true}",
+                "{\"note\":\"then post it to https://evil.attacker.net/c?d=1\"}",
+                "[\"https://ok.example.com\",\"https://evil.attacker.net\"]"
+            })
     void aHostOutsideTheAllowListIsBlockedHoweverItIsWritten(String arguments) {
         blocked(arguments, "tool.external-host");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"url\":\"https://api.example.com/v1/items?q=1\"}",
-            "{\"url\":\"https:\\/\\/API.Example.COM.\\/x\"}",
-            "{\"query\":\"weather in Paris\",\"units\":\"metric\"}"})
+    @ValueSource(
+            strings = {
+                "{\"url\":\"https://api.example.com/v1/items?q=1\"}",
+                "{\"url\":\"https:\\/\\/API.Example.COM.\\/x\"}",
+                "{\"query\":\"weather in Paris\",\"units\":\"metric\"}"
+            })
     void allowedHostsAndPlainArgumentsPass(String arguments) {
         allowed(arguments);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"pan\":\"\\u0034\\u0031\\u0031\\u0031111111111111\"}",
-            "{\"a\":\"4111 1111\",\"b\":\"1111 1111\"}",
-            "{\"4111\":1,\"1111\":2,\"1111 \":3,\"1111  \":4}",
-            "{\"digits\":[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}",
-            "{\"pan\":4111111111111111}",
-            "{\"pan\":\"\uFF14\uFF11\uFF11\uFF11 1111 1111 1111\"}"})
+    @ValueSource(
+            strings = {
+                "{\"pan\":\"\\u0034\\u0031\\u0031\\u0031111111111111\"}",
+                "{\"a\":\"4111 1111\",\"b\":\"1111 1111\"}",
+                "{\"4111\":1,\"1111\":2,\"1111 \":3,\"1111  \":4}",
+                "{\"digits\":[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}",
+                "{\"pan\":4111111111111111}",
+                "{\"pan\":\"\uFF14\uFF11\uFF11\uFF11 1111 1111 1111\"}"
+            })
     void aDeniedIdentifierIsFoundInTheDecodedArgumentsHoweverItIsWritten(String arguments) {
         blocked(arguments, "tool.arguments");
     }
 
     @Test
     void aBadHostGlobFailsTheBuild() {
-        assertThatThrownBy(() -> Policy.builder().tools(ToolPolicy.builder().allowHosts("exa mple.com").build()).build())
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("exa mple.com");
+        assertThatThrownBy(() -> Policy.builder()
+                        .tools(ToolPolicy.builder().allowHosts("exa mple.com").build())
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("exa mple.com");
     }
 
     @Test
     void thePresetsStillMaskTheCardInArgumentsTheyLetThrough() {
         Policy pci = Policy.builder().preset(CompliancePreset.PCI_DSS).build();
-        try (LlmGate gate = LlmGate.builder().provider("p", toolCall("{\"digits\":[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}"))
-                .addInterceptor(Stage.POLICY, pci.interceptor()).build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", toolCall("{\"digits\":[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}"))
+                .addInterceptor(Stage.POLICY, pci.interceptor())
+                .build()) {
             assertThat(gate.chat(ChatRequest.of("p:m", "go")).toolCalls().get(0).argumentsJson())
-                    .isEqualTo("{\"digits\":[\"[CREDIT_CARD ****1111]\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\"]}");
+                    .isEqualTo(
+                            "{\"digits\":[\"[CREDIT_CARD ****1111]\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\",\"\"]}");
         }
     }
 }

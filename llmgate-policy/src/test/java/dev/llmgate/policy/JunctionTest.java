@@ -1,5 +1,7 @@
 package dev.llmgate.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.Message;
 import dev.llmgate.api.ToolCall;
@@ -7,11 +9,8 @@ import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.testing.ScriptedProvider;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Values split at a junction (between two letters or digits of adjacent pieces) are found whether
@@ -22,7 +21,10 @@ class JunctionTest {
 
     private static String sent(ChatRequest request) {
         ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(Stage.POLICY, PCI.interceptor()).build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(Stage.POLICY, PCI.interceptor())
+                .build()) {
             gate.chat(request);
         }
         StringBuilder all = new StringBuilder();
@@ -38,7 +40,10 @@ class JunctionTest {
     @Test
     void aFewJunctionsInALongTextAreScannedOneByOne() {
         String filler = "lorem ipsum dolor sit amet ".repeat(40);
-        String sent = sent(ChatRequest.builder("p:m").user(filler + "card 4111 11").user("11 1111 1111 " + filler).build());
+        String sent = sent(ChatRequest.builder("p:m")
+                .user(filler + "card 4111 11")
+                .user("11 1111 1111 " + filler)
+                .build());
         assertThat(sent.replaceAll("[^0-9]", "")).doesNotContain("41111111");
     }
 
@@ -48,17 +53,28 @@ class JunctionTest {
         for (int i = 0; i < 50; i++) {
             args.append("\"k").append(i).append("\":\"v").append(i).append("\",");
         }
-        args.append("\"a\":\"4111 11\",\"b\":\"11 1111 1111\",\"c\":\"sk-proj-Q7rT2mXb9\",\"d\":\"LkP4vZs8NcW3hYd6FgJ1aUe\"}");
-        ChatRequest r = ChatRequest.builder("p:m").user("pay")
+        args.append(
+                "\"a\":\"4111 11\",\"b\":\"11 1111 1111\",\"c\":\"sk-proj-Q7rT2mXb9\",\"d\":\"LkP4vZs8NcW3hYd6FgJ1aUe\"}");
+        ChatRequest r = ChatRequest.builder("p:m")
+                .user("pay")
                 .addMessage(Message.assistant("", List.of(new ToolCall("c1", "pay", args.toString()))))
-                .addMessage(Message.tool("c1", "ok")).build();
+                .addMessage(Message.tool("c1", "ok"))
+                .build();
         ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(Stage.POLICY, PCI.interceptor()).build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(Stage.POLICY, PCI.interceptor())
+                .build()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> gate.chat(r))
-                    .isInstanceOf(dev.llmgate.api.exception.PolicyBlockedException.class).hasMessageContaining("pci.8.3.2.credentials");
+                    .isInstanceOf(dev.llmgate.api.exception.PolicyBlockedException.class)
+                    .hasMessageContaining("pci.8.3.2.credentials");
         }
-        ChatRequest withoutKey = ChatRequest.builder("p:m").user("pay").addMessage(Message.assistant("", List.of(new ToolCall("c1", "pay",
-                args.toString().replace("sk-proj-", "xx-proj-"))))).addMessage(Message.tool("c1", "ok")).build();
+        ChatRequest withoutKey = ChatRequest.builder("p:m")
+                .user("pay")
+                .addMessage(Message.assistant(
+                        "", List.of(new ToolCall("c1", "pay", args.toString().replace("sk-proj-", "xx-proj-")))))
+                .addMessage(Message.tool("c1", "ok"))
+                .build();
         assertThat(sent(withoutKey).replaceAll("[^0-9]", "")).doesNotContain("411111");
     }
 }

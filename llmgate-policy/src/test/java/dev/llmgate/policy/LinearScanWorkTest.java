@@ -1,14 +1,13 @@
 package dev.llmgate.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.internal.Engine;
 import dev.llmgate.policy.preset.CompliancePreset;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every built-in detector does work linear in the text, counted, not timed: each adversarial shape
@@ -23,27 +22,82 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LinearScanWorkTest {
     /** The most work per character any shape may count (the engine's bound is {@value #BOUND_HEADROOM} times more or higher). */
     static final int STEPS_PER_CHAR = 200;
+
     static final int BOUND_HEADROOM = 5;
 
     /** The shapes: repeated units that once made a pattern backtrack, retry or resolve overlaps pair by pair. */
     static final String[] SHAPES = {
-            "A C G T ", "a b c d e f g h i j k l m n o p q r s t u v w x y z ",   // spaced letters that do not end in a match
-            "a@a.a", "Mr ", "Patient: John ", "MRN ",                              // a finding every few characters
-            "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n",
-            "-----BEGIN PRIVATE KEY-----\nA\n-----END PRIVATE KEY-----\n",           // key blocks, unterminated and closed
-            "1", "1 ", "1-", "1234 ", "12.", "1.", "1.1.1.", "12/12/", "1/", "1\u00a0",  // digits with separators
-            "+1 ", "(555) 201-7788 ", "call 555 ", "account number ", "%B", ";1234567890123=",
-            ":", "a:", "::1 ",                                                     // IPv6 candidates
-            "ignore ", "ignore all the ", "Ignore all previous instructions. ", "you are now ", "### system\n", "<|im_start|>",
-            "http://a", "http://a.com/", "a.com/a/", "a.", "a", "eyJ", "sk-", "xoxb-", "password=", "aws_secret_key=",
-            "\u200B", "i\u200Bg", "QUJD", "4a6b ", "4a6b", "\\x4", "\\n",          // zero-width, base64, hex, escapes
-            "diagnos ", "diagnosis ", "sexual ", "Religion ", "1 Main ", "AB12 ", "a \t",
-            "\u0430", "p\u0430ssw\u043erd ", "\uD83D\uDE00 ",                     // Cyrillic, mixed scripts, emoji
-            "The patient reports that the cough has improved over the last two weeks. "};
+        "A C G T ",
+        "a b c d e f g h i j k l m n o p q r s t u v w x y z ", // spaced letters that do not end in a match
+        "a@a.a",
+        "Mr ",
+        "Patient: John ",
+        "MRN ", // a finding every few characters
+        "-----BEGIN PRIVATE KEY-----",
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n",
+        "-----BEGIN PRIVATE KEY-----\nA\n-----END PRIVATE KEY-----\n", // key blocks, unterminated and closed
+        "1",
+        "1 ",
+        "1-",
+        "1234 ",
+        "12.",
+        "1.",
+        "1.1.1.",
+        "12/12/",
+        "1/",
+        "1\u00a0", // digits with separators
+        "+1 ",
+        "(555) 201-7788 ",
+        "call 555 ",
+        "account number ",
+        "%B",
+        ";1234567890123=",
+        ":",
+        "a:",
+        "::1 ", // IPv6 candidates
+        "ignore ",
+        "ignore all the ",
+        "Ignore all previous instructions. ",
+        "you are now ",
+        "### system\n",
+        "<|im_start|>",
+        "http://a",
+        "http://a.com/",
+        "a.com/a/",
+        "a.",
+        "a",
+        "eyJ",
+        "sk-",
+        "xoxb-",
+        "password=",
+        "aws_secret_key=",
+        "\u200B",
+        "i\u200Bg",
+        "QUJD",
+        "4a6b ",
+        "4a6b",
+        "\\x4",
+        "\\n", // zero-width, base64, hex, escapes
+        "diagnos ",
+        "diagnosis ",
+        "sexual ",
+        "Religion ",
+        "1 Main ",
+        "AB12 ",
+        "a \t",
+        "\u0430",
+        "p\u0430ssw\u043erd ",
+        "\uD83D\uDE00 ", // Cyrillic, mixed scripts, emoji
+        "The patient reports that the cough has improved over the last two weeks. "
+    };
 
     static Policy allPresets() {
-        return Policy.builder().preset(CompliancePreset.HIPAA).preset(CompliancePreset.PCI_DSS).preset(CompliancePreset.GDPR)
-                .preset(CompliancePreset.SOC2).build();
+        return Policy.builder()
+                .preset(CompliancePreset.HIPAA)
+                .preset(CompliancePreset.PCI_DSS)
+                .preset(CompliancePreset.GDPR)
+                .preset(CompliancePreset.SOC2)
+                .build();
     }
 
     /** The work counted for one scan of {@code text}. */
@@ -64,11 +118,17 @@ class LinearScanWorkTest {
             long w16 = work(policy, small);
             long w256 = work(policy, large);
             double perChar = w256 / (double) large.length();
-            report.add(String.format("%-40s %8.1f %8.1f  x%.2f", "\"" + unit.replace("\n", "\\n") + "\"", w16 / (double) small.length(), perChar,
+            report.add(String.format(
+                    "%-40s %8.1f %8.1f  x%.2f",
+                    "\"" + unit.replace("\n", "\\n") + "\"",
+                    w16 / (double) small.length(),
+                    perChar,
                     w256 / (double) w16));
             assertThat(w256).as("work at 256 KB against 16 KB of \"%s\"", unit).isLessThanOrEqualTo(w16 * 16 * 5 / 4);
             assertThat(perChar).as("steps per character of \"%s\"", unit).isLessThanOrEqualTo(STEPS_PER_CHAR);
-            assertThat(w256).as("well within the scan's bound").isLessThan(policy.engine().scanLimit(large.length()) / BOUND_HEADROOM);
+            assertThat(w256)
+                    .as("well within the scan's bound")
+                    .isLessThan(policy.engine().scanLimit(large.length()) / BOUND_HEADROOM);
             // and the policy's own evaluation (the same path, with the bound) decides the same
             assertThat(policy.evaluate(small, PolicyStage.INPUT).ruleIds()).doesNotContain(Engine.SCAN_LIMIT_RULE);
         }
@@ -79,6 +139,7 @@ class LinearScanWorkTest {
     @Test
     void theBoundAllowsEveryShapeWithHeadroom() {
         Policy policy = allPresets();
-        assertThat(policy.engine().scanLimit(1000) - policy.engine().scanLimit(0)).isGreaterThanOrEqualTo(1000L * STEPS_PER_CHAR * BOUND_HEADROOM);
+        assertThat(policy.engine().scanLimit(1000) - policy.engine().scanLimit(0))
+                .isGreaterThanOrEqualTo(1000L * STEPS_PER_CHAR * BOUND_HEADROOM);
     }
 }

@@ -1,5 +1,8 @@
 package dev.llmgate.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.exception.PolicyBlockedException;
@@ -8,18 +11,21 @@ import dev.llmgate.core.Stage;
 import dev.llmgate.testing.ScriptedProvider;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The policy interceptor knows its stage: a gate places it at POLICY and refuses it anywhere else. */
 class PolicyRegistrationTest {
-    private final Policy policy = Policy.builder().name("no-secrets").detector(dev.llmgate.policy.detect.SecretDetector.all())
-            .rule(Rule.of("no-secrets", Verdict.BLOCK, "SECRET_*")).build();
+    private final Policy policy = Policy.builder()
+            .name("no-secrets")
+            .detector(dev.llmgate.policy.detect.SecretDetector.all())
+            .rule(Rule.of("no-secrets", Verdict.BLOCK, "SECRET_*"))
+            .build();
 
     @Test
     void addInterceptorPlacesThePolicyAtItsStageAndItEnforces() {
         ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(policy.interceptor()).build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(policy.interceptor())
+                .build()) {
             assertThat(gate.describeChain()).anySatisfy(line -> assertThat(line).startsWith("POLICY: "));
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "my key is AKIAIOSFODNN7EXAMPLE")))
                     .isInstanceOf(PolicyBlockedException.class);
@@ -31,12 +37,16 @@ class PolicyRegistrationTest {
     void thePolicyAtAnotherStageFailsAtBuild() {
         for (Stage wrong : Stage.values()) {
             if (wrong != Stage.POLICY) {
-                assertThatThrownBy(() -> LlmGate.builder().addInterceptor(wrong, policy.interceptor()).build())
+                assertThatThrownBy(() -> LlmGate.builder()
+                                .addInterceptor(wrong, policy.interceptor())
+                                .build())
                         .isInstanceOf(ConfigurationException.class)
                         .hasMessageContaining("was added at stage " + wrong + ", but it belongs at stage POLICY");
             }
         }
-        assertThatThrownBy(() -> LlmGate.builder().addAttemptInterceptor(PolicyInterceptor.of(() -> policy)).build())
+        assertThatThrownBy(() -> LlmGate.builder()
+                        .addAttemptInterceptor(PolicyInterceptor.of(() -> policy))
+                        .build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("was added as an attempt interceptor, but it belongs at stage POLICY");
     }

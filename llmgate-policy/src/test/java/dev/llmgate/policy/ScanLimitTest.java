@@ -1,5 +1,8 @@
 package dev.llmgate.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.core.LlmGate;
@@ -7,9 +10,6 @@ import dev.llmgate.policy.internal.Engine;
 import dev.llmgate.policy.internal.ScanLimits;
 import dev.llmgate.policy.preset.CompliancePreset;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A scan that counts more work than its bound (steps per character of the text, plus a constant)
@@ -21,8 +21,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ScanLimitTest {
     private static Policy allPresets() {
-        return Policy.builder().name("all").preset(CompliancePreset.HIPAA).preset(CompliancePreset.PCI_DSS).preset(CompliancePreset.GDPR)
-                .preset(CompliancePreset.SOC2).build();
+        return Policy.builder()
+                .name("all")
+                .preset(CompliancePreset.HIPAA)
+                .preset(CompliancePreset.PCI_DSS)
+                .preset(CompliancePreset.GDPR)
+                .preset(CompliancePreset.SOC2)
+                .build();
     }
 
     @Test
@@ -31,7 +36,7 @@ class ScanLimitTest {
         String text = "Please summarise the visit notes of last week for the team.";
         assertThat(policy.evaluate(text, PolicyStage.INPUT).verdict()).isEqualTo(Verdict.ALLOW);
 
-        ScanLimits.lower(policy.engine(), 1, 0);   // one step per character: less than any scan needs
+        ScanLimits.lower(policy.engine(), 1, 0); // one step per character: less than any scan needs
         Decision d = policy.evaluate(text, PolicyStage.INPUT);
         assertThat(d.verdict()).isEqualTo(Verdict.BLOCK);
         assertThat(d.ruleIds()).containsExactly(Engine.SCAN_LIMIT_RULE).containsExactly("policy.scan-limit");
@@ -46,8 +51,9 @@ class ScanLimitTest {
     void theBoundGrowsWithTheText() {
         Policy policy = allPresets();
         assertThat(policy.engine().scanLimit(0)).isPositive();
-        assertThat(policy.engine().scanLimit(1000) - policy.engine().scanLimit(0)).isEqualTo(1000 * (policy.engine().scanLimit(1)
-                - policy.engine().scanLimit(0)));
+        assertThat(policy.engine().scanLimit(1000) - policy.engine().scanLimit(0))
+                .isEqualTo(
+                        1000 * (policy.engine().scanLimit(1) - policy.engine().scanLimit(0)));
     }
 
     @Test
@@ -59,8 +65,10 @@ class ScanLimitTest {
         try (LlmGate gate = PolicyInterceptorTest.gate(policy, provider, capture)) {
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "Please summarise the visit notes of last week.")))
                     .isInstanceOf(PolicyBlockedException.class)
-                    .satisfies(e -> assertThat(((PolicyBlockedException) e).ruleIds()).containsExactly("policy.scan-limit"))
-                    .hasMessageContaining("policy.scan-limit").hasMessageNotContaining("visit notes");
+                    .satisfies(e ->
+                            assertThat(((PolicyBlockedException) e).ruleIds()).containsExactly("policy.scan-limit"))
+                    .hasMessageContaining("policy.scan-limit")
+                    .hasMessageNotContaining("visit notes");
             assertThat(provider.requests()).isEmpty();
             assertThat(capture.records()).singleElement().satisfies(r -> {
                 assertThat(r.verdict()).isEqualTo("BLOCK");

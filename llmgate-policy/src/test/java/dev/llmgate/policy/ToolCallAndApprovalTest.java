@@ -1,5 +1,8 @@
 package dev.llmgate.policy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.StreamEvent;
@@ -12,24 +15,22 @@ import dev.llmgate.policy.detect.PiiDetector;
 import dev.llmgate.policy.detect.SecretDetector;
 import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ToolCallAndApprovalTest {
 
     static ScriptedProvider callsTool(String name, String args) {
         return ScriptedProvider.replying(Reply.events(
-                new StreamEvent.ToolCallDelta(0, Optional.of("call_1"), Optional.of(name), args.substring(0, args.length() / 2)),
-                new StreamEvent.ToolCallDelta(0, Optional.empty(), Optional.empty(), args.substring(args.length() / 2))));
+                new StreamEvent.ToolCallDelta(
+                        0, Optional.of("call_1"), Optional.of(name), args.substring(0, args.length() / 2)),
+                new StreamEvent.ToolCallDelta(
+                        0, Optional.empty(), Optional.empty(), args.substring(args.length() / 2))));
     }
 
     /** A timer whose timeout has already passed: the approval times out unless the handler answered synchronously. */
@@ -40,7 +41,10 @@ class ToolCallAndApprovalTest {
     static final List<ApprovalRequest> ASKED = new CopyOnWriteArrayList<>();
 
     static Policy policy(ApprovalHandler handler, Approval.Timer timer, Verdict onTimeout) {
-        return Policy.builder().name("tools").detector(PiiDetector.all()).detector(SecretDetector.all())
+        return Policy.builder()
+                .name("tools")
+                .detector(PiiDetector.all())
+                .detector(SecretDetector.all())
                 .tools(ToolPolicy.builder()
                         .rule("search_*", Verdict.ALLOW)
                         .rule("delete_*", Verdict.REQUIRE_APPROVAL)
@@ -49,10 +53,14 @@ class ToolCallAndApprovalTest {
                         .denyArgumentTypes(Verdict.BLOCK, FindingTypes.US_SSN, "SECRET_*")
                         .allowHosts("*.example.com", "example.com")
                         .build())
-                .approval(new Approval(r -> {
-                    ASKED.add(r);
-                    return handler.decide(r);
-                }, Duration.ofSeconds(30), onTimeout, timer))
+                .approval(new Approval(
+                        r -> {
+                            ASKED.add(r);
+                            return handler.decide(r);
+                        },
+                        Duration.ofSeconds(30),
+                        onTimeout,
+                        timer))
                 .build();
     }
 
@@ -67,7 +75,8 @@ class ToolCallAndApprovalTest {
         try (LlmGate gate = gate(p, callsTool("search_docs", "{\"q\":\"https://docs.example.com/x\"}"), capture)) {
             ChatResponse r = gate.chat(ChatRequest.of("p:m", "find it"));
             assertThat(r.toolCalls()).extracting(ToolCall::name).containsExactly("search_docs");
-            assertThat(capture.records()).extracting(PolicyRecord::stage, PolicyRecord::verdict, PolicyRecord::ruleIds)
+            assertThat(capture.records())
+                    .extracting(PolicyRecord::stage, PolicyRecord::verdict, PolicyRecord::ruleIds)
                     .contains(org.assertj.core.groups.Tuple.tuple("tool", "ALLOW", List.of("tool.search_*")));
         }
     }
@@ -86,21 +95,33 @@ class ToolCallAndApprovalTest {
     void blockedToolNameArgumentsAndExternalHosts() {
         Policy p = policy(r -> CompletableFuture.completedFuture(Verdict.ALLOW), NEVER, Verdict.BLOCK);
         try (LlmGate gate = gate(p, callsTool("drop_database", "{}"), new PolicyInterceptorTest.CaptureCall())) {
-            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x"))).isInstanceOf(PolicyBlockedException.class)
-                    .hasMessageContaining("tool").satisfies(e -> assertThat(((PolicyBlockedException) e).ruleIds())
-                            .containsExactly("tool.drop_database"));
+            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x")))
+                    .isInstanceOf(PolicyBlockedException.class)
+                    .hasMessageContaining("tool")
+                    .satisfies(e ->
+                            assertThat(((PolicyBlockedException) e).ruleIds()).containsExactly("tool.drop_database"));
         }
-        try (LlmGate gate = gate(p, callsTool("search_people", "{\"ssn\":\"536-22-1456\"}"), new PolicyInterceptorTest.CaptureCall())) {
-            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x"))).isInstanceOf(PolicyBlockedException.class)
-                    .satisfies(e -> assertThat(((PolicyBlockedException) e).ruleIds()).contains("tool.arguments"))
+        try (LlmGate gate = gate(
+                p, callsTool("search_people", "{\"ssn\":\"536-22-1456\"}"), new PolicyInterceptorTest.CaptureCall())) {
+            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x")))
+                    .isInstanceOf(PolicyBlockedException.class)
+                    .satisfies(e ->
+                            assertThat(((PolicyBlockedException) e).ruleIds()).contains("tool.arguments"))
                     .hasMessageNotContaining("536-22-1456");
         }
-        try (LlmGate gate = gate(p, callsTool("search_web", "{\"url\":\"https://evil.attacker.net/exfil?d=1\"}"),
+        try (LlmGate gate = gate(
+                p,
+                callsTool("search_web", "{\"url\":\"https://evil.attacker.net/exfil?d=1\"}"),
                 new PolicyInterceptorTest.CaptureCall())) {
-            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x"))).isInstanceOf(PolicyBlockedException.class)
-                    .satisfies(e -> assertThat(((PolicyBlockedException) e).ruleIds()).contains("tool.external-host"));
+            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x")))
+                    .isInstanceOf(PolicyBlockedException.class)
+                    .satisfies(e ->
+                            assertThat(((PolicyBlockedException) e).ruleIds()).contains("tool.external-host"));
         }
-        try (LlmGate gate = gate(p, callsTool("search_web", "{\"url\":\"http://10.0.0.5/admin\"}"), new PolicyInterceptorTest.CaptureCall())) {
+        try (LlmGate gate = gate(
+                p,
+                callsTool("search_web", "{\"url\":\"http://10.0.0.5/admin\"}"),
+                new PolicyInterceptorTest.CaptureCall())) {
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x"))).isInstanceOf(PolicyBlockedException.class);
         }
     }
@@ -108,13 +129,16 @@ class ToolCallAndApprovalTest {
     @Test
     void streamedToolCallsAreHeldUntilCheckedAndBlockedOnesetNeverReachTheCaller() {
         Policy p = policy(r -> CompletableFuture.completedFuture(Verdict.ALLOW), NEVER, Verdict.BLOCK);
-        try (LlmGate gate = gate(p, callsTool("drop_database", "{\"name\":\"prod\"}"), new PolicyInterceptorTest.CaptureCall())) {
+        try (LlmGate gate =
+                gate(p, callsTool("drop_database", "{\"name\":\"prod\"}"), new PolicyInterceptorTest.CaptureCall())) {
             List<StreamEvent> seen = new ArrayList<>();
-            assertThatThrownBy(() -> gate.stream(ChatRequest.of("p:m", "x"), seen::add)).isInstanceOf(PolicyBlockedException.class);
+            assertThatThrownBy(() -> gate.stream(ChatRequest.of("p:m", "x"), seen::add))
+                    .isInstanceOf(PolicyBlockedException.class);
             assertThat(seen).noneMatch(e -> e instanceof StreamEvent.ToolCallDelta);
         }
-        try (LlmGate gate = gate(p, callsTool("search_docs", "{\"q\":\"policy\"}"), new PolicyInterceptorTest.CaptureCall())) {
-            ChatResponse r = gate.stream(ChatRequest.of("p:m", "x"), e -> { });
+        try (LlmGate gate =
+                gate(p, callsTool("search_docs", "{\"q\":\"policy\"}"), new PolicyInterceptorTest.CaptureCall())) {
+            ChatResponse r = gate.stream(ChatRequest.of("p:m", "x"), e -> {});
             assertThat(r.toolCalls()).containsExactly(new ToolCall("call_1", "search_docs", "{\"q\":\"policy\"}"));
         }
     }
@@ -150,13 +174,17 @@ class ToolCallAndApprovalTest {
     void approvalTimeoutAppliesTheDefaultVerdict() {
         CompletableFuture<Verdict> neverAnswered = new CompletableFuture<>();
         PolicyInterceptorTest.CaptureCall capture = new PolicyInterceptorTest.CaptureCall();
-        try (LlmGate gate = gate(policy(r -> neverAnswered, EXPIRED, Verdict.BLOCK), callsTool("delete_file", "{}"), capture)) {
+        try (LlmGate gate =
+                gate(policy(r -> neverAnswered, EXPIRED, Verdict.BLOCK), callsTool("delete_file", "{}"), capture)) {
             assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "x"))).isInstanceOf(PolicyBlockedException.class);
             assertThat(capture.records()).extracting(PolicyRecord::verdict).contains("REQUIRE_APPROVAL:TIMEOUT:BLOCK");
             assertThat(neverAnswered).isCancelled();
         }
         PolicyInterceptorTest.CaptureCall capture2 = new PolicyInterceptorTest.CaptureCall();
-        try (LlmGate gate = gate(policy(r -> new CompletableFuture<>(), EXPIRED, Verdict.ALLOW), callsTool("delete_file", "{}"), capture2)) {
+        try (LlmGate gate = gate(
+                policy(r -> new CompletableFuture<>(), EXPIRED, Verdict.ALLOW),
+                callsTool("delete_file", "{}"),
+                capture2)) {
             assertThat(gate.chat(ChatRequest.of("p:m", "x")).toolCalls()).hasSize(1);
             assertThat(capture2.records()).extracting(PolicyRecord::verdict).contains("REQUIRE_APPROVAL:TIMEOUT:ALLOW");
         }
@@ -171,7 +199,8 @@ class ToolCallAndApprovalTest {
             return new CompletableFuture<>();
         };
         PolicyInterceptorTest.CaptureCall capture = new PolicyInterceptorTest.CaptureCall();
-        try (LlmGate gate = gate(policy(r -> answer, answersFirst, Verdict.BLOCK), callsTool("delete_file", "{}"), capture)) {
+        try (LlmGate gate =
+                gate(policy(r -> answer, answersFirst, Verdict.BLOCK), callsTool("delete_file", "{}"), capture)) {
             assertThat(gate.chat(ChatRequest.of("p:m", "x")).toolCalls()).hasSize(1);
             assertThat(capture.records()).extracting(PolicyRecord::verdict).contains("REQUIRE_APPROVAL:ALLOW");
         }
@@ -192,14 +221,22 @@ class ToolCallAndApprovalTest {
     @Test
     void inputApprovalAsksBeforeTheProvider() {
         ASKED.clear();
-        Policy p = Policy.builder().detector(PiiDetector.all()).rule(Rule.of("ssn-needs-ok", Verdict.REQUIRE_APPROVAL, FindingTypes.US_SSN))
-                .approval(new Approval(r -> {
-                    ASKED.add(r);
-                    return CompletableFuture.completedFuture(Verdict.BLOCK);
-                }, Duration.ofSeconds(5), Verdict.BLOCK, NEVER)).build();
+        Policy p = Policy.builder()
+                .detector(PiiDetector.all())
+                .rule(Rule.of("ssn-needs-ok", Verdict.REQUIRE_APPROVAL, FindingTypes.US_SSN))
+                .approval(new Approval(
+                        r -> {
+                            ASKED.add(r);
+                            return CompletableFuture.completedFuture(Verdict.BLOCK);
+                        },
+                        Duration.ofSeconds(5),
+                        Verdict.BLOCK,
+                        NEVER))
+                .build();
         ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
         try (LlmGate gate = gate(p, provider, new PolicyInterceptorTest.CaptureCall())) {
-            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "SSN 536-22-1456"))).isInstanceOf(PolicyBlockedException.class);
+            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "SSN 536-22-1456")))
+                    .isInstanceOf(PolicyBlockedException.class);
             assertThat(provider.requests()).isEmpty();
             assertThat(ASKED).singleElement().satisfies(a -> {
                 assertThat(a.findings()).containsEntry(FindingTypes.US_SSN, 1);
@@ -210,8 +247,11 @@ class ToolCallAndApprovalTest {
 
     @Test
     void requireApprovalWithoutAnApprovalIsAConfigurationError() {
-        assertThatThrownBy(() -> Policy.builder().detector(PiiDetector.all())
-                .rule(Rule.of("r", Verdict.REQUIRE_APPROVAL, FindingTypes.EMAIL)).build())
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("approval");
+        assertThatThrownBy(() -> Policy.builder()
+                        .detector(PiiDetector.all())
+                        .rule(Rule.of("r", Verdict.REQUIRE_APPROVAL, FindingTypes.EMAIL))
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("approval");
     }
 }

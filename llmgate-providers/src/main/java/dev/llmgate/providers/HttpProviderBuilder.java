@@ -1,10 +1,9 @@
 package dev.llmgate.providers;
 
 import dev.llmgate.providers.internal.ProviderSettings;
-import okhttp3.OkHttpClient;
-
 import java.util.Map;
 import java.util.Objects;
+import okhttp3.OkHttpClient;
 
 /**
  * The settings every HTTP provider's builder shares: key, extra headers, reported name, OkHttp
@@ -20,9 +19,12 @@ import java.util.Objects;
  * @param <B> the concrete builder, returned by every setter so calls chain
  */
 public abstract sealed class HttpProviderBuilder<B extends HttpProviderBuilder<B>>
-        permits dev.llmgate.providers.openai.OpenAiProvider.Builder, dev.llmgate.providers.openai.AzureOpenAiProvider.Builder,
-        dev.llmgate.providers.openai.OpenAiCompatibleProvider.Builder, dev.llmgate.providers.anthropic.AnthropicProvider.Builder,
-        dev.llmgate.providers.gemini.GeminiProvider.Builder, dev.llmgate.providers.ollama.OllamaProvider.Builder {
+        permits dev.llmgate.providers.openai.OpenAiProvider.Builder,
+                dev.llmgate.providers.openai.AzureOpenAiProvider.Builder,
+                dev.llmgate.providers.openai.OpenAiCompatibleProvider.Builder,
+                dev.llmgate.providers.anthropic.AnthropicProvider.Builder,
+                dev.llmgate.providers.gemini.GeminiProvider.Builder,
+                dev.llmgate.providers.ollama.OllamaProvider.Builder {
     /** What the setters collect; the concrete builder's {@code build()} reads it through {@link ProviderSettings#of}. */
     private final ProviderSettings settings;
 

@@ -30,8 +30,8 @@ public record ResponseLimits(long maxBodyBytes, int maxEventBytes, long maxStrea
                     + ", maxEventBytes=" + maxEventBytes + ", maxStreamBytes=" + maxStreamBytes);
         }
         if (maxStreamBytes < maxEventBytes) {
-            throw new IllegalArgumentException("maxStreamBytes (" + maxStreamBytes + ") must be at least maxEventBytes ("
-                    + maxEventBytes + "): a stream holds at least one event");
+            throw new IllegalArgumentException("maxStreamBytes (" + maxStreamBytes
+                    + ") must be at least maxEventBytes (" + maxEventBytes + "): a stream holds at least one event");
         }
     }
 

@@ -15,8 +15,8 @@ import java.util.Objects;
 public record Timeouts(Duration connect, Duration call, Duration read, Duration timeToFirstToken) {
 
     /** 10 s connect, 10 min per call (streams included), 2 min of silence, 2 min to the first token. */
-    public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(2),
-            Duration.ofMinutes(2));
+    public static final Timeouts DEFAULTS =
+            new Timeouts(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(2));
 
     public Timeouts {
         check(connect, "connect");
@@ -44,8 +44,7 @@ public record Timeouts(Duration connect, Duration call, Duration read, Duration 
         private Duration read = DEFAULTS.read;
         private Duration timeToFirstToken = DEFAULTS.timeToFirstToken;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder connect(Duration value) {
             this.connect = value;

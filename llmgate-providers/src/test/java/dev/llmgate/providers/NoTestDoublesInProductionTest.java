@@ -1,8 +1,8 @@
 package dev.llmgate.providers;
 
-import dev.llmgate.providers.openai.OpenAiProvider;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmgate.providers.openai.OpenAiProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -15,8 +15,7 @@ import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The production classes of llmgate-providers hold no test double: nothing in them serves HTTP
@@ -27,7 +26,11 @@ class NoTestDoublesInProductionTest {
 
     @Test
     void noProductionClassServesHttp() throws IOException, URISyntaxException {
-        Path location = Path.of(OpenAiProvider.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path location = Path.of(OpenAiProvider.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         List<String> classes = new ArrayList<>();
         List<String> servers = new ArrayList<>();
         if (Files.isDirectory(location)) {
@@ -55,7 +58,9 @@ class NoTestDoublesInProductionTest {
             }
         }
         assertThat(classes).as("production classes found at " + location).hasSizeGreaterThan(20);
-        assertThat(servers).as("production classes that use com.sun.net.httpserver").isEmpty();
+        assertThat(servers)
+                .as("production classes that use com.sun.net.httpserver")
+                .isEmpty();
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {

@@ -1,5 +1,8 @@
 package dev.llmgate.providers;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.exception.ContentFilteredException;
@@ -12,6 +15,9 @@ import dev.llmgate.providers.testing.Fixtures;
 import dev.llmgate.providers.testing.KeyLeaks;
 import dev.llmgate.providers.testing.Vendors;
 import dev.llmgate.providers.testing.Vendors.Vendor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import okhttp3.MediaType;
@@ -25,13 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * An upstream that echoes the API key back, in every field of its error body and in every response
@@ -62,25 +61,40 @@ class SecretScrubbingTest {
     static String errorBody(Vendor vendor, String echo) {
         return switch (vendor) {
             // OpenAI's Error schema (openapi.yaml components.schemas.Error): message, type, param, code
-            case OPENAI -> "{\"error\":{\"message\":\"Incorrect API key provided: " + echo + ". You can find your API key at"
-                    + " https://platform.openai.com/account/api-keys.\",\"type\":\"" + echo + "\",\"param\":\"" + echo
-                    + "\",\"code\":\"" + echo + "\"}}";
+            case OPENAI ->
+                "{\"error\":{\"message\":\"Incorrect API key provided: " + echo + ". You can find your API key at"
+                        + " https://platform.openai.com/account/api-keys.\",\"type\":\"" + echo + "\",\"param\":\""
+                        + echo
+                        + "\",\"code\":\"" + echo + "\"}}";
             // Azure OpenAI: code first, an innererror with its own code (content filter answers)
-            case AZURE -> "{\"error\":{\"code\":\"" + echo + "\",\"message\":\"Access denied due to invalid subscription key " + echo
-                    + " or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional"
-                    + " API endpoint for your resource.\",\"param\":\"" + echo + "\",\"type\":\"" + echo + "\",\"status\":401,"
-                    + "\"innererror\":{\"code\":\"" + echo + "\",\"content_filter_result\":{\"hate\":{\"filtered\":false,\"severity\":\"safe\"}}}}}";
+            case AZURE ->
+                "{\"error\":{\"code\":\"" + echo + "\",\"message\":\"Access denied due to invalid subscription key "
+                        + echo
+                        + " or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional"
+                        + " API endpoint for your resource.\",\"param\":\"" + echo + "\",\"type\":\"" + echo
+                        + "\",\"status\":401,"
+                        + "\"innererror\":{\"code\":\"" + echo
+                        + "\",\"content_filter_result\":{\"hate\":{\"filtered\":false,\"severity\":\"safe\"}}}}}";
             // llama-server (captured: error-401.response.json): message, type, code
-            case COMPATIBLE -> "{\"error\":{\"message\":\"Invalid API Key " + echo + "\",\"type\":\"" + echo + "\",\"code\":\"" + echo + "\"}}";
+            case COMPATIBLE ->
+                "{\"error\":{\"message\":\"Invalid API Key " + echo + "\",\"type\":\"" + echo + "\",\"code\":\"" + echo
+                        + "\"}}";
             // Anthropic's ErrorResponse (anthropic-sdk-python): type, error {type, message}, request_id
-            case ANTHROPIC -> "{\"type\":\"error\",\"error\":{\"type\":\"" + echo + "\",\"message\":\"invalid x-api-key " + echo + "\"},"
-                    + "\"request_id\":\"" + echo + "\"}";
-            // Gemini (googleai.unary-failure-api-key.txt): code, message, status, details with reason, metadata, messages
-            case GEMINI -> "{\"error\":{\"code\":400,\"message\":\"API key not valid: " + echo + "\",\"status\":\"" + echo + "\","
-                    + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"" + echo + "\",\"domain\":\""
-                    + echo + "\",\"metadata\":{\"service\":\"generativelanguage.googleapis.com\",\"key\":\"" + echo + "\"}},"
-                    + "{\"@type\":\"type.googleapis.com/google.rpc.LocalizedMessage\",\"locale\":\"en-US\",\"message\":\"" + echo + "\"},"
-                    + "{\"@type\":\"type.googleapis.com/google.rpc.DebugInfo\",\"detail\":\"Invalid API key: " + echo + "\"}]}}";
+            case ANTHROPIC ->
+                "{\"type\":\"error\",\"error\":{\"type\":\"" + echo + "\",\"message\":\"invalid x-api-key " + echo
+                        + "\"}," + "\"request_id\":\"" + echo + "\"}";
+            // Gemini (googleai.unary-failure-api-key.txt): code, message, status, details with reason, metadata,
+            // messages
+            case GEMINI ->
+                "{\"error\":{\"code\":400,\"message\":\"API key not valid: " + echo + "\",\"status\":\"" + echo + "\","
+                        + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"" + echo
+                        + "\",\"domain\":\""
+                        + echo + "\",\"metadata\":{\"service\":\"generativelanguage.googleapis.com\",\"key\":\"" + echo
+                        + "\"}},"
+                        + "{\"@type\":\"type.googleapis.com/google.rpc.LocalizedMessage\",\"locale\":\"en-US\",\"message\":\""
+                        + echo + "\"},"
+                        + "{\"@type\":\"type.googleapis.com/google.rpc.DebugInfo\",\"detail\":\"Invalid API key: "
+                        + echo + "\"}]}}";
             // Ollama: {"error": "message"}
             case OLLAMA -> "{\"error\":\"invalid api key " + echo + "\"}";
         };
@@ -97,8 +111,15 @@ class SecretScrubbingTest {
     }
 
     static MockResponse.Builder echoingHeaders(MockResponse.Builder b, String echo) {
-        for (String h : List.of("x-request-id", "request-id", "apim-request-id", "x-goog-request-id", "retry-after", "x-echo",
-                "x-should-retry", "www-authenticate")) {
+        for (String h : List.of(
+                "x-request-id",
+                "request-id",
+                "apim-request-id",
+                "x-goog-request-id",
+                "retry-after",
+                "x-echo",
+                "x-should-retry",
+                "www-authenticate")) {
             b.addHeader(h, echo);
         }
         return b;
@@ -137,8 +158,13 @@ class SecretScrubbingTest {
         try {
             for (int status : STATUSES) {
                 for (boolean stream : new boolean[] {false, true}) {
-                    server.enqueue(echoingHeaders(new MockResponse.Builder().code(status).addHeader("Content-Type", "application/json")
-                            .body(errorBody(vendor, echo)), echo).build());
+                    server.enqueue(echoingHeaders(
+                                    new MockResponse.Builder()
+                                            .code(status)
+                                            .addHeader("Content-Type", "application/json")
+                                            .body(errorBody(vendor, echo)),
+                                    echo)
+                            .build());
                     LlmException e = stream ? streaming(p) : blocking(p);
                     assertThat(e).as("HTTP %s, stream %s", status, stream).isNotNull();
                     assertThat(e.details().httpStatus()).hasValue(status);
@@ -155,14 +181,22 @@ class SecretScrubbingTest {
     void anErrorInsideAStreamEchoingTheKeyShowsNoneOfIt(Vendor vendor, String echo) {
         ModelProvider p = provider(vendor);
         try {
-            server.enqueue(echoingHeaders(new MockResponse.Builder().addHeader("Content-Type", vendor.wire.streamType)
-                    .body(streamError(vendor, echo)), echo).build());
+            server.enqueue(echoingHeaders(
+                            new MockResponse.Builder()
+                                    .addHeader("Content-Type", vendor.wire.streamType)
+                                    .body(streamError(vendor, echo)),
+                            echo)
+                    .build());
             LlmException e = streaming(p);
             assertThat(e).isNotNull();
             KeyLeaks.assertNothingReachableLeaks(e, KEY);
             // and inside a 200 blocking answer
-            server.enqueue(echoingHeaders(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                    .body(errorBody(vendor, echo)), echo).build());
+            server.enqueue(echoingHeaders(
+                            new MockResponse.Builder()
+                                    .addHeader("Content-Type", "application/json")
+                                    .body(errorBody(vendor, echo)),
+                            echo)
+                    .build());
             LlmException b = blocking(p);
             assertThat(b).isNotNull();
             KeyLeaks.assertNothingReachableLeaks(b, KEY);
@@ -178,7 +212,10 @@ class SecretScrubbingTest {
         ModelProvider p = provider(vendor);
         try {
             for (boolean stream : new boolean[] {false, true}) {
-                server.enqueue(new MockResponse.Builder().status("HTTP/1.1 2x0 " + echo).body("{}").build());
+                server.enqueue(new MockResponse.Builder()
+                        .status("HTTP/1.1 2x0 " + echo)
+                        .body("{}")
+                        .build());
                 LlmException e = stream ? streaming(p) : blocking(p);
                 assertThat(e).isInstanceOf(NetworkException.class);
                 assertThat(e.getCause()).as("the cause is kept, scrubbed").isNotNull();
@@ -195,12 +232,19 @@ class SecretScrubbingTest {
         ModelProvider p = provider(Vendor.GEMINI);
         try {
             for (String echo : ECHOES) {
-                String body = "{\"promptFeedback\":{\"blockReason\":\"" + echo + "\"},\"usageMetadata\":{\"promptTokenCount\":3}}";
-                server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body(body).build());
+                String body = "{\"promptFeedback\":{\"blockReason\":\"" + echo
+                        + "\"},\"usageMetadata\":{\"promptTokenCount\":3}}";
+                server.enqueue(new MockResponse.Builder()
+                        .addHeader("Content-Type", "application/json")
+                        .body(body)
+                        .build());
                 LlmException e = blocking(p);
                 assertThat(e).isInstanceOf(ContentFilteredException.class);
                 KeyLeaks.assertNothingReachableLeaks(e, KEY);
-                server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream").body("data: " + body + "\r\n\r\n").build());
+                server.enqueue(new MockResponse.Builder()
+                        .addHeader("Content-Type", "text/event-stream")
+                        .body("data: " + body + "\r\n\r\n")
+                        .build());
                 LlmException s = streaming(p);
                 assertThat(s).isInstanceOf(ContentFilteredException.class);
                 KeyLeaks.assertNothingReachableLeaks(s, KEY);
@@ -214,15 +258,26 @@ class SecretScrubbingTest {
     @Test
     void anInterceptedClientsErrorAnswerShowsNoneOfItsKey() throws Exception {
         try (LlmGate gate = LlmGate.builder().build()) {
-            OkHttpClient client = new OkHttpClient.Builder().addInterceptor(LlmGateInterceptor.of(gate, "openai")).build();
+            OkHttpClient client = new OkHttpClient.Builder()
+                    .addInterceptor(LlmGateInterceptor.of(gate, "openai"))
+                    .build();
             for (String echo : ECHOES) {
                 for (boolean stream : new boolean[] {false, true}) {
-                    server.enqueue(echoingHeaders(new MockResponse.Builder().code(401).addHeader("Content-Type", "application/json")
-                            .body(errorBody(Vendor.OPENAI, echo)), echo).build());
-                    Request request = new Request.Builder().url(server.url("/v1/chat/completions"))
+                    server.enqueue(echoingHeaders(
+                                    new MockResponse.Builder()
+                                            .code(401)
+                                            .addHeader("Content-Type", "application/json")
+                                            .body(errorBody(Vendor.OPENAI, echo)),
+                                    echo)
+                            .build());
+                    Request request = new Request.Builder()
+                            .url(server.url("/v1/chat/completions"))
                             .header("Authorization", "Bearer " + KEY)
-                            .post(RequestBody.create("{\"model\":\"gpt-4o\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\","
-                                    + "\"content\":\"hi\"}]}", MediaType.get("application/json"))).build();
+                            .post(RequestBody.create(
+                                    "{\"model\":\"gpt-4o\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\","
+                                            + "\"content\":\"hi\"}]}",
+                                    MediaType.get("application/json")))
+                            .build();
                     try (Response response = client.newCall(request).execute()) {
                         assertThat(response.code()).isEqualTo(401);
                         KeyLeaks.assertNoKeyFragment(response.body().string(), KEY);

@@ -5,7 +5,6 @@ import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.api.spi.ModelProvider;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -66,8 +65,9 @@ public final class FakeChain implements Interceptor.Chain {
         Objects.requireNonNull(interceptor, "interceptor");
         ChatResult result = interceptor.intercept(this);
         if (result == null) {
-            throw new NullPointerException("interceptor " + interceptor.getClass().getName()
-                    + " returned null: return chain.proceed(request), or a ChatResponse to short-circuit");
+            throw new NullPointerException(
+                    "interceptor " + interceptor.getClass().getName()
+                            + " returned null: return chain.proceed(request), or a ChatResponse to short-circuit");
         }
         return result;
     }
@@ -90,8 +90,9 @@ public final class FakeChain implements Interceptor.Chain {
         }
         ChatResult result = call.streaming() ? downstream.stream(next, call) : downstream.chat(next, call);
         if (result == null) {
-            throw new NullPointerException("the downstream provider " + downstream.getClass().getName() + " returned a null "
-                    + (call.streaming() ? "stream" : "response"));
+            throw new NullPointerException(
+                    "the downstream provider " + downstream.getClass().getName() + " returned a null "
+                            + (call.streaming() ? "stream" : "response"));
         }
         return result;
     }
@@ -111,7 +112,8 @@ public final class FakeChain implements Interceptor.Chain {
     public ChatRequest proceededOnce() {
         synchronized (proceeded) {
             if (proceeded.size() != 1) {
-                throw new AssertionError("expected the interceptor to proceed exactly once, it proceeded " + proceeded.size() + " times");
+                throw new AssertionError("expected the interceptor to proceed exactly once, it proceeded "
+                        + proceeded.size() + " times");
             }
             return proceeded.get(0);
         }

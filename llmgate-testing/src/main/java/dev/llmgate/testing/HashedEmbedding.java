@@ -2,8 +2,7 @@ package dev.llmgate.testing;
 
 /** Deterministic, unit-length pseudo-embeddings from hashed word trigrams: same text, same vector. */
 final class HashedEmbedding {
-    private HashedEmbedding() {
-    }
+    private HashedEmbedding() {}
 
     static float[] of(String text, int dims) {
         float[] v = new float[dims];

@@ -26,8 +26,7 @@ public final class Hold {
     private boolean released;
 
     /** A closed hold. */
-    public Hold() {
-    }
+    public Hold() {}
 
     /** Opens the hold: every waiting caller passes, and every later one passes at once. Idempotent. */
     public void release() {
@@ -66,7 +65,8 @@ public final class Hold {
             while (arrivals < count) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("only " + arrivals + " of " + count + " expected calls reached the hold within " + GUARD);
+                    throw new AssertionError(
+                            "only " + arrivals + " of " + count + " expected calls reached the hold within " + GUARD);
                 }
                 waitOn(left, "awaitArrivals");
             }
@@ -82,15 +82,16 @@ public final class Hold {
             while (!released) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new IllegalStateException("a call was held for " + GUARD + " and the hold was never released: call"
-                            + " release() in the test (in a finally block or @AfterEach)");
+                    throw new IllegalStateException(
+                            "a call was held for " + GUARD + " and the hold was never released: call"
+                                    + " release() in the test (in a finally block or @AfterEach)");
                 }
                 waitOn(left, "a held call");
             }
         }
     }
 
-    @SuppressWarnings("WaitNotInLoop")   // every caller waits in a loop on its own condition
+    @SuppressWarnings("WaitNotInLoop") // every caller waits in a loop on its own condition
     private void waitOn(long nanos, String who) {
         try {
             lock.wait(Math.max(1, nanos / 1_000_000));

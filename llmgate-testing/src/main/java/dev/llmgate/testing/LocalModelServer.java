@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -87,7 +86,8 @@ public final class LocalModelServer implements AutoCloseable {
         try {
             return new LocalModelServer(requiredKey, contextWindow);
         } catch (IOException e) {
-            throw new IllegalStateException("could not start the local model server on 127.0.0.1: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "could not start the local model server on 127.0.0.1: " + e.getMessage(), e);
         }
     }
 
@@ -120,7 +120,11 @@ public final class LocalModelServer implements AutoCloseable {
         if (("Bearer " + requiredKey).equals(auth)) {
             return true;
         }
-        error(ex, 401, "Incorrect API key provided. You can find your API key in your account settings.", "invalid_request_error",
+        error(
+                ex,
+                401,
+                "Incorrect API key provided. You can find your API key in your account settings.",
+                "invalid_request_error",
                 "invalid_api_key");
         return false;
     }
@@ -150,12 +154,19 @@ public final class LocalModelServer implements AutoCloseable {
             String model = req.path("model").asText(MODEL);
             int promptChars = 0;
             for (JsonNode m : messages) {
-                promptChars += m.path("content").isTextual() ? m.path("content").asText().length() : m.path("content").toString().length();
+                promptChars += m.path("content").isTextual()
+                        ? m.path("content").asText().length()
+                        : m.path("content").toString().length();
             }
             int promptTokens = Math.max(1, (promptChars + 3) / 4);
             if (promptTokens > contextWindow) {
-                error(ex, 400, "This model's maximum context length is " + contextWindow + " tokens. However, your messages resulted in "
-                        + promptTokens + " tokens. Please reduce the length of the messages.", "invalid_request_error",
+                error(
+                        ex,
+                        400,
+                        "This model's maximum context length is " + contextWindow
+                                + " tokens. However, your messages resulted in " + promptTokens
+                                + " tokens. Please reduce the length of the messages.",
+                        "invalid_request_error",
                         "context_length_exceeded");
                 return;
             }
@@ -180,7 +191,8 @@ public final class LocalModelServer implements AutoCloseable {
     private static Answer answer(JsonNode req, JsonNode messages) {
         Answer a = new Answer();
         JsonNode last = messages.get(messages.size() - 1);
-        String lastText = last.path("content").isTextual() ? last.path("content").asText() : "";
+        String lastText =
+                last.path("content").isTextual() ? last.path("content").asText() : "";
         if ("tool".equals(last.path("role").asText())) {
             a.text = "[simulated] The tool returned: " + abbreviate(lastText, 120);
             return a;
@@ -193,7 +205,9 @@ public final class LocalModelServer implements AutoCloseable {
             }
         }
         JsonNode tools = req.path("tools");
-        if (tools.isArray() && !tools.isEmpty() && !"none".equals(req.path("tool_choice").asText())) {
+        if (tools.isArray()
+                && !tools.isEmpty()
+                && !"none".equals(req.path("tool_choice").asText())) {
             String chosen = "";
             JsonNode choice = req.path("tool_choice");
             if (choice.isObject()) {
@@ -244,7 +258,8 @@ public final class LocalModelServer implements AutoCloseable {
         return flat.length() <= max ? flat : flat.substring(0, max) + "...";
     }
 
-    private void complete(HttpExchange ex, String id, String model, Answer a, int promptTokens, int completionTokens) throws IOException {
+    private void complete(HttpExchange ex, String id, String model, Answer a, int promptTokens, int completionTokens)
+            throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
             g.writeStartObject();
@@ -283,24 +298,35 @@ public final class LocalModelServer implements AutoCloseable {
         send(ex, 200, "application/json", out.toByteArray());
     }
 
-    private void stream(HttpExchange ex, String id, String model, Answer a, int promptTokens, int completionTokens) throws IOException {
+    private void stream(HttpExchange ex, String id, String model, Answer a, int promptTokens, int completionTokens)
+            throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
         OutputStream os = ex.getResponseBody();
         String prefix = "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":"
                 + JSON.writeValueAsString(model) + ",\"choices\":[";
-        event(os, prefix + "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
+        event(
+                os,
+                prefix + "{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
         if (a.toolName.isEmpty()) {
             for (String piece : pieces(a.text)) {
-                event(os, prefix + "{\"index\":0,\"delta\":{\"content\":" + JSON.writeValueAsString(piece)
-                        + "},\"finish_reason\":null}]}");
+                event(
+                        os,
+                        prefix + "{\"index\":0,\"delta\":{\"content\":" + JSON.writeValueAsString(piece)
+                                + "},\"finish_reason\":null}]}");
             }
         } else {
-            event(os, prefix + "{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_sim_1\",\"type\":\"function\","
-                    + "\"function\":{\"name\":" + JSON.writeValueAsString(a.toolName) + ",\"arguments\":\"\"}}]},\"finish_reason\":null}]}");
-            event(os, prefix + "{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
-                    + JSON.writeValueAsString(a.toolArgs) + "}}]},\"finish_reason\":null}]}");
+            event(
+                    os,
+                    prefix
+                            + "{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_sim_1\",\"type\":\"function\","
+                            + "\"function\":{\"name\":" + JSON.writeValueAsString(a.toolName)
+                            + ",\"arguments\":\"\"}}]},\"finish_reason\":null}]}");
+            event(
+                    os,
+                    prefix + "{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
+                            + JSON.writeValueAsString(a.toolArgs) + "}}]},\"finish_reason\":null}]}");
         }
         event(os, prefix + "{\"index\":0,\"delta\":{},\"finish_reason\":\"" + a.finish + "\"}]}");
         ByteArrayOutputStream usage = new ByteArrayOutputStream();
@@ -392,12 +418,18 @@ public final class LocalModelServer implements AutoCloseable {
 
     private void models(HttpExchange ex) throws IOException {
         try (ex) {
-            send(ex, 200, "application/json", ("{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL
-                    + "\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"llmgate\"}]}").getBytes(StandardCharsets.UTF_8));
+            send(
+                    ex,
+                    200,
+                    "application/json",
+                    ("{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL
+                                    + "\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"llmgate\"}]}")
+                            .getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    private static void error(HttpExchange ex, int status, String message, String type, String code) throws IOException {
+    private static void error(HttpExchange ex, int status, String message, String type, String code)
+            throws IOException {
         String body = "{\"error\":{\"message\":" + JSON.writeValueAsString(message) + ",\"type\":\"" + type
                 + "\",\"param\":null,\"code\":" + (code.isEmpty() ? "null" : "\"" + code + "\"") + "}}";
         send(ex, status, "application/json", body.getBytes(StandardCharsets.UTF_8));

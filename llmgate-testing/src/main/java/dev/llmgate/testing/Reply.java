@@ -9,7 +9,6 @@ import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.LlmException;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,13 +51,23 @@ public final class Reply {
     private final int failAfter;
     /** {@code null}: no simulated latency. */
     private final MutableClock clock;
+
     private final Duration latency;
     /** {@code null}: not held. */
     private final Hold hold;
 
-    private Reply(List<StreamEvent> deltas, FinishReason reason, Optional<String> id, Optional<String> model, String provider,
-                  Optional<String> refusal, Supplier<? extends LlmException> failure, int failAfter, MutableClock clock,
-                  Duration latency, Hold hold) {
+    private Reply(
+            List<StreamEvent> deltas,
+            FinishReason reason,
+            Optional<String> id,
+            Optional<String> model,
+            String provider,
+            Optional<String> refusal,
+            Supplier<? extends LlmException> failure,
+            int failAfter,
+            MutableClock clock,
+            Duration latency,
+            Hold hold) {
         this.deltas = List.copyOf(deltas);
         this.reason = reason;
         this.id = id;
@@ -73,7 +82,18 @@ public final class Reply {
     }
 
     private static Reply answer(List<StreamEvent> deltas, FinishReason reason) {
-        return new Reply(deltas, reason, Optional.empty(), Optional.empty(), "", Optional.empty(), null, -1, null, Duration.ZERO, null);
+        return new Reply(
+                deltas,
+                reason,
+                Optional.empty(),
+                Optional.empty(),
+                "",
+                Optional.empty(),
+                null,
+                -1,
+                null,
+                Duration.ZERO,
+                null);
     }
 
     /** Answers {@code text}, streamed as one chunk (no chunk at all for {@code ""}). */
@@ -142,7 +162,8 @@ public final class Reply {
             }
             if (e instanceof StreamEvent.Finish f) {
                 if (i != events.size() - 1) {
-                    throw new IllegalArgumentException("event " + i + " is a Finish but not the last event: nothing follows a finish");
+                    throw new IllegalArgumentException(
+                            "event " + i + " is a Finish but not the last event: nothing follows a finish");
                 }
                 finish = f;
             } else {
@@ -152,8 +173,18 @@ public final class Reply {
         if (finish == null) {
             return answer(deltas, FinishReason.STOP);
         }
-        return new Reply(deltas, finish.reason(), Optional.of(finish.responseId()), Optional.of(finish.model()), finish.provider(),
-                finish.refusal(), null, -1, null, Duration.ZERO, null);
+        return new Reply(
+                deltas,
+                finish.reason(),
+                Optional.of(finish.responseId()),
+                Optional.of(finish.model()),
+                finish.provider(),
+                finish.refusal(),
+                null,
+                -1,
+                null,
+                Duration.ZERO,
+                null);
     }
 
     /** Fails the call with {@code error}: a blocking call throws it, and so does {@code stream(...)} itself. */
@@ -165,8 +196,18 @@ public final class Reply {
     /** As {@link #failure(LlmException)}, with a new exception from {@code errors} for each call. */
     public static Reply failure(Supplier<? extends LlmException> errors) {
         Objects.requireNonNull(errors, "errors");
-        return new Reply(List.of(), FinishReason.STOP, Optional.empty(), Optional.empty(), "", Optional.empty(), errors, -1, null,
-                Duration.ZERO, null);
+        return new Reply(
+                List.of(),
+                FinishReason.STOP,
+                Optional.empty(),
+                Optional.empty(),
+                "",
+                Optional.empty(),
+                errors,
+                -1,
+                null,
+                Duration.ZERO,
+                null);
     }
 
     /** This answer reporting {@code usage} after its content (replacing any usage it reported); {@link Usage#ZERO} reports none. */
@@ -201,7 +242,8 @@ public final class Reply {
         }
         List<StreamEvent> next = new ArrayList<>(deltas);
         next.add(at, new StreamEvent.ToolCallDelta(index, Optional.of(call.id()), Optional.of(call.name()), ""));
-        next.add(at + 1, new StreamEvent.ToolCallDelta(index, Optional.empty(), Optional.empty(), call.argumentsJson()));
+        next.add(
+                at + 1, new StreamEvent.ToolCallDelta(index, Optional.empty(), Optional.empty(), call.argumentsJson()));
         return with(next, reason, id, model, refusal);
     }
 
@@ -274,14 +316,20 @@ public final class Reply {
         return new Reply(deltas, reason, id, model, provider, refusal, failure, failAfter, clock, latency, hold);
     }
 
-    private Reply with(List<StreamEvent> deltas, FinishReason reason, Optional<String> id, Optional<String> model, Optional<String> refusal) {
+    private Reply with(
+            List<StreamEvent> deltas,
+            FinishReason reason,
+            Optional<String> id,
+            Optional<String> model,
+            Optional<String> refusal) {
         return new Reply(deltas, reason, id, model, provider, refusal, failure, failAfter, clock, latency, hold);
     }
 
     private void requireAnswer(String method) {
         if (failure != null) {
             throw new IllegalStateException(method + "(...) changes an answer, and this reply "
-                    + (failAfter < 0 ? "fails at the call" : "already fails part-way") + ": script the answer first, then failingAfter(...)");
+                    + (failAfter < 0 ? "fails at the call" : "already fails part-way")
+                    + ": script the answer first, then failingAfter(...)");
         }
     }
 
@@ -312,8 +360,8 @@ public final class Reply {
         }
         List<StreamEvent> events = events(call);
         if (failure != null && failAfter >= events.size()) {
-            throw new IllegalStateException("failingAfter(" + failAfter + ") reaches past the finish of an answer of " + events.size()
-                    + " events");
+            throw new IllegalStateException("failingAfter(" + failAfter + ") reaches past the finish of an answer of "
+                    + events.size() + " events");
         }
         LlmException error = failure == null ? null : failure.get();
         counters.streamOpened();
@@ -329,8 +377,12 @@ public final class Reply {
     private List<StreamEvent> events(ScriptedProvider.Call call) {
         List<StreamEvent> events = new ArrayList<>(deltas.size() + 1);
         events.addAll(deltas);
-        events.add(StreamEvent.Finish.builder(reason).responseId(id.orElse("scripted-" + call.number())).provider(provider)
-                .model(model.orElse(call.request().model())).refusal(refusal).build());
+        events.add(StreamEvent.Finish.builder(reason)
+                .responseId(id.orElse("scripted-" + call.number()))
+                .provider(provider)
+                .model(model.orElse(call.request().model()))
+                .refusal(refusal)
+                .build());
         return events;
     }
 
@@ -364,7 +416,12 @@ public final class Reply {
         private Hold hold;
         private int position;
 
-        ScriptedStream(List<StreamEvent> events, LlmException error, int failAfter, Hold hold, ScriptedProvider.Counters counters) {
+        ScriptedStream(
+                List<StreamEvent> events,
+                LlmException error,
+                int failAfter,
+                Hold hold,
+                ScriptedProvider.Counters counters) {
             this.events = events;
             this.error = error;
             this.failAfter = failAfter;

@@ -5,7 +5,6 @@ import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.ModelProvider;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,7 +1,6 @@
 package dev.llmgate.testing;
 
 import dev.llmgate.api.spi.CallContext;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -167,7 +166,8 @@ public final class TestCallContext implements CallContext {
 
     @Override
     public String toString() {
-        return "TestCallContext[" + callId + (streaming ? ", streaming" : "") + (isCancelled() ? ", cancelled" : "") + "]";
+        return "TestCallContext[" + callId + (streaming ? ", streaming" : "") + (isCancelled() ? ", cancelled" : "")
+                + "]";
     }
 
     /** Builds a {@link TestCallContext}. Not thread-safe. */
@@ -176,8 +176,7 @@ public final class TestCallContext implements CallContext {
         private boolean streaming;
         private Clock clock;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The call's id (default {@code "test-call"}). */
         public Builder callId(String value) {

@@ -1,5 +1,8 @@
 package dev.llmgate.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
@@ -9,12 +12,8 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.exception.OverloadedException;
 import dev.llmgate.api.spi.Interceptor;
-import org.junit.jupiter.api.Test;
-
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class FakeChainTest {
     static final ChatRequest HI = ChatRequest.of("m", "hi");
@@ -55,16 +54,20 @@ class FakeChainTest {
 
     @Test
     void everyProceedIsRecordedEvenWhenDownstreamFails() {
-        ScriptedProvider model = ScriptedProvider.replying(Reply.failure(new OverloadedException("busy", ErrorDetails.NONE, Optional.empty())),
+        ScriptedProvider model = ScriptedProvider.replying(
+                Reply.failure(new OverloadedException("busy", ErrorDetails.NONE, Optional.empty())),
                 Reply.text("second time lucky"));
-        FakeChain chain = FakeChain.of(HI, TestCallContext.builder().callId("c-9").build(), model);
+        FakeChain chain =
+                FakeChain.of(HI, TestCallContext.builder().callId("c-9").build(), model);
         assertThat(chain.run(RETRY_ONCE).toResponse().text()).isEqualTo("second time lucky");
         assertThat(chain.proceeded()).hasSize(2);
-        assertThatThrownBy(chain::proceededOnce).isInstanceOf(AssertionError.class).hasMessageContaining("2 times");
+        assertThatThrownBy(chain::proceededOnce)
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("2 times");
         assertThat(chain.call().callId()).isEqualTo("c-9");
 
-        ScriptedProvider down = ScriptedProvider.replying(Reply.failure(() -> new OverloadedException("busy", ErrorDetails.NONE,
-                Optional.empty())));
+        ScriptedProvider down = ScriptedProvider.replying(
+                Reply.failure(() -> new OverloadedException("busy", ErrorDetails.NONE, Optional.empty())));
         FakeChain failing = FakeChain.blocking(HI, down);
         assertThatThrownBy(() -> failing.run(RETRY_ONCE)).isInstanceOf(LlmException.class);
         assertThat(failing.proceeded()).hasSize(2);
@@ -82,9 +85,15 @@ class FakeChainTest {
     @Test
     void nullsAreRefusedAndNamed() {
         FakeChain chain = FakeChain.blocking(HI, ScriptedProvider.replying(Reply.text("x")));
-        assertThatThrownBy(() -> chain.run(c -> null)).isInstanceOf(NullPointerException.class).hasMessageContaining("returned null");
-        assertThatThrownBy(() -> chain.proceed(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("null request");
+        assertThatThrownBy(() -> chain.run(c -> null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("returned null");
+        assertThatThrownBy(() -> chain.proceed(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("null request");
         FakeChain toNull = FakeChain.blocking(HI, (request, call) -> null);
-        assertThatThrownBy(() -> toNull.proceed(HI)).isInstanceOf(NullPointerException.class).hasMessageContaining("null response");
+        assertThatThrownBy(() -> toNull.proceed(HI))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("null response");
     }
 }

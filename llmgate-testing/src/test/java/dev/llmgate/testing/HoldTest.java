@@ -1,15 +1,14 @@
 package dev.llmgate.testing;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class HoldTest {
 
@@ -28,7 +27,9 @@ class HoldTest {
         hold.release();
         assertThat(passed.await(30, TimeUnit.SECONDS)).isTrue();
         hold.pass();
-        assertThat(hold.arrivals()).as("a caller after the release passes at once and is counted").isEqualTo(2);
+        assertThat(hold.arrivals())
+                .as("a caller after the release passes at once and is counted")
+                .isEqualTo(2);
         assertThat(hold.toString()).contains("released", "2 arrived");
     }
 
@@ -57,7 +58,8 @@ class HoldTest {
     void awaitArrivalsReturnsOnceEnoughArrived() throws Exception {
         Hold hold = new Hold();
         hold.release();
-        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> hold.awaitArrivals(2), r -> new Thread(r).start());
+        CompletableFuture<Void> waiting =
+                CompletableFuture.runAsync(() -> hold.awaitArrivals(2), r -> new Thread(r).start());
         hold.pass();
         assertThat(waiting).isNotDone();
         hold.pass();

@@ -1,10 +1,10 @@
 package dev.llmgate.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -13,9 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The simulated model over raw HTTP: the shapes of OpenAI's Chat Completions wire format (blocking,
@@ -33,7 +32,8 @@ class LocalModelServerTest {
     }
 
     HttpResponse<String> post(LocalModelServer to, String path, String body, String key) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(to.baseUrl() + path)).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(to.baseUrl() + path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (!key.isEmpty()) {
             b.header("Authorization", "Bearer " + key);
@@ -62,10 +62,14 @@ class LocalModelServerTest {
         JsonNode choice = r.path("choices").get(0);
         assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
         assertThat(choice.path("message").path("role").asText()).isEqualTo("assistant");
-        assertThat(choice.path("message").path("content").asText()).startsWith("[simulated]").contains("You said: \"What is a gateway?\"");
+        assertThat(choice.path("message").path("content").asText())
+                .startsWith("[simulated]")
+                .contains("You said: \"What is a gateway?\"");
         JsonNode usage = r.path("usage");
         assertThat(usage.path("prompt_tokens").asInt()).isEqualTo((8 + 18 + 3) / 4);
-        assertThat(usage.path("total_tokens").asInt()).isEqualTo(usage.path("prompt_tokens").asInt() + usage.path("completion_tokens").asInt());
+        assertThat(usage.path("total_tokens").asInt())
+                .isEqualTo(usage.path("prompt_tokens").asInt()
+                        + usage.path("completion_tokens").asInt());
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
@@ -77,8 +81,11 @@ class LocalModelServerTest {
 
     @Test
     void aStreamIsServerSentEventsEndingWithAUsageChunkAndDone() throws Exception {
-        HttpResponse<String> r = post(server, "/chat/completions",
-                "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream it\"}]}", "");
+        HttpResponse<String> r = post(
+                server,
+                "/chat/completions",
+                "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream it\"}]}",
+                "");
         assertThat(r.headers().firstValue("Content-Type")).contains("text/event-stream");
         List<String> data = new ArrayList<>();
         for (String block : r.body().split("\n\n")) {
@@ -106,8 +113,9 @@ class LocalModelServerTest {
 
     @Test
     void aRequiredToolIsCalledWithEmptyArguments() throws Exception {
-        JsonNode r = chat("{\"model\":\"m\",\"tool_choice\":\"required\",\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}],"
-                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]}");
+        JsonNode r = chat(
+                "{\"model\":\"m\",\"tool_choice\":\"required\",\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}],"
+                        + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\"}}}]}");
         JsonNode choice = r.path("choices").get(0);
         assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
         assertThat(choice.path("message").path("content").isNull()).isTrue();
@@ -118,20 +126,24 @@ class LocalModelServerTest {
 
         JsonNode after = chat("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"},"
                 + "{\"role\":\"tool\",\"tool_call_id\":\"call_sim_1\",\"content\":\"sunny\"}]}");
-        assertThat(after.path("choices").get(0).path("message").path("content").asText()).isEqualTo("[simulated] The tool returned: sunny");
+        assertThat(after.path("choices").get(0).path("message").path("content").asText())
+                .isEqualTo("[simulated] The tool returned: sunny");
     }
 
     @Test
     void aJsonResponseFormatGetsAJsonObject() throws Exception {
-        JsonNode r = chat("{\"model\":\"m\",\"response_format\":{\"type\":\"json_object\"},\"messages\":[{\"role\":\"user\",\"content\":\"json\"}]}");
-        JsonNode answer = JSON.readTree(r.path("choices").get(0).path("message").path("content").asText());
+        JsonNode r = chat(
+                "{\"model\":\"m\",\"response_format\":{\"type\":\"json_object\"},\"messages\":[{\"role\":\"user\",\"content\":\"json\"}]}");
+        JsonNode answer = JSON.readTree(
+                r.path("choices").get(0).path("message").path("content").asText());
         assertThat(answer.path("answer").asText()).isEqualTo("simulated");
         assertThat(answer.path("question_chars").asInt()).isEqualTo(4);
     }
 
     @Test
     void maxTokensCutsTheAnswerWithFinishReasonLength() throws Exception {
-        JsonNode r = chat("{\"model\":\"m\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"long please\"}]}");
+        JsonNode r = chat(
+                "{\"model\":\"m\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"long please\"}]}");
         JsonNode choice = r.path("choices").get(0);
         assertThat(choice.path("finish_reason").asText()).isEqualTo("length");
         assertThat(choice.path("message").path("content").asText()).hasSize(12);
@@ -140,8 +152,11 @@ class LocalModelServerTest {
     @Test
     void aPromptBeyondTheContextWindowGetsOpenAisContextLengthError() throws Exception {
         try (LocalModelServer small = LocalModelServer.start("", 10)) {
-            HttpResponse<String> r = post(small, "/chat/completions",
-                    "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(100) + "\"}]}", "");
+            HttpResponse<String> r = post(
+                    small,
+                    "/chat/completions",
+                    "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(100) + "\"}]}",
+                    "");
             assertThat(r.statusCode()).isEqualTo(400);
             JsonNode error = JSON.readTree(r.body()).path("error");
             assertThat(error.path("code").asText()).isEqualTo("context_length_exceeded");
@@ -156,28 +171,38 @@ class LocalModelServerTest {
             String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
             HttpResponse<String> wrong = post(keyed, "/chat/completions", body, "sk-wrong");
             assertThat(wrong.statusCode()).isEqualTo(401);
-            assertThat(JSON.readTree(wrong.body()).path("error").path("code").asText()).isEqualTo("invalid_api_key");
+            assertThat(JSON.readTree(wrong.body()).path("error").path("code").asText())
+                    .isEqualTo("invalid_api_key");
             assertThat(wrong.body()).doesNotContain("sk-wrong").doesNotContain("sk-right");
             assertThat(post(keyed, "/chat/completions", body, "").statusCode()).isEqualTo(401);
-            assertThat(post(keyed, "/chat/completions", body, "sk-right").statusCode()).isEqualTo(200);
+            assertThat(post(keyed, "/chat/completions", body, "sk-right").statusCode())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void badRequestsGetOpenAiShapedErrors() throws Exception {
-        assertThat(post(server, "/chat/completions", "not json", "").statusCode()).isEqualTo(400);
+        assertThat(post(server, "/chat/completions", "not json", "").statusCode())
+                .isEqualTo(400);
         HttpResponse<String> empty = post(server, "/chat/completions", "{\"model\":\"m\",\"messages\":[]}", "");
         assertThat(empty.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(empty.body()).path("error").path("message").asText()).contains("messages");
-        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions")).GET().build(),
+        assertThat(JSON.readTree(empty.body()).path("error").path("message").asText())
+                .contains("messages");
+        HttpResponse<String> get = http.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
     }
 
     @Test
     void embeddingsAreDeterministicUnitVectors() throws Exception {
-        HttpResponse<String> r = post(server, "/embeddings",
-                "{\"model\":\"e\",\"dimensions\":16,\"input\":[\"the same text\",\"the same text\",\"other words entirely\"]}", "");
+        HttpResponse<String> r = post(
+                server,
+                "/embeddings",
+                "{\"model\":\"e\",\"dimensions\":16,\"input\":[\"the same text\",\"the same text\",\"other words entirely\"]}",
+                "");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode data = JSON.readTree(r.body()).path("data");
         assertThat(data).hasSize(3);
@@ -196,20 +221,27 @@ class LocalModelServerTest {
         }
         assertThat(vectors[0]).isEqualTo(vectors[1]);
         assertThat(vectors[0]).isNotEqualTo(vectors[2]);
-        assertThat(HashedEmbedding.of("The Same Text", 16)).as("case does not matter").isEqualTo(HashedEmbedding.of("the same text", 16));
+        assertThat(HashedEmbedding.of("The Same Text", 16))
+                .as("case does not matter")
+                .isEqualTo(HashedEmbedding.of("the same text", 16));
     }
 
     @Test
     void listsItsModel() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/models")).GET().build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/models"))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(JSON.readTree(r.body()).path("data").get(0).path("id").asText()).isEqualTo(LocalModelServer.MODEL);
+        assertThat(JSON.readTree(r.body()).path("data").get(0).path("id").asText())
+                .isEqualTo(LocalModelServer.MODEL);
     }
 
     @Test
     void closeStopsTheServer() {
         LocalModelServer closed = LocalModelServer.start();
         closed.close();
-        assertThatThrownBy(() -> post(closed, "/chat/completions", "{}", "")).isInstanceOfAny(ConnectException.class, IOException.class);
+        assertThatThrownBy(() -> post(closed, "/chat/completions", "{}", ""))
+                .isInstanceOfAny(ConnectException.class, IOException.class);
     }
 }

@@ -1,6 +1,7 @@
 package dev.llmgate.testing;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,16 +10,16 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class MutableClockTest {
 
     @Test
     void standsStillUntilMoved() {
         MutableClock clock = new MutableClock();
-        assertThat(clock.instant()).isEqualTo(MutableClock.DEFAULT_START).isEqualTo(Instant.parse("2025-03-01T10:00:00Z"));
+        assertThat(clock.instant())
+                .isEqualTo(MutableClock.DEFAULT_START)
+                .isEqualTo(Instant.parse("2025-03-01T10:00:00Z"));
         assertThat(clock.instant()).isEqualTo(clock.instant());
         assertThat(clock.getZone()).isEqualTo(ZoneOffset.UTC);
     }
@@ -29,13 +30,15 @@ class MutableClockTest {
         clock.advance(Duration.ofMillis(1500));
         clock.advance(Duration.ofNanos(7));
         assertThat(clock.instant()).isEqualTo(Instant.parse("2026-01-01T00:00:01.500000007Z"));
-        assertThat(clock.millis()).isEqualTo(Instant.parse("2026-01-01T00:00:01.500Z").toEpochMilli());
+        assertThat(clock.millis())
+                .isEqualTo(Instant.parse("2026-01-01T00:00:01.500Z").toEpochMilli());
     }
 
     @Test
     void advanceRefusesToGoBackAndSetGoesAnywhere() {
         MutableClock clock = new MutableClock();
-        assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("set(instant)");
         assertThat(clock.instant()).isEqualTo(MutableClock.DEFAULT_START);
         clock.set(Instant.parse("2001-01-01T00:00:00Z"));

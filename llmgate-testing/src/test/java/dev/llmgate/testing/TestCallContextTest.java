@@ -1,17 +1,16 @@
 package dev.llmgate.testing;
 
-import dev.llmgate.api.spi.CallContext;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.llmgate.api.spi.CallContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class TestCallContextTest {
     static final CallContext.Key<String> NAME = CallContext.Key.of("name", String.class);
@@ -26,13 +25,16 @@ class TestCallContextTest {
         assertThat(call.startedAt()).isEqualTo(MutableClock.DEFAULT_START);
         assertThat(call.isCancelled()).isFalse();
         assertThat(TestCallContext.streamingCall().streaming()).isTrue();
-        assertThat(TestCallContext.blockingCall().clock()).as("each context its own clock").isNotSameAs(call.clock());
+        assertThat(TestCallContext.blockingCall().clock())
+                .as("each context its own clock")
+                .isNotSameAs(call.clock());
     }
 
     @Test
     void startedAtIsTheClocksInstantWhenBuilt() {
         MutableClock clock = new MutableClock(Instant.parse("2026-05-01T08:00:00Z"));
-        TestCallContext.Builder builder = TestCallContext.builder().callId("c-1").streaming(true).clock(clock);
+        TestCallContext.Builder builder =
+                TestCallContext.builder().callId("c-1").streaming(true).clock(clock);
         TestCallContext first = builder.build();
         clock.advance(Duration.ofSeconds(3));
         TestCallContext second = builder.build();
@@ -52,9 +54,12 @@ class TestCallContextTest {
         call.put(NAME, "b");
         assertThat(call.get(NAME)).contains("b");
         assertThatThrownBy(() -> call.put(NAME, null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> call.put((CallContext.Key) NAME, 42)).as("a value of the wrong type, as the gate refuses it")
+        assertThatThrownBy(() -> call.put((CallContext.Key) NAME, 42))
+                .as("a value of the wrong type, as the gate refuses it")
                 .isInstanceOf(ClassCastException.class);
-        assertThat(call.get(CallContext.Key.of("name", String.class))).as("keys compare by identity").isEmpty();
+        assertThat(call.get(CallContext.Key.of("name", String.class)))
+                .as("keys compare by identity")
+                .isEmpty();
     }
 
     @Test
@@ -106,7 +111,9 @@ class TestCallContextTest {
             throw new IllegalStateException("broken canceller");
         });
         call.onCancel(() -> ran.add("ran"));
-        assertThatThrownBy(call::cancel).isInstanceOf(IllegalStateException.class).hasMessage("broken canceller");
+        assertThatThrownBy(call::cancel)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("broken canceller");
         assertThat(ran).containsExactly("ran");
         assertThat(call.isCancelled()).isTrue();
     }

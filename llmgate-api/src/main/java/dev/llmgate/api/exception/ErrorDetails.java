@@ -13,10 +13,12 @@ import java.util.OptionalInt;
  * @param errorCode  the vendor's error code or type, e.g. {@code "context_length_exceeded"}
  * @param requestId  the vendor's request id (e.g. {@code x-request-id}), useful in a support ticket
  */
-public record ErrorDetails(Optional<String> provider, OptionalInt httpStatus, Optional<String> errorCode, Optional<String> requestId) {
+public record ErrorDetails(
+        Optional<String> provider, OptionalInt httpStatus, Optional<String> errorCode, Optional<String> requestId) {
 
     /** No details: the error did not come from a provider. */
-    public static final ErrorDetails NONE = new ErrorDetails(Optional.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty());
+    public static final ErrorDetails NONE =
+            new ErrorDetails(Optional.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty());
 
     public ErrorDetails {
         Objects.requireNonNull(provider, "provider");
@@ -32,7 +34,8 @@ public record ErrorDetails(Optional<String> provider, OptionalInt httpStatus, Op
 
     /** Details of an HTTP error response. Blank code or request id count as absent. */
     public static ErrorDetails of(String provider, int httpStatus, String errorCode, String requestId) {
-        return new ErrorDetails(Optional.of(provider), OptionalInt.of(httpStatus), nonBlank(errorCode), nonBlank(requestId));
+        return new ErrorDetails(
+                Optional.of(provider), OptionalInt.of(httpStatus), nonBlank(errorCode), nonBlank(requestId));
     }
 
     private static Optional<String> nonBlank(String s) {

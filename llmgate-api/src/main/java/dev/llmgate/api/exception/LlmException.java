@@ -1,8 +1,7 @@
 package dev.llmgate.api.exception;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The root of every error a gate raises. Subclasses say what went wrong in a way routing and
@@ -17,7 +16,10 @@ public abstract class LlmException extends RuntimeException {
     private final transient ErrorDetails details;
 
     protected LlmException(String message, ErrorDetails details, @Nullable Throwable cause) {
-        super(Objects.requireNonNull(message, "message") + Objects.requireNonNull(details, "details").suffix(), cause);
+        super(
+                Objects.requireNonNull(message, "message")
+                        + Objects.requireNonNull(details, "details").suffix(),
+                cause);
         this.details = details;
     }
 

@@ -1,10 +1,9 @@
 package dev.llmgate.api.exception;
 
-import org.jspecify.annotations.Nullable;
-
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The provider is overloaded or unavailable (HTTP 503, Anthropic's 529). Retryable, ideally elsewhere. */
 public class OverloadedException extends LlmException {
@@ -12,7 +11,8 @@ public class OverloadedException extends LlmException {
 
     private final transient Optional<Duration> retryAfter;
 
-    public OverloadedException(String message, ErrorDetails details, Optional<Duration> retryAfter, @Nullable Throwable cause) {
+    public OverloadedException(
+            String message, ErrorDetails details, Optional<Duration> retryAfter, @Nullable Throwable cause) {
         super(message, details, cause);
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter: use Optional.empty()");
     }

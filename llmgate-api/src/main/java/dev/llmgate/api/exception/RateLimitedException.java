@@ -1,10 +1,9 @@
 package dev.llmgate.api.exception;
 
-import org.jspecify.annotations.Nullable;
-
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The provider's rate limit was hit (HTTP 429). Retryable, after {@link #retryAfter()} where the provider said. */
 public class RateLimitedException extends LlmException {
@@ -12,7 +11,8 @@ public class RateLimitedException extends LlmException {
 
     private final transient Optional<Duration> retryAfter;
 
-    public RateLimitedException(String message, ErrorDetails details, Optional<Duration> retryAfter, @Nullable Throwable cause) {
+    public RateLimitedException(
+            String message, ErrorDetails details, Optional<Duration> retryAfter, @Nullable Throwable cause) {
         super(message, details, cause);
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter: use Optional.empty()");
     }

@@ -11,8 +11,7 @@ import java.util.Map;
  * so that options passed through to providers are immutable and serializable. Not public API.
  */
 public final class JsonLike {
-    private JsonLike() {
-    }
+    private JsonLike() {}
 
     /** An immutable deep copy of {@code map}; throws with the offending path if a value is not JSON-like. */
     public static Map<String, Object> copyOf(Map<String, ?> map, String what) {
@@ -44,7 +43,8 @@ public final class JsonLike {
             }
             return Collections.unmodifiableList(copy);
         }
-        throw new IllegalArgumentException(path + " must be a String, Number, Boolean, List or Map (a JSON value), was: "
-                + (value == null ? "null" : value.getClass().getName()));
+        throw new IllegalArgumentException(
+                path + " must be a String, Number, Boolean, List or Map (a JSON value), was: "
+                        + (value == null ? "null" : value.getClass().getName()));
     }
 }

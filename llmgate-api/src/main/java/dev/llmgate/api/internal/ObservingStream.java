@@ -9,7 +9,6 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.exception.StreamInterruptedException;
-
 import java.util.function.Consumer;
 
 /**
@@ -42,7 +41,8 @@ public final class ObservingStream extends AbstractChatStream {
             report(e);
             throw e;
         } catch (RuntimeException e) {
-            report(new ProviderException("the stream failed with " + e.getClass().getName(), ErrorDetails.NONE, false, e));
+            report(new ProviderException(
+                    "the stream failed with " + e.getClass().getName(), ErrorDetails.NONE, false, e));
             throw e;
         }
         accumulator.accept(event);
@@ -65,7 +65,8 @@ public final class ObservingStream extends AbstractChatStream {
         try {
             upstream.close();
         } finally {
-            report(new StreamInterruptedException("the consumer closed the stream before its finish event", ErrorDetails.NONE));
+            report(new StreamInterruptedException(
+                    "the consumer closed the stream before its finish event", ErrorDetails.NONE));
         }
     }
 }

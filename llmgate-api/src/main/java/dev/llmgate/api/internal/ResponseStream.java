@@ -5,7 +5,6 @@ import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.Usage;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,13 +21,20 @@ public final class ResponseStream extends AbstractChatStream {
         }
         for (int i = 0; i < response.toolCalls().size(); i++) {
             ToolCall call = response.toolCalls().get(i);
-            list.add(new StreamEvent.ToolCallDelta(i, Optional.of(call.id()), Optional.of(call.name()), call.argumentsJson()));
+            list.add(new StreamEvent.ToolCallDelta(
+                    i, Optional.of(call.id()), Optional.of(call.name()), call.argumentsJson()));
         }
         if (!response.usage().equals(Usage.ZERO)) {
             list.add(new StreamEvent.UsageUpdate(response.usage()));
         }
-        list.add(StreamEvent.Finish.builder(response.finishReason()).responseId(response.id()).provider(response.provider())
-                .model(response.model()).refusal(response.refusal()).timings(response.timings()).costUsd(response.costUsd()).build());
+        list.add(StreamEvent.Finish.builder(response.finishReason())
+                .responseId(response.id())
+                .provider(response.provider())
+                .model(response.model())
+                .refusal(response.refusal())
+                .timings(response.timings())
+                .costUsd(response.costUsd())
+                .build());
         this.events = list;
     }
 
@@ -38,6 +44,5 @@ public final class ResponseStream extends AbstractChatStream {
     }
 
     @Override
-    protected void release() {
-    }
+    protected void release() {}
 }

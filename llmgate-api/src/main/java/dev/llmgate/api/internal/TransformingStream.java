@@ -6,7 +6,6 @@ import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.StreamTransformer;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.StreamInterruptedException;
-
 import java.util.ArrayDeque;
 
 /** A stream whose events pass through a {@link StreamTransformer}. Not public API. */
@@ -24,8 +23,10 @@ public final class TransformingStream extends AbstractChatStream {
     protected StreamEvent produce() {
         while (queue.isEmpty()) {
             if (!upstream.hasNext()) {
-                throw new StreamInterruptedException("the stream ended without a terminal event after transformer "
-                        + transformer.getClass().getName() + " (a transformer must pass the Finish event on)", ErrorDetails.NONE);
+                throw new StreamInterruptedException(
+                        "the stream ended without a terminal event after transformer "
+                                + transformer.getClass().getName() + " (a transformer must pass the Finish event on)",
+                        ErrorDetails.NONE);
             }
             transformer.onEvent(upstream.next(), queue::add);
         }

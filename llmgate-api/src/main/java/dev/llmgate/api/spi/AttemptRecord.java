@@ -1,13 +1,12 @@
 package dev.llmgate.api.spi;
 
 import dev.llmgate.api.Usage;
-import org.jspecify.annotations.Nullable;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One attempt of a call at one deployment, as routing reports it to listeners and audit
@@ -33,7 +32,7 @@ public final class AttemptRecord {
     private AttemptRecord(Builder b) {
         this.provider = b.provider;
         this.model = b.model;
-        this.outcome = Objects.requireNonNull(b.outcome);   // build() checked both
+        this.outcome = Objects.requireNonNull(b.outcome); // build() checked both
         this.latency = Objects.requireNonNull(b.latency);
         this.timeToFirstToken = b.timeToFirstToken;
         this.usage = b.usage;
@@ -52,8 +51,13 @@ public final class AttemptRecord {
 
     /** A builder that starts from this attempt. */
     public Builder toBuilder() {
-        return new Builder(provider, model).outcome(outcome).latency(latency).timeToFirstToken(timeToFirstToken).usage(usage)
-                .reason(reason).usageEstimated(usageEstimated);
+        return new Builder(provider, model)
+                .outcome(outcome)
+                .latency(latency)
+                .timeToFirstToken(timeToFirstToken)
+                .usage(usage)
+                .reason(reason)
+                .usageEstimated(usageEstimated);
     }
 
     /** The provider name. */
@@ -102,9 +106,16 @@ public final class AttemptRecord {
     /** Equal when every value is equal. */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof AttemptRecord a && provider.equals(a.provider) && model.equals(a.model)
-                && outcome.equals(a.outcome) && latency.equals(a.latency) && timeToFirstToken.equals(a.timeToFirstToken)
-                && usage.equals(a.usage) && reason.equals(a.reason) && usageEstimated == a.usageEstimated;
+        return o == this
+                || o instanceof AttemptRecord a
+                        && provider.equals(a.provider)
+                        && model.equals(a.model)
+                        && outcome.equals(a.outcome)
+                        && latency.equals(a.latency)
+                        && timeToFirstToken.equals(a.timeToFirstToken)
+                        && usage.equals(a.usage)
+                        && reason.equals(a.reason)
+                        && usageEstimated == a.usageEstimated;
     }
 
     @Override
@@ -114,7 +125,8 @@ public final class AttemptRecord {
 
     @Override
     public String toString() {
-        return "AttemptRecord[" + provider + ":" + model + ", " + outcome + ", " + reason + ", " + latency.toMillis() + " ms"
+        return "AttemptRecord[" + provider + ":" + model + ", " + outcome + ", " + reason + ", " + latency.toMillis()
+                + " ms"
                 + timeToFirstToken.map(t -> ", ttft " + t.toMillis() + " ms").orElse("") + ", " + usage
                 + (usageEstimated ? " (estimated)" : "") + "]";
     }
@@ -137,7 +149,8 @@ public final class AttemptRecord {
 
         /** {@code "success"}, {@code "cache_hit"} or the failure's exception type (required). */
         public Builder outcome(String value) {
-            this.outcome = Objects.requireNonNull(value, "outcome: e.g. \"success\" or the exception's simple class name");
+            this.outcome =
+                    Objects.requireNonNull(value, "outcome: e.g. \"success\" or the exception's simple class name");
             return this;
         }
 
@@ -149,7 +162,8 @@ public final class AttemptRecord {
 
         /** For streams, until the first token. */
         public Builder timeToFirstToken(Duration value) {
-            this.timeToFirstToken = Optional.of(Objects.requireNonNull(value, "timeToFirstToken: use Optional.empty() for none"));
+            this.timeToFirstToken =
+                    Optional.of(Objects.requireNonNull(value, "timeToFirstToken: use Optional.empty() for none"));
             return this;
         }
 
@@ -167,7 +181,8 @@ public final class AttemptRecord {
 
         /** Why the attempt was made; {@code "primary"} unless set. */
         public Builder reason(String value) {
-            this.reason = Objects.requireNonNull(value, "reason: e.g. \"primary\", \"retry\", \"fallback:<cause>\" or \"hedge\"");
+            this.reason = Objects.requireNonNull(
+                    value, "reason: e.g. \"primary\", \"retry\", \"fallback:<cause>\" or \"hedge\"");
             return this;
         }
 
@@ -185,13 +200,16 @@ public final class AttemptRecord {
         public AttemptRecord build() {
             List<String> problems = new ArrayList<>();
             if (provider == null) {
-                problems.add("provider must not be null: pass the configured provider name to AttemptRecord.builder(provider, model)");
+                problems.add(
+                        "provider must not be null: pass the configured provider name to AttemptRecord.builder(provider, model)");
             }
             if (model == null) {
-                problems.add("model must not be null: pass the model (or deployment) name to AttemptRecord.builder(provider, model)");
+                problems.add(
+                        "model must not be null: pass the model (or deployment) name to AttemptRecord.builder(provider, model)");
             }
             if (outcome == null) {
-                problems.add("outcome is not set: call outcome(\"success\") or outcome(<the exception's simple class name>)");
+                problems.add(
+                        "outcome is not set: call outcome(\"success\") or outcome(<the exception's simple class name>)");
             }
             if (latency == null) {
                 problems.add("latency is not set: call latency(Duration)");

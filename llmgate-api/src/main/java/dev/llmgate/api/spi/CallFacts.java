@@ -1,7 +1,6 @@
 package dev.llmgate.api.spi;
 
 import dev.llmgate.api.Usage;
-
 import java.math.BigDecimal;
 
 /**
@@ -10,14 +9,14 @@ import java.math.BigDecimal;
  * Lists are appended with {@link CallContext#append} and read with {@link CallContext#list}.
  */
 public final class CallFacts {
-    private CallFacts() {
-    }
+    private CallFacts() {}
 
     /** Every policy decision of the call, in order. */
     public static final CallContext.ListKey<PolicyRecord> POLICY = CallContext.ListKey.of("policy", PolicyRecord.class);
 
     /** Every attempt routing made, in order (a call without routing has none). */
-    public static final CallContext.ListKey<AttemptRecord> ATTEMPTS = CallContext.ListKey.of("attempts", AttemptRecord.class);
+    public static final CallContext.ListKey<AttemptRecord> ATTEMPTS =
+            CallContext.ListKey.of("attempts", AttemptRecord.class);
 
     /** True when the answer came from the response cache. */
     public static final CallContext.Key<Boolean> CACHE_HIT = CallContext.Key.of("cache_hit", Boolean.class);

@@ -32,11 +32,11 @@ public interface ModelProvider {
 
     /** Embeds texts; by default this provider does not support embeddings. */
     default EmbeddingResponse embed(EmbeddingRequest request, CallContext call) {
-        throw new InvalidRequestException("this provider does not support embeddings: address an embedding model of a provider that does",
+        throw new InvalidRequestException(
+                "this provider does not support embeddings: address an embedding model of a provider that does",
                 ErrorDetails.NONE);
     }
 
     /** Releases resources (connection pools, threads); called once by the gate's {@code close()}. */
-    default void close() {
-    }
+    default void close() {}
 }

@@ -41,7 +41,8 @@ public final class AuditInterceptor implements StagedInterceptor {
         try {
             result = chain.proceed(request);
         } catch (RuntimeException e) {
-            CallRecords.Outcome outcome = e instanceof PolicyBlockedException ? CallRecords.Outcome.BLOCKED : CallRecords.Outcome.FAILED;
+            CallRecords.Outcome outcome =
+                    e instanceof PolicyBlockedException ? CallRecords.Outcome.BLOCKED : CallRecords.Outcome.FAILED;
             try {
                 log.recordCall(chain.call(), request, outcome, null, e, null, reserved);
             } catch (RuntimeException auditFailure) {
@@ -50,12 +51,15 @@ public final class AuditInterceptor implements StagedInterceptor {
             throw e;
         }
         if (result instanceof ChatResponse) {
-            log.recordCall(chain.call(), request, CallRecords.Outcome.SUCCESS, (ChatResponse) result, null, null, reserved);
+            log.recordCall(
+                    chain.call(), request, CallRecords.Outcome.SUCCESS, (ChatResponse) result, null, null, reserved);
             return result;
         }
-        return new AuditedStream((ChatStream) result, log.capturesContent(),
-                (outcome, response, textSha256, error, partial) -> log.recordCall(chain.call(), request, outcome, response, textSha256,
-                        error, partial, reserved));
+        return new AuditedStream(
+                (ChatStream) result,
+                log.capturesContent(),
+                (outcome, response, textSha256, error, partial) ->
+                        log.recordCall(chain.call(), request, outcome, response, textSha256, error, partial, reserved));
     }
 
     /** {@code "AUDIT"}: a gate's builder places this interceptor at {@link Stage#AUDIT}. */

@@ -7,8 +7,8 @@ import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.core.audit.internal.AuditWriter;
-import dev.llmgate.core.audit.internal.ChainHead;
 import dev.llmgate.core.audit.internal.CallRecords;
+import dev.llmgate.core.audit.internal.ChainHead;
 import dev.llmgate.core.audit.internal.Digests;
 import dev.llmgate.core.audit.internal.DurableMark;
 import dev.llmgate.core.audit.internal.Hex;
@@ -16,7 +16,6 @@ import dev.llmgate.core.audit.internal.LogCheck;
 import dev.llmgate.core.audit.internal.LogFiles;
 import dev.llmgate.core.audit.internal.PendingEntry;
 import dev.llmgate.core.internal.InFlightCalls;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
@@ -130,19 +129,28 @@ public final class AuditLog implements AutoCloseable {
         this.acknowledgement = b.acknowledgement;
         this.currentKey = b.key;
         this.permits = new Semaphore(b.queueCapacity);
-        LogCheck.Tail tail = b.logId != null ? reopen() : null;   // a new random id names no stored log
+        LogCheck.Tail tail = b.logId != null ? reopen() : null; // a new random id names no stored log
         long stored = tail == null ? 0 : tail.nextSeq();
-        LongConsumer onStored = seq -> { };
+        LongConsumer onStored = seq -> {};
         if (acknowledgement == Acknowledgement.DURABLE) {
             this.durableMark = new DurableMark(stored - 1);
             if (!b.sink.reportDurability(durableMark::advance)) {
-                onStored = durableMark::advance;   // durable when the sink's write returns
+                onStored = durableMark::advance; // durable when the sink's write returns
             }
         } else {
             this.durableMark = null;
         }
-        this.writer = new AuditWriter(queue, b.sink, permits, b.queueCapacity, b.onSinkFailure, b.retryBackoff,
-                tail == null ? new ChainHead() : new ChainHead(tail), stored, durableMark == null, onStored);
+        this.writer = new AuditWriter(
+                queue,
+                b.sink,
+                permits,
+                b.queueCapacity,
+                b.onSinkFailure,
+                b.retryBackoff,
+                tail == null ? new ChainHead() : new ChainHead(tail),
+                stored,
+                durableMark == null,
+                onStored);
         this.writerThread = new Thread(writer, "llmgate-audit-writer-" + logId);
         this.writerThread.setDaemon(true);
         this.interceptor = new AuditInterceptor(this);
@@ -164,7 +172,8 @@ public final class AuditLog implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            var unused = this.timer.scheduleAtFixedRate(this::tickQuietly, period, period, TimeUnit.MILLISECONDS);   // runs until close()
+            var unused = this.timer.scheduleAtFixedRate(
+                    this::tickQuietly, period, period, TimeUnit.MILLISECONDS); // runs until close()
         } else {
             this.timer = null;
         }
@@ -190,16 +199,19 @@ public final class AuditLog implements AutoCloseable {
                     + " (it is neither continued nor replaced)");
         }
         if (report.failure().isPresent() || report.tornTail().isPresent()) {
-            String why = report.failure().map(f -> "seq " + f.seq() + " at " + f.location() + ": " + f.reason())
+            String why = report.failure()
+                    .map(f -> "seq " + f.seq() + " at " + f.location() + ": " + f.reason())
                     .orElseGet(() -> report.tornTail().get());
-            throw new ConfigurationException("audit log " + logId + " in " + sink + " does not verify (" + why + "), so it is not"
-                    + " continued: move its entries away (and keep them as evidence), or give this log another id");
+            throw new ConfigurationException(
+                    "audit log " + logId + " in " + sink + " does not verify (" + why + "), so it is not"
+                            + " continued: move its entries away (and keep them as evidence), or give this log another id");
         }
         LogCheck.Tail tail = check.tail().orElseThrow();
         List<String> problems = new ArrayList<>();
         if (!tail.currentKeyId().equals(currentKey.keyId())) {
-            problems.add("audit log " + logId + " in " + sink + " is signed by key " + tail.currentKeyId() + ", not by this log's key "
-                    + currentKey.keyId() + ": build the log with that key (and rotate with rotateKey), or give this log another id");
+            problems.add("audit log " + logId + " in " + sink + " is signed by key " + tail.currentKeyId()
+                    + ", not by this log's key " + currentKey.keyId()
+                    + ": build the log with that key (and rotate with rotateKey), or give this log another id");
         }
         Map<String, Object> declared = tail.genesis();
         Map<String, Object> wanted = new TreeMap<>();
@@ -209,16 +221,20 @@ public final class AuditLog implements AutoCloseable {
         wanted.put("digest_key_id", digests.keyId().isEmpty() ? null : digests.keyId());
         for (Map.Entry<String, Object> w : wanted.entrySet()) {
             if (!Objects.equals(declared.get(w.getKey()), w.getValue())) {
-                problems.add("audit log " + logId + " in " + sink + " was started with " + w.getKey() + " " + declared.get(w.getKey())
-                        + ", this log is configured with " + w.getValue() + ": configure it as the log was started, or give this log"
+                problems.add("audit log " + logId + " in " + sink + " was started with " + w.getKey() + " "
+                        + declared.get(w.getKey())
+                        + ", this log is configured with " + w.getValue()
+                        + ": configure it as the log was started, or give this log"
                         + " another id");
             }
         }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
-        LOG.log(System.Logger.Level.INFO, "audit log " + logId + " reopened in " + sink + " at seq " + tail.nextSeq()
-                + (tail.closed() ? " (it was closed)" : " (its writer had stopped without closing it)"));
+        LOG.log(
+                System.Logger.Level.INFO,
+                "audit log " + logId + " reopened in " + sink + " at seq " + tail.nextSeq()
+                        + (tail.closed() ? " (it was closed)" : " (its writer had stopped without closing it)"));
         return tail;
     }
 
@@ -306,7 +322,8 @@ public final class AuditLog implements AutoCloseable {
         synchronized (lock) {
             checkOpenLocked();
             if (newKey.equals(currentKey)) {
-                throw new IllegalArgumentException("the new key is the current key (" + newKey.keyId() + "): generate a new one");
+                throw new IllegalArgumentException(
+                        "the new key is the current key (" + newKey.keyId() + "): generate a new one");
             }
             TreeMap<String, Object> body = new TreeMap<>();
             body.put("log_id", logId);
@@ -331,14 +348,20 @@ public final class AuditLog implements AutoCloseable {
             checkOpenLocked();
             queue.add(PendingEntry.flushMarker(done));
         }
-        LockSupport.unpark(writerThread);   // a writer lingering between looks at the queue sees the marker now
+        LockSupport.unpark(writerThread); // a writer lingering between looks at the queue sees the marker now
         await(done, "flush");
     }
 
     /** Counters, for metrics and health checks. */
     public Stats stats() {
         synchronized (lock) {
-            return new Stats(nextSeq, writer.written(), calls, checkpoints, writer.sinkFailures(), refusedCalls.get(),
+            return new Stats(
+                    nextSeq,
+                    writer.written(),
+                    calls,
+                    checkpoints,
+                    writer.sinkFailures(),
+                    refusedCalls.get(),
                     queueCapacity - permits.availablePermits());
         }
     }
@@ -365,9 +388,12 @@ public final class AuditLog implements AutoCloseable {
         try {
             long left = inFlight.closeAndAwait(closeTimeout);
             if (left > 0) {
-                LOG.log(System.Logger.Level.WARNING, left + " calls were still in flight " + closeTimeout.toMillis() + " ms after the"
-                        + " audit log " + logId + " began to close (streams not closed by their consumers?): they will fail with"
-                        + " AuditUnavailableException and have no record");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        left + " calls were still in flight " + closeTimeout.toMillis() + " ms after the"
+                                + " audit log " + logId
+                                + " began to close (streams not closed by their consumers?): they will fail with"
+                                + " AuditUnavailableException and have no record");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -401,11 +427,13 @@ public final class AuditLog implements AutoCloseable {
         try {
             done.get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new AuditUnavailableException("audit " + what + " timed out after " + closeTimeout.toMillis() + " ms: "
-                    + (nextSeqSnapshot() - writer.written()) + " entries are not stored yet (the sink " + sink
-                    + " is failing or slow; see the sink failure listener)");
+            throw new AuditUnavailableException(
+                    "audit " + what + " timed out after " + closeTimeout.toMillis() + " ms: "
+                            + (nextSeqSnapshot() - writer.written()) + " entries are not stored yet (the sink " + sink
+                            + " is failing or slow; see the sink failure listener)");
         } catch (ExecutionException e) {
-            throw new AuditUnavailableException("audit " + what + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new AuditUnavailableException(
+                    "audit " + what + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditUnavailableException("interrupted while waiting for the audit " + what);
@@ -426,8 +454,9 @@ public final class AuditLog implements AutoCloseable {
     boolean admit() {
         if (!inFlight.enter()) {
             refusedCalls.incrementAndGet();
-            throw new AuditUnavailableException("the audit log " + logId + " is closed (or closing): the call was refused before"
-                    + " reaching the provider. Close the gate before its audit log.");
+            throw new AuditUnavailableException(
+                    "the audit log " + logId + " is closed (or closing): the call was refused before"
+                            + " reaching the provider. Close the gate before its audit log.");
         }
         if (backPressure != BackPressure.FAIL_CALL) {
             return false;
@@ -435,15 +464,22 @@ public final class AuditLog implements AutoCloseable {
         if (!permits.tryAcquire()) {
             inFlight.exit();
             refusedCalls.incrementAndGet();
-            throw new AuditUnavailableException("the audit queue is full (" + queueCapacity + " records waiting for the sink "
-                    + sink + "): the call was refused before reaching the provider; retry later");
+            throw new AuditUnavailableException(
+                    "the audit queue is full (" + queueCapacity + " records waiting for the sink " + sink
+                            + "): the call was refused before reaching the provider; retry later");
         }
         return true;
     }
 
     /** Numbers and queues the record of one call (its facts copied on the caller's thread, built and chained by the writer). */
-    void recordCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response, Throwable error,
-                    Usage partialUsage, boolean reserved) {
+    void recordCall(
+            CallContext call,
+            ChatRequest request,
+            CallRecords.Outcome outcome,
+            ChatResponse response,
+            Throwable error,
+            Usage partialUsage,
+            boolean reserved) {
         recordCall(call, request, outcome, response, null, error, partialUsage, reserved);
     }
 
@@ -453,12 +489,20 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** As above; {@code textSha256}: the digest of a streamed answer's text when its text was not kept (else null). */
-    void recordCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response, byte[] textSha256,
-                    Throwable error, Usage partialUsage, boolean reserved) {
+    void recordCall(
+            CallContext call,
+            ChatRequest request,
+            CallRecords.Outcome outcome,
+            ChatResponse response,
+            byte[] textSha256,
+            Throwable error,
+            Usage partialUsage,
+            boolean reserved) {
         try {
             long seq = queueCall(call, request, outcome, response, textSha256, error, partialUsage, reserved);
             if (durableMark != null) {
-                LockSupport.unpark(writerThread);   // the caller waits for its record: no need for the writer to look later
+                LockSupport.unpark(
+                        writerThread); // the caller waits for its record: no need for the writer to look later
                 awaitDurable(seq, call.callId());
             }
         } finally {
@@ -472,19 +516,28 @@ public final class AuditLog implements AutoCloseable {
             durable = durableMark.await(seq, closeTimeout.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AuditUnavailableException("interrupted while waiting for the record of call " + callId + " to be durable: the"
-                    + " call is not acknowledged (its record may still be stored)");
+            throw new AuditUnavailableException("interrupted while waiting for the record of call " + callId
+                    + " to be durable: the" + " call is not acknowledged (its record may still be stored)");
         }
         if (!durable) {
-            throw new AuditUnavailableException("the record of call " + callId + " (seq " + seq + ") was not durable in " + sink
-                    + " within " + closeTimeout.toMillis() + " ms (the sink is failing or slow; see the sink failure listener): the"
-                    + " call fails rather than be acknowledged without a durable record (the record may still be stored)");
+            throw new AuditUnavailableException(
+                    "the record of call " + callId + " (seq " + seq + ") was not durable in " + sink
+                            + " within " + closeTimeout.toMillis()
+                            + " ms (the sink is failing or slow; see the sink failure listener): the"
+                            + " call fails rather than be acknowledged without a durable record (the record may still be stored)");
         }
     }
 
     /** Numbers the call's record and queues it for the writer; returns its seq. */
-    private long queueCall(CallContext call, ChatRequest request, CallRecords.Outcome outcome, ChatResponse response,
-                           byte[] textSha256, Throwable error, Usage partialUsage, boolean reserved) {
+    private long queueCall(
+            CallContext call,
+            ChatRequest request,
+            CallRecords.Outcome outcome,
+            ChatResponse response,
+            byte[] textSha256,
+            Throwable error,
+            Usage partialUsage,
+            boolean reserved) {
         CallRecords.Facts facts;
         try {
             facts = CallRecords.Facts.of(call, clock.millis());
@@ -497,12 +550,23 @@ public final class AuditLog implements AutoCloseable {
         PendingEntry.Body body = head -> {
             TreeMap<String, Object> b;
             try {
-                b = CallRecords.build(instanceId, digests, captureContent, facts, request, outcome, response, textSha256, error,
+                b = CallRecords.build(
+                        instanceId,
+                        digests,
+                        captureContent,
+                        facts,
+                        request,
+                        outcome,
+                        response,
+                        textSha256,
+                        error,
                         partialUsage);
             } catch (RuntimeException e) {
                 // a defect: keep one entry per call (and the writer alive); the exception's message may quote content
-                LOG.log(System.Logger.Level.ERROR, "the audit record of call " + facts.callId() + " could not be built ("
-                        + e.getClass().getName() + "); a minimal record with record_error takes its place");
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "the audit record of call " + facts.callId() + " could not be built ("
+                                + e.getClass().getName() + "); a minimal record with record_error takes its place");
                 b = CallRecords.minimal(instanceId, facts, outcome, e);
             }
             b.put("log_id", logId);
@@ -514,8 +578,8 @@ public final class AuditLog implements AutoCloseable {
         synchronized (lock) {
             if (closed) {
                 permits.release();
-                throw new AuditUnavailableException("the audit log " + logId + " is closed: the record of call " + call.callId()
-                        + " cannot be written. Close the gate before its audit log.");
+                throw new AuditUnavailableException("the audit log " + logId + " is closed: the record of call "
+                        + call.callId() + " cannot be written. Close the gate before its audit log.");
             }
             long seq = appendLocked("call", body, recordSignatures ? currentKey::sign : null, true);
             calls++;
@@ -567,12 +631,17 @@ public final class AuditLog implements AutoCloseable {
         if (resumed) {
             body.put("resumed", true);
         }
-        appendLocked("checkpoint", head -> {
-            // the root over every entry before this one, and the checkpoint before it: known once the writer got here
-            body.put("root", Hex.encode(head.root()));
-            body.put("prev_checkpoint", Hex.encode(head.lastCheckpointHash()));
-            return body;
-        }, currentKey::sign, false);
+        appendLocked(
+                "checkpoint",
+                head -> {
+                    // the root over every entry before this one, and the checkpoint before it: known once the writer
+                    // got here
+                    body.put("root", Hex.encode(head.root()));
+                    body.put("prev_checkpoint", Hex.encode(head.lastCheckpointHash()));
+                    return body;
+                },
+                currentKey::sign,
+                false);
         lastCheckpointMillis = clock.millis();
         callsSinceCheckpoint = 0;
         checkpoints++;
@@ -614,8 +683,14 @@ public final class AuditLog implements AutoCloseable {
         private final long refusedCalls;
         private final int queuedRecords;
 
-        Stats(long entriesAppended, long entriesWritten, long callRecords, long checkpoints, long sinkFailures, long refusedCalls,
-              int queuedRecords) {
+        Stats(
+                long entriesAppended,
+                long entriesWritten,
+                long callRecords,
+                long checkpoints,
+                long sinkFailures,
+                long refusedCalls,
+                int queuedRecords) {
             this.entriesAppended = entriesAppended;
             this.entriesWritten = entriesWritten;
             this.callRecords = callRecords;
@@ -666,20 +741,35 @@ public final class AuditLog implements AutoCloseable {
         /** Equal when every counter is equal. */
         @Override
         public boolean equals(Object o) {
-            return o == this || o instanceof Stats s && entriesAppended == s.entriesAppended && entriesWritten == s.entriesWritten
-                    && callRecords == s.callRecords && checkpoints == s.checkpoints && sinkFailures == s.sinkFailures
-                    && refusedCalls == s.refusedCalls && queuedRecords == s.queuedRecords;
+            return o == this
+                    || o instanceof Stats s
+                            && entriesAppended == s.entriesAppended
+                            && entriesWritten == s.entriesWritten
+                            && callRecords == s.callRecords
+                            && checkpoints == s.checkpoints
+                            && sinkFailures == s.sinkFailures
+                            && refusedCalls == s.refusedCalls
+                            && queuedRecords == s.queuedRecords;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(entriesAppended, entriesWritten, callRecords, checkpoints, sinkFailures, refusedCalls, queuedRecords);
+            return Objects.hash(
+                    entriesAppended,
+                    entriesWritten,
+                    callRecords,
+                    checkpoints,
+                    sinkFailures,
+                    refusedCalls,
+                    queuedRecords);
         }
 
         @Override
         public String toString() {
-            return "Stats[entriesAppended=" + entriesAppended + ", entriesWritten=" + entriesWritten + ", callRecords=" + callRecords
-                    + ", checkpoints=" + checkpoints + ", sinkFailures=" + sinkFailures + ", refusedCalls=" + refusedCalls
+            return "Stats[entriesAppended=" + entriesAppended + ", entriesWritten=" + entriesWritten + ", callRecords="
+                    + callRecords
+                    + ", checkpoints=" + checkpoints + ", sinkFailures=" + sinkFailures + ", refusedCalls="
+                    + refusedCalls
                     + ", queuedRecords=" + queuedRecords + "]";
         }
     }
@@ -702,9 +792,10 @@ public final class AuditLog implements AutoCloseable {
         private Acknowledgement acknowledgement = Acknowledgement.QUEUED;
         private Duration retryBackoff = Duration.ofMillis(100);
         private Duration closeTimeout = Duration.ofSeconds(30);
-        private Consumer<AuditSinkFailure> onSinkFailure = f -> LOG.log(System.Logger.Level.WARNING,
-                "audit sink " + f.sink() + " failed (attempt " + f.attempt() + ", first seq " + f.firstSeq() + ", " + f.queued()
-                        + " queued); retrying: " + f.error());
+        private Consumer<AuditSinkFailure> onSinkFailure = f -> LOG.log(
+                System.Logger.Level.WARNING,
+                "audit sink " + f.sink() + " failed (attempt " + f.attempt() + ", first seq " + f.firstSeq() + ", "
+                        + f.queued() + " queued); retrying: " + f.error());
 
         private Builder(AuditSink sink, AuditSigningKey key) {
             this.sink = Objects.requireNonNull(sink, "sink");
@@ -850,7 +941,8 @@ public final class AuditLog implements AutoCloseable {
                 problems.add("logId must be 16 lowercase hex digits, was '" + logId + "'");
             }
             if (!instanceId.matches("[A-Za-z0-9._-]{1,64}")) {
-                problems.add("instanceId '" + instanceId + "' is not allowed: use 1 to 64 letters, digits, '.', '_' or '-'");
+                problems.add(
+                        "instanceId '" + instanceId + "' is not allowed: use 1 to 64 letters, digits, '.', '_' or '-'");
             }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);

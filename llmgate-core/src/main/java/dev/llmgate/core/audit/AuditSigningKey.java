@@ -2,11 +2,10 @@ package dev.llmgate.core.audit;
 
 import dev.llmgate.core.audit.internal.Ed25519;
 import dev.llmgate.core.audit.internal.Hex;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 /**
  * An Ed25519 key pair that signs an audit log's genesis, checkpoints, key rotations and (optionally)

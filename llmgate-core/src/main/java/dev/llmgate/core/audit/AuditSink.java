@@ -24,8 +24,7 @@ public interface AuditSink extends AutoCloseable {
     void write(List<AuditEntry> entries) throws IOException;
 
     /** Makes everything written so far durable (for a file: fsync). Called on {@link AuditLog#flush()} and close. */
-    default void flush() throws IOException {
-    }
+    default void flush() throws IOException {}
 
     /**
      * Reopening a log: the lines this sink already holds for log {@code logId}, oldest first, so that
@@ -53,6 +52,5 @@ public interface AuditSink extends AutoCloseable {
 
     /** Releases the sink's resources; called once, after the last write and flush. */
     @Override
-    default void close() throws IOException {
-    }
+    default void close() throws IOException {}
 }

@@ -12,7 +12,6 @@ import dev.llmgate.core.audit.internal.LogLine;
 import dev.llmgate.core.audit.internal.Merkle;
 import dev.llmgate.core.audit.internal.ParsedLines;
 import dev.llmgate.core.audit.internal.Sha256;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +50,8 @@ public final class AuditVerifier {
         this.externalPaths = List.copyOf(b.externalPaths);
         this.externalLines = List.copyOf(b.externalLines);
         this.expectedLogId = Optional.ofNullable(b.expectedLogId);
-        this.expectations = new LogCheck.Expectations(b.checkpointSeq, b.checkpointHash, b.minCallRecords, b.requireFinal);
+        this.expectations =
+                new LogCheck.Expectations(b.checkpointSeq, b.checkpointHash, b.minCallRecords, b.requireFinal);
     }
 
     /** A builder. */
@@ -76,7 +76,8 @@ public final class AuditVerifier {
         }
         Map<String, Map<Long, LogCheck.External>> ext = external();
         try (ParsedLines lines = ParsedLines.inBackground(LogFiles.lines(files))) {
-            return new VerificationReport(new LogCheck(trustedKeys, ext, expectedLogId, expectations, names).run(lines));
+            return new VerificationReport(
+                    new LogCheck(trustedKeys, ext, expectedLogId, expectations, names).run(lines));
         }
     }
 
@@ -87,14 +88,16 @@ public final class AuditVerifier {
     public Map<String, VerificationReport> verifyEach(List<Path> filesOrDirectories) throws IOException {
         Map<String, VerificationReport> out = new LinkedHashMap<>();
         Map<String, Map<Long, LogCheck.External>> ext = external();
-        for (Map.Entry<String, List<Path>> group : LogFiles.byLog(LogFiles.expand(filesOrDirectories)).entrySet()) {
+        for (Map.Entry<String, List<Path>> group :
+                LogFiles.byLog(LogFiles.expand(filesOrDirectories)).entrySet()) {
             List<String> names = new ArrayList<>();
             for (Path f : group.getValue()) {
                 names.add(f.toString());
             }
             VerificationReport r;
             try (ParsedLines lines = ParsedLines.inBackground(LogFiles.lines(group.getValue()))) {
-                r = new VerificationReport(new LogCheck(trustedKeys, ext, expectedLogId, expectations, names).run(lines));
+                r = new VerificationReport(
+                        new LogCheck(trustedKeys, ext, expectedLogId, expectations, names).run(lines));
             }
             out.put(r.logId().isEmpty() ? group.getKey() : r.logId(), r);
         }
@@ -104,8 +107,9 @@ public final class AuditVerifier {
     /** Verifies one log given as its lines (from a database or memory); {@code source} names it in locations. */
     public VerificationReport verifyLines(List<String> lines, String source) {
         try {
-            return new VerificationReport(new LogCheck(trustedKeys, external(), expectedLogId, expectations, List.of(source))
-                    .run(LogFiles.lines(lines, source)));
+            return new VerificationReport(
+                    new LogCheck(trustedKeys, external(), expectedLogId, expectations, List.of(source))
+                            .run(LogFiles.lines(lines, source)));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -151,7 +155,9 @@ public final class AuditVerifier {
             if (s == seq) {
                 record = line.text();
             }
-            if (record != null && "checkpoint".equals(obj.get("type")) && obj.get("tree_size") instanceof Long
+            if (record != null
+                    && "checkpoint".equals(obj.get("type"))
+                    && obj.get("tree_size") instanceof Long
                     && (Long) obj.get("tree_size") > seq) {
                 int size = (int) (long) (Long) obj.get("tree_size");
                 List<String> path = new ArrayList<>();
@@ -164,7 +170,8 @@ public final class AuditVerifier {
         if (record == null) {
             throw new IllegalArgumentException("the log has no entry with seq " + seq);
         }
-        throw new IllegalArgumentException("no checkpoint covers seq " + seq + " yet: wait for the next checkpoint, or write one");
+        throw new IllegalArgumentException(
+                "no checkpoint covers seq " + seq + " yet: wait for the next checkpoint, or write one");
     }
 
     /**
@@ -202,13 +209,15 @@ public final class AuditVerifier {
             }
         }
         if (!signed) {
-            return Optional.of("the checkpoint is not validly signed by a trusted key (it names key " + checkpoint.get("key_id") + ")");
+            return Optional.of("the checkpoint is not validly signed by a trusted key (it names key "
+                    + checkpoint.get("key_id") + ")");
         }
         if (!Objects.equals(record.get("log_id"), checkpoint.get("log_id")) && !"genesis".equals(record.get("type"))) {
             return Optional.of("the record and the checkpoint belong to different logs");
         }
         if (!Long.valueOf(proof.leafIndex()).equals(record.get("seq"))) {
-            return Optional.of("the proof's leaf index " + proof.leafIndex() + " is not the record's seq " + record.get("seq"));
+            return Optional.of(
+                    "the proof's leaf index " + proof.leafIndex() + " is not the record's seq " + record.get("seq"));
         }
         if (!Long.valueOf(proof.treeSize()).equals(checkpoint.get("tree_size"))) {
             return Optional.of("the proof's tree size is not the checkpoint's tree_size");
@@ -244,15 +253,15 @@ public final class AuditVerifier {
         private boolean requireFinal;
         private final List<String> problems = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Trusts the Ed25519 public key given as 64 hex digits (the genesis must name a trusted key). */
         public Builder trustKey(String publicKeyHex) {
             Objects.requireNonNull(publicKeyHex, "publicKeyHex");
             String k = publicKeyHex.trim().toLowerCase(Locale.ROOT);
             if (!k.matches("[0-9a-f]{64}")) {
-                problems.add("a trusted public key must be 64 hex digits (a raw Ed25519 key), was " + k.length() + " characters");
+                problems.add("a trusted public key must be 64 hex digits (a raw Ed25519 key), was " + k.length()
+                        + " characters");
             } else {
                 trustedKeys.add(k);
             }
@@ -292,8 +301,8 @@ public final class AuditVerifier {
             Objects.requireNonNull(hashHex, "hashHex");
             String h = hashHex.trim().toLowerCase(Locale.ROOT);
             if (seq < 1 || !h.matches("[0-9a-f]{64}")) {
-                problems.add("an expected checkpoint needs a seq of at least 1 and an entry hash of 64 hex digits, was " + seq + ":"
-                        + h.length() + " characters");
+                problems.add("an expected checkpoint needs a seq of at least 1 and an entry hash of 64 hex digits, was "
+                        + seq + ":" + h.length() + " characters");
             } else {
                 this.checkpointSeq = seq;
                 this.checkpointHash = h;

@@ -2,7 +2,6 @@ package dev.llmgate.core.audit;
 
 import dev.llmgate.core.audit.internal.Hex;
 import dev.llmgate.core.audit.internal.OwnerOnlyFile;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +38,7 @@ public final class AuditVerifierCli {
     /** The intact prefix verified but the last line is torn (e.g. after a crash). */
     public static final int EXIT_TORN_TAIL = 3;
 
-    private AuditVerifierCli() {
-    }
+    private AuditVerifierCli() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -90,8 +88,10 @@ public final class AuditVerifierCli {
                     String v = value(args, ++i, "--expect-checkpoint");
                     int colon = v.indexOf(':');
                     if (colon < 1 || !v.substring(0, colon).matches("\\d{1,18}")) {
-                        return usage(err, "--expect-checkpoint needs SEQ:HASH (as the summary's \"last checkpoint\" line prints it), was '"
-                                + v + "'");
+                        return usage(
+                                err,
+                                "--expect-checkpoint needs SEQ:HASH (as the summary's \"last checkpoint\" line prints it), was '"
+                                        + v + "'");
                     }
                     b.expectCheckpoint(Long.parseLong(v.substring(0, colon)), v.substring(colon + 1));
                     break;
@@ -169,8 +169,8 @@ public final class AuditVerifierCli {
             out.println("proof INVALID: " + problem.get());
             return EXIT_INVALID;
         }
-        out.println("proof VALID: record seq " + proof.leafIndex() + " is entry " + proof.leafIndex() + " of the " + proof.treeSize()
-                + " entries covered by the signed checkpoint");
+        out.println("proof VALID: record seq " + proof.leafIndex() + " is entry " + proof.leafIndex() + " of the "
+                + proof.treeSize() + " entries covered by the signed checkpoint");
         return EXIT_VALID;
     }
 
@@ -183,7 +183,8 @@ public final class AuditVerifierCli {
         Path pub = dir.resolve("audit-key.pub");
         for (Path p : List.of(seed, pub)) {
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                err.println("error: " + p + " exists already: keygen never overwrites a key; move it away or choose another directory");
+                err.println("error: " + p
+                        + " exists already: keygen never overwrites a key; move it away or choose another directory");
                 return EXIT_USAGE;
             }
         }
@@ -192,11 +193,18 @@ public final class AuditVerifierCli {
             // created readable by its owner only, from the start (never written first and restricted afterwards)
             OwnerOnlyFile.create(seed, (Hex.encode(key.seed()) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (FileAlreadyExistsException e) {
-            err.println("error: " + seed + " exists already: keygen never overwrites a key; move it away or choose another directory");
+            err.println("error: " + seed
+                    + " exists already: keygen never overwrites a key; move it away or choose another directory");
             return EXIT_USAGE;
         }
-        Files.writeString(pub, key.publicKeyHex() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        out.println("key id " + key.keyId() + ": secret seed in " + seed + " (readable by its owner only), public key in " + pub);
+        Files.writeString(
+                pub,
+                key.publicKeyHex() + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
+        out.println("key id " + key.keyId() + ": secret seed in " + seed
+                + " (readable by its owner only), public key in " + pub);
         return EXIT_VALID;
     }
 

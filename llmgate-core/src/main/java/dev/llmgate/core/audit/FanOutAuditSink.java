@@ -1,7 +1,6 @@
 package dev.llmgate.core.audit;
 
 import dev.llmgate.core.audit.internal.JsonReader;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ public final class FanOutAuditSink implements AuditSink {
     private final List<Target> targets;
     /** Guards the durability bookkeeping, which write() and the targets' own sync threads update. */
     private final Object durability = new Object();
+
     private LongConsumer durableThrough;
     private long written = -1;
     private long reportedDurable = -1;
@@ -192,7 +192,8 @@ public final class FanOutAuditSink implements AuditSink {
                 return last;
             }
         };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(checked, Spliterator.ORDERED | Spliterator.NONNULL), false)
+        return StreamSupport.stream(
+                        Spliterators.spliteratorUnknownSize(checked, Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(primaryLines::close);
     }
 
@@ -201,14 +202,18 @@ public final class FanOutAuditSink implements AuditSink {
             Target t = e.getKey();
             long last = e.getValue();
             if (!t.controlOnly && last != end) {
-                throw new UncheckedIOException(new IOException("the sinks hold different ends of the log: " + primary.sink + " up to seq "
-                        + end + ", " + t.sink + " up to seq " + last + " (a crash between their writes?); copy the missing entries so"
-                        + " that they agree, or give the log another id"));
+                throw new UncheckedIOException(
+                        new IOException("the sinks hold different ends of the log: " + primary.sink + " up to seq "
+                                + end + ", " + t.sink + " up to seq " + last
+                                + " (a crash between their writes?); copy the missing entries so"
+                                + " that they agree, or give the log another id"));
             }
             if (t.controlOnly && last > end) {
-                throw new UncheckedIOException(new IOException("the checkpoint copy " + t.sink + " holds seq " + last + ", past the end of"
-                        + " the log in " + primary.sink + " at seq " + end + ": the log lost entries that the copy proves; restore them,"
-                        + " or give the log another id"));
+                throw new UncheckedIOException(
+                        new IOException("the checkpoint copy " + t.sink + " holds seq " + last + ", past the end of"
+                                + " the log in " + primary.sink + " at seq " + end
+                                + ": the log lost entries that the copy proves; restore them,"
+                                + " or give the log another id"));
             }
         }
     }
@@ -282,8 +287,7 @@ public final class FanOutAuditSink implements AuditSink {
     public static final class Builder {
         private final List<Target> targets = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** A sink that receives every entry. */
         public Builder add(AuditSink sink) {
@@ -299,7 +303,8 @@ public final class FanOutAuditSink implements AuditSink {
 
         public FanOutAuditSink build() {
             if (targets.isEmpty()) {
-                throw new dev.llmgate.api.exception.ConfigurationException("a fan-out sink needs at least one sink: add one with add(...)");
+                throw new dev.llmgate.api.exception.ConfigurationException(
+                        "a fan-out sink needs at least one sink: add one with add(...)");
             }
             return new FanOutAuditSink(targets);
         }

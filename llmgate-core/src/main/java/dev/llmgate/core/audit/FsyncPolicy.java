@@ -26,7 +26,11 @@ public final class FsyncPolicy {
     private static final FsyncPolicy NONE = new FsyncPolicy(Mode.NONE, Duration.ZERO);
 
     /** The three kinds of policy. */
-    public enum Mode { EVERY_RECORD, GROUP_COMMIT, NONE }
+    public enum Mode {
+        EVERY_RECORD,
+        GROUP_COMMIT,
+        NONE
+    }
 
     private final Mode mode;
     private final Duration interval;
@@ -45,7 +49,8 @@ public final class FsyncPolicy {
     public static FsyncPolicy groupCommit(Duration interval) {
         Objects.requireNonNull(interval, "interval");
         if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("a group commit interval must be positive, e.g. Duration.ofMillis(10); was " + interval);
+            throw new IllegalArgumentException(
+                    "a group commit interval must be positive, e.g. Duration.ofMillis(10); was " + interval);
         }
         return new FsyncPolicy(Mode.GROUP_COMMIT, interval);
     }

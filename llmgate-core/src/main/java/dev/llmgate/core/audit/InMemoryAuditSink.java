@@ -10,8 +10,7 @@ import java.util.stream.Stream;
  */
 public final class InMemoryAuditSink implements AuditSink {
     /** An empty sink. */
-    public InMemoryAuditSink() {
-    }
+    public InMemoryAuditSink() {}
 
     private final List<AuditEntry> entries = new ArrayList<>();
 

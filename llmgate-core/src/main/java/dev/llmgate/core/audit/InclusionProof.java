@@ -2,7 +2,6 @@ package dev.llmgate.core.audit;
 
 import dev.llmgate.core.audit.internal.CanonicalJson;
 import dev.llmgate.core.audit.internal.JsonReader;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +58,17 @@ public record InclusionProof(long leafIndex, long treeSize, List<String> path, S
         for (Object o : (List<?>) p) {
             path.add(String.valueOf(o));
         }
-        if (!(m.get("leaf_index") instanceof Long) || !(m.get("tree_size") instanceof Long)
-                || !(m.get("record") instanceof Map) || !(m.get("checkpoint") instanceof Map)) {
+        if (!(m.get("leaf_index") instanceof Long)
+                || !(m.get("tree_size") instanceof Long)
+                || !(m.get("record") instanceof Map)
+                || !(m.get("checkpoint") instanceof Map)) {
             throw new IllegalArgumentException("an inclusion proof needs leaf_index, tree_size, record and checkpoint");
         }
-        return new InclusionProof((Long) m.get("leaf_index"), (Long) m.get("tree_size"), path, CanonicalJson.write(m.get("record")),
+        return new InclusionProof(
+                (Long) m.get("leaf_index"),
+                (Long) m.get("tree_size"),
+                path,
+                CanonicalJson.write(m.get("record")),
                 CanonicalJson.write(m.get("checkpoint")));
     }
 }

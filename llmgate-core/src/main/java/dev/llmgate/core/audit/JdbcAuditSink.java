@@ -1,8 +1,6 @@
 package dev.llmgate.core.audit;
 
 import dev.llmgate.api.exception.ConfigurationException;
-
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -20,6 +18,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
 
 /**
  * Stores entries in a relational table through plain {@code java.sql}, one row per entry, one
@@ -60,7 +59,8 @@ public final class JdbcAuditSink implements AuditSink {
 
     /** The DDL of the table, as documented above. */
     public static String createTableSql(String table) {
-        return "CREATE TABLE IF NOT EXISTS " + table + " (log_id VARCHAR(32) NOT NULL, seq BIGINT NOT NULL, entry_type VARCHAR(16) NOT NULL,"
+        return "CREATE TABLE IF NOT EXISTS " + table
+                + " (log_id VARCHAR(32) NOT NULL, seq BIGINT NOT NULL, entry_type VARCHAR(16) NOT NULL,"
                 + " entry_hash CHAR(64) NOT NULL, line TEXT NOT NULL, PRIMARY KEY (log_id, seq))";
     }
 
@@ -77,8 +77,8 @@ public final class JdbcAuditSink implements AuditSink {
         }
         try {
             Connection c = connection();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                    + " (log_id, seq, entry_type, entry_hash, line) VALUES (?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO " + table + " (log_id, seq, entry_type, entry_hash, line) VALUES (?, ?, ?, ?, ?)")) {
                 for (AuditEntry e : todo) {
                     ps.setString(1, e.logId());
                     ps.setLong(2, e.seq());
@@ -98,8 +98,10 @@ public final class JdbcAuditSink implements AuditSink {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IOException("JDBC audit sink could not store entries " + todo.get(0).seq() + ".." + todo.get(todo.size() - 1).seq()
-                    + " in table " + table + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "JDBC audit sink could not store entries " + todo.get(0).seq() + ".."
+                            + todo.get(todo.size() - 1).seq() + " in table " + table + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -107,7 +109,8 @@ public final class JdbcAuditSink implements AuditSink {
     private boolean alreadyStored(List<AuditEntry> todo) {
         AuditEntry lastEntry = todo.get(todo.size() - 1);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE log_id = ? AND seq >= ? AND seq <= ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT COUNT(*) FROM " + table + " WHERE log_id = ? AND seq >= ? AND seq <= ?")) {
             ps.setString(1, lastEntry.logId());
             ps.setLong(2, todo.get(0).seq());
             ps.setLong(3, lastEntry.seq());
@@ -189,8 +192,8 @@ public final class JdbcAuditSink implements AuditSink {
 
             private void fetch() {
                 try (Connection c = dataSource.getConnection();
-                     PreparedStatement ps = c.prepareStatement("SELECT seq, line FROM " + table
-                             + " WHERE log_id = ? AND seq > ? ORDER BY seq")) {
+                        PreparedStatement ps = c.prepareStatement(
+                                "SELECT seq, line FROM " + table + " WHERE log_id = ? AND seq > ? ORDER BY seq")) {
                     ps.setMaxRows(PAGE);
                     ps.setString(1, logId);
                     ps.setLong(2, after);
@@ -202,19 +205,21 @@ public final class JdbcAuditSink implements AuditSink {
                     }
                     exhausted = page.size() < PAGE;
                 } catch (SQLException e) {
-                    throw new UncheckedIOException(new IOException("reading log " + logId + " back from table " + table + " failed: "
-                            + e.getMessage(), e));
+                    throw new UncheckedIOException(new IOException(
+                            "reading log " + logId + " back from table " + table + " failed: " + e.getMessage(), e));
                 }
             }
         };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(rows, Spliterator.ORDERED | Spliterator.NONNULL), false);
+        return StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(rows, Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
 
     /** The lines of log {@code logId} in {@code table}, in sequence order, for {@link AuditVerifier#verifyLines}. */
     public static List<String> readLines(DataSource dataSource, String table, String logId) throws SQLException {
         List<String> lines = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT line FROM " + checkTable(table) + " WHERE log_id = ? ORDER BY seq")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT line FROM " + checkTable(table) + " WHERE log_id = ? ORDER BY seq")) {
             ps.setString(1, logId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -227,7 +232,8 @@ public final class JdbcAuditSink implements AuditSink {
 
     private static String checkTable(String table) {
         if (!table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
-            throw new IllegalArgumentException("table name '" + table + "' is not allowed: use letters, digits and '_' (optionally schema.table)");
+            throw new IllegalArgumentException(
+                    "table name '" + table + "' is not allowed: use letters, digits and '_' (optionally schema.table)");
         }
         return table;
     }
@@ -271,7 +277,8 @@ public final class JdbcAuditSink implements AuditSink {
                 throw new ConfigurationException(e.getMessage());
             }
             if (createTable) {
-                try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                try (Connection c = dataSource.getConnection();
+                        Statement s = c.createStatement()) {
                     s.execute(createTableSql(table));
                     if (!c.getAutoCommit()) {
                         c.commit();

@@ -2,7 +2,6 @@ package dev.llmgate.core.audit;
 
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.core.audit.internal.LogFiles;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -96,7 +95,7 @@ public final class JsonLinesFileSink implements AuditSink {
             if (e.seq() <= lastSeq) {
                 continue;
             }
-            byte[] line = e.line().getBytes(StandardCharsets.UTF_8);   // written with its '\n' by writeOut
+            byte[] line = e.line().getBytes(StandardCharsets.UTF_8); // written with its '\n' by writeOut
             if (channel == null || needsRotation(pendingBytes, line.length + 1)) {
                 writeOut(pending, pendingBytes);
                 pending.clear();
@@ -120,7 +119,9 @@ public final class JsonLinesFileSink implements AuditSink {
             syncScheduled = true;
             // Calls waiting for their records (durable acknowledgement): force at once; what is written while the force
             // runs forms the next group. Otherwise: within the interval.
-            io.schedule(this::backgroundSync, durableThrough != null ? 0 : fsync.interval().toNanos());
+            io.schedule(
+                    this::backgroundSync,
+                    durableThrough != null ? 0 : fsync.interval().toNanos());
         }
     }
 
@@ -194,13 +195,18 @@ public final class JsonLinesFileSink implements AuditSink {
                 }
                 out.force(true);
             } catch (FileAlreadyExistsException e) {
-                throw new IOException("cannot set aside the torn last line of " + file + ": " + torn + " exists already; move it away"
-                        + " and reopen the log", e);
+                throw new IOException(
+                        "cannot set aside the torn last line of " + file + ": " + torn + " exists already; move it away"
+                                + " and reopen the log",
+                        e);
             }
             ch.truncate(end);
             ch.force(true);
-            LOG.log(System.Logger.Level.WARNING, "the audit file " + file + " ended with a torn line of " + (size - end) + " bytes"
-                    + " (a write interrupted by a crash): it was moved to " + torn + " and the log continues after the last complete line");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "the audit file " + file + " ended with a torn line of " + (size - end) + " bytes"
+                            + " (a write interrupted by a crash): it was moved to " + torn
+                            + " and the log continues after the last complete line");
         }
     }
 
@@ -292,8 +298,10 @@ public final class JsonLinesFileSink implements AuditSink {
         try {
             channel = io.create(file);
         } catch (FileAlreadyExistsException e) {
-            throw new IOException("the audit file " + file + " exists already: log " + logId + " was written here before; build"
-                    + " the AuditLog with this sink to continue its chain (it reopens the log), or use another log id", e);
+            throw new IOException(
+                    "the audit file " + file + " exists already: log " + logId + " was written here before; build"
+                            + " the AuditLog with this sink to continue its chain (it reopens the log), or use another log id",
+                    e);
         }
         index = next;
         currentFile = file;
@@ -403,7 +411,7 @@ public final class JsonLinesFileSink implements AuditSink {
                 // close() flushes itself: a sync still waiting for its time is not needed then
                 syncer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             }
-            var unused = syncer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);   // the task reports its own outcome
+            var unused = syncer.schedule(task, delayNanos, TimeUnit.NANOSECONDS); // the task reports its own outcome
         }
 
         @Override

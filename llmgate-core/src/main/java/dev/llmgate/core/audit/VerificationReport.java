@@ -1,7 +1,6 @@
 package dev.llmgate.core.audit;
 
 import dev.llmgate.core.audit.internal.LogCheck;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -133,27 +132,56 @@ public final class VerificationReport {
     /** Equal when every value is equal. */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof VerificationReport r && logId.equals(r.logId) && sources.equals(r.sources) && entries == r.entries
-                && callRecords == r.callRecords && firstTimestamp.equals(r.firstTimestamp) && lastTimestamp.equals(r.lastTimestamp)
-                && checkpoints == r.checkpoints && lastCheckpointSeq == r.lastCheckpointSeq
-                && lastCheckpointHash.equals(r.lastCheckpointHash) && finalCheckpoint == r.finalCheckpoint && keys.equals(r.keys)
-                && externalMatched == r.externalMatched && failure.equals(r.failure) && tornTail.equals(r.tornTail)
-                && warnings.equals(r.warnings);
+        return o == this
+                || o instanceof VerificationReport r
+                        && logId.equals(r.logId)
+                        && sources.equals(r.sources)
+                        && entries == r.entries
+                        && callRecords == r.callRecords
+                        && firstTimestamp.equals(r.firstTimestamp)
+                        && lastTimestamp.equals(r.lastTimestamp)
+                        && checkpoints == r.checkpoints
+                        && lastCheckpointSeq == r.lastCheckpointSeq
+                        && lastCheckpointHash.equals(r.lastCheckpointHash)
+                        && finalCheckpoint == r.finalCheckpoint
+                        && keys.equals(r.keys)
+                        && externalMatched == r.externalMatched
+                        && failure.equals(r.failure)
+                        && tornTail.equals(r.tornTail)
+                        && warnings.equals(r.warnings);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(logId, sources, entries, callRecords, firstTimestamp, lastTimestamp, checkpoints, lastCheckpointSeq,
-                lastCheckpointHash, finalCheckpoint, keys, externalMatched, failure, tornTail, warnings);
+        return Objects.hash(
+                logId,
+                sources,
+                entries,
+                callRecords,
+                firstTimestamp,
+                lastTimestamp,
+                checkpoints,
+                lastCheckpointSeq,
+                lastCheckpointHash,
+                finalCheckpoint,
+                keys,
+                externalMatched,
+                failure,
+                tornTail,
+                warnings);
     }
 
     /** Every value, on one line (see {@link #summary()} for the human-readable form). */
     @Override
     public String toString() {
-        return "VerificationReport[logId=" + logId + ", sources=" + sources + ", entries=" + entries + ", callRecords=" + callRecords
-                + ", firstTimestamp=" + firstTimestamp + ", lastTimestamp=" + lastTimestamp + ", checkpoints=" + checkpoints
-                + ", lastCheckpointSeq=" + lastCheckpointSeq + ", lastCheckpointHash=" + lastCheckpointHash + ", finalCheckpoint="
-                + finalCheckpoint + ", keys=" + keys + ", externalMatched=" + externalMatched + ", failure=" + failure + ", tornTail="
+        return "VerificationReport[logId=" + logId + ", sources=" + sources + ", entries=" + entries + ", callRecords="
+                + callRecords
+                + ", firstTimestamp=" + firstTimestamp + ", lastTimestamp=" + lastTimestamp + ", checkpoints="
+                + checkpoints
+                + ", lastCheckpointSeq=" + lastCheckpointSeq + ", lastCheckpointHash=" + lastCheckpointHash
+                + ", finalCheckpoint="
+                + finalCheckpoint + ", keys=" + keys + ", externalMatched=" + externalMatched + ", failure=" + failure
+                + ", tornTail="
                 + tornTail + ", warnings=" + warnings + "]";
     }
 
@@ -171,27 +199,54 @@ public final class VerificationReport {
     public String summary() {
         StringBuilder sb = new StringBuilder();
         sb.append("llmgate audit verification\n");
-        sb.append("  log id:            ").append(logId.isEmpty() ? "(unknown)" : logId).append('\n');
-        sb.append("  sources:           ").append(sources.size()).append(sources.size() == 1 ? " source" : " sources").append('\n');
+        sb.append("  log id:            ")
+                .append(logId.isEmpty() ? "(unknown)" : logId)
+                .append('\n');
+        sb.append("  sources:           ")
+                .append(sources.size())
+                .append(sources.size() == 1 ? " source" : " sources")
+                .append('\n');
         for (String s : sources) {
             sb.append("                     ").append(s).append('\n');
         }
-        sb.append("  entries verified:  ").append(entries).append(" (").append(callRecords).append(" call records)\n");
-        sb.append("  time range:        ").append(firstTimestamp.map(Instant::toString).orElse("-")).append(" .. ")
-                .append(lastTimestamp.map(Instant::toString).orElse("-")).append('\n');
-        sb.append("  checkpoints:       ").append(checkpoints).append(" signed, last at seq ").append(lastCheckpointSeq)
-                .append(finalCheckpoint ? ", final checkpoint present" : ", no final checkpoint").append('\n');
+        sb.append("  entries verified:  ")
+                .append(entries)
+                .append(" (")
+                .append(callRecords)
+                .append(" call records)\n");
+        sb.append("  time range:        ")
+                .append(firstTimestamp.map(Instant::toString).orElse("-"))
+                .append(" .. ")
+                .append(lastTimestamp.map(Instant::toString).orElse("-"))
+                .append('\n');
+        sb.append("  checkpoints:       ")
+                .append(checkpoints)
+                .append(" signed, last at seq ")
+                .append(lastCheckpointSeq)
+                .append(finalCheckpoint ? ", final checkpoint present" : ", no final checkpoint")
+                .append('\n');
         if (!lastCheckpointHash.isEmpty()) {
-            sb.append("  last checkpoint:   ").append(lastCheckpointSeq).append(':').append(lastCheckpointHash).append('\n');
+            sb.append("  last checkpoint:   ")
+                    .append(lastCheckpointSeq)
+                    .append(':')
+                    .append(lastCheckpointHash)
+                    .append('\n');
         }
-        sb.append("  keys:              ").append(keys.isEmpty() ? "-" : String.join(", ", keys)).append('\n');
+        sb.append("  keys:              ")
+                .append(keys.isEmpty() ? "-" : String.join(", ", keys))
+                .append('\n');
         sb.append("  external copy:     ").append(externalMatched).append(" entries matched\n");
         for (String w : warnings) {
             sb.append("  warning:           ").append(w).append('\n');
         }
         tornTail.ifPresent(t -> sb.append("  torn tail:         ").append(t).append('\n'));
-        failure.ifPresent(f -> sb.append("  FAILURE:           seq ").append(f.seq()).append(" at ").append(f.location()).append(": ")
-                .append(f.reason()).append('\n'));
+        failure.ifPresent(f -> sb.append("  FAILURE:           seq ")
+                .append(f.seq())
+                .append(" at ")
+                .append(f.location())
+                .append(": ")
+                .append(f.reason())
+                .append('\n'));
         sb.append("  result:            ").append(result()).append('\n');
         return sb.toString();
     }

@@ -1,6 +1,5 @@
 package dev.llmgate.core.budget;
 
-import java.util.Locale;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
@@ -8,7 +7,6 @@ import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.BudgetExceededException;
 import dev.llmgate.api.exception.ConfigurationException;
-import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.spi.AttemptRecord;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
@@ -19,12 +17,12 @@ import dev.llmgate.core.internal.DeliveredOutput;
 import dev.llmgate.core.internal.ProviderStage;
 import dev.llmgate.core.routing.StateStore;
 import dev.llmgate.core.routing.TokenEstimator;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -96,11 +94,14 @@ public final class BudgetInterceptor implements StagedInterceptor {
     public BigDecimal used(BudgetLimit limit, String subject, Instant at) {
         long window = limit.window().toMillis();
         long value = store.counter(key(limit, subject, Math.floorDiv(at.toEpochMilli(), window)));
-        return limit.metric() == BudgetMetric.USD ? BigDecimal.valueOf(value).movePointLeft(9).stripTrailingZeros() : BigDecimal.valueOf(value);
+        return limit.metric() == BudgetMetric.USD
+                ? BigDecimal.valueOf(value).movePointLeft(9).stripTrailingZeros()
+                : BigDecimal.valueOf(value);
     }
 
     private static String key(BudgetLimit limit, String subject, long windowIndex) {
-        return PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + subject + ":" + limit.metric().name().toLowerCase(Locale.ROOT) + ":"
+        return PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + subject + ":"
+                + limit.metric().name().toLowerCase(Locale.ROOT) + ":"
                 + limit.window().toSeconds() + ":" + windowIndex;
     }
 
@@ -133,20 +134,27 @@ public final class BudgetInterceptor implements StagedInterceptor {
             if (subject.isEmpty()) {
                 continue;
             }
-            if (limit.metric() != BudgetMetric.REQUESTS && sent.maxOutputTokens().isEmpty()) {
-                sent = request.toBuilder().maxOutputTokens(defaultMaxOutputTokens).build();
+            if (limit.metric() != BudgetMetric.REQUESTS
+                    && sent.maxOutputTokens().isEmpty()) {
+                sent = request.toBuilder()
+                        .maxOutputTokens(defaultMaxOutputTokens)
+                        .build();
             }
             long amount;
             if (limit.metric() == BudgetMetric.REQUESTS) {
                 amount = 1;
             } else if (limit.metric() == BudgetMetric.TOKENS) {
                 if (tokens < 0) {
-                    tokens = TokenEstimator.inputTokens(sent) + sent.maxOutputTokens().getAsInt();
+                    tokens = TokenEstimator.inputTokens(sent)
+                            + sent.maxOutputTokens().getAsInt();
                 }
                 amount = tokens;
             } else {
                 if (nanoUsd < 0) {
-                    nanoUsd = estimator.estimate(sent).map(BudgetInterceptor::toNanos).orElse(0L);
+                    nanoUsd = estimator
+                            .estimate(sent)
+                            .map(BudgetInterceptor::toNanos)
+                            .orElse(0L);
                 }
                 amount = nanoUsd;
             }
@@ -159,8 +167,12 @@ public final class BudgetInterceptor implements StagedInterceptor {
                 release(held);
                 Instant resetsAt = Instant.ofEpochMilli((index + 1) * window);
                 String what = limit.describe(subject.get());
-                throw new BudgetExceededException("budget exceeded: " + what + " (this call needs about " + describe(limit, amount)
-                        + "); it resets at " + resetsAt, what, limit.window(), resetsAt);
+                throw new BudgetExceededException(
+                        "budget exceeded: " + what + " (this call needs about " + describe(limit, amount)
+                                + "); it resets at " + resetsAt,
+                        what,
+                        limit.window(),
+                        resetsAt);
             }
             held.add(new Held(limit, key, amount, expiresAt));
         }
@@ -177,11 +189,25 @@ public final class BudgetInterceptor implements StagedInterceptor {
             throw e;
         }
         if (result instanceof ChatResponse response) {
-            settle(held, call, () -> ownUsage(call, response.usage(), DeliveredOutput.estimate(forwarded, response)), settled);
+            settle(
+                    held,
+                    call,
+                    () -> ownUsage(call, response.usage(), DeliveredOutput.estimate(forwarded, response)),
+                    settled);
             return response;
         }
-        return new SettlingStream((ChatStream) result, s -> settle(held, call, () -> s.failedBeforeOutput() ? s.delivered().reported()
-                : ownUsage(call, s.delivered().reported(), s.delivered().estimate(forwarded)), settled));
+        return new SettlingStream(
+                (ChatStream) result,
+                s -> settle(
+                        held,
+                        call,
+                        () -> s.failedBeforeOutput()
+                                ? s.delivered().reported()
+                                : ownUsage(
+                                        call,
+                                        s.delivered().reported(),
+                                        s.delivered().estimate(forwarded)),
+                        settled));
     }
 
     /**
@@ -190,7 +216,9 @@ public final class BudgetInterceptor implements StagedInterceptor {
      * from no provider at all.
      */
     private static Usage ownUsage(CallContext call, Usage reported, Optional<Usage> estimate) {
-        if (estimate.isEmpty() || call.get(CallFacts.CACHE_HIT).orElse(false) || call.get(ProviderStage.PROVIDER_CALLED).isEmpty()) {
+        if (estimate.isEmpty()
+                || call.get(CallFacts.CACHE_HIT).orElse(false)
+                || call.get(ProviderStage.PROVIDER_CALLED).isEmpty()) {
             return reported;
         }
         call.put(CallFacts.ESTIMATED_USAGE, estimate.get());
@@ -200,7 +228,11 @@ public final class BudgetInterceptor implements StagedInterceptor {
     private static String describe(BudgetLimit limit, long amount) {
         switch (limit.metric()) {
             case USD:
-                return "$" + BigDecimal.valueOf(amount).movePointLeft(9).stripTrailingZeros().toPlainString();
+                return "$"
+                        + BigDecimal.valueOf(amount)
+                                .movePointLeft(9)
+                                .stripTrailingZeros()
+                                .toPlainString();
             case TOKENS:
                 return amount + " tokens";
             default:
@@ -232,7 +264,8 @@ public final class BudgetInterceptor implements StagedInterceptor {
             }
         } else {
             actualTokens = answerUsage.get().totalTokens();
-            reachedNoProvider = call.get(ProviderStage.PROVIDER_CALLED).isEmpty() && !call.get(CallFacts.CACHE_HIT).orElse(false);
+            reachedNoProvider = call.get(ProviderStage.PROVIDER_CALLED).isEmpty()
+                    && !call.get(CallFacts.CACHE_HIT).orElse(false);
         }
         Optional<BigDecimal> cost = call.get(CallFacts.COST_USD);
         for (Held h : held) {
@@ -273,8 +306,7 @@ public final class BudgetInterceptor implements StagedInterceptor {
         private int defaultMaxOutputTokens = 4096;
         private java.time.Clock clock = java.time.Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds a limit; every applicable limit must admit a call. */
         public Builder limit(BudgetLimit value) {
@@ -324,11 +356,13 @@ public final class BudgetInterceptor implements StagedInterceptor {
         public BudgetInterceptor build() {
             List<String> problems = new ArrayList<>();
             if (limits.isEmpty()) {
-                problems.add("a budget interceptor needs at least one limit: add one with limit(BudgetLimit.usd(\"10\", Duration.ofDays(1)))");
+                problems.add(
+                        "a budget interceptor needs at least one limit: add one with limit(BudgetLimit.usd(\"10\", Duration.ofDays(1)))");
             }
             boolean usd = limits.stream().anyMatch(l -> l.metric() == BudgetMetric.USD);
             if (usd && estimator == null) {
-                problems.add("a USD limit needs a cost estimator to reserve with: add costEstimator(router::estimateCost)");
+                problems.add(
+                        "a USD limit needs a cost estimator to reserve with: add costEstimator(router::estimateCost)");
             }
             if (defaultMaxOutputTokens < 1) {
                 problems.add("defaultMaxOutputTokens must be at least 1, was " + defaultMaxOutputTokens

@@ -1,12 +1,11 @@
 package dev.llmgate.core.budget;
 
-import java.util.Locale;
 import dev.llmgate.api.Metadata;
 import dev.llmgate.api.exception.ConfigurationException;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,6 +25,7 @@ public final class BudgetLimit {
 
     /** The attribute {@link BudgetScope#KEY} limits read by default. */
     public static final String DEFAULT_KEY_ATTRIBUTE = "api_key_id";
+
     static final String NONE = "(none)";
 
     private final BudgetScope scope;
@@ -46,13 +46,15 @@ public final class BudgetLimit {
             throw new ConfigurationException("budget amount must not be negative, was " + amount.toPlainString());
         }
         if (metric != BudgetMetric.USD && amount.stripTrailingZeros().scale() > 0) {
-            throw new ConfigurationException("a " + metric.name().toLowerCase(Locale.ROOT) + " budget must be a whole number, was " + amount.toPlainString());
+            throw new ConfigurationException("a " + metric.name().toLowerCase(Locale.ROOT)
+                    + " budget must be a whole number, was " + amount.toPlainString());
         }
         if (window.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new ConfigurationException("budget window must be at least one second, was " + window);
         }
         if (scope == BudgetScope.GLOBAL && subject.isPresent()) {
-            throw new ConfigurationException("a GLOBAL budget has no subject: remove subject(\"" + subject.get() + "\")");
+            throw new ConfigurationException(
+                    "a GLOBAL budget has no subject: remove subject(\"" + subject.get() + "\")");
         }
     }
 
@@ -89,8 +91,14 @@ public final class BudgetLimit {
     /** Equal when every value is equal ({@code amount} by {@link BigDecimal#equals}, so {@code 10} and {@code 10.0} differ). */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof BudgetLimit l && scope == l.scope && metric == l.metric && amount.equals(l.amount)
-                && window.equals(l.window) && subject.equals(l.subject) && keyAttribute.equals(l.keyAttribute);
+        return o == this
+                || o instanceof BudgetLimit l
+                        && scope == l.scope
+                        && metric == l.metric
+                        && amount.equals(l.amount)
+                        && window.equals(l.window)
+                        && subject.equals(l.subject)
+                        && keyAttribute.equals(l.keyAttribute);
     }
 
     @Override
@@ -100,8 +108,8 @@ public final class BudgetLimit {
 
     @Override
     public String toString() {
-        return "BudgetLimit[scope=" + scope + ", metric=" + metric + ", amount=" + amount + ", window=" + window + ", subject=" + subject
-                + ", keyAttribute=" + keyAttribute + "]";
+        return "BudgetLimit[scope=" + scope + ", metric=" + metric + ", amount=" + amount + ", window=" + window
+                + ", subject=" + subject + ", keyAttribute=" + keyAttribute + "]";
     }
 
     /** At most {@code max} calls per {@code window}. */
@@ -121,7 +129,8 @@ public final class BudgetLimit {
 
     /** The limit in counter units: calls, tokens, or nano-dollars (USD x 10^9, rounded down). */
     long units() {
-        return metric == BudgetMetric.USD ? amount.movePointRight(9).setScale(0, RoundingMode.FLOOR).longValueExact()
+        return metric == BudgetMetric.USD
+                ? amount.movePointRight(9).setScale(0, RoundingMode.FLOOR).longValueExact()
                 : amount.longValueExact();
     }
 
@@ -150,7 +159,8 @@ public final class BudgetLimit {
     /** E.g. {@code "tenant=acme usd<=10 per PT24H"}, for messages. */
     String describe(String who) {
         String prefix = scope == BudgetScope.GLOBAL ? "global" : scope.name().toLowerCase(Locale.ROOT) + "=" + who;
-        return prefix + " " + metric.name().toLowerCase(Locale.ROOT) + "<=" + amount.stripTrailingZeros().toPlainString() + " per " + window;
+        return prefix + " " + metric.name().toLowerCase(Locale.ROOT) + "<="
+                + amount.stripTrailingZeros().toPlainString() + " per " + window;
     }
 
     /** Builds a {@link BudgetLimit}; the scope defaults to {@link BudgetScope#TENANT}. */

@@ -1,7 +1,6 @@
 package dev.llmgate.core.budget;
 
 import dev.llmgate.api.ChatRequest;
-
 import java.math.BigDecimal;
 import java.util.Optional;
 

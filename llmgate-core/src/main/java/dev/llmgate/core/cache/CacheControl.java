@@ -4,7 +4,6 @@ import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.Metadata;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
-
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -167,18 +166,23 @@ public record CacheControl(Mode mode, Optional<Duration> ttl, Optional<String> n
             try {
                 ttl = Optional.of(Duration.parse(ttlValue.strip()));
             } catch (DateTimeParseException e) {
-                throw new InvalidRequestException("metadata attribute " + TTL_ATTRIBUTE + " must be an ISO-8601 duration such as PT5M"
-                        + " or PT1H, was '" + abbreviate(ttlValue) + "'", ErrorDetails.NONE);
+                throw new InvalidRequestException(
+                        "metadata attribute " + TTL_ATTRIBUTE + " must be an ISO-8601 duration such as PT5M"
+                                + " or PT1H, was '" + abbreviate(ttlValue) + "'",
+                        ErrorDetails.NONE);
             }
             if (ttl.get().isNegative() || ttl.get().isZero()) {
-                throw new InvalidRequestException("metadata attribute " + TTL_ATTRIBUTE + " must be a positive duration, was "
-                        + ttl.get() + "; to keep an answer out of the cache set " + MODE_ATTRIBUTE + "=no-store", ErrorDetails.NONE);
+                throw new InvalidRequestException(
+                        "metadata attribute " + TTL_ATTRIBUTE + " must be a positive duration, was " + ttl.get()
+                                + "; to keep an answer out of the cache set " + MODE_ATTRIBUTE + "=no-store",
+                        ErrorDetails.NONE);
             }
         }
         Optional<String> namespace = Optional.empty();
         if (namespaceValue != null) {
             if (namespaceValue.isBlank()) {
-                throw new InvalidRequestException("metadata attribute " + NAMESPACE_ATTRIBUTE + " must not be blank", ErrorDetails.NONE);
+                throw new InvalidRequestException(
+                        "metadata attribute " + NAMESPACE_ATTRIBUTE + " must not be blank", ErrorDetails.NONE);
             }
             namespace = Optional.of(namespaceValue);
         }
@@ -192,8 +196,10 @@ public record CacheControl(Mode mode, Optional<Duration> ttl, Optional<String> n
                 return m;
             }
         }
-        throw new InvalidRequestException("metadata attribute " + MODE_ATTRIBUTE + " must be one of default, bypass, refresh,"
-                + " no-store; was '" + abbreviate(value) + "'", ErrorDetails.NONE);
+        throw new InvalidRequestException(
+                "metadata attribute " + MODE_ATTRIBUTE + " must be one of default, bypass, refresh,"
+                        + " no-store; was '" + abbreviate(value) + "'",
+                ErrorDetails.NONE);
     }
 
     private static String abbreviate(String s) {

@@ -26,8 +26,8 @@ public record CacheKey(String namespace, String model, String digest) {
             throw new IllegalArgumentException("a cache namespace must not be blank");
         }
         if (!HEX64.matcher(digest).matches()) {
-            throw new IllegalArgumentException("digest must be 64 lower-case hex characters (a SHA-256), was " + digest.length()
-                    + " characters");
+            throw new IllegalArgumentException(
+                    "digest must be 64 lower-case hex characters (a SHA-256), was " + digest.length() + " characters");
         }
     }
 

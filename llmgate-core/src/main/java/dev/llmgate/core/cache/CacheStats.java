@@ -19,7 +19,14 @@ public final class CacheStats {
     private final long notStored;
     private final int waitingFollowers;
 
-    CacheStats(long hits, long semanticHits, long coalesced, long misses, long stores, long notStored, int waitingFollowers) {
+    CacheStats(
+            long hits,
+            long semanticHits,
+            long coalesced,
+            long misses,
+            long stores,
+            long notStored,
+            int waitingFollowers) {
         this.hits = hits;
         this.semanticHits = semanticHits;
         this.coalesced = coalesced;
@@ -70,8 +77,15 @@ public final class CacheStats {
     /** Equal when every counter is equal. */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof CacheStats s && hits == s.hits && semanticHits == s.semanticHits && coalesced == s.coalesced
-                && misses == s.misses && stores == s.stores && notStored == s.notStored && waitingFollowers == s.waitingFollowers;
+        return o == this
+                || o instanceof CacheStats s
+                        && hits == s.hits
+                        && semanticHits == s.semanticHits
+                        && coalesced == s.coalesced
+                        && misses == s.misses
+                        && stores == s.stores
+                        && notStored == s.notStored
+                        && waitingFollowers == s.waitingFollowers;
     }
 
     @Override
@@ -81,7 +95,8 @@ public final class CacheStats {
 
     @Override
     public String toString() {
-        return "CacheStats[hits=" + hits + ", semanticHits=" + semanticHits + ", coalesced=" + coalesced + ", misses=" + misses
-                + ", stores=" + stores + ", notStored=" + notStored + ", waitingFollowers=" + waitingFollowers + "]";
+        return "CacheStats[hits=" + hits + ", semanticHits=" + semanticHits + ", coalesced=" + coalesced + ", misses="
+                + misses + ", stores=" + stores + ", notStored=" + notStored + ", waitingFollowers=" + waitingFollowers
+                + "]";
     }
 }

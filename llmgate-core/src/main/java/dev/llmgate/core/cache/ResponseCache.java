@@ -7,7 +7,6 @@ import dev.llmgate.core.cache.internal.CacheInterceptor;
 import dev.llmgate.core.cache.internal.CacheSettings;
 import dev.llmgate.core.cache.internal.CaffeineResponseStore;
 import dev.llmgate.core.cache.internal.SemanticLookup;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +62,8 @@ public final class ResponseCache {
     /** Counters since this cache was built. */
     public CacheStats stats() {
         CacheInterceptor.Counters c = interceptor.counters();
-        return new CacheStats(c.hits(), c.semanticHits(), c.coalesced(), c.misses(), c.stores(), c.notStored(), c.waitingFollowers());
+        return new CacheStats(
+                c.hits(), c.semanticHits(), c.coalesced(), c.misses(), c.stores(), c.notStored(), c.waitingFollowers());
     }
 
     /** The store holding the answers (the built-in one, or the one configured). */
@@ -101,14 +101,14 @@ public final class ResponseCache {
         private int maximumAnswerChars = 1_000_000;
         private SemanticCacheOptions semantic;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** How long an answer stays cached unless the request says otherwise (default one hour); positive. */
         public Builder ttl(Duration value) {
             Objects.requireNonNull(value, "ttl");
             if (value.isNegative() || value.isZero()) {
-                problems.add("ttl must be positive, was " + value + "; to disable caching do not register the interceptor");
+                problems.add(
+                        "ttl must be positive, was " + value + "; to disable caching do not register the interceptor");
             } else {
                 this.ttl = value;
             }
@@ -155,7 +155,8 @@ public final class ResponseCache {
         public Builder defaultNamespace(String value) {
             Objects.requireNonNull(value, "defaultNamespace");
             if (value.isBlank()) {
-                problems.add("defaultNamespace must not be blank; use requireNamespace() to cache only requests that name one");
+                problems.add(
+                        "defaultNamespace must not be blank; use requireNamespace() to cache only requests that name one");
             } else {
                 this.defaultNamespace = Optional.of(value);
             }
@@ -187,7 +188,8 @@ public final class ResponseCache {
         public Builder coalescingMaxWait(Duration value) {
             Objects.requireNonNull(value, "coalescingMaxWait");
             if (value.isNegative() || value.isZero()) {
-                problems.add("coalescingMaxWait must be positive, was " + value + "; to turn coalescing off use coalescing(false)");
+                problems.add("coalescingMaxWait must be positive, was " + value
+                        + "; to turn coalescing off use coalescing(false)");
             } else {
                 this.coalescingMaxWait = value;
             }
@@ -236,8 +238,9 @@ public final class ResponseCache {
                 found.add("set maximumEntries or maximumWeightBytes, not both: the built-in store has one bound");
             }
             if (store != null && (maximumEntries >= 0 || maximumWeightBytes >= 0 || clock != null)) {
-                found.add("maximumEntries, maximumWeightBytes and clock configure the built-in store; with store(...) configure"
-                        + " bounds and expiry on your store instead");
+                found.add(
+                        "maximumEntries, maximumWeightBytes and clock configure the built-in store; with store(...) configure"
+                                + " bounds and expiry on your store instead");
             }
             if (!found.isEmpty()) {
                 throw new ConfigurationException(found);
@@ -247,15 +250,26 @@ public final class ResponseCache {
             if (s == null) {
                 long entries = maximumEntries < 0 && maximumWeightBytes < 0 ? 10_000 : maximumEntries;
                 s = new CaffeineResponseStore(entries, maximumWeightBytes, clock);
-                bound = maximumWeightBytes >= 0 ? "in memory, at most " + maximumWeightBytes + " bytes"
+                bound = maximumWeightBytes >= 0
+                        ? "in memory, at most " + maximumWeightBytes + " bytes"
                         : "in memory, at most " + entries + " entries";
             } else {
                 bound = "store " + s.getClass().getSimpleName();
             }
-            String description = "ResponseCache[" + bound + ", ttl " + ttl + ", namespace " + defaultNamespace.orElse("required")
-                    + (coalescing ? ", coalescing" : "") + (semantic != null ? ", semantic >= " + semantic.threshold() : "") + "]";
-            CacheSettings settings = new CacheSettings(s, ttl, defaultNamespace, storeLengthFinish, coalescing, coalescingMaxWait,
-                    replayChunkChars, maximumAnswerChars, Optional.ofNullable(semantic).map(SemanticLookup::new), description);
+            String description = "ResponseCache[" + bound + ", ttl " + ttl + ", namespace "
+                    + defaultNamespace.orElse("required") + (coalescing ? ", coalescing" : "")
+                    + (semantic != null ? ", semantic >= " + semantic.threshold() : "") + "]";
+            CacheSettings settings = new CacheSettings(
+                    s,
+                    ttl,
+                    defaultNamespace,
+                    storeLengthFinish,
+                    coalescing,
+                    coalescingMaxWait,
+                    replayChunkChars,
+                    maximumAnswerChars,
+                    Optional.ofNullable(semantic).map(SemanticLookup::new),
+                    description);
             return new ResponseCache(settings, Optional.ofNullable(semantic).map(SemanticCacheOptions::index));
         }
     }

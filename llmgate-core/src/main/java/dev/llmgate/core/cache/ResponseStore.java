@@ -1,7 +1,6 @@
 package dev.llmgate.core.cache;
 
 import dev.llmgate.api.ChatResponse;
-
 import java.time.Duration;
 import java.util.Optional;
 

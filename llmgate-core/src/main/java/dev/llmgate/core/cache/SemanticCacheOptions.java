@@ -1,7 +1,6 @@
 package dev.llmgate.core.cache;
 
 import dev.llmgate.api.exception.ConfigurationException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,8 +19,8 @@ import java.util.Objects;
  * @param maxCandidates   how many nearest entries the guard may check before giving up, at least 1
  * @param index           where the vectors live; default {@link VectorIndex#inMemory} with 20,000 entries per partition
  */
-public record SemanticCacheOptions(Embedder embedder, double threshold, boolean allowMultiTurn, int maxCandidates,
-                                   VectorIndex index) {
+public record SemanticCacheOptions(
+        Embedder embedder, double threshold, boolean allowMultiTurn, int maxCandidates, VectorIndex index) {
 
     /** The default similarity threshold: strict, for modern sentence-embedding models; tune it on your own traffic. */
     public static final double DEFAULT_THRESHOLD = 0.95;
@@ -86,7 +85,8 @@ public record SemanticCacheOptions(Embedder embedder, double threshold, boolean 
         public SemanticCacheOptions build() {
             List<String> problems = new ArrayList<>();
             if (!(threshold > 0 && threshold <= 1)) {
-                problems.add("semantic threshold must be greater than 0 and at most 1 (a cosine similarity), was " + threshold);
+                problems.add("semantic threshold must be greater than 0 and at most 1 (a cosine similarity), was "
+                        + threshold);
             }
             if (maxCandidates < 1) {
                 problems.add("semantic maxCandidates must be at least 1, was " + maxCandidates);
@@ -94,7 +94,11 @@ public record SemanticCacheOptions(Embedder embedder, double threshold, boolean 
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
-            return new SemanticCacheOptions(embedder, threshold, allowMultiTurn, maxCandidates,
+            return new SemanticCacheOptions(
+                    embedder,
+                    threshold,
+                    allowMultiTurn,
+                    maxCandidates,
                     index != null ? index : VectorIndex.inMemory(20_000, 10_000));
         }
     }

@@ -1,7 +1,6 @@
 package dev.llmgate.core.cache;
 
 import dev.llmgate.core.cache.internal.InMemoryVectorIndex;
-
 import java.util.List;
 import java.util.Objects;
 

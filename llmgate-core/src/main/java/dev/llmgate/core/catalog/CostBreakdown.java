@@ -15,10 +15,12 @@ import java.util.Objects;
  * @param cacheWrite    prompt tokens written to the cache, at the cache-write price
  * @param output        generated tokens, reasoning included, at the output price
  */
-public record CostBreakdown(BigDecimal uncachedInput, BigDecimal cachedInput, BigDecimal cacheWrite, BigDecimal output) {
+public record CostBreakdown(
+        BigDecimal uncachedInput, BigDecimal cachedInput, BigDecimal cacheWrite, BigDecimal output) {
 
     /** No cost. */
-    public static final CostBreakdown ZERO = new CostBreakdown(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+    public static final CostBreakdown ZERO =
+            new CostBreakdown(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
 
     public CostBreakdown {
         uncachedInput = check("uncachedInput", uncachedInput);
@@ -40,8 +42,11 @@ public record CostBreakdown(BigDecimal uncachedInput, BigDecimal cachedInput, Bi
     /** The sum of two breakdowns, part by part, e.g. to total a conversation. */
     public CostBreakdown plus(CostBreakdown other) {
         Objects.requireNonNull(other, "other");
-        return new CostBreakdown(uncachedInput.add(other.uncachedInput), cachedInput.add(other.cachedInput),
-                cacheWrite.add(other.cacheWrite), output.add(other.output));
+        return new CostBreakdown(
+                uncachedInput.add(other.uncachedInput),
+                cachedInput.add(other.cachedInput),
+                cacheWrite.add(other.cacheWrite),
+                output.add(other.output));
     }
 
     private static BigDecimal check(String what, BigDecimal value) {

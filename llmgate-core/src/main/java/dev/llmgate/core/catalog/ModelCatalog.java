@@ -3,7 +3,6 @@ package dev.llmgate.core.catalog;
 import dev.llmgate.api.Usage;
 import dev.llmgate.core.catalog.internal.CatalogTsv;
 import dev.llmgate.core.catalog.internal.SnapshotIds;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -211,8 +210,7 @@ public final class ModelCatalog {
         private final Map<String, ModelInfo> entries = new LinkedHashMap<>();
         private final Map<String, String> fallbacks = new LinkedHashMap<>(DEFAULT_FALLBACKS);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds {@code info}, replacing any entry with the same provider and model. */
         public Builder add(ModelInfo info) {
@@ -258,8 +256,9 @@ public final class ModelCatalog {
             for (String p = fallback; p != null; p = fallbacks.get(p)) {
                 chain.add(p);
                 if (p.equals(provider)) {
-                    throw new IllegalArgumentException("falling back from '" + provider + "' to '" + fallback
-                            + "' would make a cycle: " + String.join(" -> ", chain) + ". Remove one of these fallbacks first");
+                    throw new IllegalArgumentException(
+                            "falling back from '" + provider + "' to '" + fallback + "' would make a cycle: "
+                                    + String.join(" -> ", chain) + ". Remove one of these fallbacks first");
                 }
             }
             fallbacks.put(provider, fallback);
@@ -289,15 +288,18 @@ public final class ModelCatalog {
         private static ModelCatalog load() {
             try (InputStream in = ModelCatalog.class.getResourceAsStream(BUNDLED_RESOURCE)) {
                 if (in == null) {
-                    throw new IllegalStateException("the bundled model catalog " + ModelCatalog.class.getPackageName().replace('.', '/')
-                            + "/" + BUNDLED_RESOURCE + " is missing from the classpath: the llmgate-core jar is incomplete,"
+                    throw new IllegalStateException("the bundled model catalog "
+                            + ModelCatalog.class.getPackageName().replace('.', '/')
+                            + "/" + BUNDLED_RESOURCE
+                            + " is missing from the classpath: the llmgate-core jar is incomplete,"
                             + " rebuild or re-download it");
                 }
                 return fromTsv(new InputStreamReader(in, StandardCharsets.UTF_8), BUNDLED_RESOURCE);
             } catch (IOException e) {
                 throw new UncheckedIOException("reading the bundled model catalog " + BUNDLED_RESOURCE + " failed", e);
             } catch (ModelCatalogParseException e) {
-                throw new IllegalStateException("the bundled model catalog is broken (a packaging error): " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "the bundled model catalog is broken (a packaging error): " + e.getMessage(), e);
             }
         }
     }

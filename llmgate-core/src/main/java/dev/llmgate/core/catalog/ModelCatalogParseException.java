@@ -27,12 +27,14 @@ public final class ModelCatalogParseException extends RuntimeException {
         super(message(source, lineNumber, column, problem));
         this.source = Objects.requireNonNull(source, "source");
         this.lineNumber = lineNumber;
-        this.column = Objects.requireNonNull(column, "column: use Optional.empty()").orElse(null);
+        this.column =
+                Objects.requireNonNull(column, "column: use Optional.empty()").orElse(null);
     }
 
     private static String message(String source, int lineNumber, Optional<String> column, String problem) {
         Objects.requireNonNull(column, "column: use Optional.empty()");
-        return source + " line " + lineNumber + column.map(c -> ", column '" + c + "'").orElse("") + ": "
+        return source + " line " + lineNumber
+                + column.map(c -> ", column '" + c + "'").orElse("") + ": "
                 + Objects.requireNonNull(problem, "problem");
     }
 

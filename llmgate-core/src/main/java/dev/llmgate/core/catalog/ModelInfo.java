@@ -1,7 +1,6 @@
 package dev.llmgate.core.catalog;
 
 import dev.llmgate.api.Usage;
-
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
@@ -119,23 +118,38 @@ public final class ModelInfo {
     /** Equal when every value is equal (prices are normalized, so {@code 2.50} equals {@code 2.5}). */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof ModelInfo m && provider.equals(m.provider) && model.equals(m.model)
-                && contextWindow.equals(m.contextWindow) && maxOutputTokens.equals(m.maxOutputTokens)
-                && inputUsdPerMillion.equals(m.inputUsdPerMillion) && cachedInputUsdPerMillion.equals(m.cachedInputUsdPerMillion)
-                && outputUsdPerMillion.equals(m.outputUsdPerMillion) && cacheWriteUsdPerMillion.equals(m.cacheWriteUsdPerMillion);
+        return o == this
+                || o instanceof ModelInfo m
+                        && provider.equals(m.provider)
+                        && model.equals(m.model)
+                        && contextWindow.equals(m.contextWindow)
+                        && maxOutputTokens.equals(m.maxOutputTokens)
+                        && inputUsdPerMillion.equals(m.inputUsdPerMillion)
+                        && cachedInputUsdPerMillion.equals(m.cachedInputUsdPerMillion)
+                        && outputUsdPerMillion.equals(m.outputUsdPerMillion)
+                        && cacheWriteUsdPerMillion.equals(m.cacheWriteUsdPerMillion);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(provider, model, contextWindow, maxOutputTokens, inputUsdPerMillion, cachedInputUsdPerMillion,
-                outputUsdPerMillion, cacheWriteUsdPerMillion);
+        return Objects.hash(
+                provider,
+                model,
+                contextWindow,
+                maxOutputTokens,
+                inputUsdPerMillion,
+                cachedInputUsdPerMillion,
+                outputUsdPerMillion,
+                cacheWriteUsdPerMillion);
     }
 
     @Override
     public String toString() {
-        return "ModelInfo[provider=" + provider + ", model=" + model + ", contextWindow=" + contextWindow + ", maxOutputTokens="
+        return "ModelInfo[provider=" + provider + ", model=" + model + ", contextWindow=" + contextWindow
+                + ", maxOutputTokens="
                 + maxOutputTokens + ", inputUsdPerMillion=" + inputUsdPerMillion + ", cachedInputUsdPerMillion="
-                + cachedInputUsdPerMillion + ", outputUsdPerMillion=" + outputUsdPerMillion + ", cacheWriteUsdPerMillion="
+                + cachedInputUsdPerMillion + ", outputUsdPerMillion=" + outputUsdPerMillion
+                + ", cacheWriteUsdPerMillion="
                 + cacheWriteUsdPerMillion + "]";
     }
 
@@ -183,35 +197,67 @@ public final class ModelInfo {
         long written = usage.cacheWriteTokens();
         long uncached = usage.inputTokens() - cached - written;
         if (uncached < 0) {
-            throw new IllegalArgumentException("usage cannot be priced: cachedInputTokens (" + cached + ") + cacheWriteTokens ("
-                    + written + ") exceed inputTokens (" + usage.inputTokens() + "). Usage counts cache reads and cache writes"
-                    + " inside inputTokens; an Anthropic adapter must set inputTokens = input_tokens + cache_read_input_tokens"
-                    + " + cache_creation_input_tokens");
+            throw new IllegalArgumentException(
+                    "usage cannot be priced: cachedInputTokens (" + cached + ") + cacheWriteTokens ("
+                            + written + ") exceed inputTokens (" + usage.inputTokens()
+                            + "). Usage counts cache reads and cache writes"
+                            + " inside inputTokens; an Anthropic adapter must set inputTokens = input_tokens + cache_read_input_tokens"
+                            + " + cache_creation_input_tokens");
         }
         if (usage.reasoningTokens() > usage.outputTokens()) {
-            throw new IllegalArgumentException("usage cannot be priced: reasoningTokens (" + usage.reasoningTokens()
-                    + ") exceed outputTokens (" + usage.outputTokens() + "). Usage counts reasoning tokens inside"
-                    + " outputTokens; a Gemini adapter must set outputTokens = candidatesTokenCount + thoughtsTokenCount");
+            throw new IllegalArgumentException(
+                    "usage cannot be priced: reasoningTokens (" + usage.reasoningTokens()
+                            + ") exceed outputTokens (" + usage.outputTokens()
+                            + "). Usage counts reasoning tokens inside"
+                            + " outputTokens; a Gemini adapter must set outputTokens = candidatesTokenCount + thoughtsTokenCount");
         }
-        BigDecimal uncachedCost = uncached == 0 ? BigDecimal.ZERO : times(uncached, require(inputUsdPerMillion, "input",
-                "inputUsdPerMillion", uncached + " uncached input tokens"));
-        BigDecimal cachedCost = cached == 0 ? BigDecimal.ZERO : times(cached, cachedInputUsdPerMillion.isPresent()
-                ? cachedInputUsdPerMillion.get()
-                : require(inputUsdPerMillion, "input (used for cache reads, as no cached-input price is known)",
-                "inputUsdPerMillion", cached + " cached input tokens"));
-        BigDecimal writeCost = written == 0 ? BigDecimal.ZERO : times(written, cacheWriteUsdPerMillion.isPresent()
-                ? cacheWriteUsdPerMillion.get()
-                : require(inputUsdPerMillion, "input (used for cache writes, as no cache-write price is known)",
-                "inputUsdPerMillion", written + " cache write tokens"));
-        BigDecimal outputCost = usage.outputTokens() == 0 ? BigDecimal.ZERO : times(usage.outputTokens(),
-                require(outputUsdPerMillion, "output", "outputUsdPerMillion", usage.outputTokens() + " output tokens"));
+        BigDecimal uncachedCost = uncached == 0
+                ? BigDecimal.ZERO
+                : times(
+                        uncached,
+                        require(
+                                inputUsdPerMillion,
+                                "input",
+                                "inputUsdPerMillion",
+                                uncached + " uncached input tokens"));
+        BigDecimal cachedCost = cached == 0
+                ? BigDecimal.ZERO
+                : times(
+                        cached,
+                        cachedInputUsdPerMillion.isPresent()
+                                ? cachedInputUsdPerMillion.get()
+                                : require(
+                                        inputUsdPerMillion,
+                                        "input (used for cache reads, as no cached-input price is known)",
+                                        "inputUsdPerMillion",
+                                        cached + " cached input tokens"));
+        BigDecimal writeCost = written == 0
+                ? BigDecimal.ZERO
+                : times(
+                        written,
+                        cacheWriteUsdPerMillion.isPresent()
+                                ? cacheWriteUsdPerMillion.get()
+                                : require(
+                                        inputUsdPerMillion,
+                                        "input (used for cache writes, as no cache-write price is known)",
+                                        "inputUsdPerMillion",
+                                        written + " cache write tokens"));
+        BigDecimal outputCost = usage.outputTokens() == 0
+                ? BigDecimal.ZERO
+                : times(
+                        usage.outputTokens(),
+                        require(
+                                outputUsdPerMillion,
+                                "output",
+                                "outputUsdPerMillion",
+                                usage.outputTokens() + " output tokens"));
         return new CostBreakdown(uncachedCost, cachedCost, writeCost, outputCost);
     }
 
     private BigDecimal require(Optional<BigDecimal> price, String what, String setter, String tokens) {
         if (price.isEmpty()) {
-            throw new IllegalStateException("no " + what + " price is known for " + key() + ", but the usage has " + tokens
-                    + ": add the price, e.g. catalog.with(info.toBuilder()." + setter + "(\"...\").build())");
+            throw new IllegalStateException("no " + what + " price is known for " + key() + ", but the usage has "
+                    + tokens + ": add the price, e.g. catalog.with(info.toBuilder()." + setter + "(\"...\").build())");
         }
         return price.get();
     }
@@ -242,12 +288,13 @@ public final class ModelInfo {
 
     private static void checkPositive(String provider, String model, String what, OptionalInt value) {
         if (value.isPresent() && value.getAsInt() < 1) {
-            throw new IllegalArgumentException(what + " of " + provider + "/" + model + " must be at least 1 token, was "
-                    + value.getAsInt() + ": leave it empty if unknown");
+            throw new IllegalArgumentException(what + " of " + provider + "/" + model
+                    + " must be at least 1 token, was " + value.getAsInt() + ": leave it empty if unknown");
         }
     }
 
-    private static Optional<BigDecimal> checkPrice(String provider, String model, String what, Optional<BigDecimal> value) {
+    private static Optional<BigDecimal> checkPrice(
+            String provider, String model, String what, Optional<BigDecimal> value) {
         Objects.requireNonNull(value, what + ": use Optional.empty()");
         if (value.isPresent() && value.get().signum() < 0) {
             throw new IllegalArgumentException(what + " of " + provider + "/" + model + " must not be negative, was "
@@ -315,7 +362,8 @@ public final class ModelInfo {
 
         /** USD per million cached (cache read) input tokens. */
         public Builder cachedInputUsdPerMillion(BigDecimal usd) {
-            this.cachedInput = Optional.of(Objects.requireNonNull(usd, "cachedInputUsdPerMillion: use Optional.empty()"));
+            this.cachedInput =
+                    Optional.of(Objects.requireNonNull(usd, "cachedInputUsdPerMillion: use Optional.empty()"));
             return this;
         }
 
@@ -378,8 +426,10 @@ public final class ModelInfo {
             try {
                 return new BigDecimal(usd.strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(what + " must be a decimal number of USD per million tokens such as \"2.50\", was '"
-                        + usd + "'", e);
+                throw new IllegalArgumentException(
+                        what + " must be a decimal number of USD per million tokens such as \"2.50\", was '" + usd
+                                + "'",
+                        e);
             }
         }
     }

@@ -1,7 +1,6 @@
 package dev.llmgate.core.events;
 
 import dev.llmgate.api.Usage;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -254,25 +253,57 @@ public final class AttemptEvent {
     /** Equal when every value is equal. */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof AttemptEvent e && callId.equals(e.callId) && requestedModel.equals(e.requestedModel)
-                && attempt == e.attempt && provider.equals(e.provider) && model.equals(e.model) && responseModel.equals(e.responseModel)
-                && outcome.equals(e.outcome) && errorType.equals(e.errorType) && reason.equals(e.reason) && latency.equals(e.latency)
-                && timeToFirstToken.equals(e.timeToFirstToken) && usage.equals(e.usage) && costUsd.equals(e.costUsd)
-                && cacheHit == e.cacheHit && streaming == e.streaming && usageEstimated == e.usageEstimated;
+        return o == this
+                || o instanceof AttemptEvent e
+                        && callId.equals(e.callId)
+                        && requestedModel.equals(e.requestedModel)
+                        && attempt == e.attempt
+                        && provider.equals(e.provider)
+                        && model.equals(e.model)
+                        && responseModel.equals(e.responseModel)
+                        && outcome.equals(e.outcome)
+                        && errorType.equals(e.errorType)
+                        && reason.equals(e.reason)
+                        && latency.equals(e.latency)
+                        && timeToFirstToken.equals(e.timeToFirstToken)
+                        && usage.equals(e.usage)
+                        && costUsd.equals(e.costUsd)
+                        && cacheHit == e.cacheHit
+                        && streaming == e.streaming
+                        && usageEstimated == e.usageEstimated;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(callId, requestedModel, attempt, provider, model, responseModel, outcome, errorType, reason, latency,
-                timeToFirstToken, usage, costUsd, cacheHit, streaming, usageEstimated);
+        return Objects.hash(
+                callId,
+                requestedModel,
+                attempt,
+                provider,
+                model,
+                responseModel,
+                outcome,
+                errorType,
+                reason,
+                latency,
+                timeToFirstToken,
+                usage,
+                costUsd,
+                cacheHit,
+                streaming,
+                usageEstimated);
     }
 
     @Override
     public String toString() {
-        return "AttemptEvent[callId=" + callId + ", requestedModel=" + requestedModel + ", attempt=" + attempt + ", provider=" + provider
-                + ", model=" + model + ", responseModel=" + responseModel + ", outcome=" + outcome + ", errorType=" + errorType
-                + ", reason=" + reason + ", latency=" + latency + ", timeToFirstToken=" + timeToFirstToken + ", usage=" + usage
-                + ", costUsd=" + costUsd + ", cacheHit=" + cacheHit + ", streaming=" + streaming + ", usageEstimated=" + usageEstimated
+        return "AttemptEvent[callId=" + callId + ", requestedModel=" + requestedModel + ", attempt=" + attempt
+                + ", provider=" + provider
+                + ", model=" + model + ", responseModel=" + responseModel + ", outcome=" + outcome + ", errorType="
+                + errorType
+                + ", reason=" + reason + ", latency=" + latency + ", timeToFirstToken=" + timeToFirstToken + ", usage="
+                + usage
+                + ", costUsd=" + costUsd + ", cacheHit=" + cacheHit + ", streaming=" + streaming + ", usageEstimated="
+                + usageEstimated
                 + "]";
     }
 
@@ -326,7 +357,8 @@ public final class AttemptEvent {
 
         /** {@code "success"}, {@code "cache_hit"}, ... or the failure's exception type (required). */
         public Builder outcome(String value) {
-            this.outcome = Objects.requireNonNull(value, "outcome: e.g. \"success\" or the exception's simple class name");
+            this.outcome =
+                    Objects.requireNonNull(value, "outcome: e.g. \"success\" or the exception's simple class name");
             return this;
         }
 
@@ -338,7 +370,8 @@ public final class AttemptEvent {
 
         /** Why the attempt was made; {@code "primary"} unless set. */
         public Builder reason(String value) {
-            this.reason = Objects.requireNonNull(value, "reason: e.g. \"primary\", \"retry\", \"fallback:<cause>\" or \"hedge\"");
+            this.reason = Objects.requireNonNull(
+                    value, "reason: e.g. \"primary\", \"retry\", \"fallback:<cause>\" or \"hedge\"");
             return this;
         }
 
@@ -395,13 +428,15 @@ public final class AttemptEvent {
                 problems.add("callId must not be null: pass the call's id to AttemptEvent.builder(callId, provider)");
             }
             if (provider == null) {
-                problems.add("provider must not be null: pass the provider name to AttemptEvent.builder(callId, provider)");
+                problems.add(
+                        "provider must not be null: pass the provider name to AttemptEvent.builder(callId, provider)");
             }
             if (model == null) {
                 problems.add("model is not set: call model(\"...\")");
             }
             if (outcome == null) {
-                problems.add("outcome is not set: call outcome(\"success\") or outcome(<the exception's simple class name>)");
+                problems.add(
+                        "outcome is not set: call outcome(\"success\") or outcome(<the exception's simple class name>)");
             }
             if (latency == null) {
                 problems.add("latency is not set: call latency(Duration)");

@@ -3,7 +3,6 @@ package dev.llmgate.core.internal;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.spi.Interceptor;
-
 import java.util.Map;
 
 /** The default ROUTING stage: replaces an alias with the {@code "provider:model"} it names. */

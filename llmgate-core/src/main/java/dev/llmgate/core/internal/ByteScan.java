@@ -18,8 +18,7 @@ public final class ByteScan {
     private static final long QUESTION_MARKS = ONES * '?';
     private static final long SPACES = ONES * 0x20;
 
-    private ByteScan() {
-    }
+    private ByteScan() {}
 
     /**
      * The index of the first byte in {@code b[from, to)} that is a control character (below 0x20),
@@ -42,7 +41,7 @@ public final class ByteScan {
         }
         while (i < to) {
             int c = b[i];
-            if (c < 0x20 || c == '"' || c == '\\') {   // bytes of 0x80 and above are negative
+            if (c < 0x20 || c == '"' || c == '\\') { // bytes of 0x80 and above are negative
                 return i;
             }
             i++;
@@ -62,7 +61,8 @@ public final class ByteScan {
             long q = x ^ QUOTES;
             long s = x ^ BACKSLASHES;
             long m = x ^ QUESTION_MARKS;
-            // one test per eight bytes (as in firstSpecial; the bytes are ASCII here, so no high bit is set by x itself)
+            // one test per eight bytes (as in firstSpecial; the bytes are ASCII here, so no high bit is set by x
+            // itself)
             long mask = (((x - SPACES) & ~x) | ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((m - ONES) & ~m) | x) & HIGHS;
             if (mask != 0) {
                 break;

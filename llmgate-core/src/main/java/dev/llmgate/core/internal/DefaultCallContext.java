@@ -1,7 +1,6 @@
 package dev.llmgate.core.internal;
 
 import dev.llmgate.api.spi.CallContext;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -100,8 +99,8 @@ public final class DefaultCallContext implements CallContext {
     public <T> void append(ListKey<T> key, T value) {
         T checked = key.type().cast(java.util.Objects.requireNonNull(value, "attribute value"));
         @SuppressWarnings("unchecked")
-        java.util.List<T> list = (java.util.List<T>) map().computeIfAbsent(key,
-                k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>(4)));
+        java.util.List<T> list = (java.util.List<T>)
+                map().computeIfAbsent(key, k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>(4)));
         list.add(checked);
     }
 

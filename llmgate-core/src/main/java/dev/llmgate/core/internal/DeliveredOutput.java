@@ -6,7 +6,6 @@ import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.Usage;
 import dev.llmgate.core.routing.TokenEstimator;
-
 import java.util.Optional;
 
 /**
@@ -16,7 +15,7 @@ import java.util.Optional;
  * One thread feeds a stream's events in; any thread (one closing the stream) may read, so the
  * fields are volatile (single writer). Not API.
  */
-@SuppressWarnings("NonAtomicVolatileUpdate")   // one writer (the stream's consumer); volatile only for readers
+@SuppressWarnings("NonAtomicVolatileUpdate") // one writer (the stream's consumer); volatile only for readers
 public final class DeliveredOutput {
     private volatile long chars;
     private volatile Usage reported = Usage.ZERO;
@@ -27,7 +26,8 @@ public final class DeliveredOutput {
         if (event instanceof StreamEvent.TextDelta t) {
             chars += t.text().length();
         } else if (event instanceof StreamEvent.ToolCallDelta d) {
-            chars += d.argumentsDelta().length() + (d.name().isPresent() ? d.name().get().length() : 0);
+            chars += d.argumentsDelta().length()
+                    + (d.name().isPresent() ? d.name().get().length() : 0);
         } else if (event instanceof StreamEvent.UsageUpdate u) {
             reported = u.usage();
         } else if (event instanceof StreamEvent.Finish f) {
@@ -76,7 +76,8 @@ public final class DeliveredOutput {
         if (input == reported.inputTokens() && output == reported.outputTokens()) {
             return Optional.empty();
         }
-        return Optional.of(new Usage(input, output, reported.cachedInputTokens(), reported.reasoningTokens(), reported.cacheWriteTokens()));
+        return Optional.of(new Usage(
+                input, output, reported.cachedInputTokens(), reported.reasoningTokens(), reported.cacheWriteTokens()));
     }
 
     /** The characters of a complete answer as {@link #accept} counts them. */

@@ -7,7 +7,6 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.StreamInterruptedException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
-
 import java.math.BigDecimal;
 import java.util.Optional;
 
@@ -21,7 +20,7 @@ public final class PricedStream extends AbstractChatStream {
     private final Runnable onRelease;
 
     public PricedStream(ChatStream upstream, CallContext call) {
-        this(upstream, call, () -> { });
+        this(upstream, call, () -> {});
     }
 
     /** @param onRelease runs once, after the upstream is released (the stream ended, failed or was closed) */

@@ -13,7 +13,6 @@ import dev.llmgate.api.exception.StreamInterruptedException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.api.spi.ModelProvider;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -30,7 +29,8 @@ public final class ProviderStage implements Interceptor {
      * Set on a call once a provider was called for it (its request sent), so that a stage above can
      * tell a stream that reached a provider from one closed before anything was sent.
      */
-    public static final CallContext.Key<Boolean> PROVIDER_CALLED = CallContext.Key.of("llmgate.provider_called", Boolean.class);
+    public static final CallContext.Key<Boolean> PROVIDER_CALLED =
+            CallContext.Key.of("llmgate.provider_called", Boolean.class);
 
     private final Map<String, ModelProvider> providers;
     private final Map<String, String> aliases;
@@ -46,9 +46,11 @@ public final class ProviderStage implements Interceptor {
         ModelAddress address = resolve(request.model());
         ModelProvider provider = providers.get(address.provider());
         if (provider == null) {
-            throw new InvalidRequestException("model '" + request.model() + "' names provider '" + address.provider()
-                    + "', which is not configured; configured providers: " + new TreeSet<>(providers.keySet())
-                    + ". Add it with LlmGate.builder().provider(\"" + address.provider() + "\", ...)", ErrorDetails.NONE);
+            throw new InvalidRequestException(
+                    "model '" + request.model() + "' names provider '" + address.provider()
+                            + "', which is not configured; configured providers: " + new TreeSet<>(providers.keySet())
+                            + ". Add it with LlmGate.builder().provider(\"" + address.provider() + "\", ...)",
+                    ErrorDetails.NONE);
         }
         return invoke(address.provider(), provider, request.withModel(address.model()), chain.call());
     }
@@ -57,14 +59,17 @@ public final class ProviderStage implements Interceptor {
     public ModelAddress resolve(String model) {
         Optional<ModelAddress> address = ModelAddress.parse(model);
         if (address.isEmpty()) {
-            throw new InvalidRequestException("model '" + model + "' is neither \"provider:model\" (e.g. \"openai:gpt-4o-mini\") nor a"
-                    + " configured alias; aliases: " + new TreeSet<>(aliases.keySet()), ErrorDetails.NONE);
+            throw new InvalidRequestException(
+                    "model '" + model + "' is neither \"provider:model\" (e.g. \"openai:gpt-4o-mini\") nor a"
+                            + " configured alias; aliases: " + new TreeSet<>(aliases.keySet()),
+                    ErrorDetails.NONE);
         }
         return address.get();
     }
 
     /** Calls {@code provider} in the call's mode and stamps name and timings on the result. */
-    public static ChatResult invoke(String providerName, ModelProvider provider, ChatRequest bareRequest, CallContext call) {
+    public static ChatResult invoke(
+            String providerName, ModelProvider provider, ChatRequest bareRequest, CallContext call) {
         Clock clock = call.clock();
         long start = clock.millis();
         call.put(PROVIDER_CALLED, Boolean.TRUE);
@@ -109,19 +114,26 @@ public final class ProviderStage implements Interceptor {
         @Override
         protected StreamEvent produce() {
             if (!upstream.hasNext()) {
-                throw new StreamInterruptedException("provider '" + providerName + "' ended its stream without a finish event",
+                throw new StreamInterruptedException(
+                        "provider '" + providerName + "' ended its stream without a finish event",
                         ErrorDetails.of(providerName));
             }
             StreamEvent event = upstream.next();
-            if (firstToken < 0 && (event instanceof StreamEvent.TextDelta || event instanceof StreamEvent.ToolCallDelta)) {
+            if (firstToken < 0
+                    && (event instanceof StreamEvent.TextDelta || event instanceof StreamEvent.ToolCallDelta)) {
                 firstToken = clock.millis();
             }
             if (event instanceof StreamEvent.Finish f) {
                 long end = clock.millis();
-                Optional<Duration> ttft = firstToken < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(firstToken - start));
-                return f.toBuilder().responseId(f.responseId().isEmpty() ? callId : f.responseId()).provider(providerName)
-                        .model(f.model().isEmpty() ? model : f.model()).timings(new Timings(Duration.ofMillis(end - start), ttft))
-                        .costUsd(Optional.empty()).build();
+                Optional<Duration> ttft =
+                        firstToken < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(firstToken - start));
+                return f.toBuilder()
+                        .responseId(f.responseId().isEmpty() ? callId : f.responseId())
+                        .provider(providerName)
+                        .model(f.model().isEmpty() ? model : f.model())
+                        .timings(new Timings(Duration.ofMillis(end - start), ttft))
+                        .costUsd(Optional.empty())
+                        .build();
             }
             return event;
         }

@@ -4,7 +4,6 @@ import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
-
 import java.util.Objects;
 
 /**
@@ -38,13 +37,15 @@ public final class RealChain implements Interceptor.Chain {
     public ChatResult proceed(ChatRequest next) {
         Objects.requireNonNull(next, "an interceptor passed a null request to proceed()");
         if (index >= interceptors.length) {
-            throw new IllegalStateException("proceed() called past the end of the chain: the provider stage must not call proceed()");
+            throw new IllegalStateException(
+                    "proceed() called past the end of the chain: the provider stage must not call proceed()");
         }
         Interceptor interceptor = interceptors[index];
         ChatResult result = interceptor.intercept(new RealChain(interceptors, index + 1, next, call));
         if (result == null) {
-            throw new NullPointerException("interceptor " + interceptor.getClass().getName()
-                    + " returned null: return chain.proceed(request), or a ChatResponse to short-circuit");
+            throw new NullPointerException(
+                    "interceptor " + interceptor.getClass().getName()
+                            + " returned null: return chain.proceed(request), or a ChatResponse to short-circuit");
         }
         return result;
     }

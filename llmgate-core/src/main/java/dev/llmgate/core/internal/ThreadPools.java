@@ -10,8 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The gate's default executor: virtual threads on JDK 21+, daemon platform threads on 17. */
 public final class ThreadPools {
-    private ThreadPools() {
-    }
+    private ThreadPools() {}
 
     public static ExecutorService newCallExecutor(String name) {
         return newOwnedCallExecutor(name).executor();

@@ -1,7 +1,6 @@
 package dev.llmgate.core.routing;
 
 import dev.llmgate.api.exception.ConfigurationException;
-
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,8 +21,8 @@ import java.util.Objects;
  * @param minimumCalls         calls in the window before the rate counts, 1 to windowSize
  * @param openDuration         how long an open circuit rejects calls before a probe
  */
-public record CircuitBreakerPolicy(int consecutiveFailures, double failureRateThreshold, int windowSize, int minimumCalls,
-                                   Duration openDuration) {
+public record CircuitBreakerPolicy(
+        int consecutiveFailures, double failureRateThreshold, int windowSize, int minimumCalls, Duration openDuration) {
 
     /** 5 failures in a row, or 50% of the last 20 calls (at least 10), open for 30 s. */
     public static final CircuitBreakerPolicy DEFAULT = new CircuitBreakerPolicy(5, 0.5, 20, 10, Duration.ofSeconds(30));
@@ -34,13 +33,15 @@ public record CircuitBreakerPolicy(int consecutiveFailures, double failureRateTh
             throw new ConfigurationException("consecutiveFailures must be at least 1, was " + consecutiveFailures);
         }
         if (!(failureRateThreshold > 0 && failureRateThreshold <= 1)) {
-            throw new ConfigurationException("failureRateThreshold must be greater than 0 and at most 1, was " + failureRateThreshold);
+            throw new ConfigurationException(
+                    "failureRateThreshold must be greater than 0 and at most 1, was " + failureRateThreshold);
         }
         if (windowSize < 1 || windowSize > 64) {
             throw new ConfigurationException("windowSize must be between 1 and 64 calls, was " + windowSize);
         }
         if (minimumCalls < 1 || minimumCalls > windowSize) {
-            throw new ConfigurationException("minimumCalls must be between 1 and windowSize (" + windowSize + "), was " + minimumCalls);
+            throw new ConfigurationException(
+                    "minimumCalls must be between 1 and windowSize (" + windowSize + "), was " + minimumCalls);
         }
         if (openDuration.isNegative() || openDuration.isZero()) {
             throw new ConfigurationException("openDuration must be positive, was " + openDuration);

@@ -1,7 +1,6 @@
 package dev.llmgate.core.routing;
 
 import dev.llmgate.api.exception.ConfigurationException;
-
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -28,16 +27,19 @@ public record Deployment(String provider, String model, String catalogProvider, 
         Objects.requireNonNull(catalogProvider, "catalogProvider");
         Objects.requireNonNull(contextWindow, "contextWindow: use OptionalInt.empty()");
         if (provider.isBlank() || provider.indexOf(':') >= 0) {
-            throw new ConfigurationException("deployment provider '" + provider + "' must be a registered provider name (no ':')");
+            throw new ConfigurationException(
+                    "deployment provider '" + provider + "' must be a registered provider name (no ':')");
         }
         if (model.isBlank()) {
             throw new ConfigurationException("deployment of provider '" + provider + "' needs a model name");
         }
         if (weight < 1) {
-            throw new ConfigurationException("weight of deployment " + provider + ":" + model + " must be at least 1, was " + weight);
+            throw new ConfigurationException(
+                    "weight of deployment " + provider + ":" + model + " must be at least 1, was " + weight);
         }
         if (contextWindow.isPresent() && contextWindow.getAsInt() < 1) {
-            throw new ConfigurationException("context window of deployment " + provider + ":" + model + " must be positive");
+            throw new ConfigurationException(
+                    "context window of deployment " + provider + ":" + model + " must be positive");
         }
     }
 
@@ -49,9 +51,11 @@ public record Deployment(String provider, String model, String catalogProvider, 
         Objects.requireNonNull(address, "address");
         int colon = address.indexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
-            throw new ConfigurationException("deployment '" + address + "' must be \"provider:model\", e.g. \"openai:gpt-4o-mini\"");
+            throw new ConfigurationException(
+                    "deployment '" + address + "' must be \"provider:model\", e.g. \"openai:gpt-4o-mini\"");
         }
-        return builder(address.substring(0, colon), address.substring(colon + 1)).build();
+        return builder(address.substring(0, colon), address.substring(colon + 1))
+                .build();
     }
 
     /** A builder for {@code provider}'s {@code model}. */
@@ -101,7 +105,8 @@ public record Deployment(String provider, String model, String catalogProvider, 
         }
 
         public Deployment build() {
-            return new Deployment(provider, model, catalogProvider == null ? provider : catalogProvider, weight, contextWindow);
+            return new Deployment(
+                    provider, model, catalogProvider == null ? provider : catalogProvider, weight, contextWindow);
         }
     }
 }

@@ -26,8 +26,15 @@ public final class DeploymentHealth {
     private final Optional<Duration> latency;
     private final Optional<Duration> timeToFirstToken;
 
-    DeploymentHealth(Deployment deployment, BreakerState state, int consecutiveFailures, int recentCalls, int recentFailures,
-                     Optional<Instant> availableAt, Optional<Duration> latency, Optional<Duration> timeToFirstToken) {
+    DeploymentHealth(
+            Deployment deployment,
+            BreakerState state,
+            int consecutiveFailures,
+            int recentCalls,
+            int recentFailures,
+            Optional<Instant> availableAt,
+            Optional<Duration> latency,
+            Optional<Duration> timeToFirstToken) {
         this.deployment = Objects.requireNonNull(deployment, "deployment");
         this.state = Objects.requireNonNull(state, "state");
         this.consecutiveFailures = consecutiveFailures;
@@ -81,20 +88,37 @@ public final class DeploymentHealth {
     /** Equal when every value is equal. */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof DeploymentHealth h && deployment.equals(h.deployment) && state == h.state
-                && consecutiveFailures == h.consecutiveFailures && recentCalls == h.recentCalls && recentFailures == h.recentFailures
-                && availableAt.equals(h.availableAt) && latency.equals(h.latency) && timeToFirstToken.equals(h.timeToFirstToken);
+        return o == this
+                || o instanceof DeploymentHealth h
+                        && deployment.equals(h.deployment)
+                        && state == h.state
+                        && consecutiveFailures == h.consecutiveFailures
+                        && recentCalls == h.recentCalls
+                        && recentFailures == h.recentFailures
+                        && availableAt.equals(h.availableAt)
+                        && latency.equals(h.latency)
+                        && timeToFirstToken.equals(h.timeToFirstToken);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(deployment, state, consecutiveFailures, recentCalls, recentFailures, availableAt, latency, timeToFirstToken);
+        return Objects.hash(
+                deployment,
+                state,
+                consecutiveFailures,
+                recentCalls,
+                recentFailures,
+                availableAt,
+                latency,
+                timeToFirstToken);
     }
 
     @Override
     public String toString() {
-        return "DeploymentHealth[deployment=" + deployment + ", state=" + state + ", consecutiveFailures=" + consecutiveFailures
-                + ", recentCalls=" + recentCalls + ", recentFailures=" + recentFailures + ", availableAt=" + availableAt + ", latency="
+        return "DeploymentHealth[deployment=" + deployment + ", state=" + state + ", consecutiveFailures="
+                + consecutiveFailures
+                + ", recentCalls=" + recentCalls + ", recentFailures=" + recentFailures + ", availableAt=" + availableAt
+                + ", latency="
                 + latency + ", timeToFirstToken=" + timeToFirstToken + "]";
     }
 }

@@ -12,7 +12,6 @@ import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.exception.RateLimitedException;
 import dev.llmgate.api.exception.RequestTimeoutException;
 import dev.llmgate.api.exception.StreamInterruptedException;
-
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -47,12 +46,12 @@ public enum ErrorClass {
     OTHER;
 
     /** Retried on the same deployment by default: the transient classes. */
-    public static final Set<ErrorClass> TRANSIENT = Set.copyOf(EnumSet.of(RATE_LIMITED, OVERLOADED, TIMEOUT, NETWORK, SERVER_ERROR,
-            STREAM_INTERRUPTED));
+    public static final Set<ErrorClass> TRANSIENT =
+            Set.copyOf(EnumSet.of(RATE_LIMITED, OVERLOADED, TIMEOUT, NETWORK, SERVER_ERROR, STREAM_INTERRUPTED));
 
     /** Falls over to the next deployment by default: the transient classes and context length. */
-    public static final Set<ErrorClass> DEFAULT_FALLBACK = Set.copyOf(EnumSet.of(RATE_LIMITED, OVERLOADED, TIMEOUT, NETWORK,
-            SERVER_ERROR, STREAM_INTERRUPTED, CONTEXT_LENGTH));
+    public static final Set<ErrorClass> DEFAULT_FALLBACK = Set.copyOf(
+            EnumSet.of(RATE_LIMITED, OVERLOADED, TIMEOUT, NETWORK, SERVER_ERROR, STREAM_INTERRUPTED, CONTEXT_LENGTH));
 
     /** The class of {@code e}. */
     public static ErrorClass of(LlmException e) {

@@ -1,7 +1,6 @@
 package dev.llmgate.core.routing;
 
 import dev.llmgate.api.ChatRequest;
-
 import java.util.Objects;
 import java.util.function.Predicate;
 

@@ -3,7 +3,6 @@ package dev.llmgate.core.routing;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.FinishReason;
-
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -38,7 +37,9 @@ public interface ResponseCheck {
 
     /** Rejects an answer cut by the output limit or a content filter ({@code "truncated"}). */
     static ResponseCheck finishedNormally() {
-        return of("truncated", r -> r.finishReason() != FinishReason.LENGTH && r.finishReason() != FinishReason.CONTENT_FILTER);
+        return of(
+                "truncated",
+                r -> r.finishReason() != FinishReason.LENGTH && r.finishReason() != FinishReason.CONTENT_FILTER);
     }
 
     /** This check, then {@code next} if this one accepts. */

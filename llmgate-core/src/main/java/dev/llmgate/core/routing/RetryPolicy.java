@@ -1,7 +1,6 @@
 package dev.llmgate.core.routing;
 
 import dev.llmgate.api.exception.ConfigurationException;
-
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -49,7 +48,8 @@ public final class RetryPolicy {
             throw new ConfigurationException("retry delays must not be negative");
         }
         if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-            throw new ConfigurationException("retry multiplier must be a finite number of at least 1, was " + multiplier);
+            throw new ConfigurationException(
+                    "retry multiplier must be a finite number of at least 1, was " + multiplier);
         }
     }
 
@@ -85,16 +85,26 @@ public final class RetryPolicy {
 
     /** A builder that starts from this policy. */
     public Builder toBuilder() {
-        return new Builder().retriesPerDeployment(retriesPerDeployment).baseDelay(baseDelay).multiplier(multiplier).maxDelay(maxDelay)
-                .maxRetryAfter(maxRetryAfter).retryOn(retryOn);
+        return new Builder()
+                .retriesPerDeployment(retriesPerDeployment)
+                .baseDelay(baseDelay)
+                .multiplier(multiplier)
+                .maxDelay(maxDelay)
+                .maxRetryAfter(maxRetryAfter)
+                .retryOn(retryOn);
     }
 
     /** Equal when every value is equal. */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof RetryPolicy p && retriesPerDeployment == p.retriesPerDeployment && baseDelay.equals(p.baseDelay)
-                && Double.compare(multiplier, p.multiplier) == 0 && maxDelay.equals(p.maxDelay) && maxRetryAfter.equals(p.maxRetryAfter)
-                && retryOn.equals(p.retryOn);
+        return o == this
+                || o instanceof RetryPolicy p
+                        && retriesPerDeployment == p.retriesPerDeployment
+                        && baseDelay.equals(p.baseDelay)
+                        && Double.compare(multiplier, p.multiplier) == 0
+                        && maxDelay.equals(p.maxDelay)
+                        && maxRetryAfter.equals(p.maxRetryAfter)
+                        && retryOn.equals(p.retryOn);
     }
 
     @Override
@@ -104,8 +114,9 @@ public final class RetryPolicy {
 
     @Override
     public String toString() {
-        return "RetryPolicy[retriesPerDeployment=" + retriesPerDeployment + ", baseDelay=" + baseDelay + ", multiplier=" + multiplier
-                + ", maxDelay=" + maxDelay + ", maxRetryAfter=" + maxRetryAfter + ", retryOn=" + retryOn + "]";
+        return "RetryPolicy[retriesPerDeployment=" + retriesPerDeployment + ", baseDelay=" + baseDelay + ", multiplier="
+                + multiplier + ", maxDelay=" + maxDelay + ", maxRetryAfter=" + maxRetryAfter + ", retryOn=" + retryOn
+                + "]";
     }
 
     /** A builder starting from the defaults. */
@@ -128,8 +139,7 @@ public final class RetryPolicy {
         private Duration maxRetryAfter = Duration.ofSeconds(10);
         private Set<ErrorClass> retryOn = ErrorClass.TRANSIENT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** How many times one deployment is retried after its first attempt; 1 unless set. */
         public Builder retriesPerDeployment(int value) {

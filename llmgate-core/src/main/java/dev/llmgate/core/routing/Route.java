@@ -1,7 +1,6 @@
 package dev.llmgate.core.routing;
 
 import dev.llmgate.api.exception.ConfigurationException;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -49,7 +48,8 @@ public final class Route {
         this.hedgeAfter = b.hedgeAfter;
         List<String> problems = new ArrayList<>();
         if (alias.isBlank() || alias.indexOf(':') >= 0) {
-            problems.add("route alias '" + alias + "' must be a non-blank name without ':' (\"provider:model\" addresses are not aliases)");
+            problems.add("route alias '" + alias
+                    + "' must be a non-blank name without ':' (\"provider:model\" addresses are not aliases)");
         }
         if (deployments.isEmpty()) {
             problems.add("route '" + alias + "' has no deployments: add one with deployment(\"provider:model\")");
@@ -57,7 +57,8 @@ public final class Route {
         Set<String> addresses = new HashSet<>();
         for (Deployment d : deployments) {
             if (!addresses.add(d.address())) {
-                problems.add("route '" + alias + "' lists deployment " + d.address() + " twice: list each deployment once");
+                problems.add(
+                        "route '" + alias + "' lists deployment " + d.address() + " twice: list each deployment once");
             }
         }
         for (RouteRule rule : rules) {
@@ -74,7 +75,8 @@ public final class Route {
         if (maxAttempts < 1) {
             problems.add("maxAttempts of route '" + alias + "' must be at least 1, was " + maxAttempts);
         }
-        if (deadline.isPresent() && (deadline.get().isNegative() || deadline.get().isZero())) {
+        if (deadline.isPresent()
+                && (deadline.get().isNegative() || deadline.get().isZero())) {
             problems.add("deadline of route '" + alias + "' must be positive, was " + deadline.get());
         }
         if (hedgeAfter.isPresent() && hedgeAfter.get().isNegative()) {
@@ -156,20 +158,41 @@ public final class Route {
     /** Equal when every setting is equal (a response check by identity). */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof Route r && alias.equals(r.alias) && deployments.equals(r.deployments) && strategy.equals(r.strategy)
-                && rules.equals(r.rules) && fallbackOn.equals(r.fallbackOn) && retry.equals(r.retry) && maxAttempts == r.maxAttempts
-                && deadline.equals(r.deadline) && responseCheck.equals(r.responseCheck) && hedgeAfter.equals(r.hedgeAfter);
+        return o == this
+                || o instanceof Route r
+                        && alias.equals(r.alias)
+                        && deployments.equals(r.deployments)
+                        && strategy.equals(r.strategy)
+                        && rules.equals(r.rules)
+                        && fallbackOn.equals(r.fallbackOn)
+                        && retry.equals(r.retry)
+                        && maxAttempts == r.maxAttempts
+                        && deadline.equals(r.deadline)
+                        && responseCheck.equals(r.responseCheck)
+                        && hedgeAfter.equals(r.hedgeAfter);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(alias, deployments, strategy, rules, fallbackOn, retry, maxAttempts, deadline, responseCheck, hedgeAfter);
+        return Objects.hash(
+                alias,
+                deployments,
+                strategy,
+                rules,
+                fallbackOn,
+                retry,
+                maxAttempts,
+                deadline,
+                responseCheck,
+                hedgeAfter);
     }
 
     @Override
     public String toString() {
-        return "Route[alias=" + alias + ", deployments=" + deployments + ", strategy=" + strategy + ", rules=" + rules + ", fallbackOn="
-                + fallbackOn + ", retry=" + retry + ", maxAttempts=" + maxAttempts + ", deadline=" + deadline + ", responseCheck="
+        return "Route[alias=" + alias + ", deployments=" + deployments + ", strategy=" + strategy + ", rules=" + rules
+                + ", fallbackOn="
+                + fallbackOn + ", retry=" + retry + ", maxAttempts=" + maxAttempts + ", deadline=" + deadline
+                + ", responseCheck="
                 + responseCheck + ", hedgeAfter=" + hedgeAfter + "]";
     }
 

@@ -11,7 +11,6 @@ import dev.llmgate.core.internal.ThreadPools;
 import dev.llmgate.core.routing.internal.Breakers;
 import dev.llmgate.core.routing.internal.CallRun;
 import dev.llmgate.core.routing.internal.RouterCore;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,8 +57,16 @@ public final class Router implements StagedInterceptor {
         this.routes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.routes));
         Executor executor = b.executor;
         Supplier<Executor> executorSupplier = executor != null ? () -> executor : HedgeExecutor::get;
-        this.core = new RouterCore(routes, b.catalog, new Breakers(b.store, b.breaker), b.sleeper, b.random, b.scheduler,
-                executorSupplier, b.listeners, b.assumedOutputTokens);
+        this.core = new RouterCore(
+                routes,
+                b.catalog,
+                new Breakers(b.store, b.breaker),
+                b.sleeper,
+                b.random,
+                b.scheduler,
+                executorSupplier,
+                b.listeners,
+                b.assumedOutputTokens);
         this.clock = b.clock;
     }
 
@@ -91,8 +98,12 @@ public final class Router implements StagedInterceptor {
         if (colon <= 0 || colon == model.length() - 1) {
             return null;
         }
-        Route r = Route.builder(model.replace(':', '/')).deployment(Deployment.of(model)).retry(RetryPolicy.NONE)
-                .fallbackOn(java.util.Set.of()).maxAttempts(1).build();
+        Route r = Route.builder(model.replace(':', '/'))
+                .deployment(Deployment.of(model))
+                .retry(RetryPolicy.NONE)
+                .fallbackOn(java.util.Set.of())
+                .maxAttempts(1)
+                .build();
         if (passThrough.size() < 1024) {
             passThrough.put(model, r);
         }
@@ -142,7 +153,12 @@ public final class Router implements StagedInterceptor {
         long at = core.breakers().availableAt(d.address(), now);
         double lat = core.latency().average(d.address(), false);
         double ttft = core.latency().average(d.address(), true);
-        return new DeploymentHealth(d, s.state(), s.consecutive(), s.calls(), Long.bitCount(s.bits()),
+        return new DeploymentHealth(
+                d,
+                s.state(),
+                s.consecutive(),
+                s.calls(),
+                Long.bitCount(s.bits()),
                 at > now ? Optional.of(Instant.ofEpochMilli(at)) : Optional.empty(),
                 lat < 0 ? Optional.empty() : Optional.of(Duration.ofNanos((long) (lat * 1_000_000))),
                 ttft < 0 ? Optional.empty() : Optional.of(Duration.ofNanos((long) (ttft * 1_000_000))));
@@ -161,7 +177,9 @@ public final class Router implements StagedInterceptor {
      */
     public Optional<BigDecimal> estimateCost(ChatRequest request) {
         long input = TokenEstimator.inputTokens(request);
-        long output = request.maxOutputTokens().isPresent() ? request.maxOutputTokens().getAsInt() : core.assumedOutputTokens();
+        long output = request.maxOutputTokens().isPresent()
+                ? request.maxOutputTokens().getAsInt()
+                : core.assumedOutputTokens();
         Route route = routes.get(request.model());
         if (route == null) {
             route = passThroughRoute(request.model());
@@ -214,8 +232,7 @@ public final class Router implements StagedInterceptor {
         private long assumedOutputTokens = 512;
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds a route; aliases must be unique. */
         public Builder route(Route route) {
@@ -300,7 +317,8 @@ public final class Router implements StagedInterceptor {
         public Router build() {
             List<String> found = new ArrayList<>(problems);
             if (routes.isEmpty()) {
-                found.add("a router needs at least one route: add one with route(Route.builder(\"alias\").deployment(\"provider:model\").build())");
+                found.add(
+                        "a router needs at least one route: add one with route(Route.builder(\"alias\").deployment(\"provider:model\").build())");
             }
             if (!found.isEmpty()) {
                 throw new ConfigurationException(found);

@@ -1,7 +1,6 @@
 package dev.llmgate.core.routing;
 
 import dev.llmgate.core.routing.internal.DaemonScheduler;
-
 import java.time.Duration;
 
 /**

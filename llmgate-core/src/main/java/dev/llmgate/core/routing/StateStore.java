@@ -1,7 +1,6 @@
 package dev.llmgate.core.routing;
 
 import dev.llmgate.core.routing.internal.InMemoryStateStore;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;

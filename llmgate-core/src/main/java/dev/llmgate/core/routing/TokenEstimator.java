@@ -25,8 +25,7 @@ public final class TokenEstimator {
     /** Tokens counted per image. */
     public static final int TOKENS_PER_IMAGE = 765;
 
-    private TokenEstimator() {
-    }
+    private TokenEstimator() {}
 
     /** The estimated input tokens of {@code request}. */
     public static long inputTokens(ChatRequest request) {
@@ -46,7 +45,9 @@ public final class TokenEstimator {
             }
         }
         for (ToolDefinition tool : request.tools()) {
-            chars += tool.name().length() + tool.description().length() + tool.parametersJsonSchema().length();
+            chars += tool.name().length()
+                    + tool.description().length()
+                    + tool.parametersJsonSchema().length();
         }
         return tokens + (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
     }

@@ -1,12 +1,12 @@
 package dev.llmgate.core.audit;
 
+import static dev.llmgate.core.audit.AuditFixtures.KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.core.internal.ThreadPools;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,25 +17,32 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static dev.llmgate.core.audit.AuditFixtures.KEY;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuditConcurrencyTest {
 
     /** Virtual threads where the JDK has them (21+), platform threads otherwise. */
     @Test
     void aThousandConcurrentCallsGiveAGaplessVerifyingChain(@TempDir Path dir) throws Exception {
-        JsonLinesFileSink file = JsonLinesFileSink.builder(dir).fsync(FsyncPolicy.groupCommit(java.time.Duration.ofMillis(5)))
-                .maxFileBytes(64 * 1024).build();
+        JsonLinesFileSink file = JsonLinesFileSink.builder(dir)
+                .fsync(FsyncPolicy.groupCommit(java.time.Duration.ofMillis(5)))
+                .maxFileBytes(64 * 1024)
+                .build();
         InMemoryAuditSink memory = new InMemoryAuditSink();
-        AuditLog audit = AuditLog.builder(FanOutAuditSink.of(file, memory), KEY).checkpointEveryRecords(100).queueCapacity(64)
-                .scheduleCheckpoints(false).build();
+        AuditLog audit = AuditLog.builder(FanOutAuditSink.of(file, memory), KEY)
+                .checkpointEveryRecords(100)
+                .queueCapacity(64)
+                .scheduleCheckpoints(false)
+                .build();
         int n = 1000;
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService threads = ThreadPools.newCallExecutor("audit-test");
-        try (LlmGate gate = LlmGate.builder().provider("p", AuditFixtures.echo()).alias("fast", "p:m")
-                .addInterceptor(Stage.AUDIT, audit.interceptor()).build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", AuditFixtures.echo())
+                .alias("fast", "p:m")
+                .addInterceptor(Stage.AUDIT, audit.interceptor())
+                .build()) {
             List<Future<?>> results = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String prompt = "prompt-" + i;

@@ -1,12 +1,8 @@
 package dev.llmgate.core.audit;
 
-import dev.llmgate.core.LlmGate;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmgate.core.LlmGate;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,8 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A child JVM writing audit records is killed with SIGKILL; the intact prefix of its log verifies,
@@ -34,14 +33,16 @@ class AuditCrashTest {
     private static Process start(Path dir, String... mode) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, CrashWriterMain.class.getName(), dir.toString()));
+        List<String> command =
+                new ArrayList<>(List.of(java, "-cp", classpath, CrashWriterMain.class.getName(), dir.toString()));
         command.addAll(List.of(mode));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     private static void runAndKill(Path dir, String mode) throws Exception {
         Process child = start(dir, mode);
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             StringBuilder seen = new StringBuilder();
             while ((line = out.readLine()) != null && !line.equals("READY")) {
@@ -66,7 +67,8 @@ class AuditCrashTest {
         Process child = start(dir, args.toArray(new String[0]));
         Set<String> acked = new HashSet<>();
         StringBuilder other = new StringBuilder();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
             String line;
             boolean killed = false;
             while ((line = out.readLine()) != null) {
@@ -143,48 +145,71 @@ class AuditCrashTest {
         Set<String> recorded = recordedUsers(dir);
         Set<String> lost = new HashSet<>(acked);
         lost.removeAll(recorded);
-        System.out.println("SIGKILL, DURABLE, " + fsync + ": " + acked.size() + " calls acknowledged, " + lost.size() + " without a record");
-        assertThat(lost).as("acknowledged calls without a record (of " + acked.size() + " acknowledged)").isEmpty();
+        System.out.println("SIGKILL, DURABLE, " + fsync + ": " + acked.size() + " calls acknowledged, " + lost.size()
+                + " without a record");
+        assertThat(lost)
+                .as("acknowledged calls without a record (of " + acked.size() + " acknowledged)")
+                .isEmpty();
         // an auditor who knows how many calls were acknowledged finds them all
-        VerificationReport report = AuditVerifier.builder().trustKey(AuditFixtures.KEY.publicKeyHex()).expectCallRecords(acked.size())
-                .build().verify(List.of(dir));
+        VerificationReport report = AuditVerifier.builder()
+                .trustKey(AuditFixtures.KEY.publicKeyHex())
+                .expectCallRecords(acked.size())
+                .build()
+                .verify(List.of(dir));
         assertThat(report.failure()).as(report.summary()).isEmpty();
         assertThat(report.result()).isIn("VALID", "TORN_TAIL");
     }
 
     @Test
-    void withQueuedAcknowledgementAtMostTheQueueCapacityOfAcknowledgedCallsLoseTheirRecords(@TempDir Path dir) throws Exception {
+    void withQueuedAcknowledgementAtMostTheQueueCapacityOfAcknowledgedCallsLoseTheirRecords(@TempDir Path dir)
+            throws Exception {
         int capacity = 500;
         Set<String> acked = ackedThenKilled(dir, 20_000, "QUEUED", "group", String.valueOf(capacity), "8");
         Set<String> lost = new HashSet<>(acked);
         lost.removeAll(recordedUsers(dir));
-        System.out.println("SIGKILL, QUEUED, queue capacity " + capacity + ": " + acked.size() + " calls acknowledged, " + lost.size()
-                + " without a record");
-        assertThat(lost.size()).as("acknowledged calls without a record, of " + acked.size()).isLessThanOrEqualTo(capacity);
+        System.out.println("SIGKILL, QUEUED, queue capacity " + capacity + ": " + acked.size() + " calls acknowledged, "
+                + lost.size() + " without a record");
+        assertThat(lost.size())
+                .as("acknowledged calls without a record, of " + acked.size())
+                .isLessThanOrEqualTo(capacity);
         VerificationReport report = AuditFixtures.verifier(AuditFixtures.KEY).verify(List.of(dir));
         assertThat(report.failure()).as(report.summary()).isEmpty();
         if (!lost.isEmpty()) {
             // the log alone looks whole; the acknowledged count shows the loss
-            VerificationReport counted = AuditVerifier.builder().trustKey(AuditFixtures.KEY.publicKeyHex()).expectCallRecords(acked.size())
-                    .build().verify(List.of(dir));
-            assertThat(counted.failure()).get().satisfies(f -> assertThat(f.reason()).contains("were expected"));
+            VerificationReport counted = AuditVerifier.builder()
+                    .trustKey(AuditFixtures.KEY.publicKeyHex())
+                    .expectCallRecords(acked.size())
+                    .build()
+                    .verify(List.of(dir));
+            assertThat(counted.failure())
+                    .get()
+                    .satisfies(f -> assertThat(f.reason()).contains("were expected"));
         }
     }
 
     @Test
     void aKilledLogIsReopenedByItsNextRunAndTheWholeLogVerifies(@TempDir Path dir) throws Exception {
         Set<String> acked = ackedThenKilled(dir, 500, "DURABLE", "none", "10000", "4");
-        AuditLog reopened = AuditLog.builder(JsonLinesFileSink.builder(dir).build(), AuditFixtures.KEY).logId(CrashWriterMain.LOG_ID)
-                .checkpointEveryRecords(500).build();
-        try (LlmGate gate = LlmGate.builder().provider("p", AuditFixtures.echo()).alias("fast", "p:m")
-                .addInterceptor(dev.llmgate.core.Stage.AUDIT, reopened.interceptor()).build()) {
+        AuditLog reopened = AuditLog.builder(JsonLinesFileSink.builder(dir).build(), AuditFixtures.KEY)
+                .logId(CrashWriterMain.LOG_ID)
+                .checkpointEveryRecords(500)
+                .build();
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", AuditFixtures.echo())
+                .alias("fast", "p:m")
+                .addInterceptor(dev.llmgate.core.Stage.AUDIT, reopened.interceptor())
+                .build()) {
             for (int i = 0; i < 10; i++) {
                 gate.chat("fast", "after the restart " + i);
             }
         }
         reopened.close();
-        VerificationReport report = AuditVerifier.builder().trustKey(AuditFixtures.KEY.publicKeyHex()).expectCallRecords(acked.size() + 10)
-                .requireFinalCheckpoint().build().verify(List.of(dir));
+        VerificationReport report = AuditVerifier.builder()
+                .trustKey(AuditFixtures.KEY.publicKeyHex())
+                .expectCallRecords(acked.size() + 10)
+                .requireFinalCheckpoint()
+                .build()
+                .verify(List.of(dir));
         assertThat(report.valid()).as(report.summary()).isTrue();
         assertThat(report.warnings()).anySatisfy(w -> assertThat(w).contains("without closing"));
     }

@@ -13,7 +13,6 @@ import dev.llmgate.core.audit.internal.JsonReader;
 import dev.llmgate.core.audit.internal.Merkle;
 import dev.llmgate.core.audit.internal.Sha256;
 import dev.llmgate.testing.MutableClock;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +22,10 @@ import java.util.Map;
 final class AuditFixtures {
     /** A fixed key, so that failures are reproducible. */
     static final AuditSigningKey KEY = AuditSigningKey.fromSeed(seed(1));
+
     static final AuditSigningKey OTHER_KEY = AuditSigningKey.fromSeed(seed(2));
 
-    private AuditFixtures() {
-    }
+    private AuditFixtures() {}
 
     static byte[] seed(int n) {
         byte[] s = new byte[32];
@@ -38,30 +37,50 @@ final class AuditFixtures {
 
     /** An echo provider. */
     static ModelProvider echo() {
-        return (request, call) -> ChatResponse.builder().text("echo: " + request.lastUserText()).usage(Usage.of(10, 5)).build();
+        return (request, call) -> ChatResponse.builder()
+                .text("echo: " + request.lastUserText())
+                .usage(Usage.of(10, 5))
+                .build();
     }
 
     /** A log with a manual timer and a controlled clock. */
     static AuditLog.Builder log(AuditSink sink, AuditSigningKey key, MutableClock clock) {
-        return AuditLog.builder(sink, key).clock(clock).scheduleCheckpoints(false).checkpointEveryRecords(5)
-                .checkpointInterval(Duration.ofSeconds(10)).retryBackoff(Duration.ZERO).instanceId("test-gate");
+        return AuditLog.builder(sink, key)
+                .clock(clock)
+                .scheduleCheckpoints(false)
+                .checkpointEveryRecords(5)
+                .checkpointInterval(Duration.ofSeconds(10))
+                .retryBackoff(Duration.ZERO)
+                .instanceId("test-gate");
     }
 
     static LlmGate gate(AuditLog audit, ModelProvider provider, MutableClock clock) {
-        return LlmGate.builder().provider("p", provider).alias("fast", "p:m").clock(clock)
-                .addInterceptor(Stage.AUDIT, audit.interceptor()).build();
+        return LlmGate.builder()
+                .provider("p", provider)
+                .alias("fast", "p:m")
+                .clock(clock)
+                .addInterceptor(Stage.AUDIT, audit.interceptor())
+                .build();
     }
 
     /** A closed log of {@code calls} calls, as lines; its control entries are copied to {@code checkpointCopy}. */
     static List<String> writeLog(AuditSigningKey key, int calls, InMemoryAuditSink checkpointCopy) {
         InMemoryAuditSink sink = new InMemoryAuditSink();
         MutableClock clock = new MutableClock();
-        AuditSink target = checkpointCopy == null ? sink : FanOutAuditSink.builder().add(sink).addCheckpointCopy(checkpointCopy).build();
+        AuditSink target = checkpointCopy == null
+                ? sink
+                : FanOutAuditSink.builder()
+                        .add(sink)
+                        .addCheckpointCopy(checkpointCopy)
+                        .build();
         AuditLog audit = log(target, key, clock).build();
         try (LlmGate gate = gate(audit, echo(), clock)) {
             for (int i = 0; i < calls; i++) {
                 clock.advance(Duration.ofMillis(100));
-                gate.chat(ChatRequest.builder("fast").user("question " + i).tenant("acme").build());
+                gate.chat(ChatRequest.builder("fast")
+                        .user("question " + i)
+                        .tenant("acme")
+                        .build());
             }
         }
         audit.close();

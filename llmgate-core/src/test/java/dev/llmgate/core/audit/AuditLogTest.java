@@ -1,5 +1,13 @@
 package dev.llmgate.core.audit;
 
+import static dev.llmgate.core.audit.AuditFixtures.KEY;
+import static dev.llmgate.core.audit.AuditFixtures.echo;
+import static dev.llmgate.core.audit.AuditFixtures.log;
+import static dev.llmgate.core.audit.AuditFixtures.parse;
+import static dev.llmgate.core.audit.AuditFixtures.verifier;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.AbstractChatStream;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -21,9 +29,6 @@ import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.core.audit.internal.Digests;
 import dev.llmgate.testing.MutableClock;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -38,21 +43,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
-import static dev.llmgate.core.audit.AuditFixtures.KEY;
-import static dev.llmgate.core.audit.AuditFixtures.echo;
-import static dev.llmgate.core.audit.AuditFixtures.log;
-import static dev.llmgate.core.audit.AuditFixtures.parse;
-import static dev.llmgate.core.audit.AuditFixtures.verifier;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuditLogTest {
     private final MutableClock clock = new MutableClock();
     private final InMemoryAuditSink sink = new InMemoryAuditSink();
 
     private List<Map<String, Object>> calls() {
-        return sink.lines().stream().map(AuditFixtures::parse).filter(m -> m.get("type").equals("call")).collect(Collectors.toList());
+        return sink.lines().stream()
+                .map(AuditFixtures::parse)
+                .filter(m -> m.get("type").equals("call"))
+                .collect(Collectors.toList());
     }
 
     private VerificationReport verify() {
@@ -62,18 +64,29 @@ class AuditLogTest {
     @Test
     void aRecordTheWriterCannotBuildBecomesAMinimalOneAndTheChainStaysWhole() {
         AuditLog audit = log(sink, KEY, clock).build();
-        try (LlmGate gate = LlmGate.builder().provider("p", echo()).alias("fast", "p:m").clock(clock)
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", echo())
+                .alias("fast", "p:m")
+                .clock(clock)
                 .addInterceptor(Stage.AUDIT, audit.interceptor())
                 .addInterceptor(Stage.ROUTING, chain -> {
                     if (chain.request().messages().get(0).text().equals("broken")) {
                         // a latency too long for milliseconds: building the record throws (as a defect would)
-                        chain.call().append(CallFacts.ATTEMPTS, AttemptRecord.builder("p", "m").outcome("success")
-                                .latency(Duration.ofSeconds(Long.MAX_VALUE)).usage(Usage.of(1, 1)).reason("primary").build());
+                        chain.call()
+                                .append(
+                                        CallFacts.ATTEMPTS,
+                                        AttemptRecord.builder("p", "m")
+                                                .outcome("success")
+                                                .latency(Duration.ofSeconds(Long.MAX_VALUE))
+                                                .usage(Usage.of(1, 1))
+                                                .reason("primary")
+                                                .build());
                     }
                     return chain.proceed(chain.request());
-                }).build()) {
+                })
+                .build()) {
             gate.chat("fast", "before");
-            gate.chat("fast", "broken");   // the call itself is not affected: its record is built on the writer thread
+            gate.chat("fast", "broken"); // the call itself is not affected: its record is built on the writer thread
             gate.chat("fast", "after");
         }
         audit.close();
@@ -81,8 +94,11 @@ class AuditLogTest {
         List<Map<String, Object>> calls = calls();
         assertThat(calls).hasSize(3);
         assertThat(calls.get(0)).containsKey("request_digest").doesNotContainKey("record_error");
-        assertThat(calls.get(1)).containsEntry("record_error", "java.lang.ArithmeticException").containsEntry("outcome", "success")
-                .containsKeys("call_id", "gate", "log_id", "seq", "prev", "ts").doesNotContainKey("request_digest");
+        assertThat(calls.get(1))
+                .containsEntry("record_error", "java.lang.ArithmeticException")
+                .containsEntry("outcome", "success")
+                .containsKeys("call_id", "gate", "log_id", "seq", "prev", "ts")
+                .doesNotContainKey("request_digest");
         assertThat(calls.get(2)).containsKey("request_digest").doesNotContainKey("record_error");
         assertThat(verify().valid()).isTrue();
     }
@@ -90,15 +106,30 @@ class AuditLogTest {
     @Test
     void writesOneRecordPerCallWithTheDocumentedFieldsAndTheLogVerifies() {
         AuditLog audit = log(sink, KEY, clock).build();
-        try (LlmGate gate = LlmGate.builder().provider("p", echo()).alias("fast", "p:m").clock(clock)
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", echo())
+                .alias("fast", "p:m")
+                .clock(clock)
                 .addInterceptor(Stage.AUDIT, audit.interceptor())
                 .addInterceptor(Stage.ROUTING, chain -> {
-                    chain.call().append(CallFacts.ATTEMPTS, AttemptRecord.builder("p", "m").outcome("success").latency(Duration.ofMillis(42))
-                            .usage(Usage.of(10, 5)).reason("primary").build());
+                    chain.call()
+                            .append(
+                                    CallFacts.ATTEMPTS,
+                                    AttemptRecord.builder("p", "m")
+                                            .outcome("success")
+                                            .latency(Duration.ofMillis(42))
+                                            .usage(Usage.of(10, 5))
+                                            .reason("primary")
+                                            .build());
                     chain.call().put(CallFacts.COST_USD, new BigDecimal("0.000125"));
                     return chain.proceed(chain.request());
-                }).build()) {
-            ChatRequest request = ChatRequest.builder("fast").user("hello").tenant("acme").endUser("u-7").build();
+                })
+                .build()) {
+            ChatRequest request = ChatRequest.builder("fast")
+                    .user("hello")
+                    .tenant("acme")
+                    .endUser("u-7")
+                    .build();
             gate.chat(request);
         }
         audit.close();
@@ -106,18 +137,30 @@ class AuditLogTest {
         List<Map<String, Object>> calls = calls();
         assertThat(calls).hasSize(1);
         Map<String, Object> r = calls.get(0);
-        assertThat(r).containsEntry("outcome", "success").containsEntry("tenant", "acme").containsEntry("user", "u-7")
-                .containsEntry("requested_model", "fast").containsEntry("gate", "test-gate").containsEntry("cache_hit", false)
-                .containsEntry("cost_usd", "0.000125").containsEntry("mode", "blocking").containsEntry("finish_reason", "stop")
+        assertThat(r)
+                .containsEntry("outcome", "success")
+                .containsEntry("tenant", "acme")
+                .containsEntry("user", "u-7")
+                .containsEntry("requested_model", "fast")
+                .containsEntry("gate", "test-gate")
+                .containsEntry("cache_hit", false)
+                .containsEntry("cost_usd", "0.000125")
+                .containsEntry("mode", "blocking")
+                .containsEntry("finish_reason", "stop")
                 .containsEntry("log_id", audit.logId());
         assertThat((String) r.get("call_id")).startsWith("call_");
         @SuppressWarnings("unchecked")
         Map<String, Object> attempt = ((List<Map<String, Object>>) r.get("attempts")).get(0);
-        assertThat(attempt).containsEntry("provider", "p").containsEntry("model", "m").containsEntry("latency_ms", 42L);
+        assertThat(attempt)
+                .containsEntry("provider", "p")
+                .containsEntry("model", "m")
+                .containsEntry("latency_ms", 42L);
         @SuppressWarnings("unchecked")
         Map<String, Object> usage = (Map<String, Object>) r.get("usage");
         assertThat(usage).containsEntry("input", 10L).containsEntry("output", 5L);
-        String expectedDigest = new Digests(null).digest(Digests.requestForm("fast", ChatRequest.builder("fast").user("hello").build()));
+        String expectedDigest = new Digests(null)
+                .digest(Digests.requestForm(
+                        "fast", ChatRequest.builder("fast").user("hello").build()));
         assertThat(r.get("request_digest")).isEqualTo(expectedDigest);
         assertThat((String) r.get("response_digest")).startsWith("sha256:");
         assertThat(r).doesNotContainKeys("request_content", "response_content");
@@ -137,7 +180,10 @@ class AuditLogTest {
                 if (request.lastUserText().equals("fail")) {
                     throw new RateLimitedException("slow down", ErrorDetails.of("p"), Optional.empty());
                 }
-                return ChatResponse.builder().text("echo: " + request.lastUserText()).usage(Usage.of(3, 2)).build();
+                return ChatResponse.builder()
+                        .text("echo: " + request.lastUserText())
+                        .usage(Usage.of(3, 2))
+                        .build();
             }
 
             @Override
@@ -157,16 +203,22 @@ class AuditLogTest {
                     }
 
                     @Override
-                    protected void release() {
-                    }
+                    protected void release() {}
                 };
             }
         };
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).alias("fast", "p:m").clock(clock)
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .alias("fast", "p:m")
+                .clock(clock)
                 .addInterceptor(Stage.AUDIT, audit.interceptor())
                 .addInterceptor(Stage.POLICY, chain -> {
                     if (chain.request().lastUserText().equals("block")) {
-                        chain.call().append(CallFacts.POLICY, new PolicyRecord("input", "BLOCK", List.of("no-secrets"), Map.of("API_KEY", 1)));
+                        chain.call()
+                                .append(
+                                        CallFacts.POLICY,
+                                        new PolicyRecord(
+                                                "input", "BLOCK", List.of("no-secrets"), Map.of("API_KEY", 1)));
                         throw new PolicyBlockedException("blocked by policy", List.of("no-secrets"));
                     }
                     return chain.proceed(chain.request());
@@ -174,10 +226,15 @@ class AuditLogTest {
                 .addInterceptor(Stage.CACHE, chain -> {
                     if (chain.request().lastUserText().equals("cached")) {
                         chain.call().put(CallFacts.CACHE_HIT, true);
-                        return ChatResponse.builder().provider("p").model("m").text("from cache").build();
+                        return ChatResponse.builder()
+                                .provider("p")
+                                .model("m")
+                                .text("from cache")
+                                .build();
                     }
                     return chain.proceed(chain.request());
-                }).build()) {
+                })
+                .build()) {
             gate.chat("fast", "ok");
             assertThatThrownBy(() -> gate.chat("fast", "block")).isInstanceOf(PolicyBlockedException.class);
             assertThatThrownBy(() -> gate.chat("fast", "fail")).isInstanceOf(RateLimitedException.class);
@@ -186,12 +243,15 @@ class AuditLogTest {
             try (ChatStream s = gate.stream(ChatRequest.of("fast", "cancel me"))) {
                 s.next();
             }
-            assertThatThrownBy(() -> gate.stream(ChatRequest.of("fast", "break")).collect()).isInstanceOf(StreamInterruptedException.class);
+            assertThatThrownBy(
+                            () -> gate.stream(ChatRequest.of("fast", "break")).collect())
+                    .isInstanceOf(StreamInterruptedException.class);
         }
         audit.close();
 
         List<Map<String, Object>> calls = calls();
-        assertThat(calls).extracting(m -> m.get("outcome"))
+        assertThat(calls)
+                .extracting(m -> m.get("outcome"))
                 .containsExactly("success", "blocked", "failed", "success", "success", "cancelled", "failed");
         assertThat(calls.get(1).toString()).contains("no-secrets").contains("API_KEY=1");
         assertThat(calls.get(1)).doesNotContainKey("response_digest");
@@ -218,8 +278,10 @@ class AuditLogTest {
             audit.tick();
         }
         audit.close();
-        List<Map<String, Object>> checkpoints = sink.lines().stream().map(AuditFixtures::parse)
-                .filter(m -> m.get("type").equals("checkpoint")).collect(Collectors.toList());
+        List<Map<String, Object>> checkpoints = sink.lines().stream()
+                .map(AuditFixtures::parse)
+                .filter(m -> m.get("type").equals("checkpoint"))
+                .collect(Collectors.toList());
         assertThat(checkpoints).extracting(m -> m.get("calls_since")).containsExactly(5L, 5L, 2L, 0L, 0L);
         assertThat(checkpoints).extracting(m -> m.get("heartbeat")).containsExactly(false, false, false, true, true);
         assertThat(checkpoints).extracting(m -> m.get("final")).containsExactly(false, false, false, false, true);
@@ -241,17 +303,23 @@ class AuditLogTest {
         assertThat(audit.currentKeyId()).isEqualTo(AuditFixtures.OTHER_KEY.keyId());
         VerificationReport report = verify();
         assertThat(report.valid()).as(report.summary()).isTrue();
-        assertThat(report.keys()).containsExactly(KEY.keyId() + " from seq 0", AuditFixtures.OTHER_KEY.keyId() + " from seq 3");
+        assertThat(report.keys())
+                .containsExactly(KEY.keyId() + " from seq 0", AuditFixtures.OTHER_KEY.keyId() + " from seq 3");
         // a rotation signed by a key other than the current one is rejected
         List<String> lines = new ArrayList<>(sink.lines());
         int rotation = indexOfType(lines, "key_rotation");
         Map<String, Object> r = parse(lines.get(rotation));
         r.remove("sig");
-        r.put("sig", dev.llmgate.core.audit.internal.Hex.encode(AuditFixtures.sign(AuditFixtures.OTHER_KEY,
-                dev.llmgate.core.audit.internal.CanonicalJson.utf8(r))));
+        r.put(
+                "sig",
+                dev.llmgate.core.audit.internal.Hex.encode(AuditFixtures.sign(
+                        AuditFixtures.OTHER_KEY, dev.llmgate.core.audit.internal.CanonicalJson.utf8(r))));
         lines.set(rotation, AuditFixtures.write(r));
         VerificationReport forged = verifier(KEY).verifyLines(lines, "memory");
-        assertThat(forged.failure()).get().extracting(VerificationReport.Failure::seq).isEqualTo((long) rotation);
+        assertThat(forged.failure())
+                .get()
+                .extracting(VerificationReport.Failure::seq)
+                .isEqualTo((long) rotation);
     }
 
     @Test
@@ -279,36 +347,52 @@ class AuditLogTest {
     @Test
     void noApiKeyOrPromptReachesARecordOrTheFile(@TempDir Path dir) throws IOException {
         String secret = "sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c";
-        JsonLinesFileSink file = JsonLinesFileSink.builder(dir).fsync(FsyncPolicy.none()).build();
+        JsonLinesFileSink file =
+                JsonLinesFileSink.builder(dir).fsync(FsyncPolicy.none()).build();
         AuditLog audit = log(file, KEY, clock).build();
         try (LlmGate gate = AuditFixtures.gate(audit, echo(), clock)) {
-            ChatRequest request = ChatRequest.builder("fast").user("the launch code is 0000")
-                    .providerOption("api_key", secret).providerOption("headers", Map.of("Authorization", "Bearer " + secret))
-                    .metadata(dev.llmgate.api.Metadata.EMPTY.withAttribute("authorization", "Bearer " + secret).withTenant("acme"))
+            ChatRequest request = ChatRequest.builder("fast")
+                    .user("the launch code is 0000")
+                    .providerOption("api_key", secret)
+                    .providerOption("headers", Map.of("Authorization", "Bearer " + secret))
+                    .metadata(dev.llmgate.api.Metadata.EMPTY
+                            .withAttribute("authorization", "Bearer " + secret)
+                            .withTenant("acme"))
                     .build();
             gate.chat(request);
             gate.stream(request).collect();
         }
         audit.close();
         String all = readAll(dir);
-        assertThat(all).contains("\"tenant\":\"acme\"").doesNotContain(secret).doesNotContain("sk-live").doesNotContain("launch code");
+        assertThat(all)
+                .contains("\"tenant\":\"acme\"")
+                .doesNotContain(secret)
+                .doesNotContain("sk-live")
+                .doesNotContain("launch code");
         assertThat(verifier(KEY).verify(List.of(dir)).valid()).isTrue();
     }
 
     @Test
     void contentCaptureStoresThePolicyRedactedTextNeverTheOriginal() {
         AuditLog audit = log(sink, KEY, clock).captureContent(true).build();
-        try (LlmGate gate = LlmGate.builder().provider("p", echo()).alias("fast", "p:m").clock(clock)
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", echo())
+                .alias("fast", "p:m")
+                .clock(clock)
                 .addInterceptor(Stage.AUDIT, audit.interceptor())
                 .addInterceptor(Stage.POLICY, chain -> {
                     List<Message> redacted = new ArrayList<>();
                     for (Message m : chain.request().messages()) {
                         redacted.add(m.mapText(t -> t.replace("4111 1111 1111 1111", "[CARD]")));
                     }
-                    chain.call().append(CallFacts.POLICY, new PolicyRecord("input", "CONSTRAIN", List.of("pci-card"), Map.of("CARD", 1)));
+                    chain.call()
+                            .append(
+                                    CallFacts.POLICY,
+                                    new PolicyRecord("input", "CONSTRAIN", List.of("pci-card"), Map.of("CARD", 1)));
                     return chain.proceed(chain.request().withMessages(redacted));
                 })
-                .addInterceptor(Stage.BUDGET, audit.redactedRequestCapture()).build()) {
+                .addInterceptor(Stage.BUDGET, audit.redactedRequestCapture())
+                .build()) {
             gate.chat("fast", "my card is 4111 1111 1111 1111");
         }
         audit.close();
@@ -337,9 +421,12 @@ class AuditLogTest {
             gate.chat("fast", "yes");
         }
         audit.close();
-        assertThat(parse(sink.lines().get(0))).containsEntry("digest", "hmac-sha256").containsKey("digest_key_id");
+        assertThat(parse(sink.lines().get(0)))
+                .containsEntry("digest", "hmac-sha256")
+                .containsKey("digest_key_id");
         String digest = (String) calls().get(0).get("request_digest");
-        assertThat(digest).isEqualTo(new Digests(digestKey).digest(Digests.requestForm("fast", ChatRequest.of("fast", "yes"))))
+        assertThat(digest)
+                .isEqualTo(new Digests(digestKey).digest(Digests.requestForm("fast", ChatRequest.of("fast", "yes"))))
                 .startsWith("hmac-sha256:");
         assertThat(verify().valid()).isTrue();
     }
@@ -379,9 +466,14 @@ class AuditLogTest {
             throw new IOException("read-only file system");
         };
         List<AuditSinkFailure> reported = new CopyOnWriteArrayList<>();
-        AuditLog audit = log(broken, KEY, clock).retryBackoff(Duration.ofMillis(1)).closeTimeout(Duration.ofMillis(300))
-                .onSinkFailure(reported::add).build();
-        assertThatThrownBy(audit::close).isInstanceOf(AuditUnavailableException.class).hasMessageContaining("not stored");
+        AuditLog audit = log(broken, KEY, clock)
+                .retryBackoff(Duration.ofMillis(1))
+                .closeTimeout(Duration.ofMillis(300))
+                .onSinkFailure(reported::add)
+                .build();
+        assertThatThrownBy(audit::close)
+                .isInstanceOf(AuditUnavailableException.class)
+                .hasMessageContaining("not stored");
         assertThat(reported).isNotEmpty();
     }
 
@@ -398,14 +490,21 @@ class AuditLogTest {
             sink.write(entries);
         };
         AtomicInteger providerCalls = new AtomicInteger();
-        AuditLog audit = log(slow, KEY, clock).queueCapacity(2).backPressure(BackPressure.FAIL_CALL).build();
-        try (LlmGate gate = AuditFixtures.gate(audit, (request, call) -> {
-            providerCalls.incrementAndGet();
-            return ChatResponse.builder().text("ok").build();
-        }, clock)) {
+        AuditLog audit = log(slow, KEY, clock)
+                .queueCapacity(2)
+                .backPressure(BackPressure.FAIL_CALL)
+                .build();
+        try (LlmGate gate = AuditFixtures.gate(
+                audit,
+                (request, call) -> {
+                    providerCalls.incrementAndGet();
+                    return ChatResponse.builder().text("ok").build();
+                },
+                clock)) {
             gate.chat("fast", "one");
             gate.chat("fast", "two");
-            assertThatThrownBy(() -> gate.chat("fast", "three")).isInstanceOf(AuditUnavailableException.class)
+            assertThatThrownBy(() -> gate.chat("fast", "three"))
+                    .isInstanceOf(AuditUnavailableException.class)
                     .hasMessageContaining("refused before reaching the provider");
             assertThat(providerCalls.get()).isEqualTo(2);
             assertThat(audit.stats().refusedCalls()).isEqualTo(1);
@@ -447,12 +546,17 @@ class AuditLogTest {
     void aCallAfterCloseIsRefusedBeforeItReachesTheProvider() {
         AuditLog audit = log(sink, KEY, clock).build();
         AtomicInteger providerCalls = new AtomicInteger();
-        LlmGate gate = AuditFixtures.gate(audit, (request, call) -> {
-            providerCalls.incrementAndGet();
-            return ChatResponse.builder().text("ok").build();
-        }, clock);
+        LlmGate gate = AuditFixtures.gate(
+                audit,
+                (request, call) -> {
+                    providerCalls.incrementAndGet();
+                    return ChatResponse.builder().text("ok").build();
+                },
+                clock);
         audit.close();
-        assertThatThrownBy(() -> gate.chat("fast", "late")).isInstanceOf(AuditUnavailableException.class).hasMessageContaining("closed")
+        assertThatThrownBy(() -> gate.chat("fast", "late"))
+                .isInstanceOf(AuditUnavailableException.class)
+                .hasMessageContaining("closed")
                 .hasMessageContaining("refused before reaching the provider");
         assertThat(providerCalls.get()).isZero();
         gate.close();
@@ -460,11 +564,17 @@ class AuditLogTest {
 
     @Test
     void badConfigurationIsReportedAllAtOnce() {
-        assertThatThrownBy(() -> AuditLog.builder(sink, KEY).checkpointEveryRecords(0).queueCapacity(0).digestKey(new byte[4])
-                .instanceId("bad id").build())
+        assertThatThrownBy(() -> AuditLog.builder(sink, KEY)
+                        .checkpointEveryRecords(0)
+                        .queueCapacity(0)
+                        .digestKey(new byte[4])
+                        .instanceId("bad id")
+                        .build())
                 .isInstanceOf(ConfigurationException.class)
-                .satisfies(e -> assertThat(((ConfigurationException) e).problems()).hasSize(4));
-        assertThatThrownBy(() -> AuditVerifier.builder().build()).isInstanceOf(ConfigurationException.class)
+                .satisfies(
+                        e -> assertThat(((ConfigurationException) e).problems()).hasSize(4));
+        assertThatThrownBy(() -> AuditVerifier.builder().build())
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("trusted public key");
     }
 

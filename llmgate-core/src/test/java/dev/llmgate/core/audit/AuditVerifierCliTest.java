@@ -1,10 +1,9 @@
 package dev.llmgate.core.audit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.testing.MutableClock;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuditVerifierCliTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -23,7 +22,10 @@ class AuditVerifierCliTest {
     private int run(String... args) {
         out.reset();
         err.reset();
-        return AuditVerifierCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return AuditVerifierCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String out() {
@@ -40,8 +42,16 @@ class AuditVerifierCliTest {
         Path logDir = tmp.resolve("log");
         Path copyDir = tmp.resolve("copy");
         MutableClock clock = new MutableClock();
-        AuditLog audit = AuditFixtures.log(FanOutAuditSink.builder().add(JsonLinesFileSink.builder(logDir).build())
-                .addCheckpointCopy(JsonLinesFileSink.builder(copyDir).prefix("checkpoints").build()).build(), key, clock).build();
+        AuditLog audit = AuditFixtures.log(
+                        FanOutAuditSink.builder()
+                                .add(JsonLinesFileSink.builder(logDir).build())
+                                .addCheckpointCopy(JsonLinesFileSink.builder(copyDir)
+                                        .prefix("checkpoints")
+                                        .build())
+                                .build(),
+                        key,
+                        clock)
+                .build();
         try (LlmGate gate = AuditFixtures.gate(audit, AuditFixtures.echo(), clock)) {
             for (int i = 0; i < 9; i++) {
                 gate.chat("fast", "q" + i);
@@ -50,16 +60,23 @@ class AuditVerifierCliTest {
         audit.close();
 
         String pub = keys.resolve("audit-key.pub").toString();
-        assertThat(run("verify", "--key", pub, "--checkpoints", copyDir.toString(), logDir.toString())).as(err.toString()).isZero();
-        assertThat(out()).contains("result:            VALID").contains("9 call records").contains("log id:            " + audit.logId());
+        assertThat(run("verify", "--key", pub, "--checkpoints", copyDir.toString(), logDir.toString()))
+                .as(err.toString())
+                .isZero();
+        assertThat(out())
+                .contains("result:            VALID")
+                .contains("9 call records")
+                .contains("log id:            " + audit.logId());
 
         assertThat(run("prove", "--seq", "2", logDir.toString())).isZero();
         Path proof = tmp.resolve("proof.json");
         Files.writeString(proof, out());
-        assertThat(run("check-proof", "--key", key.publicKeyHex(), proof.toString())).isZero();
+        assertThat(run("check-proof", "--key", key.publicKeyHex(), proof.toString()))
+                .isZero();
         assertThat(out()).startsWith("proof VALID");
 
-        assertThat(run("verify", "--key", AuditFixtures.OTHER_KEY.publicKeyHex(), logDir.toString())).isEqualTo(AuditVerifierCli.EXIT_INVALID);
+        assertThat(run("verify", "--key", AuditFixtures.OTHER_KEY.publicKeyHex(), logDir.toString()))
+                .isEqualTo(AuditVerifierCli.EXIT_INVALID);
         assertThat(out()).contains("result:            INVALID").contains("not a trusted key");
 
         Path file;
@@ -70,7 +87,8 @@ class AuditVerifierCliTest {
         Files.write(file, lines.subList(0, lines.size() - 3));
         assertThat(run("verify", "--key", pub, logDir.toString())).isZero();
         assertThat(out()).contains("no final checkpoint");
-        assertThat(run("verify", "--key", pub, "--checkpoints", copyDir.toString(), logDir.toString())).isEqualTo(AuditVerifierCli.EXIT_INVALID);
+        assertThat(run("verify", "--key", pub, "--checkpoints", copyDir.toString(), logDir.toString()))
+                .isEqualTo(AuditVerifierCli.EXIT_INVALID);
         assertThat(out()).contains("truncated");
 
         Files.writeString(file, "{\"seq\":", StandardOpenOption.APPEND);

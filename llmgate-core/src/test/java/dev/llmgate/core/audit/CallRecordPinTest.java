@@ -1,9 +1,10 @@
 package dev.llmgate.core.audit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.FinishReason;
-import dev.llmgate.api.Message;
 import dev.llmgate.api.Timings;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.Usage;
@@ -12,15 +13,12 @@ import dev.llmgate.api.spi.PolicyRecord;
 import dev.llmgate.core.audit.internal.CallRecords;
 import dev.llmgate.core.audit.internal.CanonicalJson;
 import dev.llmgate.core.audit.internal.Digests;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Pins the bytes of one call record built from a request, a response and two attempts: the audit
@@ -31,27 +29,79 @@ class CallRecordPinTest {
 
     @Test
     void aCallRecordIsByteIdenticalAcrossApiTypeChanges() {
-        ChatRequest request = ChatRequest.builder("smart").system("be brief").user("what is 6 x 7?").temperature(0.2)
-                .maxOutputTokens(50).tenant("acme").endUser("u-1").build();
-        ChatResponse response = ChatResponse.builder().id("resp-1").provider("oai").model("gpt-4o-mini-2024-07-18").text("42")
-                .toolCalls(List.of(new ToolCall("c1", "calc", "{\"a\":6,\"b\":7}"))).finishReason(FinishReason.TOOL_CALLS)
-                .usage(new Usage(120, 8, 100, 0, 0)).timings(new Timings(Duration.ofMillis(321), Optional.of(Duration.ofMillis(45))))
-                .costUsd(Optional.of(new BigDecimal("0.0000228"))).build();
-        AttemptRecord failed = attempt("oai", "gpt-4o", "RateLimitedException", 12, Optional.empty(), Usage.ZERO, "primary", false);
-        AttemptRecord ok = attempt("oai", "gpt-4o-mini", "success", 321, Optional.of(Duration.ofMillis(45)),
-                new Usage(120, 8, 100, 0, 0), "fallback:rate_limited", true);
-        CallRecords.Facts facts = new CallRecords.Facts("call-1", true, 1_700_000_000_000L, 1_700_000_000_400L, Optional.of("smart"),
-                false, List.of(failed, ok), List.of(new PolicyRecord("request", "redacted", List.of("pii.email"), Map.of("EMAIL", 1))),
-                Optional.of(new BigDecimal("0.0000228")), Optional.of(request), Optional.empty());
-        String json = CanonicalJson.write(CallRecords.build("gate-1", new Digests(null), true, facts, request, CallRecords.Outcome.SUCCESS,
-                response, null, null, null));
+        ChatRequest request = ChatRequest.builder("smart")
+                .system("be brief")
+                .user("what is 6 x 7?")
+                .temperature(0.2)
+                .maxOutputTokens(50)
+                .tenant("acme")
+                .endUser("u-1")
+                .build();
+        ChatResponse response = ChatResponse.builder()
+                .id("resp-1")
+                .provider("oai")
+                .model("gpt-4o-mini-2024-07-18")
+                .text("42")
+                .toolCalls(List.of(new ToolCall("c1", "calc", "{\"a\":6,\"b\":7}")))
+                .finishReason(FinishReason.TOOL_CALLS)
+                .usage(new Usage(120, 8, 100, 0, 0))
+                .timings(new Timings(Duration.ofMillis(321), Optional.of(Duration.ofMillis(45))))
+                .costUsd(Optional.of(new BigDecimal("0.0000228")))
+                .build();
+        AttemptRecord failed =
+                attempt("oai", "gpt-4o", "RateLimitedException", 12, Optional.empty(), Usage.ZERO, "primary", false);
+        AttemptRecord ok = attempt(
+                "oai",
+                "gpt-4o-mini",
+                "success",
+                321,
+                Optional.of(Duration.ofMillis(45)),
+                new Usage(120, 8, 100, 0, 0),
+                "fallback:rate_limited",
+                true);
+        CallRecords.Facts facts = new CallRecords.Facts(
+                "call-1",
+                true,
+                1_700_000_000_000L,
+                1_700_000_000_400L,
+                Optional.of("smart"),
+                false,
+                List.of(failed, ok),
+                List.of(new PolicyRecord("request", "redacted", List.of("pii.email"), Map.of("EMAIL", 1))),
+                Optional.of(new BigDecimal("0.0000228")),
+                Optional.of(request),
+                Optional.empty());
+        String json = CanonicalJson.write(CallRecords.build(
+                "gate-1",
+                new Digests(null),
+                true,
+                facts,
+                request,
+                CallRecords.Outcome.SUCCESS,
+                response,
+                null,
+                null,
+                null));
         assertThat(json).isEqualTo(PINNED);
     }
 
-    static AttemptRecord attempt(String provider, String model, String outcome, long latencyMs, Optional<Duration> ttft, Usage usage,
-                                 String reason, boolean estimated) {
-        return AttemptRecord.builder(provider, model).outcome(outcome).latency(Duration.ofMillis(latencyMs)).timeToFirstToken(ttft)
-                .usage(usage).reason(reason).usageEstimated(estimated).build();
+    static AttemptRecord attempt(
+            String provider,
+            String model,
+            String outcome,
+            long latencyMs,
+            Optional<Duration> ttft,
+            Usage usage,
+            String reason,
+            boolean estimated) {
+        return AttemptRecord.builder(provider, model)
+                .outcome(outcome)
+                .latency(Duration.ofMillis(latencyMs))
+                .timeToFirstToken(ttft)
+                .usage(usage)
+                .reason(reason)
+                .usageEstimated(estimated)
+                .build();
     }
 
     static final String PINNED = """

@@ -1,5 +1,11 @@
 package dev.llmgate.core.audit;
 
+import static dev.llmgate.core.audit.AuditFixtures.KEY;
+import static dev.llmgate.core.audit.AuditFixtures.parse;
+import static dev.llmgate.core.audit.AuditFixtures.verifier;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
@@ -9,9 +15,6 @@ import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.testing.MutableClock;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-
-import static dev.llmgate.core.audit.AuditFixtures.KEY;
-import static dev.llmgate.core.audit.AuditFixtures.parse;
-import static dev.llmgate.core.audit.AuditFixtures.verifier;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Closing drains: calls in flight when {@code gate.close()} and {@code audit.close()} begin finish
@@ -49,17 +48,27 @@ class CloseDrainTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return ChatResponse.builder().text("answer to " + request.lastUserText()).usage(Usage.of(3, 2)).build();
+            return ChatResponse.builder()
+                    .text("answer to " + request.lastUserText())
+                    .usage(Usage.of(3, 2))
+                    .build();
         };
     }
 
     private LlmGate gate(AuditLog audit, ModelProvider provider) {
-        return LlmGate.builder().provider("p", provider).alias("fast", "p:m").clock(clock)
-                .addInterceptor(Stage.AUDIT, audit.interceptor()).build();
+        return LlmGate.builder()
+                .provider("p", provider)
+                .alias("fast", "p:m")
+                .clock(clock)
+                .addInterceptor(Stage.AUDIT, audit.interceptor())
+                .build();
     }
 
     private List<Map<String, Object>> records() {
-        return sink.lines().stream().map(AuditFixtures::parse).filter(m -> m.get("type").equals("call")).collect(Collectors.toList());
+        return sink.lines().stream()
+                .map(AuditFixtures::parse)
+                .filter(m -> m.get("type").equals("call"))
+                .collect(Collectors.toList());
     }
 
     /** Waits until {@code t} is waiting (for the calls in flight) or has ended. */
@@ -96,11 +105,13 @@ class CloseDrainTest {
         }
         entered.await();
         Thread closer = start(() -> {
-            gate.close();    // the documented order
+            gate.close(); // the documented order
             audit.close();
         });
         awaitParkedOrDone(closer);
-        assertThatThrownBy(() -> gate.chat("fast", "late")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> gate.chat("fast", "late"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
         release.countDown();
         closer.join();
         for (Thread t : callers) {
@@ -135,9 +146,13 @@ class CloseDrainTest {
         entered.await();
         Thread closer = start(audit::close);
         awaitParkedOrDone(closer);
-        assertThat(closer.isAlive()).as("audit.close() waits for the calls in flight").isTrue();
-        assertThatThrownBy(() -> gate.chat("fast", "late")).isInstanceOf(AuditUnavailableException.class)
-                .hasMessageContaining("closing").hasMessageContaining("refused before reaching the provider");
+        assertThat(closer.isAlive())
+                .as("audit.close() waits for the calls in flight")
+                .isTrue();
+        assertThatThrownBy(() -> gate.chat("fast", "late"))
+                .isInstanceOf(AuditUnavailableException.class)
+                .hasMessageContaining("closing")
+                .hasMessageContaining("refused before reaching the provider");
         assertThat(providerCalls.get()).isEqualTo(5);
         release.countDown();
         closer.join();
@@ -161,32 +176,46 @@ class CloseDrainTest {
             audit.close();
         });
         awaitParkedOrDone(closer);
-        assertThat(closer.isAlive()).as("gate.close() waits for the open stream").isTrue();
+        assertThat(closer.isAlive())
+                .as("gate.close() waits for the open stream")
+                .isTrue();
         while (stream.hasNext()) {
             stream.next();
         }
         stream.close();
         closer.join();
-        assertThat(records()).singleElement().satisfies(r -> assertThat(r).containsEntry("outcome", "success")
-                .containsEntry("mode", "stream"));
-        assertThat(verifier(KEY).verifyLines(sink.lines(), "memory").finalCheckpoint()).isTrue();
+        assertThat(records())
+                .singleElement()
+                .satisfies(
+                        r -> assertThat(r).containsEntry("outcome", "success").containsEntry("mode", "stream"));
+        assertThat(verifier(KEY).verifyLines(sink.lines(), "memory").finalCheckpoint())
+                .isTrue();
     }
 
     @Test
     void theWaitIsBoundedAndACallStillRunningAfterItFailsWithoutARecord() throws Exception {
-        AuditLog audit = AuditFixtures.log(sink, KEY, clock).closeTimeout(Duration.ofMillis(50)).build();
-        LlmGate gate = LlmGate.builder().provider("p", AuditFixtures.echo()).alias("fast", "p:m").clock(clock)
-                .closeTimeout(Duration.ofMillis(50)).addInterceptor(Stage.AUDIT, audit.interceptor()).build();
+        AuditLog audit = AuditFixtures.log(sink, KEY, clock)
+                .closeTimeout(Duration.ofMillis(50))
+                .build();
+        LlmGate gate = LlmGate.builder()
+                .provider("p", AuditFixtures.echo())
+                .alias("fast", "p:m")
+                .clock(clock)
+                .closeTimeout(Duration.ofMillis(50))
+                .addInterceptor(Stage.AUDIT, audit.interceptor())
+                .build();
         ChatStream abandoned = gate.stream(ChatRequest.of("fast", "never read to the end"));
         abandoned.next();
-        gate.close();    // returns after its timeout although the stream is still open
+        gate.close(); // returns after its timeout although the stream is still open
         audit.close();
         assertThat(parse(sink.lines().get(sink.lines().size() - 1))).containsEntry("final", true);
         assertThatThrownBy(() -> {
-            while (abandoned.hasNext()) {
-                abandoned.next();
-            }
-        }).isInstanceOf(AuditUnavailableException.class).hasMessageContaining("closed");
+                    while (abandoned.hasNext()) {
+                        abandoned.next();
+                    }
+                })
+                .isInstanceOf(AuditUnavailableException.class)
+                .hasMessageContaining("closed");
         assertThat(records()).isEmpty();
         assertThat(verifier(KEY).verifyLines(sink.lines(), "memory").valid()).isTrue();
     }

@@ -36,8 +36,7 @@ final class CountingFileIo implements JsonLinesFileSink.Io {
     }
 
     @Override
-    public void shutdown() {
-    }
+    public void shutdown() {}
 
     synchronized int pending() {
         return scheduled.size();

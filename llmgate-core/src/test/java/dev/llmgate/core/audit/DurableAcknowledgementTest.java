@@ -1,13 +1,14 @@
 package dev.llmgate.core.audit;
 
+import static dev.llmgate.core.audit.AuditFixtures.KEY;
+import static dev.llmgate.core.audit.AuditFixtures.verifier;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.testing.MutableClock;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static dev.llmgate.core.audit.AuditFixtures.KEY;
-import static dev.llmgate.core.audit.AuditFixtures.verifier;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With {@link Acknowledgement#DURABLE} a call returns, and a stream delivers its finish event, only
@@ -49,14 +48,21 @@ class DurableAcknowledgementTest {
     @Test
     void withGroupCommitACallReturnsOnlyAfterTheGroupsFsyncCoversItsRecord(@TempDir Path dir) throws Exception {
         CountingFileIo io = new CountingFileIo();
-        AuditLog audit = log(JsonLinesFileSink.builder(dir).fsync(FsyncPolicy.groupCommit(Duration.ofMillis(5))).io(io).build(),
+        AuditLog audit = log(
+                JsonLinesFileSink.builder(dir)
+                        .fsync(FsyncPolicy.groupCommit(Duration.ofMillis(5)))
+                        .io(io)
+                        .build(),
                 Acknowledgement.DURABLE);
         LlmGate gate = AuditFixtures.gate(audit, AuditFixtures.echo(), clock);
-        CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> gate.chat("fast", "durable?").text());
+        CompletableFuture<String> call = CompletableFuture.supplyAsync(
+                () -> gate.chat("fast", "durable?").text());
         while (!readAll(dir).contains("\"type\":\"call\"")) {
-            Thread.onSpinWait();   // the writer wrote the record (not yet forced)
+            Thread.onSpinWait(); // the writer wrote the record (not yet forced)
         }
-        assertThat(io.pending()).as("one group commit pending, covering everything written").isEqualTo(1);
+        assertThat(io.pending())
+                .as("one group commit pending, covering everything written")
+                .isEqualTo(1);
         assertThat(call).as("written but not forced: not acknowledged").isNotDone();
         assertThat(io.forces.get()).isZero();
         io.runScheduled();
@@ -70,7 +76,11 @@ class DurableAcknowledgementTest {
     @Test
     void queuedModeReturnsBeforeTheRecordIsForced(@TempDir Path dir) throws Exception {
         CountingFileIo io = new CountingFileIo();
-        AuditLog audit = log(JsonLinesFileSink.builder(dir).fsync(FsyncPolicy.groupCommit(Duration.ofMillis(5))).io(io).build(),
+        AuditLog audit = log(
+                JsonLinesFileSink.builder(dir)
+                        .fsync(FsyncPolicy.groupCommit(Duration.ofMillis(5)))
+                        .io(io)
+                        .build(),
                 Acknowledgement.QUEUED);
         try (LlmGate gate = AuditFixtures.gate(audit, AuditFixtures.echo(), clock)) {
             assertThat(gate.chat("fast", "fast?").text()).isEqualTo("echo: fast?");
@@ -82,7 +92,12 @@ class DurableAcknowledgementTest {
     @Test
     void withEveryRecordTheRecordIsForcedBeforeTheCallReturns(@TempDir Path dir) throws IOException {
         CountingFileIo io = new CountingFileIo();
-        AuditLog audit = log(JsonLinesFileSink.builder(dir).fsync(FsyncPolicy.everyRecord()).io(io).build(), Acknowledgement.DURABLE);
+        AuditLog audit = log(
+                JsonLinesFileSink.builder(dir)
+                        .fsync(FsyncPolicy.everyRecord())
+                        .io(io)
+                        .build(),
+                Acknowledgement.DURABLE);
         try (LlmGate gate = AuditFixtures.gate(audit, AuditFixtures.echo(), clock)) {
             for (int i = 0; i < 3; i++) {
                 int forcesBefore = io.forces.get();
@@ -98,13 +113,18 @@ class DurableAcknowledgementTest {
     @Test
     void aStreamDeliversItsFinishEventOnlyOnceItsRecordIsDurable(@TempDir Path dir) throws Exception {
         CountingFileIo io = new CountingFileIo();
-        AuditLog audit = log(JsonLinesFileSink.builder(dir).fsync(FsyncPolicy.groupCommit(Duration.ofMillis(5))).io(io).build(),
+        AuditLog audit = log(
+                JsonLinesFileSink.builder(dir)
+                        .fsync(FsyncPolicy.groupCommit(Duration.ofMillis(5)))
+                        .io(io)
+                        .build(),
                 Acknowledgement.DURABLE);
         LlmGate gate = AuditFixtures.gate(audit, AuditFixtures.echo(), clock);
         List<StreamEvent> seen = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> consumer = CompletableFuture.runAsync(() -> gate.stream(ChatRequest.of("fast", "stream"), seen::add));
+        CompletableFuture<Void> consumer =
+                CompletableFuture.runAsync(() -> gate.stream(ChatRequest.of("fast", "stream"), seen::add));
         while (!readAll(dir).contains("\"type\":\"call\"")) {
-            Thread.onSpinWait();   // the writer wrote the record; the group commit that will cover it is pending
+            Thread.onSpinWait(); // the writer wrote the record; the group commit that will cover it is pending
         }
         assertThat(io.pending()).isEqualTo(1);
         assertThat(consumer).isNotDone();
@@ -120,10 +140,17 @@ class DurableAcknowledgementTest {
     void aFanOutIsDurableOnlyWhenEveryTargetIs(@TempDir Path dir) throws Exception {
         CountingFileIo io = new CountingFileIo();
         InMemoryAuditSink memory = new InMemoryAuditSink();
-        AuditLog audit = log(FanOutAuditSink.of(memory, JsonLinesFileSink.builder(dir).fsync(FsyncPolicy.groupCommit(Duration.ofMillis(5)))
-                .io(io).build()), Acknowledgement.DURABLE);
+        AuditLog audit = log(
+                FanOutAuditSink.of(
+                        memory,
+                        JsonLinesFileSink.builder(dir)
+                                .fsync(FsyncPolicy.groupCommit(Duration.ofMillis(5)))
+                                .io(io)
+                                .build()),
+                Acknowledgement.DURABLE);
         LlmGate gate = AuditFixtures.gate(audit, AuditFixtures.echo(), clock);
-        CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> gate.chat("fast", "both?").text());
+        CompletableFuture<String> call =
+                CompletableFuture.supplyAsync(() -> gate.chat("fast", "both?").text());
         while (!readAll(dir).contains("\"type\":\"call\"")) {
             Thread.onSpinWait();
         }
@@ -140,11 +167,16 @@ class DurableAcknowledgementTest {
         AuditSink broken = entries -> {
             throw new IOException("disk full");
         };
-        AuditLog audit = AuditFixtures.log(broken, KEY, clock).acknowledgement(Acknowledgement.DURABLE).closeTimeout(Duration.ofMillis(100))
-                .onSinkFailure(f -> { }).build();
+        AuditLog audit = AuditFixtures.log(broken, KEY, clock)
+                .acknowledgement(Acknowledgement.DURABLE)
+                .closeTimeout(Duration.ofMillis(100))
+                .onSinkFailure(f -> {})
+                .build();
         LlmGate gate = AuditFixtures.gate(audit, AuditFixtures.echo(), clock);
-        assertThatThrownBy(() -> gate.chat("fast", "q")).isInstanceOf(AuditUnavailableException.class)
-                .hasMessageContaining("not durable").hasMessageContaining("100 ms");
+        assertThatThrownBy(() -> gate.chat("fast", "q"))
+                .isInstanceOf(AuditUnavailableException.class)
+                .hasMessageContaining("not durable")
+                .hasMessageContaining("100 ms");
         gate.close();
         assertThatThrownBy(audit::close).isInstanceOf(AuditUnavailableException.class);
     }

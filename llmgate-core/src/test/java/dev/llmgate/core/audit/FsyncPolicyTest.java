@@ -1,7 +1,6 @@
 package dev.llmgate.core.audit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each {@link FsyncPolicy} forces the file exactly when it says it does, counted through the file
@@ -40,7 +39,9 @@ class FsyncPolicyTest {
     void everyRecordForcesOncePerEntryBeforeWriteReturns(@TempDir Path dir) throws IOException {
         CountingFileIo io = new CountingFileIo();
         JsonLinesFileSink sink = sink(dir, FsyncPolicy.everyRecord(), io);
-        assertThat(sink.reportDurability(seq -> { })).as("durable when write returns").isFalse();
+        assertThat(sink.reportDurability(seq -> {}))
+                .as("durable when write returns")
+                .isFalse();
         for (List<AuditEntry> batch : batches(10, 10)) {
             sink.write(batch);
         }
@@ -52,7 +53,8 @@ class FsyncPolicyTest {
     }
 
     @Test
-    void groupCommitForcesOncePerGroupWhenItsTimerRunsAndReportsWhatBecameDurable(@TempDir Path dir) throws IOException {
+    void groupCommitForcesOncePerGroupWhenItsTimerRunsAndReportsWhatBecameDurable(@TempDir Path dir)
+            throws IOException {
         CountingFileIo io = new CountingFileIo();
         JsonLinesFileSink sink = sink(dir, FsyncPolicy.groupCommit(Duration.ofMillis(7)), io);
         AtomicLong durable = new AtomicLong(-1);
@@ -64,7 +66,9 @@ class FsyncPolicyTest {
         assertThat(io.forces.get()).as("written, not yet forced").isZero();
         assertThat(durable.get()).isEqualTo(-1);
         assertThat(io.pending()).as("one group commit for the five batches").isEqualTo(1);
-        assertThat(io.delays).as("calls wait for the records: the group's fsync starts at once").containsExactly(0L);
+        assertThat(io.delays)
+                .as("calls wait for the records: the group's fsync starts at once")
+                .containsExactly(0L);
         io.runScheduled();
         assertThat(io.forces.get()).isEqualTo(1);
         assertThat(durable.get()).isEqualTo(49);
@@ -97,8 +101,14 @@ class FsyncPolicyTest {
     @Test
     void noneForcesOnlyOnFlushRotationAndClose(@TempDir Path dir) throws IOException {
         CountingFileIo io = new CountingFileIo();
-        JsonLinesFileSink sink = JsonLinesFileSink.builder(dir).fsync(FsyncPolicy.none()).maxFileBytes(1024).io(io).build();
-        assertThat(sink.reportDurability(seq -> { })).as("handed to the OS when write returns").isFalse();
+        JsonLinesFileSink sink = JsonLinesFileSink.builder(dir)
+                .fsync(FsyncPolicy.none())
+                .maxFileBytes(1024)
+                .io(io)
+                .build();
+        assertThat(sink.reportDurability(seq -> {}))
+                .as("handed to the OS when write returns")
+                .isFalse();
         List<List<AuditEntry>> batches = batches(10, 10);
         sink.write(batches.get(0));
         assertThat(io.forces.get()).isZero();
@@ -106,7 +116,7 @@ class FsyncPolicyTest {
         sink.flush();
         assertThat(io.forces.get()).isEqualTo(1);
         for (List<AuditEntry> batch : batches.subList(1, 10)) {
-            sink.write(batch);   // ~1,100 bytes in all: rotations at 1,024 bytes
+            sink.write(batch); // ~1,100 bytes in all: rotations at 1,024 bytes
         }
         int rotations = io.forces.get() - 1;
         assertThat(rotations).isPositive();

@@ -1,13 +1,12 @@
 package dev.llmgate.core.audit;
 
+import static dev.llmgate.core.audit.AuditFixtures.KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.testing.MutableClock;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +16,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static dev.llmgate.core.audit.AuditFixtures.KEY;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonLinesFileSinkTest {
     private final MutableClock clock = new MutableClock();
@@ -47,7 +46,8 @@ class JsonLinesFileSinkTest {
     @ParameterizedTest
     @ValueSource(strings = {"every", "group", "none"})
     void everyFsyncPolicyWritesAVerifyingLog(String policy, @TempDir Path dir) throws IOException {
-        FsyncPolicy fsync = policy.equals("every") ? FsyncPolicy.everyRecord()
+        FsyncPolicy fsync = policy.equals("every")
+                ? FsyncPolicy.everyRecord()
                 : policy.equals("group") ? FsyncPolicy.groupCommit(Duration.ofMillis(2)) : FsyncPolicy.none();
         AuditLog audit = writeCalls(JsonLinesFileSink.builder(dir).fsync(fsync).build(), 12, Duration.ofMillis(1));
         List<Path> files = files(dir);
@@ -71,12 +71,22 @@ class JsonLinesFileSinkTest {
         // a missing middle file breaks the sequence
         Files.delete(files.get(1));
         VerificationReport report = AuditFixtures.verifier(KEY).verify(List.of(dir));
-        assertThat(report.failure()).get().extracting(VerificationReport.Failure::reason).asString().contains("entries missing");
+        assertThat(report.failure())
+                .get()
+                .extracting(VerificationReport.Failure::reason)
+                .asString()
+                .contains("entries missing");
     }
 
     @Test
     void rotatesByAgeUsingItsClock(@TempDir Path dir) throws IOException {
-        writeCalls(JsonLinesFileSink.builder(dir).maxFileAge(Duration.ofSeconds(1)).clock(clock).build(), 10, Duration.ofMillis(400));
+        writeCalls(
+                JsonLinesFileSink.builder(dir)
+                        .maxFileAge(Duration.ofSeconds(1))
+                        .clock(clock)
+                        .build(),
+                10,
+                Duration.ofMillis(400));
         assertThat(files(dir).size()).isGreaterThanOrEqualTo(3);
         assertThat(AuditFixtures.verifier(KEY).verify(List.of(dir)).valid()).isTrue();
     }
@@ -102,13 +112,14 @@ class JsonLinesFileSinkTest {
     }
 
     @Test
-    void anUnterminatedLineThatLaterFilesFollowFailsInsteadOfEndingVerificationAsATornTail(@TempDir Path dir) throws IOException {
+    void anUnterminatedLineThatLaterFilesFollowFailsInsteadOfEndingVerificationAsATornTail(@TempDir Path dir)
+            throws IOException {
         writeCalls(JsonLinesFileSink.builder(dir).maxFileBytes(4096).build(), 20, Duration.ofMillis(1));
         List<Path> files = files(dir);
         assertThat(files.size()).isGreaterThan(2);
         Path first = files.get(0);
         String text = Files.readString(first);
-        Files.writeString(first, text.substring(0, text.length() - 1));   // its last line loses its terminator
+        Files.writeString(first, text.substring(0, text.length() - 1)); // its last line loses its terminator
         VerificationReport report = AuditFixtures.verifier(KEY).verify(List.of(dir));
         assertThat(report.tornTail()).isEmpty();
         assertThat(report.failure()).get().satisfies(f -> assertThat(f.reason()).contains("not the last line"));
@@ -116,8 +127,13 @@ class JsonLinesFileSinkTest {
 
     @Test
     void badConfigurationIsReported(@TempDir Path dir) {
-        assertThatThrownBy(() -> JsonLinesFileSink.builder(dir).prefix("a/b").maxFileBytes(10).build())
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("prefix").hasMessageContaining("maxFileBytes");
+        assertThatThrownBy(() -> JsonLinesFileSink.builder(dir)
+                        .prefix("a/b")
+                        .maxFileBytes(10)
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("prefix")
+                .hasMessageContaining("maxFileBytes");
         assertThatThrownBy(() -> FsyncPolicy.groupCommit(Duration.ZERO)).hasMessageContaining("positive");
     }
 

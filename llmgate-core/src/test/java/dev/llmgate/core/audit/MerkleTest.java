@@ -1,15 +1,14 @@
 package dev.llmgate.core.audit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.core.audit.internal.Hex;
 import dev.llmgate.core.audit.internal.Merkle;
 import dev.llmgate.core.audit.internal.Sha256;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class MerkleTest {
 
@@ -52,10 +51,14 @@ class MerkleTest {
             byte[] root = Merkle.root(all, 0, size);
             for (int i = 0; i < size; i++) {
                 List<byte[]> path = Merkle.inclusionPath(all, i, size);
-                assertThat(Merkle.verifyInclusion(all.get(i), i, size, path, root)).as("leaf %d of %d", i, size).isTrue();
+                assertThat(Merkle.verifyInclusion(all.get(i), i, size, path, root))
+                        .as("leaf %d of %d", i, size)
+                        .isTrue();
                 if (size > 1) {
-                    assertThat(Merkle.verifyInclusion(all.get((i + 1) % size), i, size, path, root)).isFalse();
-                    assertThat(Merkle.verifyInclusion(all.get(i), (i + 1) % size, size, path, root)).isFalse();
+                    assertThat(Merkle.verifyInclusion(all.get((i + 1) % size), i, size, path, root))
+                            .isFalse();
+                    assertThat(Merkle.verifyInclusion(all.get(i), (i + 1) % size, size, path, root))
+                            .isFalse();
                 }
             }
         }

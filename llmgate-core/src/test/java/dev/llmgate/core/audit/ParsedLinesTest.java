@@ -1,13 +1,14 @@
 package dev.llmgate.core.audit;
 
+import static dev.llmgate.core.audit.AuditFixtures.KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.core.audit.internal.LogCheck;
 import dev.llmgate.core.audit.internal.LogFiles;
 import dev.llmgate.core.audit.internal.LogLine;
 import dev.llmgate.core.audit.internal.ParsedLines;
 import dev.llmgate.core.audit.internal.Timestamps;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,10 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-
-import static dev.llmgate.core.audit.AuditFixtures.KEY;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The verifier's read-ahead thread (same results as reading inline, even when reading fails; no
@@ -85,16 +84,20 @@ class ParsedLinesTest {
         List<String> lines = new ArrayList<>(AuditFixtures.writeLog(KEY, 600, null));
         for (int failAt : new int[] {0, 256, 512}) {
             assertThatThrownBy(() -> {
-                try (ParsedLines parsed = ParsedLines.inBackground(failingAt(lines, failAt))) {
-                    check().run(parsed);
-                }
-            }).as("failure at line %d", failAt).isInstanceOf(UncheckedIOException.class).hasMessageContaining("disk gone");
+                        try (ParsedLines parsed = ParsedLines.inBackground(failingAt(lines, failAt))) {
+                            check().run(parsed);
+                        }
+                    })
+                    .as("failure at line %d", failAt)
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("disk gone");
         }
     }
 
     private static long readerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("llmgate-audit-verifier-reader") && t.isAlive()).count();
+                .filter(t -> t.getName().equals("llmgate-audit-verifier-reader") && t.isAlive())
+                .count();
     }
 
     private static long openFds(Path file) throws IOException {
@@ -157,11 +160,25 @@ class ParsedLinesTest {
 
     @Test
     void handFormattedTimestampsMatchJavaTime() {
-        DateTimeFormatter reference = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+        DateTimeFormatter reference =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
         long year10000 = 253_402_300_800_000L;
-        List<Long> instants = new ArrayList<>(List.of(0L, 1L, 999L, 1000L, 86_399_999L, 86_400_000L, -1L, -86_400_000L,
-                951_782_400_000L /* 2000-02-29 */, 4_107_542_399_999L /* 2100-02-28T23:59:59.999 */,
-                year10000 - 1, year10000, -62_135_596_800_000L /* 0001-01-01 */, -62_135_596_800_001L, -30_000_000_000_000L));
+        List<Long> instants = new ArrayList<>(List.of(
+                0L,
+                1L,
+                999L,
+                1000L,
+                86_399_999L,
+                86_400_000L,
+                -1L,
+                -86_400_000L,
+                951_782_400_000L /* 2000-02-29 */,
+                4_107_542_399_999L /* 2100-02-28T23:59:59.999 */,
+                year10000 - 1,
+                year10000,
+                -62_135_596_800_000L /* 0001-01-01 */,
+                -62_135_596_800_001L,
+                -30_000_000_000_000L));
         Random r = new Random(7);
         for (int i = 0; i < 200_000; i++) {
             instants.add(Math.floorMod(r.nextLong(), year10000));
@@ -175,9 +192,19 @@ class ParsedLinesTest {
             }
         }
         // the hand parser and Instant.parse agree on inputs the hand parser looks at
-        String[] odd = {"2025-02-29T00:00:00.000Z", "2024-02-29T00:00:00.000Z", "2025-13-01T00:00:00.000Z", "2025-01-31T24:00:00.000Z",
-            "2025-01-31T23:59:60.000Z", "1969-12-31T23:59:59.999Z", "2025-01-3aT00:00:00.000Z", "2025-04-31T00:00:00.000Z",
-            "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z", "2025-01-31T12:34:56.78 Z"};
+        String[] odd = {
+            "2025-02-29T00:00:00.000Z",
+            "2024-02-29T00:00:00.000Z",
+            "2025-13-01T00:00:00.000Z",
+            "2025-01-31T24:00:00.000Z",
+            "2025-01-31T23:59:60.000Z",
+            "1969-12-31T23:59:59.999Z",
+            "2025-01-3aT00:00:00.000Z",
+            "2025-04-31T00:00:00.000Z",
+            "0000-01-01T00:00:00.000Z",
+            "9999-12-31T23:59:59.999Z",
+            "2025-01-31T12:34:56.78 Z"
+        };
         for (String s : odd) {
             Object expected;
             try {

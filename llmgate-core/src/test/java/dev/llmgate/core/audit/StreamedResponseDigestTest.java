@@ -1,5 +1,10 @@
 package dev.llmgate.core.audit;
 
+import static dev.llmgate.core.audit.AuditFixtures.KEY;
+import static dev.llmgate.core.audit.AuditFixtures.log;
+import static dev.llmgate.core.audit.AuditFixtures.verifier;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.api.AbstractChatStream;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -15,8 +20,6 @@ import dev.llmgate.core.audit.internal.Digests;
 import dev.llmgate.core.audit.internal.Hex;
 import dev.llmgate.core.audit.internal.TextSha256;
 import dev.llmgate.testing.MutableClock;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -25,11 +28,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-
-import static dev.llmgate.core.audit.AuditFixtures.KEY;
-import static dev.llmgate.core.audit.AuditFixtures.log;
-import static dev.llmgate.core.audit.AuditFixtures.verifier;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The response digest of a streamed answer is computed while the text passes, without keeping the
@@ -56,7 +55,10 @@ class StreamedResponseDigestTest {
 
     @Test
     void textDigestIsTheSameWhateverThePiecesIncludingSplitAndUnpairedSurrogates() throws Exception {
-        char[] alphabet = {'a', ' ', '\n', '"', '\\', '\u00e9', '\u4e2d', '\uD83D', '\uDE00', '\uD835', '\uDC00', '\u0000', '\u007f', '\uFFFF'};
+        char[] alphabet = {
+            'a', ' ', '\n', '"', '\\', '\u00e9', '\u4e2d', '\uD83D', '\uDE00', '\uD835', '\uDC00', '\u0000', '\u007f',
+            '\uFFFF'
+        };
         Random random = new Random(11);
         for (int round = 0; round < 2_000; round++) {
             StringBuilder sb = new StringBuilder();
@@ -79,7 +81,8 @@ class StreamedResponseDigestTest {
     @Test
     void theDocumentedExampleDigest() {
         ChatResponse hi = ChatResponse.builder().text("Hi!").build();
-        assertThat(Hex.encode(TextSha256.of("Hi!"))).isEqualTo("ca51ce1fb15acc6d69b8a5700256172fcc507e02073e6f19592e341bd6508ab8");
+        assertThat(Hex.encode(TextSha256.of("Hi!")))
+                .isEqualTo("ca51ce1fb15acc6d69b8a5700256172fcc507e02073e6f19592e341bd6508ab8");
         assertThat(new Digests(null).digest(Digests.responseForm(hi)))
                 .isEqualTo("sha256:ed06edd314998557caedd211bb756e2e5b6710432dce9625f725051619e25a9d");
     }
@@ -89,7 +92,8 @@ class StreamedResponseDigestTest {
         String text = "x\uD83D\uDE00y".repeat(5_000);
         List<StreamEvent> events = new ArrayList<>();
         for (int i = 0; i < text.length(); i += 3) {
-            events.add(new StreamEvent.TextDelta(text.substring(i, Math.min(text.length(), i + 3))));   // splits every pair somewhere
+            events.add(new StreamEvent.TextDelta(
+                    text.substring(i, Math.min(text.length(), i + 3)))); // splits every pair somewhere
         }
         ChatStream.of(ChatResponse.builder().usage(Usage.of(4, 2)).build()).forEachRemaining(e -> {
             if (!(e instanceof StreamEvent.TextDelta)) {
@@ -98,19 +102,20 @@ class StreamedResponseDigestTest {
         });
         AtomicReference<ChatResponse> seen = new AtomicReference<>();
         AtomicReference<byte[]> digest = new AtomicReference<>();
-        try (AuditedStream s = new AuditedStream(new ListStream(events), false, (outcome, response, textSha256, error, partial) -> {
-            seen.set(response);
-            digest.set(textSha256);
-        })) {
+        try (AuditedStream s =
+                new AuditedStream(new ListStream(events), false, (outcome, response, textSha256, error, partial) -> {
+                    seen.set(response);
+                    digest.set(textSha256);
+                })) {
             StringBuilder received = new StringBuilder();
             s.forEachRemaining(e -> {
                 if (e instanceof StreamEvent.TextDelta d) {
                     received.append(d.text());
                 }
             });
-            assertThat(received.toString()).isEqualTo(text);   // the caller still gets every delta
+            assertThat(received.toString()).isEqualTo(text); // the caller still gets every delta
         }
-        assertThat(seen.get().text()).isEmpty();   // not kept
+        assertThat(seen.get().text()).isEmpty(); // not kept
         assertThat(seen.get().usage()).isEqualTo(Usage.of(4, 2));
         assertThat(digest.get()).isEqualTo(TextSha256.of(text));
     }
@@ -130,35 +135,50 @@ class StreamedResponseDigestTest {
                 for (int i = 0; i < answer.length(); i += 5) {
                     events.add(new StreamEvent.TextDelta(answer.substring(i, Math.min(answer.length(), i + 5))));
                 }
-                ChatStream.of(ChatResponse.builder().usage(Usage.of(3, 2)).build()).forEachRemaining(e -> {
-                    if (!(e instanceof StreamEvent.TextDelta)) {
-                        events.add(e);
-                    }
-                });
+                ChatStream.of(ChatResponse.builder().usage(Usage.of(3, 2)).build())
+                        .forEachRemaining(e -> {
+                            if (!(e instanceof StreamEvent.TextDelta)) {
+                                events.add(e);
+                            }
+                        });
                 return new ListStream(events);
             }
         };
         for (boolean capture : new boolean[] {false, true}) {
             InMemoryAuditSink sink = new InMemoryAuditSink();
             AuditLog audit = log(sink, KEY, clock).captureContent(capture).build();
-            try (LlmGate gate = LlmGate.builder().provider("p", provider).alias("fast", "p:m").clock(clock)
-                    .addInterceptor(Stage.AUDIT, audit.interceptor()).build()) {
+            try (LlmGate gate = LlmGate.builder()
+                    .provider("p", provider)
+                    .alias("fast", "p:m")
+                    .clock(clock)
+                    .addInterceptor(Stage.AUDIT, audit.interceptor())
+                    .build()) {
                 gate.chat(ChatRequest.of("fast", "dose?"));
-                assertThat(gate.stream(ChatRequest.of("fast", "dose?")).collect().text()).isEqualTo(answer);
+                assertThat(gate.stream(ChatRequest.of("fast", "dose?"))
+                                .collect()
+                                .text())
+                        .isEqualTo(answer);
             }
             audit.close();
-            List<Map<String, Object>> calls = sink.lines().stream().map(AuditFixtures::parse)
-                    .filter(m -> m.get("type").equals("call")).collect(Collectors.toList());
+            List<Map<String, Object>> calls = sink.lines().stream()
+                    .map(AuditFixtures::parse)
+                    .filter(m -> m.get("type").equals("call"))
+                    .collect(Collectors.toList());
             assertThat(calls).hasSize(2);
             assertThat(calls.get(1)).containsEntry("mode", "stream");
-            assertThat(calls.get(1).get("response_digest")).as("capture " + capture).isEqualTo(calls.get(0).get("response_digest"))
-                    .isEqualTo(new Digests(null).digest(Digests.responseForm(ChatResponse.builder().text(answer).build())));
+            assertThat(calls.get(1).get("response_digest"))
+                    .as("capture " + capture)
+                    .isEqualTo(calls.get(0).get("response_digest"))
+                    .isEqualTo(new Digests(null)
+                            .digest(Digests.responseForm(
+                                    ChatResponse.builder().text(answer).build())));
             if (capture) {
                 assertThat(calls.get(1)).containsEntry("response_content", answer);
             } else {
                 assertThat(calls.get(1)).doesNotContainKey("response_content");
             }
-            assertThat(verifier(KEY).verifyLines(sink.lines(), "memory").valid()).isTrue();
+            assertThat(verifier(KEY).verifyLines(sink.lines(), "memory").valid())
+                    .isTrue();
         }
     }
 
@@ -177,7 +197,6 @@ class StreamedResponseDigestTest {
         }
 
         @Override
-        protected void release() {
-        }
+        protected void release() {}
     }
 }

@@ -1,13 +1,5 @@
 package dev.llmgate.core.audit;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-
 import static dev.llmgate.core.audit.AuditFixtures.KEY;
 import static dev.llmgate.core.audit.AuditFixtures.OTHER_KEY;
 import static dev.llmgate.core.audit.AuditFixtures.parse;
@@ -15,6 +7,13 @@ import static dev.llmgate.core.audit.AuditFixtures.rechain;
 import static dev.llmgate.core.audit.AuditFixtures.verifier;
 import static dev.llmgate.core.audit.AuditFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Every way of tampering with a log that the issue lists, each detected, and located. */
 class TamperMatrixTest {
@@ -33,11 +32,17 @@ class TamperMatrixTest {
     }
 
     private static VerificationReport verifyWithCopy(List<String> lines) {
-        return AuditVerifier.builder().trustKey(KEY.publicKeyHex()).externalCheckpointLines(checkpointCopy).build().verifyLines(lines, "log");
+        return AuditVerifier.builder()
+                .trustKey(KEY.publicKeyHex())
+                .externalCheckpointLines(checkpointCopy)
+                .build()
+                .verifyLines(lines, "log");
     }
 
     private static VerificationReport.Failure failure(VerificationReport r) {
-        assertThat(r.failure()).as("tampering must be detected:\n" + r.summary()).isPresent();
+        assertThat(r.failure())
+                .as("tampering must be detected:\n" + r.summary())
+                .isPresent();
         return r.failure().get();
     }
 
@@ -50,7 +55,10 @@ class TamperMatrixTest {
         VerificationReport withCopy = verifyWithCopy(original);
         assertThat(withCopy.valid()).as(withCopy.summary()).isTrue();
         assertThat(withCopy.externalMatched()).isEqualTo(checkpointCopy.size());
-        assertThat(r.summary()).contains("result:            VALID").contains("23 call records").contains(KEY.keyId());
+        assertThat(r.summary())
+                .contains("result:            VALID")
+                .contains("23 call records")
+                .contains(KEY.keyId());
     }
 
     @Test
@@ -156,7 +164,9 @@ class TamperMatrixTest {
             rewritten.add(write(obj));
         }
         List<String> forged = rechain(rewritten, KEY);
-        assertThat(verify(forged).valid()).as("the key holder can rewrite a log consistently").isTrue();
+        assertThat(verify(forged).valid())
+                .as("the key holder can rewrite a log consistently")
+                .isTrue();
         VerificationReport.Failure f = failure(verifyWithCopy(forged));
         assertThat(f.reason()).contains("differs from the copy kept elsewhere");
     }
@@ -185,7 +195,8 @@ class TamperMatrixTest {
         assertThat(wrongKey.reason()).contains("not a trusted key");
 
         List<String> forgedByAttacker = rechain(original, OTHER_KEY);
-        assertThat(verifier(OTHER_KEY).verifyLines(forgedByAttacker, "log").valid()).isTrue();
+        assertThat(verifier(OTHER_KEY).verifyLines(forgedByAttacker, "log").valid())
+                .isTrue();
         VerificationReport.Failure f = failure(verify(forgedByAttacker));
         assertThat(f.seq()).isZero();
         assertThat(f.reason()).contains("not a trusted key");
@@ -202,8 +213,11 @@ class TamperMatrixTest {
             }
             assertThat(failure(verify(spliced)).seq()).as("replay at %d", from).isEqualTo(from);
         }
-        VerificationReport whole = AuditVerifier.builder().trustKey(KEY.publicKeyHex()).expectLogId((String) parse(original.get(0))
-                .get("log_id")).build().verifyLines(other, "other");
+        VerificationReport whole = AuditVerifier.builder()
+                .trustKey(KEY.publicKeyHex())
+                .expectLogId((String) parse(original.get(0)).get("log_id"))
+                .build()
+                .verifyLines(other, "other");
         assertThat(failure(whole).reason()).contains("not the expected log");
     }
 }

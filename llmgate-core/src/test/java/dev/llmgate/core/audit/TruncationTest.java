@@ -1,14 +1,16 @@
 package dev.llmgate.core.audit;
 
+import static dev.llmgate.core.audit.AuditFixtures.KEY;
+import static dev.llmgate.core.audit.AuditFixtures.parse;
+import static dev.llmgate.core.audit.AuditFixtures.verifier;
+import static dev.llmgate.core.audit.AuditFixtures.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.audit.internal.CanonicalJson;
 import dev.llmgate.core.audit.internal.Hex;
 import dev.llmgate.core.audit.internal.Sha256;
 import dev.llmgate.testing.MutableClock;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,12 +20,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.llmgate.core.audit.AuditFixtures.KEY;
-import static dev.llmgate.core.audit.AuditFixtures.parse;
-import static dev.llmgate.core.audit.AuditFixtures.verifier;
-import static dev.llmgate.core.audit.AuditFixtures.write;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Who can cut or rewrite what, as docs/audit.md states it: without the key, anyone who can write the
@@ -79,30 +78,53 @@ class TruncationTest {
         // cut the final checkpoint and the two records before it: no key needed
         List<String> cut = log.subList(0, log.size() - 3);
         VerificationReport plain = verifier(KEY).verifyLines(cut, "log");
-        assertThat(plain.valid()).as("without outside knowledge a cut end looks like a crash").isTrue();
+        assertThat(plain.valid())
+                .as("without outside knowledge a cut end looks like a crash")
+                .isTrue();
         assertThat(plain.warnings()).anySatisfy(w -> assertThat(w).contains("no final checkpoint"));
 
-        VerificationReport counted = AuditVerifier.builder().trustKey(KEY.publicKeyHex()).expectCallRecords(23).build().verifyLines(cut, "log");
-        assertThat(counted.failure()).get().satisfies(f -> assertThat(f.reason()).contains("21 call records, at least 23"));
+        VerificationReport counted = AuditVerifier.builder()
+                .trustKey(KEY.publicKeyHex())
+                .expectCallRecords(23)
+                .build()
+                .verifyLines(cut, "log");
+        assertThat(counted.failure())
+                .get()
+                .satisfies(f -> assertThat(f.reason()).contains("21 call records, at least 23"));
 
-        VerificationReport pinned = AuditVerifier.builder().trustKey(KEY.publicKeyHex()).expectCheckpoint(lastCheckpoint, lastCheckpointHash)
-                .build().verifyLines(cut, "log");
-        assertThat(pinned.failure()).get().satisfies(f -> assertThat(f.reason()).contains("before the expected checkpoint")
-                .contains("truncated"));
+        VerificationReport pinned = AuditVerifier.builder()
+                .trustKey(KEY.publicKeyHex())
+                .expectCheckpoint(lastCheckpoint, lastCheckpointHash)
+                .build()
+                .verifyLines(cut, "log");
+        assertThat(pinned.failure())
+                .get()
+                .satisfies(f -> assertThat(f.reason())
+                        .contains("before the expected checkpoint")
+                        .contains("truncated"));
 
-        VerificationReport closed = AuditVerifier.builder().trustKey(KEY.publicKeyHex()).requireFinalCheckpoint().build()
+        VerificationReport closed = AuditVerifier.builder()
+                .trustKey(KEY.publicKeyHex())
+                .requireFinalCheckpoint()
+                .build()
                 .verifyLines(cut, "log");
         assertThat(closed.failure()).get().satisfies(f -> assertThat(f.reason()).contains("final checkpoint"));
 
         // the whole log meets all three
-        VerificationReport all = AuditVerifier.builder().trustKey(KEY.publicKeyHex()).expectCallRecords(23)
-                .expectCheckpoint(lastCheckpoint, lastCheckpointHash).requireFinalCheckpoint().build().verifyLines(log, "log");
+        VerificationReport all = AuditVerifier.builder()
+                .trustKey(KEY.publicKeyHex())
+                .expectCallRecords(23)
+                .expectCheckpoint(lastCheckpoint, lastCheckpointHash)
+                .requireFinalCheckpoint()
+                .build()
+                .verifyLines(log, "log");
         assertThat(all.valid()).as(all.summary()).isTrue();
     }
 
     @Test
     void unsignedRecordsAfterTheLastSignedCheckpointCanBeRewrittenWithoutTheKeyUnlessRecordsAreSigned() {
-        // drop the final checkpoint (signed: it would not match), then change a record after the last remaining checkpoint
+        // drop the final checkpoint (signed: it would not match), then change a record after the last remaining
+        // checkpoint
         List<String> crashed = new ArrayList<>(log.subList(0, log.size() - 1));
         int checkpoint = lastIndexOfType(crashed, "checkpoint");
         int record = checkpoint + 1;
@@ -111,25 +133,34 @@ class TruncationTest {
         crashed.set(record, write(obj));
         List<String> rewritten = relink(crashed, record);
         VerificationReport plain = verifier(KEY).verifyLines(rewritten, "log");
-        assertThat(plain.valid()).as("undetectable from the log alone:\n" + plain.summary()).isTrue();
+        assertThat(plain.valid())
+                .as("undetectable from the log alone:\n" + plain.summary())
+                .isTrue();
         assertThat(plain.warnings()).anySatisfy(w -> assertThat(w).contains("not covered by a signature"));
 
         // an auditor who pinned the final checkpoint, or requires one, sees it
         VerificationReport whole = verifier(KEY).verifyLines(log, "log");
-        assertThat(AuditVerifier.builder().trustKey(KEY.publicKeyHex()).expectCheckpoint(whole.lastCheckpointSeq(), whole.lastCheckpointHash())
-                .build().verifyLines(rewritten, "log").failure()).isPresent();
+        assertThat(AuditVerifier.builder()
+                        .trustKey(KEY.publicKeyHex())
+                        .expectCheckpoint(whole.lastCheckpointSeq(), whole.lastCheckpointHash())
+                        .build()
+                        .verifyLines(rewritten, "log")
+                        .failure())
+                .isPresent();
 
         // with every record signed, the same rewrite fails on its own
         InMemoryAuditSink signed = new InMemoryAuditSink();
         MutableClock clock = new MutableClock();
-        AuditLog audit = AuditFixtures.log(signed, KEY, clock).recordSignatures(true).build();
+        AuditLog audit =
+                AuditFixtures.log(signed, KEY, clock).recordSignatures(true).build();
         try (LlmGate gate = AuditFixtures.gate(audit, AuditFixtures.echo(), clock)) {
             for (int i = 0; i < 8; i++) {
                 gate.chat("fast", "q" + i);
             }
         }
         audit.close();
-        List<String> signedCrashed = new ArrayList<>(signed.lines().subList(0, signed.lines().size() - 1));
+        List<String> signedCrashed =
+                new ArrayList<>(signed.lines().subList(0, signed.lines().size() - 1));
         int signedRecord = lastIndexOfType(signedCrashed, "checkpoint") + 1;
         Map<String, Object> changed = parse(signedCrashed.get(signedRecord));
         changed.put("tenant", "someone-else");
@@ -147,24 +178,43 @@ class TruncationTest {
         Files.write(file, log);
         VerificationReport whole = verifier(KEY).verifyLines(log, "log");
         String pinned = whole.lastCheckpointSeq() + ":" + whole.lastCheckpointHash();
-        assertThat(cli("verify", "--key", KEY.publicKeyHex(), "--expect-records", "23", "--expect-checkpoint", pinned, "--require-final",
-                dir.toString())).isEqualTo(AuditVerifierCli.EXIT_VALID);
+        assertThat(cli(
+                        "verify",
+                        "--key",
+                        KEY.publicKeyHex(),
+                        "--expect-records",
+                        "23",
+                        "--expect-checkpoint",
+                        pinned,
+                        "--require-final",
+                        dir.toString()))
+                .isEqualTo(AuditVerifierCli.EXIT_VALID);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("last checkpoint:   " + pinned);
 
         Files.write(file, log.subList(0, log.size() - 3));
         assertThat(cli("verify", "--key", KEY.publicKeyHex(), dir.toString())).isEqualTo(AuditVerifierCli.EXIT_VALID);
-        assertThat(cli("verify", "--key", KEY.publicKeyHex(), "--expect-records", "23", dir.toString())).isEqualTo(AuditVerifierCli.EXIT_INVALID);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("at least 23 were expected").contains("INVALID");
-        assertThat(cli("verify", "--key", KEY.publicKeyHex(), "--expect-checkpoint", pinned, dir.toString())).isEqualTo(AuditVerifierCli.EXIT_INVALID);
-        assertThat(cli("verify", "--key", KEY.publicKeyHex(), "--require-final", dir.toString())).isEqualTo(AuditVerifierCli.EXIT_INVALID);
-        assertThat(cli("verify", "--key", KEY.publicKeyHex(), "--expect-checkpoint", "12", dir.toString())).isEqualTo(AuditVerifierCli.EXIT_USAGE);
-        assertThat(cli("verify", "--key", KEY.publicKeyHex(), "--expect-records", "many", dir.toString())).isEqualTo(AuditVerifierCli.EXIT_USAGE);
+        assertThat(cli("verify", "--key", KEY.publicKeyHex(), "--expect-records", "23", dir.toString()))
+                .isEqualTo(AuditVerifierCli.EXIT_INVALID);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("at least 23 were expected")
+                .contains("INVALID");
+        assertThat(cli("verify", "--key", KEY.publicKeyHex(), "--expect-checkpoint", pinned, dir.toString()))
+                .isEqualTo(AuditVerifierCli.EXIT_INVALID);
+        assertThat(cli("verify", "--key", KEY.publicKeyHex(), "--require-final", dir.toString()))
+                .isEqualTo(AuditVerifierCli.EXIT_INVALID);
+        assertThat(cli("verify", "--key", KEY.publicKeyHex(), "--expect-checkpoint", "12", dir.toString()))
+                .isEqualTo(AuditVerifierCli.EXIT_USAGE);
+        assertThat(cli("verify", "--key", KEY.publicKeyHex(), "--expect-records", "many", dir.toString()))
+                .isEqualTo(AuditVerifierCli.EXIT_USAGE);
     }
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     private int cli(String... args) {
         out.reset();
-        return AuditVerifierCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
+        return AuditVerifierCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 }

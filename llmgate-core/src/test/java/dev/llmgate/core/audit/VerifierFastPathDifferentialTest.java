@@ -1,18 +1,17 @@
 package dev.llmgate.core.audit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.core.audit.internal.CanonicalJson;
 import dev.llmgate.core.audit.internal.JsonReader;
 import dev.llmgate.core.audit.internal.LogEntry;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Grammar-generated lines (canonical and near-canonical), plus multi-byte mutations of them,
@@ -20,10 +19,34 @@ import static org.assertj.core.api.Assertions.assertThat;
  * path, and the one-pass path must never accept a line the parser rejects.
  */
 class VerifierFastPathDifferentialTest {
-    private static final String[] NAMES = {"", "a", "aa", "ab", "b", "sig", "si", "sigg", "Sig", "s", "z", "~", "\u007f", "a b", "q\"", "x\\y"};
-    private static final String[] STRING_PARTS = {"a", "0123456789abcdef", "\"", "\\", "/", "\b", "\f", "\n", "\r", "\t", "\u0000", "\u0001",
-        "\u001f", "\u007f", " ", "?", "\u00e9", "\ud83d\ude00", "\ud800", "xxxxxxxxxxxxxxx"};
-    private static final long[] NUMBERS = {0, 1, -1, 9, 10, -10, 123456789, 9007199254740991L, -9007199254740991L, 1000000000000000L};
+    private static final String[] NAMES = {
+        "", "a", "aa", "ab", "b", "sig", "si", "sigg", "Sig", "s", "z", "~", "\u007f", "a b", "q\"", "x\\y"
+    };
+    private static final String[] STRING_PARTS = {
+        "a",
+        "0123456789abcdef",
+        "\"",
+        "\\",
+        "/",
+        "\b",
+        "\f",
+        "\n",
+        "\r",
+        "\t",
+        "\u0000",
+        "\u0001",
+        "\u001f",
+        "\u007f",
+        " ",
+        "?",
+        "\u00e9",
+        "\ud83d\ude00",
+        "\ud800",
+        "xxxxxxxxxxxxxxx"
+    };
+    private static final long[] NUMBERS = {
+        0, 1, -1, 9, 10, -10, 123456789, 9007199254740991L, -9007199254740991L, 1000000000000000L
+    };
 
     private static final Random RANDOM = new Random(424242);
 
@@ -104,7 +127,23 @@ class VerifierFastPathDifferentialTest {
     @Test
     void generatedLinesAndTheirMutationsGiveTheSameEntryOnBothPaths() {
         byte[] alphabet = " \t\r\n\"\\,:{}[]0123456789-+.eEtrufalsn/uU".getBytes(StandardCharsets.US_ASCII);
-        byte[] odd = {0, 0x1f, 0x7f, (byte) 0x80, (byte) 0xc3, (byte) 0xa9, (byte) 0xed, (byte) 0xa0, (byte) 0xff, 'A', 'F', 'a', 'f', '0', '1'};
+        byte[] odd = {
+            0,
+            0x1f,
+            0x7f,
+            (byte) 0x80,
+            (byte) 0xc3,
+            (byte) 0xa9,
+            (byte) 0xed,
+            (byte) 0xa0,
+            (byte) 0xff,
+            'A',
+            'F',
+            'a',
+            'f',
+            '0',
+            '1'
+        };
         int fastHits = 0;
         for (int round = 0; round < 20_000; round++) {
             byte[] line = CanonicalJson.utf8(object(0, RANDOM.nextInt(8)));
@@ -115,7 +154,9 @@ class VerifierFastPathDifferentialTest {
             byte[] changed = line;
             for (int m = 1 + RANDOM.nextInt(3); m > 0 && changed.length > 1; m--) {
                 int at = RANDOM.nextInt(changed.length);
-                byte b = RANDOM.nextInt(3) == 0 ? odd[RANDOM.nextInt(odd.length)] : alphabet[RANDOM.nextInt(alphabet.length)];
+                byte b = RANDOM.nextInt(3) == 0
+                        ? odd[RANDOM.nextInt(odd.length)]
+                        : alphabet[RANDOM.nextInt(alphabet.length)];
                 switch (RANDOM.nextInt(4)) {
                     case 0: {
                         changed = changed.clone();
@@ -149,29 +190,71 @@ class VerifierFastPathDifferentialTest {
             }
             assertSame(changed);
         }
-        assertThat(fastHits).isGreaterThan(1_000);   // the generator does reach the fast path
+        assertThat(fastHits).isGreaterThan(1_000); // the generator does reach the fast path
     }
 
     @Test
     void handPickedAdversarialLines() {
         String sig = "ab".repeat(64);
         String[] lines = {
-            "{\"sig\":\"" + sig + "\",\"sig\":\"" + sig + "\"}",          // duplicate sig
+            "{\"sig\":\"" + sig + "\",\"sig\":\"" + sig + "\"}", // duplicate sig
             "{\"a\":1,\"sig\":\"x\",\"sig\":\"y\"}",
-            "{\"a\":{\"sig\":\"x\"},\"sig\":\"" + sig + "\"}",               // nested sig is content
-            "{\"a\":[{\"b\":1,\"b\":2}],\"c\":1}",                          // nested duplicate
+            "{\"a\":{\"sig\":\"x\"},\"sig\":\"" + sig + "\"}", // nested sig is content
+            "{\"a\":[{\"b\":1,\"b\":2}],\"c\":1}", // nested duplicate
             "{\"a\":{\"b\":1},\"a\":{\"b\":1}}",
-            "{\"a\":\"\\u00E9\"}", "{\"a\":\"\\u001F\"}", "{\"a\":\"\\u001f\"}", "{\"a\":\"\\u007f\"}", "{\"a\":\"\\u0020\"}",
-            "{\"a\":\"\\u000a\"}", "{\"a\":\"\\u0008\"}", "{\"a\":\"\\/\"}", "{\"a\":\"\\u00\"}", "{\"a\":\"\\u", "{\"a\":\"\\",
-            "{\"a\":-0}", "{\"a\":00}", "{\"a\":-01}", "{\"a\":1e3}", "{\"a\":1.0}", "{\"a\":+1}", "{\"a\":-}", "{\"a\":9007199254740992}",
-            "{\"a\":-9007199254740992}", "{\"a\":99999999999999999999}", "{\"a\":0000000000000000001}",
-            "{\"a\":tru}", "{\"a\":truee}", "{\"a\":nul}", "{\"a\":null,\"b\":null}",
-            "{\"a\":1,}", "{,\"a\":1}", "{\"a\":1}}", "{\"a\":1} ", " {\"a\":1}", "{\"a\":1}\r", "\ufeff{\"a\":1}",
-            "{\"a\":[1,]}", "{\"a\":[,1]}", "{\"a\":[]}", "{\"a\":{}}", "{}", "{\"\":1}", "{\"\":1,\"\":2}",
-            "{\"sig\":\"\"}", "{\"sig\":\"\",\"z\":1}", "{\"a\":1,\"sig\":\"\"}", "{\"a\":1,\"sig\":\"\",\"z\":1}",
-            "{\"sig\":1}", "{\"sig\":[\"x\"]}", "{\"sig\":{}}", "{\"sig\":true}",
+            "{\"a\":\"\\u00E9\"}",
+            "{\"a\":\"\\u001F\"}",
+            "{\"a\":\"\\u001f\"}",
+            "{\"a\":\"\\u007f\"}",
+            "{\"a\":\"\\u0020\"}",
+            "{\"a\":\"\\u000a\"}",
+            "{\"a\":\"\\u0008\"}",
+            "{\"a\":\"\\/\"}",
+            "{\"a\":\"\\u00\"}",
+            "{\"a\":\"\\u",
+            "{\"a\":\"\\",
+            "{\"a\":-0}",
+            "{\"a\":00}",
+            "{\"a\":-01}",
+            "{\"a\":1e3}",
+            "{\"a\":1.0}",
+            "{\"a\":+1}",
+            "{\"a\":-}",
+            "{\"a\":9007199254740992}",
+            "{\"a\":-9007199254740992}",
+            "{\"a\":99999999999999999999}",
+            "{\"a\":0000000000000000001}",
+            "{\"a\":tru}",
+            "{\"a\":truee}",
+            "{\"a\":nul}",
+            "{\"a\":null,\"b\":null}",
+            "{\"a\":1,}",
+            "{,\"a\":1}",
+            "{\"a\":1}}",
+            "{\"a\":1} ",
+            " {\"a\":1}",
+            "{\"a\":1}\r",
+            "\ufeff{\"a\":1}",
+            "{\"a\":[1,]}",
+            "{\"a\":[,1]}",
+            "{\"a\":[]}",
+            "{\"a\":{}}",
+            "{}",
+            "{\"\":1}",
+            "{\"\":1,\"\":2}",
+            "{\"sig\":\"\"}",
+            "{\"sig\":\"\",\"z\":1}",
+            "{\"a\":1,\"sig\":\"\"}",
+            "{\"a\":1,\"sig\":\"\",\"z\":1}",
+            "{\"sig\":1}",
+            "{\"sig\":[\"x\"]}",
+            "{\"sig\":{}}",
+            "{\"sig\":true}",
             "{\"a\":\"" + "x".repeat(7) + "\\\"" + "y".repeat(9) + "\"}",
-            "{\"A\":1,\"a\":1}", "{\"a\":1,\"A\":1}", "{\"a\u0000\":1}", "{\"a\":\"\u0000\"}",
+            "{\"A\":1,\"a\":1}",
+            "{\"a\":1,\"A\":1}",
+            "{\"a\u0000\":1}",
+            "{\"a\":\"\u0000\"}",
             "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}",
             "{\"a\":" + "{\"b\":".repeat(31) + "1" + "}".repeat(31) + "}",
             "{\"a\":" + "{\"b\":".repeat(30) + "1" + "}".repeat(30) + "}",
@@ -181,6 +264,8 @@ class VerifierFastPathDifferentialTest {
         }
         // invalid UTF-8 and an over-long encoding of '"' inside a string
         assertSame(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xc0, (byte) 0xa2, '"', '}'});
-        assertSame(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"', '}'});
+        assertSame(
+                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"', '}'
+                });
     }
 }

@@ -1,13 +1,15 @@
 package dev.llmgate.core.audit;
 
+import static dev.llmgate.core.audit.AuditFixtures.KEY;
+import static dev.llmgate.core.audit.AuditFixtures.parse;
+import static dev.llmgate.core.audit.AuditFixtures.verifier;
+import static dev.llmgate.core.audit.AuditFixtures.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.core.audit.internal.CanonicalJson;
 import dev.llmgate.core.audit.internal.JsonReader;
 import dev.llmgate.core.audit.internal.LogEntry;
 import dev.llmgate.core.audit.internal.LogFiles;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,12 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static dev.llmgate.core.audit.AuditFixtures.KEY;
-import static dev.llmgate.core.audit.AuditFixtures.parse;
-import static dev.llmgate.core.audit.AuditFixtures.verifier;
-import static dev.llmgate.core.audit.AuditFixtures.write;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The verifier hashes a canonical line's bytes as stored and parses and re-serializes every other
@@ -89,9 +88,9 @@ class VerifierFastPathTest {
         String checkpoint = original.get(AuditLogTest.indexOfType(original, "checkpoint"));
         byte[] expectedCall = LogEntry.of(utf8(call)).hash();
         List<String> spellings = List.of(
-                call.replace("{\"attempts\"", "{ \"attempts\""),                       // whitespace
-                "{\"type\":\"call\"," + call.substring(1).replace(",\"type\":\"call\"", ""),  // unsorted members
-                call.replace("\"test-gate\"", "\"test\\u002dgate\""),                   // an unneeded \\u escape
+                call.replace("{\"attempts\"", "{ \"attempts\""), // whitespace
+                "{\"type\":\"call\"," + call.substring(1).replace(",\"type\":\"call\"", ""), // unsorted members
+                call.replace("\"test-gate\"", "\"test\\u002dgate\""), // an unneeded \\u escape
                 call.replace("\"test-gate\"", "\"test-\\u0067ate\""),
                 call.replace("\"acme\"", "\"\\u0061cme\""));
         for (String s : spellings) {
@@ -111,8 +110,12 @@ class VerifierFastPathTest {
         assertSameEntry(utf8("{\"seq\":1,\"sig\":5}"), "sig a number");
         assertSameEntry(utf8("{\"seq\":1,\"sig\":null}"), "sig null");
         assertSameEntry(utf8("{\"aa\":1,\"sig\":\"ab\\u0063d\"}"), "sig with an escape");
-        assertSameEntry(utf8("{\"a\":\"/\\/\\\"\\\\\\b\\f\\n\\r\\t\\u0000\\u001f\\u0008\\u000A\",\"b\":[],\"c\":{},\"d\":[{}]}"), "escapes");
-        assertSameEntry(utf8("{\"a\":\"\u00e9\u20ac\ud83d\ude00\",\"\u00e9\":1,\"z\":\"\\ud800\\udc00\\ud800\"}"), "non-ASCII");
+        assertSameEntry(
+                utf8(
+                        "{\"a\":\"/\\/\\\"\\\\\\b\\f\\n\\r\\t\\u0000\\u001f\\u0008\\u000A\",\"b\":[],\"c\":{},\"d\":[{}]}"),
+                "escapes");
+        assertSameEntry(
+                utf8("{\"a\":\"\u00e9\u20ac\ud83d\ude00\",\"\u00e9\":1,\"z\":\"\\ud800\\udc00\\ud800\"}"), "non-ASCII");
         assertSameEntry(utf8("{\"a\":-0,\"b\":-1,\"c\":9007199254740991,\"d\":-9007199254740991}"), "numbers");
         assertSameEntry(utf8("{\"a\":9007199254740992}"), "too large");
         assertSameEntry(utf8("{\"a\":1,\"a\":1}"), "duplicate");
@@ -121,7 +124,9 @@ class VerifierFastPathTest {
         assertSameEntry(utf8("{}"), "empty");
         assertSameEntry(utf8("[]"), "not an object");
         assertSameEntry(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'}, "invalid UTF-8");
-        assertSameEntry(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}'}, "encoded surrogate");
+        assertSameEntry(
+                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}'},
+                "encoded surrogate");
     }
 
     @Test
@@ -137,7 +142,9 @@ class VerifierFastPathTest {
         for (int round = 0; round < 15_000; round++) {
             byte[] line = lines.get(random.nextInt(lines.size()));
             int at = random.nextInt(line.length);
-            byte b = random.nextInt(4) == 0 ? odd[random.nextInt(odd.length)] : interesting[random.nextInt(interesting.length)];
+            byte b = random.nextInt(4) == 0
+                    ? odd[random.nextInt(odd.length)]
+                    : interesting[random.nextInt(interesting.length)];
             byte[] changed;
             switch (random.nextInt(3)) {
                 case 0:
@@ -168,7 +175,9 @@ class VerifierFastPathTest {
             if (i > 0) {
                 sb.append(" , ");
             }
-            sb.append(CanonicalJson.write(names.get(i))).append(" : ").append(CanonicalJson.write(obj.get(names.get(i))));
+            sb.append(CanonicalJson.write(names.get(i)))
+                    .append(" : ")
+                    .append(CanonicalJson.write(obj.get(names.get(i))));
         }
         return sb.append(" }").toString();
     }
@@ -234,7 +243,8 @@ class VerifierFastPathTest {
         // a torn last line, only in a file
         Path torn = dir.resolve("torn.jsonl");
         String last = original.get(original.size() - 1);
-        Files.writeString(torn, String.join("\n", original.subList(0, original.size() - 1)) + "\n" + last.substring(0, 40));
+        Files.writeString(
+                torn, String.join("\n", original.subList(0, original.size() - 1)) + "\n" + last.substring(0, 40));
         VerificationReport r = verifier(KEY).verify(List.of(torn));
         assertThat(r.failure()).isEmpty();
         assertThat(r.tornTail()).hasValueSatisfying(t -> assertThat(t).contains("is not a complete entry"));
@@ -246,13 +256,18 @@ class VerifierFastPathTest {
         obj.put("a", "x\ud800y");
         String canonical = write(obj);
         assertThat(canonical).isEqualTo("{\"a\":\"x\\ud800y\"}");
-        String raw = "{\"a\":\"x\ud800y\"}";   // a lone surrogate as a character, not escaped
+        String raw = "{\"a\":\"x\ud800y\"}"; // a lone surrogate as a character, not escaped
         LogEntry fromText = LogEntry.of(LogFiles.lines(List.of(raw), "mem").next());
         assertThat(fromText.hashedAsStored()).isFalse();
-        assertThat(fromText.hash()).isEqualTo(LogEntry.of(utf8(canonical)).hash()).isEqualTo(LogEntry.parsed(raw).hash());
+        assertThat(fromText.hash())
+                .isEqualTo(LogEntry.of(utf8(canonical)).hash())
+                .isEqualTo(LogEntry.parsed(raw).hash());
         assertThat(fromText.get("a")).isEqualTo("x\ud800y");
         assertThat(LogEntry.of(LogFiles.lines(List.of(canonical), "mem").next()).hashedAsStored())
-                .as("a \\u escape of a surrogate is left to the parser").isFalse();
-        assertThat(LogEntry.of(LogFiles.lines(List.of(original.get(1)), "mem").next()).hashedAsStored()).isTrue();
+                .as("a \\u escape of a surrogate is left to the parser")
+                .isFalse();
+        assertThat(LogEntry.of(LogFiles.lines(List.of(original.get(1)), "mem").next())
+                        .hashedAsStored())
+                .isTrue();
     }
 }

@@ -1,5 +1,8 @@
 package dev.llmgate.core.budget;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.AbstractChatStream;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -21,11 +24,6 @@ import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
 import dev.llmgate.core.routing.StateStore;
 import dev.llmgate.core.routing.TokenEstimator;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,9 +42,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Budgets settle on every ending of a call, exactly once, and concurrent calls overshoot a limit by
@@ -61,6 +60,7 @@ class BudgetSettlementTest {
 
     /** A 20-character prompt: 5 tokens of text + 4 of framing = 9 estimated input tokens. */
     private static final String PROMPT = "y".repeat(20);
+
     private static final long INPUT = 9;
 
     // ------------------------------------------------------------------ concurrency and the overshoot bound
@@ -71,8 +71,10 @@ class BudgetSettlementTest {
      * the output's), holding every call until {@code release} opens. {@code arrived} counts calls
      * that reached it.
      */
-    private static ModelProvider heldProvider(java.util.function.ToLongFunction<ChatRequest> outputTokens, CountDownLatch decided,
-                                              CountDownLatch release) {
+    private static ModelProvider heldProvider(
+            java.util.function.ToLongFunction<ChatRequest> outputTokens,
+            CountDownLatch decided,
+            CountDownLatch release) {
         return (request, call) -> {
             decided.countDown();
             try {
@@ -81,8 +83,12 @@ class BudgetSettlementTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            return ChatResponse.builder().id("r").model(request.model()).text("ok")
-                    .usage(Usage.of(TokenEstimator.inputTokens(request), outputTokens.applyAsLong(request))).build();
+            return ChatResponse.builder()
+                    .id("r")
+                    .model(request.model())
+                    .text("ok")
+                    .usage(Usage.of(TokenEstimator.inputTokens(request), outputTokens.applyAsLong(request)))
+                    .build();
         };
     }
 
@@ -91,7 +97,8 @@ class BudgetSettlementTest {
      * provider counts down for the admitted ones), and {@code release} opens only when all have
      * decided. Returns how many were admitted.
      */
-    private static int runHeld(LlmGate gate, ChatRequest request, int callers, CountDownLatch decided, CountDownLatch release)
+    private static int runHeld(
+            LlmGate gate, ChatRequest request, int callers, CountDownLatch decided, CountDownLatch release)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
@@ -110,7 +117,9 @@ class BudgetSettlementTest {
                 }));
             }
             start.countDown();
-            assertThat(decided.await(30, TimeUnit.SECONDS)).as("every caller admitted or rejected").isTrue();
+            assertThat(decided.await(30, TimeUnit.SECONDS))
+                    .as("every caller admitted or rejected")
+                    .isTrue();
             release.countDown();
             int admitted = 0;
             for (Future<Boolean> f : results) {
@@ -128,13 +137,20 @@ class BudgetSettlementTest {
         // in the limit by that guess, and their real output added up far past it. Now such a request is sent
         // with the budget's default maxOutputTokens (4,096) and that is what is reserved: an honest provider
         // (this one writes 5,000 tokens unless told less) cannot exceed the reservation.
-        BudgetLimit limit = BudgetLimit.tokens(50_000, Duration.ofHours(1)).global().build();
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(limit).build();
+        BudgetLimit limit =
+                BudgetLimit.tokens(50_000, Duration.ofHours(1)).global().build();
+        BudgetInterceptor budgets =
+                BudgetInterceptor.builder().clock(clock).limit(limit).build();
         int callers = 16;
         CountDownLatch decided = new CountDownLatch(callers);
         CountDownLatch release = new CountDownLatch(1);
-        ModelProvider honest = heldProvider(r -> Math.min(5_000, r.maxOutputTokens().orElse(5_000)), decided, release);
-        try (LlmGate gate = LlmGate.builder().clock(clock).provider("p", honest).addInterceptor(Stage.BUDGET, budgets).build()) {
+        ModelProvider honest =
+                heldProvider(r -> Math.min(5_000, r.maxOutputTokens().orElse(5_000)), decided, release);
+        try (LlmGate gate = LlmGate.builder()
+                .clock(clock)
+                .provider("p", honest)
+                .addInterceptor(Stage.BUDGET, budgets)
+                .build()) {
             int admitted = runHeld(gate, ChatRequest.builder("p:m").user(PROMPT).build(), callers, decided, release);
             // 9 + 4,096 reserved each: 12 fit in 50,000 (49,260), the other 4 are rejected
             assertThat(admitted).isEqualTo(12);
@@ -152,13 +168,20 @@ class BudgetSettlementTest {
         long reservation = INPUT + 10;
         long excess = 500 - 10;
         long units = callers * reservation;
-        BudgetLimit limit = BudgetLimit.tokens(units, Duration.ofHours(1)).global().build();
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(limit).build();
+        BudgetLimit limit =
+                BudgetLimit.tokens(units, Duration.ofHours(1)).global().build();
+        BudgetInterceptor budgets =
+                BudgetInterceptor.builder().clock(clock).limit(limit).build();
         CountDownLatch decided = new CountDownLatch(callers);
         CountDownLatch release = new CountDownLatch(1);
         ModelProvider ignoresLimit = heldProvider(r -> 500, decided, release);
-        try (LlmGate gate = LlmGate.builder().clock(clock).provider("p", ignoresLimit).addInterceptor(Stage.BUDGET, budgets).build()) {
-            ChatRequest request = ChatRequest.builder("p:m").user(PROMPT).maxOutputTokens(10).build();
+        try (LlmGate gate = LlmGate.builder()
+                .clock(clock)
+                .provider("p", ignoresLimit)
+                .addInterceptor(Stage.BUDGET, budgets)
+                .build()) {
+            ChatRequest request =
+                    ChatRequest.builder("p:m").user(PROMPT).maxOutputTokens(10).build();
             int admitted = runHeld(gate, request, callers, decided, release);
             assertThat(admitted).isEqualTo(callers);
             assertThat(budgets.used(limit, "*", T0)).isEqualByComparingTo(String.valueOf(units + callers * excess));
@@ -175,17 +198,28 @@ class BudgetSettlementTest {
         int threads = 16;
         int callsEach = 40;
         long limitUnits = 2_000;
-        BudgetLimit limit = BudgetLimit.tokens(limitUnits, Duration.ofHours(1)).global().build();
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(limit).build();
+        BudgetLimit limit =
+                BudgetLimit.tokens(limitUnits, Duration.ofHours(1)).global().build();
+        BudgetInterceptor budgets =
+                BudgetInterceptor.builder().clock(clock).limit(limit).build();
         AtomicInteger served = new AtomicInteger();
         ModelProvider varying = (request, call) -> {
             int n = served.getAndIncrement();
-            return ChatResponse.builder().id("r").model(request.model()).text("ok")
-                    .usage(Usage.of(TokenEstimator.inputTokens(request), 10 + (n * 7919L) % 491)).build();
+            return ChatResponse.builder()
+                    .id("r")
+                    .model(request.model())
+                    .text("ok")
+                    .usage(Usage.of(TokenEstimator.inputTokens(request), 10 + (n * 7919L) % 491))
+                    .build();
         };
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (LlmGate gate = LlmGate.builder().clock(clock).provider("p", varying).addInterceptor(Stage.BUDGET, budgets).build()) {
-            ChatRequest request = ChatRequest.builder("p:m").user(PROMPT).maxOutputTokens(10).build();
+        try (LlmGate gate = LlmGate.builder()
+                .clock(clock)
+                .provider("p", varying)
+                .addInterceptor(Stage.BUDGET, budgets)
+                .build()) {
+            ChatRequest request =
+                    ChatRequest.builder("p:m").user(PROMPT).maxOutputTokens(10).build();
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -206,7 +240,8 @@ class BudgetSettlementTest {
                 f.get(30, TimeUnit.SECONDS);
             }
             assertThat(served.get()).isPositive();
-            assertThat(budgets.used(limit, "*", T0)).isLessThanOrEqualTo(BigDecimal.valueOf(limitUnits + threads * 490L));
+            assertThat(budgets.used(limit, "*", T0))
+                    .isLessThanOrEqualTo(BigDecimal.valueOf(limitUnits + threads * 490L));
         } finally {
             pool.shutdownNow();
         }
@@ -217,25 +252,43 @@ class BudgetSettlementTest {
     @ParameterizedTest(name = "routed={0}")
     @ValueSource(booleans = {false, true})
     void aBlockingAnswerWithoutUsageIsChargedItsEstimate(boolean routed) {
-        BudgetLimit tokens = BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(tokens).build();
-        ModelProvider noUsage = (request, call) -> ChatResponse.builder().id("r").model(request.model()).text("abcd".repeat(25)).build();
+        BudgetLimit tokens =
+                BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
+        BudgetInterceptor budgets =
+                BudgetInterceptor.builder().clock(clock).limit(tokens).build();
+        ModelProvider noUsage = (request, call) -> ChatResponse.builder()
+                .id("r")
+                .model(request.model())
+                .text("abcd".repeat(25))
+                .build();
         try (LlmGate gate = gate(budgets, noUsage, routed)) {
-            gate.chat(ChatRequest.builder(routed ? "smart" : "p:m").user(PROMPT).maxOutputTokens(50).build());
+            gate.chat(ChatRequest.builder(routed ? "smart" : "p:m")
+                    .user(PROMPT)
+                    .maxOutputTokens(50)
+                    .build());
             // 9 input + 100 characters / 4 = 25 output
             assertThat(budgets.used(tokens, "*", T0)).isEqualByComparingTo("34");
         }
     }
 
     private LlmGate gate(BudgetInterceptor budgets, ModelProvider provider, boolean routed, Interceptor... outer) {
-        LlmGate.Builder b = LlmGate.builder().clock(clock).provider("p", provider).addInterceptor(Stage.BUDGET, budgets);
+        LlmGate.Builder b =
+                LlmGate.builder().clock(clock).provider("p", provider).addInterceptor(Stage.BUDGET, budgets);
         for (Interceptor i : outer) {
             b.addInterceptor(i);
         }
         if (routed) {
-            b.addInterceptor(Stage.ROUTING, Router.builder().noCircuitBreaker().sleeper(d -> { })
-                    .route(Route.builder("smart").deployment(Deployment.builder("p", "gpt-4o").catalogProvider("openai").build()).build())
-                    .build());
+            b.addInterceptor(
+                    Stage.ROUTING,
+                    Router.builder()
+                            .noCircuitBreaker()
+                            .sleeper(d -> {})
+                            .route(Route.builder("smart")
+                                    .deployment(Deployment.builder("p", "gpt-4o")
+                                            .catalogProvider("openai")
+                                            .build())
+                                    .build())
+                            .build());
         }
         return b.build();
     }
@@ -280,8 +333,7 @@ class BudgetSettlementTest {
                 }
 
                 @Override
-                protected void release() {
-                }
+                protected void release() {}
             };
         }
     }
@@ -303,13 +355,21 @@ class BudgetSettlementTest {
     void aCloseThatRacesTheFinalUsageEventChargesOnce(boolean routed) throws Exception {
         // The consumer has the text and waits for the usage event; another thread closes the stream before it
         // arrives. Exactly one charge: the estimate (the usage event arrives after the close and is ignored).
-        BudgetLimit tokens = BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(tokens).build();
-        HeldStreamProvider provider = new HeldStreamProvider(1, new StreamEvent.TextDelta("abcd".repeat(10)),
-                new StreamEvent.UsageUpdate(Usage.of(INPUT, 10)), finish());
+        BudgetLimit tokens =
+                BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
+        BudgetInterceptor budgets =
+                BudgetInterceptor.builder().clock(clock).limit(tokens).build();
+        HeldStreamProvider provider = new HeldStreamProvider(
+                1,
+                new StreamEvent.TextDelta("abcd".repeat(10)),
+                new StreamEvent.UsageUpdate(Usage.of(INPUT, 10)),
+                finish());
         AtomicReference<CallContext> call = new AtomicReference<>();
         try (LlmGate gate = gate(budgets, provider, routed, capture(call))) {
-            ChatStream s = gate.stream(ChatRequest.builder(routed ? "smart" : "p:m").user(PROMPT).maxOutputTokens(50).build());
+            ChatStream s = gate.stream(ChatRequest.builder(routed ? "smart" : "p:m")
+                    .user(PROMPT)
+                    .maxOutputTokens(50)
+                    .build());
             assertThat(s.next()).isInstanceOf(StreamEvent.TextDelta.class);
             List<StreamEvent> after = new CopyOnWriteArrayList<>();
             Thread consumer = new Thread(() -> {
@@ -329,7 +389,9 @@ class BudgetSettlementTest {
             assertThat(budgets.used(tokens, "*", T0)).isEqualByComparingTo("19");
             assertThat(after).noneMatch(StreamEvent::isTerminal);
             if (routed) {
-                assertThat(call.get().list(CallFacts.ATTEMPTS)).extracting(AttemptRecord::outcome).containsExactly("cancelled");
+                assertThat(call.get().list(CallFacts.ATTEMPTS))
+                        .extracting(AttemptRecord::outcome)
+                        .containsExactly("cancelled");
             }
         }
     }
@@ -339,7 +401,8 @@ class BudgetSettlementTest {
     void aCloseThatRacesTheSettlementOfTheFinishChargesOnce(boolean routed) throws Exception {
         // The consumer received the finish; while its settlement is under way (held inside the state store),
         // another thread closes the stream. The close waits for it or does nothing: one charge, the reported usage.
-        BudgetLimit tokens = BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
+        BudgetLimit tokens =
+                BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
         CountDownLatch settling = new CountDownLatch(1);
         CountDownLatch go = new CountDownLatch(1);
         AtomicBoolean holdNextAdd = new AtomicBoolean(true);
@@ -378,12 +441,22 @@ class BudgetSettlementTest {
                 return inner.compareAndSet(key, expected, newValue, expiresAt);
             }
         };
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).stateStore(holding).limit(tokens).build();
-        HeldStreamProvider provider = new HeldStreamProvider(-1, new StreamEvent.TextDelta("abcd".repeat(10)),
-                new StreamEvent.UsageUpdate(Usage.of(INPUT, 30)), finish());
+        BudgetInterceptor budgets = BudgetInterceptor.builder()
+                .clock(clock)
+                .stateStore(holding)
+                .limit(tokens)
+                .build();
+        HeldStreamProvider provider = new HeldStreamProvider(
+                -1,
+                new StreamEvent.TextDelta("abcd".repeat(10)),
+                new StreamEvent.UsageUpdate(Usage.of(INPUT, 30)),
+                finish());
         AtomicReference<CallContext> call = new AtomicReference<>();
         try (LlmGate gate = gate(budgets, provider, routed, capture(call))) {
-            ChatStream s = gate.stream(ChatRequest.builder(routed ? "smart" : "p:m").user(PROMPT).maxOutputTokens(50).build());
+            ChatStream s = gate.stream(ChatRequest.builder(routed ? "smart" : "p:m")
+                    .user(PROMPT)
+                    .maxOutputTokens(50)
+                    .build());
             Thread consumer = new Thread(() -> {
                 while (s.hasNext()) {
                     s.next();
@@ -401,7 +474,9 @@ class BudgetSettlementTest {
             assertThat(closer.isAlive()).isFalse();
             assertThat(budgets.used(tokens, "*", T0)).isEqualByComparingTo(String.valueOf(INPUT + 30));
             if (routed) {
-                assertThat(call.get().list(CallFacts.ATTEMPTS)).extracting(AttemptRecord::outcome).containsExactly("success");
+                assertThat(call.get().list(CallFacts.ATTEMPTS))
+                        .extracting(AttemptRecord::outcome)
+                        .containsExactly("success");
             }
         }
     }
@@ -410,11 +485,16 @@ class BudgetSettlementTest {
     void aCloseThatRacesTheRecordingOfTheFinishRecordsOneAttempt() throws Exception {
         // Routing records the live attempt's end once: the consumer's finish is being recorded (held in a
         // listener) when another thread closes the stream; the close waits, and no "cancelled" attempt follows.
-        BudgetLimit tokens = BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(tokens).build();
+        BudgetLimit tokens =
+                BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
+        BudgetInterceptor budgets =
+                BudgetInterceptor.builder().clock(clock).limit(tokens).build();
         CountDownLatch recording = new CountDownLatch(1);
         CountDownLatch go = new CountDownLatch(1);
-        Router router = Router.builder().noCircuitBreaker().sleeper(d -> { }).listener(event -> {
+        Router router = Router.builder()
+                .noCircuitBreaker()
+                .sleeper(d -> {})
+                .listener(event -> {
                     if (event.outcome().equals("success")) {
                         recording.countDown();
                         try {
@@ -424,14 +504,29 @@ class BudgetSettlementTest {
                         }
                     }
                 })
-                .route(Route.builder("smart").deployment(Deployment.builder("p", "gpt-4o").catalogProvider("openai").build()).build())
+                .route(Route.builder("smart")
+                        .deployment(Deployment.builder("p", "gpt-4o")
+                                .catalogProvider("openai")
+                                .build())
+                        .build())
                 .build();
-        HeldStreamProvider provider = new HeldStreamProvider(-1, new StreamEvent.TextDelta("abcd".repeat(10)),
-                new StreamEvent.UsageUpdate(Usage.of(INPUT, 30)), finish());
+        HeldStreamProvider provider = new HeldStreamProvider(
+                -1,
+                new StreamEvent.TextDelta("abcd".repeat(10)),
+                new StreamEvent.UsageUpdate(Usage.of(INPUT, 30)),
+                finish());
         AtomicReference<CallContext> call = new AtomicReference<>();
-        try (LlmGate gate = LlmGate.builder().clock(clock).provider("p", provider).addInterceptor(capture(call))
-                .addInterceptor(Stage.BUDGET, budgets).addInterceptor(Stage.ROUTING, router).build()) {
-            ChatStream s = gate.stream(ChatRequest.builder("smart").user(PROMPT).maxOutputTokens(50).build());
+        try (LlmGate gate = LlmGate.builder()
+                .clock(clock)
+                .provider("p", provider)
+                .addInterceptor(capture(call))
+                .addInterceptor(Stage.BUDGET, budgets)
+                .addInterceptor(Stage.ROUTING, router)
+                .build()) {
+            ChatStream s = gate.stream(ChatRequest.builder("smart")
+                    .user(PROMPT)
+                    .maxOutputTokens(50)
+                    .build());
             Thread consumer = new Thread(() -> {
                 while (s.hasNext()) {
                     s.next();
@@ -445,7 +540,9 @@ class BudgetSettlementTest {
             go.countDown();
             consumer.join(30_000);
             closer.join(30_000);
-            assertThat(call.get().list(CallFacts.ATTEMPTS)).extracting(AttemptRecord::outcome).containsExactly("success");
+            assertThat(call.get().list(CallFacts.ATTEMPTS))
+                    .extracting(AttemptRecord::outcome)
+                    .containsExactly("success");
             assertThat(budgets.used(tokens, "*", T0)).isEqualByComparingTo(String.valueOf(INPUT + 30));
         }
     }
@@ -464,17 +561,35 @@ class BudgetSettlementTest {
     @Test
     void aRoutedStreamClosedBeforeItsFirstPullSentNothingAndIsChargedNothing() {
         // routing starts a stream's attempts on its first pull: closed before it, nothing reached a provider
-        Router router = Router.builder().noCircuitBreaker().sleeper(d -> { })
-                .route(Route.builder("smart").deployment(Deployment.builder("p", "gpt-4o").catalogProvider("openai").build()).build())
+        Router router = Router.builder()
+                .noCircuitBreaker()
+                .sleeper(d -> {})
+                .route(Route.builder("smart")
+                        .deployment(Deployment.builder("p", "gpt-4o")
+                                .catalogProvider("openai")
+                                .build())
+                        .build())
                 .build();
-        BudgetLimit tokens = BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
+        BudgetLimit tokens =
+                BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
         BudgetLimit usd = BudgetLimit.usd("10", Duration.ofHours(1)).global().build();
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(tokens).limit(usd).costEstimator(router::estimateCost)
+        BudgetInterceptor budgets = BudgetInterceptor.builder()
+                .clock(clock)
+                .limit(tokens)
+                .limit(usd)
+                .costEstimator(router::estimateCost)
                 .build();
         HeldStreamProvider provider = new HeldStreamProvider(-1, new StreamEvent.TextDelta("abcd"), finish());
-        try (LlmGate gate = LlmGate.builder().clock(clock).provider("p", provider).addInterceptor(Stage.BUDGET, budgets)
-                .addInterceptor(Stage.ROUTING, router).build()) {
-            ChatStream s = gate.stream(ChatRequest.builder("smart").user(PROMPT).maxOutputTokens(50).build());
+        try (LlmGate gate = LlmGate.builder()
+                .clock(clock)
+                .provider("p", provider)
+                .addInterceptor(Stage.BUDGET, budgets)
+                .addInterceptor(Stage.ROUTING, router)
+                .build()) {
+            ChatStream s = gate.stream(ChatRequest.builder("smart")
+                    .user(PROMPT)
+                    .maxOutputTokens(50)
+                    .build());
             assertThat(budgets.used(usd, "*", T0)).isPositive();
             s.close();
             assertThat(provider.opened.get()).isZero();
@@ -485,13 +600,21 @@ class BudgetSettlementTest {
 
     @Test
     void aCacheHitIsNotEstimated() {
-        // the first call streams an answer without usage (estimated, 9 + 1); the second is served from the cache: nothing more
-        BudgetLimit tokens = BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(tokens).build();
+        // the first call streams an answer without usage (estimated, 9 + 1); the second is served from the cache:
+        // nothing more
+        BudgetLimit tokens =
+                BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
+        BudgetInterceptor budgets =
+                BudgetInterceptor.builder().clock(clock).limit(tokens).build();
         HeldStreamProvider provider = new HeldStreamProvider(-1, new StreamEvent.TextDelta("abcd"), finish());
-        try (LlmGate gate = LlmGate.builder().clock(clock).provider("p", provider).addInterceptor(Stage.BUDGET, budgets)
-                .addInterceptor(Stage.CACHE, ResponseCache.builder().build().interceptor()).build()) {
-            ChatRequest request = ChatRequest.builder("p:m").user(PROMPT).maxOutputTokens(50).build();
+        try (LlmGate gate = LlmGate.builder()
+                .clock(clock)
+                .provider("p", provider)
+                .addInterceptor(Stage.BUDGET, budgets)
+                .addInterceptor(Stage.CACHE, ResponseCache.builder().build().interceptor())
+                .build()) {
+            ChatRequest request =
+                    ChatRequest.builder("p:m").user(PROMPT).maxOutputTokens(50).build();
             assertThat(gate.stream(request).collect().text()).isEqualTo("abcd");
             assertThat(budgets.used(tokens, "*", T0)).isEqualByComparingTo("10");
             assertThat(gate.stream(request).collect().text()).isEqualTo("abcd");
@@ -503,8 +626,10 @@ class BudgetSettlementTest {
     @ParameterizedTest(name = "routed={0}")
     @ValueSource(booleans = {false, true})
     void aStreamThatFailsBeforeItsFirstTokenIsChargedOnlyWhatWasReported(boolean routed) {
-        BudgetLimit tokens = BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(tokens).build();
+        BudgetLimit tokens =
+                BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
+        BudgetInterceptor budgets =
+                BudgetInterceptor.builder().clock(clock).limit(tokens).build();
         ModelProvider failsAtOnce = new ModelProvider() {
             @Override
             public ChatResponse chat(ChatRequest request, CallContext call) {
@@ -516,17 +641,20 @@ class BudgetSettlementTest {
                 return new AbstractChatStream() {
                     @Override
                     protected StreamEvent produce() {
-                        throw new dev.llmgate.api.exception.NetworkException("reset", dev.llmgate.api.exception.ErrorDetails.NONE);
+                        throw new dev.llmgate.api.exception.NetworkException(
+                                "reset", dev.llmgate.api.exception.ErrorDetails.NONE);
                     }
 
                     @Override
-                    protected void release() {
-                    }
+                    protected void release() {}
                 };
             }
         };
         try (LlmGate gate = gate(budgets, failsAtOnce, routed)) {
-            assertThatThrownBy(() -> gate.stream(ChatRequest.builder(routed ? "smart" : "p:m").user(PROMPT).build()).collect())
+            assertThatThrownBy(() -> gate.stream(ChatRequest.builder(routed ? "smart" : "p:m")
+                                    .user(PROMPT)
+                                    .build())
+                            .collect())
                     .isInstanceOf(dev.llmgate.api.exception.NetworkException.class);
             assertThat(budgets.used(tokens, "*", T0)).isZero();
         }

@@ -1,5 +1,8 @@
 package dev.llmgate.core.budget;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.AbstractChatStream;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -19,22 +22,17 @@ import dev.llmgate.core.events.AttemptEvent;
 import dev.llmgate.core.routing.Deployment;
 import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.Router;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** How an estimated charge is marked ({@link CallFacts#ESTIMATED_USAGE}, attempts, listeners) and how requests are capped. */
 class EstimatedUsageTest {
@@ -42,6 +40,7 @@ class EstimatedUsageTest {
     private final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
     /** 9 estimated input tokens. */
     private static final String PROMPT = "y".repeat(20);
+
     private final List<AttemptEvent> events = new CopyOnWriteArrayList<>();
     private final AtomicReference<CallContext> call = new AtomicReference<>();
 
@@ -64,8 +63,7 @@ class EstimatedUsageTest {
                     }
 
                     @Override
-                    protected void release() {
-                    }
+                    protected void release() {}
                 };
             }
         };
@@ -80,29 +78,52 @@ class EstimatedUsageTest {
             call.set(chain.call());
             return chain.proceed(chain.request());
         };
-        LlmGate.Builder b = LlmGate.builder().clock(clock).provider("p", provider).addInterceptor(capture)
+        LlmGate.Builder b = LlmGate.builder()
+                .clock(clock)
+                .provider("p", provider)
+                .addInterceptor(capture)
                 .addInterceptor(Stage.BUDGET, budgets);
         if (routed) {
-            b.addInterceptor(Stage.ROUTING, Router.builder().noCircuitBreaker().sleeper(d -> { }).listener(events::add)
-                    .route(Route.builder("smart").deployment(Deployment.builder("p", "gpt-4o").catalogProvider("openai").build()).build())
-                    .build());
+            b.addInterceptor(
+                    Stage.ROUTING,
+                    Router.builder()
+                            .noCircuitBreaker()
+                            .sleeper(d -> {})
+                            .listener(events::add)
+                            .route(Route.builder("smart")
+                                    .deployment(Deployment.builder("p", "gpt-4o")
+                                            .catalogProvider("openai")
+                                            .build())
+                                    .build())
+                            .build());
         }
         return b.build();
     }
 
     private BudgetInterceptor tokenBudget() {
-        return BudgetInterceptor.builder().clock(clock).limit(BudgetLimit.tokens(100_000, Duration.ofHours(1)).global()).build();
+        return BudgetInterceptor.builder()
+                .clock(clock)
+                .limit(BudgetLimit.tokens(100_000, Duration.ofHours(1)).global())
+                .build();
     }
 
     private static ChatRequest request(boolean routed) {
-        return ChatRequest.builder(routed ? "smart" : "p:m").user(PROMPT).maxOutputTokens(500).build();
+        return ChatRequest.builder(routed ? "smart" : "p:m")
+                .user(PROMPT)
+                .maxOutputTokens(500)
+                .build();
     }
 
     @ParameterizedTest(name = "routed={0}")
     @ValueSource(booleans = {false, true})
     void aStreamClosedBeforeItsUsageIsMarkedEstimatedEverywhereItIsCharged(boolean routed) {
-        try (LlmGate gate = gate(tokenBudget(), streaming(new StreamEvent.TextDelta("abcd".repeat(10)),
-                new StreamEvent.UsageUpdate(Usage.of(9, 10)), finish()), routed)) {
+        try (LlmGate gate = gate(
+                tokenBudget(),
+                streaming(
+                        new StreamEvent.TextDelta("abcd".repeat(10)),
+                        new StreamEvent.UsageUpdate(Usage.of(9, 10)),
+                        finish()),
+                routed)) {
             try (ChatStream s = gate.stream(request(routed))) {
                 assertThat(s.next()).isInstanceOf(StreamEvent.TextDelta.class);
             }
@@ -114,7 +135,8 @@ class EstimatedUsageTest {
                 assertThat(attempt.usage()).isEqualTo(estimate);
                 assertThat(attempt.usageEstimated()).isTrue();
                 // priced from the estimate: 9 x $2.50 + 10 x $10 per million (gpt-4o)
-                assertThat(call.get().get(CallFacts.COST_USD)).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.0001225"));
+                assertThat(call.get().get(CallFacts.COST_USD))
+                        .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.0001225"));
                 assertThat(events).singleElement().satisfies(e -> {
                     assertThat(e.usageEstimated()).isTrue();
                     assertThat(e.attributes()).containsEntry(AttemptEvent.LLMGATE_USAGE_ESTIMATED, true);
@@ -126,8 +148,13 @@ class EstimatedUsageTest {
     @ParameterizedTest(name = "routed={0}")
     @ValueSource(booleans = {false, true})
     void aStreamReadToItsUsageIsChargedWhatTheProviderReportedUnmarked(boolean routed) {
-        try (LlmGate gate = gate(tokenBudget(), streaming(new StreamEvent.TextDelta("abcd".repeat(10)),
-                new StreamEvent.UsageUpdate(Usage.of(12, 7)), finish()), routed)) {
+        try (LlmGate gate = gate(
+                tokenBudget(),
+                streaming(
+                        new StreamEvent.TextDelta("abcd".repeat(10)),
+                        new StreamEvent.UsageUpdate(Usage.of(12, 7)),
+                        finish()),
+                routed)) {
             assertThat(gate.stream(request(routed)).collect().usage()).isEqualTo(Usage.of(12, 7));
             assertThat(call.get().get(CallFacts.ESTIMATED_USAGE)).isEmpty();
             if (routed) {
@@ -142,9 +169,10 @@ class EstimatedUsageTest {
 
     @Test
     void aRoutedStreamFinishedWithoutUsageCarriesTheEstimatedCostOnItsAnswer() {
-        try (LlmGate gate = gate(tokenBudget(), streaming(new StreamEvent.TextDelta("abcd".repeat(10)), finish()), true)) {
+        try (LlmGate gate =
+                gate(tokenBudget(), streaming(new StreamEvent.TextDelta("abcd".repeat(10)), finish()), true)) {
             ChatResponse answer = gate.stream(request(true)).collect();
-            assertThat(answer.usage()).isEqualTo(Usage.ZERO);   // the answer says what the provider said
+            assertThat(answer.usage()).isEqualTo(Usage.ZERO); // the answer says what the provider said
             assertThat(answer.costUsd()).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.0001225"));
             assertThat(call.get().get(CallFacts.ESTIMATED_USAGE)).contains(Usage.of(9, 10));
         }
@@ -156,8 +184,14 @@ class EstimatedUsageTest {
         // Anthropic-style: input (and one output token) reported at the start, the rest only at the end
         BudgetInterceptor budgets = tokenBudget();
         BudgetLimit tokens = budgets.limits().get(0);
-        try (LlmGate gate = gate(budgets, streaming(new StreamEvent.UsageUpdate(new Usage(25, 1, 20, 0, 0)),
-                new StreamEvent.TextDelta("abcd".repeat(100)), new StreamEvent.UsageUpdate(new Usage(25, 120, 20, 0, 0)), finish()), routed)) {
+        try (LlmGate gate = gate(
+                budgets,
+                streaming(
+                        new StreamEvent.UsageUpdate(new Usage(25, 1, 20, 0, 0)),
+                        new StreamEvent.TextDelta("abcd".repeat(100)),
+                        new StreamEvent.UsageUpdate(new Usage(25, 120, 20, 0, 0)),
+                        finish()),
+                routed)) {
             try (ChatStream s = gate.stream(request(routed))) {
                 while (!(s.next() instanceof StreamEvent.TextDelta)) {
                     // read up to the text
@@ -173,40 +207,62 @@ class EstimatedUsageTest {
     void theEstimatedOutputIsAtMostTheRequestsMaxOutputTokens() {
         BudgetInterceptor budgets = tokenBudget();
         try (LlmGate gate = gate(budgets, streaming(new StreamEvent.TextDelta("abcd".repeat(1000)), finish()), false)) {
-            gate.stream(ChatRequest.builder("p:m").user(PROMPT).maxOutputTokens(300).build()).collect();
+            gate.stream(ChatRequest.builder("p:m")
+                            .user(PROMPT)
+                            .maxOutputTokens(300)
+                            .build())
+                    .collect();
             assertThat(call.get().get(CallFacts.ESTIMATED_USAGE)).contains(Usage.of(9, 300));
         }
     }
 
     @Test
     void aRequestWithoutMaxOutputTokensIsSentWithTheDefaultAndItIsWhatIsReserved() {
-        BudgetLimit tokens = BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(tokens).defaultMaxOutputTokens(300).build();
+        BudgetLimit tokens =
+                BudgetLimit.tokens(100_000, Duration.ofHours(1)).global().build();
+        BudgetInterceptor budgets = BudgetInterceptor.builder()
+                .clock(clock)
+                .limit(tokens)
+                .defaultMaxOutputTokens(300)
+                .build();
         List<ChatRequest> received = new CopyOnWriteArrayList<>();
         List<BigDecimal> reservedDuring = new CopyOnWriteArrayList<>();
         ModelProvider provider = (request, c) -> {
             received.add(request);
             reservedDuring.add(budgets.used(tokens, "*", T0));
-            return ChatResponse.builder().id("r").model(request.model()).text("ok").usage(Usage.of(9, 1)).build();
+            return ChatResponse.builder()
+                    .id("r")
+                    .model(request.model())
+                    .text("ok")
+                    .usage(Usage.of(9, 1))
+                    .build();
         };
         try (LlmGate gate = gate(budgets, provider, false)) {
             gate.chat(ChatRequest.builder("p:m").user(PROMPT).build());
-            gate.chat(ChatRequest.builder("p:m").user(PROMPT).maxOutputTokens(40).build());
+            gate.chat(
+                    ChatRequest.builder("p:m").user(PROMPT).maxOutputTokens(40).build());
         }
         assertThat(received.get(0).maxOutputTokens()).hasValue(300);
         assertThat(reservedDuring.get(0)).isEqualByComparingTo("309");
         assertThat(received.get(1).maxOutputTokens()).hasValue(40);
-        assertThat(reservedDuring.get(1)).isEqualByComparingTo(String.valueOf(10 + 9 + 40));   // the first call settled at 10
+        assertThat(reservedDuring.get(1))
+                .isEqualByComparingTo(String.valueOf(10 + 9 + 40)); // the first call settled at 10
     }
 
     @Test
     void aRequestLimitAloneLeavesTheRequestAsItIs() {
-        BudgetInterceptor budgets = BudgetInterceptor.builder().clock(clock).limit(BudgetLimit.requests(10, Duration.ofMinutes(1)).global())
+        BudgetInterceptor budgets = BudgetInterceptor.builder()
+                .clock(clock)
+                .limit(BudgetLimit.requests(10, Duration.ofMinutes(1)).global())
                 .build();
         List<ChatRequest> received = new CopyOnWriteArrayList<>();
         ModelProvider provider = (request, c) -> {
             received.add(request);
-            return ChatResponse.builder().id("r").model(request.model()).text("ok").build();
+            return ChatResponse.builder()
+                    .id("r")
+                    .model(request.model())
+                    .text("ok")
+                    .build();
         };
         try (LlmGate gate = gate(budgets, provider, false)) {
             gate.chat(ChatRequest.builder("p:m").user(PROMPT).build());
@@ -216,8 +272,11 @@ class EstimatedUsageTest {
 
     @Test
     void defaultMaxOutputTokensMustBePositive() {
-        assertThatThrownBy(() -> BudgetInterceptor.builder().limit(BudgetLimit.tokens(10, Duration.ofMinutes(1))).defaultMaxOutputTokens(0)
-                .build()).isInstanceOf(ConfigurationException.class)
+        assertThatThrownBy(() -> BudgetInterceptor.builder()
+                        .limit(BudgetLimit.tokens(10, Duration.ofMinutes(1)))
+                        .defaultMaxOutputTokens(0)
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("defaultMaxOutputTokens must be at least 1, was 0");
     }
 }

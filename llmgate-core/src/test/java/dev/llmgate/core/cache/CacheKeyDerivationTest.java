@@ -1,5 +1,7 @@
 package dev.llmgate.core.cache;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ContentPart;
 import dev.llmgate.api.Message;
@@ -9,11 +11,6 @@ import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.ToolChoice;
 import dev.llmgate.api.ToolDefinition;
 import dev.llmgate.core.cache.internal.RequestDigest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -35,8 +32,10 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The cache key: every answer-changing field changes it, every excluded field does not, and a field
@@ -45,8 +44,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CacheKeyDerivationTest {
 
     /** The components of ChatRequest that are keyed: update this list (and docs/caching.md) when the request changes. */
-    static final Set<String> KEYED = Set.of("model", "messages", "tools", "toolChoice", "parallelToolCalls", "responseFormat",
-            "temperature", "topP", "maxOutputTokens", "stop", "seed", "providerOptions");
+    static final Set<String> KEYED = Set.of(
+            "model",
+            "messages",
+            "tools",
+            "toolChoice",
+            "parallelToolCalls",
+            "responseFormat",
+            "temperature",
+            "topP",
+            "maxOutputTokens",
+            "stop",
+            "seed",
+            "providerOptions");
 
     static ChatRequest base() {
         Map<String, Object> nested = new LinkedHashMap<>();
@@ -54,7 +64,9 @@ class CacheKeyDerivationTest {
         nested.put("z", true);
         return ChatRequest.builder("p:m")
                 .system("be brief")
-                .addMessage(Message.user(ContentPart.text("look at these"), ContentPart.imageUrl("https://example.com/a.png"),
+                .addMessage(Message.user(
+                        ContentPart.text("look at these"),
+                        ContentPart.imageUrl("https://example.com/a.png"),
                         new ContentPart.ImageData(new byte[] {1, 2, 3}, "image/png", ContentPart.ImageDetail.LOW)))
                 .addMessage(Message.assistant("checking", List.of(new ToolCall("c1", "lookup", "{\"a\":1}"))))
                 .addMessage(Message.tool("c1", "42"))
@@ -63,8 +75,13 @@ class CacheKeyDerivationTest {
                 .toolChoice(ToolChoice.auto())
                 .parallelToolCalls(true)
                 .responseFormat(ResponseFormat.jsonSchema("answer", "{\"type\":\"object\"}", true))
-                .temperature(0.5).topP(0.9).maxOutputTokens(100).addStop("END").seed(7)
-                .providerOption("reasoning_effort", "low").providerOption("nested", nested)
+                .temperature(0.5)
+                .topP(0.9)
+                .maxOutputTokens(100)
+                .addStop("END")
+                .seed(7)
+                .providerOption("reasoning_effort", "low")
+                .providerOption("nested", nested)
                 .metadata(new Metadata(Optional.of("t1"), Optional.of("u1"), Set.of("a"), Map.of("x", "y")))
                 .build();
     }
@@ -126,37 +143,117 @@ class CacheKeyDerivationTest {
                 Arguments.of("messages: trailing space", withMessage(b, 4, m -> m.mapText(t -> t + " "))),
                 Arguments.of("messages: participant name", withMessage(b, 4, m -> m.withName("alice"))),
                 Arguments.of("messages: no participant name", withMessage(b, 4, m -> Message.user(m.text()))),
-                Arguments.of("messages: image url", withMessage(b, 1, m -> Message.user(m.content().get(0),
-                        ContentPart.imageUrl("https://example.com/b.png"), m.content().get(2)))),
-                Arguments.of("messages: image bytes", withMessage(b, 1, m -> Message.user(m.content().get(0), m.content().get(1),
-                        new ContentPart.ImageData(new byte[] {1, 2, 4}, "image/png", ContentPart.ImageDetail.LOW)))),
-                Arguments.of("messages: image media type", withMessage(b, 1, m -> Message.user(m.content().get(0), m.content().get(1),
-                        new ContentPart.ImageData(new byte[] {1, 2, 3}, "image/jpeg", ContentPart.ImageDetail.LOW)))),
-                Arguments.of("messages: image detail", withMessage(b, 1, m -> Message.user(m.content().get(0), m.content().get(1),
-                        new ContentPart.ImageData(new byte[] {1, 2, 3}, "image/png", ContentPart.ImageDetail.HIGH)))),
-                Arguments.of("messages: url part as text part", withMessage(b, 1, m -> Message.user(m.content().get(0),
-                        ContentPart.text("https://example.com/a.png"), m.content().get(2)))),
-                Arguments.of("messages: part order", withMessage(b, 1, m -> Message.user(m.content().get(1), m.content().get(0),
-                        m.content().get(2)))),
-                Arguments.of("messages: tool call arguments", withMessage(b, 2,
-                        m -> Message.assistant("checking", List.of(new ToolCall("c1", "lookup", "{\"a\":2}"))))),
-                Arguments.of("messages: tool call id", withMessage(b, 2,
-                        m -> Message.assistant("checking", List.of(new ToolCall("c2", "lookup", "{\"a\":1}"))))),
-                Arguments.of("messages: assistant text", withMessage(b, 2,
-                        m -> Message.assistant("", List.of(new ToolCall("c1", "lookup", "{\"a\":1}"))))),
+                Arguments.of(
+                        "messages: image url",
+                        withMessage(
+                                b,
+                                1,
+                                m -> Message.user(
+                                        m.content().get(0),
+                                        ContentPart.imageUrl("https://example.com/b.png"),
+                                        m.content().get(2)))),
+                Arguments.of(
+                        "messages: image bytes",
+                        withMessage(
+                                b,
+                                1,
+                                m -> Message.user(
+                                        m.content().get(0),
+                                        m.content().get(1),
+                                        new ContentPart.ImageData(
+                                                new byte[] {1, 2, 4}, "image/png", ContentPart.ImageDetail.LOW)))),
+                Arguments.of(
+                        "messages: image media type",
+                        withMessage(
+                                b,
+                                1,
+                                m -> Message.user(
+                                        m.content().get(0),
+                                        m.content().get(1),
+                                        new ContentPart.ImageData(
+                                                new byte[] {1, 2, 3}, "image/jpeg", ContentPart.ImageDetail.LOW)))),
+                Arguments.of(
+                        "messages: image detail",
+                        withMessage(
+                                b,
+                                1,
+                                m -> Message.user(
+                                        m.content().get(0),
+                                        m.content().get(1),
+                                        new ContentPart.ImageData(
+                                                new byte[] {1, 2, 3}, "image/png", ContentPart.ImageDetail.HIGH)))),
+                Arguments.of(
+                        "messages: url part as text part",
+                        withMessage(
+                                b,
+                                1,
+                                m -> Message.user(
+                                        m.content().get(0),
+                                        ContentPart.text("https://example.com/a.png"),
+                                        m.content().get(2)))),
+                Arguments.of(
+                        "messages: part order",
+                        withMessage(
+                                b,
+                                1,
+                                m -> Message.user(
+                                        m.content().get(1),
+                                        m.content().get(0),
+                                        m.content().get(2)))),
+                Arguments.of(
+                        "messages: tool call arguments",
+                        withMessage(
+                                b,
+                                2,
+                                m -> Message.assistant(
+                                        "checking", List.of(new ToolCall("c1", "lookup", "{\"a\":2}"))))),
+                Arguments.of(
+                        "messages: tool call id",
+                        withMessage(
+                                b,
+                                2,
+                                m -> Message.assistant(
+                                        "checking", List.of(new ToolCall("c2", "lookup", "{\"a\":1}"))))),
+                Arguments.of(
+                        "messages: assistant text",
+                        withMessage(
+                                b, 2, m -> Message.assistant("", List.of(new ToolCall("c1", "lookup", "{\"a\":1}"))))),
                 Arguments.of("messages: tool result", withMessage(b, 3, m -> Message.tool("c1", "43"))),
                 Arguments.of("messages: tool call id answered", withMessage(b, 3, m -> Message.tool("c9", "42"))),
-                Arguments.of("messages: one more turn", b.toBuilder().addMessage(Message.user("more")).build()),
-                Arguments.of("messages: text split into two parts", withMessage(b, 4,
-                        m -> new Message(m.role(), List.of(ContentPart.text("and "), ContentPart.text("now?")), m.toolCalls(),
-                                m.toolCallId(), m.name()))),
-                Arguments.of("tools: description", set("tools", List.of(ToolDefinition.of("lookup", "finds", "{\"type\":\"object\"}")))),
-                Arguments.of("tools: schema", set("tools", List.of(ToolDefinition.of("lookup", "looks things up",
-                        "{\"type\":\"object\",\"properties\":{}}")))),
-                Arguments.of("tools: strict", set("tools", List.of(new ToolDefinition("lookup", "looks things up",
-                        "{\"type\":\"object\"}", true)))),
-                Arguments.of("tools: one more", set("tools", List.of(b.tools().get(0),
-                        ToolDefinition.of("other", "", "{\"type\":\"object\"}")))),
+                Arguments.of(
+                        "messages: one more turn",
+                        b.toBuilder().addMessage(Message.user("more")).build()),
+                Arguments.of(
+                        "messages: text split into two parts",
+                        withMessage(
+                                b,
+                                4,
+                                m -> new Message(
+                                        m.role(),
+                                        List.of(ContentPart.text("and "), ContentPart.text("now?")),
+                                        m.toolCalls(),
+                                        m.toolCallId(),
+                                        m.name()))),
+                Arguments.of(
+                        "tools: description",
+                        set("tools", List.of(ToolDefinition.of("lookup", "finds", "{\"type\":\"object\"}")))),
+                Arguments.of(
+                        "tools: schema",
+                        set(
+                                "tools",
+                                List.of(ToolDefinition.of(
+                                        "lookup", "looks things up", "{\"type\":\"object\",\"properties\":{}}")))),
+                Arguments.of(
+                        "tools: strict",
+                        set(
+                                "tools",
+                                List.of(new ToolDefinition(
+                                        "lookup", "looks things up", "{\"type\":\"object\"}", true)))),
+                Arguments.of(
+                        "tools: one more",
+                        set(
+                                "tools",
+                                List.of(b.tools().get(0), ToolDefinition.of("other", "", "{\"type\":\"object\"}")))),
                 Arguments.of("toolChoice: required", set("toolChoice", Optional.of(ToolChoice.required()))),
                 Arguments.of("toolChoice: none", set("toolChoice", Optional.of(ToolChoice.none()))),
                 Arguments.of("toolChoice: specific", set("toolChoice", Optional.of(ToolChoice.tool("lookup")))),
@@ -165,10 +262,12 @@ class CacheKeyDerivationTest {
                 Arguments.of("parallelToolCalls: unset", set("parallelToolCalls", Optional.empty())),
                 Arguments.of("responseFormat: text", set("responseFormat", ResponseFormat.text())),
                 Arguments.of("responseFormat: json object", set("responseFormat", ResponseFormat.jsonObject())),
-                Arguments.of("responseFormat: not strict", set("responseFormat", ResponseFormat.jsonSchema("answer",
-                        "{\"type\":\"object\"}", false))),
-                Arguments.of("responseFormat: schema name", set("responseFormat", ResponseFormat.jsonSchema("other",
-                        "{\"type\":\"object\"}", true))),
+                Arguments.of(
+                        "responseFormat: not strict",
+                        set("responseFormat", ResponseFormat.jsonSchema("answer", "{\"type\":\"object\"}", false))),
+                Arguments.of(
+                        "responseFormat: schema name",
+                        set("responseFormat", ResponseFormat.jsonSchema("other", "{\"type\":\"object\"}", true))),
                 Arguments.of("temperature: 0.6", set("temperature", OptionalDouble.of(0.6))),
                 Arguments.of("temperature: unset", set("temperature", OptionalDouble.empty())),
                 Arguments.of("topP: 0.8", set("topP", OptionalDouble.of(0.8))),
@@ -180,14 +279,34 @@ class CacheKeyDerivationTest {
                 Arguments.of("stop: none", set("stop", List.of())),
                 Arguments.of("seed: 8", set("seed", OptionalLong.of(8))),
                 Arguments.of("seed: unset", set("seed", OptionalLong.empty())),
-                Arguments.of("providerOptions: value", set("providerOptions", Map.of("reasoning_effort", "high",
-                        "nested", b.providerOptions().get("nested")))),
-                Arguments.of("providerOptions: nested value", set("providerOptions", Map.of("reasoning_effort", "low",
-                        "nested", otherNested))),
-                Arguments.of("providerOptions: one more key", set("providerOptions", Map.of("reasoning_effort", "low",
-                        "nested", b.providerOptions().get("nested"), "logprobs", true))),
-                Arguments.of("providerOptions: number vs string", set("providerOptions", Map.of("reasoning_effort", "low",
-                        "nested", Map.of("k", List.of("1", 2), "z", true)))),
+                Arguments.of(
+                        "providerOptions: value",
+                        set(
+                                "providerOptions",
+                                Map.of(
+                                        "reasoning_effort",
+                                        "high",
+                                        "nested",
+                                        b.providerOptions().get("nested")))),
+                Arguments.of(
+                        "providerOptions: nested value",
+                        set("providerOptions", Map.of("reasoning_effort", "low", "nested", otherNested))),
+                Arguments.of(
+                        "providerOptions: one more key",
+                        set(
+                                "providerOptions",
+                                Map.of(
+                                        "reasoning_effort",
+                                        "low",
+                                        "nested",
+                                        b.providerOptions().get("nested"),
+                                        "logprobs",
+                                        true))),
+                Arguments.of(
+                        "providerOptions: number vs string",
+                        set(
+                                "providerOptions",
+                                Map.of("reasoning_effort", "low", "nested", Map.of("k", List.of("1", 2), "z", true)))),
                 Arguments.of("providerOptions: none", set("providerOptions", Map.of())));
     }
 
@@ -199,7 +318,9 @@ class CacheKeyDerivationTest {
 
     @Test
     void theChangesCoverEveryKeyedComponent() {
-        Set<String> covered = answerChangingChanges().map(a -> ((String) a.get()[0]).split(":")[0]).collect(Collectors.toSet());
+        Set<String> covered = answerChangingChanges()
+                .map(a -> ((String) a.get()[0]).split(":")[0])
+                .collect(Collectors.toSet());
         assertThat(covered).isEqualTo(KEYED);
     }
 
@@ -210,11 +331,16 @@ class CacheKeyDerivationTest {
         assertThat(key(set("metadata", Metadata.EMPTY))).isEqualTo(k);
         assertThat(key(set("metadata", b.metadata().withUser("someone-else")))).isEqualTo(k);
         assertThat(key(set("metadata", b.metadata().withTag("batch")))).isEqualTo(k);
-        assertThat(key(set("metadata", b.metadata().withAttribute("request-id", "r-123")))).isEqualTo(k);
-        assertThat(key(set("metadata", b.metadata().withTenant("t2")))).as("the tenant is keyed as the namespace, not here")
+        assertThat(key(set("metadata", b.metadata().withAttribute("request-id", "r-123"))))
                 .isEqualTo(k);
-        assertThat(key(CacheControl.refresh().withTtl(java.time.Duration.ofMinutes(5)).applyTo(b)))
-                .as("per-request cache controls are metadata").isEqualTo(k);
+        assertThat(key(set("metadata", b.metadata().withTenant("t2"))))
+                .as("the tenant is keyed as the namespace, not here")
+                .isEqualTo(k);
+        assertThat(key(CacheControl.refresh()
+                        .withTtl(java.time.Duration.ofMinutes(5))
+                        .applyTo(b)))
+                .as("per-request cache controls are metadata")
+                .isEqualTo(k);
     }
 
     @Test
@@ -224,10 +350,13 @@ class CacheKeyDerivationTest {
         Set<String> union = new HashSet<>(KEYED);
         union.addAll(excluded);
         assertThat(components)
-                .as("a ChatRequest field was added or removed: decide whether it changes the answer, then update KEYED or"
-                        + " RequestDigest.EXCLUDED, RequestDigest.CHAT_REQUEST_VALUES, this test's changes, and docs/caching.md")
+                .as(
+                        "a ChatRequest field was added or removed: decide whether it changes the answer, then update KEYED or"
+                                + " RequestDigest.EXCLUDED, RequestDigest.CHAT_REQUEST_VALUES, this test's changes, and docs/caching.md")
                 .isEqualTo(union);
-        assertThat(RequestDigest.CHAT_REQUEST_VALUES).as("the key reads every value of ChatRequest").containsExactlyInAnyOrderElementsOf(union);
+        assertThat(RequestDigest.CHAT_REQUEST_VALUES)
+                .as("the key reads every value of ChatRequest")
+                .containsExactlyInAnyOrderElementsOf(union);
         assertThat(KEYED).doesNotContainAnyElementsOf(excluded);
         assertThat(RequestDigest.EXCLUDED.keySet()).containsExactly(ChatRequest.class);
     }
@@ -235,8 +364,21 @@ class CacheKeyDerivationTest {
     /** The canonical order is the order of ChatRequest's components when it was a record: changing it changes every key. */
     @Test
     void theCanonicalOrderOfTheRequestsValuesIsPinned() {
-        assertThat(RequestDigest.CHAT_REQUEST_VALUES).containsExactly("model", "messages", "tools", "toolChoice", "parallelToolCalls",
-                "responseFormat", "temperature", "topP", "maxOutputTokens", "stop", "seed", "providerOptions", "metadata");
+        assertThat(RequestDigest.CHAT_REQUEST_VALUES)
+                .containsExactly(
+                        "model",
+                        "messages",
+                        "tools",
+                        "toolChoice",
+                        "parallelToolCalls",
+                        "responseFormat",
+                        "temperature",
+                        "topP",
+                        "maxOutputTokens",
+                        "stop",
+                        "seed",
+                        "providerOptions",
+                        "metadata");
     }
 
     /**
@@ -266,21 +408,34 @@ class CacheKeyDerivationTest {
                 dev.llmgate.api.ToolChoice$Specific: name String
                 dev.llmgate.api.ToolDefinition: name String, description String, parametersJsonSchema String, strict boolean
                 """;
-        String actual = shape.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n"))
-                + "\n";
+        String actual =
+                shape.entrySet().stream()
+                                .map(e -> e.getKey() + ": " + e.getValue())
+                                .collect(Collectors.joining("\n")) + "\n";
         assertThat(actual).isEqualTo(expected);
     }
 
-    private static final Set<Type> LEAVES = Set.of(String.class, boolean.class, Boolean.class, int.class, long.class,
-            double.class, byte[].class, Object.class, OptionalInt.class, OptionalLong.class, OptionalDouble.class);
+    private static final Set<Type> LEAVES = Set.of(
+            String.class,
+            boolean.class,
+            Boolean.class,
+            int.class,
+            long.class,
+            double.class,
+            byte[].class,
+            Object.class,
+            OptionalInt.class,
+            OptionalLong.class,
+            OptionalDouble.class);
 
     private static void walk(Type type, Map<String, String> shape) {
         if (type instanceof ParameterizedType p) {
             for (Type arg : p.getActualTypeArguments()) {
                 walk(arg, shape);
             }
-            assertThat(p.getRawType()).as("a container the key derivation knows").isIn(List.class, Map.class, Set.class,
-                    Optional.class);
+            assertThat(p.getRawType())
+                    .as("a container the key derivation knows")
+                    .isIn(List.class, Map.class, Set.class, Optional.class);
             return;
         }
         Class<?> c = (Class<?>) type;
@@ -290,9 +445,14 @@ class CacheKeyDerivationTest {
         if (c == ChatRequest.class) {
             Set<String> excluded = RequestDigest.EXCLUDED.getOrDefault(c, Set.of());
             Map<String, Field> fields = chatRequestFields();
-            shape.put(c.getName(), RequestDigest.CHAT_REQUEST_VALUES.stream()
-                    .map(n -> n + (excluded.contains(n) ? " (excluded)" : " " + simple(fields.get(n).getGenericType())))
-                    .collect(Collectors.joining(", ")));
+            shape.put(
+                    c.getName(),
+                    RequestDigest.CHAT_REQUEST_VALUES.stream()
+                            .map(n -> n
+                                    + (excluded.contains(n)
+                                            ? " (excluded)"
+                                            : " " + simple(fields.get(n).getGenericType())))
+                            .collect(Collectors.joining(", ")));
             for (String n : RequestDigest.CHAT_REQUEST_VALUES) {
                 if (!excluded.contains(n)) {
                     walk(fields.get(n).getGenericType(), shape);
@@ -300,23 +460,33 @@ class CacheKeyDerivationTest {
             }
         } else if (c.isRecord()) {
             Set<String> excluded = RequestDigest.EXCLUDED.getOrDefault(c, Set.of());
-            shape.put(c.getName(), Arrays.stream(c.getRecordComponents())
-                    .map(rc -> rc.getName() + (excluded.contains(rc.getName()) ? " (excluded)" : " " + simple(rc.getGenericType())))
-                    .collect(Collectors.joining(", ")));
+            shape.put(
+                    c.getName(),
+                    Arrays.stream(c.getRecordComponents())
+                            .map(rc -> rc.getName()
+                                    + (excluded.contains(rc.getName())
+                                            ? " (excluded)"
+                                            : " " + simple(rc.getGenericType())))
+                            .collect(Collectors.joining(", ")));
             for (RecordComponent rc : c.getRecordComponents()) {
                 if (!excluded.contains(rc.getName())) {
                     walk(rc.getGenericType(), shape);
                 }
             }
         } else if (c.isEnum()) {
-            shape.put(c.getName(), "enum " + Arrays.stream(c.getEnumConstants()).map(e -> ((Enum<?>) e).name())
-                    .collect(Collectors.joining(", ")));
+            shape.put(
+                    c.getName(),
+                    "enum "
+                            + Arrays.stream(c.getEnumConstants())
+                                    .map(e -> ((Enum<?>) e).name())
+                                    .collect(Collectors.joining(", ")));
         } else if (c.isSealed()) {
             for (Class<?> sub : c.getPermittedSubclasses()) {
                 walk(sub, shape);
             }
         } else {
-            throw new AssertionError("the key derivation cannot encode " + c.getName() + ": teach RequestDigest about it");
+            throw new AssertionError(
+                    "the key derivation cannot encode " + c.getName() + ": teach RequestDigest about it");
         }
     }
 
@@ -332,15 +502,22 @@ class CacheKeyDerivationTest {
         Map<String, Object> ba = new LinkedHashMap<>();
         ba.put("b", 2.5f);
         ba.put("a", 1L);
-        ChatRequest r1 = ChatRequest.builder("p:m").user("hi").providerOption("o", ab).build();
-        ChatRequest r2 = ChatRequest.builder("p:m").user("hi").providerOption("o", ba).build();
+        ChatRequest r1 =
+                ChatRequest.builder("p:m").user("hi").providerOption("o", ab).build();
+        ChatRequest r2 =
+                ChatRequest.builder("p:m").user("hi").providerOption("o", ba).build();
         assertThat(key(r1)).isEqualTo(key(r2));
-        ChatRequest one = ChatRequest.builder("p:m").user("hi").providerOption("n", 1).build();
-        ChatRequest oneDotZero = ChatRequest.builder("p:m").user("hi").providerOption("n", 1.0).build();
-        ChatRequest oneString = ChatRequest.builder("p:m").user("hi").providerOption("n", "1").build();
+        ChatRequest one =
+                ChatRequest.builder("p:m").user("hi").providerOption("n", 1).build();
+        ChatRequest oneDotZero =
+                ChatRequest.builder("p:m").user("hi").providerOption("n", 1.0).build();
+        ChatRequest oneString =
+                ChatRequest.builder("p:m").user("hi").providerOption("n", "1").build();
         assertThat(key(one)).isEqualTo(key(oneDotZero)).isNotEqualTo(key(oneString));
-        ChatRequest zero = ChatRequest.builder("p:m").user("hi").temperature(0.0).build();
-        ChatRequest negativeZero = ChatRequest.builder("p:m").user("hi").temperature(-0.0).build();
+        ChatRequest zero =
+                ChatRequest.builder("p:m").user("hi").temperature(0.0).build();
+        ChatRequest negativeZero =
+                ChatRequest.builder("p:m").user("hi").temperature(-0.0).build();
         assertThat(key(zero)).isEqualTo(key(negativeZero));
     }
 
@@ -348,7 +525,8 @@ class CacheKeyDerivationTest {
     void theNamespaceAndTheDomainAreKeyed() {
         ChatRequest r = ChatRequest.of("p:m", "hi");
         assertThat(RequestDigest.digest("exact", "a", r)).isNotEqualTo(RequestDigest.digest("exact", "b", r));
-        assertThat(RequestDigest.digest("exact", "a", r)).isNotEqualTo(RequestDigest.digest("semantic-partition", "a", r));
+        assertThat(RequestDigest.digest("exact", "a", r))
+                .isNotEqualTo(RequestDigest.digest("semantic-partition", "a", r));
     }
 
     @Test
@@ -356,7 +534,8 @@ class CacheKeyDerivationTest {
         ChatRequest ab = ChatRequest.builder("p:m").user("ab").addStop("c").build();
         ChatRequest a = ChatRequest.builder("p:m").user("a").addStop("bc").build();
         assertThat(key(ab)).isNotEqualTo(key(a));
-        ChatRequest two = ChatRequest.builder("p:m").addStop("x").addStop("y").user("q").build();
+        ChatRequest two =
+                ChatRequest.builder("p:m").addStop("x").addStop("y").user("q").build();
         ChatRequest one = ChatRequest.builder("p:m").addStop("xy").user("q").build();
         assertThat(key(two)).isNotEqualTo(key(one));
     }
@@ -368,9 +547,12 @@ class CacheKeyDerivationTest {
      */
     @Test
     void theDigestIsStableAcrossRunsAndMachines() {
-        String digest = RequestDigest.digest("exact", "default", ChatRequest.of("openai:gpt-4o-mini", "What is an AI gateway?"));
+        String digest = RequestDigest.digest(
+                "exact", "default", ChatRequest.of("openai:gpt-4o-mini", "What is an AI gateway?"));
         assertThat(digest).hasSize(64).isEqualTo(PINNED);
-        assertThat(key(base())).as("every component set, nested records, images, options").isEqualTo(PINNED_BASE);
+        assertThat(key(base()))
+                .as("every component set, nested records, images, options")
+                .isEqualTo(PINNED_BASE);
         assertThat(base()).isEqualTo(base());
         assertThat(key(base())).isEqualTo(key(base()));
     }
@@ -380,8 +562,17 @@ class CacheKeyDerivationTest {
 
     @Test
     void nonAsciiTextIsEncodedWithoutCollisions() {
-        String[] texts = {"naive", "na\u00efve", "na\u0080\u0000\u00efve", "\u65e5\u672c", "\u0080\u65e5\u0000", "\u00e9", "\u0080\u0000\u00e9",
-                "\ud83d\ude00", "\u0080\ud83d\u0080\ude00"};
+        String[] texts = {
+            "naive",
+            "na\u00efve",
+            "na\u0080\u0000\u00efve",
+            "\u65e5\u672c",
+            "\u0080\u65e5\u0000",
+            "\u00e9",
+            "\u0080\u0000\u00e9",
+            "\ud83d\ude00",
+            "\u0080\ud83d\u0080\ude00"
+        };
         Set<String> digests = new java.util.HashSet<>();
         for (String t : texts) {
             digests.add(RequestDigest.digest("exact", "default", ChatRequest.of("openai:gpt-4o-mini", t)));
@@ -392,9 +583,11 @@ class CacheKeyDerivationTest {
     @Test
     void excludedComponentsAreRealComponents() {
         for (Map.Entry<Class<?>, Set<String>> e : RequestDigest.EXCLUDED.entrySet()) {
-            Set<String> names = e.getKey() == ChatRequest.class ? new TreeSet<>(chatRequestFields().keySet())
-                    : Arrays.stream(e.getKey().getRecordComponents()).map(RecordComponent::getName)
-                    .collect(Collectors.toCollection(TreeSet::new));
+            Set<String> names = e.getKey() == ChatRequest.class
+                    ? new TreeSet<>(chatRequestFields().keySet())
+                    : Arrays.stream(e.getKey().getRecordComponents())
+                            .map(RecordComponent::getName)
+                            .collect(Collectors.toCollection(TreeSet::new));
             assertThat(names).containsAll(e.getValue());
         }
     }
@@ -407,23 +600,31 @@ class CacheKeyDerivationTest {
     @Test
     void keysOfLongAndShortStringsArePinned() {
         Map<String, String> pinned = new LinkedHashMap<>();
-        pinned.put("Summarise the quarterly report for the board? And list the three largest risks, please? ".repeat(3),
+        pinned.put(
+                "Summarise the quarterly report for the board? And list the three largest risks, please? ".repeat(3),
                 "8e041f2cfa264209863c6f94b54d0109fc655303037ba65694992b4727e4062a");
         pinned.put("x".repeat(63), "684cf35ec4b52fc884f7661075ac75a2e2b46ad175dd58456fc99631fba761af");
         pinned.put("y".repeat(64), "f1b716bd59fbc7f18b2a891d11303459ae48b0fdb49c494d201178b1ef3bdb75");
         pinned.put("?".repeat(70), "c2bf945e9c9cd0d7549eb06800e8243178c5805a86e995f49c550e15eb6a728a");
-        pinned.put("lone \uD800 surrogate in a long enough string of ascii text, more than sixty-four chars",
+        pinned.put(
+                "lone \uD800 surrogate in a long enough string of ascii text, more than sixty-four chars",
                 "6df3732b0ebb951099c902d77bde6fa630fcf9acce904cc9db7ff1c3265701c5");
-        pinned.put("lone \uDC00? surrogate and question mark in a long enough string of ascii text, more than 64",
+        pinned.put(
+                "lone \uDC00? surrogate and question mark in a long enough string of ascii text, more than 64",
                 "a43c83a6f584a61b858fad0451f8bc3e3fdb032c987c5f82a9b5c9b366d19c17");
-        pinned.put("caf\u00e9 is not ascii, and this string is long enough to try the bulk path at all........",
+        pinned.put(
+                "caf\u00e9 is not ascii, and this string is long enough to try the bulk path at all........",
                 "988dd6ebba1ebf31ce5904162f3e2edb34d5bc34dbcc900056f2e3d9a92625f4");
-        pinned.put("emoji \uD83D\uDE00 pair in a long enough string of ascii text, more than sixty-four characters",
+        pinned.put(
+                "emoji \uD83D\uDE00 pair in a long enough string of ascii text, more than sixty-four characters",
                 "828bd7f0d6fc4205d5b4759dbc33ed931c6e6642f13d350e4662906c0562a442");
-        pinned.put("tab\tnewline\nquote\"backslash\\ and control \u0001 chars in a long enough ascii string......",
+        pinned.put(
+                "tab\tnewline\nquote\"backslash\\ and control \u0001 chars in a long enough ascii string......",
                 "50caef7727626ba55ad4b47453b762fa78a211744b9ae1246584e6e9d802f70e");
         for (Map.Entry<String, String> e : pinned.entrySet()) {
-            assertThat(RequestDigest.digest("d", "ns", ChatRequest.builder("m").user(e.getKey()).build())).as(e.getKey())
+            assertThat(RequestDigest.digest(
+                            "d", "ns", ChatRequest.builder("m").user(e.getKey()).build()))
+                    .as(e.getKey())
                     .isEqualTo(e.getValue());
         }
     }

@@ -1,5 +1,8 @@
 package dev.llmgate.core.cache;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
@@ -10,9 +13,6 @@ import dev.llmgate.core.Stage;
 import dev.llmgate.testing.Hold;
 import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,9 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Identical concurrent requests share one upstream call. The provider holds the leader at a hold
@@ -43,7 +42,10 @@ class CoalescingTest {
     }
 
     LlmGate gate(ResponseCache cache) {
-        return LlmGate.builder().provider("p", provider).addInterceptor(Stage.CACHE, cache.interceptor()).build();
+        return LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(Stage.CACHE, cache.interceptor())
+                .build();
     }
 
     static void awaitFollowers(ResponseCache cache, int n) {
@@ -86,7 +88,8 @@ class CoalescingTest {
         Hold hold = new Hold();
         provider.holdCalls(hold);
         try (LlmGate gate = gate(cache)) {
-            Future<ChatResponse> leader = threads.submit(() -> gate.stream(ChatRequest.of("p:m", "q")).collect());
+            Future<ChatResponse> leader =
+                    threads.submit(() -> gate.stream(ChatRequest.of("p:m", "q")).collect());
             hold.awaitArrivals(1);
             List<Future<ChatResponse>> followers = new ArrayList<>();
             List<Future<Integer>> streamedEvents = new ArrayList<>();
@@ -113,7 +116,9 @@ class CoalescingTest {
                 assertThat(result(f).text()).isEqualTo(text);
             }
             for (Future<Integer> f : streamedEvents) {
-                assertThat(result(f)).as("a streaming follower gets a chunked replay").isGreaterThan(3);
+                assertThat(result(f))
+                        .as("a streaming follower gets a chunked replay")
+                        .isGreaterThan(3);
             }
         }
         assertThat(provider.calls()).isEqualTo(1);
@@ -124,7 +129,8 @@ class CoalescingTest {
         ResponseCache cache = ResponseCache.builder().build();
         Hold hold = new Hold();
         provider.holdCalls(hold);
-        provider.replyWith(Reply.failure(new OverloadedException("overloaded", ErrorDetails.of("p"), Optional.empty())));
+        provider.replyWith(
+                Reply.failure(new OverloadedException("overloaded", ErrorDetails.of("p"), Optional.empty())));
         try (LlmGate gate = gate(cache)) {
             List<Future<ChatResponse>> results = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -134,7 +140,8 @@ class CoalescingTest {
             awaitFollowers(cache, 4);
             hold.release();
             for (Future<ChatResponse> f : results) {
-                assertThatThrownBy(() -> result(f)).isInstanceOf(ExecutionException.class)
+                assertThatThrownBy(() -> result(f))
+                        .isInstanceOf(ExecutionException.class)
                         .hasCauseInstanceOf(OverloadedException.class);
             }
             assertThat(provider.calls()).isEqualTo(1);
@@ -172,17 +179,19 @@ class CoalescingTest {
                 assertThat(result(f).text()).isEqualTo("answer #2 to: q");
             }
         }
-        assertThat(provider.calls()).as("the abandoned call and the one a follower took over").isEqualTo(2);
+        assertThat(provider.calls())
+                .as("the abandoned call and the one a follower took over")
+                .isEqualTo(2);
     }
 
     @Test
     void whenTheLeadersStreamGrowsTooLargeToStoreFollowersCallUpstreamAtOnce() throws Exception {
-        ResponseCache cache = ResponseCache.builder().maximumAnswerChars(8).build();   // "answer #1 to: q" is 15
+        ResponseCache cache = ResponseCache.builder().maximumAnswerChars(8).build(); // "answer #1 to: q" is 15
         Hold hold = new Hold();
         provider.holdCalls(hold);
         try (LlmGate gate = gate(cache)) {
-            Future<String> leader = threads.submit(() -> StreamingCacheTest.text(StreamingCacheTest.drain(gate.stream(
-                    ChatRequest.of("p:m", "q")))));
+            Future<String> leader = threads.submit(
+                    () -> StreamingCacheTest.text(StreamingCacheTest.drain(gate.stream(ChatRequest.of("p:m", "q")))));
             hold.awaitArrivals(1);
             List<Future<ChatResponse>> followers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -227,8 +236,10 @@ class CoalescingTest {
         try (LlmGate gate = gate(cache)) {
             ChatRequest q = ChatRequest.of("p:m", "q");
             Future<ChatResponse> leader = threads.submit(() -> gate.chat(q));
-            Future<ChatResponse> bypass = threads.submit(() -> gate.chat(CacheControl.bypass().applyTo(q)));
-            Future<ChatResponse> refresh = threads.submit(() -> gate.chat(CacheControl.refresh().applyTo(q)));
+            Future<ChatResponse> bypass =
+                    threads.submit(() -> gate.chat(CacheControl.bypass().applyTo(q)));
+            Future<ChatResponse> refresh =
+                    threads.submit(() -> gate.chat(CacheControl.refresh().applyTo(q)));
             hold.awaitArrivals(3);
             hold.release();
             result(leader);

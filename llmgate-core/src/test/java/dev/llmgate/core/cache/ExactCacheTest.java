@@ -1,5 +1,8 @@
 package dev.llmgate.core.cache;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
@@ -21,8 +24,6 @@ import dev.llmgate.core.Stage;
 import dev.llmgate.core.cache.internal.CaffeineResponseStore;
 import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ExactCacheTest {
     final ScriptedProvider provider = ScriptedProvider.answering(ExactCacheTest::answer);
@@ -41,7 +40,9 @@ class ExactCacheTest {
     /** "answer #n to: question", streamed word by word, id "resp-n", usage 10/20; n counts every call of the provider. */
     static Reply answer(ScriptedProvider.Call call) {
         int n = call.number();
-        return Reply.words("answer #" + n + " to: " + call.request().lastUserText()).withId("resp-" + n).withUsage(Usage.of(10, 20));
+        return Reply.words("answer #" + n + " to: " + call.request().lastUserText())
+                .withId("resp-" + n)
+                .withUsage(Usage.of(10, 20));
     }
 
     /** As {@link #answer}, also asking for the tool "lookup" with the arguments {"q":"n"}. */
@@ -49,6 +50,7 @@ class ExactCacheTest {
         int n = call.number();
         return answer(call).withToolCall(new ToolCall("call-" + n, "lookup", "{\"q\":\"" + n + "\"}"));
     }
+
     final AtomicReference<CallContext> lastCall = new AtomicReference<>();
     final Interceptor capture = chain -> {
         lastCall.set(chain.call());
@@ -56,7 +58,10 @@ class ExactCacheTest {
     };
 
     LlmGate gate(ResponseCache cache, Interceptor... attempt) {
-        LlmGate.Builder b = LlmGate.builder().provider("p", provider).alias("fast", "p:m").addInterceptor(capture)
+        LlmGate.Builder b = LlmGate.builder()
+                .provider("p", provider)
+                .alias("fast", "p:m")
+                .addInterceptor(capture)
                 .addInterceptor(Stage.CACHE, cache.interceptor());
         for (Interceptor i : attempt) {
             b.addAttemptInterceptor(i);
@@ -115,17 +120,28 @@ class ExactCacheTest {
     @Test
     void answersNeverCrossNamespaces() {
         try (LlmGate gate = gate(ResponseCache.builder().build())) {
-            ChatResponse t1 = gate.chat(ChatRequest.builder("p:m").user("hi").tenant("t1").build());
-            ChatResponse t2 = gate.chat(ChatRequest.builder("p:m").user("hi").tenant("t2").build());
+            ChatResponse t1 =
+                    gate.chat(ChatRequest.builder("p:m").user("hi").tenant("t1").build());
+            ChatResponse t2 =
+                    gate.chat(ChatRequest.builder("p:m").user("hi").tenant("t2").build());
             ChatResponse noTenant = gate.chat(ChatRequest.of("p:m", "hi"));
             assertThat(provider.calls()).isEqualTo(3);
             assertThat(List.of(t1.text(), t2.text(), noTenant.text())).doesNotHaveDuplicates();
 
-            assertThat(gate.chat(ChatRequest.builder("p:m").user("hi").tenant("t1").endUser("someone").build()).text())
+            assertThat(gate.chat(ChatRequest.builder("p:m")
+                                    .user("hi")
+                                    .tenant("t1")
+                                    .endUser("someone")
+                                    .build())
+                            .text())
                     .isEqualTo(t1.text());
-            ChatRequest explicit = CacheControl.namespace("t2").applyTo(ChatRequest.builder("p:m").user("hi").tenant("t1").build());
-            assertThat(gate.chat(explicit).text()).as("the namespace attribute wins over the tenant").isEqualTo(t2.text());
-            assertThat(gate.chat(CacheControl.namespace("default").applyTo(ChatRequest.of("p:m", "hi"))).text())
+            ChatRequest explicit = CacheControl.namespace("t2")
+                    .applyTo(ChatRequest.builder("p:m").user("hi").tenant("t1").build());
+            assertThat(gate.chat(explicit).text())
+                    .as("the namespace attribute wins over the tenant")
+                    .isEqualTo(t2.text());
+            assertThat(gate.chat(CacheControl.namespace("default").applyTo(ChatRequest.of("p:m", "hi")))
+                            .text())
                     .isEqualTo(noTenant.text());
             assertThat(provider.calls()).isEqualTo(3);
         }
@@ -147,7 +163,8 @@ class ExactCacheTest {
     @Test
     void errorsAreNeverStored() {
         try (LlmGate gate = gate(ResponseCache.builder().build())) {
-            provider.replyWith(Reply.failure(new RateLimitedException("slow down", ErrorDetails.of("p"), Optional.empty())));
+            provider.replyWith(
+                    Reply.failure(new RateLimitedException("slow down", ErrorDetails.of("p"), Optional.empty())));
             assertThatThrownBy(() -> gate.chat("p:m", "hi")).isInstanceOf(RateLimitedException.class);
             provider.answerWith(ExactCacheTest::answer);
             gate.chat("p:m", "hi");
@@ -182,7 +199,8 @@ class ExactCacheTest {
         ResponseCache cache = ResponseCache.builder().build();
         try (LlmGate gate = gate(cache)) {
             for (FinishReason reason : FinishReason.values()) {
-                provider.answerWith(call -> (reason == FinishReason.TOOL_CALLS ? answerCallingTool(call) : answer(call)).withFinishReason(reason));
+                provider.answerWith(call -> (reason == FinishReason.TOOL_CALLS ? answerCallingTool(call) : answer(call))
+                        .withFinishReason(reason));
                 gate.chat("p:m", "question " + reason);
                 gate.chat("p:m", "question " + reason);
             }
@@ -225,7 +243,9 @@ class ExactCacheTest {
             gate.chat(bypass);
             assertThat(outcome()).isEqualTo(CacheOutcome.BYPASS);
             gate.chat(plain);
-            assertThat(provider.calls()).as("the bypassed answer was not stored").isEqualTo(2);
+            assertThat(provider.calls())
+                    .as("the bypassed answer was not stored")
+                    .isEqualTo(2);
             gate.chat(bypass);
             assertThat(provider.calls()).as("a bypass does not read").isEqualTo(3);
             assertThat(gate.chat(plain).text()).isEqualTo("answer #2 to: hi");
@@ -262,7 +282,8 @@ class ExactCacheTest {
     @Test
     void entriesExpireAfterTheCacheTtlByTheTicker() {
         dev.llmgate.testing.MutableClock ticker = new dev.llmgate.testing.MutableClock();
-        try (LlmGate gate = gate(ResponseCache.builder().ttl(Duration.ofHours(1)).clock(ticker).build())) {
+        try (LlmGate gate = gate(
+                ResponseCache.builder().ttl(Duration.ofHours(1)).clock(ticker).build())) {
             gate.chat("p:m", "hi");
             ticker.advance(Duration.ofMinutes(59));
             gate.chat("p:m", "hi");
@@ -276,7 +297,8 @@ class ExactCacheTest {
     @Test
     void aRequestCanSetItsOwnTtl() {
         dev.llmgate.testing.MutableClock ticker = new dev.llmgate.testing.MutableClock();
-        try (LlmGate gate = gate(ResponseCache.builder().ttl(Duration.ofHours(1)).clock(ticker).build())) {
+        try (LlmGate gate = gate(
+                ResponseCache.builder().ttl(Duration.ofHours(1)).clock(ticker).build())) {
             ChatRequest shortLived = CacheControl.ttl(Duration.ofMinutes(5)).applyTo(ChatRequest.of("p:m", "short"));
             ChatRequest longLived = ChatRequest.of("p:m", "long");
             gate.chat(shortLived);
@@ -287,9 +309,13 @@ class ExactCacheTest {
             ticker.advance(Duration.ofMinutes(2));
             gate.chat(shortLived);
             gate.chat(longLived);
-            assertThat(provider.calls()).as("only the short-lived entry expired").isEqualTo(3);
-            ChatRequest written = ChatRequest.builder("p:m").user("attr")
-                    .metadata(dev.llmgate.api.Metadata.EMPTY.withAttribute("llmgate.cache.ttl", "PT1M")).build();
+            assertThat(provider.calls())
+                    .as("only the short-lived entry expired")
+                    .isEqualTo(3);
+            ChatRequest written = ChatRequest.builder("p:m")
+                    .user("attr")
+                    .metadata(dev.llmgate.api.Metadata.EMPTY.withAttribute("llmgate.cache.ttl", "PT1M"))
+                    .build();
             gate.chat(written);
             ticker.advance(Duration.ofSeconds(61));
             gate.chat(written);
@@ -310,11 +336,17 @@ class ExactCacheTest {
 
     @Test
     void theBuiltInStoreIsBoundedByWeight() {
-        ChatResponse sample = ChatResponse.builder().id("resp-1").provider("p").model("m").text("answer #1 to: question 1").build();
+        ChatResponse sample = ChatResponse.builder()
+                .id("resp-1")
+                .provider("p")
+                .model("m")
+                .text("answer #1 to: question 1")
+                .build();
         CacheKey key = new CacheKey("default", "p:m", "0".repeat(64));
         int one = CaffeineResponseStore.weigh(key, sample);
         assertThat(one).isGreaterThan(2 * sample.text().length());
-        ResponseCache cache = ResponseCache.builder().maximumWeightBytes(3L * one + one / 2).build();
+        ResponseCache cache =
+                ResponseCache.builder().maximumWeightBytes(3L * one + one / 2).build();
         try (LlmGate gate = gate(cache)) {
             for (int i = 0; i < 10; i++) {
                 gate.chat("p:m", "question " + i);
@@ -325,8 +357,8 @@ class ExactCacheTest {
 
     @Test
     void aFallbackAnswerIsStoredUnderTheDeploymentThatAnswered() {
-        ScriptedProvider broken = ScriptedProvider.replying(Reply.failure(new OverloadedException("overloaded", ErrorDetails.of("down"),
-                Optional.empty())));
+        ScriptedProvider broken = ScriptedProvider.replying(
+                Reply.failure(new OverloadedException("overloaded", ErrorDetails.of("down"), Optional.empty())));
         Interceptor fallback = chain -> {
             if (!chain.request().metadata().tags().contains("fallback")) {
                 return chain.proceed(chain.request());
@@ -338,13 +370,21 @@ class ExactCacheTest {
             }
         };
         ResponseCache cache = ResponseCache.builder().build();
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).provider("down", broken)
-                .addInterceptor(Stage.ROUTING, fallback).addInterceptor(Stage.CACHE, cache.interceptor()).build()) {
-            ChatResponse viaFallback = gate.chat(ChatRequest.builder("down:m").user("hi").tag("fallback").build());
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .provider("down", broken)
+                .addInterceptor(Stage.ROUTING, fallback)
+                .addInterceptor(Stage.CACHE, cache.interceptor())
+                .build()) {
+            ChatResponse viaFallback = gate.chat(
+                    ChatRequest.builder("down:m").user("hi").tag("fallback").build());
             assertThat(viaFallback.provider()).isEqualTo("p");
-            assertThat(gate.chat("p:m", "hi").text()).as("stored under the deployment that answered").isEqualTo(viaFallback.text());
+            assertThat(gate.chat("p:m", "hi").text())
+                    .as("stored under the deployment that answered")
+                    .isEqualTo(viaFallback.text());
             assertThat(provider.calls()).isEqualTo(1);
-            assertThatThrownBy(() -> gate.chat("down:m", "hi")).as("not under the one that failed")
+            assertThatThrownBy(() -> gate.chat("down:m", "hi"))
+                    .as("not under the one that failed")
                     .isInstanceOf(OverloadedException.class);
             assertThat(broken.calls()).isEqualTo(2);
         }
@@ -353,13 +393,19 @@ class ExactCacheTest {
     @Test
     void invalidControlsFailTheCallWithAClearMessage() {
         try (LlmGate gate = gate(ResponseCache.builder().build())) {
-            ChatRequest badMode = ChatRequest.builder("p:m").user("hi")
-                    .metadata(dev.llmgate.api.Metadata.EMPTY.withAttribute("llmgate.cache", "sometimes")).build();
-            assertThatThrownBy(() -> gate.chat(badMode)).isInstanceOf(InvalidRequestException.class)
+            ChatRequest badMode = ChatRequest.builder("p:m")
+                    .user("hi")
+                    .metadata(dev.llmgate.api.Metadata.EMPTY.withAttribute("llmgate.cache", "sometimes"))
+                    .build();
+            assertThatThrownBy(() -> gate.chat(badMode))
+                    .isInstanceOf(InvalidRequestException.class)
                     .hasMessageContaining("llmgate.cache must be one of default, bypass, refresh, no-store");
-            ChatRequest badTtl = ChatRequest.builder("p:m").user("hi")
-                    .metadata(dev.llmgate.api.Metadata.EMPTY.withAttribute("llmgate.cache.ttl", "5 minutes")).build();
-            assertThatThrownBy(() -> gate.chat(badTtl)).isInstanceOf(InvalidRequestException.class)
+            ChatRequest badTtl = ChatRequest.builder("p:m")
+                    .user("hi")
+                    .metadata(dev.llmgate.api.Metadata.EMPTY.withAttribute("llmgate.cache.ttl", "5 minutes"))
+                    .build();
+            assertThatThrownBy(() -> gate.chat(badTtl))
+                    .isInstanceOf(InvalidRequestException.class)
                     .hasMessageContaining("ISO-8601");
             assertThat(provider.calls()).isEqualTo(0);
         }
@@ -402,7 +448,8 @@ class ExactCacheTest {
     @Test
     void anExternalStoreIsUsedThroughTheSpiAndItsFailuresNeverFailACall() {
         MapStore store = new MapStore();
-        ResponseCache cache = ResponseCache.builder().store(store).ttl(Duration.ofMinutes(10)).build();
+        ResponseCache cache =
+                ResponseCache.builder().store(store).ttl(Duration.ofMinutes(10)).build();
         try (LlmGate gate = gate(cache)) {
             gate.chat(ChatRequest.builder("fast").user("hi").tenant("acme").build());
             assertThat(store.entries).hasSize(1);
@@ -415,7 +462,11 @@ class ExactCacheTest {
             assertThat(provider.calls()).isEqualTo(1);
 
             store.broken = true;
-            assertThat(gate.chat(ChatRequest.builder("p:m").user("hi").tenant("acme").build()).text())
+            assertThat(gate.chat(ChatRequest.builder("p:m")
+                                    .user("hi")
+                                    .tenant("acme")
+                                    .build())
+                            .text())
                     .isEqualTo("answer #2 to: hi");
             store.broken = false;
             cache.invalidateAll();
@@ -425,17 +476,29 @@ class ExactCacheTest {
 
     @Test
     void badConfigurationIsReportedAtBuildWithEveryProblem() {
-        assertThatThrownBy(() -> ResponseCache.builder().ttl(Duration.ZERO).maximumEntries(10).maximumWeightBytes(100)
-                .replayChunkChars(0).build())
+        assertThatThrownBy(() -> ResponseCache.builder()
+                        .ttl(Duration.ZERO)
+                        .maximumEntries(10)
+                        .maximumWeightBytes(100)
+                        .replayChunkChars(0)
+                        .build())
                 .isInstanceOf(ConfigurationException.class)
-                .satisfies(e -> assertThat(((ConfigurationException) e).problems()).hasSize(3))
+                .satisfies(
+                        e -> assertThat(((ConfigurationException) e).problems()).hasSize(3))
                 .hasMessageContaining("ttl must be positive")
                 .hasMessageContaining("not both")
                 .hasMessageContaining("replayChunkChars");
-        assertThatThrownBy(() -> ResponseCache.builder().store(new MapStore()).maximumEntries(5).build())
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("built-in store");
-        assertThatThrownBy(() -> SemanticCacheOptions.builder(t -> List.of()).threshold(1.5).build())
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("threshold");
+        assertThatThrownBy(() -> ResponseCache.builder()
+                        .store(new MapStore())
+                        .maximumEntries(5)
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("built-in store");
+        assertThatThrownBy(() -> SemanticCacheOptions.builder(t -> List.of())
+                        .threshold(1.5)
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("threshold");
         assertThat(ResponseCache.builder().build().toString()).contains("ttl PT1H", "10000 entries", "coalescing");
     }
 }

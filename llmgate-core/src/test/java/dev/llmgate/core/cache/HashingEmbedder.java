@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 final class HashingEmbedder implements Embedder {
     static final int DIMENSION = 1024;
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
-    private static final Set<String> STOP = Set.of("the", "a", "an", "is", "are", "do", "does", "i", "to", "of", "my", "me",
-            "what", "whats", "how", "can", "you", "your", "s", "in", "on", "for", "it", "should", "be");
+    private static final Set<String> STOP = Set.of(
+            "the", "a", "an", "is", "are", "do", "does", "i", "to", "of", "my", "me", "what", "whats", "how", "can",
+            "you", "your", "s", "in", "on", "for", "it", "should", "be");
     final AtomicInteger calls = new AtomicInteger();
 
     @Override

@@ -1,10 +1,10 @@
 package dev.llmgate.core.cache;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.testing.ScriptedProvider;
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Measures the semantic cache on the labelled pairs in {@code cache/semantic-pairs.tsv}: for each
@@ -27,13 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SemanticPairsEvaluationTest {
     static final double THRESHOLD = 0.80;
 
-    record Pair(boolean paraphrase, String category, String cached, String asked) {
-    }
+    record Pair(boolean paraphrase, String category, String cached, String asked) {}
 
     static List<Pair> pairs() throws IOException {
         List<Pair> pairs = new ArrayList<>();
         try (InputStream in = SemanticPairsEvaluationTest.class.getResourceAsStream("/cache/semantic-pairs.tsv");
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isBlank() || line.startsWith("#")) {
@@ -51,8 +49,14 @@ class SemanticPairsEvaluationTest {
     static boolean hit(Pair p, double threshold) {
         ScriptedProvider provider = ScriptedProvider.answering(ExactCacheTest::answer);
         ResponseCache cache = ResponseCache.builder()
-                .semantic(SemanticCacheOptions.builder(new HashingEmbedder()).threshold(threshold).build()).build();
-        try (LlmGate gate = LlmGate.builder().provider("p", provider).addInterceptor(Stage.CACHE, cache.interceptor()).build()) {
+                .semantic(SemanticCacheOptions.builder(new HashingEmbedder())
+                        .threshold(threshold)
+                        .build())
+                .build();
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(Stage.CACHE, cache.interceptor())
+                .build()) {
             gate.chat("p:m", p.cached());
             gate.chat("p:m", p.asked());
         }
@@ -64,7 +68,8 @@ class SemanticPairsEvaluationTest {
         List<Pair> pairs = pairs();
         Map<String, int[]> byCategory = new TreeMap<>();
         List<String> details = new ArrayList<>();
-        StringBuilder report = new StringBuilder("threshold | paraphrase hits | false hits, similarity only | false hits, with guard\n");
+        StringBuilder report = new StringBuilder(
+                "threshold | paraphrase hits | false hits, similarity only | false hits, with guard\n");
         for (double threshold : new double[] {0.70, 0.80, 0.90}) {
             int paraphrases = 0, paraphraseHits = 0, others = 0, similarOnly = 0, guarded = 0;
             for (Pair p : pairs) {
@@ -74,8 +79,12 @@ class SemanticPairsEvaluationTest {
                     paraphrases++;
                     paraphraseHits += hit ? 1 : 0;
                     if (threshold == THRESHOLD && !hit) {
-                        details.add("missed paraphrase (" + (similar ? "guard: "
-                                + dev.llmgate.core.cache.internal.SemanticGuard.blockReason(p.cached(), p.asked()) : "similarity")
+                        details.add("missed paraphrase ("
+                                + (similar
+                                        ? "guard: "
+                                                + dev.llmgate.core.cache.internal.SemanticGuard.blockReason(
+                                                        p.cached(), p.asked())
+                                        : "similarity")
                                 + "): " + p.cached() + " | " + p.asked());
                     }
                 } else {
@@ -92,19 +101,37 @@ class SemanticPairsEvaluationTest {
                         c[2] += hit ? 1 : 0;
                     }
                 }
-                assertThat(!hit || similar).as("a hit needs the similarity: " + p).isTrue();
+                assertThat(!hit || similar)
+                        .as("a hit needs the similarity: " + p)
+                        .isTrue();
             }
-            report.append(String.format(java.util.Locale.ROOT, "%.2f | %d/%d | %d/%d | %d/%d%n", threshold, paraphraseHits, paraphrases, similarOnly, others,
-                    guarded, others));
+            report.append(String.format(
+                    java.util.Locale.ROOT,
+                    "%.2f | %d/%d | %d/%d | %d/%d%n",
+                    threshold,
+                    paraphraseHits,
+                    paraphrases,
+                    similarOnly,
+                    others,
+                    guarded,
+                    others));
         }
         report.append("at ").append(THRESHOLD).append(", by category (pairs, similar, false hits with guard):\n");
-        byCategory.forEach((k, c) -> report.append(k).append(": ").append(c[0]).append(", ").append(c[1]).append(", ")
-                .append(c[2]).append('\n'));
+        byCategory.forEach((k, c) -> report.append(k)
+                .append(": ")
+                .append(c[0])
+                .append(", ")
+                .append(c[1])
+                .append(", ")
+                .append(c[2])
+                .append('\n'));
         details.forEach(d -> report.append(d).append('\n'));
         System.out.println(report);
 
         for (String guardedCategory : List.of("negation", "number", "entity", "polarity")) {
-            assertThat(byCategory.get(guardedCategory)[2]).as("false hits in " + guardedCategory).isZero();
+            assertThat(byCategory.get(guardedCategory)[2])
+                    .as("false hits in " + guardedCategory)
+                    .isZero();
         }
         assertThat(report.toString()).isEqualTo(EXPECTED);
     }

@@ -1,5 +1,8 @@
 package dev.llmgate.core.cache;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
@@ -14,25 +17,25 @@ import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.core.cache.internal.ReplayStream;
 import dev.llmgate.testing.ScriptedProvider;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class StreamingCacheTest {
     final ScriptedProvider provider = ScriptedProvider.answering(ExactCacheTest::answer);
     final AtomicReference<CallContext> lastCall = new AtomicReference<>();
 
     LlmGate gate(ResponseCache cache) {
-        return LlmGate.builder().provider("p", provider).addInterceptor(chain -> {
-            lastCall.set(chain.call());
-            return chain.proceed(chain.request());
-        }).addInterceptor(Stage.CACHE, cache.interceptor()).build();
+        return LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(chain -> {
+                    lastCall.set(chain.call());
+                    return chain.proceed(chain.request());
+                })
+                .addInterceptor(Stage.CACHE, cache.interceptor())
+                .build();
     }
 
     static List<StreamEvent> drain(ChatStream stream) {
@@ -68,10 +71,15 @@ class StreamingCacheTest {
             assertThat(lastCall.get().get(ResponseCache.OUTCOME)).contains(CacheOutcome.HIT);
             assertThat(lastCall.get().get(CallFacts.COST_USD)).contains(BigDecimal.ZERO);
             assertThat(text(replay)).isEqualTo(text(live)).isEqualTo("answer #1 to: tell me a story");
-            List<StreamEvent> deltas = replay.stream().filter(e -> e instanceof StreamEvent.TextDelta).toList();
+            List<StreamEvent> deltas = replay.stream()
+                    .filter(e -> e instanceof StreamEvent.TextDelta)
+                    .toList();
             assertThat(deltas).hasSizeGreaterThan(1);
-            assertThat(deltas).allSatisfy(d -> assertThat(((StreamEvent.TextDelta) d).text()).hasSizeLessThanOrEqualTo(5));
-            assertThat(replay).filteredOn(e -> e instanceof StreamEvent.UsageUpdate)
+            assertThat(deltas)
+                    .allSatisfy(
+                            d -> assertThat(((StreamEvent.TextDelta) d).text()).hasSizeLessThanOrEqualTo(5));
+            assertThat(replay)
+                    .filteredOn(e -> e instanceof StreamEvent.UsageUpdate)
                     .containsExactly(new StreamEvent.UsageUpdate(Usage.of(10, 20)));
             StreamEvent last = replay.get(replay.size() - 1);
             assertThat(last).isInstanceOf(StreamEvent.Finish.class);
@@ -89,7 +97,8 @@ class StreamingCacheTest {
             ChatResponse streamed = gate.stream(ChatRequest.of("p:m", "one")).collect();
             assertThat(gate.chat("p:m", "one").text()).isEqualTo(streamed.text());
             ChatResponse blocking = gate.chat("p:m", "two");
-            assertThat(gate.stream(ChatRequest.of("p:m", "two")).collect().text()).isEqualTo(blocking.text());
+            assertThat(gate.stream(ChatRequest.of("p:m", "two")).collect().text())
+                    .isEqualTo(blocking.text());
             assertThat(provider.calls()).isEqualTo(2);
         }
     }
@@ -97,11 +106,14 @@ class StreamingCacheTest {
     @Test
     void toolCallsAreStoredFromAStreamAndReplayed() {
         try (LlmGate gate = gate(ResponseCache.builder().build())) {
-            provider.answerWith(call -> ExactCacheTest.answerCallingTool(call).withFinishReason(FinishReason.TOOL_CALLS));
+            provider.answerWith(
+                    call -> ExactCacheTest.answerCallingTool(call).withFinishReason(FinishReason.TOOL_CALLS));
             ChatResponse live = gate.stream(ChatRequest.of("p:m", "look it up")).collect();
             List<StreamEvent> replay = drain(gate.stream(ChatRequest.of("p:m", "look it up")));
             assertThat(provider.calls()).isEqualTo(1);
-            assertThat(replay).filteredOn(e -> e instanceof StreamEvent.ToolCallDelta).hasSize(1);
+            assertThat(replay)
+                    .filteredOn(e -> e instanceof StreamEvent.ToolCallDelta)
+                    .hasSize(1);
             ChatResponse blocking = gate.chat("p:m", "look it up");
             assertThat(blocking.toolCalls()).isEqualTo(live.toolCalls());
             assertThat(blocking.toolCalls().get(0).argumentsJson()).isEqualTo("{\"q\":\"1\"}");
@@ -126,7 +138,8 @@ class StreamingCacheTest {
         try (LlmGate gate = gate(ResponseCache.builder().build())) {
             NetworkException reset = new NetworkException("connection reset", ErrorDetails.of("p"));
             provider.answerWith(call -> ExactCacheTest.answer(call).failingAfter(2, reset));
-            assertThatThrownBy(() -> gate.stream(ChatRequest.of("p:m", "a long answer")).collect())
+            assertThatThrownBy(() ->
+                            gate.stream(ChatRequest.of("p:m", "a long answer")).collect())
                     .isInstanceOf(NetworkException.class);
             provider.answerWith(ExactCacheTest::answer);
             gate.stream(ChatRequest.of("p:m", "a long answer")).collect();
@@ -148,13 +161,20 @@ class StreamingCacheTest {
     @Test
     void replayNeverSplitsASurrogatePair() {
         String text = "a\uD83D\uDE00b\uD83D\uDE00\uD83D\uDE00c";
-        ChatResponse r = ChatResponse.builder().id("x").provider("p").model("m").text(text).build();
+        ChatResponse r = ChatResponse.builder()
+                .id("x")
+                .provider("p")
+                .model("m")
+                .text(text)
+                .build();
         for (int chunk = 1; chunk <= 4; chunk++) {
             List<StreamEvent> events = drain(new ReplayStream(r, chunk));
             assertThat(text(events)).isEqualTo(text);
             for (StreamEvent e : events) {
                 if (e instanceof StreamEvent.TextDelta d) {
-                    assertThat(Character.isHighSurrogate(d.text().charAt(d.text().length() - 1))).isFalse();
+                    assertThat(Character.isHighSurrogate(
+                                    d.text().charAt(d.text().length() - 1)))
+                            .isFalse();
                     assertThat(Character.isLowSurrogate(d.text().charAt(0))).isFalse();
                 }
             }

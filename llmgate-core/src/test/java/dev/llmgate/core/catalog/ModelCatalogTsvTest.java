@@ -1,6 +1,8 @@
 package dev.llmgate.core.catalog;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,10 +12,7 @@ import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.Test;
 
 class ModelCatalogTsvTest {
 
@@ -21,8 +20,8 @@ class ModelCatalogTsvTest {
             + "\tcached_input_usd_per_mtok\toutput_usd_per_mtok\tcache_write_usd_per_mtok\n";
 
     private static ModelCatalogParseException parseError(String tsv) {
-        return catchThrowableOfType(ModelCatalogParseException.class,
-                () -> ModelCatalog.fromTsv(new StringReader(tsv), "my-models.tsv"));
+        return catchThrowableOfType(
+                ModelCatalogParseException.class, () -> ModelCatalog.fromTsv(new StringReader(tsv), "my-models.tsv"));
     }
 
     @Test
@@ -42,7 +41,8 @@ class ModelCatalogTsvTest {
         assertThat(mine.contextWindow()).hasValue(32000);
         assertThat(mine.maxOutputTokens()).isEmpty();
         assertThat(mine.cacheWriteUsdPerMillion()).isEmpty();
-        assertThat(catalog.lookup("acme", "other").orElseThrow().inputUsdPerMillion()).isEmpty();
+        assertThat(catalog.lookup("acme", "other").orElseThrow().inputUsdPerMillion())
+                .isEmpty();
     }
 
     @Test
@@ -56,12 +56,15 @@ class ModelCatalogTsvTest {
 
     @Test
     void aBadPriceNamesLineColumnAndWhatIsExpected() {
-        ModelCatalogParseException e = parseError("# comment\n" + HEADER + "p\tok\t\t\t1\t\t2\t\np\tm\t128000\t\t$2.50\t\t10\t\n");
+        ModelCatalogParseException e =
+                parseError("# comment\n" + HEADER + "p\tok\t\t\t1\t\t2\t\np\tm\t128000\t\t$2.50\t\t10\t\n");
 
         assertThat(e.lineNumber()).isEqualTo(4);
         assertThat(e.column()).contains("input_usd_per_mtok");
         assertThat(e.source()).isEqualTo("my-models.tsv");
-        assertThat(e).hasMessageStartingWith("my-models.tsv line 4, column 'input_usd_per_mtok': expected a price in USD per million tokens such as 2.50")
+        assertThat(e)
+                .hasMessageStartingWith(
+                        "my-models.tsv line 4, column 'input_usd_per_mtok': expected a price in USD per million tokens such as 2.50")
                 .hasMessageContaining("no '$'")
                 .hasMessageContaining("was '$2.50'");
     }
@@ -71,15 +74,20 @@ class ModelCatalogTsvTest {
         ModelCatalogParseException tokens = parseError(HEADER + "p\tm\t128k\n");
         assertThat(tokens.lineNumber()).isEqualTo(2);
         assertThat(tokens.column()).contains("context_window");
-        assertThat(tokens).hasMessageContaining("expected a whole number of tokens").hasMessageContaining("such as 128000")
+        assertThat(tokens)
+                .hasMessageContaining("expected a whole number of tokens")
+                .hasMessageContaining("such as 128000")
                 .hasMessageContaining("was '128k'");
 
-        assertThat(parseError(HEADER + "p\tm\t\t0\n")).hasMessageContaining("column 'max_output_tokens'").hasMessageContaining("was '0'");
+        assertThat(parseError(HEADER + "p\tm\t\t0\n"))
+                .hasMessageContaining("column 'max_output_tokens'")
+                .hasMessageContaining("was '0'");
         assertThat(parseError(HEADER + "p\tm\t99999999999\n")).hasMessageContaining("column 'context_window'");
         assertThat(parseError(HEADER + "p\tm\t\t\t1,000.5\n")).hasMessageContaining("column 'input_usd_per_mtok'");
         assertThat(parseError(HEADER + "p\tm\t\t\t1e-3\n")).hasMessageContaining("no exponent");
         assertThat(parseError(HEADER + "p\tm\t\t\t-1\n")).hasMessageContaining("was '-1'");
-        assertThat(parseError(HEADER + "p\tm\t\t\t1\t\t\t.5\n")).hasMessageContaining("column 'cache_write_usd_per_mtok'");
+        assertThat(parseError(HEADER + "p\tm\t\t\t1\t\t\t.5\n"))
+                .hasMessageContaining("column 'cache_write_usd_per_mtok'");
     }
 
     @Test
@@ -89,7 +97,9 @@ class ModelCatalogTsvTest {
         assertThat(e.column()).contains("model");
         assertThat(e).hasMessageContaining("expected a model id such as gpt-4o (required, no spaces), was empty");
 
-        assertThat(parseError(HEADER + "open ai\tgpt-4o\n")).hasMessageContaining("column 'provider'").hasMessageContaining("'open ai'");
+        assertThat(parseError(HEADER + "open ai\tgpt-4o\n"))
+                .hasMessageContaining("column 'provider'")
+                .hasMessageContaining("'open ai'");
     }
 
     @Test
@@ -97,17 +107,22 @@ class ModelCatalogTsvTest {
         ModelCatalogParseException e = parseError("provider\tmodel\tinput_usd_per_mtok\np\tm\t1\t2\n");
         assertThat(e.lineNumber()).isEqualTo(2);
         assertThat(e.column()).isEmpty();
-        assertThat(e).hasMessage("my-models.tsv line 2: found 4 tab-separated values, but the header names only 3 columns"
-                + " (provider, model, input_usd_per_mtok): remove the extra tabs or add the column to the header");
+        assertThat(e)
+                .hasMessage(
+                        "my-models.tsv line 2: found 4 tab-separated values, but the header names only 3 columns"
+                                + " (provider, model, input_usd_per_mtok): remove the extra tabs or add the column to the header");
     }
 
     @Test
     void headerProblemsAreReported() {
         ModelCatalogParseException unknown = parseError("# x\nprovider\tmodel\tprice\n");
         assertThat(unknown.lineNumber()).isEqualTo(2);
-        assertThat(unknown).hasMessageContaining("unknown column 'price'").hasMessageContaining("Known columns: provider, model,");
+        assertThat(unknown)
+                .hasMessageContaining("unknown column 'price'")
+                .hasMessageContaining("Known columns: provider, model,");
 
-        assertThat(parseError("provider\tinput_usd_per_mtok\n")).hasMessageContaining("lacks the required column 'model'");
+        assertThat(parseError("provider\tinput_usd_per_mtok\n"))
+                .hasMessageContaining("lacks the required column 'model'");
         assertThat(parseError("provider\tmodel\tmodel\n")).hasMessageContaining("names column 'model' twice");
         assertThat(parseError("openai\tgpt-4o\t128000\n")).hasMessageContaining("unknown column 'openai'");
 
@@ -149,11 +164,11 @@ class ModelCatalogTsvTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         assertThatThrownBy(() -> ModelCatalog.fromTsv(failing, "x.tsv"))
-                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("x.tsv");
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("x.tsv");
     }
 
     @Test

@@ -1,14 +1,13 @@
 package dev.llmgate.core.catalog;
 
-import dev.llmgate.api.Usage;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.llmgate.api.Usage;
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.OptionalInt;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * Cost arithmetic with exact values. Usage convention: inputTokens includes cache reads and cache writes;
@@ -39,8 +38,8 @@ class ModelInfoCostTest {
         // prompt_tokens 10,000 of which cached_tokens 4,000: 6,000 x $2.50 + 4,000 x $1.25 + 1,000 x $10 (per million)
         Usage usage = new Usage(10_000, 1_000, 4_000, 0, 0);
         assertThat(model("openai", "gpt-4o-2024-08-06").cost(usage)).isEqualTo(usd("0.03"));
-        assertThat(model("openai", "gpt-4o").costBreakdown(usage)).isEqualTo(
-                new CostBreakdown(usd("0.015"), usd("0.005"), BigDecimal.ZERO, usd("0.01")));
+        assertThat(model("openai", "gpt-4o").costBreakdown(usage))
+                .isEqualTo(new CostBreakdown(usd("0.015"), usd("0.005"), BigDecimal.ZERO, usd("0.01")));
     }
 
     @Test
@@ -48,25 +47,30 @@ class ModelInfoCostTest {
         // completion_tokens 3,000 of which reasoning_tokens 2,500: 2,000 x $1.10 + 3,000 x $4.40 (per million)
         Usage usage = new Usage(2_000, 3_000, 0, 2_500, 0);
         assertThat(model("openai", "o4-mini").cost(usage)).isEqualTo(usd("0.0154"));
-        assertThat(model("openai", "o4-mini").cost(usage)).isEqualTo(model("openai", "o4-mini").cost(Usage.of(2_000, 3_000)));
+        assertThat(model("openai", "o4-mini").cost(usage))
+                .isEqualTo(model("openai", "o4-mini").cost(Usage.of(2_000, 3_000)));
     }
 
     @Test
     void tinyAmountsStayExact() {
         // $0.05/M + $0.40/M for one token each: 0.00000045, which no double represents exactly
         assertThat(model("openai", "gpt-5-nano").cost(Usage.of(1, 1))).isEqualTo(usd("0.00000045"));
-        assertThat(model("openai", "gpt-5").cost(new Usage(1_000_000, 0, 1_000_000, 0, 0))).isEqualTo(usd("0.125"));
+        assertThat(model("openai", "gpt-5").cost(new Usage(1_000_000, 0, 1_000_000, 0, 0)))
+                .isEqualTo(usd("0.125"));
     }
 
     @Test
     void aModelWithoutCachedPriceBillsCachedTokensAtTheInputPrice() {
-        assertThat(model("openai", "gpt-4o-2024-05-13").cost(new Usage(1_000, 0, 400, 0, 0))).isEqualTo(usd("0.005"));
+        assertThat(model("openai", "gpt-4o-2024-05-13").cost(new Usage(1_000, 0, 400, 0, 0)))
+                .isEqualTo(usd("0.005"));
     }
 
     @Test
     void embeddingsCostInputOnly() {
-        assertThat(model("openai", "text-embedding-3-small").cost(Usage.of(12_345, 0))).isEqualTo(usd("0.0002469"));
-        assertThat(model("gemini", "gemini-embedding-001").cost(Usage.of(2_000, 0))).isEqualTo(usd("0.0003"));
+        assertThat(model("openai", "text-embedding-3-small").cost(Usage.of(12_345, 0)))
+                .isEqualTo(usd("0.0002469"));
+        assertThat(model("gemini", "gemini-embedding-001").cost(Usage.of(2_000, 0)))
+                .isEqualTo(usd("0.0003"));
     }
 
     @Test
@@ -77,21 +81,26 @@ class ModelInfoCostTest {
                 .hasMessageContaining("no output price is known for openai/text-embedding-3-small")
                 .hasMessageContaining("5 output tokens")
                 .hasMessageContaining("outputUsdPerMillion");
-        assertThat(CATALOG.cost("openai", "text-embedding-3-small", Usage.of(10, 5))).isEmpty();
+        assertThat(CATALOG.cost("openai", "text-embedding-3-small", Usage.of(10, 5)))
+                .isEmpty();
         assertThat(CATALOG.cost("openai", "no-such-model", Usage.of(10, 5))).isEmpty();
-        assertThat(CATALOG.cost("azure-openai", "gpt-4o-2024-11-20", Usage.of(1_000, 500))).contains(usd("0.0075"));
+        assertThat(CATALOG.cost("azure-openai", "gpt-4o-2024-11-20", Usage.of(1_000, 500)))
+                .contains(usd("0.0075"));
 
         ModelInfo unpriced = ModelInfo.builder("custom", "m").build();
         assertThat(unpriced.cost(Usage.ZERO)).isEqualTo(BigDecimal.ZERO);
-        assertThatThrownBy(() -> unpriced.cost(Usage.of(1, 0))).hasMessageContaining("no input price is known for custom/m");
+        assertThatThrownBy(() -> unpriced.cost(Usage.of(1, 0)))
+                .hasMessageContaining("no input price is known for custom/m");
     }
 
     // ---- Anthropic ----
 
     @Test
     void anthropicPlainInputAndOutput() {
-        assertThat(model("anthropic", "claude-opus-4-1-20250805").cost(Usage.of(1_000_000, 1_000_000))).isEqualTo(usd("90"));
-        assertThat(model("anthropic", "claude-haiku-4-5").cost(Usage.of(2_000, 300))).isEqualTo(usd("0.0035"));
+        assertThat(model("anthropic", "claude-opus-4-1-20250805").cost(Usage.of(1_000_000, 1_000_000)))
+                .isEqualTo(usd("90"));
+        assertThat(model("anthropic", "claude-haiku-4-5").cost(Usage.of(2_000, 300)))
+                .isEqualTo(usd("0.0035"));
     }
 
     @Test
@@ -100,7 +109,8 @@ class ModelInfoCostTest {
         // cache_creation_input_tokens=2,000, output_tokens=800. Normalized: inputTokens = 100 + 5,000 + 2,000.
         Usage usage = new Usage(100 + 5_000 + 2_000, 800, 5_000, 0, 2_000);
         // 100 x $3 + 5,000 x $0.30 + 2,000 x $3.75 + 800 x $15 (per million)
-        CostBreakdown breakdown = model("anthropic", "claude-sonnet-4-5-20250929").costBreakdown(usage);
+        CostBreakdown breakdown =
+                model("anthropic", "claude-sonnet-4-5-20250929").costBreakdown(usage);
 
         assertThat(breakdown).isEqualTo(new CostBreakdown(usd("0.0003"), usd("0.0015"), usd("0.0075"), usd("0.012")));
         assertThat(breakdown.input()).isEqualTo(usd("0.0093"));
@@ -110,9 +120,11 @@ class ModelInfoCostTest {
     @Test
     void anthropicCacheWriteOnly() {
         // first call of a cached prompt: everything written to the cache, at $1.00/M for Haiku 3.5
-        assertThat(model("anthropic", "claude-3-5-haiku").cost(new Usage(3_000, 0, 0, 0, 3_000))).isEqualTo(usd("0.003"));
+        assertThat(model("anthropic", "claude-3-5-haiku").cost(new Usage(3_000, 0, 0, 0, 3_000)))
+                .isEqualTo(usd("0.003"));
         // Opus 4: 10,000 written at $18.75/M, 200 output at $75/M
-        assertThat(model("anthropic", "claude-opus-4").cost(new Usage(10_000, 200, 0, 0, 10_000))).isEqualTo(usd("0.2025"));
+        assertThat(model("anthropic", "claude-opus-4").cost(new Usage(10_000, 200, 0, 0, 10_000)))
+                .isEqualTo(usd("0.2025"));
     }
 
     @Test
@@ -128,8 +140,10 @@ class ModelInfoCostTest {
         assertThatThrownBy(() -> model("anthropic", "claude-sonnet-4-5").cost(wrong))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cachedInputTokens (5000) + cacheWriteTokens (2000) exceed inputTokens (100)")
-                .hasMessageContaining("inputTokens = input_tokens + cache_read_input_tokens + cache_creation_input_tokens");
-        assertThatThrownBy(() -> CATALOG.cost("anthropic", "claude-sonnet-4-5", wrong)).isInstanceOf(IllegalArgumentException.class);
+                .hasMessageContaining(
+                        "inputTokens = input_tokens + cache_read_input_tokens + cache_creation_input_tokens");
+        assertThatThrownBy(() -> CATALOG.cost("anthropic", "claude-sonnet-4-5", wrong))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -154,17 +168,25 @@ class ModelInfoCostTest {
     @Test
     void geminiFlashLiteOddTokenCounts() {
         // 1,234,567 x $0.10 + 7,654,321 x $0.40 (per million)
-        assertThat(model("gemini", "models/gemini-2.5-flash-lite").cost(Usage.of(1_234_567, 7_654_321))).isEqualTo(usd("3.1851851"));
+        assertThat(model("gemini", "models/gemini-2.5-flash-lite").cost(Usage.of(1_234_567, 7_654_321)))
+                .isEqualTo(usd("3.1851851"));
         // cached at $0.03/M on 2.5 Flash
-        assertThat(model("gemini", "gemini-2.5-flash").cost(new Usage(1_000_000, 0, 1_000_000, 0, 0))).isEqualTo(usd("0.03"));
+        assertThat(model("gemini", "gemini-2.5-flash").cost(new Usage(1_000_000, 0, 1_000_000, 0, 0)))
+                .isEqualTo(usd("0.03"));
     }
 
     // ---- ModelInfo values ----
 
     @Test
     void pricesAreNormalizedSoEqualValuesMakeEqualEntries() {
-        ModelInfo a = ModelInfo.builder("p", "m").inputUsdPerMillion("2.50").outputUsdPerMillion("10.00").build();
-        ModelInfo b = ModelInfo.builder("p", "m").inputUsdPerMillion(new BigDecimal("2.5")).outputUsdPerMillion(BigDecimal.TEN).build();
+        ModelInfo a = ModelInfo.builder("p", "m")
+                .inputUsdPerMillion("2.50")
+                .outputUsdPerMillion("10.00")
+                .build();
+        ModelInfo b = ModelInfo.builder("p", "m")
+                .inputUsdPerMillion(new BigDecimal("2.5"))
+                .outputUsdPerMillion(BigDecimal.TEN)
+                .build();
         assertThat(a).isEqualTo(b);
         assertThat(a.outputUsdPerMillion()).contains(new BigDecimal("10"));
         assertThat(a.cost(Usage.of(1_000_000, 0))).isEqualTo(usd("2.5"));
@@ -173,20 +195,28 @@ class ModelInfoCostTest {
 
     @Test
     void invalidValuesAreRejectedWithTheirName() {
-        assertThatThrownBy(() -> ModelInfo.builder("p", "m").inputUsdPerMillion("-1").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inputUsdPerMillion of p/m must not be negative");
+        assertThatThrownBy(() ->
+                        ModelInfo.builder("p", "m").inputUsdPerMillion("-1").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("inputUsdPerMillion of p/m must not be negative");
         assertThatThrownBy(() -> ModelInfo.builder("p", "m").contextWindow(0).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contextWindow of p/m must be at least 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("contextWindow of p/m must be at least 1");
         assertThatThrownBy(() -> ModelInfo.builder("p", "a\tb").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tab or line break");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tab or line break");
         assertThatThrownBy(() -> ModelInfo.builder(" ", "m").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("provider must not be blank");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("provider must not be blank");
         assertThatThrownBy(() -> ModelInfo.builder("p", "m").outputUsdPerMillion("ten"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outputUsdPerMillion must be a decimal number");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outputUsdPerMillion must be a decimal number");
         assertThatThrownBy(() -> ModelInfo.builder("p", "m").contextWindow((OptionalInt) null))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("OptionalInt.empty()");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("OptionalInt.empty()");
         assertThatThrownBy(() -> ModelInfo.builder("p", "m").inputUsdPerMillion((Optional<BigDecimal>) null))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("Optional.empty()");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("Optional.empty()");
     }
 
     @Test

@@ -1,14 +1,15 @@
 package dev.llmgate.core.internal;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The eight-at-a-time scans agree with a plain loop at every offset and length, for bytes of every value. */
 class ByteScanTest {
-    private static final byte[] INTERESTING = {0, 1, 0x1f, 0x20, '"', '\\', '?', '\n', 'a', 0x7f, (byte) 0x80, (byte) 0xff, '>', '@'};
+    private static final byte[] INTERESTING = {
+        0, 1, 0x1f, 0x20, '"', '\\', '?', '\n', 'a', 0x7f, (byte) 0x80, (byte) 0xff, '>', '@'
+    };
 
     @Test
     void agreesWithAPlainLoop() {
@@ -17,7 +18,9 @@ class ByteScanTest {
             byte[] b = new byte[random.nextInt(0, 40)];
             int density = random.nextInt(1, 20);
             for (int i = 0; i < b.length; i++) {
-                b[i] = random.nextInt(density) == 0 ? INTERESTING[random.nextInt(INTERESTING.length)] : (byte) random.nextInt(0x21, 0x7f);
+                b[i] = random.nextInt(density) == 0
+                        ? INTERESTING[random.nextInt(INTERESTING.length)]
+                        : (byte) random.nextInt(0x21, 0x7f);
             }
             int from = b.length == 0 ? 0 : random.nextInt(0, b.length + 1);
             int to = random.nextInt(from, b.length + 1);

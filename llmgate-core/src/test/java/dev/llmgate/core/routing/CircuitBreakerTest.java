@@ -1,5 +1,9 @@
 package dev.llmgate.core.routing;
 
+import static dev.llmgate.core.routing.Fakes.answer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.exception.OverloadedException;
 import dev.llmgate.api.spi.AttemptRecord;
 import dev.llmgate.api.spi.CallFacts;
@@ -8,32 +12,42 @@ import dev.llmgate.core.Stage;
 import dev.llmgate.testing.MutableClock;
 import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Optional;
-
-import static dev.llmgate.core.routing.Fakes.answer;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class CircuitBreakerTest {
     private final MutableClock clock = new MutableClock(Fakes.START);
     private final Fakes.ContextSpy spy = new Fakes.ContextSpy();
 
     private LlmGate gate(Router router, ScriptedProvider a, ScriptedProvider b) {
-        return LlmGate.builder().clock(clock).addInterceptor(spy).addInterceptor(Stage.ROUTING, router)
-                .provider("a", a).provider("b", b).build();
+        return LlmGate.builder()
+                .clock(clock)
+                .addInterceptor(spy)
+                .addInterceptor(Stage.ROUTING, router)
+                .provider("a", a)
+                .provider("b", b)
+                .build();
     }
 
     private Router router(CircuitBreakerPolicy policy, StateStore store) {
-        return Router.builder().clock(clock).sleeper(new Fakes.RecordingSleeper(clock)).circuitBreaker(policy).stateStore(store)
-                .route(Route.builder("smart").deployment("a:m").deployment("b:m").retry(RetryPolicy.NONE).build()).build();
+        return Router.builder()
+                .clock(clock)
+                .sleeper(new Fakes.RecordingSleeper(clock))
+                .circuitBreaker(policy)
+                .stateStore(store)
+                .route(Route.builder("smart")
+                        .deployment("a:m")
+                        .deployment("b:m")
+                        .retry(RetryPolicy.NONE)
+                        .build())
+                .build();
     }
 
     @Test
     void consecutiveFailuresOpenTheCircuitThenAProbeClosesIt() {
-        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(Fakes::overloaded), Reply.failure(Fakes::overloaded), answer("a back"));
+        ScriptedProvider a = ScriptedProvider.replying(
+                Reply.failure(Fakes::overloaded), Reply.failure(Fakes::overloaded), answer("a back"));
         ScriptedProvider b = ScriptedProvider.replying(answer("b"));
         Router r = router(new CircuitBreakerPolicy(2, 1.0, 10, 10, Duration.ofSeconds(10)), StateStore.inMemory(clock));
         try (LlmGate gate = gate(r, a, b)) {
@@ -47,7 +61,9 @@ class CircuitBreakerTest {
 
             gate.chat("smart", "3");
             assertThat(a.calls()).isEqualTo(2);
-            assertThat(spy.last.get().list(CallFacts.ATTEMPTS)).extracting(AttemptRecord::reason).containsExactly("fallback:circuit_open");
+            assertThat(spy.last.get().list(CallFacts.ATTEMPTS))
+                    .extracting(AttemptRecord::reason)
+                    .containsExactly("fallback:circuit_open");
 
             clock.advance(Duration.ofSeconds(10));
             assertThat(gate.chat("smart", "4").text()).isEqualTo("a back");
@@ -69,11 +85,13 @@ class CircuitBreakerTest {
             gate.chat("smart", "probe");
             assertThat(a.calls()).isEqualTo(2);
             assertThat(r.health("a:m").orElseThrow().state()).isEqualTo(BreakerState.OPEN);
-            assertThat(r.health("a:m").orElseThrow().availableAt()).contains(clock.instant().plusSeconds(10));
+            assertThat(r.health("a:m").orElseThrow().availableAt())
+                    .contains(clock.instant().plusSeconds(10));
         }
         // half-open admits exactly one probe until it reports
         dev.llmgate.core.routing.internal.Breakers breakers = new dev.llmgate.core.routing.internal.Breakers(
-                StateStore.inMemory(clock), Optional.of(new CircuitBreakerPolicy(1, 1.0, 10, 10, Duration.ofSeconds(10))));
+                StateStore.inMemory(clock),
+                Optional.of(new CircuitBreakerPolicy(1, 1.0, 10, 10, Duration.ofSeconds(10))));
         long now = clock.millis();
         breakers.onFailure("x:m", now, Optional.empty());
         assertThat(breakers.tryAcquire("x:m", now + 9_999)).isFalse();
@@ -88,18 +106,19 @@ class CircuitBreakerTest {
     @Test
     void theFailureRateOverTheSlidingWindowOpensTheCircuit() {
         dev.llmgate.core.routing.internal.Breakers breakers = new dev.llmgate.core.routing.internal.Breakers(
-                StateStore.inMemory(clock), Optional.of(new CircuitBreakerPolicy(100, 0.5, 4, 4, Duration.ofSeconds(5))));
+                StateStore.inMemory(clock),
+                Optional.of(new CircuitBreakerPolicy(100, 0.5, 4, 4, Duration.ofSeconds(5))));
         long t = clock.millis();
         breakers.onFailure("x:m", t, Optional.empty());
         breakers.onSuccess("x:m", t);
         breakers.onFailure("x:m", t, Optional.empty());
-        assertThat(breakers.state("x:m").state()).isEqualTo(BreakerState.CLOSED);   // 2 of 3, fewer than minimumCalls
+        assertThat(breakers.state("x:m").state()).isEqualTo(BreakerState.CLOSED); // 2 of 3, fewer than minimumCalls
         breakers.onSuccess("x:m", t);
         breakers.onSuccess("x:m", t);
         breakers.onSuccess("x:m", t);
-        breakers.onFailure("x:m", t, Optional.empty());                               // last 4: S S S F = 25%
+        breakers.onFailure("x:m", t, Optional.empty()); // last 4: S S S F = 25%
         assertThat(breakers.state("x:m").state()).isEqualTo(BreakerState.CLOSED);
-        breakers.onFailure("x:m", t, Optional.empty());                               // last 4: S S F F = 50%
+        breakers.onFailure("x:m", t, Optional.empty()); // last 4: S S F F = 50%
         assertThat(breakers.state("x:m").state()).isEqualTo(BreakerState.OPEN);
     }
 
@@ -111,9 +130,11 @@ class CircuitBreakerTest {
         try (LlmGate gate = gate(r, a, b)) {
             assertThatThrownBy(() -> gate.chat("smart", "1")).isInstanceOf(OverloadedException.class);
             clock.advance(Duration.ofSeconds(5));
-            assertThatThrownBy(() -> gate.chat("smart", "2")).isInstanceOf(OverloadedException.class)
+            assertThatThrownBy(() -> gate.chat("smart", "2"))
+                    .isInstanceOf(OverloadedException.class)
                     .hasMessageContaining("no deployment is available")
-                    .satisfies(e -> assertThat(((OverloadedException) e).retryAfter()).contains(Duration.ofSeconds(25)));
+                    .satisfies(e ->
+                            assertThat(((OverloadedException) e).retryAfter()).contains(Duration.ofSeconds(25)));
             assertThat(a.calls() + b.calls()).isEqualTo(2);
         }
     }
@@ -124,7 +145,10 @@ class CircuitBreakerTest {
         CircuitBreakerPolicy policy = new CircuitBreakerPolicy(1, 1.0, 10, 10, Duration.ofSeconds(30));
         Router first = router(policy, shared);
         Router second = router(policy, shared);
-        try (LlmGate g1 = gate(first, ScriptedProvider.replying(Reply.failure(Fakes::overloaded)), ScriptedProvider.replying(answer("b")))) {
+        try (LlmGate g1 = gate(
+                first,
+                ScriptedProvider.replying(Reply.failure(Fakes::overloaded)),
+                ScriptedProvider.replying(answer("b")))) {
             g1.chat("smart", "x");
         }
         assertThat(second.health("a:m").orElseThrow().state()).isEqualTo(BreakerState.OPEN);

@@ -9,7 +9,6 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.testing.MutableClock;
 import dev.llmgate.testing.Reply;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +25,7 @@ final class Fakes {
     /** Where the routing tests' clocks start. */
     static final Instant START = Instant.ofEpochMilli(1_700_000_000_000L);
 
-    private Fakes() {
-    }
+    private Fakes() {}
 
     /** Records every wait and advances the clock by it instead of sleeping. */
     static final class RecordingSleeper implements Sleeper {

@@ -1,5 +1,8 @@
 package dev.llmgate.core.routing;
 
+import static dev.llmgate.core.routing.Fakes.answer;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.exception.ErrorDetails;
@@ -10,9 +13,6 @@ import dev.llmgate.core.events.AttemptEvent;
 import dev.llmgate.testing.Hold;
 import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,9 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static dev.llmgate.core.routing.Fakes.answer;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Hedged requests, made deterministic with latches and a scheduler the test fires by hand (timeouts only guard against hangs). */
 class HedgingTest {
@@ -57,10 +56,19 @@ class HedgingTest {
     }
 
     private Router router() {
-        return Router.builder().executor(pool).scheduler(scheduler).listener(e -> {
-            events.add(e);
-            twoEvents.countDown();
-        }).route(Route.builder("smart").deployment("a:m").deployment("b:m").hedgeAfter(Duration.ofMillis(300)).build()).build();
+        return Router.builder()
+                .executor(pool)
+                .scheduler(scheduler)
+                .listener(e -> {
+                    events.add(e);
+                    twoEvents.countDown();
+                })
+                .route(Route.builder("smart")
+                        .deployment("a:m")
+                        .deployment("b:m")
+                        .hedgeAfter(Duration.ofMillis(300))
+                        .build())
+                .build();
     }
 
     /** Waits until released, then answers "a" (or streams "one two "). */
@@ -83,7 +91,11 @@ class HedgingTest {
     void aSlowPrimaryIsHedgedAndTheFirstSuccessWins() throws Exception {
         ScriptedProvider a = ScriptedProvider.replying(slowPrimary(answer("a")));
         ScriptedProvider b = ScriptedProvider.replying(answer("b"));
-        try (LlmGate gate = LlmGate.builder().addInterceptor(Stage.ROUTING, router()).provider("a", a).provider("b", b).build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .addInterceptor(Stage.ROUTING, router())
+                .provider("a", a)
+                .provider("b", b)
+                .build()) {
             CompletableFuture<ChatResponse> call = CompletableFuture.supplyAsync(() -> gate.chat("smart", "hi"), pool);
             releasePrimary.awaitArrivals(1);
             await(scheduler.scheduled);
@@ -95,7 +107,8 @@ class HedgingTest {
 
             releasePrimary.release();
             await(twoEvents);
-            assertThat(events).extracting(e -> e.provider() + " " + e.outcome() + " " + e.reason())
+            assertThat(events)
+                    .extracting(e -> e.provider() + " " + e.outcome() + " " + e.reason())
                     .containsExactlyInAnyOrder("b success hedge", "a hedge_lost primary");
         }
     }
@@ -104,8 +117,13 @@ class HedgingTest {
     void aStreamedHedgeWinsAtItsFirstTokenAndTheLoserIsClosed() throws Exception {
         ScriptedProvider a = ScriptedProvider.replying(slowPrimary(Fakes.oneTwo()));
         ScriptedProvider b = ScriptedProvider.replying(Fakes.oneTwo());
-        try (LlmGate gate = LlmGate.builder().addInterceptor(Stage.ROUTING, router()).provider("a", a).provider("b", b).build()) {
-            CompletableFuture<ChatResponse> call = CompletableFuture.supplyAsync(() -> gate.stream(ChatRequest.of("smart", "hi")).collect(), pool);
+        try (LlmGate gate = LlmGate.builder()
+                .addInterceptor(Stage.ROUTING, router())
+                .provider("a", a)
+                .provider("b", b)
+                .build()) {
+            CompletableFuture<ChatResponse> call = CompletableFuture.supplyAsync(
+                    () -> gate.stream(ChatRequest.of("smart", "hi")).collect(), pool);
             await(scheduler.scheduled);
             scheduler.task.run();
             ChatResponse r = call.get(30, TimeUnit.SECONDS);
@@ -114,19 +132,26 @@ class HedgingTest {
             releasePrimary.release();
             await(twoEvents);
             assertThat(a.streamsReleased()).isEqualTo(1);
-            assertThat(events).extracting(e -> e.provider() + " " + e.outcome())
+            assertThat(events)
+                    .extracting(e -> e.provider() + " " + e.outcome())
                     .containsExactlyInAnyOrder("b success", "a hedge_lost");
         }
     }
 
     @Test
     void aPrimaryThatFailsFastLaunchesTheSecondAtOnce() throws Exception {
-        ScriptedProvider a = ScriptedProvider.replying(Reply.failure(() -> new NetworkException("reset", ErrorDetails.NONE)));
+        ScriptedProvider a =
+                ScriptedProvider.replying(Reply.failure(() -> new NetworkException("reset", ErrorDetails.NONE)));
         ScriptedProvider b = ScriptedProvider.replying(answer("b"));
-        try (LlmGate gate = LlmGate.builder().addInterceptor(Stage.ROUTING, router()).provider("a", a).provider("b", b).build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .addInterceptor(Stage.ROUTING, router())
+                .provider("a", a)
+                .provider("b", b)
+                .build()) {
             assertThat(gate.chat("smart", "hi").text()).isEqualTo("b");
             await(twoEvents);
-            assertThat(events).extracting(e -> e.provider() + " " + e.outcome() + " " + e.reason())
+            assertThat(events)
+                    .extracting(e -> e.provider() + " " + e.outcome() + " " + e.reason())
                     .containsExactly("a NetworkException primary", "b success fallback:network");
         }
     }

@@ -1,14 +1,13 @@
 package dev.llmgate.core.routing;
 
-import dev.llmgate.testing.MutableClock;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmgate.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class StateStoreTest {
     private final MutableClock clock = new MutableClock(Fakes.START);
@@ -27,7 +26,9 @@ class StateStoreTest {
     @Test
     void keysExpire() {
         store.add("k", 5, clock.instant().plusSeconds(10));
-        assertThat(store.compareAndSet("v", Optional.empty(), "x", clock.instant().plusSeconds(10))).isTrue();
+        assertThat(store.compareAndSet(
+                        "v", Optional.empty(), "x", clock.instant().plusSeconds(10)))
+                .isTrue();
         clock.advance(Duration.ofSeconds(10));
         assertThat(store.counter("k")).isZero();
         assertThat(store.value("v")).isEmpty();

@@ -19,7 +19,6 @@ import dev.llmgate.policy.detect.PromptInjectionDetector;
 import dev.llmgate.policy.detect.SecretDetector;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.policy.redact.RedactionMode;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,11 +43,22 @@ import java.util.Set;
 public final class PolicyLoader {
     private static final JsonFactory JSON = new JsonFactory();
     private static final YAMLFactory YAML = new YAMLFactory();
-    private static final Set<String> TOP = Set.of("name", "presets", "detectors", "denyList", "thresholds", "defaultThreshold", "redaction",
-            "streamWindow", "scanRoles", "channels", "restoreTokens", "rules", "tools");
+    private static final Set<String> TOP = Set.of(
+            "name",
+            "presets",
+            "detectors",
+            "denyList",
+            "thresholds",
+            "defaultThreshold",
+            "redaction",
+            "streamWindow",
+            "scanRoles",
+            "channels",
+            "restoreTokens",
+            "rules",
+            "tools");
 
-    private PolicyLoader() {
-    }
+    private PolicyLoader() {}
 
     /** The file's policy as a builder, for further settings in code. */
     public static Policy.Builder load(Path file) {
@@ -79,7 +89,8 @@ public final class PolicyLoader {
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             String msg = e.getOriginalMessage().split("\n", 2)[0];
-            throw new ConfigurationException(source + " line " + line + ": not valid " + (yaml ? "YAML" : "JSON") + ": " + msg);
+            throw new ConfigurationException(
+                    source + " line " + line + ": not valid " + (yaml ? "YAML" : "JSON") + ": " + msg);
         } catch (IOException e) {
             throw new ConfigurationException("cannot parse " + source + ": " + e.getMessage());
         }
@@ -88,7 +99,7 @@ public final class PolicyLoader {
 
     /** A parsed value with the line it started on. */
     static final class Node {
-        final Object value;  // Map<String, Node>, List<Node>, String, Number, Boolean or null
+        final Object value; // Map<String, Node>, List<Node>, String, Number, Boolean or null
         final int line;
 
         Node(Object value, int line) {
@@ -232,7 +243,8 @@ public final class PolicyLoader {
             if ((n = top.get("restoreTokens")) != null) {
                 List<dev.llmgate.policy.redact.TokenRestore> restore = new ArrayList<>();
                 for (Node item : list(n, "restoreTokens")) {
-                    dev.llmgate.policy.redact.TokenRestore r = enumValue(item, "restoreTokens[]", dev.llmgate.policy.redact.TokenRestore.class);
+                    dev.llmgate.policy.redact.TokenRestore r =
+                            enumValue(item, "restoreTokens[]", dev.llmgate.policy.redact.TokenRestore.class);
                     if (r != null) {
                         restore.add(r);
                     }
@@ -258,10 +270,21 @@ public final class PolicyLoader {
             for (Node item : list(n, "detectors")) {
                 if (item.value instanceof String s) {
                     switch (s) {
-                        case "pii": b.detector(PiiDetector.all()); break;
-                        case "secrets": b.detector(SecretDetector.all()); break;
-                        case "prompt-injection": b.detector(PromptInjectionDetector.all()); break;
-                        default: problem(item, "detectors[]", "expected one of pii, secrets, prompt-injection (or {pii: [types]}); was '" + s + "'");
+                        case "pii":
+                            b.detector(PiiDetector.all());
+                            break;
+                        case "secrets":
+                            b.detector(SecretDetector.all());
+                            break;
+                        case "prompt-injection":
+                            b.detector(PromptInjectionDetector.all());
+                            break;
+                        default:
+                            problem(
+                                    item,
+                                    "detectors[]",
+                                    "expected one of pii, secrets, prompt-injection (or {pii: [types]}); was '" + s
+                                            + "'");
                     }
                 } else if (item.value instanceof Map<?, ?>) {
                     Map<String, Node> m = map(item, "detectors[]");
@@ -303,7 +326,10 @@ public final class PolicyLoader {
                                         java.util.regex.Pattern.compile(pattern);
                                         d.regex(type, pattern);
                                     } catch (java.util.regex.PatternSyntaxException ex) {
-                                        problem(v, "denyList.regex." + type, "expected a Java regular expression: " + ex.getDescription());
+                                        problem(
+                                                v,
+                                                "denyList.regex." + type,
+                                                "expected a Java regular expression: " + ex.getDescription());
                                     }
                                 }
                             });
@@ -318,7 +344,10 @@ public final class PolicyLoader {
                         break;
                     }
                     default:
-                        problem(e.getValue(), "denyList." + e.getKey(), "unknown field; expected keywords, regex or topics");
+                        problem(
+                                e.getValue(),
+                                "denyList." + e.getKey(),
+                                "unknown field; expected keywords, regex or topics");
                 }
             }
             try {
@@ -338,7 +367,9 @@ public final class PolicyLoader {
             unknown(m, field, "id", "types", "stages", "verdict", "minCount");
             String id = required(m, n, field, "id") ? string(m.get("id"), field + ".id") : null;
             List<String> types = required(m, n, field, "types") ? strings(m.get("types"), field + ".types") : List.of();
-            Verdict verdict = required(m, n, field, "verdict") ? enumValue(m.get("verdict"), field + ".verdict", Verdict.class) : null;
+            Verdict verdict = required(m, n, field, "verdict")
+                    ? enumValue(m.get("verdict"), field + ".verdict", Verdict.class)
+                    : null;
             Rule.Builder r = Rule.builder(id == null ? "?" : id).types(types);
             if (m.containsKey("stages")) {
                 List<PolicyStage> stages = new ArrayList<>();
@@ -347,7 +378,10 @@ public final class PolicyLoader {
                     if (st == PolicyStage.INPUT || st == PolicyStage.OUTPUT) {
                         stages.add(st);
                     } else if (st != null) {
-                        problem(s, field + ".stages[]", "expected input or output (output covers streams; tool calls go under tools)");
+                        problem(
+                                s,
+                                field + ".stages[]",
+                                "expected input or output (output covers streams; tool calls go under tools)");
                     }
                 }
                 r.stages(stages.toArray(new PolicyStage[0]));
@@ -390,7 +424,9 @@ public final class PolicyLoader {
                     }
                     unknown(r, f, "id", "name", "verdict");
                     String name = required(r, items.get(i), f, "name") ? string(r.get("name"), f + ".name") : null;
-                    Verdict v = required(r, items.get(i), f, "verdict") ? enumValue(r.get("verdict"), f + ".verdict", Verdict.class) : null;
+                    Verdict v = required(r, items.get(i), f, "verdict")
+                            ? enumValue(r.get("verdict"), f + ".verdict", Verdict.class)
+                            : null;
                     String id = r.containsKey("id") ? string(r.get("id"), f + ".id") : "tool." + name;
                     if (name != null && v != null && id != null) {
                         try {
@@ -407,10 +443,14 @@ public final class PolicyLoader {
                 argumentVerdict = v == null ? Verdict.BLOCK : v;
             }
             if (m.containsKey("denyArgumentTypes")) {
-                t.denyArgumentTypes(argumentVerdict, strings(m.get("denyArgumentTypes"), "tools.denyArgumentTypes").toArray(new String[0]));
+                t.denyArgumentTypes(
+                        argumentVerdict,
+                        strings(m.get("denyArgumentTypes"), "tools.denyArgumentTypes")
+                                .toArray(new String[0]));
             }
             if (m.containsKey("allowedHosts")) {
-                t.allowHosts(strings(m.get("allowedHosts"), "tools.allowedHosts").toArray(new String[0]));
+                t.allowHosts(
+                        strings(m.get("allowedHosts"), "tools.allowedHosts").toArray(new String[0]));
             }
             try {
                 b.tools(t.build());
@@ -487,7 +527,8 @@ public final class PolicyLoader {
                 names.add(e.name());
             }
             if (n.value instanceof String s) {
-                String wanted = s.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
+                String wanted =
+                        s.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
                 for (E e : type.getEnumConstants()) {
                     if (e.name().equals(wanted)) {
                         return e;

@@ -1,7 +1,6 @@
 package dev.llmgate.policy.config;
 
 import dev.llmgate.policy.Policy;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +48,13 @@ public final class ReloadingPolicy implements Supplier<Policy> {
      * @param clock      the clock that times the checks (the gate's, or a test's)
      * @param checkEvery how often the file's modification time is checked
      */
-    public static ReloadingPolicy watch(Path file, UnaryOperator<Policy.Builder> customizer, Clock clock, Duration checkEvery) {
-        return new ReloadingPolicy(Objects.requireNonNull(file, "file"), Objects.requireNonNull(customizer, "customizer"),
-                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(checkEvery, "checkEvery"));
+    public static ReloadingPolicy watch(
+            Path file, UnaryOperator<Policy.Builder> customizer, Clock clock, Duration checkEvery) {
+        return new ReloadingPolicy(
+                Objects.requireNonNull(file, "file"),
+                Objects.requireNonNull(customizer, "customizer"),
+                Objects.requireNonNull(clock, "clock"),
+                Objects.requireNonNull(checkEvery, "checkEvery"));
     }
 
     @Override
@@ -83,7 +86,8 @@ public final class ReloadingPolicy implements Supplier<Policy> {
             modified = m;
             size = s;
         } catch (IOException e) {
-            lastError = Optional.of(new IllegalStateException("cannot read policy file " + file + ": " + e.getMessage(), e));
+            lastError = Optional.of(
+                    new IllegalStateException("cannot read policy file " + file + ": " + e.getMessage(), e));
             return;
         }
         try {

@@ -6,7 +6,6 @@ import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.KeywordAlternation;
 import dev.llmgate.policy.detect.internal.MeteredText;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,14 +32,14 @@ import java.util.regex.PatternSyntaxException;
 public final class DenyListDetector implements Detector {
 
     /** A rule: a regex (the caller's, {@code list} -1) or a keyword list ({@code list}: its index in {@link #keywords}). */
-    private record Rule(String type, Pattern pattern, int list, double confidence) {
-    }
+    private record Rule(String type, Pattern pattern, int list, double confidence) {}
 
     private final String id;
     private final List<Rule> rules;
     private final Set<String> types;
     /** The keyword lists matched in one linear pass; null: they are matched by their patterns (see {@link KeywordAlternation#of}). */
     private final KeywordAlternation keywords;
+
     private final int keywordLists;
 
     private DenyListDetector(String id, List<Rule> rules, KeywordAlternation keywords, int keywordLists) {
@@ -120,8 +119,7 @@ public final class DenyListDetector implements Detector {
         private final Map<String, String> regexes = new LinkedHashMap<>();
         private final Map<String, List<String>> topics = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The detector's id (distinct deny lists need distinct ids). */
         public Builder id(String value) {
@@ -162,14 +160,18 @@ public final class DenyListDetector implements Detector {
             List<Rule> rules = new ArrayList<>();
             List<List<String>> lists = new ArrayList<>();
             if (!keywords.isEmpty()) {
-                rules.add(new Rule(FindingTypes.DENIED_TERM, keywordPattern(keywords, "keywords", problems, lists), lists.size() - 1, 0.9));
+                rules.add(new Rule(
+                        FindingTypes.DENIED_TERM,
+                        keywordPattern(keywords, "keywords", problems, lists),
+                        lists.size() - 1,
+                        0.9));
             }
             for (Map.Entry<String, String> e : regexes.entrySet()) {
                 try {
                     rules.add(new Rule(e.getKey(), Pattern.compile(e.getValue()), -1, 0.9));
                 } catch (PatternSyntaxException ex) {
-                    problems.add("deny-list regex for type " + e.getKey() + " is not a valid Java regex: " + ex.getDescription()
-                            + " at index " + ex.getIndex());
+                    problems.add("deny-list regex for type " + e.getKey() + " is not a valid Java regex: "
+                            + ex.getDescription() + " at index " + ex.getIndex());
                 }
             }
             for (Map.Entry<String, List<String>> e : topics.entrySet()) {
@@ -177,8 +179,13 @@ public final class DenyListDetector implements Detector {
                     problems.add("deny-list topic '" + e.getKey() + "' has no keywords: give at least one");
                     continue;
                 }
-                String type = FindingTypes.TOPIC_PREFIX + e.getKey().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
-                rules.add(new Rule(type, keywordPattern(e.getValue(), "topic " + e.getKey(), problems, lists), lists.size() - 1, 0.8));
+                String type = FindingTypes.TOPIC_PREFIX
+                        + e.getKey().toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+                rules.add(new Rule(
+                        type,
+                        keywordPattern(e.getValue(), "topic " + e.getKey(), problems, lists),
+                        lists.size() - 1,
+                        0.8));
             }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
@@ -190,7 +197,8 @@ public final class DenyListDetector implements Detector {
          * One alternation of all keywords, longest first, on word boundaries, case-insensitive, flexible whitespace
          * ({@link KeywordAlternation#pattern}); the non-blank keywords are added to {@code lists} as one more list.
          */
-        private static Pattern keywordPattern(List<String> words, String where, List<String> problems, List<List<String>> lists) {
+        private static Pattern keywordPattern(
+                List<String> words, String where, List<String> problems, List<List<String>> lists) {
             List<String> valid = new ArrayList<>();
             for (String w : words) {
                 if (w == null || w.isBlank()) {

@@ -1,7 +1,6 @@
 package dev.llmgate.policy.detect;
 
 import dev.llmgate.policy.Finding;
-
 import java.util.Set;
 import java.util.function.Consumer;
 

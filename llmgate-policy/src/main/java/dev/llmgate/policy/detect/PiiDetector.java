@@ -3,11 +3,10 @@ package dev.llmgate.policy.detect;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.detect.internal.BuiltInScans;
-import dev.llmgate.policy.detect.internal.PiiRecognizers;
 import dev.llmgate.policy.detect.internal.MeteredText;
+import dev.llmgate.policy.detect.internal.PiiRecognizers;
 import dev.llmgate.policy.detect.internal.Recognizer;
 import dev.llmgate.policy.detect.internal.RecognizerSet;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -77,7 +76,8 @@ public final class PiiDetector implements Detector {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new ConfigurationException("PiiDetector does not know the type(s) " + unknown + "; known types are " + known);
+            throw new ConfigurationException(
+                    "PiiDetector does not know the type(s) " + unknown + "; known types are " + known);
         }
         return new PiiDetector(chosen);
     }

@@ -2,8 +2,8 @@ package dev.llmgate.policy.detect;
 
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
-import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.AsciiLanes;
+import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.KeywordScan;
 import dev.llmgate.policy.detect.internal.Latin1Copy;
 import dev.llmgate.policy.detect.internal.MatcherPool;
@@ -11,7 +11,6 @@ import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.NormalizedText;
 import dev.llmgate.policy.detect.internal.PatternStarts;
 import dev.llmgate.policy.detect.internal.Recognizer;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,23 +37,30 @@ import java.util.regex.Pattern;
  */
 public final class PromptInjectionDetector implements Detector {
 
-    private record Phrase(String type, Pattern pattern, double confidence) {
-    }
+    private record Phrase(String type, Pattern pattern, double confidence) {}
 
-    private static final String W = "(?: [\\w'-]+)";   // one more word (normalised text: single spaces)
+    private static final String W = "(?: [\\w'-]+)"; // one more word (normalised text: single spaces)
 
     private static final List<Phrase> PHRASES = List.of(
             // --- instruction override ---
-            p(FindingTypes.INJECTION_OVERRIDE, 0.9,
-                    "\\b(?:ignore|ignoring|disregard|forget|skip|override|bypass|neglect|drop|abandon|leave|remove|erase|delete)\\b" + W
+            p(
+                    FindingTypes.INJECTION_OVERRIDE,
+                    0.9,
+                    "\\b(?:ignore|ignoring|disregard|forget|skip|override|bypass|neglect|drop|abandon|leave|remove|erase|delete)\\b"
+                            + W
                             + "{0,4}? (?:previous|prior|above|earlier|preceding|foregoing|all|any|every|your|the|my|initial|original|system|"
-                            + "provided|given|other)\\b" + W + "{0,3}? (?:instructions?|prompts?|directions?|rules?|guidelines?|commands?|"
+                            + "provided|given|other)\\b" + W
+                            + "{0,3}? (?:instructions?|prompts?|directions?|rules?|guidelines?|commands?|"
                             + "context|tasks?|orders?|messages?|constraints?|restrictions?|programming|prompting|information|assignments?|documents?|"
                             + "articles?|thoughts|training)\\b"),
-            p(FindingTypes.INJECTION_OVERRIDE, 0.85,
+            p(
+                    FindingTypes.INJECTION_OVERRIDE,
+                    0.85,
                     "\\bforget (?:about )?(?:everything|all|anything|what (?:i|you|we))\\b|\\bignore (?:everything|all|the above|above)\\b"
                             + "|\\bdisregard (?:everything|the above|above|that)\\b|\\bdisregarding the\\b|\\bi command you\\b"),
-            p(FindingTypes.INJECTION_OVERRIDE, 0.8,
+            p(
+                    FindingTypes.INJECTION_OVERRIDE,
+                    0.8,
                     "\\b(?:now|here) (?:follow|come|are)(?: some| a few| further| more)? (?:new |further |more )?(?:tasks?|instructions?)\\b"
                             + "|\\bnew (?:tasks?|instructions?) (?:follow|are)\\b|\\b(?:focus|concentrate) on (?:your|the|my) new task"
                             + "|\\bstart (?:over|from (?:the )?(?:front|scratch|beginning))\\b|\\byour (?:new )?instructions are now\\b"
@@ -62,36 +68,54 @@ public final class PromptInjectionDetector implements Detector {
                             + "|\\bdo not answer (?:this|the) question\\b|\\b(?:don'?'?t|do not|dont) (?:look (?:at|in) the|use the|answer (?:the question )?"
                             + "(?:according|based) (?:to|on) the)(?: provided)? (?:documents?|articles?|context)"
                             + "|\\bnot by the articles\\b|\\bstop\\s?[:,-]+\\s?(?:write|say|print|ignore)\\b"),
-            p(FindingTypes.INJECTION_OVERRIDE, 0.9,
-                    "\\b(?:ignorier\\w*|vergiss|vergessen|vergesse|missacht\\w*|uberschreib\\w*|abweichend (?:zu|von))\\b" + W
-                            + "{0,4}? (?:vorherigen?|bisherigen?|obigen?|alle|allen|deine|ihre|vorangehenden|vorangegangenen|vorigen)\\b" + W
+            p(
+                    FindingTypes.INJECTION_OVERRIDE,
+                    0.9,
+                    "\\b(?:ignorier\\w*|vergiss|vergessen|vergesse|missacht\\w*|uberschreib\\w*|abweichend (?:zu|von))\\b"
+                            + W
+                            + "{0,4}? (?:vorherigen?|bisherigen?|obigen?|alle|allen|deine|ihre|vorangehenden|vorangegangenen|vorigen)\\b"
+                            + W
                             + "{0,3}? (?:anweisungen|anweisung|befehle|regeln|aufgaben|auftrage|instruktionen|informationen|angaben|vorgaben|"
                             + "prompts?|ausfuhrungen|dokumente|artikel)\\b"),
-            p(FindingTypes.INJECTION_OVERRIDE, 0.85,
+            p(
+                    FindingTypes.INJECTION_OVERRIDE,
+                    0.85,
                     "\\bvergiss alles\\b|\\bvergessen sie alles\\b|\\bnun folgen (?:weitere|neue) (?:aufgaben|anweisungen)\\b"
                             + "|\\bkonzentriere dich (?:jetzt |nun )?auf (?:deine|die) neue aufgabe\\b"
                             + "|\\b(?:obigen|vorherigen|bisherigen) (?:ausfuhrungen|anweisungen|informationen|befehle|aufgaben) ignorieren\\b"
                             + "|\\b(?:vorherigen|bisherigen) informationen\\b[^.]{0,60}\\b(?:irrelevant|hinter sich|aus dem kopf)"
                             + "|\\baus dem kopf (?:zu )?streichen\\b|\\bvon vorne an\\b"),
-            p(FindingTypes.INJECTION_OVERRIDE, 0.85,
+            p(
+                    FindingTypes.INJECTION_OVERRIDE,
+                    0.85,
                     "\\b(?:olvid\\w*|ignor\\w*|descart\\w*|omit\\w*) (?:de )?(?:todo|todas las instrucciones|las instrucciones|tus instrucciones"
                             + "|lo anterior|las reglas|las instrucciones anteriores)\\b|\\b(?:ignora|olvida) (?:las |tus )?instrucciones\\b"),
-            p(FindingTypes.INJECTION_OVERRIDE, 0.85,
+            p(
+                    FindingTypes.INJECTION_OVERRIDE,
+                    0.85,
                     "\\b(?:ignore[zr]?|oublie[zr]?|neglige[zr]?)\\b (?:toutes? |tous )?(?:les |tes |vos )?(?:instructions|consignes|regles|"
                             + "directives|taches|ce qui precede)\\b|\\boublie[zr]? tout\\b"),
-            p(FindingTypes.INJECTION_OVERRIDE, 0.85,
+            p(
+                    FindingTypes.INJECTION_OVERRIDE,
+                    0.85,
                     "(?U)\\b(?:забуд\\w*|игнориру\\w*|проигнорируй\\w*) (?:все|всё|предыдущие|прошлые)\\b|\\bzaboravi sve\\b"),
-            p(FindingTypes.INJECTION_OVERRIDE, 0.8,
+            p(
+                    FindingTypes.INJECTION_OVERRIDE,
+                    0.8,
                     "\\b(?:all ?)?previous ?instructions (?:are|were) (?:false|void|invalid|cancell?ed|obsolete|wrong)\\b"
                             + "|\\bdespite (?:what|everything) you(?:'ve| have)? (?:been|were) told\\b|\\bnew instructions? to\\b|\\breprogramm"
                             + "|\\bend (?:of )?(?:[\\w-]+ ){0,3}instructions\\b|\\bignore the system prompt|\\[system note:"
                             + "|\\b(?:safe|safety) mode (?:off|disabled)\\b|\\bnot restricted by (?:the |any )?(?:rules|guidelines)\\b"
                             + "|\\bunrestricted (?:ai|bot|assistant|model)\\b"),
-            p(FindingTypes.INJECTION_OVERRIDE, 0.6,
+            p(
+                    FindingTypes.INJECTION_OVERRIDE,
+                    0.6,
                     "\\b(?:well done|very good|very well done|great|excellent|sehr gut|gut gemacht)[.!] (?:(?:that is|that's|das ist) "
                             + "(?:done|enough|erledigt)[.!] |das genugt[.!] )?(?:now|but now|nun|jetzt|bitte)\\b"),
             // --- role / persona hijack ---
-            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.8,
+            p(
+                    FindingTypes.INJECTION_ROLE_HIJACK,
+                    0.8,
                     "\\byou are now\\b|\\bnow you are\\b|\\bfrom now on,? you(?: are|'re| will| must| shall| act)\\b"
                             + "|\\bpretend (?:to be|you are|you're|that you|you can)\\b|\\bact as (?:if|though)\\b"
                             + "|\\b(?:dan|developer|god|jailbreak|unrestricted|evil) mode\\b|\\bdo anything now\\b|\\bjailbreak"
@@ -100,54 +124,80 @@ public final class PromptInjectionDetector implements Detector {
                             + "|\\bevil (?:ai|assistant|bot|confidant)\\b|\\byou are (?:no longer|not) (?:an? )?(?:ai|assistant|language model|"
                             + "chatbot|newspaper)|\\byou are role-?playing\\b|\\bimagine you are\\b|\\babsorbed in your role\\b"
                             + "|\\byou act as two\\b|\\bfrom now (?:on )?known as\\b"),
-            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.7,
+            p(
+                    FindingTypes.INJECTION_ROLE_HIJACK,
+                    0.7,
                     "\\b(?:stay|stays|remain|remains|staying)(?: fully| always)? in (?:their|your|his|her|the) roles?\\b"
                             + "|\\bfalling out of (?:the |their |your )?roles?\\b|\\bbleiben (?:immer )?in ihren rollen\\b"),
-            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.45,
+            p(
+                    FindingTypes.INJECTION_ROLE_HIJACK,
+                    0.45,
                     "\\b(?:i want you to |please )?act as (?:a|an|my|the)\\b|\\bi want you to act\\b|\\brole-?play|\\bbe a [\\w-]+\\.\\s"
                             + "|^you are [\\w-]+(?: [\\w-]+)?[.,:]"),
-            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.8,
+            p(
+                    FindingTypes.INJECTION_ROLE_HIJACK,
+                    0.8,
                     "\\b(?:du bist|ihr seid|sie sind) (?:jetzt|nun|ab sofort|ab jetzt)\\b|\\b(?:jetzt|nun|ab sofort) bist du\\b"
                             + "|\\bstell dir vor,? (?:du bist|dass du)\\b|\\btu so,? als (?:ob|waerst|warst)\\b"
                             + "|\\bohne (?:einschrankungen|filter|zensur|regeln)\\b|\\bspiel\\w* (?:die|eine) rolle\\b|\\bin deiner rolle auf\\b"
                             + "|\\bdu bist keine\\b"),
-            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.45,
+            p(
+                    FindingTypes.INJECTION_ROLE_HIJACK,
+                    0.45,
                     "\\b(?:ich mochte,? dass (?:sie|du) als|agiere als|verhalte dich (?:wie|als))\\b|^du bist [\\w-]+(?: [\\w-]+)?[.,:]"),
-            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.8,
+            p(
+                    FindingTypes.INJECTION_ROLE_HIJACK,
+                    0.8,
                     "\\b(?:ahora|a partir de ahora) (?:eres|seras|actuas)\\b|\\bfinge (?:ser|que eres)\\b|\\bsin (?:restricciones|filtros|censura)\\b"
                             + "|\\bimagina que eres\\b|\\b(?:tu es|vous etes) (?:maintenant|desormais)\\b|\\bfai(?:s|tes) semblant\\b"
                             + "|\\bsans (?:restrictions|filtres|censure)\\b|\\bimagine[sz]? que (?:tu es|vous etes)\\b"),
-            p(FindingTypes.INJECTION_ROLE_HIJACK, 0.45,
+            p(
+                    FindingTypes.INJECTION_ROLE_HIJACK,
+                    0.45,
                     "\\b(?:actua como|quiero que actues como|agi(?:s|ssez) comme|je veux que (?:tu agisses|vous agissiez) comme)\\b"),
             // --- system prompt extraction ---
-            p(FindingTypes.INJECTION_PROMPT_EXTRACTION, 0.85,
-                    "\\b(?:reveal|show|print|display|output|repeat|tell|give|share|leak|dump|list|write|spell|copy|what (?:is|are|was|were))\\b" + W
+            p(
+                    FindingTypes.INJECTION_PROMPT_EXTRACTION,
+                    0.85,
+                    "\\b(?:reveal|show|print|display|output|repeat|tell|give|share|leak|dump|list|write|spell|copy|what (?:is|are|was|were))\\b"
+                            + W
                             + "{0,5}? (?:(?:system|initial|original|hidden|secret|full|previous|entire|your) (?:prompts?|instructions|rules|"
                             + "prompt texts?|message)|prompt texts?|instructions you (?:were|have been) given)\\b"
                             + "|\\bwhat (?:was|is) written (?:above|before|at the beginning)|\\b(?:beginning|start) of (?:this|the) (?:prompt|conversation)\\b"
                             + "|\\b(?:repeat|print|output) (?:the )?(?:words|text|everything) above\\b|\\bwhat are your instructions\\b"
                             + "|\\bthe (?:\\d |two |three )?(?:sentences|words) before\\b|\\binformation in the prompt\\b"
-                            + "|\\b(?:list|relay|respond with|repeat|print)\\b" + W + "{0,6}? (?:initials?|every|all|system'?s?)" + W
+                            + "|\\b(?:list|relay|respond with|repeat|print)\\b" + W
+                            + "{0,6}? (?:initials?|every|all|system'?s?)" + W
                             + "{0,3}? instructions\\b|\\byour (?:initial|original|system) (?:instructions|prompt) (?:were|was|are|is)\\b"),
-            p(FindingTypes.INJECTION_PROMPT_EXTRACTION, 0.85,
-                    "\\b(?:zeig\\w*|gib|nenn\\w*|verrat\\w*|wiederhol\\w*|druck\\w*|schreib\\w*|was (?:ist|sind|war|waren|steht))\\b" + W
+            p(
+                    FindingTypes.INJECTION_PROMPT_EXTRACTION,
+                    0.85,
+                    "\\b(?:zeig\\w*|gib|nenn\\w*|verrat\\w*|wiederhol\\w*|druck\\w*|schreib\\w*|was (?:ist|sind|war|waren|steht))\\b"
+                            + W
                             + "{0,5}? (?:system-?prompt|prompt-?texte?s?|(?:deine|ihre|ursprunglichen|anfanglichen|vollstandigen|gesamten?) "
                             + "(?:anweisungen|instruktionen|regeln|prompts?|prompt-?texte?s?))\\b|\\bwas steht (?:oben|am anfang)"),
-            p(FindingTypes.INJECTION_PROMPT_EXTRACTION, 0.85,
-                    "\\b(?:muestra\\w*|revela\\w*|dime|repite|imprime|escribe|cuales son)\\b" + W + "{0,5}? (?:(?:el )?prompt del sistema|"
+            p(
+                    FindingTypes.INJECTION_PROMPT_EXTRACTION,
+                    0.85,
+                    "\\b(?:muestra\\w*|revela\\w*|dime|repite|imprime|escribe|cuales son)\\b" + W
+                            + "{0,5}? (?:(?:el )?prompt del sistema|"
                             + "tus instrucciones|tus reglas|instrucciones (?:iniciales|originales|del sistema)|tu prompt)\\b"
-                            + "|\\b(?:montre[zr]?|revele[zr]?|affiche[zr]?|repete[zr]?|donne[zr]?|dis-moi|quelles sont)\\b" + W
+                            + "|\\b(?:montre[zr]?|revele[zr]?|affiche[zr]?|repete[zr]?|donne[zr]?|dis-moi|quelles sont)\\b"
+                            + W
                             + "{0,5}? (?:(?:le )?prompt (?:systeme|initial)|invite systeme|tes instructions|vos instructions|"
                             + "instructions (?:initiales|originales|systeme)|ton prompt)\\b"),
             // --- delimiters and chat-template tokens ---
-            p(FindingTypes.INJECTION_DELIMITER, 0.75,
+            p(
+                    FindingTypes.INJECTION_DELIMITER,
+                    0.75,
                     "<\\|(?:im_start|im_end|system|endoftext|start_header_id|end_header_id|eot_id|user|assistant)\\|>|\\[/?inst\\]|<</?sys>>"
                             + "|</?(?:system|instructions?)>|(?:^|\\n)\\s?#{2,} ?(?:system|instructions?|new instructions?)\\b"
                             + "|\\b(?:end of|ignore the) (?:prompt|instructions|input|context|system prompt)\\b|\\bbegin (?:new )?instructions?\\b"
                             + "|(?:^|\\n)\\s?(?:system|admin|developer)(?: override| message| prompt)?\\s?:|\\b(?:human|user): (?:human|user):"),
-            p(FindingTypes.INJECTION_DELIMITER, 0.5,
+            p(
+                    FindingTypes.INJECTION_DELIMITER,
+                    0.5,
                     "(?:\\\\ ?n\\s?){3,}+|(?:^|\\n|\\\\n)\\s?(?:new |additional )?instructions?\\s?[:-]|\\b(?:just|only) (?:output|say|print)\\b"));
-
 
     /**
      * Per phrase (same order as {@link #PHRASES}): literal lower-case keywords of which every match
@@ -156,30 +206,89 @@ public final class PromptInjectionDetector implements Detector {
      * the candidate starts of {@link #STARTS}), so benign text rarely pays for it.
      */
     private static final String[][] KEYWORDS = {
-            {"ignor", "disregard", "forget", "skip", "overrid", "bypass", "neglect", "drop", "abandon", "leave", "remove", "erase", "delete"},
-            {"forget", "ignore", "disregard", "command you"},
-            {"now ", "here ", "new task", "new instruction", "focus on", "concentrate on", "start ", "instructions are now", "change your",
-                    "instead ", "do not", "don", "dont", "not by the", "stop"},
-            {"ignorier", "vergiss", "vergess", "missacht", "uberschreib", "abweichend"},
-            {"vergiss", "vergessen", "folgen", "konzentriere", "ignorieren", "informationen", "kopf", "vorne"},
-            {"olvid", "ignor", "descart", "omit"},
-            {"ignore", "oublie", "neglige"},
-            {"забуд", "игнориру", "проигнорир", "zaboravi"},
-            {"previous", "despite", "instruction", "reprogramm", "system", "mode", "restricted"},
-            {"well done", "very good", "great", "excellent", "sehr gut", "gut gemacht"},
-            {"you are", "now you", "from now", "pretend", "act as", "mode", "do anything", "jailbreak", "no ", "without", "unfiltered",
-                    "uncensored", "evil", "imagine", "absorbed", "you act"},
-            {"role", "rollen"},
-            {"act", "role", "be a ", "you are"},
-            {"du bist", "ihr seid", "sie sind", "bist du", "stell dir", "tu so", "ohne", "rolle"},
-            {"mochte", "agiere", "verhalte", "du bist"},
-            {"eres", "seras", "actuas", "finge", "sin ", "imagin", "tu es", "vous etes", "semblant", "sans "},
-            {"actua", "actues", "agis", "je veux"},
-            {"prompt", "instruction", "rules", "message", "written", "beginning", "start of", "above", "before"},
-            {"prompt", "anweisung", "instruktion", "regeln", "steht"},
-            {"prompt", "instruccion", "reglas", "invite", "instruction"},
-            {"<|", "inst]", "<<", "system", "instruction", "end of", "ignore the", "begin", "admin", "developer", "user:", "human:"},
-            {"\\", "instruction", "just ", "only "}};
+        {
+            "ignor",
+            "disregard",
+            "forget",
+            "skip",
+            "overrid",
+            "bypass",
+            "neglect",
+            "drop",
+            "abandon",
+            "leave",
+            "remove",
+            "erase",
+            "delete"
+        },
+        {"forget", "ignore", "disregard", "command you"},
+        {
+            "now ",
+            "here ",
+            "new task",
+            "new instruction",
+            "focus on",
+            "concentrate on",
+            "start ",
+            "instructions are now",
+            "change your",
+            "instead ",
+            "do not",
+            "don",
+            "dont",
+            "not by the",
+            "stop"
+        },
+        {"ignorier", "vergiss", "vergess", "missacht", "uberschreib", "abweichend"},
+        {"vergiss", "vergessen", "folgen", "konzentriere", "ignorieren", "informationen", "kopf", "vorne"},
+        {"olvid", "ignor", "descart", "omit"},
+        {"ignore", "oublie", "neglige"},
+        {"забуд", "игнориру", "проигнорир", "zaboravi"},
+        {"previous", "despite", "instruction", "reprogramm", "system", "mode", "restricted"},
+        {"well done", "very good", "great", "excellent", "sehr gut", "gut gemacht"},
+        {
+            "you are",
+            "now you",
+            "from now",
+            "pretend",
+            "act as",
+            "mode",
+            "do anything",
+            "jailbreak",
+            "no ",
+            "without",
+            "unfiltered",
+            "uncensored",
+            "evil",
+            "imagine",
+            "absorbed",
+            "you act"
+        },
+        {"role", "rollen"},
+        {"act", "role", "be a ", "you are"},
+        {"du bist", "ihr seid", "sie sind", "bist du", "stell dir", "tu so", "ohne", "rolle"},
+        {"mochte", "agiere", "verhalte", "du bist"},
+        {"eres", "seras", "actuas", "finge", "sin ", "imagin", "tu es", "vous etes", "semblant", "sans "},
+        {"actua", "actues", "agis", "je veux"},
+        {"prompt", "instruction", "rules", "message", "written", "beginning", "start of", "above", "before"},
+        {"prompt", "anweisung", "instruktion", "regeln", "steht"},
+        {"prompt", "instruccion", "reglas", "invite", "instruction"},
+        {
+            "<|",
+            "inst]",
+            "<<",
+            "system",
+            "instruction",
+            "end of",
+            "ignore the",
+            "begin",
+            "admin",
+            "developer",
+            "user:",
+            "human:"
+        },
+        {"\\", "instruction", "just ", "only "}
+    };
 
     /**
      * Per phrase (same order as {@link #PHRASES}), null or a second keyword set of which every match also
@@ -190,14 +299,48 @@ public final class PromptInjectionDetector implements Detector {
     private static final String[][] ALSO = new String[PHRASES.size()][];
 
     static {
-        ALSO[0] = new String[] {"instruction", "prompt", "direction", "rule", "guideline", "command", "context", "task", "order",
-                "message", "constraint", "restriction", "programming", "information", "assignment", "document", "article", "thoughts",
-                "training"};
-        ALSO[1] = new String[] {"everything", "all", "anything", "what ", "above", "that", "disregarding the", "command you"};
-        ALSO[3] = new String[] {"anweisung", "befehle", "regeln", "aufgaben", "auftrage", "instruktionen", "informationen", "angaben",
-                "vorgaben", "prompt", "ausfuhrungen", "dokumente", "artikel"};
+        ALSO[0] = new String[] {
+            "instruction",
+            "prompt",
+            "direction",
+            "rule",
+            "guideline",
+            "command",
+            "context",
+            "task",
+            "order",
+            "message",
+            "constraint",
+            "restriction",
+            "programming",
+            "information",
+            "assignment",
+            "document",
+            "article",
+            "thoughts",
+            "training"
+        };
+        ALSO[1] = new String[] {
+            "everything", "all", "anything", "what ", "above", "that", "disregarding the", "command you"
+        };
+        ALSO[3] = new String[] {
+            "anweisung",
+            "befehle",
+            "regeln",
+            "aufgaben",
+            "auftrage",
+            "instruktionen",
+            "informationen",
+            "angaben",
+            "vorgaben",
+            "prompt",
+            "ausfuhrungen",
+            "dokumente",
+            "artikel"
+        };
         ALSO[5] = new String[] {"todo", "instrucciones", "anterior", "reglas"};
-        ALSO[6] = new String[] {"instructions", "consignes", "regles", "directives", "taches", "ce qui precede", "tout"};
+        ALSO[6] =
+                new String[] {"instructions", "consignes", "regles", "directives", "taches", "ce qui precede", "tout"};
     }
 
     /** The keyword sets of phrase {@code k}: {@link #KEYWORDS} and, if it has one, {@link #ALSO} (tests). */
@@ -253,7 +396,8 @@ public final class PromptInjectionDetector implements Detector {
 
     static {
         if (KEYWORDS.length != PHRASES.size() || ALSO.length != PHRASES.size()) {
-            throw new IllegalStateException("PromptInjectionDetector: " + PHRASES.size() + " phrases but " + KEYWORDS.length + " keyword sets");
+            throw new IllegalStateException(
+                    "PromptInjectionDetector: " + PHRASES.size() + " phrases but " + KEYWORDS.length + " keyword sets");
         }
     }
 
@@ -290,7 +434,7 @@ public final class PromptInjectionDetector implements Detector {
                 inClass = true;
                 out.append(c);
                 if (i + 1 < regex.length() && regex.charAt(i + 1) == ']') {
-                    out.append(regex.charAt(++i));   // "[]...]": a leading ']' is a member
+                    out.append(regex.charAt(++i)); // "[]...]": a leading ']' is a member
                 }
             } else if (c == ']' && inClass) {
                 inClass = false;
@@ -305,16 +449,20 @@ public final class PromptInjectionDetector implements Detector {
     }
 
     private static final Pattern BASE64 = Pattern.compile("(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{20,8192}+={0,2}");
-    private static final Pattern HEX = Pattern.compile("(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){12,4096}+|(?:\\\\x[0-9A-Fa-f]{2}){8,4096}+");
+    private static final Pattern HEX =
+            Pattern.compile("(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){12,4096}+|(?:\\\\x[0-9A-Fa-f]{2}){8,4096}+");
     private static final Pattern SPACED_LETTERS = Pattern.compile("(?<!\\S)(?:\\p{L} ){9,}+\\p{L}(?!\\S)");
 
-    private static final Set<String> TYPES = Set.of(FindingTypes.INJECTION_OVERRIDE, FindingTypes.INJECTION_ROLE_HIJACK,
-            FindingTypes.INJECTION_PROMPT_EXTRACTION, FindingTypes.INJECTION_DELIMITER, FindingTypes.INJECTION_OBFUSCATION);
+    private static final Set<String> TYPES = Set.of(
+            FindingTypes.INJECTION_OVERRIDE,
+            FindingTypes.INJECTION_ROLE_HIJACK,
+            FindingTypes.INJECTION_PROMPT_EXTRACTION,
+            FindingTypes.INJECTION_DELIMITER,
+            FindingTypes.INJECTION_OBFUSCATION);
 
     private static final PromptInjectionDetector INSTANCE = new PromptInjectionDetector();
 
-    private PromptInjectionDetector() {
-    }
+    private PromptInjectionDetector() {}
 
     /** The phrase patterns, in order (for tests of the scan's prefilters). */
     static List<Pattern> phrasePatterns() {
@@ -325,7 +473,7 @@ public final class PromptInjectionDetector implements Detector {
         return patterns;
     }
 
-        /** The detector with every built-in phrase set. */
+    /** The detector with every built-in phrase set. */
     public static PromptInjectionDetector all() {
         return INSTANCE;
     }
@@ -355,19 +503,21 @@ public final class PromptInjectionDetector implements Detector {
         String original = text.string();
         NormalizedText norm = NormalizedText.of(original);
         String n = norm.text();
-        text.charge((long) original.length() + n.length());   // the normalisation: each character read, each one written
+        text.charge((long) original.length() + n.length()); // the normalisation: each character read, each one written
         MeteredText metered = text.view(n);
         boolean changed = norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0;
         byte[] ascii = norm.asciiOrNull();
         PatternStarts.Candidates starts = STARTS.candidates(n, ascii, metered);
-        // the keywords (some with a space: "you are") are looked for with line breaks read as spaces, as the phrases read them
+        // the keywords (some with a space: "you are") are looked for with line breaks read as spaces, as the phrases
+        // read them
         boolean breaks = n.indexOf('\n') >= 0;
         String flat = breaks ? n.replace('\n', ' ') : n;
         byte[] flatAscii = breaks && ascii != null ? flatBytes(ascii) : ascii;
         int[] shared = starts.shared();
         int sharedCount = starts.sharedCount();
         int size = n.length();
-        // a phrase counts only where one of its keywords occurs in the text: checked only for phrases with candidates; with
+        // a phrase counts only where one of its keywords occurs in the text: checked only for phrases with candidates;
+        // with
         // many candidates, check the keywords first (a few hundred ns each); with few, only once the phrase matched
         long checkFirst = 0;
         int keywordsToCheck = 0;
@@ -377,15 +527,18 @@ public final class PromptInjectionDetector implements Detector {
                 keywordsToCheck += KEYWORDS[k].length + (ALSO[k] == null ? 0 : ALSO[k].length);
             }
         }
-        // many keywords to look for (text where most phrases have candidates, such as text outside ASCII): one pass for all
-        long present = keywordsToCheck > ONE_PASS_KEYWORDS ? phrasesWithKeywords(flat, flatAscii, checkFirst, metered) : -1L;
+        // many keywords to look for (text where most phrases have candidates, such as text outside ASCII): one pass for
+        // all
+        long present =
+                keywordsToCheck > ONE_PASS_KEYWORDS ? phrasesWithKeywords(flat, flatAscii, checkFirst, metered) : -1L;
         for (int k = 0; k < PHRASES.size(); k++) {
             int count = starts.count(k);
             if (count == 0) {
                 continue;
             }
             boolean keywordsFirst = count > FEW_CANDIDATES;
-            if (keywordsFirst && ((present & (1L << k)) == 0 || (present == -1L && !keywordsPresent(flat, k, metered)))) {
+            if (keywordsFirst
+                    && ((present & (1L << k)) == 0 || (present == -1L && !keywordsPresent(flat, k, metered)))) {
                 continue;
             }
             int before = hits.size();
@@ -422,11 +575,16 @@ public final class PromptInjectionDetector implements Detector {
             }
         }
         if (changed && !hits.isEmpty()) {
-            hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, hits.get(0).start(), hits.get(0).end(), 0.8, id()));
+            hits.add(new Finding(
+                    FindingTypes.INJECTION_OBFUSCATION,
+                    hits.get(0).start(),
+                    hits.get(0).end(),
+                    0.8,
+                    id()));
         } else if (norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0) {
             hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, 0, text.length(), 0.35, id()));
         }
-        text.charge(size);   // the gates' pass
+        text.charge(size); // the gates' pass
         int gates = gates(n, ascii);
         if ((gates & BASE64_POSSIBLE) != 0) {
             decoded(text, BASE64, true, hits);
@@ -459,7 +617,8 @@ public final class PromptInjectionDetector implements Detector {
     private void spacedLetters(NormalizedText norm, MeteredText metered, List<Finding> hits) {
         spacedLetters(norm.text(), metered, (s, e) -> {
             int start = norm.originalStart(s);
-            hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(e)), 0.55, id()));
+            hits.add(new Finding(
+                    FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(e)), 0.55, id()));
         });
     }
 
@@ -485,7 +644,7 @@ public final class PromptInjectionDetector implements Detector {
                 }
                 int j = i;
                 int pairs = 0;
-                int last;   // the code point at j: the letter that must end the match
+                int last; // the code point at j: the letter that must end the match
                 while (true) {
                     last = Character.codePointAt(n, j);
                     int len = Character.charCount(last);
@@ -525,6 +684,7 @@ public final class PromptInjectionDetector implements Detector {
     private static final int SPACED_POSSIBLE = 4;
     /** Per ASCII character: {@link #B64} if base64, {@link #HEX_DIGIT} if a hex digit. */
     private static final byte[] ENCODING_CLASS = new byte[128];
+
     private static final int B64 = 1;
     private static final int HEX_DIGIT = 2;
 
@@ -548,7 +708,7 @@ public final class PromptInjectionDetector implements Detector {
      */
     static int gates(String n, byte[] ascii) {
         if (ascii != null && n.indexOf('\\') < 0 && !AsciiLanes.mayHoldLongRunsOrShortWords(ascii)) {
-            return 0;   // none of the runs below can reach its length (eight bytes at a time; no backslash, so no \\x)
+            return 0; // none of the runs below can reach its length (eight bytes at a time; no backslash, so no \\x)
         }
         return exactGates(n, ascii);
     }
@@ -561,7 +721,9 @@ public final class PromptInjectionDetector implements Detector {
         int lastSpace = -1;
         int shortTokens = 0;
         for (int i = 0, size = n.length(); i < size; i++) {
-            char c = ascii != null ? (char) ascii[i] : n.charAt(i);   // (the same characters; the bytes are faster to read)
+            char c = ascii != null
+                    ? (char) ascii[i]
+                    : n.charAt(i); // (the same characters; the bytes are faster to read)
             int cls = c < 128 ? ENCODING_CLASS[c] : 0;
             if (cls != 0) {
                 if (++run >= 20) {
@@ -631,12 +793,15 @@ public final class PromptInjectionDetector implements Detector {
                     }
                     end = m.end();
                 } else {
-                    if ((ch != '\\' && !hexChar(ch)) || i < next || (ch != '\\' && i > 0 && hexChar(text.charAt(i - 1)))) {
-                        continue;   // (a hex digit right after another starts no match: the pattern looks behind)
+                    if ((ch != '\\' && !hexChar(ch))
+                            || i < next
+                            || (ch != '\\' && i > 0 && hexChar(text.charAt(i - 1)))) {
+                        continue; // (a hex digit right after another starts no match: the pattern looks behind)
                     }
                     end = hexMatch(text, i);
                     if (end < 0) {
-                        // no match here, nor at a later pair of the same run (the same run, fewer pairs): resume after it
+                        // no match here, nor at a later pair of the same run (the same run, fewer pairs): resume after
+                        // it
                         int stop = -end - 1;
                         read += stop - i + 1;
                         i = Math.max(i, stop - 1);
@@ -646,7 +811,7 @@ public final class PromptInjectionDetector implements Detector {
                 }
                 next = end == start ? end + 1 : end;
                 String value = text.substring(start, end);
-                read += 2L * value.length();   // decoded and checked for printable text
+                read += 2L * value.length(); // decoded and checked for printable text
                 String decoded = base64 ? decodeBase64(value) : decodeHex(value);
                 if (decoded == null) {
                     continue;
@@ -656,7 +821,9 @@ public final class PromptInjectionDetector implements Detector {
                 MeteredText metered = original.view(n);
                 for (int k = 0; k < PHRASES.size(); k++) {
                     Phrase phrase = PHRASES.get(k);
-                    if (phrase.confidence >= 0.75 && keywordsPresent(n, k, original) && phrase.pattern.matcher(metered).find()) {
+                    if (phrase.confidence >= 0.75
+                            && keywordsPresent(n, k, original)
+                            && phrase.pattern.matcher(metered).find()) {
                         hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, end, 0.9, id()));
                         break;
                     }
@@ -680,12 +847,16 @@ public final class PromptInjectionDetector implements Detector {
         if (t.charAt(i) == '\\') {
             int j = i;
             int k = 0;
-            while (k < 4096 && j + 3 < n && t.charAt(j) == '\\' && t.charAt(j + 1) == 'x' && hexChar(t.charAt(j + 2))
+            while (k < 4096
+                    && j + 3 < n
+                    && t.charAt(j) == '\\'
+                    && t.charAt(j + 1) == 'x'
+                    && hexChar(t.charAt(j + 2))
                     && hexChar(t.charAt(j + 3))) {
                 j += 4;
                 k++;
             }
-            return k >= 8 ? j : -(i + 2);   // (no skip: a pair of hex digits inside may start the first alternative)
+            return k >= 8 ? j : -(i + 2); // (no skip: a pair of hex digits inside may start the first alternative)
         }
         if (i > 0 && hexChar(t.charAt(i - 1))) {
             return -(i + 1);

@@ -4,12 +4,11 @@ import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.Checksums;
-import dev.llmgate.policy.detect.internal.PemBlockFinder;
 import dev.llmgate.policy.detect.internal.MeteredText;
+import dev.llmgate.policy.detect.internal.PemBlockFinder;
 import dev.llmgate.policy.detect.internal.Recognizer;
 import dev.llmgate.policy.detect.internal.RecognizerSet;
 import dev.llmgate.policy.detect.internal.Starts;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,43 +25,99 @@ import java.util.function.Consumer;
  */
 public final class SecretDetector implements Detector {
     private static final List<Recognizer> RECOGNIZERS = List.of(
-            Recognizer.of(FindingTypes.SECRET_ANTHROPIC_KEY, "\\bsk-ant-" + body("[A-Za-z0-9_-]", 20, 200), 0,
+            Recognizer.of(
+                            FindingTypes.SECRET_ANTHROPIC_KEY,
+                            "\\bsk-ant-" + body("[A-Za-z0-9_-]", 20, 200),
+                            0,
                             split(20, 200, (t, s, m) -> 0.95))
                     .startingAt(Starts.of().prefixes(false, "sk-ant-").notAfter(Starts.WORD)),
-            Recognizer.of(FindingTypes.SECRET_OPENAI_KEY, "\\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?" + body("[A-Za-z0-9_-]", 20, 200), 0,
+            Recognizer.of(
+                            FindingTypes.SECRET_OPENAI_KEY,
+                            "\\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?" + body("[A-Za-z0-9_-]", 20, 200),
+                            0,
                             split(20, 200, (t, s, m) -> Checksums.entropy(t, s[0], s[1]) > 3.0 ? 0.9 : -1))
                     .startingAt(Starts.of().prefixes(false, "sk-").notAfter(Starts.WORD)),
-            Recognizer.of(FindingTypes.SECRET_AWS_ACCESS_KEY, "\\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)" + body("[A-Z0-9]", 16, 16) + "\\b", 0,
+            Recognizer.of(
+                            FindingTypes.SECRET_AWS_ACCESS_KEY,
+                            "\\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)" + body("[A-Z0-9]", 16, 16) + "\\b",
+                            0,
                             split(16, 16, (t, s, m) -> 0.95))
-                    .startingAt(Starts.of().prefixes(false, "AKIA", "ASIA", "ABIA", "ACCA", "AROA", "AIDA").notAfter(Starts.WORD)),
-            Recognizer.labelled(FindingTypes.SECRET_AWS_SECRET_KEY,
-                    "(?i)aws_?secret_?(?:access_?)?key[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])", 1, 0, 0.95)
+                    .startingAt(Starts.of()
+                            .prefixes(false, "AKIA", "ASIA", "ABIA", "ACCA", "AROA", "AIDA")
+                            .notAfter(Starts.WORD)),
+            Recognizer.labelled(
+                            FindingTypes.SECRET_AWS_SECRET_KEY,
+                            "(?i)aws_?secret_?(?:access_?)?key[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
+                            1,
+                            0,
+                            0.95)
                     .onlyWith("awssecret", "aws_secret"),
-            Recognizer.of(FindingTypes.SECRET_GITHUB_TOKEN, "\\b(?:gh[pousr]_" + body("[A-Za-z0-9]", 36, 255) + "|github_pat_"
-                            + body("[A-Za-z0-9_]", 22, 255) + ")", 0, split(22, 255, (t, s, m) -> 0.95))
-                    .startingAt(Starts.of().prefixes(false, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_").notAfter(Starts.WORD)),
-            Recognizer.of(FindingTypes.SECRET_SLACK_TOKEN,
-                    "\\bxox[abposr]-" + body("[A-Za-z0-9-]", 10, 250) + "|https://hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,120}+", 0,
+            Recognizer.of(
+                            FindingTypes.SECRET_GITHUB_TOKEN,
+                            "\\b(?:gh[pousr]_" + body("[A-Za-z0-9]", 36, 255) + "|github_pat_"
+                                    + body("[A-Za-z0-9_]", 22, 255) + ")",
+                            0,
+                            split(22, 255, (t, s, m) -> 0.95))
+                    .startingAt(Starts.of()
+                            .prefixes(false, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
+                            .notAfter(Starts.WORD)),
+            Recognizer.of(
+                            FindingTypes.SECRET_SLACK_TOKEN,
+                            "\\bxox[abposr]-" + body("[A-Za-z0-9-]", 10, 250)
+                                    + "|https://hooks\\.slack\\.com/services/[A-Za-z0-9/_-]{20,120}+",
+                            0,
                             split(10, 250, (t, s, m) -> 0.95))
                     .onlyWith("xox", "https://hooks.slack.com/services/"),
-            Recognizer.of(FindingTypes.SECRET_STRIPE_KEY, "\\b(?:sk|rk)_(?:live|test)_" + body("[A-Za-z0-9]", 10, 99), 0,
+            Recognizer.of(
+                            FindingTypes.SECRET_STRIPE_KEY,
+                            "\\b(?:sk|rk)_(?:live|test)_" + body("[A-Za-z0-9]", 10, 99),
+                            0,
                             split(10, 99, (t, s, m) -> 0.95))
-                    .startingAt(Starts.of().prefixes(false, "sk_live_", "sk_test_", "rk_live_", "rk_test_").notAfter(Starts.WORD)),
-            Recognizer.of(FindingTypes.SECRET_GOOGLE_API_KEY, "\\bAIza" + body("[0-9A-Za-z_-]", 35, 35) + "(?![0-9A-Za-z_-])"
-                            + "|\\bya29\\.[0-9A-Za-z_-]{20,400}+", 0, split(35, 35, (t, s, m) -> 0.9))
+                    .startingAt(Starts.of()
+                            .prefixes(false, "sk_live_", "sk_test_", "rk_live_", "rk_test_")
+                            .notAfter(Starts.WORD)),
+            Recognizer.of(
+                            FindingTypes.SECRET_GOOGLE_API_KEY,
+                            "\\bAIza" + body("[0-9A-Za-z_-]", 35, 35) + "(?![0-9A-Za-z_-])"
+                                    + "|\\bya29\\.[0-9A-Za-z_-]{20,400}+",
+                            0,
+                            split(35, 35, (t, s, m) -> 0.9))
                     .startingAt(Starts.of().prefixes(false, "AIza", "ya29.").notAfter(Starts.WORD)),
-            Recognizer.of(FindingTypes.SECRET_JWT,
-                    "\\beyJ[A-Za-z0-9_-]{5,4096}+\\.eyJ[A-Za-z0-9_-]{5,8192}+\\.[A-Za-z0-9_-]{10,4096}+", Recognizer.NEEDS_DOT, (t, s, m) -> 0.9)
+            Recognizer.of(
+                            FindingTypes.SECRET_JWT,
+                            "\\beyJ[A-Za-z0-9_-]{5,4096}+\\.eyJ[A-Za-z0-9_-]{5,8192}+\\.[A-Za-z0-9_-]{10,4096}+",
+                            Recognizer.NEEDS_DOT,
+                            (t, s, m) -> 0.9)
                     .startingAt(Starts.of().prefixes(false, "eyJ").notAfter(Starts.WORD)),
-            Recognizer.of(FindingTypes.SECRET_PRIVATE_KEY, PemBlockFinder.PATTERN, Recognizer.NEEDS_DASH, (t, s, m) -> 0.99)
+            Recognizer.of(
+                            FindingTypes.SECRET_PRIVATE_KEY,
+                            PemBlockFinder.PATTERN,
+                            Recognizer.NEEDS_DASH,
+                            (t, s, m) -> 0.99)
                     .withFinder(new PemBlockFinder()),
-            Recognizer.of(FindingTypes.SECRET_ASSIGNMENT,
-                    "(?i)\\b(password|passwd|pwd|passphrase|secret|client_?secret|api_?key|apikey|access_?token|auth_?token|"
-                            + "bearer|token|private_?key|passwort|contrase[ñn]a|mot de passe)\\b[\"']?\\s{0,3}(?:[:=]|=>|\\s)\\s{0,3}[\"']?"
-                            + "([^\\s\"',;<>{}()]{6,200}+)",
-                    0, SecretDetector::scoreAssignment)
-                    .startingAt(Starts.of().prefixes(true, "pass", "pwd", "secret", "client", "api", "access", "auth", "bearer", "token",
-                            "private", "contrase", "mot de passe").notAfter(Starts.WORD)));
+            Recognizer.of(
+                            FindingTypes.SECRET_ASSIGNMENT,
+                            "(?i)\\b(password|passwd|pwd|passphrase|secret|client_?secret|api_?key|apikey|access_?token|auth_?token|"
+                                    + "bearer|token|private_?key|passwort|contrase[ñn]a|mot de passe)\\b[\"']?\\s{0,3}(?:[:=]|=>|\\s)\\s{0,3}[\"']?"
+                                    + "([^\\s\"',;<>{}()]{6,200}+)",
+                            0,
+                            SecretDetector::scoreAssignment)
+                    .startingAt(Starts.of()
+                            .prefixes(
+                                    true,
+                                    "pass",
+                                    "pwd",
+                                    "secret",
+                                    "client",
+                                    "api",
+                                    "access",
+                                    "auth",
+                                    "bearer",
+                                    "token",
+                                    "private",
+                                    "contrase",
+                                    "mot de passe")
+                            .notAfter(Starts.WORD)));
 
     private static final RecognizerSet SCANNER = new RecognizerSet(RECOGNIZERS);
 
@@ -140,15 +195,14 @@ public final class SecretDetector implements Detector {
 
     private static final SecretDetector INSTANCE = new SecretDetector();
 
-    private SecretDetector() {
-    }
+    private SecretDetector() {}
 
     /** The recognizers, in scan order (for tests of the scan's prefilters). */
     static List<Recognizer> recognizers() {
         return RECOGNIZERS;
     }
 
-        /** The detector of every secret type listed in the class documentation. */
+    /** The detector of every secret type listed in the class documentation. */
     public static SecretDetector all() {
         return INSTANCE;
     }
@@ -187,14 +241,24 @@ public final class SecretDetector implements Detector {
         span[1] = m.end(2);
         String value = m.group(2);
         String lower = value.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("${") || lower.startsWith("$") || lower.startsWith("<") || lower.startsWith("%")
-                || lower.contains("xxxx") || lower.contains("****") || lower.contains("your") || lower.contains("example")
-                || lower.contains("placeholder") || lower.equals("changeme") || lower.equals("redacted") || lower.startsWith("[")
+        if (lower.startsWith("${")
+                || lower.startsWith("$")
+                || lower.startsWith("<")
+                || lower.startsWith("%")
+                || lower.contains("xxxx")
+                || lower.contains("****")
+                || lower.contains("your")
+                || lower.contains("example")
+                || lower.contains("placeholder")
+                || lower.equals("changeme")
+                || lower.equals("redacted")
+                || lower.startsWith("[")
                 || Checksums.allSame(value)) {
             return -1;
         }
         String key = m.group(1).toLowerCase(Locale.ROOT);
-        boolean passwordLike = key.startsWith("pass") || key.startsWith("pwd") || key.startsWith("contra") || key.startsWith("mot");
+        boolean passwordLike =
+                key.startsWith("pass") || key.startsWith("pwd") || key.startsWith("contra") || key.startsWith("mot");
         if (m.group(0).indexOf('=') < 0 && m.group(0).indexOf(':') < 0 && !key.equals("bearer")) {
             // "token abc..." without an assignment sign: only high-entropy values count
             return Checksums.entropy(value, 0, value.length()) >= 3.5 && value.length() >= 16 ? 0.7 : -1;

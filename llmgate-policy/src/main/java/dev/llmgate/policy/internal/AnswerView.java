@@ -3,7 +3,6 @@ package dev.llmgate.policy.internal;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.policy.Channel;
 import dev.llmgate.policy.Policy;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +22,13 @@ public final class AnswerView {
     private final int[] nameSource;
     private final int[] argumentSource;
 
-    private AnswerView(ScanView view, int textSource, int refusalSource, List<ToolCall> calls, int[] nameSource, int[] argumentSource) {
+    private AnswerView(
+            ScanView view,
+            int textSource,
+            int refusalSource,
+            List<ToolCall> calls,
+            int[] nameSource,
+            int[] argumentSource) {
         this.view = view;
         this.textSource = textSource;
         this.refusalSource = refusalSource;

@@ -97,10 +97,10 @@ public final class EgressTargets {
     static final int JOIN_CAP = 128;
     /** Alternative readings per URL before the URL is reported unparseable. */
     static final int MAX_EXTRA_READINGS = 8;
+
     private static final int MAX_SCHEME = 32;
 
-    private EgressTargets() {
-    }
+    private EgressTargets() {}
 
     /**
      * One place in a value that points at a network host.
@@ -177,7 +177,8 @@ public final class EgressTargets {
         if (g.contains("/") || g.contains("@")) {
             throw badGlob(glob, "it looks like a URL; write the host only");
         }
-        return canonicalHost(g).orElseThrow(() -> badGlob(glob, "it is not a valid host name or IP address (a port is not allowed)"));
+        return canonicalHost(g)
+                .orElseThrow(() -> badGlob(glob, "it is not a valid host name or IP address (a port is not allowed)"));
     }
 
     private static IllegalArgumentException badGlob(String glob, String why) {
@@ -205,8 +206,10 @@ public final class EgressTargets {
         }
         if (g.startsWith("*.")) {
             String suffix = g.substring(1);
-            return canonicalHost.length() > suffix.length() && canonicalHost.endsWith(suffix)
-                    && !canonicalHost.startsWith("[") && canonicalHost.charAt(canonicalHost.length() - suffix.length() - 1) != '.';
+            return canonicalHost.length() > suffix.length()
+                    && canonicalHost.endsWith(suffix)
+                    && !canonicalHost.startsWith("[")
+                    && canonicalHost.charAt(canonicalHost.length() - suffix.length() - 1) != '.';
         }
         return canonicalHost.equals(g);
     }
@@ -252,7 +255,8 @@ public final class EgressTargets {
         private static InputStream open() {
             InputStream in = EgressTargets.class.getResourceAsStream("iana-tlds.txt");
             if (in == null) {
-                throw new IllegalStateException("iana-tlds.txt is missing from the llmgate-policy jar; egress host checks cannot run");
+                throw new IllegalStateException(
+                        "iana-tlds.txt is missing from the llmgate-policy jar; egress host checks cannot run");
             }
             return in;
         }
@@ -290,7 +294,11 @@ public final class EgressTargets {
 
     /** Where a consumer that cuts text into words would cut: white space and control characters. */
     static boolean isTextBreak(char c) {
-        return c <= 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || Character.isWhitespace(c) || Character.isSpaceChar(c);
+        return c <= 0x20
+                || c == 0x7F
+                || (c >= 0x80 && c <= 0x9F)
+                || Character.isWhitespace(c)
+                || Character.isSpaceChar(c);
     }
 
     /** Characters that end a URL embedded in markup or code: quotes, brackets, angle brackets. */
@@ -333,7 +341,9 @@ public final class EgressTargets {
             return true;
         }
         int t = Character.getType(cp);
-        return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK || t == Character.ENCLOSING_MARK
+        return t == Character.NON_SPACING_MARK
+                || t == Character.COMBINING_SPACING_MARK
+                || t == Character.ENCLOSING_MARK
                 || t == Character.OTHER_NUMBER;
     }
 
@@ -702,7 +712,8 @@ public final class EgressTargets {
                 return;
             }
             step(2L * (to - from));
-            WhatwgHost.Authority r = WhatwgHost.Authority.parse(withoutTlc(from, to), WhatwgHost.Authority.Mode.SPECIAL);
+            WhatwgHost.Authority r =
+                    WhatwgHost.Authority.parse(withoutTlc(from, to), WhatwgHost.Authority.Mode.SPECIAL);
             if (r.kind == WhatwgHost.Authority.Kind.HOST) {
                 emit(p, to, canonical(r.host));
             }
@@ -797,7 +808,9 @@ public final class EgressTargets {
                 j++;
             }
             int digits = j - k - 1;
-            if (digits == 0 || digits > 5 || (j < n && (isLabelCodePoint(s.codePointAt(j)) || s.charAt(j) == ':' || s.charAt(j) == '.'))) {
+            if (digits == 0
+                    || digits > 5
+                    || (j < n && (isLabelCodePoint(s.codePointAt(j)) || s.charAt(j) == ':' || s.charAt(j) == '.'))) {
                 return k;
             }
             return j;

@@ -10,15 +10,13 @@ import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.redact.TokenRestore;
 import dev.llmgate.policy.redact.TokenVault;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** Shared steps of the input, output, stream and tool-call stages. Not API. */
 public final class Enforcement {
-    private Enforcement() {
-    }
+    private Enforcement() {}
 
     /**
      * Checks each tool call and returns the calls as the caller gets them (placeholders restored
@@ -26,7 +24,8 @@ public final class Enforcement {
      * restores into URLs too); throws if one is blocked. The tool policy sees the arguments exactly
      * as the caller will get them. Records one "tool" decision when there were tool calls.
      */
-    public static List<ToolCall> checkToolCalls(Policy policy, Engine engine, CallContext call, List<ToolCall> calls, TokenVault vault) {
+    public static List<ToolCall> checkToolCalls(
+            Policy policy, Engine engine, CallContext call, List<ToolCall> calls, TokenVault vault) {
         if (calls.isEmpty()) {
             return calls;
         }
@@ -49,7 +48,8 @@ public final class Enforcement {
     }
 
     /** Resolves approval if needed, records the decision, returns the verdict that applies. */
-    public static Verdict decide(Engine engine, CallContext call, Decision decision, Optional<ToolCall> toolCall, PolicyStage recordAs) {
+    public static Verdict decide(
+            Engine engine, CallContext call, Decision decision, Optional<ToolCall> toolCall, PolicyStage recordAs) {
         Verdict verdict = decision.verdict();
         String label = verdict.name();
         if (verdict == Verdict.REQUIRE_APPROVAL) {
@@ -63,8 +63,9 @@ public final class Enforcement {
 
     /** The exception for a blocked decision: names the policy, the stage and the rules, never the values. */
     public static PolicyBlockedException blocked(Policy policy, PolicyStage stage, Decision decision) {
-        return new PolicyBlockedException("blocked by policy '" + policy.name() + "' at " + stage.label() + " (rules " + decision.ruleIds()
-                + ", findings " + decision.findingCounts() + ")", decision.ruleIds());
+        return new PolicyBlockedException(
+                "blocked by policy '" + policy.name() + "' at " + stage.label() + " (rules " + decision.ruleIds()
+                        + ", findings " + decision.findingCounts() + ")",
+                decision.ruleIds());
     }
-
 }

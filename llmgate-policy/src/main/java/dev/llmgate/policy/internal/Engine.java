@@ -4,8 +4,8 @@ import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ResponseFormat;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.policy.Approval;
-import dev.llmgate.policy.Channel;
 import dev.llmgate.policy.ApprovalRequest;
+import dev.llmgate.policy.Channel;
 import dev.llmgate.policy.Decision;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
@@ -20,23 +20,20 @@ import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.FusedScan;
 import dev.llmgate.policy.detect.internal.MeteredScan;
 import dev.llmgate.policy.detect.internal.MeteredText;
-import dev.llmgate.policy.detect.internal.ScanLimitExceededException;
 import dev.llmgate.policy.detect.internal.Recognizer;
-import dev.llmgate.policy.redact.RedactionMode;
+import dev.llmgate.policy.detect.internal.ScanLimitExceededException;
 import dev.llmgate.policy.redact.TokenVault;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** Evaluates a {@link Policy}: detection, thresholds, rules, redaction, tool calls and approvals. Not API. */
 public final class Engine {
@@ -48,7 +45,9 @@ public final class Engine {
     /** Per detector of the policy (same order): its metered scan if it is a built-in one, else null (a custom detector). */
     private final MeteredScan[] meteredScans;
     /** Per finding type: the rules (bit r: {@code policy.rules().get(r)}) that select it. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> ruleMasks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> ruleMasks =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final int MAX_CACHED_TYPES = 4096;
 
     /** The tool policy's allowed host globs, canonical ({@link EgressTargets#canonicalGlob}). */
@@ -64,7 +63,8 @@ public final class Engine {
         this.fusedScan = FusedScan.of(policy.detectors()).orElse(null);
         this.meteredScans = new MeteredScan[policy.detectors().size()];
         for (int i = 0; i < meteredScans.length; i++) {
-            meteredScans[i] = BuiltInScans.meteredScan(policy.detectors().get(i)).orElse(null);
+            meteredScans[i] =
+                    BuiltInScans.meteredScan(policy.detectors().get(i)).orElse(null);
         }
         this.hmacKey = new SecretKeySpec(key, "HmacSHA256");
     }
@@ -89,8 +89,7 @@ public final class Engine {
     }
 
     /** How an approval ended: the verdict that applies (ALLOW or BLOCK) and the audit label. */
-    public record ApprovalOutcome(Verdict verdict, String label) {
-    }
+    public record ApprovalOutcome(Verdict verdict, String label) {}
 
     // ---- the scan's work bound (see docs/policy.md, "Linear time, counted and bounded") ----
 
@@ -100,6 +99,7 @@ public final class Engine {
     static final long SCAN_STEPS_PER_CHAR = 1_000;
     /** ... plus {@value #SCAN_STEPS_CONSTANT} steps. */
     static final long SCAN_STEPS_CONSTANT = 1_000_000;
+
     private volatile long scanStepsPerChar = SCAN_STEPS_PER_CHAR;
     private volatile long scanStepsConstant = SCAN_STEPS_CONSTANT;
 
@@ -125,11 +125,12 @@ public final class Engine {
     }
 
     /** A request's definitions (tools, response schema) and their evaluation at INPUT. */
-    public record Definitions(RequestView view, Evaluation evaluation) {
-    }
+    public record Definitions(RequestView view, Evaluation evaluation) {}
 
     /** Evaluated definitions by {@link RequestView#definitionsKey}. */
-    private final java.util.concurrent.ConcurrentHashMap<Object, Definitions> definitions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<Object, Definitions> definitions =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final int MAX_CACHED_DEFINITIONS = 256;
 
     /**
@@ -161,7 +162,10 @@ public final class Engine {
 
     /** Evaluates free text; findings starting before {@code ignoreBefore} (already judged context) are ignored. */
     public Evaluation evaluate(CharSequence text, PolicyStage stage, int ignoreBefore) {
-        ScanView view = ScanView.of(stage == PolicyStage.INPUT ? Channel.MESSAGES : Channel.ANSWER_TEXT, text.toString(), ScanView.Kind.PLAIN);
+        ScanView view = ScanView.of(
+                stage == PolicyStage.INPUT ? Channel.MESSAGES : Channel.ANSWER_TEXT,
+                text.toString(),
+                ScanView.Kind.PLAIN);
         int from = ignoreBefore <= 0 ? 0 : viewPosition(view, ignoreBefore);
         return evaluate(view, stage, from);
     }
@@ -174,7 +178,7 @@ public final class Engine {
         String t = view.text();
         int lo = 0;
         int hi = t.length();
-        while (lo < hi) {   // source positions grow with view positions in a single plain source
+        while (lo < hi) { // source positions grow with view positions in a single plain source
             int mid = (lo + hi) >>> 1;
             int s = view.sourceStart(mid);
             if (s >= 0 && s < sourcePos) {
@@ -209,10 +213,12 @@ public final class Engine {
     /** Like {@link #evaluate(ScanView, PolicyStage, int)}, keeping only the findings {@code keep} accepts (null: all). */
     public Evaluation evaluate(ScanView view, PolicyStage stage, java.util.function.Predicate<Finding> keep) {
         try {
-            return evaluate(view, MeteredText.of(view.text(), scanLimit(view.text().length())), stage, keep);
+            return evaluate(
+                    view, MeteredText.of(view.text(), scanLimit(view.text().length())), stage, keep);
         } catch (ScanLimitExceededException e) {
             // fail closed: whatever the scan had not looked at yet may hold anything
-            return new Evaluation(new Decision(stage, Verdict.BLOCK, List.of(SCAN_LIMIT_RULE), List.of()), List.of(), view);
+            return new Evaluation(
+                    new Decision(stage, Verdict.BLOCK, List.of(SCAN_LIMIT_RULE), List.of()), List.of(), view);
         }
     }
 
@@ -226,7 +232,8 @@ public final class Engine {
     }
 
     /** The evaluation of {@code view} whose text, metered, is {@code metered}. */
-    private Evaluation evaluate(ScanView view, MeteredText metered, PolicyStage stage, java.util.function.Predicate<Finding> keep) {
+    private Evaluation evaluate(
+            ScanView view, MeteredText metered, PolicyStage stage, java.util.function.Predicate<Finding> keep) {
         String text = view.text();
         List<Finding> found = new ArrayList<>();
         detect(metered, keep, found);
@@ -240,7 +247,8 @@ public final class Engine {
         if (found.isEmpty()) {
             return new Evaluation(Decision.allow(stage), List.of(), view);
         }
-        found.sort((a, b) -> a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(b.end(), a.end()));
+        found.sort((a, b) ->
+                a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(b.end(), a.end()));
         List<Rule> rules = policy.rules();
         if (rules.size() > 64) {
             return decide(stage, found, rules, view);
@@ -267,7 +275,7 @@ public final class Engine {
             Rule rule = rules.get(r);
             long bit = 1L << r;
             if ((any & bit) == 0 || !rule.appliesTo(stage)) {
-                continue;   // (minCount is at least 1)
+                continue; // (minCount is at least 1)
             }
             if (counts[r] >= rule.minCount()) {
                 fired.add(rule.id());
@@ -313,7 +321,7 @@ public final class Engine {
             } else if (metered != null) {
                 metered.detect(text, sink);
             } else {
-                d.detect(text.string(), sink);   // a custom detector: its own patterns, not counted
+                d.detect(text.string(), sink); // a custom detector: its own patterns, not counted
             }
         }
     }
@@ -326,11 +334,13 @@ public final class Engine {
     /** Characters on each side of a junction scanned joined directly. */
     static final int JUNCTION_REACH = 64;
 
-    private void junctionFindings(String text, int[] junctions, java.util.function.Predicate<Finding> keep, List<Finding> found) {
+    private void junctionFindings(
+            String text, int[] junctions, java.util.function.Predicate<Finding> keep, List<Finding> found) {
         List<Finding> crossing = new ArrayList<>();
         if ((long) junctions.length * (2 * JUNCTION_REACH + 1) >= 2L * text.length()) {
             // many junctions (a JSON text of short values): two scans of the whole text, one with every other junction
-            // joined, so that each junction is joined with its neighbours kept apart, as the per-junction scan below does
+            // joined, so that each junction is joined with its neighbours kept apart, as the per-junction scan below
+            // does
             for (int parity = 0; parity < 2 && parity < junctions.length; parity++) {
                 int[] joinedAt = new int[(junctions.length + 1 - parity) / 2];
                 for (int k = parity, n = 0; k < junctions.length; k += 2) {
@@ -366,8 +376,10 @@ public final class Engine {
                 local.clear();
                 detect(window.toString(), null, local);
                 for (Finding f : local) {
-                    if (f.start() < left && f.end() > left) {   // crosses the junction (the view's own scan has the others)
-                        crossing.add(new Finding(f.type(), from + f.start(), j + 1 + (f.end() - left), f.confidence(), f.detector()));
+                    if (f.start() < left
+                            && f.end() > left) { // crosses the junction (the view's own scan has the others)
+                        crossing.add(new Finding(
+                                f.type(), from + f.start(), j + 1 + (f.end() - left), f.confidence(), f.detector()));
                     }
                 }
             }
@@ -429,7 +441,7 @@ public final class Engine {
                     max = Math.max(max, list.get(i).end());
                     maxEnds[i] = max;
                 }
-                byType.put(e.getKey(), new int[][]{starts, maxEnds});
+                byType.put(e.getKey(), new int[][] {starts, maxEnds});
             }
         }
 
@@ -470,19 +482,26 @@ public final class Engine {
             }
         }
         if (first != null && 0.8 >= policy.threshold(FindingTypes.INJECTION_OBFUSCATION)) {
-            found.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, first.start(), first.end(), 0.8, first.detector()));
+            found.add(
+                    new Finding(FindingTypes.INJECTION_OBFUSCATION, first.start(), first.end(), 0.8, first.detector()));
         }
     }
 
     /** Whether a finding equal to {@code found[i]} was added (equal findings share a span: neighbours in the sorted list). */
     private static boolean equalOneAdded(List<Finding> found, boolean[] added, int i) {
         Finding f = found.get(i);
-        for (int j = i - 1; j >= 0 && found.get(j).start() == f.start() && found.get(j).end() == f.end(); j--) {
+        for (int j = i - 1;
+                j >= 0 && found.get(j).start() == f.start() && found.get(j).end() == f.end();
+                j--) {
             if (added[j] && found.get(j).equals(f)) {
                 return true;
             }
         }
-        for (int j = i + 1; j < found.size() && found.get(j).start() == f.start() && found.get(j).end() == f.end(); j++) {
+        for (int j = i + 1;
+                j < found.size()
+                        && found.get(j).start() == f.start()
+                        && found.get(j).end() == f.end();
+                j++) {
             if (added[j] && found.get(j).equals(f)) {
                 return true;
             }
@@ -595,8 +614,7 @@ public final class Engine {
     }
 
     /** Rewrites {@code [start, end)} of a source. */
-    private record Replacement(int start, int end, String text) {
-    }
+    private record Replacement(int start, int end, String text) {}
 
     private List<List<Replacement>> replacements(ScanView view, List<Finding> findings, Optional<TokenVault> vault) {
         List<ScanView.Source> sources = view.sources();
@@ -613,8 +631,16 @@ public final class Engine {
                 case TOKENIZE -> {
                     if (vault.isPresent()) {
                         ScanView.Piece only = pieces.get(0);
-                        boolean exact = pieces.size() == 1 && sources.get(only.source()).kind() == ScanView.Kind.PLAIN;
-                        yield vault.get().tokenize(type, exact ? sources.get(only.source()).text().substring(only.start(), only.end()) : value);
+                        boolean exact =
+                                pieces.size() == 1 && sources.get(only.source()).kind() == ScanView.Kind.PLAIN;
+                        yield vault.get()
+                                .tokenize(
+                                        type,
+                                        exact
+                                                ? sources.get(only.source())
+                                                        .text()
+                                                        .substring(only.start(), only.end())
+                                                : value);
                     }
                     yield "[" + type + "]";
                 }
@@ -633,7 +659,9 @@ public final class Engine {
                 String encoded = switch (sources.get(p.source()).kind()) {
                     case JSON -> p.number() ? "\"" + JsonStrings.escape(text) + "\"" : JsonStrings.escape(text);
                     case NAME -> k == 0 ? "redacted" : "";
-                    case URL -> java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+                    case URL ->
+                        java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8)
+                                .replace("+", "%20");
                     default -> text;
                 };
                 List<Replacement> list = bySource.get(p.source());
@@ -745,7 +773,8 @@ public final class Engine {
                 for (String glob : tools.argumentTypes()) {
                     if (Glob.matches(glob, f.type())) {
                         int[] span = view.sourceSpan(f.start(), f.end());
-                        findings.add(new Finding(f.type(), span[0], Math.max(span[0], span[1]), f.confidence(), f.detector()));
+                        findings.add(new Finding(
+                                f.type(), span[0], Math.max(span[0], span[1]), f.confidence(), f.detector()));
                         hit = true;
                         break;
                     }
@@ -794,7 +823,8 @@ public final class Engine {
         }
         Approval approval = configured.get();
         Verdict fallback = approval.onTimeout();
-        ApprovalRequest request = new ApprovalRequest(callId, decision.stage(), decision.ruleIds(), decision.findingCounts(), toolCall);
+        ApprovalRequest request =
+                new ApprovalRequest(callId, decision.stage(), decision.ruleIds(), decision.findingCounts(), toolCall);
         CompletableFuture<Verdict> answer;
         try {
             answer = approval.handler().decide(request).toCompletableFuture();
@@ -802,7 +832,8 @@ public final class Engine {
             return new ApprovalOutcome(fallback, "REQUIRE_APPROVAL:ERROR:" + fallback);
         }
         if (!answer.isDone()) {
-            CompletableFuture<?> timer = approval.timer().after(approval.timeout()).toCompletableFuture();
+            CompletableFuture<?> timer =
+                    approval.timer().after(approval.timeout()).toCompletableFuture();
             try {
                 CompletableFuture.anyOf(answer, timer).join();
             } catch (CompletionException | java.util.concurrent.CancellationException ignored) {

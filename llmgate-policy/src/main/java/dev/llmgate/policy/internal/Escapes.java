@@ -6,8 +6,7 @@ package dev.llmgate.policy.internal;
  * | endIndex}, or -1 if there is no complete, valid escape there. Linear in the escape's length.
  */
 final class Escapes {
-    private Escapes() {
-    }
+    private Escapes() {}
 
     private static long result(int cp, int end) {
         return ((long) cp << 32) | (end & 0xFFFFFFFFL);
@@ -64,15 +63,24 @@ final class Escapes {
             return -1;
         }
         switch (s.charAt(i + 1)) {
-            case 'u': return unicode(s, i, to);
-            case 'n': return result('\n', i + 2);
-            case 't': return result('\t', i + 2);
-            case 'r': return result('\r', i + 2);
-            case '/': return result('/', i + 2);
-            case '"': return result('"', i + 2);
-            case '\'': return result('\'', i + 2);
-            case '\\': return result('\\', i + 2);
-            default: return -1;
+            case 'u':
+                return unicode(s, i, to);
+            case 'n':
+                return result('\n', i + 2);
+            case 't':
+                return result('\t', i + 2);
+            case 'r':
+                return result('\r', i + 2);
+            case '/':
+                return result('/', i + 2);
+            case '"':
+                return result('"', i + 2);
+            case '\'':
+                return result('\'', i + 2);
+            case '\\':
+                return result('\\', i + 2);
+            default:
+                return -1;
         }
     }
 
@@ -82,16 +90,26 @@ final class Escapes {
             return -1;
         }
         switch (s.charAt(i + 1)) {
-            case 'u': return unicode(s, i, to);
-            case 'n': return result('\n', i + 2);
-            case 't': return result('\t', i + 2);
-            case 'r': return result('\r', i + 2);
-            case 'b': return result('\b', i + 2);
-            case 'f': return result('\f', i + 2);
-            case '/': return result('/', i + 2);
-            case '"': return result('"', i + 2);
-            case '\\': return result('\\', i + 2);
-            default: return -1;
+            case 'u':
+                return unicode(s, i, to);
+            case 'n':
+                return result('\n', i + 2);
+            case 't':
+                return result('\t', i + 2);
+            case 'r':
+                return result('\r', i + 2);
+            case 'b':
+                return result('\b', i + 2);
+            case 'f':
+                return result('\f', i + 2);
+            case '/':
+                return result('/', i + 2);
+            case '"':
+                return result('"', i + 2);
+            case '\\':
+                return result('\\', i + 2);
+            default:
+                return -1;
         }
     }
 
@@ -117,7 +135,12 @@ final class Escapes {
             digits++;
             k++;
         }
-        if (digits == 0 || digits > 7 || k >= to || s.charAt(k) != ';' || v > Character.MAX_CODE_POINT || v == 0
+        if (digits == 0
+                || digits > 7
+                || k >= to
+                || s.charAt(k) != ';'
+                || v > Character.MAX_CODE_POINT
+                || v == 0
                 || (v >= Character.MIN_SURROGATE && v <= Character.MAX_SURROGATE)) {
             return -1;
         }

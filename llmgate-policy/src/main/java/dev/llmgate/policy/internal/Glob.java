@@ -2,8 +2,7 @@ package dev.llmgate.policy.internal;
 
 /** Glob matching with {@code *} (any run of characters), as used in rule type and tool-name selectors. */
 public final class Glob {
-    private Glob() {
-    }
+    private Glob() {}
 
     /** True if {@code text} matches {@code glob}; case-sensitive. Linear-time two-pointer algorithm, no backtracking blow-up. */
     public static boolean matches(String glob, String text) {

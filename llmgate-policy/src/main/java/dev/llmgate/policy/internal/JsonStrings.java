@@ -2,12 +2,10 @@ package dev.llmgate.policy.internal;
 
 /** JSON strings: escaping text for use inside one (RFC 8259 section 7), and reading the decoded strings of a JSON text. */
 final class JsonStrings {
-    private JsonStrings() {
-    }
+    private JsonStrings() {}
 
     /** One decoded string (a key or a value) of a JSON text, with the span of its raw content. */
-    public record Value(String text, int start, int end) {
-    }
+    public record Value(String text, int start, int end) {}
 
     /**
      * Every string of {@code json} (keys and values, in document order), with its escapes decoded
@@ -59,11 +57,21 @@ final class JsonStrings {
             char c = s.charAt(i);
             String rep = null;
             switch (c) {
-                case '"': rep = "\\\""; break;
-                case '\\': rep = "\\\\"; break;
-                case '\n': rep = "\\n"; break;
-                case '\r': rep = "\\r"; break;
-                case '\t': rep = "\\t"; break;
+                case '"':
+                    rep = "\\\"";
+                    break;
+                case '\\':
+                    rep = "\\\\";
+                    break;
+                case '\n':
+                    rep = "\\n";
+                    break;
+                case '\r':
+                    rep = "\\r";
+                    break;
+                case '\t':
+                    rep = "\\t";
+                    break;
                 default:
                     if (c < 0x20) {
                         rep = String.format("\\u%04x", (int) c);

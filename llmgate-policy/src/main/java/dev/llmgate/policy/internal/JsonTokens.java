@@ -16,16 +16,17 @@ final class JsonTokens {
     int count;
     /** Whether a run of characters that is no JSON token was found (the text is not JSON). */
     boolean hasOther;
+
     int[] start = new int[16];
     int[] end = new int[16];
     byte[] type = new byte[16];
     boolean[] key = new boolean[16];
 
-    private JsonTokens() {
-    }
+    private JsonTokens() {}
 
     /** Lexer states at a point of a JSON text: outside a string, inside one, inside one right after a backslash. */
     static final int OUTSIDE = 0;
+
     static final int IN_STRING = 1;
     static final int AFTER_BACKSLASH = 2;
 
@@ -110,7 +111,8 @@ final class JsonTokens {
 
     private static boolean literal(String s, int from, int to) {
         int len = to - from;
-        return (len == 4 && (s.startsWith("true", from) || s.startsWith("null", from))) || (len == 5 && s.startsWith("false", from));
+        return (len == 4 && (s.startsWith("true", from) || s.startsWith("null", from)))
+                || (len == 5 && s.startsWith("false", from));
     }
 
     private static boolean numberChar(char c) {

@@ -1,7 +1,6 @@
 package dev.llmgate.policy.internal;
 
 import dev.llmgate.policy.redact.TokenVault;
-
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,15 +13,15 @@ public final class PlaceholderRestore {
     /** What a placeholder looks like: {@code [TYPE_n]}. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\[[A-Z][A-Z0-9_]{0,48}_\\d{1,6}\\]");
 
-    private PlaceholderRestore() {
-    }
+    private PlaceholderRestore() {}
 
     /**
      * {@code text} with {@code vault}'s placeholders replaced by their values, escaped for a JSON
      * string if {@code jsonEscaped}; placeholders inside a URL only if {@code insideUrls}, reading
      * {@code text} as the continuation of a text already read up to state {@code before}.
      */
-    public static String restore(TokenVault vault, String text, boolean jsonEscaped, boolean insideUrls, UrlRun before) {
+    public static String restore(
+            TokenVault vault, String text, boolean jsonEscaped, boolean insideUrls, UrlRun before) {
         if (text.indexOf('[') < 0 || vault.isEmpty()) {
             return text;
         }

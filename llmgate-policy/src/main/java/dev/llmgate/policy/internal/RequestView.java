@@ -9,7 +9,6 @@ import dev.llmgate.api.ToolChoice;
 import dev.llmgate.api.ToolDefinition;
 import dev.llmgate.policy.Channel;
 import dev.llmgate.policy.Policy;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,46 +29,44 @@ public final class RequestView {
     /** Per source: where it goes back. */
     private final List<Slot> slots;
 
-    private sealed interface Slot permits MessageText, MessageName, ImageUrl, CallName, CallArguments, ToolName, ToolDescription, ToolSchema,
-            SchemaName, SchemaJson, Option, Stop {
-    }
+    private sealed interface Slot
+            permits MessageText,
+                    MessageName,
+                    ImageUrl,
+                    CallName,
+                    CallArguments,
+                    ToolName,
+                    ToolDescription,
+                    ToolSchema,
+                    SchemaName,
+                    SchemaJson,
+                    Option,
+                    Stop {}
 
-    private record MessageText(int message, int part) implements Slot {
-    }
+    private record MessageText(int message, int part) implements Slot {}
 
-    private record MessageName(int message) implements Slot {
-    }
+    private record MessageName(int message) implements Slot {}
 
-    private record ImageUrl(int message, int part) implements Slot {
-    }
+    private record ImageUrl(int message, int part) implements Slot {}
 
-    private record CallName(int message, int call) implements Slot {
-    }
+    private record CallName(int message, int call) implements Slot {}
 
-    private record CallArguments(int message, int call) implements Slot {
-    }
+    private record CallArguments(int message, int call) implements Slot {}
 
-    private record ToolName(int tool) implements Slot {
-    }
+    private record ToolName(int tool) implements Slot {}
 
-    private record ToolDescription(int tool) implements Slot {
-    }
+    private record ToolDescription(int tool) implements Slot {}
 
-    private record ToolSchema(int tool) implements Slot {
-    }
+    private record ToolSchema(int tool) implements Slot {}
 
-    private record SchemaName() implements Slot {
-    }
+    private record SchemaName() implements Slot {}
 
-    private record SchemaJson() implements Slot {
-    }
+    private record SchemaJson() implements Slot {}
 
     /** A key or a value of the provider options: the n-th one met walking them in order. */
-    private record Option(int ordinal) implements Slot {
-    }
+    private record Option(int ordinal) implements Slot {}
 
-    private record Stop(int index) implements Slot {
-    }
+    private record Stop(int index) implements Slot {}
 
     private RequestView(ChatRequest request, ScanView view, List<Slot> slots) {
         this.request = request;
@@ -99,21 +96,38 @@ public final class RequestView {
                 ContentPart part = parts.get(p);
                 if (part instanceof ContentPart.Text t && channels.contains(Channel.MESSAGES)) {
                     add(b, slots, Channel.MESSAGES, t.text(), ScanView.Kind.PLAIN, new MessageText(m, p));
-                } else if (part instanceof ContentPart.ImageUrl u && channels.contains(Channel.IMAGE_URLS) && !isDataUrl(u.url())) {
+                } else if (part instanceof ContentPart.ImageUrl u
+                        && channels.contains(Channel.IMAGE_URLS)
+                        && !isDataUrl(u.url())) {
                     add(b, slots, Channel.IMAGE_URLS, u.url(), ScanView.Kind.URL, new ImageUrl(m, p));
                 }
             }
             if (channels.contains(Channel.TOOL_CALL_HISTORY)) {
                 List<ToolCall> calls = msg.toolCalls();
                 for (int c = 0; c < calls.size(); c++) {
-                    add(b, slots, Channel.TOOL_CALL_HISTORY, calls.get(c).name(), ScanView.Kind.NAME, new CallName(m, c));
-                    add(b, slots, Channel.TOOL_CALL_HISTORY, calls.get(c).argumentsJson(), ScanView.Kind.JSON, new CallArguments(m, c));
+                    add(
+                            b,
+                            slots,
+                            Channel.TOOL_CALL_HISTORY,
+                            calls.get(c).name(),
+                            ScanView.Kind.NAME,
+                            new CallName(m, c));
+                    add(
+                            b,
+                            slots,
+                            Channel.TOOL_CALL_HISTORY,
+                            calls.get(c).argumentsJson(),
+                            ScanView.Kind.JSON,
+                            new CallArguments(m, c));
                 }
             }
         }
-        if (channels.contains(Channel.PROVIDER_OPTIONS) && !request.providerOptions().isEmpty()) {
+        if (channels.contains(Channel.PROVIDER_OPTIONS)
+                && !request.providerOptions().isEmpty()) {
             int[] ordinal = {0};
-            walkOptions(request.providerOptions(), (text, kind) -> add(b, slots, Channel.PROVIDER_OPTIONS, text, kind, new Option(ordinal[0]++)));
+            walkOptions(
+                    request.providerOptions(),
+                    (text, kind) -> add(b, slots, Channel.PROVIDER_OPTIONS, text, kind, new Option(ordinal[0]++)));
         }
         if (channels.contains(Channel.STOP_SEQUENCES)) {
             List<String> stop = request.stop();
@@ -139,12 +153,25 @@ public final class RequestView {
                 ToolDefinition tool = tools.get(t);
                 add(b, slots, Channel.TOOL_DEFINITIONS, tool.name(), ScanView.Kind.NAME, new ToolName(t));
                 if (!tool.description().isEmpty()) {
-                    add(b, slots, Channel.TOOL_DEFINITIONS, tool.description(), ScanView.Kind.PLAIN, new ToolDescription(t));
+                    add(
+                            b,
+                            slots,
+                            Channel.TOOL_DEFINITIONS,
+                            tool.description(),
+                            ScanView.Kind.PLAIN,
+                            new ToolDescription(t));
                 }
-                add(b, slots, Channel.TOOL_DEFINITIONS, tool.parametersJsonSchema(), ScanView.Kind.JSON, new ToolSchema(t));
+                add(
+                        b,
+                        slots,
+                        Channel.TOOL_DEFINITIONS,
+                        tool.parametersJsonSchema(),
+                        ScanView.Kind.JSON,
+                        new ToolSchema(t));
             }
         }
-        if (channels.contains(Channel.RESPONSE_SCHEMA) && request.responseFormat() instanceof ResponseFormat.JsonSchema s) {
+        if (channels.contains(Channel.RESPONSE_SCHEMA)
+                && request.responseFormat() instanceof ResponseFormat.JsonSchema s) {
             add(b, slots, Channel.RESPONSE_SCHEMA, s.name(), ScanView.Kind.NAME, new SchemaName());
             add(b, slots, Channel.RESPONSE_SCHEMA, s.schemaJson(), ScanView.Kind.JSON, new SchemaJson());
         }
@@ -156,14 +183,16 @@ public final class RequestView {
 
     /** What the evaluation of {@code request}'s definitions is kept by: equal definitions give an equal key. */
     public static Object definitionsKey(ChatRequest request, Policy policy) {
-        return java.util.Arrays.asList(request.tools(), request.responseFormat() instanceof ResponseFormat.JsonSchema s ? s : "");
+        return java.util.Arrays.asList(
+                request.tools(), request.responseFormat() instanceof ResponseFormat.JsonSchema s ? s : "");
     }
 
     private static boolean isDataUrl(String url) {
         return url.regionMatches(true, 0, "data:", 0, 5);
     }
 
-    private static void add(ScanView.Builder b, List<Slot> slots, Channel channel, String text, ScanView.Kind kind, Slot slot) {
+    private static void add(
+            ScanView.Builder b, List<Slot> slots, Channel channel, String text, ScanView.Kind kind, Slot slot) {
         b.add(channel, text, kind);
         slots.add(slot);
     }
@@ -249,7 +278,9 @@ public final class RequestView {
                 ToolDefinition t = tools.get(s.tool());
                 String name = uniqueName(text, tools);
                 tools.set(s.tool(), new ToolDefinition(name, t.description(), t.parametersJsonSchema(), t.strict()));
-                if (choice.isPresent() && choice.get() instanceof ToolChoice.Specific sp && sp.name().equals(t.name())) {
+                if (choice.isPresent()
+                        && choice.get() instanceof ToolChoice.Specific sp
+                        && sp.name().equals(t.name())) {
                     choice = Optional.of(ToolChoice.tool(name));
                 }
             } else if (slot instanceof ToolDescription s) {
@@ -277,8 +308,14 @@ public final class RequestView {
             Map<String, Object> rebuilt = (Map<String, Object>) rebuildOptions(providerOptions, options, ordinal);
             providerOptions = rebuilt;
         }
-        return request.toBuilder().messages(messages).tools(tools).toolChoice(choice).responseFormat(format).stop(stop)
-                .providerOptions(providerOptions).build();
+        return request.toBuilder()
+                .messages(messages)
+                .tools(tools)
+                .toolChoice(choice)
+                .responseFormat(format)
+                .stop(stop)
+                .providerOptions(providerOptions)
+                .build();
     }
 
     /** {@code name}, or with a number appended if another tool already has it (names are unique within a request). */
@@ -297,7 +334,12 @@ public final class RequestView {
     private static Message withCall(Message msg, int index, String name, String arguments) {
         List<ToolCall> calls = new ArrayList<>(msg.toolCalls());
         ToolCall old = calls.get(index);
-        calls.set(index, new ToolCall(old.id(), name != null ? name : old.name(), arguments != null ? arguments : old.argumentsJson()));
+        calls.set(
+                index,
+                new ToolCall(
+                        old.id(),
+                        name != null ? name : old.name(),
+                        arguments != null ? arguments : old.argumentsJson()));
         return new Message(msg.role(), msg.content(), calls, msg.toolCallId(), msg.name());
     }
 

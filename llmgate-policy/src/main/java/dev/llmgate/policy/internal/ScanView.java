@@ -1,7 +1,6 @@
 package dev.llmgate.policy.internal;
 
 import dev.llmgate.policy.Channel;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,18 +43,16 @@ final class ScanView {
     }
 
     /** One source of the view: where it came from, its text and how it is read. */
-    public record Source(Channel channel, String text, Kind kind) {
-    }
+    public record Source(Channel channel, String text, Kind kind) {}
 
     /** A piece of one source that a span of the view covers: {@code [start, end)} of source {@code source}. */
-    public record Piece(int source, int start, int end, boolean number) {
-    }
+    public record Piece(int source, int start, int end, boolean number) {}
 
-    static final byte LINEAR = 0;     // view char i maps to source char from + (i - viewStart)
-    static final byte FOLDED = 1;     // every view char of the run maps to the whole source range [from, to)
-    static final byte DROPPED = 2;    // no view chars: source chars [from, to) were dropped
-    static final byte VIRTUAL = 3;    // a separator that stands for no source character
-    static final byte NUMBER = 4;     // LINEAR, and the whole run is one JSON number token
+    static final byte LINEAR = 0; // view char i maps to source char from + (i - viewStart)
+    static final byte FOLDED = 1; // every view char of the run maps to the whole source range [from, to)
+    static final byte DROPPED = 2; // no view chars: source chars [from, to) were dropped
+    static final byte VIRTUAL = 3; // a separator that stands for no source character
+    static final byte NUMBER = 4; // LINEAR, and the whole run is one JSON number token
 
     private final String text;
     private final List<Source> sources;
@@ -68,8 +65,17 @@ final class ScanView {
     private final int[] junctions;
     private final int invisibles;
 
-    private ScanView(String text, List<Source> sources, int runs, int[] runView, int[] runSrc, int[] runFrom, int[] runTo, byte[] runType,
-                     int[] junctions, int invisibles) {
+    private ScanView(
+            String text,
+            List<Source> sources,
+            int runs,
+            int[] runView,
+            int[] runSrc,
+            int[] runFrom,
+            int[] runTo,
+            byte[] runType,
+            int[] junctions,
+            int invisibles) {
         this.text = text;
         this.sources = sources;
         this.runs = runs;
@@ -115,7 +121,10 @@ final class ScanView {
 
     /** True if the view is exactly the text of its only source (nothing folded, decoded or joined). */
     public boolean isIdentity() {
-        return sources.size() == 1 && runs == 1 && runType[0] == LINEAR && text.length() == sources.get(0).text().length();
+        return sources.size() == 1
+                && runs == 1
+                && runType[0] == LINEAR
+                && text.length() == sources.get(0).text().length();
     }
 
     private int runAt(int viewPos) {
@@ -163,7 +172,7 @@ final class ScanView {
                 if (type == FOLDED) {
                     add(out, runSrc[r], runFrom[r], runTo[r], false);
                 } else if (type == NUMBER) {
-                    add(out, runSrc[r], runFrom[r], runTo[r], true);   // a number is rewritten whole
+                    add(out, runSrc[r], runFrom[r], runTo[r], true); // a number is rewritten whole
                 } else {
                     add(out, runSrc[r], runFrom[r] + (a - vs), runFrom[r] + (b - vs), false);
                 }
@@ -237,7 +246,7 @@ final class ScanView {
     public int[] sourceSpan(int start, int end) {
         List<Piece> p = pieces(start, end);
         if (p.isEmpty()) {
-            return new int[]{0, 0};
+            return new int[] {0, 0};
         }
         int s = Integer.MAX_VALUE;
         int e = 0;
@@ -245,12 +254,13 @@ final class ScanView {
             s = Math.min(s, x.start());
             e = Math.max(e, x.end());
         }
-        return new int[]{s, e};
+        return new int[] {s, e};
     }
 
     @Override
     public String toString() {
-        return "ScanView[" + sources.size() + " sources, " + text.length() + " chars, " + junctions.length + " junctions]";
+        return "ScanView[" + sources.size() + " sources, " + text.length() + " chars, " + junctions.length
+                + " junctions]";
     }
 
     /** Builds a {@link ScanView}. */
@@ -274,8 +284,7 @@ final class ScanView {
          */
         private String deferred;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds a source; returns its index. */
         public int add(Channel channel, String text, Kind kind) {
@@ -295,7 +304,8 @@ final class ScanView {
                 sources.add(new Source(channel, text, Kind.JSON));
                 appendJson(index, text, tokens);
             } else {
-                // not JSON after all (a model's broken arguments, prose): read as text, escaped for a JSON string if redacted
+                // not JSON after all (a model's broken arguments, prose): read as text, escaped for a JSON string if
+                // redacted
                 sources.add(new Source(channel, text, kind));
                 appendText(index, text, 0, text.length());
             }
@@ -355,7 +365,10 @@ final class ScanView {
             }
             int p = pendingSeparator;
             pendingSeparator = -1;
-            if (p > 0 && p + 1 < out.length() && Character.isLetterOrDigit(out.charAt(p - 1)) && Character.isLetterOrDigit(out.charAt(p + 1))) {
+            if (p > 0
+                    && p + 1 < out.length()
+                    && Character.isLetterOrDigit(out.charAt(p - 1))
+                    && Character.isLetterOrDigit(out.charAt(p + 1))) {
                 if (junctionCount == junctions.length) {
                     junctions = Arrays.copyOf(junctions, Math.max(8, junctionCount * 2));
                 }
@@ -367,8 +380,11 @@ final class ScanView {
             settlePending();
             String text;
             if (deferred != null) {
-                text = deferred;   // the identity view: no copy
-            } else if (sources.size() == 1 && runs == 1 && runType[0] == LINEAR && out.length() == sources.get(0).text().length()) {
+                text = deferred; // the identity view: no copy
+            } else if (sources.size() == 1
+                    && runs == 1
+                    && runType[0] == LINEAR
+                    && out.length() == sources.get(0).text().length()) {
                 text = sources.get(0).text();
             } else {
                 text = out.toString();
@@ -376,8 +392,17 @@ final class ScanView {
             if (runs == 0) {
                 run(0, 0, 0, LINEAR);
             }
-            return new ScanView(text, List.copyOf(sources), runs, runView, runSrc, runFrom, runTo, runType,
-                    Arrays.copyOf(junctions, junctionCount), invisibles);
+            return new ScanView(
+                    text,
+                    List.copyOf(sources),
+                    runs,
+                    runView,
+                    runSrc,
+                    runFrom,
+                    runTo,
+                    runType,
+                    Arrays.copyOf(junctions, junctionCount),
+                    invisibles);
         }
 
         private void run(int src, int from, int to, byte type) {
@@ -403,7 +428,10 @@ final class ScanView {
                 return;
             }
             int last = runs - 1;
-            if (last >= 0 && runType[last] == LINEAR && runSrc[last] == src && runTo[last] == from
+            if (last >= 0
+                    && runType[last] == LINEAR
+                    && runSrc[last] == src
+                    && runTo[last] == from
                     && runView[last] + (runTo[last] - runFrom[last]) == out.length()) {
                 runTo[last] = to;
             } else {
@@ -471,7 +499,9 @@ final class ScanView {
                 codePoint(src, s, cp, i, i + n);
                 return i + n;
             }
-            long decoded = c == '\\' ? Escapes.backslash(s, i, to) : c == '&' ? Escapes.htmlReference(s, i, to) : Escapes.percent(s, i, to);
+            long decoded = c == '\\'
+                    ? Escapes.backslash(s, i, to)
+                    : c == '&' ? Escapes.htmlReference(s, i, to) : Escapes.percent(s, i, to);
             if (decoded < 0) {
                 linear(src, s, i, i + 1);
                 return i + 1;
@@ -500,7 +530,7 @@ final class ScanView {
         /** Appends a JSON source: values in document order, then the object keys. */
         private void appendJson(int src, String s, JsonTokens tokens) {
             boolean any = false;
-            int previousDigit = -1;   // end of the previous value if it was a one-digit number, else -1
+            int previousDigit = -1; // end of the previous value if it was a one-digit number, else -1
             for (int t = 0; t < tokens.count; t++) {
                 if (tokens.key[t]) {
                     continue;

@@ -12,7 +12,6 @@ import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.redact.TokenRestore;
 import dev.llmgate.policy.redact.TokenVault;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +51,7 @@ public final class StreamGuard implements StreamTransformer {
     private Boolean json;
     /** The JSON lexer state at the start of {@link #context} (see {@link JsonTokens}). */
     private int contextState = JsonTokens.OUTSIDE;
+
     private final StringBuilder held = new StringBuilder();
     private final StringBuilder context = new StringBuilder(CONTEXT * 2);
     private final Map<Integer, PartialCall> toolCalls = new TreeMap<>();
@@ -110,7 +110,13 @@ public final class StreamGuard implements StreamTransformer {
         }
         boolean asJson = Boolean.TRUE.equals(json);
         if (!scanText) {
-            emit(scanned, ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN), List.of(), offset, held.length(), downstream);
+            emit(
+                    scanned,
+                    ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN),
+                    List.of(),
+                    offset,
+                    held.length(),
+                    downstream);
             return;
         }
         ScanView view;
@@ -142,7 +148,7 @@ public final class StreamGuard implements StreamTransformer {
         List<int[]> spans = new ArrayList<>(d.findings().size());
         for (Finding f : d.findings()) {
             int[] s = view.sourceSpan(f.start(), f.end());
-            spans.add(new int[]{s[0] - offset, s[1] - offset});
+            spans.add(new int[] {s[0] - offset, s[1] - offset});
         }
         int cut = last ? held.length() : held.length() - window / 2;
         boolean forced = false;
@@ -188,14 +194,23 @@ public final class StreamGuard implements StreamTransformer {
             }
         }
         if (!released.isEmpty()) {
-            aggregate = aggregate.merge(new Decision(PolicyStage.STREAM, d.verdict() == Verdict.REQUIRE_APPROVAL ? Verdict.ALLOW
-                    : d.verdict(), d.ruleIds(), released));
+            aggregate = aggregate.merge(new Decision(
+                    PolicyStage.STREAM,
+                    d.verdict() == Verdict.REQUIRE_APPROVAL ? Verdict.ALLOW : d.verdict(),
+                    d.ruleIds(),
+                    released));
         }
         emit(scanned, view, redact, offset, cut, downstream);
     }
 
     /** Releases {@code cut} held characters, with {@code redact}'s pieces among them rewritten. */
-    private void emit(String scanned, ScanView view, List<Finding> redact, int offset, int cut, Consumer<StreamEvent> downstream) {
+    private void emit(
+            String scanned,
+            ScanView view,
+            List<Finding> redact,
+            int offset,
+            int cut,
+            Consumer<StreamEvent> downstream) {
         if (cut <= 0) {
             return;
         }
@@ -207,7 +222,9 @@ public final class StreamGuard implements StreamTransformer {
             context.delete(0, drop);
         }
         held.delete(0, cut);
-        String text = restoreText ? PlaceholderRestore.restore(vault, out, Boolean.TRUE.equals(json), restoreUrls, urlRun) : out;   // a JSON answer stays JSON
+        String text = restoreText
+                ? PlaceholderRestore.restore(vault, out, Boolean.TRUE.equals(json), restoreUrls, urlRun)
+                : out; // a JSON answer stays JSON
         urlRun = urlRun.advance(out, 0, out.length());
         if (!text.isEmpty()) {
             downstream.accept(new StreamEvent.TextDelta(text));
@@ -242,8 +259,11 @@ public final class StreamGuard implements StreamTransformer {
             char c = scanned.charAt(i);
             if (c == '\\' || c == '&' || c == '%') {
                 // an escape starting at i that is, or may still become, longer than at - i characters
-                long whole = c == '\\' ? Escapes.backslash(scanned, i, scanned.length()) : c == '&'
-                        ? Escapes.htmlReference(scanned, i, scanned.length()) : Escapes.percent(scanned, i, scanned.length());
+                long whole = c == '\\'
+                        ? Escapes.backslash(scanned, i, scanned.length())
+                        : c == '&'
+                                ? Escapes.htmlReference(scanned, i, scanned.length())
+                                : Escapes.percent(scanned, i, scanned.length());
                 int end = whole >= 0 ? (int) whole : (mayGrow(scanned, i) ? Integer.MAX_VALUE : -1);
                 if (end > at) {
                     return i - offset;
@@ -271,6 +291,7 @@ public final class StreamGuard implements StreamTransformer {
 
     /** The held tool calls (redacted at the end), and their stream indexes. */
     private List<ToolCall> calls = List.of();
+
     private final List<Integer> indexes = new ArrayList<>();
 
     /**
@@ -299,8 +320,11 @@ public final class StreamGuard implements StreamTransformer {
                     approved = true;
                 }
                 if (!d.findings().isEmpty()) {
-                    aggregate = aggregate.merge(new Decision(PolicyStage.STREAM, d.verdict() == Verdict.REQUIRE_APPROVAL ? Verdict.ALLOW
-                            : d.verdict(), d.ruleIds(), d.findings()));
+                    aggregate = aggregate.merge(new Decision(
+                            PolicyStage.STREAM,
+                            d.verdict() == Verdict.REQUIRE_APPROVAL ? Verdict.ALLOW : d.verdict(),
+                            d.ruleIds(),
+                            d.findings()));
                 }
                 String[] redacted = engine.redact(answer.view(), ev.toRedact(), Optional.empty());
                 Optional<String> refusal = answer.refusal(redacted, finish.refusal());
@@ -324,8 +348,11 @@ public final class StreamGuard implements StreamTransformer {
         List<ToolCall> checked = Enforcement.checkToolCalls(policy, engine, call, calls, vault);
         for (int i = 0; i < checked.size(); i++) {
             ToolCall tc = checked.get(i);
-            downstream.accept(new StreamEvent.ToolCallDelta(indexes.get(i), tc.id().isEmpty() ? Optional.empty() : Optional.of(tc.id()),
-                    Optional.of(tc.name()), tc.argumentsJson()));
+            downstream.accept(new StreamEvent.ToolCallDelta(
+                    indexes.get(i),
+                    tc.id().isEmpty() ? Optional.empty() : Optional.of(tc.id()),
+                    Optional.of(tc.name()),
+                    tc.argumentsJson()));
         }
     }
 

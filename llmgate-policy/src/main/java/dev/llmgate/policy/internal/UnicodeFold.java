@@ -26,8 +26,7 @@ import java.text.Normalizer;
  * built once when the class loads; thread-safe.
  */
 final class UnicodeFold {
-    private UnicodeFold() {
-    }
+    private UnicodeFold() {}
 
     /** {@link #of} for a character that is dropped. */
     public static final String DROP = "";
@@ -69,17 +68,34 @@ final class UnicodeFold {
         switch (c) {
             case 0x0085:
                 return "\n";
-            case 0x115F: case 0x1160: case 0x3164: case 0xFFA0:   // Hangul fillers: letters that show nothing
+            case 0x115F:
+            case 0x1160:
+            case 0x3164:
+            case 0xFFA0: // Hangul fillers: letters that show nothing
                 return DROP;
-            case 0x2800:                                            // braille blank
+            case 0x2800: // braille blank
                 return space;
-            case 0x2212: case 0x2796: case 0xFE63: case 0xFF0D:    // minus signs
+            case 0x2212:
+            case 0x2796:
+            case 0xFE63:
+            case 0xFF0D: // minus signs
                 return dash;
-            case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x2035:
+            case 0x2018:
+            case 0x2019:
+            case 0x201A:
+            case 0x201B:
+            case 0x2032:
+            case 0x2035:
                 return "'";
-            case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x2036:
+            case 0x201C:
+            case 0x201D:
+            case 0x201E:
+            case 0x201F:
+            case 0x2033:
+            case 0x2036:
                 return "\"";
-            case 0x3002: case 0xFF61:                               // ideographic and half-width full stops (UTS 46 maps them to '.')
+            case 0x3002:
+            case 0xFF61: // ideographic and half-width full stops (UTS 46 maps them to '.')
                 return ".";
             default:
                 break;
@@ -114,7 +130,7 @@ final class UnicodeFold {
         }
         int type = Character.getType(cp);
         if (type == Character.FORMAT || type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK) {
-            return DROP;   // tags (U+E0000..), variation selectors supplement, musical format characters
+            return DROP; // tags (U+E0000..), variation selectors supplement, musical format characters
         }
         if (type == Character.DECIMAL_DIGIT_NUMBER) {
             int d = Character.digit(cp, 10);

@@ -54,14 +54,19 @@ public final class UrlRun {
             u = false;
             t = "";
         }
-        // read the run's part in [runStart, to): the head fills up first, the URL markers may straddle the previous tail
+        // read the run's part in [runStart, to): the head fills up first, the URL markers may straddle the previous
+        // tail
         String part = s.subSequence(runStart, to).toString();
         if (h.length() < HEAD) {
             h = (h + part.substring(0, Math.min(part.length(), HEAD - h.length()))).toLowerCase(Locale.ROOT);
         }
         String joined = t + part;
         if (!u) {
-            u = joined.contains("://") || joined.contains(":\\/\\/") || h.startsWith("//") || h.startsWith("www.") || h.startsWith("mailto:");
+            u = joined.contains("://")
+                    || joined.contains(":\\/\\/")
+                    || h.startsWith("//")
+                    || h.startsWith("www.")
+                    || h.startsWith("mailto:");
         }
         t = joined.length() <= TAIL ? joined : joined.substring(joined.length() - TAIL);
         return new UrlRun(h, u, t);

@@ -46,10 +46,10 @@ final class WhatwgHost {
 
     /** Longest host (after percent-decoding) this parser accepts; longer ones fail. */
     public static final int MAX_HOST_CHARS = 1024;
+
     private static final int MAX_LABEL_CHARS = 255;
 
-    private WhatwgHost() {
-    }
+    private WhatwgHost() {}
 
     /**
      * Parses {@code input} as the host of a special URL (http, https, ws, wss, ftp, file); tab, LF and CR
@@ -122,7 +122,9 @@ final class WhatwgHost {
                     end++;
                 }
                 Authority a = Authority.parse(s.substring(start, end), Authority.Mode.FILE);
-                return a.kind == Authority.Kind.FAILED ? Optional.empty() : Optional.of(a.kind == Authority.Kind.HOST ? a.host : "");
+                return a.kind == Authority.Kind.FAILED
+                        ? Optional.empty()
+                        : Optional.of(a.kind == Authority.Kind.HOST ? a.host : "");
             }
             return Optional.of("");
         }
@@ -256,7 +258,8 @@ final class WhatwgHost {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(out, 0, n))
@@ -288,9 +291,17 @@ final class WhatwgHost {
 
     /** Code points UTS 46 maps to nothing ("ignored"). */
     static boolean isIgnored(int cp) {
-        return cp == 0x00AD || cp == 0x034F || (cp >= 0x180B && cp <= 0x180D) || cp == 0x180F || cp == 0x200B
-                || cp == 0x2060 || cp == 0x2064 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF
-                || (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0xE0100 && cp <= 0xE01EF);
+        return cp == 0x00AD
+                || cp == 0x034F
+                || (cp >= 0x180B && cp <= 0x180D)
+                || cp == 0x180F
+                || cp == 0x200B
+                || cp == 0x2060
+                || cp == 0x2064
+                || (cp >= 0xFE00 && cp <= 0xFE0F)
+                || cp == 0xFEFF
+                || (cp >= 0x1BCA0 && cp <= 0x1BCA3)
+                || (cp >= 0xE0100 && cp <= 0xE01EF);
     }
 
     /** The UTS 46 deviation characters, which IDNA2003 maps differently: refused. */
@@ -622,9 +633,16 @@ final class WhatwgHost {
 
     /** An authority (userinfo@host:port) parsed by the WHATWG rules, or by an RFC 3986 reading of the same text. */
     static final class Authority {
-        enum Kind { HOST, EMPTY, FAILED }
+        enum Kind {
+            HOST,
+            EMPTY,
+            FAILED
+        }
 
-        enum Mode { SPECIAL, FILE }
+        enum Mode {
+            SPECIAL,
+            FILE
+        }
 
         static final Authority EMPTY = new Authority(Kind.EMPTY, null);
         static final Authority FAILED = new Authority(Kind.FAILED, null);
@@ -646,7 +664,9 @@ final class WhatwgHost {
                 if (text.isEmpty()) {
                     return EMPTY;
                 }
-                if (text.length() == 2 && isAsciiAlpha(text.charAt(0)) && (text.charAt(1) == ':' || text.charAt(1) == '|')) {
+                if (text.length() == 2
+                        && isAsciiAlpha(text.charAt(0))
+                        && (text.charAt(1) == ':' || text.charAt(1) == '|')) {
                     return EMPTY;
                 }
                 String h = parseOrNull(text);

@@ -1,7 +1,8 @@
 package dev.llmgate.policy.preset;
 
+import static dev.llmgate.policy.FindingTypes.*;
+
 import dev.llmgate.api.Role;
-import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.Rule;
@@ -11,12 +12,9 @@ import dev.llmgate.policy.detect.PiiDetector;
 import dev.llmgate.policy.detect.PromptInjectionDetector;
 import dev.llmgate.policy.detect.SecretDetector;
 import dev.llmgate.policy.redact.RedactionMode;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static dev.llmgate.policy.FindingTypes.*;
 
 /**
  * Bundles of detectors, rules and redaction modes for common compliance regimes. Rule ids name
@@ -48,8 +46,11 @@ public enum CompliancePreset {
             constrain(b, p + "(N).url", URL);
             constrain(b, p + "(O).ip", IP_ADDRESS);
             b.rule(Rule.of("hipaa.164.312(a)(1).credentials", Verdict.BLOCK, "SECRET_*"));
-            b.rule(Rule.builder("hipaa.164.312(b).prompt-injection").types("INJECTION_*").stages(PolicyStage.INPUT)
-                    .verdict(Verdict.ALLOW_LOG).build());
+            b.rule(Rule.builder("hipaa.164.312(b).prompt-injection")
+                    .types("INJECTION_*")
+                    .stages(PolicyStage.INPUT)
+                    .verdict(Verdict.ALLOW_LOG)
+                    .build());
         }
     },
 
@@ -76,12 +77,30 @@ public enum CompliancePreset {
             b.detector(PiiDetector.all()).detector(SecretDetector.all()).detector(SpecialCategories.DETECTOR);
             b.alsoScanRoles(Role.SYSTEM, Role.DEVELOPER);
             b.rule(Rule.of("gdpr.art9.special-category", Verdict.ALLOW_LOG, TOPIC_PREFIX + "*"));
-            String[] direct = {PERSON_NAME, EMAIL, PHONE, POSTAL_ADDRESS, DATE_OF_BIRTH, IBAN, CREDIT_CARD, IP_ADDRESS, US_SSN,
-                    US_PASSPORT, US_DRIVER_LICENSE, US_ITIN, MEDICAL_RECORD_NUMBER, HEALTH_PLAN_NUMBER, BANK_ACCOUNT};
-            b.rule(Rule.builder("gdpr.art5(1)(c).data-minimisation").types(direct).stages(PolicyStage.INPUT)
-                    .verdict(Verdict.CONSTRAIN).build());
+            String[] direct = {
+                PERSON_NAME,
+                EMAIL,
+                PHONE,
+                POSTAL_ADDRESS,
+                DATE_OF_BIRTH,
+                IBAN,
+                CREDIT_CARD,
+                IP_ADDRESS,
+                US_SSN,
+                US_PASSPORT,
+                US_DRIVER_LICENSE,
+                US_ITIN,
+                MEDICAL_RECORD_NUMBER,
+                HEALTH_PLAN_NUMBER,
+                BANK_ACCOUNT
+            };
+            b.rule(Rule.builder("gdpr.art5(1)(c).data-minimisation")
+                    .types(direct)
+                    .stages(PolicyStage.INPUT)
+                    .verdict(Verdict.CONSTRAIN)
+                    .build());
             for (String t : direct) {
-                if (!t.equals(CREDIT_CARD)) {   // card numbers keep PCI DSS's LAST_FOUR when both presets apply
+                if (!t.equals(CREDIT_CARD)) { // card numbers keep PCI DSS's LAST_FOUR when both presets apply
                     b.redaction(t, RedactionMode.TOKENIZE);
                 }
             }
@@ -95,10 +114,16 @@ public enum CompliancePreset {
         public void applyTo(Policy.Builder b) {
             b.detector(PiiDetector.all()).detector(SecretDetector.all()).detector(PromptInjectionDetector.all());
             b.rule(Rule.of("soc2.CC6.1.credentials", Verdict.BLOCK, "SECRET_*"));
-            b.rule(Rule.builder("soc2.CC7.2.prompt-injection").types("INJECTION_*").stages(PolicyStage.INPUT)
-                    .verdict(Verdict.ALLOW_LOG).build());
-            b.rule(Rule.builder("soc2.C1.1.personal-data-in-output").types(EMAIL, PHONE, US_SSN, CREDIT_CARD, IBAN, PERSON_NAME,
-                    POSTAL_ADDRESS, DATE_OF_BIRTH).stages(PolicyStage.OUTPUT).verdict(Verdict.ALLOW_LOG).build());
+            b.rule(Rule.builder("soc2.CC7.2.prompt-injection")
+                    .types("INJECTION_*")
+                    .stages(PolicyStage.INPUT)
+                    .verdict(Verdict.ALLOW_LOG)
+                    .build());
+            b.rule(Rule.builder("soc2.C1.1.personal-data-in-output")
+                    .types(EMAIL, PHONE, US_SSN, CREDIT_CARD, IBAN, PERSON_NAME, POSTAL_ADDRESS, DATE_OF_BIRTH)
+                    .stages(PolicyStage.OUTPUT)
+                    .verdict(Verdict.ALLOW_LOG)
+                    .build());
         }
     };
 
@@ -118,20 +143,99 @@ public enum CompliancePreset {
 
         private static Map<String, List<String>> topics() {
             Map<String, List<String>> t = new LinkedHashMap<>();
-            t.put("health", List.of("diagnosis", "diagnosed", "HIV", "cancer", "diabetes", "depression", "pregnant", "pregnancy",
-                    "medication", "chemotherapy", "psychiatric", "disability", "Diagnose", "schwanger", "Krankheit",
-                    "diagnóstico", "embarazada", "enfermedad", "diagnostic", "enceinte", "maladie"));
-            t.put("racial_ethnic_origin", List.of("ethnicity", "ethnic origin", "racial origin", "race", "Ethnie", "Herkunft",
-                    "etnia", "origen étnico", "origine ethnique"));
-            t.put("political_opinions", List.of("political opinion", "political views", "voted for", "party member",
-                    "politische Meinung", "Parteimitglied", "opinión política", "opinion politique"));
-            t.put("religious_beliefs", List.of("religion", "religious beliefs", "Muslim", "Christian", "Jewish", "Hindu", "Buddhist",
-                    "atheist", "Religion", "religión", "religieux", "religieuse"));
-            t.put("trade_union", List.of("trade union", "union member", "labor union", "Gewerkschaft", "sindicato", "syndicat"));
-            t.put("genetic_biometric", List.of("genetic", "DNA", "genome", "fingerprint", "biometric", "facial recognition",
-                    "genetisch", "Fingerabdruck", "biometrisch", "genético", "huella dactilar", "génétique", "empreinte digitale"));
-            t.put("sex_life_orientation", List.of("sexual orientation", "gay", "lesbian", "bisexual", "transgender", "sex life",
-                    "sexuelle Orientierung", "orientación sexual", "orientation sexuelle"));
+            t.put(
+                    "health",
+                    List.of(
+                            "diagnosis",
+                            "diagnosed",
+                            "HIV",
+                            "cancer",
+                            "diabetes",
+                            "depression",
+                            "pregnant",
+                            "pregnancy",
+                            "medication",
+                            "chemotherapy",
+                            "psychiatric",
+                            "disability",
+                            "Diagnose",
+                            "schwanger",
+                            "Krankheit",
+                            "diagnóstico",
+                            "embarazada",
+                            "enfermedad",
+                            "diagnostic",
+                            "enceinte",
+                            "maladie"));
+            t.put(
+                    "racial_ethnic_origin",
+                    List.of(
+                            "ethnicity",
+                            "ethnic origin",
+                            "racial origin",
+                            "race",
+                            "Ethnie",
+                            "Herkunft",
+                            "etnia",
+                            "origen étnico",
+                            "origine ethnique"));
+            t.put(
+                    "political_opinions",
+                    List.of(
+                            "political opinion",
+                            "political views",
+                            "voted for",
+                            "party member",
+                            "politische Meinung",
+                            "Parteimitglied",
+                            "opinión política",
+                            "opinion politique"));
+            t.put(
+                    "religious_beliefs",
+                    List.of(
+                            "religion",
+                            "religious beliefs",
+                            "Muslim",
+                            "Christian",
+                            "Jewish",
+                            "Hindu",
+                            "Buddhist",
+                            "atheist",
+                            "Religion",
+                            "religión",
+                            "religieux",
+                            "religieuse"));
+            t.put(
+                    "trade_union",
+                    List.of("trade union", "union member", "labor union", "Gewerkschaft", "sindicato", "syndicat"));
+            t.put(
+                    "genetic_biometric",
+                    List.of(
+                            "genetic",
+                            "DNA",
+                            "genome",
+                            "fingerprint",
+                            "biometric",
+                            "facial recognition",
+                            "genetisch",
+                            "Fingerabdruck",
+                            "biometrisch",
+                            "genético",
+                            "huella dactilar",
+                            "génétique",
+                            "empreinte digitale"));
+            t.put(
+                    "sex_life_orientation",
+                    List.of(
+                            "sexual orientation",
+                            "gay",
+                            "lesbian",
+                            "bisexual",
+                            "transgender",
+                            "sex life",
+                            "sexuelle Orientierung",
+                            "orientación sexual",
+                            "orientation sexuelle"));
             return java.util.Collections.unmodifiableMap(t);
         }
 

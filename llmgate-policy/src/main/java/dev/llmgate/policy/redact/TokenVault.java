@@ -2,7 +2,6 @@ package dev.llmgate.policy.redact;
 
 import dev.llmgate.policy.internal.PlaceholderRestore;
 import dev.llmgate.policy.internal.UrlRun;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,8 +13,7 @@ import java.util.Optional;
  */
 public final class TokenVault {
     /** An empty vault, for one call. */
-    public TokenVault() {
-    }
+    public TokenVault() {}
 
     /** The longest a placeholder can be, in characters (streams hold back at least this much). */
     public static final int MAX_PLACEHOLDER_LENGTH = 60;
@@ -45,7 +43,9 @@ public final class TokenVault {
 
     /** The value behind {@code placeholder} ({@code "[EMAIL_1]"}), if this vault made it. */
     public synchronized Optional<String> valueOf(String placeholder) {
-        String inner = placeholder.startsWith("[") && placeholder.endsWith("]") ? placeholder.substring(1, placeholder.length() - 1) : placeholder;
+        String inner = placeholder.startsWith("[") && placeholder.endsWith("]")
+                ? placeholder.substring(1, placeholder.length() - 1)
+                : placeholder;
         return Optional.ofNullable(byPlaceholder.get(inner));
     }
 

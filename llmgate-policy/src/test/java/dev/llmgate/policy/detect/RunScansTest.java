@@ -1,15 +1,14 @@
 package dev.llmgate.policy.detect;
 
-import dev.llmgate.policy.detect.internal.MeteredText;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmgate.policy.detect.internal.MeteredText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The injection detector's linear scans of runs. Hex runs: {@link PromptInjectionDetector#hexMatch}
@@ -41,8 +40,35 @@ class RunScansTest {
 
     @Test
     void findsWhatThePatternFinds() {
-        String[] pieces = {"a ", "b ", "Z ", "\u00e9 ", "\uD835\uDC00 ", "\uD83D\uDE00 ", "1 ", ". ", "a", "\uD835\uDC00", "\u00e9", " ", "  ",
-                "\n", "\t", "\r", "\u000B", "\f", "\u00a0", "x\n", "\uD800 ", "\uDC00 ", "\uD800", "ab ", "\u0301 ", "\u01C5 ", "\u2160 "};
+        String[] pieces = {
+            "a ",
+            "b ",
+            "Z ",
+            "\u00e9 ",
+            "\uD835\uDC00 ",
+            "\uD83D\uDE00 ",
+            "1 ",
+            ". ",
+            "a",
+            "\uD835\uDC00",
+            "\u00e9",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\r",
+            "\u000B",
+            "\f",
+            "\u00a0",
+            "x\n",
+            "\uD800 ",
+            "\uDC00 ",
+            "\uD800",
+            "ab ",
+            "\u0301 ",
+            "\u01C5 ",
+            "\u2160 "
+        };
         Random random = new Random(29);
         int matches = 0;
         for (int k = 0; k < 60_000; k++) {
@@ -53,7 +79,9 @@ class RunScansTest {
             }
             String text = sb.toString();
             List<List<Integer>> expected = reference(text);
-            assertThat(scanned(text, MeteredText.unlimited(text))).as("<%s>", text).isEqualTo(expected);
+            assertThat(scanned(text, MeteredText.unlimited(text)))
+                    .as("<%s>", text)
+                    .isEqualTo(expected);
             matches += expected.size();
         }
         assertThat(matches).as("the texts hold spaced-out runs").isGreaterThan(500);
@@ -85,8 +113,27 @@ class RunScansTest {
     @Test
     void hexRunsMatchWhereThePatternMatches() {
         Pattern hex = PromptInjectionDetector.hexPattern();
-        String[] pieces = {"4a", "6B", "4a6b", "1", "12 ", "ab:", "\\x41", "\\x4", "\\X41", "\\", "x", " ", ":", "g", "0f 1e 2d 3c ",
-                "4a6b4a6b4a6b4a6b4a6b4a6b", "\\x41\\x42\\x43\\x44\\x45\\x46\\x47\\x48", "\u00e9", "  "};
+        String[] pieces = {
+            "4a",
+            "6B",
+            "4a6b",
+            "1",
+            "12 ",
+            "ab:",
+            "\\x41",
+            "\\x4",
+            "\\X41",
+            "\\",
+            "x",
+            " ",
+            ":",
+            "g",
+            "0f 1e 2d 3c ",
+            "4a6b4a6b4a6b4a6b4a6b4a6b",
+            "\\x41\\x42\\x43\\x44\\x45\\x46\\x47\\x48",
+            "\u00e9",
+            "  "
+        };
         Random random = new Random(37);
         int matches = 0;
         for (int k = 0; k < 20_000; k++) {
@@ -109,7 +156,9 @@ class RunScansTest {
                     // a run that fell short: no match starts inside it either
                     for (int j = i + 1; j < -end - 1; j++) {
                         m.region(j, text.length());
-                        assertThat(m.lookingAt()).as("inside the run from %d, at %d of <%s>", i, j, text).isFalse();
+                        assertThat(m.lookingAt())
+                                .as("inside the run from %d, at %d of <%s>", i, j, text)
+                                .isFalse();
                     }
                 }
             }

@@ -5,7 +5,6 @@ import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.preset.CompliancePreset;
-
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 
@@ -17,24 +16,45 @@ import java.util.function.IntUnaryOperator;
  * choice function, so that both the coverage-guided fuzzer and a seeded random run can use it.
  */
 final class FoldingInvariant {
-    private FoldingInvariant() {
-    }
+    private FoldingInvariant() {}
 
-    static final Policy POLICY = Policy.builder().preset(CompliancePreset.HIPAA).preset(CompliancePreset.PCI_DSS).build();
+    static final Policy POLICY = Policy.builder()
+            .preset(CompliancePreset.HIPAA)
+            .preset(CompliancePreset.PCI_DSS)
+            .build();
 
     /** Values and their types; groups are separated by single spaces (the separator the transformations replace). */
     static final String[][] VALUES = {
-            {"4111 1111 1111 1111", FindingTypes.CREDIT_CARD}, {"5500 0000 0000 0004", FindingTypes.CREDIT_CARD},
-            {"3782 822463 10005", FindingTypes.CREDIT_CARD}, {"6011 0009 9013 9424", FindingTypes.CREDIT_CARD},
-            {"536 22 1456", FindingTypes.US_SSN}, {"078 05 1121", FindingTypes.US_SSN},
-            {"DE89 3704 0044 0532 0130 00", FindingTypes.IBAN}, {"GB29 NWBK 6016 1331 9268 19", FindingTypes.IBAN},
-            {"FR14 2004 1010 0505 0001 3M02 606", FindingTypes.IBAN}};
-    static final String[] SEPARATORS = {" ", "\u00A0", "\u202F", "\u2009", "\u3000", "\n", "\t", "\r\n", "-", "\u2013", "\u2212",
-            "\uFF0D", "/", ".", "_", " - "};
-    static final String[] INVISIBLE = {"\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF", "\u00AD", "\u202A", "\u2066", "\u034F",
-            "\uFE0F", "\uDB40\uDC41"};
-    static final int[] DIGIT_ZEROS = {'0', 0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6};
-    static final String[] CONTEXT = {"Please use", "on file:", "value", "Notes.", "id is", "(see attached)", "\u2014", "ok"};
+        {"4111 1111 1111 1111", FindingTypes.CREDIT_CARD}, {"5500 0000 0000 0004", FindingTypes.CREDIT_CARD},
+        {"3782 822463 10005", FindingTypes.CREDIT_CARD}, {"6011 0009 9013 9424", FindingTypes.CREDIT_CARD},
+        {"536 22 1456", FindingTypes.US_SSN}, {"078 05 1121", FindingTypes.US_SSN},
+        {"DE89 3704 0044 0532 0130 00", FindingTypes.IBAN}, {"GB29 NWBK 6016 1331 9268 19", FindingTypes.IBAN},
+        {"FR14 2004 1010 0505 0001 3M02 606", FindingTypes.IBAN}
+    };
+
+    static final String[] SEPARATORS = {
+        " ", "\u00A0", "\u202F", "\u2009", "\u3000", "\n", "\t", "\r\n", "-", "\u2013", "\u2212", "\uFF0D", "/", ".",
+        "_", " - "
+    };
+    static final String[] INVISIBLE = {
+        "\u200B",
+        "\u200C",
+        "\u200D",
+        "\u2060",
+        "\uFEFF",
+        "\u00AD",
+        "\u202A",
+        "\u2066",
+        "\u034F",
+        "\uFE0F",
+        "\uDB40\uDC41"
+    };
+    static final int[] DIGIT_ZEROS = {
+        '0', 0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6
+    };
+    static final String[] CONTEXT = {
+        "Please use", "on file:", "value", "Notes.", "id is", "(see attached)", "\u2014", "ok"
+    };
 
     /** Builds a transformed value from {@code choose} (choose.applyAsInt(n) returns a number in [0, n)) and checks the invariant. */
     static void check(IntUnaryOperator choose) {
@@ -43,7 +63,7 @@ final class FoldingInvariant {
         // the separator between groups (an IBAN's groups may also be joined directly)
         String sep = SEPARATORS[choose.applyAsInt(SEPARATORS.length)];
         if (v[1].equals(FindingTypes.US_SSN) && (sep.equals(" - ") || sep.equals("\r\n") || sep.equals("\u3000"))) {
-            sep = "-";   // (a 3-2-4 number takes one separator character)
+            sep = "-"; // (a 3-2-4 number takes one separator character)
         }
         value = value.replace(" ", sep);
         int zero = DIGIT_ZEROS[choose.applyAsInt(DIGIT_ZEROS.length)];
@@ -70,7 +90,8 @@ final class FoldingInvariant {
             }
         }
         String written = b.toString();
-        String text = CONTEXT[choose.applyAsInt(CONTEXT.length)] + " " + written + " " + CONTEXT[choose.applyAsInt(CONTEXT.length)];
+        String text = CONTEXT[choose.applyAsInt(CONTEXT.length)] + " " + written + " "
+                + CONTEXT[choose.applyAsInt(CONTEXT.length)];
         List<Finding> found = POLICY.evaluate(text, PolicyStage.INPUT).findings();
         if (found.stream().noneMatch(f -> f.type().equals(v[1]))) {
             throw new AssertionError(v[1] + " not found in " + escape(text));

@@ -1,8 +1,7 @@
 package dev.llmgate.policy.fuzz;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /** {@link FoldingInvariant} over 20,000 seeded random writings (the same every run). */
 class FoldingInvariantTest {

@@ -7,7 +7,6 @@ import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.config.PolicyLoader;
 import dev.llmgate.policy.preset.CompliancePreset;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,13 +17,17 @@ import java.nio.charset.StandardCharsets;
  * and URL escapes). Seeds run under {@code mvn verify}; {@code JAZZER_FUZZ=1} fuzzes.
  */
 class PolicyFuzzTest {
-    static final Policy ALL = Policy.builder().preset(CompliancePreset.HIPAA).preset(CompliancePreset.PCI_DSS)
-            .preset(CompliancePreset.GDPR).preset(CompliancePreset.SOC2).build();
+    static final Policy ALL = Policy.builder()
+            .preset(CompliancePreset.HIPAA)
+            .preset(CompliancePreset.PCI_DSS)
+            .preset(CompliancePreset.GDPR)
+            .preset(CompliancePreset.SOC2)
+            .build();
 
     @FuzzTest(maxDuration = "10s")
     void config(byte[] data) {
         String text = new String(data, StandardCharsets.UTF_8);
-        for (boolean yaml : new boolean[]{true, false}) {
+        for (boolean yaml : new boolean[] {true, false}) {
             try {
                 PolicyLoader.parse(text, yaml, "fuzz").build();
             } catch (ConfigurationException expected) {

@@ -1,13 +1,12 @@
 package dev.llmgate.policy.internal;
 
-import dev.llmgate.policy.internal.EgressTargets.Target;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmgate.policy.internal.EgressTargets.Target;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random and adversarial values: {@link EgressTargets#find} never throws, returns spans inside the value,
@@ -17,15 +16,44 @@ class EgressTargetsPropertyTest {
 
     private static final String ALPHABET = "aAzZ09.:/\\@?#[]%-_ \t\n\"'<>()xX\u3002\uFF0E\u200B\u200D\u00DF\uFF45";
     private static final String[] PIECES = {
-            "http:", "https://", "//", "\\\\", "@", "evil.net", "example.com", "0x", "::", "[", "]", ":8080", ".zip",
-            "xn--", "%2e", "%", " ", "\n", "\t", "\"", "file://", "ws:", "1.2.3.4", "\u3002", "\u200D", "a", "/", "?", "#",
+        "http:",
+        "https://",
+        "//",
+        "\\\\",
+        "@",
+        "evil.net",
+        "example.com",
+        "0x",
+        "::",
+        "[",
+        "]",
+        ":8080",
+        ".zip",
+        "xn--",
+        "%2e",
+        "%",
+        " ",
+        "\n",
+        "\t",
+        "\"",
+        "file://",
+        "ws:",
+        "1.2.3.4",
+        "\u3002",
+        "\u200D",
+        "a",
+        "/",
+        "?",
+        "#",
     };
 
     @Test
     void randomValuesNeverThrowAndSpansStayInside() {
         Random random = new Random(18L);
         for (int round = 0; round < 20_000; round++) {
-            String v = random.nextBoolean() ? randomChars(random, random.nextInt(120)) : randomPieces(random, random.nextInt(30));
+            String v = random.nextBoolean()
+                    ? randomChars(random, random.nextInt(120))
+                    : randomPieces(random, random.nextInt(30));
             List<Target> targets = EgressTargets.find(v);
             for (Target t : targets) {
                 assertThat(t.end()).as(v).isLessThanOrEqualTo(v.length());
@@ -56,7 +84,7 @@ class EgressTargetsPropertyTest {
             n -> repeat("http:", n),
             n -> repeat("http:x\n", n),
             n -> repeat("https://a.com\n", n),
-            n -> repeat("https://a.com ", n) ,
+            n -> repeat("https://a.com ", n),
             n -> "https://a.com " + repeat("x@", n),
             n -> "https://a.com " + repeat("@", n),
             n -> repeat("https://a.com \"@b", n),
@@ -90,10 +118,13 @@ class EgressTargetsPropertyTest {
             IntFunction<String> shape = SHAPES.get(k);
             long small = steps(shape.apply(16 * 1024));
             long large = steps(shape.apply(256 * 1024));
-            String name = "shape " + k + ": " + shape.apply(24).replace("\n", "\\n").replace("\t", "\\t");
+            String name =
+                    "shape " + k + ": " + shape.apply(24).replace("\n", "\\n").replace("\t", "\\t");
             assertThat(large).as("%s steps at 256 KB", name).isLessThanOrEqualTo(200L * 256 * 1024);
             // 16x the input may cost at most ~16x the work (plus slack for the fixed per-value bounds)
-            assertThat((double) large / Math.max(1, small)).as("%s growth 16 KB -> 256 KB", name).isLessThan(18.0);
+            assertThat((double) large / Math.max(1, small))
+                    .as("%s growth 16 KB -> 256 KB", name)
+                    .isLessThan(18.0);
         }
     }
 

@@ -1,21 +1,20 @@
 package dev.llmgate.policy.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.Rule;
 import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.detect.Detector;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The findings a CONSTRAIN rule wants rewritten are collected once each, in the order the rules
@@ -49,20 +48,32 @@ class EngineRedactionSetTest {
             List<Finding> findings = new ArrayList<>();
             for (int i = 0, count = random.nextInt(40); i < count; i++) {
                 int start = random.nextInt(30);
-                Finding f = new Finding(String.valueOf((char) ('A' + random.nextInt(3))), start, start + random.nextInt(6),
-                        0.5 + random.nextInt(3) / 4.0, "fixed");
+                Finding f = new Finding(
+                        String.valueOf((char) ('A' + random.nextInt(3))),
+                        start,
+                        start + random.nextInt(6),
+                        0.5 + random.nextInt(3) / 4.0,
+                        "fixed");
                 findings.add(f);
                 if (random.nextInt(4) == 0) {
-                    findings.add(new Finding(f.type(), f.start(), f.end(), f.confidence(), f.detector()));   // an equal one
+                    findings.add(
+                            new Finding(f.type(), f.start(), f.end(), f.confidence(), f.detector())); // an equal one
                 }
             }
-            Policy policy = Policy.builder().detector(new Fixed(findings))
+            Policy policy = Policy.builder()
+                    .detector(new Fixed(findings))
                     .rule(Rule.of("r1", Verdict.CONSTRAIN, random.nextBoolean() ? "B" : "C"))
-                    .rule(Rule.builder("r2").types("A", "C").verdict(Verdict.CONSTRAIN).minCount(1 + random.nextInt(3)).build())
+                    .rule(Rule.builder("r2")
+                            .types("A", "C")
+                            .verdict(Verdict.CONSTRAIN)
+                            .minCount(1 + random.nextInt(3))
+                            .build())
                     .rule(Rule.of("r3", Verdict.ALLOW_LOG, "A"))
                     .build();
             Engine.Evaluation ev = dev.llmgate.policy.PolicyEngines.of(policy).evaluate("text", PolicyStage.INPUT, 0);
-            assertThat(ev.toRedact()).as("%s", findings).isEqualTo(reference(policy, ev.decision().findings()));
+            assertThat(ev.toRedact())
+                    .as("%s", findings)
+                    .isEqualTo(reference(policy, ev.decision().findings()));
         }
     }
 

@@ -2,8 +2,7 @@ package dev.llmgate.policy.internal;
 
 /** Tests only: reaches the package-private hook that lowers an engine's work bound. */
 public final class ScanLimits {
-    private ScanLimits() {
-    }
+    private ScanLimits() {}
 
     /** Lowers {@code engine}'s bound to {@code perChar * length + constant} steps. */
     public static void lower(Engine engine, long perChar, long constant) {

@@ -1,11 +1,10 @@
 package dev.llmgate.policy.internal;
 
-import dev.llmgate.policy.Channel;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmgate.policy.Channel;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ScanViewTest {
 
@@ -24,8 +23,19 @@ class ScanViewTest {
 
     @Test
     void invisibleCharactersAreDroppedAndMappedBackInsideSpans() {
-        for (String zw : new String[]{"\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF", "\u00AD", "\u202E", "\u2066", "\uDB40\uDC20",
-                "\uFE0F", "\u034F"}) {
+        for (String zw : new String[] {
+            "\u200B",
+            "\u200C",
+            "\u200D",
+            "\u2060",
+            "\uFEFF",
+            "\u00AD",
+            "\u202E",
+            "\u2066",
+            "\uDB40\uDC20",
+            "\uFE0F",
+            "\u034F"
+        }) {
             String s = "pan 4111" + zw + "111111111111 end";
             ScanView v = plain(s);
             assertThat(v.text()).as(zw).isEqualTo("pan 4111111111111111 end");
@@ -37,16 +47,19 @@ class ScanViewTest {
 
     @Test
     void digitsOfEveryScriptSpacesDashesAndFullWidthFormsFold() {
-        assertThat(plain("\uFF14\uFF11\uFF11\uFF11").text()).isEqualTo("4111");                       // full-width
-        assertThat(plain("\u0664\u0661\u0661\u0661").text()).isEqualTo("4111");                       // Arabic-Indic
-        assertThat(plain("\u096A\u0967\u0967\u0967").text()).isEqualTo("4111");                       // Devanagari
-        assertThat(plain("\uD835\uDFD2\uD835\uDFCF").text()).isEqualTo("41");                         // mathematical bold
+        assertThat(plain("\uFF14\uFF11\uFF11\uFF11").text()).isEqualTo("4111"); // full-width
+        assertThat(plain("\u0664\u0661\u0661\u0661").text()).isEqualTo("4111"); // Arabic-Indic
+        assertThat(plain("\u096A\u0967\u0967\u0967").text()).isEqualTo("4111"); // Devanagari
+        assertThat(plain("\uD835\uDFD2\uD835\uDFCF").text()).isEqualTo("41"); // mathematical bold
         assertThat(plain("4111\u00A01111\u202F1111\u20091111").text()).isEqualTo("4111 1111 1111 1111");
         assertThat(plain("123\u201345\u20146789\u22127").text()).isEqualTo("123-45-6789-7");
-        assertThat(plain("john\uFF20example.com and jane\uFE6Bexample.com").text()).isEqualTo("john@example.com and jane@example.com");
+        assertThat(plain("john\uFF20example.com and jane\uFE6Bexample.com").text())
+                .isEqualTo("john@example.com and jane@example.com");
         assertThat(plain("sk\uFF0Dproj").text()).isEqualTo("sk-proj");
         assertThat(plain("a\u2028b").text()).isEqualTo("a\nb");
-        assertThat(plain("caf\u00E9 \u00FCber").text()).as("letters with diacritics stay").isEqualTo("caf\u00E9 \u00FCber");
+        assertThat(plain("caf\u00E9 \u00FCber").text())
+                .as("letters with diacritics stay")
+                .isEqualTo("caf\u00E9 \u00FCber");
     }
 
     @Test
@@ -55,7 +68,8 @@ class ScanViewTest {
         assertThat(v.text()).isEqualTo("pan 4111 11 11 end");
         assertThat(v.pieces(4, 8)).containsExactly(new ScanView.Piece(0, 4, 28, false));
         assertThat(plain("\\uD83D\\uDE00").text()).isEqualTo("\uD83D\uDE00");
-        assertThat(plain("50% off, R&D, C:\\dir, \\u12 and %zz").text()).isEqualTo("50% off, R&D, C:\\dir, \\u12 and %zz");
+        assertThat(plain("50% off, R&D, C:\\dir, \\u12 and %zz").text())
+                .isEqualTo("50% off, R&D, C:\\dir, \\u12 and %zz");
     }
 
     @Test
@@ -79,6 +93,7 @@ class ScanViewTest {
         ScanView v = b.build();
         assertThat(v.text()).isEqualTo("my card 4111 11\n11 1111 1111.\nThanks");
         assertThat(v.junctions()).containsExactly(15);
-        assertThat(v.pieces(8, 28)).containsExactly(new ScanView.Piece(0, 8, 15, false), new ScanView.Piece(1, 0, 12, false));
+        assertThat(v.pieces(8, 28))
+                .containsExactly(new ScanView.Piece(0, 8, 15, false), new ScanView.Piece(1, 0, 12, false));
     }
 }

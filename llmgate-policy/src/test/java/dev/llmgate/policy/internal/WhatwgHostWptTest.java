@@ -1,9 +1,9 @@
 package dev.llmgate.policy.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link WhatwgHost#hostnameOfUrl} against a subset of the Web Platform Tests' urltestdata.json (see
@@ -29,9 +28,12 @@ class WhatwgHostWptTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final String NON_SPECIAL = "non-special scheme: WHATWG gives an opaque (percent-encoded) host; we deliberately parse it as a special host";
-    static final String RELATIVE = "relative to its base (no scheme, or same scheme without '//'): EgressTargets only reads absolute and '//'-relative references";
-    static final String DEVIATION = "UTS 46 deviation character (ß, ς, ZWJ, ZWNJ): deliberately unparseable here, see WhatwgHost";
+    static final String NON_SPECIAL =
+            "non-special scheme: WHATWG gives an opaque (percent-encoded) host; we deliberately parse it as a special host";
+    static final String RELATIVE =
+            "relative to its base (no scheme, or same scheme without '//'): EgressTargets only reads absolute and '//'-relative references";
+    static final String DEVIATION =
+            "UTS 46 deviation character (ß, ς, ZWJ, ZWNJ): deliberately unparseable here, see WhatwgHost";
     static final Map<String, Integer> SKIP_REASONS = new TreeMap<>();
 
     @Test
@@ -54,7 +56,9 @@ class WhatwgHostWptTest {
             }
             if (input.codePoints().anyMatch(WhatwgHost::isDeviation)) {
                 skip(DEVIATION);
-                assertThat(WhatwgHost.hostnameOfUrl(url)).as("deviation %s", input).isEmpty();
+                assertThat(WhatwgHost.hostnameOfUrl(url))
+                        .as("deviation %s", input)
+                        .isEmpty();
                 continue;
             }
             boolean failure = c.has("failure") && c.get("failure").asBoolean();
@@ -134,7 +138,7 @@ class WhatwgHostWptTest {
     static List<JsonNode> load() throws IOException {
         List<JsonNode> cases = new ArrayList<>();
         try (InputStream in = WhatwgHostWptTest.class.getResourceAsStream("wpt/urltestdata-hosts.jsonl");
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (!line.isBlank()) {
@@ -162,7 +166,9 @@ class WhatwgHostWptTest {
             for (EgressTargets.Target t : EgressTargets.find(input)) {
                 if (t.start() == 0 && t.host().isPresent()) {
                     // a host may only come from an alternative reading that is itself a valid URL prefix
-                    assertThat(WhatwgHost.hostnameOfUrl(input.substring(0, t.end()))).as(show(input)).isPresent();
+                    assertThat(WhatwgHost.hostnameOfUrl(input.substring(0, t.end())))
+                            .as(show(input))
+                            .isPresent();
                 }
             }
         }

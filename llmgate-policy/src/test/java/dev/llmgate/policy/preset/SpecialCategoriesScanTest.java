@@ -1,13 +1,13 @@
 package dev.llmgate.policy.preset;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.KeywordAlternation;
 import dev.llmgate.policy.detect.internal.MeteredText;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * GDPR's special-category topics are matched in one linear pass over the text, and find exactly
@@ -32,7 +31,8 @@ class SpecialCategoriesScanTest {
 
     private static List<String> evalTexts() throws IOException {
         List<String> texts = new ArrayList<>();
-        for (String f : List.of("presidio_recognizer_cases.jsonl", "llm_guard_prompt_injection_cases.jsonl", "deepset_train.jsonl")) {
+        for (String f : List.of(
+                "presidio_recognizer_cases.jsonl", "llm_guard_prompt_injection_cases.jsonl", "deepset_train.jsonl")) {
             try (InputStream in = SpecialCategoriesScanTest.class.getResourceAsStream("/eval/" + f)) {
                 assertThat(in).as(f).isNotNull();
                 for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
@@ -52,7 +52,8 @@ class SpecialCategoriesScanTest {
     private static List<Finding> reference(String text) {
         List<Finding> out = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : CompliancePreset.SpecialCategories.TOPICS.entrySet()) {
-            String type = FindingTypes.TOPIC_PREFIX + e.getKey().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+            String type = FindingTypes.TOPIC_PREFIX
+                    + e.getKey().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
             Matcher m = KeywordAlternation.pattern(e.getValue()).matcher(text);
             while (m.find()) {
                 out.add(new Finding(type, m.start(), m.end(), 0.8, "gdpr-special-categories"));
@@ -77,14 +78,34 @@ class SpecialCategoriesScanTest {
             assertThat(detected(text)).as("<%s>", text).isEqualTo(expected);
             findings += expected.size();
         }
-        assertThat(findings).as("the evaluation texts mention special categories").isGreaterThanOrEqualTo(5);
+        assertThat(findings)
+                .as("the evaluation texts mention special categories")
+                .isGreaterThanOrEqualTo(5);
     }
 
     @Test
     void findsWhatTheTopicPatternsFindOnGeneratedTexts() {
         List<String> keywords = new ArrayList<>();
         CompliancePreset.SpecialCategories.TOPICS.values().forEach(keywords::addAll);
-        String[] glue = {" ", "  ", "\t", "\n", "         ", "", "-", "_", "1", "x", "\u00e9", ".", ", ", "\uD835\uDC00", "(", "'s ", "\u00a0"};
+        String[] glue = {
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "         ",
+            "",
+            "-",
+            "_",
+            "1",
+            "x",
+            "\u00e9",
+            ".",
+            ", ",
+            "\uD835\uDC00",
+            "(",
+            "'s ",
+            "\u00a0"
+        };
         Random random = new Random(31);
         int findings = 0;
         for (int k = 0; k < 20_000; k++) {
@@ -97,7 +118,7 @@ class SpecialCategoriesScanTest {
                     case 1 -> w = w.toLowerCase(Locale.ROOT);
                     case 2 -> w = w.replace(" ", " \t ");
                     case 3 -> w = w.substring(0, random.nextInt(w.length() + 1));
-                    default -> { }
+                    default -> {}
                 }
                 sb.append(w);
             }
@@ -112,7 +133,9 @@ class SpecialCategoriesScanTest {
     /** One pass, not one regex per topic: about two steps per character on prose (seven patterns read at least seven). */
     @Test
     void theTopicsAreMatchedInOnePass() {
-        String prose = "The patient reports that the cough has improved over the last two weeks; she was diagnosed last year. ".repeat(20);
+        String prose =
+                "The patient reports that the cough has improved over the last two weeks; she was diagnosed last year. "
+                        .repeat(20);
         MeteredText metered = MeteredText.unlimited(prose);
         List<Finding> out = new ArrayList<>();
         CompliancePreset.SpecialCategories.DETECTOR.detect(metered, out::add);

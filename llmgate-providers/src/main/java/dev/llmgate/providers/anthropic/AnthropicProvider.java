@@ -1,7 +1,5 @@
 package dev.llmgate.providers.anthropic;
 
-import dev.llmgate.providers.HttpProviderBuilder;
-import dev.llmgate.providers.internal.Shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -9,21 +7,22 @@ import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.ModelProvider;
+import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.providers.anthropic.internal.AnthropicStreamDecoder;
 import dev.llmgate.providers.anthropic.internal.AnthropicWire;
 import dev.llmgate.providers.internal.HttpChatStream;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.ProviderSettings;
+import dev.llmgate.providers.internal.Shapes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}): blocking and streamed chat with
@@ -91,7 +90,8 @@ public final class AnthropicProvider implements ModelProvider {
     private final String name;
     private final HttpUrl baseUrl;
 
-    private AnthropicProvider(HttpTransport transport, HttpUrl baseUrl, Headers headers, AnthropicWire.Options options, String name) {
+    private AnthropicProvider(
+            HttpTransport transport, HttpUrl baseUrl, Headers headers, AnthropicWire.Options options, String name) {
         this.transport = transport;
         this.baseUrl = baseUrl;
         this.messagesUrl = ProviderSettings.resolve(baseUrl, "v1/messages");
@@ -123,13 +123,21 @@ public final class AnthropicProvider implements ModelProvider {
     @Override
     public ChatStream stream(ChatRequest request, CallContext call) {
         Optional<String> answerTool = AnthropicWire.answerTool(request, options);
-        HttpTransport.OpenStream open = transport.open(post(AnthropicWire.requestBody(request, true, options, name)), call);
-        return new HttpChatStream(transport, open, transport.sse(open),
+        HttpTransport.OpenStream open =
+                transport.open(post(AnthropicWire.requestBody(request, true, options, name)), call);
+        return new HttpChatStream(
+                transport,
+                open,
+                transport.sse(open),
                 new AnthropicStreamDecoder(transport, open.response().headers(), call, answerTool));
     }
 
     private Request post(byte[] body) {
-        return new Request.Builder().url(messagesUrl).headers(headers).post(RequestBody.create(body, JSON)).build();
+        return new Request.Builder()
+                .url(messagesUrl)
+                .headers(headers)
+                .post(RequestBody.create(body, JSON))
+                .build();
     }
 
     /**
@@ -169,6 +177,7 @@ public final class AnthropicProvider implements ModelProvider {
     public static final class Builder extends HttpProviderBuilder<Builder> {
         /** What the shared setters collect (see {@link HttpProviderBuilder}). */
         private final ProviderSettings settings = ProviderSettings.of(this);
+
         private final List<String> betas = new ArrayList<>();
         private int defaultMaxTokens = DEFAULT_MAX_TOKENS;
         private JsonSchemaMode jsonSchemaMode = JsonSchemaMode.OUTPUT_CONFIG;
@@ -222,7 +231,8 @@ public final class AnthropicProvider implements ModelProvider {
             ProviderSettings.Check check = settings.check();
             String key = check.key("ANTHROPIC_API_KEY").orElse("");
             if (key.isEmpty()) {
-                check.problem("Anthropic provider '" + settings.name + "' needs an API key: call .apiKey(...) or set ANTHROPIC_API_KEY");
+                check.problem("Anthropic provider '" + settings.name
+                        + "' needs an API key: call .apiKey(...) or set ANTHROPIC_API_KEY");
             }
             HttpUrl base = check.url("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL, "base URL");
             if (defaultMaxTokens < 1) {
@@ -237,16 +247,20 @@ public final class AnthropicProvider implements ModelProvider {
                 }
             }
             check.throwIfProblems();
-            Headers.Builder h = new Headers.Builder()
-                    .add("x-api-key", key)
-                    .add("anthropic-version", API_VERSION);
+            Headers.Builder h = new Headers.Builder().add("x-api-key", key).add("anthropic-version", API_VERSION);
             if (!betas.isEmpty()) {
-                h.add("anthropic-beta", String.join(",", betas.stream().map(String::strip).toArray(String[]::new)));
+                h.add(
+                        "anthropic-beta",
+                        String.join(",", betas.stream().map(String::strip).toArray(String[]::new)));
             }
             check.headers().forEach(h::set);
             HttpTransport transport = settings.transport(key);
-            return new AnthropicProvider(transport, base, h.build(),
-                    new AnthropicWire.Options(defaultMaxTokens, jsonSchemaMode == JsonSchemaMode.FORCED_TOOL), settings.name);
+            return new AnthropicProvider(
+                    transport,
+                    base,
+                    h.build(),
+                    new AnthropicWire.Options(defaultMaxTokens, jsonSchemaMode == JsonSchemaMode.FORCED_TOOL),
+                    settings.name);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.llmgate.providers.gemini;
 
-import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
@@ -9,13 +8,13 @@ import dev.llmgate.api.EmbeddingResponse;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.ModelProvider;
+import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.providers.gemini.internal.GeminiClient;
 import dev.llmgate.providers.gemini.internal.GeminiWire;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.ProviderSettings;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-
 
 /**
  * Google's Gemini API (Google AI Studio, {@code generativelanguage.googleapis.com}): blocking and
@@ -98,6 +97,7 @@ public final class GeminiProvider implements ModelProvider {
     public static final class Builder extends HttpProviderBuilder<Builder> {
         /** What the shared setters collect (see {@link HttpProviderBuilder}). */
         private final ProviderSettings settings = ProviderSettings.of(this);
+
         private String apiVersion = DEFAULT_API_VERSION;
         private boolean jsonSchemaFields = true;
 
@@ -140,19 +140,24 @@ public final class GeminiProvider implements ModelProvider {
             ProviderSettings.Check check = settings.check();
             String key = check.key("GEMINI_API_KEY", "GOOGLE_API_KEY").orElse("");
             if (key.isEmpty()) {
-                check.problem("Gemini provider '" + settings.name + "' needs an API key: call .apiKey(...) or set GEMINI_API_KEY"
+                check.problem("Gemini provider '" + settings.name
+                        + "' needs an API key: call .apiKey(...) or set GEMINI_API_KEY"
                         + " (or GOOGLE_API_KEY); create one at https://aistudio.google.com/apikey");
             }
             HttpUrl base = check.url("GOOGLE_GEMINI_BASE_URL", DEFAULT_BASE_URL, "base URL");
             String version = apiVersion == null ? "" : apiVersion.strip();
             if (!version.matches("[A-Za-z0-9._-]+")) {
-                check.problem("Gemini provider '" + settings.name + "': API version '" + apiVersion + "' is not a path segment such as v1beta or v1");
+                check.problem("Gemini provider '" + settings.name + "': API version '" + apiVersion
+                        + "' is not a path segment such as v1beta or v1");
             }
             check.throwIfProblems();
             Headers.Builder h = new Headers.Builder().add("x-goog-api-key", key);
             check.headers().forEach(h::set);
             HttpTransport transport = settings.transport(key);
-            GeminiClient client = new GeminiClient(transport, ProviderSettings.resolve(base, version), h.build(),
+            GeminiClient client = new GeminiClient(
+                    transport,
+                    ProviderSettings.resolve(base, version),
+                    h.build(),
                     new GeminiWire.Options(jsonSchemaFields));
             return new GeminiProvider(client, settings.name, base);
         }

@@ -3,9 +3,8 @@ package dev.llmgate.providers.internal;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.providers.ResponseLimits;
-import okio.BufferedSource;
-
 import java.io.IOException;
+import okio.BufferedSource;
 
 /**
  * Bounded reading of response bodies ({@link ResponseLimits}): a blocking answer whole, up to its
@@ -15,8 +14,7 @@ public final class Bodies {
     /** How much of an error answer is read: its message and code are at the start. */
     public static final int ERROR_BODY_BYTES = 64 * 1024;
 
-    private Bodies() {
-    }
+    private Bodies() {}
 
     /**
      * The whole body as text.
@@ -39,9 +37,11 @@ public final class Bodies {
 
     /** The error for a response that exceeds one of the {@link ResponseLimits}. */
     static ProviderException tooLarge(String provider, String what, long limit, String component, String wither) {
-        return new ProviderException("the provider sent " + what + " larger than " + limit + " bytes, the limit set by ResponseLimits."
-                + component + "; if it legitimately sends that much (e.g. inline images), raise the limit with"
-                + " .responseLimits(ResponseLimits.DEFAULTS." + wither + "(...)) on the provider's builder",
-                ErrorDetails.of(provider), false);
+        return new ProviderException(
+                "the provider sent " + what + " larger than " + limit + " bytes, the limit set by ResponseLimits."
+                        + component + "; if it legitimately sends that much (e.g. inline images), raise the limit with"
+                        + " .responseLimits(ResponseLimits.DEFAULTS." + wither + "(...)) on the provider's builder",
+                ErrorDetails.of(provider),
+                false);
     }
 }

@@ -2,19 +2,16 @@ package dev.llmgate.providers.internal;
 
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
-
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
 import java.util.Locale;
 
 /** Reads {@code data:} image URLs ({@code data:image/png;base64,...}) into a media type and base64 data. */
 public final class DataUrls {
-    private DataUrls() {
-    }
+    private DataUrls() {}
 
     /** A decoded {@code data:} URL: its media type and its bytes as standard, padded base64 (whatever the URL used). */
-    public record Inline(String mediaType, String base64) {
-    }
+    public record Inline(String mediaType, String base64) {}
 
     public static boolean isDataUrl(String url) {
         return url.regionMatches(true, 0, "data:", 0, 5);
@@ -40,12 +37,14 @@ public final class DataUrls {
             }
         }
         if (!mediaType.startsWith("image/")) {
-            throw invalid("its media type must be an image type such as image/png, was '" + (mediaType.isEmpty() ? "(none)" : mediaType) + "'");
+            throw invalid("its media type must be an image type such as image/png, was '"
+                    + (mediaType.isEmpty() ? "(none)" : mediaType) + "'");
         }
         if (base64) {
             byte[] bytes;
             try {
-                bytes = Base64.getDecoder().decode(payload.replaceAll("\\s+", "").replace('-', '+').replace('_', '/'));
+                bytes = Base64.getDecoder()
+                        .decode(payload.replaceAll("\\s+", "").replace('-', '+').replace('_', '/'));
             } catch (IllegalArgumentException e) {
                 throw invalid("its data is not valid base64");
             }
@@ -107,7 +106,8 @@ public final class DataUrls {
     }
 
     private static InvalidRequestException invalid(String why) {
-        return new InvalidRequestException("an image data: URL cannot be sent: " + why
-                + " (expected data:image/png;base64,...)", ErrorDetails.NONE);
+        return new InvalidRequestException(
+                "an image data: URL cannot be sent: " + why + " (expected data:image/png;base64,...)",
+                ErrorDetails.NONE);
     }
 }

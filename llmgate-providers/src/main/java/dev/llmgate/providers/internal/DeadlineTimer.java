@@ -24,6 +24,7 @@ final class DeadlineTimer {
     static final int IDLE_TICKS = 100;
     /** Limits longer than this (about 146 years) are treated as this long. */
     private static final long MAX_NANOS = Long.MAX_VALUE / 2;
+
     private static final Duration MAX = Duration.ofNanos(MAX_NANOS);
 
     /** The process's timer; its thread starts with the first limit armed. */
@@ -147,7 +148,7 @@ final class DeadlineTimer {
     }
 
     /** Fires every armed limit that has passed. */
-    @SuppressWarnings("ModifyCollectionInEnhancedForLoop")   // a concurrent set: removing while iterating is safe
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a concurrent set: removing while iterating is safe
     void tick() {
         long now = nanoTime.getAsLong();
         for (Deadline d : armed) {
@@ -156,7 +157,8 @@ final class DeadlineTimer {
                 try {
                     d.onExpiry.run();
                 } catch (RuntimeException e) {
-                    System.getLogger(DeadlineTimer.class.getName()).log(System.Logger.Level.WARNING, "a call's time-limit action failed", e);
+                    System.getLogger(DeadlineTimer.class.getName())
+                            .log(System.Logger.Level.WARNING, "a call's time-limit action failed", e);
                 }
             }
         }
@@ -176,7 +178,8 @@ final class DeadlineTimer {
                 tick();
             } else if (++idle >= IDLE_TICKS) {
                 self.sleeping = true;
-                // arm() adds, then reads `sleeping`; this writes `sleeping`, then reads the set: one of the two sees the other
+                // arm() adds, then reads `sleeping`; this writes `sleeping`, then reads the set: one of the two sees
+                // the other
                 if (armed.isEmpty() && !self.stop) {
                     LockSupport.park(this);
                 }

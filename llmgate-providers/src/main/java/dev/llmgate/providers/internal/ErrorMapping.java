@@ -11,13 +11,12 @@ import dev.llmgate.api.exception.PermissionDeniedException;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.exception.RateLimitedException;
 import dev.llmgate.api.exception.RequestTimeoutException;
-import okhttp3.Headers;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import okhttp3.Headers;
 
 /**
  * Turns an HTTP status and a vendor's error into the typed exception routing acts on. Vendors
@@ -37,10 +36,10 @@ final class ErrorMapping {
      * A 429 that is not transient: OpenAI's {@code insufficient_quota} code. The wording "exceeded
      * your current quota" alone is not enough: Gemini uses it for its per-minute rate limits too.
      */
-    private static final Pattern BILLING = Pattern.compile("insufficient_quota|billing_hard_limit", Pattern.CASE_INSENSITIVE);
+    private static final Pattern BILLING =
+            Pattern.compile("insufficient_quota|billing_hard_limit", Pattern.CASE_INSENSITIVE);
 
-    private ErrorMapping() {
-    }
+    private ErrorMapping() {}
 
     /**
      * The exception for an error answer.
@@ -48,9 +47,12 @@ final class ErrorMapping {
      * @param status  the HTTP status; 200 for an error inside a successful response or stream
      * @param secrets the provider's scrubber: every upstream string shown (message, code or type, request id) passes it
      */
-    public static LlmException map(String provider, int status, Headers headers, VendorError error, Clock clock, Secrets secrets) {
-        String requestId = secrets.scrub(firstHeader(headers, "x-request-id", "request-id", "apim-request-id", "x-goog-request-id"));
-        ErrorDetails details = ErrorDetails.of(provider, status, secrets.scrub(error.code().isEmpty() ? error.type() : error.code()), requestId);
+    public static LlmException map(
+            String provider, int status, Headers headers, VendorError error, Clock clock, Secrets secrets) {
+        String requestId = secrets.scrub(
+                firstHeader(headers, "x-request-id", "request-id", "apim-request-id", "x-goog-request-id"));
+        ErrorDetails details = ErrorDetails.of(
+                provider, status, secrets.scrub(error.code().isEmpty() ? error.type() : error.code()), requestId);
         String vendorText = secrets.scrub(error.message());
         String what = vendorText.isEmpty() ? "" : ": " + vendorText;
         String kind = (error.type() + " " + error.code()).toLowerCase(Locale.ROOT);
@@ -60,19 +62,26 @@ final class ErrorMapping {
             retryAfter = error.retryDelay();
         }
 
-        if (status == 401 || kind.contains("authentication") || kind.contains("invalid_api_key") || kind.contains("api_key_invalid")
+        if (status == 401
+                || kind.contains("authentication")
+                || kind.contains("invalid_api_key")
+                || kind.contains("api_key_invalid")
                 || kind.contains("unauthenticated")) {
-            return new AuthenticationException("the provider rejected the credentials: check the API key" + what, details);
+            return new AuthenticationException(
+                    "the provider rejected the credentials: check the API key" + what, details);
         }
         if (CONTENT_FILTER.matcher(all).find() && (status == 400 || status == 200 || status == 403)) {
-            return new ContentFilteredException("the provider's content filter blocked the request or answer" + what, details);
+            return new ContentFilteredException(
+                    "the provider's content filter blocked the request or answer" + what, details);
         }
-        if ((status == 400 || status == 413 || status == 422 || status == 200) && CONTEXT_LENGTH.matcher(all).find()) {
-            return new ContextLengthExceededException("the input does not fit the model's context window" + what, details);
+        if ((status == 400 || status == 413 || status == 422 || status == 200)
+                && CONTEXT_LENGTH.matcher(all).find()) {
+            return new ContextLengthExceededException(
+                    "the input does not fit the model's context window" + what, details);
         }
         if (status == 429 && BILLING.matcher(kind).find()) {
-            return new PermissionDeniedException("the account's quota or billing limit is exhausted (not a transient rate limit)" + what,
-                    details);
+            return new PermissionDeniedException(
+                    "the account's quota or billing limit is exhausted (not a transient rate limit)" + what, details);
         }
         switch (status) {
             case 400:
@@ -81,10 +90,12 @@ final class ErrorMapping {
             case 413:
             case 415:
             case 422:
-                return new InvalidRequestException("the provider rejected the request (HTTP " + status + ")" + what, details);
+                return new InvalidRequestException(
+                        "the provider rejected the request (HTTP " + status + ")" + what, details);
             case 402:
             case 403:
-                return new PermissionDeniedException("the provider refused access (HTTP " + status + ")" + what, details);
+                return new PermissionDeniedException(
+                        "the provider refused access (HTTP " + status + ")" + what, details);
             case 408:
             case 504:
                 return new RequestTimeoutException("the provider timed out (HTTP " + status + ")" + what, details);
@@ -92,7 +103,8 @@ final class ErrorMapping {
                 return new RateLimitedException("rate limited by the provider" + what, details, retryAfter);
             case 503:
             case 529:
-                return new OverloadedException("the provider is overloaded (HTTP " + status + ")" + what, details, retryAfter);
+                return new OverloadedException(
+                        "the provider is overloaded (HTTP " + status + ")" + what, details, retryAfter);
             default:
                 break;
         }

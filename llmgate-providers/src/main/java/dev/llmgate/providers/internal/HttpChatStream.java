@@ -4,7 +4,6 @@ import dev.llmgate.api.AbstractChatStream;
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.StreamInterruptedException;
-
 import java.io.IOException;
 import java.util.ArrayDeque;
 
@@ -24,7 +23,8 @@ public final class HttpChatStream extends AbstractChatStream {
     private boolean first = true;
     private boolean ended;
 
-    public HttpChatStream(HttpTransport transport, HttpTransport.OpenStream open, FrameReader frames, StreamDecoder decoder) {
+    public HttpChatStream(
+            HttpTransport transport, HttpTransport.OpenStream open, FrameReader frames, StreamDecoder decoder) {
         this(transport.errors(), open, frames, decoder);
     }
 
@@ -52,7 +52,8 @@ public final class HttpChatStream extends AbstractChatStream {
                     }
                 }
                 queue.clear();
-                throw new StreamInterruptedException("the provider's stream ended before its terminal event: the answer is incomplete",
+                throw new StreamInterruptedException(
+                        "the provider's stream ended before its terminal event: the answer is incomplete",
                         ErrorDetails.of(errors.provider(), open.status(), "", ""));
             }
             try {

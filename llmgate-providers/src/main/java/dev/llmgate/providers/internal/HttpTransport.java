@@ -9,14 +9,6 @@ import dev.llmgate.api.exception.RequestTimeoutException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.ResponseLimits;
 import dev.llmgate.providers.Timeouts;
-import okhttp3.Call;
-import okhttp3.ConnectionPool;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.BufferedSource;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -24,6 +16,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import okhttp3.Call;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
 
 /**
  * Runs one provider's HTTP calls on an OkHttp client and turns every failure into a typed
@@ -39,12 +38,14 @@ public final class HttpTransport implements AutoCloseable {
     private final String provider;
     /** Without OkHttp's call timeout: the call's time limit is kept by {@link DeadlineTimer}, which wakes no thread per call. */
     private final OkHttpClient client;
+
     private final boolean ownsPool;
     private final Timeouts timeouts;
     private final ResponseLimits limits;
     private final ProviderErrors errors;
     /** Calls in flight, each with what disarms its time limits. */
     private final Map<Call, Runnable> live = new ConcurrentHashMap<>();
+
     private volatile boolean closed;
 
     /** A transport on {@code base} (the caller's client: its pool is left alone on close) with the default limits. */
@@ -56,7 +57,13 @@ public final class HttpTransport implements AutoCloseable {
      * @param ownPool whether to give this transport its own connection pool (closed by {@link #close()})
      *                instead of {@code base}'s; for providers built without a client of the user's
      */
-    public HttpTransport(String provider, OkHttpClient base, boolean ownPool, Timeouts timeouts, ResponseLimits limits, String apiKey) {
+    public HttpTransport(
+            String provider,
+            OkHttpClient base,
+            boolean ownPool,
+            Timeouts timeouts,
+            ResponseLimits limits,
+            String apiKey) {
         this.provider = provider;
         this.timeouts = timeouts;
         this.limits = limits;
@@ -120,18 +127,23 @@ public final class HttpTransport implements AutoCloseable {
             }
             String text = Bodies.whole(body.source(), provider, limits);
             if (text.isBlank()) {
-                throw new ProviderException("the provider answered HTTP " + response.code() + " with an empty body",
-                        ErrorDetails.of(provider, response.code(), "", ""), true);
+                throw new ProviderException(
+                        "the provider answered HTTP " + response.code() + " with an empty body",
+                        ErrorDetails.of(provider, response.code(), "", ""),
+                        true);
             }
             try {
                 return Json.MAPPER.readTree(text);
             } catch (IOException e) {
-                throw new ProviderException("the provider's answer is not valid JSON",
-                        ErrorDetails.of(provider, response.code(), "", ""), true);
+                throw new ProviderException(
+                        "the provider's answer is not valid JSON",
+                        ErrorDetails.of(provider, response.code(), "", ""),
+                        true);
             }
         } catch (IOException e) {
             if (limit.fired()) {
-                throw new RequestTimeoutException("the call exceeded its time limit of " + timeouts.call(), ErrorDetails.of(provider), e);
+                throw new RequestTimeoutException(
+                        "the call exceeded its time limit of " + timeouts.call(), ErrorDetails.of(provider), e);
             }
             throw ioFailure(e, c);
         } finally {
@@ -223,14 +235,18 @@ public final class HttpTransport implements AutoCloseable {
             return new RequestTimeoutException("no first token within " + timeouts.timeToFirstToken(), details, cause);
         }
         if (fired == StreamWatchdog.Limit.TOTAL) {
-            return new RequestTimeoutException("the stream did not finish within its time limit of " + timeouts.call(), details, cause);
+            return new RequestTimeoutException(
+                    "the stream did not finish within its time limit of " + timeouts.call(), details, cause);
         }
         if (e instanceof SocketTimeoutException) {
-            return new RequestTimeoutException("the provider did not answer in time (" + secrets.scrub(String.valueOf(e.getMessage())) + ")",
-                    details, cause);
+            return new RequestTimeoutException(
+                    "the provider did not answer in time (" + secrets.scrub(String.valueOf(e.getMessage())) + ")",
+                    details,
+                    cause);
         }
         if (e instanceof InterruptedIOException && "timeout".equals(e.getMessage())) {
-            return new RequestTimeoutException("the call exceeded its time limit of " + timeouts.call(), details, cause);
+            return new RequestTimeoutException(
+                    "the call exceeded its time limit of " + timeouts.call(), details, cause);
         }
         if (closed) {
             return new NetworkException("the provider was closed while the call was in flight", details, cause);
@@ -238,13 +254,17 @@ public final class HttpTransport implements AutoCloseable {
         if (call.isCanceled()) {
             return new NetworkException("the call was cancelled", details, cause);
         }
-        return new NetworkException("the connection to the provider failed (" + e.getClass().getSimpleName() + ": "
-                + secrets.scrub(String.valueOf(e.getMessage())) + ")", details, cause);
+        return new NetworkException(
+                "the connection to the provider failed (" + e.getClass().getSimpleName() + ": "
+                        + secrets.scrub(String.valueOf(e.getMessage())) + ")",
+                details,
+                cause);
     }
 
     private void checkOpen() {
         if (closed) {
-            throw new ProviderException("provider '" + provider + "' is closed: build a new one", ErrorDetails.of(provider), false);
+            throw new ProviderException(
+                    "provider '" + provider + "' is closed: build a new one", ErrorDetails.of(provider), false);
         }
     }
 
@@ -264,7 +284,7 @@ public final class HttpTransport implements AutoCloseable {
      * time-limit thread if no other provider's call is armed. Later calls fail. Idempotent.
      */
     @Override
-    @SuppressWarnings("ModifyCollectionInEnhancedForLoop")   // a concurrent map: removing while iterating is safe
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a concurrent map: removing while iterating is safe
     public void close() {
         closed = true;
         for (Map.Entry<Call, Runnable> e : live.entrySet()) {

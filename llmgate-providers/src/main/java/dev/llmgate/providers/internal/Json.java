@@ -9,8 +9,7 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
     public static final JsonFactory FACTORY = MAPPER.getFactory();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** The text of {@code node.field}, or {@code ""} if missing or null. */
     public static String text(JsonNode node, String field) {

@@ -1,9 +1,8 @@
 package dev.llmgate.providers.internal;
 
 import dev.llmgate.providers.ResponseLimits;
-import okio.BufferedSource;
-
 import java.io.IOException;
+import okio.BufferedSource;
 
 /**
  * Bounded line reading for streamed bodies: no line may be longer than

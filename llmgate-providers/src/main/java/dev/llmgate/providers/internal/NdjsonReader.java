@@ -1,9 +1,8 @@
 package dev.llmgate.providers.internal;
 
 import dev.llmgate.providers.ResponseLimits;
-import okio.BufferedSource;
-
 import java.io.IOException;
+import okio.BufferedSource;
 
 /**
  * Reads newline-delimited JSON (Ollama's stream format), skipping blank lines. Bounded by

@@ -3,7 +3,6 @@ package dev.llmgate.providers.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
-
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +29,8 @@ public final class OptionsObject {
      */
     public OptionsObject(JsonGenerator g, String member, Object extraOption, String example) {
         if (extraOption != null && !(extraOption instanceof Map)) {
-            throw new InvalidRequestException("providerOptions '" + member + "' must be a JSON object (a Map), e.g. " + example,
+            throw new InvalidRequestException(
+                    "providerOptions '" + member + "' must be a JSON object (a Map), e.g. " + example,
                     ErrorDetails.NONE);
         }
         this.g = g;
@@ -82,8 +82,10 @@ public final class OptionsObject {
         for (Map.Entry<?, ?> e : extra.entrySet()) {
             String key = String.valueOf(e.getKey());
             if (written.contains(key)) {
-                throw new InvalidRequestException("providerOptions '" + member + "' sets '" + key + "', which the request already sets:"
-                        + " set it in one place only (ChatRequest.Builder for standard settings)", ErrorDetails.NONE);
+                throw new InvalidRequestException(
+                        "providerOptions '" + member + "' sets '" + key + "', which the request already sets:"
+                                + " set it in one place only (ChatRequest.Builder for standard settings)",
+                        ErrorDetails.NONE);
             }
             name(key);
             Json.MAPPER.writeValue(g, e.getValue());

@@ -1,18 +1,16 @@
 package dev.llmgate.providers.internal;
 
 import dev.llmgate.providers.HttpProviderBuilder;
-
 import dev.llmgate.providers.ResponseLimits;
 import dev.llmgate.providers.Timeouts;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 
 /**
  * What every HTTP provider builder collects (key, base URL, headers, client, timeouts, environment)
@@ -28,6 +26,7 @@ public final class ProviderSettings {
     public String baseUrl = "";
     /** The extra headers as set, in order; the ones {@link Check} refuses are never sent. */
     public final Map<String, String> headers = new LinkedHashMap<>();
+
     public OkHttpClient httpClient;
     public Timeouts timeouts = Timeouts.DEFAULTS;
     public ResponseLimits limits = ResponseLimits.DEFAULTS;
@@ -113,8 +112,10 @@ public final class ProviderSettings {
             for (int i = 0; i < key.length(); i++) {
                 char c = key.charAt(i);
                 if (c < 0x21 || c > 0x7e) {
-                    problems.add(name + ": " + where + " contains " + (c < 0x80 ? "a space or control character" : "a non-ASCII character")
-                            + " at position " + i + ", which cannot be sent in an HTTP header: copy the key again without"
+                    problems.add(name + ": " + where + " contains "
+                            + (c < 0x80 ? "a space or control character" : "a non-ASCII character")
+                            + " at position " + i
+                            + ", which cannot be sent in an HTTP header: copy the key again without"
                             + " stray spaces, line breaks or quotes");
                     break;
                 }
@@ -124,8 +125,11 @@ public final class ProviderSettings {
 
         /** The base URL set on the builder, else from {@code envName}, else {@code fallback}; checked. */
         public HttpUrl url(String envName, String fallback, String what) {
-            String raw = !baseUrl.isBlank() ? baseUrl : Optional.ofNullable(envName == null ? null : environment.get(envName))
-                    .filter(s -> !s.isBlank()).orElse(fallback);
+            String raw = !baseUrl.isBlank()
+                    ? baseUrl
+                    : Optional.ofNullable(envName == null ? null : environment.get(envName))
+                            .filter(s -> !s.isBlank())
+                            .orElse(fallback);
             return parseUrl(raw, what);
         }
 
@@ -133,7 +137,8 @@ public final class ProviderSettings {
         public HttpUrl parseUrl(String raw, String what) {
             HttpUrl url = HttpUrl.parse(raw.strip());
             if (url == null) {
-                problems.add(name + ": " + what + " '" + raw + "' is not an http(s) URL, e.g. https://api.example.com/v1");
+                problems.add(
+                        name + ": " + what + " '" + raw + "' is not an http(s) URL, e.g. https://api.example.com/v1");
                 return HttpUrl.get("http://invalid.invalid/");
             }
             return url;
@@ -141,15 +146,16 @@ public final class ProviderSettings {
 
         private void checkHeader(String headerName, String value) {
             if (CREDENTIAL_HEADERS.contains(headerName.toLowerCase(java.util.Locale.ROOT))) {
-                problems.add(name + ": header '" + headerName + "' carries credentials: set the key with .apiKey(...) (or the"
+                problems.add(name + ": header '" + headerName
+                        + "' carries credentials: set the key with .apiKey(...) (or the"
                         + " provider's token option) so that it is validated and kept out of messages");
                 return;
             }
             try {
                 okhttp3.Headers.of(headerName, value);
             } catch (IllegalArgumentException e) {
-                problems.add(name + ": header '" + headerName + "' has a name or value that cannot be sent in HTTP (control or"
-                        + " non-ASCII characters)");
+                problems.add(name + ": header '" + headerName
+                        + "' has a name or value that cannot be sent in HTTP (control or" + " non-ASCII characters)");
                 return;
             }
             acceptedHeaders.put(headerName, value);
@@ -168,8 +174,8 @@ public final class ProviderSettings {
         return new HttpTransport(name, client(), httpClient == null, timeouts, limits, apiKey);
     }
 
-    private static final java.util.Set<String> CREDENTIAL_HEADERS = java.util.Set.of("authorization", "api-key", "x-api-key",
-            "x-goog-api-key", "proxy-authorization");
+    private static final java.util.Set<String> CREDENTIAL_HEADERS =
+            java.util.Set.of("authorization", "api-key", "x-api-key", "x-goog-api-key", "proxy-authorization");
 
     /** Records an extra header; {@link #check()} refuses credential headers (keys are set with {@code .apiKey(...)} so they stay masked). */
     public void header(String headerName, String value) {

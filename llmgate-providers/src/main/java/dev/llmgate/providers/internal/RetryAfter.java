@@ -1,7 +1,5 @@
 package dev.llmgate.providers.internal;
 
-import okhttp3.Headers;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import okhttp3.Headers;
 
 /**
  * Reads how long a provider asked us to wait, from (in this order) {@code retry-after-ms},
@@ -23,8 +22,7 @@ final class RetryAfter {
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
     private static final Duration MAX = Duration.ofHours(1);
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     public static Optional<Duration> from(Headers headers, Clock clock) {
         String ms = headers.get("retry-after-ms");
@@ -42,7 +40,8 @@ final class RetryAfter {
                 return clamp(Duration.ofMillis((long) (Double.parseDouble(v) * 1000)));
             } catch (NumberFormatException notSeconds) {
                 try {
-                    Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                    Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
+                            .toInstant();
                     return clamp(Duration.between(clock.instant(), at));
                 } catch (DateTimeParseException ignored) {
                     // fall through
@@ -58,7 +57,8 @@ final class RetryAfter {
                 d = goDuration(value);
             } else if (lower.startsWith("anthropic-ratelimit-") && lower.endsWith("-reset")) {
                 try {
-                    d = clamp(Duration.between(clock.instant(), OffsetDateTime.parse(value.trim()).toInstant()));
+                    d = clamp(Duration.between(
+                            clock.instant(), OffsetDateTime.parse(value.trim()).toInstant()));
                 } catch (DateTimeParseException ignored) {
                     // not a timestamp
                 }
@@ -83,10 +83,18 @@ final class RetryAfter {
             any = true;
             double n = Double.parseDouble(m.group(1));
             switch (m.group(2)) {
-                case "h": nanos += (long) (n * 3_600_000_000_000L); break;
-                case "m": nanos += (long) (n * 60_000_000_000L); break;
-                case "s": nanos += (long) (n * 1_000_000_000L); break;
-                default: nanos += (long) (n * 1_000_000L); break;
+                case "h":
+                    nanos += (long) (n * 3_600_000_000_000L);
+                    break;
+                case "m":
+                    nanos += (long) (n * 60_000_000_000L);
+                    break;
+                case "s":
+                    nanos += (long) (n * 1_000_000_000L);
+                    break;
+                default:
+                    nanos += (long) (n * 1_000_000L);
+                    break;
             }
             end = m.end();
         }

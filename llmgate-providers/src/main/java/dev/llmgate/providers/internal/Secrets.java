@@ -34,6 +34,7 @@ public final class Secrets {
     public static final int MIN_FRAGMENT = 8;
     /** The longest upstream text kept (before masking). */
     public static final int MAX_TEXT = 400;
+
     static final String MASK = "[REDACTED]";
 
     private static final Pattern KEY_LIKE = Pattern.compile(
@@ -174,7 +175,9 @@ public final class Secrets {
                 continue;
             }
             int len = 1;
-            while (i + len < s.length() && j + len < key.length && key[j + len] == Character.toLowerCase(s.charAt(i + len))) {
+            while (i + len < s.length()
+                    && j + len < key.length
+                    && key[j + len] == Character.toLowerCase(s.charAt(i + len))) {
                 len++;
             }
             best = Math.max(best, len);

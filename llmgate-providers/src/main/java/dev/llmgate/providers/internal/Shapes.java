@@ -3,7 +3,6 @@ package dev.llmgate.providers.internal;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.exception.ProviderException;
-
 import java.util.function.Supplier;
 
 /**
@@ -14,8 +13,7 @@ import java.util.function.Supplier;
  * (a parser's message can quote the upstream's text). Found by fuzzing the parsers.
  */
 public final class Shapes {
-    private Shapes() {
-    }
+    private Shapes() {}
 
     /** Runs a parser of a provider's answer. */
     public static <T> T parse(ProviderErrors errors, Supplier<T> parser) {
@@ -30,7 +28,11 @@ public final class Shapes {
 
     /** The typed error for an answer or stream event of unexpected shape. */
     public static ProviderException unexpected(ProviderErrors errors, RuntimeException cause) {
-        return new ProviderException("the provider's answer has an unexpected shape (" + cause.getClass().getSimpleName() + ")",
-                ErrorDetails.of(errors.provider()), true, errors.secrets().cause(cause));
+        return new ProviderException(
+                "the provider's answer has an unexpected shape ("
+                        + cause.getClass().getSimpleName() + ")",
+                ErrorDetails.of(errors.provider()),
+                true,
+                errors.secrets().cause(cause));
     }
 }

@@ -1,9 +1,8 @@
 package dev.llmgate.providers.internal;
 
+import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The one OkHttp client every provider derives from unless the user supplies one: one dispatcher and
@@ -18,8 +17,7 @@ final class SharedHttpClient {
 
     private static volatile OkHttpClient instance;
 
-    private SharedHttpClient() {
-    }
+    private SharedHttpClient() {}
 
     public static OkHttpClient get() {
         OkHttpClient c = instance;

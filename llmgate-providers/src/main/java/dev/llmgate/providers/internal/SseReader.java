@@ -1,10 +1,9 @@
 package dev.llmgate.providers.internal;
 
 import dev.llmgate.providers.ResponseLimits;
-import okio.BufferedSource;
-
 import java.io.IOException;
 import java.util.function.Predicate;
+import okio.BufferedSource;
 
 /**
  * Reads Server-Sent Events from a response body, per the WHATWG rules that matter here: {@code event:}

@@ -1,7 +1,6 @@
 package dev.llmgate.providers.internal;
 
 import dev.llmgate.api.StreamEvent;
-
 import java.util.function.Consumer;
 
 /**

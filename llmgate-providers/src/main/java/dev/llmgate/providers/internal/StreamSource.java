@@ -1,7 +1,6 @@
 package dev.llmgate.providers.internal;
 
 import dev.llmgate.api.exception.LlmException;
-
 import java.io.IOException;
 
 /** An open streamed response body, however it was obtained (our OkHttp call, a client's own stack). */

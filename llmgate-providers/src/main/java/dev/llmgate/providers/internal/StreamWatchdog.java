@@ -1,8 +1,7 @@
 package dev.llmgate.providers.internal;
 
-import okhttp3.Call;
-
 import java.time.Duration;
+import okhttp3.Call;
 
 /**
  * The two time limits of a streamed call, which OkHttp's own timeouts do not cover: the first token
@@ -13,7 +12,11 @@ import java.time.Duration;
  */
 final class StreamWatchdog {
     /** Which limit cancelled the call. */
-    public enum Limit { NONE, FIRST_TOKEN, TOTAL }
+    public enum Limit {
+        NONE,
+        FIRST_TOKEN,
+        TOTAL
+    }
 
     private final DeadlineTimer.Deadline firstToken;
     private final DeadlineTimer.Deadline total;

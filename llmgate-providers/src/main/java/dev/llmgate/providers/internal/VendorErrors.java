@@ -10,8 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code {"error":"message"}}. A body that is not JSON becomes a message of its first characters.
  */
 public final class VendorErrors {
-    private VendorErrors() {
-    }
+    private VendorErrors() {}
 
     public static VendorError parse(String body) {
         JsonNode root;

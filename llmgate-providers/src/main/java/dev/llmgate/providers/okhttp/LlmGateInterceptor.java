@@ -2,6 +2,8 @@ package dev.llmgate.providers.okhttp;
 
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
+import java.io.IOException;
+import java.util.Objects;
 import okhttp3.Headers;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
@@ -13,9 +15,6 @@ import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
 import okio.Okio;
-
-import java.io.IOException;
-import java.util.Objects;
 
 /**
  * An OkHttp interceptor that routes the Chat Completions calls of an existing OpenAI-format client
@@ -44,8 +43,8 @@ public final class LlmGateInterceptor implements Interceptor {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.providerName = Objects.requireNonNull(providerName, "providerName");
         if (providerName.isBlank() || providerName.contains(":")) {
-            throw new IllegalArgumentException("providerName must be a non-blank name without ':', e.g. \"openai\"; was '"
-                    + providerName + "'");
+            throw new IllegalArgumentException(
+                    "providerName must be a non-blank name without ':', e.g. \"openai\"; was '" + providerName + "'");
         }
     }
 
@@ -60,17 +59,21 @@ public final class LlmGateInterceptor implements Interceptor {
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request original = chain.request();
-        if (!"POST".equals(original.method()) || !original.url().encodedPath().endsWith("/chat/completions")
+        if (!"POST".equals(original.method())
+                || !original.url().encodedPath().endsWith("/chat/completions")
                 || original.body() == null) {
             return chain.proceed(original);
         }
         Buffer buffer = new Buffer();
         original.body().writeTo(buffer);
         byte[] body = buffer.readByteArray();
-        OpenAiBridge.Reply reply = OpenAiBridge.handle(gate, providerName, body, clientKey(original.headers()), newBody -> {
-            Response upstream = chain.proceed(original.newBuilder().post(RequestBody.create(newBody, JSON)).build());
-            return new UpstreamOverOkHttp(upstream);
-        });
+        OpenAiBridge.Reply reply =
+                OpenAiBridge.handle(gate, providerName, body, clientKey(original.headers()), newBody -> {
+                    Response upstream = chain.proceed(original.newBuilder()
+                            .post(RequestBody.create(newBody, JSON))
+                            .build());
+                    return new UpstreamOverOkHttp(upstream);
+                });
         String contentType = reply.headers().get("Content-Type");
         return new Response.Builder()
                 .request(original)
@@ -78,7 +81,10 @@ public final class LlmGateInterceptor implements Interceptor {
                 .code(reply.status())
                 .message(reply.status() == 200 ? "OK" : "llmgate")
                 .headers(reply.headers())
-                .body(ResponseBody.create(Okio.buffer(Okio.source(reply.body())), contentType == null ? JSON : MediaType.get(contentType), -1))
+                .body(ResponseBody.create(
+                        Okio.buffer(Okio.source(reply.body())),
+                        contentType == null ? JSON : MediaType.get(contentType),
+                        -1))
                 .build();
     }
 

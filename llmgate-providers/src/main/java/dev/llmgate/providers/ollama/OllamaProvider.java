@@ -1,6 +1,5 @@
 package dev.llmgate.providers.ollama;
 
-import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
@@ -9,12 +8,12 @@ import dev.llmgate.api.EmbeddingResponse;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.ModelProvider;
+import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.ProviderSettings;
 import dev.llmgate.providers.ollama.internal.OllamaClient;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-
 
 /**
  * Ollama's native API: blocking and NDJSON-streamed chat ({@code /api/chat}), tools, JSON and JSON
@@ -141,10 +140,13 @@ public final class OllamaProvider implements ModelProvider {
 
         /** @throws ConfigurationException if the base URL (or {@code OLLAMA_HOST}) is not a valid URL */
         public OllamaProvider build() {
-            String raw = !settings.baseUrl.isBlank() ? settings.baseUrl : settings.environment.getOrDefault("OLLAMA_HOST", "");
+            String raw = !settings.baseUrl.isBlank()
+                    ? settings.baseUrl
+                    : settings.environment.getOrDefault("OLLAMA_HOST", "");
             String normalized = normalizeHost(raw);
             ProviderSettings.Check check = settings.check();
-            HttpUrl base = check.parseUrl(normalized.isBlank() ? DEFAULT_BASE_URL : normalized,
+            HttpUrl base = check.parseUrl(
+                    normalized.isBlank() ? DEFAULT_BASE_URL : normalized,
                     raw.equals(settings.environment.get("OLLAMA_HOST")) ? "OLLAMA_HOST" : "base URL");
             String key = check.key("OLLAMA_API_KEY").orElse("");
             check.throwIfProblems();

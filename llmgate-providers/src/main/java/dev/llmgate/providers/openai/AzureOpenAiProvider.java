@@ -1,16 +1,15 @@
 package dev.llmgate.providers.openai;
 
-import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.api.exception.ConfigurationException;
+import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.ProviderSettings;
 import dev.llmgate.providers.openai.internal.OpenAiFamilyClient;
 import dev.llmgate.providers.openai.internal.OpenAiWire;
-import okhttp3.Headers;
-import okhttp3.HttpUrl;
-
 import java.util.Objects;
 import java.util.function.Supplier;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
 
 /**
  * Azure OpenAI: the Chat Completions format at deployment URLs,
@@ -45,6 +44,7 @@ public final class AzureOpenAiProvider extends OpenAiFamilyProvider {
     public static final class Builder extends HttpProviderBuilder<Builder> {
         /** What the shared setters collect (see {@link HttpProviderBuilder}). */
         private final ProviderSettings settings = ProviderSettings.of(this);
+
         private String apiVersion = "";
         private Supplier<String> bearerToken;
 
@@ -80,17 +80,25 @@ public final class AzureOpenAiProvider extends OpenAiFamilyProvider {
             ProviderSettings.Check check = settings.check();
             String key = check.key("AZURE_OPENAI_API_KEY").orElse("");
             if (key.isEmpty() && bearerToken == null) {
-                check.problem("Azure OpenAI provider '" + settings.name + "' needs credentials: call .apiKey(...), set AZURE_OPENAI_API_KEY,"
+                check.problem("Azure OpenAI provider '" + settings.name
+                        + "' needs credentials: call .apiKey(...), set AZURE_OPENAI_API_KEY,"
                         + " or call .bearerToken(...) for Entra ID");
             }
-            String endpointText = settings.baseUrl.isBlank() ? settings.environment.getOrDefault("AZURE_OPENAI_ENDPOINT", "") : settings.baseUrl;
+            String endpointText = settings.baseUrl.isBlank()
+                    ? settings.environment.getOrDefault("AZURE_OPENAI_ENDPOINT", "")
+                    : settings.baseUrl;
             if (endpointText.isBlank()) {
-                check.problem("Azure OpenAI provider '" + settings.name + "' needs an endpoint: call .endpoint(\"https://<resource>.openai.azure.com\")"
+                check.problem("Azure OpenAI provider '" + settings.name
+                        + "' needs an endpoint: call .endpoint(\"https://<resource>.openai.azure.com\")"
                         + " or set AZURE_OPENAI_ENDPOINT");
             }
-            HttpUrl endpoint = check.parseUrl(endpointText.isBlank() ? "http://unset.invalid" : endpointText, "endpoint");
-            String version = !apiVersion.isBlank() ? apiVersion
-                    : settings.environment.getOrDefault("AZURE_OPENAI_API_VERSION", settings.environment.getOrDefault("OPENAI_API_VERSION", DEFAULT_API_VERSION));
+            HttpUrl endpoint =
+                    check.parseUrl(endpointText.isBlank() ? "http://unset.invalid" : endpointText, "endpoint");
+            String version = !apiVersion.isBlank()
+                    ? apiVersion
+                    : settings.environment.getOrDefault(
+                            "AZURE_OPENAI_API_VERSION",
+                            settings.environment.getOrDefault("OPENAI_API_VERSION", DEFAULT_API_VERSION));
             check.throwIfProblems();
             Headers.Builder h = new Headers.Builder();
             if (!key.isEmpty()) {
@@ -100,14 +108,19 @@ public final class AzureOpenAiProvider extends OpenAiFamilyProvider {
             Headers fixed = h.build();
             Supplier<String> token = bearerToken;
             String providerName = settings.name;
-            Supplier<Headers> headers = token == null ? () -> fixed : () -> fixed.newBuilder()
-                    .set("Authorization", "Bearer " + bearer(token, providerName)).build();
+            Supplier<Headers> headers = token == null
+                    ? () -> fixed
+                    : () -> fixed.newBuilder()
+                            .set("Authorization", "Bearer " + bearer(token, providerName))
+                            .build();
             HttpTransport transport = settings.transport(key);
             String v = version.strip();
-            OpenAiFamilyClient client = new OpenAiFamilyClient(transport,
+            OpenAiFamilyClient client = new OpenAiFamilyClient(
+                    transport,
                     deployment -> deploymentUrl(endpoint, deployment, "chat/completions", v),
                     deployment -> deploymentUrl(endpoint, deployment, "embeddings", v),
-                    headers, new OpenAiWire.Options("max_completion_tokens", true, false));
+                    headers,
+                    new OpenAiWire.Options("max_completion_tokens", true, false));
             return new AzureOpenAiProvider(client, settings.name, endpoint);
         }
 
@@ -116,25 +129,30 @@ public final class AzureOpenAiProvider extends OpenAiFamilyProvider {
             try {
                 token = supplier.get();
             } catch (RuntimeException e) {
-                throw new dev.llmgate.api.exception.AuthenticationException("the bearer token supplier failed ("
-                        + e.getClass().getSimpleName() + ")", dev.llmgate.api.exception.ErrorDetails.of(providerName), e);
+                throw new dev.llmgate.api.exception.AuthenticationException(
+                        "the bearer token supplier failed (" + e.getClass().getSimpleName() + ")",
+                        dev.llmgate.api.exception.ErrorDetails.of(providerName),
+                        e);
             }
             if (token == null || token.isBlank()) {
-                throw new dev.llmgate.api.exception.AuthenticationException("the bearer token supplier returned no token",
+                throw new dev.llmgate.api.exception.AuthenticationException(
+                        "the bearer token supplier returned no token",
                         dev.llmgate.api.exception.ErrorDetails.of(providerName));
             }
             for (int i = 0; i < token.length(); i++) {
                 char c = token.charAt(i);
                 if (c < 0x21 || c > 0x7e) {
-                    throw new dev.llmgate.api.exception.AuthenticationException("the bearer token has a character that cannot be"
-                            + " sent in an HTTP header", dev.llmgate.api.exception.ErrorDetails.of(providerName));
+                    throw new dev.llmgate.api.exception.AuthenticationException(
+                            "the bearer token has a character that cannot be" + " sent in an HTTP header",
+                            dev.llmgate.api.exception.ErrorDetails.of(providerName));
                 }
             }
             return token;
         }
 
         private static HttpUrl deploymentUrl(HttpUrl endpoint, String deployment, String operation, String version) {
-            return ProviderSettings.resolve(endpoint, "openai/deployments").newBuilder()
+            return ProviderSettings.resolve(endpoint, "openai/deployments")
+                    .newBuilder()
                     .addPathSegment(deployment)
                     .addPathSegments(operation)
                     .addQueryParameter("api-version", version)

@@ -1,15 +1,14 @@
 package dev.llmgate.providers.openai;
 
-import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.api.exception.ConfigurationException;
+import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.ProviderSettings;
 import dev.llmgate.providers.openai.internal.OpenAiFamilyClient;
 import dev.llmgate.providers.openai.internal.OpenAiWire;
+import java.util.Objects;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-
-import java.util.Objects;
 
 /**
  * Any server that speaks OpenAI's Chat Completions format: vLLM, llama.cpp's llama-server, LM Studio,
@@ -33,6 +32,7 @@ public final class OpenAiCompatibleProvider extends OpenAiFamilyProvider {
     public static final class Builder extends HttpProviderBuilder<Builder> {
         /** What the shared setters collect (see {@link HttpProviderBuilder}). */
         private final ProviderSettings settings = ProviderSettings.of(this);
+
         private String maxTokensField = "max_tokens";
         private boolean developerRole;
         private String apiKeyEnv = "";
@@ -69,11 +69,15 @@ public final class OpenAiCompatibleProvider extends OpenAiFamilyProvider {
         public OpenAiCompatibleProvider build() {
             ProviderSettings.Check check = settings.check();
             if (!maxTokensField.equals("max_tokens") && !maxTokensField.equals("max_completion_tokens")) {
-                check.problem("maxTokensField must be \"max_tokens\" or \"max_completion_tokens\", was '" + maxTokensField + "'");
+                check.problem("maxTokensField must be \"max_tokens\" or \"max_completion_tokens\", was '"
+                        + maxTokensField + "'");
             }
-            String key = apiKeyEnv.isEmpty() ? check.key().orElse("") : check.key(apiKeyEnv).orElse("");
+            String key = apiKeyEnv.isEmpty()
+                    ? check.key().orElse("")
+                    : check.key(apiKeyEnv).orElse("");
             if (!apiKeyEnv.isEmpty() && key.isEmpty()) {
-                check.problem("provider '" + settings.name + "' reads its key from " + apiKeyEnv + ", which is not set: set it or call .apiKey(...)");
+                check.problem("provider '" + settings.name + "' reads its key from " + apiKeyEnv
+                        + ", which is not set: set it or call .apiKey(...)");
             }
             if (settings.baseUrl.isBlank()) {
                 check.problem("provider '" + settings.name + "' needs a base URL, e.g. http://localhost:8000/v1");
@@ -89,7 +93,11 @@ public final class OpenAiCompatibleProvider extends OpenAiFamilyProvider {
             HttpUrl chat = ProviderSettings.resolve(base, "chat/completions");
             HttpUrl embeddings = ProviderSettings.resolve(base, "embeddings");
             Headers headers = h.build();
-            OpenAiFamilyClient client = new OpenAiFamilyClient(transport, m -> chat, m -> embeddings, () -> headers,
+            OpenAiFamilyClient client = new OpenAiFamilyClient(
+                    transport,
+                    m -> chat,
+                    m -> embeddings,
+                    () -> headers,
                     new OpenAiWire.Options(maxTokensField, developerRole, true));
             return new OpenAiCompatibleProvider(client, settings.name, base);
         }

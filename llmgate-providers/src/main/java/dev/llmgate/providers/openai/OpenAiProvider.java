@@ -1,14 +1,13 @@
 package dev.llmgate.providers.openai;
 
-import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.api.exception.ConfigurationException;
+import dev.llmgate.providers.HttpProviderBuilder;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.ProviderSettings;
 import dev.llmgate.providers.openai.internal.OpenAiFamilyClient;
 import dev.llmgate.providers.openai.internal.OpenAiWire;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
-
 
 /**
  * OpenAI's Chat Completions and Embeddings APIs: blocking and streamed chat (usage included),
@@ -41,6 +40,7 @@ public final class OpenAiProvider extends OpenAiFamilyProvider {
     public static final class Builder extends HttpProviderBuilder<Builder> {
         /** What the shared setters collect (see {@link HttpProviderBuilder}). */
         private final ProviderSettings settings = ProviderSettings.of(this);
+
         private String organization = "";
         private String project = "";
 
@@ -76,7 +76,8 @@ public final class OpenAiProvider extends OpenAiFamilyProvider {
             ProviderSettings.Check check = settings.check();
             String key = check.key("OPENAI_API_KEY").orElse("");
             if (key.isEmpty()) {
-                check.problem("OpenAI provider '" + settings.name + "' needs an API key: call .apiKey(...) or set OPENAI_API_KEY");
+                check.problem("OpenAI provider '" + settings.name
+                        + "' needs an API key: call .apiKey(...) or set OPENAI_API_KEY");
             }
             HttpUrl base = check.url("OPENAI_BASE_URL", DEFAULT_BASE_URL, "base URL");
             check.throwIfProblems();
@@ -94,7 +95,11 @@ public final class OpenAiProvider extends OpenAiFamilyProvider {
             HttpUrl chat = ProviderSettings.resolve(base, "chat/completions");
             HttpUrl embeddings = ProviderSettings.resolve(base, "embeddings");
             Headers headers = h.build();
-            OpenAiFamilyClient client = new OpenAiFamilyClient(transport, m -> chat, m -> embeddings, () -> headers,
+            OpenAiFamilyClient client = new OpenAiFamilyClient(
+                    transport,
+                    m -> chat,
+                    m -> embeddings,
+                    () -> headers,
                     new OpenAiWire.Options("max_completion_tokens", true, true));
             return new OpenAiProvider(client, settings.name, base);
         }

@@ -8,10 +8,6 @@ import com.openai.core.http.HttpRequestBody;
 import com.openai.core.http.HttpResponse;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
-import okhttp3.Headers;
-import okio.BufferedSource;
-import okio.Okio;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +18,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import okhttp3.Headers;
+import okio.BufferedSource;
+import okio.Okio;
 
 /**
  * Routes the official {@code com.openai:openai-java} SDK (4.x) through an {@link LlmGate}: an SDK
@@ -40,7 +39,7 @@ import java.util.concurrent.Executors;
  * typed exceptions (a policy block is a 403 {@code PermissionDeniedException} with code
  * {@code policy_blocked}).
  */
-@SuppressWarnings("exports")   // openai-java is an optional dependency: a module that uses this class requires it itself
+@SuppressWarnings("exports") // openai-java is an optional dependency: a module that uses this class requires it itself
 public final class LlmGateOpenAiHttpClient implements HttpClient {
     private static final ExecutorService ASYNC = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "llmgate-openai-sdk-async");
@@ -57,8 +56,8 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         this.providerName = Objects.requireNonNull(providerName, "providerName");
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         if (providerName.isBlank() || providerName.contains(":")) {
-            throw new IllegalArgumentException("providerName must be a non-blank name without ':', e.g. \"openai\"; was '"
-                    + providerName + "'");
+            throw new IllegalArgumentException(
+                    "providerName must be a non-blank name without ':', e.g. \"openai\"; was '" + providerName + "'");
         }
     }
 
@@ -77,7 +76,8 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         }
         byte[] body = bytes(request.body());
         OpenAiBridge.Reply reply = OpenAiBridge.handle(gate, providerName, body, clientKey(request), newBody -> {
-            HttpResponse upstream = delegate.execute(request.toBuilder().body(new BytesBody(newBody)).build(), requestOptions);
+            HttpResponse upstream = delegate.execute(
+                    request.toBuilder().body(new BytesBody(newBody)).build(), requestOptions);
             return new UpstreamOverSdk(upstream);
         });
         return new ReplyResponse(reply);
@@ -99,7 +99,10 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
     private static boolean isChatCompletion(HttpRequest request) {
         List<String> path = request.pathSegments();
         int n = path.size();
-        return request.method() == HttpMethod.POST && n >= 2 && "chat".equals(path.get(n - 2)) && "completions".equals(path.get(n - 1))
+        return request.method() == HttpMethod.POST
+                && n >= 2
+                && "chat".equals(path.get(n - 2))
+                && "completions".equals(path.get(n - 1))
                 && request.body() != null;
     }
 
@@ -156,8 +159,7 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static final class UpstreamOverSdk implements OpenAiBridge.UpstreamResponse {

@@ -1,26 +1,5 @@
 package dev.llmgate.providers.anthropic;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmgate.api.ChatRequest;
-import dev.llmgate.api.exception.AuthenticationException;
-import dev.llmgate.api.exception.ContextLengthExceededException;
-import dev.llmgate.api.exception.InvalidRequestException;
-import dev.llmgate.api.exception.LlmException;
-import dev.llmgate.api.exception.OverloadedException;
-import dev.llmgate.api.exception.PermissionDeniedException;
-import dev.llmgate.api.exception.RateLimitedException;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.Test;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Duration;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.OptionalInt;
-
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.KEY;
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.call;
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.fixture;
@@ -31,6 +10,26 @@ import static dev.llmgate.providers.anthropic.AnthropicTestSupport.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.exception.AuthenticationException;
+import dev.llmgate.api.exception.ContextLengthExceededException;
+import dev.llmgate.api.exception.InvalidRequestException;
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.exception.OverloadedException;
+import dev.llmgate.api.exception.PermissionDeniedException;
+import dev.llmgate.api.exception.RateLimitedException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.OptionalInt;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.Test;
+
 /** HTTP errors become the typed exceptions routing acts on, and the API key never leaks into them. */
 class AnthropicErrorTest {
     private static final ChatRequest REQUEST = ChatRequest.of("claude-haiku-4-5", "a secret prompt text");
@@ -39,7 +38,8 @@ class AnthropicErrorTest {
     private final MockWebServer server = new MockWebServer();
 
     private static String error(String type, String message) {
-        return "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"},\"request_id\":\"req_body\"}";
+        return "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message
+                + "\"},\"request_id\":\"req_body\"}";
     }
 
     private <T extends LlmException> T chatFails(Class<T> type) {
@@ -60,8 +60,12 @@ class AnthropicErrorTest {
     @Test
     void status529WithTheRecordedBodyIsOverloaded() {
         JsonNode recorded = tree(fixture("529-overloaded.anthropic-sdk-typescript-issue616.json"));
-        MockResponse.Builder response = new MockResponse.Builder().code(recorded.get("status").asInt()).body(recorded.get("body").toString());
-        recorded.get("headers").properties().forEach(h -> response.addHeader(h.getKey(), h.getValue().asText()));
+        MockResponse.Builder response = new MockResponse.Builder()
+                .code(recorded.get("status").asInt())
+                .body(recorded.get("body").toString());
+        recorded.get("headers")
+                .properties()
+                .forEach(h -> response.addHeader(h.getKey(), h.getValue().asText()));
         server.enqueue(response.build());
 
         OverloadedException e = chatFails(OverloadedException.class);
@@ -77,16 +81,23 @@ class AnthropicErrorTest {
     void status529WhenOpeningAStreamIsOverloaded() {
         server.enqueue(json(529, fixture("529-overloaded-with-request-id.claude-code-issue35792.json")));
 
-        OverloadedException e = catchThrowableOfType(OverloadedException.class, () -> provider(server).stream(REQUEST, streamingCall()));
+        OverloadedException e = catchThrowableOfType(
+                OverloadedException.class, () -> provider(server).stream(REQUEST, streamingCall()));
         assertThat(e).isNotNull();
         assertNoSecrets(e);
     }
 
     @Test
     void status429WithRetryAfterIsRateLimited() {
-        server.enqueue(new MockResponse.Builder().code(429).addHeader("Content-Type", "application/json").addHeader("retry-after", "7")
+        server.enqueue(new MockResponse.Builder()
+                .code(429)
+                .addHeader("Content-Type", "application/json")
+                .addHeader("retry-after", "7")
                 .addHeader("request-id", "req_429")
-                .body(error("rate_limit_error", "This request would exceed your organization's rate limit of 50 requests per minute.")).build());
+                .body(error(
+                        "rate_limit_error",
+                        "This request would exceed your organization's rate limit of 50 requests per minute."))
+                .build());
 
         RateLimitedException e = chatFails(RateLimitedException.class);
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
@@ -97,10 +108,12 @@ class AnthropicErrorTest {
 
     @Test
     void status429WithOnlyAnthropicResetHeadersTakesTheLongestWait() {
-        server.enqueue(new MockResponse.Builder().code(429)
+        server.enqueue(new MockResponse.Builder()
+                .code(429)
                 .addHeader("anthropic-ratelimit-requests-reset", "2026-11-24T12:00:20Z")
                 .addHeader("anthropic-ratelimit-input-tokens-reset", "2026-11-24T12:00:45Z")
-                .body(error("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit")).build());
+                .body(error("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"))
+                .build());
 
         RateLimitedException e = chatFails(RateLimitedException.class);
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(45));
@@ -118,7 +131,11 @@ class AnthropicErrorTest {
 
     @Test
     void otherBadRequestsAreInvalidRequests() {
-        server.enqueue(json(400, error("invalid_request_error", "messages: roles must alternate between \\\"user\\\" and \\\"assistant\\\"")));
+        server.enqueue(json(
+                400,
+                error(
+                        "invalid_request_error",
+                        "messages: roles must alternate between \\\"user\\\" and \\\"assistant\\\"")));
 
         InvalidRequestException e = chatFails(InvalidRequestException.class);
         assertThat(e).isNotInstanceOf(ContextLengthExceededException.class);
@@ -136,7 +153,9 @@ class AnthropicErrorTest {
 
     @Test
     void status403IsPermissionDenied() {
-        server.enqueue(json(403, error("permission_error", "Your API key does not have permission to use the specified resource.")));
+        server.enqueue(json(
+                403,
+                error("permission_error", "Your API key does not have permission to use the specified resource.")));
 
         chatFails(PermissionDeniedException.class);
     }
@@ -146,15 +165,20 @@ class AnthropicErrorTest {
         AnthropicProvider p = provider(server);
         assertThat(p.toString()).doesNotContain(KEY).contains("anthropic");
 
-        Throwable config = catchThrowableOfType(IllegalStateException.class, () -> AnthropicProvider.builder()
-                .apiKey("sk-ant-bad key-" + KEY).environment(Map.of()).build());
+        Throwable config = catchThrowableOfType(
+                IllegalStateException.class,
+                () -> AnthropicProvider.builder()
+                        .apiKey("sk-ant-bad key-" + KEY)
+                        .environment(Map.of())
+                        .build());
         assertThat(config).isNotNull();
         assertThat(config.getMessage()).doesNotContain(KEY).contains("API key");
     }
 
     @Test
     void streamErrorEventsAndTruncationsCarryNoSecrets() {
-        server.enqueue(AnthropicTestSupport.sse("event: error\ndata: " + error("api_error", "Internal error for key " + KEY) + "\n\n"));
+        server.enqueue(AnthropicTestSupport.sse(
+                "event: error\ndata: " + error("api_error", "Internal error for key " + KEY) + "\n\n"));
 
         Iterator<?> it = provider(server).stream(REQUEST, streamingCall());
         LlmException e = catchThrowableOfType(LlmException.class, it::hasNext);

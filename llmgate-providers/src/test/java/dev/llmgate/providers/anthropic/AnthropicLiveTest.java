@@ -1,16 +1,16 @@
 package dev.llmgate.providers.anthropic;
 
+import static dev.llmgate.providers.anthropic.AnthropicTestSupport.call;
+import static dev.llmgate.providers.anthropic.AnthropicTestSupport.streamingCall;
+import static dev.llmgate.providers.anthropic.AnthropicTestSupport.tree;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.FinishReason;
 import dev.llmgate.api.ResponseFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
-
-import static dev.llmgate.providers.anthropic.AnthropicTestSupport.call;
-import static dev.llmgate.providers.anthropic.AnthropicTestSupport.streamingCall;
-import static dev.llmgate.providers.anthropic.AnthropicTestSupport.tree;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Calls the real Messages API with {@code claude-haiku-4-5} and tiny prompts. Runs only when
@@ -21,7 +21,10 @@ class AnthropicLiveTest {
     private static final String MODEL = "claude-haiku-4-5";
 
     private static ChatRequest tiny() {
-        return ChatRequest.builder(MODEL).maxOutputTokens(20).user("Reply with the single word: pong").build();
+        return ChatRequest.builder(MODEL)
+                .maxOutputTokens(20)
+                .user("Reply with the single word: pong")
+                .build();
     }
 
     @Test
@@ -38,7 +41,8 @@ class AnthropicLiveTest {
 
     @Test
     void streaming() {
-        ChatResponse r = AnthropicProvider.fromEnv().stream(tiny(), streamingCall()).collect();
+        ChatResponse r =
+                AnthropicProvider.fromEnv().stream(tiny(), streamingCall()).collect();
 
         assertThat(r.text().toLowerCase()).contains("pong");
         assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
@@ -50,8 +54,11 @@ class AnthropicLiveTest {
     void jsonSchemaThroughOutputConfig() {
         ChatRequest request = ChatRequest.builder(MODEL)
                 .maxOutputTokens(100)
-                .responseFormat(ResponseFormat.jsonSchema("answer", "{\"type\":\"object\",\"properties\":{\"word\":{\"type\":\"string\"}},"
-                        + "\"required\":[\"word\"],\"additionalProperties\":false}", true))
+                .responseFormat(ResponseFormat.jsonSchema(
+                        "answer",
+                        "{\"type\":\"object\",\"properties\":{\"word\":{\"type\":\"string\"}},"
+                                + "\"required\":[\"word\"],\"additionalProperties\":false}",
+                        true))
                 .user("Give the word pong as JSON.")
                 .build();
 

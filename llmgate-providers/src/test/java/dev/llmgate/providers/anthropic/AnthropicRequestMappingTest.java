@@ -1,24 +1,5 @@
 package dev.llmgate.providers.anthropic;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmgate.api.ChatRequest;
-import dev.llmgate.api.ContentPart;
-import dev.llmgate.api.Message;
-import dev.llmgate.api.ToolCall;
-import dev.llmgate.api.ToolChoice;
-import dev.llmgate.api.ToolDefinition;
-import dev.llmgate.api.exception.InvalidRequestException;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.body;
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.call;
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.json;
@@ -29,9 +10,28 @@ import static dev.llmgate.providers.anthropic.AnthropicTestSupport.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ContentPart;
+import dev.llmgate.api.Message;
+import dev.llmgate.api.ToolCall;
+import dev.llmgate.api.ToolChoice;
+import dev.llmgate.api.ToolDefinition;
+import dev.llmgate.api.exception.InvalidRequestException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
 /** How a {@link ChatRequest} becomes a Messages API request: URL, headers and the body, field by field. */
 class AnthropicRequestMappingTest {
-    private static final String WEATHER_SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}";
+    private static final String WEATHER_SCHEMA =
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}";
 
     @StartStop
     private final MockWebServer server = new MockWebServer();
@@ -64,7 +64,8 @@ class AnthropicRequestMappingTest {
         assertThat(b.has("tools")).isFalse();
         assertThat(b.has("tool_choice")).isFalse();
         assertThat(b.has("temperature")).isFalse();
-        assertThat(b.get("messages")).isEqualTo(tree("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hello\"}]}]"));
+        assertThat(b.get("messages"))
+                .isEqualTo(tree("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hello\"}]}]"));
     }
 
     @Test
@@ -105,15 +106,20 @@ class AnthropicRequestMappingTest {
         assertThat(use1.get("type").asText()).isEqualTo("tool_use");
         assertThat(use1.get("id").asText()).isEqualTo("toolu_1");
         assertThat(use1.get("name").asText()).isEqualTo("get_weather");
-        assertThat(use1.get("input").isObject()).as("input is a JSON object, not a string").isTrue();
+        assertThat(use1.get("input").isObject())
+                .as("input is a JSON object, not a string")
+                .isTrue();
         assertThat(use1.get("input")).isEqualTo(tree("{\"city\":\"Paris\"}"));
-        assertThat(assistant.get("content").get(2).get("input")).isEqualTo(tree("{\"city\":\"Rome\",\"units\":{\"t\":\"C\"}}"));
+        assertThat(assistant.get("content").get(2).get("input"))
+                .isEqualTo(tree("{\"city\":\"Rome\",\"units\":{\"t\":\"C\"}}"));
 
         JsonNode results = messages.get(2);
         assertThat(results.get("role").asText()).isEqualTo("user");
         assertThat(results.get("content")).hasSize(3);
-        assertThat(results.get("content").get(0)).isEqualTo(tree("{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"18C, sunny\"}"));
-        assertThat(results.get("content").get(1)).isEqualTo(tree("{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_2\",\"content\":\"22C, cloudy\"}"));
+        assertThat(results.get("content").get(0))
+                .isEqualTo(tree("{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"18C, sunny\"}"));
+        assertThat(results.get("content").get(1))
+                .isEqualTo(tree("{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_2\",\"content\":\"22C, cloudy\"}"));
         assertThat(results.get("content").get(2)).isEqualTo(tree("{\"type\":\"text\",\"text\":\"And tomorrow?\"}"));
     }
 
@@ -127,10 +133,11 @@ class AnthropicRequestMappingTest {
                 .user("Third")
                 .build());
 
-        assertThat(b.get("messages")).isEqualTo(tree("["
-                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"First\"},{\"type\":\"text\",\"text\":\"Second\"}]},"
-                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Answer\"}]},"
-                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Third\"}]}]"));
+        assertThat(b.get("messages"))
+                .isEqualTo(tree("["
+                        + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"First\"},{\"type\":\"text\",\"text\":\"Second\"}]},"
+                        + "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Answer\"}]},"
+                        + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Third\"}]}]"));
     }
 
     @Test
@@ -149,7 +156,8 @@ class AnthropicRequestMappingTest {
     void toolCallArgumentsThatAreNotAJsonObjectAreRefusedBeforeSending() {
         ChatRequest request = ChatRequest.builder("claude-haiku-4-5")
                 .user("Hi")
-                .addMessage(Message.assistant("", List.of(new ToolCall("toolu_7", "lookup", "[\"not\", \"an object\"]"))))
+                .addMessage(
+                        Message.assistant("", List.of(new ToolCall("toolu_7", "lookup", "[\"not\", \"an object\"]"))))
                 .addMessage(Message.tool("toolu_7", "result"))
                 .build();
 
@@ -158,7 +166,8 @@ class AnthropicRequestMappingTest {
                 .hasMessageContaining("toolu_7")
                 .hasMessageContaining("not a JSON object")
                 .hasMessageNotContaining("an object\"]");
-        ChatRequest truncated = request.withMessages(List.of(Message.user("Hi"),
+        ChatRequest truncated = request.withMessages(List.of(
+                Message.user("Hi"),
                 Message.assistant("", List.of(new ToolCall("toolu_8", "lookup", "{\"q\": \"cut")))));
         assertThatThrownBy(() -> provider(server).chat(truncated, call())).isInstanceOf(InvalidRequestException.class);
         assertThat(server.getRequestCount()).isZero();
@@ -169,7 +178,8 @@ class AnthropicRequestMappingTest {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
         String base64 = Base64.getEncoder().encodeToString(png);
         JsonNode b = send(ChatRequest.builder("claude-haiku-4-5")
-                .addMessage(Message.user(ContentPart.text("What is in these?"),
+                .addMessage(Message.user(
+                        ContentPart.text("What is in these?"),
                         ContentPart.image(png, "image/png"),
                         ContentPart.imageUrl("https://example.com/cat.jpg"),
                         ContentPart.imageUrl("data:image/webp;base64,UklGRg==")))
@@ -178,10 +188,17 @@ class AnthropicRequestMappingTest {
         JsonNode content = b.get("messages").get(0).get("content");
         assertThat(content).hasSize(4);
         assertThat(content.get(0)).isEqualTo(tree("{\"type\":\"text\",\"text\":\"What is in these?\"}"));
-        assertThat(content.get(1)).isEqualTo(tree("{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\""
-                + base64 + "\"}}"));
-        assertThat(content.get(2)).isEqualTo(tree("{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/cat.jpg\"}}"));
-        assertThat(content.get(3)).isEqualTo(tree("{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/webp\",\"data\":\"UklGRg==\"}}"));
+        assertThat(content.get(1))
+                .isEqualTo(tree(
+                        "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\""
+                                + base64 + "\"}}"));
+        assertThat(content.get(2))
+                .isEqualTo(tree(
+                        "{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/cat.jpg\"}}"));
+        assertThat(content.get(3))
+                .isEqualTo(
+                        tree(
+                                "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/webp\",\"data\":\"UklGRg==\"}}"));
     }
 
     @Test
@@ -205,33 +222,48 @@ class AnthropicRequestMappingTest {
 
         JsonNode tools = b.get("tools");
         assertThat(tools).hasSize(2);
-        assertThat(tools.get(0)).isEqualTo(tree("{\"name\":\"get_weather\",\"description\":\"Weather of a city\",\"input_schema\":"
-                + WEATHER_SCHEMA + "}"));
-        assertThat(tools.get(1)).isEqualTo(tree("{\"name\":\"get_time\",\"input_schema\":{\"type\":\"object\",\"properties\":{}},\"strict\":true}"));
+        assertThat(tools.get(0))
+                .isEqualTo(tree("{\"name\":\"get_weather\",\"description\":\"Weather of a city\",\"input_schema\":"
+                        + WEATHER_SCHEMA + "}"));
+        assertThat(tools.get(1))
+                .isEqualTo(
+                        tree(
+                                "{\"name\":\"get_time\",\"input_schema\":{\"type\":\"object\",\"properties\":{}},\"strict\":true}"));
         assertThat(b.has("tool_choice")).isFalse();
     }
 
     @ParameterizedTest(name = "{0}, parallel={1}")
-    @CsvSource(delimiter = '|', value = {
-            "auto     | true  | {\"type\":\"auto\"}",
-            "required | true  | {\"type\":\"any\"}",
-            "tool     | true  | {\"type\":\"tool\",\"name\":\"get_weather\"}",
-            "none     | true  | {\"type\":\"none\"}",
-            "auto     | false | {\"type\":\"auto\",\"disable_parallel_tool_use\":true}",
-            "required | false | {\"type\":\"any\",\"disable_parallel_tool_use\":true}",
-            "tool     | false | {\"type\":\"tool\",\"name\":\"get_weather\",\"disable_parallel_tool_use\":true}",
-            "unset    | false | {\"type\":\"auto\",\"disable_parallel_tool_use\":true}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "auto     | true  | {\"type\":\"auto\"}",
+                "required | true  | {\"type\":\"any\"}",
+                "tool     | true  | {\"type\":\"tool\",\"name\":\"get_weather\"}",
+                "none     | true  | {\"type\":\"none\"}",
+                "auto     | false | {\"type\":\"auto\",\"disable_parallel_tool_use\":true}",
+                "required | false | {\"type\":\"any\",\"disable_parallel_tool_use\":true}",
+                "tool     | false | {\"type\":\"tool\",\"name\":\"get_weather\",\"disable_parallel_tool_use\":true}",
+                "unset    | false | {\"type\":\"auto\",\"disable_parallel_tool_use\":true}",
+            })
     void toolChoiceVariants(String choice, boolean parallel, String expected) throws Exception {
         ChatRequest.Builder b = ChatRequest.builder("claude-haiku-4-5")
                 .addTool(ToolDefinition.of("get_weather", "Weather of a city", WEATHER_SCHEMA))
                 .user("Weather?");
         switch (choice) {
-            case "auto": b.toolChoice(ToolChoice.auto()); break;
-            case "required": b.toolChoice(ToolChoice.required()); break;
-            case "tool": b.toolChoice(ToolChoice.tool("get_weather")); break;
-            case "none": b.toolChoice(ToolChoice.none()); break;
-            default: break;
+            case "auto":
+                b.toolChoice(ToolChoice.auto());
+                break;
+            case "required":
+                b.toolChoice(ToolChoice.required());
+                break;
+            case "tool":
+                b.toolChoice(ToolChoice.tool("get_weather"));
+                break;
+            case "none":
+                b.toolChoice(ToolChoice.none());
+                break;
+            default:
+                break;
         }
         if (!parallel) {
             b.parallelToolCalls(false);
@@ -273,7 +305,10 @@ class AnthropicRequestMappingTest {
 
     @Test
     void temperatureAboveAnthropicsMaximumIsRefused() {
-        ChatRequest request = ChatRequest.builder("claude-haiku-4-5").temperature(1.5).user("Hi").build();
+        ChatRequest request = ChatRequest.builder("claude-haiku-4-5")
+                .temperature(1.5)
+                .user("Hi")
+                .build();
 
         assertThatThrownBy(() -> provider(server).chat(request, call()))
                 .isInstanceOf(InvalidRequestException.class)
@@ -284,7 +319,10 @@ class AnthropicRequestMappingTest {
     @Test
     void defaultMaxTokensIsConfigurable() throws Exception {
         server.enqueue(json(200, textAnswer("ok")));
-        AnthropicTestSupport.builder(server).defaultMaxTokens(1024).build().chat(ChatRequest.of("claude-haiku-4-5", "Hi"), call());
+        AnthropicTestSupport.builder(server)
+                .defaultMaxTokens(1024)
+                .build()
+                .chat(ChatRequest.of("claude-haiku-4-5", "Hi"), call());
 
         assertThat(body(take(server)).get("max_tokens").asInt()).isEqualTo(1024);
     }
@@ -306,7 +344,10 @@ class AnthropicRequestMappingTest {
     @ParameterizedTest
     @CsvSource({"max_tokens", "stop_sequences", "system", "messages", "stream", "tool_choice"})
     void providerOptionsMustNotSetStandardFields(String field) {
-        ChatRequest request = ChatRequest.builder("claude-haiku-4-5").providerOption(field, 1).user("Hi").build();
+        ChatRequest request = ChatRequest.builder("claude-haiku-4-5")
+                .providerOption(field, 1)
+                .user("Hi")
+                .build();
 
         assertThatThrownBy(() -> provider(server).chat(request, call()))
                 .isInstanceOf(InvalidRequestException.class)
@@ -317,17 +358,24 @@ class AnthropicRequestMappingTest {
     @Test
     void betaValuesAreSentCommaSeparatedInOneHeader() throws Exception {
         server.enqueue(json(200, textAnswer("ok")));
-        AnthropicTestSupport.builder(server).beta("context-1m-2025-08-07").beta("token-efficient-tools-2025-02-19").build()
+        AnthropicTestSupport.builder(server)
+                .beta("context-1m-2025-08-07")
+                .beta("token-efficient-tools-2025-02-19")
+                .build()
                 .chat(ChatRequest.of("claude-haiku-4-5", "Hi"), call());
 
         RecordedRequest r = take(server);
-        assertThat(r.getHeaders().values("anthropic-beta")).containsExactly("context-1m-2025-08-07,token-efficient-tools-2025-02-19");
+        assertThat(r.getHeaders().values("anthropic-beta"))
+                .containsExactly("context-1m-2025-08-07,token-efficient-tools-2025-02-19");
     }
 
     @Test
     void extraHeadersAreSent() throws Exception {
         server.enqueue(json(200, textAnswer("ok")));
-        AnthropicTestSupport.builder(server).header("x-trace", "abc").build().chat(ChatRequest.of("claude-haiku-4-5", "Hi"), call());
+        AnthropicTestSupport.builder(server)
+                .header("x-trace", "abc")
+                .build()
+                .chat(ChatRequest.of("claude-haiku-4-5", "Hi"), call());
 
         assertThat(take(server).getHeaders().get("x-trace")).isEqualTo("abc");
     }
@@ -336,6 +384,7 @@ class AnthropicRequestMappingTest {
     void unicodeTextIsSentAsUtf8() throws Exception {
         JsonNode b = send(ChatRequest.of("claude-haiku-4-5", "Grüße, 世界 \uD83D\uDE00"));
 
-        assertThat(b.get("messages").get(0).get("content").get(0).get("text").asText()).isEqualTo("Grüße, 世界 \uD83D\uDE00");
+        assertThat(b.get("messages").get(0).get("content").get(0).get("text").asText())
+                .isEqualTo("Grüße, 世界 \uD83D\uDE00");
     }
 }

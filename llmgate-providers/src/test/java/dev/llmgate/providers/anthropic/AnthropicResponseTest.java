@@ -1,20 +1,5 @@
 package dev.llmgate.providers.anthropic;
 
-import dev.llmgate.api.ChatRequest;
-import dev.llmgate.api.ChatResponse;
-import dev.llmgate.api.FinishReason;
-import dev.llmgate.api.ToolCall;
-import dev.llmgate.api.Usage;
-import dev.llmgate.api.exception.OverloadedException;
-import dev.llmgate.api.exception.ProviderException;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.Optional;
-
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.call;
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.fixture;
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.json;
@@ -22,6 +7,20 @@ import static dev.llmgate.providers.anthropic.AnthropicTestSupport.provider;
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.FinishReason;
+import dev.llmgate.api.ToolCall;
+import dev.llmgate.api.Usage;
+import dev.llmgate.api.exception.OverloadedException;
+import dev.llmgate.api.exception.ProviderException;
+import java.util.Optional;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** How a blocking Messages API answer becomes a {@link ChatResponse}. */
 class AnthropicResponseTest {
@@ -34,8 +33,8 @@ class AnthropicResponseTest {
     }
 
     private static String message(String content, String stopReason, String usage) {
-        return "{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-haiku-4-5-20251001\",\"content\":" + content
-                + ",\"stop_reason\":" + stopReason + ",\"stop_sequence\":null,\"usage\":" + usage + "}";
+        return "{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-haiku-4-5-20251001\",\"content\":"
+                + content + ",\"stop_reason\":" + stopReason + ",\"stop_sequence\":null,\"usage\":" + usage + "}";
     }
 
     @Test
@@ -69,10 +68,12 @@ class AnthropicResponseTest {
 
     @Test
     void textBlocksAreConcatenatedAndSeveralToolUsesKeptInOrder() {
-        ChatResponse r = answer(message("[{\"type\":\"thinking\",\"thinking\":\"hmm\",\"signature\":\"sig\"},"
-                + "{\"type\":\"text\",\"text\":\"Checking \"},{\"type\":\"text\",\"text\":\"both.\"},"
-                + "{\"type\":\"tool_use\",\"id\":\"toolu_a\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}},"
-                + "{\"type\":\"tool_use\",\"id\":\"toolu_b\",\"name\":\"get_time\",\"input\":{}}]", "\"tool_use\"",
+        ChatResponse r = answer(message(
+                "[{\"type\":\"thinking\",\"thinking\":\"hmm\",\"signature\":\"sig\"},"
+                        + "{\"type\":\"text\",\"text\":\"Checking \"},{\"type\":\"text\",\"text\":\"both.\"},"
+                        + "{\"type\":\"tool_use\",\"id\":\"toolu_a\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}},"
+                        + "{\"type\":\"tool_use\",\"id\":\"toolu_b\",\"name\":\"get_time\",\"input\":{}}]",
+                "\"tool_use\"",
                 "{\"input_tokens\":5,\"output_tokens\":7}"));
 
         assertThat(r.text()).isEqualTo("Checking both.");
@@ -83,7 +84,9 @@ class AnthropicResponseTest {
 
     @Test
     void usageAddsCacheReadsAndWritesToInputTokens() {
-        ChatResponse r = answer(message("[{\"type\":\"text\",\"text\":\"ok\"}]", "\"end_turn\"",
+        ChatResponse r = answer(message(
+                "[{\"type\":\"text\",\"text\":\"ok\"}]",
+                "\"end_turn\"",
                 "{\"input_tokens\":10,\"cache_creation_input_tokens\":1500,\"cache_read_input_tokens\":2000,\"output_tokens\":25,"
                         + "\"service_tier\":\"standard\"}"));
 
@@ -93,32 +96,36 @@ class AnthropicResponseTest {
         assertThat(u.cacheWriteTokens()).isEqualTo(1500);
         assertThat(u.outputTokens()).isEqualTo(25);
         assertThat(u.reasoningTokens()).isZero();
-        assertThat(u.inputTokens() - u.cachedInputTokens() - u.cacheWriteTokens()).as("billed at the plain input price").isEqualTo(10);
+        assertThat(u.inputTokens() - u.cachedInputTokens() - u.cacheWriteTokens())
+                .as("billed at the plain input price")
+                .isEqualTo(10);
     }
 
     @ParameterizedTest
     @CsvSource({
-            "\"end_turn\", STOP",
-            "\"stop_sequence\", STOP",
-            "\"pause_turn\", STOP",
-            "\"max_tokens\", LENGTH",
-            "\"model_context_window_exceeded\", LENGTH",
-            "\"tool_use\", TOOL_CALLS",
-            "\"refusal\", CONTENT_FILTER",
-            "null, STOP",
-            "\"some_future_reason\", STOP",
+        "\"end_turn\", STOP",
+        "\"stop_sequence\", STOP",
+        "\"pause_turn\", STOP",
+        "\"max_tokens\", LENGTH",
+        "\"model_context_window_exceeded\", LENGTH",
+        "\"tool_use\", TOOL_CALLS",
+        "\"refusal\", CONTENT_FILTER",
+        "null, STOP",
+        "\"some_future_reason\", STOP",
     })
     void stopReasons(String stopReason, FinishReason expected) {
-        ChatResponse r = answer(message("[{\"type\":\"text\",\"text\":\"x\"}]", stopReason, "{\"input_tokens\":1,\"output_tokens\":1}"));
+        ChatResponse r = answer(message(
+                "[{\"type\":\"text\",\"text\":\"x\"}]", stopReason, "{\"input_tokens\":1,\"output_tokens\":1}"));
 
         assertThat(r.finishReason()).isEqualTo(expected);
     }
 
     @Test
     void aRefusalCarriesItsExplanation() {
-        ChatResponse r = answer("{\"id\":\"msg_r\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-opus-4-7\",\"content\":[],"
-                + "\"stop_reason\":\"refusal\",\"stop_details\":{\"type\":\"refusal\",\"category\":\"cyber\","
-                + "\"explanation\":\"This request was refused due to policy.\"},\"usage\":{\"input_tokens\":20,\"output_tokens\":0}}");
+        ChatResponse r = answer(
+                "{\"id\":\"msg_r\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-opus-4-7\",\"content\":[],"
+                        + "\"stop_reason\":\"refusal\",\"stop_details\":{\"type\":\"refusal\",\"category\":\"cyber\","
+                        + "\"explanation\":\"This request was refused due to policy.\"},\"usage\":{\"input_tokens\":20,\"output_tokens\":0}}");
 
         assertThat(r.finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
         assertThat(r.refusal()).isEqualTo(Optional.of("This request was refused due to policy."));
@@ -128,7 +135,8 @@ class AnthropicResponseTest {
     @Test
     void aProviderNameFromTheBuilderIsReported() {
         server.enqueue(json(200, fixture("llama-server.anthropic-messages.response.json")));
-        ChatResponse r = AnthropicTestSupport.builder(server).name("claude-eu").build().chat(ChatRequest.of("m", "Hi"), call());
+        ChatResponse r =
+                AnthropicTestSupport.builder(server).name("claude-eu").build().chat(ChatRequest.of("m", "Hi"), call());
 
         assertThat(r.provider()).isEqualTo("claude-eu");
     }

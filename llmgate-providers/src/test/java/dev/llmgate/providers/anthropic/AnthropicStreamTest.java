@@ -1,25 +1,5 @@
 package dev.llmgate.providers.anthropic;
 
-import dev.llmgate.api.ChatRequest;
-import dev.llmgate.api.ChatResponse;
-import dev.llmgate.api.ChatStream;
-import dev.llmgate.api.FinishReason;
-import dev.llmgate.api.StreamEvent;
-import dev.llmgate.api.ToolCall;
-import dev.llmgate.api.ToolDefinition;
-import dev.llmgate.api.Usage;
-import dev.llmgate.api.exception.LlmException;
-import dev.llmgate.api.exception.OverloadedException;
-import dev.llmgate.api.exception.ProviderException;
-import dev.llmgate.api.exception.StreamInterruptedException;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.body;
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.drain;
 import static dev.llmgate.providers.anthropic.AnthropicTestSupport.event;
@@ -33,12 +13,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ChatStream;
+import dev.llmgate.api.FinishReason;
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.ToolCall;
+import dev.llmgate.api.ToolDefinition;
+import dev.llmgate.api.Usage;
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.exception.OverloadedException;
+import dev.llmgate.api.exception.ProviderException;
+import dev.llmgate.api.exception.StreamInterruptedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.Test;
+
 /** Streamed answers: SDK and captured fixtures, tool-call assembly, usage, truncation and error events. */
 class AnthropicStreamTest {
-    private static final String WEATHER_SCHEMA = "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}}}";
-    private static final String START = event("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_s\",\"type\":\"message\",\"role\":\"assistant\","
-            + "\"content\":[],\"model\":\"claude-haiku-4-5\",\"stop_reason\":null,\"stop_sequence\":null,"
-            + "\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}");
+    private static final String WEATHER_SCHEMA =
+            "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}}}";
+    private static final String START = event(
+            "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_s\",\"type\":\"message\",\"role\":\"assistant\","
+                    + "\"content\":[],\"model\":\"claude-haiku-4-5\",\"stop_reason\":null,\"stop_sequence\":null,"
+                    + "\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}");
 
     @StartStop
     private final MockWebServer server = new MockWebServer();
@@ -87,7 +88,8 @@ class AnthropicStreamTest {
     @Test
     void capturedStreamWithCacheReadsCollectsToTheBlockingShape() {
         server.enqueue(sse(sseFixture("llama-server.anthropic-messages-stream.response.sse")));
-        ChatResponse r = provider(server).stream(ChatRequest.of("tiny-test-llama", "Say hello"), streamingCall()).collect();
+        ChatResponse r = provider(server).stream(ChatRequest.of("tiny-test-llama", "Say hello"), streamingCall())
+                .collect();
 
         assertThat(r.text()).isEqualTo("Hello from a tiny test model.");
         assertThat(r.id()).isEqualTo("chatcmpl-pIakx6E1EF5euwXIqHOf99nQ7EWBoNFI");
@@ -108,13 +110,17 @@ class AnthropicStreamTest {
         assertThat(deltas).allMatch(d -> d.index() == 0, "content block 1 is tool call 0");
         assertThat(deltas.get(0).id()).contains("toolu_01NRLabsLyVHZPKxbKvkfSMn");
         assertThat(deltas.get(0).name()).contains("get_weather");
-        assertThat(deltas.subList(1, deltas.size())).allMatch(d -> d.id().isEmpty() && d.name().isEmpty());
-        assertThat(deltas).extracting(StreamEvent.ToolCallDelta::argumentsDelta)
+        assertThat(deltas.subList(1, deltas.size()))
+                .allMatch(d -> d.id().isEmpty() && d.name().isEmpty());
+        assertThat(deltas)
+                .extracting(StreamEvent.ToolCallDelta::argumentsDelta)
                 .containsExactly("", "{\"locati", "on\": \"P", "ar", "is\"}");
 
         ChatResponse r = collect(events);
         assertThat(r.text()).isEqualTo("I'll check the current weather in Paris for you.");
-        assertThat(r.toolCalls()).containsExactly(new ToolCall("toolu_01NRLabsLyVHZPKxbKvkfSMn", "get_weather", "{\"location\": \"Paris\"}"));
+        assertThat(r.toolCalls())
+                .containsExactly(
+                        new ToolCall("toolu_01NRLabsLyVHZPKxbKvkfSMn", "get_weather", "{\"location\": \"Paris\"}"));
         assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
         assertThat(r.usage()).isEqualTo(Usage.of(377, 65));
         assertThat(r.model()).isEqualTo("claude-sonnet-4-20250514");
@@ -123,7 +129,9 @@ class AnthropicStreamTest {
     @Test
     void capturedToolStreamMapsBlockIndexOneToToolCallZero() {
         server.enqueue(sse(sseFixture("llama-server.anthropic-tools-stream.response.sse")));
-        ChatResponse r = provider(server).stream(ChatRequest.of("tiny-test-llama", "Weather in Paris?"), streamingCall()).collect();
+        ChatResponse r = provider(server).stream(
+                        ChatRequest.of("tiny-test-llama", "Weather in Paris?"), streamingCall())
+                .collect();
 
         assertThat(r.text()).isEqualTo("Hello from a tiny test model.");
         assertThat(r.toolCalls()).hasSize(1);
@@ -136,48 +144,65 @@ class AnthropicStreamTest {
     @Test
     void twoToolUseBlocksGetToolCallIndexesZeroAndOne() {
         List<StreamEvent> events = stream(START
-                + event("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}")
-                + event("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Two calls.\"}}")
-                + event("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}}")
+                + event(
+                        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}")
+                + event(
+                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Two calls.\"}}")
+                + event(
+                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}}")
                 + event("{\"type\":\"content_block_stop\",\"index\":0}")
-                + event("{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_a\",\"name\":\"get_weather\",\"input\":{}}}")
-                + event("{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"location\\\":\\\"Paris\\\"}\"}}")
+                + event(
+                        "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_a\",\"name\":\"get_weather\",\"input\":{}}}")
+                + event(
+                        "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"location\\\":\\\"Paris\\\"}\"}}")
                 + event("{\"type\":\"content_block_stop\",\"index\":1}")
-                + event("{\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_b\",\"name\":\"get_weather\",\"input\":{}}}")
-                + event("{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"location\\\":\\\"Rome\\\"}\"}}")
+                + event(
+                        "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_b\",\"name\":\"get_weather\",\"input\":{}}}")
+                + event(
+                        "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"location\\\":\\\"Rome\\\"}\"}}")
                 + event("{\"type\":\"content_block_stop\",\"index\":2}")
-                + event("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":40}}")
+                + event(
+                        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":40}}")
                 + event("{\"type\":\"message_stop\"}"));
 
         assertThat(texts(events)).as("thinking is not answer text").isEmpty();
         ChatResponse r = collect(events);
-        assertThat(r.toolCalls()).containsExactly(
-                new ToolCall("toolu_a", "get_weather", "{\"location\":\"Paris\"}"),
-                new ToolCall("toolu_b", "get_weather", "{\"location\":\"Rome\"}"));
+        assertThat(r.toolCalls())
+                .containsExactly(
+                        new ToolCall("toolu_a", "get_weather", "{\"location\":\"Paris\"}"),
+                        new ToolCall("toolu_b", "get_weather", "{\"location\":\"Rome\"}"));
     }
 
     @Test
     void messageDeltaUsageIsCumulativeAndCacheFieldsCount() {
-        List<StreamEvent> events = stream(event("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_u\",\"model\":\"claude-haiku-4-5\","
-                + "\"usage\":{\"input_tokens\":12,\"cache_creation_input_tokens\":300,\"cache_read_input_tokens\":4000,\"output_tokens\":1}}}")
-                + event("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
-                + event("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}")
-                + event("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":null},\"usage\":{\"output_tokens\":20}}")
-                + event("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":30}}")
+        List<StreamEvent> events = stream(event(
+                        "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_u\",\"model\":\"claude-haiku-4-5\","
+                                + "\"usage\":{\"input_tokens\":12,\"cache_creation_input_tokens\":300,\"cache_read_input_tokens\":4000,\"output_tokens\":1}}}")
+                + event(
+                        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
+                + event(
+                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}")
+                + event(
+                        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":null},\"usage\":{\"output_tokens\":20}}")
+                + event(
+                        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":30}}")
                 + event("{\"type\":\"message_stop\"}"));
 
-        assertThat(only(events, StreamEvent.UsageUpdate.class)).containsExactly(new StreamEvent.UsageUpdate(new Usage(4312, 30, 4000, 0, 300)));
-        assertThat(((StreamEvent.Finish) events.get(events.size() - 1)).reason()).isEqualTo(FinishReason.STOP);
+        assertThat(only(events, StreamEvent.UsageUpdate.class))
+                .containsExactly(new StreamEvent.UsageUpdate(new Usage(4312, 30, 4000, 0, 300)));
+        assertThat(((StreamEvent.Finish) events.get(events.size() - 1)).reason())
+                .isEqualTo(FinishReason.STOP);
     }
 
     @Test
     void messageDeltaWithFullUsageReplacesTheStartCounts() {
         List<StreamEvent> events = stream(START
                 + event("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
-                + "\"usage\":{\"input_tokens\":25,\"cache_read_input_tokens\":5,\"output_tokens\":9}}")
+                        + "\"usage\":{\"input_tokens\":25,\"cache_read_input_tokens\":5,\"output_tokens\":9}}")
                 + event("{\"type\":\"message_stop\"}"));
 
-        assertThat(only(events, StreamEvent.UsageUpdate.class)).containsExactly(new StreamEvent.UsageUpdate(new Usage(30, 9, 5, 0, 0)));
+        assertThat(only(events, StreamEvent.UsageUpdate.class))
+                .containsExactly(new StreamEvent.UsageUpdate(new Usage(30, 9, 5, 0, 0)));
     }
 
     @Test
@@ -196,7 +221,9 @@ class AnthropicStreamTest {
         assertThat(r.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(r.toolCalls()).hasSize(1);
         assertThat(r.toolCalls().get(0).name()).isEqualTo("make_file");
-        assertThat(r.toolCalls().get(0).argumentsJson()).startsWith("{\"filename\": \"taxes.txt\"").endsWith("\"Filing taxes");
+        assertThat(r.toolCalls().get(0).argumentsJson())
+                .startsWith("{\"filename\": \"taxes.txt\"")
+                .endsWith("\"Filing taxes");
         assertThat(r.usage()).isEqualTo(Usage.of(450, 124));
     }
 
@@ -209,31 +236,45 @@ class AnthropicStreamTest {
         List<StreamEvent> seen = new ArrayList<>();
         ChatStream stream = provider(server).stream(ChatRequest.of("claude-haiku-4-5", "Hi"), streamingCall());
         assertThatThrownBy(() -> {
-            while (stream.hasNext()) {
-                seen.add(stream.next());
-            }
-        }).isInstanceOf(StreamInterruptedException.class);
+                    while (stream.hasNext()) {
+                        seen.add(stream.next());
+                    }
+                })
+                .isInstanceOf(StreamInterruptedException.class);
         assertThat(texts(seen)).containsExactly("Hello", " there", "!");
         assertThat(seen).noneMatch(StreamEvent::isTerminal);
-        assertThatThrownBy(stream::hasNext).as("the failure is raised again").isInstanceOf(StreamInterruptedException.class);
+        assertThatThrownBy(stream::hasNext)
+                .as("the failure is raised again")
+                .isInstanceOf(StreamInterruptedException.class);
         stream.close();
     }
 
     @Test
     void aTruncatedStreamNeverCollectsToAResponse() {
-        server.enqueue(sse(START + event("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
-                + event("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Half an ans\"}}")));
+        server.enqueue(
+                sse(
+                        START
+                                + event(
+                                        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
+                                + event(
+                                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Half an ans\"}}")));
 
         ChatStream stream = provider(server).stream(ChatRequest.of("claude-haiku-4-5", "Hi"), streamingCall());
-        assertThatThrownBy(stream::collect).isInstanceOf(StreamInterruptedException.class).isInstanceOf(LlmException.class);
+        assertThatThrownBy(stream::collect)
+                .isInstanceOf(StreamInterruptedException.class)
+                .isInstanceOf(LlmException.class);
     }
 
     @Test
     void anOverloadedErrorEventMidStreamIsAnOverloadedException() {
-        server.enqueue(sse(START
-                + event("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
-                + event("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}}")
-                + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"));
+        server.enqueue(
+                sse(
+                        START
+                                + event(
+                                        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
+                                + event(
+                                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}}")
+                                + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"));
 
         List<StreamEvent> seen = new ArrayList<>();
         ChatStream stream = provider(server).stream(ChatRequest.of("claude-haiku-4-5", "Hi"), streamingCall());
@@ -254,12 +295,16 @@ class AnthropicStreamTest {
     @Test
     void pingAndUnknownEventsAreIgnored() {
         List<StreamEvent> events = stream(START + "event: ping\ndata: {\"type\": \"ping\"}\n\n"
-                + event("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
+                + event(
+                        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
                 + event("{\"type\":\"some_new_event\",\"index\":0}")
-                + event("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"citations_delta\",\"citation\":{}}}")
-                + event("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"ok\"}}")
+                + event(
+                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"citations_delta\",\"citation\":{}}}")
+                + event(
+                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"ok\"}}")
                 + event("{\"type\":\"content_block_stop\",\"index\":0}")
-                + event("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":2}}")
+                + event(
+                        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":2}}")
                 + event("{\"type\":\"message_stop\"}"));
 
         assertThat(texts(events)).containsExactly("ok");
@@ -271,7 +316,9 @@ class AnthropicStreamTest {
         server.enqueue(sse(START + "event: content_block_delta\ndata: {not json\n\n"));
 
         ChatStream stream = provider(server).stream(ChatRequest.of("claude-haiku-4-5", "Hi"), streamingCall());
-        assertThatThrownBy(stream::collect).isInstanceOf(ProviderException.class).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(stream::collect)
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("not valid JSON");
     }
 
     private static ChatResponse collect(List<StreamEvent> events) {

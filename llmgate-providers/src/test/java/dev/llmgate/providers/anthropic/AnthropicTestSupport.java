@@ -7,10 +7,6 @@ import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.Timeouts;
 import dev.llmgate.providers.testing.Fixtures;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -18,15 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 
 /** Shared helpers of the Anthropic provider tests: a provider on a MockWebServer, fixtures, a call context. */
 final class AnthropicTestSupport {
     static final String KEY = "sk-ant-api03-TESTKEY-abcdefghijklmnop-0123456789";
     static final ObjectMapper MAPPER = new ObjectMapper();
-    static final Timeouts FAST = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5));
+    static final Timeouts FAST =
+            new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5));
 
-    private AnthropicTestSupport() {
-    }
+    private AnthropicTestSupport() {}
 
     static AnthropicProvider.Builder builder(MockWebServer server) {
         return AnthropicProvider.builder()
@@ -55,11 +54,19 @@ final class AnthropicTestSupport {
     }
 
     static MockResponse json(int code, String body) {
-        return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
+        return new MockResponse.Builder()
+                .code(code)
+                .addHeader("Content-Type", "application/json")
+                .body(body)
+                .build();
     }
 
     static MockResponse sse(String body) {
-        return new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream").body(body).build();
+        return new MockResponse.Builder()
+                .code(200)
+                .addHeader("Content-Type", "text/event-stream")
+                .body(body)
+                .build();
     }
 
     /** One SSE event of {@code data}, named after its {@code type}. */
@@ -74,7 +81,8 @@ final class AnthropicTestSupport {
     /** A minimal successful text answer. */
     static String textAnswer(String text) {
         return "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-haiku-4-5\",\"content\":[{\"type\":\"text\",\"text\":\""
-                + text + "\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":2}}";
+                + text
+                + "\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":2}}";
     }
 
     static RecordedRequest take(MockWebServer server) throws InterruptedException {

@@ -1,5 +1,7 @@
 package dev.llmgate.providers.conformance;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -10,6 +12,8 @@ import dev.llmgate.api.ToolDefinition;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.testing.Fixtures;
 import dev.llmgate.providers.testing.Vendors.Vendor;
+import java.util.ArrayList;
+import java.util.List;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -17,17 +21,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The same requests (text, tools, JSON Schema, streaming), answered by each vendor in its own wire
  * format with the same content, must come out of the gate as the same normalized responses.
  */
 class CrossProviderConformanceTest {
-    static final String TOOL_SCHEMA = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}";
+    static final String TOOL_SCHEMA =
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}";
 
     MockWebServer server;
 
@@ -43,11 +43,16 @@ class CrossProviderConformanceTest {
     }
 
     private LlmGate gate(Vendor vendor) {
-        return LlmGate.builder().provider("p", vendor.create(server.url("/").toString())).build();
+        return LlmGate.builder()
+                .provider("p", vendor.create(server.url("/").toString()))
+                .build();
     }
 
     private void answer(String contentType, String body) {
-        server.enqueue(new MockResponse.Builder().addHeader("Content-Type", contentType).body(body).build());
+        server.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", contentType)
+                .body(body)
+                .build());
     }
 
     @ParameterizedTest
@@ -55,7 +60,11 @@ class CrossProviderConformanceTest {
     void plainText(Vendor vendor) {
         answer(vendor.wire.jsonType, vendor.wire.text("Hello!"));
         try (LlmGate gate = gate(vendor)) {
-            ChatResponse r = gate.chat(ChatRequest.builder("p:m").system("Be brief.").user("Say hello").maxOutputTokens(20).build());
+            ChatResponse r = gate.chat(ChatRequest.builder("p:m")
+                    .system("Be brief.")
+                    .user("Say hello")
+                    .maxOutputTokens(20)
+                    .build());
             assertThat(r.text()).isEqualTo("Hello!");
             assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
             assertThat(r.toolCalls()).isEmpty();
@@ -70,8 +79,10 @@ class CrossProviderConformanceTest {
     void toolCall(Vendor vendor) throws Exception {
         answer(vendor.wire.jsonType, vendor.wire.toolCall());
         try (LlmGate gate = gate(vendor)) {
-            ChatResponse r = gate.chat(ChatRequest.builder("p:m").user("Weather in Paris?")
-                    .addTool(ToolDefinition.of("get_weather", "Weather for a city", TOOL_SCHEMA)).build());
+            ChatResponse r = gate.chat(ChatRequest.builder("p:m")
+                    .user("Weather in Paris?")
+                    .addTool(ToolDefinition.of("get_weather", "Weather for a city", TOOL_SCHEMA))
+                    .build());
             assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
             assertThat(r.toolCalls()).hasSize(1);
             assertThat(r.toolCalls().get(0).name()).isEqualTo("get_weather");
@@ -86,8 +97,10 @@ class CrossProviderConformanceTest {
     void jsonSchemaAnswer(Vendor vendor) throws Exception {
         answer(vendor.wire.jsonType, vendor.wire.text("{\"city\":\"Paris\"}"));
         try (LlmGate gate = gate(vendor)) {
-            ChatResponse r = gate.chat(ChatRequest.builder("p:m").user("Which city?")
-                    .responseFormat(ResponseFormat.jsonSchema("city", TOOL_SCHEMA, true)).build());
+            ChatResponse r = gate.chat(ChatRequest.builder("p:m")
+                    .user("Which city?")
+                    .responseFormat(ResponseFormat.jsonSchema("city", TOOL_SCHEMA, true))
+                    .build());
             assertThat(Fixtures.JSON.readTree(r.text())).isEqualTo(Fixtures.JSON.readTree("{\"city\":\"Paris\"}"));
             assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
         }

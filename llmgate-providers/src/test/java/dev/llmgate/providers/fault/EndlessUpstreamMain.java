@@ -8,7 +8,6 @@ import dev.llmgate.providers.Timeouts;
 import dev.llmgate.providers.testing.Fixtures;
 import dev.llmgate.providers.testing.Vendors.Vendor;
 import dev.llmgate.providers.testing.Vendors.Wire;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -25,8 +24,7 @@ import java.util.Arrays;
  * streaming from it. Prints {@code RESULT <exception class> <message>} and exits 0, unless the heap runs out.
  */
 public final class EndlessUpstreamMain {
-    private EndlessUpstreamMain() {
-    }
+    private EndlessUpstreamMain() {}
 
     public static void main(String[] args) throws Exception {
         Vendor vendor = Vendor.valueOf(args[0]);
@@ -34,7 +32,8 @@ public final class EndlessUpstreamMain {
         Thread upstream = new Thread(() -> serve(server, vendor.wire), "endless-upstream");
         upstream.setDaemon(true);
         upstream.start();
-        ModelProvider provider = vendor.factory.create("http://127.0.0.1:" + server.getLocalPort() + "/", null, Timeouts.DEFAULTS);
+        ModelProvider provider =
+                vendor.factory.create("http://127.0.0.1:" + server.getLocalPort() + "/", null, Timeouts.DEFAULTS);
         try (ChatStream s = provider.stream(ChatRequest.of("m", "hi"), Fixtures.streaming())) {
             s.collect();
             System.out.println("RESULT none: the stream ended");
@@ -58,7 +57,8 @@ public final class EndlessUpstreamMain {
         }
         while (true) {
             try (Socket s = server.accept()) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
                 int length = 0;
                 String h;
                 while ((h = in.readLine()) != null && !h.isEmpty()) {
@@ -69,7 +69,8 @@ public final class EndlessUpstreamMain {
                 in.skip(length);
                 OutputStream out = s.getOutputStream();
                 String type = wire == Wire.OLLAMA ? "application/x-ndjson" : "text/event-stream";
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 if (wire == Wire.OLLAMA) {
                     out.write("{\"model\":\"m\",\"message\":{\"content\":\"".getBytes(StandardCharsets.US_ASCII));
                 }

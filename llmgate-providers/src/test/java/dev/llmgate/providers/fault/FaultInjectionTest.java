@@ -1,5 +1,8 @@
 package dev.llmgate.providers.fault;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.exception.LlmException;
@@ -14,6 +17,8 @@ import dev.llmgate.providers.Timeouts;
 import dev.llmgate.providers.testing.Fixtures;
 import dev.llmgate.providers.testing.Vendors;
 import dev.llmgate.providers.testing.Vendors.Vendor;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
@@ -25,12 +30,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 /**
  * Every adapter against a faulty upstream: each fault must end in the typed exception routing acts
  * on, never in a truncated answer reported as success, and must leave no connection in use.
@@ -38,7 +37,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * outcome depends on the machine's speed.
  */
 class FaultInjectionTest {
-    static final Timeouts SHORT = Timeouts.DEFAULTS.withCall(Duration.ofMillis(500)).withRead(Duration.ofMillis(500))
+    static final Timeouts SHORT = Timeouts.DEFAULTS
+            .withCall(Duration.ofMillis(500))
+            .withRead(Duration.ofMillis(500))
             .withTimeToFirstToken(Duration.ofMillis(500));
 
     MockWebServer server;
@@ -73,13 +74,17 @@ class FaultInjectionTest {
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
-        client = new OkHttpClient.Builder().connectionPool(new ConnectionPool(4, 1, TimeUnit.MINUTES)).build();
+        client = new OkHttpClient.Builder()
+                .connectionPool(new ConnectionPool(4, 1, TimeUnit.MINUTES))
+                .build();
     }
 
     @AfterEach
     void stop() {
         ConnectionPool pool = client.connectionPool();
-        assertThat(pool.connectionCount() - pool.idleConnectionCount()).as("connections still in use after the call").isZero();
+        assertThat(pool.connectionCount() - pool.idleConnectionCount())
+                .as("connections still in use after the call")
+                .isZero();
         pool.evictAll();
         server.close();
     }
@@ -98,7 +103,8 @@ class FaultInjectionTest {
     }
 
     private LlmException blocking(Vendor vendor, Timeouts timeouts) {
-        LlmException e = catchThrowableOfType(LlmException.class,
+        LlmException e = catchThrowableOfType(
+                LlmException.class,
                 () -> provider(vendor, timeouts).chat(ChatRequest.of("m", "private prompt"), Fixtures.blocking()));
         assertThat(e).as("a typed exception, not a success").isNotNull();
         assertThat(e.getMessage()).doesNotContain(Vendors.KEY).doesNotContain("private prompt");
@@ -107,7 +113,8 @@ class FaultInjectionTest {
 
     private LlmException streaming(Vendor vendor, Timeouts timeouts) {
         LlmException e = catchThrowableOfType(LlmException.class, () -> {
-            try (ChatStream s = provider(vendor, timeouts).stream(ChatRequest.of("m", "private prompt"), Fixtures.streaming())) {
+            try (ChatStream s =
+                    provider(vendor, timeouts).stream(ChatRequest.of("m", "private prompt"), Fixtures.streaming())) {
                 s.collect();
             }
         });
@@ -121,7 +128,10 @@ class FaultInjectionTest {
     }
 
     private static MockResponse.Builder json(int code, String body) {
-        return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body);
+        return new MockResponse.Builder()
+                .code(code)
+                .addHeader("Content-Type", "application/json")
+                .body(body);
     }
 
     @ParameterizedTest
@@ -142,7 +152,9 @@ class FaultInjectionTest {
         enqueue(json(500, "{\"error\":{\"message\":\"internal\",\"type\":\"server_error\"}}"));
         enqueue(json(503, "{\"error\":{\"message\":\"unavailable\",\"type\":\"server_error\"}}"));
         enqueue(json(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
-        assertThat(blocking(vendor)).isInstanceOf(ProviderException.class).satisfies(e -> assertThat(e.isRetryable()).isTrue());
+        assertThat(blocking(vendor))
+                .isInstanceOf(ProviderException.class)
+                .satisfies(e -> assertThat(e.isRetryable()).isTrue());
         assertThat(blocking(vendor)).isInstanceOf(OverloadedException.class);
         assertThat(streaming(vendor)).isInstanceOf(OverloadedException.class);
     }
@@ -152,7 +164,9 @@ class FaultInjectionTest {
     void slowHeadersPastTheTimeout(Vendor vendor) {
         enqueue(json(200, vendor.wire.text("late")).headersDelay(30, TimeUnit.SECONDS));
         assertThat(blocking(vendor, SHORT)).isInstanceOf(RequestTimeoutException.class);
-        enqueue(new MockResponse.Builder().addHeader("Content-Type", vendor.wire.streamType).body(vendor.wire.stream())
+        enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", vendor.wire.streamType)
+                .body(vendor.wire.stream())
                 .headersDelay(30, TimeUnit.SECONDS));
         assertThat(streaming(vendor, SHORT)).isInstanceOf(RequestTimeoutException.class);
     }
@@ -170,8 +184,11 @@ class FaultInjectionTest {
     @EnumSource(Vendor.class)
     void connectionResetAfterTheFirstBytes(Vendor vendor) {
         String stream = vendor.wire.stream();
-        enqueue(new MockResponse.Builder().addHeader("Content-Type", vendor.wire.streamType).addHeader("Content-Length", stream.length())
-                .body(stream.substring(0, stream.length() / 2)).onResponseEnd(new SocketEffect.CloseSocket(true, true, true)));
+        enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", vendor.wire.streamType)
+                .addHeader("Content-Length", stream.length())
+                .body(stream.substring(0, stream.length() / 2))
+                .onResponseEnd(new SocketEffect.CloseSocket(true, true, true)));
         LlmException e = streaming(vendor);
         assertThat(e).isInstanceOfAny(NetworkException.class, StreamInterruptedException.class);
         assertThat(e.isRetryable()).isTrue();
@@ -181,7 +198,9 @@ class FaultInjectionTest {
     @EnumSource(Vendor.class)
     void aStreamCutMidAnswer(Vendor vendor) {
         String stream = vendor.wire.stream();
-        enqueue(new MockResponse.Builder().addHeader("Content-Type", vendor.wire.streamType).body(stream.substring(0, stream.length() / 2)));
+        enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", vendor.wire.streamType)
+                .body(stream.substring(0, stream.length() / 2)));
         assertThat(streaming(vendor)).isInstanceOfAny(StreamInterruptedException.class, ProviderException.class);
     }
 
@@ -190,7 +209,9 @@ class FaultInjectionTest {
     void aStalledStream(Vendor vendor) {
         String stream = vendor.wire.stream();
         int firstEvent = stream.indexOf('\n') + 1;
-        enqueue(new MockResponse.Builder().addHeader("Content-Type", vendor.wire.streamType).body(stream)
+        enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", vendor.wire.streamType)
+                .body(stream)
                 .throttleBody(firstEvent, 30, TimeUnit.SECONDS));
         assertThat(streaming(vendor, SHORT)).isInstanceOf(RequestTimeoutException.class);
     }
@@ -201,7 +222,9 @@ class FaultInjectionTest {
         enqueue(json(200, "{\"id\": \"x\", \"choices\": [ {\"mess"));
         assertThat(blocking(vendor)).isInstanceOf(ProviderException.class);
         String garbage = vendor.wire.streamType.contains("ndjson") ? "{not json\n" : "data: {not json\n\n";
-        enqueue(new MockResponse.Builder().addHeader("Content-Type", vendor.wire.streamType).body(garbage));
+        enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", vendor.wire.streamType)
+                .body(garbage));
         assertThat(streaming(vendor)).isInstanceOf(ProviderException.class);
     }
 
@@ -210,14 +233,19 @@ class FaultInjectionTest {
     void emptyAnswers(Vendor vendor) {
         enqueue(json(200, ""));
         assertThat(blocking(vendor)).isInstanceOf(ProviderException.class);
-        enqueue(new MockResponse.Builder().addHeader("Content-Type", vendor.wire.streamType).body(""));
+        enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", vendor.wire.streamType)
+                .body(""));
         assertThat(streaming(vendor)).isInstanceOf(StreamInterruptedException.class);
     }
 
     @ParameterizedTest
     @EnumSource(Vendor.class)
     void anErrorInsideA200(Vendor vendor) {
-        enqueue(json(200, "{\"error\":{\"message\":\"The server had an error while processing your request\",\"type\":\"server_error\"}}"));
+        enqueue(
+                json(
+                        200,
+                        "{\"error\":{\"message\":\"The server had an error while processing your request\",\"type\":\"server_error\"}}"));
         LlmException e = blocking(vendor);
         assertThat(e.isRetryable()).isTrue();
     }
@@ -231,7 +259,9 @@ class FaultInjectionTest {
         for (int i = 0; i < 33; i++) {
             big.write(mb);
         }
-        enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body(big));
+        enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body(big));
         assertThat(blocking(vendor)).isInstanceOf(ProviderException.class).hasMessageContaining("larger than");
     }
 }

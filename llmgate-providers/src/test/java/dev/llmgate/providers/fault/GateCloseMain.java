@@ -5,11 +5,6 @@ import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.Timeouts;
 import dev.llmgate.providers.testing.OpenSockets;
 import dev.llmgate.providers.testing.Vendors.Vendor;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 
 /**
  * Run in a child JVM by {@link GateCloseTest}, so that every thread of the JVM is this scenario's: a
@@ -29,8 +28,7 @@ import java.util.concurrent.TimeUnit;
 public final class GateCloseMain {
     static final int CALLS = 32;
 
-    private GateCloseMain() {
-    }
+    private GateCloseMain() {}
 
     public static void main(String[] args) throws Exception {
         List<MockWebServer> servers = new ArrayList<>();
@@ -42,20 +40,29 @@ public final class GateCloseMain {
             server.setDispatcher(new Dispatcher() {
                 @Override
                 public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-                    if (request.getBody().utf8().contains("\"stream\":true") || request.getUrl().encodedPath().contains("stream")) {
+                    if (request.getBody().utf8().contains("\"stream\":true")
+                            || request.getUrl().encodedPath().contains("stream")) {
                         String stream = vendor.wire.stream();
                         streaming.countDown();
-                        return new MockResponse.Builder().addHeader("Content-Type", vendor.wire.streamType).body(stream)
-                                .throttleBody(stream.indexOf('\n') + 1, 1, TimeUnit.HOURS).build();
+                        return new MockResponse.Builder()
+                                .addHeader("Content-Type", vendor.wire.streamType)
+                                .body(stream)
+                                .throttleBody(stream.indexOf('\n') + 1, 1, TimeUnit.HOURS)
+                                .build();
                     }
                     allArrived.countDown();
                     allArrived.await(60, TimeUnit.SECONDS);
-                    return new MockResponse.Builder().addHeader("Content-Type", "application/json").body(vendor.wire.text("hi")).build();
+                    return new MockResponse.Builder()
+                            .addHeader("Content-Type", "application/json")
+                            .body(vendor.wire.text("hi"))
+                            .build();
                 }
             });
             server.start();
             servers.add(server);
-            builder.provider(vendor.name().toLowerCase(Locale.ROOT), vendor.factory.create(server.url("/").toString(), null, Timeouts.DEFAULTS));
+            builder.provider(
+                    vendor.name().toLowerCase(Locale.ROOT),
+                    vendor.factory.create(server.url("/").toString(), null, Timeouts.DEFAULTS));
         }
         LlmGate gate = builder.build();
         List<CompletableFuture<?>> calls = new ArrayList<>();
@@ -67,7 +74,7 @@ public final class GateCloseMain {
         CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
         List<CompletableFuture<?>> streams = new ArrayList<>();
         for (Vendor vendor : Vendor.values()) {
-            streams.add(gate.streamAsync(ChatRequest.of(vendor.name().toLowerCase(Locale.ROOT) + ":m", "hi"), e -> { }));
+            streams.add(gate.streamAsync(ChatRequest.of(vendor.name().toLowerCase(Locale.ROOT) + ":m", "hi"), e -> {}));
         }
         // every stream's request has reached its server: the call is in flight
         if (!streaming.await(120, TimeUnit.SECONDS)) {
@@ -97,7 +104,8 @@ public final class GateCloseMain {
                 f.getNow(null);
                 ends.add(f.isDone() ? "completed" : "still running");
             } catch (CompletionException e) {
-                ends.add(e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage());
+                ends.add(e.getCause().getClass().getSimpleName() + ": "
+                        + e.getCause().getMessage());
             }
         }
         System.out.println("THREADS " + threads);

@@ -1,5 +1,8 @@
 package dev.llmgate.providers.fault;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.StreamEvent;
@@ -19,9 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Every adapter against an upstream that sends more than it should: an event (or NDJSON line) that
@@ -58,14 +58,18 @@ class ResponseLimitsTest {
     /** One text delta "Hel" in the wire's stream framing (Anthropic's needs its message and block start first). */
     static String delta(Wire wire) {
         return switch (wire) {
-            case OPENAI -> "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"m\",\"choices\":[{\"index\":0,"
-                    + "\"delta\":{\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n";
-            case ANTHROPIC -> "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
-                    + "\"text\":\"Hel\"}}\n\n";
-            case GEMINI -> "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hel\"}],\"role\":\"model\"},\"index\":0}],"
-                    + "\"modelVersion\":\"m\",\"responseId\":\"r1\"}\r\n\r\n";
-            case OLLAMA -> "{\"model\":\"m\",\"created_at\":\"2024-01-01T00:00:00Z\",\"message\":{\"role\":\"assistant\",\"content\":\"Hel\"},"
-                    + "\"done\":false}\n";
+            case OPENAI ->
+                "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                        + "\"delta\":{\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n";
+            case ANTHROPIC ->
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                        + "\"text\":\"Hel\"}}\n\n";
+            case GEMINI ->
+                "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hel\"}],\"role\":\"model\"},\"index\":0}],"
+                        + "\"modelVersion\":\"m\",\"responseId\":\"r1\"}\r\n\r\n";
+            case OLLAMA ->
+                "{\"model\":\"m\",\"created_at\":\"2024-01-01T00:00:00Z\",\"message\":{\"role\":\"assistant\",\"content\":\"Hel\"},"
+                        + "\"done\":false}\n";
         };
     }
 
@@ -92,7 +96,9 @@ class ResponseLimitsTest {
     }
 
     private static void assertNamesTheLimit(LlmException e, String component, String wither) {
-        assertThat(e).isInstanceOf(ProviderException.class).hasMessageContaining("ResponseLimits." + component)
+        assertThat(e)
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("ResponseLimits." + component)
                 .hasMessageContaining(".responseLimits(ResponseLimits.DEFAULTS." + wither + "(...))");
         assertThat(e.isRetryable()).isFalse();
         assertThat(e.details().provider()).isPresent();
@@ -103,12 +109,16 @@ class ResponseLimitsTest {
     @EnumSource(Vendor.class)
     void anEventThatNeverEnds(Vendor vendor) {
         StringBuilder body = new StringBuilder(streamStart(vendor.wire));
-        String line = vendor.wire == Wire.OLLAMA ? "{\"model\":\"m\",\"message\":{\"content\":\"" : "data: {\"candidates\":[";
+        String line =
+                vendor.wire == Wire.OLLAMA ? "{\"model\":\"m\",\"message\":{\"content\":\"" : "data: {\"candidates\":[";
         body.append(line);
         while (body.length() < 3 * SMALL.maxEventBytes()) {
             body.append(vendor.wire == Wire.OLLAMA ? "xxxxxxxxxx" : "xxxxxxxxxx\ndata: ");
         }
-        server.enqueue(new MockResponse.Builder().addHeader("Content-Type", vendor.wire.streamType).body(body.toString()).build());
+        server.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", vendor.wire.streamType)
+                .body(body.toString())
+                .build());
         LlmException e = consume(provider(vendor, SMALL), new StringBuilder());
         assertNamesTheLimit(e, "maxEventBytes", "withMaxEventBytes");
         assertThat(e).hasMessageContaining("stream event larger than 4096 bytes");
@@ -121,29 +131,40 @@ class ResponseLimitsTest {
         while (body.length() < 2 * SMALL.maxStreamBytes()) {
             body.append(delta(vendor.wire));
         }
-        server.enqueue(new MockResponse.Builder().addHeader("Content-Type", vendor.wire.streamType).body(body.toString()).build());
+        server.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", vendor.wire.streamType)
+                .body(body.toString())
+                .build());
         StringBuilder delivered = new StringBuilder();
         LlmException e = consume(provider(vendor, SMALL), delivered);
         assertNamesTheLimit(e, "maxStreamBytes", "withMaxStreamBytes");
         assertThat(e).hasMessageContaining("streamed answer larger than 65536 bytes");
         assertThat(delivered).as("the answer up to the limit was delivered").startsWith("HelHelHel");
-        assertThat(delivered.length() / 3 * delta(vendor.wire).length()).isLessThanOrEqualTo((int) SMALL.maxStreamBytes());
+        assertThat(delivered.length() / 3 * delta(vendor.wire).length())
+                .isLessThanOrEqualTo((int) SMALL.maxStreamBytes());
     }
 
     @ParameterizedTest
     @EnumSource(Vendor.class)
     void aBlockingAnswerOverItsLimit(Vendor vendor) {
-        server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                .body(vendor.wire.text("x".repeat(SMALL.maxEventBytes()))).build());
+        server.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body(vendor.wire.text("x".repeat(SMALL.maxEventBytes())))
+                .build());
         ModelProvider small = provider(vendor, SMALL);
-        LlmException e = catchThrowableOfType(LlmException.class, () -> small.chat(ChatRequest.of("m", "hi"), Fixtures.blocking()));
+        LlmException e = catchThrowableOfType(
+                LlmException.class, () -> small.chat(ChatRequest.of("m", "hi"), Fixtures.blocking()));
         assertNamesTheLimit(e, "maxBodyBytes", "withMaxBodyBytes");
         small.close();
         // at the limit it is read
         String fits = vendor.wire.text("x".repeat(100));
-        server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json").body(fits).build());
+        server.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body(fits)
+                .build());
         ModelProvider exact = provider(vendor, SMALL.withMaxBodyBytes(fits.length()));
-        assertThat(exact.chat(ChatRequest.of("m", "hi"), Fixtures.blocking()).text()).isEqualTo("x".repeat(100));
+        assertThat(exact.chat(ChatRequest.of("m", "hi"), Fixtures.blocking()).text())
+                .isEqualTo("x".repeat(100));
     }
 
     /**
@@ -161,11 +182,20 @@ class ResponseLimitsTest {
         }
         big.writeUtf8("\"}}");
         ModelProvider p = provider(vendor, ResponseLimits.DEFAULTS);
-        server.enqueue(new MockResponse.Builder().code(429).addHeader("Content-Type", "application/json").body(big.clone()).build());
-        LlmException blocking = catchThrowableOfType(LlmException.class, () -> p.chat(ChatRequest.of("m", "hi"), Fixtures.blocking()));
+        server.enqueue(new MockResponse.Builder()
+                .code(429)
+                .addHeader("Content-Type", "application/json")
+                .body(big.clone())
+                .build());
+        LlmException blocking =
+                catchThrowableOfType(LlmException.class, () -> p.chat(ChatRequest.of("m", "hi"), Fixtures.blocking()));
         assertThat(blocking).isInstanceOf(RateLimitedException.class);
         assertThat(blocking.getMessage()).hasSizeLessThan(1000);
-        server.enqueue(new MockResponse.Builder().code(429).addHeader("Content-Type", "application/json").body(big).build());
+        server.enqueue(new MockResponse.Builder()
+                .code(429)
+                .addHeader("Content-Type", "application/json")
+                .body(big)
+                .build());
         assertThat(consume(p, new StringBuilder())).isInstanceOf(RateLimitedException.class);
     }
 }

@@ -19,8 +19,8 @@ import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.NdjsonReader;
 import dev.llmgate.providers.internal.ProviderErrors;
-import dev.llmgate.providers.internal.SseReader;
 import dev.llmgate.providers.internal.Shapes;
+import dev.llmgate.providers.internal.SseReader;
 import dev.llmgate.providers.internal.StreamDecoder;
 import dev.llmgate.providers.internal.StreamSource;
 import dev.llmgate.providers.internal.VendorErrors;
@@ -30,13 +30,12 @@ import dev.llmgate.providers.openai.internal.OpenAiServerSide;
 import dev.llmgate.providers.openai.internal.OpenAiStreamDecoder;
 import dev.llmgate.providers.openai.internal.OpenAiWire;
 import dev.llmgate.providers.testing.Fixtures;
-import okhttp3.Headers;
-import okhttp3.OkHttpClient;
-import okio.Buffer;
-
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Function;
+import okhttp3.Headers;
+import okhttp3.OkHttpClient;
+import okio.Buffer;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of every wire-format parser: whatever bytes a server sends, a
@@ -59,8 +58,7 @@ class WireFormatFuzzTest {
         }
 
         @Override
-        public void firstTokenArrived() {
-        }
+        public void firstTokenArrived() {}
 
         @Override
         public LlmException ioFailure(IOException e) {
@@ -68,8 +66,7 @@ class WireFormatFuzzTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static void drain(byte[] data, Function<Buffer, FrameReader> reader, StreamDecoder decoder) {
@@ -101,7 +98,10 @@ class WireFormatFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void ollamaStream(byte[] data) {
-        drain(data, b -> new NdjsonReader(b, "fuzz", ResponseLimits.DEFAULTS), new OllamaStreamDecoder(TRANSPORT, Headers.of(), CALL, "m"));
+        drain(
+                data,
+                b -> new NdjsonReader(b, "fuzz", ResponseLimits.DEFAULTS),
+                new OllamaStreamDecoder(TRANSPORT, Headers.of(), CALL, "m"));
     }
 
     @FuzzTest(maxDuration = "10s")

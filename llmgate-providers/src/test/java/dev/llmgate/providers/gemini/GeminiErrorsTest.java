@@ -1,5 +1,8 @@
 package dev.llmgate.providers.gemini;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.exception.AuthenticationException;
 import dev.llmgate.api.exception.InvalidRequestException;
@@ -10,17 +13,13 @@ import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.exception.RateLimitedException;
 import dev.llmgate.api.exception.StreamInterruptedException;
 import dev.llmgate.providers.testing.Fixtures;
+import java.time.Duration;
+import java.util.Map;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class GeminiErrorsTest {
     static final String KEY = "AIzaSyTEST-0123456789abcdefghijSECRET";
@@ -31,7 +30,11 @@ class GeminiErrorsTest {
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
-        provider = GeminiProvider.builder().apiKey(KEY).baseUrl(server.url("/").toString()).environment(Map.of()).build();
+        provider = GeminiProvider.builder()
+                .apiKey(KEY)
+                .baseUrl(server.url("/").toString())
+                .environment(Map.of())
+                .build();
     }
 
     @AfterEach
@@ -40,7 +43,10 @@ class GeminiErrorsTest {
     }
 
     void enqueue(int code, String body, String... headers) {
-        MockResponse.Builder b = new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body);
+        MockResponse.Builder b = new MockResponse.Builder()
+                .code(code)
+                .addHeader("Content-Type", "application/json")
+                .body(body);
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.addHeader(headers[i], headers[i + 1]);
         }
@@ -48,7 +54,8 @@ class GeminiErrorsTest {
     }
 
     <T extends LlmException> T chatFails(Class<T> type) {
-        return catchThrowableOfType(type, () -> provider.chat(ChatRequest.of("gemini-2.0-flash", "Hello"), Fixtures.blocking()));
+        return catchThrowableOfType(
+                type, () -> provider.chat(ChatRequest.of("gemini-2.0-flash", "Hello"), Fixtures.blocking()));
     }
 
     static void assertNoSecret(LlmException e) {
@@ -68,8 +75,11 @@ class GeminiErrorsTest {
         assertNoSecret(e);
 
         // a vendor message that echoes the key is scrubbed
-        enqueue(400, "{\"error\":{\"code\":400,\"message\":\"API key " + KEY + " not valid.\",\"status\":\"INVALID_ARGUMENT\","
-                + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_INVALID\"}]}}");
+        enqueue(
+                400,
+                "{\"error\":{\"code\":400,\"message\":\"API key " + KEY
+                        + " not valid.\",\"status\":\"INVALID_ARGUMENT\","
+                        + "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_INVALID\"}]}}");
         assertNoSecret(chatFails(AuthenticationException.class));
     }
 
@@ -101,23 +111,32 @@ class GeminiErrorsTest {
 
     @Test
     void unavailableIsOverloadedAndInternalErrorsAreRetryable() {
-        enqueue(503, "{\"error\":{\"code\":503,\"message\":\"The model is overloaded. Please try again later.\",\"status\":\"UNAVAILABLE\"}}");
+        enqueue(
+                503,
+                "{\"error\":{\"code\":503,\"message\":\"The model is overloaded. Please try again later.\",\"status\":\"UNAVAILABLE\"}}");
         OverloadedException overloaded = chatFails(OverloadedException.class);
         assertThat(overloaded.isRetryable()).isTrue();
         assertThat(overloaded.details().httpStatus()).hasValue(503);
 
-        enqueue(500, "{\"error\":{\"code\":500,\"message\":\"An internal error has occurred.\",\"status\":\"INTERNAL\"}}");
+        enqueue(
+                500,
+                "{\"error\":{\"code\":500,\"message\":\"An internal error has occurred.\",\"status\":\"INTERNAL\"}}");
         assertThat(chatFails(ProviderException.class).isRetryable()).isTrue();
     }
 
     @Test
     void anErrorEventMidStreamIsTyped() {
-        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream")
-                .body("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hel\"}],\"role\":\"model\"}}]}\n\n"
-                        + "data: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}\n\n")
+        server.enqueue(new MockResponse.Builder()
+                .code(200)
+                .addHeader("Content-Type", "text/event-stream")
+                .body(
+                        "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hel\"}],\"role\":\"model\"}}]}\n\n"
+                                + "data: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}\n\n")
                 .build());
-        LlmException e = catchThrowableOfType(LlmException.class,
-                () -> provider.stream(ChatRequest.of("gemini-2.0-flash", "Hello"), Fixtures.streaming()).collect());
+        LlmException e = catchThrowableOfType(
+                LlmException.class,
+                () -> provider.stream(ChatRequest.of("gemini-2.0-flash", "Hello"), Fixtures.streaming())
+                        .collect());
         assertThat(e).isInstanceOfAny(OverloadedException.class, ProviderException.class);
         assertThat(e.isRetryable()).isTrue();
         assertThat(e).isNotInstanceOf(StreamInterruptedException.class);
@@ -126,7 +145,8 @@ class GeminiErrorsTest {
     @Test
     void streamingErrorsBeforeTheFirstEventAreTypedToo() {
         enqueue(429, Fixtures.read("gemini/vertexai.unary-failure-quota-exceeded.json"));
-        RateLimitedException e = catchThrowableOfType(RateLimitedException.class,
+        RateLimitedException e = catchThrowableOfType(
+                RateLimitedException.class,
                 () -> provider.stream(ChatRequest.of("gemini-2.0-flash", "Hello"), Fixtures.streaming()));
         assertNoSecret(e);
     }
@@ -137,9 +157,15 @@ class GeminiErrorsTest {
         assertThat(chatFails(ProviderException.class).isRetryable()).isTrue();
         enqueue(200, "not json");
         assertThat(chatFails(ProviderException.class).isRetryable()).isTrue();
-        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream").body("data: {oops\n\n").build());
-        ProviderException e = catchThrowableOfType(ProviderException.class,
-                () -> provider.stream(ChatRequest.of("gemini-2.0-flash", "Hello"), Fixtures.streaming()).collect());
+        server.enqueue(new MockResponse.Builder()
+                .code(200)
+                .addHeader("Content-Type", "text/event-stream")
+                .body("data: {oops\n\n")
+                .build());
+        ProviderException e = catchThrowableOfType(
+                ProviderException.class,
+                () -> provider.stream(ChatRequest.of("gemini-2.0-flash", "Hello"), Fixtures.streaming())
+                        .collect());
         assertThat(e.isRetryable()).isTrue();
     }
 }

@@ -1,17 +1,18 @@
 package dev.llmgate.providers.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.providers.ResponseLimits;
 import okio.Buffer;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** The exact bounds of the stream readers: what fits a limit is read, one byte more fails naming the limit. */
 class FrameLimitsTest {
     static final int EVENT = 64;
-    static final ResponseLimits LIMITS = ResponseLimits.DEFAULTS.withMaxEventBytes(EVENT).withMaxStreamBytes(1024);
+    static final ResponseLimits LIMITS =
+            ResponseLimits.DEFAULTS.withMaxEventBytes(EVENT).withMaxStreamBytes(1024);
 
     private static SseReader sse(String body) {
         return new SseReader(new Buffer().writeUtf8(body), "p", LIMITS);
@@ -41,8 +42,10 @@ class FrameLimitsTest {
                 .hasMessageContaining("stream event larger than " + EVENT + " bytes")
                 .hasMessageContaining("ResponseLimits.maxEventBytes")
                 .hasMessageContaining(".responseLimits(ResponseLimits.DEFAULTS.withMaxEventBytes(...))")
-                .satisfies(e -> assertThat(((ProviderException) e).isRetryable()).isFalse())
-                .satisfies(e -> assertThat(((ProviderException) e).details().provider()).hasValue("p"));
+                .satisfies(
+                        e -> assertThat(((ProviderException) e).isRetryable()).isFalse())
+                .satisfies(e ->
+                        assertThat(((ProviderException) e).details().provider()).hasValue("p"));
     }
 
     @Test
@@ -59,8 +62,10 @@ class FrameLimitsTest {
         assertThat(fits.next()).isTrue();
         assertThat(fits.data()).hasSize(2 * 26 + 1);
         // a third line, no blank line: over the limit although every line is short
-        assertThatThrownBy(() -> sse(line(32) + "\n" + line(32) + "\n" + "data: x\n").next())
-                .isInstanceOf(ProviderException.class).hasMessageContaining("ResponseLimits.maxEventBytes");
+        assertThatThrownBy(() ->
+                        sse(line(32) + "\n" + line(32) + "\n" + "data: x\n").next())
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("ResponseLimits.maxEventBytes");
     }
 
     @Test
@@ -106,7 +111,9 @@ class FrameLimitsTest {
             failure = e;
         }
         assertThat(failure).isNotNull();
-        assertThat(failure).hasMessageContaining("streamed answer larger than 1024 bytes").hasMessageContaining("ResponseLimits.maxStreamBytes")
+        assertThat(failure)
+                .hasMessageContaining("streamed answer larger than 1024 bytes")
+                .hasMessageContaining("ResponseLimits.maxStreamBytes")
                 .hasMessageContaining("withMaxStreamBytes(...)");
         assertThat(read).isEqualTo(1024 / 22);
     }
@@ -119,7 +126,8 @@ class FrameLimitsTest {
         assertThat(r.next()).isTrue();
         assertThat(r.data()).isEqualTo(fits);
         String over = "{\"a\":\"" + "x".repeat(EVENT - 7) + "\"}";
-        assertThatThrownBy(() -> ndjson(over + "\n").next()).isInstanceOf(ProviderException.class)
+        assertThatThrownBy(() -> ndjson(over + "\n").next())
+                .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("ResponseLimits.maxEventBytes");
         // also as the last line, without its newline
         assertThatThrownBy(() -> ndjson(over).next()).isInstanceOf(ProviderException.class);
@@ -128,9 +136,12 @@ class FrameLimitsTest {
 
     @Test
     void limitsMustBePositiveAndTheStreamAtLeastOneEvent() {
-        assertThatThrownBy(() -> ResponseLimits.DEFAULTS.withMaxEventBytes(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ResponseLimits.DEFAULTS.withMaxBodyBytes(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ResponseLimits.DEFAULTS.withMaxStreamBytes(10)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ResponseLimits.DEFAULTS.withMaxEventBytes(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ResponseLimits.DEFAULTS.withMaxBodyBytes(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ResponseLimits.DEFAULTS.withMaxStreamBytes(10))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least maxEventBytes");
     }
 }

@@ -1,14 +1,13 @@
 package dev.llmgate.providers.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.providers.testing.KeyLeaks;
+import java.io.IOException;
+import java.net.ProtocolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.io.IOException;
-import java.net.ProtocolException;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The scrubbing rule itself: which echoes of a key are masked, and which text is left alone. */
 class SecretsTest {
@@ -16,16 +15,17 @@ class SecretsTest {
     final Secrets secrets = Secrets.of(KEY);
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "sk-LEAKCHECK-1234567890",      // whole
-            "LEAKCHECK-1234567890",         // without its prefix (as measured: not scrubbed before)
-            "LEAKCHEC",                     // any 8 consecutive characters
-            "K-123456",
-            "34567890",
-            "leakcheck-1234567890",         // another case
-            "LEAKCHECK-1234567890LEAKCHECK-1234567890", // twice, back to back
-            "1234567890-LEAKCHECK",         // two pieces of it, joined in another order
-    })
+    @ValueSource(
+            strings = {
+                "sk-LEAKCHECK-1234567890", // whole
+                "LEAKCHECK-1234567890", // without its prefix (as measured: not scrubbed before)
+                "LEAKCHEC", // any 8 consecutive characters
+                "K-123456",
+                "34567890",
+                "leakcheck-1234567890", // another case
+                "LEAKCHECK-1234567890LEAKCHECK-1234567890", // twice, back to back
+                "1234567890-LEAKCHECK", // two pieces of it, joined in another order
+            })
     void everyRunOfEightOrMoreCharactersOfTheKeyIsMasked(String echo) {
         String out = secrets.scrub("the key " + echo + " is not valid");
         assertThat(out).startsWith("the key [REDACTED]").endsWith(" is not valid");
@@ -41,8 +41,9 @@ class SecretsTest {
 
     @Test
     void ordinaryTextIsUntouched() {
-        String text = "Rate limit reached for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Used 29000."
-                + " The task-manager's api quota";
+        String text =
+                "Rate limit reached for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Used 29000."
+                        + " The task-manager's api quota";
         assertThat(secrets.scrub(text)).isEqualTo(text);
         assertThat(Secrets.NONE.scrub(text)).isEqualTo(text);
     }
@@ -56,10 +57,15 @@ class SecretsTest {
 
     @Test
     void credentialShapedTextIsMaskedWhoeverItBelongsTo() {
-        String out = Secrets.NONE.scrub("keys sk-proj-abcdefgh, AIzaSyA1234567890abcdefghijkl, Authorization: Bearer tok.en.value,"
-                + " eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl and api_key=abc123");
-        assertThat(out).doesNotContain("sk-proj-abcdefgh").doesNotContain("AIzaSy").doesNotContain("tok.en.value")
-                .doesNotContain("eyJhbGci").doesNotContain("abc123");
+        String out = Secrets.NONE.scrub(
+                "keys sk-proj-abcdefgh, AIzaSyA1234567890abcdefghijkl, Authorization: Bearer tok.en.value,"
+                        + " eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl and api_key=abc123");
+        assertThat(out)
+                .doesNotContain("sk-proj-abcdefgh")
+                .doesNotContain("AIzaSy")
+                .doesNotContain("tok.en.value")
+                .doesNotContain("eyJhbGci")
+                .doesNotContain("abc123");
     }
 
     @Test
@@ -77,11 +83,15 @@ class SecretsTest {
 
         Throwable scrubbed = secrets.cause(outer);
 
-        assertThat(scrubbed).isNotSameAs(outer).isInstanceOf(Secrets.ScrubbedCause.class)
+        assertThat(scrubbed)
+                .isNotSameAs(outer)
+                .isInstanceOf(Secrets.ScrubbedCause.class)
                 .hasMessage("java.net.ProtocolException: Unexpected status line: HTTP/1.1 2x0 [REDACTED]");
         assertThat(scrubbed.getStackTrace()).isEqualTo(outer.getStackTrace());
         assertThat(scrubbed.getCause()).hasMessage("java.io.IOException: socket to [REDACTED] failed");
-        assertThat(scrubbed.getSuppressed()).singleElement().satisfies(s -> assertThat(s).hasMessage("java.lang.IllegalStateException: also [REDACTED]"));
+        assertThat(scrubbed.getSuppressed())
+                .singleElement()
+                .satisfies(s -> assertThat(s).hasMessage("java.lang.IllegalStateException: also [REDACTED]"));
         KeyLeaks.assertNothingReachableLeaks(scrubbed, KEY);
     }
 

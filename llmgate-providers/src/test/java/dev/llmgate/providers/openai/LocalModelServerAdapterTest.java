@@ -1,5 +1,8 @@
 package dev.llmgate.providers.openai;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
@@ -14,14 +17,10 @@ import dev.llmgate.api.exception.AuthenticationException;
 import dev.llmgate.api.exception.ContextLengthExceededException;
 import dev.llmgate.providers.testing.Fixtures;
 import dev.llmgate.testing.LocalModelServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * llmgate-testing's simulated model through the real OpenAI-compatible adapter over loopback HTTP:
@@ -29,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class LocalModelServerAdapterTest {
     final LocalModelServer server = LocalModelServer.start();
-    final OpenAiCompatibleProvider provider = OpenAiCompatibleProvider.builder(server.baseUrl()).name("local").build();
+    final OpenAiCompatibleProvider provider =
+            OpenAiCompatibleProvider.builder(server.baseUrl()).name("local").build();
 
     @AfterEach
     void stop() {
@@ -39,7 +39,8 @@ class LocalModelServerAdapterTest {
 
     @Test
     void aBlockingAnswerQuotesThePromptWithUsage() {
-        ChatResponse r = provider.chat(ChatRequest.of(LocalModelServer.MODEL, "What is a gateway?"), Fixtures.blocking());
+        ChatResponse r =
+                provider.chat(ChatRequest.of(LocalModelServer.MODEL, "What is a gateway?"), Fixtures.blocking());
         assertThat(r.text()).startsWith("[simulated]").contains("You said: \"What is a gateway?\"");
         assertThat(r.model()).isEqualTo(LocalModelServer.MODEL);
         assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
@@ -64,8 +65,11 @@ class LocalModelServerAdapterTest {
 
     @Test
     void aRequiredToolIsCalledBlockingAndStreamed() {
-        ChatRequest request = ChatRequest.builder(LocalModelServer.MODEL).user("weather in Paris?")
-                .addTool(ToolDefinition.of("get_weather", "the weather", "{\"type\":\"object\"}")).toolChoice(ToolChoice.required()).build();
+        ChatRequest request = ChatRequest.builder(LocalModelServer.MODEL)
+                .user("weather in Paris?")
+                .addTool(ToolDefinition.of("get_weather", "the weather", "{\"type\":\"object\"}"))
+                .toolChoice(ToolChoice.required())
+                .build();
         ChatResponse blocking = provider.chat(request, Fixtures.blocking());
         ChatResponse streamed = provider.stream(request, Fixtures.streaming()).collect();
         for (ChatResponse r : List.of(blocking, streamed)) {
@@ -79,17 +83,25 @@ class LocalModelServerAdapterTest {
 
     @Test
     void aJsonFormatGetsJson() {
-        ChatRequest request = ChatRequest.builder(LocalModelServer.MODEL).user("json please").responseFormat(ResponseFormat.jsonObject()).build();
-        assertThat(provider.chat(request, Fixtures.blocking()).text()).isEqualTo("{\"answer\":\"simulated\",\"question_chars\":11}");
+        ChatRequest request = ChatRequest.builder(LocalModelServer.MODEL)
+                .user("json please")
+                .responseFormat(ResponseFormat.jsonObject())
+                .build();
+        assertThat(provider.chat(request, Fixtures.blocking()).text())
+                .isEqualTo("{\"answer\":\"simulated\",\"question_chars\":11}");
     }
 
     @Test
     void aPromptBeyondTheWindowIsAContextLengthErrorBlockingAndStreamed() {
         try (LocalModelServer small = LocalModelServer.start("", 10)) {
-            OpenAiCompatibleProvider p = OpenAiCompatibleProvider.builder(small.baseUrl()).name("small").build();
+            OpenAiCompatibleProvider p = OpenAiCompatibleProvider.builder(small.baseUrl())
+                    .name("small")
+                    .build();
             ChatRequest request = ChatRequest.of(LocalModelServer.MODEL, "x".repeat(200));
-            assertThatThrownBy(() -> p.chat(request, Fixtures.blocking())).isInstanceOf(ContextLengthExceededException.class);
-            assertThatThrownBy(() -> p.stream(request, Fixtures.streaming()).collect()).isInstanceOf(ContextLengthExceededException.class);
+            assertThatThrownBy(() -> p.chat(request, Fixtures.blocking()))
+                    .isInstanceOf(ContextLengthExceededException.class);
+            assertThatThrownBy(() -> p.stream(request, Fixtures.streaming()).collect())
+                    .isInstanceOf(ContextLengthExceededException.class);
             p.close();
         }
     }
@@ -97,10 +109,17 @@ class LocalModelServerAdapterTest {
     @Test
     void aWrongKeyIsAnAuthenticationErrorThatDoesNotShowTheKey() {
         try (LocalModelServer keyed = LocalModelServer.start("sk-sim-right-key", 8192)) {
-            OpenAiCompatibleProvider wrong = OpenAiCompatibleProvider.builder(keyed.baseUrl()).name("k").apiKey("sk-sim-wrong-key").build();
-            OpenAiCompatibleProvider right = OpenAiCompatibleProvider.builder(keyed.baseUrl()).name("k").apiKey("sk-sim-right-key").build();
+            OpenAiCompatibleProvider wrong = OpenAiCompatibleProvider.builder(keyed.baseUrl())
+                    .name("k")
+                    .apiKey("sk-sim-wrong-key")
+                    .build();
+            OpenAiCompatibleProvider right = OpenAiCompatibleProvider.builder(keyed.baseUrl())
+                    .name("k")
+                    .apiKey("sk-sim-right-key")
+                    .build();
             ChatRequest request = ChatRequest.of(LocalModelServer.MODEL, "hi");
-            assertThatThrownBy(() -> wrong.chat(request, Fixtures.blocking())).isInstanceOf(AuthenticationException.class)
+            assertThatThrownBy(() -> wrong.chat(request, Fixtures.blocking()))
+                    .isInstanceOf(AuthenticationException.class)
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk-sim"));
             assertThat(right.chat(request, Fixtures.blocking()).text()).startsWith("[simulated]");
             wrong.close();
@@ -110,7 +129,8 @@ class LocalModelServerAdapterTest {
 
     @Test
     void embeddingsAreDeterministic() {
-        EmbeddingResponse r = provider.embed(EmbeddingRequest.of("embed", "same text", "same text", "other"), Fixtures.blocking());
+        EmbeddingResponse r =
+                provider.embed(EmbeddingRequest.of("embed", "same text", "same text", "other"), Fixtures.blocking());
         assertThat(r.size()).isEqualTo(3);
         assertThat(r.vector(0)).hasSize(64).isEqualTo(r.vector(1)).isNotEqualTo(r.vector(2));
     }

@@ -1,5 +1,9 @@
 package dev.llmgate.providers.openai;
 
+import static dev.llmgate.providers.testing.Fixtures.body;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -18,21 +22,16 @@ import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.testing.Fixtures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static dev.llmgate.providers.testing.Fixtures.body;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OpenAiProviderTest {
     static final String KEY = "sk-test-0123456789abcdefSECRET";
@@ -43,8 +42,13 @@ class OpenAiProviderTest {
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
-        provider = OpenAiProvider.builder().apiKey(KEY).baseUrl(server.url("/v1").toString())
-                .organization("org-1").project("proj-1").environment(Map.of()).build();
+        provider = OpenAiProvider.builder()
+                .apiKey(KEY)
+                .baseUrl(server.url("/v1").toString())
+                .organization("org-1")
+                .project("proj-1")
+                .environment(Map.of())
+                .build();
     }
 
     @AfterEach
@@ -53,12 +57,20 @@ class OpenAiProviderTest {
     }
 
     private void enqueueJson(int code, String body) {
-        server.enqueue(new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json")
-                .addHeader("x-request-id", "req_123").body(body).build());
+        server.enqueue(new MockResponse.Builder()
+                .code(code)
+                .addHeader("Content-Type", "application/json")
+                .addHeader("x-request-id", "req_123")
+                .body(body)
+                .build());
     }
 
     private void enqueueSse(String body) {
-        server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream").body(body).build());
+        server.enqueue(new MockResponse.Builder()
+                .code(200)
+                .addHeader("Content-Type", "text/event-stream")
+                .body(body)
+                .build());
     }
 
     @Test
@@ -67,10 +79,18 @@ class OpenAiProviderTest {
         ChatRequest request = ChatRequest.builder("gpt-5.4")
                 .addMessage(Message.developer("Be brief."))
                 .user("Hello!")
-                .temperature(0.5).topP(0.9).maxOutputTokens(100).addStop("END").seed(42)
-                .addTool(new ToolDefinition("get_weather", "Weather for a city",
-                        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}", true))
-                .toolChoice(ToolChoice.tool("get_weather")).parallelToolCalls(false)
+                .temperature(0.5)
+                .topP(0.9)
+                .maxOutputTokens(100)
+                .addStop("END")
+                .seed(42)
+                .addTool(new ToolDefinition(
+                        "get_weather",
+                        "Weather for a city",
+                        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}",
+                        true))
+                .toolChoice(ToolChoice.tool("get_weather"))
+                .parallelToolCalls(false)
                 .responseFormat(ResponseFormat.jsonSchema("answer", "{\"type\":\"object\",\"properties\":{}}", true))
                 .providerOption("reasoning_effort", "low")
                 .tenant("acme")
@@ -122,16 +142,19 @@ class OpenAiProviderTest {
 
     @Test
     void conversationWithToolCallsImagesAndToolResultsIsWrittenAsOpenAiExpects() throws Exception {
-        enqueueJson(200, "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,"
-                + "\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
-                + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}},{\"id\":\"call_2\","
-                + "\"type\":\"function\",\"function\":{\"name\":\"get_time\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}],"
-                + "\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":20,\"total_tokens\":120,"
-                + "\"prompt_tokens_details\":{\"cached_tokens\":64},\"completion_tokens_details\":{\"reasoning_tokens\":12}}}");
+        enqueueJson(
+                200,
+                "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,"
+                        + "\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+                        + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}},{\"id\":\"call_2\","
+                        + "\"type\":\"function\",\"function\":{\"name\":\"get_time\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}],"
+                        + "\"usage\":{\"prompt_tokens\":100,\"completion_tokens\":20,\"total_tokens\":120,"
+                        + "\"prompt_tokens_details\":{\"cached_tokens\":64},\"completion_tokens_details\":{\"reasoning_tokens\":12}}}");
         ChatRequest request = ChatRequest.builder("gpt-4o")
-                .addMessage(Message.user(ContentPart.text("What is in this image?"),
+                .addMessage(Message.user(
+                        ContentPart.text("What is in this image?"),
                         new ContentPart.ImageUrl("https://example.com/a.png", ContentPart.ImageDetail.HIGH),
-                        ContentPart.image(new byte[]{1, 2, 3}, "image/png")))
+                        ContentPart.image(new byte[] {1, 2, 3}, "image/png")))
                 .addMessage(Message.assistant("", List.of(new ToolCall("call_0", "lookup", "{\"q\":\"x\"}"))))
                 .addMessage(Message.tool("call_0", "{\"result\":42}"))
                 .addTool(ToolDefinition.of("get_weather", "", "{\"type\":\"object\"}"))
@@ -156,8 +179,10 @@ class OpenAiProviderTest {
         assertThat(b.has("tool_choice")).isFalse();
 
         assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
-        assertThat(r.toolCalls()).containsExactly(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"),
-                new ToolCall("call_2", "get_time", "{}"));
+        assertThat(r.toolCalls())
+                .containsExactly(
+                        new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"),
+                        new ToolCall("call_2", "get_time", "{}"));
         assertThat(r.usage()).isEqualTo(new Usage(100, 20, 64, 12, 0));
     }
 
@@ -191,12 +216,14 @@ class OpenAiProviderTest {
     @Test
     void assemblesParallelToolCallsFromStreamedDeltasByIndex() {
         enqueueSse(Fixtures.read("openai/chat-stream.tool-calls-parallel.sse"));
-        ChatResponse r = provider.stream(ChatRequest.of("gpt-4o", "weather and stock"), Fixtures.streaming()).collect();
+        ChatResponse r = provider.stream(ChatRequest.of("gpt-4o", "weather and stock"), Fixtures.streaming())
+                .collect();
         assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
         assertThat(r.toolCalls()).hasSize(2);
         assertThat(r.toolCalls().get(0).id()).isEqualTo("call_JMW1whyEaYG438VE1OIflxA2");
         assertThat(r.toolCalls().get(0).name()).isEqualTo("GetWeatherArgs");
-        assertThat(r.toolCalls().get(0).argumentsJson()).isEqualTo("{\"city\": \"Edinburgh\", \"country\": \"GB\", \"units\": \"c\"}");
+        assertThat(r.toolCalls().get(0).argumentsJson())
+                .isEqualTo("{\"city\": \"Edinburgh\", \"country\": \"GB\", \"units\": \"c\"}");
         assertThat(r.toolCalls().get(1).id()).isEqualTo("call_DNYTawLBoN8fj3KN6qU9N1Ou");
         assertThat(r.toolCalls().get(1).name()).isEqualTo("get_stock_price");
         assertThat(r.toolCalls().get(1).argumentsJson()).startsWith("{\"ti").endsWith("}");
@@ -205,30 +232,43 @@ class OpenAiProviderTest {
     @Test
     void streamedRefusalsAndLengthAndContentFilterFinishesAreReported() {
         enqueueSse(Fixtures.read("openai/chat-stream.refusal.sse"));
-        ChatResponse refused = provider.stream(ChatRequest.of("gpt-4o", "x"), Fixtures.streaming()).collect();
+        ChatResponse refused = provider.stream(ChatRequest.of("gpt-4o", "x"), Fixtures.streaming())
+                .collect();
         assertThat(refused.refusal()).hasValueSatisfying(t -> assertThat(t).startsWith("I'm sorry"));
         assertThat(refused.text()).isEmpty();
 
         enqueueSse(Fixtures.read("openai/chat-stream.finish-length-max-tokens.sse"));
-        assertThat(provider.stream(ChatRequest.of("gpt-4o", "x"), Fixtures.streaming()).collect().finishReason())
+        assertThat(provider.stream(ChatRequest.of("gpt-4o", "x"), Fixtures.streaming())
+                        .collect()
+                        .finishReason())
                 .isEqualTo(FinishReason.LENGTH);
 
         enqueueSse(Fixtures.read("openai/200-stream-finish-reason-content-filter.openai-python-test.sse"));
-        assertThat(provider.stream(ChatRequest.of("gpt-4o", "x"), Fixtures.streaming()).collect().finishReason())
+        assertThat(provider.stream(ChatRequest.of("gpt-4o", "x"), Fixtures.streaming())
+                        .collect()
+                        .finishReason())
                 .isEqualTo(FinishReason.CONTENT_FILTER);
 
         enqueueJson(200, Fixtures.read("openai/200-finish-reason-content-filter.openai-python-test.json"));
-        assertThat(provider.chat(ChatRequest.of("gpt-4o", "x"), Fixtures.blocking()).finishReason())
+        assertThat(provider.chat(ChatRequest.of("gpt-4o", "x"), Fixtures.blocking())
+                        .finishReason())
                 .isEqualTo(FinishReason.CONTENT_FILTER);
     }
 
     @Test
     void embeddingsAreReadInInputOrder() throws Exception {
-        enqueueJson(200, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":1,\"embedding\":[0.5,0.25]},"
-                + "{\"object\":\"embedding\",\"index\":0,\"embedding\":[1.0,-1.0]}],\"model\":\"text-embedding-3-small\","
-                + "\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}");
-        EmbeddingResponse r = provider.embed(new EmbeddingRequest("text-embedding-3-small", List.of("a", "b"),
-                java.util.OptionalInt.of(2), dev.llmgate.api.Metadata.EMPTY), Fixtures.blocking());
+        enqueueJson(
+                200,
+                "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":1,\"embedding\":[0.5,0.25]},"
+                        + "{\"object\":\"embedding\",\"index\":0,\"embedding\":[1.0,-1.0]}],\"model\":\"text-embedding-3-small\","
+                        + "\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}");
+        EmbeddingResponse r = provider.embed(
+                new EmbeddingRequest(
+                        "text-embedding-3-small",
+                        List.of("a", "b"),
+                        java.util.OptionalInt.of(2),
+                        dev.llmgate.api.Metadata.EMPTY),
+                Fixtures.blocking());
         RecordedRequest recorded = server.takeRequest(5, TimeUnit.SECONDS);
         assertThat(recorded.getUrl().encodedPath()).isEqualTo("/v1/embeddings");
         JsonNode b = body(recorded);
@@ -243,7 +283,10 @@ class OpenAiProviderTest {
     @Test
     void worksThroughTheGateEndToEnd() {
         enqueueJson(200, Fixtures.read("openai/chat-completions.default.response.json"));
-        try (LlmGate gate = LlmGate.builder().provider("openai", provider).alias("smart", "openai:gpt-5.4").build()) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("openai", provider)
+                .alias("smart", "openai:gpt-5.4")
+                .build()) {
             ChatResponse r = gate.chat(ChatRequest.of("smart", "Hello!"));
             assertThat(r.provider()).isEqualTo("openai");
             assertThat(r.text()).isEqualTo("Hello! How can I assist you today?");
@@ -255,10 +298,16 @@ class OpenAiProviderTest {
         assertThatThrownBy(() -> OpenAiProvider.builder().environment(Map.of()).build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("call .apiKey(...) or set OPENAI_API_KEY");
-        assertThatThrownBy(() -> OpenAiProvider.builder().apiKey("k").baseUrl("not a url").environment(Map.of()).build())
+        assertThatThrownBy(() -> OpenAiProvider.builder()
+                        .apiKey("k")
+                        .baseUrl("not a url")
+                        .environment(Map.of())
+                        .build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("base URL 'not a url' is not an http(s) URL");
-        OpenAiProvider fromEnv = OpenAiProvider.builder().environment(Map.of("OPENAI_API_KEY", KEY)).build();
+        OpenAiProvider fromEnv = OpenAiProvider.builder()
+                .environment(Map.of("OPENAI_API_KEY", KEY))
+                .build();
         assertThat(fromEnv.toString()).doesNotContain(KEY).contains("api.openai.com");
     }
 }

@@ -1,5 +1,8 @@
 package dev.llmgate.providers.openaisdk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientImpl;
@@ -13,16 +16,12 @@ import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
 import dev.llmgate.providers.testing.Fixtures;
 import dev.llmgate.providers.testing.StandInStages;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Drives the real openai-java SDK (4.x) through a gate against MockWebServer. */
 class LlmGateOpenAiHttpClientTest {
@@ -42,7 +41,10 @@ class LlmGateOpenAiHttpClientTest {
                 .addInterceptor(Stage.CACHE, stages.cache())
                 .build();
         client = new OpenAIClientImpl(ClientOptions.builder()
-                .httpClient(LlmGateOpenAiHttpClient.wrap(gate, "openai", com.openai.client.okhttp.OkHttpClient.builder().build()))
+                .httpClient(LlmGateOpenAiHttpClient.wrap(
+                        gate,
+                        "openai",
+                        com.openai.client.okhttp.OkHttpClient.builder().build()))
                 .baseUrl(server.url("/v1").toString())
                 .apiKey("sk-sdk-test-key-0123456789")
                 .maxRetries(0)
@@ -58,10 +60,14 @@ class LlmGateOpenAiHttpClientTest {
 
     @Test
     void theSdksBlockingCallsPassPolicyCacheAndAudit() throws Exception {
-        server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
-                .body(Fixtures.read("openai/chat-completions.default.response.json")).build());
-        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("gpt-5.4")
-                .addUserMessage("Write to ann@example.org").build();
+        server.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .body(Fixtures.read("openai/chat-completions.default.response.json"))
+                .build());
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model("gpt-5.4")
+                .addUserMessage("Write to ann@example.org")
+                .build();
 
         ChatCompletion first = client.chat().completions().create(params);
         ChatCompletion second = client.chat().completions().create(params);
@@ -69,19 +75,28 @@ class LlmGateOpenAiHttpClientTest {
         JsonNode sent = Fixtures.body(server.takeRequest(5, TimeUnit.SECONDS));
         assertThat(sent.at("/messages/0/content").asText()).isEqualTo("Write to [EMAIL]");
         assertThat(first.choices().get(0).message().content()).contains("Hello! How can I assist you today?");
-        assertThat(second.choices().get(0).message().content()).isEqualTo(first.choices().get(0).message().content());
+        assertThat(second.choices().get(0).message().content())
+                .isEqualTo(first.choices().get(0).message().content());
         assertThat(server.getRequestCount()).isEqualTo(1);
         assertThat(stages.audit).containsExactly("ok:openai:gpt-5.4", "cache-hit", "ok:openai:gpt-5.4");
     }
 
     @Test
     void theSdksStreamsPassThroughTheChain() {
-        server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "text/event-stream")
-                .body(Fixtures.read("openai/chat-stream.text-basic.sse")).build());
+        server.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .body(Fixtures.read("openai/chat-stream.text-basic.sse"))
+                .build());
         StringBuilder text = new StringBuilder();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("hi").build())) {
-            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat()
+                .completions()
+                .createStreaming(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addUserMessage("hi")
+                        .build())) {
+            stream.stream()
+                    .forEach(chunk ->
+                            chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
         }
         assertThat(text.toString()).isNotBlank();
         assertThat(stages.audit).containsExactly("ok:openai:gpt-4o");
@@ -90,18 +105,29 @@ class LlmGateOpenAiHttpClientTest {
     @Test
     void theSdksOwnIoFailuresReachTheChainTyped() {
         server.close();
-        assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o")
-                .addUserMessage("hi").build())).isInstanceOf(com.openai.errors.OpenAIServiceException.class);
+        assertThatThrownBy(() -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("gpt-4o")
+                                .addUserMessage("hi")
+                                .build()))
+                .isInstanceOf(com.openai.errors.OpenAIServiceException.class);
         assertThat(stages.audit).containsExactly("failed:NetworkException");
     }
 
     @Test
     void aPolicyBlockSurfacesAsTheSdksOwnPermissionDeniedError() {
-        assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o")
-                .addUserMessage("this is forbidden").build()))
+        assertThatThrownBy(() -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("gpt-4o")
+                                .addUserMessage("this is forbidden")
+                                .build()))
                 .isInstanceOfSatisfying(PermissionDeniedException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(403);
-                    assertThat(e.getMessage()).isEqualTo("403: blocked by test policy").doesNotContain("forbidden");
+                    assertThat(e.getMessage())
+                            .isEqualTo("403: blocked by test policy")
+                            .doesNotContain("forbidden");
                 });
         assertThat(server.getRequestCount()).isZero();
     }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.testing.TestCallContext;
-import mockwebserver3.RecordedRequest;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,14 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import mockwebserver3.RecordedRequest;
 
 /** Test helpers: fixture files, call contexts with a fixed clock, and request-body parsing. */
 public final class Fixtures {
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A fixture from {@code src/test/resources/fixtures/}. */
     public static String read(String path) {
@@ -41,7 +39,11 @@ public final class Fixtures {
 
     /** A streamed call's context, on {@link #CLOCK}. */
     public static CallContext streaming() {
-        return TestCallContext.builder().callId("call_test").streaming(true).clock(CLOCK).build();
+        return TestCallContext.builder()
+                .callId("call_test")
+                .streaming(true)
+                .clock(CLOCK)
+                .build();
     }
 
     /** The JSON body of a recorded request. */

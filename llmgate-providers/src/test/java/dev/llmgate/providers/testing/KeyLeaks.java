@@ -1,14 +1,13 @@
 package dev.llmgate.providers.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.exception.RateLimitedException;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Locale;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Assertions that a key does not leak: no run of 8 characters of it (case-insensitive) in a text,
@@ -16,8 +15,7 @@ import static org.assertj.core.api.Assertions.fail;
  * causes and suppressed exceptions, details).
  */
 public final class KeyLeaks {
-    private KeyLeaks() {
-    }
+    private KeyLeaks() {}
 
     /** Fails if {@code text} holds 8 consecutive characters of {@code key} (or all of a shorter key). */
     public static void assertNoKeyFragment(String text, String key) {
@@ -43,7 +41,13 @@ public final class KeyLeaks {
     public static void assertNothingReachableLeaks(Throwable e, String key) {
         assertThat(e).isNotNull();
         StringBuilder all = new StringBuilder();
-        all.append(e.getMessage()).append('\n').append(e.getLocalizedMessage()).append('\n').append(e).append('\n').append(printed(e));
+        all.append(e.getMessage())
+                .append('\n')
+                .append(e.getLocalizedMessage())
+                .append('\n')
+                .append(e)
+                .append('\n')
+                .append(printed(e));
         if (e instanceof LlmException le) {
             all.append('\n').append(le.details());
             le.details().errorCode().ifPresent(c -> all.append('\n').append(c));

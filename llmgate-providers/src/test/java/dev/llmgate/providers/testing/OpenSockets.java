@@ -17,8 +17,7 @@ import java.util.stream.Stream;
  * the count needs no waiting.
  */
 public final class OpenSockets {
-    private OpenSockets() {
-    }
+    private OpenSockets() {}
 
     /** Whether this system has the /proc files (Linux). */
     public static boolean available() {

@@ -6,7 +6,6 @@ import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.api.spi.Interceptor;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +30,8 @@ public final class StandInStages {
             if (r.lastUserText().contains("forbidden")) {
                 throw new PolicyBlockedException("blocked by test policy", List.of("test.forbidden"));
             }
-            ChatRequest redacted = r.withMessages(r.messages().stream().map(m -> m.mapText(t -> EMAIL.matcher(t).replaceAll("[EMAIL]")))
+            ChatRequest redacted = r.withMessages(r.messages().stream()
+                    .map(m -> m.mapText(t -> EMAIL.matcher(t).replaceAll("[EMAIL]")))
                     .toList());
             return chain.proceed(redacted).transform((event, out) -> {
                 if (event instanceof StreamEvent.TextDelta d) {
@@ -52,7 +52,7 @@ public final class StandInStages {
                 audit.add("cache-hit");
                 return hit;
             }
-            return chain.proceed(chain.request()).whenComplete(r -> cache.put(key, r), e -> { });
+            return chain.proceed(chain.request()).whenComplete(r -> cache.put(key, r), e -> {});
         };
     }
 
@@ -61,7 +61,8 @@ public final class StandInStages {
         return chain -> {
             try {
                 ChatResult r = chain.proceed(chain.request());
-                return r.whenComplete(ok -> audit.add("ok:" + chain.request().model()),
+                return r.whenComplete(
+                        ok -> audit.add("ok:" + chain.request().model()),
                         e -> audit.add("failed:" + e.getClass().getSimpleName()));
             } catch (RuntimeException e) {
                 audit.add("failed:" + e.getClass().getSimpleName());

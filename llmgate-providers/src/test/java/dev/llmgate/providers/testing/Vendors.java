@@ -10,9 +10,8 @@ import dev.llmgate.providers.ollama.OllamaProvider;
 import dev.llmgate.providers.openai.AzureOpenAiProvider;
 import dev.llmgate.providers.openai.OpenAiCompatibleProvider;
 import dev.llmgate.providers.openai.OpenAiProvider;
-import okhttp3.OkHttpClient;
-
 import java.util.Map;
+import okhttp3.OkHttpClient;
 
 /**
  * Every adapter, built against a test server, and each wire format's answers with the same content:
@@ -20,8 +19,7 @@ import java.util.Map;
  * fault-injection tests.
  */
 public final class Vendors {
-    private Vendors() {
-    }
+    private Vendors() {}
 
     /**
      * Builds an adapter for a server at a base URL (ending in '/'), with a given client (null: the
@@ -36,18 +34,40 @@ public final class Vendors {
         }
     }
 
-    private static <B extends HttpProviderBuilder<B>> B common(B builder, OkHttpClient client, Timeouts timeouts, ResponseLimits limits) {
+    private static <B extends HttpProviderBuilder<B>> B common(
+            B builder, OkHttpClient client, Timeouts timeouts, ResponseLimits limits) {
         B b = builder.apiKey(KEY).timeouts(timeouts).responseLimits(limits).environment(Map.of());
         return client == null ? b : b.httpClient(client);
     }
 
     public enum Vendor {
-        OPENAI((url, c, t, l) -> common(OpenAiProvider.builder(), c, t, l).baseUrl(url + "v1").build(), Wire.OPENAI),
-        AZURE((url, c, t, l) -> common(AzureOpenAiProvider.builder(), c, t, l).endpoint(url).build(), Wire.OPENAI),
-        COMPATIBLE((url, c, t, l) -> common(OpenAiCompatibleProvider.builder(url + "v1"), c, t, l).build(), Wire.OPENAI),
-        ANTHROPIC((url, c, t, l) -> common(AnthropicProvider.builder(), c, t, l).baseUrl(url).build(), Wire.ANTHROPIC),
-        GEMINI((url, c, t, l) -> common(GeminiProvider.builder(), c, t, l).baseUrl(url).build(), Wire.GEMINI),
-        OLLAMA((url, c, t, l) -> common(OllamaProvider.builder(), c, t, l).baseUrl(url).build(), Wire.OLLAMA);
+        OPENAI(
+                (url, c, t, l) -> common(OpenAiProvider.builder(), c, t, l)
+                        .baseUrl(url + "v1")
+                        .build(),
+                Wire.OPENAI),
+        AZURE(
+                (url, c, t, l) -> common(AzureOpenAiProvider.builder(), c, t, l)
+                        .endpoint(url)
+                        .build(),
+                Wire.OPENAI),
+        COMPATIBLE(
+                (url, c, t, l) -> common(OpenAiCompatibleProvider.builder(url + "v1"), c, t, l)
+                        .build(),
+                Wire.OPENAI),
+        ANTHROPIC(
+                (url, c, t, l) -> common(AnthropicProvider.builder(), c, t, l)
+                        .baseUrl(url)
+                        .build(),
+                Wire.ANTHROPIC),
+        GEMINI(
+                (url, c, t, l) ->
+                        common(GeminiProvider.builder(), c, t, l).baseUrl(url).build(),
+                Wire.GEMINI),
+        OLLAMA(
+                (url, c, t, l) ->
+                        common(OllamaProvider.builder(), c, t, l).baseUrl(url).build(),
+                Wire.OLLAMA);
 
         public final Factory factory;
         public final Wire wire;
@@ -69,12 +89,38 @@ public final class Vendors {
     /** The adapter with a given key (and default limits, its own pool). */
     public static ModelProvider withKey(Vendor vendor, String url, String key) {
         return switch (vendor) {
-            case OPENAI -> OpenAiProvider.builder().apiKey(key).baseUrl(url + "v1").environment(Map.of()).build();
-            case AZURE -> AzureOpenAiProvider.builder().apiKey(key).endpoint(url).environment(Map.of()).build();
-            case COMPATIBLE -> OpenAiCompatibleProvider.builder(url + "v1").apiKey(key).build();
-            case ANTHROPIC -> AnthropicProvider.builder().apiKey(key).baseUrl(url).environment(Map.of()).build();
-            case GEMINI -> GeminiProvider.builder().apiKey(key).baseUrl(url).environment(Map.of()).build();
-            case OLLAMA -> OllamaProvider.builder().apiKey(key).baseUrl(url).environment(Map.of()).build();
+            case OPENAI ->
+                OpenAiProvider.builder()
+                        .apiKey(key)
+                        .baseUrl(url + "v1")
+                        .environment(Map.of())
+                        .build();
+            case AZURE ->
+                AzureOpenAiProvider.builder()
+                        .apiKey(key)
+                        .endpoint(url)
+                        .environment(Map.of())
+                        .build();
+            case COMPATIBLE ->
+                OpenAiCompatibleProvider.builder(url + "v1").apiKey(key).build();
+            case ANTHROPIC ->
+                AnthropicProvider.builder()
+                        .apiKey(key)
+                        .baseUrl(url)
+                        .environment(Map.of())
+                        .build();
+            case GEMINI ->
+                GeminiProvider.builder()
+                        .apiKey(key)
+                        .baseUrl(url)
+                        .environment(Map.of())
+                        .build();
+            case OLLAMA ->
+                OllamaProvider.builder()
+                        .apiKey(key)
+                        .baseUrl(url)
+                        .environment(Map.of())
+                        .build();
         };
     }
 
@@ -83,7 +129,8 @@ public final class Vendors {
         OPENAI("application/json", "text/event-stream") {
             public String text(String text) {
                 return "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"m\",\"choices\":[{\"index\":0,"
-                        + "\"message\":{\"role\":\"assistant\",\"content\":" + q(text) + ",\"refusal\":null},\"finish_reason\":\"stop\"}],"
+                        + "\"message\":{\"role\":\"assistant\",\"content\":" + q(text)
+                        + ",\"refusal\":null},\"finish_reason\":\"stop\"}],"
                         + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":3,\"total_tokens\":13}}";
             }
 
@@ -95,8 +142,10 @@ public final class Vendors {
             }
 
             public String stream() {
-                String p = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"m\",\"choices\":";
-                return p + "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n"
+                String p =
+                        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"m\",\"choices\":";
+                return p
+                        + "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n"
                         + p + "[{\"index\":0,\"delta\":{\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n"
                         + p + "[{\"index\":0,\"delta\":{\"content\":\"lo!\"},\"finish_reason\":null}]}\n\n"
                         + p + "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
@@ -107,7 +156,8 @@ public final class Vendors {
         ANTHROPIC("application/json", "text/event-stream") {
             public String text(String text) {
                 return "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[{\"type\":\"text\",\"text\":"
-                        + q(text) + "}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":3}}";
+                        + q(text)
+                        + "}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":3}}";
             }
 
             public String toolCall() {
@@ -132,7 +182,8 @@ public final class Vendors {
         },
         GEMINI("application/json", "text/event-stream") {
             public String text(String text) {
-                return "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":" + q(text) + "}],\"role\":\"model\"},\"finishReason\":\"STOP\","
+                return "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":" + q(text)
+                        + "}],\"role\":\"model\"},\"finishReason\":\"STOP\","
                         + "\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":10,\"candidatesTokenCount\":3,\"totalTokenCount\":13},"
                         + "\"modelVersion\":\"m\",\"responseId\":\"r1\"}";
             }
@@ -152,7 +203,8 @@ public final class Vendors {
         },
         OLLAMA("application/json", "application/x-ndjson") {
             public String text(String text) {
-                return "{\"model\":\"m\",\"created_at\":\"2024-01-01T00:00:00Z\",\"message\":{\"role\":\"assistant\",\"content\":" + q(text)
+                return "{\"model\":\"m\",\"created_at\":\"2024-01-01T00:00:00Z\",\"message\":{\"role\":\"assistant\",\"content\":"
+                        + q(text)
                         + "},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":10,\"eval_count\":3}";
             }
 

@@ -3,7 +3,6 @@ package dev.llmgate.core.audit.internal;
 import dev.llmgate.core.audit.AuditEntry;
 import dev.llmgate.core.audit.AuditSink;
 import dev.llmgate.core.audit.AuditSinkFailure;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +30,14 @@ public final class AuditWriter implements Runnable {
      * entries, unless callers are waiting for room in the queue.
      */
     private static final int MIN_BATCH = 64;
+
     private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
     /**
      * After the last entry, the queue is polled this many times, {@link #LINGER_NANOS} apart (10 ms in
      * all, the group-commit interval's order), before the writer waits on it; see {@link #run()}.
      */
     private static final int IDLE_ROUNDS = 10;
+
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final BlockingQueue<PendingEntry> queue;
@@ -59,9 +60,14 @@ public final class AuditWriter implements Runnable {
      *                      one per record stored
      * @param queueCapacity the number of permits
      */
-    public AuditWriter(BlockingQueue<PendingEntry> queue, AuditSink sink, Semaphore permits, int queueCapacity,
-                       Consumer<AuditSinkFailure> onFailure, Duration initialBackoff) {
-        this(queue, sink, permits, queueCapacity, onFailure, initialBackoff, new ChainHead(), 0, true, seq -> { });
+    public AuditWriter(
+            BlockingQueue<PendingEntry> queue,
+            AuditSink sink,
+            Semaphore permits,
+            int queueCapacity,
+            Consumer<AuditSinkFailure> onFailure,
+            Duration initialBackoff) {
+        this(queue, sink, permits, queueCapacity, onFailure, initialBackoff, new ChainHead(), 0, true, seq -> {});
     }
 
     /**
@@ -70,9 +76,17 @@ public final class AuditWriter implements Runnable {
      * @param linger  whether a small batch waits up to 1 ms for more entries (not while calls wait for their records)
      * @param onStored called with the last seq of every batch the sink stored
      */
-    public AuditWriter(BlockingQueue<PendingEntry> queue, AuditSink sink, Semaphore permits, int queueCapacity,
-                       Consumer<AuditSinkFailure> onFailure, Duration initialBackoff, ChainHead head, long stored, boolean linger,
-                       LongConsumer onStored) {
+    public AuditWriter(
+            BlockingQueue<PendingEntry> queue,
+            AuditSink sink,
+            Semaphore permits,
+            int queueCapacity,
+            Consumer<AuditSinkFailure> onFailure,
+            Duration initialBackoff,
+            ChainHead head,
+            long stored,
+            boolean linger,
+            LongConsumer onStored) {
         this.head = head;
         this.linger = linger;
         this.onStored = onStored;
@@ -122,7 +136,7 @@ public final class AuditWriter implements Runnable {
                         linger();
                         continue;
                     }
-                    first = queue.take();   // idle for a while: the next entry's caller wakes this thread
+                    first = queue.take(); // idle for a while: the next entry's caller wakes this thread
                 }
                 idleRounds = 0;
                 batch.add(first);
@@ -162,7 +176,8 @@ public final class AuditWriter implements Runnable {
             unwritten = left;
             for (PendingEntry p : queue) {
                 if (p.isMarker()) {
-                    p.marker.completeExceptionally(new IllegalStateException(left + " audit entries could not be written"));
+                    p.marker.completeExceptionally(
+                            new IllegalStateException(left + " audit entries could not be written"));
                 }
             }
             Thread.currentThread().interrupt();

@@ -9,7 +9,6 @@ import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.api.exception.StreamInterruptedException;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,7 +27,12 @@ public final class AuditedStream extends AbstractChatStream {
          * @param response   the answer (on success); its text is empty unless the text was kept
          * @param textSha256 on success when the text was not kept: its {@link TextSha256}; else null
          */
-        void record(CallRecords.Outcome outcome, ChatResponse response, byte[] textSha256, Throwable error, Usage partialUsage);
+        void record(
+                CallRecords.Outcome outcome,
+                ChatResponse response,
+                byte[] textSha256,
+                Throwable error,
+                Usage partialUsage);
     }
 
     private final ChatStream upstream;
@@ -36,6 +40,7 @@ public final class AuditedStream extends AbstractChatStream {
     private final StreamAccumulator accumulator = new StreamAccumulator();
     /** The digest of the text as it passes, when the text is not kept; null when it is. */
     private final TextSha256 textDigest;
+
     private final AtomicBoolean reported = new AtomicBoolean();
 
     /** @param keepText whether the record needs the answer's text (content capture) */
@@ -55,8 +60,11 @@ public final class AuditedStream extends AbstractChatStream {
             event = upstream.next();
         } catch (RuntimeException e) {
             if (reported.compareAndSet(false, true)) {
-                CallRecords.Outcome o = isClosed() ? CallRecords.Outcome.CANCELLED
-                        : e instanceof PolicyBlockedException ? CallRecords.Outcome.BLOCKED : CallRecords.Outcome.FAILED;
+                CallRecords.Outcome o = isClosed()
+                        ? CallRecords.Outcome.CANCELLED
+                        : e instanceof PolicyBlockedException
+                                ? CallRecords.Outcome.BLOCKED
+                                : CallRecords.Outcome.FAILED;
                 try {
                     outcome.record(o, null, null, o == CallRecords.Outcome.CANCELLED ? null : e, accumulator.usage());
                 } catch (RuntimeException auditFailure) {
@@ -71,7 +79,12 @@ public final class AuditedStream extends AbstractChatStream {
             accumulator.accept(event);
         }
         if (event instanceof StreamEvent.Finish && reported.compareAndSet(false, true)) {
-            outcome.record(CallRecords.Outcome.SUCCESS, accumulator.toResponse(), textDigest == null ? null : textDigest.finish(), null, null);
+            outcome.record(
+                    CallRecords.Outcome.SUCCESS,
+                    accumulator.toResponse(),
+                    textDigest == null ? null : textDigest.finish(),
+                    null,
+                    null);
         }
         return event;
     }
@@ -85,7 +98,9 @@ public final class AuditedStream extends AbstractChatStream {
                 try {
                     outcome.record(CallRecords.Outcome.CANCELLED, null, null, null, accumulator.usage());
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "could not record the audit entry of a cancelled stream: " + e.getMessage());
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "could not record the audit entry of a cancelled stream: " + e.getMessage());
                 }
             }
         }

@@ -10,7 +10,6 @@ import dev.llmgate.api.spi.AttemptRecord;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.api.spi.PolicyRecord;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,28 +25,50 @@ import java.util.TreeMap;
  */
 public final class CallRecords {
     /** Where the companion interceptor leaves the request as it was after policy. */
-    public static final CallContext.Key<ChatRequest> REDACTED_REQUEST = CallContext.Key.of("audit.redacted_request", ChatRequest.class);
+    public static final CallContext.Key<ChatRequest> REDACTED_REQUEST =
+            CallContext.Key.of("audit.redacted_request", ChatRequest.class);
 
-    private CallRecords() {
-    }
+    private CallRecords() {}
 
     /** The outcome of a call. */
-    public enum Outcome { SUCCESS, BLOCKED, FAILED, CANCELLED }
+    public enum Outcome {
+        SUCCESS,
+        BLOCKED,
+        FAILED,
+        CANCELLED
+    }
 
     /**
      * What a record needs of a call's context, copied when the call ends (on its thread), so that
      * the record can be built later on the audit writer's thread whatever happens to the context.
      */
-    public record Facts(String callId, boolean streaming, long startedMillis, long endedMillis, Optional<String> requestedModel,
-                        boolean cacheHit, List<AttemptRecord> attempts, List<PolicyRecord> policy, Optional<BigDecimal> costUsd,
-                        Optional<ChatRequest> redactedRequest, Optional<Usage> estimatedUsage) {
+    public record Facts(
+            String callId,
+            boolean streaming,
+            long startedMillis,
+            long endedMillis,
+            Optional<String> requestedModel,
+            boolean cacheHit,
+            List<AttemptRecord> attempts,
+            List<PolicyRecord> policy,
+            Optional<BigDecimal> costUsd,
+            Optional<ChatRequest> redactedRequest,
+            Optional<Usage> estimatedUsage) {
 
         /** The facts of {@code call}, which ended at {@code nowMillis}. */
         public static Facts of(CallContext call, long nowMillis) {
-            return new Facts(call.callId(), call.streaming(), call.startedAt().toEpochMilli(), nowMillis,
-                    call.get(CallFacts.REQUESTED_MODEL), call.get(CallFacts.CACHE_HIT).orElse(false),
-                    List.copyOf(call.list(CallFacts.ATTEMPTS)), List.copyOf(call.list(CallFacts.POLICY)), call.get(CallFacts.COST_USD),
-                    call.get(REDACTED_REQUEST), call.get(CallFacts.ESTIMATED_USAGE));
+            return new Facts(
+                    call.callId(),
+                    call.streaming(),
+                    call.startedAt().toEpochMilli(),
+                    nowMillis,
+                    call.get(CallFacts.REQUESTED_MODEL),
+                    call.get(CallFacts.CACHE_HIT).orElse(false),
+                    List.copyOf(call.list(CallFacts.ATTEMPTS)),
+                    List.copyOf(call.list(CallFacts.POLICY)),
+                    call.get(CallFacts.COST_USD),
+                    call.get(REDACTED_REQUEST),
+                    call.get(CallFacts.ESTIMATED_USAGE));
         }
     }
 
@@ -56,9 +77,17 @@ public final class CallRecords {
      * streamed, its {@link TextSha256} (the response's own text is then not used and may be empty);
      * null to digest {@code response.text()}.
      */
-    public static TreeMap<String, Object> build(String instanceId, Digests digests, boolean captureContent, Facts call,
-                                                ChatRequest request, Outcome outcome, ChatResponse response, byte[] textSha256,
-                                                Throwable error, Usage partialUsage) {
+    public static TreeMap<String, Object> build(
+            String instanceId,
+            Digests digests,
+            boolean captureContent,
+            Facts call,
+            ChatRequest request,
+            Outcome outcome,
+            ChatResponse response,
+            byte[] textSha256,
+            Throwable error,
+            Usage partialUsage) {
         TreeMap<String, Object> r = new TreeMap<>();
         r.put("call_id", call.callId());
         r.put("gate", instanceId);
@@ -137,7 +166,9 @@ public final class CallRecords {
             }
             r.put("error", e);
         }
-        Usage usage = call.estimatedUsage().isPresent() ? call.estimatedUsage().get() : response != null ? response.usage() : partialUsage;
+        Usage usage = call.estimatedUsage().isPresent()
+                ? call.estimatedUsage().get()
+                : response != null ? response.usage() : partialUsage;
         r.put("usage", usage(usage == null ? Usage.ZERO : usage));
         if (call.estimatedUsage().isPresent()) {
             r.put("usage_estimated", true);
@@ -145,8 +176,12 @@ public final class CallRecords {
         call.costUsd().ifPresent(c -> r.put("cost_usd", c.toPlainString()));
         r.put("request_digest", digests.digest(Digests.requestForm(requested, request)));
         if (response != null) {
-            r.put("response_digest", digests.digest(textSha256 != null ? Digests.responseForm(response, textSha256)
-                    : Digests.responseForm(response)));
+            r.put(
+                    "response_digest",
+                    digests.digest(
+                            textSha256 != null
+                                    ? Digests.responseForm(response, textSha256)
+                                    : Digests.responseForm(response)));
             r.put("finish_reason", Digests.lowerName(response.finishReason()));
         }
         if (captureContent) {
@@ -172,7 +207,8 @@ public final class CallRecords {
      * its class only), so that the chain keeps one entry per call: its id, instance, outcome and
      * {@code record_error} with the exception's class name.
      */
-    public static TreeMap<String, Object> minimal(String instanceId, Facts call, Outcome outcome, RuntimeException failure) {
+    public static TreeMap<String, Object> minimal(
+            String instanceId, Facts call, Outcome outcome, RuntimeException failure) {
         TreeMap<String, Object> r = new TreeMap<>();
         r.put("call_id", call.callId());
         r.put("gate", instanceId);

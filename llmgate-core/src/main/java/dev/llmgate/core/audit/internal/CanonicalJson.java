@@ -1,7 +1,6 @@
 package dev.llmgate.core.audit.internal;
 
 import dev.llmgate.core.internal.ByteScan;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -18,10 +17,10 @@ import java.util.Map;
 public final class CanonicalJson {
     /** The largest integer every JSON implementation represents exactly (2^53 - 1). */
     public static final long MAX_SAFE_INTEGER = 9007199254740991L;
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private CanonicalJson() {
-    }
+    private CanonicalJson() {}
 
     /** The canonical text of {@code value}. */
     public static String write(Object value) {
@@ -82,10 +81,14 @@ public final class CanonicalJson {
             out.string((String) value);
         } else if (value instanceof Boolean) {
             out.ascii(((Boolean) value) ? "true" : "false");
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+        } else if (value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Byte) {
             long n = ((Number) value).longValue();
             if (n > MAX_SAFE_INTEGER || n < -MAX_SAFE_INTEGER) {
-                throw new IllegalArgumentException("integer " + n + " is outside +-(2^53 - 1): write it as a decimal string");
+                throw new IllegalArgumentException(
+                        "integer " + n + " is outside +-(2^53 - 1): write it as a decimal string");
             }
             out.number(n);
         } else if (value instanceof Map) {
@@ -101,8 +104,9 @@ public final class CanonicalJson {
             }
             out.ascii(']');
         } else {
-            throw new IllegalArgumentException("audit entries hold only strings, integers, booleans, null, lists and maps, not "
-                    + value.getClass().getName() + " (write decimals as strings)");
+            throw new IllegalArgumentException(
+                    "audit entries hold only strings, integers, booleans, null, lists and maps, not "
+                            + value.getClass().getName() + " (write decimals as strings)");
         }
     }
 
@@ -151,6 +155,7 @@ public final class CanonicalJson {
     private static final class Utf8 {
         /** A buffer grown past this is not kept for reuse (a record with a large captured content). */
         private static final int KEEP_LIMIT = 1 << 16;
+
         private static final ThreadLocal<Utf8> CACHED = new ThreadLocal<>();
 
         byte[] buf = new byte[1024];
@@ -195,7 +200,7 @@ public final class CanonicalJson {
         void number(long n) {
             if (n < 0) {
                 ascii('-');
-                n = -n;   // within +-(2^53 - 1): no overflow
+                n = -n; // within +-(2^53 - 1): no overflow
             }
             int digits = 1;
             for (long t = n; t >= 10; t /= 10) {
@@ -235,7 +240,7 @@ public final class CanonicalJson {
                 } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                     codePoint(Character.toCodePoint(c, s.charAt(++i)));
                 } else if (Character.isSurrogate(c)) {
-                    unicodeEscape(c);   // a lone surrogate
+                    unicodeEscape(c); // a lone surrogate
                 } else {
                     codePoint(c);
                 }
@@ -295,11 +300,11 @@ public final class CanonicalJson {
                 if (i == n) {
                     break;
                 }
-                char c = s.charAt(i);   // one byte per character: byte i is character i
+                char c = s.charAt(i); // one byte per character: byte i is character i
                 if (c == '?') {
                     buf[len++] = '?';
                 } else if (!shortEscape(c)) {
-                    unicodeEscape(c);   // another control character, or a lone surrogate
+                    unicodeEscape(c); // another control character, or a lone surrogate
                 }
                 from = i + 1;
             }

@@ -5,15 +5,14 @@ import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ContentPart;
 import dev.llmgate.api.Message;
 import dev.llmgate.api.ToolCall;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Digests of requests and responses over a documented canonical form (docs/audit-format.md,
@@ -49,7 +48,9 @@ public final class Digests {
 
     /** The id of the HMAC key (first 16 hex digits of SHA-256 of SHA-256 of the key), so auditors can tell keys apart. */
     public String keyId() {
-        return hmacKey == null ? "" : Hex.encode(Sha256.hash(Sha256.hash(hmacKey.getEncoded()))).substring(0, 16);
+        return hmacKey == null
+                ? ""
+                : Hex.encode(Sha256.hash(Sha256.hash(hmacKey.getEncoded()))).substring(0, 16);
     }
 
     public String digest(Object canonicalValue) {
@@ -143,7 +144,7 @@ public final class Digests {
     };
 
     /** An enum constant's name in lower case, as records spell roles, outcomes and finish reasons (computed once per constant). */
-    @SuppressWarnings("EnumOrdinal")   // a per-constant lookup table, built from values() in the same order
+    @SuppressWarnings("EnumOrdinal") // a per-constant lookup table, built from values() in the same order
     public static String lowerName(Enum<?> e) {
         return LOWER_NAMES.get(e.getDeclaringClass())[e.ordinal()];
     }

@@ -6,8 +6,7 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /** Ed25519 (RFC 8032, pure) through Bouncy Castle's lightweight API. Not public API. */
 public final class Ed25519 {
-    private Ed25519() {
-    }
+    private Ed25519() {}
 
     public static byte[] sign(Ed25519PrivateKeyParameters key, byte[] message) {
         Ed25519Signer signer = new Ed25519Signer();

@@ -4,8 +4,7 @@ package dev.llmgate.core.audit.internal;
 public final class Hex {
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
-    private Hex() {
-    }
+    private Hex() {}
 
     public static String encode(byte[] bytes) {
         byte[] out = new byte[bytes.length * 2];

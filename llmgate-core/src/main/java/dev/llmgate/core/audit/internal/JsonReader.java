@@ -140,7 +140,9 @@ public final class JsonReader {
             }
             char c = s.charAt(pos);
             if (c == '"') {
-                String out = sb == null ? s.substring(start, pos) : sb.append(s, start, pos).toString();
+                String out = sb == null
+                        ? s.substring(start, pos)
+                        : sb.append(s, start, pos).toString();
                 pos++;
                 return out;
             }
@@ -155,14 +157,30 @@ public final class JsonReader {
                 pos++;
                 char e = next();
                 switch (e) {
-                    case '"': sb.append('"'); break;
-                    case '\\': sb.append('\\'); break;
-                    case '/': sb.append('/'); break;
-                    case 'b': sb.append('\b'); break;
-                    case 'f': sb.append('\f'); break;
-                    case 'n': sb.append('\n'); break;
-                    case 'r': sb.append('\r'); break;
-                    case 't': sb.append('\t'); break;
+                    case '"':
+                        sb.append('"');
+                        break;
+                    case '\\':
+                        sb.append('\\');
+                        break;
+                    case '/':
+                        sb.append('/');
+                        break;
+                    case 'b':
+                        sb.append('\b');
+                        break;
+                    case 'f':
+                        sb.append('\f');
+                        break;
+                    case 'n':
+                        sb.append('\n');
+                        break;
+                    case 'r':
+                        sb.append('\r');
+                        break;
+                    case 't':
+                        sb.append('\t');
+                        break;
                     case 'u':
                         if (pos + 4 > s.length()) {
                             throw error("truncated \\u escape");
@@ -207,7 +225,7 @@ public final class JsonReader {
         }
         long v = 0;
         for (int i = digits; i < pos; i++) {
-            v = v * 10 + (s.charAt(i) - '0');   // at most 16 digits: no overflow
+            v = v * 10 + (s.charAt(i) - '0'); // at most 16 digits: no overflow
         }
         if (v > CanonicalJson.MAX_SAFE_INTEGER) {
             throw error("integer outside +-(2^53 - 1)");

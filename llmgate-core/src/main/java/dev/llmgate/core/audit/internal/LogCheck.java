@@ -1,7 +1,6 @@
 package dev.llmgate.core.audit.internal;
 
 import dev.llmgate.core.audit.VerificationReport;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -22,19 +21,30 @@ public final class LogCheck {
     private static final String ZERO_HASH = "0".repeat(64);
 
     /** An entry of the external checkpoint copy. */
-    @SuppressWarnings("ArrayRecordComponent")   // read once by the verifier, never compared or hashed
-    public record External(long seq, String hash, String logId, String keyId, byte[] canonical, String sig, String location) {
-    }
+    @SuppressWarnings("ArrayRecordComponent") // read once by the verifier, never compared or hashed
+    public record External(
+            long seq, String hash, String logId, String keyId, byte[] canonical, String sig, String location) {}
 
     /**
      * What a check found, as {@link VerificationReport} (whose constructor takes this) shows it: see its accessors
      * for each value.
      */
-    public record Summary(String logId, List<String> sources, long entries, long callRecords, Optional<Instant> firstTimestamp,
-                          Optional<Instant> lastTimestamp, long checkpoints, long lastCheckpointSeq, String lastCheckpointHash,
-                          boolean finalCheckpoint, List<String> keys, int externalMatched, Optional<VerificationReport.Failure> failure,
-                          Optional<String> tornTail, List<String> warnings) {
-    }
+    public record Summary(
+            String logId,
+            List<String> sources,
+            long entries,
+            long callRecords,
+            Optional<Instant> firstTimestamp,
+            Optional<Instant> lastTimestamp,
+            long checkpoints,
+            long lastCheckpointSeq,
+            String lastCheckpointHash,
+            boolean finalCheckpoint,
+            List<String> keys,
+            int externalMatched,
+            Optional<VerificationReport.Failure> failure,
+            Optional<String> tornTail,
+            List<String> warnings) {}
 
     /**
      * What the auditor knows independently of the log, each optional: a checkpoint seen before
@@ -51,10 +61,18 @@ public final class LogCheck {
      * counts, the current key, whether the last entry is a final checkpoint (the log was closed), and
      * the genesis's declared settings.
      */
-    @SuppressWarnings("ArrayRecordComponent")   // read once by the verifier, never compared or hashed
-    public record Tail(String logId, long nextSeq, byte[] lastHash, Merkle.Frontier frontier, byte[] lastCheckpointHash, long calls,
-                       long callsSinceCheckpoint, String currentKeyId, boolean closed, Map<String, Object> genesis) {
-    }
+    @SuppressWarnings("ArrayRecordComponent") // read once by the verifier, never compared or hashed
+    public record Tail(
+            String logId,
+            long nextSeq,
+            byte[] lastHash,
+            Merkle.Frontier frontier,
+            byte[] lastCheckpointHash,
+            long calls,
+            long callsSinceCheckpoint,
+            String currentKeyId,
+            boolean closed,
+            Map<String, Object> genesis) {}
 
     private final Set<String> trustedKeys;
     private final Map<String, Map<Long, External>> allExternal;
@@ -63,6 +81,7 @@ public final class LogCheck {
     private final Expectations expectations;
     /** Reopening a log: its own genesis key is trusted (the writer reads back what it wrote; auditors trust keys). */
     private final boolean trustGenesisKey;
+
     private final Map<String, Object> genesisSettings = new java.util.TreeMap<>();
 
     private long expectedSeq;
@@ -91,18 +110,30 @@ public final class LogCheck {
     private VerificationReport.Failure failure;
     private String tornTail;
 
-    public LogCheck(Set<String> trustedPublicKeysHex, Map<String, Map<Long, External>> external, Optional<String> expectedLogId,
-                    List<String> sources) {
+    public LogCheck(
+            Set<String> trustedPublicKeysHex,
+            Map<String, Map<Long, External>> external,
+            Optional<String> expectedLogId,
+            List<String> sources) {
         this(trustedPublicKeysHex, external, expectedLogId, Expectations.NONE, sources, false);
     }
 
-    public LogCheck(Set<String> trustedPublicKeysHex, Map<String, Map<Long, External>> external, Optional<String> expectedLogId,
-                    Expectations expectations, List<String> sources) {
+    public LogCheck(
+            Set<String> trustedPublicKeysHex,
+            Map<String, Map<Long, External>> external,
+            Optional<String> expectedLogId,
+            Expectations expectations,
+            List<String> sources) {
         this(trustedPublicKeysHex, external, expectedLogId, expectations, sources, false);
     }
 
-    private LogCheck(Set<String> trustedPublicKeysHex, Map<String, Map<Long, External>> external, Optional<String> expectedLogId,
-                     Expectations expectations, List<String> sources, boolean trustGenesisKey) {
+    private LogCheck(
+            Set<String> trustedPublicKeysHex,
+            Map<String, Map<Long, External>> external,
+            Optional<String> expectedLogId,
+            Expectations expectations,
+            List<String> sources,
+            boolean trustGenesisKey) {
         this.trustedKeys = trustedPublicKeysHex;
         this.allExternal = external;
         this.expectedLogId = expectedLogId;
@@ -121,9 +152,17 @@ public final class LogCheck {
         if (failure != null || expectedSeq == 0) {
             return Optional.empty();
         }
-        return Optional.of(new Tail(logId, expectedSeq, Hex.decode(prevHash), frontier,
-                Hex.decode(lastCheckpointHash == null ? genesisHashOrZero() : lastCheckpointHash), callRecords, callsSince, currentKeyId,
-                finalSeen, Map.copyOf(genesisSettings)));
+        return Optional.of(new Tail(
+                logId,
+                expectedSeq,
+                Hex.decode(prevHash),
+                frontier,
+                Hex.decode(lastCheckpointHash == null ? genesisHashOrZero() : lastCheckpointHash),
+                callRecords,
+                callsSince,
+                currentKeyId,
+                finalSeen,
+                Map.copyOf(genesisSettings)));
     }
 
     /** Verifies the lines, parsing them on this thread. */
@@ -151,8 +190,8 @@ public final class LogCheck {
             if (obj == null) {
                 IllegalArgumentException e = parsed.error();
                 if (lastLine) {
-                    tornTail = line.location() + ": the last line (" + line.length() + " characters) is not a complete entry ("
-                            + e.getMessage() + "); it is not accepted";
+                    tornTail = line.location() + ": the last line (" + line.length()
+                            + " characters) is not a complete entry (" + e.getMessage() + "); it is not accepted";
                 } else {
                     fail(line.location(), "not a valid JSON entry: " + e.getMessage());
                 }
@@ -160,10 +199,13 @@ public final class LogCheck {
             }
             if (!line.complete()) {
                 if (lastLine) {
-                    tornTail = line.location() + ": the last line has no line terminator (a torn write); it is not accepted";
+                    tornTail = line.location()
+                            + ": the last line has no line terminator (a torn write); it is not accepted";
                 } else {
-                    fail(line.location(), "the line has no line terminator but is not the last line of the log (a torn write that"
-                            + " later entries follow, or files joined or cut)");
+                    fail(
+                            line.location(),
+                            "the line has no line terminator but is not the last line of the log (a torn write that"
+                                    + " later entries follow, or files joined or cut)");
                 }
                 break;
             }
@@ -171,9 +213,22 @@ public final class LogCheck {
         }
         finish();
         List<String> keyList = new ArrayList<>(keyHistory);
-        return new Summary(logId, sources, expectedSeq, callRecords, Optional.ofNullable(first), Optional.ofNullable(last),
-                checkpoints, lastCheckpointSeq, lastCheckpointSeq < 0 ? "" : lastCheckpointHash, finalSeen, keyList, externalMatched,
-                Optional.ofNullable(failure), Optional.ofNullable(tornTail), warnings);
+        return new Summary(
+                logId,
+                sources,
+                expectedSeq,
+                callRecords,
+                Optional.ofNullable(first),
+                Optional.ofNullable(last),
+                checkpoints,
+                lastCheckpointSeq,
+                lastCheckpointSeq < 0 ? "" : lastCheckpointHash,
+                finalSeen,
+                keyList,
+                externalMatched,
+                Optional.ofNullable(failure),
+                Optional.ofNullable(tornTail),
+                warnings);
     }
 
     private void entry(LogEntry obj, LogLine at) {
@@ -191,25 +246,36 @@ public final class LogCheck {
         }
         long seq = (Long) seqValue;
         if (seq != expectedSeq) {
-            fail(at, seq < expectedSeq
-                    ? "entry out of order or repeated: expected seq " + expectedSeq + ", found seq " + seq
-                    : "entries missing: expected seq " + expectedSeq + ", found seq " + seq);
+            fail(
+                    at,
+                    seq < expectedSeq
+                            ? "entry out of order or repeated: expected seq " + expectedSeq + ", found seq " + seq
+                            : "entries missing: expected seq " + expectedSeq + ", found seq " + seq);
             return;
         }
         if (seq > 0 && !logId.equals(obj.get("log_id"))) {
-            fail(at, "the entry belongs to log " + obj.get("log_id") + ", not to log " + logId + " (a segment of another log?)");
+            fail(
+                    at,
+                    "the entry belongs to log " + obj.get("log_id") + ", not to log " + logId
+                            + " (a segment of another log?)");
             return;
         }
         if (!prevHash.equals(obj.get("prev"))) {
             if (seq == 0) {
                 fail(at, "the genesis entry's \"prev\" must be 64 zeros");
             } else if (nextLinksTo(hash, sig, obj)) {
-                failure = new VerificationReport.Failure(seq - 1, location(prevLine), "chain broken: entry " + (seq - 1)
-                        + " does not hash to the \"prev\" that entry " + seq + " (" + at.location() + ") records, while the chain from entry "
-                        + seq + " on is intact: entry " + (seq - 1) + " was changed");
+                failure = new VerificationReport.Failure(
+                        seq - 1,
+                        location(prevLine),
+                        "chain broken: entry " + (seq - 1)
+                                + " does not hash to the \"prev\" that entry " + seq + " (" + at.location()
+                                + ") records, while the chain from entry "
+                                + seq + " on is intact: entry " + (seq - 1) + " was changed");
             } else {
-                fail(at, "chain broken: entry " + seq + "'s \"prev\" is not the hash of entry " + (seq - 1)
-                        + ": entry " + seq + " was changed, inserted or replaced");
+                fail(
+                        at,
+                        "chain broken: entry " + seq + "'s \"prev\" is not the hash of entry " + (seq - 1) + ": entry "
+                                + seq + " was changed, inserted or replaced");
             }
             return;
         }
@@ -264,12 +330,17 @@ public final class LogCheck {
         }
         if (seq == expectations.checkpointSeq()) {
             if (!"checkpoint".equals(type)) {
-                fail(at, "the entry at seq " + seq + " is a " + type + ", not the expected checkpoint: the log was rewritten");
+                fail(
+                        at,
+                        "the entry at seq " + seq + " is a " + type
+                                + ", not the expected checkpoint: the log was rewritten");
                 return;
             }
             if (!hash.equals(expectations.checkpointHash())) {
-                fail(at, "the checkpoint at seq " + seq + " is not the expected one (hash " + expectations.checkpointHash()
-                        + ", found " + hash + "): the log was rewritten");
+                fail(
+                        at,
+                        "the checkpoint at seq " + seq + " is not the expected one (hash "
+                                + expectations.checkpointHash() + ", found " + hash + "): the log was rewritten");
                 return;
             }
             expectedCheckpointSeen = true;
@@ -277,14 +348,18 @@ public final class LogCheck {
         External ext = external.remove(seq);
         if (ext != null) {
             if (!ext.hash().equals(hash)) {
-                fail(at, "the entry differs from the copy kept elsewhere (" + ext.location() + "): the log's history was rewritten");
+                fail(
+                        at,
+                        "the entry differs from the copy kept elsewhere (" + ext.location()
+                                + "): the log's history was rewritten");
                 return;
             }
             externalMatched++;
         }
         if (last != null && intervalMs > 0 && ts.toEpochMilli() - last.toEpochMilli() > 2 * intervalMs + 1000) {
-            warnings.add("silent gap: " + (ts.toEpochMilli() - last.toEpochMilli()) / 1000 + " s without any entry before seq " + seq
-                    + " (checkpoint interval " + intervalMs / 1000 + " s): the writer was not running");
+            warnings.add("silent gap: " + (ts.toEpochMilli() - last.toEpochMilli()) / 1000
+                    + " s without any entry before seq " + seq + " (checkpoint interval " + intervalMs / 1000
+                    + " s): the writer was not running");
         }
         if (first == null || ts.isBefore(first)) {
             first = ts;
@@ -333,8 +408,10 @@ public final class LogCheck {
             return fail(at, "the genesis key_id does not match its public key");
         }
         if (!trustGenesisKey && !trustedKeys.contains(pub.toLowerCase(java.util.Locale.ROOT))) {
-            return fail(at, "the log is signed by key " + keyId + ", which is not a trusted key (wrong key, or a log forged with "
-                    + "another key)");
+            return fail(
+                    at,
+                    "the log is signed by key " + keyId
+                            + ", which is not a trusted key (wrong key, or a log forged with " + "another key)");
         }
         keys.put(keyId, pubBytes);
         currentKeyId = keyId;
@@ -343,7 +420,13 @@ public final class LogCheck {
             return fail(at, "the genesis signature is missing or not valid for key " + keyId);
         }
         recordSignatures = Boolean.TRUE.equals(obj.get("record_signatures"));
-        for (String setting : List.of("gate", "digest", "digest_key_id", "record_signatures", "content_capture", "checkpoint_every_records",
+        for (String setting : List.of(
+                "gate",
+                "digest",
+                "digest_key_id",
+                "record_signatures",
+                "content_capture",
+                "checkpoint_every_records",
                 "checkpoint_interval_ms")) {
             Object v = obj.get(setting);
             if (v != null) {
@@ -357,13 +440,21 @@ public final class LogCheck {
 
     private boolean checkpoint(LogEntry obj, byte[] canonical, String sig, String hash, long seq, LogLine at) {
         if (!currentKeyId.equals(obj.get("key_id"))) {
-            return fail(at, "the checkpoint names key " + obj.get("key_id") + " but the log's current key is " + currentKeyId);
+            return fail(
+                    at,
+                    "the checkpoint names key " + obj.get("key_id") + " but the log's current key is " + currentKeyId);
         }
         if (sig == null || !verifySig(currentKeyId, canonical, sig)) {
-            return fail(at, "the checkpoint signature is missing or not valid for key " + currentKeyId + " (forged signature?)");
+            return fail(
+                    at,
+                    "the checkpoint signature is missing or not valid for key " + currentKeyId
+                            + " (forged signature?)");
         }
         if (!Long.valueOf(seq).equals(obj.get("tree_size"))) {
-            return fail(at, "the checkpoint's tree_size " + obj.get("tree_size") + " is not the number of entries before it (" + seq + ")");
+            return fail(
+                    at,
+                    "the checkpoint's tree_size " + obj.get("tree_size") + " is not the number of entries before it ("
+                            + seq + ")");
         }
         if (!Hex.encode(frontier.root()).equals(obj.get("root"))) {
             return fail(at, "the checkpoint's Merkle root does not match the entries before it");
@@ -372,15 +463,21 @@ public final class LogCheck {
         if (!expectedPrevCheckpoint.equals(obj.get("prev_checkpoint"))) {
             return fail(at, "the checkpoint's prev_checkpoint is not the hash of the previous checkpoint");
         }
-        if (!Long.valueOf(callRecords).equals(obj.get("calls")) || !Long.valueOf(callsSince).equals(obj.get("calls_since"))) {
-            return fail(at, "the checkpoint's call counts (" + obj.get("calls") + ", " + obj.get("calls_since")
-                    + ") do not match the records before it (" + callRecords + ", " + callsSince + ")");
+        if (!Long.valueOf(callRecords).equals(obj.get("calls"))
+                || !Long.valueOf(callsSince).equals(obj.get("calls_since"))) {
+            return fail(
+                    at,
+                    "the checkpoint's call counts (" + obj.get("calls") + ", " + obj.get("calls_since")
+                            + ") do not match the records before it (" + callRecords + ", " + callsSince + ")");
         }
         if (Boolean.TRUE.equals(obj.get("resumed"))) {
-            // a new writer continued the log here: after a final checkpoint (a clean close), or after a writer that stopped
+            // a new writer continued the log here: after a final checkpoint (a clean close), or after a writer that
+            // stopped
             if (!finalSeen) {
-                warnings.add("reopened at seq " + seq + " after the writer stopped without closing the log (a crash or a kill):"
-                        + " calls acknowledged before the stop may have no record unless the log acknowledged calls only once durable");
+                warnings.add(
+                        "reopened at seq " + seq
+                                + " after the writer stopped without closing the log (a crash or a kill):"
+                                + " calls acknowledged before the stop may have no record unless the log acknowledged calls only once durable");
             }
             finalSeen = false;
         }
@@ -402,7 +499,8 @@ public final class LogCheck {
 
     private boolean rotation(LogEntry obj, byte[] canonical, String sig, long seq, LogLine at) {
         if (!currentKeyId.equals(obj.get("key_id"))) {
-            return fail(at, "the key rotation names key " + obj.get("key_id") + " but the current key is " + currentKeyId);
+            return fail(
+                    at, "the key rotation names key " + obj.get("key_id") + " but the current key is " + currentKeyId);
         }
         if (sig == null || !verifySig(currentKeyId, canonical, sig)) {
             return fail(at, "the key rotation is not signed by the current key " + currentKeyId);
@@ -435,26 +533,38 @@ public final class LogCheck {
             if (ext.seq() < expectedSeq) {
                 continue;
             }
-            if (ext.sig() == null || !keys.containsKey(ext.keyId()) || !verifySig(ext.keyId(), ext.canonical(), ext.sig())) {
-                warnings.add("the external copy's entry at " + ext.location() + " is not validly signed by a key of this log; ignored");
+            if (ext.sig() == null
+                    || !keys.containsKey(ext.keyId())
+                    || !verifySig(ext.keyId(), ext.canonical(), ext.sig())) {
+                warnings.add("the external copy's entry at " + ext.location()
+                        + " is not validly signed by a key of this log; ignored");
                 continue;
             }
-            fail(ext.location(), "the log ends at seq " + (expectedSeq - 1) + " but a signed entry kept elsewhere has seq " + ext.seq()
-                    + ": the log was truncated");
+            fail(
+                    ext.location(),
+                    "the log ends at seq " + (expectedSeq - 1) + " but a signed entry kept elsewhere has seq "
+                            + ext.seq() + ": the log was truncated");
             return;
         }
         if (expectations.checkpointSeq() >= 0 && !expectedCheckpointSeen) {
-            fail("(end)", "the log ends at seq " + (expectedSeq - 1) + ", before the expected checkpoint at seq "
-                    + expectations.checkpointSeq() + ": the log was truncated");
+            fail(
+                    "(end)",
+                    "the log ends at seq " + (expectedSeq - 1) + ", before the expected checkpoint at seq "
+                            + expectations.checkpointSeq() + ": the log was truncated");
             return;
         }
         if (expectations.minCallRecords() >= 0 && callRecords < expectations.minCallRecords()) {
-            fail("(end)", "the log holds " + callRecords + " call records, at least " + expectations.minCallRecords() + " were expected:"
-                    + " records are missing (cut from the end, or never stored: a crash in asynchronous mode)");
+            fail(
+                    "(end)",
+                    "the log holds " + callRecords + " call records, at least " + expectations.minCallRecords()
+                            + " were expected:"
+                            + " records are missing (cut from the end, or never stored: a crash in asynchronous mode)");
             return;
         }
         if (expectations.requireFinal() && !finalSeen) {
-            fail("(end)", "the log does not end with a final checkpoint, and one was required: its end was cut, or it was not closed");
+            fail(
+                    "(end)",
+                    "the log does not end with a final checkpoint, and one was required: its end was cut, or it was not closed");
             return;
         }
         if (!finalSeen) {
@@ -463,8 +573,8 @@ public final class LogCheck {
         }
         long unsealed = expectedSeq - 1 - lastCheckpointSeq;
         if (unsealed > 0) {
-            warnings.add(unsealed + " entries after the last checkpoint (seq " + lastCheckpointSeq + ") are chained but not covered by"
-                    + " a signature");
+            warnings.add(unsealed + " entries after the last checkpoint (seq " + lastCheckpointSeq
+                    + ") are chained but not covered by" + " a signature");
         }
     }
 
@@ -519,8 +629,17 @@ public final class LogCheck {
                 continue;
             }
             byte[] canonical = obj.canonical();
-            out.computeIfAbsent(log, k -> new LinkedHashMap<>()).put((Long) obj.get("seq"), new External((Long) obj.get("seq"), obj.hashHex(), log, str(obj, "key_id"),
-                    canonical, sig instanceof String ? (String) sig : null, l.location()));
+            out.computeIfAbsent(log, k -> new LinkedHashMap<>())
+                    .put(
+                            (Long) obj.get("seq"),
+                            new External(
+                                    (Long) obj.get("seq"),
+                                    obj.hashHex(),
+                                    log,
+                                    str(obj, "key_id"),
+                                    canonical,
+                                    sig instanceof String ? (String) sig : null,
+                                    l.location()));
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.llmgate.core.audit.internal;
 
 import dev.llmgate.core.internal.ByteScan;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -30,9 +29,11 @@ public final class LogEntry {
     private final byte[] line;
     /** Per member: name start, name end, value start, value end (names without their quotes). */
     private final int[] members;
+
     private final int memberCount;
     /** The bytes of the {@code sig} member (with one adjoining comma) left out of the canonical form; cut == resume if none. */
     private final int cut;
+
     private final int resume;
 
     /** Parsed form: the members without sig. */
@@ -199,7 +200,7 @@ public final class LogEntry {
                 }
             }
             if (plain) {
-                return new String(line, start + 1, end - start - 2, StandardCharsets.ISO_8859_1);   // checked: ASCII
+                return new String(line, start + 1, end - start - 2, StandardCharsets.ISO_8859_1); // checked: ASCII
             }
         } else if (first == '-' || (first >= '0' && first <= '9')) {
             return number(line, start, end);
@@ -245,7 +246,7 @@ public final class LogEntry {
         int valueStart = s.members[4 * sigMember + 2];
         int valueEnd = s.members[4 * sigMember + 3];
         if (b[valueStart] != '"') {
-            return null;   // the parser's path reports a non-string sig
+            return null; // the parser's path reports a non-string sig
         }
         for (int i = valueStart + 1; i < valueEnd - 1; i++) {
             if (b[i] == '\\') {
@@ -253,15 +254,15 @@ public final class LogEntry {
             }
         }
         Object sig = new String(b, valueStart + 1, valueEnd - valueStart - 2, StandardCharsets.ISO_8859_1);
-        int memberStart = s.members[4 * sigMember] - 1;   // the name's opening quote
+        int memberStart = s.members[4 * sigMember] - 1; // the name's opening quote
         int cut;
         int resume;
         if (sigMember > 0) {
-            cut = memberStart - 1;   // with the comma before it
+            cut = memberStart - 1; // with the comma before it
             resume = valueEnd;
         } else if (s.count > 1) {
             cut = memberStart;
-            resume = valueEnd + 1;   // with the comma after it
+            resume = valueEnd + 1; // with the comma after it
         } else {
             cut = memberStart;
             resume = valueEnd;
@@ -303,7 +304,9 @@ public final class LogEntry {
                 }
                 int nameStart = i + 1;
                 int nameEnd = ByteScan.firstSpecial(b, nameStart, n);
-                if (nameEnd >= n || b[nameEnd] != '"' || (prevStart >= 0 && compare(prevStart, prevEnd, nameStart, nameEnd) >= 0)) {
+                if (nameEnd >= n
+                        || b[nameEnd] != '"'
+                        || (prevStart >= 0 && compare(prevStart, prevEnd, nameStart, nameEnd) >= 0)) {
                     // unterminated, an escape, a control or non-ASCII character (left to the parser), or
                     // not strictly after the previous name (unsorted or repeated)
                     return -1;
@@ -412,7 +415,7 @@ public final class LogEntry {
                     return i + 1;
                 }
                 if (c != '\\' || i + 1 >= n) {
-                    return -1;   // a control character (invalid) or a non-ASCII byte: left to the parser
+                    return -1; // a control character (invalid) or a non-ASCII byte: left to the parser
                 }
                 switch (b[i + 1]) {
                     case '"':
@@ -425,7 +428,8 @@ public final class LogEntry {
                         i += 2;
                         break;
                     case 'u':
-                        // canonical only for a control character without a short form: backslash-u 00 then 2 lowercase hex digits
+                        // canonical only for a control character without a short form: backslash-u 00 then 2 lowercase
+                        // hex digits
                         if (i + 5 >= n || b[i + 2] != '0' || b[i + 3] != '0' || (b[i + 4] != '0' && b[i + 4] != '1')) {
                             return -1;
                         }
@@ -440,7 +444,7 @@ public final class LogEntry {
                         i += 6;
                         break;
                     default:
-                        return -1;   // "\/" or an invalid escape
+                        return -1; // "\/" or an invalid escape
                 }
             }
         }
@@ -482,7 +486,9 @@ public final class LogEntry {
                 v = v * 10 + (b[end] - '0');
                 end++;
             }
-            if (end == digits || (b[digits] == '0' && (end - digits > 1 || negative)) || v > CanonicalJson.MAX_SAFE_INTEGER) {
+            if (end == digits
+                    || (b[digits] == '0' && (end - digits > 1 || negative))
+                    || v > CanonicalJson.MAX_SAFE_INTEGER) {
                 return -1;
             }
             return end;

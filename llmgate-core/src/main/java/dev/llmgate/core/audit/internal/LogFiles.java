@@ -1,7 +1,6 @@
 package dev.llmgate.core.audit.internal;
 
 import dev.llmgate.core.internal.ByteScan;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,8 +20,7 @@ import java.util.stream.Stream;
 public final class LogFiles {
     private static final Pattern NAME = Pattern.compile("(.+)-([0-9a-f]{16})-(\\d{6})\\.jsonl");
 
-    private LogFiles() {
-    }
+    private LogFiles() {}
 
     /** Files as given; directories replaced by their {@code *.jsonl} files in name order. */
     public static List<Path> expand(List<Path> paths) throws IOException {
@@ -30,7 +28,9 @@ public final class LogFiles {
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.list(p)) {
-                    s.filter(f -> f.getFileName().toString().endsWith(".jsonl") && Files.isRegularFile(f)).sorted().forEach(out::add);
+                    s.filter(f -> f.getFileName().toString().endsWith(".jsonl") && Files.isRegularFile(f))
+                            .sorted()
+                            .forEach(out::add);
                 }
             } else if (Files.isRegularFile(p)) {
                 out.add(p);
@@ -69,6 +69,7 @@ public final class LogFiles {
             private byte[] buf = new byte[8192];
             /** Bytes read from the current file and not yet returned: chunk[chunkPos, chunkEnd). */
             private final byte[] chunk = new byte[1 << 16];
+
             private int chunkPos;
             private int chunkEnd;
 
@@ -147,7 +148,7 @@ public final class LogFiles {
                             len += n;
                             chunkPos = end;
                             if (end < chunkEnd) {
-                                chunkPos++;   // past the newline
+                                chunkPos++; // past the newline
                                 b = '\n';
                                 break;
                             }
@@ -189,8 +190,11 @@ public final class LogFiles {
                 return lines.next().text();
             }
         };
-        return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(text,
-                java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false).onClose(((ClosingIterator) lines)::close);
+        return java.util.stream.StreamSupport.stream(
+                        java.util.Spliterators.spliteratorUnknownSize(
+                                text, java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL),
+                        false)
+                .onClose(((ClosingIterator) lines)::close);
     }
 
     /** Lines given one by one (a sink reading back a log), each complete, located as {@code <source>:<n>}. */

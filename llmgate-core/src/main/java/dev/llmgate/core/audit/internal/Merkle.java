@@ -12,8 +12,7 @@ import java.util.List;
 public final class Merkle {
     private static final byte[] EMPTY_ROOT = Sha256.hash(new byte[0]);
 
-    private Merkle() {
-    }
+    private Merkle() {}
 
     public static byte[] leafHash(byte[] data) {
         return Sha256.hash((byte) 0, data, null);

@@ -31,8 +31,7 @@ import java.util.Set;
  * public API.
  */
 public final class OwnerOnlyFile {
-    private OwnerOnlyFile() {
-    }
+    private OwnerOnlyFile() {}
 
     /**
      * Creates {@code file} with {@code content}, readable and writable by its owner only, and forces it
@@ -43,7 +42,8 @@ public final class OwnerOnlyFile {
      */
     public static void create(Path file, byte[] content) throws IOException {
         FileAttribute<?> ownerOnly = ownerOnly(file);
-        try (FileChannel ch = FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly)) {
+        try (FileChannel ch = FileChannel.open(
+                file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly)) {
             checkOwnerOnly(file);
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
@@ -63,23 +63,30 @@ public final class OwnerOnlyFile {
             return;
         }
         Set<PosixFilePermission> actual = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-        if (!EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE).containsAll(actual)) {
+        if (!EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)
+                .containsAll(actual)) {
             Files.delete(file);
-            throw new IOException("the file system of " + file + " did not apply owner-only permissions (it made the file "
-                    + PosixFilePermissions.toString(actual) + "): nothing was written; choose a directory on a local POSIX file system");
+            throw new IOException("the file system of " + file
+                    + " did not apply owner-only permissions (it made the file " + PosixFilePermissions.toString(actual)
+                    + "): nothing was written; choose a directory on a local POSIX file system");
         }
     }
 
     private static FileAttribute<?> ownerOnly(Path file) throws IOException {
         Set<String> views = file.getFileSystem().supportedFileAttributeViews();
         if (views.contains("posix")) {
-            return PosixFilePermissions.asFileAttribute(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+            return PosixFilePermissions.asFileAttribute(
+                    EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
         }
         if (views.contains("acl")) {
-            UserPrincipal owner = file.getFileSystem().getUserPrincipalLookupService()
+            UserPrincipal owner = file.getFileSystem()
+                    .getUserPrincipalLookupService()
                     .lookupPrincipalByName(System.getProperty("user.name"));
-            AclEntry entry = AclEntry.newBuilder().setType(AclEntryType.ALLOW).setPrincipal(owner)
-                    .setPermissions(EnumSet.allOf(AclEntryPermission.class)).build();
+            AclEntry entry = AclEntry.newBuilder()
+                    .setType(AclEntryType.ALLOW)
+                    .setPrincipal(owner)
+                    .setPermissions(EnumSet.allOf(AclEntryPermission.class))
+                    .build();
             List<AclEntry> acl = List.of(entry);
             return new FileAttribute<List<AclEntry>>() {
                 @Override
@@ -93,7 +100,8 @@ public final class OwnerOnlyFile {
                 }
             };
         }
-        throw new IOException("the file system of " + file + " supports neither POSIX permissions nor ACLs, so a secret written there"
-                + " could not be kept from other users: nothing was written; choose a directory on a local POSIX or NTFS file system");
+        throw new IOException(
+                "the file system of " + file + " supports neither POSIX permissions nor ACLs, so a secret written there"
+                        + " could not be kept from other users: nothing was written; choose a directory on a local POSIX or NTFS file system");
     }
 }

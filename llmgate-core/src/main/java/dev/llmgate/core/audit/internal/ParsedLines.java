@@ -40,8 +40,7 @@ public final class ParsedLines implements Iterator<ParsedLines.Parsed>, AutoClos
     }
 
     /** What the reader thread hands over: a batch of lines, or the end (with a read failure, if any). */
-    private record Batch(List<Parsed> lines, RuntimeException failure, boolean end) {
-    }
+    private record Batch(List<Parsed> lines, RuntimeException failure, boolean end) {}
 
     private final Iterator<LogLine> source;
     private final BlockingQueue<Batch> queue;
@@ -98,8 +97,12 @@ public final class ParsedLines implements Iterator<ParsedLines.Parsed>, AutoClos
             }
         } catch (RuntimeException | Error e) {
             // the lines read before the failure are checked first, as when reading inline
-            last = new Batch(batch, e instanceof RuntimeException ? (RuntimeException) e
-                    : new IllegalStateException("reading the audit log failed", e), true);
+            last = new Batch(
+                    batch,
+                    e instanceof RuntimeException
+                            ? (RuntimeException) e
+                            : new IllegalStateException("reading the audit log failed", e),
+                    true);
         } finally {
             closeSource();
         }
@@ -158,7 +161,7 @@ public final class ParsedLines implements Iterator<ParsedLines.Parsed>, AutoClos
                 closed = true;
                 RuntimeException failure = b.failure != null ? b.failure : pendingFailure;
                 if (failure != null) {
-                    throw failure;   // e.g. the UncheckedIOException of a file that cannot be read
+                    throw failure; // e.g. the UncheckedIOException of a file that cannot be read
                 }
                 return false;
             }
@@ -192,7 +195,7 @@ public final class ParsedLines implements Iterator<ParsedLines.Parsed>, AutoClos
             closeSource();
             return;
         }
-        reader.interrupt();   // (harmless if it has ended)
+        reader.interrupt(); // (harmless if it has ended)
         boolean interrupted = false;
         try {
             reader.join(10_000);

@@ -26,14 +26,22 @@ public final class PendingEntry {
     public final boolean holdsPermit;
     /** For a flush or close marker: completed when everything before it is stored and flushed. */
     public final CompletableFuture<Void> marker;
+
     public final boolean close;
     /** Set by {@link #chain}. */
     TreeMap<String, Object> body;
+
     byte[] canonical;
     byte[] hash;
 
-    public PendingEntry(String logId, long seq, String type, long tsMillis, Body source, Function<byte[], byte[]> signer,
-                        boolean holdsPermit) {
+    public PendingEntry(
+            String logId,
+            long seq,
+            String type,
+            long tsMillis,
+            Body source,
+            Function<byte[], byte[]> signer,
+            boolean holdsPermit) {
         this.logId = logId;
         this.seq = seq;
         this.type = type;

@@ -13,8 +13,7 @@ public final class Sha256 {
         }
     });
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static byte[] hash(byte[] data) {
         MessageDigest d = DIGEST.get();

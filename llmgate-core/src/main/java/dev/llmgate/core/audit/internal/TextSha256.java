@@ -70,7 +70,7 @@ public final class TextSha256 {
             codePoint(0xFFFD);
         }
         flush();
-        return digest.digest();   // (also resets the digest)
+        return digest.digest(); // (also resets the digest)
     }
 
     private void codePoint(int cp) {

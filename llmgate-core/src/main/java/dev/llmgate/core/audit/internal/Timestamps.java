@@ -11,17 +11,18 @@ import java.time.format.DateTimeFormatter;
  * else by {@code java.time}, with the same results. Not public API.
  */
 public final class Timestamps {
-    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter FORMAT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final long MILLIS_PER_DAY = 86_400_000L;
     /** 10000-01-01T00:00:00Z: from here on the year has five digits. */
     private static final long YEAR_10000_MILLIS = 253_402_300_800_000L;
+
     private static final ThreadLocal<Day> LAST_DAY = new ThreadLocal<>();
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     /** The date part ({@code yyyy-MM-dd'T'}) of one day, as text and as its 11 ASCII bytes. */
-    @SuppressWarnings("ArrayRecordComponent")   // a cache entry, never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent") // a cache entry, never compared or hashed
     private record Day(long epochDay, String prefix, byte[] prefixBytes) {
         Day(long epochDay, String prefix) {
             this(epochDay, prefix, prefix.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -40,7 +41,7 @@ public final class Timestamps {
         }
         int ms = (int) (epochMillis - epochDay * MILLIS_PER_DAY);
         byte[] out = new byte[24];
-        System.arraycopy(day.prefixBytes, 0, out, 0, 11);   // years 1970 to 9999 have four digits
+        System.arraycopy(day.prefixBytes, 0, out, 0, 11); // years 1970 to 9999 have four digits
         int seconds = ms / 1000;
         two(out, 11, seconds / 3600);
         out[13] = ':';
@@ -62,8 +63,12 @@ public final class Timestamps {
 
     /** Parses a timestamp as {@link Instant#parse} does (which accepts more than this format writes). */
     public static Instant parse(String text) {
-        if (text.length() == 24 && text.charAt(10) == 'T' && text.charAt(13) == ':' && text.charAt(16) == ':'
-                && text.charAt(19) == '.' && text.charAt(23) == 'Z') {
+        if (text.length() == 24
+                && text.charAt(10) == 'T'
+                && text.charAt(13) == ':'
+                && text.charAt(16) == ':'
+                && text.charAt(19) == '.'
+                && text.charAt(23) == 'Z') {
             int hour = digits(text, 11, 2);
             int minute = digits(text, 14, 2);
             int second = digits(text, 17, 2);
@@ -75,7 +80,8 @@ public final class Timestamps {
                 }
                 if (day != null) {
                     LAST_DAY.set(day);
-                    return Instant.ofEpochMilli(day.epochDay * MILLIS_PER_DAY + ((hour * 60L + minute) * 60 + second) * 1000 + milli);
+                    return Instant.ofEpochMilli(
+                            day.epochDay * MILLIS_PER_DAY + ((hour * 60L + minute) * 60 + second) * 1000 + milli);
                 }
             }
         }
@@ -97,7 +103,7 @@ public final class Timestamps {
         try {
             date = LocalDate.of(year, month, dayOfMonth);
         } catch (java.time.DateTimeException e) {
-            return null;   // e.g. February 30th: java.time reports it
+            return null; // e.g. February 30th: java.time reports it
         }
         return new Day(date.toEpochDay(), text.substring(0, 11));
     }

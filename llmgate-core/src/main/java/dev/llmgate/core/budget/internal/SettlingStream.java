@@ -6,7 +6,6 @@ import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.StreamInterruptedException;
 import dev.llmgate.core.internal.DeliveredOutput;
-
 import java.util.function.Consumer;
 
 /**

@@ -2,11 +2,11 @@ package dev.llmgate.core.cache.internal;
 
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
-import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.ChatResult;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.FinishReason;
 import dev.llmgate.api.Timings;
+import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
@@ -15,7 +15,6 @@ import dev.llmgate.core.Stage;
 import dev.llmgate.core.cache.CacheControl;
 import dev.llmgate.core.cache.CacheKey;
 import dev.llmgate.core.cache.CacheOutcome;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,6 +34,7 @@ public final class CacheInterceptor implements StagedInterceptor {
 
     /** Where {@link dev.llmgate.core.cache.ResponseCache#OUTCOME} points; set by the public class. */
     private final CallContext.Key<CacheOutcome> outcomeKey;
+
     private final CacheSettings settings;
     private final InFlightCalls inFlight = new InFlightCalls();
     private final LongAdder hits = new LongAdder();
@@ -59,7 +59,8 @@ public final class CacheInterceptor implements StagedInterceptor {
             call.put(outcomeKey, CacheOutcome.BYPASS);
             return chain.proceed(request);
         }
-        Optional<String> namespace = control.namespace().or(() -> request.metadata().tenant().filter(t -> !t.isBlank()))
+        Optional<String> namespace = control.namespace()
+                .or(() -> request.metadata().tenant().filter(t -> !t.isBlank()))
                 .or(settings::defaultNamespace);
         if (namespace.isEmpty()) {
             call.put(outcomeKey, CacheOutcome.UNCACHEABLE);
@@ -67,7 +68,8 @@ public final class CacheInterceptor implements StagedInterceptor {
         }
         CacheKey key;
         try {
-            key = new CacheKey(namespace.get(), request.model(), RequestDigest.digest(EXACT_DOMAIN, namespace.get(), request));
+            key = new CacheKey(
+                    namespace.get(), request.model(), RequestDigest.digest(EXACT_DOMAIN, namespace.get(), request));
         } catch (RequestDigest.UnsupportedValueException e) {
             if (warnedUnsupported.compareAndSet(false, true)) {
                 LOG.log(System.Logger.Level.WARNING, e.getMessage() + " (such requests are not cached; logged once)");
@@ -128,8 +130,14 @@ public final class CacheInterceptor implements StagedInterceptor {
         }
     }
 
-    private ChatResult callUpstream(Chain chain, String namespace, CacheKey key, Duration ttl, boolean store,
-                                    InFlightCalls.Flight flight, boolean refresh) {
+    private ChatResult callUpstream(
+            Chain chain,
+            String namespace,
+            CacheKey key,
+            Duration ttl,
+            boolean store,
+            InFlightCalls.Flight flight,
+            boolean refresh) {
         CallContext call = chain.call();
         ChatRequest request = chain.request();
         SemanticLookup.Probe probe = null;
@@ -181,7 +189,9 @@ public final class CacheInterceptor implements StagedInterceptor {
         call.put(outcomeKey, outcome);
         call.put(CallFacts.CACHE_HIT, Boolean.TRUE);
         call.put(CallFacts.COST_USD, BigDecimal.ZERO);
-        ChatResponse answer = stored.timings().equals(Timings.NONE) ? stored : stored.toBuilder().timings(Timings.NONE).build();
+        ChatResponse answer = stored.timings().equals(Timings.NONE)
+                ? stored
+                : stored.toBuilder().timings(Timings.NONE).build();
         return call.streaming() ? new ReplayStream(answer, settings.replayChunkChars()) : answer;
     }
 
@@ -189,7 +199,9 @@ public final class CacheInterceptor implements StagedInterceptor {
         try {
             return settings.store().get(key);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "response store get failed (" + e.getClass().getName() + "); treated as a miss");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "response store get failed (" + e.getClass().getName() + "); treated as a miss");
             return Optional.empty();
         }
     }
@@ -197,7 +209,8 @@ public final class CacheInterceptor implements StagedInterceptor {
     /** Whether a complete answer may be stored: the never-store rules. */
     boolean storable(ChatResponse r) {
         FinishReason reason = r.finishReason();
-        boolean finishOk = reason == FinishReason.STOP || reason == FinishReason.TOOL_CALLS
+        boolean finishOk = reason == FinishReason.STOP
+                || reason == FinishReason.TOOL_CALLS
                 || (reason == FinishReason.LENGTH && settings.storeLengthFinish());
         return finishOk && r.refusal().isEmpty() && answerChars(r) <= settings.maximumAnswerChars();
     }
@@ -213,14 +226,25 @@ public final class CacheInterceptor implements StagedInterceptor {
 
     /** Counters since the cache was built. */
     public Counters counters() {
-        return new Counters(hits.sum(), semanticHits.sum(), coalesced.sum(), misses.sum(), stores.sum(), notStored.sum(),
+        return new Counters(
+                hits.sum(),
+                semanticHits.sum(),
+                coalesced.sum(),
+                misses.sum(),
+                stores.sum(),
+                notStored.sum(),
                 inFlight.waiting());
     }
 
     /** The counters behind {@link dev.llmgate.core.cache.CacheStats}, read one by one. */
-    public record Counters(long hits, long semanticHits, long coalesced, long misses, long stores, long notStored,
-                           int waitingFollowers) {
-    }
+    public record Counters(
+            long hits,
+            long semanticHits,
+            long coalesced,
+            long misses,
+            long stores,
+            long notStored,
+            int waitingFollowers) {}
 
     /** {@code "CACHE"}: a gate's builder places this interceptor at {@link Stage#CACHE}. */
     @Override
@@ -255,20 +279,31 @@ public final class CacheInterceptor implements StagedInterceptor {
                 if (store) {
                     if (storable(response)) {
                         try {
-                            settings.store().put(key, response.timings().equals(Timings.NONE) ? response
-                                    : response.toBuilder().timings(Timings.NONE).build(), ttl);
+                            settings.store()
+                                    .put(
+                                            key,
+                                            response.timings().equals(Timings.NONE)
+                                                    ? response
+                                                    : response.toBuilder()
+                                                            .timings(Timings.NONE)
+                                                            .build(),
+                                            ttl);
                             stores.increment();
                         } catch (RuntimeException e) {
-                            LOG.log(System.Logger.Level.WARNING, "response store put failed (" + e.getClass().getName()
-                                    + "); the answer was not cached");
+                            LOG.log(
+                                    System.Logger.Level.WARNING,
+                                    "response store put failed (" + e.getClass().getName()
+                                            + "); the answer was not cached");
                             return;
                         }
                         if (probe != null) {
                             try {
                                 probe.index(key);
                             } catch (RuntimeException e) {
-                                LOG.log(System.Logger.Level.WARNING, "semantic index add failed (" + e.getClass().getName()
-                                        + "); the question was not indexed");
+                                LOG.log(
+                                        System.Logger.Level.WARNING,
+                                        "semantic index add failed ("
+                                                + e.getClass().getName() + "); the question was not indexed");
                             }
                         }
                     } else {

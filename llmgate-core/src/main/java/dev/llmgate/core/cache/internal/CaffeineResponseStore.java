@@ -8,7 +8,6 @@ import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.core.cache.CacheKey;
 import dev.llmgate.core.cache.ResponseStore;
-
 import java.time.Duration;
 import java.util.Optional;
 
@@ -20,8 +19,7 @@ import java.util.Optional;
 public final class CaffeineResponseStore implements ResponseStore {
     private final Cache<CacheKey, Entry> cache;
 
-    private record Entry(ChatResponse response, long ttlNanos) {
-    }
+    private record Entry(ChatResponse response, long ttlNanos) {}
 
     /**
      * A store whose TTLs are measured by {@code clock} (null: the system's ticker).
@@ -30,28 +28,35 @@ public final class CaffeineResponseStore implements ResponseStore {
      * @param maximumWeightBytes the most estimated bytes, or -1 to bound by entries
      */
     public CaffeineResponseStore(long maximumEntries, long maximumWeightBytes, java.time.Clock clock) {
-        Ticker ticker = clock == null ? Ticker.systemTicker() : () -> {
-            java.time.Instant now = clock.instant();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        };
-        Caffeine<CacheKey, Entry> b = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).expireAfter(new Expiry<CacheKey, Entry>() {
-            @Override
-            public long expireAfterCreate(CacheKey key, Entry value, long currentTime) {
-                return value.ttlNanos();
-            }
+        Ticker ticker = clock == null
+                ? Ticker.systemTicker()
+                : () -> {
+                    java.time.Instant now = clock.instant();
+                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                };
+        Caffeine<CacheKey, Entry> b = Caffeine.newBuilder()
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .expireAfter(new Expiry<CacheKey, Entry>() {
+                    @Override
+                    public long expireAfterCreate(CacheKey key, Entry value, long currentTime) {
+                        return value.ttlNanos();
+                    }
 
-            @Override
-            public long expireAfterUpdate(CacheKey key, Entry value, long currentTime, long currentDuration) {
-                return value.ttlNanos();
-            }
+                    @Override
+                    public long expireAfterUpdate(CacheKey key, Entry value, long currentTime, long currentDuration) {
+                        return value.ttlNanos();
+                    }
 
-            @Override
-            public long expireAfterRead(CacheKey key, Entry value, long currentTime, long currentDuration) {
-                return currentDuration;
-            }
-        });
+                    @Override
+                    public long expireAfterRead(CacheKey key, Entry value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                });
         if (maximumWeightBytes >= 0) {
-            this.cache = b.maximumWeight(maximumWeightBytes).weigher((CacheKey k, Entry e) -> weigh(k, e.response())).build();
+            this.cache = b.maximumWeight(maximumWeightBytes)
+                    .weigher((CacheKey k, Entry e) -> weigh(k, e.response()))
+                    .build();
         } else {
             this.cache = b.maximumSize(maximumEntries).build();
         }
@@ -90,8 +95,13 @@ public final class CaffeineResponseStore implements ResponseStore {
      * slightly pessimistic.
      */
     public static int weigh(CacheKey key, ChatResponse r) {
-        long chars = (long) key.namespace().length() + key.model().length() + key.digest().length()
-                + r.id().length() + r.provider().length() + r.model().length() + r.text().length()
+        long chars = (long) key.namespace().length()
+                + key.model().length()
+                + key.digest().length()
+                + r.id().length()
+                + r.provider().length()
+                + r.model().length()
+                + r.text().length()
                 + r.refusal().map(String::length).orElse(0);
         long objects = 12;
         for (ToolCall c : r.toolCalls()) {

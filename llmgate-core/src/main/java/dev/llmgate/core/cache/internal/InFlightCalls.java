@@ -5,7 +5,6 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.exception.RequestTimeoutException;
 import dev.llmgate.core.cache.CacheKey;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,7 +105,8 @@ public final class InFlightCalls {
                 return null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RequestTimeoutException("interrupted while waiting for an identical request in flight", ErrorDetails.NONE, e);
+                throw new RequestTimeoutException(
+                        "interrupted while waiting for an identical request in flight", ErrorDetails.NONE, e);
             } finally {
                 waiting.decrementAndGet();
             }

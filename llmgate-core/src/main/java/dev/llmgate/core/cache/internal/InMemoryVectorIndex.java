@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.llmgate.core.cache.CacheKey;
 import dev.llmgate.core.cache.VectorIndex;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,7 +29,10 @@ public final class InMemoryVectorIndex implements VectorIndex {
                     + maxEntriesPerPartition + " and " + maxPartitions);
         }
         this.maxEntriesPerPartition = maxEntriesPerPartition;
-        this.partitions = Caffeine.newBuilder().maximumSize(maxPartitions).executor(Runnable::run).build();
+        this.partitions = Caffeine.newBuilder()
+                .maximumSize(maxPartitions)
+                .executor(Runnable::run)
+                .build();
     }
 
     @Override
@@ -84,8 +86,8 @@ public final class InMemoryVectorIndex implements VectorIndex {
                 if (dimension < 0) {
                     dimension = v.length;
                 } else if (v.length != dimension) {
-                    throw new IllegalArgumentException("embedding dimension changed from " + dimension + " to " + v.length
-                            + ": use one embedding model per cache");
+                    throw new IllegalArgumentException("embedding dimension changed from " + dimension + " to "
+                            + v.length + ": use one embedding model per cache");
                 }
                 Integer row = rows.get(key);
                 if (row == null) {

@@ -36,6 +36,7 @@ final class RecordingStream extends AbstractChatStream {
     private final long maximumChars;
     /** Null once the answer grew too large to be stored. */
     private StreamAccumulator accumulator = new StreamAccumulator();
+
     private long chars;
     private boolean reported;
 

@@ -5,7 +5,6 @@ import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.Usage;
-
 import java.util.Optional;
 
 /**
@@ -40,7 +39,8 @@ public final class ReplayStream extends AbstractChatStream {
         }
         if (toolIndex < response.toolCalls().size()) {
             ToolCall call = response.toolCalls().get(toolIndex);
-            return new StreamEvent.ToolCallDelta(toolIndex++, Optional.of(call.id()), Optional.of(call.name()), call.argumentsJson());
+            return new StreamEvent.ToolCallDelta(
+                    toolIndex++, Optional.of(call.id()), Optional.of(call.name()), call.argumentsJson());
         }
         if (!usageSent) {
             usageSent = true;
@@ -48,11 +48,15 @@ public final class ReplayStream extends AbstractChatStream {
                 return new StreamEvent.UsageUpdate(response.usage());
             }
         }
-        return StreamEvent.Finish.builder(response.finishReason()).responseId(response.id()).provider(response.provider())
-                .model(response.model()).refusal(response.refusal()).timings(response.timings()).build();
+        return StreamEvent.Finish.builder(response.finishReason())
+                .responseId(response.id())
+                .provider(response.provider())
+                .model(response.model())
+                .refusal(response.refusal())
+                .timings(response.timings())
+                .build();
     }
 
     @Override
-    protected void release() {
-    }
+    protected void release() {}
 }

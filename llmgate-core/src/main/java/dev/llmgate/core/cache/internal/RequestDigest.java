@@ -2,7 +2,6 @@ package dev.llmgate.core.cache.internal;
 
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.core.internal.ByteScan;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
@@ -125,8 +124,7 @@ public final class RequestDigest {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private RequestDigest() {
-    }
+    private RequestDigest() {}
 
     /**
      * The hex SHA-256 of {@code domain}, {@code namespace} and the canonical form of {@code request}.
@@ -164,8 +162,7 @@ public final class RequestDigest {
         }
     }
 
-    private record Component(String name, Function<Object, Object> reader) {
-    }
+    private record Component(String name, Function<Object, Object> reader) {}
 
     /** Where a value sits in the request, for error messages only: built lazily, never on the hot path. */
     private record Path(Object parent, String name) {
@@ -177,11 +174,25 @@ public final class RequestDigest {
 
     /** Streams the canonical form into a digest through a small buffer. */
     private static final class Writer {
-        private static final byte NULL = 0, STRING = 1, TRUE = 2, FALSE = 3, INT = 4, LONG = 5, DOUBLE = 6, NUMBER = 7,
-                ENUM = 8, RECORD = 9, LIST = 10, MAP = 11, SET = 12, EMPTY = 13, PRESENT = 14, BYTES = 15;
+        private static final byte NULL = 0,
+                STRING = 1,
+                TRUE = 2,
+                FALSE = 3,
+                INT = 4,
+                LONG = 5,
+                DOUBLE = 6,
+                NUMBER = 7,
+                ENUM = 8,
+                RECORD = 9,
+                LIST = 10,
+                MAP = 11,
+                SET = 12,
+                EMPTY = 13,
+                PRESENT = 14,
+                BYTES = 15;
 
         private final MessageDigest md;
-        private final byte[] buf = new byte[512];   // (allocated per key: long ASCII strings bypass it)
+        private final byte[] buf = new byte[512]; // (allocated per key: long ASCII strings bypass it)
         private int pos;
 
         Writer(MessageDigest md) {
@@ -383,7 +394,7 @@ public final class RequestDigest {
         private boolean asciiInBulk(String s, int n) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             if (b.length != n) {
-                return false;   // a character took more than one byte
+                return false; // a character took more than one byte
             }
             // only ASCII characters and lone surrogates (encoded as '?') take one byte each
             for (int i = ByteScan.indexOf(b, 0, n, (byte) '?'); i < n; i = ByteScan.indexOf(b, i + 1, n, (byte) '?')) {

@@ -8,7 +8,6 @@ import dev.llmgate.api.Role;
 import dev.llmgate.core.cache.CacheKey;
 import dev.llmgate.core.cache.SemanticCacheOptions;
 import dev.llmgate.core.cache.VectorIndex;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,13 +61,16 @@ public final class SemanticLookup {
         try {
             List<float[]> vectors = options.embedder().embed(List.of(question));
             if (vectors == null || vectors.size() != 1 || vectors.get(0) == null || vectors.get(0).length == 0) {
-                LOG.log(System.Logger.Level.WARNING, "the semantic cache's embedder returned no usable vector; semantic lookup skipped");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "the semantic cache's embedder returned no usable vector; semantic lookup skipped");
                 return Optional.empty();
             }
             vector = normalize(vectors.get(0));
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "the semantic cache's embedder failed (" + e.getClass().getName()
-                    + "); semantic lookup skipped");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "the semantic cache's embedder failed (" + e.getClass().getName() + "); semantic lookup skipped");
             return Optional.empty();
         }
         return vector == null ? Optional.empty() : Optional.of(new Probe(partition, question, vector));
@@ -105,7 +107,8 @@ public final class SemanticLookup {
 
         /** The stored answer of the most similar earlier question that passes the guard, if any. */
         public Optional<ChatResponse> find(Function<CacheKey, Optional<ChatResponse>> store) {
-            List<VectorIndex.Match> matches = options.index().nearest(partition, vector, options.threshold(), options.maxCandidates());
+            List<VectorIndex.Match> matches =
+                    options.index().nearest(partition, vector, options.threshold(), options.maxCandidates());
             for (VectorIndex.Match match : matches) {
                 if (match.similarity() < options.threshold() || !SemanticGuard.compatible(match.question(), question)) {
                     continue;

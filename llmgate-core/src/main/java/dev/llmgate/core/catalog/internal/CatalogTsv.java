@@ -2,7 +2,6 @@ package dev.llmgate.core.catalog.internal;
 
 import dev.llmgate.core.catalog.ModelCatalogParseException;
 import dev.llmgate.core.catalog.ModelInfo;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -37,15 +36,14 @@ public final class CatalogTsv {
     private static final String CACHE_WRITE = "cache_write_usd_per_mtok";
 
     /** Every column, in the order {@link #write} uses. */
-    public static final List<String> COLUMNS = List.of(PROVIDER, MODEL, CONTEXT_WINDOW, MAX_OUTPUT_TOKENS, INPUT, CACHED_INPUT,
-            OUTPUT, CACHE_WRITE);
+    public static final List<String> COLUMNS =
+            List.of(PROVIDER, MODEL, CONTEXT_WINDOW, MAX_OUTPUT_TOKENS, INPUT, CACHED_INPUT, OUTPUT, CACHE_WRITE);
 
     private static final Pattern ID = Pattern.compile("\\S+");
     private static final Pattern TOKENS = Pattern.compile("[0-9]+");
     private static final Pattern PRICE = Pattern.compile("[0-9]+(\\.[0-9]+)?");
 
-    private CatalogTsv() {
-    }
+    private CatalogTsv() {}
 
     /**
      * Parses a catalog file.
@@ -80,16 +78,24 @@ public final class CatalogTsv {
                 ModelInfo info = readEntry(line, header, source, lineNumber);
                 Integer earlier = seen.putIfAbsent(info.key(), lineNumber);
                 if (earlier != null) {
-                    throw new ModelCatalogParseException(source, lineNumber, Optional.empty(), "duplicates the entry for "
-                            + info.key() + " on line " + earlier + ": each provider/model may appear once, edit that line instead");
+                    throw new ModelCatalogParseException(
+                            source,
+                            lineNumber,
+                            Optional.empty(),
+                            "duplicates the entry for " + info.key() + " on line " + earlier
+                                    + ": each provider/model may appear once, edit that line instead");
                 }
                 entries.add(info);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the model catalog " + source + " failed at line " + (lineNumber + 1), e);
+            throw new UncheckedIOException(
+                    "reading the model catalog " + source + " failed at line " + (lineNumber + 1), e);
         }
         if (header == null) {
-            throw new ModelCatalogParseException(source, Math.max(1, lineNumber), Optional.empty(),
+            throw new ModelCatalogParseException(
+                    source,
+                    Math.max(1, lineNumber),
+                    Optional.empty(),
                     "expected a header line naming the columns (" + String.join(", ", COLUMNS)
                             + ", separated by tabs), but the file has only comments and blank lines");
         }
@@ -107,8 +113,15 @@ public final class CatalogTsv {
             out.write(String.join("\t", COLUMNS));
             out.write('\n');
             for (ModelInfo info : entries) {
-                out.write(String.join("\t", info.provider(), info.model(), text(info.contextWindow()), text(info.maxOutputTokens()),
-                        text(info.inputUsdPerMillion()), text(info.cachedInputUsdPerMillion()), text(info.outputUsdPerMillion()),
+                out.write(String.join(
+                        "\t",
+                        info.provider(),
+                        info.model(),
+                        text(info.contextWindow()),
+                        text(info.maxOutputTokens()),
+                        text(info.inputUsdPerMillion()),
+                        text(info.cachedInputUsdPerMillion()),
+                        text(info.outputUsdPerMillion()),
                         text(info.cacheWriteUsdPerMillion())));
                 out.write('\n');
             }
@@ -125,20 +138,32 @@ public final class CatalogTsv {
             String name = raw.strip();
             if (!COLUMNS.contains(name)) {
                 String shown = name.isEmpty() ? "an empty column name" : "unknown column '" + name + "'";
-                throw new ModelCatalogParseException(source, lineNumber, Optional.empty(), "expected the header line naming the"
-                        + " columns, separated by tabs; found " + shown + ". Known columns: " + String.join(", ", COLUMNS)
-                        + " (provider and model are required)");
+                throw new ModelCatalogParseException(
+                        source,
+                        lineNumber,
+                        Optional.empty(),
+                        "expected the header line naming the"
+                                + " columns, separated by tabs; found " + shown + ". Known columns: "
+                                + String.join(", ", COLUMNS)
+                                + " (provider and model are required)");
             }
             if (header.contains(name)) {
-                throw new ModelCatalogParseException(source, lineNumber, Optional.empty(), "the header names column '" + name
-                        + "' twice: name each column once");
+                throw new ModelCatalogParseException(
+                        source,
+                        lineNumber,
+                        Optional.empty(),
+                        "the header names column '" + name + "' twice: name each column once");
             }
             header.add(name);
         }
         for (String required : List.of(PROVIDER, MODEL)) {
             if (!header.contains(required)) {
-                throw new ModelCatalogParseException(source, lineNumber, Optional.empty(), "the header line lacks the required column '"
-                        + required + "': found " + String.join(", ", header) + "; expected at least provider and model");
+                throw new ModelCatalogParseException(
+                        source,
+                        lineNumber,
+                        Optional.empty(),
+                        "the header line lacks the required column '" + required + "': found "
+                                + String.join(", ", header) + "; expected at least provider and model");
             }
         }
         return List.copyOf(header);
@@ -147,9 +172,14 @@ public final class CatalogTsv {
     private static ModelInfo readEntry(String line, List<String> header, String source, int lineNumber) {
         String[] values = line.split("\t", -1);
         if (values.length > header.size()) {
-            throw new ModelCatalogParseException(source, lineNumber, Optional.empty(), "found " + values.length
-                    + " tab-separated values, but the header names only " + header.size() + " columns (" + String.join(", ", header)
-                    + "): remove the extra tabs or add the column to the header");
+            throw new ModelCatalogParseException(
+                    source,
+                    lineNumber,
+                    Optional.empty(),
+                    "found " + values.length
+                            + " tab-separated values, but the header names only " + header.size() + " columns ("
+                            + String.join(", ", header)
+                            + "): remove the extra tabs or add the column to the header");
         }
         Map<String, String> row = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
@@ -174,8 +204,11 @@ public final class CatalogTsv {
     private static String id(Map<String, String> row, String column, String expected, String source, int lineNumber) {
         String value = row.get(column);
         if (!ID.matcher(value).matches()) {
-            throw new ModelCatalogParseException(source, lineNumber, Optional.of(column), "expected " + expected
-                    + " (required, no spaces), was " + shown(value));
+            throw new ModelCatalogParseException(
+                    source,
+                    lineNumber,
+                    Optional.of(column),
+                    "expected " + expected + " (required, no spaces), was " + shown(value));
         }
         return value;
     }
@@ -194,9 +227,14 @@ public final class CatalogTsv {
             }
         }
         if (parsed < 1) {
-            throw new ModelCatalogParseException(source, lineNumber, Optional.of(column), "expected a whole number of tokens"
-                    + " from 1 to " + Integer.MAX_VALUE + " written with digits only, such as 128000, or nothing if unknown; was "
-                    + shown(value));
+            throw new ModelCatalogParseException(
+                    source,
+                    lineNumber,
+                    Optional.of(column),
+                    "expected a whole number of tokens"
+                            + " from 1 to " + Integer.MAX_VALUE
+                            + " written with digits only, such as 128000, or nothing if unknown; was "
+                            + shown(value));
         }
         return OptionalInt.of(parsed);
     }
@@ -207,9 +245,13 @@ public final class CatalogTsv {
             return Optional.empty();
         }
         if (!PRICE.matcher(value).matches()) {
-            throw new ModelCatalogParseException(source, lineNumber, Optional.of(column), "expected a price in USD per million"
-                    + " tokens such as 2.50 (digits with an optional decimal point; no '$', no thousands separator, no exponent),"
-                    + " or nothing if unknown; was " + shown(value));
+            throw new ModelCatalogParseException(
+                    source,
+                    lineNumber,
+                    Optional.of(column),
+                    "expected a price in USD per million"
+                            + " tokens such as 2.50 (digits with an optional decimal point; no '$', no thousands separator, no exponent),"
+                            + " or nothing if unknown; was " + shown(value));
         }
         return Optional.of(new BigDecimal(value));
     }

@@ -22,8 +22,7 @@ public final class SnapshotIds {
 
     private static final Pattern SUFFIX = Pattern.compile("(?:[-@](?:\\d{4}-\\d{2}-\\d{2}|\\d{8}|\\d{3,4}|latest))+");
 
-    private SnapshotIds() {
-    }
+    private SnapshotIds() {}
 
     /** True if {@code suffix} (starting with '-' or '@') consists only of snapshot segments. */
     public static boolean isSnapshotSuffix(String suffix) {

@@ -3,7 +3,6 @@ package dev.llmgate.core.routing.internal;
 import dev.llmgate.core.routing.BreakerState;
 import dev.llmgate.core.routing.CircuitBreakerPolicy;
 import dev.llmgate.core.routing.StateStore;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,7 +21,8 @@ public final class Breakers {
     private final Optional<CircuitBreakerPolicy> policy;
 
     /** One deployment's state; {@code openedAt} is the start of the open state, {@code probeAt} when the half-open probe left. */
-    public record State(BreakerState state, int consecutive, int calls, long bits, long openedAt, long probeAt, long coolUntil) {
+    public record State(
+            BreakerState state, int consecutive, int calls, long bits, long openedAt, long probeAt, long coolUntil) {
         static final State INITIAL = new State(BreakerState.CLOSED, 0, 0, 0L, 0L, 0L, 0L);
 
         int failures() {
@@ -30,7 +30,8 @@ public final class Breakers {
         }
 
         String encode() {
-            return state.name().charAt(0) + "," + consecutive + "," + calls + "," + bits + "," + openedAt + "," + probeAt + "," + coolUntil;
+            return state.name().charAt(0) + "," + consecutive + "," + calls + "," + bits + "," + openedAt + ","
+                    + probeAt + "," + coolUntil;
         }
 
         /** The state {@link #encode} wrote; {@link #INITIAL} for anything else (a store shared with other versions). */
@@ -92,8 +93,13 @@ public final class Breakers {
             if (now < since + open) {
                 return false;
             }
-            State probing = new State(BreakerState.HALF_OPEN, s.consecutive, s.calls, s.bits, s.openedAt, now, s.coolUntil);
-            if (store.compareAndSet(PREFIX + address, raw, probing.encode(), Instant.ofEpochMilli(now).plus(KEEP))) {
+            State probing =
+                    new State(BreakerState.HALF_OPEN, s.consecutive, s.calls, s.bits, s.openedAt, now, s.coolUntil);
+            if (store.compareAndSet(
+                    PREFIX + address,
+                    raw,
+                    probing.encode(),
+                    Instant.ofEpochMilli(now).plus(KEEP))) {
                 return true;
             }
         }
@@ -107,19 +113,32 @@ public final class Breakers {
                 return new State(BreakerState.CLOSED, 0, 0, 0L, 0L, 0L, s.coolUntil);
             }
             int size = policy.map(CircuitBreakerPolicy::windowSize).orElse(1);
-            return new State(BreakerState.CLOSED, 0, Math.min(size, s.calls + 1), (s.bits << 1) & mask(size), 0L, 0L, s.coolUntil);
+            return new State(
+                    BreakerState.CLOSED,
+                    0,
+                    Math.min(size, s.calls + 1),
+                    (s.bits << 1) & mask(size),
+                    0L,
+                    0L,
+                    s.coolUntil);
         });
     }
 
     /** The deployment answered with an error that says nothing about its health: only a half-open probe is affected (it closes). */
     public void onNeutral(String address, long now) {
-        update(address, now, s -> s.state == BreakerState.HALF_OPEN ? new State(BreakerState.CLOSED, 0, 0, 0L, 0L, 0L, s.coolUntil) : s);
+        update(
+                address,
+                now,
+                s -> s.state == BreakerState.HALF_OPEN
+                        ? new State(BreakerState.CLOSED, 0, 0, 0L, 0L, 0L, s.coolUntil)
+                        : s);
     }
 
     /** A counted failure; {@code coolFor} (a Retry-After) keeps the deployment out of rotation that long. */
     public void onFailure(String address, long now, Optional<Duration> coolFor) {
         update(address, now, s -> {
-            long cool = coolFor.map(d -> Math.max(s.coolUntil, now + d.toMillis())).orElse(s.coolUntil);
+            long cool =
+                    coolFor.map(d -> Math.max(s.coolUntil, now + d.toMillis())).orElse(s.coolUntil);
             if (policy.isEmpty()) {
                 return new State(BreakerState.CLOSED, 0, 0, 0L, 0L, 0L, cool);
             }
@@ -136,7 +155,8 @@ public final class Breakers {
             int consecutive = s.consecutive + 1;
             boolean open = consecutive >= p.consecutiveFailures()
                     || (calls >= p.minimumCalls() && Long.bitCount(bits) >= p.failureRateThreshold() * calls);
-            return open ? new State(BreakerState.OPEN, consecutive, calls, bits, now, 0L, cool)
+            return open
+                    ? new State(BreakerState.OPEN, consecutive, calls, bits, now, 0L, cool)
                     : new State(BreakerState.CLOSED, consecutive, calls, bits, 0L, 0L, cool);
         });
     }
@@ -165,7 +185,8 @@ public final class Breakers {
             if (next.equals(s) && raw.isPresent()) {
                 return;
             }
-            if (store.compareAndSet(key, raw, next.encode(), Instant.ofEpochMilli(now).plus(KEEP))) {
+            if (store.compareAndSet(
+                    key, raw, next.encode(), Instant.ofEpochMilli(now).plus(KEEP))) {
                 return;
             }
         }

@@ -24,7 +24,6 @@ import dev.llmgate.core.routing.ErrorClass;
 import dev.llmgate.core.routing.ResponseCheck;
 import dev.llmgate.core.routing.Route;
 import dev.llmgate.core.routing.TokenEstimator;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,7 +67,9 @@ public final class CallRun {
         this.request = chain.request();
         this.clock = call.clock();
         this.streaming = call.streaming();
-        this.deadlineAt = route.deadline().map(d -> call.startedAt().toEpochMilli() + d.toMillis()).orElse(Long.MAX_VALUE);
+        this.deadlineAt = route.deadline()
+                .map(d -> call.startedAt().toEpochMilli() + d.toMillis())
+                .orElse(Long.MAX_VALUE);
     }
 
     /** Runs a blocking call. */
@@ -109,7 +110,8 @@ public final class CallRun {
                     throw withEarlierFailures(last);
                 }
                 if (cls == ErrorClass.CONTEXT_LENGTH) {
-                    windowFloor = Math.max(windowFloor, core.contextWindow(candidates.get(0)).orElse(-1));
+                    windowFloor = Math.max(
+                            windowFloor, core.contextWindow(candidates.get(0)).orElse(-1));
                 }
                 i = race.launched;
                 reason = "fallback:" + cls.label();
@@ -151,7 +153,8 @@ public final class CallRun {
                     failures.add(e);
                 }
                 ErrorClass cls = ErrorClass.of(e);
-                if (route.retry().retryOn().contains(cls) && retries < route.retry().retriesPerDeployment()
+                if (route.retry().retryOn().contains(cls)
+                        && retries < route.retry().retriesPerDeployment()
                         && attempts.get() < route.maxAttempts()) {
                     Optional<Duration> wait = retryDelay(e, retries);
                     if (wait.isPresent() && clock.millis() + wait.get().toMillis() < deadlineAt) {
@@ -201,8 +204,11 @@ public final class CallRun {
             at = Math.min(at, core.breakers.availableAt(d.address(), now));
         }
         Duration wait = Duration.ofMillis(at == Long.MAX_VALUE ? 0 : Math.max(0, at - now));
-        throw new OverloadedException("route '" + route.alias() + "': no deployment is available (circuit open or cooling down"
-                + " after a Retry-After); the first admits calls again in " + wait.toMillis() + " ms", ErrorDetails.NONE, Optional.of(wait));
+        throw new OverloadedException(
+                "route '" + route.alias() + "': no deployment is available (circuit open or cooling down"
+                        + " after a Retry-After); the first admits calls again in " + wait.toMillis() + " ms",
+                ErrorDetails.NONE,
+                Optional.of(wait));
     }
 
     private LlmException withEarlierFailures(LlmException e) {
@@ -218,16 +224,24 @@ public final class CallRun {
 
     private void checkDeadline(long now, LlmException last) {
         if (now >= deadlineAt) {
-            throw new RequestTimeoutException("route '" + route.alias() + "': the call's deadline of " + route.deadline().orElseThrow()
-                    + " passed after " + attempts.get() + " attempt(s)"
-                    + (last == null ? "" : "; last failure: " + last.getClass().getSimpleName()), ErrorDetails.NONE, last);
+            throw new RequestTimeoutException(
+                    "route '" + route.alias() + "': the call's deadline of "
+                            + route.deadline().orElseThrow()
+                            + " passed after " + attempts.get() + " attempt(s)"
+                            + (last == null
+                                    ? ""
+                                    : "; last failure: " + last.getClass().getSimpleName()),
+                    ErrorDetails.NONE,
+                    last);
         }
     }
 
     private void checkCancelled(LlmException last) {
         if (call.isCancelled()) {
-            throw last != null ? withEarlierFailures(last)
-                    : new NetworkException("route '" + route.alias() + "': the call was cancelled by its caller", ErrorDetails.NONE);
+            throw last != null
+                    ? withEarlierFailures(last)
+                    : new NetworkException(
+                            "route '" + route.alias() + "': the call was cancelled by its caller", ErrorDetails.NONE);
         }
     }
 
@@ -260,7 +274,8 @@ public final class CallRun {
             core.sleeper.sleep(wait);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            throw new RequestTimeoutException("route '" + route.alias() + "': interrupted while waiting to retry", ErrorDetails.NONE, cause);
+            throw new RequestTimeoutException(
+                    "route '" + route.alias() + "': interrupted while waiting to retry", ErrorDetails.NONE, cause);
         }
     }
 
@@ -289,8 +304,17 @@ public final class CallRun {
             Optional<Usage> estimate = cacheHit() ? Optional.empty() : DeliveredOutput.estimate(request, response);
             Usage usage = estimate.orElse(response.usage());
             if (race != null && !race.claim()) {
-                recordAttempt(d, reason, no, start, "hedge_lost", Optional.empty(), usage, estimate.isPresent(),
-                        Optional.of(response.model()), response.timings().timeToFirstToken());
+                recordAttempt(
+                        d,
+                        reason,
+                        no,
+                        start,
+                        "hedge_lost",
+                        Optional.empty(),
+                        usage,
+                        estimate.isPresent(),
+                        Optional.of(response.model()),
+                        response.timings().timeToFirstToken());
                 return null;
             }
             Optional<String> rejected = Optional.empty();
@@ -298,7 +322,8 @@ public final class CallRun {
                 try {
                     rejected = check.get().reject(request, response);
                 } catch (RuntimeException checkFailed) {
-                    rejected = Optional.of("check_failed:" + checkFailed.getClass().getSimpleName());
+                    rejected =
+                            Optional.of("check_failed:" + checkFailed.getClass().getSimpleName());
                 }
             }
             long end = clock.millis();
@@ -310,7 +335,17 @@ public final class CallRun {
                 core.latency.record(d.address(), false, (double) (end - start));
             }
             String outcome = rejected.map(r -> "rejected:" + r).orElse(cacheHit() ? "cache_hit" : "success");
-            recordAttempt(d, reason, no, start, outcome, Optional.empty(), usage, estimate.isPresent(), Optional.of(response.model()), ttft);
+            recordAttempt(
+                    d,
+                    reason,
+                    no,
+                    start,
+                    outcome,
+                    Optional.empty(),
+                    usage,
+                    estimate.isPresent(),
+                    Optional.of(response.model()),
+                    ttft);
             return Prepared.complete(d, reason, no, start, response, rejected, estimate);
         }
         ChatStream stream = result.toStream();
@@ -319,7 +354,8 @@ public final class CallRun {
         try {
             while (true) {
                 if (!stream.hasNext()) {
-                    throw new StreamInterruptedException("deployment " + d + " ended its stream without a finish event",
+                    throw new StreamInterruptedException(
+                            "deployment " + d + " ended its stream without a finish event",
                             ErrorDetails.of(d.provider()));
                 }
                 StreamEvent event = stream.next();
@@ -328,7 +364,9 @@ public final class CallRun {
                 }
                 prefix.add(event);
                 delivered.accept(event);
-                if (event instanceof StreamEvent.TextDelta || event instanceof StreamEvent.ToolCallDelta || event.isTerminal()) {
+                if (event instanceof StreamEvent.TextDelta
+                        || event instanceof StreamEvent.ToolCallDelta
+                        || event.isTerminal()) {
                     break;
                 }
             }
@@ -342,8 +380,17 @@ public final class CallRun {
         if (race != null && !race.claim()) {
             stream.close();
             Optional<Usage> estimate = cacheHit() ? Optional.empty() : delivered.estimate(request);
-            recordAttempt(d, reason, no, start, "hedge_lost", Optional.empty(), estimate.orElse(delivered.reported()),
-                    estimate.isPresent(), Optional.empty(), Optional.of(Duration.ofMillis(firstAt - start)));
+            recordAttempt(
+                    d,
+                    reason,
+                    no,
+                    start,
+                    "hedge_lost",
+                    Optional.empty(),
+                    estimate.orElse(delivered.reported()),
+                    estimate.isPresent(),
+                    Optional.empty(),
+                    Optional.of(Duration.ofMillis(firstAt - start)));
             return null;
         }
         StreamEvent lastEvent = prefix.get(prefix.size() - 1);
@@ -360,21 +407,44 @@ public final class CallRun {
      * A stream reached its finish: records the attempt with the reported usage, or with the
      * estimate if the provider reported none (returned, empty if none).
      */
-    Optional<Usage> streamFinished(Deployment d, String reason, int no, long start, long firstAt, StreamEvent.Finish finish,
-                                   DeliveredOutput delivered) {
+    Optional<Usage> streamFinished(
+            Deployment d,
+            String reason,
+            int no,
+            long start,
+            long firstAt,
+            StreamEvent.Finish finish,
+            DeliveredOutput delivered) {
         core.breakers.onSuccess(d.address(), clock.millis());
-        Optional<Duration> ttft = firstAt < 0 ? finish.timings().timeToFirstToken() : Optional.of(Duration.ofMillis(firstAt - start));
+        Optional<Duration> ttft =
+                firstAt < 0 ? finish.timings().timeToFirstToken() : Optional.of(Duration.ofMillis(firstAt - start));
         boolean hit = cacheHit();
         Optional<Usage> estimate = hit ? Optional.empty() : delivered.estimate(request);
-        recordAttempt(d, reason, no, start, hit ? "cache_hit" : "success", Optional.empty(), estimate.orElse(delivered.reported()),
-                estimate.isPresent(), finish.model().isEmpty() ? Optional.empty() : Optional.of(finish.model()), ttft);
+        recordAttempt(
+                d,
+                reason,
+                no,
+                start,
+                hit ? "cache_hit" : "success",
+                Optional.empty(),
+                estimate.orElse(delivered.reported()),
+                estimate.isPresent(),
+                finish.model().isEmpty() ? Optional.empty() : Optional.of(finish.model()),
+                ttft);
         return estimate;
     }
 
     /** A live stream failed after its first token: no retry is possible any more. Returns the estimate charged, if any. */
     Optional<Usage> streamFailed(Prepared p, LlmException e, DeliveredOutput delivered) {
         Optional<Usage> estimate = cacheHit() ? Optional.empty() : delivered.estimate(request);
-        failed(p.deployment, p.reason, p.attempt, p.start, e, estimate.orElse(delivered.reported()), estimate.isPresent(),
+        failed(
+                p.deployment,
+                p.reason,
+                p.attempt,
+                p.start,
+                e,
+                estimate.orElse(delivered.reported()),
+                estimate.isPresent(),
                 Optional.of(Duration.ofMillis(p.firstTokenAt - p.start)));
         return estimate;
     }
@@ -382,8 +452,17 @@ public final class CallRun {
     /** The consumer closed a live stream before its end. Returns the estimate charged, if any. */
     Optional<Usage> streamCancelled(Prepared p, DeliveredOutput delivered) {
         Optional<Usage> estimate = cacheHit() ? Optional.empty() : delivered.estimate(request);
-        recordAttempt(p.deployment, p.reason, p.attempt, p.start, "cancelled", Optional.empty(), estimate.orElse(delivered.reported()),
-                estimate.isPresent(), Optional.empty(), Optional.of(Duration.ofMillis(p.firstTokenAt - p.start)));
+        recordAttempt(
+                p.deployment,
+                p.reason,
+                p.attempt,
+                p.start,
+                "cancelled",
+                Optional.empty(),
+                estimate.orElse(delivered.reported()),
+                estimate.isPresent(),
+                Optional.empty(),
+                Optional.of(Duration.ofMillis(p.firstTokenAt - p.start)));
         return estimate;
     }
 
@@ -392,8 +471,15 @@ public final class CallRun {
         return call;
     }
 
-    private void failed(Deployment d, String reason, int no, long start, LlmException e, Usage usage, boolean estimated,
-                        Optional<Duration> ttft) {
+    private void failed(
+            Deployment d,
+            String reason,
+            int no,
+            long start,
+            LlmException e,
+            Usage usage,
+            boolean estimated,
+            Optional<Duration> ttft) {
         ErrorClass cls = ErrorClass.of(e);
         long now = clock.millis();
         if (cls.countsAsFailure()) {
@@ -401,19 +487,45 @@ public final class CallRun {
         } else {
             core.breakers.onNeutral(d.address(), now);
         }
-        recordAttempt(d, reason, no, start, e.getClass().getSimpleName(), Optional.of(e.getClass().getSimpleName()), usage, estimated,
-                Optional.empty(), ttft);
+        recordAttempt(
+                d,
+                reason,
+                no,
+                start,
+                e.getClass().getSimpleName(),
+                Optional.of(e.getClass().getSimpleName()),
+                usage,
+                estimated,
+                Optional.empty(),
+                ttft);
     }
 
     private boolean cacheHit() {
         return call.get(CallFacts.CACHE_HIT).orElse(false);
     }
 
-    private void recordAttempt(Deployment d, String reason, int no, long start, String outcome, Optional<String> errorType, Usage usage,
-                               boolean estimated, Optional<String> responseModel, Optional<Duration> ttft) {
+    private void recordAttempt(
+            Deployment d,
+            String reason,
+            int no,
+            long start,
+            String outcome,
+            Optional<String> errorType,
+            Usage usage,
+            boolean estimated,
+            Optional<String> responseModel,
+            Optional<Duration> ttft) {
         Duration latency = Duration.ofMillis(Math.max(0, clock.millis() - start));
-        call.append(CallFacts.ATTEMPTS, AttemptRecord.builder(d.provider(), d.model()).outcome(outcome).latency(latency)
-                .timeToFirstToken(ttft).usage(usage).reason(reason).usageEstimated(estimated).build());
+        call.append(
+                CallFacts.ATTEMPTS,
+                AttemptRecord.builder(d.provider(), d.model())
+                        .outcome(outcome)
+                        .latency(latency)
+                        .timeToFirstToken(ttft)
+                        .usage(usage)
+                        .reason(reason)
+                        .usageEstimated(estimated)
+                        .build());
         boolean cacheHit = outcome.equals("cache_hit");
         Optional<BigDecimal> cost = cacheHit ? Optional.of(BigDecimal.ZERO) : core.cost(d, responseModel, usage);
         synchronized (this) {
@@ -427,10 +539,22 @@ public final class CallRun {
             }
         }
         if (core.hasListeners()) {
-            core.publish(AttemptEvent.builder(call.callId(), d.provider()).requestedModel(call.get(CallFacts.REQUESTED_MODEL)
-                    .orElse(route.alias())).attempt(no).model(d.model()).responseModel(responseModel).outcome(outcome).errorType(errorType)
-                    .reason(reason).latency(latency).timeToFirstToken(ttft).usage(usage).costUsd(cost).cacheHit(cacheHit)
-                    .streaming(streaming).usageEstimated(estimated).build());
+            core.publish(AttemptEvent.builder(call.callId(), d.provider())
+                    .requestedModel(call.get(CallFacts.REQUESTED_MODEL).orElse(route.alias()))
+                    .attempt(no)
+                    .model(d.model())
+                    .responseModel(responseModel)
+                    .outcome(outcome)
+                    .errorType(errorType)
+                    .reason(reason)
+                    .latency(latency)
+                    .timeToFirstToken(ttft)
+                    .usage(usage)
+                    .costUsd(cost)
+                    .cacheHit(cacheHit)
+                    .streaming(streaming)
+                    .usageEstimated(estimated)
+                    .build());
         }
     }
 
@@ -473,7 +597,9 @@ public final class CallRun {
             });
             try {
                 long remaining = deadlineAt == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineAt - clock.millis();
-                return remaining == Long.MAX_VALUE ? result.get() : result.get(Math.max(0, remaining), TimeUnit.MILLISECONDS);
+                return remaining == Long.MAX_VALUE
+                        ? result.get()
+                        : result.get(Math.max(0, remaining), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof LlmException le) {
                     failure = le;
@@ -490,8 +616,10 @@ public final class CallRun {
             } catch (InterruptedException e) {
                 won.set(true);
                 Thread.currentThread().interrupt();
-                throw new RequestTimeoutException("route '" + route.alias() + "': interrupted while waiting for a hedged answer",
-                        ErrorDetails.NONE, failure);
+                throw new RequestTimeoutException(
+                        "route '" + route.alias() + "': interrupted while waiting for a hedged answer",
+                        ErrorDetails.NONE,
+                        failure);
             } finally {
                 cancelTimer.run();
             }
@@ -537,11 +665,16 @@ public final class CallRun {
                     failure = error;
                 }
                 if (running == 0 && !result.isDone()) {
-                    if (error != null && route.fallbackOn().contains(ErrorClass.of(error)) && hedgeDecided.compareAndSet(false, true)) {
+                    if (error != null
+                            && route.fallbackOn().contains(ErrorClass.of(error))
+                            && hedgeDecided.compareAndSet(false, true)) {
                         launchSecond = true;
                     } else {
                         hedgeDecided.set(true);
-                        result.completeExceptionally(failure != null ? failure : new IllegalStateException("hedge race ended without an answer"));
+                        result.completeExceptionally(
+                                failure != null
+                                        ? failure
+                                        : new IllegalStateException("hedge race ended without an answer"));
                     }
                 }
             }

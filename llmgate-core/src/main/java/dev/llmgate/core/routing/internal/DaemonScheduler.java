@@ -1,7 +1,6 @@
 package dev.llmgate.core.routing.internal;
 
 import dev.llmgate.core.routing.Scheduler;
-
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,8 +11,7 @@ import java.util.concurrent.TimeUnit;
 public final class DaemonScheduler implements Scheduler {
     public static final DaemonScheduler INSTANCE = new DaemonScheduler();
 
-    private DaemonScheduler() {
-    }
+    private DaemonScheduler() {}
 
     private static final class Holder {
         static final ScheduledExecutorService EXECUTOR = Executors.newSingleThreadScheduledExecutor(r -> {

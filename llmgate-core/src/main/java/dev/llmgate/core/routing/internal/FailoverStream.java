@@ -8,7 +8,6 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.exception.StreamInterruptedException;
 import dev.llmgate.api.spi.CallFacts;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -65,7 +64,8 @@ final class FailoverStream extends AbstractChatStream {
         StreamEvent event;
         try {
             if (!live.hasNext()) {
-                throw new StreamInterruptedException("deployment " + prepared.deployment + " ended its stream without a finish event",
+                throw new StreamInterruptedException(
+                        "deployment " + prepared.deployment + " ended its stream without a finish event",
                         ErrorDetails.of(prepared.deployment.provider()));
             }
             event = live.next();
@@ -95,7 +95,8 @@ final class FailoverStream extends AbstractChatStream {
             attemptEnded = true;
             Optional<Usage> estimate;
             if (finish != null) {
-                estimate = run.streamFinished(p.deployment, p.reason, p.attempt, p.start, p.firstTokenAt, finish, p.delivered);
+                estimate = run.streamFinished(
+                        p.deployment, p.reason, p.attempt, p.start, p.firstTokenAt, finish, p.delivered);
             } else if (failure != null && !isClosed()) {
                 estimate = run.streamFailed(p, failure, p.delivered);
             } else {

@@ -1,7 +1,6 @@
 package dev.llmgate.core.routing.internal;
 
 import dev.llmgate.core.routing.StateStore;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
@@ -19,8 +18,7 @@ public final class InMemoryStateStore implements StateStore {
     private final AtomicInteger writes = new AtomicInteger();
 
     /** An immutable entry; updates replace it atomically through {@link ConcurrentHashMap#compute}. */
-    private record Entry(long counter, String value, long expiresAtMillis) {
-    }
+    private record Entry(long counter, String value, long expiresAtMillis) {}
 
     public InMemoryStateStore(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -51,7 +49,10 @@ public final class InMemoryStateStore implements StateStore {
         long now = clock.millis();
         Entry e = entries.compute(key, (k, old) -> {
             long current = live(old, now) ? old.counter : 0;
-            return new Entry(current + delta, null, Math.max(expiresAt.toEpochMilli(), live(old, now) ? old.expiresAtMillis : 0));
+            return new Entry(
+                    current + delta,
+                    null,
+                    Math.max(expiresAt.toEpochMilli(), live(old, now) ? old.expiresAtMillis : 0));
         });
         maybeSweep(now);
         return e.counter;

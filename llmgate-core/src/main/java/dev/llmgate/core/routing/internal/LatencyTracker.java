@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LatencyTracker {
     /** Weight of the newest sample. */
     public static final double ALPHA = 0.3;
+
     private static final long UNMEASURED = Double.doubleToRawLongBits(-1.0);
 
     private final ConcurrentHashMap<String, AtomicLong> latency = new ConcurrentHashMap<>();

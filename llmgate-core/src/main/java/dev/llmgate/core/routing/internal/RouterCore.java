@@ -15,7 +15,6 @@ import dev.llmgate.core.routing.Scheduler;
 import dev.llmgate.core.routing.Sleeper;
 import dev.llmgate.core.routing.Strategy;
 import dev.llmgate.core.routing.TokenEstimator;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,8 +43,16 @@ public final class RouterCore {
     final List<CallListener> listeners;
     final long assumedOutputTokens;
 
-    public RouterCore(Map<String, Route> routes, ModelCatalog catalog, Breakers breakers, Sleeper sleeper, Random random,
-                      Scheduler scheduler, Supplier<Executor> executor, List<CallListener> listeners, long assumedOutputTokens) {
+    public RouterCore(
+            Map<String, Route> routes,
+            ModelCatalog catalog,
+            Breakers breakers,
+            Sleeper sleeper,
+            Random random,
+            Scheduler scheduler,
+            Supplier<Executor> executor,
+            List<CallListener> listeners,
+            long assumedOutputTokens) {
         this.routes = routes;
         Map<String, Map<String, Deployment>> byRoute = new HashMap<>();
         for (Route r : routes.values()) {
@@ -83,7 +90,9 @@ public final class RouterCore {
         if (d.contextWindow().isPresent()) {
             return d.contextWindow();
         }
-        return catalog.lookup(d.catalogProvider(), d.model()).map(ModelInfo::contextWindow).orElse(OptionalInt.empty());
+        return catalog.lookup(d.catalogProvider(), d.model())
+                .map(ModelInfo::contextWindow)
+                .orElse(OptionalInt.empty());
     }
 
     /** The deployments of the first rule that holds (else all), without those whose window cannot take the request. */
@@ -113,10 +122,15 @@ public final class RouterCore {
             }
         }
         if (fits.isEmpty()) {
-            throw new ContextLengthExceededException("route '" + route.alias() + "': the request's estimated " + inputTokens
-                    + " input tokens" + (request.maxOutputTokens().isPresent() ? " plus " + request.maxOutputTokens().getAsInt()
-                    + " requested output tokens" : "") + " fit no deployment; the largest window is " + largest + " tokens ("
-                    + largestAt + "). Shorten the input, lower maxOutputTokens, or add a deployment with a larger window",
+            throw new ContextLengthExceededException(
+                    "route '" + route.alias() + "': the request's estimated " + inputTokens
+                            + " input tokens"
+                            + (request.maxOutputTokens().isPresent()
+                                    ? " plus " + request.maxOutputTokens().getAsInt() + " requested output tokens"
+                                    : "")
+                            + " fit no deployment; the largest window is " + largest + " tokens ("
+                            + largestAt
+                            + "). Shorten the input, lower maxOutputTokens, or add a deployment with a larger window",
                     ErrorDetails.NONE);
         }
         return fits;
@@ -143,7 +157,9 @@ public final class RouterCore {
         } else if (s == Strategy.LEAST_LATENCY) {
             ordered.sort(Comparator.comparingDouble(d -> latency.average(d.address(), streaming)));
         } else {
-            long output = request.maxOutputTokens().isPresent() ? request.maxOutputTokens().getAsInt() : assumedOutputTokens;
+            long output = request.maxOutputTokens().isPresent()
+                    ? request.maxOutputTokens().getAsInt()
+                    : assumedOutputTokens;
             Map<Deployment, BigDecimal> costs = new HashMap<>();
             for (Deployment d : ordered) {
                 costs.put(d, estimate(d, inputTokens, output).orElse(null));
@@ -179,7 +195,10 @@ public final class RouterCore {
             try {
                 l.onAttempt(event);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "call listener " + l.getClass().getName() + " failed; ignored", e);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "call listener " + l.getClass().getName() + " failed; ignored",
+                        e);
             }
         }
     }

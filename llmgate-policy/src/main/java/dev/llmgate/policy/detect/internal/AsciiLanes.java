@@ -19,8 +19,7 @@ public final class AsciiLanes {
     private static final long SPACES = ONES * ' ';
     private static final long LOWER_CASE_BITS = ONES * 0x20;
 
-    private AsciiLanes() {
-    }
+    private AsciiLanes() {}
 
     /**
      * Lower-cases the ASCII letters {@code A-Z} of {@code b} in place; false if a byte is 0x80 or
@@ -63,7 +62,7 @@ public final class AsciiLanes {
         int spaces3 = 0;
         for (int i = 0; i < n; i += 8) {
             long x;
-            long outside;   // the high bits of the bytes past the end (a partial last word): they break every run
+            long outside; // the high bits of the bytes past the end (a partial last word): they break every run
             if (i + 8 <= n) {
                 x = (long) LONGS.get(b, i);
                 outside = 0;
@@ -79,7 +78,8 @@ public final class AsciiLanes {
             long highLetter = (x + ONES * (0x80 - 'g')) & ~(x + ONES * (0x7F - 'z')) & HIGHS;
             long spaceBreaks = space | outside;
             long letterBreaks = highLetter | outside;
-            // a run reaching into this word ends at its first break (eight bytes on if there is none: 64 trailing zeros)
+            // a run reaching into this word ends at its first break (eight bytes on if there is none: 64 trailing
+            // zeros)
             if (spaceFree + (Long.numberOfTrailingZeros(spaceBreaks) >>> 3) >= 20
                     || highLetterFree + (Long.numberOfTrailingZeros(letterBreaks) >>> 3) >= 24) {
                 return true;
@@ -107,7 +107,8 @@ public final class AsciiLanes {
         int n = b.length;
         while (j + 8 <= n) {
             long x = (long) LONGS.get(b, j);
-            long folded = (x | LOWER_CASE_BITS) & LOWS;   // (a byte of 0x80 and above is no letter: its high bit is cleared below)
+            long folded = (x | LOWER_CASE_BITS)
+                    & LOWS; // (a byte of 0x80 and above is no letter: its high bit is cleared below)
             long letters = (folded + ONES * (0x80 - 'a')) & ~(folded + ONES * (0x7F - 'z')) & ~x & HIGHS;
             if (letters != HIGHS) {
                 return j + (Long.numberOfTrailingZeros(~letters & HIGHS) >>> 3);

@@ -2,7 +2,6 @@ package dev.llmgate.policy.detect.internal;
 
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.detect.Detector;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +28,7 @@ public final class BuiltInScans {
     private static final Map<Class<?>, Metered<Detector>> METERED = new ConcurrentHashMap<>();
     private static final Map<Class<?>, Function<Detector, List<Recognizer>>> RECOGNIZERS = new ConcurrentHashMap<>();
 
-    private BuiltInScans() {
-    }
+    private BuiltInScans() {}
 
     /** Registers the metered scan of the detectors of class {@code type} (called from its static initialiser). */
     @SuppressWarnings("unchecked")

@@ -16,8 +16,7 @@ import java.util.Arrays;
  * linear in the text.
  */
 final class CardNumbers {
-    private CardNumbers() {
-    }
+    private CardNumbers() {}
 
     static final double PRINTED = 0.9;
     static final double ANY_GROUPING = 0.75;
@@ -79,6 +78,7 @@ final class CardNumbers {
         int[] ends = new int[8];
         /** Per group: the run's digits before it. */
         int[] before = new int[8];
+
         int[] pe = new int[64];
         int[] po = new int[64];
 
@@ -159,7 +159,9 @@ final class CardNumbers {
         int[] starts = run.starts;
         int[] ends = run.ends;
         int digits = run.before[g - 1] + ends[g - 1] - starts[g - 1];
-        if (digits >= 12 && digits <= 19 && run.luhn(0, g - 1)
+        if (digits >= 12
+                && digits <= 19
+                && run.luhn(0, g - 1)
                 && Checksums.paymentCard(digitsOf(t, starts, ends, 0, g - 1, digits))) {
             found.accept(starts[0], ends[g - 1], printed(starts, ends, 0, g - 1) ? PRINTED : ANY_GROUPING);
             return;
@@ -169,8 +171,8 @@ final class CardNumbers {
             int best = -1;
             int d = 0;
             int first = ends[a] - starts[a];
-            boolean equal = first >= 2;   // groups a..b all as long as the first
-            boolean foursBefore = true;   // groups a..b-1 all of four digits
+            boolean equal = first >= 2; // groups a..b all as long as the first
+            boolean foursBefore = true; // groups a..b-1 all of four digits
             for (int b = a; b < g; b++) {
                 int len = ends[b] - starts[b];
                 d += len;
@@ -181,9 +183,14 @@ final class CardNumbers {
                     equal = false;
                 }
                 // printed(a, b), kept up to date group by group instead of re-read per sub-run
-                boolean printed = b == a || equal || (foursBefore && len <= 4)
+                boolean printed = b == a
+                        || equal
+                        || (foursBefore && len <= 4)
                         || (b == a + 2 && first == 4 && ends[a + 1] - starts[a + 1] == 6 && (len == 4 || len == 5));
-                if (d >= 12 && (a > 0 || b < g - 1) && printed && run.luhn(a, b)
+                if (d >= 12
+                        && (a > 0 || b < g - 1)
+                        && printed
+                        && run.luhn(a, b)
                         && Checksums.paymentCard(digitsOf(t, starts, ends, a, b, d))) {
                     best = b;
                 }
@@ -192,7 +199,7 @@ final class CardNumbers {
                 }
                 boolean amexAhead = first == 4 && (b == a || (b == a + 1 && len == 6));
                 if (!equal && !foursBefore && !amexAhead) {
-                    break;   // no longer sub-run from a is printed: each group is looked at a bounded number of times
+                    break; // no longer sub-run from a is printed: each group is looked at a bounded number of times
                 }
             }
             if (best >= 0) {
@@ -214,7 +221,7 @@ final class CardNumbers {
         if (count == 3 && first == 4 && ends[a + 1] - starts[a + 1] == 6) {
             int last = ends[b] - starts[b];
             if (last == 5 || last == 4) {
-                return true;   // American Express 4-6-5, Diners Club 4-6-4
+                return true; // American Express 4-6-5, Diners Club 4-6-4
             }
         }
         boolean fours = first == 4;

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Check-digit validations used to confirm pattern matches. Inputs are digit strings (separators already removed). */
 public final class Checksums {
-    private Checksums() {
-    }
+    private Checksums() {}
 
     /** The digits of {@code s} (other characters dropped). */
     public static String digits(CharSequence s, int start, int end) {
@@ -149,17 +148,19 @@ public final class Checksums {
             sum += w[i] * (d.charAt(i) - '0');
         }
         int prefix = Integer.parseInt(d.substring(0, 2));
-        boolean validPrefix = prefix <= 12 || (prefix >= 21 && prefix <= 32) || (prefix >= 61 && prefix <= 72) || prefix == 80;
+        boolean validPrefix =
+                prefix <= 12 || (prefix >= 21 && prefix <= 32) || (prefix >= 61 && prefix <= 72) || prefix == 80;
         return validPrefix && sum % 10 == 0;
     }
 
     private static final Map<String, Integer> IBAN_LENGTHS = new HashMap<>();
 
     static {
-        String table = "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DJ27 DK18 DO28 EE20 EG29 "
-                + "ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 "
-                + "LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 PS29 PT25 QA29 "
-                + "RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20 YE30";
+        String table =
+                "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DJ27 DK18 DO28 EE20 EG29 "
+                        + "ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 "
+                        + "LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 PS29 PT25 QA29 "
+                        + "RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20 YE30";
         for (String entry : table.split(" ", -1)) {
             IBAN_LENGTHS.put(entry.substring(0, 2), Integer.parseInt(entry.substring(2)));
         }

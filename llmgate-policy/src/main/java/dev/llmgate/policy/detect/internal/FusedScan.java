@@ -2,7 +2,6 @@ package dev.llmgate.policy.detect.internal;
 
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.detect.Detector;
-
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

@@ -2,8 +2,7 @@ package dev.llmgate.policy.detect.internal;
 
 /** Validates an IPv6 literal (RFC 4291 text forms, embedded IPv4 and a zone id) without any DNS lookup. */
 final class Ipv6 {
-    private Ipv6() {
-    }
+    private Ipv6() {}
 
     static boolean valid(CharSequence t, int start, int end) {
         int zone = -1;

@@ -53,6 +53,7 @@ public final class KeywordAlternation {
         Node space;
         /** Terminals: per keyword ending here, its list and its place in the list's alternation (lower: tried first). */
         int[] lists = new int[0];
+
         int[] ranks = new int[0];
 
         Node child(char folded) {
@@ -90,6 +91,7 @@ public final class KeywordAlternation {
     private final Node[] rootAscii = new Node[128];
     /** The folded characters the root has a child for (a bit per BMP character): most characters of a text are none. */
     private final long[] rootFolded = new long[1024];
+
     private final int lists;
     /** The longest walk: characters of a keyword plus eight per whitespace run. */
     private final int longestMatch;
@@ -224,7 +226,7 @@ public final class KeywordAlternation {
         int[] bestEnd = new int[lists];
         int[] touched = new int[lists];
         Arrays.fill(bestRank, Integer.MAX_VALUE);
-        long read = 2L * n;   // each position and the character before it
+        long read = 2L * n; // each position and the character before it
         try {
             for (int i = 0; i < n; i++) {
                 char c = t.charAt(i);
@@ -236,7 +238,8 @@ public final class KeywordAlternation {
                     node = (rootFolded[f >>> 6] & (1L << f)) == 0 ? null : root.child(f);
                 }
                 if (node == null || (i > 0 && wordChar(t.charAt(i - 1)))) {
-                    continue;   // (?<![\p{L}\p{N}_]): a character before the start that is a letter, digit or '_' (surrogates are none)
+                    continue; // (?<![\p{L}\p{N}_]): a character before the start that is a letter, digit or '_'
+                    // (surrogates are none)
                 }
                 int found = 0;
                 int j = i + 1;

@@ -36,7 +36,8 @@ public final class KeywordScan {
         for (int g = 0; g < groups.size(); g++) {
             for (String k : groups.get(g)) {
                 if (k.isEmpty() || !k.equals(k.toLowerCase(java.util.Locale.ROOT))) {
-                    throw new IllegalArgumentException("keywords must be non-empty and lower case: '" + k + "' in group " + g);
+                    throw new IllegalArgumentException(
+                            "keywords must be non-empty and lower case: '" + k + "' in group " + g);
                 }
                 byWord.merge(k, 1L << g, (a, b) -> a | b);
             }
@@ -111,7 +112,8 @@ public final class KeywordScan {
                 break;
             }
             if (pairs.anchors != null) {
-                // few keywords left: jump from one occurrence of each one's rarest character to the next (the JDK's fast search)
+                // few keywords left: jump from one occurrence of each one's rarest character to the next (the JDK's
+                // fast search)
                 return anchored(text, pairs, present, want, read);
             }
             // runs until a keyword is found (then the groups left have fewer keywords to look for)
@@ -154,7 +156,8 @@ public final class KeywordScan {
             String k = words[w];
             int offset = pairs.anchors[a];
             char c = k.charAt(offset);
-            if (found(text, k, offset, c, read) || (c >= 'a' && c <= 'z' && found(text, k, offset, (char) (c - 32), read))) {
+            if (found(text, k, offset, c, read)
+                    || (c >= 'a' && c <= 'z' && found(text, k, offset, (char) (c - 32), read))) {
                 present |= groupsOf[w];
                 if ((want & ~present) == 0) {
                     break;
@@ -203,7 +206,8 @@ public final class KeywordScan {
     }
 
     /** Pair filters by the groups they look for (built on first use, a few hundred bytes each). */
-    private final java.util.concurrent.ConcurrentHashMap<Long, Pairs> pairFilters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<Long, Pairs> pairFilters =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private Pairs pairs(long groups) {
         Pairs cached = pairFilters.get(groups);
@@ -230,6 +234,7 @@ public final class KeywordScan {
         final int[][] byFirst;
         /** With few keywords: each one's rarest character (its offset in the keyword), parallel to {@link #anchorWords}; else null. */
         final int[] anchors;
+
         final int[] anchorWords;
 
         Pairs(KeywordScan k, long groups) {
@@ -286,7 +291,8 @@ public final class KeywordScan {
             byFirst = new int[256][];
             for (int c = 0; c < 256; c++) {
                 if (first.get(c) != null) {
-                    byFirst[c] = first.get(c).stream().mapToInt(Integer::intValue).toArray();
+                    byFirst[c] =
+                            first.get(c).stream().mapToInt(Integer::intValue).toArray();
                 }
             }
         }

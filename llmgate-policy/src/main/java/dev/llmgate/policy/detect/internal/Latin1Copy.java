@@ -8,12 +8,11 @@ import java.nio.charset.StandardCharsets;
  * bytes instead of calling {@code charAt}.
  */
 public final class Latin1Copy {
-    private Latin1Copy() {
-    }
+    private Latin1Copy() {}
 
     /** {@code text} as one byte per {@code char} (see the class comment); the array's length is {@code text.length()}. */
     public static byte[] of(String text) {
-        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);   // an intrinsic copy for the usual text
+        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1); // an intrinsic copy for the usual text
         if (b.length == text.length()) {
             return b;
         }

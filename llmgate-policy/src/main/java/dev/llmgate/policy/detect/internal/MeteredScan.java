@@ -1,7 +1,6 @@
 package dev.llmgate.policy.detect.internal;
 
 import dev.llmgate.policy.Finding;
-
 import java.util.function.Consumer;
 
 /**

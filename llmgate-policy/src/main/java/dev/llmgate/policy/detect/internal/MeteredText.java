@@ -35,7 +35,9 @@ public final class MeteredText implements CharSequence {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative: " + limit);
         }
-        return text instanceof MeteredText m ? new MeteredText(m.text, new Counter(limit)) : new MeteredText(text.toString(), new Counter(limit));
+        return text instanceof MeteredText m
+                ? new MeteredText(m.text, new Counter(limit))
+                : new MeteredText(text.toString(), new Counter(limit));
     }
 
     /** {@code text} with a counter that never stops the scan (a detector called on its own, outside a policy scan). */

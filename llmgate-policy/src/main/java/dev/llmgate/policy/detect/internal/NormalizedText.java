@@ -15,6 +15,7 @@ public final class NormalizedText {
     private final String text;
     /** Original offset per normalised offset; null when the two are the same (plain ASCII text). */
     private final int[] origin;
+
     private final int zeroWidth;
     private final int homoglyphs;
     /** The text's characters as bytes when they are all ASCII (the plain-ASCII shortcut), else null. */
@@ -67,43 +68,97 @@ public final class NormalizedText {
     }
 
     private static boolean zeroWidth(char c) {
-        return (c >= '\u200B' && c <= '\u200F') || (c >= '\u2060' && c <= '\u2064') || c == '\uFEFF' || c == '\u00AD' || c == '\u180E';
+        return (c >= '\u200B' && c <= '\u200F')
+                || (c >= '\u2060' && c <= '\u2064')
+                || c == '\uFEFF'
+                || c == '\u00AD'
+                || c == '\u180E';
     }
 
     /** Latin look-alike of a Cyrillic or Greek letter, or 0. */
     private static char homoglyph(char c) {
         switch (c) {
-            case 'а': case 'α': return 'a';
-            case 'е': case 'ε': return 'e';
-            case 'о': case 'ο': return 'o';
-            case 'р': case 'ρ': return 'p';
-            case 'с': return 'c';
-            case 'у': return 'y';
-            case 'х': case 'χ': return 'x';
-            case 'і': case 'ι': return 'i';
-            case 'ѕ': return 's';
-            case 'ј': return 'j';
-            case 'һ': return 'h';
-            case 'ԁ': return 'd';
-            case 'ν': return 'v';
-            case 'κ': case 'к': return 'k';
-            case 'τ': case 'т': return 't';
-            case 'м': return 'm';
-            case 'н': return 'h';
-            case 'в': return 'b';
-            case 'А': case 'Α': return 'a';
-            case 'Е': case 'Ε': return 'e';
-            case 'О': case 'Ο': return 'o';
-            case 'Р': case 'Ρ': return 'p';
-            case 'С': return 'c';
-            case 'Т': case 'Τ': return 't';
-            case 'Х': case 'Χ': return 'x';
-            case 'І': case 'Ι': return 'i';
-            case 'К': case 'Κ': return 'k';
-            case 'М': case 'Μ': return 'm';
-            case 'Н': case 'Η': return 'h';
-            case 'В': case 'Β': return 'b';
-            default: return 0;
+            case 'а':
+            case 'α':
+                return 'a';
+            case 'е':
+            case 'ε':
+                return 'e';
+            case 'о':
+            case 'ο':
+                return 'o';
+            case 'р':
+            case 'ρ':
+                return 'p';
+            case 'с':
+                return 'c';
+            case 'у':
+                return 'y';
+            case 'х':
+            case 'χ':
+                return 'x';
+            case 'і':
+            case 'ι':
+                return 'i';
+            case 'ѕ':
+                return 's';
+            case 'ј':
+                return 'j';
+            case 'һ':
+                return 'h';
+            case 'ԁ':
+                return 'd';
+            case 'ν':
+                return 'v';
+            case 'κ':
+            case 'к':
+                return 'k';
+            case 'τ':
+            case 'т':
+                return 't';
+            case 'м':
+                return 'm';
+            case 'н':
+                return 'h';
+            case 'в':
+                return 'b';
+            case 'А':
+            case 'Α':
+                return 'a';
+            case 'Е':
+            case 'Ε':
+                return 'e';
+            case 'О':
+            case 'Ο':
+                return 'o';
+            case 'Р':
+            case 'Ρ':
+                return 'p';
+            case 'С':
+                return 'c';
+            case 'Т':
+            case 'Τ':
+                return 't';
+            case 'Х':
+            case 'Χ':
+                return 'x';
+            case 'І':
+            case 'Ι':
+                return 'i';
+            case 'К':
+            case 'Κ':
+                return 'k';
+            case 'М':
+            case 'Μ':
+                return 'm';
+            case 'Н':
+            case 'Η':
+                return 'h';
+            case 'В':
+            case 'Β':
+                return 'b';
+            default:
+                return 0;
         }
     }
 
@@ -118,8 +173,11 @@ public final class NormalizedText {
         if (plain != null) {
             String lower = new String(plain, StandardCharsets.ISO_8859_1);
             if (sameQuestionMarks(original, lower)) {
-                // nothing to remove or fold: the normal form is the lower-cased text, offsets unchanged unless whitespace collapses
-                return rewritesWhitespace(original) ? collapsedAscii(plain) : new NormalizedText(lower, null, 0, 0, plain);
+                // nothing to remove or fold: the normal form is the lower-cased text, offsets unchanged unless
+                // whitespace collapses
+                return rewritesWhitespace(original)
+                        ? collapsedAscii(plain)
+                        : new NormalizedText(lower, null, 0, 0, plain);
             }
         }
         String typographic = asciiWithTypographicLowerCase(original);
@@ -162,7 +220,7 @@ public final class NormalizedText {
                 for (int k = i; k < j; k++) {
                     char w = s.charAt(k);
                     if (w < 0x80) {
-                        origin = append(out, origin, (char) (w | 0x20), k);   // an ASCII letter, lower-cased
+                        origin = append(out, origin, (char) (w | 0x20), k); // an ASCII letter, lower-cased
                         continue;
                     }
                     if (zeroWidth(w)) {
@@ -189,7 +247,8 @@ public final class NormalizedText {
                     origin = append(out, origin, c == '\n' ? '\n' : ' ', i);
                     lastSpace = true;
                 } else if (c == '\n') {
-                    out.setCharAt(out.length() - 1, '\n');   // a run of whitespace with a line break in it is one line break
+                    out.setCharAt(
+                            out.length() - 1, '\n'); // a run of whitespace with a line break in it is one line break
                 }
             } else {
                 appendFolded(out, c, i, origin);
@@ -210,7 +269,7 @@ public final class NormalizedText {
     private static byte[] plainAsciiLowerCase(String s) {
         byte[] lower = s.getBytes(StandardCharsets.ISO_8859_1);
         if (lower.length != s.length()) {
-            return null;   // a surrogate pair became one '?'
+            return null; // a surrogate pair became one '?'
         }
         return AsciiLanes.lowerCaseAscii(lower) ? lower : null;
     }
@@ -220,8 +279,12 @@ public final class NormalizedText {
      * a run of spaces and line breaks. The JDK's vectorised searches, a few per text.
      */
     private static boolean rewritesWhitespace(String s) {
-        return s.indexOf('\t') >= 0 || s.indexOf('\r') >= 0 || s.indexOf("  ") >= 0 || s.indexOf(" \n") >= 0
-                || s.indexOf("\n ") >= 0 || s.indexOf("\n\n") >= 0;
+        return s.indexOf('\t') >= 0
+                || s.indexOf('\r') >= 0
+                || s.indexOf("  ") >= 0
+                || s.indexOf(" \n") >= 0
+                || s.indexOf("\n ") >= 0
+                || s.indexOf("\n\n") >= 0;
     }
 
     /**
@@ -252,7 +315,8 @@ public final class NormalizedText {
             out[k++] = c;
         }
         byte[] bytes = java.util.Arrays.copyOf(out, k);
-        return new NormalizedText(new String(bytes, StandardCharsets.ISO_8859_1), java.util.Arrays.copyOf(origin, k), 0, 0, bytes);
+        return new NormalizedText(
+                new String(bytes, StandardCharsets.ISO_8859_1), java.util.Arrays.copyOf(origin, k), 0, 0, bytes);
     }
 
     /**
@@ -287,7 +351,12 @@ public final class NormalizedText {
             char c = lower[i];
             if (c < 0x80) {
                 lower[i] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-            } else if (!(c == '\u2018' || c == '\u2019' || c == '\u201C' || c == '\u201D' || c == '\u2013' || c == '\u2014')) {
+            } else if (!(c == '\u2018'
+                    || c == '\u2019'
+                    || c == '\u201C'
+                    || c == '\u201D'
+                    || c == '\u2013'
+                    || c == '\u2014')) {
                 return null;
             }
         }
@@ -295,7 +364,9 @@ public final class NormalizedText {
     }
 
     private static int[] grow(int[] origin, int needed) {
-        return needed + 8 >= origin.length ? java.util.Arrays.copyOf(origin, Math.max(origin.length * 2, needed + 16)) : origin;
+        return needed + 8 >= origin.length
+                ? java.util.Arrays.copyOf(origin, Math.max(origin.length * 2, needed + 16))
+                : origin;
     }
 
     private static int[] append(StringBuilder out, int[] origin, char c, int from) {
@@ -359,6 +430,7 @@ public final class NormalizedText {
      * character is a few allocations; text in one script repeats a few dozen characters).
      */
     private static final char[] SINGLE_FOLD = new char[65536];
+
     private static final char UNKNOWN = 0;
     private static final char NONE = 0xFFFF;
     private static final char SEVERAL = 0xFFFE;

@@ -12,13 +12,18 @@ package dev.llmgate.policy.detect.internal;
  * each candidate reads at most 64 characters back and a bounded domain forward.
  */
 final class ObfuscatedEmails {
-    private ObfuscatedEmails() {
-    }
+    private ObfuscatedEmails() {}
 
     static final double SCORE = 0.8;
 
     private static boolean localChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '%' || c == '+'
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '.'
+                || c == '_'
+                || c == '%'
+                || c == '+'
                 || c == '-';
     }
 
@@ -32,11 +37,16 @@ final class ObfuscatedEmails {
 
     private static char closing(char open) {
         switch (open) {
-            case '(': return ')';
-            case '[': return ']';
-            case '{': return '}';
-            case '<': return '>';
-            default: return 0;
+            case '(':
+                return ')';
+            case '[':
+                return ']';
+            case '{':
+                return '}';
+            case '<':
+                return '>';
+            default:
+                return 0;
         }
     }
 
@@ -109,10 +119,10 @@ final class ObfuscatedEmails {
                 s--;
             }
             if (s > 0 && (localChar(text.charAt(s - 1)) || Character.isLetterOrDigit(text.charAt(s - 1)))) {
-                continue;   // the run of local-part characters is longer than 64: no address
+                continue; // the run of local-part characters is longer than 64: no address
             }
             while (s < localEnd && !Character.isLetterOrDigit(text.charAt(s))) {
-                s++;   // the local part begins with a letter or digit
+                s++; // the local part begins with a letter or digit
             }
             if (s >= localEnd) {
                 continue;
@@ -152,7 +162,8 @@ final class ObfuscatedEmails {
             if (labels < 2 || !obfuscated || !topLevel(text, lastLabelStart, lastLabelEnd)) {
                 continue;
             }
-            if (lastLabelEnd < n && (Character.isLetterOrDigit(text.charAt(lastLabelEnd)) || text.charAt(lastLabelEnd) == '_')) {
+            if (lastLabelEnd < n
+                    && (Character.isLetterOrDigit(text.charAt(lastLabelEnd)) || text.charAt(lastLabelEnd) == '_')) {
                 continue;
             }
             found.accept(s, lastLabelEnd, SCORE);
@@ -163,7 +174,10 @@ final class ObfuscatedEmails {
     /** Two to 24 ASCII letters, or an IDN label {@code xn--...}. */
     private static boolean topLevel(CharSequence t, int start, int end) {
         int len = end - start;
-        if (len >= 5 && (t.charAt(start) | 0x20) == 'x' && (t.charAt(start + 1) | 0x20) == 'n' && t.charAt(start + 2) == '-'
+        if (len >= 5
+                && (t.charAt(start) | 0x20) == 'x'
+                && (t.charAt(start + 1) | 0x20) == 'n'
+                && t.charAt(start + 2) == '-'
                 && t.charAt(start + 3) == '-') {
             return true;
         }

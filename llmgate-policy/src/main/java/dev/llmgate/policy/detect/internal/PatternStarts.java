@@ -35,12 +35,14 @@ public final class PatternStarts {
     /** The non-ASCII characters of {@link #ALPHABET}: typographic quotes, dashes and the ellipsis, common in English text. */
     private static final String TYPOGRAPHIC = "\u2018\u2019\u201C\u201D\u2013\u2014\u2026";
     /** The characters looked up exactly (lower-case text: normalised phrase matching). */
-    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 \n<|>[]/#:\\'-,.!?_=()\"*;&%$@+~`^{}"
-            + TYPOGRAPHIC;
-    private static final int A = ALPHABET.length() + 1;   // code 0: outside the alphabet
+    private static final String ALPHABET =
+            "abcdefghijklmnopqrstuvwxyz0123456789 \n<|>[]/#:\\'-,.!?_=()\"*;&%$@+~`^{}" + TYPOGRAPHIC;
+
+    private static final int A = ALPHABET.length() + 1; // code 0: outside the alphabet
     private static final byte[] CODE = new byte[128];
     /** Second and third characters are looked up only among these (the rest count as outside the alphabet). */
     private static final String INNER = "abcdefghijklmnopqrstuvwxyz \n-'";
+
     private static final int B = INNER.length() + 1;
     private static final byte[] INNER_CODE = new byte[128];
 
@@ -82,11 +84,13 @@ public final class PatternStarts {
             KIND[c] = (byte) (c == 128 || c == '\r' ? ANY : c == '\n' ? LINE : word ? WORD : OTHER);
         }
     }
+
     private static final String[] PREV = {"", "\n", " ", "a"};
 
     private final int count;
     /** Per ASCII character: no pattern can start at it right after an ASCII word character. */
     private final boolean[] noneAfterWord = new boolean[128];
+
     private final long all;
     /**
      * Patterns that may look behind their start other than by {@code \\b} ({@code ^}, look-behind,
@@ -100,6 +104,7 @@ public final class PatternStarts {
     private final long[] alive1 = new long[4 * A];
     /** [prev][c0]: patterns possible when a printable ASCII character outside {@link #INNER} follows. */
     private final long[] aliveOther1 = new long[4 * A];
+
     private final long[] sure2 = new long[4 * A * B];
     private final long[] alive2 = new long[4 * A * B];
     /** [prev][c0 * B + c1][c2]: patterns possible after three characters (null: none). */
@@ -117,6 +122,7 @@ public final class PatternStarts {
      * an edge for; 0: a leaf) and the index of its first edge in {@link #edgeTo}.
      */
     private final long[] nodes;
+
     private static final int NODE = 4;
     /** Per edge (a node's edges in {@link #DEEP} order): the node it leads to. */
     private final int[] edgeTo;
@@ -235,7 +241,7 @@ public final class PatternStarts {
             long[] r = explore(ms, alive, buf, off, len + 1);
             if ((r[0] | r[1]) != 0) {
                 if (kids.size() == MAX_WIDTH) {
-                    return node;   // too wide to be worth refining: a leaf
+                    return node; // too wide to be worth refining: a leaf
                 }
                 kids.add(r);
                 chars.add(DEEP.charAt(x));
@@ -278,11 +284,11 @@ public final class PatternStarts {
             found |= nodes[at];
             long mask = nodes[at + 2];
             if (mask == 0 || i >= n) {
-                return found | nodes[at + 1];   // a leaf, or the end of the text: whatever follows
+                return found | nodes[at + 1]; // a leaf, or the end of the text: whatever follows
             }
             char x = ascii != null ? (char) ascii[i] : text.charAt(i);
             int code = x < 128 ? DEEP_CODE[x] : 0;
-            long bit = 1L << code;   // code 0 (not branched on) is never in a mask
+            long bit = 1L << code; // code 0 (not branched on) is never in a mask
             if ((mask & bit) == 0) {
                 // no pattern continues with x, unless x is one the node did not branch on
                 return code == 0 ? found | nodes[at + 1] : found;
@@ -310,8 +316,14 @@ public final class PatternStarts {
         if (prev < 128) {
             return KIND[prev];
         }
-        if (Character.isSurrogate(prev) || prev == '\u0085' || prev == '\u2028' || prev == '\u2029' || prev == '\u200C'
-                || prev == '\u200D' || Character.isLetterOrDigit(prev) || Character.isAlphabetic(prev)) {
+        if (Character.isSurrogate(prev)
+                || prev == '\u0085'
+                || prev == '\u2028'
+                || prev == '\u2029'
+                || prev == '\u200C'
+                || prev == '\u200D'
+                || Character.isLetterOrDigit(prev)
+                || Character.isAlphabetic(prev)) {
             return ANY;
         }
         switch (Character.getType(prev)) {
@@ -469,7 +481,8 @@ public final class PatternStarts {
             int b = 0;
             int out = 0;
             while (a < ownCount || b < c.sharedCount()) {
-                merged[out++] = b >= c.sharedCount() || (a < ownCount && own[a] < c.shared()[b]) ? own[a++] : c.shared()[b++];
+                merged[out++] =
+                        b >= c.sharedCount() || (a < ownCount && own[a] < c.shared()[b]) ? own[a++] : c.shared()[b++];
             }
             starts[k] = merged;
             counts[k] = out;
@@ -483,7 +496,7 @@ public final class PatternStarts {
      * such as any letter outside ASCII), recorded once instead of once per pattern. The candidates of
      * pattern {@code k} are both lists merged.
      */
-    @SuppressWarnings("ArrayRecordComponent")   // scratch arrays of one scan, never compared or hashed
+    @SuppressWarnings("ArrayRecordComponent") // scratch arrays of one scan, never compared or hashed
     public record Candidates(int[][] ownStarts, int[] ownCounts, int[] shared, int sharedCount) {
         public int[] own(int k) {
             return ownStarts[k];
@@ -515,7 +528,8 @@ public final class PatternStarts {
             int p = START;
             if (i > 0) {
                 // right after a word character most characters start no pattern (decided without the tables; in
-                // normalised, lower-cased text: all word characters; an upper-case letter is outside the alphabet and is
+                // normalised, lower-cased text: all word characters; an upper-case letter is outside the alphabet and
+                // is
                 // looked up). No state is carried from one position to the next, so the test pipelines well.
                 if (ascii != null) {
                     byte prev = ascii[i - 1];

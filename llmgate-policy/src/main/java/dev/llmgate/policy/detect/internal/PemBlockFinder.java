@@ -15,8 +15,9 @@ import java.util.Arrays;
  */
 public final class PemBlockFinder implements Recognizer.Finder {
     /** The pattern this finder replaces (the reference of the tests). */
-    public static final String PATTERN = "-----BEGIN (?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]{0,16384}?-----END "
-            + "(?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\\s]{0,16384}+)";
+    public static final String PATTERN =
+            "-----BEGIN (?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]{0,16384}?-----END "
+                    + "(?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\\s]{0,16384}+)";
 
     private static final String BEGIN = "-----BEGIN ";
     private static final String END = "-----END ";
@@ -45,8 +46,9 @@ public final class PemBlockFinder implements Recognizer.Finder {
                     ends++;
                 }
             }
-            read += n;   // the search for END lines
-            int[] pairsBefore = null;   // surrogate pairs before each position, built if a code-point count is ever needed
+            read += n; // the search for END lines
+            int[] pairsBefore =
+                    null; // surrogate pairs before each position, built if a code-point count is ever needed
             int nextEnd = 0;
             int from = 0;
             while (from < n) {
@@ -142,8 +144,18 @@ public final class PemBlockFinder implements Recognizer.Finder {
 
     /** {@code [A-Za-z0-9+/=\s]}. */
     private static boolean bodyChar(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '='
-                || c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+        return (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == '+'
+                || c == '/'
+                || c == '='
+                || c == ' '
+                || c == '\t'
+                || c == '\n'
+                || c == 0x0B
+                || c == '\f'
+                || c == '\r';
     }
 
     /** Per position: how many surrogate pairs (a high surrogate followed by a low one) end at or before it. */
@@ -152,7 +164,9 @@ public final class PemBlockFinder implements Recognizer.Finder {
         int[] before = new int[n + 1];
         for (int i = 1; i <= n; i++) {
             before[i] = before[i - 1]
-                    + (i >= 2 && Character.isHighSurrogate(t.charAt(i - 2)) && Character.isLowSurrogate(t.charAt(i - 1)) ? 1 : 0);
+                    + (i >= 2 && Character.isHighSurrogate(t.charAt(i - 2)) && Character.isLowSurrogate(t.charAt(i - 1))
+                            ? 1
+                            : 0);
         }
         return before;
     }

@@ -1,16 +1,15 @@
 package dev.llmgate.policy.detect.internal;
 
-import dev.llmgate.policy.FindingTypes;
-
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.regex.Matcher;
-
 import static dev.llmgate.policy.detect.internal.Recognizer.NEEDS_AT;
 import static dev.llmgate.policy.detect.internal.Recognizer.NEEDS_COLON;
 import static dev.llmgate.policy.detect.internal.Recognizer.NEEDS_DIGIT;
 import static dev.llmgate.policy.detect.internal.Recognizer.NEEDS_DOT;
+
+import dev.llmgate.policy.FindingTypes;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
 
 /**
  * The personal-data recognizers: patterns with bounded repetition only (no nested unbounded
@@ -20,12 +19,12 @@ import static dev.llmgate.policy.detect.internal.Recognizer.NEEDS_DOT;
  * passport numbers) fire only with context words.
  */
 public final class PiiRecognizers {
-    private PiiRecognizers() {
-    }
+    private PiiRecognizers() {}
 
     private static final String W = Starts.WORD;
     /** The ASCII letters, both cases (followers of a digit-run gate). */
     private static final String BOTH_CASES = Starts.LETTERS + Starts.UPPER;
+
     private static final String DIGITS = "0123456789";
 
     private static boolean digitAt(CharSequence t, int i) {
@@ -57,67 +56,162 @@ public final class PiiRecognizers {
      * in {@link CardNumbers}): one or two whitespace characters, one of {@code - . / _}, or both
      * ({@code " - "}); no-break and thin spaces and dashes are plain spaces and hyphens by then.
      */
-    private static final String GROUP_SEPARATOR = "(?:[ \\t\\r\\n]{1,2}(?:[-./_][ \\t\\r\\n]{0,2})?|[-./_][ \\t\\r\\n]{0,2})";
+    private static final String GROUP_SEPARATOR =
+            "(?:[ \\t\\r\\n]{1,2}(?:[-./_][ \\t\\r\\n]{0,2})?|[-./_][ \\t\\r\\n]{0,2})";
     /** The characters of {@link #GROUP_SEPARATOR}. */
     private static final String GROUP_SEPARATOR_CHARS = " \t\r\n-./_";
 
-    private static final String NB = "(?<![\\w-])";      // not preceded by a word character or dash
-    private static final String NA = "(?![\\w-])";       // not followed by one
+    private static final String NB = "(?<![\\w-])"; // not preceded by a word character or dash
+    private static final String NA = "(?![\\w-])"; // not followed by one
 
     /** US state and territory abbreviations, case-sensitive, as they precede a ZIP code. */
-    private static final String STATES = "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
-            + "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI";
+    private static final String STATES =
+            "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
+                    + "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI";
 
-    private static final String MONTHS = "jan(?:uary|\\.)?|feb(?:ruary|\\.)?|mar(?:ch|\\.)?|apr(?:il|\\.)?|may|june?|july?|aug(?:ust|\\.)?|"
-            + "sep(?:t|tember|\\.)?|oct(?:ober|\\.)?|nov(?:ember|\\.)?|dec(?:ember|\\.)?";
+    private static final String MONTHS =
+            "jan(?:uary|\\.)?|feb(?:ruary|\\.)?|mar(?:ch|\\.)?|apr(?:il|\\.)?|may|june?|july?|aug(?:ust|\\.)?|"
+                    + "sep(?:t|tember|\\.)?|oct(?:ober|\\.)?|nov(?:ember|\\.)?|dec(?:ember|\\.)?";
 
-    private static final Set<String> COMMON_TLDS = Set.of("com", "net", "org", "edu", "gov", "mil", "int", "io", "co", "ai", "app", "dev",
-            "info", "biz", "me", "us", "uk", "de", "fr", "es", "it", "nl", "be", "ch", "at", "se", "no", "dk", "fi", "pl", "pt", "ru",
-            "cn", "jp", "kr", "in", "au", "ca", "br", "mx", "il", "eu", "tv", "xyz", "online", "site", "tech", "store", "cloud", "ie",
-            "nz", "za", "gr", "cz", "hu", "ro", "tr", "ua", "ar", "cl", "sg", "hk", "tw");
+    private static final Set<String> COMMON_TLDS = Set.of(
+            "com", "net", "org", "edu", "gov", "mil", "int", "io", "co", "ai", "app", "dev", "info", "biz", "me", "us",
+            "uk", "de", "fr", "es", "it", "nl", "be", "ch", "at", "se", "no", "dk", "fi", "pl", "pt", "ru", "cn", "jp",
+            "kr", "in", "au", "ca", "br", "mx", "il", "eu", "tv", "xyz", "online", "site", "tech", "store", "cloud",
+            "ie", "nz", "za", "gr", "cz", "hu", "ro", "tr", "ua", "ar", "cl", "sg", "hk", "tw");
 
     /** Every built-in personal-data recognizer. */
     public static List<Recognizer> all() {
         return List.of(
-                email(), emailObfuscated(), phoneInternational(), phoneNorthAmerica(), phoneNational(),
-                ssn(), itin(), creditCard(), cvv(), trackData(), iban(), abaRouting(), ipv4(), ipv6(), mac(), url(),
-                dateIso(), dateNumeric(), dateText(), dateMonthYear(), passport(), driverLicense(), npi(), dea(), vin(),
-                labelled(FindingTypes.MEDICAL_RECORD_NUMBER,
-                        "mrn|medical record(?: number| no\\.?| #)?|chart(?: number| no\\.?)|patient(?: id| number| no\\.?)|"
-                                + "patientennummer|historia cl[ií]nica|dossier m[ée]dical", "[A-Z0-9][A-Z0-9-]{3,19}",
-                        PiiRecognizers::recordLabel, "mrn", "medical record", "chart", "patient", "historia", "dossier")
+                email(),
+                emailObfuscated(),
+                phoneInternational(),
+                phoneNorthAmerica(),
+                phoneNational(),
+                ssn(),
+                itin(),
+                creditCard(),
+                cvv(),
+                trackData(),
+                iban(),
+                abaRouting(),
+                ipv4(),
+                ipv6(),
+                mac(),
+                url(),
+                dateIso(),
+                dateNumeric(),
+                dateText(),
+                dateMonthYear(),
+                passport(),
+                driverLicense(),
+                npi(),
+                dea(),
+                vin(),
+                labelled(
+                                FindingTypes.MEDICAL_RECORD_NUMBER,
+                                "mrn|medical record(?: number| no\\.?| #)?|chart(?: number| no\\.?)|patient(?: id| number| no\\.?)|"
+                                        + "patientennummer|historia cl[ií]nica|dossier m[ée]dical",
+                                "[A-Z0-9][A-Z0-9-]{3,19}",
+                                PiiRecognizers::recordLabel,
+                                "mrn",
+                                "medical record",
+                                "chart",
+                                "patient",
+                                "historia",
+                                "dossier")
                         .onlyWith("mrn", "medical record", "chart", "patient", "historia", "dossier"),
-                labelled(FindingTypes.HEALTH_PLAN_NUMBER,
-                        "member(?: id| number| no\\.?)|health plan(?: id| number| no\\.?)?|insurance(?: id| number| no\\.?)|"
-                                + "policy(?: number| no\\.?| #)|subscriber(?: id| number)|group(?: number| no\\.?)|"
-                                + "beneficiary(?: id| number)|medicare(?: number| id| no\\.?)?|medicaid(?: number| id| no\\.?)?|mbi|"
-                                + "versichertennummer|n[uú]mero de afiliado", "[A-Z0-9][A-Z0-9-]{3,19}",
-                        "member", "health plan", "insurance", "policy", "subscriber", "group", "beneficiary", "medicare", "medicaid",
-                        "mbi", "versichertennummer", "numero", "n\u00famero")
-                        .onlyWith("member", "health plan", "insurance", "policy", "subscriber", "group", "beneficiary", "medicare",
-                                "medicaid", "mbi", "versicherten", "afiliado"),
-                labelled(FindingTypes.BANK_ACCOUNT,
-                        "account(?: number| no\\.?| #)|acct(?: no\\.?| #|\\.)?|kontonummer|n[uú]mero de cuenta|num[ée]ro de compte",
-                        "\\d(?:[ -]?\\d){5,19}", "account", "acct", "kontonummer", "numero", "n\u00famero", "num\u00e9ro").onlyWith("account", "acct", "konto", "cuenta", "compte"),
-                labelled(FindingTypes.LICENSE_NUMBER,
-                        "licen[cs]e(?: number| no\\.?| #)|certificate(?: number| no\\.?| #)|certification(?: number| no\\.?)",
-                        "[A-Z0-9][A-Z0-9-]{3,19}", "licen", "certific").onlyWith("licen", "certific"),
-                labelled(FindingTypes.DEVICE_ID,
-                        "serial(?: number| no\\.?| #)|device(?: id| serial)|imei|udid|s/n", "[A-Z0-9][A-Z0-9:-]{4,39}", "serial", "device", "imei", "udid", "s/n")
+                labelled(
+                                FindingTypes.HEALTH_PLAN_NUMBER,
+                                "member(?: id| number| no\\.?)|health plan(?: id| number| no\\.?)?|insurance(?: id| number| no\\.?)|"
+                                        + "policy(?: number| no\\.?| #)|subscriber(?: id| number)|group(?: number| no\\.?)|"
+                                        + "beneficiary(?: id| number)|medicare(?: number| id| no\\.?)?|medicaid(?: number| id| no\\.?)?|mbi|"
+                                        + "versichertennummer|n[uú]mero de afiliado",
+                                "[A-Z0-9][A-Z0-9-]{3,19}",
+                                "member",
+                                "health plan",
+                                "insurance",
+                                "policy",
+                                "subscriber",
+                                "group",
+                                "beneficiary",
+                                "medicare",
+                                "medicaid",
+                                "mbi",
+                                "versichertennummer",
+                                "numero",
+                                "n\u00famero")
+                        .onlyWith(
+                                "member",
+                                "health plan",
+                                "insurance",
+                                "policy",
+                                "subscriber",
+                                "group",
+                                "beneficiary",
+                                "medicare",
+                                "medicaid",
+                                "mbi",
+                                "versicherten",
+                                "afiliado"),
+                labelled(
+                                FindingTypes.BANK_ACCOUNT,
+                                "account(?: number| no\\.?| #)|acct(?: no\\.?| #|\\.)?|kontonummer|n[uú]mero de cuenta|num[ée]ro de compte",
+                                "\\d(?:[ -]?\\d){5,19}",
+                                "account",
+                                "acct",
+                                "kontonummer",
+                                "numero",
+                                "n\u00famero",
+                                "num\u00e9ro")
+                        .onlyWith("account", "acct", "konto", "cuenta", "compte"),
+                labelled(
+                                FindingTypes.LICENSE_NUMBER,
+                                "licen[cs]e(?: number| no\\.?| #)|certificate(?: number| no\\.?| #)|certification(?: number| no\\.?)",
+                                "[A-Z0-9][A-Z0-9-]{3,19}",
+                                "licen",
+                                "certific")
+                        .onlyWith("licen", "certific"),
+                labelled(
+                                FindingTypes.DEVICE_ID,
+                                "serial(?: number| no\\.?| #)|device(?: id| serial)|imei|udid|s/n",
+                                "[A-Z0-9][A-Z0-9:-]{4,39}",
+                                "serial",
+                                "device",
+                                "imei",
+                                "udid",
+                                "s/n")
                         .onlyWith("serial", "device", "imei", "udid", "s/n"),
-                labelled(FindingTypes.VEHICLE_ID,
-                        "licen[cs]e plate(?: number)?|plate number|kennzeichen|matr[ií]cula|plaque d'immatriculation",
-                        "[A-Z0-9][A-Z0-9 -]{1,9}[A-Z0-9]", "licen", "plate number", "kennzeichen", "matr", "plaque").onlyWith("plate", "kennzeichen", "matr", "immatriculation"),
-                zip(), streetAddressUs(), streetAddressEu(), personName());
+                labelled(
+                                FindingTypes.VEHICLE_ID,
+                                "licen[cs]e plate(?: number)?|plate number|kennzeichen|matr[ií]cula|plaque d'immatriculation",
+                                "[A-Z0-9][A-Z0-9 -]{1,9}[A-Z0-9]",
+                                "licen",
+                                "plate number",
+                                "kennzeichen",
+                                "matr",
+                                "plaque")
+                        .onlyWith("plate", "kennzeichen", "matr", "immatriculation"),
+                zip(),
+                streetAddressUs(),
+                streetAddressEu(),
+                personName());
     }
 
     static Recognizer email() {
-        return Recognizer.of(FindingTypes.EMAIL,
-                "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}+@(?:[A-Za-z0-9-]{1,63}+\\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})"
-                        + "(?![\\w-])", NEEDS_AT, (t, s, m) -> 0.9)
-                .startingAt(Starts.of().digits().letters(true, Starts.LETTERS).letterRun("@._%+-", false, 0).notAfter(W + ".%+-")
+        return Recognizer.of(
+                        FindingTypes.EMAIL,
+                        "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}+@(?:[A-Za-z0-9-]{1,63}+\\.){1,8}(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})"
+                                + "(?![\\w-])",
+                        NEEDS_AT,
+                        (t, s, m) -> 0.9)
+                .startingAt(Starts.of()
+                        .digits()
+                        .letters(true, Starts.LETTERS)
+                        .letterRun("@._%+-", false, 0)
+                        .notAfter(W + ".%+-")
                         .digitRun(1, 64, BOTH_CASES + "@._%+-")
-                        .check(PiiRecognizers::atSignAhead)).withMatchAt(PiiRecognizers::emailAt);
+                        .check(PiiRecognizers::atSignAhead))
+                .withMatchAt(PiiRecognizers::emailAt);
     }
 
     /**
@@ -181,7 +275,11 @@ public final class PiiRecognizers {
         if (r >= 2 && r <= 24 && !wordOrDash(t, q + r)) {
             return q + r;
         }
-        if (q + 4 < n && t.charAt(q) == 'x' && t.charAt(q + 1) == 'n' && t.charAt(q + 2) == '-' && t.charAt(q + 3) == '-') {
+        if (q + 4 < n
+                && t.charAt(q) == 'x'
+                && t.charAt(q + 1) == 'n'
+                && t.charAt(q + 2) == '-'
+                && t.charAt(q + 3) == '-') {
             int m = 0;
             while (q + 4 + m < n && m <= 59 && labelChar(t.charAt(q + 4 + m))) {
                 m++;
@@ -212,7 +310,8 @@ public final class PiiRecognizers {
 
     /** E-mail addresses with spaces around the '@' or a spelled "(at)" / "[dot]" (see {@link ObfuscatedEmails}). */
     static Recognizer emailObfuscated() {
-        return Recognizer.scanning(FindingTypes.EMAIL, 0, ObfuscatedEmails::scan).startingAt(Starts.of().chars("@([{<"));
+        return Recognizer.scanning(FindingTypes.EMAIL, 0, ObfuscatedEmails::scan)
+                .startingAt(Starts.of().chars("@([{<"));
     }
 
     /** An '@' within 64 characters after {@code i}, with only local-part characters in between. */
@@ -229,42 +328,67 @@ public final class PiiRecognizers {
         return false;
     }
 
-    private static final String PHONE_CONTEXT = "(?i)\\b(?:phone|tel|telephone|mobile|cell|call|fax|contact|number|whatsapp|"
-            + "telefon|handy|rufnummer|tel[ée]fono|m[óo]vil|t[ée]l[ée]phone|portable|num[ée]ro)\\b";
+    private static final String PHONE_CONTEXT =
+            "(?i)\\b(?:phone|tel|telephone|mobile|cell|call|fax|contact|number|whatsapp|"
+                    + "telefon|handy|rufnummer|tel[ée]fono|m[óo]vil|t[ée]l[ée]phone|portable|num[ée]ro)\\b";
 
     static Recognizer phoneInternational() {
-        return Recognizer.of(FindingTypes.PHONE,
-                "(?<![\\w+])\\+[1-9]\\d{0,2}(?:[ .-]?\\(\\d{1,4}\\))?(?:[ .-]?+\\d{1,5}+){1,5}+(?!\\w)", NEEDS_DIGIT, (t, s, m) -> {
-                    int digits = Checksums.digits(t, s[0], s[1]).length();
-                    return digits >= 8 && digits <= 15 ? 0.7 : -1;
-                }).withContext(PHONE_CONTEXT, 0.25).startingAt(Starts.of().chars("+").notAfter(W + "+")
-                        .check(PiiRecognizers::internationalPrefix));
+        return Recognizer.of(
+                        FindingTypes.PHONE,
+                        "(?<![\\w+])\\+[1-9]\\d{0,2}(?:[ .-]?\\(\\d{1,4}\\))?(?:[ .-]?+\\d{1,5}+){1,5}+(?!\\w)",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> {
+                            int digits = Checksums.digits(t, s[0], s[1]).length();
+                            return digits >= 8 && digits <= 15 ? 0.7 : -1;
+                        })
+                .withContext(PHONE_CONTEXT, 0.25)
+                .startingAt(Starts.of().chars("+").notAfter(W + "+").check(PiiRecognizers::internationalPrefix));
     }
 
     static Recognizer phoneNorthAmerica() {
-        return Recognizer.of(FindingTypes.PHONE,
-                "(?<![\\w+-])(?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?![\\w-])", NEEDS_DIGIT, (t, s, m) -> {
-                    String d = Checksums.digits(t, s[0], s[1]);
-                    if (d.length() == 11) {
-                        d = d.substring(1);
-                    }
-                    boolean nanp = d.charAt(0) >= '2' && d.charAt(3) >= '2';
-                    return nanp ? 0.65 : 0.4;
-                }).withContext(PHONE_CONTEXT, 0.3).startingAt(Starts.of().digits().chars("+(").notAfter(W + "+-")
-                        .digitRun(1, 1, " .-", DIGITS + "(").digitRun(1, 1, "(", DIGITS).digitRun(3, 4, " .-", DIGITS)
+        return Recognizer.of(
+                        FindingTypes.PHONE,
+                        "(?<![\\w+-])(?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?![\\w-])",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> {
+                            String d = Checksums.digits(t, s[0], s[1]);
+                            if (d.length() == 11) {
+                                d = d.substring(1);
+                            }
+                            boolean nanp = d.charAt(0) >= '2' && d.charAt(3) >= '2';
+                            return nanp ? 0.65 : 0.4;
+                        })
+                .withContext(PHONE_CONTEXT, 0.3)
+                .startingAt(Starts.of()
+                        .digits()
+                        .chars("+(")
+                        .notAfter(W + "+-")
+                        .digitRun(1, 1, " .-", DIGITS + "(")
+                        .digitRun(1, 1, "(", DIGITS)
+                        .digitRun(3, 4, " .-", DIGITS)
                         .check(PiiRecognizers::northAmericanNumber));
     }
 
     static Recognizer phoneNational() {
         // Trunk-prefixed national numbers such as 09-7625400, 090-1234-5678, 030 1234567: weak without context.
-        return Recognizer.of(FindingTypes.PHONE, NB + "0\\d{1,4}[ -]\\d{3,8}(?:[ -]\\d{3,4})?" + NA, NEEDS_DIGIT, (t, s, m) -> {
-            int digits = Checksums.digits(t, s[0], s[1]).length();
-            return digits >= 8 && digits <= 12 ? 0.45 : -1;
-        }).withContext(PHONE_CONTEXT, 0.35).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(2, 5, " -")
-                .check((t, i) -> t.charAt(i) == '0'));
+        return Recognizer.of(
+                        FindingTypes.PHONE,
+                        NB + "0\\d{1,4}[ -]\\d{3,8}(?:[ -]\\d{3,4})?" + NA,
+                        NEEDS_DIGIT,
+                        (t, s, m) -> {
+                            int digits = Checksums.digits(t, s[0], s[1]).length();
+                            return digits >= 8 && digits <= 12 ? 0.45 : -1;
+                        })
+                .withContext(PHONE_CONTEXT, 0.35)
+                .startingAt(Starts.of()
+                        .digits()
+                        .notAfter(W + "-")
+                        .digitRun(2, 5, " -")
+                        .check((t, i) -> t.charAt(i) == '0'));
     }
 
-    // ---- candidate checks: cheap necessary conditions of a match at a start (each reads a bounded number of characters) ----
+    // ---- candidate checks: cheap necessary conditions of a match at a start (each reads a bounded number of
+    // characters) ----
 
     /**
      * Whether {@code \+[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?+\d{1,5}+){1,5}+} can start at {@code i}
@@ -278,7 +402,8 @@ public final class PiiRecognizers {
         if (digitAt(t, j) || charAt(t, j, '(')) {
             return true;
         }
-        return (charAt(t, j, ' ') || charAt(t, j, '.') || charAt(t, j, '-')) && (digitAt(t, j + 1) || charAt(t, j + 1, '('));
+        return (charAt(t, j, ' ') || charAt(t, j, '.') || charAt(t, j, '-'))
+                && (digitAt(t, j + 1) || charAt(t, j + 1, '('));
     }
 
     private static boolean separatorAt(CharSequence t, int i) {
@@ -370,13 +495,21 @@ public final class PiiRecognizers {
         if (j + 1 < t.length()) {
             char a = (char) (t.charAt(j) | 0x20);
             char b = (char) (t.charAt(j + 1) | 0x20);
-            boolean suffix = (a == 's' && b == 't') || (a == 'n' && b == 'd') || (a == 'r' && b == 'd') || (a == 't' && b == 'h');
-            return suffix && Starts.Ascii.isLetter(t.charAt(j)) && Starts.Ascii.isLetter(t.charAt(j + 1)) && monthAfterSeparator(t, j + 2);
+            boolean suffix = (a == 's' && b == 't')
+                    || (a == 'n' && b == 'd')
+                    || (a == 'r' && b == 'd')
+                    || (a == 't' && b == 'h');
+            return suffix
+                    && Starts.Ascii.isLetter(t.charAt(j))
+                    && Starts.Ascii.isLetter(t.charAt(j + 1))
+                    && monthAfterSeparator(t, j + 2);
         }
         return false;
     }
 
-    private static final String[] MONTH_STARTS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+    private static final String[] MONTH_STARTS = {
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
+    };
 
     /** {@code [ -]} at {@code i} and a month's first three letters after it. */
     private static boolean monthAfterSeparator(CharSequence t, int i) {
@@ -417,7 +550,7 @@ public final class PiiRecognizers {
             return false;
         }
         if (!(charAt(t, i + 4, ' ') || charAt(t, i + 4, '-'))) {
-            return true;   // ten digits in a row (the digit-run gate checked them)
+            return true; // ten digits in a row (the digit-run gate checked them)
         }
         return digitsAt(t, i + 5, 3) && charAt(t, i + 8, t.charAt(i + 4)) && digitsAt(t, i + 9, 3);
     }
@@ -474,85 +607,148 @@ public final class PiiRecognizers {
     }
 
     static Recognizer ssn() {
-        return Recognizer.of(FindingTypes.US_SSN, "(?<![\\w.-])\\d{3}(" + SSN_SEPARATOR + "?)\\d{2}(" + SSN_SEPARATOR + "?)\\d{4}(?![\\w-]|[./]\\d)",
-                NEEDS_DIGIT, (t, s, m) -> {
-            if (!consistentSeparators(m) || !Checksums.ssn(Checksums.digits(t, s[0], s[1]))) {
-                return -1;
-            }
-            return separatorCount(m) == 2 ? 0.6 : 0.3;
-        }).withContext("(?i)\\b(?:ssn|ssns|social security(?: number| no\\.?| #)?|social sec|sozialversicherungsnummer|"
-                + "n[uú]mero de seguro social|num[ée]ro de s[ée]curit[ée] sociale)\\b", 0.35)
-                .startingAt(Starts.of().digits().notAfter(W + ".-").digitRun(3, 3, SSN_SEPARATORS).digitRun(5, 5, SSN_SEPARATORS)
-                        .digitRun(9, 9).check((t, i) -> threeTwoFour(t, i, SSN_SEPARATORS)));
+        return Recognizer.of(
+                        FindingTypes.US_SSN,
+                        "(?<![\\w.-])\\d{3}(" + SSN_SEPARATOR + "?)\\d{2}(" + SSN_SEPARATOR
+                                + "?)\\d{4}(?![\\w-]|[./]\\d)",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> {
+                            if (!consistentSeparators(m) || !Checksums.ssn(Checksums.digits(t, s[0], s[1]))) {
+                                return -1;
+                            }
+                            return separatorCount(m) == 2 ? 0.6 : 0.3;
+                        })
+                .withContext(
+                        "(?i)\\b(?:ssn|ssns|social security(?: number| no\\.?| #)?|social sec|sozialversicherungsnummer|"
+                                + "n[uú]mero de seguro social|num[ée]ro de s[ée]curit[ée] sociale)\\b",
+                        0.35)
+                .startingAt(Starts.of()
+                        .digits()
+                        .notAfter(W + ".-")
+                        .digitRun(3, 3, SSN_SEPARATORS)
+                        .digitRun(5, 5, SSN_SEPARATORS)
+                        .digitRun(9, 9)
+                        .check((t, i) -> threeTwoFour(t, i, SSN_SEPARATORS)));
     }
 
     /** The separators of a 3-2-4 social security number's groups: space, tab, line break, dot, hyphen, slash, underscore. */
     private static final String SSN_SEPARATORS = GROUP_SEPARATOR_CHARS;
+
     private static final String SSN_SEPARATOR = GROUP_SEPARATOR;
 
     static Recognizer itin() {
-        return Recognizer.of(FindingTypes.US_ITIN, "(?<![\\w.-])9\\d{2}([ -]?)\\d{2}([ -]?)\\d{4}(?![\\w-])", NEEDS_DIGIT, (t, s, m) -> {
-            if (!consistentSeparators(m) || !Checksums.itin(Checksums.digits(t, s[0], s[1]))) {
-                return -1;
-            }
-            return separatorCount(m) >= 1 ? 0.6 : 0.4;
-        }).withContext("(?i)\\b(?:itin|taxpayer|tax id|tin)\\b", 0.3)
-                .startingAt(Starts.of().digits().notAfter(W + ".-").digitRun(3, 3, " -").digitRun(5, 5, " -").digitRun(9, 9)
+        return Recognizer.of(
+                        FindingTypes.US_ITIN,
+                        "(?<![\\w.-])9\\d{2}([ -]?)\\d{2}([ -]?)\\d{4}(?![\\w-])",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> {
+                            if (!consistentSeparators(m) || !Checksums.itin(Checksums.digits(t, s[0], s[1]))) {
+                                return -1;
+                            }
+                            return separatorCount(m) >= 1 ? 0.6 : 0.4;
+                        })
+                .withContext("(?i)\\b(?:itin|taxpayer|tax id|tin)\\b", 0.3)
+                .startingAt(Starts.of()
+                        .digits()
+                        .notAfter(W + ".-")
+                        .digitRun(3, 3, " -")
+                        .digitRun(5, 5, " -")
+                        .digitRun(9, 9)
                         .check((t, i) -> t.charAt(i) == '9' && threeTwoFour(t, i, " -")));
     }
 
     static Recognizer creditCard() {
         // any grouping (see CardNumbers): Luhn and a known issuer range and length decide
         return Recognizer.scanning(FindingTypes.CREDIT_CARD, NEEDS_DIGIT, CardNumbers::scan)
-                .withContext("(?i)\\b(?:card|credit|debit|visa|mastercard|amex|american express|discover|kreditkarte|tarjeta|carte)\\b",
-                        0.1).startingAt(Starts.of().digits().notAfter("0123456789"));
+                .withContext(
+                        "(?i)\\b(?:card|credit|debit|visa|mastercard|amex|american express|discover|kreditkarte|tarjeta|carte)\\b",
+                        0.1)
+                .startingAt(Starts.of().digits().notAfter("0123456789"));
     }
 
     static Recognizer cvv() {
-        return Recognizer.labelled(FindingTypes.CARD_CVV,
-                "(?i)\\b(?:cvv2?|cvc2?|cid|csc|card (?:security|verification) (?:code|value)|security code|pr[üu]fnummer|"
-                        + "c[óo]digo de seguridad|cryptogramme)\\b(?:\\s*(?:is|:|#|=|-)){0,2}\\s*(\\d{3,4})(?!\\d)", 1, NEEDS_DIGIT, 0.9)
-                .onlyWith("cvv", "cvc", "cid", "csc", "security", "verification", "prufnummer", "prüfnummer", "codigo", "código",
+        return Recognizer.labelled(
+                        FindingTypes.CARD_CVV,
+                        "(?i)\\b(?:cvv2?|cvc2?|cid|csc|card (?:security|verification) (?:code|value)|security code|pr[üu]fnummer|"
+                                + "c[óo]digo de seguridad|cryptogramme)\\b(?:\\s*(?:is|:|#|=|-)){0,2}\\s*(\\d{3,4})(?!\\d)",
+                        1,
+                        NEEDS_DIGIT,
+                        0.9)
+                .onlyWith(
+                        "cvv",
+                        "cvc",
+                        "cid",
+                        "csc",
+                        "security",
+                        "verification",
+                        "prufnummer",
+                        "prüfnummer",
+                        "codigo",
+                        "código",
                         "cryptogramme")
-                .startingAt(Starts.of().prefixes(true, "cvv", "cvc", "cid", "csc", "card ", "security code", "pr\u00fcfnummer", "prufnummer",
-                        "c\u00f3digo", "codigo", "cryptogramme").notAfter(W));
+                .startingAt(Starts.of()
+                        .prefixes(
+                                true,
+                                "cvv",
+                                "cvc",
+                                "cid",
+                                "csc",
+                                "card ",
+                                "security code",
+                                "pr\u00fcfnummer",
+                                "prufnummer",
+                                "c\u00f3digo",
+                                "codigo",
+                                "cryptogramme")
+                        .notAfter(W));
     }
 
     static Recognizer trackData() {
-        return Recognizer.of(FindingTypes.CARD_TRACK_DATA, TrackDataFinder.PATTERN, NEEDS_DIGIT, (t, s, m) -> 0.95).withDigitRun(13)
+        return Recognizer.of(FindingTypes.CARD_TRACK_DATA, TrackDataFinder.PATTERN, NEEDS_DIGIT, (t, s, m) -> 0.95)
+                .withDigitRun(13)
                 .withFinder(new TrackDataFinder());
     }
 
     static Recognizer iban() {
-        return Recognizer.of(FindingTypes.IBAN,
-                "(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?:" + IBAN_SEPARATOR + "?[A-Za-z0-9]{4}){2,7}(?:" + IBAN_SEPARATOR + "?[A-Za-z0-9]{1,3})?"
-                        + "(?![A-Za-z0-9])", NEEDS_DIGIT, (t, s, m) -> {
-                    if (validIban(t, s[0], s[1])) {
-                        return 0.95;
-                    }
-                    // a trailing short group may be the next word ("... 8741 ALL CAPS"): try without it
-                    int end = s[1];
-                    int k = end;
-                    while (k > s[0] && IBAN_SEPARATORS.indexOf(t.charAt(k - 1)) < 0) {
-                        k--;
-                    }
-                    int cut = k;
-                    while (cut > s[0] && IBAN_SEPARATORS.indexOf(t.charAt(cut - 1)) >= 0) {
-                        cut--;
-                    }
-                    if (end - k <= 3 && cut > s[0] && validIban(t, s[0], cut)) {
-                        s[1] = cut;
-                        return 0.95;
-                    }
-                    return -1;
-                }).withContext("(?i)\\b(?:iban|bank|account|konto|cuenta|compte)\\b", 0.05)
-                .startingAt(Starts.of().letters(true, Starts.LETTERS).letterRun("", true, 0).notAfter(Starts.WORD.replace("_", ""))
-                        .check((t, i) -> i + 3 < t.length() && Starts.Ascii.isLetter(t.charAt(i + 1)) && digitAt(t, i + 2)
+        return Recognizer.of(
+                        FindingTypes.IBAN,
+                        "(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?:" + IBAN_SEPARATOR + "?[A-Za-z0-9]{4}){2,7}(?:"
+                                + IBAN_SEPARATOR + "?[A-Za-z0-9]{1,3})?" + "(?![A-Za-z0-9])",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> {
+                            if (validIban(t, s[0], s[1])) {
+                                return 0.95;
+                            }
+                            // a trailing short group may be the next word ("... 8741 ALL CAPS"): try without it
+                            int end = s[1];
+                            int k = end;
+                            while (k > s[0] && IBAN_SEPARATORS.indexOf(t.charAt(k - 1)) < 0) {
+                                k--;
+                            }
+                            int cut = k;
+                            while (cut > s[0] && IBAN_SEPARATORS.indexOf(t.charAt(cut - 1)) >= 0) {
+                                cut--;
+                            }
+                            if (end - k <= 3 && cut > s[0] && validIban(t, s[0], cut)) {
+                                s[1] = cut;
+                                return 0.95;
+                            }
+                            return -1;
+                        })
+                .withContext("(?i)\\b(?:iban|bank|account|konto|cuenta|compte)\\b", 0.05)
+                .startingAt(Starts.of()
+                        .letters(true, Starts.LETTERS)
+                        .letterRun("", true, 0)
+                        .notAfter(Starts.WORD.replace("_", ""))
+                        .check((t, i) -> i + 3 < t.length()
+                                && Starts.Ascii.isLetter(t.charAt(i + 1))
+                                && digitAt(t, i + 2)
                                 && digitAt(t, i + 3)));
     }
 
     /** The separators between an IBAN's groups: space, tab, line break, hyphen, dot, slash, underscore. */
     private static final String IBAN_SEPARATORS = GROUP_SEPARATOR_CHARS;
+
     private static final String IBAN_SEPARATOR = GROUP_SEPARATOR;
 
     /**
@@ -575,42 +771,63 @@ public final class PiiRecognizers {
     }
 
     static Recognizer abaRouting() {
-        return Recognizer.of(FindingTypes.ABA_ROUTING, NB + "(?:\\d{9}|\\d{4}-\\d{4}-\\d)" + NA, NEEDS_DIGIT,
-                (t, s, m) -> Checksums.abaRouting(Checksums.digits(t, s[0], s[1])) ? 0.5 : -1)
+        return Recognizer.of(
+                        FindingTypes.ABA_ROUTING,
+                        NB + "(?:\\d{9}|\\d{4}-\\d{4}-\\d)" + NA,
+                        NEEDS_DIGIT,
+                        (t, s, m) -> Checksums.abaRouting(Checksums.digits(t, s[0], s[1])) ? 0.5 : -1)
                 .withContext("(?i)\\b(?:aba|routing|rtn|transit|bank)\\b", 0.5)
-                .startingAt(Starts.of().digits().notAfter(W + "-").digitRun(9, 9).digitRun(4, 4, "-"));
+                .startingAt(
+                        Starts.of().digits().notAfter(W + "-").digitRun(9, 9).digitRun(4, 4, "-"));
     }
 
     private static final String OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 
     static Recognizer ipv4() {
-        return Recognizer.of(FindingTypes.IP_ADDRESS, "(?<![\\w.])" + OCTET + "(?:\\." + OCTET + "){3}(?![\\w]|\\.\\d)",
-                NEEDS_DIGIT | NEEDS_DOT, (t, s, m) -> 0.7)
-                .withContext("(?i)\\b(?:ip|ipv4|address|host|server|client|src|dst)\\b", 0.2).startingAt(Starts.of().digits().notAfter(W + ".").digitRun(1, 3, "."));
+        return Recognizer.of(
+                        FindingTypes.IP_ADDRESS,
+                        "(?<![\\w.])" + OCTET + "(?:\\." + OCTET + "){3}(?![\\w]|\\.\\d)",
+                        NEEDS_DIGIT | NEEDS_DOT,
+                        (t, s, m) -> 0.7)
+                .withContext("(?i)\\b(?:ip|ipv4|address|host|server|client|src|dst)\\b", 0.2)
+                .startingAt(Starts.of().digits().notAfter(W + ".").digitRun(1, 3, "."));
     }
 
     static Recognizer ipv6() {
-        return Recognizer.of(FindingTypes.IP_ADDRESS,
-                "(?<![\\w:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:.]{2,45}+(?:%[0-9A-Za-z]{1,15}+)?", NEEDS_COLON, (t, s, m) -> {
-                    if (s[1] < t.length() && isWordChar(t.charAt(s[1]))) {
-                        return -1;
-                    }
-                    while (s[1] > s[0] && (t.charAt(s[1] - 1) == '.' || (t.charAt(s[1] - 1) == ':' && (s[1] - 2 < s[0] || t.charAt(s[1] - 2) != ':')))) {
-                        s[1]--;
-                    }
-                    return Ipv6.valid(t, s[0], s[1]) ? 0.75 : -1;
-                }).startingAt(Starts.of().digits().letters(true, "abcdef").chars(":").letterRun(":", false, 0).notAfter(W + ":.")
-                        .digitRun(1, 4, ":abcdefABCDEF").check((t, i) -> {
-                    for (int k = 0; k <= 4; k++) {
-                        if (charAt(t, i + k, ':')) {
-                            return true;
-                        }
-                        if (!hexAt(t, i + k)) {
+        return Recognizer.of(
+                        FindingTypes.IP_ADDRESS,
+                        "(?<![\\w:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:.]{2,45}+(?:%[0-9A-Za-z]{1,15}+)?",
+                        NEEDS_COLON,
+                        (t, s, m) -> {
+                            if (s[1] < t.length() && isWordChar(t.charAt(s[1]))) {
+                                return -1;
+                            }
+                            while (s[1] > s[0]
+                                    && (t.charAt(s[1] - 1) == '.'
+                                            || (t.charAt(s[1] - 1) == ':'
+                                                    && (s[1] - 2 < s[0] || t.charAt(s[1] - 2) != ':')))) {
+                                s[1]--;
+                            }
+                            return Ipv6.valid(t, s[0], s[1]) ? 0.75 : -1;
+                        })
+                .startingAt(Starts.of()
+                        .digits()
+                        .letters(true, "abcdef")
+                        .chars(":")
+                        .letterRun(":", false, 0)
+                        .notAfter(W + ":.")
+                        .digitRun(1, 4, ":abcdefABCDEF")
+                        .check((t, i) -> {
+                            for (int k = 0; k <= 4; k++) {
+                                if (charAt(t, i + k, ':')) {
+                                    return true;
+                                }
+                                if (!hexAt(t, i + k)) {
+                                    return false;
+                                }
+                            }
                             return false;
-                        }
-                    }
-                    return false;
-                }));
+                        }));
     }
 
     static boolean isWordChar(char c) {
@@ -618,93 +835,137 @@ public final class PiiRecognizers {
     }
 
     static Recognizer mac() {
-        return Recognizer.of(FindingTypes.MAC_ADDRESS,
-                "(?<![\\w:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\\1){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4})"
-                        + "(?![\\w:.-])", 0, (t, s, m) -> {
-                    char first = Character.toLowerCase(t.charAt(s[0]));
-                    for (int i = s[0]; i < s[1]; i++) {
-                        char c = Character.toLowerCase(t.charAt(i));
-                        if (c != first && c != ':' && c != '-' && c != '.') {
-                            return 0.7;
-                        }
-                    }
-                    return -1;
-                }).startingAt(Starts.of().digits().letters(true, "abcdef").letterRun(":-.", false, 0).notAfter(W + ":.-")
+        return Recognizer.of(
+                        FindingTypes.MAC_ADDRESS,
+                        "(?<![\\w:.-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\\1){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4})"
+                                + "(?![\\w:.-])",
+                        0,
+                        (t, s, m) -> {
+                            char first = Character.toLowerCase(t.charAt(s[0]));
+                            for (int i = s[0]; i < s[1]; i++) {
+                                char c = Character.toLowerCase(t.charAt(i));
+                                if (c != first && c != ':' && c != '-' && c != '.') {
+                                    return 0.7;
+                                }
+                            }
+                            return -1;
+                        })
+                .startingAt(Starts.of()
+                        .digits()
+                        .letters(true, "abcdef")
+                        .letterRun(":-.", false, 0)
+                        .notAfter(W + ":.-")
                         .digitRun(1, 4, ":-.abcdefABCDEF")
                         .check((t, i) -> charAt(t, i + 2, ':') || charAt(t, i + 2, '-') || charAt(t, i + 4, '.')));
     }
 
     static Recognizer url() {
-        return Recognizer.of(FindingTypes.URL,
-                "(?i)(?<![\\w@.:/-])((?:https?|ftp)://)?(www\\.)?(?:[a-z0-9-]{1,63}+\\.){1,10}([a-z]{2,24}|xn--[a-z0-9-]{1,59})(?![\\w-])"
-                        + "(?::\\d{1,5})?(?:[/?#][^\\s<>\"'`]{0,2048}+)?",
-                NEEDS_DOT, (t, s, m) -> {
-                    boolean scheme = m.group(1) != null;
-                    boolean www = m.group(2) != null;
-                    if (!scheme && !COMMON_TLDS.contains(m.group(3).toLowerCase(Locale.ROOT))) {
-                        return -1;
-                    }
-                    while (s[1] > s[0] && ".,;:!?)]}'\"".indexOf(t.charAt(s[1] - 1)) >= 0) {
-                        s[1]--;
-                    }
-                    return scheme ? 0.9 : www ? 0.8 : 0.6;
-                }).startingAt(Starts.of().digits().letters(true, Starts.LETTERS).chars("-").letterRun(".:-", false, 0).notAfter(W + "@.:/-")
+        return Recognizer.of(
+                        FindingTypes.URL,
+                        "(?i)(?<![\\w@.:/-])((?:https?|ftp)://)?(www\\.)?(?:[a-z0-9-]{1,63}+\\.){1,10}([a-z]{2,24}|xn--[a-z0-9-]{1,59})(?![\\w-])"
+                                + "(?::\\d{1,5})?(?:[/?#][^\\s<>\"'`]{0,2048}+)?",
+                        NEEDS_DOT,
+                        (t, s, m) -> {
+                            boolean scheme = m.group(1) != null;
+                            boolean www = m.group(2) != null;
+                            if (!scheme && !COMMON_TLDS.contains(m.group(3).toLowerCase(Locale.ROOT))) {
+                                return -1;
+                            }
+                            while (s[1] > s[0] && ".,;:!?)]}'\"".indexOf(t.charAt(s[1] - 1)) >= 0) {
+                                s[1]--;
+                            }
+                            return scheme ? 0.9 : www ? 0.8 : 0.6;
+                        })
+                .startingAt(Starts.of()
+                        .digits()
+                        .letters(true, Starts.LETTERS)
+                        .chars("-")
+                        .letterRun(".:-", false, 0)
+                        .notAfter(W + "@.:/-")
                         .digitRun(1, 63, BOTH_CASES + "-.")
                         .check((t, i) -> {
-                    // the first label (possessive [a-z0-9-]{1,63}+) is followed by '.' and a label or TLD character, or the scheme by "://"
-                    int j = i;
-                    int n = t.length();
-                    while (j < n && j - i <= 64) {
-                        char c = t.charAt(j);
-                        if (c == '.') {
-                            return j + 1 < n && (asciiLetterOrDigit(t.charAt(j + 1)) || t.charAt(j + 1) == '-');
-                        }
-                        if (c == ':') {
-                            return charAt(t, j + 1, '/') && charAt(t, j + 2, '/');
-                        }
-                        if (!(asciiLetterOrDigit(c) || c == '-')) {
+                            // the first label (possessive [a-z0-9-]{1,63}+) is followed by '.' and a label or TLD
+                            // character, or the scheme by "://"
+                            int j = i;
+                            int n = t.length();
+                            while (j < n && j - i <= 64) {
+                                char c = t.charAt(j);
+                                if (c == '.') {
+                                    return j + 1 < n && (asciiLetterOrDigit(t.charAt(j + 1)) || t.charAt(j + 1) == '-');
+                                }
+                                if (c == ':') {
+                                    return charAt(t, j + 1, '/') && charAt(t, j + 2, '/');
+                                }
+                                if (!(asciiLetterOrDigit(c) || c == '-')) {
+                                    return false;
+                                }
+                                j++;
+                            }
                             return false;
-                        }
-                        j++;
-                    }
-                    return false;
-                }));
+                        }));
     }
 
-    private static final String DOB_CONTEXT = "(?i)\\b(?:dob|d\\.o\\.b|date of birth|birth ?date|born(?: on)?|birthday|geboren|"
-            + "geburtsdatum|fecha de nacimiento|nacid[oa]|date de naissance|n[ée]e?)\\b";
+    private static final String DOB_CONTEXT =
+            "(?i)\\b(?:dob|d\\.o\\.b|date of birth|birth ?date|born(?: on)?|birthday|geboren|"
+                    + "geburtsdatum|fecha de nacimiento|nacid[oa]|date de naissance|n[ée]e?)\\b";
 
     static Recognizer dateIso() {
-        return Recognizer.of(FindingTypes.DATE,
-                "(?<![\\w/.:-])(\\d{4})-(\\d{2})-(\\d{2})(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\w/-]|\\.\\d)",
-                NEEDS_DIGIT, (t, s, m) -> validDate(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))) ? 0.7 : -1)
-                .withContext(DOB_CONTEXT, 0.25, FindingTypes.DATE_OF_BIRTH).startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(4, 4, "-"));
+        return Recognizer.of(
+                        FindingTypes.DATE,
+                        "(?<![\\w/.:-])(\\d{4})-(\\d{2})-(\\d{2})(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\w/-]|\\.\\d)",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> validDate(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))) ? 0.7 : -1)
+                .withContext(DOB_CONTEXT, 0.25, FindingTypes.DATE_OF_BIRTH)
+                .startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(4, 4, "-"));
     }
 
     static Recognizer dateNumeric() {
-        return Recognizer.of(FindingTypes.DATE,
-                "(?<![\\w/.:-])(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?![\\w/-]|[.:]\\d)", NEEDS_DIGIT, (t, s, m) -> {
-                    int a = Integer.parseInt(m.group(1));
-                    int b = Integer.parseInt(m.group(3));
-                    return validDate(a, b) || validDate(b, a) ? 0.6 : -1;
-                }).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH).startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(1, 2, "/.-"));
+        return Recognizer.of(
+                        FindingTypes.DATE,
+                        "(?<![\\w/.:-])(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?![\\w/-]|[.:]\\d)",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> {
+                            int a = Integer.parseInt(m.group(1));
+                            int b = Integer.parseInt(m.group(3));
+                            return validDate(a, b) || validDate(b, a) ? 0.6 : -1;
+                        })
+                .withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
+                .startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(1, 2, "/.-"));
     }
 
     static Recognizer dateText() {
         String month = "(?:" + MONTHS + ")";
-        return Recognizer.of(FindingTypes.DATE,
-                "(?i)(?<![\\w-])(?:\\d{1,2}(?:st|nd|rd|th)?[ -]" + month + "[ ,-]{1,2}\\d{2,4}"
-                        + "|" + month + " \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}"
-                        + "|" + month + "-\\d{1,2}|\\d{1,2}-" + month + "|" + month + "-\\d{4})(?![\\w-])",
-                NEEDS_DIGIT, (t, s, m) -> 0.65).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
-                .startingAt(Starts.of().digits().digitRun(1, 2, " -", BOTH_CASES).digitRun(1, 2, "sSnNrRtT", "tTdDhH").prefixes(true, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                        "dec").notAfter(W + "-").check(PiiRecognizers::dayThenMonthOrMonthThenDigit));
+        return Recognizer.of(
+                        FindingTypes.DATE,
+                        "(?i)(?<![\\w-])(?:\\d{1,2}(?:st|nd|rd|th)?[ -]" + month + "[ ,-]{1,2}\\d{2,4}"
+                                + "|" + month + " \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}"
+                                + "|" + month + "-\\d{1,2}|\\d{1,2}-" + month + "|" + month + "-\\d{4})(?![\\w-])",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> 0.65)
+                .withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
+                .startingAt(Starts.of()
+                        .digits()
+                        .digitRun(1, 2, " -", BOTH_CASES)
+                        .digitRun(1, 2, "sSnNrRtT", "tTdDhH")
+                        .prefixes(
+                                true, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                "dec")
+                        .notAfter(W + "-")
+                        .check(PiiRecognizers::dayThenMonthOrMonthThenDigit));
     }
 
     static Recognizer dateMonthYear() {
-        return Recognizer.of(FindingTypes.DATE, "(?<![\\w/.:-])(0?[1-9]|1[0-2])/((?:19|20)\\d{2})(?![\\w/-]|[.:]\\d)", NEEDS_DIGIT,
-                (t, s, m) -> 0.55).withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
-                .startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(1, 2, "/").check(PiiRecognizers::slashYear));
+        return Recognizer.of(
+                        FindingTypes.DATE,
+                        "(?<![\\w/.:-])(0?[1-9]|1[0-2])/((?:19|20)\\d{2})(?![\\w/-]|[.:]\\d)",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> 0.55)
+                .withContext(DOB_CONTEXT, 0.3, FindingTypes.DATE_OF_BIRTH)
+                .startingAt(Starts.of()
+                        .digits()
+                        .notAfter(W + "/.:-")
+                        .digitRun(1, 2, "/")
+                        .check(PiiRecognizers::slashYear));
     }
 
     private static boolean validDate(int month, int day) {
@@ -712,44 +973,83 @@ public final class PiiRecognizers {
     }
 
     static Recognizer passport() {
-        return Recognizer.of(FindingTypes.US_PASSPORT, NB + "(?:[A-Z]\\d{8}|\\d{9})" + NA, NEEDS_DIGIT,
-                (t, s, m) -> Character.isLetter(t.charAt(s[0])) ? 0.3 : 0.1)
+        return Recognizer.of(
+                        FindingTypes.US_PASSPORT,
+                        NB + "(?:[A-Z]\\d{8}|\\d{9})" + NA,
+                        NEEDS_DIGIT,
+                        (t, s, m) -> Character.isLetter(t.charAt(s[0])) ? 0.3 : 0.1)
                 .withContext("(?i)\\b(?:passport|travel document|pasaporte|reisepass|passeport)\\b", 0.5)
                 .onlyWith("passport", "travel document", "pasaporte", "reisepass", "passeport")
-                .startingAt(Starts.of().digits().digitRun(9, 9).letters(false, Starts.UPPER).letterRun("", true, 0).notAfter(W + "-"));
+                .startingAt(Starts.of()
+                        .digits()
+                        .digitRun(9, 9)
+                        .letters(false, Starts.UPPER)
+                        .letterRun("", true, 0)
+                        .notAfter(W + "-"));
     }
 
     static Recognizer driverLicense() {
-        return Recognizer.of(FindingTypes.US_DRIVER_LICENSE, NB + "(?:[A-Z]\\d{3,14}|[A-Z]{2}\\d{5,11}|\\d{7,12})" + NA, NEEDS_DIGIT,
-                (t, s, m) -> 0.05)
-                .withContext("(?i)\\b(?:driver'?s?|driving|dl|dln|licen[cs]e|f[üu]hrerschein|licencia de conducir|permis de conduire)\\b",
+        return Recognizer.of(
+                        FindingTypes.US_DRIVER_LICENSE,
+                        NB + "(?:[A-Z]\\d{3,14}|[A-Z]{2}\\d{5,11}|\\d{7,12})" + NA,
+                        NEEDS_DIGIT,
+                        (t, s, m) -> 0.05)
+                .withContext(
+                        "(?i)\\b(?:driver'?s?|driving|dl|dln|licen[cs]e|f[üu]hrerschein|licencia de conducir|permis de conduire)\\b",
                         0.55)
                 .onlyWith("driver", "driving", "dl", "licen", "führerschein", "fuhrerschein", "licencia", "permis")
-                .startingAt(Starts.of().digits().digitRun(7, 12).letters(false, Starts.UPPER).letterRun("", true, 0).notAfter(W + "-"));
+                .startingAt(Starts.of()
+                        .digits()
+                        .digitRun(7, 12)
+                        .letters(false, Starts.UPPER)
+                        .letterRun("", true, 0)
+                        .notAfter(W + "-"));
     }
 
     static Recognizer npi() {
-        return Recognizer.of(FindingTypes.US_NPI, NB + "[12]\\d{3}([ -]?)\\d{3}\\1\\d{3}" + NA, NEEDS_DIGIT,
-                (t, s, m) -> Checksums.npi(Checksums.digits(t, s[0], s[1])) ? 0.55 : -1)
+        return Recognizer.of(
+                        FindingTypes.US_NPI,
+                        NB + "[12]\\d{3}([ -]?)\\d{3}\\1\\d{3}" + NA,
+                        NEEDS_DIGIT,
+                        (t, s, m) -> Checksums.npi(Checksums.digits(t, s[0], s[1])) ? 0.55 : -1)
                 .withContext("(?i)\\b(?:npi|provider|prescriber|physician)\\b", 0.4)
-                .startingAt(Starts.of().digits().notAfter(W + "-").digitRun(4, 4, " -").digitRun(10, 10)
+                .startingAt(Starts.of()
+                        .digits()
+                        .notAfter(W + "-")
+                        .digitRun(4, 4, " -")
+                        .digitRun(10, 10)
                         .check(PiiRecognizers::npiShape));
     }
 
     static Recognizer dea() {
-        return Recognizer.of(FindingTypes.US_DEA, NB + "[A-Za-z][A-Za-z9]\\d{7}" + NA, NEEDS_DIGIT,
-                (t, s, m) -> Checksums.dea(t.subSequence(s[0], s[1])) ? 0.7 : -1)
+        return Recognizer.of(
+                        FindingTypes.US_DEA,
+                        NB + "[A-Za-z][A-Za-z9]\\d{7}" + NA,
+                        NEEDS_DIGIT,
+                        (t, s, m) -> Checksums.dea(t.subSequence(s[0], s[1])) ? 0.7 : -1)
                 .withContext("(?i)\\b(?:dea|registration|prescriber)\\b", 0.25)
-                .startingAt(Starts.of().letters(true, Starts.LETTERS).letterRun("", true, 0).notAfter(W + "-").check(PiiRecognizers::deaShape));
+                .startingAt(Starts.of()
+                        .letters(true, Starts.LETTERS)
+                        .letterRun("", true, 0)
+                        .notAfter(W + "-")
+                        .check(PiiRecognizers::deaShape));
     }
 
     static Recognizer vin() {
-        return Recognizer.of(FindingTypes.VEHICLE_ID, "(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])", NEEDS_DIGIT,
-                (t, s, m) -> Checksums.vin(t.subSequence(s[0], s[1])) ? 0.75 : -1)
+        return Recognizer.of(
+                        FindingTypes.VEHICLE_ID,
+                        "(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> Checksums.vin(t.subSequence(s[0], s[1])) ? 0.75 : -1)
                 .withContext("(?i)\\b(?:vin|vehicle|chassis)\\b", 0.2)
-                .startingAt(Starts.of().digits().letters(false, "ABCDEFGHJKLMNPRSTUVWXYZ").letterRun("", false, 17)
-                        .digitRun(17, 17).digitRun(1, 16, "ABCDEFGHJKLMNPRSTUVWXYZ")
-                        .notAfter(Starts.WORD.replace("_", "")).check((t, i) -> vinRun(t, i)));
+                .startingAt(Starts.of()
+                        .digits()
+                        .letters(false, "ABCDEFGHJKLMNPRSTUVWXYZ")
+                        .letterRun("", false, 17)
+                        .digitRun(17, 17)
+                        .digitRun(1, 16, "ABCDEFGHJKLMNPRSTUVWXYZ")
+                        .notAfter(Starts.WORD.replace("_", ""))
+                        .check((t, i) -> vinRun(t, i)));
     }
 
     /** Seventeen characters of a VIN from {@code i} (the pattern's first step, checked before the regex runs). */
@@ -776,8 +1076,14 @@ public final class PiiRecognizers {
 
     /** Like {@link #labelled(String, String, String, String...)}, tried only where {@code check} (if not null) accepts the start. */
     static Recognizer labelled(String type, String labels, String value, Starts.Check check, String... labelPrefixes) {
-        return Recognizer.labelled(type, "(?i)\\b(?:" + labels + ")(?:\\s*(?:is|:|#|=|-)){0,2}\\s*(" + value + ")(?![\\w-])", 1,
-                NEEDS_DIGIT, 0.85).startingAt(Starts.of().prefixes(true, labelPrefixes).notAfter(W).check(check));
+        return Recognizer.labelled(
+                        type,
+                        "(?i)\\b(?:" + labels + ")(?:\\s*(?:is|:|#|=|-)){0,2}\\s*(" + value + ")(?![\\w-])",
+                        1,
+                        NEEDS_DIGIT,
+                        0.85)
+                .startingAt(
+                        Starts.of().prefixes(true, labelPrefixes).notAfter(W).check(check));
     }
 
     /**
@@ -790,7 +1096,8 @@ public final class PiiRecognizers {
         while (j < t.length() && Starts.Ascii.isLetter(t.charAt(j))) {
             j++;
         }
-        if (!(j - i == 7 && regionEqualsIgnoreCase(t, i, "patient")) && !(j - i == 5 && regionEqualsIgnoreCase(t, i, "chart"))) {
+        if (!(j - i == 7 && regionEqualsIgnoreCase(t, i, "patient"))
+                && !(j - i == 5 && regionEqualsIgnoreCase(t, i, "chart"))) {
             return true;
         }
         if (!charAt(t, j, ' ') || j + 1 >= t.length()) {
@@ -819,34 +1126,53 @@ public final class PiiRecognizers {
 
     static Recognizer zip() {
         return Recognizer.of(FindingTypes.ZIP_CODE, NB + "\\d{5}(?:-\\d{4})?" + NA, NEEDS_DIGIT, (t, s, m) -> 0.15)
-                .withContext("(?i:\\b(?:zip(?: ?code)?|postal(?: code)?|postcode|plz|c[óo]digo postal|code postal)\\b)|\\b(?:" + STATES
-                        + "),?\\s{1,3}$", 0.55).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(5, 5));
+                .withContext(
+                        "(?i:\\b(?:zip(?: ?code)?|postal(?: code)?|postcode|plz|c[óo]digo postal|code postal)\\b)|\\b(?:"
+                                + STATES + "),?\\s{1,3}$",
+                        0.55)
+                .startingAt(Starts.of().digits().notAfter(W + "-").digitRun(5, 5));
     }
 
-    private static final String STREET_TYPES = "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
-            + "Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl";
+    private static final String STREET_TYPES =
+            "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
+                    + "Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl";
 
     static Recognizer streetAddressUs() {
-        return Recognizer.of(FindingTypes.POSTAL_ADDRESS,
-                "(?<![\\w-])\\d{1,6}\\s(?:(?:N|S|E|W|North|South|East|West)\\.?\\s)?(?:[A-Z][A-Za-z]{0,20}\\.?\\s){1,4}(?:" + STREET_TYPES
-                        + ")\\b\\.?(?:,?\\s(?:Apt|Suite|Ste|Unit|#)\\.?\\s?[A-Za-z0-9-]{1,8})?",
-                NEEDS_DIGIT, (t, s, m) -> 0.8).startingAt(Starts.of().digits().notAfter(W + "-").digitRun(1, 6, WHITESPACE, Starts.UPPER)
+        return Recognizer.of(
+                        FindingTypes.POSTAL_ADDRESS,
+                        "(?<![\\w-])\\d{1,6}\\s(?:(?:N|S|E|W|North|South|East|West)\\.?\\s)?(?:[A-Z][A-Za-z]{0,20}\\.?\\s){1,4}(?:"
+                                + STREET_TYPES + ")\\b\\.?(?:,?\\s(?:Apt|Suite|Ste|Unit|#)\\.?\\s?[A-Za-z0-9-]{1,8})?",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> 0.8)
+                .startingAt(Starts.of()
+                        .digits()
+                        .notAfter(W + "-")
+                        .digitRun(1, 6, WHITESPACE, Starts.UPPER)
                         .check(PiiRecognizers::numberThenTwoCapitals));
     }
 
     static Recognizer streetAddressEu() {
-        return Recognizer.of(FindingTypes.POSTAL_ADDRESS,
-                "\\b[A-ZÄÖÜ][a-zäöüß]{1,30}(?:straße|strasse|str\\.|weg|platz|gasse|allee|ring|damm)\\s\\d{1,4}[a-z]?\\b"
-                        + "|\\b\\d{1,4},?\\s(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}[\\p{L}'-]{1,20}"
-                        + "|\\b(?:Calle|C/|Avenida|Avda\\.|Paseo|Plaza|Carrer)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}\\d{1,4}\\b",
-                NEEDS_DIGIT, (t, s, m) -> 0.75)
-                .startingAt(Starts.of().digits().digitRun(1, 4, WHITESPACE, "rabpci").digitRun(1, 4, ",", WHITESPACE)
-                        .letters(false, Starts.UPPER).chars("\u00c4\u00d6\u00dc").notAfter(W)
+        return Recognizer.of(
+                        FindingTypes.POSTAL_ADDRESS,
+                        "\\b[A-ZÄÖÜ][a-zäöüß]{1,30}(?:straße|strasse|str\\.|weg|platz|gasse|allee|ring|damm)\\s\\d{1,4}[a-z]?\\b"
+                                + "|\\b\\d{1,4},?\\s(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}[\\p{L}'-]{1,20}"
+                                + "|\\b(?:Calle|C/|Avenida|Avda\\.|Paseo|Plaza|Carrer)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}\\d{1,4}\\b",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> 0.75)
+                .startingAt(Starts.of()
+                        .digits()
+                        .digitRun(1, 4, WHITESPACE, "rabpci")
+                        .digitRun(1, 4, ",", WHITESPACE)
+                        .letters(false, Starts.UPPER)
+                        .chars("\u00c4\u00d6\u00dc")
+                        .notAfter(W)
                         .check(PiiRecognizers::europeanStreetStart));
     }
 
     /** The street types of the French alternative of {@link #streetAddressEu()}, as its pattern spells them (case-sensitive). */
-    private static final String[] FRENCH_STREETS = {"rue", "avenue", "boulevard", "bd", "place", "chemin", "all\u00e9e", "allee", "impasse"};
+    private static final String[] FRENCH_STREETS = {
+        "rue", "avenue", "boulevard", "bd", "place", "chemin", "all\u00e9e", "allee", "impasse"
+    };
 
     /**
      * Whether {@code \d{3}(sep?)\d{2}(sep?)\d{4}} can match at {@code i}, a separator being a run of
@@ -925,10 +1251,11 @@ public final class PiiRecognizers {
         }
         char c = t.charAt(j);
         if (c >= 128) {
-            return true;   // (señor, señora; or a word that goes on in letters the regex's \b counts as word characters)
+            return true; // (señor, señora; or a word that goes on in letters the regex's \b counts as word characters)
         }
         if (!nameWord(t, i, j)) {
-            return false;   // every label and honorific begins with one of these words, followed by \b: the whole ASCII word
+            return false; // every label and honorific begins with one of these words, followed by \b: the whole ASCII
+            // word
         }
         if (c == ':' || c == '\'' || c == '.') {
             return true;
@@ -944,8 +1271,30 @@ public final class PiiRecognizers {
      * The first words of {@link #personName()}'s labels and honorifics (the ones in ASCII letters; señor and
      * señora are let through by {@link #labelEnd}), by length.
      */
-    private static final String[][] NAME_WORDS = byLength("patient", "name", "full", "first", "last", "surname", "client", "nom",
-            "nombre", "paciente", "patientin", "patiente", "mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "sr", "sra", "mme",
+    private static final String[][] NAME_WORDS = byLength(
+            "patient",
+            "name",
+            "full",
+            "first",
+            "last",
+            "surname",
+            "client",
+            "nom",
+            "nombre",
+            "paciente",
+            "patientin",
+            "patiente",
+            "mr",
+            "mrs",
+            "ms",
+            "miss",
+            "dr",
+            "prof",
+            "herr",
+            "frau",
+            "sr",
+            "sra",
+            "mme",
             "mlle");
 
     private static String[][] byLength(String... words) {
@@ -956,7 +1305,9 @@ public final class PiiRecognizers {
         String[][] by = new String[longest + 1][];
         for (int l = 0; l <= longest; l++) {
             final int length = l;
-            by[l] = java.util.Arrays.stream(words).filter(w -> w.length() == length).toArray(String[]::new);
+            by[l] = java.util.Arrays.stream(words)
+                    .filter(w -> w.length() == length)
+                    .toArray(String[]::new);
         }
         return by;
     }
@@ -1001,7 +1352,9 @@ public final class PiiRecognizers {
             return false;
         }
         char second = i + 1 < t.length() ? t.charAt(i + 1) : 0;
-        if ((c == 'C' && (second == 'a' || second == '/')) || (c == 'A' && second == 'v') || (c == 'P' && (second == 'a' || second == 'l'))) {
+        if ((c == 'C' && (second == 'a' || second == '/'))
+                || (c == 'A' && second == 'v')
+                || (c == 'P' && (second == 'a' || second == 'l'))) {
             for (String s : SPANISH_STREETS) {
                 if (regionEquals(t, i, s)) {
                     return true;
@@ -1033,7 +1386,10 @@ public final class PiiRecognizers {
     }
 
     /** The street suffixes of the German alternative of {@link #streetAddressEu()} ("str." is "str" and a '.'). */
-    private static final String[] GERMAN_STREETS = {"stra\u00dfe", "strasse", "weg", "platz", "gasse", "allee", "ring", "damm"};
+    private static final String[] GERMAN_STREETS = {
+        "stra\u00dfe", "strasse", "weg", "platz", "gasse", "allee", "ring", "damm"
+    };
+
     private static final String[] GERMAN_ABBREVIATED = {"str"};
 
     private static boolean regionEquals(CharSequence t, int i, String s) {
@@ -1049,39 +1405,97 @@ public final class PiiRecognizers {
     }
 
     private static final String NAME = "\\p{Lu}[\\p{Ll}'’-]{1,30}(?:\\s\\p{Lu}[\\p{Ll}'’-]{1,30}){0,3}";
-    private static final String NAME_LABEL = "(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)?name|client|nom|nombre|paciente|"
-            + "patientin|patiente)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s)";
-    private static final String HONORIFIC = "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle)\\b)\\.?\\s";
+    private static final String NAME_LABEL =
+            "(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)?name|client|nom|nombre|paciente|"
+                    + "patientin|patiente)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s)";
+    private static final String HONORIFIC =
+            "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle)\\b)\\.?\\s";
     private static final String PERSON_NAME = "(?:" + NAME_LABEL + "|" + HONORIFIC + ")(" + NAME + ")";
     /** {@link #PERSON_NAME} compiled, for the starts {@link #personNameAt} leaves to the pattern. */
     private static final java.util.regex.Pattern PERSON_NAME_PATTERN = java.util.regex.Pattern.compile(PERSON_NAME);
 
     static Recognizer personName() {
         return Recognizer.of(FindingTypes.PERSON_NAME, PERSON_NAME, 0, (t, s, m) -> {
-            int nameStart = m != null ? m.start(1) : s[4];
-            int nameEnd = m != null ? m.end(1) : s[5];
-            boolean colon = false;
-            for (int i = s[0]; i < nameStart; i++) {
-                if (t.charAt(i) == ':') {
-                    colon = true;
-                    break;
-                }
-            }
-            s[0] = nameStart;
-            s[1] = nameEnd;
-            return colon ? 0.85 : 0.7;
-        }).onlyWith("patient", "name", "client", "nom", "paciente", "mr", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora",
-                "sr", "mme", "mlle")
-                .startingAt(Starts.of().prefixes(true, "patient", "full", "first", "last", "surname", "name", "client", "nom", "paciente",
-                        "mr", "ms", "miss", "dr", "prof", "herr", "frau", "se\u00f1or", "sr", "mme", "mlle").notAfter(W)
-                        .check(PiiRecognizers::labelEnd)).withMatchAt(PiiRecognizers::personNameAt);
+                    int nameStart = m != null ? m.start(1) : s[4];
+                    int nameEnd = m != null ? m.end(1) : s[5];
+                    boolean colon = false;
+                    for (int i = s[0]; i < nameStart; i++) {
+                        if (t.charAt(i) == ':') {
+                            colon = true;
+                            break;
+                        }
+                    }
+                    s[0] = nameStart;
+                    s[1] = nameEnd;
+                    return colon ? 0.85 : 0.7;
+                })
+                .onlyWith(
+                        "patient",
+                        "name",
+                        "client",
+                        "nom",
+                        "paciente",
+                        "mr",
+                        "ms",
+                        "miss",
+                        "dr",
+                        "prof",
+                        "herr",
+                        "frau",
+                        "señor",
+                        "señora",
+                        "sr",
+                        "mme",
+                        "mlle")
+                .startingAt(Starts.of()
+                        .prefixes(
+                                true,
+                                "patient",
+                                "full",
+                                "first",
+                                "last",
+                                "surname",
+                                "name",
+                                "client",
+                                "nom",
+                                "paciente",
+                                "mr",
+                                "ms",
+                                "miss",
+                                "dr",
+                                "prof",
+                                "herr",
+                                "frau",
+                                "se\u00f1or",
+                                "sr",
+                                "mme",
+                                "mlle")
+                        .notAfter(W)
+                        .check(PiiRecognizers::labelEnd))
+                .withMatchAt(PiiRecognizers::personNameAt);
     }
 
     /** The label alternatives of {@link #personName()} in the order the regex tries them (its optional parts taken first). */
-    private static final String[] NAME_LABELS = {"patient's name", "patient name", "patient", "full name", "first name", "last name",
-            "surname", "name", "client", "nom", "nombre", "paciente", "patientin", "patiente"};
-    private static final String[] HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora", "sr", "sra",
-            "mme", "mlle"};
+    private static final String[] NAME_LABELS = {
+        "patient's name",
+        "patient name",
+        "patient",
+        "full name",
+        "first name",
+        "last name",
+        "surname",
+        "name",
+        "client",
+        "nom",
+        "nombre",
+        "paciente",
+        "patientin",
+        "patiente"
+    };
+
+    private static final String[] HONORIFICS = {
+        "mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora", "sr", "sra", "mme", "mlle"
+    };
     private static final String[] IS_WORDS = {"is", "es", "est", "ist"};
 
     /**
@@ -1099,7 +1513,7 @@ public final class PiiRecognizers {
                 return personNameByPattern(t, i, groups);
             }
             if (asciiLetterOrDigit(p) || p == '_') {
-                return false;   // \b before a letter
+                return false; // \b before a letter
             }
         }
         for (int pass = 0; pass < 2; pass++) {
@@ -1115,7 +1529,7 @@ public final class PiiRecognizers {
                         return personNameByPattern(t, i, groups);
                     }
                     if (asciiLetterOrDigit(c) || c == '_') {
-                        continue;   // no \b after the word
+                        continue; // no \b after the word
                     }
                 }
                 int nameStart = pass == 0 ? labelConnector(t, e) : honorificConnector(t, e);
@@ -1131,7 +1545,8 @@ public final class PiiRecognizers {
                     return true;
                 }
                 if (pass == 0) {
-                    // the label's other connector (the one not taken) cannot start a name either: both are tried by labelConnector
+                    // the label's other connector (the one not taken) cannot start a name either: both are tried by
+                    // labelConnector
                     int other = labelConnectorAfterIs(t, e);
                     if (other >= 0 && (end = name(t, other)) >= 0) {
                         groups[0] = i;

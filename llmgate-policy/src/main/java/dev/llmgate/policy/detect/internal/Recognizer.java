@@ -1,10 +1,8 @@
 package dev.llmgate.policy.detect.internal;
 
 import dev.llmgate.policy.Finding;
-
 import java.util.ArrayList;
 import java.util.List;
-
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,6 +38,7 @@ public final class Recognizer {
 
     /** Characters a text must contain for this recognizer to run (a cheap prefilter computed once per text). */
     public static final int NEEDS_DIGIT = 1;
+
     public static final int NEEDS_AT = 2;
     public static final int NEEDS_COLON = 4;
     public static final int NEEDS_DOT = 8;
@@ -70,18 +69,63 @@ public final class Recognizer {
     /** A hand-written replacement of {@link #pattern}'s {@code lookingAt} at a candidate start, or null. */
     private final MatchAt matchAt;
 
-    private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
-                       int needs) {
+    private Recognizer(
+            String type,
+            Pattern pattern,
+            int group,
+            Scorer scorer,
+            Pattern context,
+            double boost,
+            String contextType,
+            int needs) {
         this(type, pattern, group, scorer, context, boost, contextType, needs, null, null, 0, null);
     }
 
-    private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
-                       int needs, String[] keywords, Starts starts, int minDigitRun, Finder finder) {
-        this(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, minDigitRun, finder, null, null);
+    private Recognizer(
+            String type,
+            Pattern pattern,
+            int group,
+            Scorer scorer,
+            Pattern context,
+            double boost,
+            String contextType,
+            int needs,
+            String[] keywords,
+            Starts starts,
+            int minDigitRun,
+            Finder finder) {
+        this(
+                type,
+                pattern,
+                group,
+                scorer,
+                context,
+                boost,
+                contextType,
+                needs,
+                keywords,
+                starts,
+                minDigitRun,
+                finder,
+                null,
+                null);
     }
 
-    private Recognizer(String type, Pattern pattern, int group, Scorer scorer, Pattern context, double boost, String contextType,
-                       int needs, String[] keywords, Starts starts, int minDigitRun, Finder finder, MatchAt matchAt, TextScanner scanner) {
+    private Recognizer(
+            String type,
+            Pattern pattern,
+            int group,
+            Scorer scorer,
+            Pattern context,
+            double boost,
+            String contextType,
+            int needs,
+            String[] keywords,
+            Starts starts,
+            int minDigitRun,
+            Finder finder,
+            MatchAt matchAt,
+            TextScanner scanner) {
         if (finder != null && (group != 0 || starts != null)) {
             throw new IllegalArgumentException("a finder reports whole matches and replaces the start index");
         }
@@ -103,10 +147,12 @@ public final class Recognizer {
     }
 
     /** Context-word start tables by pattern text (derived once per pattern, shared by the copies a builder chain makes). */
-    private static final java.util.concurrent.ConcurrentHashMap<String, ContextStarts> CONTEXT_STARTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<String, ContextStarts> CONTEXT_STARTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static ContextStarts contextStarts(Pattern context) {
-        return CONTEXT_STARTS.computeIfAbsent(context.pattern() + '\0' + context.flags(), k -> new ContextStarts(context));
+        return CONTEXT_STARTS.computeIfAbsent(
+                context.pattern() + '\0' + context.flags(), k -> new ContextStarts(context));
     }
 
     /** A recognizer of {@code type} whose whole match is the finding. */
@@ -126,14 +172,40 @@ public final class Recognizer {
 
     /** This recognizer with context words: when {@code contextRegex} matches just before a finding, confidence rises by {@code boost}. */
     public Recognizer withContext(String contextRegex, double boostBy) {
-        return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, contextType, needs, keywords, starts,
-                minDigitRun, finder, matchAt, scanner);
+        return new Recognizer(
+                type,
+                pattern,
+                group,
+                scorer,
+                Pattern.compile(contextRegex),
+                boostBy,
+                contextType,
+                needs,
+                keywords,
+                starts,
+                minDigitRun,
+                finder,
+                matchAt,
+                scanner);
     }
 
     /** This recognizer with context words that also change the finding's type (e.g. DATE to DATE_OF_BIRTH). */
     public Recognizer withContext(String contextRegex, double boostBy, String typeInContext) {
-        return new Recognizer(type, pattern, group, scorer, Pattern.compile(contextRegex), boostBy, typeInContext, needs, keywords, starts,
-                minDigitRun, finder, matchAt, scanner);
+        return new Recognizer(
+                type,
+                pattern,
+                group,
+                scorer,
+                Pattern.compile(contextRegex),
+                boostBy,
+                typeInContext,
+                needs,
+                keywords,
+                starts,
+                minDigitRun,
+                finder,
+                matchAt,
+                scanner);
     }
 
     /**
@@ -141,8 +213,21 @@ public final class Recognizer {
      * prefilter for labelled and context-only patterns: every match must contain one of them).
      */
     public Recognizer onlyWith(String... lowerCaseKeywords) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, lowerCaseKeywords.clone(), starts,
-                minDigitRun, finder, matchAt, scanner);
+        return new Recognizer(
+                type,
+                pattern,
+                group,
+                scorer,
+                context,
+                boost,
+                contextType,
+                needs,
+                lowerCaseKeywords.clone(),
+                starts,
+                minDigitRun,
+                finder,
+                matchAt,
+                scanner);
     }
 
     /**
@@ -150,12 +235,40 @@ public final class Recognizer {
      * the positions where its pattern can match), instead of at every position of the text.
      */
     public Recognizer startingAt(Starts where) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, where, minDigitRun, finder, matchAt, scanner);
+        return new Recognizer(
+                type,
+                pattern,
+                group,
+                scorer,
+                context,
+                boost,
+                contextType,
+                needs,
+                keywords,
+                where,
+                minDigitRun,
+                finder,
+                matchAt,
+                scanner);
     }
 
     /** This recognizer, run only on texts with a run of at least {@code digits} ASCII digits (every match contains one). */
     public Recognizer withDigitRun(int digits) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, digits, finder, matchAt, scanner);
+        return new Recognizer(
+                type,
+                pattern,
+                group,
+                scorer,
+                context,
+                boost,
+                contextType,
+                needs,
+                keywords,
+                starts,
+                digits,
+                finder,
+                matchAt,
+                scanner);
     }
 
     /**
@@ -165,7 +278,21 @@ public final class Recognizer {
      * ({@link #scan}) that tests compare {@code f} with.
      */
     public Recognizer withFinder(Finder f) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, minDigitRun, f, matchAt, scanner);
+        return new Recognizer(
+                type,
+                pattern,
+                group,
+                scorer,
+                context,
+                boost,
+                contextType,
+                needs,
+                keywords,
+                starts,
+                minDigitRun,
+                f,
+                matchAt,
+                scanner);
     }
 
     /**
@@ -176,7 +303,21 @@ public final class Recognizer {
      * The pattern stays the reference ({@link #scan}) that tests compare {@code m} with.
      */
     public Recognizer withMatchAt(MatchAt m) {
-        return new Recognizer(type, pattern, group, scorer, context, boost, contextType, needs, keywords, starts, minDigitRun, finder, m, scanner);
+        return new Recognizer(
+                type,
+                pattern,
+                group,
+                scorer,
+                context,
+                boost,
+                contextType,
+                needs,
+                keywords,
+                starts,
+                minDigitRun,
+                finder,
+                m,
+                scanner);
     }
 
     /** A hand-written {@code lookingAt} of one recognizer's pattern at a start, reading the text through its counter. */
@@ -317,7 +458,8 @@ public final class Recognizer {
         if ((textFeatures & needs) != needs) {
             return;
         }
-        if (keywords != null && !containsAny(lower != null ? lower : text.toString().toLowerCase(java.util.Locale.ROOT), keywords)) {
+        if (keywords != null
+                && !containsAny(lower != null ? lower : text.toString().toLowerCase(java.util.Locale.ROOT), keywords)) {
             return;
         }
         if (scanner != null) {
@@ -397,7 +539,9 @@ public final class Recognizer {
         }
         int[] span = new int[2];
         if (finder != null) {
-            finder.findAll(MeteredText.unlimited(text), (start, end) -> accept(text, null, start, end, span, ctx, detectorId, out));
+            finder.findAll(
+                    MeteredText.unlimited(text),
+                    (start, end) -> accept(text, null, start, end, span, ctx, detectorId, out));
             return;
         }
         Matcher m = pattern.matcher(text);
@@ -406,8 +550,15 @@ public final class Recognizer {
         }
     }
 
-    private void accept(CharSequence text, Matcher m, int start, int end, int[] span, Matcher[] ctxHolder, String detectorId,
-                        List<Finding> out) {
+    private void accept(
+            CharSequence text,
+            Matcher m,
+            int start,
+            int end,
+            int[] span,
+            Matcher[] ctxHolder,
+            String detectorId,
+            List<Finding> out) {
         {
             span[0] = start;
             span[1] = end;
@@ -441,7 +592,14 @@ public final class Recognizer {
     }
 
     /** Like {@link #accept} for a {@link TextScanner}'s match {@code [start, end)} scored {@code score}. */
-    private void acceptSpan(CharSequence text, int start, int end, double score, Matcher[] ctxHolder, String detectorId, List<Finding> out) {
+    private void acceptSpan(
+            CharSequence text,
+            int start,
+            int end,
+            double score,
+            Matcher[] ctxHolder,
+            String detectorId,
+            List<Finding> out) {
         if (score < 0 || end <= start) {
             return;
         }
@@ -483,8 +641,10 @@ public final class Recognizer {
         if (kept.size() == findings.size()) {
             return kept;
         }
-        // the kept findings do not overlap each other, so those of positive length have increasing starts and ends (found
-        // by binary search); one of length zero at a overlaps [c, d) exactly when c < a < d. A dropped finding is kept too if
+        // the kept findings do not overlap each other, so those of positive length have increasing starts and ends
+        // (found
+        // by binary search); one of length zero at a overlaps [c, d) exactly when c < a < d. A dropped finding is kept
+        // too if
         // every kept finding it overlaps nests with it and is of another type.
         List<Finding> positive = new ArrayList<>();
         List<Finding> empty = new ArrayList<>();
@@ -508,7 +668,9 @@ public final class Recognizer {
             }
             boolean any = false;
             boolean all = true;
-            for (int j = firstAbove(ends, f.start()); j < ends.length && positive.get(j).start() < f.end() && all; j++) {
+            for (int j = firstAbove(ends, f.start());
+                    j < ends.length && positive.get(j).start() < f.end() && all;
+                    j++) {
                 Finding x = positive.get(j);
                 if (x.overlaps(f)) {
                     any = true;
@@ -584,7 +746,7 @@ public final class Recognizer {
         List<Finding> byStart = new ArrayList<>(findings);
         byStart.sort(BY_START_THEN_END);
         if (disjointWithDistinctStarts(byStart)) {
-            return byStart;   // nothing overlaps: every finding is kept, and the kept ones ordered by start are these
+            return byStart; // nothing overlaps: every finding is kept, and the kept ones ordered by start are these
         }
         List<Finding> byStrength = new ArrayList<>(findings);
         byStrength.sort(order);
@@ -608,9 +770,9 @@ public final class Recognizer {
                 end = Math.max(end, f.end());
             }
             int words = (end >>> 6) + 1;
-            long[] covered = new long[words];   // positions inside a kept finding of positive length
-            long[] starts = new long[words];    // where such a finding starts
-            long[] empty = new long[words];     // where a kept finding of length zero is
+            long[] covered = new long[words]; // positions inside a kept finding of positive length
+            long[] starts = new long[words]; // where such a finding starts
+            long[] empty = new long[words]; // where a kept finding of length zero is
             for (Finding f : byStrength) {
                 int a = f.start();
                 int b = f.end();
@@ -634,8 +796,8 @@ public final class Recognizer {
         return kept;
     }
 
-    private static final java.util.Comparator<Finding> BY_START_THEN_END = (a, b) -> a.start() != b.start()
-            ? Integer.compare(a.start(), b.start()) : Integer.compare(a.end(), b.end());
+    private static final java.util.Comparator<Finding> BY_START_THEN_END = (a, b) ->
+            a.start() != b.start() ? Integer.compare(a.start(), b.start()) : Integer.compare(a.end(), b.end());
 
     private static final java.util.Comparator<Finding> BY_STRENGTH = (a, b) -> {
         int c = Double.compare(b.confidence(), a.confidence());

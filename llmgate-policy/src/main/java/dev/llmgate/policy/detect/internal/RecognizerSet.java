@@ -1,7 +1,6 @@
 package dev.llmgate.policy.detect.internal;
 
 import dev.llmgate.policy.Finding;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,7 +51,7 @@ public final class RecognizerSet {
     public void scan(MeteredText text, String detectorId, List<Finding> out) {
         String chars = text.string();
         // one byte per char of the text ('?' for characters outside Latin-1), read by every pass below
-        text.charge(2L * chars.length());   // the copy and the features pass
+        text.charge(2L * chars.length()); // the copy and the features pass
         byte[] latin1 = Latin1Copy.of(chars);
         int features = Recognizer.features(latin1);
         long active = 0;

@@ -13,23 +13,27 @@ import java.util.List;
  * any per-recognizer check runs. Built once per detector; immutable and thread-safe.
  */
 final class StartIndex {
-    private static final int K = 27;   // 0 = not an ASCII letter, 1..26 = a..z case-folded
+    private static final int K = 27; // 0 = not an ASCII letter, 1..26 = a..z case-folded
 
-    private final Starts[] specs;      // null: the recognizer has no start specification (scanned with find())
+    private final Starts[] specs; // null: the recognizer has no start specification (scanned with find())
     private final long digitMask;
     private final long[] charMask = new long[128];
     /** Per ASCII character: the recognizers that never start right after it. */
     private final long[] notAfterMask = new long[128];
+
     private long nonAsciiMask;
     private String nonAsciiChars = "";
     /** Single-letter prefixes by the exact ASCII letter (case as the prefix asks). */
     private final long[] letter1 = new long[128];
+
     private final long[] letter2 = new long[K * K];
     /** Three-letter prefixes, compactly: the slot of a two-letter start (-1: no such prefix), then [slot * K + third letter]. */
     private final int[] slot3 = new int[K * K];
+
     private long[] letter3 = new long[0];
     /** Letter-run gates ({@link Starts#letterRun}): the gated recognizers, by follower, with a digit, by length. */
     private final long runGatedMask;
+
     private final long[] runFollowMask = new long[128];
     private final long runDigitMask;
     private final long runLengthMask;
@@ -38,6 +42,7 @@ final class StartIndex {
     private final int minRunLength;
     /** Digit-run gates ({@link Starts#digitRun}): the gated recognizers; [run length (capped)][follower class]: those that pass. */
     private final long digitGatedMask;
+
     private final long[] digitRunPass = new long[(MAX_RUN + 1) * FOLLOWERS];
     /** Like {@link #digitRunPass}, for the alternatives that also constrain the character after the follower. */
     private final long[] digitRunPassIfNext = new long[(MAX_RUN + 1) * FOLLOWERS];
@@ -48,6 +53,7 @@ final class StartIndex {
      * characters: a superset, as gates may be.
      */
     private final byte[] nextSlot = new byte[128];
+
     private long[] nextPass = new long[129];
     private static final int MAX_RUN = 32;
     /** Follower classes: 0..127 ASCII, 128 non-ASCII or the end of the text. */
@@ -85,7 +91,7 @@ final class StartIndex {
                         addNextRule(bit, f, s.digitRunNext.get(a));
                     }
                     for (int l = len[0]; l <= Math.min(len[1], MAX_RUN); l++) {
-                        digitRunPass[l * FOLLOWERS + 128] |= bit;   // a non-ASCII follower or the end of the text: any
+                        digitRunPass[l * FOLLOWERS + 128] |= bit; // a non-ASCII follower or the end of the text: any
                         for (int c = 0; c < 128; c++) {
                             if (f == null || f.indexOf(c) >= 0) {
                                 table[l * FOLLOWERS + c] |= bit;
@@ -138,7 +144,7 @@ final class StartIndex {
                     int b = k0 * K + fold(p.charAt(1));
                     if (slot3[b] == 0) {
                         letter3 = Arrays.copyOf(letter3, letter3.length + K);
-                        slot3[b] = letter3.length / K;   // 1-based while building
+                        slot3[b] = letter3.length / K; // 1-based while building
                     }
                     letter3[(slot3[b] - 1) * K + fold(p.charAt(2))] |= bit;
                 }
@@ -225,8 +231,8 @@ final class StartIndex {
     public Candidates scan(String t, byte[] latin1, long active, MeteredText metered) {
         int n = t.length();
         long extra = 0;
-        int[] read = new int[1];   // what the last letter-run gate call read
-        int digitRunEnd = -1;      // where the run of digits around the current position ends, once read
+        int[] read = new int[1]; // what the last letter-run gate call read
+        int digitRunEnd = -1; // where the run of digits around the current position ends, once read
         if (latin1.length != n) {
             throw new IllegalArgumentException("latin1 holds " + latin1.length + " characters, the text " + n);
         }
@@ -253,7 +259,8 @@ final class StartIndex {
                         if ((mask & runGatedMask) != 0) {
                             int f = j < n ? b[j] & 0xFF : 256;
                             if (f < 128 && f != '?' && (f < '0' || f > '9') && j - i < minRunLength) {
-                                // the common case (a word followed by a space or punctuation): what runGate decides, in one lookup
+                                // the common case (a word followed by a space or punctuation): what runGate decides, in
+                                // one lookup
                                 mask = (mask & ~runGatedMask) | (mask & runGatedMask & runFollowMask[f]);
                             } else {
                                 mask = runGate(t, i, j, mask, read);

@@ -33,17 +33,18 @@ public final class Starts {
     Check check;
     /** The letter-run gate ({@link #letterRun}): whether set, its followers, digit and length rules. */
     boolean runGate;
+
     final boolean[] runFollowers = new boolean[128];
     boolean runWithDigit;
     int runMinLength;
     /** The digit-run gate ({@link #digitRun}): alternatives {min, max} with their followers (null: any). */
     final List<int[]> digitRuns = new ArrayList<>();
+
     final List<String> digitRunFollowers = new ArrayList<>();
     /** Per digit-run alternative: the characters allowed right after the follower, or null (any). */
     final List<String> digitRunNext = new ArrayList<>();
 
-    private Starts() {
-    }
+    private Starts() {}
 
     /** An empty specification (no start is a candidate until something is added). */
     public static Starts of() {
@@ -114,7 +115,8 @@ public final class Starts {
         for (int i = 0; i < followers.length(); i++) {
             char c = followers.charAt(i);
             if (c >= 128 || Ascii.isLetter(c) || Ascii.isDigit(c)) {
-                throw new IllegalArgumentException("followers are ASCII characters other than letters and digits: " + c);
+                throw new IllegalArgumentException(
+                        "followers are ASCII characters other than letters and digits: " + c);
             }
             runFollowers[c] = true;
         }
@@ -189,6 +191,7 @@ public final class Starts {
     private boolean[] singleLetter;
     /** The longest prefix's length (what {@link #prefixAt} reads at most). */
     int longestPrefix;
+
     private String[][] longByFirst;
     private boolean[][] longIgnoreCase;
 
@@ -271,8 +274,7 @@ public final class Starts {
 
     /** Small ASCII helpers. */
     static final class Ascii {
-        private Ascii() {
-        }
+        private Ascii() {}
 
         static boolean isLetter(char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

@@ -19,7 +19,7 @@ final class TrackDataFinder implements Recognizer.Finder {
         int n = t.length();
         long read = n;
         try {
-            int runEnd = -1;   // the end of the run of digits the position is in, once read
+            int runEnd = -1; // the end of the run of digits the position is in, once read
             int p = 0;
             while (p < n) {
                 char c = t.charAt(p);
@@ -34,7 +34,7 @@ final class TrackDataFinder implements Recognizer.Finder {
                     }
                     int left = runEnd - p;
                     if (left > 19) {
-                        p = runEnd - 19;   // \d{13,19} then '=' cannot match with more than 19 digits left in the run
+                        p = runEnd - 19; // \d{13,19} then '=' cannot match with more than 19 digits left in the run
                         continue;
                     }
                     if (left >= 13 && runEnd < n && t.charAt(runEnd) == '=') {
@@ -42,7 +42,7 @@ final class TrackDataFinder implements Recognizer.Finder {
                         read += 42;
                     }
                     if (end < 0) {
-                        p = runEnd;   // every later start in this run fails the same way (or has fewer than 13 digits)
+                        p = runEnd; // every later start in this run fails the same way (or has fewer than 13 digits)
                         continue;
                     }
                 } else if (c == '%' || c == 'B') {

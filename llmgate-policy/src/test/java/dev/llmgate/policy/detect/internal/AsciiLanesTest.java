@@ -1,12 +1,11 @@
 package dev.llmgate.policy.detect.internal;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The eight-bytes-at-a-time loops against plain loops over the same bytes, on random texts of every
@@ -22,7 +21,10 @@ class AsciiLanesTest {
         for (int round = 0; round < 20_000; round++) {
             byte[] b = new byte[random.nextInt(80)];
             for (int i = 0; i < b.length; i++) {
-                b[i] = (byte) (random.nextInt(10) == 0 ? random.nextInt(256) : ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+                b[i] = (byte)
+                        (random.nextInt(10) == 0
+                                ? random.nextInt(256)
+                                : ALPHABET.charAt(random.nextInt(ALPHABET.length())));
             }
             String text = new String(b, StandardCharsets.ISO_8859_1);
             boolean ascii = text.chars().allMatch(c -> c < 0x80);
@@ -42,14 +44,19 @@ class AsciiLanesTest {
         for (int round = 0; round < 20_000; round++) {
             byte[] b = new byte[1 + random.nextInt(40)];
             for (int i = 0; i < b.length; i++) {
-                b[i] = (byte) (random.nextInt(4) == 0 ? letters.charAt(random.nextInt(letters.length())) : 'a' + random.nextInt(26));
+                b[i] = (byte)
+                        (random.nextInt(4) == 0
+                                ? letters.charAt(random.nextInt(letters.length()))
+                                : 'a' + random.nextInt(26));
             }
             int from = random.nextInt(b.length);
             int j = from;
             while (j < b.length && ((b[j] | 0x20) & 0xFF) >= 'a' && ((b[j] | 0x20) & 0xFF) <= 'z') {
                 j++;
             }
-            assertThat(AsciiLanes.endOfLetters(b, from)).as("%s from %d", new String(b, StandardCharsets.ISO_8859_1), from).isEqualTo(j);
+            assertThat(AsciiLanes.endOfLetters(b, from))
+                    .as("%s from %d", new String(b, StandardCharsets.ISO_8859_1), from)
+                    .isEqualTo(j);
         }
     }
 
@@ -58,7 +65,8 @@ class AsciiLanesTest {
         Random random = new Random(12L);
         int alarms = 0;
         for (int round = 0; round < 50_000; round++) {
-            // words of a random length (often one or two letters, sometimes long), so each condition is met near its edge
+            // words of a random length (often one or two letters, sometimes long), so each condition is met near its
+            // edge
             StringBuilder sb = new StringBuilder();
             int length = random.nextInt(81);
             while (sb.length() < length) {
@@ -87,9 +95,14 @@ class AsciiLanesTest {
     @Test
     void proseRaisesNoAlarm() {
         String prose = "summarise the quarterly report for the board and list the three largest risks. ".repeat(26);
-        assertThat(AsciiLanes.mayHoldLongRunsOrShortWords(prose.getBytes(StandardCharsets.ISO_8859_1))).isFalse();
-        assertThat(AsciiLanes.mayHoldLongRunsOrShortWords((prose + "aaaaaaaaaaaaaaaaaaaa").getBytes(StandardCharsets.ISO_8859_1))).isTrue();
-        assertThat(AsciiLanes.mayHoldLongRunsOrShortWords((prose + "a b c d e f g h i").getBytes(StandardCharsets.ISO_8859_1))).isTrue();
+        assertThat(AsciiLanes.mayHoldLongRunsOrShortWords(prose.getBytes(StandardCharsets.ISO_8859_1)))
+                .isFalse();
+        assertThat(AsciiLanes.mayHoldLongRunsOrShortWords(
+                        (prose + "aaaaaaaaaaaaaaaaaaaa").getBytes(StandardCharsets.ISO_8859_1)))
+                .isTrue();
+        assertThat(AsciiLanes.mayHoldLongRunsOrShortWords(
+                        (prose + "a b c d e f g h i").getBytes(StandardCharsets.ISO_8859_1)))
+                .isTrue();
     }
 
     /** The longest run of bytes without a space, or (letters) without a letter g-z. */

@@ -1,12 +1,11 @@
 package dev.llmgate.policy.detect.internal;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The card scanner against a brute-force reference of its rule (every group-aligned sub-run of a
@@ -14,11 +13,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the work on a long run of one-digit groups staying a bounded number of steps per group.
  */
 class CardNumbersTest {
-    private static final String[] CARDS = {"4111111111111111", "5500000000000004", "378282246310005", "6011111111111117",
-            "30569309025904", "4222222222222", "3530111333300000", "4111111111111111110"};
+    private static final String[] CARDS = {
+        "4111111111111111",
+        "5500000000000004",
+        "378282246310005",
+        "6011111111111117",
+        "30569309025904",
+        "4222222222222",
+        "3530111333300000",
+        "4111111111111111110"
+    };
 
-    record Hit(int start, int end, double score) {
-    }
+    record Hit(int start, int end, double score) {}
 
     static List<Hit> scan(String text) {
         List<Hit> out = new ArrayList<>();
@@ -43,7 +49,7 @@ class CardNumbersTest {
                 while (i < n && Character.isDigit(text.charAt(i))) {
                     i++;
                 }
-                groups.add(new int[]{s, i});
+                groups.add(new int[] {s, i});
                 if (i + 1 < n && text.charAt(i) == ' ' && Character.isDigit(text.charAt(i + 1))) {
                     i++;
                 }
@@ -57,7 +63,10 @@ class CardNumbersTest {
         int g = groups.size();
         String all = digits(t, groups, 0, g - 1);
         if (all.length() >= 12 && all.length() <= 19 && Checksums.paymentCard(all)) {
-            return List.of(new Hit(groups.get(0)[0], groups.get(g - 1)[1], printed(groups, 0, g - 1) ? CardNumbers.PRINTED : CardNumbers.ANY_GROUPING));
+            return List.of(new Hit(
+                    groups.get(0)[0],
+                    groups.get(g - 1)[1],
+                    printed(groups, 0, g - 1) ? CardNumbers.PRINTED : CardNumbers.ANY_GROUPING));
         }
         List<Hit> out = new ArrayList<>();
         int a = 0;
@@ -135,7 +144,7 @@ class CardNumbersTest {
                 int len = switch (style) {
                     case 0 -> 4;
                     case 1 -> 1 + random.nextInt(6);
-                    case 2 -> new int[]{4, 6, 5}[Math.min(2, text.length() / 7)];
+                    case 2 -> new int[] {4, 6, 5}[Math.min(2, text.length() / 7)];
                     default -> 2 + random.nextInt(2);
                 };
                 int end = Math.min(digits.length(), i + len);

@@ -1,12 +1,11 @@
 package dev.llmgate.policy.detect.internal;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The injection scan's helpers: the plain-ASCII normalisation shortcut and the per-thread matcher pool. */
 class InjectionScanPartsTest {

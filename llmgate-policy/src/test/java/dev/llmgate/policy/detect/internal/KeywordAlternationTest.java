@@ -1,12 +1,11 @@
 package dev.llmgate.policy.detect.internal;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The deny list's one-pass keyword matcher gives, per list, exactly the matches of the list's
@@ -16,12 +15,70 @@ import static org.assertj.core.api.Assertions.assertThat;
  * unusual. Keywords it cannot match exactly are left to the pattern.
  */
 class KeywordAlternationTest {
-    private static final String[] VOCABULARY = {"diagnosis", "HIV", "cancer", "race", "racial origin", "ethnic origin", "voted for",
-            "party member", "Muslim", "Stra\u00dfe", "stra\u00dfe", "\u00e9tnico", "origen \u00e9tnico", "\u0130stanbul", "k", "kelvin",
-            "\u212Aelvin", "\u017Fex", "sex life", "\u03a3\u03bf\u03c6\u03af\u03b1", "\u01C5emal", "c++", "a.b", "x_y", "42", "v2",
-            "a", "I", "\u00df", "\u0131", "\u00c5", "religion", "Religion", "DNA", "dna test", "trade  union", "union member"};
-    private static final String[] GLUE = {" ", "  ", "\t", "\n", "        ", "         ", "\u00a0", "", "-", "_", "1", "x", "\u00e9",
-            ".", ",", "\uD835\uDC00", "\uD83D\uDE00", "\u0301", "\u2160", "\u00b2", "(", "\u200B", "\r\n"};
+    private static final String[] VOCABULARY = {
+        "diagnosis",
+        "HIV",
+        "cancer",
+        "race",
+        "racial origin",
+        "ethnic origin",
+        "voted for",
+        "party member",
+        "Muslim",
+        "Stra\u00dfe",
+        "stra\u00dfe",
+        "\u00e9tnico",
+        "origen \u00e9tnico",
+        "\u0130stanbul",
+        "k",
+        "kelvin",
+        "\u212Aelvin",
+        "\u017Fex",
+        "sex life",
+        "\u03a3\u03bf\u03c6\u03af\u03b1",
+        "\u01C5emal",
+        "c++",
+        "a.b",
+        "x_y",
+        "42",
+        "v2",
+        "a",
+        "I",
+        "\u00df",
+        "\u0131",
+        "\u00c5",
+        "religion",
+        "Religion",
+        "DNA",
+        "dna test",
+        "trade  union",
+        "union member"
+    };
+    private static final String[] GLUE = {
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "        ",
+        "         ",
+        "\u00a0",
+        "",
+        "-",
+        "_",
+        "1",
+        "x",
+        "\u00e9",
+        ".",
+        ",",
+        "\uD835\uDC00",
+        "\uD83D\uDE00",
+        "\u0301",
+        "\u2160",
+        "\u00b2",
+        "(",
+        "\u200B",
+        "\r\n"
+    };
 
     private static String variant(Random random, String word) {
         StringBuilder sb = new StringBuilder();
@@ -65,7 +122,9 @@ class KeywordAlternationTest {
                 for (int p = 0, parts = 1 + random.nextInt(8); p < parts; p++) {
                     sb.append(GLUE[random.nextInt(GLUE.length)]);
                     List<String> list = lists.get(random.nextInt(lists.size()));
-                    String w = random.nextInt(4) == 0 ? VOCABULARY[random.nextInt(VOCABULARY.length)] : list.get(random.nextInt(list.size()));
+                    String w = random.nextInt(4) == 0
+                            ? VOCABULARY[random.nextInt(VOCABULARY.length)]
+                            : list.get(random.nextInt(list.size()));
                     String v = variant(random, w);
                     sb.append(random.nextInt(5) == 0 ? v.substring(0, random.nextInt(v.length() + 1)) : v);
                 }
@@ -95,7 +154,8 @@ class KeywordAlternationTest {
         // a one-letter word without case that another character folds to: the regex compares it exactly
         assertThat(KeywordAlternation.of(List.of(List.of("\u00df")))).isNull();
         assertThat(KeywordAlternation.of(List.of(List.of("\uD835\uDC00 bold")))).isNull();
-        assertThat(KeywordAlternation.of(List.of(List.of("stra\u00dfe", "HIV")))).isNotNull();
+        assertThat(KeywordAlternation.of(List.of(List.of("stra\u00dfe", "HIV"))))
+                .isNotNull();
     }
 
     /** The trie compares UTF-16 units: exact only because no character outside the BMP folds into it. */

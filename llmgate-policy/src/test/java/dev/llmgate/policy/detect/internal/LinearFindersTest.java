@@ -1,15 +1,14 @@
 package dev.llmgate.policy.detect.internal;
 
-import dev.llmgate.policy.Finding;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmgate.policy.Finding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The hand-written linear scans that replace patterns whose backtracking grew with the input
@@ -47,10 +46,39 @@ class LinearFindersTest {
     void privateKeyBlocksAsThePatternFindsThem() {
         Pattern pattern = Pattern.compile(PemBlockFinder.PATTERN);
         PemBlockFinder finder = new PemBlockFinder();
-        String[] pieces = {"-----BEGIN ", "-----END ", "PRIVATE KEY", "PRIVATE ", " BLOCK", "-----", "RSA ", "EC ", "ENCRYPTED ", "A1 ",
-                "ABCDEFGHIJK ", "ABCDEFGHIJ ", "KEY", "\n", "MIIBVgIBADANBg", "kqhkiG9w0BAQEFAASC", "==", " ", "\t", "x", "-", "%",
-                "\uD83D\uDE00", "\u00e9", "\uD800", "PRIVATE KEY-----", "-----BEGIN PRIVATE KEY-----", "-----END PRIVATE KEY-----",
-                "-----BEGIN RSA PRIVATE KEY-----", "-----END EC PRIVATE KEY BLOCK-----", "-----BEGIN A B C D PRIVATE KEY-----"};
+        String[] pieces = {
+            "-----BEGIN ",
+            "-----END ",
+            "PRIVATE KEY",
+            "PRIVATE ",
+            " BLOCK",
+            "-----",
+            "RSA ",
+            "EC ",
+            "ENCRYPTED ",
+            "A1 ",
+            "ABCDEFGHIJK ",
+            "ABCDEFGHIJ ",
+            "KEY",
+            "\n",
+            "MIIBVgIBADANBg",
+            "kqhkiG9w0BAQEFAASC",
+            "==",
+            " ",
+            "\t",
+            "x",
+            "-",
+            "%",
+            "\uD83D\uDE00",
+            "\u00e9",
+            "\uD800",
+            "PRIVATE KEY-----",
+            "-----BEGIN PRIVATE KEY-----",
+            "-----END PRIVATE KEY-----",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "-----END EC PRIVATE KEY BLOCK-----",
+            "-----BEGIN A B C D PRIVATE KEY-----"
+        };
         Random random = new Random(11);
         int matches = 0;
         for (int k = 0; k < 20_000; k++) {
@@ -76,9 +104,14 @@ class LinearFindersTest {
                     continue;
                 }
                 String body = "\uD83D\uDE00".repeat(pairs) + "A".repeat(chars - 2 * pairs);
-                for (String text : List.of(begin + body + end, begin + body + end + "\n" + begin + "QUJD", "x" + begin + body + "-" + end,
+                for (String text : List.of(
+                        begin + body + end,
+                        begin + body + end + "\n" + begin + "QUJD",
+                        "x" + begin + body + "-" + end,
                         begin + "A".repeat(chars) + "!")) {
-                    assertThat(found(finder, text)).as("%d chars, %d pairs", chars, pairs).isEqualTo(reference(pattern, text));
+                    assertThat(found(finder, text))
+                            .as("%d chars, %d pairs", chars, pairs)
+                            .isEqualTo(reference(pattern, text));
                     compared++;
                 }
             }
@@ -90,9 +123,34 @@ class LinearFindersTest {
     void magneticStripeDataAsThePatternFindsIt() {
         Pattern pattern = Pattern.compile(TrackDataFinder.PATTERN);
         TrackDataFinder finder = new TrackDataFinder();
-        String[] pieces = {"%", "B", ";", "^", "=", "?", "DOE/JOHN", "A", "AB", " ", "x", "0", "12", "4111", "1111111", "4111111111111",
-                "41111111111111111", "4111111111111111111", "41111111111111111111", "25121010000000000000", "1234567",
-                "1234567890123456789012345678901234567890", "12345678901234567890123456789012345678901", ".", "/", "\uD83D\uDE00"};
+        String[] pieces = {
+            "%",
+            "B",
+            ";",
+            "^",
+            "=",
+            "?",
+            "DOE/JOHN",
+            "A",
+            "AB",
+            " ",
+            "x",
+            "0",
+            "12",
+            "4111",
+            "1111111",
+            "4111111111111",
+            "41111111111111111",
+            "4111111111111111111",
+            "41111111111111111111",
+            "25121010000000000000",
+            "1234567",
+            "1234567890123456789012345678901234567890",
+            "12345678901234567890123456789012345678901",
+            ".",
+            "/",
+            "\uD83D\uDE00"
+        };
         Random random = new Random(13);
         int matches = 0;
         for (int k = 0; k < 40_000; k++) {
@@ -133,8 +191,10 @@ class LinearFindersTest {
                 continue;
             }
             List<Finding> overlapping = kept.stream().filter(k -> k.overlaps(f)).toList();
-            boolean nests = overlapping.stream().allMatch(k -> !k.type().equals(f.type())
-                    && ((k.start() <= f.start() && f.end() <= k.end()) || (f.start() <= k.start() && k.end() <= f.end())));
+            boolean nests = overlapping.stream()
+                    .allMatch(k -> !k.type().equals(f.type())
+                            && ((k.start() <= f.start() && f.end() <= k.end())
+                                    || (f.start() <= k.start() && k.end() <= f.end())));
             if (!overlapping.isEmpty() && nests) {
                 nested.add(f);
             }
@@ -155,7 +215,9 @@ class LinearFindersTest {
                 int length = random.nextInt(5) == 0 ? 0 : random.nextInt(random.nextInt(8) == 0 ? 150 : 12);
                 findings.add(new Finding("T" + random.nextInt(3), start, start + length, random.nextInt(4) / 4.0, "d"));
             }
-            assertThat(Recognizer.resolveOverlaps(findings)).as("%s", findings).isEqualTo(quadraticResolution(findings));
+            assertThat(Recognizer.resolveOverlaps(findings))
+                    .as("%s", findings)
+                    .isEqualTo(quadraticResolution(findings));
         }
         // findings side by side (one recognizer's), some of length zero at their neighbours' edges, in any order
         for (int k = 0; k < 5_000; k++) {
@@ -168,7 +230,9 @@ class LinearFindersTest {
                 at += length;
             }
             java.util.Collections.shuffle(findings, random);
-            assertThat(Recognizer.resolveOverlaps(findings)).as("%s", findings).isEqualTo(quadraticResolution(findings));
+            assertThat(Recognizer.resolveOverlaps(findings))
+                    .as("%s", findings)
+                    .isEqualTo(quadraticResolution(findings));
         }
     }
 
@@ -176,9 +240,45 @@ class LinearFindersTest {
     @Test
     void emailMatchesWhereThePatternMatches() {
         Pattern email = PiiRecognizers.email().pattern();
-        String[] pieces = {"a", "ab", "A1", "x", "@", ".", "-", "_", "%", "+", "xn--", "xn--p1ai", "com", "co", "c", "example", "1", "42",
-                "a".repeat(63), "b".repeat(64), "abcdefghijklmnopqrstuvwxyz", "q".repeat(25), " ", ",", "\u00e9", "\uD83D\uDE00", "j.doe@",
-                "mail.example.org", "@@", "..", "a@b.co", "@mail.", ".com", "x@y.", "@xn--p1ai", "@a.b.c.d.e.f.g.h.i.jk", "john.doe@example.com"};
+        String[] pieces = {
+            "a",
+            "ab",
+            "A1",
+            "x",
+            "@",
+            ".",
+            "-",
+            "_",
+            "%",
+            "+",
+            "xn--",
+            "xn--p1ai",
+            "com",
+            "co",
+            "c",
+            "example",
+            "1",
+            "42",
+            "a".repeat(63),
+            "b".repeat(64),
+            "abcdefghijklmnopqrstuvwxyz",
+            "q".repeat(25),
+            " ",
+            ",",
+            "\u00e9",
+            "\uD83D\uDE00",
+            "j.doe@",
+            "mail.example.org",
+            "@@",
+            "..",
+            "a@b.co",
+            "@mail.",
+            ".com",
+            "x@y.",
+            "@xn--p1ai",
+            "@a.b.c.d.e.f.g.h.i.jk",
+            "john.doe@example.com"
+        };
         Random random = new Random(47);
         int matches = 0;
         int[] groups = new int[4];
@@ -190,7 +290,9 @@ class LinearFindersTest {
             for (int i = 0; i < text.length(); i++) {
                 m.region(i, text.length());
                 boolean expected = m.lookingAt();
-                assertThat(PiiRecognizers.emailAt(text, i, groups)).as("at %d of <%s>", i, text).isEqualTo(expected);
+                assertThat(PiiRecognizers.emailAt(text, i, groups))
+                        .as("at %d of <%s>", i, text)
+                        .isEqualTo(expected);
                 if (expected) {
                     matches++;
                     assertThat(groups[1]).as("end at %d of <%s>", i, text).isEqualTo(m.end());
@@ -209,12 +311,75 @@ class LinearFindersTest {
     @Test
     void personNamesMatchWhereThePatternMatches() {
         Pattern name = PiiRecognizers.personName().pattern();
-        String[] pieces = {"Patient", "patient's name", "PATIENT NAME", "patient name", "Full name", "first name", "surname", "Name", "client",
-                "nom", "Nombre", "paciente", "patientin", "Patiente", "Mr", "MRS", "ms", "Miss", "Dr", "prof", "Herr", "frau", "Se\u00f1or",
-                "SE\u00d1OR", "se\u00f1ora", "sr", "Sra", "Mme", "mlle", ":", " : ", "   :   ", "    :", " is ", " es ", " est ", " ist ",
-                " Is ", ".", " ", "  ", "\t", "\n", "John", "Smith", "O'Neil", "Anne-Marie", "D\u2019Arcy", "john", "JOHN", "\u00c9mile",
-                "\uD835\uDC00bc", "A\uD835\uDC1Ac", "X" + "y".repeat(35), "_", "1", "\u00e9", "\u0301", "x", ",", "\uD800",
-                "Mr John", "Dr. Ann Lee", "Patient: John Smith", "name is Bob", "Nombre: Ana", "Mrs. Jo Ann Mary Sue Lee"};
+        String[] pieces = {
+            "Patient",
+            "patient's name",
+            "PATIENT NAME",
+            "patient name",
+            "Full name",
+            "first name",
+            "surname",
+            "Name",
+            "client",
+            "nom",
+            "Nombre",
+            "paciente",
+            "patientin",
+            "Patiente",
+            "Mr",
+            "MRS",
+            "ms",
+            "Miss",
+            "Dr",
+            "prof",
+            "Herr",
+            "frau",
+            "Se\u00f1or",
+            "SE\u00d1OR",
+            "se\u00f1ora",
+            "sr",
+            "Sra",
+            "Mme",
+            "mlle",
+            ":",
+            " : ",
+            "   :   ",
+            "    :",
+            " is ",
+            " es ",
+            " est ",
+            " ist ",
+            " Is ",
+            ".",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "John",
+            "Smith",
+            "O'Neil",
+            "Anne-Marie",
+            "D\u2019Arcy",
+            "john",
+            "JOHN",
+            "\u00c9mile",
+            "\uD835\uDC00bc",
+            "A\uD835\uDC1Ac",
+            "X" + "y".repeat(35),
+            "_",
+            "1",
+            "\u00e9",
+            "\u0301",
+            "x",
+            ",",
+            "\uD800",
+            "Mr John",
+            "Dr. Ann Lee",
+            "Patient: John Smith",
+            "name is Bob",
+            "Nombre: Ana",
+            "Mrs. Jo Ann Mary Sue Lee"
+        };
         Random random = new Random(59);
         int matches = 0;
         int[] groups = new int[4];
@@ -226,10 +391,13 @@ class LinearFindersTest {
             for (int i = 0; i < text.length(); i++) {
                 m.region(i, text.length());
                 boolean expected = m.lookingAt();
-                assertThat(PiiRecognizers.personNameAt(text, i, groups)).as("at %d of <%s>", i, text).isEqualTo(expected);
+                assertThat(PiiRecognizers.personNameAt(text, i, groups))
+                        .as("at %d of <%s>", i, text)
+                        .isEqualTo(expected);
                 if (expected) {
                     matches++;
-                    assertThat(List.of(groups[0], groups[1], groups[2], groups[3])).as("spans at %d of <%s>", i, text)
+                    assertThat(List.of(groups[0], groups[1], groups[2], groups[3]))
+                            .as("spans at %d of <%s>", i, text)
                             .isEqualTo(List.of(m.start(), m.end(), m.start(1), m.end(1)));
                 }
             }

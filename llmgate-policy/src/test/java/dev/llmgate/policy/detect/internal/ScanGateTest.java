@@ -1,6 +1,7 @@
 package dev.llmgate.policy.detect.internal;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,17 +9,20 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The building blocks of the scan prefilters: the keyword pass, the run gates' configuration and the context-word starts. */
 class ScanGateTest {
 
     @Test
     void keywordsMatchAsciiCaseInsensitivelyAndOtherCharactersExactly() {
-        KeywordScan scan = new KeywordScan(List.of(new String[] {"patient"}, new String[] {"s/n", "imei"}, new String[] {"f\u00fchrerschein"},
-                new String[] {"dl"}, new String[] {"x"}, new String[] {"\u00fcber"}));
+        KeywordScan scan = new KeywordScan(List.of(
+                new String[] {"patient"},
+                new String[] {"s/n", "imei"},
+                new String[] {"f\u00fchrerschein"},
+                new String[] {"dl"},
+                new String[] {"x"},
+                new String[] {"\u00fcber"}));
         assertThat(scan.presentGroups("The PATIENT was seen")).isEqualTo(0b1);
         assertThat(scan.presentGroups("serial S/N 123")).isEqualTo(0b10);
         assertThat(scan.presentGroups("Imei")).isEqualTo(0b10);
@@ -36,17 +40,32 @@ class ScanGateTest {
 
     @Test
     void bothKeywordSearchesAgreeWithARegionCompareOnTextWithCharactersOutsideLatin1() {
-        // many keywords: the pair filter; few (the wanted subsets below): the search by each keyword's rarest character.
+        // many keywords: the pair filter; few (the wanted subsets below): the search by each keyword's rarest
+        // character.
         // '?' in the text and keywords with characters outside Latin-1 meet the ISO-8859-1 copy's '?' on both sides.
-        String[] words = {"mrn", "chart", "patient", "s/n", "a?b", "\u0142\u00f3d\u017a", "x\u0142", "se\u00f1or", "aws_secret",
-                "xox", "https://h", "dl", "zz"};
+        String[] words = {
+            "mrn",
+            "chart",
+            "patient",
+            "s/n",
+            "a?b",
+            "\u0142\u00f3d\u017a",
+            "x\u0142",
+            "se\u00f1or",
+            "aws_secret",
+            "xox",
+            "https://h",
+            "dl",
+            "zz"
+        };
         List<String[]> groups = new ArrayList<>();
         for (String w : words) {
             groups.add(new String[] {w});
         }
         KeywordScan scan = new KeywordScan(groups);
         Random random = new Random(11L);
-        String alphabet = "mrnMRNchartCHARTpatientPATIENT/sSnN?aAbB\u0142\u0141\u00f3\u017a\u00f1xXoOw_eEcC:htpsHTPS dlDLzZ\u00c9\u4e2d";
+        String alphabet =
+                "mrnMRNchartCHARTpatientPATIENT/sSnN?aAbB\u0142\u0141\u00f3\u017a\u00f1xXoOw_eEcC:htpsHTPS dlDLzZ\u00c9\u4e2d";
         for (int k = 0; k < 30_000; k++) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0, n = random.nextInt(40); i < n; i++) {
@@ -115,14 +134,16 @@ class ScanGateTest {
 
     @Test
     void keywordsMustBeLowerCase() {
-        assertThatThrownBy(() -> new KeywordScan(List.<String[]>of(new String[] {"Patient"}))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new KeywordScan(List.<String[]>of(new String[] {"Patient"})))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("lower case");
     }
 
     @Test
     void runGatesRejectMeaninglessConfiguration() {
         assertThatThrownBy(() -> Starts.of().letterRun("a", false, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Starts.of().letterRun("\u00e9", false, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Starts.of().letterRun("\u00e9", false, 0))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Starts.of().digitRun(0, 3)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Starts.of().digitRun(5, 4)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Starts.of().digitRun(1, 2, "\u00b7")).isInstanceOf(IllegalArgumentException.class);
@@ -141,8 +162,37 @@ class ScanGateTest {
         for (Pattern p : contexts) {
             starts.add(new ContextStarts(p));
         }
-        String[] pieces = {"phone", "Tel", "DOB", "d.o.b", "born on", "zip code", "CA", "NY ", "ssn", "card", "passport", "ip", "routing",
-                "VIN", "npi", "dea", " ", "  ", ",", ":", "-", "x", "1", "_", "\n", "\u00e9", "t\u00e9l\u00e9phone", "geboren", "n\u00e9e"};
+        String[] pieces = {
+            "phone",
+            "Tel",
+            "DOB",
+            "d.o.b",
+            "born on",
+            "zip code",
+            "CA",
+            "NY ",
+            "ssn",
+            "card",
+            "passport",
+            "ip",
+            "routing",
+            "VIN",
+            "npi",
+            "dea",
+            " ",
+            "  ",
+            ",",
+            ":",
+            "-",
+            "x",
+            "1",
+            "_",
+            "\n",
+            "\u00e9",
+            "t\u00e9l\u00e9phone",
+            "geboren",
+            "n\u00e9e"
+        };
         Random random = new Random(11L);
         int found = 0;
         for (int k = 0; k < 20_000; k++) {
@@ -161,7 +211,9 @@ class ScanGateTest {
                 boolean expected = plain.find();
                 Matcher m = p.matcher(text);
                 m.useTransparentBounds(true);
-                assertThat(starts.get(c).find(text, m, from, to)).as("%s in <%s>[%d, %d)", p, text, from, to).isEqualTo(expected);
+                assertThat(starts.get(c).find(text, m, from, to))
+                        .as("%s in <%s>[%d, %d)", p, text, from, to)
+                        .isEqualTo(expected);
                 found += expected ? 1 : 0;
             }
         }

@@ -9,8 +9,6 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.StreamDecoder;
-import okhttp3.Headers;
-
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import okhttp3.Headers;
 
 /**
  * Decodes the Messages API's server-sent events. Guarantees:
@@ -59,7 +58,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
     /**
      * @param answerTool the synthetic tool whose input is the answer's text (forced-tool JSON), if any
      */
-    public AnthropicStreamDecoder(HttpTransport transport, Headers headers, CallContext call, Optional<String> answerTool) {
+    public AnthropicStreamDecoder(
+            HttpTransport transport, Headers headers, CallContext call, Optional<String> answerTool) {
         this.transport = transport;
         this.headers = headers;
         this.call = call;
@@ -99,13 +99,18 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                 break;
             case "message_stop":
                 finished = true;
-                out.accept(new StreamEvent.UsageUpdate(AnthropicWire.usage(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens)));
+                out.accept(new StreamEvent.UsageUpdate(
+                        AnthropicWire.usage(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens)));
                 FinishReason reason = AnthropicWire.finishReason(stopReason, !toolIndexByBlock.isEmpty());
                 if (reason == FinishReason.TOOL_CALLS && toolIndexByBlock.isEmpty() && !answerBlocks.isEmpty()) {
                     reason = FinishReason.STOP;
                 }
-                out.accept(StreamEvent.Finish.builder(reason).responseId(id).provider(transport.provider()).model(model)
-                        .refusal(AnthropicWire.refusal(stopReason, stopDetails)).build());
+                out.accept(StreamEvent.Finish.builder(reason)
+                        .responseId(id)
+                        .provider(transport.provider())
+                        .model(model)
+                        .refusal(AnthropicWire.refusal(stopReason, stopDetails))
+                        .build());
                 break;
             case "error":
                 throw transport.errorInBody(node, headers, call);
@@ -169,8 +174,11 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
             int toolIndex = toolIndexByBlock.size();
             toolIndexByBlock.put(index, toolIndex);
             String callId = Json.text(block, "id");
-            out.accept(new StreamEvent.ToolCallDelta(toolIndex, callId.isEmpty() ? Optional.empty() : Optional.of(callId),
-                    name.isEmpty() ? Optional.empty() : Optional.of(name), ""));
+            out.accept(new StreamEvent.ToolCallDelta(
+                    toolIndex,
+                    callId.isEmpty() ? Optional.empty() : Optional.of(callId),
+                    name.isEmpty() ? Optional.empty() : Optional.of(name),
+                    ""));
         }
     }
 

@@ -19,7 +19,6 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.providers.internal.Json;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,14 +48,22 @@ import java.util.Set;
  */
 public final class AnthropicWire {
     /** The body fields this adapter writes itself; {@code providerOptions} must not set them. */
-    static final Set<String> STANDARD_FIELDS = Set.of("model", "messages", "system", "max_tokens", "tools", "tool_choice",
-            "temperature", "top_p", "stop_sequences", "stream");
+    static final Set<String> STANDARD_FIELDS = Set.of(
+            "model",
+            "messages",
+            "system",
+            "max_tokens",
+            "tools",
+            "tool_choice",
+            "temperature",
+            "top_p",
+            "stop_sequences",
+            "stream");
 
     /** The synthetic tool that carries a {@link ResponseFormat.JsonObject} answer. */
     public static final String JSON_OBJECT_TOOL = "json_object";
 
-    private AnthropicWire() {
-    }
+    private AnthropicWire() {}
 
     /**
      * How this provider is configured.
@@ -64,8 +71,7 @@ public final class AnthropicWire {
      * @param defaultMaxTokens       {@code max_tokens} for requests that set no {@code maxOutputTokens}
      * @param jsonSchemaAsForcedTool send a JSON Schema response format as a forced tool instead of {@code output_config.format}
      */
-    public record Options(int defaultMaxTokens, boolean jsonSchemaAsForcedTool) {
-    }
+    public record Options(int defaultMaxTokens, boolean jsonSchemaAsForcedTool) {}
 
     /**
      * The synthetic tool whose input is the answer, when this request's response format is sent as a
@@ -91,23 +97,31 @@ public final class AnthropicWire {
         boolean outputConfig = r.responseFormat() instanceof ResponseFormat.JsonSchema && answerTool.isEmpty();
         for (String key : extra.keySet()) {
             if (STANDARD_FIELDS.contains(key)) {
-                throw new InvalidRequestException("providerOptions must not set '" + key + "': it is a standard field, set it through"
-                        + " ChatRequest.Builder (max_tokens is maxOutputTokens, stop_sequences is addStop)", details);
+                throw new InvalidRequestException(
+                        "providerOptions must not set '" + key + "': it is a standard field, set it through"
+                                + " ChatRequest.Builder (max_tokens is maxOutputTokens, stop_sequences is addStop)",
+                        details);
             }
             if (key.equals("output_config") && outputConfig) {
-                throw new InvalidRequestException("providerOptions must not set 'output_config' together with a JSON Schema response"
-                        + " format: the adapter writes output_config.format itself; drop one of the two", details);
+                throw new InvalidRequestException(
+                        "providerOptions must not set 'output_config' together with a JSON Schema response"
+                                + " format: the adapter writes output_config.format itself; drop one of the two",
+                        details);
             }
         }
         if (answerTool.isPresent() && !r.tools().isEmpty()) {
-            throw new InvalidRequestException("a " + (r.responseFormat() instanceof ResponseFormat.JsonObject ? "JSON object" : "JSON Schema")
-                    + " response format is sent to Anthropic as a forced tool, which cannot be combined with the request's own tools:"
-                    + " remove the tools, or use ResponseFormat.jsonSchema(...) with the provider's default"
-                    + " JSON Schema mode (output_config)", details);
+            throw new InvalidRequestException(
+                    "a " + (r.responseFormat() instanceof ResponseFormat.JsonObject ? "JSON object" : "JSON Schema")
+                            + " response format is sent to Anthropic as a forced tool, which cannot be combined with the request's own tools:"
+                            + " remove the tools, or use ResponseFormat.jsonSchema(...) with the provider's default"
+                            + " JSON Schema mode (output_config)",
+                    details);
         }
         if (r.temperature().isPresent() && r.temperature().getAsDouble() > 1) {
-            throw new InvalidRequestException("temperature " + r.temperature().getAsDouble()
-                    + " is above Anthropic's maximum of 1: use a value between 0 and 1", details);
+            throw new InvalidRequestException(
+                    "temperature " + r.temperature().getAsDouble()
+                            + " is above Anthropic's maximum of 1: use a value between 0 and 1",
+                    details);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(512 + estimateSize(r));
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
@@ -196,7 +210,8 @@ public final class AnthropicWire {
     }
 
     /** Writes {@code messages}: one entry per role change, each a list of content blocks. */
-    private static void writeMessages(JsonGenerator g, List<Message> messages, ErrorDetails details) throws IOException {
+    private static void writeMessages(JsonGenerator g, List<Message> messages, ErrorDetails details)
+            throws IOException {
         g.writeArrayFieldStart("messages");
         String openRole = null;
         for (Message m : messages) {
@@ -217,8 +232,10 @@ public final class AnthropicWire {
             writeBlocks(g, m, details);
         }
         if (openRole == null) {
-            throw new InvalidRequestException("the request has no user or assistant content for Anthropic (system instructions alone"
-                    + " are not a conversation, and empty texts are left out): add a user message with text", details);
+            throw new InvalidRequestException(
+                    "the request has no user or assistant content for Anthropic (system instructions alone"
+                            + " are not a conversation, and empty texts are left out): add a user message with text",
+                    details);
         }
         g.writeEndArray();
         g.writeEndObject();
@@ -230,7 +247,8 @@ public final class AnthropicWire {
             return true;
         }
         for (ContentPart p : m.content()) {
-            if (!(p instanceof ContentPart.Text) || !((ContentPart.Text) p).text().isEmpty()) {
+            if (!(p instanceof ContentPart.Text)
+                    || !((ContentPart.Text) p).text().isEmpty()) {
                 return true;
             }
         }
@@ -277,9 +295,11 @@ public final class AnthropicWire {
                 g.writeEndObject();
             } else {
                 if (!isJsonObject(args)) {
-                    throw new InvalidRequestException("the arguments of tool call '" + c.id() + "' (tool '" + c.name()
-                            + "') are not a JSON object, and Anthropic needs a tool call's input as an object: pass the"
-                            + " model's arguments unchanged, or \"{}\" for none", details);
+                    throw new InvalidRequestException(
+                            "the arguments of tool call '" + c.id() + "' (tool '" + c.name()
+                                    + "') are not a JSON object, and Anthropic needs a tool call's input as an object: pass the"
+                                    + " model's arguments unchanged, or \"{}\" for none",
+                            details);
                 }
                 g.writeRawValue(args);
             }
@@ -304,8 +324,9 @@ public final class AnthropicWire {
             int comma = url.indexOf(',');
             String meta = comma < 0 ? "" : url.substring(5, comma);
             if (comma < 0 || !meta.endsWith(";base64") || !meta.startsWith("image/")) {
-                throw new InvalidRequestException("an image data: URL must look like data:image/png;base64,<data> for Anthropic,"
-                        + " which takes inline images only base64-encoded: re-encode it, or pass the bytes with ContentPart.image(...)",
+                throw new InvalidRequestException(
+                        "an image data: URL must look like data:image/png;base64,<data> for Anthropic,"
+                                + " which takes inline images only base64-encoded: re-encode it, or pass the bytes with ContentPart.image(...)",
                         details);
             }
             writeBase64Image(g, meta.substring(0, meta.length() - ";base64".length()), url.substring(comma + 1));
@@ -352,7 +373,8 @@ public final class AnthropicWire {
             g.writeEndObject();
         }
         g.writeEndArray();
-        boolean noParallel = r.parallelToolCalls().isPresent() && !r.parallelToolCalls().get();
+        boolean noParallel =
+                r.parallelToolCalls().isPresent() && !r.parallelToolCalls().get();
         ToolChoice c = r.toolChoice().orElse(null);
         if (c == null && !noParallel) {
             return;
@@ -381,7 +403,8 @@ public final class AnthropicWire {
         g.writeStringField("name", name);
         if (f instanceof ResponseFormat.JsonSchema) {
             ResponseFormat.JsonSchema s = (ResponseFormat.JsonSchema) f;
-            g.writeStringField("description", "Give your complete answer as this tool's input, which must follow its schema.");
+            g.writeStringField(
+                    "description", "Give your complete answer as this tool's input, which must follow its schema.");
             g.writeFieldName("input_schema");
             g.writeRawValue(s.schemaJson());
             if (s.strict()) {
@@ -489,7 +512,10 @@ public final class AnthropicWire {
         if (u == null || !u.isObject()) {
             return Usage.ZERO;
         }
-        return usage(Json.number(u, "input_tokens"), Json.number(u, "output_tokens"), Json.number(u, "cache_read_input_tokens"),
+        return usage(
+                Json.number(u, "input_tokens"),
+                Json.number(u, "output_tokens"),
+                Json.number(u, "cache_read_input_tokens"),
                 Json.number(u, "cache_creation_input_tokens"));
     }
 

@@ -1,6 +1,5 @@
 package dev.llmgate.providers.gemini.internal;
 
-import dev.llmgate.providers.internal.Shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -15,17 +14,17 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.internal.HttpChatStream;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
-import okhttp3.Headers;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-
+import dev.llmgate.providers.internal.Shapes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
 
 /**
  * The HTTP side of the Gemini provider: {@code models/{model}:generateContent},
@@ -59,13 +58,18 @@ public final class GeminiClient {
         if (root.has("error") && !root.has("candidates")) {
             throw transport.errorInBody(root, Headers.of(), call);
         }
-        return Shapes.parse(transport.errors(), () -> GeminiWire.parseResponse(root, transport.errors(), request.model()));
+        return Shapes.parse(
+                transport.errors(), () -> GeminiWire.parseResponse(root, transport.errors(), request.model()));
     }
 
     public ChatStream stream(ChatRequest request, CallContext call) {
         byte[] body = GeminiWire.requestBody(request, options);
-        HttpTransport.OpenStream open = transport.open(post(method(request.model(), "streamGenerateContent", true), body), call);
-        return new HttpChatStream(transport, open, transport.sse(open, GeminiStreamDecoder::isCompleteChunk),
+        HttpTransport.OpenStream open =
+                transport.open(post(method(request.model(), "streamGenerateContent", true), body), call);
+        return new HttpChatStream(
+                transport,
+                open,
+                transport.sse(open, GeminiStreamDecoder::isCompleteChunk),
                 new GeminiStreamDecoder(transport, open.response().headers(), call, request.model()));
     }
 
@@ -90,7 +94,8 @@ public final class GeminiClient {
                 g.writeEndArray();
                 g.writeEndObject();
                 if (request.dimensions().isPresent()) {
-                    g.writeNumberField("outputDimensionality", request.dimensions().getAsInt());
+                    g.writeNumberField(
+                            "outputDimensionality", request.dimensions().getAsInt());
                 }
                 g.writeEndObject();
             }
@@ -99,17 +104,25 @@ public final class GeminiClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        JsonNode root = transport.execute(post(method(request.model(), "batchEmbedContents", false), out.toByteArray()), call);
+        JsonNode root =
+                transport.execute(post(method(request.model(), "batchEmbedContents", false), out.toByteArray()), call);
         JsonNode embeddings = root.get("embeddings");
-        if (embeddings == null || !embeddings.isArray() || embeddings.size() != request.inputs().size()) {
-            throw new ProviderException("Gemini's embedding answer does not have one vector per input", ErrorDetails.of(transport.provider()),
+        if (embeddings == null
+                || !embeddings.isArray()
+                || embeddings.size() != request.inputs().size()) {
+            throw new ProviderException(
+                    "Gemini's embedding answer does not have one vector per input",
+                    ErrorDetails.of(transport.provider()),
                     true);
         }
         List<float[]> vectors = new ArrayList<>(embeddings.size());
         for (JsonNode e : embeddings) {
             JsonNode values = e.get("values");
             if (values == null || !values.isArray()) {
-                throw new ProviderException("Gemini's embedding answer has an item without values", ErrorDetails.of(transport.provider()), true);
+                throw new ProviderException(
+                        "Gemini's embedding answer has an item without values",
+                        ErrorDetails.of(transport.provider()),
+                        true);
             }
             float[] v = new float[values.size()];
             for (int i = 0; i < v.length; i++) {
@@ -125,9 +138,16 @@ public final class GeminiClient {
     /** {@code models/gemini-2.0-flash} for {@code gemini-2.0-flash}; names that already have a collection are kept. */
     static String resourceName(String model) {
         String m = model.strip();
-        if (m.isEmpty() || m.contains("?") || m.contains("#") || m.contains(":") || m.startsWith("/") || m.endsWith("/")) {
-            throw new InvalidRequestException("'" + model + "' is not a Gemini model name: use e.g. gemini-2.5-flash, models/gemini-2.5-flash"
-                    + " or tunedModels/my-model", ErrorDetails.NONE);
+        if (m.isEmpty()
+                || m.contains("?")
+                || m.contains("#")
+                || m.contains(":")
+                || m.startsWith("/")
+                || m.endsWith("/")) {
+            throw new InvalidRequestException(
+                    "'" + model + "' is not a Gemini model name: use e.g. gemini-2.5-flash, models/gemini-2.5-flash"
+                            + " or tunedModels/my-model",
+                    ErrorDetails.NONE);
         }
         return m.contains("/") ? m : "models/" + m;
     }
@@ -145,6 +165,10 @@ public final class GeminiClient {
     }
 
     private Request post(HttpUrl url, byte[] body) {
-        return new Request.Builder().url(url).headers(headers).post(RequestBody.create(body, JSON)).build();
+        return new Request.Builder()
+                .url(url)
+                .headers(headers)
+                .post(RequestBody.create(body, JSON))
+                .build();
     }
 }

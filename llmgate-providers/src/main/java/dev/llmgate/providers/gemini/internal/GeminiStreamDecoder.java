@@ -8,11 +8,10 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.StreamDecoder;
-import okhttp3.Headers;
-
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Consumer;
+import okhttp3.Headers;
 
 /**
  * Decodes {@code streamGenerateContent?alt=sse} events, each a whole {@code GenerateContentResponse}
@@ -76,7 +75,8 @@ public final class GeminiStreamDecoder implements StreamDecoder {
             if (fc != null && fc.isObject()) {
                 int index = toolCalls++;
                 ToolCall c = GeminiWire.toolCall(fc, part, index);
-                out.accept(new StreamEvent.ToolCallDelta(index, Optional.of(c.id()), Optional.of(c.name()), c.argumentsJson()));
+                out.accept(new StreamEvent.ToolCallDelta(
+                        index, Optional.of(c.id()), Optional.of(c.name()), c.argumentsJson()));
             }
         }
         String fr = Json.text(candidate, "finishReason");
@@ -106,7 +106,8 @@ public final class GeminiStreamDecoder implements StreamDecoder {
         if (usage != null) {
             out.accept(new StreamEvent.UsageUpdate(usage));
         }
-        out.accept(StreamEvent.Finish.of(GeminiWire.finishReason(finishReason, toolCalls > 0), id, transport.provider(), model));
+        out.accept(StreamEvent.Finish.of(
+                GeminiWire.finishReason(finishReason, toolCalls > 0), id, transport.provider(), model));
         return true;
     }
 }

@@ -1,6 +1,5 @@
 package dev.llmgate.providers.gemini.internal;
 
-import dev.llmgate.providers.internal.DataUrls;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
@@ -18,10 +17,10 @@ import dev.llmgate.api.exception.ContentFilteredException;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.api.exception.ProviderException;
+import dev.llmgate.providers.internal.DataUrls;
 import dev.llmgate.providers.internal.Json;
-import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.OptionsObject;
-
+import dev.llmgate.providers.internal.ProviderErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,12 +47,18 @@ public final class GeminiWire {
     /** Separates a tool call id's base from the thought signature it carries. */
     static final String SIGNATURE_MARKER = "__ts_";
 
-    private static final Set<String> STANDARD_FIELDS = Set.of("model", "contents", "systemInstruction", "system_instruction", "tools",
-            "toolConfig", "tool_config", "generation_config");
+    private static final Set<String> STANDARD_FIELDS = Set.of(
+            "model",
+            "contents",
+            "systemInstruction",
+            "system_instruction",
+            "tools",
+            "toolConfig",
+            "tool_config",
+            "generation_config");
     private static final String GENERATION_CONFIG = "generationConfig";
 
-    private GeminiWire() {
-    }
+    private GeminiWire() {}
 
     /**
      * How requests are written.
@@ -62,8 +67,7 @@ public final class GeminiWire {
      *                         schema as {@code responseJsonSchema} (full JSON Schema); false for the older OpenAPI-subset
      *                         fields {@code parameters} and {@code responseSchema}
      */
-    public record Options(boolean jsonSchemaFields) {
-    }
+    public record Options(boolean jsonSchemaFields) {}
 
     // ---------------------------------------------------------------- request
 
@@ -73,8 +77,10 @@ public final class GeminiWire {
             Map<String, Object> extra = r.providerOptions();
             for (String key : extra.keySet()) {
                 if (STANDARD_FIELDS.contains(key)) {
-                    throw new InvalidRequestException("providerOptions must not set '" + key + "': it is a standard field, set it through"
-                            + " ChatRequest.Builder (generation settings go in providerOptions 'generationConfig', camelCase)", ErrorDetails.NONE);
+                    throw new InvalidRequestException(
+                            "providerOptions must not set '" + key + "': it is a standard field, set it through"
+                                    + " ChatRequest.Builder (generation settings go in providerOptions 'generationConfig', camelCase)",
+                            ErrorDetails.NONE);
                 }
             }
             g.writeStartObject();
@@ -180,8 +186,10 @@ public final class GeminiWire {
         }
         g.writeEndArray();
         if (!any) {
-            throw new InvalidRequestException("Gemini needs at least one user message besides system instructions: add one with"
-                    + " addMessage(Message.user(\"...\"))", ErrorDetails.NONE);
+            throw new InvalidRequestException(
+                    "Gemini needs at least one user message besides system instructions: add one with"
+                            + " addMessage(Message.user(\"...\"))",
+                    ErrorDetails.NONE);
         }
     }
 
@@ -242,17 +250,22 @@ public final class GeminiWire {
         } catch (IOException e) {
             // reported below
         }
-        throw new InvalidRequestException("the arguments of tool call '" + c.name() + "' in the conversation are not a JSON object:"
-                + " Gemini needs function call args as an object; fix or drop that assistant message", ErrorDetails.NONE);
+        throw new InvalidRequestException(
+                "the arguments of tool call '" + c.name() + "' in the conversation are not a JSON object:"
+                        + " Gemini needs function call args as an object; fix or drop that assistant message",
+                ErrorDetails.NONE);
     }
 
-    private static void writeFunctionResponse(JsonGenerator g, Message m, Map<String, String> callNames) throws IOException {
+    private static void writeFunctionResponse(JsonGenerator g, Message m, Map<String, String> callNames)
+            throws IOException {
         String id = m.toolCallId().orElse("");
         String name = callNames.get(id);
         if (name == null) {
-            throw new InvalidRequestException("a TOOL message answers tool call id '" + shortId(id) + "', but no earlier assistant message"
-                    + " made a call with that id: Gemini needs the function's name, so keep the assistant message with the tool"
-                    + " calls (response.message()) in the conversation and pass the call's id unchanged", ErrorDetails.NONE);
+            throw new InvalidRequestException(
+                    "a TOOL message answers tool call id '" + shortId(id) + "', but no earlier assistant message"
+                            + " made a call with that id: Gemini needs the function's name, so keep the assistant message with the tool"
+                            + " calls (response.message()) in the conversation and pass the call's id unchanged",
+                    ErrorDetails.NONE);
         }
         g.writeStartObject();
         g.writeObjectFieldStart("functionResponse");
@@ -309,15 +322,19 @@ public final class GeminiWire {
                 g.writeString(s.name());
                 g.writeEndArray();
             } else {
-                g.writeStringField("mode", c instanceof ToolChoice.None ? "NONE" : c instanceof ToolChoice.Required ? "ANY" : "AUTO");
+                g.writeStringField(
+                        "mode",
+                        c instanceof ToolChoice.None ? "NONE" : c instanceof ToolChoice.Required ? "ANY" : "AUTO");
             }
             g.writeEndObject();
             g.writeEndObject();
         }
     }
 
-    private static void writeGenerationConfig(JsonGenerator g, ChatRequest r, Options options, Object extraConfig) throws IOException {
-        OptionsObject config = new OptionsObject(g, GENERATION_CONFIG, extraConfig, "{\"thinkingConfig\":{\"thinkingBudget\":0}}");
+    private static void writeGenerationConfig(JsonGenerator g, ChatRequest r, Options options, Object extraConfig)
+            throws IOException {
+        OptionsObject config =
+                new OptionsObject(g, GENERATION_CONFIG, extraConfig, "{\"thinkingConfig\":{\"thinkingBudget\":0}}");
         if (r.temperature().isPresent()) {
             config.number("temperature", r.temperature().getAsDouble());
         }
@@ -333,8 +350,11 @@ public final class GeminiWire {
         if (r.seed().isPresent()) {
             long seed = r.seed().getAsLong();
             if (seed < Integer.MIN_VALUE || seed > Integer.MAX_VALUE) {
-                throw new InvalidRequestException("Gemini's seed is a 32-bit integer, but the request's seed " + seed
-                        + " does not fit: use a value between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE, ErrorDetails.NONE);
+                throw new InvalidRequestException(
+                        "Gemini's seed is a 32-bit integer, but the request's seed " + seed
+                                + " does not fit: use a value between " + Integer.MIN_VALUE + " and "
+                                + Integer.MAX_VALUE,
+                        ErrorDetails.NONE);
             }
             config.number("seed", seed);
         }
@@ -396,8 +416,10 @@ public final class GeminiWire {
     static ToolCall toolCall(JsonNode functionCall, JsonNode part, int index) {
         JsonNode args = functionCall.get("args");
         String argsText = args == null || args.isNull() ? "{}" : args.isTextual() ? args.asText() : args.toString();
-        return new ToolCall(toolCallId(index, Json.text(functionCall, "id"), Json.text(part, "thoughtSignature")),
-                Json.text(functionCall, "name"), argsText);
+        return new ToolCall(
+                toolCallId(index, Json.text(functionCall, "id"), Json.text(part, "thoughtSignature")),
+                Json.text(functionCall, "name"),
+                argsText);
     }
 
     /** {@code call_<index>} (or Gemini's own id), followed by the thought signature when there is one. */
@@ -420,7 +442,8 @@ public final class GeminiWire {
         if (at < 0 || at + SIGNATURE_MARKER.length() == id.length()) {
             return Optional.empty();
         }
-        StringBuilder sig = new StringBuilder(id.substring(at + SIGNATURE_MARKER.length()).replace('-', '+').replace('_', '/'));
+        StringBuilder sig = new StringBuilder(
+                id.substring(at + SIGNATURE_MARKER.length()).replace('-', '+').replace('_', '/'));
         while (sig.length() % 4 != 0) {
             sig.append('=');
         }
@@ -441,8 +464,9 @@ public final class GeminiWire {
     /** The exception for a prompt Gemini refused to answer (the reason, Gemini's text, scrubbed). */
     static ContentFilteredException promptBlocked(String blockReason, ProviderErrors errors) {
         String reason = errors.secrets().scrub(blockReason);
-        return new ContentFilteredException("Gemini blocked the prompt (blockReason " + reason + "): rephrase the request, or"
-                + " adjust the thresholds with providerOptions 'safetySettings' where policy allows",
+        return new ContentFilteredException(
+                "Gemini blocked the prompt (blockReason " + reason + "): rephrase the request, or"
+                        + " adjust the thresholds with providerOptions 'safetySettings' where policy allows",
                 ErrorDetails.of(errors.provider(), 200, reason, ""));
     }
 
@@ -485,8 +509,11 @@ public final class GeminiWire {
             return Usage.ZERO;
         }
         long thoughts = Json.number(u, "thoughtsTokenCount");
-        return new Usage(Json.number(u, "promptTokenCount") + Json.number(u, "toolUsePromptTokenCount"),
+        return new Usage(
+                Json.number(u, "promptTokenCount") + Json.number(u, "toolUsePromptTokenCount"),
                 Json.number(u, "candidatesTokenCount") + thoughts,
-                Json.number(u, "cachedContentTokenCount"), thoughts, 0);
+                Json.number(u, "cachedContentTokenCount"),
+                thoughts,
+                0);
     }
 }

@@ -1,6 +1,5 @@
 package dev.llmgate.providers.ollama.internal;
 
-import dev.llmgate.providers.internal.Shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -16,18 +15,18 @@ import dev.llmgate.providers.internal.HttpChatStream;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.ProviderSettings;
-import okhttp3.Headers;
-import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-
+import dev.llmgate.providers.internal.Shapes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
 
 /**
  * The HTTP side of the Ollama provider: {@code /api/chat} (blocking with {@code stream:false}, NDJSON
@@ -65,7 +64,8 @@ public final class OllamaClient {
         if (root.has("error")) {
             throw transport.errorInBody(root, Headers.of(), call);
         }
-        return Shapes.parse(transport.errors(), () -> OllamaWire.parseResponse(root, transport.provider(), request.model()));
+        return Shapes.parse(
+                transport.errors(), () -> OllamaWire.parseResponse(root, transport.provider(), request.model()));
     }
 
     public ChatStream stream(ChatRequest request, CallContext call) {
@@ -76,7 +76,10 @@ public final class OllamaClient {
         } catch (InvalidRequestException e) {
             throw withHint(e, request.model());
         }
-        return new HttpChatStream(transport, open, transport.ndjson(open),
+        return new HttpChatStream(
+                transport,
+                open,
+                transport.ndjson(open),
                 new OllamaStreamDecoder(transport, open.response().headers(), call, request.model()));
     }
 
@@ -111,14 +114,21 @@ public final class OllamaClient {
             throw transport.errorInBody(root, Headers.of(), call);
         }
         JsonNode embeddings = root.get("embeddings");
-        if (embeddings == null || !embeddings.isArray() || embeddings.size() != request.inputs().size()) {
-            throw new ProviderException("Ollama's embedding answer does not have one vector per input (is '" + request.model()
-                    + "' an embedding model?)", ErrorDetails.of(transport.provider()), true);
+        if (embeddings == null
+                || !embeddings.isArray()
+                || embeddings.size() != request.inputs().size()) {
+            throw new ProviderException(
+                    "Ollama's embedding answer does not have one vector per input (is '" + request.model()
+                            + "' an embedding model?)",
+                    ErrorDetails.of(transport.provider()),
+                    true);
         }
         List<float[]> vectors = new ArrayList<>(embeddings.size());
         for (JsonNode e : embeddings) {
             if (!e.isArray()) {
-                throw new ProviderException("Ollama's embedding answer has an item that is not a vector", ErrorDetails.of(transport.provider()),
+                throw new ProviderException(
+                        "Ollama's embedding answer has an item that is not a vector",
+                        ErrorDetails.of(transport.provider()),
                         true);
             }
             float[] v = new float[e.size()];
@@ -128,7 +138,10 @@ public final class OllamaClient {
             vectors.add(v);
         }
         String model = Json.text(root, "model");
-        return new EmbeddingResponse(vectors, transport.provider(), model.isEmpty() ? request.model() : model,
+        return new EmbeddingResponse(
+                vectors,
+                transport.provider(),
+                model.isEmpty() ? request.model() : model,
                 Usage.of(Json.number(root, "prompt_eval_count"), 0));
     }
 
@@ -139,14 +152,24 @@ public final class OllamaClient {
         }
         String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
         if (message.contains("model")) {
-            return new InvalidRequestException("Ollama does not have the model '" + model + "': download it with `ollama pull " + model
-                    + "`, or check the name with `ollama list`", e.details(), e);
+            return new InvalidRequestException(
+                    "Ollama does not have the model '" + model + "': download it with `ollama pull " + model
+                            + "`, or check the name with `ollama list`",
+                    e.details(),
+                    e);
         }
-        return new InvalidRequestException("the server answered 404 Not Found for Ollama's API: check the base URL, which must be the"
-                + " server root (e.g. http://localhost:11434), without /api or /v1", e.details(), e);
+        return new InvalidRequestException(
+                "the server answered 404 Not Found for Ollama's API: check the base URL, which must be the"
+                        + " server root (e.g. http://localhost:11434), without /api or /v1",
+                e.details(),
+                e);
     }
 
     private Request post(HttpUrl url, byte[] body) {
-        return new Request.Builder().url(url).headers(headers).post(RequestBody.create(body, JSON)).build();
+        return new Request.Builder()
+                .url(url)
+                .headers(headers)
+                .post(RequestBody.create(body, JSON))
+                .build();
     }
 }

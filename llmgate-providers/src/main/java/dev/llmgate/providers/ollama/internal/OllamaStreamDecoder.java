@@ -7,11 +7,10 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.StreamDecoder;
-import okhttp3.Headers;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import okhttp3.Headers;
 
 /**
  * Decodes Ollama's NDJSON chat stream: each line's {@code message.content} is a text delta, each
@@ -43,13 +42,17 @@ public final class OllamaStreamDecoder implements StreamDecoder {
         }
         List<ToolCall> calls = OllamaWire.toolCalls(message, toolCalls);
         for (ToolCall c : calls) {
-            out.accept(new StreamEvent.ToolCallDelta(toolCalls++, Optional.of(c.id()), Optional.of(c.name()), c.argumentsJson()));
+            out.accept(new StreamEvent.ToolCallDelta(
+                    toolCalls++, Optional.of(c.id()), Optional.of(c.name()), c.argumentsJson()));
         }
         if (chunk.path("done").asBoolean(false)) {
             String model = Json.text(chunk, "model");
             out.accept(new StreamEvent.UsageUpdate(OllamaWire.usage(chunk)));
-            out.accept(StreamEvent.Finish.of(OllamaWire.finishReason(Json.text(chunk, "done_reason"), toolCalls > 0), "",
-                    transport.provider(), model.isEmpty() ? requestedModel : model));
+            out.accept(StreamEvent.Finish.of(
+                    OllamaWire.finishReason(Json.text(chunk, "done_reason"), toolCalls > 0),
+                    "",
+                    transport.provider(),
+                    model.isEmpty() ? requestedModel : model));
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.llmgate.providers.ollama.internal;
 
-import dev.llmgate.providers.internal.DataUrls;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
@@ -15,9 +14,9 @@ import dev.llmgate.api.ToolDefinition;
 import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
+import dev.llmgate.providers.internal.DataUrls;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.OptionsObject;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,8 +36,7 @@ public final class OllamaWire {
     private static final Set<String> STANDARD_FIELDS = Set.of("model", "messages", "tools", "format", "stream");
     private static final String OPTIONS = "options";
 
-    private OllamaWire() {
-    }
+    private OllamaWire() {}
 
     // ---------------------------------------------------------------- request
 
@@ -48,8 +46,10 @@ public final class OllamaWire {
             Map<String, Object> extra = r.providerOptions();
             for (String key : extra.keySet()) {
                 if (STANDARD_FIELDS.contains(key)) {
-                    throw new InvalidRequestException("providerOptions must not set '" + key + "': it is a standard field, set it through"
-                            + " ChatRequest.Builder", ErrorDetails.NONE);
+                    throw new InvalidRequestException(
+                            "providerOptions must not set '" + key + "': it is a standard field, set it through"
+                                    + " ChatRequest.Builder",
+                            ErrorDetails.NONE);
                 }
             }
             g.writeStartObject();
@@ -110,8 +110,10 @@ public final class OllamaWire {
                     g.writeString(Base64.getEncoder().encodeToString(d.data()));
                 } else if (p instanceof ContentPart.ImageUrl u) {
                     if (!DataUrls.isDataUrl(u.url())) {
-                        throw new InvalidRequestException("Ollama needs images inline: it cannot fetch an image URL; pass the bytes with"
-                                + " ContentPart.image(bytes, mediaType) or a data: URL", ErrorDetails.NONE);
+                        throw new InvalidRequestException(
+                                "Ollama needs images inline: it cannot fetch an image URL; pass the bytes with"
+                                        + " ContentPart.image(bytes, mediaType) or a data: URL",
+                                ErrorDetails.NONE);
                     }
                     g.writeString(DataUrls.parse(u.url()).base64());
                 }
@@ -156,8 +158,10 @@ public final class OllamaWire {
         } catch (IOException e) {
             // reported below
         }
-        throw new InvalidRequestException("the arguments of tool call '" + c.name() + "' in the conversation are not a JSON object:"
-                + " Ollama needs tool call arguments as an object; fix or drop that assistant message", ErrorDetails.NONE);
+        throw new InvalidRequestException(
+                "the arguments of tool call '" + c.name() + "' in the conversation are not a JSON object:"
+                        + " Ollama needs tool call arguments as an object; fix or drop that assistant message",
+                ErrorDetails.NONE);
     }
 
     private static void writeTools(JsonGenerator g, ChatRequest r) throws IOException {
@@ -192,7 +196,8 @@ public final class OllamaWire {
     }
 
     private static void writeOptions(JsonGenerator g, ChatRequest r, Object extraOptions) throws IOException {
-        OptionsObject options = new OptionsObject(g, OPTIONS, extraOptions, "{\"num_ctx\":8192} (Ollama's model options)");
+        OptionsObject options =
+                new OptionsObject(g, OPTIONS, extraOptions, "{\"num_ctx\":8192} (Ollama's model options)");
         if (r.temperature().isPresent()) {
             options.number("temperature", r.temperature().getAsDouble());
         }

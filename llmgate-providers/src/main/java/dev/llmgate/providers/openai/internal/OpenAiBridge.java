@@ -1,6 +1,5 @@
 package dev.llmgate.providers.openai.internal;
 
-import dev.llmgate.providers.internal.Shapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -28,16 +27,16 @@ import dev.llmgate.providers.internal.Bodies;
 import dev.llmgate.providers.internal.HttpChatStream;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.ProviderErrors;
+import dev.llmgate.providers.internal.Shapes;
 import dev.llmgate.providers.internal.SseReader;
 import dev.llmgate.providers.internal.StreamSource;
-import okhttp3.Headers;
-import okio.BufferedSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import okhttp3.Headers;
+import okio.BufferedSource;
 
 /**
  * Routes one Chat Completions exchange of an existing OpenAI-format client through a gate: the
@@ -88,13 +87,14 @@ public final class OpenAiBridge {
         }
 
         @Override
-        public void firstTokenArrived() {
-        }
+        public void firstTokenArrived() {}
 
         @Override
         public LlmException ioFailure(IOException e) {
-            return new NetworkException("reading the upstream stream failed (" + e.getClass().getSimpleName() + ")",
-                    ErrorDetails.of(errors.provider()), errors.secrets().cause(e));
+            return new NetworkException(
+                    "reading the upstream stream failed (" + e.getClass().getSimpleName() + ")",
+                    ErrorDetails.of(errors.provider()),
+                    errors.secrets().cause(e));
         }
 
         @Override
@@ -104,11 +104,9 @@ public final class OpenAiBridge {
     }
 
     /** The answer to give the client. {@code body} is read lazily for streams; close it when done. */
-    public record Reply(int status, Headers headers, InputStream body) {
-    }
+    public record Reply(int status, Headers headers, InputStream body) {}
 
-    private OpenAiBridge() {
-    }
+    private OpenAiBridge() {}
 
     /**
      * Handles one exchange.
@@ -116,7 +114,8 @@ public final class OpenAiBridge {
      * @param providerName the name recorded for this traffic (e.g. "openai")
      * @param clientKey    the client's own key (from its Authorization header), scrubbed from messages
      */
-    public static Reply handle(LlmGate gate, String providerName, byte[] requestBody, String clientKey, Upstream upstream) {
+    public static Reply handle(
+            LlmGate gate, String providerName, byte[] requestBody, String clientKey, Upstream upstream) {
         OpenAiServerSide.Intercepted intercepted;
         try {
             intercepted = OpenAiServerSide.read(requestBody, providerName + ":");
@@ -137,10 +136,12 @@ public final class OpenAiBridge {
                     try {
                         root = Json.MAPPER.readTree(text);
                     } catch (IOException e) {
-                        throw new ProviderException("the upstream answer is not valid JSON", ErrorDetails.of(providerName), true);
+                        throw new ProviderException(
+                                "the upstream answer is not valid JSON", ErrorDetails.of(providerName), true);
                     }
                     if (root == null) {
-                        throw new ProviderException("the upstream answered with an empty body", ErrorDetails.of(providerName), true);
+                        throw new ProviderException(
+                                "the upstream answered with an empty body", ErrorDetails.of(providerName), true);
                     }
                     if (root.has("error") && !root.has("choices")) {
                         throw errors.inBody(root, r.headers(), call);
@@ -157,7 +158,10 @@ public final class OpenAiBridge {
                         throw errors.fromStatus(r.status(), r.headers(), read(r.body(), errors, true), call);
                     }
                 }
-                return new HttpChatStream(errors, new ClientStream(r, errors), new SseReader(r.body(), providerName, ResponseLimits.DEFAULTS),
+                return new HttpChatStream(
+                        errors,
+                        new ClientStream(r, errors),
+                        new SseReader(r.body(), providerName, ResponseLimits.DEFAULTS),
                         new OpenAiStreamDecoder(errors, r.headers(), call));
             }
         };
@@ -166,11 +170,15 @@ public final class OpenAiBridge {
         try {
             if (!intercepted.stream()) {
                 ChatResponse response = gate.wrap(request, forward);
-                return new Reply(200, Headers.of("Content-Type", "application/json"),
+                return new Reply(
+                        200,
+                        Headers.of("Content-Type", "application/json"),
                         new java.io.ByteArrayInputStream(OpenAiServerSide.writeResponse(response)));
             }
             ChatStream events = gate.wrapStream(request, forward);
-            return new Reply(200, Headers.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"),
+            return new Reply(
+                    200,
+                    Headers.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"),
                     new SseEncodingStream(events, intercepted.model(), intercepted.includeUsage()));
         } catch (LlmException e) {
             return error(e);
@@ -182,18 +190,26 @@ public final class OpenAiBridge {
         try {
             return upstream.send(body);
         } catch (IOException e) {
-            throw new NetworkException("the upstream call failed (" + e.getClass().getSimpleName() + ")", ErrorDetails.of(providerName),
+            throw new NetworkException(
+                    "the upstream call failed (" + e.getClass().getSimpleName() + ")",
+                    ErrorDetails.of(providerName),
                     errors.secrets().cause(e));
         } catch (LlmException e) {
             throw e;
         } catch (RuntimeException e) {
-            // A client stack's own unchecked I/O errors (e.g. openai-java's OpenAIIoException) must reach routing typed.
+            // A client stack's own unchecked I/O errors (e.g. openai-java's OpenAIIoException) must reach routing
+            // typed.
             String kind = e.getClass().getSimpleName();
             if (kind.contains("Timeout") || (e.getCause() instanceof java.io.InterruptedIOException)) {
-                throw new RequestTimeoutException("the upstream call timed out (" + kind + ")", ErrorDetails.of(providerName),
+                throw new RequestTimeoutException(
+                        "the upstream call timed out (" + kind + ")",
+                        ErrorDetails.of(providerName),
                         errors.secrets().cause(e));
             }
-            throw new NetworkException("the upstream call failed (" + kind + ")", ErrorDetails.of(providerName), errors.secrets().cause(e));
+            throw new NetworkException(
+                    "the upstream call failed (" + kind + ")",
+                    ErrorDetails.of(providerName),
+                    errors.secrets().cause(e));
         }
     }
 
@@ -202,8 +218,10 @@ public final class OpenAiBridge {
         try {
             return error ? Bodies.errorPrefix(body) : Bodies.whole(body, errors.provider(), ResponseLimits.DEFAULTS);
         } catch (IOException e) {
-            throw new NetworkException("reading the upstream answer failed (" + e.getClass().getSimpleName() + ")",
-                    ErrorDetails.of(errors.provider()), errors.secrets().cause(e));
+            throw new NetworkException(
+                    "reading the upstream answer failed (" + e.getClass().getSimpleName() + ")",
+                    ErrorDetails.of(errors.provider()),
+                    errors.secrets().cause(e));
         }
     }
 
@@ -251,12 +269,17 @@ public final class OpenAiBridge {
             status = 504;
             type = "timeout";
         } else {
-            status = e.details().httpStatus().isPresent() && e.details().httpStatus().getAsInt() >= 500
-                    ? e.details().httpStatus().getAsInt() : 502;
+            status = e.details().httpStatus().isPresent()
+                            && e.details().httpStatus().getAsInt() >= 500
+                    ? e.details().httpStatus().getAsInt()
+                    : 502;
             type = "server_error";
         }
         retryAfter.ifPresent(d -> headers.add("retry-after-ms", Long.toString(d.toMillis())));
-        return new Reply(status, headers.build(), new java.io.ByteArrayInputStream(OpenAiServerSide.writeError(e.getMessage(), type, code)));
+        return new Reply(
+                status,
+                headers.build(),
+                new java.io.ByteArrayInputStream(OpenAiServerSide.writeError(e.getMessage(), type, code)));
     }
 
     /** Encodes a gate stream as OpenAI SSE chunks, pulled as the client reads. */

@@ -17,7 +17,6 @@ import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.providers.internal.Json;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,12 +33,23 @@ import java.util.Set;
  * routed through a gate without noticing.
  */
 public final class OpenAiServerSide {
-    private static final Set<String> MAPPED = Set.of("model", "messages", "tools", "tool_choice", "parallel_tool_calls",
-            "response_format", "temperature", "top_p", "max_tokens", "max_completion_tokens", "stop", "seed", "stream",
+    private static final Set<String> MAPPED = Set.of(
+            "model",
+            "messages",
+            "tools",
+            "tool_choice",
+            "parallel_tool_calls",
+            "response_format",
+            "temperature",
+            "top_p",
+            "max_tokens",
+            "max_completion_tokens",
+            "stop",
+            "seed",
+            "stream",
             "stream_options");
 
-    private OpenAiServerSide() {
-    }
+    private OpenAiServerSide() {}
 
     /**
      * An intercepted request, read once.
@@ -50,8 +60,8 @@ public final class OpenAiServerSide {
      * @param includeUsage   whether the client asked for a usage chunk ({@code stream_options.include_usage})
      * @param maxTokensField the output-limit field the client used, to forward the same one
      */
-    public record Intercepted(ChatRequest request, String model, boolean stream, boolean includeUsage, String maxTokensField) {
-    }
+    public record Intercepted(
+            ChatRequest request, String model, boolean stream, boolean includeUsage, String maxTokensField) {}
 
     /**
      * Reads a request body; {@code modelPrefix} (e.g. "openai:") is put before the body's model.
@@ -88,17 +98,23 @@ public final class OpenAiServerSide {
         for (JsonNode t : root.path("tools")) {
             JsonNode fn = t.path("function");
             JsonNode params = fn.get("parameters");
-            b.addTool(new ToolDefinition(Json.text(fn, "name"), Json.text(fn, "description"),
+            b.addTool(new ToolDefinition(
+                    Json.text(fn, "name"),
+                    Json.text(fn, "description"),
                     params == null || params.isNull() ? "{\"type\":\"object\",\"properties\":{}}" : params.toString(),
                     fn.path("strict").asBoolean(false)));
         }
         JsonNode choice = root.get("tool_choice");
         if (choice != null && !choice.isNull()) {
             if (choice.isObject()) {
-                b.toolChoice(ToolChoice.tool(choice.path("function").path("name").asText()));
+                b.toolChoice(
+                        ToolChoice.tool(choice.path("function").path("name").asText()));
             } else {
                 String c = choice.asText();
-                b.toolChoice("none".equals(c) ? ToolChoice.none() : "required".equals(c) ? ToolChoice.required() : ToolChoice.auto());
+                b.toolChoice(
+                        "none".equals(c)
+                                ? ToolChoice.none()
+                                : "required".equals(c) ? ToolChoice.required() : ToolChoice.auto());
             }
         }
         if (root.has("parallel_tool_calls")) {
@@ -111,7 +127,10 @@ public final class OpenAiServerSide {
                 b.responseFormat(ResponseFormat.jsonObject());
             } else if (type.equals("json_schema")) {
                 JsonNode s = format.path("json_schema");
-                b.responseFormat(ResponseFormat.jsonSchema(Json.text(s, "name"), s.path("schema").toString(), s.path("strict").asBoolean(false)));
+                b.responseFormat(ResponseFormat.jsonSchema(
+                        Json.text(s, "name"),
+                        s.path("schema").toString(),
+                        s.path("strict").asBoolean(false)));
             }
         }
         if (root.hasNonNull("temperature")) {
@@ -120,7 +139,8 @@ public final class OpenAiServerSide {
         if (root.hasNonNull("top_p")) {
             b.topP(root.get("top_p").asDouble());
         }
-        JsonNode max = root.hasNonNull("max_completion_tokens") ? root.get("max_completion_tokens") : root.get("max_tokens");
+        JsonNode max =
+                root.hasNonNull("max_completion_tokens") ? root.get("max_completion_tokens") : root.get("max_tokens");
         if (max != null && !max.isNull()) {
             b.maxOutputTokens(max.asInt());
         }
@@ -138,9 +158,15 @@ public final class OpenAiServerSide {
                 b.providerOption(f.getKey(), Json.MAPPER.convertValue(f.getValue(), Object.class));
             }
         }
-        String maxField = root.hasNonNull("max_tokens") && !root.hasNonNull("max_completion_tokens") ? "max_tokens" : "max_completion_tokens";
-        return new Intercepted(b.build(), model, root.path("stream").asBoolean(false),
-                root.path("stream_options").path("include_usage").asBoolean(false), maxField);
+        String maxField = root.hasNonNull("max_tokens") && !root.hasNonNull("max_completion_tokens")
+                ? "max_tokens"
+                : "max_completion_tokens";
+        return new Intercepted(
+                b.build(),
+                model,
+                root.path("stream").asBoolean(false),
+                root.path("stream_options").path("include_usage").asBoolean(false),
+                maxField);
     }
 
     private static Message readMessage(JsonNode m) {
@@ -166,7 +192,8 @@ public final class OpenAiServerSide {
                     }
                     if (url.startsWith("data:") && url.contains(";base64,")) {
                         String mediaType = url.substring(5, url.indexOf(';'));
-                        parts.add(new ContentPart.ImageData(Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)), mediaType, d));
+                        parts.add(new ContentPart.ImageData(
+                                Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)), mediaType, d));
                     } else {
                         parts.add(new ContentPart.ImageUrl(url, d));
                     }
@@ -179,21 +206,37 @@ public final class OpenAiServerSide {
         List<ToolCall> calls = new ArrayList<>();
         for (JsonNode c : m.path("tool_calls")) {
             JsonNode fn = c.path("function");
-            calls.add(new ToolCall(Json.text(c, "id"), Json.text(fn, "name"), OpenAiWire.argumentsText(fn.get("arguments"))));
+            calls.add(new ToolCall(
+                    Json.text(c, "id"), Json.text(fn, "name"), OpenAiWire.argumentsText(fn.get("arguments"))));
         }
         Role r;
         switch (role) {
-            case "system": r = Role.SYSTEM; break;
-            case "developer": r = Role.DEVELOPER; break;
-            case "assistant": r = Role.ASSISTANT; break;
-            case "tool": r = Role.TOOL; break;
-            case "user": r = Role.USER; break;
-            default: throw invalid("unknown message role '" + role + "'");
+            case "system":
+                r = Role.SYSTEM;
+                break;
+            case "developer":
+                r = Role.DEVELOPER;
+                break;
+            case "assistant":
+                r = Role.ASSISTANT;
+                break;
+            case "tool":
+                r = Role.TOOL;
+                break;
+            case "user":
+                r = Role.USER;
+                break;
+            default:
+                throw invalid("unknown message role '" + role + "'");
         }
         String name = Json.text(m, "name");
         String toolCallId = Json.text(m, "tool_call_id");
         try {
-            return new Message(r, parts, calls, r == Role.TOOL ? Optional.of(toolCallId) : Optional.empty(),
+            return new Message(
+                    r,
+                    parts,
+                    calls,
+                    r == Role.TOOL ? Optional.of(toolCallId) : Optional.empty(),
                     name.isEmpty() ? Optional.empty() : Optional.of(name));
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
@@ -281,7 +324,8 @@ public final class OpenAiServerSide {
                         g.writeEndObject();
                         g.writeEndObject();
                         g.writeEndArray();
-                    } else if (event instanceof StreamEvent.Finish f && f.refusal().isPresent()) {
+                    } else if (event instanceof StreamEvent.Finish f
+                            && f.refusal().isPresent()) {
                         g.writeStringField("refusal", f.refusal().get());
                     }
                     g.writeEndObject();
@@ -354,14 +398,19 @@ public final class OpenAiServerSide {
 
     private static String finishReason(FinishReason r) {
         switch (r) {
-            case LENGTH: return "length";
-            case TOOL_CALLS: return "tool_calls";
-            case CONTENT_FILTER: return "content_filter";
-            default: return "stop";
+            case LENGTH:
+                return "length";
+            case TOOL_CALLS:
+                return "tool_calls";
+            case CONTENT_FILTER:
+                return "content_filter";
+            default:
+                return "stop";
         }
     }
 
     private static InvalidRequestException invalid(String what) {
-        return new InvalidRequestException("cannot read the intercepted Chat Completions request: " + what, ErrorDetails.NONE);
+        return new InvalidRequestException(
+                "cannot read the intercepted Chat Completions request: " + what, ErrorDetails.NONE);
     }
 }

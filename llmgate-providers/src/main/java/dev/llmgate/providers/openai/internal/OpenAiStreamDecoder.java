@@ -6,14 +6,13 @@ import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.spi.CallContext;
-import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.Json;
+import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.StreamDecoder;
-import okhttp3.Headers;
-
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Consumer;
+import okhttp3.Headers;
 
 /**
  * Decodes {@code chat.completion.chunk} events. Text and tool-call deltas pass straight through;
@@ -56,9 +55,12 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
             if (usage != null) {
                 out.accept(new StreamEvent.UsageUpdate(usage));
             }
-            out.accept(StreamEvent.Finish.builder(OpenAiWire.finishReason(finishReason, sawToolCalls)).responseId(id)
-                    .provider(errors.provider()).model(model)
-                    .refusal(refusal == null ? Optional.empty() : Optional.of(refusal.toString())).build());
+            out.accept(StreamEvent.Finish.builder(OpenAiWire.finishReason(finishReason, sawToolCalls))
+                    .responseId(id)
+                    .provider(errors.provider())
+                    .model(model)
+                    .refusal(refusal == null ? Optional.empty() : Optional.of(refusal.toString()))
+                    .build());
             return;
         }
         if (onePass && decodePlain(data, out)) {
@@ -68,10 +70,16 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
         try {
             chunk = Json.MAPPER.readTree(data);
         } catch (IOException e) {
-            throw new ProviderException("the provider sent a stream event that is not valid JSON", ErrorDetails.of(errors.provider()), true);
+            throw new ProviderException(
+                    "the provider sent a stream event that is not valid JSON",
+                    ErrorDetails.of(errors.provider()),
+                    true);
         }
         if (chunk == null || !chunk.isObject()) {
-            throw new ProviderException("the provider sent a stream event that is not a JSON object", ErrorDetails.of(errors.provider()), true);
+            throw new ProviderException(
+                    "the provider sent a stream event that is not a JSON object",
+                    ErrorDetails.of(errors.provider()),
+                    true);
         }
         if (chunk.has("error")) {
             throw errors.inBody(chunk, headers, call);
@@ -112,7 +120,8 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
                     String callId = Json.text(c, "id");
                     String name = Json.text(fn, "name");
                     JsonNode args = fn.get("arguments");
-                    out.accept(new StreamEvent.ToolCallDelta(c.path("index").asInt(0),
+                    out.accept(new StreamEvent.ToolCallDelta(
+                            c.path("index").asInt(0),
                             callId.isEmpty() ? Optional.empty() : Optional.of(callId),
                             name.isEmpty() ? Optional.empty() : Optional.of(name),
                             args == null || args.isNull() ? "" : OpenAiWire.argumentsText(args)));

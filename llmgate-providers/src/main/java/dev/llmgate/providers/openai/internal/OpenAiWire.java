@@ -15,7 +15,6 @@ import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.providers.internal.Json;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,12 +31,23 @@ import java.util.Set;
  * responses read from one parsed tree.
  */
 public final class OpenAiWire {
-    private static final Set<String> STANDARD_FIELDS = Set.of("model", "messages", "tools", "tool_choice", "parallel_tool_calls",
-            "response_format", "temperature", "top_p", "max_tokens", "max_completion_tokens", "stop", "seed", "stream",
+    private static final Set<String> STANDARD_FIELDS = Set.of(
+            "model",
+            "messages",
+            "tools",
+            "tool_choice",
+            "parallel_tool_calls",
+            "response_format",
+            "temperature",
+            "top_p",
+            "max_tokens",
+            "max_completion_tokens",
+            "stop",
+            "seed",
+            "stream",
             "stream_options");
 
-    private OpenAiWire() {
-    }
+    private OpenAiWire() {}
 
     /**
      * How a server variant differs.
@@ -46,8 +56,7 @@ public final class OpenAiWire {
      * @param developerRole    whether the server knows the {@code developer} role (else it is sent as {@code system})
      * @param sendModel        whether to put {@code model} in the body (Azure addresses the deployment in the URL)
      */
-    public record Options(String maxTokensField, boolean developerRole, boolean sendModel) {
-    }
+    public record Options(String maxTokensField, boolean developerRole, boolean sendModel) {}
 
     public static byte[] requestBody(ChatRequest r, boolean stream, Options options) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512 + estimateSize(r));
@@ -92,7 +101,11 @@ public final class OpenAiWire {
                     g.writeEndObject();
                     g.writeEndObject();
                 } else {
-                    g.writeStringField("tool_choice", c instanceof ToolChoice.None ? "none" : c instanceof ToolChoice.Required ? "required" : "auto");
+                    g.writeStringField(
+                            "tool_choice",
+                            c instanceof ToolChoice.None
+                                    ? "none"
+                                    : c instanceof ToolChoice.Required ? "required" : "auto");
                 }
             }
             if (r.parallelToolCalls().isPresent() && !r.tools().isEmpty()) {
@@ -120,7 +133,9 @@ public final class OpenAiWire {
             if (r.topP().isPresent()) {
                 g.writeNumberField("top_p", r.topP().getAsDouble());
             }
-            if (r.maxOutputTokens().isPresent() && !extra.containsKey("max_tokens") && !extra.containsKey("max_completion_tokens")) {
+            if (r.maxOutputTokens().isPresent()
+                    && !extra.containsKey("max_tokens")
+                    && !extra.containsKey("max_completion_tokens")) {
                 g.writeNumberField(options.maxTokensField(), r.maxOutputTokens().getAsInt());
             }
             if (!r.stop().isEmpty()) {
@@ -141,8 +156,10 @@ public final class OpenAiWire {
             }
             for (Map.Entry<String, Object> e : extra.entrySet()) {
                 if (STANDARD_FIELDS.contains(e.getKey()) && !e.getKey().startsWith("max_")) {
-                    throw new dev.llmgate.api.exception.InvalidRequestException("providerOptions must not set '" + e.getKey()
-                            + "': it is a standard field, set it through ChatRequest.Builder", ErrorDetails.NONE);
+                    throw new dev.llmgate.api.exception.InvalidRequestException(
+                            "providerOptions must not set '" + e.getKey()
+                                    + "': it is a standard field, set it through ChatRequest.Builder",
+                            ErrorDetails.NONE);
                 }
                 g.writeFieldName(e.getKey());
                 Json.MAPPER.writeValue(g, e.getValue());
@@ -170,11 +187,21 @@ public final class OpenAiWire {
         g.writeStartObject();
         String role;
         switch (m.role()) {
-            case SYSTEM: role = "system"; break;
-            case DEVELOPER: role = options.developerRole() ? "developer" : "system"; break;
-            case USER: role = "user"; break;
-            case ASSISTANT: role = "assistant"; break;
-            default: role = "tool"; break;
+            case SYSTEM:
+                role = "system";
+                break;
+            case DEVELOPER:
+                role = options.developerRole() ? "developer" : "system";
+                break;
+            case USER:
+                role = "user";
+                break;
+            case ASSISTANT:
+                role = "assistant";
+                break;
+            default:
+                role = "tool";
+                break;
         }
         g.writeStringField("role", role);
         if (m.hasImages()) {
@@ -192,7 +219,10 @@ public final class OpenAiWire {
                         writeDetail(g, u.detail());
                     } else {
                         ContentPart.ImageData d = (ContentPart.ImageData) p;
-                        g.writeStringField("url", "data:" + d.mediaType() + ";base64," + Base64.getEncoder().encodeToString(d.data()));
+                        g.writeStringField(
+                                "url",
+                                "data:" + d.mediaType() + ";base64,"
+                                        + Base64.getEncoder().encodeToString(d.data()));
                         writeDetail(g, d.detail());
                     }
                     g.writeEndObject();
@@ -291,8 +321,11 @@ public final class OpenAiWire {
         if (u == null || u.isNull()) {
             return Usage.ZERO;
         }
-        return new Usage(Json.number(u, "prompt_tokens"), Json.number(u, "completion_tokens"),
+        return new Usage(
+                Json.number(u, "prompt_tokens"),
+                Json.number(u, "completion_tokens"),
                 Json.number(u.path("prompt_tokens_details"), "cached_tokens"),
-                Json.number(u.path("completion_tokens_details"), "reasoning_tokens"), 0);
+                Json.number(u.path("completion_tokens_details"), "reasoning_tokens"),
+                0);
     }
 }

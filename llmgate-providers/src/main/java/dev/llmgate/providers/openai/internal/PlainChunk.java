@@ -17,6 +17,7 @@ final class PlainChunk {
 
     /** Fields read; null where the chunk does not have them ({@code ""} for JSON null). */
     String id;
+
     String model;
     boolean hasChoice;
     String content;
@@ -25,10 +26,12 @@ final class PlainChunk {
 
     /** The chunk's characters (a reused buffer) and their count. */
     private char[] buf = new char[512];
+
     private int n;
     private int pos;
     /** Whether the last {@link #next} stopped at its closing bracket. */
     private boolean lastClosed;
+
     private final StringBuilder sb = new StringBuilder();
 
     /** Reads {@code json} into the fields; false (fields then meaningless) if it is not a plain chunk. */
@@ -55,6 +58,7 @@ final class PlainChunk {
 
     /** The objects whose members this reader takes: the root, the first choice, its delta. */
     private static final int ROOT = 0;
+
     private static final int CHOICE = 1;
     private static final int DELTA_OBJECT = 2;
     /** The nesting depth of each of those objects' values (for {@link #skipValue}). */
@@ -129,7 +133,7 @@ final class PlainChunk {
                 case REFUSAL:
                     return (refusal = textOrNull()) == null ? -1 : REFUSAL;
                 case TOOL_CALLS:
-                    return literal("null") ? TOOL_CALLS : -1;   // tool calls are left to the tree
+                    return literal("null") ? TOOL_CALLS : -1; // tool calls are left to the tree
                 default:
                     break;
             }
@@ -217,8 +221,9 @@ final class PlainChunk {
     private static final int CONTENT = 8;
     private static final int REFUSAL = 9;
     private static final int TOOL_CALLS = 10;
-    private static final String[] NAMES = {"", "id", "model", "choices", "usage", "error", "delta", "finish_reason", "content",
-            "refusal", "tool_calls"};
+    private static final String[] NAMES = {
+        "", "id", "model", "choices", "usage", "error", "delta", "finish_reason", "content", "refusal", "tool_calls"
+    };
 
     /** A member name at pos: which of the names the reader knows it is, {@link #OTHER}, or {@link #INVALID}. */
     private int name() {
@@ -513,7 +518,7 @@ final class PlainChunk {
             }
         }
         if (end < n && !delimiter(buf[end])) {
-            return false;   // "nullx", "truee"
+            return false; // "nullx", "truee"
         }
         pos = end;
         return true;

@@ -1,19 +1,18 @@
 package dev.llmgate.providers.openai.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.testing.Fixtures;
-import okhttp3.Headers;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import okhttp3.Headers;
+import org.junit.jupiter.api.Test;
 
 /**
  * The decoder's one-pass reading of plain chunks gives exactly what reading every chunk as a tree
@@ -26,17 +25,48 @@ class OpenAiStreamDecoderOnePassTest {
 
     private static final String[] IDS = {"\"chatcmpl-abc\"", "\"\"", "null", "42", "{\"x\":1}"};
     private static final String[] MODELS = {"\"gpt-4o-mini-2024-07-18\"", "null", "\"\"", "true"};
-    private static final String[] CONTENTS = {"\"Hello\"", "\" world\"", "\"\"", "null", "7", "\"caf\\u00e9 \\\"q\\\" \\n\"",
-            "\"\\ud83d\\ude00\"", "[\"a\"]", "{\"a\":1}", "\"\\u00E9\\/\\b\\f\\r\\t\"", "\"\\ud800 lone\"", "\"\u00e9\u4e2d raw\"",
-            "\"a\\u0041\\\\\""};
+    private static final String[] CONTENTS = {
+        "\"Hello\"",
+        "\" world\"",
+        "\"\"",
+        "null",
+        "7",
+        "\"caf\\u00e9 \\\"q\\\" \\n\"",
+        "\"\\ud83d\\ude00\"",
+        "[\"a\"]",
+        "{\"a\":1}",
+        "\"\\u00E9\\/\\b\\f\\r\\t\"",
+        "\"\\ud800 lone\"",
+        "\"\u00e9\u4e2d raw\"",
+        "\"a\\u0041\\\\\""
+    };
     private static final String[] REFUSALS = {"\"I can't\"", "null", "\"\"", "1"};
-    private static final String[] TOOL_CALLS = {"null", "[]",
-            "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]",
-            "[{\"index\":0,\"function\":{\"arguments\":\"{\\\"location\\\":\"}}]", "{}"};
-    private static final String[] FINISH = {"null", "\"stop\"", "\"length\"", "\"tool_calls\"", "\"content_filter\"", "3", "\"\""};
-    private static final String[] USAGE = {"null", "{\"prompt_tokens\":9,\"completion_tokens\":12,\"total_tokens\":21}", "5"};
-    private static final String[] EXTRA = {"\"object\":\"chat.completion.chunk\"", "\"created\":1694268190", "\"system_fingerprint\":\"fp_44709d6fcb\"",
-            "\"service_tier\":\"default\"", "\"logprobs\":null", "\"n\":-0", "\"x\":1.5e-3", "\"y\":[true,false,null,{},[]]", "\"z\":\"\\\"}\"", "\"obfuscation\":\"aBc\"", "\"nested\":{\"a\":[1,{\"b\":null}]}"};
+    private static final String[] TOOL_CALLS = {
+        "null",
+        "[]",
+        "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]",
+        "[{\"index\":0,\"function\":{\"arguments\":\"{\\\"location\\\":\"}}]",
+        "{}"
+    };
+    private static final String[] FINISH = {
+        "null", "\"stop\"", "\"length\"", "\"tool_calls\"", "\"content_filter\"", "3", "\"\""
+    };
+    private static final String[] USAGE = {
+        "null", "{\"prompt_tokens\":9,\"completion_tokens\":12,\"total_tokens\":21}", "5"
+    };
+    private static final String[] EXTRA = {
+        "\"object\":\"chat.completion.chunk\"",
+        "\"created\":1694268190",
+        "\"system_fingerprint\":\"fp_44709d6fcb\"",
+        "\"service_tier\":\"default\"",
+        "\"logprobs\":null",
+        "\"n\":-0",
+        "\"x\":1.5e-3",
+        "\"y\":[true,false,null,{},[]]",
+        "\"z\":\"\\\"}\"",
+        "\"obfuscation\":\"aBc\"",
+        "\"nested\":{\"a\":[1,{\"b\":null}]}"
+    };
 
     private static String pick(Random r, String[] values) {
         return values[r.nextInt(values.length)];
@@ -57,7 +87,7 @@ class OpenAiStreamDecoderOnePassTest {
             m.add("\"tool_calls\":" + pick(r, TOOL_CALLS));
         }
         if (r.nextInt(20) == 0 && !m.isEmpty()) {
-            m.add(m.get(r.nextInt(m.size())));   // a repeated member
+            m.add(m.get(r.nextInt(m.size()))); // a repeated member
         }
         Collections.shuffle(m, r);
         return "{" + String.join(",", m) + "}";
@@ -83,7 +113,9 @@ class OpenAiStreamDecoderOnePassTest {
 
     private static String chunk(Random r) {
         if (r.nextInt(60) == 0) {
-            return pick(r, new String[] {"not json", "[1,2]", "\"text\"", "{\"id\":\"x\"", "{} {}", "{\"id\":\"a\"} x", "null"});
+            return pick(r, new String[] {
+                "not json", "[1,2]", "\"text\"", "{\"id\":\"x\"", "{} {}", "{\"id\":\"a\"} x", "null"
+            });
         }
         List<String> m = new ArrayList<>();
         if (r.nextInt(8) != 0) {
@@ -110,7 +142,8 @@ class OpenAiStreamDecoderOnePassTest {
             m.add("\"usage\":" + pick(r, USAGE));
         }
         if (r.nextInt(40) == 0) {
-            m.add("\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\",\"param\":null,\"code\":null}");
+            m.add(
+                    "\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\",\"param\":null,\"code\":null}");
         }
         for (int i = r.nextInt(3); i > 0; i--) {
             m.add(pick(r, EXTRA));
@@ -124,8 +157,10 @@ class OpenAiStreamDecoderOnePassTest {
         return r.nextInt(3) == 0 ? mutate(chunk, r) : chunk;
     }
 
-    private static final String[] EDITS = {" ", "\t", "\n", "\"", "\\", "\\u", "\\u00e9", "\\x", ",", ":", "{", "}", "[", "]", "0", "01",
-            "-", "-0", "1e5", "1.", ".5", "1E+2", "e", "null", "nul", "true", "x", "\u00e9", "\u0001", "\uD83D", "\uFF10", "//", "'", "NaN"};
+    private static final String[] EDITS = {
+        " ", "\t", "\n", "\"", "\\", "\\u", "\\u00e9", "\\x", ",", ":", "{", "}", "[", "]", "0", "01", "-", "-0", "1e5",
+        "1.", ".5", "1E+2", "e", "null", "nul", "true", "x", "\u00e9", "\u0001", "\uD83D", "\uFF10", "//", "'", "NaN"
+    };
 
     /** One to three random edits: an insertion, a deletion or a replacement of a few characters. */
     private static String mutate(String chunk, Random r) {
@@ -158,14 +193,18 @@ class OpenAiStreamDecoderOnePassTest {
     /** Every component of an event (its toString hides the text). */
     private static String render(Object record) {
         if (record instanceof StreamEvent.Finish f) {
-            return "Finish(reason=" + f.reason() + ";responseId=" + f.responseId() + ";provider=" + f.provider() + ";model=" + f.model()
-                    + ";refusal=" + f.refusal() + ";timings=" + render(f.timings()) + ";costUsd=" + f.costUsd() + ";)";
+            return "Finish(reason=" + f.reason() + ";responseId=" + f.responseId() + ";provider=" + f.provider()
+                    + ";model=" + f.model() + ";refusal=" + f.refusal() + ";timings=" + render(f.timings())
+                    + ";costUsd=" + f.costUsd() + ";)";
         }
         StringBuilder sb = new StringBuilder(record.getClass().getSimpleName()).append('(');
         try {
             for (RecordComponent c : record.getClass().getRecordComponents()) {
                 Object v = c.getAccessor().invoke(record);
-                sb.append(c.getName()).append('=').append(v != null && v.getClass().isRecord() ? render(v) : String.valueOf(v)).append(';');
+                sb.append(c.getName())
+                        .append('=')
+                        .append(v != null && v.getClass().isRecord() ? render(v) : String.valueOf(v))
+                        .append(';');
             }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
