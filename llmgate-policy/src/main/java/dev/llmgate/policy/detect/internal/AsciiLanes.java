@@ -17,6 +17,8 @@ public final class AsciiLanes {
     private static final long HIGHS = 0x8080808080808080L;
     private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
     private static final long SPACES = ONES * ' ';
+    private static final long DOTS = ONES * '.';
+    private static final long ATS = ONES * '@';
     private static final long LOWER_CASE_BITS = ONES * 0x20;
 
     private AsciiLanes() {}
@@ -48,7 +50,7 @@ public final class AsciiLanes {
 
     /**
      * For lower-case ASCII text ({@code b}, no byte above 0x7F): {@code false} only if the text has
-     * none of (1) a run of 20 bytes without a space, (2) a run of 24 bytes without a letter
+     * none of (1) a run of 20 bytes without a space, {@code .} or {@code @}, (2) a run of 24 bytes without a letter
      * {@code g-z}, (3) nine spaces within 25 bytes. A run of 20 base64 characters, 24 hex digits
      * (with spaces and colons between them) and nine one- or two-letter words in a row each need one
      * of them, so prose, which has none, skips those scans; {@code true} may be a false alarm.
@@ -75,8 +77,12 @@ public final class AsciiLanes {
             }
             long t = x ^ SPACES;
             long space = ~(((t & LOWS) + LOWS) | t) & HIGHS & ~outside;
+            // '.' and '@' end a base64 run too (addresses, domains): counted as breaks of the first kind of run only
+            long td = x ^ DOTS;
+            long ta = x ^ ATS;
+            long dotOrAt = (~(((td & LOWS) + LOWS) | td) | ~(((ta & LOWS) + LOWS) | ta)) & HIGHS & ~outside;
             long highLetter = (x + ONES * (0x80 - 'g')) & ~(x + ONES * (0x7F - 'z')) & HIGHS;
-            long spaceBreaks = space | outside;
+            long spaceBreaks = space | dotOrAt | outside;
             long letterBreaks = highLetter | outside;
             // a run reaching into this word ends at its first break (eight bytes on if there is none: 64 trailing
             // zeros)

@@ -279,12 +279,11 @@ public final class NormalizedText {
      * a run of spaces and line breaks. The JDK's vectorised searches, a few per text.
      */
     private static boolean rewritesWhitespace(String s) {
-        return s.indexOf('\t') >= 0
-                || s.indexOf('\r') >= 0
-                || s.indexOf("  ") >= 0
-                || s.indexOf(" \n") >= 0
-                || s.indexOf("\n ") >= 0
-                || s.indexOf("\n\n") >= 0;
+        if (s.indexOf('\t') >= 0 || s.indexOf('\r') >= 0 || s.indexOf("  ") >= 0) {
+            return true;
+        }
+        // a line break collapses only next to a space or another line break
+        return s.indexOf('\n') >= 0 && (s.indexOf(" \n") >= 0 || s.indexOf("\n ") >= 0 || s.indexOf("\n\n") >= 0);
     }
 
     /**

@@ -71,7 +71,7 @@ class AsciiLanesTest {
             int length = random.nextInt(81);
             while (sb.length() < length) {
                 int word = random.nextInt(3) == 0 ? 1 + random.nextInt(2) : random.nextInt(26);
-                String letters = random.nextBoolean() ? "abcdef0123456789:" : "abcdefghijklmnopqrstuvwxyz+/";
+                String letters = random.nextBoolean() ? "abcdef0123456789:" : "abcdefghijklmnopqrstuvwxyz+/.@";
                 for (int k = 0; k < word && sb.length() < length; k++) {
                     sb.append(letters.charAt(random.nextInt(letters.length())));
                 }
@@ -100,17 +100,21 @@ class AsciiLanesTest {
         assertThat(AsciiLanes.mayHoldLongRunsOrShortWords(
                         (prose + "aaaaaaaaaaaaaaaaaaaa").getBytes(StandardCharsets.ISO_8859_1)))
                 .isTrue();
+        // an e-mail address or a domain is no base64 run: '.' and '@' end one
+        assertThat(AsciiLanes.mayHoldLongRunsOrShortWords(
+                        (prose + "maria.gonzalez@example.com. ").getBytes(StandardCharsets.ISO_8859_1)))
+                .isFalse();
         assertThat(AsciiLanes.mayHoldLongRunsOrShortWords(
                         (prose + "a b c d e f g h i").getBytes(StandardCharsets.ISO_8859_1)))
                 .isTrue();
     }
 
-    /** The longest run of bytes without a space, or (letters) without a letter g-z. */
+    /** The longest run of bytes without a space, {@code .} or {@code @}, or (letters) without a letter g-z. */
     private static int run(byte[] b, boolean letters) {
         int longest = 0;
         int run = 0;
         for (byte c : b) {
-            boolean breaks = letters ? c >= 'g' && c <= 'z' : c == ' ';
+            boolean breaks = letters ? c >= 'g' && c <= 'z' : c == ' ' || c == '.' || c == '@';
             run = breaks ? 0 : run + 1;
             longest = Math.max(longest, run);
         }
