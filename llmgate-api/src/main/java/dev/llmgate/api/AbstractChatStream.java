@@ -50,6 +50,10 @@ public abstract class AbstractChatStream implements ChatStream {
         }
         try {
             StreamEvent event = produce();
+            if (event == null) {
+                throw new IllegalStateException(getClass().getName()
+                        + ".produce() returned null: it must return an event (a terminal one at the end) or throw");
+            }
             if (event instanceof StreamEvent.Error error) {
                 throw error.error();
             }

@@ -495,10 +495,13 @@ public final class ChatRequest {
         /** Replaces the provider options ({@code Map.of()}: none); values must be JSON values. */
         public Builder providerOptions(Map<String, ?> value) {
             Objects.requireNonNull(value, "providerOptions: use Map.of() for none");
-            providerOptions.clear();
+            Map<String, Object> checked = new LinkedHashMap<>();
             for (Map.Entry<String, ?> e : value.entrySet()) {
-                providerOption(e.getKey(), e.getValue());
+                checked.put(Objects.requireNonNull(e.getKey(), "providerOptions: a key is null"), e.getValue());
             }
+            providerOptions
+                    .clear(); // (only once every key is known to be good: a failed call leaves the builder as it was)
+            providerOptions.putAll(checked);
             return this;
         }
 

@@ -139,4 +139,13 @@ class ChatRequestTest {
         assertThat(img.data()[1]).isEqualTo((byte) 2);
         assertThat(img).isEqualTo(ContentPart.image(new byte[] {1, 2, 3}, "image/png"));
     }
+
+    @Test
+    void aRejectedProviderOptionsMapLeavesTheBuilderAsItWas() {
+        ChatRequest.Builder b = ChatRequest.builder("m").user("hi").providerOption("seed_style", "x");
+        java.util.Map<String, Object> withNullKey = new java.util.HashMap<>();
+        withNullKey.put(null, 1);
+        assertThatThrownBy(() -> b.providerOptions(withNullKey)).isInstanceOf(NullPointerException.class);
+        assertThat(b.build().providerOptions()).containsEntry("seed_style", "x");
+    }
 }

@@ -98,4 +98,26 @@ class ChatStreamTest {
         });
         assertThatThrownBy(s::collect).hasMessageContaining("must pass the Finish event on");
     }
+
+    @Test
+    void aProducerThatReturnsNullFailsTheStreamAndReleasesIt() {
+        AtomicInteger releases = new AtomicInteger();
+        AbstractChatStream broken = new AbstractChatStream() {
+            @Override
+            protected StreamEvent produce() {
+                return null;
+            }
+
+            @Override
+            protected void release() {
+                releases.incrementAndGet();
+            }
+        };
+        assertThatThrownBy(broken::hasNext)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("produce() returned null");
+        assertThat(releases).hasValue(1);
+        broken.close();
+        assertThat(releases).hasValue(1);
+    }
 }

@@ -822,7 +822,7 @@ public final class PromptInjectionDetector implements Detector {
                 for (int k = 0; k < PHRASES.size(); k++) {
                     Phrase phrase = PHRASES.get(k);
                     if (phrase.confidence >= 0.75
-                            && keywordsPresent(n, k, original)
+                            && keywordsPresent(n.replace('\n', ' '), k, original)
                             && phrase.pattern.matcher(metered).find()) {
                         hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, end, 0.9, id()));
                         break;

@@ -14,8 +14,9 @@ import java.util.function.Function;
  * ({@link MeteredScan}) and their recognizers (for a policy's shared pass, {@link FusedScan}). The
  * detectors are public classes of an exported package; these capabilities are not API, so the
  * detectors do not implement them publicly but register them here when their class is
- * initialised (before any instance exists). Keyed by exact class: the built-in detectors are
- * final. Not API.
+ * initialised (before any instance exists), once: a second registration for a class fails, so a
+ * registered scan (and with it the work bound) cannot be replaced. Keyed by exact class: the
+ * built-in detectors are final. Not API.
  */
 public final class BuiltInScans {
 
@@ -33,13 +34,17 @@ public final class BuiltInScans {
     /** Registers the metered scan of the detectors of class {@code type} (called from its static initialiser). */
     @SuppressWarnings("unchecked")
     public static <D extends Detector> void metered(Class<D> type, Metered<D> scan) {
-        METERED.put(type, (Metered<Detector>) scan);
+        if (METERED.putIfAbsent(type, (Metered<Detector>) scan) != null) {
+            throw new IllegalStateException("the metered scan of " + type.getName() + " is registered already");
+        }
     }
 
     /** Registers the recognizers of the detectors of class {@code type}, whose findings are exactly theirs. */
     @SuppressWarnings("unchecked")
     public static <D extends Detector> void recognizers(Class<D> type, Function<D, List<Recognizer>> recognizers) {
-        RECOGNIZERS.put(type, (Function<Detector, List<Recognizer>>) recognizers);
+        if (RECOGNIZERS.putIfAbsent(type, (Function<Detector, List<Recognizer>>) recognizers) != null) {
+            throw new IllegalStateException("the recognizers of " + type.getName() + " are registered already");
+        }
     }
 
     /** {@code d}'s metered scan, if it is a built-in detector. */

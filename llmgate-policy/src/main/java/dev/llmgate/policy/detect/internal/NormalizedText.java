@@ -67,6 +67,18 @@ public final class NormalizedText {
         return iEnd == 0 ? 0 : origin[iEnd - 1] + 1;
     }
 
+    /**
+     * Whitespace, as a tokenizer reads it: ASCII space, tab, line break, carriage return, vertical tab,
+     * form feed and the information separators U+001C..U+001F, and every Unicode space or whitespace
+     * character (no-break, em, ideographic space, ...). A run of them is one space, or one line break.
+     */
+    private static boolean space(char c) {
+        if (c < 0x80) {
+            return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F);
+        }
+        return Character.isSpaceChar(c) || Character.isWhitespace(c);
+    }
+
     private static boolean zeroWidth(char c) {
         return (c >= '\u200B' && c <= '\u200F')
                 || (c >= '\u2060' && c <= '\u2064')
@@ -242,7 +254,7 @@ public final class NormalizedText {
             }
             if (zeroWidth(c)) {
                 zw++;
-            } else if (c == ' ' || c == '\t' || c == '\u00A0' || c == '\r' || c == '\n') {
+            } else if (space(c)) {
                 if (!lastSpace) {
                     origin = append(out, origin, c == '\n' ? '\n' : ' ', i);
                     lastSpace = true;
@@ -251,9 +263,12 @@ public final class NormalizedText {
                             out.length() - 1, '\n'); // a run of whitespace with a line break in it is one line break
                 }
             } else {
+                int before = out.length();
                 appendFolded(out, c, i, origin);
                 origin = grow(origin, out.length());
-                lastSpace = false;
+                if (out.length() > before) {
+                    lastSpace = false; // (a combining mark folds to nothing: the run of whitespace goes on)
+                }
             }
             i++;
         }
@@ -275,15 +290,27 @@ public final class NormalizedText {
     }
 
     /**
-     * Whether the general path would rewrite some whitespace of {@code s}: a tab, a carriage return, or
-     * a run of spaces and line breaks. The JDK's vectorised searches, a few per text.
+     * Whether the general path would rewrite some whitespace of {@code s}: a control character that is
+     * whitespace (tab, carriage return, ...; every control character but a line break sends the text
+     * there), or a run of spaces and line breaks.
      */
     private static boolean rewritesWhitespace(String s) {
-        if (s.indexOf('\t') >= 0 || s.indexOf('\r') >= 0 || s.indexOf("  ") >= 0) {
-            return true;
+        if (s.indexOf("  ") >= 0 || hasControlOtherThanLineBreak(s)) {
+            return true; // (tab, carriage return, vertical tab, form feed, separators: whitespace to rewrite)
         }
         // a line break collapses only next to a space or another line break
         return s.indexOf('\n') >= 0 && (s.indexOf(" \n") >= 0 || s.indexOf("\n ") >= 0 || s.indexOf("\n\n") >= 0);
+    }
+
+    /** Whether {@code s} has a character below U+0020 other than a line break. */
+    private static boolean hasControlOtherThanLineBreak(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 && c != '\n') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -299,7 +326,7 @@ public final class NormalizedText {
         boolean lastSpace = false;
         for (int i = 0; i < n; i++) {
             byte c = lower[i];
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            if (space((char) c)) {
                 if (!lastSpace) {
                     origin[k] = i;
                     out[k++] = c == '\n' ? (byte) '\n' : (byte) ' ';
