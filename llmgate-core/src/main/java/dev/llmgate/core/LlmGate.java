@@ -32,6 +32,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -77,6 +78,7 @@ public final class LlmGate implements AutoCloseable {
 
     private final InFlightCalls inFlight = new InFlightCalls();
     private final Duration closeTimeout;
+    private final Set<String> routeNames;
 
     private LlmGate(Builder b, List<Interceptor> interceptors, List<String> description) {
         this.gateId = b.gateId;
@@ -91,6 +93,13 @@ public final class LlmGate implements AutoCloseable {
         this.chainDescription = List.copyOf(desc);
         this.clock = b.clock;
         this.closeTimeout = b.closeTimeout;
+        Set<String> routes = new LinkedHashSet<>();
+        for (Interceptor i : interceptors) {
+            if (i instanceof Router router) {
+                routes.addAll(router.routes().keySet());
+            }
+        }
+        this.routeNames = Collections.unmodifiableSet(routes);
         if (b.executor == null) {
             this.ownedExecutor = ThreadPools.newOwnedCallExecutor("llmgate-" + gateId);
             ExecutorService own = ownedExecutor.executor();
@@ -273,41 +282,99 @@ public final class LlmGate implements AutoCloseable {
      * Runs an existing LLM call through this gate's whole chain (policy, cache, audit, ...): the
      * chain's last stage calls {@code call} instead of a configured provider. The provider name
      * recorded is the part of {@code request.model()} before a colon, or {@code "wrapped"}; the
-     * request {@code call} receives carries the part after it.
+     * request {@code call} receives carries the part after it. Same as
+     * {@link #wrap(ChatRequest, String, ModelProvider) wrap(request, name, call)} with that name.
      */
     public ChatResponse wrap(ChatRequest request, ModelProvider call) {
         Objects.requireNonNull(request, "request");
+        return wrap(request, wrappedName(request), call);
+    }
+
+    /**
+     * Runs an existing LLM call, recorded as provider {@code providerName}, through this gate's whole
+     * chain. {@code request.model()} may be an address {@code "providerName:<model>"} (one attempt, as
+     * for any address) or the alias of a route of the gate's {@link Router} (the route's retries,
+     * fallback, breakers and hedging apply). The chain's last stage sends each attempt to:
+     * <ul>
+     *   <li>{@code call}, with the bare model, when the attempt's address names {@code providerName}
+     *       (or is not an address at all);</li>
+     *   <li>the configured provider, when a route's deployment names one (a fallback from the wrapped
+     *       client to a provider of the gate);</li>
+     * </ul>
+     * and refuses an address that names neither.
+     *
+     * @throws IllegalArgumentException if {@code providerName} is blank or contains {@code ':'}
+     */
+    public ChatResponse wrap(ChatRequest request, String providerName, ModelProvider call) {
+        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(call, "call");
+        checkWrappedName(providerName);
         enter();
         try {
             DefaultCallContext context = newContext(request, false);
-            return priced(runWrapped(request, call, context).toResponse(), context);
+            return priced(runWrapped(request, providerName, call, context).toResponse(), context);
         } finally {
             inFlight.exit();
         }
     }
 
-    /** {@link #wrap} for a streamed call: the chain's last stage calls {@code call.stream(...)}. */
+    /** {@link #wrap(ChatRequest, ModelProvider)} for a streamed call: the chain's last stage calls {@code call.stream(...)}. */
     public ChatStream wrapStream(ChatRequest request, ModelProvider call) {
         Objects.requireNonNull(request, "request");
+        return wrapStream(request, wrappedName(request), call);
+    }
+
+    /** {@link #wrap(ChatRequest, String, ModelProvider)} for a streamed call: attempts call {@code call.stream(...)}. */
+    public ChatStream wrapStream(ChatRequest request, String providerName, ModelProvider call) {
+        Objects.requireNonNull(request, "request");
         Objects.requireNonNull(call, "call");
+        checkWrappedName(providerName);
         enter();
         try {
             DefaultCallContext context = newContext(request, true);
-            return new PricedStream(runWrapped(request, call, context).toStream(), context, inFlight::exit);
+            return new PricedStream(
+                    runWrapped(request, providerName, call, context).toStream(), context, inFlight::exit);
         } catch (RuntimeException | Error e) {
             inFlight.exit();
             throw e;
         }
     }
 
-    private ChatResult runWrapped(ChatRequest request, ModelProvider call, DefaultCallContext context) {
-        Optional<ModelAddress> address = ModelAddress.parse(request.model());
-        String name = address.map(ModelAddress::provider).orElse("wrapped");
-        String model = address.map(ModelAddress::model).orElse(request.model());
+    /**
+     * The aliases of the routes of this gate's {@link Router} (empty without one): the names a wrapped
+     * client's requests may be mapped to.
+     */
+    public Set<String> routeNames() {
+        return routeNames;
+    }
+
+    private static String wrappedName(ChatRequest request) {
+        return ModelAddress.parse(request.model()).map(ModelAddress::provider).orElse("wrapped");
+    }
+
+    private static void checkWrappedName(String providerName) {
+        Objects.requireNonNull(providerName, "providerName");
+        if (providerName.isBlank() || providerName.indexOf(':') >= 0) {
+            throw new IllegalArgumentException(
+                    "providerName must be a non-blank name without ':', e.g. \"openai\"; was '" + providerName + "'");
+        }
+    }
+
+    private ChatResult runWrapped(
+            ChatRequest request, String providerName, ModelProvider call, DefaultCallContext context) {
         Interceptor[] wrapped = chain.clone();
-        wrapped[wrapped.length - 1] =
-                c -> ProviderStage.invoke(name, call, c.request().withModel(model), c.call());
+        wrapped[wrapped.length - 1] = c -> {
+            ChatRequest attempt = c.request();
+            Optional<ModelAddress> address = ModelAddress.parse(attempt.model());
+            if (address.isEmpty()) {
+                return ProviderStage.invoke(providerName, call, attempt, c.call());
+            }
+            ModelAddress a = address.get();
+            if (a.provider().equals(providerName)) {
+                return ProviderStage.invoke(providerName, call, attempt.withModel(a.model()), c.call());
+            }
+            return providerStage.intercept(c);
+        };
         return new RealChain(wrapped, 0, request, context).proceed(request);
     }
 

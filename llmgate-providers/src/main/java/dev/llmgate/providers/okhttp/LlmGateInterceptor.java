@@ -1,6 +1,7 @@
 package dev.llmgate.providers.okhttp;
 
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.providers.WrapOptions;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
 import java.io.IOException;
 import java.util.Objects;
@@ -37,23 +38,30 @@ public final class LlmGateInterceptor implements Interceptor {
     private static final MediaType JSON = MediaType.get("application/json");
 
     private final LlmGate gate;
-    private final String providerName;
+    private final WrapOptions options;
 
-    private LlmGateInterceptor(LlmGate gate, String providerName) {
+    private LlmGateInterceptor(LlmGate gate, WrapOptions options) {
         this.gate = Objects.requireNonNull(gate, "gate");
-        this.providerName = Objects.requireNonNull(providerName, "providerName");
-        if (providerName.isBlank() || providerName.contains(":")) {
-            throw new IllegalArgumentException(
-                    "providerName must be a non-blank name without ':', e.g. \"openai\"; was '" + providerName + "'");
-        }
+        this.options = Objects.requireNonNull(options, "options");
+        OpenAiBridge.checkRoutes(gate, options);
     }
 
     /**
      * An interceptor that records this traffic as provider {@code providerName} (e.g. {@code "openai"}),
-     * so requests reach the chain as {@code "openai:<model>"}.
+     * so requests reach the chain as {@code "openai:<model>"}: one attempt each, no retries by the gate.
      */
     public static LlmGateInterceptor of(LlmGate gate, String providerName) {
-        return new LlmGateInterceptor(gate, providerName);
+        return new LlmGateInterceptor(gate, WrapOptions.of(providerName));
+    }
+
+    /**
+     * An interceptor whose requests reach the chain as {@code options} say: models mapped to a route of
+     * the gate's router get that route's retries and fallback (turn your client's own retries off).
+     *
+     * @throws IllegalArgumentException if {@code options} name a route the gate's router does not have
+     */
+    public static LlmGateInterceptor of(LlmGate gate, WrapOptions options) {
+        return new LlmGateInterceptor(gate, options);
     }
 
     @Override
@@ -67,25 +75,51 @@ public final class LlmGateInterceptor implements Interceptor {
         Buffer buffer = new Buffer();
         original.body().writeTo(buffer);
         byte[] body = buffer.readByteArray();
-        OpenAiBridge.Reply reply =
-                OpenAiBridge.handle(gate, providerName, body, clientKey(original.headers()), newBody -> {
+        OpenAiBridge.Reply reply = OpenAiBridge.handle(
+                gate, options, body, clientKey(original.headers()), retryCount(original.headers()), newBody -> {
                     Response upstream = chain.proceed(original.newBuilder()
                             .post(RequestBody.create(newBody, JSON))
                             .build());
                     return new UpstreamOverOkHttp(upstream);
                 });
+        if (reply.failure().isPresent()) {
+            Throwable t = reply.failure().get();
+            if (t instanceof IOException io) {
+                throw io;
+            }
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(t);
+        }
         String contentType = reply.headers().get("Content-Type");
         return new Response.Builder()
                 .request(original)
                 .protocol(Protocol.HTTP_1_1)
                 .code(reply.status())
-                .message(reply.status() == 200 ? "OK" : "llmgate")
+                .message(reply.status() == 200 ? "OK" : "")
                 .headers(reply.headers())
                 .body(ResponseBody.create(
                         Okio.buffer(Okio.source(reply.body())),
                         contentType == null ? JSON : MediaType.get(contentType),
                         -1))
                 .build();
+    }
+
+    /** The client's own retry count for this request (Stainless SDKs send it), 0 if absent or unreadable. */
+    static int retryCount(Headers headers) {
+        String v = headers.get("X-Stainless-Retry-Count");
+        if (v == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     static String clientKey(Headers headers) {
@@ -99,7 +133,7 @@ public final class LlmGateInterceptor implements Interceptor {
 
     @Override
     public String toString() {
-        return "LlmGateInterceptor[" + providerName + "]";
+        return "LlmGateInterceptor[" + options.providerName() + "]";
     }
 
     private static final class UpstreamOverOkHttp implements OpenAiBridge.UpstreamResponse {

@@ -6,7 +6,9 @@ import com.openai.core.http.HttpMethod;
 import com.openai.core.http.HttpRequest;
 import com.openai.core.http.HttpRequestBody;
 import com.openai.core.http.HttpResponse;
+import com.openai.errors.OpenAIIoException;
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.providers.WrapOptions;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,25 +50,33 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
     });
 
     private final LlmGate gate;
-    private final String providerName;
+    private final WrapOptions options;
     private final HttpClient delegate;
 
-    private LlmGateOpenAiHttpClient(LlmGate gate, String providerName, HttpClient delegate) {
+    private LlmGateOpenAiHttpClient(LlmGate gate, WrapOptions options, HttpClient delegate) {
         this.gate = Objects.requireNonNull(gate, "gate");
-        this.providerName = Objects.requireNonNull(providerName, "providerName");
+        this.options = Objects.requireNonNull(options, "options");
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        if (providerName.isBlank() || providerName.contains(":")) {
-            throw new IllegalArgumentException(
-                    "providerName must be a non-blank name without ':', e.g. \"openai\"; was '" + providerName + "'");
-        }
+        OpenAiBridge.checkRoutes(gate, options);
     }
 
     /**
      * Wraps the SDK's own HTTP client (e.g. {@code com.openai.client.okhttp.OkHttpClient.builder().build()}).
-     * Chat Completions calls are recorded as provider {@code providerName}.
+     * Chat Completions calls are recorded as provider {@code providerName}, one attempt each: the SDK's
+     * own retries (leave {@code maxRetries} at its default) are the one retry layer.
      */
     public static LlmGateOpenAiHttpClient wrap(LlmGate gate, String providerName, HttpClient delegate) {
-        return new LlmGateOpenAiHttpClient(gate, providerName, delegate);
+        return new LlmGateOpenAiHttpClient(gate, WrapOptions.of(providerName), delegate);
+    }
+
+    /**
+     * Wraps the SDK's own HTTP client; calls reach the chain as {@code options} say. Models mapped to a
+     * route get the route's retries and fallback: build the SDK client with {@code maxRetries(0)}.
+     *
+     * @throws IllegalArgumentException if {@code options} name a route the gate's router does not have
+     */
+    public static LlmGateOpenAiHttpClient wrap(LlmGate gate, WrapOptions options, HttpClient delegate) {
+        return new LlmGateOpenAiHttpClient(gate, options, delegate);
     }
 
     @Override
@@ -75,11 +85,22 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
             return delegate.execute(request, requestOptions);
         }
         byte[] body = bytes(request.body());
-        OpenAiBridge.Reply reply = OpenAiBridge.handle(gate, providerName, body, clientKey(request), newBody -> {
-            HttpResponse upstream = delegate.execute(
-                    request.toBuilder().body(new BytesBody(newBody)).build(), requestOptions);
-            return new UpstreamOverSdk(upstream);
-        });
+        OpenAiBridge.Reply reply =
+                OpenAiBridge.handle(gate, options, body, clientKey(request), retryCount(request), newBody -> {
+                    HttpResponse upstream = delegate.execute(
+                            request.toBuilder().body(new BytesBody(newBody)).build(), requestOptions);
+                    return new UpstreamOverSdk(upstream);
+                });
+        if (reply.failure().isPresent()) {
+            Throwable t = reply.failure().get();
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            throw new OpenAIIoException("reading the upstream answer failed", t);
+        }
         return new ReplyResponse(reply);
     }
 
@@ -112,6 +133,17 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         return out.toByteArray();
     }
 
+    private static int retryCount(HttpRequest request) {
+        for (String v : request.headers().values("X-Stainless-Retry-Count")) {
+            try {
+                return Integer.parseInt(v.strip());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
     private static String clientKey(HttpRequest request) {
         for (String v : request.headers().values("Authorization")) {
             if (v.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -124,7 +156,7 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
 
     @Override
     public String toString() {
-        return "LlmGateOpenAiHttpClient[" + providerName + "]";
+        return "LlmGateOpenAiHttpClient[" + options.providerName() + "]";
     }
 
     private static final class BytesBody implements HttpRequestBody {

@@ -103,7 +103,7 @@ class LlmGateOpenAiHttpClientTest {
     }
 
     @Test
-    void theSdksOwnIoFailuresReachTheChainTyped() {
+    void theSdksOwnIoFailuresReachTheChainTypedAndTheSdkAsThemselves() {
         server.close();
         assertThatThrownBy(() -> client.chat()
                         .completions()
@@ -111,7 +111,8 @@ class LlmGateOpenAiHttpClientTest {
                                 .model("gpt-4o")
                                 .addUserMessage("hi")
                                 .build()))
-                .isInstanceOf(com.openai.errors.OpenAIServiceException.class);
+                .isInstanceOf(com.openai.errors.OpenAIIoException.class)
+                .hasRootCauseInstanceOf(java.net.ConnectException.class);
         assertThat(stages.audit).containsExactly("failed:NetworkException");
     }
 

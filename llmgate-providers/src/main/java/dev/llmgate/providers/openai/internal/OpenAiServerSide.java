@@ -20,6 +20,8 @@ import dev.llmgate.providers.internal.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -47,7 +49,8 @@ public final class OpenAiServerSide {
             "stop",
             "seed",
             "stream",
-            "stream_options");
+            "stream_options",
+            "n");
 
     private OpenAiServerSide() {}
 
@@ -150,6 +153,13 @@ public final class OpenAiServerSide {
         } else if (stop != null && stop.isArray()) {
             stop.forEach(s -> b.addStop(s.asText()));
         }
+        JsonNode n = root.get("n");
+        if (n != null && !n.isNull() && !(n.canConvertToInt() && n.asInt() == 1)) {
+            throw invalid("\"n\": "
+                    + n.toString().substring(0, Math.min(20, n.toString().length()))
+                    + " asks for several choices; the gate examines exactly one (policy, cache and audit would miss"
+                    + " the others): send n = 1 (or leave it out)");
+        }
         if (root.hasNonNull("seed")) {
             b.seed(root.get("seed").asLong());
         }
@@ -243,16 +253,66 @@ public final class OpenAiServerSide {
         }
     }
 
-    /** A {@code chat.completion} body for {@code r}. */
-    public static byte[] writeResponse(ChatResponse r) {
+    /**
+     * A {@code chat.completion} body synthesised for {@code r} (an answer upstream did not send: a
+     * cached replay, a fallback to another provider), dated {@code created}.
+     */
+    public static byte[] writeResponse(ChatResponse r, Instant created) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + r.text().length());
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("id", r.id());
             g.writeStringField("object", "chat.completion");
-            g.writeNumberField("created", 0);
+            g.writeNumberField("created", created.getEpochSecond());
             g.writeStringField("model", r.model());
             g.writeArrayFieldStart("choices");
+            writeChoice(g, r);
+            g.writeEndArray();
+            writeUsage(g, r.usage());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Upstream's {@code chat.completion} body {@code upstream} with its one choice replaced by the
+     * gate's answer {@code r} (e.g. redacted by a policy): every other member (id, {@code created},
+     * model, {@code system_fingerprint}, {@code service_tier}, usage, members this gate does not know)
+     * stays as upstream sent it. The choice itself is written anew — its log-probabilities and any
+     * member this gate does not know are dropped, since they may carry the text the gate changed.
+     */
+    public static byte[] patchResponse(JsonNode upstream, ChatResponse r) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512 + r.text().length());
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            boolean wroteChoices = false;
+            for (Map.Entry<String, JsonNode> f : upstream.properties()) {
+                if (f.getKey().equals("choices")) {
+                    g.writeArrayFieldStart("choices");
+                    writeChoice(g, r);
+                    g.writeEndArray();
+                    wroteChoices = true;
+                } else {
+                    g.writeFieldName(f.getKey());
+                    g.writeTree(f.getValue());
+                }
+            }
+            if (!wroteChoices) {
+                g.writeArrayFieldStart("choices");
+                writeChoice(g, r);
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeChoice(JsonGenerator g, ChatResponse r) throws IOException {
+        {
             g.writeStartObject();
             g.writeNumberField("index", 0);
             g.writeObjectFieldStart("message");
@@ -278,26 +338,72 @@ public final class OpenAiServerSide {
             g.writeNullField("logprobs");
             g.writeStringField("finish_reason", finishReason(r.finishReason()));
             g.writeEndObject();
-            g.writeEndArray();
-            writeUsage(g, r.usage());
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 
-    /** One SSE {@code data:} frame (with its blank line) for an event, or empty bytes for events with no frame. */
-    public static byte[] writeChunk(StreamEvent event, String id, String model) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    /**
+     * The members every chunk of one stream repeats: id, object, {@code created}, model and, when
+     * upstream sent them, {@code service_tier} and {@code system_fingerprint}.
+     */
+    public static final class ChunkHead {
+        private final String id;
+        private final long created;
+        private final String model;
+        private final Optional<JsonNode> serviceTier;
+        private final Optional<JsonNode> fingerprint;
+
+        private ChunkHead(
+                String id, long created, String model, Optional<JsonNode> serviceTier, Optional<JsonNode> fingerprint) {
+            this.id = id;
+            this.created = created;
+            this.model = model;
+            this.serviceTier = serviceTier;
+            this.fingerprint = fingerprint;
+        }
+
+        /** The head of upstream's stream, from its first chunk; the requested model if that chunk names none. */
+        public static ChunkHead of(JsonNode firstChunk, String requestedModel) {
+            String model = Json.text(firstChunk, "model");
+            return new ChunkHead(
+                    Json.text(firstChunk, "id"),
+                    firstChunk.path("created").asLong(0),
+                    model.isEmpty() ? requestedModel : model,
+                    Optional.ofNullable(firstChunk.get("service_tier")),
+                    Optional.ofNullable(firstChunk.get("system_fingerprint")));
+        }
+
+        /** A head for a stream upstream did not produce. */
+        public static ChunkHead synthesised(String id, long created, String model) {
+            return new ChunkHead(id, created, model, Optional.empty(), Optional.empty());
+        }
+
+        void writeTo(JsonGenerator g) throws IOException {
+            g.writeStringField("id", id);
+            g.writeStringField("object", "chat.completion.chunk");
+            g.writeNumberField("created", created);
+            g.writeStringField("model", model);
+            if (serviceTier.isPresent()) {
+                g.writeFieldName("service_tier");
+                g.writeTree(serviceTier.get());
+            }
+            if (fingerprint.isPresent()) {
+                g.writeFieldName("system_fingerprint");
+                g.writeTree(fingerprint.get());
+            }
+        }
+    }
+
+    private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FRAME_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** One SSE {@code data:} frame (with its blank line) for an event. */
+    public static byte[] writeChunk(StreamEvent event, ChunkHead head) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(192);
         try {
-            out.write("data: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(DATA_PREFIX);
             try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
                 g.writeStartObject();
-                g.writeStringField("id", id);
-                g.writeStringField("object", "chat.completion.chunk");
-                g.writeNumberField("created", 0);
-                g.writeStringField("model", model);
+                head.writeTo(g);
                 g.writeArrayFieldStart("choices");
                 if (event instanceof StreamEvent.UsageUpdate u) {
                     g.writeEndArray();
@@ -339,7 +445,7 @@ public final class OpenAiServerSide {
                 }
                 g.writeEndObject();
             }
-            out.write("\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(FRAME_END);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

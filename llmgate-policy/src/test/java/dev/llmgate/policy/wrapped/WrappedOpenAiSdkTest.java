@@ -1,0 +1,522 @@
+package dev.llmgate.policy.wrapped;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.OpenAIClientImpl;
+import com.openai.core.ClientOptions;
+import com.openai.core.http.HttpResponseFor;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.PermissionDeniedException;
+import com.openai.errors.RateLimitException;
+import com.openai.errors.SseException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.core.audit.AuditLog;
+import dev.llmgate.core.audit.AuditSigningKey;
+import dev.llmgate.core.audit.InMemoryAuditSink;
+import dev.llmgate.core.budget.BudgetInterceptor;
+import dev.llmgate.core.budget.BudgetLimit;
+import dev.llmgate.core.cache.ResponseCache;
+import dev.llmgate.core.routing.Deployment;
+import dev.llmgate.core.routing.ErrorClass;
+import dev.llmgate.core.routing.RetryPolicy;
+import dev.llmgate.core.routing.Route;
+import dev.llmgate.core.routing.Router;
+import dev.llmgate.policy.Policy;
+import dev.llmgate.policy.preset.CompliancePreset;
+import dev.llmgate.providers.WrapOptions;
+import dev.llmgate.providers.openai.OpenAiCompatibleProvider;
+import dev.llmgate.providers.openaisdk.LlmGateOpenAiHttpClient;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.QueueDispatcher;
+import mockwebserver3.SocketEffect;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official openai-java SDK wrapped as docs/wrapping-existing-calls.md says, through a gate with the
+ * real HIPAA policy, response cache, router, budget and signed audit log, against MockWebServer answering
+ * in OpenAI's wire format — faults included (dropped connections, refused connections, a stream cut
+ * after its first token, upstream errors).
+ */
+class WrappedOpenAiSdkTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String KEY = "sk-wrapped-sdk-key-0123456789abcdef";
+
+    static final String ANSWER =
+            "{\"id\":\"chatcmpl-upstream-1\",\"object\":\"chat.completion\",\"created\":1741569952,"
+                    + "\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_44709d6fcb\","
+                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello there\","
+                    + "\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11},"
+                    + "\"service_tier\":\"default\",\"x_vendor_extra\":{\"kept\":true}}";
+
+    static final String STREAM = chunk("{\"role\":\"assistant\",\"content\":\"\"}", "null")
+            + chunk("{\"content\":\"Hello \"}", "null")
+            + chunk("{\"content\":\"there\"}", "null")
+            + chunk("{}", "\"stop\"")
+            + "data: [DONE]\n\n";
+
+    static String chunk(String delta, String finish) {
+        return "data: {\"id\":\"chatcmpl-stream-7\",\"object\":\"chat.completion.chunk\",\"created\":1727346168,"
+                + "\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_5050236cbd\",\"choices\":[{\"index\":0,"
+                + "\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":" + finish + "}]}\n\n";
+    }
+
+    MockWebServer server;
+    MockWebServer backup;
+    InMemoryAuditSink sink;
+    AuditLog audit;
+    ResponseCache cache;
+    LlmGate gate;
+    final List<OpenAIClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = failFast(new MockWebServer());
+        server.start();
+        backup = failFast(new MockWebServer());
+        backup.start();
+        sink = new InMemoryAuditSink();
+        audit = AuditLog.builder(sink, AuditSigningKey.generate()).build();
+        cache = ResponseCache.builder().build();
+    }
+
+    /** A server that answers 599 when no answer is queued, instead of leaving the client waiting. */
+    static MockWebServer failFast(MockWebServer s) {
+        QueueDispatcher d = new QueueDispatcher();
+        d.setFailFast(
+                new MockResponse.Builder().code(599).body("no answer queued").build());
+        s.setDispatcher(d);
+        return s;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        clients.forEach(OpenAIClient::close);
+        if (gate != null) {
+            gate.close();
+        }
+        audit.close();
+        server.close();
+        backup.close();
+    }
+
+    /** The full chain; route "chat": the wrapped client's gpt-4o-mini, twice, then the gate's own "backup". */
+    LlmGate gate(int retries, BudgetInterceptor budget) {
+        Router router = Router.builder()
+                .route(Route.builder("chat")
+                        .deployment("openai:gpt-4o-mini")
+                        .deployment(Deployment.of("backup:gpt-4o-mini"))
+                        .retry(RetryPolicy.builder()
+                                .retriesPerDeployment(retries)
+                                .baseDelay(Duration.ofMillis(1))
+                                .maxDelay(Duration.ofMillis(1))
+                                .build())
+                        .fallbackOn(ErrorClass.SERVER_ERROR, ErrorClass.NETWORK, ErrorClass.OVERLOADED)
+                        .build())
+                .sleeper(d -> {})
+                .noCircuitBreaker()
+                .build();
+        LlmGate.Builder b = LlmGate.builder()
+                .provider(
+                        "backup",
+                        OpenAiCompatibleProvider.builder(backup.url("/v1").toString())
+                                .name("backup")
+                                .apiKey("sk-backup-key-0123456789")
+                                .build())
+                .addInterceptor(audit.interceptor())
+                .addInterceptor(
+                        Policy.builder().preset(CompliancePreset.HIPAA).build().interceptor())
+                .addInterceptor(cache.interceptor())
+                .addInterceptor(router);
+        if (budget != null) {
+            b.addInterceptor(budget);
+        }
+        gate = b.build();
+        return gate;
+    }
+
+    OpenAIClient client(WrapOptions options, int sdkRetries) {
+        OpenAIClient c = new OpenAIClientImpl(ClientOptions.builder()
+                .httpClient(LlmGateOpenAiHttpClient.wrap(
+                        gate,
+                        options,
+                        com.openai.client.okhttp.OkHttpClient.builder().build()))
+                .baseUrl(server.url("/v1").toString())
+                .apiKey(KEY)
+                .maxRetries(sdkRetries)
+                .build());
+        clients.add(c);
+        return c;
+    }
+
+    static WrapOptions routed() {
+        return WrapOptions.builder("openai").route("gpt-4o-mini", "chat").build();
+    }
+
+    static ChatCompletionCreateParams ask(String text) {
+        return ChatCompletionCreateParams.builder()
+                .model("gpt-4o-mini")
+                .addUserMessage(text)
+                .build();
+    }
+
+    static MockResponse answer(String body) {
+        return new MockResponse.Builder()
+                .addHeader("Content-Type", "application/json")
+                .addHeader("x-request-id", "req_upstream_42")
+                .body(body)
+                .build();
+    }
+
+    static MockResponse sse(String body) {
+        return new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .addHeader("x-request-id", "req_stream_7")
+                .body(body)
+                .build();
+    }
+
+    /** A request the server reads and then drops, as a server does with a connection it closed after a stream. */
+    static MockResponse dropped() {
+        return new MockResponse.Builder()
+                .onRequestStart(new SocketEffect.CloseSocket())
+                .build();
+    }
+
+    List<JsonNode> auditedCalls() throws Exception {
+        audit.flush();
+        List<JsonNode> calls = new ArrayList<>();
+        for (String line : sink.lines()) {
+            JsonNode n = JSON.readTree(line);
+            if (n.path("type").asText().equals("call")) {
+                calls.add(n);
+            }
+        }
+        return calls;
+    }
+
+    @Test
+    void aRoutedCallSurvivesDroppedConnectionsWithTheGateAsItsOneRetryLayer() throws Exception {
+        gate(2, null);
+        OpenAIClient sdk = client(routed(), 0);
+        for (int i = 0; i < 6; i++) {
+            server.enqueue(dropped());
+            server.enqueue(sse(STREAM));
+            server.enqueue(dropped());
+            server.enqueue(answer(ANSWER));
+        }
+        for (int i = 0; i < 6; i++) {
+            StringBuilder text = new StringBuilder();
+            try (StreamResponse<ChatCompletionChunk> s =
+                    sdk.chat().completions().createStreaming(ask("stream " + i))) {
+                s.stream()
+                        .forEach(c ->
+                                c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
+            }
+            assertThat(text).hasToString("Hello there");
+            assertThat(sdk.chat()
+                            .completions()
+                            .create(ask("call " + i))
+                            .choices()
+                            .get(0)
+                            .message()
+                            .content())
+                    .contains("Hello there");
+        }
+        assertThat(server.getRequestCount())
+                .as("each call: one dropped attempt, one retry")
+                .isEqualTo(24);
+        List<JsonNode> calls = auditedCalls();
+        assertThat(calls).hasSize(12);
+        for (JsonNode call : calls) {
+            assertThat(call.path("attempts")).hasSize(2);
+        }
+    }
+
+    @Test
+    void withoutARouteTheSdksOwnRetriesAreTheOneLayerAndEachAttemptIsAudited() throws Exception {
+        gate(2, null);
+        OpenAIClient sdk = client(WrapOptions.of("openai"), 2);
+        server.enqueue(dropped());
+        server.enqueue(answer(ANSWER));
+        assertThat(sdk.chat().completions().create(ask("hello")).id()).isEqualTo("chatcmpl-upstream-1");
+        assertThat(server.getRequestCount()).isEqualTo(2);
+        List<JsonNode> calls = auditedCalls();
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).path("attempts")).hasSize(1);
+    }
+
+    @Test
+    void theSdkDoesNotRetryWhatTheRouteAlreadyRetried() throws Exception {
+        gate(1, null);
+        backup.enqueue(new MockResponse.Builder().code(503).body("{}").build());
+        backup.enqueue(new MockResponse.Builder().code(503).body("{}").build());
+        for (int i = 0; i < 10; i++) {
+            server.enqueue(new MockResponse.Builder()
+                    .code(503)
+                    .addHeader("Content-Type", "application/json")
+                    .body(
+                            "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\",\"param\":null,\"code\":null}}")
+                    .build());
+        }
+        OpenAIClient sdk = client(routed(), 3); // misconfigured: the SDK would retry too
+        Throwable t = catchThrowable(() -> sdk.chat().completions().create(ask("hello")));
+        assertThat(t).isInstanceOf(InternalServerException.class);
+        assertThat(server.getRequestCount() + backup.getRequestCount())
+                .as("two attempts per deployment, no SDK retry on top")
+                .isEqualTo(4);
+    }
+
+    @Test
+    void aRefusedConnectionIsTheSdksOwnIoFailureWithItsCause() throws Exception {
+        gate(0, null);
+        backup.close();
+        server.close();
+        Throwable t = catchThrowable(
+                () -> client(WrapOptions.of("openai"), 0).chat().completions().create(ask("hello")));
+        assertThat(t).isInstanceOf(OpenAIIoException.class).hasRootCauseInstanceOf(ConnectException.class);
+        assertThat(t.toString()).doesNotContain(KEY);
+    }
+
+    @Test
+    void aStreamCutAfterItsFirstTokenFailsAsAnIoErrorNotAnSseError() throws Exception {
+        gate(0, null);
+        try (ServerSocket cutting = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = cutting.accept()) {
+                    readRequest(s.getInputStream());
+                    String first = chunk("{\"role\":\"assistant\",\"content\":\"Hello \"}", "null");
+                    OutputStream out = s.getOutputStream();
+                    out.write(
+                            ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                            + Integer.toHexString(first.length()) + "\r\n" + first + "\r\n")
+                                    .getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    // the connection ends here, in the middle of a chunked body
+                } catch (IOException e) {
+                    // the client went away
+                }
+            });
+            t.start();
+            OpenAIClient sdk = new OpenAIClientImpl(ClientOptions.builder()
+                    .httpClient(LlmGateOpenAiHttpClient.wrap(
+                            gate,
+                            "openai",
+                            com.openai.client.okhttp.OkHttpClient.builder().build()))
+                    .baseUrl("http://127.0.0.1:" + cutting.getLocalPort() + "/v1")
+                    .apiKey(KEY)
+                    .maxRetries(0)
+                    .build());
+            clients.add(sdk);
+            StringBuilder text = new StringBuilder();
+            Throwable failure;
+            try (StreamResponse<ChatCompletionChunk> s =
+                    sdk.chat().completions().createStreaming(ask("hello"))) {
+                failure = catchThrowable(() -> s.stream()
+                        .forEach(c ->
+                                c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append))));
+            }
+            t.join(10_000);
+            // the HIPAA policy's stream window may still hold "Hello " back when the connection breaks
+            assertThat("Hello ").startsWith(text);
+            assertThat(failure).isNotNull().isNotInstanceOf(SseException.class);
+            assertThat(failure)
+                    .satisfiesAnyOf(
+                            e -> assertThat(e).isInstanceOf(OpenAIIoException.class),
+                            e -> assertThat(e).isInstanceOf(UncheckedIOException.class),
+                            e -> assertThat(e).hasCauseInstanceOf(IOException.class));
+            assertThat(auditedCalls().get(0).path("outcome").asText()).isEqualTo("failed");
+        }
+    }
+
+    /** Reads one HTTP/1.1 request with a Content-Length body. */
+    static void readRequest(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new EOFException();
+            }
+            head.append((char) c);
+        }
+        Matcher m = Pattern.compile("(?i)content-length:\\s*(\\d+)").matcher(head);
+        if (m.find()) {
+            in.readNBytes(Integer.parseInt(m.group(1)));
+        }
+    }
+
+    @Test
+    void upstreamsIdsTimestampsFingerprintsHeadersAndUnknownFieldsPassThrough() throws Exception {
+        gate(0, null);
+        OpenAIClient sdk = client(WrapOptions.of("openai"), 0);
+        server.enqueue(answer(ANSWER));
+        HttpResponseFor<ChatCompletion> raw =
+                sdk.chat().completions().withRawResponse().create(ask("hello"));
+        ChatCompletion c = raw.parse();
+        assertThat(c.id()).isEqualTo("chatcmpl-upstream-1");
+        assertThat(c.created()).isEqualTo(1741569952L);
+        assertThat(c.model()).isEqualTo("gpt-4o-mini-2024-07-18");
+        assertThat(c.systemFingerprint()).contains("fp_44709d6fcb");
+        assertThat(c._additionalProperties()).containsKey("x_vendor_extra");
+        assertThat(raw.headers().values("x-request-id")).containsExactly("req_upstream_42");
+
+        server.enqueue(sse(STREAM));
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> s = sdk.chat().completions().createStreaming(ask("stream"))) {
+            s.stream().forEach(chunks::add);
+        }
+        assertThat(chunks).isNotEmpty().allSatisfy(ch -> {
+            assertThat(ch.id()).isEqualTo("chatcmpl-stream-7");
+            assertThat(ch.created()).isEqualTo(1727346168L);
+            assertThat(ch.model()).isEqualTo("gpt-4o-mini-2024-07-18");
+            assertThat(ch.systemFingerprint()).contains("fp_5050236cbd");
+        });
+    }
+
+    @Test
+    void aCachedReplaySynthesisesOnlyWhatUpstreamDidNotSend() throws Exception {
+        gate(0, null);
+        OpenAIClient sdk = client(WrapOptions.of("openai"), 0);
+        server.enqueue(answer(ANSWER));
+        ChatCompletion first = sdk.chat().completions().create(ask("same question"));
+        ChatCompletion replay = sdk.chat().completions().create(ask("same question"));
+        assertThat(server.getRequestCount()).isEqualTo(1);
+        assertThat(replay.id()).isEqualTo(first.id());
+        assertThat(replay.choices().get(0).message().content())
+                .isEqualTo(first.choices().get(0).message().content());
+        assertThat(replay.created()).as("dated when replayed, never 0").isPositive();
+    }
+
+    @Test
+    void aRedactedAnswerChangesOnlyItsChoiceAndDropsLogprobsThatCarryTheOriginal() throws Exception {
+        gate(0, null);
+        String withSsn = ANSWER.replace("Hello there", "The SSN is 536-22-8841.")
+                .replace(
+                        "\"logprobs\":null",
+                        "\"logprobs\":{\"content\":[{\"token\":\"536-22-8841\",\"logprob\":-0.1,\"bytes\":null,\"top_logprobs\":[]}]}");
+        server.enqueue(answer(withSsn));
+        HttpResponseFor<ChatCompletion> raw = client(WrapOptions.of("openai"), 0)
+                .chat()
+                .completions()
+                .withRawResponse()
+                .create(ask("hello"));
+        ChatCompletion c = raw.parse();
+        String content = c.choices().get(0).message().content().orElseThrow();
+        assertThat(content).doesNotContain("536-22-8841").contains("The SSN is");
+        assertThat(c.choices().get(0).logprobs()).isEmpty();
+        assertThat(c.id()).isEqualTo("chatcmpl-upstream-1");
+        assertThat(c.systemFingerprint()).contains("fp_44709d6fcb");
+        assertThat(c.usage().orElseThrow().totalTokens()).isEqualTo(11);
+        assertThat(c._additionalProperties()).containsKey("x_vendor_extra");
+    }
+
+    @Test
+    void aPolicyBlockIsA403WithAClearBodyThatTheSdkDoesNotRetry() throws Exception {
+        gate(0, null);
+        Throwable t = catchThrowable(() -> client(WrapOptions.of("openai"), 3)
+                .chat()
+                .completions()
+                .create(ask("Deploy with AKIAIOSFODNN7EXAMPLE please")));
+        assertThat(t).isInstanceOfSatisfying(PermissionDeniedException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(403);
+            assertThat(e.headers().values("x-should-retry")).containsExactly("false");
+            assertThat(e.getMessage()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
+        });
+        assertThat(server.getRequestCount()).isZero();
+        assertThat(auditedCalls()).hasSize(1);
+    }
+
+    @Test
+    void aBudgetRefusalIsA429WithRetryAfterThatTheSdkDoesNotRetry() throws Exception {
+        gate(
+                0,
+                BudgetInterceptor.builder()
+                        .limit(BudgetLimit.requests(1, Duration.ofHours(1)).global())
+                        .build());
+        OpenAIClient sdk = client(WrapOptions.of("openai"), 3);
+        server.enqueue(answer(ANSWER));
+        sdk.chat().completions().create(ask("first"));
+        Throwable t = catchThrowable(() -> sdk.chat().completions().create(ask("second")));
+        assertThat(t).isInstanceOfSatisfying(RateLimitException.class, e -> {
+            assertThat(e.headers().values("retry-after")).hasSize(1);
+            assertThat(Long.parseLong(e.headers().values("retry-after").get(0))).isBetween(1L, 3600L);
+            assertThat(e.headers().values("x-should-retry")).containsExactly("false");
+        });
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anUpstreamErrorReachesTheSdkAsUpstreamSentIt() throws Exception {
+        gate(0, null);
+        String error = "{\"error\":{\"message\":\"Invalid value for 'temperature'\",\"type\":\"invalid_request_error\","
+                + "\"param\":\"temperature\",\"code\":\"invalid_value\"}}";
+        server.enqueue(new MockResponse.Builder()
+                .code(400)
+                .addHeader("Content-Type", "application/json")
+                .addHeader("x-request-id", "req_bad_1")
+                .body(error)
+                .build());
+        Throwable t = catchThrowable(
+                () -> client(WrapOptions.of("openai"), 0).chat().completions().create(ask("hello")));
+        assertThat(t).isInstanceOfSatisfying(BadRequestException.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.headers().values("x-request-id")).containsExactly("req_bad_1");
+            assertThat(e.param()).contains("temperature");
+            assertThat(e.code()).contains("invalid_value");
+        });
+    }
+
+    @Test
+    void aRouteFallsOverFromTheWrappedClientToAProviderOfTheGate() throws Exception {
+        gate(0, null);
+        server.enqueue(new MockResponse.Builder().code(503).body("{}").build());
+        backup.enqueue(answer(ANSWER.replace("chatcmpl-upstream-1", "chatcmpl-backup-9")));
+        ChatCompletion c = client(routed(), 0).chat().completions().create(ask("hello"));
+        assertThat(c.choices().get(0).message().content()).contains("Hello there");
+        assertThat(backup.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization"))
+                .isEqualTo("Bearer sk-backup-key-0123456789");
+        List<JsonNode> calls = auditedCalls();
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).path("attempts")).hasSize(2);
+    }
+
+    @Test
+    void routesTheGateDoesNotHaveAreRefusedWhenWrapping() {
+        gate(0, null);
+        assertThatThrownBy(() -> client(
+                        WrapOptions.builder("openai").defaultRoute("chta").build(), 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[chta]")
+                .hasMessageContaining("its routes: [chat]");
+    }
+}

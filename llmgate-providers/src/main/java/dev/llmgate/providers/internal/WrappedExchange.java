@@ -1,0 +1,157 @@
+package dev.llmgate.providers.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.exception.LlmException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import okhttp3.Headers;
+
+/**
+ * What one wrapped client's exchange learned from upstream while the gate's chain ran it, so that the
+ * client gets upstream's own answer back wherever the gate did not change it: the original I/O failure
+ * behind a {@code NetworkException}, the raw error answer behind a mapped HTTP error, the raw body and
+ * headers of a successful answer, the first frame and headers of a stream. The chain may run several
+ * attempts (retries, fallback, a hedge, possibly concurrently): each fact is kept per exception or per
+ * answer, and looked up by identity or answer id. Not public API.
+ */
+public final class WrappedExchange {
+    /** A raw upstream answer: status, headers, and body (for an error, its first bytes); never compared. */
+    @SuppressWarnings("ArrayRecordComponent") // internal carrier, handed on as is
+    public record Raw(int status, Headers headers, byte[] body) {}
+
+    /** A successful upstream answer: what the gate parsed, and what upstream sent. */
+    public record Answer(ChatResponse parsed, JsonNode root, Raw raw) {}
+
+    /** What a stream's first frame said (parsed once), and the stream's headers. */
+    public record StreamStart(JsonNode firstFrame, Headers headers) {}
+
+    /** Headers that describe the body as sent upstream (or the connection), never passed on. */
+    private static final Set<String> NOT_PASSED = Set.of(
+            "content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "content-type");
+
+    private final Map<LlmException, Throwable> originals = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<LlmException, Raw> rawErrors = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final List<Answer> answers = new CopyOnWriteArrayList<>();
+    private volatile StreamStart streaming;
+
+    /** Remembers that {@code mapped} stands for {@code original} (an I/O failure of the client's stack); returns it. */
+    public <E extends LlmException> E original(E mapped, Throwable original) {
+        originals.put(mapped, original);
+        return mapped;
+    }
+
+    /** Remembers that {@code mapped} stands for upstream's error answer {@code raw}; returns it. */
+    public <E extends LlmException> E rawError(E mapped, Raw raw) {
+        rawErrors.put(mapped, raw);
+        return mapped;
+    }
+
+    /** Records a successful upstream answer. */
+    public void answered(Answer answer) {
+        answers.add(answer);
+    }
+
+    /** The client stack's own failure behind {@code e}, if {@code e} stands for one. */
+    public Optional<Throwable> originalOf(LlmException e) {
+        return Optional.ofNullable(originals.get(e));
+    }
+
+    /** Upstream's error answer behind {@code e}, if {@code e} stands for one. */
+    public Optional<Raw> rawErrorOf(LlmException e) {
+        return Optional.ofNullable(rawErrors.get(e));
+    }
+
+    /**
+     * The upstream answer {@code r} came from: the one with {@code r}'s id, or the only one recorded.
+     * Empty when upstream was not called in this exchange (a cached replay) or {@code r} came from
+     * another provider.
+     */
+    public Optional<Answer> answerFor(ChatResponse r) {
+        Answer only = null;
+        int count = 0;
+        for (Answer a : answers) {
+            if (!a.parsed().id().isEmpty() && a.parsed().id().equals(r.id())) {
+                return Optional.of(a);
+            }
+            only = a;
+            count++;
+        }
+        return count == 1 && r.provider().equals(only.parsed().provider()) ? Optional.of(only) : Optional.empty();
+    }
+
+    /** The start of the upstream stream that produced the events read last, if an upstream stream was read. */
+    public Optional<StreamStart> streaming() {
+        return Optional.ofNullable(streaming);
+    }
+
+    /**
+     * A decoder that reads the first data frame of a stream once as a tree (for {@link #streaming()}),
+     * then hands every frame to {@code decoder}. Each frame marks this stream as the one read last.
+     *
+     * @param skip a data frame that carries no facts (e.g. {@code [DONE]}), not parsed
+     */
+    public StreamDecoder observing(StreamDecoder decoder, Headers headers, String skip) {
+        return new StreamDecoder() {
+            private StreamStart start;
+
+            @Override
+            public void decode(String event, String data, Consumer<StreamEvent> out) {
+                if (start == null && !data.equals(skip)) {
+                    JsonNode first;
+                    try {
+                        first = Json.MAPPER.readTree(data);
+                    } catch (IOException e) {
+                        first = null; // the decoder reports the malformed frame
+                    }
+                    start = new StreamStart(
+                            first == null || !first.isObject() ? Json.MAPPER.createObjectNode() : first, headers);
+                }
+                if (start != null) {
+                    streaming = start;
+                }
+                decoder.decode(event, data, out);
+            }
+
+            @Override
+            public boolean finishAtEnd(Consumer<StreamEvent> out) {
+                return decoder.finishAtEnd(out);
+            }
+        };
+    }
+
+    /** Whether {@code raw}'s body or headers show anything {@code secrets} would mask (e.g. an echoed key). */
+    public static boolean leaks(Raw raw, Secrets secrets) {
+        if (secrets.leaks(new String(raw.body(), StandardCharsets.UTF_8))) {
+            return true;
+        }
+        for (int i = 0; i < raw.headers().size(); i++) {
+            if (secrets.leaks(raw.headers().value(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Upstream's headers that describe the answer (request ids, rate-limit state, ...), for the client. */
+    public static Headers passedOn(Headers upstream) {
+        Headers.Builder b = new Headers.Builder();
+        for (int i = 0; i < upstream.size(); i++) {
+            String name = upstream.name(i);
+            if (!NOT_PASSED.contains(name.toLowerCase(Locale.ROOT))) {
+                b.addUnsafeNonAscii(name, upstream.value(i));
+            }
+        }
+        return b.build();
+    }
+}
