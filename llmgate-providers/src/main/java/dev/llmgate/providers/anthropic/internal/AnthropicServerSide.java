@@ -2,7 +2,9 @@ package dev.llmgate.providers.anthropic.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmgate.api.ChatRequest;
@@ -81,6 +83,10 @@ public final class AnthropicServerSide {
     private static final Set<String> MESSAGE = Set.of("role", "content");
     private static final Set<String> TOOL = Set.of("type", "name", "description", "input_schema", "strict");
     private static final Set<String> TOOL_CHOICE = Set.of("type", "name", "disable_parallel_tool_use");
+    /** Like a server, refuses a body with anything after its JSON value. */
+    private static final ObjectReader READER =
+            Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private static final String HOW = "send this request without the gate, or without that part";
 
     private AnthropicServerSide() {}
@@ -111,7 +117,7 @@ public final class AnthropicServerSide {
     private static Intercepted readUnchecked(byte[] body, String modelPrefix) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(body);
+            root = READER.readTree(body);
         } catch (StreamConstraintsException e) {
             throw invalid("the request body exceeds the gate's JSON reader limits (a string of more than 20,000,000"
                     + " characters, a number of more than 1000 digits or nesting deeper than 1000 levels): send"
