@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  * </ol>
  * A delta for a tool call whose block was already closed (another block started after it) cannot be written
  * in this format; it ends the stream with an {@code api_error} event rather than be dropped. Events after
- * the end write nothing.
+ * the end write nothing. Only what the gate's events carry is written: an upstream's empty text block,
+ * thinking blocks and citations have no event of the gate's and do not reappear.
  *
  * <p>Frames are written into one reused buffer with a hand-written JSON string writer (no tree, no
  * generator): an event costs no allocation beyond the buffer's growth, besides a map entry per tool call.
