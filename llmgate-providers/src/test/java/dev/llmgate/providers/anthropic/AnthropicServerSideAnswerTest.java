@@ -31,9 +31,9 @@ import java.util.List;
 import java.util.Optional;
 import okhttp3.Headers;
 import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Answers written back: a message edited only where the gate changed it, and streams the SDK reads as the upstream's. */
 class AnthropicServerSideAnswerTest {
@@ -68,8 +68,8 @@ class AnthropicServerSideAnswerTest {
     void aChangedTextReplacesOnlyTheText() {
         ObjectNode up = (ObjectNode) tree(fixture("llama-server.anthropic-tools.response.json"));
         up.put("unknown_future_field", "kept");
-        ChatResponse r = AnthropicWire.parseResponse(up, "anthropic", Optional.empty())
-                .withText("[redacted by policy]");
+        ChatResponse r =
+                AnthropicWire.parseResponse(up, "anthropic", Optional.empty()).withText("[redacted by policy]");
         JsonNode out = written(r, Optional.of(up));
         ObjectNode expected = up.deepCopy();
         ((ObjectNode) expected.get("content").get(0)).put("text", "[redacted by policy]");
@@ -213,13 +213,15 @@ class AnthropicServerSideAnswerTest {
                 .isEqualTo(original.usage().cacheReadInputTokens().orElse(0L));
         List<String> want = new ArrayList<>();
         // an empty text block (the refusal fixture opens one and writes nothing) carries no event of the gate's
-        original.content().forEach(b -> b.text().filter(t -> !t.text().isEmpty()).ifPresent(t -> want.add("text:" + t.text())));
+        original.content()
+                .forEach(b -> b.text().filter(t -> !t.text().isEmpty()).ifPresent(t -> want.add("text:" + t.text())));
         original.content().forEach(b -> b.toolUse().ifPresent(t -> want.add(t.id() + t.name() + t._input())));
         List<String> got = new ArrayList<>();
         again.content().forEach(b -> b.text().ifPresent(t -> got.add("text:" + t.text())));
         again.content().forEach(b -> b.toolUse().ifPresent(t -> got.add(t.id() + t.name() + t._input())));
         // the gate joins adjacent text; the upstream's text blocks split by nothing else read the same
-        assertThat(String.join("|", got).replace("|text:", "")).isEqualTo(String.join("|", want).replace("|text:", ""));
+        assertThat(String.join("|", got).replace("|text:", ""))
+                .isEqualTo(String.join("|", want).replace("|text:", ""));
     }
 
     @Test
@@ -270,7 +272,10 @@ class AnthropicServerSideAnswerTest {
                         + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         assertThat(encoder.done()).isTrue();
         // the lone surrogate survives: JSON readers turn the escape back into the same char
-        assertThat(tree(frames(out.toString()).get(2).data()).path("delta").path("text").asText())
+        assertThat(tree(frames(out.toString()).get(2).data())
+                        .path("delta")
+                        .path("text")
+                        .asText())
                 .isEqualTo("a\"\\\n\u0001\uD800");
     }
 
@@ -288,7 +293,10 @@ class AnthropicServerSideAnswerTest {
         List<Frame> frames = frames(out.toString());
         assertThat(frames.get(frames.size() - 1).event()).isEqualTo("error");
         assertThat(frames).noneMatch(f -> f.event().equals("message_stop"));
-        assertThat(tree(frames.get(frames.size() - 1).data()).path("error").path("type").asText())
+        assertThat(tree(frames.get(frames.size() - 1).data())
+                        .path("error")
+                        .path("type")
+                        .asText())
                 .isEqualTo("api_error");
     }
 
@@ -296,7 +304,8 @@ class AnthropicServerSideAnswerTest {
     void anErrorFrameMasksTheKey() {
         String key = AnthropicTestSupport.KEY;
         byte[] frame = AnthropicSseEncoder.synthesised("m")
-                .error(new dev.llmgate.api.exception.NetworkException(
+                .error(
+                        new dev.llmgate.api.exception.NetworkException(
                                 "reset; sent x-api-key " + key, dev.llmgate.api.exception.ErrorDetails.NONE, null),
                         Secrets.of(key));
         String text = new String(frame, StandardCharsets.UTF_8);

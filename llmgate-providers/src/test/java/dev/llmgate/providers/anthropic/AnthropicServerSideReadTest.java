@@ -43,12 +43,8 @@ class AnthropicServerSideReadTest {
     static final String SECRET_TEXT = "PROMPT-TEXT-THAT-MUST-NOT-LEAK";
 
     /** Numbers compare by value (the writer writes a temperature of 1 as 1.0), everything else exactly. */
-    static final Comparator<JsonNode> NUMBERS = (a, b) -> a.equals(b)
-                    || (a.isNumber()
-                            && b.isNumber()
-                            && a.decimalValue().compareTo(b.decimalValue()) == 0)
-            ? 0
-            : 1;
+    static final Comparator<JsonNode> NUMBERS = (a, b) ->
+            a.equals(b) || (a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0) ? 0 : 1;
 
     static JsonNode tree(byte[] json) {
         try {
@@ -330,7 +326,8 @@ class AnthropicServerSideReadTest {
                 .contains("max_tokens");
         assertThat(refused("{\"model\":\"m\",\"max_tokens\":0,\"messages\":[]}").getMessage())
                 .contains("max_tokens");
-        assertThat(refused("{\"model\":\"m\",\"max_tokens\":1.5,\"messages\":[]}").getMessage())
+        assertThat(refused("{\"model\":\"m\",\"max_tokens\":1.5,\"messages\":[]}")
+                        .getMessage())
                 .contains("max_tokens");
         assertThat(refused("{\"model\":\"m\",\"max_tokens\":1,\"messages\":[]}").getMessage())
                 .contains("no messages");
@@ -379,8 +376,9 @@ class AnthropicServerSideReadTest {
         assertThat(refused(userBlocks("{\"type\":\"image\",\"source\":{\"type\":\"file\",\"file_id\":\"file_1\"}}"))
                         .getMessage())
                 .contains("'file'");
-        assertThat(refused(userBlocks("{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\","
-                                + "\"data\":\"%%%not base64\"}}"))
+        assertThat(refused(userBlocks(
+                                "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\","
+                                        + "\"data\":\"%%%not base64\"}}"))
                         .getMessage())
                 .contains("base64");
         assertThat(refused(withMessages("[{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":\""
@@ -399,12 +397,14 @@ class AnthropicServerSideReadTest {
                         .getMessage())
                 .contains("server tool")
                 .contains("web_search_20250305");
-        assertThat(refused("{\"model\":\"m\",\"max_tokens\":1,\"messages\":" + user
-                                + ",\"tools\":[{\"name\":\"f\",\"input_schema\":{},\"cache_control\":{\"type\":\"ephemeral\"}}]}")
+        assertThat(refused(
+                                "{\"model\":\"m\",\"max_tokens\":1,\"messages\":" + user
+                                        + ",\"tools\":[{\"name\":\"f\",\"input_schema\":{},\"cache_control\":{\"type\":\"ephemeral\"}}]}")
                         .getMessage())
                 .contains("cache_control");
-        assertThat(refused("{\"model\":\"m\",\"max_tokens\":1,\"messages\":" + user
-                                + ",\"tools\":[{\"name\":\"f\",\"input_schema\":{}}],\"tool_choice\":{\"type\":\"tool\",\"name\":\"g\"}}")
+        assertThat(refused(
+                                "{\"model\":\"m\",\"max_tokens\":1,\"messages\":" + user
+                                        + ",\"tools\":[{\"name\":\"f\",\"input_schema\":{}}],\"tool_choice\":{\"type\":\"tool\",\"name\":\"g\"}}")
                         .getMessage())
                 .contains("'g'");
         assertThat(refused("{\"model\":\"m\",\"max_tokens\":1,\"messages\":" + user
@@ -426,7 +426,8 @@ class AnthropicServerSideReadTest {
         body.putArray("messages").addObject().put("role", "user").put("content", odd.toString());
         // a lone surrogate, legal in JSON text as an escape (it has no UTF-8 form)
         String json = body.toString().replace("\"}]}", "\\ud800\"}]}");
-        ChatRequest r = AnthropicServerSide.read(json.getBytes(StandardCharsets.UTF_8), "").request();
+        ChatRequest r = AnthropicServerSide.read(json.getBytes(StandardCharsets.UTF_8), "")
+                .request();
         assertThat(r.messages().get(0).text()).isEqualTo(odd + "\uD800");
     }
 

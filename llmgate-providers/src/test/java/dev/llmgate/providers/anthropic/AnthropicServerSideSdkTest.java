@@ -209,8 +209,8 @@ class AnthropicServerSideSdkTest {
     private void assertSdkBodyRoundTrips() {
         byte[] body = seenBody.get();
         AnthropicServerSide.Intercepted in = AnthropicServerSide.read(body, "");
-        byte[] forwarded = AnthropicWire.requestBody(
-                in.request(), in.stream(), new AnthropicWire.Options(1, false), "anthropic");
+        byte[] forwarded =
+                AnthropicWire.requestBody(in.request(), in.stream(), new AnthropicWire.Options(1, false), "anthropic");
         AnthropicServerSideReadTest.assertSameJson(
                 AnthropicServerSideReadTest.tree(forwarded),
                 AnthropicServerSideReadTest.normalise(AnthropicServerSideReadTest.tree(body)));
@@ -236,7 +236,8 @@ class AnthropicServerSideSdkTest {
                             .model("claude-sonnet-4-5")
                             .maxTokens(300)
                             .addTool(tool)
-                            .toolChoice(ToolChoiceTool.builder().name("get_weather").build())
+                            .toolChoice(
+                                    ToolChoiceTool.builder().name("get_weather").build())
                             .addUserMessage("Weather in Paris?")
                             .addMessage(AssistantMessageParam.builder()
                                     .content(MessageContentParam.ofContentBlockParams(List.of(
@@ -295,11 +296,11 @@ class AnthropicServerSideSdkTest {
         List<String> types = new ArrayList<>();
         AnthropicClient client = client(0);
         try (StreamResponse<RawMessageStreamEvent> stream = client.messages()
-                        .createStreaming(MessageCreateParams.builder()
-                                .model("claude-sonnet-4-5")
-                                .maxTokens(100)
-                                .addUserMessage("Weather?")
-                                .build())) {
+                .createStreaming(MessageCreateParams.builder()
+                        .model("claude-sonnet-4-5")
+                        .maxTokens(100)
+                        .addUserMessage("Weather?")
+                        .build())) {
             stream.stream().forEach(e -> {
                 e.validate();
                 types.add(kind(e));
@@ -369,7 +370,8 @@ class AnthropicServerSideSdkTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(encoder.encode(new StreamEvent.TextDelta("partial")));
             out.writeBytes(encoder.error(
-                    new OverloadedException("upstream overloaded, key " + KEY, ErrorDetails.of("anthropic"), Optional.empty()),
+                    new OverloadedException(
+                            "upstream overloaded, key " + KEY, ErrorDetails.of("anthropic"), Optional.empty()),
                     Secrets.of(KEY)));
             out.writeBytes(encoder.encode(StreamEvent.Finish.of(FinishReason.STOP, "", "", "")));
             return new MockResponse.Builder()
@@ -381,16 +383,18 @@ class AnthropicServerSideSdkTest {
         List<RawMessageStreamEvent> got = new ArrayList<>();
         AnthropicClient client = client(0);
         try (StreamResponse<RawMessageStreamEvent> stream = client.messages()
-                        .createStreaming(MessageCreateParams.builder()
-                                .model("claude-x")
-                                .maxTokens(10)
-                                .addUserMessage("hi")
-                                .build())) {
+                .createStreaming(MessageCreateParams.builder()
+                        .model("claude-x")
+                        .maxTokens(10)
+                        .addUserMessage("hi")
+                        .build())) {
             assertThatThrownBy(() -> stream.stream().forEach(got::add))
                     .isInstanceOf(SseException.class)
                     .satisfies(t -> {
                         SseException e = (SseException) t;
-                        assertThat(e.body().toString()).contains("overloaded_error").doesNotContain("TESTKEY");
+                        assertThat(e.body().toString())
+                                .contains("overloaded_error")
+                                .doesNotContain("TESTKEY");
                         assertThat(e.getMessage()).doesNotContain("TESTKEY");
                     });
         }
@@ -422,7 +426,8 @@ class AnthropicServerSideSdkTest {
     void aPolicyBlockIsAPermissionErrorNamingTheRule() {
         AnthropicServiceException e = sdkError(
                 new PolicyBlockedException(
-                        "blocked by policy 'hipaa' at request (rules [phi.ssn], findings {phi.ssn=1})", List.of("phi.ssn")),
+                        "blocked by policy 'hipaa' at request (rules [phi.ssn], findings {phi.ssn=1})",
+                        List.of("phi.ssn")),
                 2);
         assertThat(e).isInstanceOf(com.anthropic.errors.PermissionDeniedException.class);
         assertThat(e.statusCode()).isEqualTo(403);
@@ -445,7 +450,9 @@ class AnthropicServerSideSdkTest {
     @Test
     void aRateLimitIsRetriedByTheSdkAfterTheTimeItWasTold() {
         AnthropicServiceException e = sdkError(
-                new RateLimitedException("slow down", ErrorDetails.of("anthropic", 429, "rate_limit_error", "req_1"),
+                new RateLimitedException(
+                        "slow down",
+                        ErrorDetails.of("anthropic", 429, "rate_limit_error", "req_1"),
                         Optional.of(Duration.ZERO)),
                 2);
         assertThat(e).isInstanceOf(RateLimitException.class);
@@ -455,19 +462,22 @@ class AnthropicServerSideSdkTest {
 
     @Test
     void overloadTimeoutAndServerErrorsKeepTheirMeaning() {
-        AnthropicServiceException overloaded =
-                sdkError(new OverloadedException("busy", ErrorDetails.of("anthropic"), Optional.of(Duration.ofSeconds(2))), 0);
+        AnthropicServiceException overloaded = sdkError(
+                new OverloadedException("busy", ErrorDetails.of("anthropic"), Optional.of(Duration.ofSeconds(2))), 0);
         assertThat(overloaded).isInstanceOf(com.anthropic.errors.OverloadedException.class);
         assertThat(overloaded.statusCode()).isEqualTo(529);
         assertThat(overloaded.headers().values("retry-after")).containsExactly("2");
 
         assertThat(sdkError(new RequestTimeoutException("too slow", ErrorDetails.of("anthropic")), 0))
                 .isInstanceOf(GatewayTimeoutException.class);
-        AnthropicServiceException network = sdkError(
-                new NetworkException("connection reset", ErrorDetails.of("anthropic"), null), 0);
+        AnthropicServiceException network =
+                sdkError(new NetworkException("connection reset", ErrorDetails.of("anthropic"), null), 0);
         assertThat(network).isInstanceOf(InternalServerException.class);
         assertThat(network.statusCode()).isEqualTo(500);
-        assertThat(sdkError(new InvalidRequestException("no such model", ErrorDetails.of("anthropic", 404, "not_found_error", "")), 0))
+        assertThat(sdkError(
+                        new InvalidRequestException(
+                                "no such model", ErrorDetails.of("anthropic", 404, "not_found_error", "")),
+                        0))
                 .isInstanceOf(com.anthropic.errors.NotFoundException.class);
     }
 
@@ -478,8 +488,8 @@ class AnthropicServerSideSdkTest {
         LlmException upstream = errors.fromStatus(
                 401,
                 Headers.of("request-id", "req_2"),
-                "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key " + KEY
-                        + " (Authorization: Bearer " + KEY + ")\"}}",
+                "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key "
+                        + KEY + " (Authorization: Bearer " + KEY + ")\"}}",
                 Fixtures.blocking());
         assertThat(upstream).isInstanceOf(AuthenticationException.class);
         AnthropicServiceException e = sdkError(upstream, 2);
@@ -506,8 +516,8 @@ class AnthropicServerSideSdkTest {
                             .create(MessageCreateParams.builder()
                                     .model("claude-x")
                                     .maxTokens(10)
-                                    .addUserMessage(MessageContentParam.ofContentBlockParams(List.of(
-                                            ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                                    .addUserMessage(MessageContentParam.ofContentBlockParams(
+                                            List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
                                                     .toolUseId("t")
                                                     .content("boom")
                                                     .isError(true)

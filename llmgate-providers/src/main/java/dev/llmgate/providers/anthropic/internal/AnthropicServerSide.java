@@ -463,7 +463,9 @@ public final class AnthropicServerSide {
     }
 
     private static String typeOf(JsonNode block) {
-        return block.isObject() ? shortName(Json.text(block, "type")) : block.getNodeType().name();
+        return block.isObject()
+                ? shortName(Json.text(block, "type"))
+                : block.getNodeType().name();
     }
 
     /** A field or type name from the request, cut short: a name is not prompt text, but it is the client's input. */
@@ -696,8 +698,7 @@ public final class AnthropicServerSide {
         }
     }
 
-    private static final char[] BASE62 =
-            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
     /** {@code prefix} and 24 random base-62 characters (an identifier, not a secret). */
     static String newId(String prefix) {
@@ -791,7 +792,8 @@ public final class AnthropicServerSide {
             if (upstream == 413) {
                 return new ErrorKind(413, "request_too_large");
             }
-            return new ErrorKind(upstream >= 400 && upstream < 500 && upstream != 429 ? upstream : 400, "invalid_request_error");
+            return new ErrorKind(
+                    upstream >= 400 && upstream < 500 && upstream != 429 ? upstream : 400, "invalid_request_error");
         }
         if (e instanceof RequestTimeoutException) {
             return new ErrorKind(504, "timeout_error");
@@ -829,7 +831,8 @@ public final class AnthropicServerSide {
             g.writeStringField("message", secrets.scrub(String.valueOf(e.getMessage())));
             g.writeEndObject();
             if (e.details().requestId().isPresent()) {
-                g.writeStringField("request_id", secrets.scrub(e.details().requestId().get()));
+                g.writeStringField(
+                        "request_id", secrets.scrub(e.details().requestId().get()));
             } else {
                 g.writeNullField("request_id");
             }

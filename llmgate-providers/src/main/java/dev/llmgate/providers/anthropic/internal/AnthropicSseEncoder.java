@@ -50,8 +50,8 @@ public final class AnthropicSseEncoder {
     private static final byte[] TEXT_DELTA = bytes(",\"delta\":{\"type\":\"text_delta\",\"text\":");
     private static final byte[] INPUT_JSON_DELTA = bytes(",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":");
     private static final byte[] DELTA_END = bytes("}}\n\n");
-    private static final byte[] BLOCK_START = bytes(
-            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":");
+    private static final byte[] BLOCK_START =
+            bytes("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":");
     private static final byte[] TEXT_BLOCK = bytes(",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
     private static final byte[] TOOL_BLOCK_ID = bytes(",\"content_block\":{\"type\":\"tool_use\",\"id\":");
     private static final byte[] TOOL_BLOCK_NAME = bytes(",\"name\":");
@@ -59,10 +59,9 @@ public final class AnthropicSseEncoder {
     private static final byte[] BLOCK_STOP =
             bytes("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":");
     private static final byte[] OBJECT_END = bytes("}\n\n");
-    private static final byte[] MESSAGE_START_ID = bytes(
-            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":");
-    private static final byte[] MESSAGE_START_MODEL =
-            bytes(",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
+    private static final byte[] MESSAGE_START_ID =
+            bytes("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":");
+    private static final byte[] MESSAGE_START_MODEL = bytes(",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
     private static final byte[] MESSAGE_START_REST =
             bytes(",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":");
     private static final byte[] MESSAGE_START_END = bytes("}}\n\n");
@@ -232,8 +231,7 @@ public final class AnthropicSseEncoder {
         String reason = AnthropicServerSide.stopReason(f.reason());
         Optional<String> sequence = Optional.empty();
         Optional<AnthropicStreamDecoder.Stop> stop = upstreamStop.get();
-        if (stop.isPresent()
-                && AnthropicWire.finishReason(stop.get().reason(), !blockByTool.isEmpty()) == f.reason()) {
+        if (stop.isPresent() && AnthropicWire.finishReason(stop.get().reason(), !blockByTool.isEmpty()) == f.reason()) {
             reason = stop.get().reason();
             sequence = stop.get().sequence();
         }

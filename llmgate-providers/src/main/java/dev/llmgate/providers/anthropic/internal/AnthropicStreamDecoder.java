@@ -59,7 +59,6 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
      */
     public record Stop(String reason, Optional<String> sequence) {}
 
-
     private final HttpTransport transport;
     private final Headers headers;
     private final CallContext call;
@@ -151,8 +150,7 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
         if (u != null && u.isObject()) {
             updateUsage(u);
         }
-        start = new MessageStart(
-                id, model, u != null && u.isObject() ? u.deepCopy() : Json.MAPPER.createObjectNode());
+        start = new MessageStart(id, model, u != null && u.isObject() ? u.deepCopy() : Json.MAPPER.createObjectNode());
     }
 
     private void messageDelta(JsonNode node) {
@@ -242,7 +240,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
     public Optional<Stop> stop() {
         return stopReason.isEmpty()
                 ? Optional.empty()
-                : Optional.of(new Stop(stopReason, stopSequence.isEmpty() ? Optional.empty() : Optional.of(stopSequence)));
+                : Optional.of(
+                        new Stop(stopReason, stopSequence.isEmpty() ? Optional.empty() : Optional.of(stopSequence)));
     }
 
     private ProviderException malformed(String what) {
