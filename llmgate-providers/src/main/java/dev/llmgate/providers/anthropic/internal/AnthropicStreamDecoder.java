@@ -36,8 +36,29 @@ import okhttp3.Headers;
  *   <li>With a forced answer tool (JSON response format sent as a tool), that tool's input deltas are
  *       the answer's text deltas and no tool call is reported.</li>
  * </ul>
+ *
+ * <p>It also keeps what the upstream's own events said about the message as a whole, for a server side
+ * that re-encodes the stream in Anthropic's format ({@link AnthropicSseEncoder}): {@link #messageStart()}
+ * and {@link #stop()}. Keeping them changes nothing of the above.
  */
 public final class AnthropicStreamDecoder implements StreamDecoder {
+    /**
+     * What the upstream's {@code message_start} said.
+     *
+     * @param id    the message id
+     * @param model the model that answers
+     * @param usage the {@code usage} object exactly as sent (an empty object if it sent none)
+     */
+    public record MessageStart(String id, String model, JsonNode usage) {}
+
+    /**
+     * What the upstream's {@code message_delta} events said about the end.
+     *
+     * @param reason   the raw {@code stop_reason}
+     * @param sequence the {@code stop_sequence} that ended the answer, if one did
+     */
+    public record Stop(String reason, Optional<String> sequence) {}
+
     private final HttpTransport transport;
     private final Headers headers;
     private final CallContext call;
@@ -54,6 +75,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
     private final Set<Integer> answerBlocks = new HashSet<>();
     private boolean finished;
+    private MessageStart start;
+    private String stopSequence = "";
 
     /**
      * @param answerTool the synthetic tool whose input is the answer's text (forced-tool JSON), if any
@@ -127,6 +150,7 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
         if (u != null && u.isObject()) {
             updateUsage(u);
         }
+        start = new MessageStart(id, model, u != null && u.isObject() ? u.deepCopy() : Json.MAPPER.createObjectNode());
     }
 
     private void messageDelta(JsonNode node) {
@@ -134,6 +158,7 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
         String reason = Json.text(delta, "stop_reason");
         if (!reason.isEmpty()) {
             stopReason = reason;
+            stopSequence = Json.text(delta, "stop_sequence");
         }
         JsonNode details = delta.get("stop_details");
         if (details != null && details.isObject()) {
@@ -204,6 +229,19 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
             }
         }
         // thinking_delta, signature_delta, citations_delta and later delta types carry nothing this API represents
+    }
+
+    /** What the upstream's {@code message_start} said, once it was decoded. */
+    public Optional<MessageStart> messageStart() {
+        return Optional.ofNullable(start);
+    }
+
+    /** The upstream's stop reason and sequence, once a {@code message_delta} carried a stop reason. */
+    public Optional<Stop> stop() {
+        return stopReason.isEmpty()
+                ? Optional.empty()
+                : Optional.of(
+                        new Stop(stopReason, stopSequence.isEmpty() ? Optional.empty() : Optional.of(stopSequence)));
     }
 
     private ProviderException malformed(String what) {
