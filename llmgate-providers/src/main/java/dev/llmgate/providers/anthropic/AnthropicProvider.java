@@ -129,7 +129,7 @@ public final class AnthropicProvider implements ModelProvider {
                 transport,
                 open,
                 transport.sse(open),
-                new AnthropicStreamDecoder(transport, open.response().headers(), call, answerTool));
+                new AnthropicStreamDecoder(transport.errors(), open.response().headers(), call, answerTool));
     }
 
     private Request post(byte[] body) {

@@ -31,7 +31,15 @@ public final class WrappedExchange {
     public record Raw(int status, Headers headers, byte[] body) {}
 
     /** A successful upstream answer: what the gate parsed, and what upstream sent. */
-    public record Answer(ChatResponse parsed, JsonNode root, Raw raw) {}
+    public record Answer(ChatResponse parsed, JsonNode root, Raw raw) {
+        /** Whether the chain gave {@code answer} back with the same text, tool calls, refusal and finish reason. */
+        public boolean unchangedIn(ChatResponse answer) {
+            return parsed.text().equals(answer.text())
+                    && parsed.toolCalls().equals(answer.toolCalls())
+                    && parsed.refusal().equals(answer.refusal())
+                    && parsed.finishReason() == answer.finishReason();
+        }
+    }
 
     /** What a stream's first frame said (parsed once), and the stream's headers. */
     public record StreamStart(JsonNode firstFrame, Headers headers) {}

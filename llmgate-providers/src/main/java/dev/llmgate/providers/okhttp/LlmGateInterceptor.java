@@ -2,6 +2,7 @@ package dev.llmgate.providers.okhttp;
 
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.WrapOptions;
+import dev.llmgate.providers.internal.WrappedUpstream;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
 import java.io.IOException;
 import java.util.Objects;
@@ -43,7 +44,7 @@ public final class LlmGateInterceptor implements Interceptor {
     private LlmGateInterceptor(LlmGate gate, WrapOptions options) {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.options = Objects.requireNonNull(options, "options");
-        OpenAiBridge.checkRoutes(gate, options);
+        WrappedUpstream.checkRoutes(gate, options);
     }
 
     /**
@@ -75,7 +76,7 @@ public final class LlmGateInterceptor implements Interceptor {
         Buffer buffer = new Buffer();
         original.body().writeTo(buffer);
         byte[] body = buffer.readByteArray();
-        OpenAiBridge.Reply reply = OpenAiBridge.handle(
+        WrappedUpstream.Reply reply = OpenAiBridge.handle(
                 gate, options, body, clientKey(original.headers()), retryCount(original.headers()), newBody -> {
                     Response upstream = chain.proceed(original.newBuilder()
                             .post(RequestBody.create(newBody, JSON))
@@ -136,7 +137,7 @@ public final class LlmGateInterceptor implements Interceptor {
         return "LlmGateInterceptor[" + options.providerName() + "]";
     }
 
-    private static final class UpstreamOverOkHttp implements OpenAiBridge.UpstreamResponse {
+    private static final class UpstreamOverOkHttp implements WrappedUpstream.UpstreamResponse {
         private final Response response;
 
         UpstreamOverOkHttp(Response response) {

@@ -9,6 +9,7 @@ import com.openai.core.http.HttpResponse;
 import com.openai.errors.OpenAIIoException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.WrapOptions;
+import dev.llmgate.providers.internal.WrappedUpstream;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.options = Objects.requireNonNull(options, "options");
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        OpenAiBridge.checkRoutes(gate, options);
+        WrappedUpstream.checkRoutes(gate, options);
     }
 
     /**
@@ -85,7 +86,7 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
             return delegate.execute(request, requestOptions);
         }
         byte[] body = bytes(request.body());
-        OpenAiBridge.Reply reply =
+        WrappedUpstream.Reply reply =
                 OpenAiBridge.handle(gate, options, body, clientKey(request), retryCount(request), newBody -> {
                     HttpResponse upstream = delegate.execute(
                             request.toBuilder().body(new BytesBody(newBody)).build(), requestOptions);
@@ -194,7 +195,7 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         public void close() {}
     }
 
-    private static final class UpstreamOverSdk implements OpenAiBridge.UpstreamResponse {
+    private static final class UpstreamOverSdk implements WrappedUpstream.UpstreamResponse {
         private final HttpResponse response;
         private final Headers headers;
         private BufferedSource source;
@@ -235,10 +236,10 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
     }
 
     private static final class ReplyResponse implements HttpResponse {
-        private final OpenAiBridge.Reply reply;
+        private final WrappedUpstream.Reply reply;
         private final com.openai.core.http.Headers headers;
 
-        ReplyResponse(OpenAiBridge.Reply reply) {
+        ReplyResponse(WrappedUpstream.Reply reply) {
             this.reply = reply;
             com.openai.core.http.Headers.Builder h = com.openai.core.http.Headers.builder();
             for (String name : reply.headers().names()) {

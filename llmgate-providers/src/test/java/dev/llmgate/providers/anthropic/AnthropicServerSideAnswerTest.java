@@ -187,7 +187,7 @@ class AnthropicServerSideAnswerTest {
     void aReEncodedUpstreamStreamAccumulatesToTheSameMessage(String name) {
         String upstream = sseFixture(name);
         AnthropicStreamDecoder decoder =
-                new AnthropicStreamDecoder(TRANSPORT, Headers.of(), Fixtures.streaming(), Optional.empty());
+                new AnthropicStreamDecoder(TRANSPORT.errors(), Headers.of(), Fixtures.streaming(), Optional.empty());
         List<StreamEvent> events = new ArrayList<>();
         for (Frame f : frames(upstream)) {
             decoder.decode(f.event(), f.data(), events::add);
@@ -227,7 +227,7 @@ class AnthropicServerSideAnswerTest {
     @Test
     void theDecoderReportsTheUpstreamsStartAndStopWithoutChangingItsEvents() {
         AnthropicStreamDecoder decoder =
-                new AnthropicStreamDecoder(TRANSPORT, Headers.of(), Fixtures.streaming(), Optional.empty());
+                new AnthropicStreamDecoder(TRANSPORT.errors(), Headers.of(), Fixtures.streaming(), Optional.empty());
         assertThat(decoder.messageStart()).isEmpty();
         assertThat(decoder.stop()).isEmpty();
         List<StreamEvent> events = new ArrayList<>();

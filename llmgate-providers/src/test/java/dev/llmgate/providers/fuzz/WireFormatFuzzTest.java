@@ -88,7 +88,7 @@ class WireFormatFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void anthropicStream(byte[] data) {
-        drain(data, SSE, new AnthropicStreamDecoder(TRANSPORT, Headers.of(), CALL, Optional.empty()));
+        drain(data, SSE, new AnthropicStreamDecoder(TRANSPORT.errors(), Headers.of(), CALL, Optional.empty()));
     }
 
     @FuzzTest(maxDuration = "10s")

@@ -6,8 +6,8 @@ import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.spi.CallContext;
-import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
+import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.StreamDecoder;
 import java.io.IOException;
 import java.util.HashMap;
@@ -59,7 +59,7 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
      */
     public record Stop(String reason, Optional<String> sequence) {}
 
-    private final HttpTransport transport;
+    private final ProviderErrors errors;
     private final Headers headers;
     private final CallContext call;
     private final Optional<String> answerTool;
@@ -82,8 +82,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
      * @param answerTool the synthetic tool whose input is the answer's text (forced-tool JSON), if any
      */
     public AnthropicStreamDecoder(
-            HttpTransport transport, Headers headers, CallContext call, Optional<String> answerTool) {
-        this.transport = transport;
+            ProviderErrors errors, Headers headers, CallContext call, Optional<String> answerTool) {
+        this.errors = errors;
         this.headers = headers;
         this.call = call;
         this.answerTool = answerTool;
@@ -130,13 +130,13 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                 }
                 out.accept(StreamEvent.Finish.builder(reason)
                         .responseId(id)
-                        .provider(transport.provider())
+                        .provider(errors.provider())
                         .model(model)
                         .refusal(AnthropicWire.refusal(stopReason, stopDetails))
                         .build());
                 break;
             case "error":
-                throw transport.errorInBody(node, headers, call);
+                throw errors.inBody(node, headers, call);
             default:
                 // ping, content_block_stop and event types added after this adapter was written
                 break;
@@ -245,6 +245,6 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
     }
 
     private ProviderException malformed(String what) {
-        return new ProviderException("the provider sent " + what, ErrorDetails.of(transport.provider()), true);
+        return new ProviderException("the provider sent " + what, ErrorDetails.of(errors.provider()), true);
     }
 }

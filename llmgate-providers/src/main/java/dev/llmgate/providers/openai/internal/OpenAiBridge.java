@@ -12,7 +12,6 @@ import dev.llmgate.api.exception.ContextLengthExceededException;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.api.exception.LlmException;
-import dev.llmgate.api.exception.NetworkException;
 import dev.llmgate.api.exception.OverloadedException;
 import dev.llmgate.api.exception.PermissionDeniedException;
 import dev.llmgate.api.exception.PolicyBlockedException;
@@ -24,15 +23,13 @@ import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.ResponseLimits;
 import dev.llmgate.providers.WrapOptions;
-import dev.llmgate.providers.internal.Bodies;
 import dev.llmgate.providers.internal.HttpChatStream;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.Shapes;
 import dev.llmgate.providers.internal.SseReader;
-import dev.llmgate.providers.internal.StreamSource;
 import dev.llmgate.providers.internal.WrappedExchange;
-import java.io.ByteArrayInputStream;
+import dev.llmgate.providers.internal.WrappedUpstream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,12 +37,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Headers;
-import okio.BufferedSource;
 
 /**
  * Routes one Chat Completions exchange of an existing OpenAI-format client through a gate: the
@@ -58,100 +51,7 @@ import okio.BufferedSource;
  */
 public final class OpenAiBridge {
 
-    /** Sends a request body to the real server through the client's own stack. */
-    @FunctionalInterface
-    public interface Upstream {
-        UpstreamResponse send(byte[] body) throws IOException;
-    }
-
-    /** What the real server answered; {@link #close()} releases its connection. */
-    public interface UpstreamResponse extends AutoCloseable {
-        int status();
-
-        Headers headers();
-
-        BufferedSource body();
-
-        @Override
-        void close();
-    }
-
-    /**
-     * An upstream answer read through a client's own stack, as a stream source: no first-token limit of
-     * ours applies (the client's stack has its own timeouts), and I/O failures are network errors whose
-     * cause is scrubbed with the client's key.
-     */
-    private static final class ClientStream implements StreamSource {
-        private final UpstreamResponse response;
-        private final ProviderErrors errors;
-        private final WrappedExchange exchange;
-
-        ClientStream(UpstreamResponse response, ProviderErrors errors, WrappedExchange exchange) {
-            this.response = response;
-            this.errors = errors;
-            this.exchange = exchange;
-        }
-
-        @Override
-        public int status() {
-            return response.status();
-        }
-
-        @Override
-        public void firstTokenArrived() {}
-
-        @Override
-        public LlmException ioFailure(IOException e) {
-            return exchange.original(
-                    new NetworkException(
-                            "reading the upstream stream failed ("
-                                    + e.getClass().getSimpleName() + ")",
-                            ErrorDetails.of(errors.provider()),
-                            errors.secrets().cause(e)),
-                    e);
-        }
-
-        @Override
-        public void close() {
-            response.close();
-        }
-    }
-
-    /**
-     * The answer to give the client: a response ({@code body} read lazily for streams; close it when
-     * done), or, when {@code failure} is present, the client stack's own failure to rethrow as it is
-     * (status, headers and body are then meaningless).
-     */
-    public record Reply(int status, Headers headers, InputStream body, Optional<Throwable> failure) {
-        Reply(int status, Headers headers, byte[] body) {
-            this(status, headers, new ByteArrayInputStream(body), Optional.empty());
-        }
-
-        static Reply failure(Throwable original) {
-            return new Reply(0, Headers.of(), InputStream.nullInputStream(), Optional.of(original));
-        }
-    }
-
-    private static final System.Logger LOG = System.getLogger(OpenAiBridge.class.getName());
-    private static final AtomicBoolean WARNED_CLIENT_RETRY = new AtomicBoolean();
-
     private OpenAiBridge() {}
-
-    /**
-     * Checks that every route {@code options} names is a route of {@code gate}'s router.
-     *
-     * @throws IllegalArgumentException naming the routes the gate does not have, and the ones it has
-     */
-    public static void checkRoutes(LlmGate gate, WrapOptions options) {
-        Set<String> missing = new TreeSet<>(options.routeAliases());
-        missing.removeAll(gate.routeNames());
-        if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("the wrap options for '" + options.providerName() + "' name route(s) "
-                    + missing + " that the gate's Router does not have (its routes: "
-                    + new TreeSet<>(gate.routeNames()) + "): add them with Router.builder().route(...) and"
-                    + " LlmGate.builder().addInterceptor(router), or fix the names");
-        }
-    }
 
     /**
      * Handles one exchange.
@@ -160,13 +60,13 @@ public final class OpenAiBridge {
      * @param clientRetryCount how often the client itself has retried this request (its
      *                         {@code X-Stainless-Retry-Count} header; 0 if absent)
      */
-    public static Reply handle(
+    public static WrappedUpstream.Reply handle(
             LlmGate gate,
             WrapOptions wrapOptions,
             byte[] requestBody,
             String clientKey,
             int clientRetryCount,
-            Upstream upstream) {
+            WrappedUpstream.Upstream upstream) {
         String providerName = wrapOptions.providerName();
         OpenAiServerSide.Intercepted intercepted;
         try {
@@ -175,13 +75,7 @@ public final class OpenAiBridge {
             return error(e, true);
         }
         Optional<String> route = wrapOptions.routeFor(intercepted.model());
-        if (route.isPresent() && clientRetryCount > 0 && WARNED_CLIENT_RETRY.compareAndSet(false, true)) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "a wrapped client retried a call that the gate's route '" + route.get()
-                            + "' already retries: two retry layers. Turn the client's own retries off (openai-java:"
-                            + " maxRetries(0)) when its models are mapped to routes. (Logged once.)");
-        }
+        WrappedUpstream.warnOnClientRetry(route, clientRetryCount, "openai-java: maxRetries(0)");
         ChatRequest request = route.isPresent()
                 ? intercepted.request().toBuilder().model(route.get()).build()
                 : intercepted.request();
@@ -192,12 +86,12 @@ public final class OpenAiBridge {
         ModelProvider forward = new ModelProvider() {
             @Override
             public ChatResponse chat(ChatRequest attempt, CallContext call) {
-                try (UpstreamResponse r =
-                        send(upstream, OpenAiWire.requestBody(attempt, false, options), errors, exchange)) {
+                try (WrappedUpstream.UpstreamResponse r = WrappedUpstream.send(
+                        upstream, OpenAiWire.requestBody(attempt, false, options), errors, exchange)) {
                     if (r.status() < 200 || r.status() > 299) {
-                        throw upstreamError(r, errors, exchange, call);
+                        throw WrappedUpstream.upstreamError(r, errors, exchange, call);
                     }
-                    String text = read(r.body(), errors, false, exchange);
+                    String text = WrappedUpstream.read(r.body(), errors, false, exchange);
                     JsonNode root;
                     try {
                         root = Json.MAPPER.readTree(text);
@@ -223,15 +117,16 @@ public final class OpenAiBridge {
 
             @Override
             public ChatStream stream(ChatRequest attempt, CallContext call) {
-                UpstreamResponse r = send(upstream, OpenAiWire.requestBody(attempt, true, options), errors, exchange);
+                WrappedUpstream.UpstreamResponse r = WrappedUpstream.send(
+                        upstream, OpenAiWire.requestBody(attempt, true, options), errors, exchange);
                 if (r.status() < 200 || r.status() > 299) {
                     try (r) {
-                        throw upstreamError(r, errors, exchange, call);
+                        throw WrappedUpstream.upstreamError(r, errors, exchange, call);
                     }
                 }
                 return new HttpChatStream(
                         errors,
-                        new ClientStream(r, errors, exchange),
+                        new WrappedUpstream.ClientStream(r, errors, exchange),
                         new SseReader(r.body(), providerName, ResponseLimits.DEFAULTS),
                         exchange.observing(new OpenAiStreamDecoder(errors, r.headers(), call), r.headers(), "[DONE]"));
             }
@@ -246,7 +141,7 @@ public final class OpenAiBridge {
                 if (upstreamAnswer.isPresent()) {
                     WrappedExchange.Answer a = upstreamAnswer.get();
                     headers.addAll(WrappedExchange.passedOn(a.raw().headers()));
-                    body = unchanged(a.parsed(), response)
+                    body = a.unchangedIn(response)
                             ? a.raw().body()
                             : OpenAiServerSide.patchResponse(a.root(), response);
                 } else {
@@ -254,9 +149,9 @@ public final class OpenAiBridge {
                 }
                 headers.set("Content-Type", "application/json");
                 if (routed) {
-                    headers.set(SHOULD_RETRY, "false");
+                    headers.set(WrappedUpstream.SHOULD_RETRY, "false");
                 }
-                return new Reply(200, headers.build(), body);
+                return new WrappedUpstream.Reply(200, headers.build(), body);
             }
             ChatStream events = gate.wrapStream(request, providerName, forward);
             Headers.Builder headers = new Headers.Builder();
@@ -264,105 +159,15 @@ public final class OpenAiBridge {
             headers.set("Content-Type", "text/event-stream");
             headers.set("Cache-Control", "no-cache");
             if (routed) {
-                headers.set(SHOULD_RETRY, "false");
+                headers.set(WrappedUpstream.SHOULD_RETRY, "false");
             }
-            return new Reply(
+            return new WrappedUpstream.Reply(
                     200,
                     headers.build(),
                     new SseEncodingStream(events, exchange, intercepted.model(), intercepted.includeUsage()),
                     Optional.empty());
         } catch (LlmException e) {
-            return failed(e, exchange, routed, errors);
-        }
-    }
-
-    /** The SDK's retry switch (openai-java and anthropic-java honour it). */
-    static final String SHOULD_RETRY = "x-should-retry";
-
-    /**
-     * What the client gets for a failed call: upstream's own failure or error answer where there was
-     * one — unless that answer shows (a fragment of) the client's key: then the gate's scrubbed error.
-     */
-    private static Reply failed(LlmException e, WrappedExchange exchange, boolean routed, ProviderErrors errors) {
-        Optional<Throwable> original = exchange.originalOf(e);
-        if (original.isPresent()) {
-            return Reply.failure(original.get());
-        }
-        Optional<WrappedExchange.Raw> raw = exchange.rawErrorOf(e);
-        if (raw.isPresent() && !WrappedExchange.leaks(raw.get(), errors.secrets())) {
-            Headers.Builder h = new Headers.Builder()
-                    .addAll(WrappedExchange.passedOn(raw.get().headers()));
-            h.set("Content-Type", "application/json");
-            if (routed) {
-                h.set(SHOULD_RETRY, "false");
-            }
-            return new Reply(raw.get().status(), h.build(), raw.get().body());
-        }
-        return error(e, routed);
-    }
-
-    private static boolean unchanged(ChatResponse upstream, ChatResponse answer) {
-        return upstream.text().equals(answer.text())
-                && upstream.toolCalls().equals(answer.toolCalls())
-                && upstream.refusal().equals(answer.refusal())
-                && upstream.finishReason() == answer.finishReason();
-    }
-
-    private static LlmException upstreamError(
-            UpstreamResponse r, ProviderErrors errors, WrappedExchange exchange, CallContext call) {
-        String body = read(r.body(), errors, true, exchange);
-        return exchange.rawError(
-                errors.fromStatus(r.status(), r.headers(), body, call),
-                new WrappedExchange.Raw(r.status(), r.headers(), body.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static UpstreamResponse send(
-            Upstream upstream, byte[] body, ProviderErrors errors, WrappedExchange exchange) {
-        String providerName = errors.provider();
-        try {
-            return upstream.send(body);
-        } catch (IOException e) {
-            throw exchange.original(
-                    new NetworkException(
-                            "the upstream call failed (" + e.getClass().getSimpleName() + ")",
-                            ErrorDetails.of(providerName),
-                            errors.secrets().cause(e)),
-                    e);
-        } catch (LlmException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // A client stack's own unchecked I/O errors (e.g. openai-java's OpenAIIoException): typed for routing,
-            // and given back to the client as they were if the call fails with them.
-            String kind = e.getClass().getSimpleName();
-            if (kind.contains("Timeout") || (e.getCause() instanceof java.io.InterruptedIOException)) {
-                throw exchange.original(
-                        new RequestTimeoutException(
-                                "the upstream call timed out (" + kind + ")",
-                                ErrorDetails.of(providerName),
-                                errors.secrets().cause(e)),
-                        e);
-            }
-            throw exchange.original(
-                    new NetworkException(
-                            "the upstream call failed (" + kind + ")",
-                            ErrorDetails.of(providerName),
-                            errors.secrets().cause(e)),
-                    e);
-        }
-    }
-
-    /** The upstream's answer ({@link ResponseLimits#DEFAULTS}), or for an error answer its first {@link Bodies#ERROR_BODY_BYTES}. */
-    private static String read(BufferedSource body, ProviderErrors errors, boolean error, WrappedExchange exchange) {
-        try {
-            return error ? Bodies.errorPrefix(body) : Bodies.whole(body, errors.provider(), ResponseLimits.DEFAULTS);
-        } catch (IOException e) {
-            throw exchange.original(
-                    new NetworkException(
-                            "reading the upstream answer failed ("
-                                    + e.getClass().getSimpleName() + ")",
-                            ErrorDetails.of(errors.provider()),
-                            errors.secrets().cause(e)),
-                    e);
+            return WrappedUpstream.failed(e, exchange, routed, errors, gateError -> error(gateError, routed));
         }
     }
 
@@ -371,7 +176,7 @@ public final class OpenAiBridge {
      * would use. Refusals of the gate (policy, budget, a request it cannot read) and every answer of a
      * routed call carry {@code x-should-retry: false}, so that the client does not add a retry layer.
      */
-    public static Reply error(LlmException e, boolean routed) {
+    public static WrappedUpstream.Reply error(LlmException e, boolean routed) {
         int status;
         String type;
         String code = e.details().errorCode().orElse("");
@@ -433,9 +238,10 @@ public final class OpenAiBridge {
             headers.add("retry-after", Long.toString((d.toMillis() + 999) / 1000));
         });
         if (routed || refusal) {
-            headers.add(SHOULD_RETRY, "false");
+            headers.add(WrappedUpstream.SHOULD_RETRY, "false");
         }
-        return new Reply(status, headers.build(), OpenAiServerSide.writeError(e.getMessage(), type, code));
+        return new WrappedUpstream.Reply(
+                status, headers.build(), OpenAiServerSide.writeError(e.getMessage(), type, code));
     }
 
     /**

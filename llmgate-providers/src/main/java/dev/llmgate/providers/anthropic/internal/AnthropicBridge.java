@@ -1,0 +1,271 @@
+package dev.llmgate.providers.anthropic.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ChatStream;
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.exception.BudgetExceededException;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.InvalidRequestException;
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.exception.PolicyBlockedException;
+import dev.llmgate.api.exception.ProviderException;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.ModelProvider;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.providers.ResponseLimits;
+import dev.llmgate.providers.WrapOptions;
+import dev.llmgate.providers.anthropic.AnthropicProvider;
+import dev.llmgate.providers.internal.HttpChatStream;
+import dev.llmgate.providers.internal.Json;
+import dev.llmgate.providers.internal.ProviderErrors;
+import dev.llmgate.providers.internal.Shapes;
+import dev.llmgate.providers.internal.SseReader;
+import dev.llmgate.providers.internal.StreamDecoder;
+import dev.llmgate.providers.internal.WrappedExchange;
+import dev.llmgate.providers.internal.WrappedUpstream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import okhttp3.Headers;
+
+/**
+ * Routes one Messages exchange of an existing Anthropic-format client (the anthropic-java SDK) through a
+ * gate, with the same rules as {@code OpenAiBridge}: the client's body becomes a {@link ChatRequest}
+ * (addressed to {@code "<provider>:<model>"} or to the route {@link WrapOptions} map the model to), the
+ * chain's last stage forwards each attempt through the client's own HTTP stack, and the client gets
+ * upstream's own answer, error answer or I/O failure back wherever the gate did not change or refuse it.
+ */
+public final class AnthropicBridge {
+    private AnthropicBridge() {}
+
+    /**
+     * Handles one exchange.
+     *
+     * @param clientKey        the client's own key (its {@code x-api-key} or bearer token), scrubbed from messages
+     * @param clientRetryCount how often the client itself has retried this request ({@code X-Stainless-Retry-Count})
+     */
+    public static WrappedUpstream.Reply handle(
+            LlmGate gate,
+            WrapOptions wrapOptions,
+            byte[] requestBody,
+            String clientKey,
+            int clientRetryCount,
+            WrappedUpstream.Upstream upstream) {
+        String providerName = wrapOptions.providerName();
+        ProviderErrors errors = new ProviderErrors(providerName, clientKey);
+        AnthropicServerSide.Intercepted intercepted;
+        try {
+            intercepted = AnthropicServerSide.read(requestBody, providerName + ":");
+        } catch (InvalidRequestException e) {
+            return error(e, true, errors);
+        }
+        Optional<String> route = wrapOptions.routeFor(intercepted.model());
+        WrappedUpstream.warnOnClientRetry(route, clientRetryCount, "anthropic-java: maxRetries(0)");
+        boolean routed = route.isPresent();
+        ChatRequest request =
+                routed ? intercepted.request().toBuilder().model(route.get()).build() : intercepted.request();
+        AnthropicWire.Options options = new AnthropicWire.Options(AnthropicProvider.DEFAULT_MAX_TOKENS, false);
+        WrappedExchange exchange = new WrappedExchange();
+        AtomicReference<AnthropicStreamDecoder> delivering = new AtomicReference<>();
+        ModelProvider forward = new ModelProvider() {
+            @Override
+            public ChatResponse chat(ChatRequest attempt, CallContext call) {
+                Optional<String> answerTool = AnthropicWire.answerTool(attempt, options);
+                try (WrappedUpstream.UpstreamResponse r = WrappedUpstream.send(
+                        upstream, AnthropicWire.requestBody(attempt, false, options, providerName), errors, exchange)) {
+                    if (r.status() < 200 || r.status() > 299) {
+                        throw WrappedUpstream.upstreamError(r, errors, exchange, call);
+                    }
+                    String text = WrappedUpstream.read(r.body(), errors, false, exchange);
+                    JsonNode root;
+                    try {
+                        root = Json.MAPPER.readTree(text);
+                    } catch (IOException e) {
+                        root = null;
+                    }
+                    if (root == null || !root.isObject()) {
+                        throw new ProviderException(
+                                "the upstream answer is not a JSON object", ErrorDetails.of(providerName), true);
+                    }
+                    if (Json.text(root, "type").equals("error")) {
+                        throw errors.inBody(root, r.headers(), call);
+                    }
+                    JsonNode message = root;
+                    ChatResponse parsed =
+                            Shapes.parse(errors, () -> AnthropicWire.parseResponse(message, providerName, answerTool));
+                    exchange.answered(new WrappedExchange.Answer(
+                            parsed,
+                            root,
+                            new WrappedExchange.Raw(r.status(), r.headers(), text.getBytes(StandardCharsets.UTF_8))));
+                    return parsed;
+                }
+            }
+
+            @Override
+            public ChatStream stream(ChatRequest attempt, CallContext call) {
+                Optional<String> answerTool = AnthropicWire.answerTool(attempt, options);
+                WrappedUpstream.UpstreamResponse r = WrappedUpstream.send(
+                        upstream, AnthropicWire.requestBody(attempt, true, options, providerName), errors, exchange);
+                if (r.status() < 200 || r.status() > 299) {
+                    try (r) {
+                        throw WrappedUpstream.upstreamError(r, errors, exchange, call);
+                    }
+                }
+                AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(errors, r.headers(), call, answerTool);
+                StreamDecoder marking = new StreamDecoder() {
+                    @Override
+                    public void decode(String event, String data, Consumer<StreamEvent> out) {
+                        delivering.set(decoder);
+                        decoder.decode(event, data, out);
+                    }
+
+                    @Override
+                    public boolean finishAtEnd(Consumer<StreamEvent> out) {
+                        return decoder.finishAtEnd(out);
+                    }
+                };
+                return new HttpChatStream(
+                        errors,
+                        new WrappedUpstream.ClientStream(r, errors, exchange),
+                        new SseReader(r.body(), providerName, ResponseLimits.DEFAULTS),
+                        exchange.observing(marking, r.headers(), ""));
+            }
+        };
+
+        try {
+            if (!intercepted.stream()) {
+                ChatResponse response = gate.wrap(request, providerName, forward);
+                Optional<WrappedExchange.Answer> upstreamAnswer = exchange.answerFor(response);
+                Headers.Builder headers = new Headers.Builder();
+                byte[] body;
+                if (upstreamAnswer.isPresent()) {
+                    WrappedExchange.Answer a = upstreamAnswer.get();
+                    headers.addAll(WrappedExchange.passedOn(a.raw().headers()));
+                    body = a.unchangedIn(response)
+                            ? a.raw().body()
+                            : AnthropicServerSide.writeMessage(response, Optional.of(a.root()));
+                } else {
+                    body = AnthropicServerSide.writeMessage(response, Optional.empty());
+                }
+                headers.set("Content-Type", "application/json");
+                if (routed) {
+                    headers.set(WrappedUpstream.SHOULD_RETRY, "false");
+                }
+                return new WrappedUpstream.Reply(200, headers.build(), body);
+            }
+            ChatStream events = gate.wrapStream(request, providerName, forward);
+            Headers.Builder headers = new Headers.Builder();
+            exchange.streaming().ifPresent(s -> headers.addAll(WrappedExchange.passedOn(s.headers())));
+            headers.set("Content-Type", "text/event-stream");
+            headers.set("Cache-Control", "no-cache");
+            if (routed) {
+                headers.set(WrappedUpstream.SHOULD_RETRY, "false");
+            }
+            AnthropicSseEncoder encoder = new AnthropicSseEncoder(
+                    intercepted.model(),
+                    () -> Optional.ofNullable(delivering.get()).flatMap(AnthropicStreamDecoder::messageStart),
+                    () -> Optional.ofNullable(delivering.get()).flatMap(AnthropicStreamDecoder::stop));
+            return new WrappedUpstream.Reply(
+                    200, headers.build(), new EncodingStream(events, encoder, exchange, errors), Optional.empty());
+        } catch (LlmException e) {
+            return WrappedUpstream.failed(e, exchange, routed, errors, gateError -> error(gateError, routed, errors));
+        }
+    }
+
+    /**
+     * Anthropic's error answer for an error the gate made. Refusals of the gate (policy, budget, a
+     * request it cannot read) and every answer of a routed call carry {@code x-should-retry: false}.
+     */
+    static WrappedUpstream.Reply error(LlmException e, boolean routed, ProviderErrors errors) {
+        AnthropicServerSide.ErrorReply reply = AnthropicServerSide.error(e, errors.secrets(), Instant.now());
+        Headers headers = reply.headers();
+        boolean refusal = e instanceof PolicyBlockedException
+                || e instanceof BudgetExceededException
+                || e instanceof InvalidRequestException;
+        if (routed || refusal) {
+            headers = headers.newBuilder()
+                    .set(WrappedUpstream.SHOULD_RETRY, "false")
+                    .build();
+        }
+        return new WrappedUpstream.Reply(reply.status(), headers, reply.body());
+    }
+
+    /**
+     * The gate's stream as Anthropic SSE events, pulled as the client reads. The client stack's own I/O
+     * failure is thrown as that {@link IOException}; any other failure after the stream began is an
+     * {@code error} event.
+     */
+    static final class EncodingStream extends InputStream {
+        private final ChatStream events;
+        private final AnthropicSseEncoder encoder;
+        private final WrappedExchange exchange;
+        private final ProviderErrors errors;
+        private byte[] current = new byte[0];
+        private int position;
+        private boolean ended;
+
+        EncodingStream(
+                ChatStream events, AnthropicSseEncoder encoder, WrappedExchange exchange, ProviderErrors errors) {
+            this.events = events;
+            this.encoder = encoder;
+            this.exchange = exchange;
+            this.errors = errors;
+        }
+
+        private boolean fill() throws IOException {
+            while (position >= current.length) {
+                if (ended || encoder.done()) {
+                    return false;
+                }
+                try {
+                    if (!events.hasNext()) {
+                        ended = true;
+                        return false;
+                    }
+                    current = encoder.encode(events.next());
+                } catch (LlmException e) {
+                    ended = true;
+                    current = new byte[0];
+                    position = 0;
+                    Optional<Throwable> original = exchange.originalOf(e);
+                    if (original.isPresent() && original.get() instanceof IOException io) {
+                        throw io;
+                    }
+                    current = encoder.error(e, errors.secrets());
+                }
+                position = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? current[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, current.length - position);
+            System.arraycopy(current, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            events.close();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.llmgate.providers.internal;
+
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.exception.NetworkException;
+import dev.llmgate.api.exception.RequestTimeoutException;
+import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.providers.ResponseLimits;
+import dev.llmgate.providers.WrapOptions;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import okhttp3.Headers;
+import okio.BufferedSource;
+
+/**
+ * What every wrapped client's exchange shares, whatever its wire format: sending through the client's
+ * own stack (its I/O failures kept for {@link WrappedExchange}), reading upstream's answers and error
+ * answers, the reply handed back to the client's stack, and the one-retry-layer rules. Not public API.
+ */
+public final class WrappedUpstream {
+    /** The SDKs' retry switch (openai-java and anthropic-java honour it). */
+    public static final String SHOULD_RETRY = "x-should-retry";
+
+    private static final System.Logger LOG = System.getLogger(WrappedUpstream.class.getName());
+    private static final AtomicBoolean WARNED_CLIENT_RETRY = new AtomicBoolean();
+
+    private WrappedUpstream() {}
+
+    /** Sends a request body to the real server through the client's own stack. */
+    @FunctionalInterface
+    public interface Upstream {
+        UpstreamResponse send(byte[] body) throws IOException;
+    }
+
+    /** What the real server answered; {@link #close()} releases its connection. */
+    public interface UpstreamResponse extends AutoCloseable {
+        int status();
+
+        Headers headers();
+
+        BufferedSource body();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * An upstream answer read through a client's own stack, as a stream source: no first-token limit of
+     * ours applies (the client's stack has its own timeouts), and I/O failures are network errors whose
+     * cause is scrubbed with the client's key.
+     */
+    public static final class ClientStream implements StreamSource {
+        private final UpstreamResponse response;
+        private final ProviderErrors errors;
+        private final WrappedExchange exchange;
+
+        public ClientStream(UpstreamResponse response, ProviderErrors errors, WrappedExchange exchange) {
+            this.response = response;
+            this.errors = errors;
+            this.exchange = exchange;
+        }
+
+        @Override
+        public int status() {
+            return response.status();
+        }
+
+        @Override
+        public void firstTokenArrived() {}
+
+        @Override
+        public LlmException ioFailure(IOException e) {
+            return exchange.original(
+                    new NetworkException(
+                            "reading the upstream stream failed ("
+                                    + e.getClass().getSimpleName() + ")",
+                            ErrorDetails.of(errors.provider()),
+                            errors.secrets().cause(e)),
+                    e);
+        }
+
+        @Override
+        public void close() {
+            response.close();
+        }
+    }
+
+    /**
+     * The answer to give the client: a response ({@code body} read lazily for streams; close it when
+     * done), or, when {@code failure} is present, the client stack's own failure to rethrow as it is
+     * (status, headers and body are then meaningless).
+     */
+    public record Reply(int status, Headers headers, InputStream body, Optional<Throwable> failure) {
+        public Reply(int status, Headers headers, byte[] body) {
+            this(status, headers, new ByteArrayInputStream(body), Optional.empty());
+        }
+
+        public static Reply failure(Throwable original) {
+            return new Reply(0, Headers.of(), InputStream.nullInputStream(), Optional.of(original));
+        }
+    }
+
+    /**
+     * Checks that every route {@code options} names is a route of {@code gate}'s router.
+     *
+     * @throws IllegalArgumentException naming the routes the gate does not have, and the ones it has
+     */
+    public static void checkRoutes(LlmGate gate, WrapOptions options) {
+        Set<String> missing = new TreeSet<>(options.routeAliases());
+        missing.removeAll(gate.routeNames());
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the wrap options for '" + options.providerName() + "' name route(s) "
+                    + missing + " that the gate's Router does not have (its routes: "
+                    + new TreeSet<>(gate.routeNames()) + "): add them with Router.builder().route(...) and"
+                    + " LlmGate.builder().addInterceptor(router), or fix the names");
+        }
+    }
+
+    /**
+     * Warns once per process when a client retried (its {@code X-Stainless-Retry-Count}) a call that a
+     * route of the gate already retries.
+     */
+    public static void warnOnClientRetry(Optional<String> route, int clientRetryCount, String sdkSetting) {
+        if (route.isPresent() && clientRetryCount > 0 && WARNED_CLIENT_RETRY.compareAndSet(false, true)) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "a wrapped client retried a call that the gate's route '" + route.get()
+                            + "' already retries: two retry layers. Turn the client's own retries off (" + sdkSetting
+                            + ") when its models are mapped to routes. (Logged once.)");
+        }
+    }
+
+    /**
+     * What the client gets for a failed call: upstream's own failure or error answer where there was
+     * one — unless that answer shows (a fragment of) the client's key: then the gate's scrubbed error.
+     */
+    public static Reply failed(
+            LlmException e,
+            WrappedExchange exchange,
+            boolean routed,
+            ProviderErrors errors,
+            Function<LlmException, Reply> gateError) {
+        Optional<Throwable> original = exchange.originalOf(e);
+        if (original.isPresent()) {
+            return Reply.failure(original.get());
+        }
+        Optional<WrappedExchange.Raw> raw = exchange.rawErrorOf(e);
+        if (raw.isPresent() && !WrappedExchange.leaks(raw.get(), errors.secrets())) {
+            Headers.Builder h = new Headers.Builder()
+                    .addAll(WrappedExchange.passedOn(raw.get().headers()));
+            h.set("Content-Type", "application/json");
+            if (routed) {
+                h.set(SHOULD_RETRY, "false");
+            }
+            return new Reply(raw.get().status(), h.build(), raw.get().body());
+        }
+        return gateError.apply(e);
+    }
+
+    public static LlmException upstreamError(
+            UpstreamResponse r, ProviderErrors errors, WrappedExchange exchange, CallContext call) {
+        String body = read(r.body(), errors, true, exchange);
+        return exchange.rawError(
+                errors.fromStatus(r.status(), r.headers(), body, call),
+                new WrappedExchange.Raw(r.status(), r.headers(), body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static UpstreamResponse send(
+            Upstream upstream, byte[] body, ProviderErrors errors, WrappedExchange exchange) {
+        String providerName = errors.provider();
+        try {
+            return upstream.send(body);
+        } catch (IOException e) {
+            throw exchange.original(
+                    new NetworkException(
+                            "the upstream call failed (" + e.getClass().getSimpleName() + ")",
+                            ErrorDetails.of(providerName),
+                            errors.secrets().cause(e)),
+                    e);
+        } catch (LlmException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A client stack's own unchecked I/O errors (e.g. openai-java's OpenAIIoException): typed for routing,
+            // and given back to the client as they were if the call fails with them.
+            String kind = e.getClass().getSimpleName();
+            if (kind.contains("Timeout") || (e.getCause() instanceof java.io.InterruptedIOException)) {
+                throw exchange.original(
+                        new RequestTimeoutException(
+                                "the upstream call timed out (" + kind + ")",
+                                ErrorDetails.of(providerName),
+                                errors.secrets().cause(e)),
+                        e);
+            }
+            throw exchange.original(
+                    new NetworkException(
+                            "the upstream call failed (" + kind + ")",
+                            ErrorDetails.of(providerName),
+                            errors.secrets().cause(e)),
+                    e);
+        }
+    }
+
+    /** The upstream's answer ({@link ResponseLimits#DEFAULTS}), or for an error answer its first {@link Bodies#ERROR_BODY_BYTES}. */
+    public static String read(BufferedSource body, ProviderErrors errors, boolean error, WrappedExchange exchange) {
+        try {
+            return error ? Bodies.errorPrefix(body) : Bodies.whole(body, errors.provider(), ResponseLimits.DEFAULTS);
+        } catch (IOException e) {
+            throw exchange.original(
+                    new NetworkException(
+                            "reading the upstream answer failed ("
+                                    + e.getClass().getSimpleName() + ")",
+                            ErrorDetails.of(errors.provider()),
+                            errors.secrets().cause(e)),
+                    e);
+        }
+    }
+}
