@@ -10,6 +10,7 @@ import com.anthropic.core.http.StreamResponse;
 import com.anthropic.errors.AnthropicIoException;
 import com.anthropic.errors.BadRequestException;
 import com.anthropic.errors.PermissionDeniedException;
+import com.anthropic.errors.SseException;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
@@ -29,7 +30,14 @@ import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.providers.WrapOptions;
 import dev.llmgate.providers.anthropicsdk.LlmGateAnthropicHttpClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,6 +241,49 @@ class WrappedAnthropicSdkTest {
                 () -> client(WrapOptions.of("anthropic"), 0).messages().create(ask("hello")));
         assertThat(t).isInstanceOf(AnthropicIoException.class).hasRootCauseInstanceOf(ConnectException.class);
         assertThat(t.toString()).doesNotContain(KEY);
+    }
+
+    @Test
+    void aStreamCutAfterItBeganFailsAsAnIoErrorNotAnSseError() throws Exception {
+        try (ServerSocket cutting = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = cutting.accept()) {
+                    WrappedOpenAiSdkTest.readRequest(s.getInputStream());
+                    String first = STREAM.substring(0, STREAM.indexOf("event: content_block_delta"));
+                    OutputStream out = s.getOutputStream();
+                    out.write(
+                            ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                            + Integer.toHexString(first.getBytes(StandardCharsets.UTF_8).length)
+                                            + "\r\n"
+                                            + first + "\r\n")
+                                    .getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    // the connection ends here, in the middle of a chunked body
+                } catch (IOException e) {
+                    // the client went away
+                }
+            });
+            t.start();
+            AnthropicClient sdk = AnthropicOkHttpClient.builder()
+                    .baseUrl("http://127.0.0.1:" + cutting.getLocalPort() + "/")
+                    .apiKey(KEY)
+                    .maxRetries(0)
+                    .interceptors(List.of(LlmGateAnthropicHttpClient.interceptor(gate, WrapOptions.of("anthropic"))))
+                    .build();
+            clients.add(sdk);
+            Throwable failure;
+            try (StreamResponse<RawMessageStreamEvent> s = sdk.messages().createStreaming(ask("hello"))) {
+                failure = catchThrowable(() -> s.stream().forEach(e -> {}));
+            }
+            t.join(10_000);
+            assertThat(failure).isNotNull().isNotInstanceOf(SseException.class);
+            assertThat(failure)
+                    .satisfiesAnyOf(
+                            e -> assertThat(e).isInstanceOf(AnthropicIoException.class),
+                            e -> assertThat(e).isInstanceOf(UncheckedIOException.class),
+                            e -> assertThat(e).hasCauseInstanceOf(IOException.class));
+            assertThat(failure.toString()).doesNotContain(KEY);
+        }
     }
 
     @Test
