@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
+import com.openai.client.OpenAIClientImpl;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.ClientOptions;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.providers.openai.OpenAiProvider;
+import dev.llmgate.providers.openaisdk.LlmGateOpenAiHttpClient;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +76,10 @@ public class GatewayOverheadBenchmark {
 
     OpenAiChatModel langchain4j;
     OpenAIClient openaiJava;
+    /** The same SDK client, wrapped with {@link LlmGateOpenAiHttpClient} into {@link #wrappedChain}'s gate. */
+    OpenAIClient openaiJavaWrapped;
+
+    FullChain wrappedChain;
 
     static String prompt(int bytes) {
         String sentence = "Summarise the quarterly report for the board and list the three largest risks. ";
@@ -132,6 +139,24 @@ public class GatewayOverheadBenchmark {
                 .apiKey("sk-bench")
                 .maxRetries(0)
                 .build();
+        wrappedChain = new FullChain(
+                OpenAiProvider.builder()
+                        .apiKey("sk-bench")
+                        .baseUrl(stub.baseUrl())
+                        .environment(Map.of())
+                        .build(),
+                OpenAiProvider.builder()
+                        .apiKey("sk-bench")
+                        .baseUrl(stub.baseUrl())
+                        .environment(Map.of())
+                        .build());
+        openaiJavaWrapped = new OpenAIClientImpl(ClientOptions.builder()
+                .httpClient(LlmGateOpenAiHttpClient.wrap(
+                        wrappedChain.gate, "openai", com.openai.client.okhttp.OkHttpClient.builder().build()))
+                .baseUrl(stub.baseUrl())
+                .apiKey("sk-bench")
+                .maxRetries(0)
+                .build());
     }
 
     @TearDown(Level.Trial)
@@ -140,6 +165,8 @@ public class GatewayOverheadBenchmark {
         fullChain.close();
         chainWithoutPolicy.close();
         openaiJava.close();
+        openaiJavaWrapped.close();
+        wrappedChain.close();
         okhttp.dispatcher().executorService().shutdown();
         okhttp.connectionPool().evictAll();
         stub.close();
@@ -252,6 +279,30 @@ public class GatewayOverheadBenchmark {
     @Benchmark
     public String peer_langchain4j() {
         return langchain4j.chat(PROMPT);
+    }
+
+    /**
+     * The official openai-java SDK wrapped with {@code LlmGateOpenAiHttpClient} into a gate with the full
+     * chain of (c) (its router passes the wrapped {@code openai:} address through with one attempt; every
+     * call misses the cache). This minus {@link #peer_openaiJavaSdk} is what wrapping adds to an SDK call;
+     * docs/benchmarks.md compares it with (c) minus (a), the gate's own cost on a direct call.
+     */
+    @Benchmark
+    public String w_openaiJavaSdkWrappedFullChain() {
+        return openaiJavaWrapped
+                .chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o-mini")
+                        .addUserMessage(PROMPT)
+                        .maxCompletionTokens(200)
+                        .seed(seed.incrementAndGet())
+                        .build())
+                .choices()
+                .get(0)
+                .message()
+                .content()
+                .orElse("");
     }
 
     /** The peer: the official openai-java SDK, no policy or audit. */

@@ -17,19 +17,42 @@ import java.util.regex.Pattern;
  * (e.g. {@code "openai:gpt-4o-mini"}) are sent through the wrapped client, deployments that name a
  * provider configured in the gate go to that provider. A model that is not mapped reaches the chain
  * as {@code "<providerName>:<model>"}: one attempt, no retries by the gate (the wrapped client's own
- * retries are then the one retry layer). Immutable.
+ * retries are then the one retry layer).
+ *
+ * <p>Requests the gate does not understand (anything but the chat endpoint of the wrapped client's
+ * format: the OpenAI Responses API, embeddings, files, models, Anthropic token counting, ...) are
+ * {@link OtherEndpoints#REFUSE refused} by default; {@link OtherEndpoints#PASS_AND_AUDIT} sends them on
+ * unexamined and records each as a call in the chain (audit, budgets). Immutable.
  */
 public final class WrapOptions {
+    /** What a wrapped client's requests to endpoints the gate does not understand get. */
+    public enum OtherEndpoints {
+        /**
+         * Refused without reaching upstream: a 403 in the client's wire format ({@code x-should-retry: false})
+         * whose message names the method and path and this setting. The default: fails closed.
+         */
+        REFUSE,
+        /**
+         * Sent on unexamined (no policy can read them), each recorded as one call through the gate's
+         * chain, addressed to {@code "<provider>:unexamined-<METHOD>-<path>"} (the path without its
+         * query, {@code /} as {@code .}): audited, counted by budgets, never cached. A policy or budget
+         * that refuses the call refuses the request.
+         */
+        PASS_AND_AUDIT
+    }
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final String providerName;
     private final Map<String, String> routes;
     private final Optional<String> defaultRoute;
+    private final OtherEndpoints otherEndpoints;
 
     private WrapOptions(Builder b) {
         this.providerName = b.providerName;
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(b.routes));
         this.defaultRoute = b.defaultRoute;
+        this.otherEndpoints = b.otherEndpoints;
     }
 
     /** Calls recorded as {@code providerName}, no model mapped to a route. */
@@ -62,6 +85,11 @@ public final class WrapOptions {
         return defaultRoute;
     }
 
+    /** What requests to endpoints the gate does not understand get ({@link OtherEndpoints#REFUSE} by default). */
+    public OtherEndpoints otherEndpoints() {
+        return otherEndpoints;
+    }
+
     /** The route a request for {@code model} goes to, if it is mapped to one. */
     public Optional<String> routeFor(String model) {
         String route = routes.get(model);
@@ -86,6 +114,7 @@ public final class WrapOptions {
         private final String providerName;
         private final Map<String, String> routes = new LinkedHashMap<>();
         private Optional<String> defaultRoute = Optional.empty();
+        private OtherEndpoints otherEndpoints = OtherEndpoints.REFUSE;
 
         private Builder(String providerName) {
             Objects.requireNonNull(providerName, "providerName");
@@ -114,6 +143,12 @@ public final class WrapOptions {
                 throw new IllegalArgumentException("defaultRoute needs a non-blank route alias");
             }
             this.defaultRoute = Optional.of(routeAlias);
+            return this;
+        }
+
+        /** What requests to endpoints the gate does not understand get; {@link OtherEndpoints#REFUSE} by default. */
+        public Builder otherEndpoints(OtherEndpoints value) {
+            this.otherEndpoints = Objects.requireNonNull(value, "otherEndpoints");
             return this;
         }
 

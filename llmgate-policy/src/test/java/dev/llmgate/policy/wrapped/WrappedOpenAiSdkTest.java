@@ -20,6 +20,9 @@ import com.openai.errors.SseException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.responses.ResponseCreateParams;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.audit.AuditLog;
 import dev.llmgate.core.audit.AuditSigningKey;
@@ -508,6 +511,45 @@ class WrappedOpenAiSdkTest {
         List<JsonNode> calls = auditedCalls();
         assertThat(calls).hasSize(1);
         assertThat(calls.get(0).path("attempts")).hasSize(2);
+    }
+
+    @Test
+    void theResponsesApiIsRefusedByDefaultBecauseTheGateDoesNotExamineIt() throws Exception {
+        gate(0, null);
+        Throwable t = catchThrowable(() -> client(WrapOptions.of("openai"), 3)
+                .responses()
+                .create(ResponseCreateParams.builder()
+                        .model("gpt-4o-mini")
+                        .input("My SSN is 536-22-8841")
+                        .build()));
+        assertThat(t).isInstanceOfSatisfying(PermissionDeniedException.class, e -> {
+            assertThat(e.getMessage()).contains("POST /responses").contains("PASS_AND_AUDIT");
+            assertThat(e.headers().values("x-should-retry")).containsExactly("false");
+        });
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    @Test
+    void otherEndpointsPassUnexaminedAndAuditedWhenAllowed() throws Exception {
+        gate(0, null);
+        server.enqueue(answer("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+                + "\"embedding\":[0.25,-0.5]}],\"model\":\"text-embedding-3-small\","
+                + "\"usage\":{\"prompt_tokens\":2,\"total_tokens\":2}}"));
+        OpenAIClient sdk = client(
+                WrapOptions.builder("openai")
+                        .otherEndpoints(WrapOptions.OtherEndpoints.PASS_AND_AUDIT)
+                        .build(),
+                0);
+        CreateEmbeddingResponse e = sdk.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("text-embedding-3-small")
+                        .input("hello")
+                        .build());
+        assertThat(e.data().get(0).embedding()).containsExactly(0.25f, -0.5f);
+        List<JsonNode> calls = auditedCalls();
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).path("requested_model").asText()).isEqualTo("openai:unexamined-POST-.embeddings");
+        assertThat(calls.get(0).path("outcome").asText()).isEqualTo("success");
     }
 
     @Test

@@ -102,7 +102,7 @@ public final class LlmGateAnthropicHttpClient implements HttpClient {
     public HttpResponse execute(HttpRequest request, RequestOptions requestOptions) {
         Optional<HttpRequestBody> requestBody = request.body();
         if (!isMessages(request) || requestBody.isEmpty()) {
-            return delegate.execute(request, requestOptions);
+            return other(request, requestOptions);
         }
         byte[] body = bytes(requestBody.get());
         WrappedUpstream.Reply reply =
@@ -126,15 +126,27 @@ public final class LlmGateAnthropicHttpClient implements HttpClient {
 
     @Override
     public CompletableFuture<HttpResponse> executeAsync(HttpRequest request, RequestOptions requestOptions) {
-        if (!isMessages(request)) {
-            return delegate.executeAsync(request, requestOptions);
-        }
         return CompletableFuture.supplyAsync(() -> execute(request, requestOptions), ASYNC);
     }
 
     @Override
     public void close() {
         delegate.close();
+    }
+
+    /** A request the gate does not understand: refused, or passed on unexamined and audited ({@link WrapOptions#otherEndpoints()}). */
+    private HttpResponse other(HttpRequest request, RequestOptions requestOptions) {
+        try {
+            return WrappedUpstream.otherEndpoint(
+                    gate,
+                    options,
+                    request.method().name(),
+                    "/" + String.join("/", request.pathSegments()),
+                    () -> delegate.execute(request, requestOptions),
+                    refusal -> new ReplyResponse(AnthropicBridge.refusal(refusal)));
+        } catch (IOException e) {
+            throw new AnthropicIoException("the unexamined request failed", e);
+        }
     }
 
     /** {@code POST .../v1/messages}, not {@code .../messages/count_tokens} or {@code .../messages/batches}. */

@@ -1,11 +1,16 @@
 package dev.llmgate.providers.internal;
 
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.Metadata;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.exception.NetworkException;
+import dev.llmgate.api.exception.PermissionDeniedException;
 import dev.llmgate.api.exception.RequestTimeoutException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.core.cache.CacheControl;
 import dev.llmgate.providers.ResponseLimits;
 import dev.llmgate.providers.WrapOptions;
 import java.io.ByteArrayInputStream;
@@ -16,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import okhttp3.Headers;
 import okio.BufferedSource;
@@ -222,4 +228,70 @@ public final class WrappedUpstream {
                     e);
         }
     }
+
+    /** An upstream call through the client's own stack, for a request the gate passes on unexamined. */
+    @FunctionalInterface
+    public interface Pass<R> {
+        R send() throws IOException;
+    }
+
+    /**
+     * A request the gate does not understand, handled as {@code options.otherEndpoints()} says: refused
+     * ({@code refuse} gets the refusal, typically turned into the client's 403), or passed on by {@code pass}
+     * inside one call through the gate's chain (audited, budgeted, never cached) and its answer returned
+     * as upstream gave it. The client stack's own failure is thrown as it was.
+     *
+     * @param path the request's path without its query (a query may hold credentials)
+     */
+    public static <R> R otherEndpoint(
+            LlmGate gate,
+            WrapOptions options,
+            String method,
+            String path,
+            Pass<R> pass,
+            Function<LlmException, R> refuse)
+            throws IOException {
+        String what = method + " " + path;
+        if (options.otherEndpoints() == WrapOptions.OtherEndpoints.REFUSE) {
+            return refuse.apply(new PermissionDeniedException(
+                    "llmgate: " + what + " is not an endpoint the gate examines, so the wrapped '"
+                            + options.providerName() + "' client refuses it (WrapOptions.OtherEndpoints.REFUSE, the"
+                            + " default). Send it with a client that is not wrapped, or set"
+                            + " WrapOptions.builder(...).otherEndpoints(PASS_AND_AUDIT) to send it unexamined and audited",
+                    ErrorDetails.of(options.providerName())));
+        }
+        String model =
+                "unexamined-" + method + "-" + UNSAFE_IN_MODEL.matcher(path).replaceAll(".");
+        ChatRequest marker = ChatRequest.builder(options.providerName() + ":" + model)
+                .user(what)
+                .metadata(CacheControl.bypass().applyTo(Metadata.EMPTY))
+                .build();
+        AtomicReference<R> answer = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        try {
+            gate.wrap(marker, options.providerName(), (request, call) -> {
+                try {
+                    answer.set(pass.send());
+                } catch (IOException | RuntimeException e) {
+                    failure.set(e);
+                    throw new NetworkException(
+                            "the unexamined request failed (" + e.getClass().getSimpleName() + ")",
+                            ErrorDetails.of(options.providerName()));
+                }
+                return ChatResponse.builder().text("").build();
+            });
+        } catch (LlmException e) {
+            Throwable original = failure.get();
+            if (original instanceof IOException io) {
+                throw io;
+            }
+            if (original instanceof RuntimeException re) {
+                throw re;
+            }
+            return refuse.apply(e);
+        }
+        return answer.get();
+    }
+
+    private static final java.util.regex.Pattern UNSAFE_IN_MODEL = java.util.regex.Pattern.compile("[^A-Za-z0-9_-]+");
 }

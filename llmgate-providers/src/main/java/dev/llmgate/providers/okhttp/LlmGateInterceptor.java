@@ -32,8 +32,9 @@ import okio.Okio;
  * the client's OkHttp chain, to the URL and with the headers the client chose. The answer returns in
  * OpenAI's format (streamed as SSE if the client asked for a stream). Gate errors become
  * OpenAI-shaped error responses: a policy block is a 403 with code {@code policy_blocked}, a budget a
- * 429 with code {@code budget_exceeded}, upstream errors keep their status class. Every other request
- * (embeddings, models, ...) passes through untouched.
+ * 429 with code {@code budget_exceeded}; upstream's own answers, error answers and I/O failures reach the
+ * client as they were. Every other request (embeddings, models, ...) is refused or passed on unexamined
+ * and audited, as {@link WrapOptions#otherEndpoints()} says (refused by default).
  */
 public final class LlmGateInterceptor implements Interceptor {
     private static final MediaType JSON = MediaType.get("application/json");
@@ -71,7 +72,13 @@ public final class LlmGateInterceptor implements Interceptor {
         if (!"POST".equals(original.method())
                 || !original.url().encodedPath().endsWith("/chat/completions")
                 || original.body() == null) {
-            return chain.proceed(original);
+            return WrappedUpstream.otherEndpoint(
+                    gate,
+                    options,
+                    original.method(),
+                    original.url().encodedPath(),
+                    () -> chain.proceed(original),
+                    refusal -> response(original, OpenAiBridge.error(refusal, true)));
         }
         Buffer buffer = new Buffer();
         original.body().writeTo(buffer);
@@ -96,6 +103,10 @@ public final class LlmGateInterceptor implements Interceptor {
             }
             throw new IOException(t);
         }
+        return response(original, reply);
+    }
+
+    private static Response response(Request original, WrappedUpstream.Reply reply) {
         String contentType = reply.headers().get("Content-Type");
         return new Response.Builder()
                 .request(original)

@@ -83,7 +83,7 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
     @Override
     public HttpResponse execute(HttpRequest request, RequestOptions requestOptions) {
         if (!isChatCompletion(request)) {
-            return delegate.execute(request, requestOptions);
+            return other(request, requestOptions);
         }
         byte[] body = bytes(request.body());
         WrappedUpstream.Reply reply =
@@ -107,15 +107,27 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
 
     @Override
     public CompletableFuture<HttpResponse> executeAsync(HttpRequest request, RequestOptions requestOptions) {
-        if (!isChatCompletion(request)) {
-            return delegate.executeAsync(request, requestOptions);
-        }
         return CompletableFuture.supplyAsync(() -> execute(request, requestOptions), ASYNC);
     }
 
     @Override
     public void close() {
         delegate.close();
+    }
+
+    /** A request the gate does not understand: refused, or passed on unexamined and audited ({@link WrapOptions#otherEndpoints()}). */
+    private HttpResponse other(HttpRequest request, RequestOptions requestOptions) {
+        try {
+            return WrappedUpstream.otherEndpoint(
+                    gate,
+                    options,
+                    request.method().name(),
+                    "/" + String.join("/", request.pathSegments()),
+                    () -> delegate.execute(request, requestOptions),
+                    refusal -> new ReplyResponse(OpenAiBridge.error(refusal, true)));
+        } catch (IOException e) {
+            throw new OpenAIIoException("the unexamined request failed", e);
+        }
     }
 
     private static boolean isChatCompletion(HttpRequest request) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.Stage;
+import dev.llmgate.providers.WrapOptions;
 import dev.llmgate.providers.testing.Fixtures;
 import dev.llmgate.providers.testing.StandInStages;
 import java.io.IOException;
@@ -196,15 +197,41 @@ class LlmGateInterceptorTest {
     }
 
     @Test
-    void otherEndpointsPassThroughUntouched() throws Exception {
+    void otherEndpointsAreRefusedByDefaultWithoutReachingUpstream() throws Exception {
+        try (Response r = client.newCall(new Request.Builder()
+                        .url(server.url("/v1/responses?api_key=sk-in-query-0123456789"))
+                        .post(RequestBody.create(
+                                "{\"model\":\"gpt-4o\",\"input\":\"hi\"}", MediaType.get("application/json")))
+                        .build())
+                .execute()) {
+            assertThat(r.code()).isEqualTo(403);
+            assertThat(r.header("x-should-retry")).isEqualTo("false");
+            assertThat(r.body().string())
+                    .contains("POST /v1/responses")
+                    .contains("PASS_AND_AUDIT")
+                    .doesNotContain("sk-in-query");
+        }
+        assertThat(server.getRequestCount()).isZero();
+        assertThat(stages.audit).isEmpty();
+    }
+
+    @Test
+    void otherEndpointsPassUnexaminedAndAuditedWhenAllowed() throws Exception {
+        OkHttpClient passing = new OkHttpClient.Builder()
+                .addInterceptor(LlmGateInterceptor.of(
+                        gate,
+                        WrapOptions.builder("openai")
+                                .otherEndpoints(WrapOptions.OtherEndpoints.PASS_AND_AUDIT)
+                                .build()))
+                .build();
         server.enqueue(new MockResponse.Builder()
                 .body("{\"object\":\"list\",\"data\":[]}")
                 .build());
-        try (Response r = client.newCall(
+        try (Response r = passing.newCall(
                         new Request.Builder().url(server.url("/v1/models")).build())
                 .execute()) {
             assertThat(r.body().string()).isEqualTo("{\"object\":\"list\",\"data\":[]}");
         }
-        assertThat(stages.audit).isEmpty();
+        assertThat(stages.audit).containsExactly("ok:openai:unexamined-GET-.v1.models");
     }
 }

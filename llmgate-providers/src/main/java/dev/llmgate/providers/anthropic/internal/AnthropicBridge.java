@@ -178,6 +178,11 @@ public final class AnthropicBridge {
         }
     }
 
+    /** The gate's refusal of a request (e.g. an endpoint it does not examine), Anthropic-shaped, not retried. */
+    public static WrappedUpstream.Reply refusal(LlmException e) {
+        return error(e, true, new ProviderErrors(e.details().provider().orElse("anthropic"), ""));
+    }
+
     /**
      * Anthropic's error answer for an error the gate made. Refusals of the gate (policy, budget, a
      * request it cannot read) and every answer of a routed call carry {@code x-should-retry: false}.
