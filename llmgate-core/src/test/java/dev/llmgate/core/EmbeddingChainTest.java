@@ -258,6 +258,31 @@ class EmbeddingChainTest {
     }
 
     @Test
+    void routingChecksEachInputAgainstTheContextWindowNotTheirSum() {
+        Router router = Router.builder()
+                .clock(clock)
+                .route(Route.builder("vectors")
+                        .deployment(dev.llmgate.core.routing.Deployment.builder("p", "e")
+                                .contextWindow(2048)
+                                .build())
+                        .build())
+                .build();
+        String input = "x".repeat(4000); // about 1,000 tokens each: three together pass 2,048, each fits
+        try (LlmGate gate = LlmGate.builder()
+                .clock(clock)
+                .provider("p", provider)
+                .addInterceptor(router)
+                .build()) {
+            assertThat(gate.embed(request("vectors", Metadata.EMPTY, input, input, input))
+                            .size())
+                    .isEqualTo(3);
+            assertThatThrownBy(() -> gate.embed(request("vectors", Metadata.EMPTY, "x".repeat(9000))))
+                    .isInstanceOf(dev.llmgate.api.exception.ContextLengthExceededException.class);
+            assertThat(provider.sent).hasSize(1);
+        }
+    }
+
+    @Test
     void auditRecordsTheCallWithDigestsButNeitherTheTextsNorTheVectors() throws Exception {
         InMemoryAuditSink sink = new InMemoryAuditSink();
         AuditLog audit = AuditLog.builder(sink, AuditSigningKey.fromSeed(new byte[32]))
