@@ -17,6 +17,7 @@ import dev.llmgate.api.spi.StagedInterceptor;
 import dev.llmgate.core.internal.AliasResolver;
 import dev.llmgate.core.internal.CallIds;
 import dev.llmgate.core.internal.DefaultCallContext;
+import dev.llmgate.core.internal.EmbeddingCall;
 import dev.llmgate.core.internal.InFlightCalls;
 import dev.llmgate.core.internal.ModelAddress;
 import dev.llmgate.core.internal.PricedStream;
@@ -364,6 +365,10 @@ public final class LlmGate implements AutoCloseable {
             ChatRequest request, String providerName, ModelProvider call, DefaultCallContext context) {
         Interceptor[] wrapped = chain.clone();
         wrapped[wrapped.length - 1] = c -> {
+            if (c.call().get(EmbeddingCall.SPEC).isPresent()) {
+                // wrap() never makes an embedding call: refuse rather than send texts to the wrapped client's chat
+                throw new IllegalStateException("a wrapped call's chain cannot run an embedding call");
+            }
             ChatRequest attempt = c.request();
             Optional<ModelAddress> address = ModelAddress.parse(attempt.model());
             if (address.isEmpty()) {
@@ -379,35 +384,39 @@ public final class LlmGate implements AutoCloseable {
     }
 
     /**
-     * Embeds texts with the provider that {@code request.model()} (an alias or {@code "provider:model"})
-     * names. Embedding calls do not pass the chat interceptor chain.
+     * Embeds texts with the provider that {@code request.model()} (an alias, a route of the gate's
+     * {@link Router} or {@code "provider:model"}) names, through the gate's whole chain, as a
+     * blocking call: application interceptors, audit, policy, budgets, routing (retries, fallback,
+     * breakers) and attempt interceptors see it as a chat call whose request has one user message
+     * per input, in order, and the request's metadata, marked with {@link CallFacts#EMBEDDINGS}.
+     * Policy scans the inputs: a block throws {@link dev.llmgate.api.exception.PolicyBlockedException}
+     * before any provider call, and a redaction is what gets embedded (the vector is that of the
+     * redacted text). The response cache passes embedding calls through. The vectors never pass
+     * through the chain; the returned response carries them with the provider and model that
+     * answered and the provider's usage.
+     *
+     * @throws LlmException for every failure, typed by cause; a
+     *     {@link dev.llmgate.api.exception.ProviderException} if the provider returned another number
+     *     of vectors than inputs, an {@link dev.llmgate.api.exception.InvalidRequestException} if an
+     *     interceptor answered the call itself (there are no vectors to return)
      */
     public EmbeddingResponse embed(EmbeddingRequest request) {
+        Objects.requireNonNull(request, "request");
         enter();
         try {
-            return embedEntered(request);
+            ChatRequest asChat = EmbeddingCall.chatRequest(request);
+            DefaultCallContext context = newContext(asChat, false);
+            EmbeddingCall.mark(context, request);
+            ChatResponse answer =
+                    new RealChain(chain, 0, asChat, context).proceed(asChat).toResponse();
+            return EmbeddingCall.resultOf(context, answer)
+                    .orElseThrow(() -> new dev.llmgate.api.exception.InvalidRequestException(
+                            "the embedding call to '" + request.model() + "' was answered without reaching a"
+                                    + " provider (an interceptor answered it itself), so it has no vectors",
+                            dev.llmgate.api.exception.ErrorDetails.NONE));
         } finally {
             inFlight.exit();
         }
-    }
-
-    private EmbeddingResponse embedEntered(EmbeddingRequest request) {
-        String target = aliases.getOrDefault(request.model(), request.model());
-        ModelAddress address = providerStage.resolve(target);
-        ModelProvider provider = providers.get(address.provider());
-        if (provider == null) {
-            throw new dev.llmgate.api.exception.InvalidRequestException(
-                    "model '" + request.model() + "' names provider '" + address.provider()
-                            + "', which is not configured; configured providers: " + providers.keySet(),
-                    dev.llmgate.api.exception.ErrorDetails.NONE);
-        }
-        CallContext context = new DefaultCallContext(callIds.next(), false, clock);
-        EmbeddingResponse response = provider.embed(request.withModel(address.model()), context);
-        return new EmbeddingResponse(
-                response.vectors(),
-                address.provider(),
-                response.model().isEmpty() ? address.model() : response.model(),
-                response.usage());
     }
 
     /** The chain's stages in call order, one line each, e.g. for a start-up log or a demo. */

@@ -37,6 +37,16 @@ public final class CallFacts {
      */
     public static final CallContext.Key<Usage> ESTIMATED_USAGE = CallContext.Key.of("estimated_usage", Usage.class);
 
+    /**
+     * Set (to {@code true}) on a call that embeds texts ({@code LlmGate.embed}): its request's user
+     * messages are the inputs, one per text in order; its answer carries no text (empty, finish
+     * reason {@code STOP}, the embedding's usage); the vectors never pass through the chain. Every
+     * stage sees such a call as it sees a chat call: policy scans (and may redact or block) the
+     * inputs, budgets charge it, routing routes it, audit records it. Never set on a streamed call.
+     * Stages that cannot handle it pass it through (the response cache does).
+     */
+    public static final CallContext.Key<Boolean> EMBEDDINGS = CallContext.Key.of("embeddings", Boolean.class);
+
     /** The alias or address the caller asked for, before routing resolved it. */
     public static final CallContext.Key<String> REQUESTED_MODEL = CallContext.Key.of("requested_model", String.class);
 }

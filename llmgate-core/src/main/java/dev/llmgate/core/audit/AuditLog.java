@@ -540,7 +540,7 @@ public final class AuditLog implements AutoCloseable {
             boolean reserved) {
         CallRecords.Facts facts;
         try {
-            facts = CallRecords.Facts.of(call, clock.millis());
+            facts = CallRecords.Facts.of(call, clock.millis(), response);
         } catch (RuntimeException e) {
             if (reserved) {
                 permits.release();

@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  * {@link CostEstimator}), each with one atomic check-and-add on the {@link StateStore}. A request
  * without {@code maxOutputTokens} that a token or USD limit applies to is sent with
  * {@link Builder#defaultMaxOutputTokens} (default 4096), which is what is reserved for its output.
- * If any reservation would pass its limit, the ones already made are released and the call fails
+ * An embedding call ({@code CallFacts.EMBEDDINGS}, {@code LlmGate.embed}) reserves its input tokens
+ * only and is sent unchanged: embeddings have no output. If any reservation would pass its limit, the ones already made are released and the call fails
  * with a {@link BudgetExceededException} naming the limit, its window and when it resets; the
  * provider is never called.
  *
@@ -128,6 +129,8 @@ public final class BudgetInterceptor implements StagedInterceptor {
         long tokens = -1;
         long nanoUsd = -1;
         ChatRequest sent = request;
+        // an embedding call produces no output tokens: nothing to reserve for them, and no output limit to send
+        boolean embeddings = call.get(CallFacts.EMBEDDINGS).orElse(false);
         List<Held> held = new ArrayList<>(limits.size());
         for (BudgetLimit limit : limits) {
             Optional<String> subject = limit.subjectOf(request.metadata());
@@ -135,6 +138,7 @@ public final class BudgetInterceptor implements StagedInterceptor {
                 continue;
             }
             if (limit.metric() != BudgetMetric.REQUESTS
+                    && !embeddings
                     && sent.maxOutputTokens().isEmpty()) {
                 sent = request.toBuilder()
                         .maxOutputTokens(defaultMaxOutputTokens)
@@ -146,7 +150,7 @@ public final class BudgetInterceptor implements StagedInterceptor {
             } else if (limit.metric() == BudgetMetric.TOKENS) {
                 if (tokens < 0) {
                     tokens = TokenEstimator.inputTokens(sent)
-                            + sent.maxOutputTokens().getAsInt();
+                            + (embeddings ? 0 : sent.maxOutputTokens().getAsInt());
                 }
                 amount = tokens;
             } else {

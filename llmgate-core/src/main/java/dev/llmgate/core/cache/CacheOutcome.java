@@ -18,8 +18,9 @@ public enum CacheOutcome {
     /** The request asked to skip the cache entirely ({@code llmgate.cache=bypass}). */
     BYPASS,
     /**
-     * The request could not be cached: no namespace (when the cache requires one) or a request value
-     * the key derivation does not know. The provider was called; nothing was read or stored.
+     * The request could not be cached: no namespace (when the cache requires one), a request value
+     * the key derivation does not know, or an embedding call ({@code LlmGate.embed}, which the cache
+     * always passes through). The provider was called; nothing was read or stored.
      */
     UNCACHEABLE
 }

@@ -9,8 +9,10 @@ import java.util.List;
  * Embedder embedder = texts -> gate.embed(new EmbeddingRequest("openai:text-embedding-3-small", texts,
  *         OptionalInt.empty(), Metadata.EMPTY)).vectors();
  * }</pre>
- * Implementations must be thread-safe. A failure (any exception) makes that attempt skip the
- * semantic cache; it never fails the call.
+ * Such an embedder's lookups are calls of their own through the gate's whole chain (policy, budgets,
+ * routing, audit; the cache passes embedding calls through, so a lookup never re-enters it).
+ * Implementations must be thread-safe. A failure (any exception, e.g. a budget or policy refusal of
+ * the lookup) makes that attempt skip the semantic cache; it never fails the call.
  */
 @FunctionalInterface
 public interface Embedder {

@@ -22,7 +22,9 @@ import java.util.TreeSet;
 /**
  * The last stage of every chain: finds the provider named by the request's {@code "provider:model"}
  * address, calls it with the bare model name, and stamps the answer with the provider's configured
- * name and the attempt's timings.
+ * name and the attempt's timings. An embedding call ({@link EmbeddingCall#SPEC}) calls the
+ * provider's {@code embed} with the text of the request's user messages instead
+ * ({@link EmbeddingCall}).
  */
 public final class ProviderStage implements Interceptor {
     /**
@@ -70,6 +72,10 @@ public final class ProviderStage implements Interceptor {
     /** Calls {@code provider} in the call's mode and stamps name and timings on the result. */
     public static ChatResult invoke(
             String providerName, ModelProvider provider, ChatRequest bareRequest, CallContext call) {
+        Optional<EmbeddingCall.Spec> embedding = call.get(EmbeddingCall.SPEC);
+        if (embedding.isPresent()) {
+            return EmbeddingCall.invoke(providerName, provider, bareRequest, call, embedding.get());
+        }
         Clock clock = call.clock();
         long start = clock.millis();
         call.put(PROVIDER_CALLED, Boolean.TRUE);

@@ -70,6 +70,8 @@ class CallRecordPinTest {
                 List.of(new PolicyRecord("request", "redacted", List.of("pii.email"), Map.of("EMAIL", 1))),
                 Optional.of(new BigDecimal("0.0000228")),
                 Optional.of(request),
+                Optional.empty(),
+                false,
                 Optional.empty());
         String json = CanonicalJson.write(CallRecords.build(
                 "gate-1",

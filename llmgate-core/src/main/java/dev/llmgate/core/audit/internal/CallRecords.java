@@ -10,6 +10,7 @@ import dev.llmgate.api.spi.AttemptRecord;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.api.spi.PolicyRecord;
+import dev.llmgate.core.internal.EmbeddingCall;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,10 +54,21 @@ public final class CallRecords {
             List<PolicyRecord> policy,
             Optional<BigDecimal> costUsd,
             Optional<ChatRequest> redactedRequest,
-            Optional<Usage> estimatedUsage) {
+            Optional<Usage> estimatedUsage,
+            boolean embeddings,
+            Optional<String> vectorsSha256) {
 
-        /** The facts of {@code call}, which ended at {@code nowMillis}. */
-        public static Facts of(CallContext call, long nowMillis) {
+        /**
+         * The facts of {@code call}, which ended at {@code nowMillis} with {@code response} (null if it
+         * failed). For an embedding call that answered, the SHA-256 of its vectors
+         * ({@link EmbeddingCall#vectorsSha256}) is taken here, so the record never holds the vectors.
+         */
+        public static Facts of(CallContext call, long nowMillis, ChatResponse response) {
+            boolean embeddings = call.get(CallFacts.EMBEDDINGS).orElse(false);
+            Optional<String> vectors = embeddings && response != null
+                    ? EmbeddingCall.resultOf(call, response)
+                            .map(r -> Hex.encode(EmbeddingCall.vectorsSha256(r.vectors())))
+                    : Optional.empty();
             return new Facts(
                     call.callId(),
                     call.streaming(),
@@ -68,7 +80,9 @@ public final class CallRecords {
                     List.copyOf(call.list(CallFacts.POLICY)),
                     call.get(CallFacts.COST_USD),
                     call.get(REDACTED_REQUEST),
-                    call.get(CallFacts.ESTIMATED_USAGE));
+                    call.get(CallFacts.ESTIMATED_USAGE),
+                    embeddings,
+                    vectors);
         }
     }
 
@@ -91,7 +105,7 @@ public final class CallRecords {
         TreeMap<String, Object> r = new TreeMap<>();
         r.put("call_id", call.callId());
         r.put("gate", instanceId);
-        r.put("mode", call.streaming() ? "stream" : "blocking");
+        r.put("mode", call.embeddings() ? "embeddings" : call.streaming() ? "stream" : "blocking");
         r.put("started", Timestamps.format(call.startedMillis()));
         r.put("duration_ms", Math.max(0, call.endedMillis() - call.startedMillis()));
         String requested = call.requestedModel().orElse(request.model());
@@ -176,12 +190,10 @@ public final class CallRecords {
         call.costUsd().ifPresent(c -> r.put("cost_usd", c.toPlainString()));
         r.put("request_digest", digests.digest(Digests.requestForm(requested, request)));
         if (response != null) {
-            r.put(
-                    "response_digest",
-                    digests.digest(
-                            textSha256 != null
-                                    ? Digests.responseForm(response, textSha256)
-                                    : Digests.responseForm(response)));
+            TreeMap<String, Object> responseForm =
+                    textSha256 != null ? Digests.responseForm(response, textSha256) : Digests.responseForm(response);
+            call.vectorsSha256().ifPresent(v -> responseForm.put("vectors_sha256", v));
+            r.put("response_digest", digests.digest(responseForm));
             r.put("finish_reason", Digests.lowerName(response.finishReason()));
         }
         if (captureContent) {

@@ -54,6 +54,12 @@ public final class CacheInterceptor implements StagedInterceptor {
     public ChatResult intercept(Chain chain) {
         ChatRequest request = chain.request();
         CallContext call = chain.call();
+        if (call.get(CallFacts.EMBEDDINGS).orElse(false)) {
+            // its answer has no text (the vectors pass outside the chain): storing it would serve an answer
+            // without vectors; and the semantic cache's own embedder calls must not re-enter the cache
+            call.put(outcomeKey, CacheOutcome.UNCACHEABLE);
+            return chain.proceed(request);
+        }
         CacheControl control = CacheControl.from(request.metadata());
         if (control.mode() == CacheControl.Mode.BYPASS) {
             call.put(outcomeKey, CacheOutcome.BYPASS);

@@ -72,6 +72,21 @@ public final class CallRun {
                 .orElse(Long.MAX_VALUE);
     }
 
+    /**
+     * The input that must fit a deployment's context window: the whole request, or for an embedding
+     * call (each input embedded on its own) its largest input.
+     */
+    private long windowTokens(long inputTokens) {
+        if (!call.get(CallFacts.EMBEDDINGS).orElse(false)) {
+            return inputTokens;
+        }
+        long largest = 0;
+        for (dev.llmgate.api.Message m : request.messages()) {
+            largest = Math.max(largest, TokenEstimator.textTokens(m.text()) + TokenEstimator.TOKENS_PER_MESSAGE);
+        }
+        return largest;
+    }
+
     /** Runs a blocking call. */
     public ChatResponse runBlocking() {
         Prepared p = execute();
@@ -86,7 +101,8 @@ public final class CallRun {
 
     Prepared execute() {
         long inputTokens = TokenEstimator.inputTokens(request);
-        List<Deployment> candidates = core.candidates(route, request, inputTokens, streaming);
+        List<Deployment> candidates =
+                core.candidates(route, request, inputTokens, windowTokens(inputTokens), streaming);
         int i = 0;
         int retries = 0;
         String reason = "primary";

@@ -138,7 +138,17 @@ public final class RouterCore {
 
     /** The eligible deployments in the order the route's strategy gives for this request. */
     public List<Deployment> candidates(Route route, ChatRequest request, long inputTokens, boolean streaming) {
-        List<Deployment> fits = eligible(route, request, inputTokens);
+        return candidates(route, request, inputTokens, inputTokens, streaming);
+    }
+
+    /**
+     * As above, with {@code windowTokens} the input that must fit a deployment's context window (for
+     * an embedding call, its largest input: each input is embedded on its own) and
+     * {@code inputTokens} the input that is priced.
+     */
+    public List<Deployment> candidates(
+            Route route, ChatRequest request, long inputTokens, long windowTokens, boolean streaming) {
+        List<Deployment> fits = eligible(route, request, windowTokens);
         if (fits.size() < 2) {
             return fits;
         }
