@@ -152,7 +152,9 @@ public class GatewayOverheadBenchmark {
                         .build());
         openaiJavaWrapped = new OpenAIClientImpl(ClientOptions.builder()
                 .httpClient(LlmGateOpenAiHttpClient.wrap(
-                        wrappedChain.gate, "openai", com.openai.client.okhttp.OkHttpClient.builder().build()))
+                        wrappedChain.gate,
+                        "openai",
+                        com.openai.client.okhttp.OkHttpClient.builder().build()))
                 .baseUrl(stub.baseUrl())
                 .apiKey("sk-bench")
                 .maxRetries(0)

@@ -67,7 +67,8 @@ class WrappedSdkIT {
         int calls = 0;
         try (LlmGate gate = LlmGate.builder()
                 .addInterceptor(audit.interceptor())
-                .addInterceptor(Policy.builder().preset(CompliancePreset.HIPAA).build().interceptor())
+                .addInterceptor(
+                        Policy.builder().preset(CompliancePreset.HIPAA).build().interceptor())
                 .addInterceptor(ResponseCache.builder().build().interceptor())
                 .addInterceptor(router)
                 .build()) {
@@ -85,7 +86,10 @@ class WrappedSdkIT {
                     .apiKey(LlamaServer.KEY)
                     .maxRetries(0)
                     .interceptors(List.of(LlmGateAnthropicHttpClient.interceptor(
-                            gate, WrapOptions.builder("anthropic").defaultRoute("claude").build())))
+                            gate,
+                            WrapOptions.builder("anthropic")
+                                    .defaultRoute("claude")
+                                    .build())))
                     .build();
             try {
                 for (int i = 0; i < 12; i++) {
@@ -99,7 +103,8 @@ class WrappedSdkIT {
                     try (com.openai.core.http.StreamResponse<ChatCompletionChunk> s =
                             openai.chat().completions().createStreaming(params)) {
                         s.stream()
-                                .forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
+                                .forEach(c -> c.choices()
+                                        .forEach(ch -> ch.delta().content().ifPresent(text::append)));
                     }
                     assertThat(text).hasToString(LlamaServer.REPLY);
                     ChatCompletion c = openai.chat()
@@ -124,7 +129,12 @@ class WrappedSdkIT {
                                     params.toBuilder().addUserMessage("again").build())) {
                         s.stream().forEach(acc::accumulate);
                     }
-                    assertThat(acc.message().content().get(0).text().orElseThrow().text())
+                    assertThat(acc.message()
+                                    .content()
+                                    .get(0)
+                                    .text()
+                                    .orElseThrow()
+                                    .text())
                             .isEqualTo(LlamaServer.REPLY);
                     calls += 2;
                 }
