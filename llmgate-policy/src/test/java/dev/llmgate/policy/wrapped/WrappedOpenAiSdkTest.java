@@ -407,6 +407,49 @@ class WrappedOpenAiSdkTest {
     }
 
     @Test
+    void anUnchangedRequestReachesUpstreamAsTheSdkSentItAndAChangedOneIsRewritten() throws Exception {
+        gate(0, null);
+        OpenAIClient sdk = client(WrapOptions.of("openai"), 0);
+        server.enqueue(answer(ANSWER));
+        server.enqueue(answer(ANSWER));
+        sdk.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o-mini")
+                        .addUserMessage("hello")
+                        .putAdditionalBodyProperty("x_unknown", com.openai.core.JsonValue.from(List.of(1, 2)))
+                        .build());
+        String first = server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8();
+        assertThat(JSON.readTree(first).path("x_unknown").toString()).isEqualTo("[1,2]");
+        assertThat(first)
+                .as("the SDK's own bytes: its field order, no field added")
+                .startsWith("{\"messages\":");
+
+        sdk.chat().completions().create(ask("Write to ann@example.org"));
+        String second = server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8();
+        assertThat(second).doesNotContain("ann@example.org");
+    }
+
+    @Test
+    void aBodyThatNamesAMemberTwiceIsRefusedSoThePolicyAndUpstreamCannotReadDifferentValues() throws Exception {
+        gate(0, null);
+        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder()
+                .addInterceptor(dev.llmgate.providers.okhttp.LlmGateInterceptor.of(gate, "openai"))
+                .build();
+        String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"SSN 536-22-8841\"}],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        try (okhttp3.Response r = http.newCall(new okhttp3.Request.Builder()
+                        .url(server.url("/v1/chat/completions"))
+                        .post(okhttp3.RequestBody.create(body, okhttp3.MediaType.get("application/json")))
+                        .build())
+                .execute()) {
+            assertThat(r.code()).isEqualTo(400);
+            assertThat(r.body().string()).contains("names a member twice").doesNotContain("536-22-8841");
+        }
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    @Test
     void aCachedReplaySynthesisesOnlyWhatUpstreamDidNotSend() throws Exception {
         gate(0, null);
         OpenAIClient sdk = client(WrapOptions.of("openai"), 0);

@@ -83,11 +83,14 @@ public final class OpenAiBridge {
         OpenAiWire.Options options = new OpenAiWire.Options(intercepted.maxTokensField(), true, true);
         ProviderErrors errors = new ProviderErrors(providerName, clientKey);
         WrappedExchange exchange = new WrappedExchange();
+        // the request as the client sent it, addressed as an attempt sees it: an attempt equal to it (no stage
+        // changed anything, the model is the client's) is sent as the client's own bytes, unchanged
+        ChatRequest asSent = intercepted.request().withModel(intercepted.model());
         ModelProvider forward = new ModelProvider() {
             @Override
             public ChatResponse chat(ChatRequest attempt, CallContext call) {
-                try (WrappedUpstream.UpstreamResponse r = WrappedUpstream.send(
-                        upstream, OpenAiWire.requestBody(attempt, false, options), errors, exchange)) {
+                byte[] body = attempt.equals(asSent) ? requestBody : OpenAiWire.requestBody(attempt, false, options);
+                try (WrappedUpstream.UpstreamResponse r = WrappedUpstream.send(upstream, body, errors, exchange)) {
                     if (r.status() < 200 || r.status() > 299) {
                         throw WrappedUpstream.upstreamError(r, errors, exchange, call);
                     }

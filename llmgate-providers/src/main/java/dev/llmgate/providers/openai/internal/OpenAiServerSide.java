@@ -1,7 +1,9 @@
 package dev.llmgate.providers.openai.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ContentPart;
@@ -52,6 +54,12 @@ public final class OpenAiServerSide {
             "stream_options",
             "n");
 
+    /**
+     * Reads intercepted bodies refusing a member named twice: an unchanged request is forwarded as the
+     * client's own bytes, so the value the policy examined must be the only one upstream can read.
+     */
+    private static final ObjectReader STRICT = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
     private OpenAiServerSide() {}
 
     /**
@@ -83,9 +91,10 @@ public final class OpenAiServerSide {
     private static Intercepted readUnchecked(byte[] body, String modelPrefix) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(body);
+            root = STRICT.readTree(body);
         } catch (IOException e) {
-            throw invalid("the request body is not valid JSON");
+            throw invalid("the request body is not valid JSON, or names a member twice (the gate would examine one"
+                    + " value and upstream might read the other)");
         }
         if (root == null || !root.isObject()) {
             throw invalid("the request body is not a JSON object");
