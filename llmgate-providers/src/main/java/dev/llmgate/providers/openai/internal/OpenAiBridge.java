@@ -44,10 +44,11 @@ import okhttp3.Headers;
  * Routes one Chat Completions exchange of an existing OpenAI-format client through a gate: the
  * client's request body becomes a {@link ChatRequest}, runs the gate's whole chain, and the chain's
  * last stage forwards the (possibly rewritten) request upstream through the client's own HTTP stack.
- * The answer goes back to the client in OpenAI's format, streamed if it asked for a stream. Errors
- * from the chain (a policy block, a budget, an upstream failure) become OpenAI-shaped error answers,
- * so the client's own error handling sees them; a stream that fails after it started ends with an
- * {@code error} event and without {@code [DONE]}, never as a clean end.
+ * The client gets upstream's own answer (its bytes and headers, unless a stage changed it), upstream's
+ * error answer, or its own stack's I/O exception ({@link WrappedExchange}); errors the gate made (a
+ * policy block, a budget) become OpenAI-shaped error answers, so the client's own error handling sees
+ * them; a stream that fails after it started ends with an {@code error} event and without
+ * {@code [DONE]} (or, for the client stack's own I/O failure, with that exception), never as a clean end.
  */
 public final class OpenAiBridge {
 
