@@ -363,9 +363,18 @@ public final class LlmGate implements AutoCloseable {
 
     private ChatResult runWrapped(
             ChatRequest request, String providerName, ModelProvider call, DefaultCallContext context) {
+        return runWrapped(request, providerName, call, context, false);
+    }
+
+    private ChatResult runWrapped(
+            ChatRequest request,
+            String providerName,
+            ModelProvider call,
+            DefaultCallContext context,
+            boolean embedding) {
         Interceptor[] wrapped = chain.clone();
         wrapped[wrapped.length - 1] = c -> {
-            if (c.call().get(EmbeddingCall.SPEC).isPresent()) {
+            if (!embedding && c.call().get(EmbeddingCall.SPEC).isPresent()) {
                 // wrap() never makes an embedding call: refuse rather than send texts to the wrapped client's chat
                 throw new IllegalStateException("a wrapped call's chain cannot run an embedding call");
             }
@@ -381,6 +390,37 @@ public final class LlmGate implements AutoCloseable {
             return providerStage.intercept(c);
         };
         return new RealChain(wrapped, 0, request, context).proceed(request);
+    }
+
+    /**
+     * Runs an existing embedding call, recorded as provider {@code providerName}, through this gate's
+     * whole chain exactly as {@link #embed} runs one (policy on the inputs, budgets, routing, audit
+     * with a digest of the vectors; never cached), except that the chain's last stage sends each
+     * attempt whose address names {@code providerName} (or is not an address) to
+     * {@code call.embed(...)} with the bare model and the inputs as the chain left them (e.g. redacted);
+     * a route's deployment that names a provider configured in the gate goes to that provider.
+     *
+     * @throws IllegalArgumentException if {@code providerName} is blank or contains {@code ':'}
+     */
+    public EmbeddingResponse wrapEmbed(EmbeddingRequest request, String providerName, ModelProvider call) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(call, "call");
+        checkWrappedName(providerName);
+        enter();
+        try {
+            ChatRequest asChat = EmbeddingCall.chatRequest(request);
+            DefaultCallContext context = newContext(asChat, false);
+            EmbeddingCall.mark(context, request);
+            ChatResponse answer =
+                    runWrapped(asChat, providerName, call, context, true).toResponse();
+            return EmbeddingCall.resultOf(context, answer)
+                    .orElseThrow(() -> new dev.llmgate.api.exception.InvalidRequestException(
+                            "the wrapped embedding call to '" + request.model() + "' was answered without reaching"
+                                    + " a provider (an interceptor answered it itself), so it has no vectors",
+                            dev.llmgate.api.exception.ErrorDetails.NONE));
+        } finally {
+            inFlight.exit();
+        }
     }
 
     /**

@@ -575,24 +575,84 @@ class WrappedOpenAiSdkTest {
     @Test
     void otherEndpointsPassUnexaminedAndAuditedWhenAllowed() throws Exception {
         gate(0, null);
-        server.enqueue(answer("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
-                + "\"embedding\":[0.25,-0.5]}],\"model\":\"text-embedding-3-small\","
-                + "\"usage\":{\"prompt_tokens\":2,\"total_tokens\":2}}"));
+        server.enqueue(answer(
+                "{\"object\":\"model\",\"id\":\"gpt-4o-mini\",\"created\":1686935002," + "\"owned_by\":\"openai\"}"));
         OpenAIClient sdk = client(
                 WrapOptions.builder("openai")
                         .otherEndpoints(WrapOptions.OtherEndpoints.PASS_AND_AUDIT)
                         .build(),
                 0);
-        CreateEmbeddingResponse e = sdk.embeddings()
+        assertThat(sdk.models().retrieve("gpt-4o-mini").ownedBy()).isEqualTo("openai");
+        List<JsonNode> calls = auditedCalls();
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).path("requested_model").asText())
+                .isEqualTo("openai:unexamined-GET-.models.gpt-4o-mini");
+        assertThat(calls.get(0).path("outcome").asText()).isEqualTo("success");
+    }
+
+    static final String EMBEDDINGS = "{\"object\":\"list\",\"data\":["
+            + "{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.25,-0.5]},"
+            + "{\"object\":\"embedding\",\"index\":1,\"embedding\":[0.125,1.0]}],"
+            + "\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":7,\"total_tokens\":7}}";
+
+    @Test
+    void embeddingsRunTheChainWithTheInputsRedactedAndUpstreamsAnswerBack() throws Exception {
+        gate(0, null);
+        server.enqueue(answer(EMBEDDINGS));
+        CreateEmbeddingResponse e = client(WrapOptions.of("openai"), 0)
+                .embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("text-embedding-3-small")
+                        .inputOfArrayOfStrings(List.of("hello", "SSN 536-22-8841 on file"))
+                        .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
+                        .build());
+        JsonNode sent =
+                JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(sent.path("input").get(0).asText()).isEqualTo("hello");
+        assertThat(sent.path("input").get(1).asText())
+                .doesNotContain("536-22-8841")
+                .startsWith("SSN ");
+        assertThat(sent.path("encoding_format").asText())
+                .as("the client's other members kept")
+                .isEqualTo("float");
+        assertThat(e.data().get(1).embedding()).containsExactly(0.125f, 1.0f);
+        List<JsonNode> calls = auditedCalls();
+        assertThat(calls).hasSize(1);
+        assertThat(calls.get(0).path("mode").asText()).isEqualTo("embeddings");
+        assertThat(sink.lines().toString()).doesNotContain("536-22-8841").doesNotContain("0.125");
+    }
+
+    @Test
+    void anEmbeddingOfACredentialIsBlockedBeforeUpstream() throws Exception {
+        gate(0, null);
+        Throwable t = catchThrowable(() -> client(WrapOptions.of("openai"), 3)
+                .embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("text-embedding-3-small")
+                        .input("key AKIAIOSFODNN7EXAMPLE")
+                        .build()));
+        assertThat(t).isInstanceOf(PermissionDeniedException.class);
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    @Test
+    void anUnchangedEmbeddingRequestIsForwardedAsTheSdkSentItAndBase64AnswersAreRead() throws Exception {
+        gate(0, null);
+        // [0.5, -2.0] as little-endian float32, base64
+        server.enqueue(answer("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+                + "\"embedding\":\"AAAAPwAAAMA=\"}],\"model\":\"text-embedding-3-small\","
+                + "\"usage\":{\"prompt_tokens\":1,\"total_tokens\":1}}"));
+        CreateEmbeddingResponse e = client(WrapOptions.of("openai"), 0)
+                .embeddings()
                 .create(EmbeddingCreateParams.builder()
                         .model("text-embedding-3-small")
                         .input("hello")
+                        .encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64)
                         .build());
-        assertThat(e.data().get(0).embedding()).containsExactly(0.25f, -0.5f);
-        List<JsonNode> calls = auditedCalls();
-        assertThat(calls).hasSize(1);
-        assertThat(calls.get(0).path("requested_model").asText()).isEqualTo("openai:unexamined-POST-.embeddings");
-        assertThat(calls.get(0).path("outcome").asText()).isEqualTo("success");
+        String sent = server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8();
+        assertThat(JSON.readTree(sent).path("input").asText()).isEqualTo("hello");
+        assertThat(e.data().get(0).embedding()).containsExactly(0.5f, -2.0f);
+        assertThat(auditedCalls().get(0).path("outcome").asText()).isEqualTo("success");
     }
 
     @Test

@@ -40,6 +40,18 @@ public final class WrappedUpstream {
 
     private WrappedUpstream() {}
 
+    /** One wire format's handling of an exchange (e.g. {@code OpenAiBridge::handle}). */
+    @FunctionalInterface
+    public interface Bridge {
+        Reply handle(
+                LlmGate gate,
+                WrapOptions options,
+                byte[] requestBody,
+                String clientKey,
+                int clientRetryCount,
+                Upstream upstream);
+    }
+
     /** Sends a request body to the real server through the client's own stack. */
     @FunctionalInterface
     public interface Upstream {

@@ -4,6 +4,7 @@ import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.WrapOptions;
 import dev.llmgate.providers.internal.WrappedUpstream;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
+import dev.llmgate.providers.openai.internal.OpenAiEmbeddingsBridge;
 import java.io.IOException;
 import java.util.Objects;
 import okhttp3.Headers;
@@ -26,7 +27,8 @@ import okio.Okio;
  * ({@code OkHttpClient.Builder.addInterceptor}), not a network interceptor, because the gate may
  * call upstream more than once (retries, fallback).
  *
- * <p>What it does: a {@code POST .../chat/completions} request is read into a
+ * <p>What it does: a {@code POST .../chat/completions} request (and likewise {@code POST .../embeddings},
+ * through the gate's embedding chain) is read into a
  * {@link dev.llmgate.api.ChatRequest} addressed to {@code "<providerName>:<model>"}, passed through
  * the gate, and the chain's last stage sends the (possibly rewritten) request on through the rest of
  * the client's OkHttp chain, to the URL and with the headers the client chose. The answer returns in
@@ -69,9 +71,16 @@ public final class LlmGateInterceptor implements Interceptor {
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request original = chain.request();
-        if (!"POST".equals(original.method())
-                || !original.url().encodedPath().endsWith("/chat/completions")
-                || original.body() == null) {
+        String path = original.url().encodedPath();
+        WrappedUpstream.Bridge bridge = null;
+        if ("POST".equals(original.method()) && original.body() != null) {
+            if (path.endsWith("/chat/completions")) {
+                bridge = OpenAiBridge::handle;
+            } else if (path.endsWith("/embeddings")) {
+                bridge = OpenAiEmbeddingsBridge::handle;
+            }
+        }
+        if (bridge == null) {
             return WrappedUpstream.otherEndpoint(
                     gate,
                     options,
@@ -83,7 +92,7 @@ public final class LlmGateInterceptor implements Interceptor {
         Buffer buffer = new Buffer();
         original.body().writeTo(buffer);
         byte[] body = buffer.readByteArray();
-        WrappedUpstream.Reply reply = OpenAiBridge.handle(
+        WrappedUpstream.Reply reply = bridge.handle(
                 gate, options, body, clientKey(original.headers()), retryCount(original.headers()), newBody -> {
                     Response upstream = chain.proceed(original.newBuilder()
                             .post(RequestBody.create(newBody, JSON))

@@ -11,6 +11,7 @@ import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.WrapOptions;
 import dev.llmgate.providers.internal.WrappedUpstream;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
+import dev.llmgate.providers.openai.internal.OpenAiEmbeddingsBridge;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,8 +28,9 @@ import okio.Okio;
 
 /**
  * Routes the official {@code com.openai:openai-java} SDK (4.x) through an {@link LlmGate}: an SDK
- * {@link HttpClient} that sends Chat Completions calls through the gate's chain — policy, cache,
- * audit, your interceptors — and everything else straight to the SDK's own HTTP client.
+ * {@link HttpClient} that sends Chat Completions and embeddings calls through the gate's chain — policy,
+ * cache, budgets, routing, audit, your interceptors — and refuses every other request, or passes it on
+ * unexamined and audited ({@link WrapOptions#otherEndpoints()}).
  *
  * <pre>{@code
  * HttpClient http = LlmGateOpenAiHttpClient.wrap(gate, "openai", OkHttpClient.builder().build());
@@ -82,12 +84,17 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
 
     @Override
     public HttpResponse execute(HttpRequest request, RequestOptions requestOptions) {
-        if (!isChatCompletion(request)) {
+        WrappedUpstream.Bridge bridge;
+        if (isPost(request, "chat", "completions")) {
+            bridge = OpenAiBridge::handle;
+        } else if (isPost(request, "embeddings")) {
+            bridge = OpenAiEmbeddingsBridge::handle;
+        } else {
             return other(request, requestOptions);
         }
         byte[] body = bytes(request.body());
         WrappedUpstream.Reply reply =
-                OpenAiBridge.handle(gate, options, body, clientKey(request), retryCount(request), newBody -> {
+                bridge.handle(gate, options, body, clientKey(request), retryCount(request), newBody -> {
                     HttpResponse upstream = delegate.execute(
                             request.toBuilder().body(new BytesBody(newBody)).build(), requestOptions);
                     return new UpstreamOverSdk(upstream);
@@ -130,14 +137,19 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
         }
     }
 
-    private static boolean isChatCompletion(HttpRequest request) {
+    /** A POST with a body whose path ends with {@code tail}. */
+    private static boolean isPost(HttpRequest request, String... tail) {
         List<String> path = request.pathSegments();
         int n = path.size();
-        return request.method() == HttpMethod.POST
-                && n >= 2
-                && "chat".equals(path.get(n - 2))
-                && "completions".equals(path.get(n - 1))
-                && request.body() != null;
+        if (request.method() != HttpMethod.POST || request.body() == null || n < tail.length) {
+            return false;
+        }
+        for (int i = 0; i < tail.length; i++) {
+            if (!tail[i].equals(path.get(n - tail.length + i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] bytes(HttpRequestBody body) {
