@@ -556,17 +556,126 @@ class WrappedOpenAiSdkTest {
         assertThat(calls.get(0).path("attempts")).hasSize(2);
     }
 
+    static final String RESPONSE =
+            "{\"id\":\"resp_67ccd2bed1ec8190\",\"object\":\"response\",\"created_at\":1741476542,"
+                    + "\"status\":\"completed\",\"model\":\"gpt-4o-mini-2024-07-18\",\"output\":[{\"type\":\"message\","
+                    + "\"id\":\"msg_67ccd2bf17f0\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":"
+                    + "\"output_text\",\"text\":\"Hello there\",\"annotations\":[]}]}],\"parallel_tool_calls\":true,"
+                    + "\"store\":true,\"usage\":{\"input_tokens\":36,\"output_tokens\":2,\"total_tokens\":38},"
+                    + "\"x_vendor_extra\":{\"kept\":true}}";
+
+    static String responseText(com.openai.models.responses.Response r) {
+        return r.output()
+                .get(0)
+                .message()
+                .orElseThrow()
+                .content()
+                .get(0)
+                .outputText()
+                .orElseThrow()
+                .text();
+    }
+
     @Test
-    void theResponsesApiIsRefusedByDefaultBecauseTheGateDoesNotExamineIt() throws Exception {
+    void theResponsesApiRunsTheChainWithTheInputRedactedInPlace() throws Exception {
         gate(0, null);
-        Throwable t = catchThrowable(() -> client(WrapOptions.of("openai"), 3)
+        server.enqueue(answer(RESPONSE));
+        com.openai.models.responses.Response r = client(WrapOptions.of("openai"), 0)
                 .responses()
                 .create(ResponseCreateParams.builder()
                         .model("gpt-4o-mini")
                         .input("My SSN is 536-22-8841")
-                        .build()));
+                        .instructions("Be brief.")
+                        .build());
+        JsonNode sent =
+                JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(sent.path("input").asText()).startsWith("My SSN is ").doesNotContain("536-22-8841");
+        assertThat(sent.path("instructions").asText()).isEqualTo("Be brief.");
+        assertThat(r.id()).isEqualTo("resp_67ccd2bed1ec8190");
+        assertThat(responseText(r)).isEqualTo("Hello there");
+        assertThat(r._additionalProperties()).containsKey("x_vendor_extra");
+        assertThat(auditedCalls()).hasSize(1);
+    }
+
+    @Test
+    void aResponsesAnswerIsRedactedInPlace() throws Exception {
+        gate(0, null);
+        server.enqueue(answer(RESPONSE.replace("Hello there", "The SSN is 536-22-8841.")));
+        com.openai.models.responses.Response r = client(WrapOptions.of("openai"), 0)
+                .responses()
+                .create(ResponseCreateParams.builder()
+                        .model("gpt-4o-mini")
+                        .input("hello")
+                        .build());
+        assertThat(responseText(r)).startsWith("The SSN is").doesNotContain("536-22-8841");
+        assertThat(r.id()).isEqualTo("resp_67ccd2bed1ec8190");
+        assertThat(r._additionalProperties()).containsKey("x_vendor_extra");
+    }
+
+    @Test
+    void responsesWithToolsAreExaminedAndWhatTheGateCannotExamineIsRefused() throws Exception {
+        gate(0, null);
+        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder()
+                .addInterceptor(dev.llmgate.providers.okhttp.LlmGateInterceptor.of(gate, "openai"))
+                .build();
+        String withTools = "{\"model\":\"gpt-4o-mini\",\"input\":[{\"role\":\"user\",\"content\":\"Weather?\"},"
+                + "{\"type\":\"function_call\",\"call_id\":\"call_1\",\"name\":\"weather\",\"arguments\":\"{}\"},"
+                + "{\"type\":\"function_call_output\",\"call_id\":\"call_1\",\"output\":\"Patient SSN 536-22-8841\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"name\":\"weather\",\"description\":\"d\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{}}}],\"store\":false}";
+        server.enqueue(answer("{\"id\":\"resp_2\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"m\","
+                + "\"output\":[{\"type\":\"function_call\",\"id\":\"fc_1\",\"call_id\":\"call_2\",\"name\":\"weather\","
+                + "\"arguments\":\"{\\\"city\\\":\\\"Boston\\\"}\",\"status\":\"completed\"}],"
+                + "\"usage\":{\"input_tokens\":5,\"output_tokens\":3,\"total_tokens\":8}}"));
+        try (okhttp3.Response r = http.newCall(post("/v1/responses", withTools)).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(JSON.readTree(r.body().string())
+                            .at("/output/0/arguments")
+                            .asText())
+                    .isEqualTo("{\"city\":\"Boston\"}");
+        }
+        JsonNode sent =
+                JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(sent.at("/input/2/output").asText()).doesNotContain("536-22-8841");
+        assertThat(sent.path("store").asBoolean(true))
+                .as("members the gate does not model kept")
+                .isFalse();
+
+        for (String refused : List.of(
+                "{\"model\":\"m\",\"input\":\"hi\",\"tools\":[{\"type\":\"web_search\"}]}",
+                "{\"model\":\"m\",\"input\":\"hi\",\"stream\":true}",
+                "{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_file\",\"file_id\":\"f\"}]}]}")) {
+            try (okhttp3.Response r =
+                    http.newCall(post("/v1/responses", refused)).execute()) {
+                assertThat(r.code()).as(refused).isEqualTo(400);
+            }
+        }
+        server.enqueue(answer("{\"id\":\"resp_3\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"m\","
+                + "\"output\":[{\"type\":\"web_search_call\",\"id\":\"ws_1\",\"status\":\"completed\"}],"
+                + "\"usage\":{\"input_tokens\":5,\"output_tokens\":3,\"total_tokens\":8}}"));
+        try (okhttp3.Response r = http.newCall(post("/v1/responses", "{\"model\":\"m\",\"input\":\"hi\"}"))
+                .execute()) {
+            assertThat(r.code())
+                    .as("output the gate cannot examine is not passed on")
+                    .isEqualTo(502);
+        }
+        assertThat(server.getRequestCount()).isEqualTo(2);
+    }
+
+    okhttp3.Request post(String path, String body) {
+        return new okhttp3.Request.Builder()
+                .url(server.url(path))
+                .post(okhttp3.RequestBody.create(body, okhttp3.MediaType.get("application/json")))
+                .build();
+    }
+
+    @Test
+    void endpointsTheGateDoesNotExamineAreRefusedByDefault() throws Exception {
+        gate(0, null);
+        Throwable t = catchThrowable(
+                () -> client(WrapOptions.of("openai"), 3).models().retrieve("gpt-4o-mini"));
         assertThat(t).isInstanceOfSatisfying(PermissionDeniedException.class, e -> {
-            assertThat(e.getMessage()).contains("POST /responses").contains("PASS_AND_AUDIT");
+            assertThat(e.getMessage()).contains("GET /models/gpt-4o-mini").contains("PASS_AND_AUDIT");
             assertThat(e.headers().values("x-should-retry")).containsExactly("false");
         });
         assertThat(server.getRequestCount()).isZero();

@@ -5,6 +5,7 @@ import dev.llmgate.providers.WrapOptions;
 import dev.llmgate.providers.internal.WrappedUpstream;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
 import dev.llmgate.providers.openai.internal.OpenAiEmbeddingsBridge;
+import dev.llmgate.providers.openai.internal.ResponsesBridge;
 import java.io.IOException;
 import java.util.Objects;
 import okhttp3.Headers;
@@ -78,6 +79,8 @@ public final class LlmGateInterceptor implements Interceptor {
                 bridge = OpenAiBridge::handle;
             } else if (path.endsWith("/embeddings")) {
                 bridge = OpenAiEmbeddingsBridge::handle;
+            } else if (path.endsWith("/responses")) {
+                bridge = ResponsesBridge::handle;
             }
         }
         if (bridge == null) {

@@ -12,6 +12,7 @@ import dev.llmgate.providers.WrapOptions;
 import dev.llmgate.providers.internal.WrappedUpstream;
 import dev.llmgate.providers.openai.internal.OpenAiBridge;
 import dev.llmgate.providers.openai.internal.OpenAiEmbeddingsBridge;
+import dev.llmgate.providers.openai.internal.ResponsesBridge;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,6 +90,8 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
             bridge = OpenAiBridge::handle;
         } else if (isPost(request, "embeddings")) {
             bridge = OpenAiEmbeddingsBridge::handle;
+        } else if (isPost(request, "responses")) {
+            bridge = ResponsesBridge::handle;
         } else {
             return other(request, requestOptions);
         }

@@ -1,0 +1,517 @@
+package dev.llmgate.providers.openai.internal;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ContentPart;
+import dev.llmgate.api.FinishReason;
+import dev.llmgate.api.Message;
+import dev.llmgate.api.ResponseFormat;
+import dev.llmgate.api.Role;
+import dev.llmgate.api.ToolCall;
+import dev.llmgate.api.ToolChoice;
+import dev.llmgate.api.ToolDefinition;
+import dev.llmgate.api.Usage;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.InvalidRequestException;
+import dev.llmgate.api.exception.ProviderException;
+import dev.llmgate.providers.internal.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The OpenAI Responses API ({@code POST .../responses}, blocking) as a server sees it: reads a request
+ * body into a {@link ChatRequest} and remembers where each value came from, so that what the chain
+ * changed (a redaction) can be written back into the client's own body in place — every member llmgate
+ * does not model stays as the client sent it; and reads upstream's {@code response} object into a
+ * {@link ChatResponse}, writing the chain's changes back into it the same way. Anything the gate cannot
+ * examine (hosted tools, file inputs, reasoning items, a stream) is refused rather than passed on
+ * unexamined. Not public API.
+ */
+public final class ResponsesServerSide {
+    private static final ObjectReader STRICT = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    private static final Set<String> MAPPED = Set.of(
+            "model",
+            "input",
+            "instructions",
+            "tools",
+            "tool_choice",
+            "text",
+            "max_output_tokens",
+            "temperature",
+            "top_p",
+            "parallel_tool_calls",
+            "stream");
+
+    private ResponsesServerSide() {}
+
+    /** Where a message's text parts live in the client's body. */
+    private record Slot(int message, int part, ObjectNode holder, String field) {}
+
+    /** A read request: the chain's view, and the client's body with the places the values came from. */
+    public static final class Intercepted {
+        private final ChatRequest request;
+        private final String model;
+        /** The client's body as read; {@link #rewritten} copies it and finds the same places in the copy. */
+        private final ObjectNode body;
+
+        private Intercepted(ChatRequest request, String model, ObjectNode body) {
+            this.request = request;
+            this.model = model;
+            this.body = body;
+        }
+
+        public ChatRequest request() {
+            return request;
+        }
+
+        public String model() {
+            return model;
+        }
+
+        /**
+         * The client's body with what the chain changed in {@code attempt} written back in place: texts,
+         * tool-call arguments, tool definitions, settings, provider options and the model; every other member
+         * as the client sent it.
+         *
+         * @throws InvalidRequestException if a stage changed the request's shape (messages or parts added or
+         *         removed), which cannot be written back into a Responses body faithfully
+         */
+        public byte[] rewritten(ChatRequest attempt) {
+            List<Message> now = attempt.messages();
+            List<Message> before = request.messages();
+            if (now.size() != before.size()) {
+                throw shape();
+            }
+            ObjectNode copy = body.deepCopy();
+            // the slots point into the original tree: resolve them again in the copy by walking the same paths
+            List<Slot> slots = slotsIn(copy);
+            for (Slot s : slots) {
+                Message m = now.get(s.message());
+                if (s.part() >= m.content().size()) {
+                    throw shape();
+                }
+                if (!(m.content().get(s.part()) instanceof ContentPart.Text t)) {
+                    throw shape();
+                }
+                s.holder().set(s.field(), TextNode.valueOf(t.text()));
+            }
+            List<List<ObjectNode>> copyCalls = callsIn(copy);
+            for (int i = 0; i < now.size(); i++) {
+                List<ObjectNode> items = copyCalls.get(i);
+                List<ToolCall> tc = now.get(i).toolCalls();
+                if (items.size() != tc.size()) {
+                    throw shape();
+                }
+                for (int k = 0; k < items.size(); k++) {
+                    items.get(k).put("arguments", tc.get(k).argumentsJson());
+                }
+            }
+            copy.put("model", attempt.model());
+            JsonNode tools = copy.get("tools");
+            int toolCount = tools != null && tools.isArray() ? tools.size() : 0;
+            if (toolCount != attempt.tools().size()) {
+                throw shape();
+            }
+            for (int i = 0; i < toolCount; i++) {
+                ObjectNode t = (ObjectNode) tools.get(i);
+                ToolDefinition d = attempt.tools().get(i);
+                t.put("name", d.name());
+                t.put("description", d.description());
+                t.set("parameters", tree(d.parametersJsonSchema()));
+            }
+            if (attempt.responseFormat() instanceof ResponseFormat.JsonSchema schema
+                    && copy.path("text").path("format").isObject()) {
+                ((ObjectNode) copy.path("text").path("format")).set("schema", tree(schema.schemaJson()));
+            }
+            attempt.maxOutputTokens().ifPresent(v -> copy.put("max_output_tokens", v));
+            attempt.temperature().ifPresent(v -> copy.put("temperature", v));
+            attempt.topP().ifPresent(v -> copy.put("top_p", v));
+            for (Map.Entry<String, Object> o : attempt.providerOptions().entrySet()) {
+                copy.set(o.getKey(), Json.MAPPER.valueToTree(o.getValue()));
+            }
+            List<String> keys = new ArrayList<>();
+            copy.fieldNames().forEachRemaining(keys::add);
+            for (String key : keys) {
+                if (!MAPPED.contains(key)
+                        && !attempt.providerOptions().containsKey(key)
+                        && !copy.get(key).isNull()) {
+                    copy.remove(key); // a stage removed this option
+                }
+            }
+            try {
+                return Json.MAPPER.writeValueAsBytes(copy);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private List<Slot> slotsIn(ObjectNode root) {
+            List<Slot> found = new ArrayList<>();
+            List<List<ObjectNode>> ignored = new ArrayList<>();
+            walk(root, found, ignored, new ArrayList<>());
+            return found;
+        }
+
+        private List<List<ObjectNode>> callsIn(ObjectNode root) {
+            List<List<ObjectNode>> found = new ArrayList<>();
+            walk(root, new ArrayList<>(), found, new ArrayList<>());
+            return found;
+        }
+    }
+
+    private static InvalidRequestException shape() {
+        return invalid("a stage of the gate added or removed messages, parts, tool calls or tools; a Responses"
+                + " request can only be changed in place (e.g. redacted)");
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a Responses request body; {@code modelPrefix} (e.g. "openai:") is put before its model. */
+    public static Intercepted read(byte[] body, String modelPrefix) {
+        JsonNode root;
+        try {
+            root = STRICT.readTree(body);
+        } catch (IOException e) {
+            throw invalid("the request body is not valid JSON, or names a member twice");
+        }
+        if (root == null || !root.isObject()) {
+            throw invalid("the request body is not a JSON object");
+        }
+        ObjectNode obj = (ObjectNode) root;
+        String model = Json.text(obj, "model");
+        if (model.isEmpty()) {
+            throw invalid("the request has no model");
+        }
+        if (obj.path("stream").asBoolean(false)) {
+            throw invalid("streamed Responses calls are not examined by the gate yet: send \"stream\": false, or use"
+                    + " Chat Completions for a stream");
+        }
+        List<Slot> slots = new ArrayList<>();
+        List<List<ObjectNode>> calls = new ArrayList<>();
+        List<Message> messages = new ArrayList<>();
+        walk(obj, slots, calls, messages);
+        ChatRequest.Builder b = ChatRequest.builder(modelPrefix + model).messages(messages);
+        for (JsonNode t : obj.path("tools")) {
+            if (!Json.text(t, "type").equals("function")) {
+                throw invalid(
+                        "tools of type '" + shortText(Json.text(t, "type")) + "' run at the provider, where the"
+                                + " gate cannot examine what they read or return; only function tools can be routed through it");
+            }
+            JsonNode params = t.get("parameters");
+            b.addTool(new ToolDefinition(
+                    Json.text(t, "name"),
+                    Json.text(t, "description"),
+                    params == null || params.isNull() ? "{\"type\":\"object\",\"properties\":{}}" : params.toString(),
+                    t.path("strict").asBoolean(false)));
+        }
+        JsonNode choice = obj.get("tool_choice");
+        if (choice != null && !choice.isNull()) {
+            if (choice.isObject()) {
+                b.toolChoice(ToolChoice.tool(Json.text(choice, "name")));
+            } else {
+                String c = choice.asText();
+                b.toolChoice(
+                        "none".equals(c)
+                                ? ToolChoice.none()
+                                : "required".equals(c) ? ToolChoice.required() : ToolChoice.auto());
+            }
+        }
+        if (obj.has("parallel_tool_calls") && !obj.get("parallel_tool_calls").isNull()) {
+            b.parallelToolCalls(obj.get("parallel_tool_calls").asBoolean());
+        }
+        JsonNode format = obj.path("text").path("format");
+        if (format.isObject()) {
+            String type = Json.text(format, "type");
+            if (type.equals("json_object")) {
+                b.responseFormat(ResponseFormat.jsonObject());
+            } else if (type.equals("json_schema")) {
+                b.responseFormat(ResponseFormat.jsonSchema(
+                        Json.text(format, "name"),
+                        format.path("schema").toString(),
+                        format.path("strict").asBoolean(false)));
+            }
+        }
+        if (obj.hasNonNull("max_output_tokens")) {
+            b.maxOutputTokens(obj.get("max_output_tokens").asInt());
+        }
+        if (obj.hasNonNull("temperature")) {
+            b.temperature(obj.get("temperature").asDouble());
+        }
+        if (obj.hasNonNull("top_p")) {
+            b.topP(obj.get("top_p").asDouble());
+        }
+        for (Map.Entry<String, JsonNode> f : obj.properties()) {
+            if (!MAPPED.contains(f.getKey()) && !f.getValue().isNull()) {
+                b.providerOption(f.getKey(), Json.MAPPER.convertValue(f.getValue(), Object.class));
+            }
+        }
+        try {
+            return new Intercepted(b.build(), model, obj);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    /**
+     * Walks {@code instructions} and {@code input} in order, collecting messages, the places of their texts
+     * and their function_call items.
+     */
+    private static void walk(ObjectNode root, List<Slot> slots, List<List<ObjectNode>> calls, List<Message> messages) {
+        JsonNode instructions = root.get("instructions");
+        if (instructions != null && instructions.isTextual()) {
+            slots.add(new Slot(calls.size(), 0, root, "instructions"));
+            messages.add(Message.system(instructions.asText()));
+            calls.add(List.of());
+        }
+        JsonNode input = root.get("input");
+        if (input == null || input.isNull()) {
+            throw invalid("the request has no input");
+        }
+        if (input.isTextual()) {
+            slots.add(new Slot(calls.size(), 0, root, "input"));
+            messages.add(Message.user(input.asText()));
+            calls.add(List.of());
+            return;
+        }
+        if (!input.isArray()) {
+            throw invalid("\"input\" must be a string or an array of items");
+        }
+        for (JsonNode n : input) {
+            if (!n.isObject()) {
+                throw invalid("an input item is not an object");
+            }
+            ObjectNode item = (ObjectNode) n;
+            String type = Json.text(item, "type");
+            int index = calls.size();
+            if (type.isEmpty() || type.equals("message")) {
+                Role role = role(Json.text(item, "role"));
+                JsonNode content = item.get("content");
+                List<ContentPart> parts = new ArrayList<>();
+                if (content != null && content.isTextual()) {
+                    slots.add(new Slot(index, 0, item, "content"));
+                    parts.add(ContentPart.text(content.asText()));
+                } else if (content != null && content.isArray()) {
+                    for (JsonNode p : content) {
+                        String pt = Json.text(p, "type");
+                        if (pt.equals("input_text") || pt.equals("output_text")) {
+                            slots.add(new Slot(index, parts.size(), (ObjectNode) p, "text"));
+                            parts.add(ContentPart.text(Json.text(p, "text")));
+                        } else if (pt.equals("input_image")
+                                && p.path("image_url").isTextual()) {
+                            parts.add(new ContentPart.ImageUrl(
+                                    p.get("image_url").asText(), ContentPart.ImageDetail.AUTO));
+                        } else {
+                            throw invalid("content parts of type '" + shortText(pt) + "' cannot be examined by the gate"
+                                    + " (input_text, output_text and input_image with a URL can)");
+                        }
+                    }
+                } else {
+                    throw invalid("a message item has no content");
+                }
+                messages.add(new Message(role, parts, List.of(), Optional.empty(), Optional.empty()));
+                calls.add(List.of());
+            } else if (type.equals("function_call")) {
+                ToolCall call =
+                        new ToolCall(Json.text(item, "call_id"), Json.text(item, "name"), Json.text(item, "arguments"));
+                messages.add(new Message(Role.ASSISTANT, List.of(), List.of(call), Optional.empty(), Optional.empty()));
+                calls.add(List.of(item));
+            } else if (type.equals("function_call_output")) {
+                JsonNode output = item.get("output");
+                if (output == null || !output.isTextual()) {
+                    throw invalid("a function_call_output whose output is not a string cannot be examined by the gate");
+                }
+                slots.add(new Slot(index, 0, item, "output"));
+                messages.add(Message.tool(Json.text(item, "call_id"), output.asText()));
+                calls.add(List.of());
+            } else {
+                throw invalid("input items of type '" + shortText(type) + "' cannot be examined by the gate (message,"
+                        + " function_call and function_call_output can)");
+            }
+        }
+    }
+
+    private static Role role(String role) {
+        switch (role) {
+            case "user":
+                return Role.USER;
+            case "system":
+                return Role.SYSTEM;
+            case "developer":
+                return Role.DEVELOPER;
+            case "assistant":
+                return Role.ASSISTANT;
+            default:
+                throw invalid("unknown message role '" + shortText(role) + "'");
+        }
+    }
+
+    /**
+     * Upstream's {@code response} object as the chain's answer: the text of its output_text parts, its
+     * function calls, its refusal. Output the gate cannot examine (reasoning summaries, hosted tool calls)
+     * fails the call rather than reaching the client unexamined.
+     */
+    public static ChatResponse parseResponse(JsonNode root, String provider) {
+        if (!root.isObject() || !root.path("output").isArray()) {
+            throw new ProviderException(
+                    "the upstream answer is not a Responses object", ErrorDetails.of(provider), true);
+        }
+        StringBuilder text = new StringBuilder();
+        StringBuilder refusal = null;
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode item : root.get("output")) {
+            String type = Json.text(item, "type");
+            if (type.equals("message")) {
+                for (JsonNode p : item.path("content")) {
+                    String pt = Json.text(p, "type");
+                    if (pt.equals("output_text")) {
+                        text.append(Json.text(p, "text"));
+                    } else if (pt.equals("refusal")) {
+                        if (refusal == null) {
+                            refusal = new StringBuilder();
+                        }
+                        refusal.append(Json.text(p, "refusal"));
+                    } else {
+                        throw unexaminable(provider, "content part '" + shortText(pt) + "'");
+                    }
+                }
+            } else if (type.equals("function_call")) {
+                calls.add(new ToolCall(
+                        Json.text(item, "call_id"), Json.text(item, "name"), Json.text(item, "arguments")));
+            } else if (!(type.equals("reasoning") && item.path("summary").isEmpty() && !item.has("content"))) {
+                // an encrypted or empty reasoning item carries no readable text; anything else might
+                throw unexaminable(provider, "output item '" + shortText(type) + "'");
+            }
+        }
+        String status = Json.text(root, "status");
+        FinishReason reason = !calls.isEmpty()
+                ? FinishReason.TOOL_CALLS
+                : status.equals("incomplete") ? FinishReason.LENGTH : FinishReason.STOP;
+        JsonNode u = root.path("usage");
+        return ChatResponse.builder()
+                .id(Json.text(root, "id"))
+                .provider(provider)
+                .model(Json.text(root, "model"))
+                .text(text.toString())
+                .toolCalls(calls)
+                .refusal(refusal == null ? Optional.empty() : Optional.of(refusal.toString()))
+                .finishReason(reason)
+                .usage(Usage.of(Json.number(u, "input_tokens"), Json.number(u, "output_tokens")))
+                .build();
+    }
+
+    /**
+     * Upstream's {@code response} with the chain's answer {@code r} written in place: the text into the
+     * first output_text part (the others emptied; their annotations and log-probabilities dropped, since
+     * they may carry the original text), the arguments into the function calls, the refusal; every other
+     * member as upstream sent it. The echoed {@code instructions} are upstream's echo of what it was sent
+     * (already as the chain changed it).
+     */
+    public static byte[] patchResponse(JsonNode upstream, ChatResponse r) {
+        ObjectNode copy = (ObjectNode) upstream.deepCopy();
+        boolean first = true;
+        int call = 0;
+        for (JsonNode item : copy.path("output")) {
+            String type = Json.text(item, "type");
+            if (type.equals("message")) {
+                for (JsonNode p : item.path("content")) {
+                    ObjectNode part = (ObjectNode) p;
+                    if (Json.text(part, "type").equals("output_text")) {
+                        part.put("text", first ? r.text() : "");
+                        part.putArray("annotations");
+                        part.remove("logprobs");
+                        first = false;
+                    } else if (Json.text(part, "type").equals("refusal")) {
+                        part.put("refusal", r.refusal().orElse(""));
+                    }
+                }
+            } else if (type.equals("function_call") && call < r.toolCalls().size()) {
+                ((ObjectNode) item).put("arguments", r.toolCalls().get(call++).argumentsJson());
+            }
+        }
+        copy.remove("output_text");
+        try {
+            return Json.MAPPER.writeValueAsBytes(copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A {@code response} object written for an answer upstream did not send (a cached replay, another provider's). */
+    public static byte[] writeResponse(ChatResponse r, java.time.Instant created) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("id", r.id().startsWith("resp_") ? r.id() : "resp_llmgate_" + r.id());
+        root.put("object", "response");
+        root.put("created_at", created.getEpochSecond());
+        root.put("status", r.finishReason() == FinishReason.LENGTH ? "incomplete" : "completed");
+        root.put("model", r.model());
+        ArrayNode output = root.putArray("output");
+        if (!r.text().isEmpty() || r.refusal().isPresent() || r.toolCalls().isEmpty()) {
+            ObjectNode message = output.addObject();
+            message.put("type", "message");
+            message.put("id", "msg_llmgate_" + r.id());
+            message.put("status", "completed");
+            message.put("role", "assistant");
+            ArrayNode content = message.putArray("content");
+            if (r.refusal().isPresent()) {
+                content.addObject()
+                        .put("type", "refusal")
+                        .put("refusal", r.refusal().get());
+            } else {
+                ObjectNode part = content.addObject();
+                part.put("type", "output_text");
+                part.put("text", r.text());
+                part.putArray("annotations");
+            }
+        }
+        for (ToolCall c : r.toolCalls()) {
+            ObjectNode call = output.addObject();
+            call.put("type", "function_call");
+            call.put("id", "fc_llmgate_" + c.id());
+            call.put("call_id", c.id());
+            call.put("name", c.name());
+            call.put("arguments", c.argumentsJson());
+            call.put("status", "completed");
+        }
+        ObjectNode usage = root.putObject("usage");
+        usage.put("input_tokens", r.usage().inputTokens());
+        usage.put("output_tokens", r.usage().outputTokens());
+        usage.put("total_tokens", r.usage().totalTokens());
+        try {
+            return Json.MAPPER.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ProviderException unexaminable(String provider, String what) {
+        return new ProviderException(
+                "the upstream answer holds " + what + ", which the gate cannot examine: the answer is not passed on",
+                ErrorDetails.of(provider),
+                false);
+    }
+
+    private static String shortText(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    private static InvalidRequestException invalid(String what) {
+        return new InvalidRequestException("cannot read the intercepted Responses request: " + what, ErrorDetails.NONE);
+    }
+}
