@@ -197,6 +197,21 @@ class WrappedAnthropicSdkTest {
     }
 
     @Test
+    void aThinkingBlockTheOutputPolicyDidNotReadNeverReachesTheClient() throws Exception {
+        server.enqueue(json(MESSAGE.replace(
+                "\"content\":[",
+                "\"content\":[{\"type\":\"thinking\",\"thinking\":\"SSN 536-22-8841\",\"signature\":\"sig\"},")));
+        HttpResponseFor<Message> raw = client(WrapOptions.of("anthropic"), 0)
+                .messages()
+                .withRawResponse()
+                .create(ask("hello"));
+        Message m = raw.parse();
+        assertThat(m.toString()).doesNotContain("536-22-8841");
+        assertThat(m.content().get(0).text().orElseThrow().text()).isEqualTo("Hello there");
+        assertThat(m.id()).isEqualTo("msg_01UpstreamId");
+    }
+
+    @Test
     void aStreamAccumulatesInTheSdkWithUpstreamsIdAndModel() throws Exception {
         server.enqueue(new MockResponse.Builder()
                 .addHeader("Content-Type", "text/event-stream")
@@ -271,10 +286,11 @@ class WrappedAnthropicSdkTest {
                     .interceptors(List.of(LlmGateAnthropicHttpClient.interceptor(gate, WrapOptions.of("anthropic"))))
                     .build();
             clients.add(sdk);
-            Throwable failure;
-            try (StreamResponse<RawMessageStreamEvent> s = sdk.messages().createStreaming(ask("hello"))) {
-                failure = catchThrowable(() -> s.stream().forEach(e -> {}));
-            }
+            Throwable failure = catchThrowable(() -> {
+                try (StreamResponse<RawMessageStreamEvent> s = sdk.messages().createStreaming(ask("hello"))) {
+                    s.stream().forEach(e -> {});
+                }
+            });
             t.join(10_000);
             assertThat(failure).isNotNull().isNotInstanceOf(SseException.class);
             assertThat(failure)

@@ -342,13 +342,16 @@ class WrappedOpenAiSdkTest {
                     .build());
             clients.add(sdk);
             StringBuilder text = new StringBuilder();
-            Throwable failure;
-            try (StreamResponse<ChatCompletionChunk> s =
-                    sdk.chat().completions().createStreaming(ask("hello"))) {
-                failure = catchThrowable(() -> s.stream()
-                        .forEach(c ->
-                                c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append))));
-            }
+            // the gate starts the stream before it answers (the policy's window pulls past "Hello "), so the cut
+            // may surface from createStreaming or from reading: either way as an I/O error
+            Throwable failure = catchThrowable(() -> {
+                try (StreamResponse<ChatCompletionChunk> s =
+                        sdk.chat().completions().createStreaming(ask("hello"))) {
+                    s.stream()
+                            .forEach(c -> c.choices()
+                                    .forEach(ch -> ch.delta().content().ifPresent(text::append)));
+                }
+            });
             t.join(10_000);
             // the HIPAA policy's stream window may still hold "Hello " back when the connection breaks
             assertThat("Hello ").startsWith(text);
@@ -762,6 +765,101 @@ class WrappedOpenAiSdkTest {
         assertThat(JSON.readTree(sent).path("input").asText()).isEqualTo("hello");
         assertThat(e.data().get(0).embedding()).containsExactly(0.5f, -2.0f);
         assertThat(auditedCalls().get(0).path("outcome").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void textTheOutputPolicyDidNotReadNeverReachesTheClient() throws Exception {
+        gate(0, null);
+        server.enqueue(answer(ANSWER.replace(
+                "\"refusal\":null,", "\"refusal\":null,\"reasoning_content\":\"the patient's SSN is 536-22-8841\",")));
+        String raw = client(WrapOptions.of("openai"), 0)
+                .chat()
+                .completions()
+                .withRawResponse()
+                .create(ask("hello"))
+                .parse()
+                .toString();
+        assertThat(raw).doesNotContain("536-22-8841").contains("Hello there");
+    }
+
+    @Test
+    void membersTheInputPolicyDidNotReadAreNotForwarded() throws Exception {
+        gate(0, null);
+        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder()
+                .addInterceptor(dev.llmgate.providers.okhttp.LlmGateInterceptor.of(gate, "openai"))
+                .build();
+        server.enqueue(answer(ANSWER));
+        String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":\"ok\",\"function_call\":{\"name\":\"f\","
+                + "\"arguments\":\"{\\\"ssn\\\":\\\"536-22-8841\\\"}\"}},{\"role\":\"user\",\"content\":\"go\"}]}";
+        try (okhttp3.Response r =
+                http.newCall(post("/v1/chat/completions", body)).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        assertThat(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8()).doesNotContain("536-22-8841");
+        try (okhttp3.Response r = http.newCall(post(
+                        "/v1/chat/completions",
+                        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                                + "{\"model\":\"m\",\"messages\":[]}"))
+                .execute()) {
+            assertThat(r.code()).as("content after the JSON object").isEqualTo(400);
+        }
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRoutedStreamThatUpstreamRefusesIsTheSdksOwnErrorWithUpstreamsHeaders() throws Exception {
+        gate(0, null);
+        backup.enqueue(new MockResponse.Builder().code(401).body("{}").build());
+        server.enqueue(new MockResponse.Builder()
+                .code(401)
+                .addHeader("Content-Type", "application/json")
+                .addHeader("x-request-id", "req_denied")
+                .body("{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\","
+                        + "\"param\":null,\"code\":\"invalid_api_key\"}}")
+                .build());
+        Throwable t = catchThrowable(() -> {
+            try (StreamResponse<ChatCompletionChunk> s =
+                    client(routed(), 0).chat().completions().createStreaming(ask("hello"))) {
+                s.stream().forEach(c -> {});
+            }
+        });
+        assertThat(t)
+                .isInstanceOfSatisfying(
+                        com.openai.errors.UnauthorizedException.class,
+                        e -> assertThat(e.headers().values("x-request-id")).containsExactly("req_denied"));
+
+        server.enqueue(sse(STREAM));
+        HttpResponseFor<StreamResponse<ChatCompletionChunk>> raw =
+                client(routed(), 0).chat().completions().withRawResponse().createStreaming(ask("stream"));
+        try (StreamResponse<ChatCompletionChunk> s = raw.parse()) {
+            s.stream().forEach(c -> {});
+        }
+        assertThat(raw.headers().values("x-request-id")).containsExactly("req_stream_7");
+    }
+
+    @Test
+    void oneKeysCachedAnswerIsNotServedToAnotherKey() throws Exception {
+        gate(0, null);
+        server.enqueue(answer(ANSWER));
+        server.enqueue(answer(ANSWER));
+        client(WrapOptions.of("openai"), 0).chat().completions().create(ask("same question"));
+        OpenAIClient other = new OpenAIClientImpl(ClientOptions.builder()
+                .httpClient(LlmGateOpenAiHttpClient.wrap(
+                        gate,
+                        "openai",
+                        com.openai.client.okhttp.OkHttpClient.builder().build()))
+                .baseUrl(server.url("/v1").toString())
+                .apiKey("sk-another-key-abcdefghijklmnop")
+                .maxRetries(0)
+                .build());
+        clients.add(other);
+        other.chat().completions().create(ask("same question"));
+        assertThat(server.getRequestCount()).isEqualTo(2);
+        client(WrapOptions.of("openai"), 0).chat().completions().create(ask("same question"));
+        assertThat(server.getRequestCount())
+                .as("the first key's answer is cached for the first key")
+                .isEqualTo(2);
     }
 
     @Test

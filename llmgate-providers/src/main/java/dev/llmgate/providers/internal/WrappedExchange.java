@@ -98,6 +98,11 @@ public final class WrappedExchange {
         return count == 1 && r.provider().equals(only.parsed().provider()) ? Optional.of(only) : Optional.empty();
     }
 
+    /** Forgets the start of the stream read last: it failed, and what follows comes from another attempt. */
+    public void streamFailed() {
+        streaming = null;
+    }
+
     /** The start of the upstream stream that produced the events read last, if an upstream stream was read. */
     public Optional<StreamStart> streaming() {
         return Optional.ofNullable(streaming);
@@ -128,12 +133,21 @@ public final class WrappedExchange {
                 if (start != null) {
                     streaming = start;
                 }
-                decoder.decode(event, data, out);
+                try {
+                    decoder.decode(event, data, out);
+                } catch (RuntimeException e) {
+                    streamFailed(); // a fallback's events must not be labelled with this stream's id
+                    throw e;
+                }
             }
 
             @Override
             public boolean finishAtEnd(Consumer<StreamEvent> out) {
-                return decoder.finishAtEnd(out);
+                boolean finished = decoder.finishAtEnd(out);
+                if (!finished) {
+                    streamFailed();
+                }
+                return finished;
             }
         };
     }
@@ -151,12 +165,16 @@ public final class WrappedExchange {
         return false;
     }
 
-    /** Upstream's headers that describe the answer (request ids, rate-limit state, ...), for the client. */
-    public static Headers passedOn(Headers upstream) {
+    /**
+     * Upstream's headers that describe the answer (request ids, rate-limit state, ...), for the client: not
+     * those that describe the body as sent, nor cookies, nor any whose value shows what {@code secrets}
+     * masks (e.g. the client's key echoed).
+     */
+    public static Headers passedOn(Headers upstream, Secrets secrets) {
         Headers.Builder b = new Headers.Builder();
         for (int i = 0; i < upstream.size(); i++) {
             String name = upstream.name(i);
-            if (!NOT_PASSED.contains(name.toLowerCase(Locale.ROOT))) {
+            if (!NOT_PASSED.contains(name.toLowerCase(Locale.ROOT)) && !secrets.leaks(upstream.value(i))) {
                 b.addUnsafeNonAscii(name, upstream.value(i));
             }
         }

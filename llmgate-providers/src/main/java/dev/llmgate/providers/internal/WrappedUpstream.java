@@ -2,6 +2,7 @@ package dev.llmgate.providers.internal;
 
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.Metadata;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.LlmException;
@@ -10,6 +11,7 @@ import dev.llmgate.api.exception.PermissionDeniedException;
 import dev.llmgate.api.exception.RequestTimeoutException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.core.budget.BudgetLimit;
 import dev.llmgate.core.cache.CacheControl;
 import dev.llmgate.providers.ResponseLimits;
 import dev.llmgate.providers.WrapOptions;
@@ -96,6 +98,7 @@ public final class WrappedUpstream {
 
         @Override
         public LlmException ioFailure(IOException e) {
+            exchange.streamFailed();
             return exchange.original(
                     new NetworkException(
                             "reading the upstream stream failed ("
@@ -173,7 +176,7 @@ public final class WrappedUpstream {
         Optional<WrappedExchange.Raw> raw = exchange.rawErrorOf(e);
         if (raw.isPresent() && !WrappedExchange.leaks(raw.get(), errors.secrets())) {
             Headers.Builder h = new Headers.Builder()
-                    .addAll(WrappedExchange.passedOn(raw.get().headers()));
+                    .addAll(WrappedExchange.passedOn(raw.get().headers(), errors.secrets()));
             h.set("Content-Type", "application/json");
             if (routed) {
                 h.set(SHOULD_RETRY, "false");
@@ -241,6 +244,55 @@ public final class WrappedUpstream {
         }
     }
 
+    /**
+     * Pulls a stream's first event before the client gets its reply: a routed stream starts its attempts
+     * when first pulled, and a failure before the first event must be the reply's status (upstream's own
+     * error answer or the client stack's exception), not an error event after a 200. Closes the stream and
+     * rethrows if that fails.
+     */
+    public static void start(ChatStream events) {
+        try {
+            if (!events.hasNext()) {
+                return; // ended at once: the encoder reports an incomplete stream
+            }
+        } catch (RuntimeException | Error e) {
+            events.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@code metadata} with the client's key's fingerprint ({@code "key-"} and the first 16 hex digits of
+     * its SHA-256) as {@code api_key_id} (so that per-key budgets apply to wrapped calls) and as the cache
+     * namespace (so that one key's cached answer is never served to a request made with another key).
+     * Unchanged when the client sent no key.
+     */
+    public static Metadata clientMetadata(Metadata metadata, String clientKey) {
+        if (clientKey.isEmpty()) {
+            return metadata;
+        }
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(clientKey.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+        String fingerprint = "key-" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+        return CacheControl.namespace(fingerprint)
+                .applyTo(metadata)
+                .withAttribute(BudgetLimit.DEFAULT_KEY_ATTRIBUTE, fingerprint);
+    }
+
+    /** {@code request} with {@link #clientMetadata} applied. */
+    public static ChatRequest forClient(ChatRequest request, String clientKey) {
+        return clientKey.isEmpty()
+                ? request
+                : request.toBuilder()
+                        .metadata(clientMetadata(request.metadata(), clientKey))
+                        .build();
+    }
+
     /** An upstream call through the client's own stack, for a request the gate passes on unexamined. */
     @FunctionalInterface
     public interface Pass<R> {
@@ -293,6 +345,15 @@ public final class WrappedUpstream {
                 return ChatResponse.builder().text("").build();
             });
         } catch (LlmException e) {
+            R passed = answer.get();
+            if (passed instanceof AutoCloseable open) {
+                // upstream answered, but a stage after it refused the call: release the answer's connection
+                try {
+                    open.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             Throwable original = failure.get();
             if (original instanceof IOException io) {
                 throw io;

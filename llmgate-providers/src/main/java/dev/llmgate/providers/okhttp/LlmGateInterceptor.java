@@ -8,6 +8,7 @@ import dev.llmgate.providers.openai.internal.OpenAiEmbeddingsBridge;
 import dev.llmgate.providers.openai.internal.ResponsesBridge;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Headers;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
@@ -92,15 +93,28 @@ public final class LlmGateInterceptor implements Interceptor {
                     () -> chain.proceed(original),
                     refusal -> response(original, OpenAiBridge.error(refusal, true)));
         }
+        AtomicBoolean proceeding = new AtomicBoolean();
         Buffer buffer = new Buffer();
         original.body().writeTo(buffer);
         byte[] body = buffer.readByteArray();
         WrappedUpstream.Reply reply = bridge.handle(
                 gate, options, body, clientKey(original.headers()), retryCount(original.headers()), newBody -> {
-                    Response upstream = chain.proceed(original.newBuilder()
-                            .post(RequestBody.create(newBody, JSON))
-                            .build());
-                    return new UpstreamOverOkHttp(upstream);
+                    // OkHttp lets an application interceptor proceed more than once, but not twice at a time:
+                    // a route's hedge would race the first attempt on this one call, so it fails instead (the
+                    // route keeps the first attempt's answer)
+                    if (!proceeding.compareAndSet(false, true)) {
+                        throw new IOException("a hedged attempt cannot run through LlmGateInterceptor while another"
+                                + " attempt of the same call is in flight; use LlmGateOpenAiHttpClient to hedge");
+                    }
+                    try {
+                        Response upstream = chain.proceed(original.newBuilder()
+                                .post(RequestBody.create(newBody, JSON))
+                                .build());
+                        return new UpstreamOverOkHttp(upstream, () -> proceeding.set(false));
+                    } catch (IOException | RuntimeException e) {
+                        proceeding.set(false);
+                        throw e;
+                    }
                 });
         if (reply.failure().isPresent()) {
             Throwable t = reply.failure().get();
@@ -162,9 +176,11 @@ public final class LlmGateInterceptor implements Interceptor {
 
     private static final class UpstreamOverOkHttp implements WrappedUpstream.UpstreamResponse {
         private final Response response;
+        private final Runnable released;
 
-        UpstreamOverOkHttp(Response response) {
+        UpstreamOverOkHttp(Response response, Runnable released) {
             this.response = response;
+            this.released = released;
         }
 
         @Override
@@ -185,6 +201,7 @@ public final class LlmGateInterceptor implements Interceptor {
         @Override
         public void close() {
             response.close();
+            released.run();
         }
     }
 }

@@ -199,7 +199,7 @@ class LlmGateInterceptorTest {
     @Test
     void otherEndpointsAreRefusedByDefaultWithoutReachingUpstream() throws Exception {
         try (Response r = client.newCall(new Request.Builder()
-                        .url(server.url("/v1/responses?api_key=sk-in-query-0123456789"))
+                        .url(server.url("/v1/vector_stores?api_key=sk-in-query-0123456789"))
                         .post(RequestBody.create(
                                 "{\"model\":\"gpt-4o\",\"input\":\"hi\"}", MediaType.get("application/json")))
                         .build())
@@ -207,7 +207,7 @@ class LlmGateInterceptorTest {
             assertThat(r.code()).isEqualTo(403);
             assertThat(r.header("x-should-retry")).isEqualTo("false");
             assertThat(r.body().string())
-                    .contains("POST /v1/responses")
+                    .contains("POST /v1/vector_stores")
                     .contains("PASS_AND_AUDIT")
                     .doesNotContain("sk-in-query");
         }

@@ -1,6 +1,8 @@
 package dev.llmgate.providers.anthropic.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
@@ -29,7 +31,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import okhttp3.Headers;
@@ -68,8 +72,11 @@ public final class AnthropicBridge {
         Optional<String> route = wrapOptions.routeFor(intercepted.model());
         WrappedUpstream.warnOnClientRetry(route, clientRetryCount, "anthropic-java: maxRetries(0)");
         boolean routed = route.isPresent();
-        ChatRequest request =
-                routed ? intercepted.request().toBuilder().model(route.get()).build() : intercepted.request();
+        ChatRequest request = routed
+                ? WrappedUpstream.forClient(intercepted.request(), clientKey).toBuilder()
+                        .model(route.get())
+                        .build()
+                : WrappedUpstream.forClient(intercepted.request(), clientKey);
         AnthropicWire.Options options = new AnthropicWire.Options(AnthropicProvider.DEFAULT_MAX_TOKENS, false);
         WrappedExchange exchange = new WrappedExchange();
         AtomicReference<AnthropicStreamDecoder> delivering = new AtomicReference<>();
@@ -146,10 +153,10 @@ public final class AnthropicBridge {
                 byte[] body;
                 if (upstreamAnswer.isPresent()) {
                     WrappedExchange.Answer a = upstreamAnswer.get();
-                    headers.addAll(WrappedExchange.passedOn(a.raw().headers()));
-                    body = a.unchangedIn(response)
+                    headers.addAll(WrappedExchange.passedOn(a.raw().headers(), errors.secrets()));
+                    body = a.unchangedIn(response) && onlyModelled(a.root())
                             ? a.raw().body()
-                            : AnthropicServerSide.writeMessage(response, Optional.of(a.root()));
+                            : AnthropicServerSide.writeMessage(response, Optional.of(modelledOnly(a.root())));
                 } else {
                     body = AnthropicServerSide.writeMessage(response, Optional.empty());
                 }
@@ -160,8 +167,10 @@ public final class AnthropicBridge {
                 return new WrappedUpstream.Reply(200, headers.build(), body);
             }
             ChatStream events = gate.wrapStream(request, providerName, forward);
+            WrappedUpstream.start(events);
             Headers.Builder headers = new Headers.Builder();
-            exchange.streaming().ifPresent(s -> headers.addAll(WrappedExchange.passedOn(s.headers())));
+            exchange.streaming()
+                    .ifPresent(s -> headers.addAll(WrappedExchange.passedOn(s.headers(), errors.secrets())));
             headers.set("Content-Type", "text/event-stream");
             headers.set("Cache-Control", "no-cache");
             if (routed) {
@@ -176,6 +185,58 @@ public final class AnthropicBridge {
         } catch (LlmException e) {
             return WrappedUpstream.failed(e, exchange, routed, errors, gateError -> error(gateError, routed, errors));
         }
+    }
+
+    private static final Set<String> TEXT_BLOCK = Set.of("type", "text", "citations");
+    private static final Set<String> TOOL_USE_BLOCK = Set.of("type", "id", "name", "input");
+
+    /**
+     * Whether upstream's message holds only content the gate read: text blocks (no citations) and tool_use
+     * blocks. Only such a message may reach the client as upstream's own bytes.
+     */
+    static boolean onlyModelled(JsonNode message) {
+        for (JsonNode block : message.path("content")) {
+            String type = Json.text(block, "type");
+            JsonNode citations = block.path("citations");
+            boolean plainText = type.equals("text")
+                    && known(block, TEXT_BLOCK)
+                    && (citations.isMissingNode() || citations.isNull() || citations.isEmpty());
+            if (!plainText && !(type.equals("tool_use") && known(block, TOOL_USE_BLOCK))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Upstream's message with only the content the gate read: text blocks without citations, tool_use blocks. */
+    static JsonNode modelledOnly(JsonNode message) {
+        if (onlyModelled(message) || !message.isObject()) {
+            return message;
+        }
+        ObjectNode copy = ((ObjectNode) message).deepCopy();
+        ArrayNode kept = copy.putArray("content");
+        for (JsonNode block : message.path("content")) {
+            String type = Json.text(block, "type");
+            if (type.equals("text")) {
+                kept.addObject().put("type", "text").put("text", Json.text(block, "text"));
+            } else if (type.equals("tool_use")) {
+                ObjectNode call = kept.addObject();
+                call.put("type", "tool_use");
+                call.set("id", block.get("id"));
+                call.set("name", block.get("name"));
+                call.set("input", block.get("input"));
+            }
+        }
+        return copy;
+    }
+
+    private static boolean known(JsonNode node, Set<String> members) {
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
+            if (!f.getValue().isNull() && !members.contains(f.getKey())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The gate's refusal of a request (e.g. an endpoint it does not examine), Anthropic-shaped, not retried. */

@@ -77,20 +77,22 @@ public final class OpenAiBridge {
         }
         Optional<String> route = wrapOptions.routeFor(intercepted.model());
         WrappedUpstream.warnOnClientRetry(route, clientRetryCount, "openai-java: maxRetries(0)");
-        ChatRequest request = route.isPresent()
-                ? intercepted.request().toBuilder().model(route.get()).build()
-                : intercepted.request();
+        ChatRequest asRead = WrappedUpstream.forClient(intercepted.request(), clientKey);
+        ChatRequest request =
+                route.isPresent() ? asRead.toBuilder().model(route.get()).build() : asRead;
         boolean routed = route.isPresent();
         OpenAiWire.Options options = new OpenAiWire.Options(intercepted.maxTokensField(), true, true);
         ProviderErrors errors = new ProviderErrors(providerName, clientKey);
         WrappedExchange exchange = new WrappedExchange();
         // the request as the client sent it, addressed as an attempt sees it: an attempt equal to it (no stage
         // changed anything, the model is the client's) is sent as the client's own bytes, unchanged
-        ChatRequest asSent = intercepted.request().withModel(intercepted.model());
+        ChatRequest asSent = asRead.withModel(intercepted.model());
         ModelProvider forward = new ModelProvider() {
             @Override
             public ChatResponse chat(ChatRequest attempt, CallContext call) {
-                byte[] body = attempt.equals(asSent) ? requestBody : OpenAiWire.requestBody(attempt, false, options);
+                byte[] body = intercepted.faithful() && attempt.equals(asSent)
+                        ? requestBody
+                        : OpenAiWire.requestBody(attempt, false, options);
                 try (WrappedUpstream.UpstreamResponse r = WrappedUpstream.send(upstream, body, errors, exchange)) {
                     if (r.status() < 200 || r.status() > 299) {
                         throw WrappedUpstream.upstreamError(r, errors, exchange, call);
@@ -144,8 +146,8 @@ public final class OpenAiBridge {
                 byte[] body;
                 if (upstreamAnswer.isPresent()) {
                     WrappedExchange.Answer a = upstreamAnswer.get();
-                    headers.addAll(WrappedExchange.passedOn(a.raw().headers()));
-                    body = a.unchangedIn(response)
+                    headers.addAll(WrappedExchange.passedOn(a.raw().headers(), errors.secrets()));
+                    body = a.unchangedIn(response) && OpenAiServerSide.onlyModelled(a.root())
                             ? a.raw().body()
                             : OpenAiServerSide.patchResponse(a.root(), response);
                 } else {
@@ -158,8 +160,10 @@ public final class OpenAiBridge {
                 return new WrappedUpstream.Reply(200, headers.build(), body);
             }
             ChatStream events = gate.wrapStream(request, providerName, forward);
+            WrappedUpstream.start(events);
             Headers.Builder headers = new Headers.Builder();
-            exchange.streaming().ifPresent(s -> headers.addAll(WrappedExchange.passedOn(s.headers())));
+            exchange.streaming()
+                    .ifPresent(s -> headers.addAll(WrappedExchange.passedOn(s.headers(), errors.secrets())));
             headers.set("Content-Type", "text/event-stream");
             headers.set("Cache-Control", "no-cache");
             if (routed) {

@@ -2,6 +2,7 @@ package dev.llmgate.providers.openai.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -33,7 +34,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Headers;
 
 /**
@@ -46,7 +46,10 @@ import okhttp3.Headers;
  * (a route's fallback) is written anew, in the encoding the client asked for.
  */
 public final class OpenAiEmbeddingsBridge {
-    private static final ObjectReader STRICT = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader STRICT = Json.MAPPER
+            .reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private OpenAiEmbeddingsBridge() {}
 
@@ -77,9 +80,16 @@ public final class OpenAiEmbeddingsBridge {
         if (routed) {
             request = request.withModel(route.get());
         }
+        if (!clientKey.isEmpty()) {
+            request = new EmbeddingRequest(
+                    request.model(),
+                    request.inputs(),
+                    request.dimensions(),
+                    WrappedUpstream.clientMetadata(request.metadata(), clientKey));
+        }
         List<String> inputsAsSent = inputs(sentByClient);
         WrappedExchange exchange = new WrappedExchange();
-        AtomicReference<WrappedExchange.Raw> answered = new AtomicReference<>();
+        List<Answered> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
         boolean base64 = Json.text(sentByClient, "encoding_format").equals("base64");
         boolean single = singleInput;
         ModelProvider forward = new ModelProvider() {
@@ -100,19 +110,25 @@ public final class OpenAiEmbeddingsBridge {
                     }
                     String text = WrappedUpstream.read(r.body(), errors, false, exchange);
                     EmbeddingResponse parsed = parse(text, attempt.inputs().size(), providerName);
-                    answered.set(
-                            new WrappedExchange.Raw(r.status(), r.headers(), text.getBytes(StandardCharsets.UTF_8)));
+                    answered.add(new Answered(
+                            parsed,
+                            new WrappedExchange.Raw(r.status(), r.headers(), text.getBytes(StandardCharsets.UTF_8))));
                     return parsed;
                 }
             }
         };
         try {
             EmbeddingResponse response = gate.wrapEmbed(request, providerName, forward);
-            WrappedExchange.Raw raw = answered.get();
+            WrappedExchange.Raw raw = null;
+            for (Answered a : answered) {
+                if (sameVectors(a.parsed(), response)) {
+                    raw = a.raw(); // the attempt that answered (a hedge may have answered twice)
+                }
+            }
             Headers.Builder headers = new Headers.Builder();
             byte[] body;
             if (raw != null && response.provider().equals(providerName)) {
-                headers.addAll(WrappedExchange.passedOn(raw.headers()));
+                headers.addAll(WrappedExchange.passedOn(raw.headers(), errors.secrets()));
                 body = raw.body();
             } else {
                 body = write(response, base64);
@@ -126,6 +142,21 @@ public final class OpenAiEmbeddingsBridge {
             return WrappedUpstream.failed(
                     e, exchange, routed, errors, gateError -> OpenAiBridge.error(gateError, routed));
         }
+    }
+
+    /** One upstream answer: the vectors read from it, and its bytes. */
+    private record Answered(EmbeddingResponse parsed, WrappedExchange.Raw raw) {}
+
+    private static boolean sameVectors(EmbeddingResponse a, EmbeddingResponse b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!java.util.Arrays.equals(a.vector(i), b.vector(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ObjectNode read(byte[] body) {

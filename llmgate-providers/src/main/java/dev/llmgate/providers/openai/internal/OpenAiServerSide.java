@@ -2,8 +2,10 @@ package dev.llmgate.providers.openai.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ContentPart;
@@ -58,7 +60,10 @@ public final class OpenAiServerSide {
      * Reads intercepted bodies refusing a member named twice: an unchanged request is forwarded as the
      * client's own bytes, so the value the policy examined must be the only one upstream can read.
      */
-    private static final ObjectReader STRICT = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader STRICT = Json.MAPPER
+            .reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private OpenAiServerSide() {}
 
@@ -70,9 +75,97 @@ public final class OpenAiServerSide {
      * @param stream         whether the client asked for a stream
      * @param includeUsage   whether the client asked for a usage chunk ({@code stream_options.include_usage})
      * @param maxTokensField the output-limit field the client used, to forward the same one
+     * @param faithful       whether {@code request} holds every non-null member of the body's messages and tools
+     *                       (only then may the client's own bytes stand for it)
      */
     public record Intercepted(
-            ChatRequest request, String model, boolean stream, boolean includeUsage, String maxTokensField) {}
+            ChatRequest request,
+            String model,
+            boolean stream,
+            boolean includeUsage,
+            String maxTokensField,
+            boolean faithful) {}
+
+    private static final Set<String> MESSAGE_MEMBERS = Set.of("role", "content", "name", "tool_calls", "tool_call_id");
+    private static final Set<String> PART_MEMBERS = Set.of("type", "text", "image_url");
+    private static final Set<String> IMAGE_MEMBERS = Set.of("url", "detail");
+    private static final Set<String> CALL_MEMBERS = Set.of("id", "type", "function", "index");
+    private static final Set<String> FUNCTION_MEMBERS = Set.of("name", "arguments");
+    private static final Set<String> TOOL_MEMBERS = Set.of("type", "function");
+    private static final Set<String> TOOL_FUNCTION_MEMBERS = Set.of("name", "description", "parameters", "strict");
+
+    /** Whether every non-null member of {@code node} is one of {@code known}. */
+    static boolean only(JsonNode node, Set<String> known) {
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
+            if (!f.getValue().isNull() && !known.contains(f.getKey())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the request body's messages and tools hold only members the gate reads. */
+    private static boolean faithful(JsonNode root) {
+        for (JsonNode m : root.path("messages")) {
+            if (!only(m, MESSAGE_MEMBERS)) {
+                return false;
+            }
+            for (JsonNode p : m.path("content")) {
+                if (!only(p, PART_MEMBERS) || p.has("image_url") && !only(p.get("image_url"), IMAGE_MEMBERS)) {
+                    return false;
+                }
+            }
+            for (JsonNode c : m.path("tool_calls")) {
+                if (!only(c, CALL_MEMBERS) || !only(c.path("function"), FUNCTION_MEMBERS)) {
+                    return false;
+                }
+            }
+        }
+        for (JsonNode t : root.path("tools")) {
+            if (!only(t, TOOL_MEMBERS) || !only(t.path("function"), TOOL_FUNCTION_MEMBERS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final Set<String> CHOICE_MEMBERS = Set.of("index", "message", "finish_reason");
+    private static final Set<String> ANSWER_MESSAGE_MEMBERS = Set.of("role", "content", "refusal", "tool_calls");
+
+    /**
+     * Whether upstream's answer holds nothing in its choices the gate did not read: one choice, no
+     * log-probabilities, a message of role, string content, refusal, tool calls and no (or empty)
+     * annotations. Only such an answer may reach the client as upstream's own bytes; any other is
+     * written anew ({@link #patchResponse}), without what the output policy did not examine.
+     */
+    public static boolean onlyModelled(JsonNode answer) {
+        JsonNode choices = answer.path("choices");
+        if (!choices.isArray() || choices.size() != 1) {
+            return false;
+        }
+        JsonNode choice = choices.get(0);
+        JsonNode message = choice.path("message");
+        JsonNode annotations = message.path("annotations");
+        if (!only(choice, CHOICE_MEMBERS) || !message.isObject()) {
+            return false;
+        }
+        if (!(annotations.isMissingNode() || annotations.isNull() || annotations.isArray() && annotations.isEmpty())) {
+            return false;
+        }
+        ObjectNode withoutAnnotations = ((ObjectNode) message).deepCopy();
+        withoutAnnotations.remove("annotations");
+        JsonNode content = message.path("content");
+        if (!only(withoutAnnotations, ANSWER_MESSAGE_MEMBERS)
+                || !(content.isMissingNode() || content.isNull() || content.isTextual())) {
+            return false;
+        }
+        for (JsonNode c : message.path("tool_calls")) {
+            if (!only(c, CALL_MEMBERS) || !only(c.path("function"), FUNCTION_MEMBERS)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * Reads a request body; {@code modelPrefix} (e.g. "openai:") is put before the body's model.
@@ -154,6 +247,9 @@ public final class OpenAiServerSide {
         JsonNode max =
                 root.hasNonNull("max_completion_tokens") ? root.get("max_completion_tokens") : root.get("max_tokens");
         if (max != null && !max.isNull()) {
+            if (!max.canConvertToInt() || !max.isIntegralNumber()) {
+                throw invalid("the output-token limit must be an integer the gate can count (at most 2^31 - 1)");
+            }
             b.maxOutputTokens(max.asInt());
         }
         JsonNode stop = root.get("stop");
@@ -185,7 +281,8 @@ public final class OpenAiServerSide {
                 model,
                 root.path("stream").asBoolean(false),
                 root.path("stream_options").path("include_usage").asBoolean(false),
-                maxField);
+                maxField,
+                faithful(root));
     }
 
     private static Message readMessage(JsonNode m) {

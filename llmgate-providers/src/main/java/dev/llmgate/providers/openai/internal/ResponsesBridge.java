@@ -53,9 +53,9 @@ public final class ResponsesBridge {
         Optional<String> route = wrapOptions.routeFor(intercepted.model());
         WrappedUpstream.warnOnClientRetry(route, clientRetryCount, "openai-java: maxRetries(0)");
         boolean routed = route.isPresent();
-        ChatRequest request =
-                routed ? intercepted.request().toBuilder().model(route.get()).build() : intercepted.request();
-        ChatRequest asSent = intercepted.request().withModel(intercepted.model());
+        ChatRequest asRead = WrappedUpstream.forClient(intercepted.request(), clientKey);
+        ChatRequest request = routed ? asRead.toBuilder().model(route.get()).build() : asRead;
+        ChatRequest asSent = asRead.withModel(intercepted.model());
         WrappedExchange exchange = new WrappedExchange();
         ModelProvider forward = new ModelProvider() {
             @Override
@@ -102,7 +102,7 @@ public final class ResponsesBridge {
             byte[] body;
             if (upstreamAnswer.isPresent()) {
                 WrappedExchange.Answer a = upstreamAnswer.get();
-                headers.addAll(WrappedExchange.passedOn(a.raw().headers()));
+                headers.addAll(WrappedExchange.passedOn(a.raw().headers(), errors.secrets()));
                 body = a.unchangedIn(response) ? a.raw().body() : ResponsesServerSide.patchResponse(a.root(), response);
             } else {
                 body = ResponsesServerSide.writeResponse(response, Instant.now());

@@ -1,6 +1,7 @@
 package dev.llmgate.providers.openai.internal;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -39,7 +40,27 @@ import java.util.Set;
  * unexamined. Not public API.
  */
 public final class ResponsesServerSide {
-    private static final ObjectReader STRICT = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader STRICT = Json.MAPPER
+            .reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final Set<String> MESSAGE_ITEM = Set.of("type", "role", "content", "id", "status");
+    private static final Set<String> PART = Set.of("type", "text", "image_url", "detail", "annotations");
+    private static final Set<String> CALL_ITEM = Set.of("type", "id", "call_id", "name", "arguments", "status");
+    private static final Set<String> OUTPUT_ITEM = Set.of("type", "id", "call_id", "output", "status");
+    private static final Set<String> FUNCTION_TOOL = Set.of("type", "name", "description", "parameters", "strict");
+
+    /**
+     * Refuses an item with a member the gate does not read: the client's body is forwarded with such
+     * members in place, so they would reach upstream unexamined.
+     */
+    private static void onlyKnown(JsonNode node, Set<String> known, String what) {
+        if (!OpenAiServerSide.only(node, known)) {
+            throw invalid(what + " has members the gate cannot examine (it reads " + new java.util.TreeSet<>(known)
+                    + "): send it without the gate");
+        }
+    }
+
     private static final Set<String> MAPPED = Set.of(
             "model",
             "input",
@@ -214,6 +235,7 @@ public final class ResponsesServerSide {
                         "tools of type '" + shortText(Json.text(t, "type")) + "' run at the provider, where the"
                                 + " gate cannot examine what they read or return; only function tools can be routed through it");
             }
+            onlyKnown(t, FUNCTION_TOOL, "a function tool");
             JsonNode params = t.get("parameters");
             b.addTool(new ToolDefinition(
                     Json.text(t, "name"),
@@ -301,6 +323,7 @@ public final class ResponsesServerSide {
             String type = Json.text(item, "type");
             int index = calls.size();
             if (type.isEmpty() || type.equals("message")) {
+                onlyKnown(item, MESSAGE_ITEM, "a message item");
                 Role role = role(Json.text(item, "role"));
                 JsonNode content = item.get("content");
                 List<ContentPart> parts = new ArrayList<>();
@@ -309,6 +332,11 @@ public final class ResponsesServerSide {
                     parts.add(ContentPart.text(content.asText()));
                 } else if (content != null && content.isArray()) {
                     for (JsonNode p : content) {
+                        onlyKnown(p, PART, "a content part");
+                        JsonNode annotations = p.path("annotations");
+                        if (!(annotations.isMissingNode() || annotations.isNull() || annotations.isEmpty())) {
+                            throw invalid("a content part with annotations cannot be examined by the gate");
+                        }
                         String pt = Json.text(p, "type");
                         if (pt.equals("input_text") || pt.equals("output_text")) {
                             slots.add(new Slot(index, parts.size(), (ObjectNode) p, "text"));
@@ -328,11 +356,13 @@ public final class ResponsesServerSide {
                 messages.add(new Message(role, parts, List.of(), Optional.empty(), Optional.empty()));
                 calls.add(List.of());
             } else if (type.equals("function_call")) {
+                onlyKnown(item, CALL_ITEM, "a function_call item");
                 ToolCall call =
                         new ToolCall(Json.text(item, "call_id"), Json.text(item, "name"), Json.text(item, "arguments"));
                 messages.add(new Message(Role.ASSISTANT, List.of(), List.of(call), Optional.empty(), Optional.empty()));
                 calls.add(List.of(item));
             } else if (type.equals("function_call_output")) {
+                onlyKnown(item, OUTPUT_ITEM, "a function_call_output item");
                 JsonNode output = item.get("output");
                 if (output == null || !output.isTextual()) {
                     throw invalid("a function_call_output whose output is not a string cannot be examined by the gate");
