@@ -2,9 +2,11 @@ package dev.llmgate.providers;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -97,10 +99,10 @@ public final class WrapOptions {
     }
 
     /** Every route these options name (explicit and default). */
-    public java.util.Set<String> routeAliases() {
-        java.util.Set<String> all = new java.util.LinkedHashSet<>(routes.values());
+    public Set<String> routeAliases() {
+        Set<String> all = new LinkedHashSet<>(routes.values());
         defaultRoute.ifPresent(all::add);
-        return all;
+        return Collections.unmodifiableSet(all);
     }
 
     @Override
@@ -152,6 +154,7 @@ public final class WrapOptions {
             return this;
         }
 
+        /** The options, immutable; later changes to this builder do not affect them. */
         public WrapOptions build() {
             return new WrapOptions(this);
         }

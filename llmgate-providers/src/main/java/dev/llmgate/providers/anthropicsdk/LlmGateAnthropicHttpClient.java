@@ -30,8 +30,9 @@ import okio.Okio;
 /**
  * Routes the official {@code com.anthropic:anthropic-java} SDK (3.x) through an {@link LlmGate}: an SDK
  * {@link HttpClient} that sends Messages calls ({@code POST .../v1/messages}, blocking and streamed) through
- * the gate's chain — policy, cache, budgets, routing, audit, your interceptors — and everything else
- * straight to the SDK's own HTTP client.
+ * the gate's chain — policy, cache, budgets, routing, audit, your interceptors — and refuses every other
+ * request (token counting, batches, models, files), or passes it on unexamined and audited
+ * ({@link WrapOptions#otherEndpoints()}).
  *
  * <pre>{@code
  * AnthropicClient client = AnthropicOkHttpClient.builder()

@@ -36,14 +36,15 @@ import okio.Okio;
  * <pre>{@code
  * HttpClient http = LlmGateOpenAiHttpClient.wrap(gate, "openai", OkHttpClient.builder().build());
  * OpenAIClient client = new OpenAIClientImpl(ClientOptions.builder()
- *         .httpClient(http).apiKey(System.getenv("OPENAI_API_KEY")).maxRetries(0).build());
+ *         .httpClient(http).apiKey(System.getenv("OPENAI_API_KEY")).build());
  * }</pre>
  *
  * The SDK is an optional dependency of llmgate-providers: add {@code com.openai:openai-java} to
- * your own build to use this class. Set the SDK's {@code maxRetries(0)} so that retrying stays in one
- * layer (the gate's). Gate errors reach the SDK as OpenAI-shaped error answers, so it raises its own
- * typed exceptions (a policy block is a 403 {@code PermissionDeniedException} with code
- * {@code policy_blocked}).
+ * your own build to use this class. One retry layer: without routes the SDK's own retries are it (leave
+ * them on); with models mapped to routes ({@link WrapOptions}) the gate's route is, and the SDK should be
+ * built with {@code maxRetries(0)}. Gate errors reach the SDK as OpenAI-shaped error answers, so it raises
+ * its own typed exceptions (a policy block is a 403 {@code PermissionDeniedException} with code
+ * {@code policy_blocked}); upstream's own errors and I/O failures reach it as they were.
  */
 @SuppressWarnings("exports") // openai-java is an optional dependency: a module that uses this class requires it itself
 public final class LlmGateOpenAiHttpClient implements HttpClient {
