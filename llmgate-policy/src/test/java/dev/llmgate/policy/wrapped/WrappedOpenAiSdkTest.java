@@ -600,6 +600,135 @@ class WrappedOpenAiSdkTest {
         assertThat(auditedCalls()).hasSize(1);
     }
 
+    static String responsesStream(String... deltas) {
+        String id = "resp_stream_9";
+        String created = "{\"id\":\"" + id + "\",\"object\":\"response\",\"created_at\":1741290958,\"status\":"
+                + "\"in_progress\",\"model\":\"gpt-4o-mini-2024-07-18\",\"output\":[],\"usage\":null}";
+        StringBuilder sb = new StringBuilder();
+        sb.append(sse(
+                "response.created",
+                "{\"type\":\"response.created\",\"sequence_number\":0,\"response\":" + created + "}"));
+        sb.append(sse(
+                "response.output_item.added",
+                "{\"type\":\"response.output_item.added\",\"sequence_number\":1,"
+                        + "\"output_index\":0,\"item\":{\"id\":\"msg_1\",\"type\":\"message\",\"status\":\"in_progress\","
+                        + "\"role\":\"assistant\",\"content\":[]}}"));
+        StringBuilder all = new StringBuilder();
+        int seq = 2;
+        for (String d : deltas) {
+            all.append(d);
+            sb.append(sse(
+                    "response.output_text.delta",
+                    "{\"type\":\"response.output_text.delta\",\"sequence_number\":" + seq++
+                            + ",\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"" + d
+                            + "\"}"));
+        }
+        String done = "{\"id\":\"" + id
+                + "\",\"object\":\"response\",\"created_at\":1741290958,\"status\":\"completed\","
+                + "\"model\":\"gpt-4o-mini-2024-07-18\",\"output\":[{\"id\":\"msg_1\",\"type\":\"message\",\"status\":"
+                + "\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"" + all
+                + "\",\"annotations\":[]}]}],\"usage\":{\"input_tokens\":9,\"output_tokens\":4,\"total_tokens\":13}}";
+        sb.append(sse(
+                "response.completed",
+                "{\"type\":\"response.completed\",\"sequence_number\":" + seq + ",\"response\":" + done + "}"));
+        return sb.toString();
+    }
+
+    static String sse(String event, String data) {
+        return "event: " + event + "\ndata: " + data + "\n\n";
+    }
+
+    @Test
+    void aStreamedResponsesCallIsEncodedForTheSdkWithTheOutputRedacted() throws Exception {
+        gate(0, null);
+        OpenAIClient sdk = client(WrapOptions.of("openai"), 0);
+        for (String[] deltas :
+                List.of(new String[] {"Hello ", "there"}, new String[] {"The SSN is ", "536-22-", "8841."})) {
+            server.enqueue(new MockResponse.Builder()
+                    .addHeader("Content-Type", "text/event-stream")
+                    .body(responsesStream(deltas))
+                    .build());
+            com.openai.helpers.ResponseAccumulator acc = com.openai.helpers.ResponseAccumulator.create();
+            try (StreamResponse<com.openai.models.responses.ResponseStreamEvent> s = sdk.responses()
+                    .createStreaming(ResponseCreateParams.builder()
+                            .model("gpt-4o-mini")
+                            .input("hello " + deltas.length)
+                            .build())) {
+                s.stream().forEach(acc::accumulate);
+            }
+            com.openai.models.responses.Response r = acc.response();
+            assertThat(r.id()).isEqualTo("resp_stream_9");
+            String text = responseText(r);
+            if (deltas.length == 2) {
+                assertThat(text).isEqualTo("Hello there");
+            } else {
+                assertThat(text)
+                        .startsWith("The SSN is ")
+                        .doesNotContain("536-22-8841")
+                        .doesNotContain("8841");
+                assertThat(r.toString()).doesNotContain("8841");
+            }
+        }
+        JsonNode sent =
+                JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(sent.path("stream").asBoolean()).isTrue();
+        assertThat(auditedCalls()).hasSize(2);
+    }
+
+    @Test
+    void aStreamedResponsesFunctionCallPassesAndUnexaminableStreamEventsFailTheStream() throws Exception {
+        gate(0, null);
+        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder()
+                .addInterceptor(dev.llmgate.providers.okhttp.LlmGateInterceptor.of(gate, "openai"))
+                .build();
+        String created = "{\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_t\","
+                + "\"object\":\"response\",\"status\":\"in_progress\",\"model\":\"m\",\"output\":[]}}";
+        String call = sse("response.created", created)
+                + sse(
+                        "response.output_item.added",
+                        "{\"type\":\"response.output_item.added\",\"sequence_number\":1,"
+                                + "\"output_index\":0,\"item\":{\"id\":\"fc_1\",\"type\":\"function_call\",\"call_id\":\"call_9\","
+                                + "\"name\":\"weather\",\"arguments\":\"\",\"status\":\"in_progress\"}}")
+                + sse(
+                        "response.function_call_arguments.delta",
+                        "{\"type\":\"response.function_call_arguments.delta\","
+                                + "\"sequence_number\":2,\"item_id\":\"fc_1\",\"output_index\":0,\"delta\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}")
+                + sse(
+                        "response.completed",
+                        "{\"type\":\"response.completed\",\"sequence_number\":3,\"response\":{"
+                                + "\"id\":\"resp_t\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"m\",\"output\":[{"
+                                + "\"id\":\"fc_1\",\"type\":\"function_call\",\"call_id\":\"call_9\",\"name\":\"weather\","
+                                + "\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\",\"status\":\"completed\"}],"
+                                + "\"usage\":{\"input_tokens\":3,\"output_tokens\":2,\"total_tokens\":5}}}");
+        server.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .body(call)
+                .build());
+        String body = "{\"model\":\"m\",\"input\":\"weather?\",\"stream\":true}";
+        try (okhttp3.Response r = http.newCall(post("/v1/responses", body)).execute()) {
+            String events = r.body().string();
+            assertThat(events)
+                    .contains("event: response.function_call_arguments.delta")
+                    .contains("event: response.completed")
+                    .contains("\"call_id\":\"call_9\"");
+        }
+        server.enqueue(new MockResponse.Builder()
+                .addHeader("Content-Type", "text/event-stream")
+                .body(sse("response.created", created)
+                        + sse(
+                                "response.reasoning_summary_text.delta",
+                                "{\"type\":\"response.reasoning_summary_text.delta\","
+                                        + "\"sequence_number\":1,\"delta\":\"SSN 536-22-8841\"}"))
+                .build());
+        try (okhttp3.Response r = http.newCall(post("/v1/responses", body.replace("weather?", "think")))
+                .execute()) {
+            assertThat(r.code())
+                    .as("a reasoning summary cannot be examined: no 200")
+                    .isEqualTo(502);
+            assertThat(r.body().string()).doesNotContain("536-22-8841");
+        }
+    }
+
     @Test
     void aResponsesAnswerIsRedactedInPlace() throws Exception {
         gate(0, null);
@@ -646,7 +775,6 @@ class WrappedOpenAiSdkTest {
 
         for (String refused : List.of(
                 "{\"model\":\"m\",\"input\":\"hi\",\"tools\":[{\"type\":\"web_search\"}]}",
-                "{\"model\":\"m\",\"input\":\"hi\",\"stream\":true}",
                 "{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_file\",\"file_id\":\"f\"}]}]}")) {
             try (okhttp3.Response r =
                     http.newCall(post("/v1/responses", refused)).execute()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
+import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.api.exception.LlmException;
@@ -11,16 +12,22 @@ import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.providers.ResponseLimits;
 import dev.llmgate.providers.WrapOptions;
+import dev.llmgate.providers.internal.HttpChatStream;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.Shapes;
+import dev.llmgate.providers.internal.SseReader;
+import dev.llmgate.providers.internal.StreamDecoder;
 import dev.llmgate.providers.internal.WrappedExchange;
 import dev.llmgate.providers.internal.WrappedUpstream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Headers;
 
 /**
@@ -29,7 +36,8 @@ import okhttp3.Headers;
  * output, cache, budgets, routing, audit. Upstream gets the client's own bytes when no stage changed the
  * request, otherwise the client's body with the chain's changes written in place
  * ({@link ResponsesServerSide.Intercepted#rewritten}); the client gets upstream's answer, with the chain's
- * changes written in place when it made any. Streamed Responses calls are refused (400) for now.
+ * changes written in place when it made any. A streamed call comes back as {@code response.*} events
+ * written from the chain's events ({@link ResponsesSseEncoder}).
  */
 public final class ResponsesBridge {
     private ResponsesBridge() {}
@@ -57,6 +65,7 @@ public final class ResponsesBridge {
         ChatRequest request = routed ? asRead.toBuilder().model(route.get()).build() : asRead;
         ChatRequest asSent = asRead.withModel(intercepted.model());
         WrappedExchange exchange = new WrappedExchange();
+        AtomicReference<ResponsesStreamDecoder> delivering = new AtomicReference<>();
         ModelProvider forward = new ModelProvider() {
             @Override
             public ChatResponse chat(ChatRequest attempt, CallContext call) {
@@ -92,10 +101,47 @@ public final class ResponsesBridge {
 
             @Override
             public ChatStream stream(ChatRequest attempt, CallContext call) {
-                throw new IllegalStateException("streamed Responses calls are refused before the chain");
+                byte[] body = attempt.equals(asSent) ? requestBody : intercepted.rewritten(attempt);
+                WrappedUpstream.UpstreamResponse r = WrappedUpstream.send(upstream, body, errors, exchange);
+                if (r.status() < 200 || r.status() > 299) {
+                    try (r) {
+                        throw WrappedUpstream.upstreamError(r, errors, exchange, call);
+                    }
+                }
+                ResponsesStreamDecoder decoder = new ResponsesStreamDecoder(errors, r.headers(), call);
+                StreamDecoder marking = new StreamDecoder() {
+                    @Override
+                    public void decode(String event, String data, java.util.function.Consumer<StreamEvent> out) {
+                        delivering.set(decoder);
+                        decoder.decode(event, data, out);
+                    }
+                };
+                return new HttpChatStream(
+                        errors,
+                        new WrappedUpstream.ClientStream(r, errors, exchange),
+                        new SseReader(r.body(), providerName, ResponseLimits.DEFAULTS),
+                        exchange.observing(marking, r.headers(), ""));
             }
         };
         try {
+            if (intercepted.stream()) {
+                ChatStream events = gate.wrapStream(request, providerName, forward);
+                WrappedUpstream.start(events);
+                Headers.Builder headers = new Headers.Builder();
+                exchange.streaming()
+                        .ifPresent(s -> headers.addAll(WrappedExchange.passedOn(s.headers(), errors.secrets())));
+                headers.set("Content-Type", "text/event-stream");
+                headers.set("Cache-Control", "no-cache");
+                if (routed) {
+                    headers.set(WrappedUpstream.SHOULD_RETRY, "false");
+                }
+                ResponsesSseEncoder encoder = new ResponsesSseEncoder(
+                        intercepted.model(),
+                        () -> exchange.streaming().map(WrappedExchange.StreamStart::firstFrame),
+                        () -> Optional.ofNullable(delivering.get()).flatMap(ResponsesStreamDecoder::completed));
+                return new WrappedUpstream.Reply(
+                        200, headers.build(), new EncodingStream(events, encoder, exchange, errors), Optional.empty());
+            }
             ChatResponse response = gate.wrap(request, providerName, forward);
             Optional<WrappedExchange.Answer> upstreamAnswer = exchange.answerFor(response);
             Headers.Builder headers = new Headers.Builder();
@@ -115,6 +161,75 @@ public final class ResponsesBridge {
         } catch (LlmException e) {
             return WrappedUpstream.failed(
                     e, exchange, routed, errors, gateError -> OpenAiBridge.error(gateError, routed));
+        }
+    }
+
+    /** The gate's stream as Responses SSE events, pulled as the client reads. */
+    static final class EncodingStream extends InputStream {
+        private final ChatStream events;
+        private final ResponsesSseEncoder encoder;
+        private final WrappedExchange exchange;
+        private final ProviderErrors errors;
+        private byte[] current = new byte[0];
+        private int position;
+        private boolean ended;
+
+        EncodingStream(
+                ChatStream events, ResponsesSseEncoder encoder, WrappedExchange exchange, ProviderErrors errors) {
+            this.events = events;
+            this.encoder = encoder;
+            this.exchange = exchange;
+            this.errors = errors;
+        }
+
+        private boolean fill() throws IOException {
+            while (position >= current.length) {
+                if (ended || encoder.done()) {
+                    return false;
+                }
+                try {
+                    if (!events.hasNext()) {
+                        ended = true;
+                        return false;
+                    }
+                    current = encoder.encode(events.next());
+                } catch (LlmException e) {
+                    ended = true;
+                    current = new byte[0];
+                    position = 0;
+                    Optional<Throwable> original = exchange.originalOf(e);
+                    if (original.isPresent() && original.get() instanceof IOException io) {
+                        throw io;
+                    }
+                    current = encoder.error(e, errors.secrets().scrub(e.getMessage()));
+                }
+                position = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? current[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, current.length - position);
+            System.arraycopy(current, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            events.close();
         }
     }
 }

@@ -81,6 +81,11 @@ public final class ResponsesServerSide {
 
     /** A read request: the chain's view, and the client's body with the places the values came from. */
     public static final class Intercepted {
+        /** Whether the client asked for a stream. */
+        public boolean stream() {
+            return body.path("stream").asBoolean(false);
+        }
+
         private final ChatRequest request;
         private final String model;
         /** The client's body as read; {@link #rewritten} copies it and finds the same places in the copy. */
@@ -219,10 +224,6 @@ public final class ResponsesServerSide {
         String model = Json.text(obj, "model");
         if (model.isEmpty()) {
             throw invalid("the request has no model");
-        }
-        if (obj.path("stream").asBoolean(false)) {
-            throw invalid("streamed Responses calls are not examined by the gate yet: send \"stream\": false, or use"
-                    + " Chat Completions for a stream");
         }
         List<Slot> slots = new ArrayList<>();
         List<List<ObjectNode>> calls = new ArrayList<>();
