@@ -4,6 +4,7 @@ import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.Metadata;
+import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.exception.NetworkException;
@@ -367,4 +368,83 @@ public final class WrappedUpstream {
     }
 
     private static final java.util.regex.Pattern UNSAFE_IN_MODEL = java.util.regex.Pattern.compile("[^A-Za-z0-9_-]+");
+
+    /**
+     * A gate stream encoded in a client's wire format, pulled as the client reads: {@code encode} turns
+     * each event into frames until {@code done}. The client stack's own I/O failure is thrown as that
+     * {@link IOException}; any other failure after the stream began becomes {@code error}'s frames.
+     */
+    public static final class EncodingStream extends InputStream {
+        private final ChatStream events;
+        private final Function<StreamEvent, byte[]> encode;
+        private final Function<LlmException, byte[]> error;
+        private final java.util.function.BooleanSupplier done;
+        private final WrappedExchange exchange;
+        private byte[] current = new byte[0];
+        private int position;
+        private boolean ended;
+
+        public EncodingStream(
+                ChatStream events,
+                Function<StreamEvent, byte[]> encode,
+                Function<LlmException, byte[]> error,
+                java.util.function.BooleanSupplier done,
+                WrappedExchange exchange) {
+            this.events = events;
+            this.encode = encode;
+            this.error = error;
+            this.done = done;
+            this.exchange = exchange;
+        }
+
+        private boolean fill() throws IOException {
+            while (position >= current.length) {
+                if (ended || done.getAsBoolean()) {
+                    return false;
+                }
+                try {
+                    if (!events.hasNext()) {
+                        ended = true;
+                        return false;
+                    }
+                    current = encode.apply(events.next());
+                } catch (LlmException e) {
+                    ended = true;
+                    current = new byte[0];
+                    position = 0;
+                    Optional<Throwable> original = exchange.originalOf(e);
+                    if (original.isPresent() && original.get() instanceof IOException io) {
+                        throw io;
+                    }
+                    current = error.apply(e);
+                }
+                position = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? current[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, current.length - position);
+            System.arraycopy(current, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            events.close();
+        }
+    }
 }

@@ -23,7 +23,6 @@ import dev.llmgate.providers.internal.StreamDecoder;
 import dev.llmgate.providers.internal.WrappedExchange;
 import dev.llmgate.providers.internal.WrappedUpstream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -140,7 +139,15 @@ public final class ResponsesBridge {
                         () -> exchange.streaming().map(WrappedExchange.StreamStart::firstFrame),
                         () -> Optional.ofNullable(delivering.get()).flatMap(ResponsesStreamDecoder::completed));
                 return new WrappedUpstream.Reply(
-                        200, headers.build(), new EncodingStream(events, encoder, exchange, errors), Optional.empty());
+                        200,
+                        headers.build(),
+                        new WrappedUpstream.EncodingStream(
+                                events,
+                                encoder::encode,
+                                e -> encoder.error(e, errors.secrets().scrub(e.getMessage())),
+                                encoder::done,
+                                exchange),
+                        Optional.empty());
             }
             ChatResponse response = gate.wrap(request, providerName, forward);
             Optional<WrappedExchange.Answer> upstreamAnswer = exchange.answerFor(response);
@@ -161,75 +168,6 @@ public final class ResponsesBridge {
         } catch (LlmException e) {
             return WrappedUpstream.failed(
                     e, exchange, routed, errors, gateError -> OpenAiBridge.error(gateError, routed));
-        }
-    }
-
-    /** The gate's stream as Responses SSE events, pulled as the client reads. */
-    static final class EncodingStream extends InputStream {
-        private final ChatStream events;
-        private final ResponsesSseEncoder encoder;
-        private final WrappedExchange exchange;
-        private final ProviderErrors errors;
-        private byte[] current = new byte[0];
-        private int position;
-        private boolean ended;
-
-        EncodingStream(
-                ChatStream events, ResponsesSseEncoder encoder, WrappedExchange exchange, ProviderErrors errors) {
-            this.events = events;
-            this.encoder = encoder;
-            this.exchange = exchange;
-            this.errors = errors;
-        }
-
-        private boolean fill() throws IOException {
-            while (position >= current.length) {
-                if (ended || encoder.done()) {
-                    return false;
-                }
-                try {
-                    if (!events.hasNext()) {
-                        ended = true;
-                        return false;
-                    }
-                    current = encoder.encode(events.next());
-                } catch (LlmException e) {
-                    ended = true;
-                    current = new byte[0];
-                    position = 0;
-                    Optional<Throwable> original = exchange.originalOf(e);
-                    if (original.isPresent() && original.get() instanceof IOException io) {
-                        throw io;
-                    }
-                    current = encoder.error(e, errors.secrets().scrub(e.getMessage()));
-                }
-                position = 0;
-            }
-            return true;
-        }
-
-        @Override
-        public int read() throws IOException {
-            return fill() ? current[position++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (!fill()) {
-                return -1;
-            }
-            int n = Math.min(len, current.length - position);
-            System.arraycopy(current, position, b, off, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public void close() {
-            events.close();
         }
     }
 }
