@@ -45,7 +45,8 @@ public final class InjectionModelTrainer {
             double minPrecision,
             double maxFalsePositiveRate,
             boolean evidenceOnly,
-            boolean sourceBalance) {
+            boolean sourceBalance,
+            List<String> languages) {
         static Settings of(JsonNode m) {
             return new Settings(
                     m.path("seed").asLong(20261206L),
@@ -56,7 +57,14 @@ public final class InjectionModelTrainer {
                     m.path("minPrecision").asDouble(0.95),
                     m.path("maxFalsePositiveRate").asDouble(0.01),
                     m.path("evidenceOnly").asBoolean(true),
-                    m.path("sourceBalance").asBoolean(true));
+                    m.path("sourceBalance").asBoolean(true),
+                    languages(m.path("languages")));
+        }
+
+        private static List<String> languages(JsonNode list) {
+            List<String> out = new ArrayList<>();
+            list.forEach(l -> out.add(l.asText()));
+            return out;
         }
     }
 
@@ -87,7 +95,7 @@ public final class InjectionModelTrainer {
     record Result(byte[] model, String report) {}
 
     static Result run(List<Source> sources, Settings settings) throws IOException {
-        Dedup dedup = dedup(sources);
+        Dedup dedup = dedup(sources, settings.languages);
         Map<String, List<Doc>> bySource = new LinkedHashMap<>();
         Map<String, String> roles = new HashMap<>();
         Map<String, String> groups = new HashMap<>();
@@ -146,7 +154,7 @@ public final class InjectionModelTrainer {
     /** Sources without exact duplicates (same normal form): the first occurrence in manifest order stays. */
     record Dedup(List<Source> sources, int dropped, int conflicting) {}
 
-    static Dedup dedup(List<Source> sources) {
+    static Dedup dedup(List<Source> sources, List<String> languages) {
         Map<String, Integer> seen = new HashMap<>();
         List<Source> out = new ArrayList<>();
         int dropped = 0;
@@ -155,7 +163,9 @@ public final class InjectionModelTrainer {
             List<Example> kept = new ArrayList<>();
             for (Example e : s.examples()) {
                 String text = e.text().strip();
-                if (text.length() < 8 || text.length() > 6000) {
+                if (text.length() < 8
+                        || text.length() > 6000
+                        || (!languages.isEmpty() && !languages.contains(e.lang()))) {
                     dropped++;
                     continue;
                 }
@@ -223,7 +233,9 @@ public final class InjectionModelTrainer {
         for (int i = 0; i < docs.size(); i++) {
             Doc d = docs.get(i);
             sourceWeight[i] = s.sourceBalance
-                    ? 1.0 / StrictMath.sqrt(sizes.get(d.example().source() + "/" + d.example().label()))
+                    ? 1.0
+                            / StrictMath.sqrt(sizes.get(
+                                    d.example().source() + "/" + d.example().label()))
                     : 1.0;
             total += sourceWeight[i];
         }
@@ -457,8 +469,9 @@ public final class InjectionModelTrainer {
                     threshold));
             b.append(String.format(
                     Locale.ROOT,
-                    "Deduplication: %d rows dropped (exact duplicates of their normal form, "
-                            + "or shorter than 8 / longer than 6000 characters), %d of them with the opposite label.%n%n",
+                    "Rows dropped: %d (exact duplicates of their normal form, shorter than 8 or longer than 6000 "
+                            + "characters, or in a language the settings do not train: "
+                            + String.join(", ", s.languages) + "), %d duplicates with the opposite label.%n%n",
                     dedup.dropped(),
                     dedup.conflicting()));
             b.append("## Held out by source\n\nEach row: a model trained on the sources of every other group scores "
