@@ -286,6 +286,9 @@ final class PhoneNumbers {
         if (d.length() >= 4 && d.charAt(0) == '0' && d.charAt(1) == '0' && !tok.paren[0]) {
             return international(tok, b, d, 2, INTERNATIONAL_00, false);
         }
+        if (afterIdentifierGroups(t, c)) {
+            return -1; // the tail of a card number, an IBAN or a table of numbers
+        }
         double score = northAmerica(tok, b, d);
         if (score < 0) {
             score = national(tok, b, d);
@@ -509,6 +512,41 @@ final class PhoneNumbers {
                     && OTHER_LABELS.contains(t.subSequence(i, e).toString().toLowerCase(java.util.Locale.ROOT))) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Whether one of the two words before {@code c}, each after a single separator ({@code ' ' - . /}),
+     * is a group of 2 to 6 upper-case letters and digits holding a digit ({@code 6011 0009 ...},
+     * {@code NL91 ABNA 0417 ...}): the number continues another identifier.
+     */
+    static boolean afterIdentifierGroups(CharSequence t, int c) {
+        int i = c;
+        for (int w = 0; w < 2; w++) {
+            if (i < 2 || " -./".indexOf(t.charAt(i - 1)) < 0) {
+                return false;
+            }
+            int e = i - 1;
+            int s = e;
+            boolean digit = false;
+            while (s > 0 && e - s < 7) {
+                char p = t.charAt(s - 1);
+                if (digit(p)) {
+                    digit = true;
+                } else if (!(p >= 'A' && p <= 'Z')) {
+                    break;
+                }
+                s--;
+            }
+            int len = e - s;
+            if (len < 2 || len > 6 || (s > 0 && Character.isLetterOrDigit(t.charAt(s - 1)))) {
+                return false;
+            }
+            if (digit) {
+                return true;
+            }
+            i = s;
         }
         return false;
     }

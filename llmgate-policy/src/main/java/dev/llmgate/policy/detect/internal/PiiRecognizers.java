@@ -384,7 +384,12 @@ public final class PiiRecognizers {
                         NEEDS_DIGIT,
                         (t, s, m) -> {
                             int digits = Checksums.digits(t, s[0], s[1]).length();
-                            return digits >= 8 && digits <= 12 && !PhoneNumbers.otherLabelBefore(t, s[0]) ? 0.45 : -1;
+                            return digits >= 8
+                                            && digits <= 12
+                                            && !PhoneNumbers.otherLabelBefore(t, s[0])
+                                            && !PhoneNumbers.afterIdentifierGroups(t, s[0])
+                                    ? 0.45
+                                    : -1;
                         })
                 .withContext(PHONE_CONTEXT, 0.35)
                 .startingAt(Starts.of()
