@@ -17,13 +17,16 @@ import java.util.function.Consumer;
 
 /**
  * Personal data with validation, not just patterns: e-mail, phone numbers (international and
- * national formats), US SSN (invalid area/group/serial rejected), payment cards (Luhn and issuer
- * ranges), CVV and magnetic-stripe track data, IBAN (country length and MOD-97), ABA routing
+ * national formats of the US, UK, Germany, France, Australia and India by their numbering plans, with
+ * extensions; bare digit runs only after a telephone word), US SSN (invalid area/group/serial and
+ * well-known test numbers rejected), payment cards (Luhn and issuer ranges; Luhn alone with a card
+ * word near), CVV and magnetic-stripe track data, IBAN (country length and MOD-97), ABA routing
  * numbers (3-7-1 checksum), IPv4/IPv6 and MAC addresses, URLs, dates (and dates of birth near
  * "DOB"/"born"), US passport, driver licence, ITIN, NPI (Luhn with the 80840 prefix) and DEA
  * (checksum) numbers, VINs (check digit), medical-record, health-plan, account, licence, device and
  * plate numbers when labelled by context words, street addresses (US, German, French, Spanish),
- * ZIP codes near a state or "ZIP", and names introduced by context ("Patient:", "Name:", "Dr.").
+ * ZIP codes near a state or "ZIP", and names introduced by context ("Patient:", "Name:", "Dr.") or
+ * made of a listed given name and a listed surname.
  *
  * <p>Each finding's confidence combines the pattern's strength, checksum validation and context
  * words in the 48 characters before it; weak patterns (a bare 9-digit number) only reach the usual

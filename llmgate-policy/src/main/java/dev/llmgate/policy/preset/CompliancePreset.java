@@ -92,7 +92,16 @@ public enum CompliancePreset {
                 US_ITIN,
                 MEDICAL_RECORD_NUMBER,
                 HEALTH_PLAN_NUMBER,
-                BANK_ACCOUNT
+                BANK_ACCOUNT,
+                LICENSE_NUMBER,
+                VEHICLE_ID,
+                DEVICE_ID,
+                MAC_ADDRESS,
+                US_NPI,
+                US_DEA,
+                ZIP_CODE,
+                CARD_CVV,
+                CARD_TRACK_DATA
             };
             b.rule(Rule.builder("gdpr.art5(1)(c).data-minimisation")
                     .types(direct)

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * one digit per line): 0.9 for the groupings cards are printed in (contiguous, 4-4-4-4(-x),
  * 4-6-5, 4-6-4, equal groups of two or more), 0.75 for any other. Otherwise every group-aligned
  * sub-run in a printed grouping is tried, left to right (so {@code 12 4111 1111 1111 1111} finds
- * the card after the 12). Each group start is looked at once and at most 19 digits ahead: time
+ * the card after the 12). A run with no card in it whose 12 to 19 digits pass Luhn in a printed grouping
+ * is reported at {@link #UNKNOWN_ISSUER}, which only context words raise to a finding. Each group start is looked at once and at most 19 digits ahead: time
  * linear in the text.
  */
 final class CardNumbers {
@@ -20,6 +21,11 @@ final class CardNumbers {
 
     static final double PRINTED = 0.9;
     static final double ANY_GROUPING = 0.75;
+    /**
+     * A Luhn-valid run of 12 to 19 digits in a printed grouping outside every known issuer range: below
+     * {@link Recognizer#MIN_REPORTED} on its own, a card number when a card context word is near.
+     */
+    static final double UNKNOWN_ISSUER = 0.1;
 
     private static boolean digit(char c) {
         return c >= '0' && c <= '9';
@@ -166,6 +172,7 @@ final class CardNumbers {
             found.accept(starts[0], ends[g - 1], printed(starts, ends, 0, g - 1) ? PRINTED : ANY_GROUPING);
             return;
         }
+        boolean any = false;
         int a = 0;
         while (a < g) {
             int best = -1;
@@ -204,10 +211,19 @@ final class CardNumbers {
             }
             if (best >= 0) {
                 found.accept(starts[a], ends[best], PRINTED);
+                any = true;
                 a = best + 1;
             } else {
                 a++;
             }
+        }
+        if (!any
+                && digits >= 12
+                && digits <= 19
+                && run.luhn(0, g - 1)
+                && printed(starts, ends, 0, g - 1)
+                && !Checksums.allSame(digitsOf(t, starts, ends, 0, g - 1, digits))) {
+            found.accept(starts[0], ends[g - 1], UNKNOWN_ISSUER);
         }
     }
 

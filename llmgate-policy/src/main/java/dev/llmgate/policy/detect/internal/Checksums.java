@@ -75,6 +75,30 @@ public final class Checksums {
         if (p2 == 50 || (p2 >= 56 && p2 <= 69)) {
             return n >= 12; // Maestro
         }
+        if (p4 == 2014 || p4 == 2149) {
+            return n == 15; // Diners Club enRoute
+        }
+        if (p4 == 2131 || p4 == 1800) {
+            return n == 15; // JCB (15-digit ranges)
+        }
+        if (p4 >= 2200 && p4 <= 2204) {
+            return n >= 16; // Mir
+        }
+        if (p4 == 2205) {
+            return n == 16; // BORICA
+        }
+        if (p4 == 1946) {
+            return n == 16 || n == 18 || n == 19; // GPN
+        }
+        if (p2 == 31) {
+            return n == 19; // China T-Union
+        }
+        if (p2 == 81 || p2 == 82) {
+            return n == 16; // RuPay
+        }
+        if (p4 == 8600 || p4 == 9860 || p4 == 9792) {
+            return n == 16; // UzCard, Humo, Troy
+        }
         if (p1 == 1) {
             return n == 15; // UATP
         }

@@ -87,6 +87,8 @@ public final class PiiRecognizers {
                 phoneInternational(),
                 phoneNorthAmerica(),
                 phoneNational(),
+                phonePlans(),
+                phoneBare(),
                 ssn(),
                 itin(),
                 creditCard(),
@@ -194,7 +196,9 @@ public final class PiiRecognizers {
                 zip(),
                 streetAddressUs(),
                 streetAddressEu(),
-                personName());
+                streetAddressWords(),
+                personName(),
+                personNameListed());
     }
 
     static Recognizer email() {
@@ -351,6 +355,9 @@ public final class PiiRecognizers {
                         "(?<![\\w+-])(?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}(?![\\w-])",
                         NEEDS_DIGIT,
                         (t, s, m) -> {
+                            if (PhoneNumbers.otherLabelBefore(t, s[0])) {
+                                return -1; // an order or invoice number (PhoneNumbers weighs it)
+                            }
                             String d = Checksums.digits(t, s[0], s[1]);
                             if (d.length() == 11) {
                                 d = d.substring(1);
@@ -377,7 +384,12 @@ public final class PiiRecognizers {
                         NEEDS_DIGIT,
                         (t, s, m) -> {
                             int digits = Checksums.digits(t, s[0], s[1]).length();
-                            return digits >= 8 && digits <= 12 ? 0.45 : -1;
+                            return digits >= 8
+                                            && digits <= 12
+                                            && !PhoneNumbers.otherLabelBefore(t, s[0])
+                                            && !PhoneNumbers.afterIdentifierGroups(t, s[0])
+                                    ? 0.45
+                                    : -1;
                         })
                 .withContext(PHONE_CONTEXT, 0.35)
                 .startingAt(Starts.of()
@@ -385,6 +397,33 @@ public final class PiiRecognizers {
                         .notAfter(W + "-")
                         .digitRun(2, 5, " -")
                         .check((t, i) -> t.charAt(i) == '0'));
+    }
+
+    /**
+     * Words that say a number is a telephone number (not "number" or "contact": an order number is
+     * none), in English, German, French and Spanish.
+     */
+    static final String PHONE_WORDS =
+            "(?i)\\b(?:phone|phones|telephone|tel|mobile|cell|cellphone|call|ring|fax|whatsapp|sms|text|"
+                    + "telefon|telefonnummer|handy|handynummer|mobil|mobilnummer|rufnummer|festnetz|anruf|"
+                    + "t[ée]l[ée]phone|t[ée]l|portable|appelez|appeler|tel[ée]fono|m[óo]vil|celular|llame|llamar)\\b";
+
+    /**
+     * Telephone numbers of the numbering plans {@link PhoneNumbers} reads (international, North
+     * American and national formats of the US, UK, Germany, France, Australia and India, with
+     * extensions).
+     */
+    static Recognizer phonePlans() {
+        return Recognizer.scanning(FindingTypes.PHONE, NEEDS_DIGIT, PhoneNumbers::scan)
+                .withContext(PHONE_WORDS, 0.3)
+                .startingAt(Starts.of().digits().chars("+(").notAfter(PhoneNumbers.NOT_AFTER));
+    }
+
+    /** A bare run of 10 or 11 digits of a national length: a telephone number only after a telephone word. */
+    static Recognizer phoneBare() {
+        return Recognizer.scanning(FindingTypes.PHONE, NEEDS_DIGIT, PhoneNumbers::scanBare)
+                .withContext(PHONE_WORDS, 0.4)
+                .startingAt(Starts.of().digits().notAfter(PhoneNumbers.NOT_AFTER));
     }
 
     // ---- candidate checks: cheap necessary conditions of a match at a start (each reads a bounded number of
@@ -657,12 +696,21 @@ public final class PiiRecognizers {
                         .check((t, i) -> t.charAt(i) == '9' && threeTwoFour(t, i, " -")));
     }
 
+    /**
+     * What a card context word in the 48 characters before a number adds: enough to make a Luhn-valid
+     * number of an unknown issuer ({@link CardNumbers#UNKNOWN_ISSUER}) a finding at the usual threshold.
+     */
+    static final double CARD_CONTEXT_BOOST = 0.45;
+
     static Recognizer creditCard() {
-        // any grouping (see CardNumbers): Luhn and a known issuer range and length decide
+        // any grouping (see CardNumbers): Luhn and a known issuer range and length decide; with a card context word
+        // near, Luhn alone
         return Recognizer.scanning(FindingTypes.CREDIT_CARD, NEEDS_DIGIT, CardNumbers::scan)
                 .withContext(
-                        "(?i)\\b(?:card|credit|debit|visa|mastercard|amex|american express|discover|kreditkarte|tarjeta|carte)\\b",
-                        0.1)
+                        "(?i)\\b(?:card|cards|card number|cc|ccn|pan|credit|debit|visa|mastercard|master card|maestro|amex|"
+                                + "american express|discover|diners|jcb|unionpay|rupay|karte|kreditkarte|kartennummer|"
+                                + "ec-karte|girocard|tarjeta|carte|carte bancaire|cart[aã]o)\\b",
+                        CARD_CONTEXT_BOOST)
                 .startingAt(Starts.of().digits().notAfter("0123456789"));
     }
 
@@ -752,8 +800,9 @@ public final class PiiRecognizers {
     private static final String IBAN_SEPARATOR = GROUP_SEPARATOR;
 
     /**
-     * Whether {@code [start, end)} is an IBAN: its letters all upper case or all lower case (as a
-     * person types one; a mixed-case "bANK" is no account number), the country's length and MOD-97.
+     * Whether {@code [start, end)} is an IBAN: the country code in any case, the letters after it all
+     * upper case or all lower case (as a person types one: {@code de89 3704 ...}, {@code GB82 west ...};
+     * a mixed-case "bANK" is no account number), the country's length and MOD-97.
      */
     private static boolean validIban(CharSequence t, int start, int end) {
         StringBuilder compact = new StringBuilder(34);
@@ -763,8 +812,10 @@ public final class PiiRecognizers {
             char c = t.charAt(i);
             if (IBAN_SEPARATORS.indexOf(c) < 0) {
                 compact.append(c);
-                upper |= c >= 'A' && c <= 'Z';
-                lower |= c >= 'a' && c <= 'z';
+                if (compact.length() > 2) {
+                    upper |= c >= 'A' && c <= 'Z';
+                    lower |= c >= 'a' && c <= 'z';
+                }
             }
         }
         return !(upper && lower) && Checksums.iban(compact);
@@ -1151,6 +1202,23 @@ public final class PiiRecognizers {
                         .check(PiiRecognizers::numberThenTwoCapitals));
     }
 
+    /** The street addresses {@link StreetAddresses} reads (221B Baker Street, Am Ring 3, Berliner Allee 12a, 12 Rue de la Paix). */
+    static Recognizer streetAddressWords() {
+        return Recognizer.scanning(FindingTypes.POSTAL_ADDRESS, NEEDS_DIGIT, StreetAddresses::scan);
+    }
+
+    /** Words before a person's name that make a capitalised word after a given name a surname. */
+    static final String NAME_CONTEXT = "(?i)\\b(?:name|named|called|i am|i'm|signed|sincerely|regards|dear|hi|hello|"
+            + "patient|client|customer|employee|applicant|tenant|attn|contact|ich hei(?:ß|ss)e|mein name ist|"
+            + "je m'appelle|je suis|me llamo|mi nombre es|soy|ich bin|gr[üu](?:ß|ss)e|cordialement|atentamente|"
+            + "unterschrieben|sign[ée]|firmado|par|por|von|by|from|with)\\b";
+
+    /** Person names from the lists of common given names and surnames ({@link PersonNames}). */
+    static Recognizer personNameListed() {
+        return Recognizer.scanning(FindingTypes.PERSON_NAME, 0, PersonNames::scan)
+                .withContext(NAME_CONTEXT, 0.3);
+    }
+
     static Recognizer streetAddressEu() {
         return Recognizer.of(
                         FindingTypes.POSTAL_ADDRESS,
@@ -1158,7 +1226,7 @@ public final class PiiRecognizers {
                                 + "|\\b\\d{1,4},?\\s(?:rue|avenue|boulevard|bd|place|chemin|all[ée]e|impasse)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}[\\p{L}'-]{1,20}"
                                 + "|\\b(?:Calle|C/|Avenida|Avda\\.|Paseo|Plaza|Carrer)\\s(?:[\\p{L}'-]{1,20}\\s){0,4}\\d{1,4}\\b",
                         NEEDS_DIGIT,
-                        (t, s, m) -> 0.75)
+                        (t, s, m) -> plausibleGermanStreet(t, s[0], s[1]) ? 0.75 : -1)
                 .startingAt(Starts.of()
                         .digits()
                         .digitRun(1, 4, WHITESPACE, "rabpci")
@@ -1167,6 +1235,53 @@ public final class PiiRecognizers {
                         .chars("\u00c4\u00d6\u00dc")
                         .notAfter(W)
                         .check(PiiRecognizers::europeanStreetStart));
+    }
+
+    /**
+     * Whether a match of {@link #streetAddressEu()} is plausible: for the German alternative (a word
+     * ending in a street suffix, whitespace, a house number), the house number is no year (1800 to
+     * 2099: "During 1971", "Spring 2020"), and a word ending in "ring" has at least three letters
+     * before it, the last no vowel (Ostring, Kaiserring, Nordring; not During, Spring, String, Offering,
+     * Engineering, Touring). The French and Spanish alternatives are always plausible.
+     */
+    static boolean plausibleGermanStreet(CharSequence t, int start, int end) {
+        int j = start;
+        while (j < end && Character.isLetter(t.charAt(j))) {
+            j++;
+        }
+        if (j == start || j >= end || !Character.isWhitespace(t.charAt(j)) || !Character.isUpperCase(t.charAt(start))) {
+            return true; // a French address (begins with its number) or a Spanish one (the street type first)
+        }
+        if (charAt(t, j, '.') || !germanSuffix(t, start, j)) {
+            return true; // "str." or a Spanish street type
+        }
+        int k = j + 1;
+        int number = 0;
+        int digits = 0;
+        while (k < end && digitAt(t, k)) {
+            number = number * 10 + (t.charAt(k) - '0');
+            digits++;
+            k++;
+        }
+        if (digits == 4 && number >= 1800 && number <= 2099) {
+            return false;
+        }
+        if (regionEquals(t, j - 4, "ring")) {
+            int stem = j - 4 - start;
+            char last = t.charAt(j - 5);
+            return stem >= 3 && "aeiouy".indexOf(last) < 0;
+        }
+        return true;
+    }
+
+    /** Whether the word {@code t[start, end)} ends in one of {@link #GERMAN_STREETS}. */
+    private static boolean germanSuffix(CharSequence t, int start, int end) {
+        for (String suffix : GERMAN_STREETS) {
+            if (end - start > suffix.length() && regionEquals(t, end - suffix.length(), suffix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The street types of the French alternative of {@link #streetAddressEu()}, as its pattern spells them (case-sensitive). */

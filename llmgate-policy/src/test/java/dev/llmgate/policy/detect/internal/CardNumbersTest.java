@@ -88,6 +88,15 @@ class CardNumbersTest {
                 a++;
             }
         }
+        // no card in the run: the whole run, printed and Luhn-valid, is one of an unknown issuer
+        if (out.isEmpty()
+                && all.length() >= 12
+                && all.length() <= 19
+                && Checksums.luhn(all)
+                && !Checksums.allSame(all)
+                && printed(groups, 0, g - 1)) {
+            return List.of(new Hit(groups.get(0)[0], groups.get(g - 1)[1], CardNumbers.UNKNOWN_ISSUER));
+        }
         return out;
     }
 
