@@ -46,13 +46,15 @@ public final class PromptInjectionDetector implements Detector {
             p(
                     FindingTypes.INJECTION_OVERRIDE,
                     0.9,
-                    "\\b(?:ignore|ignoring|disregard|forget|skip|override|bypass|neglect|drop|abandon|leave|remove|erase|delete)\\b"
+                    "\\b(?:ignore|ignoring|disregard|forget|skip|override|bypass|neglect|drop|abandon|leave|remove|erase|delete"
+                            + "|pay no attention to|stop following|do not follow|don'?t follow|no longer follow|set aside|throw (?:out|away)"
+                            + "|discard|never mind|nullify|overwrite|do not obey|don'?t obey|stop obeying|disobey)\\b"
                             + W
                             + "{0,4}? (?:previous|prior|above|earlier|preceding|foregoing|all|any|every|your|the|my|initial|original|system|"
-                            + "provided|given|other)\\b" + W
+                            + "provided|given|other|developer'?s?|safety|those|these)\\b" + W
                             + "{0,3}? (?:instructions?|prompts?|directions?|rules?|guidelines?|commands?|"
                             + "context|tasks?|orders?|messages?|constraints?|restrictions?|programming|prompting|information|assignments?|documents?|"
-                            + "articles?|thoughts|training)\\b"),
+                            + "articles?|thoughts|training|polic(?:y|ies)|directives?|guardrails?|filters?)\\b"),
             p(
                     FindingTypes.INJECTION_OVERRIDE,
                     0.85,
@@ -71,12 +73,13 @@ public final class PromptInjectionDetector implements Detector {
             p(
                     FindingTypes.INJECTION_OVERRIDE,
                     0.9,
-                    "\\b(?:ignorier\\w*|vergiss|vergessen|vergesse|missacht\\w*|uberschreib\\w*|abweichend (?:zu|von))\\b"
+                    "\\b(?:ignorier\\w*|vergiss|vergessen|vergesse|missacht\\w*|uberschreib\\w*|abweichend (?:zu|von)|ubergeh\\w*|verwirf"
+                            + "|verwerfe\\w*|befolge nicht|befolgen sie nicht|halte? dich nicht (?:mehr )?an|lass\\w*|setze? \\w+ ausser kraft)\\b"
                             + W
                             + "{0,4}? (?:vorherigen?|bisherigen?|obigen?|alle|allen|deine|ihre|vorangehenden|vorangegangenen|vorigen)\\b"
                             + W
                             + "{0,3}? (?:anweisungen|anweisung|befehle|regeln|aufgaben|auftrage|instruktionen|informationen|angaben|vorgaben|"
-                            + "prompts?|ausfuhrungen|dokumente|artikel)\\b"),
+                            + "prompts?|ausfuhrungen|dokumente|artikel|richtlinien|einschrankungen|beschrankungen|programmierung)\\b"),
             p(
                     FindingTypes.INJECTION_OVERRIDE,
                     0.85,
@@ -88,13 +91,16 @@ public final class PromptInjectionDetector implements Detector {
             p(
                     FindingTypes.INJECTION_OVERRIDE,
                     0.85,
-                    "\\b(?:olvid\\w*|ignor\\w*|descart\\w*|omit\\w*) (?:de )?(?:todo|todas las instrucciones|las instrucciones|tus instrucciones"
-                            + "|lo anterior|las reglas|las instrucciones anteriores)\\b|\\b(?:ignora|olvida) (?:las |tus )?instrucciones\\b"),
+                    "\\b(?:olvid\\w*|ignor\\w*|descart\\w*|omit\\w*|deja de seguir|no sigas|haz caso omiso (?:a|de)|pasa por alto|anula\\w*)"
+                            + " (?:de )?(?:todo|lo anterior|(?:todas |todos )?(?:las |los |tus |sus )?(?:[\\w-]+ )?(?:instrucciones|reglas"
+                            + "|indicaciones|directrices|restricciones|ordenes|normas))\\b"),
             p(
                     FindingTypes.INJECTION_OVERRIDE,
                     0.85,
-                    "\\b(?:ignore[zr]?|oublie[zr]?|neglige[zr]?)\\b (?:toutes? |tous )?(?:les |tes |vos )?(?:instructions|consignes|regles|"
-                            + "directives|taches|ce qui precede)\\b|\\boublie[zr]? tout\\b"),
+                    "\\b(?:ignore[zr]?|oublie[zr]?|neglige[zr]?|ne tiens (?:plus |pas )?compte d(?:e|es|u)|ne tenez (?:plus |pas )?compte d(?:e|es|u)"
+                            + "|laisse[zr]? tomber|passe[zr]? outre a|contourne[zr]?|fais abstraction d(?:e|es|u)|faites abstraction d(?:e|es|u)|n'obei(?:s|ssez) plus a)"
+                            + "\\b (?:toutes? |tous )?(?:les |tes |vos |l'ensemble des |des )?(?:[\\w-]+ )?(?:instructions|consignes|regles|"
+                            + "directives|taches|restrictions|limites|ce qui precede)\\b|\\boublie[zr]? tout\\b"),
             p(
                     FindingTypes.INJECTION_OVERRIDE,
                     0.85,
@@ -159,7 +165,7 @@ public final class PromptInjectionDetector implements Detector {
             p(
                     FindingTypes.INJECTION_PROMPT_EXTRACTION,
                     0.85,
-                    "\\b(?:reveal|show|print|display|output|repeat|tell|give|share|leak|dump|list|write|spell|copy|what (?:is|are|was|were))\\b"
+                    "\\b(?:reveal|show|print|display|output|repeat|tell|give|share|leak|dump|list|spell|copy|what (?:is|are|was|were))\\b"
                             + W
                             + "{0,5}? (?:(?:system|initial|original|hidden|secret|full|previous|entire|your) (?:prompts?|instructions|rules|"
                             + "prompt texts?|message)|prompt texts?|instructions you (?:were|have been) given)\\b"
@@ -197,7 +203,49 @@ public final class PromptInjectionDetector implements Detector {
             p(
                     FindingTypes.INJECTION_DELIMITER,
                     0.5,
-                    "(?:\\\\ ?n\\s?){3,}+|(?:^|\\n|\\\\n)\\s?(?:new |additional )?instructions?\\s?[:-]|\\b(?:just|only) (?:output|say|print)\\b"));
+                    "(?:\\\\ ?n\\s?){3,}+|(?:^|\\n|\\\\n)\\s?(?:new |additional )?instructions?\\s?[:-]|\\b(?:just|only) (?:output|say|print)\\b"),
+            // --- extraction by meaning: a verb of revealing, repeating or re-encoding, and the model's own
+            // instructions as its object
+            p(
+                    FindingTypes.INJECTION_PROMPT_EXTRACTION,
+                    0.8,
+                    "\\b(?:reveal|show|print|display|output|repeat|tell|give|share|leak|dump|list|write|spell|copy|paste|return|recite|echo"
+                            + "|expose|disclose|divulge|provide|send|translate|summari[sz]e|encode|convert|rewrite|paraphrase|quote|state|type)\\b"
+                            + W
+                            + "{0,4}? (?:(?:your|the model'?s|the assistant'?s)(?: [\\w'-]+)?? (?:prompts?|instructions|rules|guidelines"
+                            + "|directives|configuration|guardrails|system messages?)|(?:the|its|this|any|all|all of the)(?: [\\w'-]+)?? "
+                            + "(?:system|initial|original|hidden|secret|internal|confidential|full|exact|complete|developer|pre|private"
+                            + "|underlying|starting|base)[ -]?(?:prompts?|instructions|rules|guidelines|directives|configuration|guardrails"
+                            + "|polic(?:y|ies)|system messages?))\\b|\\bwhat you (?:were|have been|'ve been) (?:told|instructed|given|programmed)\\b"),
+            p(
+                    FindingTypes.INJECTION_PROMPT_EXTRACTION,
+                    0.8,
+                    "\\b(?:zeig\\w*|gib|geben sie|nenn\\w*|verrat\\w*|wiederhol\\w*|druck\\w*|schreib\\w*|teil\\w*|offenbar\\w*|enthull\\w*"
+                            + "|kopier\\w*|ubersetz\\w*|fass\\w*|liste\\w*|sag\\w*|gib\\w*)\\b"
+                            + W
+                            + "{0,4}? (?:(?:dein|deine|deinen|deiner|ihr|ihre|ihren)(?: [\\w'-]+)?? (?:system-?prompts?|prompts?|anweisungen"
+                            + "|instruktionen|regeln|vorgaben|richtlinien|konfiguration|systemnachricht)|(?:den|die|das)(?: [\\w'-]+)?? "
+                            + "(?:ursprunglichen|anfanglichen|versteckten|geheimen|internen|vertraulichen|vollstandigen|gesamten|ersten)"
+                            + " (?:system-?prompts?|prompts?|anweisungen|instruktionen|regeln|vorgaben|richtlinien|konfiguration))\\b"),
+            p(
+                    FindingTypes.INJECTION_PROMPT_EXTRACTION,
+                    0.8,
+                    "\\b(?:montre[\\w-]*|revele[\\w-]*|affiche[\\w-]*|repete[\\w-]*|donne[\\w-]*|dis-moi|dites-moi|ecri[\\w-]*|recopie[\\w-]*"
+                            + "|tradui[\\w-]*|resume[\\w-]*|divulgue[\\w-]*|partage[\\w-]*|imprime[\\w-]*|cite[\\w-]*|liste[\\w-]*|indique[\\w-]*)"
+                            + W
+                            + "{0,4}? (?:(?:ton|ta|tes|votre|vos)(?: [\\w'-]+)?? (?:prompts?|instructions|consignes|regles|directives"
+                            + "|configuration|invite)|(?:le|la|les|l')(?: ?[\\w'-]+)?? (?:prompt|invite|instructions|consignes|regles|directives)"
+                            + " (?:systeme|du systeme|initiales?|originales?|cachees?|secretes?|internes?|confidentielles?|completes?))\\b"),
+            p(
+                    FindingTypes.INJECTION_PROMPT_EXTRACTION,
+                    0.8,
+                    "\\b(?:muestra\\w*|ensena\\w*|revela\\w*|dime|dinos|repite\\w*|imprime\\w*|escribe\\w*|copia\\w*|traduce\\w*"
+                            + "|resume\\w*|comparte\\w*|divulga\\w*|lista\\w*|cuentame|dame|indica\\w*)\\b"
+                            + W
+                            + "{0,4}? (?:(?:tu|tus|su|sus)(?: [\\w'-]+)?? (?:prompts?|instrucciones|reglas|directrices|indicaciones"
+                            + "|configuracion|ordenes)|(?:el|la|las|los)(?: [\\w'-]+)?? (?:prompt|instrucciones|reglas|directrices"
+                            + "|indicaciones|mensaje) (?:del sistema|de sistema|iniciales?|originales?|ocult[oa]s?|secret[oa]s?|internas?"
+                            + "|confidenciales?|complet[oa]s?))\\b"));
 
     /**
      * Per phrase (same order as {@link #PHRASES}): literal lower-case keywords of which every match
@@ -219,7 +267,16 @@ public final class PromptInjectionDetector implements Detector {
             "leave",
             "remove",
             "erase",
-            "delete"
+            "delete",
+            "attention",
+            "follow",
+            "aside",
+            "throw",
+            "discard",
+            "never mind",
+            "nullify",
+            "overwrite",
+            "obey"
         },
         {"forget", "ignore", "disregard", "command you"},
         {
@@ -239,10 +296,23 @@ public final class PromptInjectionDetector implements Detector {
             "not by the",
             "stop"
         },
-        {"ignorier", "vergiss", "vergess", "missacht", "uberschreib", "abweichend"},
+        {
+            "ignorier",
+            "vergiss",
+            "vergess",
+            "missacht",
+            "uberschreib",
+            "abweichend",
+            "ubergeh",
+            "verw",
+            "befolge",
+            "dich nicht",
+            "lass",
+            "kraft"
+        },
         {"vergiss", "vergessen", "folgen", "konzentriere", "ignorieren", "informationen", "kopf", "vorne"},
-        {"olvid", "ignor", "descart", "omit"},
-        {"ignore", "oublie", "neglige"},
+        {"olvid", "ignor", "descart", "omit", "deja de", "no sigas", "caso omiso", "por alto", "anula"},
+        {"ignore", "oublie", "neglige", "compte", "tomber", "outre", "contourne", "abstraction", "obei"},
         {"забуд", "игнориру", "проигнорир", "zaboravi"},
         {"previous", "despite", "instruction", "reprogramm", "system", "mode", "restricted"},
         {"well done", "very good", "great", "excellent", "sehr gut", "gut gemacht"},
@@ -287,7 +357,99 @@ public final class PromptInjectionDetector implements Detector {
             "user:",
             "human:"
         },
-        {"\\", "instruction", "just ", "only "}
+        {"\\", "instruction", "just ", "only "},
+        {
+            "reveal",
+            "show",
+            "print",
+            "display",
+            "output",
+            "repeat",
+            "tell",
+            "give",
+            "share",
+            "leak",
+            "dump",
+            "list",
+            "write",
+            "spell",
+            "copy",
+            "paste",
+            "return",
+            "recite",
+            "echo",
+            "expose",
+            "disclose",
+            "divulge",
+            "provide",
+            "send",
+            "translate",
+            "summari",
+            "encode",
+            "convert",
+            "rewrite",
+            "paraphrase",
+            "quote",
+            "state",
+            "type",
+            "what you"
+        },
+        {
+            "zeig",
+            "gib",
+            "geben",
+            "nenn",
+            "verrat",
+            "wiederhol",
+            "druck",
+            "schreib",
+            "teil",
+            "offenbar",
+            "enthull",
+            "kopier",
+            "ubersetz",
+            "fass",
+            "liste",
+            "sag"
+        },
+        {
+            "montre",
+            "revele",
+            "affiche",
+            "repete",
+            "donne",
+            "dis-moi",
+            "dites-moi",
+            "ecri",
+            "recopie",
+            "tradui",
+            "resume",
+            "divulgue",
+            "partage",
+            "imprime",
+            "cite",
+            "liste",
+            "indique"
+        },
+        {
+            "muestra",
+            "ensena",
+            "revela",
+            "dime",
+            "dinos",
+            "repite",
+            "imprime",
+            "escribe",
+            "copia",
+            "traduce",
+            "resume",
+            "comparte",
+            "divulga",
+            "lista",
+            "cuentame",
+            "dame",
+            "indica"
+        }
     };
 
     /**
@@ -318,7 +480,11 @@ public final class PromptInjectionDetector implements Detector {
             "document",
             "article",
             "thoughts",
-            "training"
+            "training",
+            "polic",
+            "directive",
+            "guardrail",
+            "filter"
         };
         ALSO[1] = new String[] {
             "everything", "all", "anything", "what ", "above", "that", "disregarding the", "command you"
@@ -336,11 +502,61 @@ public final class PromptInjectionDetector implements Detector {
             "prompt",
             "ausfuhrungen",
             "dokumente",
-            "artikel"
+            "artikel",
+            "richtlinien",
+            "einschrankungen",
+            "beschrankungen",
+            "programmierung"
         };
-        ALSO[5] = new String[] {"todo", "instrucciones", "anterior", "reglas"};
-        ALSO[6] =
-                new String[] {"instructions", "consignes", "regles", "directives", "taches", "ce qui precede", "tout"};
+        ALSO[5] = new String[] {
+            "todo",
+            "instrucciones",
+            "anterior",
+            "reglas",
+            "indicaciones",
+            "directrices",
+            "restricciones",
+            "ordenes",
+            "normas"
+        };
+        ALSO[6] = new String[] {
+            "instructions",
+            "consignes",
+            "regles",
+            "directives",
+            "taches",
+            "ce qui precede",
+            "tout",
+            "restrictions",
+            "limites"
+        };
+        ALSO[22] = new String[] {
+            "prompt",
+            "instructions",
+            "rules",
+            "guidelines",
+            "directives",
+            "configuration",
+            "guardrails",
+            "polic",
+            "message",
+            "what you"
+        };
+        ALSO[23] = new String[] {
+            "prompt",
+            "anweisungen",
+            "instruktionen",
+            "regeln",
+            "vorgaben",
+            "richtlinien",
+            "konfiguration",
+            "systemnachricht"
+        };
+        ALSO[24] =
+                new String[] {"prompt", "instructions", "consignes", "regles", "directives", "configuration", "invite"};
+        ALSO[25] = new String[] {
+            "prompt", "instrucciones", "reglas", "directrices", "indicaciones", "configuracion", "ordenes", "mensaje"
+        };
     }
 
     /** The keyword sets of phrase {@code k}: {@link #KEYWORDS} and, if it has one, {@link #ALSO} (tests). */
@@ -451,7 +667,7 @@ public final class PromptInjectionDetector implements Detector {
     private static final Pattern BASE64 = Pattern.compile("(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{20,8192}+={0,2}");
     private static final Pattern HEX =
             Pattern.compile("(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){12,4096}+|(?:\\\\x[0-9A-Fa-f]{2}){8,4096}+");
-    private static final Pattern SPACED_LETTERS = Pattern.compile("(?<!\\S)(?:\\p{L} ){9,}+\\p{L}(?!\\S)");
+    private static final Pattern SPACED_LETTERS = Pattern.compile("(?<!\\S)(?:\\p{L} ){9,}+\\p{L}(?![\\p{L}\\p{Nd}])");
 
     private static final Set<String> TYPES = Set.of(
             FindingTypes.INJECTION_OVERRIDE,
@@ -595,6 +811,11 @@ public final class PromptInjectionDetector implements Detector {
         if ((gates & SPACED_POSSIBLE) != 0) {
             spacedLetters(norm, metered, hits);
         }
+        separatedLetters(n, metered, (s, e) -> {
+            int start = norm.originalStart(s);
+            hits.add(new Finding(
+                    FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(e)), 0.55, id()));
+        });
         int extra = hits.size() - 1;
         for (Finding f : hits) {
             double c = Math.min(1.0, f.confidence() + 0.1 * extra);
@@ -613,6 +834,60 @@ public final class PromptInjectionDetector implements Detector {
         return b;
     }
 
+    /** Characters that spell a word out letter by letter ("d-i-s-c-l-o-s-e", "r.e.v.e.a.l", "s_y_s_t_e_m", "p*r*o*m*p*t"). */
+    private static final String LETTER_SEPARATORS = "-._*";
+
+    /** Letters a run of {@link #LETTER_SEPARATORS} must spell out to count (acronyms such as "U.S.A." or "e.g." stay below). */
+    static final int SEPARATED_LETTERS = 6;
+
+    /**
+     * The runs of {@value #SEPARATED_LETTERS} or more single letters joined by one of {@link #LETTER_SEPARATORS} (the
+     * same one throughout), with no letter or digit on either side, in {@code n}. Linear: each separator is found with
+     * {@link String#indexOf(int, int)} and a run is read once.
+     */
+    static void separatedLetters(String n, MeteredText metered, Recognizer.MatchSink sink) {
+        int size = n.length();
+        long read = 0;
+        try {
+            for (int s = 0; s < LETTER_SEPARATORS.length(); s++) {
+                char sep = LETTER_SEPARATORS.charAt(s);
+                int from = 0;
+                while (from < size) {
+                    int i = n.indexOf(sep, from);
+                    read += (i < 0 ? size : i) - from + 1;
+                    if (i < 0) {
+                        break;
+                    }
+                    // a run starts at a single letter before the separator
+                    if (i == 0 || !singleLetterAt(n, i - 1)) {
+                        from = i + 1;
+                        continue;
+                    }
+                    int letters = 1;
+                    int k = i;
+                    while (k + 1 < size && n.charAt(k) == sep && singleLetterAt(n, k + 1)) {
+                        letters++;
+                        k += 2;
+                    }
+                    read += k - i;
+                    if (letters >= SEPARATED_LETTERS) {
+                        sink.match(i - 1, k);
+                    }
+                    from = Math.max(i + 1, k);
+                }
+            }
+        } finally {
+            metered.charge(read);
+        }
+    }
+
+    /** Whether {@code n} has a letter at {@code i} with no letter or digit on either side. */
+    private static boolean singleLetterAt(String n, int i) {
+        return Character.isLetter(n.charAt(i))
+                && (i == 0 || !Character.isLetterOrDigit(n.charAt(i - 1)))
+                && (i + 1 == n.length() || !Character.isLetterOrDigit(n.charAt(i + 1)));
+    }
+
     /** Adds an obfuscation finding for each match of {@link #SPACED_LETTERS} in the normal form (see {@link #spacedLetters}). */
     private void spacedLetters(NormalizedText norm, MeteredText metered, List<Finding> hits) {
         spacedLetters(norm.text(), metered, (s, e) -> {
@@ -624,7 +899,7 @@ public final class PromptInjectionDetector implements Detector {
 
     /**
      * The matches of {@link #SPACED_LETTERS} (nine or more "letter space" pairs and a last letter, with
-     * whitespace or the end of the text on both sides) in {@code n}, as a {@code find()} loop finds
+     * whitespace or the start of the text before, and no letter or digit after) in {@code n}, as a {@code find()} loop finds
      * them, in linear time: a run of pairs is read once. The pattern's pairs are possessive, so they
      * end where the run ends: every start inside a run that fails fails the same way (too few pairs,
      * or no last letter followed by whitespace), and the scan resumes after the run instead of
@@ -660,7 +935,7 @@ public final class PromptInjectionDetector implements Detector {
                 }
                 if (j < size && pairs >= 9 && Character.isLetter(last)) {
                     int end = j + Character.charCount(last);
-                    if (end == size || javaSpace(n.charAt(end))) {
+                    if (end == size || !Character.isLetterOrDigit(Character.codePointAt(n, end))) {
                         sink.match(i, end);
                         i = end;
                         continue;
