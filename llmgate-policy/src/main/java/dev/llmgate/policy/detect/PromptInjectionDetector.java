@@ -5,6 +5,7 @@ import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.AsciiLanes;
 import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.KeywordScan;
+import dev.llmgate.policy.detect.internal.KeywordTypos;
 import dev.llmgate.policy.detect.internal.Latin1Copy;
 import dev.llmgate.policy.detect.internal.MatcherPool;
 import dev.llmgate.policy.detect.internal.MeteredText;
@@ -790,6 +791,7 @@ public final class PromptInjectionDetector implements Detector {
                 hits.subList(before, hits.size()).clear();
             }
         }
+        typos(norm, metered, hits);
         if (changed && !hits.isEmpty()) {
             hits.add(new Finding(
                     FindingTypes.INJECTION_OBFUSCATION,
@@ -821,6 +823,82 @@ public final class PromptInjectionDetector implements Detector {
             double c = Math.min(1.0, f.confidence() + 0.1 * extra);
             sink.accept(extra == 0 ? f : new Finding(f.type(), f.start(), f.end(), c, f.detector()));
         }
+    }
+
+    /**
+     * Matches of the strong phrases (confidence 0.75 or more) that need a typo of a key word read as the key word
+     * ("ingore all previous instructions", "vergiss alle vorherigen anweisugen"), at 0.1 less than the phrase's
+     * confidence. Only text with such a typo (rare in any text) is scanned again.
+     */
+    private void typos(NormalizedText norm, MeteredText metered, List<Finding> hits) {
+        String n = norm.text();
+        List<int[]> found = new ArrayList<>(0);
+        List<String> words = new ArrayList<>(0);
+        metered.charge(KeywordTypos.find(n, (s, e, w) -> {
+            found.add(new int[] {s, e});
+            words.add(w);
+        }));
+        if (found.isEmpty()) {
+            return;
+        }
+        // the text with each typo replaced by its key word, and per character of it, its offset in n
+        StringBuilder fixed = new StringBuilder(n.length() + 8);
+        int[] origin = new int[n.length() + 8 * found.size() + 1];
+        int at = 0;
+        for (int t = 0; t < found.size(); t++) {
+            int[] span = found.get(t);
+            origin = appendMapped(fixed, origin, n, at, span[0]);
+            String w = words.get(t);
+            for (int k = 0; k < w.length(); k++) {
+                origin = grow(origin, fixed.length() + 1);
+                origin[fixed.length()] = span[0] + Math.min(k, span[1] - span[0] - 1);
+                fixed.append(w.charAt(k));
+            }
+            at = span[1];
+        }
+        origin = appendMapped(fixed, origin, n, at, n.length());
+        String corrected = fixed.toString();
+        String flat = corrected.replace('\n', ' ');
+        MeteredText view = metered.view(corrected);
+        for (int k = 0; k < PHRASES.size(); k++) {
+            Phrase phrase = PHRASES.get(k);
+            if (phrase.confidence < 0.75 || !keywordsPresent(flat, k, metered)) {
+                continue;
+            }
+            Matcher m = phrase.pattern.matcher(view);
+            while (m.find()) {
+                int s = origin[m.start()];
+                int e = m.end() == m.start() ? s : origin[m.end() - 1] + 1;
+                if (!coversTypo(found, s, e)) {
+                    continue; // found by the scan of the text as written
+                }
+                int start = norm.originalStart(s);
+                hits.add(new Finding(
+                        phrase.type, start, Math.max(start, norm.originalEnd(e)), phrase.confidence - 0.1, id()));
+            }
+        }
+    }
+
+    private static boolean coversTypo(List<int[]> typos, int start, int end) {
+        for (int[] t : typos) {
+            if (t[0] < end && t[1] > start) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] appendMapped(StringBuilder out, int[] origin, String n, int from, int to) {
+        int[] o = grow(origin, out.length() + (to - from) + 1);
+        for (int i = from; i < to; i++) {
+            o[out.length()] = i;
+            out.append(n.charAt(i));
+        }
+        return o;
+    }
+
+    private static int[] grow(int[] a, int size) {
+        return size <= a.length ? a : java.util.Arrays.copyOf(a, Math.max(size, a.length * 2));
     }
 
     /** A copy of {@code ascii} with line breaks made spaces. */

@@ -232,6 +232,11 @@ class InjectionScanTest {
             String padded = pad.repeat(random.nextInt(20)) + text + pad.repeat(random.nextInt(20));
             NormalizedText norm = NormalizedText.of(padded);
             String n = norm.text();
+            boolean[] typo = {false};
+            dev.llmgate.policy.detect.internal.KeywordTypos.find(n, (s, e, w) -> typo[0] = true);
+            if (typo[0]) {
+                continue; // a key word's typo adds the phrases read through it (InjectionRulesByMeaningTest)
+            }
             List<List<Integer>> expected = new ArrayList<>();
             for (int k = 0; k < PHRASES.size(); k++) {
                 boolean present = true;
