@@ -56,6 +56,12 @@ public final class FindingTypes {
     public static final String INJECTION_DELIMITER = "INJECTION_DELIMITER";
     public static final String INJECTION_OBFUSCATION = "INJECTION_OBFUSCATION";
 
+    // Exfiltration (ExfiltrationDetector)
+    /** A URL that carries conversation data (an image URL with encoded data) or waits for it (a template placeholder). */
+    public static final String EXFILTRATION_URL = "EXFILTRATION_URL";
+    /** An instruction to put the conversation, a secret or the user's data into a URL, link or image. */
+    public static final String EXFILTRATION_INSTRUCTION = "EXFILTRATION_INSTRUCTION";
+
     // Deny lists
     public static final String DENIED_TERM = "DENIED_TERM";
     /** Prefix of denied-topic findings: {@code "TOPIC_" + name}. */

@@ -14,6 +14,7 @@ import dev.llmgate.policy.ToolPolicy;
 import dev.llmgate.policy.ToolRule;
 import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.detect.DenyListDetector;
+import dev.llmgate.policy.detect.ExfiltrationDetector;
 import dev.llmgate.policy.detect.PiiDetector;
 import dev.llmgate.policy.detect.PromptInjectionDetector;
 import dev.llmgate.policy.detect.SecretDetector;
@@ -279,12 +280,15 @@ public final class PolicyLoader {
                         case "prompt-injection":
                             b.detector(PromptInjectionDetector.all());
                             break;
+                        case "exfiltration":
+                            b.detector(ExfiltrationDetector.all());
+                            break;
                         default:
                             problem(
                                     item,
                                     "detectors[]",
-                                    "expected one of pii, secrets, prompt-injection (or {pii: [types]}); was '" + s
-                                            + "'");
+                                    "expected one of pii, secrets, prompt-injection, exfiltration (or {pii: [types]}); was '"
+                                            + s + "'");
                     }
                 } else if (item.value instanceof Map<?, ?>) {
                     Map<String, Node> m = map(item, "detectors[]");

@@ -6,8 +6,10 @@ import dev.llmgate.api.Role;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.Rule;
+import dev.llmgate.policy.ToolPolicy;
 import dev.llmgate.policy.Verdict;
 import dev.llmgate.policy.detect.DenyListDetector;
+import dev.llmgate.policy.detect.ExfiltrationDetector;
 import dev.llmgate.policy.detect.PiiDetector;
 import dev.llmgate.policy.detect.PromptInjectionDetector;
 import dev.llmgate.policy.detect.SecretDetector;
@@ -132,6 +134,34 @@ public enum CompliancePreset {
                     .types(EMAIL, PHONE, US_SSN, CREDIT_CARD, IBAN, PERSON_NAME, POSTAL_ADDRESS, DATE_OF_BIRTH)
                     .stages(PolicyStage.OUTPUT)
                     .verdict(Verdict.ALLOW_LOG)
+                    .build());
+        }
+    },
+
+    /**
+     * For applications whose model calls tools or reads what tools return (agents, RAG): prompt injection blocked in
+     * every message the provider receives from the user or a tool (indirect injection in tool results, retrieved
+     * documents, web pages), data-carrying URLs and images and instructions to build them blocked in input and
+     * output, credentials blocked, and a tool policy that blocks tool calls whose arguments carry a credential or a
+     * data-carrying URL. Add {@code ToolPolicy.allowHosts(...)} for the hosts your tools may reach (set with
+     * {@link Policy.Builder#tools} after the preset, it replaces the preset's tool policy: include its argument checks).
+     * Not a compliance regime: combine it with one (a later preset's rules are added to this one's).
+     */
+    AGENT {
+        @Override
+        public void applyTo(Policy.Builder b) {
+            b.detector(PromptInjectionDetector.all())
+                    .detector(SecretDetector.all())
+                    .detector(ExfiltrationDetector.all());
+            b.rule(Rule.builder("agent.prompt-injection")
+                    .types("INJECTION_*")
+                    .stages(PolicyStage.INPUT)
+                    .verdict(Verdict.BLOCK)
+                    .build());
+            b.rule(Rule.of("agent.exfiltration", Verdict.BLOCK, EXFILTRATION_URL, EXFILTRATION_INSTRUCTION));
+            b.rule(Rule.of("agent.credentials", Verdict.BLOCK, "SECRET_*"));
+            b.tools(ToolPolicy.builder()
+                    .denyArgumentTypes(Verdict.BLOCK, "SECRET_*", EXFILTRATION_URL)
                     .build());
         }
     };
