@@ -113,6 +113,9 @@ public final class PromptInjectionDetector implements Detector {
                             + "|\\bdespite (?:what|everything) you(?:'ve| have)? (?:been|were) told\\b|\\bnew instructions? to\\b|\\breprogramm"
                             + "|\\bend (?:of )?(?:[\\w-]+ ){0,3}instructions\\b|\\bignore the system prompt|\\[system note:"
                             + "|\\b(?:safe|safety) mode (?:off|disabled)\\b|\\bnot restricted by (?:the |any )?(?:rules|guidelines)\\b"
+                            + "|\\b(?:instructions|rules|guidelines|restrictions|policies"
+                            + "|filters|guardrails|constraints) (?:no longer apply|do not apply|don'?t apply|are (?:no longer (?:valid|in effect"
+                            + "|active)|void|lifted|suspended|disabled|cancell?ed|revoked))\\b"
                             + "|\\bunrestricted (?:ai|bot|assistant|model)\\b"),
             p(
                     FindingTypes.INJECTION_OVERRIDE,
@@ -217,7 +220,7 @@ public final class PromptInjectionDetector implements Detector {
                             + "|directives|configuration|guardrails|system messages?)|(?:the|its|this|any|all|all of the)(?: [\\w'-]+)?? "
                             + "(?:system|initial|original|hidden|secret|internal|confidential|full|exact|complete|developer|pre|private"
                             + "|underlying|starting|base)[ -]?(?:prompts?|instructions|rules|guidelines|directives|configuration|guardrails"
-                            + "|polic(?:y|ies)|system messages?))\\b|\\bwhat you (?:were|have been|'ve been) (?:told|instructed|given|programmed)\\b"),
+                            + "|polic(?:y|ies)|system messages?))\\b|\\bwhat (?:you (?:were|have been|'ve been)|were you|have you been) (?:told|instructed|given|programmed)\\b"),
             p(
                     FindingTypes.INJECTION_PROMPT_EXTRACTION,
                     0.8,
@@ -315,7 +318,23 @@ public final class PromptInjectionDetector implements Detector {
         {"olvid", "ignor", "descart", "omit", "deja de", "no sigas", "caso omiso", "por alto", "anula"},
         {"ignore", "oublie", "neglige", "compte", "tomber", "outre", "contourne", "abstraction", "obei"},
         {"забуд", "игнориру", "проигнорир", "zaboravi"},
-        {"previous", "despite", "instruction", "reprogramm", "system", "mode", "restricted"},
+        {
+            "previous",
+            "despite",
+            "instruction",
+            "reprogramm",
+            "system",
+            "mode",
+            "restricted",
+            "apply",
+            "no longer",
+            "void",
+            "lifted",
+            "suspended",
+            "disabled",
+            "cancel",
+            "revoked"
+        },
         {"well done", "very good", "great", "excellent", "sehr gut", "gut gemacht"},
         {
             "you are",
@@ -393,7 +412,9 @@ public final class PromptInjectionDetector implements Detector {
             "quote",
             "state",
             "type",
-            "what you"
+            "what you",
+            "what were you",
+            "what have you"
         },
         {
             "zeig",
@@ -541,7 +562,9 @@ public final class PromptInjectionDetector implements Detector {
             "guardrails",
             "polic",
             "message",
-            "what you"
+            "what you",
+            "what were you",
+            "what have you"
         };
         ALSO[23] = new String[] {
             "prompt",
