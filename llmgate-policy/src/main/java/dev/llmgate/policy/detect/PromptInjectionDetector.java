@@ -857,7 +857,7 @@ public final class PromptInjectionDetector implements Detector {
         String n = norm.text();
         List<int[]> found = new ArrayList<>(0);
         List<String> words = new ArrayList<>(0);
-        metered.charge(KeywordTypos.find(n, (s, e, w) -> {
+        metered.charge(KeywordTypos.find(n, norm.asciiOrNull(), (s, e, w) -> {
             found.add(new int[] {s, e});
             words.add(w);
         }));

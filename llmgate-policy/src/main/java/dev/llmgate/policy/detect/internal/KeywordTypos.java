@@ -127,24 +127,39 @@ public final class KeywordTypos {
 
     /**
      * Reports every typo of a key word in {@code n} (a normal form: lower case), in text order; returns how many
-     * characters it read.
+     * characters it read. {@code ascii} is {@code n} as bytes when it is plain ASCII (read faster), else null.
      */
-    public static int find(String n, Sink sink) {
+    public static int find(String n, byte[] ascii, Sink sink) {
+        if (ascii != null) {
+            return findAscii(n, ascii, sink);
+        }
         int size = n.length();
         int i = 0;
         while (i < size) {
-            char c = n.charAt(i);
+            // the next run of a-z: letters other than a-z (and digits) glue to it and make it no word of ours
+            int start = i;
+            int c = ascii != null ? ascii[i] : n.charAt(i);
             if (c < 'a' || c > 'z') {
                 i++;
                 continue;
             }
-            int start = i;
-            while (i < size && n.charAt(i) >= 'a' && n.charAt(i) <= 'z') {
+            i++;
+            while (i < size) {
+                c = ascii != null ? ascii[i] : n.charAt(i);
+                if (c < 'a' || c > 'z') {
+                    break;
+                }
                 i++;
             }
             int len = i - start;
-            // a word of ASCII letters only: one that goes on in another letter (a digit, an accented letter) is not one
-            if (len < MIN || len > MAX || (i < size && Character.isLetterOrDigit(n.charAt(i)))) {
+            if (len < MIN || len > MAX) {
+                continue;
+            }
+            if (i < size && (ascii != null ? (c >= '0' && c <= '9') : Character.isLetterOrDigit((char) c))) {
+                continue;
+            }
+            if (start > 0
+                    && (ascii != null ? isDigit(ascii[start - 1]) : Character.isLetterOrDigit(n.charAt(start - 1)))) {
                 continue;
             }
             long candidates =
@@ -153,23 +168,58 @@ public final class KeywordTypos {
             if (candidates == 0) {
                 continue;
             }
-            String match = null;
-            for (long m = candidates; m != 0; m &= m - 1) {
-                String w = KEY_WORDS.get(Long.numberOfTrailingZeros(m));
-                int d = distanceAtMostOne(n, start, i, w);
-                if (d == 0 || startsWith(n, start, i, w)) {
-                    match = null; // the key word itself, or with an ending: not a typo
-                    break;
-                }
-                if (d == 1 && match == null) {
-                    match = w;
-                }
+            check(n, start, i, candidates, sink);
+        }
+        return size;
+    }
+
+    /** {@link #find} over plain ASCII text, read as bytes. */
+    private static int findAscii(String n, byte[] b, Sink sink) {
+        int size = b.length;
+        int i = 0;
+        while (i < size) {
+            // skip to the next a-z letter, then to the end of its run
+            while (i < size && (b[i] < 'a' || b[i] > 'z')) {
+                i++;
             }
-            if (match != null && !REAL_WORDS.contains(n.substring(start, i))) {
-                sink.typo(start, i, match);
+            int start = i;
+            while (i < size && b[i] >= 'a' && b[i] <= 'z') {
+                i++;
+            }
+            int len = i - start;
+            if (len < MIN || len > MAX || (i < size && isDigit(b[i])) || (start > 0 && isDigit(b[start - 1]))) {
+                continue;
+            }
+            long candidates =
+                    (STARTS[pair((char) b[start], (char) b[start + 1])] | ENDS[pair((char) b[i - 2], (char) b[i - 1])])
+                            & NEAR_LENGTH[len];
+            if (candidates != 0) {
+                check(n, start, i, candidates, sink);
             }
         }
         return size;
+    }
+
+    /** Reports the word {@code n[start, end)} if it is a typo of one of the {@code candidates}. */
+    private static void check(String n, int start, int end, long candidates, Sink sink) {
+        String match = null;
+        for (long m = candidates; m != 0; m &= m - 1) {
+            String w = KEY_WORDS.get(Long.numberOfTrailingZeros(m));
+            int d = distanceAtMostOne(n, start, end, w);
+            if (d == 0 || startsWith(n, start, end, w)) {
+                return; // the key word itself, or with an ending: not a typo
+            }
+            if (d == 1 && match == null) {
+                match = w;
+            }
+        }
+        if (match != null && !REAL_WORDS.contains(n.substring(start, end))) {
+            sink.typo(start, end, match);
+        }
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     /** Whether {@code n[start, end)} starts with {@code w}. */

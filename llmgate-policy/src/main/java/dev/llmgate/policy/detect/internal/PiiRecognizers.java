@@ -1204,7 +1204,28 @@ public final class PiiRecognizers {
 
     /** The street addresses {@link StreetAddresses} reads (221B Baker Street, Am Ring 3, Berliner Allee 12a, 12 Rue de la Paix). */
     static Recognizer streetAddressWords() {
-        return Recognizer.scanning(FindingTypes.POSTAL_ADDRESS, NEEDS_DIGIT, StreetAddresses::scan);
+        return Recognizer.scanning(FindingTypes.POSTAL_ADDRESS, NEEDS_DIGIT, StreetAddresses::scan)
+                .startingAt(Starts.of()
+                        .digits()
+                        .letters(false, Starts.UPPER)
+                        .chars(LATIN_CAPITALS)
+                        .notAfter(W + "-"));
+    }
+
+    /**
+     * The capital letters of Latin-1 and Latin Extended-A (U+00C0..U+017F): where a name or a street name that does not
+     * start with an ASCII capital can start (Élodie, Östliche, Łukasz).
+     */
+    static final String LATIN_CAPITALS = latinCapitals();
+
+    private static String latinCapitals() {
+        StringBuilder b = new StringBuilder();
+        for (char c = '\u00c0'; c <= '\u017f'; c++) {
+            if (Character.isUpperCase(c)) {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** Words before a person's name that make a capitalised word after a given name a surname. */
@@ -1216,7 +1237,11 @@ public final class PiiRecognizers {
     /** Person names from the lists of common given names and surnames ({@link PersonNames}). */
     static Recognizer personNameListed() {
         return Recognizer.scanning(FindingTypes.PERSON_NAME, 0, PersonNames::scan)
-                .withContext(NAME_CONTEXT, 0.3);
+                .withContext(NAME_CONTEXT, 0.3)
+                .startingAt(Starts.of()
+                        .letters(false, Starts.UPPER)
+                        .chars(LATIN_CAPITALS)
+                        .notAfter(W + "-'"));
     }
 
     static Recognizer streetAddressEu() {
