@@ -57,8 +57,10 @@ public final class FindingTypes {
     public static final String INJECTION_OBFUSCATION = "INJECTION_OBFUSCATION";
 
     // Exfiltration (ExfiltrationDetector)
-    /** A URL that carries conversation data (an image URL with encoded data) or waits for it (a template placeholder). */
+    /** A URL that carries data out: an image URL (fetched without a click) whose query or path looks encoded. */
     public static final String EXFILTRATION_URL = "EXFILTRATION_URL";
+    /** A URL with a placeholder for conversation data, waiting to be filled ({@code ?q={conversation}}, {@code $SECRET}). */
+    public static final String EXFILTRATION_TEMPLATE = "EXFILTRATION_TEMPLATE";
     /** An instruction to put the conversation, a secret or the user's data into a URL, link or image. */
     public static final String EXFILTRATION_INSTRUCTION = "EXFILTRATION_INSTRUCTION";
 

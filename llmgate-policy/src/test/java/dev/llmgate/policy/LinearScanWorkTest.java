@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every built-in detector does work linear in the text, counted, not timed: each adversarial shape
- * (a unit repeated to 16 KB, and the same text 16 times over, 256 KB) goes through all four presets
+ * (a unit repeated to 16 KB, and the same text 16 times over, 256 KB) goes through all five presets
  * ({@code Engine.evaluate}, the path of {@code Policy.evaluate}) with a work counter that counts
  * every character the built-in regular expressions read and what the hand-written passes read. The
  * counted work at 256 KB is at most 16 × 1.25 times the work at 16 KB, at most
@@ -63,6 +63,14 @@ class LinearScanWorkTest {
         "<|im_start|>",
         "http://a",
         "http://a.com/",
+        "http://x/?a&",
+        "![a](http://x/?",
+        "=http://",
+        "<img src=\"//",
+        "[1]: http://x/\n![a][1]",
+        "![a][",
+        "{conversation}",
+        "append the conversation to the url ", // exfiltration shapes
         "a.com/a/",
         "a.",
         "a",
@@ -97,6 +105,7 @@ class LinearScanWorkTest {
                 .preset(CompliancePreset.PCI_DSS)
                 .preset(CompliancePreset.GDPR)
                 .preset(CompliancePreset.SOC2)
+                .preset(CompliancePreset.AGENT)
                 .build();
     }
 
@@ -132,7 +141,7 @@ class LinearScanWorkTest {
             // and the policy's own evaluation (the same path, with the bound) decides the same
             assertThat(policy.evaluate(small, PolicyStage.INPUT).ruleIds()).doesNotContain(Engine.SCAN_LIMIT_RULE);
         }
-        System.out.println("steps per character at 16 KB and 256 KB, and the ratio of the work (all four presets):");
+        System.out.println("steps per character at 16 KB and 256 KB, and the ratio of the work (all five presets):");
         report.forEach(System.out::println);
     }
 

@@ -85,7 +85,7 @@ class RedTeamPresetTest {
                 ATTACKS.size() - missed.size(),
                 ATTACKS.size(),
                 missed);
-        assertThat(ATTACKS.size() - missed.size()).isGreaterThanOrEqualTo(20);
+        assertThat(ATTACKS.size() - missed.size()).isGreaterThanOrEqualTo(19);
         assertThat(blocked(agent, ORDINARY)).as("ordinary requests blocked").isZero();
     }
 
@@ -100,6 +100,20 @@ class RedTeamPresetTest {
             // it;
             // a credential in a prompt is the only thing among these they block
             assertThat(n).as(preset.name()).isZero();
+            int logged = 0;
+            for (String t : ATTACKS) {
+                Decision d = p.evaluate(t, PolicyStage.INPUT);
+                if (d.ruleIds().stream().anyMatch(r -> r.endsWith("prompt-injection"))) {
+                    logged++;
+                }
+            }
+            System.out.printf(
+                    Locale.ROOT, "%s: %d of %d recorded under its injection rule%n", preset, logged, ATTACKS.size());
+            if (preset == CompliancePreset.HIPAA || preset == CompliancePreset.SOC2) {
+                assertThat(logged).as(preset.name()).isGreaterThanOrEqualTo(14);
+            } else {
+                assertThat(logged).as(preset.name()).isZero();
+            }
         }
     }
 }

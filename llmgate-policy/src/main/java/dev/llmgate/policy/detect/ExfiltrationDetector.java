@@ -5,6 +5,7 @@ import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.NormalizedText;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -33,50 +34,39 @@ import java.util.regex.Pattern;
  */
 public final class ExfiltrationDetector implements Detector {
     private static final String URL = FindingTypes.EXFILTRATION_URL;
+    private static final String TEMPLATE = FindingTypes.EXFILTRATION_TEMPLATE;
     private static final String INSTRUCTION = FindingTypes.EXFILTRATION_INSTRUCTION;
 
-    private static final Set<String> TYPES = Set.of(URL, INSTRUCTION);
+    private static final Set<String> TYPES = Set.of(URL, TEMPLATE, INSTRUCTION);
 
     private static final ExfiltrationDetector INSTANCE = new ExfiltrationDetector();
 
     /** Words that name where data would go; text without any of them skips the instruction patterns. */
-    private static final List<String> CARRIERS = List.of(
-            "url",
-            "link",
-            "image",
-            "markdown",
-            "query",
-            "webhook",
-            "endpoint",
-            "bild",
-            "lien",
-            "enlace",
-            "imagen",
-            "http");
+    private static final List<String> CARRIERS =
+            List.of("url", "link", "image", "markdown", "query", "webhook", "bild", "lien", "enlace", "imagen", "http");
 
     private static final String GAP = "(?:[ \\n][\\w'/.:-]+){0,8}?";
 
-    private static final Pattern INSTRUCTIONS =
-            Pattern.compile("\\b(?:append|add|include|put|insert|embed|encode|attach"
-                    + "|concatenate|send|pass|place)\\b" + GAP
-                    + "[ \\n](?:the |all |any |every |our |this )?(?:conversation|chat(?: history| log)?|previous messages|messages so far"
-                    + "|user'?s? (?:data|messages?|input|email|name|password|details)|personal data|secrets?|passwords?|api keys?"
-                    + "|credentials|system prompt|context|tokens?|session)\\b" + GAP
-                    + "[ \\n](?:to|in|into|as|at the end of|inside)[ \\n](?:the |a |an |this |that |your |our )?(?:[\\w-]+ )?(?:url|link|image"
-                    + "|markdown image|query(?: string| parameter)?|request|webhook|endpoint)s?\\b"
-                    // German, French, Spanish: a verb of attaching, the data, then the carrier
-                    + "|\\b(?:hang\\w*|fug\\w*|bett\\w*|kodier\\w*|schreib\\w*|sende\\w*)\\b" + GAP
-                    + "[ \\n](?:den |die |das |alle |deine |ihre )?(?:unterhaltung|chatverlauf|verlauf|nachrichten|passwort\\w*|daten"
-                    + "|geheimnis\\w*|systemprompt|zugangsdaten)\\b" + GAP
-                    + "[ \\n](?:an|in|als)[ \\n](?:die |den |das |eine |einen |ein )?(?:url|link|bild)\\b"
-                    + "|\\b(?:ajoute\\w*|inclu\\w*|insere\\w*|encode\\w*|mets|mettez|envoie\\w*|integre\\w*)\\b" + GAP
-                    + "[ \\n](?:la |le |les |l'|toute la |tout l'|tes |vos )?(?:conversation|historique|messages|mot de passe|mots de passe"
-                    + "|donnees|secrets?|prompt systeme|identifiants)\\b" + GAP
-                    + "[ \\n](?:a|dans|en)[ \\n](?:l'|la |le |une |un )?(?:url|lien|image)\\b"
-                    + "|\\b(?:anade\\w*|incluye\\w*|inserta\\w*|codifica\\w*|pon|ponga|envia\\w*|agrega\\w*)\\b" + GAP
-                    + "[ \\n](?:la |el |los |las |toda la |todo el |tus |sus )?(?:conversacion|historial|mensajes|contrasenas?|datos"
-                    + "|secretos?|prompt del sistema|credenciales)\\b" + GAP
-                    + "[ \\n](?:a|en|al)[ \\n](?:la |el |una |un )?(?:url|enlace|imagen)\\b");
+    private static final Pattern INSTRUCTIONS = Pattern.compile("\\b(?:append|add|include|put|insert|embed|encode"
+            + "|attach|concatenate|send|pass|place)\\b" + GAP
+            + "[ \\n](?:the |all |any |every |our |this )?(?:conversation|chat(?: history| log)?|previous messages"
+            + "|messages so far|user'?s? (?:data|messages?|input|email|name|password|details)|personal data|secrets?"
+            + "|passwords?|api keys?|credentials|system prompt)\\b" + GAP
+            + "[ \\n](?:to|in|into|as|at the end of|inside)[ \\n](?:(?:the |a |an |this |that |your |our )?(?:[\\w-]+ )?"
+            + "(?:url|link|image|markdown image|query(?: string| parameter)?|webhook)s?\\b|https?:)"
+            // German, French, Spanish: a verb of attaching, the data, then the carrier
+            + "|\\b(?:hang\\w*|fug\\w*|bett\\w*|kodier\\w*)\\b" + GAP
+            + "[ \\n](?:den |die |das |alle |deine |ihre )?(?:unterhaltung|chatverlauf|verlauf|nachrichten|passwort\\w*"
+            + "|geheimnis\\w*|systemprompt|zugangsdaten|personlichen daten)\\b" + GAP
+            + "[ \\n](?:an|in|als)[ \\n](?:die |den |das |eine |einen |ein )?(?:url|link|bild)\\b"
+            + "|\\b(?:ajoute\\w*|inclu\\w*|insere\\w*|encode\\w*|mets|mettez|integre\\w*)\\b" + GAP
+            + "[ \\n](?:la |le |les |l'|toute la |tout l'|tes |vos )?(?:conversation|historique|messages|mot de passe"
+            + "|mots de passe|donnees personnelles|secrets?|prompt systeme|identifiants)\\b" + GAP
+            + "[ \\n](?:a|dans|en)[ \\n](?:l'|la |le |une |un )?(?:url|lien|image)\\b"
+            + "|\\b(?:anade\\w*|incluye\\w*|inserta\\w*|codifica\\w*|agrega\\w*)\\b" + GAP
+            + "[ \\n](?:la |el |los |las |toda la |todo el |tus |sus )?(?:conversacion|historial|mensajes|contrasenas?"
+            + "|datos personales|secretos?|prompt del sistema|credenciales)\\b" + GAP
+            + "[ \\n](?:a|en|al)[ \\n](?:la |el |una |un )?(?:url|enlace|imagen)\\b");
 
     /** Query parameters that sign a URL rather than carry data (pre-signed object storage, CDN tokens). */
     private static final Set<String> SIGNATURE_PARAMETERS = Set.of(
@@ -143,51 +133,79 @@ public final class ExfiltrationDetector implements Detector {
     private void urls(String text, MeteredText metered, Consumer<Finding> sink) {
         int size = text.length();
         long read = 0;
+        ReferenceLabels labels = new ReferenceLabels(text);
         try {
             int from = 0;
             while (from < size) {
-                int sep = text.indexOf("://", from);
+                // "://" of a URL, or the "//" of a scheme-relative one right after "](" or "=" (a markdown or <img>
+                // source)
+                int sep = text.indexOf("//", from);
                 read += (sep < 0 ? size : sep) - from + 1;
                 if (sep < 0) {
                     break;
                 }
-                int start = sep;
-                while (start > 0 && Character.isLetter(text.charAt(start - 1)) && sep - start < 10) {
-                    start--;
+                from = sep + 2;
+                int start;
+                if (sep > 0 && text.charAt(sep - 1) == ':') {
+                    start = sep - 1;
+                    while (start > 0 && Character.isLetter(text.charAt(start - 1)) && sep - start < 10) {
+                        start--;
+                    }
+                    String scheme = text.substring(start, sep - 1).toLowerCase(Locale.ROOT);
+                    if (!scheme.equals("http") && !scheme.equals("https")) {
+                        continue;
+                    }
+                } else if (sep > 0
+                        && (text.charAt(sep - 1) == '('
+                                || text.charAt(sep - 1) == '='
+                                || quoteAfterEquals(text, sep))) {
+                    start = sep;
+                } else {
+                    continue;
                 }
-                String scheme = text.substring(start, sep).toLowerCase(Locale.ROOT);
-                int end = sep + 3;
+                int end = sep + 2;
                 while (end < size
                         && !urlEnd(text.charAt(end))
                         && !(text.charAt(end) == ']' && end + 1 < size && text.charAt(end + 1) == '(')) {
                     end++; // (a markdown link's text ends at "](")
                 }
-                boolean image = image(text, start);
+                read += 520; // the look back for the image syntax before the URL (bounded)
+                boolean image = image(text, start) || referenceImage(text, start, labels);
                 if (image && markdown(text, start)) {
                     // policy scans read percent escapes decoded: a markdown image's URL runs to its ')', spaces and all
-                    int close = end;
-                    while (close < size
-                            && close - sep < 4096
-                            && text.charAt(close) != ')'
-                            && text.charAt(close) != '\n'
-                            && !title(text, close)) {
-                        close++;
-                    }
-                    end = close;
+                    end = extend(text, sep, end, ')');
+                } else if (image && start >= 1 && (text.charAt(start - 1) == '"' || text.charAt(start - 1) == '\'')) {
+                    end = extend(text, sep, end, text.charAt(start - 1)); // <img src="...">: to the closing quote
                 }
-                read += end - sep;
-                from = Math.max(end, sep + 3);
-                if (!scheme.equals("http") && !scheme.equals("https")) {
-                    continue;
-                }
-                double confidence = urlConfidence(text, start, end, image);
+                read += 3L * (end - sep); // read, split into parts, each part checked once
+                from = Math.max(end, sep + 2);
+                double confidence = urlConfidence(text, sep + 2, end, image);
                 if (confidence > 0) {
                     sink.accept(new Finding(URL, start, end, confidence, id()));
                 }
+                double template = templateConfidence(text, sep + 2, end, image);
+                if (template > 0) {
+                    sink.accept(new Finding(TEMPLATE, start, end, template, id()));
+                }
             }
         } finally {
-            metered.charge(read);
+            metered.charge(read + labels.read);
         }
+    }
+
+    /** Whether {@code sep} follows {@code ="} or {@code ='} (an HTML attribute's quoted value). */
+    private static boolean quoteAfterEquals(String text, int sep) {
+        return sep >= 2 && (text.charAt(sep - 1) == '"' || text.charAt(sep - 1) == '\'') && text.charAt(sep - 2) == '=';
+    }
+
+    /** From {@code end}, on to {@code close} (spaces and all: a decoded view), a line break, or a markdown title. */
+    private static int extend(String text, int sep, int end, char close) {
+        int size = text.length();
+        int i = end;
+        while (i < size && i - sep < 4096 && text.charAt(i) != close && text.charAt(i) != '\n' && !title(text, i)) {
+            i++;
+        }
+        return i;
     }
 
     /** A URL's end: whitespace, a quote, or the bracket that closes markdown or HTML around it. */
@@ -195,20 +213,30 @@ public final class ExfiltrationDetector implements Detector {
         return Character.isWhitespace(c) || c == '"' || c == '\'' || c == ')' || c == '<' || c == '>' || c == '`';
     }
 
-    private static double urlConfidence(String text, int start, int end, boolean image) {
-        int host = text.indexOf("://", start) + 3;
-        int pathStart = host;
-        while (pathStart < end && "/?#".indexOf(text.charAt(pathStart)) < 0) {
-            pathStart++;
+    /** The path, query and fragment of the URL whose host starts at {@code host}. */
+    private static int pathStart(String text, int host, int end) {
+        int p = host;
+        while (p < end && "/?#".indexOf(text.charAt(p)) < 0) {
+            p++;
         }
-        if (placeholder(text, pathStart, end)) {
-            return image ? 0.9 : 0.85;
-        }
-        double carried = carriedData(text, pathStart, end, image);
+        return p;
+    }
+
+    /** 0.8 for an image whose URL carries encoded data (0.45 a signature), 0.4 for a link that does, else 0. */
+    private static double urlConfidence(String text, int host, int end, boolean image) {
+        double carried = carriedData(text, pathStart(text, host, end), end, image);
         if (carried == 0) {
             return 0;
         }
         return image ? carried : 0.4;
+    }
+
+    /** 0.9 for an image URL with a placeholder for conversation data, 0.85 for any other URL with one, else 0. */
+    private static double templateConfidence(String text, int host, int end, boolean image) {
+        if (!dataPlaceholder(text, pathStart(text, host, end), end)) {
+            return 0;
+        }
+        return image ? 0.9 : 0.85;
     }
 
     /** Whether a markdown link title ({@code  "..."} or {@code  '...'}) starts at {@code i}. */
@@ -221,39 +249,38 @@ public final class ExfiltrationDetector implements Detector {
     /** Whether the URL at {@code urlStart} follows a markdown {@code ](} (after optional spaces and {@code <}). */
     private static boolean markdown(String text, int urlStart) {
         int i = urlStart - 1;
-        while (i >= 0 && (text.charAt(i) == ' ' || text.charAt(i) == '<')) {
+        for (int k = 0; i >= 0 && k < 16 && (text.charAt(i) == ' ' || text.charAt(i) == '<'); k++) {
             i--;
         }
         return i >= 1 && text.charAt(i) == '(' && text.charAt(i - 1) == ']';
     }
 
-    /** Whether the URL at {@code urlStart} is the source of a markdown image {@code ![..](url)} or an HTML {@code <img>}. */
+    /**
+     * Whether the URL at {@code urlStart} is the source of a markdown image {@code ![..](url)} or an HTML {@code <img>}
+     * ({@code src = "url"}, {@code srcset="... url 2x"}).
+     */
     static boolean image(String text, int urlStart) {
         int i = urlStart - 1;
-        while (i >= 0 && (text.charAt(i) == ' ' || text.charAt(i) == '<')) {
+        for (int k = 0; i >= 0 && k < 16 && (text.charAt(i) == ' ' || text.charAt(i) == '<'); k++) {
             i--;
         }
         if (i >= 1 && text.charAt(i) == '(' && text.charAt(i - 1) == ']') {
-            // the alt text: back to its '[' (at most 500 characters, no line break), preceded by '!'
+            // the alt text: back to its '[' (at most 500 characters), preceded by '!'
+            int depth = 0;
             for (int j = i - 2, k = 0; j >= 0 && k < 500; j--, k++) {
                 char c = text.charAt(j);
-                if (c == '[') {
+                if (c == ']') {
+                    depth++;
+                } else if (c == '[' && depth > 0) {
+                    depth--;
+                } else if (c == '[') {
                     return j >= 1 && text.charAt(j - 1) == '!';
-                }
-                if (c == '\n' || c == ']') {
-                    return false;
                 }
             }
             return false;
         }
-        // <img ... src="url": an '=' then back to "<img" without a '>' between (at most 500 characters)
-        if (i >= 0 && (text.charAt(i) == '"' || text.charAt(i) == '\'')) {
-            i--;
-        }
-        if (i < 0 || text.charAt(i) != '=') {
-            return false;
-        }
-        for (int j = i - 1, k = 0; j >= 3 && k < 500; j--, k++) {
+        // inside an <img ...> tag: back to "<img" without a '>' between (at most 500 characters)
+        for (int j = urlStart - 1, k = 0; j >= 3 && k < 500; j--, k++) {
             char c = text.charAt(j);
             if (c == '>') {
                 return false;
@@ -265,26 +292,150 @@ public final class ExfiltrationDetector implements Detector {
         return false;
     }
 
-    /** A template placeholder in the URL's path, query or fragment: {@code {..}}, {@code [..]}, {@code $NAME}, {@code %s}. */
-    private static boolean placeholder(String text, int from, int end) {
+    /**
+     * Whether the URL at {@code urlStart} is a markdown reference definition ({@code [label]: url}) and the text has a
+     * reference image with that label ({@code ![alt][label]}): the image is fetched like an inline one.
+     */
+    private static boolean referenceImage(String text, int urlStart, ReferenceLabels labels) {
+        int i = urlStart - 1;
+        for (int k = 0; i >= 0 && k < 16 && (text.charAt(i) == ' ' || text.charAt(i) == '<'); k++) {
+            i--;
+        }
+        if (i < 1 || text.charAt(i) != ':' || text.charAt(i - 1) != ']') {
+            return false;
+        }
+        int open = i - 2;
+        while (open >= 0 && i - 1 - open <= 64 && text.charAt(open) != '[') {
+            open--;
+        }
+        if (open < 0 || text.charAt(open) != '[') {
+            return false;
+        }
+        return labels.images().contains(text.substring(open + 1, i - 1).toLowerCase(Locale.ROOT));
+    }
+
+    /** The labels of the text's reference images ({@code ![alt][label]}), read once, when first needed. */
+    private static final class ReferenceLabels {
+        private final String text;
+        private Set<String> labels;
+        long read;
+
+        ReferenceLabels(String text) {
+            this.text = text;
+        }
+
+        Set<String> images() {
+            if (labels == null) {
+                labels = new HashSet<>();
+                int at = text.indexOf("![");
+                while (at >= 0) {
+                    // "![alt][label]": the alt text (at most 500 characters), then the label (at most 64)
+                    int close = at + 2;
+                    while (close < text.length() && close - at < 500 && text.charAt(close) != ']') {
+                        close++;
+                    }
+                    if (close + 1 < text.length() && text.charAt(close) == ']' && text.charAt(close + 1) == '[') {
+                        int end = close + 2;
+                        while (end < text.length() && end - close < 66 && text.charAt(end) != ']') {
+                            end++;
+                        }
+                        if (end < text.length() && text.charAt(end) == ']') {
+                            labels.add(text.substring(close + 2, end).toLowerCase(Locale.ROOT));
+                        }
+                    }
+                    read += close - at + 66;
+                    at = text.indexOf("![", at + 2);
+                }
+                read += text.length();
+            }
+            return labels;
+        }
+    }
+
+    /** Words that name what a placeholder in an exfiltration URL is filled with (lower case). */
+    private static final List<String> DATA_WORDS = List.of(
+            "conversation",
+            "chat",
+            "history",
+            "message",
+            "secret",
+            "password",
+            "passwd",
+            "prompt",
+            "context",
+            "memory",
+            "summary",
+            "email",
+            "token",
+            "credential",
+            "cookie",
+            "session",
+            "ssn",
+            "card",
+            "phone",
+            "address",
+            "pii",
+            "transcript",
+            "data",
+            "api_key",
+            "apikey",
+            "private",
+            "personal");
+
+    /**
+     * A template placeholder for conversation data in the URL's path, query or fragment: {@code {..}}, {@code [..]},
+     * {@code <..>}, {@code $NAME}, {@code ${..}} whose name holds one of {@link #DATA_WORDS} ({@code {conversation}},
+     * {@code [DATA]}, {@code $SECRET}); URI templates of APIs ({@code {id}}, {@code {/number}}, {@code ${userId}}) are
+     * not.
+     */
+    private static boolean dataPlaceholder(String text, int from, int end) {
         for (int i = from; i < end; i++) {
             char c = text.charAt(i);
-            if (c == '{' || c == '}' || c == '[' || c == ']') {
-                return true;
+            int nameStart;
+            int nameEnd;
+            if (c == '{' || c == '[' || c == '<') {
+                char close = c == '{' ? '}' : c == '[' ? ']' : '>';
+                nameStart = i + 1;
+                nameEnd = nameStart;
+                while (nameEnd < end && nameEnd - nameStart < 64 && text.charAt(nameEnd) != close) {
+                    nameEnd++;
+                }
+            } else if (c == '$' && i + 1 < end) {
+                nameStart = text.charAt(i + 1) == '{' ? i + 2 : i + 1;
+                nameEnd = nameStart;
+                while (nameEnd < end
+                        && nameEnd - nameStart < 64
+                        && (Character.isLetterOrDigit(text.charAt(nameEnd)) || text.charAt(nameEnd) == '_')) {
+                    nameEnd++;
+                }
+            } else {
+                continue;
             }
-            if (c == '$' && i + 1 < end && (text.charAt(i + 1) == '{' || Character.isLetter(text.charAt(i + 1)))) {
-                return true;
+            String name = text.substring(nameStart, nameEnd).toLowerCase(Locale.ROOT);
+            for (String w : DATA_WORDS) {
+                if (name.contains(w)) {
+                    return true;
+                }
             }
-            if (c == '%' && i + 1 < end && (text.charAt(i + 1) == 's' || text.charAt(i + 1) == '%')) {
-                return true;
-            }
+            i = Math.max(i, nameEnd - 1);
         }
         return false;
     }
 
+    /** Image file name endings: a long path segment that ends in one is a file name, not data. */
+    private static boolean imageFileName(String text, int from, int to) {
+        int dot = text.lastIndexOf('.', to - 1);
+        if (dot < from || to - dot > 5) {
+            return false;
+        }
+        String ext = text.substring(dot + 1, to).toLowerCase(Locale.ROOT);
+        return List.of("png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico")
+                .contains(ext);
+    }
+
     /**
-     * 0.8 if a query value (24 or more characters) or an image's path segment (32 or more) looks encoded, 0.45 if
-     * only signature parameters do, else 0.
+     * 0.8 if a query value (24 or more characters) or an image's path segment (32 or more, not an image file name) looks
+     * encoded, 0.45 if only signature parameters do, else 0.
      */
     private static double carriedData(String text, int from, int end, boolean image) {
         double best = 0;
@@ -302,16 +453,23 @@ public final class ExfiltrationDetector implements Detector {
                 continue;
             }
             int partEnd = i;
+            int eq = -1;
             while (partEnd < end && "/?&#;".indexOf(text.charAt(partEnd)) < 0) {
+                if (eq < 0 && text.charAt(partEnd) == '=') {
+                    eq = partEnd;
+                }
                 partEnd++;
             }
-            int eq = query ? text.indexOf('=', i) : -1;
-            if (eq >= 0 && eq < partEnd) {
+            if (query && eq >= 0) {
                 String name = text.substring(i, eq).toLowerCase(Locale.ROOT);
                 if (partEnd - eq - 1 >= 24 && encoded(text, eq + 1, partEnd)) {
                     best = Math.max(best, SIGNATURE_PARAMETERS.contains(name) ? 0.45 : 0.8);
                 }
-            } else if (image && !query && partEnd - i >= 32 && encoded(text, i, partEnd)) {
+            } else if (image
+                    && !query
+                    && partEnd - i >= 32
+                    && !imageFileName(text, i, partEnd)
+                    && encoded(text, i, partEnd)) {
                 best = Math.max(best, 0.8);
             }
             i = partEnd;
@@ -319,14 +477,13 @@ public final class ExfiltrationDetector implements Detector {
         return best;
     }
 
-    /** Percent escapes (three or more), form-encoded words (four or more), or base64 / hex (upper, lower and digits). */
+    /** Percent escapes (three or more), form-encoded or spaced words (four or more), or base64 (upper, lower and digits). */
     private static boolean encoded(String text, int from, int to) {
         int percents = 0;
         int pluses = 0; // form-encoded words, or (in a decoded view) spaces between them
         boolean upper = false;
         boolean lower = false;
         boolean digit = false;
-        boolean hexOnly = true;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c == '%') {
@@ -337,9 +494,9 @@ public final class ExfiltrationDetector implements Detector {
             upper |= c >= 'A' && c <= 'Z';
             lower |= c >= 'a' && c <= 'z';
             digit |= c >= '0' && c <= '9';
-            hexOnly &= Character.digit(c, 16) >= 0;
         }
-        return percents >= 3 || pluses >= 3 || (upper && lower && digit) || hexOnly;
+        // (hex alone is not read as data: content hashes and cache busters look the same)
+        return percents >= 3 || pluses >= 3 || (upper && lower && digit);
     }
 
     private void instructions(String text, MeteredText metered, Consumer<Finding> sink) {

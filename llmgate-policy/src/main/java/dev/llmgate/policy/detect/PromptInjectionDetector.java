@@ -55,7 +55,7 @@ public final class PromptInjectionDetector implements Detector {
                             + "provided|given|other|developer'?s?|safety|those|these)\\b" + W
                             + "{0,3}? (?:instructions?|prompts?|directions?|rules?|guidelines?|commands?|"
                             + "context|tasks?|orders?|messages?|constraints?|restrictions?|programming|prompting|information|assignments?|documents?|"
-                            + "articles?|thoughts|training|polic(?:y|ies)|directives?|guardrails?|filters?)\\b"),
+                            + "articles?|thoughts|training|directives?|guardrails?)\\b"),
             p(
                     FindingTypes.INJECTION_OVERRIDE,
                     0.85,
@@ -75,7 +75,7 @@ public final class PromptInjectionDetector implements Detector {
                     FindingTypes.INJECTION_OVERRIDE,
                     0.9,
                     "\\b(?:ignorier\\w*|vergiss|vergessen|vergesse|missacht\\w*|uberschreib\\w*|abweichend (?:zu|von)|ubergeh\\w*|verwirf"
-                            + "|verwerfe\\w*|befolge nicht|befolgen sie nicht|halte? dich nicht (?:mehr )?an|lass\\w*|setze? \\w+ ausser kraft)\\b"
+                            + "|verwerfe\\w*|befolge nicht|befolgen sie nicht|halte? dich nicht (?:mehr )?an|setze? \\w+ ausser kraft)\\b"
                             + W
                             + "{0,4}? (?:vorherigen?|bisherigen?|obigen?|alle|allen|deine|ihre|vorangehenden|vorangegangenen|vorigen)\\b"
                             + W
@@ -92,9 +92,9 @@ public final class PromptInjectionDetector implements Detector {
             p(
                     FindingTypes.INJECTION_OVERRIDE,
                     0.85,
-                    "\\b(?:olvid\\w*|ignor\\w*|descart\\w*|omit\\w*|deja de seguir|no sigas|haz caso omiso (?:a|de)|pasa por alto|anula\\w*)"
+                    "\\b(?:olvid\\w*|ignor\\w*|descart\\w*|omit\\w*|deja de seguir|no sigas|haz caso omiso (?:a|de)|pasa por alto)"
                             + " (?:de )?(?:todo|lo anterior|(?:todas |todos )?(?:las |los |tus |sus )?(?:[\\w-]+ )?(?:instrucciones|reglas"
-                            + "|indicaciones|directrices|restricciones|ordenes|normas))\\b"),
+                            + "|directrices|restricciones|normas))\\b"),
             p(
                     FindingTypes.INJECTION_OVERRIDE,
                     0.85,
@@ -113,7 +113,9 @@ public final class PromptInjectionDetector implements Detector {
                             + "|\\bdespite (?:what|everything) you(?:'ve| have)? (?:been|were) told\\b|\\bnew instructions? to\\b|\\breprogramm"
                             + "|\\bend (?:of )?(?:[\\w-]+ ){0,3}instructions\\b|\\bignore the system prompt|\\[system note:"
                             + "|\\b(?:safe|safety) mode (?:off|disabled)\\b|\\bnot restricted by (?:the |any )?(?:rules|guidelines)\\b"
-                            + "|\\b(?:instructions|rules|guidelines|restrictions|policies"
+                            + "|\\b(?:your(?: [\\w-]+)?|all (?:previous|prior|earlier)|the (?:previous|prior|earlier|original|system))"
+                            + " (?:instructions|rules"
+                            + "|guidelines|restrictions|policies"
                             + "|filters|guardrails|constraints) (?:no longer apply|do not apply|don'?t apply|are (?:no longer (?:valid|in effect"
                             + "|active)|void|lifted|suspended|disabled|cancell?ed|revoked))\\b"
                             + "|\\bunrestricted (?:ai|bot|assistant|model)\\b"),
@@ -184,7 +186,7 @@ public final class PromptInjectionDetector implements Detector {
                     0.85,
                     "\\b(?:zeig\\w*|gib|nenn\\w*|verrat\\w*|wiederhol\\w*|druck\\w*|schreib\\w*|was (?:ist|sind|war|waren|steht))\\b"
                             + W
-                            + "{0,5}? (?:system-?prompt|prompt-?texte?s?|(?:deine|ihre|ursprunglichen|anfanglichen|vollstandigen|gesamten?) "
+                            + "{0,5}? (?:system-?prompt|prompt-?texte?s?|(?:deine|ihre|ursprunglichen|anfanglichen) "
                             + "(?:anweisungen|instruktionen|regeln|prompts?|prompt-?texte?s?))\\b|\\bwas steht (?:oben|am anfang)"),
             p(
                     FindingTypes.INJECTION_PROMPT_EXTRACTION,
@@ -209,47 +211,50 @@ public final class PromptInjectionDetector implements Detector {
                     0.5,
                     "(?:\\\\ ?n\\s?){3,}+|(?:^|\\n|\\\\n)\\s?(?:new |additional )?instructions?\\s?[:-]|\\b(?:just|only) (?:output|say|print)\\b"),
             // --- extraction by meaning: a verb of revealing, repeating or re-encoding, and the model's own
-            // instructions as its object
+            // instructions as
+            // its object (a possessive, or a determiner with an adjective that only the model's instructions take)
             p(
                     FindingTypes.INJECTION_PROMPT_EXTRACTION,
                     0.8,
-                    "\\b(?:reveal|show|print|display|output|repeat|tell|give|share|leak|dump|list|write|spell|copy|paste|return|recite|echo"
-                            + "|expose|disclose|divulge|provide|send|translate|summari[sz]e|encode|convert|rewrite|paraphrase|quote|state|type)\\b"
+                    "\\b(?:reveal|show|print|display|output|repeat|tell|give|share|leak|dump|list|write|spell|copy|paste|recite|echo"
+                            + "|expose|disclose|divulge|translate|summari[sz]e|encode|convert|rewrite|paraphrase|quote)\\b"
                             + W
-                            + "{0,4}? (?:(?:your|the model'?s|the assistant'?s)(?: [\\w'-]+)?? (?:prompts?|instructions|rules|guidelines"
-                            + "|directives|configuration|guardrails|system messages?)|(?:the|its|this|any|all|all of the)(?: [\\w'-]+)?? "
-                            + "(?:system|initial|original|hidden|secret|internal|confidential|full|exact|complete|developer|pre|private"
-                            + "|underlying|starting|base)[ -]?(?:prompts?|instructions|rules|guidelines|directives|configuration|guardrails"
-                            + "|polic(?:y|ies)|system messages?))\\b|\\bwhat (?:you (?:were|have been|'ve been)|were you|have you been) (?:told|instructed|given|programmed)\\b"),
+                            + "{0,4}? (?:(?:your|the model'?s|the assistant'?s)(?: (?:system|initial|original|hidden|secret|internal"
+                            + "|confidential|full|exact|complete|developer|pre|private|underlying|starting|base|own|current|previous))?"
+                            + " (?:prompts?|instructions|rules|guidelines|directives|guardrails|system messages?)|(?:the|its|this|any|all"
+                            + "|all of the) (?:system|initial|hidden|secret|confidential|developer|pre|underlying|starting)[ -]?"
+                            + "(?:prompts?|instructions|rules|guidelines|directives|guardrails|system messages?))\\b"
+                            + "|\\bwhat (?:you (?:were|have been|'ve been)|were you|have you been) (?:told|instructed|given|programmed)\\b"),
             p(
                     FindingTypes.INJECTION_PROMPT_EXTRACTION,
                     0.8,
-                    "\\b(?:zeig\\w*|gib|geben sie|nenn\\w*|verrat\\w*|wiederhol\\w*|druck\\w*|schreib\\w*|teil\\w*|offenbar\\w*|enthull\\w*"
-                            + "|kopier\\w*|ubersetz\\w*|fass\\w*|liste\\w*|sag\\w*|gib\\w*)\\b"
+                    "\\b(?:zeig(?:e|en)?|gib|geben sie|nenn(?:e|en)?|verrat(?:e|en)?|wiederhol(?:e|en)?|druck(?:e|en)?"
+                            + "|schreib(?:e|en)?|teil(?:e|en)?|offenbar(?:e|en)?|enthull(?:e|en)?|kopier(?:e|en)?|ubersetz(?:e|en)?"
+                            + "|fass(?:e|en)?|sag(?:e|en)?)\\b"
                             + W
-                            + "{0,4}? (?:(?:dein|deine|deinen|deiner|ihr|ihre|ihren)(?: [\\w'-]+)?? (?:system-?prompts?|prompts?|anweisungen"
-                            + "|instruktionen|regeln|vorgaben|richtlinien|konfiguration|systemnachricht)|(?:den|die|das)(?: [\\w'-]+)?? "
-                            + "(?:ursprunglichen|anfanglichen|versteckten|geheimen|internen|vertraulichen|vollstandigen|gesamten|ersten)"
-                            + " (?:system-?prompts?|prompts?|anweisungen|instruktionen|regeln|vorgaben|richtlinien|konfiguration))\\b"),
+                            + "{0,4}? (?:(?:dein|deine|deinen|deiner|ihre|ihren)(?: (?:system|ursprunglichen|anfanglichen|versteckten"
+                            + "|geheimen|internen|vertraulichen|vollstandigen|gesamten|eigenen))? (?:system-?prompts?|prompts?|anweisungen"
+                            + "|instruktionen|regeln|vorgaben|richtlinien|systemnachricht)|(?:den|die|das) (?:anfanglichen|versteckten"
+                            + "|geheimen|vertraulichen) (?:system-?prompts?|prompts?|anweisungen|instruktionen|regeln|vorgaben"
+                            + "|richtlinien))\\b"),
             p(
                     FindingTypes.INJECTION_PROMPT_EXTRACTION,
                     0.8,
-                    "\\b(?:montre[\\w-]*|revele[\\w-]*|affiche[\\w-]*|repete[\\w-]*|donne[\\w-]*|dis-moi|dites-moi|ecri[\\w-]*|recopie[\\w-]*"
-                            + "|tradui[\\w-]*|resume[\\w-]*|divulgue[\\w-]*|partage[\\w-]*|imprime[\\w-]*|cite[\\w-]*|liste[\\w-]*|indique[\\w-]*)"
+                    "\\b(?:montre[\\w-]*|revele[\\w-]*|affiche[\\w-]*|repete[\\w-]*|donne[\\w-]*|dis-moi|dites-moi|ecri[\\w-]*"
+                            + "|recopie[\\w-]*|tradui[\\w-]*|resume[\\w-]*|divulgue[\\w-]*|partage[\\w-]*|imprime[\\w-]*)"
                             + W
-                            + "{0,4}? (?:(?:ton|ta|tes|votre|vos)(?: [\\w'-]+)?? (?:prompts?|instructions|consignes|regles|directives"
-                            + "|configuration|invite)|(?:le|la|les|l')(?: ?[\\w'-]+)?? (?:prompt|invite|instructions|consignes|regles|directives)"
-                            + " (?:systeme|du systeme|initiales?|originales?|cachees?|secretes?|internes?|confidentielles?|completes?))\\b"),
+                            + "{0,4}? (?:(?:ton|ta|tes|votre|vos) (?:prompts?|instructions|consignes|regles|directives|invite)"
+                            + "|(?:le|la|les|l') ?(?:prompt|invite|instructions|consignes|regles|directives) (?:systeme|du systeme"
+                            + "|initiales?|cachees?|secretes?|confidentielles?))\\b"),
             p(
                     FindingTypes.INJECTION_PROMPT_EXTRACTION,
                     0.8,
                     "\\b(?:muestra\\w*|ensena\\w*|revela\\w*|dime|dinos|repite\\w*|imprime\\w*|escribe\\w*|copia\\w*|traduce\\w*"
-                            + "|resume\\w*|comparte\\w*|divulga\\w*|lista\\w*|cuentame|dame|indica\\w*)\\b"
+                            + "|resume\\w*|comparte\\w*|divulga\\w*|cuentame|dame)\\b"
                             + W
-                            + "{0,4}? (?:(?:tu|tus|su|sus)(?: [\\w'-]+)?? (?:prompts?|instrucciones|reglas|directrices|indicaciones"
-                            + "|configuracion|ordenes)|(?:el|la|las|los)(?: [\\w'-]+)?? (?:prompt|instrucciones|reglas|directrices"
-                            + "|indicaciones|mensaje) (?:del sistema|de sistema|iniciales?|originales?|ocult[oa]s?|secret[oa]s?|internas?"
-                            + "|confidenciales?|complet[oa]s?))\\b"));
+                            + "{0,4}? (?:(?:tu|tus|su|sus) (?:prompts?|instrucciones|reglas|directrices)|(?:el|la|las|los) (?:prompt"
+                            + "|instrucciones|reglas|directrices|mensaje) (?:del sistema|de sistema|iniciales?|ocult[oa]s?|secret[oa]s?"
+                            + "|confidenciales?))\\b"));
 
     /**
      * Per phrase (same order as {@link #PHRASES}): literal lower-case keywords of which every match
@@ -836,10 +841,12 @@ public final class PromptInjectionDetector implements Detector {
         if ((gates & SPACED_POSSIBLE) != 0) {
             spacedLetters(norm, metered, hits);
         }
+        // alone below the default threshold (a spelled-out surname, a DNA sequence, a.b.c.d.e.f stack frames); with
+        // another signal it counts
         separatedLetters(n, metered, (s, e) -> {
             int start = norm.originalStart(s);
             hits.add(new Finding(
-                    FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(e)), 0.55, id()));
+                    FindingTypes.INJECTION_OBFUSCATION, start, Math.max(start, norm.originalEnd(e)), 0.45, id()));
         });
         int extra = hits.size() - 1;
         for (Finding f : hits) {
@@ -896,10 +903,22 @@ public final class PromptInjectionDetector implements Detector {
                     continue; // found by the scan of the text as written
                 }
                 int start = norm.originalStart(s);
-                hits.add(new Finding(
-                        phrase.type, start, Math.max(start, norm.originalEnd(e)), phrase.confidence - 0.1, id()));
+                int endOriginal = Math.max(start, norm.originalEnd(e));
+                if (overlapsHit(hits, phrase.type, start, endOriginal)) {
+                    continue; // the same phrase, already found as written
+                }
+                hits.add(new Finding(phrase.type, start, endOriginal, phrase.confidence - 0.1, id()));
             }
         }
+    }
+
+    private static boolean overlapsHit(List<Finding> hits, String type, int start, int end) {
+        for (Finding f : hits) {
+            if (f.type().equals(type) && f.start() < end && f.end() > start) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean coversTypo(List<int[]> typos, int start, int end) {

@@ -141,11 +141,12 @@ public enum CompliancePreset {
     /**
      * For applications whose model calls tools or reads what tools return (agents, RAG): prompt injection blocked in
      * every message the provider receives from the user or a tool (indirect injection in tool results, retrieved
-     * documents, web pages), data-carrying URLs and images and instructions to build them blocked in input and
-     * output, credentials blocked, and a tool policy that blocks tool calls whose arguments carry a credential or a
-     * data-carrying URL. Add {@code ToolPolicy.allowHosts(...)} for the hosts your tools may reach (set with
-     * {@link Policy.Builder#tools} after the preset, it replaces the preset's tool policy: include its argument checks).
-     * Not a compliance regime: combine it with one (a later preset's rules are added to this one's).
+     * documents, web pages); URLs with a placeholder for conversation data and instructions to build such URLs blocked
+     * in input; data-carrying image URLs and placeholder URLs blocked in answers; credentials blocked; and a tool policy
+     * that refuses tool calls whose arguments carry a credential, a placeholder URL or an image URL with data. Add
+     * {@code ToolPolicy.allowHosts(...)} for the hosts your tools may reach (set with {@link Policy.Builder#tools} after
+     * the preset, it replaces the preset's tool policy: include its argument checks). Not a compliance regime: combine
+     * it with one (a later preset's rules are added to this one's).
      */
     AGENT {
         @Override
@@ -158,10 +159,19 @@ public enum CompliancePreset {
                     .stages(PolicyStage.INPUT)
                     .verdict(Verdict.BLOCK)
                     .build());
-            b.rule(Rule.of("agent.exfiltration", Verdict.BLOCK, EXFILTRATION_URL, EXFILTRATION_INSTRUCTION));
+            b.rule(Rule.builder("agent.exfiltration-input")
+                    .types(EXFILTRATION_TEMPLATE, EXFILTRATION_INSTRUCTION)
+                    .stages(PolicyStage.INPUT)
+                    .verdict(Verdict.BLOCK)
+                    .build());
+            b.rule(Rule.builder("agent.exfiltration-output")
+                    .types(EXFILTRATION_URL, EXFILTRATION_TEMPLATE)
+                    .stages(PolicyStage.OUTPUT)
+                    .verdict(Verdict.BLOCK)
+                    .build());
             b.rule(Rule.of("agent.credentials", Verdict.BLOCK, "SECRET_*"));
             b.tools(ToolPolicy.builder()
-                    .denyArgumentTypes(Verdict.BLOCK, "SECRET_*", EXFILTRATION_URL)
+                    .denyArgumentTypes(Verdict.BLOCK, "SECRET_*", EXFILTRATION_URL, EXFILTRATION_TEMPLATE)
                     .build());
         }
     };
