@@ -254,7 +254,26 @@ public final class PromptInjectionDetector implements Detector {
                             + W
                             + "{0,4}? (?:(?:tu|tus|su|sus) (?:prompts?|instrucciones|reglas|directrices)|(?:el|la|las|los) (?:prompt"
                             + "|instrucciones|reglas|directrices|mensaje) (?:del sistema|de sistema|iniciales?|ocult[oa]s?|secret[oa]s?"
-                            + "|confidenciales?))\\b"));
+                            + "|confidenciales?))\\b"),
+            // --- refusal suppression: a forced compliant opening, a ban on refusing, no ethical caveats
+            p(
+                    FindingTypes.INJECTION_OVERRIDE,
+                    0.8,
+                    "\\b(?:begin|start) (?:your |the |each |every )?(?:reply|replies|response|responses|answer|answers|output)"
+                            + " with (?:the (?:words?|phrase) )?[\"'\\u00ab]? ?(?:sure|certainly|absolutely|of course)\\b"
+                            + "|\\byou (?:can ?not|can'?t|must not|mustn'?t|will not|won'?t|may not|are not allowed to)"
+                            + " (?:refuse|decline|say no)\\b"
+                            + "|\\b(?:never|do not|don'?t) (?:refuse|decline) (?:to answer|any (?:requests?|questions?|prompts?))\\b"
+                            + "|\\bwithout (?:any )?(?:moral(?:i[sz]ing)?|ethical) (?:warnings?|disclaimers?|lectures?|concerns"
+                            + "|considerations|judge?ments?)\\b"
+                            + "|\\b(?:beginne|beginnen sie|starte) (?:deine|ihre|jede) antwort mit [\"'\\u00ab]? ?(?:sicher|klar"
+                            + "|naturlich)\\b|\\b(?:lehne|lehnen sie) (?:niemals|nie|keine (?:anfrage|frage)) ab\\b"
+                            + "|\\bdu darfst (?:nicht|nichts) ablehnen\\b"
+                            + "|\\b(?:commence|commencez) (?:ta|votre|chaque) reponse par [\"'\\u00ab]? ?(?:bien sur|certainement"
+                            + "|absolument)\\b|\\bne refuse(?:z)? jamais\\b|\\btu ne (?:peux|dois) pas refuser\\b"
+                            + "|\\b(?:empieza|comienza|empiece|comience) (?:tu|su|cada) respuesta con [\"'\\u00ab]? ?(?:claro"
+                            + "|por supuesto|seguro)\\b|\\bnunca (?:te niegues|rechaces)\\b|\\bno (?:puedes|debes)"
+                            + " (?:negarte|rechazar)\\b"));
 
     /**
      * Per phrase (same order as {@link #PHRASES}): literal lower-case keywords of which every match
@@ -475,6 +494,11 @@ public final class PromptInjectionDetector implements Detector {
             "cuentame",
             "dame",
             "indica"
+        },
+        {
+            "begin", "start", "beginne", "starte", "commence", "empieza", "comienza", "empiece", "comience", "refuse",
+            "decline", "say no", "moral", "ethical", "lehne", "ablehnen", "refuser", "niegues", "rechaces", "negarte",
+            "rechazar"
         }
     };
 
