@@ -422,6 +422,9 @@ public final class ExfiltrationDetector implements Detector {
         return false;
     }
 
+    private static final Set<String> IMAGE_EXTENSIONS =
+            Set.of("png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico");
+
     /** Image file name endings: a long path segment that ends in one is a file name, not data. */
     private static boolean imageFileName(String text, int from, int to) {
         int dot = text.lastIndexOf('.', to - 1);
@@ -429,8 +432,7 @@ public final class ExfiltrationDetector implements Detector {
             return false;
         }
         String ext = text.substring(dot + 1, to).toLowerCase(Locale.ROOT);
-        return List.of("png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp", "ico")
-                .contains(ext);
+        return IMAGE_EXTENSIONS.contains(ext);
     }
 
     /**
@@ -500,22 +502,20 @@ public final class ExfiltrationDetector implements Detector {
     }
 
     private void instructions(String text, MeteredText metered, Consumer<Finding> sink) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        metered.charge(text.length());
+        // the normal form (lower case, folded) once: it answers the carrier check and is what the patterns read
+        NormalizedText norm = NormalizedText.of(text);
+        String n = norm.text();
+        metered.charge((long) text.length() + n.length() + (long) CARRIERS.size() * n.length());
         boolean carrier = false;
         for (String w : CARRIERS) {
-            if (lower.contains(w)) {
+            if (n.contains(w)) {
                 carrier = true;
                 break;
             }
         }
-        metered.charge((long) CARRIERS.size() * text.length());
         if (!carrier) {
             return;
         }
-        NormalizedText norm = NormalizedText.of(text);
-        String n = norm.text();
-        metered.charge((long) text.length() + n.length());
         Matcher m = INSTRUCTIONS.matcher(metered.view(n));
         while (m.find()) {
             int start = norm.originalStart(m.start());
