@@ -31,6 +31,7 @@ public final class ChatResponse implements ChatResult {
     private final Usage usage;
     private final Timings timings;
     private final Optional<BigDecimal> costUsd;
+    private final AnswerFacts facts;
 
     private ChatResponse(Builder b) {
         this.id = b.id;
@@ -43,6 +44,7 @@ public final class ChatResponse implements ChatResult {
         this.usage = b.usage;
         this.timings = b.timings;
         this.costUsd = b.costUsd;
+        this.facts = b.facts;
     }
 
     /** The provider's response id (or one the gate made up when the provider gave none); may be {@code ""}. */
@@ -99,6 +101,15 @@ public final class ChatResponse implements ChatResult {
         return costUsd;
     }
 
+    /**
+     * How the answer came about: the call id, the deployment that answered, the number of attempts, whether the
+     * cache answered. Stamped by the gate at its edge; {@link AnswerFacts#NONE} on a response the gate did not
+     * return (one a provider or an interceptor built).
+     */
+    public AnswerFacts facts() {
+        return facts;
+    }
+
     /** Equal when every value is equal. */
     @Override
     public boolean equals(Object o) {
@@ -113,12 +124,14 @@ public final class ChatResponse implements ChatResult {
                         && refusal.equals(r.refusal)
                         && usage.equals(r.usage)
                         && timings.equals(r.timings)
-                        && costUsd.equals(r.costUsd);
+                        && costUsd.equals(r.costUsd)
+                        && facts.equals(r.facts);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, provider, model, text, toolCalls, finishReason, refusal, usage, timings, costUsd);
+        return Objects.hash(
+                id, provider, model, text, toolCalls, finishReason, refusal, usage, timings, costUsd, facts);
     }
 
     /** Shows the answer's shape, never its text. */
@@ -151,7 +164,8 @@ public final class ChatResponse implements ChatResult {
                 .refusal(refusal)
                 .usage(usage)
                 .timings(timings)
-                .costUsd(costUsd);
+                .costUsd(costUsd)
+                .facts(facts);
     }
 
     /** This response as the assistant message that continues the conversation. */
@@ -195,7 +209,7 @@ public final class ChatResponse implements ChatResult {
     /**
      * Builds a {@link ChatResponse}. Defaults: {@code id}, {@code provider}, {@code model} and {@code text}
      * {@code ""}, no tool calls, {@link FinishReason#STOP}, no refusal, {@link Usage#ZERO}, {@link Timings#NONE},
-     * no cost. A setter rejects {@code null} at once, naming what to pass instead. Not thread-safe.
+     * no cost, {@link AnswerFacts#NONE}. A setter rejects {@code null} at once, naming what to pass instead. Not thread-safe.
      */
     public static final class Builder {
         private String id = "";
@@ -208,6 +222,7 @@ public final class ChatResponse implements ChatResult {
         private Usage usage = Usage.ZERO;
         private Timings timings = Timings.NONE;
         private Optional<BigDecimal> costUsd = Optional.empty();
+        private AnswerFacts facts = AnswerFacts.NONE;
 
         private Builder() {}
 
@@ -272,6 +287,12 @@ public final class ChatResponse implements ChatResult {
         /** What the call cost in US dollars. */
         public Builder costUsd(Optional<BigDecimal> value) {
             this.costUsd = Objects.requireNonNull(value, "costUsd: use Optional.empty()");
+            return this;
+        }
+
+        /** How the answer came about; the gate stamps it at its edge. */
+        public Builder facts(AnswerFacts value) {
+            this.facts = Objects.requireNonNull(value, "facts: use AnswerFacts.NONE");
             return this;
         }
 

@@ -75,6 +75,7 @@ public final class StreamAccumulator {
                 .usage(usage)
                 .timings(finish.timings())
                 .costUsd(finish.costUsd())
+                .facts(finish.facts())
                 .build();
     }
 

@@ -81,6 +81,7 @@ public sealed interface StreamEvent
         private final Optional<String> refusal;
         private final Timings timings;
         private final Optional<BigDecimal> costUsd;
+        private final AnswerFacts facts;
 
         private Finish(Builder b) {
             this.reason = b.reason;
@@ -90,6 +91,7 @@ public sealed interface StreamEvent
             this.refusal = b.refusal;
             this.timings = b.timings;
             this.costUsd = b.costUsd;
+            this.facts = b.facts;
         }
 
         /**
@@ -121,7 +123,8 @@ public sealed interface StreamEvent
                     .model(model)
                     .refusal(refusal)
                     .timings(timings)
-                    .costUsd(costUsd);
+                    .costUsd(costUsd)
+                    .facts(facts);
         }
 
         /** Why the model stopped. */
@@ -159,6 +162,11 @@ public sealed interface StreamEvent
             return costUsd;
         }
 
+        /** Set by the gate at its edge (see {@link ChatResponse#facts()}); {@link AnswerFacts#NONE} before. */
+        public AnswerFacts facts() {
+            return facts;
+        }
+
         /** This finish with a cost. */
         public Finish withCostUsd(BigDecimal cost) {
             return toBuilder()
@@ -187,12 +195,13 @@ public sealed interface StreamEvent
                             && model.equals(f.model)
                             && refusal.equals(f.refusal)
                             && timings.equals(f.timings)
-                            && costUsd.equals(f.costUsd);
+                            && costUsd.equals(f.costUsd)
+                            && facts.equals(f.facts);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(reason, responseId, provider, model, refusal, timings, costUsd);
+            return Objects.hash(reason, responseId, provider, model, refusal, timings, costUsd, facts);
         }
 
         /** Never the refusal's text. */
@@ -204,7 +213,7 @@ public sealed interface StreamEvent
 
         /**
          * Builds a {@link Finish}. Defaults: response id, provider and model {@code ""}, no refusal,
-         * {@link Timings#NONE}, no cost. A setter rejects {@code null} at once, naming what to pass instead.
+         * {@link Timings#NONE}, no cost, {@link AnswerFacts#NONE}. A setter rejects {@code null} at once, naming what to pass instead.
          */
         public static final class Builder {
             private final FinishReason reason;
@@ -214,6 +223,7 @@ public sealed interface StreamEvent
             private Optional<String> refusal = Optional.empty();
             private Timings timings = Timings.NONE;
             private Optional<BigDecimal> costUsd = Optional.empty();
+            private AnswerFacts facts = AnswerFacts.NONE;
 
             private Builder(FinishReason reason) {
                 this.reason = Objects.requireNonNull(reason, "reason: e.g. FinishReason.STOP");
@@ -252,6 +262,12 @@ public sealed interface StreamEvent
             /** What the call cost in US dollars. */
             public Builder costUsd(Optional<BigDecimal> value) {
                 this.costUsd = Objects.requireNonNull(value, "costUsd: use Optional.empty()");
+                return this;
+            }
+
+            /** How the answer came about; the gate stamps it at its edge. */
+            public Builder facts(AnswerFacts value) {
+                this.facts = Objects.requireNonNull(value, "facts: use AnswerFacts.NONE");
                 return this;
             }
 

@@ -20,9 +20,9 @@ import dev.llmgate.core.internal.DefaultCallContext;
 import dev.llmgate.core.internal.EmbeddingCall;
 import dev.llmgate.core.internal.InFlightCalls;
 import dev.llmgate.core.internal.ModelAddress;
-import dev.llmgate.core.internal.PricedStream;
 import dev.llmgate.core.internal.ProviderStage;
 import dev.llmgate.core.internal.RealChain;
+import dev.llmgate.core.internal.StampingStream;
 import dev.llmgate.core.internal.ThreadPools;
 import dev.llmgate.core.routing.Router;
 import java.time.Clock;
@@ -162,7 +162,7 @@ public final class LlmGate implements AutoCloseable {
     private ChatStream openStream(ChatRequest request, Runnable onEnd) {
         try {
             DefaultCallContext context = newContext(request, true);
-            return new PricedStream(
+            return new StampingStream(
                     new RealChain(chain, 0, request, context).proceed(request).toStream(), context, onEnd);
         } catch (RuntimeException | Error e) {
             onEnd.run();
@@ -333,7 +333,7 @@ public final class LlmGate implements AutoCloseable {
         enter();
         try {
             DefaultCallContext context = newContext(request, true);
-            return new PricedStream(
+            return new StampingStream(
                     runWrapped(request, providerName, call, context).toStream(), context, inFlight::exit);
         } catch (RuntimeException | Error e) {
             inFlight.exit();
@@ -528,13 +528,9 @@ public final class LlmGate implements AutoCloseable {
         }
     }
 
-    /** The answer with the call's cost, when a stage (routing, cache) priced it. */
+    /** The answer with the call's facts and its cost, when a stage (routing, cache) priced it. */
     private static ChatResponse priced(ChatResponse response, CallContext context) {
-        if (response.costUsd().isPresent()) {
-            return response;
-        }
-        Optional<java.math.BigDecimal> cost = context.get(CallFacts.COST_USD);
-        return cost.isEmpty() ? response : response.toBuilder().costUsd(cost).build();
+        return dev.llmgate.core.internal.AnswerStamp.stamp(response, context);
     }
 
     private DefaultCallContext newContext(ChatRequest request, boolean streaming) {

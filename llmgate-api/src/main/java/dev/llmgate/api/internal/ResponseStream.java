@@ -34,6 +34,7 @@ public final class ResponseStream extends AbstractChatStream {
                 .refusal(response.refusal())
                 .timings(response.timings())
                 .costUsd(response.costUsd())
+                .facts(response.facts())
                 .build());
         this.events = list;
     }

@@ -47,6 +47,14 @@ public final class CallFacts {
      */
     public static final CallContext.Key<Boolean> EMBEDDINGS = CallContext.Key.of("embeddings", Boolean.class);
 
+    /**
+     * The {@code "provider:model"} address of the deployment whose answer the call returns: set by the gate's
+     * provider stage when a provider answered (a stream: at its finish) and by the response cache on a hit (the
+     * deployment the cached answer is stored under). The last answer counts: an answer a {@code ResponseCheck}
+     * rejected is overwritten by the fallback's. Read it with {@code ChatResponse.facts().deployment()}.
+     */
+    public static final CallContext.Key<String> DEPLOYMENT = CallContext.Key.of("deployment", String.class);
+
     /** The alias or address the caller asked for, before routing resolved it. */
     public static final CallContext.Key<String> REQUESTED_MODEL = CallContext.Key.of("requested_model", String.class);
 }

@@ -1,6 +1,7 @@
 package dev.llmgate.core.internal;
 
 import dev.llmgate.api.AbstractChatStream;
+import dev.llmgate.api.AnswerFacts;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatResult;
@@ -11,6 +12,7 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.api.exception.StreamInterruptedException;
 import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.api.spi.ModelProvider;
 import java.time.Clock;
@@ -84,13 +86,15 @@ public final class ProviderStage implements Interceptor {
             if (stream == null) {
                 throw new NullPointerException("provider '" + providerName + "' returned a null stream");
             }
-            return new StampedStream(stream, providerName, bareRequest.model(), clock, start, call.callId());
+            return new StampedStream(stream, providerName, bareRequest.model(), clock, start, call);
         }
         ChatResponse response = provider.chat(bareRequest, call);
         if (response == null) {
             throw new NullPointerException("provider '" + providerName + "' returned a null response");
         }
+        call.put(CallFacts.DEPLOYMENT, providerName + ":" + bareRequest.model());
         return response.toBuilder()
+                .facts(AnswerFacts.NONE)
                 .provider(providerName)
                 .model(response.model().isEmpty() ? bareRequest.model() : response.model())
                 .id(response.id().isEmpty() ? call.callId() : response.id())
@@ -105,16 +109,17 @@ public final class ProviderStage implements Interceptor {
         private final String model;
         private final Clock clock;
         private final long start;
-        private final String callId;
+        private final CallContext call;
         private long firstToken = -1;
 
-        StampedStream(ChatStream upstream, String providerName, String model, Clock clock, long start, String callId) {
+        StampedStream(
+                ChatStream upstream, String providerName, String model, Clock clock, long start, CallContext call) {
             this.upstream = upstream;
             this.providerName = providerName;
             this.model = model;
             this.clock = clock;
             this.start = start;
-            this.callId = callId;
+            this.call = call;
         }
 
         @Override
@@ -133,12 +138,14 @@ public final class ProviderStage implements Interceptor {
                 long end = clock.millis();
                 Optional<Duration> ttft =
                         firstToken < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(firstToken - start));
+                call.put(CallFacts.DEPLOYMENT, providerName + ":" + model);
                 return f.toBuilder()
-                        .responseId(f.responseId().isEmpty() ? callId : f.responseId())
+                        .responseId(f.responseId().isEmpty() ? call.callId() : f.responseId())
                         .provider(providerName)
                         .model(f.model().isEmpty() ? model : f.model())
                         .timings(new Timings(Duration.ofMillis(end - start), ttft))
                         .costUsd(Optional.empty())
+                        .facts(AnswerFacts.NONE)
                         .build();
             }
             return event;

@@ -89,7 +89,7 @@ public final class CacheInterceptor implements StagedInterceptor {
         }
         Optional<ChatResponse> cached = get(key);
         if (cached.isPresent()) {
-            return hit(call, cached.get(), CacheOutcome.HIT);
+            return hit(call, request.model(), cached.get(), CacheOutcome.HIT);
         }
         boolean store = control.mode() != CacheControl.Mode.NO_STORE;
         if (!settings.coalescing()) {
@@ -104,7 +104,7 @@ public final class CacheInterceptor implements StagedInterceptor {
                     cached = get(key);
                     if (cached.isPresent()) {
                         mine.complete(cached.get());
-                        return hit(call, cached.get(), CacheOutcome.HIT);
+                        return hit(call, request.model(), cached.get(), CacheOutcome.HIT);
                     }
                     return callUpstream(chain, namespace.get(), key, ttl, true, mine, false);
                 }
@@ -120,7 +120,7 @@ public final class CacheInterceptor implements StagedInterceptor {
             }
             ChatResponse shared = flight.await(settings.coalescingMaxWait());
             if (shared != null) {
-                return hit(call, shared, CacheOutcome.COALESCED);
+                return hit(call, request.model(), shared, CacheOutcome.COALESCED);
             }
             if (flight.endedTooLarge()) {
                 // the answer is too large to store or share: go upstream now rather than queue behind another leader
@@ -131,7 +131,7 @@ public final class CacheInterceptor implements StagedInterceptor {
             }
             cached = get(key);
             if (cached.isPresent()) {
-                return hit(call, cached.get(), CacheOutcome.HIT);
+                return hit(call, request.model(), cached.get(), CacheOutcome.HIT);
             }
         }
     }
@@ -159,7 +159,7 @@ public final class CacheInterceptor implements StagedInterceptor {
                     if (flight != null) {
                         flight.complete(similar.get());
                     }
-                    return hit(call, similar.get(), CacheOutcome.SEMANTIC_HIT);
+                    return hit(call, request.model(), similar.get(), CacheOutcome.SEMANTIC_HIT);
                 }
             }
         }
@@ -184,7 +184,7 @@ public final class CacheInterceptor implements StagedInterceptor {
         return new RecordingStream((ChatStream) result, settings.maximumAnswerChars(), completion);
     }
 
-    private ChatResult hit(CallContext call, ChatResponse stored, CacheOutcome outcome) {
+    private ChatResult hit(CallContext call, String address, ChatResponse stored, CacheOutcome outcome) {
         if (outcome == CacheOutcome.HIT) {
             hits.increment();
         } else if (outcome == CacheOutcome.SEMANTIC_HIT) {
@@ -194,6 +194,7 @@ public final class CacheInterceptor implements StagedInterceptor {
         }
         call.put(outcomeKey, outcome);
         call.put(CallFacts.CACHE_HIT, Boolean.TRUE);
+        call.put(CallFacts.DEPLOYMENT, address);
         call.put(CallFacts.COST_USD, BigDecimal.ZERO);
         ChatResponse answer = stored.timings().equals(Timings.NONE)
                 ? stored

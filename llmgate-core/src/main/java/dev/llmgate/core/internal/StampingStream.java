@@ -7,24 +7,23 @@ import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.StreamInterruptedException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
-import java.math.BigDecimal;
-import java.util.Optional;
 
 /**
  * The gate's edge for streams: stamps the call's cost ({@link CallFacts#COST_USD}, which routing or
- * the cache records by the time the finish event passes them) on the finish event.
+ * the cache records by the time the finish event passes them) and its {@link dev.llmgate.api.AnswerFacts}
+ * on the finish event.
  */
-public final class PricedStream extends AbstractChatStream {
+public final class StampingStream extends AbstractChatStream {
     private final ChatStream upstream;
     private final CallContext call;
     private final Runnable onRelease;
 
-    public PricedStream(ChatStream upstream, CallContext call) {
+    public StampingStream(ChatStream upstream, CallContext call) {
         this(upstream, call, () -> {});
     }
 
     /** @param onRelease runs once, after the upstream is released (the stream ended, failed or was closed) */
-    public PricedStream(ChatStream upstream, CallContext call, Runnable onRelease) {
+    public StampingStream(ChatStream upstream, CallContext call, Runnable onRelease) {
         this.upstream = upstream;
         this.call = call;
         this.onRelease = onRelease;
@@ -36,11 +35,8 @@ public final class PricedStream extends AbstractChatStream {
             throw new StreamInterruptedException("the stream ended without a finish event", ErrorDetails.NONE);
         }
         StreamEvent event = upstream.next();
-        if (event instanceof StreamEvent.Finish f && f.costUsd().isEmpty()) {
-            Optional<BigDecimal> cost = call.get(CallFacts.COST_USD);
-            if (cost.isPresent()) {
-                return f.withCostUsd(cost.get());
-            }
+        if (event instanceof StreamEvent.Finish f) {
+            return AnswerStamp.stamp(f, call);
         }
         return event;
     }
