@@ -1,0 +1,138 @@
+package dev.llmgate.opentelemetry;
+
+import dev.llmgate.api.spi.Interceptor;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.core.audit.AuditLog;
+import dev.llmgate.core.routing.Router;
+import dev.llmgate.opentelemetry.internal.AttemptSpans;
+import dev.llmgate.opentelemetry.internal.CallSpans;
+import dev.llmgate.opentelemetry.internal.Instruments;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.Objects;
+
+/**
+ * OpenTelemetry spans and metrics for every call of a gate, with or without a {@link Router}: one span per call
+ * (what the caller asked for and got, including blocked and failed calls) and a child span per attempt at a
+ * provider (retries, fallbacks and hedges each get their own), the GenAI client metrics
+ * {@code gen_ai.client.operation.duration} and {@code gen_ai.client.token.usage}, and llmgate's own metrics. Built on
+ * the OpenTelemetry API only: the application brings the SDK (or the Java agent) and its exporters.
+ *
+ * <pre>{@code
+ * LlmGateTelemetry telemetry = LlmGateTelemetry.create(openTelemetry);
+ * LlmGate gate = telemetry.install(LlmGate.builder().provider("openai", openai)).build();
+ * }</pre>
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>No prompt or answer text, tool arguments or credential in any span or metric unless
+ *       {@link Builder#captureContent(boolean)} is set; then the prompt is recorded as the provider received it
+ *       (after input redaction) and the answer as the caller received it (after output redaction), and the answer
+ *       is left out of any call whose request was redacted or tokenized (a tokenized value restored into the answer
+ *       would otherwise reach the telemetry backend).
+ *   <li>Telemetry never changes a call: an exception thrown by the OpenTelemetry implementation is caught, and the
+ *       call's result or exception reaches the caller unchanged. Every span ends exactly once, also when a stream
+ *       is closed before its end.
+ *   <li>The attempt span is the current span while its provider is called, so an instrumented HTTP client (for
+ *       example OpenTelemetry's OkHttp library instrumentation passed to a provider's {@code httpClient(...)})
+ *       propagates the trace context ({@code traceparent}) to the provider.
+ * </ul>
+ * Attribute names follow the OpenTelemetry GenAI semantic conventions, which are in development status (see
+ * docs/observability.md for their stability and the opt-in).
+ */
+public final class LlmGateTelemetry {
+    /** The instrumentation scope name of every span and instrument. */
+    public static final String INSTRUMENTATION_NAME = "dev.llmgate";
+
+    private final Instruments instruments;
+    private final CallSpans callSpans;
+    private final AttemptSpans attemptSpans;
+
+    private LlmGateTelemetry(Builder b) {
+        this.instruments = new Instruments(b.openTelemetry, INSTRUMENTATION_NAME);
+        this.callSpans = new CallSpans(instruments, b.captureContent);
+        this.attemptSpans = new AttemptSpans(instruments, b.captureContent);
+    }
+
+    /** Telemetry on {@code openTelemetry} with the defaults (no content captured). */
+    public static LlmGateTelemetry create(OpenTelemetry openTelemetry) {
+        return builder(openTelemetry).build();
+    }
+
+    /** A builder of telemetry on {@code openTelemetry} (e.g. {@code GlobalOpenTelemetry.get()} or your SDK). */
+    public static Builder builder(OpenTelemetry openTelemetry) {
+        return new Builder(openTelemetry);
+    }
+
+    /**
+     * Adds {@link #callInterceptor()} as an application interceptor and {@link #attemptInterceptor()} as an attempt
+     * interceptor to {@code gate}, and returns it. Install it before other application interceptors so that the
+     * call span covers them.
+     */
+    public LlmGate.Builder install(LlmGate.Builder gate) {
+        Objects.requireNonNull(gate, "gate");
+        return gate.addInterceptor(callInterceptor()).addAttemptInterceptor(attemptInterceptor());
+    }
+
+    /**
+     * The interceptor that opens the call span and records the per-call metrics; add it with
+     * {@code LlmGate.Builder.addInterceptor} (an application interceptor, outside the built-in stages).
+     */
+    public Interceptor callInterceptor() {
+        return callSpans;
+    }
+
+    /**
+     * The interceptor that opens one child span per attempt at a provider and records the GenAI client metrics;
+     * add it with {@code LlmGate.Builder.addAttemptInterceptor}. Without the call interceptor its spans are
+     * children of the span current when the call started.
+     */
+    public Interceptor attemptInterceptor() {
+        return attemptSpans;
+    }
+
+    /**
+     * Reports the circuit-breaker state of each of {@code router}'s deployments as the gauge
+     * {@code llmgate.breaker.state} (0 closed, 1 half-open, 2 open), read when metrics are collected.
+     *
+     * @return the registration; close it to stop reporting
+     */
+    public AutoCloseable observe(Router router) {
+        return instruments.observeBreakers(Objects.requireNonNull(router, "router"));
+    }
+
+    /**
+     * Reports {@code log}'s records waiting to be written as the gauge {@code llmgate.audit.queue.depth}, read when
+     * metrics are collected.
+     *
+     * @return the registration; close it to stop reporting
+     */
+    public AutoCloseable observe(AuditLog log) {
+        return instruments.observeAuditQueue(Objects.requireNonNull(log, "log"));
+    }
+
+    /** Configures {@link LlmGateTelemetry}. Not thread-safe. */
+    public static final class Builder {
+        private final OpenTelemetry openTelemetry;
+        private boolean captureContent;
+
+        private Builder(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(
+                    openTelemetry, "openTelemetry: pass GlobalOpenTelemetry.get() or your OpenTelemetrySdk");
+        }
+
+        /**
+         * Whether spans carry the conversation ({@code gen_ai.input.messages} on attempt spans, as the provider
+         * received it; {@code gen_ai.output.messages} on the call span, as the caller received it). Default
+         * {@code false}. Turn it on only where the telemetry backend may hold what the gate's policy lets through.
+         */
+        public Builder captureContent(boolean value) {
+            this.captureContent = value;
+            return this;
+        }
+
+        /** The telemetry. */
+        public LlmGateTelemetry build() {
+            return new LlmGateTelemetry(this);
+        }
+    }
+}
