@@ -45,6 +45,8 @@ class ApiSurfaceTest {
         MODULES.put("llmgate-providers", "dev.llmgate.providers.openai.OpenAiProvider");
         MODULES.put("llmgate-policy", "dev.llmgate.policy.Policy");
         MODULES.put("llmgate-testing", "dev.llmgate.testing.ScriptedProvider");
+        MODULES.put("llmgate-opentelemetry", "dev.llmgate.opentelemetry.LlmGateTelemetry");
+        MODULES.put("llmgate-micrometer", "dev.llmgate.micrometer.LlmGateMicrometer");
     }
 
     @Test

@@ -14,12 +14,14 @@ import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.api.spi.StagedInterceptor;
+import dev.llmgate.core.events.ObservedStart;
 import dev.llmgate.core.internal.AliasResolver;
 import dev.llmgate.core.internal.CallIds;
 import dev.llmgate.core.internal.DefaultCallContext;
 import dev.llmgate.core.internal.EmbeddingCall;
 import dev.llmgate.core.internal.InFlightCalls;
 import dev.llmgate.core.internal.ModelAddress;
+import dev.llmgate.core.internal.ObservingInterceptor;
 import dev.llmgate.core.internal.ProviderStage;
 import dev.llmgate.core.internal.RealChain;
 import dev.llmgate.core.internal.StampingStream;
@@ -567,6 +569,7 @@ public final class LlmGate implements AutoCloseable {
         private final List<StageEntry> staged = new ArrayList<>();
 
         private final List<Interceptor> attempt = new ArrayList<>();
+        private final List<dev.llmgate.core.events.CallObserver> observers = new ArrayList<>();
         private final List<String> problems = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private Executor executor;
@@ -654,6 +657,17 @@ public final class LlmGate implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds an observer of every call and every attempt (traces, metrics: see
+         * {@link dev.llmgate.core.events.CallObserver}). Observers wrap the whole chain: a call is observed before
+         * every interceptor (so blocked and refused calls are seen) and an attempt right before its provider (after
+         * every attempt interceptor). Observers run in the order added.
+         */
+        public Builder observer(dev.llmgate.core.events.CallObserver value) {
+            observers.add(Objects.requireNonNull(value, "observer"));
+            return this;
+        }
+
         /** The clock for timings and time-based policies (inject a fixed one in tests). Default: system UTC. */
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
@@ -737,6 +751,10 @@ public final class LlmGate implements AutoCloseable {
             }
             List<Interceptor> all = new ArrayList<>();
             List<String> description = new ArrayList<>();
+            if (!observers.isEmpty()) {
+                all.add(new ObservingInterceptor(observers, ObservedStart.Kind.CALL));
+                description.add("call observers: " + observers);
+            }
             for (Interceptor i : application) {
                 all.add(i);
                 description.add("application: " + describe(i));
@@ -755,6 +773,10 @@ public final class LlmGate implements AutoCloseable {
             for (Interceptor i : attempt) {
                 all.add(i);
                 description.add("attempt: " + describe(i));
+            }
+            if (!observers.isEmpty()) {
+                all.add(new ObservingInterceptor(observers, ObservedStart.Kind.ATTEMPT));
+                description.add("attempt observers: " + observers);
             }
             return new LlmGate(this, all, description);
         }

@@ -1,12 +1,11 @@
 package dev.llmgate.opentelemetry;
 
-import dev.llmgate.api.spi.Interceptor;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.audit.AuditLog;
+import dev.llmgate.core.events.CallObserver;
 import dev.llmgate.core.routing.Router;
-import dev.llmgate.opentelemetry.internal.AttemptSpans;
-import dev.llmgate.opentelemetry.internal.CallSpans;
 import dev.llmgate.opentelemetry.internal.Instruments;
+import dev.llmgate.opentelemetry.internal.SpanObserver;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.Objects;
 
@@ -29,9 +28,9 @@ import java.util.Objects;
  *       (after input redaction) and the answer as the caller received it (after output redaction), and the answer
  *       is left out of any call whose request was redacted or tokenized (a tokenized value restored into the answer
  *       would otherwise reach the telemetry backend).
- *   <li>Telemetry never changes a call: an exception thrown by the OpenTelemetry implementation is caught, and the
- *       call's result or exception reaches the caller unchanged. Every span ends exactly once, also when a stream
- *       is closed before its end.
+ *   <li>Telemetry never changes a call: an exception thrown by the OpenTelemetry implementation is caught and
+ *       logged by the gate ({@link CallObserver}), and the call's result or exception reaches the caller unchanged.
+ *       Every span ends exactly once, also when a stream fails or is closed before its end.
  *   <li>The attempt span is the current span while its provider is called, so an instrumented HTTP client (for
  *       example OpenTelemetry's OkHttp library instrumentation passed to a provider's {@code httpClient(...)})
  *       propagates the trace context ({@code traceparent}) to the provider.
@@ -44,13 +43,11 @@ public final class LlmGateTelemetry {
     public static final String INSTRUMENTATION_NAME = "dev.llmgate";
 
     private final Instruments instruments;
-    private final CallSpans callSpans;
-    private final AttemptSpans attemptSpans;
+    private final SpanObserver observer;
 
     private LlmGateTelemetry(Builder b) {
         this.instruments = new Instruments(b.openTelemetry, INSTRUMENTATION_NAME);
-        this.callSpans = new CallSpans(instruments, b.captureContent);
-        this.attemptSpans = new AttemptSpans(instruments, b.captureContent);
+        this.observer = new SpanObserver(instruments, b.captureContent);
     }
 
     /** Telemetry on {@code openTelemetry} with the defaults (no content captured). */
@@ -64,30 +61,16 @@ public final class LlmGateTelemetry {
     }
 
     /**
-     * Adds {@link #callInterceptor()} as an application interceptor and {@link #attemptInterceptor()} as an attempt
-     * interceptor to {@code gate}, and returns it. Install it before other application interceptors so that the
-     * call span covers them.
+     * Registers this telemetry as an observer of {@code gate} ({@code gate.observer(observer())}) and returns it: the
+     * call span covers every interceptor, the attempt spans cover each provider call.
      */
     public LlmGate.Builder install(LlmGate.Builder gate) {
-        Objects.requireNonNull(gate, "gate");
-        return gate.addInterceptor(callInterceptor()).addAttemptInterceptor(attemptInterceptor());
+        return Objects.requireNonNull(gate, "gate").observer(observer());
     }
 
-    /**
-     * The interceptor that opens the call span and records the per-call metrics; add it with
-     * {@code LlmGate.Builder.addInterceptor} (an application interceptor, outside the built-in stages).
-     */
-    public Interceptor callInterceptor() {
-        return callSpans;
-    }
-
-    /**
-     * The interceptor that opens one child span per attempt at a provider and records the GenAI client metrics;
-     * add it with {@code LlmGate.Builder.addAttemptInterceptor}. Without the call interceptor its spans are
-     * children of the span current when the call started.
-     */
-    public Interceptor attemptInterceptor() {
-        return attemptSpans;
+    /** The observer that makes the spans and records the metrics; {@link #install} registers it. */
+    public CallObserver observer() {
+        return observer;
     }
 
     /**

@@ -1,0 +1,2 @@
+/** The observer behind {@code LlmGateMicrometer}. Not public API. */
+package dev.llmgate.micrometer.internal;
