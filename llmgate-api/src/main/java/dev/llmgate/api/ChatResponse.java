@@ -32,6 +32,7 @@ public final class ChatResponse implements ChatResult {
     private final Timings timings;
     private final Optional<BigDecimal> costUsd;
     private final AnswerFacts facts;
+    private final List<TokenLogprob> logprobs;
 
     private ChatResponse(Builder b) {
         this.id = b.id;
@@ -45,6 +46,7 @@ public final class ChatResponse implements ChatResult {
         this.timings = b.timings;
         this.costUsd = b.costUsd;
         this.facts = b.facts;
+        this.logprobs = List.copyOf(b.logprobs);
     }
 
     /** The provider's response id (or one the gate made up when the provider gave none); may be {@code ""}. */
@@ -110,6 +112,21 @@ public final class ChatResponse implements ChatResult {
         return facts;
     }
 
+    /**
+     * The log-probability of each token of the text, in order, where the provider returned them (OpenAI's
+     * {@code "logprobs": true} and servers that speak it; Gemini's {@code responseLogprobs}; ask for them with
+     * {@code providerOptions}, see docs/observability.md); empty otherwise, and empty when the gate's output policy
+     * changed the text (the tokens would show what it masked).
+     */
+    public List<TokenLogprob> logprobs() {
+        return logprobs;
+    }
+
+    /** How sure the model was of this answer, from {@link #logprobs()}; empty without them. */
+    public Optional<Confidence> confidence() {
+        return Confidence.of(logprobs);
+    }
+
     /** Equal when every value is equal. */
     @Override
     public boolean equals(Object o) {
@@ -125,13 +142,14 @@ public final class ChatResponse implements ChatResult {
                         && usage.equals(r.usage)
                         && timings.equals(r.timings)
                         && costUsd.equals(r.costUsd)
-                        && facts.equals(r.facts);
+                        && facts.equals(r.facts)
+                        && logprobs.equals(r.logprobs);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(
-                id, provider, model, text, toolCalls, finishReason, refusal, usage, timings, costUsd, facts);
+                id, provider, model, text, toolCalls, finishReason, refusal, usage, timings, costUsd, facts, logprobs);
     }
 
     /** Shows the answer's shape, never its text. */
@@ -165,7 +183,8 @@ public final class ChatResponse implements ChatResult {
                 .usage(usage)
                 .timings(timings)
                 .costUsd(costUsd)
-                .facts(facts);
+                .facts(facts)
+                .logprobs(logprobs);
     }
 
     /** This response as the assistant message that continues the conversation. */
@@ -209,7 +228,7 @@ public final class ChatResponse implements ChatResult {
     /**
      * Builds a {@link ChatResponse}. Defaults: {@code id}, {@code provider}, {@code model} and {@code text}
      * {@code ""}, no tool calls, {@link FinishReason#STOP}, no refusal, {@link Usage#ZERO}, {@link Timings#NONE},
-     * no cost, {@link AnswerFacts#NONE}. A setter rejects {@code null} at once, naming what to pass instead. Not thread-safe.
+     * no cost, {@link AnswerFacts#NONE}, no log-probabilities. A setter rejects {@code null} at once, naming what to pass instead. Not thread-safe.
      */
     public static final class Builder {
         private String id = "";
@@ -223,6 +242,7 @@ public final class ChatResponse implements ChatResult {
         private Timings timings = Timings.NONE;
         private Optional<BigDecimal> costUsd = Optional.empty();
         private AnswerFacts facts = AnswerFacts.NONE;
+        private List<TokenLogprob> logprobs = List.of();
 
         private Builder() {}
 
@@ -293,6 +313,16 @@ public final class ChatResponse implements ChatResult {
         /** How the answer came about; the gate stamps it at its edge. */
         public Builder facts(AnswerFacts value) {
             this.facts = Objects.requireNonNull(value, "facts: use AnswerFacts.NONE");
+            return this;
+        }
+
+        /** The tokens' log-probabilities, in order; {@code List.of()} for none. */
+        public Builder logprobs(List<TokenLogprob> value) {
+            Objects.requireNonNull(value, "logprobs: use List.of()");
+            for (TokenLogprob t : value) {
+                Objects.requireNonNull(t, "logprobs must not contain null");
+            }
+            this.logprobs = value;
             return this;
         }
 

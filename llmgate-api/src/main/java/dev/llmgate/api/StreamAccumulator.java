@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Collects stream events into a {@link ChatResponse}: text deltas concatenated, tool-call deltas
- * assembled by index, the last usage kept. Not thread-safe; one per stream.
+ * assembled by index, log-probabilities in order, the last usage kept. Not thread-safe; one per stream.
  */
 public final class StreamAccumulator {
     /** An accumulator that has seen no event yet. */
@@ -16,6 +16,7 @@ public final class StreamAccumulator {
     private final StringBuilder text = new StringBuilder();
     private final TreeMap<Integer, PartialToolCall> toolCalls = new TreeMap<>();
     private Usage usage = Usage.ZERO;
+    private final List<TokenLogprob> logprobs = new ArrayList<>();
     private StreamEvent.@Nullable Finish finish;
 
     /** Adds one event; a {@link StreamEvent.Error} is ignored (the failure is the consumer's to handle). */
@@ -29,6 +30,8 @@ public final class StreamAccumulator {
             call.arguments.append(d.argumentsDelta());
         } else if (event instanceof StreamEvent.UsageUpdate u) {
             usage = u.usage();
+        } else if (event instanceof StreamEvent.LogprobsDelta l) {
+            logprobs.addAll(l.tokens());
         } else if (event instanceof StreamEvent.Finish f) {
             finish = f;
         }
@@ -76,6 +79,7 @@ public final class StreamAccumulator {
                 .timings(finish.timings())
                 .costUsd(finish.costUsd())
                 .facts(finish.facts())
+                .logprobs(logprobs)
                 .build();
     }
 

@@ -7,13 +7,14 @@ import java.util.Optional;
 
 /**
  * One event of a streamed answer. A well-formed stream is any number of {@link TextDelta},
- * {@link ToolCallDelta} and {@link UsageUpdate} events followed by exactly one terminal event:
+ * {@link ToolCallDelta}, {@link LogprobsDelta} and {@link UsageUpdate} events followed by exactly one terminal event:
  * {@link Finish} on success or {@link Error} on failure. Nothing follows a terminal event.
  */
 public sealed interface StreamEvent
         permits StreamEvent.TextDelta,
                 StreamEvent.ToolCallDelta,
                 StreamEvent.UsageUpdate,
+                StreamEvent.LogprobsDelta,
                 StreamEvent.Finish,
                 StreamEvent.Error {
 
@@ -55,6 +56,23 @@ public sealed interface StreamEvent
         public String toString() {
             return "ToolCallDelta[" + index + id.map(i -> ", " + i).orElse("")
                     + name.map(n -> ", " + n).orElse("") + ", " + argumentsDelta.length() + " chars]";
+        }
+    }
+
+    /**
+     * The log-probabilities of the tokens of the text deltas before it (in order), where the provider streams them
+     * (see {@link ChatResponse#logprobs()}). The gate's output policy drops these events when it scans the answer's
+     * text: the tokens are that text, before any masking.
+     */
+    record LogprobsDelta(java.util.List<TokenLogprob> tokens) implements StreamEvent {
+        public LogprobsDelta {
+            tokens = java.util.List.copyOf(tokens);
+        }
+
+        /** The number of tokens only, never their text. */
+        @Override
+        public String toString() {
+            return "LogprobsDelta[" + tokens.size() + " tokens]";
         }
     }
 

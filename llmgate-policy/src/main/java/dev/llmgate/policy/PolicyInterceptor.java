@@ -131,7 +131,13 @@ public final class PolicyInterceptor implements StagedInterceptor {
         if (text.equals(response.text()) && refusal.equals(response.refusal()) && calls.equals(response.toolCalls())) {
             return response;
         }
-        return response.toBuilder().text(text).refusal(refusal).toolCalls(calls).build();
+        // the tokens' log-probabilities spell the text as it was: they go with it
+        return response.toBuilder()
+                .text(text)
+                .refusal(refusal)
+                .toolCalls(calls)
+                .logprobs(text.equals(response.text()) ? response.logprobs() : List.of())
+                .build();
     }
 
     @Override

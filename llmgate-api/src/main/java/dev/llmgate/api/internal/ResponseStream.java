@@ -24,6 +24,9 @@ public final class ResponseStream extends AbstractChatStream {
             list.add(new StreamEvent.ToolCallDelta(
                     i, Optional.of(call.id()), Optional.of(call.name()), call.argumentsJson()));
         }
+        if (!response.logprobs().isEmpty()) {
+            list.add(new StreamEvent.LogprobsDelta(response.logprobs()));
+        }
         if (!response.usage().equals(Usage.ZERO)) {
             list.add(new StreamEvent.UsageUpdate(response.usage()));
         }

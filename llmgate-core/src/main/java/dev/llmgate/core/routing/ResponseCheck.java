@@ -2,6 +2,7 @@ package dev.llmgate.core.routing;
 
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.Confidence;
 import dev.llmgate.api.FinishReason;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,6 +41,33 @@ public interface ResponseCheck {
         return of(
                 "truncated",
                 r -> r.finishReason() != FinishReason.LENGTH && r.finishReason() != FinishReason.CONTENT_FILTER);
+    }
+
+    /**
+     * Rejects an answer the model was unsure of, from its tokens' log-probabilities ({@link ChatResponse#confidence()}):
+     * {@code "low_confidence"} when the geometric mean of the token probabilities is below {@code minMean} or the least
+     * likely token's probability is below {@code minToken}; {@code "no_confidence"} when the answer carries no
+     * log-probabilities (the provider was not asked for them, or does not return them: ask with
+     * {@code providerOption("logprobs", true)} on OpenAI-format servers, see docs/routing-and-fallback.md). An answer
+     * that is only tool calls has no text tokens and is rejected as {@code "no_confidence"} too.
+     *
+     * @param minMean  from 0 to 1, e.g. 0.80; 0 to check only the least likely token
+     * @param minToken from 0 to 1, e.g. 0.20; 0 to check only the mean
+     */
+    static ResponseCheck minConfidence(double minMean, double minToken) {
+        if (!(minMean >= 0 && minMean <= 1) || !(minToken >= 0 && minToken <= 1)) {
+            throw new IllegalArgumentException("minConfidence takes probabilities from 0 to 1, got minMean " + minMean
+                    + " and minToken " + minToken);
+        }
+        Optional<String> low = Optional.of("low_confidence");
+        Optional<String> none = Optional.of("no_confidence");
+        return (request, response) -> {
+            Optional<Confidence> c = response.confidence();
+            if (c.isEmpty()) {
+                return none;
+            }
+            return c.get().mean() < minMean || c.get().min() < minToken ? low : Optional.empty();
+        };
     }
 
     /** This check, then {@code next} if this one accepts. */

@@ -96,6 +96,8 @@ public final class StreamGuard implements StreamTransformer {
             recordStreamDecision();
             releaseToolCalls(downstream);
             downstream.accept(finish);
+        } else if (event instanceof StreamEvent.LogprobsDelta && scanText) {
+            // the tokens are the answer's text before masking, and not aligned with the held-back window: dropped
         } else {
             downstream.accept(event);
         }

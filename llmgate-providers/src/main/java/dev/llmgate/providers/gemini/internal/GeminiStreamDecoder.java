@@ -2,6 +2,7 @@ package dev.llmgate.providers.gemini.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.TokenLogprob;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.Usage;
 import dev.llmgate.api.spi.CallContext;
@@ -9,6 +10,7 @@ import dev.llmgate.providers.internal.HttpTransport;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.StreamDecoder;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import okhttp3.Headers;
@@ -78,6 +80,10 @@ public final class GeminiStreamDecoder implements StreamDecoder {
                 out.accept(new StreamEvent.ToolCallDelta(
                         index, Optional.of(c.id()), Optional.of(c.name()), c.argumentsJson()));
             }
+        }
+        List<TokenLogprob> logprobs = GeminiWire.logprobs(candidate);
+        if (!logprobs.isEmpty()) {
+            out.accept(new StreamEvent.LogprobsDelta(logprobs));
         }
         String fr = Json.text(candidate, "finishReason");
         if (!fr.isEmpty() && !fr.equals("FINISH_REASON_UNSPECIFIED")) {

@@ -9,6 +9,7 @@ import dev.llmgate.api.FinishReason;
 import dev.llmgate.api.Message;
 import dev.llmgate.api.ResponseFormat;
 import dev.llmgate.api.Role;
+import dev.llmgate.api.TokenLogprob;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.ToolChoice;
 import dev.llmgate.api.ToolDefinition;
@@ -21,6 +22,7 @@ import dev.llmgate.providers.internal.DataUrls;
 import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.OptionsObject;
 import dev.llmgate.providers.internal.ProviderErrors;
+import dev.llmgate.providers.internal.TokenLogprobs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -409,7 +411,16 @@ public final class GeminiWire {
                 .toolCalls(calls)
                 .finishReason(finishReason(Json.text(candidate, "finishReason"), !calls.isEmpty()))
                 .usage(usage(root.get("usageMetadata")))
+                .logprobs(logprobs(candidate))
                 .build();
+    }
+
+    /**
+     * The tokens of a candidate's {@code logprobsResult.chosenCandidates} (present when
+     * {@code generationConfig.responseLogprobs} is true); empty otherwise.
+     */
+    public static List<TokenLogprob> logprobs(JsonNode candidate) {
+        return TokenLogprobs.read(candidate.path("logprobsResult").get("chosenCandidates"), "logProbability");
     }
 
     /** The tool call of a {@code functionCall} part, the {@code index}-th of its answer. */

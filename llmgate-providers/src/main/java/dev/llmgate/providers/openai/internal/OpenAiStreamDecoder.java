@@ -2,6 +2,7 @@ package dev.llmgate.providers.openai.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.TokenLogprob;
 import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.ProviderException;
@@ -10,6 +11,7 @@ import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.StreamDecoder;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import okhttp3.Headers;
@@ -127,6 +129,10 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
                             args == null || args.isNull() ? "" : OpenAiWire.argumentsText(args)));
                 }
             }
+        }
+        List<TokenLogprob> logprobs = OpenAiWire.logprobs(choice.get("logprobs"));
+        if (!logprobs.isEmpty()) {
+            out.accept(new StreamEvent.LogprobsDelta(logprobs));
         }
         String fr = Json.text(choice, "finish_reason");
         if (!fr.isEmpty()) {

@@ -8,6 +8,7 @@ import dev.llmgate.api.ContentPart;
 import dev.llmgate.api.FinishReason;
 import dev.llmgate.api.Message;
 import dev.llmgate.api.ResponseFormat;
+import dev.llmgate.api.TokenLogprob;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.ToolChoice;
 import dev.llmgate.api.ToolDefinition;
@@ -15,6 +16,7 @@ import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.providers.internal.Json;
+import dev.llmgate.providers.internal.TokenLogprobs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -290,7 +292,15 @@ public final class OpenAiWire {
                 .finishReason(finishReason(Json.text(choice, "finish_reason"), !calls.isEmpty()))
                 .refusal(refusal.isEmpty() ? Optional.empty() : Optional.of(refusal))
                 .usage(usage(root.get("usage")))
+                .logprobs(logprobs(choice.get("logprobs")))
                 .build();
+    }
+
+    /** The tokens of a choice's {@code logprobs.content} (OpenAI's wire; llama.cpp's server too); empty when absent. */
+    public static List<TokenLogprob> logprobs(JsonNode logprobs) {
+        return logprobs == null || !logprobs.isObject()
+                ? List.of()
+                : TokenLogprobs.read(logprobs.get("content"), "logprob");
     }
 
     /** Arguments are a JSON string on OpenAI's wire; some compatible servers send an object. */

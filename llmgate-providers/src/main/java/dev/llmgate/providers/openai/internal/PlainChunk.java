@@ -2,7 +2,7 @@ package dev.llmgate.providers.openai.internal;
 
 /**
  * One pass over a {@code chat.completion.chunk} of the plain shape (text, refusal, finish reason;
- * no tool calls, no usage, no error), without a parser object or a tree: the fields the decoder
+ * no tool calls, no usage, no error, no log-probabilities), without a parser object or a tree: the fields the decoder
  * needs are taken, every other value is checked to be valid JSON and skipped.
  *
  * <p>{@link #read} accepts only strict RFC 8259 JSON of that shape (members of the root object and
@@ -126,6 +126,9 @@ final class PlainChunk {
             if (name == FINISH_REASON) {
                 return (finishReason = textOrNull()) == null ? -1 : FINISH_REASON;
             }
+            if (name == LOGPROBS) {
+                return literal("null") ? LOGPROBS : -1; // log-probabilities are left to the tree
+            }
         } else {
             switch (name) {
                 case CONTENT:
@@ -221,8 +224,20 @@ final class PlainChunk {
     private static final int CONTENT = 8;
     private static final int REFUSAL = 9;
     private static final int TOOL_CALLS = 10;
+    private static final int LOGPROBS = 11;
     private static final String[] NAMES = {
-        "", "id", "model", "choices", "usage", "error", "delta", "finish_reason", "content", "refusal", "tool_calls"
+        "",
+        "id",
+        "model",
+        "choices",
+        "usage",
+        "error",
+        "delta",
+        "finish_reason",
+        "content",
+        "refusal",
+        "tool_calls",
+        "logprobs"
     };
 
     /** A member name at pos: which of the names the reader knows it is, {@link #OTHER}, or {@link #INVALID}. */
@@ -255,6 +270,9 @@ final class PlainChunk {
             case 7:
                 char g = buf[start];
                 candidate = g == 'c' ? (buf[start + 1] == 'h' ? CHOICES : CONTENT) : g == 'r' ? REFUSAL : OTHER;
+                break;
+            case 8:
+                candidate = LOGPROBS;
                 break;
             case 10:
                 candidate = TOOL_CALLS;
