@@ -47,6 +47,7 @@ class ApiSurfaceTest {
         MODULES.put("llmgate-testing", "dev.llmgate.testing.ScriptedProvider");
         MODULES.put("llmgate-opentelemetry", "dev.llmgate.opentelemetry.LlmGateTelemetry");
         MODULES.put("llmgate-micrometer", "dev.llmgate.micrometer.LlmGateMicrometer");
+        MODULES.put("llmgate-redis", "dev.llmgate.redis.RedisStateStore");
     }
 
     @Test

@@ -55,7 +55,13 @@ import java.util.function.Supplier;
  * reserved estimate stays charged. A call that failed before anything was delivered is charged
  * what its attempts reported (normally nothing); a call that never reached a provider, nothing.
  *
- * <p>Guarantees: concurrent calls can never together reserve more than a limit. What they are
+ * <p>A {@link BudgetLimit.Builder#smooth(long) smooth} request limit takes one call from a token bucket with one
+ * compare-and-set on the store (retried under contention; refused, failing closed, after 64 lost races); a call
+ * refused by a later limit gives it back. An {@link BudgetLimit#inFlight in-flight} limit takes a slot with one
+ * check-and-add and gives it back when the call ends, exactly once, however it ends.
+ *
+ * <p>Guarantees: concurrent calls can never together reserve more than a limit (nor take more calls from a bucket
+ * than it holds, nor more slots than an in-flight limit has). What they are
  * charged can pass it only by the excess of real use over reservation: a counter ends at most at
  * {@code limit + } the sum of those excesses over the calls in flight when the last call was
  * admitted, so at most {@code limit + C x E} with C calls in flight at once, each exceeding its
@@ -90,9 +96,22 @@ public final class BudgetInterceptor implements StagedInterceptor {
 
     /**
      * How much of {@code limit} {@code subject} (a tenant, user or key; {@code "*"} for a global limit)
-     * has used in the window containing {@code at}: calls, tokens, or USD.
+     * has used in the window containing {@code at}: calls, tokens, or USD; for an in-flight limit the calls in
+     * flight; for a smooth limit the calls its bucket is short of full at {@code at}.
      */
     public BigDecimal used(BudgetLimit limit, String subject, Instant at) {
+        if (limit.metric() == BudgetMetric.IN_FLIGHT) {
+            return BigDecimal.valueOf(store.counter(
+                    PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + subject + ":in_flight"));
+        }
+        if (limit.isSmooth()) {
+            long interval = Math.max(1, limit.window().toNanos() / 1000 / limit.units());
+            long ahead = store.value(bucketKey(limit, subject))
+                    .map(BudgetInterceptor::micros)
+                    .map(tat -> tat - at.toEpochMilli() * 1000)
+                    .orElse(0L);
+            return BigDecimal.valueOf(ahead <= 0 ? 0 : (ahead + interval - 1) / interval);
+        }
         long window = limit.window().toMillis();
         long value = store.counter(key(limit, subject, Math.floorDiv(at.toEpochMilli(), window)));
         return limit.metric() == BudgetMetric.USD
@@ -106,7 +125,7 @@ public final class BudgetInterceptor implements StagedInterceptor {
                 + limit.window().toSeconds() + ":" + windowIndex;
     }
 
-    /** One reservation on one counter. */
+    /** One reservation on one counter (for a smooth limit: one call taken from its bucket). */
     private static final class Held {
         final BudgetLimit limit;
         final String key;
@@ -121,20 +140,131 @@ public final class BudgetInterceptor implements StagedInterceptor {
         }
     }
 
+    /** How often a token bucket's compare-and-set is retried under contention before the call is refused. */
+    private static final int BUCKET_TRIES = 64;
+
+    /**
+     * Takes one call from a smooth limit's bucket (GCRA: the key holds the bucket's "theoretical arrival time" in epoch
+     * microseconds; a call is admitted when moving it one interval on stays within the burst), with one
+     * compare-and-set on the store. Refuses (after releasing {@code held}) when the bucket is empty, saying when the
+     * next call can pass.
+     */
+    private Held takeFromBucket(BudgetLimit limit, String subject, long nowMillis, List<Held> held) {
+        String key = bucketKey(limit, subject);
+        long now = nowMillis * 1000;
+        long interval = Math.max(1, limit.window().toNanos() / 1000 / limit.units());
+        long capacity = interval * limit.burst();
+        for (int i = 0; i < BUCKET_TRIES; i++) {
+            Optional<String> current = store.value(key);
+            long tat = Math.max(now, current.map(BudgetInterceptor::micros).orElse(now));
+            long next = tat + interval;
+            if (next - now > capacity) {
+                release(held);
+                Instant availableAt = Instant.ofEpochMilli(Math.floorDiv(next - capacity + 999, 1000));
+                String what = limit.describe(subject);
+                throw new BudgetExceededException(
+                        "rate limit reached: " + what + "; the next call can pass at " + availableAt,
+                        what,
+                        limit.window(),
+                        availableAt);
+            }
+            Instant expiresAt = Instant.ofEpochMilli(Math.floorDiv(next, 1000) + 1000);
+            if (store.compareAndSet(key, current, Long.toString(next), expiresAt)) {
+                return new Held(limit, key, interval, expiresAt);
+            }
+        }
+        release(held);
+        String what = limit.describe(subject);
+        throw new BudgetExceededException(
+                "rate limit not decided: " + what + " is contended by more than " + BUCKET_TRIES
+                        + " concurrent calls; refused (fail closed), retry",
+                what,
+                limit.window(),
+                Instant.ofEpochMilli(nowMillis));
+    }
+
+    /** Gives a call back to a smooth limit's bucket (a call refused by a later limit never ran). */
+    private void refundBucket(Held h) {
+        for (int i = 0; i < BUCKET_TRIES; i++) {
+            Optional<String> current = store.value(h.key);
+            if (current.isEmpty()) {
+                return;
+            }
+            long tat = micros(current.get());
+            if (store.compareAndSet(h.key, current, Long.toString(tat - h.amount), h.expiresAt)) {
+                return;
+            }
+        }
+    }
+
+    /** Takes a slot of an in-flight limit, or refuses (after releasing {@code held}). */
+    private Held enterFlight(BudgetLimit limit, String subject, long nowMillis, List<Held> held) {
+        String key = PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + subject + ":in_flight";
+        Instant expiresAt = Instant.ofEpochMilli(nowMillis).plus(limit.window());
+        if (store.addIfAtMost(key, 1, limit.units(), expiresAt).isEmpty()) {
+            release(held);
+            String what = limit.describe(subject);
+            throw new BudgetExceededException(
+                    "too many calls in flight: " + what + "; retry when one ends",
+                    what,
+                    limit.window(),
+                    Instant.ofEpochMilli(nowMillis));
+        }
+        return new Held(limit, key, 1, expiresAt);
+    }
+
+    private static String bucketKey(BudgetLimit limit, String subject) {
+        return PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + subject + ":requests:"
+                + limit.window().toSeconds() + ":bucket" + limit.burst() + "of" + limit.units();
+    }
+
+    /** A bucket's stored time; a value that is not one (another writer's) reads as an empty bucket. */
+    private static long micros(String stored) {
+        try {
+            return Long.parseLong(stored);
+        } catch (NumberFormatException e) {
+            return Long.MIN_VALUE / 4;
+        }
+    }
+
     @Override
     public ChatResult intercept(Chain chain) {
         ChatRequest request = chain.request();
         CallContext call = chain.call();
         long now = call.clock().millis();
-        long tokens = -1;
-        long nanoUsd = -1;
         ChatRequest sent = request;
         // an embedding call produces no output tokens: nothing to reserve for them, and no output limit to send
         boolean embeddings = call.get(CallFacts.EMBEDDINGS).orElse(false);
         List<Held> held = new ArrayList<>(limits.size());
+        try {
+            sent = reserve(request, sent, now, embeddings, held);
+        } catch (RuntimeException | Error e) {
+            if (!(e instanceof BudgetExceededException)) {
+                releaseQuietly(held); // a store that failed half way must not keep what was reserved before
+            }
+            throw e;
+        }
+        if (held.isEmpty()) {
+            return chain.proceed(request);
+        }
+        return proceed(chain, call, sent, held);
+    }
+
+    /** Reserves every applicable limit into {@code held}; returns the request to send. */
+    private ChatRequest reserve(ChatRequest request, ChatRequest sent, long now, boolean embeddings, List<Held> held) {
+        long tokens = -1;
+        long nanoUsd = -1;
         for (BudgetLimit limit : limits) {
             Optional<String> subject = limit.subjectOf(request.metadata());
             if (subject.isEmpty()) {
+                continue;
+            }
+            if (limit.isSmooth()) {
+                held.add(takeFromBucket(limit, subject.get(), now, held));
+                continue;
+            }
+            if (limit.metric() == BudgetMetric.IN_FLIGHT) {
+                held.add(enterFlight(limit, subject.get(), now, held));
                 continue;
             }
             if (limit.metric() != BudgetMetric.REQUESTS
@@ -180,9 +310,10 @@ public final class BudgetInterceptor implements StagedInterceptor {
             }
             held.add(new Held(limit, key, amount, expiresAt));
         }
-        if (held.isEmpty()) {
-            return chain.proceed(request);
-        }
+        return sent;
+    }
+
+    private ChatResult proceed(Chain chain, CallContext call, ChatRequest sent, List<Held> held) {
         ChatRequest forwarded = sent;
         AtomicBoolean settled = new AtomicBoolean();
         ChatResult result;
@@ -244,9 +375,21 @@ public final class BudgetInterceptor implements StagedInterceptor {
         }
     }
 
+    private void releaseQuietly(List<Held> held) {
+        try {
+            release(held);
+        } catch (RuntimeException e) {
+            // the store is failing: what could not be given back expires with its window
+        }
+    }
+
     private void release(List<Held> held) {
         for (Held h : held) {
-            store.add(h.key, -h.amount, h.expiresAt);
+            if (h.limit.isSmooth()) {
+                refundBucket(h);
+            } else {
+                store.add(h.key, -h.amount, h.expiresAt);
+            }
         }
     }
 
@@ -274,7 +417,10 @@ public final class BudgetInterceptor implements StagedInterceptor {
         Optional<BigDecimal> cost = call.get(CallFacts.COST_USD);
         for (Held h : held) {
             long actual;
-            if (h.limit.metric() == BudgetMetric.TOKENS) {
+            if (h.limit.metric() == BudgetMetric.IN_FLIGHT) {
+                store.add(h.key, -1, h.expiresAt); // the call ended: its slot is free
+                continue;
+            } else if (h.limit.metric() == BudgetMetric.TOKENS) {
                 actual = actualTokens;
             } else if (h.limit.metric() == BudgetMetric.USD) {
                 actual = cost.map(BudgetInterceptor::toNanos).orElse(reachedNoProvider ? 0L : h.amount);

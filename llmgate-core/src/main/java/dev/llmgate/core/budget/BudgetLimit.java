@@ -12,7 +12,16 @@ import java.util.Optional;
 /**
  * One limit: at most {@code amount} of {@code metric} per {@code window} for each subject of
  * {@code scope} (or only for {@code subject}). Windows are fixed and aligned to the epoch (a one-day
- * window resets at 00:00 UTC), so every gate sharing a state store agrees on them.
+ * window resets at 00:00 UTC), so every gate sharing a state store agrees on them — up to twice the
+ * amount can pass around a window's edge (the end of one window and the start of the next). Two kinds
+ * have no edge:
+ * <ul>
+ *   <li>{@link Builder#smooth(long)} request limits are a token bucket: a bucket of {@code burst}
+ *       calls that refills one call every {@code window / amount}, so the rate holds at every moment
+ *       and at most {@code amount + burst - 1} calls pass in any interval of one window
+ *       ({@code smooth(1)}: at most {@code amount}, evenly spaced);
+ *   <li>{@link #inFlight(long, Duration)} limits count calls in flight at once.
+ * </ul>
  *
  * <p>Guarantees: immutable; validated on {@link Builder#build()} ({@link ConfigurationException}); equal
  * when every value is equal.
@@ -34,6 +43,7 @@ public final class BudgetLimit {
     private final Duration window;
     private final Optional<String> subject;
     private final String keyAttribute;
+    private final long burst;
 
     private BudgetLimit(Builder b) {
         this.scope = b.scope;
@@ -42,6 +52,17 @@ public final class BudgetLimit {
         this.window = Objects.requireNonNull(b.window, "window");
         this.subject = b.subject;
         this.keyAttribute = b.keyAttribute;
+        this.burst = b.burst;
+        if (burst != 0 && metric != BudgetMetric.REQUESTS) {
+            throw new ConfigurationException("smooth(...) applies to request limits (BudgetLimit.requests); "
+                    + metric.name().toLowerCase(Locale.ROOT) + " limits count in fixed windows: remove smooth(...)");
+        }
+        if (burst < 0) {
+            throw new ConfigurationException("a smooth limit's burst must be at least 1 call, was " + burst);
+        }
+        if (metric == BudgetMetric.IN_FLIGHT && amount.signum() <= 0) {
+            throw new ConfigurationException("an in-flight limit must admit at least 1 call, was " + amount);
+        }
         if (amount.signum() < 0) {
             throw new ConfigurationException("budget amount must not be negative, was " + amount.toPlainString());
         }
@@ -50,7 +71,10 @@ public final class BudgetLimit {
                     + " budget must be a whole number, was " + amount.toPlainString());
         }
         if (window.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new ConfigurationException("budget window must be at least one second, was " + window);
+            throw new ConfigurationException(
+                    metric == BudgetMetric.IN_FLIGHT
+                            ? "an in-flight limit's lease must be at least one second, was " + window
+                            : "budget window must be at least one second, was " + window);
         }
         if (scope == BudgetScope.GLOBAL && subject.isPresent()) {
             throw new ConfigurationException(
@@ -83,6 +107,19 @@ public final class BudgetLimit {
         return subject;
     }
 
+    /**
+     * For a {@link Builder#smooth(long) smooth} request limit, how many calls may pass at once (the bucket's size);
+     * 0 for a fixed-window limit.
+     */
+    public long burst() {
+        return burst;
+    }
+
+    /** Whether this is a token bucket ({@link Builder#smooth(long)}) rather than a fixed window. */
+    public boolean isSmooth() {
+        return burst > 0;
+    }
+
     /** For {@link BudgetScope#KEY}, the metadata attribute naming the key. */
     public String keyAttribute() {
         return keyAttribute;
@@ -98,18 +135,20 @@ public final class BudgetLimit {
                         && amount.equals(l.amount)
                         && window.equals(l.window)
                         && subject.equals(l.subject)
-                        && keyAttribute.equals(l.keyAttribute);
+                        && keyAttribute.equals(l.keyAttribute)
+                        && burst == l.burst;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(scope, metric, amount, window, subject, keyAttribute);
+        return Objects.hash(scope, metric, amount, window, subject, keyAttribute, burst);
     }
 
     @Override
     public String toString() {
         return "BudgetLimit[scope=" + scope + ", metric=" + metric + ", amount=" + amount + ", window=" + window
-                + ", subject=" + subject + ", keyAttribute=" + keyAttribute + "]";
+                + ", subject=" + subject + ", keyAttribute=" + keyAttribute + (burst > 0 ? ", burst=" + burst : "")
+                + "]";
     }
 
     /** At most {@code max} calls per {@code window}. */
@@ -125,6 +164,15 @@ public final class BudgetLimit {
     /** At most {@code usd} US dollars (a decimal string, e.g. {@code "25.00"}) per {@code window}. */
     public static Builder usd(String usd, Duration window) {
         return new Builder(BudgetMetric.USD, new BigDecimal(usd), window);
+    }
+
+    /**
+     * At most {@code max} calls in flight at once. The slot a call takes is given back when it ends; if the process
+     * dies first, the slot is freed when {@code lease} has passed without any call of the same subject starting or
+     * ending (the store's expiry), so pick a lease longer than your longest call.
+     */
+    public static Builder inFlight(long max, Duration lease) {
+        return new Builder(BudgetMetric.IN_FLIGHT, BigDecimal.valueOf(max), lease);
     }
 
     /** The limit in counter units: calls, tokens, or nano-dollars (USD x 10^9, rounded down). */
@@ -159,8 +207,12 @@ public final class BudgetLimit {
     /** E.g. {@code "tenant=acme usd<=10 per PT24H"}, for messages. */
     String describe(String who) {
         String prefix = scope == BudgetScope.GLOBAL ? "global" : scope.name().toLowerCase(Locale.ROOT) + "=" + who;
-        return prefix + " " + metric.name().toLowerCase(Locale.ROOT) + "<="
-                + amount.stripTrailingZeros().toPlainString() + " per " + window;
+        String bound = metric.name().toLowerCase(Locale.ROOT) + "<="
+                + amount.stripTrailingZeros().toPlainString();
+        if (metric == BudgetMetric.IN_FLIGHT) {
+            return prefix + " " + bound;
+        }
+        return prefix + " " + bound + " per " + window + (burst > 0 ? " (smooth, burst " + burst + ")" : "");
     }
 
     /** Builds a {@link BudgetLimit}; the scope defaults to {@link BudgetScope#TENANT}. */
@@ -171,6 +223,7 @@ public final class BudgetLimit {
         private BudgetScope scope = BudgetScope.TENANT;
         private Optional<String> subject = Optional.empty();
         private String keyAttribute = DEFAULT_KEY_ATTRIBUTE;
+        private long burst;
 
         private Builder(BudgetMetric metric, BigDecimal amount, Duration window) {
             this.metric = metric;
@@ -207,6 +260,24 @@ public final class BudgetLimit {
         public Builder only(String value) {
             this.subject = Optional.of(Objects.requireNonNull(value, "subject"));
             return this;
+        }
+
+        /**
+         * A request limit without window edges: a token bucket of {@code burst} calls refilled at {@code amount} per
+         * {@code window} (see the class documentation). {@code burst} from 1 (calls evenly spaced, never more than
+         * {@code amount} in any window) to {@code amount} (the same average rate, bursts up to {@code amount}).
+         */
+        public Builder smooth(long burst) {
+            if (burst < 1) {
+                throw new ConfigurationException("a smooth limit's burst must be at least 1 call, was " + burst);
+            }
+            this.burst = burst;
+            return this;
+        }
+
+        /** {@link #smooth(long)} with a burst of the limit's amount. */
+        public Builder smooth() {
+            return smooth(amount.longValue());
         }
 
         /** @throws ConfigurationException naming the value that is wrong */

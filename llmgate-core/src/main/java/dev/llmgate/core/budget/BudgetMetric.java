@@ -7,5 +7,10 @@ public enum BudgetMetric {
     /** Input plus output tokens of every attempt. */
     TOKENS,
     /** US dollars, from the model catalog (the sum of every attempt's cost). */
-    USD
+    USD,
+    /**
+     * Calls in flight at once ({@link BudgetLimit#inFlight}): taken when a call is admitted, given back when it ends
+     * (an answer, a failure, a stream's end or close).
+     */
+    IN_FLIGHT
 }

@@ -1,0 +1,310 @@
+package dev.llmgate.redis;
+
+import dev.llmgate.core.routing.StateStore;
+import dev.llmgate.core.routing.StateStoreUnavailableException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A {@link StateStore} in Redis, so that every gate of a fleet shares its budgets, rate limits, calls in flight and
+ * circuit breakers: a budget that admits N admits N across all instances, a breaker one instance opens is open for
+ * all. Every check-and-change is one Lua script run atomically by Redis; keys expire at the time llmgate gives
+ * ({@code PXAT}). Needs Redis 6.2 or later.
+ *
+ * <pre>{@code
+ * RedisStateStore store = RedisStateStore.builder("redis://redis.internal:6379").build();
+ * Router router = Router.builder().stateStore(store)...build();
+ * BudgetInterceptor budgets = BudgetInterceptor.builder().stateStore(store)...build();
+ * }</pre>
+ *
+ * <p>When Redis is slow or down, every operation waits at most {@link Builder#timeout(Duration)} (commands are
+ * refused at once while the connection is lost; Lettuce reconnects in the background), then:
+ * <ul>
+ *   <li>{@link WhenUnavailable#FAIL_CLOSED} (the default): the operation throws {@link StateStoreUnavailableException}
+ *       — a call that needs a budget check or a breaker is refused before any provider is called;
+ *   <li>{@link WhenUnavailable#FAIL_OPEN}: budgets and rate limits admit the call, breaker state reads as
+ *       closed and writes are dropped; the first failure after a success is logged (WARNING), never a key.
+ * </ul>
+ * Breaker state and bucket times read with {@link #value} are kept in this process for at most
+ * {@link Builder#localCacheTtl(Duration)} (default 1 s) so that a routed call does not pay a round trip per
+ * deployment; a compare-and-set always goes to Redis (and a lost one drops the cached value), so no decision
+ * is made on a stale value, only a breaker can be seen up to that long late.
+ *
+ * <p>Thread-safe; one connection serves every thread (Lettuce pipelines the commands). Close it when done.
+ */
+public final class RedisStateStore implements StateStore, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RedisStateStore.class.getName());
+
+    /** What the store does when Redis does not answer in time. */
+    public enum WhenUnavailable {
+        /** Throw {@link StateStoreUnavailableException}: the call is refused. */
+        FAIL_CLOSED,
+        /** Admit: budgets and rate limits pass, breakers read closed, writes are dropped. */
+        FAIL_OPEN
+    }
+
+    // Lua numbers are doubles: exact to 2^53, which budgets never reach (2^53 nano-dollars is $9 million per window);
+    // a number is written back with %d, never in Lua's exponent notation
+    private static final String ADD_IF_AT_MOST = "local v = tonumber(redis.call('GET', KEYS[1]) or '0') or 0 "
+            + "local n = v + tonumber(ARGV[1]) "
+            + "if n > tonumber(ARGV[2]) then return {0} end "
+            + "redis.call('SET', KEYS[1], string.format('%d', n), 'PXAT', ARGV[3]) return {1, n}";
+    private static final String ADD =
+            "local n = redis.call('INCRBY', KEYS[1], ARGV[1]) " + "redis.call('PEXPIREAT', KEYS[1], ARGV[2]) return n";
+    private static final String COMPARE_AND_SET = "local cur = redis.call('GET', KEYS[1]) "
+            + "if ARGV[1] == '0' then if cur then return 0 end elseif cur ~= ARGV[2] then return 0 end "
+            + "redis.call('SET', KEYS[1], ARGV[3], 'PXAT', ARGV[4]) return 1";
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisCommands<String, String> commands;
+    private final String prefix;
+    private final WhenUnavailable whenUnavailable;
+    private final Duration cacheTtl;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> shas = new ConcurrentHashMap<>();
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final String where;
+
+    private record Cached(Optional<String> value, long until) {}
+
+    private RedisStateStore(Builder b) {
+        RedisURI uri = RedisURI.create(b.uri);
+        uri.setTimeout(b.timeout);
+        this.where = "Redis at " + uri.getHost() + ":" + uri.getPort();
+        this.client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(b.timeout))
+                .build());
+        try {
+            this.connection = client.connect();
+        } catch (RedisException e) {
+            client.shutdown();
+            throw new IllegalStateException(
+                    where + " is not reachable (" + e.getClass().getSimpleName()
+                            + "): start it, or check the address given to RedisStateStore.builder",
+                    e);
+        }
+        this.commands = connection.sync();
+        this.prefix = b.keyPrefix;
+        this.whenUnavailable = b.whenUnavailable;
+        this.cacheTtl = b.localCacheTtl;
+        this.clock = b.clock;
+    }
+
+    /**
+     * A builder for the Redis at {@code uri}, e.g. {@code "redis://127.0.0.1:6379"}, {@code "rediss://host:6380"}
+     * (TLS) or {@code "redis://:password@host:6379/0"} (a password in the URI is never shown in a message).
+     */
+    public static Builder builder(String uri) {
+        return new Builder(uri);
+    }
+
+    @Override
+    public OptionalLong addIfAtMost(String key, long delta, long limit, Instant expiresAt) {
+        java.util.List<Object> reply = run(() -> script(
+                ScriptOutputType.MULTI,
+                ADD_IF_AT_MOST,
+                prefix + key,
+                Long.toString(delta),
+                Long.toString(limit),
+                Long.toString(expiresAt.toEpochMilli())));
+        if (reply == null) {
+            return OptionalLong.of(delta); // failing open: admitted
+        }
+        return ((Long) reply.get(0)) == 1L ? OptionalLong.of((Long) reply.get(1)) : OptionalLong.empty();
+    }
+
+    @Override
+    public long add(String key, long delta, Instant expiresAt) {
+        Long n = run(() -> script(
+                ScriptOutputType.INTEGER,
+                ADD,
+                prefix + key,
+                Long.toString(delta),
+                Long.toString(expiresAt.toEpochMilli())));
+        return n == null ? delta : n;
+    }
+
+    @Override
+    public long counter(String key) {
+        String v = run(() -> commands.get(prefix + key));
+        if (v == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public Optional<String> value(String key) {
+        long now = clock.millis();
+        Cached c = cache.get(key);
+        if (c != null && c.until() > now) {
+            return c.value();
+        }
+        Optional<String> v = Optional.ofNullable(run(() -> commands.get(prefix + key)));
+        if (!cacheTtl.isZero()) {
+            cache.put(key, new Cached(v, now + cacheTtl.toMillis()));
+        }
+        return v;
+    }
+
+    @Override
+    public boolean compareAndSet(String key, Optional<String> expected, String newValue, Instant expiresAt) {
+        Long set = run(() -> script(
+                ScriptOutputType.INTEGER,
+                COMPARE_AND_SET,
+                prefix + key,
+                expected.isPresent() ? "1" : "0",
+                expected.orElse(""),
+                newValue,
+                Long.toString(expiresAt.toEpochMilli())));
+        if (set == null) {
+            return true; // failing open: the write is dropped
+        }
+        if (set == 1L) {
+            if (!cacheTtl.isZero()) {
+                cache.put(key, new Cached(Optional.of(newValue), clock.millis() + cacheTtl.toMillis()));
+            }
+            return true;
+        }
+        cache.remove(key);
+        return false;
+    }
+
+    @SuppressWarnings("TypeParameterUnusedInFormals") // as Lettuce's eval: the reply's type follows `type`
+    private <T> T script(ScriptOutputType type, String script, String key, String... args) {
+        String sha = shas.computeIfAbsent(script, commands::scriptLoad);
+        try {
+            return commands.evalsha(sha, type, new String[] {key}, args);
+        } catch (RedisNoScriptException e) {
+            shas.remove(script); // Redis restarted or flushed its scripts
+            return commands.eval(script, type, new String[] {key}, args);
+        }
+    }
+
+    /** Runs a command; on a Redis failure fails closed (throws) or open (returns null), as configured. */
+    private <T> T run(java.util.function.Supplier<T> command) {
+        T result;
+        try {
+            result = command.get();
+        } catch (RedisException e) {
+            if (whenUnavailable == WhenUnavailable.FAIL_CLOSED) {
+                throw new StateStoreUnavailableException(
+                        where + " did not answer (" + e.getClass().getSimpleName() + "); the call is refused"
+                                + " (RedisStateStore fails closed; builder().whenUnavailable(FAIL_OPEN) admits instead)",
+                        e);
+            }
+            if (failing.compareAndSet(false, true)) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        where + " did not answer (" + e.getClass().getSimpleName()
+                                + "): failing open, budgets and breakers are not enforced until it answers again");
+            }
+            return null;
+        }
+        if (failing.compareAndSet(true, false)) {
+            LOG.log(System.Logger.Level.INFO, where + " answers again: budgets and breakers are enforced");
+        }
+        return result;
+    }
+
+    /** Closes the connection and the client. */
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisStateStore[" + where + ", " + whenUnavailable + "]";
+    }
+
+    /** Configures a {@link RedisStateStore}. */
+    public static final class Builder {
+        private final String uri;
+        private Duration timeout = Duration.ofMillis(500);
+        private String keyPrefix = "";
+        private WhenUnavailable whenUnavailable = WhenUnavailable.FAIL_CLOSED;
+        private Duration localCacheTtl = Duration.ofSeconds(1);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(String uri) {
+            this.uri = Objects.requireNonNull(uri, "uri: e.g. \"redis://127.0.0.1:6379\"");
+        }
+
+        /** How long one operation may wait for Redis; default 500 ms. */
+        public Builder timeout(Duration value) {
+            Objects.requireNonNull(value, "timeout");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + value);
+            }
+            this.timeout = value;
+            return this;
+        }
+
+        /** Put before every key, to share one Redis between applications (e.g. {@code "shop:"}); default none. */
+        public Builder keyPrefix(String value) {
+            this.keyPrefix = Objects.requireNonNull(value, "keyPrefix: use \"\" for none");
+            return this;
+        }
+
+        /** What to do when Redis does not answer in time; default {@link WhenUnavailable#FAIL_CLOSED}. */
+        public Builder whenUnavailable(WhenUnavailable value) {
+            this.whenUnavailable = Objects.requireNonNull(value, "whenUnavailable");
+            return this;
+        }
+
+        /** How long a value read from Redis is reused in this process; default 1 s; zero to always read. */
+        public Builder localCacheTtl(Duration value) {
+            Objects.requireNonNull(value, "localCacheTtl");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("localCacheTtl must not be negative, was " + value);
+            }
+            this.localCacheTtl = value;
+            return this;
+        }
+
+        /** The clock of the local cache (inject one in tests). */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * Connects.
+         *
+         * @throws IllegalStateException if Redis is not reachable now (the message names host and port, never a
+         *     password)
+         */
+        public RedisStateStore build() {
+            return new RedisStateStore(this);
+        }
+    }
+}
