@@ -69,7 +69,8 @@ public class StateStoreCostBenchmark {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
             for (int i = 0; ; i++) {
-                try (Socket ignored = new Socket("127.0.0.1", port)) {
+                try {
+                    new Socket(java.net.InetAddress.getLoopbackAddress(), port).close();
                     break;
                 } catch (IOException notYet) {
                     if (i > 500) {
