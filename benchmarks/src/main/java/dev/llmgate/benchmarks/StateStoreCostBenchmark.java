@@ -63,8 +63,15 @@ public class StateStoreCostBenchmark {
             }
             String binary = System.getenv().getOrDefault("LLMGATE_TEST_REDIS_SERVER", "/usr/bin/redis-server");
             redis = new ProcessBuilder(
-                            binary, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                            "--appendonly", "no")
+                            binary,
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -2,14 +2,9 @@ package dev.llmgate.redis;
 
 import dev.llmgate.core.routing.StateStore;
 import dev.llmgate.core.routing.StateStoreUnavailableException;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link StateStore} in Redis, so that every gate of a fleet shares its budgets, rate limits, calls in flight and
@@ -48,7 +42,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe; one connection serves every thread (Lettuce pipelines the commands). Close it when done.
  */
 public final class RedisStateStore implements StateStore, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(RedisStateStore.class.getName());
 
     /** What the store does when Redis does not answer in time. */
     public enum WhenUnavailable {
@@ -70,8 +63,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             + "if ARGV[1] == '0' then if cur then return 0 end elseif cur ~= ARGV[2] then return 0 end "
             + "redis.call('SET', KEYS[1], ARGV[3], 'PXAT', ARGV[4]) return 1";
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
+    private final RedisConnection redis;
     private final RedisCommands<String, String> commands;
     private final String prefix;
     private final WhenUnavailable whenUnavailable;
@@ -79,31 +71,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final Clock clock;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> shas = new ConcurrentHashMap<>();
-    private final AtomicBoolean failing = new AtomicBoolean();
-    private final String where;
 
     private record Cached(Optional<String> value, long until) {}
 
     private RedisStateStore(Builder b) {
-        RedisURI uri = RedisURI.create(b.uri);
-        uri.setTimeout(b.timeout);
-        this.where = "Redis at " + uri.getHost() + ":" + uri.getPort();
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(b.timeout))
-                .build());
-        try {
-            this.connection = client.connect();
-        } catch (RedisException e) {
-            client.shutdown();
-            throw new IllegalStateException(
-                    where + " is not reachable (" + e.getClass().getSimpleName()
-                            + "): start it, or check the address given to RedisStateStore.builder",
-                    e);
-        }
-        this.commands = connection.sync();
+        this.redis = new RedisConnection(b.uri, b.timeout, "RedisStateStore");
+        this.commands = redis.commands;
         this.prefix = b.keyPrefix;
         this.whenUnavailable = b.whenUnavailable;
         this.cacheTtl = b.localCacheTtl;
@@ -213,37 +186,26 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         } catch (RedisException e) {
             if (whenUnavailable == WhenUnavailable.FAIL_CLOSED) {
                 throw new StateStoreUnavailableException(
-                        where + " did not answer (" + e.getClass().getSimpleName() + "); the call is refused"
+                        redis.where + " did not answer (" + e.getClass().getSimpleName() + "); the call is refused"
                                 + " (RedisStateStore fails closed; builder().whenUnavailable(FAIL_OPEN) admits instead)",
                         e);
             }
-            if (failing.compareAndSet(false, true)) {
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        where + " did not answer (" + e.getClass().getSimpleName()
-                                + "): failing open, budgets and breakers are not enforced until it answers again");
-            }
+            redis.failed(e, "failing open, budgets and breakers are not enforced until it answers again");
             return null;
         }
-        if (failing.compareAndSet(true, false)) {
-            LOG.log(System.Logger.Level.INFO, where + " answers again: budgets and breakers are enforced");
-        }
+        redis.answered();
         return result;
     }
 
     /** Closes the connection and the client. */
     @Override
     public void close() {
-        try {
-            connection.close();
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
+        redis.close();
     }
 
     @Override
     public String toString() {
-        return "RedisStateStore[" + where + ", " + whenUnavailable + "]";
+        return "RedisStateStore[" + redis.where + ", " + whenUnavailable + "]";
     }
 
     /** Configures a {@link RedisStateStore}. */
@@ -261,11 +223,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
         /** How long one operation may wait for Redis; default 500 ms. */
         public Builder timeout(Duration value) {
-            Objects.requireNonNull(value, "timeout");
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + value);
-            }
-            this.timeout = value;
+            this.timeout = RedisConnection.positive(Objects.requireNonNull(value, "timeout"));
             return this;
         }
 

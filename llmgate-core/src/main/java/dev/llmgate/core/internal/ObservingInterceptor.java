@@ -61,8 +61,9 @@ public final class ObservingInterceptor implements Interceptor {
         List<Boolean> wantsText = new ArrayList<>(observers.size());
         for (CallObserver o : observers) {
             try {
+                boolean text = o.wantsAnswerText();
                 live.add(o.start(start));
-                wantsText.add(o.wantsAnswerText());
+                wantsText.add(text);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "observer " + o + " failed to start; it misses this call", e);
             }

@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.core.TestPostgres;
 import dev.llmgate.testing.MutableClock;
-import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@code eval "$(scripts/test-postgres.sh)"}; skipped otherwise.
  */
 class JdbcAuditSinkTest {
-    private static final String URL = System.getenv("LLMGATE_TEST_PG_URL");
+
     private final String table = "llmgate_audit_test_" + Long.toHexString(System.nanoTime());
     private final AtomicInteger failConnections = new AtomicInteger();
     private DataSource dataSource;
@@ -33,9 +31,9 @@ class JdbcAuditSinkTest {
     @BeforeEach
     void connect() {
         assumeTrue(
-                URL != null && !URL.isBlank(),
+                TestPostgres.configured(),
                 "LLMGATE_TEST_PG_URL is not set: run eval \"$(scripts/test-postgres.sh)\" first");
-        dataSource = new DriverManagerDataSource();
+        dataSource = TestPostgres.dataSource(() -> failConnections.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
     }
 
     @AfterEach
@@ -155,53 +153,5 @@ class JdbcAuditSinkTest {
                         .verifyLines(JdbcAuditSink.readLines(dataSource, table, logId), table)
                         .valid())
                 .isTrue();
-    }
-
-    /** A minimal DataSource over DriverManager, failing the first connections on request. */
-    private final class DriverManagerDataSource implements DataSource {
-        @Override
-        public Connection getConnection() throws SQLException {
-            if (failConnections.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new SQLException("database is down (simulated)");
-            }
-            return DriverManager.getConnection(
-                    URL, System.getenv("LLMGATE_TEST_PG_USER"), System.getenv("LLMGATE_TEST_PG_PASSWORD"));
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            return DriverManager.getConnection(URL, username, password);
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {}
-
-        @Override
-        public void setLoginTimeout(int seconds) {}
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() {
-            return Logger.getLogger("llmgate-test");
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
-        }
     }
 }
