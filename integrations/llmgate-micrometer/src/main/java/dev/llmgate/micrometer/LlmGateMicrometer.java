@@ -2,6 +2,7 @@ package dev.llmgate.micrometer;
 
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.audit.AuditLog;
+import dev.llmgate.core.events.CallListener;
 import dev.llmgate.core.events.CallObserver;
 import dev.llmgate.core.routing.Router;
 import dev.llmgate.micrometer.internal.ObservationObserver;
@@ -50,6 +51,15 @@ public final class LlmGateMicrometer {
     /** The observer; {@link #install} registers it. */
     public CallObserver observer() {
         return observer;
+    }
+
+    /**
+     * A listener for {@code Router.builder().listener(...)} that counts each circuit-breaker state change this process
+     * makes as {@code llmgate.breaker.transitions} (tags: deployment, {@code llmgate.breaker.from},
+     * {@code llmgate.breaker.to}).
+     */
+    public CallListener breakerListener() {
+        return observer.breakerListener();
     }
 
     /**

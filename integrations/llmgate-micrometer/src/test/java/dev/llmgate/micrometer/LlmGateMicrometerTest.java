@@ -177,4 +177,33 @@ class LlmGateMicrometerTest {
         }
         assertThat(meters.find("llmgate.breaker.state").gauge()).isNull();
     }
+
+    @Test
+    void breakerTransitionsAreCounted() {
+        LlmGateMicrometer micrometer = LlmGateMicrometer.create(observations, meters);
+        ScriptedProvider busy = ScriptedProvider.replying(
+                Reply.failure(() -> new OverloadedException("busy", ErrorDetails.of("a"), Optional.empty(), null)));
+        Router router = Router.builder()
+                .route(Route.builder("r")
+                        .deployment("a:m")
+                        .retry(dev.llmgate.core.routing.RetryPolicy.NONE)
+                        .build())
+                .circuitBreaker(new dev.llmgate.core.routing.CircuitBreakerPolicy(
+                        1, 1.0, 10, 10, java.time.Duration.ofMinutes(1)))
+                .listener(micrometer.breakerListener())
+                .build();
+        try (LlmGate gate = micrometer
+                .install(LlmGate.builder())
+                .provider("a", busy)
+                .addInterceptor(router)
+                .build()) {
+            assertThatThrownBy(() -> gate.chat(ChatRequest.of("r", "hi"))).isInstanceOf(OverloadedException.class);
+        }
+        assertThat(meters.find("llmgate.breaker.transitions")
+                        .tag("llmgate.breaker.to", "open")
+                        .tag("llmgate.deployment", "a:m")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+    }
 }

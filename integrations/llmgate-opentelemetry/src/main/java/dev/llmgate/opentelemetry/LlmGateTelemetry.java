@@ -2,6 +2,7 @@ package dev.llmgate.opentelemetry;
 
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.audit.AuditLog;
+import dev.llmgate.core.events.CallListener;
 import dev.llmgate.core.events.CallObserver;
 import dev.llmgate.core.routing.Router;
 import dev.llmgate.opentelemetry.internal.Instruments;
@@ -91,6 +92,15 @@ public final class LlmGateTelemetry {
      */
     public AutoCloseable observe(AuditLog log) {
         return instruments.observeAuditQueue(Objects.requireNonNull(log, "log"));
+    }
+
+    /**
+     * A listener for {@code Router.builder().listener(...)} that counts each circuit-breaker state change this process
+     * makes as {@code llmgate.breaker.transitions} (attributes: deployment, {@code llmgate.breaker.from},
+     * {@code llmgate.breaker.to}).
+     */
+    public CallListener breakerListener() {
+        return instruments.breakerListener();
     }
 
     /** Configures {@link LlmGateTelemetry}. Not thread-safe. */

@@ -392,4 +392,35 @@ class LlmGateTelemetryTest {
         }
         assertThat(only(metrics.collectAllMetrics(), "llmgate.breaker.state")).isEmpty();
     }
+
+    @Test
+    void breakerTransitionsAreCounted() {
+        ScriptedProvider busy = ScriptedProvider.replying(
+                Reply.failure(() -> new OverloadedException("busy", ErrorDetails.of("a"), Optional.empty(), null)));
+        Router router = Router.builder()
+                .route(Route.builder("r")
+                        .deployment("a:m")
+                        .retry(dev.llmgate.core.routing.RetryPolicy.NONE)
+                        .build())
+                .circuitBreaker(new dev.llmgate.core.routing.CircuitBreakerPolicy(
+                        1, 1.0, 10, 10, java.time.Duration.ofMinutes(1)))
+                .listener(telemetry.breakerListener())
+                .build();
+        try (LlmGate gate = telemetry
+                .install(LlmGate.builder())
+                .provider("a", busy)
+                .addInterceptor(router)
+                .build()) {
+            assertThatThrownBy(() -> gate.chat(ChatRequest.of("r", "hi"))).isInstanceOf(OverloadedException.class);
+        }
+        assertThat(metric("llmgate.breaker.transitions").getLongSumData().getPoints())
+                .singleElement()
+                .satisfies(p -> {
+                    assertThat(p.getValue()).isEqualTo(1);
+                    assertThat(p.getAttributes().get(AttributeKey.stringKey("llmgate.breaker.to")))
+                            .isEqualTo("open");
+                    assertThat(p.getAttributes().get(AttributeKey.stringKey("llmgate.deployment")))
+                            .isEqualTo("a:m");
+                });
+    }
 }

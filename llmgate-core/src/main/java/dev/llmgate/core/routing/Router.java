@@ -60,7 +60,7 @@ public final class Router implements StagedInterceptor {
         this.core = new RouterCore(
                 routes,
                 b.catalog,
-                new Breakers(b.store, b.breaker),
+                new Breakers(b.store, b.breaker, b.listeners),
                 b.sleeper,
                 b.random,
                 b.scheduler,

@@ -73,6 +73,50 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void everyTransitionIsReportedToTheListenersOnce() {
+        ScriptedProvider a = ScriptedProvider.replying(
+                Reply.failure(Fakes::overloaded), Reply.failure(Fakes::overloaded), answer("a back"));
+        ScriptedProvider b = ScriptedProvider.replying(answer("b"));
+        java.util.List<dev.llmgate.core.events.BreakerTransition> seen =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.llmgate.core.events.CallListener listener = new dev.llmgate.core.events.CallListener() {
+            @Override
+            public void onAttempt(dev.llmgate.core.events.AttemptEvent event) {}
+
+            @Override
+            public void onBreakerTransition(dev.llmgate.core.events.BreakerTransition transition) {
+                seen.add(transition);
+            }
+        };
+        Router r = Router.builder()
+                .clock(clock)
+                .sleeper(new Fakes.RecordingSleeper(clock))
+                .circuitBreaker(new CircuitBreakerPolicy(2, 1.0, 10, 10, Duration.ofSeconds(10)))
+                .stateStore(StateStore.inMemory(clock))
+                .listener(listener)
+                .listener(event -> {
+                    throw new IllegalStateException("a broken listener changes nothing");
+                })
+                .route(Route.builder("smart")
+                        .deployment("a:m")
+                        .deployment("b:m")
+                        .retry(RetryPolicy.NONE)
+                        .build())
+                .build();
+        try (LlmGate gate = gate(r, a, b)) {
+            gate.chat("smart", "1");
+            gate.chat("smart", "2");
+            gate.chat("smart", "3"); // open: not called, no transition
+            clock.advance(Duration.ofSeconds(10));
+            gate.chat("smart", "4"); // the probe succeeds
+        }
+        assertThat(seen)
+                .extracting(t -> t.deployment() + " " + t.from() + "->" + t.to())
+                .containsExactly("a:m CLOSED->OPEN", "a:m OPEN->HALF_OPEN", "a:m HALF_OPEN->CLOSED");
+        assertThat(seen.get(0).at()).isEqualTo(Fakes.START);
+    }
+
+    @Test
     void aFailedProbeReopensTheCircuitAndOnlyOneProbeGoesAtATime() {
         ScriptedProvider a = ScriptedProvider.replying(Reply.failure(Fakes::overloaded));
         ScriptedProvider b = ScriptedProvider.replying(answer("b"));

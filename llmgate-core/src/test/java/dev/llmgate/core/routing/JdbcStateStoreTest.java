@@ -152,19 +152,29 @@ class JdbcStateStoreTest {
 
     @Test
     void aBreakerOneRouterOpensIsOpenForTheOther() {
-        ScriptedProvider failing = ScriptedProvider.answering(c -> Reply.failure(new dev.llmgate.api.exception
-                .OverloadedException("busy", dev.llmgate.api.exception.ErrorDetails.of("p"), Optional.empty(), null)));
+        ScriptedProvider failing =
+                ScriptedProvider.answering(c -> Reply.failure(new dev.llmgate.api.exception.OverloadedException(
+                        "busy", dev.llmgate.api.exception.ErrorDetails.of("p"), Optional.empty(), null)));
         CircuitBreakerPolicy policy = new CircuitBreakerPolicy(2, 1.0, 10, 10, Duration.ofMinutes(5));
         Router one = Router.builder()
-                .route(Route.builder("r").deployment("p:m").retry(RetryPolicy.NONE).build())
+                .route(Route.builder("r")
+                        .deployment("p:m")
+                        .retry(RetryPolicy.NONE)
+                        .build())
                 .circuitBreaker(policy)
                 .stateStore(store())
                 .clock(clock)
                 .build();
         Router two = Router.builder()
-                .route(Route.builder("r").deployment("p:m").retry(RetryPolicy.NONE).build())
+                .route(Route.builder("r")
+                        .deployment("p:m")
+                        .retry(RetryPolicy.NONE)
+                        .build())
                 .circuitBreaker(policy)
-                .stateStore(JdbcStateStore.builder(dataSource).table(table).clock(clock).build())
+                .stateStore(JdbcStateStore.builder(dataSource)
+                        .table(table)
+                        .clock(clock)
+                        .build())
                 .clock(clock)
                 .build();
         try (LlmGate gate = LlmGate.builder()

@@ -160,6 +160,26 @@ public final class ObservationObserver implements CallObserver {
         }
     }
 
+    /** A router listener that counts breaker transitions. */
+    public dev.llmgate.core.events.CallListener breakerListener() {
+        return new dev.llmgate.core.events.CallListener() {
+            @Override
+            public void onAttempt(dev.llmgate.core.events.AttemptEvent event) {}
+
+            @Override
+            public void onBreakerTransition(dev.llmgate.core.events.BreakerTransition t) {
+                Counter.builder("llmgate.breaker.transitions")
+                        .description("Circuit breaker state changes this process made, by deployment and new state")
+                        .tags(
+                                "llmgate.deployment", t.deployment(),
+                                "llmgate.breaker.from", t.from().name().toLowerCase(java.util.Locale.ROOT),
+                                "llmgate.breaker.to", t.to().name().toLowerCase(java.util.Locale.ROOT))
+                        .register(meters)
+                        .increment();
+            }
+        };
+    }
+
     /** Registers a breaker-state gauge per deployment of {@code router}. */
     public AutoCloseable observeBreakers(Router router) {
         List<Meter> registered = new ArrayList<>();

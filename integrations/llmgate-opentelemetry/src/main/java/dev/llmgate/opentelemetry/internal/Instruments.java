@@ -30,6 +30,7 @@ public final class Instruments {
     final DoubleCounter cost;
     final LongCounter policyDecisions;
     final LongCounter budgetRefusals;
+    final LongCounter breakerTransitions;
 
     public Instruments(OpenTelemetry otel, String scope) {
         this.tracer = otel.getTracer(scope);
@@ -62,6 +63,28 @@ public final class Instruments {
                 .setDescription("Calls refused by a budget or rate limit")
                 .setUnit("{call}")
                 .build();
+        this.breakerTransitions = meter.counterBuilder("llmgate.breaker.transitions")
+                .setDescription("Circuit breaker state changes this process made, by deployment and new state")
+                .setUnit("{transition}")
+                .build();
+    }
+
+    /** A router listener that counts breaker transitions. */
+    public dev.llmgate.core.events.CallListener breakerListener() {
+        return new dev.llmgate.core.events.CallListener() {
+            @Override
+            public void onAttempt(dev.llmgate.core.events.AttemptEvent event) {}
+
+            @Override
+            public void onBreakerTransition(dev.llmgate.core.events.BreakerTransition t) {
+                breakerTransitions.add(
+                        1,
+                        Attributes.of(
+                                Names.DEPLOYMENT, t.deployment(),
+                                Names.BREAKER_FROM, t.from().name().toLowerCase(java.util.Locale.ROOT),
+                                Names.BREAKER_TO, t.to().name().toLowerCase(java.util.Locale.ROOT)));
+            }
+        };
     }
 
     /** Registers the breaker-state gauge of {@code router}. */

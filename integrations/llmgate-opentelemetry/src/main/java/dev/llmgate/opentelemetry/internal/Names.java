@@ -39,6 +39,8 @@ final class Names {
     static final AttributeKey<String> POLICY_STAGE = AttributeKey.stringKey("llmgate.policy.stage");
     static final AttributeKey<String> POLICY_VERDICT = AttributeKey.stringKey("llmgate.policy.verdict");
     static final AttributeKey<String> POLICY_RULE = AttributeKey.stringKey("llmgate.policy.rule");
+    static final AttributeKey<String> BREAKER_FROM = AttributeKey.stringKey("llmgate.breaker.from");
+    static final AttributeKey<String> BREAKER_TO = AttributeKey.stringKey("llmgate.breaker.to");
     static final AttributeKey<String> BUDGET_WINDOW = AttributeKey.stringKey("llmgate.budget.window");
     static final AttributeKey<String> CONTENT_OMITTED = AttributeKey.stringKey("llmgate.content.omitted");
 }

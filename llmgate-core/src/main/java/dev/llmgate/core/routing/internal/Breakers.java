@@ -1,10 +1,13 @@
 package dev.llmgate.core.routing.internal;
 
+import dev.llmgate.core.events.BreakerTransition;
+import dev.llmgate.core.events.CallListener;
 import dev.llmgate.core.routing.BreakerState;
 import dev.llmgate.core.routing.CircuitBreakerPolicy;
 import dev.llmgate.core.routing.StateStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +22,8 @@ public final class Breakers {
 
     private final StateStore store;
     private final Optional<CircuitBreakerPolicy> policy;
+    private final List<CallListener> listeners;
+    private static final System.Logger LOG = System.getLogger(Breakers.class.getName());
 
     /** One deployment's state; {@code openedAt} is the start of the open state, {@code probeAt} when the half-open probe left. */
     public record State(
@@ -64,8 +69,31 @@ public final class Breakers {
     }
 
     public Breakers(StateStore store, Optional<CircuitBreakerPolicy> policy) {
+        this(store, policy, List.of());
+    }
+
+    /** @param listeners told of every state change this process makes */
+    public Breakers(StateStore store, Optional<CircuitBreakerPolicy> policy, List<CallListener> listeners) {
         this.store = store;
         this.policy = policy;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    private void changed(String address, BreakerState from, BreakerState to, long now) {
+        if (from == to || listeners.isEmpty()) {
+            return;
+        }
+        BreakerTransition t = new BreakerTransition(address, from, to, Instant.ofEpochMilli(now));
+        for (CallListener l : listeners) {
+            try {
+                l.onBreakerTransition(t);
+            } catch (RuntimeException e) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "call listener " + l.getClass().getName() + " failed; ignored",
+                        e);
+            }
+        }
     }
 
     /** The current state of {@code address}. */
@@ -100,6 +128,7 @@ public final class Breakers {
                     raw,
                     probing.encode(),
                     Instant.ofEpochMilli(now).plus(KEEP))) {
+                changed(address, s.state, BreakerState.HALF_OPEN, now);
                 return true;
             }
         }
@@ -187,6 +216,7 @@ public final class Breakers {
             }
             if (store.compareAndSet(
                     key, raw, next.encode(), Instant.ofEpochMilli(now).plus(KEEP))) {
+                changed(address, s.state, next.state, now);
                 return;
             }
         }
