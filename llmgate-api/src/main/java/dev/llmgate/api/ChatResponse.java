@@ -115,7 +115,7 @@ public final class ChatResponse implements ChatResult {
     /**
      * The log-probability of each token of the text, in order, where the provider returned them (OpenAI's
      * {@code "logprobs": true} and servers that speak it; Gemini's {@code responseLogprobs}; ask for them with
-     * {@code providerOptions}, see docs/observability.md); empty otherwise, and empty when the gate's output policy
+     * {@code providerOptions}, see docs/providers.md and docs/routing-and-fallback.md); empty otherwise, and empty when the gate's output policy
      * changed the text (the tokens would show what it masked).
      */
     public List<TokenLogprob> logprobs() {

@@ -34,7 +34,8 @@ import java.util.Objects;
  *       Every span ends exactly once, also when a stream fails or is closed before its end.
  *   <li>The attempt span is the current span while its provider is called, so an instrumented HTTP client (for
  *       example OpenTelemetry's OkHttp library instrumentation passed to a provider's {@code httpClient(...)})
- *       propagates the trace context ({@code traceparent}) to the provider.
+ *       propagates the trace context ({@code traceparent}) to the provider; with
+ *       {@link Builder#propagateTraceContext(boolean)} llmgate's own HTTP providers send it themselves.
  * </ul>
  * Attribute names follow the OpenTelemetry GenAI semantic conventions, which are in development status (see
  * docs/observability.md for their stability and the opt-in).
@@ -48,7 +49,11 @@ public final class LlmGateTelemetry {
 
     private LlmGateTelemetry(Builder b) {
         this.instruments = new Instruments(b.openTelemetry, INSTRUMENTATION_NAME);
-        this.observer = new SpanObserver(instruments, b.captureContent);
+        this.observer = new SpanObserver(
+                instruments,
+                b.captureContent,
+                b.propagateTraceContext,
+                io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance());
     }
 
     /** Telemetry on {@code openTelemetry} with the defaults (no content captured). */
@@ -107,6 +112,7 @@ public final class LlmGateTelemetry {
     public static final class Builder {
         private final OpenTelemetry openTelemetry;
         private boolean captureContent;
+        private boolean propagateTraceContext;
 
         private Builder(OpenTelemetry openTelemetry) {
             this.openTelemetry = Objects.requireNonNull(
@@ -120,6 +126,17 @@ public final class LlmGateTelemetry {
          */
         public Builder captureContent(boolean value) {
             this.captureContent = value;
+            return this;
+        }
+
+        /**
+         * Whether llmgate's HTTP providers send each attempt's W3C trace context ({@code traceparent},
+         * {@code tracestate}; never baggage) to the provider, so a provider or proxy that traces sees the call as part
+         * of the trace. Default {@code false}: a trace id is an internal identifier, and most providers are third
+         * parties. An instrumented HTTP client passed to a provider propagates on its own either way.
+         */
+        public Builder propagateTraceContext(boolean value) {
+            this.propagateTraceContext = value;
             return this;
         }
 

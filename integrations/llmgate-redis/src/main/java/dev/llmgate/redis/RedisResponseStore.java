@@ -38,9 +38,11 @@ import java.util.Optional;
  * <p>Guarantees (the {@link ResponseStore} contract): exact keys; a response read back equals the one stored (every
  * value, log-probabilities included); Redis slow or down is a miss or a skipped write after at most
  * {@link Builder#timeout(Duration)}, never a failed call (logged once, WARNING, without a key or text); an answer
- * whose JSON is larger than {@link Builder#maximumEntryBytes(int)} is not stored. What is stored is the answer's
- * text as the gate cached it — after the output policy, but with everything the policy let through: it leaves the
- * process, so protect the Redis (TLS {@code rediss://}, a password, a network only the application reaches).
+ * whose JSON is larger than {@link Builder#maximumEntryBytes(int)} is not stored. What is stored is the provider's
+ * answer as the cache stage saw it — inside the policy stage, so <b>before</b> the output policy masks it (the
+ * policy masks it again on every hit), log-probabilities included: it leaves the process unmasked, so protect the
+ * Redis (TLS {@code rediss://}, a password, a network only the application reaches) or keep such a cache in
+ * memory.
  *
  * <p>Thread-safe; one connection serves every thread. Close it when done.
  */

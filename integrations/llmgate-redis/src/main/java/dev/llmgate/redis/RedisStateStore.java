@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A {@link StateStore} in Redis, so that every gate of a fleet shares its budgets, rate limits, calls in flight and
  * circuit breakers: a budget that admits N admits N across all instances, a breaker one instance opens is open for
  * all. Every check-and-change is one Lua script run atomically by Redis; keys expire at the time llmgate gives
- * ({@code PXAT}). Needs Redis 6.2 or later.
+ * ({@code PXAT}; a counter keeps the later of its expiry and the one given). Needs Redis 7.0 or later.
  *
  * <pre>{@code
  * RedisStateStore store = RedisStateStore.builder("redis://redis.internal:6379").build();
@@ -35,9 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       closed and writes are dropped; the first failure after a success is logged (WARNING), never a key.
  * </ul>
  * Breaker state and bucket times read with {@link #value} are kept in this process for at most
- * {@link Builder#localCacheTtl(Duration)} (default 1 s) so that a routed call does not pay a round trip per
- * deployment; a compare-and-set always goes to Redis (and a lost one drops the cached value), so no decision
- * is made on a stale value, only a breaker can be seen up to that long late.
+ * {@link Builder#localCacheTtl(Duration)} (default 1 s; at most 10,000 keys) so that a routed call does not pay a
+ * round trip per deployment; a compare-and-set always goes to Redis (and a lost one drops the cached value), so a
+ * stale value never admits a call or changes a breaker: it can only refuse a call from a token bucket, or show a
+ * breaker, up to that long late.
  *
  * <p>Thread-safe; one connection serves every thread (Lettuce pipelines the commands). Close it when done.
  */
@@ -56,9 +57,14 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private static final String ADD_IF_AT_MOST = "local v = tonumber(redis.call('GET', KEYS[1]) or '0') or 0 "
             + "local n = v + tonumber(ARGV[1]) "
             + "if n > tonumber(ARGV[2]) then return {0} end "
-            + "redis.call('SET', KEYS[1], string.format('%d', n), 'PXAT', ARGV[3]) return {1, n}";
-    private static final String ADD =
-            "local n = redis.call('INCRBY', KEYS[1], ARGV[1]) " + "redis.call('PEXPIREAT', KEYS[1], ARGV[2]) return n";
+            + "local exp = tonumber(ARGV[3]) "
+            + "local cur = redis.call('PEXPIRETIME', KEYS[1]) "
+            + "if cur > exp then exp = cur end "
+            + "redis.call('SET', KEYS[1], string.format('%d', n), 'PXAT', string.format('%d', exp)) return {1, n}";
+    // a counter keeps the later of its expiry and the one given (the StateStore contract)
+    private static final String ADD = "local n = redis.call('INCRBY', KEYS[1], ARGV[1]) "
+            + "if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[2]) then "
+            + "redis.call('PEXPIREAT', KEYS[1], ARGV[2]) end return n";
     private static final String COMPARE_AND_SET = "local cur = redis.call('GET', KEYS[1]) "
             + "if ARGV[1] == '0' then if cur then return 0 end elseif cur ~= ARGV[2] then return 0 end "
             + "redis.call('SET', KEYS[1], ARGV[3], 'PXAT', ARGV[4]) return 1";
@@ -73,6 +79,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final ConcurrentHashMap<String, String> shas = new ConcurrentHashMap<>();
 
     private record Cached(Optional<String> value, long until) {}
+
+    /** The most keys the local cache holds (a bucket per subject must not grow it without bound). */
+    private static final int CACHE_ENTRIES = 10_000;
 
     private RedisStateStore(Builder b) {
         this.redis = new RedisConnection(b.uri, b.timeout, "RedisStateStore");
@@ -139,7 +148,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
         Optional<String> v = Optional.ofNullable(run(() -> commands.get(prefix + key)));
         if (!cacheTtl.isZero()) {
-            cache.put(key, new Cached(v, now + cacheTtl.toMillis()));
+            remember(key, new Cached(v, now + cacheTtl.toMillis()));
         }
         return v;
     }
@@ -159,12 +168,20 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
         if (set == 1L) {
             if (!cacheTtl.isZero()) {
-                cache.put(key, new Cached(Optional.of(newValue), clock.millis() + cacheTtl.toMillis()));
+                remember(key, new Cached(Optional.of(newValue), clock.millis() + cacheTtl.toMillis()));
             }
             return true;
         }
         cache.remove(key);
         return false;
+    }
+
+    /** Keeps a value read; the cache holds at most {@link #CACHE_ENTRIES} keys (then it starts over). */
+    private void remember(String key, Cached value) {
+        if (cache.size() >= CACHE_ENTRIES) {
+            cache.clear();
+        }
+        cache.put(key, value);
     }
 
     @SuppressWarnings("TypeParameterUnusedInFormals") // as Lettuce's eval: the reply's type follows `type`

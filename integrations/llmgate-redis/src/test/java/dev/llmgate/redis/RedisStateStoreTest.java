@@ -17,6 +17,7 @@ import dev.llmgate.core.routing.Router;
 import dev.llmgate.core.routing.StateStoreUnavailableException;
 import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
+import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -192,6 +193,17 @@ class RedisStateStoreTest {
             assertThat(s.compareAndSet(
                             "gone", Optional.empty(), "a", Instant.now().minusSeconds(1)))
                     .isTrue();
+            // a counter keeps the later of its expiry and the one given (an in-flight slot given back by a call that
+            // started early must not end the counter of a call still running)
+            s.add("lease", 1, Instant.now().plusSeconds(600));
+            s.add("lease", 1, Instant.now().plusSeconds(2));
+            s.addIfAtMost("lease", 1, 10, Instant.now().plusSeconds(2));
+            RedisClient raw = RedisClient.create(redis.uri());
+            try (var c = raw.connect()) {
+                assertThat(c.sync().pttl("contract-test:lease")).isGreaterThan(500_000L);
+            } finally {
+                raw.shutdown();
+            }
             assertThat(s.value("gone")).isEmpty(); // an expiry in the past: absent at once
         }
     }

@@ -48,10 +48,11 @@ public final class CallFacts {
     public static final CallContext.Key<Boolean> EMBEDDINGS = CallContext.Key.of("embeddings", Boolean.class);
 
     /**
-     * The {@code "provider:model"} address of the deployment whose answer the call returns: set by the gate's
-     * provider stage when a provider answered (a stream: at its finish) and by the response cache on a hit (the
-     * deployment the cached answer is stored under). The last answer counts: an answer a {@code ResponseCheck}
-     * rejected is overwritten by the fallback's. Read it with {@code ChatResponse.facts().deployment()}.
+     * The {@code "provider:model"} address of the deployment whose answer the call returns: set by routing for the
+     * attempt whose answer it returns (a rejected answer's is replaced, a hedge's loser never counts); without
+     * routing, by the provider stage when a provider answered (a stream: at its finish) or by the response cache on
+     * a hit (the deployment the cached answer is stored under). Read it with
+     * {@code ChatResponse.facts().deployment()}.
      */
     public static final CallContext.Key<String> DEPLOYMENT = CallContext.Key.of("deployment", String.class);
 

@@ -71,6 +71,7 @@ import java.util.function.Supplier;
  */
 public final class BudgetInterceptor implements StagedInterceptor {
     private static final String PREFIX = "llmgate:budget:";
+    private static final System.Logger LOG = System.getLogger(BudgetInterceptor.class.getName());
 
     private final List<BudgetLimit> limits;
     private final StateStore store;
@@ -102,7 +103,7 @@ public final class BudgetInterceptor implements StagedInterceptor {
     public BigDecimal used(BudgetLimit limit, String subject, Instant at) {
         if (limit.metric() == BudgetMetric.IN_FLIGHT) {
             return BigDecimal.valueOf(store.counter(
-                    PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + subject + ":in_flight"));
+                    PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + keyOf(subject) + ":in_flight"));
         }
         if (limit.isSmooth()) {
             long interval = Math.max(1, limit.window().toNanos() / 1000 / limit.units());
@@ -120,9 +121,31 @@ public final class BudgetInterceptor implements StagedInterceptor {
     }
 
     private static String key(BudgetLimit limit, String subject, long windowIndex) {
-        return PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + subject + ":"
+        return PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + keyOf(subject) + ":"
                 + limit.metric().name().toLowerCase(Locale.ROOT) + ":"
                 + limit.window().toSeconds() + ":" + windowIndex;
+    }
+
+    /** Subjects' key parts, kept for the subjects seen lately (one SHA-256 per new subject). */
+    private static final com.github.benmanes.caffeine.cache.Cache<String, String> SUBJECT_KEYS =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                    .maximumSize(10_000)
+                    .build();
+
+    /**
+     * A subject (tenant, user or key id, which may be an e-mail address) as it appears in a store's key: the first
+     * 128 bits of its SHA-256, in hex, so that no identifier leaves the process in a shared store's keys.
+     */
+    static String keyOf(String subject) {
+        return SUBJECT_KEYS.get(subject, s -> {
+            try {
+                byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return java.util.HexFormat.of().formatHex(d, 0, 16);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
+        });
     }
 
     /** One reservation on one counter (for a smooth limit: one call taken from its bucket). */
@@ -159,7 +182,7 @@ public final class BudgetInterceptor implements StagedInterceptor {
             long tat = Math.max(now, current.map(BudgetInterceptor::micros).orElse(now));
             long next = tat + interval;
             if (next - now > capacity) {
-                release(held);
+                release(held, nowMillis);
                 Instant availableAt = Instant.ofEpochMilli(Math.floorDiv(next - capacity + 999, 1000));
                 String what = limit.describe(subject);
                 throw new BudgetExceededException(
@@ -173,7 +196,7 @@ public final class BudgetInterceptor implements StagedInterceptor {
                 return new Held(limit, key, interval, expiresAt);
             }
         }
-        release(held);
+        release(held, nowMillis);
         String what = limit.describe(subject);
         throw new BudgetExceededException(
                 "rate limit not decided: " + what + " is contended by more than " + BUCKET_TRIES
@@ -190,8 +213,11 @@ public final class BudgetInterceptor implements StagedInterceptor {
             if (current.isEmpty()) {
                 return;
             }
-            long tat = micros(current.get());
-            if (store.compareAndSet(h.key, current, Long.toString(tat - h.amount), h.expiresAt)) {
+            long tat = micros(current.get()) - h.amount;
+            // the key must live until the bucket it describes is full again: until its new time, not the refunded
+            // call's
+            Instant expiresAt = Instant.ofEpochMilli(Math.floorDiv(tat, 1000) + 1000);
+            if (store.compareAndSet(h.key, current, Long.toString(tat), expiresAt)) {
                 return;
             }
         }
@@ -199,10 +225,10 @@ public final class BudgetInterceptor implements StagedInterceptor {
 
     /** Takes a slot of an in-flight limit, or refuses (after releasing {@code held}). */
     private Held enterFlight(BudgetLimit limit, String subject, long nowMillis, List<Held> held) {
-        String key = PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + subject + ":in_flight";
+        String key = PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + keyOf(subject) + ":in_flight";
         Instant expiresAt = Instant.ofEpochMilli(nowMillis).plus(limit.window());
         if (store.addIfAtMost(key, 1, limit.units(), expiresAt).isEmpty()) {
-            release(held);
+            release(held, nowMillis);
             String what = limit.describe(subject);
             throw new BudgetExceededException(
                     "too many calls in flight: " + what + "; retry when one ends",
@@ -214,7 +240,7 @@ public final class BudgetInterceptor implements StagedInterceptor {
     }
 
     private static String bucketKey(BudgetLimit limit, String subject) {
-        return PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + subject + ":requests:"
+        return PREFIX + limit.scope().name().toLowerCase(Locale.ROOT) + ":" + keyOf(subject) + ":requests:"
                 + limit.window().toSeconds() + ":bucket" + limit.burst() + "of" + limit.units();
     }
 
@@ -240,7 +266,7 @@ public final class BudgetInterceptor implements StagedInterceptor {
             sent = reserve(request, sent, now, embeddings, held);
         } catch (RuntimeException | Error e) {
             if (!(e instanceof BudgetExceededException)) {
-                releaseQuietly(held); // a store that failed half way must not keep what was reserved before
+                releaseQuietly(held, now); // a store that failed half way must not keep what was reserved before
             }
             throw e;
         }
@@ -298,7 +324,7 @@ public final class BudgetInterceptor implements StagedInterceptor {
             Instant expiresAt = Instant.ofEpochMilli((index + 2) * window);
             OptionalLong after = store.addIfAtMost(key, amount, limit.units(), expiresAt);
             if (after.isEmpty()) {
-                release(held);
+                release(held, now);
                 Instant resetsAt = Instant.ofEpochMilli((index + 1) * window);
                 String what = limit.describe(subject.get());
                 throw new BudgetExceededException(
@@ -375,21 +401,38 @@ public final class BudgetInterceptor implements StagedInterceptor {
         }
     }
 
-    private void releaseQuietly(List<Held> held) {
+    private void releaseQuietly(List<Held> held, long nowMillis) {
         try {
-            release(held);
+            release(held, nowMillis);
         } catch (RuntimeException e) {
             // the store is failing: what could not be given back expires with its window
         }
     }
 
-    private void release(List<Held> held) {
-        for (Held h : held) {
+    /** Gives back every reservation in {@code held}, removing each once it is given back (never twice). */
+    private void release(List<Held> held, long nowMillis) {
+        for (java.util.Iterator<Held> it = held.iterator(); it.hasNext(); ) {
+            Held h = it.next();
             if (h.limit.isSmooth()) {
                 refundBucket(h);
+            } else if (h.limit.metric() == BudgetMetric.IN_FLIGHT) {
+                leaveFlight(h, Instant.ofEpochMilli(nowMillis));
             } else {
                 store.add(h.key, -h.amount, h.expiresAt);
             }
+            it.remove();
+        }
+    }
+
+    /**
+     * Gives back an in-flight slot, keeping the key alive for a lease from now; a counter found below zero (its key
+     * expired while the call ran) is put back to zero, so that it never admits more than its max.
+     */
+    private void leaveFlight(Held h, Instant now) {
+        Instant lease = now.plus(h.limit.window());
+        long after = store.add(h.key, -1, lease);
+        if (after < 0) {
+            store.add(h.key, -after, lease);
         }
     }
 
@@ -415,12 +458,19 @@ public final class BudgetInterceptor implements StagedInterceptor {
                     && !call.get(CallFacts.CACHE_HIT).orElse(false);
         }
         Optional<BigDecimal> cost = call.get(CallFacts.COST_USD);
+        // slots first: a store failing on a later reconciliation must not keep a call "in flight"
+        for (Held h : held) {
+            if (h.limit.metric() == BudgetMetric.IN_FLIGHT) {
+                try {
+                    leaveFlight(h, call.clock().instant());
+                } catch (RuntimeException e) {
+                    storeFailedAtSettlement(e);
+                }
+            }
+        }
         for (Held h : held) {
             long actual;
-            if (h.limit.metric() == BudgetMetric.IN_FLIGHT) {
-                store.add(h.key, -1, h.expiresAt); // the call ended: its slot is free
-                continue;
-            } else if (h.limit.metric() == BudgetMetric.TOKENS) {
+            if (h.limit.metric() == BudgetMetric.TOKENS) {
                 actual = actualTokens;
             } else if (h.limit.metric() == BudgetMetric.USD) {
                 actual = cost.map(BudgetInterceptor::toNanos).orElse(reachedNoProvider ? 0L : h.amount);
@@ -428,9 +478,24 @@ public final class BudgetInterceptor implements StagedInterceptor {
                 continue;
             }
             if (actual != h.amount) {
-                store.add(h.key, actual - h.amount, h.expiresAt);
+                try {
+                    store.add(h.key, actual - h.amount, h.expiresAt);
+                } catch (RuntimeException e) {
+                    storeFailedAtSettlement(e);
+                }
             }
         }
+    }
+
+    /**
+     * A store that fails while a finished call is settled never replaces the call's answer: what could not be
+     * reconciled stays as reserved until its window ends (or, for an in-flight slot, until its lease passes).
+     */
+    private static void storeFailedAtSettlement(RuntimeException e) {
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "the state store failed while a finished call was settled ("
+                        + e.getClass().getSimpleName() + "); its reservation stays until the window or lease ends");
     }
 
     private static long toNanos(BigDecimal usd) {

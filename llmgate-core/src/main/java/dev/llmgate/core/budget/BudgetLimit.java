@@ -60,6 +60,14 @@ public final class BudgetLimit {
         if (burst < 0) {
             throw new ConfigurationException("a smooth limit's burst must be at least 1 call, was " + burst);
         }
+        if (burst > 0 && amount.signum() <= 0) {
+            throw new ConfigurationException("a smooth limit must admit at least 1 call per window, was " + amount);
+        }
+        if (burst > 0 && BigDecimal.valueOf(burst).compareTo(amount) > 0) {
+            throw new ConfigurationException(
+                    "a smooth limit's burst (" + burst + ") must not be larger than its amount ("
+                            + amount.toPlainString() + "): smooth(1) to smooth(" + amount.toPlainString() + ")");
+        }
         if (metric == BudgetMetric.IN_FLIGHT && amount.signum() <= 0) {
             throw new ConfigurationException("an in-flight limit must admit at least 1 call, was " + amount);
         }

@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs the gate's {@link CallObserver}s: as the first interceptor of the chain (one observation per call) or as
  * the last attempt interceptor (one per attempt at a provider). Starts each observer's observation, makes them
  * current while the chain below runs, and reports the end exactly once — for a stream when its finish passes,
- * when it fails, or when its consumer closes it. An observer that throws is logged and left out; the call is never
- * changed.
+ * when it fails, or when its consumer closes it. An observer that throws (an exception, or a linkage error such as
+ * a missing optional dependency) is logged and left out; the call is never changed.
  */
 public final class ObservingInterceptor implements Interceptor {
     private static final System.Logger LOG = System.getLogger(ObservingInterceptor.class.getName());
@@ -64,7 +64,7 @@ public final class ObservingInterceptor implements Interceptor {
                 boolean text = o.wantsAnswerText();
                 live.add(o.start(start));
                 wantsText.add(text);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 LOG.log(System.Logger.Level.WARNING, "observer " + o + " failed to start; it misses this call", e);
             }
         }
@@ -75,7 +75,7 @@ public final class ObservingInterceptor implements Interceptor {
             for (CallObserver.Observation o : live) {
                 try {
                     scopes.add(o.makeCurrent());
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError e) {
                     LOG.log(System.Logger.Level.WARNING, "an observation failed to become current", e);
                 }
             }
@@ -87,7 +87,7 @@ public final class ObservingInterceptor implements Interceptor {
             for (int i = scopes.size() - 1; i >= 0; i--) {
                 try {
                     scopes.get(i).close();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError e) {
                     LOG.log(System.Logger.Level.WARNING, "an observation's scope failed to close", e);
                 }
             }
@@ -200,7 +200,7 @@ public final class ObservingInterceptor implements Interceptor {
             ObservedEnd e;
             try {
                 e = end.get();
-            } catch (RuntimeException ex) {
+            } catch (RuntimeException | LinkageError ex) {
                 LOG.log(System.Logger.Level.WARNING, "could not describe a call's end to its observers", ex);
                 return;
             }
@@ -215,7 +215,7 @@ public final class ObservingInterceptor implements Interceptor {
                 }
                 try {
                     live.get(i).end(mine);
-                } catch (RuntimeException ex) {
+                } catch (RuntimeException | LinkageError ex) {
                     LOG.log(
                             System.Logger.Level.WARNING,
                             "an observer failed at a call's end; the call is unchanged",
@@ -231,6 +231,7 @@ public final class ObservingInterceptor implements Interceptor {
                 .text("")
                 .toolCalls(List.of())
                 .refusal(Optional.empty())
+                .logprobs(List.of()) // the tokens are the text
                 .build();
         return ObservedEnd.succeeded(shape, e.facts(), e.costUsd(), e.policy(), e.duration());
     }

@@ -92,7 +92,7 @@ public final class ProviderStage implements Interceptor {
         if (response == null) {
             throw new NullPointerException("provider '" + providerName + "' returned a null response");
         }
-        call.put(CallFacts.DEPLOYMENT, providerName + ":" + bareRequest.model());
+        answeredBy(call, providerName + ":" + bareRequest.model());
         return response.toBuilder()
                 .facts(AnswerFacts.NONE)
                 .provider(providerName)
@@ -100,6 +100,19 @@ public final class ProviderStage implements Interceptor {
                 .id(response.id().isEmpty() ? call.callId() : response.id())
                 .timings(Timings.of(Duration.ofMillis(clock.millis() - start)))
                 .build();
+    }
+
+    /**
+     * Records the deployment that answered, unless one is recorded already: with routing, the router records the
+     * deployment of the answer it returns (a rejected answer's is replaced then), and a hedge's loser that answers
+     * after the winner must not replace it.
+     */
+    private static void answeredBy(CallContext call, String address) {
+        synchronized (call) {
+            if (call.get(CallFacts.DEPLOYMENT).isEmpty()) {
+                call.put(CallFacts.DEPLOYMENT, address);
+            }
+        }
     }
 
     /** Measures time to first token and stamps the finish event. */
@@ -138,7 +151,7 @@ public final class ProviderStage implements Interceptor {
                 long end = clock.millis();
                 Optional<Duration> ttft =
                         firstToken < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(firstToken - start));
-                call.put(CallFacts.DEPLOYMENT, providerName + ":" + model);
+                answeredBy(call, providerName + ":" + model);
                 return f.toBuilder()
                         .responseId(f.responseId().isEmpty() ? call.callId() : f.responseId())
                         .provider(providerName)

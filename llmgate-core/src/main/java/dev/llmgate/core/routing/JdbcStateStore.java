@@ -21,7 +21,8 @@ import javax.sql.DataSource;
  * A {@link StateStore} in a PostgreSQL table, so that the instances of a fleet share budgets, rate limits, calls in
  * flight and circuit breakers through the database they already have. Each operation is one SQL statement
  * (an {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE} or a conditional {@code UPDATE}), atomic per key under
- * PostgreSQL's row locking; expiry times come from this store's clock, as with the in-memory store.
+ * PostgreSQL's row locking (committed at once, also on a pool without auto-commit); expiry times come from this
+ * store's clock, and a counter keeps the later of its expiry and the one given, as with the in-memory store.
  *
  * <pre>
  * CREATE TABLE IF NOT EXISTS llmgate_state (
@@ -73,14 +74,14 @@ public final class JdbcStateStore implements StateStore {
         this.addIfAtMost = "INSERT INTO " + t + " AS s (key, counter, value, expires_at) VALUES (?, ?, NULL, ?)"
                 + " ON CONFLICT (key) DO UPDATE SET counter = " + live + " + EXCLUDED.counter,"
                 + " value = CASE WHEN s.expires_at <= ? THEN NULL ELSE s.value END,"
-                + " expires_at = EXCLUDED.expires_at"
+                + " expires_at = GREATEST(s.expires_at, EXCLUDED.expires_at)"
                 + " WHERE " + live + " + EXCLUDED.counter <= ? RETURNING s.counter";
-        this.updateIfAtMost = "UPDATE " + t + " SET counter = counter + ?, expires_at = ?"
+        this.updateIfAtMost = "UPDATE " + t + " SET counter = counter + ?, expires_at = GREATEST(expires_at, ?)"
                 + " WHERE key = ? AND expires_at > ? AND counter + ? <= ? RETURNING counter";
         this.add = "INSERT INTO " + t + " AS s (key, counter, value, expires_at) VALUES (?, ?, NULL, ?)"
                 + " ON CONFLICT (key) DO UPDATE SET counter = " + live + " + EXCLUDED.counter,"
                 + " value = CASE WHEN s.expires_at <= ? THEN NULL ELSE s.value END,"
-                + " expires_at = EXCLUDED.expires_at RETURNING s.counter";
+                + " expires_at = GREATEST(s.expires_at, EXCLUDED.expires_at) RETURNING s.counter";
         this.counter = "SELECT counter FROM " + t + " WHERE key = ? AND expires_at > ?";
         this.value = "SELECT value FROM " + t + " WHERE key = ? AND expires_at > ?";
         this.insertIfAbsent = "INSERT INTO " + t + " AS s (key, counter, value, expires_at) VALUES (?, 0, ?, ?)"
@@ -116,7 +117,19 @@ public final class JdbcStateStore implements StateStore {
 
     private <T> Optional<T> run(Sql<T> sql) {
         try (Connection c = dataSource.getConnection()) {
-            T result = sql.run(c);
+            T result;
+            if (c.getAutoCommit()) {
+                result = sql.run(c);
+            } else {
+                // a pool that hands out connections without auto-commit: each operation is its own transaction
+                try {
+                    result = sql.run(c);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            }
             if (failing.compareAndSet(true, false)) {
                 LOG.log(System.Logger.Level.INFO, "the state table " + table + " answers again");
             }

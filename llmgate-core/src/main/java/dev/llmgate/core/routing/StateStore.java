@@ -14,7 +14,9 @@ import java.util.OptionalLong;
  * maps to Redis.
  *
  * <p>Contract: every method is atomic per key and thread-safe; counters start at 0; a key past its
- * {@code expiresAt} behaves as absent (the store may delete it then or later). Keys are short ASCII
+ * {@code expiresAt} behaves as absent (the store may delete it then or later); {@link #addIfAtMost} and
+ * {@link #add} keep the later of the key's expiry and the one given (a counter shared by calls that started at
+ * different times lives as long as the latest needs), {@link #compareAndSet} sets the one given. Keys are short ASCII
  * strings built by llmgate (never prompt text).
  */
 public interface StateStore {

@@ -31,8 +31,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -407,12 +405,7 @@ class BudgetSettlementTest {
         CountDownLatch go = new CountDownLatch(1);
         AtomicBoolean holdNextAdd = new AtomicBoolean(true);
         StateStore inner = StateStore.inMemory(clock);
-        StateStore holding = new StateStore() {
-            @Override
-            public OptionalLong addIfAtMost(String key, long delta, long limit, Instant expiresAt) {
-                return inner.addIfAtMost(key, delta, limit, expiresAt);
-            }
-
+        StateStore holding = new ForwardingStateStore(inner) {
             @Override
             public long add(String key, long delta, Instant expiresAt) {
                 if (holdNextAdd.compareAndSet(true, false)) {
@@ -424,21 +417,6 @@ class BudgetSettlementTest {
                     }
                 }
                 return inner.add(key, delta, expiresAt);
-            }
-
-            @Override
-            public long counter(String key) {
-                return inner.counter(key);
-            }
-
-            @Override
-            public Optional<String> value(String key) {
-                return inner.value(key);
-            }
-
-            @Override
-            public boolean compareAndSet(String key, Optional<String> expected, String newValue, Instant expiresAt) {
-                return inner.compareAndSet(key, expected, newValue, expiresAt);
             }
         };
         BudgetInterceptor budgets = BudgetInterceptor.builder()

@@ -218,7 +218,108 @@ class RateLimitTest {
     }
 
     @Test
+    void aSlotGivenBackKeepsTheCounterAliveForTheCallsStillInFlight() {
+        ScriptedProvider provider = ScriptedProvider.answering(c -> Reply.words("a b"));
+        BudgetLimit limit = BudgetLimit.inFlight(2, Duration.ofSeconds(60)).build();
+        StateStore store = StateStore.inMemory(clock);
+        BudgetInterceptor budgets =
+                BudgetInterceptor.builder().limit(limit).stateStore(store).build();
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .clock(clock)
+                .addInterceptor(budgets)
+                .build()) {
+            ChatStream a = gate.stream(call("t"));
+            clock.advance(Duration.ofSeconds(50));
+            ChatStream b = gate.stream(call("t"));
+            clock.advance(Duration.ofSeconds(5));
+            a.close();
+            clock.advance(Duration.ofSeconds(6)); // past a's lease, b still runs
+            assertThat(budgets.used(limit, "t", clock.instant())).isEqualByComparingTo("1");
+            ChatStream c = gate.stream(call("t"));
+            assertThatThrownBy(() -> gate.chat(call("t"))).isInstanceOf(BudgetExceededException.class);
+            b.close();
+            c.close();
+            assertThat(budgets.used(limit, "t", clock.instant())).isEqualByComparingTo("0");
+        }
+    }
+
+    @Test
+    void aStoreFailingWhileACallIsSettledNeverReplacesItsAnswerNorKeepsItsSlot() {
+        java.util.concurrent.atomic.AtomicBoolean failTokens = new java.util.concurrent.atomic.AtomicBoolean();
+        StateStore inner = StateStore.inMemory(clock);
+        StateStore flaky = new ForwardingStateStore(inner) {
+            @Override
+            public long add(String key, long delta, Instant expiresAt) {
+                if (failTokens.get() && key.contains(":tokens:")) {
+                    throw new dev.llmgate.core.routing.StateStoreUnavailableException(
+                            "store down (test)", new RuntimeException());
+                }
+                return inner.add(key, delta, expiresAt);
+            }
+        };
+        BudgetLimit tokens = BudgetLimit.tokens(1_000_000, Duration.ofHours(1)).build();
+        BudgetLimit flight = BudgetLimit.inFlight(1, Duration.ofMinutes(10)).build();
+        BudgetInterceptor budgets = BudgetInterceptor.builder()
+                .limit(tokens)
+                .limit(flight)
+                .stateStore(flaky)
+                .build();
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", ScriptedProvider.answering(c -> Reply.text("the answer")))
+                .clock(clock)
+                .addInterceptor(budgets)
+                .build()) {
+            failTokens.set(true);
+            assertThat(gate.chat(call("t")).text()).isEqualTo("the answer");
+            assertThat(budgets.used(flight, "t", clock.instant())).isEqualByComparingTo("0");
+            assertThat(gate.stream(call("t")).collect().text()).isEqualTo("the answer");
+            assertThat(budgets.used(flight, "t", clock.instant())).isEqualByComparingTo("0");
+        }
+    }
+
+    @Test
+    void aStoreFailingHalfWayThroughTheReservationsGivesEachBackOnce() {
+        StateStore inner = StateStore.inMemory(clock);
+        StateStore failsSecond = new ForwardingStateStore(inner) {
+            @Override
+            public java.util.OptionalLong addIfAtMost(String key, long delta, long limit, Instant expiresAt) {
+                if (key.contains(":86400:")) {
+                    throw new dev.llmgate.core.routing.StateStoreUnavailableException(
+                            "store down (test)", new RuntimeException());
+                }
+                return inner.addIfAtMost(key, delta, limit, expiresAt);
+            }
+        };
+        BudgetLimit hourly = BudgetLimit.requests(10, Duration.ofHours(1)).build();
+        BudgetInterceptor budgets = BudgetInterceptor.builder()
+                .limit(hourly)
+                .limit(BudgetLimit.requests(100, Duration.ofDays(1)))
+                .stateStore(failsSecond)
+                .build();
+        ScriptedProvider ok = ScriptedProvider.answering(c -> Reply.text("ok"));
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", ok)
+                .clock(clock)
+                .addInterceptor(budgets)
+                .build()) {
+            assertThatThrownBy(() -> gate.chat(call("t")))
+                    .isInstanceOf(dev.llmgate.core.routing.StateStoreUnavailableException.class);
+            assertThat(ok.calls()).isZero();
+            assertThat(budgets.used(hourly, "t", clock.instant())).isEqualByComparingTo("0");
+        }
+    }
+
+    @Test
     void nonsenseIsRefusedAtConfigurationSayingWhy() {
+        assertThatThrownBy(() ->
+                        BudgetLimit.requests(0, Duration.ofMinutes(1)).smooth(1).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("at least 1 call per window");
+        assertThatThrownBy(() ->
+                        BudgetLimit.requests(5, Duration.ofMinutes(1)).smooth(6).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("must not be larger than its amount");
         assertThatThrownBy(() ->
                         BudgetLimit.tokens(1000, Duration.ofMinutes(1)).smooth().build())
                 .isInstanceOf(ConfigurationException.class)

@@ -124,6 +124,42 @@ class CallObserverTest {
     }
 
     @Test
+    void anObserverThatDidNotAskForTextGetsNoTokensEither() {
+        Recording shape = new Recording(false);
+        Recording content = new Recording(true);
+        try (LlmGate gate = LlmGate.builder()
+                .provider(
+                        "p",
+                        ScriptedProvider.answering(c -> Reply.events(
+                                new dev.llmgate.api.StreamEvent.TextDelta("secret words"),
+                                new dev.llmgate.api.StreamEvent.LogprobsDelta(
+                                        List.of(new dev.llmgate.api.TokenLogprob("secret words", -0.1))),
+                                dev.llmgate.api.StreamEvent.Finish.of(
+                                        dev.llmgate.api.FinishReason.STOP, "r", "p", "m"))))
+                .observer(shape)
+                .observer(content)
+                .build()) {
+            gate.stream(ChatRequest.of("p:m", "x")).collect();
+        }
+        assertThat(content.ends.get(1).answer().orElseThrow().logprobs()).hasSize(1);
+        assertThat(shape.ends.get(1).answer().orElseThrow().logprobs()).isEmpty();
+        assertThat(shape.ends.get(1).answer().orElseThrow().text()).isEmpty();
+    }
+
+    @Test
+    void anObserverMissingAClassChangesNothing() {
+        CallObserver linkage = start -> {
+            throw new NoClassDefFoundError("io/opentelemetry/api/trace/Span");
+        };
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", ScriptedProvider.answering(c -> Reply.text("ok")))
+                .observer(linkage)
+                .build()) {
+            assertThat(gate.chat(ChatRequest.of("p:m", "hi")).text()).isEqualTo("ok");
+        }
+    }
+
+    @Test
     void anObserverThatThrowsChangesNothing() {
         CallObserver broken = start -> {
             if (start.kind() == ObservedStart.Kind.ATTEMPT) {

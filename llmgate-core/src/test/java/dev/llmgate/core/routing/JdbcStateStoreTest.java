@@ -87,6 +87,10 @@ class JdbcStateStoreTest {
         assertThat(s.compareAndSet("v", Optional.empty(), "x", later)).isFalse();
         assertThat(s.compareAndSet("v", Optional.of("a"), "b", later)).isTrue();
         assertThat(s.value("v")).contains("b");
+        // a counter keeps the later of its expiry and the one given
+        s.add("lease", 1, clock.instant().plusSeconds(600));
+        s.add("lease", 1, clock.instant().plusSeconds(2));
+        s.addIfAtMost("lease", 1, 10, clock.instant().plusSeconds(2));
         // keys expire by the store's clock
         s.add("short", 5, clock.instant().plusSeconds(10));
         clock.advance(Duration.ofSeconds(11));
@@ -99,6 +103,7 @@ class JdbcStateStoreTest {
         assertThat(s.compareAndSet(
                         "v", Optional.empty(), "fresh", clock.instant().plusSeconds(60)))
                 .isTrue();
+        assertThat(s.counter("lease")).isEqualTo(3); // 12 s later: alive until 600 s
         assertThat(s.purgeExpired()).isGreaterThanOrEqualTo(0);
     }
 

@@ -7,12 +7,14 @@ import dev.llmgate.api.exception.NetworkException;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.exception.RequestTimeoutException;
 import dev.llmgate.api.spi.CallContext;
+import dev.llmgate.api.spi.TraceContext;
 import dev.llmgate.providers.ResponseLimits;
 import dev.llmgate.providers.Timeouts;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -113,10 +115,22 @@ public final class HttpTransport implements AutoCloseable {
         return new NdjsonReader(open.source(), provider, limits);
     }
 
+    /** {@code request} with the headers of the trace context current on this thread ({@link TraceContext}), if any. */
+    private static Request traced(Request request) {
+        Optional<TraceContext> trace = TraceContext.current();
+        if (trace.isEmpty()) {
+            return request;
+        }
+        Request.Builder b =
+                request.newBuilder().header("traceparent", trace.get().traceparent());
+        trace.get().tracestate().ifPresent(s -> b.header("tracestate", s));
+        return b.build();
+    }
+
     /** Sends {@code request} and returns the parsed JSON of a 2xx answer. */
     public JsonNode execute(Request request, CallContext call) {
         checkOpen();
-        Call c = client.newCall(request);
+        Call c = client.newCall(traced(request));
         call.onCancel(c::cancel);
         DeadlineTimer.Deadline limit = DeadlineTimer.shared().arm(timeouts.call(), c::cancel);
         track(c, limit::disarm);
@@ -158,7 +172,7 @@ public final class HttpTransport implements AutoCloseable {
      */
     public OpenStream open(Request request, CallContext call) {
         checkOpen();
-        Call c = client.newCall(request);
+        Call c = client.newCall(traced(request));
         call.onCancel(c::cancel);
         StreamWatchdog watchdog = StreamWatchdog.watch(c, timeouts.timeToFirstToken(), timeouts.call());
         track(c, watchdog::disarm);

@@ -67,6 +67,15 @@ public final class ObservationObserver implements CallObserver {
         return "LlmGateMicrometer";
     }
 
+    /** What a handler (micrometer-tracing) records of a failure: its type, no message, no stack. */
+    static final class ObservedFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ObservedFailure(String type) {
+            super(type, null, false, false);
+        }
+    }
+
     private final class Live implements CallObserver.Observation {
         private final ObservedStart start;
         private final io.micrometer.observation.Observation observation;
@@ -93,7 +102,8 @@ public final class ObservationObserver implements CallObserver {
                         .lowCardinalityKeyValue("llmgate.outcome", end.outcome().label())
                         .lowCardinalityKeyValue("error.type", end.errorType().orElse(NONE))
                         .lowCardinalityKeyValue("gen_ai.response.model", responseModel);
-                end.error().ifPresent(observation::error);
+                // the failure's type only: its message can name a tenant or user (a budget's subject)
+                end.errorType().ifPresent(type -> observation.error(new ObservedFailure(type)));
                 if (start.kind() == ObservedStart.Kind.CALL) {
                     recordCall(end);
                 } else {

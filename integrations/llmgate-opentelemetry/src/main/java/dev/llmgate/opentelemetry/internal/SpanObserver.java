@@ -6,6 +6,7 @@ import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.exception.BudgetExceededException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.PolicyRecord;
+import dev.llmgate.api.spi.TraceContext;
 import dev.llmgate.core.events.CallObserver;
 import dev.llmgate.core.events.ObservedEnd;
 import dev.llmgate.core.events.ObservedStart;
@@ -30,10 +31,18 @@ public final class SpanObserver implements CallObserver {
 
     private final Instruments instruments;
     private final boolean captureContent;
+    private final boolean propagate;
+    private final io.opentelemetry.context.propagation.TextMapPropagator propagator;
 
-    public SpanObserver(Instruments instruments, boolean captureContent) {
+    public SpanObserver(
+            Instruments instruments,
+            boolean captureContent,
+            boolean propagate,
+            io.opentelemetry.context.propagation.TextMapPropagator propagator) {
         this.instruments = instruments;
         this.captureContent = captureContent;
+        this.propagate = propagate;
+        this.propagator = propagator;
     }
 
     @Override
@@ -196,6 +205,35 @@ public final class SpanObserver implements CallObserver {
     private final class AttemptSpan extends SpanObservation {
         AttemptSpan(ObservedStart start, Span span, Context context) {
             super(start, span, context);
+        }
+
+        /** The span current, and with propagation on, its W3C trace context for the provider's HTTP request. */
+        @Override
+        public Scope makeCurrent() {
+            Scope spanScope = super.makeCurrent();
+            if (!propagate) {
+                return spanScope;
+            }
+            java.util.Map<String, String> headers = new java.util.HashMap<>(4);
+            propagator.inject(context, headers, (carrier, key, value) -> carrier.put(key, value));
+            String traceparent = headers.get("traceparent");
+            if (traceparent == null) {
+                return spanScope;
+            }
+            TraceContext.Scope traceScope;
+            try {
+                traceScope = TraceContext.of(traceparent, java.util.Optional.ofNullable(headers.get("tracestate")))
+                        .makeCurrent();
+            } catch (IllegalArgumentException malformed) {
+                return spanScope; // not a W3C context (another propagator): nothing is sent
+            }
+            return () -> {
+                try {
+                    traceScope.close();
+                } finally {
+                    spanScope.close();
+                }
+            };
         }
 
         @Override

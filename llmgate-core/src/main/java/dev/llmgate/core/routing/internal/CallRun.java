@@ -543,6 +543,11 @@ public final class CallRun {
                         .usageEstimated(estimated)
                         .build());
         boolean cacheHit = outcome.equals("cache_hit");
+        if (cacheHit || outcome.equals("success")) {
+            synchronized (call) {
+                call.put(CallFacts.DEPLOYMENT, d.address()); // the answer routing returns: this attempt's
+            }
+        }
         Optional<BigDecimal> cost = cacheHit ? Optional.of(BigDecimal.ZERO) : core.cost(d, responseModel, usage);
         synchronized (this) {
             if (cost.isPresent()) {
