@@ -91,7 +91,13 @@ class HedgingTest {
     void aSlowPrimaryIsHedgedAndTheFirstSuccessWins() throws Exception {
         ScriptedProvider a = ScriptedProvider.replying(slowPrimary(answer("a")));
         ScriptedProvider b = ScriptedProvider.replying(answer("b"));
+        java.util.concurrent.atomic.AtomicReference<dev.llmgate.api.spi.CallContext> context =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try (LlmGate gate = LlmGate.builder()
+                .addInterceptor(chain -> {
+                    context.set(chain.call());
+                    return chain.proceed(chain.request());
+                })
                 .addInterceptor(Stage.ROUTING, router())
                 .provider("a", a)
                 .provider("b", b)
@@ -105,11 +111,16 @@ class HedgingTest {
             assertThat(call.get(30, TimeUnit.SECONDS).text()).isEqualTo("b");
             assertThat(scheduler.cancelled).isTrue();
 
+            assertThat(call.get().facts().deployment()).contains("b:m");
+
             releasePrimary.release();
             await(twoEvents);
             assertThat(events)
                     .extracting(e -> e.provider() + " " + e.outcome() + " " + e.reason())
                     .containsExactlyInAnyOrder("b success hedge", "a hedge_lost primary");
+            // the loser answered after the winner: it never names the deployment that answered
+            assertThat(context.get().get(dev.llmgate.api.spi.CallFacts.DEPLOYMENT))
+                    .contains("b:m");
         }
     }
 
