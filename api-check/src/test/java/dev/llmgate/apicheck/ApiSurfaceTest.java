@@ -48,6 +48,7 @@ class ApiSurfaceTest {
         MODULES.put("llmgate-opentelemetry", "dev.llmgate.opentelemetry.LlmGateTelemetry");
         MODULES.put("llmgate-micrometer", "dev.llmgate.micrometer.LlmGateMicrometer");
         MODULES.put("llmgate-redis", "dev.llmgate.redis.RedisStateStore");
+        MODULES.put("llmgate-config", "dev.llmgate.config.GateConfig");
     }
 
     @Test

@@ -85,6 +85,7 @@ final class DocSnippets {
             "dev.llmgate.providers.ollama",
             "dev.llmgate.providers.openai",
             "dev.llmgate.providers.openaisdk",
+            "dev.llmgate.config",
             "dev.llmgate.policy",
             "dev.llmgate.policy.config",
             "dev.llmgate.policy.detect",

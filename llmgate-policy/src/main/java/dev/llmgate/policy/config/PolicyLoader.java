@@ -79,14 +79,40 @@ public final class PolicyLoader {
 
     /** Parses {@code content} (YAML if {@code yaml}, else JSON); {@code source} names it in error messages. */
     public static Policy.Builder parse(String content, boolean yaml, String source) {
-        Node root;
+        Node root = readTree(content, yaml, source);
+        return new Reader(source, "").read(root);
+    }
+
+    /**
+     * Parses the policy held under the top-level key {@code key} of a larger YAML or JSON document (such as the
+     * {@code policy} section of a gate configuration file); problems name the line and the field with its path
+     * ({@code gate.yaml line 40, policy.rules[0].verdict: ...}). Other top-level keys are not looked at.
+     *
+     * @throws ConfigurationException listing every problem, or if the document has no such key
+     */
+    public static Policy.Builder parseSection(String content, boolean yaml, String source, String key) {
+        Node root = readTree(content, yaml, source);
+        if (!(root.value instanceof Map<?, ?> top) || !(top.get(key) instanceof Node section)) {
+            throw new ConfigurationException(source + ": no top-level '" + key + "' section to read a policy from");
+        }
+        return new Reader(source, key + ".").read(section);
+    }
+
+    /**
+     * Reads a policy from a tree of maps, lists and scalars (what a framework's property binder produces), with the
+     * same keys as a policy file. Scalars may be strings ({@code "0.8"} for a number); problems name the field with
+     * {@code prefix} in front ({@code llmgate.policy.rules[0].verdict: ...}), without line numbers.
+     *
+     * @throws ConfigurationException listing every problem
+     */
+    public static Policy.Builder fromTree(Map<String, ?> tree, String source, String prefix) {
+        return new Reader(source, prefix).read(Node.of(tree));
+    }
+
+    private static Node readTree(String content, boolean yaml, String source) {
         try (JsonParser p = (yaml ? YAML : JSON).createParser(content)) {
             JsonToken first = p.nextToken();
-            if (first == null) {
-                root = new Node(new LinkedHashMap<String, Node>(), 1);
-            } else {
-                root = Node.read(p);
-            }
+            return first == null ? new Node(new LinkedHashMap<String, Node>(), 1) : Node.read(p);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             String msg = e.getOriginalMessage().split("\n", 2)[0];
@@ -95,7 +121,6 @@ public final class PolicyLoader {
         } catch (IOException e) {
             throw new ConfigurationException("cannot parse " + source + ": " + e.getMessage());
         }
-        return new Reader(source).read(root);
     }
 
     /** A parsed value with the line it started on. */
@@ -106,6 +131,24 @@ public final class PolicyLoader {
         Node(Object value, int line) {
             this.value = value;
             this.line = line;
+        }
+
+        /** A tree of maps, lists and scalars as a node without line numbers (line 0). */
+        static Node of(Object value) {
+            if (value instanceof Map<?, ?> m) {
+                Map<String, Node> map = new LinkedHashMap<>();
+                m.forEach((k, v) -> map.put(String.valueOf(k), of(v)));
+                return new Node(map, 0);
+            }
+            if (value instanceof List<?> l) {
+                List<Node> list = new ArrayList<>();
+                l.forEach(v -> list.add(of(v)));
+                return new Node(list, 0);
+            }
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                return new Node(value, 0);
+            }
+            return new Node(value == null ? null : String.valueOf(value), 0);
         }
 
         static Node read(JsonParser p) throws IOException {
@@ -145,14 +188,17 @@ public final class PolicyLoader {
     /** Reads the tree into a builder, collecting every problem. */
     private static final class Reader {
         private final String source;
+        private final String prefix;
         private final List<String> problems = new ArrayList<>();
 
-        Reader(String source) {
+        Reader(String source, String prefix) {
             this.source = source;
+            this.prefix = prefix;
         }
 
         void problem(Node at, String field, String what) {
-            problems.add(source + " line " + at.line + ", " + field + ": " + what);
+            String where = at.line > 0 ? source + " line " + at.line + ", " : source + ", ";
+            problems.add(where + prefix + field + ": " + what);
         }
 
         Policy.Builder read(Node root) {
@@ -520,6 +566,16 @@ public final class PolicyLoader {
         private Double number(Node n, String field, double min, double max) {
             if (n.value instanceof Number num && num.doubleValue() >= min && num.doubleValue() <= max) {
                 return num.doubleValue();
+            }
+            if (n.line == 0 && n.value instanceof String s) { // a property binder's scalars are strings
+                try {
+                    double d = Double.parseDouble(s.trim());
+                    if (d >= min && d <= max) {
+                        return d;
+                    }
+                } catch (NumberFormatException notANumber) {
+                    // reported below
+                }
             }
             problem(n, field, "expected a number from " + fmt(min) + " to " + fmt(max) + "; was " + describe(n));
             return null;
