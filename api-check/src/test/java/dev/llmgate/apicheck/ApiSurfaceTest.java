@@ -49,6 +49,7 @@ class ApiSurfaceTest {
         MODULES.put("llmgate-micrometer", "dev.llmgate.micrometer.LlmGateMicrometer");
         MODULES.put("llmgate-redis", "dev.llmgate.redis.RedisStateStore");
         MODULES.put("llmgate-config", "dev.llmgate.config.GateConfig");
+        MODULES.put("llmgate-langchain4j", "dev.llmgate.langchain4j.GateChatModel");
     }
 
     @Test

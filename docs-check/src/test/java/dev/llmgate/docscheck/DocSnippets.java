@@ -86,6 +86,7 @@ final class DocSnippets {
             "dev.llmgate.providers.openai",
             "dev.llmgate.providers.openaisdk",
             "dev.llmgate.config",
+            "dev.llmgate.langchain4j",
             "dev.llmgate.policy",
             "dev.llmgate.policy.config",
             "dev.llmgate.policy.detect",
