@@ -50,6 +50,7 @@ class ApiSurfaceTest {
         MODULES.put("llmgate-redis", "dev.llmgate.redis.RedisStateStore");
         MODULES.put("llmgate-config", "dev.llmgate.config.GateConfig");
         MODULES.put("llmgate-langchain4j", "dev.llmgate.langchain4j.GateChatModel");
+        MODULES.put("llmgate-spring-ai", "dev.llmgate.springai.GateChatModel");
     }
 
     @Test
