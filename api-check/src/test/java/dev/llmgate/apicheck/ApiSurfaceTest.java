@@ -51,6 +51,7 @@ class ApiSurfaceTest {
         MODULES.put("llmgate-config", "dev.llmgate.config.GateConfig");
         MODULES.put("llmgate-langchain4j", "dev.llmgate.langchain4j.GateChatModel");
         MODULES.put("llmgate-spring-ai", "dev.llmgate.springai.GateChatModel");
+        MODULES.put("llmgate-spring-boot-starter", "dev.llmgate.spring.boot.LlmGateAutoConfiguration");
     }
 
     @Test

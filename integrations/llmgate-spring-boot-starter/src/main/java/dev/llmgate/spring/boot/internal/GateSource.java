@@ -1,0 +1,187 @@
+package dev.llmgate.spring.boot.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.llmgate.api.exception.ConfigurationException;
+import dev.llmgate.config.ConfigKey;
+import dev.llmgate.config.GateConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * Where the starter's gate configuration comes from: the file named by {@code llmgate.config-file}, or the other
+ * {@code llmgate.*} properties bound as a tree with the file's keys (kebab-case accepted for every fixed key).
+ */
+public final class GateSource {
+    /** The starter's own keys under llmgate: not part of the gate's configuration. */
+    static final Set<String> STARTER_KEYS = Set.of("enabled", "config-file", "configFile", "spring-ai", "springAi");
+
+    /** The policy file's camelCase keys (for kebab-case properties under llmgate.policy). */
+    private static final List<String> POLICY_KEYS = List.of(
+            "allowedHosts",
+            "argumentVerdict",
+            "defaultThreshold",
+            "denyArgumentTypes",
+            "denyList",
+            "minCount",
+            "restoreTokens",
+            "scanRoles",
+            "streamWindow");
+
+    private static final Set<String> CAMEL_SEGMENTS = new HashSet<>();
+
+    static {
+        for (ConfigKey k : GateConfig.keys()) {
+            for (String segment : k.path().split("\\.")) {
+                String s = segment.replace("[]", "");
+                if (!s.startsWith("<") && !s.isEmpty()) {
+                    CAMEL_SEGMENTS.add(s);
+                }
+            }
+        }
+        CAMEL_SEGMENTS.addAll(POLICY_KEYS);
+    }
+
+    private GateSource() {}
+
+    /** The {@code llmgate.config-file} location, if set. */
+    public static String configFile(Environment env) {
+        String v = env.getProperty("llmgate.config-file");
+        return v == null || v.isBlank() ? "" : v.trim();
+    }
+
+    /** The gate's keys set under {@code llmgate.*} (the starter's own keys left out), as a tree. */
+    public static Map<String, Object> propertyTree(Environment env) {
+        Map<String, Object> bound = Binder.get(env)
+                .bind("llmgate", Bindable.mapOf(String.class, Object.class))
+                .orElse(Map.of());
+        Map<String, Object> tree = new LinkedHashMap<>();
+        bound.forEach((k, v) -> {
+            if (!STARTER_KEYS.contains(k)) {
+                tree.put(camel(k), normalise(v));
+            }
+        });
+        return tree;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object normalise(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            ((Map<String, Object>) m).forEach((k, x) -> out.put(camel(stripIndex(k)), normalise(x)));
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(GateSource::normalise).toList();
+        }
+        return v;
+    }
+
+    /** {@code [0]} (how some binders name list items) as {@code 0}. */
+    private static String stripIndex(String k) {
+        return k.startsWith("[") && k.endsWith("]") ? k.substring(1, k.length() - 1) : k;
+    }
+
+    /** {@code close-timeout} as {@code closeTimeout} when that is one of the configuration's fixed keys. */
+    static String camel(String key) {
+        if (key.indexOf('-') < 0) {
+            return key;
+        }
+        StringBuilder sb = new StringBuilder();
+        boolean up = false;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '-') {
+                up = true;
+            } else {
+                sb.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        String camel = sb.toString();
+        return CAMEL_SEGMENTS.contains(camel) ? camel : key;
+    }
+
+    /** Whether the application configured a gate at all (a file, or any of the gate's keys). */
+    public static boolean configured(Environment env) {
+        return !configFile(env).isEmpty() || !propertyTree(env).isEmpty();
+    }
+
+    /** The top-level sections the configuration has (providers, routes, audit, ...), without starting anything. */
+    public static Set<String> sections(Environment env, ResourceLoader loader) {
+        String file = configFile(env);
+        if (file.isEmpty()) {
+            return propertyTree(env).keySet();
+        }
+        try {
+            String content = read(file, loader);
+            ObjectMapper mapper = yaml(file) ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+            Map<?, ?> top = mapper.readValue(content, Map.class);
+            Set<String> out = new HashSet<>();
+            if (top != null) {
+                top.keySet().forEach(k -> out.add(String.valueOf(k)));
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return Set.of(); // the gate's own start reports what is wrong with the file
+        }
+    }
+
+    private static boolean yaml(String file) {
+        String f = file.toLowerCase(Locale.ROOT);
+        return f.endsWith(".yaml") || f.endsWith(".yml");
+    }
+
+    private static String read(String file, ResourceLoader loader) throws IOException {
+        if (!file.startsWith("classpath:")) {
+            String path = file.startsWith("file:") ? file.substring("file:".length()) : file;
+            return java.nio.file.Files.readString(Path.of(path), StandardCharsets.UTF_8);
+        }
+        Resource r = loader.getResource(file);
+        try (InputStream in = r.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The configuration, read and checked (nothing started). */
+    public static GateConfig load(Environment env, ResourceLoader loader) {
+        String file = configFile(env);
+        Map<String, Object> tree = propertyTree(env);
+        if (!file.isEmpty()) {
+            if (!tree.isEmpty()) {
+                throw new ConfigurationException("llmgate.config-file (" + file + ") is set, and so are llmgate."
+                        + String.join(", llmgate.", tree.keySet()) + ": configure the gate in the file or in"
+                        + " properties, not both");
+            }
+            if (!file.startsWith("classpath:")) {
+                String path = file.startsWith("file:") ? file.substring("file:".length()) : file;
+                return GateConfig.load(Path.of(path));
+            }
+            String name = file.substring("classpath:".length());
+            if (!yaml(name) && !name.toLowerCase(Locale.ROOT).endsWith(".json")) {
+                throw new ConfigurationException("llmgate.config-file " + file
+                        + " must end in .yaml, .yml or .json (the format is chosen by it)");
+            }
+            try {
+                return GateConfig.parse(read(file, loader), yaml(name), name);
+            } catch (IOException e) {
+                throw new ConfigurationException("llmgate.config-file: cannot read " + file + ": "
+                        + e.getClass().getSimpleName());
+            }
+        }
+        return GateConfig.fromTree(tree, "Spring properties", "llmgate.");
+    }
+}
