@@ -11,6 +11,7 @@ import dev.llmgate.springai.internal.SpringAiMapping;
 import dev.llmgate.springai.internal.SpringAiStreams;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.springframework.ai.chat.client.ChatClientRequest;
@@ -32,7 +33,8 @@ import reactor.core.publisher.Flux;
  * scanned twice but what the caller sent is); set it with {@link Builder#order}.
  *
  * <p>The call is recorded as provider {@link Builder#providerName} (default {@code "spring-ai"}) and the prompt's
- * model (or {@code "default"}); a gate's route of that name applies its retries, fallback and breakers. What the gate
+ * model (or {@code "default"}); with {@link Builder#route} a route of the gate applies its retries, fallback and
+ * breakers. What the gate
  * cannot see (message metadata, non-image media) is refused or kept as documented for {@link GateChatModel}; the
  * chat options (tools, temperature, ...) pass down unchanged. Failures are the gate's {@code LlmException}s.
  */
@@ -41,12 +43,14 @@ public final class GateAdvisor implements CallAdvisor, StreamAdvisor {
     private final String providerName;
     private final int order;
     private final Supplier<Metadata> metadata;
+    private final Optional<String> route;
 
     private GateAdvisor(Builder b) {
         this.gate = b.gate;
         this.providerName = b.providerName;
         this.order = b.order;
         this.metadata = b.metadata;
+        this.route = b.route;
     }
 
     /** A builder for an advisor on {@code gate}. */
@@ -64,10 +68,14 @@ public final class GateAdvisor implements CallAdvisor, StreamAdvisor {
         return order;
     }
 
+    /** The gate's model: the route, or {@code providerName:<the prompt's model>} (a model name may hold ':'). */
     private String modelOf(Prompt prompt) {
+        if (route.isPresent()) {
+            return route.get();
+        }
         ChatOptions o = prompt.getOptions();
         String m = o != null && o.getModel() != null && !o.getModel().isBlank() ? o.getModel() : "default";
-        return m.contains(":") ? m : providerName + ":" + m;
+        return providerName + ":" + m;
     }
 
     private static ChatClientRequest withMessages(ChatClientRequest request, ChatRequest changed) {
@@ -84,7 +92,12 @@ public final class GateAdvisor implements CallAdvisor, StreamAdvisor {
         ModelProvider call = new ModelProvider() {
             @Override
             public ChatResponse chat(ChatRequest changed, CallContext context) {
-                ChatClientResponse r = chain.nextCall(withMessages(request, changed));
+                ChatClientResponse r;
+                try {
+                    r = chain.nextCall(withMessages(request, changed));
+                } catch (RuntimeException e) {
+                    throw SpringAiStreams.failure(e, providerName);
+                }
                 downstream.set(r);
                 return SpringAiMapping.toGate(r.chatResponse(), providerName, changed.model());
             }
@@ -135,6 +148,7 @@ public final class GateAdvisor implements CallAdvisor, StreamAdvisor {
         private String providerName = "spring-ai";
         private int order = org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 100;
         private Supplier<Metadata> metadata = () -> Metadata.EMPTY;
+        private Optional<String> route = Optional.empty();
 
         private Builder(LlmGate gate) {
             this.gate = Objects.requireNonNull(gate, "gate");
@@ -155,6 +169,16 @@ public final class GateAdvisor implements CallAdvisor, StreamAdvisor {
         /** The metadata (tenant, end user, tags) of every call. */
         public Builder metadata(Supplier<Metadata> value) {
             this.metadata = Objects.requireNonNull(value, "metadata");
+            return this;
+        }
+
+        /**
+         * Calls go through this route of the gate's router: its deployments that name {@link #providerName} are the
+         * advised model, the others the gate's own providers (a fallback from the Spring AI model), with the route's
+         * retries and breakers. Default: no route, one attempt recorded as {@code providerName:<the prompt's model>}.
+         */
+        public Builder route(String alias) {
+            this.route = Optional.of(Objects.requireNonNull(alias, "route"));
             return this;
         }
 

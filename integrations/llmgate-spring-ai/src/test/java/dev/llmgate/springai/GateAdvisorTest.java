@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.core.cache.ResponseCache;
+import dev.llmgate.core.routing.RetryPolicy;
+import dev.llmgate.core.routing.Route;
+import dev.llmgate.core.routing.Router;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.preset.CompliancePreset;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -17,6 +22,7 @@ import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import reactor.core.publisher.Flux;
 
@@ -120,6 +126,58 @@ class GateAdvisorTest {
                             .content())
                     .isInstanceOf(PolicyBlockedException.class);
             assertThat(model.prompts).isEmpty();
+        }
+    }
+
+    /** A Spring AI model that is down: Spring AI's own transient failure, as its HTTP models throw it. */
+    static final class TransientAiException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TransientAiException(String message) {
+            super(message);
+        }
+    }
+
+    @Test
+    void throughARouteAFailingSpringAiModelFallsOverToAProviderOfTheGate() {
+        ChatModel down = new ChatModel() {
+            @Override
+            public ChatResponse call(Prompt prompt) {
+                throw new TransientAiException("503 from the model server");
+            }
+        };
+        try (LlmGate gate = LlmGate.builder()
+                .provider("backup", ScriptedProvider.replying(Reply.text("from the backup")))
+                .addInterceptor(Router.builder()
+                        .route(Route.builder("assistant")
+                                .deployment("spring-ai:default")
+                                .deployment("backup:model")
+                                .retry(RetryPolicy.NONE)
+                                .build())
+                        .build())
+                .build()) {
+            ChatClient client = ChatClient.builder(down)
+                    .defaultAdvisors(
+                            GateAdvisor.builder(gate).route("assistant").build())
+                    .build();
+            assertThat(client.prompt().user("hello").call().content()).isEqualTo("from the backup");
+        }
+    }
+
+    @Test
+    void aModelNameWithAColonStaysTheAdvisedModels() {
+        RecordingModel model = new RecordingModel();
+        try (LlmGate gate = LlmGate.builder().build()) {
+            ChatClient client = ChatClient.builder(model)
+                    .defaultAdvisors(GateAdvisor.builder(gate).build())
+                    .build();
+            String answer = client.prompt()
+                    .options(ChatOptions.builder().model("llama3:8b"))
+                    .user("hello")
+                    .call()
+                    .content();
+            assertThat(answer).contains("is on file");
+            assertThat(model.prompts).hasSize(1);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.LlmException;
+import dev.llmgate.api.exception.NetworkException;
 import dev.llmgate.api.exception.ProviderException;
 import dev.llmgate.api.exception.StreamInterruptedException;
 import java.util.ArrayList;
@@ -68,6 +69,29 @@ public final class SpringAiStreams {
         return s;
     }
 
+    /**
+     * A Spring AI model's failure as the gate's, so that routing can classify it: the gate's own exceptions pass, an
+     * I/O failure is a {@link NetworkException}, Spring AI's {@code TransientAiException} (and its subclasses) a
+     * retryable {@link ProviderException}, anything else a non-retryable one; the original is the cause.
+     */
+    public static LlmException failure(RuntimeException e, String provider) {
+        if (e instanceof LlmException l) {
+            return l;
+        }
+        String m = "the Spring AI model failed: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException) {
+                return new NetworkException(m, ErrorDetails.of(provider), e);
+            }
+        }
+        boolean transientFailure = false;
+        for (Class<?> k = e.getClass(); k != null; k = k.getSuperclass()) {
+            transientFailure |= k.getSimpleName().equals("TransientAiException");
+        }
+        return new ProviderException(m, ErrorDetails.of(provider), transientFailure, e);
+    }
+
     private static final class FluxStream extends AbstractChatStream {
         private static final Object COMPLETE = new Object();
         private final String provider;
@@ -124,8 +148,8 @@ public final class SpringAiStreams {
                             id,
                             provider,
                             answerModel.isEmpty() ? model : answerModel));
-                } else if (next instanceof LlmException e) {
-                    throw e;
+                } else if (next instanceof RuntimeException e) {
+                    throw failure(e, provider);
                 } else if (next instanceof Throwable t) {
                     throw new ProviderException(
                             "the model's stream failed: " + t.getClass().getSimpleName()
