@@ -35,6 +35,13 @@ fi
 grep -E '^  - ' <<<"$OUT" || true
 echo "as expected: failed without llmgate-dependencies"
 
+echo "== consumer-check/spring-boot: a Spring Boot 4 application on the starter (Spring Boot's BOM, then llmgate's)"
+"${MVN[@]}" -f spring-boot/pom.xml clean package
+SPRING_CP="spring-boot/target/classes:$(cat spring-boot/target/runtime-classpath.txt)"
+java -classpath "$SPRING_CP" com.example.springconsumer.SpringConsumer
+java -Dlocal.repository="$(cat spring-boot/target/classes/local-repository.txt)" \
+  -classpath "classpath/target/classes:$SPRING_CP" com.example.consumer.ClasspathCheck
+
 echo "== consumer-check/modular: a consumer with its own module-info, on the module path"
 "${MVN[@]}" -f modular/pom.xml clean package
 MODULE_PATH="modular/target/classes:$(cat modular/target/module-path.txt)"
