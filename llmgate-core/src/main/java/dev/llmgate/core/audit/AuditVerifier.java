@@ -104,6 +104,52 @@ public final class AuditVerifier {
         return out;
     }
 
+    /**
+     * Verifies one log as {@link #verify(List)} does and, in the same pass, counts what its verified call records
+     * show, for an auditor to file ({@link EvidenceReport}: JSON and Markdown). A log that fails verification gives a
+     * report that says so first and holds no figures.
+     *
+     * @throws IOException if a file cannot be read
+     */
+    public EvidenceReport evidence(List<Path> filesOrDirectories) throws IOException {
+        List<Path> files = LogFiles.expand(filesOrDirectories);
+        List<String> names = new ArrayList<>();
+        for (Path f : files) {
+            names.add(f.toString());
+        }
+        dev.llmgate.core.audit.internal.EvidenceTally tally = new dev.llmgate.core.audit.internal.EvidenceTally();
+        try (ParsedLines lines = ParsedLines.inBackground(LogFiles.lines(files))) {
+            VerificationReport report =
+                    new VerificationReport(new LogCheck(trustedKeys, external(), expectedLogId, expectations, names)
+                            .onCallRecord(tally)
+                            .run(lines));
+            return new EvidenceReport(report, fingerprints(), tally);
+        }
+    }
+
+    /** {@link #evidence(List)} for a log given as its lines (from a database or memory). */
+    public EvidenceReport evidenceLines(List<String> lines, String source) {
+        dev.llmgate.core.audit.internal.EvidenceTally tally = new dev.llmgate.core.audit.internal.EvidenceTally();
+        try {
+            VerificationReport report = new VerificationReport(
+                    new LogCheck(trustedKeys, external(), expectedLogId, expectations, List.of(source))
+                            .onCallRecord(tally)
+                            .run(LogFiles.lines(lines, source)));
+            return new EvidenceReport(report, fingerprints(), tally);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private List<String> fingerprints() {
+        List<String> out = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(trustedKeys)) {
+            out.add(dev.llmgate.core.audit.internal.Hex.encode(
+                    dev.llmgate.core.audit.internal.Sha256.hash(dev.llmgate.core.audit.internal.Hex.decode(key))));
+        }
+        return out;
+    }
+
     /** Verifies one log given as its lines (from a database or memory); {@code source} names it in locations. */
     public VerificationReport verifyLines(List<String> lines, String source) {
         try {

@@ -21,6 +21,8 @@ import java.util.Optional;
  * <pre>
  * java -jar llmgate-core-VERSION-verifier.jar verify --key KEY [--key KEY2] [--checkpoints PATH]... [--log-id ID]
  *          [--expect-checkpoint SEQ:HASH] [--expect-records N] [--require-final] PATH...
+ * java -jar llmgate-core-VERSION-verifier.jar report --key KEY [--json FILE] [--markdown FILE] PATH...
+ *          (verifies one log and writes the evidence report; Markdown to standard output without --markdown)
  * java -jar llmgate-core-VERSION-verifier.jar prove --seq N PATH...           (prints an inclusion proof)
  * java -jar llmgate-core-VERSION-verifier.jar check-proof --key KEY PROOF.json
  * java -jar llmgate-core-VERSION-verifier.jar keygen DIRECTORY               (audit-key.seed, audit-key.pub)
@@ -53,6 +55,8 @@ public final class AuditVerifierCli {
             switch (args[0]) {
                 case "verify":
                     return verify(args, out, err);
+                case "report":
+                    return report(args, out, err);
                 case "prove":
                     return prove(args, out, err);
                 case "check-proof":
@@ -131,6 +135,59 @@ public final class AuditVerifierCli {
             }
         }
         return status;
+    }
+
+    private static int report(String[] args, PrintStream out, PrintStream err) throws IOException {
+        AuditVerifier.Builder b = AuditVerifier.builder();
+        List<Path> paths = new ArrayList<>();
+        Path json = null;
+        Path markdown = null;
+        boolean key = false;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--key":
+                    b.trustKey(readKey(value(args, ++i, "--key")));
+                    key = true;
+                    break;
+                case "--checkpoints":
+                    b.externalCheckpoints(Path.of(value(args, ++i, "--checkpoints")));
+                    break;
+                case "--json":
+                    json = Path.of(value(args, ++i, "--json"));
+                    break;
+                case "--markdown":
+                    markdown = Path.of(value(args, ++i, "--markdown"));
+                    break;
+                default:
+                    paths.add(Path.of(args[i]));
+            }
+        }
+        if (!key) {
+            return usage(err, "report needs the public key: --key HEX_OR_FILE");
+        }
+        if (paths.isEmpty()) {
+            return usage(err, "report needs one log: its files or its directory");
+        }
+        EvidenceReport report = b.build().evidence(paths);
+        if (report.verification().entries() == 0
+                && report.verification().failure().isEmpty()) {
+            return usage(err, "no audit entries found in " + paths);
+        }
+        if (json != null) {
+            Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
+        }
+        if (markdown != null) {
+            Files.writeString(markdown, report.toMarkdown(), StandardCharsets.UTF_8);
+        } else {
+            out.print(report.toMarkdown());
+        }
+        if (json != null || markdown != null) {
+            out.println("evidence report: " + report.result() + (json != null ? ", JSON in " + json : "")
+                    + (markdown != null ? ", Markdown in " + markdown : ""));
+        }
+        return report.verification().failure().isPresent()
+                ? EXIT_INVALID
+                : report.verification().tornTail().isPresent() ? EXIT_TORN_TAIL : EXIT_VALID;
     }
 
     private static int prove(String[] args, PrintStream out, PrintStream err) throws IOException {
@@ -227,6 +284,7 @@ public final class AuditVerifierCli {
         err.println("error: " + problem);
         err.println("usage: verify --key KEY [--key KEY]... [--checkpoints PATH]... [--log-id ID]");
         err.println("              [--expect-checkpoint SEQ:HASH] [--expect-records N] [--require-final] PATH...");
+        err.println("       report --key KEY [--checkpoints PATH]... [--json FILE] [--markdown FILE] PATH...");
         err.println("       prove --seq N PATH...");
         err.println("       check-proof --key KEY PROOF.json");
         err.println("       keygen DIRECTORY");

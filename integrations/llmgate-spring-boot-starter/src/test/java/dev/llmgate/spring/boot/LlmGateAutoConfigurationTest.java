@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,8 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 class LlmGateAutoConfigurationTest {
     @TempDir
@@ -184,5 +187,24 @@ class LlmGateAutoConfigurationTest {
                         .getFailure()
                         .rootCause()
                         .hasMessageContaining("configure the gate in the file or in properties, not both"));
+    }
+
+    @Test
+    void llmgateEnvironmentVariablesOfOtherToolsNeitherConfigureNorBreakStartUp() {
+        ApplicationContextRunner withEnvironment = runner.withInitializer(context -> context.getEnvironment()
+                .getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                                Map.of(
+                                        "LLMGATE_TEST_PG_URL",
+                                        "jdbc:postgresql://127.0.0.1/x",
+                                        "LLMGATE_LLAMA_PORT",
+                                        "18080"))));
+        withEnvironment.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(LlmGate.class));
+        withEnvironment
+                .withPropertyValues(localProvider())
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(LlmGate.class));
     }
 }

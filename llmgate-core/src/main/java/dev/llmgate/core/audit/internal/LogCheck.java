@@ -109,6 +109,7 @@ public final class LogCheck {
     private final List<String> sources;
     private VerificationReport.Failure failure;
     private String tornTail;
+    private java.util.function.Consumer<LogEntry> onCallRecord = e -> {};
 
     public LogCheck(
             Set<String> trustedPublicKeysHex,
@@ -163,6 +164,12 @@ public final class LogCheck {
                 currentKeyId,
                 finalSeen,
                 Map.copyOf(genesisSettings)));
+    }
+
+    /** Hands every call record that passed its checks to {@code consumer}, in order (the evidence report's tally). */
+    public LogCheck onCallRecord(java.util.function.Consumer<LogEntry> consumer) {
+        this.onCallRecord = java.util.Objects.requireNonNull(consumer, "consumer");
+        return this;
     }
 
     /** Verifies the lines, parsing them on this thread. */
@@ -309,6 +316,7 @@ public final class LogCheck {
                 }
                 callRecords++;
                 callsSince++;
+                onCallRecord.accept(obj);
                 break;
             case "checkpoint":
                 if (!checkpoint(obj, obj.canonical(), sig, hash, seq, at)) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,13 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
@@ -63,9 +70,14 @@ public final class GateSource {
         return v == null || v.isBlank() ? "" : v.trim();
     }
 
-    /** The gate's keys set under {@code llmgate.*} (the starter's own keys left out), as a tree. */
+    /**
+     * The gate's keys set under {@code llmgate.*} (the starter's own keys left out), as a tree. The operating system's
+     * environment is not read for them: a variable's name cannot spell the configuration's camelCase keys, and the
+     * {@code LLMGATE_*} variables of other tools (and of llmgate's own scripts) would otherwise become unknown keys
+     * and stop start-up. Take values from the environment with placeholders ({@code ${OPENAI_BASE_URL}}).
+     */
     public static Map<String, Object> propertyTree(Environment env) {
-        Map<String, Object> bound = Binder.get(env)
+        Map<String, Object> bound = binder(env)
                 .bind("llmgate", Bindable.mapOf(String.class, Object.class))
                 .orElse(Map.of());
         Map<String, Object> tree = new LinkedHashMap<>();
@@ -75,6 +87,23 @@ public final class GateSource {
             }
         });
         return tree;
+    }
+
+    private static Binder binder(Environment env) {
+        if (!(env instanceof ConfigurableEnvironment configurable)) {
+            return Binder.get(env);
+        }
+        List<PropertySource<?>> sources = new ArrayList<>();
+        for (PropertySource<?> source : configurable.getPropertySources()) {
+            if (source instanceof SystemEnvironmentPropertySource
+                    || StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME.equals(source.getName())
+                    || ConfigurationPropertySources.isAttachedConfigurationPropertySource(source)) {
+                continue;
+            }
+            sources.add(source);
+        }
+        return new Binder(
+                ConfigurationPropertySources.from(sources), new PropertySourcesPlaceholdersResolver(configurable));
     }
 
     @SuppressWarnings("unchecked")
