@@ -70,8 +70,12 @@ import java.util.function.UnaryOperator;
  * reported the same way. A {@code GateConfig} is immutable: the {@code with...} methods return a copy.
  */
 public final class GateConfig {
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final YAMLFactory YAML = new YAMLFactory();
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final YAMLFactory YAML = YAMLFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final GatePlan plan;
     private final Map<String, String> environment;
@@ -137,7 +141,7 @@ public final class GateConfig {
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new ConfigurationException(source + " line " + line + ": not valid " + (yaml ? "YAML" : "JSON") + ": "
-                    + e.getOriginalMessage().split("\n", 2)[0]);
+                    + withoutQuotedValues(e.getOriginalMessage().split("\n", 2)[0]));
         } catch (IOException e) {
             throw new ConfigurationException(
                     "cannot parse " + source + ": " + e.getClass().getSimpleName());
@@ -163,6 +167,14 @@ public final class GateConfig {
             return PolicyLoader.fromTree(section, source, keyPrefix + "policy.");
         });
         return new GateConfig(plan, System.getenv(), UnaryOperator.identity(), Clock.systemUTC());
+    }
+
+    /** A parser's message without the text it quotes (a mistyped line may hold a secret). */
+    static String withoutQuotedValues(String message) {
+        if (message.startsWith("Duplicate field")) { // a key's name, not a value
+            return message + " (each key at most once)";
+        }
+        return message.replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"");
     }
 
     private static Object toPlain(ConfigNode n) {
@@ -285,6 +297,9 @@ public final class GateConfig {
             policy.ifPresent(p -> b.addInterceptor(PolicyInterceptor.of(p)));
             if (audit != null) {
                 b.addInterceptor(audit.interceptor());
+                if (plan.audit().get().captureContent().orElse(false)) {
+                    b.addInterceptor(audit.redactedRequestCapture()); // the request as the policy left it
+                }
             }
             customizer.accept(b);
             LlmGate gate = b.build();
@@ -300,7 +315,7 @@ public final class GateConfig {
 
     private Supplier<Policy> policy(GatePlan.PolicyPlan p) {
         if (p.inline().isPresent()) {
-            Policy built = policyCustomizer.apply(p.inline().get()).build();
+            Policy built = policyCustomizer.apply(p.inline().get().get()).build();
             return () -> built;
         }
         Path file = p.file().orElseThrow();
@@ -357,8 +372,8 @@ public final class GateConfig {
         try {
             sink = sb.build();
         } catch (RuntimeException e) {
-            throw new ConfigurationException(
-                    a.where() + ".directory: cannot open the audit directory " + a.directory() + ": " + e.getMessage());
+            throw new ConfigurationException(a.where() + ": cannot open the audit log in " + a.directory() + ": "
+                    + (e instanceof ConfigurationException c ? String.join("; ", c.problems()) : e.getMessage()));
         }
         AuditLog.Builder lb = AuditLog.builder(sink, key).clock(clock);
         a.logId().ifPresent(lb::logId);

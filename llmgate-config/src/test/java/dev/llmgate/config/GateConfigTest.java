@@ -322,4 +322,96 @@ class GateConfigTest {
         assertThatThrownBy(() -> GateConfig.parse("{}", false, "none.json"))
                 .hasMessageContaining("no provider is configured");
     }
+
+    @Test
+    void duplicateKeysAndPastedSecretsAreRefusedWithoutShowingValues() {
+        assertThatThrownBy(() -> GateConfig.parse(
+                        "providers:\n  a: {type: ollama}\nproviders:\n  b: {type: ollama}\n", true, "dup.yaml"))
+                .hasMessageContaining("dup.yaml line 3")
+                .hasMessageContaining("Duplicate field 'providers'");
+        String yaml = """
+                providers:
+                  openai: {type: openai, apiKeyEnv: "sk-proj-pasted-by-mistake-0123456789"}
+                audit: {directory: a, signingKeyEnv: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}
+                """;
+        assertThatThrownBy(() -> GateConfig.parse(yaml, true, "pasted.yaml"))
+                .isInstanceOf(ConfigurationException.class)
+                .satisfies(e -> {
+                    assertThat(((ConfigurationException) e).problems())
+                            .anySatisfy(m -> assertThat(m)
+                                    .startsWith(
+                                            "pasted.yaml line 2, providers.openai.apiKeyEnv: expected the name of an"))
+                            .anySatisfy(m -> assertThat(m).startsWith("pasted.yaml line 3, audit.signingKeyEnv:"));
+                    assertThat(e.getMessage())
+                            .doesNotContain("sk-proj-pasted-by-mistake")
+                            .doesNotContain("0123456789abcdef0123456789abcdef");
+                });
+        assertThatThrownBy(() -> GateConfig.parse("{\"providers\": {\"a\": sk-unquoted-secret}}", false, "bad.json"))
+                .hasMessageContaining("bad.json line 1: not valid JSON")
+                .hasMessageNotContaining("sk-unquoted-secret");
+    }
+
+    @Test
+    void aNestedMappingIsReportedOnItsKeysLine() {
+        String yaml = """
+                providers:
+                  local:
+                    type: ollama
+                routes:
+                  assistant:
+                    deployments:
+                      - local:m
+                    hedge: 2s
+                """;
+        assertThatThrownBy(() -> GateConfig.parse(yaml, true, "lines.yaml"))
+                .hasMessageContaining("lines.yaml line 8, routes.assistant.hedge: unknown key");
+        assertThatThrownBy(() ->
+                        GateConfig.parse("providers:\n  local:\n    type: ollama\ncache:\n  - 1\n", true, "c.yaml"))
+                .hasMessageContaining("c.yaml line 4, cache: expected a mapping");
+    }
+
+    @Test
+    void everyStartReadsItsOwnPolicyAndContentCaptureRecordsTheRedactedPrompt() throws IOException {
+        AuditSigningKey key = AuditSigningKey.generate();
+        Files.writeString(dir.resolve("seed"), java.util.HexFormat.of().formatHex(key.seed()));
+        String yaml = """
+                providers:
+                  local: {type: openai-compatible, baseUrl: "%s", apiKeyEnv: K}
+                policy:
+                  presets: [GDPR]
+                audit: {directory: audit, signingKeyFile: seed, captureContent: true}
+                """.formatted(server.baseUrl());
+        Path file = dir.resolve("gate.yaml");
+        Files.writeString(file, yaml);
+        dev.llmgate.policy.Rule extra = dev.llmgate.policy.Rule.builder("extra")
+                .types("EMAIL")
+                .verdict(dev.llmgate.policy.Verdict.ALLOW_LOG)
+                .build();
+        GateConfig config =
+                GateConfig.load(file).withEnvironment(Map.of("K", KEY)).withPolicy(b -> b.rule(extra));
+        try (ConfiguredGate first = config.start()) {
+            first.gate().chat(ChatRequest.of("local:" + LocalModelServer.MODEL, "Write to jane.doe@example.com"));
+        }
+        // a second start of the same configuration: the customizer adds its rule to a fresh builder, not again to
+        // the first start's (which would fail as a duplicate rule id)
+        try (ConfiguredGate second = config.start()) {
+            assertThat(second.policy()).isPresent();
+        }
+        String record;
+        try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("audit"))) {
+            record = files.flatMap(f -> {
+                        try {
+                            return Files.readAllLines(f).stream();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .filter(l -> l.contains("\"type\":\"call\""))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        // the prompt as the policy left it (the answer's text is recorded after the output policy, which restores
+        // GDPR's tokens for the caller)
+        assertThat(record).contains("\"request_content\":[{\"role\":\"user\",\"text\":\"Write to [EMAIL_1]\"}]");
+    }
 }

@@ -6,8 +6,12 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.PartialToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.chat.response.StreamingHandle;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.Metadata;
 import dev.llmgate.api.StreamEvent;
@@ -20,9 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -30,8 +34,9 @@ import java.util.function.Supplier;
  * A LangChain4j {@link StreamingChatModel} backed by a gate: the answer streams through the gate's chain (the output
  * policy's stream window, budgets charged for what was streamed, audit) on the gate's executor, and the handler gets
  * partial text, partial and complete tool calls, then the complete response, or one {@code onError}. The mapping is
- * {@link GateChatModel}'s. A handler that throws stops the stream (its upstream call is cancelled) and gets that
- * exception in {@code onError}. Thread-safe.
+ * {@link GateChatModel}'s. A handler that throws stops the stream (it is closed, which cancels its upstream call) and
+ * gets that exception in {@code onError}; a handler that cancels the {@code StreamingHandle} of its callback's
+ * context stops it too, and gets no further callback. Thread-safe.
  */
 public final class GateStreamingChatModel implements StreamingChatModel {
     private final LlmGate gate;
@@ -66,46 +71,48 @@ public final class GateStreamingChatModel implements StreamingChatModel {
             handler.onError(Lc4jErrors.toLc4j(e));
             return;
         }
-        AtomicBoolean failed = new AtomicBoolean();
         Map<Integer, String[]> toolIds = new HashMap<>();
         AtomicReference<RuntimeException> handlerFailure = new AtomicReference<>();
-        AtomicReference<CompletableFuture<ChatResponse>> future = new AtomicReference<>();
+        Handle handle = new Handle();
+        PartialResponseContext textContext = new PartialResponseContext(handle);
+        PartialToolCallContext toolContext = new PartialToolCallContext(handle);
+        // a listener that throws ends the gate's stream: the stream is closed, which cancels the upstream call
         CompletableFuture<ChatResponse> started = gate.streamAsync(gateRequest, event -> {
-            if (failed.get()) {
-                return;
+            if (handle.isCancelled()) {
+                throw new CancellationException("the LangChain4j handler cancelled the stream");
             }
             try {
                 if (event instanceof StreamEvent.TextDelta t) {
-                    handler.onPartialResponse(t.text());
+                    handler.onPartialResponse(new PartialResponse(t.text()), textContext);
                 } else if (event instanceof StreamEvent.ToolCallDelta d) {
                     String[] idName = toolIds.computeIfAbsent(d.index(), i -> new String[] {"", ""});
                     d.id().ifPresent(id -> idName[0] = id);
                     d.name().ifPresent(n -> idName[1] = n);
-                    handler.onPartialToolCall(PartialToolCall.builder()
-                            .index(d.index())
-                            .id(idName[0])
-                            .name(idName[1])
-                            .partialArguments(d.argumentsDelta())
-                            .build());
+                    handler.onPartialToolCall(
+                            PartialToolCall.builder()
+                                    .index(d.index())
+                                    .id(idName[0])
+                                    .name(idName[1])
+                                    .partialArguments(d.argumentsDelta())
+                                    .build(),
+                            toolContext);
                 }
             } catch (RuntimeException e) {
-                failed.set(true);
                 handlerFailure.set(e);
-                CompletableFuture<ChatResponse> f = future.get();
-                if (f != null) {
-                    f.cancel(true);
-                }
+                throw e;
+            }
+            if (handle.isCancelled()) {
+                throw new CancellationException("the LangChain4j handler cancelled the stream");
             }
         });
-        future.set(started);
-        if (failed.get()) { // the handler threw before the future was known
-            started.cancel(true);
-        }
         // the callbacks are the result: the handler receives the answer or the failure, nothing waits on this future
         CompletableFuture<ChatResponse> unused = started.whenComplete((response, error) -> {
             if (handlerFailure.get() != null) {
                 handler.onError(handlerFailure.get());
                 return;
+            }
+            if (handle.isCancelled()) {
+                return; // cancelled through the StreamingHandle: no further callbacks
             }
             if (error != null) {
                 Throwable cause =
@@ -130,6 +137,21 @@ public final class GateStreamingChatModel implements StreamingChatModel {
                 handler.onError(e);
             }
         });
+    }
+
+    /** The handle LangChain4j hands to a handler: cancelling it ends the gate's stream at its next event. */
+    private static final class Handle implements StreamingHandle {
+        private volatile boolean cancelled;
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
     }
 
     @Override

@@ -91,7 +91,11 @@ public final class LangChain4jProvider implements ModelProvider {
         } catch (RuntimeException e) {
             throw Lc4jErrors.toGate(e, name);
         }
-        return StreamingBridge.start(streaming.get(), lc, name, request.model());
+        try {
+            return StreamingBridge.start(streaming.get(), lc, name, request.model());
+        } catch (RuntimeException e) { // a model that fails before it streams, on the calling thread
+            throw Lc4jErrors.toGate(e, name);
+        }
     }
 
     @Override

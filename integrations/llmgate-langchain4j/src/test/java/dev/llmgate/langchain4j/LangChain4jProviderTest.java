@@ -233,4 +233,64 @@ class LangChain4jProviderTest {
                 .isEqualTo("integer");
         assertThat(sent.at("/tools/0/function/parameters/required").toString()).isEqualTo("[\"a\",\"b\"]");
     }
+
+    @Test
+    void aHandlerThatThrowsStopsTheStreamUpstreamAndGetsItsOwnException() throws Exception {
+        dev.llmgate.testing.ScriptedProvider provider = dev.llmgate.testing.ScriptedProvider.replying(
+                dev.llmgate.testing.Reply.words("one two three four five six seven eight nine ten eleven twelve"));
+        try (LlmGate gate = LlmGate.builder().provider("p", provider).build()) {
+            CompletableFuture<Throwable> failed = new CompletableFuture<>();
+            RuntimeException boom = new IllegalStateException("the application's handler failed");
+            GateStreamingChatModel.of(gate, "p:m")
+                    .chat(
+                            dev.langchain4j.model.chat.request.ChatRequest.builder()
+                                    .messages(dev.langchain4j.data.message.UserMessage.from("hi"))
+                                    .build(),
+                            new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+                                @Override
+                                public void onPartialResponse(String text) {
+                                    throw boom;
+                                }
+
+                                @Override
+                                public void onCompleteResponse(ChatResponse response) {
+                                    failed.complete(null);
+                                }
+
+                                @Override
+                                public void onError(Throwable error) {
+                                    failed.complete(error);
+                                }
+                            });
+            assertThat(failed.get(10, TimeUnit.SECONDS)).isSameAs(boom);
+            assertThat(provider.streamsReleased()).isEqualTo(1);
+            assertThat(provider.eventsPulled()).isLessThan(12);
+        }
+    }
+
+    @Test
+    void closingAStreamOfAWrappedStreamingModelWakesItsConsumer() throws Exception {
+        // a streaming model that never answers: the consumer would wait forever without the close
+        dev.langchain4j.model.chat.StreamingChatModel silent = new dev.langchain4j.model.chat.StreamingChatModel() {
+            @Override
+            public void doChat(
+                    dev.langchain4j.model.chat.request.ChatRequest request,
+                    dev.langchain4j.model.chat.response.StreamingChatResponseHandler handler) {}
+        };
+        LangChain4jProvider provider =
+                LangChain4jProvider.builder("silent").streamingChatModel(silent).build();
+        dev.llmgate.api.ChatStream stream =
+                provider.stream(ChatRequest.of("m", "hi"), dev.llmgate.testing.TestCallContext.streamingCall());
+        CompletableFuture<Throwable> woke = CompletableFuture.supplyAsync(() -> {
+            try {
+                stream.hasNext();
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        Thread.sleep(50); // most likely the consumer waits by now; the test passes either way, it cannot hang
+        stream.close();
+        woke.get(10, TimeUnit.SECONDS); // the consumer returned (or threw) instead of waiting forever
+    }
 }

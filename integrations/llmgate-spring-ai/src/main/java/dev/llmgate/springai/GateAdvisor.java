@@ -4,6 +4,8 @@ import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.Metadata;
+import dev.llmgate.api.exception.ErrorDetails;
+import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.ModelProvider;
 import dev.llmgate.core.LlmGate;
@@ -27,10 +29,14 @@ import reactor.core.publisher.Flux;
 /**
  * A Spring AI advisor that runs a gate's chain around whatever model the {@code ChatClient} calls: the input policy
  * (the prompt goes on with the policy's changes, e.g. redactions), budgets, the cache, routing, the output policy on
- * the answer (blocking and streamed) and the audit record, with the rest of the advisor chain and the model as the
- * call at the end. A cache hit answers without calling the chain. Runs with {@link #getOrder()} (default
- * {@code Ordered.HIGHEST_PRECEDENCE + 100}: before memory and tool-calling advisors, so that what they add is not
- * scanned twice but what the caller sent is); set it with {@link Builder#order}.
+ * the answer (blocking and streamed; the tool calls the model asks for are checked by the tool policy) and the audit
+ * record, with the rest of the advisor chain and the model as the call at the end. A cache hit answers without
+ * calling the chain. Its default order ({@link #DEFAULT_ORDER}) puts it last before the model, inside memory and
+ * tool-calling advisors: every round trip to the model passes the gate, so a tool-calling loop has each tool call
+ * checked and each tool result scanned as input, and memory keeps the masked answer. An advisor ordered after it
+ * runs inside the gate, unscanned; change the order with {@link Builder#order} only knowing that. A policy that
+ * changes a prompt's tool definitions or options (not only its messages) makes the call fail: they cannot be
+ * rewritten in a Spring AI prompt.
  *
  * <p>The call is recorded as provider {@link Builder#providerName} (default {@code "spring-ai"}) and the prompt's
  * model (or {@code "default"}); with {@link Builder#route} a route of the gate applies its retries, fallback and
@@ -39,6 +45,9 @@ import reactor.core.publisher.Flux;
  * chat options (tools, temperature, ...) pass down unchanged. Failures are the gate's {@code LlmException}s.
  */
 public final class GateAdvisor implements CallAdvisor, StreamAdvisor {
+    /** {@code Ordered.LOWEST_PRECEDENCE - 100}: after Spring AI's memory and tool-calling advisors, before the model. */
+    public static final int DEFAULT_ORDER = org.springframework.core.Ordered.LOWEST_PRECEDENCE - 100;
+
     private final LlmGate gate;
     private final String providerName;
     private final int order;
@@ -78,7 +87,24 @@ public final class GateAdvisor implements CallAdvisor, StreamAdvisor {
         return providerName + ":" + m;
     }
 
-    private static ChatClientRequest withMessages(ChatClientRequest request, ChatRequest changed) {
+    /**
+     * The request as the rest of the chain gets it: the messages as the input policy left them, the options as they
+     * were. Fails closed when the policy changed anything else (a tool definition, a stop sequence, a provider
+     * option): a Spring AI prompt's tool callbacks and options cannot be rewritten, and forwarding the originals would
+     * send what the policy removed.
+     */
+    private static ChatClientRequest withMessages(
+            ChatClientRequest request, ChatRequest original, ChatRequest changed) {
+        if (!changed.tools().equals(original.tools())
+                || !changed.stop().equals(original.stop())
+                || !changed.providerOptions().equals(original.providerOptions())
+                || !changed.responseFormat().equals(original.responseFormat())) {
+            throw new InvalidRequestException(
+                    "the gate's policy changed this prompt's tool definitions or options (e.g. it redacted a value in a"
+                            + " tool description); the advisor cannot rewrite a Spring AI prompt's tool callbacks or"
+                            + " options, so the call is refused: remove the value from the tool definition or option",
+                    ErrorDetails.NONE);
+        }
         Prompt prompt = new Prompt(
                 SpringAiMapping.messagesToSpring(changed.messages()),
                 request.prompt().getOptions());
@@ -94,7 +120,7 @@ public final class GateAdvisor implements CallAdvisor, StreamAdvisor {
             public ChatResponse chat(ChatRequest changed, CallContext context) {
                 ChatClientResponse r;
                 try {
-                    r = chain.nextCall(withMessages(request, changed));
+                    r = chain.nextCall(withMessages(request, gateRequest, changed));
                 } catch (RuntimeException e) {
                     throw SpringAiStreams.failure(e, providerName);
                 }
@@ -124,8 +150,9 @@ public final class GateAdvisor implements CallAdvisor, StreamAdvisor {
 
                 @Override
                 public ChatStream stream(ChatRequest changed, CallContext context) {
-                    Flux<org.springframework.ai.chat.model.ChatResponse> chunks =
-                            chain.nextStream(withMessages(request, changed)).map(ChatClientResponse::chatResponse);
+                    Flux<org.springframework.ai.chat.model.ChatResponse> chunks = chain.nextStream(
+                                    withMessages(request, gateRequest, changed))
+                            .map(ChatClientResponse::chatResponse);
                     return SpringAiStreams.fromFlux(chunks, providerName, changed.model());
                 }
             };
@@ -146,7 +173,7 @@ public final class GateAdvisor implements CallAdvisor, StreamAdvisor {
     public static final class Builder {
         private final LlmGate gate;
         private String providerName = "spring-ai";
-        private int order = org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 100;
+        private int order = DEFAULT_ORDER;
         private Supplier<Metadata> metadata = () -> Metadata.EMPTY;
         private Optional<String> route = Optional.empty();
 

@@ -34,6 +34,12 @@ class GateAdvisorTest {
         final List<String> prompts = new CopyOnWriteArrayList<>();
 
         @Override
+        public ChatOptions getOptions() {
+            return org.springframework.ai.model.tool.ToolCallingChatOptions.builder()
+                    .build(); // takes tool callbacks
+        }
+
+        @Override
         public ChatResponse call(Prompt prompt) {
             prompts.add(prompt.getContents());
             return answer("Your card 5555 5555 5555 4444 is on file.");
@@ -178,6 +184,120 @@ class GateAdvisorTest {
                     .content();
             assertThat(answer).contains("is on file");
             assertThat(model.prompts).hasSize(1);
+        }
+    }
+
+    static final class DangerousTools {
+        final List<String> ran = new CopyOnWriteArrayList<>();
+
+        @org.springframework.ai.tool.annotation.Tool(description = "Erases the disk")
+        String wipeDisk() {
+            ran.add("wipeDisk");
+            return "erased";
+        }
+
+        @org.springframework.ai.tool.annotation.Tool(description = "Looks up the weather")
+        String weather() {
+            ran.add("weather");
+            return "sunny";
+        }
+    }
+
+    /** A model that asks for {@code tool} first, then answers from the tool's result. */
+    static ChatModel callingTool(String tool, List<String> seen) {
+        return new ChatModel() {
+            @Override
+            public ChatOptions getOptions() {
+                return org.springframework.ai.model.tool.ToolCallingChatOptions.builder()
+                        .build();
+            }
+
+            @Override
+            public ChatResponse call(Prompt prompt) {
+                seen.add(prompt.getContents());
+                boolean answered = prompt.getInstructions().stream()
+                        .anyMatch(m -> m instanceof org.springframework.ai.chat.messages.ToolResponseMessage);
+                if (answered) {
+                    return RecordingModel.answer("The tool said what it said.");
+                }
+                return new ChatResponse(List.of(new Generation(
+                        AssistantMessage.builder()
+                                .content("")
+                                .toolCalls(List.of(new AssistantMessage.ToolCall("call_1", "function", tool, "{}")))
+                                .build(),
+                        ChatGenerationMetadata.builder()
+                                .finishReason("TOOL_CALLS")
+                                .build())));
+            }
+        };
+    }
+
+    @Test
+    void insideTheToolLoopEveryToolCallIsCheckedAndEveryResultScanned() {
+        DangerousTools tools = new DangerousTools();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Policy policy = Policy.builder()
+                .preset(CompliancePreset.PCI_DSS)
+                .tools(dev.llmgate.policy.ToolPolicy.builder()
+                        .rule("wipeDisk", dev.llmgate.policy.Verdict.BLOCK)
+                        .build())
+                .build();
+        try (LlmGate gate =
+                LlmGate.builder().addInterceptor(policy.interceptor()).build()) {
+            ChatClient blocked = ChatClient.builder(callingTool("wipeDisk", seen))
+                    .defaultAdvisors(
+                            org.springframework.ai.chat.client.advisor.ToolCallingAdvisor.builder()
+                                    .build(),
+                            GateAdvisor.builder(gate).build())
+                    .build();
+            assertThatThrownBy(() -> blocked.prompt()
+                            .user("clean up")
+                            .tools(tools)
+                            .call()
+                            .content())
+                    .isInstanceOf(PolicyBlockedException.class);
+            assertThat(tools.ran).isEmpty();
+
+            ChatClient allowed = ChatClient.builder(callingTool("weather", seen))
+                    .defaultAdvisors(
+                            org.springframework.ai.chat.client.advisor.ToolCallingAdvisor.builder()
+                                    .build(),
+                            GateAdvisor.builder(gate).build())
+                    .build();
+            assertThat(allowed.prompt().user("weather?").tools(tools).call().content())
+                    .isEqualTo("The tool said what it said.");
+            assertThat(tools.ran).containsExactly("weather");
+        }
+    }
+
+    static final class CardTool {
+        @org.springframework.ai.tool.annotation.Tool(description = "Charges the card 4111 1111 1111 1111")
+        String charge() {
+            return "charged";
+        }
+    }
+
+    @Test
+    void aToolDefinitionThePolicyChangedIsRefusedNotForwarded() {
+        RecordingModel model = new RecordingModel();
+        try (LlmGate gate = LlmGate.builder()
+                .addInterceptor(Policy.builder()
+                        .preset(CompliancePreset.PCI_DSS)
+                        .build()
+                        .interceptor())
+                .build()) {
+            ChatClient client = ChatClient.builder(model)
+                    .defaultAdvisors(GateAdvisor.builder(gate).build())
+                    .build();
+            assertThatThrownBy(() -> client.prompt()
+                            .user("hi")
+                            .tools(new CardTool())
+                            .call()
+                            .content())
+                    .isInstanceOf(dev.llmgate.api.exception.InvalidRequestException.class)
+                    .hasMessageContaining("tool definitions")
+                    .hasMessageNotContaining("4111");
+            assertThat(model.prompts).isEmpty();
         }
     }
 }

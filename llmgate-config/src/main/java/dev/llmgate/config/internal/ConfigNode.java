@@ -39,8 +39,15 @@ public final class ConfigNode {
                 Map<String, ConfigNode> map = new LinkedHashMap<>();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
+                    int keyLine = p.currentTokenLocation().getLineNr();
                     p.nextToken();
-                    map.put(key, read(p));
+                    ConfigNode value = read(p);
+                    // a nested mapping or list starts on its key's line (YAML reports its first child's)
+                    map.put(
+                            key,
+                            value.value instanceof Map<?, ?> || value.value instanceof List<?>
+                                    ? new ConfigNode(value.value, keyLine)
+                                    : value);
                 }
                 return new ConfigNode(map, line);
             }

@@ -46,7 +46,10 @@ public record GatePlan(
             Optional<Integer> maximumAnswerChars) {}
 
     /** A policy read inline, or a file (re-read when it changes if {@code reloadEvery} is set). */
-    public record PolicyPlan(Optional<Policy.Builder> inline, Optional<Path> file, Optional<Duration> reloadEvery) {}
+    public record PolicyPlan(
+            Optional<java.util.function.Supplier<Policy.Builder>> inline,
+            Optional<Path> file,
+            Optional<Duration> reloadEvery) {}
 
     /** The audit log's settings. */
     public record AuditPlan(

@@ -213,7 +213,7 @@ public final class GateReader {
         if (f.containsKey("apiKeyEnv") && f.containsKey("apiKeyFile")) {
             problem(f.get("apiKeyFile"), field + ".apiKeyFile", "set apiKeyEnv or apiKeyFile, not both");
         }
-        Optional<String> keyEnv = Optional.ofNullable(f.get("apiKeyEnv")).map(v -> string(v, field + ".apiKeyEnv"));
+        Optional<String> keyEnv = Optional.ofNullable(f.get("apiKeyEnv")).map(v -> envName(v, field + ".apiKeyEnv"));
         Optional<Path> keyFile = Optional.ofNullable(f.get("apiKeyFile")).map(v -> path(v, field + ".apiKeyFile"));
         Map<String, String> strings = new LinkedHashMap<>();
         for (String k :
@@ -471,7 +471,7 @@ public final class GateReader {
             problem(node, field, "needs metric (requests, tokens, usd or inFlight) and max");
             return null;
         }
-        String metric = string(m, field + ".metric");
+        String metric = lower(string(m, field + ".metric"));
         BigDecimal amount = decimal(max, field + ".max");
         if (metric == null || amount == null) {
             return null;
@@ -480,7 +480,7 @@ public final class GateReader {
             problem(max, field + ".max", "must be positive; was " + amount.toPlainString());
             return null;
         }
-        boolean inFlight = metric.equals("inFlight") || metric.equals("in-flight");
+        boolean inFlight = metric.equals("inflight") || metric.equals("in-flight") || metric.equals("in_flight");
         ConfigNode w = f.get(inFlight ? "lease" : "window");
         if (w == null) {
             problem(
@@ -513,8 +513,9 @@ public final class GateReader {
                 case "usd":
                     b = BudgetLimit.usd(amount.toPlainString(), window);
                     break;
-                case "inFlight":
+                case "inflight":
                 case "in-flight":
+                case "in_flight":
                     b = BudgetLimit.inFlight(amount.longValueExact(), window);
                     break;
                 default:
@@ -531,7 +532,7 @@ public final class GateReader {
         ConfigNode n;
         String scope = "tenant";
         if ((n = f.get("scope")) != null) {
-            scope = string(n, field + ".scope");
+            scope = lower(string(n, field + ".scope"));
             if (scope == null) {
                 return null;
             }
@@ -636,7 +637,8 @@ public final class GateReader {
                     "applies to a policy file (policy.file) only");
         }
         try {
-            return new PolicyPlan(Optional.of(inline.get()), Optional.empty(), Optional.empty());
+            Policy.Builder unused = inline.get(); // read once now, for its problems; each start reads a fresh one
+            return new PolicyPlan(Optional.of(inline), Optional.empty(), Optional.empty());
         } catch (ConfigurationException e) {
             problems.addAll(e.problems());
             return null;
@@ -659,7 +661,9 @@ public final class GateReader {
         } else if (f.containsKey("signingKeyFile") && f.containsKey("signingKeyEnv")) {
             problem(f.get("signingKeyEnv"), field + ".signingKeyEnv", "set signingKeyFile or signingKeyEnv, not both");
         }
-        Optional<String> fsync = Optional.ofNullable(f.get("fsync")).map(v -> string(v, field + ".fsync"));
+        Optional<String> fsync = Optional.ofNullable(f.get("fsync"))
+                .map(v -> lower(string(v, field + ".fsync")))
+                .map(v -> v.replace('_', '-'));
         if (fsync.isPresent() && !Set.of("every-record", "group-commit", "none").contains(fsync.get())) {
             problem(
                     f.get("fsync"),
@@ -679,11 +683,14 @@ public final class GateReader {
                 where(node) + prefix + field,
                 dir == null ? Path.of(".") : orDefault(path(dir, field + ".directory"), Path.of(".")),
                 Optional.ofNullable(f.get("signingKeyFile")).map(v -> path(v, field + ".signingKeyFile")),
-                Optional.ofNullable(f.get("signingKeyEnv")).map(v -> string(v, field + ".signingKeyEnv")),
-                Optional.ofNullable(f.get("logId")).map(v -> string(v, field + ".logId")),
-                Optional.ofNullable(f.get("filePrefix")).map(v -> string(v, field + ".filePrefix")),
+                Optional.ofNullable(f.get("signingKeyEnv")).map(v -> envName(v, field + ".signingKeyEnv")),
+                Optional.ofNullable(f.get("logId"))
+                        .map(v -> matching(v, field + ".logId", "[0-9a-f]{16}", "16 lowercase hex digits")),
+                Optional.ofNullable(f.get("filePrefix"))
+                        .map(v -> matching(
+                                v, field + ".filePrefix", "[A-Za-z0-9._-]+", "letters, digits, '.', '_' or '-'")),
                 Optional.ofNullable(f.get("maxFileBytes"))
-                        .map(v -> longValue(v, field + ".maxFileBytes", 1, Long.MAX_VALUE)),
+                        .map(v -> longValue(v, field + ".maxFileBytes", 1024, Long.MAX_VALUE)),
                 Optional.ofNullable(f.get("maxFileAge")).map(v -> duration(v, field + ".maxFileAge", true)),
                 fsync,
                 Optional.ofNullable(f.get("fsyncInterval")).map(v -> duration(v, field + ".fsyncInterval", true)),
@@ -711,6 +718,10 @@ public final class GateReader {
 
     private static String message(RuntimeException e) {
         return e instanceof ConfigurationException c ? String.join("; ", c.problems()) : e.getMessage();
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.trim().toLowerCase(Locale.ROOT);
     }
 
     private static <T> T orDefault(T value, T otherwise) {
@@ -768,6 +779,28 @@ public final class GateReader {
         }
         problem(node, field, "expected a non-empty string; was " + node.describe(false));
         return null;
+    }
+
+    /** An environment variable's name; a value that is not one (perhaps the secret itself) is never quoted. */
+    private String envName(ConfigNode node, String field) {
+        if (node.value() instanceof String s && s.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            return s;
+        }
+        problem(
+                node,
+                field,
+                "expected the name of an environment variable (letters, digits, '_'); the value is not"
+                        + " one and is not shown: name the variable that holds the secret, never the secret");
+        return null;
+    }
+
+    private String matching(ConfigNode node, String field, String regex, String what) {
+        String s = string(node, field);
+        if (s != null && !s.matches(regex)) {
+            problem(node, field, "expected " + what + "; was '" + s + "'");
+            return null;
+        }
+        return s;
     }
 
     private String name(ConfigNode node, String field) {

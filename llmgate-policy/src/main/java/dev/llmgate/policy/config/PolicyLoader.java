@@ -42,8 +42,14 @@ import java.util.Set;
  * returned builder in code: {@code PolicyLoader.load(path).approval(...).build()}.
  */
 public final class PolicyLoader {
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final YAMLFactory YAML = new YAMLFactory();
+    /** Duplicate keys are errors: a second {@code rules:} must not silently replace the first. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private static final YAMLFactory YAML = YAMLFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final Set<String> TOP = Set.of(
             "name",
             "presets",
@@ -115,7 +121,11 @@ public final class PolicyLoader {
             return first == null ? new Node(new LinkedHashMap<String, Node>(), 1) : Node.read(p);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            String msg = e.getOriginalMessage().split("\n", 2)[0];
+            // the parser's message without the text it quotes (a mistyped line may hold a secret)
+            String first = e.getOriginalMessage().split("\n", 2)[0];
+            String msg = first.startsWith("Duplicate field")
+                    ? first + " (each key at most once)"
+                    : first.replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"");
             throw new ConfigurationException(
                     source + " line " + line + ": not valid " + (yaml ? "YAML" : "JSON") + ": " + msg);
         } catch (IOException e) {

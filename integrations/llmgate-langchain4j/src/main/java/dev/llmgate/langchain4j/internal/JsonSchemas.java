@@ -120,11 +120,34 @@ public final class JsonSchemas {
             throw new IllegalArgumentException(
                     "a tool's parameter schema is not valid JSON: " + e.getOriginalMessage(), e);
         }
+        if (root.isObject() && root.isEmpty()) {
+            return JsonObjectSchema.builder().build();
+        }
         JsonSchemaElement e = fromNode(root);
         if (e instanceof JsonObjectSchema o) {
             return o;
         }
-        return JsonObjectSchema.builder().build();
+        // never an empty schema in its place: the model would call the tool without its parameters
+        throw new IllegalArgumentException("a tool's parameter schema must be an object schema with type, description,"
+                + " properties, required, additionalProperties and $defs only (annotations such as $schema and title"
+                + " are ignored); this one has keywords a LangChain4j object schema cannot hold");
+    }
+
+    /** Keywords that only annotate a schema: dropped, they do not change what the arguments may be. */
+    private static final java.util.Set<String> ANNOTATIONS =
+            java.util.Set.of("$schema", "$id", "$comment", "title", "examples");
+
+    private static boolean objectShaped(JsonNode n, String type) {
+        if (!(type.equals("object") || (type.isEmpty() && n.has("properties")))) {
+            return false;
+        }
+        for (java.util.Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!OBJECT_KEYS.contains(k) && !ANNOTATIONS.contains(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** JSON Schema text as an element. */
@@ -147,7 +170,7 @@ public final class JsonSchemas {
         String type = n.path("type").isTextual() ? n.get("type").asText() : "";
         String description =
                 n.path("description").isTextual() ? n.get("description").asText() : null;
-        if ((type.equals("object") || (type.isEmpty() && n.isEmpty())) && only(n, OBJECT_KEYS)) {
+        if (objectShaped(n, type)) {
             JsonObjectSchema.Builder b = JsonObjectSchema.builder().description(description);
             Map<String, JsonSchemaElement> props = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> p : n.path("properties").properties()) {

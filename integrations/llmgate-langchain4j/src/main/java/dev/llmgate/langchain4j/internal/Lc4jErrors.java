@@ -80,6 +80,7 @@ public final class Lc4jErrors {
             return new ContentFilteredException(m, details, e);
         }
         if (e instanceof ModelNotFoundException
+                || e instanceof IllegalArgumentException // a request llmgate cannot express in LangChain4j's types
                 || e instanceof UnsupportedFeatureException
                 || e instanceof dev.langchain4j.exception.InvalidRequestException) {
             return new InvalidRequestException(m, details, e);

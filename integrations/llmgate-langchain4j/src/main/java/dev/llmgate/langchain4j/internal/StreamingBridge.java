@@ -23,10 +23,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A LangChain4j streaming model's callbacks as a pulled {@link ChatStream}: callbacks queue events, the consumer takes
- * them. Closing cancels the LangChain4j stream through its {@link StreamingHandle} when the model offers one.
+ * them. Closing wakes a consumer that waits and cancels the LangChain4j stream through its {@link StreamingHandle} when
+ * the model has offered one (through a callback's context); a model that never does keeps streaming into the
+ * discarded queue until it ends.
  */
 public final class StreamingBridge extends AbstractChatStream implements StreamingChatResponseHandler {
     private static final Object END = new Object();
+    /** Put on the queue by {@link #release()}, so that a consumer blocked in {@link #produce()} wakes up. */
+    private static final Object CLOSED = new Object();
 
     private final String provider;
     private final String model;
@@ -127,6 +131,9 @@ public final class StreamingBridge extends AbstractChatStream implements Streami
         if (next instanceof StreamEvent e) {
             return e;
         }
+        if (next == CLOSED) {
+            throw new StreamInterruptedException("the stream was closed", ErrorDetails.of(provider));
+        }
         if (next instanceof RuntimeException e) {
             throw Lc4jErrors.toGate(e, provider);
         }
@@ -140,6 +147,7 @@ public final class StreamingBridge extends AbstractChatStream implements Streami
 
     @Override
     protected void release() {
+        queue.add(CLOSED);
         StreamingHandle h = handle;
         if (h != null && !h.isCancelled()) {
             h.cancel();

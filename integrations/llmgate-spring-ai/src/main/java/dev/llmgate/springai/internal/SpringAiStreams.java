@@ -94,6 +94,9 @@ public final class SpringAiStreams {
 
     private static final class FluxStream extends AbstractChatStream {
         private static final Object COMPLETE = new Object();
+        /** Put on the queue by {@link #release()}, so that a consumer blocked in {@link #produce()} wakes up. */
+        private static final Object CLOSED = new Object();
+
         private final String provider;
         private final String model;
         private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
@@ -140,6 +143,9 @@ public final class SpringAiStreams {
                     Thread.currentThread().interrupt();
                     throw new StreamInterruptedException(
                             "interrupted while waiting for the model's stream", ErrorDetails.of(provider), e);
+                }
+                if (next == CLOSED) {
+                    throw new StreamInterruptedException("the stream was closed", ErrorDetails.of(provider));
                 }
                 if (next == COMPLETE) {
                     ready.add(new StreamEvent.UsageUpdate(usage));
@@ -201,6 +207,7 @@ public final class SpringAiStreams {
 
         @Override
         protected void release() {
+            queue.add(CLOSED);
             subscriber.dispose();
         }
     }

@@ -207,4 +207,34 @@ class LlmGateAutoConfigurationTest {
                 .withPropertyValues(localProvider())
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(LlmGate.class));
     }
+
+    @Test
+    void aProfilesListReplacesTheBaseListAndBracketedNamesKeepTheirDots() {
+        // two property sources as a base file and a profile give them: the profile's (first, higher precedence)
+        // deployments must replace the base's, not be merged with its extra entries
+        ApplicationContextRunner profiles = runner.withInitializer(context -> {
+            var sources = context.getEnvironment().getPropertySources();
+            sources.addLast(new org.springframework.core.env.MapPropertySource(
+                    "application.yaml",
+                    Map.of(
+                            "llmgate.providers.local.type", "openai-compatible",
+                            "llmgate.providers.local.base-url", server.baseUrl(),
+                            "llmgate.providers.other.type", "openai-compatible",
+                            "llmgate.providers.other.base-url", "http://127.0.0.1:9/v1",
+                            "llmgate.routes.assistant.deployments[0]", "other:m",
+                            "llmgate.routes.assistant.deployments[1]", "other:n",
+                            "llmgate.aliases[gpt-4.1]", "local:" + LocalModelServer.MODEL)));
+            sources.addFirst(new org.springframework.core.env.MapPropertySource(
+                    "application-prod.yaml",
+                    Map.of("llmgate.routes.assistant.deployments[0]", "local:" + LocalModelServer.MODEL)));
+        });
+        profiles.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(Router.class).routes().get("assistant").deployments())
+                    .extracting(d -> d.address())
+                    .containsExactly("local:" + LocalModelServer.MODEL);
+            assertThat(context.getBean(LlmGate.class).chat("gpt-4.1", "hello").text())
+                    .isNotEmpty();
+        });
+    }
 }

@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
@@ -77,16 +78,92 @@ public final class GateSource {
      * and stop start-up. Take values from the environment with placeholders ({@code ${OPENAI_BASE_URL}}).
      */
     public static Map<String, Object> propertyTree(Environment env) {
-        Map<String, Object> bound = binder(env)
-                .bind("llmgate", Bindable.mapOf(String.class, Object.class))
+        Binder binder = binder(env);
+        Map<String, Object> bound = binder.bind("llmgate", Bindable.mapOf(String.class, Object.class))
                 .orElse(Map.of());
         Map<String, Object> tree = new LinkedHashMap<>();
         bound.forEach((k, v) -> {
             if (!STARTER_KEYS.contains(k)) {
-                tree.put(camel(k), normalise(v));
+                String key = camel(k, "");
+                tree.put(key, normalise(binder, "llmgate[" + k + "]", relist(binder, "llmgate[" + k + "]", v), key));
             }
         });
         return tree;
+    }
+
+    /**
+     * A bound list (a map keyed {@code [0]}, {@code [1]}, ...) bound again as a list, so that it takes Spring's list
+     * semantics: the list of the highest-precedence source that has one replaces the others (binding a map merges the
+     * items of every source, so a profile's shorter list of deployments would keep the base's extra ones).
+     */
+    @SuppressWarnings("unchecked")
+    private static Object relist(Binder binder, String path, Object v) {
+        if (!(v instanceof Map<?, ?> m) || m.isEmpty()) {
+            return v;
+        }
+        boolean list = true;
+        boolean maps = true;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            list &= stripIndex(String.valueOf(e.getKey())).matches("\\d+");
+            maps &= e.getValue() instanceof Map<?, ?>;
+        }
+        if (!list) {
+            return v;
+        }
+        ResolvableType element = maps
+                ? ResolvableType.forClassWithGenerics(Map.class, String.class, Object.class)
+                : ResolvableType.forClass(String.class);
+        Bindable<List<Object>> bindable = Bindable.of(ResolvableType.forClassWithGenerics(List.class, element));
+        List<Object> items = binder.bind(path, bindable).orElse(null);
+        if (items == null) {
+            return v;
+        }
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Object item = items.get(i);
+            if (item instanceof Map<?, ?> im) {
+                Map<String, Object> fixed = new LinkedHashMap<>();
+                int index = i;
+                ((Map<String, Object>) im)
+                        .forEach((k, x) -> fixed.put(k, relist(binder, path + "[" + index + "][" + k + "]", x)));
+                item = fixed;
+            }
+            out.add(item);
+        }
+        return out;
+    }
+
+    /**
+     * Kebab-case keys as the configuration's camelCase keys, at fixed-key positions only: names you choose
+     * (providers, aliases, routes, headers, identifier types) are left as written.
+     */
+    @SuppressWarnings("unchecked")
+    private static Object normalise(Binder binder, String path, Object v, String schemaPath) {
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < l.size(); i++) {
+                out.add(normalise(binder, path + "[" + i + "]", l.get(i), schemaPath + "[]"));
+            }
+            return out;
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            return v;
+        }
+        boolean named = NAMED.contains(schemaPath)
+                || schemaPath.endsWith(".thresholds")
+                || schemaPath.endsWith(".redaction")
+                || schemaPath.endsWith(".regex")
+                || schemaPath.endsWith(".headers");
+        Map<String, Object> out = new LinkedHashMap<>();
+        ((Map<String, Object>) m).forEach((k, x) -> {
+            String key = stripIndex(k);
+            String fixed = named ? key : camel(key, schemaPath);
+            String childSchema = named ? schemaPath + ".<name>" : schemaPath + "." + fixed;
+            out.put(
+                    fixed,
+                    normalise(binder, path + "[" + key + "]", relist(binder, path + "[" + key + "]", x), childSchema));
+        });
+        return out;
     }
 
     private static Binder binder(Environment env) {
@@ -106,18 +183,8 @@ public final class GateSource {
                 ConfigurationPropertySources.from(sources), new PropertySourcesPlaceholdersResolver(configurable));
     }
 
-    @SuppressWarnings("unchecked")
-    private static Object normalise(Object v) {
-        if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            ((Map<String, Object>) m).forEach((k, x) -> out.put(camel(stripIndex(k)), normalise(x)));
-            return out;
-        }
-        if (v instanceof List<?> l) {
-            return l.stream().map(GateSource::normalise).toList();
-        }
-        return v;
-    }
+    /** Schema positions whose keys are names the user chooses. */
+    private static final Set<String> NAMED = Set.of("providers", "aliases", "routes");
 
     /** {@code [0]} (how some binders name list items) as {@code 0}. */
     private static String stripIndex(String k) {
@@ -125,7 +192,7 @@ public final class GateSource {
     }
 
     /** {@code close-timeout} as {@code closeTimeout} when that is one of the configuration's fixed keys. */
-    static String camel(String key) {
+    static String camel(String key, String schemaPath) {
         if (key.indexOf('-') < 0) {
             return key;
         }
