@@ -391,15 +391,20 @@ class GateConfigTest {
                 GateConfig.load(file).withEnvironment(Map.of("K", KEY)).withPolicy(b -> b.rule(extra));
         try (ConfiguredGate first = config.start()) {
             first.gate().chat(ChatRequest.of("local:" + LocalModelServer.MODEL, "Write to jane.doe@example.com"));
+            assertThat(first.gate().stream(
+                                    ChatRequest.of("local:" + LocalModelServer.MODEL, "Write to jane.doe@example.com"))
+                            .collect()
+                            .text())
+                    .contains("jane.doe@example.com"); // the caller gets the email back, streamed too
         }
         // a second start of the same configuration: the customizer adds its rule to a fresh builder, not again to
         // the first start's (which would fail as a duplicate rule id)
         try (ConfiguredGate second = config.start()) {
             assertThat(second.policy()).isPresent();
         }
-        String record;
+        List<String> records;
         try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("audit"))) {
-            record = files.flatMap(f -> {
+            records = files.flatMap(f -> {
                         try {
                             return Files.readAllLines(f).stream();
                         } catch (IOException e) {
@@ -407,11 +412,19 @@ class GateConfigTest {
                         }
                     })
                     .filter(l -> l.contains("\"type\":\"call\""))
-                    .findFirst()
-                    .orElseThrow();
+                    .toList();
         }
-        // the prompt as the policy left it (the answer's text is recorded after the output policy, which restores
-        // GDPR's tokens for the caller)
+        assertThat(records).hasSize(2); // the first start's two calls, blocking and streamed
+        assertThat(records)
+                .allSatisfy(r -> assertThat(r)
+                        .contains("\"response_content_omitted\":\"tokens_restored\"")
+                        .doesNotContain("jane.doe@example.com"));
+        String record = records.get(0);
+        // the prompt as the policy left it
         assertThat(record).contains("\"request_content\":[{\"role\":\"user\",\"text\":\"Write to [EMAIL_1]\"}]");
+        // the answer quotes the prompt, and GDPR put the email back into it for the caller: that text is not stored
+        assertThat(record)
+                .contains("\"response_content_omitted\":\"tokens_restored\"")
+                .doesNotContain("jane.doe@example.com");
     }
 }

@@ -121,7 +121,11 @@ public final class PolicyInterceptor implements StagedInterceptor {
         boolean urls = policy.restoreTokens().contains(TokenRestore.URLS);
         String text = answer.text(redacted, response.text());
         if (policy.restoreTokens().contains(TokenRestore.ANSWER_TEXT)) {
-            text = vault.restore(text, answer.textIsJson(), urls); // a JSON answer stays JSON
+            String restored = vault.restore(text, answer.textIsJson(), urls); // a JSON answer stays JSON
+            if (!restored.equals(text)) {
+                call.put(CallFacts.TOKENS_RESTORED, Boolean.TRUE); // the audit must not store this text
+            }
+            text = restored;
         }
         Optional<String> refusal = answer.refusal(redacted, response.refusal());
         if (refusal.isPresent() && policy.restoreTokens().contains(TokenRestore.REFUSAL)) {

@@ -58,4 +58,10 @@ public final class CallFacts {
 
     /** The alias or address the caller asked for, before routing resolved it. */
     public static final CallContext.Key<String> REQUESTED_MODEL = CallContext.Key.of("requested_model", String.class);
+
+    /**
+     * Set (true) by the output policy when it put tokenized values back into the answer's text for the caller: that
+     * text then holds what the policy kept from the provider, so an audit record never stores it as content.
+     */
+    public static final CallContext.Key<Boolean> TOKENS_RESTORED = CallContext.Key.of("tokens_restored", Boolean.class);
 }

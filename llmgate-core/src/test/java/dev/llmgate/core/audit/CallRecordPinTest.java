@@ -72,7 +72,8 @@ class CallRecordPinTest {
                 Optional.of(request),
                 Optional.empty(),
                 false,
-                Optional.empty());
+                Optional.empty(),
+                false);
         String json = CanonicalJson.write(CallRecords.build(
                 "gate-1",
                 new Digests(null),

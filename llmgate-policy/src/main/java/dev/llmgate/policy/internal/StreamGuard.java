@@ -265,6 +265,9 @@ public final class StreamGuard implements StreamTransformer {
         String text = restoreText
                 ? PlaceholderRestore.restore(vault, out, Boolean.TRUE.equals(json), restoreUrls, urlRun)
                 : out; // a JSON answer stays JSON
+        if (restoreText && !text.equals(out)) {
+            call.put(dev.llmgate.api.spi.CallFacts.TOKENS_RESTORED, Boolean.TRUE); // the audit must not store it
+        }
         urlRun = urlRun.advance(out, 0, out.length());
         if (!text.isEmpty()) {
             downstream.accept(new StreamEvent.TextDelta(text));

@@ -56,7 +56,8 @@ public final class CallRecords {
             Optional<ChatRequest> redactedRequest,
             Optional<Usage> estimatedUsage,
             boolean embeddings,
-            Optional<String> vectorsSha256) {
+            Optional<String> vectorsSha256,
+            boolean tokensRestored) {
 
         /**
          * The facts of {@code call}, which ended at {@code nowMillis} with {@code response} (null if it
@@ -82,7 +83,8 @@ public final class CallRecords {
                     call.get(REDACTED_REQUEST),
                     call.get(CallFacts.ESTIMATED_USAGE),
                     embeddings,
-                    vectors);
+                    vectors,
+                    call.get(CallFacts.TOKENS_RESTORED).orElse(false));
         }
     }
 
@@ -208,7 +210,13 @@ public final class CallRecords {
                 r.put("request_content", messages);
             });
             if (response != null) {
-                r.put("response_content", response.text());
+                if (call.tokensRestored()) {
+                    // the output policy put tokenized values back for the caller: the text holds personal data the
+                    // policy kept from the provider, so it is not stored; the record says why it is absent
+                    r.put("response_content_omitted", "tokens_restored");
+                } else {
+                    r.put("response_content", response.text());
+                }
             }
         }
         return r;
