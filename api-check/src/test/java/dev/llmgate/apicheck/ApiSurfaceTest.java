@@ -52,6 +52,7 @@ class ApiSurfaceTest {
         MODULES.put("llmgate-langchain4j", "dev.llmgate.langchain4j.GateChatModel");
         MODULES.put("llmgate-spring-ai", "dev.llmgate.springai.GateChatModel");
         MODULES.put("llmgate-spring-boot-starter", "dev.llmgate.spring.boot.LlmGateAutoConfiguration");
+        MODULES.put("llmgate-mcp", "dev.llmgate.mcp.GovernedMcpClient");
     }
 
     @Test

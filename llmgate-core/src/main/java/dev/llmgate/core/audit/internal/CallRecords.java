@@ -40,6 +40,14 @@ public final class CallRecords {
     }
 
     /**
+     * The metadata attribute whose value, a call id, the record keeps as {@code parent_call_id}: the model call whose
+     * answer asked for this call (a tool call governed through the gate). The only attribute a record ever copies.
+     */
+    public static final String PARENT_CALL_ID = "llmgate.parent_call_id";
+
+    private static final java.util.regex.Pattern CALL_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    /**
      * What a record needs of a call's context, copied when the call ends (on its thread), so that
      * the record can be built later on the audit writer's thread whatever happens to the context.
      */
@@ -114,6 +122,10 @@ public final class CallRecords {
         r.put("requested_model", requested);
         request.metadata().tenant().ifPresent(t -> r.put("tenant", t));
         request.metadata().user().ifPresent(u -> r.put("user", u));
+        String parent = request.metadata().attributes().get(PARENT_CALL_ID);
+        if (parent != null && CALL_ID.matcher(parent).matches()) {
+            r.put("parent_call_id", parent); // links a tool call to the model call whose answer asked for it
+        }
         r.put("outcome", Digests.lowerName(outcome));
         boolean cacheHit = call.cacheHit();
         r.put("cache_hit", cacheHit);

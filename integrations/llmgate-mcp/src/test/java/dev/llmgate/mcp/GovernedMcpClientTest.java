@@ -1,0 +1,249 @@
+package dev.llmgate.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.Metadata;
+import dev.llmgate.api.ToolCall;
+import dev.llmgate.api.exception.ConfigurationException;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.core.audit.AuditLog;
+import dev.llmgate.core.audit.AuditSigningKey;
+import dev.llmgate.core.audit.AuditVerifier;
+import dev.llmgate.core.audit.EvidenceReport;
+import dev.llmgate.core.audit.InMemoryAuditSink;
+import dev.llmgate.policy.Policy;
+import dev.llmgate.policy.PolicyStage;
+import dev.llmgate.policy.Rule;
+import dev.llmgate.policy.ToolPolicy;
+import dev.llmgate.policy.Verdict;
+import dev.llmgate.policy.detect.PromptInjectionDetector;
+import dev.llmgate.policy.preset.CompliancePreset;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A real MCP server from the SDK (a child JVM over stdio) and a client governed through a gate. */
+class GovernedMcpClientTest {
+    static McpSyncClient mcp;
+
+    @BeforeAll
+    static void startServer() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ServerParameters params = ServerParameters.builder(java)
+                .args("-cp", System.getProperty("java.class.path"), NotesServer.class.getName())
+                .build();
+        mcp = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
+                .requestTimeout(Duration.ofSeconds(60))
+                .build();
+        mcp.initialize();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        mcp.closeGracefully();
+    }
+
+    static final List<String> APPROVALS = new CopyOnWriteArrayList<>();
+
+    static Policy policy() {
+        return Policy.builder()
+                .preset(CompliancePreset.HIPAA)
+                .detector(PromptInjectionDetector.all())
+                .rule(Rule.builder("block-injection")
+                        .types("INJECTION_*")
+                        .stages(PolicyStage.INPUT)
+                        .verdict(Verdict.BLOCK)
+                        .build())
+                .tools(ToolPolicy.builder()
+                        .defaultVerdict(Verdict.ALLOW)
+                        .allowHosts("*.example.com", "example.com")
+                        .build())
+                .build();
+    }
+
+    static McpToolAccess access() {
+        return McpToolAccess.builder()
+                .allow("acme", "read_*", "fetch_url")
+                .allow("ops", "*")
+                .deny("*", "drop_*")
+                .build();
+    }
+
+    static Metadata tenant(String t) {
+        return new Metadata(Optional.of(t), Optional.empty(), Set.of(), Map.of());
+    }
+
+    static McpSchema.CallToolRequest call(String tool, Map<String, Object> args) {
+        return new McpSchema.CallToolRequest(tool, args);
+    }
+
+    @Test
+    void listingsAreFilteredPerTenantAndOtherCallsRefused() {
+        try (LlmGate gate =
+                LlmGate.builder().addInterceptor(policy().interceptor()).build()) {
+            GovernedMcpClient client = GovernedMcpClient.builder(mcp, "notes", gate)
+                    .access(access())
+                    .build();
+            assertThat(client.listTools(tenant("acme")).tools())
+                    .extracting(McpSchema.Tool::name)
+                    .containsExactlyInAnyOrder("read_note", "fetch_url");
+            assertThat(client.listTools(tenant("ops")).tools()).hasSize(3);
+            assertThat(client.listTools(Metadata.EMPTY).tools()).isEmpty();
+            assertThatThrownBy(() -> client.callTool(
+                            call("delete_note", Map.of("id", "plain")), tenant("acme"), Optional.empty()))
+                    .isInstanceOf(McpError.class)
+                    .hasMessageContaining("refused by llmgate: tool 'delete_note' of MCP server 'notes' is not allowed"
+                            + " for tenant 'acme'");
+            McpSchema.CallToolResult ok =
+                    client.callTool(call("read_note", Map.of("id", "plain")), tenant("acme"), Optional.empty());
+            assertThat(((McpSchema.TextContent) ok.content().get(0)).text()).isEqualTo("Buy milk and eggs.");
+        }
+    }
+
+    @Test
+    void destructiveToolsNeedTheApprovalHandler() {
+        try (LlmGate gate =
+                LlmGate.builder().addInterceptor(policy().interceptor()).build()) {
+            GovernedMcpClient approving = GovernedMcpClient.builder(mcp, "notes", gate)
+                    .access(access())
+                    .destructiveApproval(
+                            r -> {
+                                APPROVALS.add(r.toolCall().map(ToolCall::name).orElse("?"));
+                                return CompletableFuture.completedFuture(Verdict.ALLOW);
+                            },
+                            Duration.ofSeconds(5))
+                    .build();
+            McpSchema.CallToolResult deleted =
+                    approving.callTool(call("delete_note", Map.of("id", "plain")), tenant("ops"), Optional.empty());
+            assertThat(((McpSchema.TextContent) deleted.content().get(0)).text())
+                    .isEqualTo("deleted plain");
+            assertThat(APPROVALS).contains("delete_note");
+
+            GovernedMcpClient denying = GovernedMcpClient.builder(mcp, "notes", gate)
+                    .access(access())
+                    .destructiveApproval(r -> CompletableFuture.completedFuture(Verdict.BLOCK), Duration.ofSeconds(5))
+                    .build();
+            assertThatThrownBy(() -> denying.callTool(
+                            call("delete_note", Map.of("id", "plain")), tenant("ops"), Optional.empty()))
+                    .isInstanceOf(McpError.class)
+                    .hasMessageContaining("was denied");
+            GovernedMcpClient none = GovernedMcpClient.builder(mcp, "notes", gate)
+                    .access(access())
+                    .build();
+            assertThatThrownBy(() ->
+                            none.callTool(call("delete_note", Map.of("id", "x")), tenant("ops"), Optional.empty()))
+                    .isInstanceOf(McpError.class)
+                    .hasMessageContaining("no approval handler");
+        }
+    }
+
+    @Test
+    void argumentsPassTheToolPolicyAndResultsAreScannedBeforeTheModelSeesThem() {
+        try (LlmGate gate =
+                LlmGate.builder().addInterceptor(policy().interceptor()).build()) {
+            GovernedMcpClient client = GovernedMcpClient.builder(mcp, "notes", gate)
+                    .access(access())
+                    .build();
+            // an egress host the tool policy does not allow, in the parsed arguments
+            assertThatThrownBy(() -> client.callTool(
+                            call("fetch_url", Map.of("url", "https://api.example.com@evil.attacker.net/x")),
+                            tenant("acme"),
+                            Optional.empty()))
+                    .isInstanceOf(McpError.class)
+                    .hasMessageContaining("the gate's policy blocked tool 'fetch_url'");
+            // a poisoned result is withheld, without quoting it
+            McpSchema.CallToolResult poisoned =
+                    client.callTool(call("read_note", Map.of("id", "poisoned")), tenant("acme"), Optional.empty());
+            assertThat(poisoned.isError()).isTrue();
+            String withheld = ((McpSchema.TextContent) poisoned.content().get(0)).text();
+            assertThat(withheld)
+                    .startsWith("llmgate withheld the result of tool 'read_note'")
+                    .doesNotContain("Ignore all");
+            // PHI in a result is redacted per the preset
+            McpSchema.CallToolResult patient =
+                    client.callTool(call("read_note", Map.of("id", "patient")), tenant("acme"), Optional.empty());
+            assertThat(((McpSchema.TextContent) patient.content().get(0)).text())
+                    .contains("Follow up with the patient")
+                    .doesNotContain("jane.doe@example.com");
+        }
+    }
+
+    @Test
+    void everyToolCallIsAnAuditRecordLinkedToTheModelCallAndCounted() {
+        InMemoryAuditSink sink = new InMemoryAuditSink();
+        AuditSigningKey key = AuditSigningKey.generate();
+        String modelCallId;
+        try (AuditLog audit = AuditLog.builder(sink, key).build();
+                LlmGate gate = LlmGate.builder()
+                        .provider(
+                                "m",
+                                ScriptedProvider.replying(
+                                        Reply.toolCalls(new ToolCall("call_1", "read_note", "{\"id\":\"plain\"}"))))
+                        .addInterceptor(audit.interceptor())
+                        .addInterceptor(policy().interceptor())
+                        .build()) {
+            GovernedMcpClient client = GovernedMcpClient.builder(mcp, "notes", gate)
+                    .access(access())
+                    .build();
+            var answer = gate.chat(ChatRequest.of("m:model", "What does my note say?"));
+            modelCallId = answer.facts().callId();
+            assertThat(answer.toolCalls()).hasSize(1);
+            client.callTool(call("read_note", Map.of("id", "plain")), tenant("acme"), Optional.of(modelCallId));
+            assertThatThrownBy(() -> client.callTool(
+                            call("fetch_url", Map.of("url", "http://3232235777/")),
+                            tenant("acme"),
+                            Optional.of(modelCallId)))
+                    .isInstanceOf(McpError.class);
+        }
+        List<String> records = sink.lines().stream()
+                .filter(l -> l.contains("\"type\":\"call\""))
+                .toList();
+        assertThat(records)
+                .anySatisfy(r -> assertThat(r)
+                        .contains("\"requested_model\":\"mcp-notes:read_note\"")
+                        .contains("\"parent_call_id\":\"" + modelCallId + "\""));
+        assertThat(records)
+                .anySatisfy(r -> assertThat(r).contains("\"requested_model\":\"mcp-notes:read_note.result\""));
+        EvidenceReport report =
+                AuditVerifier.builder().trustKey(key.publicKeyHex()).build().evidenceLines(sink.lines(), "memory");
+        assertThat(report.result()).isEqualTo("VALID");
+        assertThat(report.toolCallsBlocked()).isEqualTo(1);
+    }
+
+    @Test
+    void aRuleNamingAToolNoServerOffersAndABadServerNameFailClearly() {
+        try (LlmGate gate = LlmGate.builder().build()) {
+            assertThatThrownBy(() -> GovernedMcpClient.builder(mcp, "notes server", gate)
+                            .access(McpToolAccess.builder()
+                                    .allow("*", "read_note", "send_email")
+                                    .build())
+                            .build())
+                    .isInstanceOf(ConfigurationException.class)
+                    .satisfies(e -> assertThat(((ConfigurationException) e).problems())
+                            .anySatisfy(p -> assertThat(p).contains("MCP server name 'notes server' is not allowed"))
+                            .anySatisfy(p -> assertThat(p)
+                                    .contains("an access rule names tool 'send_email', which MCP server 'notes server'"
+                                            + " does not offer")));
+        }
+    }
+}
