@@ -1,7 +1,6 @@
 package dev.llmgate.mcp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -14,6 +13,8 @@ import dev.llmgate.api.exception.BudgetExceededException;
 import dev.llmgate.api.exception.ConfigurationException;
 import dev.llmgate.api.exception.LlmException;
 import dev.llmgate.api.exception.PolicyBlockedException;
+import dev.llmgate.api.spi.CallFacts;
+import dev.llmgate.api.spi.PolicyRecord;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.policy.ApprovalHandler;
 import dev.llmgate.policy.ApprovalRequest;
@@ -40,13 +41,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  *   <li><b>access</b>: the tenant must be allowed the tool ({@link McpToolAccess}); a listing shows only those tools,
  *       and any other call is refused with an {@link McpError} before the server sees it;</li>
- *   <li><b>approval</b>: a tool the server marks destructive ({@code destructiveHint}) needs the approval handler's
- *       ALLOW (a denial, a timeout or a failure refuses it);</li>
+ *   <li><b>approval</b>: a tool the server does not mark read-only ({@code readOnlyHint}) or non-destructive
+ *       ({@code destructiveHint} false), MCP's default for a tool without annotations, needs the approval handler's
+ *       ALLOW (a denial, a timeout, a failure or no handler refuses it);</li>
  *   <li><b>the gate's chain</b>: the call runs through the gate as a model call ({@code mcp-<server>:<tool>}) whose
  *       answer is the tool call itself, so the gate's tool policy checks it exactly as it checks a model's tool calls
  *       (rules by tool name, egress hosts and identifier types in the parsed arguments, its own approvals), budgets
- *       apply (the metadata attribute {@code mcp_tool} = {@code <server>/<tool>} keys per-tool limits), and the audit
- *       log records it;</li>
+ *       apply (the metadata attribute {@code mcp_tool} = {@code <server>/<tool>} keys per-tool limits; limits of the
+ *       tenant or user count both gate calls of a tool call), and the audit log records it;</li>
  *   <li><b>the server</b> runs the tool;</li>
  *   <li><b>the result</b> runs through the gate as input ({@code mcp-<server>:<tool>.result}) before anyone sees it:
  *       prompt injection and identifiers per the policy, redacted or blocked; a blocked result comes back as an error
@@ -115,58 +117,109 @@ public final class GovernedMcpClient {
             McpSchema.CallToolRequest request, Metadata who, Optional<String> parentCallId) {
         String tool = request.name();
         String tenant = who.tenant().orElse("");
-        if (!access.allows(tenant, tool)) {
-            throw refused("tool '" + tool + "' of MCP server '" + server + "' is not allowed for "
-                    + (tenant.isEmpty() ? "calls without a tenant" : "tenant '" + tenant + "'"));
-        }
-        McpSchema.Tool known = tools.get(tool);
-        if (known == null) { // its annotations (destructive?) are unknown: fail closed
-            throw refused("tool '" + tool + "' was not offered by MCP server '" + server
-                    + "' when this client was built; build it again to govern new tools");
-        }
         Map<String, Object> args = request.arguments() == null ? Map.of() : request.arguments();
-        String argsJson = json(args);
-        ToolCall call = new ToolCall("mcp_" + IDS.incrementAndGet(), tool, argsJson);
-        if (known != null
-                && known.annotations() != null
-                && Boolean.TRUE.equals(known.annotations().destructiveHint())) {
-            approve(call, parentCallId);
+        String argsJson;
+        try {
+            argsJson = JSON.writeValueAsString(args);
+        } catch (JsonProcessingException e) {
+            throw refused("the arguments of tool '" + tool + "' are not JSON");
         }
-        Metadata meta = metadata(who, tool, parentCallId);
+        ToolCall call = new ToolCall("mcp_" + IDS.incrementAndGet(), tool, argsJson);
+        Metadata meta = metadata(who, tool, parentCallId, "mcp_tool");
+        McpSchema.Tool known = tools.get(tool);
 
-        // 1. the call itself through the gate: tool policy, budgets, audit
+        // 1. the call itself through the gate: access, approval, tool policy, budgets, audit. The refusals of this
+        // client are decisions at stage "tool" of that call, so the audit log and the evidence report have them.
+        AtomicReference<Boolean> ran = new AtomicReference<>(false);
         ChatResponse decided;
         try {
             decided = gate.wrap(
                     ChatRequest.builder(provider + ":" + tool)
                             .metadata(meta)
-                            .user("MCP tool call: " + tool)
+                            // the arguments are part of the request: no cache may answer one call with another's
+                            .user("MCP tool call " + tool + " " + argsJson)
                             .build(),
                     provider,
-                    (req, ctx) -> ChatResponse.builder()
-                            .id(call.id())
-                            .provider(provider)
-                            .model(tool)
-                            .text("")
-                            .toolCalls(List.of(call))
-                            .finishReason(FinishReason.TOOL_CALLS)
-                            .usage(Usage.ZERO)
-                            .build());
+                    (req, ctx) -> {
+                        if (!access.allows(tenant, tool)) {
+                            throw blockedAt(
+                                    ctx,
+                                    "mcp.access",
+                                    "tool '" + tool + "' of MCP server '" + server
+                                            + "' is not allowed for "
+                                            + (tenant.isEmpty()
+                                                    ? "calls without a tenant"
+                                                    : "tenant '" + tenant + "'"));
+                        }
+                        if (known == null) { // its annotations are unknown: fail closed
+                            throw blockedAt(
+                                    ctx,
+                                    "mcp.unknown_tool",
+                                    "tool '" + tool
+                                            + "' was not offered by MCP server '" + server
+                                            + "' when this client was built; build it again to govern new tools");
+                        }
+                        if (needsApproval(known)) {
+                            String outcome = approve(call, parentCallId);
+                            ctx.append(
+                                    CallFacts.POLICY,
+                                    new PolicyRecord("tool", outcome, List.of("mcp.destructive"), Map.of()));
+                            if (!outcome.equals("REQUIRE_APPROVAL:ALLOW")) {
+                                throw new PolicyBlockedException(
+                                        outcome.contains("NO_HANDLER")
+                                                ? "tool '" + tool + "' may change or delete data and needs approval,"
+                                                        + " and no approval handler is configured"
+                                                : "the approval of destructive tool '" + tool + "' was "
+                                                        + (outcome.equals("REQUIRE_APPROVAL:BLOCK")
+                                                                ? "denied"
+                                                                : "not given (" + outcome + ")"),
+                                        List.of("mcp.destructive"));
+                            }
+                        }
+                        ran.set(true);
+                        return ChatResponse.builder()
+                                .id(call.id())
+                                .provider(provider)
+                                .model(tool)
+                                .text("")
+                                .toolCalls(List.of(call))
+                                .finishReason(FinishReason.TOOL_CALLS)
+                                .usage(Usage.ZERO)
+                                .build();
+                    });
         } catch (PolicyBlockedException e) {
-            throw refused("the gate's policy blocked tool '" + tool + "' (rules " + e.ruleIds() + ")");
+            throw refused(
+                    e.ruleIds().contains("mcp.access")
+                                    || e.ruleIds().contains("mcp.unknown_tool")
+                                    || e.ruleIds().contains("mcp.destructive")
+                            ? e.getMessage()
+                            : "the gate's policy blocked tool '" + tool + "' (rules " + e.ruleIds() + ")");
         } catch (BudgetExceededException e) {
-            throw refused("a budget refused tool '" + tool + "': " + e.getMessage());
+            throw refused("a budget refused tool '" + tool + "'"); // its message names the subject: not repeated
         } catch (LlmException e) {
             throw refused("the gate could not check tool '" + tool + "': "
                     + e.getClass().getSimpleName());
         }
-        if (decided.toolCalls().size() != 1) {
-            throw refused("the gate's policy withheld the call of tool '" + tool + "'");
+        // the call the server runs is exactly the one the gate decided on, or none (fail closed)
+        if (!ran.get()
+                || decided.toolCalls().size() != 1
+                || !decided.toolCalls().get(0).id().equals(call.id())
+                || !decided.toolCalls().get(0).name().equals(tool)
+                || !decided.toolCalls().get(0).argumentsJson().equals(argsJson)) {
+            throw refused("the gate's policy changed or withheld the call of tool '" + tool + "' (e.g. it redacted a"
+                    + " value in its arguments); a tool never runs with arguments other than those the caller gave");
         }
-        Map<String, Object> sent = parse(decided.toolCalls().get(0).argumentsJson(), args);
 
-        // 2. the server runs it
-        McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, sent, null));
+        // 2. the server runs it; its failure's text is a result like any other (scanned below), never passed on raw
+        McpSchema.CallToolResult result;
+        try {
+            result = client.callTool(new McpSchema.CallToolRequest(tool, args, null));
+        } catch (RuntimeException e) {
+            String text = e instanceof McpError m && m.getMessage() != null
+                    ? m.getMessage()
+                    : e.getClass().getSimpleName();
+            result = new McpSchema.CallToolResult(List.of(textContent(text)), Boolean.TRUE, null, null);
+        }
 
         // 3. its result through the gate as input, before anyone sees it
         StringBuilder text = new StringBuilder();
@@ -179,13 +232,18 @@ public final class GovernedMcpClient {
             }
         }
         if (result.structuredContent() != null) {
-            text.append(text.length() == 0 ? "" : "\n").append(json(result.structuredContent()));
+            try {
+                text.append(text.length() == 0 ? "" : "\n").append(JSON.writeValueAsString(result.structuredContent()));
+            } catch (JsonProcessingException e) {
+                withheld++;
+            }
         }
-        AtomicReference<String> scanned = new AtomicReference<>("");
+        AtomicReference<String> scanned = new AtomicReference<>();
         try {
             gate.wrap(
                     ChatRequest.builder(provider + ":" + tool + ".result")
-                            .metadata(meta)
+                            // not keyed mcp_tool: a per-tool limit counts the tool's calls, not their results
+                            .metadata(metadata(who, tool, parentCallId, "mcp_tool_result"))
                             .addMessage(Message.user(text.toString()))
                             .build(),
                     provider,
@@ -201,15 +259,15 @@ public final class GovernedMcpClient {
                                 .build();
                     });
         } catch (PolicyBlockedException e) {
-            return new McpSchema.CallToolResult(
-                    List.of(textContent("llmgate withheld the result of tool '" + tool
-                            + "': the gate's policy blocked it (rules " + e.ruleIds() + ")")),
-                    Boolean.TRUE,
-                    null,
-                    null);
+            return withheldResult("llmgate withheld the result of tool '" + tool
+                    + "': the gate's policy blocked it (rules " + e.ruleIds() + ")");
         } catch (LlmException e) {
-            throw refused("the gate could not check the result of tool '" + tool + "': "
-                    + e.getClass().getSimpleName());
+            // the tool ran: refusing now would invite a retry that repeats it, so the result is withheld instead
+            return withheldResult("llmgate withheld the result of tool '" + tool + "': it could not be checked ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (scanned.get() == null) { // answered without the scan (a stage that short-circuits): fail closed
+            return withheldResult("llmgate withheld the result of tool '" + tool + "': it was not scanned");
         }
         List<McpSchema.Content> out = new ArrayList<>();
         out.add(textContent(scanned.get()));
@@ -220,9 +278,33 @@ public final class GovernedMcpClient {
         return new McpSchema.CallToolResult(out, result.isError(), null, null);
     }
 
-    private void approve(ToolCall call, Optional<String> parentCallId) {
+    private static McpSchema.CallToolResult withheldResult(String why) {
+        return new McpSchema.CallToolResult(List.of(textContent(why)), Boolean.TRUE, null, null);
+    }
+
+    /** A refusal of this client, recorded as a decision at stage "tool" of the call, so it is audited. */
+    private static PolicyBlockedException blockedAt(dev.llmgate.api.spi.CallContext ctx, String rule, String message) {
+        ctx.append(CallFacts.POLICY, new PolicyRecord("tool", "BLOCK", List.of(rule), Map.of()));
+        return new PolicyBlockedException(message, List.of(rule));
+    }
+
+    /**
+     * Whether a call needs the approval handler: unless the server says the tool only reads or is not destructive
+     * ({@code readOnlyHint}, or {@code destructiveHint} false); MCP's own default for a tool without annotations is
+     * destructive. Annotations are the server's hints: pin tools you trust less with the gate's tool policy.
+     */
+    private static boolean needsApproval(McpSchema.Tool tool) {
+        McpSchema.ToolAnnotations a = tool.annotations();
+        if (a == null) {
+            return true;
+        }
+        return !Boolean.TRUE.equals(a.readOnlyHint()) && !Boolean.FALSE.equals(a.destructiveHint());
+    }
+
+    /** The approval's outcome as the policy labels it: {@code REQUIRE_APPROVAL:ALLOW}, {@code ...:BLOCK}, ... */
+    private String approve(ToolCall call, Optional<String> parentCallId) {
         if (approval.isEmpty()) {
-            throw refused("tool '" + call.name() + "' is destructive and no approval handler is configured");
+            return "REQUIRE_APPROVAL:NO_HANDLER:BLOCK";
         }
         ApprovalRequest ask = new ApprovalRequest(
                 parentCallId.orElse(call.id()),
@@ -235,19 +317,23 @@ public final class GovernedMcpClient {
             v = approval.get().decide(ask).toCompletableFuture().get(approvalTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw refused("interrupted while waiting for the approval of tool '" + call.name() + "'");
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            throw refused("the approval of destructive tool '" + call.name() + "' failed or timed out: "
-                    + e.getClass().getSimpleName());
+            return "REQUIRE_APPROVAL:ERROR:BLOCK";
+        } catch (TimeoutException e) {
+            return "REQUIRE_APPROVAL:TIMEOUT:BLOCK";
+        } catch (ExecutionException | RuntimeException e) {
+            return "REQUIRE_APPROVAL:ERROR:BLOCK";
         }
-        if (v != Verdict.ALLOW && v != Verdict.ALLOW_LOG) {
-            throw refused("the approval of destructive tool '" + call.name() + "' was denied");
-        }
+        return v == Verdict.ALLOW || v == Verdict.ALLOW_LOG ? "REQUIRE_APPROVAL:ALLOW" : "REQUIRE_APPROVAL:BLOCK";
     }
 
-    private Metadata metadata(Metadata who, String tool, Optional<String> parentCallId) {
+    private Metadata metadata(Metadata who, String tool, Optional<String> parentCallId, String toolKey) {
         Map<String, String> attributes = new LinkedHashMap<>(who.attributes());
-        attributes.put("mcp_tool", server + "/" + tool);
+        attributes.remove("mcp_tool"); // the caller's metadata cannot choose which tool's limit a call counts against
+        attributes.remove("mcp_tool_result");
+        attributes.remove("llmgate.parent_call_id");
+        attributes.put(toolKey, server + "/" + tool);
+        // a tool call is never answered from a cache: each one runs, and is checked, as itself
+        attributes.put(dev.llmgate.core.cache.CacheControl.MODE_ATTRIBUTE, "bypass");
         parentCallId.ifPresent(id -> attributes.put("llmgate.parent_call_id", id));
         return new Metadata(who.tenant(), who.user(), who.tags(), attributes);
     }
@@ -258,22 +344,6 @@ public final class GovernedMcpClient {
 
     private static McpError refused(String why) {
         return McpError.builder(REFUSED).message("refused by llmgate: " + why).build();
-    }
-
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("tool arguments that are not JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private static Map<String, Object> parse(String json, Map<String, Object> otherwise) {
-        try {
-            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {});
-        } catch (JsonProcessingException e) {
-            return otherwise;
-        }
     }
 
     @Override

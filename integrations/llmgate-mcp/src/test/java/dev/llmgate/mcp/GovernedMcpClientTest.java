@@ -214,6 +214,10 @@ class GovernedMcpClientTest {
                             tenant("acme"),
                             Optional.of(modelCallId)))
                     .isInstanceOf(McpError.class);
+            // a refusal of this client (the tenant may not use the tool) is a blocked tool call in the log too
+            assertThatThrownBy(() -> client.callTool(
+                            call("delete_note", Map.of("id", "plain")), tenant("acme"), Optional.of(modelCallId)))
+                    .isInstanceOf(McpError.class);
         }
         List<String> records = sink.lines().stream()
                 .filter(l -> l.contains("\"type\":\"call\""))
@@ -227,7 +231,8 @@ class GovernedMcpClientTest {
         EvidenceReport report =
                 AuditVerifier.builder().trustKey(key.publicKeyHex()).build().evidenceLines(sink.lines(), "memory");
         assertThat(report.result()).isEqualTo("VALID");
-        assertThat(report.toolCallsBlocked()).isEqualTo(1);
+        assertThat(report.toolCallsBlocked()).isEqualTo(2);
+        assertThat(report.decisionsByRule().get("mcp.access")).containsEntry("BLOCK", 1L);
     }
 
     @Test
@@ -244,6 +249,77 @@ class GovernedMcpClientTest {
                             .anySatisfy(p -> assertThat(p)
                                     .contains("an access rule names tool 'send_email', which MCP server 'notes server'"
                                             + " does not offer")));
+        }
+    }
+
+    @Test
+    void aPerToolRateLimitCountsTheToolsCalls() {
+        try (LlmGate gate = LlmGate.builder()
+                .addInterceptor(policy().interceptor())
+                .addInterceptor(dev.llmgate.core.budget.BudgetInterceptor.builder()
+                        .limit(dev.llmgate.core.budget.BudgetLimit.requests(2, Duration.ofHours(1))
+                                .perKey("mcp_tool")
+                                .only("notes/read_note"))
+                        .build())
+                .build()) {
+            GovernedMcpClient client = GovernedMcpClient.builder(mcp, "notes", gate)
+                    .access(access())
+                    .build();
+            client.callTool(call("read_note", Map.of("id", "plain")), tenant("acme"), Optional.empty());
+            client.callTool(call("read_note", Map.of("id", "plain")), tenant("acme"), Optional.empty());
+            assertThatThrownBy(() ->
+                            client.callTool(call("read_note", Map.of("id", "plain")), tenant("acme"), Optional.empty()))
+                    .isInstanceOf(McpError.class)
+                    .hasMessageContaining("a budget refused tool 'read_note'");
+            // the caller cannot move its call to another tool's counter
+            Metadata spoofing =
+                    new Metadata(Optional.of("acme"), Optional.empty(), Set.of(), Map.of("mcp_tool", "x/y"));
+            assertThatThrownBy(
+                            () -> client.callTool(call("read_note", Map.of("id", "plain")), spoofing, Optional.empty()))
+                    .isInstanceOf(McpError.class);
+        }
+    }
+
+    @Test
+    void aResponseCacheNeverAnswersOneToolCallWithAnother() {
+        try (LlmGate gate = LlmGate.builder()
+                .addInterceptor(policy().interceptor())
+                .addInterceptor(
+                        dev.llmgate.core.cache.ResponseCache.builder().build().interceptor())
+                .build()) {
+            GovernedMcpClient client = GovernedMcpClient.builder(mcp, "notes", gate)
+                    .access(access())
+                    .build();
+            McpSchema.CallToolResult first =
+                    client.callTool(call("read_note", Map.of("id", "plain")), tenant("acme"), Optional.empty());
+            McpSchema.CallToolResult second =
+                    client.callTool(call("read_note", Map.of("id", "other")), tenant("acme"), Optional.empty());
+            assertThat(((McpSchema.TextContent) first.content().get(0)).text()).isEqualTo("Buy milk and eggs.");
+            assertThat(((McpSchema.TextContent) second.content().get(0)).text()).isEqualTo("no such note");
+            // the same call again runs again (a cache never answers a tool call)
+            assertThat(((McpSchema.TextContent) client.callTool(
+                                            call("read_note", Map.of("id", "plain")), tenant("acme"), Optional.empty())
+                                    .content()
+                                    .get(0))
+                            .text())
+                    .isEqualTo("Buy milk and eggs.");
+        }
+    }
+
+    @Test
+    void argumentsThePolicyWouldChangeAreNeverSentChanged() {
+        try (LlmGate gate =
+                LlmGate.builder().addInterceptor(policy().interceptor()).build()) {
+            GovernedMcpClient client = GovernedMcpClient.builder(mcp, "notes", gate)
+                    .access(access())
+                    .build();
+            // HIPAA treats URLs as identifiers: the tool would run with "[URL]", so it does not run at all
+            assertThatThrownBy(() -> client.callTool(
+                            call("fetch_url", Map.of("url", "https://docs.example.com/a")),
+                            tenant("acme"),
+                            Optional.empty()))
+                    .isInstanceOf(McpError.class)
+                    .hasMessageContaining("a tool never runs with arguments other than those the caller gave");
         }
     }
 }

@@ -32,6 +32,7 @@ public final class NotesServer {
         McpSchema.Tool read = McpSchema.Tool.builder()
                 .name("read_note")
                 .description("Reads a note by id")
+                .annotations(new McpSchema.ToolAnnotations("Read a note", true, false, true, false, false))
                 .inputSchema(
                         json,
                         "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},\"required\":[\"id\"]}")
@@ -39,6 +40,7 @@ public final class NotesServer {
         McpSchema.Tool fetch = McpSchema.Tool.builder()
                 .name("fetch_url")
                 .description("Fetches a URL")
+                .annotations(new McpSchema.ToolAnnotations("Fetch a URL", true, false, true, true, false))
                 .inputSchema(
                         json,
                         "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"}},\"required\":[\"url\"]}")

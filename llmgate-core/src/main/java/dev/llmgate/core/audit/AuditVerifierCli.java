@@ -21,7 +21,7 @@ import java.util.Optional;
  * <pre>
  * java -jar llmgate-core-VERSION-verifier.jar verify --key KEY [--key KEY2] [--checkpoints PATH]... [--log-id ID]
  *          [--expect-checkpoint SEQ:HASH] [--expect-records N] [--require-final] PATH...
- * java -jar llmgate-core-VERSION-verifier.jar report --key KEY [--json FILE] [--markdown FILE] PATH...
+ * java -jar llmgate-core-VERSION-verifier.jar report --key KEY [verify's expectations] [--json FILE] [--markdown FILE] PATH...
  *          (verifies one log and writes the evidence report; Markdown to standard output without --markdown)
  * java -jar llmgate-core-VERSION-verifier.jar prove --seq N PATH...           (prints an inclusion proof)
  * java -jar llmgate-core-VERSION-verifier.jar check-proof --key KEY PROOF.json
@@ -151,6 +151,29 @@ public final class AuditVerifierCli {
                     break;
                 case "--checkpoints":
                     b.externalCheckpoints(Path.of(value(args, ++i, "--checkpoints")));
+                    break;
+                case "--log-id":
+                    b.expectLogId(value(args, ++i, "--log-id"));
+                    break;
+                case "--expect-checkpoint": {
+                    String v = value(args, ++i, "--expect-checkpoint");
+                    int colon = v.indexOf(':');
+                    if (colon < 1 || !v.substring(0, colon).matches("\\d{1,18}")) {
+                        return usage(err, "--expect-checkpoint needs SEQ:HASH, was '" + v + "'");
+                    }
+                    b.expectCheckpoint(Long.parseLong(v.substring(0, colon)), v.substring(colon + 1));
+                    break;
+                }
+                case "--expect-records": {
+                    String v = value(args, ++i, "--expect-records");
+                    if (!v.matches("\\d{1,18}")) {
+                        return usage(err, "--expect-records needs a number of call records, was '" + v + "'");
+                    }
+                    b.expectCallRecords(Long.parseLong(v));
+                    break;
+                }
+                case "--require-final":
+                    b.requireFinalCheckpoint();
                     break;
                 case "--json":
                     json = Path.of(value(args, ++i, "--json"));
@@ -284,7 +307,8 @@ public final class AuditVerifierCli {
         err.println("error: " + problem);
         err.println("usage: verify --key KEY [--key KEY]... [--checkpoints PATH]... [--log-id ID]");
         err.println("              [--expect-checkpoint SEQ:HASH] [--expect-records N] [--require-final] PATH...");
-        err.println("       report --key KEY [--checkpoints PATH]... [--json FILE] [--markdown FILE] PATH...");
+        err.println("       report --key KEY [--checkpoints PATH]... [--log-id ID] [--expect-checkpoint SEQ:HASH]");
+        err.println("              [--expect-records N] [--require-final] [--json FILE] [--markdown FILE] PATH...");
         err.println("       prove --seq N PATH...");
         err.println("       check-proof --key KEY PROOF.json");
         err.println("       keygen DIRECTORY");

@@ -198,13 +198,14 @@ public final class EvidenceReport {
             sb.append("# Audit evidence report: VERIFICATION FAILED\n\n");
             sb.append("**The audit log failed verification.** It may have been altered or damaged, so this report")
                     .append(" states no figures.\n\n");
-            sb.append("- log id: `").append(verification.logId()).append("`\n");
+            // values read from a log that failed are quoted inert: one line, no Markdown of their own
+            sb.append("- log id: ").append(inert(verification.logId())).append('\n');
             sb.append("- first bad entry: seq ")
                     .append(f.seq())
-                    .append(" at `")
-                    .append(f.location())
-                    .append("`\n");
-            sb.append("- reason: ").append(f.reason()).append('\n');
+                    .append(" at ")
+                    .append(inert(f.location()))
+                    .append('\n');
+            sb.append("- reason: ").append(inert(f.reason())).append('\n');
             return sb.toString();
         }
         sb.append("# Audit evidence report\n\n");
@@ -218,7 +219,7 @@ public final class EvidenceReport {
         sb.append("## Verification\n\n");
         sb.append("| | |\n|---|---|\n");
         row(sb, "result", "**" + result() + "**");
-        row(sb, "log id", "`" + verification.logId() + "`");
+        row(sb, "log id", inert(verification.logId()));
         row(
                 sb,
                 "period",
@@ -239,7 +240,7 @@ public final class EvidenceReport {
         row(sb, "signing key ids", String.join(", ", verification.keys()));
         row(sb, "trusted key SHA-256", "`" + String.join("`, `", trustedKeyFingerprints) + "`");
         for (String w : verification.warnings()) {
-            row(sb, "warning", w);
+            row(sb, "warning", w.replaceAll("[\\r\\n]", " "));
         }
         sb.append("\n## Calls\n\n");
         table(sb, "outcome", tally.callsByOutcome);
@@ -282,6 +283,11 @@ public final class EvidenceReport {
         return sb.toString();
     }
 
+    /** A value for a Markdown page that cannot break out of its line or add formatting: code-quoted, one line. */
+    private static String inert(String v) {
+        return "`" + v.replaceAll("[\\r\\n\\u2028\\u2029|]", " ").replace("`", "'") + "`";
+    }
+
     private static void row(StringBuilder sb, String k, String v) {
         sb.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n");
     }
@@ -292,7 +298,8 @@ public final class EvidenceReport {
             return;
         }
         sb.append("| ").append(key).append(" | count |\n|---|---|\n");
-        m.forEach((k, v) -> sb.append("| `").append(k).append("` | ").append(v).append(" |\n"));
+        m.forEach((k, v) ->
+                sb.append("| ").append(inert(k)).append(" | ").append(v).append(" |\n"));
     }
 
     private static void nestedTable(StringBuilder sb, String key, Map<String, Map<String, Long>> m) {
@@ -308,7 +315,11 @@ public final class EvidenceReport {
                     .append(verdict)
                     .append(": ")
                     .append(n));
-            sb.append("| `").append(k).append("` | ").append(cell).append(" |\n");
+            sb.append("| ")
+                    .append(inert(k))
+                    .append(" | ")
+                    .append(cell.toString().replaceAll("[\\r\\n|`]", " "))
+                    .append(" |\n");
         });
     }
 

@@ -26,8 +26,15 @@ public final class ClinicToolsServer {
         JacksonMcpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
         Map<String, Object> schema =
                 Map.of("type", "object", "properties", Map.of("patient", Map.of("type", "string")));
-        McpSchema.Tool read =
-                new McpSchema.Tool("read_chart", null, "Reads a patient's chart", schema, null, null, null, null);
+        McpSchema.Tool read = new McpSchema.Tool(
+                "read_chart",
+                null,
+                "Reads a patient's chart",
+                schema,
+                null,
+                new McpSchema.ToolAnnotations("Read a chart", true, false, true, false, false),
+                null,
+                null);
         McpSchema.Tool delete = new McpSchema.Tool(
                 "delete_chart",
                 null,

@@ -74,7 +74,7 @@ public final class EvidenceTally implements Consumer<LogEntry> {
             if (stage.equals("tool")) {
                 if (blocked) {
                     toolCallsBlocked++;
-                } else if (approval) {
+                } else if (verdict.equals("REQUIRE_APPROVAL:ALLOW")) { // a reviewer's ALLOW, not a timeout's fallback
                     toolCallsApproved++;
                 }
             }
