@@ -77,43 +77,16 @@ public final class AuditVerifierCli {
         List<Path> paths = new ArrayList<>();
         boolean key = false;
         for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--key":
-                    b.trustKey(readKey(value(args, ++i, "--key")));
-                    key = true;
-                    break;
-                case "--checkpoints":
-                    b.externalCheckpoints(Path.of(value(args, ++i, "--checkpoints")));
-                    break;
-                case "--log-id":
-                    b.expectLogId(value(args, ++i, "--log-id"));
-                    break;
-                case "--expect-checkpoint": {
-                    String v = value(args, ++i, "--expect-checkpoint");
-                    int colon = v.indexOf(':');
-                    if (colon < 1 || !v.substring(0, colon).matches("\\d{1,18}")) {
-                        return usage(
-                                err,
-                                "--expect-checkpoint needs SEQ:HASH (as the summary's \"last checkpoint\" line prints it), was '"
-                                        + v + "'");
-                    }
-                    b.expectCheckpoint(Long.parseLong(v.substring(0, colon)), v.substring(colon + 1));
-                    break;
-                }
-                case "--expect-records": {
-                    String v = value(args, ++i, "--expect-records");
-                    if (!v.matches("\\d{1,18}")) {
-                        return usage(err, "--expect-records needs a number of call records, was '" + v + "'");
-                    }
-                    b.expectCallRecords(Long.parseLong(v));
-                    break;
-                }
-                case "--require-final":
-                    b.requireFinalCheckpoint();
-                    break;
-                default:
-                    paths.add(Path.of(args[i]));
+            int next = verifierOption(args, i, b, err);
+            if (next == USAGE_ERROR) {
+                return EXIT_USAGE;
             }
+            if (next > i || args[i].equals("--require-final")) {
+                key |= args[i].equals("--key");
+                i = next;
+                continue;
+            }
+            paths.add(Path.of(args[i]));
         }
         if (!key) {
             return usage(err, "verify needs the public key: --key HEX_OR_FILE");
@@ -144,37 +117,16 @@ public final class AuditVerifierCli {
         Path markdown = null;
         boolean key = false;
         for (int i = 1; i < args.length; i++) {
+            int next = verifierOption(args, i, b, err);
+            if (next == USAGE_ERROR) {
+                return EXIT_USAGE;
+            }
+            if (next > i || args[i].equals("--require-final")) {
+                key |= args[i].equals("--key");
+                i = next;
+                continue;
+            }
             switch (args[i]) {
-                case "--key":
-                    b.trustKey(readKey(value(args, ++i, "--key")));
-                    key = true;
-                    break;
-                case "--checkpoints":
-                    b.externalCheckpoints(Path.of(value(args, ++i, "--checkpoints")));
-                    break;
-                case "--log-id":
-                    b.expectLogId(value(args, ++i, "--log-id"));
-                    break;
-                case "--expect-checkpoint": {
-                    String v = value(args, ++i, "--expect-checkpoint");
-                    int colon = v.indexOf(':');
-                    if (colon < 1 || !v.substring(0, colon).matches("\\d{1,18}")) {
-                        return usage(err, "--expect-checkpoint needs SEQ:HASH, was '" + v + "'");
-                    }
-                    b.expectCheckpoint(Long.parseLong(v.substring(0, colon)), v.substring(colon + 1));
-                    break;
-                }
-                case "--expect-records": {
-                    String v = value(args, ++i, "--expect-records");
-                    if (!v.matches("\\d{1,18}")) {
-                        return usage(err, "--expect-records needs a number of call records, was '" + v + "'");
-                    }
-                    b.expectCallRecords(Long.parseLong(v));
-                    break;
-                }
-                case "--require-final":
-                    b.requireFinalCheckpoint();
-                    break;
                 case "--json":
                     json = Path.of(value(args, ++i, "--json"));
                     break;
@@ -211,6 +163,56 @@ public final class AuditVerifierCli {
         return report.verification().failure().isPresent()
                 ? EXIT_INVALID
                 : report.verification().tornTail().isPresent() ? EXIT_TORN_TAIL : EXIT_VALID;
+    }
+
+    private static final int USAGE_ERROR = -1;
+
+    /**
+     * Reads one option that {@code verify} and {@code report} share ({@code --key}, {@code --checkpoints},
+     * {@code --log-id}, {@code --expect-checkpoint}, {@code --expect-records}, {@code --require-final}) into
+     * {@code b}: the index of its last argument, {@code i} for anything else, {@link #USAGE_ERROR} after printing a
+     * usage error.
+     */
+    private static int verifierOption(String[] args, int i, AuditVerifier.Builder b, PrintStream err)
+            throws IOException {
+        switch (args[i]) {
+            case "--key":
+                b.trustKey(readKey(value(args, i + 1, "--key")));
+                return i + 1;
+            case "--checkpoints":
+                b.externalCheckpoints(Path.of(value(args, i + 1, "--checkpoints")));
+                return i + 1;
+            case "--log-id":
+                b.expectLogId(value(args, i + 1, "--log-id"));
+                return i + 1;
+            case "--expect-checkpoint": {
+                String v = value(args, i + 1, "--expect-checkpoint");
+                int colon = v.indexOf(':');
+                if (colon < 1 || !v.substring(0, colon).matches("\\d{1,18}")) {
+                    usage(
+                            err,
+                            "--expect-checkpoint needs SEQ:HASH (as the summary's \"last checkpoint\" line prints it), was '"
+                                    + v + "'");
+                    return USAGE_ERROR;
+                }
+                b.expectCheckpoint(Long.parseLong(v.substring(0, colon)), v.substring(colon + 1));
+                return i + 1;
+            }
+            case "--expect-records": {
+                String v = value(args, i + 1, "--expect-records");
+                if (!v.matches("\\d{1,18}")) {
+                    usage(err, "--expect-records needs a number of call records, was '" + v + "'");
+                    return USAGE_ERROR;
+                }
+                b.expectCallRecords(Long.parseLong(v));
+                return i + 1;
+            }
+            case "--require-final":
+                b.requireFinalCheckpoint();
+                return i;
+            default:
+                return i;
+        }
     }
 
     private static int prove(String[] args, PrintStream out, PrintStream err) throws IOException {
