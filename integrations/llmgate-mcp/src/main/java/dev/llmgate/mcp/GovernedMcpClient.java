@@ -7,6 +7,7 @@ import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.FinishReason;
 import dev.llmgate.api.Message;
 import dev.llmgate.api.Metadata;
+import dev.llmgate.api.Role;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.Usage;
 import dev.llmgate.api.exception.BudgetExceededException;
@@ -30,11 +31,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 /**
  * An MCP client whose {@code tools/list} and {@code tools/call} pass through a gate. For each call, in order:
@@ -65,6 +68,8 @@ public final class GovernedMcpClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicLong IDS = new AtomicLong();
+    static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_.\\-/]{1,128}");
 
     private final McpSyncClient client;
     private final String server;
@@ -99,7 +104,7 @@ public final class GovernedMcpClient {
         String tenant = who.tenant().orElse("");
         List<McpSchema.Tool> visible = new ArrayList<>();
         for (McpSchema.Tool t : client.listTools().tools()) {
-            if (access.allows(tenant, t.name())) {
+            if (access.allows(tenant, server, t.name())) {
                 visible.add(t);
             }
         }
@@ -125,7 +130,7 @@ public final class GovernedMcpClient {
             throw refused("the arguments of tool '" + tool + "' are not JSON");
         }
         ToolCall call = new ToolCall("mcp_" + IDS.incrementAndGet(), tool, argsJson);
-        Metadata meta = metadata(who, tool, parentCallId, "mcp_tool");
+        Metadata meta = metadata(who, server, tool, parentCallId, "mcp_tool");
         McpSchema.Tool known = tools.get(tool);
 
         // 1. the call itself through the gate: access, approval, tool policy, budgets, audit. The refusals of this
@@ -141,11 +146,11 @@ public final class GovernedMcpClient {
                             .build(),
                     provider,
                     (req, ctx) -> {
-                        if (!access.allows(tenant, tool)) {
+                        if (!access.allows(tenant, server, tool)) {
                             throw blockedAt(
                                     ctx,
                                     "mcp.access",
-                                    "tool '" + tool + "' of MCP server '" + server
+                                    "tool '" + label(tool) + "' of MCP server '" + server
                                             + "' is not allowed for "
                                             + (tenant.isEmpty()
                                                     ? "calls without a tenant"
@@ -155,7 +160,7 @@ public final class GovernedMcpClient {
                             throw blockedAt(
                                     ctx,
                                     "mcp.unknown_tool",
-                                    "tool '" + tool
+                                    "tool '" + label(tool)
                                             + "' was not offered by MCP server '" + server
                                             + "' when this client was built; build it again to govern new tools");
                         }
@@ -243,12 +248,17 @@ public final class GovernedMcpClient {
             gate.wrap(
                     ChatRequest.builder(provider + ":" + tool + ".result")
                             // not keyed mcp_tool: a per-tool limit counts the tool's calls, not their results
-                            .metadata(metadata(who, tool, parentCallId, "mcp_tool_result"))
-                            .addMessage(Message.user(text.toString()))
+                            .metadata(metadata(who, server, tool, parentCallId, "mcp_tool_result"))
+                            // scanned as what it is: the tool message the next model call will carry
+                            .addMessage(Message.tool(call.id(), text.toString()))
                             .build(),
                     provider,
                     (req, ctx) -> {
-                        scanned.set(req.lastUserText()); // the result as the input policy left it
+                        for (Message m : req.messages()) {
+                            if (m.role() == Role.TOOL) {
+                                scanned.set(m.text()); // the result as the input policy left it
+                            }
+                        }
                         return ChatResponse.builder()
                                 .id(call.id() + "_result")
                                 .provider(provider)
@@ -326,7 +336,8 @@ public final class GovernedMcpClient {
         return v == Verdict.ALLOW || v == Verdict.ALLOW_LOG ? "REQUIRE_APPROVAL:ALLOW" : "REQUIRE_APPROVAL:BLOCK";
     }
 
-    private Metadata metadata(Metadata who, String tool, Optional<String> parentCallId, String toolKey) {
+    private static Metadata metadata(
+            Metadata who, String server, String tool, Optional<String> parentCallId, String toolKey) {
         Map<String, String> attributes = new LinkedHashMap<>(who.attributes());
         attributes.remove("mcp_tool"); // the caller's metadata cannot choose which tool's limit a call counts against
         attributes.remove("mcp_tool_result");
@@ -336,6 +347,36 @@ public final class GovernedMcpClient {
         attributes.put(dev.llmgate.core.cache.CacheControl.MODE_ATTRIBUTE, "bypass");
         parentCallId.ifPresent(id -> attributes.put("llmgate.parent_call_id", id));
         return new Metadata(who.tenant(), who.user(), who.tags(), attributes);
+    }
+
+    /**
+     * Refuses a call to a server that is not governed (as an audited decision at stage "tool", rule
+     * {@code mcp.unknown_server}): the name comes from a model or a caller, so it is quoted only if it is a valid name.
+     */
+    static McpError refuseUnknownServer(
+            LlmGate gate, String server, String tool, Metadata who, Optional<String> parentCallId, Set<String> known) {
+        String name = SERVER_NAME.matcher(server).matches() ? server : "unnamed";
+        String why = (name.equals(server) ? "MCP server '" + server + "'" : "an MCP server name that is not valid")
+                + " is not governed here (servers: " + String.join(", ", known) + ")";
+        try {
+            var unused = gate.wrap(
+                    ChatRequest.builder("mcp-" + name + ":" + label(tool))
+                            .metadata(metadata(who, name, label(tool), parentCallId, "mcp_tool"))
+                            .user("MCP tool call refused: unknown server")
+                            .build(),
+                    "mcp-" + name,
+                    (req, ctx) -> {
+                        throw blockedAt(ctx, "mcp.unknown_server", why);
+                    });
+        } catch (LlmException e) {
+            return refused(why);
+        }
+        return refused(why); // a stage answered without asking the upstream: still refused
+    }
+
+    /** A tool name as it may be quoted: MCP's name syntax, else a placeholder (it may come from a model). */
+    static String label(String tool) {
+        return TOOL_NAME.matcher(tool).matches() ? tool : "(a name that is not valid)";
     }
 
     private static McpSchema.TextContent textContent(String text) {
@@ -382,26 +423,53 @@ public final class GovernedMcpClient {
         /**
          * Lists the server's tools and checks the configuration.
          *
-         * @throws ConfigurationException for a bad server name, or a rule naming a tool the server does not offer
+         * @throws ConfigurationException for a bad server name, a rule naming another server (use
+         *     {@link GovernedMcpServers} for several), or a rule naming a tool the server does not offer
          */
         public GovernedMcpClient build() {
-            List<String> problems = new ArrayList<>();
-            if (!server.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-                problems.add("MCP server name '" + server + "' is not allowed: use letters, digits, '.', '_' or '-'");
-            }
-            Map<String, McpSchema.Tool> offered = new LinkedHashMap<>();
-            for (McpSchema.Tool t : client.listTools().tools()) {
-                offered.put(t.name(), t);
-            }
-            for (String tool : access.literalTools()) {
-                if (!offered.containsKey(tool)) {
-                    problems.add("an access rule names tool '" + tool + "', which MCP server '" + server
-                            + "' does not offer; it offers: " + String.join(", ", offered.keySet()));
+            Map<String, McpSchema.Tool> offered = offeredTools();
+            List<String> problems = problems(offered, true);
+            for (String other : access.literalServers()) {
+                if (!other.equals(server)) {
+                    problems.add("an access rule names MCP server '" + other + "', but this client governs only '"
+                            + server + "'; use GovernedMcpServers to govern several servers");
                 }
             }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
+            return new GovernedMcpClient(this, offered);
+        }
+
+        String server() {
+            return server;
+        }
+
+        Map<String, McpSchema.Tool> offeredTools() {
+            Map<String, McpSchema.Tool> offered = new LinkedHashMap<>();
+            for (McpSchema.Tool t : client.listTools().tools()) {
+                offered.put(t.name(), t);
+            }
+            return offered;
+        }
+
+        /** This server's problems: its name, and tools its rules name literally that it does not offer. */
+        List<String> problems(Map<String, McpSchema.Tool> offered, boolean unqualifiedHere) {
+            List<String> problems = new ArrayList<>();
+            if (!SERVER_NAME.matcher(server).matches()) {
+                problems.add("MCP server name '" + server + "' is not allowed: use letters, digits, '.', '_' or '-'"
+                        + " (at most 64, starting with a letter or digit)");
+            }
+            for (String tool : access.literalTools(server, unqualifiedHere)) {
+                if (!offered.containsKey(tool)) {
+                    problems.add("an access rule names tool '" + tool + "', which MCP server '" + server
+                            + "' does not offer; it offers: " + String.join(", ", offered.keySet()));
+                }
+            }
+            return problems;
+        }
+
+        GovernedMcpClient create(Map<String, McpSchema.Tool> offered) {
             return new GovernedMcpClient(this, offered);
         }
     }
