@@ -6,18 +6,32 @@ import java.util.Objects;
 
 /**
  * What a policy decided in one call, as audit records it: never the sensitive values, only which
- * rules fired and how many findings of each type there were.
+ * rules fired, how many findings of each type there were, and how many of them a {@code CONSTRAIN}
+ * decision rewrote (redacted, masked or tokenized).
  *
  * @param stage    where the decision was made: {@code "input"}, {@code "output"}, {@code "stream"} or {@code "tool"}
  * @param verdict  {@code ALLOW}, {@code ALLOW_LOG}, {@code CONSTRAIN}, {@code BLOCK} or {@code REQUIRE_APPROVAL} (and its outcome)
  * @param ruleIds  the rules that fired, in order
  * @param findings finding type to count, e.g. {@code {"EMAIL": 2}}
+ * @param redacted of those, finding type to the count a {@code CONSTRAIN} verdict rewrote (a type the
+ *     rules let pass in the same decision is not in it); empty for any other verdict
  */
-public record PolicyRecord(String stage, String verdict, List<String> ruleIds, Map<String, Integer> findings) {
+public record PolicyRecord(
+        String stage,
+        String verdict,
+        List<String> ruleIds,
+        Map<String, Integer> findings,
+        Map<String, Integer> redacted) {
     public PolicyRecord {
         Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(verdict, "verdict");
         ruleIds = List.copyOf(ruleIds);
         findings = Map.copyOf(findings);
+        redacted = Map.copyOf(redacted);
+    }
+
+    /** A decision that rewrote nothing. */
+    public PolicyRecord(String stage, String verdict, List<String> ruleIds, Map<String, Integer> findings) {
+        this(stage, verdict, ruleIds, findings, Map.of());
     }
 }

@@ -4,6 +4,7 @@ import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
+import dev.llmgate.api.spi.PolicyRecord;
 import dev.llmgate.policy.Decision;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
@@ -57,7 +58,16 @@ public final class Enforcement {
             verdict = outcome.verdict();
             label = outcome.label();
         }
-        call.append(CallFacts.POLICY, decision.toRecord(recordAs, label));
+        PolicyRecord recorded = decision.toRecord(recordAs, label);
+        if (verdict == Verdict.CONSTRAIN) { // which types it rewrote, not every type found beside them
+            recorded = new PolicyRecord(
+                    recorded.stage(),
+                    recorded.verdict(),
+                    recorded.ruleIds(),
+                    recorded.findings(),
+                    engine.redactedCounts(decision));
+        }
+        call.append(CallFacts.POLICY, recorded);
         return verdict;
     }
 

@@ -181,6 +181,13 @@ public final class CallRecords {
                 findings.put(f.getKey(), (long) f.getValue());
             }
             m.put("findings", findings);
+            if (!p.redacted().isEmpty()) {
+                TreeMap<String, Object> redacted = new TreeMap<>();
+                for (Map.Entry<String, Integer> f : p.redacted().entrySet()) {
+                    redacted.put(f.getKey(), (long) f.getValue());
+                }
+                m.put("redacted", redacted);
+            }
             policy.add(m);
         }
         r.put("policy", policy);

@@ -59,7 +59,7 @@ public final class EvidenceTally implements Consumer<LogEntry> {
                     }
                 }
             }
-            if (verdict.equals("CONSTRAIN") && decision.get("findings") instanceof Map<?, ?> findings) {
+            if (verdict.equals("CONSTRAIN") && decision.get("redacted") instanceof Map<?, ?> findings) {
                 findings.forEach((type, count) -> {
                     if (type instanceof String t && count instanceof Long n) {
                         redactionsByType.merge(t, n, Long::sum);
