@@ -2,7 +2,6 @@ package dev.llmgate.policy;
 
 import static dev.llmgate.policy.internal.Enforcement.blocked;
 import static dev.llmgate.policy.internal.Enforcement.checkToolCalls;
-import static dev.llmgate.policy.internal.Enforcement.decide;
 
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatResponse;
@@ -14,6 +13,7 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.api.spi.StagedInterceptor;
 import dev.llmgate.policy.internal.AnswerView;
+import dev.llmgate.policy.internal.Enforcement;
 import dev.llmgate.policy.internal.Engine;
 import dev.llmgate.policy.internal.RequestView;
 import dev.llmgate.policy.internal.StreamGuard;
@@ -92,7 +92,13 @@ public final class PolicyInterceptor implements StagedInterceptor {
         Optional<Engine.Definitions> definitions = engine.evaluateDefinitions(request);
         Engine.Evaluation defs = definitions.isPresent() ? definitions.get().evaluation() : null;
         Decision decision = defs == null ? ev.decision() : ev.decision().merge(defs.decision());
-        Verdict verdict = decide(engine, call, decision, Optional.empty(), PolicyStage.INPUT);
+        Verdict verdict = Enforcement.decide(
+                engine,
+                call,
+                decision,
+                Optional.empty(),
+                PolicyStage.INPUT,
+                Enforcement.countByType(ev.toRedact(), defs == null ? List.of() : defs.toRedact()));
         if (verdict == Verdict.BLOCK) {
             throw blocked(policy, PolicyStage.INPUT, decision);
         }
@@ -113,7 +119,13 @@ public final class PolicyInterceptor implements StagedInterceptor {
             Policy policy, Engine engine, CallContext call, ChatResponse response, TokenVault vault) {
         AnswerView answer = AnswerView.of(response.text(), response.refusal(), response.toolCalls(), policy);
         Engine.Evaluation ev = engine.evaluate(answer.view(), PolicyStage.OUTPUT, 0);
-        Verdict verdict = decide(engine, call, ev.decision(), Optional.empty(), PolicyStage.OUTPUT);
+        Verdict verdict = Enforcement.decide(
+                engine,
+                call,
+                ev.decision(),
+                Optional.empty(),
+                PolicyStage.OUTPUT,
+                Enforcement.countByType(ev.toRedact()));
         if (verdict == Verdict.BLOCK) {
             throw blocked(policy, PolicyStage.OUTPUT, ev.decision());
         }

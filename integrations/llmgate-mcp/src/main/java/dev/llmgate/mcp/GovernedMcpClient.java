@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,7 +45,8 @@ import java.util.regex.Pattern;
  *       and any other call is refused with an {@link McpError} before the server sees it;</li>
  *   <li><b>approval</b>: a tool the server does not mark read-only ({@code readOnlyHint}) or non-destructive
  *       ({@code destructiveHint} false), MCP's default for a tool without annotations, needs the approval handler's
- *       ALLOW (a denial, a timeout, a failure or no handler refuses it);</li>
+ *       ALLOW (a denial, a timeout, a failure or no handler refuses it); its request names the tool call
+ *       {@code <server>/<tool>};</li>
  *   <li><b>the gate's chain</b>: the call runs through the gate as a model call ({@code mcp-<server>:<tool>}) whose
  *       answer is the tool call itself, so the gate's tool policy checks it exactly as it checks a model's tool calls
  *       (rules by tool name, egress hosts and identifier types in the parsed arguments, its own approvals), budgets
@@ -59,7 +59,8 @@ import java.util.regex.Pattern;
  *       images, audio and resources are withheld: they cannot be scanned).</li>
  * </ol>
  * Both gate calls are audit records linked by {@code parent_call_id} to the model call whose answer asked for the tool
- * (pass its call id), so an auditor can follow answer, tool call, result and the next model call. Thread-safe; the
+ * (pass its call id), so an auditor can follow answer, tool call, result and the next model call. A tool name the
+ * server did not offer (a model may choose any) is never recorded or repeated: it is {@code (unknown tool)}. Thread-safe; the
  * underlying client stays the caller's to close.
  */
 public final class GovernedMcpClient {
@@ -69,7 +70,6 @@ public final class GovernedMcpClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicLong IDS = new AtomicLong();
     static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_.\\-/]{1,128}");
 
     private final McpSyncClient client;
     private final String server;
@@ -120,7 +120,11 @@ public final class GovernedMcpClient {
      */
     public McpSchema.CallToolResult callTool(
             McpSchema.CallToolRequest request, Metadata who, Optional<String> parentCallId) {
-        String tool = request.name();
+        String name = request.name() == null ? "" : request.name();
+        McpSchema.Tool known = tools.get(name);
+        // the name comes from a model or a caller: only a tool the server offered is named (in the audit log, metrics,
+        // messages); any other is "(unknown tool)" everywhere
+        String tool = known != null ? name : UNKNOWN_TOOL;
         String tenant = who.tenant().orElse("");
         Map<String, Object> args = request.arguments() == null ? Map.of() : request.arguments();
         String argsJson;
@@ -130,8 +134,9 @@ public final class GovernedMcpClient {
             throw refused("the arguments of tool '" + tool + "' are not JSON");
         }
         ToolCall call = new ToolCall("mcp_" + IDS.incrementAndGet(), tool, argsJson);
+        // the approver serves every server of a GovernedMcpServers: its request names the tool as server/tool
+        ToolCall toApprove = new ToolCall(call.id(), server + "/" + tool, argsJson);
         Metadata meta = metadata(who, server, tool, parentCallId, "mcp_tool");
-        McpSchema.Tool known = tools.get(tool);
 
         // 1. the call itself through the gate: access, approval, tool policy, budgets, audit. The refusals of this
         // client are decisions at stage "tool" of that call, so the audit log and the evidence report have them.
@@ -146,11 +151,11 @@ public final class GovernedMcpClient {
                             .build(),
                     provider,
                     (req, ctx) -> {
-                        if (!access.allows(tenant, server, tool)) {
+                        if (!access.allows(tenant, server, name)) {
                             throw blockedAt(
                                     ctx,
                                     "mcp.access",
-                                    "tool '" + label(tool) + "' of MCP server '" + server
+                                    "tool '" + tool + "' of MCP server '" + server
                                             + "' is not allowed for "
                                             + (tenant.isEmpty()
                                                     ? "calls without a tenant"
@@ -160,12 +165,12 @@ public final class GovernedMcpClient {
                             throw blockedAt(
                                     ctx,
                                     "mcp.unknown_tool",
-                                    "tool '" + label(tool)
-                                            + "' was not offered by MCP server '" + server
-                                            + "' when this client was built; build it again to govern new tools");
+                                    "a tool that MCP server '" + server
+                                            + "' did not offer when this client was built was refused (its name is not"
+                                            + " repeated); build the client again to govern new tools");
                         }
                         if (needsApproval(known)) {
-                            String outcome = approve(call, parentCallId);
+                            String outcome = approve(toApprove, parentCallId);
                             ctx.append(
                                     CallFacts.POLICY,
                                     new PolicyRecord("tool", outcome, List.of("mcp.destructive"), Map.of()));
@@ -218,7 +223,7 @@ public final class GovernedMcpClient {
         // 2. the server runs it; its failure's text is a result like any other (scanned below), never passed on raw
         McpSchema.CallToolResult result;
         try {
-            result = client.callTool(new McpSchema.CallToolRequest(tool, args, null));
+            result = client.callTool(new McpSchema.CallToolRequest(name, args, null));
         } catch (RuntimeException e) {
             String text = e instanceof McpError m && m.getMessage() != null
                     ? m.getMessage()
@@ -349,22 +354,26 @@ public final class GovernedMcpClient {
         return new Metadata(who.tenant(), who.user(), who.tags(), attributes);
     }
 
+    /** What stands for a tool or server name that is not governed: never the name, which a model may have chosen. */
+    static final String UNKNOWN_TOOL = "(unknown tool)";
+
+    /** The provider name of calls to a server that is not registered (not a valid server name, so no server has it). */
+    private static final String UNREGISTERED = "mcp-(unregistered)";
+
     /**
-     * Refuses a call to a server that is not governed (as an audited decision at stage "tool", rule
-     * {@code mcp.unknown_server}): the name comes from a model or a caller, so it is quoted only if it is a valid name.
+     * Refuses a call to a server that is not registered, as an audited decision at stage "tool" (rule
+     * {@code mcp.unknown_server}); neither the server's name nor the tool's is recorded or repeated (a model may have
+     * chosen them), and the registered servers are not listed.
      */
-    static McpError refuseUnknownServer(
-            LlmGate gate, String server, String tool, Metadata who, Optional<String> parentCallId, Set<String> known) {
-        String name = SERVER_NAME.matcher(server).matches() ? server : "unnamed";
-        String why = (name.equals(server) ? "MCP server '" + server + "'" : "an MCP server name that is not valid")
-                + " is not governed here (servers: " + String.join(", ", known) + ")";
+    static McpError refuseUnknownServer(LlmGate gate, Metadata who, Optional<String> parentCallId) {
+        String why = "the MCP server named in the call is not registered (its name is not repeated)";
         try {
             var unused = gate.wrap(
-                    ChatRequest.builder("mcp-" + name + ":" + label(tool))
-                            .metadata(metadata(who, name, label(tool), parentCallId, "mcp_tool"))
-                            .user("MCP tool call refused: unknown server")
+                    ChatRequest.builder(UNREGISTERED + ":" + UNKNOWN_TOOL)
+                            .metadata(metadata(who, "(unregistered)", UNKNOWN_TOOL, parentCallId, "mcp_tool"))
+                            .user("MCP tool call refused: the server is not registered")
                             .build(),
-                    "mcp-" + name,
+                    UNREGISTERED,
                     (req, ctx) -> {
                         throw blockedAt(ctx, "mcp.unknown_server", why);
                     });
@@ -372,11 +381,6 @@ public final class GovernedMcpClient {
             return refused(why);
         }
         return refused(why); // a stage answered without asking the upstream: still refused
-    }
-
-    /** A tool name as it may be quoted: MCP's name syntax, else a placeholder (it may come from a model). */
-    static String label(String tool) {
-        return TOOL_NAME.matcher(tool).matches() ? tool : "(a name that is not valid)";
     }
 
     private static McpSchema.TextContent textContent(String text) {
@@ -421,28 +425,21 @@ public final class GovernedMcpClient {
         }
 
         /**
-         * Lists the server's tools and checks the configuration.
+         * Lists the server's tools and checks the configuration, reporting every problem at once.
          *
          * @throws ConfigurationException for a bad server name, a rule naming another server (use
-         *     {@link GovernedMcpServers} for several), or a rule naming a tool the server does not offer
+         *     {@link GovernedMcpServers} for several) or servers that do not match this one, or a rule naming a tool
+         *     the server does not offer
          */
         public GovernedMcpClient build() {
             Map<String, McpSchema.Tool> offered = offeredTools();
-            List<String> problems = problems(offered, true);
-            for (String other : access.literalServers()) {
-                if (!other.equals(server)) {
-                    problems.add("an access rule names MCP server '" + other + "', but this client governs only '"
-                            + server + "'; use GovernedMcpServers to govern several servers");
-                }
-            }
+            List<String> problems = new ArrayList<>();
+            nameProblem().ifPresent(problems::add);
+            problems.addAll(access.problems(Map.of(server, offered.keySet()), true));
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
             return new GovernedMcpClient(this, offered);
-        }
-
-        String server() {
-            return server;
         }
 
         Map<String, McpSchema.Tool> offeredTools() {
@@ -453,20 +450,12 @@ public final class GovernedMcpClient {
             return offered;
         }
 
-        /** This server's problems: its name, and tools its rules name literally that it does not offer. */
-        List<String> problems(Map<String, McpSchema.Tool> offered, boolean unqualifiedHere) {
-            List<String> problems = new ArrayList<>();
-            if (!SERVER_NAME.matcher(server).matches()) {
-                problems.add("MCP server name '" + server + "' is not allowed: use letters, digits, '.', '_' or '-'"
-                        + " (at most 64, starting with a letter or digit)");
-            }
-            for (String tool : access.literalTools(server, unqualifiedHere)) {
-                if (!offered.containsKey(tool)) {
-                    problems.add("an access rule names tool '" + tool + "', which MCP server '" + server
-                            + "' does not offer; it offers: " + String.join(", ", offered.keySet()));
-                }
-            }
-            return problems;
+        /** What is wrong with this server's name, if anything. */
+        Optional<String> nameProblem() {
+            return SERVER_NAME.matcher(server).matches()
+                    ? Optional.empty()
+                    : Optional.of("MCP server name '" + server + "' is not allowed: use letters, digits, '.', '_' or"
+                            + " '-' (at most 64, starting with a letter or digit)");
         }
 
         GovernedMcpClient create(Map<String, McpSchema.Tool> offered) {

@@ -70,10 +70,9 @@ public final class GovernedMcpServers {
      */
     public McpSchema.CallToolResult callTool(
             String server, McpSchema.CallToolRequest request, Metadata who, Optional<String> parentCallId) {
-        GovernedMcpClient client = servers.get(server);
+        GovernedMcpClient client = server == null ? null : servers.get(server);
         if (client == null) {
-            throw GovernedMcpClient.refuseUnknownServer(
-                    gate, server, request.name(), who, parentCallId, servers.keySet());
+            throw GovernedMcpClient.refuseUnknownServer(gate, who, parentCallId);
         }
         return client.callTool(request, who, parentCallId);
     }
@@ -125,9 +124,8 @@ public final class GovernedMcpServers {
         /**
          * Lists every server's tools and checks the configuration, reporting every problem at once.
          *
-         * @throws ConfigurationException for no server, a name given twice or not allowed, a rule naming a server
-         *     that is not registered, or a rule naming a tool that the server it names (or, for a rule without a
-         *     server, every server) does not offer
+         * @throws ConfigurationException for no server, a name given twice or not allowed, a rule whose server part
+         *     matches no registered server, or a rule naming a tool that none of the servers it applies to offers
          */
         public GovernedMcpServers build() {
             List<String> problems = new ArrayList<>();
@@ -137,33 +135,21 @@ public final class GovernedMcpServers {
             for (String name : duplicates) {
                 problems.add("MCP server '" + name + "' is registered twice: give each server its own name");
             }
-            for (String named : access.literalServers()) {
-                if (!clients.containsKey(named)) {
-                    problems.add("an access rule names MCP server '" + named + "', which is not registered (servers: "
-                            + String.join(", ", clients.keySet()) + ")");
-                }
-            }
             Map<String, GovernedMcpClient.Builder> builders = new LinkedHashMap<>();
             Map<String, Map<String, McpSchema.Tool>> offered = new LinkedHashMap<>();
+            Map<String, Set<String>> names = new LinkedHashMap<>();
             for (Map.Entry<String, McpSyncClient> e : clients.entrySet()) {
                 GovernedMcpClient.Builder b = GovernedMcpClient.builder(e.getValue(), e.getKey(), gate)
                         .access(access);
                 approval.ifPresent(h -> b.destructiveApproval(h, approvalTimeout));
                 builders.put(e.getKey(), b);
+                b.nameProblem().ifPresent(problems::add);
                 Map<String, McpSchema.Tool> tools = b.offeredTools();
                 offered.put(e.getKey(), tools);
-                problems.addAll(b.problems(tools, false));
+                names.put(e.getKey(), tools.keySet());
             }
-            // a rule without a server must name a tool that at least one server offers
             if (!clients.isEmpty()) {
-                for (String tool : access.literalTools("", true)) {
-                    if (offered.values().stream().noneMatch(t -> t.containsKey(tool))) {
-                        List<String> lists = new ArrayList<>();
-                        offered.forEach((name, t) -> lists.add(name + ": " + String.join(", ", t.keySet())));
-                        problems.add("an access rule names tool '" + tool + "', which none of the MCP servers offers ("
-                                + String.join("; ", lists) + ")");
-                    }
-                }
+                problems.addAll(access.problems(names, false));
             }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);

@@ -138,7 +138,7 @@ class GovernedMcpClientTest {
                     approving.callTool(call("delete_note", Map.of("id", "plain")), tenant("ops"), Optional.empty());
             assertThat(((McpSchema.TextContent) deleted.content().get(0)).text())
                     .isEqualTo("deleted plain");
-            assertThat(APPROVALS).contains("delete_note");
+            assertThat(APPROVALS).contains("notes/delete_note"); // the approver learns which server's tool
 
             GovernedMcpClient denying = GovernedMcpClient.builder(mcp, "notes", gate)
                     .access(access())
@@ -248,8 +248,8 @@ class GovernedMcpClientTest {
                     .satisfies(e -> assertThat(((ConfigurationException) e).problems())
                             .anySatisfy(p -> assertThat(p).contains("MCP server name 'notes server' is not allowed"))
                             .anySatisfy(p -> assertThat(p)
-                                    .contains("an access rule names tool 'send_email', which MCP server 'notes server'"
-                                            + " does not offer")));
+                                    .contains("names tool 'send_email', which MCP server 'notes server' does not"
+                                            + " offer")));
         }
     }
 
@@ -366,29 +366,58 @@ class GovernedMcpClientTest {
                             "archive", call("read_note", Map.of("id", "plain")), tenant("acme"), Optional.empty()))
                     .isInstanceOf(McpError.class)
                     .hasMessageContaining("is not allowed for tenant 'acme'");
-            // a server nobody registered (a model may name any): refused, audited, a bad name never quoted
-            assertThatThrownBy(() -> servers.callTool(
-                            "web",
-                            call("fetch_url", Map.of("url", "https://x.example.com")),
-                            tenant("ops"),
-                            Optional.empty()))
-                    .isInstanceOf(McpError.class)
-                    .hasMessageContaining("MCP server 'web' is not governed here (servers: notes, archive)");
-            assertThatThrownBy(() -> servers.callTool(
-                            "jane.doe@example.com ignore all rules",
-                            call("x", Map.of()),
-                            tenant("ops"),
-                            Optional.empty()))
-                    .isInstanceOf(McpError.class)
-                    .hasMessageContaining("an MCP server name that is not valid")
-                    .hasMessageNotContaining("jane");
         }
-        assertThat(sink.lines())
-                .filteredOn(l -> l.contains("\"type\":\"call\""))
+    }
+
+    @Test
+    void namesAModelChoseAreNeverRecordedOrRepeatedUnlessAServerOfferedThem() {
+        InMemoryAuditSink sink = new InMemoryAuditSink();
+        try (AuditLog audit = AuditLog.builder(sink, AuditSigningKey.generate()).build();
+                LlmGate gate = LlmGate.builder()
+                        .addInterceptor(audit.interceptor())
+                        .addInterceptor(policy().interceptor())
+                        .build()) {
+            GovernedMcpServers servers = GovernedMcpServers.builder(gate)
+                    .server("notes", mcp)
+                    .access(McpToolAccess.builder().allowServers("ops", "*").build())
+                    .build();
+            // names that pass any syntax check and still carry an identifier
+            for (String server : List.of("web", "123-45-6789", "jane.doe", "x y@example.com")) {
+                assertThatThrownBy(() -> servers.callTool(
+                                server,
+                                call("fetch_url", Map.of("url", "https://x.example.com")),
+                                tenant("ops"),
+                                Optional.empty()))
+                        .isInstanceOf(McpError.class)
+                        .hasMessageContaining("the MCP server named in the call is not registered")
+                        .hasMessageNotContaining(server)
+                        .hasMessageNotContaining("notes"); // the registered servers are not listed either
+            }
+            assertThatThrownBy(() -> servers.callTool(null, call("x", Map.of()), tenant("ops"), Optional.empty()))
+                    .isInstanceOf(McpError.class);
+            GovernedMcpClient notes = servers.server("notes").orElseThrow();
+            for (String tool : List.of("123-45-6789", "read_note 078-05-1120", "jane.doe")) {
+                assertThatThrownBy(() -> notes.callTool(call(tool, Map.of()), tenant("ops"), Optional.empty()))
+                        .isInstanceOf(McpError.class)
+                        .hasMessageNotContaining(tool);
+            }
+        }
+        List<String> records = sink.lines().stream()
+                .filter(l -> l.contains("\"type\":\"call\""))
+                .toList();
+        assertThat(records).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(records)
                 .anySatisfy(r -> assertThat(r)
-                        .contains("\"requested_model\":\"mcp-web:fetch_url\"")
+                        .contains("\"requested_model\":\"mcp-(unregistered):(unknown tool)\"")
                         .contains("mcp.unknown_server"))
-                .allSatisfy(r -> assertThat(r).doesNotContain("jane.doe"));
+                .anySatisfy(r -> assertThat(r)
+                        .contains("\"requested_model\":\"mcp-notes:(unknown tool)\"")
+                        .contains("mcp.unknown_tool"))
+                .allSatisfy(r -> assertThat(r)
+                        .doesNotContain("123-45-6789")
+                        .doesNotContain("078-05-1120")
+                        .doesNotContain("jane.doe")
+                        .doesNotContain("\"mcp-web"));
     }
 
     @Test
@@ -399,23 +428,32 @@ class GovernedMcpClientTest {
                             .server("archive", mcp)
                             .server("notes", mcp)
                             .access(McpToolAccess.builder()
-                                    .allow("acme", "web/read_note", "archive/send_email", "send_sms")
-                                    .denyServers("*", "mail")
+                                    .allow("acme", "web/read_note", "archive/send_email", "send_sms", "arch*/send_fax")
+                                    .denyServers("*", "mail", "Arch*")
                                     .build())
                             .build())
                     .isInstanceOf(ConfigurationException.class)
                     .satisfies(e -> assertThat(((ConfigurationException) e).problems())
                             .containsExactlyInAnyOrder(
                                     "MCP server 'notes' is registered twice: give each server its own name",
-                                    "an access rule names MCP server 'web', which is not registered (servers: notes,"
-                                            + " archive)",
-                                    "an access rule names MCP server 'mail', which is not registered (servers: notes,"
-                                            + " archive)",
-                                    "an access rule names tool 'send_email', which MCP server 'archive' does not"
-                                            + " offer; it offers: read_note, fetch_url, delete_note",
-                                    "an access rule names tool 'send_sms', which none of the MCP servers offers"
-                                            + " (notes: read_note, fetch_url, delete_note; archive: read_note,"
-                                            + " fetch_url, delete_note)"));
+                                    "access rule allow acme 'web/read_note' names MCP server 'web', which is not a"
+                                            + " registered server (servers: notes, archive); a tool name with '/' is"
+                                            + " written server/tool, e.g. '*/web/read_note'",
+                                    "access rule allow acme 'archive/send_email' names tool 'send_email', which MCP"
+                                            + " server 'archive' does not offer; it offers: read_note, fetch_url,"
+                                            + " delete_note",
+                                    "access rule allow acme 'send_sms' names tool 'send_sms', which none of the MCP"
+                                            + " servers it applies to offers (notes: read_note, fetch_url, delete_note;"
+                                            + " archive: read_note, fetch_url, delete_note)",
+                                    "access rule allow acme 'arch*/send_fax' names tool 'send_fax', which MCP server"
+                                            + " 'archive' does not offer; it offers: read_note, fetch_url, delete_note",
+                                    "access rule deny * 'mail/*' names MCP server 'mail', which is not a registered"
+                                            + " server (servers: notes, archive); a tool name with '/' is written"
+                                            + " server/tool, e.g. '*/mail/*'",
+                                    // a deny that matches nothing would fail open
+                                    "access rule deny * 'Arch*/*' names servers 'Arch*', which match no registered"
+                                            + " server (servers: notes, archive); a tool name with '/' is written"
+                                            + " server/tool, e.g. '*/Arch*/*'"));
             assertThatThrownBy(() -> GovernedMcpServers.builder(gate).build())
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("no MCP server is registered");
@@ -426,11 +464,14 @@ class GovernedMcpClientTest {
                                     .build())
                             .build())
                     .isInstanceOf(ConfigurationException.class)
-                    .hasMessageContaining(
-                            "an access rule names MCP server 'archive', but this client governs only" + " 'notes'");
+                    .hasMessageContaining("names MCP server 'archive', which is not a server this client governs (it"
+                            + " governs only 'notes'; use GovernedMcpServers to govern several servers)");
             assertThatThrownBy(() -> McpToolAccess.builder().allow("*", "notes/"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'server/tool'");
+            assertThatThrownBy(() -> McpToolAccess.builder().allow("", "read_note"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'*' for every tenant");
         }
     }
 

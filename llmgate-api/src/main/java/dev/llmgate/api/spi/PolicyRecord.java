@@ -6,15 +6,15 @@ import java.util.Objects;
 
 /**
  * What a policy decided in one call, as audit records it: never the sensitive values, only which
- * rules fired, how many findings of each type there were, and how many of them a {@code CONSTRAIN}
- * decision rewrote (redacted, masked or tokenized).
+ * rules fired, how many findings of each type there were, and how many of them the decision
+ * rewrote (redacted, masked or tokenized) in what went on.
  *
  * @param stage    where the decision was made: {@code "input"}, {@code "output"}, {@code "stream"} or {@code "tool"}
  * @param verdict  {@code ALLOW}, {@code ALLOW_LOG}, {@code CONSTRAIN}, {@code BLOCK} or {@code REQUIRE_APPROVAL} (and its outcome)
  * @param ruleIds  the rules that fired, in order
  * @param findings finding type to count, e.g. {@code {"EMAIL": 2}}
- * @param redacted of those, finding type to the count a {@code CONSTRAIN} verdict rewrote (a type the
- *     rules let pass in the same decision is not in it); empty for any other verdict
+ * @param redacted finding type to the count of findings rewritten in what went on (a type the rules
+ *     only logged is not in it; for a stream, what it released rewritten); empty when nothing was
  */
 public record PolicyRecord(
         String stage,

@@ -92,9 +92,21 @@ public final class EvidenceReport {
         return copy(tally.decisionsByStage);
     }
 
-    /** Identifiers redacted (decisions with verdict CONSTRAIN), by identifier type. */
+    /**
+     * Identifiers rewritten (redacted, masked or tokenized) in what went on, by identifier type: the decisions'
+     * {@code redacted} counts, and for a CONSTRAIN decision without them, its findings (see
+     * {@link #redactionsEstimated()}).
+     */
     public Map<String, Long> redactionsByType() {
         return Map.copyOf(tally.redactionsByType);
+    }
+
+    /**
+     * CONSTRAIN decisions that carry no {@code redacted} counts (written by a custom interceptor with the four-value
+     * {@code PolicyRecord}), whose findings were counted as redactions: an upper bound for them.
+     */
+    public long redactionsEstimated() {
+        return tally.redactionsEstimated;
     }
 
     /** Failed calls by exception type. */
@@ -165,6 +177,7 @@ public final class EvidenceReport {
         figures.put("decisions_by_rule", nested(tally.decisionsByRule));
         figures.put("decisions_by_stage", nested(tally.decisionsByStage));
         figures.put("redactions_by_type", new TreeMap<String, Object>(tally.redactionsByType));
+        figures.put("redaction_decisions_estimated", tally.redactionsEstimated);
         figures.put("failures_by_type", new TreeMap<String, Object>(tally.failuresByType));
         figures.put("tool_calls_blocked", tally.toolCallsBlocked);
         figures.put("tool_calls_approved", tally.toolCallsApproved);
@@ -259,6 +272,13 @@ public final class EvidenceReport {
         nestedTable(sb, "stage", tally.decisionsByStage);
         sb.append("\n## Redactions by identifier type\n\n");
         table(sb, "identifier type", tally.redactionsByType);
+        if (tally.redactionsEstimated > 0) {
+            sb.append("\n")
+                    .append(tally.redactionsEstimated)
+                    .append(
+                            " redacting decision(s) carry no counts of what they rewrote (a custom policy stage): their")
+                    .append(" findings are counted, an upper bound.\n");
+        }
         sb.append("\n## Tool calls\n\n");
         sb.append("Blocked: ")
                 .append(tally.toolCallsBlocked)

@@ -6,6 +6,7 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.api.spi.CallFacts;
 import dev.llmgate.api.spi.PolicyRecord;
 import dev.llmgate.policy.Decision;
+import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.Verdict;
@@ -13,6 +14,7 @@ import dev.llmgate.policy.redact.TokenRestore;
 import dev.llmgate.policy.redact.TokenVault;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Shared steps of the input, output, stream and tool-call stages. Not API. */
@@ -48,9 +50,25 @@ public final class Enforcement {
         return out;
     }
 
-    /** Resolves approval if needed, records the decision, returns the verdict that applies. */
+    /** Resolves approval if needed, records the decision (which rewrote nothing), returns the verdict that applies. */
     public static Verdict decide(
             Engine engine, CallContext call, Decision decision, Optional<ToolCall> toolCall, PolicyStage recordAs) {
+        return decide(engine, call, decision, toolCall, recordAs, Map.of());
+    }
+
+    /**
+     * Like {@link #decide(Engine, CallContext, Decision, Optional, PolicyStage)}, recording {@code rewritten} (finding
+     * type to the count of findings rewritten in what went on) as the decision's {@code redacted} counts, whatever the
+     * verdict: a decision that needed approval rewrites too. A blocked request or answer went nowhere, so its counts
+     * are dropped; a stream's are what it released rewritten before it was blocked.
+     */
+    public static Verdict decide(
+            Engine engine,
+            CallContext call,
+            Decision decision,
+            Optional<ToolCall> toolCall,
+            PolicyStage recordAs,
+            Map<String, Integer> rewritten) {
         Verdict verdict = decision.verdict();
         String label = verdict.name();
         if (verdict == Verdict.REQUIRE_APPROVAL) {
@@ -59,16 +77,31 @@ public final class Enforcement {
             label = outcome.label();
         }
         PolicyRecord recorded = decision.toRecord(recordAs, label);
-        if (verdict == Verdict.CONSTRAIN) { // which types it rewrote, not every type found beside them
+        if (!rewritten.isEmpty() && (verdict != Verdict.BLOCK || recordAs == PolicyStage.STREAM)) {
             recorded = new PolicyRecord(
-                    recorded.stage(),
-                    recorded.verdict(),
-                    recorded.ruleIds(),
-                    recorded.findings(),
-                    engine.redactedCounts(decision));
+                    recorded.stage(), recorded.verdict(), recorded.ruleIds(), recorded.findings(), rewritten);
         }
         call.append(CallFacts.POLICY, recorded);
         return verdict;
+    }
+
+    /** Finding type to count of the findings to rewrite in {@code lists}, for the decision's record. */
+    @SafeVarargs
+    public static Map<String, Integer> countByType(List<Finding>... lists) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (List<Finding> list : lists) {
+            for (Finding f : list) {
+                counts.merge(f.type(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** Adds the findings of {@code list} to {@code counts} by type. */
+    static void addByType(Map<String, Integer> counts, List<Finding> list) {
+        for (Finding f : list) {
+            counts.merge(f.type(), 1, Integer::sum);
+        }
     }
 
     /** The exception for a blocked decision: names the policy, the stage and the rules, never the values. */

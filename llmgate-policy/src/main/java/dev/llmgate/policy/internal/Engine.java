@@ -29,7 +29,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -508,34 +507,6 @@ public final class Engine {
             }
         }
         return false;
-    }
-
-    /**
-     * Finding type to the number of {@code decision}'s findings that a CONSTRAIN rule which fired (and applies to
-     * the decision's stage) selects, i.e. those it rewrites; empty unless the verdict is CONSTRAIN.
-     */
-    public Map<String, Integer> redactedCounts(Decision decision) {
-        if (decision.verdict() != Verdict.CONSTRAIN) {
-            return Map.of();
-        }
-        List<Rule> constraining = new ArrayList<>();
-        for (Rule rule : policy.rules()) {
-            if (rule.verdict() == Verdict.CONSTRAIN
-                    && rule.appliesTo(decision.stage())
-                    && decision.ruleIds().contains(rule.id())) {
-                constraining.add(rule);
-            }
-        }
-        Map<String, Integer> counts = new TreeMap<>();
-        for (Finding f : decision.findings()) {
-            for (Rule rule : constraining) {
-                if (rule.selects(f.type())) {
-                    counts.merge(f.type(), 1, Integer::sum);
-                    break;
-                }
-            }
-        }
-        return counts;
     }
 
     /** Bit {@code r} set if rule {@code r} (of at most 64) selects findings of {@code type}; cached per type. */

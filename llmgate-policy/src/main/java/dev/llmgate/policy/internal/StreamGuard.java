@@ -58,6 +58,9 @@ public final class StreamGuard implements StreamTransformer {
     private final StringBuilder context = new StringBuilder(CONTEXT * 2);
     private final Map<Integer, PartialCall> toolCalls = new TreeMap<>();
     private Decision aggregate = Decision.allow(PolicyStage.STREAM);
+    /** Finding type to the count of findings released rewritten so far (the stream decision's redacted counts). */
+    private final Map<String, Integer> rewritten = new java.util.TreeMap<>();
+
     private boolean approved;
     /** Whether a release was tried: the first comes at half a window, later ones at a whole window. */
     private boolean releasedOnce;
@@ -139,10 +142,11 @@ public final class StreamGuard implements StreamTransformer {
         if (d.verdict() == Verdict.BLOCK || (d.verdict() == Verdict.REQUIRE_APPROVAL && !approved)) {
             Decision merged = aggregate.merge(d);
             if (d.verdict() == Verdict.BLOCK) {
-                Enforcement.decide(engine, call, merged, Optional.empty(), PolicyStage.STREAM);
+                Enforcement.decide(engine, call, merged, Optional.empty(), PolicyStage.STREAM, rewritten());
                 throw Enforcement.blocked(policy, PolicyStage.STREAM, merged);
             }
-            Verdict outcome = Enforcement.decide(engine, call, merged, Optional.empty(), PolicyStage.STREAM);
+            Verdict outcome =
+                    Enforcement.decide(engine, call, merged, Optional.empty(), PolicyStage.STREAM, rewritten());
             if (outcome == Verdict.BLOCK) {
                 throw Enforcement.blocked(policy, PolicyStage.STREAM, merged);
             }
@@ -211,7 +215,12 @@ public final class StreamGuard implements StreamTransformer {
                     d.ruleIds(),
                     released));
         }
+        Enforcement.addByType(rewritten, redact);
         emit(scanned, view, redact, offset, cut, downstream);
+    }
+
+    private Map<String, Integer> rewritten() {
+        return Map.copyOf(rewritten);
     }
 
     /** The most a stream holds back for one image not yet closed (markdown {@code ![..](..)} or {@code <img ...>}). */
@@ -356,7 +365,8 @@ public final class StreamGuard implements StreamTransformer {
                 Decision d = ev.decision();
                 if (d.verdict() == Verdict.BLOCK || (d.verdict() == Verdict.REQUIRE_APPROVAL && !approved)) {
                     Decision merged = aggregate.merge(d);
-                    Verdict outcome = Enforcement.decide(engine, call, merged, Optional.empty(), PolicyStage.STREAM);
+                    Verdict outcome =
+                            Enforcement.decide(engine, call, merged, Optional.empty(), PolicyStage.STREAM, rewritten());
                     if (outcome == Verdict.BLOCK) {
                         throw Enforcement.blocked(policy, PolicyStage.STREAM, merged);
                     }
@@ -370,6 +380,7 @@ public final class StreamGuard implements StreamTransformer {
                             d.findings()));
                 }
                 String[] redacted = engine.redact(answer.view(), ev.toRedact(), Optional.empty());
+                Enforcement.addByType(rewritten, ev.toRedact());
                 Optional<String> refusal = answer.refusal(redacted, finish.refusal());
                 if (refusal.isPresent() && policy.restoreTokens().contains(TokenRestore.REFUSAL)) {
                     refusal = Optional.of(vault.restore(refusal.get(), false, restoreUrls));
@@ -400,7 +411,7 @@ public final class StreamGuard implements StreamTransformer {
     }
 
     private void recordStreamDecision() {
-        Enforcement.decide(engine, call, aggregate, Optional.empty(), PolicyStage.STREAM);
+        Enforcement.decide(engine, call, aggregate, Optional.empty(), PolicyStage.STREAM, rewritten());
     }
 
     private static final class PartialCall {

@@ -23,6 +23,8 @@ public final class EvidenceTally implements Consumer<LogEntry> {
     public long budgetRefusals;
     public long cacheHits;
     public long contentCaptured;
+    /** CONSTRAIN decisions without {@code redacted} counts, whose findings were counted as redactions instead. */
+    public long redactionsEstimated;
 
     @Override
     public void accept(LogEntry record) {
@@ -59,7 +61,15 @@ public final class EvidenceTally implements Consumer<LogEntry> {
                     }
                 }
             }
-            if (verdict.equals("CONSTRAIN") && decision.get("redacted") instanceof Map<?, ?> findings) {
+            Object counted = decision.get("redacted");
+            if (counted == null && verdict.equals("CONSTRAIN")) {
+                // a record without counts (a custom interceptor's four-value PolicyRecord): its findings, flagged
+                counted = decision.get("findings");
+                if (counted instanceof Map<?, ?> m && !m.isEmpty()) {
+                    redactionsEstimated++;
+                }
+            }
+            if (counted instanceof Map<?, ?> findings) {
                 findings.forEach((type, count) -> {
                     if (type instanceof String t && count instanceof Long n) {
                         redactionsByType.merge(t, n, Long::sum);
