@@ -344,6 +344,25 @@ class CacheKeyDerivationTest {
     }
 
     @Test
+    void wireDetailsInTheMetadataAreKeyed() {
+        // a tool result marked failed (Anthropic's is_error) is another request: never answered from the other's entry
+        ChatRequest b = base();
+        String k = key(b);
+        String failed =
+                key(set("metadata", b.metadata().withAttribute("llmgate.wire.anthropic.tool_errors", "toolu_1")));
+        assertThat(failed).isNotEqualTo(k);
+        assertThat(key(set("metadata", b.metadata().withAttribute("llmgate.wire.anthropic.tool_errors", "toolu_2"))))
+                .isNotEqualTo(failed)
+                .isNotEqualTo(k);
+        assertThat(key(set(
+                        "metadata",
+                        b.metadata()
+                                .withAttribute("llmgate.wire.anthropic.tool_errors", "toolu_1")
+                                .withAttribute("request-id", "r-9"))))
+                .isEqualTo(failed);
+    }
+
+    @Test
     void everyComponentOfTheRequestIsKeyedOrExcludedOnPurpose() {
         Set<String> components = chatRequestFields().keySet();
         Set<String> excluded = RequestDigest.EXCLUDED.get(ChatRequest.class);

@@ -196,6 +196,67 @@ class WrappedAnthropicSdkTest {
         assertThat(auditedCalls()).hasSize(1);
     }
 
+    /** An agent loop's turn after a tool failed: the tool result marked is_error, with prompt-caching breakpoints. */
+    static MessageCreateParams afterAFailedTool(boolean failed) {
+        var ephemeral =
+                com.anthropic.models.messages.CacheControlEphemeral.builder().build();
+        return MessageCreateParams.builder()
+                .model("claude")
+                .maxTokens(64)
+                .addTool(com.anthropic.models.messages.Tool.builder()
+                        .name("lookup")
+                        .inputSchema(com.anthropic.models.messages.Tool.InputSchema.builder()
+                                .build())
+                        .cacheControl(ephemeral)
+                        .build())
+                .addUserMessage("Find the chart of the patient")
+                .addMessage(com.anthropic.models.messages.AssistantMessageParam.builder()
+                        .content(com.anthropic.models.messages.MessageContentParam.ofContentBlockParams(
+                                List.of(com.anthropic.models.messages.ContentBlockParam.ofToolUse(
+                                        com.anthropic.models.messages.ToolUseBlockParam.builder()
+                                                .id("toolu_01")
+                                                .name("lookup")
+                                                .input(com.anthropic.core.JsonValue.from(java.util.Map.of()))
+                                                .build()))))
+                        .build())
+                .addMessage(com.anthropic.models.messages.UserMessageParam.builder()
+                        .content(com.anthropic.models.messages.MessageContentParam.ofContentBlockParams(
+                                List.of(com.anthropic.models.messages.ContentBlockParam.ofToolResult(
+                                        com.anthropic.models.messages.ToolResultBlockParam.builder()
+                                                .toolUseId("toolu_01")
+                                                .content("lookup failed for ann@example.org: timeout")
+                                                .isError(failed)
+                                                .cacheControl(ephemeral)
+                                                .build()))))
+                        .build())
+                .build();
+    }
+
+    @Test
+    void aFailedToolResultAndCacheBreakpointsPassTheWholeChainAndAreKeyed() throws Exception {
+        server.enqueue(json(MESSAGE));
+        server.enqueue(json(MESSAGE));
+        AnthropicClient client = client(
+                WrapOptions.builder("anthropic").route("claude", "claude").build(), 0);
+        Message m = client.messages().create(afterAFailedTool(true));
+        assertThat(m.id()).isEqualTo("msg_01UpstreamId");
+        JsonNode sent =
+                JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        JsonNode result = sent.path("messages").path(2).path("content").path(0);
+        assertThat(result.path("type").asText()).isEqualTo("tool_result");
+        assertThat(result.path("is_error").asBoolean()).isTrue();
+        assertThat(result.path("cache_control").path("type").asText()).isEqualTo("ephemeral");
+        assertThat(result.path("content").asText()).doesNotContain("ann@example.org"); // the policy still read it
+        assertThat(sent.path("tools").path(0).path("cache_control").path("type").asText())
+                .isEqualTo("ephemeral");
+        // the same turn with the tool's success is another request: not answered from the first one's cache entry
+        var unused = client.messages().create(afterAFailedTool(false));
+        JsonNode second =
+                JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(second.path("messages").path(2).path("content").path(0).has("is_error"))
+                .isFalse();
+    }
+
     @Test
     void aThinkingBlockTheOutputPolicyDidNotReadNeverReachesTheClient() throws Exception {
         server.enqueue(json(MESSAGE.replace(

@@ -122,6 +122,65 @@ class AnthropicServerSideReadTest {
         assertThat(r.providerOptions()).isEmpty();
     }
 
+    /** A body with a prompt-caching breakpoint on every kind of block that can carry one, as the SDK sends it. */
+    static final String CACHED = "{\"model\":\"claude-x\",\"max_tokens\":50,"
+            + "\"system\":[{\"type\":\"text\",\"text\":\"You are terse.\"},{\"type\":\"text\",\"text\":\"Long manual.\","
+            + "\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}],"
+            + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Document: ...\","
+            + "\"cache_control\":{\"type\":\"ephemeral\"}},{\"type\":\"image\",\"source\":{\"type\":\"url\","
+            + "\"url\":\"https://example.com/a.png\"},\"cache_control\":{\"type\":\"ephemeral\"}},"
+            + "{\"type\":\"text\",\"text\":\"Weather?\"}]},"
+            + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"w\","
+            + "\"input\":{},\"cache_control\":{\"type\":\"ephemeral\"}}]},"
+            + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\","
+            + "\"content\":\"18 C\",\"cache_control\":{\"type\":\"ephemeral\"}},{\"type\":\"text\",\"text\":\"And?\"}]}],"
+            + "\"tools\":[{\"name\":\"w\",\"input_schema\":{\"type\":\"object\"}},{\"name\":\"v\","
+            + "\"input_schema\":{\"type\":\"object\"},\"cache_control\":{\"type\":\"ephemeral\"}}]}";
+
+    @Test
+    void promptCachingBreakpointsReachTheUpstreamWhereTheClientPutThem() {
+        byte[] body = CACHED.getBytes(StandardCharsets.UTF_8);
+        assertSameJson(rewrite(body), tree(body));
+        // a stage that adds or removes a message moves every position: no breakpoint then (never one on another block)
+        ChatRequest r = AnthropicServerSide.read(body, "anthropic:").request();
+        ChatRequest shorter = r.toBuilder()
+                .messages(r.messages().subList(0, r.messages().size() - 1))
+                .build();
+        String written =
+                new String(AnthropicWire.requestBody(shorter, false, OPTIONS, "anthropic"), StandardCharsets.UTF_8);
+        assertThat(written).doesNotContain("cache_control").contains("\"system\":\"You are terse.\\n\\nLong manual.\"");
+        // a policy that rewrites a text keeps the breakpoints where they were
+        ChatRequest redacted = r.toBuilder()
+                .messages(r.messages().stream()
+                        .map(m -> m.mapText(t -> t.replace("Document", "[REDACTED]")))
+                        .toList())
+                .build();
+        assertThat(new String(AnthropicWire.requestBody(redacted, false, OPTIONS, "anthropic"), StandardCharsets.UTF_8))
+                .contains(
+                        "{\"type\":\"text\",\"text\":\"[REDACTED]: ...\",\"cache_control\":{\"type\":\"ephemeral\"}}");
+    }
+
+    @Test
+    void aFailedToolResultKeepsItsIsErrorThroughTheGate() {
+        String body = "{\"model\":\"claude-x\",\"max_tokens\":50,\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"Weather?\"},"
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"w\","
+                + "\"input\":{}},{\"type\":\"tool_use\",\"id\":\"toolu_2\",\"name\":\"w\",\"input\":{}}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\","
+                + "\"content\":\"timeout\",\"is_error\":true},{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_2\","
+                + "\"content\":\"18 C\"}]}]}";
+        ChatRequest r = AnthropicServerSide.read(body.getBytes(StandardCharsets.UTF_8), "anthropic:")
+                .request();
+        // the neutral tool message holds the text; the failure travels beside it
+        assertThat(r.messages().get(2)).isEqualTo(Message.tool("toolu_1", "timeout"));
+        assertThat(r.metadata().attributes()).containsEntry(AnthropicWire.TOOL_ERRORS_ATTRIBUTE, "toolu_1");
+        String written = new String(AnthropicWire.requestBody(r, false, OPTIONS, "anthropic"), StandardCharsets.UTF_8);
+        assertThat(written)
+                .contains("{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"timeout\","
+                        + "\"is_error\":true}")
+                .contains("{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_2\",\"content\":\"18 C\"}");
+    }
+
     /** Every request AnthropicWire can write comes back as the same JSON: 400 generated ones, from a fixed seed. */
     @Test
     void everyGeneratedRequestRoundTrips() {
@@ -137,6 +196,7 @@ class AnthropicServerSideReadTest {
 
     private static ChatRequest generate(Random random) {
         ChatRequest.Builder b = ChatRequest.builder("claude-test-" + random.nextInt(3));
+        List<String> failed = new ArrayList<>();
         if (random.nextBoolean()) {
             b.system(text(random));
         }
@@ -184,6 +244,9 @@ class AnthropicServerSideReadTest {
             b.addMessage(Message.assistant(random.nextBoolean() ? text(random) : "", calls));
             for (ToolCall c : calls) {
                 b.addMessage(Message.tool(c.id(), random.nextInt(4) == 0 ? "" : text(random)));
+                if (random.nextInt(3) == 0) {
+                    failed.add(c.id()); // a tool that failed: is_error true
+                }
             }
         }
         if (!tools.isEmpty()) {
@@ -234,6 +297,10 @@ class AnthropicServerSideReadTest {
         }
         if (random.nextBoolean()) {
             b.providerOption("service_tier", "standard_only");
+        }
+        if (!failed.isEmpty()) {
+            b.metadata(dev.llmgate.api.Metadata.EMPTY.withAttribute(
+                    AnthropicWire.TOOL_ERRORS_ATTRIBUTE, String.join(",", failed)));
         }
         return b.build();
     }
@@ -359,13 +426,20 @@ class AnthropicServerSideReadTest {
                 .contains("'document'")
                 .contains("without the gate");
         assertThat(refused(userBlocks("{\"type\":\"text\",\"text\":\"" + SECRET_TEXT
-                                + "\",\"cache_control\":{\"type\":\"ephemeral\"}}"))
+                                + "\",\"cache_control\":{\"type\":\"persistent\"}}"))
                         .getMessage())
                 .contains("cache_control");
-        assertThat(refused(userBlocks("{\"type\":\"tool_result\",\"tool_use_id\":\"t\",\"is_error\":true,\"content\":\""
-                                + SECRET_TEXT + "\"}"))
+        assertThat(refused(userBlocks("{\"type\":\"tool_result\",\"tool_use_id\":\"t\",\"content\":[{\"type\":\"text\","
+                                + "\"text\":\"" + SECRET_TEXT + "\",\"cache_control\":{\"type\":\"ephemeral\"}}]}"))
                         .getMessage())
-                .contains("is_error");
+                .contains("cache_control")
+                .contains("on the tool_result block itself");
+        assertThat(refused(userBlocks(
+                                "{\"type\":\"tool_result\",\"tool_use_id\":\"t\",\"is_error\":\"yes\",\"content\":\""
+                                        + SECRET_TEXT + "\"}"))
+                        .getMessage())
+                .contains("is_error")
+                .doesNotContain(SECRET_TEXT);
         assertThat(refused(userBlocks("{\"type\":\"tool_result\",\"tool_use_id\":\"t\",\"content\":[{\"type\":\"text\","
                                 + "\"text\":\"a\"},{\"type\":\"text\",\"text\":\"" + SECRET_TEXT + "\"}]}"))
                         .getMessage())
@@ -397,11 +471,12 @@ class AnthropicServerSideReadTest {
                         .getMessage())
                 .contains("server tool")
                 .contains("web_search_20250305");
-        assertThat(refused(
-                                "{\"model\":\"m\",\"max_tokens\":1,\"messages\":" + user
-                                        + ",\"tools\":[{\"name\":\"f\",\"input_schema\":{},\"cache_control\":{\"type\":\"ephemeral\"}}]}")
+        assertThat(refused("{\"model\":\"m\",\"max_tokens\":1,\"messages\":" + user
+                                + ",\"tools\":[{\"name\":\"f\",\"input_schema\":{},\"cache_control\":{\"type\":\"ephemeral\","
+                                + "\"scope\":\"global\"}}]}")
                         .getMessage())
-                .contains("cache_control");
+                .contains("cache_control")
+                .contains("type and ttl only");
         assertThat(refused(
                                 "{\"model\":\"m\",\"max_tokens\":1,\"messages\":" + user
                                         + ",\"tools\":[{\"name\":\"f\",\"input_schema\":{}}],\"tool_choice\":{\"type\":\"tool\",\"name\":\"g\"}}")

@@ -228,6 +228,9 @@ class AnthropicServerSideSdkTest {
                         .properties(JsonValue.from(Map.of("location", Map.of("type", "string"))))
                         .addRequired("location")
                         .build())
+                // a prompt-caching breakpoint: forwarded where the SDK put it (the round trip below)
+                .cacheControl(com.anthropic.models.messages.CacheControlEphemeral.builder()
+                        .build())
                 .build();
         {
             AnthropicClient client = client(0);
@@ -253,6 +256,11 @@ class AnthropicServerSideSdkTest {
                                             ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
                                                     .toolUseId("toolu_00")
                                                     .content("18 C")
+                                                    .isError(true) // carried beside the neutral tool message
+                                                    .cacheControl(
+                                                            com.anthropic.models.messages.CacheControlEphemeral
+                                                                    .builder()
+                                                                    .build())
                                                     .build()),
                                             ContentBlockParam.ofText("And Paris?"))))
                                     .build())
@@ -273,6 +281,7 @@ class AnthropicServerSideSdkTest {
         assertThat(r.messages())
                 .extracting(Message::role)
                 .containsExactly(Role.USER, Role.ASSISTANT, Role.TOOL, Role.USER);
+        assertThat(r.metadata().attributes()).containsEntry(AnthropicWire.TOOL_ERRORS_ATTRIBUTE, "toolu_00");
         assertThat(r.messages().get(1).toolCalls())
                 .containsExactly(new ToolCall("toolu_00", "get_weather", "{\"location\":\"Lyon\"}"));
         assertThat(r.messages().get(2)).isEqualTo(Message.tool("toolu_00", "18 C"));
@@ -519,12 +528,13 @@ class AnthropicServerSideSdkTest {
                                     .addUserMessage(MessageContentParam.ofContentBlockParams(
                                             List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
                                                     .toolUseId("t")
-                                                    .content("boom")
-                                                    .isError(true)
+                                                    .contentOfBlocks(List.of(
+                                                            ToolResultBlockParam.Content.Block.ofText("a"),
+                                                            ToolResultBlockParam.Content.Block.ofText("b")))
                                                     .build()))))
                                     .build()))
                     .isInstanceOf(com.anthropic.errors.BadRequestException.class)
-                    .hasMessageContaining("is_error");
+                    .hasMessageContaining("several content blocks");
         }
         assertThat(requests).hasValue(1);
     }

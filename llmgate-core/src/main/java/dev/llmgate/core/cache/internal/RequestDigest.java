@@ -53,6 +53,9 @@ public final class RequestDigest {
      */
     public static final Map<Class<?>, Set<String>> EXCLUDED = Map.of(ChatRequest.class, Set.of("metadata"));
 
+    /** Metadata attributes named so carry wire details of the request (a provider adapter writes them): keyed. */
+    public static final String WIRE_ATTRIBUTE_PREFIX = "llmgate.wire.";
+
     /**
      * How the key reads a {@link ChatRequest}: each value's name and accessor, in the canonical order (the
      * order of its components when it was a record, so that keys stay the same across that change).
@@ -143,6 +146,21 @@ public final class RequestDigest {
         w.string(domain);
         w.string(namespace);
         w.value(request, "request");
+        // metadata is not keyed, except the wire details a provider-neutral request cannot hold (such as Anthropic's
+        // is_error on a tool result), which change what is sent: keyed only when present, so other keys stay the same
+        Map<String, String> wire = null;
+        for (Map.Entry<String, String> a : request.metadata().attributes().entrySet()) {
+            if (a.getKey().startsWith(WIRE_ATTRIBUTE_PREFIX)) {
+                if (wire == null) {
+                    wire = new java.util.TreeMap<>();
+                }
+                wire.put(a.getKey(), a.getValue());
+            }
+        }
+        if (wire != null) {
+            w.string("wire");
+            w.value(wire, "wire");
+        }
         byte[] hash = w.finish();
         char[] out = new char[hash.length * 2];
         for (int i = 0; i < hash.length; i++) {

@@ -12,6 +12,7 @@ import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ContentPart;
 import dev.llmgate.api.FinishReason;
 import dev.llmgate.api.Message;
+import dev.llmgate.api.Metadata;
 import dev.llmgate.api.Role;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.ToolChoice;
@@ -60,28 +61,35 @@ import okhttp3.Headers;
  *       again gives the same JSON (same fields, same values; numbers compared as numbers).</li>
  *   <li>Forms that mean the same are accepted and forwarded in AnthropicWire's form: a string
  *       {@code content} or {@code system} as text blocks or a string, a {@code tool_result} whose content is
- *       one text block as a string, {@code "type":"custom"} tools, {@code "is_error":false},
+ *       one text block as a string, {@code "type":"custom"} tools, {@code "is_error":false} (absent),
  *       {@code "disable_parallel_tool_use":false} and a {@code tool_choice} of {@code auto} or {@code none}
  *       without tools (both mean no forced tool), fields set to {@code null} (absent). Several
- *       {@code system} text blocks are forwarded as one string, joined by a blank line.</li>
+ *       {@code system} text blocks are forwarded as one string, joined by a blank line, unless one has a
+ *       prompt-caching breakpoint (then as the same blocks).</li>
+ *   <li>What the neutral request has no place for travels beside it in its metadata, for AnthropicWire to write:
+ *       {@code is_error: true} of failed tool results ({@link AnthropicWire#TOOL_ERRORS_ATTRIBUTE}) and
+ *       {@code cache_control} breakpoints on system, text, image, tool_use and tool_result blocks and on tools
+ *       ({@link AnthropicCacheMarks}).</li>
  *   <li>Every other top-level field ({@code metadata}, {@code top_k}, {@code thinking}, {@code service_tier},
  *       {@code output_config}, ...) is kept as a provider option, which AnthropicWire forwards unchanged.</li>
  *   <li>Anything that the provider-neutral request cannot carry faithfully is refused with an
- *       {@link InvalidRequestException} naming the part and what to do (never a prompt's text): prompt-caching
- *       {@code cache_control}, citations, document, thinking and server-tool blocks, server tools,
- *       {@code tool_result}s with {@code is_error: true}, several content blocks or images, and any field of
+ *       {@link InvalidRequestException} naming the part and what to do (never a prompt's text): citations,
+ *       document, thinking and server-tool blocks, server tools, several content blocks or images (or a
+ *       {@code cache_control} on the text) inside a {@code tool_result}, and any field of
  *       a block or message that this codec does not know.</li>
  * </ul>
  */
 public final class AnthropicServerSide {
-    private static final Set<String> TEXT_BLOCK = Set.of("type", "text");
-    private static final Set<String> IMAGE_BLOCK = Set.of("type", "source");
+    private static final Set<String> TEXT_BLOCK = Set.of("type", "text", "cache_control");
+    private static final Set<String> IMAGE_BLOCK = Set.of("type", "source", "cache_control");
     private static final Set<String> BASE64_SOURCE = Set.of("type", "media_type", "data");
     private static final Set<String> URL_SOURCE = Set.of("type", "url");
-    private static final Set<String> TOOL_USE_BLOCK = Set.of("type", "id", "name", "input");
-    private static final Set<String> TOOL_RESULT_BLOCK = Set.of("type", "tool_use_id", "content", "is_error");
+    private static final Set<String> TOOL_USE_BLOCK = Set.of("type", "id", "name", "input", "cache_control");
+    private static final Set<String> TOOL_RESULT_BLOCK =
+            Set.of("type", "tool_use_id", "content", "is_error", "cache_control");
     private static final Set<String> MESSAGE = Set.of("role", "content");
-    private static final Set<String> TOOL = Set.of("type", "name", "description", "input_schema", "strict");
+    private static final Set<String> TOOL =
+            Set.of("type", "name", "description", "input_schema", "strict", "cache_control");
     private static final Set<String> TOOL_CHOICE = Set.of("type", "name", "disable_parallel_tool_use");
     /** Like a server, refuses a body with anything after its JSON value. */
     private static final ObjectReader READER =
@@ -144,16 +152,31 @@ public final class AnthropicServerSide {
         }
         b.maxOutputTokens(max.intValue());
 
-        readSystem(present(root, "system"), b);
+        Reading reading = new Reading(b);
+        readSystem(present(root, "system"), reading);
         JsonNode messages = present(root, "messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw invalid("the request has no messages: \"messages\" must be a non-empty array");
         }
         int i = 0;
         for (JsonNode m : messages) {
-            readMessage(m, i++, b);
+            readMessage(m, i++, reading);
         }
-        readTools(present(root, "tools"), b);
+        int tools = readTools(present(root, "tools"), reading);
+        // what the neutral request has no place for travels beside it, for AnthropicWire to write
+        Metadata meta = Metadata.EMPTY;
+        if (!reading.toolErrors.isEmpty()) {
+            meta = meta.withAttribute(
+                    AnthropicWire.TOOL_ERRORS_ATTRIBUTE,
+                    String.join(",", new java.util.LinkedHashSet<>(reading.toolErrors)));
+        }
+        if (!reading.marks.isEmpty()) {
+            meta = meta.withAttribute(
+                    AnthropicCacheMarks.ATTRIBUTE, AnthropicCacheMarks.encode(reading.marks, reading.messages, tools));
+        }
+        if (!meta.equals(Metadata.EMPTY)) {
+            b.metadata(meta);
+        }
         readToolChoice(present(root, "tool_choice"), b);
 
         JsonNode temperature = present(root, "temperature");
@@ -201,19 +224,46 @@ public final class AnthropicServerSide {
         return v == null || v.isNull() ? null : v;
     }
 
-    private static void readSystem(JsonNode system, ChatRequest.Builder b) {
+    /** What one read collects beside the request: neutral messages so far, failed tool results, cache breakpoints. */
+    private static final class Reading {
+        final ChatRequest.Builder b;
+        int messages;
+        int systems;
+        final List<String> toolErrors = new ArrayList<>();
+        final Map<String, JsonNode> marks = new java.util.LinkedHashMap<>();
+
+        Reading(ChatRequest.Builder b) {
+            this.b = b;
+        }
+
+        /** Adds {@code m}; returns its index in the request's messages. */
+        int add(Message m) {
+            b.addMessage(m);
+            return messages++;
+        }
+
+        void mark(String position, JsonNode cacheControl) {
+            if (cacheControl != null) {
+                marks.put(position, cacheControl);
+            }
+        }
+    }
+
+    private static void readSystem(JsonNode system, Reading r) {
         if (system == null) {
             return;
         }
         if (system.isTextual()) {
-            b.addMessage(Message.system(system.asText()));
+            r.add(Message.system(system.asText()));
+            r.systems++;
             return;
         }
         if (!system.isArray()) {
             throw invalid("system must be a string or an array of text blocks");
         }
         for (JsonNode block : system) {
-            b.addMessage(Message.system(textOf(block, "system")));
+            r.add(Message.system(textOf(block, "system")));
+            r.mark("s" + r.systems++, AnthropicCacheMarks.read(block, "a system block"));
         }
     }
 
@@ -230,7 +280,7 @@ public final class AnthropicServerSide {
         return text.asText();
     }
 
-    private static void readMessage(JsonNode m, int index, ChatRequest.Builder b) {
+    private static void readMessage(JsonNode m, int index, Reading r) {
         String where = "messages[" + index + "]";
         if (!m.isObject()) {
             throw invalid(where + " is not an object");
@@ -245,7 +295,7 @@ public final class AnthropicServerSide {
         boolean user = role.equals("user");
         JsonNode content = m.get("content");
         if (content != null && content.isTextual()) {
-            b.addMessage(user ? Message.user(content.asText()) : Message.assistant(content.asText()));
+            r.add(user ? Message.user(content.asText()) : Message.assistant(content.asText()));
             return;
         }
         if (content == null || !content.isArray()) {
@@ -253,6 +303,8 @@ public final class AnthropicServerSide {
         }
         List<ContentPart> parts = new ArrayList<>();
         List<ToolCall> calls = new ArrayList<>();
+        // breakpoints of the parts and calls of the message being built: placed once it is added
+        Map<String, JsonNode> pending = new java.util.LinkedHashMap<>();
         int i = 0;
         for (JsonNode block : content) {
             String blockWhere = where + ".content[" + i++ + "]";
@@ -260,20 +312,30 @@ public final class AnthropicServerSide {
             if (type.equals("text")) {
                 if (!calls.isEmpty()) {
                     // text after a tool call: a new message, so that AnthropicWire writes the blocks in this order
-                    b.addMessage(new Message(Role.ASSISTANT, parts, calls, Optional.empty(), Optional.empty()));
+                    place(
+                            r,
+                            r.add(new Message(Role.ASSISTANT, parts, calls, Optional.empty(), Optional.empty())),
+                            pending);
                     parts = new ArrayList<>();
                     calls = new ArrayList<>();
                 }
+                pending.put("p" + parts.size(), AnthropicCacheMarks.read(block, blockWhere));
                 parts.add(ContentPart.text(textOf(block, blockWhere)));
             } else if (type.equals("image") && user) {
+                pending.put("p" + parts.size(), AnthropicCacheMarks.read(block, blockWhere));
                 parts.add(image(block, blockWhere));
             } else if (type.equals("tool_result") && user) {
                 if (!parts.isEmpty()) {
-                    b.addMessage(new Message(Role.USER, parts, List.of(), Optional.empty(), Optional.empty()));
+                    place(
+                            r,
+                            r.add(new Message(Role.USER, parts, List.of(), Optional.empty(), Optional.empty())),
+                            pending);
                     parts = new ArrayList<>();
                 }
-                b.addMessage(toolResult(block, blockWhere));
+                JsonNode mark = AnthropicCacheMarks.read(block, blockWhere);
+                r.mark("m" + r.add(toolResult(block, blockWhere, r.toolErrors)), mark);
             } else if (type.equals("tool_use") && !user) {
+                pending.put("c" + calls.size(), AnthropicCacheMarks.read(block, blockWhere));
                 calls.add(toolUse(block, blockWhere));
             } else if (type.equals("image") || type.equals("tool_result") || type.equals("tool_use")) {
                 throw invalid(blockWhere + " is a " + type + " block in a " + role + " message, where the Messages"
@@ -285,10 +347,16 @@ public final class AnthropicServerSide {
             }
         }
         if (user && !parts.isEmpty()) {
-            b.addMessage(new Message(Role.USER, parts, List.of(), Optional.empty(), Optional.empty()));
+            place(r, r.add(new Message(Role.USER, parts, List.of(), Optional.empty(), Optional.empty())), pending);
         } else if (!user && (!parts.isEmpty() || !calls.isEmpty())) {
-            b.addMessage(new Message(Role.ASSISTANT, parts, calls, Optional.empty(), Optional.empty()));
+            place(r, r.add(new Message(Role.ASSISTANT, parts, calls, Optional.empty(), Optional.empty())), pending);
         }
+    }
+
+    /** The breakpoints {@code pending} of the parts and calls of message {@code index}, placed; {@code pending} cleared. */
+    private static void place(Reading r, int index, Map<String, JsonNode> pending) {
+        pending.forEach((part, mark) -> r.mark("m" + index + "." + part, mark));
+        pending.clear();
     }
 
     private static ContentPart image(JsonNode block, String where) {
@@ -326,16 +394,22 @@ public final class AnthropicServerSide {
                 + "', which cannot be routed through the gate (base64 and url can): " + HOW);
     }
 
-    private static Message toolResult(JsonNode block, String where) {
+    private static Message toolResult(JsonNode block, String where, List<String> toolErrors) {
         onlyFields(block, TOOL_RESULT_BLOCK, "the tool_result block " + where);
         JsonNode id = block.get("tool_use_id");
         if (id == null || !id.isTextual() || id.asText().isEmpty()) {
             throw invalid("the tool_result block " + where + " has no tool_use_id");
         }
         JsonNode isError = present(block, "is_error");
-        if (isError != null && !(isError.isBoolean() && !isError.booleanValue())) {
-            throw invalid("the tool_result block " + where + " sets is_error, which the gate's tool messages cannot"
-                    + " carry: send the error as the result's text without is_error, or " + HOW);
+        if (isError != null && !isError.isBoolean()) {
+            throw invalid("the tool_result block " + where + " has an is_error that is not true or false");
+        }
+        if (isError != null && isError.booleanValue()) {
+            if (id.asText().indexOf(',') >= 0) {
+                throw invalid("the tool_result block " + where + " sets is_error for a tool_use_id with a comma,"
+                        + " which the gate cannot carry: use the ids Anthropic gives (letters, digits, '_', '-')");
+            }
+            toolErrors.add(id.asText());
         }
         JsonNode content = present(block, "content");
         String text;
@@ -344,6 +418,10 @@ public final class AnthropicServerSide {
         } else if (content.isTextual()) {
             text = content.asText();
         } else if (content.isArray() && content.size() <= 1) {
+            if (!content.isEmpty() && content.get(0).has("cache_control")) {
+                throw invalid("the text inside the tool_result block " + where + " sets cache_control, which the gate"
+                        + " carries on the tool_result block itself: set it there, or " + HOW);
+            }
             text = content.isEmpty() ? "" : textOf(content.get(0), "the tool_result " + where);
         } else {
             throw invalid("the tool_result block " + where + " has "
@@ -367,9 +445,11 @@ public final class AnthropicServerSide {
         return new ToolCall(id.asText(), name.asText(), input.toString());
     }
 
-    private static void readTools(JsonNode tools, ChatRequest.Builder b) {
+    /** Reads the tools into the request; returns how many. */
+    private static int readTools(JsonNode tools, Reading r) {
+        ChatRequest.Builder b = r.b;
         if (tools == null) {
-            return;
+            return 0;
         }
         if (!tools.isArray()) {
             throw invalid("tools must be an array");
@@ -402,12 +482,14 @@ public final class AnthropicServerSide {
             if (strict != null && !strict.isBoolean()) {
                 throw invalid(where + " has a strict that is not true or false");
             }
+            r.mark("t" + (i - 1), AnthropicCacheMarks.read(t, where));
             b.addTool(new ToolDefinition(
                     name.asText(),
                     description == null ? "" : description.asText(),
                     schema.toString(),
                     strict != null && strict.booleanValue()));
         }
+        return i;
     }
 
     private static void readToolChoice(JsonNode choice, ChatRequest.Builder b) {

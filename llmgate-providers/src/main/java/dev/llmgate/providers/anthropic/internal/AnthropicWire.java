@@ -47,6 +47,24 @@ import java.util.Set;
  * </ul>
  */
 public final class AnthropicWire {
+    /**
+     * The metadata attribute that marks tool results as failures ({@code is_error: true}): the ids of their tool
+     * calls, comma-separated. The provider-neutral tool message has no such flag; a wrapped Anthropic client's request
+     * sets it ({@link AnthropicServerSide}), any caller may, and this adapter writes it. Other providers' formats have
+     * no such flag (the result's text says what failed). Attributes named {@code llmgate.wire.*} are part of the
+     * response cache's key.
+     */
+    public static final String TOOL_ERRORS_ATTRIBUTE = "llmgate.wire.anthropic.tool_errors";
+
+    /** The tool call ids whose results {@code r} marks as failures ({@link #TOOL_ERRORS_ATTRIBUTE}). */
+    static Set<String> toolErrors(ChatRequest r) {
+        String ids = r.metadata().attributes().get(TOOL_ERRORS_ATTRIBUTE);
+        if (ids == null || ids.isEmpty()) {
+            return Set.of();
+        }
+        return Set.of(ids.split(",", -1));
+    }
+
     /** The body fields this adapter writes itself; {@code providerOptions} must not set them. */
     static final Set<String> STANDARD_FIELDS = Set.of(
             "model",
@@ -128,12 +146,13 @@ public final class AnthropicWire {
             g.writeStartObject();
             g.writeStringField("model", r.model());
             g.writeNumberField("max_tokens", r.maxOutputTokens().orElse(options.defaultMaxTokens()));
-            writeSystem(g, r.messages());
-            writeMessages(g, r.messages(), details);
+            AnthropicCacheMarks marks = AnthropicCacheMarks.of(r);
+            writeSystem(g, r.messages(), marks);
+            writeMessages(g, r.messages(), toolErrors(r), marks, details);
             if (answerTool.isPresent()) {
                 writeAnswerTool(g, r.responseFormat(), answerTool.get());
             } else {
-                writeTools(g, r);
+                writeTools(g, r, marks);
             }
             if (outputConfig) {
                 ResponseFormat.JsonSchema s = (ResponseFormat.JsonSchema) r.responseFormat();
@@ -188,7 +207,23 @@ public final class AnthropicWire {
         return m.role() == Role.SYSTEM || m.role() == Role.DEVELOPER;
     }
 
-    private static void writeSystem(JsonGenerator g, List<Message> messages) throws IOException {
+    private static void writeSystem(JsonGenerator g, List<Message> messages, AnthropicCacheMarks marks)
+            throws IOException {
+        if (marks.anySystem()) { // a breakpoint inside the system prompt: its blocks as they were
+            g.writeArrayFieldStart("system");
+            int k = 0;
+            for (Message m : messages) {
+                if (isSystem(m)) {
+                    g.writeStartObject();
+                    g.writeStringField("type", "text");
+                    g.writeStringField("text", m.text());
+                    marks.write(g, "s" + k++);
+                    g.writeEndObject();
+                }
+            }
+            g.writeEndArray();
+            return;
+        }
         StringBuilder system = null;
         for (Message m : messages) {
             if (!isSystem(m)) {
@@ -210,11 +245,17 @@ public final class AnthropicWire {
     }
 
     /** Writes {@code messages}: one entry per role change, each a list of content blocks. */
-    private static void writeMessages(JsonGenerator g, List<Message> messages, ErrorDetails details)
+    private static void writeMessages(
+            JsonGenerator g,
+            List<Message> messages,
+            Set<String> toolErrors,
+            AnthropicCacheMarks marks,
+            ErrorDetails details)
             throws IOException {
         g.writeArrayFieldStart("messages");
         String openRole = null;
-        for (Message m : messages) {
+        for (int index = 0; index < messages.size(); index++) {
+            Message m = messages.get(index);
             if (isSystem(m) || !hasBlocks(m)) {
                 continue;
             }
@@ -229,7 +270,7 @@ public final class AnthropicWire {
                 g.writeArrayFieldStart("content");
                 openRole = role;
             }
-            writeBlocks(g, m, details);
+            writeBlocks(g, m, "m" + index, toolErrors, marks, details);
         }
         if (openRole == null) {
             throw new InvalidRequestException(
@@ -255,35 +296,52 @@ public final class AnthropicWire {
         return false;
     }
 
-    private static void writeBlocks(JsonGenerator g, Message m, ErrorDetails details) throws IOException {
+    private static void writeBlocks(
+            JsonGenerator g,
+            Message m,
+            String at,
+            Set<String> toolErrors,
+            AnthropicCacheMarks marks,
+            ErrorDetails details)
+            throws IOException {
         if (m.role() == Role.TOOL) {
             g.writeStartObject();
             g.writeStringField("type", "tool_result");
-            g.writeStringField("tool_use_id", m.toolCallId().orElseThrow());
+            String id = m.toolCallId().orElseThrow();
+            g.writeStringField("tool_use_id", id);
             String text = m.text();
             if (!text.isEmpty()) {
                 g.writeStringField("content", text);
             }
+            if (toolErrors.contains(id)) {
+                g.writeBooleanField("is_error", true);
+            }
+            marks.write(g, at);
             g.writeEndObject();
             return;
         }
+        int part = 0;
         for (ContentPart p : m.content()) {
+            String partAt = at + ".p" + part++;
             if (p instanceof ContentPart.Text) {
                 String text = ((ContentPart.Text) p).text();
                 if (!text.isEmpty()) {
                     g.writeStartObject();
                     g.writeStringField("type", "text");
                     g.writeStringField("text", text);
+                    marks.write(g, partAt);
                     g.writeEndObject();
                 }
             } else if (p instanceof ContentPart.ImageData) {
                 ContentPart.ImageData d = (ContentPart.ImageData) p;
-                writeBase64Image(g, d.mediaType(), Base64.getEncoder().encodeToString(d.data()));
+                writeBase64Image(g, d.mediaType(), Base64.getEncoder().encodeToString(d.data()), marks, partAt);
             } else {
-                writeImageUrl(g, ((ContentPart.ImageUrl) p).url(), details);
+                writeImageUrl(g, ((ContentPart.ImageUrl) p).url(), details, marks, partAt);
             }
         }
+        int call = 0;
         for (ToolCall c : m.toolCalls()) {
+            String callAt = at + ".c" + call++;
             g.writeStartObject();
             g.writeStringField("type", "tool_use");
             g.writeStringField("id", c.id());
@@ -303,11 +361,13 @@ public final class AnthropicWire {
                 }
                 g.writeRawValue(args);
             }
+            marks.write(g, callAt);
             g.writeEndObject();
         }
     }
 
-    private static void writeBase64Image(JsonGenerator g, String mediaType, String base64) throws IOException {
+    private static void writeBase64Image(
+            JsonGenerator g, String mediaType, String base64, AnthropicCacheMarks marks, String at) throws IOException {
         g.writeStartObject();
         g.writeStringField("type", "image");
         g.writeObjectFieldStart("source");
@@ -315,11 +375,14 @@ public final class AnthropicWire {
         g.writeStringField("media_type", mediaType);
         g.writeStringField("data", base64);
         g.writeEndObject();
+        marks.write(g, at);
         g.writeEndObject();
     }
 
     /** An https: URL is passed as a URL source; a {@code data:} URL (which Anthropic does not fetch) as a base64 source. */
-    private static void writeImageUrl(JsonGenerator g, String url, ErrorDetails details) throws IOException {
+    private static void writeImageUrl(
+            JsonGenerator g, String url, ErrorDetails details, AnthropicCacheMarks marks, String at)
+            throws IOException {
         if (url.regionMatches(true, 0, "data:", 0, 5)) {
             int comma = url.indexOf(',');
             String meta = comma < 0 ? "" : url.substring(5, comma);
@@ -329,7 +392,8 @@ public final class AnthropicWire {
                                 + " which takes inline images only base64-encoded: re-encode it, or pass the bytes with ContentPart.image(...)",
                         details);
             }
-            writeBase64Image(g, meta.substring(0, meta.length() - ";base64".length()), url.substring(comma + 1));
+            writeBase64Image(
+                    g, meta.substring(0, meta.length() - ";base64".length()), url.substring(comma + 1), marks, at);
             return;
         }
         g.writeStartObject();
@@ -338,6 +402,7 @@ public final class AnthropicWire {
         g.writeStringField("type", "url");
         g.writeStringField("url", url);
         g.writeEndObject();
+        marks.write(g, at);
         g.writeEndObject();
     }
 
@@ -354,11 +419,12 @@ public final class AnthropicWire {
         }
     }
 
-    private static void writeTools(JsonGenerator g, ChatRequest r) throws IOException {
+    private static void writeTools(JsonGenerator g, ChatRequest r, AnthropicCacheMarks marks) throws IOException {
         if (r.tools().isEmpty()) {
             return;
         }
         g.writeArrayFieldStart("tools");
+        int k = 0;
         for (ToolDefinition t : r.tools()) {
             g.writeStartObject();
             g.writeStringField("name", t.name());
@@ -370,6 +436,7 @@ public final class AnthropicWire {
             if (t.strict()) {
                 g.writeBooleanField("strict", true);
             }
+            marks.write(g, "t" + k++);
             g.writeEndObject();
         }
         g.writeEndArray();
