@@ -2,6 +2,8 @@
 # Starts the integration tests' llama-server on 127.0.0.1 (port LLMGATE_LLAMA_PORT, default 18080)
 # with API key LLMGATE_LLAMA_KEY (default sk-llmgate-it) and a context of LLMGATE_LLAMA_CTX tokens
 # (default 2048), and waits (at most 60 s) until it answers. Run setup.sh first; stop with stop.sh.
+# LLMGATE_LLAMA_EMBEDDINGS=1 starts it in embedding mode (--embeddings --pooling mean): it then serves
+# /v1/embeddings, and nothing else (llama-server serves embeddings only when started for them).
 # Several servers can run side by side on different ports (each has its own pid file and log, in
 # ${TMPDIR:-/tmp}/llmgate-llama-server-<uid>/, or LLMGATE_LLAMA_STATE). The pid file records the
 # server's pid and start time, so that stop.sh stops exactly this process and nothing else.
@@ -13,6 +15,10 @@ ROOT=${LLMGATE_SIDROOT:-/opt/llmgate-sidroot}
 PORT=${LLMGATE_LLAMA_PORT:-18080}
 KEY=${LLMGATE_LLAMA_KEY:-sk-llmgate-it}
 CTX=${LLMGATE_LLAMA_CTX:-2048}
+MODE=(--jinja)
+if [ "${LLMGATE_LLAMA_EMBEDDINGS:-}" = 1 ]; then
+  MODE=(--embeddings --pooling mean)
+fi
 PIDFILE=$STATE/$PORT.pid
 LOG=$STATE/$PORT.log
 if [ -f "$PIDFILE" ] && recorded_running "$PIDFILE"; then
@@ -26,7 +32,7 @@ else
 fi
 # chroot execs llama-server: $! is the server's own pid
 "${COMMAND[@]}" -m /models/llmgate-test-model.gguf --host 127.0.0.1 --port "$PORT" \
-  -a llmgate-test-model -c "$CTX" -t 1 --no-webui --jinja --api-key "$KEY" >"$LOG" 2>&1 &
+  -a llmgate-test-model -c "$CTX" -t 1 --no-webui "${MODE[@]}" --api-key "$KEY" >"$LOG" 2>&1 &
 PID=$!
 STARTED=$(start_time "$PID")
 if [ -z "$STARTED" ]; then

@@ -11,6 +11,11 @@ final class LlamaServer {
     static final int CONTEXT = 2048;
     /** A second server with a larger window (LLMGATE_LLAMA_CTX=4096 on port 18081), for context-length fallback. */
     static final String LARGE_URL = env("LLMGATE_LLAMA_LARGE_URL", "http://127.0.0.1:18081");
+    /**
+     * A third server in embedding mode (LLMGATE_LLAMA_EMBEDDINGS=1 on port 18082: {@code --embeddings --pooling
+     * mean}), for {@code /v1/embeddings}: llama-server serves embeddings only when started for them.
+     */
+    static final String EMBED_URL = env("LLMGATE_LLAMA_EMBED_URL", "http://127.0.0.1:18082");
 
     /**
      * llama-server closes keep-alive connections after a few requests, and llmgate leaves OkHttp's silent
