@@ -258,6 +258,26 @@ class WrappedAnthropicSdkTest {
     }
 
     @Test
+    void theSdksAsyncClientRunsTheSameChain() throws Exception {
+        server.enqueue(json(MESSAGE));
+        Message m = client(WrapOptions.of("anthropic"), 0)
+                .async()
+                .messages()
+                .create(ask("Write to ann@example.org"))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(m.id()).isEqualTo("msg_01UpstreamId");
+        assertThat(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8()).doesNotContain("ann@example.org");
+        Throwable t = catchThrowable(() -> client(WrapOptions.of("anthropic"), 0)
+                .async()
+                .messages()
+                .create(ask("Deploy with AKIAIOSFODNN7EXAMPLE please"))
+                .get(10, TimeUnit.SECONDS));
+        assertThat(t.getCause()).isInstanceOf(PermissionDeniedException.class);
+        assertThat(server.getRequestCount()).isEqualTo(1);
+        assertThat(auditedCalls()).hasSize(2);
+    }
+
+    @Test
     void aThinkingBlockTheOutputPolicyDidNotReadNeverReachesTheClient() throws Exception {
         server.enqueue(json(MESSAGE.replace(
                 "\"content\":[",

@@ -490,6 +490,49 @@ class WrappedOpenAiSdkTest {
     }
 
     @Test
+    void theSdksAsyncClientRunsTheSameChainWithTheSameErrors() throws Exception {
+        gate(0, null);
+        OpenAIClient sdk = client(routed(), 0);
+        server.enqueue(answer(ANSWER));
+        com.openai.models.chat.completions.ChatCompletion c = sdk.async()
+                .chat()
+                .completions()
+                .create(ask("Write to ann@example.org"))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(c.choices()).hasSize(1);
+        assertThat(server.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS)
+                        .getBody()
+                        .utf8())
+                .doesNotContain("ann@example.org");
+        // streamed: the async client's subscriber sees the chain's chunks, then completes
+        server.enqueue(sse(STREAM));
+        StringBuilder text = new StringBuilder();
+        sdk.async()
+                .chat()
+                .completions()
+                .createStreaming(ask("hello"))
+                .subscribe(chunk ->
+                        chunk.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)))
+                .onCompleteFuture()
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(text).isNotEmpty();
+        // a policy block fails the future with the SDK's own exception, never sent upstream
+        int before = server.getRequestCount();
+        Throwable t = catchThrowable(() -> sdk.async()
+                .chat()
+                .completions()
+                .create(ask("Deploy with AKIAIOSFODNN7EXAMPLE please"))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertThat(t).isInstanceOf(java.util.concurrent.ExecutionException.class);
+        assertThat(t.getCause())
+                .isInstanceOfSatisfying(
+                        PermissionDeniedException.class,
+                        e -> assertThat(e.getMessage()).doesNotContain("AKIAIOSFODNN7EXAMPLE"));
+        assertThat(server.getRequestCount()).isEqualTo(before);
+        assertThat(auditedCalls()).hasSize(3);
+    }
+
+    @Test
     void aPolicyBlockIsA403WithAClearBodyThatTheSdkDoesNotRetry() throws Exception {
         gate(0, null);
         Throwable t = catchThrowable(() -> client(WrapOptions.of("openai"), 3)
