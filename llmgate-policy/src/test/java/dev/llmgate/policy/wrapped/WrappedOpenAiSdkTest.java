@@ -490,6 +490,79 @@ class WrappedOpenAiSdkTest {
     }
 
     @Test
+    void aHedgedRouteRacesTwoAttemptsThroughTheSdksOwnStackAndTheFirstAnswerWins() throws Exception {
+        // the primary attempt (gpt-4o-mini) is held until the test releases it; the hedge (gpt-4o) answers at once
+        java.util.concurrent.CountDownLatch primaryArrived = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch releasePrimary = new java.util.concurrent.CountDownLatch(1);
+        server.setDispatcher(new mockwebserver3.Dispatcher() {
+            @Override
+            public MockResponse dispatch(mockwebserver3.RecordedRequest request) throws InterruptedException {
+                if (request.getBody().utf8().contains("\"gpt-4o-mini\"")) {
+                    primaryArrived.countDown();
+                    releasePrimary.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    return answer(ANSWER);
+                }
+                return answer(ANSWER.replace("chatcmpl-upstream-1", "chatcmpl-hedge-2"));
+            }
+        });
+        java.util.concurrent.atomic.AtomicReference<Runnable> hedge =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch scheduled = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            gate = LlmGate.builder()
+                    .addInterceptor(audit.interceptor())
+                    .addInterceptor(Policy.builder()
+                            .preset(CompliancePreset.HIPAA)
+                            .build()
+                            .interceptor())
+                    .addInterceptor(Router.builder()
+                            .executor(pool)
+                            .scheduler((delay, task) -> { // the hedge fires when the test says so, not by the clock
+                                hedge.set(task);
+                                scheduled.countDown();
+                                return () -> {};
+                            })
+                            .route(Route.builder("chat")
+                                    .deployment("openai:gpt-4o-mini")
+                                    .deployment("openai:gpt-4o")
+                                    .hedgeAfter(Duration.ofMillis(300))
+                                    .build())
+                            .noCircuitBreaker()
+                            .build())
+                    .build();
+            OpenAIClient sdk = client(routed(), 0);
+            java.util.concurrent.CompletableFuture<com.openai.models.chat.completions.ChatCompletion> call =
+                    java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> sdk.chat().completions().create(ask("Write to ann@example.org")), pool);
+            assertThat(primaryArrived.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            assertThat(scheduled.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            hedge.get().run();
+            com.openai.models.chat.completions.ChatCompletion c = call.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(c.id()).isEqualTo("chatcmpl-hedge-2"); // the hedge's own answer, as upstream sent it
+            releasePrimary.countDown();
+            // both attempts went through the client's stack with the redacted prompt
+            List<String> bodies = List.of(
+                    server.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS)
+                            .getBody()
+                            .utf8(),
+                    server.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS)
+                            .getBody()
+                            .utf8());
+            assertThat(bodies).allSatisfy(b -> assertThat(b).doesNotContain("ann@example.org"));
+            List<JsonNode> calls = auditedCalls();
+            assertThat(calls).hasSize(1);
+            // the call's record has the winning hedge (the primary, still in flight then, is the router's to report)
+            assertThat(calls.get(0).path("attempts").findValuesAsText("reason")).contains("hedge");
+        } finally {
+            releasePrimary.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theSdksAsyncClientRunsTheSameChainWithTheSameErrors() throws Exception {
         gate(0, null);
         OpenAIClient sdk = client(routed(), 0);
