@@ -326,12 +326,8 @@ class GovernedMcpClientTest {
 
     @Test
     void severalServersUnderOneSetOfRulesWithWholeServersAllowedOrDeniedPerTenant() {
-        InMemoryAuditSink sink = new InMemoryAuditSink();
-        try (AuditLog audit = AuditLog.builder(sink, AuditSigningKey.generate()).build();
-                LlmGate gate = LlmGate.builder()
-                        .addInterceptor(audit.interceptor())
-                        .addInterceptor(policy().interceptor())
-                        .build()) {
+        try (LlmGate gate =
+                LlmGate.builder().addInterceptor(policy().interceptor()).build()) {
             // one real server registered under two names stands for two servers
             GovernedMcpServers servers = GovernedMcpServers.builder(gate)
                     .server("notes", mcp)
