@@ -201,7 +201,10 @@ public final class ChatRequest {
         return providerOptions;
     }
 
-    /** Tenant, user, tags and attributes: read by interceptors, never sent to the provider; {@link Metadata#EMPTY} unless set. */
+    /**
+     * Tenant, user, tags and attributes: read by interceptors, never sent to the provider (but for the reserved
+     * {@code llmgate.wire.*} attributes, see {@link Metadata}); {@link Metadata#EMPTY} unless set.
+     */
     public Metadata metadata() {
         return metadata;
     }

@@ -7,7 +7,10 @@ import java.util.Set;
 
 /**
  * Free-form facts about a call that interceptors, routing, budgets and audit can read. Metadata is
- * never sent to a provider and never changes the answer.
+ * never sent to a provider and never changes the answer, except attributes named {@code llmgate.wire.*}
+ * (reserved): details of a wrapped client's request that the provider-neutral request has no place for
+ * (such as Anthropic's {@code is_error} on a tool result), which the matching provider adapter writes, checked,
+ * and the response cache keys.
  *
  * @param tenant     the tenant (customer, team) the call is made for
  * @param user       the end user the call is made for

@@ -122,33 +122,65 @@ class AnthropicServerSideReadTest {
         assertThat(r.providerOptions()).isEmpty();
     }
 
-    /** A body with a prompt-caching breakpoint on every kind of block that can carry one, as the SDK sends it. */
-    static final String CACHED = "{\"model\":\"claude-x\",\"max_tokens\":50,"
-            + "\"system\":[{\"type\":\"text\",\"text\":\"You are terse.\"},{\"type\":\"text\",\"text\":\"Long manual.\","
-            + "\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}],"
-            + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Document: ...\","
-            + "\"cache_control\":{\"type\":\"ephemeral\"}},{\"type\":\"image\",\"source\":{\"type\":\"url\","
-            + "\"url\":\"https://example.com/a.png\"},\"cache_control\":{\"type\":\"ephemeral\"}},"
-            + "{\"type\":\"text\",\"text\":\"Weather?\"}]},"
-            + "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"w\","
-            + "\"input\":{},\"cache_control\":{\"type\":\"ephemeral\"}}]},"
-            + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\","
-            + "\"content\":\"18 C\",\"cache_control\":{\"type\":\"ephemeral\"}},{\"type\":\"text\",\"text\":\"And?\"}]}],"
-            + "\"tools\":[{\"name\":\"w\",\"input_schema\":{\"type\":\"object\"}},{\"name\":\"v\","
-            + "\"input_schema\":{\"type\":\"object\"},\"cache_control\":{\"type\":\"ephemeral\"}}]}";
+    /** A conversation as the SDK sends it, with {@code marks} cache_control breakpoints at the blocks named by index. */
+    static String cached(java.util.Set<String> marks) {
+        java.util.function.Function<String, String> cc = name -> marks.contains(name)
+                ? ",\"cache_control\":{\"type\":\"ephemeral\"" + (name.equals("system") ? ",\"ttl\":\"5m\"" : "") + "}"
+                : "";
+        return "{\"model\":\"claude-x\",\"max_tokens\":50,"
+                + "\"system\":[{\"type\":\"text\",\"text\":\"You are terse.\"},{\"type\":\"text\",\"text\":\"Long manual.\""
+                + cc.apply("system") + "}],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Document: ...\""
+                + cc.apply("text")
+                + "},{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"https://example.com/a.png\"}"
+                + cc.apply("image")
+                + "},{\"type\":\"text\",\"text\":\"Weather?\"}]},"
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Checking.\"},{\"type\":\"tool_use\","
+                + "\"id\":\"toolu_1\",\"name\":\"w\",\"input\":{}" + cc.apply("tool_use") + "}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\","
+                + "\"content\":\"18 C\"" + cc.apply("tool_result") + "},{\"type\":\"text\",\"text\":\"And?\"}]}],"
+                + "\"tools\":[{\"name\":\"w\",\"input_schema\":{\"type\":\"object\"}},{\"name\":\"v\","
+                + "\"input_schema\":{\"type\":\"object\"}" + cc.apply("tool") + "}]}";
+    }
+
+    static final List<String> BLOCKS = List.of("system", "text", "image", "tool_use", "tool_result", "tool");
 
     @Test
     void promptCachingBreakpointsReachTheUpstreamWhereTheClientPutThem() {
-        byte[] body = CACHED.getBytes(StandardCharsets.UTF_8);
-        assertSameJson(rewrite(body), tree(body));
-        // a stage that adds or removes a message moves every position: no breakpoint then (never one on another block)
+        // every kind of block, four breakpoints at a time (Anthropic's limit)
+        for (int a = 0; a < BLOCKS.size(); a++) {
+            for (int b = a + 1; b < BLOCKS.size(); b++) {
+                java.util.Set<String> marks = new java.util.HashSet<>(BLOCKS);
+                marks.remove(BLOCKS.get(a));
+                marks.remove(BLOCKS.get(b));
+                byte[] body = cached(marks).getBytes(StandardCharsets.UTF_8);
+                ObjectNode expected = (ObjectNode) tree(body);
+                if (!marks.contains("system")) { // without a breakpoint, system blocks are joined (the same prompt)
+                    expected.put("system", "You are terse.\n\nLong manual.");
+                }
+                assertSameJson(rewrite(body), expected);
+            }
+        }
+        byte[] body = cached(java.util.Set.of("system", "text", "tool_result", "tool"))
+                .getBytes(StandardCharsets.UTF_8);
         ChatRequest r = AnthropicServerSide.read(body, "anthropic:").request();
+        // a stage that adds or removes a message moves every position: no breakpoint then (never one on another block)
         ChatRequest shorter = r.toBuilder()
                 .messages(r.messages().subList(0, r.messages().size() - 1))
                 .build();
         String written =
                 new String(AnthropicWire.requestBody(shorter, false, OPTIONS, "anthropic"), StandardCharsets.UTF_8);
         assertThat(written).doesNotContain("cache_control").contains("\"system\":\"You are terse.\\n\\nLong manual.\"");
+        // a stage that keeps the counts but puts another block where a breakpoint was: that breakpoint is dropped
+        List<Message> reshaped = new ArrayList<>(r.messages());
+        reshaped.set(2, Message.user("Another text")); // was: text (marked), image, text
+        ChatRequest other = r.toBuilder().messages(reshaped).build();
+        String otherWritten =
+                new String(AnthropicWire.requestBody(other, false, OPTIONS, "anthropic"), StandardCharsets.UTF_8);
+        assertThat(otherWritten)
+                .contains("{\"type\":\"text\",\"text\":\"Another text\"}")
+                .contains("\"ttl\":\"5m\"") // the system breakpoint stays
+                .contains("\"content\":\"18 C\",\"cache_control\"");
         // a policy that rewrites a text keeps the breakpoints where they were
         ChatRequest redacted = r.toBuilder()
                 .messages(r.messages().stream()
@@ -158,6 +190,39 @@ class AnthropicServerSideReadTest {
         assertThat(new String(AnthropicWire.requestBody(redacted, false, OPTIONS, "anthropic"), StandardCharsets.UTF_8))
                 .contains(
                         "{\"type\":\"text\",\"text\":\"[REDACTED]: ...\",\"cache_control\":{\"type\":\"ephemeral\"}}");
+        // a caller's own attribute cannot write anything but Anthropic's breakpoint into the body
+        ChatRequest forged = r.toBuilder()
+                .metadata(r.metadata()
+                        .withAttribute(
+                                "llmgate.wire.anthropic.cache_control",
+                                r.metadata()
+                                        .attributes()
+                                        .get("llmgate.wire.anthropic.cache_control")
+                                        .replace(
+                                                "\"ttl\":\"5m\"", "\"ttl\":\"forever\",\"x\":\"" + SECRET_TEXT + "\"")))
+                .build();
+        assertThat(new String(AnthropicWire.requestBody(forged, false, OPTIONS, "anthropic"), StandardCharsets.UTF_8))
+                .doesNotContain(SECRET_TEXT)
+                .doesNotContain("forever");
+    }
+
+    @Test
+    void breakpointsAnthropicWouldRefuseAreRefusedBeforeAnyAttempt() {
+        assertThat(refused(cached(java.util.Set.copyOf(BLOCKS.subList(0, 5)))).getMessage())
+                .contains("5 cache_control breakpoints")
+                .contains("at most 4");
+        assertThat(refused(cached(java.util.Set.of("text"))
+                                .replace("\"type\":\"ephemeral\"}", "\"type\":\"ephemeral\",\"ttl\":\"1h\"}"))
+                        .getMessage())
+                .contains("one-hour cache");
+        // the same tool call answered as failed and as not failed cannot be carried
+        assertThat(refused(withMessages(
+                                "[{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t\","
+                                        + "\"is_error\":true,\"content\":\"" + SECRET_TEXT
+                                        + "\"},{\"type\":\"tool_result\",\"tool_use_id\":\"t\","
+                                        + "\"content\":\"ok\"}]}]"))
+                        .getMessage())
+                .contains("different is_error");
     }
 
     @Test

@@ -141,5 +141,22 @@ class WireFormatFuzzTest {
         } catch (InvalidRequestException expected) {
             // typed
         }
+        // Anthropic's: typed refusals only, and what the gate writes for an accepted body is a fixed point (reading
+        // and writing it again gives the same bytes: the breakpoints and failed tool results beside it included)
+        byte[] once;
+        try {
+            var in = dev.llmgate.providers.anthropic.internal.AnthropicServerSide.read(data, "");
+            once = AnthropicWire.requestBody(
+                    in.request(), in.stream(), new AnthropicWire.Options(1, false), "anthropic");
+        } catch (InvalidRequestException expected) {
+            return;
+        }
+        var again = dev.llmgate.providers.anthropic.internal.AnthropicServerSide.read(once, "");
+        byte[] twice = AnthropicWire.requestBody(
+                again.request(), again.stream(), new AnthropicWire.Options(1, false), "anthropic");
+        if (!java.util.Arrays.equals(once, twice)) {
+            throw new AssertionError("not a fixed point: " + new String(once, java.nio.charset.StandardCharsets.UTF_8)
+                    + " then " + new String(twice, java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 }

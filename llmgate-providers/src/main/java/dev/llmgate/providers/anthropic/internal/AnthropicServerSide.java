@@ -162,21 +162,7 @@ public final class AnthropicServerSide {
         for (JsonNode m : messages) {
             readMessage(m, i++, reading);
         }
-        int tools = readTools(present(root, "tools"), reading);
-        // what the neutral request has no place for travels beside it, for AnthropicWire to write
-        Metadata meta = Metadata.EMPTY;
-        if (!reading.toolErrors.isEmpty()) {
-            meta = meta.withAttribute(
-                    AnthropicWire.TOOL_ERRORS_ATTRIBUTE,
-                    String.join(",", new java.util.LinkedHashSet<>(reading.toolErrors)));
-        }
-        if (!reading.marks.isEmpty()) {
-            meta = meta.withAttribute(
-                    AnthropicCacheMarks.ATTRIBUTE, AnthropicCacheMarks.encode(reading.marks, reading.messages, tools));
-        }
-        if (!meta.equals(Metadata.EMPTY)) {
-            b.metadata(meta);
-        }
+        readTools(present(root, "tools"), reading);
         readToolChoice(present(root, "tool_choice"), b);
 
         JsonNode temperature = present(root, "temperature");
@@ -215,7 +201,20 @@ public final class AnthropicServerSide {
                 b.providerOption(f.getKey(), Json.MAPPER.convertValue(f.getValue(), Object.class));
             }
         }
-        return new Intercepted(b.build(), model, stream != null && stream.booleanValue());
+        ChatRequest request = b.build();
+        // what the neutral request has no place for travels beside it, for AnthropicWire to write
+        Metadata meta = Metadata.EMPTY;
+        if (!reading.toolErrors.isEmpty()) {
+            meta = meta.withAttribute(AnthropicWire.TOOL_ERRORS_ATTRIBUTE, String.join(",", reading.toolErrors));
+        }
+        if (!reading.marks.isEmpty()) {
+            meta = meta.withAttribute(
+                    AnthropicCacheMarks.ATTRIBUTE, AnthropicCacheMarks.encode(reading.marks, request));
+        }
+        if (!meta.equals(Metadata.EMPTY)) {
+            request = request.toBuilder().metadata(meta).build();
+        }
+        return new Intercepted(request, model, stream != null && stream.booleanValue());
     }
 
     /** The field's value, or null when it is absent or JSON null (both mean "not set" to the Messages API). */
@@ -229,8 +228,12 @@ public final class AnthropicServerSide {
         final ChatRequest.Builder b;
         int messages;
         int systems;
-        final List<String> toolErrors = new ArrayList<>();
-        final Map<String, JsonNode> marks = new java.util.LinkedHashMap<>();
+        /** The tool_use ids of failed results (each once); those of results that did not fail. */
+        final java.util.Set<String> toolErrors = new java.util.LinkedHashSet<>();
+
+        final java.util.Set<String> toolSuccesses = new java.util.HashSet<>();
+        /** Position to the TTL of its breakpoint ("": none given). */
+        final Map<String, String> marks = new java.util.LinkedHashMap<>();
 
         Reading(ChatRequest.Builder b) {
             this.b = b;
@@ -242,9 +245,9 @@ public final class AnthropicServerSide {
             return messages++;
         }
 
-        void mark(String position, JsonNode cacheControl) {
-            if (cacheControl != null) {
-                marks.put(position, cacheControl);
+        void mark(String position, String ttl) {
+            if (ttl != null) {
+                marks.put(position, ttl);
             }
         }
     }
@@ -304,7 +307,7 @@ public final class AnthropicServerSide {
         List<ContentPart> parts = new ArrayList<>();
         List<ToolCall> calls = new ArrayList<>();
         // breakpoints of the parts and calls of the message being built: placed once it is added
-        Map<String, JsonNode> pending = new java.util.LinkedHashMap<>();
+        Map<String, String> pending = new java.util.LinkedHashMap<>();
         int i = 0;
         for (JsonNode block : content) {
             String blockWhere = where + ".content[" + i++ + "]";
@@ -332,8 +335,8 @@ public final class AnthropicServerSide {
                             pending);
                     parts = new ArrayList<>();
                 }
-                JsonNode mark = AnthropicCacheMarks.read(block, blockWhere);
-                r.mark("m" + r.add(toolResult(block, blockWhere, r.toolErrors)), mark);
+                String mark = AnthropicCacheMarks.read(block, blockWhere);
+                r.mark("m" + r.add(toolResult(block, blockWhere, r)), mark);
             } else if (type.equals("tool_use") && !user) {
                 pending.put("c" + calls.size(), AnthropicCacheMarks.read(block, blockWhere));
                 calls.add(toolUse(block, blockWhere));
@@ -354,7 +357,7 @@ public final class AnthropicServerSide {
     }
 
     /** The breakpoints {@code pending} of the parts and calls of message {@code index}, placed; {@code pending} cleared. */
-    private static void place(Reading r, int index, Map<String, JsonNode> pending) {
+    private static void place(Reading r, int index, Map<String, String> pending) {
         pending.forEach((part, mark) -> r.mark("m" + index + "." + part, mark));
         pending.clear();
     }
@@ -394,7 +397,7 @@ public final class AnthropicServerSide {
                 + "', which cannot be routed through the gate (base64 and url can): " + HOW);
     }
 
-    private static Message toolResult(JsonNode block, String where, List<String> toolErrors) {
+    private static Message toolResult(JsonNode block, String where, Reading r) {
         onlyFields(block, TOOL_RESULT_BLOCK, "the tool_result block " + where);
         JsonNode id = block.get("tool_use_id");
         if (id == null || !id.isTextual() || id.asText().isEmpty()) {
@@ -404,13 +407,16 @@ public final class AnthropicServerSide {
         if (isError != null && !isError.isBoolean()) {
             throw invalid("the tool_result block " + where + " has an is_error that is not true or false");
         }
-        if (isError != null && isError.booleanValue()) {
-            if (id.asText().indexOf(',') >= 0) {
-                throw invalid("the tool_result block " + where + " sets is_error for a tool_use_id with a comma,"
-                        + " which the gate cannot carry: use the ids Anthropic gives (letters, digits, '_', '-')");
-            }
-            toolErrors.add(id.asText());
+        boolean failed = isError != null && isError.booleanValue();
+        if (failed && id.asText().indexOf(',') >= 0) {
+            throw invalid("the tool_result block " + where + " sets is_error for a tool_use_id with a comma,"
+                    + " which the gate cannot carry: use the ids Anthropic gives (letters, digits, '_', '-')");
         }
+        if ((failed ? r.toolSuccesses : r.toolErrors).contains(id.asText())) {
+            throw invalid("the tool_result block " + where + " answers a tool_use_id that another tool_result answers"
+                    + " with a different is_error, which the gate cannot carry: send one result per tool call");
+        }
+        (failed ? r.toolErrors : r.toolSuccesses).add(id.asText());
         JsonNode content = present(block, "content");
         String text;
         if (content == null) {
@@ -418,7 +424,7 @@ public final class AnthropicServerSide {
         } else if (content.isTextual()) {
             text = content.asText();
         } else if (content.isArray() && content.size() <= 1) {
-            if (!content.isEmpty() && content.get(0).has("cache_control")) {
+            if (!content.isEmpty() && present(content.get(0), "cache_control") != null) {
                 throw invalid("the text inside the tool_result block " + where + " sets cache_control, which the gate"
                         + " carries on the tool_result block itself: set it there, or " + HOW);
             }
@@ -445,11 +451,11 @@ public final class AnthropicServerSide {
         return new ToolCall(id.asText(), name.asText(), input.toString());
     }
 
-    /** Reads the tools into the request; returns how many. */
-    private static int readTools(JsonNode tools, Reading r) {
+    /** Reads the tools into the request. */
+    private static void readTools(JsonNode tools, Reading r) {
         ChatRequest.Builder b = r.b;
         if (tools == null) {
-            return 0;
+            return;
         }
         if (!tools.isArray()) {
             throw invalid("tools must be an array");
@@ -489,7 +495,6 @@ public final class AnthropicServerSide {
                     schema.toString(),
                     strict != null && strict.booleanValue()));
         }
-        return i;
     }
 
     private static void readToolChoice(JsonNode choice, ChatRequest.Builder b) {

@@ -62,7 +62,13 @@ public final class AnthropicWire {
         if (ids == null || ids.isEmpty()) {
             return Set.of();
         }
-        return Set.of(ids.split(",", -1));
+        Set<String> out = new java.util.HashSet<>();
+        for (String id : ids.split(",", -1)) {
+            if (!id.isEmpty()) {
+                out.add(id);
+            }
+        }
+        return out;
     }
 
     /** The body fields this adapter writes itself; {@code providerOptions} must not set them. */
