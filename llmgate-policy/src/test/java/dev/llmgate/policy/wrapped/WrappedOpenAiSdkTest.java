@@ -909,6 +909,35 @@ class WrappedOpenAiSdkTest {
         assertThat(server.getRequestCount()).isEqualTo(2);
     }
 
+    @Test
+    void aResponsesImageUrlThePolicyRedactedIsSentRedactedAndItsDetailIsPartOfTheRequest() throws Exception {
+        gate(0, null);
+        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder()
+                .addInterceptor(dev.llmgate.providers.okhttp.LlmGateInterceptor.of(gate, "openai"))
+                .build();
+        String body = "{\"model\":\"gpt-4o-mini\",\"input\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"input_text\",\"text\":\"What is in this scan?\"},"
+                + "{\"type\":\"input_image\",\"image_url\":\"https://img.example.com/scan.png?patient=ann@example.org\","
+                + "\"detail\":\"low\"}]}]}";
+        server.enqueue(answer(RESPONSE));
+        try (okhttp3.Response r = http.newCall(post("/v1/responses", body)).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        JsonNode sent =
+                JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        JsonNode image = sent.path("input").path(0).path("content").path(1);
+        // the policy's redaction of the URL is what upstream gets, never the client's original
+        assertThat(image.path("image_url").asText()).doesNotContain("ann@example.org");
+        assertThat(image.path("detail").asText()).isEqualTo("low");
+        // the same image in high detail is another request: not answered from the first one's cache entry
+        server.enqueue(answer(RESPONSE));
+        try (okhttp3.Response r = http.newCall(post("/v1/responses", body.replace("\"low\"", "\"high\"")))
+                .execute()) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        assertThat(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8()).contains("\"detail\":\"high\"");
+    }
+
     okhttp3.Request post(String path, String body) {
         return new okhttp3.Request.Builder()
                 .url(server.url(path))

@@ -127,10 +127,46 @@ public final class ResponsesServerSide {
                 if (s.part() >= m.content().size()) {
                     throw shape();
                 }
-                if (!(m.content().get(s.part()) instanceof ContentPart.Text t)) {
+                ContentPart part = m.content().get(s.part());
+                if (s.field().equals("image_url")) {
+                    if (!(part instanceof ContentPart.ImageUrl u)
+                            || u.detail()
+                                    != ((ContentPart.ImageUrl) before.get(s.message())
+                                                    .content()
+                                                    .get(s.part()))
+                                            .detail()) {
+                        throw shape();
+                    }
+                    s.holder().set("image_url", TextNode.valueOf(u.url()));
+                    continue;
+                }
+                if (!(part instanceof ContentPart.Text t)) {
                     throw shape();
                 }
                 s.holder().set(s.field(), TextNode.valueOf(t.text()));
+            }
+            // what no slot holds must be as it was: a change of it could not be written back, and the client's value
+            // must never go upstream in place of the one the chain decided on
+            for (int i = 0; i < now.size(); i++) {
+                Message a = now.get(i);
+                Message b = before.get(i);
+                if (a.role() != b.role()
+                        || !a.name().equals(b.name())
+                        || !a.toolCallId().equals(b.toolCallId())
+                        || a.content().size() != b.content().size()
+                        || a.toolCalls().size() != b.toolCalls().size()) {
+                    throw shape();
+                }
+                for (int k = 0; k < a.toolCalls().size(); k++) {
+                    if (!a.toolCalls().get(k).id().equals(b.toolCalls().get(k).id())
+                            || !a.toolCalls()
+                                    .get(k)
+                                    .name()
+                                    .equals(b.toolCalls().get(k).name())) {
+                        throw invalid("a stage of the gate changed a tool call's name or id, which a Responses request"
+                                + " cannot carry changed; the request is refused rather than sent with the original");
+                    }
+                }
             }
             List<List<ObjectNode>> copyCalls = callsIn(copy);
             for (int i = 0; i < now.size(); i++) {
@@ -194,6 +230,17 @@ public final class ResponsesServerSide {
             walk(root, new ArrayList<>(), found, new ArrayList<>());
             return found;
         }
+    }
+
+    /** An input image's {@code detail} ({@code auto} when absent): it changes the answer, so it is part of the request. */
+    private static ContentPart.ImageDetail detail(JsonNode part) {
+        String d = Json.text(part, "detail");
+        return switch (d) {
+            case "low" -> ContentPart.ImageDetail.LOW;
+            case "high" -> ContentPart.ImageDetail.HIGH;
+            case "", "auto" -> ContentPart.ImageDetail.AUTO;
+            default -> throw invalid("an input_image has the detail '" + shortText(d) + "': use low, high or auto");
+        };
     }
 
     private static InvalidRequestException shape() {
@@ -344,8 +391,10 @@ public final class ResponsesServerSide {
                             parts.add(ContentPart.text(Json.text(p, "text")));
                         } else if (pt.equals("input_image")
                                 && p.path("image_url").isTextual()) {
-                            parts.add(new ContentPart.ImageUrl(
-                                    p.get("image_url").asText(), ContentPart.ImageDetail.AUTO));
+                            // the URL is scanned like any channel: a stage's change of it is written back in place
+                            slots.add(new Slot(index, parts.size(), (ObjectNode) p, "image_url"));
+                            parts.add(
+                                    new ContentPart.ImageUrl(p.get("image_url").asText(), detail(p)));
                         } else {
                             throw invalid("content parts of type '" + shortText(pt) + "' cannot be examined by the gate"
                                     + " (input_text, output_text and input_image with a URL can)");
