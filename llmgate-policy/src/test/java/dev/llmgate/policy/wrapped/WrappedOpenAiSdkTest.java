@@ -396,7 +396,11 @@ class WrappedOpenAiSdkTest {
         assertThat(c._additionalProperties()).containsKey("x_vendor_extra");
         assertThat(raw.headers().values("x-request-id")).containsExactly("req_upstream_42");
 
-        server.enqueue(sse(STREAM));
+        // a vendor's members of the first chunk (citations, a routing provider) and OpenAI's per-chunk padding
+        server.enqueue(sse(STREAM.replaceFirst(
+                "\"system_fingerprint\":\"fp_5050236cbd\",",
+                "\"system_fingerprint\":\"fp_5050236cbd\",\"citations\":[\"https://a.example/1\"],"
+                        + "\"provider\":\"Vendor\",\"obfuscation\":\"k3Xz\",")));
         List<ChatCompletionChunk> chunks = new ArrayList<>();
         try (StreamResponse<ChatCompletionChunk> s = sdk.chat().completions().createStreaming(ask("stream"))) {
             s.stream().forEach(chunks::add);
@@ -406,6 +410,9 @@ class WrappedOpenAiSdkTest {
             assertThat(ch.created()).isEqualTo(1727346168L);
             assertThat(ch.model()).isEqualTo("gpt-4o-mini-2024-07-18");
             assertThat(ch.systemFingerprint()).contains("fp_5050236cbd");
+            assertThat(ch._additionalProperties())
+                    .containsKeys("citations", "provider")
+                    .doesNotContainKey("obfuscation"); // padding sized for one chunk's text, not repeated
         });
     }
 

@@ -449,38 +449,67 @@ public final class OpenAiServerSide {
 
     /**
      * The members every chunk of one stream repeats: id, object, {@code created}, model and, when
-     * upstream sent them, {@code service_tier} and {@code system_fingerprint}.
+     * upstream sent them, {@code service_tier}, {@code system_fingerprint} and the top-level members of its
+     * first chunk that llmgate does not know (a vendor's {@code citations}, {@code provider}, ...: passed on
+     * unexamined, as in a blocking answer), except OpenAI's per-chunk {@code obfuscation} padding.
      */
     public static final class ChunkHead {
+        /** Top-level chunk members the head writes itself or that belong to one chunk only. */
+        private static final java.util.Set<String> OWN = java.util.Set.of(
+                "id",
+                "object",
+                "created",
+                "model",
+                "service_tier",
+                "system_fingerprint",
+                "choices",
+                "usage",
+                "obfuscation");
+
         private final String id;
         private final long created;
         private final String model;
         private final Optional<JsonNode> serviceTier;
         private final Optional<JsonNode> fingerprint;
+        /** Upstream's first chunk's members llmgate does not know, in its order (empty if none). */
+        private final List<Map.Entry<String, JsonNode>> unknown;
 
         private ChunkHead(
-                String id, long created, String model, Optional<JsonNode> serviceTier, Optional<JsonNode> fingerprint) {
+                String id,
+                long created,
+                String model,
+                Optional<JsonNode> serviceTier,
+                Optional<JsonNode> fingerprint,
+                List<Map.Entry<String, JsonNode>> unknown) {
             this.id = id;
             this.created = created;
             this.model = model;
             this.serviceTier = serviceTier;
             this.fingerprint = fingerprint;
+            this.unknown = unknown;
         }
 
         /** The head of upstream's stream, from its first chunk; the requested model if that chunk names none. */
         public static ChunkHead of(JsonNode firstChunk, String requestedModel) {
             String model = Json.text(firstChunk, "model");
+            List<Map.Entry<String, JsonNode>> unknown = new ArrayList<>(0);
+            for (Map.Entry<String, JsonNode> e : firstChunk.properties()) {
+                if (!OWN.contains(e.getKey())) {
+                    unknown.add(Map.entry(e.getKey(), e.getValue()));
+                }
+            }
             return new ChunkHead(
                     Json.text(firstChunk, "id"),
                     firstChunk.path("created").asLong(0),
                     model.isEmpty() ? requestedModel : model,
                     Optional.ofNullable(firstChunk.get("service_tier")),
-                    Optional.ofNullable(firstChunk.get("system_fingerprint")));
+                    Optional.ofNullable(firstChunk.get("system_fingerprint")),
+                    List.copyOf(unknown));
         }
 
         /** A head for a stream upstream did not produce. */
         public static ChunkHead synthesised(String id, long created, String model) {
-            return new ChunkHead(id, created, model, Optional.empty(), Optional.empty());
+            return new ChunkHead(id, created, model, Optional.empty(), Optional.empty(), List.of());
         }
 
         void writeTo(JsonGenerator g) throws IOException {
@@ -495,6 +524,10 @@ public final class OpenAiServerSide {
             if (fingerprint.isPresent()) {
                 g.writeFieldName("system_fingerprint");
                 g.writeTree(fingerprint.get());
+            }
+            for (Map.Entry<String, JsonNode> e : unknown) {
+                g.writeFieldName(e.getKey());
+                g.writeTree(e.getValue());
             }
         }
     }
