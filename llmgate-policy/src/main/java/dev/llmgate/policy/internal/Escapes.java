@@ -113,8 +113,78 @@ final class Escapes {
         }
     }
 
-    /** An HTML numeric character reference: <code>&amp;#52;</code> or <code>&amp;#x34;</code> (at most seven digits, then ';'). */
+    /**
+     * The HTML5 named character references of ASCII punctuation and white space (the ones a URL, an address or an
+     * identifier can be spelled with: <code>https&amp;colon;&amp;sol;&amp;sol;</code>), by name; names are
+     * case-sensitive, as in HTML.
+     */
+    private static final java.util.Map<String, Character> NAMED = java.util.Map.ofEntries(
+            java.util.Map.entry("colon", ':'),
+            java.util.Map.entry("sol", '/'),
+            java.util.Map.entry("bsol", '\\'),
+            java.util.Map.entry("period", '.'),
+            java.util.Map.entry("quest", '?'),
+            java.util.Map.entry("equals", '='),
+            java.util.Map.entry("amp", '&'),
+            java.util.Map.entry("AMP", '&'),
+            java.util.Map.entry("commat", '@'),
+            java.util.Map.entry("num", '#'),
+            java.util.Map.entry("percnt", '%'),
+            java.util.Map.entry("lpar", '('),
+            java.util.Map.entry("rpar", ')'),
+            java.util.Map.entry("lsqb", '['),
+            java.util.Map.entry("lbrack", '['),
+            java.util.Map.entry("rsqb", ']'),
+            java.util.Map.entry("rbrack", ']'),
+            java.util.Map.entry("lcub", '{'),
+            java.util.Map.entry("lbrace", '{'),
+            java.util.Map.entry("rcub", '}'),
+            java.util.Map.entry("rbrace", '}'),
+            java.util.Map.entry("excl", '!'),
+            java.util.Map.entry("quot", '"'),
+            java.util.Map.entry("QUOT", '"'),
+            java.util.Map.entry("apos", '\''),
+            java.util.Map.entry("lt", '<'),
+            java.util.Map.entry("LT", '<'),
+            java.util.Map.entry("gt", '>'),
+            java.util.Map.entry("GT", '>'),
+            java.util.Map.entry("plus", '+'),
+            java.util.Map.entry("comma", ','),
+            java.util.Map.entry("semi", ';'),
+            java.util.Map.entry("dollar", '$'),
+            java.util.Map.entry("ast", '*'),
+            java.util.Map.entry("midast", '*'),
+            java.util.Map.entry("lowbar", '_'),
+            java.util.Map.entry("UnderBar", '_'),
+            java.util.Map.entry("verbar", '|'),
+            java.util.Map.entry("vert", '|'),
+            java.util.Map.entry("VerticalLine", '|'),
+            java.util.Map.entry("grave", '`'),
+            java.util.Map.entry("Hat", '^'),
+            java.util.Map.entry("Tab", '\t'),
+            java.util.Map.entry("NewLine", '\n'),
+            java.util.Map.entry("nbsp", '\u00A0'),
+            java.util.Map.entry("NonBreakingSpace", '\u00A0'));
+
+    /** The longest name in {@link #NAMED}. */
+    static final int LONGEST_NAME = 16;
+
+    /**
+     * An HTML character reference: numeric, <code>&amp;#52;</code> or <code>&amp;#x34;</code> (at most seven digits,
+     * then ';'), or one of the named references of ASCII punctuation and white space (<code>&amp;colon;</code>).
+     */
     static long htmlReference(String s, int i, int to) {
+        if (i + 2 < to && s.charAt(i + 1) != '#') {
+            int k = i + 1;
+            while (k < to && k - i - 1 <= LONGEST_NAME && Character.isLetter(s.charAt(k)) && s.charAt(k) < 0x80) {
+                k++;
+            }
+            if (k == i + 1 || k >= to || s.charAt(k) != ';' || k - i - 1 > LONGEST_NAME) {
+                return -1;
+            }
+            Character c = NAMED.get(s.substring(i + 1, k));
+            return c == null ? -1 : result(c, k + 1);
+        }
         if (i + 3 >= to || s.charAt(i + 1) != '#') {
             return -1;
         }

@@ -38,8 +38,11 @@ import java.util.function.Consumer;
 public final class StreamGuard implements StreamTransformer {
     /** Characters of already released text kept as context for the next scan. */
     static final int CONTEXT = 64;
-    /** The longest escape the view decodes ({@code \}{@code uD83D\}{@code uDE00}); a release never cuts one. */
-    private static final int LONGEST_ESCAPE = 12;
+    /**
+     * The longest escape the view decodes (<code>&amp;NonBreakingSpace;</code>, 18; {@code \}{@code uD83D\}{@code
+     * uDE00}, 12); a release never cuts one.
+     */
+    private static final int LONGEST_ESCAPE = Escapes.LONGEST_NAME + 2;
 
     private final Policy policy;
     private final Engine engine;
@@ -336,7 +339,16 @@ public final class StreamGuard implements StreamTransformer {
             return n < 3;
         }
         if (c == '&') {
-            return n == 1 || (s.charAt(i + 1) == '#' && n < 11);
+            if (n == 1 || (s.charAt(i + 1) == '#' && n < 11)) {
+                return true;
+            }
+            for (int k = i + 1; k < s.length(); k++) { // letters only so far: a named reference may still follow
+                char l = s.charAt(k);
+                if (l >= 0x80 || !Character.isLetter(l)) {
+                    return false;
+                }
+            }
+            return n <= Escapes.LONGEST_NAME + 1;
         }
         return n == 1 || (s.charAt(i + 1) == 'u' && n < 6) || (s.charAt(i + 1) == 'u' && n < LONGEST_ESCAPE && n >= 6);
     }

@@ -70,6 +70,13 @@ class ScanViewTest {
         assertThat(plain("\\uD83D\\uDE00").text()).isEqualTo("\uD83D\uDE00");
         assertThat(plain("50% off, R&D, C:\\dir, \\u12 and %zz").text())
                 .isEqualTo("50% off, R&D, C:\\dir, \\u12 and %zz");
+        // named references of punctuation, as a browser reads them; unknown names and names without ';' stay
+        assertThat(plain("https&colon;&sol;&sol;evil&period;example&sol;c&quest;d&equals;1 jane&commat;x.org")
+                        .text())
+                .isEqualTo("https://evil.example/c?d=1 jane@x.org");
+        assertThat(plain("Q&A, &copy; 2026, &colon without semicolon, &Colon; &notaname;")
+                        .text())
+                .isEqualTo("Q&A, &copy; 2026, &colon without semicolon, &Colon; &notaname;");
     }
 
     @Test
