@@ -222,6 +222,32 @@ class PolicyInterceptorTest {
     }
 
     @Test
+    void aStreamedValueSpelledWithNamedReferencesIsFoundWhereverTheChunksCutIt() {
+        // the release must never cut a reference in two: "jane&period;doe&commat;example&period;com" at every cut
+        String filler = "More text follows here. ".repeat(12);
+        String answer = filler + "contact jane&period;doe&commat;example&period;com now. " + filler;
+        for (int size = 1; size <= 13; size += 2) {
+            List<String> chunks = new ArrayList<>();
+            for (int i = 0; i < answer.length(); i += size) {
+                chunks.add(answer.substring(i, Math.min(answer.length(), i + size)));
+            }
+            ScriptedProvider provider = ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0])));
+            try (LlmGate gate = gate(piiPolicy(RedactionMode.MASK, Verdict.CONSTRAIN), provider, new CaptureCall())) {
+                StringBuilder seen = new StringBuilder();
+                gate.stream(ChatRequest.of("p:m", "hi"), e -> {
+                    if (e instanceof StreamEvent.TextDelta d) {
+                        seen.append(d.text());
+                    }
+                });
+                assertThat(seen.toString())
+                        .as("chunk size " + size)
+                        .doesNotContain("jane")
+                        .contains("contact [EMAIL] now.");
+            }
+        }
+    }
+
+    @Test
     void streamsReleaseTextBeforeTheEndAndHoldBackAtMostTheWindow() {
         Policy policy = Policy.builder()
                 .detector(PiiDetector.all())
