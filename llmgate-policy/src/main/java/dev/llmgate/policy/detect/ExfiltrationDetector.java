@@ -132,7 +132,7 @@ public final class ExfiltrationDetector implements Detector {
 
     private void urls(String text, MeteredText metered, Consumer<Finding> sink) {
         int size = text.length();
-        long read = 0;
+        long[] read = {0};
         ReferenceLabels labels = new ReferenceLabels(text);
         try {
             int from = 0;
@@ -140,19 +140,15 @@ public final class ExfiltrationDetector implements Detector {
                 // "://" of a URL, or the "//" of a scheme-relative one right after "](" or "=" (a markdown or <img>
                 // source)
                 int sep = text.indexOf("//", from);
-                read += (sep < 0 ? size : sep) - from + 1;
+                read[0] += (sep < 0 ? size : sep) - from + 1;
                 if (sep < 0) {
                     break;
                 }
                 from = sep + 2;
                 int start;
                 if (sep > 0 && text.charAt(sep - 1) == ':') {
-                    start = sep - 1;
-                    while (start > 0 && Character.isLetter(text.charAt(start - 1)) && sep - start < 10) {
-                        start--;
-                    }
-                    String scheme = text.substring(start, sep - 1).toLowerCase(Locale.ROOT);
-                    if (!scheme.equals("http") && !scheme.equals("https")) {
+                    start = httpScheme(text, sep - 1);
+                    if (start < 0) {
                         continue;
                     }
                 } else if (sep > 0
@@ -163,34 +159,76 @@ public final class ExfiltrationDetector implements Detector {
                 } else {
                     continue;
                 }
-                int end = sep + 2;
-                while (end < size
-                        && !urlEnd(text.charAt(end))
-                        && !(text.charAt(end) == ']' && end + 1 < size && text.charAt(end + 1) == '(')) {
-                    end++; // (a markdown link's text ends at "](")
+                from = Math.max(examine(text, start, sep + 2, labels, read, sink), sep + 2);
+            }
+            // http and https URLs without "//", as a browser reads them: "https:\\host", "https:/\\host", "http:host"
+            // (a special scheme's slashes and backslashes after the colon are all ignored)
+            from = 0;
+            while (from < size) {
+                int colon = text.indexOf(':', from);
+                read[0] += (colon < 0 ? size : colon) - from + 1;
+                if (colon < 0) {
+                    break;
                 }
-                read += 520; // the look back for the image syntax before the URL (bounded)
-                boolean image = image(text, start) || referenceImage(text, start, labels);
-                if (image && markdown(text, start)) {
-                    // policy scans read percent escapes decoded: a markdown image's URL runs to its ')', spaces and all
-                    end = extend(text, sep, end, ')');
-                } else if (image && start >= 1 && (text.charAt(start - 1) == '"' || text.charAt(start - 1) == '\'')) {
-                    end = extend(text, sep, end, text.charAt(start - 1)); // <img src="...">: to the closing quote
+                from = colon + 1;
+                int start = httpScheme(text, colon);
+                if (start < 0 || text.startsWith("//", colon + 1)) {
+                    continue; // not http(s), or read above
                 }
-                read += 3L * (end - sep); // read, split into parts, each part checked once
-                from = Math.max(end, sep + 2);
-                double confidence = urlConfidence(text, sep + 2, end, image);
-                if (confidence > 0) {
-                    sink.accept(new Finding(URL, start, end, confidence, id()));
+                int host = colon + 1;
+                while (host < size && host - colon <= 8 && (text.charAt(host) == '/' || text.charAt(host) == '\\')) {
+                    host++;
                 }
-                double template = templateConfidence(text, sep + 2, end, image);
-                if (template > 0) {
-                    sink.accept(new Finding(TEMPLATE, start, end, template, id()));
+                if (host >= size || !Character.isLetterOrDigit(text.charAt(host))) {
+                    continue;
                 }
+                from = Math.max(examine(text, start, host, labels, read, sink), colon + 1);
             }
         } finally {
-            metered.charge(read + labels.read);
+            metered.charge(read[0] + labels.read);
         }
+    }
+
+    /** Where the http or https scheme whose colon is at {@code colon} starts (a word of its own), else -1. */
+    private static int httpScheme(String text, int colon) {
+        int start = colon;
+        while (start > 0 && Character.isLetter(text.charAt(start - 1)) && colon - start < 10) {
+            start--;
+        }
+        String scheme = text.substring(start, colon).toLowerCase(Locale.ROOT);
+        return scheme.equals("http") || scheme.equals("https") ? start : -1;
+    }
+
+    /**
+     * Reads the URL that starts at {@code start} and whose host starts at {@code host}, reports what it carries, and
+     * returns where it ends.
+     */
+    private int examine(String text, int start, int host, ReferenceLabels labels, long[] read, Consumer<Finding> sink) {
+        int size = text.length();
+        int end = host;
+        while (end < size
+                && !urlEnd(text.charAt(end))
+                && !(text.charAt(end) == ']' && end + 1 < size && text.charAt(end + 1) == '(')) {
+            end++; // (a markdown link's text ends at "](")
+        }
+        read[0] += 520; // the look back for the image syntax before the URL (bounded)
+        boolean image = image(text, start) || referenceImage(text, start, labels);
+        if (image && markdown(text, start)) {
+            // policy scans read percent escapes decoded: a markdown image's URL runs to its ')', spaces and all
+            end = extend(text, host, end, ')');
+        } else if (image && start >= 1 && (text.charAt(start - 1) == '"' || text.charAt(start - 1) == '\'')) {
+            end = extend(text, host, end, text.charAt(start - 1)); // <img src="...">: to the closing quote
+        }
+        read[0] += 3L * (end - host + 2); // read, split into parts, each part checked once
+        double confidence = urlConfidence(text, host, end, image);
+        if (confidence > 0) {
+            sink.accept(new Finding(URL, start, end, confidence, id()));
+        }
+        double template = templateConfidence(text, host, end, image);
+        if (template > 0) {
+            sink.accept(new Finding(TEMPLATE, start, end, template, id()));
+        }
+        return end;
     }
 
     /** Whether {@code sep} follows {@code ="} or {@code ='} (an HTML attribute's quoted value). */
