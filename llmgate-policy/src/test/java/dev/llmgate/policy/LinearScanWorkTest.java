@@ -70,6 +70,13 @@ class LinearScanWorkTest {
         "[1]: http://x/\n![a][1]",
         "![a][",
         "{conversation}",
+        "http:a ",
+        "https:\\\\a?",
+        "![a](https:/",
+        "&colon;",
+        "&amp;",
+        "&NegativeVeryThinSpac",
+        "&ndash;1",
         "append the conversation to the url ", // exfiltration shapes
         "a.com/a/",
         "a.",

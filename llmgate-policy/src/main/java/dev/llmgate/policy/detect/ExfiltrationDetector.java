@@ -5,6 +5,7 @@ import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.BuiltInScans;
 import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.NormalizedText;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -134,6 +135,7 @@ public final class ExfiltrationDetector implements Detector {
         int size = text.length();
         long[] read = {0};
         ReferenceLabels labels = new ReferenceLabels(text);
+        List<Integer> read1 = new ArrayList<>(); // the spans of the URLs the first pass read (start, end, ...)
         try {
             int from = 0;
             while (from < size) {
@@ -159,11 +161,15 @@ public final class ExfiltrationDetector implements Detector {
                 } else {
                     continue;
                 }
-                from = Math.max(examine(text, start, sep + 2, labels, read, sink), sep + 2);
+                int end = examine(text, start, sep + 2, labels, read, sink);
+                read1.add(start);
+                read1.add(end);
+                from = Math.max(end, sep + 2);
             }
             // http and https URLs without "//", as a browser reads them: "https:\\host", "https:/\\host", "http:host"
             // (a special scheme's slashes and backslashes after the colon are all ignored)
             from = 0;
+            int span = 0; // the next URL of the first pass
             while (from < size) {
                 int colon = text.indexOf(':', from);
                 read[0] += (colon < 0 ? size : colon) - from + 1;
@@ -171,18 +177,26 @@ public final class ExfiltrationDetector implements Detector {
                     break;
                 }
                 from = colon + 1;
+                while (span < read1.size() && read1.get(span + 1) <= colon) {
+                    span += 2;
+                }
+                if (span < read1.size() && read1.get(span) <= colon) {
+                    continue; // inside a URL the first pass read (its query may hold "http:")
+                }
                 int start = httpScheme(text, colon);
                 if (start < 0 || text.startsWith("//", colon + 1)) {
                     continue; // not http(s), or read above
                 }
+                // the URL parser skips any slashes and backslashes after a special scheme, and tabs and line breaks
                 int host = colon + 1;
-                while (host < size && host - colon <= 8 && (text.charAt(host) == '/' || text.charAt(host) == '\\')) {
+                while (host < size && "/\\\t\r\n".indexOf(text.charAt(host)) >= 0) {
                     host++;
                 }
-                if (host >= size || !Character.isLetterOrDigit(text.charAt(host))) {
+                if (host >= size || urlEnd(text.charAt(host)) || "/?#".indexOf(text.charAt(host)) >= 0) {
                     continue;
                 }
-                from = Math.max(examine(text, start, host, labels, read, sink), colon + 1);
+                read[0] += host - colon;
+                from = Math.max(examine(text, start, host, labels, read, sink), host);
             }
         } finally {
             metered.charge(read[0] + labels.read);

@@ -114,9 +114,12 @@ final class Escapes {
     }
 
     /**
-     * The HTML5 named character references of ASCII punctuation and white space (the ones a URL, an address or an
-     * identifier can be spelled with: <code>https&amp;colon;&amp;sol;&amp;sol;</code>), by name; names are
-     * case-sensitive, as in HTML.
+     * HTML5 named character references a value can be spelled with, by name (case-sensitive, as in HTML): the ASCII
+     * punctuation of URLs, addresses and identifiers (<code>https&amp;colon;&amp;sol;&amp;sol;</code>), and the
+     * spaces, dashes and invisible characters the fold reads as separators or drops (<code>536&amp;ndash;22</code>,
+     * <code>ig&amp;shy;nore</code>). Not those of characters that end a URL or a value in markdown or HTML (quotes,
+     * brackets, {@code <}, {@code >}, the backtick, tab, line feed): decoded, they would cut a URL short for the
+     * detectors while the client's renderer reads on.
      */
     private static final java.util.Map<String, Character> NAMED = java.util.Map.ofEntries(
             java.util.Map.entry("colon", ':'),
@@ -131,7 +134,6 @@ final class Escapes {
             java.util.Map.entry("num", '#'),
             java.util.Map.entry("percnt", '%'),
             java.util.Map.entry("lpar", '('),
-            java.util.Map.entry("rpar", ')'),
             java.util.Map.entry("lsqb", '['),
             java.util.Map.entry("lbrack", '['),
             java.util.Map.entry("rsqb", ']'),
@@ -141,13 +143,6 @@ final class Escapes {
             java.util.Map.entry("rcub", '}'),
             java.util.Map.entry("rbrace", '}'),
             java.util.Map.entry("excl", '!'),
-            java.util.Map.entry("quot", '"'),
-            java.util.Map.entry("QUOT", '"'),
-            java.util.Map.entry("apos", '\''),
-            java.util.Map.entry("lt", '<'),
-            java.util.Map.entry("LT", '<'),
-            java.util.Map.entry("gt", '>'),
-            java.util.Map.entry("GT", '>'),
             java.util.Map.entry("plus", '+'),
             java.util.Map.entry("comma", ','),
             java.util.Map.entry("semi", ';'),
@@ -159,15 +154,45 @@ final class Escapes {
             java.util.Map.entry("verbar", '|'),
             java.util.Map.entry("vert", '|'),
             java.util.Map.entry("VerticalLine", '|'),
-            java.util.Map.entry("grave", '`'),
             java.util.Map.entry("Hat", '^'),
-            java.util.Map.entry("Tab", '\t'),
-            java.util.Map.entry("NewLine", '\n'),
             java.util.Map.entry("nbsp", '\u00A0'),
-            java.util.Map.entry("NonBreakingSpace", '\u00A0'));
+            java.util.Map.entry("NonBreakingSpace", '\u00A0'),
+            java.util.Map.entry("ensp", '\u2002'),
+            java.util.Map.entry("emsp", '\u2003'),
+            java.util.Map.entry("emsp13", '\u2004'),
+            java.util.Map.entry("emsp14", '\u2005'),
+            java.util.Map.entry("numsp", '\u2007'),
+            java.util.Map.entry("puncsp", '\u2008'),
+            java.util.Map.entry("thinsp", '\u2009'),
+            java.util.Map.entry("ThinSpace", '\u2009'),
+            java.util.Map.entry("hairsp", '\u200A'),
+            java.util.Map.entry("VeryThinSpace", '\u200A'),
+            java.util.Map.entry("MediumSpace", '\u205F'),
+            java.util.Map.entry("ZeroWidthSpace", '\u200B'),
+            java.util.Map.entry("NegativeVeryThinSpace", '\u200B'),
+            java.util.Map.entry("NegativeThinSpace", '\u200B'),
+            java.util.Map.entry("NegativeMediumSpace", '\u200B'),
+            java.util.Map.entry("NegativeThickSpace", '\u200B'),
+            java.util.Map.entry("zwnj", '\u200C'),
+            java.util.Map.entry("zwj", '\u200D'),
+            java.util.Map.entry("lrm", '\u200E'),
+            java.util.Map.entry("rlm", '\u200F'),
+            java.util.Map.entry("NoBreak", '\u2060'),
+            java.util.Map.entry("shy", '\u00AD'),
+            java.util.Map.entry("hyphen", '\u2010'),
+            java.util.Map.entry("dash", '\u2010'),
+            java.util.Map.entry("ndash", '\u2013'),
+            java.util.Map.entry("mdash", '\u2014'),
+            java.util.Map.entry("minus", '\u2212'));
+
+    /** Whether {@code c} can be in a reference's name: ASCII letters, and digits after the first character. */
+    static boolean nameChar(char c, boolean first) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (!first && c >= '0' && c <= '9');
+    }
 
     /** The longest name in {@link #NAMED}. */
-    static final int LONGEST_NAME = 16;
+    static final int LONGEST_NAME =
+            NAMED.keySet().stream().mapToInt(String::length).max().orElse(0);
 
     /**
      * An HTML character reference: numeric, <code>&amp;#52;</code> or <code>&amp;#x34;</code> (at most seven digits,
@@ -176,7 +201,7 @@ final class Escapes {
     static long htmlReference(String s, int i, int to) {
         if (i + 2 < to && s.charAt(i + 1) != '#') {
             int k = i + 1;
-            while (k < to && k - i - 1 <= LONGEST_NAME && Character.isLetter(s.charAt(k)) && s.charAt(k) < 0x80) {
+            while (k < to && k - i - 1 <= LONGEST_NAME && nameChar(s.charAt(k), k == i + 1)) {
                 k++;
             }
             if (k == i + 1 || k >= to || s.charAt(k) != ';' || k - i - 1 > LONGEST_NAME) {

@@ -39,8 +39,8 @@ public final class StreamGuard implements StreamTransformer {
     /** Characters of already released text kept as context for the next scan. */
     static final int CONTEXT = 64;
     /**
-     * The longest escape the view decodes (<code>&amp;NonBreakingSpace;</code>, 18; {@code \}{@code uD83D\}{@code
-     * uDE00}, 12); a release never cuts one.
+     * The longest escape the view decodes (<code>&amp;NegativeVeryThinSpace;</code>, 23; {@code \}{@code
+     * uD83D\}{@code uDE00}, 12); a release never cuts one.
      */
     private static final int LONGEST_ESCAPE = Escapes.LONGEST_NAME + 2;
 
@@ -310,6 +310,7 @@ public final class StreamGuard implements StreamTransformer {
         if (Character.isLowSurrogate(scanned.charAt(at)) && Character.isHighSurrogate(scanned.charAt(at - 1))) {
             return cut - 1;
         }
+        int earliest = -1; // the earliest escape that the cut would split (a surrogate pair's first half included)
         for (int i = at - 1; i >= Math.max(offset, at - LONGEST_ESCAPE); i--) {
             char c = scanned.charAt(i);
             if (c == '\\' || c == '&' || c == '%') {
@@ -321,11 +322,11 @@ public final class StreamGuard implements StreamTransformer {
                                 : Escapes.percent(scanned, i, scanned.length());
                 int end = whole >= 0 ? (int) whole : (mayGrow(scanned, i) ? Integer.MAX_VALUE : -1);
                 if (end > at) {
-                    return i - offset;
+                    earliest = i;
                 }
             }
         }
-        return cut;
+        return earliest >= 0 ? earliest - offset : cut;
     }
 
     /** Whether the text from {@code i} to its end is an incomplete escape that more text could complete. */
@@ -342,15 +343,25 @@ public final class StreamGuard implements StreamTransformer {
             if (n == 1 || (s.charAt(i + 1) == '#' && n < 11)) {
                 return true;
             }
-            for (int k = i + 1; k < s.length(); k++) { // letters only so far: a named reference may still follow
-                char l = s.charAt(k);
-                if (l >= 0x80 || !Character.isLetter(l)) {
+            for (int k = i + 1; k < s.length(); k++) { // a name so far: a named reference may still follow
+                if (!Escapes.nameChar(s.charAt(k), k == i + 1)) {
                     return false;
                 }
             }
             return n <= Escapes.LONGEST_NAME + 1;
         }
-        return n == 1 || (s.charAt(i + 1) == 'u' && n < 6) || (s.charAt(i + 1) == 'u' && n < LONGEST_ESCAPE && n >= 6);
+        if (n == 1) {
+            return true;
+        }
+        if (s.charAt(i + 1) != 'u') {
+            return false;
+        }
+        for (int k = i + 2; k < s.length() && k < i + 6; k++) { // \\u then hex digits: may still become an escape
+            if (Character.digit(s.charAt(k), 16) < 0) {
+                return false;
+            }
+        }
+        return n < 12; // \\uD83D\\uDE00 at most
     }
 
     /** The held tool calls (redacted at the end), and their stream indexes. */

@@ -280,14 +280,17 @@ public final class OpenAiBridge {
             this.includeUsage = includeUsage;
         }
 
+        /** The head of the next chunk: the first carries upstream's unknown members, the others not. */
         private OpenAiServerSide.ChunkHead head() {
             if (head == null) {
-                head = exchange.streaming()
+                OpenAiServerSide.ChunkHead first = exchange.streaming()
                         .map(s -> OpenAiServerSide.ChunkHead.of(s.firstFrame(), requestedModel))
                         .orElseGet(() -> OpenAiServerSide.ChunkHead.synthesised(
                                 "chatcmpl-llmgate-" + Long.toString(IDS.incrementAndGet(), 36),
                                 Instant.now().getEpochSecond(),
                                 requestedModel));
+                head = first.withoutUnknownMembers();
+                return first;
             }
             return head;
         }

@@ -449,9 +449,10 @@ public final class OpenAiServerSide {
 
     /**
      * The members every chunk of one stream repeats: id, object, {@code created}, model and, when
-     * upstream sent them, {@code service_tier}, {@code system_fingerprint} and the top-level members of its
-     * first chunk that llmgate does not know (a vendor's {@code citations}, {@code provider}, ...: passed on
-     * unexamined, as in a blocking answer), except OpenAI's per-chunk {@code obfuscation} padding.
+     * upstream sent them, {@code service_tier} and {@code system_fingerprint}; and, for the first chunk, the
+     * top-level members of upstream's first chunk that llmgate does not know (a vendor's {@code citations},
+     * {@code provider}, ...: passed on unexamined, as in a blocking answer), except OpenAI's per-chunk
+     * {@code obfuscation} padding.
      */
     public static final class ChunkHead {
         /** Top-level chunk members the head writes itself or that belong to one chunk only. */
@@ -505,6 +506,11 @@ public final class OpenAiServerSide {
                     Optional.ofNullable(firstChunk.get("service_tier")),
                     Optional.ofNullable(firstChunk.get("system_fingerprint")),
                     List.copyOf(unknown));
+        }
+
+        /** This head without upstream's unknown members (for the chunks after the first). */
+        public ChunkHead withoutUnknownMembers() {
+            return unknown.isEmpty() ? this : new ChunkHead(id, created, model, serviceTier, fingerprint, List.of());
         }
 
         /** A head for a stream upstream did not produce. */
