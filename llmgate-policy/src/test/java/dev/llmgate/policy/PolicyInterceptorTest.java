@@ -199,25 +199,30 @@ class PolicyInterceptorTest {
         String answer = "Record: SSN 536-22-1456, contact jane.doe@example.com. "
                 + "More text follows here. ".repeat(30) + "Second SSN 536-22-1456 end.";
         for (int size = 1; size <= 13; size += 3) {
-            List<String> chunks = new ArrayList<>();
-            for (int i = 0; i < answer.length(); i += size) {
-                chunks.add(answer.substring(i, Math.min(answer.length(), i + size)));
-            }
-            ScriptedProvider provider = ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0])));
-            try (LlmGate gate = gate(piiPolicy(RedactionMode.MASK, Verdict.CONSTRAIN), provider, new CaptureCall())) {
-                StringBuilder seen = new StringBuilder();
-                gate.stream(ChatRequest.of("p:m", "hi"), e -> {
-                    if (e instanceof StreamEvent.TextDelta d) {
-                        seen.append(d.text());
-                    }
-                });
-                assertThat(seen.toString())
-                        .as("chunk size " + size)
-                        .doesNotContain("536-22-1456")
-                        .doesNotContain("jane.doe")
-                        .startsWith("Record: SSN [US_SSN], contact [EMAIL].")
-                        .endsWith("Second SSN [US_SSN] end.");
-            }
+            assertThat(maskedStream(answer, size))
+                    .as("chunk size " + size)
+                    .doesNotContain("536-22-1456")
+                    .doesNotContain("jane.doe")
+                    .startsWith("Record: SSN [US_SSN], contact [EMAIL].")
+                    .endsWith("Second SSN [US_SSN] end.");
+        }
+    }
+
+    /** What a client sees of {@code answer} streamed in chunks of {@code size} through a PII policy that masks. */
+    private static String maskedStream(String answer, int size) {
+        List<String> chunks = new ArrayList<>();
+        for (int i = 0; i < answer.length(); i += size) {
+            chunks.add(answer.substring(i, Math.min(answer.length(), i + size)));
+        }
+        ScriptedProvider provider = ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0])));
+        try (LlmGate gate = gate(piiPolicy(RedactionMode.MASK, Verdict.CONSTRAIN), provider, new CaptureCall())) {
+            StringBuilder seen = new StringBuilder();
+            gate.stream(ChatRequest.of("p:m", "hi"), e -> {
+                if (e instanceof StreamEvent.TextDelta d) {
+                    seen.append(d.text());
+                }
+            });
+            return seen.toString();
         }
     }
 
@@ -227,23 +232,10 @@ class PolicyInterceptorTest {
         String filler = "More text follows here. ".repeat(12);
         String answer = filler + "contact jane&period;doe&commat;example&period;com now. " + filler;
         for (int size = 1; size <= 13; size += 2) {
-            List<String> chunks = new ArrayList<>();
-            for (int i = 0; i < answer.length(); i += size) {
-                chunks.add(answer.substring(i, Math.min(answer.length(), i + size)));
-            }
-            ScriptedProvider provider = ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0])));
-            try (LlmGate gate = gate(piiPolicy(RedactionMode.MASK, Verdict.CONSTRAIN), provider, new CaptureCall())) {
-                StringBuilder seen = new StringBuilder();
-                gate.stream(ChatRequest.of("p:m", "hi"), e -> {
-                    if (e instanceof StreamEvent.TextDelta d) {
-                        seen.append(d.text());
-                    }
-                });
-                assertThat(seen.toString())
-                        .as("chunk size " + size)
-                        .doesNotContain("jane")
-                        .contains("contact [EMAIL] now.");
-            }
+            assertThat(maskedStream(answer, size))
+                    .as("chunk size " + size)
+                    .doesNotContain("jane")
+                    .contains("contact [EMAIL] now.");
         }
     }
 
