@@ -161,7 +161,7 @@ public final class ExfiltrationDetector implements Detector {
                 } else {
                     continue;
                 }
-                int end = examine(text, start, sep + 2, labels, read, sink);
+                int end = examine(text, metered, start, sep + 2, labels, read, sink);
                 read1.add(start);
                 read1.add(end);
                 from = Math.max(end, sep + 2);
@@ -192,11 +192,11 @@ public final class ExfiltrationDetector implements Detector {
                 while (host < size && "/\\\t\r\n".indexOf(text.charAt(host)) >= 0) {
                     host++;
                 }
-                if (host >= size || urlEnd(text.charAt(host)) || "/?#".indexOf(text.charAt(host)) >= 0) {
+                if (host >= size || urlEnd(text, metered, host) || "/?#".indexOf(text.charAt(host)) >= 0) {
                     continue;
                 }
                 read[0] += host - colon;
-                from = Math.max(examine(text, start, host, labels, read, sink), host);
+                from = Math.max(examine(text, metered, start, host, labels, read, sink), host);
             }
         } finally {
             metered.charge(read[0] + labels.read);
@@ -217,11 +217,18 @@ public final class ExfiltrationDetector implements Detector {
      * Reads the URL that starts at {@code start} and whose host starts at {@code host}, reports what it carries, and
      * returns where it ends.
      */
-    private int examine(String text, int start, int host, ReferenceLabels labels, long[] read, Consumer<Finding> sink) {
+    private int examine(
+            String text,
+            MeteredText metered,
+            int start,
+            int host,
+            ReferenceLabels labels,
+            long[] read,
+            Consumer<Finding> sink) {
         int size = text.length();
         int end = host;
         while (end < size
-                && !urlEnd(text.charAt(end))
+                && !urlEnd(text, metered, end)
                 && !(text.charAt(end) == ']' && end + 1 < size && text.charAt(end + 1) == '(')) {
             end++; // (a markdown link's text ends at "](")
         }
@@ -229,9 +236,9 @@ public final class ExfiltrationDetector implements Detector {
         boolean image = image(text, start) || referenceImage(text, start, labels);
         if (image && markdown(text, start)) {
             // policy scans read percent escapes decoded: a markdown image's URL runs to its ')', spaces and all
-            end = extend(text, host, end, ')');
+            end = extend(text, metered, host, end, ')');
         } else if (image && start >= 1 && (text.charAt(start - 1) == '"' || text.charAt(start - 1) == '\'')) {
-            end = extend(text, host, end, text.charAt(start - 1)); // <img src="...">: to the closing quote
+            end = extend(text, metered, host, end, text.charAt(start - 1)); // <img src="...">: to the closing quote
         }
         read[0] += 3L * (end - host + 2); // read, split into parts, each part checked once
         double confidence = urlConfidence(text, host, end, image);
@@ -251,18 +258,28 @@ public final class ExfiltrationDetector implements Detector {
     }
 
     /** From {@code end}, on to {@code close} (spaces and all: a decoded view), a line break, or a markdown title. */
-    private static int extend(String text, int sep, int end, char close) {
+    private static int extend(String text, MeteredText metered, int sep, int end, char close) {
         int size = text.length();
         int i = end;
-        while (i < size && i - sep < 4096 && text.charAt(i) != close && text.charAt(i) != '\n' && !title(text, i)) {
+        while (i < size
+                && i - sep < 4096
+                && !((text.charAt(i) == close || text.charAt(i) == '\n') && !metered.disguised(i))
+                && !title(text, metered, i)) {
             i++;
         }
         return i;
     }
 
-    /** A URL's end: whitespace, a quote, or the bracket that closes markdown or HTML around it. */
-    private static boolean urlEnd(char c) {
-        return Character.isWhitespace(c) || c == '"' || c == '\'' || c == ')' || c == '<' || c == '>' || c == '`';
+    /**
+     * Whether a URL ends at {@code i}: whitespace, a quote, or the bracket that closes markdown or HTML around it —
+     * written as itself, not disguised (an escape such as {@code %22} or <code>&amp;#41;</code>, or a look-alike such
+     * as a full-width quote, that the policy's view reads as the character: the client's renderer does not end the URL
+     * there, so neither does the detector).
+     */
+    private static boolean urlEnd(String text, MeteredText metered, int i) {
+        char c = text.charAt(i);
+        return (Character.isWhitespace(c) || c == '"' || c == '\'' || c == ')' || c == '<' || c == '>' || c == '`')
+                && !metered.disguised(i);
     }
 
     /** The path, query and fragment of the URL whose host starts at {@code host}. */
@@ -291,11 +308,13 @@ public final class ExfiltrationDetector implements Detector {
         return image ? 0.9 : 0.85;
     }
 
-    /** Whether a markdown link title ({@code  "..."} or {@code  '...'}) starts at {@code i}. */
-    private static boolean title(String text, int i) {
+    /** Whether a markdown link title ({@code  "..."} or {@code  '...'}) starts at {@code i}, both characters written as themselves. */
+    private static boolean title(String text, MeteredText metered, int i) {
         return text.charAt(i) == ' '
                 && i + 1 < text.length()
-                && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\'');
+                && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\'')
+                && !metered.disguised(i)
+                && !metered.disguised(i + 1);
     }
 
     /** Whether the URL at {@code urlStart} follows a markdown {@code ](} (after optional spaces and {@code <}). */

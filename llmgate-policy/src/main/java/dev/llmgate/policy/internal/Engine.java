@@ -214,7 +214,7 @@ public final class Engine {
     public Evaluation evaluate(ScanView view, PolicyStage stage, java.util.function.Predicate<Finding> keep) {
         try {
             return evaluate(
-                    view, MeteredText.of(view.text(), scanLimit(view.text().length())), stage, keep);
+                    view, MeteredText.of(view.text(), scanLimit(view.text().length()), view.disguised()), stage, keep);
         } catch (ScanLimitExceededException e) {
             // fail closed: whatever the scan had not looked at yet may hold anything
             return new Evaluation(

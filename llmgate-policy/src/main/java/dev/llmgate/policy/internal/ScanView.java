@@ -64,6 +64,7 @@ final class ScanView {
     private final byte[] runType;
     private final int[] junctions;
     private final int invisibles;
+    private final int[] disguised;
 
     private ScanView(
             String text,
@@ -75,7 +76,8 @@ final class ScanView {
             int[] runTo,
             byte[] runType,
             int[] junctions,
-            int invisibles) {
+            int invisibles,
+            int[] disguised) {
         this.text = text;
         this.sources = sources;
         this.runs = runs;
@@ -86,6 +88,7 @@ final class ScanView {
         this.runType = runType;
         this.junctions = junctions;
         this.invisibles = invisibles;
+        this.disguised = disguised;
     }
 
     /** The view of one source. */
@@ -112,6 +115,17 @@ final class ScanView {
     /** View positions of the separators that fall between two letters or digits (see the class comment). */
     public int[] junctions() {
         return junctions;
+    }
+
+    /**
+     * View positions (increasing) of the white space, quotes and brackets that the source wrote otherwise: decoded
+     * from an escape of free text ({@code %22}, <code>&amp;#41;</code>, {@code \}{@code u0020}) or folded from a look-alike
+     * (a full-width quote, an ideographic space). They do not end a URL or a value where the source is read (a
+     * browser, a markdown renderer), so the detectors must not end one there. (A JSON string escape is the character
+     * itself to whoever reads the JSON: not listed, unless folded.)
+     */
+    public int[] disguised() {
+        return disguised; // (internal: not copied, as junctions())
     }
 
     /** How many invisible characters (format characters, combining marks) were dropped. */
@@ -276,6 +290,8 @@ final class ScanView {
         private int[] junctions = new int[0];
         private int junctionCount;
         private int invisibles;
+        private int[] disguised = new int[0];
+        private int disguisedCount;
         /** The view position of a separator that waits to learn whether it is a junction, or -1. */
         private int pendingSeparator = -1;
         /**
@@ -403,7 +419,8 @@ final class ScanView {
                     runTo,
                     runType,
                     Arrays.copyOf(junctions, junctionCount),
-                    invisibles);
+                    invisibles,
+                    Arrays.copyOf(disguised, disguisedCount));
         }
 
         private void run(int src, int from, int to, byte type) {
@@ -441,14 +458,21 @@ final class ScanView {
             out.append(s, from, to);
         }
 
-        /** Appends code point {@code cp}, which stands for source characters {@code [from, to)}, folded. */
-        private void codePoint(int src, String s, int cp, int from, int to) {
+        /**
+         * Appends code point {@code cp}, which stands for source characters {@code [from, to)}, folded. {@code
+         * literal}: the source means {@code cp} itself to its reader (a JSON string escape), else {@code cp} is only
+         * what an escape or a look-alike reads as ({@link #disguised}).
+         */
+        private void codePoint(int src, String s, int cp, int from, int to, boolean literal) {
             String f = UnicodeFold.of(cp);
             if (f == null) {
                 if (to - from == Character.charCount(cp) && s.codePointAt(from) == cp) {
                     linear(src, s, from, to);
                 } else {
                     run(src, from, to, FOLDED);
+                    if (!literal) {
+                        disguise(cp);
+                    }
                     out.appendCodePoint(cp);
                 }
             } else if (f.isEmpty()) {
@@ -456,7 +480,20 @@ final class ScanView {
                 run(src, from, to, DROPPED);
             } else {
                 run(src, from, to, FOLDED);
+                if (f.length() == 1) {
+                    disguise(f.charAt(0));
+                }
                 out.append(f);
+            }
+        }
+
+        /** Records the next view position if {@code c} is white space, a quote or a bracket (see {@link ScanView#disguised()}). */
+        private void disguise(int c) {
+            if (c <= ' ' || (c < 0x80 && "\"'`()<>[]".indexOf(c) >= 0)) {
+                if (disguisedCount == disguised.length) {
+                    disguised = Arrays.copyOf(disguised, Math.max(8, disguisedCount * 2));
+                }
+                disguised[disguisedCount++] = out.length();
             }
         }
 
@@ -497,7 +534,7 @@ final class ScanView {
                     n = 1;
                     cp = c;
                 }
-                codePoint(src, s, cp, i, i + n);
+                codePoint(src, s, cp, i, i + n, false);
                 return i + n;
             }
             long decoded = c == '\\'
@@ -509,7 +546,7 @@ final class ScanView {
             }
             int cp = (int) (decoded >>> 32);
             int end = (int) decoded;
-            codePoint(src, s, cp, i, end);
+            codePoint(src, s, cp, i, end, false);
             return end;
         }
 
@@ -613,7 +650,7 @@ final class ScanView {
                         linear(src, s, j, j + 1);
                         i = j + 1;
                     } else {
-                        codePoint(src, s, (int) (decoded >>> 32), j, (int) decoded);
+                        codePoint(src, s, (int) (decoded >>> 32), j, (int) decoded, true);
                         i = (int) decoded;
                     }
                 } else {

@@ -12,8 +12,12 @@ package dev.llmgate.policy.detect.internal;
  * counter: {@link #view}. Not thread-safe: one instance per scan, on the scanning thread. Not API.
  */
 public final class MeteredText implements CharSequence {
+    private static final int[] NONE = new int[0];
+
     private final String text;
     private final Counter counter;
+    /** Positions (increasing) of the characters that stand for something else in the source: see {@link #disguised}. */
+    private final int[] disguised;
 
     /** The work counter and limit of one scan, shared by its views. */
     private static final class Counter {
@@ -25,9 +29,10 @@ public final class MeteredText implements CharSequence {
         }
     }
 
-    private MeteredText(String text, Counter counter) {
+    private MeteredText(String text, Counter counter, int[] disguised) {
         this.text = text;
         this.counter = counter;
+        this.disguised = disguised;
     }
 
     /** {@code text} with a counter that stops the scan once more than {@code limit} steps were counted. */
@@ -36,8 +41,22 @@ public final class MeteredText implements CharSequence {
             throw new IllegalArgumentException("limit must not be negative: " + limit);
         }
         return text instanceof MeteredText m
-                ? new MeteredText(m.text, new Counter(limit))
-                : new MeteredText(text.toString(), new Counter(limit));
+                ? new MeteredText(m.text, new Counter(limit), m.disguised)
+                : new MeteredText(text.toString(), new Counter(limit), NONE);
+    }
+
+    /**
+     * Like {@link #of(CharSequence, long)}, for a policy's view of its sources in which the characters at
+     * {@code disguised} (increasing positions) stand for something else in the source: an escape ({@code %22},
+     * <code>&amp;#41;</code>, {@code \}{@code u0020}) or a look-alike (a full-width quote) that the view reads as a quote, a
+     * bracket or white space. Such a character does not end a URL or a value for the reader the source was written
+     * for, so the detectors that read ends ({@link #disguised(int)}) do not end there either.
+     */
+    public static MeteredText of(String text, long limit, int[] disguised) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
+        return new MeteredText(text, new Counter(limit), disguised); // (not copied: the caller hands it over)
     }
 
     /** {@code text} with a counter that never stops the scan (a detector called on its own, outside a policy scan). */
@@ -47,7 +66,12 @@ public final class MeteredText implements CharSequence {
 
     /** Another text (derived from this one) read under the same counter. */
     public MeteredText view(String other) {
-        return new MeteredText(other, counter);
+        return new MeteredText(other, counter, NONE);
+    }
+
+    /** Whether the character at {@code index} stands for something else in the source (see {@link #of(String, long, int[])}). */
+    public boolean disguised(int index) {
+        return disguised.length != 0 && java.util.Arrays.binarySearch(disguised, index) >= 0;
     }
 
     /** The characters, unmetered: for passes that charge what they read with {@link #charge}. */
