@@ -191,7 +191,17 @@ class ScanGateTest {
             "\u00e9",
             "t\u00e9l\u00e9phone",
             "geboren",
-            "n\u00e9e"
+            "n\u00e9e",
+            // context words of names: the two-character gate (a pair of letters of one word, "i'm", "m'appelle")
+            "Dear",
+            "patient",
+            "ich hei\u00dfe",
+            "Gr\u00fc\u00dfe",
+            "je m'appelle",
+            "I'm",
+            "sign\u00e9",
+            "by",
+            "hi"
         };
         Random random = new Random(11L);
         int found = 0;
