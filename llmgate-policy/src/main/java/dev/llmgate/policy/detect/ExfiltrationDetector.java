@@ -136,6 +136,7 @@ public final class ExfiltrationDetector implements Detector {
         long[] read = {0};
         ReferenceLabels labels = new ReferenceLabels(text);
         List<Integer> read1 = new ArrayList<>(); // the spans of the URLs the first pass read (start, end, ...)
+        int[] endRun = {-1, -1}; // [from, end): no URL ends in [from, end), one ends at end (see examine)
         try {
             int from = 0;
             while (from < size) {
@@ -161,7 +162,7 @@ public final class ExfiltrationDetector implements Detector {
                 } else {
                     continue;
                 }
-                int end = examine(text, metered, start, sep + 2, labels, read, sink);
+                int end = examine(text, metered, start, sep + 2, labels, endRun, read, sink);
                 read1.add(start);
                 read1.add(end);
                 from = Math.max(end, sep + 2);
@@ -196,7 +197,7 @@ public final class ExfiltrationDetector implements Detector {
                     continue;
                 }
                 read[0] += host - colon;
-                from = Math.max(examine(text, metered, start, host, labels, read, sink), host);
+                from = Math.max(examine(text, metered, start, host, labels, endRun, read, sink), host);
             }
         } finally {
             metered.charge(read[0] + labels.read);
@@ -223,14 +224,21 @@ public final class ExfiltrationDetector implements Detector {
             int start,
             int host,
             ReferenceLabels labels,
+            int[] endRun,
             long[] read,
             Consumer<Finding> sink) {
         int size = text.length();
-        int end = host;
-        while (end < size
-                && !urlEnd(text, metered, end)
-                && !(text.charAt(end) == ']' && end + 1 < size && text.charAt(end + 1) == '(')) {
-            end++; // (a markdown link's text ends at "](")
+        int end;
+        if (host >= endRun[0] && host <= endRun[1]) {
+            end = endRun[1]; // read before (URLs nested in one another after a disguised end): not read again
+        } else {
+            end = host;
+            while (end < size && !urlEnd(text, metered, end) && !linkTextEnd(text, metered, end)) {
+                end++;
+            }
+            read[0] += end - host;
+            endRun[0] = host;
+            endRun[1] = end;
         }
         read[0] += 520; // the look back for the image syntax before the URL (bounded)
         boolean image = image(text, start) || referenceImage(text, start, labels);
@@ -240,6 +248,7 @@ public final class ExfiltrationDetector implements Detector {
         } else if (image && start >= 1 && (text.charAt(start - 1) == '"' || text.charAt(start - 1) == '\'')) {
             end = extend(text, metered, host, end, text.charAt(start - 1)); // <img src="...">: to the closing quote
         }
+        end = cutBeforeNestedUrl(text, metered, host, end, read);
         read[0] += 3L * (end - host + 2); // read, split into parts, each part checked once
         double confidence = urlConfidence(text, host, end, image);
         if (confidence > 0) {
@@ -249,6 +258,37 @@ public final class ExfiltrationDetector implements Detector {
         if (template > 0) {
             sink.accept(new Finding(TEMPLATE, start, end, template, id()));
         }
+        return end;
+    }
+
+    /** Whether a markdown link's text ends at {@code i} ("](" written as such). */
+    private static boolean linkTextEnd(String text, MeteredText metered, int i) {
+        return text.charAt(i) == ']'
+                && i + 1 < text.length()
+                && text.charAt(i + 1) == '('
+                && !metered.disguised(i)
+                && !metered.disguised(i + 1);
+    }
+
+    /**
+     * {@code end}, or the first disguised end in {@code [host, end)} if another URL ({@code //} or an http(s) scheme)
+     * starts after it within the span: a reader that ends the value at the disguised character (a backslash-escaped
+     * quote is an end to HTML) would fetch that URL on its own, so it is examined on its own, not read as this URL's
+     * data. Reads each character of the span after the disguised end at most once.
+     */
+    private static int cutBeforeNestedUrl(String text, MeteredText metered, int host, int end, long[] read) {
+        int d = metered.nextDisguised(host);
+        if (d < 0 || d >= end) {
+            return end;
+        }
+        for (int k = d + 1; k < end; k++) {
+            char c = text.charAt(k);
+            if ((c == '/' && k + 1 < end && text.charAt(k + 1) == '/') || (c == ':' && httpScheme(text, k) >= 0)) {
+                read[0] += k - d;
+                return d;
+            }
+        }
+        read[0] += end - d;
         return end;
     }
 
@@ -263,11 +303,18 @@ public final class ExfiltrationDetector implements Detector {
         int i = end;
         while (i < size
                 && i - sep < 4096
-                && !((text.charAt(i) == close || text.charAt(i) == '\n') && !metered.disguised(i))
+                && !((text.charAt(i) == close || text.charAt(i) == '\n')
+                        && !metered.disguised(i)
+                        && !escaped(text, i, close))
                 && !title(text, metered, i)) {
             i++;
         }
         return i;
+    }
+
+    /** Whether the markdown close {@code )} at {@code i} is escaped with a backslash ({@code \)} is a ')' of the URL). */
+    private static boolean escaped(String text, int i, char close) {
+        return close == ')' && text.charAt(i) == ')' && i > 0 && text.charAt(i - 1) == '\\';
     }
 
     /**
@@ -351,7 +398,7 @@ public final class ExfiltrationDetector implements Detector {
             return false;
         }
         // inside an <img ...> tag: back to "<img" without a '>' between (at most 500 characters)
-        for (int j = urlStart - 1, k = 0; j >= 3 && k < 500; j--, k++) {
+        for (int j = urlStart - 1, k = 0; j >= 0 && k < 500; j--, k++) {
             char c = text.charAt(j);
             if (c == '>') {
                 return false;

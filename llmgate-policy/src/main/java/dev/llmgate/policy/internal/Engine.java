@@ -239,7 +239,7 @@ public final class Engine {
         detect(metered, keep, found);
         int[] junctions = view.junctions();
         if (junctions.length > 0) {
-            junctionFindings(text, junctions, keep, found);
+            junctionFindings(text, junctions, view.disguised(), keep, found);
         }
         if (view.invisibles() > 0 && !found.isEmpty()) {
             obfuscation(found);
@@ -326,16 +326,59 @@ public final class Engine {
         }
     }
 
-    /** {@link #detect(MeteredText, java.util.function.Predicate, List)} on a text of its own, with its own bound. */
-    private void detect(String text, java.util.function.Predicate<Finding> keep, List<Finding> found) {
-        detect(MeteredText.of(text, scanLimit(text.length())), keep, found);
+    /**
+     * {@link #detect(MeteredText, java.util.function.Predicate, List)} on a text of its own, with its own bound;
+     * {@code disguised}: its positions of characters a view decoded or folded ({@link ScanView#disguised()}).
+     */
+    private void detect(String text, int[] disguised, java.util.function.Predicate<Finding> keep, List<Finding> found) {
+        detect(MeteredText.of(text, scanLimit(text.length()), disguised), keep, found);
+    }
+
+    private static final int[] NONE = new int[0];
+
+    /**
+     * The positions of {@code disguised} (view positions, increasing) in a text made of the view without the
+     * characters at {@code removed} (increasing), keeping only those in {@code [from, to)} and counting from
+     * {@code from}. Linear in the two arrays' lengths; no allocation when nothing is disguised.
+     */
+    static int[] disguisedIn(int[] disguised, int[] removed, int from, int to) {
+        if (disguised.length == 0) {
+            return NONE;
+        }
+        int[] out = new int[disguised.length];
+        int n = 0;
+        int r = 0;
+        int removedBeforeFrom = removedBefore(removed, from);
+        for (int p : disguised) {
+            if (p < from || p >= to) {
+                continue;
+            }
+            while (r < removed.length && removed[r] < p) {
+                r++;
+            }
+            if (r < removed.length && removed[r] == p) {
+                continue;
+            }
+            out[n++] = p - from - (r - removedBeforeFrom);
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** How many of {@code removed} (increasing) lie before {@code p}. */
+    private static int removedBefore(int[] removed, int p) {
+        int i = java.util.Arrays.binarySearch(removed, p);
+        return i >= 0 ? i : -i - 1;
     }
 
     /** Characters on each side of a junction scanned joined directly. */
     static final int JUNCTION_REACH = 64;
 
     private void junctionFindings(
-            String text, int[] junctions, java.util.function.Predicate<Finding> keep, List<Finding> found) {
+            String text,
+            int[] junctions,
+            int[] disguised,
+            java.util.function.Predicate<Finding> keep,
+            List<Finding> found) {
         List<Finding> crossing = new ArrayList<>();
         if ((long) junctions.length * (2 * JUNCTION_REACH + 1) >= 2L * text.length()) {
             // many junctions (a JSON text of short values): two scans of the whole text, one with every other junction
@@ -354,7 +397,7 @@ public final class Engine {
                 }
                 joined.append(text, last, text.length());
                 List<Finding> local = new ArrayList<>();
-                detect(joined.toString(), null, local);
+                detect(joined.toString(), disguisedIn(disguised, joinedAt, 0, text.length()), null, local);
                 for (Finding f : local) {
                     // joined position p is view position p + (joined junctions before it)
                     int start = f.start() + countBefore(joinedAt, f.start(), true);
@@ -374,7 +417,11 @@ public final class Engine {
                 window.append(text, from, j).append(text, j + 1, to);
                 int left = j - from;
                 local.clear();
-                detect(window.toString(), null, local);
+                detect(
+                        window.toString(),
+                        disguised.length == 0 ? NONE : disguisedIn(disguised, new int[] {j}, from, to),
+                        null,
+                        local);
                 for (Finding f : local) {
                     if (f.start() < left
                             && f.end() > left) { // crosses the junction (the view's own scan has the others)
@@ -764,9 +811,9 @@ public final class Engine {
         if (!tools.argumentTypes().isEmpty()) {
             ScanView view = ScanView.of(Channel.TOOL_CALL_ARGUMENTS, arguments, ScanView.Kind.JSON);
             List<Finding> found = new ArrayList<>();
-            detect(view.text(), null, found);
+            detect(view.text(), view.disguised(), null, found);
             if (view.junctions().length > 0) {
-                junctionFindings(view.text(), view.junctions(), null, found);
+                junctionFindings(view.text(), view.junctions(), view.disguised(), null, found);
             }
             boolean hit = false;
             for (Finding f : found) {

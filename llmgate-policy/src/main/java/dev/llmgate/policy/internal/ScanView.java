@@ -91,6 +91,8 @@ final class ScanView {
         this.disguised = disguised;
     }
 
+    private static final int[] NONE = new int[0];
+
     /** The view of one source. */
     public static ScanView of(Channel channel, String text, Kind kind) {
         Builder b = new Builder();
@@ -121,8 +123,9 @@ final class ScanView {
      * View positions (increasing) of the white space, quotes and brackets that the source wrote otherwise: decoded
      * from an escape of free text ({@code %22}, <code>&amp;#41;</code>, {@code \}{@code u0020}) or folded from a look-alike
      * (a full-width quote, an ideographic space). They do not end a URL or a value where the source is read (a
-     * browser, a markdown renderer), so the detectors must not end one there. (A JSON string escape is the character
-     * itself to whoever reads the JSON: not listed, unless folded.)
+     * browser, a markdown renderer), so the detectors must not end one there. Not listed: a JSON string escape (the
+     * character itself to whoever reads the JSON, unless folded) and a quote escaped with a backslash in free text
+     * ({@code \"}: HTML does not read backslash escapes, the quote ends an attribute there).
      */
     public int[] disguised() {
         return disguised; // (internal: not copied, as junctions())
@@ -290,7 +293,7 @@ final class ScanView {
         private int[] junctions = new int[0];
         private int junctionCount;
         private int invisibles;
-        private int[] disguised = new int[0];
+        private int[] disguised = NONE;
         private int disguisedCount;
         /** The view position of a separator that waits to learn whether it is a junction, or -1. */
         private int pendingSeparator = -1;
@@ -420,7 +423,7 @@ final class ScanView {
                     runType,
                     Arrays.copyOf(junctions, junctionCount),
                     invisibles,
-                    Arrays.copyOf(disguised, disguisedCount));
+                    disguisedCount == 0 ? NONE : Arrays.copyOf(disguised, disguisedCount));
         }
 
         private void run(int src, int from, int to, byte type) {
@@ -471,7 +474,7 @@ final class ScanView {
                 } else {
                     run(src, from, to, FOLDED);
                     if (!literal) {
-                        disguise(cp);
+                        disguise(cp, 0);
                     }
                     out.appendCodePoint(cp);
                 }
@@ -480,20 +483,23 @@ final class ScanView {
                 run(src, from, to, DROPPED);
             } else {
                 run(src, from, to, FOLDED);
-                if (f.length() == 1) {
-                    disguise(f.charAt(0));
+                for (int k = 0; k < f.length(); k++) {
+                    disguise(f.charAt(k), k); // (a fold may give several characters: "(1)" for U+2474)
                 }
                 out.append(f);
             }
         }
 
-        /** Records the next view position if {@code c} is white space, a quote or a bracket (see {@link ScanView#disguised()}). */
-        private void disguise(int c) {
+        /**
+         * Records view position {@code out.length() + offset} if {@code c}, the character to be appended there, is
+         * white space, a quote or a bracket (see {@link ScanView#disguised()}).
+         */
+        private void disguise(int c, int offset) {
             if (c <= ' ' || (c < 0x80 && "\"'`()<>[]".indexOf(c) >= 0)) {
                 if (disguisedCount == disguised.length) {
                     disguised = Arrays.copyOf(disguised, Math.max(8, disguisedCount * 2));
                 }
-                disguised[disguisedCount++] = out.length();
+                disguised[disguisedCount++] = out.length() + offset;
             }
         }
 
@@ -546,7 +552,9 @@ final class ScanView {
             }
             int cp = (int) (decoded >>> 32);
             int end = (int) decoded;
-            codePoint(src, s, cp, i, end, false);
+            // a quote escaped with a backslash (\" \') is still a quote to HTML, which does not read backslash escapes
+            boolean literal = c == '\\' && end - i == 2 && (cp == '"' || cp == '\'');
+            codePoint(src, s, cp, i, end, literal);
             return end;
         }
 

@@ -13,6 +13,21 @@ class ScanViewTest {
     }
 
     @Test
+    void disguisedEndsAreTheViewPositionsOfQuotesBracketsAndSpacesWrittenOtherwise() {
+        // percent escape, numeric reference, backslash u-escape, full-width quote, a fold to several characters
+        ScanView v = plain("a%22b&#41;c\\u0020d\uFF02e\u2474f\"g");
+        assertThat(v.text()).isEqualTo("a\"b)c d\"e(1)f\"g");
+        assertThat(v.disguised()).containsExactly(1, 3, 5, 7, 9, 11);
+        // a backslash-escaped quote is a quote to HTML; so is a JSON string escape to the JSON's reader
+        assertThat(plain("a\\\"b").disguised()).isEmpty();
+        ScanView json = ScanView.of(Channel.TOOL_CALL_ARGUMENTS, "{\"u\":\"a\\\"b%22c\"}", ScanView.Kind.JSON);
+        assertThat(json.text()).isEqualTo("a\"b\"c\nu");
+        assertThat(json.disguised()).containsExactly(3);
+        // nothing written otherwise: nothing listed
+        assertThat(plain("a \"b\" (c)").disguised()).isEmpty();
+    }
+
+    @Test
     void plainAsciiIsItsOwnView() {
         String s = "Patient John Smith, card 4111 1111 1111 1111.";
         ScanView v = plain(s);
