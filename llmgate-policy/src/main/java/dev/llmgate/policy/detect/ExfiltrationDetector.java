@@ -248,7 +248,6 @@ public final class ExfiltrationDetector implements Detector {
         } else if (image && start >= 1 && (text.charAt(start - 1) == '"' || text.charAt(start - 1) == '\'')) {
             end = extend(text, metered, host, end, text.charAt(start - 1)); // <img src="...">: to the closing quote
         }
-        end = cutBeforeNestedUrl(text, metered, host, end, read);
         read[0] += 3L * (end - host + 2); // read, split into parts, each part checked once
         double confidence = urlConfidence(text, host, end, image);
         if (confidence > 0) {
@@ -270,28 +269,6 @@ public final class ExfiltrationDetector implements Detector {
                 && !metered.disguised(i + 1);
     }
 
-    /**
-     * {@code end}, or the first disguised end in {@code [host, end)} if another URL ({@code //} or an http(s) scheme)
-     * starts after it within the span: a reader that ends the value at the disguised character (a backslash-escaped
-     * quote is an end to HTML) would fetch that URL on its own, so it is examined on its own, not read as this URL's
-     * data. Reads each character of the span after the disguised end at most once.
-     */
-    private static int cutBeforeNestedUrl(String text, MeteredText metered, int host, int end, long[] read) {
-        int d = metered.nextDisguised(host);
-        if (d < 0 || d >= end) {
-            return end;
-        }
-        for (int k = d + 1; k < end; k++) {
-            char c = text.charAt(k);
-            if ((c == '/' && k + 1 < end && text.charAt(k + 1) == '/') || (c == ':' && httpScheme(text, k) >= 0)) {
-                read[0] += k - d;
-                return d;
-            }
-        }
-        read[0] += end - d;
-        return end;
-    }
-
     /** Whether {@code sep} follows {@code ="} or {@code ='} (an HTML attribute's quoted value). */
     private static boolean quoteAfterEquals(String text, int sep) {
         return sep >= 2 && (text.charAt(sep - 1) == '"' || text.charAt(sep - 1) == '\'') && text.charAt(sep - 2) == '=';
@@ -305,16 +282,26 @@ public final class ExfiltrationDetector implements Detector {
                 && i - sep < 4096
                 && !((text.charAt(i) == close || text.charAt(i) == '\n')
                         && !metered.disguised(i)
-                        && !escaped(text, i, close))
+                        && !escaped(text, metered, i, close))
                 && !title(text, metered, i)) {
             i++;
         }
         return i;
     }
 
-    /** Whether the markdown close {@code )} at {@code i} is escaped with a backslash ({@code \)} is a ')' of the URL). */
-    private static boolean escaped(String text, int i, char close) {
-        return close == ')' && text.charAt(i) == ')' && i > 0 && text.charAt(i - 1) == '\\';
+    /**
+     * Whether the markdown close {@code )} at {@code i} is escaped ({@code \)} is a ')' of the URL): an odd run of
+     * backslashes written as themselves before it (one decoded from {@code %5C} escapes nothing for the renderer).
+     */
+    private static boolean escaped(String text, MeteredText metered, int i, char close) {
+        if (close != ')' || text.charAt(i) != ')') {
+            return false;
+        }
+        int k = i - 1;
+        while (k >= 0 && i - k <= 64 && text.charAt(k) == '\\' && !metered.disguised(k)) {
+            k--;
+        }
+        return ((i - 1 - k) & 1) == 1;
     }
 
     /**
@@ -340,11 +327,66 @@ public final class ExfiltrationDetector implements Detector {
 
     /** 0.8 for an image whose URL carries encoded data (0.45 a signature), 0.4 for a link that does, else 0. */
     private static double urlConfidence(String text, int host, int end, boolean image) {
-        double carried = carriedData(text, pathStart(text, host, end), end, image);
+        int path = pathStart(text, host, end);
+        double carried = carriedData(text, path, end, image);
+        if (image && carried < 0.8 && dataInHost(text, host, path)) {
+            carried = 0.8;
+        }
         if (carried == 0) {
             return 0;
         }
         return image ? carried : 0.4;
+    }
+
+    /** The shortest host label read as data (see {@link #dataInHost}). */
+    static final int DATA_LABEL = 28;
+
+    /**
+     * Whether the host {@code [host, end)} (userinfo and port included, as written) has a label, left of the last two,
+     * that carries data as DNS exfiltration writes it: {@value #DATA_LABEL} or more letters and digits, no hyphen, with
+     * at least four letters and two digits (hex, base32 or base64 of a value). Host names people choose are words,
+     * with hyphens between them; generated ones of CDNs and storage are shorter ({@code d111111abcdef8.cloudfront.net},
+     * Azure storage accounts: at most 24) or hyphenated ({@code pub-...r2.dev}).
+     */
+    private static boolean dataInHost(String text, int host, int end) {
+        int h = host;
+        for (int k = host; k < end; k++) {
+            if (text.charAt(k) == '@') {
+                h = k + 1; // the host follows userinfo
+            }
+        }
+        int e = h;
+        while (e < end && text.charAt(e) != ':') {
+            e++; // the port is not the host
+        }
+        int dots = 0;
+        for (int k = h; k < e; k++) {
+            if (text.charAt(k) == '.') {
+                dots++;
+            }
+        }
+        int label = h;
+        for (int d = 0; d < dots - 1; d++) {
+            int next = text.indexOf('.', label);
+            int letters = 0;
+            int digits = 0;
+            boolean other = false;
+            for (int k = label; k < next; k++) {
+                char c = text.charAt(k);
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                    letters++;
+                } else if (c >= '0' && c <= '9') {
+                    digits++;
+                } else {
+                    other = true;
+                }
+            }
+            if (!other && next - label >= DATA_LABEL && letters >= 4 && digits >= 2) {
+                return true;
+            }
+            label = next + 1;
+        }
+        return false;
     }
 
     /** 0.9 for an image URL with a placeholder for conversation data, 0.85 for any other URL with one, else 0. */
@@ -569,6 +611,9 @@ public final class ExfiltrationDetector implements Detector {
                 continue;
             }
             if (c == '/') {
+                if (i + 1 < end && text.charAt(i + 1) == '/') {
+                    query = false; // a URL inside this one (its query, or read on past a disguised end): its own path
+                }
                 i++;
                 continue;
             }

@@ -342,31 +342,33 @@ public final class Engine {
      * {@code from}. Linear in the two arrays' lengths; no allocation when nothing is disguised.
      */
     static int[] disguisedIn(int[] disguised, int[] removed, int from, int to) {
-        if (disguised.length == 0) {
+        // only the slice in [from, to): a window per junction must not walk the whole array (many junctions, many
+        // disguised characters: quadratic)
+        int lo = countBelow(disguised, from);
+        int hi = countBelow(disguised, to);
+        if (lo == hi) {
             return NONE;
         }
-        int[] out = new int[disguised.length];
+        int[] out = new int[hi - lo];
         int n = 0;
-        int r = 0;
-        int removedBeforeFrom = removedBefore(removed, from);
-        for (int p : disguised) {
-            if (p < from || p >= to) {
-                continue;
-            }
+        int r = countBelow(removed, disguised[lo]);
+        int belowFrom = countBelow(removed, from);
+        for (int k = lo; k < hi; k++) {
+            int p = disguised[k];
             while (r < removed.length && removed[r] < p) {
                 r++;
             }
             if (r < removed.length && removed[r] == p) {
                 continue;
             }
-            out[n++] = p - from - (r - removedBeforeFrom);
+            out[n++] = p - from - (r - belowFrom);
         }
-        return java.util.Arrays.copyOf(out, n);
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
 
-    /** How many of {@code removed} (increasing) lie before {@code p}. */
-    private static int removedBefore(int[] removed, int p) {
-        int i = java.util.Arrays.binarySearch(removed, p);
+    /** How many of {@code sorted} (increasing, distinct) lie before {@code p}. */
+    private static int countBelow(int[] sorted, int p) {
+        int i = java.util.Arrays.binarySearch(sorted, p);
         return i >= 0 ? i : -i - 1;
     }
 

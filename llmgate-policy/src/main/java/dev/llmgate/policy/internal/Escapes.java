@@ -185,6 +185,24 @@ final class Escapes {
             java.util.Map.entry("mdash", '\u2014'),
             java.util.Map.entry("minus", '\u2212'));
 
+    /**
+     * The named references of {@link #NAMED} that HTML also reads without the ';' (its legacy names), longest first:
+     * in text a browser reads <code>4111&amp;nbsp1111</code> as a space between the groups. Not before {@code =} (an
+     * attribute value keeps <code>&amp;amp=</code> as written, and so does a URL's query there).
+     */
+    private static final String[] LEGACY = {"nbsp", "AMP", "amp", "shy"};
+
+    /** A legacy reference without ';' at {@code i} (see {@link #LEGACY}), or -1. */
+    private static long legacy(String s, int i, int to) {
+        for (String name : LEGACY) {
+            int end = i + 1 + name.length();
+            if (end <= to && s.startsWith(name, i + 1) && (end == to || s.charAt(end) != '=')) {
+                return result(NAMED.get(name), end);
+            }
+        }
+        return -1;
+    }
+
     /** Whether {@code c} can be in a reference's name: ASCII letters, and digits after the first character. */
     static boolean nameChar(char c, boolean first) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (!first && c >= '0' && c <= '9');
@@ -205,10 +223,10 @@ final class Escapes {
                 k++;
             }
             if (k == i + 1 || k >= to || s.charAt(k) != ';' || k - i - 1 > LONGEST_NAME) {
-                return -1;
+                return legacy(s, i, to);
             }
             Character c = NAMED.get(s.substring(i + 1, k));
-            return c == null ? -1 : result(c, k + 1);
+            return c == null ? legacy(s, i, to) : result(c, k + 1);
         }
         if (i + 3 >= to || s.charAt(i + 1) != '#') {
             return -1;

@@ -120,7 +120,7 @@ final class ScanView {
     }
 
     /**
-     * View positions (increasing) of the white space, quotes and brackets that the source wrote otherwise: decoded
+     * View positions (increasing) of the white space, quotes, brackets and backslashes that the source wrote otherwise: decoded
      * from an escape of free text ({@code %22}, <code>&amp;#41;</code>, {@code \}{@code u0020}) or folded from a look-alike
      * (a full-width quote, an ideographic space). They do not end a URL or a value where the source is read (a
      * browser, a markdown renderer), so the detectors must not end one there. Not listed: a JSON string escape (the
@@ -492,10 +492,10 @@ final class ScanView {
 
         /**
          * Records view position {@code out.length() + offset} if {@code c}, the character to be appended there, is
-         * white space, a quote or a bracket (see {@link ScanView#disguised()}).
+         * white space, a quote, a bracket or a backslash (see {@link ScanView#disguised()}).
          */
         private void disguise(int c, int offset) {
-            if (c <= ' ' || (c < 0x80 && "\"'`()<>[]".indexOf(c) >= 0)) {
+            if (c <= ' ' || (c < 0x80 && "\"'`()<>[]\\".indexOf(c) >= 0)) {
                 if (disguisedCount == disguised.length) {
                     disguised = Arrays.copyOf(disguised, Math.max(8, disguisedCount * 2));
                 }

@@ -28,6 +28,29 @@ class ScanViewTest {
     }
 
     @Test
+    void legacyNamedReferencesAreReadWithoutTheirSemicolonAsHtmlReadsThem() {
+        assertThat(plain("a&nbspb").text()).isEqualTo("a b");
+        assertThat(plain("a&nbspx;b").text()).isEqualTo("a x;b"); // the longest legacy name, then text
+        assertThat(plain("4&shy1").text()).isEqualTo("41");
+        assertThat(plain("?a=1&ampb=2").text()).isEqualTo("?a=1&b=2");
+        // not before '=' (an attribute keeps it), and names that are not legacy need their ';'
+        assertThat(plain("?x=1&amp=2").text()).isEqualTo("?x=1&amp=2");
+        assertThat(plain("a&thinspb").text()).isEqualTo("a&thinspb");
+    }
+
+    @Test
+    void disguisedPositionsMapIntoAJunctionWindowAndAJoinedText() {
+        int[] disguised = {2, 5, 9, 12};
+        // a window [3, 12) around the junction at 7, which the window leaves out
+        assertThat(Engine.disguisedIn(disguised, new int[] {7}, 3, 12)).containsExactly(2, 5);
+        // the whole text with the junctions at 4 and 10 joined
+        assertThat(Engine.disguisedIn(disguised, new int[] {4, 10}, 0, 13)).containsExactly(2, 4, 8, 10);
+        assertThat(Engine.disguisedIn(disguised, new int[] {5}, 0, 13)).containsExactly(2, 8, 11);
+        assertThat(Engine.disguisedIn(disguised, new int[] {7}, 13, 20)).isEmpty();
+        assertThat(Engine.disguisedIn(new int[0], new int[] {7}, 0, 20)).isEmpty();
+    }
+
+    @Test
     void plainAsciiIsItsOwnView() {
         String s = "Patient John Smith, card 4111 1111 1111 1111.";
         ScanView v = plain(s);
