@@ -47,6 +47,16 @@ class AgentPresetTest {
         }
     }
 
+    /** An answer that is {@code answer} reaches the application unchanged under the AGENT preset. */
+    private static void assertAnswerPasses(String answer) {
+        try (LlmGate gate = PolicyInterceptorTest.gate(
+                AGENT, ScriptedProvider.replying(Reply.text(answer)), new PolicyInterceptorTest.CaptureCall())) {
+            assertThat(gate.chat(ChatRequest.of("p:m", "Show it")).text())
+                    .as(answer)
+                    .isEqualTo(answer);
+        }
+    }
+
     /** An answer that is {@code answer} is blocked by the AGENT preset's exfiltration rule for answers. */
     private static void assertAnswerBlockedAsExfiltration(String answer) {
         assertThat(blocked(ChatRequest.of("p:m", "Summarise my notes"), ScriptedProvider.replying(Reply.text(answer)))
@@ -167,12 +177,7 @@ class AgentPresetTest {
         for (String answer : List.of(
                 "See ![logo](https://cdn.example.com/logo.png?v=%22)QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ and more.",
                 "See <img src=\"https://cdn.example.com/logo.png?v=&#34;\">QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ now.")) {
-            try (LlmGate gate = PolicyInterceptorTest.gate(
-                    AGENT, ScriptedProvider.replying(Reply.text(answer)), new PolicyInterceptorTest.CaptureCall())) {
-                assertThat(gate.chat(ChatRequest.of("p:m", "Show the logo")).text())
-                        .as(answer)
-                        .isEqualTo(answer);
-            }
+            assertAnswerPasses(answer);
         }
     }
 
@@ -217,12 +222,7 @@ class AgentPresetTest {
                 "upload.wikimedia.org",
                 "0123456789abcdef0123456789abcdef.example")) { // the registrable name itself is no data label
             String answer = "Here it is: ![chart](https://" + host + "/chart.png)";
-            try (LlmGate gate = PolicyInterceptorTest.gate(
-                    AGENT, ScriptedProvider.replying(Reply.text(answer)), new PolicyInterceptorTest.CaptureCall())) {
-                assertThat(gate.chat(ChatRequest.of("p:m", "Show the chart")).text())
-                        .as(answer)
-                        .isEqualTo(answer);
-            }
+            assertAnswerPasses(answer);
         }
     }
 
