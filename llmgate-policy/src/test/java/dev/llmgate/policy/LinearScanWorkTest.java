@@ -77,6 +77,8 @@ class LinearScanWorkTest {
         "![a](http://a%29 ",
         "<img src=\"http://a\\\"",
         "%22//",
+        "![a](<http://x/?a ",
+        "![a](http://x/?%29a",
         "http://a\uFF02:",
         "&colon;",
         "&amp;",

@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  *       URL with a query value or path segment that looks encoded (24 or more characters of percent escapes,
  *       form-encoded words, base64 or hex), 0.45 when that value is a signature parameter ({@code X-Amz-Signature},
  *       {@code sig}, {@code token}, ...: a pre-signed image, counted only where a policy lowers the threshold); 0.4
- *       for a link (not an image) with such a value.</li>
+ *       for a link (not an image) with such a value; 0.8 for an image whose host name has a label of data (28 or more
+ *       letters, digits and underscores, no hyphen, at least four letters and two digits), the generated names of
+ *       content-addressed and storage hosts excepted.</li>
  *   <li>{@link FindingTypes#EXFILTRATION_INSTRUCTION} — 0.85.</li>
  * </ul>
  * Linear in the text's length: URLs are found with {@link String#indexOf(String, int)} and read once; the
@@ -136,7 +138,6 @@ public final class ExfiltrationDetector implements Detector {
         long[] read = {0};
         ReferenceLabels labels = new ReferenceLabels(text);
         List<Integer> read1 = new ArrayList<>(); // the spans of the URLs the first pass read (start, end, ...)
-        int[] endRun = {-1, -1}; // [from, end): no URL ends in [from, end), one ends at end (see examine)
         try {
             int from = 0;
             while (from < size) {
@@ -162,7 +163,7 @@ public final class ExfiltrationDetector implements Detector {
                 } else {
                     continue;
                 }
-                int end = examine(text, metered, start, sep + 2, labels, endRun, read, sink);
+                int end = examine(text, metered, start, sep + 2, labels, read, sink);
                 read1.add(start);
                 read1.add(end);
                 from = Math.max(end, sep + 2);
@@ -197,7 +198,7 @@ public final class ExfiltrationDetector implements Detector {
                     continue;
                 }
                 read[0] += host - colon;
-                from = Math.max(examine(text, metered, start, host, labels, endRun, read, sink), host);
+                from = Math.max(examine(text, metered, start, host, labels, read, sink), host);
             }
         } finally {
             metered.charge(read[0] + labels.read);
@@ -224,26 +225,20 @@ public final class ExfiltrationDetector implements Detector {
             int start,
             int host,
             ReferenceLabels labels,
-            int[] endRun,
             long[] read,
             Consumer<Finding> sink) {
         int size = text.length();
-        int end;
-        if (host >= endRun[0] && host <= endRun[1]) {
-            end = endRun[1]; // read before (URLs nested in one another after a disguised end): not read again
-        } else {
-            end = host;
-            while (end < size && !urlEnd(text, metered, end) && !linkTextEnd(text, metered, end)) {
-                end++;
-            }
-            read[0] += end - host;
-            endRun[0] = host;
-            endRun[1] = end;
+        int end = host;
+        while (end < size && !urlEnd(text, metered, end) && !linkTextEnd(text, metered, end)) {
+            end++;
         }
+        read[0] += end - host;
         read[0] += 520; // the look back for the image syntax before the URL (bounded)
         boolean image = image(text, start) || referenceImage(text, start, labels);
-        if (image && markdown(text, start)) {
-            // policy scans read percent escapes decoded: a markdown image's URL runs to its ')', spaces and all
+        if (image && markdown(text, start) && start >= 1 && text.charAt(start - 1) == '<') {
+            end = extend(text, metered, host, end, '>'); // ![..](<url>): spaces and all, to its '>'
+        } else if (image && markdown(text, start)) {
+            // a markdown image's URL runs to its ')' past the characters that end a bare URL (quotes, angle brackets)
             end = extend(text, metered, host, end, ')');
         } else if (image && start >= 1 && (text.charAt(start - 1) == '"' || text.charAt(start - 1) == '\'')) {
             end = extend(text, metered, host, end, text.charAt(start - 1)); // <img src="...">: to the closing quote
@@ -274,16 +269,32 @@ public final class ExfiltrationDetector implements Detector {
         return sep >= 2 && (text.charAt(sep - 1) == '"' || text.charAt(sep - 1) == '\'') && text.charAt(sep - 2) == '=';
     }
 
-    /** From {@code end}, on to {@code close} (spaces and all: a decoded view), a line break, or a markdown title. */
+    /**
+     * From {@code end}, on to {@code close} (the URL's characters that end a bare URL but not this one: quotes, angle
+     * brackets, and in an HTML attribute spaces), a line break, or a markdown title. A markdown destination also ends at
+     * white space and does not run into another image's or link's syntax ({@code ![}, {@code ](}), all written as
+     * themselves: a renderer that ends it there parses what follows on its own, and so must the detector.
+     */
     private static int extend(String text, MeteredText metered, int sep, int end, char close) {
         int size = text.length();
+        boolean markdown = close == ')';
         int i = end;
-        while (i < size
-                && i - sep < 4096
-                && !((text.charAt(i) == close || text.charAt(i) == '\n')
-                        && !metered.disguised(i)
-                        && !escaped(text, metered, i, close))
-                && !title(text, metered, i)) {
+        while (i < size && i - sep < 4096) {
+            char c = text.charAt(i);
+            boolean real = !metered.disguised(i);
+            if (real && (c == close || c == '\n') && !escaped(text, metered, i, close)) {
+                break;
+            }
+            if (title(text, metered, i)) {
+                break;
+            }
+            if (markdown
+                    && real
+                    && (Character.isWhitespace(c)
+                            || (c == '!' && i + 1 < size && text.charAt(i + 1) == '[')
+                            || linkTextEnd(text, metered, i))) {
+                break;
+            }
             i++;
         }
         return i;
@@ -319,8 +330,9 @@ public final class ExfiltrationDetector implements Detector {
     /** The path, query and fragment of the URL whose host starts at {@code host}. */
     private static int pathStart(String text, int host, int end) {
         int p = host;
-        while (p < end && "/?#".indexOf(text.charAt(p)) < 0) {
-            p++;
+        while (p < end && "/?#\\".indexOf(text.charAt(p)) < 0) {
+            p++; // (a special scheme reads a backslash as '/': "https://data.evil.example\\@ok.example/" is at the
+            // first host)
         }
         return p;
     }
@@ -359,6 +371,9 @@ public final class ExfiltrationDetector implements Detector {
         while (e < end && text.charAt(e) != ':') {
             e++; // the port is not the host
         }
+        if (generatedNames(text, h, e)) {
+            return false;
+        }
         int dots = 0;
         for (int k = h; k < e; k++) {
             if (text.charAt(k) == '.') {
@@ -373,7 +388,7 @@ public final class ExfiltrationDetector implements Detector {
             boolean other = false;
             for (int k = label; k < next; k++) {
                 char c = text.charAt(k);
-                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
                     letters++;
                 } else if (c >= '0' && c <= '9') {
                     digits++;
@@ -385,6 +400,35 @@ public final class ExfiltrationDetector implements Detector {
                 return true;
             }
             label = next + 1;
+        }
+        return false;
+    }
+
+    /**
+     * Domains whose labels are generated identifiers by design (an account, a bucket, a function, a content id), run by
+     * their provider (whose name servers, not an attacker's, see the look-ups): Cloudflare R2's and DigitalOcean's
+     * storage endpoints, Google Cloud Storage, Azure blob storage, Amazon (S3, API Gateway, ...), AWS Lambda function
+     * URLs, and the public IPFS subdomain gateways.
+     */
+    private static final List<String> GENERATED_NAME_SUFFIXES = List.of(
+            ".r2.cloudflarestorage.com",
+            ".digitaloceanspaces.com",
+            ".storage.googleapis.com",
+            ".blob.core.windows.net",
+            ".amazonaws.com",
+            ".on.aws",
+            ".dweb.link",
+            ".w3s.link",
+            ".nftstorage.link",
+            ".cf-ipfs.com",
+            ".inbrowser.link");
+
+    private static boolean generatedNames(String text, int h, int e) {
+        for (String suffix : GENERATED_NAME_SUFFIXES) {
+            int from = e - suffix.length();
+            if (from >= h && text.regionMatches(true, from, suffix, 0, suffix.length())) {
+                return true;
+            }
         }
         return false;
     }
@@ -603,6 +647,7 @@ public final class ExfiltrationDetector implements Detector {
         double best = 0;
         int i = from;
         boolean query = false;
+        boolean nested = false; // after a "//" in the query: a URL inside this one, whose path segments count too
         while (i < end) {
             char c = text.charAt(i);
             if (c == '?' || c == '&' || c == '#' || c == ';') {
@@ -611,8 +656,8 @@ public final class ExfiltrationDetector implements Detector {
                 continue;
             }
             if (c == '/') {
-                if (i + 1 < end && text.charAt(i + 1) == '/') {
-                    query = false; // a URL inside this one (its query, or read on past a disguised end): its own path
+                if (query && i + 1 < end && text.charAt(i + 1) == '/') {
+                    nested = true;
                 }
                 i++;
                 continue;
@@ -630,8 +675,11 @@ public final class ExfiltrationDetector implements Detector {
                 if (partEnd - eq - 1 >= 24 && encoded(text, eq + 1, partEnd)) {
                     best = Math.max(best, SIGNATURE_PARAMETERS.contains(name) ? 0.45 : 0.8);
                 }
-            } else if (image
-                    && !query
+            } else if (query && partEnd - i >= 24 && encoded(text, i, partEnd)) {
+                best = Math.max(best, 0.8); // a query part without a name ("?QWxpY2U...", ";...")
+            }
+            if (image
+                    && (!query || nested)
                     && partEnd - i >= 32
                     && !imageFileName(text, i, partEnd)
                     && encoded(text, i, partEnd)) {

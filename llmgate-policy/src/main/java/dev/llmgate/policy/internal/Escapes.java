@@ -187,16 +187,28 @@ final class Escapes {
 
     /**
      * The named references of {@link #NAMED} that HTML also reads without the ';' (its legacy names), longest first:
-     * in text a browser reads <code>4111&amp;nbsp1111</code> as a space between the groups. Not before {@code =} (an
-     * attribute value keeps <code>&amp;amp=</code> as written, and so does a URL's query there).
+     * in text a browser reads <code>4111&amp;nbsp1111</code> as a space between the groups. Not before a parameter's
+     * {@code =} (letters and digits, then {@code =}: see {@link #beforeParameterName}).
      */
     private static final String[] LEGACY = {"nbsp", "AMP", "amp", "shy"};
+
+    /**
+     * Whether letters and digits, then {@code =}, follow at {@code i} (at most 32 read): {@code ?x=1&ampsig=...} is the
+     * parameter {@code ampsig} to the server (an attribute value and a markdown URL keep the reference as written).
+     */
+    private static boolean beforeParameterName(String s, int i, int to) {
+        int k = i;
+        while (k < to && k - i < 32 && nameChar(s.charAt(k), false)) {
+            k++;
+        }
+        return k < to && s.charAt(k) == '=';
+    }
 
     /** A legacy reference without ';' at {@code i} (see {@link #LEGACY}), or -1. */
     private static long legacy(String s, int i, int to) {
         for (String name : LEGACY) {
             int end = i + 1 + name.length();
-            if (end <= to && s.startsWith(name, i + 1) && (end == to || s.charAt(end) != '=')) {
+            if (end <= to && s.startsWith(name, i + 1) && !beforeParameterName(s, end, to)) {
                 return result(NAMED.get(name), end);
             }
         }

@@ -32,9 +32,10 @@ class ScanViewTest {
         assertThat(plain("a&nbspb").text()).isEqualTo("a b");
         assertThat(plain("a&nbspx;b").text()).isEqualTo("a x;b"); // the longest legacy name, then text
         assertThat(plain("4&shy1").text()).isEqualTo("41");
-        assertThat(plain("?a=1&ampb=2").text()).isEqualTo("?a=1&b=2");
-        // not before '=' (an attribute keeps it), and names that are not legacy need their ';'
+        assertThat(plain("AT&ampT").text()).isEqualTo("AT&T");
+        // not before a parameter's '=' (the server gets "ampsig"), and names that are not legacy need their ';'
         assertThat(plain("?x=1&amp=2").text()).isEqualTo("?x=1&amp=2");
+        assertThat(plain("?x=1&ampsig=abc").text()).isEqualTo("?x=1&ampsig=abc");
         assertThat(plain("a&thinspb").text()).isEqualTo("a&thinspb");
     }
 

@@ -69,13 +69,6 @@ public final class MeteredText implements CharSequence {
         return new MeteredText(other, counter, NONE);
     }
 
-    /** The first position at or after {@code from} whose character stands for something else in the source, or -1. */
-    public int nextDisguised(int from) {
-        int i = java.util.Arrays.binarySearch(disguised, from);
-        int k = i >= 0 ? i : -i - 1;
-        return k < disguised.length ? disguised[k] : -1;
-    }
-
     /** Whether the character at {@code index} stands for something else in the source (see {@link #of(String, long, int[])}). */
     public boolean disguised(int index) {
         return disguised.length != 0 && java.util.Arrays.binarySearch(disguised, index) >= 0;
