@@ -432,6 +432,35 @@ class AuditLogTest {
     }
 
     @Test
+    void theRequestDigestCoversWireDetailsOnlyWhenPresent() {
+        ChatRequest plain = ChatRequest.of("fast", "yes");
+        ChatRequest marked = plain.toBuilder()
+                .metadata(new dev.llmgate.api.Metadata(
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Set.of(),
+                        java.util.Map.of("llmgate.wire.anthropic.tool_errors", "m1", "other", "x")))
+                .build();
+        Digests digests = new Digests(null);
+        assertThat(Digests.requestForm("fast", plain)).doesNotContainKey("wire");
+        assertThat(Digests.requestForm("fast", marked))
+                .containsEntry(
+                        "wire", new java.util.TreeMap<>(java.util.Map.of("llmgate.wire.anthropic.tool_errors", "m1")));
+        assertThat(digests.digest(Digests.requestForm("fast", marked)))
+                .isNotEqualTo(digests.digest(Digests.requestForm("fast", plain)));
+        // metadata that is not a wire detail changes nothing
+        ChatRequest tagged = plain.toBuilder()
+                .metadata(new dev.llmgate.api.Metadata(
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Set.of(),
+                        java.util.Map.of("other", "x")))
+                .build();
+        assertThat(digests.digest(Digests.requestForm("fast", tagged)))
+                .isEqualTo(digests.digest(Digests.requestForm("fast", plain)));
+    }
+
+    @Test
     void aFailingSinkIsRetriedAndReportedAndNothingIsLost() {
         AtomicInteger failuresLeft = new AtomicInteger(3);
         AuditSink flaky = new AuditSink() {

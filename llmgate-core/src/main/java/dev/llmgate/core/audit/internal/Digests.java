@@ -5,6 +5,7 @@ import dev.llmgate.api.ChatResponse;
 import dev.llmgate.api.ContentPart;
 import dev.llmgate.api.Message;
 import dev.llmgate.api.ToolCall;
+import dev.llmgate.core.cache.internal.RequestDigest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -69,6 +70,21 @@ public final class Digests {
             messages.add(messageForm(msg));
         }
         m.put("messages", messages);
+        // the wire details a provider-neutral request cannot hold (Anthropic's is_error, cache_control marks) change
+        // what is sent: digested too, only when present (a request without them digests as before)
+        TreeMap<String, Object> wire = null;
+        for (java.util.Map.Entry<String, String> a :
+                request.metadata().attributes().entrySet()) {
+            if (a.getKey().startsWith(RequestDigest.WIRE_ATTRIBUTE_PREFIX)) {
+                if (wire == null) {
+                    wire = new TreeMap<>();
+                }
+                wire.put(a.getKey(), a.getValue());
+            }
+        }
+        if (wire != null) {
+            m.put("wire", wire);
+        }
         return m;
     }
 
