@@ -59,58 +59,35 @@ final class Escapes {
 
     /** A backslash escape in free text: {@code \}{@code uXXXX}, {@code \n \t \r \/ \" \' \\}. */
     static long backslash(String s, int i, int to) {
-        if (i + 1 >= to) {
-            return -1;
+        if (i + 1 < to && s.charAt(i + 1) == '\'') {
+            return result('\'', i + 2);
         }
-        switch (s.charAt(i + 1)) {
-            case 'u':
-                return unicode(s, i, to);
-            case 'n':
-                return result('\n', i + 2);
-            case 't':
-                return result('\t', i + 2);
-            case 'r':
-                return result('\r', i + 2);
-            case '/':
-                return result('/', i + 2);
-            case '"':
-                return result('"', i + 2);
-            case '\'':
-                return result('\'', i + 2);
-            case '\\':
-                return result('\\', i + 2);
-            default:
-                return -1;
-        }
+        return common(s, i, to);
     }
 
     /** A JSON string escape (RFC 8259 section 7). */
     static long json(String s, int i, int to) {
+        if (i + 1 < to && (s.charAt(i + 1) == 'b' || s.charAt(i + 1) == 'f')) {
+            return result(s.charAt(i + 1) == 'b' ? '\b' : '\f', i + 2);
+        }
+        return common(s, i, to);
+    }
+
+    /** The escapes free text and JSON share: {@code \}{@code uXXXX}, {@code \n \t \r \/ \" \\}. */
+    private static long common(String s, int i, int to) {
         if (i + 1 >= to) {
             return -1;
         }
-        switch (s.charAt(i + 1)) {
-            case 'u':
-                return unicode(s, i, to);
-            case 'n':
-                return result('\n', i + 2);
-            case 't':
-                return result('\t', i + 2);
-            case 'r':
-                return result('\r', i + 2);
-            case 'b':
-                return result('\b', i + 2);
-            case 'f':
-                return result('\f', i + 2);
-            case '/':
-                return result('/', i + 2);
-            case '"':
-                return result('"', i + 2);
-            case '\\':
-                return result('\\', i + 2);
-            default:
-                return -1;
-        }
+        return switch (s.charAt(i + 1)) {
+            case 'u' -> unicode(s, i, to);
+            case 'n' -> result('\n', i + 2);
+            case 't' -> result('\t', i + 2);
+            case 'r' -> result('\r', i + 2);
+            case '/' -> result('/', i + 2);
+            case '"' -> result('"', i + 2);
+            case '\\' -> result('\\', i + 2);
+            default -> -1;
+        };
     }
 
     /**

@@ -382,43 +382,27 @@ public final class Recognizer {
         return contextType;
     }
 
+    /** The prefilter flag of character {@code c} (0 for a character no recognizer needs). */
+    private static int flag(int c) {
+        if (c >= '0' && c <= '9') {
+            return NEEDS_DIGIT;
+        }
+        return switch (c) {
+            case '@' -> NEEDS_AT;
+            case ':' -> NEEDS_COLON;
+            case '.' -> NEEDS_DOT;
+            case '-' -> NEEDS_DASH;
+            default -> 0;
+        };
+    }
+
     /** The prefilter flags of {@code text}. */
     public static int features(CharSequence text) {
         int f = 0;
         for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
-            if (c >= '0' && c <= '9') {
-                f |= NEEDS_DIGIT;
-            } else if (c == '@') {
-                f |= NEEDS_AT;
-            } else if (c == ':') {
-                f |= NEEDS_COLON;
-            } else if (c == '.') {
-                f |= NEEDS_DOT;
-            } else if (c == '-') {
-                f |= NEEDS_DASH;
-            }
-        }
-        return f;
-    }
-
-    /** The prefilter flags of the characters {@code t}. */
-    public static int features(String t) {
-        int f = 0;
-        for (int i = 0, n = t.length(); i < n; i++) {
-            char c = t.charAt(i);
             if (c <= '@') {
-                if (c >= '0' && c <= '9') {
-                    f |= NEEDS_DIGIT;
-                } else if (c == '@') {
-                    f |= NEEDS_AT;
-                } else if (c == ':') {
-                    f |= NEEDS_COLON;
-                } else if (c == '.') {
-                    f |= NEEDS_DOT;
-                } else if (c == '-') {
-                    f |= NEEDS_DASH;
-                }
+                f |= flag(c);
             }
         }
         return f;
@@ -432,17 +416,7 @@ public final class Recognizer {
         int f = 0;
         for (byte b : latin1) {
             if (b <= '@' && b >= '-') {
-                if (b >= '0' && b <= '9') {
-                    f |= NEEDS_DIGIT;
-                } else if (b == '@') {
-                    f |= NEEDS_AT;
-                } else if (b == ':') {
-                    f |= NEEDS_COLON;
-                } else if (b == '.') {
-                    f |= NEEDS_DOT;
-                } else if (b == '-') {
-                    f |= NEEDS_DASH;
-                }
+                f |= flag(b);
             }
         }
         return f;
