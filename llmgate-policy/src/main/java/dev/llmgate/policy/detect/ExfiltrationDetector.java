@@ -330,9 +330,9 @@ public final class ExfiltrationDetector implements Detector {
     /** The path, query and fragment of the URL whose host starts at {@code host}. */
     private static int pathStart(String text, int host, int end) {
         int p = host;
+        // a special scheme reads a backslash as '/': "https://data.evil.example\@ok.example/" is at the first host
         while (p < end && "/?#\\".indexOf(text.charAt(p)) < 0) {
-            p++; // (a special scheme reads a backslash as '/': "https://data.evil.example\\@ok.example/" is at the
-            // first host)
+            p++;
         }
         return p;
     }
@@ -355,10 +355,10 @@ public final class ExfiltrationDetector implements Detector {
 
     /**
      * Whether the host {@code [host, end)} (userinfo and port included, as written) has a label, left of the last two,
-     * that carries data as DNS exfiltration writes it: {@value #DATA_LABEL} or more letters and digits, no hyphen, with
-     * at least four letters and two digits (hex, base32 or base64 of a value). Host names people choose are words,
-     * with hyphens between them; generated ones of CDNs and storage are shorter ({@code d111111abcdef8.cloudfront.net},
-     * Azure storage accounts: at most 24) or hyphenated ({@code pub-...r2.dev}).
+     * that carries data as DNS exfiltration writes it: {@value #DATA_LABEL} or more letters, digits and underscores, no
+     * hyphen, with at least four letters and two digits (hex, base32 or base64 of a value). Host names people choose
+     * are words, with hyphens between them; generated ones of CDNs are shorter ({@code d111111abcdef8.cloudfront.net})
+     * or hyphenated ({@code pub-...r2.dev}), and the domains of {@link #GENERATED_NAME_SUFFIXES} are not read.
      */
     private static boolean dataInHost(String text, int host, int end) {
         int h = host;

@@ -120,10 +120,10 @@ final class ScanView {
     }
 
     /**
-     * View positions (increasing) of the white space, quotes, brackets and backslashes that the source wrote otherwise: decoded
-     * from an escape of free text ({@code %22}, <code>&amp;#41;</code>, {@code \}{@code u0020}) or folded from a look-alike
-     * (a full-width quote, an ideographic space). They do not end a URL or a value where the source is read (a
-     * browser, a markdown renderer), so the detectors must not end one there. Not listed: a JSON string escape (the
+     * View positions (increasing) of the white space, quotes, brackets and backslashes that the source wrote
+     * otherwise: decoded from an escape of free text ({@code %22}, <code>&amp;#41;</code>, {@code \}{@code u0020}) or
+     * folded from a look-alike (a full-width quote, an ideographic space). They do not end a URL or a value where the
+     * source is read (a browser, a markdown renderer), so the detectors must not end one there. Not listed: a JSON string escape (the
      * character itself to whoever reads the JSON, unless folded) and a quote escaped with a backslash in free text
      * ({@code \"}: HTML does not read backslash escapes, the quote ends an attribute there).
      */
