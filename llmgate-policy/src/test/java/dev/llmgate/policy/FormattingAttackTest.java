@@ -73,6 +73,10 @@ class FormattingAttackTest {
         out.add(Arguments.of("html references", "&#52;&#x31;11 1111 1111 1111"));
         out.add(Arguments.of("named html references", "4111&nbsp;1111&period;1111&sol;1111"));
         out.add(Arguments.of("named html separators", "4111&thinsp;1111&ndash;1111&ZeroWidthSpace;1111"));
+        out.add(Arguments.of("invisible named references", "4111&it;1111&ic;1111&af;1111"));
+        out.add(Arguments.of("horizontal bar and thick space", "4111&horbar;1111&ThickSpace;1111&InvisibleTimes;1111"));
+        out.add(Arguments.of("numeric references with leading zeros", "&#00000052;111 1111 1111 &#x000000031;111"));
+        out.add(Arguments.of("a dash outside the BMP", "4111\uD803\uDEAD1111\uD803\uDEAD1111\uD803\uDEAD1111"));
         out.add(Arguments.of("percent-encoded", "4111%201111%201111%201111"));
         // HTML reads a few legacy names without ';' (in text, also before a digit)
         out.add(Arguments.of("legacy references without ';'", "4111&nbsp1111&nbsp1111&shy1111"));

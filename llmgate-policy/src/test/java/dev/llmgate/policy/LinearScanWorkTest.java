@@ -78,6 +78,11 @@ class LinearScanWorkTest {
         "<img src=\"http://a\\\"",
         "%22//",
         "![a](<http://x/?a ",
+        "![a][", // markdown images read in one pass: brackets, labels
+        "![[",
+        "]",
+        "<img alt=\"a>",
+        "&#0000",
         "![a](http://x/?%29a",
         "http://a\uFF02:",
         "&colon;",

@@ -136,7 +136,7 @@ public final class ExfiltrationDetector implements Detector {
     private void urls(String text, MeteredText metered, Consumer<Finding> sink) {
         int size = text.length();
         long[] read = {0};
-        ReferenceLabels labels = new ReferenceLabels(text);
+        MarkdownImages labels = new MarkdownImages(text);
         List<Integer> read1 = new ArrayList<>(); // the spans of the URLs the first pass read (start, end, ...)
         try {
             int from = 0;
@@ -224,7 +224,7 @@ public final class ExfiltrationDetector implements Detector {
             MeteredText metered,
             int start,
             int host,
-            ReferenceLabels labels,
+            MarkdownImages labels,
             long[] read,
             Consumer<Finding> sink) {
         int size = text.length();
@@ -234,7 +234,7 @@ public final class ExfiltrationDetector implements Detector {
         }
         read[0] += end - host;
         read[0] += 520; // the look back for the image syntax before the URL (bounded)
-        boolean image = image(text, start) || referenceImage(text, start, labels);
+        boolean image = image(text, start, labels) || referenceImage(text, start, labels);
         if (image && markdown(text, start) && start >= 1 && text.charAt(start - 1) == '<') {
             end = extend(text, metered, host, end, '>'); // ![..](<url>): spaces and all, to its '>'
         } else if (image && markdown(text, start)) {
@@ -452,45 +452,51 @@ public final class ExfiltrationDetector implements Detector {
 
     /** Whether the URL at {@code urlStart} follows a markdown {@code ](} (after optional spaces and {@code <}). */
     private static boolean markdown(String text, int urlStart) {
+        int i = beforeDestination(text, urlStart);
+        return i >= 1 && text.charAt(i) == '(' && text.charAt(i - 1) == ']';
+    }
+
+    /**
+     * The position before the white space (spaces, tabs, a line break) and {@code <} that may stand between a markdown
+     * {@code (} or a reference definition's {@code :} and its destination (at most 16 characters looked at).
+     */
+    private static int beforeDestination(String text, int urlStart) {
         int i = urlStart - 1;
-        for (int k = 0; i >= 0 && k < 16 && (text.charAt(i) == ' ' || text.charAt(i) == '<'); k++) {
+        for (int k = 0; i >= 0 && k < 16 && " \t\n\r<".indexOf(text.charAt(i)) >= 0; k++) {
             i--;
         }
-        return i >= 1 && text.charAt(i) == '(' && text.charAt(i - 1) == ']';
+        return i;
     }
 
     /**
      * Whether the URL at {@code urlStart} is the source of a markdown image {@code ![..](url)} or an HTML {@code <img>}
      * ({@code src = "url"}, {@code srcset="... url 2x"}).
      */
-    static boolean image(String text, int urlStart) {
-        int i = urlStart - 1;
-        for (int k = 0; i >= 0 && k < 16 && (text.charAt(i) == ' ' || text.charAt(i) == '<'); k++) {
-            i--;
-        }
+    static boolean image(String text, int urlStart, MarkdownImages images) {
+        int i = beforeDestination(text, urlStart);
         if (i >= 1 && text.charAt(i) == '(' && text.charAt(i - 1) == ']') {
-            // the alt text: back to its '[' (at most 500 characters), preceded by '!'
-            int depth = 0;
-            for (int j = i - 2, k = 0; j >= 0 && k < 500; j--, k++) {
-                char c = text.charAt(j);
-                if (c == ']') {
-                    depth++;
-                } else if (c == '[' && depth > 0) {
-                    depth--;
-                } else if (c == '[') {
-                    return j >= 1 && text.charAt(j - 1) == '!';
-                }
-            }
-            return false;
+            // the "](" that closes an image's alt text (its "![" found in one pass over the text, however long the alt)
+            return images.inlineEnds().get(i - 1);
         }
-        // inside an <img ...> tag: back to "<img" without a '>' between (at most 500 characters)
+        // inside an <img ...> tag: the last "<img" before the URL (at most 500 characters back), with no '>' after it
+        // outside a quoted attribute value (alt="a>b" does not close the tag)
         for (int j = urlStart - 1, k = 0; j >= 0 && k < 500; j--, k++) {
-            char c = text.charAt(j);
-            if (c == '>') {
-                return false;
-            }
-            if (c == '<') {
-                return text.regionMatches(true, j, "<img", 0, 4);
+            if (text.charAt(j) == '<' && text.regionMatches(true, j, "<img", 0, 4)) {
+                char quote = 0;
+                for (int q = j + 4; q < urlStart; q++) {
+                    char c = text.charAt(q);
+                    if (quote != 0) {
+                        if (c == quote) {
+                            quote = 0;
+                        }
+                    } else if (c == '"' || c == '\'') {
+                        // a quote that opens the URL's own value is not a value before it
+                        quote = q == urlStart - 1 ? 0 : c;
+                    } else if (c == '>') {
+                        return false;
+                    }
+                }
+                return true;
             }
         }
         return false;
@@ -500,59 +506,118 @@ public final class ExfiltrationDetector implements Detector {
      * Whether the URL at {@code urlStart} is a markdown reference definition ({@code [label]: url}) and the text has a
      * reference image with that label ({@code ![alt][label]}): the image is fetched like an inline one.
      */
-    private static boolean referenceImage(String text, int urlStart, ReferenceLabels labels) {
-        int i = urlStart - 1;
-        for (int k = 0; i >= 0 && k < 16 && (text.charAt(i) == ' ' || text.charAt(i) == '<'); k++) {
-            i--;
-        }
+    private static boolean referenceImage(String text, int urlStart, MarkdownImages images) {
+        int i = beforeDestination(text, urlStart);
         if (i < 1 || text.charAt(i) != ':' || text.charAt(i - 1) != ']') {
             return false;
         }
         int open = i - 2;
-        while (open >= 0 && i - 1 - open <= 64 && text.charAt(open) != '[') {
+        while (open >= 0 && i - 1 - open <= MarkdownImages.LONGEST_LABEL && text.charAt(open) != '[') {
             open--;
         }
         if (open < 0 || text.charAt(open) != '[') {
             return false;
         }
-        return labels.images().contains(text.substring(open + 1, i - 1).toLowerCase(Locale.ROOT));
+        return images.labels().contains(MarkdownImages.label(text, open + 1, i - 1));
     }
 
-    /** The labels of the text's reference images ({@code ![alt][label]}), read once, when first needed. */
-    private static final class ReferenceLabels {
+    /**
+     * The text's markdown images, read in one pass when first needed: where each inline image's alt text ends (its
+     * {@code ](}), however long the alt text, and the labels its reference images use — full {@code ![alt][label]},
+     * collapsed {@code ![alt][]} and shortcut {@code ![alt]} — normalised as CommonMark matches labels (case-folded,
+     * runs of white space as one space, trimmed).
+     */
+    private static final class MarkdownImages {
+        /** The longest label read (CommonMark allows 999 characters; an alt text used as a label rarely nears this). */
+        static final int LONGEST_LABEL = 500;
+
         private final String text;
         private Set<String> labels;
+        private java.util.BitSet inlineEnds;
         long read;
 
-        ReferenceLabels(String text) {
+        MarkdownImages(String text) {
             this.text = text;
         }
 
-        Set<String> images() {
-            if (labels == null) {
-                labels = new HashSet<>();
-                int at = text.indexOf("![");
-                while (at >= 0) {
-                    // "![alt][label]": the alt text (at most 500 characters), then the label (at most 64)
-                    int close = at + 2;
-                    while (close < text.length() && close - at < 500 && text.charAt(close) != ']') {
-                        close++;
+        /** A label as CommonMark matches it: {@code [from, to)} case-folded, white space collapsed and trimmed. */
+        static String label(String text, int from, int to) {
+            StringBuilder b = new StringBuilder(to - from);
+            boolean space = false;
+            for (int k = from; k < to; k++) {
+                char c = text.charAt(k);
+                if (Character.isWhitespace(c)) {
+                    space = b.length() > 0;
+                } else {
+                    if (space) {
+                        b.append(' ');
+                        space = false;
                     }
-                    if (close + 1 < text.length() && text.charAt(close) == ']' && text.charAt(close + 1) == '[') {
-                        int end = close + 2;
-                        while (end < text.length() && end - close < 66 && text.charAt(end) != ']') {
-                            end++;
-                        }
-                        if (end < text.length() && text.charAt(end) == ']') {
-                            labels.add(text.substring(close + 2, end).toLowerCase(Locale.ROOT));
-                        }
-                    }
-                    read += close - at + 66;
-                    at = text.indexOf("![", at + 2);
+                    b.append(c);
                 }
-                read += text.length();
+            }
+            return b.toString().toLowerCase(Locale.ROOT);
+        }
+
+        /** The positions of the {@code ]} of every {@code ](} that closes an image's alt text ({@code ![...](}). */
+        java.util.BitSet inlineEnds() {
+            if (inlineEnds == null) {
+                scan();
+            }
+            return inlineEnds;
+        }
+
+        Set<String> labels() {
+            if (labels == null) {
+                scan();
             }
             return labels;
+        }
+
+        /** One pass: brackets matched with a stack (an image's "![" marked), images' ends and labels recorded. */
+        private void scan() {
+            inlineEnds = new java.util.BitSet();
+            labels = new HashSet<>();
+            int n = text.length();
+            read += n;
+            if (text.indexOf("![") < 0) {
+                return;
+            }
+            int[] open = new int[16]; // positions of the unmatched '[' (negative: opened by "![")
+            int depth = 0;
+            for (int k = 0; k < n; k++) {
+                char c = text.charAt(k);
+                if (c == '\\') {
+                    k++; // an escaped character is no bracket
+                } else if (c == '[') {
+                    if (depth == open.length) {
+                        open = java.util.Arrays.copyOf(open, depth * 2);
+                    }
+                    open[depth++] = k > 0 && text.charAt(k - 1) == '!' ? -k - 1 : k;
+                } else if (c == ']' && depth > 0) {
+                    int o = open[--depth];
+                    if (o >= 0) {
+                        continue;
+                    }
+                    int start = -o - 1; // the image's '['
+                    if (k + 1 < n && text.charAt(k + 1) == '(') {
+                        inlineEnds.set(k);
+                    } else if (k + 1 < n && text.charAt(k + 1) == '[') {
+                        int end = k + 2;
+                        while (end < n && end - k - 2 <= LONGEST_LABEL && text.charAt(end) != ']') {
+                            end++;
+                        }
+                        read += end - k;
+                        if (end < n && text.charAt(end) == ']') {
+                            // full: its label; collapsed ("[]"): the alt text
+                            labels.add(end == k + 2 ? label(text, start + 1, k) : label(text, k + 2, end));
+                        }
+                    } else if (k - start - 1 <= LONGEST_LABEL) {
+                        labels.add(label(text, start + 1, k)); // shortcut: the alt text is the label
+                    }
+                    read += Math.min(k - start, LONGEST_LABEL);
+                }
+            }
         }
     }
 

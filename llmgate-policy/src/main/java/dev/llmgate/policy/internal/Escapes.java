@@ -160,7 +160,15 @@ final class Escapes {
             java.util.Map.entry("dash", '\u2010'),
             java.util.Map.entry("ndash", '\u2013'),
             java.util.Map.entry("mdash", '\u2014'),
-            java.util.Map.entry("minus", '\u2212'));
+            java.util.Map.entry("minus", '\u2212'),
+            java.util.Map.entry("horbar", '\u2015'),
+            java.util.Map.entry("ThickSpace", '\u205F'), // (U+205F U+200A: two spaces, read as one)
+            java.util.Map.entry("af", '\u2061'),
+            java.util.Map.entry("ApplyFunction", '\u2061'),
+            java.util.Map.entry("it", '\u2062'),
+            java.util.Map.entry("InvisibleTimes", '\u2062'),
+            java.util.Map.entry("ic", '\u2063'),
+            java.util.Map.entry("InvisibleComma", '\u2063'));
 
     /**
      * The named references of {@link #NAMED} that HTML also reads without the ';' (its legacy names), longest first:
@@ -202,8 +210,8 @@ final class Escapes {
             NAMED.keySet().stream().mapToInt(String::length).max().orElse(0);
 
     /**
-     * An HTML character reference: numeric, <code>&amp;#52;</code> or <code>&amp;#x34;</code> (at most seven digits,
-     * then ';'), or one of the named references of ASCII punctuation and white space (<code>&amp;colon;</code>).
+     * An HTML character reference: numeric, <code>&amp;#52;</code> or <code>&amp;#x34;</code> (at most seven significant
+     * digits after any leading zeros, the ';' optional as HTML reads it), or one of the named references of ASCII punctuation and white space (<code>&amp;colon;</code>).
      */
     static long htmlReference(String s, int i, int to) {
         if (i + 2 < to && s.charAt(i + 1) != '#') {
@@ -226,27 +234,30 @@ final class Escapes {
             k++;
         }
         int v = 0;
-        int digits = 0;
+        int digits = 0; // significant digits (leading zeros are read and not counted: "&#00000052;" is '4')
+        boolean any = false;
         while (k < to && digits < 8) {
             char c = s.charAt(k);
             int d = hexForm ? hex(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
             if (d < 0) {
                 break;
             }
-            v = v * (hexForm ? 16 : 10) + d;
-            digits++;
+            any = true;
+            if (d != 0 || digits > 0) {
+                v = v * (hexForm ? 16 : 10) + d;
+                digits++;
+            }
             k++;
         }
-        if (digits == 0
+        if (!any
                 || digits > 7
-                || k >= to
-                || s.charAt(k) != ';'
                 || v > Character.MAX_CODE_POINT
                 || v == 0
                 || (v >= Character.MIN_SURROGATE && v <= Character.MAX_SURROGATE)) {
             return -1;
         }
-        return result(v, k + 1);
+        // the ';' is optional, as HTML reads a numeric reference ("&#52" followed by a non-digit is '4')
+        return result(v, k < to && s.charAt(k) == ';' ? k + 1 : k);
     }
 
     /** A percent-encoded printable ASCII character (or tab, line feed, carriage return): {@code %34}. */

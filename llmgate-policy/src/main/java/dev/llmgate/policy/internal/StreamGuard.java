@@ -366,33 +366,78 @@ public final class StreamGuard implements StreamTransformer {
             char c = scanned.charAt(i);
             if (c == '\\' || c == '&' || c == '%') {
                 // an escape starting at i that is, or may still become, longer than at - i characters
-                long whole = c == '\\'
-                        ? Escapes.backslash(scanned, i, scanned.length())
-                        : c == '&'
-                                ? Escapes.htmlReference(scanned, i, scanned.length())
-                                : Escapes.percent(scanned, i, scanned.length());
-                int end = whole >= 0 ? (int) whole : (mayGrow(scanned, i) ? Integer.MAX_VALUE : -1);
-                if (end > at) {
+                if (escapeEnd(scanned, i) > at) {
                     earliest = i;
                 }
             }
         }
+        int numeric = numericReferenceAround(scanned, offset, at);
+        if (numeric >= 0 && (earliest < 0 || numeric < earliest)) {
+            earliest = numeric;
+        }
         return earliest >= 0 ? earliest - offset : cut;
+    }
+
+    /**
+     * Where a numeric reference starts that a cut at {@code at} would split, however long its leading zeros make it
+     * (HTML reads any number: <code>&amp;#0000000052;</code>), or -1: the run of digits before {@code at} is walked
+     * back to its {@code &#} or {@code &#x}.
+     */
+    private static int numericReferenceAround(String s, int offset, int at) {
+        int k = at - 1;
+        while (k >= offset && Character.digit(s.charAt(k), 16) >= 0) {
+            k--;
+        }
+        if (k >= offset && (s.charAt(k) == 'x' || s.charAt(k) == 'X')) {
+            k--;
+        }
+        if (k < offset + 1 || s.charAt(k) != '#' || s.charAt(k - 1) != '&' || at - (k - 1) <= LONGEST_ESCAPE) {
+            return -1; // (a short one: the look-back above has it)
+        }
+        int start = k - 1;
+        return escapeEnd(s, start) > at ? start : -1;
+    }
+
+    /**
+     * Where the escape at {@code i} ends ({@code Integer.MAX_VALUE} if more text could still make it longer: one that
+     * reaches the end of the text without its closing character, such as <code>&amp;#5</code>, which HTML reads
+     * without ';' but which may yet become <code>&amp;#52;</code>), or -1 if there is none.
+     */
+    private static int escapeEnd(String s, int i) {
+        char c = s.charAt(i);
+        long whole = c == '\\'
+                ? Escapes.backslash(s, i, s.length())
+                : c == '&' ? Escapes.htmlReference(s, i, s.length()) : Escapes.percent(s, i, s.length());
+        if (whole >= 0 && ((int) whole < s.length() || !mayGrow(s, i))) {
+            return (int) whole;
+        }
+        return mayGrow(s, i) ? Integer.MAX_VALUE : -1;
     }
 
     /** Whether the text from {@code i} to its end is an incomplete escape that more text could complete. */
     private static boolean mayGrow(String s, int i) {
         int n = s.length() - i;
         char c = s.charAt(i);
-        if (n >= LONGEST_ESCAPE) {
+        if (n >= LONGEST_ESCAPE && !(c == '&' && n > 1 && s.charAt(i + 1) == '#')) {
             return false;
         }
         if (c == '%') {
             return n < 3;
         }
         if (c == '&') {
-            if (n == 1 || (s.charAt(i + 1) == '#' && n < 11)) {
+            if (n == 1) {
                 return true;
+            }
+            if (s.charAt(i + 1) == '#') {
+                // "&#", "&#x", then digits (any number of leading zeros): more digits or the ';' may follow
+                int k = i + 2;
+                if (k < s.length() && (s.charAt(k) == 'x' || s.charAt(k) == 'X')) {
+                    k++;
+                }
+                while (k < s.length() && Character.digit(s.charAt(k), 16) >= 0) {
+                    k++;
+                }
+                return k == s.length();
             }
             for (int k = i + 1; k < s.length(); k++) { // a name so far: a named reference may still follow
                 if (!Escapes.nameChar(s.charAt(k), k == i + 1)) {

@@ -52,6 +52,16 @@ class ScanViewTest {
     }
 
     @Test
+    void numericReferencesAreReadAsHtmlReadsThem() {
+        assertThat(plain("&#0000000052;").text()).isEqualTo("4");
+        assertThat(plain("&#x0000000034;").text()).isEqualTo("4");
+        assertThat(plain("a&#52 b").text()).isEqualTo("a4 b"); // the ';' is optional
+        assertThat(plain("&#52111").text()).isEqualTo("\ucb8f"); // every digit is the number's, as in HTML
+        assertThat(plain("&#123456789;").text()).isEqualTo("&#123456789;"); // past U+10FFFF: no character
+        assertThat(plain("&#;").text()).isEqualTo("&#;");
+    }
+
+    @Test
     void plainAsciiIsItsOwnView() {
         String s = "Patient John Smith, card 4111 1111 1111 1111.";
         ScanView v = plain(s);

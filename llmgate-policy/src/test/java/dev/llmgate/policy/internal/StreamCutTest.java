@@ -16,6 +16,8 @@ class StreamCutTest {
                 "&emsp13;",
                 "&#x34;",
                 "&#52;",
+                "&#000000000000000000000000000000000052;", // longer than any other escape: HTML reads any leading zeros
+                "&#x0000000000000000000000000000000034;",
                 "%34",
                 "\\u0034",
                 "\\uD83D\\uDE00")) {

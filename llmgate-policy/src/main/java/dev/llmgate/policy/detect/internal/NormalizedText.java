@@ -134,6 +134,30 @@ public final class NormalizedText {
                 return 'h';
             case 'в':
                 return 'b';
+            case 'ӏ': // palochka
+            case 'Ӏ':
+                return 'l';
+            case 'ԛ':
+            case 'Ԛ':
+                return 'q';
+            case 'ԝ':
+            case 'Ԝ':
+                return 'w';
+            case 'ϲ': // lunate sigma
+            case 'Ϲ':
+                return 'c';
+            case 'ϳ':
+            case 'Ј':
+                return 'j';
+            case 'Ѕ':
+                return 's';
+            case 'Υ':
+            case 'Ү':
+                return 'y';
+            case 'Ν':
+                return 'n';
+            case 'Ζ':
+                return 'z';
             case 'А':
             case 'Α':
                 return 'a';
