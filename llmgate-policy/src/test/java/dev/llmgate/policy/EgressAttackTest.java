@@ -101,7 +101,17 @@ class EgressAttackTest {
                 "{\"url\":\"HTTPS://EVIL.ATTACKER.NET\"}",
                 "{\"https://evil.attacker.net/x\":true}",
                 "{\"note\":\"then post it to https://evil.attacker.net/c?d=1\"}",
-                "[\"https://ok.example.com\",\"https://evil.attacker.net\"]"
+                "[\"https://ok.example.com\",\"https://evil.attacker.net\"]",
+                // other text after the JSON value, which a lenient reader (Jackson's default) ignores
+                "{\"url\":\"https://x.example.com\\u0040evil.attacker.net/\"} x",
+                "{\"url\":\"https://x.example.com\\u0040evil.attacker.net/\"};",
+                "{\"host\":\"evil\\u002eattacker\\u002enet\"} x",
+                // a bare host written with compatibility letters (a host parser maps them, UTS 46)
+                "{\"host\":\"\u24d4\u24e5\u24d8\u24db.attacker.net\"}",
+                "{\"host\":\"evil.attacker.\u24dd\u24d4\u24e3\"}",
+                "{\"host\":\"evil-attacker.\u33c4\"}",
+                // a non-JSON token inside (a reader that takes NaN)
+                "{\"url\":\"https://x.example.com\\u0040evil.attacker.net/\",\"n\":NaN}"
             })
     void aHostOutsideTheAllowListIsBlockedHoweverItIsWritten(String arguments) {
         blocked(arguments, "tool.external-host");
@@ -126,6 +136,11 @@ class EgressAttackTest {
                 "{\"4111\":1,\"1111\":2,\"1111 \":3,\"1111  \":4}",
                 "{\"digits\":[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}",
                 "{\"pan\":4111111111111111}",
+                "{\"a\":\"4111 1111\",\"b\":\"1111 1111\"} x", // other text after the value
+                "{\"digits\":[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]} x",
+                "{\"pan\":4.1111111111111110E15}", // the integer a JSON reader gets
+                "{\"pan\":41111111111111110e-1}",
+                "{\"pan\":4111111111111111.000}",
                 "{\"pan\":\"\uFF14\uFF11\uFF11\uFF11 1111 1111 1111\"}"
             })
     void aDeniedIdentifierIsFoundInTheDecodedArgumentsHoweverItIsWritten(String arguments) {

@@ -104,6 +104,22 @@ class FormattingAttackTest {
                 .doesNotContain("11111111");
     }
 
+    @org.junit.jupiter.api.Test
+    void aValueThatRunsOutOfAURLIsFoundAndLeavesNothingBehind() {
+        // the URL ends at the space, the card runs on: both are findings, and the card's rest is masked too
+        String card = "Pay at https://shop.example/r?c=4111 1111 1111 1111 today.";
+        assertThat(typesIn(PCI, card)).contains(FindingTypes.CREDIT_CARD);
+        assertThat(PCI.redact(card, PolicyStage.INPUT).replaceAll("[^0-9]", "")).doesNotContain("11111111");
+        String ssn = "See https://x.example/?s=536 22 8174 now.";
+        assertThat(typesIn(HIPAA, ssn)).contains(FindingTypes.US_SSN);
+        String redacted = HIPAA.redact(ssn, PolicyStage.INPUT);
+        assertThat(redacted)
+                .doesNotContain("22 8174")
+                .doesNotContain("8174")
+                .startsWith("See ")
+                .endsWith(" now.");
+    }
+
     static Stream<Arguments> formattedSsns() {
         List<Arguments> out = new ArrayList<>();
         for (String sep : new String[] {"-", " ", "\u00A0", "\u2009", "\n", "\t", "\u2013", "/", ".", "_"}) {

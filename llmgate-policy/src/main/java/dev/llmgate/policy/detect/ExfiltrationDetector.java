@@ -481,7 +481,9 @@ public final class ExfiltrationDetector implements Detector {
         // inside an <img ...> tag: the last "<img" before the URL (at most 500 characters back), with no '>' after it
         // outside a quoted attribute value (alt="a>b" does not close the tag)
         for (int j = urlStart - 1, k = 0; j >= 0 && k < 500; j--, k++) {
-            if (text.charAt(j) == '<' && text.regionMatches(true, j, "<img", 0, 4)) {
+            // (an HTML parser reads "<image" as "<img")
+            if (text.charAt(j) == '<'
+                    && (text.regionMatches(true, j, "<img", 0, 4) || text.regionMatches(true, j, "<image", 0, 6))) {
                 char quote = 0;
                 for (int q = j + 4; q < urlStart; q++) {
                     char c = text.charAt(q);

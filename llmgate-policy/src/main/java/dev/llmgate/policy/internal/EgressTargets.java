@@ -341,6 +341,20 @@ public final class EgressTargets {
             return true;
         }
         int t = Character.getType(cp);
+        if (t == Character.OTHER_SYMBOL || t == Character.LETTER_NUMBER) {
+            // a compatibility form of letters or digits (circled letters, "㏄", "℡"): the host parser maps it (UTS 46)
+            String k =
+                    java.text.Normalizer.normalize(new String(Character.toChars(cp)), java.text.Normalizer.Form.NFKC);
+            if (k.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < k.length(); i++) {
+                if (k.charAt(i) >= 0x80 || !isAsciiAlnum(k.charAt(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
         return t == Character.NON_SPACING_MARK
                 || t == Character.COMBINING_SPACING_MARK
                 || t == Character.ENCLOSING_MARK

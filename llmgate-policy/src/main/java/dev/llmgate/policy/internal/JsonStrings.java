@@ -8,20 +8,20 @@ final class JsonStrings {
     public record Value(String text, int start, int end) {}
 
     /**
-     * Every string of {@code json} (keys and values, in document order), with its escapes decoded
-     * and nothing else changed; text that is not JSON is one value, as it is.
+     * Every string of {@code json} (keys and values, in document order), with its escapes decoded and nothing else
+     * changed; text that is not JSON throughout (other text after the value, which lenient readers ignore, or
+     * non-JSON tokens inside it) gives its strings decoded and, as well, the whole text as it is.
      */
     public static java.util.List<Value> values(String json) {
         JsonTokens tokens = JsonTokens.of(json);
-        java.util.List<Value> out = new java.util.ArrayList<>(tokens.count);
-        if (tokens.hasOther || tokens.count == 0) {
-            out.add(new Value(json, 0, json.length()));
-            return out;
-        }
+        java.util.List<Value> out = new java.util.ArrayList<>(tokens.count + 1);
         for (int t = 0; t < tokens.count; t++) {
             if (tokens.type[t] == JsonTokens.STRING) {
                 out.add(new Value(decode(json, tokens.start[t], tokens.end[t]), tokens.start[t], tokens.end[t]));
             }
+        }
+        if (tokens.hasOther || tokens.count == 0) {
+            out.add(new Value(json, 0, json.length()));
         }
         return out;
     }

@@ -16,6 +16,10 @@ final class JsonTokens {
     int count;
     /** Whether a run of characters that is no JSON token was found (the text is not JSON). */
     boolean hasOther;
+    /** Where the first top-level object or array closes (its last character's index + 1), or -1. */
+    int firstValueEnd = -1;
+    /** Where the first run of characters that is no JSON token starts, or -1. */
+    int firstOtherStart = -1;
 
     int[] start = new int[16];
     int[] end = new int[16];
@@ -23,6 +27,14 @@ final class JsonTokens {
     boolean[] key = new boolean[16];
 
     private JsonTokens() {}
+
+    /**
+     * Whether the text is one JSON object or array followed by other text (which a JSON reader such as Jackson's,
+     * by default, ignores): its tokens before {@link #firstValueEnd} are all JSON.
+     */
+    boolean valueThenOther() {
+        return hasOther && firstValueEnd > 0 && firstOtherStart >= firstValueEnd;
+    }
 
     /** Lexer states at a point of a JSON text: outside a string, inside one, inside one right after a backslash. */
     static final int OUTSIDE = 0;
@@ -40,6 +52,7 @@ final class JsonTokens {
         int n = s.length();
         int i = 0;
         boolean resume = state != OUTSIDE;
+        int depth = 0;
         while (i < n) {
             char c = s.charAt(i);
             if (c == '"' || resume) {
@@ -73,6 +86,11 @@ final class JsonTokens {
                 t.add(i, j, NUMBER, false);
                 i = j;
             } else if (isSpace(c) || c == '{' || c == '}' || c == '[' || c == ']' || c == ':' || c == ',') {
+                if (c == '{' || c == '[') {
+                    depth++;
+                } else if ((c == '}' || c == ']') && --depth == 0 && t.firstValueEnd < 0) {
+                    t.firstValueEnd = i + 1;
+                }
                 i++;
             } else {
                 int j = i + 1;
@@ -81,6 +99,9 @@ final class JsonTokens {
                 }
                 if (!literal(s, i, j)) {
                     t.add(i, j, OTHER, false);
+                    if (!t.hasOther) {
+                        t.firstOtherStart = i;
+                    }
                     t.hasOther = true;
                 }
                 i = j;

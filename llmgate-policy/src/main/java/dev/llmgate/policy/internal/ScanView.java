@@ -321,7 +321,14 @@ final class ScanView {
             JsonTokens tokens = kind == Kind.JSON && startsLikeJson(text) ? JsonTokens.of(text) : null;
             if (tokens != null && !tokens.hasOther) {
                 sources.add(new Source(channel, text, Kind.JSON));
-                appendJson(index, text, tokens);
+                appendJson(index, text, tokens, text.length());
+            } else if (tokens != null && tokens.valueThenOther()) {
+                // a JSON value, then other text: a lenient reader (Jackson's default) takes the value and ignores the
+                // rest, so the value is read as JSON and the rest as text
+                sources.add(new Source(channel, text, Kind.JSON));
+                appendJson(index, text, tokens, tokens.firstValueEnd);
+                separator();
+                appendText(index, text, tokens.firstValueEnd, text.length());
             } else {
                 // not JSON after all (a model's broken arguments, prose): read as text, escaped for a JSON string if
                 // redacted
@@ -343,7 +350,7 @@ final class ScanView {
                 separator();
             }
             sources.add(new Source(channel, text, Kind.JSON));
-            appendJson(index, text, JsonTokens.of(text, state));
+            appendJson(index, text, JsonTokens.of(text, state), text.length());
             return index;
         }
 
@@ -573,12 +580,12 @@ final class ScanView {
             return false;
         }
 
-        /** Appends a JSON source: values in document order, then the object keys. */
-        private void appendJson(int src, String s, JsonTokens tokens) {
+        /** Appends a JSON source's tokens before {@code limit}: values in document order, then the object keys. */
+        private void appendJson(int src, String s, JsonTokens tokens, int limit) {
             boolean any = false;
             int previousDigit = -1; // end of the previous value if it was a one-digit number, else -1
             for (int t = 0; t < tokens.count; t++) {
-                if (tokens.key[t]) {
+                if (tokens.key[t] || tokens.start[t] >= limit) {
                     continue;
                 }
                 int a = tokens.start[t];
@@ -592,7 +599,7 @@ final class ScanView {
                 previousDigit = digit ? b : -1;
             }
             for (int t = 0; t < tokens.count; t++) {
-                if (!tokens.key[t]) {
+                if (!tokens.key[t] || tokens.start[t] >= limit) {
                     continue;
                 }
                 if (any) {
@@ -628,11 +635,41 @@ final class ScanView {
                     break;
                 case JsonTokens.NUMBER:
                     run(src, a, b, NUMBER);
-                    out.append(s, a, b);
+                    String integer = integerForm(s, a, b);
+                    if (integer != null) {
+                        out.append(integer); // (a number run maps to its whole token, whatever its length in the view)
+                    } else {
+                        out.append(s, a, b);
+                    }
                     settlePendingAfterContent();
                     break;
                 default:
                     appendText(src, s, a, b);
+            }
+        }
+
+        /**
+         * The digits of a JSON number written with a fraction or an exponent whose value is an integer of at most 19
+         * digits ({@code 4.1111111111111110E15}, {@code 41111111111111110e-1}, {@code 4111111111111111.0}: the card
+         * number a JSON reader gets), or null: the number is read as written.
+         */
+        static String integerForm(String s, int a, int b) {
+            boolean plain = true;
+            for (int k = a; k < b && plain; k++) {
+                char c = s.charAt(k);
+                plain = c != '.' && c != 'e' && c != 'E';
+            }
+            if (plain || b - a > 64) {
+                return null;
+            }
+            try {
+                java.math.BigDecimal v = new java.math.BigDecimal(s.substring(a, b)).stripTrailingZeros();
+                if (v.scale() > 0 || v.precision() - v.scale() > 19) {
+                    return null; // a fraction, or more digits than any identifier (and 1e999999999 is never expanded)
+                }
+                return v.toPlainString();
+            } catch (NumberFormatException | ArithmeticException e) {
+                return null;
             }
         }
 

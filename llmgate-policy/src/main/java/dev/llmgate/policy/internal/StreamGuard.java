@@ -296,7 +296,8 @@ public final class StreamGuard implements StreamTransformer {
             }
         }
         for (int i = t.length() - 4; i >= from; i--) {
-            if (t.charAt(i) == '<' && t.regionMatches(true, i, "<img", 0, 4)) {
+            if (t.charAt(i) == '<'
+                    && (t.regionMatches(true, i, "<img", 0, 4) || t.regionMatches(true, i, "<image", 0, 6))) {
                 return t.indexOf('>', i) < 0 ? i : -1;
             }
             if (t.charAt(i) == '>') {

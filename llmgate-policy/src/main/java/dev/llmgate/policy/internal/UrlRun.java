@@ -4,16 +4,20 @@ import java.util.Locale;
 
 /**
  * Whether text read so far ends inside a URL, for deciding where tokenized values may be restored:
- * the current run of characters (since whitespace, a quote, {@code <}, {@code >}, {@code (} or a
- * backtick) is a URL once it holds {@code ://} (or its JSON-escaped form {@code :\/\/}) or starts
- * with {@code //}, {@code www.} or {@code mailto:}. Immutable; {@link #advance} reads more text.
+ * the current run of characters (since whitespace, a quote, {@code <}, {@code >} or a backtick) is
+ * a URL once it holds {@code //} (also after an escaped colon: <code>https&amp;colon;//</code>), its
+ * JSON-escaped form {@code \/\/}, a colon then a backslash ({@code https:\host}, which a browser
+ * reads as {@code https://host}), two backslashes, or {@code http:} or {@code https:} (a special
+ * scheme needs no slashes), or starts with {@code www.} or {@code mailto:}. A markdown destination's
+ * {@code (} does not start a new run ({@code ?e=([EMAIL_1])} is inside its URL). Immutable;
+ * {@link #advance} reads more text.
  */
 public final class UrlRun {
     /** The state at the start of a text. */
     public static final UrlRun START = new UrlRun("", false, "");
 
     private static final int HEAD = 7;
-    private static final int TAIL = 4;
+    private static final int TAIL = 5; // (the longest marker read across two pieces, "https:", less one)
 
     private final String head;
     private final boolean url;
@@ -31,7 +35,7 @@ public final class UrlRun {
     }
 
     private static boolean boundary(char c) {
-        return Character.isWhitespace(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '(' || c == '`';
+        return Character.isWhitespace(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`';
     }
 
     /** The state after reading {@code s[from, to)}. */
@@ -62,9 +66,13 @@ public final class UrlRun {
         }
         String joined = t + part;
         if (!u) {
-            u = joined.contains("://")
-                    || joined.contains(":\\/\\/")
-                    || h.startsWith("//")
+            String lower = joined.toLowerCase(Locale.ROOT);
+            u = joined.contains("//")
+                    || joined.contains("\\/\\/")
+                    || joined.contains(":\\")
+                    || joined.contains("\\\\")
+                    || lower.contains("http:")
+                    || lower.contains("https:")
                     || h.startsWith("www.")
                     || h.startsWith("mailto:");
         }

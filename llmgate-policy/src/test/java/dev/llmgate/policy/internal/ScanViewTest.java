@@ -62,6 +62,20 @@ class ScanViewTest {
     }
 
     @Test
+    void aJsonNumberWithAFractionOrAnExponentReadsAsTheIntegerAReaderGets() {
+        assertThat(ScanView.Builder.integerForm("4.1111111111111110E15", 0, 21)).isEqualTo("4111111111111111");
+        assertThat(ScanView.Builder.integerForm("41111111111111110e-1", 0, 20)).isEqualTo("4111111111111111");
+        assertThat(ScanView.Builder.integerForm("4111111111111111.0", 0, 18)).isEqualTo("4111111111111111");
+        assertThat(ScanView.Builder.integerForm("3.14", 0, 4)).isNull();
+        assertThat(ScanView.Builder.integerForm("1e999999999", 0, 11)).isNull();
+        assertThat(ScanView.Builder.integerForm("1e99999999999", 0, 13)).isNull();
+        assertThat(ScanView.Builder.integerForm("4111", 0, 4)).isNull(); // plain: read as written
+        ScanView v = ScanView.of(Channel.TOOL_CALL_ARGUMENTS, "{\"pan\":4.1111111111111110E15}", ScanView.Kind.JSON);
+        assertThat(v.text()).startsWith("4111111111111111");
+        assertThat(v.pieces(0, 16)).containsExactly(new ScanView.Piece(0, 7, 28, true));
+    }
+
+    @Test
     void plainAsciiIsItsOwnView() {
         String s = "Patient John Smith, card 4111 1111 1111 1111.";
         ScanView v = plain(s);

@@ -691,16 +691,68 @@ public final class Recognizer {
         if (a.type().equals(b.type())) {
             return false;
         }
+        if (isUrl(a) != isUrl(b)) {
+            return true; // a value that runs out of a URL ("?c=4111 1111 1111 1111") is a value all the same
+        }
         return (a.start() <= b.start() && b.end() <= a.end()) || (b.start() <= a.start() && a.end() <= b.end());
+    }
+
+    private static boolean isUrl(Finding f) {
+        return f.type().equals(dev.llmgate.policy.FindingTypes.URL);
     }
 
     /**
      * The findings to rewrite, none overlapping another: the longest first (so a URL that holds a
-     * card number is rewritten whole), then the most confident, then the first. Ordered by start;
+     * card number is rewritten whole), then the most confident, then the first; what a dropped
+     * finding covers beyond the kept ones is rewritten as well, as its type. Ordered by start;
      * O(k log k) like {@link #resolveOverlaps}.
      */
     public static List<Finding> forRedaction(List<Finding> findings) {
-        return resolve(findings, BY_LENGTH);
+        List<Finding> kept = resolve(findings, BY_LENGTH);
+        if (kept.size() == findings.size()) {
+            return kept;
+        }
+        // the parts of a dropped finding that no kept one covers are rewritten too, as that finding's type: a value
+        // that
+        // runs out of a URL (the URL rewritten whole, the value's rest after it) leaves nothing of itself behind
+        java.util.TreeMap<Integer, Finding> covered = new java.util.TreeMap<>();
+        for (Finding x : kept) {
+            if (x.length() > 0) {
+                covered.put(x.start(), x);
+            }
+        }
+        java.util.Set<Finding> primary = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        primary.addAll(kept);
+        List<Finding> dropped = new ArrayList<>();
+        for (Finding f : findings) {
+            if (!primary.contains(f) && f.length() > 0) {
+                dropped.add(f);
+            }
+        }
+        dropped.sort(BY_LENGTH);
+        List<Finding> out = new ArrayList<>(kept);
+        for (Finding f : dropped) {
+            int at = f.start();
+            java.util.Map.Entry<Integer, Finding> before = covered.floorEntry(at);
+            if (before != null && before.getValue().end() > at) {
+                at = before.getValue().end();
+            }
+            while (at < f.end()) {
+                java.util.Map.Entry<Integer, Finding> next = covered.ceilingEntry(at);
+                int gapEnd = next == null ? f.end() : Math.min(f.end(), next.getKey());
+                if (gapEnd > at) {
+                    Finding piece = new Finding(f.type(), at, gapEnd, f.confidence(), f.detector());
+                    covered.put(at, piece);
+                    out.add(piece);
+                }
+                if (next == null || next.getKey() >= f.end()) {
+                    break;
+                }
+                at = next.getValue().end();
+            }
+        }
+        out.sort(BY_START_THEN_END);
+        return out;
     }
 
     private static final java.util.Comparator<Finding> BY_LENGTH = (a, b) -> {
