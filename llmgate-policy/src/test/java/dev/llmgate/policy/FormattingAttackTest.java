@@ -76,6 +76,7 @@ class FormattingAttackTest {
         out.add(Arguments.of("invisible named references", "4111&it;1111&ic;1111&af;1111"));
         out.add(Arguments.of("horizontal bar and thick space", "4111&horbar;1111&ThickSpace;1111&InvisibleTimes;1111"));
         out.add(Arguments.of("numeric references with leading zeros", "&#00000052;111 1111 1111 &#x000000031;111"));
+        out.add(Arguments.of("numeric references HTML reads as Windows-1252", "4111&#150;1111&#151;1111&#150;1111"));
         out.add(Arguments.of("a dash outside the BMP", "4111\uD803\uDEAD1111\uD803\uDEAD1111\uD803\uDEAD1111"));
         out.add(Arguments.of("percent-encoded", "4111%201111%201111%201111"));
         // HTML reads a few legacy names without ';' (in text, also before a digit)

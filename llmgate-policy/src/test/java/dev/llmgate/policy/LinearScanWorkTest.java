@@ -165,6 +165,16 @@ class LinearScanWorkTest {
     }
 
     @Test
+    void nestedImagesCostWorkLinearInTheirDepth() {
+        Policy policy = allPresets();
+        java.util.function.IntFunction<String> nested =
+                m -> "![".repeat(m) + "x" + "][]".repeat(m) + " ![a](http://a.example/)";
+        long w16 = work(policy, nested.apply(16 * 1024 / 5));
+        long w256 = work(policy, nested.apply(256 * 1024 / 5));
+        assertThat(w256).isLessThanOrEqualTo(w16 * 16 * 5 / 4);
+    }
+
+    @Test
     void theBoundAllowsEveryShapeWithHeadroom() {
         Policy policy = allPresets();
         assertThat(policy.engine().scanLimit(1000) - policy.engine().scanLimit(0))

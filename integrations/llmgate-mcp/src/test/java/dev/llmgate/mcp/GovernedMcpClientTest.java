@@ -171,7 +171,10 @@ class GovernedMcpClientTest {
                             tenant("acme"),
                             Optional.empty()))
                     .isInstanceOf(McpError.class)
-                    .hasMessageContaining("the gate's policy blocked tool 'fetch_url'");
+                    // blocked by the egress check, or withheld because the input policy masks the e-mail-like
+                    // userinfo and the URL (a tool never runs with other arguments): refused either way
+                    .hasMessageContaining("refused by llmgate")
+                    .hasMessageContaining("tool 'fetch_url'");
             // a poisoned result is withheld, without quoting it
             McpSchema.CallToolResult poisoned =
                     client.callTool(call("read_note", Map.of("id", "poisoned")), tenant("acme"), Optional.empty());

@@ -136,7 +136,7 @@ public final class ExfiltrationDetector implements Detector {
     private void urls(String text, MeteredText metered, Consumer<Finding> sink) {
         int size = text.length();
         long[] read = {0};
-        MarkdownImages labels = new MarkdownImages(text);
+        MarkdownImages labels = new MarkdownImages(text, metered);
         List<Integer> read1 = new ArrayList<>(); // the spans of the URLs the first pass read (start, end, ...)
         try {
             int from = 0;
@@ -457,13 +457,13 @@ public final class ExfiltrationDetector implements Detector {
     }
 
     /**
-     * The position before the white space (spaces, tabs, a line break) and {@code <} that may stand between a markdown
-     * {@code (} or a reference definition's {@code :} and its destination (at most 16 characters looked at).
+     * The position before the white space (spaces, tabs, line breaks) and {@code <} that may stand between a markdown
+     * {@code (} or a reference definition's {@code :} and its destination.
      */
     private static int beforeDestination(String text, int urlStart) {
         int i = urlStart - 1;
-        for (int k = 0; i >= 0 && k < 16 && " \t\n\r<".indexOf(text.charAt(i)) >= 0; k++) {
-            i--;
+        while (i >= 0 && " \t\n\r<".indexOf(text.charAt(i)) >= 0) {
+            i--; // (the run of white space before one URL is walked for that URL only: linear)
         }
         return i;
     }
@@ -484,21 +484,7 @@ public final class ExfiltrationDetector implements Detector {
             // (an HTML parser reads "<image" as "<img")
             if (text.charAt(j) == '<'
                     && (text.regionMatches(true, j, "<img", 0, 4) || text.regionMatches(true, j, "<image", 0, 6))) {
-                char quote = 0;
-                for (int q = j + 4; q < urlStart; q++) {
-                    char c = text.charAt(q);
-                    if (quote != 0) {
-                        if (c == quote) {
-                            quote = 0;
-                        }
-                    } else if (c == '"' || c == '\'') {
-                        // a quote that opens the URL's own value is not a value before it
-                        quote = q == urlStart - 1 ? 0 : c;
-                    } else if (c == '>') {
-                        return false;
-                    }
-                }
-                return true;
+                return dev.llmgate.policy.detect.internal.HtmlTags.tagEnd(text, j + 4, urlStart) < 0;
             }
         }
         return false;
@@ -534,12 +520,14 @@ public final class ExfiltrationDetector implements Detector {
         static final int LONGEST_LABEL = 500;
 
         private final String text;
+        private final MeteredText metered;
         private Set<String> labels;
         private java.util.BitSet inlineEnds;
         long read;
 
-        MarkdownImages(String text) {
+        MarkdownImages(String text, MeteredText metered) {
             this.text = text;
+            this.metered = metered;
         }
 
         /** A label as CommonMark matches it: {@code [from, to)} case-folded, white space collapsed and trimmed. */
@@ -558,7 +546,12 @@ public final class ExfiltrationDetector implements Detector {
                     b.append(c);
                 }
             }
-            return b.toString().toLowerCase(Locale.ROOT);
+            // case-folded as CommonMark does (Unicode case fold: "ẞ" and "SS" match); approximated by lower, upper,
+            // lower
+            return b.toString()
+                    .toLowerCase(Locale.ROOT)
+                    .toUpperCase(Locale.ROOT)
+                    .toLowerCase(Locale.ROOT);
         }
 
         /** The positions of the {@code ]} of every {@code ](} that closes an image's alt text ({@code ![...](}). */
@@ -589,6 +582,9 @@ public final class ExfiltrationDetector implements Detector {
             int depth = 0;
             for (int k = 0; k < n; k++) {
                 char c = text.charAt(k);
+                if (metered.disguised(k)) {
+                    continue; // a bracket or backslash the view decoded ("&rsqb;", "\\\\") is no markdown syntax
+                }
                 if (c == '\\') {
                     k++; // an escaped character is no bracket
                 } else if (c == '[') {
@@ -611,8 +607,11 @@ public final class ExfiltrationDetector implements Detector {
                         }
                         read += end - k;
                         if (end < n && text.charAt(end) == ']') {
-                            // full: its label; collapsed ("[]"): the alt text
-                            labels.add(end == k + 2 ? label(text, start + 1, k) : label(text, k + 2, end));
+                            if (end > k + 2) {
+                                labels.add(label(text, k + 2, end)); // full: its label
+                            } else if (k - start - 1 <= LONGEST_LABEL) {
+                                labels.add(label(text, start + 1, k)); // collapsed ("[]"): the alt text
+                            }
                         }
                     } else if (k - start - 1 <= LONGEST_LABEL) {
                         labels.add(label(text, start + 1, k)); // shortcut: the alt text is the label

@@ -341,7 +341,7 @@ public final class EgressTargets {
             return true;
         }
         int t = Character.getType(cp);
-        if (t == Character.OTHER_SYMBOL || t == Character.LETTER_NUMBER) {
+        if ((t == Character.OTHER_SYMBOL || t == Character.LETTER_NUMBER) && compatibilityBlock(cp)) {
             // a compatibility form of letters or digits (circled letters, "㏄", "℡"): the host parser maps it (UTS 46)
             String k =
                     java.text.Normalizer.normalize(new String(Character.toChars(cp)), java.text.Normalizer.Form.NFKC);
@@ -359,6 +359,18 @@ public final class EgressTargets {
                 || t == Character.COMBINING_SPACING_MARK
                 || t == Character.ENCLOSING_MARK
                 || t == Character.OTHER_NUMBER;
+    }
+
+    /**
+     * The blocks whose symbols have compatibility forms of letters and digits (letterlike symbols and number forms,
+     * enclosed alphanumerics, enclosed CJK letters and CJK compatibility, enclosed alphanumeric supplement): only
+     * these are normalised, so an emoji costs no NFKC.
+     */
+    private static boolean compatibilityBlock(int cp) {
+        return (cp >= 0x2100 && cp <= 0x218F)
+                || (cp >= 0x2460 && cp <= 0x24FF)
+                || (cp >= 0x3200 && cp <= 0x33FF)
+                || (cp >= 0x1F100 && cp <= 0x1F1FF);
     }
 
     // ==================================================================== the scan

@@ -256,9 +256,19 @@ final class Escapes {
                 || (v >= Character.MIN_SURROGATE && v <= Character.MAX_SURROGATE)) {
             return -1;
         }
+        if (v >= 0x80 && v <= 0x9F && WINDOWS_1252[v - 0x80] != 0) {
+            v = WINDOWS_1252[v - 0x80]; // as HTML reads them: "&#150;" is an en dash
+        }
         // the ';' is optional, as HTML reads a numeric reference ("&#52" followed by a non-digit is '4')
         return result(v, k < to && s.charAt(k) == ';' ? k + 1 : k);
     }
+
+    /** What HTML reads numeric references 128..159 as (the Windows-1252 characters; 0: kept as the control). */
+    private static final char[] WINDOWS_1252 = {
+        '\u20AC', 0, '\u201A', '\u0192', '\u201E', '\u2026', '\u2020', '\u2021', '\u02C6', '\u2030', '\u0160', '\u2039',
+        '\u0152', 0, '\u017D', 0, 0, '\u2018', '\u2019', '\u201C', '\u201D', '\u2022', '\u2013', '\u2014', '\u02DC',
+        '\u2122', '\u0161', '\u203A', '\u0153', 0, '\u017E', '\u0178'
+    };
 
     /** A percent-encoded printable ASCII character (or tab, line feed, carriage return): {@code %34}. */
     static long percent(String s, int i, int to) {

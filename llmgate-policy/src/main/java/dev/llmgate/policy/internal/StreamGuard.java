@@ -47,6 +47,12 @@ public final class StreamGuard implements StreamTransformer {
      */
     private static final int LONGEST_ESCAPE = Escapes.LONGEST_NAME + 2;
 
+    /**
+     * The longest numeric reference a release holds back while it may still grow (<code>&amp;#</code>, leading zeros,
+     * digits): one padded further is released as it comes (a stream's documented limit).
+     */
+    static final int MAX_NUMERIC_RUN = 64;
+
     private final Policy policy;
     private final Engine engine;
     private final CallContext call;
@@ -295,13 +301,11 @@ public final class StreamGuard implements StreamTransformer {
                 return md;
             }
         }
+        // the last "<img" (or "<image"): open if no '>' outside its quoted attribute values follows ("alt='a>b'")
         for (int i = t.length() - 4; i >= from; i--) {
             if (t.charAt(i) == '<'
                     && (t.regionMatches(true, i, "<img", 0, 4) || t.regionMatches(true, i, "<image", 0, 6))) {
-                return t.indexOf('>', i) < 0 ? i : -1;
-            }
-            if (t.charAt(i) == '>') {
-                return -1; // (a tag closed after the last "<img" would have been found first)
+                return dev.llmgate.policy.detect.internal.HtmlTags.tagEnd(t, i + 4, t.length()) < 0 ? i : -1;
             }
         }
         return -1;
@@ -430,15 +434,20 @@ public final class StreamGuard implements StreamTransformer {
                 return true;
             }
             if (s.charAt(i + 1) == '#') {
-                // "&#", "&#x", then digits (any number of leading zeros): more digits or the ';' may follow
+                // "&#", "&#x", then digits (leading zeros, then at most seven more): more digits or the ';' may follow.
+                // Bounded (MAX_NUMERIC_RUN): a longer run is released as it comes, not held to the end of the stream.
                 int k = i + 2;
                 if (k < s.length() && (s.charAt(k) == 'x' || s.charAt(k) == 'X')) {
                     k++;
                 }
+                int significant = 0;
                 while (k < s.length() && Character.digit(s.charAt(k), 16) >= 0) {
+                    if (significant > 0 || s.charAt(k) != '0') {
+                        significant++;
+                    }
                     k++;
                 }
-                return k == s.length();
+                return k == s.length() && significant <= 7 && k - i <= MAX_NUMERIC_RUN;
             }
             for (int k = i + 1; k < s.length(); k++) { // a name so far: a named reference may still follow
                 if (!Escapes.nameChar(s.charAt(k), k == i + 1)) {

@@ -139,9 +139,6 @@ final class UnicodeFold {
         if (type == Character.DASH_PUNCTUATION) {
             return "-"; // (U+10EAD, Yezidi hyphenation mark: the BMP's dashes read the same)
         }
-        if (type == Character.SPACE_SEPARATOR) {
-            return " ";
-        }
         if ((cp >= 0x1D400 && cp <= 0x1D7FF) || (cp >= 0x1F100 && cp <= 0x1F1FF)) {
             // mathematical alphanumerics, enclosed alphanumerics
             String k = Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFKC);

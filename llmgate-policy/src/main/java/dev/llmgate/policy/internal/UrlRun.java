@@ -5,19 +5,19 @@ import java.util.Locale;
 /**
  * Whether text read so far ends inside a URL, for deciding where tokenized values may be restored:
  * the current run of characters (since whitespace, a quote, {@code <}, {@code >} or a backtick) is
- * a URL once it holds {@code //} (also after an escaped colon: <code>https&amp;colon;//</code>), its
- * JSON-escaped form {@code \/\/}, a colon then a backslash ({@code https:\host}, which a browser
- * reads as {@code https://host}), two backslashes, or {@code http:} or {@code https:} (a special
- * scheme needs no slashes), or starts with {@code www.} or {@code mailto:}. A markdown destination's
- * {@code (} does not start a new run ({@code ?e=([EMAIL_1])} is inside its URL). Immutable;
- * {@link #advance} reads more text.
+ * a URL once it holds {@code //}, its JSON-escaped form {@code \/\/}, {@code /\} (scheme-relative to
+ * a browser), {@code http:}, {@code https:} or {@code mailto:} in any case (a special scheme needs no
+ * slashes: {@code http:host}, {@code https:\host}), an escaped colon or slash
+ * (<code>&amp;colon;</code>, <code>&amp;sol;</code>), or two backslashes or {@code www.} at its start or
+ * after {@code (} or {@code =}. A markdown destination's {@code (} does not start a new run
+ * ({@code ?e=([EMAIL_1])} is inside its URL). Immutable; {@link #advance} reads more text.
  */
 public final class UrlRun {
     /** The state at the start of a text. */
     public static final UrlRun START = new UrlRun("", false, "");
 
     private static final int HEAD = 7;
-    private static final int TAIL = 5; // (the longest marker read across two pieces, "https:", less one)
+    private static final int TAIL = 6; // (the longest marker read across two pieces, "mailto:", less one)
 
     private final String head;
     private final boolean url;
@@ -69,12 +69,17 @@ public final class UrlRun {
             String lower = joined.toLowerCase(Locale.ROOT);
             u = joined.contains("//")
                     || joined.contains("\\/\\/")
-                    || joined.contains(":\\")
-                    || joined.contains("\\\\")
+                    || joined.contains("/\\") // "/\evil.net": scheme-relative to a browser
                     || lower.contains("http:")
                     || lower.contains("https:")
+                    || lower.contains("mailto:")
+                    || lower.contains("&colon;")
+                    || lower.contains("&sol;")
+                    || h.startsWith("\\\\")
                     || h.startsWith("www.")
-                    || h.startsWith("mailto:");
+                    || joined.contains("(\\\\")
+                    || joined.contains("=\\\\")
+                    || lower.contains("(www.");
         }
         t = joined.length() <= TAIL ? joined : joined.substring(joined.length() - TAIL);
         return new UrlRun(h, u, t);

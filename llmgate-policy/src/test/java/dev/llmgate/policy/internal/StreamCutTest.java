@@ -43,6 +43,11 @@ class StreamCutTest {
                         .isLessThanOrEqualTo(from);
             }
         }
+        // a numeric reference padded past what a release holds is released as it comes (not held to the stream's end)
+        String padded = "held &#" + "0".repeat(StreamGuard.MAX_NUMERIC_RUN + 10);
+        assertThat(StreamGuard.safeCut(padded, 0, padded.length() - 1)).isEqualTo(padded.length() - 1);
+        String digits = "held &#" + "1".repeat(20);
+        assertThat(StreamGuard.safeCut(digits, 0, digits.length() - 1)).isEqualTo(digits.length() - 1);
         // text that cannot become an escape is not held back
         String plain = "Q&A and 50% off";
         assertThat(StreamGuard.safeCut(plain, 0, plain.indexOf('A'))).isEqualTo(plain.indexOf('A'));

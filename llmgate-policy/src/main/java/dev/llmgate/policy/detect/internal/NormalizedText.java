@@ -134,9 +134,10 @@ public final class NormalizedText {
                 return 'h';
             case 'в':
                 return 'b';
-            case 'ӏ': // palochka
-            case 'Ӏ':
+            case 'ӏ': // palochka: the small one reads as l, the capital as I
                 return 'l';
+            case 'Ӏ':
+                return 'i';
             case 'ԛ':
             case 'Ԛ':
                 return 'q';
@@ -153,6 +154,7 @@ public final class NormalizedText {
                 return 's';
             case 'Υ':
             case 'Ү':
+            case 'ү':
                 return 'y';
             case 'Ν':
                 return 'n';

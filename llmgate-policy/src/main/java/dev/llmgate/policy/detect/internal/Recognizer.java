@@ -714,11 +714,15 @@ public final class Recognizer {
         }
         // the parts of a dropped finding that no kept one covers are rewritten too, as that finding's type: a value
         // that
-        // runs out of a URL (the URL rewritten whole, the value's rest after it) leaves nothing of itself behind
-        java.util.TreeMap<Integer, Finding> covered = new java.util.TreeMap<>();
+        // runs out of a URL (the URL rewritten whole, the value's rest after it) leaves nothing of itself behind.
+        // Covered ranges are kept merged (start -> end), so each is walked once: O(k log k) in all.
+        java.util.TreeMap<Integer, Integer> covered = new java.util.TreeMap<>();
+        java.util.TreeSet<Integer> points = new java.util.TreeSet<>(); // kept findings of length zero: never covered
         for (Finding x : kept) {
             if (x.length() > 0) {
-                covered.put(x.start(), x);
+                covered.merge(x.start(), x.end(), Math::max);
+            } else {
+                points.add(x.start());
             }
         }
         java.util.Set<Finding> primary = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -732,24 +736,39 @@ public final class Recognizer {
         dropped.sort(BY_LENGTH);
         List<Finding> out = new ArrayList<>(kept);
         for (Finding f : dropped) {
-            int at = f.start();
-            java.util.Map.Entry<Integer, Finding> before = covered.floorEntry(at);
-            if (before != null && before.getValue().end() > at) {
-                at = before.getValue().end();
-            }
-            while (at < f.end()) {
-                java.util.Map.Entry<Integer, Finding> next = covered.ceilingEntry(at);
-                int gapEnd = next == null ? f.end() : Math.min(f.end(), next.getKey());
-                if (gapEnd > at) {
-                    Finding piece = new Finding(f.type(), at, gapEnd, f.confidence(), f.detector());
-                    covered.put(at, piece);
-                    out.add(piece);
+            int from = f.start();
+            int to = f.end();
+            java.util.Map.Entry<Integer, Integer> before = covered.floorEntry(from);
+            int at = before != null && before.getValue() > from ? before.getValue() : from;
+            int unionStart = before != null && before.getValue() >= from ? before.getKey() : from;
+            int unionEnd = Math.max(to, at);
+            // the gaps in [at, to), split at zero-length findings, become pieces; the ranges inside are merged away
+            while (at < to) {
+                java.util.Map.Entry<Integer, Integer> next = covered.ceilingEntry(at);
+                int gapEnd = next == null ? to : Math.min(to, next.getKey());
+                for (int p = at; p < gapEnd; ) {
+                    Integer point = points.higher(p);
+                    int pieceEnd = point == null || point >= gapEnd ? gapEnd : point;
+                    out.add(new Finding(f.type(), p, pieceEnd, f.confidence(), f.detector()));
+                    p = pieceEnd;
                 }
-                if (next == null || next.getKey() >= f.end()) {
+                if (next == null || next.getKey() >= to) {
                     break;
                 }
-                at = next.getValue().end();
+                unionEnd = Math.max(unionEnd, next.getValue());
+                covered.remove(next.getKey());
+                at = next.getValue();
             }
+            if (before != null && before.getValue() >= from) {
+                covered.remove(before.getKey());
+            }
+            java.util.Map.Entry<Integer, Integer> touching = covered.ceilingEntry(unionStart);
+            while (touching != null && touching.getKey() <= unionEnd) {
+                unionEnd = Math.max(unionEnd, touching.getValue());
+                covered.remove(touching.getKey());
+                touching = covered.ceilingEntry(unionStart);
+            }
+            covered.put(unionStart, unionEnd);
         }
         out.sort(BY_START_THEN_END);
         return out;
