@@ -269,6 +269,45 @@ class InjectionScanTest {
     }
 
     @Test
+    void theByteWiseScanMatchesTheCharacterScanOnRandomWordsAtEveryAlignment() {
+        // words of random letters (most three-letter starts occur) and of the phrases' words, after every kind of
+        // character, at random offsets: the eight-bytes-at-a-time pass and the three-letter table decide as the
+        // character-by-character lookups do
+        Random random = new Random(23L);
+        String glue = " \n.,:;!?-'\"()[]<>|#/_0123456789";
+        for (int round = 0; round < 4000; round++) {
+            StringBuilder sb = new StringBuilder();
+            int length = random.nextInt(90);
+            while (sb.length() < length) {
+                if (random.nextInt(3) == 0) {
+                    String f = FRAGMENTS[random.nextInt(FRAGMENTS.length)];
+                    sb.append(f, 0, 1 + random.nextInt(f.length()));
+                } else {
+                    for (int k = 0, w = 1 + random.nextInt(7); k < w; k++) {
+                        sb.append((char) ('a' + random.nextInt(26)));
+                    }
+                }
+                sb.append(glue.charAt(random.nextInt(glue.length())));
+            }
+            String text = sb.toString().toLowerCase(Locale.ROOT);
+            if (!text.chars().allMatch(c -> c < 0x80)) {
+                continue; // (a fragment in another script: the byte path is for ASCII text)
+            }
+            byte[] ascii = text.getBytes(StandardCharsets.ISO_8859_1);
+            int[] charCounts = new int[PHRASES.size()];
+            int[] byteCounts = new int[PHRASES.size()];
+            int[][] byChars = STARTS.scan(text, charCounts);
+            int[][] byBytes = STARTS.scan(text, ascii, byteCounts);
+            assertThat(byteCounts).as(text).isEqualTo(charCounts);
+            for (int k = 0; k < PHRASES.size(); k++) {
+                for (int c = 0; c < charCounts[k]; c++) {
+                    assertThat(byBytes[k][c]).as(text).isEqualTo(byChars[k][c]);
+                }
+            }
+        }
+    }
+
+    @Test
     void theByteWiseScanOfPlainAsciiTextFindsTheSameCandidates() {
         for (String text : texts()) {
             NormalizedText n = NormalizedText.of(text);

@@ -23,19 +23,41 @@ public final class AsciiLanes {
 
     private AsciiLanes() {}
 
+    /** {@link #lowerCase} found a byte of 0x80 or above. */
+    public static final int NOT_ASCII = 1;
+    /** {@link #lowerCase} found a control character (below U+0020) other than a line break. */
+    public static final int CONTROL = 2;
+
+    private static final long LINE_FEEDS = ONES * '\n';
+
     /**
      * Lower-cases the ASCII letters {@code A-Z} of {@code b} in place; false if a byte is 0x80 or
      * above (then the contents of {@code b} are undefined).
      */
     public static boolean lowerCaseAscii(byte[] b) {
+        return (lowerCase(b) & NOT_ASCII) == 0;
+    }
+
+    /**
+     * Like {@link #lowerCaseAscii}, telling in the same pass what else the bytes hold: {@link #NOT_ASCII}
+     * (then the contents of {@code b} are undefined, and {@link #CONTROL} may be set or not) and
+     * {@link #CONTROL}, exact for ASCII text.
+     */
+    public static int lowerCase(byte[] b) {
         int n = b.length;
         long seen = 0;
+        long control = 0;
         int i = 0;
         for (; i + 8 <= n; i += 8) {
             long x = (long) LONGS.get(b, i);
             seen |= x;
             // high bit of a byte set for 'A'..'Z' (exact while every byte is below 0x80: no carry crosses a byte)
             long upper = (x + ONES * (0x80 - 'A')) & ~(x + ONES * (0x7F - 'Z')) & HIGHS;
+            // high bit of a byte set below 0x20 (with its high bit forced, a byte minus 0x20 borrows from no other),
+            // unless it is a line break (a zero byte of x ^ '\n', exact: no carry crosses a byte)
+            long y = x ^ LINE_FEEDS;
+            long lineFeed = ~(((y & LOWS) + LOWS) | y) & HIGHS;
+            control |= ~((x | HIGHS) - ONES * 0x20) & HIGHS & ~lineFeed;
             LONGS.set(b, i, x | (upper >>> 2));
         }
         for (; i < n; i++) {
@@ -43,9 +65,11 @@ public final class AsciiLanes {
             seen |= c;
             if (c >= 'A' && c <= 'Z') {
                 b[i] = (byte) (c + 32);
+            } else if (c >= 0 && c < 0x20 && c != '\n') {
+                control = 1;
             }
         }
-        return (seen & HIGHS) == 0;
+        return ((seen & HIGHS) != 0 ? NOT_ASCII : 0) | (control != 0 ? CONTROL : 0);
     }
 
     /**
@@ -125,5 +149,52 @@ public final class AsciiLanes {
             j++;
         }
         return j;
+    }
+
+    /** The high bit of each byte of a lane ({@link #wordBytes}, {@link #classBytes} set only these bits). */
+    public static final long HIGH_BITS = HIGHS;
+    /** A class of {@link #classBytes}: {@code a-z}. */
+    public static final int LOWER_CASE_LETTERS = 1;
+    /** A class of {@link #classBytes}: {@code 0-9}. */
+    public static final int DIGITS = 2;
+    /** A class of {@link #classBytes}: the space. */
+    public static final int SPACE = 4;
+
+    /** The eight bytes of {@code b} from {@code i} as one lane (byte {@code i} lowest). */
+    public static long load(byte[] b, int i) {
+        return (long) LONGS.get(b, i);
+    }
+
+    /** For a lane of ASCII bytes (each below 0x80): the high bit of each byte that is a word character {@code [A-Za-z0-9_]}. */
+    public static long wordBytes(long x) {
+        long folded =
+                x | LOWER_CASE_BITS; // (A-Z to a-z; no other byte becomes a letter, and digits and '_' stay apart)
+        return inRange(folded, 'a', 'z') | inRange(x, '0', '9') | equal(x, ONES * '_');
+    }
+
+    /** For a lane of ASCII bytes (each below 0x80): the high bit of each byte in one of {@code classes} ({@link #LOWER_CASE_LETTERS}, ...). */
+    public static long classBytes(long x, int classes) {
+        long in = 0;
+        if ((classes & LOWER_CASE_LETTERS) != 0) {
+            in |= inRange(x, 'a', 'z');
+        }
+        if ((classes & DIGITS) != 0) {
+            in |= inRange(x, '0', '9');
+        }
+        if ((classes & SPACE) != 0) {
+            in |= equal(x, SPACES);
+        }
+        return in;
+    }
+
+    /** The high bit of each byte of {@code x} (each below 0x80) in {@code [lo, hi]}: exact, no carry crosses a byte. */
+    private static long inRange(long x, int lo, int hi) {
+        return (x + ONES * (0x80 - lo)) & ~(x + ONES * (0x7F - hi)) & HIGHS;
+    }
+
+    /** The high bit of each byte of {@code x} equal to the same byte of {@code repeated}: exact. */
+    private static long equal(long x, long repeated) {
+        long y = x ^ repeated;
+        return ~(((y & LOWS) + LOWS) | y) & HIGHS;
     }
 }

@@ -207,13 +207,16 @@ public final class NormalizedText {
     /** Normalises {@code s}; one pass, allocation proportional to its length. */
     public static NormalizedText of(CharSequence s) {
         String original = s.toString();
-        byte[] plain = plainAsciiLowerCase(original);
-        if (plain != null) {
+        // the characters lower-cased, as bytes, if they are ASCII only; a character outside Latin-1 comes back as '?'
+        // (String.getBytes), told from a real question mark by sameQuestionMarks; a surrogate pair becomes one '?'
+        byte[] plain = original.getBytes(StandardCharsets.ISO_8859_1);
+        int flags = plain.length == original.length() ? AsciiLanes.lowerCase(plain) : AsciiLanes.NOT_ASCII;
+        if ((flags & AsciiLanes.NOT_ASCII) == 0) {
             String lower = new String(plain, StandardCharsets.ISO_8859_1);
             if (sameQuestionMarks(original, lower)) {
                 // nothing to remove or fold: the normal form is the lower-cased text, offsets unchanged unless
-                // whitespace collapses
-                return rewritesWhitespace(original)
+                // whitespace collapses (a control character other than a line break is whitespace to rewrite)
+                return (flags & AsciiLanes.CONTROL) != 0 || rewritesSpaces(original)
                         ? collapsedAscii(plain)
                         : new NormalizedText(lower, null, 0, 0, plain);
             }
@@ -303,26 +306,19 @@ public final class NormalizedText {
     }
 
     /**
-     * The characters of {@code s} lower-cased, as bytes, if it is ASCII only, without tabs, carriage returns or runs of spaces
-     * (the characters the general path rewrites); else null. A character outside Latin-1 comes back as {@code '?'}
-     * ({@link String#getBytes}): the caller tells them from real question marks ({@link #sameQuestionMarks}).
-     */
-    private static byte[] plainAsciiLowerCase(String s) {
-        byte[] lower = s.getBytes(StandardCharsets.ISO_8859_1);
-        if (lower.length != s.length()) {
-            return null; // a surrogate pair became one '?'
-        }
-        return AsciiLanes.lowerCaseAscii(lower) ? lower : null;
-    }
-
-    /**
      * Whether the general path would rewrite some whitespace of {@code s}: a control character that is
      * whitespace (tab, carriage return, ...; every control character but a line break sends the text
      * there), or a run of spaces and line breaks.
      */
     private static boolean rewritesWhitespace(String s) {
-        if (s.indexOf("  ") >= 0 || hasControlOtherThanLineBreak(s)) {
-            return true; // (tab, carriage return, vertical tab, form feed, separators: whitespace to rewrite)
+        // (tab, carriage return, vertical tab, form feed, separators: whitespace to rewrite)
+        return rewritesSpaces(s) || hasControlOtherThanLineBreak(s);
+    }
+
+    /** Whether {@code s} has a run of spaces and line breaks (the JDK's vectorised searches). */
+    private static boolean rewritesSpaces(String s) {
+        if (s.indexOf("  ") >= 0) {
+            return true;
         }
         // a line break collapses only next to a space or another line break
         return s.indexOf('\n') >= 0 && (s.indexOf(" \n") >= 0 || s.indexOf("\n ") >= 0 || s.indexOf("\n\n") >= 0);
@@ -372,7 +368,7 @@ public final class NormalizedText {
     }
 
     /**
-     * Whether {@code lower}, made from {@code s} by {@link #plainAsciiLowerCase}, has a {@code '?'}
+     * Whether {@code lower}, made from {@code s} by {@link String#getBytes} and {@link AsciiLanes#lowerCase}, has a {@code '?'}
      * only where {@code s} has one ({@link String#getBytes} writes one for a character outside
      * Latin-1); the JDK's vectorised search, one call per question mark.
      */
@@ -387,7 +383,7 @@ public final class NormalizedText {
     }
 
     /**
-     * Like {@link #plainAsciiLowerCase}, for text that also has typographic quotes and dashes
+     * Like the plain ASCII path of {@link #of}, for text that also has typographic quotes and dashes
      * (U+2018, U+2019, U+201C, U+201D, U+2013, U+2014), common in English: they are no letters,
      * spaces or zero-width characters and their compatibility decomposition is themselves, so the
      * general path keeps them as they are, one for one; else null.

@@ -90,6 +90,25 @@ public final class PatternStarts {
     private final int count;
     /** Per ASCII character: no pattern can start at it right after an ASCII word character. */
     private final boolean[] noneAfterWord = new boolean[128];
+    /**
+     * The {@link AsciiLanes#classBytes} classes (lower-case letters, digits, the space) whose every
+     * character is one of {@link #noneAfterWord}: after a word character, passed over eight at a time.
+     */
+    private int afterWordClasses;
+    /**
+     * [{@link #LETTER} of three characters]: no pattern can start at three lower-case letters after a
+     * non-word character ({@code OTHER}), whatever follows them: {@link #lookup}'s answer (0) in one
+     * load, for most word starts in prose. False where the tables leave it to the following characters.
+     */
+    private final boolean[] noneAfterOther = new boolean[27 * 27 * 27];
+    /** Per ASCII character: 1..26 for {@code a-z}, else 0. */
+    private static final byte[] LETTER = new byte[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            LETTER[c] = (byte) (c - 'a' + 1);
+        }
+    }
 
     private final long all;
     /**
@@ -194,6 +213,7 @@ public final class PatternStarts {
             }
         }
         deriveNoneAfterWord();
+        deriveNoneAfterOther();
         int nodes = deepAlive.size();
         this.nodes = new long[nodes * NODE];
         for (int i = 0; i < nodes; i++) {
@@ -298,11 +318,44 @@ public final class PatternStarts {
         }
     }
 
+    /** {@link #noneAfterOther}: what {@link #lookup} answers after {@code OTHER} for three letters, when it is 0 whatever follows. */
+    private void deriveNoneAfterOther() {
+        for (char x = 'a'; x <= 'z'; x++) {
+            int pa = OTHER * A + CODE[x];
+            for (char y = 'a'; y <= 'z'; y++) {
+                int pab = pa * B + INNER_CODE[y];
+                for (char z = 'a'; z <= 'z'; z++) {
+                    long sure = sure1[pa] | (alive1[pa] == 0 ? 0 : sure2[pab]);
+                    boolean none;
+                    if (alive1[pa] == 0 || alive3[pab] == null) {
+                        none = sure == 0;
+                    } else {
+                        int c = INNER_CODE[z];
+                        // a deep node refines by what follows: left to lookup
+                        none = deep3[pab][c] < 0 && (sure | alive3[pab][c]) == 0;
+                    }
+                    noneAfterOther[(LETTER[x] * 27 + LETTER[y]) * 27 + LETTER[z]] = none;
+                }
+            }
+        }
+    }
+
     private void deriveNoneAfterWord() {
         for (char c = 0; c < 128; c++) {
             int a = code(c);
             noneAfterWord[c] = a != 0 && (sure1[WORD * A + a] | alive1[WORD * A + a]) == 0;
         }
+        boolean letters = true;
+        for (char c = 'a'; c <= 'z'; c++) {
+            letters &= noneAfterWord[c];
+        }
+        boolean digits = true;
+        for (char c = '0'; c <= '9'; c++) {
+            digits &= noneAfterWord[c];
+        }
+        afterWordClasses = (letters ? AsciiLanes.LOWER_CASE_LETTERS : 0)
+                | (digits ? AsciiLanes.DIGITS : 0)
+                | (noneAfterWord[' '] ? AsciiLanes.SPACE : 0);
     }
 
     /**
@@ -515,38 +568,92 @@ public final class PatternStarts {
     /** The candidates of {@code text} (see {@link #scan(CharSequence, byte[], int[], MeteredText)} for the arguments). */
     public Candidates candidates(CharSequence text, byte[] ascii, MeteredText metered) {
         String t = text.toString();
-        long[] steps = {0};
-        int[][] starts = new int[count][];
-        int[] counts = new int[count];
-        int[] shared = new int[16];
-        int sharedCount = 0;
         int n = t.length();
         if (ascii != null && ascii.length != n) {
             throw new IllegalArgumentException("ascii holds " + ascii.length + " characters, the text " + n);
         }
-        for (int i = 0; i < n; i++) {
-            int p = START;
-            if (i > 0) {
-                // right after a word character most characters start no pattern (decided without the tables; in
-                // normalised, lower-cased text: all word characters; an upper-case letter is outside the alphabet and
-                // is
-                // looked up). No state is carried from one position to the next, so the test pipelines well.
-                if (ascii != null) {
-                    byte prev = ascii[i - 1];
-                    if (noneAfterWord[ascii[i] & 0x7f] && KIND[prev & 0x7f] == WORD) {
-                        continue;
-                    }
-                    p = KIND[prev & 0x7f];
-                } else {
+        Collector out = new Collector(count);
+        if (ascii != null) {
+            asciiCandidates(t, ascii, out);
+        } else {
+            for (int i = 0; i < n; i++) {
+                int p = START;
+                if (i > 0) {
+                    // right after a word character most characters start no pattern (decided without the tables; in
+                    // normalised, lower-cased text: all word characters; an upper-case letter is outside the alphabet
+                    // and is looked up)
                     char c = t.charAt(i);
                     p = kind(t.charAt(i - 1));
                     if (p == WORD && c < 128 && noneAfterWord[c]) {
                         continue;
                     }
                 }
+                out.add(p == ANY ? all : lookup(t, null, i, p, out.steps), i, all);
             }
-            long m = p == ANY ? all : lookup(t, ascii, i, p, steps);
-            if (m == all && count > 1) {
+        }
+        metered.charge(3L * n + out.steps[0]);
+        return new Candidates(out.starts, out.counts, out.shared, out.sharedCount);
+    }
+
+    /**
+     * {@link #candidates} for ASCII text: eight bytes at a time, the positions that follow a word character and
+     * hold a character of a class no pattern starts with after one (lower-case letters, digits, the space:
+     * {@link #afterWordClasses}) are passed over together; the others are decided one by one, as the general loop
+     * decides them (three lower-case letters after a non-word character by {@link #noneAfterOther}, in one load).
+     */
+    private void asciiCandidates(String t, byte[] a, Collector out) {
+        int n = a.length;
+        long carry = 0; // the high bit of byte 0: the byte before the current eight is a word character
+        int j = 0;
+        for (; j + 8 <= n; j += 8) {
+            long x = AsciiLanes.load(a, j);
+            long word = AsciiLanes.wordBytes(x);
+            long passed = ((word << 8) | carry) & AsciiLanes.classBytes(x, afterWordClasses);
+            carry = (word >>> 56) & 0x80;
+            for (long visit = ~passed & AsciiLanes.HIGH_BITS; visit != 0; visit &= visit - 1) {
+                visit(t, a, j + (Long.numberOfTrailingZeros(visit) >>> 3), out);
+            }
+        }
+        for (; j < n; j++) {
+            visit(t, a, j, out);
+        }
+    }
+
+    /** Decides position {@code i} of ASCII text {@code a} (as {@link #candidates}' general loop does). */
+    private void visit(String t, byte[] a, int i, Collector out) {
+        int n = a.length;
+        int p = START;
+        if (i > 0) {
+            p = KIND[a[i - 1] & 0x7f];
+            if (p == WORD && noneAfterWord[a[i] & 0x7f]) {
+                return;
+            }
+        }
+        if (p == OTHER
+                && i + 2 < n
+                && noneAfterOther[
+                        (LETTER[a[i] & 0x7f] * 27 + LETTER[a[i + 1] & 0x7f]) * 27 + LETTER[a[i + 2] & 0x7f]]) {
+            return;
+        }
+        out.add(p == ANY ? all : lookup(t, a, i, p, out.steps), i, all);
+    }
+
+    /** The candidates of one text as they are found. */
+    private static final class Collector {
+        final int[][] starts;
+        final int[] counts;
+        int[] shared = new int[16];
+        int sharedCount;
+        final long[] steps = {0};
+
+        Collector(int count) {
+            starts = new int[count][];
+            counts = new int[count];
+        }
+
+        /** Records the patterns {@code m} as candidates at {@code i} ({@code all}: every pattern, kept once). */
+        void add(long m, int i, long all) {
+            if (m == all && starts.length > 1) {
                 if (sharedCount == shared.length) {
                     shared = Arrays.copyOf(shared, 2 * sharedCount);
                 }
@@ -555,8 +662,6 @@ public final class PatternStarts {
                 record(starts, counts, m, i);
             }
         }
-        metered.charge(3L * n + steps[0]);
-        return new Candidates(starts, counts, shared, sharedCount);
     }
 
     private static void record(int[][] starts, int[] counts, long patterns, int i) {

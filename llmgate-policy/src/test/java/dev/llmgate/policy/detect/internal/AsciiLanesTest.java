@@ -38,6 +38,51 @@ class AsciiLanesTest {
     }
 
     @Test
+    void lowerCasingReportsControlCharactersOtherThanALineBreakExactly() {
+        Random random = new Random(15L);
+        String alphabet = "aZ \n\t\r\u000b\u000c\u0000\u001f\u007f!~";
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) alphabet.charAt(random.nextInt(alphabet.length()));
+            }
+            String text = new String(b, StandardCharsets.ISO_8859_1);
+            boolean control = text.chars().anyMatch(c -> c < 0x20 && c != '\n');
+            int flags = AsciiLanes.lowerCase(b.clone());
+            assertThat(flags).as(text).isEqualTo(control ? AsciiLanes.CONTROL : 0);
+        }
+        assertThat(AsciiLanes.lowerCase(new byte[] {'a', (byte) 0xE9}) & AsciiLanes.NOT_ASCII)
+                .isEqualTo(AsciiLanes.NOT_ASCII);
+    }
+
+    @Test
+    void wordAndClassBytesMatchTheirDefinitionsForEveryAsciiByte() {
+        Random random = new Random(16L);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] b = new byte[8];
+            for (int i = 0; i < 8; i++) {
+                b[i] = (byte) random.nextInt(128);
+            }
+            long lane = AsciiLanes.load(b, 0);
+            int classes = random.nextInt(8);
+            for (int i = 0; i < 8; i++) {
+                char c = (char) b[i];
+                boolean word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+                boolean in = ((classes & AsciiLanes.LOWER_CASE_LETTERS) != 0 && c >= 'a' && c <= 'z')
+                        || ((classes & AsciiLanes.DIGITS) != 0 && c >= '0' && c <= '9')
+                        || ((classes & AsciiLanes.SPACE) != 0 && c == ' ');
+                long bit = 0x80L << (8 * i);
+                assertThat((AsciiLanes.wordBytes(lane) & bit) != 0)
+                        .as("%d", (int) c)
+                        .isEqualTo(word);
+                assertThat((AsciiLanes.classBytes(lane, classes) & bit) != 0)
+                        .as("%d in %d", (int) c, classes)
+                        .isEqualTo(in);
+            }
+        }
+    }
+
+    @Test
     void theEndOfALetterRunMatchesThePlainLoop() {
         Random random = new Random(14L);
         String letters = "aAzZmM@[`{ 1\u00c1\u00e1\u00ff\u0080";
