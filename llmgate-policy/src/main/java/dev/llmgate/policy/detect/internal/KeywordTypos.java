@@ -218,31 +218,56 @@ public final class KeywordTypos {
         return size;
     }
 
-    /** {@link #find} over plain ASCII text, read as bytes. */
+    /**
+     * {@link #find} over plain ASCII text, read as bytes: the edges of the runs of {@code a-z} found eight bytes at a
+     * time ({@link AsciiLanes#classBytes}), each run then judged as {@link #find} judges it.
+     */
     private static int findAscii(String n, byte[] b, Sink sink) {
         int size = b.length;
-        int i = 0;
-        while (i < size) {
-            // skip to the next a-z letter, then to the end of its run
-            while (i < size && (b[i] < 'a' || b[i] > 'z')) {
-                i++;
-            }
-            int start = i;
-            while (i < size && b[i] >= 'a' && b[i] <= 'z') {
-                i++;
-            }
-            int len = i - start;
-            if (len < MIN || len > MAX || (i < size && isDigit(b[i])) || (start > 0 && isDigit(b[start - 1]))) {
-                continue;
-            }
-            long candidates =
-                    (STARTS[pair((char) b[start], (char) b[start + 1])] | ENDS[pair((char) b[i - 2], (char) b[i - 1])])
-                            & NEAR_LENGTH[len];
-            if (candidates != 0) {
-                check(n, start, i, candidates, sink);
+        int start = -1; // the start of the run of letters being read, or -1
+        long carry = 0; // the high bit of byte 0: the byte before the current eight is a letter
+        int j = 0;
+        for (; j + 8 <= size; j += 8) {
+            long letters = AsciiLanes.classBytes(AsciiLanes.load(b, j), AsciiLanes.LOWER_CASE_LETTERS);
+            long edges = letters ^ ((letters << 8) | carry);
+            carry = (letters >>> 56) & 0x80;
+            for (; edges != 0; edges &= edges - 1) {
+                int at = j + (Long.numberOfTrailingZeros(edges) >>> 3);
+                if (start < 0) {
+                    start = at;
+                } else {
+                    word(n, b, start, at, sink);
+                    start = -1;
+                }
             }
         }
+        for (; j < size; j++) {
+            boolean letter = b[j] >= 'a' && b[j] <= 'z';
+            if (letter && start < 0) {
+                start = j;
+            } else if (!letter && start >= 0) {
+                word(n, b, start, j, sink);
+                start = -1;
+            }
+        }
+        if (start >= 0) {
+            word(n, b, start, size, sink);
+        }
         return size;
+    }
+
+    /** Judges the run of letters {@code b[start, end)} of {@link #findAscii}. */
+    private static void word(String n, byte[] b, int start, int end, Sink sink) {
+        int len = end - start;
+        if (len < MIN || len > MAX || (end < b.length && isDigit(b[end])) || (start > 0 && isDigit(b[start - 1]))) {
+            return;
+        }
+        long candidates =
+                (STARTS[pair((char) b[start], (char) b[start + 1])] | ENDS[pair((char) b[end - 2], (char) b[end - 1])])
+                        & NEAR_LENGTH[len];
+        if (candidates != 0) {
+            check(n, start, end, candidates, sink);
+        }
     }
 
     /** Reports the word {@code n[start, end)} if it is a typo of one of the {@code candidates}. */
