@@ -197,4 +197,14 @@ public final class AsciiLanes {
         long y = x ^ repeated;
         return ~(((y & LOWS) + LOWS) | y) & HIGHS;
     }
+
+    /** For a lane of any bytes: the high bit of each byte that is an ASCII digit. */
+    public static long digitBytes(long x) {
+        return inRange(x & LOWS, '0', '9') & ~x; // (a byte of 0x80 and above: its high bit cleared, then excluded)
+    }
+
+    /** For a lane of any bytes: the high bit of each byte equal to {@code c} (below 0x80). */
+    public static long bytesEqual(long x, char c) {
+        return equal(x, ONES * c);
+    }
 }

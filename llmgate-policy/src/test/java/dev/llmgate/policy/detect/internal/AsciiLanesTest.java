@@ -83,6 +83,20 @@ class AsciiLanesTest {
     }
 
     @Test
+    void theRecognizerFeaturesOfBytesAreThoseOfTheCharacters() {
+        Random random = new Random(17L);
+        String alphabet = "a0 9@:.-,/\u00b0\u00c0\u00ff?";
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0, n = random.nextInt(40); i < n; i++) {
+                sb.append(random.nextInt(8) == 0 ? '\u4e00' : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String text = sb.toString();
+            assertThat(Recognizer.features(Latin1Copy.of(text))).as(text).isEqualTo(Recognizer.features(text));
+        }
+    }
+
+    @Test
     void theEndOfALetterRunMatchesThePlainLoop() {
         Random random = new Random(14L);
         String letters = "aAzZmM@[`{ 1\u00c1\u00e1\u00ff\u0080";
