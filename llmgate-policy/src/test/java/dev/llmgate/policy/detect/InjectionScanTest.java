@@ -308,6 +308,59 @@ class InjectionScanTest {
     }
 
     @Test
+    void theByteWiseScanMatchesTheCharacterScanForPatternsThatStartAfterAWordCharacter() {
+        // patterns that can start right after a word character (no \b before them), so that some classes of
+        // characters are not passed over eight at a time: upper case, '_', digits, '\r', '\t' and controls in the text
+        List<Pattern> patterns = List.of(
+                Pattern.compile("bar"),
+                Pattern.compile(" x"),
+                Pattern.compile("\\d+ab"),
+                Pattern.compile("_q"),
+                Pattern.compile("\\Bing"),
+                Pattern.compile("\\bignore\\b"),
+                Pattern.compile("(?m)^you\\b"));
+        PatternStarts starts = new PatternStarts(patterns);
+        Random random = new Random(29L);
+        String alphabet = "abignorexyqBAR_ 0123\n\r\t\u0001.,-'";
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0, n = random.nextInt(40); i < n; i++) {
+                sb.append(
+                        random.nextInt(3) == 0
+                                ? List.of("bar", "ing", "you", "ignore", "_q", " x", "12ab")
+                                        .get(random.nextInt(7))
+                                : String.valueOf(alphabet.charAt(random.nextInt(alphabet.length()))));
+            }
+            String text = sb.toString();
+            byte[] ascii = text.getBytes(StandardCharsets.ISO_8859_1);
+            int[] charCounts = new int[patterns.size()];
+            int[] byteCounts = new int[patterns.size()];
+            dev.llmgate.policy.detect.internal.MeteredText byChars =
+                    dev.llmgate.policy.detect.internal.MeteredText.unlimited(text);
+            dev.llmgate.policy.detect.internal.MeteredText byBytes =
+                    dev.llmgate.policy.detect.internal.MeteredText.unlimited(text);
+            int[][] c = starts.scan(text, null, charCounts, byChars);
+            int[][] b = starts.scan(text, ascii, byteCounts, byBytes);
+            assertThat(byteCounts).as(text).isEqualTo(charCounts);
+            for (int k = 0; k < patterns.size(); k++) {
+                for (int x = 0; x < charCounts[k]; x++) {
+                    assertThat(b[k][x]).as(text).isEqualTo(c[k][x]);
+                }
+                // and the candidates hold every match
+                Matcher m = patterns.get(k).matcher(text);
+                List<Integer> candidates = new ArrayList<>();
+                for (int x = 0; x < charCounts[k]; x++) {
+                    candidates.add(c[k][x]);
+                }
+                while (m.find()) {
+                    assertThat(candidates).as("pattern %d in <%s>", k, text).contains(m.start());
+                }
+            }
+            assertThat(byBytes.steps()).as(text).isEqualTo(byChars.steps());
+        }
+    }
+
+    @Test
     void theByteWiseScanOfPlainAsciiTextFindsTheSameCandidates() {
         for (String text : texts()) {
             NormalizedText n = NormalizedText.of(text);

@@ -5,11 +5,13 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Byte text read eight bytes at a time (SWAR over little-endian longs): the plain-ASCII shortcut of
- * {@link NormalizedText} (lower-casing in place), the letter runs {@link StartIndex} jumps over, and
- * the cheap necessary conditions the injection detector checks before it walks a text character by
- * character for encoded runs and spaced-out letters. Every answer is exact or errs on the safe side
- * as documented per method; tests compare each with a plain loop. Not public API.
+ * Byte text read eight bytes at a time (SWAR over little-endian longs): the plain-ASCII checks of
+ * the policy's view and of {@link NormalizedText} (lower-casing in place), the letter runs
+ * {@link StartIndex} jumps over, the word starts {@link PatternStarts} and {@link KeywordTypos} visit,
+ * {@link Recognizer#features}, and the cheap necessary conditions the injection detector checks before
+ * it walks a text character by character for encoded runs and spaced-out letters. Every answer is
+ * exact or errs on the safe side as documented per method; tests compare each with a plain loop. Not
+ * public API.
  */
 public final class AsciiLanes {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -206,5 +208,36 @@ public final class AsciiLanes {
     /** For a lane of any bytes: the high bit of each byte equal to {@code c} (below 0x80). */
     public static long bytesEqual(long x, char c) {
         return equal(x, ONES * c);
+    }
+
+    /**
+     * Whether every character of {@code s} is ASCII, given {@code latin1} = {@code s.getBytes(ISO_8859_1)}
+     * (a copy for a string the JDK stores as Latin-1; otherwise each character outside Latin-1, and each
+     * surrogate pair, written as one {@code '?'}): no byte of 0x80 or above, the lengths equal, and every
+     * {@code '?'} a real one. Eight bytes at a time; only lanes with a {@code '?'} are looked into.
+     */
+    public static boolean isAscii(String s, byte[] latin1) {
+        int n = latin1.length;
+        if (n != s.length()) {
+            return false;
+        }
+        long high = 0;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONGS.get(latin1, i);
+            high |= x;
+            for (long q = equal(x, ONES * '?'); q != 0; q &= q - 1) {
+                if (s.charAt(i + (Long.numberOfTrailingZeros(q) >>> 3)) != '?') {
+                    return false;
+                }
+            }
+        }
+        for (; i < n; i++) {
+            high |= latin1[i];
+            if (latin1[i] == '?' && s.charAt(i) != '?') {
+                return false;
+            }
+        }
+        return (high & HIGHS) == 0;
     }
 }

@@ -236,7 +236,7 @@ public final class KeywordTypos {
                 if (start < 0) {
                     start = at;
                 } else {
-                    word(n, b, start, at, sink);
+                    judgeRun(n, b, start, at, sink);
                     start = -1;
                 }
             }
@@ -246,18 +246,18 @@ public final class KeywordTypos {
             if (letter && start < 0) {
                 start = j;
             } else if (!letter && start >= 0) {
-                word(n, b, start, j, sink);
+                judgeRun(n, b, start, j, sink);
                 start = -1;
             }
         }
         if (start >= 0) {
-            word(n, b, start, size, sink);
+            judgeRun(n, b, start, size, sink);
         }
         return size;
     }
 
     /** Judges the run of letters {@code b[start, end)} of {@link #findAscii}. */
-    private static void word(String n, byte[] b, int start, int end, Sink sink) {
+    private static void judgeRun(String n, byte[] b, int start, int end, Sink sink) {
         int len = end - start;
         if (len < MIN || len > MAX || (end < b.length && isDigit(b[end])) || (start > 0 && isDigit(b[start - 1]))) {
             return;

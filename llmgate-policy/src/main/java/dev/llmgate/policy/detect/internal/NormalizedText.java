@@ -215,7 +215,9 @@ public final class NormalizedText {
             String lower = new String(plain, StandardCharsets.ISO_8859_1);
             if (sameQuestionMarks(original, lower)) {
                 // nothing to remove or fold: the normal form is the lower-cased text, offsets unchanged unless
-                // whitespace collapses (a control character other than a line break is whitespace to rewrite)
+                // whitespace collapses (a control character other than a line break sends the text to collapsedAscii,
+                // as
+                // rewritesWhitespace says)
                 return (flags & AsciiLanes.CONTROL) != 0 || rewritesSpaces(original)
                         ? collapsedAscii(plain)
                         : new NormalizedText(lower, null, 0, 0, plain);

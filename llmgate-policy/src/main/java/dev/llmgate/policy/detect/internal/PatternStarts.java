@@ -94,7 +94,7 @@ public final class PatternStarts {
      * The {@link AsciiLanes#classBytes} classes (lower-case letters, digits, the space) whose every
      * character is one of {@link #noneAfterWord}: after a word character, passed over eight at a time.
      */
-    private int afterWordClasses;
+    private final int afterWordClasses;
     /**
      * [{@link #LETTER} of three characters]: no pattern can start at three lower-case letters after a
      * non-word character ({@code OTHER}), whatever follows them: {@link #lookup}'s answer (0) in one
@@ -212,7 +212,7 @@ public final class PatternStarts {
                 }
             }
         }
-        deriveNoneAfterWord();
+        afterWordClasses = deriveNoneAfterWord();
         deriveNoneAfterOther();
         int nodes = deepAlive.size();
         this.nodes = new long[nodes * NODE];
@@ -340,7 +340,8 @@ public final class PatternStarts {
         }
     }
 
-    private void deriveNoneAfterWord() {
+    /** Fills {@link #noneAfterWord}; returns the classes of {@link #afterWordClasses}. */
+    private int deriveNoneAfterWord() {
         for (char c = 0; c < 128; c++) {
             int a = code(c);
             noneAfterWord[c] = a != 0 && (sure1[WORD * A + a] | alive1[WORD * A + a]) == 0;
@@ -353,7 +354,7 @@ public final class PatternStarts {
         for (char c = '0'; c <= '9'; c++) {
             digits &= noneAfterWord[c];
         }
-        afterWordClasses = (letters ? AsciiLanes.LOWER_CASE_LETTERS : 0)
+        return (letters ? AsciiLanes.LOWER_CASE_LETTERS : 0)
                 | (digits ? AsciiLanes.DIGITS : 0)
                 | (noneAfterWord[' '] ? AsciiLanes.SPACE : 0);
     }
@@ -611,16 +612,16 @@ public final class PatternStarts {
             long passed = ((word << 8) | carry) & AsciiLanes.classBytes(x, afterWordClasses);
             carry = (word >>> 56) & 0x80;
             for (long visit = ~passed & AsciiLanes.HIGH_BITS; visit != 0; visit &= visit - 1) {
-                visit(t, a, j + (Long.numberOfTrailingZeros(visit) >>> 3), out);
+                decide(t, a, j + (Long.numberOfTrailingZeros(visit) >>> 3), out);
             }
         }
         for (; j < n; j++) {
-            visit(t, a, j, out);
+            decide(t, a, j, out);
         }
     }
 
     /** Decides position {@code i} of ASCII text {@code a} (as {@link #candidates}' general loop does). */
-    private void visit(String t, byte[] a, int i, Collector out) {
+    private void decide(String t, byte[] a, int i, Collector out) {
         int n = a.length;
         int p = START;
         if (i > 0) {

@@ -46,13 +46,21 @@ class AsciiLanesTest {
             for (int i = 0; i < b.length; i++) {
                 b[i] = (byte) alphabet.charAt(random.nextInt(alphabet.length()));
             }
+            if (random.nextInt(4) == 0 && b.length > 0) {
+                b[random.nextInt(b.length)] = (byte) (0x80 + random.nextInt(128));
+            }
             String text = new String(b, StandardCharsets.ISO_8859_1);
+            boolean ascii = text.chars().allMatch(c -> c < 0x80);
             boolean control = text.chars().anyMatch(c -> c < 0x20 && c != '\n');
-            int flags = AsciiLanes.lowerCase(b.clone());
+            byte[] lowered = b.clone();
+            int flags = AsciiLanes.lowerCase(lowered);
+            if (!ascii) {
+                assertThat(flags & AsciiLanes.NOT_ASCII).as(text).isEqualTo(AsciiLanes.NOT_ASCII);
+                continue;
+            }
             assertThat(flags).as(text).isEqualTo(control ? AsciiLanes.CONTROL : 0);
+            assertThat(new String(lowered, StandardCharsets.ISO_8859_1)).isEqualTo(text.toLowerCase(Locale.ROOT));
         }
-        assertThat(AsciiLanes.lowerCase(new byte[] {'a', (byte) 0xE9}) & AsciiLanes.NOT_ASCII)
-                .isEqualTo(AsciiLanes.NOT_ASCII);
     }
 
     @Test
@@ -85,7 +93,7 @@ class AsciiLanesTest {
     @Test
     void theRecognizerFeaturesOfBytesAreThoseOfTheCharacters() {
         Random random = new Random(17L);
-        String alphabet = "a0 9@:.-,/\u00b0\u00c0\u00ff?";
+        String alphabet = "a0 9@:.-,/\u00b0\u00c0\u00ff?\u00ad\u00ae\u00ba\u00b9\u00b0\u00c0";
         for (int round = 0; round < 20_000; round++) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0, n = random.nextInt(40); i < n; i++) {
@@ -93,6 +101,23 @@ class AsciiLanesTest {
             }
             String text = sb.toString();
             assertThat(Recognizer.features(Latin1Copy.of(text))).as(text).isEqualTo(Recognizer.features(text));
+        }
+    }
+
+    @Test
+    void asciiTextIsToldApartFromTheQuestionMarksOfItsLatin1Encoding() {
+        Random random = new Random(18L);
+        String[] pieces = {"a", "?", "??", " ", "\u00e9", "\u2019", "\ud83d\ude00", "\ud800", "\udc00", "Z", "\u007f"};
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0, n = random.nextInt(30); i < n; i++) {
+                sb.append(random.nextInt(3) == 0 ? pieces[random.nextInt(pieces.length)] : "x");
+            }
+            String text = sb.toString();
+            boolean ascii = text.chars().allMatch(c -> c < 0x80);
+            assertThat(AsciiLanes.isAscii(text, text.getBytes(StandardCharsets.ISO_8859_1)))
+                    .as(text)
+                    .isEqualTo(ascii);
         }
     }
 
