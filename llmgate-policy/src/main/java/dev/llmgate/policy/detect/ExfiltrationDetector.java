@@ -478,16 +478,8 @@ public final class ExfiltrationDetector implements Detector {
             // the "](" that closes an image's alt text (its "![" found in one pass over the text, however long the alt)
             return images.inlineEnds().get(i - 1);
         }
-        // inside an <img ...> tag: the last "<img" before the URL (at most 500 characters back), with no '>' after it
-        // outside a quoted attribute value (alt="a>b" does not close the tag)
-        for (int j = urlStart - 1, k = 0; j >= 0 && k < 500; j--, k++) {
-            // (an HTML parser reads "<image" as "<img")
-            if (text.charAt(j) == '<'
-                    && (text.regionMatches(true, j, "<img", 0, 4) || text.regionMatches(true, j, "<image", 0, 6))) {
-                return dev.llmgate.policy.detect.internal.HtmlTags.tagEnd(text, j + 4, urlStart) < 0;
-            }
-        }
-        return false;
+        // inside an <img ...> tag (however long its attributes before the URL): see MarkdownImages.inImageTag
+        return images.inImageTag(urlStart);
     }
 
     /**
@@ -513,7 +505,8 @@ public final class ExfiltrationDetector implements Detector {
      * The text's markdown images, read in one pass when first needed: where each inline image's alt text ends (its
      * {@code ](}), however long the alt text, and the labels its reference images use — full {@code ![alt][label]},
      * collapsed {@code ![alt][]} and shortcut {@code ![alt]} — normalised as CommonMark matches labels (case-folded,
-     * runs of white space as one space, trimmed).
+     * runs of white space as one space, trimmed); and, in another pass when first needed, the spans of its HTML image
+     * tags.
      */
     private static final class MarkdownImages {
         /** The longest label read (CommonMark allows 999 characters; an alt text used as a label rarely nears this). */
@@ -523,6 +516,10 @@ public final class ExfiltrationDetector implements Detector {
         private final MeteredText metered;
         private Set<String> labels;
         private java.util.BitSet inlineEnds;
+        /** The HTML image tags, as pairs: where each {@code <img} starts and where it ends (its {@code >}, or the text's end). */
+        private int[] tags;
+
+        private int tagCount;
         long read;
 
         MarkdownImages(String text, MeteredText metered) {
@@ -552,6 +549,61 @@ public final class ExfiltrationDetector implements Detector {
                     .toLowerCase(Locale.ROOT)
                     .toUpperCase(Locale.ROOT)
                     .toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * Whether {@code urlStart} is inside an HTML image tag: after an {@code <img} (or {@code <image}, which an
+         * HTML parser reads as {@code <img}) and before the {@code >} that ends it outside a quoted attribute value
+         * ({@code alt="a>b"} does not close the tag), or with no such {@code >} at all. The tags are found in one pass
+         * when first needed (each read from its start to its end, the next looked for after it), however long their
+         * attributes.
+         */
+        boolean inImageTag(int urlStart) {
+            if (tags == null) {
+                scanTags();
+            }
+            // the last tag that starts before the URL
+            int lo = 0;
+            int hi = tagCount - 1;
+            int last = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (tags[2 * mid] < urlStart) {
+                    last = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return last >= 0 && urlStart <= tags[2 * last + 1];
+        }
+
+        private void scanTags() {
+            tags = new int[8];
+            int n = text.length();
+            int k = 0;
+            while (k < n) {
+                int j = text.indexOf('<', k);
+                if (j < 0) {
+                    break;
+                }
+                if (!text.regionMatches(true, j, "<img", 0, 4) && !text.regionMatches(true, j, "<image", 0, 6)) {
+                    k = j + 1;
+                    continue;
+                }
+                int end = dev.llmgate.policy.detect.internal.HtmlTags.tagEnd(text, j + 4, n);
+                if (end < 0) {
+                    end = n;
+                }
+                if (2 * tagCount + 2 > tags.length) {
+                    tags = java.util.Arrays.copyOf(tags, tags.length * 2);
+                }
+                tags[2 * tagCount] = j;
+                tags[2 * tagCount + 1] = end;
+                tagCount++;
+                read += end - j;
+                k = end + 1; // (inside a tag, "<img" is attribute text)
+            }
         }
 
         /** The positions of the {@code ]} of every {@code ](} that closes an image's alt text ({@code ![...](}). */
