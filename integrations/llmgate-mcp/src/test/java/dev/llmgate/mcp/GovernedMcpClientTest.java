@@ -26,12 +26,14 @@ import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,17 +45,25 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A real MCP server from the SDK (a child JVM over stdio) and a client governed through a gate. */
+/**
+ * A real MCP server from the SDK (its stdio transport, in this JVM over two OS pipes) and a real SDK client governed
+ * through a gate.
+ */
 class GovernedMcpClientTest {
+    static McpSyncServer server;
     static McpSyncClient mcp;
 
     @BeforeAll
-    static void startServer() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ServerParameters params = ServerParameters.builder(java)
-                .args("-cp", System.getProperty("java.class.path"), NotesServer.class.getName())
-                .build();
-        mcp = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
+    static void startServer() throws IOException {
+        JacksonMcpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
+        Pipe toServer = Pipe.open();
+        Pipe toClient = Pipe.open();
+        server = NotesServer.start(
+                new StdioServerTransportProvider(
+                        json, Channels.newInputStream(toServer.source()), Channels.newOutputStream(toClient.sink())),
+                json);
+        mcp = McpClient.sync(new StreamClientTransport(
+                        json, Channels.newInputStream(toClient.source()), Channels.newOutputStream(toServer.sink())))
                 .requestTimeout(Duration.ofSeconds(60))
                 .build();
         mcp.initialize();
@@ -62,6 +72,7 @@ class GovernedMcpClientTest {
     @AfterAll
     static void stopServer() {
         mcp.closeGracefully();
+        server.closeGracefully();
     }
 
     static final List<String> APPROVALS = new CopyOnWriteArrayList<>();

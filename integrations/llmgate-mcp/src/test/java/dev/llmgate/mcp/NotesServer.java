@@ -1,19 +1,21 @@
 package dev.llmgate.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A real MCP server from the SDK, over stdio, run by the tests as a child process: {@code read_note} (a note's text;
- * note {@code poisoned} carries a prompt injection, note {@code patient} an email), {@code fetch_url} (echoes its
- * URL) and {@code delete_note} (marked destructive).
+ * A real MCP server from the SDK: {@code read_note} (a note's text; note {@code poisoned} carries a prompt injection,
+ * note {@code patient} an email), {@code fetch_url} (echoes its URL) and {@code delete_note} (marked destructive). The
+ * tests run it in the test JVM ({@link #start}); {@link #main} serves it over this process's stdin and stdout.
  */
 public final class NotesServer {
     private NotesServer() {}
@@ -27,8 +29,8 @@ public final class NotesServer {
         return new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(s)), Boolean.FALSE, null, null);
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        JacksonMcpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
+    /** Serves the notes tools on {@code transport} until the server is closed. */
+    static McpSyncServer start(McpServerTransportProvider transport, McpJsonMapper json) {
         McpSchema.Tool read = McpSchema.Tool.builder()
                 .name("read_note")
                 .description("Reads a note by id")
@@ -51,7 +53,7 @@ public final class NotesServer {
                 .inputSchema(json, "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}}}")
                 .annotations(new McpSchema.ToolAnnotations("Delete a note", false, true, false, false, false))
                 .build();
-        McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(json))
+        return McpServer.sync(transport)
                 .serverInfo("notes", "1.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .tools(
@@ -65,7 +67,17 @@ public final class NotesServer {
                         new McpServerFeatures.SyncToolSpecification(
                                 delete,
                                 (exchange, r) -> text("deleted " + r.arguments().get("id"))))
+                // tools run on the transport's reading thread, so the server sends every message from that thread:
+                // SDK 2.0.1's stdio transport fails a send that overlaps one from another thread (a tool's result
+                // is sent from boundedElastic), and the session then answers nothing more (java-sdk#304, fixed in
+                // 2.2.0)
+                .immediateExecution(true)
                 .build();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        JacksonMcpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
+        McpSyncServer server = start(new StdioServerTransportProvider(json), json);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         Thread.currentThread().join(); // serves until the client closes stdin and the process is stopped
     }
