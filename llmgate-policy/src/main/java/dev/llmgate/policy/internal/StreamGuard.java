@@ -301,14 +301,12 @@ public final class StreamGuard implements StreamTransformer {
                 return md;
             }
         }
-        // the last "<img" (or "<image"): open if no '>' outside its quoted attribute values follows ("alt='a>b'")
-        for (int i = t.length() - 4; i >= from; i--) {
-            if (t.charAt(i) == '<'
-                    && (t.regionMatches(true, i, "<img", 0, 4) || t.regionMatches(true, i, "<image", 0, 6))) {
-                return dev.llmgate.policy.detect.internal.HtmlTags.tagEnd(t, i + 4, t.length()) < 0 ? i : -1;
-            }
-        }
-        return -1;
+        // an "<img" (or "<image") still open at the end, as the tokenizer reads attributes ("alt='a>b'"): every one
+        // counts, so an earlier one that leaves a quote open cannot make a later real one look closed
+        int[] open = {-1};
+        dev.llmgate.policy.detect.internal.HtmlTags.imageTagRegions(
+                t, from, t.length(), i -> false, (start, end) -> open[0] = end == t.length() ? start : -1);
+        return open[0];
     }
 
     /** Releases {@code cut} held characters, with {@code redact}'s pieces among them rewritten. */

@@ -22,15 +22,23 @@ public final class AsciiLanes {
     private static final long DOTS = ONES * '.';
     private static final long ATS = ONES * '@';
     private static final long LOWER_CASE_BITS = ONES * 0x20;
-
-    private AsciiLanes() {}
+    private static final long LINE_FEEDS = ONES * '\n';
 
     /** {@link #lowerCase} found a byte of 0x80 or above. */
     public static final int NOT_ASCII = 1;
     /** {@link #lowerCase} found a control character (below U+0020) other than a line break. */
     public static final int CONTROL = 2;
 
-    private static final long LINE_FEEDS = ONES * '\n';
+    /** The high bit of each byte of a lane ({@link #wordBytes}, {@link #classBytes} set only these bits). */
+    public static final long HIGH_BITS = HIGHS;
+    /** A class of {@link #classBytes}: {@code a-z}. */
+    public static final int LOWER_CASE_LETTERS = 1;
+    /** A class of {@link #classBytes}: {@code 0-9}. */
+    public static final int DIGITS = 2;
+    /** A class of {@link #classBytes}: the space. */
+    public static final int SPACE = 4;
+
+    private AsciiLanes() {}
 
     /**
      * Lower-cases the ASCII letters {@code A-Z} of {@code b} in place; false if a byte is 0x80 or
@@ -152,15 +160,6 @@ public final class AsciiLanes {
         }
         return j;
     }
-
-    /** The high bit of each byte of a lane ({@link #wordBytes}, {@link #classBytes} set only these bits). */
-    public static final long HIGH_BITS = HIGHS;
-    /** A class of {@link #classBytes}: {@code a-z}. */
-    public static final int LOWER_CASE_LETTERS = 1;
-    /** A class of {@link #classBytes}: {@code 0-9}. */
-    public static final int DIGITS = 2;
-    /** A class of {@link #classBytes}: the space. */
-    public static final int SPACE = 4;
 
     /** The eight bytes of {@code b} from {@code i} as one lane (byte {@code i} lowest). */
     public static long load(byte[] b, int i) {
