@@ -52,12 +52,14 @@ import org.junit.jupiter.api.Test;
 class GovernedMcpClientTest {
     static McpSyncServer server;
     static McpSyncClient mcp;
+    static Pipe toServer;
+    static Pipe toClient;
 
     @BeforeAll
     static void startServer() throws IOException {
         JacksonMcpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
-        Pipe toServer = Pipe.open();
-        Pipe toClient = Pipe.open();
+        toServer = Pipe.open();
+        toClient = Pipe.open();
         server = NotesServer.start(
                 new StdioServerTransportProvider(
                         json, Channels.newInputStream(toServer.source()), Channels.newOutputStream(toClient.sink())),
@@ -70,9 +72,12 @@ class GovernedMcpClientTest {
     }
 
     @AfterAll
-    static void stopServer() {
+    static void stopServer() throws IOException {
         mcp.closeGracefully();
         server.closeGracefully();
+        // the SDK's transports do not close the streams they were given
+        toServer.source().close();
+        toClient.sink().close();
     }
 
     static final List<String> APPROVALS = new CopyOnWriteArrayList<>();
