@@ -11,33 +11,9 @@ public final class HtmlTags {
     private HtmlTags() {}
 
     /**
-     * Where the tag whose attributes start at {@code from} ends (the index of its {@code >}) before {@code to}, or -1 if
-     * it is still open at {@code to}.
+     * Receives a region where an image tag is open: {@code start} is the {@code <} of its first tag, {@code end} the
+     * index of the {@code >} that ends its last one (or the end of the range read, if none does).
      */
-    public static int tagEnd(CharSequence text, int from, int to) {
-        char quote = 0;
-        boolean afterEquals = false;
-        for (int q = from; q < to; q++) {
-            char c = text.charAt(q);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                }
-            } else if ((c == '"' || c == '\'') && afterEquals) {
-                quote = c;
-                afterEquals = false;
-            } else if (c == '>') {
-                return q;
-            } else if (c == '=') {
-                afterEquals = true;
-            } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
-                afterEquals = false;
-            }
-        }
-        return -1;
-    }
-
-    /** Receives the regions where an image tag is open: {@code [start, end)}, from its {@code <} to its {@code >} (or the end). */
     public interface RegionSink {
         void region(int start, int end);
     }
@@ -53,8 +29,8 @@ public final class HtmlTags {
     /**
      * The regions of {@code text[from, to)} where at least one image tag ({@code <img}, or {@code <image}, which an
      * HTML parser reads as {@code <img}) is open, in order: from the {@code <} of the first to the {@code >} that
-     * ends the last one still open ({@code to} if none does). Every {@code <img} counts until a {@code >} ends it as
-     * {@link #tagEnd} reads attributes, not only the last one, so an {@code <img} written where no parser sees a tag
+     * ends the last one still open ({@code to} if none does). Every {@code <img} counts until a {@code >} outside a
+     * quoted value ends it, not only the last one, so an {@code <img} written where no parser sees a tag
      * (a code span, a comment, another tag's value) cannot hide a real one after it by a quote it leaves open.
      * Characters for which {@code decoded} holds (decoded from escapes: <code>&amp;#62;</code>, {@code %22}) are text to the
      * tokenizer: they start, open, close or end nothing. Tags in the same reading state go on alike, so the open
