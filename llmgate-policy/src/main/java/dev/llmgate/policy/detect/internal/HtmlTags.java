@@ -118,7 +118,9 @@ public final class HtmlTags {
             next |= (outside & AFTER_EQUALS) != 0 ? (c == '"' ? IN_DOUBLE : IN_SINGLE) : 0;
             next |= (outside & PLAIN) != 0 ? PLAIN : 0;
         } else if (c == '=') {
-            next |= AFTER_EQUALS;
+            // after an attribute name, '=' starts a value; elsewhere (a tag name, a value, after a value) it is a plain
+            // character: both stay possible, so a view that adds or drops a character before it loses neither reading
+            next |= ((outside & PLAIN) != 0 ? AFTER_EQUALS : 0) | PLAIN;
         } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
             next |= outside;
         } else if (c != '>') {
