@@ -268,6 +268,33 @@ class InjectionScanTest {
         assertThat(compared).isGreaterThan(5000);
     }
 
+    /**
+     * Scans {@code text} character by character and by its ASCII bytes {@code ascii}: asserts the same candidates and
+     * the same work counted on both paths; returns the candidates per pattern.
+     */
+    private static List<List<Integer>> sameOnBothPaths(PatternStarts starts, int count, String text, byte[] ascii) {
+        int[] charCounts = new int[count];
+        int[] byteCounts = new int[count];
+        dev.llmgate.policy.detect.internal.MeteredText byChars =
+                dev.llmgate.policy.detect.internal.MeteredText.unlimited(text);
+        dev.llmgate.policy.detect.internal.MeteredText byBytes =
+                dev.llmgate.policy.detect.internal.MeteredText.unlimited(text);
+        int[][] c = starts.scan(text, null, charCounts, byChars);
+        int[][] b = starts.scan(text, ascii, byteCounts, byBytes);
+        assertThat(byteCounts).as(text).isEqualTo(charCounts);
+        assertThat(byBytes.steps()).as(text).isEqualTo(byChars.steps());
+        List<List<Integer>> candidates = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            List<Integer> own = new ArrayList<>();
+            for (int x = 0; x < charCounts[k]; x++) {
+                assertThat(b[k][x]).as(text).isEqualTo(c[k][x]);
+                own.add(c[k][x]);
+            }
+            candidates.add(own);
+        }
+        return candidates;
+    }
+
     @Test
     void theByteWiseScanMatchesTheCharacterScanOnRandomWordsAtEveryAlignment() {
         // words of random letters (most three-letter starts occur) and of the phrases' words, after every kind of
@@ -294,16 +321,7 @@ class InjectionScanTest {
                 continue; // (a fragment in another script: the byte path is for ASCII text)
             }
             byte[] ascii = text.getBytes(StandardCharsets.ISO_8859_1);
-            int[] charCounts = new int[PHRASES.size()];
-            int[] byteCounts = new int[PHRASES.size()];
-            int[][] byChars = STARTS.scan(text, charCounts);
-            int[][] byBytes = STARTS.scan(text, ascii, byteCounts);
-            assertThat(byteCounts).as(text).isEqualTo(charCounts);
-            for (int k = 0; k < PHRASES.size(); k++) {
-                for (int c = 0; c < charCounts[k]; c++) {
-                    assertThat(byBytes[k][c]).as(text).isEqualTo(byChars[k][c]);
-                }
-            }
+            sameOnBothPaths(STARTS, PHRASES.size(), text, ascii);
         }
     }
 
@@ -333,30 +351,16 @@ class InjectionScanTest {
             }
             String text = sb.toString();
             byte[] ascii = text.getBytes(StandardCharsets.ISO_8859_1);
-            int[] charCounts = new int[patterns.size()];
-            int[] byteCounts = new int[patterns.size()];
-            dev.llmgate.policy.detect.internal.MeteredText byChars =
-                    dev.llmgate.policy.detect.internal.MeteredText.unlimited(text);
-            dev.llmgate.policy.detect.internal.MeteredText byBytes =
-                    dev.llmgate.policy.detect.internal.MeteredText.unlimited(text);
-            int[][] c = starts.scan(text, null, charCounts, byChars);
-            int[][] b = starts.scan(text, ascii, byteCounts, byBytes);
-            assertThat(byteCounts).as(text).isEqualTo(charCounts);
+            List<List<Integer>> candidates = sameOnBothPaths(starts, patterns.size(), text, ascii);
             for (int k = 0; k < patterns.size(); k++) {
-                for (int x = 0; x < charCounts[k]; x++) {
-                    assertThat(b[k][x]).as(text).isEqualTo(c[k][x]);
-                }
                 // and the candidates hold every match
                 Matcher m = patterns.get(k).matcher(text);
-                List<Integer> candidates = new ArrayList<>();
-                for (int x = 0; x < charCounts[k]; x++) {
-                    candidates.add(c[k][x]);
-                }
                 while (m.find()) {
-                    assertThat(candidates).as("pattern %d in <%s>", k, text).contains(m.start());
+                    assertThat(candidates.get(k))
+                            .as("pattern %d in <%s>", k, text)
+                            .contains(m.start());
                 }
             }
-            assertThat(byBytes.steps()).as(text).isEqualTo(byChars.steps());
         }
     }
 
@@ -368,16 +372,7 @@ class InjectionScanTest {
                 continue;
             }
             assertThat(new String(n.asciiOrNull(), StandardCharsets.ISO_8859_1)).isEqualTo(n.text());
-            int[] charCounts = new int[PHRASES.size()];
-            int[] byteCounts = new int[PHRASES.size()];
-            int[][] byChars = STARTS.scan(n.text(), charCounts);
-            int[][] byBytes = STARTS.scan(n.text(), n.asciiOrNull(), byteCounts);
-            assertThat(byteCounts).as(text).isEqualTo(charCounts);
-            for (int k = 0; k < PHRASES.size(); k++) {
-                for (int c = 0; c < charCounts[k]; c++) {
-                    assertThat(byBytes[k][c]).isEqualTo(byChars[k][c]);
-                }
-            }
+            sameOnBothPaths(STARTS, PHRASES.size(), n.text(), n.asciiOrNull());
         }
         assertThat(NormalizedText.of("caf\u00e9 ignore").asciiOrNull()).isNull();
         // whitespace runs collapse on the byte path too, with offsets mapped back
