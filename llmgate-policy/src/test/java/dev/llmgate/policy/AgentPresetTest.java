@@ -9,6 +9,7 @@ import dev.llmgate.api.Message;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.core.LlmGate;
+import dev.llmgate.policy.detect.Detector;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
@@ -348,13 +349,17 @@ class AgentPresetTest {
 
     /** The text a stream of {@code answer} in chunks of {@code size} delivered before it ended or was blocked. */
     private static StreamOutcome stream(String answer, int size) {
+        return stream(AGENT, answer, size);
+    }
+
+    private static StreamOutcome stream(Policy policy, String answer, int size) {
         List<String> chunks = new java.util.ArrayList<>();
         for (int i = 0; i < answer.length(); i += size) {
             chunks.add(answer.substring(i, Math.min(answer.length(), i + size)));
         }
         StringBuilder received = new StringBuilder();
         try (LlmGate gate = PolicyInterceptorTest.gate(
-                        AGENT,
+                        policy,
                         ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0]))),
                         new PolicyInterceptorTest.CaptureCall());
                 dev.llmgate.api.ChatStream s = gate.stream(ChatRequest.of("p:m", "Summarise"))) {
@@ -370,6 +375,46 @@ class AgentPresetTest {
     }
 
     private record StreamOutcome(String received, PolicyBlockedException blocked) {}
+
+    @Test
+    void aHeldImageIsScannedAgainOncePerHalfWindowOfTextNotOncePerChunk() {
+        // ten images, each held open for ~4,000 characters, streamed one character per chunk: the guard scanned the
+        // whole held image again at every chunk (~4,000 characters scanned per character streamed)
+        StringBuilder answer = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            answer.append("Figure ")
+                    .append(i)
+                    .append(": <img alt=\"")
+                    .append("a quiet lake at dawn ".repeat(190))
+                    .append("\" src=\"https://cdn.example.com/figure.png\"> ");
+        }
+        long[] scanned = {0};
+        Detector counting = new Detector() {
+            @Override
+            public String id() {
+                return "counting";
+            }
+
+            @Override
+            public java.util.Set<String> types() {
+                return java.util.Set.of("COUNTED");
+            }
+
+            @Override
+            public void detect(CharSequence text, java.util.function.Consumer<Finding> sink) {
+                scanned[0] += text.length();
+            }
+        };
+        Policy counted = Policy.builder()
+                .preset(CompliancePreset.AGENT)
+                .detector(counting)
+                .build();
+        StreamOutcome out = stream(counted, answer.toString(), 1);
+        assertThat(out.blocked()).isNull();
+        assertThat(out.received()).isEqualTo(answer.toString());
+        // a scan per half window (128 characters) of new text, each of at most the hold, the window and the context
+        assertThat(scanned[0]).isLessThan(48L * answer.length());
+    }
 
     @Test
     void aStreamedImgWhoseAltHoldsAClosingBracketIsHeldUntilTheTagCloses() {

@@ -76,8 +76,12 @@ public final class StreamGuard implements StreamTransformer {
     private final Map<String, Integer> rewritten = new java.util.TreeMap<>();
 
     private boolean approved;
-    /** Whether a release was tried: the first comes at half a window, later ones at a whole window. */
-    private boolean releasedOnce;
+    /**
+     * How many held characters start the next release: the first comes at half a window, later ones at a whole window;
+     * while an image not yet closed is held, half a window of text after the last release (so the held image is scanned
+     * again once per half window of new text, not once per chunk).
+     */
+    private int releaseAt;
     /** Where the released text stands as far as URLs go (for restoring placeholders outside URLs only). */
     private UrlRun urlRun = UrlRun.START;
 
@@ -89,6 +93,7 @@ public final class StreamGuard implements StreamTransformer {
         this.call = call;
         this.vault = vault;
         this.window = policy.streamWindow();
+        this.releaseAt = window / 2 + 1;
         this.restoreText = policy.restoreTokens().contains(TokenRestore.ANSWER_TEXT);
         this.restoreUrls = policy.restoreTokens().contains(TokenRestore.URLS);
         this.scanText = policy.channels().contains(Channel.ANSWER_TEXT);
@@ -99,8 +104,7 @@ public final class StreamGuard implements StreamTransformer {
     public void onEvent(StreamEvent event, Consumer<StreamEvent> downstream) {
         if (event instanceof StreamEvent.TextDelta d) {
             held.append(d.text());
-            if (held.length() >= (releasedOnce ? window : window / 2 + 1)) {
-                releasedOnce = true;
+            if (held.length() >= releaseAt) {
                 release(false, downstream);
             }
         } else if (event instanceof StreamEvent.ToolCallDelta d) {
@@ -125,6 +129,7 @@ public final class StreamGuard implements StreamTransformer {
         if (held.length() == 0) {
             return;
         }
+        releaseAt = window;
         int offset = context.length();
         String scanned = context.toString() + held;
         if (json == null) {
@@ -204,6 +209,10 @@ public final class StreamGuard implements StreamTransformer {
             boolean holdImage = image >= 0 && held.length() - image <= IMAGE_HOLD;
             if (holdImage && image < cut) {
                 cut = image;
+            }
+            // the next release: at a whole window as usual, or while the image stays held, after half a window more
+            if (holdImage) {
+                releaseAt = Math.max(window, held.length() - cut + window / 2);
             }
             if (held.length() - cut > window && !holdImage) {
                 // a finding longer than half the window straddles the cut: keep the bound, release up to the usual cut
