@@ -67,11 +67,6 @@ public final class NotesServer {
                         new McpServerFeatures.SyncToolSpecification(
                                 delete,
                                 (exchange, r) -> text("deleted " + r.arguments().get("id"))))
-                // tools run on the transport's reading thread, so the server sends every message from that thread:
-                // SDK 2.0.1's stdio transport fails a send that overlaps one from another thread (a tool's result
-                // is sent from boundedElastic), and the session then answers nothing more (java-sdk#304, fixed in
-                // 2.2.0)
-                .immediateExecution(true)
                 .build();
     }
 

@@ -53,11 +53,6 @@ public final class ClinicToolsServer {
                                 (exchange, r) -> text("Chart of Jane Roe: blood pressure normal; contact"
                                         + " jane.roe@example.com for the follow-up.")),
                         new McpServerFeatures.SyncToolSpecification(delete, (exchange, r) -> text("chart deleted")))
-                // tool handlers on the transport's reading thread: the SDK 2.0.1 stdio transport fails a reply sent
-                // while
-                // another thread's is being sent, and the session then answers nothing more (java-sdk#304); a handler
-                // must then not wait for an answer from the client (sampling, elicitation): this thread would read it
-                .immediateExecution(true)
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         Thread.currentThread().join();
