@@ -141,7 +141,11 @@ class EgressAttackTest {
                 "{\"pan\":4.1111111111111110E15}", // the integer a JSON reader gets
                 "{\"pan\":41111111111111110e-1}",
                 "{\"pan\":4111111111111111.000}",
-                "{\"pan\":\"\uFF14\uFF11\uFF11\uFF11 1111 1111 1111\"}"
+                "{\"pan\":\"\uFF14\uFF11\uFF11\uFF11 1111 1111 1111\"}",
+                // not strict JSON (lenient readers take NaN, comments): the values are read decoded too, joined
+                "{\"a\":\"4111 1111\",\"b\":\"1111 1111\",\"n\":NaN}",
+                "{\"a\":\"4111 1111\", /* split */ \"b\":\"1111 1111\"}",
+                "{\"a\":\"\\u0034111 1111\",\"b\":\"1111 1111\", // note\n\"n\":Infinity}"
             })
     void aDeniedIdentifierIsFoundInTheDecodedArgumentsHoweverItIsWritten(String arguments) {
         blocked(arguments, "tool.arguments");

@@ -77,4 +77,39 @@ class JunctionTest {
                 .build();
         assertThat(sent(withoutKey).replaceAll("[^0-9]", "")).doesNotContain("411111");
     }
+    /** Arguments whose one card number a lenient JSON reader and a plain reader both see. */
+    private static ChatRequest withArguments(String arguments) {
+        return ChatRequest.builder("p:m")
+                .user("pay")
+                .addMessage(Message.assistant("", List.of(new ToolCall("c1", "pay", arguments))))
+                .addMessage(Message.tool("c1", "ok"))
+                .build();
+    }
+
+    @Test
+    void jsonReadBothWaysCountsAValueOnceAndMasksItWhole() {
+        // not strict JSON (NaN): its values are read decoded and its text is read again as text; one card is one
+        Policy twoCards = Policy.builder()
+                .detector(dev.llmgate.policy.detect.PiiDetector.all())
+                .rule(Rule.builder("two-cards")
+                        .types(FindingTypes.CREDIT_CARD)
+                        .minCount(2)
+                        .verdict(Verdict.BLOCK)
+                        .build())
+                .build();
+        ScriptedProvider provider = ScriptedProvider.echoing("you said: ");
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", provider)
+                .addInterceptor(Stage.POLICY, twoCards.interceptor())
+                .build()) {
+            gate.chat(withArguments("{\"pan\":\"4111 1111 1111 1111\",\"n\":NaN}"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> gate.chat(
+                            withArguments("{\"a\":\"4111 1111 1111 1111\",\"b\":\"5500 0000 0000 0004\",\"n\":NaN}")))
+                    .isInstanceOf(dev.llmgate.api.exception.PolicyBlockedException.class)
+                    .hasMessageContaining("two-cards");
+        }
+        String sent = sent(withArguments("{\"a\":\"4111 1111\", /* split */ \"b\":\"1111 1111\",\"n\":NaN}"));
+        assertThat(sent.replaceAll("[^0-9]", "")).doesNotContain("41111111");
+        assertThat(sent).contains("NaN").contains("/* split */");
+    }
 }

@@ -137,7 +137,7 @@ public final class ExfiltrationDetector implements Detector {
     private void urls(String text, MeteredText metered, Consumer<Finding> sink) {
         int size = text.length();
         long[] read = {0};
-        MarkdownImages labels = new MarkdownImages(text, metered);
+        ImageSyntax labels = new ImageSyntax(text, metered);
         List<Integer> read1 = new ArrayList<>(); // the spans of the URLs the first pass read (start, end, ...)
         try {
             int from = 0;
@@ -225,7 +225,7 @@ public final class ExfiltrationDetector implements Detector {
             MeteredText metered,
             int start,
             int host,
-            MarkdownImages labels,
+            ImageSyntax labels,
             long[] read,
             Consumer<Finding> sink) {
         int size = text.length();
@@ -473,13 +473,13 @@ public final class ExfiltrationDetector implements Detector {
      * Whether the URL at {@code urlStart} is the source of a markdown image {@code ![..](url)} or an HTML {@code <img>}
      * ({@code src = "url"}, {@code srcset="... url 2x"}).
      */
-    static boolean image(String text, int urlStart, MarkdownImages images) {
+    static boolean image(String text, int urlStart, ImageSyntax images) {
         int i = beforeDestination(text, urlStart);
         if (i >= 1 && text.charAt(i) == '(' && text.charAt(i - 1) == ']') {
             // the "](" that closes an image's alt text (its "![" found in one pass over the text, however long the alt)
             return images.inlineEnds().get(i - 1);
         }
-        // inside an <img ...> tag (however long its attributes before the URL): see MarkdownImages.inImageTag
+        // inside an <img ...> tag (however long its attributes before the URL): see ImageSyntax.inImageTag
         return images.inImageTag(urlStart);
     }
 
@@ -487,29 +487,30 @@ public final class ExfiltrationDetector implements Detector {
      * Whether the URL at {@code urlStart} is a markdown reference definition ({@code [label]: url}) and the text has a
      * reference image with that label ({@code ![alt][label]}): the image is fetched like an inline one.
      */
-    private static boolean referenceImage(String text, int urlStart, MarkdownImages images) {
+    private static boolean referenceImage(String text, int urlStart, ImageSyntax images) {
         int i = beforeDestination(text, urlStart);
         if (i < 1 || text.charAt(i) != ':' || text.charAt(i - 1) != ']') {
             return false;
         }
         int open = i - 2;
-        while (open >= 0 && i - 1 - open <= MarkdownImages.LONGEST_LABEL && text.charAt(open) != '[') {
+        while (open >= 0 && i - 1 - open <= ImageSyntax.LONGEST_LABEL && text.charAt(open) != '[') {
             open--;
         }
         if (open < 0 || text.charAt(open) != '[') {
             return false;
         }
-        return images.labels().contains(MarkdownImages.label(text, open + 1, i - 1));
+        return images.labels().contains(ImageSyntax.label(text, open + 1, i - 1));
     }
 
     /**
-     * The text's markdown images, read in one pass when first needed: where each inline image's alt text ends (its
+     * The text's image syntax, markdown and HTML. Its markdown images, read in one pass when first needed: where each
+     * inline image's alt text ends (its
      * {@code ](}), however long the alt text, and the labels its reference images use — full {@code ![alt][label]},
      * collapsed {@code ![alt][]} and shortcut {@code ![alt]} — normalised as CommonMark matches labels (case-folded,
      * runs of white space as one space, trimmed); and, in another pass when first needed, the spans of its HTML image
      * tags.
      */
-    private static final class MarkdownImages {
+    private static final class ImageSyntax {
         /** The longest label read (CommonMark allows 999 characters; an alt text used as a label rarely nears this). */
         static final int LONGEST_LABEL = 500;
 
@@ -523,7 +524,7 @@ public final class ExfiltrationDetector implements Detector {
         private int tagCount;
         long read;
 
-        MarkdownImages(String text, MeteredText metered) {
+        ImageSyntax(String text, MeteredText metered) {
             this.text = text;
             this.metered = metered;
         }

@@ -25,6 +25,7 @@ import dev.llmgate.policy.detect.internal.ScanLimitExceededException;
 import dev.llmgate.policy.redact.TokenVault;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -231,6 +232,82 @@ public final class Engine {
         return evaluate(view, text.view(view.text()), stage, ignoreBefore <= 0 ? null : f -> f.start() >= ignoreBefore);
     }
 
+    /**
+     * Drops from {@code found} each finding in a span of {@code view} that reads a source again as text
+     * ({@link ScanView#rereads}) whose every source piece lies within a piece of a finding of the same type found
+     * outside such spans (the source's values reading): one value read twice is counted (and redacted) once. A
+     * finding the second reading alone found, or that covers any source character the first did not, stays.
+     */
+    static void dropRereadDuplicates(ScanView view, List<Finding> found) {
+        int[] rereads = view.rereads();
+        int n = found.size();
+        boolean[] inReread = new boolean[n];
+        List<SourcePiece> first = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Finding f = found.get(i);
+            int k = Arrays.binarySearch(rereads, f.start());
+            // [from, to) pairs: an exact hit on a pair's start, or an insertion point after one, is inside
+            inReread[i] = k >= 0 ? (k & 1) == 0 : ((-k - 1) & 1) == 1;
+            if (!inReread[i]) {
+                for (ScanView.Piece p : view.pieces(f.start(), f.end())) {
+                    first.add(new SourcePiece(f.type(), p.source(), p.start(), p.end()));
+                }
+            }
+        }
+        if (first.isEmpty()) {
+            return;
+        }
+        first.sort(SourcePiece.ORDER);
+        // per (type, source), in order of start: the furthest end reached by a piece so far
+        int[] reach = new int[first.size()];
+        for (int j = 0; j < reach.length; j++) {
+            SourcePiece p = first.get(j);
+            reach[j] = j > 0 && first.get(j - 1).sameGroup(p) ? Math.max(reach[j - 1], p.end()) : p.end();
+        }
+        int w = 0;
+        for (int i = 0; i < n; i++) {
+            Finding f = found.get(i);
+            boolean covered = inReread[i];
+            if (covered) {
+                List<ScanView.Piece> pieces = view.pieces(f.start(), f.end());
+                covered = !pieces.isEmpty();
+                for (int q = 0; q < pieces.size() && covered; q++) {
+                    ScanView.Piece p = pieces.get(q);
+                    SourcePiece probe = new SourcePiece(f.type(), p.source(), p.start(), p.end());
+                    // the last first-reading piece of the same group starting at or before this one
+                    int lo = 0;
+                    int hi = first.size() - 1;
+                    int last = -1;
+                    while (lo <= hi) {
+                        int mid = (lo + hi) >>> 1;
+                        if (SourcePiece.ORDER.compare(first.get(mid), probe) <= 0) {
+                            last = mid;
+                            lo = mid + 1;
+                        } else {
+                            hi = mid - 1;
+                        }
+                    }
+                    covered = last >= 0 && first.get(last).sameGroup(probe) && reach[last] >= p.end();
+                }
+            }
+            if (!covered) {
+                found.set(w++, f);
+            }
+        }
+        found.subList(w, n).clear();
+    }
+
+    /** A piece of a source a finding of {@code type} covers (for {@link #dropRereadDuplicates}). */
+    private record SourcePiece(String type, int source, int start, int end) {
+        static final java.util.Comparator<SourcePiece> ORDER = java.util.Comparator.comparing(SourcePiece::type)
+                .thenComparingInt(SourcePiece::source)
+                .thenComparingInt(SourcePiece::start);
+
+        boolean sameGroup(SourcePiece o) {
+            return type.equals(o.type) && source == o.source;
+        }
+    }
+
     /** The evaluation of {@code view} whose text, metered, is {@code metered}. */
     private Evaluation evaluate(
             ScanView view, MeteredText metered, PolicyStage stage, java.util.function.Predicate<Finding> keep) {
@@ -240,6 +317,9 @@ public final class Engine {
         int[] junctions = view.junctions();
         if (junctions.length > 0) {
             junctionFindings(text, junctions, view.disguised(), keep, found);
+        }
+        if (view.rereads().length > 0 && found.size() > 1) {
+            dropRereadDuplicates(view, found);
         }
         if (view.invisibles() > 0 && !found.isEmpty()) {
             obfuscation(found);

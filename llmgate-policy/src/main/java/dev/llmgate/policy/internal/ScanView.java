@@ -17,10 +17,11 @@ import java.util.List;
  *   <li><b>decoding</b>: {@code \}{@code uXXXX} and the other backslash escapes, HTML numeric
  *       references (<code>&amp;#52;</code>, <code>&amp;#x34;</code>) and percent-encoded ASCII ({@code %34}) read as
  *       the character they encode (one level); a {@link Kind#JSON} source (an object or array with
- *       nothing but JSON tokens; anything else is read as text) is read as its decoded
+ *       nothing but JSON tokens) is read as its decoded
  *       values: string values and numbers in document order, then the object keys, each piece
  *       separated by a line break, and a run of single-digit array elements ({@code [4,1,1,1]}) as
- *       one number;</li>
+ *       one number; one with other tokens inside ({@code NaN}, comments: what lenient readers take) is read
+ *       both ways, its values so and then its whole text as text ({@link #rereads}); anything else as text;</li>
  *   <li><b>joining</b>: the sources follow each other in the order they were added, separated by a
  *       line break that stands for no source character. Where such a separator falls between two
  *       letters or digits it is a <em>junction</em>: the engine also scans the text around it
@@ -67,6 +68,7 @@ final class ScanView {
     private final int[] junctions;
     private final int invisibles;
     private final int[] disguised;
+    private final int[] rereads;
 
     private ScanView(
             String text,
@@ -79,8 +81,10 @@ final class ScanView {
             byte[] runType,
             int[] junctions,
             int invisibles,
-            int[] disguised) {
+            int[] disguised,
+            int[] rereads) {
         this.text = text;
+        this.rereads = rereads;
         this.sources = sources;
         this.runs = runs;
         this.runView = runView;
@@ -119,6 +123,15 @@ final class ScanView {
     /** View positions of the separators that fall between two letters or digits (see the class comment). */
     public int[] junctions() {
         return junctions;
+    }
+
+    /**
+     * The view spans, as pairs {@code [from, to)} in increasing order, where a source that was also read as its JSON
+     * values is read again as text (JSON with tokens no strict reader takes, such as {@code NaN} or comments): a
+     * value found there may have been found in the values reading too, and is counted once.
+     */
+    public int[] rereads() {
+        return rereads;
     }
 
     /**
@@ -297,6 +310,8 @@ final class ScanView {
         private int invisibles;
         private int[] disguised = NONE;
         private int disguisedCount;
+        private int[] rereads = NONE;
+        private int rereadCount;
         /** The view position of a separator that waits to learn whether it is a junction, or -1. */
         private int pendingSeparator = -1;
         /**
@@ -323,17 +338,31 @@ final class ScanView {
             JsonTokens tokens = kind == Kind.JSON && startsLikeJson(text) ? JsonTokens.of(text) : null;
             if (tokens != null && !tokens.hasOther) {
                 sources.add(new Source(channel, text, Kind.JSON));
-                appendJson(index, text, tokens, text.length());
+                appendJson(index, text, tokens, text.length(), true);
             } else if (tokens != null && tokens.valueThenOther()) {
                 // a JSON value, then other text: a lenient reader (Jackson's default) takes the value and ignores the
                 // rest, so the value is read as JSON and the rest as text
                 sources.add(new Source(channel, text, Kind.JSON));
-                appendJson(index, text, tokens, tokens.firstValueEnd);
+                appendJson(index, text, tokens, tokens.firstValueEnd, true);
                 separator();
                 appendText(index, text, tokens.firstValueEnd, text.length());
+            } else if (tokens != null) {
+                // JSON with tokens no strict reader takes inside (NaN, comments, single quotes): a lenient reader takes
+                // its values and drops the rest, so they are read as values (the other tokens left out, values split
+                // over fields joined as in strict JSON); and in case it is no JSON at all (a model's broken
+                // arguments, prose), the whole text is read again as text, escaped for a JSON string if redacted
+                sources.add(new Source(channel, text, Kind.JSON));
+                appendJson(index, text, tokens, text.length(), false);
+                separator();
+                int from = out.length();
+                appendText(index, text, 0, text.length());
+                if (rereadCount + 2 > rereads.length) {
+                    rereads = Arrays.copyOf(rereads, Math.max(4, rereadCount * 2));
+                }
+                rereads[rereadCount++] = from;
+                rereads[rereadCount++] = out.length();
             } else {
-                // not JSON after all (a model's broken arguments, prose): read as text, escaped for a JSON string if
-                // redacted
+                // not JSON after all (prose): read as text, escaped for a JSON string if redacted
                 sources.add(new Source(channel, text, kind));
                 appendText(index, text, 0, text.length());
             }
@@ -352,7 +381,7 @@ final class ScanView {
                 separator();
             }
             sources.add(new Source(channel, text, Kind.JSON));
-            appendJson(index, text, JsonTokens.of(text, state), text.length());
+            appendJson(index, text, JsonTokens.of(text, state), text.length(), true);
             return index;
         }
 
@@ -431,7 +460,8 @@ final class ScanView {
                     runType,
                     Arrays.copyOf(junctions, junctionCount),
                     invisibles,
-                    disguisedCount == 0 ? NONE : Arrays.copyOf(disguised, disguisedCount));
+                    disguisedCount == 0 ? NONE : Arrays.copyOf(disguised, disguisedCount),
+                    rereadCount == 0 ? NONE : Arrays.copyOf(rereads, rereadCount));
         }
 
         private void run(int src, int from, int to, byte type) {
@@ -581,12 +611,15 @@ final class ScanView {
             return false;
         }
 
-        /** Appends a JSON source's tokens before {@code limit}: values in document order, then the object keys. */
-        private void appendJson(int src, String s, JsonTokens tokens, int limit) {
+        /**
+         * Appends a JSON source's tokens before {@code limit}: values in document order, then the object keys; the
+         * runs that are no JSON token only if {@code withOther}.
+         */
+        private void appendJson(int src, String s, JsonTokens tokens, int limit, boolean withOther) {
             boolean any = false;
             int previousDigit = -1; // end of the previous value if it was a one-digit number, else -1
             for (int t = 0; t < tokens.count; t++) {
-                if (tokens.key[t] || tokens.start[t] >= limit) {
+                if (tokens.key[t] || tokens.start[t] >= limit || (!withOther && tokens.type[t] == JsonTokens.OTHER)) {
                     continue;
                 }
                 int a = tokens.start[t];
