@@ -467,12 +467,12 @@ class ChannelAttackTest {
     @Test
     void aValueAfterAnEscapedLineBreakInAJsonAnswerIsRestored() throws Exception {
         gdpr();
-        answer("{\"reply\":\"Contact:\\n[EMAIL_1]\"}");
+        answer("{\"reply\":\"Write to\\n[EMAIL_1]\"}");
         ChatResponse r = gate.chat(request()
                 .user("Email me at " + EMAIL)
                 .responseFormat(ResponseFormat.jsonObject())
                 .build());
-        assertThat(JSON.readTree(r.text()).get("reply").textValue()).isEqualTo("Contact:\n" + EMAIL);
+        assertThat(JSON.readTree(r.text()).get("reply").textValue()).isEqualTo("Write to\n" + EMAIL);
     }
 
     @Test

@@ -6,8 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Puts a vault's values back in place of its placeholders, optionally escaped for a JSON string and
- * optionally not inside URLs, continuing a URL state across a stream's chunks. Not API.
+ * Puts a vault's values back in place of its placeholders, optionally escaped for a JSON string, and by default only
+ * where a placeholder stands in plain prose ({@link ProseContext}), continuing the context across a stream's pieces.
+ * Not API.
  */
 public final class PlaceholderRestore {
     /** What a placeholder looks like: {@code [TYPE_n]}. */
@@ -16,39 +17,50 @@ public final class PlaceholderRestore {
     private PlaceholderRestore() {}
 
     /**
-     * {@code text} with {@code vault}'s placeholders replaced by their values, escaped for a JSON
-     * string if {@code jsonEscaped}; placeholders inside a URL only if {@code insideUrls}, reading
-     * {@code text} as the continuation of a text already read up to state {@code before}.
+     * {@code text} (complete: nothing follows it) with {@code vault}'s placeholders replaced by their values, escaped
+     * for a JSON string if {@code json} (which also reads {@code text} as JSON); placeholders that do not stand in
+     * plain prose only if {@code anywhere}.
+     */
+    public static String restore(TokenVault vault, String text, boolean json, boolean anywhere) {
+        return restore(vault, text, json, anywhere, new ProseContext(json), "", true);
+    }
+
+    /**
+     * Like {@link #restore(TokenVault, String, boolean, boolean)}, reading {@code text} as the continuation of what
+     * {@code context} has read (it reads {@code text} too), with {@code after} the text that follows it so far and
+     * {@code complete} whether more may come after that.
      */
     public static String restore(
-            TokenVault vault, String text, boolean jsonEscaped, boolean insideUrls, UrlRun before) {
+            TokenVault vault,
+            String text,
+            boolean json,
+            boolean anywhere,
+            ProseContext context,
+            CharSequence after,
+            boolean complete) {
         if (text.indexOf('[') < 0 || vault.isEmpty()) {
+            context.read(text, 0, text.length());
             return text;
         }
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = null;
         int last = 0;
-        UrlRun run = before;
         int read = 0;
         while (m.find()) {
+            context.read(text, read, m.start());
+            read = m.start();
             Optional<String> value = vault.valueOf(m.group());
-            if (value.isEmpty()) {
+            if (value.isEmpty() || !(anywhere || context.mayRestore(text, m.start(), m.end(), after, complete))) {
                 continue;
-            }
-            if (!insideUrls) {
-                run = run.advance(text, read, m.start());
-                read = m.start();
-                if (run.inUrl()) {
-                    continue;
-                }
             }
             if (out == null) {
                 out = new StringBuilder(text.length() + 32);
             }
             out.append(text, last, m.start());
-            out.append(jsonEscaped ? JsonStrings.escape(value.get()) : value.get());
+            out.append(json ? JsonStrings.escape(value.get()) : value.get());
             last = m.end();
         }
+        context.read(text, read, text.length());
         if (out == null) {
             return text;
         }

@@ -82,8 +82,8 @@ public final class StreamGuard implements StreamTransformer {
      * again once per half window of new text, not once per chunk).
      */
     private int releaseAt;
-    /** Where the released text stands as far as URLs go (for restoring placeholders outside URLs only). */
-    private UrlRun urlRun = UrlRun.START;
+    /** What the released text is around a placeholder (restored only in plain prose); made at the first restore. */
+    private ProseContext prose;
 
     /** A guard for a stream of {@code policy} (evaluated by {@code engine}) whose answer was asked for as JSON when {@code jsonAnswer}. */
     public StreamGuard(Policy policy, Engine engine, CallContext call, TokenVault vault, boolean jsonAnswer) {
@@ -143,6 +143,7 @@ public final class StreamGuard implements StreamTransformer {
                     List.of(),
                     offset,
                     held.length(),
+                    last,
                     downstream);
             return;
         }
@@ -243,7 +244,7 @@ public final class StreamGuard implements StreamTransformer {
                     released));
         }
         Enforcement.addByType(rewritten, redact);
-        emit(scanned, view, redact, offset, cut, downstream);
+        emit(scanned, view, redact, offset, cut, last, downstream);
     }
 
     private Map<String, Integer> rewritten() {
@@ -330,13 +331,14 @@ public final class StreamGuard implements StreamTransformer {
         return open[0] < 0 ? markdown : markdown < 0 ? open[0] : Math.min(markdown, open[0]);
     }
 
-    /** Releases {@code cut} held characters, with {@code redact}'s pieces among them rewritten. */
+    /** Releases {@code cut} held characters, with {@code redact}'s pieces among them rewritten ({@code last}: all of them). */
     private void emit(
             String scanned,
             ScanView view,
             List<Finding> redact,
             int offset,
             int cut,
+            boolean last,
             Consumer<StreamEvent> downstream) {
         if (cut <= 0) {
             return;
@@ -349,13 +351,18 @@ public final class StreamGuard implements StreamTransformer {
             context.delete(0, drop);
         }
         held.delete(0, cut);
-        String text = restoreText
-                ? PlaceholderRestore.restore(vault, out, Boolean.TRUE.equals(json), restoreUrls, urlRun)
-                : out; // a JSON answer stays JSON
+        String text = out;
+        if (restoreText && json != null) { // (json is null while all released text is white space: nothing to restore)
+            boolean asJson = json;
+            if (prose == null) {
+                prose = new ProseContext(asJson);
+            }
+            // a JSON answer stays JSON; what follows is the text still held
+            text = PlaceholderRestore.restore(vault, out, asJson, restoreUrls, prose, held, last);
+        }
         if (restoreText && !text.equals(out)) {
             call.put(dev.llmgate.api.spi.CallFacts.TOKENS_RESTORED, Boolean.TRUE); // the audit must not store it
         }
-        urlRun = urlRun.advance(out, 0, out.length());
         if (!text.isEmpty()) {
             downstream.accept(new StreamEvent.TextDelta(text));
         }

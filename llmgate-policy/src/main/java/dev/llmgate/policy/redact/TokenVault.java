@@ -1,7 +1,6 @@
 package dev.llmgate.policy.redact;
 
 import dev.llmgate.policy.internal.PlaceholderRestore;
-import dev.llmgate.policy.internal.UrlRun;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -60,12 +59,13 @@ public final class TokenVault {
     }
 
     /**
-     * {@code text} with this vault's placeholders replaced by their values, escaped for a JSON string
-     * if {@code jsonEscaped}; placeholders inside a URL (see {@link TokenRestore#URLS}) only if
+     * {@code text} with this vault's placeholders replaced by their values, escaped for a JSON string (and
+     * {@code text} read as JSON) if {@code jsonEscaped}; placeholders that do not stand in plain prose — in or near a
+     * URL, in markup, touching characters other than punctuation (see {@link TokenRestore#URLS}) — only if
      * {@code insideUrls}.
      */
     public String restore(String text, boolean jsonEscaped, boolean insideUrls) {
-        return PlaceholderRestore.restore(this, text, jsonEscaped, insideUrls, UrlRun.START);
+        return PlaceholderRestore.restore(this, text, jsonEscaped, insideUrls);
     }
 
     /** Where in {@code text} a placeholder starts that may be incomplete at its end (an unclosed {@code [}), or -1. */
