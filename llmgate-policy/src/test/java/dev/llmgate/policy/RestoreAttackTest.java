@@ -162,6 +162,37 @@ class RestoreAttackTest {
     }
 
     @Test
+    void aStreamWhoseTextIsNotScannedStillJudgesEachPlaceholderWithTheWordAroundIt() {
+        // the answer's text is not scanned (a channel left out), so the guard releases all it holds: a placeholder at
+        // the end of a release was judged without what follows it (and never restored)
+        Policy unscanned = Policy.builder()
+                .preset(CompliancePreset.GDPR)
+                .channels(Channel.MESSAGES)
+                .build();
+        String answer = "I will write to [EMAIL_1] today.";
+        for (int pad = 0; pad <= 300; pad += 3) {
+            String text = PROSE.repeat(6).substring(0, pad) + answer;
+            List<String> chunks = new ArrayList<>();
+            for (int i = 0; i < text.length(); i++) {
+                chunks.add(text.substring(i, i + 1));
+            }
+            StringBuilder received = new StringBuilder();
+            try (LlmGate gate = PolicyInterceptorTest.gate(
+                            unscanned,
+                            ScriptedProvider.replying(Reply.chunks(chunks)),
+                            new PolicyInterceptorTest.CaptureCall());
+                    ChatStream s = gate.stream(request(false))) {
+                while (s.hasNext()) {
+                    if (s.next() instanceof StreamEvent.TextDelta d) {
+                        received.append(d.text());
+                    }
+                }
+            }
+            assertThat(received.toString()).as("after %d characters", pad).endsWith("write to " + EMAIL + " today.");
+        }
+    }
+
+    @Test
     void afterHtmlNothingMoreIsRestoredTheDocumentedPriceOfTheRule() {
         // an attribute value may run over any number of lines: after the first tag, no placeholder is known to be prose
         String answer = "<b>Note</b>: I will write to [EMAIL_1].";

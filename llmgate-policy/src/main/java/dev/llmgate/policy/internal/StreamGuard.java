@@ -137,12 +137,22 @@ public final class StreamGuard implements StreamTransformer {
         }
         boolean asJson = Boolean.TRUE.equals(json);
         if (!scanText) {
+            // not scanned, but placeholders are restored: the last word is kept, so that one in it is judged with
+            // what follows it (a word as long as all the held text goes as it is)
+            int cut = held.length();
+            if (!last && restoreText) {
+                int k = cut;
+                while (k > 0 && !ProseContext.asciiSpace(held.charAt(k - 1))) {
+                    k--;
+                }
+                cut = k > 0 ? k : cut;
+            }
             emit(
                     scanned,
                     ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN),
                     List.of(),
                     offset,
-                    held.length(),
+                    cut,
                     last,
                     downstream);
             return;
