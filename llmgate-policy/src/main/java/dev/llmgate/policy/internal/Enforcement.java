@@ -36,7 +36,9 @@ public final class Enforcement {
         boolean urls = policy.restoreTokens().contains(TokenRestore.URLS);
         List<ToolCall> out = new ArrayList<>(calls.size());
         for (ToolCall tc : calls) {
-            String args = restore ? vault.restore(tc.argumentsJson(), true, urls) : tc.argumentsJson();
+            String args = restore
+                    ? PlaceholderRestore.restoreAnswer(vault, tc.argumentsJson(), true, urls)
+                    : tc.argumentsJson();
             ToolCall restored = args.equals(tc.argumentsJson()) ? tc : new ToolCall(tc.id(), tc.name(), args);
             if (policy.toolPolicy().isActive()) {
                 Decision d = engine.evaluateToolCall(restored, args);

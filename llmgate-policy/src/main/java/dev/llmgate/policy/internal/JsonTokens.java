@@ -36,6 +36,49 @@ final class JsonTokens {
         return hasOther && firstValueEnd > 0 && firstOtherStart >= firstValueEnd;
     }
 
+    /**
+     * Whether {@code s} is one JSON object or array and nothing else, as a strict reader takes it: only JSON tokens
+     * (no comments, single quotes, {@code NaN}), every string closed and free of raw control characters. A lenient
+     * reader reads such a text as a strict one does.
+     */
+    static boolean strict(String s) {
+        int i = 0;
+        while (i < s.length() && isSpace(s.charAt(i))) {
+            i++;
+        }
+        if (i == s.length() || (s.charAt(i) != '{' && s.charAt(i) != '[')) {
+            return false;
+        }
+        JsonTokens t = of(s);
+        if (t.hasOther || t.firstValueEnd < 0) {
+            return false;
+        }
+        for (int k = t.firstValueEnd; k < s.length(); k++) {
+            if (!isSpace(s.charAt(k))) {
+                return false;
+            }
+        }
+        for (int k = 0; k < t.count; k++) {
+            if (t.type[k] == STRING && !closedAndClean(s, t.start[k], t.end[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the string token {@code s[from, to)} is followed by its closing quote and holds no raw control character. */
+    static boolean closedAndClean(String s, int from, int to) {
+        if (to >= s.length() || s.charAt(to) != '"') {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < 0x20) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Lexer states at a point of a JSON text: outside a string, inside one, inside one right after a backslash. */
     static final int OUTSIDE = 0;
 

@@ -17,6 +17,34 @@ public final class PlaceholderRestore {
     private PlaceholderRestore() {}
 
     /**
+     * An answer's {@code text} with {@code vault}'s placeholders restored ({@code anywhere}: also where they do not
+     * stand in plain prose): an answer that is strict JSON by the JSON rules (values JSON-escaped); one that looks
+     * like JSON ({@code jsonAsked}, or it begins with <code>&#123;</code> or {@code [}) but is not strict JSON, not at all unless
+     * {@code anywhere} (a lenient reader — single quotes, comments, raw line breaks — reads strings the rules cannot
+     * see); any other as text.
+     */
+    public static String restoreAnswer(TokenVault vault, String text, boolean jsonAsked, boolean anywhere) {
+        if (JsonTokens.strict(text)) {
+            return restore(vault, text, true, anywhere);
+        }
+        if ((jsonAsked || looksLikeJson(text)) && !anywhere) {
+            return text;
+        }
+        return restore(vault, text, false, anywhere);
+    }
+
+    /** Whether {@code text} begins, after white space, with <code>&#123;</code> or {@code [}. */
+    static boolean looksLikeJson(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!ProseContext.asciiSpace(c)) {
+                return c == '{' || c == '[';
+            }
+        }
+        return false;
+    }
+
+    /**
      * {@code text} (complete: nothing follows it) with {@code vault}'s placeholders replaced by their values, escaped
      * for a JSON string if {@code json} (which also reads {@code text} as JSON); placeholders that do not stand in
      * plain prose only if {@code anywhere}.

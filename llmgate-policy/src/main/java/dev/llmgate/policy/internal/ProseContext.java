@@ -29,6 +29,9 @@ package dev.llmgate.policy.internal;
  */
 public final class ProseContext {
     private final boolean json;
+    private boolean stopped;
+    /** In a JSON string: its first characters (lower case, white space left out), to tell a script scheme. */
+    private final StringBuilder head = new StringBuilder(12);
     /** HTML syntax seen: nothing more is restored. */
     private boolean html;
     /** Markdown link syntax seen since the last blank line. */
@@ -50,6 +53,11 @@ public final class ProseContext {
     /** A context for an answer that is JSON (then string values are judged whole) or text. */
     public ProseContext(boolean json) {
         this.json = json;
+    }
+
+    /** Restores nothing more (a stream that looked like JSON and is not strict JSON: see PlaceholderRestore.restoreAnswer). */
+    public void stop() {
+        stopped = true;
     }
 
     static boolean asciiSpace(char c) {
@@ -101,9 +109,16 @@ public final class ProseContext {
                 inString = true;
                 stringUrlish = false;
                 colon = false;
+                head.setLength(0);
                 openersOnly = true; // a string's opening quote starts a run
             }
             return;
+        }
+        if (!escaped && c != '\\' && !asciiSpace(c) && head.length() < 12) {
+            head.append(Character.toLowerCase(c));
+            if (head.length() >= 5 && SCRIPT_SCHEMES.matcher(head).lookingAt()) {
+                stringUrlish = true; // "javascript: location.assign(...)": code, not prose
+            }
         }
         if (colon && !asciiSpace(c)) {
             stringUrlish = true; // "http:host": a colon with no space after it may end a scheme
@@ -127,6 +142,10 @@ public final class ProseContext {
         }
     }
 
+    /** Schemes whose URL is code or content rather than a place: a string that begins with one is no prose. */
+    private static final java.util.regex.Pattern SCRIPT_SCHEMES =
+            java.util.regex.Pattern.compile("(?:javascript|vbscript|data|livescript):");
+
     /** JSON escapes that stand for white space. */
     private static final String WHITE_ESCAPES = "ntrf";
 
@@ -136,7 +155,7 @@ public final class ProseContext {
      * follows it.
      */
     public boolean mayRestore(CharSequence s, int start, int end, CharSequence after, boolean complete) {
-        if (html || link || !openersOnly || (json && inString && stringUrlish)) {
+        if (stopped || html || link || !openersOnly || (json && inString && stringUrlish)) {
             return false;
         }
         // the rest of the word: an optional possessive, then closing punctuation only, up to white space or the end

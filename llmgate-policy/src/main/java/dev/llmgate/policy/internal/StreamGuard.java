@@ -85,6 +85,9 @@ public final class StreamGuard implements StreamTransformer {
     /** What the released text is around a placeholder (restored only in plain prose); made at the first restore. */
     private ProseContext prose;
 
+    /** The answer looked like JSON (asked for, or it began with '{' or '[') and is not: nothing more is restored. */
+    private boolean notJson;
+
     /** A guard for a stream of {@code policy} (evaluated by {@code engine}) whose answer was asked for as JSON when {@code jsonAnswer}. */
     public StreamGuard(Policy policy, Engine engine, CallContext call, TokenVault vault, boolean jsonAnswer) {
         this.json = jsonAnswer ? Boolean.TRUE : null;
@@ -130,12 +133,29 @@ public final class StreamGuard implements StreamTransformer {
             return;
         }
         releaseAt = window;
-        int offset = context.length();
-        String scanned = context.toString() + held;
         if (json == null) {
             json = startsAsJson(held);
         }
+        if (Boolean.TRUE.equals(json) && !jsonSoFar(context.toString() + held, contextState)) {
+            // not JSON after all (an answer that begins with '[' or '{', or JSON followed by text): read as text from
+            // here on, as a whole answer's scan reads it (read as JSON values, text outside them went unexamined)
+            json = Boolean.FALSE;
+            notJson = true;
+            if (prose != null) {
+                prose.stop();
+            }
+        }
         boolean asJson = Boolean.TRUE.equals(json);
+        // before the held text: the markdown references released so far and the released text (the context, or the
+        // whole current line when it is a link reference definition), for an image and its definition released apart
+        // (only when the held text may hold an image or a definition that memory completes: a window without one
+        // scans no more than before)
+        String memory = remembersReferences(asJson) && references.length() > 0 && mayReference(held)
+                ? references.toString()
+                : "";
+        String before = remembersReferences(asJson) && definitionLine() ? releasedLine.toString() : context.toString();
+        int offset = memory.length() + before.length();
+        String scanned = memory + before + held;
         if (!scanText) {
             // not scanned, but placeholders are restored: the last word is kept, so that one in it is judged with
             // what follows it (a word as long as all the held text goes as it is)
@@ -167,10 +187,24 @@ public final class StreamGuard implements StreamTransformer {
             ev = engine.evaluate(view, PolicyStage.STREAM, f -> v.sourceSpan(f.start(), f.end())[0] >= offset);
         } else {
             view = ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN);
-            ev = engine.evaluate(view, PolicyStage.STREAM, Engine.viewPosition(view, offset));
+            int ignoreBefore = Engine.viewPosition(view, offset);
+            if (remembersReferences(false)) {
+                // exfiltration found in released text counts: with the held text it may make a new image (a
+                // reference image and its definition)
+                ev = engine.evaluate(
+                        view,
+                        PolicyStage.STREAM,
+                        f -> f.start() >= ignoreBefore || f.type().startsWith(EXFILTRATION));
+                ev = withoutReleasedFindings(view, ev, ignoreBefore);
+            } else {
+                ev = engine.evaluate(view, PolicyStage.STREAM, ignoreBefore);
+            }
         }
         if (!last && readsExfiltration) {
             ev = withOverlongImage(view, ev, offset);
+        }
+        if (remembersReferences(asJson) && referencesOverflow) {
+            ev = withHeldExfiltration(view, ev, offset); // references too many or too long to remember: fail closed
         }
         Decision d = ev.decision();
         if (d.verdict() == Verdict.BLOCK || (d.verdict() == Verdict.REQUIRE_APPROVAL && !approved)) {
@@ -257,6 +291,170 @@ public final class StreamGuard implements StreamTransformer {
         emit(scanned, view, redact, offset, cut, last, downstream);
     }
 
+    /** The prefix of the exfiltration finding types. */
+    private static final String EXFILTRATION = "EXFILTRATION_";
+
+    /** The most characters of markdown references (definitions, reference images) a stream remembers; past it: fail closed. */
+    static final int MAX_REFERENCES = 8_192;
+
+    /** The longest link reference definition line remembered whole; a longer one fails closed. */
+    static final int MAX_DEFINITION_LINE = 4_096;
+
+    /** A link reference definition's start: up to three spaces, a bracketed label, a colon. */
+    private static final java.util.regex.Pattern DEFINITION =
+            java.util.regex.Pattern.compile("^ {0,3}\\[(?:[^\\]\\\\\n]|\\\\.){1,999}]:");
+
+    /**
+     * Markdown references released so far, one per line: link reference definitions and reference images. An image
+     * and its definition may be released far apart; scanned again before each window, they let the detector join
+     * them as a whole answer's scan does.
+     */
+    private final StringBuilder references = new StringBuilder();
+
+    /** The released text's current line, while it may be a link reference definition (up to {@link #MAX_DEFINITION_LINE}). */
+    private final StringBuilder releasedLine = new StringBuilder();
+
+    private boolean lineMayDefine = true;
+    private boolean referencesOverflow;
+
+    /** Whether {@code text} may hold a reference image ({@code ![}) or a link reference definition ({@code ]:}). */
+    private static boolean mayReference(CharSequence text) {
+        for (int i = 1; i < text.length(); i++) {
+            char c = text.charAt(i);
+            char p = text.charAt(i - 1);
+            if ((p == '!' && c == '[') || (p == ']' && c == ':')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean remembersReferences(boolean asJson) {
+        return readsExfiltration && !asJson;
+    }
+
+    /** Whether the released text's current line begins a link reference definition. */
+    private boolean definitionLine() {
+        return lineMayDefine
+                && releasedLine.length() > 0
+                && DEFINITION.matcher(releasedLine).lookingAt();
+    }
+
+    /**
+     * Where the bracketed text that opens at {@code open} (a {@code [}) ends, after its {@code ]}: brackets nest and a
+     * backslash escapes one, as in a markdown link text; -1 if it does not end in {@code t}.
+     */
+    static int labelEnd(CharSequence t, int open) {
+        int depth = 0;
+        for (int i = open; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '[') {
+                depth++;
+            } else if (c == ']' && --depth == 0) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Remembers the markdown references of released text {@code out} ({@link #references}): each reference or
+     * shortcut image as {@code ![][label]} (the label it looks its definition up by), each link reference definition
+     * line whole. (An image is released whole: the guard holds one until its label and what follows it are known.)
+     */
+    private void rememberReferences(String out) {
+        for (int at = out.indexOf("!["); at >= 0; at = out.indexOf("![", at + 2)) {
+            int end = labelEnd(out, at + 1);
+            if (end < 0 || (end < out.length() && out.charAt(end) == '(')) {
+                continue; // not closed here, or an inline image (its URL is in it)
+            }
+            int label = end < out.length() && out.charAt(end) == '[' ? labelEnd(out, end) : -1;
+            String name = label > end + 2 ? out.substring(end + 1, label - 1) : out.substring(at + 2, end - 1);
+            remember("![][" + name.replace('\n', ' ') + "]");
+        }
+        for (int i = 0; i < out.length(); i++) {
+            char c = out.charAt(i);
+            if (c == '\n') {
+                if (definitionLine()) {
+                    remember(releasedLine.toString());
+                }
+                releasedLine.setLength(0);
+                lineMayDefine = true;
+            } else if (lineMayDefine) {
+                if (isSpaces(releasedLine) && (c == ' ' ? releasedLine.length() == 3 : c != '[')) {
+                    lineMayDefine = false; // the line's first character after up to three spaces is not '['
+                    releasedLine.setLength(0);
+                    continue;
+                }
+                releasedLine.append(c);
+                if (releasedLine.length() > MAX_DEFINITION_LINE) {
+                    referencesOverflow |= definitionLine(); // too long to remember whole: fail closed
+                    releasedLine.setLength(0);
+                    lineMayDefine = false;
+                }
+            }
+        }
+    }
+
+    private static boolean isSpaces(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) != ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void remember(String reference) {
+        if (references.length() + reference.length() + 1 > MAX_REFERENCES) {
+            referencesOverflow = true;
+            return;
+        }
+        references.append(reference).append('\n');
+    }
+
+    /**
+     * {@code ev} decided without the findings in the released text before the held one ({@code ignoreBefore}, a view
+     * position): those cannot be rewritten any more, so one that a rule would block, rewrite or ask approval for
+     * blocks the stream (fail closed); the others were recorded when their text was released.
+     */
+    private Engine.Evaluation withoutReleasedFindings(ScanView view, Engine.Evaluation ev, int ignoreBefore) {
+        List<Finding> released = new ArrayList<>();
+        List<Finding> rest = new ArrayList<>();
+        for (Finding f : ev.decision().findings()) {
+            (f.start() < ignoreBefore ? released : rest).add(f);
+        }
+        if (released.isEmpty()) {
+            return ev;
+        }
+        Decision r = engine.decide(view, PolicyStage.STREAM, released).decision();
+        if (r.verdict() != Verdict.ALLOW && r.verdict() != Verdict.ALLOW_LOG) {
+            Decision blocked =
+                    aggregate.merge(new Decision(PolicyStage.STREAM, Verdict.BLOCK, r.ruleIds(), r.findings()));
+            Enforcement.decide(engine, call, blocked, Optional.empty(), PolicyStage.STREAM, rewritten());
+            throw Enforcement.blocked(policy, PolicyStage.STREAM, blocked);
+        }
+        return engine.decide(view, PolicyStage.STREAM, rest);
+    }
+
+    /** {@code ev} with an {@link FindingTypes#EXFILTRATION_URL} finding (0.8) over the held text: fail closed. */
+    private Engine.Evaluation withHeldExfiltration(ScanView view, Engine.Evaluation ev, int offset) {
+        Finding f = new Finding(
+                FindingTypes.EXFILTRATION_URL,
+                Engine.viewPosition(view, offset),
+                view.text().length(),
+                0.8,
+                "exfiltration");
+        if (f.confidence() < policy.threshold(f.type())) {
+            return ev;
+        }
+        List<Finding> found = new ArrayList<>(ev.decision().findings());
+        found.add(f);
+        return engine.decide(view, PolicyStage.STREAM, found);
+    }
+
     private Map<String, Integer> rewritten() {
         return Map.copyOf(rewritten);
     }
@@ -328,8 +526,17 @@ public final class StreamGuard implements StreamTransformer {
         int md = t.lastIndexOf("![");
         if (md >= from) {
             int url = t.indexOf("](", md + 2);
-            if (url < 0 || t.indexOf(')', url + 2) < 0) {
-                markdown = md;
+            if (url >= 0) {
+                if (t.indexOf(')', url + 2) < 0) {
+                    markdown = md; // an inline image whose destination is not closed
+                }
+            } else {
+                // a reference or shortcut image is open until its text, and a label after it, are closed and what
+                // follows them is known (its URL is in its definition, which the guard remembers)
+                int end = labelEnd(t, md + 1);
+                if (end < 0 || end == t.length() || (t.charAt(end) == '[' && labelEnd(t, end) < 0)) {
+                    markdown = md;
+                }
             }
         }
         // an "<img" (or "<image") still open at the end, as the tokenizer reads attributes ("alt='a>b'"): every one
@@ -355,6 +562,9 @@ public final class StreamGuard implements StreamTransformer {
         }
         String out = engine.redactRange(view, redact, Optional.empty(), offset, offset + cut);
         context.append(scanned, offset, offset + cut);
+        if (remembersReferences(Boolean.TRUE.equals(json))) {
+            rememberReferences(out);
+        }
         if (context.length() > CONTEXT) {
             int drop = context.length() - CONTEXT;
             contextState = JsonTokens.stateAfter(context, 0, drop, contextState);
@@ -366,6 +576,9 @@ public final class StreamGuard implements StreamTransformer {
             boolean asJson = json;
             if (prose == null) {
                 prose = new ProseContext(asJson);
+                if (notJson) {
+                    prose.stop(); // it looked like JSON and is not: lenient readers read strings the rules cannot see
+                }
             }
             // a JSON answer stays JSON; what follows is the text still held
             text = PlaceholderRestore.restore(vault, out, asJson, restoreUrls, prose, held, last);
@@ -376,6 +589,35 @@ public final class StreamGuard implements StreamTransformer {
         if (!text.isEmpty()) {
             downstream.accept(new StreamEvent.TextDelta(text));
         }
+    }
+
+    /**
+     * Whether {@code text}, a window of a stream that begins in lexer state {@code state}, holds nothing but JSON
+     * tokens — apart from a literal cut at either end ({@code ue} after the context's start, {@code fal} at the end).
+     */
+    static boolean jsonSoFar(String text, int state) {
+        JsonTokens t = JsonTokens.of(text, state);
+        for (int k = 0; k < t.count; k++) {
+            if (t.type[k] == JsonTokens.STRING) {
+                for (int i = t.start[k]; i < t.end[k]; i++) {
+                    if (text.charAt(i) < 0x20) {
+                        return false; // a raw line break or tab in a string: lenient JSON at best
+                    }
+                }
+            }
+            if (t.type[k] != JsonTokens.OTHER) {
+                continue;
+            }
+            String token = text.substring(t.start[k], t.end[k]);
+            boolean cutAtStart =
+                    t.start[k] == 0 && ("true".endsWith(token) || "false".endsWith(token) || "null".endsWith(token));
+            boolean cutAtEnd = t.end[k] == text.length()
+                    && ("true".startsWith(token) || "false".startsWith(token) || "null".startsWith(token));
+            if (!cutAtStart && !cutAtEnd) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the text begins (after whitespace) with '{' or '['; null if it is all whitespace so far. */
