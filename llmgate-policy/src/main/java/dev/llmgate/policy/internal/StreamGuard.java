@@ -439,11 +439,14 @@ public final class StreamGuard implements StreamTransformer {
         return engine.decide(view, PolicyStage.STREAM, rest);
     }
 
-    /** {@code ev} with an {@link FindingTypes#EXFILTRATION_URL} finding (0.8) over the held text: fail closed. */
-    private Engine.Evaluation withHeldExfiltration(ScanView view, Engine.Evaluation ev, int offset) {
+    /**
+     * {@code ev} with an {@link FindingTypes#EXFILTRATION_URL} finding (0.8) from {@code scannedFrom} (a position of
+     * the scanned text) to the end: fail closed.
+     */
+    private Engine.Evaluation withHeldExfiltration(ScanView view, Engine.Evaluation ev, int scannedFrom) {
         Finding f = new Finding(
                 FindingTypes.EXFILTRATION_URL,
-                Engine.viewPosition(view, offset),
+                Engine.viewPosition(view, scannedFrom),
                 view.text().length(),
                 0.8,
                 "exfiltration");
@@ -474,18 +477,7 @@ public final class StreamGuard implements StreamTransformer {
         if (image < 0 || held.length() - image <= IMAGE_HOLD || dataImage(held, image)) {
             return ev;
         }
-        Finding f = new Finding(
-                FindingTypes.EXFILTRATION_URL,
-                Engine.viewPosition(view, offset + image),
-                view.text().length(),
-                0.8,
-                "exfiltration");
-        if (f.confidence() < policy.threshold(f.type())) {
-            return ev;
-        }
-        List<Finding> found = new ArrayList<>(ev.decision().findings());
-        found.add(f);
-        return engine.decide(view, PolicyStage.STREAM, found);
+        return withHeldExfiltration(view, ev, offset + image);
     }
 
     /**
