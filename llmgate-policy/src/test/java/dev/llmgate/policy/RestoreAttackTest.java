@@ -153,6 +153,7 @@ class RestoreAttackTest {
             strings = {
                 "I will write to [EMAIL_1].",
                 "\"Can you email [EMAIL_1]?\" she asked.",
+                "Her address \u2014[EMAIL_1]\u2014 is new. \u00ab\u00a0[EMAIL_1]\u00a0\u00bb \u300c[EMAIL_1]\u300d",
                 "Contact: ([EMAIL_1]), \"[EMAIL_1]\", **[EMAIL_1]** and [EMAIL_1]'s inbox!",
                 "- [EMAIL_1]\n- `[EMAIL_1]`",
                 // a link ends at a blank line: prose after it is prose again

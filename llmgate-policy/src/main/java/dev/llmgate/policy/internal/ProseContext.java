@@ -65,11 +65,13 @@ public final class ProseContext {
     }
 
     private static boolean opener(char c) {
-        return "([{\"'`*_~\u201c\u2018\u00ab\u00bf\u00a1".indexOf(c) >= 0;
+        return "([{\"'`*_~\u201c\u2018\u00ab\u00bf\u00a1\u2014\u2013\u00a0\u202f\u300c\u300e\uff08".indexOf(c) >= 0;
     }
 
     private static boolean closer(char c) {
-        return ")]}\"'`*_~.,;:!?\u201d\u2019\u00bb\u2026".indexOf(c) >= 0;
+        return ")]}\"'`*_~.,;:!?\u201d\u2019\u00bb\u2026\u2014\u2013\u00a0\u202f\u300d\u300f\uff09\u3002\uff0c\uff01\uff1f"
+                        .indexOf(c)
+                >= 0;
     }
 
     private static boolean urlish(char c) {
