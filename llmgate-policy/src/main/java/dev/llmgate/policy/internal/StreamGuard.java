@@ -146,14 +146,14 @@ public final class StreamGuard implements StreamTransformer {
             }
         }
         boolean asJson = Boolean.TRUE.equals(json);
-        // before the held text: the markdown references released so far and the released text (the context, or the
-        // whole current line when it is a link reference definition), for an image and its definition released apart
+        // before the held text: the link reference definitions released so far (for a held image that uses one) and
+        // the last released characters
         // (only when the held text may hold an image or a definition that memory completes: a window without one
         // scans no more than before)
-        String memory = remembersReferences(asJson) && references.length() > 0 && mayReference(held)
+        String memory = remembersReferences(asJson) && references.length() > 0 && held.indexOf("![") >= 0
                 ? references.toString()
                 : "";
-        String before = remembersReferences(asJson) && definitionLine() ? releasedLine.toString() : context.toString();
+        String before = context.toString();
         int offset = memory.length() + before.length();
         String scanned = memory + before + held;
         if (!scanText) {
@@ -203,7 +203,7 @@ public final class StreamGuard implements StreamTransformer {
         if (!last && readsExfiltration) {
             ev = withOverlongImage(view, ev, offset);
         }
-        if (remembersReferences(asJson) && referencesOverflow) {
+        if (remembersReferences(asJson) && referencesOverflow && held.indexOf("![") >= 0) {
             ev = withHeldExfiltration(view, ev, offset); // references too many or too long to remember: fail closed
         }
         Decision d = ev.decision();
@@ -250,7 +250,7 @@ public final class StreamGuard implements StreamTransformer {
             }
             // an image not yet closed stays held whole (up to IMAGE_HOLD characters): its URL is scanned with all its
             // data, before the client could fetch it
-            int image = openImageStart(held);
+            int image = openImage(held, Math.max(0, held.length() - IMAGE_HOLD), references);
             boolean holdImage = image >= 0 && held.length() - image <= IMAGE_HOLD;
             if (holdImage && image < cut) {
                 cut = image;
@@ -300,111 +300,86 @@ public final class StreamGuard implements StreamTransformer {
     /** The longest link reference definition line remembered whole; a longer one fails closed. */
     static final int MAX_DEFINITION_LINE = 4_096;
 
-    /** A link reference definition's start: up to three spaces, a bracketed label, a colon. */
-    private static final java.util.regex.Pattern DEFINITION =
-            java.util.regex.Pattern.compile("^ {0,3}\\[(?:[^\\]\\\\\n]|\\\\.){1,999}]:");
-
     /**
-     * Markdown references released so far, one per line: link reference definitions and reference images. An image
-     * and its definition may be released far apart; scanned again before each window, they let the detector join
-     * them as a whole answer's scan does.
+     * Link reference definitions released so far (each line that holds {@code ]:} followed by what may be a URL),
+     * one per line. A reference image held later may use one released long before; scanned again before each window
+     * that holds an image, they let the detector join them as a whole answer's scan does. (An image released first is
+     * held until its definition comes: see {@link #openImage}.)
      */
     private final StringBuilder references = new StringBuilder();
 
-    /** The released text's current line, while it may be a link reference definition (up to {@link #MAX_DEFINITION_LINE}). */
+    /** The released text's current line (up to {@link #MAX_DEFINITION_LINE} characters). */
     private final StringBuilder releasedLine = new StringBuilder();
 
-    private boolean lineMayDefine = true;
-    private boolean referencesOverflow;
+    /** Whether the released text's current line holds {@code ]:}. */
+    private boolean lineDefines;
 
-    /** Whether {@code text} may hold a reference image ({@code ![}) or a link reference definition ({@code ]:}). */
-    private static boolean mayReference(CharSequence text) {
-        for (int i = 1; i < text.length(); i++) {
-            char c = text.charAt(i);
-            char p = text.charAt(i - 1);
-            if ((p == '!' && c == '[') || (p == ']' && c == ':')) {
-                return true;
-            }
-        }
-        return false;
-    }
+    /** The released line before the current one (a definition's label may begin on it). */
+    private String previousLine = "";
+
+    /** The previous released line held {@code ]:} with nothing after it (its destination may be on this line). */
+    private boolean destinationNext;
+
+    private boolean referencesOverflow;
 
     private boolean remembersReferences(boolean asJson) {
         return readsExfiltration && !asJson;
     }
 
-    /** Whether the released text's current line begins a link reference definition. */
-    private boolean definitionLine() {
-        return lineMayDefine
-                && releasedLine.length() > 0
-                && DEFINITION.matcher(releasedLine).lookingAt();
-    }
-
     /**
-     * Where the bracketed text that opens at {@code open} (a {@code [}) ends, after its {@code ]}: brackets nest and a
-     * backslash escapes one, as in a markdown link text; -1 if it does not end in {@code t}.
-     */
-    static int labelEnd(CharSequence t, int open) {
-        int depth = 0;
-        for (int i = open; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '[') {
-                depth++;
-            } else if (c == ']' && --depth == 0) {
-                return i + 1;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Remembers the markdown references of released text {@code out} ({@link #references}): each reference or
-     * shortcut image as {@code ![][label]} (the label it looks its definition up by), each link reference definition
-     * line whole. (An image is released whole: the guard holds one until its label and what follows it are known.)
+     * Remembers the link reference definitions of released text {@code out} ({@link #references}): every line that
+     * holds {@code ]:} (a definition may stand in a block quote or a list item, and its label may run over lines)
+     * followed, on it or on the next line, by something with {@code /}, {@code .} or {@code :} in it; such a line
+     * longer than {@link #MAX_DEFINITION_LINE}, or more than {@link #MAX_REFERENCES} of them, fail closed.
      */
     private void rememberReferences(String out) {
-        for (int at = out.indexOf("!["); at >= 0; at = out.indexOf("![", at + 2)) {
-            int end = labelEnd(out, at + 1);
-            if (end < 0 || (end < out.length() && out.charAt(end) == '(')) {
-                continue; // not closed here, or an inline image (its URL is in it)
-            }
-            int label = end < out.length() && out.charAt(end) == '[' ? labelEnd(out, end) : -1;
-            String name = label > end + 2 ? out.substring(end + 1, label - 1) : out.substring(at + 2, end - 1);
-            remember("![][" + name.replace('\n', ' ') + "]");
-        }
         for (int i = 0; i < out.length(); i++) {
             char c = out.charAt(i);
             if (c == '\n') {
-                if (definitionLine()) {
-                    remember(releasedLine.toString());
-                }
-                releasedLine.setLength(0);
-                lineMayDefine = true;
-            } else if (lineMayDefine) {
-                if (isSpaces(releasedLine) && (c == ' ' ? releasedLine.length() == 3 : c != '[')) {
-                    lineMayDefine = false; // the line's first character after up to three spaces is not '['
-                    releasedLine.setLength(0);
-                    continue;
-                }
+                endLine();
+                continue;
+            }
+            if (releasedLine.length() < MAX_DEFINITION_LINE) {
                 releasedLine.append(c);
-                if (releasedLine.length() > MAX_DEFINITION_LINE) {
-                    referencesOverflow |= definitionLine(); // too long to remember whole: fail closed
-                    releasedLine.setLength(0);
-                    lineMayDefine = false;
-                }
+            } else if (lineDefines || destinationNext) {
+                referencesOverflow = true; // too long to remember whole
+            }
+            if (c == ':' && releasedLine.length() >= 2 && releasedLine.charAt(releasedLine.length() - 2) == ']') {
+                lineDefines = true;
             }
         }
     }
 
-    private static boolean isSpaces(CharSequence s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) != ' ') {
-                return false;
+    /** The released text's current line ended: remembered if it defines a link (see {@link #rememberReferences}). */
+    private void endLine() {
+        String line = releasedLine.toString();
+        int colon = line.lastIndexOf("]:");
+        boolean define = false;
+        if (colon >= 0) {
+            String after = line.substring(colon + 2).trim();
+            define = urlLike(after);
+            if (after.isEmpty()) {
+                destinationNext = true;
+                remember(line);
             }
+        } else if (destinationNext) {
+            define = urlLike(line.trim());
+            destinationNext = false;
         }
-        return true;
+        if (define) {
+            int open = line.lastIndexOf('[', colon < 0 ? line.length() : colon);
+            remember(open < 0 && colon >= 0 ? previousLine + "\n" + line : line); // (a label begun on the line before)
+        }
+        previousLine = line;
+        releasedLine.setLength(0);
+        lineDefines = false;
+    }
+
+    /** Whether {@code s} may begin with a URL (a destination): it holds {@code /}, {@code .} or {@code :}. */
+    private static boolean urlLike(String s) {
+        int end = s.indexOf(' ');
+        String first = end < 0 ? s : s.substring(0, end);
+        return first.indexOf('/') >= 0 || first.indexOf('.') >= 0 || first.indexOf(':') >= 0;
     }
 
     private void remember(String reference) {
@@ -473,7 +448,7 @@ public final class StreamGuard implements StreamTransformer {
      * exfiltration blocks the stream.
      */
     private Engine.Evaluation withOverlongImage(ScanView view, Engine.Evaluation ev, int offset) {
-        int image = openImage(held, 0);
+        int image = openImage(held, 0, references);
         if (image < 0 || held.length() - image <= IMAGE_HOLD || dataImage(held, image)) {
             return ev;
         }
@@ -503,32 +478,22 @@ public final class StreamGuard implements StreamTransformer {
     }
 
     /**
-     * Where in {@code text} an image starts that is not closed yet: a markdown image {@code ![} without its URL's
-     * closing {@code )} after it, or an {@code <img} without its {@code >}, looked for in the last {@link #IMAGE_HOLD}
-     * characters; -1 if none.
+     * Where in {@code text} an image starts that is not closed yet, looked for from {@code from} on: a markdown image
+     * {@code ![} without its URL's closing {@code )} after it (or, a reference image, without its definition in
+     * {@code text} or in {@code definitions}, those released before), or an {@code <img} without its {@code >}; -1 if
+     * none.
      */
-    static int openImageStart(CharSequence text) {
-        return openImage(text, Math.max(0, text.length() - IMAGE_HOLD));
-    }
-
-    /** Like {@link #openImageStart}, looking for the image's start from {@code from} on. */
-    private static int openImage(CharSequence text, int from) {
+    private static int openImage(CharSequence text, int from, CharSequence definitions) {
         String t = text.toString();
         int markdown = -1;
         int md = t.lastIndexOf("![");
         if (md >= from) {
-            int url = t.indexOf("](", md + 2);
-            if (url >= 0) {
-                if (t.indexOf(')', url + 2) < 0) {
-                    markdown = md; // an inline image whose destination is not closed
-                }
-            } else {
-                // a reference or shortcut image is open until its text, and a label after it, are closed and what
-                // follows them is known (its URL is in its definition, which the guard remembers)
-                int end = labelEnd(t, md + 1);
-                if (end < 0 || end == t.length() || (t.charAt(end) == '[' && labelEnd(t, end) < 0)) {
-                    markdown = md;
-                }
+            int end = labelEnd(t, md + 1); // (its text's brackets nest: "![a [b] c](...)")
+            boolean inline = end >= 0 && end < t.length() && t.charAt(end) == '(';
+            if (inline ? t.indexOf(')', end + 1) < 0 : !defined(t, md, definitions)) {
+                // an inline image whose destination is not closed, or a reference or shortcut image whose definition
+                // has not come (its URL is in it: held until it comes, or past the hold, fail closed)
+                markdown = md;
             }
         }
         // an "<img" (or "<image") still open at the end, as the tokenizer reads attributes ("alt='a>b'"): every one
@@ -538,6 +503,70 @@ public final class StreamGuard implements StreamTransformer {
                 t, from, t.length(), i -> false, (start, end) -> open[0] = end == t.length() ? start : -1);
         // both open: the earlier one is held from (a "![" inside an open tag's value does not release the tag)
         return open[0] < 0 ? markdown : markdown < 0 ? open[0] : Math.min(markdown, open[0]);
+    }
+
+    /**
+     * Whether the reference or shortcut image at {@code image} of {@code t} ({@code ![alt][label]}, {@code ![alt][]},
+     * {@code ![label]}) has a definition of its label in {@code t} after it or in {@code before} (labels compared as
+     * CommonMark compares them: case-folded, white space collapsed). False while its text or label is not closed.
+     */
+    static boolean defined(String t, int image, CharSequence before) {
+        int end = labelEnd(t, image + 1);
+        if (end < 0 || end == t.length()) {
+            return false;
+        }
+        String label = t.substring(image + 2, end - 1);
+        if (t.charAt(end) == '[') {
+            int close = labelEnd(t, end);
+            if (close < 0) {
+                return false;
+            }
+            if (close > end + 2) {
+                label = t.substring(end + 1, close - 1);
+            }
+        }
+        String key = "[" + normalLabel(label) + "]:";
+        if (normalLabel(before.toString()).contains(key)) {
+            return true;
+        }
+        // a definition after the image counts once its line (and the next, if its destination is there) is complete:
+        // until then its URL may still grow, and the image is judged with all of it
+        String[] lines = t.substring(end).split("\n", -1);
+        for (int i = 0; i + 1 < lines.length; i++) { // (the last piece is a line not yet ended)
+            String line = normalLabel(lines[i]);
+            int at = line.indexOf(key);
+            if (at >= 0 && (!line.substring(at + key.length()).isBlank() || i + 2 < lines.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A label (or text) as CommonMark matches labels: lower case, runs of white space one space. */
+    private static String normalLabel(String s) {
+        return s.toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("\\s+", " ")
+                .replace("[ ", "[")
+                .replace(" ]", "]");
+    }
+
+    /**
+     * Where the bracketed text that opens at {@code open} (a {@code [}) ends, after its {@code ]}: brackets nest and a
+     * backslash escapes one, as in a markdown link text; -1 if it does not end in {@code t}.
+     */
+    static int labelEnd(CharSequence t, int open) {
+        int depth = 0;
+        for (int i = open; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '[') {
+                depth++;
+            } else if (c == ']' && --depth == 0) {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 
     /** Releases {@code cut} held characters, with {@code redact}'s pieces among them rewritten ({@code last}: all of them). */
