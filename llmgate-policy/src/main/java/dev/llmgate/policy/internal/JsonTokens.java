@@ -37,7 +37,7 @@ final class JsonTokens {
     }
 
     /**
-     * Whether {@code s} is one JSON object or array and nothing else, as a strict reader takes it: only JSON tokens
+     * Whether {@code s} is one JSON object or array and nothing else, by its tokens (not its grammar): only JSON tokens
      * (no comments, single quotes, {@code NaN}), every string closed and free of raw control characters. A lenient
      * reader reads such a text as a strict one does.
      */

@@ -27,18 +27,44 @@ public final class PlaceholderRestore {
         if (JsonTokens.strict(text)) {
             return restore(vault, text, true, anywhere);
         }
-        if ((jsonAsked || looksLikeJson(text)) && !anywhere) {
+        if ((jsonAsked || Boolean.TRUE.equals(looksLikeJson(text))) && !anywhere) {
             return text;
         }
         return restore(vault, text, false, anywhere);
     }
 
-    /** Whether {@code text} begins, after white space, with <code>&#123;</code> or {@code [}. */
-    static boolean looksLikeJson(CharSequence text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!ProseContext.asciiSpace(c)) {
-                return c == '{' || c == '[';
+    /**
+     * Whether {@code text} looks like JSON: it begins, after white space, with <code>&#123;</code>, or with {@code [}
+     * and then a JSON value's first character ({@code [simulated]} or {@code [note]} is text, {@code [1]} or
+     * {@code ["a"} JSON); null while it is all white space, or ends after the {@code [}.
+     */
+    static Boolean looksLikeJson(CharSequence text) {
+        int i = 0;
+        while (i < text.length() && ProseContext.asciiSpace(text.charAt(i))) {
+            i++;
+        }
+        if (i == text.length()) {
+            return null;
+        }
+        char c = text.charAt(i);
+        if (c != '[') {
+            return c == '{';
+        }
+        i++;
+        while (i < text.length() && ProseContext.asciiSpace(text.charAt(i))) {
+            i++;
+        }
+        if (i == text.length()) {
+            return null;
+        }
+        char v = text.charAt(i);
+        if ("\"'{[]-0123456789".indexOf(v) >= 0) {
+            return true;
+        }
+        for (String literal : new String[] {"true", "false", "null"}) {
+            if (text.length() - i >= literal.length()
+                    && text.subSequence(i, i + literal.length()).toString().equals(literal)) {
+                return true;
             }
         }
         return false;

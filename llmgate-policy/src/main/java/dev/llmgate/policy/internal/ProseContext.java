@@ -12,8 +12,9 @@ package dev.llmgate.policy.internal;
  *   <li>no markdown link syntax ({@code ](}, {@code ]:}, {@code ][}) came before it since the last blank line (a
  *       link destination or a reference definition does not span one);</li>
  *   <li>it is a word of its own: between it and the white space before it, only opening punctuation
- *       (<code>( [ &#123; " ' `</code> and emphasis marks); between it and the white space after it, only closing
- *       punctuation (<code>) ] &#125; " ' ` . , ; : ! ?</code>, emphasis marks), after an optional possessive
+ *       (<code>( [ &#123; " ' `</code>, emphasis marks, typographic quotes, dashes, no-break spaces, CJK brackets);
+ *       between it and the white space after it, only closing punctuation (<code>) ] &#125; " ' ` . , ; : ! ?</code>,
+ *       emphasis marks and the typographic and CJK forms), after an optional possessive
  *       {@code 's} — so no character of
  *       a URL, a path, an escape or an entity touches it;</li>
  *   <li>in JSON (a JSON answer, tool-call arguments), the string that holds it contains none of

@@ -136,7 +136,14 @@ public final class StreamGuard implements StreamTransformer {
         if (json == null) {
             json = startsAsJson(held);
         }
-        if (Boolean.TRUE.equals(json) && !jsonSoFar(context.toString() + held, contextState)) {
+        String recent = context.toString() + held;
+        if (Boolean.TRUE.equals(json) && !strictSoFar(recent) && prose != null) {
+            prose.stop(); // a raw control character in a string: lenient JSON at best, nothing more restored
+        }
+        if (Boolean.TRUE.equals(json) && !strictSoFar(recent)) {
+            notJson = true;
+        }
+        if (Boolean.TRUE.equals(json) && !jsonSoFar(recent, contextState)) {
             // not JSON after all (an answer that begins with '[' or '{', or JSON followed by text): read as text from
             // here on, as a whole answer's scan reads it (read as JSON values, text outside them went unexamined)
             json = Boolean.FALSE;
@@ -148,8 +155,7 @@ public final class StreamGuard implements StreamTransformer {
         boolean asJson = Boolean.TRUE.equals(json);
         // before the held text: the link reference definitions released so far (for a held image that uses one) and
         // the last released characters
-        // (only when the held text may hold an image or a definition that memory completes: a window without one
-        // scans no more than before)
+        // (only when the held text holds an image: a window without one scans no more than before)
         String memory = remembersReferences(asJson) && references.length() > 0 && held.indexOf("![") >= 0
                 ? references.toString()
                 : "";
@@ -188,13 +194,14 @@ public final class StreamGuard implements StreamTransformer {
         } else {
             view = ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN);
             int ignoreBefore = Engine.viewPosition(view, offset);
-            if (remembersReferences(false)) {
-                // exfiltration found in released text counts: with the held text it may make a new image (a
-                // reference image and its definition)
+            if (!memory.isEmpty()) {
+                // exfiltration found in the remembered definitions counts: with the held image they make a new one
+                int memoryEnd = Engine.viewPosition(view, memory.length());
                 ev = engine.evaluate(
                         view,
                         PolicyStage.STREAM,
-                        f -> f.start() >= ignoreBefore || f.type().startsWith(EXFILTRATION));
+                        f -> f.start() >= ignoreBefore
+                                || (f.start() < memoryEnd && f.type().startsWith(EXFILTRATION)));
                 ev = withoutReleasedFindings(view, ev, ignoreBefore);
             } else {
                 ev = engine.evaluate(view, PolicyStage.STREAM, ignoreBefore);
@@ -203,7 +210,7 @@ public final class StreamGuard implements StreamTransformer {
         if (!last && readsExfiltration) {
             ev = withOverlongImage(view, ev, offset);
         }
-        if (remembersReferences(asJson) && referencesOverflow && held.indexOf("![") >= 0) {
+        if (remembersReferences(asJson) && referencesOverflow && openMarkdownImage(held.toString(), 0, "") >= 0) {
             ev = withHeldExfiltration(view, ev, offset); // references too many or too long to remember: fail closed
         }
         Decision d = ev.decision();
@@ -294,7 +301,7 @@ public final class StreamGuard implements StreamTransformer {
     /** The prefix of the exfiltration finding types. */
     private static final String EXFILTRATION = "EXFILTRATION_";
 
-    /** The most characters of markdown references (definitions, reference images) a stream remembers; past it: fail closed. */
+    /** The most characters of link reference definitions a stream remembers; past it, a held reference image fails closed. */
     static final int MAX_REFERENCES = 8_192;
 
     /** The longest link reference definition line remembered whole; a longer one fails closed. */
@@ -350,36 +357,42 @@ public final class StreamGuard implements StreamTransformer {
         }
     }
 
-    /** The released text's current line ended: remembered if it defines a link (see {@link #rememberReferences}). */
+    /**
+     * The released text's current line ended: remembered if it defines a link (see {@link #rememberReferences}); a
+     * line that ends with {@code ]:} is remembered together with the next (its destination), whatever that holds.
+     */
     private void endLine() {
         String line = releasedLine.toString();
-        int colon = line.lastIndexOf("]:");
-        boolean define = false;
-        if (colon >= 0) {
-            String after = line.substring(colon + 2).trim();
-            define = urlLike(after);
-            if (after.isEmpty()) {
-                destinationNext = true;
-                remember(line);
-            }
-        } else if (destinationNext) {
-            define = urlLike(line.trim());
+        if (destinationNext) {
             destinationNext = false;
-        }
-        if (define) {
-            int open = line.lastIndexOf('[', colon < 0 ? line.length() : colon);
-            remember(open < 0 && colon >= 0 ? previousLine + "\n" + line : line); // (a label begun on the line before)
+            remember(previousLine + "\n" + line);
+        } else {
+            int colon = line.lastIndexOf("]:");
+            if (colon >= 0 && line.substring(colon + 2).isBlank()) {
+                destinationNext = true; // remembered with the next line
+            } else if (colon >= 0 && urlLike(line.substring(colon + 2).trim())) {
+                int open = line.lastIndexOf('[', colon);
+                remember(open < 0 ? previousLine + "\n" + line : line); // (a label begun on the line before)
+            }
         }
         previousLine = line;
         releasedLine.setLength(0);
         lineDefines = false;
     }
 
-    /** Whether {@code s} may begin with a URL (a destination): it holds {@code /}, {@code .} or {@code :}. */
+    /**
+     * Whether {@code s} may begin with a URL (a destination): its first word holds {@code / . : \\ & % #} (an escape or
+     * a reference may stand for any of them).
+     */
     private static boolean urlLike(String s) {
         int end = s.indexOf(' ');
         String first = end < 0 ? s : s.substring(0, end);
-        return first.indexOf('/') >= 0 || first.indexOf('.') >= 0 || first.indexOf(':') >= 0;
+        for (int i = 0; i < first.length(); i++) {
+            if ("/.:\\&%#".indexOf(first.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void remember(String reference) {
@@ -405,7 +418,9 @@ public final class StreamGuard implements StreamTransformer {
             return ev;
         }
         Decision r = engine.decide(view, PolicyStage.STREAM, released).decision();
-        if (r.verdict() != Verdict.ALLOW && r.verdict() != Verdict.ALLOW_LOG) {
+        if (r.verdict() != Verdict.ALLOW
+                && r.verdict() != Verdict.ALLOW_LOG
+                && !(r.verdict() == Verdict.REQUIRE_APPROVAL && approved)) {
             Decision blocked =
                     aggregate.merge(new Decision(PolicyStage.STREAM, Verdict.BLOCK, r.ruleIds(), r.findings()));
             Enforcement.decide(engine, call, blocked, Optional.empty(), PolicyStage.STREAM, rewritten());
@@ -466,11 +481,11 @@ public final class StreamGuard implements StreamTransformer {
         if (!t.startsWith("![", image)) {
             return false;
         }
-        int url = t.indexOf("](", image + 2);
-        if (url < 0) {
+        int end = labelEnd(t, image + 1); // the image's own text ("![a [b](data:,) c](https://...)" is not data)
+        if (end < 0 || end >= t.length() || t.charAt(end) != '(') {
             return false;
         }
-        int p = url + 2;
+        int p = end + 1;
         while (p < t.length() && (Character.isWhitespace(t.charAt(p)) || t.charAt(p) == '<')) {
             p++;
         }
@@ -485,17 +500,7 @@ public final class StreamGuard implements StreamTransformer {
      */
     private static int openImage(CharSequence text, int from, CharSequence definitions) {
         String t = text.toString();
-        int markdown = -1;
-        int md = t.lastIndexOf("![");
-        if (md >= from) {
-            int end = labelEnd(t, md + 1); // (its text's brackets nest: "![a [b] c](...)")
-            boolean inline = end >= 0 && end < t.length() && t.charAt(end) == '(';
-            if (inline ? t.indexOf(')', end + 1) < 0 : !defined(t, md, definitions)) {
-                // an inline image whose destination is not closed, or a reference or shortcut image whose definition
-                // has not come (its URL is in it: held until it comes, or past the hold, fail closed)
-                markdown = md;
-            }
-        }
+        int markdown = openMarkdownImage(t, from, definitions);
         // an "<img" (or "<image") still open at the end, as the tokenizer reads attributes ("alt='a>b'"): every one
         // counts, so an earlier one that leaves a quote open cannot make a later real one look closed
         int[] open = {-1};
@@ -506,48 +511,116 @@ public final class StreamGuard implements StreamTransformer {
     }
 
     /**
-     * Whether the reference or shortcut image at {@code image} of {@code t} ({@code ![alt][label]}, {@code ![alt][]},
-     * {@code ![label]}) has a definition of its label in {@code t} after it or in {@code before} (labels compared as
-     * CommonMark compares them: case-folded, white space collapsed). False while its text or label is not closed.
+     * The earliest markdown image in {@code t} from {@code from} on that is not closed yet, or -1: one pass with a
+     * bracket stack (an image's text nests brackets: {@code ![a [b] c](...)}; every image counts, not only the last):
+     * an image whose text has not ended, or has ended at the end of {@code t}; an inline one whose destination has no
+     * {@code )} after it; a reference or shortcut one whose label has no definition in {@code t} (a complete line) or
+     * in {@code definitions} (see {@link #definedLabels}) — its URL is there, held until it comes.
      */
-    static boolean defined(String t, int image, CharSequence before) {
-        int end = labelEnd(t, image + 1);
-        if (end < 0 || end == t.length()) {
-            return false;
-        }
-        String label = t.substring(image + 2, end - 1);
-        if (t.charAt(end) == '[') {
-            int close = labelEnd(t, end);
-            if (close < 0) {
-                return false;
+    static int openMarkdownImage(String t, int from, CharSequence definitions) {
+        int n = t.length();
+        int lastParen = t.lastIndexOf(')');
+        java.util.Set<String> defined = null;
+        int[] stack = new int[16];
+        int depth = 0;
+        int earliest = -1;
+        for (int i = from; i < n; i++) {
+            char c = t.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '[') {
+                if (depth == stack.length) {
+                    stack = java.util.Arrays.copyOf(stack, depth * 2);
+                }
+                stack[depth++] = i;
+            } else if (c == ']' && depth > 0) {
+                int open = stack[--depth];
+                if (open - 1 < from || t.charAt(open - 1) != '!') {
+                    continue;
+                }
+                int end = i + 1;
+                boolean isOpen;
+                if (end == n) {
+                    isOpen = true; // what follows its text is not known yet
+                } else if (t.charAt(end) == '(') {
+                    isOpen = lastParen < end;
+                } else {
+                    String label = t.substring(open + 1, i);
+                    int close = t.charAt(end) == '[' ? labelEnd(t, end) : -2;
+                    if (close == -1) {
+                        isOpen = true; // its label has not ended
+                    } else {
+                        if (close > end + 2) {
+                            label = t.substring(end + 1, close - 1);
+                        }
+                        if (defined == null) {
+                            defined = definedLabels(t, definitions);
+                        }
+                        isOpen = !defined.contains(normalLabel(label));
+                    }
+                }
+                if (isOpen && (earliest < 0 || open - 1 < earliest)) {
+                    earliest = open - 1;
+                }
             }
-            if (close > end + 2) {
-                label = t.substring(end + 1, close - 1);
+        }
+        for (int k = 0; k < depth; k++) { // images whose text has not ended (the stack is in increasing order)
+            int open = stack[k];
+            if (open - 1 >= from && t.charAt(open - 1) == '!') {
+                return earliest < 0 ? open - 1 : Math.min(earliest, open - 1);
             }
         }
-        String key = "[" + normalLabel(label) + "]:";
-        if (normalLabel(before.toString()).contains(key)) {
-            return true;
-        }
-        // a definition after the image counts once its line (and the next, if its destination is there) is complete:
-        // until then its URL may still grow, and the image is judged with all of it
-        String[] lines = t.substring(end).split("\n", -1);
-        for (int i = 0; i + 1 < lines.length; i++) { // (the last piece is a line not yet ended)
-            String line = normalLabel(lines[i]);
-            int at = line.indexOf(key);
-            if (at >= 0 && (!line.substring(at + key.length()).isBlank() || i + 2 < lines.length)) {
-                return true;
-            }
-        }
-        return false;
+        return earliest;
     }
 
-    /** A label (or text) as CommonMark matches labels: lower case, runs of white space one space. */
+    /**
+     * The labels (normalised) that link reference definitions define in {@code definitions} and in the complete lines
+     * of {@code t}: a line holding {@code [label]:} with something after it, or whose destination is on the next
+     * line, complete too (until a definition's line ends, its URL may still grow). A label may begin on the line
+     * before.
+     */
+    static java.util.Set<String> definedLabels(String t, CharSequence definitions) {
+        java.util.Set<String> labels = new java.util.HashSet<>();
+        addDefinedLabels(definitions.toString() + "\n", labels);
+        addDefinedLabels(t, labels);
+        return labels;
+    }
+
+    private static void addDefinedLabels(String t, java.util.Set<String> labels) {
+        int lineStart = 0;
+        String previous = "";
+        String pending = null; // a label whose definition's destination is on the next line
+        for (int nl = t.indexOf('\n'); nl >= 0; nl = t.indexOf('\n', lineStart)) {
+            String line = t.substring(lineStart, nl);
+            if (pending != null && !line.isBlank()) {
+                labels.add(pending);
+            }
+            pending = null;
+            int colon = line.lastIndexOf("]:");
+            if (colon >= 0) {
+                String head = line.substring(0, colon);
+                int open = head.lastIndexOf('[');
+                String label;
+                if (open >= 0) {
+                    label = head.substring(open + 1);
+                } else {
+                    int before = previous.lastIndexOf('['); // a label begun on the line before
+                    label = (before >= 0 ? previous.substring(before + 1) : "") + " " + head;
+                }
+                if (line.substring(colon + 2).isBlank()) {
+                    pending = normalLabel(label);
+                } else {
+                    labels.add(normalLabel(label));
+                }
+            }
+            previous = line;
+            lineStart = nl + 1;
+        }
+    }
+
+    /** A label as CommonMark matches labels: lower case, runs of white space one space, trimmed. */
     private static String normalLabel(String s) {
-        return s.toLowerCase(java.util.Locale.ROOT)
-                .replaceAll("\\s+", " ")
-                .replace("[ ", "[")
-                .replace(" ]", "]");
+        return s.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ").trim();
     }
 
     /**
@@ -619,13 +692,6 @@ public final class StreamGuard implements StreamTransformer {
     static boolean jsonSoFar(String text, int state) {
         JsonTokens t = JsonTokens.of(text, state);
         for (int k = 0; k < t.count; k++) {
-            if (t.type[k] == JsonTokens.STRING) {
-                for (int i = t.start[k]; i < t.end[k]; i++) {
-                    if (text.charAt(i) < 0x20) {
-                        return false; // a raw line break or tab in a string: lenient JSON at best
-                    }
-                }
-            }
             if (t.type[k] != JsonTokens.OTHER) {
                 continue;
             }
@@ -641,15 +707,31 @@ public final class StreamGuard implements StreamTransformer {
         return true;
     }
 
-    /** Whether the text begins (after whitespace) with '{' or '['; null if it is all whitespace so far. */
-    private static Boolean startsAsJson(CharSequence text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!Character.isWhitespace(c)) {
-                return c == '{' || c == '[';
+    /** Whether {@code window} holds no raw control character but white space outside strings (strict JSON so far). */
+    private boolean strictSoFar(String window) {
+        for (int i = 0; i < window.length(); i++) {
+            char c = window.charAt(i);
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+                return false;
             }
         }
-        return null;
+        // a line break or tab inside a string: read the strings of the window
+        JsonTokens t = JsonTokens.of(window, contextState);
+        for (int k = 0; k < t.count; k++) {
+            if (t.type[k] == JsonTokens.STRING) {
+                for (int i = t.start[k]; i < t.end[k]; i++) {
+                    if (window.charAt(i) < 0x20) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether the text looks like JSON ({@link PlaceholderRestore#looksLikeJson}); null while that is not known. */
+    private static Boolean startsAsJson(CharSequence text) {
+        return PlaceholderRestore.looksLikeJson(text);
     }
 
     /**
