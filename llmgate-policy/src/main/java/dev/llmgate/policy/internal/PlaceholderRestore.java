@@ -19,7 +19,7 @@ public final class PlaceholderRestore {
     /**
      * An answer's {@code text} with {@code vault}'s placeholders restored ({@code anywhere}: also where they do not
      * stand in plain prose): an answer that is strict JSON by the JSON rules (values JSON-escaped); one that looks
-     * like JSON ({@code jsonAsked}, or it begins with <code>&#123;</code> or {@code [}) but is not strict JSON, not at all unless
+     * like JSON ({@code jsonAsked}, or {@link #looksLikeJson}) but is not strict JSON, not at all unless
      * {@code anywhere} (a lenient reader — single quotes, comments, raw line breaks — reads strings the rules cannot
      * see); any other as text.
      */

@@ -336,8 +336,9 @@ public final class StreamGuard implements StreamTransformer {
     /**
      * Remembers the link reference definitions of released text {@code out} ({@link #references}): every line that
      * holds {@code ]:} (a definition may stand in a block quote or a list item, and its label may run over lines)
-     * followed, on it or on the next line, by something with {@code /}, {@code .} or {@code :} in it; such a line
-     * longer than {@link #MAX_DEFINITION_LINE}, or more than {@link #MAX_REFERENCES} of them, fail closed.
+     * followed by something URL-like ({@link #urlLike}), and every line that ends with {@code ]:} together with the
+     * next (its destination); such a line longer than {@link #MAX_DEFINITION_LINE}, or more than
+     * {@link #MAX_REFERENCES} of them, make a held reference image fail closed.
      */
     private void rememberReferences(String out) {
         for (int i = 0; i < out.length(); i++) {
