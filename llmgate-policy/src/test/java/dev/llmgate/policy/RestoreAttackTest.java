@@ -45,13 +45,18 @@ class RestoreAttackTest {
     }
 
     private static String streamed(String answer, boolean json) {
+        return streamed(GDPR, answer, json);
+    }
+
+    /** What a stream of {@code answer}, one character per chunk, delivers under {@code policy}. */
+    private static String streamed(Policy policy, String answer, boolean json) {
         List<String> chunks = new ArrayList<>();
         for (int i = 0; i < answer.length(); i++) {
             chunks.add(answer.substring(i, i + 1));
         }
         StringBuilder received = new StringBuilder();
         try (LlmGate gate = PolicyInterceptorTest.gate(
-                        GDPR,
+                        policy,
                         ScriptedProvider.replying(Reply.chunks(chunks)),
                         new PolicyInterceptorTest.CaptureCall());
                 ChatStream s = gate.stream(request(json))) {
@@ -186,24 +191,8 @@ class RestoreAttackTest {
                 .build();
         String answer = "I will write to [EMAIL_1] today.";
         for (int pad = 0; pad <= 300; pad += 3) {
-            String text = PROSE.repeat(6).substring(0, pad) + answer;
-            List<String> chunks = new ArrayList<>();
-            for (int i = 0; i < text.length(); i++) {
-                chunks.add(text.substring(i, i + 1));
-            }
-            StringBuilder received = new StringBuilder();
-            try (LlmGate gate = PolicyInterceptorTest.gate(
-                            unscanned,
-                            ScriptedProvider.replying(Reply.chunks(chunks)),
-                            new PolicyInterceptorTest.CaptureCall());
-                    ChatStream s = gate.stream(request(false))) {
-                while (s.hasNext()) {
-                    if (s.next() instanceof StreamEvent.TextDelta d) {
-                        received.append(d.text());
-                    }
-                }
-            }
-            assertThat(received.toString()).as("after %d characters", pad).endsWith("write to " + EMAIL + " today.");
+            String received = streamed(unscanned, PROSE.repeat(6).substring(0, pad) + answer, false);
+            assertThat(received).as("after %d characters", pad).endsWith("write to " + EMAIL + " today.");
         }
     }
 

@@ -137,19 +137,24 @@ public final class StreamGuard implements StreamTransformer {
             json = startsAsJson(held);
         }
         String recent = context.toString() + held;
-        if (Boolean.TRUE.equals(json) && !strictSoFar(recent) && prose != null) {
-            prose.stop(); // a raw control character in a string: lenient JSON at best, nothing more restored
-        }
-        if (Boolean.TRUE.equals(json) && !strictSoFar(recent)) {
-            notJson = true;
-        }
-        if (Boolean.TRUE.equals(json) && !jsonSoFar(recent, contextState)) {
-            // not JSON after all (an answer that begins with '[' or '{', or JSON followed by text): read as text from
-            // here on, as a whole answer's scan reads it (read as JSON values, text outside them went unexamined)
-            json = Boolean.FALSE;
-            notJson = true;
-            if (prose != null) {
-                prose.stop();
+        if (Boolean.TRUE.equals(json)) {
+            JsonTokens tokens = JsonTokens.of(recent, contextState); // lexed once for both questions below
+            if (!strictSoFar(recent, tokens)) {
+                // a raw control character in a string: lenient JSON at best, nothing more restored
+                notJson = true;
+                if (prose != null) {
+                    prose.stop();
+                }
+            }
+            if (!jsonSoFar(recent, tokens)) {
+                // not JSON after all (an answer that begins with '[' or '{', or JSON followed by text): read as text
+                // from here on, as a whole answer's scan reads it (read as JSON values, text outside them went
+                // unexamined)
+                json = Boolean.FALSE;
+                notJson = true;
+                if (prose != null) {
+                    prose.stop();
+                }
             }
         }
         boolean asJson = Boolean.TRUE.equals(json);
@@ -620,8 +625,23 @@ public final class StreamGuard implements StreamTransformer {
     }
 
     /** A label as CommonMark matches labels: lower case, runs of white space one space, trimmed. */
-    private static String normalLabel(String s) {
-        return s.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ").trim();
+    static String normalLabel(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        boolean space = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            // the white space of a pattern's \s: space, tab, line feed, vertical tab, form feed, carriage return
+            if (c == ' ' || (c >= '\t' && c <= '\r')) {
+                space = b.length() > 0;
+                continue;
+            }
+            if (space) {
+                b.append(' ');
+                space = false;
+            }
+            b.append(c);
+        }
+        return b.toString().toLowerCase(java.util.Locale.ROOT).trim();
     }
 
     /**
@@ -691,7 +711,11 @@ public final class StreamGuard implements StreamTransformer {
      * tokens — apart from a literal cut at either end ({@code ue} after the context's start, {@code fal} at the end).
      */
     static boolean jsonSoFar(String text, int state) {
-        JsonTokens t = JsonTokens.of(text, state);
+        return jsonSoFar(text, JsonTokens.of(text, state));
+    }
+
+    /** Like {@link #jsonSoFar(String, int)}, with {@code text} already lexed into {@code t}. */
+    private static boolean jsonSoFar(String text, JsonTokens t) {
         for (int k = 0; k < t.count; k++) {
             if (t.type[k] != JsonTokens.OTHER) {
                 continue;
@@ -709,15 +733,14 @@ public final class StreamGuard implements StreamTransformer {
     }
 
     /** Whether {@code window} holds no raw control character but white space outside strings (strict JSON so far). */
-    private boolean strictSoFar(String window) {
+    private static boolean strictSoFar(String window, JsonTokens t) {
         for (int i = 0; i < window.length(); i++) {
             char c = window.charAt(i);
             if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
                 return false;
             }
         }
-        // a line break or tab inside a string: read the strings of the window
-        JsonTokens t = JsonTokens.of(window, contextState);
+        // a line break or tab inside a string: read the strings of the window (t: its tokens)
         for (int k = 0; k < t.count; k++) {
             if (t.type[k] == JsonTokens.STRING) {
                 for (int i = t.start[k]; i < t.end[k]; i++) {
