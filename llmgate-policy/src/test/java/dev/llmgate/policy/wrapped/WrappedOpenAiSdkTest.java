@@ -53,6 +53,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -416,6 +417,50 @@ class WrappedOpenAiSdkTest {
         assertThat(chunks.get(0)._additionalProperties()).containsKeys("citations", "provider");
         assertThat(chunks.subList(1, chunks.size()))
                 .allSatisfy(ch -> assertThat(ch._additionalProperties()).doesNotContainKeys("citations", "provider"));
+    }
+
+    @Test
+    void membersOnlyLaterChunksCarryOrChangeReachTheSdkOnceWithTheirLastValue() throws Exception {
+        gate(0, null);
+        OpenAIClient sdk = client(WrapOptions.of("openai"), 0);
+        String at = "\"system_fingerprint\":\"fp_5050236cbd\",";
+        String[] frames = STREAM.split("(?<=\n\n)");
+        String v1 = "\"citations\":[\"https://a.example/1\"],\"provider\":\"Vendor\",";
+        String v2 = "\"citations\":[\"https://a.example/1\",\"https://b.example/2\"],\"provider\":\"Vendor\","
+                + "\"search_results\":[{\"title\":\"T\"}],";
+        String body = frames[0].replace(at, at + v1)
+                + frames[1].replace(at, at + v1 + "\"obfuscation\":\"k3\",")
+                + frames[2].replace(at, at + v2)
+                + frames[3].replace(at, at + v2)
+                + frames[4];
+        server.enqueue(sse(body));
+        List<ChatCompletionChunk> chunks = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> s = sdk.chat().completions().createStreaming(ask("stream"))) {
+            s.stream().forEach(chunks::add);
+        }
+        Map<String, List<String>> seen = new java.util.LinkedHashMap<>();
+        for (ChatCompletionChunk ch : chunks) {
+            ch._additionalProperties()
+                    .forEach((k, v) ->
+                            seen.computeIfAbsent(k, x -> new ArrayList<>()).add(String.valueOf(v)));
+        }
+        assertThat(chunks.get(0)._additionalProperties()).containsKeys("citations", "provider");
+        assertThat(seen.get("provider")).as("unchanged: given once").hasSize(1);
+        assertThat(seen.get("search_results"))
+                .as("first sent by a later chunk: given once")
+                .hasSize(1);
+        assertThat(seen.get("citations"))
+                .as("changed by a later chunk: its last value is the one the client keeps")
+                .last()
+                .asString()
+                .contains("https://b.example/2");
+        assertThat(seen).doesNotContainKey("obfuscation");
+        assertThat(chunks.stream()
+                        .map(ch -> ch.choices().isEmpty()
+                                ? ""
+                                : ch.choices().get(0).delta().content().orElse(""))
+                        .reduce("", String::concat))
+                .isEqualTo("Hello there");
     }
 
     @Test

@@ -41,8 +41,35 @@ public final class WrappedExchange {
         }
     }
 
-    /** What a stream's first frame said (parsed once), and the stream's headers. */
-    public record StreamStart(JsonNode firstFrame, Headers headers) {}
+    /**
+     * What a stream's first frame said (parsed once), the stream's headers, and the members llmgate does not know that
+     * its later frames carried and the client has not been given yet.
+     */
+    public record StreamStart(JsonNode firstFrame, Headers headers, LaterMembers later) {}
+
+    /**
+     * Upstream's top-level members llmgate does not know, from a stream's frames after the first, waiting for the next
+     * chunk written to the client: one value per name, the last one. Thread-safe.
+     */
+    public static final class LaterMembers {
+        private final Map<String, JsonNode> pending = new java.util.LinkedHashMap<>();
+
+        /** Records a member's new value (replacing one not yet taken). */
+        public synchronized void put(String name, JsonNode value) {
+            pending.put(name, value);
+        }
+
+        /** The members recorded since the last call, in the order first recorded; empty if none. */
+        public synchronized List<Map.Entry<String, JsonNode>> take() {
+            if (pending.isEmpty()) {
+                return List.of();
+            }
+            List<Map.Entry<String, JsonNode>> out = new java.util.ArrayList<>(pending.size());
+            pending.forEach((k, v) -> out.add(Map.entry(k, v)));
+            pending.clear();
+            return out;
+        }
+    }
 
     /** Headers that describe the body as sent upstream (or the connection), never passed on. */
     private static final Set<String> NOT_PASSED = Set.of(
@@ -115,6 +142,14 @@ public final class WrappedExchange {
      * @param skip a data frame that carries no facts (e.g. {@code [DONE]}), not parsed
      */
     public StreamDecoder observing(StreamDecoder decoder, Headers headers, String skip) {
+        return observing(decoder, headers, skip, new LaterMembers());
+    }
+
+    /**
+     * Like {@link #observing(StreamDecoder, Headers, String)}, with {@code later} as the stream's {@link
+     * StreamStart#later()} (where {@code decoder} puts the members of later frames).
+     */
+    public StreamDecoder observing(StreamDecoder decoder, Headers headers, String skip, LaterMembers later) {
         return new StreamDecoder() {
             private StreamStart start;
 
@@ -128,7 +163,9 @@ public final class WrappedExchange {
                         first = null; // the decoder reports the malformed frame
                     }
                     start = new StreamStart(
-                            first == null || !first.isObject() ? Json.MAPPER.createObjectNode() : first, headers);
+                            first == null || !first.isObject() ? Json.MAPPER.createObjectNode() : first,
+                            headers,
+                            later);
                 }
                 if (start != null) {
                     streaming = start;

@@ -28,6 +28,7 @@ import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.Shapes;
 import dev.llmgate.providers.internal.SseReader;
+import dev.llmgate.providers.internal.StreamDecoder;
 import dev.llmgate.providers.internal.WrappedExchange;
 import dev.llmgate.providers.internal.WrappedUpstream;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Headers;
@@ -121,6 +124,13 @@ public final class OpenAiBridge {
                 }
             }
 
+            /** The decoder of one upstream stream, observed by the exchange (first frame, members of later frames). */
+            private StreamDecoder observed(Headers headers, CallContext call) {
+                WrappedExchange.LaterMembers later = new WrappedExchange.LaterMembers();
+                return exchange.observing(
+                        new OpenAiStreamDecoder(errors, headers, call, later::put), headers, "[DONE]", later);
+            }
+
             @Override
             public ChatStream stream(ChatRequest attempt, CallContext call) {
                 WrappedUpstream.UpstreamResponse r = WrappedUpstream.send(
@@ -134,7 +144,7 @@ public final class OpenAiBridge {
                         errors,
                         new WrappedUpstream.ClientStream(r, errors, exchange),
                         new SseReader(r.body(), providerName, ResponseLimits.DEFAULTS),
-                        exchange.observing(new OpenAiStreamDecoder(errors, r.headers(), call), r.headers(), "[DONE]"));
+                        observed(r.headers(), call));
             }
         };
 
@@ -295,6 +305,11 @@ public final class OpenAiBridge {
             return head;
         }
 
+        /** Upstream's members llmgate does not know that later frames of the stream read last brought, not yet passed. */
+        private List<Map.Entry<String, JsonNode>> laterMembers() {
+            return exchange.streaming().map(s -> s.later().take()).orElse(List.of());
+        }
+
         private boolean fill() throws IOException {
             while (position >= current.length) {
                 if (done) {
@@ -310,12 +325,12 @@ public final class OpenAiBridge {
                         usage = u;
                         continue;
                     }
-                    current = OpenAiServerSide.writeChunk(e, head());
+                    current = OpenAiServerSide.writeChunk(e, head().withMembers(laterMembers()));
                     if (e instanceof StreamEvent.Finish) {
                         ByteArrayOutputStream tail = new ByteArrayOutputStream();
                         tail.writeBytes(current);
                         if (includeUsage && usage != null) {
-                            tail.writeBytes(OpenAiServerSide.writeChunk(usage, head()));
+                            tail.writeBytes(OpenAiServerSide.writeChunk(usage, head().withMembers(laterMembers())));
                         }
                         tail.writeBytes(DONE);
                         current = tail.toByteArray();

@@ -456,7 +456,7 @@ public final class OpenAiServerSide {
      */
     public static final class ChunkHead {
         /** Top-level chunk members the head writes itself or that belong to one chunk only. */
-        private static final java.util.Set<String> OWN = java.util.Set.of(
+        static final java.util.Set<String> OWN = java.util.Set.of(
                 "id",
                 "object",
                 "created",
@@ -506,6 +506,26 @@ public final class OpenAiServerSide {
                     Optional.ofNullable(firstChunk.get("service_tier")),
                     Optional.ofNullable(firstChunk.get("system_fingerprint")),
                     List.copyOf(unknown));
+        }
+
+        /**
+         * This head with {@code members} (upstream's members llmgate does not know, from a chunk after the first) in
+         * place of its unknown members or after them, one value per name.
+         */
+        public ChunkHead withMembers(List<Map.Entry<String, JsonNode>> members) {
+            if (members.isEmpty()) {
+                return this;
+            }
+            java.util.LinkedHashMap<String, JsonNode> all = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : unknown) {
+                all.put(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<String, JsonNode> e : members) {
+                all.put(e.getKey(), e.getValue());
+            }
+            List<Map.Entry<String, JsonNode>> merged = new ArrayList<>(all.size());
+            all.forEach((k, v) -> merged.add(Map.entry(k, v)));
+            return new ChunkHead(id, created, model, serviceTier, fingerprint, List.copyOf(merged));
         }
 
         /** This head without upstream's unknown members (for the chunks after the first). */

@@ -11,8 +11,11 @@ import dev.llmgate.providers.internal.Json;
 import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.StreamDecoder;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import okhttp3.Headers;
 
@@ -37,18 +40,41 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
     private Usage usage;
     private StringBuilder refusal;
     private final boolean onePass;
-    private final PlainChunk plain = new PlainChunk();
+    private final PlainChunk plain;
+    /** Where upstream's top-level members llmgate does not know go, from the chunks after the first (null: nowhere). */
+    private final BiConsumer<String, JsonNode> laterMembers;
+    /** Those members' last values (the first chunk's included), to pass on a value only when it changed. */
+    private final Map<String, JsonNode> lastMembers = new HashMap<>();
+
+    private boolean sawChunk;
 
     public OpenAiStreamDecoder(ProviderErrors errors, Headers headers, CallContext call) {
-        this(errors, headers, call, true);
+        this(errors, headers, call, true, null);
+    }
+
+    /**
+     * A decoder for a wrapped client's stream: each top-level member llmgate does not know that a chunk after the
+     * first carries, with a value other than the one it had last (in that chunk or the first), goes to {@code
+     * laterMembers} before the chunk's events (the first chunk's members are read from the chunk itself).
+     */
+    public OpenAiStreamDecoder(
+            ProviderErrors errors, Headers headers, CallContext call, BiConsumer<String, JsonNode> laterMembers) {
+        this(errors, headers, call, true, laterMembers);
     }
 
     /** @param onePass whether plain chunks are read without a tree (false: every chunk as a tree; for tests) */
-    OpenAiStreamDecoder(ProviderErrors errors, Headers headers, CallContext call, boolean onePass) {
+    OpenAiStreamDecoder(
+            ProviderErrors errors,
+            Headers headers,
+            CallContext call,
+            boolean onePass,
+            BiConsumer<String, JsonNode> laterMembers) {
         this.errors = errors;
         this.headers = headers;
         this.call = call;
         this.onePass = onePass;
+        this.laterMembers = laterMembers;
+        this.plain = new PlainChunk(laterMembers != null);
     }
 
     @Override
@@ -65,8 +91,10 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
                     .build());
             return;
         }
+        boolean first = !sawChunk;
+        sawChunk = true;
         if (onePass && decodePlain(data, out)) {
-            return;
+            return; // (with laterMembers, a plain chunk has no member llmgate does not know)
         }
         JsonNode chunk;
         try {
@@ -85,6 +113,9 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
         }
         if (chunk.has("error")) {
             throw errors.inBody(chunk, headers, call);
+        }
+        if (laterMembers != null) {
+            passUnknownMembers(chunk, first);
         }
         if (id.isEmpty()) {
             id = Json.text(chunk, "id");
@@ -137,6 +168,18 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
         String fr = Json.text(choice, "finish_reason");
         if (!fr.isEmpty()) {
             finishReason = fr;
+        }
+    }
+
+    private void passUnknownMembers(JsonNode chunk, boolean first) {
+        for (Map.Entry<String, JsonNode> e : chunk.properties()) {
+            if (OpenAiServerSide.ChunkHead.OWN.contains(e.getKey())) {
+                continue;
+            }
+            JsonNode before = lastMembers.put(e.getKey(), e.getValue());
+            if (!first && !e.getValue().equals(before)) {
+                laterMembers.accept(e.getKey(), e.getValue());
+            }
         }
     }
 

@@ -34,6 +34,27 @@ final class PlainChunk {
 
     private final StringBuilder sb = new StringBuilder();
 
+    /**
+     * Whether a root member that is neither read here nor one every chunk repeats ({@code object}, {@code created},
+     * ...; {@link OpenAiServerSide.ChunkHead#OWN}) makes the chunk not plain: a wrapped client's stream passes such a
+     * vendor member on, which the tree reads.
+     */
+    private final boolean refuseUnknownRootMembers;
+
+    /** The last member name read: its characters in {@link #buf} (start inclusive, end exclusive), or decoded. */
+    private int nameStart;
+
+    private int nameEnd;
+    private String nameDecoded;
+
+    PlainChunk() {
+        this(false);
+    }
+
+    PlainChunk(boolean refuseUnknownRootMembers) {
+        this.refuseUnknownRootMembers = refuseUnknownRootMembers;
+    }
+
     /** Reads {@code json} into the fields; false (fields then meaningless) if it is not a plain chunk. */
     boolean read(String json) {
         id = null;
@@ -117,6 +138,9 @@ final class PlainChunk {
                 case ERROR:
                     return -1;
                 default:
+                    if (refuseUnknownRootMembers && !ownName()) {
+                        return -1; // a vendor's member: the tree reads it
+                    }
                     break;
             }
         } else if (level == CHOICE) {
@@ -247,10 +271,14 @@ final class PlainChunk {
             return INVALID;
         }
         int end = pos - 1;
+        nameStart = start;
+        nameEnd = end;
+        nameDecoded = null;
         if (!plainRun) {
             // escapes in a name: decode (rare)
             pos = start - 1;
             String decoded = string();
+            nameDecoded = decoded;
             for (int k = 1; k < NAMES.length; k++) {
                 if (NAMES[k].equals(decoded)) {
                     return k;
@@ -284,6 +312,12 @@ final class PlainChunk {
                 return OTHER;
         }
         return candidate != OTHER && regionIs(start, NAMES[candidate]) ? candidate : OTHER;
+    }
+
+    /** Whether the last name read is one of the root members every chunk may carry ({@link OpenAiServerSide.ChunkHead#OWN}). */
+    private boolean ownName() {
+        String name = nameDecoded != null ? nameDecoded : new String(buf, nameStart, nameEnd - nameStart);
+        return OpenAiServerSide.ChunkHead.OWN.contains(name);
     }
 
     private boolean regionIs(int start, String name) {

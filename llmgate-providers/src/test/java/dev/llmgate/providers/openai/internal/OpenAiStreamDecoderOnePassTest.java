@@ -177,8 +177,18 @@ class OpenAiStreamDecoderOnePassTest {
     }
 
     private static List<String> run(List<String> chunks, boolean onePass) {
-        OpenAiStreamDecoder d = new OpenAiStreamDecoder(new ProviderErrors("openai", ""), Headers.of(), CALL, onePass);
+        return run(chunks, onePass, false);
+    }
+
+    /** The events, and with {@code members} the members of later chunks reported for a wrapped client, in order. */
+    private static List<String> run(List<String> chunks, boolean onePass, boolean members) {
         List<String> seen = new ArrayList<>();
+        OpenAiStreamDecoder d = new OpenAiStreamDecoder(
+                new ProviderErrors("openai", ""),
+                Headers.of(),
+                CALL,
+                onePass,
+                members ? (name, value) -> seen.add("member " + name + "=" + value) : null);
         for (String data : chunks) {
             try {
                 d.decode("", data, (StreamEvent e) -> seen.add(render(e)));
@@ -228,6 +238,42 @@ class OpenAiStreamDecoderOnePassTest {
             }
         }
         assertThat(plain).isGreaterThan(20_000);
+    }
+
+    @Test
+    void withAWrappedClientsMemberSinkOnePassAndTreeReportTheSameLaterMembers() {
+        // a chunk with a member llmgate does not know is left to the tree, which reports it: one pass never skips one
+        Random r = new Random(2027);
+        int reported = 0;
+        for (int round = 0; round < 30_000; round++) {
+            List<String> chunks = new ArrayList<>();
+            for (int i = 0, n = 1 + r.nextInt(4); i < n; i++) {
+                chunks.add(chunk(r));
+            }
+            chunks.add("[DONE]");
+            List<String> onePass = run(chunks, true, true);
+            assertThat(onePass).as("%s", chunks).isEqualTo(run(chunks, false, true));
+            reported +=
+                    (int) onePass.stream().filter(e -> e.startsWith("member ")).count();
+        }
+        assertThat(reported).isGreaterThan(1_000);
+    }
+
+    @Test
+    void laterMembersAreReportedOnlyWhenTheirValueChanges() {
+        String head = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",";
+        String tail = "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}";
+        List<String> chunks = List.of(
+                head + "\"citations\":[\"a\"],\"provider\":\"V\",\"obfuscation\":\"p1\"," + tail,
+                head + "\"provider\":\"V\",\"citations\":[\"a\"],\"obfuscation\":\"p2\"," + tail,
+                head + "\"citations\":[\"a\",\"b\"],\"search_results\":{\"n\":1}," + tail,
+                head + "\"citations\":[\"a\",\"b\"]," + tail,
+                "[DONE]");
+        List<String> members = run(chunks, true, true).stream()
+                .filter(e -> e.startsWith("member "))
+                .toList();
+        // the first chunk's members are read from the chunk itself; padding is per chunk, never passed on
+        assertThat(members).containsExactly("member citations=[\"a\",\"b\"]", "member search_results={\"n\":1}");
     }
 
     @Test
