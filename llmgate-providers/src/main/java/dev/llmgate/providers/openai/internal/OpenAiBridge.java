@@ -277,6 +277,9 @@ public final class OpenAiBridge {
         private final String requestedModel;
         private final boolean includeUsage;
         private OpenAiServerSide.ChunkHead head;
+        /** The upstream stream the head was taken from (null: a synthesised head). */
+        private WrappedExchange.StreamStart start;
+
         private StreamEvent.UsageUpdate usage;
         private byte[] current = new byte[0];
         private int position;
@@ -293,7 +296,8 @@ public final class OpenAiBridge {
         /** The head of the next chunk: the first carries upstream's unknown members, the others not. */
         private OpenAiServerSide.ChunkHead head() {
             if (head == null) {
-                OpenAiServerSide.ChunkHead first = exchange.streaming()
+                start = exchange.streaming().orElse(null);
+                OpenAiServerSide.ChunkHead first = Optional.ofNullable(start)
                         .map(s -> OpenAiServerSide.ChunkHead.of(s.firstFrame(), requestedModel))
                         .orElseGet(() -> OpenAiServerSide.ChunkHead.synthesised(
                                 "chatcmpl-llmgate-" + Long.toString(IDS.incrementAndGet(), 36),
@@ -307,7 +311,8 @@ public final class OpenAiBridge {
 
         /** Upstream's members llmgate does not know that later frames of the stream read last brought, not yet passed. */
         private List<Map.Entry<String, JsonNode>> laterMembers() {
-            return exchange.streaming().map(s -> s.later().take()).orElse(List.of());
+            // from the stream the head was taken from: never another attempt's (a hedge read later)
+            return start == null ? List.of() : start.later().take();
         }
 
         private boolean fill() throws IOException {

@@ -316,8 +316,25 @@ final class PlainChunk {
 
     /** Whether the last name read is one of the root members every chunk may carry ({@link OpenAiServerSide.ChunkHead#OWN}). */
     private boolean ownName() {
-        String name = nameDecoded != null ? nameDecoded : new String(buf, nameStart, nameEnd - nameStart);
-        return OpenAiServerSide.ChunkHead.OWN.contains(name);
+        if (nameDecoded != null) {
+            return OpenAiServerSide.ChunkHead.OWN.contains(nameDecoded);
+        }
+        // compared in place (every chunk has several): the members of OWN that reach here (id, model, choices and
+        // usage are read by member())
+        switch (nameEnd - nameStart) {
+            case 6:
+                return regionIs(nameStart, "object");
+            case 7:
+                return regionIs(nameStart, "created");
+            case 11:
+                return regionIs(nameStart, "obfuscation");
+            case 12:
+                return regionIs(nameStart, "service_tier");
+            case 18:
+                return regionIs(nameStart, "system_fingerprint");
+            default:
+                return false;
+        }
     }
 
     private boolean regionIs(int start, String name) {

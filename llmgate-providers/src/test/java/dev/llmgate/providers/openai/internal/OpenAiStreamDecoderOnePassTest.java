@@ -65,7 +65,12 @@ class OpenAiStreamDecoderOnePassTest {
         "\"y\":[true,false,null,{},[]]",
         "\"z\":\"\\\"}\"",
         "\"obfuscation\":\"aBc\"",
-        "\"nested\":{\"a\":[1,{\"b\":null}]}"
+        "\"nested\":{\"a\":[1,{\"b\":null}]}",
+        // names with escapes: one of the head's own members, a vendor's member, one the reader takes
+        "\"obj\\u0065ct\":\"chat.completion.chunk\"",
+        "\"cit\\u0061tions\":[\"https://a.example/1\"]",
+        "\"\\u0063hoices\":[]",
+        "\"provider\":\"Vendor\""
     };
 
     private static String pick(Random r, String[] values) {
