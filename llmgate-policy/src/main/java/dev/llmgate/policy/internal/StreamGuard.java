@@ -161,7 +161,7 @@ public final class StreamGuard implements StreamTransformer {
         // before the held text: the link reference definitions released so far (for a held image that uses one) and
         // the last released characters
         // (only when the held text holds an image: a window without one scans no more than before)
-        String memory = remembersReferences(asJson) && references.length() > 0 && held.indexOf("![") >= 0
+        String memory = !asJson && remembersReferences() && references.length() > 0 && held.indexOf("![") >= 0
                 ? references.toString()
                 : "";
         String before = context.toString();
@@ -212,10 +212,15 @@ public final class StreamGuard implements StreamTransformer {
                 ev = engine.evaluate(view, PolicyStage.STREAM, ignoreBefore);
             }
         }
-        if (!last && readsExfiltration) {
-            ev = withOverlongImage(view, ev, offset);
+        if (asJson && remembersReferences() && references.length() > 0) {
+            judgeWithReferences(view, offset);
         }
-        if (remembersReferences(asJson) && referencesOverflow && openMarkdownImage(held.toString(), 0, "") >= 0) {
+        if (!last && readsExfiltration) {
+            ev = withOverlongImage(view, ev, offset, asJson);
+        }
+        if (remembersReferences()
+                && referencesOverflow
+                && openMarkdownImage(heldAsRead(view, offset, asJson), 0, "") >= 0) {
             ev = withHeldExfiltration(view, ev, offset); // references too many or too long to remember: fail closed
         }
         Decision d = ev.decision();
@@ -262,7 +267,7 @@ public final class StreamGuard implements StreamTransformer {
             }
             // an image not yet closed stays held whole (up to IMAGE_HOLD characters): its URL is scanned with all its
             // data, before the client could fetch it
-            int image = openImage(held, Math.max(0, held.length() - IMAGE_HOLD), references);
+            int image = openImageInHeld(view, offset, Math.max(0, held.length() - IMAGE_HOLD), asJson);
             boolean holdImage = image >= 0 && held.length() - image <= IMAGE_HOLD;
             if (holdImage && image < cut) {
                 cut = image;
@@ -334,8 +339,8 @@ public final class StreamGuard implements StreamTransformer {
 
     private boolean referencesOverflow;
 
-    private boolean remembersReferences(boolean asJson) {
-        return readsExfiltration && !asJson;
+    private boolean remembersReferences() {
+        return readsExfiltration;
     }
 
     /**
@@ -410,6 +415,68 @@ public final class StreamGuard implements StreamTransformer {
     }
 
     /**
+     * The held text as the detectors read it: in a JSON window, its decoded values (an image may be written
+     * with its exclamation mark escaped, <code>&#92;u0021[...</code>; a line break {@code \n}); else the held text itself.
+     */
+    private String heldAsRead(ScanView view, int offset, boolean asJson) {
+        return asJson ? view.text().substring(Engine.viewPosition(view, offset)) : held.toString();
+    }
+
+    /**
+     * Where an image not yet closed starts in the held text, looked for from held position {@code from} on (see
+     * {@link #openImage}); in a JSON window also in the decoded values, mapped back to the held text (the earlier of
+     * the two readings).
+     */
+    private int openImageInHeld(ScanView view, int offset, int from, boolean asJson) {
+        int raw = openImage(held, from, references);
+        if (!asJson) {
+            return raw;
+        }
+        int heldStart = Engine.viewPosition(view, offset);
+        String decoded = view.text().substring(heldStart);
+        int decodedFrom = Math.max(0, Engine.viewPosition(view, offset + from) - heldStart);
+        int d = openImage(decoded, decodedFrom, references);
+        if (d < 0) {
+            return raw;
+        }
+        int source = view.sourceStart(heldStart + d);
+        int at = source < 0 ? 0 : Math.max(0, source - offset); // (a separator: hold from the start, fail closed)
+        return raw < 0 ? at : Math.min(raw, at);
+    }
+
+    /**
+     * A JSON window whose decoded values hold {@code ![}: the link reference definitions released before (remembered
+     * from decoded values, {@link #references}) are read with the window's values as one text, as a whole answer's
+     * values are; exfiltration found in the definitions or the held values blocks the stream (it cannot be rewritten:
+     * fail closed).
+     */
+    private void judgeWithReferences(ScanView view, int offset) {
+        int heldStart = Engine.viewPosition(view, offset);
+        if (view.text().indexOf("![", heldStart) < 0) {
+            return;
+        }
+        String memory = references.toString();
+        String joined = memory + view.text();
+        ScanView together = ScanView.of(Channel.ANSWER_TEXT, joined, ScanView.Kind.PLAIN);
+        int memoryEnd = Engine.viewPosition(together, memory.length());
+        int heldFrom = Engine.viewPosition(together, memory.length() + heldStart);
+        Engine.Evaluation ev = engine.evaluate(
+                together,
+                PolicyStage.STREAM,
+                f -> f.type().startsWith(EXFILTRATION) && (f.start() < memoryEnd || f.end() > heldFrom));
+        Decision r = ev.decision();
+        if (r.findings().isEmpty()
+                || r.verdict() == Verdict.ALLOW
+                || r.verdict() == Verdict.ALLOW_LOG
+                || (r.verdict() == Verdict.REQUIRE_APPROVAL && approved)) {
+            return;
+        }
+        Decision blocked = aggregate.merge(new Decision(PolicyStage.STREAM, Verdict.BLOCK, r.ruleIds(), r.findings()));
+        Enforcement.decide(engine, call, blocked, Optional.empty(), PolicyStage.STREAM, rewritten());
+        throw Enforcement.blocked(policy, PolicyStage.STREAM, blocked);
+    }
+
+    /**
      * {@code ev} decided without the findings in the released text before the held one ({@code ignoreBefore}, a view
      * position): those cannot be rewritten any more, so one that a rule would block, rewrite or ask approval for
      * blocks the stream (fail closed); the others were recorded when their text was released.
@@ -468,8 +535,8 @@ public final class StreamGuard implements StreamTransformer {
      * detector read all of it (or read without the tag that makes it an image). Fails closed: a policy that blocks
      * exfiltration blocks the stream.
      */
-    private Engine.Evaluation withOverlongImage(ScanView view, Engine.Evaluation ev, int offset) {
-        int image = openImage(held, 0, references);
+    private Engine.Evaluation withOverlongImage(ScanView view, Engine.Evaluation ev, int offset, boolean asJson) {
+        int image = openImageInHeld(view, offset, 0, asJson);
         if (image < 0 || held.length() - image <= IMAGE_HOLD || dataImage(held, image)) {
             return ev;
         }
@@ -677,8 +744,14 @@ public final class StreamGuard implements StreamTransformer {
         }
         String out = engine.redactRange(view, redact, Optional.empty(), offset, offset + cut);
         context.append(scanned, offset, offset + cut);
-        if (remembersReferences(Boolean.TRUE.equals(json))) {
-            rememberReferences(out);
+        if (remembersReferences()) {
+            // a JSON window's definitions stand in its decoded values (a line break written \n)
+            rememberReferences(
+                    Boolean.TRUE.equals(json)
+                            ? view.text()
+                                    .substring(
+                                            Engine.viewPosition(view, offset), Engine.viewPosition(view, offset + cut))
+                            : out);
         }
         if (context.length() > CONTEXT) {
             int drop = context.length() - CONTEXT;
