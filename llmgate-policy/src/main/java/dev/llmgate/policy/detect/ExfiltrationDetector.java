@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * Shapes that carry conversation data out through a URL, the way indirect prompt injection exfiltrates it: a
- * markdown image or HTML {@code <img>} whose URL carries data (a browser or chat client fetches it without a click),
+ * markdown image or HTML {@code <img>} whose URL carries data (a browser or chat client fetches it without a click;
+ * likewise the URLs of other tags fetched as a page renders, such as {@code <video poster>}, {@code <source srcset>},
+ * {@code <iframe src>} or {@code <link href>}, and a CSS {@code url(...)}),
  * any URL with a template placeholder waiting to be filled ({@code https://x.example/?q={conversation}},
  * {@code [DATA]}, {@code $SECRET}, {@code %s}), and instructions to put the conversation, a secret or the user's
  * data into a URL, link or image, in English, German, French and Spanish.
@@ -479,8 +481,22 @@ public final class ExfiltrationDetector implements Detector {
             // the "](" that closes an image's alt text (its "![" found in one pass over the text, however long the alt)
             return images.inlineEnds().get(i - 1);
         }
-        // inside an <img ...> tag (however long its attributes before the URL): see ImageSyntax.inImageTag
+        // a CSS url(...) (a style attribute or a <style> block: fetched as the page renders)
+        if (cssUrl(text, urlStart)) {
+            return true;
+        }
+        // inside an <img ...> tag, or another tag whose URLs are fetched without a click (however long its attributes
+        // before the URL): see ImageSyntax.inImageTag
         return images.inImageTag(urlStart);
+    }
+
+    /** Whether the URL at {@code urlStart} is the argument of a CSS {@code url(}, quoted or not. */
+    private static boolean cssUrl(String text, int urlStart) {
+        int i = urlStart - 1;
+        while (i >= 0 && i >= urlStart - 64 && " \t\n\r\f\"'".indexOf(text.charAt(i)) >= 0) {
+            i--;
+        }
+        return i >= 3 && text.charAt(i) == '(' && text.regionMatches(true, i - 3, "url", 0, 3);
     }
 
     /**

@@ -28,7 +28,8 @@ public final class HtmlTags {
 
     /**
      * The regions of {@code text[from, to)} where at least one image tag ({@code <img}, or {@code <image}, which an
-     * HTML parser reads as {@code <img}) is open, in order: from the {@code <} of the first to the {@code >} that
+     * HTML parser reads as {@code <img}; or another tag whose URLs a browser fetches without a click, such as
+     * {@code <video poster>}, {@code <source srcset>}, {@code <iframe>}, {@code <link>}) is open, in order: from the {@code <} of the first to the {@code >} that
      * ends the last one still open ({@code to} if none does). Every {@code <img} counts until a {@code >} outside a
      * quoted value ends it, not only the last one, so an {@code <img} written where no parser sees a tag
      * (a code span, a comment, another tag's value) cannot hide a real one after it by a quote it leaves open.
@@ -48,7 +49,7 @@ public final class HtmlTags {
                     return;
                 }
                 start = j;
-                pending = j + 4;
+                pending = j + tagNameLength(text, j, to);
                 k = j;
             }
             if (k == pending) {
@@ -58,7 +59,7 @@ public final class HtmlTags {
             char c = text.charAt(k);
             boolean d = decoded.test(k);
             if (c == '<' && !d && pending < 0 && startsImageTag(text, k, to)) {
-                pending = k + 4;
+                pending = k + tagNameLength(text, k, to);
             }
             live = step(live, c, d);
             if (live == 0 && pending < 0) {
@@ -80,8 +81,63 @@ public final class HtmlTags {
         return -1;
     }
 
+    /**
+     * Start tags of the elements a browser fetches a URL of as the page renders, without a click, other than
+     * {@code <img>}: media and their sources ({@code src}, {@code poster}, {@code srcset}), frames and embedded
+     * objects, stylesheets and scripts, an image button, legacy {@code background} attributes, SVG references, and
+     * a refresh. Each counts only as a whole tag name (followed by white space, {@code /} or {@code >}).
+     */
+    private static final String[] FETCHING = {
+        "<video",
+        "<audio",
+        "<source",
+        "<track",
+        "<input",
+        "<iframe",
+        "<frame",
+        "<embed",
+        "<object",
+        "<link",
+        "<script",
+        "<body",
+        "<table",
+        "<td",
+        "<th",
+        "<use",
+        "<feimage",
+        "<meta"
+    };
+
     private static boolean startsImageTag(CharSequence text, int j, int to) {
-        return regionMatchesIgnoreCase(text, j, to, "<img") || regionMatchesIgnoreCase(text, j, to, "<image");
+        return tagNameLength(text, j, to) > 0;
+    }
+
+    /**
+     * The length of the {@code <} and name of the image or fetching tag at {@code j} (where its attributes begin), or 0
+     * if none starts there: {@code <img} and {@code <image} are read as before any name that follows them (4), the
+     * others only as whole names.
+     */
+    private static int tagNameLength(CharSequence text, int j, int to) {
+        if (regionMatchesIgnoreCase(text, j, to, "<img") || regionMatchesIgnoreCase(text, j, to, "<image")) {
+            return 4;
+        }
+        if (j + 1 >= to) {
+            return 0;
+        }
+        char first = (char) (text.charAt(j + 1) | 0x20);
+        for (String name : FETCHING) {
+            if (name.charAt(1) == first && regionMatchesIgnoreCase(text, j, to, name)) {
+                int after = j + name.length();
+                if (after == to) {
+                    return name.length(); // the name may go on: a tag still open
+                }
+                char c = text.charAt(after);
+                if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>') {
+                    return name.length();
+                }
+            }
+        }
+        return 0;
     }
 
     private static boolean regionMatchesIgnoreCase(CharSequence text, int j, int to, String word) {
