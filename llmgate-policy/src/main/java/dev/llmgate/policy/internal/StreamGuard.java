@@ -164,6 +164,7 @@ public final class StreamGuard implements StreamTransformer {
         String memory = !asJson && remembersReferences() && references.length() > 0 && held.indexOf("![") >= 0
                 ? references.toString()
                 : "";
+        windowText = null; // (set below for a scanned JSON window)
         String before = context.toString();
         int offset = memory.length() + before.length();
         String scanned = memory + before + held;
@@ -212,15 +213,15 @@ public final class StreamGuard implements StreamTransformer {
                 ev = engine.evaluate(view, PolicyStage.STREAM, ignoreBefore);
             }
         }
-        if (asJson && remembersReferences() && references.length() > 0) {
-            judgeWithReferences(view, offset);
+        // a JSON window's strings, decoded in document order (keys too): what order and lines mean for images
+        windowText = asJson && readsExfiltration ? JsonWindowText.of(scanned, contextState) : null;
+        if (readsExfiltration) {
+            judgeWithReleasedReferences(heldAsRead(offset));
         }
         if (!last && readsExfiltration) {
-            ev = withOverlongImage(view, ev, offset, asJson);
+            ev = withOverlongImage(view, ev, offset);
         }
-        if (remembersReferences()
-                && referencesOverflow
-                && openMarkdownImage(heldAsRead(view, offset, asJson), 0, "") >= 0) {
+        if (remembersReferences() && referencesOverflow && openMarkdownImage(heldAsRead(offset), 0, "") >= 0) {
             ev = withHeldExfiltration(view, ev, offset); // references too many or too long to remember: fail closed
         }
         Decision d = ev.decision();
@@ -267,7 +268,7 @@ public final class StreamGuard implements StreamTransformer {
             }
             // an image not yet closed stays held whole (up to IMAGE_HOLD characters): its URL is scanned with all its
             // data, before the client could fetch it
-            int image = openImageInHeld(view, offset, Math.max(0, held.length() - IMAGE_HOLD), asJson);
+            int image = openImageInHeld(offset, Math.max(0, held.length() - IMAGE_HOLD));
             boolean holdImage = image >= 0 && held.length() - image <= IMAGE_HOLD;
             if (holdImage && image < cut) {
                 cut = image;
@@ -415,55 +416,55 @@ public final class StreamGuard implements StreamTransformer {
     }
 
     /**
-     * The held text as the detectors read it: in a JSON window, its decoded values (an image may be written
-     * with its exclamation mark escaped, <code>&#92;u0021[...</code>; a line break {@code \n}); else the held text itself.
+     * The strings of the JSON window scanned last, decoded in document order ({@link JsonWindowText}); null for a text
+     * window (or without the exfiltration detector).
      */
-    private String heldAsRead(ScanView view, int offset, boolean asJson) {
-        return asJson ? view.text().substring(Engine.viewPosition(view, offset)) : held.toString();
+    private JsonWindowText windowText;
+
+    /**
+     * The held text as a client reads it: in a JSON window, its strings decoded in document order (an image may be
+     * written with its exclamation mark escaped, <code>&#92;u0021[...</code>; a line break {@code \n}); else the held
+     * text itself. ({@code offset}: where the held text starts in the scanned window.)
+     */
+    private String heldAsRead(int offset) {
+        return windowText == null ? held.toString() : windowText.text.substring(windowText.from(offset));
     }
 
     /**
      * Where an image not yet closed starts in the held text, looked for from held position {@code from} on (see
-     * {@link #openImage}); in a JSON window also in the decoded values, mapped back to the held text (the earlier of
+     * {@link #openImage}); in a JSON window also in its decoded strings, mapped back to the held text (the earlier of
      * the two readings).
      */
-    private int openImageInHeld(ScanView view, int offset, int from, boolean asJson) {
+    private int openImageInHeld(int offset, int from) {
         int raw = openImage(held, from, references);
-        if (!asJson) {
+        if (windowText == null) {
             return raw;
         }
-        int heldStart = Engine.viewPosition(view, offset);
-        String decoded = view.text().substring(heldStart);
-        int decodedFrom = Math.max(0, Engine.viewPosition(view, offset + from) - heldStart);
-        int d = openImage(decoded, decodedFrom, references);
+        int heldStart = windowText.from(offset);
+        String decoded = windowText.text.substring(heldStart);
+        int d = openImage(decoded, windowText.from(offset + from) - heldStart, references);
         if (d < 0) {
             return raw;
         }
-        int source = view.sourceStart(heldStart + d);
-        int at = source < 0 ? 0 : Math.max(0, source - offset); // (a separator: hold from the start, fail closed)
+        int at = Math.max(0, windowText.rawOf(heldStart + d) - offset);
         return raw < 0 ? at : Math.min(raw, at);
     }
 
     /**
-     * A JSON window whose decoded values hold {@code ![}: the link reference definitions released before (remembered
-     * from decoded values, {@link #references}) are read with the window's values as one text, as a whole answer's
-     * values are; exfiltration found in the definitions or the held values blocks the stream (it cannot be rewritten:
-     * fail closed).
+     * Held text (as read) that holds {@code ![}: it is read after what was released before it that a reference image
+     * may use — the remembered link reference definitions, the released line before the current one and the current
+     * line as far as it was released (a definition cut by a release: its label released, its destination held) — as
+     * one text, as a whole answer is read; exfiltration found there blocks the stream (released text cannot be
+     * rewritten: fail closed), unless a rule only logs it or it was approved.
      */
-    private void judgeWithReferences(ScanView view, int offset) {
-        int heldStart = Engine.viewPosition(view, offset);
-        if (view.text().indexOf("![", heldStart) < 0) {
+    private void judgeWithReleasedReferences(String heldRead) {
+        if (heldRead.indexOf("![") < 0 || (references.length() == 0 && releasedLine.length() == 0)) {
             return;
         }
-        String memory = references.toString();
-        String joined = memory + view.text();
+        String joined = references + previousLine + "\n" + releasedLine + heldRead;
         ScanView together = ScanView.of(Channel.ANSWER_TEXT, joined, ScanView.Kind.PLAIN);
-        int memoryEnd = Engine.viewPosition(together, memory.length());
-        int heldFrom = Engine.viewPosition(together, memory.length() + heldStart);
-        Engine.Evaluation ev = engine.evaluate(
-                together,
-                PolicyStage.STREAM,
-                f -> f.type().startsWith(EXFILTRATION) && (f.start() < memoryEnd || f.end() > heldFrom));
+        Engine.Evaluation ev =
+                engine.evaluate(together, PolicyStage.STREAM, f -> f.type().startsWith(EXFILTRATION));
         Decision r = ev.decision();
         if (r.findings().isEmpty()
                 || r.verdict() == Verdict.ALLOW
@@ -535,8 +536,8 @@ public final class StreamGuard implements StreamTransformer {
      * detector read all of it (or read without the tag that makes it an image). Fails closed: a policy that blocks
      * exfiltration blocks the stream.
      */
-    private Engine.Evaluation withOverlongImage(ScanView view, Engine.Evaluation ev, int offset, boolean asJson) {
-        int image = openImageInHeld(view, offset, 0, asJson);
+    private Engine.Evaluation withOverlongImage(ScanView view, Engine.Evaluation ev, int offset) {
+        int image = openImageInHeld(offset, 0);
         if (image < 0 || held.length() - image <= IMAGE_HOLD || dataImage(held, image)) {
             return ev;
         }
@@ -745,12 +746,10 @@ public final class StreamGuard implements StreamTransformer {
         String out = engine.redactRange(view, redact, Optional.empty(), offset, offset + cut);
         context.append(scanned, offset, offset + cut);
         if (remembersReferences()) {
-            // a JSON window's definitions stand in its decoded values (a line break written \n)
+            // a JSON window's definitions stand in its decoded strings (a line break written \n)
             rememberReferences(
-                    Boolean.TRUE.equals(json)
-                            ? view.text()
-                                    .substring(
-                                            Engine.viewPosition(view, offset), Engine.viewPosition(view, offset + cut))
+                    windowText != null
+                            ? windowText.text.substring(windowText.from(offset), windowText.from(offset + cut))
                             : out);
         }
         if (context.length() > CONTEXT) {
