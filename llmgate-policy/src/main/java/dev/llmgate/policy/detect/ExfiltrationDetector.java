@@ -161,7 +161,9 @@ public final class ExfiltrationDetector implements Detector {
                 } else if (sep > 0
                         && (text.charAt(sep - 1) == '('
                                 || text.charAt(sep - 1) == '='
-                                || quoteAfterEquals(text, sep))) {
+                                || quoteAfterEquals(text, sep)
+                                // in an image or fetching tag: any value or srcset entry ("= \"//", "1x, //")
+                                || (" \t\n\r\f\"',".indexOf(text.charAt(sep - 1)) >= 0 && labels.inImageTag(sep)))) {
                     start = sep;
                 } else {
                     continue;
