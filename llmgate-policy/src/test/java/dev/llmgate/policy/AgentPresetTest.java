@@ -716,6 +716,23 @@ class AgentPresetTest {
                         .isNotNull();
             }
         }
+        // a title may hold a parenthesis, and an escaped one opens nothing (found by a fifth review): both readings
+        // agree and ordinary answers pass
+        for (String answer : List.of(
+                "![fig](https://cdn.example.com/a.png \"Figure (left\") shows it.\n\n" + p,
+                "See ![c](https://collector.example/p.png?x=\\()" + "a=1&".repeat(200) + "d=" + d + " ok\n\n"
+                        + p.substring(0, 600),
+                "See [Java](https://en.wikipedia.org/wiki/Java_(programming_language)) and ![logo]"
+                        + "(https://upload.wikimedia.org/logo_(small).png) (both fine).\n\n" + p)) {
+            assertAnswerPasses(answer);
+            for (int size : new int[] {1, 7, 64}) {
+                StreamOutcome out = stream(answer, size);
+                assertThat(out.blocked())
+                        .as("%s in chunks of %d", answer.substring(0, 30), size)
+                        .isNull();
+                assertThat(out.received()).isEqualTo(answer);
+            }
+        }
     }
 
     @Test

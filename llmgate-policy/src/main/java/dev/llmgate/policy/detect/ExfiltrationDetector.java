@@ -287,9 +287,12 @@ public final class ExfiltrationDetector implements Detector {
         int depth = 0;
         if (markdown) {
             for (int k = sep; k < end; k++) {
-                if (text.charAt(k) == '(' && !metered.disguised(k)) {
+                if (text.charAt(k) == '(' && !metered.disguised(k) && !backslashed(text, metered, k)) {
                     depth++;
-                } else if (text.charAt(k) == ')' && !metered.disguised(k) && depth > 0) {
+                } else if (text.charAt(k) == ')'
+                        && !metered.disguised(k)
+                        && depth > 0
+                        && !backslashed(text, metered, k)) {
                     depth--;
                 }
             }

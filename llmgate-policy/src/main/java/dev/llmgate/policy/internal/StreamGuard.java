@@ -810,6 +810,7 @@ public final class StreamGuard implements StreamTransformer {
     static int openMarkdownImage(String t, int from, CharSequence definitions, boolean referencesOnly) {
         int n = t.length();
         java.util.Set<String> defined = null;
+        java.util.BitSet closedParens = null;
         int[] stack = new int[16];
         int depth = 0;
         int earliest = -1;
@@ -832,7 +833,10 @@ public final class StreamGuard implements StreamTransformer {
                 if (end == n) {
                     isOpen = true; // what follows its text is not known yet
                 } else if (t.charAt(end) == '(') {
-                    isOpen = !referencesOnly && !destinationClosed(t, end);
+                    if (closedParens == null) {
+                        closedParens = closedParentheses(t, from);
+                    }
+                    isOpen = !referencesOnly && !closedParens.get(end);
                 } else {
                     String label = t.substring(open + 1, i);
                     int close = t.charAt(end) == '[' ? labelEnd(t, end) : -2;
@@ -943,29 +947,53 @@ public final class StreamGuard implements StreamTransformer {
     }
 
     /**
-     * Whether the inline destination whose {@code (} is at {@code paren} has its closing {@code )} in {@code t}, as
-     * CommonMark reads it: a backslash escapes the next character, parentheses nest, and a destination written in
-     * {@code <...>} (on one line) may hold any parenthesis.
+     * The {@code (} of {@code t} (from {@code from} on) whose closing {@code )} is in {@code t}, as CommonMark reads
+     * an inline destination and title: a backslash escapes the next character, parentheses nest, a destination written
+     * in {@code <...>} (on one line) may hold any parenthesis, and a quoted title (after white space) may hold any. One
+     * pass for all the images of a window.
      */
-    static boolean destinationClosed(String t, int paren) {
+    static java.util.BitSet closedParentheses(String t, int from) {
+        java.util.BitSet closed = new java.util.BitSet();
         int n = t.length();
-        int i = paren + 1;
-        while (i < n && (t.charAt(i) == ' ' || t.charAt(i) == '\t' || t.charAt(i) == '\n' || t.charAt(i) == '\r')) {
-            i++;
+        int[] stack = new int[16];
+        int depth = 0;
+        for (int i = from; i < n; i++) {
+            char c = t.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '(') {
+                if (depth == stack.length) {
+                    stack = java.util.Arrays.copyOf(stack, depth * 2);
+                }
+                stack[depth++] = i;
+                int k = i + 1;
+                while (k < n && (t.charAt(k) == ' ' || t.charAt(k) == '\t')) {
+                    k++;
+                }
+                if (k < n && t.charAt(k) == '<') { // a <...> destination: to its '>' on this line
+                    int e = k + 1;
+                    while (e < n && t.charAt(e) != '>' && t.charAt(e) != '\n' && t.charAt(e) != '\r') {
+                        e += t.charAt(e) == '\\' ? 2 : 1;
+                    }
+                    if (e >= n) {
+                        return closed; // not ended yet: what follows is unknown
+                    }
+                    i = t.charAt(e) == '>' ? e : i;
+                }
+            } else if (c == ')' && depth > 0) {
+                closed.set(stack[--depth]);
+            } else if ((c == '"' || c == '\'') && depth > 0 && i > 0 && Character.isWhitespace(t.charAt(i - 1))) {
+                int e = i + 1; // a title: to its closing quote
+                while (e < n && t.charAt(e) != c) {
+                    e += t.charAt(e) == '\\' ? 2 : 1;
+                }
+                if (e >= n) {
+                    return closed;
+                }
+                i = e;
+            }
         }
-        if (i < n && t.charAt(i) == '<') {
-            int k = i + 1;
-            while (k < n && t.charAt(k) != '>' && t.charAt(k) != '\n' && t.charAt(k) != '\r') {
-                k += t.charAt(k) == '\\' ? 2 : 1;
-            }
-            if (k >= n) {
-                return false; // the destination has not ended yet
-            }
-            if (t.charAt(k) == '>') {
-                i = k + 1;
-            }
-        }
-        return closing(t, i, 1, '(', ')') >= 0;
+        return closed;
     }
 
     /**
