@@ -376,6 +376,30 @@ class AgentPresetTest {
 
     private record StreamOutcome(String received, PolicyBlockedException blocked) {}
 
+    /** The AGENT preset with a detector that adds the length of every text it is given to {@code scanned[0]}. */
+    private static Policy countingAgent(long[] scanned) {
+        Detector counting = new Detector() {
+            @Override
+            public String id() {
+                return "counting";
+            }
+
+            @Override
+            public java.util.Set<String> types() {
+                return java.util.Set.of("COUNTED");
+            }
+
+            @Override
+            public void detect(CharSequence text, java.util.function.Consumer<Finding> sink) {
+                scanned[0] += text.length();
+            }
+        };
+        return Policy.builder()
+                .preset(CompliancePreset.AGENT)
+                .detector(counting)
+                .build();
+    }
+
     @Test
     void aStreamBlocksAnImageItsDefinitionMakesExfiltrationHoweverFarApartTheyAreReleased() {
         // a reference image and its definition released far apart: the guard scanned each window with 64 characters of
@@ -662,26 +686,7 @@ class AgentPresetTest {
                     .append("\" src=\"https://cdn.example.com/figure.png\"> ");
         }
         long[] scanned = {0};
-        Detector counting = new Detector() {
-            @Override
-            public String id() {
-                return "counting";
-            }
-
-            @Override
-            public java.util.Set<String> types() {
-                return java.util.Set.of("COUNTED");
-            }
-
-            @Override
-            public void detect(CharSequence text, java.util.function.Consumer<Finding> sink) {
-                scanned[0] += text.length();
-            }
-        };
-        Policy counted = Policy.builder()
-                .preset(CompliancePreset.AGENT)
-                .detector(counting)
-                .build();
+        Policy counted = countingAgent(scanned);
         StreamOutcome out = stream(counted, answer.toString(), 1);
         assertThat(out.blocked()).isNull();
         assertThat(out.received()).isEqualTo(answer.toString());
@@ -740,26 +745,7 @@ class AgentPresetTest {
         // once a reference image was released, every release judged the remembered text again (60 times the work of
         // the stream for typed Python, whose "]:" looked like definitions); now only a definition of a released label
         long[] scanned = {0};
-        Detector counting = new Detector() {
-            @Override
-            public String id() {
-                return "counting";
-            }
-
-            @Override
-            public java.util.Set<String> types() {
-                return java.util.Set.of("COUNTED");
-            }
-
-            @Override
-            public void detect(CharSequence text, java.util.function.Consumer<Finding> sink) {
-                scanned[0] += text.length();
-            }
-        };
-        Policy counted = Policy.builder()
-                .preset(CompliancePreset.AGENT)
-                .detector(counting)
-                .build();
+        Policy counted = countingAgent(scanned);
         String answer = "![logo][logo]\n\n[logo]: https://cdn.example.com/img/logo.png\n\n```python\n"
                 + "def load(path: str) -> dict[str, int]:\n    return rows[\"total\"]\n".repeat(400) + "```\n";
         StreamOutcome out = stream(counted, answer, 1);
