@@ -1,5 +1,10 @@
 package dev.llmgate.policy.internal;
 
+import static dev.llmgate.policy.internal.MarkdownImageSyntax.dataImage;
+import static dev.llmgate.policy.internal.MarkdownImageSyntax.openImage;
+import static dev.llmgate.policy.internal.MarkdownImageSyntax.openMarkdownImage;
+import static dev.llmgate.policy.internal.MarkdownImageSyntax.undefinedReference;
+
 import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.StreamTransformer;
 import dev.llmgate.api.ToolCall;
@@ -161,8 +166,8 @@ public final class StreamGuard implements StreamTransformer {
         // before the held text: the link reference definitions released so far (for a held image that uses one) and
         // the last released characters
         // (only when the held text holds an image: a window without one scans no more than before)
-        String memory = !asJson && remembersReferences() && references.length() > 0 && held.indexOf("![") >= 0
-                ? references.toString()
+        String memory = !asJson && remembersReferences() && references.hasDefinitions() && held.indexOf("![") >= 0
+                ? references.definitions().toString()
                 : "";
         windowText = null; // (set below for a scanned JSON window)
         String before = context.toString();
@@ -221,7 +226,7 @@ public final class StreamGuard implements StreamTransformer {
         if (!last && readsExfiltration) {
             ev = withOverlongImage(view, ev, offset);
         }
-        if (remembersReferences() && referencesOverflow && openMarkdownImage(heldAsRead(offset), 0, "", true) >= 0) {
+        if (remembersReferences() && references.overflow() && openMarkdownImage(heldAsRead(offset), 0, "", true) >= 0) {
             ev = withHeldExfiltration(view, ev, offset); // references too many or too long to remember: fail closed
         }
         Decision d = ev.decision();
@@ -312,261 +317,11 @@ public final class StreamGuard implements StreamTransformer {
     /** The prefix of the exfiltration finding types. */
     private static final String EXFILTRATION = "EXFILTRATION_";
 
-    /** The most characters of link reference definitions a stream remembers; past it, a held reference image fails closed. */
-    static final int MAX_REFERENCES = 8_192;
-
-    /** The longest link reference definition line remembered whole; a longer one fails closed. */
-    static final int MAX_DEFINITION_LINE = 4_096;
-
-    /**
-     * Link reference definitions released so far (each line that holds {@code ]:} followed by what may be a URL),
-     * one per line. A reference image held later may use one released long before; scanned again before each window
-     * that holds an image, they let the detector join them as a whole answer's scan does. (An image released first is
-     * held until its definition comes: see {@link #openImage}.)
-     */
-    private final StringBuilder references = new StringBuilder();
-
-    /** The released text's current line (up to {@link #MAX_DEFINITION_LINE} characters). */
-    private final StringBuilder releasedLine = new StringBuilder();
-
-    /** Whether the released text's current line holds {@code ]:}. */
-    private boolean lineDefines;
-
-    /** The previous released line held {@code ]:} with nothing after it (its destination may be on this line). */
-    private boolean destinationNext;
-
-    private boolean referencesOverflow;
-
-    /** The released lines of the current paragraph (since a blank line) before the current one, the last 4 KB of them. */
-    private final StringBuilder paragraph = new StringBuilder();
-
-    /** The last character released (a {@code ]:} is seen past the line's cap). */
-    private char lastReleased;
-
-    /** Whether the current released line has outgrown {@link #releasedLine}'s cap. */
-    private boolean lineTooLong;
-
-    /** The most reference image labels a stream remembers; past it, a held definition fails closed. */
-    static final int MAX_IMAGE_LABELS = 256;
-
-    /**
-     * The labels (normalised) of the reference images released so far: a definition that comes after its image (which
-     * a line that only looked like its definition, or the end of a hold, released) is judged with it.
-     */
-    private final java.util.Set<String> releasedImageLabels = new java.util.LinkedHashSet<>();
-
-    private boolean imageLabelsOverflow;
+    /** What released text left behind that a later image may use (remembered with the exfiltration detector only). */
+    private final ReleasedReferences references = new ReleasedReferences();
 
     private boolean remembersReferences() {
         return readsExfiltration;
-    }
-
-    /**
-     * Remembers the link reference definitions of released text {@code out} ({@link #references}): every line that
-     * holds {@code ]:} (a definition may stand in a block quote or a list item, and its label may run over lines)
-     * followed by something URL-like ({@link #urlLike}), and every line that ends with {@code ]:} together with the
-     * next (its destination); such a line longer than {@link #MAX_DEFINITION_LINE}, or more than
-     * {@link #MAX_REFERENCES} of them, make a held reference image fail closed.
-     */
-    private void rememberReferences(String out) {
-        // (a release may cut an image between its text and its label, or inside a text over lines)
-        String before = paragraph.toString() + releasedLine;
-        for (int i = 0; i < out.length(); i++) {
-            char c = out.charAt(i);
-            if (c == '\n' || c == '\r') {
-                // a line ends at a line feed, a carriage return, or both (as CommonMark reads line endings)
-                if (!(c == '\n' && lastReleased == '\r')) {
-                    endLine();
-                }
-                lastReleased = c;
-                continue;
-            }
-            if (releasedLine.length() < MAX_DEFINITION_LINE) {
-                releasedLine.append(c);
-            } else {
-                lineTooLong = true;
-            }
-            if (c == ':' && lastReleased == ']') {
-                lineDefines = true; // (seen past the cap too)
-            }
-            lastReleased = c;
-        }
-        String released = before + out;
-        rememberImageLabels(released);
-        String decoded = decoded(released);
-        if (!decoded.equals(released)) {
-            rememberImageLabels(decoded);
-        }
-    }
-
-    /** Remembers the labels of the reference images in released text {@code out} ({@link #releasedImageLabels}). */
-    private void rememberImageLabels(String out) {
-        for (int i = out.indexOf("!["); i >= 0; i = out.indexOf("![", i + 2)) {
-            int end = labelEnd(out, i + 1);
-            if (end < 0 || (end < out.length() && out.charAt(end) == '(')) {
-                continue; // an inline image (its URL was scanned whole), or one whose text never ended
-            }
-            String label = out.substring(i + 2, end - 1);
-            if (end < out.length() && out.charAt(end) == '[') {
-                int close = labelEnd(out, end);
-                if (close > end + 2) {
-                    label = out.substring(end + 1, close - 1);
-                }
-            }
-            String normal = normalLabel(label);
-            if (releasedImageLabels.size() >= MAX_IMAGE_LABELS && !releasedImageLabels.contains(normal)) {
-                imageLabelsOverflow = true;
-                return;
-            }
-            releasedImageLabels.add(normal);
-        }
-    }
-
-    /**
-     * The released text's current line ended: remembered if it defines a link (see {@link #rememberReferences}), with
-     * the lines of its paragraph before it when its label began there; a line that ends with {@code ]:} is remembered
-     * together with the next line that is not blank (its destination), whatever that holds. The first {@code ]:} of a
-     * line is its definition's (a title may hold another).
-     */
-    private void endLine() {
-        String line = releasedLine.toString();
-        boolean blank = blankLine(line);
-        if (destinationNext) {
-            if (!blank) {
-                destinationNext = false;
-                remember(paragraph + line);
-            }
-        } else {
-            int colon = line.indexOf("]:");
-            int open = colon < 0 ? -1 : line.lastIndexOf('[', colon);
-            if (colon >= 0
-                    && line.substring(colon + 2).isBlank()
-                    && (open >= 0 ? labelStartsLine(line, open) : paragraphLabelStartsLine())) {
-                destinationNext = true; // remembered with the next line
-            } else if (colon >= 0 && urlLike(line.substring(colon + 2).trim())) {
-                if (open >= 0 ? labelStartsLine(line, open) : paragraphLabelStartsLine()) {
-                    remember(open < 0 ? paragraph + line : line); // (a label begun on a line before)
-                }
-            }
-        }
-        if (lineTooLong && lineDefines) {
-            referencesOverflow = true; // too long to remember whole
-        }
-        if (blank && !destinationNext) {
-            paragraph.setLength(0);
-        } else {
-            paragraph.append(line).append('\n');
-            if (paragraph.length() > MAX_DEFINITION_LINE) {
-                paragraph.delete(0, paragraph.length() - MAX_DEFINITION_LINE);
-            }
-        }
-        releasedLine.setLength(0);
-        lineDefines = false;
-        lineTooLong = false;
-    }
-
-    /** Whether {@code t} holds a markdown image that is not an inline one (its label, or what follows it, may need a definition). */
-    private static boolean holdsReferenceImage(String t) {
-        for (int i = t.indexOf("!["); i >= 0; i = t.indexOf("![", i + 2)) {
-            int end = labelEnd(t, i + 1);
-            if (end < 0 || end >= t.length() || t.charAt(end) != '(') {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Whether {@code t} has a {@code ]:} whose label (from the {@code [} before it) is a released image's label, in
-     * {@code t} as written or as the policy's view decodes it (references, escapes).
-     */
-    private boolean definesReleasedLabel(String t) {
-        return definesReleasedLabelIn(t) || definesReleasedLabelIn(decoded(t));
-    }
-
-    /** {@code t} as the policy's view reads it (decoded and folded), or {@code t} itself where nothing changes. */
-    private static String decoded(String t) {
-        return ScanView.of(Channel.ANSWER_TEXT, t, ScanView.Kind.PLAIN).text();
-    }
-
-    private boolean definesReleasedLabelIn(String t) {
-        for (int k = t.indexOf("]:"); k >= 0; k = t.indexOf("]:", k + 2)) {
-            int open = t.lastIndexOf('[', k);
-            if (open >= 0 && k - open <= 1_000 && releasedImageLabels.contains(normalLabel(t.substring(open + 1, k)))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether {@code line} is blank as CommonMark reads it: spaces and tabs only (not other Unicode spaces). */
-    private static boolean blankLine(String line) {
-        for (int i = 0; i < line.length(); i++) {
-            if (line.charAt(i) != ' ' && line.charAt(i) != '\t') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether the {@code [} at {@code open} begins {@code line} as a definition's label does: after at most three
-     * spaces, block-quote markers and list markers ({@code -}, {@code *}, {@code +}, {@code 1.}, {@code 1)}). (Code
-     * such as {@code for row in data["rows"]:} defines nothing.)
-     */
-    static boolean labelStartsLine(String line, int open) {
-        int i = 0;
-        while (i < open) {
-            char c = line.charAt(i);
-            if (c == ' ' || c == '\t' || c == '>' || c == '-' || c == '*' || c == '+') {
-                i++;
-            } else if (c >= '0' && c <= '9') {
-                int j = i;
-                while (j < open && line.charAt(j) >= '0' && line.charAt(j) <= '9') {
-                    j++;
-                }
-                if (j >= open || (line.charAt(j) != '.' && line.charAt(j) != ')')) {
-                    return false;
-                }
-                i = j + 1;
-            } else {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether the last {@code [} of the released paragraph so far begins its line (a label over several lines). */
-    private boolean paragraphLabelStartsLine() {
-        int open = paragraph.lastIndexOf("[");
-        if (open < 0) {
-            return false;
-        }
-        int lineStart = paragraph.lastIndexOf("\n", open) + 1;
-        return labelStartsLine(paragraph.substring(lineStart), open - lineStart);
-    }
-
-    /**
-     * Whether {@code s} may begin with a URL (a destination): its first word holds {@code / . : \\ & % #} (an escape or
-     * a reference may stand for any of them).
-     */
-    private static boolean urlLike(String s) {
-        int end = s.indexOf(' ');
-        String first = end < 0 ? s : s.substring(0, end);
-        for (int i = 0; i < first.length(); i++) {
-            if ("/.:\\&%#".indexOf(first.charAt(i)) >= 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void remember(String reference) {
-        if (references.length() + reference.length() + 1 > MAX_REFERENCES) {
-            referencesOverflow = true;
-            return;
-        }
-        references.append(reference).append('\n');
     }
 
     /**
@@ -586,17 +341,17 @@ public final class StreamGuard implements StreamTransformer {
 
     /**
      * Where an image not yet closed starts in the held text, looked for from held position {@code from} on (see
-     * {@link #openImage}); in a JSON window also in its decoded strings, mapped back to the held text (the earlier of
+     * {@link MarkdownImageSyntax#openImage}); in a JSON window also in its decoded strings, mapped back to the held text (the earlier of
      * the two readings).
      */
     private int openImageInHeld(int offset, int from) {
-        int raw = openImage(held, from, references);
+        int raw = openImage(held, from, references.definitions());
         if (windowText == null) {
             return raw;
         }
         int heldStart = windowText.from(offset);
         String decoded = windowText.text.substring(heldStart);
-        int d = openImage(decoded, windowText.from(offset + from) - heldStart, references);
+        int d = openImage(decoded, windowText.from(offset + from) - heldStart, references.definitions());
         if (d < 0) {
             return raw;
         }
@@ -616,24 +371,15 @@ public final class StreamGuard implements StreamTransformer {
     private void judgeWithReleasedReferences(String heldRead) {
         // (only where a remembered text may make a new image: a reference image held, or a definition of a label a
         // released reference image uses — not at every "]:" of code, not for inline images, scanned whole when held)
-        boolean image = (references.length() > 0 || paragraph.length() > 0 || releasedLine.length() > 0)
-                && holdsReferenceImage(heldRead);
-        boolean definition = imageLabelsOverflow
-                ? heldRead.indexOf("]:") >= 0 || lineDefines || paragraph.indexOf("]:") >= 0
-                : !releasedImageLabels.isEmpty()
-                        && definesReleasedLabel(paragraph.toString() + releasedLine + heldRead);
+        boolean image = references.mayServeImageIn(heldRead);
+        boolean definition = references.definesReleasedImageIn(heldRead);
         if (!image && !definition) {
             return;
         }
-        StringBuilder joined = new StringBuilder();
-        for (String label : releasedImageLabels) {
-            joined.append("![image][").append(label).append("]\n"); // the released images a held definition may serve
-        }
-        joined.append(references).append(paragraph).append(releasedLine).append(heldRead);
-        ScanView together = ScanView.of(Channel.ANSWER_TEXT, joined.toString(), ScanView.Kind.PLAIN);
+        ScanView together = ScanView.of(Channel.ANSWER_TEXT, references.before(heldRead), ScanView.Kind.PLAIN);
         Engine.Evaluation ev =
                 engine.evaluate(together, PolicyStage.STREAM, f -> f.type().startsWith(EXFILTRATION));
-        if (definition && imageLabelsOverflow) {
+        if (definition && references.labelsOverflow()) {
             // more reference images released than remembered: a held definition may serve one forgotten (fail closed)
             ev = withHeldExfiltration(together, ev, 0);
         }
@@ -704,7 +450,7 @@ public final class StreamGuard implements StreamTransformer {
     /**
      * {@code ev}, with an {@link FindingTypes#EXFILTRATION_URL} finding (0.8) added over an image that is still open
      * after {@link #IMAGE_HOLD} characters, unless it is a markdown image whose destination is a {@code data:} URL
-     * ({@link #dataImage}) or a reference image whose definition has not come ({@link #undefinedReference}: released,
+     * ({@link MarkdownImageSyntax#dataImage}) or a reference image whose definition has not come ({@link MarkdownImageSyntax#undefinedReference}: released,
      * its label is remembered and a definition that comes later is judged with it): it cannot be held any longer, and
      * released open, its URL would reach the client before the detector read all of it (or read without the tag that
      * makes it an image). Fails closed: a policy that blocks exfiltration blocks the stream.
@@ -724,305 +470,6 @@ public final class StreamGuard implements StreamTransformer {
         return ev;
     }
 
-    /**
-     * Whether the open image at {@code image} is a reference or shortcut image whose text and label have ended
-     * ({@code ![sic]}, {@code ![alt][label]}, Rust's {@code vec![1, 2]}): all of it is there, only its definition may
-     * still come.
-     */
-    private static boolean undefinedReference(CharSequence held, int image) {
-        String t = held.toString();
-        if (!t.startsWith("![", image)) {
-            return false;
-        }
-        int end = labelEnd(t, image + 1);
-        if (end < 0 || end >= t.length() || t.charAt(end) == '(') {
-            return false;
-        }
-        return t.charAt(end) != '[' || labelEnd(t, end) >= 0;
-    }
-
-    /**
-     * Whether the open image at {@code image} is a markdown image whose destination is a {@code data:} URL (inline
-     * content, nothing fetched: released open, see {@link #withOverlongImage}). Any other image still open past the
-     * hold fails closed: an {@code <img>} (its source may come after attributes of any length, and {@code srcset}
-     * overrides {@code src}), and a markdown image whose destination has not begun.
-     */
-    private static boolean dataImage(CharSequence held, int image) {
-        String t = held.toString();
-        if (!t.startsWith("![", image)) {
-            return false;
-        }
-        int end = labelEnd(t, image + 1); // the image's own text ("![a [b](data:,) c](https://...)" is not data)
-        if (end < 0 || end >= t.length() || t.charAt(end) != '(') {
-            return false;
-        }
-        int p = end + 1;
-        while (p < t.length() && (Character.isWhitespace(t.charAt(p)) || t.charAt(p) == '<')) {
-            p++;
-        }
-        return t.regionMatches(true, p, "data:", 0, 5);
-    }
-
-    /**
-     * Where in {@code text} an image starts that is not closed yet, looked for from {@code from} on: a markdown image
-     * {@code ![} without its URL's closing {@code )} after it (or, a reference image, without its definition in
-     * {@code text} or in {@code definitions}, those released before), or an {@code <img} without its {@code >}; -1 if
-     * none.
-     */
-    private static int openImage(CharSequence text, int from, CharSequence definitions) {
-        String t = text.toString();
-        int markdown = openMarkdownImage(t, from, definitions);
-        // an "<img" (or "<image") still open at the end, as the tokenizer reads attributes ("alt='a>b'"): every one
-        // counts, so an earlier one that leaves a quote open cannot make a later real one look closed
-        int[] open = {-1};
-        dev.llmgate.policy.detect.internal.HtmlTags.imageTagRegions(
-                t, from, t.length(), i -> false, (start, end) -> open[0] = end == t.length() ? start : -1);
-        // both open: the earlier one is held from (a "![" inside an open tag's value does not release the tag)
-        int image = open[0] < 0 ? markdown : markdown < 0 ? open[0] : Math.min(markdown, open[0]);
-        // a CSS "url(" without its ")" (a style attribute or block: fetched as the page renders)
-        int css = openCssUrl(t, from);
-        return css < 0 ? image : image < 0 ? css : Math.min(image, css);
-    }
-
-    /** The first CSS {@code url(} (any case) in {@code t} from {@code from} on with no {@code )} after it, or -1. */
-    static int openCssUrl(String t, int from) {
-        int close = t.lastIndexOf(')');
-        for (int i = t.indexOf('(', Math.max(from + 3, close + 1)); i >= 0; i = t.indexOf('(', i + 1)) {
-            if (t.regionMatches(true, i - 3, "url", 0, 3)) {
-                return i - 3;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * The earliest markdown image in {@code t} from {@code from} on that is not closed yet, or -1: one pass with a
-     * bracket stack (an image's text nests brackets: {@code ![a [b] c](...)}; every image counts, not only the last):
-     * an image whose text has not ended, or has ended at the end of {@code t}; an inline one whose destination has no
-     * {@code )} after it; a reference or shortcut one whose label has no definition in {@code t} (a complete line) or
-     * in {@code definitions} (see {@link #definedLabels}) — its URL is there, held until it comes.
-     */
-    static int openMarkdownImage(String t, int from, CharSequence definitions) {
-        return openMarkdownImage(t, from, definitions, false);
-    }
-
-    /** Like {@link #openMarkdownImage(String, int, CharSequence)}; {@code referencesOnly}: inline images do not count. */
-    static int openMarkdownImage(String t, int from, CharSequence definitions, boolean referencesOnly) {
-        int n = t.length();
-        java.util.Set<String> defined = null;
-        java.util.BitSet closedParens = null;
-        int[] stack = new int[16];
-        int depth = 0;
-        int earliest = -1;
-        for (int i = from; i < n; i++) {
-            char c = t.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '[') {
-                if (depth == stack.length) {
-                    stack = java.util.Arrays.copyOf(stack, depth * 2);
-                }
-                stack[depth++] = i;
-            } else if (c == ']' && depth > 0) {
-                int open = stack[--depth];
-                if (open - 1 < from || t.charAt(open - 1) != '!') {
-                    continue;
-                }
-                int end = i + 1;
-                boolean isOpen;
-                if (end == n) {
-                    isOpen = true; // what follows its text is not known yet
-                } else if (t.charAt(end) == '(') {
-                    if (closedParens == null) {
-                        closedParens = closedParentheses(t, from);
-                    }
-                    isOpen = !referencesOnly && !closedParens.get(end);
-                } else {
-                    String label = t.substring(open + 1, i);
-                    int close = t.charAt(end) == '[' ? labelEnd(t, end) : -2;
-                    if (close == -1) {
-                        isOpen = true; // its label has not ended
-                    } else {
-                        if (close > end + 2) {
-                            label = t.substring(end + 1, close - 1);
-                        }
-                        if (defined == null) {
-                            defined = definedLabels(t, definitions);
-                        }
-                        isOpen = !defined.contains(normalLabel(label));
-                    }
-                }
-                if (isOpen && (earliest < 0 || open - 1 < earliest)) {
-                    earliest = open - 1;
-                }
-            }
-        }
-        for (int k = 0; k < depth; k++) { // images whose text has not ended (the stack is in increasing order)
-            int open = stack[k];
-            if (open - 1 >= from && t.charAt(open - 1) == '!') {
-                return earliest < 0 ? open - 1 : Math.min(earliest, open - 1);
-            }
-        }
-        return earliest;
-    }
-
-    /**
-     * The labels (normalised) that link reference definitions define in {@code definitions} and in the complete lines
-     * of {@code t}: a line holding {@code [label]:} with something after it, or whose destination is on the next
-     * line, complete too (until a definition's line ends, its URL may still grow). A label may begin on the line
-     * before.
-     */
-    static java.util.Set<String> definedLabels(String t, CharSequence definitions) {
-        java.util.Set<String> labels = new java.util.HashSet<>();
-        addDefinedLabels(definitions.toString() + "\n", labels);
-        addDefinedLabels(t, labels);
-        return labels;
-    }
-
-    private static void addDefinedLabels(String t, java.util.Set<String> labels) {
-        int lineStart = 0;
-        String previous = "";
-        String pending = null; // a label whose definition's destination is on the next line
-        for (int nl = t.indexOf('\n'); nl >= 0; nl = t.indexOf('\n', lineStart)) {
-            String line = t.substring(lineStart, nl);
-            if (pending != null && !line.isBlank()) {
-                labels.add(pending);
-            }
-            pending = null;
-            int colon = line.lastIndexOf("]:");
-            if (colon >= 0) {
-                String head = line.substring(0, colon);
-                int open = head.lastIndexOf('[');
-                String label;
-                if (open >= 0) {
-                    label = head.substring(open + 1);
-                } else {
-                    int before = previous.lastIndexOf('['); // a label begun on the line before
-                    label = (before >= 0 ? previous.substring(before + 1) : "") + " " + head;
-                }
-                if (line.substring(colon + 2).isBlank()) {
-                    pending = normalLabel(label);
-                } else {
-                    labels.add(normalLabel(label));
-                }
-            }
-            previous = line;
-            lineStart = nl + 1;
-        }
-    }
-
-    /**
-     * A label as CommonMark matches labels, read as the exfiltration detector reads it: case-folded (lower, upper,
-     * lower: {@code ẞ} and {@code SS} match), runs of white space ({@link #labelSpace}) one space, trimmed.
-     * (Where the two readings differ, the broader one: more labels match, so more is held or judged.)
-     */
-    /**
-     * White space in a label for some renderer: Java's, and the Unicode spaces a JavaScript {@code \s} or
-     * {@code trim()} removes (no-break spaces, the byte order mark).
-     */
-    static boolean labelSpace(char c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\uFEFF';
-    }
-
-    static String normalLabel(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        boolean space = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (labelSpace(c)) {
-                space = b.length() > 0;
-                continue;
-            }
-            if (space) {
-                b.append(' ');
-                space = false;
-            }
-            b.append(c);
-        }
-        return b.toString()
-                .toLowerCase(java.util.Locale.ROOT)
-                .toUpperCase(java.util.Locale.ROOT)
-                .toLowerCase(java.util.Locale.ROOT)
-                .trim();
-    }
-
-    /**
-     * The {@code (} of {@code t} (from {@code from} on) whose closing {@code )} is in {@code t}, as CommonMark reads
-     * an inline destination and title: a backslash escapes the next character, parentheses nest, a destination written
-     * in {@code <...>} (on one line) may hold any parenthesis, and a quoted title (after white space) may hold any. One
-     * pass for all the images of a window.
-     */
-    static java.util.BitSet closedParentheses(String t, int from) {
-        java.util.BitSet closed = new java.util.BitSet();
-        int n = t.length();
-        int[] stack = new int[16];
-        int depth = 0;
-        for (int i = from; i < n; i++) {
-            char c = t.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '(') {
-                if (depth == stack.length) {
-                    stack = java.util.Arrays.copyOf(stack, depth * 2);
-                }
-                stack[depth++] = i;
-                int k = i + 1;
-                while (k < n && (t.charAt(k) == ' ' || t.charAt(k) == '\t')) {
-                    k++;
-                }
-                if (k < n && t.charAt(k) == '<') { // a <...> destination: to its '>' on this line
-                    int e = k + 1;
-                    while (e < n && t.charAt(e) != '>' && t.charAt(e) != '\n' && t.charAt(e) != '\r') {
-                        e += t.charAt(e) == '\\' ? 2 : 1;
-                    }
-                    if (e >= n) {
-                        return closed; // not ended yet: what follows is unknown
-                    }
-                    i = t.charAt(e) == '>' ? e : i;
-                }
-            } else if (c == ')' && depth > 0) {
-                closed.set(stack[--depth]);
-            } else if ((c == '"' || c == '\'') && depth > 0 && i > 0 && Character.isWhitespace(t.charAt(i - 1))) {
-                int e = i + 1; // a title: to its closing quote
-                while (e < n && t.charAt(e) != c) {
-                    e += t.charAt(e) == '\\' ? 2 : 1;
-                }
-                if (e >= n) {
-                    return closed;
-                }
-                i = e;
-            }
-        }
-        return closed;
-    }
-
-    /**
-     * Where the bracketed text that opens at {@code open} (a {@code [}) ends, after its {@code ]}: brackets nest and a
-     * backslash escapes one, as in a markdown link text; -1 if it does not end in {@code t}.
-     */
-    static int labelEnd(CharSequence t, int open) {
-        return closing(t, open, 0, '[', ']');
-    }
-
-    /**
-     * Reading {@code t} from {@code from} at nesting {@code depth} of {@code open}/{@code close} pairs (a backslash
-     * escapes the next character): the index after the {@code close} that brings the depth to 0, or -1 if none does.
-     */
-    private static int closing(CharSequence t, int from, int depth, char open, char close) {
-        int d = depth;
-        for (int i = from; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == open) {
-                d++;
-            } else if (c == close && --d == 0) {
-                return i + 1;
-            }
-        }
-        return -1;
-    }
-
     /** Releases {@code cut} held characters, with {@code redact}'s pieces among them rewritten ({@code last}: all of them). */
     private void emit(
             String scanned,
@@ -1039,7 +486,7 @@ public final class StreamGuard implements StreamTransformer {
         context.append(scanned, offset, offset + cut);
         if (remembersReferences()) {
             // a JSON window's definitions stand in its decoded strings (a line break written \n)
-            rememberReferences(
+            references.release(
                     windowText != null
                             ? windowText.text.substring(windowText.from(offset), windowText.from(offset + cut))
                             : out);

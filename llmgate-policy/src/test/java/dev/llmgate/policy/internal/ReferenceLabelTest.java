@@ -22,12 +22,12 @@ class ReferenceLabelTest {
 
     @Test
     void labelsAreCaseFoldedWithWhiteSpaceRunsFoldedToOneSpace() {
-        assertThat(StreamGuard.normalLabel("  Foo \t\n BAR\r\n")).isEqualTo("foo bar");
-        assertThat(StreamGuard.normalLabel("a\u000bb\fc")).isEqualTo("a b c");
-        assertThat(StreamGuard.normalLabel("STRASSE")).isEqualTo(StreamGuard.normalLabel("straße"));
-        assertThat(StreamGuard.normalLabel("a\u2003b")).isEqualTo("a b");
-        assertThat(StreamGuard.normalLabel("x\u00a0")).isEqualTo("x");
-        assertThat(StreamGuard.normalLabel("")).isEmpty();
+        assertThat(MarkdownImageSyntax.normalLabel("  Foo \t\n BAR\r\n")).isEqualTo("foo bar");
+        assertThat(MarkdownImageSyntax.normalLabel("a\u000bb\fc")).isEqualTo("a b c");
+        assertThat(MarkdownImageSyntax.normalLabel("STRASSE")).isEqualTo(MarkdownImageSyntax.normalLabel("straße"));
+        assertThat(MarkdownImageSyntax.normalLabel("a\u2003b")).isEqualTo("a b");
+        assertThat(MarkdownImageSyntax.normalLabel("x\u00a0")).isEqualTo("x");
+        assertThat(MarkdownImageSyntax.normalLabel("")).isEmpty();
     }
 
     @Test
@@ -41,7 +41,7 @@ class ReferenceLabelTest {
                 b.append(alphabet[random.nextInt(alphabet.length)]);
             }
             String s = b.toString();
-            assertThat(StreamGuard.normalLabel(s)).as("'%s'", s).isEqualTo(byPattern(s));
+            assertThat(MarkdownImageSyntax.normalLabel(s)).as("'%s'", s).isEqualTo(byPattern(s));
         }
     }
 }
