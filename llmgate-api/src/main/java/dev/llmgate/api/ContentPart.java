@@ -43,7 +43,10 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.ImageU
         }
     }
 
-    /** An image referenced by URL. */
+    /**
+     * An image referenced by URL. {@link #toString()} shows the scheme and host only (a URL's path and
+     * query, and a {@code data:} URL's content, can carry data).
+     */
     record ImageUrl(String url, ImageDetail detail) implements ContentPart {
         public ImageUrl {
             Objects.requireNonNull(url, "image url must not be null");
@@ -51,6 +54,50 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.ImageU
             if (url.isBlank()) {
                 throw new IllegalArgumentException("image url must not be blank: pass an https: or data: URL");
             }
+        }
+
+        private static final java.util.regex.Pattern SCHEME =
+                java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]{0,15}):.*", java.util.regex.Pattern.DOTALL);
+        private static final java.util.regex.Pattern HOST =
+                java.util.regex.Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,255}");
+        private static final java.util.regex.Pattern MEDIA_TYPE =
+                java.util.regex.Pattern.compile("[A-Za-z0-9.+-]{1,64}/[A-Za-z0-9.+-]{1,64}");
+
+        /**
+         * Shows where the image is, not what the URL says: the scheme and host of a URL (without user
+         * info, path or query, which can carry data), the media type of a {@code data:} URL, and the
+         * URL's length.
+         */
+        @Override
+        public String toString() {
+            return "ImageUrl[" + origin() + url.length() + " chars, " + detail + "]";
+        }
+
+        private String origin() {
+            java.util.regex.Matcher m = SCHEME.matcher(url);
+            if (!m.matches()) {
+                return "";
+            }
+            String scheme = m.group(1).toLowerCase(java.util.Locale.ROOT);
+            String rest = url.substring(scheme.length() + 1);
+            if (scheme.equals("data")) {
+                int end = 0;
+                while (end < rest.length() && rest.charAt(end) != ';' && rest.charAt(end) != ',') {
+                    end++;
+                }
+                String type = rest.substring(0, end);
+                return "data:" + (MEDIA_TYPE.matcher(type).matches() ? type : "") + ", ";
+            }
+            if (!rest.startsWith("//")) {
+                return scheme + ":, ";
+            }
+            int end = 2;
+            while (end < rest.length() && "/?#".indexOf(rest.charAt(end)) < 0) {
+                end++;
+            }
+            String authority = rest.substring(2, end);
+            String host = authority.substring(authority.lastIndexOf('@') + 1);
+            return scheme + "://" + (HOST.matcher(host).matches() ? host : "") + ", ";
         }
     }
 

@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * Texts to embed with one model.
+ * Texts to embed with one model. {@link #toString()} shows the model and the number and length of the
+ * inputs, never their text, so that a request can be logged.
  *
  * @param model      {@code "provider:model"} or an alias
  * @param inputs     the texts, at least one, none empty
@@ -45,5 +46,16 @@ public record EmbeddingRequest(String model, List<String> inputs, OptionalInt di
     /** This request addressed to another model. */
     public EmbeddingRequest withModel(String newModel) {
         return new EmbeddingRequest(newModel, inputs, dimensions, metadata);
+    }
+
+    /** Shows the request's shape (model, input count and total length, dimensions), never its texts. */
+    @Override
+    public String toString() {
+        long chars = 0;
+        for (String input : inputs) {
+            chars += input.length();
+        }
+        return "EmbeddingRequest[model=" + model + ", inputs=" + inputs.size() + " (" + chars + " chars)"
+                + (dimensions.isPresent() ? ", dimensions=" + dimensions.getAsInt() : "") + "]";
     }
 }

@@ -53,4 +53,16 @@ public record Metadata(
         a.put(key, value);
         return new Metadata(tenant, user, tags, a);
     }
+
+    /**
+     * Shows the tenant, whether a user is set, the tags and the names of the attributes, in a stable order;
+     * never the user (an end user's identity, often an e-mail address) or the attributes' values (they may
+     * hold anything, such as a wrapped client's request details or a token).
+     */
+    @Override
+    public String toString() {
+        return "Metadata[tenant=" + tenant.orElse("") + ", user=" + (user.isPresent() ? "(set)" : "") + ", tags="
+                + new java.util.TreeSet<>(tags) + ", attributes=" + new java.util.TreeSet<>(attributes.keySet())
+                + "]";
+    }
 }

@@ -1,5 +1,6 @@
 package dev.llmgate.api;
 
+import dev.llmgate.api.exception.ErrorDetails;
 import dev.llmgate.api.exception.LlmException;
 import java.math.BigDecimal;
 import java.util.Objects;
@@ -309,6 +310,18 @@ public sealed interface StreamEvent
         @Override
         public boolean isTerminal() {
             return true;
+        }
+
+        /**
+         * The exception's type, and the provider and HTTP status if known; never its message, which may
+         * quote what an upstream said (and so the prompt).
+         */
+        @Override
+        public String toString() {
+            ErrorDetails d = error.details();
+            return "Error[" + error.getClass().getSimpleName()
+                    + d.provider().map(p -> ", " + p).orElse("")
+                    + (d.httpStatus().isPresent() ? ", HTTP " + d.httpStatus().getAsInt() : "") + "]";
         }
     }
 }

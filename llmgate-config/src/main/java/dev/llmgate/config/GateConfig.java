@@ -336,8 +336,7 @@ public final class GateConfig {
             try {
                 seed = Files.readString(f, StandardCharsets.UTF_8).trim();
             } catch (IOException e) {
-                throw new ConfigurationException(a.where() + ".signingKeyFile: cannot read " + f + ": "
-                        + e.getClass().getSimpleName());
+                throw new ConfigurationException(a.where() + ".signingKeyFile: " + unreadable(e));
             }
         } else {
             String var = a.signingKeyEnv().orElseThrow();
@@ -444,8 +443,7 @@ public final class GateConfig {
             try {
                 value = Files.readString(f, StandardCharsets.UTF_8).trim();
             } catch (IOException e) {
-                throw new ConfigurationException(
-                        "apiKeyFile: cannot read " + f + ": " + e.getClass().getSimpleName());
+                throw new ConfigurationException("apiKeyFile: " + unreadable(e));
             }
             if (value.isEmpty()) {
                 throw new ConfigurationException("apiKeyFile: " + f + " is empty");
@@ -455,6 +453,15 @@ public final class GateConfig {
         p.headers().forEach(b::header);
         p.timeouts().ifPresent(b::timeouts);
         return b;
+    }
+
+    /**
+     * Why a key file could not be read, without its path: a key pasted where the path belongs would be
+     * echoed (the same rule as the {@code *Env} fields, whose values are never shown).
+     */
+    private static String unreadable(IOException e) {
+        return "cannot read the file (" + e.getClass().getSimpleName() + "); its path is not shown, because it"
+                + " may be a key pasted in place of a path: name a readable file that holds the key";
     }
 
     private static void closeQuietly(ModelProvider p) {

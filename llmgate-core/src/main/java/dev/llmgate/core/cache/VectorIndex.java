@@ -53,5 +53,11 @@ public interface VectorIndex {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(question, "question");
         }
+
+        /** The key, the question's length and the similarity; never the question's text. */
+        @Override
+        public String toString() {
+            return "Match[" + key + ", question=" + question.length() + " chars, similarity=" + similarity + "]";
+        }
     }
 }

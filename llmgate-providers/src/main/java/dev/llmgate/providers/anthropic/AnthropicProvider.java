@@ -151,9 +151,10 @@ public final class AnthropicProvider implements ModelProvider {
         transport.close();
     }
 
+    /** The class, name and base URL without its credentials, path or query (as {@code HttpUrl.redact()}); never the key. */
     @Override
     public String toString() {
-        return "AnthropicProvider[" + name + ", " + baseUrl + "]";
+        return "AnthropicProvider[" + name + ", " + baseUrl.redact() + "]";
     }
 
     /** How a {@link dev.llmgate.api.ResponseFormat.JsonSchema} response format is sent to Anthropic. */
@@ -225,7 +226,8 @@ public final class AnthropicProvider implements ModelProvider {
          * The provider.
          *
          * @throws ConfigurationException listing every problem: a missing key, an invalid base URL, a
-         *                                default max tokens below 1, a blank beta value
+         *                                default max tokens below 1, a blank beta value, a header value with a
+         *                                character that cannot be sent in HTTP (named by position, never quoted)
          */
         public AnthropicProvider build() {
             ProviderSettings.Check check = settings.check();
@@ -246,12 +248,12 @@ public final class AnthropicProvider implements ModelProvider {
                     break;
                 }
             }
+            String beta = String.join(",", betas.stream().map(String::strip).toArray(String[]::new));
+            check.headerValue("anthropic-beta", beta, "the values set with .beta(...)");
             check.throwIfProblems();
             Headers.Builder h = new Headers.Builder().add("x-api-key", key).add("anthropic-version", API_VERSION);
             if (!betas.isEmpty()) {
-                h.add(
-                        "anthropic-beta",
-                        String.join(",", betas.stream().map(String::strip).toArray(String[]::new)));
+                h.add("anthropic-beta", beta);
             }
             check.headers().forEach(h::set);
             HttpTransport transport = settings.transport(key);

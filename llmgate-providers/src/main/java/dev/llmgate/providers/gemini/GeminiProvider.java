@@ -88,9 +88,10 @@ public final class GeminiProvider implements ModelProvider {
         client.close();
     }
 
+    /** The class, name and base URL without its credentials, path or query (as {@code HttpUrl.redact()}); never the key. */
     @Override
     public String toString() {
-        return "GeminiProvider[" + name + ", " + baseUrl + "]";
+        return "GeminiProvider[" + name + ", " + baseUrl.redact() + "]";
     }
 
     /** Configures a {@link GeminiProvider}. Not thread-safe. */

@@ -137,8 +137,9 @@ public final class ProviderSettings {
         public HttpUrl parseUrl(String raw, String what) {
             HttpUrl url = HttpUrl.parse(raw.strip());
             if (url == null) {
-                problems.add(
-                        name + ": " + what + " '" + raw + "' is not an http(s) URL, e.g. https://api.example.com/v1");
+                // (the value is not quoted: a key may stand in its query, or have been pasted in place of the URL)
+                problems.add(name + ": " + what + " (" + raw.length() + " characters, not shown) is not an http(s) URL,"
+                        + " e.g. https://api.example.com/v1");
                 return HttpUrl.get("http://invalid.invalid/");
             }
             return url;
@@ -151,14 +152,61 @@ public final class ProviderSettings {
                         + " provider's token option) so that it is validated and kept out of messages");
                 return;
             }
-            try {
-                okhttp3.Headers.of(headerName, value);
-            } catch (IllegalArgumentException e) {
-                problems.add(name + ": header '" + headerName
-                        + "' has a name or value that cannot be sent in HTTP (control or" + " non-ASCII characters)");
+            if (headerName.isEmpty()) {
+                problems.add(name + ": an extra header has an empty name: pass its name to .header(name, value)");
                 return;
             }
-            acceptedHeaders.put(headerName, value);
+            for (int i = 0; i < headerName.length(); i++) {
+                char c = headerName.charAt(i);
+                if (c < 0x21 || c > 0x7e) {
+                    problems.add(name + ": the name of an extra header contains " + describe(c) + " at position "
+                            + i + ", which cannot be sent in HTTP (the name is not shown): a header name is"
+                            + " visible ASCII without spaces, e.g. Helicone-Auth");
+                    return;
+                }
+            }
+            if (headerValue(headerName, value, "its value")) {
+                acceptedHeaders.put(headerName, value);
+            }
+        }
+
+        /**
+         * Whether {@code value}, exactly as it will be sent in header {@code headerName}, can be sent: OkHttp
+         * sends only tabs and the characters from space to {@code ~}, and its own error would quote the value.
+         * If it cannot, records a problem that names the header and the offending character's kind and
+         * position, never the value (which may be a secret).
+         *
+         * @param source what the value is, for the message, e.g. {@code "its value"} or {@code "the value
+         *               set with .organization(...) or OPENAI_ORG_ID"}
+         */
+        public boolean headerValue(String headerName, String value, String source) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c != '\t' && (c < 0x20 || c > 0x7e)) {
+                    problems.add(name + ": header '" + headerName + "': " + source + " contains " + describe(c)
+                            + " at position " + i + " (of " + value.length() + " characters), which cannot be"
+                            + " sent in HTTP (the value is not shown): remove stray line breaks and control"
+                            + " characters, and use only ASCII (letters, digits, punctuation, spaces, tabs)");
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static String describe(char c) {
+            if (c == '\n') {
+                return "a line feed";
+            }
+            if (c == '\r') {
+                return "a carriage return";
+            }
+            if (c == ' ') {
+                return "a space";
+            }
+            if (c < 0x20 || c == 0x7f) {
+                return String.format(java.util.Locale.ROOT, "a control character (0x%02x)", (int) c);
+            }
+            return "a non-ASCII character";
         }
     }
 

@@ -81,9 +81,10 @@ public final class OllamaProvider implements ModelProvider {
         client.close();
     }
 
+    /** The class, name and base URL without its credentials, path or query (as {@code HttpUrl.redact()}); never the key. */
     @Override
     public String toString() {
-        return "OllamaProvider[" + name + ", " + baseUrl + "]";
+        return "OllamaProvider[" + name + ", " + baseUrl.redact() + "]";
     }
 
     /**

@@ -71,7 +71,11 @@ public final class OpenAiProvider extends OpenAiFamilyProvider {
             return this;
         }
 
-        /** @throws ConfigurationException if the key is missing or the base URL is invalid */
+        /**
+         * @throws ConfigurationException if the key is missing, the base URL is invalid, or a header (an extra
+         *                                one, the organization, the project) holds a character that cannot be
+         *                                sent in HTTP (named by position, never quoted)
+         */
         public OpenAiProvider build() {
             ProviderSettings.Check check = settings.check();
             String key = check.key("OPENAI_API_KEY").orElse("");
@@ -80,15 +84,21 @@ public final class OpenAiProvider extends OpenAiFamilyProvider {
                         + "' needs an API key: call .apiKey(...) or set OPENAI_API_KEY");
             }
             HttpUrl base = check.url("OPENAI_BASE_URL", DEFAULT_BASE_URL, "base URL");
+            String org = (organization.isEmpty()
+                            ? settings.environment.getOrDefault("OPENAI_ORG_ID", "")
+                            : organization)
+                    .strip();
+            String proj =
+                    (project.isEmpty() ? settings.environment.getOrDefault("OPENAI_PROJECT_ID", "") : project).strip();
+            check.headerValue("OpenAI-Organization", org, "the organization (.organization(...) or OPENAI_ORG_ID)");
+            check.headerValue("OpenAI-Project", proj, "the project (.project(...) or OPENAI_PROJECT_ID)");
             check.throwIfProblems();
             Headers.Builder h = new Headers.Builder().add("Authorization", "Bearer " + key);
-            String org = organization.isEmpty() ? settings.environment.getOrDefault("OPENAI_ORG_ID", "") : organization;
-            String proj = project.isEmpty() ? settings.environment.getOrDefault("OPENAI_PROJECT_ID", "") : project;
-            if (!org.isBlank()) {
-                h.add("OpenAI-Organization", org.strip());
+            if (!org.isEmpty()) {
+                h.add("OpenAI-Organization", org);
             }
-            if (!proj.isBlank()) {
-                h.add("OpenAI-Project", proj.strip());
+            if (!proj.isEmpty()) {
+                h.add("OpenAI-Project", proj);
             }
             check.headers().forEach(h::set);
             HttpTransport transport = settings.transport(key);

@@ -92,7 +92,8 @@ class AnthropicProviderConfigTest {
         assertThat(e.problems()).hasSize(4);
         assertThat(e.getMessage())
                 .contains("ANTHROPIC_API_KEY")
-                .contains("not a url")
+                .contains("is not an http(s) URL")
+                .doesNotContain("not a url")
                 .contains("defaultMaxTokens")
                 .contains("anthropic-beta");
     }
@@ -119,7 +120,7 @@ class AnthropicProviderConfigTest {
                 .build();
 
         assertThat(p.toString())
-                .isEqualTo("AnthropicProvider[claude, https://api.anthropic.com/]")
+                .isEqualTo("AnthropicProvider[claude, https://api.anthropic.com/...]")
                 .doesNotContain("SECRET");
     }
 }

@@ -304,7 +304,15 @@ class OpenAiProviderTest {
                         .environment(Map.of())
                         .build())
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("base URL 'not a url' is not an http(s) URL");
+                .hasMessageContaining("base URL (9 characters, not shown) is not an http(s) URL")
+                .hasMessageNotContaining("not a url");
+        assertThatThrownBy(() -> OpenAiProvider.builder()
+                        .apiKey("k")
+                        .baseUrl("htp://x/v1?api_key=sk-proj-LEAKCHECK1234567890")
+                        .environment(Map.of())
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageNotContaining("LEAKCHECK");
         OpenAiProvider fromEnv = OpenAiProvider.builder()
                 .environment(Map.of("OPENAI_API_KEY", KEY))
                 .build();

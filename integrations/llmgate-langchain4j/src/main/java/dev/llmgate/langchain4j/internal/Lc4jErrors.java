@@ -63,12 +63,16 @@ public final class Lc4jErrors {
         return e; // configuration errors and programming errors keep their own type
     }
 
-    /** A wrapped LangChain4j model's failure as the gate's, so routing classifies it (retry, fall over, give up). */
+    /**
+     * A wrapped LangChain4j model's failure as the gate's, so routing classifies it (retry, fall over, give up).
+     * Its message is the original's passed through {@link UpstreamText#scrub} (LangChain4j's HTTP models put the
+     * upstream's whole error body there, which can echo the key or the prompt); the original is the cause.
+     */
     public static LlmException toGate(RuntimeException e, String provider) {
         if (e instanceof LlmException l) {
             return l;
         }
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : UpstreamText.scrub(e.getMessage());
         ErrorDetails details = ErrorDetails.of(provider);
         if (e instanceof dev.langchain4j.exception.RateLimitException) {
             return new RateLimitedException(m, details, Optional.empty(), e);

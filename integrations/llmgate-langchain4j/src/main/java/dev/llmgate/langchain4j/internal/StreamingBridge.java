@@ -139,7 +139,10 @@ public final class StreamingBridge extends AbstractChatStream implements Streami
         }
         if (next instanceof Throwable t) {
             throw new StreamInterruptedException(
-                    "the LangChain4j model's stream failed: " + t, ErrorDetails.of(provider), t);
+                    "the LangChain4j model's stream failed: " + t.getClass().getSimpleName()
+                            + (t.getMessage() == null ? "" : ": " + UpstreamText.scrub(t.getMessage())),
+                    ErrorDetails.of(provider),
+                    t);
         }
         throw new StreamInterruptedException(
                 "the LangChain4j model's stream ended without its complete response", ErrorDetails.of(provider));

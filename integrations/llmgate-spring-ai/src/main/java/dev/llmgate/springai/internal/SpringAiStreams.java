@@ -72,14 +72,15 @@ public final class SpringAiStreams {
     /**
      * A Spring AI model's failure as the gate's, so that routing can classify it: the gate's own exceptions pass, an
      * I/O failure is a {@link NetworkException}, Spring AI's {@code TransientAiException} (and its subclasses) a
-     * retryable {@link ProviderException}, anything else a non-retryable one; the original is the cause.
+     * retryable {@link ProviderException}, anything else a non-retryable one; the original is the cause. The
+     * original's message is passed through {@link UpstreamText#scrub} (it can quote the upstream's error body).
      */
     public static LlmException failure(RuntimeException e, String provider) {
         if (e instanceof LlmException l) {
             return l;
         }
         String m = "the Spring AI model failed: " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                + (e.getMessage() == null ? "" : ": " + UpstreamText.scrub(e.getMessage()));
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof java.io.IOException) {
                 return new NetworkException(m, ErrorDetails.of(provider), e);
@@ -159,7 +160,7 @@ public final class SpringAiStreams {
                 } else if (next instanceof Throwable t) {
                     throw new ProviderException(
                             "the model's stream failed: " + t.getClass().getSimpleName()
-                                    + (t.getMessage() == null ? "" : ": " + t.getMessage()),
+                                    + (t.getMessage() == null ? "" : ": " + UpstreamText.scrub(t.getMessage())),
                             ErrorDetails.of(provider),
                             false,
                             t);
