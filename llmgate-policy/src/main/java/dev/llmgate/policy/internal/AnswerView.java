@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * The output channels of an answer as one {@link ScanView}: its text (a JSON answer read as its
  * decoded values), its refusal and its tool calls (name, arguments as decoded JSON values), in that
- * order, as far as the policy's channels include them; and the parts rebuilt from redacted sources.
+ * order, as far as the policy's channels include them (a tool call's id after its arguments); and the parts rebuilt
+ * from redacted sources.
  * Used for blocking answers, and for the refusal and tool calls at the end of a stream (whose text
  * was scanned as it streamed: then {@code text} is empty). Not API.
  */
@@ -21,6 +22,7 @@ public final class AnswerView {
     private final List<ToolCall> calls;
     private final int[] nameSource;
     private final int[] argumentSource;
+    private final int[] idSource;
 
     private AnswerView(
             ScanView view,
@@ -28,13 +30,15 @@ public final class AnswerView {
             int refusalSource,
             List<ToolCall> calls,
             int[] nameSource,
-            int[] argumentSource) {
+            int[] argumentSource,
+            int[] idSource) {
         this.view = view;
         this.textSource = textSource;
         this.refusalSource = refusalSource;
         this.calls = calls;
         this.nameSource = nameSource;
         this.argumentSource = argumentSource;
+        this.idSource = idSource;
     }
 
     /** The view of an answer's {@code text}, {@code refusal} and tool {@code calls}. */
@@ -53,18 +57,25 @@ public final class AnswerView {
         }
         int[] nameSource = new int[calls.size()];
         int[] argumentSource = new int[calls.size()];
+        int[] idSource = new int[calls.size()];
         boolean scanCalls = policy.channels().contains(Channel.TOOL_CALL_ARGUMENTS);
         for (int c = 0; c < calls.size(); c++) {
             nameSource[c] = -1;
             argumentSource[c] = -1;
+            idSource[c] = -1;
             if (scanCalls) {
                 b.add(Channel.TOOL_CALL_ARGUMENTS, calls.get(c).name(), ScanView.Kind.NAME);
                 nameSource[c] = n++;
                 b.add(Channel.TOOL_CALL_ARGUMENTS, calls.get(c).argumentsJson(), ScanView.Kind.JSON);
                 argumentSource[c] = n++;
+                if (!calls.get(c).id().isEmpty()) {
+                    // the call's id reaches the application too (and comes back with the tool's result)
+                    b.add(Channel.TOOL_CALL_ARGUMENTS, calls.get(c).id(), ScanView.Kind.NAME);
+                    idSource[c] = n++;
+                }
             }
         }
-        return new AnswerView(b.build(), textSource, refusalSource, calls, nameSource, argumentSource);
+        return new AnswerView(b.build(), textSource, refusalSource, calls, nameSource, argumentSource, idSource);
     }
 
     public ScanView view() {
@@ -94,11 +105,18 @@ public final class AnswerView {
     /** The tool calls from the redacted sources. */
     public List<ToolCall> calls(String[] redacted) {
         List<ToolCall> out = new ArrayList<>(calls.size());
+        RedactedIds ids = new RedactedIds();
         for (int c = 0; c < calls.size(); c++) {
             ToolCall tc = calls.get(c);
             String name = nameSource[c] < 0 ? tc.name() : redacted[nameSource[c]];
             String args = argumentSource[c] < 0 ? tc.argumentsJson() : redacted[argumentSource[c]];
-            out.add(name.equals(tc.name()) && args.equals(tc.argumentsJson()) ? tc : new ToolCall(tc.id(), name, args));
+            String id = idSource[c] < 0 || redacted[idSource[c]].equals(tc.id())
+                    ? tc.id()
+                    : ids.rewrite(tc.id(), redacted[idSource[c]]);
+            out.add(
+                    name.equals(tc.name()) && args.equals(tc.argumentsJson()) && id.equals(tc.id())
+                            ? tc
+                            : new ToolCall(id, name, args));
         }
         return out;
     }

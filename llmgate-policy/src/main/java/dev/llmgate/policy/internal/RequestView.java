@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Everything of a request that travels to the provider, as one {@link ScanView} (the channels of
  * {@link Channel} that are input channels, in conversation order: per message its name, text parts
- * and image URLs in part order and its tool calls' arguments; then the tool definitions, the
+ * and image URLs in part order, its tool calls' names, arguments and ids and the id of the call it answers; then the tool definitions, the
  * response schema, the provider options and the stop sequences), and the request rebuilt from
  * redacted sources. Messages whose role the policy does not scan are skipped whole. Not API.
  */
@@ -35,6 +35,8 @@ public final class RequestView {
                     ImageUrl,
                     CallName,
                     CallArguments,
+                    CallId,
+                    ResultId,
                     ToolName,
                     ToolDescription,
                     ToolSchema,
@@ -52,6 +54,12 @@ public final class RequestView {
     private record CallName(int message, int call) implements Slot {}
 
     private record CallArguments(int message, int call) implements Slot {}
+
+    /** A tool call's id (it travels with the call and with its result: written back the same way in both). */
+    private record CallId(int message, int call) implements Slot {}
+
+    /** The id of the call a tool message answers. */
+    private record ResultId(int message) implements Slot {}
 
     private record ToolName(int tool) implements Slot {}
 
@@ -119,6 +127,24 @@ public final class RequestView {
                             calls.get(c).argumentsJson(),
                             ScanView.Kind.JSON,
                             new CallArguments(m, c));
+                    if (!calls.get(c).id().isEmpty()) {
+                        add(
+                                b,
+                                slots,
+                                Channel.TOOL_CALL_HISTORY,
+                                calls.get(c).id(),
+                                ScanView.Kind.NAME,
+                                new CallId(m, c));
+                    }
+                }
+                if (msg.toolCallId().isPresent() && !msg.toolCallId().get().isEmpty()) {
+                    add(
+                            b,
+                            slots,
+                            Channel.TOOL_CALL_HISTORY,
+                            msg.toolCallId().get(),
+                            ScanView.Kind.NAME,
+                            new ResultId(m));
                 }
             }
         }
@@ -251,6 +277,7 @@ public final class RequestView {
         ResponseFormat format = request.responseFormat();
         Optional<ToolChoice> choice = request.toolChoice();
         Map<Integer, String> options = new java.util.HashMap<>();
+        RedactedIds ids = new RedactedIds();
         for (int i = 0; i < redacted.length; i++) {
             String text = redacted[i];
             if (text.equals(sources.get(i).text())) {
@@ -274,6 +301,19 @@ public final class RequestView {
                 messages.set(s.message(), withCall(messages.get(s.message()), s.call(), text, null));
             } else if (slot instanceof CallArguments s) {
                 messages.set(s.message(), withCall(messages.get(s.message()), s.call(), null, text));
+            } else if (slot instanceof CallId s) {
+                Message msg = messages.get(s.message());
+                List<ToolCall> calls = new ArrayList<>(msg.toolCalls());
+                ToolCall old = calls.get(s.call());
+                String id = ids.rewrite(old.id(), text);
+                calls.set(s.call(), new ToolCall(id, old.name(), old.argumentsJson()));
+                messages.set(s.message(), new Message(msg.role(), msg.content(), calls, msg.toolCallId(), msg.name()));
+            } else if (slot instanceof ResultId s) {
+                Message msg = messages.get(s.message());
+                String id = ids.rewrite(msg.toolCallId().orElseThrow(), text);
+                messages.set(
+                        s.message(),
+                        new Message(msg.role(), msg.content(), msg.toolCalls(), Optional.of(id), msg.name()));
             } else if (slot instanceof ToolName s) {
                 ToolDefinition t = tools.get(s.tool());
                 String name = uniqueName(text, tools);

@@ -8,9 +8,11 @@ import com.anthropic.core.http.HttpRequestBody;
 import com.anthropic.core.http.HttpResponse;
 import com.anthropic.core.http.Interceptor;
 import com.anthropic.errors.AnthropicIoException;
+import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.WrapOptions;
 import dev.llmgate.providers.anthropic.internal.AnthropicBridge;
+import dev.llmgate.providers.internal.ProviderErrors;
 import dev.llmgate.providers.internal.WrappedUpstream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -104,6 +106,12 @@ public final class LlmGateAnthropicHttpClient implements HttpClient {
         Optional<HttpRequestBody> requestBody = request.body();
         if (!isMessages(request) || requestBody.isEmpty()) {
             return other(request, requestOptions);
+        }
+        Optional<InvalidRequestException> query = WrappedUpstream.unexaminedQuery(
+                request.queryParams().keys(), name -> request.queryParams().values(name));
+        if (query.isPresent()) {
+            return new ReplyResponse(
+                    AnthropicBridge.error(query.get(), true, new ProviderErrors(options.providerName(), "")));
         }
         byte[] body = bytes(requestBody.get());
         WrappedUpstream.Reply reply =

@@ -35,6 +35,45 @@ import okio.BufferedSource;
  * answers, the reply handed back to the client's stack, and the one-retry-layer rules. Not public API.
  */
 public final class WrappedUpstream {
+
+    /**
+     * Query parameters an examined request may carry, by name, with the values allowed: Azure OpenAI's
+     * {@code api-version} (a date, optionally {@code -preview}, or {@code preview}/{@code latest}/{@code v1}) and
+     * anthropic-java's {@code beta=true}. A value in any other parameter would reach upstream unexamined.
+     */
+    private static final java.util.Map<String, java.util.regex.Pattern> ALLOWED_QUERY = java.util.Map.of(
+            "api-version",
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}(-preview)?|preview|latest|v1"),
+            "beta",
+            java.util.regex.Pattern.compile("true|false"));
+
+    /**
+     * A refusal for an examined request (chat, embeddings, Responses, messages) whose URL carries a query parameter
+     * the gate does not examine (see {@link #ALLOWED_QUERY}), or empty. The parameter is named only if its name is a
+     * plain word; values are never shown.
+     *
+     * @param names  the query's parameter names
+     * @param values a parameter's values
+     */
+    public static Optional<dev.llmgate.api.exception.InvalidRequestException> unexaminedQuery(
+            java.util.Collection<String> names, Function<String, java.util.List<String>> values) {
+        for (String name : names) {
+            java.util.regex.Pattern allowed = ALLOWED_QUERY.get(name);
+            boolean ok = allowed != null;
+            for (String v : values.apply(name)) {
+                ok = ok && v != null && allowed.matcher(v).matches();
+            }
+            if (!ok) {
+                String shown = name.matches("[A-Za-z_-]{1,40}") ? "'" + name + "'" : "a query parameter";
+                return Optional.of(new dev.llmgate.api.exception.InvalidRequestException(
+                        shown + " (or its value) is not examined by the gate: the policy reads the request's body, so"
+                                + " a value in the URL would reach upstream unexamined; send it in the body or leave it"
+                                + " out (allowed: api-version=<date>, beta=true)",
+                        ErrorDetails.NONE));
+            }
+        }
+        return Optional.empty();
+    }
     /** The SDKs' retry switch (openai-java and anthropic-java honour it). */
     public static final String SHOULD_RETRY = "x-should-retry";
 

@@ -93,6 +93,11 @@ public final class LlmGateInterceptor implements Interceptor {
                     () -> chain.proceed(original),
                     refusal -> response(original, OpenAiBridge.error(refusal, true)));
         }
+        java.util.Optional<dev.llmgate.api.exception.InvalidRequestException> query = WrappedUpstream.unexaminedQuery(
+                original.url().queryParameterNames(), original.url()::queryParameterValues);
+        if (query.isPresent()) {
+            return response(original, OpenAiBridge.error(query.get(), true));
+        }
         AtomicBoolean proceeding = new AtomicBoolean();
         Buffer buffer = new Buffer();
         original.body().writeTo(buffer);

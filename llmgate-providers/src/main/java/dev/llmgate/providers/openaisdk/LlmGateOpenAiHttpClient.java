@@ -7,6 +7,7 @@ import com.openai.core.http.HttpRequest;
 import com.openai.core.http.HttpRequestBody;
 import com.openai.core.http.HttpResponse;
 import com.openai.errors.OpenAIIoException;
+import dev.llmgate.api.exception.InvalidRequestException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.providers.WrapOptions;
 import dev.llmgate.providers.internal.WrappedUpstream;
@@ -20,6 +21,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -95,6 +97,11 @@ public final class LlmGateOpenAiHttpClient implements HttpClient {
             bridge = ResponsesBridge::handle;
         } else {
             return other(request, requestOptions);
+        }
+        Optional<InvalidRequestException> query = WrappedUpstream.unexaminedQuery(
+                request.queryParams().keys(), name -> request.queryParams().values(name));
+        if (query.isPresent()) {
+            return new ReplyResponse(OpenAiBridge.error(query.get(), true));
         }
         byte[] body = bytes(request.body());
         WrappedUpstream.Reply reply =

@@ -251,7 +251,7 @@ public final class AnthropicBridge {
      * Anthropic's error answer for an error the gate made. Refusals of the gate (policy, budget, a
      * request it cannot read) and every answer of a routed call carry {@code x-should-retry: false}.
      */
-    static WrappedUpstream.Reply error(LlmException e, boolean routed, ProviderErrors errors) {
+    public static WrappedUpstream.Reply error(LlmException e, boolean routed, ProviderErrors errors) {
         AnthropicServerSide.ErrorReply reply = AnthropicServerSide.error(e, errors.secrets(), Instant.now());
         Headers headers = reply.headers();
         boolean refusal = e instanceof PolicyBlockedException

@@ -575,8 +575,11 @@ public final class AnthropicServerSide {
      * <p>With {@code upstream} (the message the real server answered), the answer is that message with only
      * what the gate changed replaced: the text (all text blocks become one, at the first one's place, without
      * citations), the {@code tool_use} blocks (an unchanged call keeps its block as it was), the
-     * {@code stop_reason} (with {@code stop_sequence} and {@code stop_details} cleared). Ids, usage, thinking
-     * blocks and unknown fields are kept as they were.
+     * {@code stop_reason} (with {@code stop_sequence} and {@code stop_details} cleared), the refusal's explanation.
+     * What the gate did not read does not reach the client: thinking and server-tool blocks, citations, a
+     * {@code stop_details} other than a refusal's and usage members other than counts are dropped
+     * ({@link #examinedOnly}); only a message with none of them, and with nothing changed, is passed on as upstream's
+     * own bytes. Ids and unknown top-level members are kept as they were.
      *
      * <p>Without it (a cached replay, or an answer from another provider) a complete message is synthesised:
      * {@code id} is {@code r.id()} if it starts with {@code msg_}, else a new {@code msg_llmgate_...};
@@ -602,10 +605,15 @@ public final class AnthropicServerSide {
         boolean textChanged = !original.text().equals(r.text());
         boolean callsChanged = !original.toolCalls().equals(r.toolCalls());
         boolean reasonChanged = original.finishReason() != r.finishReason();
-        if (!textChanged && !callsChanged && !reasonChanged) {
+        boolean refusalChanged = !original.refusal().equals(r.refusal());
+        if (!textChanged && !callsChanged && !reasonChanged && !refusalChanged && onlyModelled(upstream)) {
             return bytes(upstream);
         }
-        ObjectNode root = upstream.deepCopy();
+        ObjectNode root = examinedOnly(upstream);
+        if (refusalChanged && root.path("stop_details").isObject()) {
+            ((ObjectNode) root.get("stop_details"))
+                    .put("explanation", r.refusal().orElse(""));
+        }
         if (textChanged || callsChanged) {
             ArrayNode content = (ArrayNode) root.get("content");
             ArrayNode out = Json.MAPPER.createArrayNode();
@@ -665,6 +673,100 @@ public final class AnthropicServerSide {
             }
         }
         return bytes(root);
+    }
+
+    private static final Set<String> ANSWER_TEXT_BLOCK = Set.of("type", "text", "citations");
+    private static final Set<String> ANSWER_TOOL_USE_BLOCK = Set.of("type", "id", "name", "input");
+    private static final Set<String> REDACTED_THINKING_BLOCK = Set.of("type", "data");
+    private static final Set<String> REFUSAL_DETAILS = Set.of("type", "category", "explanation");
+
+    /**
+     * Whether upstream's message holds nothing the gate did not read, so that its own bytes may reach the client:
+     * text blocks without citations, tool_use blocks, redacted (encrypted) thinking, {@code stop_details} only for a
+     * refusal (whose explanation is the answer's refusal), a usage of counts only.
+     */
+    private static boolean onlyModelled(ObjectNode upstream) {
+        for (JsonNode block : upstream.path("content")) {
+            String type = Json.text(block, "type");
+            boolean ok = switch (type) {
+                case "text" -> only(block, ANSWER_TEXT_BLOCK) && emptyOrMissing(block.get("citations"));
+                case "tool_use" -> only(block, ANSWER_TOOL_USE_BLOCK);
+                case "redacted_thinking" -> only(block, REDACTED_THINKING_BLOCK);
+                default -> false;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        JsonNode details = upstream.get("stop_details");
+        if (details != null
+                && !details.isNull()
+                && !(Json.text(upstream, "stop_reason").equals("refusal") && only(details, REFUSAL_DETAILS))) {
+            return false;
+        }
+        JsonNode usage = upstream.get("usage");
+        return usage == null || !usage.isObject() || usage.equals(AnthropicWire.countsOnly(usage));
+    }
+
+    /** Whether every non-null member of {@code node} is one of {@code known}. */
+    private static boolean only(JsonNode node, Set<String> known) {
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
+            if (!f.getValue().isNull() && !known.contains(f.getKey())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean emptyOrMissing(JsonNode n) {
+        return n == null || n.isNull() || n.isArray() && n.isEmpty();
+    }
+
+    /**
+     * A copy of upstream's message with only what the gate read: text blocks (without citations, which may quote the
+     * text the gate changed), tool_use blocks (type, id, name, input), redacted thinking (encrypted: no readable
+     * text); thinking blocks, server-tool blocks and blocks of other kinds are dropped; {@code stop_details} is kept
+     * only for a refusal; the usage holds counts only. Every other member stays as upstream sent it.
+     */
+    private static ObjectNode examinedOnly(ObjectNode upstream) {
+        ObjectNode root = upstream.deepCopy();
+        ArrayNode content = Json.MAPPER.createArrayNode();
+        for (JsonNode block : upstream.path("content")) {
+            String type = Json.text(block, "type");
+            if (type.equals("text")) {
+                content.addObject().put("type", "text").put("text", Json.text(block, "text"));
+            } else if (type.equals("tool_use")) {
+                ObjectNode call = content.addObject();
+                call.put("type", "tool_use");
+                call.put("id", Json.text(block, "id"));
+                call.put("name", Json.text(block, "name"));
+                call.set("input", block.has("input") ? block.get("input") : Json.MAPPER.createObjectNode());
+            } else if (type.equals("redacted_thinking")) {
+                content.addObject().put("type", "redacted_thinking").put("data", Json.text(block, "data"));
+            }
+        }
+        root.set("content", content);
+        JsonNode details = upstream.get("stop_details");
+        if (details != null && !details.isNull()) {
+            if (Json.text(upstream, "stop_reason").equals("refusal") && details.isObject()) {
+                ObjectNode kept = root.putObject("stop_details");
+                kept.put("type", "refusal");
+                JsonNode category = details.get("category");
+                if (category != null
+                        && category.isTextual()
+                        && category.asText().matches("[a-z_-]{1,32}")) {
+                    kept.set("category", category);
+                }
+                kept.put("explanation", Json.text(details, "explanation"));
+            } else {
+                root.putNull("stop_details");
+            }
+        }
+        JsonNode usage = upstream.get("usage");
+        if (usage != null && usage.isObject()) {
+            root.set("usage", AnthropicWire.countsOnly(usage));
+        }
+        return root;
     }
 
     private static int indexOfType(ArrayNode blocks, String type) {

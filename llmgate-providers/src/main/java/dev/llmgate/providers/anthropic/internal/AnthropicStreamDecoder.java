@@ -47,7 +47,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
      *
      * @param id    the message id
      * @param model the model that answers
-     * @param usage the {@code usage} object exactly as sent (an empty object if it sent none)
+     * @param usage the {@code usage} object as sent, its counts only ({@link AnthropicWire#countsOnly}; an empty object
+     *     if it sent none)
      */
     public record MessageStart(String id, String model, JsonNode usage) {}
 
@@ -150,7 +151,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
         if (u != null && u.isObject()) {
             updateUsage(u);
         }
-        start = new MessageStart(id, model, u != null && u.isObject() ? u.deepCopy() : Json.MAPPER.createObjectNode());
+        start = new MessageStart(
+                id, model, u != null && u.isObject() ? AnthropicWire.countsOnly(u) : Json.MAPPER.createObjectNode());
     }
 
     private void messageDelta(JsonNode node) {

@@ -568,6 +568,27 @@ public final class AnthropicWire {
         }
     }
 
+    /**
+     * A {@code usage} object with only what cannot carry text: numbers, nested objects of them (such as
+     * {@code cache_creation}), and short lower-case words (such as {@code service_tier: "standard"}). It reaches the
+     * client as upstream sent it, so a member that could carry text (an upstream's {@code "note": "card ..."}) is
+     * dropped rather than passed on unexamined.
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode countsOnly(JsonNode usage) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = Json.MAPPER.createObjectNode();
+        for (java.util.Map.Entry<String, JsonNode> e : usage.properties()) {
+            JsonNode v = e.getValue();
+            if (v.isNumber() || v.isNull() || v.isBoolean()) {
+                out.set(e.getKey(), v);
+            } else if (v.isObject()) {
+                out.set(e.getKey(), countsOnly(v));
+            } else if (v.isTextual() && v.asText().matches("[a-z_-]{1,32}")) {
+                out.set(e.getKey(), v);
+            }
+        }
+        return out;
+    }
+
     /** The refusal's explanation, for {@code stop_reason: refusal} with {@code stop_details.explanation}. */
     static Optional<String> refusal(String stopReason, JsonNode stopDetails) {
         if (!stopReason.equals("refusal") || stopDetails == null || !stopDetails.isObject()) {

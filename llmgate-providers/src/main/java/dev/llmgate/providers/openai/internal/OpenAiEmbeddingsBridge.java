@@ -32,8 +32,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import okhttp3.Headers;
 
 /**
@@ -159,6 +161,13 @@ public final class OpenAiEmbeddingsBridge {
         return true;
     }
 
+    /** The members of an embeddings request the gate reads; any other is refused (it would reach upstream unexamined). */
+    private static final Set<String> EXAMINED = Set.of("model", "input", "encoding_format", "dimensions");
+
+    private static String shortName(String name) {
+        return name.length() > 40 ? name.substring(0, 40) + "..." : name;
+    }
+
     private static ObjectNode read(byte[] body) {
         JsonNode root;
         try {
@@ -171,6 +180,24 @@ public final class OpenAiEmbeddingsBridge {
         }
         if (Json.text(root, "model").isEmpty()) {
             throw invalid("the request has no model");
+        }
+        for (Map.Entry<String, JsonNode> member : root.properties()) {
+            if (!EXAMINED.contains(member.getKey()) && !member.getValue().isNull()) {
+                throw invalid(
+                        "the member \"" + shortName(member.getKey()) + "\" of an embeddings request is not examined"
+                                + " by the gate (only the texts to embed are: a value sent beside them, such as \"user\" or"
+                                + " \"metadata\", would reach upstream unexamined); send the request without it");
+            }
+        }
+        JsonNode format = root.get("encoding_format");
+        if (format != null
+                && !format.isNull()
+                && !(format.isTextual() && Set.of("float", "base64").contains(format.asText()))) {
+            throw invalid("\"encoding_format\" must be \"float\" or \"base64\"");
+        }
+        JsonNode dimensions = root.get("dimensions");
+        if (dimensions != null && !dimensions.isNull() && !dimensions.canConvertToInt()) {
+            throw invalid("\"dimensions\" must be an integer");
         }
         JsonNode input = root.get("input");
         if (input == null || !(input.isTextual() || input.isArray()) || input.isEmpty() && input.isArray()) {

@@ -129,6 +129,161 @@ public final class OpenAiServerSide {
         return true;
     }
 
+    private static final Set<String> NAMED_CHOICE_MEMBERS = Set.of("type", "function");
+    private static final Set<String> NAME_ONLY = Set.of("name");
+    private static final Set<String> FORMAT_MEMBERS = Set.of("type", "json_schema");
+    private static final Set<String> SCHEMA_MEMBERS = Set.of("name", "schema", "strict");
+    private static final Set<String> STREAM_OPTION_MEMBERS = Set.of("include_usage");
+
+    /**
+     * Refuses a request whose members the gate reads hold a value of another type, or a member inside them it does
+     * not read: the client's own bytes may be forwarded for an unchanged request, so every value in them must be one
+     * the policy examined (a card number written as a {@code temperature} string, a {@code tool_choice} with an extra
+     * member or a schema's {@code description} would reach upstream unexamined). Upstream would refuse most of these
+     * too; the gate refuses them before anything is sent, saying which member and what it expects.
+     */
+    private static void checkShapes(JsonNode root) {
+        for (String number : new String[] {"temperature", "top_p"}) {
+            JsonNode v = root.get(number);
+            if (v != null && !v.isNull() && !v.isNumber()) {
+                throw invalid("\"" + number + "\" must be a number");
+            }
+        }
+        JsonNode seed = root.get("seed");
+        if (seed != null && !seed.isNull() && !seed.isIntegralNumber()) {
+            throw invalid("\"seed\" must be an integer");
+        }
+        for (String flag : new String[] {"stream", "parallel_tool_calls"}) {
+            JsonNode v = root.get(flag);
+            if (v != null && !v.isNull() && !v.isBoolean()) {
+                throw invalid("\"" + flag + "\" must be true or false");
+            }
+        }
+        JsonNode stop = root.get("stop");
+        if (stop != null && !stop.isNull() && !stop.isTextual()) {
+            if (!stop.isArray()) {
+                throw invalid("\"stop\" must be a string or an array of strings");
+            }
+            for (JsonNode s : stop) {
+                if (!s.isTextual()) {
+                    throw invalid("\"stop\" must be a string or an array of strings");
+                }
+            }
+        }
+        JsonNode streamOptions = root.get("stream_options");
+        if (streamOptions != null && !streamOptions.isNull()) {
+            if (!streamOptions.isObject() || !only(streamOptions, STREAM_OPTION_MEMBERS)) {
+                throw invalid("\"stream_options\" may hold only include_usage (true or false), the one option the gate"
+                        + " reads");
+            }
+            JsonNode usage = streamOptions.get("include_usage");
+            if (usage != null && !usage.isNull() && !usage.isBoolean()) {
+                throw invalid("\"stream_options.include_usage\" must be true or false");
+            }
+        }
+        JsonNode choice = root.get("tool_choice");
+        if (choice != null && !choice.isNull()) {
+            boolean named = choice.isObject()
+                    && only(choice, NAMED_CHOICE_MEMBERS)
+                    && Json.text(choice, "type").equals("function")
+                    && choice.path("function").isObject()
+                    && only(choice.get("function"), NAME_ONLY)
+                    && choice.get("function").path("name").isTextual();
+            boolean word =
+                    choice.isTextual() && Set.of("none", "auto", "required").contains(choice.asText());
+            if (!named && !word) {
+                throw invalid("\"tool_choice\" must be \"none\", \"auto\", \"required\" or"
+                        + " {\"type\":\"function\",\"function\":{\"name\":...}} with nothing else in it (other forms"
+                        + " cannot be examined by the gate)");
+            }
+        }
+        JsonNode format = root.get("response_format");
+        if (format != null && !format.isNull()) {
+            String type = Json.text(format, "type");
+            boolean known = format.isObject()
+                    && only(format, FORMAT_MEMBERS)
+                    && (type.equals("text") || type.equals("json_object") || type.equals("json_schema"));
+            JsonNode schema = format.path("json_schema");
+            if (!known
+                    || type.equals("json_schema")
+                            && (!schema.isObject()
+                                    || !only(schema, SCHEMA_MEMBERS)
+                                    || !schema.path("name").isTextual())
+                    || !type.equals("json_schema") && format.has("json_schema")) {
+                throw invalid("\"response_format\" must be {\"type\":\"text\"}, {\"type\":\"json_object\"} or"
+                        + " {\"type\":\"json_schema\",\"json_schema\":{\"name\":...,\"schema\":...,\"strict\":...}};"
+                        + " the gate examines the schema's name and the schema itself, nothing else (write a"
+                        + " description into the schema's own \"description\" keyword)");
+            }
+        }
+        JsonNode messages = root.get("messages");
+        if (messages != null && !messages.isNull() && !messages.isArray()) {
+            throw invalid("\"messages\" must be an array");
+        }
+        for (JsonNode m : root.path("messages")) {
+            if (!m.isObject()) {
+                throw invalid("a message is not an object");
+            }
+            for (String text : new String[] {"role", "name", "tool_call_id"}) {
+                JsonNode v = m.get(text);
+                if (v != null && !v.isNull() && !v.isTextual()) {
+                    throw invalid("a message's \"" + text + "\" must be a string");
+                }
+            }
+            JsonNode content = m.get("content");
+            if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
+                throw invalid("a message's \"content\" must be a string or an array of parts");
+            }
+            for (JsonNode p : m.path("content")) {
+                if (!p.isObject()
+                        || !p.path("type").isTextual()
+                        || p.has("text") && !p.get("text").isTextual()
+                        || p.has("image_url")
+                                && !(p.get("image_url").isObject()
+                                        && p.get("image_url").path("url").isTextual()
+                                        && (!p.get("image_url").has("detail")
+                                                || p.get("image_url")
+                                                        .get("detail")
+                                                        .isTextual()))) {
+                    throw invalid("a content part must be {\"type\":\"text\",\"text\":...} or {\"type\":"
+                            + "\"image_url\",\"image_url\":{\"url\":...,\"detail\":...}}");
+                }
+            }
+            JsonNode calls = m.get("tool_calls");
+            if (calls != null && !calls.isNull() && !calls.isArray()) {
+                throw invalid("a message's \"tool_calls\" must be an array");
+            }
+            for (JsonNode c : m.path("tool_calls")) {
+                JsonNode fn = c.path("function");
+                if (!c.isObject()
+                        || c.has("id") && !c.get("id").isTextual()
+                        || c.has("type") && !c.get("type").isTextual()
+                        || !fn.isObject()
+                        || fn.has("name") && !fn.get("name").isTextual()) {
+                    throw invalid("a tool call must be {\"id\":...,\"type\":\"function\",\"function\":{\"name\":...,"
+                            + "\"arguments\":\"...\"}} with strings");
+                }
+            }
+        }
+        JsonNode tools = root.get("tools");
+        if (tools != null && !tools.isNull() && !tools.isArray()) {
+            throw invalid("\"tools\" must be an array");
+        }
+        for (JsonNode t : root.path("tools")) {
+            JsonNode fn = t.path("function");
+            if (!t.isObject()
+                    || !fn.isObject()
+                    || !fn.path("name").isTextual()
+                    || fn.has("description") && !fn.get("description").isTextual()
+                    || fn.has("strict")
+                            && !fn.get("strict").isBoolean()
+                            && !fn.get("strict").isNull()) {
+                throw invalid("a tool must be {\"type\":\"function\",\"function\":{\"name\":...,\"description\":...,"
+                        + "\"parameters\":{...}}} with strings");
+            }
+        }
+    }
+
     private static final Set<String> CHOICE_MEMBERS = Set.of("index", "message", "finish_reason");
     private static final Set<String> ANSWER_MESSAGE_MEMBERS = Set.of("role", "content", "refusal", "tool_calls");
 
@@ -196,6 +351,7 @@ public final class OpenAiServerSide {
         if (model.isEmpty()) {
             throw invalid("the request has no model");
         }
+        checkShapes(root);
         ChatRequest.Builder b = ChatRequest.builder(modelPrefix + model);
         for (JsonNode m : root.path("messages")) {
             b.addMessage(readMessage(m));

@@ -156,7 +156,9 @@ public final class ResponsesBridge {
             if (upstreamAnswer.isPresent()) {
                 WrappedExchange.Answer a = upstreamAnswer.get();
                 headers.addAll(WrappedExchange.passedOn(a.raw().headers(), errors.secrets()));
-                body = a.unchangedIn(response) ? a.raw().body() : ResponsesServerSide.patchResponse(a.root(), response);
+                body = a.unchangedIn(response) && ResponsesServerSide.onlyModelled(a.root())
+                        ? a.raw().body()
+                        : ResponsesServerSide.patchResponse(a.root(), response);
             } else {
                 body = ResponsesServerSide.writeResponse(response, Instant.now());
             }

@@ -194,7 +194,15 @@ public final class ResponsesServerSide {
             }
             if (attempt.responseFormat() instanceof ResponseFormat.JsonSchema schema
                     && copy.path("text").path("format").isObject()) {
-                ((ObjectNode) copy.path("text").path("format")).set("schema", tree(schema.schemaJson()));
+                ObjectNode format = (ObjectNode) copy.path("text").path("format");
+                format.put("name", schema.name());
+                format.set("schema", tree(schema.schemaJson()));
+            }
+            if (copy.path("tool_choice").isObject()) {
+                if (!(attempt.toolChoice().orElse(null) instanceof ToolChoice.Specific named)) {
+                    throw shape();
+                }
+                ((ObjectNode) copy.get("tool_choice")).put("name", named.name());
             }
             attempt.maxOutputTokens().ifPresent(v -> copy.put("max_output_tokens", v));
             attempt.temperature().ifPresent(v -> copy.put("temperature", v));
@@ -256,6 +264,90 @@ public final class ResponsesServerSide {
         }
     }
 
+    private static final Set<String> TEXT = Set.of("format", "verbosity");
+    private static final Set<String> SCHEMA_FORMAT = Set.of("type", "name", "schema", "strict");
+    private static final Set<String> PLAIN_FORMAT = Set.of("type");
+    private static final Set<String> NAMED_CHOICE = Set.of("type", "name");
+
+    /**
+     * Refuses a request whose members the gate reads hold a value of another type, or a member inside them it does
+     * not read (the client's body is forwarded with everything in place, so every value in it must be one the policy
+     * examined): {@code instructions} other than a string, a {@code text.format} with a {@code description}, a
+     * {@code tool_choice} with more than a function's name, a setting of the wrong type.
+     */
+    private static void checkShapes(ObjectNode root) {
+        JsonNode instructions = root.get("instructions");
+        if (instructions != null && !instructions.isNull() && !instructions.isTextual()) {
+            throw invalid("\"instructions\" must be a string (the gate examines no other form)");
+        }
+        for (String number : new String[] {"temperature", "top_p"}) {
+            JsonNode v = root.get(number);
+            if (v != null && !v.isNull() && !v.isNumber()) {
+                throw invalid("\"" + number + "\" must be a number");
+            }
+        }
+        JsonNode max = root.get("max_output_tokens");
+        if (max != null && !max.isNull() && !(max.isIntegralNumber() && max.canConvertToInt())) {
+            throw invalid("\"max_output_tokens\" must be an integer");
+        }
+        for (String flag : new String[] {"stream", "parallel_tool_calls"}) {
+            JsonNode v = root.get(flag);
+            if (v != null && !v.isNull() && !v.isBoolean()) {
+                throw invalid("\"" + flag + "\" must be true or false");
+            }
+        }
+        JsonNode text = root.get("text");
+        if (text != null && !text.isNull()) {
+            if (!text.isObject() || !OpenAiServerSide.only(text, TEXT)) {
+                throw invalid("\"text\" may hold only format and verbosity, which the gate reads");
+            }
+            JsonNode verbosity = text.get("verbosity");
+            if (verbosity != null
+                    && !verbosity.isNull()
+                    && !(verbosity.isTextual()
+                            && Set.of("low", "medium", "high").contains(verbosity.asText()))) {
+                throw invalid("\"text.verbosity\" must be low, medium or high");
+            }
+            JsonNode format = text.get("format");
+            if (format != null && !format.isNull()) {
+                String type = Json.text(format, "type");
+                boolean ok = format.isObject()
+                        && (type.equals("json_schema")
+                                ? OpenAiServerSide.only(format, SCHEMA_FORMAT)
+                                        && format.path("name").isTextual()
+                                : (type.equals("text") || type.equals("json_object"))
+                                        && OpenAiServerSide.only(format, PLAIN_FORMAT));
+                if (!ok) {
+                    throw invalid("\"text.format\" must be {\"type\":\"text\"}, {\"type\":\"json_object\"} or"
+                            + " {\"type\":\"json_schema\",\"name\":...,\"schema\":...,\"strict\":...}: the gate"
+                            + " examines the schema's name and the schema itself, nothing else (write a description"
+                            + " into the schema's own \"description\" keyword)");
+                }
+            }
+        }
+        JsonNode choice = root.get("tool_choice");
+        if (choice != null && !choice.isNull()) {
+            boolean named = choice.isObject()
+                    && OpenAiServerSide.only(choice, NAMED_CHOICE)
+                    && Json.text(choice, "type").equals("function")
+                    && choice.path("name").isTextual();
+            boolean word =
+                    choice.isTextual() && Set.of("none", "auto", "required").contains(choice.asText());
+            if (!named && !word) {
+                throw invalid("\"tool_choice\" must be \"none\", \"auto\", \"required\" or"
+                        + " {\"type\":\"function\",\"name\":...} (other forms cannot be examined by the gate)");
+            }
+        }
+        for (JsonNode t : root.path("tools")) {
+            if (t.has("name") && !t.get("name").isTextual()
+                    || t.has("description")
+                            && !t.get("description").isTextual()
+                            && !t.get("description").isNull()) {
+                throw invalid("a function tool's name and description must be strings");
+            }
+        }
+    }
+
     /** Reads a Responses request body; {@code modelPrefix} (e.g. "openai:") is put before its model. */
     public static Intercepted read(byte[] body, String modelPrefix) {
         JsonNode root;
@@ -272,6 +364,7 @@ public final class ResponsesServerSide {
         if (model.isEmpty()) {
             throw invalid("the request has no model");
         }
+        checkShapes(obj);
         List<Slot> slots = new ArrayList<>();
         List<List<ObjectNode>> calls = new ArrayList<>();
         List<Message> messages = new ArrayList<>();
@@ -407,12 +500,22 @@ public final class ResponsesServerSide {
                 calls.add(List.of());
             } else if (type.equals("function_call")) {
                 onlyKnown(item, CALL_ITEM, "a function_call item");
+                for (String text : new String[] {"call_id", "name", "arguments", "id", "status"}) {
+                    if (item.has(text) && !item.get(text).isTextual()) {
+                        throw invalid("a function_call item's \"" + text + "\" must be a string");
+                    }
+                }
                 ToolCall call =
                         new ToolCall(Json.text(item, "call_id"), Json.text(item, "name"), Json.text(item, "arguments"));
                 messages.add(new Message(Role.ASSISTANT, List.of(), List.of(call), Optional.empty(), Optional.empty()));
                 calls.add(List.of(item));
             } else if (type.equals("function_call_output")) {
                 onlyKnown(item, OUTPUT_ITEM, "a function_call_output item");
+                for (String text : new String[] {"call_id", "id", "status"}) {
+                    if (item.has(text) && !item.get(text).isTextual()) {
+                        throw invalid("a function_call_output item's \"" + text + "\" must be a string");
+                    }
+                }
                 JsonNode output = item.get("output");
                 if (output == null || !output.isTextual()) {
                     throw invalid("a function_call_output whose output is not a string cannot be examined by the gate");
@@ -496,40 +599,130 @@ public final class ResponsesServerSide {
                 .build();
     }
 
+    private static final Set<String> ANSWER_MESSAGE = Set.of("type", "id", "status", "role", "content");
+    private static final Set<String> ANSWER_TEXT = Set.of("type", "text", "annotations", "logprobs");
+    private static final Set<String> ANSWER_REFUSAL = Set.of("type", "refusal");
+    private static final Set<String> REASONING = Set.of("type", "id", "summary", "encrypted_content", "status");
+
     /**
-     * Upstream's {@code response} with the chain's answer {@code r} written in place: the text into the
-     * first output_text part (the others emptied; their annotations and log-probabilities dropped, since
-     * they may carry the original text), the arguments into the function calls, the refusal; every other
-     * member as upstream sent it. The echoed {@code instructions} are upstream's echo of what it was sent
-     * (already as the chain changed it).
+     * Whether upstream's {@code response} holds nothing in its output the gate did not read: message items of
+     * output_text parts (no annotations, no log-probabilities) and refusals, function calls, reasoning items without
+     * readable text, each with only the members the gate reads. Only such an answer may reach the client as
+     * upstream's own bytes; any other is written with {@link #patchResponse}.
+     */
+    public static boolean onlyModelled(JsonNode upstream) {
+        for (JsonNode item : upstream.path("output")) {
+            String type = Json.text(item, "type");
+            if (type.equals("message")) {
+                if (!OpenAiServerSide.only(item, ANSWER_MESSAGE)) {
+                    return false;
+                }
+                for (JsonNode p : item.path("content")) {
+                    String pt = Json.text(p, "type");
+                    boolean ok = pt.equals("output_text")
+                            ? OpenAiServerSide.only(p, ANSWER_TEXT)
+                                    && empty(p.get("annotations"))
+                                    && empty(p.get("logprobs"))
+                            : pt.equals("refusal") && OpenAiServerSide.only(p, ANSWER_REFUSAL);
+                    if (!ok) {
+                        return false;
+                    }
+                }
+            } else if (type.equals("function_call")) {
+                if (!OpenAiServerSide.only(item, CALL_ITEM)) {
+                    return false;
+                }
+            } else if (!type.equals("reasoning") || !OpenAiServerSide.only(item, REASONING)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean empty(JsonNode n) {
+        return n == null || n.isNull() || n.isArray() && n.isEmpty();
+    }
+
+    /**
+     * Upstream's {@code response} with its output written anew from the chain's answer {@code r}: each message item
+     * with only its output_text parts (the text in the first, the others empty, without annotations or
+     * log-probabilities, since they may carry the original text) and refusals, each function call with the chain's
+     * call id, name and arguments, each reasoning item (one without readable text) with its id and encrypted content;
+     * members of the items the gate does not read are dropped, and so are items and parts of other kinds (a blocking
+     * answer with one fails in {@link #parseResponse}, a stream in {@link ResponsesStreamDecoder}) and function calls
+     * beyond the chain's (a stream's completed object may list calls its events did not carry). Every other member of
+     * the response (id, status, usage, the echoes of the request) stays as upstream sent it.
      */
     public static byte[] patchResponse(JsonNode upstream, ChatResponse r) {
         ObjectNode copy = (ObjectNode) upstream.deepCopy();
+        ArrayNode output = Json.MAPPER.createArrayNode();
         boolean first = true;
         int call = 0;
-        for (JsonNode item : copy.path("output")) {
+        for (JsonNode item : upstream.path("output")) {
             String type = Json.text(item, "type");
             if (type.equals("message")) {
+                ObjectNode m = output.addObject();
+                m.put("type", "message");
+                copyText(item, m, "id");
+                copyText(item, m, "status");
+                m.put("role", "assistant");
+                ArrayNode content = m.putArray("content");
                 for (JsonNode p : item.path("content")) {
-                    ObjectNode part = (ObjectNode) p;
-                    if (Json.text(part, "type").equals("output_text")) {
+                    String pt = Json.text(p, "type");
+                    if (pt.equals("output_text")) {
+                        ObjectNode part = content.addObject();
+                        part.put("type", "output_text");
                         part.put("text", first ? r.text() : "");
                         part.putArray("annotations");
-                        part.remove("logprobs");
                         first = false;
-                    } else if (Json.text(part, "type").equals("refusal")) {
-                        part.put("refusal", r.refusal().orElse(""));
+                    } else if (pt.equals("refusal")) {
+                        content.addObject()
+                                .put("type", "refusal")
+                                .put("refusal", r.refusal().orElse(""));
                     }
                 }
             } else if (type.equals("function_call") && call < r.toolCalls().size()) {
-                ((ObjectNode) item).put("arguments", r.toolCalls().get(call++).argumentsJson());
+                ToolCall c = r.toolCalls().get(call++);
+                ObjectNode f = output.addObject();
+                f.put("type", "function_call");
+                copyText(item, f, "id");
+                f.put("call_id", c.id());
+                f.put("name", c.name());
+                f.put("arguments", c.argumentsJson());
+                copyText(item, f, "status");
+            } else if (type.equals("reasoning") && item.path("summary").isEmpty() && !item.has("content")) {
+                ObjectNode reasoning = output.addObject();
+                reasoning.put("type", "reasoning");
+                copyText(item, reasoning, "id");
+                reasoning.putArray("summary");
+                copyText(item, reasoning, "encrypted_content");
+                copyText(item, reasoning, "status");
             }
         }
+        for (; call < r.toolCalls().size(); call++) { // calls the chain's answer holds beyond upstream's items
+            ToolCall c = r.toolCalls().get(call);
+            output.addObject()
+                    .put("type", "function_call")
+                    .put("id", "fc_llmgate_" + c.id())
+                    .put("call_id", c.id())
+                    .put("name", c.name())
+                    .put("arguments", c.argumentsJson())
+                    .put("status", "completed");
+        }
+        copy.set("output", output);
         copy.remove("output_text");
         try {
             return Json.MAPPER.writeValueAsBytes(copy);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies member {@code name} of {@code from} into {@code to} if it is a string. */
+    private static void copyText(JsonNode from, ObjectNode to, String name) {
+        JsonNode v = from.get(name);
+        if (v != null && v.isTextual()) {
+            to.put(name, v.asText());
         }
     }
 

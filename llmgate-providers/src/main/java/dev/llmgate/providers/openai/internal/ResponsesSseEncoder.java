@@ -178,6 +178,7 @@ final class ResponsesSseEncoder {
         ObjectNode response;
         if (created.isPresent() && created.get().path("response").isObject()) {
             response = ((ObjectNode) created.get().path("response")).deepCopy();
+            response.putArray("output"); // (empty when a stream begins; anything in it was not examined)
             responseId = Json.text(response, "id").isEmpty() ? responseId : Json.text(response, "id");
         } else {
             response = Json.MAPPER.createObjectNode();

@@ -119,6 +119,7 @@ final class ResponsesStreamDecoder implements StreamDecoder {
             case "response.completed":
             case "response.incomplete":
                 JsonNode response = node.path("response");
+                checkCompleted(response);
                 completed = response;
                 JsonNode u = response.path("usage");
                 out.accept(new StreamEvent.UsageUpdate(
@@ -139,6 +140,33 @@ final class ResponsesStreamDecoder implements StreamDecoder {
             default:
                 throw unexaminable(
                         "a stream event of type '" + (type.length() > 60 ? type.substring(0, 60) : type) + "'");
+        }
+    }
+
+    /**
+     * Upstream's final {@code response} object is written to the client with the chain's answer in place of its
+     * output ({@link ResponsesServerSide#patchResponse}), so its output may hold only what the gate can write from the
+     * answer: message items of output_text and refusal parts, function calls, reasoning items without readable text.
+     * Anything else (a reasoning summary, another item's or part's kind) fails the stream, as it would have had it been
+     * streamed.
+     */
+    private void checkCompleted(JsonNode response) {
+        for (JsonNode item : response.path("output")) {
+            String itemType = Json.text(item, "type");
+            if (itemType.equals("message")) {
+                for (JsonNode p : item.path("content")) {
+                    String pt = Json.text(p, "type");
+                    if (!pt.equals("output_text") && !pt.equals("refusal")) {
+                        throw unexaminable("a content part of type '" + (pt.length() > 60 ? pt.substring(0, 60) : pt)
+                                + "' in its completed response");
+                    }
+                }
+            } else if (!itemType.equals("function_call")
+                    && !(itemType.equals("reasoning") && item.path("summary").isEmpty() && !item.has("content"))) {
+                throw unexaminable("an output item of type '"
+                        + (itemType.length() > 60 ? itemType.substring(0, 60) : itemType)
+                        + "' in its completed response");
+            }
         }
     }
 

@@ -1,0 +1,31 @@
+package dev.llmgate.policy.internal;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Tool-call ids as a redaction rewrote them, kept apart: the same original id becomes the same rewritten id wherever
+ * it stands (a call and the tool result that answers it still answer each other), and two different ids never become
+ * one (two ids each holding a card number are both rewritten to {@code call_redacted}: the second gets {@code _2}).
+ * One per request or answer being rebuilt; not thread-safe.
+ */
+final class RedactedIds {
+    private final Map<String, String> byOriginal = new HashMap<>();
+    private final Set<String> taken = new HashSet<>();
+
+    /** The id to write for {@code original}, which the redaction rewrote as {@code redacted}. */
+    String rewrite(String original, String redacted) {
+        String known = byOriginal.get(original);
+        if (known != null) {
+            return known;
+        }
+        String id = redacted;
+        for (int n = 2; !taken.add(id); n++) {
+            id = redacted + "_" + n;
+        }
+        byOriginal.put(original, id);
+        return id;
+    }
+}
