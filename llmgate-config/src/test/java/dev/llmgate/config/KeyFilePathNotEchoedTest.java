@@ -77,4 +77,19 @@ class KeyFilePathNotEchoedTest {
 
         assertThat(startFails(config).getMessage()).contains("apiKeyFile: cannot read the file (");
     }
+
+    @Test
+    void aKeyTypedIntoAnotherFieldIsNotQuotedButATypoIs() {
+        Throwable e = catchThrowable(() -> GateConfig.parse(
+                        "providers:\n  openai:\n    type: " + PASTED_KEY + "\n  local:\n    type: olama\n",
+                        true,
+                        "llmgate.yaml")
+                .start()
+                .close());
+        assertThat(e).isInstanceOf(ConfigurationException.class);
+        assertThat(everything(e))
+                .doesNotContain("LEAKCHECK1234567890")
+                .contains("was a value of " + PASTED_KEY.length() + " characters (not shown: it may be a secret)")
+                .contains("was 'olama'");
+    }
 }

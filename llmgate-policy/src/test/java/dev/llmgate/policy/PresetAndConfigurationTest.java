@@ -253,6 +253,21 @@ class PresetAndConfigurationTest {
     }
 
     @Test
+    void aSecretTypedIntoTheWrongFieldIsNotQuoted() {
+        String key = "sk-proj-LEAKCHECK1234567890abcdef";
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> PolicyLoader.parse(
+                "rules:\n  - id: r1\n    types: [EMAIL]\n    verdict: " + key + "\ndetectors: [4111111111111111]\n",
+                true,
+                "p.yaml"));
+        assertThat(e)
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("rules[0].verdict: expected one of ALLOW")
+                .hasMessageContaining("was a value of " + key.length() + " characters (not shown: it may be a secret)")
+                .hasMessageNotContaining("LEAKCHECK")
+                .hasMessageNotContaining("4111111111111111");
+    }
+
+    @Test
     void hotReloadPicksUpChangesAndKeepsTheLastGoodPolicy(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("p.yaml");
         Files.writeString(file, "name: v1\ndetectors: [pii]\nrules: [{id: r, types: [EMAIL], verdict: ALLOW_LOG}]\n");

@@ -54,6 +54,7 @@ class UpstreamErrorTextTest {
         assertThat(e.getMessage())
                 .contains("Incorrect API key provided: [REDACTED]")
                 .doesNotContain("LEAKCHECK1234567890");
+        assertThat(trace(e)).doesNotContain("LEAKCHECK1234567890"); // the causes' messages too
     }
 
     @Test
@@ -64,7 +65,11 @@ class UpstreamErrorTextTest {
         assertThat(e.getMessage())
                 .startsWith("x".repeat(400) + "... [provider=lc4j")
                 .doesNotContain("536-22-8174");
-        assertThat(e.getCause()).isInstanceOf(HttpException.class);
+        // the cause is a scrubbed copy naming the original class (its message was cut)
+        assertThat(e.getCause()).hasMessageStartingWith(HttpException.class.getName() + ": xxx");
+        assertThat(trace(e)).doesNotContain("536-22-8174");
+        HttpException harmless = new HttpException(400, "bad request");
+        assertThat(Lc4jErrors.toGate(harmless, "lc4j").getCause()).isSameAs(harmless);
     }
 
     @Test
@@ -74,5 +79,11 @@ class UpstreamErrorTextTest {
                 "lc4j");
 
         assertThat(e.getMessage()).startsWith("proxy said: Authorization: [REDACTED] [provider=lc4j");
+    }
+
+    static String trace(Throwable e) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
     }
 }

@@ -114,7 +114,7 @@ public final class ConfigNode {
             return "empty";
         }
         if (value instanceof String s) {
-            return quote ? "'" + s + "'" : "a string";
+            return quote ? shown(s) : "a string";
         }
         if (value instanceof Map<?, ?>) {
             return "a mapping";
@@ -123,5 +123,20 @@ public final class ConfigNode {
             return "a list";
         }
         return String.valueOf(value);
+    }
+
+    /** Runs a secret has and a setting does not: a credential's prefix, a long mixed run of letters and digits, a long digit run. */
+    private static final java.util.regex.Pattern SECRET_LIKE = java.util.regex.Pattern.compile(
+            "(?i)sk-|AIza|eyJ|bearer|api[_-]?key|(?=[A-Za-z0-9]*\\d)[A-Za-z0-9]{16,}|\\d(?:[ ._-]?\\d){11,}");
+
+    /**
+     * {@code s} quoted for a problem's message, unless it may be a secret typed into the wrong field (a key, a token, a
+     * card number): then only its length. A setting's value, such as {@code 'BLOK'} or {@code 'gpt-4o-mini'}, is shown.
+     */
+    public static String shown(String s) {
+        if (s.length() <= 64 && !SECRET_LIKE.matcher(s).find()) {
+            return "'" + s + "'";
+        }
+        return "a value of " + s.length() + " characters (not shown: it may be a secret)";
     }
 }

@@ -194,7 +194,10 @@ public final class GateReader {
             if (s != null && PROVIDER_TYPES.contains(s.trim().toLowerCase(Locale.ROOT))) {
                 type = s.trim().toLowerCase(Locale.ROOT);
             } else if (s != null) {
-                problem(t, field + ".type", "expected one of " + ConfigSchema.PROVIDER_TYPES + "; was '" + s + "'");
+                problem(
+                        t,
+                        field + ".type",
+                        "expected one of " + ConfigSchema.PROVIDER_TYPES + "; was " + ConfigNode.shown(s));
             }
         }
         if (type != null) {
@@ -522,7 +525,7 @@ public final class GateReader {
                     problem(
                             m,
                             field + ".metric",
-                            "expected one of requests, tokens, usd, inFlight; was '" + metric + "'");
+                            "expected one of requests, tokens, usd, inFlight; was " + ConfigNode.shown(metric));
                     return null;
             }
         } catch (ArithmeticException e) {
@@ -557,7 +560,10 @@ public final class GateReader {
                     break;
                 }
                 default:
-                    problem(n, field + ".scope", "expected one of tenant, user, key, global; was '" + scope + "'");
+                    problem(
+                            n,
+                            field + ".scope",
+                            "expected one of tenant, user, key, global; was " + ConfigNode.shown(scope));
                     return null;
             }
         }
@@ -668,7 +674,7 @@ public final class GateReader {
             problem(
                     f.get("fsync"),
                     field + ".fsync",
-                    "expected one of every-record, group-commit, none; was '" + fsync.get() + "'");
+                    "expected one of every-record, group-commit, none; was " + ConfigNode.shown(fsync.get()));
         }
         if (f.containsKey("fsyncInterval") && !fsync.equals(Optional.of("group-commit"))) {
             problem(f.get("fsyncInterval"), field + ".fsyncInterval", "applies with fsync: group-commit only");
@@ -797,7 +803,7 @@ public final class GateReader {
     private String matching(ConfigNode node, String field, String regex, String what) {
         String s = string(node, field);
         if (s != null && !s.matches(regex)) {
-            problem(node, field, "expected " + what + "; was '" + s + "'");
+            problem(node, field, "expected " + what + "; was " + ConfigNode.shown(s));
             return null;
         }
         return s;
@@ -806,7 +812,7 @@ public final class GateReader {
     private String name(ConfigNode node, String field) {
         String s = string(node, field);
         if (s != null && !NAME.matcher(s).matches()) {
-            problem(node, field, "use letters, digits, '.', '_' or '-'; was '" + s + "'");
+            problem(node, field, "use letters, digits, '.', '_' or '-'; was " + ConfigNode.shown(s));
             return null;
         }
         return s;
@@ -816,7 +822,7 @@ public final class GateReader {
     private boolean address(ConfigNode node, String field, String address, Set<String> providerNames) {
         int colon = address.indexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
-            problem(node, field, "expected provider:model (e.g. openai:gpt-4o-mini); was '" + address + "'");
+            problem(node, field, "expected provider:model (e.g. openai:gpt-4o-mini); was " + ConfigNode.shown(address));
             return false;
         }
         String provider = address.substring(0, colon);

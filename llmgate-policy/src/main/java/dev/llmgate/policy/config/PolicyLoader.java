@@ -343,8 +343,8 @@ public final class PolicyLoader {
                             problem(
                                     item,
                                     "detectors[]",
-                                    "expected one of pii, secrets, prompt-injection, exfiltration (or {pii: [types]}); was '"
-                                            + s + "'");
+                                    "expected one of pii, secrets, prompt-injection, exfiltration (or {pii: [types]}); was "
+                                            + shown(s));
                     }
                 } else if (item.value instanceof Map<?, ?>) {
                     Map<String, Node> m = map(item, "detectors[]");
@@ -613,12 +613,24 @@ public final class PolicyLoader {
             return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
         }
 
+        /** Runs a secret has and a setting does not (as llmgate-config's messages judge them). */
+        private static final java.util.regex.Pattern SECRET_LIKE = java.util.regex.Pattern.compile(
+                "(?i)sk-|AIza|eyJ|bearer|api[_-]?key|(?=[A-Za-z0-9]*\\d)[A-Za-z0-9]{16,}|\\d(?:[ ._-]?\\d){11,}");
+
+        /** {@code s} quoted, unless it may be a secret typed into the wrong field: then only its length. */
+        private static String shown(String s) {
+            if (s.length() <= 64 && !SECRET_LIKE.matcher(s).find()) {
+                return "'" + s + "'";
+            }
+            return "a value of " + s.length() + " characters (not shown: it may be a secret)";
+        }
+
         private static String describe(Node n) {
             if (n.value == null) {
                 return "empty";
             }
             if (n.value instanceof String s) {
-                return "'" + s + "'";
+                return shown(s);
             }
             if (n.value instanceof Map<?, ?>) {
                 return "a mapping";

@@ -49,11 +49,26 @@ final class ErrorMapping {
      */
     public static LlmException map(
             String provider, int status, Headers headers, VendorError error, Clock clock, Secrets secrets) {
+        return map(provider, status, headers, error, clock, secrets, RequestEcho.NONE);
+    }
+
+    /**
+     * Like {@link #map(String, int, Headers, VendorError, Clock, Secrets)}; the vendor's message also passes
+     * {@code echo}: runs of it that repeat the request's texts are masked (an echoed prompt stays out of the message).
+     */
+    public static LlmException map(
+            String provider,
+            int status,
+            Headers headers,
+            VendorError error,
+            Clock clock,
+            Secrets secrets,
+            RequestEcho echo) {
         String requestId = secrets.scrub(
                 firstHeader(headers, "x-request-id", "request-id", "apim-request-id", "x-goog-request-id"));
         ErrorDetails details = ErrorDetails.of(
                 provider, status, secrets.scrub(error.code().isEmpty() ? error.type() : error.code()), requestId);
-        String vendorText = secrets.scrub(error.message());
+        String vendorText = echo.scrub(secrets.scrub(error.message()));
         String what = vendorText.isEmpty() ? "" : ": " + vendorText;
         String kind = (error.type() + " " + error.code()).toLowerCase(Locale.ROOT);
         String all = kind + " " + error.message();

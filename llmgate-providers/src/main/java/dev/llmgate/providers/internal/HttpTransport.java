@@ -200,7 +200,12 @@ public final class HttpTransport implements AutoCloseable {
     /** The typed error of a non-2xx response (reads the start of its body, {@link Bodies#ERROR_BODY_BYTES}). */
     public LlmException errorOf(Response response, CallContext call) throws IOException {
         String text = Bodies.errorPrefix(response.body().source());
-        return errors.fromStatus(response.code(), response.headers(), text, call);
+        return errors.fromStatus(
+                response.code(),
+                response.headers(),
+                text,
+                call,
+                RequestEcho.of(response.request().body()));
     }
 
     /** The typed error of an error reported inside a 2xx body or stream. */

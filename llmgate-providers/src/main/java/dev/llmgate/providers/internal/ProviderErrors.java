@@ -33,6 +33,14 @@ public final class ProviderErrors {
         return ErrorMapping.map(provider, status, headers, VendorErrors.parse(body), call.clock(), secrets);
     }
 
+    /**
+     * Like {@link #fromStatus(int, Headers, String, CallContext)}, with the vendor's message also cleared of what
+     * repeats the request's texts ({@link RequestEcho}).
+     */
+    public LlmException fromStatus(int status, Headers headers, String body, CallContext call, RequestEcho echo) {
+        return ErrorMapping.map(provider, status, headers, VendorErrors.parse(body), call.clock(), secrets, echo);
+    }
+
     /** The exception for an error reported inside a 2xx body or stream. */
     public LlmException inBody(JsonNode node, Headers headers, CallContext call) {
         return ErrorMapping.map(provider, 200, headers, VendorErrors.fromNode(node), call.clock(), secrets);

@@ -66,7 +66,8 @@ public final class Lc4jErrors {
     /**
      * A wrapped LangChain4j model's failure as the gate's, so routing classifies it (retry, fall over, give up).
      * Its message is the original's passed through {@link UpstreamText#scrub} (LangChain4j's HTTP models put the
-     * upstream's whole error body there, which can echo the key or the prompt); the original is the cause.
+     * upstream's whole error body there, which can echo the key or the prompt); the original is the cause, or, when
+     * its chain holds text the scrubber changes, a copy of it ({@link UpstreamText#cause}).
      */
     public static LlmException toGate(RuntimeException e, String provider) {
         if (e instanceof LlmException l) {
@@ -74,53 +75,54 @@ public final class Lc4jErrors {
         }
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : UpstreamText.scrub(e.getMessage());
         ErrorDetails details = ErrorDetails.of(provider);
+        Throwable cause = UpstreamText.cause(e); // (a printed stack trace shows the cause's message too)
         if (e instanceof dev.langchain4j.exception.RateLimitException) {
-            return new RateLimitedException(m, details, Optional.empty(), e);
+            return new RateLimitedException(m, details, Optional.empty(), cause);
         }
         if (e instanceof dev.langchain4j.exception.AuthenticationException) {
-            return new AuthenticationException(m, details, e);
+            return new AuthenticationException(m, details, cause);
         }
         if (e instanceof dev.langchain4j.exception.ContentFilteredException) {
-            return new ContentFilteredException(m, details, e);
+            return new ContentFilteredException(m, details, cause);
         }
         if (e instanceof ModelNotFoundException
                 || e instanceof IllegalArgumentException // a request llmgate cannot express in LangChain4j's types
                 || e instanceof UnsupportedFeatureException
                 || e instanceof dev.langchain4j.exception.InvalidRequestException) {
-            return new InvalidRequestException(m, details, e);
+            return new InvalidRequestException(m, details, cause);
         }
         if (e instanceof dev.langchain4j.exception.TimeoutException) {
-            return new RequestTimeoutException(m, details, e);
+            return new RequestTimeoutException(m, details, cause);
         }
         if (e instanceof HttpException h) {
             ErrorDetails withStatus = ErrorDetails.of(provider, h.statusCode(), "", "");
             int s = h.statusCode();
             if (s == 429) {
-                return new RateLimitedException(m, withStatus, Optional.empty(), e);
+                return new RateLimitedException(m, withStatus, Optional.empty(), cause);
             }
             if (s == 401) {
-                return new AuthenticationException(m, withStatus, e);
+                return new AuthenticationException(m, withStatus, cause);
             }
             if (s == 403) {
-                return new PermissionDeniedException(m, withStatus, e);
+                return new PermissionDeniedException(m, withStatus, cause);
             }
             if (s == 503 || s == 529) {
-                return new OverloadedException(m, withStatus, Optional.empty(), e);
+                return new OverloadedException(m, withStatus, Optional.empty(), cause);
             }
             if (s >= 400 && s < 500) {
-                return new InvalidRequestException(m, withStatus, e);
+                return new InvalidRequestException(m, withStatus, cause);
             }
-            return new ProviderException(m, withStatus, s >= 500, e);
+            return new ProviderException(m, withStatus, s >= 500, cause);
         }
         if (e instanceof dev.langchain4j.exception.InternalServerException) {
-            return new ProviderException(m, details, true, e);
+            return new ProviderException(m, details, true, cause);
         }
         if (e instanceof UncheckedIOException || e.getCause() instanceof IOException) {
-            return new NetworkException(m, details, e);
+            return new NetworkException(m, details, cause);
         }
         if (e instanceof dev.langchain4j.exception.RetriableException) {
-            return new ProviderException(m, details, true, e);
+            return new ProviderException(m, details, true, cause);
         }
-        return new ProviderException(m, details, false, e);
+        return new ProviderException(m, details, false, cause);
     }
 }

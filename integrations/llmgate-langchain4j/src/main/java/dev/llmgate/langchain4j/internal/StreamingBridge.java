@@ -142,7 +142,7 @@ public final class StreamingBridge extends AbstractChatStream implements Streami
                     "the LangChain4j model's stream failed: " + t.getClass().getSimpleName()
                             + (t.getMessage() == null ? "" : ": " + UpstreamText.scrub(t.getMessage())),
                     ErrorDetails.of(provider),
-                    t);
+                    UpstreamText.cause(t));
         }
         throw new StreamInterruptedException(
                 "the LangChain4j model's stream ended without its complete response", ErrorDetails.of(provider));

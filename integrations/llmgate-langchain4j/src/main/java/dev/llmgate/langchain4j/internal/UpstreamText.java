@@ -24,6 +24,57 @@ public final class UpstreamText {
 
     private UpstreamText() {}
 
+    /**
+     * {@code cause} to keep as an exception's cause: itself when no message in its chain (causes and suppressed ones
+     * included) changes under {@link #scrub}, else a copy of the chain whose every throwable is a
+     * {@link RuntimeException} named after the original's class, with the message scrubbed and the stack trace kept
+     * (a printed stack trace shows the causes' messages, which can quote the upstream's error body).
+     */
+    public static Throwable cause(Throwable cause) {
+        if (cause == null || !changes(cause, new java.util.IdentityHashMap<>())) {
+            return cause;
+        }
+        return copy(cause, new java.util.IdentityHashMap<>());
+    }
+
+    private static boolean changes(Throwable t, java.util.Map<Throwable, Boolean> seen) {
+        if (t == null || seen.put(t, Boolean.TRUE) != null) {
+            return false;
+        }
+        String m = t.getMessage();
+        if (m != null && !scrub(m).equals(m)) {
+            return true;
+        }
+        for (Throwable s : t.getSuppressed()) {
+            if (changes(s, seen)) {
+                return true;
+            }
+        }
+        return changes(t.getCause(), seen);
+    }
+
+    private static Throwable copy(Throwable t, java.util.Map<Throwable, Throwable> copies) {
+        if (t == null) {
+            return null;
+        }
+        Throwable done = copies.get(t);
+        if (done != null) {
+            return done;
+        }
+        String m = t.getMessage();
+        RuntimeException c = new RuntimeException(t.getClass().getName() + (m == null ? "" : ": " + scrub(m)));
+        copies.put(t, c);
+        c.setStackTrace(t.getStackTrace());
+        Throwable inner = copy(t.getCause(), copies);
+        if (inner != null) {
+            c.initCause(inner);
+        }
+        for (Throwable s : t.getSuppressed()) {
+            c.addSuppressed(copy(s, copies));
+        }
+        return c;
+    }
+
     /** {@code text} cut to {@value #MAX_TEXT} characters, with credential-shaped tokens masked. */
     public static String scrub(String text) {
         String s = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) + "..." : text;

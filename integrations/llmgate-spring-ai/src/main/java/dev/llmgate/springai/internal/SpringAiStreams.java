@@ -72,7 +72,8 @@ public final class SpringAiStreams {
     /**
      * A Spring AI model's failure as the gate's, so that routing can classify it: the gate's own exceptions pass, an
      * I/O failure is a {@link NetworkException}, Spring AI's {@code TransientAiException} (and its subclasses) a
-     * retryable {@link ProviderException}, anything else a non-retryable one; the original is the cause. The
+     * retryable {@link ProviderException}, anything else a non-retryable one; the original is the cause (or, when its chain holds text the scrubber
+     * changes, a copy of it: {@link UpstreamText#cause}). The
      * original's message is passed through {@link UpstreamText#scrub} (it can quote the upstream's error body).
      */
     public static LlmException failure(RuntimeException e, String provider) {
@@ -83,14 +84,14 @@ public final class SpringAiStreams {
                 + (e.getMessage() == null ? "" : ": " + UpstreamText.scrub(e.getMessage()));
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof java.io.IOException) {
-                return new NetworkException(m, ErrorDetails.of(provider), e);
+                return new NetworkException(m, ErrorDetails.of(provider), UpstreamText.cause(e));
             }
         }
         boolean transientFailure = false;
         for (Class<?> k = e.getClass(); k != null; k = k.getSuperclass()) {
             transientFailure |= k.getSimpleName().equals("TransientAiException");
         }
-        return new ProviderException(m, ErrorDetails.of(provider), transientFailure, e);
+        return new ProviderException(m, ErrorDetails.of(provider), transientFailure, UpstreamText.cause(e));
     }
 
     private static final class FluxStream extends AbstractChatStream {
@@ -163,7 +164,7 @@ public final class SpringAiStreams {
                                     + (t.getMessage() == null ? "" : ": " + UpstreamText.scrub(t.getMessage())),
                             ErrorDetails.of(provider),
                             false,
-                            t);
+                            UpstreamText.cause(t));
                 } else {
                     read((org.springframework.ai.chat.model.ChatResponse) next);
                 }

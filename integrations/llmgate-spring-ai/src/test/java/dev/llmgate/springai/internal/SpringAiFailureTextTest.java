@@ -24,7 +24,11 @@ class SpringAiFailureTextTest {
         assertThat(e.getMessage())
                 .startsWith("the Spring AI model failed: IllegalStateException: 401 - {\"error\": \"Incorrect API key"
                         + " provided: [REDACTED]\"} [provider=spring");
-        assertThat(e.getCause()).isInstanceOf(IllegalStateException.class);
+        // the cause is a scrubbed copy naming the original class: a printed stack trace shows no key either
+        assertThat(e.getCause()).hasMessageStartingWith("java.lang.IllegalStateException: 401");
+        assertThat(trace(e)).doesNotContain("LEAKCHECK");
+        IllegalStateException harmless = new IllegalStateException("connection reset");
+        assertThat(SpringAiStreams.failure(harmless, "spring").getCause()).isSameAs(harmless);
     }
 
     @Test
@@ -33,6 +37,7 @@ class SpringAiFailureTextTest {
         LlmException e = SpringAiStreams.failure(new IllegalStateException(text), "spring");
 
         assertThat(e.getMessage()).contains("x... [provider=spring").doesNotContain("536-22-8174");
+        assertThat(trace(e)).doesNotContain("536-22-8174");
     }
 
     @Test
@@ -47,5 +52,12 @@ class SpringAiFailureTextTest {
         assertThat(e.getMessage())
                 .startsWith("the model's stream failed: IOException: upstream said: [REDACTED] [provider=spring")
                 .doesNotContain("LEAKCHECK");
+        assertThat(trace(e)).doesNotContain("LEAKCHECK");
+    }
+
+    static String trace(Throwable e) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
     }
 }
