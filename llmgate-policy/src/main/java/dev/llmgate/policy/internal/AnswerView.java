@@ -105,19 +105,27 @@ public final class AnswerView {
     /** The tool calls from the redacted sources. */
     public List<ToolCall> calls(String[] redacted) {
         List<ToolCall> out = new ArrayList<>(calls.size());
-        RedactedIds ids = new RedactedIds();
+        RedactedIds ids = new RedactedIds(calls.stream().map(ToolCall::id).toList());
         for (int c = 0; c < calls.size(); c++) {
             ToolCall tc = calls.get(c);
             String name = nameSource[c] < 0 ? tc.name() : redacted[nameSource[c]];
             String args = argumentSource[c] < 0 ? tc.argumentsJson() : redacted[argumentSource[c]];
             String id = idSource[c] < 0 || redacted[idSource[c]].equals(tc.id())
                     ? tc.id()
-                    : ids.rewrite(tc.id(), redacted[idSource[c]]);
+                    : ids.rewrite(tc.id(), redacted[idSource[c]] + "_" + uniqueSuffix());
             out.add(
                     name.equals(tc.name()) && args.equals(tc.argumentsJson()) && id.equals(tc.id())
                             ? tc
                             : new ToolCall(id, name, args));
         }
         return out;
+    }
+
+    /**
+     * A suffix that keeps a rewritten id of an answer apart from those of other answers: the application keeps the
+     * call in its history, and every answer's rewritten id would otherwise be the same ({@code call_redacted}).
+     */
+    private static String uniqueSuffix() {
+        return Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36);
     }
 }

@@ -277,7 +277,12 @@ public final class RequestView {
         ResponseFormat format = request.responseFormat();
         Optional<ToolChoice> choice = request.toolChoice();
         Map<Integer, String> options = new java.util.HashMap<>();
-        RedactedIds ids = new RedactedIds();
+        List<String> existingIds = new ArrayList<>();
+        for (Message msg : request.messages()) {
+            msg.toolCalls().forEach(c -> existingIds.add(c.id()));
+            msg.toolCallId().ifPresent(existingIds::add);
+        }
+        RedactedIds ids = new RedactedIds(existingIds);
         for (int i = 0; i < redacted.length; i++) {
             String text = redacted[i];
             if (text.equals(sources.get(i).text())) {

@@ -169,4 +169,29 @@ class WrappedAnthropicChannelAttackTest {
         assertThat(refused.getMessage()).doesNotContain(PAN);
         assertThat(server.takeRequest(100, TimeUnit.MILLISECONDS)).isNull();
     }
+
+    @Test
+    void aToolLoopThatSendsTheAnswerBackIsNotRefused() throws Exception {
+        // the SDK turns the answer into a request param as it came, "citations": null included
+        answer(
+                "application/json",
+                "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+                        + "\"content\":[{\"type\":\"text\",\"text\":\"Let me check.\",\"citations\":null},"
+                        + "{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"GetWeather\",\"input\":{\"city\":\"Paris\"}}],"
+                        + "\"stop_reason\":\"tool_use\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}");
+        MessageCreateParams.Builder b = ask().addTool(com.anthropic.models.messages.Tool.builder()
+                .name("GetWeather")
+                .inputSchema(
+                        com.anthropic.models.messages.Tool.InputSchema.builder().build())
+                .build());
+        Message m = client.messages().create(b.build());
+        b.addMessage(m);
+        b.addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                .toolUseId(m.content().get(1).asToolUse().id())
+                .content("20C")
+                .build())));
+        answer("application/json", OK);
+        client.messages().create(b.build());
+        assertThat(server.getRequestCount()).isEqualTo(2);
+    }
 }

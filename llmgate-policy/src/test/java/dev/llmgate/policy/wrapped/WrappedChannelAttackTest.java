@@ -450,4 +450,39 @@ class WrappedChannelAttackTest {
                         .build());
         assertThat(upstream()).singleElement().asString().startsWith("/v1/chat/completions?api-version=2024-10-21");
     }
+
+    @Test
+    void ordinarySdkCallsAreNotRefused() throws Exception {
+        // a stream asking for no obfuscation padding (openai-java 4.x), and a Responses conversation that sends the
+        // previous answer's message back (its output_text carries "logprobs": [])
+        stream("data: [DONE]\n\n");
+        try (var s = client.chat()
+                .completions()
+                .createStreaming(
+                        chat().streamOptions(com.openai.models.chat.completions.ChatCompletionStreamOptions.builder()
+                                        .includeUsage(true)
+                                        .includeObfuscation(false)
+                                        .build())
+                                .build())) {
+            s.stream().count();
+        }
+        String withLogprobs = RESPONSE_OK.replace("\"annotations\":[]", "\"annotations\":[],\"logprobs\":[]");
+        answer(withLogprobs);
+        Response first = client.responses().create(responses().build());
+        List<ResponseInputItem> items = new ArrayList<>();
+        items.add(ResponseInputItem.ofEasyInputMessage(com.openai.models.responses.EasyInputMessage.builder()
+                .role(com.openai.models.responses.EasyInputMessage.Role.USER)
+                .content("hello")
+                .build()));
+        first.output().stream()
+                .filter(o -> o.isMessage())
+                .forEach(o -> items.add(ResponseInputItem.ofResponseOutputMessage(o.asMessage())));
+        answer(RESPONSE_OK);
+        client.responses()
+                .create(ResponseCreateParams.builder()
+                        .model("gpt-4o-mini")
+                        .inputOfResponse(items)
+                        .build());
+        assertThat(upstream()).hasSize(3);
+    }
 }

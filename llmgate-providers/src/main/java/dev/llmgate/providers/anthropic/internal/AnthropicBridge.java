@@ -153,9 +153,11 @@ public final class AnthropicBridge {
                 if (upstreamAnswer.isPresent()) {
                     WrappedExchange.Answer a = upstreamAnswer.get();
                     headers.addAll(WrappedExchange.passedOn(a.raw().headers(), errors.secrets()));
-                    body = a.unchangedIn(response) && onlyModelled(a.root())
+                    byte[] written = AnthropicServerSide.writeMessage(response, Optional.of(modelledOnly(a.root())));
+                    // upstream's own bytes only where they hold nothing the policy did not read
+                    body = a.unchangedIn(response) && onlyModelled(a.root()) && Json.sameAs(a.root(), written)
                             ? a.raw().body()
-                            : AnthropicServerSide.writeMessage(response, Optional.of(modelledOnly(a.root())));
+                            : written;
                 } else {
                     body = AnthropicServerSide.writeMessage(response, Optional.empty());
                 }

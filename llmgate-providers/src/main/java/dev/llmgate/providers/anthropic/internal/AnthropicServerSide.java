@@ -539,7 +539,8 @@ public final class AnthropicServerSide {
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String f = names.next();
-            if (!known.contains(f)) {
+            if (!known.contains(f)
+                    && !node.get(f).isNull()) { // (a null member says nothing: SDKs echo "citations": null)
                 if (f.equals("cache_control")) {
                     throw invalid(where + " sets cache_control: prompt-caching breakpoints cannot be routed through the"
                             + " gate; " + HOW);
@@ -606,10 +607,10 @@ public final class AnthropicServerSide {
         boolean callsChanged = !original.toolCalls().equals(r.toolCalls());
         boolean reasonChanged = original.finishReason() != r.finishReason();
         boolean refusalChanged = !original.refusal().equals(r.refusal());
-        if (!textChanged && !callsChanged && !reasonChanged && !refusalChanged && onlyModelled(upstream)) {
-            return bytes(upstream);
-        }
         ObjectNode root = examinedOnly(upstream);
+        if (!textChanged && !callsChanged && !reasonChanged && !refusalChanged && Json.same(upstream, root)) {
+            return bytes(upstream); // holds nothing the gate does not read
+        }
         if (refusalChanged && root.path("stop_details").isObject()) {
             ((ObjectNode) root.get("stop_details"))
                     .put("explanation", r.refusal().orElse(""));
@@ -675,53 +676,6 @@ public final class AnthropicServerSide {
         return bytes(root);
     }
 
-    private static final Set<String> ANSWER_TEXT_BLOCK = Set.of("type", "text", "citations");
-    private static final Set<String> ANSWER_TOOL_USE_BLOCK = Set.of("type", "id", "name", "input");
-    private static final Set<String> REDACTED_THINKING_BLOCK = Set.of("type", "data");
-    private static final Set<String> REFUSAL_DETAILS = Set.of("type", "category", "explanation");
-
-    /**
-     * Whether upstream's message holds nothing the gate did not read, so that its own bytes may reach the client:
-     * text blocks without citations, tool_use blocks, redacted (encrypted) thinking, {@code stop_details} only for a
-     * refusal (whose explanation is the answer's refusal), a usage of counts only.
-     */
-    private static boolean onlyModelled(ObjectNode upstream) {
-        for (JsonNode block : upstream.path("content")) {
-            String type = Json.text(block, "type");
-            boolean ok = switch (type) {
-                case "text" -> only(block, ANSWER_TEXT_BLOCK) && emptyOrMissing(block.get("citations"));
-                case "tool_use" -> only(block, ANSWER_TOOL_USE_BLOCK);
-                case "redacted_thinking" -> only(block, REDACTED_THINKING_BLOCK);
-                default -> false;
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        JsonNode details = upstream.get("stop_details");
-        if (details != null
-                && !details.isNull()
-                && !(Json.text(upstream, "stop_reason").equals("refusal") && only(details, REFUSAL_DETAILS))) {
-            return false;
-        }
-        JsonNode usage = upstream.get("usage");
-        return usage == null || !usage.isObject() || usage.equals(AnthropicWire.countsOnly(usage));
-    }
-
-    /** Whether every non-null member of {@code node} is one of {@code known}. */
-    private static boolean only(JsonNode node, Set<String> known) {
-        for (Map.Entry<String, JsonNode> f : node.properties()) {
-            if (!f.getValue().isNull() && !known.contains(f.getKey())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean emptyOrMissing(JsonNode n) {
-        return n == null || n.isNull() || n.isArray() && n.isEmpty();
-    }
-
     /**
      * A copy of upstream's message with only what the gate read: text blocks (without citations, which may quote the
      * text the gate changed), tool_use blocks (type, id, name, input), redacted thinking (encrypted: no readable
@@ -740,7 +694,7 @@ public final class AnthropicServerSide {
                 call.put("type", "tool_use");
                 call.put("id", Json.text(block, "id"));
                 call.put("name", Json.text(block, "name"));
-                call.set("input", block.has("input") ? block.get("input") : Json.MAPPER.createObjectNode());
+                call.set("input", block.path("input").isObject() ? block.get("input") : Json.MAPPER.createObjectNode());
             } else if (type.equals("redacted_thinking")) {
                 content.addObject().put("type", "redacted_thinking").put("data", Json.text(block, "data"));
             }

@@ -569,14 +569,18 @@ public final class AnthropicWire {
     }
 
     /**
-     * A {@code usage} object with only what cannot carry text: numbers, nested objects of them (such as
-     * {@code cache_creation}), and short lower-case words (such as {@code service_tier: "standard"}). It reaches the
+     * A {@code usage} object with only what cannot carry text: members named in lower-case words whose values are
+     * numbers, nested objects of them (such as {@code cache_creation}), or short lower-case words (such as
+     * {@code service_tier: "standard"}). It reaches the
      * client as upstream sent it, so a member that could carry text (an upstream's {@code "note": "card ..."}) is
      * dropped rather than passed on unexamined.
      */
     public static com.fasterxml.jackson.databind.node.ObjectNode countsOnly(JsonNode usage) {
         com.fasterxml.jackson.databind.node.ObjectNode out = Json.MAPPER.createObjectNode();
         for (java.util.Map.Entry<String, JsonNode> e : usage.properties()) {
+            if (!e.getKey().matches("[a-z_]{1,64}")) {
+                continue; // (a member's name is text too)
+            }
             JsonNode v = e.getValue();
             if (v.isNumber() || v.isNull() || v.isBoolean()) {
                 out.set(e.getKey(), v);

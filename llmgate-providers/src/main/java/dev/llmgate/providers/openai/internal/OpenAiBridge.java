@@ -157,9 +157,14 @@ public final class OpenAiBridge {
                 if (upstreamAnswer.isPresent()) {
                     WrappedExchange.Answer a = upstreamAnswer.get();
                     headers.addAll(WrappedExchange.passedOn(a.raw().headers(), errors.secrets()));
-                    body = a.unchangedIn(response) && OpenAiServerSide.onlyModelled(a.root())
+                    byte[] patched = OpenAiServerSide.patchResponse(a.root(), response);
+                    // upstream's own bytes only where they hold nothing the policy did not read (a value of another
+                    // kind, a member the gate does not carry): then the gate's writing of them is the same JSON
+                    body = a.unchangedIn(response)
+                                    && OpenAiServerSide.onlyModelled(a.root())
+                                    && Json.sameAs(a.root(), patched)
                             ? a.raw().body()
-                            : OpenAiServerSide.patchResponse(a.root(), response);
+                            : patched;
                 } else {
                     body = OpenAiServerSide.writeResponse(response, Instant.now());
                 }

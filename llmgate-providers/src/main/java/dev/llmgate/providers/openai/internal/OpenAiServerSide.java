@@ -129,11 +129,27 @@ public final class OpenAiServerSide {
         return true;
     }
 
+    /**
+     * Whether the body the gate writes for {@code request} (what the policy examined, as a blocking call sends it) is
+     * the client's body as JSON: then every value the client's bytes hold is one the policy read, and they may stand
+     * for it. Any value the gate does not carry (a member inside a tool call or a part it does not read, a value of
+     * another kind, {@code max_tokens} beside {@code max_completion_tokens}) makes them differ: the request is then
+     * written anew from what the policy read.
+     */
+    private static boolean writtenAsSent(JsonNode root, ChatRequest request, String maxField) {
+        try {
+            return Json.sameAs(
+                    root, OpenAiWire.requestBody(request, false, new OpenAiWire.Options(maxField, true, true)));
+        } catch (RuntimeException e) {
+            return false; // (written anew, as for any request the gate changed)
+        }
+    }
+
     private static final Set<String> NAMED_CHOICE_MEMBERS = Set.of("type", "function");
     private static final Set<String> NAME_ONLY = Set.of("name");
     private static final Set<String> FORMAT_MEMBERS = Set.of("type", "json_schema");
     private static final Set<String> SCHEMA_MEMBERS = Set.of("name", "schema", "strict");
-    private static final Set<String> STREAM_OPTION_MEMBERS = Set.of("include_usage");
+    private static final Set<String> STREAM_OPTION_MEMBERS = Set.of("include_usage", "include_obfuscation");
 
     /**
      * Refuses a request whose members the gate reads hold a value of another type, or a member inside them it does
@@ -173,12 +189,14 @@ public final class OpenAiServerSide {
         JsonNode streamOptions = root.get("stream_options");
         if (streamOptions != null && !streamOptions.isNull()) {
             if (!streamOptions.isObject() || !only(streamOptions, STREAM_OPTION_MEMBERS)) {
-                throw invalid("\"stream_options\" may hold only include_usage (true or false), the one option the gate"
-                        + " reads");
+                throw invalid("\"stream_options\" may hold only include_usage and include_obfuscation (true or false),"
+                        + " the options the gate reads");
             }
-            JsonNode usage = streamOptions.get("include_usage");
-            if (usage != null && !usage.isNull() && !usage.isBoolean()) {
-                throw invalid("\"stream_options.include_usage\" must be true or false");
+            for (String option : STREAM_OPTION_MEMBERS) {
+                JsonNode v = streamOptions.get(option);
+                if (v != null && !v.isNull() && !v.isBoolean()) {
+                    throw invalid("\"stream_options." + option + "\" must be true or false");
+                }
             }
         }
         JsonNode choice = root.get("tool_choice");
@@ -432,13 +450,14 @@ public final class OpenAiServerSide {
         String maxField = root.hasNonNull("max_tokens") && !root.hasNonNull("max_completion_tokens")
                 ? "max_tokens"
                 : "max_completion_tokens";
+        ChatRequest request = b.build();
         return new Intercepted(
-                b.build(),
+                request,
                 model,
                 root.path("stream").asBoolean(false),
                 root.path("stream_options").path("include_usage").asBoolean(false),
                 maxField,
-                faithful(root));
+                faithful(root) && writtenAsSent(root, request.withModel(model), maxField));
     }
 
     private static Message readMessage(JsonNode m) {

@@ -156,9 +156,12 @@ public final class ResponsesBridge {
             if (upstreamAnswer.isPresent()) {
                 WrappedExchange.Answer a = upstreamAnswer.get();
                 headers.addAll(WrappedExchange.passedOn(a.raw().headers(), errors.secrets()));
-                body = a.unchangedIn(response) && ResponsesServerSide.onlyModelled(a.root())
+                byte[] patched = ResponsesServerSide.patchResponse(a.root(), response);
+                body = a.unchangedIn(response)
+                                && ResponsesServerSide.onlyModelled(a.root())
+                                && Json.sameAs(a.root(), patched)
                         ? a.raw().body()
-                        : ResponsesServerSide.patchResponse(a.root(), response);
+                        : patched;
             } else {
                 body = ResponsesServerSide.writeResponse(response, Instant.now());
             }

@@ -45,7 +45,12 @@ public final class ResponsesServerSide {
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Set<String> MESSAGE_ITEM = Set.of("type", "role", "content", "id", "status");
-    private static final Set<String> PART = Set.of("type", "text", "image_url", "detail", "annotations");
+    private static final Set<String> TEXT_PART = Set.of("type", "text");
+    private static final Set<String> OUTPUT_PART = Set.of("type", "text", "annotations", "logprobs");
+    private static final Set<String> IMAGE_PART = Set.of("type", "image_url", "detail");
+    /** The statuses an input item may carry (any other value would reach upstream unexamined). */
+    private static final Set<String> STATUSES = Set.of("completed", "in_progress", "incomplete");
+
     private static final Set<String> CALL_ITEM = Set.of("type", "id", "call_id", "name", "arguments", "status");
     private static final Set<String> OUTPUT_ITEM = Set.of("type", "id", "call_id", "output", "status");
     private static final Set<String> FUNCTION_TOOL = Set.of("type", "name", "description", "parameters", "strict");
@@ -342,9 +347,16 @@ public final class ResponsesServerSide {
             if (t.has("name") && !t.get("name").isTextual()
                     || t.has("description")
                             && !t.get("description").isTextual()
-                            && !t.get("description").isNull()) {
-                throw invalid("a function tool's name and description must be strings");
+                            && !t.get("description").isNull()
+                    || t.has("strict")
+                            && !t.get("strict").isBoolean()
+                            && !t.get("strict").isNull()) {
+                throw invalid("a function tool's name and description must be strings, its strict true or false");
             }
+        }
+        JsonNode strict = root.path("text").path("format").get("strict");
+        if (strict != null && !strict.isNull() && !strict.isBoolean()) {
+            throw invalid("\"text.format.strict\" must be true or false");
         }
     }
 
@@ -462,6 +474,14 @@ public final class ResponsesServerSide {
             }
             ObjectNode item = (ObjectNode) n;
             String type = Json.text(item, "type");
+            JsonNode status = item.get("status");
+            if (status != null && !status.isNull() && !(status.isTextual() && STATUSES.contains(status.asText()))) {
+                throw invalid("an input item's status must be completed, in_progress or incomplete");
+            }
+            JsonNode id = item.get("id");
+            if (id != null && !id.isNull() && !id.isTextual()) {
+                throw invalid("an input item's id must be a string");
+            }
             int index = calls.size();
             if (type.isEmpty() || type.equals("message")) {
                 onlyKnown(item, MESSAGE_ITEM, "a message item");
@@ -473,12 +493,22 @@ public final class ResponsesServerSide {
                     parts.add(ContentPart.text(content.asText()));
                 } else if (content != null && content.isArray()) {
                     for (JsonNode p : content) {
-                        onlyKnown(p, PART, "a content part");
-                        JsonNode annotations = p.path("annotations");
-                        if (!(annotations.isMissingNode() || annotations.isNull() || annotations.isEmpty())) {
-                            throw invalid("a content part with annotations cannot be examined by the gate");
-                        }
                         String pt = Json.text(p, "type");
+                        onlyKnown(
+                                p,
+                                pt.equals("input_image")
+                                        ? IMAGE_PART
+                                        : pt.equals("output_text") ? OUTPUT_PART : TEXT_PART,
+                                "a content part of type '" + shortText(pt) + "'");
+                        for (String list : new String[] {"annotations", "logprobs"}) {
+                            JsonNode v = p.path(list);
+                            if (!(v.isMissingNode() || v.isNull() || v.isArray() && v.isEmpty())) {
+                                throw invalid("a content part with " + list + " cannot be examined by the gate");
+                            }
+                        }
+                        if (p.has("text") && !p.get("text").isTextual()) {
+                            throw invalid("a content part's text must be a string");
+                        }
                         if (pt.equals("input_text") || pt.equals("output_text")) {
                             slots.add(new Slot(index, parts.size(), (ObjectNode) p, "text"));
                             parts.add(ContentPart.text(Json.text(p, "text")));
@@ -664,7 +694,7 @@ public final class ResponsesServerSide {
                 ObjectNode m = output.addObject();
                 m.put("type", "message");
                 copyText(item, m, "id");
-                copyText(item, m, "status");
+                copyStatus(item, m);
                 m.put("role", "assistant");
                 ArrayNode content = m.putArray("content");
                 for (JsonNode p : item.path("content")) {
@@ -689,14 +719,14 @@ public final class ResponsesServerSide {
                 f.put("call_id", c.id());
                 f.put("name", c.name());
                 f.put("arguments", c.argumentsJson());
-                copyText(item, f, "status");
+                copyStatus(item, f);
             } else if (type.equals("reasoning") && item.path("summary").isEmpty() && !item.has("content")) {
                 ObjectNode reasoning = output.addObject();
                 reasoning.put("type", "reasoning");
                 copyText(item, reasoning, "id");
                 reasoning.putArray("summary");
                 copyText(item, reasoning, "encrypted_content");
-                copyText(item, reasoning, "status");
+                copyStatus(item, reasoning);
             }
         }
         for (; call < r.toolCalls().size(); call++) { // calls the chain's answer holds beyond upstream's items
@@ -715,6 +745,14 @@ public final class ResponsesServerSide {
             return Json.MAPPER.writeValueAsBytes(copy);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies {@code from}'s status into {@code to} if it is one of the statuses an item has. */
+    private static void copyStatus(JsonNode from, ObjectNode to) {
+        JsonNode v = from.get("status");
+        if (v != null && v.isTextual() && STATUSES.contains(v.asText())) {
+            to.put("status", v.asText());
         }
     }
 
