@@ -22,12 +22,24 @@ public final class JsonLike {
         Map<String, Object> copy = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getKey() instanceof String key)) {
-                throw new IllegalArgumentException(path + " has a key that is not a String: " + e.getKey());
+                throw new IllegalArgumentException(path + " has a key that is not a String: a "
+                        + (e.getKey() == null ? "null" : e.getKey().getClass().getName()));
             }
-            copy.put(key, copyValue(e.getValue(), path + "." + key));
+            copy.put(key, copyValue(e.getValue(), path + "." + segment(key)));
         }
         return copy;
     }
+
+    /**
+     * A key as a message names it: itself when it is a plain name ({@code metadata}, {@code user_id}), else only its
+     * length (a key is text too, and may hold a value the policy protects).
+     */
+    private static String segment(String key) {
+        return PLAIN_KEY.matcher(key).matches() ? key : "<a key of " + key.length() + " characters>";
+    }
+
+    private static final java.util.regex.Pattern PLAIN_KEY =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z_-]{0,63}(?:[0-9]{1,4}[A-Za-z_-]{0,16})?");
 
     private static Object copyValue(Object value, String path) {
         if (value instanceof String || value instanceof Boolean || value instanceof Number) {

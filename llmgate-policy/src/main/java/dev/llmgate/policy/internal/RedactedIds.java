@@ -35,4 +35,19 @@ final class RedactedIds {
         byOriginal.put(original, id);
         return id;
     }
+
+    /**
+     * {@code value}, a comma-separated list, with each id this rewrote replaced by its rewritten id (a wire detail that
+     * names tool-call ids, such as Anthropic's failed tool results, follows the ids it names).
+     */
+    String rewriteList(String value) {
+        if (byOriginal.isEmpty() || value.isEmpty()) {
+            return value;
+        }
+        String[] items = value.split(",", -1);
+        for (int i = 0; i < items.length; i++) {
+            items[i] = byOriginal.getOrDefault(items[i], items[i]);
+        }
+        return String.join(",", items);
+    }
 }

@@ -249,6 +249,9 @@ public final class RequestView {
         return view;
     }
 
+    /** Metadata attributes a provider adapter writes as wire details; those that list tool-call ids follow their rewrite. */
+    private static final String WIRE_DETAIL = "llmgate.wire.";
+
     /** The request with the redacted sources ({@code redacted}, parallel to the view's sources) in place. */
     public ChatRequest rebuild(String[] redacted) {
         return rebuild(request, redacted);
@@ -353,7 +356,17 @@ public final class RequestView {
             Map<String, Object> rebuilt = (Map<String, Object>) rebuildOptions(providerOptions, options, ordinal);
             providerOptions = rebuilt;
         }
+        dev.llmgate.api.Metadata metadata = request.metadata();
+        for (Map.Entry<String, String> a : request.metadata().attributes().entrySet()) {
+            if (a.getKey().startsWith(WIRE_DETAIL)) {
+                String value = ids.rewriteList(a.getValue());
+                if (!value.equals(a.getValue())) {
+                    metadata = metadata.withAttribute(a.getKey(), value);
+                }
+            }
+        }
         return request.toBuilder()
+                .metadata(metadata)
                 .messages(messages)
                 .tools(tools)
                 .toolChoice(choice)

@@ -688,23 +688,84 @@ final class ScanView {
          * number a JSON reader gets), or null: the number is read as written.
          */
         static String integerForm(String s, int a, int b) {
-            boolean plain = true;
-            for (int k = a; k < b && plain; k++) {
+            // one pass over the token, however long (a card number padded with a thousand zeros is still one): its
+            // sign, digits, where the fraction starts, and its exponent
+            int k = a;
+            boolean negative = k < b && s.charAt(k) == '-';
+            if (k < b && (s.charAt(k) == '-' || s.charAt(k) == '+')) {
+                k++;
+            }
+            int firstDigit = k;
+            int fractionDigits = 0;
+            int digits = 0;
+            boolean fraction = false;
+            boolean written = false; // a fraction or an exponent (a plain integer is read as written)
+            long exponent = 0;
+            for (; k < b; k++) {
                 char c = s.charAt(k);
-                plain = c != '.' && c != 'e' && c != 'E';
-            }
-            if (plain || b - a > 64) {
-                return null;
-            }
-            try {
-                java.math.BigDecimal v = new java.math.BigDecimal(s.substring(a, b)).stripTrailingZeros();
-                if (v.scale() > 0 || v.precision() - v.scale() > 19) {
-                    return null; // a fraction, or more digits than any identifier (and 1e999999999 is never expanded)
+                if (c >= '0' && c <= '9') {
+                    digits++;
+                    if (fraction) {
+                        fractionDigits++;
+                    }
+                } else if (c == '.' && !fraction) {
+                    fraction = true;
+                    written = true;
+                } else if (c == 'e' || c == 'E') {
+                    written = true;
+                    int e = k + 1;
+                    boolean negativeExponent = e < b && s.charAt(e) == '-';
+                    if (e < b && (s.charAt(e) == '-' || s.charAt(e) == '+')) {
+                        e++;
+                    }
+                    if (e >= b || b - e > 9) {
+                        return null; // no exponent digits, or an exponent no identifier has
+                    }
+                    for (; e < b; e++) {
+                        char d = s.charAt(e);
+                        if (d < '0' || d > '9') {
+                            return null;
+                        }
+                        exponent = exponent * 10 + (d - '0');
+                    }
+                    exponent = negativeExponent ? -exponent : exponent;
+                    break;
+                } else {
+                    return null;
                 }
-                return v.toPlainString();
-            } catch (NumberFormatException | ArithmeticException e) {
+            }
+            int end = k; // the digits (and the point) are [firstDigit, end)
+            if (!written || digits == 0) {
                 return null;
             }
+            // the significant digits, without leading and trailing zeros; the power of ten after them
+            StringBuilder significant = new StringBuilder();
+            int trailingZeros = 0;
+            for (int i = firstDigit; i < end; i++) {
+                char c = s.charAt(i);
+                if (c == '.') {
+                    continue;
+                }
+                if (c == '0') {
+                    if (significant.length() > 0) {
+                        trailingZeros++;
+                    }
+                } else {
+                    if (significant.length() + trailingZeros > 19) {
+                        return null; // more digits than any identifier
+                    }
+                    significant.append("0".repeat(trailingZeros)).append(c);
+                    trailingZeros = 0;
+                }
+            }
+            if (significant.length() == 0) {
+                return "0";
+            }
+            long power = exponent - fractionDigits + trailingZeros;
+            if (power < 0 || significant.length() + power > 19) {
+                return null; // a fraction, or more digits than any identifier (and 1e999999999 is never expanded)
+            }
+            return (negative ? "-" : "") + significant + "0".repeat((int) power);
         }
 
         /** The content of a JSON string ({@code [from, to)} without the quotes): JSON escapes decoded, then folded. */

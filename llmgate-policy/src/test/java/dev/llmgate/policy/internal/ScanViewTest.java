@@ -70,6 +70,41 @@ class ScanViewTest {
         assertThat(ScanView.Builder.integerForm("1e999999999", 0, 11)).isNull();
         assertThat(ScanView.Builder.integerForm("1e99999999999", 0, 13)).isNull();
         assertThat(ScanView.Builder.integerForm("4111", 0, 4)).isNull(); // plain: read as written
+        // padded past 64 characters (a red-team case: such a token was read as written)
+        String zeros = "0".repeat(60);
+        for (String t : new String[] {
+            "4.111111111111111" + zeros + "E15",
+            "0.4111111111111111" + zeros + "e16",
+            "4111111111111111" + zeros + "e-60",
+            "4111111111111111." + zeros,
+            "0000" + zeros + "4111111111111111.0e0"
+        }) {
+            assertThat(ScanView.Builder.integerForm(t, 0, t.length())).as(t).isEqualTo("4111111111111111");
+        }
+        String negative = "-4.111111111111111" + zeros + "e15";
+        assertThat(ScanView.Builder.integerForm(negative, 0, negative.length())).isEqualTo("-4111111111111111");
+        // the same answer as BigDecimal wherever that is an integer of at most 19 digits
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "0000123456789..eE-+";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder t = new StringBuilder();
+            for (int n = 1 + random.nextInt(12); n > 0; n--) {
+                t.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String token = t.toString();
+            String expected;
+            try {
+                java.math.BigDecimal v = new java.math.BigDecimal(token).stripTrailingZeros();
+                boolean written = token.indexOf('.') >= 0 || token.indexOf('e') >= 0 || token.indexOf('E') >= 0;
+                expected = !written || v.scale() > 0 || v.precision() - v.scale() > 19 ? null : v.toPlainString();
+            } catch (NumberFormatException | ArithmeticException e) {
+                expected = null;
+            }
+            String actual = ScanView.Builder.integerForm(token, 0, token.length());
+            if (expected != null) {
+                assertThat(actual).as(token).isEqualTo(expected);
+            }
+        }
         ScanView v = ScanView.of(Channel.TOOL_CALL_ARGUMENTS, "{\"pan\":4.1111111111111110E15}", ScanView.Kind.JSON);
         assertThat(v.text()).startsWith("4111111111111111");
         assertThat(v.pieces(0, 16)).containsExactly(new ScanView.Piece(0, 7, 28, true));

@@ -194,4 +194,28 @@ class WrappedAnthropicChannelAttackTest {
         client.messages().create(b.build());
         assertThat(server.getRequestCount()).isEqualTo(2);
     }
+
+    @Test
+    void aFailedToolResultStaysFailedWhenItsIdIsRedacted() throws Exception {
+        answer("application/json", OK);
+        client.messages()
+                .create(ask().addAssistantMessageOfContentBlockParams(
+                                List.of(ContentBlockParam.ofToolUse(ToolUseBlockParam.builder()
+                                        .id("toolu_" + PAN)
+                                        .name("lookup")
+                                        .input(ToolUseBlockParam.Input.builder().build())
+                                        .build())))
+                        .addUserMessageOfContentBlockParams(
+                                List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                                        .toolUseId("toolu_" + PAN)
+                                        .content("the lookup failed")
+                                        .isError(true)
+                                        .build())))
+                        .build());
+        String body = server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8();
+        assertThat(body)
+                .doesNotContain(PAN)
+                .contains("\"tool_use_id\":\"toolu_redacted\"")
+                .contains("\"is_error\":true");
+    }
 }

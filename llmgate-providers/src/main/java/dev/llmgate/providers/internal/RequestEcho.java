@@ -13,7 +13,8 @@ import okio.Buffer;
  * model), so that an upstream's error message that echoes them (a 400 quoting the input it could not take, as vLLM
  * and some gateways write) does not carry the prompt into an exception: every run of {@value #MIN_ECHO} or more
  * characters of the message that also occurs in one of those texts is replaced by {@value #MASK}. Read on error
- * paths only, from the body the transport sent; at most {@value #MAX_TEXTS} characters of texts are kept. Immutable.
+ * paths only, from the body the transport sent; the last {@value #MAX_TEXTS} characters of texts are kept (the latest
+ * messages). Immutable.
  */
 public final class RequestEcho {
     /** The shortest run of a request's text that is masked (a card number, a name with its title). */
@@ -48,28 +49,33 @@ public final class RequestEcho {
 
     static RequestEcho of(JsonNode root) {
         List<String> texts = new ArrayList<>();
-        int[] size = {0};
-        collect(root, "", texts, size);
-        return texts.isEmpty() ? NONE : new RequestEcho(List.copyOf(texts));
+        collect(root, "", texts);
+        // the last texts (the latest messages, the ones an upstream most likely quotes), up to MAX_TEXTS characters
+        int size = 0;
+        int from = texts.size();
+        while (from > 0 && size + texts.get(from - 1).length() <= MAX_TEXTS) {
+            size += texts.get(--from).length();
+        }
+        List<String> kept = texts.subList(from, texts.size());
+        return kept.isEmpty() ? NONE : new RequestEcho(List.copyOf(kept));
     }
 
-    private static void collect(JsonNode node, String key, List<String> texts, int[] size) {
-        if (node == null || size[0] >= MAX_TEXTS) {
+    private static void collect(JsonNode node, String key, List<String> texts) {
+        if (node == null) {
             return;
         }
         if (node.isTextual()) {
             String s = node.asText();
             if (s.length() >= MIN_ECHO && !key.equals("model")) {
                 texts.add(s);
-                size[0] += s.length();
             }
         } else if (node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
-                collect(e.getValue(), e.getKey(), texts, size);
+                collect(e.getValue(), e.getKey(), texts);
             }
         } else if (node.isArray()) {
             for (JsonNode n : node) {
-                collect(n, key, texts, size);
+                collect(n, key, texts);
             }
         }
     }

@@ -91,7 +91,8 @@ public final class AnthropicBridge {
                     String text = WrappedUpstream.read(r.body(), errors, false, exchange);
                     JsonNode root;
                     try {
-                        root = Json.MAPPER.readTree(text);
+                        root = Json.EXACT.readTree(
+                                text); // (a member named twice, or text after the answer, is refused)
                     } catch (IOException e) {
                         root = null;
                     }

@@ -103,10 +103,13 @@ public final class OpenAiBridge {
                     String text = WrappedUpstream.read(r.body(), errors, false, exchange);
                     JsonNode root;
                     try {
-                        root = Json.MAPPER.readTree(text);
+                        root = Json.EXACT.readTree(
+                                text); // (a member named twice, or text after the answer, is refused)
                     } catch (IOException e) {
                         throw new ProviderException(
-                                "the upstream answer is not valid JSON", ErrorDetails.of(providerName), true);
+                                "the upstream answer is not valid JSON (or names a member twice, or has text after its value)",
+                                ErrorDetails.of(providerName),
+                                true);
                     }
                     if (root == null) {
                         throw new ProviderException(

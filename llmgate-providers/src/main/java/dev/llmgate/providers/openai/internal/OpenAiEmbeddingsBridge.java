@@ -164,10 +164,6 @@ public final class OpenAiEmbeddingsBridge {
     /** The members of an embeddings request the gate reads; any other is refused (it would reach upstream unexamined). */
     private static final Set<String> EXAMINED = Set.of("model", "input", "encoding_format", "dimensions");
 
-    private static String shortName(String name) {
-        return name.length() > 40 ? name.substring(0, 40) + "..." : name;
-    }
-
     private static ObjectNode read(byte[] body) {
         JsonNode root;
         try {
@@ -182,11 +178,14 @@ public final class OpenAiEmbeddingsBridge {
             throw invalid("the request has no model");
         }
         for (Map.Entry<String, JsonNode> member : root.properties()) {
-            if (!EXAMINED.contains(member.getKey()) && !member.getValue().isNull()) {
-                throw invalid(
-                        "the member \"" + shortName(member.getKey()) + "\" of an embeddings request is not examined"
-                                + " by the gate (only the texts to embed are: a value sent beside them, such as \"user\" or"
-                                + " \"metadata\", would reach upstream unexamined); send the request without it");
+            if (!EXAMINED.contains(member.getKey())
+                    && (!member.getValue().isNull() || !OpenAiServerSide.plainName(member.getKey()))) {
+                String named = OpenAiServerSide.plainName(member.getKey())
+                        ? "the member \"" + member.getKey() + "\""
+                        : "a member (its name is not shown)";
+                throw invalid(named + " of an embeddings request is not examined"
+                        + " by the gate (only the texts to embed are: a value sent beside them, such as \"user\" or"
+                        + " \"metadata\", would reach upstream unexamined); send the request without it");
             }
         }
         JsonNode format = root.get("encoding_format");

@@ -63,7 +63,8 @@ public final class OpenAiServerSide {
     private static final ObjectReader STRICT = Json.MAPPER
             .reader()
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // (numbers as written: see Json.EXACT)
 
     private OpenAiServerSide() {}
 
@@ -94,14 +95,24 @@ public final class OpenAiServerSide {
     private static final Set<String> TOOL_MEMBERS = Set.of("type", "function");
     private static final Set<String> TOOL_FUNCTION_MEMBERS = Set.of("name", "description", "parameters", "strict");
 
-    /** Whether every non-null member of {@code node} is one of {@code known}. */
+    /**
+     * Whether every member of {@code node} is one of {@code known}, a member whose value is null counting only when its
+     * name is not a plain lower-case word (a name is text too: {@code "card 4111…": null} would reach upstream).
+     */
     static boolean only(JsonNode node, Set<String> known) {
         for (Map.Entry<String, JsonNode> f : node.properties()) {
-            if (!f.getValue().isNull() && !known.contains(f.getKey())) {
+            if ((!f.getValue().isNull() || !plainName(f.getKey())) && !known.contains(f.getKey())) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[a-z_]{1,64}");
+
+    /** Whether {@code name} is a plain lower-case member name ({@code refusal}, {@code tool_calls}). */
+    static boolean plainName(String name) {
+        return PLAIN_NAME.matcher(name).matches();
     }
 
     /** Whether the request body's messages and tools hold only members the gate reads. */

@@ -43,7 +43,8 @@ public final class ResponsesServerSide {
     private static final ObjectReader STRICT = Json.MAPPER
             .reader()
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // (numbers as written: see Json.EXACT)
     private static final Set<String> MESSAGE_ITEM = Set.of("type", "role", "content", "id", "status");
     private static final Set<String> TEXT_PART = Set.of("type", "text");
     private static final Set<String> OUTPUT_PART = Set.of("type", "text", "annotations", "logprobs");
@@ -435,6 +436,9 @@ public final class ResponsesServerSide {
         for (Map.Entry<String, JsonNode> f : obj.properties()) {
             if (!MAPPED.contains(f.getKey()) && !f.getValue().isNull()) {
                 b.providerOption(f.getKey(), Json.MAPPER.convertValue(f.getValue(), Object.class));
+            } else if (f.getValue().isNull() && !OpenAiServerSide.plainName(f.getKey())) {
+                throw invalid("a member whose name is not a plain word has a null value; the gate does not examine"
+                        + " member names, so it is refused rather than sent (leave it out)");
             }
         }
         try {
