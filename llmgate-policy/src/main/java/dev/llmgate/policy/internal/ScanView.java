@@ -718,8 +718,14 @@ final class ScanView {
                     if (e < b && (s.charAt(e) == '-' || s.charAt(e) == '+')) {
                         e++;
                     }
-                    if (e >= b || b - e > 9) {
-                        return null; // no exponent digits, or an exponent no identifier has
+                    if (e >= b) {
+                        return null; // no exponent digits
+                    }
+                    while (e + 1 < b && s.charAt(e) == '0') {
+                        e++; // leading zeros of the exponent mean nothing (e-0000000001 is e-1)
+                    }
+                    if (b - e > 9) {
+                        return null; // an exponent no identifier has
                     }
                     for (; e < b; e++) {
                         char d = s.charAt(e);
@@ -752,7 +758,7 @@ final class ScanView {
                     }
                 } else {
                     if (significant.length() + trailingZeros > 19) {
-                        return null; // more digits than any identifier
+                        return asDouble(s, a, b); // more digits than any identifier, unless a double rounds them off
                     }
                     significant.append("0".repeat(trailingZeros)).append(c);
                     trailingZeros = 0;
@@ -762,10 +768,32 @@ final class ScanView {
                 return "0";
             }
             long power = exponent - fractionDigits + trailingZeros;
-            if (power < 0 || significant.length() + power > 19) {
-                return null; // a fraction, or more digits than any identifier (and 1e999999999 is never expanded)
+            if (power < 0) {
+                return asDouble(s, a, b); // a fraction, unless a reader that rounds to a double gets an integer
+            }
+            if (significant.length() + power > 19) {
+                return null; // more digits than any identifier (and 1e999999999 is never expanded)
             }
             return (negative ? "-" : "") + significant + "0".repeat((int) power);
+        }
+
+        /**
+         * The integer a reader that rounds to a double gets from the number token {@code s[a, b)} (JavaScript,
+         * Python's float, Jackson into a {@code double}: {@code 4.1111111111111110000001e15} is
+         * {@code 4111111111111111}), if it is one of 12 to 19 digits (a card number's); else null.
+         */
+        private static String asDouble(String s, int a, int b) {
+            double d;
+            try {
+                d = Double.parseDouble(s.substring(a, b));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            double magnitude = Math.abs(d);
+            if (magnitude < 1e11 || magnitude >= 1e19 || d != Math.rint(d)) {
+                return null; // (a smaller number keeps its fraction in a double)
+            }
+            return new java.math.BigDecimal(d).toBigInteger().toString();
         }
 
         /** The content of a JSON string ({@code [from, to)} without the quotes): JSON escapes decoded, then folded. */
