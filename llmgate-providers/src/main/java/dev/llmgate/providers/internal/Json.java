@@ -23,9 +23,6 @@ public final class Json {
         return v == null || v.isNull() ? 0 : v.asLong();
     }
 
-    /** A member name such as the formats use ({@code refusal}, {@code tool_calls}); others are never taken as absent. */
-    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[a-z_]{1,64}");
-
     /**
      * Reads an upstream answer or a client's body as exactly as it is written: a member named twice or anything after
      * the JSON value is an error (a policy would read one value and a client another), and fractions and exponents are
@@ -53,28 +50,82 @@ public final class Json {
      * carries nothing: {@code "refusal": null}, {@code "annotations": []}). Compare trees read with {@link #EXACT}.
      */
     public static boolean same(JsonNode a, JsonNode b) {
-        return withoutEmpty(a).equals(SAME, withoutEmpty(b));
-    }
-
-    private static JsonNode withoutEmpty(JsonNode n) {
-        if (n.isObject()) {
-            com.fasterxml.jackson.databind.node.ObjectNode out = MAPPER.createObjectNode();
-            for (java.util.Map.Entry<String, JsonNode> e : n.properties()) {
-                JsonNode v = withoutEmpty(e.getValue());
-                // (only a member named as members are: a name is text too, and one that holds data must differ)
-                if (!(v.isNull() || (v.isContainerNode() && v.isEmpty()))
-                        || !PLAIN_NAME.matcher(e.getKey()).matches()) {
-                    out.set(e.getKey(), v);
+        // compared in place: no stripped copies of either tree (this runs on every wrapped blocking call)
+        if (a.isObject()) {
+            if (!b.isObject()) {
+                return false;
+            }
+            int kept = 0;
+            for (java.util.Map.Entry<String, JsonNode> e : a.properties()) {
+                if (dropped(e.getKey(), e.getValue())) {
+                    continue;
+                }
+                kept++;
+                JsonNode other = b.get(e.getKey());
+                if (other == null || !same(e.getValue(), other)) {
+                    return false;
                 }
             }
-            return out;
+            // every member a keeps has its equal in b (an equal value is kept too): b keeps no other
+            int keptInB = 0;
+            for (java.util.Map.Entry<String, JsonNode> e : b.properties()) {
+                if (!dropped(e.getKey(), e.getValue())) {
+                    keptInB++;
+                }
+            }
+            return kept == keptInB;
         }
-        if (n.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode out = MAPPER.createArrayNode();
-            n.forEach(v -> out.add(withoutEmpty(v)));
-            return out;
+        if (a.isArray()) {
+            if (!b.isArray() || a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!same(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
         }
-        return n;
+        return !b.isContainerNode() && SAME.compare(a, b) == 0;
+    }
+
+    /** Whether a member {@code name: value} counts as absent: a plain name and a value that carries nothing. */
+    private static boolean dropped(String name, JsonNode value) {
+        return carriesNothing(value) && plainName(name);
+    }
+
+    /** {@code null}, an empty array, or an object whose members all count as absent. */
+    private static boolean carriesNothing(JsonNode value) {
+        if (value.isNull()) {
+            return true;
+        }
+        if (value.isArray()) {
+            return value.isEmpty();
+        }
+        if (value.isObject()) {
+            for (java.util.Map.Entry<String, JsonNode> e : value.properties()) {
+                if (!dropped(e.getKey(), e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** {@code [a-z_]{1,64}}: a member name such as the formats use. */
+    private static boolean plainName(String name) {
+        int n = name.length();
+        if (n == 0 || n > 64) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if ((c < 'a' || c > 'z') && c != '_') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
