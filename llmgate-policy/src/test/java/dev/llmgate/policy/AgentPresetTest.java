@@ -153,7 +153,7 @@ class AgentPresetTest {
                 "\uFF09",
                 "\u3000\uFF02",
                 "%0A",
-                "\u2474", // folds to "(1)"
+                "\u249C", // folds to "(a)"
                 "%5D%28", // "](" that is no link text's end
                 "&#93;&#40;"
             })

@@ -24,6 +24,16 @@ import java.util.function.Consumer;
  * {@code <your-key>}, {@code ${VAR}} or {@code xxxx} are ignored). Immutable and thread-safe.
  */
 public final class SecretDetector implements Detector {
+    /** The keywords of an assigned secret; a name may end with one of them (then {@link #KEY_NAME_TAIL}). */
+    private static final String ASSIGNED_KEYWORDS =
+            "password|passwd|pwd|passphrase|secret|client[_.-]?secret|api[_.-]?key|apikey|access[_.-]?(?:token|key)"
+                    + "|auth[_.-]?token|bearer|token|private[_.-]?key|passwort|contrase[ñn]a|mot de passe";
+
+    /** What may follow the keyword in the same name: {@code _KEY}, {@code AccessKey}, {@code _KEY_BASE}, a digit or three. */
+    private static final String KEY_NAME_TAIL = "(?:[_.-]?(?:access|key|token|secret|base|value)){0,3}[0-9]{0,3}";
+
+    private static final String ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
     private static final List<Recognizer> RECOGNIZERS = List.of(
             Recognizer.of(
                             FindingTypes.SECRET_ANTHROPIC_KEY,
@@ -95,10 +105,13 @@ public final class SecretDetector implements Detector {
                             Recognizer.NEEDS_DASH,
                             (t, s, m) -> 0.99)
                     .withFinder(new PemBlockFinder()),
+            // a keyword at the end of a configuration name (DB_PASSWORD, OPENAI_API_KEY, x-api-key, password1,
+            // SecretAccessKey, "secret_key_base"), then an assignment: an .env file, a YAML or JSON key, a header, an
+            // XML element
             Recognizer.of(
                             FindingTypes.SECRET_ASSIGNMENT,
-                            "(?i)\\b(password|passwd|pwd|passphrase|secret|client_?secret|api_?key|apikey|access_?token|auth_?token|"
-                                    + "bearer|token|private_?key|passwort|contrase[ñn]a|mot de passe)\\b[\"']?\\s{0,3}(?:[:=]|=>|\\s)\\s{0,3}[\"']?"
+                            "(?<![A-Za-z0-9])(?i:(" + ASSIGNED_KEYWORDS + ")" + KEY_NAME_TAIL + ")"
+                                    + "(?![A-Za-z0-9])[\"']?\\s{0,3}(?:[:=]|=>|>|\\s)\\s{0,3}[\"']?"
                                     + "([^\\s\"',;<>{}()]{6,200}+)",
                             0,
                             SecretDetector::scoreAssignment)
@@ -117,7 +130,54 @@ public final class SecretDetector implements Detector {
                                     "private",
                                     "contrase",
                                     "mot de passe")
-                            .notAfter(Starts.WORD)));
+                            .notAfter(ALPHANUMERIC)),
+            // the same keyword inside a camel-case name (dbPassword, awsSecretAccessKey, githubAccessToken), which the
+            // start index cannot reach (it starts only at the first letter of a run): a pattern found in the texts
+            // that hold such a keyword, with an assignment sign
+            Recognizer.of(
+                            FindingTypes.SECRET_ASSIGNMENT,
+                            "(?<=[a-z0-9])(Pass(?:word|wd|phrase)|PASS(?:WORD|WD|PHRASE)|Pwd|PWD|Secret|SECRET"
+                                    + "|(?:Api|API|Access|ACCESS|Private|PRIVATE)_?(?:Key|KEY)"
+                                    + "|(?:Access|ACCESS|Auth|AUTH|Refresh|REFRESH|Session|SESSION|Api|API|Bearer"
+                                    + "|BEARER)_?(?:Token|TOKEN))"
+                                    + "(?:_?(?:Access|ACCESS)?_?(?:Key|KEY|Token|TOKEN|Secret|SECRET|Value|VALUE))?"
+                                    + "[0-9]{0,3}(?![A-Za-z0-9])[\"']?\\s{0,3}(?:[:=]|=>)\\s{0,3}[\"']?"
+                                    + "([^\\s\"',;<>{}()]{6,200}+)",
+                            0,
+                            SecretDetector::scoreAssignment)
+                    .onlyWith(
+                            "password",
+                            "passwd",
+                            "passphrase",
+                            "pwd",
+                            "secret",
+                            "apikey",
+                            "api_key",
+                            "accesskey",
+                            "access_key",
+                            "privatekey",
+                            "private_key",
+                            "accesstoken",
+                            "access_token",
+                            "authtoken",
+                            "auth_token",
+                            "refreshtoken",
+                            "refresh_token",
+                            "sessiontoken",
+                            "session_token",
+                            "apitoken",
+                            "api_token",
+                            "bearertoken",
+                            "bearer_token"),
+            // a password in a URL's userinfo: postgres://admin:S3cr3t@db.example.com/prod
+            Recognizer.of(
+                            FindingTypes.SECRET_ASSIGNMENT,
+                            "://([^\\s:/?#@\\[\\]]{1,128}):([^\\s:/?#@\\[\\]]{6,200}+)@(?=[A-Za-z0-9\\[])",
+                            Recognizer.NEEDS_AT | Recognizer.NEEDS_COLON,
+                            SecretDetector::scoreUserinfoPassword)
+                    .startingAt(Starts.of()
+                            .chars(":")
+                            .check((t, i) -> i + 2 < t.length() && t.charAt(i + 1) == '/' && t.charAt(i + 2) == '/')));
 
     private static final RecognizerSet SCANNER = new RecognizerSet(RECOGNIZERS);
 
@@ -236,12 +296,9 @@ public final class SecretDetector implements Detector {
         }
     }
 
-    private static double scoreAssignment(CharSequence t, int[] span, java.util.regex.Matcher m) {
-        span[0] = m.start(2);
-        span[1] = m.end(2);
-        String value = m.group(2);
-        String lower = value.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("${")
+    /** Whether an assigned value is a placeholder or a reference, not a secret ({@code ${VAR}}, {@code <your-key>}, ...). */
+    private static boolean placeholder(String value, String lower) {
+        return lower.startsWith("${")
                 || lower.startsWith("$")
                 || lower.startsWith("<")
                 || lower.startsWith("%")
@@ -253,7 +310,31 @@ public final class SecretDetector implements Detector {
                 || lower.equals("changeme")
                 || lower.equals("redacted")
                 || lower.startsWith("[")
-                || Checksums.allSame(value)) {
+                || Checksums.allSame(value);
+    }
+
+    /** A URL's userinfo password, unless it is a placeholder ({@code user:password@}, {@code ${DB_PASS}}, {@code ****}). */
+    private static double scoreUserinfoPassword(CharSequence t, int[] span, java.util.regex.Matcher m) {
+        span[0] = m.start(2);
+        span[1] = m.end(2);
+        String value = m.group(2);
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (placeholder(value, lower) || lower.equals("password") || lower.equals("passwd") || lower.equals("secret")) {
+            return -1;
+        }
+        return Checksums.entropy(value, 0, value.length()) >= 2.0 ? 0.85 : -1;
+    }
+
+    private static double scoreAssignment(CharSequence t, int[] span, java.util.regex.Matcher m) {
+        span[0] = m.start(2);
+        span[1] = m.end(2);
+        String value = m.group(2);
+        String lower = value.toLowerCase(Locale.ROOT);
+        int after = m.end(2);
+        if ((after < t.length() && (t.charAt(after) == '(' || t.charAt(after) == '[')) || value.endsWith("[")) {
+            return -1; // a call or an index (get_access_token(), os.environ["KEY"], form['token']): code, not a literal
+        }
+        if (placeholder(value, lower)) {
             return -1;
         }
         String key = m.group(1).toLowerCase(Locale.ROOT);

@@ -146,7 +146,7 @@ final class ScanView {
         return disguised; // (internal: not copied, as junctions())
     }
 
-    /** How many invisible characters (format characters, combining marks) were dropped. */
+    /** How many invisible characters (format characters, combining marks) were dropped, or read as ASCII (tag characters). */
     public int invisibles() {
         return invisibles;
     }
@@ -520,9 +520,12 @@ final class ScanView {
                 invisibles++;
                 run(src, from, to, DROPPED);
             } else {
+                if (cp >= 0xE0000) {
+                    invisibles++; // a tag character: read as the ASCII it copies, and invisible all the same
+                }
                 run(src, from, to, FOLDED);
                 for (int k = 0; k < f.length(); k++) {
-                    disguise(f.charAt(k), k); // (a fold may give several characters: "(1)" for U+2474)
+                    disguise(f.charAt(k), k); // (a fold may give several characters: "(a)" for U+249C)
                 }
                 out.append(f);
             }

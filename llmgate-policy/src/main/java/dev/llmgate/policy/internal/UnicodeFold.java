@@ -9,15 +9,20 @@ import java.text.Normalizer;
  * <ul>
  *   <li>dropped: format characters ({@code Cf}: zero-width space and joiners U+200B..U+200D, word
  *       joiner U+2060, BOM U+FEFF, soft hyphen U+00AD, bidi controls U+202A..U+202E and
- *       U+2066..U+2069, tags), combining marks ({@code Mn}, {@code Me}: variation selectors,
+ *       U+2066..U+2069, the language and cancel tags), combining marks ({@code Mn}, {@code Me}: variation selectors,
  *       combining grapheme joiner, accents written as separate marks) and the Hangul fillers;</li>
+ *   <li>the tag characters U+E0020..U+E007E, an invisible copy of printable ASCII, become that ASCII;</li>
  *   <li>decimal digits of every script ({@code Nd}: Arabic-Indic, Devanagari, full-width,
- *       mathematical bold ...) become ASCII digits;</li>
+ *       mathematical bold ...) and other numbers of value 0 to 9 ({@code No}: circled, parenthesized,
+ *       dingbat, double-circled digits, digits with a full stop or comma) become ASCII digits;</li>
  *   <li>space separators ({@code Zs}: no-break space, thin and narrow spaces, ideographic space)
  *       and U+2800 become a space; line and paragraph separators and NEL a line feed;</li>
- *   <li>dash punctuation ({@code Pd}: hyphen, en and em dash, full-width hyphen) and the minus
- *       sign become {@code -}; single and double typographic quotes become {@code '} and {@code "};
- *       the ideographic and half-width full stops become {@code .};</li>
+ *   <li>dash punctuation ({@code Pd}: hyphen, en and em dash, full-width hyphen), the minus signs
+ *       (U+2212, modifier, super- and subscript, commercial, full-width) and the hyphen bullet become
+ *       {@code -}; the fraction and division slashes {@code /}; single and double typographic quotes
+ *       become {@code '} and {@code "}; the ideographic and half-width full stops, the middle dot and
+ *       its look-alikes (hyphenation point, bullet and dot operators, katakana middle dot) become
+ *       {@code .};</li>
  *   <li>any other character whose compatibility decomposition (NFKC) is plain printable ASCII
  *       becomes that ASCII (full-width letters and symbols such as {@code ＠}, small forms such as
  *       {@code ﹫}, mathematical alphanumerics, circled and super/subscript digits, ligatures).</li>
@@ -45,6 +50,8 @@ final class UnicodeFold {
         }
     }
 
+    // getNumericValue only for characters of type OTHER_NUMBER (No): the value Unicode gives them, never base 36
+    @SuppressWarnings("CharacterGetNumericValue")
     private static String compute(int c, String space, String dash) {
         int type = Character.getType(c);
         switch (type) {
@@ -62,6 +69,14 @@ final class UnicodeFold {
                 return "\n";
             case Character.DASH_PUNCTUATION:
                 return dash;
+            case Character.OTHER_NUMBER:
+                // a digit in a circle, a parenthesis, with a full stop or comma, as a dingbat: the digit itself (NFKC
+                // would give "(1)" or "1." for some, and nothing for the dingbats, and either breaks the number)
+                int v = Character.getNumericValue(c);
+                if (v >= 0 && v <= 9) {
+                    return String.valueOf((char) ('0' + v));
+                }
+                break;
             default:
                 break;
         }
@@ -78,8 +93,24 @@ final class UnicodeFold {
             case 0x2212:
             case 0x2796:
             case 0xFE63:
-            case 0xFF0D: // minus signs
+            case 0xFF0D:
+            case 0x02D7: // modifier letter minus sign
+            case 0x207B:
+            case 0x208B: // super- and subscript minus
+            case 0x2052: // commercial minus sign
+            case 0x2043: // hyphen bullet
                 return dash;
+            case 0x2044: // fraction slash
+            case 0x2215: // division slash
+            case 0x29F8: // big solidus
+                return "/";
+            case 0x00B7: // middle dot
+            case 0x2027: // hyphenation point
+            case 0x2219: // bullet operator
+            case 0x22C5: // dot operator
+            case 0x30FB: // katakana middle dot
+            case 0xFF65: // half-width katakana middle dot
+                return ".";
             case 0x2018:
             case 0x2019:
             case 0x201A:
@@ -121,6 +152,8 @@ final class UnicodeFold {
      * How code point {@code cp} reads: {@code null} if it is kept as it is, {@link #DROP} if it is
      * dropped, else its ASCII replacement (one or a few characters). ASCII is always kept.
      */
+    // getNumericValue only for characters of type OTHER_NUMBER (No): the value Unicode gives them, never base 36
+    @SuppressWarnings("CharacterGetNumericValue")
     public static String of(int cp) {
         if (cp < 0x80) {
             return null;
@@ -128,9 +161,19 @@ final class UnicodeFold {
         if (cp < 0x10000) {
             return BMP[cp];
         }
+        if (cp >= 0xE0020 && cp <= 0xE007E) {
+            // tags: an invisible copy of printable ASCII that a model may read ("ASCII smuggling"), so read as it
+            return String.valueOf((char) (cp - 0xE0000));
+        }
         int type = Character.getType(cp);
         if (type == Character.FORMAT || type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK) {
-            return DROP; // tags (U+E0000..), variation selectors supplement, musical format characters
+            return DROP; // the language and cancel tags, variation selectors supplement, musical format characters
+        }
+        if (type == Character.OTHER_NUMBER) {
+            int v = Character.getNumericValue(cp);
+            if (v >= 0 && v <= 9) {
+                return String.valueOf((char) ('0' + v)); // digit comma 🄂, digit full stop, dingbat digits
+            }
         }
         if (type == Character.DECIMAL_DIGIT_NUMBER) {
             int d = Character.digit(cp, 10);

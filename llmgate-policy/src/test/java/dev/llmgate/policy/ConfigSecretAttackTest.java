@@ -1,0 +1,74 @@
+package dev.llmgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmgate.policy.preset.CompliancePreset;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Credentials pasted as configuration: a keyword at the end of a variable name ({@code DB_PASSWORD}), in a
+ * camel-case name, a header, an XML element or a URL's userinfo. A red-team review found every one of these passed
+ * every preset (the keyword had to stand alone as a word). Each is blocked under SOC 2 (and so under every preset
+ * that blocks {@code SECRET_*}), input and output, and the value never reaches a redacted text.
+ */
+class ConfigSecretAttackTest {
+    static final Policy SOC2 = Policy.builder().preset(CompliancePreset.SOC2).build();
+    static final Policy HIPAA = Policy.builder().preset(CompliancePreset.HIPAA).build();
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "DB_PASSWORD=S3cr3tPassw0rd2024",
+                "MYSQL_ROOT_PASSWORD=S3cr3tPassw0rd2024",
+                "user_password: S3cr3tPassw0rd2024",
+                "adminPassword: S3cr3tPassw0rd2024",
+                "dbPassword = \"S3cr3tPassw0rd2024\"",
+                "password1=S3cr3tPassw0rd2024",
+                "OPENAI_API_KEY=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+                "SECRET_KEY=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+                "DJANGO_SECRET_KEY='9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd'",
+                "SECRET_KEY_BASE=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+                "x-api-key: 9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+                "api-key: 9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+                "refresh_token=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+                "githubAccessToken: 9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+                "{\"SecretAccessKey\": \"9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd\"}",
+                "awsSecretAccessKey=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+                "<password>S3cr3tPassw0rd2024</password>",
+                "spring.datasource.password=S3cr3tPassw0rd2024",
+                "postgres://admin:S3cr3tPassw0rd2024@db.example.com:5432/prod",
+                "export DB_PASSWORD=S3cr3tPassw0rd2024\nexport OPENAI_API_KEY=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+            })
+    void configurationSecretsAreBlocked(String text) {
+        for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {
+            Decision d = SOC2.evaluate(text, stage);
+            assertThat(d.verdict()).as("%s at %s", text, stage).isEqualTo(Verdict.BLOCK);
+            assertThat(d.findings()).anyMatch(f -> f.type().startsWith("SECRET_"));
+        }
+        assertThat(HIPAA.evaluate(text, PolicyStage.INPUT).verdict()).isEqualTo(Verdict.BLOCK);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "max_tokens: 2000",
+                "tokenizer: bert-base-uncased-v2-large",
+                "csrf_token = request.form['csrf_token']",
+                "access_token = get_access_token(session_identifier)",
+                "api_key = os.environ[\"OPENAI_API_KEY\"]",
+                "PASSWORD_MIN_LENGTH=12",
+                "password_hash_algorithm: argon2id-v19",
+                "secretary: Jane Doe of Accounting",
+                "DB_PASSWORD=${DB_PASSWORD}",
+                "OPENAI_API_KEY=<your-api-key>",
+                "see https://user:password@example.com for the format",
+                "postgres://admin:${DB_PASS}@db.example.com/prod",
+                "The secret to a good sourdough is patience and a warm kitchen.",
+            })
+    void ordinaryConfigurationAndProsePass(String text) {
+        assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())
+                .as(text)
+                .noneMatch(f -> f.type().startsWith("SECRET_"));
+    }
+}
