@@ -119,4 +119,35 @@ class UnicodeLookAlikeAttackTest {
             assertThat(types(HIPAA, text, PolicyStage.INPUT)).as(text).doesNotContain(FindingTypes.US_SSN);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "card no. 4,111,111,111,111,111",
+                "card no. 4'111'111'111'111'111",
+                "4111 **1111** 1111 1111",
+                "**4111** **1111** **1111** **1111**",
+                "4111 ~~1111~~ 1111 1111",
+                "`4111` `1111` `1111` `1111`",
+                "4111*1111*1111*1111",
+            })
+    void thousandsSeparatorsAndMarkdownEmphasisDoNotHideACard(String text) {
+        for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {
+            assertThat(types(PCI, text, stage)).as(text).contains(FindingTypes.CREDIT_CARD);
+            assertThat(PCI.redact(text, stage).replaceAll("[^0-9]", ""))
+                    .as(text)
+                    .doesNotContain("111111");
+        }
+    }
+
+    @Test
+    void listsAndArithmeticAreNotCards() {
+        for (String text : List.of(
+                "Revenue grew from 1,234 to 5,678 and then 9,012 units.",
+                "Population: 1,411,750,000 people.",
+                "Compute 12 * 34 * 56 and 78 ~ 90.",
+                "Codes 4111, 1111, 1111 and 1111 are test values?")) {
+            assertThat(types(PCI, text, PolicyStage.INPUT)).as(text).doesNotContain(FindingTypes.CREDIT_CARD);
+        }
+    }
 }

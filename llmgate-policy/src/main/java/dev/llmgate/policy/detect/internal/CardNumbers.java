@@ -4,9 +4,12 @@ import java.util.Arrays;
 
 /**
  * Payment card numbers in any grouping, by one linear pass instead of a pattern. A <em>run</em> is
- * a maximal sequence of digit groups joined by separators: one to five characters of at most two
- * whitespace characters (space, tab, line break), at most one of {@code - . / _}, and at most two
- * more whitespace characters (the view has already made no-break and thin spaces plain spaces and
+ * a maximal sequence of digit groups joined by separators of at most eight characters: a group's
+ * closing markdown emphasis or code mark (up to two of {@code * ~ `}: {@code **4111** **1111**}), at
+ * most two whitespace characters (space, tab, line break), at most one of {@code - . / _} or up to two
+ * of one emphasis or code mark, and at most two more whitespace characters; or a thousands separator
+ * ({@code ,} or {@code '} between digits, before a group of exactly three: {@code 4,111,111,...}).
+ * (The view has already made no-break and thin spaces plain spaces and
  * en dashes hyphens). A run whose 12 to 19 digits pass Luhn and a known issuer range and length is
  * a card number, whatever its grouping ({@code 4111 11111111 1111}, {@code 4111/1111/1111/1111},
  * one digit per line): 0.9 for the groupings cards are printed in (contiguous, 4-4-4-4(-x),
@@ -39,17 +42,34 @@ final class CardNumbers {
         return c == '-' || c == '.' || c == '/' || c == '_';
     }
 
-    /** Where a separator starting at {@code i} ends, if a digit follows it; else -1. */
+    /** Emphasis and code marks of markdown, written around a group ({@code 4111 **1111** 1111}): up to two of one. */
+    private static boolean emphasis(char c) {
+        return c == '*' || c == '~' || c == '`';
+    }
+
+    /**
+     * Where a separator starting at {@code i} ends, if a digit follows it; else -1. Besides the separators above: a
+     * thousands separator ({@code ,} or {@code '} right after a digit and before exactly three:
+     * {@code 4,111,111,111,111,111}) and up to two of one markdown emphasis or code mark in place of the mark.
+     */
     static int separatorEnd(CharSequence t, int i) {
         int n = t.length();
-        int k = i;
+        if (i < n && (t.charAt(i) == ',' || t.charAt(i) == '\'') && i > 0 && digit(t.charAt(i - 1))) {
+            boolean thousands = i + 3 < n
+                    && digit(t.charAt(i + 1))
+                    && digit(t.charAt(i + 2))
+                    && digit(t.charAt(i + 3))
+                    && (i + 4 == n || !digit(t.charAt(i + 4)));
+            return thousands ? i + 1 : -1;
+        }
+        int k = emphasisEnd(t, i); // a group's closing emphasis (**4111** **1111**)
         int spaces = 0;
         while (k < n && spaces < 2 && space(t.charAt(k))) {
             k++;
             spaces++;
         }
-        if (k < n && mark(t.charAt(k))) {
-            k++;
+        if (k < n && (mark(t.charAt(k)) || emphasis(t.charAt(k)))) {
+            k = mark(t.charAt(k)) ? k + 1 : emphasisEnd(t, k);
             spaces = 0;
             while (k < n && spaces < 2 && space(t.charAt(k))) {
                 k++;
@@ -59,14 +79,23 @@ final class CardNumbers {
         return k > i && k < n && digit(t.charAt(k)) ? k : -1;
     }
 
+    /** After up to two of one emphasis or code mark from {@code i}. */
+    private static int emphasisEnd(CharSequence t, int i) {
+        int n = t.length();
+        if (i < n && emphasis(t.charAt(i))) {
+            return i + 1 < n && t.charAt(i + 1) == t.charAt(i) ? i + 2 : i + 1;
+        }
+        return i;
+    }
+
     /** Whether the digit at {@code c} continues a run that started before it (a digit, then a separator). */
     private static boolean continuesRun(CharSequence t, int c) {
-        for (int k = c - 1; k >= 0 && k >= c - 5; k--) {
+        for (int k = c - 1; k >= 0 && k >= c - 8; k--) {
             char x = t.charAt(k);
             if (digit(x)) {
                 return separatorEnd(t, k + 1) == c;
             }
-            if (!space(x) && !mark(x)) {
+            if (!space(x) && !mark(x) && !emphasis(x) && x != ',' && x != '\'') {
                 return false;
             }
         }
