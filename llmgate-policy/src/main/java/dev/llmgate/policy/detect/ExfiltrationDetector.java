@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * <p>Findings and their confidence:
  * <ul>
  *   <li>{@link FindingTypes#EXFILTRATION_URL} — 0.9 for an image URL with a placeholder, 0.85 for any other URL with one; 0.8 for an image
- *       URL with a query value or path segment that looks encoded (24 or more characters of percent escapes,
- *       form-encoded words, base64 or hex), 0.45 when that value is a signature parameter ({@code X-Amz-Signature},
+ *       URL with a query value or path segment that looks encoded (24 or more characters of percent escapes or of
+ *       characters outside ASCII, which a browser sends percent-encoded, form-encoded words, base64 or hex), 0.45 when that value is a signature parameter ({@code X-Amz-Signature},
  *       {@code sig}, {@code token}, ...: a pre-signed image, counted only where a policy lowers the threshold); 0.4
  *       for a link (not an image) with such a value; 0.8 for an image whose host name has a label of data (28 or more
  *       letters, digits and underscores, no hyphen, at least four letters and two digits), the generated names of
@@ -840,7 +840,10 @@ public final class ExfiltrationDetector implements Detector {
         return best;
     }
 
-    /** Percent escapes (three or more), form-encoded or spaced words (four or more), or base64 (upper, lower and digits). */
+    /**
+     * Percent escapes (three or more; a character outside ASCII counts as one, as the browser sends it percent-encoded),
+     * form-encoded or spaced words (four or more), or base64 (upper, lower and digits).
+     */
     private static boolean encoded(String text, int from, int to) {
         int percents = 0;
         int pluses = 0; // form-encoded words, or (in a decoded view) spaces between them
@@ -849,7 +852,8 @@ public final class ExfiltrationDetector implements Detector {
         boolean digit = false;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
-            if (c == '%') {
+            if (c == '%' || c >= 0x80) {
+                // a character outside ASCII goes as percent escapes of its UTF-8 bytes: it counts as they would
                 percents++;
             } else if (c == '+' || c == ' ') {
                 pluses++;
