@@ -312,7 +312,11 @@ public final class PiiRecognizers {
         return asciiLetterOrDigit(c) || c == '_' || c == '-';
     }
 
-    /** E-mail addresses with spaces around the '@' or a spelled "(at)" / "[dot]" (see {@link ObfuscatedEmails}). */
+    /**
+     * E-mail addresses with spaces around the '@' or a spelled "(at)" / "[dot]", and internationalised addresses
+     * (letters of any script in the mailbox or domain: {@code zoë@example.com}, {@code иван@пример.рф}), found from
+     * each '@' (see {@link ObfuscatedEmails}).
+     */
     static Recognizer emailObfuscated() {
         return Recognizer.scanning(FindingTypes.EMAIL, 0, ObfuscatedEmails::scan)
                 .startingAt(Starts.of().chars("@([{<"));
