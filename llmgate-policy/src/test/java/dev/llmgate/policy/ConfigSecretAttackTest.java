@@ -71,4 +71,17 @@ class ConfigSecretAttackTest {
                 .as(text)
                 .noneMatch(f -> f.type().startsWith("SECRET_"));
     }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "-----BEGIN RSA  PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7xq3Y2kBz9f0abcdefghij\n-----END RSA PRIVATE KEY-----",
+                "-----begin rsa private key-----\nMIIEpAIBAAKCAQEA7xq3Y2kBz9f0abcdefghij\n-----end rsa private key-----",
+                "-----Begin Private Key-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n",
+            })
+    void privateKeysWithRetypedHeadersAreBlocked(String text) {
+        assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())
+                .anyMatch(f -> f.type().equals(FindingTypes.SECRET_PRIVATE_KEY));
+        assertThat(SOC2.evaluate(text, PolicyStage.INPUT).verdict()).isEqualTo(Verdict.BLOCK);
+    }
 }

@@ -3,9 +3,10 @@ package dev.llmgate.policy.detect.internal;
 import java.util.Arrays;
 
 /**
- * The matches of the private-key pattern
- * {@code -----BEGIN (?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,16384}?-----END
- * (?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s]{0,16384}+)} ({@link #PATTERN}), as its
+ * The matches of the private-key pattern {@link #PATTERN} (a BEGIN line such as {@code -----BEGIN RSA PRIVATE
+ * KEY-----}, in any case and with one to three spaces between its words, as people retype it, then the body up to
+ * the first END line of the same form within 16,384 characters, or else the run of base64 characters and whitespace
+ * that follows), as its
  * {@code find()} loop finds them, in linear time. The regex looks for the END line anew from each
  * BEGIN line, up to 16 KB ahead: unterminated BEGIN lines one after another cost 16 KB of reading
  * each. Here the END lines are found once, in one pass, and each BEGIN line takes the first END
@@ -16,11 +17,11 @@ import java.util.Arrays;
 public final class PemBlockFinder implements Recognizer.Finder {
     /** The pattern this finder replaces (the reference of the tests). */
     public static final String PATTERN =
-            "-----BEGIN (?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----(?:[\\s\\S]{0,16384}?-----END "
-                    + "(?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\\s]{0,16384}+)";
+            "-----(?i:BEGIN) {1,3}(?:[A-Za-z0-9]{1,10} {1,3}){0,3}(?i:PRIVATE) {1,3}(?i:KEY)"
+                    + "(?: {1,3}(?i:BLOCK))?-----(?:[\\s\\S]{0,16384}?-----(?i:END) {1,3}(?:[A-Za-z0-9]{1,10} {1,3}){0,3}"
+                    + "(?i:PRIVATE) {1,3}(?i:KEY)(?: {1,3}(?i:BLOCK))?-----|[A-Za-z0-9+/=\\s]{0,16384}+)";
 
-    private static final String BEGIN = "-----BEGIN ";
-    private static final String END = "-----END ";
+    private static final String DASHES = "-----";
     private static final int BODY = 16384;
 
     @Override
@@ -33,8 +34,9 @@ public final class PemBlockFinder implements Recognizer.Finder {
             int[] endStarts = new int[0];
             int[] endEnds = new int[0];
             int ends = 0;
-            for (int at = t.indexOf(END); at >= 0; at = t.indexOf(END, at + 1)) {
-                int e = marker(t, at + END.length());
+            for (int at = t.indexOf(DASHES); at >= 0; at = t.indexOf(DASHES, at + 1)) {
+                int w = word(t, at + DASHES.length(), "END");
+                int e = w < 0 ? -1 : marker(t, w);
                 read += e < 0 ? 64 : e - at;
                 if (e >= 0) {
                     if (ends == endStarts.length) {
@@ -52,12 +54,13 @@ public final class PemBlockFinder implements Recognizer.Finder {
             int nextEnd = 0;
             int from = 0;
             while (from < n) {
-                int p = t.indexOf(BEGIN, from);
-                read += (p < 0 ? n : p + BEGIN.length()) - from;
+                int p = t.indexOf(DASHES, from);
+                read += (p < 0 ? n : p + DASHES.length()) - from;
                 if (p < 0) {
                     break;
                 }
-                int h = marker(t, p + BEGIN.length());
+                int w = word(t, p + DASHES.length(), "BEGIN");
+                int h = w < 0 ? -1 : marker(t, w);
                 if (h < 0) {
                     read += 64;
                     from = p + 1;
@@ -100,10 +103,32 @@ public final class PemBlockFinder implements Recognizer.Finder {
     }
 
     /**
-     * Where {@code (?:[A-Z0-9]{1,10} ){0,3}PRIVATE KEY(?: BLOCK)?-----} first matches at {@code i} (as the
-     * regex backtracks: the most words first), or -1. Each word is a whole run of up to ten
-     * characters followed by a space (a longer run cannot be split: the next character would have to
-     * be the space), so the words are fixed and only how many of them come before PRIVATE KEY varies.
+     * Where {@code word} (any case) followed by one to three spaces ends at {@code i} (after the spaces), or -1: a
+     * run of more than three spaces cannot go on, since what follows it must be a word.
+     */
+    private static int word(String t, int i, String word) {
+        if (!t.regionMatches(true, i, word, 0, word.length())) {
+            return -1;
+        }
+        return spaces(t, i + word.length());
+    }
+
+    /** After the one to three spaces at {@code i}, or -1 if there are none or more than three. */
+    private static int spaces(String t, int i) {
+        int n = t.length();
+        int k = i;
+        while (k < n && k - i <= 3 && t.charAt(k) == ' ') {
+            k++;
+        }
+        return k == i || k - i > 3 ? -1 : k;
+    }
+
+    /**
+     * Where {@code (?:[A-Za-z0-9]{1,10} {1,3}){0,3}PRIVATE {1,3}KEY(?: {1,3}BLOCK)?-----} (the capitals in any case)
+     * first matches at {@code i} (as the regex backtracks: the most words first), or -1. Each word is a whole run of
+     * up to ten letters and digits followed by its whole run of one to three spaces (a longer run of letters cannot be
+     * split: the next character would have to be a space; fewer spaces leave a space where a word must start), so
+     * the words are fixed and only how many of them come before PRIVATE KEY varies.
      */
     static int marker(String t, int i) {
         int n = t.length();
@@ -113,33 +138,38 @@ public final class PemBlockFinder implements Recognizer.Finder {
         int at = i;
         while (words < 3) {
             int run = 0;
-            while (at + run < n && run <= 10 && upperOrDigit(t.charAt(at + run))) {
+            while (at + run < n && run <= 10 && letterOrDigit(t.charAt(at + run))) {
                 run++;
             }
-            if (run < 1 || run > 10 || at + run >= n || t.charAt(at + run) != ' ') {
+            if (run < 1 || run > 10) {
                 break;
             }
-            at += run + 1;
+            int next = spaces(t, at + run);
+            if (next < 0) {
+                break;
+            }
+            at = next;
             wordEnds[++words] = at;
         }
         for (int w = words; w >= 0; w--) {
-            int k = wordEnds[w];
-            if (!t.startsWith("PRIVATE KEY", k)) {
+            int k = word(t, wordEnds[w], "PRIVATE");
+            if (k < 0 || !t.regionMatches(true, k, "KEY", 0, 3)) {
                 continue;
             }
-            int e = k + "PRIVATE KEY".length();
-            if (t.startsWith(" BLOCK-----", e)) {
-                return e + " BLOCK-----".length();
+            int e = k + 3;
+            int b = spaces(t, e);
+            if (b >= 0 && t.regionMatches(true, b, "BLOCK", 0, 5) && t.startsWith(DASHES, b + 5)) {
+                return b + 5 + DASHES.length();
             }
-            if (t.startsWith("-----", e)) {
-                return e + "-----".length();
+            if (t.startsWith(DASHES, e)) {
+                return e + DASHES.length();
             }
         }
         return -1;
     }
 
-    private static boolean upperOrDigit(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    private static boolean letterOrDigit(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     }
 
     /** {@code [A-Za-z0-9+/=\s]}. */

@@ -77,7 +77,18 @@ class LinearFindersTest {
             "-----END PRIVATE KEY-----",
             "-----BEGIN RSA PRIVATE KEY-----",
             "-----END EC PRIVATE KEY BLOCK-----",
-            "-----BEGIN A B C D PRIVATE KEY-----"
+            "-----BEGIN A B C D PRIVATE KEY-----",
+            // retyped headers: any case, one to three spaces (and four, which no header has)
+            "-----begin ",
+            "-----End  ",
+            "private  key",
+            "Private Key",
+            "rsa  ",
+            "  ",
+            "    ",
+            "block",
+            "-----BEGIN  rsa   PRIVATE  KEY-----",
+            "-----end rsa private key-----"
         };
         Random random = new Random(11);
         int matches = 0;
