@@ -39,6 +39,16 @@ class ConfigSecretAttackTest {
                 "spring.datasource.password=S3cr3tPassw0rd2024",
                 "postgres://admin:S3cr3tPassw0rd2024@db.example.com:5432/prod",
                 "export DB_PASSWORD=S3cr3tPassw0rd2024\nexport OPENAI_API_KEY=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+                // round 7: names run together, a name ending in PASS, aligned signs, a value on the next line, ...
+                "PGPASSWORD=S3cr3tPassw0rd2024",
+                "MYSQLPASSWORD=S3cr3tPassw0rd2024",
+                "DB_PASS=S3cr3tPassw0rd2024",
+                "smtp.pass = S3cr3tPassw0rd2024",
+                "password          =     S3cr3tPassw0rd2024",
+                "database:\n  password:\n    S3cr3tPassw0rd2024",
+                "redis://:S3cr3tPassw0rd2024@cache.example.com:6379/0",
+                "ENCRYPTION_KEY=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+                "Authorization: Basic dXNlcjpTM2NyM3RQYXNzdzByZDIwMjQ=",
             })
     void configurationSecretsAreBlocked(String text) {
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {
@@ -65,6 +75,18 @@ class ConfigSecretAttackTest {
                 "see https://user:password@example.com for the format",
                 "postgres://admin:${DB_PASS}@db.example.com/prod",
                 "The secret to a good sourdough is patience and a warm kitchen.",
+                // round 7: settings about a secret, type names, paths in code, "pass" as a word
+                "HIDE_PASSWORD=enabled",
+                "SHOW_PASSWORD=always",
+                "REQUIRE_PASSWORD=enabled",
+                "STORE_PASSWORD=keychain",
+                "requirePassword: disabled-for-tests",
+                "dbPassword: config.database.password",
+                "this.dbPassword = props.dbPassword;",
+                "accessKey: config.accessKey",
+                "password: string",
+                "pass: completed-successfully",
+                "Authorization: Basic <credentials>",
             })
     void ordinaryConfigurationAndProsePass(String text) {
         assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())

@@ -26,8 +26,17 @@ import java.util.function.Consumer;
 public final class SecretDetector implements Detector {
     /** The keywords of an assigned secret; a name may end with one of them (then {@link #KEY_NAME_TAIL}). */
     private static final String ASSIGNED_KEYWORDS =
-            "password|passwd|pwd|passphrase|secret|client[_.-]?secret|api[_.-]?key|apikey|access[_.-]?(?:token|key)"
-                    + "|auth[_.-]?token|bearer|token|private[_.-]?key|passwort|contrase[ñn]a|mot de passe";
+            "password|passwd|pwd|passphrase|pass|secret|client[_.-]?secret|api[_.-]?key|apikey|access[_.-]?(?:token|key)"
+                    + "|auth[_.-]?token|bearer|token|private[_.-]?key|(?:encryption|signing|master|session)[_.-]?key"
+                    + "|passwort|contrase[ñn]a|mot de passe";
+
+    /** Between a name and its value: an assignment sign, or white space alone; a value may stand on an indented next line. */
+    private static final String ASSIGNED =
+            "[\"']?[ \\t]{0,16}(?:[:=]|=>|>|\\s)(?:[ \\t]{0,16}|[ \\t]{0,3}\\r?\\n[ \\t]{0,16})[\"']?";
+
+    /** Like {@link #ASSIGNED}, with a sign. */
+    private static final String ASSIGNED_BY_SIGN =
+            "[\"']?[ \\t]{0,16}(?:[:=]|=>)(?:[ \\t]{0,16}|[ \\t]{0,3}\\r?\\n[ \\t]{0,16})[\"']?";
 
     /** What may follow the keyword in the same name: {@code _KEY}, {@code AccessKey}, {@code _KEY_BASE}, a digit or three. */
     private static final String KEY_NAME_TAIL = "(?:[_.-]?(?:access|key|token|secret|base|value)){0,3}[0-9]{0,3}";
@@ -111,7 +120,7 @@ public final class SecretDetector implements Detector {
             Recognizer.of(
                             FindingTypes.SECRET_ASSIGNMENT,
                             "(?<![A-Za-z0-9])(?i:(" + ASSIGNED_KEYWORDS + ")" + KEY_NAME_TAIL + ")"
-                                    + "(?![A-Za-z0-9])[\"']?\\s{0,3}(?:[:=]|=>|>|\\s)\\s{0,3}[\"']?"
+                                    + "(?![A-Za-z0-9])" + ASSIGNED
                                     + "([^\\s\"',;<>{}()]{6,200}+)",
                             0,
                             SecretDetector::scoreAssignment)
@@ -129,19 +138,25 @@ public final class SecretDetector implements Detector {
                                     "token",
                                     "private",
                                     "contrase",
-                                    "mot de passe")
+                                    "mot de passe",
+                                    "encryption",
+                                    "signing",
+                                    "master",
+                                    "session")
                             .notAfter(ALPHANUMERIC)),
             // the same keyword inside a camel-case name (dbPassword, awsSecretAccessKey, githubAccessToken), which the
             // start index cannot reach (it starts only at the first letter of a run): a pattern found in the texts
             // that hold such a keyword, with an assignment sign
             Recognizer.of(
                             FindingTypes.SECRET_ASSIGNMENT,
-                            "(?<=[a-z0-9])(Pass(?:word|wd|phrase)|PASS(?:WORD|WD|PHRASE)|Pwd|PWD|Secret|SECRET"
+                            "((?<=[a-z0-9])(?:Pass(?:word|wd|phrase)|PASS(?:WORD|WD|PHRASE)|Pwd|PWD|Secret|SECRET"
                                     + "|(?:Api|API|Access|ACCESS|Private|PRIVATE)_?(?:Key|KEY)"
                                     + "|(?:Access|ACCESS|Auth|AUTH|Refresh|REFRESH|Session|SESSION|Api|API|Bearer"
                                     + "|BEARER)_?(?:Token|TOKEN))"
+                                    // an all-capitals name run together: PGPASSWORD, MYSQLPASSWORD
+                                    + "|(?<=[A-Z0-9])(?:PASSWORD|PASSWD|PASSPHRASE|SECRET))"
                                     + "(?:_?(?:Access|ACCESS)?_?(?:Key|KEY|Token|TOKEN|Secret|SECRET|Value|VALUE))?"
-                                    + "[0-9]{0,3}(?![A-Za-z0-9])[\"']?\\s{0,3}(?:[:=]|=>)\\s{0,3}[\"']?"
+                                    + "[0-9]{0,3}(?![A-Za-z0-9])" + ASSIGNED_BY_SIGN
                                     + "([^\\s\"',;<>{}()]{6,200}+)",
                             0,
                             SecretDetector::scoreAssignment)
@@ -169,10 +184,18 @@ public final class SecretDetector implements Detector {
                             "api_token",
                             "bearertoken",
                             "bearer_token"),
+            // HTTP basic credentials: Authorization: Basic dXNlcjpwYXNz
+            Recognizer.of(
+                            FindingTypes.SECRET_ASSIGNMENT,
+                            "(?i:authorization)[\"']?[ \\t]{0,16}[:=][ \\t]{0,16}[\"']?(?i:basic)[ \\t]{1,4}"
+                                    + "([A-Za-z0-9+/]{8,1024}+={0,2})(?![A-Za-z0-9+/=])",
+                            0,
+                            SecretDetector::scoreBasicCredentials)
+                    .startingAt(Starts.of().prefixes(true, "authorization").notAfter(ALPHANUMERIC)),
             // a password in a URL's userinfo: postgres://admin:S3cr3t@db.example.com/prod
             Recognizer.of(
                             FindingTypes.SECRET_ASSIGNMENT,
-                            "://([^\\s:/?#@\\[\\]]{1,128}):([^\\s:/?#@\\[\\]]{6,200}+)@(?=[A-Za-z0-9\\[])",
+                            "://([^\\s:/?#@\\[\\]]{0,128}):([^\\s:/?#@\\[\\]]{6,200}+)@(?=[A-Za-z0-9\\[])",
                             Recognizer.NEEDS_AT | Recognizer.NEEDS_COLON,
                             SecretDetector::scoreUserinfoPassword)
                     .startingAt(Starts.of()
@@ -334,13 +357,21 @@ public final class SecretDetector implements Detector {
         if ((after < t.length() && (t.charAt(after) == '(' || t.charAt(after) == '[')) || value.endsWith("[")) {
             return -1; // a call or an index (get_access_token(), os.environ["KEY"], form['token']): code, not a literal
         }
-        if (placeholder(value, lower)) {
+        if (placeholder(value, lower) || NOT_SECRETS.contains(lower) || codePath(value)) {
             return -1;
         }
         String key = m.group(1).toLowerCase(Locale.ROOT);
+        String before = nameSegmentBefore(t, m.start(1));
+        if (SETTING_WORDS.contains(before)) {
+            return -1; // HIDE_PASSWORD=, requirePassword:, MIN_PASSWORD_...: a setting about the secret, not the secret
+        }
+        if (key.equals("pass") && (m.start(1) == 0 || "_.-".indexOf(t.charAt(m.start(1) - 1)) < 0)) {
+            return -1; // "pass" alone is a common word: only as the end of a name (DB_PASS, smtp.pass)
+        }
         boolean passwordLike =
                 key.startsWith("pass") || key.startsWith("pwd") || key.startsWith("contra") || key.startsWith("mot");
-        if (m.group(0).indexOf('=') < 0 && m.group(0).indexOf(':') < 0 && !key.equals("bearer")) {
+        String whole = m.group(0);
+        if (whole.indexOf('=') < 0 && whole.indexOf(':') < 0 && whole.indexOf('>') < 0 && !key.equals("bearer")) {
             // "token abc..." without an assignment sign: only high-entropy values count
             return Checksums.entropy(value, 0, value.length()) >= 3.5 && value.length() >= 16 ? 0.7 : -1;
         }
@@ -349,6 +380,175 @@ public final class SecretDetector implements Detector {
             return h >= 2.0 ? 0.85 : -1;
         }
         return h >= 3.0 && value.length() >= 12 ? 0.85 : -1;
+    }
+
+    /** Values that configure rather than hold a secret: flags, modes, type names. */
+    private static final Set<String> NOT_SECRETS = Set.of(
+            "true",
+            "false",
+            "enabled",
+            "disabled",
+            "enable",
+            "disable",
+            "always",
+            "never",
+            "optional",
+            "required",
+            "default",
+            "keychain",
+            "keyring",
+            "prompt",
+            "hidden",
+            "visible",
+            "masked",
+            "plain",
+            "plaintext",
+            "hashed",
+            "string",
+            "secretstr",
+            "nullable",
+            "undefined",
+            "boolean",
+            "integer",
+            "varchar",
+            "number",
+            "object",
+            "bcrypt",
+            "argon2",
+            "argon2id",
+            "scrypt",
+            "pbkdf2",
+            "sha256",
+            "sha512");
+
+    /** Words that, just before the keyword in a name, make it a setting about the secret ({@code SHOW_PASSWORD}). */
+    private static final Set<String> SETTING_WORDS = Set.of(
+            "hide",
+            "show",
+            "require",
+            "requires",
+            "store",
+            "enable",
+            "disable",
+            "allow",
+            "min",
+            "max",
+            "use",
+            "reset",
+            "change",
+            "forgot",
+            "forget",
+            "validate",
+            "check",
+            "confirm",
+            "remember",
+            "save",
+            "mask",
+            "expire",
+            "rotate",
+            "generate",
+            "prompt",
+            "ask",
+            "skip",
+            "verify",
+            "no",
+            "has",
+            "is",
+            "needs",
+            "toggle");
+
+    /** Where a code expression's path starts ({@code config.database.password}, {@code process.env.X}). */
+    private static final Set<String> CODE_ROOTS = Set.of(
+            "this",
+            "self",
+            "config",
+            "cfg",
+            "conf",
+            "props",
+            "properties",
+            "process",
+            "env",
+            "settings",
+            "os",
+            "request",
+            "req",
+            "options",
+            "opts",
+            "params",
+            "app",
+            "ctx",
+            "context",
+            "system",
+            "window",
+            "document",
+            "secrets",
+            "vars",
+            "values",
+            "data",
+            "input",
+            "args",
+            "credentials",
+            "creds");
+
+    /**
+     * Whether {@code value} is a path in code rather than a literal: identifiers joined by dots, starting at a usual
+     * root or three or more long ({@code props.dbPassword}, {@code config.database.password}).
+     */
+    private static boolean codePath(String value) {
+        int segments = 0;
+        int start = 0;
+        for (int i = 0; i <= value.length(); i++) {
+            if (i == value.length() || value.charAt(i) == '.') {
+                if (i == start) {
+                    return false;
+                }
+                char first = value.charAt(start);
+                if (!(Character.isLetter(first) || first == '_' || first == '$')) {
+                    return false;
+                }
+                for (int k = start + 1; k < i; k++) {
+                    char c = value.charAt(k);
+                    if (!(Character.isLetterOrDigit(c) || c == '_' || c == '$')) {
+                        return false;
+                    }
+                }
+                segments++;
+                start = i + 1;
+            }
+        }
+        if (segments < 2) {
+            return false;
+        }
+        int dot = value.indexOf('.');
+        return segments >= 3 || CODE_ROOTS.contains(value.substring(0, dot).toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The word of a name just before its keyword at {@code at}, lower case: the segment before a {@code _ . -}
+     * ({@code SHOW} of {@code SHOW_PASSWORD}) or the lower-case run before a camel-case keyword ({@code hide} of
+     * {@code hidePassword}); empty if none.
+     */
+    private static String nameSegmentBefore(CharSequence t, int at) {
+        int end = at;
+        if (end > 0 && "_.-".indexOf(t.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        int start = end;
+        while (start > 0 && end - start < 16 && Character.isLetter(t.charAt(start - 1))) {
+            start--;
+            if (end == at && Character.isUpperCase(t.charAt(start))) {
+                break; // camel case: the word starts at its capital
+            }
+        }
+        return t.subSequence(start, end).toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** Basic credentials (base64 of {@code user:password}), unless a placeholder. */
+    private static double scoreBasicCredentials(CharSequence t, int[] span, java.util.regex.Matcher m) {
+        span[0] = m.start(1);
+        span[1] = m.end(1);
+        String value = m.group(1);
+        return placeholder(value, value.toLowerCase(Locale.ROOT)) ? -1 : 0.85;
     }
 
     /** The recognizers, for a policy's shared scan. */
