@@ -100,7 +100,12 @@ class UnicodeLookAlikeAttackTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\u2044", "\u2215", "\u29F8", "\u2027", "\u2043", "\u00B7", "\u2219", "\u22C5"})
+    @ValueSource(
+            strings = {
+                "\u2044", "\u2215", "\u29F8", "\u2027", "\u2043", "\u00B7", "\u2219", "\u22C5",
+                // round 7
+                "\u2022", "\u0387", "\u2500", "\u2571", "+", "\\", "__", "***"
+            })
     void slashAndDotLookAlikesSeparateACard(String separator) {
         String card = String.join(separator, "4111", "1111", "1111", "1111");
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {
@@ -130,6 +135,11 @@ class UnicodeLookAlikeAttackTest {
                 "4111 ~~1111~~ 1111 1111",
                 "`4111` `1111` `1111` `1111`",
                 "4111*1111*1111*1111",
+                "__4111__ __1111__ __1111__ __1111__",
+                "***4111*** ***1111*** ***1111*** ***1111***",
+                "https://shop.example/pay?card=4111+1111+1111+1111&exp=12",
+                "\u0664\u066C\u0661\u0661\u0661\u066C\u0661\u0661\u0661\u066C\u0661\u0661\u0661"
+                        + "\u066C\u0661\u0661\u0661\u066C\u0661\u0661\u0661",
             })
     void thousandsSeparatorsAndMarkdownEmphasisDoNotHideACard(String text) {
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {

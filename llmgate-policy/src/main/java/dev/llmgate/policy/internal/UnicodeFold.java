@@ -19,10 +19,11 @@ import java.text.Normalizer;
  *       and U+2800 become a space; line and paragraph separators and NEL a line feed;</li>
  *   <li>dash punctuation ({@code Pd}: hyphen, en and em dash, full-width hyphen), the minus signs
  *       (U+2212, modifier, super- and subscript, commercial, full-width) and the hyphen bullet become
- *       {@code -}; the fraction and division slashes {@code /}; single and double typographic quotes
- *       become {@code '} and {@code "}; the ideographic and half-width full stops, the middle dot and
- *       its look-alikes (hyphenation point, bullet and dot operators, katakana middle dot) become
- *       {@code .};</li>
+ *       {@code -}, as do the box-drawing horizontals; the fraction and division slashes and the
+ *       box-drawing diagonal {@code /}; single and double typographic quotes become {@code '} and
+ *       {@code "}; the ideographic and half-width full stops, the Arabic decimal separator, the middle
+ *       dot and its look-alikes (Greek ano teleia, bullet, hyphenation point, bullet and dot
+ *       operators, katakana middle dot) become {@code .}; the Arabic thousands separator {@code ,};</li>
  *   <li>any other character whose compatibility decomposition (NFKC) is plain printable ASCII
  *       becomes that ASCII (full-width letters and symbols such as {@code ＠}, small forms such as
  *       {@code ﹫}, mathematical alphanumerics, circled and super/subscript digits, ligatures).</li>
@@ -99,12 +100,21 @@ final class UnicodeFold {
             case 0x208B: // super- and subscript minus
             case 0x2052: // commercial minus sign
             case 0x2043: // hyphen bullet
+            case 0x2500:
+            case 0x2501: // box-drawing horizontals
                 return dash;
             case 0x2044: // fraction slash
             case 0x2215: // division slash
             case 0x29F8: // big solidus
+            case 0x2571: // box-drawing diagonal
                 return "/";
+            case 0x066C: // Arabic thousands separator
+                return ",";
+            case 0x066B: // Arabic decimal separator
+                return ".";
             case 0x00B7: // middle dot
+            case 0x0387: // Greek ano teleia (canonically the middle dot)
+            case 0x2022: // bullet
             case 0x2027: // hyphenation point
             case 0x2219: // bullet operator
             case 0x22C5: // dot operator

@@ -4,10 +4,10 @@ import java.util.Arrays;
 
 /**
  * Payment card numbers in any grouping, by one linear pass instead of a pattern. A <em>run</em> is
- * a maximal sequence of digit groups joined by separators of at most eight characters: a group's
- * closing markdown emphasis or code mark (up to two of {@code * ~ `}: {@code **4111** **1111**}), at
- * most two whitespace characters (space, tab, line break), at most one of {@code - . / _} or up to two
- * of one emphasis or code mark, and at most two more whitespace characters; or a thousands separator
+ * a maximal sequence of digit groups joined by separators of at most ten characters: a group's
+ * closing markdown emphasis or code mark (up to three of {@code * _ ~ `}: {@code **4111** **1111**}), at
+ * most two whitespace characters (space, tab, line break), at most one of {@code - . / + \} (a {@code +} is a
+ * space in a URL's query) or up to three of one emphasis or code mark, and at most two more whitespace characters; or a thousands separator
  * ({@code ,} or {@code '} between digits, before a group of exactly three: {@code 4,111,111,...}).
  * (The view has already made no-break and thin spaces plain spaces and
  * en dashes hyphens). A run whose 12 to 19 digits pass Luhn and a known issuer range and length is
@@ -39,12 +39,12 @@ final class CardNumbers {
     }
 
     private static boolean mark(char c) {
-        return c == '-' || c == '.' || c == '/' || c == '_';
+        return c == '-' || c == '.' || c == '/' || c == '_' || c == '+' || c == '\\';
     }
 
     /** Emphasis and code marks of markdown, written around a group ({@code 4111 **1111** 1111}): up to two of one. */
     private static boolean emphasis(char c) {
-        return c == '*' || c == '~' || c == '`';
+        return c == '*' || c == '~' || c == '`' || c == '_';
     }
 
     /**
@@ -69,7 +69,7 @@ final class CardNumbers {
             spaces++;
         }
         if (k < n && (mark(t.charAt(k)) || emphasis(t.charAt(k)))) {
-            k = mark(t.charAt(k)) ? k + 1 : emphasisEnd(t, k);
+            k = emphasis(t.charAt(k)) ? emphasisEnd(t, k) : k + 1;
             spaces = 0;
             while (k < n && spaces < 2 && space(t.charAt(k))) {
                 k++;
@@ -79,18 +79,19 @@ final class CardNumbers {
         return k > i && k < n && digit(t.charAt(k)) ? k : -1;
     }
 
-    /** After up to two of one emphasis or code mark from {@code i}. */
+    /** After up to three of one emphasis or code mark from {@code i} ({@code ***4111***}). */
     private static int emphasisEnd(CharSequence t, int i) {
         int n = t.length();
-        if (i < n && emphasis(t.charAt(i))) {
-            return i + 1 < n && t.charAt(i + 1) == t.charAt(i) ? i + 2 : i + 1;
+        int k = i;
+        while (k < n && k - i < 3 && emphasis(t.charAt(k)) && t.charAt(k) == t.charAt(i)) {
+            k++;
         }
-        return i;
+        return k;
     }
 
     /** Whether the digit at {@code c} continues a run that started before it (a digit, then a separator). */
     private static boolean continuesRun(CharSequence t, int c) {
-        for (int k = c - 1; k >= 0 && k >= c - 8; k--) {
+        for (int k = c - 1; k >= 0 && k >= c - 10; k--) {
             char x = t.charAt(k);
             if (digit(x)) {
                 return separatorEnd(t, k + 1) == c;
