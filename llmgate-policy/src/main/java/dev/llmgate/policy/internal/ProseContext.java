@@ -17,6 +17,11 @@ package dev.llmgate.policy.internal;
  *       emphasis marks and the typographic and CJK forms), after an optional possessive
  *       {@code 's} — so no character of
  *       a URL, a path, an escape or an entity touches it;</li>
+ *   <li>in text: it is not in a fenced code block or an inline code span that holds more than it (a command),
+ *       not in a double-quoted string that holds a URL ({@code ://}, {@code www.}), and the word before it does not
+ *       end with one of {@code = ? & / # %} (a URL's parameter or path left open: {@code ?e= [EMAIL_1]}) — a URL
+ *       broken by a space goes on where a string (YAML, CSS, JSON inside text) or a link's text (wiki, BBCode)
+ *       holds it, and code is run;</li>
  *   <li>in JSON (a JSON answer, tool-call arguments), the string that holds it contains none of
  *       {@code / \ ? = & % # < > @}, no colon followed by anything but white space ({@code http:host}) and no
  *       escape but those of white space and the quote: a client may use a string value as a URL whole, spaces
@@ -50,6 +55,28 @@ public final class ProseContext {
     private boolean colon;
     /** The last character read (0 at the start). */
     private char previous;
+    /** Text only: inside a fenced code block, or an inline code span of the current line. */
+    private boolean fenced;
+
+    private boolean inlineCode;
+    /** Text only: the fence characters at the current line's start so far (a line of three or more opens or closes a block). */
+    private int fenceRun;
+
+    private boolean lineStart = true;
+
+    private char fenceChar;
+    /** Text only: inside an inline code span that holds more than opening marks so far (a command, not a word). */
+    private boolean codeWords;
+    /** Text only: a double quote is open on this line (or an indented line continuing it), and it holds a URL. */
+    private boolean quoteOpen;
+
+    private boolean quoteUrl;
+    /** Text only: the last character of the last word (before the latest white space). */
+    private char wordBeforeEnd;
+    /** Text only: a line break was read; the next character says whether the line goes on (indented) or not. */
+    private boolean lineBroken;
+
+    private char beforePrevious;
 
     /** A context for an answer that is JSON (then string values are judged whole) or text. */
     public ProseContext(boolean json) {
@@ -100,8 +127,73 @@ public final class ProseContext {
             openersOnly = asciiSpace(c) || (openersOnly && opener(c));
             if (json) {
                 readJson(c);
+            } else {
+                readText(c);
             }
+            beforePrevious = previous;
             previous = c;
+        }
+    }
+
+    /**
+     * The text part of {@link #read}: code (a fenced block, an inline code span: code is run or parsed, not read) and
+     * URLs on the current line (a URL broken by a space goes on: {@code "https://x/?e= [EMAIL_1]"} in YAML, CSS, a
+     * wiki link, an indented continuation line).
+     */
+    private void readText(char c) {
+        if (lineBroken && c != '\n') {
+            lineBroken = false;
+            if (c != ' ' && c != '\t') {
+                quoteOpen = false; // a line that is not indented does not continue the one before
+                quoteUrl = false;
+            }
+        }
+        if (asciiSpace(c) && !asciiSpace(previous) && previous != 0) {
+            wordBeforeEnd = previous;
+        }
+        if (c == '\n') {
+            if (fenceRun >= 3) {
+                fenced = !fenced; // a line that is a fence opens or closes a block
+            }
+            fenceRun = 0;
+            lineStart = true;
+            inlineCode = false;
+            codeWords = false;
+            lineBroken = true;
+            return;
+        }
+        if (lineStart) {
+            if ((c == '`' || c == '~') && (fenceRun == 0 || c == fenceChar)) {
+                fenceChar = c;
+                fenceRun++;
+                return; // a fence or inline code marks: told at the line's first other character
+            }
+            if (fenceRun == 0 && (c == ' ' || c == '\t')) {
+                return; // indentation
+            }
+            lineStart = false;
+            if (fenceRun < 3) {
+                if (fenceChar == '`' && !fenced && (fenceRun & 1) == 1) {
+                    inlineCode = !inlineCode;
+                    codeWords = false;
+                }
+                fenceRun = 0;
+            }
+        }
+        if (c == '`' && !fenced && fenceRun < 3) {
+            inlineCode = !inlineCode;
+            codeWords = false;
+        } else if (inlineCode && !asciiSpace(c) && !opener(c)) {
+            codeWords = true;
+        }
+        if (c == '"') {
+            quoteOpen = !quoteOpen;
+            quoteUrl = false;
+        }
+        if (quoteOpen
+                && ((c == '/' && previous == '/' && beforePrevious == ':')
+                        || (c == '.' && previous == 'w' && beforePrevious == 'w'))) {
+            quoteUrl = true;
         }
     }
 
@@ -159,6 +251,16 @@ public final class ProseContext {
      */
     public boolean mayRestore(CharSequence s, int start, int end, CharSequence after, boolean complete) {
         if (stopped || html || link || !openersOnly || (json && inString && stringUrlish)) {
+            return false;
+        }
+        if (!json
+                && (fenced
+                        || fenceRun >= 3
+                        || (inlineCode && codeWords)
+                        || quoteUrl
+                        || (wordBeforeEnd != 0 && "=?&/#%".indexOf(wordBeforeEnd) >= 0))) {
+            // in a code block or a command, in a quoted URL, or after a word that leaves a URL's parameter open
+            // ("?e= [EMAIL_1]"): a URL broken by a space goes on where a string or a link's text holds it
             return false;
         }
         // the rest of the word: an optional possessive, then closing punctuation only, up to white space or the end
