@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * delimiters ({@code <|im_start|>}, {@code [INST]}, "### system") and obfuscation: zero-width
  * characters, homoglyphs (Cyrillic/Greek look-alikes inside Latin words) and diacritics are
  * normalised away before matching, and base64 or hex runs that decode to text are decoded and
- * scanned too; spaced-out letters ("S a y t h a t") count as obfuscation.
+ * scanned too; spaced-out letters ("S a y t h a t") count as obfuscation. The phrases are also read as a model
+ * reads the text, through inline markup and the punctuation, quotes, brackets, symbols and emoji between their words
+ * ({@link PhraseReading}); a phrase found only so counts as obfuscation. A word in a phrase's gap may be any letters.
  *
  * <p>Each phrase has a confidence; strong phrases fire on their own at the default threshold of
  * 0.5, weak ones ("act as a ...") only together with another signal (each further hit in the same
@@ -40,7 +42,8 @@ public final class PromptInjectionDetector implements Detector {
 
     private record Phrase(String type, Pattern pattern, double confidence) {}
 
-    private static final String W = "(?: [\\w'-]+)"; // one more word (normalised text: single spaces)
+    private static final String W =
+            "(?: [\\w\\p{L}'-]+)"; // one more word of any letters (normalised text: single spaces)
 
     private static final List<Phrase> PHRASES = List.of(
             // --- instruction override ---
@@ -93,14 +96,14 @@ public final class PromptInjectionDetector implements Detector {
                     FindingTypes.INJECTION_OVERRIDE,
                     0.85,
                     "\\b(?:olvid\\w*|ignor\\w*|descart\\w*|omit\\w*|deja de seguir|no sigas|haz caso omiso (?:a|de)|pasa por alto)"
-                            + " (?:de )?(?:todo|lo anterior|(?:todas |todos )?(?:las |los |tus |sus )?(?:[\\w-]+ )?(?:instrucciones|reglas"
+                            + " (?:de )?(?:todo|lo anterior|(?:todas |todos )?(?:las |los |tus |sus )?(?:[\\w\\p{L}-]+ )?(?:instrucciones|reglas"
                             + "|directrices|restricciones|normas))\\b"),
             p(
                     FindingTypes.INJECTION_OVERRIDE,
                     0.85,
                     "\\b(?:ignore[zr]?|oublie[zr]?|neglige[zr]?|ne tiens (?:plus |pas )?compte d(?:e|es|u)|ne tenez (?:plus |pas )?compte d(?:e|es|u)"
                             + "|laisse[zr]? tomber|passe[zr]? outre a|contourne[zr]?|fais abstraction d(?:e|es|u)|faites abstraction d(?:e|es|u)|n'obei(?:s|ssez) plus a)"
-                            + "\\b (?:toutes? |tous )?(?:les |tes |vos |l'ensemble des |des )?(?:[\\w-]+ )?(?:instructions|consignes|regles|"
+                            + "\\b (?:toutes? |tous )?(?:les |tes |vos |l'ensemble des |des )?(?:[\\w\\p{L}-]+ )?(?:instructions|consignes|regles|"
                             + "directives|taches|restrictions|limites|ce qui precede)\\b|\\boublie[zr]? tout\\b"),
             p(
                     FindingTypes.INJECTION_OVERRIDE,
@@ -111,7 +114,7 @@ public final class PromptInjectionDetector implements Detector {
                     0.8,
                     "\\b(?:all ?)?previous ?instructions (?:are|were) (?:false|void|invalid|cancell?ed|obsolete|wrong)\\b"
                             + "|\\bdespite (?:what|everything) you(?:'ve| have)? (?:been|were) told\\b|\\bnew instructions? to\\b|\\breprogramm"
-                            + "|\\bend (?:of )?(?:[\\w-]+ ){0,3}instructions\\b|\\bignore the system prompt|\\[system note:"
+                            + "|\\bend (?:of )?(?:[\\w\\p{L}-]+ ){0,3}instructions\\b|\\bignore the system prompt|\\[system note:"
                             + "|\\b(?:safe|safety) mode (?:off|disabled)\\b|\\bnot restricted by (?:the |any )?(?:rules|guidelines)\\b"
                             + "|\\b(?:your(?: [\\w-]+)?|all (?:previous|prior|earlier)|the (?:previous|prior|earlier|original|system))"
                             + " (?:instructions|rules"
@@ -776,72 +779,12 @@ public final class PromptInjectionDetector implements Detector {
         boolean changed = norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0;
         byte[] ascii = norm.asciiOrNull();
         PatternStarts.Candidates starts = STARTS.candidates(n, ascii, metered);
-        // the keywords (some with a space: "you are") are looked for with line breaks read as spaces, as the phrases
-        // read them
-        boolean breaks = n.indexOf('\n') >= 0;
-        String flat = breaks ? n.replace('\n', ' ') : n;
-        byte[] flatAscii = breaks && ascii != null ? flatBytes(ascii) : ascii;
-        int[] shared = starts.shared();
-        int sharedCount = starts.sharedCount();
-        int size = n.length();
-        // a phrase counts only where one of its keywords occurs in the text: checked only for phrases with candidates;
-        // with
-        // many candidates, check the keywords first (a few hundred ns each); with few, only once the phrase matched
-        long checkFirst = 0;
-        int keywordsToCheck = 0;
-        for (int k = 0; k < PHRASES.size(); k++) {
-            if (starts.count(k) > FEW_CANDIDATES) {
-                checkFirst |= 1L << k;
-                keywordsToCheck += KEYWORDS[k].length + (ALSO[k] == null ? 0 : ALSO[k].length);
-            }
-        }
-        // many keywords to look for (text where most phrases have candidates, such as text outside ASCII): one pass for
-        // all
-        long present =
-                keywordsToCheck > ONE_PASS_KEYWORDS ? phrasesWithKeywords(flat, flatAscii, checkFirst, metered) : -1L;
-        for (int k = 0; k < PHRASES.size(); k++) {
-            int count = starts.count(k);
-            if (count == 0) {
-                continue;
-            }
-            boolean keywordsFirst = count > FEW_CANDIDATES;
-            if (keywordsFirst
-                    && ((present & (1L << k)) == 0 || (present == -1L && !keywordsPresent(flat, k, metered)))) {
-                continue;
-            }
-            int before = hits.size();
+        matchPhrases(n, ascii, starts, metered, ALL_PHRASES, (k, s, e) -> {
             Phrase phrase = PHRASES.get(k);
-            Matcher m = MATCHERS.acquire(k, metered);
-            try {
-                m.useTransparentBounds(true);
-                m.useAnchoringBounds(false);
-                int next = 0;
-                int[] own = starts.own(k);
-                int ownCount = starts.ownCount(k);
-                int a = 0;
-                int b = 0;
-                while (a < ownCount || b < sharedCount) {
-                    // the phrase's own candidates and those of every phrase, in increasing order
-                    int at = b >= sharedCount || (a < ownCount && own[a] < shared[b]) ? own[a++] : shared[b++];
-                    if (at < next) {
-                        continue;
-                    }
-                    m.region(at, size);
-                    if (!m.lookingAt()) {
-                        continue;
-                    }
-                    next = m.end() == m.start() ? m.end() + 1 : m.end();
-                    int start = norm.originalStart(m.start());
-                    int end = norm.originalEnd(m.end());
-                    hits.add(new Finding(phrase.type, start, Math.max(start, end), phrase.confidence, id()));
-                }
-            } finally {
-                MATCHERS.release(k, m);
-            }
-            if (!keywordsFirst && hits.size() > before && !keywordsPresent(flat, k, metered)) {
-                hits.subList(before, hits.size()).clear();
-            }
-        }
+            int start = norm.originalStart(s);
+            hits.add(new Finding(phrase.type, start, Math.max(start, norm.originalEnd(e)), phrase.confidence, id()));
+        });
+        readThrough(norm, starts, text, metered, hits);
         typos(norm, metered, hits);
         if (changed && !hits.isEmpty()) {
             hits.add(new Finding(
@@ -853,7 +796,7 @@ public final class PromptInjectionDetector implements Detector {
         } else if (norm.zeroWidthCount() > 0 || norm.homoglyphCount() > 0) {
             hits.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, 0, text.length(), 0.35, id()));
         }
-        text.charge(size); // the gates' pass
+        text.charge(n.length()); // the gates' pass
         int gates = gates(n, ascii);
         if ((gates & BASE64_POSSIBLE) != 0) {
             decoded(text, BASE64, true, hits);
@@ -876,6 +819,262 @@ public final class PromptInjectionDetector implements Detector {
             double c = Math.min(1.0, f.confidence() + 0.1 * extra);
             sink.accept(extra == 0 ? f : new Finding(f.type(), f.start(), f.end(), c, f.detector()));
         }
+    }
+
+    /** A phrase match: phrase {@code k} over {@code [start, end)} of the text scanned. */
+    @FunctionalInterface
+    private interface PhraseSink {
+        void match(int k, int start, int end);
+    }
+
+    /** Every phrase. */
+    private static final long ALL_PHRASES = (1L << PHRASES.size()) - 1;
+
+    /**
+     * The phrases read through markup and punctuation ({@link #readThrough}): all but the delimiters, which are
+     * markup themselves ({@code <|im_start|>}, {@code ### system}) and are matched as written.
+     */
+    private static final long READ_THROUGH = readThroughPhrases();
+
+    private static long readThroughPhrases() {
+        long mask = 0;
+        for (int k = 0; k < PHRASES.size(); k++) {
+            if (!PHRASES.get(k).type.equals(FindingTypes.INJECTION_DELIMITER)) {
+                mask |= 1L << k;
+            }
+        }
+        return mask;
+    }
+
+    /**
+     * The matches of the phrases of {@code wanted} in {@code n} (a normal form; {@code ascii} its bytes or null): each
+     * phrase tried at its candidate starts only ({@code starts}, from {@link #STARTS}), a phrase counted only where its keywords occur in
+     * the text, as a {@code find()} loop per phrase finds them, phrase by phrase in order.
+     */
+    private static void matchPhrases(
+            String n,
+            byte[] ascii,
+            PatternStarts.Candidates starts,
+            MeteredText metered,
+            long wanted,
+            PhraseSink sink) {
+        // the keywords (some with a space: "you are") are looked for with line breaks read as spaces, as the phrases
+        // read them
+        boolean breaks = n.indexOf('\n') >= 0;
+        String flat = breaks ? n.replace('\n', ' ') : n;
+        byte[] flatAscii = breaks && ascii != null ? flatBytes(ascii) : ascii;
+        int[] shared = starts.shared();
+        int sharedCount = starts.sharedCount();
+        int size = n.length();
+        // a phrase counts only where one of its keywords occurs in the text: checked only for phrases with candidates;
+        // with many candidates, check the keywords first (a few hundred ns each); with few, only once the phrase
+        // matched
+        long checkFirst = 0;
+        int keywordsToCheck = 0;
+        for (int k = 0; k < PHRASES.size(); k++) {
+            if ((wanted & (1L << k)) != 0 && starts.count(k) > FEW_CANDIDATES) {
+                checkFirst |= 1L << k;
+                keywordsToCheck += KEYWORDS[k].length + (ALSO[k] == null ? 0 : ALSO[k].length);
+            }
+        }
+        // many keywords to look for (text where most phrases have candidates, such as text outside ASCII): one pass for
+        // all
+        long present =
+                keywordsToCheck > ONE_PASS_KEYWORDS ? phrasesWithKeywords(flat, flatAscii, checkFirst, metered) : -1L;
+        int[] found = null; // the current phrase's matches, start and end, until its keywords are checked
+        for (int k = 0; k < PHRASES.size(); k++) {
+            int count = starts.count(k);
+            if (count == 0 || (wanted & (1L << k)) == 0) {
+                continue;
+            }
+            boolean keywordsFirst = count > FEW_CANDIDATES;
+            if (keywordsFirst
+                    && ((present & (1L << k)) == 0 || (present == -1L && !keywordsPresent(flat, k, metered)))) {
+                continue;
+            }
+            int matches = 0;
+            Matcher m = MATCHERS.acquire(k, metered);
+            try {
+                m.useTransparentBounds(true);
+                m.useAnchoringBounds(false);
+                int next = 0;
+                int[] own = starts.own(k);
+                int ownCount = starts.ownCount(k);
+                int a = 0;
+                int b = 0;
+                while (a < ownCount || b < sharedCount) {
+                    // the phrase's own candidates and those of every phrase, in increasing order
+                    int at = b >= sharedCount || (a < ownCount && own[a] < shared[b]) ? own[a++] : shared[b++];
+                    if (at < next) {
+                        continue;
+                    }
+                    m.region(at, size);
+                    if (!m.lookingAt()) {
+                        continue;
+                    }
+                    next = m.end() == m.start() ? m.end() + 1 : m.end();
+                    if (found == null || found.length < 2 * matches + 2) {
+                        found = java.util.Arrays.copyOf(found == null ? new int[0] : found, 2 * matches + 16);
+                    }
+                    found[2 * matches] = m.start();
+                    found[2 * matches + 1] = m.end();
+                    matches++;
+                }
+            } finally {
+                MATCHERS.release(k, m);
+            }
+            if (matches > 0 && (keywordsFirst || keywordsPresent(flat, k, metered))) {
+                for (int i = 0; i < matches; i++) {
+                    sink.match(k, found[2 * i], found[2 * i + 1]);
+                }
+            }
+        }
+    }
+
+    /**
+     * The phrases read as a model reads the text ({@link PhraseReading}): inline markup left out and punctuation,
+     * quotes, brackets, symbols and emoji between words read as a space. Adds each match that the scan of the normal
+     * form did not find (one that reads through something folded and overlaps no finding of the phrase's type), mapped
+     * back to the original text, as {@code INJECTION_OBFUSCATION} at the phrase's confidence: a phrase broken up by
+     * markup or punctuation is the shape of an evasion, and the phrase findings stay exactly the phrase patterns'
+     * matches of the normal form ({@code InjectionScanTest}).
+     */
+    private void readThrough(
+            NormalizedText norm,
+            PatternStarts.Candidates written,
+            MeteredText text,
+            MeteredText metered,
+            List<Finding> hits) {
+        String n = norm.text();
+        if (!anyCandidate(written) && !markupInsideAWord(n)) {
+            // no phrase can start in the normal form, and no markup joins the pieces of a word: none can start in the
+            // reading either (punctuation, quotes, brackets and symbols read as spaces, which start no word)
+            metered.charge(n.length());
+            return;
+        }
+        PhraseReading reading = PhraseReading.of(n, norm.asciiOrNull(), metered);
+        if (reading == null) {
+            return; // nothing to fold: the normal form is the reading
+        }
+        int asWritten = hits.size();
+        List<Finding> added = new ArrayList<>(0);
+        MeteredText view = text.view(reading.text);
+        long[][][] lazy = {null}; // per type, the spans found as written: built at the first match read through
+        PatternStarts.Candidates starts = reading.candidates(written, metered);
+        matchPhrases(reading.text, reading.ascii, starts, view, READ_THROUGH, (k, s, e) -> {
+            int read = reading.readsThrough(s, e, metered);
+            if (read == PhraseReading.NOT_READ_THROUGH) {
+                return;
+            }
+            Phrase phrase = PHRASES.get(k);
+            if (read == PhraseReading.SEPARATED) {
+                // a separator further in: only where the phrase's own grammar has that punctuation ("from now on, you")
+                int[] last = {0};
+                String restored = reading.withPunctuation(n, s, e, last);
+                metered.charge(2L * restored.length());
+                Matcher m = phrase.pattern.matcher(restored);
+                if (!m.lookingAt() || m.end() <= last[0]) {
+                    return;
+                }
+            }
+            int start = norm.originalStart(reading.normalStart(s));
+            int end = Math.max(start, norm.originalEnd(reading.normalEnd(e)));
+            if (lazy[0] == null) {
+                lazy[0] = writtenSpans(hits, asWritten);
+            }
+            if (overlaps(lazy[0][typeIndex(phrase.type)], start, end)) {
+                return; // the same phrase, found as written
+            }
+            added.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, end, phrase.confidence, id()));
+        });
+        hits.addAll(added);
+    }
+
+    private static boolean anyCandidate(PatternStarts.Candidates c) {
+        if (c.sharedCount() > 0) {
+            return true;
+        }
+        for (int count : c.ownCounts()) {
+            if (count > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a markdown mark or an HTML tag stands right after a letter or digit somewhere ({@code Ig**n**ore},
+     * {@code ign<b>ore}): the reading drops such markup, which may join the pieces of a phrase's first word.
+     */
+    private static boolean markupInsideAWord(String n) {
+        for (int i = 1; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if ((c == '*' || c == '_' || c == '~' || c == '`' || c == '<')
+                    && Character.isLetterOrDigit(n.charAt(i - 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final List<String> READ_TYPES = List.of(
+            FindingTypes.INJECTION_OVERRIDE,
+            FindingTypes.INJECTION_ROLE_HIJACK,
+            FindingTypes.INJECTION_PROMPT_EXTRACTION);
+
+    private static int typeIndex(String type) {
+        int i = READ_TYPES.indexOf(type);
+        return i < 0 ? READ_TYPES.size() : i;
+    }
+
+    /**
+     * Per type of {@link #READ_TYPES} (and one for the rest), the spans of the first {@code count} findings of that type
+     * as {@code start << 32 | end}, sorted, each end replaced by the largest end so far (so that {@link #overlaps} is
+     * one binary search).
+     */
+    private static long[][] writtenSpans(List<Finding> hits, int count) {
+        int types = READ_TYPES.size() + 1;
+        int[] sizes = new int[types];
+        for (int i = 0; i < count; i++) {
+            sizes[typeIndex(hits.get(i).type())]++;
+        }
+        long[][] spans = new long[types][];
+        for (int t = 0; t < types; t++) {
+            spans[t] = new long[sizes[t]];
+            sizes[t] = 0;
+        }
+        for (int i = 0; i < count; i++) {
+            Finding f = hits.get(i);
+            int t = typeIndex(f.type());
+            spans[t][sizes[t]++] = ((long) f.start() << 32) | f.end();
+        }
+        for (long[] s : spans) {
+            java.util.Arrays.sort(s);
+            long maxEnd = 0;
+            for (int i = 0; i < s.length; i++) {
+                maxEnd = Math.max(maxEnd, s[i] & 0xFFFFFFFFL);
+                s[i] = (s[i] & ~0xFFFFFFFFL) | maxEnd;
+            }
+        }
+        return spans;
+    }
+
+    /** Whether a span of {@code spans} (see {@link #writtenSpans}) overlaps {@code [start, end)}. */
+    private static boolean overlaps(long[] spans, int start, int end) {
+        // the last span starting before end: the largest end of all spans starting before it
+        int lo = 0;
+        int hi = spans.length - 1;
+        int last = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if ((spans[mid] >>> 32) < end) {
+                last = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return last >= 0 && (spans[last] & 0xFFFFFFFFL) > start;
     }
 
     /**
@@ -1377,6 +1576,667 @@ public final class PromptInjectionDetector implements Detector {
             }
         }
         return ok >= bytes.length * 0.9 ? new String(bytes, StandardCharsets.UTF_8) : null;
+    }
+
+    /**
+     * The normal form of a text as a model reads its words: inline markup left out, and the punctuation, quotes,
+     * brackets, symbols and emoji between words read as one space, with a map back to the normal form. Derived from
+     * the grammar of markdown and HTML and from Unicode character categories, not from lists of strings:
+     *
+     * <ul>
+     *   <li>left out (a word goes on through them): markdown emphasis, strikethrough and code marks ({@code *},
+     *       {@code _}, {@code ~}, backticks) that open and close as markdown pairs them (a run that can open — followed
+     *       by a word — closed by a later run of the same character that can close — preceded by one; {@code _} not
+     *       inside a word); inline HTML tags ({@code <b>}, {@code </em>}, {@code <span class="x">}, ...);
+     *   <li>a space, anywhere between the words of a phrase: quotes (initial and final punctuation {@code Pi}/{@code
+     *       Pf}, {@code "}, {@code '} not inside a word, low quotes), and brackets around one word ({@code (all)}); an
+     *       apostrophe-like quote inside a word ({@code don’t}) reads as {@code '};
+     *   <li>a space that separates ({@linkplain #separators separator}): the other punctuation between words
+     *       ({@code , ; :}, an ellipsis, dashes and a hyphen standing alone, brackets around more than a word, other
+     *       {@code Po}, {@code Pc}), symbols ({@code Sm}, {@code Sc}, {@code Sk}, {@code So}: arrows, emoji, also as
+     *       surrogate pairs and unassigned code points), other HTML tags ({@code <br>}, {@code <p>}), unpaired markdown
+     *       marks;
+     *   <li>kept: letters, digits, whitespace (one space or line break per run), a full stop, {@code !} and {@code ?}
+     *       (sentence ends: a phrase does not read across them), {@code '}, {@code -} and {@code _} inside a word.
+     * </ul>
+     *
+     * <p>One pass over the normal form (and one over its markdown marks, which are paired with a stack): linear time.
+     */
+    static final class PhraseReading {
+        final String text;
+        /** The text's characters as bytes when they are all ASCII, else null. */
+        final byte[] ascii;
+        /** Per character of {@link #text}, the offset in the normal form of the character it comes from. */
+        private final int[] normal;
+        /** Positions of {@link #text} where it differs from the normal form (a space that stands for something, or where something was left out), increasing. */
+        private final int[] folds;
+
+        private final int foldCount;
+        /** Positions of {@link #text} whose space stands for separating punctuation or a symbol, increasing. */
+        private final int[] separators;
+        /** Per separator, the offset in the normal form of the (first) character it stands for. */
+        private final int[] separatorChars;
+
+        private final int separatorCount;
+
+        private PhraseReading(
+                String text,
+                byte[] ascii,
+                int[] normal,
+                int[] folds,
+                int foldCount,
+                int[] separators,
+                int[] separatorChars,
+                int sepCount) {
+            this.text = text;
+            this.ascii = ascii;
+            this.normal = normal;
+            this.folds = folds;
+            this.foldCount = foldCount;
+            this.separators = separators;
+            this.separatorChars = separatorChars;
+            this.separatorCount = sepCount;
+        }
+
+        /** The offset in the normal form of position {@code i} of {@link #text}. */
+        int normalStart(int i) {
+            return i < text.length() ? normal[i] : (text.isEmpty() ? 0 : normal[text.length() - 1] + 1);
+        }
+
+        /** The end offset in the normal form of end position {@code e} of {@link #text}. */
+        int normalEnd(int e) {
+            return e == 0 ? 0 : normal[e - 1] + 1;
+        }
+
+        /**
+         * How the match {@code [s, e)} of {@link #text} reads: {@link #NOT_READ_THROUGH} if it reads through nothing
+         * folded (no fold within it or at either edge, where {@code \b} looks: the normal form has it too);
+         * {@link #READ} if the separators inside it are where a phrase can be set off — only right after its first
+         * word ("Ignore: all previous instructions", "Ignore → previous instructions") or between every two of its
+         * words ("Ignore → all → previous → instructions"); else {@link #SEPARATED}: a separator further in is a clause
+         * boundary of prose ("Skip this step, the instructions are optional") unless the phrase's own grammar has that
+         * punctuation there (see {@link #withPunctuation}).
+         */
+        int readsThrough(int s, int e, MeteredText metered) {
+            int f = firstAtLeast(folds, foldCount, s - 1);
+            if (f >= foldCount || folds[f] > e) {
+                return NOT_READ_THROUGH;
+            }
+            int first = firstAtLeast(separators, separatorCount, s + 1);
+            if (first >= separatorCount || separators[first] >= e) {
+                return READ; // no separator inside
+            }
+            int wordEnd = s;
+            while (wordEnd < e && text.charAt(wordEnd) != ' ' && text.charAt(wordEnd) != '\n') {
+                wordEnd++;
+            }
+            int inside = 0;
+            boolean onlyAfterFirstWord = true;
+            for (int i = first; i < separatorCount && separators[i] < e; i++) {
+                inside++;
+                onlyAfterFirstWord &= separators[i] == wordEnd;
+            }
+            if (onlyAfterFirstWord) {
+                return READ;
+            }
+            int spaces = 0;
+            for (int i = s + 1; i < e; i++) {
+                char c = text.charAt(i);
+                if (c == ' ' || c == '\n') {
+                    spaces++;
+                }
+            }
+            metered.charge(e - s);
+            return spaces == inside ? READ : SEPARATED;
+        }
+
+        /**
+         * The match {@code [s, e)} of {@link #text} with the punctuation its separators stand for put back (a
+         * separator for one ASCII punctuation character of the normal form {@code n}, such as the comma of "from now
+         * on, you are"), so that a phrase whose grammar has that punctuation can be tried on it; the end of the last
+         * separator in it is {@code lastSeparator[0]}.
+         */
+        String withPunctuation(String n, int s, int e, int[] lastSeparator) {
+            StringBuilder b = new StringBuilder(e - s + 8);
+            int sep = firstAtLeast(separators, separatorCount, s);
+            for (int i = s; i < e; i++) {
+                if (sep < separatorCount && separators[sep] == i) {
+                    int at = separatorChars[sep++];
+                    b.append(n.charAt(at));
+                    if (Character.isHighSurrogate(n.charAt(at)) && at + 1 < n.length()) {
+                        b.append(n.charAt(at + 1));
+                    }
+                    b.append(text.charAt(i));
+                    lastSeparator[0] = b.length();
+                } else {
+                    b.append(text.charAt(i));
+                }
+            }
+            return b.toString();
+        }
+
+        /**
+         * How far ahead of a start {@link #STARTS} looks to decide it (the preceding character, and a prefix of at most
+         * {@code PatternStarts.MAX_DEPTH} characters), with room to spare.
+         */
+        private static final int LOOKAHEAD = 16;
+
+        /**
+         * The candidate starts of the phrases read through, in this reading, from those of the normal form
+         * ({@code written}): where the reading's text around a start is the normal form's, the start is decided the
+         * same way, so only the word starts with a fold at most {@link #LOOKAHEAD} characters ahead (or right before)
+         * are looked up again; the normal form's candidates are mapped over (a superset of the rest is enough:
+         * trying a phrase where it cannot start finds nothing). Each position is looked at once at most: linear.
+         */
+        PatternStarts.Candidates candidates(PatternStarts.Candidates written, MeteredText metered) {
+            int phrases = PHRASES.size();
+            // word starts near a fold, and the read-through phrases that can start there
+            int[] near = new int[16];
+            long[] nearMasks = new long[16];
+            int nearCount = 0;
+            int checked = 0; // positions before this one were looked at
+            long read = 0;
+            int size = text.length();
+            for (int f = 0; f < foldCount; f++) {
+                int q = folds[f];
+                int from = Math.max(checked, q - LOOKAHEAD);
+                int to = Math.min(size - 1, q + 1);
+                for (int p = from; p <= to; p++) {
+                    read++;
+                    if (!wordChar(text.charAt(p)) || (p > 0 && wordChar(text.charAt(p - 1)))) {
+                        continue;
+                    }
+                    long mask = STARTS.at(text, p) & READ_THROUGH;
+                    read += LOOKAHEAD;
+                    if (mask != 0) {
+                        if (nearCount == near.length) {
+                            near = java.util.Arrays.copyOf(near, nearCount * 2);
+                            nearMasks = java.util.Arrays.copyOf(nearMasks, nearCount * 2);
+                        }
+                        near[nearCount] = p;
+                        nearMasks[nearCount++] = mask;
+                    }
+                }
+                checked = Math.max(checked, to + 1);
+            }
+            int[] shared = new int[written.sharedCount()];
+            for (int i = 0; i < shared.length; i++) {
+                shared[i] = position(written.shared()[i]);
+            }
+            int[][] own = new int[phrases][];
+            int[] ownCounts = new int[phrases];
+            for (int k = 0; k < phrases; k++) {
+                if ((READ_THROUGH & (1L << k)) == 0) {
+                    own[k] = new int[0];
+                    continue;
+                }
+                int[] mine = written.own(k);
+                int mineCount = written.ownCount(k);
+                int[] merged = new int[mineCount + nearCount];
+                int count = 0;
+                int a = 0;
+                int b = 0;
+                while (a < mineCount || b < nearCount) {
+                    int next;
+                    if (b >= nearCount || (a < mineCount && position(mine[a]) <= near[b])) {
+                        next = position(mine[a++]);
+                    } else if ((nearMasks[b] & (1L << k)) != 0) {
+                        next = near[b++];
+                    } else {
+                        b++;
+                        continue;
+                    }
+                    if (count == 0 || merged[count - 1] != next) {
+                        merged[count++] = next;
+                    }
+                }
+                own[k] = merged;
+                ownCounts[k] = count;
+            }
+            metered.charge(read + 8L * (written.sharedCount() + nearCount));
+            return new PatternStarts.Candidates(own, ownCounts, shared, shared.length);
+        }
+
+        /** The position of this reading's text that normal-form offset {@code i} reads as (the first at or after it). */
+        private int position(int i) {
+            int lo = 0;
+            int hi = text.length();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (normal[mid] < i) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        /** {@link #readsThrough}: found as written (or not a phrase); read through; through a separator in prose. */
+        static final int NOT_READ_THROUGH = 0;
+
+        static final int READ = 1;
+        static final int SEPARATED = 2;
+
+        private static int firstAtLeast(int[] a, int count, int value) {
+            int lo = 0;
+            int hi = count;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (a[mid] < value) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        /** Markdown marks: left out when paired. */
+        private static boolean mark(char c) {
+            return c == '*' || c == '_' || c == '~' || c == '`';
+        }
+
+        private static boolean blank(char c) {
+            return c == ' ' || c == '\n';
+        }
+
+        private static boolean wordChar(char c) {
+            return c < 0x80
+                    ? (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')
+                    : Character.isLetterOrDigit(c) || Character.isSurrogate(c);
+        }
+
+        /** Markdown's "punctuation" next to a mark: neither a word character nor whitespace. */
+        private static boolean punct(char c) {
+            return !blank(c) && !wordChar(c);
+        }
+
+        /** Inline HTML elements (phrasing content that formats text), by name. */
+        private static final Set<String> INLINE_TAGS = Set.of(
+                "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd",
+                "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var");
+
+        /** A tag longer than this is not read as one. */
+        private static final int MAX_TAG = 256;
+
+        /**
+         * Per character of {@code n}, 1 where a markdown mark is left out (paired as markdown pairs emphasis, code
+         * and strikethrough marks, simplified: a closing run closes the nearest open run of its character among the
+         * last four open runs, and those above it are dropped); null when no mark pairs.
+         */
+        private static byte[] pairedMarks(String n, long[] read) {
+            int size = n.length();
+            if (n.indexOf('*') < 0 && n.indexOf('_') < 0 && n.indexOf('~') < 0 && n.indexOf('`') < 0) {
+                read[0] += 4L * size;
+                return null;
+            }
+            byte[] out = null;
+            int[] openAt = new int[16];
+            int[] openLen = new int[16];
+            int open = 0;
+            int i = 0;
+            while (i < size) {
+                char c = n.charAt(i);
+                if (!mark(c)) {
+                    i++;
+                    continue;
+                }
+                int j = i;
+                while (j < size && n.charAt(j) == c) {
+                    j++;
+                }
+                char before = i == 0 ? ' ' : n.charAt(i - 1);
+                char after = j == size ? ' ' : n.charAt(j);
+                boolean left = !blank(after) && (!punct(after) || blank(before) || punct(before));
+                boolean right = !blank(before) && (!punct(before) || blank(after) || punct(after));
+                boolean canOpen = c == '_' ? left && (!right || punct(before)) : left;
+                boolean canClose = c == '_' ? right && (!left || punct(after)) : right;
+                boolean closed = false;
+                if (canClose) {
+                    for (int d = open - 1; d >= Math.max(0, open - 4); d--) {
+                        int at = openAt[d];
+                        if (n.charAt(at) == c && (c != '`' || openLen[d] == j - i)) {
+                            if (out == null) {
+                                out = new byte[size];
+                            }
+                            java.util.Arrays.fill(out, at, at + openLen[d], (byte) 1);
+                            java.util.Arrays.fill(out, i, j, (byte) 1);
+                            open = d;
+                            closed = true;
+                            break;
+                        }
+                    }
+                }
+                if (!closed && canOpen) {
+                    if (open == openAt.length) {
+                        openAt = java.util.Arrays.copyOf(openAt, open * 2);
+                        openLen = java.util.Arrays.copyOf(openLen, open * 2);
+                    }
+                    openAt[open] = i;
+                    openLen[open++] = j - i;
+                }
+                i = j;
+            }
+            read[0] += 5L * size;
+            return out;
+        }
+
+        /** The reading of normal form {@code n} ({@code ascii}: its bytes, or null), or null if it reads as it is. */
+        static PhraseReading of(String n, byte[] ascii, MeteredText metered) {
+            long[] read = {0};
+            try {
+                return build(n, ascii, read);
+            } finally {
+                metered.charge(read[0]);
+            }
+        }
+
+        private static PhraseReading build(String n, byte[] ascii, long[] read) {
+            int size = n.length();
+            if (!mayFold(n, read)) {
+                return null;
+            }
+            byte[] marks = pairedMarks(n, read);
+            char[] out = new char[size + 1];
+            int[] normal = new int[size + 1];
+            int[] folds = new int[16];
+            int[] seps = new int[16];
+            int[] sepChars = new int[16];
+            int len = 0;
+            int foldCount = 0;
+            int sepCount = 0;
+            int neutralClose = -1; // the closing bracket of a bracket around one word
+            boolean allAscii = true;
+            int i = 0;
+            while (i < size) {
+                char c = n.charAt(i);
+                if (c < 0x80 && PLAIN[c]) {
+                    // a run of letters and digits: as it is
+                    int from = i;
+                    do {
+                        normal[len] = i;
+                        out[len++] = c;
+                        i++;
+                    } while (i < size && (c = n.charAt(i)) < 0x80 && PLAIN[c]);
+                    read[0] += i - from;
+                    if (i == size) {
+                        break;
+                    }
+                }
+                int kind; // KEEP, LEAVE_OUT (of `next` characters), SPACE (neutral), SEPARATOR
+                int next = i + 1;
+                char emit = c;
+                if (c < 0x80 && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '!' || c == '?')) {
+                    kind = KEEP;
+                } else if (c == ' ' || c == '\n') {
+                    kind = BLANK;
+                } else if (marks != null && marks[i] != 0) {
+                    kind = LEAVE_OUT;
+                } else if (c < 0x80) {
+                    switch (c) {
+                        case '\'':
+                            kind = inWord(out, len, n, i + 1) ? KEEP : SPACE;
+                            break;
+                        case '-':
+                            kind = inWord(out, len, n, i + 1) ? KEEP : SEPARATOR;
+                            break;
+                        case '_':
+                            kind = KEEP; // not a pair: a word character, as in identifiers (_id, snake_case)
+                            break;
+                        case '.':
+                            if (i + 1 < size && n.charAt(i + 1) == '.') {
+                                while (next < size && n.charAt(next) == '.') {
+                                    next++;
+                                }
+                                kind = SEPARATOR; // an ellipsis
+                            } else {
+                                kind = KEEP;
+                            }
+                            break;
+                        case '"':
+                            kind = SPACE;
+                            break;
+                        case '(':
+                        case '[':
+                        case '{':
+                            neutralClose = aroundOneWord(n, i, read);
+                            kind = neutralClose > 0 ? SPACE : SEPARATOR;
+                            break;
+                        case ')':
+                        case ']':
+                        case '}':
+                            kind = i == neutralClose ? SPACE : SEPARATOR;
+                            break;
+                        case '<':
+                            int tagEnd = tag(n, i, read);
+                            if (tagEnd > 0) {
+                                kind = inlineTag(n, i, tagEnd) ? LEAVE_OUT : SEPARATOR;
+                                next = tagEnd;
+                            } else {
+                                kind = SEPARATOR;
+                            }
+                            break;
+                        default:
+                            kind = SEPARATOR;
+                    }
+                } else if (Character.isHighSurrogate(c) && i + 1 < size && Character.isLowSurrogate(n.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, n.charAt(i + 1));
+                    next = i + 2;
+                    kind = Character.isLetterOrDigit(cp) ? KEEP : SEPARATOR; // an emoji, a symbol outside the BMP
+                } else {
+                    switch (Character.getType(c)) {
+                        case Character.INITIAL_QUOTE_PUNCTUATION:
+                        case Character.FINAL_QUOTE_PUNCTUATION:
+                            if (inWord(out, len, n, i + 1)) {
+                                kind = KEEP;
+                                emit = '\''; // an apostrophe written as a quote: don’t
+                            } else {
+                                kind = SPACE;
+                            }
+                            break;
+                        case Character.START_PUNCTUATION:
+                            if (c == '\u201A' || c == '\u201E' || c == '\u2E42') {
+                                kind = SPACE; // low quotes
+                            } else {
+                                neutralClose = aroundOneWord(n, i, read);
+                                kind = neutralClose > 0 ? SPACE : SEPARATOR;
+                            }
+                            break;
+                        case Character.END_PUNCTUATION:
+                            kind = i == neutralClose ? SPACE : SEPARATOR;
+                            break;
+                        case Character.DASH_PUNCTUATION:
+                            kind = inWord(out, len, n, i + 1) ? KEEP : SEPARATOR;
+                            break;
+                        case Character.OTHER_PUNCTUATION:
+                        case Character.MATH_SYMBOL:
+                        case Character.CURRENCY_SYMBOL:
+                        case Character.MODIFIER_SYMBOL:
+                        case Character.OTHER_SYMBOL:
+                        case Character.UNASSIGNED:
+                        case Character.PRIVATE_USE:
+                        case Character.SURROGATE:
+                        case Character.CONTROL:
+                            kind = SEPARATOR;
+                            break;
+                        default:
+                            kind = KEEP; // letters, digits, numbers, marks; connectors (\u203F), word characters as _
+                        // is
+                    }
+                }
+                read[0] += next - i;
+                if (kind == KEEP) {
+                    for (int k = i; k < next; k++) {
+                        normal[len] = k;
+                        char w = k == i ? emit : n.charAt(k);
+                        allAscii &= w < 0x80;
+                        out[len++] = w;
+                    }
+                    if (emit != c) {
+                        folds = add(folds, foldCount++, len - 1);
+                    }
+                } else if (kind == BLANK) {
+                    if (len > 0 && blank(out[len - 1])) {
+                        if (c == '\n') {
+                            out[len - 1] = '\n';
+                        }
+                    } else {
+                        normal[len] = i;
+                        out[len++] = c;
+                    }
+                } else if (kind == LEAVE_OUT) {
+                    if (foldCount == 0 || folds[foldCount - 1] != len) {
+                        folds = add(folds, foldCount++, len);
+                    }
+                } else {
+                    int at;
+                    if (len > 0 && blank(out[len - 1])) {
+                        at = len - 1;
+                    } else {
+                        at = len;
+                        normal[len] = i;
+                        out[len++] = ' ';
+                    }
+                    if (foldCount == 0 || folds[foldCount - 1] != at) {
+                        folds = add(folds, foldCount++, at);
+                    }
+                    if (kind == SEPARATOR && (sepCount == 0 || seps[sepCount - 1] != at)) {
+                        seps = add(seps, sepCount, at);
+                        sepChars = add(sepChars, sepCount++, i);
+                    }
+                }
+                i = next;
+            }
+            if (foldCount == 0) {
+                return null;
+            }
+            String text = new String(out, 0, len);
+            byte[] bytes = null;
+            if (ascii != null || allAscii) {
+                bytes = new byte[len];
+                for (int k = 0; k < len; k++) {
+                    bytes[k] = (byte) out[k];
+                }
+            }
+            return new PhraseReading(text, bytes, normal, folds, foldCount, seps, sepChars, sepCount);
+        }
+
+        /** Per ASCII character: a lower-case letter or a digit (the normal form is lower-cased). */
+        private static final boolean[] PLAIN = new boolean[128];
+
+        static {
+            for (char c = 'a'; c <= 'z'; c++) {
+                PLAIN[c] = true;
+            }
+            for (char c = '0'; c <= '9'; c++) {
+                PLAIN[c] = true;
+            }
+        }
+
+        /** Whether {@code n} has a character this reading may fold (one pass, no allocation: most text has one early). */
+        private static boolean mayFold(String n, long[] read) {
+            int size = n.length();
+            for (int i = 0; i < size; i++) {
+                char c = n.charAt(i);
+                if (c < 0x80) {
+                    if (PLAIN[c] || c == ' ' || c == '\n' || c == '!' || c == '?') {
+                        continue;
+                    }
+                    boolean between = i > 0 && i + 1 < size && wordChar(n.charAt(i - 1)) && wordChar(n.charAt(i + 1));
+                    if ((c == '.' && (i + 1 == size || n.charAt(i + 1) != '.'))
+                            || ((c == '\'' || c == '-' || c == '_') && between)) {
+                        continue;
+                    }
+                } else if (Character.isLetterOrDigit(c)) {
+                    continue;
+                }
+                read[0] += i + 1;
+                return true;
+            }
+            read[0] += size;
+            return false;
+        }
+
+        private static final int KEEP = 0;
+        private static final int BLANK = 1;
+        private static final int LEAVE_OUT = 2;
+        private static final int SPACE = 3;
+        private static final int SEPARATOR = 4;
+
+        private static int[] add(int[] a, int count, int value) {
+            int[] b = count == a.length ? java.util.Arrays.copyOf(a, count * 2) : a;
+            b[count] = value;
+            return b;
+        }
+
+        /** Whether the character written last and the one at {@code next} of {@code n} are word characters: inside a word. */
+        private static boolean inWord(char[] out, int len, String n, int next) {
+            return len > 0 && wordChar(out[len - 1]) && next < n.length() && wordChar(n.charAt(next));
+        }
+
+        /** The position of the closing bracket if the bracket at {@code i} encloses one word ({@code (all)}), else -1. */
+        private static int aroundOneWord(String n, int i, long[] read) {
+            int j = i + 1;
+            int size = n.length();
+            while (j < size && (wordChar(n.charAt(j)) || n.charAt(j) == '\'' || n.charAt(j) == '-')) {
+                j++;
+            }
+            read[0] += j - i;
+            if (j == i + 1 || j >= size) {
+                return -1;
+            }
+            char c = n.charAt(j);
+            boolean closing =
+                    c < 0x80 ? c == ')' || c == ']' || c == '}' : Character.getType(c) == Character.END_PUNCTUATION;
+            return closing ? j : -1;
+        }
+
+        /**
+         * The end of the HTML tag at {@code i} ({@code <name ...>}, {@code </name>}, {@code <name/>}: a letter after
+         * {@code <} or {@code </}, a {@code >} within {@link #MAX_TAG} characters and before the next {@code <} or line
+         * break), or -1. Stopping at the next {@code <} keeps a run of unterminated tags linear.
+         */
+        private static int tag(String n, int i, long[] read) {
+            int size = n.length();
+            int j = i + 1;
+            if (j < size && n.charAt(j) == '/') {
+                j++;
+            }
+            if (j >= size || n.charAt(j) < 'a' || n.charAt(j) > 'z') {
+                return -1;
+            }
+            int limit = Math.min(size, i + MAX_TAG);
+            for (int k = j; k < limit; k++) {
+                char c = n.charAt(k);
+                if (c == '>') {
+                    read[0] += k - i;
+                    return k + 1;
+                }
+                if (c == '<' || c == '\n') {
+                    read[0] += k - i;
+                    return -1;
+                }
+            }
+            read[0] += limit - i;
+            return -1;
+        }
+
+        /** Whether the tag {@code [i, end)} of {@code n} is an inline formatting element ({@link #INLINE_TAGS}). */
+        private static boolean inlineTag(String n, int i, int end) {
+            int j = i + 1;
+            if (n.charAt(j) == '/') {
+                j++;
+            }
+            int k = j;
+            while (k < end
+                    && ((n.charAt(k) >= 'a' && n.charAt(k) <= 'z') || (n.charAt(k) >= '0' && n.charAt(k) <= '9'))) {
+                k++;
+            }
+            char after = n.charAt(k);
+            return (after == '>' || after == ' ' || after == '/' || after == '\n')
+                    && INLINE_TAGS.contains(n.substring(j, k));
+        }
     }
 
     @Override
