@@ -50,67 +50,88 @@ public final class Json {
      * carries nothing: {@code "refusal": null}, {@code "annotations": []}). Compare trees read with {@link #EXACT}.
      */
     public static boolean same(JsonNode a, JsonNode b) {
-        // compared in place: no stripped copies of either tree (this runs on every wrapped blocking call)
+        return same(a, b, new Absence());
+    }
+
+    /**
+     * Which nodes carry nothing, worked out only where a member is missing on one side or unequal (rare: the trees are
+     * mostly the same), each node once: comparing stays linear in the trees' size however deep they nest.
+     */
+    private static final class Absence {
+        private java.util.IdentityHashMap<JsonNode, Boolean> known;
+
+        /** {@code null}, an empty array, or an object whose members all count as absent. */
+        boolean carriesNothing(JsonNode value) {
+            if (value.isNull()) {
+                return true;
+            }
+            if (value.isArray()) {
+                return value.isEmpty();
+            }
+            if (!value.isObject()) {
+                return false;
+            }
+            if (known == null) {
+                known = new java.util.IdentityHashMap<>();
+            }
+            Boolean k = known.get(value);
+            if (k != null) {
+                return k;
+            }
+            boolean nothing = true;
+            for (java.util.Map.Entry<String, JsonNode> e : value.properties()) {
+                if (!dropped(e.getKey(), e.getValue())) {
+                    nothing = false;
+                    break;
+                }
+            }
+            known.put(value, nothing);
+            return nothing;
+        }
+
+        /** Whether a member {@code name: value} counts as absent: a plain name and a value that carries nothing. */
+        boolean dropped(String name, JsonNode value) {
+            return plainName(name) && carriesNothing(value);
+        }
+    }
+
+    // compared in place: no stripped copies of either tree (this runs on every wrapped blocking call)
+    private static boolean same(JsonNode a, JsonNode b, Absence absence) {
         if (a.isObject()) {
             if (!b.isObject()) {
                 return false;
             }
-            int kept = 0;
             for (java.util.Map.Entry<String, JsonNode> e : a.properties()) {
-                if (dropped(e.getKey(), e.getValue())) {
-                    continue;
-                }
-                kept++;
                 JsonNode other = b.get(e.getKey());
-                if (other == null || !same(e.getValue(), other)) {
+                if (other == null) {
+                    if (!absence.dropped(e.getKey(), e.getValue())) {
+                        return false;
+                    }
+                } else if (!same(e.getValue(), other, absence)
+                        // unequal values are the same only when both count as absent (null against {})
+                        && !(absence.dropped(e.getKey(), e.getValue()) && absence.carriesNothing(other))) {
                     return false;
                 }
             }
-            // every member a keeps has its equal in b (an equal value is kept too): b keeps no other
-            int keptInB = 0;
             for (java.util.Map.Entry<String, JsonNode> e : b.properties()) {
-                if (!dropped(e.getKey(), e.getValue())) {
-                    keptInB++;
+                if (a.get(e.getKey()) == null && !absence.dropped(e.getKey(), e.getValue())) {
+                    return false;
                 }
             }
-            return kept == keptInB;
+            return true;
         }
         if (a.isArray()) {
             if (!b.isArray() || a.size() != b.size()) {
                 return false;
             }
             for (int i = 0; i < a.size(); i++) {
-                if (!same(a.get(i), b.get(i))) {
+                if (!same(a.get(i), b.get(i), absence)) {
                     return false;
                 }
             }
             return true;
         }
         return !b.isContainerNode() && SAME.compare(a, b) == 0;
-    }
-
-    /** Whether a member {@code name: value} counts as absent: a plain name and a value that carries nothing. */
-    private static boolean dropped(String name, JsonNode value) {
-        return carriesNothing(value) && plainName(name);
-    }
-
-    /** {@code null}, an empty array, or an object whose members all count as absent. */
-    private static boolean carriesNothing(JsonNode value) {
-        if (value.isNull()) {
-            return true;
-        }
-        if (value.isArray()) {
-            return value.isEmpty();
-        }
-        if (value.isObject()) {
-            for (java.util.Map.Entry<String, JsonNode> e : value.properties()) {
-                if (!dropped(e.getKey(), e.getValue())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     /** {@code [a-z_]{1,64}}: a member name such as the formats use. */
