@@ -34,13 +34,15 @@ public final class PlaceholderRestore {
     }
 
     /**
-     * Whether {@code text} looks like JSON: it begins, after white space, with <code>&#123;</code>, or with {@code [}
+     * Whether {@code text} looks like JSON: it begins, after white space (and a byte order mark), with <code>&#123;</code>, or with {@code [}
      * and then a JSON value's first character ({@code [simulated]} or {@code [note]} is text, {@code [1]} or
      * {@code ["a"} JSON); null while it is all white space, or ends after the {@code [}.
      */
     static Boolean looksLikeJson(CharSequence text) {
         int i = 0;
-        while (i < text.length() && ProseContext.asciiSpace(text.charAt(i))) {
+        // (a byte order mark first is skipped as JSON readers skip it: Jackson, Python, a browser's fetch().json())
+        while (i < text.length()
+                && (ProseContext.asciiSpace(text.charAt(i)) || (i == 0 && text.charAt(i) == '\uFEFF'))) {
             i++;
         }
         if (i == text.length()) {
