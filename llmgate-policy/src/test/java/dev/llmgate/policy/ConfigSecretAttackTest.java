@@ -49,6 +49,14 @@ class ConfigSecretAttackTest {
                 "redis://:S3cr3tPassw0rd2024@cache.example.com:6379/0",
                 "ENCRYPTION_KEY=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
                 "Authorization: Basic dXNlcjpTM2NyM3RQYXNzdzByZDIwMjQ=",
+                // found again after a review of the round-7 change (its filters had dropped them)
+                "server.ssl.key-store-password=S3cr3tPassw0rd2024",
+                "reset-token=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd",
+                "password=correct.horse.battery.staple",
+                "password=Secr3tP4ss(2024)",
+                "pass password=S3cr3tPassw0rd2024",
+                "show_password=1&password=S3cr3tPassw0rd2024",
+                "password:\n\nS3cr3tPassw0rd2024",
             })
     void configurationSecretsAreBlocked(String text) {
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {
@@ -80,13 +88,15 @@ class ConfigSecretAttackTest {
                 "SHOW_PASSWORD=always",
                 "REQUIRE_PASSWORD=enabled",
                 "STORE_PASSWORD=keychain",
-                "requirePassword: disabled-for-tests",
+                "requirePassword: disabled",
                 "dbPassword: config.database.password",
                 "this.dbPassword = props.dbPassword;",
                 "accessKey: config.accessKey",
                 "password: string",
                 "pass: completed-successfully",
                 "Authorization: Basic <credentials>",
+                "Send the Authorization: Basic credentials header, then the body.",
+                "Use Authorization: Basic authentication for the legacy API.",
             })
     void ordinaryConfigurationAndProsePass(String text) {
         assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())

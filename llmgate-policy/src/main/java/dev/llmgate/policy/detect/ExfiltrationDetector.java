@@ -841,20 +841,22 @@ public final class ExfiltrationDetector implements Detector {
     }
 
     /**
-     * Percent escapes (three or more; a character outside ASCII counts as one, as the browser sends it percent-encoded),
+     * Percent escapes (three or more), 24 or more characters outside ASCII (which the browser sends percent-encoded),
      * form-encoded or spaced words (four or more), or base64 (upper, lower and digits).
      */
     private static boolean encoded(String text, int from, int to) {
         int percents = 0;
+        int outsideAscii = 0;
         int pluses = 0; // form-encoded words, or (in a decoded view) spaces between them
         boolean upper = false;
         boolean lower = false;
         boolean digit = false;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
-            if (c == '%' || c >= 0x80) {
-                // a character outside ASCII goes as percent escapes of its UTF-8 bytes: it counts as they would
+            if (c == '%') {
                 percents++;
+            } else if (c >= 0x80) {
+                outsideAscii++; // sent as percent escapes of its UTF-8 bytes
             } else if (c == '+' || c == ' ') {
                 pluses++;
             }
@@ -863,7 +865,7 @@ public final class ExfiltrationDetector implements Detector {
             digit |= c >= '0' && c <= '9';
         }
         // (hex alone is not read as data: content hashes and cache busters look the same)
-        return percents >= 3 || pluses >= 3 || (upper && lower && digit);
+        return percents >= 3 || outsideAscii >= 24 || pluses >= 3 || (upper && lower && digit);
     }
 
     private void instructions(String text, MeteredText metered, Consumer<Finding> sink) {

@@ -946,12 +946,6 @@ public final class PromptInjectionDetector implements Detector {
             MeteredText metered,
             List<Finding> hits) {
         String n = norm.text();
-        if (!anyCandidate(written) && !markupInsideAWord(n)) {
-            // no phrase can start in the normal form, and no markup joins the pieces of a word: none can start in the
-            // reading either (punctuation, quotes, brackets and symbols read as spaces, which start no word)
-            metered.charge(n.length());
-            return;
-        }
         PhraseReading reading = PhraseReading.of(n, norm.asciiOrNull(), metered);
         if (reading == null) {
             return; // nothing to fold: the normal form is the reading
@@ -988,33 +982,6 @@ public final class PromptInjectionDetector implements Detector {
             added.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, start, end, phrase.confidence, id()));
         });
         hits.addAll(added);
-    }
-
-    private static boolean anyCandidate(PatternStarts.Candidates c) {
-        if (c.sharedCount() > 0) {
-            return true;
-        }
-        for (int count : c.ownCounts()) {
-            if (count > 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Whether a markdown mark or an HTML tag stands right after a letter or digit somewhere ({@code Ig**n**ore},
-     * {@code ign<b>ore}): the reading drops such markup, which may join the pieces of a phrase's first word.
-     */
-    private static boolean markupInsideAWord(String n) {
-        for (int i = 1; i < n.length(); i++) {
-            char c = n.charAt(i);
-            if ((c == '*' || c == '_' || c == '~' || c == '`' || c == '<')
-                    && Character.isLetterOrDigit(n.charAt(i - 1))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static final List<String> READ_TYPES = List.of(

@@ -26,17 +26,17 @@ import java.util.function.Consumer;
 public final class SecretDetector implements Detector {
     /** The keywords of an assigned secret; a name may end with one of them (then {@link #KEY_NAME_TAIL}). */
     private static final String ASSIGNED_KEYWORDS =
-            "password|passwd|pwd|passphrase|pass|secret|client[_.-]?secret|api[_.-]?key|apikey|access[_.-]?(?:token|key)"
+            "password|passwd|pwd|passphrase|(?<=[_.-])pass|secret|client[_.-]?secret|api[_.-]?key|apikey|access[_.-]?(?:token|key)"
                     + "|auth[_.-]?token|bearer|token|private[_.-]?key|(?:encryption|signing|master|session)[_.-]?key"
                     + "|passwort|contrase[ñn]a|mot de passe";
 
     /** Between a name and its value: an assignment sign, or white space alone; a value may stand on an indented next line. */
     private static final String ASSIGNED =
-            "[\"']?[ \\t]{0,16}(?:[:=]|=>|>|\\s)(?:[ \\t]{0,16}|[ \\t]{0,3}\\r?\\n[ \\t]{0,16})[\"']?";
+            "[\"']?[ \\t]{0,16}(?:[:=]|=>|>|\\s)(?:[ \\t]{0,16}|[ \\t]{0,3}(?:\\r?\\n){1,2}[ \\t]{0,16})[\"']?";
 
     /** Like {@link #ASSIGNED}, with a sign. */
     private static final String ASSIGNED_BY_SIGN =
-            "[\"']?[ \\t]{0,16}(?:[:=]|=>)(?:[ \\t]{0,16}|[ \\t]{0,3}\\r?\\n[ \\t]{0,16})[\"']?";
+            "[\"']?[ \\t]{0,16}(?:[:=]|=>)(?:[ \\t]{0,16}|[ \\t]{0,3}(?:\\r?\\n){1,2}[ \\t]{0,16})[\"']?";
 
     /** What may follow the keyword in the same name: {@code _KEY}, {@code AccessKey}, {@code _KEY_BASE}, a digit or three. */
     private static final String KEY_NAME_TAIL = "(?:[_.-]?(?:access|key|token|secret|base|value)){0,3}[0-9]{0,3}";
@@ -354,20 +354,14 @@ public final class SecretDetector implements Detector {
         String value = m.group(2);
         String lower = value.toLowerCase(Locale.ROOT);
         int after = m.end(2);
-        if ((after < t.length() && (t.charAt(after) == '(' || t.charAt(after) == '[')) || value.endsWith("[")) {
+        if (((after < t.length() && (t.charAt(after) == '(' || t.charAt(after) == '[')) || value.endsWith("["))
+                && CODE_NAME.matcher(value).matches()) {
             return -1; // a call or an index (get_access_token(), os.environ["KEY"], form['token']): code, not a literal
         }
         if (placeholder(value, lower) || NOT_SECRETS.contains(lower) || codePath(value)) {
             return -1;
         }
         String key = m.group(1).toLowerCase(Locale.ROOT);
-        String before = nameSegmentBefore(t, m.start(1));
-        if (SETTING_WORDS.contains(before)) {
-            return -1; // HIDE_PASSWORD=, requirePassword:, MIN_PASSWORD_...: a setting about the secret, not the secret
-        }
-        if (key.equals("pass") && (m.start(1) == 0 || "_.-".indexOf(t.charAt(m.start(1) - 1)) < 0)) {
-            return -1; // "pass" alone is a common word: only as the end of a name (DB_PASS, smtp.pass)
-        }
         boolean passwordLike =
                 key.startsWith("pass") || key.startsWith("pwd") || key.startsWith("contra") || key.startsWith("mot");
         String whole = m.group(0);
@@ -421,41 +415,8 @@ public final class SecretDetector implements Detector {
             "sha256",
             "sha512");
 
-    /** Words that, just before the keyword in a name, make it a setting about the secret ({@code SHOW_PASSWORD}). */
-    private static final Set<String> SETTING_WORDS = Set.of(
-            "hide",
-            "show",
-            "require",
-            "requires",
-            "store",
-            "enable",
-            "disable",
-            "allow",
-            "min",
-            "max",
-            "use",
-            "reset",
-            "change",
-            "forgot",
-            "forget",
-            "validate",
-            "check",
-            "confirm",
-            "remember",
-            "save",
-            "mask",
-            "expire",
-            "rotate",
-            "generate",
-            "prompt",
-            "ask",
-            "skip",
-            "verify",
-            "no",
-            "has",
-            "is",
-            "needs",
-            "toggle");
+    /** A name in code before a call or an index: lower case first, letters, underscores and dots, no digit. */
+    private static final java.util.regex.Pattern CODE_NAME = java.util.regex.Pattern.compile("[a-z_$][A-Za-z_$.]*\\[?");
 
     /** Where a code expression's path starts ({@code config.database.password}, {@code process.env.X}). */
     private static final Set<String> CODE_ROOTS = Set.of(
@@ -492,7 +453,7 @@ public final class SecretDetector implements Detector {
 
     /**
      * Whether {@code value} is a path in code rather than a literal: identifiers joined by dots, starting at a usual
-     * root or three or more long ({@code props.dbPassword}, {@code config.database.password}).
+     * root ({@code props.dbPassword}, {@code config.database.password}, {@code process.env.X}).
      */
     private static boolean codePath(String value) {
         int segments = 0;
@@ -519,36 +480,35 @@ public final class SecretDetector implements Detector {
         if (segments < 2) {
             return false;
         }
-        int dot = value.indexOf('.');
-        return segments >= 3 || CODE_ROOTS.contains(value.substring(0, dot).toLowerCase(Locale.ROOT));
+        return CODE_ROOTS.contains(value.substring(0, value.indexOf('.')).toLowerCase(Locale.ROOT));
     }
 
-    /**
-     * The word of a name just before its keyword at {@code at}, lower case: the segment before a {@code _ . -}
-     * ({@code SHOW} of {@code SHOW_PASSWORD}) or the lower-case run before a camel-case keyword ({@code hide} of
-     * {@code hidePassword}); empty if none.
-     */
-    private static String nameSegmentBefore(CharSequence t, int at) {
-        int end = at;
-        if (end > 0 && "_.-".indexOf(t.charAt(end - 1)) >= 0) {
-            end--;
-        }
-        int start = end;
-        while (start > 0 && end - start < 16 && Character.isLetter(t.charAt(start - 1))) {
-            start--;
-            if (end == at && Character.isUpperCase(t.charAt(start))) {
-                break; // camel case: the word starts at its capital
-            }
-        }
-        return t.subSequence(start, end).toString().toLowerCase(Locale.ROOT);
-    }
-
-    /** Basic credentials (base64 of {@code user:password}), unless a placeholder. */
+    /** Basic credentials: base64 of {@code user:password}, printable (so that prose after "Basic" is none). */
     private static double scoreBasicCredentials(CharSequence t, int[] span, java.util.regex.Matcher m) {
         span[0] = m.start(1);
         span[1] = m.end(1);
         String value = m.group(1);
-        return placeholder(value, value.toLowerCase(Locale.ROOT)) ? -1 : 0.85;
+        if (placeholder(value, value.toLowerCase(Locale.ROOT))) {
+            return -1;
+        }
+        byte[] decoded;
+        try {
+            decoded = java.util.Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return -1; // not base64: prose ("Basic credentials")
+        }
+        // user:password, printable
+        int colon = -1;
+        for (int i = 0; i < decoded.length; i++) {
+            int b = decoded[i] & 0xFF;
+            if (b < 0x20 || b == 0x7F) {
+                return -1;
+            }
+            if (b == ':' && colon < 0) {
+                colon = i;
+            }
+        }
+        return colon >= 0 && colon < decoded.length - 1 ? 0.85 : -1;
     }
 
     /** The recognizers, for a policy's shared scan. */

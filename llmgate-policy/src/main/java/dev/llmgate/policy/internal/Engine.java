@@ -43,6 +43,8 @@ public final class Engine {
     private final SecretKeySpec hmacKey;
     /** The policy's recognizer-backed detectors (PII, secrets) scanned in one shared pass, if it has several. */
     private final FusedScan fusedScan;
+    /** Whether a detector of the policy reports {@code INJECTION_OBFUSCATION} (then hidden tag text is reported). */
+    private final boolean readsInjection;
     /** Per detector of the policy (same order): its metered scan if it is a built-in one, else null (a custom detector). */
     private final MeteredScan[] meteredScans;
     /** Per finding type: the rules (bit r: {@code policy.rules().get(r)}) that select it. */
@@ -62,6 +64,8 @@ public final class Engine {
         }
         this.allowedHosts = List.copyOf(globs);
         this.fusedScan = FusedScan.of(policy.detectors()).orElse(null);
+        this.readsInjection =
+                policy.detectors().stream().anyMatch(d -> d.types().contains(FindingTypes.INJECTION_OBFUSCATION));
         this.meteredScans = new MeteredScan[policy.detectors().size()];
         for (int i = 0; i < meteredScans.length; i++) {
             meteredScans[i] =
@@ -323,6 +327,9 @@ public final class Engine {
         }
         if (view.invisibles() > 0 && !found.isEmpty()) {
             obfuscation(found);
+        }
+        if (view.hiddenTagText() && readsInjection) {
+            hiddenText(text, found);
         }
         return decide(view, stage, found);
     }
@@ -599,6 +606,21 @@ public final class Engine {
                 }
             }
             return lo > 0 && t[1][lo - 1] > f.start();
+        }
+    }
+
+    /**
+     * Text hidden in tag characters (see {@link ScanView#hiddenTagText()}): instructions a model may read that no one
+     * reviewing the text can see, reported as obfuscation over the whole text (the tags have no width in the view).
+     */
+    private void hiddenText(String text, List<Finding> found) {
+        for (Finding f : found) {
+            if (f.type().equals(FindingTypes.INJECTION_OBFUSCATION)) {
+                return;
+            }
+        }
+        if (0.8 >= policy.threshold(FindingTypes.INJECTION_OBFUSCATION)) {
+            found.add(new Finding(FindingTypes.INJECTION_OBFUSCATION, 0, text.length(), 0.8, "prompt-injection"));
         }
     }
 

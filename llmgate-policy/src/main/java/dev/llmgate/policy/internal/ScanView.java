@@ -67,6 +67,12 @@ final class ScanView {
     private final byte[] runType;
     private final int[] junctions;
     private final int invisibles;
+
+    private final boolean hiddenTagText;
+
+    /** Tag characters in a row that make a hidden text ({@link #hiddenTagText()}). */
+    static final int HIDDEN_TAG_RUN = 4;
+
     private final int[] disguised;
     private final int[] rereads;
 
@@ -81,8 +87,10 @@ final class ScanView {
             byte[] runType,
             int[] junctions,
             int invisibles,
+            boolean hiddenTagText,
             int[] disguised,
             int[] rereads) {
+        this.hiddenTagText = hiddenTagText;
         this.text = text;
         this.rereads = rereads;
         this.sources = sources;
@@ -146,7 +154,17 @@ final class ScanView {
         return disguised; // (internal: not copied, as junctions())
     }
 
-    /** How many invisible characters (format characters, combining marks) were dropped, or read as ASCII (tag characters). */
+    /**
+     * Whether the source holds {@value #HIDDEN_TAG_RUN} or more tag characters (U+E0020..U+E007E) in a row: an
+     * invisible copy of ASCII text that a model may read and a person cannot see ("ASCII smuggling"). They are
+     * dropped from the view like every invisible character (tags put inside a value cannot break it); such a text is
+     * reported as obfuscation where the injection detector runs.
+     */
+    public boolean hiddenTagText() {
+        return hiddenTagText;
+    }
+
+    /** How many invisible characters (format characters, combining marks, tags) were dropped. */
     public int invisibles() {
         return invisibles;
     }
@@ -308,6 +326,12 @@ final class ScanView {
         private int[] junctions = new int[0];
         private int junctionCount;
         private int invisibles;
+        /** The current run of tag characters: how long, in which source, where it ends. */
+        private int tagRun;
+
+        private int tagSource = -1;
+        private int tagRunEnd = -1;
+        private boolean hiddenTagText;
         private int[] disguised = NONE;
         private int disguisedCount;
         private int[] rereads = NONE;
@@ -460,6 +484,7 @@ final class ScanView {
                     runType,
                     Arrays.copyOf(junctions, junctionCount),
                     invisibles,
+                    hiddenTagText,
                     disguisedCount == 0 ? NONE : Arrays.copyOf(disguised, disguisedCount),
                     rereadCount == 0 ? NONE : Arrays.copyOf(rereads, rereadCount));
         }
@@ -518,11 +543,18 @@ final class ScanView {
                 }
             } else if (f.isEmpty()) {
                 invisibles++;
+                if (cp >= 0xE0020 && cp <= 0xE007E) {
+                    // a tag copies an ASCII character invisibly: a run of them is text a model may read and a person
+                    // cannot see ("ASCII smuggling"); dropped here (so that tags put inside a value cannot break it)
+                    tagRun = src == tagSource && from == tagRunEnd ? tagRun + 1 : 1;
+                    tagSource = src;
+                    tagRunEnd = to;
+                    if (tagRun >= HIDDEN_TAG_RUN) {
+                        hiddenTagText = true;
+                    }
+                }
                 run(src, from, to, DROPPED);
             } else {
-                if (cp >= 0xE0000) {
-                    invisibles++; // a tag character: read as the ASCII it copies, and invisible all the same
-                }
                 run(src, from, to, FOLDED);
                 for (int k = 0; k < f.length(); k++) {
                     disguise(f.charAt(k), k); // (a fold may give several characters: "(a)" for U+249C)

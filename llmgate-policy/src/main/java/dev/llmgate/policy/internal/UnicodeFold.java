@@ -9,9 +9,8 @@ import java.text.Normalizer;
  * <ul>
  *   <li>dropped: format characters ({@code Cf}: zero-width space and joiners U+200B..U+200D, word
  *       joiner U+2060, BOM U+FEFF, soft hyphen U+00AD, bidi controls U+202A..U+202E and
- *       U+2066..U+2069, the language and cancel tags), combining marks ({@code Mn}, {@code Me}: variation selectors,
+ *       U+2066..U+2069, tags), combining marks ({@code Mn}, {@code Me}: variation selectors,
  *       combining grapheme joiner, accents written as separate marks) and the Hangul fillers;</li>
- *   <li>the tag characters U+E0020..U+E007E, an invisible copy of printable ASCII, become that ASCII;</li>
  *   <li>decimal digits of every script ({@code Nd}: Arabic-Indic, Devanagari, full-width,
  *       mathematical bold ...) and other numbers of value 0 to 9 ({@code No}: circled, parenthesized,
  *       dingbat, double-circled digits, digits with a full stop or comma) become ASCII digits;</li>
@@ -171,13 +170,10 @@ final class UnicodeFold {
         if (cp < 0x10000) {
             return BMP[cp];
         }
-        if (cp >= 0xE0020 && cp <= 0xE007E) {
-            // tags: an invisible copy of printable ASCII that a model may read ("ASCII smuggling"), so read as it
-            return String.valueOf((char) (cp - 0xE0000));
-        }
         int type = Character.getType(cp);
         if (type == Character.FORMAT || type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK) {
-            return DROP; // the language and cancel tags, variation selectors supplement, musical format characters
+            return DROP; // tags (U+E0000..; a run of them is reported, see ScanView#hiddenTagText), variation selectors
+            // supplement, musical format characters
         }
         if (type == Character.OTHER_NUMBER) {
             int v = Character.getNumericValue(cp);

@@ -47,7 +47,7 @@ final class FoldingInvariant {
         "\u2066",
         "\u034F",
         "\uFE0F",
-        "\uDB40\uDC7F" // the cancel tag (tags U+E0020..U+E007E read as the ASCII they copy)
+        "\uDB40\uDC41"
     };
     static final int[] DIGIT_ZEROS = {
         '0', 0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6

@@ -138,7 +138,7 @@ class ScanViewTest {
             "\u00AD",
             "\u202E",
             "\u2066",
-            "\uDB40\uDC01", // the language tag (tags U+E0020..U+E007E read as ASCII)
+            "\uDB40\uDC20",
             "\uFE0F",
             "\u034F"
         }) {

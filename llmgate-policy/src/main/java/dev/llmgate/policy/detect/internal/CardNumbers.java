@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Payment card numbers in any grouping, by one linear pass instead of a pattern. A <em>run</em> is
  * a maximal sequence of digit groups joined by separators of at most ten characters: a group's
  * closing markdown emphasis or code mark (up to three of {@code * _ ~ `}: {@code **4111** **1111**}), at
- * most two whitespace characters (space, tab, line break), at most one of {@code - . / + \} (a {@code +} is a
+ * most two whitespace characters (space, tab, line break), at most one of {@code - . / + \} (a {@code +} only between digits, as a
  * space in a URL's query) or up to three of one emphasis or code mark, and at most two more whitespace characters; or a thousands separator
  * ({@code ,} or {@code '} between digits, before a group of exactly three: {@code 4,111,111,...}).
  * (The view has already made no-break and thin spaces plain spaces and
@@ -63,12 +63,16 @@ final class CardNumbers {
             return thousands ? i + 1 : -1;
         }
         int k = emphasisEnd(t, i); // a group's closing emphasis (**4111** **1111**)
+        int beforeSpaces = k;
         int spaces = 0;
         while (k < n && spaces < 2 && space(t.charAt(k))) {
             k++;
             spaces++;
         }
         if (k < n && (mark(t.charAt(k)) || emphasis(t.charAt(k)))) {
+            if (t.charAt(k) == '+' && (k != beforeSpaces || k + 1 >= n || !digit(t.charAt(k + 1)))) {
+                return -1; // '+' joins groups only tight (a space in a URL's query: 4111+1111); "4000 + 1000" is a sum
+            }
             k = emphasis(t.charAt(k)) ? emphasisEnd(t, k) : k + 1;
             spaces = 0;
             while (k < n && spaces < 2 && space(t.charAt(k))) {
