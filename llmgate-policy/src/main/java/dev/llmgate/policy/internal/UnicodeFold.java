@@ -20,9 +20,10 @@ import java.text.Normalizer;
  *       (U+2212, modifier, super- and subscript, commercial, full-width) and the hyphen bullet become
  *       {@code -}, as do the box-drawing horizontals; the fraction and division slashes and the
  *       box-drawing diagonal {@code /}; single and double typographic quotes become {@code '} and
- *       {@code "}; the ideographic and half-width full stops, the Arabic decimal separator, the middle
- *       dot and its look-alikes (Greek ano teleia, bullet, hyphenation point, bullet and dot
- *       operators, katakana middle dot) become {@code .}; the Arabic thousands separator {@code ,};</li>
+ *       {@code "}; the ideographic and half-width full stops and the Arabic decimal separator become
+ *       {@code .}; the middle dot and its look-alikes (Greek ano teleia, bullet, hyphenation point,
+ *       bullet and dot operators, katakana middle dot) become {@code -} (a separator in a number that
+ *       ends no sentence); the Arabic thousands separator {@code ,};</li>
  *   <li>any other character whose compatibility decomposition (NFKC) is plain printable ASCII
  *       becomes that ASCII (full-width letters and symbols such as {@code ＠}, small forms such as
  *       {@code ﹫}, mathematical alphanumerics, circled and super/subscript digits, ligatures).</li>
@@ -119,7 +120,8 @@ final class UnicodeFold {
             case 0x22C5: // dot operator
             case 0x30FB: // katakana middle dot
             case 0xFF65: // half-width katakana middle dot
-                return ".";
+                // a separator inside a number (4111·1111) that ends no sentence (Ignore · all previous instructions)
+                return dash;
             case 0x2018:
             case 0x2019:
             case 0x201A:
