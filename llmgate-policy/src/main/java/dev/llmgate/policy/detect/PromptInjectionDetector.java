@@ -1573,8 +1573,14 @@ public final class PromptInjectionDetector implements Detector {
         final String text;
         /** The text's characters as bytes when they are all ASCII, else null. */
         final byte[] ascii;
-        /** Per character of {@link #text}, the offset in the normal form of the character it comes from. */
-        private final int[] normal;
+        /**
+         * Where {@link #text} is a copy of the normal form, piece by piece: per piece (in increasing order), its first
+         * position in {@link #text} in the upper 32 bits and, in the lower, how far ahead in the normal form its
+         * characters come from (a piece ends where something is left out or stands for more than itself).
+         */
+        private final long[] pieces;
+
+        private final int pieceCount;
         /** Positions of {@link #text} where it differs from the normal form (a space that stands for something, or where something was left out), increasing. */
         private final int[] folds;
 
@@ -1589,7 +1595,8 @@ public final class PromptInjectionDetector implements Detector {
         private PhraseReading(
                 String text,
                 byte[] ascii,
-                int[] normal,
+                long[] pieces,
+                int pieceCount,
                 int[] folds,
                 int foldCount,
                 int[] separators,
@@ -1597,7 +1604,8 @@ public final class PromptInjectionDetector implements Detector {
                 int sepCount) {
             this.text = text;
             this.ascii = ascii;
-            this.normal = normal;
+            this.pieces = pieces;
+            this.pieceCount = pieceCount;
             this.folds = folds;
             this.foldCount = foldCount;
             this.separators = separators;
@@ -1607,12 +1615,27 @@ public final class PromptInjectionDetector implements Detector {
 
         /** The offset in the normal form of position {@code i} of {@link #text}. */
         int normalStart(int i) {
-            return i < text.length() ? normal[i] : (text.isEmpty() ? 0 : normal[text.length() - 1] + 1);
+            return i < text.length() ? normal(i) : (text.isEmpty() ? 0 : normal(text.length() - 1) + 1);
+        }
+
+        /** The offset in the normal form of the character at position {@code p} of {@link #text}. */
+        private int normal(int p) {
+            int lo = 0;
+            int hi = pieceCount;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if ((int) (pieces[mid] >>> 32) <= p) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return p + (int) pieces[lo - 1];
         }
 
         /** The end offset in the normal form of end position {@code e} of {@link #text}. */
         int normalEnd(int e) {
-            return e == 0 ? 0 : normal[e - 1] + 1;
+            return e == 0 ? 0 : normal(e - 1) + 1;
         }
 
         /**
@@ -1766,17 +1789,24 @@ public final class PromptInjectionDetector implements Detector {
 
         /** The position of this reading's text that normal-form offset {@code i} reads as (the first at or after it). */
         private int position(int i) {
+            // the last piece that starts at or before i in the normal form
             int lo = 0;
-            int hi = text.length();
+            int hi = pieceCount;
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                if (normal[mid] < i) {
+                long piece = pieces[mid];
+                if ((int) (piece >>> 32) + (int) piece <= i) {
                     lo = mid + 1;
                 } else {
                     hi = mid;
                 }
             }
-            return lo;
+            if (lo == 0) {
+                return 0;
+            }
+            int p = i - (int) pieces[lo - 1];
+            int pieceEnd = lo < pieceCount ? (int) (pieces[lo] >>> 32) : text.length();
+            return Math.min(p, pieceEnd);
         }
 
         /** {@link #readsThrough}: found as written (or not a phrase); read through; through a separator in prose. */
@@ -1904,9 +1934,14 @@ public final class PromptInjectionDetector implements Detector {
             if (!mayFold(n, read)) {
                 return null;
             }
-            byte[] marks = pairedMarks(n, read);
-            char[] out = new char[size + 1];
-            int[] normal = new int[size + 1];
+            byte[] marks = null; // paired markdown marks: looked for at the first mark
+            boolean marksRead = false;
+            // the reading, as bytes when the normal form is ASCII (so is the reading), else as characters
+            byte[] bytes = ascii != null ? new byte[size + 1] : null;
+            char[] out = ascii != null ? null : new char[size + 1];
+            char last = ' '; // the last character written
+            long[] pieces = new long[16];
+            int pieceCount = 0;
             int[] folds = new int[16];
             int[] seps = new int[16];
             int[] sepChars = new int[16];
@@ -1919,17 +1954,28 @@ public final class PromptInjectionDetector implements Detector {
             while (i < size) {
                 char c = n.charAt(i);
                 if (c < 0x80 && PLAIN[c]) {
-                    // a run of letters and digits: as it is
+                    // a run of letters, digits, sentence ends and single spaces: as it is
                     int from = i;
-                    do {
-                        normal[len] = i;
-                        out[len++] = c;
-                        i++;
-                    } while (i < size && (c = n.charAt(i)) < 0x80 && PLAIN[c]);
+                    i = ascii != null ? asciiRunEnd(ascii, i) : runEnd(n, i);
+                    if (pieceCount == 0 || (int) pieces[pieceCount - 1] != from - len) {
+                        pieces = add(pieces, pieceCount++, (long) len << 32 | (from - len));
+                    }
+                    if (bytes != null) {
+                        System.arraycopy(ascii, from, bytes, len, i - from);
+                    } else {
+                        n.getChars(from, i, out, len);
+                    }
+                    len += i - from;
+                    last = n.charAt(i - 1);
                     read[0] += i - from;
                     if (i == size) {
                         break;
                     }
+                    c = n.charAt(i);
+                }
+                if (!marksRead && mark(c)) {
+                    marks = pairedMarks(n, read);
+                    marksRead = true;
                 }
                 int kind; // KEEP, LEAVE_OUT (of `next` characters), SPACE (neutral), SEPARATOR
                 int next = i + 1;
@@ -1943,10 +1989,10 @@ public final class PromptInjectionDetector implements Detector {
                 } else if (c < 0x80) {
                     switch (c) {
                         case '\'':
-                            kind = inWord(out, len, n, i + 1) ? KEEP : SPACE;
+                            kind = inWord(last, len, n, i + 1) ? KEEP : SPACE;
                             break;
                         case '-':
-                            kind = inWord(out, len, n, i + 1) ? KEEP : SEPARATOR;
+                            kind = inWord(last, len, n, i + 1) ? KEEP : SEPARATOR;
                             break;
                         case '_':
                             kind = KEEP; // not a pair: a word character, as in identifiers (_id, snake_case)
@@ -1995,7 +2041,7 @@ public final class PromptInjectionDetector implements Detector {
                     switch (Character.getType(c)) {
                         case Character.INITIAL_QUOTE_PUNCTUATION:
                         case Character.FINAL_QUOTE_PUNCTUATION:
-                            if (inWord(out, len, n, i + 1)) {
+                            if (inWord(last, len, n, i + 1)) {
                                 kind = KEEP;
                                 emit = '\''; // an apostrophe written as a quote: don’t
                             } else {
@@ -2014,7 +2060,7 @@ public final class PromptInjectionDetector implements Detector {
                             kind = i == neutralClose ? SPACE : SEPARATOR;
                             break;
                         case Character.DASH_PUNCTUATION:
-                            kind = inWord(out, len, n, i + 1) ? KEEP : SEPARATOR;
+                            kind = inWord(last, len, n, i + 1) ? KEEP : SEPARATOR;
                             break;
                         case Character.OTHER_PUNCTUATION:
                         case Character.MATH_SYMBOL:
@@ -2034,23 +2080,30 @@ public final class PromptInjectionDetector implements Detector {
                 }
                 read[0] += next - i;
                 if (kind == KEEP) {
+                    if (pieceCount == 0 || (int) pieces[pieceCount - 1] != i - len) {
+                        pieces = add(pieces, pieceCount++, (long) len << 32 | (i - len));
+                    }
                     for (int k = i; k < next; k++) {
-                        normal[len] = k;
                         char w = k == i ? emit : n.charAt(k);
                         allAscii &= w < 0x80;
-                        out[len++] = w;
+                        len = put(bytes, out, len, w);
+                        last = w;
                     }
                     if (emit != c) {
                         folds = add(folds, foldCount++, len - 1);
                     }
                 } else if (kind == BLANK) {
-                    if (len > 0 && blank(out[len - 1])) {
+                    if (len > 0 && blank(last)) {
                         if (c == '\n') {
-                            out[len - 1] = '\n';
+                            put(bytes, out, len - 1, '\n');
+                            last = '\n';
                         }
                     } else {
-                        normal[len] = i;
-                        out[len++] = c;
+                        if (pieceCount == 0 || (int) pieces[pieceCount - 1] != i - len) {
+                            pieces = add(pieces, pieceCount++, (long) len << 32 | (i - len));
+                        }
+                        len = put(bytes, out, len, c);
+                        last = c;
                     }
                 } else if (kind == LEAVE_OUT) {
                     if (foldCount == 0 || folds[foldCount - 1] != len) {
@@ -2058,12 +2111,15 @@ public final class PromptInjectionDetector implements Detector {
                     }
                 } else {
                     int at;
-                    if (len > 0 && blank(out[len - 1])) {
+                    if (len > 0 && blank(last)) {
                         at = len - 1;
                     } else {
                         at = len;
-                        normal[len] = i;
-                        out[len++] = ' ';
+                        if (pieceCount == 0 || (int) pieces[pieceCount - 1] != i - len) {
+                            pieces = add(pieces, pieceCount++, (long) len << 32 | (i - len));
+                        }
+                        len = put(bytes, out, len, ' ');
+                        last = ' ';
                     }
                     if (foldCount == 0 || folds[foldCount - 1] != at) {
                         folds = add(folds, foldCount++, at);
@@ -2078,19 +2134,32 @@ public final class PromptInjectionDetector implements Detector {
             if (foldCount == 0) {
                 return null;
             }
-            String text = new String(out, 0, len);
-            byte[] bytes = null;
-            if (ascii != null || allAscii) {
-                bytes = new byte[len];
-                for (int k = 0; k < len; k++) {
-                    bytes[k] = (byte) out[k];
+            String text;
+            if (bytes != null) {
+                bytes = java.util.Arrays.copyOf(bytes, len);
+                text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+            } else {
+                text = new String(out, 0, len);
+                if (allAscii) {
+                    bytes = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
                 }
             }
-            return new PhraseReading(text, bytes, normal, folds, foldCount, seps, sepChars, sepCount);
+            return new PhraseReading(text, bytes, pieces, pieceCount, folds, foldCount, seps, sepChars, sepCount);
         }
 
         /** Per ASCII character: a lower-case letter or a digit (the normal form is lower-cased). */
         private static final boolean[] PLAIN = new boolean[128];
+
+        /** {@link #PLAIN}, {@code !} and {@code ?}. */
+        private static final boolean[] PLAIN_OR_END = new boolean[128];
+
+        /** Per byte, how {@link #asciiRunEnd} takes it. */
+        private static final byte[] RUN = new byte[256];
+
+        private static final byte RUN_END = 0;
+        private static final byte RUN_COPY = 1;
+        private static final byte RUN_SPACE = 2;
+        private static final byte RUN_DOT = 3;
 
         static {
             for (char c = 'a'; c <= 'z'; c++) {
@@ -2099,6 +2168,14 @@ public final class PromptInjectionDetector implements Detector {
             for (char c = '0'; c <= '9'; c++) {
                 PLAIN[c] = true;
             }
+            System.arraycopy(PLAIN, 0, PLAIN_OR_END, 0, 128);
+            PLAIN_OR_END['!'] = true;
+            PLAIN_OR_END['?'] = true;
+            for (int c = 0; c < 128; c++) {
+                RUN[c] = PLAIN_OR_END[c] ? RUN_COPY : RUN_END;
+            }
+            RUN[' '] = RUN_SPACE;
+            RUN['.'] = RUN_DOT;
         }
 
         /** Whether {@code n} has a character this reading may fold (one pass, no allocation: most text has one early). */
@@ -2137,9 +2214,59 @@ public final class PromptInjectionDetector implements Detector {
             return b;
         }
 
+        /** Writes {@code c} at {@code at} of the reading ({@code bytes} if ASCII, else {@code chars}); returns {@code at + 1}. */
+        private static int put(byte[] bytes, char[] chars, int at, char c) {
+            if (bytes != null) {
+                bytes[at] = (byte) c;
+            } else {
+                chars[at] = c;
+            }
+            return at + 1;
+        }
+
+        private static long[] add(long[] a, int count, long value) {
+            long[] b = count == a.length ? java.util.Arrays.copyOf(a, count * 2) : a;
+            b[count] = value;
+            return b;
+        }
+
+        /**
+         * The end of the run from {@code i} (a letter or digit) that the reading copies as it is: letters, digits,
+         * {@code !}, {@code ?}, a full stop not followed by another and a space after anything but a space (what
+         * {@link #build} keeps or writes as one blank, one character for one).
+         */
+        private static int runEnd(String n, int i) {
+            int size = n.length();
+            while (++i < size) {
+                char c = n.charAt(i);
+                if (c >= 0x80 || !copied(c, n.charAt(i - 1), i + 1 < size ? n.charAt(i + 1) : ' ')) {
+                    return i;
+                }
+            }
+            return i;
+        }
+
+        /** {@link #runEnd} over the normal form's bytes (all ASCII). */
+        private static int asciiRunEnd(byte[] ascii, int i) {
+            int size = ascii.length;
+            while (++i < size) {
+                byte kind = RUN[ascii[i] & 0xFF];
+                if (kind != RUN_COPY
+                        && (kind == RUN_END
+                                || (kind == RUN_SPACE ? ascii[i - 1] == ' ' : i + 1 < size && ascii[i + 1] == '.'))) {
+                    return i;
+                }
+            }
+            return i;
+        }
+
+        private static boolean copied(char c, char before, char after) {
+            return c == ' ' ? before != ' ' : c == '.' ? after != '.' : PLAIN_OR_END[c];
+        }
+
         /** Whether the character written last and the one at {@code next} of {@code n} are word characters: inside a word. */
-        private static boolean inWord(char[] out, int len, String n, int next) {
-            return len > 0 && wordChar(out[len - 1]) && next < n.length() && wordChar(n.charAt(next));
+        private static boolean inWord(char last, int len, String n, int next) {
+            return len > 0 && wordChar(last) && next < n.length() && wordChar(n.charAt(next));
         }
 
         /** The position of the closing bracket if the bracket at {@code i} encloses one word ({@code (all)}), else -1. */
