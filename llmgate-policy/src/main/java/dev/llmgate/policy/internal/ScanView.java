@@ -332,6 +332,11 @@ final class ScanView {
         private int tagSource = -1;
         private int tagRunEnd = -1;
         private boolean hiddenTagText;
+        /** The last source with hidden tag text (read again with its tags decoded, see {@link #add}), or -1. */
+        private int hiddenTagSource = -1;
+        /** While a source is read again: tag characters read as the ASCII they copy instead of dropped. */
+        private boolean decodeTags;
+
         private int[] disguised = NONE;
         private int disguisedCount;
         private int[] rereads = NONE;
@@ -380,17 +385,42 @@ final class ScanView {
                 separator();
                 int from = out.length();
                 appendText(index, text, 0, text.length());
-                if (rereadCount + 2 > rereads.length) {
-                    rereads = Arrays.copyOf(rereads, Math.max(4, rereadCount * 2));
-                }
-                rereads[rereadCount++] = from;
-                rereads[rereadCount++] = out.length();
+                reread(from, out.length());
             } else {
                 // not JSON after all (prose): read as text, escaped for a JSON string if redacted
                 sources.add(new Source(channel, text, kind));
                 appendText(index, text, 0, text.length());
             }
+            readTagsAgain(index, text);
             return index;
+        }
+
+        /**
+         * If source {@code index} holds hidden tag text: what a model that reads tags as ASCII reads, read again as
+         * text with the tags decoded (a card number, a key or an instruction written in tags is found there and
+         * redacted in the tags), counted once with what the first reading found ({@link #rereads}).
+         */
+        private void readTagsAgain(int index, String text) {
+            if (hiddenTagSource == index) {
+                separator();
+                pendingSeparator = -1; // not a junction: the source does not continue into its own second reading
+                int from = out.length();
+                decodeTags = true;
+                try {
+                    appendText(index, text, 0, text.length());
+                } finally {
+                    decodeTags = false;
+                }
+                reread(from, out.length());
+            }
+        }
+
+        private void reread(int from, int to) {
+            if (rereadCount + 2 > rereads.length) {
+                rereads = Arrays.copyOf(rereads, Math.max(4, rereadCount * 2));
+            }
+            rereads[rereadCount++] = from;
+            rereads[rereadCount++] = to;
         }
 
         /**
@@ -406,6 +436,7 @@ final class ScanView {
             }
             sources.add(new Source(channel, text, Kind.JSON));
             appendJson(index, text, JsonTokens.of(text, state), text.length(), true);
+            readTagsAgain(index, text);
             return index;
         }
 
@@ -541,6 +572,9 @@ final class ScanView {
                     }
                     out.appendCodePoint(cp);
                 }
+            } else if (f.isEmpty() && decodeTags && cp >= 0xE0020 && cp <= 0xE007E) {
+                run(src, from, to, FOLDED);
+                out.append((char) (cp - 0xE0000));
             } else if (f.isEmpty()) {
                 invisibles++;
                 if (cp >= 0xE0020 && cp <= 0xE007E) {
@@ -551,6 +585,7 @@ final class ScanView {
                     tagRunEnd = to;
                     if (tagRun >= HIDDEN_TAG_RUN) {
                         hiddenTagText = true;
+                        hiddenTagSource = src;
                     }
                 }
                 run(src, from, to, DROPPED);
