@@ -57,6 +57,18 @@ class ConfigSecretAttackTest {
                 "pass password=S3cr3tPassw0rd2024",
                 "show_password=1&password=S3cr3tPassw0rd2024",
                 "password:\n\nS3cr3tPassw0rd2024",
+                // red-team leftovers: command lines, .NET settings, session cookies
+                "mysql -u root -pS3cr3tPassw0rd2024 -h db.internal",
+                "docker login -u admin -p S3cr3tPassw0rd2024 registry.internal",
+                "az login --service-principal -u app-id -p S3cr3tPassw0rd2024 --tenant t",
+                "sshpass -p 'S3cr3tPassw0rd2024' ssh admin@host",
+                "curl -u admin:S3cr3tPassw0rd2024 https://api.internal/x",
+                "curl --user=admin:S3cr3tPassw0rd2024 https://api.internal/x",
+                "<add key=\"DbPassword\" value=\"S3cr3tPassw0rd2024\" />",
+                "<add key=\"StripeSecretKey\" value=\"9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd\"/>",
+                "Cookie: theme=dark; sessionid=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd; lang=en",
+                "Set-Cookie: JSESSIONID=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd; Path=/; HttpOnly",
+                "curl --cookie \"auth_token=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd\" https://api.internal/",
             })
     void configurationSecretsAreBlocked(String text) {
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {
@@ -97,6 +109,22 @@ class ConfigSecretAttackTest {
                 "Authorization: Basic <credentials>",
                 "Send the Authorization: Basic credentials header, then the body.",
                 "Use Authorization: Basic authentication for the legacy API.",
+                "docker run -u 1000 -p 8080:80 nginx",
+                "docker run -u app -p 127.0.0.1:8080:80 nginx",
+                "python -u script.py -p /tmp/somepath",
+                "mysql -u root -p mydatabase",
+                "mysql -u root -p",
+                "curl -u www-data:www-data http://localhost/",
+                "curl -u admin:password http://localhost/",
+                "curl -u \"$USER:$PASS\" http://localhost/",
+                "git push -u origin feature/password-reset",
+                "We use cookies: session cookies expire when you close the browser.",
+                "Cookie: theme=dark; lang=en-US",
+                "Set-Cookie: sessionid=; Max-Age=0",
+                "<add key=\"PageSize\" value=\"50\" />",
+                "<add key=\"TokenLifetimeMinutes\" value=\"600000\" />",
+                "<add key=\"ApiKey\" value=\"your-api-key-here\" />",
+                "Reset your password https://accounts.example.org/reset",
             })
     void ordinaryConfigurationAndProsePass(String text) {
         assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())

@@ -118,6 +118,20 @@ class LinearScanWorkTest {
         "\u0430",
         "p\u0430ssw\u043erd ",
         "\uD83D\uDE00 ", // Cyrillic, mixed scripts, emoji
+        "dbPassword=",
+        "PGPASSWORD=",
+        "aPassword:\n", // camel case and run-together names
+        "-u a ",
+        "-u a -p",
+        "-u a:",
+        "sshpass -p ",
+        "--user=",
+        "Cookie: a=b; ",
+        "cookie sid=",
+        "key=\"password\" ",
+        "<add key=\"DbPassword\" value=\"", // command lines, cookies, .NET settings
+        "\uDB40\uDC41\uDB40\uDC42\uDB40\uDC43\uDB40\uDC44 ",
+        "\uDB40\uDC34\uDB40\uDC31\uDB40\uDC31\uDB40\uDC31", // tag text, read again decoded
         "The patient reports that the cough has improved over the last two weeks. "
     };
 

@@ -200,7 +200,53 @@ public final class SecretDetector implements Detector {
                             SecretDetector::scoreUserinfoPassword)
                     .startingAt(Starts.of()
                             .chars(":")
-                            .check((t, i) -> i + 2 < t.length() && t.charAt(i + 1) == '/' && t.charAt(i + 2) == '/')));
+                            .check((t, i) -> i + 2 < t.length() && t.charAt(i + 1) == '/' && t.charAt(i + 2) == '/')),
+            // .NET configuration: <add key="DbPassword" value="..." /> (a name ending in a keyword, then its value)
+            Recognizer.of(
+                            FindingTypes.SECRET_ASSIGNMENT,
+                            "(?<![A-Za-z0-9])(?i:key|name)[ \\t]{0,4}=[ \\t]{0,4}[\"'][A-Za-z0-9_.:-]{0,64}?(?i:("
+                                    + ASSIGNED_KEYWORDS + ")" + KEY_NAME_TAIL
+                                    + ")[\"'][ \\t]{1,16}(?i:value)[ \\t]{0,4}="
+                                    + "[ \\t]{0,4}[\"']([^\\s\"'<>]{6,200}+)[\"']",
+                            0,
+                            SecretDetector::scoreAssignment)
+                    .onlyWith("value")
+                    .startingAt(Starts.of().prefixes(true, "key", "name").notAfter(ALPHANUMERIC)),
+            // a session cookie: Cookie: / Set-Cookie: / curl --cookie "sessionid=..." (a name that holds a session,
+            // an authentication or a token, among the header's pairs)
+            Recognizer.of(
+                            FindingTypes.SECRET_ASSIGNMENT,
+                            "(?i:cookie)[\"']?[ \\t]{0,4}[:=]?[ \\t]{0,16}[\"']?"
+                                    + "(?:[A-Za-z0-9_.!#$&*+^`|~-]{1,64}=[^\\s;,\"']{0,256}+;[ \\t]{0,4}){0,8}"
+                                    + "([A-Za-z0-9_.-]{0,32}(?i:sess|sid|auth|token|jwt|login|remember)[A-Za-z0-9_.-]{0,32})"
+                                    + "=([^\\s;,\"']{16,4096}+)",
+                            0,
+                            SecretDetector::scoreSessionCookie)
+                    .startingAt(Starts.of()
+                            .prefixes(true, "cookie")
+                            .notAfter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")),
+            // a command line with a user and a password option: mysql -u root -pS3cr3t, docker login -u admin -p ...,
+            // az login -u app -p ...; and sshpass -p ...
+            Recognizer.of(
+                            FindingTypes.SECRET_ASSIGNMENT,
+                            "(?<![A-Za-z0-9_-])(?:(?:-u|--user(?:name)?)(?:[ \\t]{1,4}|=)[^\\s]{1,64}"
+                                    + "(?:[ \\t][^\\n]{0,100}?)?|sshpass)[ \\t]{1,4}(-p|--pass(?:word)?)"
+                                    + "(?:([ \\t]{1,4}|=)[\"']?)?([^\\s\"']{6,200}+)",
+                            0,
+                            SecretDetector::scoreCommandLinePassword)
+                    .startingAt(Starts.of()
+                            .chars("-")
+                            .prefixes(true, "sshpass")
+                            .notAfter(ALPHANUMERIC + "_-")
+                            .check((t, i) -> t.charAt(i) != '-' || userOption(t, i))),
+            // curl -u user:password, --user user:password
+            Recognizer.of(
+                            FindingTypes.SECRET_ASSIGNMENT,
+                            "(?<![A-Za-z0-9_-])(?:-u|--user)(?:[ \\t]{1,4}|=)[\"']?([^\\s:\"']{1,64}):([^\\s\"']{6,200}+)",
+                            Recognizer.NEEDS_COLON,
+                            SecretDetector::scoreUserPassword)
+                    .startingAt(
+                            Starts.of().chars("-").notAfter(ALPHANUMERIC + "_-").check(SecretDetector::userOption)));
 
     private static final RecognizerSet SCANNER = new RecognizerSet(RECOGNIZERS);
 
@@ -364,8 +410,8 @@ public final class SecretDetector implements Detector {
         String key = m.group(1).toLowerCase(Locale.ROOT);
         boolean passwordLike =
                 key.startsWith("pass") || key.startsWith("pwd") || key.startsWith("contra") || key.startsWith("mot");
-        String whole = m.group(0);
-        if (whole.indexOf('=') < 0 && whole.indexOf(':') < 0 && whole.indexOf('>') < 0 && !key.equals("bearer")) {
+        String sign = t.subSequence(m.end(1), m.start(2)).toString(); // between the name and the value
+        if (sign.indexOf('=') < 0 && sign.indexOf(':') < 0 && sign.indexOf('>') < 0 && !key.equals("bearer")) {
             // "token abc..." without an assignment sign: only high-entropy values count
             return Checksums.entropy(value, 0, value.length()) >= 3.5 && value.length() >= 16 ? 0.7 : -1;
         }
@@ -481,6 +527,85 @@ public final class SecretDetector implements Detector {
             return false;
         }
         return CODE_ROOTS.contains(value.substring(0, value.indexOf('.')).toLowerCase(Locale.ROOT));
+    }
+
+    /** A session cookie's value: long and random enough to be a credential, not a placeholder. */
+    private static double scoreSessionCookie(CharSequence t, int[] span, java.util.regex.Matcher m) {
+        span[0] = m.start(2);
+        span[1] = m.end(2);
+        String value = m.group(2);
+        if (placeholder(value, value.toLowerCase(Locale.ROOT))) {
+            return -1;
+        }
+        return Checksums.entropy(value, 0, value.length()) >= 3.0 ? 0.85 : -1;
+    }
+
+    /**
+     * The value of a password option on a command line with a user option. Written apart ({@code -p value}), it must
+     * look like a password (two of lower case, upper case, digits and symbols): {@code mysql -u root -p mydb} names a
+     * database and prompts for the password; a port ({@code -p 8080:80}) has too little entropy.
+     */
+    private static double scoreCommandLinePassword(CharSequence t, int[] span, java.util.regex.Matcher m) {
+        span[0] = m.start(3);
+        span[1] = m.end(3);
+        String value = m.group(3);
+        String lower = value.toLowerCase(Locale.ROOT);
+        char first = value.charAt(0);
+        if (first == '-'
+                || first == '/'
+                || first == '.'
+                || first == '~'
+                || NUMERIC_ADDRESS.matcher(value).matches()) {
+            return -1; // an option, a path (mkdir -p /srv/app), a port or an address (-p 127.0.0.1:8080:80)
+        }
+        if (placeholder(value, lower)
+                || NOT_SECRETS.contains(lower)
+                || Checksums.entropy(value, 0, value.length()) < 2.0) {
+            return -1;
+        }
+        boolean attached = m.group(2) == null && m.group(1).equals("-p");
+        return attached || characterClasses(value) >= 2 ? 0.85 : -1;
+    }
+
+    /** {@code user:password} after a user option, unless a placeholder or the user's name again ({@code www-data:www-data}). */
+    private static double scoreUserPassword(CharSequence t, int[] span, java.util.regex.Matcher m) {
+        if (m.group(1).equals(m.group(2))) {
+            return -1;
+        }
+        return scoreUserinfoPassword(t, span, m);
+    }
+
+    /** Ports, port mappings and numeric addresses: digits, dots, colons, slashes and dashes. */
+    private static final java.util.regex.Pattern NUMERIC_ADDRESS = java.util.regex.Pattern.compile("[0-9.:/-]+");
+
+    /** Whether a user option ({@code -u}, {@code --user}) starts at {@code i} of {@code t}. */
+    private static boolean userOption(CharSequence t, int i) {
+        int n = t.length();
+        if (i + 1 < n && t.charAt(i + 1) == 'u') {
+            return true;
+        }
+        return i + 6 <= n && t.charAt(i + 1) == '-' && "user".contentEquals(t.subSequence(i + 2, i + 6));
+    }
+
+    /** How many of lower case, upper case, digits and other characters {@code s} has. */
+    private static int characterClasses(String s) {
+        int lower = 0;
+        int upper = 0;
+        int digit = 0;
+        int other = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                lower = 1;
+            } else if (c >= 'A' && c <= 'Z') {
+                upper = 1;
+            } else if (c >= '0' && c <= '9') {
+                digit = 1;
+            } else {
+                other = 1;
+            }
+        }
+        return lower + upper + digit + other;
     }
 
     /** Basic credentials: base64 of {@code user:password}, printable (so that prose after "Basic" is none). */
