@@ -70,8 +70,8 @@ final class ScanView {
 
     private final boolean hiddenTagText;
 
-    /** Tag characters in a row that make a hidden text ({@link #hiddenTagText()}). */
-    static final int HIDDEN_TAG_RUN = 4;
+    /** Tag characters in a text that make a hidden text ({@link #hiddenTagText()}). */
+    static final int HIDDEN_TAG_COUNT = 4;
 
     private final int[] disguised;
     private final int[] rereads;
@@ -155,10 +155,11 @@ final class ScanView {
     }
 
     /**
-     * Whether the source holds {@value #HIDDEN_TAG_RUN} or more tag characters (U+E0020..U+E007E) in a row: an
-     * invisible copy of ASCII text that a model may read and a person cannot see ("ASCII smuggling"). They are
-     * dropped from the view like every invisible character (tags put inside a value cannot break it); such a text is
-     * reported as obfuscation where the injection detector runs.
+     * Whether the sources hold {@value #HIDDEN_TAG_COUNT} or more tag characters (U+E0020..U+E007E) in all, in a row or
+     * not (the flags of England, Scotland and Wales aside): an invisible copy of ASCII text that a model may read and
+     * a person cannot see ("ASCII smuggling"). They are dropped from the view like every invisible character (tags
+     * put inside a value cannot break it), and the sources that hold them are read again with the tags decoded
+     * ({@link #rereads}); such a text is reported as obfuscation where the injection detector runs.
      */
     public boolean hiddenTagText() {
         return hiddenTagText;
@@ -326,14 +327,17 @@ final class ScanView {
         private int[] junctions = new int[0];
         private int junctionCount;
         private int invisibles;
-        /** The current run of tag characters: how long, in which source, where it ends. */
-        private int tagRun;
+        /** Tag characters counted so far (not those of the flags of England, Scotland and Wales). */
+        private int tagCount;
+        /** The sources that hold counted tag characters, in order, and how many. */
+        private int[] tagSources = NONE;
 
-        private int tagSource = -1;
-        private int tagRunEnd = -1;
+        private int tagSourceCount;
+        /** In source {@link #flagSource}, the end of the tag characters of a flag ({@link #flagTagsEnd}). */
+        private int flagSource = -1;
+
+        private int flagEnd = -1;
         private boolean hiddenTagText;
-        /** The last source with hidden tag text (read again with its tags decoded, see {@link #add}), or -1. */
-        private int hiddenTagSource = -1;
         /** While a source is read again: tag characters read as the ASCII they copy instead of dropped. */
         private boolean decodeTags;
 
@@ -391,28 +395,40 @@ final class ScanView {
                 sources.add(new Source(channel, text, kind));
                 appendText(index, text, 0, text.length());
             }
-            readTagsAgain(index, text);
             return index;
         }
 
         /**
-         * If source {@code index} holds hidden tag text: what a model that reads tags as ASCII reads, read again as
-         * text with the tags decoded (a card number, a key or an instruction written in tags is found there and
-         * redacted in the tags), counted once with what the first reading found ({@link #rereads}).
+         * If the sources hold hidden tag text ({@value #HIDDEN_TAG_COUNT} or more tag characters in all): what a model
+         * that reads tags as ASCII reads, read again as text with the tags decoded — each source that holds tags, in
+         * order, joined as the first reading joins them — so that a card number, a key or an instruction written in
+         * tags is found there and redacted in the tags; counted once with what the first reading found
+         * ({@link #rereads}).
          */
-        private void readTagsAgain(int index, String text) {
-            if (hiddenTagSource == index) {
-                separator();
-                pendingSeparator = -1; // not a junction: the source does not continue into its own second reading
-                int from = out.length();
-                decodeTags = true;
-                try {
-                    appendText(index, text, 0, text.length());
-                } finally {
-                    decodeTags = false;
-                }
-                reread(from, out.length());
+        private void readTagsAgain() {
+            if (tagCount < HIDDEN_TAG_COUNT) {
+                return;
             }
+            hiddenTagText = true;
+            materialize();
+            int from = -1;
+            decodeTags = true;
+            try {
+                for (int k = 0; k < tagSourceCount; k++) {
+                    separator();
+                    if (from < 0) {
+                        pendingSeparator = -1; // not a junction: the sources do not continue into their second reading
+                        from = out.length();
+                    }
+                    int index = tagSources[k];
+                    String text = sources.get(index).text();
+                    appendText(index, text, 0, text.length());
+                }
+            } finally {
+                decodeTags = false;
+            }
+            settlePending();
+            reread(from, out.length());
         }
 
         private void reread(int from, int to) {
@@ -436,7 +452,6 @@ final class ScanView {
             }
             sources.add(new Source(channel, text, Kind.JSON));
             appendJson(index, text, JsonTokens.of(text, state), text.length(), true);
-            readTagsAgain(index, text);
             return index;
         }
 
@@ -489,6 +504,7 @@ final class ScanView {
         }
 
         public ScanView build() {
+            readTagsAgain();
             settlePending();
             String text;
             if (deferred != null) {
@@ -561,6 +577,13 @@ final class ScanView {
          * what an escape or a look-alike reads as ({@link #disguised}).
          */
         private void codePoint(int src, String s, int cp, int from, int to, boolean literal) {
+            if (cp == BLACK_FLAG) {
+                int end = flagTagsEnd(s, to);
+                if (end > to) {
+                    flagSource = src;
+                    flagEnd = end;
+                }
+            }
             String f = UnicodeFold.of(cp);
             if (f == null) {
                 if (to - from == Character.charCount(cp) && s.codePointAt(from) == cp) {
@@ -577,15 +600,17 @@ final class ScanView {
                 out.append((char) (cp - 0xE0000));
             } else if (f.isEmpty()) {
                 invisibles++;
-                if (cp >= 0xE0020 && cp <= 0xE007E) {
-                    // a tag copies an ASCII character invisibly: a run of them is text a model may read and a person
-                    // cannot see ("ASCII smuggling"); dropped here (so that tags put inside a value cannot break it)
-                    tagRun = src == tagSource && from == tagRunEnd ? tagRun + 1 : 1;
-                    tagSource = src;
-                    tagRunEnd = to;
-                    if (tagRun >= HIDDEN_TAG_RUN) {
-                        hiddenTagText = true;
-                        hiddenTagSource = src;
+                if (cp >= 0xE0020 && cp <= 0xE007E && !(src == flagSource && from < flagEnd)) {
+                    // a tag copies an ASCII character invisibly: tags are text a model may read and a person cannot
+                    // see ("ASCII smuggling"), wherever they stand (in a row, between other invisible characters or
+                    // spaces, over several parts); dropped here (so that tags put inside a value cannot break it)
+                    // and counted
+                    tagCount++;
+                    if (tagSourceCount == 0 || tagSources[tagSourceCount - 1] != src) {
+                        if (tagSourceCount == tagSources.length) {
+                            tagSources = Arrays.copyOf(tagSources, Math.max(4, tagSourceCount * 2));
+                        }
+                        tagSources[tagSourceCount++] = src;
                     }
                 }
                 run(src, from, to, DROPPED);
@@ -609,6 +634,32 @@ final class ScanView {
                 }
                 disguised[disguisedCount++] = out.length() + offset;
             }
+        }
+
+        /**
+         * The end of the tag characters of one of the three recommended subdivision flags (England, Scotland, Wales:
+         * the emoji tag sequences of Unicode's emoji-sequences.txt, U+1F3F4, then the tags of {@code gbeng}, {@code
+         * gbsct} or {@code gbwls}, then U+E007F) if they follow position {@code i} of {@code s}, else {@code i}: the
+         * only tags in ordinary text, visible as a flag, and not counted as hidden text.
+         */
+        private static int flagTagsEnd(String s, int i) {
+            for (String flag : FLAG_TAGS) {
+                if (s.startsWith(flag, i)) {
+                    return i + flag.length() - 2; // the tags, not the cancel tag (which is no ASCII copy)
+                }
+            }
+            return i;
+        }
+
+        private static final int BLACK_FLAG = 0x1F3F4;
+
+        private static final List<String> FLAG_TAGS = List.of(tags("gbeng"), tags("gbsct"), tags("gbwls"));
+
+        /** {@code ascii} in tag characters, then the cancel tag U+E007F. */
+        private static String tags(String ascii) {
+            StringBuilder b = new StringBuilder();
+            ascii.chars().forEach(c -> b.appendCodePoint(0xE0000 + c));
+            return b.appendCodePoint(0xE007F).toString();
         }
 
         /** Appends source text {@code [from, to)} folded and decoded (see the class comment). */
