@@ -51,6 +51,30 @@ class PolicyInterceptorTest {
                 .build();
     }
 
+    /**
+     * The text a stream of {@code answer}, scripted in chunks of {@code size} characters (surrogate pairs split too),
+     * delivered through a gate with {@code policy}; a block is thrown.
+     */
+    static String streamed(Policy policy, String answer, int size) {
+        List<String> chunks = new ArrayList<>();
+        for (int i = 0; i < answer.length(); i += size) {
+            chunks.add(answer.substring(i, Math.min(answer.length(), i + size)));
+        }
+        StringBuilder received = new StringBuilder();
+        try (LlmGate gate = gate(
+                        policy,
+                        ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0]))),
+                        new CaptureCall());
+                ChatStream s = gate.stream(ChatRequest.of("p:m", "Summarise"))) {
+            while (s.hasNext()) {
+                if (s.next() instanceof StreamEvent.TextDelta d) {
+                    received.append(d.text());
+                }
+            }
+        }
+        return received.toString();
+    }
+
     static Policy piiPolicy(RedactionMode mode, Verdict verdict) {
         return Policy.builder()
                 .name("test")

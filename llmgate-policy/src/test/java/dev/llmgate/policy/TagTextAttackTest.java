@@ -5,7 +5,6 @@ import static dev.llmgate.policy.UnicodeLookAlikeAttackTest.types;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmgate.api.ChatRequest;
-import dev.llmgate.api.StreamEvent;
 import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.policy.preset.CompliancePreset;
@@ -187,29 +186,8 @@ class TagTextAttackTest {
         return out.toString();
     }
 
-    private static List<String> chunks(String answer, int size) {
-        List<String> chunks = new ArrayList<>();
-        for (int i = 0; i < answer.length(); i += size) {
-            chunks.add(answer.substring(i, Math.min(answer.length(), i + size))); // surrogate pairs split too
-        }
-        return chunks;
-    }
-
     private static String streamed(Policy policy, String answer, int size) {
-        StringBuilder received = new StringBuilder();
-        try (LlmGate gate = PolicyInterceptorTest.gate(
-                        policy,
-                        ScriptedProvider.replying(
-                                Reply.chunks(chunks(answer, size).toArray(new String[0]))),
-                        new PolicyInterceptorTest.CaptureCall());
-                dev.llmgate.api.ChatStream s = gate.stream(ChatRequest.of("p:m", "Summarise"))) {
-            while (s.hasNext()) {
-                if (s.next() instanceof StreamEvent.TextDelta d) {
-                    received.append(d.text());
-                }
-            }
-        }
-        return received.toString();
+        return PolicyInterceptorTest.streamed(policy, answer, size);
     }
 
     private static boolean streamedBlocked(Policy policy, String answer, int size) {
