@@ -249,7 +249,23 @@ public final class StreamGuard implements StreamTransformer {
             int[] s = view.sourceSpan(f.start(), f.end());
             spans.add(new int[] {s[0] - offset, s[1] - offset});
         }
-        int cut = last ? held.length() : held.length() - window / 2;
+        // half a window (and a window) of what the detectors read, not of characters: invisible characters dropped
+        // from the view (zero-width padding between the digits of a card) do not count towards either
+        int keep = window / 2;
+        int bound = window;
+        if (!last && !asJson && !view.isIdentity()) {
+            keep = Math.max(keep, heldForViewCharacters(view, offset, window / 2));
+            bound = Math.max(bound, heldForViewCharacters(view, offset, window));
+            if (bound > INVISIBLE_HOLD) {
+                // more invisible characters than any text holds (Zalgo text aside): what they pad cannot be judged
+                // within the bound, so the stream fails closed
+                Decision limit = aggregate.merge(
+                        new Decision(PolicyStage.STREAM, Verdict.BLOCK, List.of(Engine.SCAN_LIMIT_RULE), List.of()));
+                Enforcement.decide(engine, call, limit, Optional.empty(), PolicyStage.STREAM, rewritten());
+                throw Enforcement.blocked(policy, PolicyStage.STREAM, limit);
+            }
+        }
+        int cut = last ? held.length() : held.length() - keep;
         boolean forced = false;
         if (!last) {
             boolean moved = true;
@@ -282,10 +298,10 @@ public final class StreamGuard implements StreamTransformer {
             if (holdImage) {
                 releaseAt = Math.max(window, held.length() - cut + window / 2);
             }
-            if (held.length() - cut > window && !holdImage) {
+            if (held.length() - cut > bound && !holdImage) {
                 // a finding longer than half the window straddles the cut: keep the bound, release up to the usual cut
                 // and rewrite the straddling findings' released part (the rest cannot be recognised any more)
-                cut = safeCut(scanned, offset, held.length() - window / 2);
+                cut = safeCut(scanned, offset, held.length() - keep);
                 forced = true;
             }
         }
@@ -313,6 +329,28 @@ public final class StreamGuard implements StreamTransformer {
         Enforcement.addByType(rewritten, redact);
         emit(scanned, view, redact, offset, cut, last, downstream);
     }
+
+    /**
+     * How many characters at the end of the held text (which starts at {@code offset} of the scanned text) hold the
+     * last {@code n} characters of {@code view} (all of it if the view holds fewer after the held text's start).
+     */
+    private int heldForViewCharacters(ScanView view, int offset, int n) {
+        int p = view.text().length() - n;
+        int source = -1;
+        while (p > 0 && (source = view.sourceStart(p)) < 0) {
+            p--; // a separator: the nearest character before it
+        }
+        if (p <= 0 || source < offset) {
+            return held.length();
+        }
+        return held.length() - (source - offset);
+    }
+
+    /**
+     * The most held characters that may stand for a window of what the detectors read (invisible characters between
+     * them); beyond it a stream fails closed.
+     */
+    static final int INVISIBLE_HOLD = 4096;
 
     /** The prefix of the exfiltration finding types. */
     private static final String EXFILTRATION = "EXFILTRATION_";
