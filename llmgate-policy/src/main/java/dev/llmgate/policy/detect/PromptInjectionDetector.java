@@ -44,7 +44,8 @@ public final class PromptInjectionDetector implements Detector {
     private record Phrase(String type, Pattern pattern, double confidence) {}
 
     private static final String W =
-            "(?: [\\w\\p{L}'-]+)"; // one more word of any letters (normalised text: single spaces)
+            "(?: [\\w\\p{L}\\p{M}'-]+)"; // one more word of any letters and their marks (normalised text: single
+    // spaces)
 
     private static final List<Phrase> PHRASES = List.of(
             // --- instruction override ---

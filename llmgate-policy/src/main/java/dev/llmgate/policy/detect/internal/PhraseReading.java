@@ -396,6 +396,7 @@ public final class PhraseReading {
         }
         byte[] marks = null; // paired markdown marks: looked for at the first mark
         boolean marksRead = false;
+        Comments comments = new Comments();
         // the reading, as bytes when the normal form is ASCII (so is the reading), else as characters
         byte[] bytes = ascii != null ? new byte[size + 1] : null;
         char[] out = ascii != null ? null : new char[size + 1];
@@ -452,7 +453,9 @@ public final class PhraseReading {
                         kind = inWord(last, len, n, i + 1) ? KEEP : SPACE;
                         break;
                     case '-':
-                        kind = inWord(last, len, n, i + 1) ? KEEP : SEPARATOR;
+                        // a separator inside a word too: a hyphen joins words a model reads one by one
+                        // ("Ignore-all previous instructions"), and every dash folds to one (an em dash closed up)
+                        kind = SEPARATOR;
                         break;
                     case '_':
                         kind = KEEP; // not a pair: a word character, as in identifiers (_id, snake_case)
@@ -482,8 +485,12 @@ public final class PhraseReading {
                         kind = i == neutralClose ? SPACE : SEPARATOR;
                         break;
                     case '<':
-                        int tagEnd = tag(n, i, read);
-                        if (tagEnd > 0) {
+                        int commentEnd = comments.end(n, i, read);
+                        int tagEnd = commentEnd > 0 ? -1 : tag(n, i, read);
+                        if (commentEnd > 0) {
+                            kind = LEAVE_OUT; // a comment (or a declaration, CDATA): not rendered
+                            next = commentEnd;
+                        } else if (tagEnd > 0) {
                             kind = inlineTag(n, i, tagEnd) ? LEAVE_OUT : SEPARATOR;
                             next = tagEnd;
                         } else {
@@ -520,7 +527,7 @@ public final class PhraseReading {
                         kind = i == neutralClose ? SPACE : SEPARATOR;
                         break;
                     case Character.DASH_PUNCTUATION:
-                        kind = inWord(last, len, n, i + 1) ? KEEP : SEPARATOR;
+                        kind = SEPARATOR; // as '-'
                         break;
                     case Character.OTHER_PUNCTUATION:
                     case Character.MATH_SYMBOL:
@@ -648,8 +655,7 @@ public final class PhraseReading {
                     continue;
                 }
                 boolean between = i > 0 && i + 1 < size && wordChar(n.charAt(i - 1)) && wordChar(n.charAt(i + 1));
-                if ((c == '.' && (i + 1 == size || n.charAt(i + 1) != '.'))
-                        || ((c == '\'' || c == '-' || c == '_') && between)) {
+                if ((c == '.' && (i + 1 == size || n.charAt(i + 1) != '.')) || ((c == '\'' || c == '_') && between)) {
                     continue;
                 }
             } else if (Character.isLetterOrDigit(c)) {
@@ -748,8 +754,9 @@ public final class PhraseReading {
 
     /**
      * The end of the HTML tag at {@code i} ({@code <name ...>}, {@code </name>}, {@code <name/>}: a letter after
-     * {@code <} or {@code </}, a {@code >} within {@link #MAX_TAG} characters and before the next {@code <} or line
-     * break), or -1. Stopping at the next {@code <} keeps a run of unterminated tags linear.
+     * {@code <} or {@code </}, a {@code >} outside quoted attribute values within {@link #MAX_TAG} characters, line
+     * breaks allowed between attributes and in values, as CommonMark's raw HTML allows them), or -1. An unquoted
+     * {@code <} ends the search (so a run of unterminated tags costs at most {@link #MAX_TAG} per tag: linear).
      */
     private static int tag(String n, int i, long[] read) {
         int size = n.length();
@@ -761,19 +768,66 @@ public final class PhraseReading {
             return -1;
         }
         int limit = Math.min(size, i + MAX_TAG);
+        char quote = 0;
         for (int k = j; k < limit; k++) {
             char c = n.charAt(k);
-            if (c == '>') {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '>') {
                 read[0] += k - i;
                 return k + 1;
-            }
-            if (c == '<' || c == '\n') {
+            } else if (c == '<') {
                 read[0] += k - i;
                 return -1;
             }
         }
         read[0] += limit - i;
         return -1;
+    }
+
+    /**
+     * HTML comments ({@code <!-- ... -->}) and what HTML reads as comments ({@code <!...>}, {@code <?...?>}, CDATA
+     * outside foreign content): not rendered, so left out of the reading. The next {@code -->} is looked for once
+     * per search that can find a new one (each search starts after the last), so a text of many unclosed comments is
+     * read in linear time.
+     */
+    private static final class Comments {
+        private int searchedFrom = -1;
+        private int close = -1;
+
+        /** The end of the comment at {@code i} of {@code n}, or -1. */
+        int end(String n, int i, long[] read) {
+            int size = n.length();
+            if (i + 1 >= size || (n.charAt(i + 1) != '!' && n.charAt(i + 1) != '?')) {
+                return -1;
+            }
+            if (n.startsWith("!--", i + 1)) {
+                int from = i + 4;
+                if (n.startsWith(">", from) || n.startsWith("->", from)) {
+                    return n.indexOf('>', from) + 1; // <!--> and <!---> end at once
+                }
+                if (searchedFrom < 0 || (close >= 0 && close < from)) {
+                    close = n.indexOf("-->", from);
+                    read[0] += (close < 0 ? size : close) - from;
+                    searchedFrom = from;
+                }
+                return close < 0 ? -1 : close + 3;
+            }
+            // <!DOCTYPE ...>, <![CDATA[...]]>, <?xml ...?>: up to the next '>'
+            int limit = Math.min(size, i + MAX_TAG);
+            for (int k = i + 2; k < limit; k++) {
+                if (n.charAt(k) == '>') {
+                    read[0] += k - i;
+                    return k + 1;
+                }
+            }
+            read[0] += limit - i;
+            return -1;
+        }
     }
 
     /** Whether the tag {@code [i, end)} of {@code n} is an inline formatting element ({@link #INLINE_TAGS}). */
