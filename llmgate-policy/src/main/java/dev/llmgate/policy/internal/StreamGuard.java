@@ -202,6 +202,12 @@ public final class StreamGuard implements StreamTransformer {
             view = b.build();
             ScanView v = view;
             ev = engine.evaluate(view, PolicyStage.STREAM, f -> v.sourceSpan(f.start(), f.end())[0] >= offset);
+        } else if (offset == 0 && Boolean.TRUE.equals(startsAsJson(held))) {
+            // an answer that began as JSON and is not JSON after all (a value then text, comments), nothing of it
+            // released yet: read as the whole answer's scan reads it (the value's decoded values, its fields joined,
+            // then the rest as text), not only as text, where values split over fields are not joined
+            view = ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.JSON);
+            ev = engine.evaluate(view, PolicyStage.STREAM, 0);
         } else {
             view = ScanView.of(Channel.ANSWER_TEXT, scanned, ScanView.Kind.PLAIN);
             int ignoreBefore = Engine.viewPosition(view, offset);
