@@ -2,13 +2,9 @@ package dev.llmgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.exception.PolicyBlockedException;
-import dev.llmgate.core.LlmGate;
 import dev.llmgate.policy.detect.PromptInjectionDetector;
 import dev.llmgate.policy.preset.CompliancePreset;
-import dev.llmgate.testing.Reply;
-import dev.llmgate.testing.ScriptedProvider;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -288,18 +284,8 @@ class InjectionGapsAttackTest {
     }
 
     private static boolean streamBlocked(Policy policy, String answer, int size) {
-        List<String> chunks = new ArrayList<>();
-        for (int i = 0; i < answer.length(); i += size) {
-            chunks.add(answer.substring(i, Math.min(answer.length(), i + size)));
-        }
-        try (LlmGate gate = PolicyInterceptorTest.gate(
-                        policy,
-                        ScriptedProvider.replying(Reply.chunks(chunks.toArray(new String[0]))),
-                        new PolicyInterceptorTest.CaptureCall());
-                dev.llmgate.api.ChatStream s = gate.stream(ChatRequest.of("p:m", "Summarise"))) {
-            while (s.hasNext()) {
-                s.next();
-            }
+        try {
+            PolicyInterceptorTest.streamed(policy, answer, size);
             return false;
         } catch (PolicyBlockedException e) {
             return true;
