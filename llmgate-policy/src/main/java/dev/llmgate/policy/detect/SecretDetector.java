@@ -213,7 +213,6 @@ public final class SecretDetector implements Detector {
                                     + "[ \\t]{0,4}[\"']([^\\s\"'<>]{6,200}+)[\"']",
                             0,
                             SecretDetector::scoreAssignment)
-                    .onlyWith("value")
                     .startingAt(Starts.of().prefixes(true, "key", "name").notAfter(ALPHANUMERIC)),
             // a session cookie: Cookie: / Set-Cookie: / curl --cookie "sessionid=..." (a name that holds a session,
             // an authentication or a token, among the header's pairs)
