@@ -132,6 +132,12 @@ class LinearScanWorkTest {
         "<add key=\"DbPassword\" value=\"", // command lines, cookies, .NET settings
         "\uDB40\uDC41\uDB40\uDC42\uDB40\uDC43\uDB40\uDC44 ",
         "\uDB40\uDC34\uDB40\uDC31\uDB40\uDC31\uDB40\uDC31", // tag text, read again decoded
+        "{\"a\":\"b\",",
+        "[1,",
+        "{\"",
+        "[\"a",
+        "[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1] ",
+        "{\"a\": [1, {\"b\": \"c\"}]} ", // JSON inside text
         "The patient reports that the cough has improved over the last two weeks. "
     };
 

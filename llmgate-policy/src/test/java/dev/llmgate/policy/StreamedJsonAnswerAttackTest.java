@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A JSON answer that goes on as text, streamed (red-team round 8, medium): a blocking answer reads the JSON value's
  * decoded values (fields joined) and then the text, but a stream read a window that stopped being JSON as text only,
  * where a card number split over two fields or written as a digit array is no card number, and it leaked at every
- * chunk size. A window of which nothing was released yet is read as the whole answer is now.
+ * chunk size. A window of which nothing was released yet is read as the whole answer is now. JSON inside text (in a
+ * code fence, after prose) is read again as its values, blocking and streamed, and in what the user sends.
  */
 class StreamedJsonAnswerAttackTest {
     static final Policy PCI = Policy.builder().preset(CompliancePreset.PCI_DSS).build();
@@ -22,10 +23,40 @@ class StreamedJsonAnswerAttackTest {
     @ParameterizedTest
     @ValueSource(
             strings = {
+                "Please store this: {\"first\": \"4111 1111\", \"second\": \"1111 1111\"}",
+                "```\n{\"n\": [4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}\n```"
+            })
+    void jsonInsideAUsersTextIsReadAsItsValues(String text) {
+        assertThat(PCI.evaluate(text, PolicyStage.INPUT).findings())
+                .extracting(Finding::type)
+                .contains(FindingTypes.CREDIT_CARD);
+        assertThat(PCI.redact(text, PolicyStage.INPUT).replaceAll("[^0-9]", "")).doesNotContain("41111111");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "See [1] and [2, 3] for the details; {\"ok\": true} is the reply.",
+                "The config is {\"retries\": 3, \"timeout\": 30, \"region\": \"eu-west-1\"}.",
+                "Scores: [12, 15, 9, 20] and {\"a\": [1, 2], \"b\": \"x\"}",
+                "{\"unclosed\": \"value, and prose that goes on [4, 1"
+            })
+    void jsonInsideTextWithoutIdentifiersFindsNothing(String text) {
+        assertThat(PCI.evaluate(text, PolicyStage.INPUT).findings()).isEmpty();
+        assertThat(PCI.redact(text, PolicyStage.INPUT)).isEqualTo(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
                 "{\"a\":\"4111 1111\",\"b\":\"1111 1111\"}\n\nLet me know if you need anything else.",
                 "{\"d\":[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}\n\nAnything else?",
                 "{\"note\":\"\", // c\n\"a\":\"4111 1111\",\"b\":\"1111 1111\"}",
-                "[\"4111 1111\", \"1111 1111\"] is what I found."
+                "[\"4111 1111\", \"1111 1111\"] is what I found.",
+                // JSON inside text: in a code fence, after prose, a digit array on its own line
+                "```json\n{\"a\":\"4111 1111\",\"b\":\"1111 1111\"}\n```",
+                "Here you go: {\"a\":\"4111 1111\",\"b\":\"1111 1111\"} Anything else?",
+                "Result:\n[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]\ndone"
             })
     void aCardSplitOverTheFieldsOfAJsonAnswerThatGoesOnAsTextIsMaskedInAStream(String answer) {
         try (LlmGate gate = PolicyInterceptorTest.gate(

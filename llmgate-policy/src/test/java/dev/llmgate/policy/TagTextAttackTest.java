@@ -179,6 +179,52 @@ class TagTextAttackTest {
         assertThat(passed).as("chunk sizes whose stream was not blocked").isEmpty();
     }
 
+    @Test
+    void aCardInTagsIsCountedOnceInAStreamsRecordHoweverManyWindowsReadItAgain() {
+        // the second reading of a window holds the released context too: what it finds there was counted when it was
+        // released
+        for (int prefix = 0; prefix < 300; prefix += 23) {
+            String answer = "x".repeat(prefix) + " Card " + tags("4111 1111 1111 1111") + ". "
+                    + "The rest of the answer is plain prose. ".repeat(30);
+            for (int size : new int[] {1, 7, 64}) {
+                assertThat(streamRecordCards(answer, size))
+                        .as("prefix %d, chunks of %d", prefix, size)
+                        .isEqualTo(1);
+            }
+        }
+    }
+
+    /** How many card numbers the stream's policy record counts for {@code answer} in chunks of {@code size}. */
+    private static int streamRecordCards(String answer, int size) {
+        PolicyInterceptorTest.CaptureCall capture = new PolicyInterceptorTest.CaptureCall();
+        StringBuilder received = new StringBuilder();
+        try (LlmGate gate = PolicyInterceptorTest.gate(
+                        PCI,
+                        ScriptedProvider.replying(
+                                Reply.chunks(chunks(answer, size).toArray(new String[0]))),
+                        capture);
+                dev.llmgate.api.ChatStream s = gate.stream(ChatRequest.of("p:m", "Summarise"))) {
+            while (s.hasNext()) {
+                if (s.next() instanceof dev.llmgate.api.StreamEvent.TextDelta d) {
+                    received.append(d.text());
+                }
+            }
+        }
+        assertThat(decodedTags(received.toString())).doesNotContain("4111 1111 1111 1111");
+        return capture.records().stream()
+                .filter(r -> r.stage().equals("stream"))
+                .mapToInt(r -> r.findings().getOrDefault(FindingTypes.CREDIT_CARD, 0))
+                .sum();
+    }
+
+    private static List<String> chunks(String answer, int size) {
+        List<String> chunks = new ArrayList<>();
+        for (int i = 0; i < answer.length(); i += size) {
+            chunks.add(answer.substring(i, Math.min(answer.length(), i + size)));
+        }
+        return chunks;
+    }
+
     /** {@code s} with every tag character read as the ASCII character it copies (the rest as it is). */
     private static String decodedTags(String s) {
         StringBuilder out = new StringBuilder();

@@ -153,6 +153,85 @@ final class JsonTokens {
         return t;
     }
 
+    /**
+     * The tokens of the JSON object or array that starts at {@code from} of {@code s} (an opening brace or bracket), up
+     * to where it closes, or null if it does not close, holds a token no strict reader takes (a word, a comment, a
+     * single quote) or a string with a raw line break in it. {@code stop[0]} is set to where the lexing stopped (after
+     * the value, or where it failed), so that a caller looking for values in a text lexes each character once.
+     */
+    static JsonTokens value(String s, int from, int[] stop) {
+        JsonTokens t = new JsonTokens();
+        int n = s.length();
+        int i = from;
+        int depth = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                int j = i + 1;
+                while (j < n) {
+                    char x = s.charAt(j);
+                    if (x == '\\') {
+                        j += 2;
+                        continue;
+                    }
+                    if (x == '"' || x == '\n') {
+                        break;
+                    }
+                    j++;
+                }
+                if (j >= n || s.charAt(j) != '"') {
+                    stop[0] = Math.min(j, n);
+                    return null; // not closed on its line
+                }
+                int k = j + 1;
+                while (k < n && isSpace(s.charAt(k))) {
+                    k++;
+                }
+                t.add(i + 1, j, STRING, k < n && s.charAt(k) == ':');
+                i = j + 1;
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                int j = i + 1;
+                while (j < n && numberChar(s.charAt(j))) {
+                    j++;
+                }
+                t.add(i, j, NUMBER, false);
+                i = j;
+            } else if (isSpace(c) || c == '{' || c == '}' || c == '[' || c == ']' || c == ':' || c == ',') {
+                if (c == '{' || c == '[') {
+                    depth++;
+                } else if ((c == '}' || c == ']') && --depth == 0) {
+                    t.firstValueEnd = i + 1;
+                    stop[0] = i + 1;
+                    return t;
+                }
+                i++;
+            } else {
+                int j = i + 1;
+                while (j < n && !isSpace(s.charAt(j)) && "{}[]:,\"".indexOf(s.charAt(j)) < 0) {
+                    j++;
+                }
+                if (!literal(s, i, j)) {
+                    stop[0] = i;
+                    return null;
+                }
+                i = j;
+            }
+        }
+        stop[0] = n;
+        return null;
+    }
+
+    /** How many of the tokens are values (not object keys). */
+    int values() {
+        int v = 0;
+        for (int k = 0; k < count; k++) {
+            if (!key[k]) {
+                v++;
+            }
+        }
+        return v;
+    }
+
     /** The lexer state after reading {@code s[from, to)} from state {@code state}. */
     static int stateAfter(CharSequence s, int from, int to, int state) {
         int st = state;

@@ -338,6 +338,10 @@ final class ScanView {
 
         private int flagEnd = -1;
         private boolean hiddenTagText;
+        /** The sources of text with JSON inside (read again as JSON values at {@link #build}), and how many. */
+        private int[] withJson = NONE;
+
+        private int withJsonCount;
         /** While a source is read again: tag characters read as the ASCII they copy instead of dropped. */
         private boolean decodeTags;
 
@@ -362,7 +366,10 @@ final class ScanView {
                 separator();
             }
             materialize();
-            if (index == 0 && kind != Kind.JSON && plainAscii(text)) {
+            if (index == 0
+                    && kind != Kind.JSON
+                    && plainAscii(text)
+                    && (kind != Kind.PLAIN || nextJsonOpening(text, 0) < 0)) {
                 sources.add(new Source(channel, text, kind));
                 run(0, 0, text.length(), LINEAR);
                 deferred = text;
@@ -394,6 +401,9 @@ final class ScanView {
                 // not JSON after all (prose): read as text, escaped for a JSON string if redacted
                 sources.add(new Source(channel, text, kind));
                 appendText(index, text, 0, text.length());
+                if ((kind == Kind.PLAIN || kind == Kind.JSON) && nextJsonOpening(text, 0) >= 0) {
+                    withJson = add(withJson, withJsonCount++, index);
+                }
             }
             return index;
         }
@@ -429,6 +439,74 @@ final class ScanView {
             }
             settlePending();
             reread(from, out.length());
+        }
+
+        /**
+         * The JSON objects and arrays inside plain text (in a code fence, after prose, one per line) read again as
+         * their decoded values, as a JSON source is read (values split over fields joined, a digit array as one
+         * number): a model's answer that wraps JSON in prose is read as its reader will read the JSON. Each value must
+         * close and hold only JSON tokens (each character is lexed once: linear); counted once with what the first
+         * reading found ({@link #rereads}).
+         */
+        private void readJsonInText() {
+            if (withJsonCount == 0) {
+                return;
+            }
+            int from = -1;
+            int[] stop = new int[1];
+            for (int k = 0; k < withJsonCount; k++) {
+                int index = withJson[k];
+                String text = sources.get(index).text();
+                int i = 0;
+                while ((i = nextJsonOpening(text, i)) >= 0) {
+                    JsonTokens tokens = JsonTokens.value(text, i, stop);
+                    if (tokens != null && tokens.values() >= 2) {
+                        separator();
+                        if (from < 0) {
+                            pendingSeparator = -1; // not a junction: the text does not continue into its second reading
+                            from = out.length();
+                        }
+                        appendJson(index, text, tokens, stop[0], true);
+                    }
+                    i = Math.max(stop[0], i + 1);
+                }
+            }
+            if (from >= 0) {
+                settlePending();
+                reread(from, out.length());
+            }
+        }
+
+        /**
+         * The next opening brace followed by a string (a key), or opening bracket followed by a string, a number or an
+         * object, at or after {@code i} of {@code s} (white space between), or -1.
+         */
+        static int nextJsonOpening(String s, int i) {
+            int n = s.length();
+            for (int k = i; k < n; k++) {
+                char c = s.charAt(k);
+                if (c != '{' && c != '[') {
+                    continue;
+                }
+                int j = k + 1;
+                while (j < n
+                        && (s.charAt(j) == ' ' || s.charAt(j) == '\n' || s.charAt(j) == '\t' || s.charAt(j) == '\r')) {
+                    j++;
+                }
+                if (j < n) {
+                    char d = s.charAt(j);
+                    if (d == '"' || (c == '[' && (d == '-' || d == '{' || (d >= '0' && d <= '9')))) {
+                        return k;
+                    }
+                }
+            }
+            return -1;
+        }
+
+        private static int[] add(int[] a, int count, int value) {
+            int[] b = count == a.length ? Arrays.copyOf(a, Math.max(4, count * 2)) : a;
+            b[count] = value;
+            return b;
         }
 
         private void reread(int from, int to) {
@@ -504,6 +582,7 @@ final class ScanView {
         }
 
         public ScanView build() {
+            readJsonInText();
             readTagsAgain();
             settlePending();
             String text;

@@ -220,6 +220,11 @@ public final class StreamGuard implements StreamTransformer {
                         f -> f.start() >= ignoreBefore
                                 || (f.start() < memoryEnd && f.type().startsWith(EXFILTRATION)));
                 ev = withoutReleasedFindings(view, ev, ignoreBefore);
+            } else if (view.rereads().length > 0) {
+                // a second reading (tag characters decoded, JSON in the text) stands after the held text in the view:
+                // its findings in the released text were counted when that was released
+                ScanView v = view;
+                ev = engine.evaluate(view, PolicyStage.STREAM, f -> v.sourceSpan(f.start(), f.end())[0] >= offset);
             } else {
                 ev = engine.evaluate(view, PolicyStage.STREAM, ignoreBefore);
             }
