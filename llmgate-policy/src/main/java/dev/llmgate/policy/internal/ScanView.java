@@ -483,11 +483,11 @@ final class ScanView {
          */
         static int nextJsonOpening(String s, int i) {
             int n = s.length();
-            for (int k = i; k < n; k++) {
+            int brace = s.indexOf('{', i); // (the JDK's vectorised searches: most text has neither)
+            int bracket = s.indexOf('[', i);
+            while (brace >= 0 || bracket >= 0) {
+                int k = brace < 0 ? bracket : bracket < 0 ? brace : Math.min(brace, bracket);
                 char c = s.charAt(k);
-                if (c != '{' && c != '[') {
-                    continue;
-                }
                 int j = k + 1;
                 while (j < n
                         && (s.charAt(j) == ' ' || s.charAt(j) == '\n' || s.charAt(j) == '\t' || s.charAt(j) == '\r')) {
@@ -498,6 +498,11 @@ final class ScanView {
                     if (d == '"' || (c == '[' && (d == '-' || d == '{' || (d >= '0' && d <= '9')))) {
                         return k;
                     }
+                }
+                if (c == '{') {
+                    brace = s.indexOf('{', k + 1);
+                } else {
+                    bracket = s.indexOf('[', k + 1);
                 }
             }
             return -1;
