@@ -125,6 +125,23 @@ class ConfigSecretAttackTest {
                 "<add key=\"TokenLifetimeMinutes\" value=\"600000\" />",
                 "<add key=\"ApiKey\" value=\"your-api-key-here\" />",
                 "Reset your password https://accounts.example.org/reset",
+                // an independent review of the command-line, cookie and .NET recognizers
+                "git push -u origin main && mkdir -p src/main/java",
+                "git push -u origin feature/login; mkdir -p docs/api",
+                "python -u -m pytest -p no:cacheprovider tests/",
+                "python -u train.py -p config.yaml",
+                "docker run -u 1000:1000 -p 8080:80/tcp nginx",
+                "docker login -u admin --password-file ./pw.txt registry.example.com",
+                "mysql -u root -p shop_production < backup.sql",
+                "top -u www-data -p 12345,23456",
+                "adb shell pm grant -u 0 com.example.app -p android.permission.CAMERA",
+                "Set-Cookie: csrftoken=Xk39fjQ2LmZp8sW1vB7nR4tY6uH0cE5a; Path=/; SameSite=Lax",
+                "Cookie: _ga=GA1.2.1234567890.1700000000; last_login=2024-05-01T10:22:33Z",
+                "Cookie: sidebar_state=collapsed-left-panel-v2; theme=dark",
+                "Cookie: author_name=Jane.Doe.Writer.2024; lang=en",
+                "<add key=\"DbPassword\" value=\"#{DbPassword}#\" />",
+                "<add key=\"DbPassword\" value=\"__DB_PASSWORD__\" />",
+                "<input type=\"hidden\" name=\"csrf_token\" value=\"a8f5f167f44f4964e6c998dee827110c\">",
             })
     void ordinaryConfigurationAndProsePass(String text) {
         assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())

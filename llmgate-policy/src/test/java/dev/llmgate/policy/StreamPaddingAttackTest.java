@@ -31,8 +31,10 @@ class StreamPaddingAttackTest {
 
     @Test
     void aCardPaddedWithInvisibleCharactersIsMaskedWhateverTheChunks() {
-        for (String pad : new String[] {"\u200B", "\u00AD", "\u0301"}) {
-            for (int k : new int[] {4, 9, 20, 60, 200}) {
+        for (String pad : new String[] {
+            "\u200B", "\u00AD", "\u0301", new String(Character.toChars(0xE0078)), new String(Character.toChars(0xE0100))
+        }) {
+            for (int k : new int[] {4, 9, 20, 60, 120}) {
                 for (String prefix : new String[] {"", "Card ", "Your card is: "}) {
                     String answer = prefix + padded("4111111111111111", pad, k) + " ok, and that is all from me today.";
                     for (int size : new int[] {1, 3, 8, 40, 1000}) {
@@ -67,5 +69,81 @@ class StreamPaddingAttackTest {
         }
         String answer = text.toString();
         assertThat(PolicyInterceptorTest.streamed(PCI, answer, 5)).isEqualTo(answer);
+    }
+
+    @Test
+    void aCardPaddedInsideAJsonAnswerIsMaskedWhateverTheChunks() {
+        for (String pad : new String[] {"\u200B", "\\u200b", new String(Character.toChars(0xE0078))}) {
+            for (int k : new int[] {4, 20, 40}) {
+                String answer = "{\"note\": \"ok\", \"card\": \"" + padded("4111111111111111", pad, k) + "\"}";
+                for (int size : new int[] {1, 3, 8, 40, 1000}) {
+                    String received = PolicyInterceptorTest.streamed(PCI, answer, size);
+                    assertThat(digitsOf(received.replace("\\u200b", "")))
+                            .as("%s x%d, chunks of %d", pad, k, size)
+                            .doesNotContain("4111111111111111");
+                }
+            }
+        }
+    }
+
+    @Test
+    void paddedTextIsScannedAboutTwicePerWindowNotAtEveryChunk() {
+        long[] scanned = {0};
+        Policy counting = Policy.builder()
+                .preset(CompliancePreset.PCI_DSS)
+                .detector(new dev.llmgate.policy.detect.Detector() {
+                    @Override
+                    public String id() {
+                        return "counting";
+                    }
+
+                    @Override
+                    public java.util.Set<String> types() {
+                        return java.util.Set.of("COUNTED");
+                    }
+
+                    @Override
+                    public void detect(CharSequence text, java.util.function.Consumer<Finding> sink) {
+                        scanned[0] += text.length();
+                    }
+                })
+                .build();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 4000; i++) {
+            text.append((char) ('a' + i % 26)).append("\u200B".repeat(14));
+            if (i % 6 == 5) {
+                text.append(' ');
+            }
+        }
+        PolicyInterceptorTest.streamed(counting, text.toString(), 1);
+        // the view drops the padding: each visible character is read a few times, not once per chunk
+        assertThat(scanned[0]).isLessThan(8L * 4000);
+    }
+
+    @Test
+    void tagCharactersAfterTheFirstWindowDoNotHoldTheStreamForever() {
+        // a finding over the whole text (hidden tag text) starts in what was released: it cannot hold the cut back
+        String tags = new String(Character.toChars(0xE0053)) + "\u200B" + new String(Character.toChars(0xE0043))
+                + "\u200B" + new String(Character.toChars(0xE0041)) + "\u200B" + new String(Character.toChars(0xE0054));
+        String answer = "Your card is on file. ".repeat(10) + tags + " ok, that is all.";
+        for (Policy policy : new Policy[] {
+            Policy.builder().preset(CompliancePreset.AGENT).build(),
+            Policy.builder().preset(CompliancePreset.SOC2).build(),
+            Policy.builder().preset(CompliancePreset.HIPAA).build()
+        }) {
+            assertThat(PolicyInterceptorTest.streamed(policy, answer, 1)).endsWith(" ok, that is all.");
+        }
+    }
+
+    @Test
+    void aCardWithTagsInsideAfterTheFirstWindowIsMaskedInAStream() {
+        String tags = UnicodeLookAlikeAttackTest.tags("abcd");
+        String answer =
+                "Thanks for waiting. ".repeat(10) + "Your card 4111" + tags + " 1111 1111 1111 is on file. Bye.";
+        for (int size : new int[] {1, 2, 3, 5, 7, 16, 64}) {
+            assertThat(digitsOf(PolicyInterceptorTest.streamed(PCI, answer, size)))
+                    .as("chunks of %d", size)
+                    .doesNotContain("4111111111111111");
+        }
     }
 }

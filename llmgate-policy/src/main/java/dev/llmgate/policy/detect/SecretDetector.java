@@ -207,20 +207,23 @@ public final class SecretDetector implements Detector {
             // .NET configuration: <add key="DbPassword" value="..." /> (a name ending in a keyword, then its value)
             Recognizer.of(
                             FindingTypes.SECRET_ASSIGNMENT,
-                            "(?<![A-Za-z0-9])(?i:key|name)[ \\t]{0,4}=[ \\t]{0,4}[\"'][A-Za-z0-9_.:-]{0,64}?(?i:("
+                            "(?<![A-Za-z0-9])(?i:key)[ \\t]{0,4}=[ \\t]{0,4}[\"'][A-Za-z0-9_.:-]{0,64}?(?i:("
                                     + ASSIGNED_KEYWORDS + ")" + KEY_NAME_TAIL
                                     + ")[\"'][ \\t]{1,16}(?i:value)[ \\t]{0,4}="
                                     + "[ \\t]{0,4}[\"']([^\\s\"'<>]{6,200}+)[\"']",
                             0,
                             SecretDetector::scoreAssignment)
-                    .startingAt(Starts.of().prefixes(true, "key", "name").notAfter(ALPHANUMERIC)),
+                    .startingAt(Starts.of().prefixes(true, "key").notAfter(ALPHANUMERIC)),
             // a session cookie: Cookie: / Set-Cookie: / curl --cookie "sessionid=..." (a name that holds a session,
             // an authentication or a token, among the header's pairs)
             Recognizer.of(
                             FindingTypes.SECRET_ASSIGNMENT,
                             "(?i:cookie)[\"']?[ \\t]{0,4}[:=]?[ \\t]{0,16}[\"']?"
                                     + "(?:[A-Za-z0-9_.!#$&*+^`|~-]{1,64}=[^\\s;,\"']{0,256}+;[ \\t]{0,4}){0,8}"
-                                    + "([A-Za-z0-9_.-]{0,32}(?i:sess|sid|auth|token|jwt|login|remember)[A-Za-z0-9_.-]{0,32})"
+                                    // the keyword as a whole part of the name (sessionid, connect.sid, auth_token,
+                                    // __Secure-next-auth.session-token; not sidebar_state, author_name)
+                                    + "((?:[A-Za-z0-9]{0,32}[_.-]){0,4}(?i:sess|session|sessionid|sessid|jsessionid"
+                                    + "|phpsessid|sid|auth|token|jwt|remember|remember_me)(?:[_.-][A-Za-z0-9]{1,32}){0,3})"
                                     + "=([^\\s;,\"']{16,4096}+)",
                             0,
                             SecretDetector::scoreSessionCookie)
@@ -232,7 +235,8 @@ public final class SecretDetector implements Detector {
             Recognizer.of(
                             FindingTypes.SECRET_ASSIGNMENT,
                             "(?<![A-Za-z0-9_-])(?:(?:-u|--user(?:name)?)(?:[ \\t]{1,4}|=)[^\\s]{1,64}"
-                                    + "(?:[ \\t][^\\n]{0,100}?)?|sshpass)[ \\t]{1,4}(-p|--pass(?:word)?)"
+                                    // one command: the gap ends at ; & | (the next command's -p is another's)
+                                    + "(?:[ \\t][^\\n;&|]{0,100}?)?|sshpass)[ \\t]{1,4}(-p|--pass(?:word)?(?![A-Za-z0-9_-]))"
                                     + "(?:([ \\t]{1,4}|=)[\"']?)?([^\\s\"']{6,200}+)",
                             0,
                             SecretDetector::scoreCommandLinePassword)
@@ -371,6 +375,8 @@ public final class SecretDetector implements Detector {
     private static boolean placeholder(String value, String lower) {
         return lower.startsWith("${")
                 || lower.startsWith("$")
+                || lower.startsWith("#{") // release-pipeline tokens: #{DbPassword}#, __DB_PASSWORD__
+                || (lower.length() > 4 && lower.startsWith("__") && lower.endsWith("__"))
                 || lower.startsWith("<")
                 || lower.startsWith("%")
                 || lower.contains("xxxx")
@@ -531,12 +537,13 @@ public final class SecretDetector implements Detector {
         return CODE_ROOTS.contains(value.substring(0, value.indexOf('.')).toLowerCase(Locale.ROOT));
     }
 
-    /** A session cookie's value: long and random enough to be a credential, not a placeholder. */
+    /** A session cookie's value: long and random enough to be a credential, not a placeholder, not a CSRF token. */
     private static double scoreSessionCookie(CharSequence t, int[] span, java.util.regex.Matcher m) {
         span[0] = m.start(2);
         span[1] = m.end(2);
         String value = m.group(2);
-        if (placeholder(value, value.toLowerCase(Locale.ROOT))) {
+        String name = m.group(1).toLowerCase(Locale.ROOT);
+        if (name.contains("csrf") || name.contains("xsrf") || placeholder(value, value.toLowerCase(Locale.ROOT))) {
             return -1;
         }
         return Checksums.entropy(value, 0, value.length()) >= 3.0 ? 0.85 : -1;
@@ -566,7 +573,26 @@ public final class SecretDetector implements Detector {
             return -1;
         }
         boolean attached = m.group(2) == null && m.group(1).equals("-p");
-        return attached || characterClasses(value) >= 2 ? 0.85 : -1;
+        if (attached) {
+            return 0.85;
+        }
+        // written apart, it must look like a password, not a name, a path, a list or a file (mysql -u root -p shop_db,
+        // -p src/main/java, -p 8080:80/tcp, -p 12345,23456, -p config.yaml, -p android.permission.CAMERA)
+        boolean upperOrDigit = false;
+        boolean letter = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            upperOrDigit |= (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            letter |= Character.isLetter(c);
+        }
+        if (!upperOrDigit
+                || !letter
+                || value.indexOf('/') >= 0
+                || value.indexOf(',') >= 0
+                || DOTTED_NAME.matcher(value).matches()) {
+            return -1;
+        }
+        return characterClasses(value) >= 2 ? 0.85 : -1;
     }
 
     /** {@code user:password} after a user option, unless a placeholder or the user's name again ({@code www-data:www-data}). */
@@ -578,7 +604,11 @@ public final class SecretDetector implements Detector {
     }
 
     /** Ports, port mappings and numeric addresses: digits, dots, colons, slashes and dashes. */
-    private static final java.util.regex.Pattern NUMERIC_ADDRESS = java.util.regex.Pattern.compile("[0-9.:/-]+");
+    private static final java.util.regex.Pattern NUMERIC_ADDRESS = java.util.regex.Pattern.compile("[0-9.:/,-]+");
+
+    /** A dotted name: a file, a package, a permission ({@code config.yaml}, {@code android.permission.CAMERA}). */
+    private static final java.util.regex.Pattern DOTTED_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*+(?:\\.[A-Za-z_][A-Za-z0-9_-]*+)++");
 
     /** Whether a user option ({@code -u}, {@code --user}) starts at {@code i} of {@code t}. */
     private static boolean userOption(CharSequence t, int i) {

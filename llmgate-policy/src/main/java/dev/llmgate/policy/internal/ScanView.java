@@ -193,6 +193,46 @@ final class ScanView {
     }
 
     /** The view length of run {@code r}. */
+    /**
+     * The start of the shortest end piece {@code [p, length)} of source 0 (from {@code from} on) whose characters the
+     * view's first reading holds at least {@code n} characters of, or {@code from} if {@code [from, length)} holds
+     * fewer: how far back from its end a text must be kept to keep {@code n} characters the detectors read, whatever
+     * invisible characters or escapes stand between them and in whatever order the view reads them (a JSON text's
+     * keys after its values). Linear in the source's length.
+     */
+    public int lastReadCharacters(int from, int n) {
+        int end = sources.get(0).text().length();
+        if (end - from <= n) {
+            return from;
+        }
+        int[] weight = new int[end - from];
+        int limit = rereads.length > 0 ? rereads[0] : text.length();
+        for (int r = 0; r < runs && runView[r] < limit; r++) {
+            byte type = runType[r];
+            if (runSrc[r] != 0 || type == VIRTUAL || type == DROPPED) {
+                continue;
+            }
+            int len = runLength(r);
+            if (type == FOLDED) {
+                if (runFrom[r] >= from && runFrom[r] < end) {
+                    weight[runFrom[r] - from] += len;
+                }
+            } else {
+                for (int k = Math.max(from, runFrom[r]); k < Math.min(end, runFrom[r] + len); k++) {
+                    weight[k - from]++;
+                }
+            }
+        }
+        int count = 0;
+        for (int p = end - 1; p >= from; p--) {
+            count += weight[p - from];
+            if (count >= n) {
+                return p;
+            }
+        }
+        return from;
+    }
+
     private int runLength(int r) {
         return (r + 1 < runs ? runView[r + 1] : text.length()) - runView[r];
     }
@@ -333,9 +373,10 @@ final class ScanView {
         private int[] tagSources = NONE;
 
         private int tagSourceCount;
-        /** In source {@link #flagSource}, the end of the tag characters of a flag ({@link #flagTagsEnd}). */
+        /** In source {@link #flagSource}, where the tag characters of a flag start and end ({@link #flagTagsEnd}). */
         private int flagSource = -1;
 
+        private int flagStart = -1;
         private int flagEnd = -1;
         private boolean hiddenTagText;
         /** The sources of text with JSON inside (read again as JSON values at {@link #build}), and how many. */
@@ -665,6 +706,7 @@ final class ScanView {
                 int end = flagTagsEnd(s, to);
                 if (end > to) {
                     flagSource = src;
+                    flagStart = to;
                     flagEnd = end;
                 }
             }
@@ -683,8 +725,10 @@ final class ScanView {
                 run(src, from, to, FOLDED);
                 out.append((char) (cp - 0xE0000));
             } else if (f.isEmpty()) {
-                invisibles++;
-                if (cp >= 0xE0020 && cp <= 0xE007E && !(src == flagSource && from < flagEnd)) {
+                if (!decodeTags) {
+                    invisibles++; // (counted once, in the first reading)
+                }
+                if (cp >= 0xE0020 && cp <= 0xE007E && !(src == flagSource && from >= flagStart && from < flagEnd)) {
                     // a tag copies an ASCII character invisibly: tags are text a model may read and a person cannot
                     // see ("ASCII smuggling"), wherever they stand (in a row, between other invisible characters or
                     // spaces, over several parts); dropped here (so that tags put inside a value cannot break it)

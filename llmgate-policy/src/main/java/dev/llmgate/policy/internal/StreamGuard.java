@@ -264,9 +264,9 @@ public final class StreamGuard implements StreamTransformer {
         // from the view (zero-width padding between the digits of a card) do not count towards either
         int keep = window / 2;
         int bound = window;
-        if (!last && !asJson && !view.isIdentity()) {
-            keep = Math.max(keep, heldForViewCharacters(view, offset, window / 2));
-            bound = Math.max(bound, heldForViewCharacters(view, offset, window));
+        if (!last && !view.isIdentity()) {
+            keep = Math.max(keep, held.length() - (view.lastReadCharacters(offset, window / 2) - offset));
+            bound = Math.max(bound, held.length() - (view.lastReadCharacters(offset, window) - offset));
             if (bound > INVISIBLE_HOLD) {
                 // more invisible characters than any text holds (Zalgo text aside): what they pad cannot be judged
                 // within the bound, so the stream fails closed
@@ -283,8 +283,10 @@ public final class StreamGuard implements StreamTransformer {
             while (moved) {
                 moved = false;
                 for (int[] s : spans) {
-                    if (s[0] < cut && s[1] > cut) {
-                        cut = Math.max(0, s[0]);
+                    // a finding that starts in the released text (found again there, or one over the whole text,
+                    // as hidden tag text is) cannot be held back: it does not move the cut
+                    if (s[0] >= 0 && s[0] < cut && s[1] > cut) {
+                        cut = s[0];
                         moved = true;
                     }
                 }
@@ -315,6 +317,11 @@ public final class StreamGuard implements StreamTransformer {
                 cut = safeCut(scanned, offset, held.length() - keep);
                 forced = true;
             }
+            if (keep > window / 2 && !holdImage) {
+                // invisible characters held on top: the next release once about half a window more of what the
+                // detectors read has come (as many characters again as now hold half a window), not at every chunk
+                releaseAt = Math.max(window, held.length() - cut + keep);
+            }
         }
         // account for the findings in the released part only, so overlapping scans do not count twice
         List<Finding> released = new ArrayList<>();
@@ -339,22 +346,6 @@ public final class StreamGuard implements StreamTransformer {
         }
         Enforcement.addByType(rewritten, redact);
         emit(scanned, view, redact, offset, cut, last, downstream);
-    }
-
-    /**
-     * How many characters at the end of the held text (which starts at {@code offset} of the scanned text) hold the
-     * last {@code n} characters of {@code view} (all of it if the view holds fewer after the held text's start).
-     */
-    private int heldForViewCharacters(ScanView view, int offset, int n) {
-        int p = view.text().length() - n;
-        int source = -1;
-        while (p > 0 && (source = view.sourceStart(p)) < 0) {
-            p--; // a separator: the nearest character before it
-        }
-        if (p <= 0 || source < offset) {
-            return held.length();
-        }
-        return held.length() - (source - offset);
     }
 
     /**

@@ -209,4 +209,20 @@ class ScanViewTest {
         assertThat(v.pieces(8, 28))
                 .containsExactly(new ScanView.Piece(0, 8, 15, false), new ScanView.Piece(1, 0, 12, false));
     }
+
+    @Test
+    void aFlagExemptsOnlyItsOwnTagsWhateverOrderTheViewReadsThemIn() {
+        // JSON keys are read after the values: a flag in a value must not exempt tags in a key (an independent review)
+        StringBuilder tags = new StringBuilder();
+        "4111 1111 1111 1111".chars().forEach(c -> tags.appendCodePoint(0xE0000 + c));
+        StringBuilder flag = new StringBuilder().appendCodePoint(0x1F3F4);
+        "gbeng".chars().forEach(c -> flag.appendCodePoint(0xE0000 + c));
+        flag.appendCodePoint(0xE007F);
+        ScanView keyed =
+                ScanView.of(Channel.TOOL_CALL_ARGUMENTS, "{\"" + tags + "\":\"go " + flag + "\"}", ScanView.Kind.JSON);
+        assertThat(keyed.hiddenTagText()).isTrue();
+        assertThat(keyed.text()).contains("4111 1111 1111 1111");
+        ScanView flagOnly = ScanView.of(Channel.MESSAGES, "go " + flag + " team", ScanView.Kind.PLAIN);
+        assertThat(flagOnly.hiddenTagText()).isFalse();
+    }
 }

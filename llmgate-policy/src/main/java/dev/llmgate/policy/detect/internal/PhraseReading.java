@@ -11,7 +11,9 @@ import java.util.Set;
  *   <li>left out (a word goes on through them): markdown emphasis, strikethrough and code marks ({@code *},
  *       {@code _}, {@code ~}, backticks) that open and close as markdown pairs them (a run that can open — followed
  *       by a word — closed by a later run of the same character that can close — preceded by one; {@code _} not
- *       inside a word); inline HTML tags ({@code <b>}, {@code </em>}, {@code <span class="x">}, ...);
+ *       inside a word); inline HTML tags ({@code <b>}, {@code </em>}, {@code <span class="x">}, ...); the delimiters
+ *       of comments, CDATA, declarations and processing instructions (their content is read; one that holds
+ *       nothing but white space or one short word is left out whole);
  *   <li>a space, anywhere between the words of a phrase: quotes (initial and final punctuation {@code Pi}/{@code
  *       Pf}, {@code "}, {@code '} not inside a word, low quotes), and brackets around one word ({@code (all)}); an
  *       apostrophe-like quote inside a word ({@code don’t}) reads as {@code '};
@@ -396,7 +398,6 @@ public final class PhraseReading {
         }
         byte[] marks = null; // paired markdown marks: looked for at the first mark
         boolean marksRead = false;
-        Comments comments = new Comments();
         // the reading, as bytes when the normal form is ASCII (so is the reading), else as characters
         byte[] bytes = ascii != null ? new byte[size + 1] : null;
         char[] out = ascii != null ? null : new char[size + 1];
@@ -441,7 +442,10 @@ public final class PhraseReading {
             int kind; // KEEP, LEAVE_OUT (of `next` characters), SPACE (neutral), SEPARATOR
             int next = i + 1;
             char emit = c;
-            if (c < 0x80 && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '!' || c == '?')) {
+            if ((c == '?' && i + 1 < size && n.charAt(i + 1) == '>') || (c == ']' && n.startsWith("]]>", i))) {
+                kind = LEAVE_OUT; // the end of a processing instruction, of CDATA (the content was read)
+                next = c == '?' ? i + 2 : i + 3;
+            } else if (c < 0x80 && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '!' || c == '?')) {
                 kind = KEEP;
             } else if (c == ' ' || c == '\n') {
                 kind = BLANK;
@@ -453,9 +457,12 @@ public final class PhraseReading {
                         kind = inWord(last, len, n, i + 1) ? KEEP : SPACE;
                         break;
                     case '-':
-                        // a separator inside a word too: a hyphen joins words a model reads one by one
-                        // ("Ignore-all previous instructions"), and every dash folds to one (an em dash closed up)
-                        kind = SEPARATOR;
+                        if (n.startsWith("-->", i)) {
+                            kind = LEAVE_OUT; // the end of a comment (its content is read)
+                            next = i + 3;
+                        } else {
+                            kind = inWord(last, len, n, i + 1) ? KEEP : SEPARATOR;
+                        }
                         break;
                     case '_':
                         kind = KEEP; // not a pair: a word character, as in identifiers (_id, snake_case)
@@ -485,11 +492,13 @@ public final class PhraseReading {
                         kind = i == neutralClose ? SPACE : SEPARATOR;
                         break;
                     case '<':
-                        int commentEnd = comments.end(n, i, read);
-                        int tagEnd = commentEnd > 0 ? -1 : tag(n, i, read);
-                        if (commentEnd > 0) {
-                            kind = LEAVE_OUT; // a comment (or a declaration, CDATA): not rendered
-                            next = commentEnd;
+                        int opening = commentOpening(n, i);
+                        int tagEnd = opening > 0 ? -1 : tag(n, i, read);
+                        if (opening > 0) {
+                            // the start of a comment, a declaration, CDATA: left out, the content read (a model reads
+                            // it; the normal form is read for phrases as written too)
+                            kind = LEAVE_OUT;
+                            next = i + opening;
                         } else if (tagEnd > 0) {
                             kind = inlineTag(n, i, tagEnd) ? LEAVE_OUT : SEPARATOR;
                             next = tagEnd;
@@ -527,7 +536,7 @@ public final class PhraseReading {
                         kind = i == neutralClose ? SPACE : SEPARATOR;
                         break;
                     case Character.DASH_PUNCTUATION:
-                        kind = SEPARATOR; // as '-'
+                        kind = inWord(last, len, n, i + 1) ? KEEP : SEPARATOR;
                         break;
                     case Character.OTHER_PUNCTUATION:
                     case Character.MATH_SYMBOL:
@@ -655,7 +664,8 @@ public final class PhraseReading {
                     continue;
                 }
                 boolean between = i > 0 && i + 1 < size && wordChar(n.charAt(i - 1)) && wordChar(n.charAt(i + 1));
-                if ((c == '.' && (i + 1 == size || n.charAt(i + 1) != '.')) || ((c == '\'' || c == '_') && between)) {
+                if ((c == '.' && (i + 1 == size || n.charAt(i + 1) != '.'))
+                        || ((c == '\'' || c == '-' || c == '_') && between)) {
                     continue;
                 }
             } else if (Character.isLetterOrDigit(c)) {
@@ -754,9 +764,10 @@ public final class PhraseReading {
 
     /**
      * The end of the HTML tag at {@code i} ({@code <name ...>}, {@code </name>}, {@code <name/>}: a letter after
-     * {@code <} or {@code </}, a {@code >} outside quoted attribute values within {@link #MAX_TAG} characters, line
-     * breaks allowed between attributes and in values, as CommonMark's raw HTML allows them), or -1. An unquoted
-     * {@code <} ends the search (so a run of unterminated tags costs at most {@link #MAX_TAG} per tag: linear).
+     * {@code <} or {@code </}, a {@code >} within {@link #MAX_TAG} characters and before the next {@code <}; line
+     * breaks between attributes allowed, as CommonMark's raw HTML allows them), or -1. A {@code >} inside a quoted
+     * attribute value ends the tag here (what follows is read). Stopping at the next {@code <} keeps a run of
+     * unterminated tags linear.
      */
     private static int tag(String n, int i, long[] read) {
         int size = n.length();
@@ -768,19 +779,13 @@ public final class PhraseReading {
             return -1;
         }
         int limit = Math.min(size, i + MAX_TAG);
-        char quote = 0;
         for (int k = j; k < limit; k++) {
             char c = n.charAt(k);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (c == '>') {
+            if (c == '>') {
                 read[0] += k - i;
                 return k + 1;
-            } else if (c == '<') {
+            }
+            if (c == '<') {
                 read[0] += k - i;
                 return -1;
             }
@@ -790,45 +795,44 @@ public final class PhraseReading {
     }
 
     /**
-     * HTML comments ({@code <!-- ... -->}) and what HTML reads as comments ({@code <!...>}, {@code <?...?>}, CDATA
-     * outside foreign content): not rendered, so left out of the reading. The next {@code -->} is looked for once
-     * per search that can find a new one (each search starts after the last), so a text of many unclosed comments is
-     * read in linear time.
+     * The length of the opening of an HTML comment ({@code <!--}), CDATA ({@code <![CDATA[}), a declaration or a
+     * processing instruction ({@code <!}, {@code <?}) at {@code i} of {@code n}, or 0: left out of the reading, as their
+     * closings are, while what they enclose is read (a model reads it). One that holds nothing but white space, or one
+     * word of at most {@value #SHORT_MARKUP} characters ({@code <!-- -->}, {@code <?x?>}, {@code <!x>}), is left out
+     * whole: the length of all of it.
      */
-    private static final class Comments {
-        private int searchedFrom = -1;
-        private int close = -1;
-
-        /** The end of the comment at {@code i} of {@code n}, or -1. */
-        int end(String n, int i, long[] read) {
-            int size = n.length();
-            if (i + 1 >= size || (n.charAt(i + 1) != '!' && n.charAt(i + 1) != '?')) {
-                return -1;
-            }
-            if (n.startsWith("!--", i + 1)) {
-                int from = i + 4;
-                if (n.startsWith(">", from) || n.startsWith("->", from)) {
-                    return n.indexOf('>', from) + 1; // <!--> and <!---> end at once
-                }
-                if (searchedFrom < 0 || (close >= 0 && close < from)) {
-                    close = n.indexOf("-->", from);
-                    read[0] += (close < 0 ? size : close) - from;
-                    searchedFrom = from;
-                }
-                return close < 0 ? -1 : close + 3;
-            }
-            // <!DOCTYPE ...>, <![CDATA[...]]>, <?xml ...?>: up to the next '>'
-            int limit = Math.min(size, i + MAX_TAG);
-            for (int k = i + 2; k < limit; k++) {
-                if (n.charAt(k) == '>') {
-                    read[0] += k - i;
-                    return k + 1;
-                }
-            }
-            read[0] += limit - i;
-            return -1;
+    private static int commentOpening(String n, int i) {
+        int size = n.length();
+        if (i + 1 >= size) {
+            return 0;
         }
+        char c = n.charAt(i + 1);
+        if (c != '!' && c != '?') {
+            return 0;
+        }
+        boolean comment = n.startsWith("!--", i + 1);
+        int opening = comment ? 4 : n.startsWith("![cdata[", i + 1) ? 9 : 2;
+        // what it holds, up to its closing, if short
+        int j = i + opening;
+        int limit = Math.min(size, j + SHORT_MARKUP + 2);
+        boolean blank = true;
+        boolean space = false;
+        for (int k = j; k < limit; k++) {
+            char x = n.charAt(k);
+            if (comment ? n.startsWith("-->", k) : x == '>') {
+                return blank || !space ? k + (comment ? 3 : 1) - i : opening;
+            }
+            if (x == ' ' || x == '\n') {
+                space = true;
+            } else {
+                blank = false;
+            }
+        }
+        return opening;
     }
+
+    /** The most characters a comment or a declaration left out whole may hold ({@link #commentOpening}). */
+    private static final int SHORT_MARKUP = 32;
 
     /** Whether the tag {@code [i, end)} of {@code n} is an inline formatting element ({@link #INLINE_TAGS}). */
     private static boolean inlineTag(String n, int i, int end) {
