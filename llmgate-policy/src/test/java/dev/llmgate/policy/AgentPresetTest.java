@@ -9,7 +9,6 @@ import dev.llmgate.api.Message;
 import dev.llmgate.api.ToolCall;
 import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.core.LlmGate;
-import dev.llmgate.policy.detect.Detector;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.testing.Reply;
 import dev.llmgate.testing.ScriptedProvider;
@@ -378,25 +377,9 @@ class AgentPresetTest {
 
     /** The AGENT preset with a detector that adds the length of every text it is given to {@code scanned[0]}. */
     private static Policy countingAgent(long[] scanned) {
-        Detector counting = new Detector() {
-            @Override
-            public String id() {
-                return "counting";
-            }
-
-            @Override
-            public java.util.Set<String> types() {
-                return java.util.Set.of("COUNTED");
-            }
-
-            @Override
-            public void detect(CharSequence text, java.util.function.Consumer<Finding> sink) {
-                scanned[0] += text.length();
-            }
-        };
         return Policy.builder()
                 .preset(CompliancePreset.AGENT)
-                .detector(counting)
+                .detector(PolicyInterceptorTest.counting(scanned))
                 .build();
     }
 

@@ -75,6 +75,26 @@ class PolicyInterceptorTest {
         return received.toString();
     }
 
+    /** A detector that finds nothing and adds the length of every text it is given to {@code scanned[0]}. */
+    static dev.llmgate.policy.detect.Detector counting(long[] scanned) {
+        return new dev.llmgate.policy.detect.Detector() {
+            @Override
+            public String id() {
+                return "counting";
+            }
+
+            @Override
+            public java.util.Set<String> types() {
+                return java.util.Set.of("COUNTED");
+            }
+
+            @Override
+            public void detect(CharSequence text, java.util.function.Consumer<Finding> sink) {
+                scanned[0] += text.length();
+            }
+        };
+    }
+
     static Policy piiPolicy(RedactionMode mode, Verdict verdict) {
         return Policy.builder()
                 .name("test")

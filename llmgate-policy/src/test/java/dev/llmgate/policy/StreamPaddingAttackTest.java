@@ -91,22 +91,7 @@ class StreamPaddingAttackTest {
         long[] scanned = {0};
         Policy counting = Policy.builder()
                 .preset(CompliancePreset.PCI_DSS)
-                .detector(new dev.llmgate.policy.detect.Detector() {
-                    @Override
-                    public String id() {
-                        return "counting";
-                    }
-
-                    @Override
-                    public java.util.Set<String> types() {
-                        return java.util.Set.of("COUNTED");
-                    }
-
-                    @Override
-                    public void detect(CharSequence text, java.util.function.Consumer<Finding> sink) {
-                        scanned[0] += text.length();
-                    }
-                })
+                .detector(PolicyInterceptorTest.counting(scanned))
                 .build();
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 4000; i++) {

@@ -102,30 +102,12 @@ final class JsonTokens {
                 int j = resume ? (state == AFTER_BACKSLASH ? 1 : 0) : i + 1;
                 int contentStart = resume ? 0 : i + 1;
                 resume = false;
-                while (j < n) {
-                    char x = s.charAt(j);
-                    if (x == '\\') {
-                        j += 2;
-                        continue;
-                    }
-                    if (x == '"') {
-                        break;
-                    }
-                    j++;
-                }
-                int contentEnd = Math.min(j, n);
+                j = stringEnd(s, j, false);
                 int after = Math.min(j + 1, n);
-                int k = after;
-                while (k < n && isSpace(s.charAt(k))) {
-                    k++;
-                }
-                t.add(contentStart, contentEnd, STRING, k < n && s.charAt(k) == ':');
+                t.add(contentStart, Math.min(j, n), STRING, keyAt(s, after));
                 i = after;
             } else if (c == '-' || (c >= '0' && c <= '9')) {
-                int j = i + 1;
-                while (j < n && numberChar(s.charAt(j))) {
-                    j++;
-                }
+                int j = numberEnd(s, i + 1);
                 t.add(i, j, NUMBER, false);
                 i = j;
             } else if (isSpace(c) || c == '{' || c == '}' || c == '[' || c == ']' || c == ':' || c == ',') {
@@ -136,10 +118,7 @@ final class JsonTokens {
                 }
                 i++;
             } else {
-                int j = i + 1;
-                while (j < n && !isSpace(s.charAt(j)) && "{}[]:,\"".indexOf(s.charAt(j)) < 0) {
-                    j++;
-                }
+                int j = wordEnd(s, i + 1);
                 if (!literal(s, i, j)) {
                     t.add(i, j, OTHER, false);
                     if (!t.hasOther) {
@@ -167,33 +146,15 @@ final class JsonTokens {
         while (i < n) {
             char c = s.charAt(i);
             if (c == '"') {
-                int j = i + 1;
-                while (j < n) {
-                    char x = s.charAt(j);
-                    if (x == '\\') {
-                        j += 2;
-                        continue;
-                    }
-                    if (x == '"' || x == '\n') {
-                        break;
-                    }
-                    j++;
-                }
+                int j = stringEnd(s, i + 1, true);
                 if (j >= n || s.charAt(j) != '"') {
                     stop[0] = Math.min(j, n);
                     return null; // not closed on its line
                 }
-                int k = j + 1;
-                while (k < n && isSpace(s.charAt(k))) {
-                    k++;
-                }
-                t.add(i + 1, j, STRING, k < n && s.charAt(k) == ':');
+                t.add(i + 1, j, STRING, keyAt(s, j + 1));
                 i = j + 1;
             } else if (c == '-' || (c >= '0' && c <= '9')) {
-                int j = i + 1;
-                while (j < n && numberChar(s.charAt(j))) {
-                    j++;
-                }
+                int j = numberEnd(s, i + 1);
                 t.add(i, j, NUMBER, false);
                 i = j;
             } else if (isSpace(c) || c == '{' || c == '}' || c == '[' || c == ']' || c == ':' || c == ',') {
@@ -206,10 +167,7 @@ final class JsonTokens {
                 }
                 i++;
             } else {
-                int j = i + 1;
-                while (j < n && !isSpace(s.charAt(j)) && "{}[]:,\"".indexOf(s.charAt(j)) < 0) {
-                    j++;
-                }
+                int j = wordEnd(s, i + 1);
                 if (!literal(s, i, j)) {
                     stop[0] = i;
                     return null;
@@ -219,6 +177,51 @@ final class JsonTokens {
         }
         stop[0] = n;
         return null;
+    }
+
+    /**
+     * Where the string whose content starts at {@code j} of {@code s} ends: its closing quote (or, with {@code
+     * lineBreakEnds}, a raw line break), or a position at or past the end if it is not closed.
+     */
+    private static int stringEnd(String s, int j, boolean lineBreakEnds) {
+        int n = s.length();
+        while (j < n) {
+            char x = s.charAt(j);
+            if (x == '\\') {
+                j += 2;
+                continue;
+            }
+            if (x == '"' || (lineBreakEnds && x == '\n')) {
+                break;
+            }
+            j++;
+        }
+        return j;
+    }
+
+    /** Whether a {@code :} follows position {@code k} of {@code s} (white space between): the string before it is a key. */
+    private static boolean keyAt(String s, int k) {
+        int n = s.length();
+        while (k < n && isSpace(s.charAt(k))) {
+            k++;
+        }
+        return k < n && s.charAt(k) == ':';
+    }
+
+    /** The end of the number token continuing at {@code j} of {@code s}. */
+    private static int numberEnd(String s, int j) {
+        while (j < s.length() && numberChar(s.charAt(j))) {
+            j++;
+        }
+        return j;
+    }
+
+    /** The end of the run of characters that is no JSON structure continuing at {@code j} of {@code s}. */
+    private static int wordEnd(String s, int j) {
+        while (j < s.length() && !isSpace(s.charAt(j)) && "{}[]:,\"".indexOf(s.charAt(j)) < 0) {
+            j++;
+        }
+        return j;
     }
 
     /** How many of the tokens are values (not object keys). */
