@@ -69,6 +69,12 @@ class ConfigSecretAttackTest {
                 "Cookie: theme=dark; sessionid=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd; lang=en",
                 "Set-Cookie: JSESSIONID=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd; Path=/; HttpOnly",
                 "curl --cookie \"auth_token=9drTJvcXLB89wkoE1oQ3fS2kN7sH8uV0qW5zAbCd\" https://api.internal/",
+                // real passwords a review found the look-alike filter dropped
+                "docker login -u admin -p Winter.Is.Coming1 registry.internal",
+                "docker login -u admin -p P@ss/w0rd1 registry.internal",
+                "docker login -u admin -p Tr0ub4dor,3 registry.internal",
+                "mysql -u root --password shop_production2024",
+                "sshpass -p hunter22 ssh admin@host",
             })
     void configurationSecretsAreBlocked(String text) {
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {

@@ -51,7 +51,7 @@ class StreamPaddingAttackTest {
 
     @Test
     void moreInvisibleCharactersThanTheBoundFailClosed() {
-        String answer = "Card " + padded("4111111111111111", "\u200B", 400) + " ok.";
+        String answer = "Card " + padded("4111111111111111", "\u200B", 800) + " ok.";
         assertThatThrownBy(() -> PolicyInterceptorTest.streamed(PCI, answer, 16))
                 .isInstanceOf(PolicyBlockedException.class)
                 .hasMessageContaining("policy.scan-limit");
@@ -130,5 +130,28 @@ class StreamPaddingAttackTest {
                     .as("chunks of %d", size)
                     .doesNotContain("4111111111111111");
         }
+    }
+
+    @Test
+    void sparseJsonAndWideWindowsAreNoPadding() {
+        // JSON punctuation and indentation are characters, not invisible padding (a review found pretty JSON answers
+        // failed closed), and one zero-width character does not fail a wide window
+        StringBuilder pretty = new StringBuilder("{\n");
+        for (int i = 0; i < 60; i++) {
+            pretty.append("        \"k")
+                    .append(i)
+                    .append("\": {\n            \"ok\": true,\n            \"v\": [1, 2]\n        },\n");
+        }
+        pretty.append("        \"end\": null\n}");
+        String json = pretty.toString();
+        for (int size : new int[] {1, 7, 64}) {
+            assertThat(PolicyInterceptorTest.streamed(PCI, json, size)).isEqualTo(json);
+        }
+        Policy wide = Policy.builder()
+                .preset(CompliancePreset.PCI_DSS)
+                .streamWindow(4096)
+                .build();
+        String text = "A zero\u200Bwidth space in a long answer. " + "More ordinary prose follows here. ".repeat(300);
+        assertThat(PolicyInterceptorTest.streamed(wide, text, 16)).isEqualTo(text);
     }
 }

@@ -573,26 +573,29 @@ public final class SecretDetector implements Detector {
             return -1;
         }
         boolean attached = m.group(2) == null && m.group(1).equals("-p");
-        if (attached) {
-            return 0.85;
+        if (attached || !m.group(1).equals("-p") || m.group(0).regionMatches(true, 0, "sshpass", 0, 7)) {
+            return 0.85; // -pS3cr3t, --password …, sshpass -p …: the value can only be a password
         }
-        // written apart, it must look like a password, not a name, a path, a list or a file (mysql -u root -p shop_db,
-        // -p src/main/java, -p 8080:80/tcp, -p 12345,23456, -p config.yaml, -p android.permission.CAMERA)
+        // -p written apart, after a user option: it must look like a password, not a name, a path, a list or a file
+        // (mysql -u root -p shop_db, -p src/main/java, -p 8080:80/tcp, -p 12345,23456, -p config.yaml,
+        // -p android.permission.CAMERA); a slash, a comma or dots only with a digit or all four character classes
         boolean upperOrDigit = false;
         boolean letter = false;
+        boolean digit = false;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             upperOrDigit |= (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            digit |= c >= '0' && c <= '9';
             letter |= Character.isLetter(c);
         }
+        int classes = characterClasses(value);
         if (!upperOrDigit
                 || !letter
-                || value.indexOf('/') >= 0
-                || value.indexOf(',') >= 0
-                || DOTTED_NAME.matcher(value).matches()) {
+                || ((value.indexOf('/') >= 0 || value.indexOf(',') >= 0) && classes < 4)
+                || (!digit && DOTTED_NAME.matcher(value).matches())) {
             return -1;
         }
-        return characterClasses(value) >= 2 ? 0.85 : -1;
+        return classes >= 2 ? 0.85 : -1;
     }
 
     /** {@code user:password} after a user option, unless a placeholder or the user's name again ({@code www-data:www-data}). */

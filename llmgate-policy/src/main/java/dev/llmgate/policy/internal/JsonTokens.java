@@ -102,7 +102,7 @@ final class JsonTokens {
                 int j = resume ? (state == AFTER_BACKSLASH ? 1 : 0) : i + 1;
                 int contentStart = resume ? 0 : i + 1;
                 resume = false;
-                j = stringEnd(s, j, false);
+                j = stringEnd(s, j);
                 int after = Math.min(j + 1, n);
                 t.add(contentStart, Math.min(j, n), STRING, keyAt(s, after));
                 i = after;
@@ -133,57 +133,10 @@ final class JsonTokens {
     }
 
     /**
-     * The tokens of the JSON object or array that starts at {@code from} of {@code s} (an opening brace or bracket), up
-     * to where it closes, or null if it does not close, holds a token no strict reader takes (a word, a comment, a
-     * single quote) or a string with a raw line break in it. {@code stop[0]} is set to where the lexing stopped (after
-     * the value, or where it failed), so that a caller looking for values in a text lexes each character once.
+     * Where the string whose content starts at {@code j} of {@code s} ends: its closing quote, or a position at or
+     * past the end if it is not closed.
      */
-    static JsonTokens value(String s, int from, int[] stop) {
-        JsonTokens t = new JsonTokens();
-        int n = s.length();
-        int i = from;
-        int depth = 0;
-        while (i < n) {
-            char c = s.charAt(i);
-            if (c == '"') {
-                int j = stringEnd(s, i + 1, true);
-                if (j >= n || s.charAt(j) != '"') {
-                    stop[0] = Math.min(j, n);
-                    return null; // not closed on its line
-                }
-                t.add(i + 1, j, STRING, keyAt(s, j + 1));
-                i = j + 1;
-            } else if (c == '-' || (c >= '0' && c <= '9')) {
-                int j = numberEnd(s, i + 1);
-                t.add(i, j, NUMBER, false);
-                i = j;
-            } else if (isSpace(c) || c == '{' || c == '}' || c == '[' || c == ']' || c == ':' || c == ',') {
-                if (c == '{' || c == '[') {
-                    depth++;
-                } else if ((c == '}' || c == ']') && --depth == 0) {
-                    t.firstValueEnd = i + 1;
-                    stop[0] = i + 1;
-                    return t;
-                }
-                i++;
-            } else {
-                int j = wordEnd(s, i + 1);
-                if (!literal(s, i, j)) {
-                    stop[0] = i;
-                    return null;
-                }
-                i = j;
-            }
-        }
-        stop[0] = n;
-        return null;
-    }
-
-    /**
-     * Where the string whose content starts at {@code j} of {@code s} ends: its closing quote (or, with {@code
-     * lineBreakEnds}, a raw line break), or a position at or past the end if it is not closed.
-     */
-    private static int stringEnd(String s, int j, boolean lineBreakEnds) {
+    private static int stringEnd(String s, int j) {
         int n = s.length();
         while (j < n) {
             char x = s.charAt(j);
@@ -191,7 +144,7 @@ final class JsonTokens {
                 j += 2;
                 continue;
             }
-            if (x == '"' || (lineBreakEnds && x == '\n')) {
+            if (x == '"') {
                 break;
             }
             j++;
@@ -222,17 +175,6 @@ final class JsonTokens {
             j++;
         }
         return j;
-    }
-
-    /** How many of the tokens are values (not object keys). */
-    int values() {
-        int v = 0;
-        for (int k = 0; k < count; k++) {
-            if (!key[k]) {
-                v++;
-            }
-        }
-        return v;
     }
 
     /** The lexer state after reading {@code s[from, to)} from state {@code state}. */

@@ -194,39 +194,30 @@ final class ScanView {
 
     /** The view length of run {@code r}. */
     /**
-     * The start of the shortest end piece {@code [p, length)} of source 0 (from {@code from} on) whose characters the
-     * view's first reading holds at least {@code n} characters of, or {@code from} if {@code [from, length)} holds
-     * fewer: how far back from its end a text must be kept to keep {@code n} characters the detectors read, whatever
-     * invisible characters or escapes stand between them and in whatever order the view reads them (a JSON text's
-     * keys after its values). Linear in the source's length.
+     * The start of the shortest end piece {@code [p, length)} of source 0 (from {@code from} on) that holds at least
+     * {@code n} characters the view's first reading does not drop, or {@code from} if {@code [from, length)} holds
+     * fewer: how far back from its end a text must be kept to keep {@code n} characters that are not invisible
+     * (zero-width characters, combining marks, tags, escapes of them), whatever the view reads them as. Linear in the
+     * source's length.
      */
     public int lastReadCharacters(int from, int n) {
         int end = sources.get(0).text().length();
         if (end - from <= n) {
             return from;
         }
-        int[] weight = new int[end - from];
-        int limit = rereads.length > 0 ? rereads[0] : text.length();
+        boolean[] dropped = new boolean[end - from];
+        // the first reading's runs (those dropped at its very end stand at the text's length)
+        int limit = rereads.length > 0 ? rereads[0] : text.length() + 1;
         for (int r = 0; r < runs && runView[r] < limit; r++) {
-            byte type = runType[r];
-            if (runSrc[r] != 0 || type == VIRTUAL || type == DROPPED) {
-                continue;
-            }
-            int len = runLength(r);
-            if (type == FOLDED) {
-                if (runFrom[r] >= from && runFrom[r] < end) {
-                    weight[runFrom[r] - from] += len;
-                }
-            } else {
-                for (int k = Math.max(from, runFrom[r]); k < Math.min(end, runFrom[r] + len); k++) {
-                    weight[k - from]++;
+            if (runSrc[r] == 0 && runType[r] == DROPPED) {
+                for (int k = Math.max(from, runFrom[r]); k < Math.min(end, runTo[r]); k++) {
+                    dropped[k - from] = true;
                 }
             }
         }
         int count = 0;
         for (int p = end - 1; p >= from; p--) {
-            count += weight[p - from];
-            if (count >= n) {
+            if (!dropped[p - from] && ++count >= n) {
                 return p;
             }
         }
@@ -379,10 +370,6 @@ final class ScanView {
         private int flagStart = -1;
         private int flagEnd = -1;
         private boolean hiddenTagText;
-        /** The sources of text with JSON inside (read again as JSON values at {@link #build}), and how many. */
-        private int[] withJson = NONE;
-
-        private int withJsonCount;
         /** While a source is read again: tag characters read as the ASCII they copy instead of dropped. */
         private boolean decodeTags;
 
@@ -407,10 +394,7 @@ final class ScanView {
                 separator();
             }
             materialize();
-            if (index == 0
-                    && kind != Kind.JSON
-                    && plainAscii(text)
-                    && (kind != Kind.PLAIN || nextJsonOpening(text, 0) < 0)) {
+            if (index == 0 && kind != Kind.JSON && plainAscii(text)) {
                 sources.add(new Source(channel, text, kind));
                 run(0, 0, text.length(), LINEAR);
                 deferred = text;
@@ -442,9 +426,6 @@ final class ScanView {
                 // not JSON after all (prose): read as text, escaped for a JSON string if redacted
                 sources.add(new Source(channel, text, kind));
                 appendText(index, text, 0, text.length());
-                if ((kind == Kind.PLAIN || kind == Kind.JSON) && nextJsonOpening(text, 0) >= 0) {
-                    withJson = add(withJson, withJsonCount++, index);
-                }
             }
             return index;
         }
@@ -480,79 +461,6 @@ final class ScanView {
             }
             settlePending();
             reread(from, out.length());
-        }
-
-        /**
-         * The JSON objects and arrays inside plain text (in a code fence, after prose, one per line) read again as
-         * their decoded values, as a JSON source is read (values split over fields joined, a digit array as one
-         * number): a model's answer that wraps JSON in prose is read as its reader will read the JSON. Each value must
-         * close and hold only JSON tokens (each character is lexed once: linear); counted once with what the first
-         * reading found ({@link #rereads}).
-         */
-        private void readJsonInText() {
-            if (withJsonCount == 0) {
-                return;
-            }
-            int from = -1;
-            int[] stop = new int[1];
-            for (int k = 0; k < withJsonCount; k++) {
-                int index = withJson[k];
-                String text = sources.get(index).text();
-                int i = 0;
-                while ((i = nextJsonOpening(text, i)) >= 0) {
-                    JsonTokens tokens = JsonTokens.value(text, i, stop);
-                    if (tokens != null && tokens.values() >= 2) {
-                        separator();
-                        if (from < 0) {
-                            pendingSeparator = -1; // not a junction: the text does not continue into its second reading
-                            from = out.length();
-                        }
-                        appendJson(index, text, tokens, stop[0], true);
-                    }
-                    i = Math.max(stop[0], i + 1);
-                }
-            }
-            if (from >= 0) {
-                settlePending();
-                reread(from, out.length());
-            }
-        }
-
-        /**
-         * The next opening brace followed by a string (a key), or opening bracket followed by a string, a number or an
-         * object, at or after {@code i} of {@code s} (white space between), or -1.
-         */
-        static int nextJsonOpening(String s, int i) {
-            int n = s.length();
-            int brace = s.indexOf('{', i); // (the JDK's vectorised searches: most text has neither)
-            int bracket = s.indexOf('[', i);
-            while (brace >= 0 || bracket >= 0) {
-                int k = brace < 0 ? bracket : bracket < 0 ? brace : Math.min(brace, bracket);
-                char c = s.charAt(k);
-                int j = k + 1;
-                while (j < n
-                        && (s.charAt(j) == ' ' || s.charAt(j) == '\n' || s.charAt(j) == '\t' || s.charAt(j) == '\r')) {
-                    j++;
-                }
-                if (j < n) {
-                    char d = s.charAt(j);
-                    if (d == '"' || (c == '[' && (d == '-' || d == '{' || (d >= '0' && d <= '9')))) {
-                        return k;
-                    }
-                }
-                if (c == '{') {
-                    brace = s.indexOf('{', k + 1);
-                } else {
-                    bracket = s.indexOf('[', k + 1);
-                }
-            }
-            return -1;
-        }
-
-        private static int[] add(int[] a, int count, int value) {
-            int[] b = count == a.length ? Arrays.copyOf(a, Math.max(4, count * 2)) : a;
-            b[count] = value;
-            return b;
         }
 
         private void reread(int from, int to) {
@@ -628,7 +536,6 @@ final class ScanView {
         }
 
         public ScanView build() {
-            readJsonInText();
             readTagsAgain();
             settlePending();
             String text;

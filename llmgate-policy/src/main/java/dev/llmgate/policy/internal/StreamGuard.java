@@ -214,14 +214,16 @@ public final class StreamGuard implements StreamTransformer {
             if (!memory.isEmpty()) {
                 // exfiltration found in the remembered definitions counts: with the held image they make a new one
                 int memoryEnd = Engine.viewPosition(view, memory.length());
+                ScanView v = view;
+                boolean rereads = view.rereads().length > 0;
                 ev = engine.evaluate(
                         view,
                         PolicyStage.STREAM,
-                        f -> f.start() >= ignoreBefore
+                        f -> (f.start() >= ignoreBefore && (!rereads || v.sourceSpan(f.start(), f.end())[0] >= offset))
                                 || (f.start() < memoryEnd && f.type().startsWith(EXFILTRATION)));
                 ev = withoutReleasedFindings(view, ev, ignoreBefore);
             } else if (view.rereads().length > 0) {
-                // a second reading (tag characters decoded, JSON in the text) stands after the held text in the view:
+                // a second reading (tag characters decoded) stands after the held text in the view:
                 // its findings in the released text were counted when that was released
                 ScanView v = view;
                 ev = engine.evaluate(view, PolicyStage.STREAM, f -> v.sourceSpan(f.start(), f.end())[0] >= offset);
@@ -267,7 +269,7 @@ public final class StreamGuard implements StreamTransformer {
         if (!last && !view.isIdentity()) {
             keep = Math.max(keep, held.length() - (view.lastReadCharacters(offset, window / 2) - offset));
             bound = Math.max(bound, held.length() - (view.lastReadCharacters(offset, window) - offset));
-            if (bound > INVISIBLE_HOLD) {
+            if (bound - window > INVISIBLE_HOLD) {
                 // more invisible characters than any text holds (Zalgo text aside): what they pad cannot be judged
                 // within the bound, so the stream fails closed
                 Decision limit = aggregate.merge(
@@ -349,8 +351,8 @@ public final class StreamGuard implements StreamTransformer {
     }
 
     /**
-     * The most held characters that may stand for a window of what the detectors read (invisible characters between
-     * them); beyond it a stream fails closed.
+     * The most invisible characters held on top of a window (between what the detectors read); beyond it a stream
+     * fails closed.
      */
     static final int INVISIBLE_HOLD = 4096;
 
