@@ -75,6 +75,9 @@ class ConfigSecretAttackTest {
                 "docker login -u admin -p Tr0ub4dor,3 registry.internal",
                 "mysql -u root --password shop_production2024",
                 "sshpass -p hunter22 ssh admin@host",
+                "Cookie: remember_web_59ba36addc2b2f9401580f014c7f58ea4e30989d=eyJpdiI6IkNmS2x3bHdZQmFzZXZhbHVlMTIz",
+                "Cookie: wordpress_logged_in_5c016e8f0f95f039102cbe8366c5c7f3=admin%7C1700000000%7CAbCdEfGhIjKlMnOp",
+                "Cookie: a=1; b=2; c=3; d=4; e=5; f=6; g=7; h=8; i=9; sessionid=x3k9fj2lmzp8sw1vb7nr4ty6",
             })
     void configurationSecretsAreBlocked(String text) {
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {

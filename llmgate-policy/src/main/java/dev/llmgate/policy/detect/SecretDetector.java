@@ -219,11 +219,11 @@ public final class SecretDetector implements Detector {
             Recognizer.of(
                             FindingTypes.SECRET_ASSIGNMENT,
                             "(?i:cookie)[\"']?[ \\t]{0,4}[:=]?[ \\t]{0,16}[\"']?"
-                                    + "(?:[A-Za-z0-9_.!#$&*+^`|~-]{1,64}=[^\\s;,\"']{0,256}+;[ \\t]{0,4}){0,8}"
+                                    + "(?:[A-Za-z0-9_.!#$&*+^`|~-]{1,64}=[^\\s;,\"']{0,256}+;[ \\t]{0,4}){0,16}"
                                     // the keyword as a whole part of the name (sessionid, connect.sid, auth_token,
                                     // __Secure-next-auth.session-token; not sidebar_state, author_name)
                                     + "((?:[A-Za-z0-9]{0,32}[_.-]){0,4}(?i:sess|session|sessionid|sessid|jsessionid"
-                                    + "|phpsessid|sid|auth|token|jwt|remember|remember_me)(?:[_.-][A-Za-z0-9]{1,32}){0,3})"
+                                    + "|phpsessid|sid|auth|token|jwt|remember|remember_me|logged_in)(?:[_.-][A-Za-z0-9]{1,64}){0,3})"
                                     + "=([^\\s;,\"']{16,4096}+)",
                             0,
                             SecretDetector::scoreSessionCookie)
