@@ -72,8 +72,9 @@ class ConfigSecretAttackTest {
                 // real passwords a review found the look-alike filter dropped
                 "docker login -u admin -p Winter.Is.Coming1 registry.internal",
                 "docker login -u admin -p P@ss/w0rd1 registry.internal",
-                "docker login -u admin -p Tr0ub4dor,3 registry.internal",
-                "mysql -u root --password shop_production2024",
+                "docker login -u admin -p Tr0ub4d&r,3 registry.internal",
+                "docker login -u admin --password S3cr3tPassw0rd2024 registry.internal",
+                "mysql -u root --password=shop_production2024",
                 "sshpass -p hunter22 ssh admin@host",
                 "Cookie: remember_web_59ba36addc2b2f9401580f014c7f58ea4e30989d=eyJpdiI6IkNmS2x3bHdZQmFzZXZhbHVlMTIz",
                 "Cookie: wordpress_logged_in_5c016e8f0f95f039102cbe8366c5c7f3=admin%7C1700000000%7CAbCdEfGhIjKlMnOp",
@@ -151,6 +152,12 @@ class ConfigSecretAttackTest {
                 "<add key=\"DbPassword\" value=\"#{DbPassword}#\" />",
                 "<add key=\"DbPassword\" value=\"__DB_PASSWORD__\" />",
                 "<input type=\"hidden\" name=\"csrf_token\" value=\"a8f5f167f44f4964e6c998dee827110c\">",
+                // a third review: database names after --password, paths and dotted names after -p, placeholders
+                "mysql -u root --password shop_production",
+                "psql --username postgres --password analytics_db",
+                "sudo -u deploy mkdir -p releases/V2",
+                "sudo -u deploy mkdir -p app.v2.backup",
+                "sshpass -p password ssh admin@host",
             })
     void ordinaryConfigurationAndProsePass(String text) {
         assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())

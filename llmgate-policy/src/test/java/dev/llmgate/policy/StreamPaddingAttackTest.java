@@ -154,4 +154,49 @@ class StreamPaddingAttackTest {
         String text = "A zero\u200Bwidth space in a long answer. " + "More ordinary prose follows here. ".repeat(300);
         assertThat(PolicyInterceptorTest.streamed(wide, text, 16)).isEqualTo(text);
     }
+
+    @Test
+    void escapedDigitsCountAsTheDigitsTheyReadAs() {
+        // a third review: an escape counted as all its characters, so padded numeric references (and plain JSON
+        // escapes) streamed a card out
+        String after = " ok, and that is all from me today, thanks for asking about it. ".repeat(3);
+        StringBuilder refs = new StringBuilder("Sure. Here it is: ");
+        StringBuilder spaced = new StringBuilder("Sure. Here it is: ");
+        StringBuilder json = new StringBuilder("{\"card\":\"");
+        for (char c : "4111111111111111".toCharArray()) {
+            refs.append("&#").append("0".repeat(40)).append((int) c).append(';');
+            spaced.append("&#").append((int) c).append(";&#32;");
+            json.append(String.format("\\u%04x\\u0020", (int) c));
+        }
+        json.append("\",\"note\":\"").append(after).append("\"}");
+        for (String answer : new String[] {refs + after, spaced + after, json.toString()}) {
+            for (int size : new int[] {1, 2, 3, 5, 8, 13, 16, 32, 64}) {
+                String received = decoded(PolicyInterceptorTest.streamed(PCI, answer, size));
+                assertThat(digitsOf(received)).as("chunks of %d", size).doesNotContain("4111111111111111");
+            }
+        }
+    }
+
+    /** {@code s} with numeric character references and JSON {@code \\u} escapes read as their characters. */
+    private static String decoded(String s) {
+        String refs = java.util.regex.Pattern.compile("&#0*(\\d{1,7});")
+                .matcher(s)
+                .replaceAll(m -> String.valueOf((char) Integer.parseInt(m.group(1))));
+        return java.util.regex.Pattern.compile("\\\\u([0-9a-fA-F]{4})")
+                .matcher(refs)
+                .replaceAll(m -> String.valueOf((char) Integer.parseInt(m.group(1), 16)));
+    }
+
+    @Test
+    void aCardSplitOverJsonFieldsFarApartInWhiteSpaceIsMaskedInAStream() {
+        for (String gap : new String[] {" ".repeat(200), "\n".repeat(400), " \n".repeat(300)}) {
+            String answer = "{\"a\": \"4111 1111\"," + gap + "\"b\": \"1111 1111\"}";
+            for (int size : new int[] {1, 3, 8, 16, 64, 1000}) {
+                String received = PolicyInterceptorTest.streamed(PCI, answer, size);
+                assertThat(received.replaceAll("[^0-9]", ""))
+                        .as("chunks of %d", size)
+                        .doesNotContain("41111111");
+            }
+        }
+    }
 }

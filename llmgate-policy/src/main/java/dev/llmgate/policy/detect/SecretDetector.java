@@ -572,30 +572,39 @@ public final class SecretDetector implements Detector {
                 || Checksums.entropy(value, 0, value.length()) < 2.0) {
             return -1;
         }
-        boolean attached = m.group(2) == null && m.group(1).equals("-p");
-        if (attached || !m.group(1).equals("-p") || m.group(0).regionMatches(true, 0, "sshpass", 0, 7)) {
-            return 0.85; // -pS3cr3t, --password …, sshpass -p …: the value can only be a password
+        if (lower.equals("password")
+                || lower.equals("passwd")
+                || lower.equals("secret")
+                || lower.equals("mypassword")) {
+            return -1; // a placeholder (sshpass -p password)
         }
-        // -p written apart, after a user option: it must look like a password, not a name, a path, a list or a file
-        // (mysql -u root -p shop_db, -p src/main/java, -p 8080:80/tcp, -p 12345,23456, -p config.yaml,
-        // -p android.permission.CAMERA); a slash, a comma or dots only with a digit or all four character classes
-        boolean upperOrDigit = false;
-        boolean letter = false;
+        boolean attached = m.group(2) == null && m.group(1).equals("-p");
+        boolean assigned = "=".equals(m.group(2));
+        if (attached || assigned || m.group(0).regionMatches(true, 0, "sshpass", 0, 7)) {
+            return 0.85; // -pS3cr3t, --password=S3cr3t, sshpass -p …: the value can only be a password
+        }
+        // written apart (-p X, --password X: mysql reads X as the database and prompts), it must look like a password,
+        // not a name, a path, a list or a file (mysql -u root -p shop_db, -p src/main/java, -p 8080:80/tcp,
+        // -p 12345,23456, -p config.yaml, -p android.permission.CAMERA): a slash or a comma only beside a symbol other
+        // than . - _ / , : and dots only with an upper-case letter and a digit
+        boolean upper = false;
+        boolean lowerCase = false;
         boolean digit = false;
+        boolean otherSymbol = false;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            upperOrDigit |= (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            upper |= c >= 'A' && c <= 'Z';
+            lowerCase |= c >= 'a' && c <= 'z';
             digit |= c >= '0' && c <= '9';
-            letter |= Character.isLetter(c);
+            otherSymbol |= !Character.isLetterOrDigit(c) && ".-_/,:".indexOf(c) < 0;
         }
-        int classes = characterClasses(value);
-        if (!upperOrDigit
-                || !letter
-                || ((value.indexOf('/') >= 0 || value.indexOf(',') >= 0) && classes < 4)
-                || (!digit && DOTTED_NAME.matcher(value).matches())) {
+        if (!(upper || digit)
+                || !(upper || lowerCase)
+                || ((value.indexOf('/') >= 0 || value.indexOf(',') >= 0) && !otherSymbol)
+                || (DOTTED_NAME.matcher(value).matches() && !(upper && digit))) {
             return -1;
         }
-        return classes >= 2 ? 0.85 : -1;
+        return characterClasses(value) >= 2 ? 0.85 : -1;
     }
 
     /** {@code user:password} after a user option, unless a placeholder or the user's name again ({@code www-data:www-data}). */

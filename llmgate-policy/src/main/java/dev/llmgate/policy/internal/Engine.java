@@ -182,8 +182,8 @@ public final class Engine {
         }
         String t = view.text();
         int lo = 0;
-        // source positions grow with view positions in a single plain source, up to its second readings (tag
-        // characters decoded, JSON in the text), which start from its beginning again
+        // source positions grow with view positions in a single plain source, up to its second reading (tag
+        // characters decoded), which starts from its beginning again
         int hi = view.rereads().length > 0 ? view.rereads()[0] : t.length();
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;

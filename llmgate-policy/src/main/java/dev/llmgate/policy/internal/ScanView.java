@@ -192,38 +192,60 @@ final class ScanView {
         return lo;
     }
 
-    /** The view length of run {@code r}. */
     /**
      * The start of the shortest end piece {@code [p, length)} of source 0 (from {@code from} on) that holds at least
-     * {@code n} characters the view's first reading does not drop, or {@code from} if {@code [from, length)} holds
-     * fewer: how far back from its end a text must be kept to keep {@code n} characters that are not invisible
-     * (zero-width characters, combining marks, tags, escapes of them), whatever the view reads them as. Linear in the
-     * source's length.
+     * {@code n} characters as the detectors read them, or {@code from} if {@code [from, length)} holds fewer: how far
+     * back from its end a text must be kept to keep {@code n} such characters. A character the first reading drops
+     * (zero-width characters, combining marks, tags) counts nothing; an escape or a look-alike counts as what it reads
+     * as (a backslash escape, a numeric reference: one); a character the view leaves out (a JSON window's punctuation and
+     * white space between tokens) counts one, a run of white space among them one in all. Linear in the source's
+     * length.
      */
     public int lastReadCharacters(int from, int n) {
         int end = sources.get(0).text().length();
         if (end - from <= n) {
             return from;
         }
-        boolean[] dropped = new boolean[end - from];
+        int size = end - from;
+        int[] weight = new int[size];
+        boolean[] covered = new boolean[size];
         // the first reading's runs (those dropped at its very end stand at the text's length)
         int limit = rereads.length > 0 ? rereads[0] : text.length() + 1;
         for (int r = 0; r < runs && runView[r] < limit; r++) {
-            if (runSrc[r] == 0 && runType[r] == DROPPED) {
-                for (int k = Math.max(from, runFrom[r]); k < Math.min(end, runTo[r]); k++) {
-                    dropped[k - from] = true;
-                }
+            byte type = runType[r];
+            if (runSrc[r] != 0 || type == VIRTUAL) {
+                continue;
+            }
+            int a = Math.max(from, runFrom[r]);
+            int b = Math.min(end, type == DROPPED || type == FOLDED ? runTo[r] : runFrom[r] + runLength(r));
+            for (int k = a; k < b; k++) {
+                covered[k - from] = true;
+                weight[k - from] = type == DROPPED || type == FOLDED ? 0 : 1;
+            }
+            if (type == FOLDED && runFrom[r] >= from && runFrom[r] < end) {
+                weight[runFrom[r] - from] = runLength(r);
             }
         }
+        String source = sources.get(0).text();
         int count = 0;
         for (int p = end - 1; p >= from; p--) {
-            if (!dropped[p - from] && ++count >= n) {
+            int i = p - from;
+            if (!covered[i]) {
+                boolean space = Character.isWhitespace(source.charAt(p));
+                // a run of white space the view leaves out counts once
+                weight[i] = space && i + 1 < size && !covered[i + 1] && Character.isWhitespace(source.charAt(p + 1))
+                        ? 0
+                        : 1;
+            }
+            count += weight[i];
+            if (count >= n) {
                 return p;
             }
         }
         return from;
     }
 
+    /** The view length of run {@code r}. */
     private int runLength(int r) {
         return (r + 1 < runs ? runView[r + 1] : text.length()) - runView[r];
     }
