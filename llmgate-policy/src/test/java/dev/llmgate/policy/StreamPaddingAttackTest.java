@@ -151,6 +151,14 @@ class StreamPaddingAttackTest {
                 .preset(CompliancePreset.PCI_DSS)
                 .streamWindow(4096)
                 .build();
+        // deeply indented JSON at a wide window: its white space is held (up to the bound), not failed closed
+        StringBuilder deep = new StringBuilder("{\n");
+        String indent = " ".repeat(64);
+        for (int i = 0; i < 300; i++) {
+            deep.append(indent).append("\"k").append(i).append("\": true,\n");
+        }
+        deep.append(indent).append("\"end\": true\n}");
+        assertThat(PolicyInterceptorTest.streamed(wide, deep.toString(), 64)).isEqualTo(deep.toString());
         String text = "A zero\u200Bwidth space in a long answer. " + "More ordinary prose follows here. ".repeat(300);
         assertThat(PolicyInterceptorTest.streamed(wide, text, 16)).isEqualTo(text);
     }

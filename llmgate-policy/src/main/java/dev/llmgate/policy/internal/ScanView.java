@@ -245,6 +245,27 @@ final class ScanView {
         return from;
     }
 
+    /**
+     * How many characters of source 0 from {@code from} on the first reading reads as nothing: invisible characters
+     * dropped, and the characters of an escape or a look-alike beyond the ones it reads as (a numeric reference padded with zeros reads as
+     * one character). White space a JSON window leaves out between tokens is not counted.
+     */
+    public int paddingCharacters(int from) {
+        int limit = rereads.length > 0 ? rereads[0] : text.length() + 1;
+        int padding = 0;
+        for (int r = 0; r < runs && runView[r] < limit; r++) {
+            if (runSrc[r] != 0 || runTo[r] <= from) {
+                continue;
+            }
+            if (runType[r] == DROPPED) {
+                padding += runTo[r] - Math.max(from, runFrom[r]);
+            } else if (runType[r] == FOLDED && runFrom[r] >= from) {
+                padding += Math.max(0, runTo[r] - runFrom[r] - runLength(r));
+            }
+        }
+        return padding;
+    }
+
     /** The view length of run {@code r}. */
     private int runLength(int r) {
         return (r + 1 < runs ? runView[r + 1] : text.length()) - runView[r];

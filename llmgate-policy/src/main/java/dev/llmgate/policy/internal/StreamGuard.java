@@ -269,6 +269,12 @@ public final class StreamGuard implements StreamTransformer {
         if (!last && !view.isIdentity()) {
             keep = Math.max(keep, held.length() - (view.lastReadCharacters(offset, window / 2) - offset));
             bound = Math.max(bound, held.length() - (view.lastReadCharacters(offset, window) - offset));
+            if (bound - window > INVISIBLE_HOLD && view.paddingCharacters(offset) <= INVISIBLE_HOLD) {
+                // white space between a JSON answer's tokens (deeply indented JSON): no padding, the usual bound
+                // with room for the white space, and the longest findings rewritten as far as seen
+                bound = window + INVISIBLE_HOLD;
+                keep = Math.min(keep, window / 2 + INVISIBLE_HOLD);
+            }
             if (bound - window > INVISIBLE_HOLD) {
                 // more invisible characters than any text holds (Zalgo text aside): what they pad cannot be judged
                 // within the bound, so the stream fails closed
