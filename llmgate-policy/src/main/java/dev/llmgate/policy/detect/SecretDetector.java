@@ -396,7 +396,7 @@ public final class SecretDetector implements Detector {
         span[1] = m.end(2);
         String value = m.group(2);
         String lower = value.toLowerCase(Locale.ROOT);
-        if (placeholder(value, lower) || lower.equals("password") || lower.equals("passwd") || lower.equals("secret")) {
+        if (placeholder(value, lower) || placeholderWord(lower)) {
             return -1;
         }
         return Checksums.entropy(value, 0, value.length()) >= 2.0 ? 0.85 : -1;
@@ -549,10 +549,19 @@ public final class SecretDetector implements Detector {
         return Checksums.entropy(value, 0, value.length()) >= 3.0 ? 0.85 : -1;
     }
 
+    /** A word that stands for a password in examples rather than being one ({@code user:password@}, {@code -p secret}). */
+    private static boolean placeholderWord(String lower) {
+        return lower.equals("password")
+                || lower.equals("passwd")
+                || lower.equals("secret")
+                || lower.equals("mypassword");
+    }
+
     /**
-     * The value of a password option on a command line with a user option. Written apart ({@code -p value}), it must
-     * look like a password (two of lower case, upper case, digits and symbols): {@code mysql -u root -p mydb} names a
-     * database and prompts for the password; a port ({@code -p 8080:80}) has too little entropy.
+     * The value of a password option on a command line with a user option: attached ({@code -pS3cr3t}), after
+     * {@code --password=} or {@code sshpass -p} any value but a placeholder; written apart ({@code -p value},
+     * {@code --password value}) it must look like a password, since {@code mysql -u root -p mydb} names a database and
+     * prompts for the password, and ports, paths, lists and file names stand there in other commands.
      */
     private static double scoreCommandLinePassword(CharSequence t, int[] span, java.util.regex.Matcher m) {
         span[0] = m.start(3);
@@ -572,11 +581,8 @@ public final class SecretDetector implements Detector {
                 || Checksums.entropy(value, 0, value.length()) < 2.0) {
             return -1;
         }
-        if (lower.equals("password")
-                || lower.equals("passwd")
-                || lower.equals("secret")
-                || lower.equals("mypassword")) {
-            return -1; // a placeholder (sshpass -p password)
+        if (placeholderWord(lower)) {
+            return -1; // sshpass -p password
         }
         boolean attached = m.group(2) == null && m.group(1).equals("-p");
         boolean assigned = "=".equals(m.group(2));
