@@ -27,6 +27,15 @@ public final class FindingTypes {
     public static final String US_ITIN = "US_ITIN";
     public static final String US_NPI = "US_NPI";
     public static final String US_DEA = "US_DEA";
+    /** A US Medicare Beneficiary Identifier (CMS's 11-character format). */
+    public static final String US_MBI = "US_MBI";
+    /** A UK NHS number (10 digits, modulus-11 check digit). */
+    public static final String UK_NHS = "UK_NHS";
+    /** A UK National Insurance number (HMRC's prefix, six digits, suffix A–D). */
+    public static final String UK_NINO = "UK_NINO";
+    /** A Canadian Social Insurance Number (9 digits, Luhn). */
+    public static final String CA_SIN = "CA_SIN";
+
     public static final String MEDICAL_RECORD_NUMBER = "MEDICAL_RECORD_NUMBER";
     public static final String HEALTH_PLAN_NUMBER = "HEALTH_PLAN_NUMBER";
     public static final String LICENSE_NUMBER = "LICENSE_NUMBER";

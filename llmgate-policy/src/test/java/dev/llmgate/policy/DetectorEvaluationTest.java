@@ -42,7 +42,11 @@ class DetectorEvaluationTest {
             Map.entry("US_DRIVER_LICENSE", FindingTypes.US_DRIVER_LICENSE),
             Map.entry("ABA_ROUTING_NUMBER", FindingTypes.ABA_ROUTING),
             Map.entry("MAC_ADDRESS", FindingTypes.MAC_ADDRESS),
-            Map.entry("US_BANK_NUMBER", FindingTypes.BANK_ACCOUNT));
+            Map.entry("US_BANK_NUMBER", FindingTypes.BANK_ACCOUNT),
+            Map.entry("US_MBI", FindingTypes.US_MBI),
+            Map.entry("UK_NHS", FindingTypes.UK_NHS),
+            Map.entry("UK_NINO", FindingTypes.UK_NINO),
+            Map.entry("CA_SIN", FindingTypes.CA_SIN));
 
     record Score(int tp, int fp, int fn, int exact) {
         double precision() {
@@ -184,6 +188,11 @@ class DetectorEvaluationTest {
         assertThat(scores.get("DATE_TIME").recall()).isGreaterThanOrEqualTo(0.85);
         assertThat(scores.get("PHONE_NUMBER").recall()).isGreaterThanOrEqualTo(0.9);
         assertThat(scores.get("PHONE_NUMBER").precision()).isGreaterThanOrEqualTo(0.95);
+        // read from the issuers' formats (CMS, NHS, HMRC, Canada): bare 10- and 9-digit runs need a context word
+        assertThat(scores.get("US_MBI").recall()).isEqualTo(1.0);
+        assertThat(scores.get("UK_NINO").recall()).isEqualTo(1.0);
+        assertThat(scores.get("UK_NHS").recall()).isGreaterThanOrEqualTo(0.66);
+        assertThat(scores.get("CA_SIN").recall()).isGreaterThanOrEqualTo(0.77);
         for (Score s : scores.values()) {
             assertThat(s.precision()).isGreaterThanOrEqualTo(0.95);
         }

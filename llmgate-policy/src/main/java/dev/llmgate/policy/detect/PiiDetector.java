@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  * word near), CVV and magnetic-stripe track data, IBAN (country length and MOD-97), ABA routing
  * numbers (3-7-1 checksum), IPv4/IPv6 and MAC addresses, URLs, dates (and dates of birth near
  * "DOB"/"born"), US passport, driver licence, ITIN, NPI (Luhn with the 80840 prefix) and DEA
- * (checksum) numbers, VINs (check digit), medical-record, health-plan, account, licence, device and
+ * (checksum) numbers, Medicare Beneficiary Identifiers (CMS's format), UK NHS numbers (modulus 11) and
+ * National Insurance numbers (HMRC's prefix rules), Canadian Social Insurance Numbers (Luhn), VINs
+ * (check digit), medical-record, health-plan, account, licence, device and
  * plate numbers when labelled by context words, street addresses (US, German, French, Spanish),
  * ZIP codes near a state or "ZIP", and names introduced by context ("Patient:", "Name:", "Dr.") or
  * made of a listed given name and a listed surname.

@@ -40,13 +40,14 @@ public enum CompliancePreset {
             constrain(b, p + "(F).email", EMAIL);
             constrain(b, p + "(G).ssn", US_SSN, US_ITIN);
             constrain(b, p + "(H).medical-record", MEDICAL_RECORD_NUMBER);
-            constrain(b, p + "(I).health-plan", HEALTH_PLAN_NUMBER);
+            constrain(b, p + "(I).health-plan", HEALTH_PLAN_NUMBER, US_MBI);
             constrain(b, p + "(J).account", BANK_ACCOUNT, IBAN, CREDIT_CARD, ABA_ROUTING);
             constrain(b, p + "(K).certificate-license", LICENSE_NUMBER, US_DRIVER_LICENSE, US_PASSPORT, US_DEA, US_NPI);
             constrain(b, p + "(L).vehicle", VEHICLE_ID);
             constrain(b, p + "(M).device", DEVICE_ID, MAC_ADDRESS);
             constrain(b, p + "(N).url", URL);
             constrain(b, p + "(O).ip", IP_ADDRESS);
+            constrain(b, p + "(R).other-unique-id", UK_NHS, UK_NINO, CA_SIN);
             b.rule(Rule.of("hipaa.164.312(a)(1).credentials", Verdict.BLOCK, "SECRET_*"));
             b.rule(Rule.builder("hipaa.164.312(b).prompt-injection")
                     .types("INJECTION_*")
@@ -101,6 +102,10 @@ public enum CompliancePreset {
                 MAC_ADDRESS,
                 US_NPI,
                 US_DEA,
+                US_MBI,
+                UK_NHS,
+                UK_NINO,
+                CA_SIN,
                 ZIP_CODE,
                 CARD_CVV,
                 CARD_TRACK_DATA

@@ -161,6 +161,25 @@ public final class Checksums {
         return sum % 10 == n[6];
     }
 
+    /**
+     * The NHS number check (NHS Data Dictionary, "NHS Number"): ten digits; the first nine weighted 10 down to 2,
+     * summed, 11 minus the sum modulo 11 is the tenth (11 reads as 0; 10 is never issued).
+     */
+    public static boolean nhs(String d) {
+        if (d.length() != 10) {
+            return false;
+        }
+        int sum = 0;
+        for (int i = 0; i < 9; i++) {
+            sum += (d.charAt(i) - '0') * (10 - i);
+        }
+        int check = 11 - sum % 11;
+        if (check == 11) {
+            check = 0;
+        }
+        return check != 10 && check == d.charAt(9) - '0';
+    }
+
     /** ABA routing number: 9 digits, weights 3-7-1, sum divisible by 10. */
     public static boolean abaRouting(String d) {
         if (d.length() != 9 || allSame(d)) {

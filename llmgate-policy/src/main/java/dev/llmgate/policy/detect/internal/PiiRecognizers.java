@@ -109,6 +109,10 @@ public final class PiiRecognizers {
                 npi(),
                 dea(),
                 vin(),
+                medicareBeneficiaryId(),
+                nhsNumber(),
+                nationalInsuranceNumber(),
+                socialInsuranceNumber(),
                 labelled(
                                 FindingTypes.MEDICAL_RECORD_NUMBER,
                                 "mrn|medical record(?: number| no\\.?| #)?|chart(?: number| no\\.?)|patient(?: id| number| no\\.?)|"
@@ -1105,6 +1109,143 @@ public final class PiiRecognizers {
                         .digitRun(1, 16, "ABCDEFGHJKLMNPRSTUVWXYZ")
                         .notAfter(Starts.WORD.replace("_", ""))
                         .check((t, i) -> vinRun(t, i)));
+    }
+
+    /** The letters of a Medicare Beneficiary Identifier: A–Z without S, L, O, I, B and Z (CMS, "MBI format specifications"). */
+    private static final String MBI_LETTER = "[AC-HJKMNP-RT-Y]";
+
+    private static final String MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXYacdefghjkmnpqrtuvwxy";
+
+    /**
+     * A US Medicare Beneficiary Identifier (CMS's format: 11 characters, digit · letter · letter or digit · digit ·
+     * letter · letter or digit · digit · letter · letter · digit · digit, the letters without S L O I B Z; printed
+     * 4-3-4 with dashes or without): a shape this narrow is rare in other text, so it counts alone (0.6 with the
+     * dashes, 0.5 without); upper or lower case, not mixed.
+     */
+    static Recognizer medicareBeneficiaryId() {
+        String an = "(?:" + MBI_LETTER + "|\\d)";
+        return Recognizer.of(
+                        FindingTypes.US_MBI,
+                        "(?i)(?<![\\w-])[1-9]" + MBI_LETTER + an + "\\d(-?)" + MBI_LETTER + an + "\\d\\1" + MBI_LETTER
+                                + MBI_LETTER + "\\d\\d(?![\\w-])",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> {
+                            if (mixedCase(t, s[0], s[1])) {
+                                return -1;
+                            }
+                            return m.group(1).isEmpty() ? 0.5 : 0.6;
+                        })
+                .withContext("(?i)\\b(?:mbi|medicare|beneficiary|cms)\\b", 0.3)
+                .startingAt(Starts.of().digits().notAfter(W + "-").digitRun(1, 1, MBI_LETTERS));
+    }
+
+    /** Whether {@code [start, end)} holds both upper- and lower-case ASCII letters. */
+    private static boolean mixedCase(CharSequence t, int start, int end) {
+        boolean upper = false;
+        boolean lower = false;
+        for (int i = start; i < end; i++) {
+            char c = t.charAt(i);
+            upper |= c >= 'A' && c <= 'Z';
+            lower |= c >= 'a' && c <= 'z';
+        }
+        return upper && lower;
+    }
+
+    /**
+     * A UK NHS number (England, Wales, Isle of Man; the same 10-digit modulus-11 scheme as Scotland's CHI and
+     * Northern Ireland's H&amp;C numbers): 3-3-4 with one kind of separator, or 10 digits together, with a valid check
+     * digit. Printed in groups it counts alone (0.5; a valid US telephone number in the same place is the more
+     * confident finding); 10 digits together need a health-service word before them (a Unix time or an order number
+     * is as likely).
+     */
+    static Recognizer nhsNumber() {
+        return Recognizer.of(
+                        FindingTypes.UK_NHS,
+                        "(?<![\\w.-])\\d{3}([ -]?)\\d{3}\\1\\d{4}(?![\\w-]|[./]\\d)",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> {
+                            String d = Checksums.digits(t, s[0], s[1]);
+                            if (!Checksums.nhs(d) || Checksums.allSame(d)) {
+                                return -1;
+                            }
+                            return m.group(1).isEmpty() ? 0.2 : 0.5;
+                        })
+                .withContext(
+                        "(?i)\\b(?:nhs|national health|health service|chi(?: number| no\\.?)|h&c(?: number| no\\.?)?)",
+                        0.4)
+                .startingAt(Starts.of()
+                        .digits()
+                        .notAfter(W + ".-")
+                        .digitRun(3, 3, " -")
+                        .digitRun(10, 10));
+    }
+
+    /** The first letter of a UK National Insurance number: not D, F, I, Q, U or V (HMRC, NIM39110). */
+    private static final String NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZabceghjklmnoprstwxyz";
+
+    /**
+     * A UK National Insurance number (HMRC's format, NIM39110): two prefix letters (the first not D F I Q U V, the
+     * second not D F I O Q U V; BG, GB, KN, NK, NT, TN and ZZ never allocated), six digits, a suffix A–D; spaces
+     * between the parts or none, any case (not mixed). Counts alone (0.6 in upper case, 0.5 otherwise).
+     */
+    static Recognizer nationalInsuranceNumber() {
+        return Recognizer.of(
+                        FindingTypes.UK_NINO,
+                        "(?i)(?<![\\w-])(?!bg|gb|kn|nk|nt|tn|zz)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+                                + " ?\\d{2} ?\\d{2} ?\\d{2} ?[A-D](?![\\w-])",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> {
+                            boolean lower = false;
+                            boolean upper = false;
+                            for (int i = s[0]; i < s[1]; i++) {
+                                char c = t.charAt(i);
+                                lower |= c >= 'a' && c <= 'z';
+                                upper |= c >= 'A' && c <= 'Z';
+                            }
+                            return upper && !lower ? 0.6 : 0.5;
+                        })
+                .withContext("(?i)\\b(?:national insurance|ni(?: number| no\\.?)|nino)\\b", 0.3)
+                .startingAt(Starts.of()
+                        .letters(false, NINO_FIRST)
+                        .letterRun(" ", true, 0)
+                        .notAfter(W + "-")
+                        .check(PiiRecognizers::ninoStart));
+    }
+
+    /** Two ASCII letters at {@code i}, then a space or a digit (the start of a National Insurance number). */
+    private static boolean ninoStart(CharSequence t, int i) {
+        if (i + 3 > t.length()) {
+            return false;
+        }
+        char c = t.charAt(i + 1);
+        char d = t.charAt(i + 2);
+        return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && (d == ' ' || (d >= '0' && d <= '9'));
+    }
+
+    /**
+     * A Canadian Social Insurance Number: nine digits, 3-3-3 with one kind of separator or together, Luhn-valid, the
+     * first digit 1–7 or 9 (0 and 8 are not issued). In groups 0.5 (French prose groups large amounts the same way: a
+     * Luhn-valid one is masked); together 0.3, a finding with "SIN", "social insurance" or "NAS" before it.
+     */
+    static Recognizer socialInsuranceNumber() {
+        return Recognizer.of(
+                        FindingTypes.CA_SIN,
+                        "(?<![\\w.-])[1-79]\\d{2}([ -]?)\\d{3}\\1\\d{3}(?![\\w-]|[./,]\\d)",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> {
+                            String d = Checksums.digits(t, s[0], s[1]);
+                            if (!Checksums.luhn(d) || Checksums.allSame(d)) {
+                                return -1;
+                            }
+                            return m.group(1).isEmpty() ? 0.3 : 0.5;
+                        })
+                .withContext(
+                        "(?i)\\b(?:sin|social insurance|nas|assurance sociale|num[ée]ro d'assurance sociale)\\b", 0.4)
+                .startingAt(Starts.of()
+                        .digits()
+                        .notAfter(W + ".-")
+                        .digitRun(3, 3, " -")
+                        .digitRun(9, 9));
     }
 
     /** Seventeen characters of a VIN from {@code i} (the pattern's first step, checked before the regex runs). */
