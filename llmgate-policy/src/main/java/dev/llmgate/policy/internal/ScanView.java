@@ -21,7 +21,9 @@ import java.util.List;
  *       values: string values and numbers in document order, then the object keys, each piece
  *       separated by a line break, and a run of single-digit array elements ({@code [4,1,1,1]}) as
  *       one number; one with other tokens inside ({@code NaN}, comments: what lenient readers take) is read
- *       both ways, its values so and then its whole text as text ({@link #rereads}); anything else as text;</li>
+ *       both ways, its values so and then its whole text as text ({@link #rereads}); anything else as text;
+ *       and at the end, the members of every JSON source once more, each as {@code key: value} (so that a value
+ *       has its label in front of it: {@code {"password": "…"}}), also a {@link #rereads} span;</li>
  *   <li><b>joining</b>: the sources follow each other in the order they were added, separated by a
  *       line break that stands for no source character. Where such a separator falls between two
  *       letters or digits it is a <em>junction</em>: the engine also scans the text around it
@@ -134,9 +136,10 @@ final class ScanView {
     }
 
     /**
-     * The view spans, as pairs {@code [from, to)} in increasing order, where a source that was also read as its JSON
-     * values is read again as text (JSON with tokens no strict reader takes, such as {@code NaN} or comments): a
-     * value found there may have been found in the values reading too, and is counted once.
+     * The view spans, as pairs {@code [from, to)} in increasing order, where a source is read a second time: JSON with
+     * tokens no strict reader takes ({@code NaN}, comments) as text, the members of JSON sources as {@code key:
+     * value}, text with hidden tag characters with the tags decoded. A value found there may have been found in the
+     * first reading too, and is counted once.
      */
     public int[] rereads() {
         return rereads;
@@ -415,6 +418,13 @@ final class ScanView {
         private boolean hiddenTagText;
         /** While a source is read again: tag characters read as the ASCII they copy instead of dropped. */
         private boolean decodeTags;
+        /** While the members of JSON sources are read again ({@link #readMembersAgain}): nothing is counted twice. */
+        private boolean rereading;
+        /** The JSON sources read as values, for their members' reading. */
+        private final List<JsonReading> jsonReadings = new ArrayList<>(2);
+
+        /** A source read as JSON values: its index, text and tokens, the tokens read (before {@code limit}) and whether other runs count. */
+        private record JsonReading(int src, String text, JsonTokens tokens, int limit, boolean withOther) {}
 
         private int[] disguised = NONE;
         private int disguisedCount;
@@ -471,6 +481,90 @@ final class ScanView {
                 appendText(index, text, 0, text.length());
             }
             return index;
+        }
+
+        /**
+         * The members of the JSON sources read again, each as {@code key: value} on a line of its own (the elements of
+         * an array under the array's key), after everything else: the values reading puts the keys after all values
+         * (so that a value split over fields is joined), which leaves a value without the label a detector needs
+         * ({@code {"password": "…"}}, {@code {"ssn": 536221234}}, {@code {"name": "…"}}); here the key stands before
+         * its value as it does in a YAML or {@code key: value} text. A value found in both readings is counted once
+         * ({@link #rereads}); nothing is counted as dropped or hidden twice.
+         */
+        private void readMembersAgain() {
+            if (jsonReadings.isEmpty()) {
+                return;
+            }
+            materialize();
+            int[] from = {-1};
+            rereading = true;
+            try {
+                for (JsonReading j : jsonReadings) {
+                    appendMembers(j, from);
+                }
+            } finally {
+                rereading = false;
+            }
+            settlePending();
+            if (from[0] >= 0) {
+                reread(from[0], out.length());
+            }
+        }
+
+        /** Appends {@code key: value} for each value of {@code j} that has a key (see {@link #readMembersAgain}). */
+        private void appendMembers(JsonReading j, int[] from) {
+            JsonTokens tokens = j.tokens();
+            String s = j.text();
+            int[] labels = new int[8]; // per open object or array: the key labelling an array's elements, or -1
+            int depth = 0;
+            int pendingKey = -1; // the key whose value comes next, or -1
+            int pos = 0;
+            for (int t = 0; t < tokens.count && tokens.start[t] < j.limit(); t++) {
+                // the structure between the previous token and this one (quotes, punctuation, literals, white space)
+                for (int i = pos; i < tokens.start[t]; i++) {
+                    char c = s.charAt(i);
+                    if (c == '{' || c == '[') {
+                        if (depth == labels.length) {
+                            labels = Arrays.copyOf(labels, depth * 2);
+                        }
+                        labels[depth++] = c == '[' ? pendingKey : -1;
+                        pendingKey = -1;
+                    } else if (c == '}' || c == ']') {
+                        depth = Math.max(0, depth - 1);
+                        pendingKey = -1;
+                    } else if (c == ',' || (c >= 'a' && c <= 'z')) {
+                        pendingKey = -1; // the next member, or a literal (true, false, null) was the value
+                    }
+                }
+                pos = Math.max(pos, tokens.end[t]);
+                if (tokens.key[t]) {
+                    pendingKey = t;
+                    continue;
+                }
+                int label = pendingKey >= 0 ? pendingKey : depth > 0 ? labels[depth - 1] : -1;
+                pendingKey = -1;
+                if (label < 0 || (!j.withOther() && tokens.type[t] == JsonTokens.OTHER)) {
+                    continue;
+                }
+                separator();
+                pendingSeparator = -1; // no junction: each member stands alone
+                // a line no value can start with: a label before it (the last key of the values reading, an empty
+                // value) cannot take the next member's line as its value and hide it
+                out.append(";\n");
+                if (from[0] < 0) {
+                    from[0] = out.length();
+                }
+                appendToken(j.src(), s, tokens, label);
+                boolean string = tokens.type[t] == JsonTokens.STRING;
+                run(-1, 0, 0, VIRTUAL);
+                out.append(string ? ": \"" : ": ");
+                appendToken(j.src(), s, tokens, t);
+                if (string) {
+                    // quoted as written: a value holding '#' or spaces is one value, not one cut by a comment
+                    run(-1, 0, 0, VIRTUAL);
+                    out.append('"');
+                }
+            }
         }
 
         /**
@@ -579,6 +673,7 @@ final class ScanView {
         }
 
         public ScanView build() {
+            readMembersAgain();
             readTagsAgain();
             settlePending();
             String text;
@@ -675,10 +770,13 @@ final class ScanView {
                 run(src, from, to, FOLDED);
                 out.append((char) (cp - 0xE0000));
             } else if (f.isEmpty()) {
-                if (!decodeTags) {
+                if (!decodeTags && !rereading) {
                     invisibles++; // (counted once, in the first reading)
                 }
-                if (cp >= 0xE0020 && cp <= 0xE007E && !(src == flagSource && from >= flagStart && from < flagEnd)) {
+                if (cp >= 0xE0020
+                        && cp <= 0xE007E
+                        && !rereading
+                        && !(src == flagSource && from >= flagStart && from < flagEnd)) {
                     // a tag copies an ASCII character invisibly: tags are text a model may read and a person cannot
                     // see ("ASCII smuggling"), wherever they stand (in a row, between other invisible characters or
                     // spaces, over several parts); dropped here (so that tags put inside a value cannot break it)
@@ -815,6 +913,7 @@ final class ScanView {
          * runs that are no JSON token only if {@code withOther}.
          */
         private void appendJson(int src, String s, JsonTokens tokens, int limit, boolean withOther) {
+            jsonReadings.add(new JsonReading(src, s, tokens, limit, withOther));
             boolean any = false;
             int previousDigit = -1; // end of the previous value if it was a one-digit number, else -1
             for (int t = 0; t < tokens.count; t++) {

@@ -21,8 +21,9 @@ class ScanViewTest {
         // a backslash-escaped quote is a quote to HTML; so is a JSON string escape to the JSON's reader
         assertThat(plain("a\\\"b").disguised()).isEmpty();
         ScanView json = ScanView.of(Channel.TOOL_CALL_ARGUMENTS, "{\"u\":\"a\\\"b%22c\"}", ScanView.Kind.JSON);
-        assertThat(json.text()).isEqualTo("a\"b\"c\nu");
-        assertThat(json.disguised()).containsExactly(3);
+        // the values, the keys, then each member again as key: value (the string quoted)
+        assertThat(json.text()).isEqualTo("a\"b\"c\nu\n;\nu: \"a\"b\"c\"");
+        assertThat(json.disguised()).containsExactly(3, 17);
         // nothing written otherwise: nothing listed
         assertThat(plain("a \"b\" (c)").disguised()).isEmpty();
     }
@@ -186,10 +187,18 @@ class ScanViewTest {
     }
 
     @Test
-    void jsonIsReadAsValuesThenKeys() {
+    void jsonIsReadAsValuesThenKeysThenEachMemberAsKeyColonValue() {
         String json = "{\"a\":\"4111 1111\",\"b\":\"1111 1111\",\"n\":[4,1,1,1],\"x\":12,\"t\":true,\"u\":\"\\u0034\"}";
         ScanView v = ScanView.of(Channel.TOOL_CALL_ARGUMENTS, json, ScanView.Kind.JSON);
-        assertThat(v.text()).isEqualTo("4111 1111\n1111 1111\n4111\n12\n4\na\nb\nn\nx\nt\nu");
+        String values = "4111 1111\n1111 1111\n4111\n12\n4\na\nb\nn\nx\nt\nu";
+        // a member whose value is a literal (true) has nothing to label; an array's elements take its key
+        String members =
+                "a: \"4111 1111\"\n;\nb: \"1111 1111\"\n;\nn: 4\n;\nn: 1\n;\nn: 1\n;\nn: 1\n;\nx: 12\n;\nu: \"4\"";
+        assertThat(v.text()).isEqualTo(values + "\n;\n" + members);
+        assertThat(v.rereads()).containsExactly(values.length() + 3, v.text().length());
+        assertThat(v.pieces(values.length() + 3, values.length() + 4))
+                .extracting(p -> json.substring(p.start(), p.end()))
+                .containsExactly("a");
         assertThat(v.junctions()).contains(9, 19);
         List<ScanView.Piece> split = v.pieces(0, 19);
         assertThat(split).extracting(p -> json.substring(p.start(), p.end())).containsExactly("4111 1111", "1111 1111");

@@ -1,0 +1,118 @@
+package dev.llmgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatResponse;
+import dev.llmgate.api.ToolCall;
+import dev.llmgate.api.exception.PolicyBlockedException;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.policy.preset.CompliancePreset;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Red-team round 9: a JSON answer or tool call was read as its values, then its keys, so a value that needs its label
+ * ({@code {"password": "…"}}, {@code {"ssn": "536221234"}}, {@code {"phone": "2175550142"}}) stood apart from it
+ * and passed SOC 2, AGENT and HIPAA in answers (blocking and streamed) and in tool calls, while the same text typed
+ * as prose was caught. Each member is now also read as {@code key: value}.
+ */
+class JsonMemberLabelAttackTest {
+
+    private static Policy preset(String name) {
+        return Policy.builder()
+                .name(name)
+                .preset(CompliancePreset.valueOf(name))
+                .build();
+    }
+
+    private static LlmGate gate(Policy policy, Reply reply) {
+        return LlmGate.builder()
+                .provider("p", ScriptedProvider.replying(reply))
+                .addInterceptor(policy.interceptor())
+                .build();
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "SOC2 | {\"password\": \"Xk9#mP2$vL8qR4wZ\"}",
+                "AGENT | {\"password\": \"Xk9#mP2$vL8qR4wZ\"}",
+                "AGENT | {\"service\": \"billing\", \"api_key\": \"Zk3Jq8Vw2Lm9Xp4Rt7Yb1Nc6Zk3Jq8Vw2\"}",
+                "SOC2 | {\"db\": {\"user\": \"admin\", \"password\": \"Xk9#mP2$vL8qR4wZ\"}}",
+                "SOC2 | {\"passwords\": [\"x\", \"y\"], \"password\": \"Xk9#mP2$vL8qR4wZ\"}",
+                "SOC2 | {\"password\": \"\", \"token\": \"Zk3Jq8Vw2Lm9Xp4Rt7Yb1Nc6Zk3Jq8Vw2\"}"
+            })
+    void aCredentialUnderItsKeyIsBlockedInAnAnswerBlockingAndStreamed(String presetName, String answer) {
+        Policy policy = preset(presetName);
+        try (LlmGate gate = gate(policy, Reply.text(answer))) {
+            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "Config?")))
+                    .isInstanceOf(PolicyBlockedException.class);
+        }
+        for (int size : new int[] {1, 7, 64}) {
+            assertThatThrownBy(() -> PolicyInterceptorTest.streamed(policy, answer, size))
+                    .as("chunks of " + size)
+                    .isInstanceOf(PolicyBlockedException.class);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"AGENT", "SOC2"})
+    void aCredentialUnderItsKeyInAToolCallIsBlocked(String presetName) {
+        ToolCall call = new ToolCall(
+                "c1", "connect", "{\"host\":\"db.internal\",\"user\":\"admin\",\"password\":\"Xk9#mP2$vL8qR4wZ\"}");
+        try (LlmGate gate = gate(preset(presetName), Reply.toolCalls(call))) {
+            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "Connect")))
+                    .isInstanceOf(PolicyBlockedException.class);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"ssn\": \"536221234\"} | 536221234",
+                "{\"ssn\": 536221234} | 536221234",
+                "{\"phone\": \"2175550142\"} | 2175550142",
+                "{\"patient\": {\"name\": \"Margaret Whitfield\", \"phones\": [\"2175550142\"]}} | 2175550142",
+                "{\"name\": \"Margaret Whitfield\"} | Whitfield"
+            })
+    void hipaaMasksAValueThatNeedsItsKeyInAnAnswerAndAToolCall(String answer, String value) {
+        Policy hipaa = preset("HIPAA");
+        try (LlmGate gate = gate(hipaa, Reply.text(answer))) {
+            assertThat(gate.chat(ChatRequest.of("p:m", "Record?")).text()).doesNotContain(value);
+        }
+        for (int size : new int[] {1, 7, 64}) {
+            assertThat(PolicyInterceptorTest.streamed(hipaa, answer, size))
+                    .as("chunks of " + size)
+                    .doesNotContain(value);
+        }
+        try (LlmGate gate = gate(hipaa, Reply.toolCalls(new ToolCall("c1", "save", answer)))) {
+            ChatResponse r = gate.chat(ChatRequest.of("p:m", "Save"));
+            assertThat(r.toolCalls().get(0).argumentsJson()).doesNotContain(value);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{\"name\": \"get_weather\", \"description\": \"Weather for a city\", \"parameters\": {\"type\": \"object\"}}",
+                "{\"password_policy\": \"at least 12 characters\", \"show_password\": true}",
+                "{\"token_count\": 1234, \"max_tokens\": 512}",
+                "{\"id\": 42, \"items\": [1, 2, 3], \"total\": 99.5}"
+            })
+    void ordinaryJsonStaysAllowed(String answer) {
+        for (String presetName : new String[] {"SOC2", "AGENT", "HIPAA", "PCI_DSS"}) {
+            try (LlmGate gate = gate(preset(presetName), Reply.text(answer))) {
+                assertThat(gate.chat(ChatRequest.of("p:m", "JSON?")).text())
+                        .as(presetName)
+                        .isEqualTo(answer);
+            }
+        }
+    }
+}
