@@ -725,8 +725,12 @@ public final class PiiRecognizers {
     static Recognizer cvv() {
         return Recognizer.labelled(
                         FindingTypes.CARD_CVV,
-                        "(?i)\\b(?:cvv2?|cvc2?|cid|csc|card (?:security|verification) (?:code|value)|security code|pr[üu]fnummer|"
-                                + "c[óo]digo de seguridad|cryptogramme)\\b(?:\\s*(?:is|:|#|=|-)){0,2}\\s*(\\d{3,4})(?!\\d)",
+                        "(?i)(?<![A-Za-z0-9])(?:cvv2?|cvc2?|cid|csc|card[ _-]?(?:security|verification)[ _-]?(?:code|value)|"
+                                + "security[ _-]?code|(?:karten)?pr[üu]fnummer|c[óo]digo de seguridad|cryptogramme(?: visuel)?)"
+                                + "(?![A-Za-z0-9])(?:[\\]\"']?\\s{0,4}(?:is|:|#|=>|=|-|>)){0,2}"
+                                // a short phrase before "is": "the CVV on the back is 123"
+                                + "(?:(?:[ \\t]{1,4}[a-z]{1,10}){0,4}?[ \\t]{1,4}(?:is|was)\\b[ \\t]{0,4}:?)?"
+                                + "\\s{0,4}[\"']?(\\d{3,4})(?!\\d)",
                         1,
                         NEEDS_DIGIT,
                         0.9)
@@ -749,14 +753,15 @@ public final class PiiRecognizers {
                                 "cvc",
                                 "cid",
                                 "csc",
-                                "card ",
-                                "security code",
+                                "card",
+                                "security",
                                 "pr\u00fcfnummer",
                                 "prufnummer",
                                 "c\u00f3digo",
                                 "codigo",
-                                "cryptogramme")
-                        .notAfter(W));
+                                "cryptogramme",
+                                "kartenpr")
+                        .notAfter(W.replace("_", "")));
     }
 
     static Recognizer trackData() {
@@ -1266,6 +1271,19 @@ public final class PiiRecognizers {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
+    /**
+     * What may follow a label before its sign: one more word of the label ("Member ID <b>Number</b>", "Patient ID
+     * <b>No.</b>") and an abbreviation in brackets ("Medical Record Number <b>(MRN)</b>").
+     */
+    private static final String LABEL_TAIL =
+            "(?:[ \\t]{1,4}(?:id|identifier|number|num|no\\.?|#))?(?:[ \\t]{0,4}\\([A-Za-z]{2,5}\\))?";
+
+    /**
+     * Between a label and its value: up to two of {@code is : # = - >} (an XML element's end), each after white
+     * space or a closing quote, then an opening quote ({@code "mrn": "4471829"}, {@code <MRN>4471829}).
+     */
+    private static final String LABEL_SIGN = "(?:[\"']?\\s{0,4}(?:is|:|#|=|-|>)){0,2}\\s{0,4}[\"']?";
+
     static Recognizer labelled(String type, String labels, String value, String... labelPrefixes) {
         return labelled(type, labels, value, null, labelPrefixes);
     }
@@ -1274,7 +1292,9 @@ public final class PiiRecognizers {
     static Recognizer labelled(String type, String labels, String value, Starts.Check check, String... labelPrefixes) {
         return Recognizer.labelled(
                         type,
-                        "(?i)\\b(?:" + labels + ")(?:\\s*(?:is|:|#|=|-)){0,2}\\s*(" + value + ")(?![\\w-])",
+                        "(?i)\\b(?:" + labels + ")" + LABEL_TAIL + LABEL_SIGN
+                                + (value.contains(" ") ? "" : "(?=[A-Za-z:-]{0,39}\\d)")
+                                + "(" + value + ")(?![\\w-])",
                         1,
                         NEEDS_DIGIT,
                         0.85)

@@ -1,0 +1,81 @@
+package dev.llmgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmgate.policy.preset.CompliancePreset;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Red-team round 9: values whose detection hangs on a label, written the way records, forms and payloads write them.
+ * "Member ID Number: XYZ123456789" masked the word "Number" and sent the number; JSON and XML labels were not read;
+ * card verification codes as field names, in brackets or after a short phrase did not trigger PCI DSS's block.
+ */
+class StructuredLabelAttackTest {
+    private static final Policy HIPAA =
+            Policy.builder().name("h").preset(CompliancePreset.HIPAA).build();
+    private static final Policy PCI =
+            Policy.builder().name("p").preset(CompliancePreset.PCI_DSS).build();
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Member ID Number: XYZ123456789 | XYZ123456789",
+                "Member ID No: XYZ123456789 | XYZ123456789",
+                "Medical Record Number (MRN): 4471829 | 4471829",
+                "Patient ID Number: 4471829 | 4471829",
+                "Subscriber ID Number: W123456789 | W123456789",
+                "Serial Number (SN): PM12345678 | PM12345678",
+                "{\"mrn\":\"4471829\"} | 4471829",
+                "<MRN>4471829</MRN> | 4471829",
+                "mrn = '4471829' | 4471829"
+            })
+    void hipaaMasksTheValueAfterTheWholeLabel(String text, String value) {
+        String redacted = HIPAA.redact(text, PolicyStage.INPUT);
+        assertThat(redacted).doesNotContain(value);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "The policy number is required for all 2024 claims",
+                "License number: pending renewal in 2025",
+                "Group number: Engineering",
+                "Member ID: see the back of your card"
+            })
+    void aLabelFollowedByAWordIsNoIdentifier(String text) {
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT)).isEqualTo(text);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{\"pan\": \"4111111111111111\", \"cvv\": \"123\"}",
+                "{\"cvc\": 123}",
+                "<ns:CVV2>123</ns:CVV2>",
+                "cvv: \"123\"",
+                "card_cvc=123&exp=1229",
+                "card[number]=4242424242424242&card[cvc]=123",
+                "security_code=123",
+                "The CVV on the back is 123.",
+                "Kartenpr\u00fcfnummer: 123",
+                "cryptogramme visuel : 123"
+            })
+    void pciBlocksAVerificationCodeWrittenAsAFieldOrAPhrase(String text) {
+        assertThat(PCI.evaluate(text, PolicyStage.INPUT).verdict()).isEqualTo(Verdict.BLOCK);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "The CVV is not required for 123 orders",
+                "cvv_length=3",
+                "Call the security desk on ext 1234 about the code",
+                "card 42 of 123"
+            })
+    void ordinaryTextAboutCodesIsNotBlocked(String text) {
+        assertThat(PCI.evaluate(text, PolicyStage.INPUT).verdict()).isNotEqualTo(Verdict.BLOCK);
+    }
+}
