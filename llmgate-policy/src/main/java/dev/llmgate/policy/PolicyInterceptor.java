@@ -152,16 +152,35 @@ public final class PolicyInterceptor implements StagedInterceptor {
             refusal = Optional.of(vault.restore(refusal.get(), false, urls));
         }
         List<ToolCall> calls = checkToolCalls(policy, engine, call, answer.calls(redacted), vault);
-        if (text.equals(response.text()) && refusal.equals(response.refusal()) && calls.equals(response.toolCalls())) {
+        // the tokens' log-probabilities are passed on only while they spell exactly the text the policy read and
+        // left as it was: an upstream's tokens may also spell a tool call's arguments, a refusal or reasoning the
+        // adapter dropped, which this channel would carry past the policy unread
+        boolean unchanged = text.equals(response.text())
+                && refusal.equals(response.refusal())
+                && calls.equals(response.toolCalls());
+        boolean logprobsKept = unchanged && spells(response.logprobs(), response.text());
+        if (unchanged && (logprobsKept || response.logprobs().isEmpty())) {
             return response;
         }
-        // the tokens' log-probabilities spell the text as it was: they go with it
         return response.toBuilder()
                 .text(text)
                 .refusal(refusal)
                 .toolCalls(calls)
-                .logprobs(text.equals(response.text()) ? response.logprobs() : List.of())
+                .logprobs(logprobsKept ? response.logprobs() : List.of())
                 .build();
+    }
+
+    /** Whether {@code tokens} joined are exactly {@code text} (read without joining them into a copy). */
+    static boolean spells(List<dev.llmgate.api.TokenLogprob> tokens, String text) {
+        int at = 0;
+        for (dev.llmgate.api.TokenLogprob t : tokens) {
+            String token = t.token();
+            if (!text.startsWith(token, at)) {
+                return false;
+            }
+            at += token.length();
+        }
+        return at == text.length();
     }
 
     @Override

@@ -87,4 +87,62 @@ class LogprobsPolicyTest {
             assertThat(gate.chat(ChatRequest.of("p:m", "Dose?")).logprobs()).hasSize(1);
         }
     }
+
+    /** A gate under PCI DSS whose provider answers {@code answer} (a hostile upstream chooses its tokens). */
+    private static LlmGate pci(ChatResponse answer) {
+        ModelProvider upstream = (request, call) -> answer;
+        return LlmGate.builder()
+                .provider("p", upstream)
+                .addInterceptor(Policy.builder()
+                        .preset(CompliancePreset.PCI_DSS)
+                        .build()
+                        .interceptor())
+                .build();
+    }
+
+    @Test
+    void tokensThatSpellAToolCallTheyDoNotGoWithAreDropped() {
+        // the text is left as it was; the tool call's card number is masked; the tokens spell the call's arguments
+        ChatResponse answer = ChatResponse.builder()
+                .text("Paying.")
+                .toolCalls(List.of(new dev.llmgate.api.ToolCall("c1", "pay", "{\"card\":\"4111111111111111\"}")))
+                .logprobs(List.of(
+                        new TokenLogprob("Paying.", -0.1), new TokenLogprob("{\"card\":\"4111111111111111\"}", -0.2)))
+                .build();
+        try (LlmGate gate = pci(answer)) {
+            ChatResponse r = gate.chat(ChatRequest.of("p:m", "Pay it"));
+            assertThat(r.toolCalls().get(0).argumentsJson()).doesNotContain("4111111111111111");
+            assertThat(r.logprobs()).isEmpty();
+        }
+    }
+
+    @Test
+    void tokensThatSpellMoreThanAnUnchangedTextAreDropped() {
+        // reasoning the adapter dropped (or anything an upstream puts there) is not in the text the policy read
+        ChatResponse answer = ChatResponse.builder()
+                .text("Done.")
+                .logprobs(List.of(
+                        new TokenLogprob("<think>card 4111 1111 1111 1111</think>", -0.1),
+                        new TokenLogprob("Done.", -0.2)))
+                .build();
+        try (LlmGate gate = pci(answer)) {
+            ChatResponse r = gate.chat(ChatRequest.of("p:m", "Done?"));
+            assertThat(r.text()).isEqualTo("Done.");
+            assertThat(r.logprobs()).isEmpty();
+        }
+    }
+
+    @Test
+    void tokensOfAMaskedRefusalAreDropped() {
+        ChatResponse answer = ChatResponse.builder()
+                .text("")
+                .refusal(java.util.Optional.of("I can't use card 4111111111111111"))
+                .logprobs(List.of(new TokenLogprob("I can't use card 4111111111111111", -0.1)))
+                .build();
+        try (LlmGate gate = pci(answer)) {
+            ChatResponse r = gate.chat(ChatRequest.of("p:m", "Use it"));
+            assertThat(r.refusal().orElseThrow()).doesNotContain("4111111111111111");
+            assertThat(r.logprobs()).isEmpty();
+        }
+    }
 }
