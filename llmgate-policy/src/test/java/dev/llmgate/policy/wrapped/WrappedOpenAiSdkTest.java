@@ -964,6 +964,42 @@ class WrappedOpenAiSdkTest {
     }
 
     @Test
+    void aFileAsAStoredPromptsVariableAndATypeOrDetailOfAnotherKindAreRefusedBeforeUpstream() throws Exception {
+        // red-team round 9: each reached upstream byte for byte, a card number inside, under PCI DSS
+        gate(0, null);
+        okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder()
+                .addInterceptor(dev.llmgate.providers.okhttp.LlmGateInterceptor.of(gate, "openai"))
+                .build();
+        for (String refused : List.of(
+                "{\"model\":\"m\",\"input\":\"Summarise the attached file\",\"prompt\":{\"id\":\"pmpt_1\",\"variables\":"
+                        + "{\"doc\":{\"type\":\"input_file\",\"filename\":\"card.txt\",\"file_data\":"
+                        + "\"data:text/plain;base64,Q3VzdG9tZXIgY2FyZCA0MTExMTExMTExMTExMTEx\"}}}}",
+                "{\"model\":\"m\",\"input\":\"hi\",\"prompt\":{\"id\":\"pmpt_1\",\"variables\":{\"v\":{\"type\":\"input_image\","
+                        + "\"image_url\":\"https://img.example/a.png\"}}}}",
+                "{\"model\":\"m\",\"input\":[{\"type\":{\"note\":\"card 4111111111111111\"},\"role\":\"user\",\"content\":\"hi\"}]}",
+                "{\"model\":\"m\",\"input\":[{\"type\":[\"card 4111111111111111\"],\"role\":\"user\",\"content\":\"hi\"}]}",
+                "{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_image\","
+                        + "\"image_url\":\"https://img.example/cat.png\",\"detail\":{\"note\":\"card 4111111111111111\"}}]}]}")) {
+            try (okhttp3.Response r =
+                    http.newCall(post("/v1/responses", refused)).execute()) {
+                assertThat(r.code()).as(refused).isEqualTo(400);
+                assertThat(r.body().string()).doesNotContain("4111111111111111");
+            }
+        }
+        assertThat(server.getRequestCount()).isZero();
+        // text variables are read as before
+        server.enqueue(answer("{\"id\":\"resp_9\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"m\","
+                + "\"output\":[],\"usage\":{\"input_tokens\":5,\"output_tokens\":0,\"total_tokens\":5}}"));
+        try (okhttp3.Response r = http.newCall(post(
+                                "/v1/responses",
+                                "{\"model\":\"m\",\"input\":\"hi\",\"prompt\":{\"id\":\"pmpt_1\",\"variables\":"
+                                        + "{\"a\":\"plain\",\"b\":{\"type\":\"input_text\",\"text\":\"more\"}}}}"))
+                .execute()) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aResponsesImageUrlThePolicyRedactedIsSentRedactedAndItsDetailIsPartOfTheRequest() throws Exception {
         gate(0, null);
         okhttp3.OkHttpClient http = new okhttp3.OkHttpClient.Builder()

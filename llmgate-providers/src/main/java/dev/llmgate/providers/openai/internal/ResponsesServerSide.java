@@ -359,6 +359,42 @@ public final class ResponsesServerSide {
         if (strict != null && !strict.isNull() && !strict.isBoolean()) {
             throw invalid("\"text.format.strict\" must be true or false");
         }
+        for (JsonNode item : root.path("input")) {
+            // a type (or an image's detail) of another kind reads as none: the item or part would be examined as
+            // something it is not, and its value forwarded unread
+            if (!textOrAbsent(item.get("type"))) {
+                throw invalid("an input item's \"type\" must be a string");
+            }
+            for (JsonNode part : item.path("content")) {
+                if (!textOrAbsent(part.get("type")) || !textOrAbsent(part.get("detail"))) {
+                    throw invalid("a content part's \"type\" and an input_image's \"detail\" must be strings");
+                }
+            }
+        }
+        JsonNode variables = root.path("prompt").path("variables");
+        if (!variables.isMissingNode() && !variables.isNull()) {
+            if (!variables.isObject()) {
+                throw invalid("\"prompt.variables\" must be an object");
+            }
+            for (JsonNode v : variables) {
+                boolean isText = v.isTextual()
+                        || (v.isObject()
+                                && OpenAiServerSide.only(v, INPUT_TEXT)
+                                && Json.text(v, "type").equals("input_text")
+                                && v.path("text").isTextual());
+                if (!isText) {
+                    throw invalid("a stored prompt's variables must be text (a string or an input_text part): the gate"
+                            + " cannot examine a file or an image given as a variable; send text in the input instead");
+                }
+            }
+        }
+    }
+
+    private static final Set<String> INPUT_TEXT = Set.of("type", "text");
+
+    /** Whether {@code v} is absent, null or a string. */
+    private static boolean textOrAbsent(JsonNode v) {
+        return v == null || v.isNull() || v.isTextual();
     }
 
     /** Reads a Responses request body; {@code modelPrefix} (e.g. "openai:") is put before its model. */
