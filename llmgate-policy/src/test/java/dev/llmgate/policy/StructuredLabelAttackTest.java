@@ -78,4 +78,71 @@ class StructuredLabelAttackTest {
     void ordinaryTextAboutCodesIsNotBlocked(String text) {
         assertThat(PCI.evaluate(text, PolicyStage.INPUT).verdict()).isNotEqualTo(Verdict.BLOCK);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Patient: MARGARET WHITFIELD | WHITFIELD",
+                "Name: MARGARET WHITFIELD | MARGARET",
+                "PATIENT NAME: WHITFIELD, MARGARET | MARGARET",
+                "MR. JOHN WHITFIELD | WHITFIELD",
+                "Attending: DR. CHIDI OKAFOR | OKAFOR",
+                "Sehr geehrte Frau Dr. Schneider, | Schneider",
+                "Mrs. Dr. Whitfield | Whitfield",
+                "Patient: Mary Smith-Jones | Jones",
+                "Patient: Ian McDonald | Donald",
+                "Name: J\u00fcrgen M\u00fcller-L\u00fcdenscheidt | denscheidt",
+                "Madame Dupont, | Dupont",
+                "Bonjour Monsieur Dupont | Dupont"
+            })
+    void namesInCapitalsAfterTitlesAndWithInnerCapitalsAreMaskedWhole(String text, String part) {
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT)).doesNotContain(part);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"MR BRAIN W/O CONTRAST", "Dx: MS FLARE", "DR ORDERS REVIEWED"})
+    void abbreviationsInCapitalRecordsAreNoNames(String text) {
+        assertThat(HIPAA.evaluate(text, PolicyStage.INPUT).findings())
+                .noneMatch(f -> f.type().equals(FindingTypes.PERSON_NAME));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "EMV tag 57: 4539578763621486D27041011000012345678F",
+                "%B4539578763621486^O'BRIEN/SEAN^2704101100001234567890?",
+                "%B4539578763621486^SMITH-JONES/MARY^2704101100001234567890?",
+                "%B4539578763621486^DOE,JANE^2704101100001234567890?"
+            })
+    void trackDataInItsEmvAndNamedFormsIsBlocked(String text) {
+        assertThat(PCI.evaluate(text, PolicyStage.INPUT).verdict()).isEqualTo(Verdict.BLOCK);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sha 4539578763621487D27041011000012345678F", "0x1234567890123D1234567"})
+    void hexThatHappensToHoldADIsNoTrackData(String text) {
+        assertThat(PCI.evaluate(text, PolicyStage.INPUT).findings())
+                .noneMatch(f -> f.type().equals(FindingTypes.CARD_TRACK_DATA));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "DOB: 19560314 | 19560314",
+                "DOB 1956/03/14 | 1956/03/14",
+                "<birthTime value=\"19800412\"/> | 19800412",
+                "DMG*D8*19800412*F~ | 19800412",
+                "born 1956.03.14 | 1956.03.14"
+            })
+    void datesOfBirthYearFirstAreMasked(String text, String date) {
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT)).doesNotContain(date);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Order 20240315 shipped", "build 20231201 passed", "ticket 19991231"})
+    void eightDigitsWithoutABirthWordAreNoDate(String text) {
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT)).isEqualTo(text);
+    }
 }

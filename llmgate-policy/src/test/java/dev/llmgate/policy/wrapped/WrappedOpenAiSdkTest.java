@@ -991,9 +991,9 @@ class WrappedOpenAiSdkTest {
         server.enqueue(answer("{\"id\":\"resp_9\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"m\","
                 + "\"output\":[],\"usage\":{\"input_tokens\":5,\"output_tokens\":0,\"total_tokens\":5}}"));
         try (okhttp3.Response r = http.newCall(post(
-                                "/v1/responses",
-                                "{\"model\":\"m\",\"input\":\"hi\",\"prompt\":{\"id\":\"pmpt_1\",\"variables\":"
-                                        + "{\"a\":\"plain\",\"b\":{\"type\":\"input_text\",\"text\":\"more\"}}}}"))
+                        "/v1/responses",
+                        "{\"model\":\"m\",\"input\":\"hi\",\"prompt\":{\"id\":\"pmpt_1\",\"variables\":"
+                                + "{\"a\":\"plain\",\"b\":{\"type\":\"input_text\",\"text\":\"more\"}}}}"))
                 .execute()) {
             assertThat(r.code()).isEqualTo(200);
         }

@@ -101,6 +101,7 @@ public final class PiiRecognizers {
                 mac(),
                 url(),
                 dateIso(),
+                dateCompact(),
                 dateNumeric(),
                 dateText(),
                 dateMonthYear(),
@@ -765,9 +766,29 @@ public final class PiiRecognizers {
     }
 
     static Recognizer trackData() {
-        return Recognizer.of(FindingTypes.CARD_TRACK_DATA, TrackDataFinder.PATTERN, NEEDS_DIGIT, (t, s, m) -> 0.95)
+        return Recognizer.of(
+                        FindingTypes.CARD_TRACK_DATA, TrackDataFinder.PATTERN, NEEDS_DIGIT, PiiRecognizers::trackScore)
                 .withDigitRun(13)
                 .withFinder(new TrackDataFinder());
+    }
+
+    /**
+     * Track data: 0.95; EMV's Track 2 Equivalent Data ({@code D} between the account number and the rest) only with a
+     * Luhn-valid account number (a hex dump holds digits and {@code D} by chance).
+     */
+    private static double trackScore(CharSequence t, int[] s, java.util.regex.Matcher m) {
+        int i = s[0];
+        if (i < s[1] && t.charAt(i) == ';') {
+            i++;
+        }
+        int j = i;
+        while (j < s[1] && t.charAt(j) >= '0' && t.charAt(j) <= '9') {
+            j++;
+        }
+        if (j < s[1] && t.charAt(j) == 'D') {
+            return Checksums.luhn(t.subSequence(i, j)) ? 0.95 : -1;
+        }
+        return 0.95;
     }
 
     static Recognizer iban() {
@@ -976,12 +997,31 @@ public final class PiiRecognizers {
     static Recognizer dateIso() {
         return Recognizer.of(
                         FindingTypes.DATE,
-                        "(?<![\\w/.:-])(\\d{4})-(\\d{2})-(\\d{2})(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\w/-]|\\.\\d)",
+                        "(?<![\\w/.:-])(\\d{4})([-/.])(\\d{2})\\2(\\d{2})(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\w/-]|\\.\\d)",
                         NEEDS_DIGIT,
-                        (t, s, m) -> validDate(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))) ? 0.7 : -1)
+                        (t, s, m) -> validDate(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))) ? 0.7 : -1)
                 .withContext(DOB_CONTEXT, 0.25, FindingTypes.DATE_OF_BIRTH)
-                .startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(4, 4, "-"));
+                .startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(4, 4, "-/."));
     }
+
+    /**
+     * A date written as eight digits, year first ({@code 19560314}: HL7's and C-CDA's form): 0.2 alone (an order number
+     * or a build stamp is as likely), a date of birth after a birth word ("DOB", "birthTime", "born").
+     */
+    static Recognizer dateCompact() {
+        return Recognizer.of(
+                        FindingTypes.DATE,
+                        "(?<![\\w/.:-])(?:19|20)\\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])(?![\\w/-]|[.:]\\d)",
+                        NEEDS_DIGIT,
+                        (t, s, m) -> validDate(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))) ? 0.2 : -1)
+                .withContext(DOB_CONTEXT_COMPACT, 0.5, FindingTypes.DATE_OF_BIRTH)
+                .startingAt(Starts.of().digits().notAfter(W + "/.:-").digitRun(8, 8));
+    }
+
+    /** {@link #DOB_CONTEXT} and the birth-date fields of HL7 CDA ({@code birthTime}) and X12 ({@code DMG*D8*}). */
+    private static final String DOB_CONTEXT_COMPACT =
+            "(?i)\\b(?:dob|d\\.o\\.b|date of birth|birth ?date|birth ?time|born(?: on)?|birthday|geboren|"
+                    + "geburtsdatum|fecha de nacimiento|nacid[oa]|date de naissance|n[ée]e?)\\b|\\bDMG\\*D8\\*";
 
     static Recognizer dateNumeric() {
         return Recognizer.of(
@@ -1600,7 +1640,10 @@ public final class PiiRecognizers {
             "sr",
             "sra",
             "mme",
-            "mlle");
+            "mlle",
+            "madame",
+            "monsieur",
+            "mademoiselle");
 
     private static String[][] byLength(String... words) {
         int longest = 0;
@@ -1709,12 +1752,21 @@ public final class PiiRecognizers {
         return true;
     }
 
-    private static final String NAME = "\\p{Lu}[\\p{Ll}'’-]{1,30}(?:\\s\\p{Lu}[\\p{Ll}'’-]{1,30}){0,3}";
+    /**
+     * A word of a name: a capital, then lower-case letters (with {@code ' ’ -}) and up to two more such parts that begin
+     * with a capital ("McDonald", "Smith-Jones", "O'Neil"), or a capital and more capitals ("WHITFIELD", as records
+     * print names).
+     */
+    private static final String NAME_WORD =
+            "\\p{Lu}(?:[\\p{Ll}'’-]{1,30}(?:\\p{Lu}[\\p{Ll}'’-]{1,30}){0,2}|[\\p{Lu}'’-]{1,30})";
+    /** Up to four words, the first may be followed by a comma ("WHITFIELD, MARGARET"). */
+    private static final String NAME = NAME_WORD + "(?:,\\s" + NAME_WORD + ")?(?:\\s" + NAME_WORD + "){0,3}";
+
     private static final String NAME_LABEL =
             "(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)?name|client|nom|nombre|paciente|"
                     + "patientin|patiente)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s)";
-    private static final String HONORIFIC =
-            "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle)\\b)\\.?\\s";
+    private static final String HONORIFIC = "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle"
+            + "|madame|monsieur|mademoiselle)\\b)\\.?\\s(?:(?i:dr|prof)\\.?\\s)?";
     private static final String PERSON_NAME = "(?:" + NAME_LABEL + "|" + HONORIFIC + ")(" + NAME + ")";
     /** {@link #PERSON_NAME} compiled, for the starts {@link #personNameAt} leaves to the pattern. */
     private static final java.util.regex.Pattern PERSON_NAME_PATTERN = java.util.regex.Pattern.compile(PERSON_NAME);
@@ -1729,6 +1781,9 @@ public final class PiiRecognizers {
                             colon = true;
                             break;
                         }
+                    }
+                    if (!colon && capitals(t, nameStart) && !honorificWithStop(t, s[0])) {
+                        return -1; // "MR BRAIN", "MS FLARE", "DR ORDERS": abbreviations of records written in capitals
                     }
                     s[0] = nameStart;
                     s[1] = nameEnd;
@@ -1751,7 +1806,10 @@ public final class PiiRecognizers {
                         "señora",
                         "sr",
                         "mme",
-                        "mlle")
+                        "mlle",
+                        "madame",
+                        "monsieur",
+                        "mademoiselle")
                 .startingAt(Starts.of()
                         .prefixes(
                                 true,
@@ -1774,7 +1832,10 @@ public final class PiiRecognizers {
                                 "se\u00f1or",
                                 "sr",
                                 "mme",
-                                "mlle")
+                                "mlle",
+                                "madame",
+                                "monsieur",
+                                "mademoiselle")
                         .notAfter(W)
                         .check(PiiRecognizers::labelEnd))
                 .withMatchAt(PiiRecognizers::personNameAt);
@@ -1799,8 +1860,27 @@ public final class PiiRecognizers {
     };
 
     private static final String[] HONORIFICS = {
-        "mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "señor", "señora", "sr", "sra", "mme", "mlle"
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "herr",
+        "frau",
+        "señor",
+        "señora",
+        "sr",
+        "sra",
+        "mme",
+        "mlle",
+        "madame",
+        "monsieur",
+        "mademoiselle"
     };
+    /** A second title after an honorific ("Frau <b>Dr.</b> Schneider"), in the regex's order. */
+    private static final String[] TITLES = {"dr", "prof"};
+
     private static final String[] IS_WORDS = {"is", "es", "est", "ist"};
 
     /**
@@ -1840,6 +1920,17 @@ public final class PiiRecognizers {
                 int nameStart = pass == 0 ? labelConnector(t, e) : honorificConnector(t, e);
                 if (nameStart < 0) {
                     continue;
+                }
+                if (pass == 1) {
+                    int titled = title(t, nameStart);
+                    int end = titled < 0 ? -1 : name(t, titled);
+                    if (end >= 0) {
+                        groups[0] = i;
+                        groups[1] = end;
+                        groups[2] = titled;
+                        groups[3] = end;
+                        return true;
+                    }
                 }
                 int end = name(t, nameStart);
                 if (end >= 0) {
@@ -1909,11 +2000,58 @@ public final class PiiRecognizers {
         return spaceAt(t, e) ? e + 1 : -1;
     }
 
-    /** {@code \p{Lu}[\p{Ll}'’-]{1,30}(?:\s\p{Lu}[\p{Ll}'’-]{1,30}){0,3}} at {@code q} (by code points, greedy): its end, or -1. */
+    /** Whether the word at {@code q} is written in capitals (its second character is a capital letter). */
+    private static boolean capitals(CharSequence t, int q) {
+        int first = Character.codePointAt(t, q);
+        int second = q + Character.charCount(first);
+        return second < t.length() && Character.getType(Character.codePointAt(t, second)) == Character.UPPERCASE_LETTER;
+    }
+
+    /**
+     * Whether the match at {@code start} begins with an honorific followed by a full stop ("MR. JOHN"), or with a
+     * label ("Patient is JOHN"): a name in capitals after an honorific without a stop is more often an abbreviation
+     * ("MR BRAIN", a magnetic-resonance study).
+     */
+    private static boolean honorificWithStop(CharSequence t, int start) {
+        int j = start;
+        while (j < t.length() && Character.isLetter(t.charAt(j))) {
+            j++;
+        }
+        for (String h : HONORIFICS) {
+            if (j - start == h.length() && regionEqualsIgnoreCase(t, start, h)) {
+                return charAt(t, j, '.');
+            }
+        }
+        return true; // a label
+    }
+
+    /** Where the name starts after a second title ({@code (?i:dr|prof)\\.?\\s}) at {@code q}, or -1. */
+    private static int title(CharSequence t, int q) {
+        for (String w : TITLES) {
+            if (regionEqualsIgnoreCase(t, q, w)) {
+                int e = q + w.length();
+                if (charAt(t, e, '.') && spaceAt(t, e + 1)) {
+                    return e + 2;
+                }
+                if (spaceAt(t, e)) {
+                    return e + 1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #NAME} at {@code q} (by code points, greedy): its end, or -1. */
     private static int name(CharSequence t, int q) {
         int p = nameWord(t, q);
         if (p < 0) {
             return -1;
+        }
+        if (charAt(t, p, ',') && spaceAt(t, p + 1)) {
+            int next = nameWord(t, p + 2);
+            if (next >= 0) {
+                p = next;
+            }
         }
         for (int w = 0; w < 3 && spaceAt(t, p); w++) {
             int next = nameWord(t, p + 1);
@@ -1925,7 +2063,7 @@ public final class PiiRecognizers {
         return p;
     }
 
-    /** {@code \p{Lu}[\p{Ll}'’-]{1,30}} at {@code q}: its end, or -1. */
+    /** {@link #NAME_WORD} at {@code q} (by code points, greedy, the regex's first way): its end, or -1. */
     private static int nameWord(CharSequence t, int q) {
         int n = t.length();
         if (q >= n) {
@@ -1936,16 +2074,47 @@ public final class PiiRecognizers {
             return -1;
         }
         int p = q + Character.charCount(cp);
+        if (p < n && lowerPart(Character.codePointAt(t, p))) {
+            p = run(t, p, false);
+            for (int g = 0; g < 2 && p < n; g++) {
+                int c = Character.codePointAt(t, p);
+                int after = p + Character.charCount(c);
+                if (Character.getType(c) != Character.UPPERCASE_LETTER
+                        || after >= n
+                        || !lowerPart(Character.codePointAt(t, after))) {
+                    break;
+                }
+                p = run(t, after, false);
+            }
+            return p;
+        }
+        if (p < n && Character.getType(Character.codePointAt(t, p)) == Character.UPPERCASE_LETTER) {
+            return run(t, p, true);
+        }
+        return -1;
+    }
+
+    /** A lower-case letter, an apostrophe or a hyphen: {@code [\\p{Ll}'’-]}. */
+    private static boolean lowerPart(int c) {
+        return Character.getType(c) == Character.LOWERCASE_LETTER || c == '\'' || c == '\u2019' || c == '-';
+    }
+
+    /** The end of up to 30 code points from {@code p} of {@code [\\p{Ll}'’-]} (or {@code [\\p{Lu}'’-]} if {@code upper}). */
+    private static int run(CharSequence t, int p, boolean upper) {
+        int n = t.length();
         int k = 0;
         while (k < 30 && p < n) {
             int c = Character.codePointAt(t, p);
-            if (!(Character.getType(c) == Character.LOWERCASE_LETTER || c == '\'' || c == '\u2019' || c == '-')) {
+            boolean part = upper
+                    ? Character.getType(c) == Character.UPPERCASE_LETTER || c == '\'' || c == '\u2019' || c == '-'
+                    : lowerPart(c);
+            if (!part) {
                 break;
             }
             p += Character.charCount(c);
             k++;
         }
-        return k == 0 ? -1 : p;
+        return p;
     }
 
     /** The pattern's own answer at {@code i} (next to characters outside ASCII). */

@@ -2,7 +2,7 @@ package dev.llmgate.policy.detect.internal;
 
 /**
  * The matches of the magnetic-stripe pattern
- * {@code %?B\d{13,19}\^[A-Za-z /.]{2,26}\^\d{7,40}\??|;?\d{13,19}=\d{7,40}\??} ({@link #PATTERN}), as its
+ * {@code %?B\d{13,19}\^[A-Za-z /.'\-,]{2,26}\^\d{7,40}\??|;?\d{13,19}[=D]\d{7,40}\??} ({@link #PATTERN}), as its
  * {@code find()} loop finds them, in linear time. The regex has no anchor to start from: its
  * {@code find()} tries every position, and inside a long run of digits each try reads 19 digits
  * and backtracks. Here each run of digits is read once: a track-2 match can only start where
@@ -11,7 +11,8 @@ package dev.llmgate.policy.detect.internal;
  */
 final class TrackDataFinder implements Recognizer.Finder {
     /** The pattern this finder replaces (the reference of the tests). */
-    public static final String PATTERN = "%?B\\d{13,19}\\^[A-Za-z /.]{2,26}\\^\\d{7,40}\\??|;?\\d{13,19}=\\d{7,40}\\??";
+    public static final String PATTERN =
+            "%?B\\d{13,19}\\^[A-Za-z /.'\\-,]{2,26}\\^\\d{7,40}\\??|;?\\d{13,19}[=D]\\d{7,40}\\??";
 
     @Override
     public void findAll(MeteredText metered, Recognizer.MatchSink sink) {
@@ -37,7 +38,7 @@ final class TrackDataFinder implements Recognizer.Finder {
                         p = runEnd - 19; // \d{13,19} then '=' cannot match with more than 19 digits left in the run
                         continue;
                     }
-                    if (left >= 13 && runEnd < n && t.charAt(runEnd) == '=') {
+                    if (left >= 13 && runEnd < n && separator(t.charAt(runEnd))) {
                         end = tail(t, runEnd + 1);
                         read += 42;
                     }
@@ -80,7 +81,7 @@ final class TrackDataFinder implements Recognizer.Finder {
         return k;
     }
 
-    /** {@code \d{13,19}\^[A-Za-z /.]{2,26}\^\d{7,40}\??} at {@code i}: its end, or -1. */
+    /** {@code \d{13,19}\^[A-Za-z /.'\-,]{2,26}\^\d{7,40}\??} at {@code i}: its end, or -1. */
     private static int track1(String t, int i) {
         int d = digits(t, i, 19);
         int at = i + d;
@@ -99,11 +100,11 @@ final class TrackDataFinder implements Recognizer.Finder {
         return tail(t, at + 1);
     }
 
-    /** {@code \d{13,19}=\d{7,40}\??} at {@code i}: its end, or -1. */
+    /** {@code \d{13,19}[=D]\d{7,40}\??} at {@code i}: its end, or -1. */
     private static int track2(String t, int i) {
         int d = digits(t, i, 19);
         int at = i + d;
-        if (d < 13 || d > 19 || at >= t.length() || t.charAt(at) != '=') {
+        if (d < 13 || d > 19 || at >= t.length() || !separator(t.charAt(at))) {
             return -1;
         }
         return tail(t, at + 1);
@@ -120,6 +121,18 @@ final class TrackDataFinder implements Recognizer.Finder {
     }
 
     private static boolean nameChar(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ' || c == '/' || c == '.';
+        return (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || c == ' '
+                || c == '/'
+                || c == '.'
+                || c == '\''
+                || c == '-'
+                || c == ',';
+    }
+
+    /** Track 2's field separator: {@code =} on the stripe, {@code D} in EMV's Track 2 Equivalent Data (tag 57). */
+    private static boolean separator(char c) {
+        return c == '=' || c == 'D';
     }
 }

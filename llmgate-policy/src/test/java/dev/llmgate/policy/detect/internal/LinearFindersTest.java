@@ -142,6 +142,9 @@ class LinearFindersTest {
             "=",
             "?",
             "DOE/JOHN",
+            "O'BRIEN/SEAN",
+            "SMITH-JONES,MARY",
+            "D",
             "A",
             "AB",
             " ",
@@ -389,7 +392,23 @@ class LinearFindersTest {
             "Patient: John Smith",
             "name is Bob",
             "Nombre: Ana",
-            "Mrs. Jo Ann Mary Sue Lee"
+            "Mrs. Jo Ann Mary Sue Lee",
+            "McDonald",
+            "Smith-Jones",
+            "WHITFIELD",
+            "O'NEIL",
+            "JOhn",
+            "MacA",
+            "Madame",
+            "monsieur",
+            "Frau Dr. Schneider",
+            "Mrs. Dr. lee",
+            "Herr Prof",
+            "dr.",
+            "PROF ",
+            "WHITFIELD, MARGARET",
+            ", ",
+            ","
         };
         Random random = new Random(59);
         int matches = 0;
