@@ -46,7 +46,8 @@ class JsonMemberLabelAttackTest {
                 "AGENT | {\"service\": \"billing\", \"api_key\": \"Zk3Jq8Vw2Lm9Xp4Rt7Yb1Nc6Zk3Jq8Vw2\"}",
                 "SOC2 | {\"db\": {\"user\": \"admin\", \"password\": \"Xk9#mP2$vL8qR4wZ\"}}",
                 "SOC2 | {\"passwords\": [\"x\", \"y\"], \"password\": \"Xk9#mP2$vL8qR4wZ\"}",
-                "SOC2 | {\"password\": \"\", \"token\": \"Zk3Jq8Vw2Lm9Xp4Rt7Yb1Nc6Zk3Jq8Vw2\"}"
+                "SOC2 | {\"password\": \"\", \"token\": \"Zk3Jq8Vw2Lm9Xp4Rt7Yb1Nc6Zk3Jq8Vw2\"}",
+                "SOC2 | {\"db_password\": {\"sensitive\": true, \"value\": \"Xk9#mP2$vL8qR4wZ\"}}"
             })
     void aCredentialUnderItsKeyIsBlockedInAnAnswerBlockingAndStreamed(String presetName, String answer) {
         Policy policy = preset(presetName);
@@ -80,7 +81,11 @@ class JsonMemberLabelAttackTest {
                 "{\"ssn\": 536221234} | 536221234",
                 "{\"phone\": \"2175550142\"} | 2175550142",
                 "{\"patient\": {\"name\": \"Margaret Whitfield\", \"phones\": [\"2175550142\"]}} | 2175550142",
-                "{\"name\": \"Margaret Whitfield\"} | Whitfield"
+                "{\"name\": \"Margaret Whitfield\"} | Whitfield",
+                "{\"name\": \"Eleanor Huxtable\"} | Huxtable",
+                "{\"patients\": [{\"phone\": \"2175550142\"}]} | 2175550142",
+                "{\"phones\": [[\"2175550142\"], [\"2175550143\"]]} | 2175550143",
+                "{\"phones\": [\"2175550142\", \"2175550143\", \"2175550144\", \"2175550145\", \"2175550146\"]} | 2175550146"
             })
     void hipaaMasksAValueThatNeedsItsKeyInAnAnswerAndAToolCall(String answer, String value) {
         Policy hipaa = preset("HIPAA");

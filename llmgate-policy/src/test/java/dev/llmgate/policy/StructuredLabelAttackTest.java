@@ -61,7 +61,12 @@ class StructuredLabelAttackTest {
                 "security_code=123",
                 "The CVV on the back is 123.",
                 "Kartenpr\u00fcfnummer: 123",
-                "cryptogramme visuel : 123"
+                "cryptogramme visuel : 123",
+                "CVV code: 482",
+                "CVV number: 482",
+                "Security code (CVV): 482",
+                "CVV (on the back): 123",
+                "the CVV on my card was 123"
             })
     void pciBlocksAVerificationCodeWrittenAsAFieldOrAPhrase(String text) {
         assertThat(PCI.evaluate(text, PolicyStage.INPUT).verdict()).isEqualTo(Verdict.BLOCK);
@@ -73,7 +78,11 @@ class StructuredLabelAttackTest {
                 "The CVV is not required for 123 orders",
                 "cvv_length=3",
                 "Call the security desk on ext 1234 about the code",
-                "card 42 of 123"
+                "card 42 of 123",
+                "Our security code review process was 2024's top priority",
+                "The CID officers said the case was 2019",
+                "{\"campaign_cid\": 1234}",
+                "order_cid=4821"
             })
     void ordinaryTextAboutCodesIsNotBlocked(String text) {
         assertThat(PCI.evaluate(text, PolicyStage.INPUT).verdict()).isNotEqualTo(Verdict.BLOCK);

@@ -511,23 +511,40 @@ final class ScanView {
             }
         }
 
+        /** The most characters of a key written before its value (its end: the label a detector reads). */
+        private static final int MEMBER_LABEL_MAX = 24;
+
+        /**
+         * An array's next element goes on its key's line while the line's values so far are at most this long, so that
+         * every element stands within a detector's context reach (48 characters) of the key's end.
+         */
+        private static final int MEMBER_LABEL_REACH = 24;
+
+        /** Values shorter than this (source characters) are not read again: the shortest labelled value is a CVV. */
+        private static final int MEMBER_VALUE_MIN = 3;
+
         /** Appends {@code key: value} for each value of {@code j} that has a key (see {@link #readMembersAgain}). */
         private void appendMembers(JsonReading j, int[] from) {
             JsonTokens tokens = j.tokens();
             String s = j.text();
-            int[] labels = new int[8]; // per open object or array: the key labelling an array's elements, or -1
+            int[] keys = new int[8]; // per open object or array: the key it is the value of, or -1
+            boolean[] arrays = new boolean[8];
             int depth = 0;
             int pendingKey = -1; // the key whose value comes next, or -1
+            int lastLabel = -1; // the key written last, and where its line's value part began
+            int lastLabelEnd = -1;
             int pos = 0;
             for (int t = 0; t < tokens.count && tokens.start[t] < j.limit(); t++) {
                 // the structure between the previous token and this one (quotes, punctuation, literals, white space)
                 for (int i = pos; i < tokens.start[t]; i++) {
                     char c = s.charAt(i);
                     if (c == '{' || c == '[') {
-                        if (depth == labels.length) {
-                            labels = Arrays.copyOf(labels, depth * 2);
+                        if (depth == keys.length) {
+                            keys = Arrays.copyOf(keys, depth * 2);
+                            arrays = Arrays.copyOf(arrays, depth * 2);
                         }
-                        labels[depth++] = c == '[' ? pendingKey : -1;
+                        keys[depth] = pendingKey;
+                        arrays[depth++] = c == '[';
                         pendingKey = -1;
                     } else if (c == '}' || c == ']') {
                         depth = Math.max(0, depth - 1);
@@ -541,26 +558,66 @@ final class ScanView {
                     pendingKey = t;
                     continue;
                 }
-                int label = pendingKey >= 0 ? pendingKey : depth > 0 ? labels[depth - 1] : -1;
+                // the key of the container nearest up (an array's elements, nested arrays: [[...]]; an object that is
+                // a member's value: {"db_password": {"value": "..."}} is read as db_password.value: "...")
+                int outer = -1;
+                for (int d = depth - 1; d >= 0 && outer < 0; d--) {
+                    outer = keys[d];
+                }
+                int label;
+                int prefix;
+                if (pendingKey >= 0) {
+                    label = pendingKey;
+                    prefix = outer;
+                } else {
+                    label = depth > 0 && arrays[depth - 1] ? outer : -1;
+                    prefix = -1;
+                }
                 pendingKey = -1;
-                if (label < 0 || (!j.withOther() && tokens.type[t] == JsonTokens.OTHER)) {
-                    continue;
+                if (label < 0
+                        || (!j.withOther() && tokens.type[t] == JsonTokens.OTHER)
+                        || tokens.end[t] - tokens.start[t] < MEMBER_VALUE_MIN) {
+                    continue; // (a value of one or two characters needs no label: no identifier is that short)
                 }
-                separator();
-                pendingSeparator = -1; // no junction: each member stands alone
-                // a line no value can start with: a label before it (the last key of the values reading, an empty
-                // value) cannot take the next member's line as its value and hide it
-                out.append(";\n");
-                if (from[0] < 0) {
-                    from[0] = out.length();
+                if (label == lastLabel && out.length() - lastLabelEnd <= MEMBER_LABEL_REACH) {
+                    // the next element of an array whose key was written just before: on the same line
+                    run(-1, 0, 0, VIRTUAL);
+                    out.append(", ");
+                } else {
+                    separator();
+                    pendingSeparator = -1; // no junction: each member stands alone
+                    // a line no value can start with: a label before it (the last key of the values reading, an empty
+                    // value) cannot take the next member's line as its value and hide it
+                    out.append(";\n");
+                    if (from[0] < 0) {
+                        from[0] = out.length();
+                    }
+                    // the key's last characters only: a long key written before each element of a long array would
+                    // make the view grow as their product (a label is a word or two at the key's end)
+                    if (prefix >= 0) {
+                        appendJsonString(
+                                j.src(),
+                                s,
+                                Math.max(tokens.start[prefix], tokens.end[prefix] - MEMBER_LABEL_MAX),
+                                tokens.end[prefix]);
+                        run(-1, 0, 0, VIRTUAL);
+                        out.append('.');
+                    }
+                    int keyFrom = Math.max(tokens.start[label], tokens.end[label] - MEMBER_LABEL_MAX);
+                    appendJsonString(j.src(), s, keyFrom, tokens.end[label]);
+                    run(-1, 0, 0, VIRTUAL);
+                    out.append(": ");
+                    lastLabel = label;
+                    lastLabelEnd = out.length();
                 }
-                appendToken(j.src(), s, tokens, label);
                 boolean string = tokens.type[t] == JsonTokens.STRING;
-                run(-1, 0, 0, VIRTUAL);
-                out.append(string ? ": \"" : ": ");
-                appendToken(j.src(), s, tokens, t);
                 if (string) {
                     // quoted as written: a value holding '#' or spaces is one value, not one cut by a comment
+                    run(-1, 0, 0, VIRTUAL);
+                    out.append('"');
+                }
+                appendToken(j.src(), s, tokens, t);
+                if (string) {
                     run(-1, 0, 0, VIRTUAL);
                     out.append('"');
                 }

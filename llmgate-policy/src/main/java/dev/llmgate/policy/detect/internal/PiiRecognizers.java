@@ -723,15 +723,31 @@ public final class PiiRecognizers {
                 .startingAt(Starts.of().digits().notAfter("0123456789"));
     }
 
+    /**
+     * The names of a card verification code that name nothing else; they may stand in a field name ({@code card_cvc},
+     * {@code card[cvc]}) and before a short phrase. "CID", "CSC" and "security code" name other things too: only as
+     * a word of their own, right before the code.
+     */
+    private static final String CVV_NAMES = "cvv2?|cvc2?|card[ _-]?(?:security|verification)[ _-]?(?:code|value)"
+            + "|(?:karten)?pr[üu]fnummer|c[óo]digo de seguridad|cryptogramme(?: visuel)?";
+    /** After the name: one more word ("CVV code", "CVV number") and a short remark in brackets ("Security code (CVV)"). */
+    private static final String CVV_TAIL =
+            "(?:[ \\t]{1,4}(?:code|number|no\\.?|value))?(?:[ \\t]{0,4}\\([^()\\n]{1,24}\\))?";
+    /** Up to two signs between the name and the code, each after white space, a quote or {@code ]}. */
+    private static final String CVV_SIGNS = "(?:[\\]\"']?\\s{0,4}(?:is|:|#|=>|=|-|>)){0,2}";
+    /** A short phrase of a few small words, then "is": "the CVV on the back is 123", "CVV on my card was 123". */
+    private static final String CVV_PHRASE =
+            "(?:(?:[ \\t]{1,4}(?:on|the|back|front|of|my|your|this|card|code|number|value))"
+                    + "{1,4}[ \\t]{1,4}(?:is|was)\\b[ \\t]{0,4}:?)?";
+
     static Recognizer cvv() {
         return Recognizer.labelled(
                         FindingTypes.CARD_CVV,
-                        "(?i)(?<![A-Za-z0-9])(?:cvv2?|cvc2?|cid|csc|card[ _-]?(?:security|verification)[ _-]?(?:code|value)|"
-                                + "security[ _-]?code|(?:karten)?pr[üu]fnummer|c[óo]digo de seguridad|cryptogramme(?: visuel)?)"
-                                + "(?![A-Za-z0-9])(?:[\\]\"']?\\s{0,4}(?:is|:|#|=>|=|-|>)){0,2}"
-                                // a short phrase before "is": "the CVV on the back is 123"
-                                + "(?:(?:[ \\t]{1,4}[a-z]{1,10}){0,4}?[ \\t]{1,4}(?:is|was)\\b[ \\t]{0,4}:?)?"
-                                + "\\s{0,4}[\"']?(\\d{3,4})(?!\\d)",
+                        "(?i)(?:(?<![A-Za-z0-9])(?:" + CVV_NAMES + ")(?![A-Za-z0-9])" + CVV_TAIL + CVV_SIGNS
+                                + CVV_PHRASE
+                                + "|(?<![A-Za-z0-9_])(?:cid|csc|security[ _-]?code)(?![A-Za-z0-9])" + CVV_TAIL
+                                + CVV_SIGNS
+                                + ")\\s{0,4}[\"']?(\\d{3,4})(?!\\d)",
                         1,
                         NEEDS_DIGIT,
                         0.9)
@@ -1210,7 +1226,7 @@ public final class PiiRecognizers {
                         NEEDS_DIGIT,
                         (t, s, m) -> {
                             String d = Checksums.digits(t, s[0], s[1]);
-                            if (!Checksums.nhs(d) || Checksums.allSame(d)) {
+                            if (!Checksums.nhs(d) || Checksums.allSame(d) || d.endsWith("0000000")) {
                                 return -1;
                             }
                             return m.group(1).isEmpty() ? 0.2 : 0.5;
@@ -1279,8 +1295,8 @@ public final class PiiRecognizers {
                         NEEDS_DIGIT,
                         (t, s, m) -> {
                             String d = Checksums.digits(t, s[0], s[1]);
-                            if (!Checksums.luhn(d) || Checksums.allSame(d)) {
-                                return -1;
+                            if (!Checksums.luhn(d) || Checksums.allSame(d) || d.endsWith("000000")) {
+                                return -1; // (a round amount: 125 000 000)
                             }
                             return m.group(1).isEmpty() ? 0.3 : 0.5;
                         })
@@ -1764,7 +1780,7 @@ public final class PiiRecognizers {
 
     private static final String NAME_LABEL =
             "(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)?name|client|nom|nombre|paciente|"
-                    + "patientin|patiente)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s)";
+                    + "patientin|patiente)\\b)(?:\\s{0,3}:\\s{0,3}\"?|\\s(?:is|es|est|ist)\\s)";
     private static final String HONORIFIC = "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle"
             + "|madame|monsieur|mademoiselle)\\b)\\.?\\s(?:(?i:dr|prof)\\.?\\s)?";
     private static final String PERSON_NAME = "(?:" + NAME_LABEL + "|" + HONORIFIC + ")(" + NAME + ")";
@@ -1974,7 +1990,8 @@ public final class PiiRecognizers {
             while (r2 < 3 && spaceAt(t, p + r2)) {
                 r2++;
             }
-            return p + r2;
+            // an opening quote: a JSON member read as name: "Eleanor Huxtable"
+            return charAt(t, p + r2, '"') ? p + r2 + 1 : p + r2;
         }
         return labelConnectorAfterIs(t, e);
     }

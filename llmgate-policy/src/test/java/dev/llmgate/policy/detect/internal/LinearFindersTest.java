@@ -408,7 +408,10 @@ class LinearFindersTest {
             "PROF ",
             "WHITFIELD, MARGARET",
             ", ",
-            ","
+            ",",
+            "\"",
+            ": \"",
+            "name: \"Eleanor Huxtable\""
         };
         Random random = new Random(59);
         int matches = 0;
