@@ -120,4 +120,24 @@ class JsonMemberLabelAttackTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aStreamedArrayLongerThanTheWindowKeepsItsKeyForEveryElement() {
+        // review of round 9: elements more than a window after their key were released in clear
+        StringBuilder answer = new StringBuilder("{\"patient\": {\"phone\": [");
+        java.util.List<String> numbers = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String n = "21755" + String.format("%05d", 10007 * (i + 1) % 100000);
+            numbers.add(n);
+            answer.append(i == 0 ? "" : ", ").append('"').append(n).append('"');
+        }
+        answer.append("]}}");
+        Policy hipaa = preset("HIPAA");
+        for (int size : new int[] {1, 7, 64}) {
+            String received = PolicyInterceptorTest.streamed(hipaa, answer.toString(), size);
+            for (String n : numbers) {
+                assertThat(received).as("chunks of " + size).doesNotContain(n);
+            }
+        }
+    }
 }

@@ -424,7 +424,76 @@ final class ScanView {
         private final List<JsonReading> jsonReadings = new ArrayList<>(2);
 
         /** A source read as JSON values: its index, text and tokens, the tokens read (before {@code limit}) and whether other runs count. */
-        private record JsonReading(int src, String text, JsonTokens tokens, int limit, boolean withOther) {}
+        private static final class JsonReading {
+            private final int src;
+            private final String text;
+            private final JsonTokens tokens;
+            private final int limit;
+            private final boolean withOther;
+            private final String[] outerKeys;
+            private final boolean[] outerArrays;
+            private final String outerPending;
+
+            JsonReading(
+                    int src,
+                    String text,
+                    JsonTokens tokens,
+                    int limit,
+                    boolean withOther,
+                    String[] outerKeys,
+                    boolean[] outerArrays,
+                    String outerPending) {
+                this.src = src;
+                this.text = text;
+                this.tokens = tokens;
+                this.limit = limit;
+                this.withOther = withOther;
+                this.outerKeys = outerKeys;
+                this.outerArrays = outerArrays;
+                this.outerPending = outerPending;
+            }
+
+            int src() {
+                return src;
+            }
+
+            String text() {
+                return text;
+            }
+
+            JsonTokens tokens() {
+                return tokens;
+            }
+
+            int limit() {
+                return limit;
+            }
+
+            boolean withOther() {
+                return withOther;
+            }
+
+            String[] outerKeys() {
+                return outerKeys;
+            }
+
+            boolean[] outerArrays() {
+                return outerArrays;
+            }
+
+            String outerPending() {
+                return outerPending;
+            }
+        }
+
+        private static final String[] NO_KEYS = new String[0];
+        private static final boolean[] NO_ARRAYS = new boolean[0];
+
+        /** The JSON path a fragment begins in (a stream window's: {@link JsonPath}); none for a whole text. */
+        private String[] fragmentKeys = NO_KEYS;
+
+        private boolean[] fragmentArrays = NO_ARRAYS;
+        private String fragmentPending;
 
         private int[] disguised = NONE;
         private int disguisedCount;
@@ -511,6 +580,25 @@ final class ScanView {
             }
         }
 
+        /**
+         * Writes key {@code code} of {@code j}'s members reading: a key token's last {@value #MEMBER_LABEL_MAX}
+         * characters, mapped to them; or a key of the path a fragment begins in ({@code -2 - k}), which stands in text
+         * already released: written as a separator that stands for no source character.
+         */
+        private void appendLabel(JsonReading j, JsonTokens tokens, int code) {
+            if (code >= 0) {
+                appendJsonString(
+                        j.src(),
+                        j.text(),
+                        Math.max(tokens.start[code], tokens.end[code] - MEMBER_LABEL_MAX),
+                        tokens.end[code]);
+                return;
+            }
+            int k = -2 - code;
+            run(-1, 0, 0, VIRTUAL);
+            out.append(k < j.outerKeys().length ? j.outerKeys()[k] : j.outerPending());
+        }
+
         /** The most characters of a key written before its value (its end: the label a detector reads). */
         private static final int MEMBER_LABEL_MAX = 24;
 
@@ -527,10 +615,19 @@ final class ScanView {
         private void appendMembers(JsonReading j, int[] from) {
             JsonTokens tokens = j.tokens();
             String s = j.text();
-            int[] keys = new int[8]; // per open object or array: the key it is the value of, or -1
-            boolean[] arrays = new boolean[8];
-            int depth = 0;
-            int pendingKey = -1; // the key whose value comes next, or -1
+            // per open object or array: the key it is the value of (a token; -2 - k: key k of the path the fragment
+            // begins
+            // in), or -1
+            String[] outerKeys = j.outerKeys();
+            int[] keys = new int[Math.max(8, outerKeys.length + 1)];
+            boolean[] arrays = new boolean[keys.length];
+            int depth = outerKeys.length;
+            for (int d = 0; d < depth; d++) {
+                keys[d] = outerKeys[d] == null ? -1 : -2 - d;
+                arrays[d] = j.outerArrays()[d];
+            }
+            // the key whose value comes next, or -1 (-2 - outerKeys.length: the path's pending key)
+            int pendingKey = j.outerPending() == null ? -1 : -2 - outerKeys.length;
             int lastLabel = -1; // the key written last, and where its line's value part began
             int lastLabelEnd = -1;
             int pos = 0;
@@ -561,12 +658,12 @@ final class ScanView {
                 // the key of the container nearest up (an array's elements, nested arrays: [[...]]; an object that is
                 // a member's value: {"db_password": {"value": "..."}} is read as db_password.value: "...")
                 int outer = -1;
-                for (int d = depth - 1; d >= 0 && outer < 0; d--) {
+                for (int d = depth - 1; d >= 0 && outer == -1; d--) {
                     outer = keys[d];
                 }
                 int label;
                 int prefix;
-                if (pendingKey >= 0) {
+                if (pendingKey != -1) {
                     label = pendingKey;
                     prefix = outer;
                 } else {
@@ -574,7 +671,7 @@ final class ScanView {
                     prefix = -1;
                 }
                 pendingKey = -1;
-                if (label < 0
+                if (label == -1
                         || (!j.withOther() && tokens.type[t] == JsonTokens.OTHER)
                         || tokens.end[t] - tokens.start[t] < MEMBER_VALUE_MIN) {
                     continue; // (a value of one or two characters needs no label: no identifier is that short)
@@ -594,17 +691,12 @@ final class ScanView {
                     }
                     // the key's last characters only: a long key written before each element of a long array would
                     // make the view grow as their product (a label is a word or two at the key's end)
-                    if (prefix >= 0) {
-                        appendJsonString(
-                                j.src(),
-                                s,
-                                Math.max(tokens.start[prefix], tokens.end[prefix] - MEMBER_LABEL_MAX),
-                                tokens.end[prefix]);
+                    if (prefix != -1) {
+                        appendLabel(j, tokens, prefix);
                         run(-1, 0, 0, VIRTUAL);
                         out.append('.');
                     }
-                    int keyFrom = Math.max(tokens.start[label], tokens.end[label] - MEMBER_LABEL_MAX);
-                    appendJsonString(j.src(), s, keyFrom, tokens.end[label]);
+                    appendLabel(j, tokens, label);
                     run(-1, 0, 0, VIRTUAL);
                     out.append(": ");
                     lastLabel = label;
@@ -671,13 +763,31 @@ final class ScanView {
          * token (a literal cut at the window's end) is read as text. Returns the source's index.
          */
         public int addJsonFragment(Channel channel, String text, int state) {
+            return addJsonFragment(channel, text, state, new JsonPath());
+        }
+
+        /**
+         * Like {@link #addJsonFragment(Channel, String, int)}, for a fragment that begins where {@code path} stands
+         * (the keys of the containers still open before it): its members reading puts those keys before the values
+         * they label, as the whole answer's reading does.
+         */
+        public int addJsonFragment(Channel channel, String text, int state, JsonPath path) {
             materialize();
             int index = sources.size();
             if (index > 0) {
                 separator();
             }
             sources.add(new Source(channel, text, Kind.JSON));
-            appendJson(index, text, JsonTokens.of(text, state), text.length(), true);
+            fragmentKeys = path.keys();
+            fragmentArrays = path.arrays();
+            fragmentPending = path.pendingKey();
+            try {
+                appendJson(index, text, JsonTokens.of(text, state), text.length(), true);
+            } finally {
+                fragmentKeys = NO_KEYS;
+                fragmentArrays = NO_ARRAYS;
+                fragmentPending = null;
+            }
             return index;
         }
 
@@ -970,7 +1080,8 @@ final class ScanView {
          * runs that are no JSON token only if {@code withOther}.
          */
         private void appendJson(int src, String s, JsonTokens tokens, int limit, boolean withOther) {
-            jsonReadings.add(new JsonReading(src, s, tokens, limit, withOther));
+            jsonReadings.add(
+                    new JsonReading(src, s, tokens, limit, withOther, fragmentKeys, fragmentArrays, fragmentPending));
             boolean any = false;
             int previousDigit = -1; // end of the previous value if it was a one-digit number, else -1
             for (int t = 0; t < tokens.count; t++) {

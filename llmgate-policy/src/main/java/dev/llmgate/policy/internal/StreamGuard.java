@@ -72,6 +72,8 @@ public final class StreamGuard implements StreamTransformer {
     private Boolean json;
     /** The JSON lexer state at the start of {@link #context} (see {@link JsonTokens}). */
     private int contextState = JsonTokens.OUTSIDE;
+    /** Where a JSON answer stands at the start of {@link #context}: the keys of the containers still open. */
+    private final JsonPath contextPath = new JsonPath();
 
     private final StringBuilder held = new StringBuilder();
     private final StringBuilder context = new StringBuilder(CONTEXT * 2);
@@ -198,7 +200,7 @@ public final class StreamGuard implements StreamTransformer {
         Engine.Evaluation ev;
         if (asJson) {
             ScanView.Builder b = ScanView.builder();
-            b.addJsonFragment(Channel.ANSWER_TEXT, scanned, contextState);
+            b.addJsonFragment(Channel.ANSWER_TEXT, scanned, contextState, contextPath);
             view = b.build();
             ScanView v = view;
             ev = engine.evaluate(view, PolicyStage.STREAM, f -> v.sourceSpan(f.start(), f.end())[0] >= offset);
@@ -542,6 +544,7 @@ public final class StreamGuard implements StreamTransformer {
         if (context.length() > CONTEXT) {
             int drop = context.length() - CONTEXT;
             contextState = JsonTokens.stateAfter(context, 0, drop, contextState);
+            contextPath.advance(context, 0, drop);
             context.delete(0, drop);
         }
         held.delete(0, cut);
