@@ -154,4 +154,19 @@ class StructuredLabelAttackTest {
     void eightDigitsWithoutABirthWordAreNoDate(String text) {
         assertThat(HIPAA.redact(text, PolicyStage.INPUT)).isEqualTo(text);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {"Requires Python 3.10.12.1 or Java 17.0.9.1", "version 1.2.3.4 is out", "build: 10.0.190.45"})
+    void aVersionNumberIsNoIpAddress(String text) {
+        assertThat(HIPAA.evaluate(text, PolicyStage.INPUT).findings())
+                .noneMatch(f -> f.type().equals(FindingTypes.IP_ADDRESS));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"server 10.0.12.1 is down", "from 192.168.1.20 via eth0"})
+    void anAddressIsStillOne(String text) {
+        assertThat(HIPAA.evaluate(text, PolicyStage.INPUT).findings())
+                .anyMatch(f -> f.type().equals(FindingTypes.IP_ADDRESS));
+    }
 }

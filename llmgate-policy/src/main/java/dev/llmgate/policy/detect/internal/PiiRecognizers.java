@@ -889,9 +889,23 @@ public final class PiiRecognizers {
                         FindingTypes.IP_ADDRESS,
                         "(?<![\\w.])" + OCTET + "(?:\\." + OCTET + "){3}(?![\\w]|\\.\\d)",
                         NEEDS_DIGIT | NEEDS_DOT,
-                        (t, s, m) -> 0.7)
+                        (t, s, m) -> afterVersionWord(t, s[0]) ? -1 : 0.7)
                 .withContext("(?i)\\b(?:ip|ipv4|address|host|server|client|src|dst)\\b", 0.2)
                 .startingAt(Starts.of().digits().notAfter(W + ".").digitRun(1, 3, "."));
+    }
+
+    /** A word that names a version before a dotted number ("Python 3.10.12.1", "version 1.2.3.4", "build 10.0.19045.2"). */
+    private static final java.util.regex.Pattern VERSION_WORD = java.util.regex.Pattern.compile(
+            "(?i)\\b(?:version|ver\\.?|v|release|build|python|java|jdk|jre|node|npm|kernel|firmware|patch|update|chrome"
+                    + "|firefox|windows|macos|ios|android)[ \\t]{0,2}:?[ \\t]{0,2}$");
+
+    /** Whether a version word stands right before {@code start} (at most 24 characters back). */
+    private static boolean afterVersionWord(CharSequence t, int start) {
+        int from = Math.max(0, start - 24);
+        java.util.regex.Matcher v = VERSION_WORD.matcher(t);
+        v.region(from, start);
+        v.useTransparentBounds(true);
+        return v.find();
     }
 
     static Recognizer ipv6() {
