@@ -47,7 +47,8 @@ class JsonMemberLabelAttackTest {
                 "SOC2 | {\"db\": {\"user\": \"admin\", \"password\": \"Xk9#mP2$vL8qR4wZ\"}}",
                 "SOC2 | {\"passwords\": [\"x\", \"y\"], \"password\": \"Xk9#mP2$vL8qR4wZ\"}",
                 "SOC2 | {\"password\": \"\", \"token\": \"Zk3Jq8Vw2Lm9Xp4Rt7Yb1Nc6Zk3Jq8Vw2\"}",
-                "SOC2 | {\"db_password\": {\"sensitive\": true, \"value\": \"Xk9#mP2$vL8qR4wZ\"}}"
+                "SOC2 | {\"db_password\": {\"sensitive\": true, \"value\": \"Xk9#mP2$vL8qR4wZ\"}}",
+                "SOC2 | {\"password\": [\"n/a\", \"Zq8!vLm2#Rt\"]}"
             })
     void aCredentialUnderItsKeyIsBlockedInAnAnswerBlockingAndStreamed(String presetName, String answer) {
         Policy policy = preset(presetName);
@@ -82,7 +83,8 @@ class JsonMemberLabelAttackTest {
                 "{\"phone\": \"2175550142\"} | 2175550142",
                 "{\"patient\": {\"name\": \"Margaret Whitfield\", \"phones\": [\"2175550142\"]}} | 2175550142",
                 "{\"name\": \"Margaret Whitfield\"} | Whitfield",
-                "{\"name\": \"Eleanor Huxtable\"} | Huxtable",
+                "{\"patient\": \"Eleanor Huxtable\"} | Huxtable",
+                "{\"full name\": \"Eleanor Huxtable\"} | Huxtable",
                 "{\"patients\": [{\"phone\": \"2175550142\"}]} | 2175550142",
                 "{\"phones\": [[\"2175550142\"], [\"2175550143\"]]} | 2175550143",
                 "{\"phones\": [\"2175550142\", \"2175550143\", \"2175550144\", \"2175550145\", \"2175550146\"]} | 2175550146"
@@ -121,10 +123,11 @@ class JsonMemberLabelAttackTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
-    void aStreamedArrayLongerThanTheWindowKeepsItsKeyForEveryElement() {
-        // review of round 9: elements more than a window after their key were released in clear
-        StringBuilder answer = new StringBuilder("{\"patient\": {\"phone\": [");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"phone", "ph\\u006fne"})
+    void aStreamedArrayLongerThanTheWindowKeepsItsKeyForEveryElement(String key) {
+        // review of round 9: elements more than a window after their key were released in clear (an escaped key too)
+        StringBuilder answer = new StringBuilder("{\"patient\": {\"" + key + "\": [");
         java.util.List<String> numbers = new java.util.ArrayList<>();
         for (int i = 0; i < 30; i++) {
             String n = "21755" + String.format("%05d", 10007 * (i + 1) % 100000);

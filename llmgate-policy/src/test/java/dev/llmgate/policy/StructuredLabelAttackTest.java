@@ -66,7 +66,9 @@ class StructuredLabelAttackTest {
                 "CVV number: 482",
                 "Security code (CVV): 482",
                 "CVV (on the back): 123",
-                "the CVV on my card was 123"
+                "the CVV on my card was 123",
+                "My CVV printed on the back is 123",
+                "cvv which is 123"
             })
     void pciBlocksAVerificationCodeWrittenAsAFieldOrAPhrase(String text) {
         assertThat(PCI.evaluate(text, PolicyStage.INPUT).verdict()).isEqualTo(Verdict.BLOCK);
@@ -103,14 +105,28 @@ class StructuredLabelAttackTest {
                 "Patient: Ian McDonald | Donald",
                 "Name: J\u00fcrgen M\u00fcller-L\u00fcdenscheidt | denscheidt",
                 "Madame Dupont, | Dupont",
-                "Bonjour Monsieur Dupont | Dupont"
+                "Bonjour Monsieur Dupont | Dupont",
+                "Sehr geehrte Frau Prof. Dr. Schneider, | Schneider",
+                "Herr Dr. med. M\u00fcller | ller",
+                "Patient: O'BRIEN, MARGARET | BRIEN"
             })
     void namesInCapitalsAfterTitlesAndWithInnerCapitalsAreMaskedWhole(String text, String part) {
         assertThat(HIPAA.redact(text, PolicyStage.INPUT)).doesNotContain(part);
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"MR BRAIN W/O CONTRAST", "Dx: MS FLARE", "DR ORDERS REVIEWED"})
+    @ValueSource(
+            strings = {
+                "MR BRAIN W/O CONTRAST",
+                "Dx: MS FLARE",
+                "DR ORDERS REVIEWED",
+                "Patient is NPO",
+                "Patient is HIV positive",
+                "Patient: DNR/DNI",
+                "Name: TBD",
+                "{\"name\": \"Metformin\", \"dose\": \"500 mg\"}",
+                "{\"name\": \"get_weather\"}"
+            })
     void abbreviationsInCapitalRecordsAreNoNames(String text) {
         assertThat(HIPAA.evaluate(text, PolicyStage.INPUT).findings())
                 .noneMatch(f -> f.type().equals(FindingTypes.PERSON_NAME));
@@ -150,7 +166,13 @@ class StructuredLabelAttackTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Order 20240315 shipped", "build 20231201 passed", "ticket 19991231"})
+    @ValueSource(
+            strings = {
+                "Order 20240315 shipped",
+                "build 20231201 passed",
+                "ticket 19991231",
+                "Je ne sais pas. Commande 20240115"
+            })
     void eightDigitsWithoutABirthWordAreNoDate(String text) {
         assertThat(HIPAA.redact(text, PolicyStage.INPUT)).isEqualTo(text);
     }

@@ -38,7 +38,7 @@ final class JsonPath {
                     lexer = JsonTokens.AFTER_BACKSLASH;
                 } else if (c == '"') {
                     lexer = JsonTokens.OUTSIDE;
-                    lastString = current.toString();
+                    lastString = decoded(current);
                     afterString = true;
                 } else {
                     keep(c);
@@ -75,10 +75,32 @@ final class JsonPath {
     }
 
     private void keep(char c) {
-        if (current.length() == KEY_MAX) {
+        if (current.length() == RAW_MAX) {
             current.deleteCharAt(0);
         }
         current.append(c);
+    }
+
+    /** Enough of a string as written to hold its last {@link #KEY_MAX} characters however they are escaped. */
+    private static final int RAW_MAX = 6 * KEY_MAX;
+
+    /** The last {@link #KEY_MAX} characters of a string written {@code raw} (its escapes decoded, as the reading does). */
+    private static String decoded(StringBuilder raw) {
+        String r = raw.toString();
+        StringBuilder b = new StringBuilder(r.length());
+        for (int i = 0; i < r.length(); i++) {
+            char c = r.charAt(i);
+            if (c == '\\') {
+                long d = Escapes.json(r, i, r.length());
+                if (d >= 0) {
+                    b.appendCodePoint((int) (d >>> 32));
+                    i = (int) d - 1;
+                    continue;
+                }
+            }
+            b.append(c);
+        }
+        return b.length() > KEY_MAX ? b.substring(b.length() - KEY_MAX) : b.toString();
     }
 
     private void open(boolean array) {
@@ -112,8 +134,11 @@ final class JsonPath {
         return Arrays.copyOf(arrays, unremembered > 0 ? 0 : depth);
     }
 
-    /** The key whose value comes next, if the text read ends between a key's colon and its value; else null. */
+    /**
+     * The key whose value comes next, if the text read ends between a key's colon and its value, or a string that may
+     * be a key (its colon not read yet: what follows decides, as a comma or a bracket forgets it); else null.
+     */
     String pendingKey() {
-        return pendingKey;
+        return afterString ? lastString : pendingKey;
     }
 }

@@ -602,12 +602,6 @@ final class ScanView {
         /** The most characters of a key written before its value (its end: the label a detector reads). */
         private static final int MEMBER_LABEL_MAX = 24;
 
-        /**
-         * An array's next element goes on its key's line while the line's values so far are at most this long, so that
-         * every element stands within a detector's context reach (48 characters) of the key's end.
-         */
-        private static final int MEMBER_LABEL_REACH = 24;
-
         /** Values shorter than this (source characters) are not read again: the shortest labelled value is a CVV. */
         private static final int MEMBER_VALUE_MIN = 3;
 
@@ -620,16 +614,18 @@ final class ScanView {
             // in), or -1
             String[] outerKeys = j.outerKeys();
             int[] keys = new int[Math.max(8, outerKeys.length + 1)];
+            // per depth: the key of the container there or, if it has none, of the nearest one further out (so that a
+            // value finds it in one step however deep it stands)
+            int[] nearest = new int[keys.length];
             boolean[] arrays = new boolean[keys.length];
             int depth = outerKeys.length;
             for (int d = 0; d < depth; d++) {
                 keys[d] = outerKeys[d] == null ? -1 : -2 - d;
+                nearest[d] = keys[d] != -1 ? keys[d] : d > 0 ? nearest[d - 1] : -1;
                 arrays[d] = j.outerArrays()[d];
             }
             // the key whose value comes next, or -1 (-2 - outerKeys.length: the path's pending key)
             int pendingKey = j.outerPending() == null ? -1 : -2 - outerKeys.length;
-            int lastLabel = -1; // the key written last, and where its line's value part began
-            int lastLabelEnd = -1;
             int pos = 0;
             for (int t = 0; t < tokens.count && tokens.start[t] < j.limit(); t++) {
                 // the structure between the previous token and this one (quotes, punctuation, literals, white space)
@@ -638,9 +634,11 @@ final class ScanView {
                     if (c == '{' || c == '[') {
                         if (depth == keys.length) {
                             keys = Arrays.copyOf(keys, depth * 2);
+                            nearest = Arrays.copyOf(nearest, depth * 2);
                             arrays = Arrays.copyOf(arrays, depth * 2);
                         }
                         keys[depth] = pendingKey;
+                        nearest[depth] = pendingKey != -1 ? pendingKey : depth > 0 ? nearest[depth - 1] : -1;
                         arrays[depth++] = c == '[';
                         pendingKey = -1;
                     } else if (c == '}' || c == ']') {
@@ -657,10 +655,7 @@ final class ScanView {
                 }
                 // the key of the container nearest up (an array's elements, nested arrays: [[...]]; an object that is
                 // a member's value: {"db_password": {"value": "..."}} is read as db_password.value: "...")
-                int outer = -1;
-                for (int d = depth - 1; d >= 0 && outer == -1; d--) {
-                    outer = keys[d];
-                }
+                int outer = depth > 0 ? nearest[depth - 1] : -1;
                 int label;
                 int prefix;
                 if (pendingKey != -1) {
@@ -676,32 +671,25 @@ final class ScanView {
                         || tokens.end[t] - tokens.start[t] < MEMBER_VALUE_MIN) {
                     continue; // (a value of one or two characters needs no label: no identifier is that short)
                 }
-                if (label == lastLabel && out.length() - lastLabelEnd <= MEMBER_LABEL_REACH) {
-                    // the next element of an array whose key was written just before: on the same line
-                    run(-1, 0, 0, VIRTUAL);
-                    out.append(", ");
-                } else {
-                    separator();
-                    pendingSeparator = -1; // no junction: each member stands alone
-                    // a line no value can start with: a label before it (the last key of the values reading, an empty
-                    // value) cannot take the next member's line as its value and hide it
-                    out.append(";\n");
-                    if (from[0] < 0) {
-                        from[0] = out.length();
-                    }
-                    // the key's last characters only: a long key written before each element of a long array would
-                    // make the view grow as their product (a label is a word or two at the key's end)
-                    if (prefix != -1) {
-                        appendLabel(j, tokens, prefix);
-                        run(-1, 0, 0, VIRTUAL);
-                        out.append('.');
-                    }
-                    appendLabel(j, tokens, label);
-                    run(-1, 0, 0, VIRTUAL);
-                    out.append(": ");
-                    lastLabel = label;
-                    lastLabelEnd = out.length();
+                separator();
+                pendingSeparator = -1; // no junction: each member stands alone
+                // a line no value can start with: a label before it (the last key of the values reading, an empty
+                // value) cannot take the next member's line as its value and hide it
+                out.append(";\n");
+                if (from[0] < 0) {
+                    from[0] = out.length();
                 }
+                // each value on a line of its own, right after its key (a password, a CVV, a record number is read only
+                // there); the key's last characters only, so that a long key before each element of a long array
+                // keeps the view linear in the text
+                if (prefix != -1) {
+                    appendLabel(j, tokens, prefix);
+                    run(-1, 0, 0, VIRTUAL);
+                    out.append('.');
+                }
+                appendLabel(j, tokens, label);
+                run(-1, 0, 0, VIRTUAL);
+                out.append(": ");
                 boolean string = tokens.type[t] == JsonTokens.STRING;
                 if (string) {
                     // quoted as written: a value holding '#' or spaces is one value, not one cut by a comment

@@ -543,6 +543,11 @@ public final class StreamGuard implements StreamTransformer {
         }
         if (context.length() > CONTEXT) {
             int drop = context.length() - CONTEXT;
+            if (JsonTokens.stateAfter(context, 0, drop, contextState) != JsonTokens.OUTSIDE) {
+                // not inside a short string (a key cut in two would lose the label it gives its values): from its
+                // opening quote on, it stays
+                drop = openingQuote(context, drop);
+            }
             contextState = JsonTokens.stateAfter(context, 0, drop, contextState);
             contextPath.advance(context, 0, drop);
             context.delete(0, drop);
@@ -815,4 +820,25 @@ public final class StreamGuard implements StreamTransformer {
         String name = "";
         final StringBuilder arguments = new StringBuilder();
     }
+
+    /**
+     * Where the string that position {@code drop} of {@code text} stands inside begins (its opening quote: the last
+     * unescaped quote before it), if within {@value #STRING_KEPT} characters; else {@code drop}.
+     */
+    private static int openingQuote(CharSequence text, int drop) {
+        for (int i = drop - 1; i >= 0 && drop - i <= STRING_KEPT; i--) {
+            if (text.charAt(i) == '"') {
+                int backslashes = 0;
+                while (i - 1 - backslashes >= 0 && text.charAt(i - 1 - backslashes) == '\\') {
+                    backslashes++;
+                }
+                if (backslashes % 2 == 0) {
+                    return i;
+                }
+            }
+        }
+        return drop;
+    }
+
+    private static final int STRING_KEPT = 64;
 }

@@ -737,7 +737,7 @@ public final class PiiRecognizers {
     private static final String CVV_SIGNS = "(?:[\\]\"']?\\s{0,4}(?:is|:|#|=>|=|-|>)){0,2}";
     /** A short phrase of a few small words, then "is": "the CVV on the back is 123", "CVV on my card was 123". */
     private static final String CVV_PHRASE =
-            "(?:(?:[ \\t]{1,4}(?:on|the|back|front|of|my|your|this|card|code|number|value))"
+            "(?:(?:[ \\t]{1,4}(?:on|the|back|front|of|my|your|this|card|code|number|value|printed|shown|written|which|that))"
                     + "{1,4}[ \\t]{1,4}(?:is|was)\\b[ \\t]{0,4}:?)?";
 
     static Recognizer cvv() {
@@ -1051,7 +1051,7 @@ public final class PiiRecognizers {
     /** {@link #DOB_CONTEXT} and the birth-date fields of HL7 CDA ({@code birthTime}) and X12 ({@code DMG*D8*}). */
     private static final String DOB_CONTEXT_COMPACT =
             "(?i)\\b(?:dob|d\\.o\\.b|date of birth|birth ?date|birth ?time|born(?: on)?|birthday|geboren|"
-                    + "geburtsdatum|fecha de nacimiento|nacid[oa]|date de naissance|n[ée]e?)\\b|\\bDMG\\*D8\\*";
+                    + "geburtsdatum|fecha de nacimiento|nacid[oa]|date de naissance|n[ée]e|né)\\b|\\bDMG\\*D8\\*";
 
     static Recognizer dateNumeric() {
         return Recognizer.of(
@@ -1788,15 +1788,21 @@ public final class PiiRecognizers {
      * print names).
      */
     private static final String NAME_WORD =
-            "\\p{Lu}(?:[\\p{Ll}'’-]{1,30}(?:\\p{Lu}[\\p{Ll}'’-]{1,30}){0,2}|[\\p{Lu}'’-]{1,30})";
+            "\\p{Lu}(?:['’]\\p{Lu})?(?:[\\p{Ll}'’-]{1,30}(?:\\p{Lu}[\\p{Ll}'’-]{1,30}){0,2}|[\\p{Lu}'’-]{1,30})";
     /** Up to four words, the first may be followed by a comma ("WHITFIELD, MARGARET"). */
     private static final String NAME = NAME_WORD + "(?:,\\s" + NAME_WORD + ")?(?:\\s" + NAME_WORD + "){0,3}";
 
+    /**
+     * The labels: those that name a person (a quote may open the name: a JSON member read as {@code patient:
+     * "…"}), then the bare "name", "nom", "nombre", which in JSON name tools, files and products as often.
+     */
     private static final String NAME_LABEL =
-            "(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)?name|client|nom|nombre|paciente|"
-                    + "patientin|patiente)\\b)(?:\\s{0,3}:\\s{0,3}\"?|\\s(?:is|es|est|ist)\\s)";
+            "(?:(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)name|client"
+                    + "|paciente|patientin|patiente)\\b)(?:\\s{0,3}:\\s{0,3}\"?|\\s(?:is|es|est|ist)\\s)"
+                    + "|(?i:\\b(?:name|nom|nombre)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s))";
+
     private static final String HONORIFIC = "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle"
-            + "|madame|monsieur|mademoiselle)\\b)\\.?\\s(?:(?i:dr|prof)\\.?\\s)?";
+            + "|madame|monsieur|mademoiselle)\\b)\\.?\\s(?:(?i:dr|prof|med)\\.?\\s){0,2}";
     private static final String PERSON_NAME = "(?:" + NAME_LABEL + "|" + HONORIFIC + ")(" + NAME + ")";
     /** {@link #PERSON_NAME} compiled, for the starts {@link #personNameAt} leaves to the pattern. */
     private static final java.util.regex.Pattern PERSON_NAME_PATTERN = java.util.regex.Pattern.compile(PERSON_NAME);
@@ -1812,8 +1818,11 @@ public final class PiiRecognizers {
                             break;
                         }
                     }
-                    if (!colon && capitals(t, nameStart) && !honorificWithStop(t, s[0])) {
-                        return -1; // "MR BRAIN", "MS FLARE", "DR ORDERS": abbreviations of records written in capitals
+                    if (capitals(t, nameStart)
+                            && (words(t, nameStart, nameEnd) < 2 || (!colon && !honorificWithStop(t, s[0])))) {
+                        // "MR BRAIN", "MS FLARE", "DR ORDERS", "Patient is NPO", "Name: TBD": the abbreviations of
+                        // records written in capitals; a name in capitals has two words at least, given and surname
+                        return -1;
                     }
                     s[0] = nameStart;
                     s[1] = nameEnd;
@@ -1880,14 +1889,16 @@ public final class PiiRecognizers {
         "first name",
         "last name",
         "surname",
-        "name",
         "client",
-        "nom",
-        "nombre",
         "paciente",
         "patientin",
-        "patiente"
+        "patiente",
+        "name",
+        "nom",
+        "nombre"
     };
+    /** The first {@link #NAME_LABELS} that name a person: a quote may open the name after them. */
+    private static final int QUOTED_LABELS = 11;
 
     private static final String[] HONORIFICS = {
         "mr",
@@ -1909,7 +1920,7 @@ public final class PiiRecognizers {
         "mademoiselle"
     };
     /** A second title after an honorific ("Frau <b>Dr.</b> Schneider"), in the regex's order. */
-    private static final String[] TITLES = {"dr", "prof"};
+    private static final String[] TITLES = {"dr", "prof", "med"};
 
     private static final String[] IS_WORDS = {"is", "es", "est", "ist"};
 
@@ -1933,7 +1944,8 @@ public final class PiiRecognizers {
         }
         for (int pass = 0; pass < 2; pass++) {
             String[] words = pass == 0 ? NAME_LABELS : HONORIFICS;
-            for (String w : words) {
+            for (int x = 0; x < words.length; x++) {
+                String w = words[x];
                 if (!regionEqualsIgnoreCase(t, i, w)) {
                     continue;
                 }
@@ -1947,19 +1959,23 @@ public final class PiiRecognizers {
                         continue; // no \b after the word
                     }
                 }
-                int nameStart = pass == 0 ? labelConnector(t, e) : honorificConnector(t, e);
+                int nameStart = pass == 0 ? labelConnector(t, e, x < QUOTED_LABELS) : honorificConnector(t, e);
                 if (nameStart < 0) {
                     continue;
                 }
                 if (pass == 1) {
-                    int titled = title(t, nameStart);
-                    int end = titled < 0 ? -1 : name(t, titled);
-                    if (end >= 0) {
-                        groups[0] = i;
-                        groups[1] = end;
-                        groups[2] = titled;
-                        groups[3] = end;
-                        return true;
+                    // up to two titles after the honorific ("Frau Prof. Dr.", "Herr Dr. med."), the most first
+                    int first = title(t, nameStart);
+                    int second = first < 0 ? -1 : title(t, first);
+                    for (int titled : new int[] {second, first}) {
+                        int end = titled < 0 ? -1 : name(t, titled);
+                        if (end >= 0) {
+                            groups[0] = i;
+                            groups[1] = end;
+                            groups[2] = titled;
+                            groups[3] = end;
+                            return true;
+                        }
                     }
                 }
                 int end = name(t, nameStart);
@@ -1992,7 +2008,7 @@ public final class PiiRecognizers {
      * the whitespace after it, at most three: greedy, and a name cannot start with whitespace); else where it starts
      * after {@code \s(?:is|es|est|ist)\s}; -1 if neither connector is there.
      */
-    private static int labelConnector(CharSequence t, int e) {
+    private static int labelConnector(CharSequence t, int e, boolean quote) {
         int n = t.length();
         int r = 0;
         while (r < 4 && e + r < n && spaceAt(t, e + r)) {
@@ -2005,7 +2021,7 @@ public final class PiiRecognizers {
                 r2++;
             }
             // an opening quote: a JSON member read as name: "Eleanor Huxtable"
-            return charAt(t, p + r2, '"') ? p + r2 + 1 : p + r2;
+            return quote && charAt(t, p + r2, '"') ? p + r2 + 1 : p + r2;
         }
         return labelConnectorAfterIs(t, e);
     }
@@ -2029,6 +2045,20 @@ public final class PiiRecognizers {
             return e + 2;
         }
         return spaceAt(t, e) ? e + 1 : -1;
+    }
+
+    /** How many words {@code [from, to)} holds (separated by white space or a comma). */
+    private static int words(CharSequence t, int from, int to) {
+        int count = 0;
+        boolean in = false;
+        for (int i = from; i < to; i++) {
+            boolean gap = spaceAt(t, i) || t.charAt(i) == ',';
+            if (!gap && !in) {
+                count++;
+            }
+            in = !gap;
+        }
+        return count;
     }
 
     /** Whether the word at {@code q} is written in capitals (its second character is a capital letter). */
@@ -2056,7 +2086,7 @@ public final class PiiRecognizers {
         return true; // a label
     }
 
-    /** Where the name starts after a second title ({@code (?i:dr|prof)\\.?\\s}) at {@code q}, or -1. */
+    /** Where the name starts after a title ({@code (?i:dr|prof|med)\\.?\\s}) at {@code q}, or -1. */
     private static int title(CharSequence t, int q) {
         for (String w : TITLES) {
             if (regionEqualsIgnoreCase(t, q, w)) {
@@ -2105,6 +2135,22 @@ public final class PiiRecognizers {
             return -1;
         }
         int p = q + Character.charCount(cp);
+        if (p + 1 < n && (t.charAt(p) == '\'' || t.charAt(p) == '\u2019')) {
+            // an apostrophe and a capital (O'Brien, O'BRIEN, D'Arcy), if the rest of a word follows
+            int c = Character.codePointAt(t, p + 1);
+            if (Character.getType(c) == Character.UPPERCASE_LETTER) {
+                int rest = wordRest(t, p + 1 + Character.charCount(c));
+                if (rest >= 0) {
+                    return rest;
+                }
+            }
+        }
+        return wordRest(t, p);
+    }
+
+    /** The rest of {@link #NAME_WORD} after its first capital (and the apostrophe part): its end, or -1. */
+    private static int wordRest(CharSequence t, int p) {
+        int n = t.length();
         if (p < n && lowerPart(Character.codePointAt(t, p))) {
             p = run(t, p, false);
             for (int g = 0; g < 2 && p < n; g++) {

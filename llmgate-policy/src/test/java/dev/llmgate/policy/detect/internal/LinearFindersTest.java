@@ -411,7 +411,15 @@ class LinearFindersTest {
             ",",
             "\"",
             ": \"",
-            "name: \"Eleanor Huxtable\""
+            "name: \"Eleanor Huxtable\"",
+            "patient: \"",
+            "O'BRIEN",
+            "D\u2019A",
+            "'",
+            "Frau Prof. Dr. Schneider",
+            "Herr Dr. med. M\u00fcller",
+            "med. ",
+            "Nom"
         };
         Random random = new Random(59);
         int matches = 0;
