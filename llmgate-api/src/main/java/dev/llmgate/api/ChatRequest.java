@@ -83,13 +83,13 @@ public final class ChatRequest {
                 && toolChoice.get() instanceof ToolChoice.Specific s
                 && tools.stream().noneMatch(t -> t.name().equals(s.name()))) {
             throw new IllegalArgumentException(
-                    "toolChoice names tool '" + s.name() + "', which is not among the request's tools");
+                    "toolChoice names tool " + shown(s.name()) + ", which is not among the request's tools");
         }
         Set<String> names = new HashSet<>();
         for (ToolDefinition t : tools) {
             if (!names.add(t.name())) {
                 throw new IllegalArgumentException(
-                        "two tools are named '" + t.name() + "': tool names must be unique within a request");
+                        "two tools are named " + shown(t.name()) + ": tool names must be unique within a request");
             }
         }
     }
@@ -536,5 +536,23 @@ public final class ChatRequest {
         public ChatRequest build() {
             return new ChatRequest(this);
         }
+    }
+
+    /**
+     * A name as an error message shows it: quoted if it looks like an identifier (a letter or '_' first, letters,
+     * digits, {@code _ . -}, at most 64, no run of six digits), else only its length: a message is logged, and a value
+     * a client put where a name goes (a card number, a prompt) must not be.
+     */
+    private static String shown(String name) {
+        boolean identifier = !name.isEmpty() && name.length() <= 64;
+        int digits = 0;
+        for (int i = 0; i < name.length() && identifier; i++) {
+            char c = name.charAt(i);
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+            boolean digit = c >= '0' && c <= '9';
+            digits = digit ? digits + 1 : 0;
+            identifier = (i == 0 ? letter : letter || digit || c == '.' || c == '-') && digits < 6;
+        }
+        return identifier ? "'" + name + "'" : "(a name of " + name.length() + " characters, not shown)";
     }
 }

@@ -73,6 +73,18 @@ class ChatRequestTest {
     }
 
     @Test
+    void anUnknownToolNameThatIsNoIdentifierIsNotEchoedInTheMessage() {
+        assertThatThrownBy(() -> ChatRequest.builder("m")
+                        .user("hi")
+                        .addTool(ToolDefinition.of("weather", "", "{}"))
+                        .toolChoice(ToolChoice.tool("4111111111111111"))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a name of 16 characters, not shown")
+                .hasMessageNotContaining("4111111111111111");
+    }
+
+    @Test
     void toolAndSchemaNamesFollowTheProvidersRules() {
         assertThatThrownBy(() -> ToolDefinition.of("get weather", "", "{}"))
                 .hasMessageContaining("tool name 'get weather' is not allowed");
