@@ -191,4 +191,22 @@ class StructuredLabelAttackTest {
         assertThat(HIPAA.evaluate(text, PolicyStage.INPUT).findings())
                 .anyMatch(f -> f.type().equals(FindingTypes.IP_ADDRESS));
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "DE002 (PAN): 164539578763621486",
+                "card 45395787636214860427",
+                "PAN 00001002314539578763621486042700"
+            })
+    void aCardNumberInsideALongerRunIsMaskedWithACardWord(String text) {
+        assertThat(PCI.redact(text, PolicyStage.INPUT)).doesNotContain("4539578763621486");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"order 164539578763621486 shipped", "trace id 45395787636214860427"})
+    void aLongRunWithoutACardWordIsNoCard(String text) {
+        assertThat(PCI.evaluate(text, PolicyStage.INPUT).findings())
+                .noneMatch(f -> f.type().equals(FindingTypes.CREDIT_CARD));
+    }
 }

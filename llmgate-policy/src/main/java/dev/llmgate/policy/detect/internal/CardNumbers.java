@@ -145,8 +145,11 @@ final class CardNumbers {
 
         /** Whether the digits of groups {@code a..b} pass Luhn (the last digit undoubled, every second one before it doubled). */
         boolean luhn(int a, int b) {
-            int s = before[a];
-            int e = before[b] + ends[b] - starts[b];
+            return luhnDigits(before[a], before[b] + ends[b] - starts[b]);
+        }
+
+        /** Whether the run's digits {@code [s, e)} pass Luhn. */
+        boolean luhnDigits(int s, int e) {
             // doubled: the digits at an odd distance from the last, i.e. at run index parity != that of e - 1
             boolean doubleEven = ((e - 1) & 1) == 1;
             int sum = doubleEven ? pe[e] - pe[s] : po[e] - po[s];
@@ -206,6 +209,12 @@ final class CardNumbers {
             found.accept(starts[0], ends[g - 1], printed(starts, ends, 0, g - 1) ? PRINTED : ANY_GROUPING);
             return;
         }
+        if (g == 1 && digits > 13 && digits <= LONG_RUN && holdsCard(t, run, starts[0], digits)) {
+            // a card number inside a longer run (an ISO 8583 field with its length first, a number glued to its expiry,
+            // a fixed-width record): the whole run, a finding only with a card word near (PAN, card, ...)
+            found.accept(starts[0], ends[0], UNKNOWN_ISSUER);
+            return;
+        }
         boolean any = false;
         int a = 0;
         while (a < g) {
@@ -259,6 +268,27 @@ final class CardNumbers {
                 && !Checksums.allSame(digitsOf(t, starts, ends, 0, g - 1, digits))) {
             found.accept(starts[0], ends[g - 1], UNKNOWN_ISSUER);
         }
+    }
+
+    /** The longest run of digits looked into for a card number inside it. */
+    static final int LONG_RUN = 40;
+
+    /**
+     * Whether a run of {@code digits} digits (one group, from {@code start}) holds a card number shorter than itself:
+     * 13 to 19 of its digits, anywhere in it, passing Luhn and a known issuer range. At most 28 × 7 windows, each
+     * checked in constant time (the issuer only when Luhn passes).
+     */
+    private static boolean holdsCard(CharSequence t, Run run, int start, int digits) {
+        for (int len = Math.min(19, digits - 1); len >= 13; len--) {
+            for (int s = 0; s + len <= digits; s++) {
+                if (run.luhnDigits(s, s + len)
+                        && Checksums.paymentCard(
+                                t.subSequence(start + s, start + s + len).toString())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether groups {@code a..b} are grouped as cards are printed. */
