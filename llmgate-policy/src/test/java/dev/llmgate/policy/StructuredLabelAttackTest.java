@@ -108,7 +108,9 @@ class StructuredLabelAttackTest {
                 "Bonjour Monsieur Dupont | Dupont",
                 "Sehr geehrte Frau Prof. Dr. Schneider, | Schneider",
                 "Herr Dr. med. M\u00fcller | ller",
-                "Patient: O'BRIEN, MARGARET | BRIEN"
+                "Patient: O'BRIEN, MARGARET | BRIEN",
+                "MR. SMITH | SMITH",
+                "Herr Prof. Dr. med. Klein | Klein"
             })
     void namesInCapitalsAfterTitlesAndWithInnerCapitalsAreMaskedWhole(String text, String part) {
         assertThat(HIPAA.redact(text, PolicyStage.INPUT)).doesNotContain(part);
@@ -186,7 +188,7 @@ class StructuredLabelAttackTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"server 10.0.12.1 is down", "from 192.168.1.20 via eth0"})
+    @ValueSource(strings = {"server 10.0.12.1 is down", "from 192.168.1.20 via eth0", "node 10.0.1.23 is NotReady"})
     void anAddressIsStillOne(String text) {
         assertThat(HIPAA.evaluate(text, PolicyStage.INPUT).findings())
                 .anyMatch(f -> f.type().equals(FindingTypes.IP_ADDRESS));

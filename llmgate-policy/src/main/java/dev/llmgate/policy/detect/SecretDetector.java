@@ -27,26 +27,17 @@ public final class SecretDetector implements Detector {
     /** The keywords of an assigned secret; a name may end with one of them (then {@link #KEY_NAME_TAIL}). */
     private static final String ASSIGNED_KEYWORDS =
             "password|passwd|pwd|passphrase|(?<=[_.-])pass|secret|client[_.-]?secret|api[_.-]?key|apikey|access[_.-]?(?:token|key)"
-                    + "|account[_.-]?key|credentials?"
+                    + "|account[_.-]?key"
                     + "|auth[_.-]?token|bearer|token|private[_.-]?key|(?:encryption|signing|master|session)[_.-]?key"
                     + "|passwort|contrase[ñn]a|mot de passe";
 
-    /**
-     * A value given to a call or as the next argument, quoted: {@code setPassword("…")}, {@code define('DB_PASSWORD',
-     * '…')}.
-     */
-    private static final String CALL_OR_ARGUMENT =
-            "|[ \\t]{0,4}\\([ \\t]{0,4}(?=[\"'])|[\"'][ \\t]{0,4},[ \\t]{0,4}(?=[\"'])";
-
     /** Between a name and its value: an assignment sign, or white space alone; a value may stand on an indented next line. */
     private static final String ASSIGNED =
-            "(?:[\"']?[ \\t]{0,16}(?:[:=]|=>|>|\\s)(?:[ \\t]{0,16}|[ \\t]{0,3}(?:\\r?\\n){1,2}[ \\t]{0,16})"
-                    + CALL_OR_ARGUMENT + ")[\"']?";
+            "[\"']?[ \\t]{0,16}(?:[:=]|=>|>|\\s)(?:[ \\t]{0,16}|[ \\t]{0,3}(?:\\r?\\n){1,2}[ \\t]{0,16})[\"']?";
 
     /** Like {@link #ASSIGNED}, with a sign. */
     private static final String ASSIGNED_BY_SIGN =
-            "(?:[\"']?[ \\t]{0,16}(?:[:=]|=>)(?:[ \\t]{0,16}|[ \\t]{0,3}(?:\\r?\\n){1,2}[ \\t]{0,16})"
-                    + CALL_OR_ARGUMENT + ")[\"']?";
+            "[\"']?[ \\t]{0,16}(?:[:=]|=>)(?:[ \\t]{0,16}|[ \\t]{0,3}(?:\\r?\\n){1,2}[ \\t]{0,16})[\"']?";
 
     /** What may follow the keyword in the same name: {@code _KEY}, {@code AccessKey}, {@code _KEY_BASE}, a digit or three. */
     private static final String KEY_NAME_TAIL = "(?:[_.-]?(?:access|key|token|secret|base|value)){0,3}[0-9]{0,3}";
@@ -156,8 +147,7 @@ public final class SecretDetector implements Detector {
                                     "signing",
                                     "master",
                                     "session",
-                                    "account",
-                                    "credential")
+                                    "account")
                             .notAfter(ALPHANUMERIC)),
             // the same keyword inside a camel-case name (dbPassword, awsSecretAccessKey, githubAccessToken), which the
             // start index cannot reach (it starts only at the first letter of a run): a pattern found in the texts
@@ -443,30 +433,23 @@ public final class SecretDetector implements Detector {
         if (sign.indexOf('\n') >= 0 && NEXT_ASSIGNMENT.matcher(value).lookingAt()) {
             return -1; // API_KEY=<your-api-key> then SECRET_KEY=changeme: the next line is the next setting, no value
         }
-        // (a quoted call argument or next argument, setPassword("…"), define('DB_PASSWORD', '…'), assigns as a sign
-        // does)
-        if (sign.indexOf('=') < 0
-                && sign.indexOf(':') < 0
-                && sign.indexOf('>') < 0
-                && sign.indexOf('(') < 0
-                && sign.indexOf(',') < 0
-                && !key.equals("bearer")) {
+        if (sign.indexOf('=') < 0 && sign.indexOf(':') < 0 && sign.indexOf('>') < 0 && !key.equals("bearer")) {
             // "token abc..." without an assignment sign: only high-entropy values count
             return Checksums.entropy(value, 0, value.length()) >= 3.5 && value.length() >= 16 ? 0.7 : -1;
         }
         double h = Checksums.entropy(value, 0, value.length());
-        if ((sign.indexOf('(') >= 0 || sign.indexOf(',') >= 0) && characterClasses(value) < 2) {
-            return -1; // log("password", "changed"), t("password", "Passwort"): code's words, not a password
-        }
         if (passwordLike) {
             return h >= 2.0 ? 0.85 : -1;
         }
         return h >= 3.0 && value.length() >= 12 ? 0.85 : -1;
     }
 
-    /** A setting of its own: a name and an assignment sign ({@code SECRET_KEY=}, {@code api_key:}). */
+    /**
+     * A setting of its own: a name and an assignment sign with something after it ({@code SECRET_KEY=changeme}); not
+     * a base64 value's padding ({@code dGhpcw==}).
+     */
     private static final java.util.regex.Pattern NEXT_ASSIGNMENT =
-            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,64}[:=]");
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,64}[:=](?![=:]|$)");
 
     /** Values that configure rather than hold a secret: flags, modes, type names. */
     private static final Set<String> NOT_SECRETS = Set.of(

@@ -520,6 +520,7 @@ final class ScanView {
                 sources.add(new Source(channel, text, kind));
                 run(0, 0, text.length(), LINEAR);
                 deferred = text;
+                membersOfJsonText(index, text, kind);
                 return index;
             }
             JsonTokens tokens = kind == Kind.JSON && startsLikeJson(text) ? JsonTokens.of(text) : null;
@@ -548,8 +549,23 @@ final class ScanView {
                 // not JSON after all (prose): read as text, escaped for a JSON string if redacted
                 sources.add(new Source(channel, text, kind));
                 appendText(index, text, 0, text.length());
+                membersOfJsonText(index, text, kind);
             }
             return index;
+        }
+
+        /**
+         * A text that is itself JSON (a user pasting a payload, {@code {"password": "…"}}) is read as text, and its
+         * members are read again as {@code key: "value"} as a JSON source's are ({@link #readMembersAgain}).
+         */
+        private void membersOfJsonText(int index, String text, Kind kind) {
+            if (kind == Kind.PLAIN && startsLikeJson(text)) {
+                JsonTokens tokens = JsonTokens.of(text);
+                if (!tokens.hasOther) {
+                    jsonReadings.add(
+                            new JsonReading(index, text, tokens, text.length(), true, NO_KEYS, NO_ARRAYS, null));
+                }
+            }
         }
 
         /**

@@ -894,10 +894,12 @@ public final class PiiRecognizers {
                 .startingAt(Starts.of().digits().notAfter(W + ".").digitRun(1, 3, "."));
     }
 
-    /** A word that names a version before a dotted number ("Python 3.10.12.1", "version 1.2.3.4", "build 10.0.19045.2"). */
+    /**
+     * A word that names a version before a dotted number ("Python 3.10.12.1", "version 1.2.3.4", "build 10.0.190.2");
+     * not a word that also stands before hosts ("node", "release", "update").
+     */
     private static final java.util.regex.Pattern VERSION_WORD = java.util.regex.Pattern.compile(
-            "(?i)\\b(?:version|ver\\.?|v|release|build|python|java|jdk|jre|node|npm|kernel|firmware|patch|update|chrome"
-                    + "|firefox|windows|macos|ios|android)[ \\t]{0,2}:?[ \\t]{0,2}$");
+            "(?i)\\b(?:version|ver\\.?|v|build|python|java|jdk|jre|kernel|firmware)[ \\t]{0,2}:?[ \\t]{0,2}$");
 
     /** Whether a version word stands right before {@code start} (at most 24 characters back). */
     private static boolean afterVersionWord(CharSequence t, int start) {
@@ -1022,7 +1024,7 @@ public final class PiiRecognizers {
 
     private static final String DOB_CONTEXT =
             "(?i)\\b(?:dob|d\\.o\\.b|date of birth|birth ?date|born(?: on)?|birthday|geboren|"
-                    + "geburtsdatum|fecha de nacimiento|nacid[oa]|date de naissance|n[ée]e?)\\b";
+                    + "geburtsdatum|fecha de nacimiento|nacid[oa]|date de naissance|n[ée]e|né)\\b";
 
     static Recognizer dateIso() {
         return Recognizer.of(
@@ -1802,7 +1804,7 @@ public final class PiiRecognizers {
                     + "|(?i:\\b(?:name|nom|nombre)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s))";
 
     private static final String HONORIFIC = "(?i:\\b(?:mr|mrs|ms|miss|dr|prof|herr|frau|señor|señora|sr|sra|mme|mlle"
-            + "|madame|monsieur|mademoiselle)\\b)\\.?\\s(?:(?i:dr|prof|med)\\.?\\s){0,2}";
+            + "|madame|monsieur|mademoiselle)\\b)\\.?\\s(?:(?i:dr|prof|med)\\.?\\s){0,3}";
     private static final String PERSON_NAME = "(?:" + NAME_LABEL + "|" + HONORIFIC + ")(" + NAME + ")";
     /** {@link #PERSON_NAME} compiled, for the starts {@link #personNameAt} leaves to the pattern. */
     private static final java.util.regex.Pattern PERSON_NAME_PATTERN = java.util.regex.Pattern.compile(PERSON_NAME);
@@ -1818,11 +1820,16 @@ public final class PiiRecognizers {
                             break;
                         }
                     }
-                    if (capitals(t, nameStart)
-                            && (words(t, nameStart, nameEnd) < 2 || (!colon && !honorificWithStop(t, s[0])))) {
-                        // "MR BRAIN", "MS FLARE", "DR ORDERS", "Patient is NPO", "Name: TBD": the abbreviations of
-                        // records written in capitals; a name in capitals has two words at least, given and surname
-                        return -1;
+                    if (capitals(t, nameStart)) {
+                        // "MR BRAIN", "MS FLARE", "Patient is NPO", "Name: TBD": the abbreviations of records written
+                        // in
+                        // capitals. After an honorific, a name in capitals needs the honorific's full stop ("MR.
+                        // SMITH");
+                        // after a label, two words (given name and surname)
+                        int honorific = honorificEnd(t, s[0]);
+                        if (honorific >= 0 ? !charAt(t, honorific, '.') : words(t, nameStart, nameEnd) < 2) {
+                            return -1;
+                        }
                     }
                     s[0] = nameStart;
                     s[1] = nameEnd;
@@ -1964,10 +1971,11 @@ public final class PiiRecognizers {
                     continue;
                 }
                 if (pass == 1) {
-                    // up to two titles after the honorific ("Frau Prof. Dr.", "Herr Dr. med."), the most first
+                    // up to three titles after the honorific ("Frau Prof. Dr.", "Herr Prof. Dr. med."), the most first
                     int first = title(t, nameStart);
                     int second = first < 0 ? -1 : title(t, first);
-                    for (int titled : new int[] {second, first}) {
+                    int third = second < 0 ? -1 : title(t, second);
+                    for (int titled : new int[] {third, second, first}) {
                         int end = titled < 0 ? -1 : name(t, titled);
                         if (end >= 0) {
                             groups[0] = i;
@@ -2068,22 +2076,18 @@ public final class PiiRecognizers {
         return second < t.length() && Character.getType(Character.codePointAt(t, second)) == Character.UPPERCASE_LETTER;
     }
 
-    /**
-     * Whether the match at {@code start} begins with an honorific followed by a full stop ("MR. JOHN"), or with a
-     * label ("Patient is JOHN"): a name in capitals after an honorific without a stop is more often an abbreviation
-     * ("MR BRAIN", a magnetic-resonance study).
-     */
-    private static boolean honorificWithStop(CharSequence t, int start) {
+    /** The end of the honorific the match at {@code start} begins with, or -1 if it begins with a label. */
+    private static int honorificEnd(CharSequence t, int start) {
         int j = start;
         while (j < t.length() && Character.isLetter(t.charAt(j))) {
             j++;
         }
         for (String h : HONORIFICS) {
             if (j - start == h.length() && regionEqualsIgnoreCase(t, start, h)) {
-                return charAt(t, j, '.');
+                return j;
             }
         }
-        return true; // a label
+        return -1;
     }
 
     /** Where the name starts after a title ({@code (?i:dr|prof|med)\\.?\\s}) at {@code q}, or -1. */
