@@ -539,20 +539,18 @@ public final class ChatRequest {
     }
 
     /**
-     * A name as an error message shows it: quoted if it looks like a name (a letter or '_' first, letters, spaces,
-     * digits, {@code _ . -}, at most 64, fewer than six digits in all), else only its length: a message is logged, and a
-     * value a client put where a name goes (a card number, an SSN, a prompt) must not be. Not API.
+     * A name as an error message shows it: quoted if it is short printable ASCII text (at most 64 characters, fewer than
+     * six digits in all, no {@code @}), else only its length: a message is logged, and a value a client put where a
+     * name goes (a card number, an SSN, an e-mail address) must not be. Not API.
      */
     static String shown(String name) {
-        boolean identifier = !name.isEmpty() && name.length() <= 64;
+        boolean plain = !name.isEmpty() && name.length() <= 64;
         int digits = 0;
-        for (int i = 0; i < name.length() && identifier; i++) {
+        for (int i = 0; i < name.length() && plain; i++) {
             char c = name.charAt(i);
-            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-            boolean digit = c >= '0' && c <= '9';
-            digits += digit ? 1 : 0;
-            identifier = (i == 0 ? letter : letter || digit || c == '.' || c == '-' || c == ' ') && digits < 6;
+            digits += c >= '0' && c <= '9' ? 1 : 0;
+            plain = c >= 0x20 && c < 0x7F && c != '@' && digits < 6;
         }
-        return identifier ? "'" + name + "'" : "(a name of " + name.length() + " characters, not shown)";
+        return plain ? "'" + name + "'" : "(a name of " + name.length() + " characters, not shown)";
     }
 }

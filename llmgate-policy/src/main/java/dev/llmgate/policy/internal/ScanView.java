@@ -626,8 +626,7 @@ final class ScanView {
             JsonTokens tokens = j.tokens();
             String s = j.text();
             // per open object or array: the key it is the value of (a token; -2 - k: key k of the path the fragment
-            // begins
-            // in), or -1
+            // begins in), or -1
             String[] outerKeys = j.outerKeys();
             int[] keys = new int[Math.max(8, outerKeys.length + 1)];
             // per depth: the key of the container there or, if it has none, of the nearest one further out (so that a

@@ -543,12 +543,17 @@ public final class StreamGuard implements StreamTransformer {
         }
         if (context.length() > CONTEXT) {
             int drop = context.length() - CONTEXT;
-            if (JsonTokens.stateAfter(context, 0, drop, contextState) != JsonTokens.OUTSIDE) {
+            int state = JsonTokens.stateAfter(context, 0, drop, contextState);
+            if (state != JsonTokens.OUTSIDE) {
                 // not inside a short string (a key cut in two would lose the label it gives its values): from its
                 // opening quote on, it stays
-                drop = openingQuote(context, drop);
+                int quote = openingQuote(context, drop);
+                if (quote != drop) {
+                    drop = quote;
+                    state = JsonTokens.stateAfter(context, 0, drop, contextState);
+                }
             }
-            contextState = JsonTokens.stateAfter(context, 0, drop, contextState);
+            contextState = state;
             contextPath.advance(context, 0, drop);
             context.delete(0, drop);
         }

@@ -1785,9 +1785,9 @@ public final class PiiRecognizers {
     }
 
     /**
-     * A word of a name: a capital, then lower-case letters (with {@code ' ’ -}) and up to two more such parts that begin
-     * with a capital ("McDonald", "Smith-Jones", "O'Neil"), or a capital and more capitals ("WHITFIELD", as records
-     * print names).
+     * A word of a name: a capital (and an apostrophe and a capital: "O'Neil", "O'BRIEN"), then lower-case letters
+     * (with {@code ' ’ -}) and up to two more such parts that begin with a capital ("McDonald", "Smith-Jones"), or more
+     * capitals ("WHITFIELD", as records print names).
      */
     private static final String NAME_WORD =
             "\\p{Lu}(?:['’]\\p{Lu})?(?:[\\p{Ll}'’-]{1,30}(?:\\p{Lu}[\\p{Ll}'’-]{1,30}){0,2}|[\\p{Lu}'’-]{1,30})";
@@ -1821,11 +1821,9 @@ public final class PiiRecognizers {
                         }
                     }
                     if (capitals(t, nameStart)) {
-                        // "MR BRAIN", "MS FLARE", "Patient is NPO", "Name: TBD": the abbreviations of records written
-                        // in
-                        // capitals. After an honorific, a name in capitals needs the honorific's full stop ("MR.
-                        // SMITH");
-                        // after a label, two words (given name and surname)
+                        // "MR BRAIN", "MS FLARE", "Patient is NPO", "Name: TBD": abbreviations in records written in
+                        // capitals. After an honorific a name in capitals needs its full stop ("MR. SMITH"); after a
+                        // label, two words (given name and surname)
                         int honorific = honorificEnd(t, s[0]);
                         if (honorific >= 0 ? !charAt(t, honorific, '.') : words(t, nameStart, nameEnd) < 2) {
                             return -1;
@@ -1926,7 +1924,7 @@ public final class PiiRecognizers {
         "monsieur",
         "mademoiselle"
     };
-    /** A second title after an honorific ("Frau <b>Dr.</b> Schneider"), in the regex's order. */
+    /** The titles after an honorific, up to three ("Frau <b>Prof. Dr.</b> Schneider"), in the regex's order. */
     private static final String[] TITLES = {"dr", "prof", "med"};
 
     private static final String[] IS_WORDS = {"is", "es", "est", "ist"};
@@ -2028,7 +2026,7 @@ public final class PiiRecognizers {
             while (r2 < 3 && spaceAt(t, p + r2)) {
                 r2++;
             }
-            // an opening quote: a JSON member read as name: "Eleanor Huxtable"
+            // an opening quote after a label that names a person: a JSON member read as patient: "Eleanor Huxtable"
             return quote && charAt(t, p + r2, '"') ? p + r2 + 1 : p + r2;
         }
         return labelConnectorAfterIs(t, e);
