@@ -83,6 +83,10 @@ class ConfigSecretAttackTest {
                 "DefaultEndpointsProtocol=https;AccountName=acmestore;AccountKey=Zk3Jq8Vw2Lm9Xp4Rt7Yb1Nc6Zk3Jq8Vw2==;",
                 "client_secret:\n  dGhpcyBpcyBhIHJlYWwgc2VjcmV0IHZhbHVlIQ==",
                 "password: Replace99!",
+                // the compound names written as words, as in prose and in a JSON key read as its words (apiKey)
+                "api key: \"Tr0ub4dor-x9q\"",
+                "Access Token = 9fK2mQ7xLp4vR8sT1wZ3",
+                "private key: 9fK2mQ7xLp4vR8sT1wZ3",
             })
     void configurationSecretsAreBlocked(String text) {
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {
@@ -178,6 +182,13 @@ class ConfigSecretAttackTest {
                 "DB_PASSWORD=your-password-here\nAPI_KEY=<your-api-key>\nSECRET_KEY=changeme",
                 "password: REPLACE_ME_WITH_REAL_PASSWORD",
                 "JWT_SECRET=insert-a-long-random-string-here",
+                "Use the api key from your dashboard to sign each request.",
+                "Set the access token lifetime to 3600 seconds and the refresh token lifetime to 30 days.",
+                "private key: see the attached file",
+                // an algorithm's name says what a key is, not the key
+                "signing key: ECDSA-P256-SHA256",
+                "encryption_key: AES-256-GCM",
+                "{\"signingKey\": \"RSA-OAEP-256\"}",
             })
     void ordinaryConfigurationAndProsePass(String text) {
         assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())

@@ -150,4 +150,91 @@ class JsonMemberLabelAttackTest {
     void aUserMessageThatIsJsonIsReadMemberByMemberToo(String text) {
         assertThat(preset("SOC2").evaluate(text, PolicyStage.INPUT).verdict()).isEqualTo(Verdict.BLOCK);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"firstName\": \"Margaret\", \"lastName\": \"Whitfield\"} | Whitfield",
+                "{\"first_name\": \"Margaret\", \"last_name\": \"Whitfield\"} | Whitfield",
+                "{\"PatientName\": \"Margaret Whitfield\"} | Whitfield",
+                "{\"patient-name\": \"Margaret Whitfield\"} | Whitfield",
+                "{\"memberId\": \"XJH123456789\"} | XJH123456789",
+                "{\"medicalRecordNumber\": \"00482913\"} | 00482913",
+                "{\"socialSecurityNumber\": \"536221234\"} | 536221234",
+                "{\"phoneNumber\": \"5552017788\"} | 5552017788",
+                "{\"contact\": {\"mobilePhone\": \"5552017788\"}} | 5552017788",
+                "{\"patient\": {\"phoneNumbers\": [\"5552017788\"]}} | 5552017788",
+                "{\"dateOfBirth\": \"1956-03-14\"} | 1956-03-14"
+            })
+    void hipaaReadsACompoundKeyAsTheWordsOfItsLabel(String answer, String value) {
+        // red-team leftover of round 9: camel-case and snake-case keys (the way Java and JavaScript applications write
+        // JSON) were read as one word, so {"memberId": …}, {"lastName": …} and {"phoneNumber": …} passed HIPAA
+        Policy hipaa = preset("HIPAA");
+        assertThat(hipaa.evaluate(answer, PolicyStage.INPUT).findings()).isNotEmpty();
+        try (LlmGate gate = gate(hipaa, Reply.text(answer))) {
+            assertThat(gate.chat(ChatRequest.of("p:m", "Record?")).text()).doesNotContain(value);
+        }
+        for (int size : new int[] {1, 7, 64}) {
+            assertThat(PolicyInterceptorTest.streamed(hipaa, answer, size))
+                    .as("chunks of " + size)
+                    .doesNotContain(value);
+        }
+        try (LlmGate gate = gate(hipaa, Reply.toolCalls(new ToolCall("c1", "save", answer)))) {
+            ChatResponse r = gate.chat(ChatRequest.of("p:m", "Save"));
+            assertThat(r.toolCalls().get(0).argumentsJson()).doesNotContain(value);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void pciBlocksACvvUnderACamelCaseKey() {
+        String answer = "{\"cardCvv\": \"737\", \"cardExpiry\": \"12/29\"}";
+        Policy pci = preset("PCI_DSS");
+        try (LlmGate gate = gate(pci, Reply.text(answer))) {
+            assertThatThrownBy(() -> gate.chat(ChatRequest.of("p:m", "Card?")))
+                    .isInstanceOf(PolicyBlockedException.class);
+        }
+        for (int size : new int[] {1, 7, 64}) {
+            assertThatThrownBy(() -> PolicyInterceptorTest.streamed(pci, answer, size))
+                    .as("chunks of " + size)
+                    .isInstanceOf(PolicyBlockedException.class);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aStreamedArrayUnderACamelCaseKeyKeepsItsWords() {
+        StringBuilder answer = new StringBuilder("{\"patient\": {\"phoneNumbers\": [");
+        java.util.List<String> numbers = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String n = "21755" + String.format("%05d", 10007 * (i + 1) % 100000);
+            numbers.add(n);
+            answer.append(i == 0 ? "" : ", ").append('"').append(n).append('"');
+        }
+        answer.append("]}}");
+        Policy hipaa = preset("HIPAA");
+        for (int size : new int[] {1, 7, 64}) {
+            String received = PolicyInterceptorTest.streamed(hipaa, answer.toString(), size);
+            for (String n : numbers) {
+                assertThat(received).as("chunks of " + size).doesNotContain(n);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{\"displayName\": \"Weather Report\", \"toolName\": \"get_weather\"}",
+                "{\"userName\": \"jdoe42\", \"fileName\": \"Quarterly Report.pdf\"}",
+                "{\"clientName\": \"Acme Corp\", \"productName\": \"Apple Watch\"}",
+                "{\"maxTokens\": 512, \"tokenCount\": 1234, \"passwordPolicy\": \"at least 12 characters\"}"
+            })
+    void ordinaryJsonWithCompoundKeysStaysAllowed(String answer) {
+        for (String presetName : new String[] {"SOC2", "AGENT", "HIPAA", "PCI_DSS", "GDPR"}) {
+            try (LlmGate gate = gate(preset(presetName), Reply.text(answer))) {
+                assertThat(gate.chat(ChatRequest.of("p:m", "JSON?")).text())
+                        .as(presetName)
+                        .isEqualTo(answer);
+            }
+        }
+    }
 }

@@ -68,6 +68,12 @@ class StructuredLabelAttackTest {
                 "CVV (on the back): 123",
                 "the CVV on my card was 123",
                 "My CVV printed on the back is 123",
+                // a compound key read as its words; CID after a card's name, a determiner or a size
+                "{\"cardCvv\": \"123\"}",
+                "Amex CID: 1234",
+                "Card CID 1234",
+                "your CID is 1234",
+                "the 4-digit CID: 1234",
                 "cvv which is 123"
             })
     void pciBlocksAVerificationCodeWrittenAsAFieldOrAPhrase(String text) {
@@ -84,7 +90,9 @@ class StructuredLabelAttackTest {
                 "Our security code review process was 2024's top priority",
                 "The CID officers said the case was 2019",
                 "{\"campaign_cid\": 1234}",
-                "order_cid=4821"
+                "order_cid=4821",
+                "{\"campaignCid\": 1234, \"orderCsc\": \"5521\"}",
+                "customer CID: 4821"
             })
     void ordinaryTextAboutCodesIsNotBlocked(String text) {
         assertThat(PCI.evaluate(text, PolicyStage.INPUT).verdict()).isNotEqualTo(Verdict.BLOCK);
@@ -210,5 +218,20 @@ class StructuredLabelAttackTest {
     void aLongRunWithoutACardWordIsNoCard(String text) {
         assertThat(PCI.evaluate(text, PolicyStage.INPUT).findings())
                 .noneMatch(f -> f.type().equals(FindingTypes.CREDIT_CARD));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "First Name: Margaret\\nLast Name: Whitfield | Whitfield",
+                "Patient: Margaret\\nSurname: Whitfield | Whitfield",
+                "Name: Margaret Whitfield\\nPhysician: Dr. Alan Grant | Grant"
+            })
+    void aNameEndsAtTheEndOfItsLine(String text, String part) {
+        // a name read on over a line break took the next line's label as its words ("Margaret\nLast Name"), and the
+        // next line's value stood without a label
+        String lines = text.replace("\\n", "\n"); // (a line break cannot stand in a CSV row)
+        assertThat(HIPAA.redact(lines, PolicyStage.INPUT)).doesNotContain(part);
     }
 }

@@ -26,9 +26,9 @@ import java.util.function.Consumer;
 public final class SecretDetector implements Detector {
     /** The keywords of an assigned secret; a name may end with one of them (then {@link #KEY_NAME_TAIL}). */
     private static final String ASSIGNED_KEYWORDS =
-            "password|passwd|pwd|passphrase|(?<=[_.-])pass|secret|client[_.-]?secret|api[_.-]?key|apikey|access[_.-]?(?:token|key)"
-                    + "|account[_.-]?key"
-                    + "|auth[_.-]?token|bearer|token|private[_.-]?key|(?:encryption|signing|master|session)[_.-]?key"
+            "password|passwd|pwd|passphrase|(?<=[_.-])pass|secret|client[_. -]?secret|api[_. -]?key|apikey"
+                    + "|access[_. -]?(?:token|key)|account[_. -]?key|auth[_. -]?token|bearer|token|private[_. -]?key"
+                    + "|(?:encryption|signing|master|session)[_. -]?key"
                     + "|passwort|contrase[ñn]a|mot de passe";
 
     /** Between a name and its value: an assignment sign, or white space alone; a value may stand on an indented next line. */
@@ -426,6 +426,9 @@ public final class SecretDetector implements Detector {
         if (placeholder(value, lower) || NOT_SECRETS.contains(lower) || codePath(value)) {
             return -1;
         }
+        if (ALGORITHM_NAME.matcher(value).matches()) {
+            return -1; // signing key: ECDSA-P256-SHA256, encryption key: AES-256-GCM names a kind of key, not a key
+        }
         String key = m.group(1).toLowerCase(Locale.ROOT);
         boolean passwordLike =
                 key.startsWith("pass") || key.startsWith("pwd") || key.startsWith("contra") || key.startsWith("mot");
@@ -450,6 +453,18 @@ public final class SecretDetector implements Detector {
      */
     private static final java.util.regex.Pattern NEXT_ASSIGNMENT =
             java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,64}[:=](?![=:]|$)");
+
+    /** A word of a cryptographic algorithm's name (NIST, IETF JOSE and TLS names), with its size. */
+    private static final String ALGORITHM_WORD =
+            "(?:aes|rsa|ecdsa|eddsa|ed25519|ed448|x25519|x448|hmac|sha3?|md5|chacha20"
+                    + "|poly1305|gcm|cbc|ctr|ccm|oaep|pss|pkcs|mgf|p|secp|ecdh|es|hs|rs|ps|kw|a)\\d{0,4}(?:[kr]1)?";
+
+    /**
+     * An algorithm's name of two to six parts, each a word of {@link #ALGORITHM_WORD} or a size ({@code AES-256-GCM},
+     * {@code ECDSA-P256-SHA256}, {@code RSA-OAEP-256}): what a key is, not a key.
+     */
+    private static final java.util.regex.Pattern ALGORITHM_NAME = java.util.regex.Pattern.compile(
+            "(?i)" + ALGORITHM_WORD + "(?:[-_/](?:" + ALGORITHM_WORD + "|\\d{1,4})){1,5}");
 
     /** Values that configure rather than hold a secret: flags, modes, type names. */
     private static final Set<String> NOT_SECRETS = Set.of(

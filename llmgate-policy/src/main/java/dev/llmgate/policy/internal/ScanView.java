@@ -601,18 +601,99 @@ final class ScanView {
          * characters, mapped to them; or a key of the path a fragment begins in ({@code -2 - k}), which stands in text
          * already released: written as a separator that stands for no source character.
          */
-        private void appendLabel(JsonReading j, JsonTokens tokens, int code) {
+        private void appendLabel(JsonReading j, JsonTokens tokens, int code, boolean words) {
             if (code >= 0) {
-                appendJsonString(
-                        j.src(),
-                        j.text(),
-                        Math.max(tokens.start[code], tokens.end[code] - MEMBER_LABEL_MAX),
-                        tokens.end[code]);
+                int from = Math.max(tokens.start[code], tokens.end[code] - MEMBER_LABEL_MAX);
+                if (words) {
+                    appendKeyWords(j.src(), j.text(), from, tokens.end[code]);
+                } else {
+                    appendJsonString(j.src(), j.text(), from, tokens.end[code]);
+                }
                 return;
             }
             int k = -2 - code;
+            String key = k < j.outerKeys().length ? j.outerKeys()[k] : j.outerPending();
             run(-1, 0, 0, VIRTUAL);
-            out.append(k < j.outerKeys().length ? j.outerKeys()[k] : j.outerPending());
+            if (words) {
+                for (int i = 0; i < key.length(); ) {
+                    int end = keyWordEnd(key, i, key.length());
+                    if (end > i) {
+                        if (i > 0) {
+                            out.append(' ');
+                        }
+                        out.append(key, i, end);
+                    }
+                    i = Math.max(end, i + 1);
+                }
+            } else {
+                out.append(key);
+            }
+        }
+
+        /**
+         * Whether key {@code code} (its last {@value #MEMBER_LABEL_MAX} characters) is a compound name that reads as
+         * words ({@link #keyWordEnd}): {@code firstName}, {@code date_of_birth}, {@code member-id}. A key with an
+         * escape is not (it is read as written only).
+         */
+        private static boolean compoundKey(JsonReading j, JsonTokens tokens, int code) {
+            String s;
+            int from;
+            int to;
+            if (code >= 0) {
+                s = j.text();
+                to = tokens.end[code];
+                from = Math.max(tokens.start[code], to - MEMBER_LABEL_MAX);
+            } else {
+                int k = -2 - code;
+                s = k < j.outerKeys().length ? j.outerKeys()[k] : j.outerPending();
+                from = 0;
+                to = s.length();
+            }
+            if (s.indexOf('\\', from) >= 0 && s.indexOf('\\', from) < to) {
+                return false;
+            }
+            return keyWordEnd(s, from, to) < to;
+        }
+
+        /**
+         * Where the word of a key that starts at {@code i} ends: at a separator ({@code _ - .} or a space), or before a
+         * capital that follows a small letter or a digit ({@code firstName}: {@code first}, then {@code Name}).
+         */
+        private static int keyWordEnd(String s, int i, int to) {
+            for (int k = i; k < to; k++) {
+                char c = s.charAt(k);
+                if (c == '_' || c == '-' || c == '.' || c == ' ') {
+                    return k;
+                }
+                if (k > i && c >= 'A' && c <= 'Z') {
+                    char p = s.charAt(k - 1);
+                    if ((p >= 'a' && p <= 'z') || (p >= '0' && p <= '9')) {
+                        return k;
+                    }
+                }
+            }
+            return to;
+        }
+
+        /**
+         * Writes key {@code [from, to)} of {@code s} (no escape in it) as its words separated by single spaces, each
+         * word mapped to its source characters ({@code firstName}: {@code first Name}; {@code date_of_birth}: {@code
+         * date of birth}): the words a label is written in, which the detectors read.
+         */
+        private void appendKeyWords(int src, String s, int from, int to) {
+            boolean first = true;
+            for (int i = from; i < to; ) {
+                int end = keyWordEnd(s, i, to);
+                if (end > i) {
+                    if (!first) {
+                        run(-1, 0, 0, VIRTUAL);
+                        out.append(' ');
+                    }
+                    appendJsonString(src, s, i, end);
+                    first = false;
+                }
+                i = Math.max(end, i + 1);
+            }
         }
 
         /** The most characters of a key written before its value (its end: the label a detector reads). */
@@ -686,36 +767,50 @@ final class ScanView {
                         || tokens.end[t] - tokens.start[t] < MEMBER_VALUE_MIN) {
                     continue; // (a value of one or two characters needs no label: no identifier is that short)
                 }
-                separator();
-                pendingSeparator = -1; // no junction: each member stands alone
-                // a line no value can start with: a label before it (the last key of the values reading, an empty
-                // value) cannot take the next member's line as its value and hide it
-                out.append(";\n");
-                if (from[0] < 0) {
-                    from[0] = out.length();
+                appendMember(j, tokens, prefix, label, t, false, from);
+                if (compoundKey(j, tokens, label) || (prefix != -1 && compoundKey(j, tokens, prefix))) {
+                    // a compound key once more as words (firstName: first Name, date_of_birth: date of birth), as a
+                    // label is written in prose: the line as written keeps what configuration names need (api_key)
+                    appendMember(j, tokens, prefix, label, t, true, from);
                 }
-                // each value on a line of its own, right after its key (a password, a CVV, a record number is read only
-                // there); the key's last characters only, so that a long key before each element of a long array
-                // keeps the view linear in the text
-                if (prefix != -1) {
-                    appendLabel(j, tokens, prefix);
-                    run(-1, 0, 0, VIRTUAL);
-                    out.append('.');
-                }
-                appendLabel(j, tokens, label);
+            }
+        }
+
+        /**
+         * Writes the line of value token {@code t}: {@code prefix.label: "value"} ({@code words}: each key as its
+         * words, {@link #appendKeyWords}).
+         */
+        private void appendMember(
+                JsonReading j, JsonTokens tokens, int prefix, int label, int t, boolean words, int[] from) {
+            separator();
+            pendingSeparator = -1; // no junction: each member stands alone
+            // a line no value can start with: a label before it (the last key of the values reading, an empty
+            // value) cannot take the next member's line as its value and hide it
+            out.append(";\n");
+            if (from[0] < 0) {
+                from[0] = out.length();
+            }
+            // each value on a line of its own, right after its key (a password, a CVV, a record number is read only
+            // there); the key's last characters only, so that a long key before each element of a long array
+            // keeps the view linear in the text
+            if (prefix != -1) {
+                appendLabel(j, tokens, prefix, words);
                 run(-1, 0, 0, VIRTUAL);
-                out.append(": ");
-                boolean string = tokens.type[t] == JsonTokens.STRING;
-                if (string) {
-                    // quoted as written: a value holding '#' or spaces is one value, not one cut by a comment
-                    run(-1, 0, 0, VIRTUAL);
-                    out.append('"');
-                }
-                appendToken(j.src(), s, tokens, t);
-                if (string) {
-                    run(-1, 0, 0, VIRTUAL);
-                    out.append('"');
-                }
+                out.append(words ? ' ' : '.');
+            }
+            appendLabel(j, tokens, label, words);
+            run(-1, 0, 0, VIRTUAL);
+            out.append(": ");
+            boolean string = tokens.type[t] == JsonTokens.STRING;
+            if (string) {
+                // quoted as written: a value holding '#' or spaces is one value, not one cut by a comment
+                run(-1, 0, 0, VIRTUAL);
+                out.append('"');
+            }
+            appendToken(j.src(), j.text(), tokens, t);
+            if (string) {
+                run(-1, 0, 0, VIRTUAL);
+                out.append('"');
             }
         }
 

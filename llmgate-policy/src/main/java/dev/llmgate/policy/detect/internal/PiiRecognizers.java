@@ -40,6 +40,11 @@ public final class PiiRecognizers {
     }
 
     /** Java's {@code \s} without UNICODE_CHARACTER_CLASS. */
+    /** A space or a tab at {@code i} (between the words of a name: a name does not go on over a line break). */
+    private static boolean blankAt(CharSequence t, int i) {
+        return i < t.length() && (t.charAt(i) == ' ' || t.charAt(i) == '\t');
+    }
+
     private static boolean spaceAt(CharSequence t, int i) {
         if (i >= t.length()) {
             return false;
@@ -740,6 +745,58 @@ public final class PiiRecognizers {
             "(?:(?:[ \\t]{1,4}(?:on|the|back|front|of|my|your|this|card|code|number|value|printed|shown|written|which|that))"
                     + "{1,4}[ \\t]{1,4}(?:is|was)\\b[ \\t]{0,4}:?)?";
 
+    /**
+     * The words that may stand right before "CID" or "CSC" when they name a card's code: a card's or issuer's name, a
+     * determiner, a verb of entering ("Amex CID: 1234", "your CSC is 123"); after any other word they are the last
+     * word of another name ({@code campaign_cid}, read as {@code campaign cid}; "customer CID").
+     */
+    private static final java.util.Set<String> CID_PRECEDERS = java.util.Set.of(
+            "card",
+            "amex",
+            "express",
+            "discover",
+            "credit",
+            "debit",
+            "the",
+            "your",
+            "my",
+            "its",
+            "this",
+            "their",
+            "his",
+            "her",
+            "our",
+            "enter",
+            "and",
+            "or",
+            "with",
+            "digit",
+            "a",
+            "new");
+
+    /** Whether the label at {@code start} is "CID" or "CSC" after a word not in {@link #CID_PRECEDERS}. */
+    private static boolean compoundCid(CharSequence t, int start) {
+        if (start + 3 > t.length()) {
+            return false;
+        }
+        String label = t.subSequence(start, start + 3).toString().toLowerCase(java.util.Locale.ROOT);
+        if (!label.equals("cid") && !label.equals("csc")) {
+            return false;
+        }
+        int e = start - 1;
+        if (e < 1 || (t.charAt(e) != ' ' && t.charAt(e) != '-')) {
+            return false;
+        }
+        int b = e;
+        while (b > 0 && b > e - 24 && asciiLetterOrDigit(t.charAt(b - 1))) {
+            b--;
+        }
+        if (b == e) {
+            return false;
+        }
+        return !CID_PRECEDERS.contains(t.subSequence(b, e).toString().toLowerCase(java.util.Locale.ROOT));
+    }
+
     static Recognizer cvv() {
         return Recognizer.labelled(
                         FindingTypes.CARD_CVV,
@@ -750,7 +807,7 @@ public final class PiiRecognizers {
                                 + ")\\s{0,4}[\"']?(\\d{3,4})(?!\\d)",
                         1,
                         NEEDS_DIGIT,
-                        0.9)
+                        (t, s, m) -> m != null && compoundCid(t, m.start()) ? -1 : 0.9)
                 .onlyWith(
                         "cvv",
                         "cvc",
@@ -1791,8 +1848,8 @@ public final class PiiRecognizers {
      */
     private static final String NAME_WORD =
             "\\p{Lu}(?:['’]\\p{Lu})?(?:[\\p{Ll}'’-]{1,30}(?:\\p{Lu}[\\p{Ll}'’-]{1,30}){0,2}|[\\p{Lu}'’-]{1,30})";
-    /** Up to four words, the first may be followed by a comma ("WHITFIELD, MARGARET"). */
-    private static final String NAME = NAME_WORD + "(?:,\\s" + NAME_WORD + ")?(?:\\s" + NAME_WORD + "){0,3}";
+    /** Up to four words on one line, the first may be followed by a comma ("WHITFIELD, MARGARET"). */
+    private static final String NAME = NAME_WORD + "(?:,[ \\t]" + NAME_WORD + ")?(?:[ \\t]" + NAME_WORD + "){0,3}";
 
     /**
      * The labels: those that name a person (a quote may open the name: a JSON member read as {@code patient:
@@ -2110,13 +2167,13 @@ public final class PiiRecognizers {
         if (p < 0) {
             return -1;
         }
-        if (charAt(t, p, ',') && spaceAt(t, p + 1)) {
+        if (charAt(t, p, ',') && blankAt(t, p + 1)) {
             int next = nameWord(t, p + 2);
             if (next >= 0) {
                 p = next;
             }
         }
-        for (int w = 0; w < 3 && spaceAt(t, p); w++) {
+        for (int w = 0; w < 3 && blankAt(t, p); w++) {
             int next = nameWord(t, p + 1);
             if (next < 0) {
                 break;

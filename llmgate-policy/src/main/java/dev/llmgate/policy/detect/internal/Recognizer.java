@@ -170,6 +170,11 @@ public final class Recognizer {
         return new Recognizer(type, Pattern.compile(regex), group, (t, s, m) -> confidence, null, 0, null, needs);
     }
 
+    /** Like {@link #labelled(String, String, int, int, double)}, each match scored by {@code scorer}. */
+    public static Recognizer labelled(String type, String regex, int group, int needs, Scorer scorer) {
+        return new Recognizer(type, Pattern.compile(regex), group, scorer, null, 0, null, needs);
+    }
+
     /** This recognizer with context words: when {@code contextRegex} matches just before a finding, confidence rises by {@code boost}. */
     public Recognizer withContext(String contextRegex, double boostBy) {
         return new Recognizer(
