@@ -87,6 +87,18 @@ class ConfigSecretAttackTest {
                 "api key: \"Tr0ub4dor-x9q\"",
                 "Access Token = 9fK2mQ7xLp4vR8sT1wZ3",
                 "private key: 9fK2mQ7xLp4vR8sT1wZ3",
+                // credentials in particular tools' forms (red-team leftovers of round 9)
+                "CREATE USER 'app'@'%' IDENTIFIED BY 'Kx9#vLm2Qp';",
+                "CREATE USER scott IDENTIFIED BY tiger;",
+                "ALTER USER app IDENTIFIED BY Kx9vLm2Qp7;",
+                "ALTER ROLE app WITH LOGIN PASSWORD 'Kx9#vLm2Qp';",
+                "machine api.example.com login alice password Kx9#vLm2Qp",
+                "machine api.example.com\n  login alice\n  password Kx9#vLm2Qp",
+                "url = jdbc:oracle:thin:scott/Kx9vLm2Qp7@//db.internal:1521/ORCL",
+                "{\"auths\": {\"registry.example.com\": {\"auth\": \"YWRtaW46S3g5I3ZMbTJRcA==\"}}}",
+                "//registry.example.com/:_auth=YWRtaW46S3g5I3ZMbTJRcA==",
+                "define( 'DB_PASSWORD', 'Kx9#vLm2Qp' );",
+                "define('AUTH_KEY', 't`8Xq|#Z]v0H-kM5yR+J^s%2Lw@3cB');",
             })
     void configurationSecretsAreBlocked(String text) {
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {
@@ -189,6 +201,12 @@ class ConfigSecretAttackTest {
                 "signing key: ECDSA-P256-SHA256",
                 "encryption_key: AES-256-GCM",
                 "{\"signingKey\": \"RSA-OAEP-256\"}",
+                "Each user is identified by their email address and a numeric id.",
+                "Records are identified by ID 48213 in the registry.",
+                "define( 'DB_PASSWORD', 'password_here' );\ndefine( 'AUTH_KEY', 'put your unique phrase here' );",
+                "define('SITE_TITLE', 'My Blog 2024!');",
+                "{\"auth\": \"dXNlcm5hbWVvbmx5\", \"mode\": \"basic\"}",
+                "Please login first and then enter the password you chose.",
             })
     void ordinaryConfigurationAndProsePass(String text) {
         assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())

@@ -197,6 +197,23 @@ public final class SecretDetector implements Detector {
                             0,
                             SecretDetector::scoreBasicCredentials)
                     .startingAt(Starts.of().prefixes(true, "authorization").notAfter(ALPHANUMERIC)),
+            // credentials in the forms of particular tools, one pattern: SQL's IDENTIFIED BY (MySQL, Oracle), Oracle's
+            // thin JDBC URL (user/password@), Docker's config.json and npm's .npmrc "auth" (base64 of user:password),
+            // PHP's define('DB_PASSWORD', '...') (WordPress's wp-config.php and its salts)
+            Recognizer.of(
+                            FindingTypes.SECRET_ASSIGNMENT,
+                            "(?i:identified)[ \\t]{1,4}(?i:by)[ \\t]{1,4}(?:(?i:password)[ \\t]{1,4})?([\"'`]?)"
+                                    + "([^\\s\"'`;,()]{4,200}+)\\1(?![^\\s;,)])"
+                                    + "|(?i:thin):[\"']?([^/\\s:@\"'\\[\\]]{1,64})/([^@\\s\"']{4,200}+)@"
+                                    + "|(?i:auth)[\"']?[ \\t]{0,4}[:=][ \\t]{0,4}[\"']?([A-Za-z0-9+/]{8,1024}+={0,2})"
+                                    + "(?![A-Za-z0-9+/=])"
+                                    + "|(?i:define)[ \\t]{0,4}\\([ \\t]{0,4}[\"']([A-Za-z0-9_]{1,64})[\"'][ \\t]{0,4},[ \\t]{0,4}"
+                                    + "[\"']([^\"'\\n]{6,200}+)[\"']",
+                            0,
+                            SecretDetector::scoreToolCredentials)
+                    .startingAt(Starts.of()
+                            .prefixes(true, "identified", "thin", "auth", "define")
+                            .notAfter(ALPHANUMERIC)),
             // a password in a URL's userinfo: postgres://admin:S3cr3t@db.example.com/prod
             Recognizer.of(
                             FindingTypes.SECRET_ASSIGNMENT,
@@ -436,6 +453,11 @@ public final class SecretDetector implements Detector {
         if (sign.indexOf('\n') >= 0 && NEXT_ASSIGNMENT.matcher(value).lookingAt()) {
             return -1; // API_KEY=<your-api-key> then SECRET_KEY=changeme: the next line is the next setting, no value
         }
+        if (passwordLike && (quotedLiteral(t, m.start(2), m.end(2)) || netrcLogin(t, m.start(1)))) {
+            // SQL's PASSWORD 'S3cr3t' (PostgreSQL's CREATE/ALTER ROLE), a quoted literal after the word; .netrc's
+            // "login alice password S3cr3t": assigned as surely as by a sign
+            return Checksums.entropy(value, 0, value.length()) >= 2.0 ? 0.85 : -1;
+        }
         if (sign.indexOf('=') < 0 && sign.indexOf(':') < 0 && sign.indexOf('>') < 0 && !key.equals("bearer")) {
             // "token abc..." without an assignment sign: only high-entropy values count
             return Checksums.entropy(value, 0, value.length()) >= 3.5 && value.length() >= 16 ? 0.7 : -1;
@@ -453,6 +475,24 @@ public final class SecretDetector implements Detector {
      */
     private static final java.util.regex.Pattern NEXT_ASSIGNMENT =
             java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,64}[:=](?![=:]|$)");
+
+    /** Whether {@code [start, end)} of {@code t} stands between two of the same quote, {@code 'S3cr3t'}. */
+    private static boolean quotedLiteral(CharSequence t, int start, int end) {
+        if (start < 1 || end >= t.length()) {
+            return false;
+        }
+        char q = t.charAt(start - 1);
+        return (q == '\'' || q == '"') && t.charAt(end) == q;
+    }
+
+    /** .netrc's {@code login NAME} right before {@code keywordStart} (white space and line breaks between). */
+    private static final java.util.regex.Pattern NETRC_LOGIN =
+            java.util.regex.Pattern.compile("(?i)(?<![A-Za-z0-9_-])login\\s{1,16}\\S{1,128}\\s{1,16}$");
+
+    private static boolean netrcLogin(CharSequence t, int keywordStart) {
+        int from = Math.max(0, keywordStart - 170);
+        return NETRC_LOGIN.matcher(t).region(from, keywordStart).find();
+    }
 
     /** A word of a cryptographic algorithm's name (NIST, IETF JOSE and TLS names), with its size. */
     private static final String ALGORITHM_WORD =
@@ -696,9 +736,14 @@ public final class SecretDetector implements Detector {
 
     /** Basic credentials: base64 of {@code user:password}, printable (so that prose after "Basic" is none). */
     private static double scoreBasicCredentials(CharSequence t, int[] span, java.util.regex.Matcher m) {
-        span[0] = m.start(1);
-        span[1] = m.end(1);
-        String value = m.group(1);
+        return scoreBasicCredentials(span, m, 1);
+    }
+
+    /** Group {@code g} of {@code m}: base64 of a printable {@code user:password}, unless a placeholder. */
+    private static double scoreBasicCredentials(int[] span, java.util.regex.Matcher m, int g) {
+        span[0] = m.start(g);
+        span[1] = m.end(g);
+        String value = m.group(g);
         if (placeholder(value, value.toLowerCase(Locale.ROOT))) {
             return -1;
         }
@@ -720,6 +765,51 @@ public final class SecretDetector implements Detector {
             }
         }
         return colon >= 0 && colon < decoded.length - 1 ? 0.85 : -1;
+    }
+
+    /** An SQL statement that creates or alters a user, up to its {@code IDENTIFIED BY}. */
+    private static final java.util.regex.Pattern SQL_USER_STATEMENT = java.util.regex.Pattern.compile(
+            "(?i)(?<![A-Za-z0-9_])(?:create|alter)\\s{1,8}(?:user|role|login)(?![A-Za-z0-9_])[^;\\n]{0,120}$");
+
+    private static boolean allLetters(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (!Character.isLetter(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A configuration name that holds a secret (the end of a {@code define}'d constant's name). */
+    private static final java.util.regex.Pattern SECRET_NAME_END =
+            java.util.regex.Pattern.compile("(?i).*(?:password|passwd|pass|pwd|secret|key|salt|token)");
+
+    /** The credentials of {@link #RECOGNIZERS}' pattern of particular tools' forms, by the alternative that matched. */
+    private static double scoreToolCredentials(CharSequence t, int[] span, java.util.regex.Matcher m) {
+        int g = m.group(2) != null ? 2 : m.group(4) != null ? 4 : m.group(5) != null ? 5 : 7;
+        span[0] = m.start(g);
+        span[1] = m.end(g);
+        String value = m.group(g);
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (placeholder(value, lower) || placeholderWord(lower) || NOT_SECRETS.contains(lower)) {
+            return -1;
+        }
+        if (g == 5) {
+            return scoreBasicCredentials(span, m, 5); // "auth": base64 of user:password
+        }
+        if (g == 7 && !SECRET_NAME_END.matcher(m.group(6)).matches()) {
+            return -1; // define('SITE_NAME', ...): no secret
+        }
+        if (g == 2 && m.group(1).isEmpty() && (allLetters(value) || lower.equals("values"))) {
+            // unquoted: a word ("identified by their e-mail address") unless a user is created or altered right before
+            if (!SQL_USER_STATEMENT
+                    .matcher(t)
+                    .region(Math.max(0, m.start() - 160), m.start())
+                    .find()) {
+                return -1;
+            }
+        }
+        return Checksums.entropy(value, 0, value.length()) >= 2.0 ? 0.85 : -1;
     }
 
     /** The recognizers, for a policy's shared scan. */
