@@ -99,6 +99,10 @@ class ConfigSecretAttackTest {
                 "//registry.example.com/:_auth=YWRtaW46S3g5I3ZMbTJRcA==",
                 "define( 'DB_PASSWORD', 'Kx9#vLm2Qp' );",
                 "define('AUTH_KEY', 't`8Xq|#Z]v0H-kM5yR+J^s%2Lw@3cB');",
+                "CREATE USER 'app'@'localhost' IDENTIFIED WITH mysql_native_password BY 'Xk9mP2vL8qR4';",
+                "CREATE USER app IDENTIFIED BY 'correct horse battery staple';",
+                "GRANT ALL ON shop.* TO 'app'@'%' IDENTIFIED BY\n    'Xk9mP2vL8qR4';",
+                "jdbc:oracle:thin:scott/P@ssw0rd#1@db.internal:1521/ORCL",
             })
     void configurationSecretsAreBlocked(String text) {
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {
@@ -207,6 +211,15 @@ class ConfigSecretAttackTest {
                 "define('SITE_TITLE', 'My Blog 2024!');",
                 "{\"auth\": \"dXNlcm5hbWVvbmx5\", \"mode\": \"basic\"}",
                 "Please login first and then enter the password you chose.",
+                // a review: prose, documentation synopses, constants that are no secret
+                "Each record is identified by its UUID, and rows are identified by order_id.",
+                "The strain was identified by CRISPR-Cas9 screening; the release is identified by v2.3.1.",
+                "Enter your login and password below.",
+                "Please provide your login / password combination.",
+                "define('CACHE_KEY', 'user-profile-v2'); define('SORT_KEY', 'created_at_desc');",
+                "ALTER USER name [ WITH ] PASSWORD 'password'",
+                "ALTER USER 'jeffrey'@'localhost' IDENTIFIED BY 'new_password' PASSWORD EXPIRE;",
+                "CREATE USER app IDENTIFIED BY :pwd;",
             })
     void ordinaryConfigurationAndProsePass(String text) {
         assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())

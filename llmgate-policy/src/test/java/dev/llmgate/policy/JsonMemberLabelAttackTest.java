@@ -165,7 +165,9 @@ class JsonMemberLabelAttackTest {
                 "{\"phoneNumber\": \"5552017788\"} | 5552017788",
                 "{\"contact\": {\"mobilePhone\": \"5552017788\"}} | 5552017788",
                 "{\"patient\": {\"phoneNumbers\": [\"5552017788\"]}} | 5552017788",
-                "{\"dateOfBirth\": \"1956-03-14\"} | 1956-03-14"
+                "{\"dateOfBirth\": \"1956-03-14\"} | 1956-03-14",
+                "{\"MRNNumber\": \"4471829\"} | 4471829",
+                "{\"SSNNumber\": \"536221234\"} | 536221234"
             })
     void hipaaReadsACompoundKeyAsTheWordsOfItsLabel(String answer, String value) {
         // red-team leftover of round 9: camel-case and snake-case keys (the way Java and JavaScript applications write
@@ -226,7 +228,10 @@ class JsonMemberLabelAttackTest {
                 "{\"displayName\": \"Weather Report\", \"toolName\": \"get_weather\"}",
                 "{\"userName\": \"jdoe42\", \"fileName\": \"Quarterly Report.pdf\"}",
                 "{\"clientName\": \"Acme Corp\", \"productName\": \"Apple Watch\"}",
-                "{\"maxTokens\": 512, \"tokenCount\": 1234, \"passwordPolicy\": \"at least 12 characters\"}"
+                "{\"maxTokens\": 512, \"tokenCount\": 1234, \"passwordPolicy\": \"at least 12 characters\"}",
+                // a review: a key ending in a word that labels a person on its own names something else
+                "{\"httpClient\": \"OkHttp\", \"emailClient\": \"Microsoft Outlook\", \"apiClient\": \"Axios\"}",
+                "{\"http_client\": \"Apache HttpClient\", \"defaultPatient\": \"Demo Record\"}"
             })
     void ordinaryJsonWithCompoundKeysStaysAllowed(String answer) {
         for (String presetName : new String[] {"SOC2", "AGENT", "HIPAA", "PCI_DSS", "GDPR"}) {
@@ -236,5 +241,20 @@ class JsonMemberLabelAttackTest {
                         .isEqualTo(answer);
             }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aValueReadUnderAKeyAsWrittenAndAsItsWordsIsCountedOnce() {
+        // a review: {"x-client": …} was found twice (x-client: "…" and x client: "…")
+        Decision d = preset("HIPAA").evaluate("{\"x-client\": \"Eleanor Huxtable\"}", PolicyStage.INPUT);
+        assertThat(d.findings()).filteredOn(f -> f.type().equals("PERSON_NAME")).hasSize(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void pciBlocksACvvUnderAKeyWithAnAcronym() {
+        assertThat(preset("PCI_DSS")
+                        .evaluate("{\"CVVCode\": \"737\"}", PolicyStage.INPUT)
+                        .verdict())
+                .isEqualTo(Verdict.BLOCK);
     }
 }

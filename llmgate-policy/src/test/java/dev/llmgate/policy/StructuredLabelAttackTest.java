@@ -74,6 +74,13 @@ class StructuredLabelAttackTest {
                 "Card CID 1234",
                 "your CID is 1234",
                 "the 4-digit CID: 1234",
+                // a review: CID/CSC in capitals after a number, an issuer, a possessive or any other word
+                "4111 1111 1111 1111 exp 12/26 CSC 123",
+                "Card number: 378282246310005 Expiry: 04/27 CID: 1234",
+                "Visa CSC: 123",
+                "Please enter the Amex card's CID: 1234",
+                "The cardholder's CID: 1234",
+                "payment CID: 1234",
                 "cvv which is 123"
             })
     void pciBlocksAVerificationCodeWrittenAsAFieldOrAPhrase(String text) {
@@ -91,8 +98,7 @@ class StructuredLabelAttackTest {
                 "The CID officers said the case was 2019",
                 "{\"campaign_cid\": 1234}",
                 "order_cid=4821",
-                "{\"campaignCid\": 1234, \"orderCsc\": \"5521\"}",
-                "customer CID: 4821"
+                "{\"campaignCid\": 1234, \"orderCsc\": \"5521\"}"
             })
     void ordinaryTextAboutCodesIsNotBlocked(String text) {
         assertThat(PCI.evaluate(text, PolicyStage.INPUT).verdict()).isNotEqualTo(Verdict.BLOCK);
@@ -226,7 +232,12 @@ class StructuredLabelAttackTest {
             value = {
                 "First Name: Margaret\\nLast Name: Whitfield | Whitfield",
                 "Patient: Margaret\\nSurname: Whitfield | Whitfield",
-                "Name: Margaret Whitfield\\nPhysician: Dr. Alan Grant | Grant"
+                "Name: Margaret Whitfield\\nPhysician: Dr. Alan Grant | Grant",
+                // a name wrapped over a line break goes on, unless the next line is a label
+                "Patient: Margaret\\nWhitfield, DOB 07/14/1961, presented with a cough | Whitfield",
+                "The patient, Mrs. Margaret\\nWhitfield, was admitted | Whitfield",
+                "Referred by Dr. Alan\\nWhitfield for follow-up. | Whitfield",
+                "Patient: WHITFIELD,\\nMargaret | WHITFIELD"
             })
     void aNameEndsAtTheEndOfItsLine(String text, String part) {
         // a name read on over a line break took the next line's label as its words ("Margaret\nLast Name"), and the

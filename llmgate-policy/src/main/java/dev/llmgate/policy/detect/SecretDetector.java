@@ -202,9 +202,11 @@ public final class SecretDetector implements Detector {
             // PHP's define('DB_PASSWORD', '...') (WordPress's wp-config.php and its salts)
             Recognizer.of(
                             FindingTypes.SECRET_ASSIGNMENT,
-                            "(?i:identified)[ \\t]{1,4}(?i:by)[ \\t]{1,4}(?:(?i:password)[ \\t]{1,4})?([\"'`]?)"
-                                    + "([^\\s\"'`;,()]{4,200}+)\\1(?![^\\s;,)])"
-                                    + "|(?i:thin):[\"']?([^/\\s:@\"'\\[\\]]{1,64})/([^@\\s\"']{4,200}+)@"
+                            "(?i:identified)(?:[ \\t]{1,4}(?i:with)[ \\t]{1,4}[A-Za-z0-9_]{1,64})?[ \\t\\r\\n]{1,8}(?i:by)"
+                                    + "[ \\t\\r\\n]{1,8}(?:(?i:password)[ \\t]{1,4})?"
+                                    + "(?:([\"'`])([^\"'`\\r\\n]{4,200}+)\\1|([^\\s\"'`;,()]{4,200}+))"
+                                    + "|(?i:thin):[\"']?([^/\\s:@\"'\\[\\]]{1,64})/([^\\s\"']{4,200})@"
+                                    + "(?=//|\\(|[A-Za-z0-9._-]{1,253}:\\d)"
                                     + "|(?i:auth)[\"']?[ \\t]{0,4}[:=][ \\t]{0,4}[\"']?([A-Za-z0-9+/]{8,1024}+={0,2})"
                                     + "(?![A-Za-z0-9+/=])"
                                     + "|(?i:define)[ \\t]{0,4}\\([ \\t]{0,4}[\"']([A-Za-z0-9_]{1,64})[\"'][ \\t]{0,4},[ \\t]{0,4}"
@@ -443,7 +445,8 @@ public final class SecretDetector implements Detector {
         if (placeholder(value, lower) || NOT_SECRETS.contains(lower) || codePath(value)) {
             return -1;
         }
-        if (ALGORITHM_NAME.matcher(value).matches()) {
+        if (ALGORITHM_NAME.matcher(value).matches()
+                && m.group(1).toLowerCase(Locale.ROOT).endsWith("key")) {
             return -1; // signing key: ECDSA-P256-SHA256, encryption key: AES-256-GCM names a kind of key, not a key
         }
         String key = m.group(1).toLowerCase(Locale.ROOT);
@@ -453,7 +456,10 @@ public final class SecretDetector implements Detector {
         if (sign.indexOf('\n') >= 0 && NEXT_ASSIGNMENT.matcher(value).lookingAt()) {
             return -1; // API_KEY=<your-api-key> then SECRET_KEY=changeme: the next line is the next setting, no value
         }
-        if (passwordLike && (quotedLiteral(t, m.start(2), m.end(2)) || netrcLogin(t, m.start(1)))) {
+        if (passwordLike
+                && (quotedLiteral(t, m.start(2), m.end(2)) || netrcLogin(t, m.start(1)))
+                && !placeholderWord(lower)
+                && !DOCUMENTED_PASSWORD.matcher(value).matches()) {
             // SQL's PASSWORD 'S3cr3t' (PostgreSQL's CREATE/ALTER ROLE), a quoted literal after the word; .netrc's
             // "login alice password S3cr3t": assigned as surely as by a sign
             return Checksums.entropy(value, 0, value.length()) >= 2.0 ? 0.85 : -1;
@@ -485,12 +491,16 @@ public final class SecretDetector implements Detector {
         return (q == '\'' || q == '"') && t.charAt(end) == q;
     }
 
-    /** .netrc's {@code login NAME} right before {@code keywordStart} (white space and line breaks between). */
+    /**
+     * .netrc's {@code machine HOST login NAME} (or {@code default login NAME}) right before {@code keywordStart} (white
+     * space and line breaks between).
+     */
     private static final java.util.regex.Pattern NETRC_LOGIN =
-            java.util.regex.Pattern.compile("(?i)(?<![A-Za-z0-9_-])login\\s{1,16}\\S{1,128}\\s{1,16}$");
+            java.util.regex.Pattern.compile("(?i)(?<![A-Za-z0-9_-])(?:machine\\s{1,16}\\S{1,253}|default)\\s{1,16}"
+                    + "login\\s{1,16}\\S{1,128}\\s{1,16}$");
 
     private static boolean netrcLogin(CharSequence t, int keywordStart) {
-        int from = Math.max(0, keywordStart - 170);
+        int from = Math.max(0, keywordStart - 440);
         return NETRC_LOGIN.matcher(t).region(from, keywordStart).find();
     }
 
@@ -767,47 +777,48 @@ public final class SecretDetector implements Detector {
         return colon >= 0 && colon < decoded.length - 1 ? 0.85 : -1;
     }
 
-    /** An SQL statement that creates or alters a user, up to its {@code IDENTIFIED BY}. */
+    /** An SQL statement that creates or alters a user or grants to one, up to its {@code IDENTIFIED BY}. */
     private static final java.util.regex.Pattern SQL_USER_STATEMENT = java.util.regex.Pattern.compile(
-            "(?i)(?<![A-Za-z0-9_])(?:create|alter)\\s{1,8}(?:user|role|login)(?![A-Za-z0-9_])[^;\\n]{0,120}$");
+            "(?i)(?<![A-Za-z0-9_])(?:(?:create|alter)\\s{1,8}(?:user|role|login)|grant)(?![A-Za-z0-9_])[^;]{0,160}$");
 
-    private static boolean allLetters(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (!Character.isLetter(value.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A configuration name that holds a secret (the end of a {@code define}'d constant's name). */
+    /**
+     * A constant that holds a secret by its name's end: a password, a secret, a token, a salt, or a key of a kind
+     * that is secret (WordPress's {@code AUTH_KEY}, {@code NONCE_KEY}; {@code API_KEY}); not {@code CACHE_KEY}.
+     */
     private static final java.util.regex.Pattern SECRET_NAME_END =
-            java.util.regex.Pattern.compile("(?i).*(?:password|passwd|pass|pwd|secret|key|salt|token)");
+            java.util.regex.Pattern.compile("(?i).*(?:password|passwd|pass|pwd|secret|token|salt"
+                    + "|(?:auth|secure_auth|logged_in|nonce|api|private|encryption|signing|access|master|secret|app|jwt"
+                    + "|session|license|licence)_?key)");
+
+    /** Placeholders of vendors' documentation for a password: {@code 'password'}, {@code new_password}, {@code :pwd}. */
+    private static final java.util.regex.Pattern DOCUMENTED_PASSWORD = java.util.regex.Pattern.compile(
+            "(?i)[:?@].*|(?:new|old|your|my|some|user|db|the|a)?[_ -]?pass(?:word|wd)?");
 
     /** The credentials of {@link #RECOGNIZERS}' pattern of particular tools' forms, by the alternative that matched. */
     private static double scoreToolCredentials(CharSequence t, int[] span, java.util.regex.Matcher m) {
-        int g = m.group(2) != null ? 2 : m.group(4) != null ? 4 : m.group(5) != null ? 5 : 7;
+        int g = m.group(2) != null ? 2 : m.group(3) != null ? 3 : m.group(5) != null ? 5 : m.group(6) != null ? 6 : 8;
         span[0] = m.start(g);
         span[1] = m.end(g);
         String value = m.group(g);
         String lower = value.toLowerCase(Locale.ROOT);
-        if (placeholder(value, lower) || placeholderWord(lower) || NOT_SECRETS.contains(lower)) {
+        if (placeholder(value, lower)
+                || placeholderWord(lower)
+                || NOT_SECRETS.contains(lower)
+                || DOCUMENTED_PASSWORD.matcher(value).matches()) {
             return -1;
         }
-        if (g == 5) {
-            return scoreBasicCredentials(span, m, 5); // "auth": base64 of user:password
+        if (g == 6) {
+            return scoreBasicCredentials(span, m, 6); // "auth": base64 of user:password
         }
-        if (g == 7 && !SECRET_NAME_END.matcher(m.group(6)).matches()) {
-            return -1; // define('SITE_NAME', ...): no secret
+        if (g == 8 && !SECRET_NAME_END.matcher(m.group(7)).matches()) {
+            return -1; // define('SITE_NAME', ...), define('CACHE_KEY', ...): no secret
         }
-        if (g == 2 && m.group(1).isEmpty() && (allLetters(value) || lower.equals("values"))) {
-            // unquoted: a word ("identified by their e-mail address") unless a user is created or altered right before
-            if (!SQL_USER_STATEMENT
-                    .matcher(t)
-                    .region(Math.max(0, m.start() - 160), m.start())
-                    .find()) {
-                return -1;
-            }
+        if ((g == 2 || g == 3)
+                && !SQL_USER_STATEMENT
+                        .matcher(t)
+                        .region(Math.max(0, m.start() - 200), m.start())
+                        .find()) {
+            return -1; // "identified by their e-mail address": no statement that creates a user
         }
         return Checksums.entropy(value, 0, value.length()) >= 2.0 ? 0.85 : -1;
     }

@@ -261,6 +261,7 @@ public final class Engine {
             }
         }
         if (first.isEmpty()) {
+            dropRepeatedRereads(view, found, inReread);
             return;
         }
         first.sort(SourcePiece.ORDER);
@@ -297,10 +298,37 @@ public final class Engine {
                 }
             }
             if (!covered) {
+                inReread[w] = inReread[i];
                 found.set(w++, f);
             }
         }
         found.subList(w, n).clear();
+        dropRepeatedRereads(view, found, inReread);
+    }
+
+    /**
+     * Drops a finding of a second reading that covers the same source pieces with the same type as an earlier one (a
+     * JSON member read as written and as its words: {@code x-client: "…"}, {@code x client: "…"}).
+     */
+    private static void dropRepeatedRereads(ScanView view, List<Finding> found, boolean[] inReread) {
+        java.util.Set<List<Object>> seen = null;
+        int w = 0;
+        for (int i = 0; i < found.size(); i++) {
+            Finding f = found.get(i);
+            if (inReread[i]) {
+                if (seen == null) {
+                    seen = new java.util.HashSet<>();
+                }
+                List<Object> key = new ArrayList<>();
+                key.add(f.type());
+                key.addAll(view.pieces(f.start(), f.end()));
+                if (!seen.add(key)) {
+                    continue;
+                }
+            }
+            found.set(w++, f);
+        }
+        found.subList(w, found.size()).clear();
     }
 
     /** A piece of a source a finding of {@code type} covers (for {@link #dropRereadDuplicates}). */

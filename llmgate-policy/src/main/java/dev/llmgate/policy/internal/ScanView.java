@@ -422,6 +422,8 @@ final class ScanView {
         private boolean rereading;
         /** The JSON sources read as values, for their members' reading. */
         private final List<JsonReading> jsonReadings = new ArrayList<>(2);
+        /** The plain sources that may hold HL7 v2 segments ({@link #readHl7Again}). */
+        private final List<Integer> hl7Sources = new ArrayList<>(1);
 
         /** A source read as JSON values: its index, text and tokens, the tokens read (before {@code limit}) and whether other runs count. */
         private static final class JsonReading {
@@ -521,6 +523,7 @@ final class ScanView {
                 run(0, 0, text.length(), LINEAR);
                 deferred = text;
                 membersOfJsonText(index, text, kind);
+                segmentsOfHl7Text(index, text, kind);
                 return index;
             }
             JsonTokens tokens = kind == Kind.JSON && startsLikeJson(text) ? JsonTokens.of(text) : null;
@@ -550,6 +553,7 @@ final class ScanView {
                 sources.add(new Source(channel, text, kind));
                 appendText(index, text, 0, text.length());
                 membersOfJsonText(index, text, kind);
+                segmentsOfHl7Text(index, text, kind);
             }
             return index;
         }
@@ -565,6 +569,71 @@ final class ScanView {
                     jsonReadings.add(
                             new JsonReading(index, text, tokens, text.length(), true, NO_KEYS, NO_ARRAYS, null));
                 }
+            }
+        }
+
+        /**
+         * A source read as text (plain, or an answer that was to be JSON and is not) that may hold HL7 v2 segments
+         * ({@link Hl7Fields}): its fields are read again at the end.
+         */
+        private void segmentsOfHl7Text(int index, String text, Kind kind) {
+            if ((kind == Kind.PLAIN || kind == Kind.JSON) && Hl7Fields.mayHold(text)) {
+                hl7Sources.add(index);
+            }
+        }
+
+        /**
+         * The fields of the HL7 v2 segments of plain sources that identify a person, read again each as {@code label:
+         * "value"} on a line of its own, the label the standard gives the field ({@code PID|1||00482913^^^HOSP^MR||
+         * WHITFIELD^MARGARET||19560314|…} as {@code patient id: "00482913"}, {@code full name: "WHITFIELD MARGARET"},
+         * {@code date of birth: "19560314"}): a segment names its values by position only, so no detector that needs a
+         * label could read them. Counted once with the first reading ({@link #rereads}).
+         */
+        private void readHl7Again() {
+            if (hl7Sources.isEmpty()) {
+                return;
+            }
+            materialize();
+            int[] from = {-1};
+            rereading = true;
+            try {
+                for (int index : hl7Sources) {
+                    String text = sources.get(index).text();
+                    Hl7Fields.read(text, new Hl7Fields.Sink() {
+                        @Override
+                        public void line(String label) {
+                            separator();
+                            pendingSeparator = -1; // no junction: each field stands alone
+                            out.append(";\n");
+                            if (from[0] < 0) {
+                                from[0] = out.length();
+                            }
+                            run(-1, 0, 0, VIRTUAL);
+                            out.append(label).append(": \"");
+                        }
+
+                        @Override
+                        public void piece(int a, int b, String before) {
+                            if (!before.isEmpty()) {
+                                run(-1, 0, 0, VIRTUAL);
+                                out.append(before);
+                            }
+                            linear(index, text, a, b);
+                        }
+
+                        @Override
+                        public void end() {
+                            run(-1, 0, 0, VIRTUAL);
+                            out.append('"');
+                        }
+                    });
+                }
+            } finally {
+                rereading = false;
+            }
+            settlePending();
+            if (from[0] >= 0) {
+                reread(from[0], out.length());
             }
         }
 
@@ -656,8 +725,10 @@ final class ScanView {
         }
 
         /**
-         * Where the word of a key that starts at {@code i} ends: at a separator ({@code _ - .} or a space), or before a
-         * capital that follows a small letter or a digit ({@code firstName}: {@code first}, then {@code Name}).
+         * Where the word of a key that starts at {@code i} ends: at a separator ({@code _ - .} or a space), before a
+         * capital that follows a small letter or a digit ({@code firstName}: {@code first}, then {@code Name}), or
+         * before the last capital of a run of capitals that a small letter follows ({@code CVVCode}: {@code CVV}, then
+         * {@code Code}).
          */
         private static int keyWordEnd(String s, int i, int to) {
             for (int k = i; k < to; k++) {
@@ -670,9 +741,45 @@ final class ScanView {
                     if ((p >= 'a' && p <= 'z') || (p >= '0' && p <= '9')) {
                         return k;
                     }
+                    if (p >= 'A' && p <= 'Z' && k + 1 < to && s.charAt(k + 1) >= 'a' && s.charAt(k + 1) <= 'z') {
+                        return k;
+                    }
                 }
             }
             return to;
+        }
+
+        /** Words that name a person as a label of their own; after another word they name something else. */
+        private static final java.util.Set<String> PERSON_WORDS =
+                java.util.Set.of("patient", "client", "paciente", "patientin", "patiente");
+
+        /**
+         * Whether compound key {@code code} ends in one of {@link #PERSON_WORDS} after another word ({@code
+         * httpClient}, {@code defaultPatient}): not read as its words, where the word would label a person.
+         */
+        private static boolean modifiedPersonWord(JsonReading j, JsonTokens tokens, int code) {
+            String s;
+            int from;
+            int to;
+            if (code >= 0) {
+                s = j.text();
+                to = tokens.end[code];
+                from = Math.max(tokens.start[code], to - MEMBER_LABEL_MAX);
+            } else {
+                int k = -2 - code;
+                s = k < j.outerKeys().length ? j.outerKeys()[k] : j.outerPending();
+                from = 0;
+                to = s.length();
+            }
+            int last = from;
+            for (int i = from; i < to; ) {
+                int end = keyWordEnd(s, i, to);
+                if (end > i) {
+                    last = i;
+                }
+                i = Math.max(end, i + 1);
+            }
+            return last > from && PERSON_WORDS.contains(s.substring(last, to).toLowerCase(java.util.Locale.ROOT));
         }
 
         /**
@@ -754,6 +861,7 @@ final class ScanView {
                 int outer = depth > 0 ? nearest[depth - 1] : -1;
                 int label;
                 int prefix;
+                boolean pendingKeyWas = pendingKey != -1;
                 if (pendingKey != -1) {
                     label = pendingKey;
                     prefix = outer;
@@ -768,11 +876,93 @@ final class ScanView {
                     continue; // (a value of one or two characters needs no label: no identifier is that short)
                 }
                 appendMember(j, tokens, prefix, label, t, false, from);
-                if (compoundKey(j, tokens, label) || (prefix != -1 && compoundKey(j, tokens, prefix))) {
+                // the key of the array the value's object stands in ({"name": [{"family": …}]}), or, for an array's
+                // element ({"given": ["…"]}), of the array the array's object stands in
+                int context = -1;
+                if (pendingKeyWas && depth >= 2 && arrays[depth - 2] && keys[depth - 1] == -1) {
+                    context = keys[depth - 2];
+                } else if (!pendingKeyWas && depth >= 3 && arrays[depth - 3] && keys[depth - 2] == -1) {
+                    context = keys[depth - 3];
+                }
+                int part = humanNamePart(j, tokens, label, context);
+                if (part >= 0) {
+                    // FHIR's HumanName ({"name": [{"family": "…", "given": ["…"]}]}, a Patient's, a Practitioner's, a
+                    // RelatedPerson's), Identifier and ContactPoint: their parts read as the labels they are
+                    appendMember(j, tokens, HUMAN_NAME_LABELS[part], t, from);
+                } else if ((compoundKey(j, tokens, label) && !modifiedPersonWord(j, tokens, label))
+                        || (prefix != -1 && compoundKey(j, tokens, prefix))) {
                     // a compound key once more as words (firstName: first Name, date_of_birth: date of birth), as a
                     // label is written in prose: the line as written keeps what configuration names need (api_key)
                     appendMember(j, tokens, prefix, label, t, true, from);
                 }
+            }
+        }
+
+        /**
+         * FHIR's data types that name or identify a person, by the key of the member that holds one and the key of the
+         * part: a HumanName's family, given and text, an Identifier's value, a ContactPoint's value (R4, section 2.24);
+         * parallel to {@link #HUMAN_NAME_LABELS}, the labels they are read under.
+         */
+        private static final String[][] HUMAN_NAME_PARTS = {
+            {"name", "family"}, {"name", "given"}, {"name", "text"}, {"identifier", "value"}, {"telecom", "value"}
+        };
+
+        private static final String[] HUMAN_NAME_LABELS = {
+            "family name", "given name", "full name", "patient id", "phone"
+        };
+
+        /**
+         * Which of {@link #HUMAN_NAME_PARTS} key {@code label} is in a container whose key is {@code context}, or -1.
+         */
+        private static int humanNamePart(JsonReading j, JsonTokens tokens, int label, int context) {
+            if (label == -1 || context == -1) {
+                return -1;
+            }
+            for (int p = 0; p < HUMAN_NAME_PARTS.length; p++) {
+                if (keyEquals(j, tokens, label, HUMAN_NAME_PARTS[p][1])
+                        && keyEquals(j, tokens, context, HUMAN_NAME_PARTS[p][0])) {
+                    return p;
+                }
+            }
+            return -1;
+        }
+
+        /** Whether key {@code code} (as {@link #appendLabel} reads it) is {@code word}, as written. */
+        private static boolean keyEquals(JsonReading j, JsonTokens tokens, int code, String word) {
+            if (code >= 0) {
+                int from = tokens.start[code];
+                int to = tokens.end[code];
+                return to - from == word.length() && j.text().startsWith(word, from);
+            }
+            int k = -2 - code;
+            return word.equals(k < j.outerKeys().length ? j.outerKeys()[k] : j.outerPending());
+        }
+
+        /** Writes the line of value token {@code t} under {@code label} (text that stands for no source character). */
+        private void appendMember(JsonReading j, JsonTokens tokens, String label, int t, int[] from) {
+            separator();
+            pendingSeparator = -1;
+            out.append(";\n");
+            if (from[0] < 0) {
+                from[0] = out.length();
+            }
+            run(-1, 0, 0, VIRTUAL);
+            out.append(label).append(": ");
+            appendValue(j, tokens, t);
+        }
+
+        /** Appends value token {@code t}, a string in quotes as written. */
+        private void appendValue(JsonReading j, JsonTokens tokens, int t) {
+            boolean string = tokens.type[t] == JsonTokens.STRING;
+            if (string) {
+                // quoted as written: a value holding '#' or spaces is one value, not one cut by a comment
+                run(-1, 0, 0, VIRTUAL);
+                out.append('"');
+            }
+            appendToken(j.src(), j.text(), tokens, t);
+            if (string) {
+                run(-1, 0, 0, VIRTUAL);
+                out.append('"');
             }
         }
 
@@ -801,17 +991,7 @@ final class ScanView {
             appendLabel(j, tokens, label, words);
             run(-1, 0, 0, VIRTUAL);
             out.append(": ");
-            boolean string = tokens.type[t] == JsonTokens.STRING;
-            if (string) {
-                // quoted as written: a value holding '#' or spaces is one value, not one cut by a comment
-                run(-1, 0, 0, VIRTUAL);
-                out.append('"');
-            }
-            appendToken(j.src(), j.text(), tokens, t);
-            if (string) {
-                run(-1, 0, 0, VIRTUAL);
-                out.append('"');
-            }
+            appendValue(j, tokens, t);
         }
 
         /**
@@ -939,6 +1119,7 @@ final class ScanView {
 
         public ScanView build() {
             readMembersAgain();
+            readHl7Again();
             readTagsAgain();
             settlePending();
             String text;

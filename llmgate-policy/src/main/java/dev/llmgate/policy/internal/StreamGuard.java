@@ -317,6 +317,13 @@ public final class StreamGuard implements StreamTransformer {
             if (holdImage && image < cut) {
                 cut = image;
             }
+            // an HL7 v2 segment that identifies a person is not released in part (up to SEGMENT_HOLD characters): its
+            // fields are named by their positions, counted from the segment's start, which the next window must hold
+            int segment = asJson ? -1 : segmentAt(cut, offset == 0 || lineBreakBefore(scanned, offset));
+            if (segment >= 0 && held.length() - segment <= SEGMENT_HOLD) {
+                holdImage = true;
+                cut = segment;
+            }
             // the next release: at a whole window as usual, or while the image stays held, after half a window more
             if (holdImage) {
                 releaseAt = Math.max(window, held.length() - cut + window / 2);
@@ -496,6 +503,33 @@ public final class StreamGuard implements StreamTransformer {
 
     /** The most a stream holds back for one image not yet closed (markdown {@code ![..](..)} or {@code <img ...>}). */
     static final int IMAGE_HOLD = 4096;
+
+    /** The most a stream holds back for one HL7 v2 segment not yet ended ({@link Hl7Fields}). */
+    static final int SEGMENT_HOLD = 4096;
+
+    /**
+     * Where the line that a release of {@code cut} held characters would split begins, if it is an HL7 v2 segment that
+     * {@link Hl7Fields} reads (its name and the field separator; ended or not), else -1. {@code lineStart}: the held
+     * text begins a line.
+     */
+    private int segmentAt(int cut, boolean lineStart) {
+        if (cut <= 0 || cut > held.length() || held.charAt(cut - 1) == '\r' || held.charAt(cut - 1) == '\n') {
+            return -1; // no line split
+        }
+        int start = cut;
+        while (start > 0 && held.charAt(start - 1) != '\r' && held.charAt(start - 1) != '\n') {
+            start--;
+        }
+        if (start == 0 && !lineStart) {
+            return -1; // the line began in released text
+        }
+        return Hl7Fields.startsSegment(held, start) ? start : -1;
+    }
+
+    private static boolean lineBreakBefore(String scanned, int offset) {
+        char c = scanned.charAt(offset - 1);
+        return c == '\r' || c == '\n';
+    }
 
     /**
      * {@code ev}, with an {@link FindingTypes#EXFILTRATION_URL} finding (0.8) added over an image that is still open

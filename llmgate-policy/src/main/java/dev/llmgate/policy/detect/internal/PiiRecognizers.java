@@ -40,9 +40,35 @@ public final class PiiRecognizers {
     }
 
     /** Java's {@code \s} without UNICODE_CHARACTER_CLASS. */
-    /** A space or a tab at {@code i} (between the words of a name: a name does not go on over a line break). */
-    private static boolean blankAt(CharSequence t, int i) {
-        return i < t.length() && (t.charAt(i) == ' ' || t.charAt(i) == '\t');
+    /** {@link #NAME_GAP} at {@code i}: where the next word starts, or -1. */
+    private static int nameGap(CharSequence t, int i) {
+        int n = t.length();
+        if (i >= n) {
+            return -1;
+        }
+        char c = t.charAt(i);
+        if (c == ' ' || c == '\t') {
+            return i + 1;
+        }
+        int q;
+        if (c == '\r') {
+            q = i + 1 < n && t.charAt(i + 1) == '\n' ? i + 2 : i + 1;
+        } else if (c == '\n') {
+            q = i + 1;
+        } else {
+            return -1;
+        }
+        // the next line is a label if a colon stands within its first LABEL_LINE characters
+        for (int k = q; k < n && k <= q + LABEL_LINE; k++) {
+            char d = t.charAt(k);
+            if (d == ':') {
+                return -1;
+            }
+            if (d == '\r' || d == '\n') {
+                break;
+            }
+        }
+        return q;
     }
 
     private static boolean spaceAt(CharSequence t, int i) {
@@ -746,17 +772,22 @@ public final class PiiRecognizers {
                     + "{1,4}[ \\t]{1,4}(?:is|was)\\b[ \\t]{0,4}:?)?";
 
     /**
-     * The words that may stand right before "CID" or "CSC" when they name a card's code: a card's or issuer's name, a
-     * determiner, a verb of entering ("Amex CID: 1234", "your CSC is 123"); after any other word they are the last
-     * word of another name ({@code campaign_cid}, read as {@code campaign cid}; "customer CID").
+     * The words after which "cid" or "Cid" in small letters names a card's code all the same: a card's or issuer's
+     * name, a determiner, a verb of entering ("amex cid: 1234", "your cid is 1234").
      */
     private static final java.util.Set<String> CID_PRECEDERS = java.util.Set.of(
             "card",
             "amex",
             "express",
             "discover",
+            "visa",
+            "mastercard",
             "credit",
             "debit",
+            "payment",
+            "security",
+            "verification",
+            "cardholder",
             "the",
             "your",
             "my",
@@ -774,13 +805,19 @@ public final class PiiRecognizers {
             "a",
             "new");
 
-    /** Whether the label at {@code start} is "CID" or "CSC" after a word not in {@link #CID_PRECEDERS}. */
+    /**
+     * Whether the label at {@code start} is "cid" or "csc" not written in capitals, right after another word of
+     * letters (not a number, not a possessive) that is not in {@link #CID_PRECEDERS}: the last word of another
+     * name, as a compound key reads ({@code campaign_cid}, {@code orderCsc}: {@code campaign cid}, {@code order
+     * Csc}). In capitals ("Visa CSC", "payment CID", "exp 12/26 CSC") it is the card's code.
+     */
     private static boolean compoundCid(CharSequence t, int start) {
         if (start + 3 > t.length()) {
             return false;
         }
-        String label = t.subSequence(start, start + 3).toString().toLowerCase(java.util.Locale.ROOT);
-        if (!label.equals("cid") && !label.equals("csc")) {
+        String label = t.subSequence(start, start + 3).toString();
+        String lower = label.toLowerCase(java.util.Locale.ROOT);
+        if ((!lower.equals("cid") && !lower.equals("csc")) || label.equals("CID") || label.equals("CSC")) {
             return false;
         }
         int e = start - 1;
@@ -788,13 +825,21 @@ public final class PiiRecognizers {
             return false;
         }
         int b = e;
-        while (b > 0 && b > e - 24 && asciiLetterOrDigit(t.charAt(b - 1))) {
+        while (b > 0 && b > e - 24 && asciiLetter(t.charAt(b - 1))) {
             b--;
         }
-        if (b == e) {
-            return false;
+        if (b == e
+                || (b > 0
+                        && (asciiLetterOrDigit(t.charAt(b - 1))
+                                || t.charAt(b - 1) == '\''
+                                || t.charAt(b - 1) == '\u2019'))) {
+            return false; // a number, a possessive ("card's"), a word with digits
         }
         return !CID_PRECEDERS.contains(t.subSequence(b, e).toString().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static boolean asciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     static Recognizer cvv() {
@@ -1711,6 +1756,8 @@ public final class PiiRecognizers {
             "full",
             "first",
             "last",
+            "family",
+            "given",
             "surname",
             "client",
             "nom",
@@ -1848,15 +1895,26 @@ public final class PiiRecognizers {
      */
     private static final String NAME_WORD =
             "\\p{Lu}(?:['’]\\p{Lu})?(?:[\\p{Ll}'’-]{1,30}(?:\\p{Lu}[\\p{Ll}'’-]{1,30}){0,2}|[\\p{Lu}'’-]{1,30})";
-    /** Up to four words on one line, the first may be followed by a comma ("WHITFIELD, MARGARET"). */
-    private static final String NAME = NAME_WORD + "(?:,[ \\t]" + NAME_WORD + ")?(?:[ \\t]" + NAME_WORD + "){0,3}";
+    /** How far a line is read for the colon of a label ({@link #NAME_GAP}). */
+    private static final int LABEL_LINE = 40;
+
+    /**
+     * Between the words of a name: a space or a tab, or one line break when the next line is no label (no colon in its
+     * first {@value #LABEL_LINE} characters): a name wrapped in a note goes on ("Patient: Margaret⏎Whitfield, DOB
+     * …"), one field per line does not ("First Name: Margaret⏎Last Name: Whitfield").
+     */
+    private static final String NAME_GAP = "(?:[ \\t]|(?:\\r\\n?|\\n)(?![^\\r\\n:]{0," + LABEL_LINE + "}:))";
+
+    /** Up to four words, the first may be followed by a comma ("WHITFIELD, MARGARET"). */
+    private static final String NAME =
+            NAME_WORD + "(?:," + NAME_GAP + NAME_WORD + ")?(?:" + NAME_GAP + NAME_WORD + "){0,3}";
 
     /**
      * The labels: those that name a person (a quote may open the name: a JSON member read as {@code patient:
      * "…"}), then the bare "name", "nom", "nombre", which in JSON name tools, files and products as often.
      */
     private static final String NAME_LABEL =
-            "(?:(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |sur)name|client"
+            "(?:(?i:\\b(?:patient(?:'s)? name|patient|(?:full |first |last |family |given |sur)name|client"
                     + "|paciente|patientin|patiente)\\b)(?:\\s{0,3}:\\s{0,3}\"?|\\s(?:is|es|est|ist)\\s)"
                     + "|(?i:\\b(?:name|nom|nombre)\\b)(?:\\s{0,3}:\\s{0,3}|\\s(?:is|es|est|ist)\\s))";
 
@@ -1918,6 +1976,8 @@ public final class PiiRecognizers {
                                 "full",
                                 "first",
                                 "last",
+                                "family",
+                                "given",
                                 "surname",
                                 "name",
                                 "client",
@@ -1950,6 +2010,8 @@ public final class PiiRecognizers {
         "full name",
         "first name",
         "last name",
+        "family name",
+        "given name",
         "surname",
         "client",
         "paciente",
@@ -1960,7 +2022,7 @@ public final class PiiRecognizers {
         "nombre"
     };
     /** The first {@link #NAME_LABELS} that name a person: a quote may open the name after them. */
-    private static final int QUOTED_LABELS = 11;
+    private static final int QUOTED_LABELS = 13;
 
     private static final String[] HONORIFICS = {
         "mr",
@@ -2167,14 +2229,16 @@ public final class PiiRecognizers {
         if (p < 0) {
             return -1;
         }
-        if (charAt(t, p, ',') && blankAt(t, p + 1)) {
-            int next = nameWord(t, p + 2);
+        if (charAt(t, p, ',')) {
+            int gap = nameGap(t, p + 1);
+            int next = gap < 0 ? -1 : nameWord(t, gap);
             if (next >= 0) {
                 p = next;
             }
         }
-        for (int w = 0; w < 3 && blankAt(t, p); w++) {
-            int next = nameWord(t, p + 1);
+        for (int w = 0; w < 3; w++) {
+            int gap = nameGap(t, p);
+            int next = gap < 0 ? -1 : nameWord(t, gap);
             if (next < 0) {
                 break;
             }

@@ -1,0 +1,182 @@
+package dev.llmgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.policy.preset.CompliancePreset;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Red-team round 10: the two formats health records travel in named their values by position (HL7 v2: {@code
+ * PID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314}) or by keys no label reads (FHIR: {@code "name":
+ * [{"family": "Whitfield"}]}, an Identifier's {@code "value"}), so a patient's name, record number, date of birth and
+ * social security number passed HIPAA. The fields that identify a person are now read under the labels the standards
+ * give them.
+ */
+class HealthRecordFormatTest {
+    private static final Policy HIPAA =
+            Policy.builder().name("hipaa").preset(CompliancePreset.HIPAA).build();
+
+    /** A segment from its fields (index = field number; null or missing = empty). */
+    private static String segment(String name, String... fields) {
+        StringBuilder b = new StringBuilder(name);
+        for (int i = 1; i < fields.length; i++) {
+            b.append('|').append(fields[i] == null ? "" : fields[i]);
+        }
+        return b.toString();
+    }
+
+    private static String[] fields(int count, Object... numberThenValue) {
+        String[] f = new String[count + 1];
+        for (int i = 0; i < numberThenValue.length; i += 2) {
+            f[(Integer) numberThenValue[i]] = (String) numberThenValue[i + 1];
+        }
+        return f;
+    }
+
+    private static final String MSH = "MSH|^~\\&|EPIC|HOSP|LAB|HOSP|202612071200||ADT^A01|MSG00001|P|2.5";
+
+    private static final String PID = segment(
+            "PID",
+            fields(
+                    20,
+                    1,
+                    "1",
+                    3,
+                    "00482913^^^HOSP^MR~A77120934^^^STATE^PI",
+                    5,
+                    "WHITFIELD^MARGARET^ANNE",
+                    7,
+                    "19560314",
+                    8,
+                    "F",
+                    11,
+                    "12 ELM ST^^SPRINGFIELD^IL^62701",
+                    13,
+                    "^PRN^PH^^1^217^5550142",
+                    19,
+                    "536221234"));
+
+    private static final String NK1 =
+            segment("NK1", fields(5, 1, "1", 2, "WHITFIELD^HAROLD", 3, "SPO^Spouse", 5, "^PRN^PH^^1^217^5550143"));
+
+    private static final String IN1 = segment(
+            "IN1", fields(49, 1, "1", 16, "WHITFIELD^MARGARET", 18, "19560314", 36, "XJH88812345", 49, "W1234567890"));
+
+    private static final List<String> HL7_VALUES = List.of(
+            "00482913",
+            "A77120934",
+            "WHITFIELD",
+            "MARGARET",
+            "19560314",
+            "536221234",
+            "5550142",
+            "5550143",
+            "XJH88812345",
+            "W1234567890");
+
+    @ParameterizedTest(name = "segments ended by {0}")
+    @ValueSource(strings = {"\r", "\n", "\r\n"})
+    void hipaaMasksTheFieldsOfAnHl7MessageThatIdentifyAPerson(String end) {
+        String message = String.join(end, MSH, PID, NK1, IN1) + end;
+        String redacted = HIPAA.redact(message, PolicyStage.INPUT);
+        for (String value : HL7_VALUES) {
+            assertThat(redacted).as(value).doesNotContain(value);
+        }
+        // the structure stays: segment names, separators, coded values
+        assertThat(redacted)
+                .startsWith(MSH)
+                .contains("PID|1||")
+                .contains("^^^HOSP^MR")
+                .contains("SPO^Spouse");
+    }
+
+    @Test
+    void anHl7MessageInAnAnswerIsMaskedBlockingAndStreamed() {
+        String message = String.join("\r", MSH, PID, NK1, IN1);
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", ScriptedProvider.replying(Reply.text(message)))
+                .addInterceptor(HIPAA.interceptor())
+                .build()) {
+            String text = gate.chat(ChatRequest.of("p:m", "The ADT message?")).text();
+            for (String value : HL7_VALUES) {
+                assertThat(text).as(value).doesNotContain(value);
+            }
+        }
+        for (int size : new int[] {1, 7, 64}) {
+            String received = PolicyInterceptorTest.streamed(HIPAA, message, size);
+            for (String value : List.of("00482913", "WHITFIELD", "19560314", "536221234")) {
+                assertThat(received).as("%s in chunks of %d", value, size).doesNotContain(value);
+            }
+        }
+    }
+
+    @Test
+    void anMshSegmentsOwnSeparatorsAreUsed() {
+        String message = "MSH#$~\\&#EPIC#HOSP\rPID#1##00482913$$$HOSP$MR##WHITFIELD$MARGARET##19560314";
+        // (a field separator other than '|' is legal but rare: read where the message declares it, or not at all)
+        String redacted = HIPAA.redact(message.replace('#', '|'), PolicyStage.INPUT);
+        assertThat(redacted).doesNotContain("00482913").doesNotContain("19560314");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                // an observation's result and a markdown table hold field separators and no person
+                "MSH|^~\\&|LAB|HOSP|EPIC|HOSP|202612071200||ORU^R01|MSG00002|P|2.5\r"
+                        + "OBX|1|NM|2345-7^Glucose^LN||105|mg/dL|70-105|N|||F",
+                "| metric | value |\n|---|---|\n| PID controller gain | 0.35 |",
+                "PID|1"
+            })
+    void textWithFieldSeparatorsAndNoPersonIsUnchanged(String text) {
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT)).isEqualTo(text);
+    }
+
+    private static final String FHIR_PATIENT = "{\"resourceType\": \"Patient\", \"identifier\": [{\"use\": \"usual\","
+            + " \"type\": {\"coding\": [{\"system\": \"http://terminology.hl7.org/CodeSystem/v2-0203\", \"code\": \"MR\"}]},"
+            + " \"system\": \"urn:oid:1.2.36.146.595.217.0.1\", \"value\": \"00482913\"}],"
+            + " \"name\": [{\"use\": \"official\", \"family\": \"Whitfield\", \"given\": [\"Margaret\", \"Anne\"]}],"
+            + " \"telecom\": [{\"system\": \"phone\", \"value\": \"2175550142\", \"use\": \"home\"}],"
+            + " \"gender\": \"female\", \"birthDate\": \"1956-03-14\"}";
+
+    @Test
+    void hipaaMasksAFhirPatientsNameIdentifierTelecomAndBirthDate() {
+        List<String> values = List.of("00482913", "Whitfield", "Margaret", "Anne", "2175550142", "1956-03-14");
+        String redacted = HIPAA.redact(FHIR_PATIENT, PolicyStage.INPUT);
+        for (String value : values) {
+            assertThat(redacted).as(value).doesNotContain(value);
+        }
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", ScriptedProvider.replying(Reply.text(FHIR_PATIENT)))
+                .addInterceptor(HIPAA.interceptor())
+                .build()) {
+            String text = gate.chat(ChatRequest.of("p:m", "The patient?")).text();
+            for (String value : values) {
+                assertThat(text).as(value).doesNotContain(value);
+            }
+        }
+        for (int size : new int[] {1, 7, 64}) {
+            String received = PolicyInterceptorTest.streamed(HIPAA, FHIR_PATIENT, size);
+            for (String value : values) {
+                assertThat(received).as("%s in chunks of %d", value, size).doesNotContain(value);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{\"resourceType\": \"CodeSystem\", \"name\": \"ObservationStatus\", \"title\": \"Observation Status\","
+                        + " \"concept\": [{\"code\": \"final\", \"display\": \"Final\"}]}",
+                "{\"font\": {\"name\": {\"family\": \"Roboto\"}}, \"family\": \"Sans Serif\"}"
+            })
+    void fhirAndOtherJsonWithoutAPersonIsUnchanged(String json) {
+        assertThat(HIPAA.redact(json, PolicyStage.INPUT)).isEqualTo(json);
+    }
+}
