@@ -103,6 +103,13 @@ class ConfigSecretAttackTest {
                 "CREATE USER app IDENTIFIED BY 'correct horse battery staple';",
                 "GRANT ALL ON shop.* TO 'app'@'%' IDENTIFIED BY\n    'Xk9mP2vL8qR4';",
                 "jdbc:oracle:thin:scott/P@ssw0rd#1@db.internal:1521/ORCL",
+                "{\"refreshToken\": \"Zk3Jq8Vw2Lm9Xp4Rt7Yb1Nc6Zk3Jq8Vw2\"}",
+                // a review: forms the SQL and .netrc contexts must keep
+                "CREATE DATABASE LINK remote CONNECT TO scott IDENTIFIED BY Xk9mP2vL8qR4 USING 'orcl';",
+                "connect scott identified by Xk9mP2vL8qR4",
+                "CREATE /* app user */ USER app IDENTIFIED BY 'Xk9mP2vL8qR4';",
+                "machine api.example.com account alice login alice password Xk9mP2vL8qR4",
+                "define('DB_PASSWORD_PROD', 'Xk9mP2vL8qR4');",
             })
     void configurationSecretsAreBlocked(String text) {
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {
@@ -220,6 +227,10 @@ class ConfigSecretAttackTest {
                 "ALTER USER name [ WITH ] PASSWORD 'password'",
                 "ALTER USER 'jeffrey'@'localhost' IDENTIFIED BY 'new_password' PASSWORD EXPIRE;",
                 "CREATE USER app IDENTIFIED BY :pwd;",
+                // a token that marks a place in a list (paging, sync), not a credential
+                "{\"items\": [], \"nextPageToken\": \"CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA0dHZjZzJvYxgBEAA=\"}",
+                "{\"data\": [], \"next_page_token\": \"eyJvZmZzZXQiOjEwMCwibGltaXQiOjUwfQ\"}",
+                "{\"syncToken\": \"c3luYzoxNzAxMjM0NTY3ODkw\", \"cursor\": \"Y3Vyc29yOjEyMw\"}",
             })
     void ordinaryConfigurationAndProsePass(String text) {
         assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())

@@ -117,12 +117,43 @@ class HealthRecordFormatTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "MSH#$~\\&#EPIC#HOSP\rPID#1##00482913$$$HOSP$MR##WHITFIELD$MARGARET##19560314",
+                "MSH|$~\\&|EPIC|HOSP\rPID|1||00482913$$$HOSP$MR||WHITFIELD$MARGARET||19560314"
+            })
+    void anMshSegmentsOwnSeparatorsAreUsed(String message) {
+        String redacted = HIPAA.redact(message, PolicyStage.INPUT);
+        assertThat(redacted)
+                .doesNotContain("00482913")
+                .doesNotContain("19560314")
+                .doesNotContain("WHITFIELD");
+    }
+
+    @ParameterizedTest(name = "lead-in [{0}]")
+    @ValueSource(strings = {"    ", "> ", "1. ", "- ", "\uFEFF"})
+    void aSegmentAfterALinesLeadInIsRead(String leadIn) {
+        // a review: a segment in a markdown code block, a quote or a list was not read
+        String message = leadIn + "PID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314|F";
+        String redacted = HIPAA.redact("The record:\n" + message, PolicyStage.INPUT);
+        assertThat(redacted)
+                .doesNotContain("00482913")
+                .doesNotContain("19560314")
+                .doesNotContain("WHITFIELD");
+    }
+
     @Test
-    void anMshSegmentsOwnSeparatorsAreUsed() {
-        String message = "MSH#$~\\&#EPIC#HOSP\rPID#1##00482913$$$HOSP$MR##WHITFIELD$MARGARET##19560314";
-        // (a field separator other than '|' is legal but rare: read where the message declares it, or not at all)
-        String redacted = HIPAA.redact(message.replace('#', '|'), PolicyStage.INPUT);
-        assertThat(redacted).doesNotContain("00482913").doesNotContain("19560314");
+    void aStreamedSegmentLongerThanTheHoldFailsClosed() {
+        StringBuilder ids = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            ids.append(i == 0 ? "" : "~")
+                    .append(String.format("%08d", 10_000_000 + i * 7919))
+                    .append("^^^HOSP^MR");
+        }
+        String message = "PID|1||" + ids + "||WHITFIELD^MARGARET||19560314|F";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyInterceptorTest.streamed(HIPAA, message, 64))
+                .isInstanceOf(dev.llmgate.api.exception.PolicyBlockedException.class);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -172,11 +203,36 @@ class HealthRecordFormatTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(
             strings = {
+                // names in capitals (converted from HL7 v2); a Patient's contact's single HumanName
+                "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"VRABEC\",\"given\":[\"ZOLTAN\"]}]}",
+                "{\"resourceType\":\"Patient\",\"contact\":[{\"name\":{\"family\":\"Vrabec\",\"given\":[\"Zoltan\"]}}]}"
+            })
+    void hipaaMasksFhirNamesInCapitalsAndAContactsName(String json) {
+        String redacted = HIPAA.redact(json, PolicyStage.INPUT);
+        assertThat(redacted.toLowerCase(java.util.Locale.ROOT))
+                .doesNotContain("vrabec")
+                .doesNotContain("zoltan");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{\"name\":[{\"locale\":\"en-US\",\"text\":\"Wireless Mouse\"},{\"locale\":\"de-DE\",\"text\":\"Kabellose Maus\"}]}",
                 "{\"resourceType\": \"CodeSystem\", \"name\": \"ObservationStatus\", \"title\": \"Observation Status\","
                         + " \"concept\": [{\"code\": \"final\", \"display\": \"Final\"}]}",
                 "{\"font\": {\"name\": {\"family\": \"Roboto\"}}, \"family\": \"Sans Serif\"}"
             })
     void fhirAndOtherJsonWithoutAPersonIsUnchanged(String json) {
         assertThat(HIPAA.redact(json, PolicyStage.INPUT)).isEqualTo(json);
+    }
+
+    @Test
+    void anHl7MessageInsideAJsonStringIsRead() {
+        // a review: HL7 in a tool's argument or result ({"message": "MSH|...\rPID|..."}) was not read
+        String json =
+                "{\"message\": \"MSH|^~\\\\&|EPIC|HOSP\\rPID|1||00482913^^^HOSP^MR||VRABEC^ZOLTAN||19560314|F\\r\"}";
+        String redacted = HIPAA.redact(json, PolicyStage.INPUT);
+        assertThat(redacted).doesNotContain("00482913").doesNotContain("VRABEC").doesNotContain("19560314");
+        assertThat(redacted).startsWith("{\"message\": \"MSH|^~\\\\&|EPIC|HOSP\\rPID|1||");
     }
 }

@@ -81,6 +81,7 @@ class StructuredLabelAttackTest {
                 "Please enter the Amex card's CID: 1234",
                 "The cardholder's CID: 1234",
                 "payment CID: 1234",
+                "Amex Gold cid 4321",
                 "cvv which is 123"
             })
     void pciBlocksAVerificationCodeWrittenAsAFieldOrAPhrase(String text) {
@@ -98,7 +99,9 @@ class StructuredLabelAttackTest {
                 "The CID officers said the case was 2019",
                 "{\"campaign_cid\": 1234}",
                 "order_cid=4821",
-                "{\"campaignCid\": 1234, \"orderCsc\": \"5521\"}"
+                "{\"campaignCid\": 1234, \"orderCsc\": \"5521\"}",
+                "Process CID 4021 crashed",
+                "customer CID 1234"
             })
     void ordinaryTextAboutCodesIsNotBlocked(String text) {
         assertThat(PCI.evaluate(text, PolicyStage.INPUT).verdict()).isNotEqualTo(Verdict.BLOCK);
@@ -158,6 +161,33 @@ class StructuredLabelAttackTest {
             })
     void trackDataInItsEmvAndNamedFormsIsBlocked(String text) {
         assertThat(PCI.evaluate(text, PolicyStage.INPUT).verdict()).isEqualTo(Verdict.BLOCK);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // EMV's Application PAN (tag 5A, length, BCD PAN padded with F) in a hex dump of TLV data
+                "9F02060000000010005A0841111111111111115F24032912319F1A020840 | 4111111111111111",
+                "5A08378282246310005F5F2403291231 | 378282246310005",
+                "5a0845395787636214865F2403291231 | 4539578763621486"
+            })
+    void aPanInAnEmvTlvHexDumpIsMasked(String dump, String pan) {
+        assertThat(PCI.redact(dump, PolicyStage.INPUT))
+                .doesNotContain(pan)
+                .contains("5F24")
+                .doesNotContain("[TRACK");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "5A0841111111111111125F2403", // Luhn fails
+                "9F02060000000010005F24032912319F1A020840", // no tag 5A
+                "5A0312345F2403"
+            })
+    void hexDumpsWithoutAPanAreUnchanged(String dump) {
+        assertThat(PCI.redact(dump, PolicyStage.INPUT)).isEqualTo(dump);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -237,6 +267,7 @@ class StructuredLabelAttackTest {
                 "Patient: Margaret\\nWhitfield, DOB 07/14/1961, presented with a cough | Whitfield",
                 "The patient, Mrs. Margaret\\nWhitfield, was admitted | Whitfield",
                 "Referred by Dr. Alan\\nWhitfield for follow-up. | Whitfield",
+                "Mrs. Margaret\\nWhitfield, was admitted | Whitfield",
                 "Patient: WHITFIELD,\\nMargaret | WHITFIELD"
             })
     void aNameEndsAtTheEndOfItsLine(String text, String part) {
@@ -244,5 +275,20 @@ class StructuredLabelAttackTest {
         // next line's value stood without a label
         String lines = text.replace("\\n", "\n"); // (a line break cannot stand in a CSV row)
         assertThat(HIPAA.redact(lines, PolicyStage.INPUT)).doesNotContain(part);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // a review: a wrapped name swallowed the headings and lines after it
+                "Patient: Zoltan Vrabec\\nMedications\\nAspirin 81 mg daily | Aspirin 81 mg daily",
+                "Patient: Margaret Whitfield\\nChief Complaint\\nChest pain | Chief Complaint",
+                "Dear Dr. Whitfield\\nThank You for the referral. | Thank You for the referral.",
+                "PATIENT: MARGARET WHITFIELD\\nADMISSION DATE 2024 | ADMISSION DATE"
+            })
+    void aNameDoesNotSwallowTheLinesAfterIt(String text, String kept) {
+        String lines = text.replace("\\n", "\n");
+        assertThat(HIPAA.redact(lines, PolicyStage.INPUT)).contains(kept.replace("\\n", "\n"));
     }
 }

@@ -450,6 +450,9 @@ public final class SecretDetector implements Detector {
             return -1; // signing key: ECDSA-P256-SHA256, encryption key: AES-256-GCM names a kind of key, not a key
         }
         String key = m.group(1).toLowerCase(Locale.ROOT);
+        if (key.startsWith("token") && pagingName(t, m.start(1))) {
+            return -1; // nextPageToken, next_page_token, syncToken, NextToken: where a list goes on, no credential
+        }
         boolean passwordLike =
                 key.startsWith("pass") || key.startsWith("pwd") || key.startsWith("contra") || key.startsWith("mot");
         String sign = t.subSequence(m.end(1), m.start(2)).toString(); // between the name and the value
@@ -482,6 +485,35 @@ public final class SecretDetector implements Detector {
     private static final java.util.regex.Pattern NEXT_ASSIGNMENT =
             java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,64}[:=](?![=:]|$)");
 
+    /** The words before "token" in a name of a token that pages, resumes or marks a place in a list or a change feed. */
+    private static final java.util.regex.Pattern PAGING_WORD = java.util.regex.Pattern.compile(
+            "(?i)(?:page|paging|pagination|cursor|continuation|next|prev|previous|sync|resume|resumption|delta|marker"
+                    + "|offset|etag|idempotency|correlation|trace|change|changes|watermark|checkpoint|skip)"
+                    + "[ _.-]?$");
+
+    /**
+     * Whether the name that ends with the keyword at {@code keywordStart} (its letters, digits, {@code _ . -} and
+     * spaces on the same line, up to 40 characters back) says the token is a place in a list ({@link #PAGING_WORD}).
+     */
+    private static boolean pagingName(CharSequence t, int keywordStart) {
+        int b = keywordStart;
+        while (b > 0 && keywordStart - b < 40) {
+            char c = t.charAt(b - 1);
+            if (!((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '.'
+                    || c == '-'
+                    || c == ' ')) {
+                break;
+            }
+            b--;
+        }
+        return b < keywordStart
+                && PAGING_WORD.matcher(t).region(b, keywordStart).find();
+    }
+
     /** Whether {@code [start, end)} of {@code t} stands between two of the same quote, {@code 'S3cr3t'}. */
     private static boolean quotedLiteral(CharSequence t, int start, int end) {
         if (start < 1 || end >= t.length()) {
@@ -495,9 +527,9 @@ public final class SecretDetector implements Detector {
      * .netrc's {@code machine HOST login NAME} (or {@code default login NAME}) right before {@code keywordStart} (white
      * space and line breaks between).
      */
-    private static final java.util.regex.Pattern NETRC_LOGIN =
-            java.util.regex.Pattern.compile("(?i)(?<![A-Za-z0-9_-])(?:machine\\s{1,16}\\S{1,253}|default)\\s{1,16}"
-                    + "login\\s{1,16}\\S{1,128}\\s{1,16}$");
+    private static final java.util.regex.Pattern NETRC_LOGIN = java.util.regex.Pattern.compile(
+            "(?i)(?<![A-Za-z0-9_-])(?:machine\\s{1,16}\\S{1,253}|default)"
+                    + "(?:\\s{1,16}(?:account|port)\\s{1,16}\\S{1,128}){0,2}\\s{1,16}login\\s{1,16}\\S{1,128}\\s{1,16}$");
 
     private static boolean netrcLogin(CharSequence t, int keywordStart) {
         int from = Math.max(0, keywordStart - 440);
@@ -777,18 +809,23 @@ public final class SecretDetector implements Detector {
         return colon >= 0 && colon < decoded.length - 1 ? 0.85 : -1;
     }
 
-    /** An SQL statement that creates or alters a user or grants to one, up to its {@code IDENTIFIED BY}. */
+    /**
+     * An SQL statement that creates or alters a user (comments between its words), grants to one, or connects as one
+     * (Oracle's {@code CONNECT scott IDENTIFIED BY}, a database link's {@code CONNECT TO … IDENTIFIED BY}), up to its
+     * {@code IDENTIFIED BY}.
+     */
     private static final java.util.regex.Pattern SQL_USER_STATEMENT = java.util.regex.Pattern.compile(
-            "(?i)(?<![A-Za-z0-9_])(?:(?:create|alter)\\s{1,8}(?:user|role|login)|grant)(?![A-Za-z0-9_])[^;]{0,160}$");
+            "(?i)(?<![A-Za-z0-9_])(?:(?:create|alter)(?:\\s{1,8}|\\s{0,8}/\\*[^*]{0,80}\\*/\\s{0,8}){1,4}"
+                    + "(?:user|role|login)|grant|connect|database\\s{1,8}link)(?![A-Za-z0-9_])[^;]{0,160}$");
 
     /**
      * A constant that holds a secret by its name's end: a password, a secret, a token, a salt, or a key of a kind
      * that is secret (WordPress's {@code AUTH_KEY}, {@code NONCE_KEY}; {@code API_KEY}); not {@code CACHE_KEY}.
      */
-    private static final java.util.regex.Pattern SECRET_NAME_END =
-            java.util.regex.Pattern.compile("(?i).*(?:password|passwd|pass|pwd|secret|token|salt"
+    private static final java.util.regex.Pattern SECRET_NAME_END = java.util.regex.Pattern.compile(
+            "(?i).*(?:password|passwd|pass|pwd|secret|token|salt"
                     + "|(?:auth|secure_auth|logged_in|nonce|api|private|encryption|signing|access|master|secret|app|jwt"
-                    + "|session|license|licence)_?key)");
+                    + "|session|license|licence)_?key)(?:_?(?:[0-9]{1,3}|prod|production|dev|test|staging|live|local))?");
 
     /** Placeholders of vendors' documentation for a password: {@code 'password'}, {@code new_password}, {@code :pwd}. */
     private static final java.util.regex.Pattern DOCUMENTED_PASSWORD = java.util.regex.Pattern.compile(

@@ -5,7 +5,8 @@ package dev.llmgate.policy.internal;
  * (HL7 v2.5.1, chapters 3 and 6): the patient ({@code PID}), next of kin ({@code NK1}), guarantor ({@code GT1}) and
  * the insured ({@code IN1}) — identifier lists, names, dates of birth, addresses, telephone numbers, the social
  * security, driver's licence, account, policy and member numbers. A segment stands at the start of a line (segments are
- * ended by a carriage return, or by a line break as they are pasted); its fields are separated by the field separator
+ * ended by a carriage return, or by a line break as they are pasted), after white space, a quote's or a list's marks
+ * at most; its fields are separated by the field separator
  * and their parts by the component and repetition separators that an {@code MSH} segment declares ({@code |^~} when
  * there is none). Names are read with their parts joined by spaces ({@code WHITFIELD^MARGARET^A}: {@code WHITFIELD
  * MARGARET A}), identifiers by their first component ({@code 00482913^^^HOSP^MR}), addresses as street, city, state
@@ -72,26 +73,81 @@ final class Hl7Fields {
         {49, ID, "member id"},
     };
 
-    /** Whether {@code text} may hold a segment this class reads (a cheap test: a field separator, then a name). */
+    /**
+     * Whether {@code text} may hold a segment this class reads (a cheap test: a segment's name and the field
+     * separator, or an {@code MSH} segment that declares another separator).
+     */
     static boolean mayHold(String text) {
-        int bar = text.indexOf('|');
-        if (bar < 0) {
-            return false;
+        for (int p = text.indexOf('|'); p >= 0; p = text.indexOf('|', p + 1)) {
+            if (p >= 3 && segment(text, p - 3) != null && lineStartBefore(text, p - 3)) {
+                return true;
+            }
         }
-        for (int p = bar; p >= 0; p = text.indexOf('|', p + 1)) {
-            if (p >= 3 && segment(text, p - 3) != null && (p == 3 || lineBreak(text.charAt(p - 4)))) {
+        for (int p = text.indexOf("MSH"); p >= 0; p = text.indexOf("MSH", p + 1)) {
+            if (p + 3 < text.length() && lineStartBefore(text, p) && separator(text.charAt(p + 3))) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether a segment this class reads begins at {@code i} of {@code s} (its name, then {@code |}). */
+    /** A character that can separate fields: printable ASCII, not a letter, a digit or a space. */
+    private static boolean separator(char c) {
+        return c > ' ' && c < 127 && !Character.isLetterOrDigit(c);
+    }
+
+    /** The most characters before a segment's name on its line ({@link #linePrefix}). */
+    private static final int PREFIX_MAX = 12;
+
+    /**
+     * Whether only a line's lead-in stands before {@code i} on its line: white space, markdown's quote marks and list
+     * markers ({@code >}, {@code 1.}, {@code -}, {@code *}), a byte order mark — a segment pasted into a note, a
+     * quote or a list is a segment.
+     */
+    private static boolean lineStartBefore(CharSequence s, int i) {
+        for (int k = i - 1; k >= 0 && k >= i - PREFIX_MAX; k--) {
+            char c = s.charAt(k);
+            if (lineBreak(c)) {
+                return true;
+            }
+            if (!linePrefix(c)) {
+                return false;
+            }
+        }
+        return i <= PREFIX_MAX || lineBreak(s.charAt(i - PREFIX_MAX - 1));
+    }
+
+    private static boolean linePrefix(char c) {
+        return c == ' '
+                || c == '\t'
+                || c == '>'
+                || c == '\uFEFF'
+                || c == '.'
+                || c == ')'
+                || c == '-'
+                || c == '*'
+                || (c >= '0' && c <= '9');
+    }
+
+    /** Where a line that begins at {@code start} (before {@code end}) has its first character after its lead-in. */
+    static int afterPrefix(CharSequence s, int start, int end) {
+        int k = start;
+        while (k < end && k - start < PREFIX_MAX && linePrefix(s.charAt(k))) {
+            k++;
+        }
+        return k < end && !linePrefix(s.charAt(k)) ? k : start;
+    }
+
+    /**
+     * Whether a segment this class reads begins on the line that starts at {@code i} of {@code s} (after its lead-in:
+     * its name, then {@code |}).
+     */
     static boolean startsSegment(CharSequence s, int i) {
-        if (i + 4 > s.length() || s.charAt(i + 3) != '|') {
+        int k = afterPrefix(s, i, s.length());
+        if (k + 4 > s.length() || s.charAt(k + 3) != '|') {
             return false;
         }
-        return segment(s, i) != null;
+        return segment(s, k) != null;
     }
 
     private static boolean lineBreak(char c) {
@@ -132,15 +188,16 @@ final class Hl7Fields {
             while (end < n && !lineBreak(text.charAt(end))) {
                 end++;
             }
-            if (end - start > 8 && text.startsWith("MSH", start)) {
+            int at = afterPrefix(text, start, end);
+            if (end - at > 8 && text.startsWith("MSH", at) && separator(text.charAt(at + 3))) {
                 // MSH-1 and MSH-2: the separators this message uses
-                field = text.charAt(start + 3);
-                component = text.charAt(start + 4);
-                repetition = text.charAt(start + 5);
-            } else if (end - start > 4 && text.charAt(start + 3) == field) {
-                Object[][] wanted = segment(text, start);
+                field = text.charAt(at + 3);
+                component = text.charAt(at + 4);
+                repetition = text.charAt(at + 5);
+            } else if (end - at > 4 && text.charAt(at + 3) == field) {
+                Object[][] wanted = segment(text, at);
                 if (wanted != null) {
-                    readSegment(text, start + 4, end, field, component, repetition, wanted, sink);
+                    readSegment(text, at + 4, end, field, component, repetition, wanted, sink);
                 }
             }
             start = end + 1;

@@ -590,13 +590,29 @@ final class ScanView {
          * label could read them. Counted once with the first reading ({@link #rereads}).
          */
         private void readHl7Again() {
-            if (hl7Sources.isEmpty()) {
+            if (hl7Sources.isEmpty() && jsonReadings.isEmpty()) {
                 return;
             }
-            materialize();
             int[] from = {-1};
             rereading = true;
             try {
+                // HL7 v2 in a JSON string ({"message": "MSH|...\rPID|..."}: a tool's argument or result): its decoded
+                // text read the same way, each piece mapped back to the string's source characters
+                for (JsonReading j : jsonReadings) {
+                    JsonTokens tokens = j.tokens();
+                    String text = j.text();
+                    for (int t = 0; t < tokens.count && tokens.start[t] < j.limit(); t++) {
+                        if (tokens.type[t] == JsonTokens.STRING
+                                && !tokens.key[t]
+                                && holdsSegmentName(text, tokens.start[t], tokens.end[t])) {
+                            materialize();
+                            hl7InJsonString(j.src(), text, tokens.start[t], tokens.end[t], from);
+                        }
+                    }
+                }
+                if (!hl7Sources.isEmpty()) {
+                    materialize();
+                }
                 for (int index : hl7Sources) {
                     String text = sources.get(index).text();
                     Hl7Fields.read(text, new Hl7Fields.Sink() {
@@ -635,6 +651,72 @@ final class ScanView {
             if (from[0] >= 0) {
                 reread(from[0], out.length());
             }
+        }
+
+        /** Whether {@code [from, to)} of {@code s} holds a field separator right after a segment's name. */
+        private static boolean holdsSegmentName(String s, int from, int to) {
+            for (int p = s.indexOf('|', from); p >= 0 && p < to; p = s.indexOf('|', p + 1)) {
+                if (p - 3 >= from && Hl7Fields.startsSegment(s.subSequence(p - 3, p + 1), 0)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The HL7 v2 fields of JSON string {@code [from, to)} of source {@code src}, decoded, read as plain text's. */
+        private void hl7InJsonString(int src, String s, int from, int to, int[] first) {
+            StringBuilder decoded = new StringBuilder(to - from);
+            int[] srcStart = new int[to - from + 1];
+            int[] srcEnd = new int[to - from + 1];
+            for (int i = from; i < to; ) {
+                int next = i + 1;
+                int cp = s.charAt(i);
+                if (cp == '\\') {
+                    long d = Escapes.json(s, i, to);
+                    if (d >= 0) {
+                        cp = (int) (d >>> 32);
+                        next = (int) d;
+                    }
+                }
+                for (char c : Character.toChars(cp)) {
+                    srcStart[decoded.length()] = i;
+                    srcEnd[decoded.length()] = next;
+                    decoded.append(c);
+                }
+                i = next;
+            }
+            String text = decoded.toString();
+            if (!Hl7Fields.mayHold(text)) {
+                return;
+            }
+            Hl7Fields.read(text, new Hl7Fields.Sink() {
+                @Override
+                public void line(String label) {
+                    separator();
+                    pendingSeparator = -1;
+                    out.append(";\n");
+                    if (first[0] < 0) {
+                        first[0] = out.length();
+                    }
+                    run(-1, 0, 0, VIRTUAL);
+                    out.append(label).append(": \"");
+                }
+
+                @Override
+                public void piece(int a, int b, String before) {
+                    if (!before.isEmpty()) {
+                        run(-1, 0, 0, VIRTUAL);
+                        out.append(before);
+                    }
+                    appendJsonString(src, s, srcStart[a], srcEnd[b - 1]);
+                }
+
+                @Override
+                public void end() {
+                    run(-1, 0, 0, VIRTUAL);
+                    out.append('"');
+                }
+            });
         }
 
         /**
@@ -878,12 +960,9 @@ final class ScanView {
                 appendMember(j, tokens, prefix, label, t, false, from);
                 // the key of the array the value's object stands in ({"name": [{"family": …}]}), or, for an array's
                 // element ({"given": ["…"]}), of the array the array's object stands in
-                int context = -1;
-                if (pendingKeyWas && depth >= 2 && arrays[depth - 2] && keys[depth - 1] == -1) {
-                    context = keys[depth - 2];
-                } else if (!pendingKeyWas && depth >= 3 && arrays[depth - 3] && keys[depth - 2] == -1) {
-                    context = keys[depth - 3];
-                }
+                int context = pendingKeyWas
+                        ? dataTypeKey(keys, arrays, depth - 1)
+                        : depth >= 1 && arrays[depth - 1] ? dataTypeKey(keys, arrays, depth - 2) : -1;
                 int part = humanNamePart(j, tokens, label, context);
                 if (part >= 0) {
                     // FHIR's HumanName ({"name": [{"family": "…", "given": ["…"]}]}, a Patient's, a Practitioner's, a
@@ -899,17 +978,32 @@ final class ScanView {
         }
 
         /**
+         * The key that names the FHIR data type whose object stands at depth {@code d}: the key of the array it is an
+         * element of ({@code "name": [{…}]}), or its own key when it is a member of an array's element ({@code
+         * "contact": [{"name": {…}}]}, a Patient's contact's single HumanName); else -1 (an object that is a member of
+         * a member, {@code {"font": {"name": {…}}}}, is no such type).
+         */
+        private static int dataTypeKey(int[] keys, boolean[] arrays, int d) {
+            if (d < 1 || arrays[d]) {
+                return -1;
+            }
+            if (keys[d] == -1) {
+                return arrays[d - 1] ? keys[d - 1] : -1;
+            }
+            return d >= 2 && keys[d - 1] == -1 && arrays[d - 2] ? keys[d] : -1;
+        }
+
+        /**
          * FHIR's data types that name or identify a person, by the key of the member that holds one and the key of the
-         * part: a HumanName's family, given and text, an Identifier's value, a ContactPoint's value (R4, section 2.24);
+         * part: a HumanName's family and given names, an Identifier's value, a ContactPoint's value (R4, section 2.24;
+         * not a HumanName's text, which localised product names share);
          * parallel to {@link #HUMAN_NAME_LABELS}, the labels they are read under.
          */
         private static final String[][] HUMAN_NAME_PARTS = {
-            {"name", "family"}, {"name", "given"}, {"name", "text"}, {"identifier", "value"}, {"telecom", "value"}
+            {"name", "family"}, {"name", "given"}, {"identifier", "value"}, {"telecom", "value"}
         };
 
-        private static final String[] HUMAN_NAME_LABELS = {
-            "family name", "given name", "full name", "patient id", "phone"
-        };
+        private static final String[] HUMAN_NAME_LABELS = {"family name", "given name", "patient id", "phone"};
 
         /**
          * Which of {@link #HUMAN_NAME_PARTS} key {@code label} is in a container whose key is {@code context}, or -1.

@@ -67,6 +67,9 @@ public final class StreamGuard implements StreamTransformer {
     private final boolean restoreUrls;
     private final boolean scanText;
     /** Whether the policy runs the exfiltration detector (then an image open too long is reported: see withOverlongImage). */
+    /** Whether the policy reads personal data (then an HL7 segment too long to hold fails the stream closed). */
+    private final boolean readsPii;
+
     private final boolean readsExfiltration;
     /** Whether the answer is JSON (asked for, or the text begins with '{' or '['): then scanned as JSON values. Null until known. */
     private Boolean json;
@@ -108,6 +111,7 @@ public final class StreamGuard implements StreamTransformer {
         this.restoreUrls = policy.restoreTokens().contains(TokenRestore.URLS);
         this.scanText = policy.channels().contains(Channel.ANSWER_TEXT);
         this.readsExfiltration = policy.detectors().stream().anyMatch(ExfiltrationDetector.class::isInstance);
+        this.readsPii = policy.detectors().stream().anyMatch(dev.llmgate.policy.detect.PiiDetector.class::isInstance);
     }
 
     @Override
@@ -323,6 +327,13 @@ public final class StreamGuard implements StreamTransformer {
             if (segment >= 0 && held.length() - segment <= SEGMENT_HOLD) {
                 holdImage = true;
                 cut = segment;
+            } else if (segment >= 0 && readsPii) {
+                // a segment longer than the hold: released in part, its rest could not be read as a segment's fields
+                // any more, so the stream fails closed (as for an image held too long)
+                Decision limit = aggregate.merge(
+                        new Decision(PolicyStage.STREAM, Verdict.BLOCK, List.of(Engine.SCAN_LIMIT_RULE), List.of()));
+                Enforcement.decide(engine, call, limit, Optional.empty(), PolicyStage.STREAM, rewritten());
+                throw Enforcement.blocked(policy, PolicyStage.STREAM, limit);
             }
             // the next release: at a whole window as usual, or while the image stays held, after half a window more
             if (holdImage) {

@@ -209,6 +209,17 @@ final class CardNumbers {
             found.accept(starts[0], ends[g - 1], printed(starts, ends, 0, g - 1) ? PRINTED : ANY_GROUPING);
             return;
         }
+        if (g == 1 && digits >= 13) {
+            // EMV's Application PAN (tag 5A, its length, the PAN in BCD padded with F) in a hex dump of TLV data
+            int[] v = emvPan(t, starts[0], digits);
+            if (v != null
+                    && run.luhnDigits(v[0], v[1])
+                    && Checksums.paymentCard(
+                            t.subSequence(starts[0] + v[0], starts[0] + v[1]).toString())) {
+                found.accept(starts[0] + v[0], starts[0] + v[1], PRINTED);
+                return;
+            }
+        }
         if (g == 1 && digits > 13 && digits <= LONG_RUN && holdsCard(t, run, starts[0], digits)) {
             // a card number inside a longer run (an ISO 8583 field with its length first, a number glued to its expiry,
             // a fixed-width record): the whole run, a finding only with a card word near (PAN, card, ...)
@@ -289,6 +300,44 @@ final class CardNumbers {
             }
         }
         return false;
+    }
+
+    /**
+     * The PAN's digits {@code [from, to)} in a run of {@code digits} digits from {@code start} that is the value of EMV
+     * tag {@code 5A} (Application Primary Account Number, EMV Book 3 annex A): the tag right before the run, then the
+     * length in bytes ({@code 06} to {@code 0A}, the first two digits of the run, or {@code 0A} before it), then the PAN
+     * in BCD, 13 to 19 digits, an odd count padded with {@code F}; or null.
+     */
+    private static int[] emvPan(CharSequence t, int start, int digits) {
+        int bytes;
+        int from;
+        if (start >= 4 && emvTag(t, start - 4) && t.charAt(start - 2) == '0' && (t.charAt(start - 1) | 0x20) == 'a') {
+            bytes = 10;
+            from = 0;
+        } else if (start >= 2 && emvTag(t, start - 2) && t.charAt(start) == '0' && t.charAt(start + 1) >= '6') {
+            bytes = t.charAt(start + 1) - '0';
+            from = 2;
+        } else {
+            return null;
+        }
+        int nibbles = 2 * bytes;
+        int available = digits - from;
+        int to;
+        if (available >= nibbles) {
+            to = from + nibbles;
+        } else if (available == nibbles - 1
+                && start + digits < t.length()
+                && (t.charAt(start + digits) | 0x20) == 'f') {
+            to = from + nibbles - 1; // an odd PAN, padded
+        } else {
+            return null;
+        }
+        return to - from >= 13 && to - from <= 19 ? new int[] {from, to} : null;
+    }
+
+    /** Whether EMV tag {@code 5A} stands at {@code i} (either case). */
+    private static boolean emvTag(CharSequence t, int i) {
+        return t.charAt(i) == '5' && (t.charAt(i + 1) | 0x20) == 'a';
     }
 
     /** Whether groups {@code a..b} are grouped as cards are printed. */

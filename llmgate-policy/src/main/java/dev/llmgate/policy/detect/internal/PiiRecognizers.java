@@ -40,16 +40,18 @@ public final class PiiRecognizers {
     }
 
     /** Java's {@code \s} without UNICODE_CHARACTER_CLASS. */
-    /** {@link #NAME_GAP} at {@code i}: where the next word starts, or -1. */
-    private static int nameGap(CharSequence t, int i) {
+    /** A space or a tab at {@code i}. */
+    private static boolean blankAt(CharSequence t, int i) {
+        return i < t.length() && (t.charAt(i) == ' ' || t.charAt(i) == '\t');
+    }
+
+    /** {@link #NAME_WRAP}'s line break at {@code i} and a next line that is no label: where that line starts, or -1. */
+    private static int lineWrap(CharSequence t, int i) {
         int n = t.length();
         if (i >= n) {
             return -1;
         }
         char c = t.charAt(i);
-        if (c == ' ' || c == '\t') {
-            return i + 1;
-        }
         int q;
         if (c == '\r') {
             q = i + 1 < n && t.charAt(i + 1) == '\n' ? i + 2 : i + 1;
@@ -69,6 +71,15 @@ public final class PiiRecognizers {
             }
         }
         return q;
+    }
+
+    /** Whether spaces or tabs, then a capital letter, stand at {@code i}. */
+    private static boolean blanksThenCapital(CharSequence t, int i) {
+        int k = i;
+        while (blankAt(t, k)) {
+            k++;
+        }
+        return k > i && k < t.length() && Character.getType(Character.codePointAt(t, k)) == Character.UPPERCASE_LETTER;
     }
 
     private static boolean spaceAt(CharSequence t, int i) {
@@ -772,8 +783,8 @@ public final class PiiRecognizers {
                     + "{1,4}[ \\t]{1,4}(?:is|was)\\b[ \\t]{0,4}:?)?";
 
     /**
-     * The words after which "cid" or "Cid" in small letters names a card's code all the same: a card's or issuer's
-     * name, a determiner, a verb of entering ("amex cid: 1234", "your cid is 1234").
+     * The words after which "CID" or "CSC" names a card's code: a card's, a card product's or an issuer's name, a
+     * determiner, a verb of entering ("Amex CID: 1234", "payment CID", "your CSC is 123").
      */
     private static final java.util.Set<String> CID_PRECEDERS = java.util.Set.of(
             "card",
@@ -788,6 +799,15 @@ public final class PiiRecognizers {
             "security",
             "verification",
             "cardholder",
+            "gold",
+            "platinum",
+            "green",
+            "business",
+            "corporate",
+            "centurion",
+            "jcb",
+            "diners",
+            "unionpay",
             "the",
             "your",
             "my",
@@ -806,18 +826,17 @@ public final class PiiRecognizers {
             "new");
 
     /**
-     * Whether the label at {@code start} is "cid" or "csc" not written in capitals, right after another word of
-     * letters (not a number, not a possessive) that is not in {@link #CID_PRECEDERS}: the last word of another
-     * name, as a compound key reads ({@code campaign_cid}, {@code orderCsc}: {@code campaign cid}, {@code order
-     * Csc}). In capitals ("Visa CSC", "payment CID", "exp 12/26 CSC") it is the card's code.
+     * Whether the label at {@code start} is "CID" or "CSC" (any case) right after another word of letters (not a
+     * number or an expiry, not a possessive) that is not in {@link #CID_PRECEDERS}: the last word of another name
+     * ("Process CID 4021", "customer CID", {@code campaign_cid} read as {@code campaign cid}); after a card's word, a
+     * date or a number ("Visa CSC", "exp 12/26 CSC 123", "the cardholder's CID") it is the card's code.
      */
     private static boolean compoundCid(CharSequence t, int start) {
         if (start + 3 > t.length()) {
             return false;
         }
-        String label = t.subSequence(start, start + 3).toString();
-        String lower = label.toLowerCase(java.util.Locale.ROOT);
-        if ((!lower.equals("cid") && !lower.equals("csc")) || label.equals("CID") || label.equals("CSC")) {
+        String lower = t.subSequence(start, start + 3).toString().toLowerCase(java.util.Locale.ROOT);
+        if (!lower.equals("cid") && !lower.equals("csc")) {
             return false;
         }
         int e = start - 1;
@@ -1895,19 +1914,21 @@ public final class PiiRecognizers {
      */
     private static final String NAME_WORD =
             "\\p{Lu}(?:['’]\\p{Lu})?(?:[\\p{Ll}'’-]{1,30}(?:\\p{Lu}[\\p{Ll}'’-]{1,30}){0,2}|[\\p{Lu}'’-]{1,30})";
-    /** How far a line is read for the colon of a label ({@link #NAME_GAP}). */
+    /** How far a line is read for the colon of a label ({@link #NAME_WRAP}). */
     private static final int LABEL_LINE = 40;
 
     /**
-     * Between the words of a name: a space or a tab, or one line break when the next line is no label (no colon in its
-     * first {@value #LABEL_LINE} characters): a name wrapped in a note goes on ("Patient: Margaret⏎Whitfield, DOB
-     * …"), one field per line does not ("First Name: Margaret⏎Last Name: Whitfield").
+     * A name wrapped after its first word (a comma may end that word): a line break, a next line that is no label (no
+     * colon in its first {@value #LABEL_LINE} characters), one more word that no capitalised word follows on its line
+     * ("Patient: Margaret⏎Whitfield, DOB …", "Dr. Alan⏎Whitfield for follow-up"; not "First Name: Margaret⏎Last Name:
+     * …", "Dear Dr. Whitfield⏎Thank You …", nor a heading after a whole name).
      */
-    private static final String NAME_GAP = "(?:[ \\t]|(?:\\r\\n?|\\n)(?![^\\r\\n:]{0," + LABEL_LINE + "}:))";
+    private static final String NAME_WRAP =
+            ",?(?:\\r\\n?|\\n)(?![^\\r\\n:]{0," + LABEL_LINE + "}:)(?>" + NAME_WORD + ")(?![ \\t]+\\p{Lu})";
 
     /** Up to four words, the first may be followed by a comma ("WHITFIELD, MARGARET"). */
     private static final String NAME =
-            NAME_WORD + "(?:," + NAME_GAP + NAME_WORD + ")?(?:" + NAME_GAP + NAME_WORD + "){0,3}";
+            "(?>" + NAME_WORD + ")(?:" + NAME_WRAP + "|(?:,[ \\t]" + NAME_WORD + ")?(?:[ \\t]" + NAME_WORD + "){0,3})";
 
     /**
      * The labels: those that name a person (a quote may open the name: a JSON member read as {@code patient:
@@ -1940,7 +1961,10 @@ public final class PiiRecognizers {
                         // capitals. After an honorific a name in capitals needs its full stop ("MR. SMITH"); after a
                         // label, two words (given name and surname)
                         int honorific = honorificEnd(t, s[0]);
-                        if (honorific >= 0 ? !charAt(t, honorific, '.') : words(t, nameStart, nameEnd) < 2) {
+                        boolean quoted = nameStart > 0 && t.charAt(nameStart - 1) == '"';
+                        if (honorific >= 0 ? !charAt(t, honorific, '.') : words(t, nameStart, nameEnd) < 2 && !quoted) {
+                            // (a quoted value after a label that names a person is one, in capitals too: a FHIR
+                            // family name converted from HL7 v2, "family name": "VRABEC")
                             return -1;
                         }
                     }
@@ -2229,16 +2253,22 @@ public final class PiiRecognizers {
         if (p < 0) {
             return -1;
         }
-        if (charAt(t, p, ',')) {
-            int gap = nameGap(t, p + 1);
-            int next = gap < 0 ? -1 : nameWord(t, gap);
+        // wrapped after the first word (the regex's first alternative)
+        int wrap = lineWrap(t, charAt(t, p, ',') ? p + 1 : p);
+        if (wrap >= 0) {
+            int end = nameWord(t, wrap);
+            if (end >= 0 && !blanksThenCapital(t, end)) {
+                return end;
+            }
+        }
+        if (charAt(t, p, ',') && blankAt(t, p + 1)) {
+            int next = nameWord(t, p + 2);
             if (next >= 0) {
                 p = next;
             }
         }
-        for (int w = 0; w < 3; w++) {
-            int gap = nameGap(t, p);
-            int next = gap < 0 ? -1 : nameWord(t, gap);
+        for (int w = 0; w < 3 && blankAt(t, p); w++) {
+            int next = nameWord(t, p + 1);
             if (next < 0) {
                 break;
             }
