@@ -615,34 +615,7 @@ final class ScanView {
                 }
                 for (int index : hl7Sources) {
                     String text = sources.get(index).text();
-                    Hl7Fields.read(text, new Hl7Fields.Sink() {
-                        @Override
-                        public void line(String label) {
-                            separator();
-                            pendingSeparator = -1; // no junction: each field stands alone
-                            out.append(";\n");
-                            if (from[0] < 0) {
-                                from[0] = out.length();
-                            }
-                            run(-1, 0, 0, VIRTUAL);
-                            out.append(label).append(": \"");
-                        }
-
-                        @Override
-                        public void piece(int a, int b, String before) {
-                            if (!before.isEmpty()) {
-                                run(-1, 0, 0, VIRTUAL);
-                                out.append(before);
-                            }
-                            linear(index, text, a, b);
-                        }
-
-                        @Override
-                        public void end() {
-                            run(-1, 0, 0, VIRTUAL);
-                            out.append('"');
-                        }
-                    });
+                    Hl7Fields.read(text, new FieldLines(from, (a, b) -> linear(index, text, a, b)));
                 }
             } finally {
                 rereading = false;
@@ -650,6 +623,52 @@ final class ScanView {
             settlePending();
             if (from[0] >= 0) {
                 reread(from[0], out.length());
+            }
+        }
+
+        /** Writes a piece {@code [a, b)} of what {@link Hl7Fields} reads into the view, mapped to its source. */
+        private interface PieceWriter {
+            void write(int a, int b);
+        }
+
+        /**
+         * Writes the fields {@link Hl7Fields} reads as lines of the view, {@code label: "value"}, each piece by
+         * {@code pieces}; {@code first} receives where the first line starts.
+         */
+        private final class FieldLines implements Hl7Fields.Sink {
+            private final int[] first;
+            private final PieceWriter pieces;
+
+            FieldLines(int[] first, PieceWriter pieces) {
+                this.first = first;
+                this.pieces = pieces;
+            }
+
+            @Override
+            public void line(String label) {
+                separator();
+                pendingSeparator = -1; // no junction: each field stands alone
+                out.append(";\n");
+                if (first[0] < 0) {
+                    first[0] = out.length();
+                }
+                run(-1, 0, 0, VIRTUAL);
+                out.append(label).append(": \"");
+            }
+
+            @Override
+            public void piece(int a, int b, String before) {
+                if (!before.isEmpty()) {
+                    run(-1, 0, 0, VIRTUAL);
+                    out.append(before);
+                }
+                pieces.write(a, b);
+            }
+
+            @Override
+            public void end() {
+                run(-1, 0, 0, VIRTUAL);
+                out.append('"');
             }
         }
 
@@ -689,34 +708,7 @@ final class ScanView {
             if (!Hl7Fields.mayHold(text)) {
                 return;
             }
-            Hl7Fields.read(text, new Hl7Fields.Sink() {
-                @Override
-                public void line(String label) {
-                    separator();
-                    pendingSeparator = -1;
-                    out.append(";\n");
-                    if (first[0] < 0) {
-                        first[0] = out.length();
-                    }
-                    run(-1, 0, 0, VIRTUAL);
-                    out.append(label).append(": \"");
-                }
-
-                @Override
-                public void piece(int a, int b, String before) {
-                    if (!before.isEmpty()) {
-                        run(-1, 0, 0, VIRTUAL);
-                        out.append(before);
-                    }
-                    appendJsonString(src, s, srcStart[a], srcEnd[b - 1]);
-                }
-
-                @Override
-                public void end() {
-                    run(-1, 0, 0, VIRTUAL);
-                    out.append('"');
-                }
-            });
+            Hl7Fields.read(text, new FieldLines(first, (a, b) -> appendJsonString(src, s, srcStart[a], srcEnd[b - 1])));
         }
 
         /**
