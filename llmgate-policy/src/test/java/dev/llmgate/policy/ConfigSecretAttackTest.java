@@ -110,6 +110,13 @@ class ConfigSecretAttackTest {
                 "CREATE /* app user */ USER app IDENTIFIED BY 'Xk9mP2vL8qR4';",
                 "machine api.example.com account alice login alice password Xk9mP2vL8qR4",
                 "define('DB_PASSWORD_PROD', 'Xk9mP2vL8qR4');",
+                // a third review: a paging word must be a whole word of the name; SQL*Plus's CONNECT at a line's start
+                "fb_exchange_token=EAAGm0PX4ZCpsBAKq2Zx9Lr7vW3tYk8",
+                "exchange_token: \"Xk9mP2vL8qR4wZ7tB3nJ\"",
+                "ASYNC_TOKEN=Xk9mP2vL8qR4wZ7tB3nJ",
+                "homepage_token=Xk9mP2vL8qR4wZ7tB3nJ",
+                "SQL> conn scott identified by Xk9mP2vL8qR4",
+                "CREATE PUBLIC DATABASE LINK remote CONNECT TO scott IDENTIFIED BY Xk9mP2vL8qR4 USING 'orcl';",
             })
     void configurationSecretsAreBlocked(String text) {
         for (PolicyStage stage : new PolicyStage[] {PolicyStage.INPUT, PolicyStage.OUTPUT}) {
@@ -231,6 +238,9 @@ class ConfigSecretAttackTest {
                 "{\"items\": [], \"nextPageToken\": \"CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA0dHZjZzJvYxgBEAA=\"}",
                 "{\"data\": [], \"next_page_token\": \"eyJvZmZzZXQiOjEwMCwibGltaXQiOjUwfQ\"}",
                 "{\"syncToken\": \"c3luYzoxNzAxMjM0NTY3ODkw\", \"cursor\": \"Y3Vyc29yOjEyMw\"}",
+                "When you connect, each session is identified by SessionGuid4821 in the logs.",
+                "Users who connect via VPN are identified by certificateSerial and the device id.",
+                "The database link is identified by GLOBAL_NAMES setting.",
             })
     void ordinaryConfigurationAndProsePass(String text) {
         assertThat(SOC2.evaluate(text, PolicyStage.INPUT).findings())

@@ -235,4 +235,52 @@ class HealthRecordFormatTest {
         assertThat(redacted).doesNotContain("00482913").doesNotContain("VRABEC").doesNotContain("19560314");
         assertThat(redacted).startsWith("{\"message\": \"MSH|^~\\\\&|EPIC|HOSP\\rPID|1||");
     }
+
+    @ParameterizedTest(name = "chunks of {0}")
+    @ValueSource(ints = {1, 7, 13, 64})
+    void aStreamedMessageWithItsOwnSeparatorsIsReadAfterItsMshLeftTheWindow(int size) {
+        // a third review: once the MSH line was released, later windows read the segments with the default separators
+        StringBuilder message = new StringBuilder("Here is the ADT message you asked for:\n\n");
+        message.append("MSH#^~\\&#EPIC#HOSP#LAB#HOSP#20240101120000##ADT^A01#MSG0001#P#2.5.1\n");
+        for (int i = 0; i < 6; i++) {
+            message.append("OBX#").append(i + 1).append("#NM#2345-7^Glucose^LN##105#mg/dL#70-105#N###F\n");
+        }
+        message.append("PID#1##00482913^^^HOSP^MR##VRABEC^ZOLTAN^A##19560314#M###12 Oak St^^Springfield^IL^62701\n");
+        String received = PolicyInterceptorTest.streamed(HIPAA, message.toString(), size);
+        assertThat(received).doesNotContain("VRABEC").doesNotContain("00482913").doesNotContain("19560314");
+    }
+
+    @Test
+    void aLongLineThatOnlyBeginsLikeASegmentIsReleasedAsText() {
+        // a third review: a process table's long "PID|COMMAND|..." line failed the stream closed
+        String line = "PID|COMMAND|" + "abc def ".repeat(700);
+        Policy soc2 =
+                Policy.builder().name("soc2").preset(CompliancePreset.SOC2).build();
+        assertThat(PolicyInterceptorTest.streamed(soc2, line, 64)).isEqualTo(line);
+        assertThat(PolicyInterceptorTest.streamed(HIPAA, line, 64)).isEqualTo(line);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{\"message\": \"MSH#^~\\\\&#EPIC#HOSP\\rPID#1##00482913^^^HOSP^MR##VRABEC^ZOLTAN^A##19560314#F\"}",
+                "Here:\n+ PID|1||00482913^^^HOSP^MR||VRABEC^ZOLTAN||19560314|F"
+            })
+    void segmentsWithOwnSeparatorsInJsonAndAfterAPlusAreRead(String text) {
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT))
+                .doesNotContain("00482913")
+                .doesNotContain("VRABEC");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{\"results\":[{\"name\":{\"scientific\":\"Panthera leo\",\"family\":\"Felidae\"}}]}",
+                "{\"fonts\":[{\"name\":{\"family\":\"Roboto\",\"style\":\"Italic\"}}]}",
+                "{\"@graph\":[{\"@type\":\"Book\",\"identifier\":{\"@type\":\"PropertyValue\",\"propertyID\":\"ISBN\",\"value\":\"978-3-16-148410-0\"}}]}",
+                "{\"items\":[{\"identifier\":{\"type\":\"sku\",\"value\":\"SKU-88213-B\"}}]}"
+            })
+    void singleObjectsOutsideAFhirContactAreNoDataType(String json) {
+        assertThat(HIPAA.redact(json, PolicyStage.INPUT)).isEqualTo(json);
+    }
 }

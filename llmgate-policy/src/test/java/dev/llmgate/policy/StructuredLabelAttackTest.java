@@ -82,6 +82,14 @@ class StructuredLabelAttackTest {
                 "The cardholder's CID: 1234",
                 "payment CID: 1234",
                 "Amex Gold cid 4321",
+                // a third review: CSC in capitals after any word, CID after a card or its issuer
+                "Card: 4111 1111 1111 1111 Exp 12/26 Customer CSC 123",
+                "Please provide CSC 123",
+                "Confirm CSC: 123",
+                "Name on card Jane Doe CSC 123",
+                "Amex Blue CID: 1234",
+                "Discover It CID: 123",
+                "Expiry MM/YY CSC 123",
                 "cvv which is 123"
             })
     void pciBlocksAVerificationCodeWrittenAsAFieldOrAPhrase(String text) {
@@ -290,5 +298,15 @@ class StructuredLabelAttackTest {
     void aNameDoesNotSwallowTheLinesAfterIt(String text, String kept) {
         String lines = text.replace("\\n", "\n");
         assertThat(HIPAA.redact(lines, PolicyStage.INPUT)).contains(kept.replace("\\n", "\n"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void theLabelLineOfAWrappedNameIsCountedInCodePointsByBothMatchers() {
+        // a third review: the regex counted code points, the hand matcher chars (emoji on the next line)
+        String text = "Patient: Margaret\nWhitfield reviewed \uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00"
+                + "\uD83D\uDE00 today, ok ok: follow-up";
+        String plain = HIPAA.redact(text, PolicyStage.INPUT);
+        String viaPattern = HIPAA.redact("\u00AB" + text, PolicyStage.INPUT);
+        assertThat(viaPattern).isEqualTo("\u00AB" + plain);
     }
 }

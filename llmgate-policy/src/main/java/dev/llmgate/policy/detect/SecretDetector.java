@@ -485,10 +485,15 @@ public final class SecretDetector implements Detector {
     private static final java.util.regex.Pattern NEXT_ASSIGNMENT =
             java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,64}[:=](?![=:]|$)");
 
-    /** The words before "token" in a name of a token that pages, resumes or marks a place in a list or a change feed. */
-    private static final java.util.regex.Pattern PAGING_WORD = java.util.regex.Pattern.compile(
-            "(?i)(?:page|paging|pagination|cursor|continuation|next|prev|previous|sync|resume|resumption|delta|marker"
-                    + "|offset|etag|idempotency|correlation|trace|change|changes|watermark|checkpoint|skip)"
+    /**
+     * The word before "token" in a name of a token that pages, resumes or marks a place in a list or a change feed, a
+     * whole word of the name ({@code nextPageToken}, {@code next_page_token}; not {@code exchange_token}, {@code
+     * ASYNC_TOKEN}).
+     */
+    private static final java.util.regex.Pattern PAGING_WORD =
+            java.util.regex.Pattern.compile("(?:^|(?<=[ _.-])|(?<=[a-z0-9])(?=[A-Z]))"
+                    + "(?i:page|paging|pagination|cursor|continuation|next|prev|previous|sync|resume|resumption|delta"
+                    + "|marker|offset|etag|idempotency|correlation|change|changes|watermark|checkpoint|skip)"
                     + "[ _.-]?$");
 
     /**
@@ -810,13 +815,14 @@ public final class SecretDetector implements Detector {
     }
 
     /**
-     * An SQL statement that creates or alters a user (comments between its words), grants to one, or connects as one
-     * (Oracle's {@code CONNECT scott IDENTIFIED BY}, a database link's {@code CONNECT TO … IDENTIFIED BY}), up to its
-     * {@code IDENTIFIED BY}.
+     * An SQL statement that creates or alters a user (comments between its words) or a database link (its {@code
+     * CONNECT TO … IDENTIFIED BY}), or grants to a user, up to its {@code IDENTIFIED BY}; SQL*Plus's {@code CONNECT} at
+     * a line's start is read by {@link #sqlPlusConnect}.
      */
     private static final java.util.regex.Pattern SQL_USER_STATEMENT = java.util.regex.Pattern.compile(
             "(?i)(?<![A-Za-z0-9_])(?:(?:create|alter)(?:\\s{1,8}|\\s{0,8}/\\*[^*]{0,80}\\*/\\s{0,8}){1,4}"
-                    + "(?:user|role|login)|grant|connect|database\\s{1,8}link)(?![A-Za-z0-9_])[^;]{0,160}$");
+                    + "(?:(?:shared|public)\\s{1,8}){0,2}(?:user|role|login|database\\s{1,8}link)|grant)(?![A-Za-z0-9_])"
+                    + "[^;]{0,160}$");
 
     /**
      * A constant that holds a secret by its name's end: a password, a secret, a token, a salt, or a key of a kind
@@ -826,6 +832,25 @@ public final class SecretDetector implements Detector {
             "(?i).*(?:password|passwd|pass|pwd|secret|token|salt"
                     + "|(?:auth|secure_auth|logged_in|nonce|api|private|encryption|signing|access|master|secret|app|jwt"
                     + "|session|license|licence)_?key)(?:_?(?:[0-9]{1,3}|prod|production|dev|test|staging|live|local))?");
+
+    /**
+     * Whether the line of {@code at} begins with SQL*Plus's {@code CONNECT} (or {@code CONN}, after a {@code SQL>}
+     * prompt or not) and holds no {@code ;} before {@code at}: {@code connect scott identified by …}.
+     */
+    private static boolean sqlPlusConnect(CharSequence t, int at) {
+        int ls = at;
+        while (ls > 0 && at - ls < 200 && t.charAt(ls - 1) != '\n' && t.charAt(ls - 1) != '\r') {
+            ls--;
+        }
+        if (ls > 0 && t.charAt(ls - 1) != '\n' && t.charAt(ls - 1) != '\r') {
+            return false;
+        }
+        String line = t.subSequence(ls, at).toString();
+        return line.indexOf(';') < 0 && SQL_PLUS_CONNECT.matcher(line).lookingAt();
+    }
+
+    private static final java.util.regex.Pattern SQL_PLUS_CONNECT =
+            java.util.regex.Pattern.compile("(?i)[ \\t]{0,8}(?:SQL>[ \\t]{0,4})?conn(?:ect)?[ \\t]");
 
     /** Placeholders of vendors' documentation for a password: {@code 'password'}, {@code new_password}, {@code :pwd}. */
     private static final java.util.regex.Pattern DOCUMENTED_PASSWORD = java.util.regex.Pattern.compile(
@@ -851,6 +876,7 @@ public final class SecretDetector implements Detector {
             return -1; // define('SITE_NAME', ...), define('CACHE_KEY', ...): no secret
         }
         if ((g == 2 || g == 3)
+                && !sqlPlusConnect(t, m.start())
                 && !SQL_USER_STATEMENT
                         .matcher(t)
                         .region(Math.max(0, m.start() - 200), m.start())

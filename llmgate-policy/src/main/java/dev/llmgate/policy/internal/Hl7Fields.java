@@ -97,7 +97,7 @@ final class Hl7Fields {
     }
 
     /** The most characters before a segment's name on its line ({@link #linePrefix}). */
-    private static final int PREFIX_MAX = 12;
+    private static final int PREFIX_MAX = 24;
 
     /**
      * Whether only a line's lead-in stands before {@code i} on its line: white space, markdown's quote marks and list
@@ -122,6 +122,7 @@ final class Hl7Fields {
                 || c == '\t'
                 || c == '>'
                 || c == '\uFEFF'
+                || c == '+'
                 || c == '.'
                 || c == ')'
                 || c == '-'
@@ -143,11 +144,55 @@ final class Hl7Fields {
      * its name, then {@code |}).
      */
     static boolean startsSegment(CharSequence s, int i) {
+        return startsSegment(s, i, '|');
+    }
+
+    /** Like {@link #startsSegment(CharSequence, int)}, with {@code field} as the field separator. */
+    static boolean startsSegment(CharSequence s, int i, char field) {
         int k = afterPrefix(s, i, s.length());
-        if (k + 4 > s.length() || s.charAt(k + 3) != '|') {
+        if (k + 4 > s.length() || s.charAt(k + 3) != field) {
             return false;
         }
         return segment(s, k) != null;
+    }
+
+    /** The first characters of a segment's line in which a segment has {@value #FIELDS_IN_HEAD} field separators. */
+    static final int HEAD = 64;
+
+    private static final int FIELDS_IN_HEAD = 3;
+
+    /**
+     * Whether the line that starts at {@code i} may still be a segment by its fields: shorter than {@value #HEAD}
+     * characters so far, or {@value #FIELDS_IN_HEAD} field separators among its first (a process table's {@code
+     * PID|COMMAND|…} line is none).
+     */
+    static boolean fieldsSoFar(CharSequence s, int i, char field) {
+        int end = Math.min(s.length(), i + HEAD);
+        int count = 0;
+        for (int k = i; k < end; k++) {
+            char c = s.charAt(k);
+            if (c == '\r' || c == '\n') {
+                return true; // the line ended: as long as it is
+            }
+            if (c == field && ++count >= FIELDS_IN_HEAD) {
+                return true;
+            }
+        }
+        return end - i < HEAD;
+    }
+
+    /**
+     * The separators ({@code MSH-1} and {@code MSH-2}, five characters) of the last {@code MSH} segment of {@code s},
+     * or null if it holds none.
+     */
+    static String lastEncoding(CharSequence s) {
+        String text = s.toString();
+        for (int p = text.lastIndexOf("MSH"); p >= 0; p = p == 0 ? -1 : text.lastIndexOf("MSH", p - 1)) {
+            if (p + 8 <= text.length() && lineStartBefore(text, p) && separator(text.charAt(p + 3))) {
+                return text.substring(p + 3, p + 8);
+            }
+        }
+        return null;
     }
 
     private static boolean lineBreak(char c) {
@@ -189,7 +234,7 @@ final class Hl7Fields {
                 end++;
             }
             int at = afterPrefix(text, start, end);
-            if (end - at > 8 && text.startsWith("MSH", at) && separator(text.charAt(at + 3))) {
+            if (end - at >= 6 && text.startsWith("MSH", at) && separator(text.charAt(at + 3))) {
                 // MSH-1 and MSH-2: the separators this message uses
                 field = text.charAt(at + 3);
                 component = text.charAt(at + 4);

@@ -672,14 +672,15 @@ final class ScanView {
             }
         }
 
-        /** Whether {@code [from, to)} of {@code s} holds a field separator right after a segment's name. */
+        /** Whether {@code [from, to)} of {@code s} holds a field separator right after a segment's name, or an MSH. */
         private static boolean holdsSegmentName(String s, int from, int to) {
             for (int p = s.indexOf('|', from); p >= 0 && p < to; p = s.indexOf('|', p + 1)) {
                 if (p - 3 >= from && Hl7Fields.startsSegment(s.subSequence(p - 3, p + 1), 0)) {
                     return true;
                 }
             }
-            return false;
+            int msh = s.indexOf("MSH", from);
+            return msh >= 0 && msh < to; // (a message that declares its own separators)
         }
 
         /** The HL7 v2 fields of JSON string {@code [from, to)} of source {@code src}, decoded, read as plain text's. */
@@ -953,8 +954,8 @@ final class ScanView {
                 // the key of the array the value's object stands in ({"name": [{"family": …}]}), or, for an array's
                 // element ({"given": ["…"]}), of the array the array's object stands in
                 int context = pendingKeyWas
-                        ? dataTypeKey(keys, arrays, depth - 1)
-                        : depth >= 1 && arrays[depth - 1] ? dataTypeKey(keys, arrays, depth - 2) : -1;
+                        ? dataTypeKey(j, tokens, keys, arrays, depth - 1)
+                        : depth >= 1 && arrays[depth - 1] ? dataTypeKey(j, tokens, keys, arrays, depth - 2) : -1;
                 int part = humanNamePart(j, tokens, label, context);
                 if (part >= 0) {
                     // FHIR's HumanName ({"name": [{"family": "…", "given": ["…"]}]}, a Patient's, a Practitioner's, a
@@ -971,18 +972,25 @@ final class ScanView {
 
         /**
          * The key that names the FHIR data type whose object stands at depth {@code d}: the key of the array it is an
-         * element of ({@code "name": [{…}]}), or its own key when it is a member of an array's element ({@code
-         * "contact": [{"name": {…}}]}, a Patient's contact's single HumanName); else -1 (an object that is a member of
-         * a member, {@code {"font": {"name": {…}}}}, is no such type).
+         * element of ({@code "name": [{…}]}), or its own key when it is a member of an element of a {@code contact}
+         * array ({@code "contact": [{"name": {…}}]}, a Patient's or an Organization's contact's single HumanName); else
+         * -1 (an object that is a member of another, {@code {"font": {"name": {…}}}}, {@code {"results": [{"name":
+         * {…}}]}}, is no such type).
          */
-        private static int dataTypeKey(int[] keys, boolean[] arrays, int d) {
+        private static int dataTypeKey(JsonReading j, JsonTokens tokens, int[] keys, boolean[] arrays, int d) {
             if (d < 1 || arrays[d]) {
                 return -1;
             }
             if (keys[d] == -1) {
                 return arrays[d - 1] ? keys[d - 1] : -1;
             }
-            return d >= 2 && keys[d - 1] == -1 && arrays[d - 2] ? keys[d] : -1;
+            return d >= 2
+                            && keys[d - 1] == -1
+                            && arrays[d - 2]
+                            && keys[d - 2] != -1
+                            && keyEquals(j, tokens, keys[d - 2], "contact")
+                    ? keys[d]
+                    : -1;
         }
 
         /**

@@ -177,8 +177,15 @@ public final class StreamGuard implements StreamTransformer {
                 : "";
         windowText = null; // (set below for a scanned JSON window)
         String before = context.toString();
-        int offset = memory.length() + before.length();
-        String scanned = memory + before + held;
+        // an HL7 message that declared its own separators: its MSH's separators stand before the window, so that the
+        // segments after it are read with them once the MSH has left the window
+        String encoding = asJson || held.indexOf("MSH") < 0 ? null : Hl7Fields.lastEncoding(held);
+        if (encoding != null) {
+            hl7Encoding = encoding;
+        }
+        String hl7Memory = asJson || hl7Encoding.equals(DEFAULT_HL7_ENCODING) ? "" : "MSH" + hl7Encoding + "\n";
+        int offset = memory.length() + hl7Memory.length() + before.length();
+        String scanned = memory + hl7Memory + before + held;
         if (!scanText) {
             // not scanned, but placeholders are restored: the last word is kept, so that one in it is judged with
             // what follows it (a word as long as all the held text goes as it is)
@@ -534,8 +541,18 @@ public final class StreamGuard implements StreamTransformer {
         if (start == 0 && !lineStart) {
             return -1; // the line began in released text
         }
-        return Hl7Fields.startsSegment(held, start) ? start : -1;
+        char field = hl7Encoding.charAt(0);
+        return Hl7Fields.startsSegment(held, start, field)
+                        && Hl7Fields.fieldsSoFar(held, Hl7Fields.afterPrefix(held, start, held.length()), field)
+                ? start
+                : -1;
     }
+
+    /** The separators of an HL7 v2 message that declares none ({@code MSH-1} and {@code MSH-2}). */
+    private static final String DEFAULT_HL7_ENCODING = "|^~\\&";
+
+    /** The separators the last {@code MSH} segment of the answer declared ({@link #DEFAULT_HL7_ENCODING} if none). */
+    private String hl7Encoding = DEFAULT_HL7_ENCODING;
 
     private static boolean lineBreakBefore(String scanned, int offset) {
         char c = scanned.charAt(offset - 1);

@@ -60,15 +60,19 @@ public final class PiiRecognizers {
         } else {
             return -1;
         }
-        // the next line is a label if a colon stands within its first LABEL_LINE characters
-        for (int k = q; k < n && k <= q + LABEL_LINE; k++) {
-            char d = t.charAt(k);
+        // the next line is a label if a colon stands after at most LABEL_LINE other characters (code points, as the
+        // regex counts them)
+        int count = 0;
+        for (int k = q; k < n; ) {
+            int d = Character.codePointAt(t, k);
             if (d == ':') {
                 return -1;
             }
-            if (d == '\r' || d == '\n') {
+            if (d == '\r' || d == '\n' || count == LABEL_LINE) {
                 break;
             }
+            count++;
+            k += Character.charCount(d);
         }
         return q;
     }
@@ -826,18 +830,27 @@ public final class PiiRecognizers {
             "new");
 
     /**
-     * Whether the label at {@code start} is "CID" or "CSC" (any case) right after another word of letters (not a
-     * number or an expiry, not a possessive) that is not in {@link #CID_PRECEDERS}: the last word of another name
-     * ("Process CID 4021", "customer CID", {@code campaign_cid} read as {@code campaign cid}); after a card's word, a
-     * date or a number ("Visa CSC", "exp 12/26 CSC 123", "the cardholder's CID") it is the card's code.
+     * Whether the label at {@code start} names something else than a card's code: "CID" (any case) or "csc"/"Csc" (a
+     * compound key's word) right after another word of letters (not a number or an expiry, not a possessive) that is
+     * not in {@link #CID_PRECEDERS}, with no card number or CID issuer just before ("Process CID 4021", "customer
+     * CID", {@code campaign_cid} read as {@code campaign cid}, {@code orderCsc} as {@code order Csc}). "CSC" in
+     * capitals, and any of them after a card's word, a date, a number or a card ("Customer CSC 123", "Visa CSC", "exp
+     * 12/26 CSC 123", "Amex Blue CID"), is the card's code.
      */
     private static boolean compoundCid(CharSequence t, int start) {
         if (start + 3 > t.length()) {
             return false;
         }
-        String lower = t.subSequence(start, start + 3).toString().toLowerCase(java.util.Locale.ROOT);
+        String label = t.subSequence(start, start + 3).toString();
+        String lower = label.toLowerCase(java.util.Locale.ROOT);
         if (!lower.equals("cid") && !lower.equals("csc")) {
             return false;
+        }
+        if (lower.equals("csc") && label.equals("CSC")) {
+            return false; // "CSC" in capitals names nothing but a card's code ("Please provide CSC 123")
+        }
+        if (cardNear(t, start)) {
+            return false; // a card number or American Express / Discover named just before: the card's code
         }
         int e = start - 1;
         if (e < 1 || (t.charAt(e) != ' ' && t.charAt(e) != '-')) {
@@ -859,6 +872,30 @@ public final class PiiRecognizers {
 
     private static boolean asciiLetter(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    /** How far before a CID a card's number or issuer makes it the card's code. */
+    private static final int CARD_NEAR = 64;
+
+    /**
+     * Whether a run of 13 or more digits (spaces and dashes between them) or "Amex", "American Express", "Discover"
+     * (the issuers whose code is called CID) stands within {@value #CARD_NEAR} characters before {@code start}.
+     */
+    private static boolean cardNear(CharSequence t, int start) {
+        int from = Math.max(0, start - CARD_NEAR);
+        int digits = 0;
+        for (int i = from; i < start; i++) {
+            char c = t.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits >= 13) {
+                    return true;
+                }
+            } else if (c != ' ' && c != '-') {
+                digits = 0;
+            }
+        }
+        String before = t.subSequence(from, start).toString().toLowerCase(java.util.Locale.ROOT);
+        return before.contains("amex") || before.contains("american express") || before.contains("discover");
     }
 
     static Recognizer cvv() {
