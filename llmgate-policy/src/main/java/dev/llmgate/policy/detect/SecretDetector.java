@@ -392,7 +392,6 @@ public final class SecretDetector implements Detector {
         }
     }
 
-    /** Whether an assigned value is a placeholder or a reference, not a secret ({@code ${VAR}}, {@code <your-key>}, ...). */
     /**
      * The words of an instruction standing in for a value: {@code REPLACE_ME_WITH_REAL_PASSWORD},
      * {@code insert-a-long-random-string-here}, {@code put-your-key-here}, {@code change_me_later}.
@@ -401,6 +400,7 @@ public final class SecretDetector implements Detector {
             "(?:^|[_.-])(?:replace|insert|change)[_.-]?(?:me|with|this|a|an|the)(?:[_.-]|$)"
                     + "|[_.-]here$|^(?:insert|replace|put|paste|enter|add)[_.-]");
 
+    /** Whether an assigned value is a placeholder or a reference, not a secret ({@code ${VAR}}, {@code <your-key>}, ...). */
     private static boolean placeholder(String value, String lower) {
         return lower.startsWith("${")
                 || lower.startsWith("$")

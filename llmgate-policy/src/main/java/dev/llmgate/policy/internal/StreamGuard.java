@@ -66,10 +66,10 @@ public final class StreamGuard implements StreamTransformer {
     private final boolean restoreText;
     private final boolean restoreUrls;
     private final boolean scanText;
-    /** Whether the policy runs the exfiltration detector (then an image open too long is reported: see withOverlongImage). */
     /** Whether the policy reads personal data (then an HL7 segment too long to hold fails the stream closed). */
     private final boolean readsPii;
 
+    /** Whether the policy runs the exfiltration detector (then an image open too long is reported: see withOverlongImage). */
     private final boolean readsExfiltration;
     /** Whether the answer is JSON (asked for, or the text begins with '{' or '['): then scanned as JSON values. Null until known. */
     private Boolean json;

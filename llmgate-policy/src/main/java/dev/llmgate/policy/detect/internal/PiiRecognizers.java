@@ -39,7 +39,6 @@ public final class PiiRecognizers {
         return i < t.length() && t.charAt(i) == c;
     }
 
-    /** Java's {@code \s} without UNICODE_CHARACTER_CLASS. */
     /** A space or a tab at {@code i}. */
     private static boolean blankAt(CharSequence t, int i) {
         return i < t.length() && (t.charAt(i) == ' ' || t.charAt(i) == '\t');
@@ -86,6 +85,7 @@ public final class PiiRecognizers {
         return k > i && k < t.length() && Character.getType(Character.codePointAt(t, k)) == Character.UPPERCASE_LETTER;
     }
 
+    /** Java's {@code \s} without UNICODE_CHARACTER_CLASS. */
     private static boolean spaceAt(CharSequence t, int i) {
         if (i >= t.length()) {
             return false;
