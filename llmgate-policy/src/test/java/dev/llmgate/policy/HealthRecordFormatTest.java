@@ -131,6 +131,28 @@ class HealthRecordFormatTest {
                 .doesNotContain("WHITFIELD");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "MSH.9 message type is ADT^A01\nPID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314|F",
+                "MSH: the header comes first\nPID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314|F",
+                "MSH-9 (message type)\nPID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314|F"
+            })
+    void aLineThatOnlyNamesTheMshSegmentDeclaresNoSeparators(String text) {
+        // a review: "MSH.9 message type" was taken for an MSH declaring '.' as the field separator, so the PID after it
+        // was not read
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT))
+                .doesNotContain("00482913")
+                .doesNotContain("WHITFIELD")
+                .doesNotContain("19560314");
+        for (int size : new int[] {1, 7, 64}) {
+            assertThat(PolicyInterceptorTest.streamed(HIPAA, text, size))
+                    .as("chunks of %d", size)
+                    .doesNotContain("00482913")
+                    .doesNotContain("WHITFIELD");
+        }
+    }
+
     @ParameterizedTest(name = "lead-in [{0}]")
     @ValueSource(strings = {"    ", "> ", "1. ", "- ", "\uFEFF"})
     void aSegmentAfterALinesLeadInIsRead(String leadIn) {

@@ -84,12 +84,58 @@ final class Hl7Fields {
             }
         }
         for (int p = text.indexOf("MSH"); p >= 0; p = text.indexOf("MSH", p + 1)) {
-            if (p + 3 < text.length() && lineStartBefore(text, p) && separator(text.charAt(p + 3))) {
+            if (declaresEncoding(text, p, lineEnd(text, p)) && lineStartBefore(text, p)) {
                 return true;
             }
         }
         return false;
     }
+
+    /** Where the line holding {@code i} ends (its line break, or the end of {@code s}). */
+    private static int lineEnd(CharSequence s, int i) {
+        int n = s.length();
+        int k = i;
+        while (k < n && !lineBreak(s.charAt(k))) {
+            k++;
+        }
+        return k;
+    }
+
+    /**
+     * Whether an {@code MSH} at {@code at} (its line ending at {@code end}) declares the message's separators as the
+     * standard lays them out: {@code MSH-1}, a field separator, then {@code MSH-2}, two to five encoding characters
+     * (six in a JSON string, where the escape character is doubled), each a separator, then the field separator
+     * again (or the line's end: a stream may not have the rest yet). {@code MSH.9 message type} or {@code MSH: the header} declares nothing.
+     */
+    static boolean declaresEncoding(CharSequence s, int at, int end) {
+        return encodingEnd(s, at, end) >= 0;
+    }
+
+    /** Where the encoding characters an {@code MSH} at {@code at} declares end ({@link #declaresEncoding}), or -1. */
+    private static int encodingEnd(CharSequence s, int at, int end) {
+        if (at + 6 > end || s.charAt(at) != 'M' || s.charAt(at + 1) != 'S' || s.charAt(at + 2) != 'H') {
+            return -1;
+        }
+        char field = s.charAt(at + 3);
+        if (!separator(field)) {
+            return -1;
+        }
+        int k = at + 4;
+        while (k < end && k < at + 4 + ENCODING_MAX && s.charAt(k) != field) {
+            char c = s.charAt(k);
+            if (!separator(c)) {
+                return -1;
+            }
+            k++;
+        }
+        return k - (at + 4) >= 2 && (k == end || s.charAt(k) == field) ? k : -1;
+    }
+
+    /**
+     * The most encoding characters in {@code MSH-2}: component, repetition, escape, subcomponent, truncation, and the
+     * escape character doubled in a JSON string.
+     */
+    private static final int ENCODING_MAX = 6;
 
     /** A character that can separate fields: printable ASCII, not a letter, a digit or a space. */
     private static boolean separator(char c) {
@@ -182,14 +228,15 @@ final class Hl7Fields {
     }
 
     /**
-     * The separators ({@code MSH-1} and {@code MSH-2}, five characters) of the last {@code MSH} segment of {@code s},
-     * or null if it holds none.
+     * The separators ({@code MSH-1} and {@code MSH-2}, as declared: {@link #declaresEncoding}) of the last {@code MSH}
+     * segment of {@code s}, or null if it holds none.
      */
     static String lastEncoding(CharSequence s) {
         String text = s.toString();
         for (int p = text.lastIndexOf("MSH"); p >= 0; p = p == 0 ? -1 : text.lastIndexOf("MSH", p - 1)) {
-            if (p + 8 <= text.length() && lineStartBefore(text, p) && separator(text.charAt(p + 3))) {
-                return text.substring(p + 3, p + 8);
+            int k = encodingEnd(text, p, lineEnd(text, p));
+            if (k >= 0 && lineStartBefore(text, p)) {
+                return text.substring(p + 3, k);
             }
         }
         return null;
@@ -234,7 +281,7 @@ final class Hl7Fields {
                 end++;
             }
             int at = afterPrefix(text, start, end);
-            if (end - at >= 6 && text.startsWith("MSH", at) && separator(text.charAt(at + 3))) {
+            if (declaresEncoding(text, at, end)) {
                 // MSH-1 and MSH-2: the separators this message uses
                 field = text.charAt(at + 3);
                 component = text.charAt(at + 4);
