@@ -148,7 +148,13 @@ class ScanPrefilterTest {
         "\n",
         "1",
         "a",
-        "\u00e9"
+        "\u00e9",
+        "AB 12 34 56 C",
+        "ab123456c",
+        "NI: JG 10 37 12 A.",
+        "so 12 34 56 a",
+        "in 1",
+        "xAB123456C"
     };
 
     private static List<String> corpus() throws IOException {

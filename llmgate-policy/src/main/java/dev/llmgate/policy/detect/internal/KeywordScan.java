@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>Only the keywords of the groups still wanted are looked for. Many: by a set of bits of their
  * first two characters, read from the text's ISO-8859-1 bytes, so a position of the text costs one
- * bit test and a keyword is compared only where its first two characters may occur; whenever a
+ * bit test, and a second of their first three, so a keyword is compared only where its first three characters
+ * may occur; whenever a
  * group is found the set shrinks. Few ({@value #ANCHORED} or fewer): each is compared only at the
  * occurrences of its rarest character, found with {@link String#indexOf(int, int)}. Immutable and
  * thread-safe.
@@ -120,12 +121,17 @@ public final class KeywordScan {
             long before = present;
             int i = from;
             long[] bits = pairs.bits;
+            long[] triples = pairs.triples;
             int k1 = (b[i] | 0x20) & 63;
             for (; i < n - 1; i++) {
                 int k0 = k1;
                 k1 = (b[i + 1] | 0x20) & 63;
                 int key = (k0 << 6) | k1;
                 if ((bits[key >>> 6] & (1L << key)) == 0) {
+                    continue;
+                }
+                int t = Pairs.triple(key, i + 2 < n ? b[i + 2] : 0);
+                if ((triples[t >>> 6] & (1L << t)) == 0) {
                     continue;
                 }
                 int[] candidates = pairs.byFirst[FOLD[b[i] & 0xFF] & 0xFF];
@@ -230,6 +236,19 @@ public final class KeywordScan {
      */
     private static final class Pairs {
         final long[] bits = new long[64];
+        /**
+         * A second filter behind {@link #bits}, on the first three characters (hashed into 4,096 bits; a keyword of
+         * two characters sets every third): an English text has a keyword's first two letters ("re", "se", "pa") every
+         * few words, its first three far less often.
+         */
+        final long[] triples = new long[64];
+
+        /** The bit of {@link #triples} for a pair's {@code key} and the byte after it. */
+        static int triple(int key, int third) {
+            int x = (key << 6) | ((third | 0x20) & 63);
+            return (x * 0x9E3779B1) >>> 20;
+        }
+
         /** Per first byte (folded): the keywords starting with it; null if there is no keyword at all. */
         final int[][] byFirst;
         /** With few keywords: each one's rarest character (its offset in the keyword), parallel to {@link #anchorWords}; else null. */
@@ -252,6 +271,15 @@ public final class KeywordScan {
                 int c1 = word.charAt(1) < 256 ? word.charAt(1) : '?';
                 int key = (((c0 | 0x20) & 63) << 6) | ((c1 | 0x20) & 63);
                 bits[key >>> 6] |= 1L << key;
+                if (word.length() == 2) {
+                    for (int third = 0; third < 64; third++) {
+                        int t = triple(key, third);
+                        triples[t >>> 6] |= 1L << t;
+                    }
+                } else {
+                    int t = triple(key, word.charAt(2) < 256 ? word.charAt(2) : '?');
+                    triples[t >>> 6] |= 1L << t;
+                }
                 if (first.get(c0) == null) {
                     first.set(c0, new ArrayList<>());
                 }

@@ -1443,18 +1443,20 @@ public final class PiiRecognizers {
                 .startingAt(Starts.of()
                         .letters(false, NINO_FIRST)
                         .letterRun(" ", true, 0)
+                        .lettersAtMost(2)
                         .notAfter(W + "-")
                         .check(PiiRecognizers::ninoStart));
     }
 
-    /** Two ASCII letters at {@code i}, then a space or a digit (the start of a National Insurance number). */
+    /** Two ASCII letters at {@code i}, then a digit, or a space and a digit (the start of a National Insurance number). */
     private static boolean ninoStart(CharSequence t, int i) {
-        if (i + 3 > t.length()) {
+        if (i + 4 > t.length()) {
             return false;
         }
         char c = t.charAt(i + 1);
         char d = t.charAt(i + 2);
-        return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && (d == ' ' || (d >= '0' && d <= '9'));
+        char e = t.charAt(i + 3);
+        return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && (d == ' ' ? e >= '0' && e <= '9' : d >= '0' && d <= '9');
     }
 
     /**

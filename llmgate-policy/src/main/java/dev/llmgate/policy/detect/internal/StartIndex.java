@@ -38,6 +38,8 @@ final class StartIndex {
     private final long runDigitMask;
     private final long runLengthMask;
     private final int[] runMinLength;
+    /** Per length of a run of ASCII letters (capped at {@link Starts#MAX_LETTERS} + 1): the recognizers it is too long for. */
+    private final long[] lettersTooLong = new long[Starts.MAX_LETTERS + 2];
     /** The shortest {@link #runMinLength} of a gated recognizer ({@code Integer.MAX_VALUE} if none). */
     private final int minRunLength;
     /** Digit-run gates ({@link Starts#digitRun}): the gated recognizers; [run length (capped)][follower class]: those that pass. */
@@ -103,6 +105,11 @@ final class StartIndex {
             for (int c = 0; c < 128; c++) {
                 if (s.notAfter[c]) {
                     notAfterMask[c] |= bit;
+                }
+            }
+            if (s.runMaxLetters > 0) {
+                for (int l = s.runMaxLetters + 1; l < lettersTooLong.length; l++) {
+                    lettersTooLong[l] |= bit;
                 }
             }
             if (s.runGate) {
@@ -254,7 +261,9 @@ final class StartIndex {
                     int k1 = i + 1 < n ? fold((char) (b[i + 1] & 0xFF)) : 0;
                     int k2 = i + 2 < n ? fold((char) (b[i + 2] & 0xFF)) : 0;
                     int slot = slot3[k0 * K + k1];
-                    long mask = (letter1[c] | letter2[k0 * K + k1] | (slot < 0 ? 0 : letter3[slot * K + k2])) & active;
+                    long mask = (letter1[c] | letter2[k0 * K + k1] | (slot < 0 ? 0 : letter3[slot * K + k2]))
+                            & active
+                            & ~lettersTooLong[Math.min(j - i, lettersTooLong.length - 1)];
                     if (mask != 0) {
                         if ((mask & runGatedMask) != 0) {
                             int f = j < n ? b[j] & 0xFF : 256;

@@ -37,6 +37,8 @@ public final class Starts {
     final boolean[] runFollowers = new boolean[128];
     boolean runWithDigit;
     int runMinLength;
+    /** The most ASCII letters a match that starts at a letter begins with ({@link #lettersAtMost}; 0: no bound). */
+    int runMaxLetters;
     /** The digit-run gate ({@link #digitRun}): alternatives {min, max} with their followers (null: any). */
     final List<int[]> digitRuns = new ArrayList<>();
 
@@ -125,6 +127,22 @@ public final class Starts {
         runMinLength = minLength;
         return this;
     }
+
+    /**
+     * At candidates that are ASCII letters, a cheap gate on the run of ASCII letters that starts there: a real match
+     * starting at a letter begins with at most {@code max} ASCII letters in a row (a UK National Insurance number's
+     * two), so a longer word is no candidate, for one table lookup.
+     */
+    public Starts lettersAtMost(int max) {
+        if (max < 1 || max > MAX_LETTERS) {
+            throw new IllegalArgumentException("lettersAtMost takes 1 to " + MAX_LETTERS + ": " + max);
+        }
+        runMaxLetters = max;
+        return this;
+    }
+
+    /** The largest bound {@link #lettersAtMost} takes. */
+    static final int MAX_LETTERS = 15;
 
     /**
      * At candidates that are ASCII digits, a cheap gate on the run of ASCII digits that starts

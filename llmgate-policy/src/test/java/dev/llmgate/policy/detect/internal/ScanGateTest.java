@@ -147,6 +147,8 @@ class ScanGateTest {
         assertThatThrownBy(() -> Starts.of().digitRun(0, 3)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Starts.of().digitRun(5, 4)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Starts.of().digitRun(1, 2, "\u00b7")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Starts.of().lettersAtMost(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Starts.of().lettersAtMost(16)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
