@@ -70,6 +70,9 @@ class LinearScanWorkTest {
         "[1]: http://x/\n![a][1]",
         "![a][",
         "{conversation}",
+        "{\"memberId\": \"A1234\"}\n", // JSON values that begin lines, each read under its keys
+        "[{\"family\": \"Vrabec\", \"given\": [\"Zo\",\n",
+        "[\n",
         "http:a ",
         "https:\\\\a?",
         "![a](https:/",

@@ -91,9 +91,25 @@ final class JsonTokens {
 
     /** The tokens of a piece of JSON text that starts in lexer state {@code state} (a window of a stream). */
     static JsonTokens of(String s, int state) {
+        return lex(s, 0, state, false);
+    }
+
+    /**
+     * The tokens of the one JSON object or array that begins at {@code from} of {@code s} (its <code>{</code> or <code>[</code>), read up to its end ({@link #firstValueEnd}) or up to the first run of characters that is no JSON token
+     * ({@link #hasOther}: no JSON value after all, the pass stops there), whichever comes first; {@link #stop} is where
+     * the pass stopped. Positions are {@code s}'s.
+     */
+    static JsonTokens valueAt(String s, int from) {
+        return lex(s, from, OUTSIDE, true);
+    }
+
+    /** Where a {@link #valueAt} pass stopped (its value's end, the first other token's end, or the end of the text). */
+    int stop;
+
+    private static JsonTokens lex(String s, int from, int state, boolean oneValue) {
         JsonTokens t = new JsonTokens();
         int n = s.length();
-        int i = 0;
+        int i = from;
         boolean resume = state != OUTSIDE;
         int depth = 0;
         while (i < n) {
@@ -115,6 +131,10 @@ final class JsonTokens {
                     depth++;
                 } else if ((c == '}' || c == ']') && --depth == 0 && t.firstValueEnd < 0) {
                     t.firstValueEnd = i + 1;
+                    if (oneValue) {
+                        i++;
+                        break;
+                    }
                 }
                 i++;
             } else {
@@ -125,10 +145,15 @@ final class JsonTokens {
                         t.firstOtherStart = i;
                     }
                     t.hasOther = true;
+                    if (oneValue) {
+                        i = j;
+                        break;
+                    }
                 }
                 i = j;
             }
         }
+        t.stop = i;
         return t;
     }
 

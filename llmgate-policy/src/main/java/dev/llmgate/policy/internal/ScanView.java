@@ -435,6 +435,8 @@ final class ScanView {
             private final String[] outerKeys;
             private final boolean[] outerArrays;
             private final String outerPending;
+            /** Where the JSON begins in {@link #text} (0, or a value standing inside a text: {@link #jsonInText}). */
+            private final int from;
 
             JsonReading(
                     int src,
@@ -445,6 +447,20 @@ final class ScanView {
                     String[] outerKeys,
                     boolean[] outerArrays,
                     String outerPending) {
+                this(src, text, tokens, 0, limit, withOther, outerKeys, outerArrays, outerPending);
+            }
+
+            JsonReading(
+                    int src,
+                    String text,
+                    JsonTokens tokens,
+                    int from,
+                    int limit,
+                    boolean withOther,
+                    String[] outerKeys,
+                    boolean[] outerArrays,
+                    String outerPending) {
+                this.from = from;
                 this.src = src;
                 this.text = text;
                 this.tokens = tokens;
@@ -485,6 +501,10 @@ final class ScanView {
 
             String outerPending() {
                 return outerPending;
+            }
+
+            int from() {
+                return from;
             }
         }
 
@@ -568,7 +588,48 @@ final class ScanView {
                 if (!tokens.hasOther) {
                     jsonReadings.add(
                             new JsonReading(index, text, tokens, text.length(), true, NO_KEYS, NO_ARRAYS, null));
+                    return;
                 }
+            }
+            if (kind == Kind.PLAIN || kind == Kind.JSON) {
+                jsonInText(index, text); // (JSON: an answer that was to be JSON and is prose)
+            }
+        }
+
+        /**
+         * The JSON objects and arrays inside a text (a payload pasted into a question, a FHIR resource in a fenced code
+         * block, a model's answer that shows a record): each one that begins a line (<code>{</code> or <code>[</code> after the
+         * line's white space) and is JSON up to its end (no run of characters that is no JSON token) is read as a JSON
+         * text's members are ({@link #readMembersAgain}). One pass: a value read, or a line found to be no JSON, is
+         * passed over, so no character is lexed twice.
+         */
+        private void jsonInText(int index, String text) {
+            int n = text.length();
+            if (text.indexOf('{') < 0 && text.indexOf('[') < 0) {
+                return;
+            }
+            int lineStart = 0;
+            while (lineStart < n) {
+                int k = lineStart;
+                while (k < n && (text.charAt(k) == ' ' || text.charAt(k) == '\t')) {
+                    k++;
+                }
+                int next;
+                if (k < n && (text.charAt(k) == '{' || text.charAt(k) == '[')) {
+                    JsonTokens tokens = JsonTokens.valueAt(text, k);
+                    if (!tokens.hasOther && tokens.firstValueEnd > 0 && tokens.count > 0) {
+                        jsonReadings.add(new JsonReading(
+                                index, text, tokens, k, tokens.firstValueEnd, true, NO_KEYS, NO_ARRAYS, null));
+                    }
+                    next = Math.max(tokens.stop, k + 1);
+                } else {
+                    next = k;
+                }
+                int lineEnd = text.indexOf('\n', next);
+                if (lineEnd < 0) {
+                    return;
+                }
+                lineStart = lineEnd + 1;
             }
         }
 
@@ -904,7 +965,7 @@ final class ScanView {
             }
             // the key whose value comes next, or -1 (-2 - outerKeys.length: the path's pending key)
             int pendingKey = j.outerPending() == null ? -1 : -2 - outerKeys.length;
-            int pos = 0;
+            int pos = j.from();
             for (int t = 0; t < tokens.count && tokens.start[t] < j.limit(); t++) {
                 // the structure between the previous token and this one (quotes, punctuation, literals, white space)
                 for (int i = pos; i < tokens.start[t]; i++) {

@@ -342,6 +342,14 @@ public final class StreamGuard implements StreamTransformer {
                 Enforcement.decide(engine, call, limit, Optional.empty(), PolicyStage.STREAM, rewritten());
                 throw Enforcement.blocked(policy, PolicyStage.STREAM, limit);
             }
+            // a JSON object or array that begins a line of a prose answer (a record shown in a code block) is not
+            // released before it closes (up to JSON_HOLD characters), so that its members are read under their keys;
+            // a longer one is released as text (its values are still read, its keys no longer stand before them)
+            int json = asJson ? -1 : openJsonAt(scanned, offset, offset == 0 || lineBreakBefore(scanned, offset));
+            if (json >= 0 && json < cut && held.length() - json <= JSON_HOLD) {
+                holdImage = true;
+                cut = json;
+            }
             // the next release: at a whole window as usual, or while the image stays held, after half a window more
             if (holdImage) {
                 releaseAt = Math.max(window, held.length() - cut + window / 2);
@@ -546,6 +554,44 @@ public final class StreamGuard implements StreamTransformer {
                         && Hl7Fields.fieldsSoFar(held, Hl7Fields.afterPrefix(held, start, held.length()), field)
                 ? start
                 : -1;
+    }
+
+    /** The most a prose stream holds back for one JSON object or array not yet closed ({@link #openJsonAt}). */
+    static final int JSON_HOLD = 4096;
+
+    /**
+     * Where in the held text (which begins at {@code offset} of {@code scanned}) a JSON object or array begins a line
+     * and has not closed yet (JSON so far, as {@link ScanView} reads a value inside a text), else -1. {@code
+     * lineStart}: the held text begins a line.
+     */
+    private static int openJsonAt(String scanned, int offset, boolean lineStart) {
+        int n = scanned.length();
+        if (scanned.indexOf('{', offset) < 0 && scanned.indexOf('[', offset) < 0) {
+            return -1;
+        }
+        int line = lineStart ? offset : nextLine(scanned, offset);
+        while (line >= 0) {
+            int k = line;
+            while (k < n && (scanned.charAt(k) == ' ' || scanned.charAt(k) == '\t')) {
+                k++;
+            }
+            int next = k;
+            if (k < n && (scanned.charAt(k) == '{' || scanned.charAt(k) == '[')) {
+                JsonTokens tokens = JsonTokens.valueAt(scanned, k);
+                if (!tokens.hasOther && tokens.firstValueEnd < 0) {
+                    return line - offset; // open to the end of what came so far
+                }
+                next = Math.max(tokens.stop, k + 1);
+            }
+            line = next >= n ? -1 : nextLine(scanned, next);
+        }
+        return -1;
+    }
+
+    /** Where the line after the one holding {@code i} begins, or -1 if there is none yet. */
+    private static int nextLine(String s, int i) {
+        int b = s.indexOf('\n', i);
+        return b < 0 ? -1 : b + 1;
     }
 
     /** The separators of an HL7 v2 message that declares none ({@code MSH-1} and {@code MSH-2}). */

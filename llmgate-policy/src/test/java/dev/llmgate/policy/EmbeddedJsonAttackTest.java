@@ -1,0 +1,109 @@
+package dev.llmgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmgate.api.ChatRequest;
+import dev.llmgate.core.LlmGate;
+import dev.llmgate.policy.preset.CompliancePreset;
+import dev.llmgate.testing.Reply;
+import dev.llmgate.testing.ScriptedProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * JSON keys were read as labels only when the whole text was JSON, so the same payload pasted into a question ("Why
+ * does this fail? ```json {…}```"), or shown in a model's answer, let through what its keys name: a FHIR resource's
+ * {@code family}/{@code given} names and identifiers, {@code memberId}, {@code lastName}. A JSON object or array that
+ * begins a line of a text is now read as a JSON text's members are.
+ */
+class EmbeddedJsonAttackTest {
+    private static final Policy HIPAA =
+            Policy.builder().name("hipaa").preset(CompliancePreset.HIPAA).build();
+
+    private static final String FHIR = "{\n"
+            + "  \"resourceType\": \"Patient\",\n"
+            + "  \"identifier\": [{\"system\": \"urn:oid:1.2.36.146.595.217.0.1\", \"value\": \"00482913\"}],\n"
+            + "  \"name\": [{\"family\": \"Vrabec\", \"given\": [\"Zoltan\"]}],\n"
+            + "  \"birthDate\": \"1956-03-14\"\n"
+            + "}";
+
+    private static final String PAYLOAD = "{\"memberId\": \"XJH48213\", \"lastName\": \"Vrabec\", \"plan\": \"gold\"}";
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "Why does the validator reject this resource?\n```json\n" + FHIR + "\n```\nThanks!",
+                "Why does the validator reject this resource?\n\n" + FHIR + "\n\nThanks!",
+                "Our API returns:\n    " + PAYLOAD + "\nIs the member active?",
+                "Our API returns:\n```\n" + PAYLOAD + "\n```",
+                "Records:\n[" + PAYLOAD + ",\n " + PAYLOAD + "]"
+            })
+    void jsonInsideAQuestionIsReadUnderItsKeys(String prompt) {
+        String redacted = HIPAA.redact(prompt, PolicyStage.INPUT);
+        assertThat(redacted).doesNotContain("Vrabec").doesNotContain("Zoltan");
+        if (prompt.contains("XJH48213")) {
+            assertThat(redacted).doesNotContain("XJH48213");
+        } else {
+            assertThat(redacted).doesNotContain("00482913");
+        }
+    }
+
+    @Test
+    void jsonInsideABlockingAnswerIsReadUnderItsKeys() {
+        String answer = "Here is the resource you asked for:\n```json\n" + FHIR + "\n```";
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", ScriptedProvider.replying(Reply.text(answer)))
+                .addInterceptor(HIPAA.interceptor())
+                .build()) {
+            String text =
+                    gate.chat(ChatRequest.of("p:m", "Show me the patient.")).text();
+            assertThat(text)
+                    .startsWith("Here is the resource you asked for:")
+                    .doesNotContain("Vrabec")
+                    .doesNotContain("Zoltan")
+                    .doesNotContain("00482913");
+        }
+    }
+
+    @ParameterizedTest(name = "chunks of {0}")
+    @ValueSource(ints = {1, 7, 64, 300})
+    void jsonInsideAStreamedAnswerIsHeldUntilItClosesAndReadUnderItsKeys(int size) {
+        String answer = "Here is the resource you asked for:\n```json\n" + FHIR + "\n```\nAnything else?";
+        String received = PolicyInterceptorTest.streamed(HIPAA, answer, size);
+        assertThat(received)
+                .startsWith("Here is the resource you asked for:")
+                .endsWith("Anything else?")
+                .doesNotContain("Vrabec")
+                .doesNotContain("Zoltan")
+                .doesNotContain("00482913");
+    }
+
+    @Test
+    void aLongJsonValueInAStreamIsReleasedAsText() {
+        // (a deliberate limit: a value longer than the hold is released as text, not failed closed)
+        StringBuilder answer = new StringBuilder("Sample data:\n[\n");
+        for (int i = 0; i < 200; i++) {
+            answer.append("  {\"id\": ").append(i).append(", \"colour\": \"blue\", \"size\": \"large\"},\n");
+        }
+        answer.append("  {\"id\": 200}\n]\nDone.");
+        assertThat(PolicyInterceptorTest.streamed(HIPAA, answer.toString(), 64)).isEqualTo(answer.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "See the docs:\n[the guide](../guide.md) and\n[x] done\n[ ] open",
+                "Config:\n```json\n{\"name\": \"my-app\", \"version\": \"1.0.0\", \"private\": true}\n```",
+                "{ this is not json } and\n{neither: is this}\n[1, 2, 3]",
+                "Unclosed:\n{\"memberId\": \"XJH48213\", \"note\": \"the rest never came"
+            })
+    void textWithoutAJsonValueOrWithoutIdentifiersIsUnchanged(String text) {
+        if (text.startsWith("Unclosed")) {
+            // an object that never closes is no JSON value: its keys are not read (the text reading still applies)
+            assertThat(HIPAA.redact(text, PolicyStage.INPUT)).startsWith("Unclosed:\n{\"memberId\": ");
+            return;
+        }
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT)).isEqualTo(text);
+    }
+}
