@@ -167,7 +167,14 @@ class JsonMemberLabelAttackTest {
                 "{\"patient\": {\"phoneNumbers\": [\"5552017788\"]}} | 5552017788",
                 "{\"dateOfBirth\": \"1956-03-14\"} | 1956-03-14",
                 "{\"MRNNumber\": \"4471829\"} | 4471829",
-                "{\"SSNNumber\": \"536221234\"} | 536221234"
+                "{\"SSNNumber\": \"536221234\"} | 536221234",
+                // plural keys of arrays (the label is the plural's): memberIds and patientMRNs passed, and MRNs was
+                // split
+                // into "MR Ns" (its "Ns" masked as a name, the key corrupted)
+                "{\"memberIds\": [\"XJH48213\", \"QKM77120\"]} | QKM77120",
+                "{\"patientMRNs\": [\"00482913\", \"00771209\"]} | 00771209",
+                "{\"patientNames\": [\"Zoltan Vrabec\"]} | Vrabec",
+                "{\"lastNames\": [\"Vrabec\", \"Whitfield\"]} | Whitfield"
             })
     void hipaaReadsACompoundKeyAsTheWordsOfItsLabel(String answer, String value) {
         // red-team leftover of round 9: camel-case and snake-case keys (the way Java and JavaScript applications write
@@ -231,7 +238,9 @@ class JsonMemberLabelAttackTest {
                 "{\"maxTokens\": 512, \"tokenCount\": 1234, \"passwordPolicy\": \"at least 12 characters\"}",
                 // a review: a key ending in a word that labels a person on its own names something else
                 "{\"httpClient\": \"OkHttp\", \"emailClient\": \"Microsoft Outlook\", \"apiClient\": \"Axios\"}",
-                "{\"http_client\": \"Apache HttpClient\", \"defaultPatient\": \"Demo Record\"}"
+                "{\"http_client\": \"Apache HttpClient\", \"defaultPatient\": \"Demo Record\"}",
+                "{\"productNames\": [\"Acme Widget\", \"Globex Turbo\"], \"fileNames\": [\"Report Final.pdf\"]}",
+                "{\"patientMRNs\": []}"
             })
     void ordinaryJsonWithCompoundKeysStaysAllowed(String answer) {
         for (String presetName : new String[] {"SOC2", "AGENT", "HIPAA", "PCI_DSS", "GDPR"}) {

@@ -30,7 +30,9 @@ class StructuredLabelAttackTest {
                 "Serial Number (SN): PM12345678 | PM12345678",
                 "{\"mrn\":\"4471829\"} | 4471829",
                 "<MRN>4471829</MRN> | 4471829",
-                "mrn = '4471829' | 4471829"
+                "mrn = '4471829' | 4471829",
+                "Member IDs: XYZ123456789, W123456789 | XYZ123456789",
+                "Patient MRNs: 4471829 and 5582930 | 4471829"
             })
     void hipaaMasksTheValueAfterTheWholeLabel(String text, String value) {
         String redacted = HIPAA.redact(text, PolicyStage.INPUT);
@@ -43,7 +45,9 @@ class StructuredLabelAttackTest {
                 "The policy number is required for all 2024 claims",
                 "License number: pending renewal in 2025",
                 "Group number: Engineering",
-                "Member ID: see the back of your card"
+                "Member ID: see the back of your card",
+                "Our medical records 2019 audit found no gaps",
+                "The account numbers 2024 report is attached"
             })
     void aLabelFollowedByAWordIsNoIdentifier(String text) {
         assertThat(HIPAA.redact(text, PolicyStage.INPUT)).isEqualTo(text);

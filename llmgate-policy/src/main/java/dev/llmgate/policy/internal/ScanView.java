@@ -877,12 +877,29 @@ final class ScanView {
                     if ((p >= 'a' && p <= 'z') || (p >= '0' && p <= '9')) {
                         return k;
                     }
-                    if (p >= 'A' && p <= 'Z' && k + 1 < to && s.charAt(k + 1) >= 'a' && s.charAt(k + 1) <= 'z') {
+                    if (p >= 'A'
+                            && p <= 'Z'
+                            && k + 1 < to
+                            && s.charAt(k + 1) >= 'a'
+                            && s.charAt(k + 1) <= 'z'
+                            && !acronymPlural(s, k + 1, to)) {
                         return k;
                     }
                 }
             }
             return to;
+        }
+
+        /** Whether the {@code s} at {@code i} ends a word: an acronym's plural ({@code MRNs}, {@code IDs}), one word. */
+        private static boolean acronymPlural(String s, int i, int to) {
+            if (s.charAt(i) != 's') {
+                return false;
+            }
+            if (i + 1 >= to) {
+                return true;
+            }
+            char n = s.charAt(i + 1);
+            return !(n >= 'a' && n <= 'z');
         }
 
         /** Words that name a person as a label of their own; after another word they name something else. */
@@ -932,7 +949,10 @@ final class ScanView {
                         run(-1, 0, 0, VIRTUAL);
                         out.append(' ');
                     }
-                    appendJsonString(src, s, i, end);
+                    // a plural last word read as the label it is the plural of: patientNames as "patient Name" (the
+                    // labels of identifiers take a plural themselves: memberIds, MRNs)
+                    boolean names = end == to && end - i == 5 && s.regionMatches(true, i, "names", 0, 5);
+                    appendJsonString(src, s, i, names ? end - 1 : end);
                     first = false;
                 }
                 i = Math.max(end, i + 1);

@@ -1504,9 +1504,13 @@ public final class PiiRecognizers {
     }
 
     /**
-     * What may follow a label before its sign: one more word of the label ("Member ID <b>Number</b>", "Patient ID
+     * What may follow a label (which may be plural: "Member ID<b>s</b>", "MRN<b>s</b>", a JSON key {@code memberIds}
+     * read as its words) before its sign: one more word of the label ("Member ID <b>Number</b>", "Patient ID
      * <b>No.</b>") and an abbreviation in brackets ("Medical Record Number <b>(MRN)</b>").
      */
+    /** A label's plural, only before a sign ("MRNs: …"; "medical records 2019 …" is prose). */
+    private static final String PLURAL = "(?:s(?=[\"']?[ \t]{0,4}(?:[:#=>]|is[ \t])))?";
+
     private static final String LABEL_TAIL =
             "(?:[ \\t]{1,4}(?:id|identifier|number|num|no\\.?|#))?(?:[ \\t]{0,4}\\([A-Za-z]{2,5}\\))?";
 
@@ -1524,7 +1528,7 @@ public final class PiiRecognizers {
     static Recognizer labelled(String type, String labels, String value, Starts.Check check, String... labelPrefixes) {
         return Recognizer.labelled(
                         type,
-                        "(?i)\\b(?:" + labels + ")" + LABEL_TAIL + LABEL_SIGN
+                        "(?i)\\b(?:" + labels + ")" + PLURAL + LABEL_TAIL + LABEL_SIGN
                                 + (value.contains(" ") ? "" : "(?=[A-Za-z:-]{0,39}\\d)")
                                 + "(" + value + ")(?![\\w-])",
                         1,
