@@ -79,6 +79,75 @@ class EmbeddedJsonAttackTest {
                 .doesNotContain("00482913");
     }
 
+    @ParameterizedTest(name = "{0} fields")
+    @ValueSource(ints = {7, 20, 60, 110})
+    void aLongerClosedValueIsNotCutInsideWhenReleased(int fields) {
+        // a review: once a held value closed, the usual cut (half a window before the end) fell inside it, and its
+        // last members were read in the next window without the keys before them
+        StringBuilder answer = new StringBuilder("Here is the record:\n```json\n{\n");
+        for (int i = 0; i < fields; i++) {
+            answer.append("  \"field").append(i).append("\": \"value\",\n");
+        }
+        answer.append("  \"memberId\": \"XJH48213\",\n  \"lastName\": \"Vrabec\"\n}\n```\n");
+        answer.append("Let me know if you need anything else. ".repeat(3));
+        for (int size : new int[] {1, 7, 64, 300}) {
+            assertThat(PolicyInterceptorTest.streamed(HIPAA, answer.toString(), size))
+                    .as("chunks of %d", size)
+                    .doesNotContain("Vrabec")
+                    .doesNotContain("XJH48213")
+                    .endsWith("anything else. ");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{\"status\": \"ok\"}\nThe record:\n{\"memberId\": \"XJH48213\", \"lastName\": \"Vrabec\"}\nDone.",
+                "[1] Record below\n{\"memberId\": \"XJH48213\", \"lastName\": \"Vrabec\"}",
+                "The records:\n- {\"memberId\": \"XJH48213\", \"lastName\": \"Vrabec\"}",
+                "The records:\n> {\"memberId\": \"XJH48213\", \"lastName\": \"Vrabec\"}",
+                "The records:\n1. {\"memberId\": \"XJH48213\", \"lastName\": \"Vrabec\"}",
+                "The records:\n\u00a0{\"memberId\": \"XJH48213\", \"lastName\": \"Vrabec\"}"
+            })
+    void jsonAfterAJsonValueOrALinesLeadInIsReadInAnswersAndStreams(String answer) {
+        // a review: an answer that begins with a JSON value was read as JSON and then text, and a value after a list
+        // or quote marker was passed over
+        assertThat(HIPAA.redact(answer, PolicyStage.OUTPUT))
+                .doesNotContain("Vrabec")
+                .doesNotContain("XJH48213");
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", ScriptedProvider.replying(Reply.text(answer)))
+                .addInterceptor(HIPAA.interceptor())
+                .build()) {
+            assertThat(gate.chat(ChatRequest.of("p:m", "Record?")).text())
+                    .doesNotContain("Vrabec")
+                    .doesNotContain("XJH48213");
+        }
+        for (int size : new int[] {1, 7, 64}) {
+            assertThat(PolicyInterceptorTest.streamed(HIPAA, answer, size))
+                    .as("chunks of %d", size)
+                    .doesNotContain("Vrabec")
+                    .doesNotContain("XJH48213");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "Why is limit ignored?\n{\"parameters\": [{\"name\": \"limit\", \"in\": \"query\"}]}",
+                "{\"parameters\": [{\"name\": \"limit\", \"in\": \"query\"}], \"mail\": {\"app\": \"Mail\"}}"
+            })
+    void nestedKeysAreNotReadAsAHostName(String text) {
+        // a review: the label of a nested member, "parameters.in", was read as a host name and masked in the key
+        assertThat(HIPAA.redact(text, PolicyStage.INPUT)).isEqualTo(text);
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", ScriptedProvider.replying(Reply.text(text)))
+                .addInterceptor(HIPAA.interceptor())
+                .build()) {
+            assertThat(gate.chat(ChatRequest.of("p:m", "Spec?")).text()).isEqualTo(text);
+        }
+    }
+
     @Test
     void aLongJsonValueInAStreamIsReleasedAsText() {
         // (a deliberate limit: a value longer than the hold is released as text, not failed closed)

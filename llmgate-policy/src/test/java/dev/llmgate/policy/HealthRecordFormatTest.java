@@ -136,7 +136,11 @@ class HealthRecordFormatTest {
             strings = {
                 "MSH.9 message type is ADT^A01\nPID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314|F",
                 "MSH: the header comes first\nPID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314|F",
-                "MSH-9 (message type)\nPID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314|F"
+                "MSH-9 (message type)\nPID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314|F",
+                // a review: separators repeated or too few are no declaration either
+                "**MSH:**\nPID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314|F",
+                "MSH:...\nPID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314|F",
+                "MSH():\nPID|1||00482913^^^HOSP^MR||WHITFIELD^MARGARET||19560314|F"
             })
     void aLineThatOnlyNamesTheMshSegmentDeclaresNoSeparators(String text) {
         // a review: "MSH.9 message type" was taken for an MSH declaring '.' as the field separator, so the PID after it
@@ -270,6 +274,22 @@ class HealthRecordFormatTest {
         message.append("PID#1##00482913^^^HOSP^MR##VRABEC^ZOLTAN^A##19560314#M###12 Oak St^^Springfield^IL^62701\n");
         String received = PolicyInterceptorTest.streamed(HIPAA, message.toString(), size);
         assertThat(received).doesNotContain("VRABEC").doesNotContain("00482913").doesNotContain("19560314");
+    }
+
+    @Test
+    void anMshLineIsNotReleasedInPartWhereverTheWindowFalls() {
+        // a review: an MSH declares separators only with three encoding characters and the field separator after them;
+        // a release keeps half a window, so a long MSH line split by one is read with them wherever it falls
+        for (int pad = 0; pad < 400; pad += 13) {
+            String message = "Here is the message:" + " x".repeat(pad) + "\n"
+                    + "MSH#^~\\&#EPIC#HOSP#LAB#HOSP#20240101120000##ADT^A01#MSG0001#P#2.5.1#" + "#".repeat(12)
+                    + "CONTINUATION POINTER AND OTHER OPTIONAL FIELDS OF A LONG HEADER^".repeat(3) + "\n"
+                    + "PID#1##00482913^^^HOSP^MR##VRABEC^ZOLTAN^A##19560314#M\n";
+            assertThat(PolicyInterceptorTest.streamed(HIPAA, message, 7))
+                    .as("after %d characters", message.indexOf("MSH"))
+                    .doesNotContain("VRABEC")
+                    .doesNotContain("00482913");
+        }
     }
 
     @Test

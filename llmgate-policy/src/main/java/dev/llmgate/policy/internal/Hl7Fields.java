@@ -103,9 +103,9 @@ final class Hl7Fields {
 
     /**
      * Whether an {@code MSH} at {@code at} (its line ending at {@code end}) declares the message's separators as the
-     * standard lays them out: {@code MSH-1}, a field separator, then {@code MSH-2}, two to five encoding characters
-     * (six in a JSON string, where the escape character is doubled), each a separator, then the field separator
-     * again (or the line's end: a stream may not have the rest yet). {@code MSH.9 message type} or {@code MSH: the header} declares nothing.
+     * standard lays them out: {@code MSH-1}, a field separator, then {@code MSH-2}, three to five encoding characters
+     * (the escape character doubled in a JSON string counts once), each a separator and all different, then the field
+     * separator again (or the line's end: a stream may not have the rest yet). {@code MSH.9 message type} or {@code MSH: the header} declares nothing.
      */
     static boolean declaresEncoding(CharSequence s, int at, int end) {
         return encodingEnd(s, at, end) >= 0;
@@ -121,15 +121,29 @@ final class Hl7Fields {
             return -1;
         }
         int k = at + 4;
+        int count = 0;
         while (k < end && k < at + 4 + ENCODING_MAX && s.charAt(k) != field) {
             char c = s.charAt(k);
             if (!separator(c)) {
                 return -1;
             }
+            if (c == '\\' && k > at + 4 && s.charAt(k - 1) == '\\') {
+                k++; // the escape character doubled in a JSON string: one
+                continue;
+            }
+            for (int j = at + 4; j < k; j++) {
+                if (s.charAt(j) == c) {
+                    return -1; // each separator is a different character ("MSH:...", "**MSH:**" declare none)
+                }
+            }
+            count++;
             k++;
         }
-        return k - (at + 4) >= 2 && (k == end || s.charAt(k) == field) ? k : -1;
+        return count >= ENCODING_MIN && (k == end || s.charAt(k) == field) ? k : -1;
     }
+
+    /** The fewest encoding characters an {@code MSH-2} declares (component, repetition, escape; subcomponent since). */
+    private static final int ENCODING_MIN = 3;
 
     /**
      * The most encoding characters in {@code MSH-2}: component, repetition, escape, subcomponent, truncation, and the

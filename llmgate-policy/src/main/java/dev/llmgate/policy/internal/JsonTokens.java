@@ -103,6 +103,36 @@ final class JsonTokens {
         return lex(s, from, OUTSIDE, true);
     }
 
+    /**
+     * Where a line that begins at {@code i} (before {@code n}) has its first character after white space (also a
+     * no-break space and a byte order mark) and a markdown quote or list marker ({@code > }, {@code - }, {@code * },
+     * {@code 1. }).
+     */
+    static int leadInEnd(String text, int i, int n) {
+        int k = i;
+        while (k < n && k - i < 24) {
+            char c = text.charAt(k);
+            if (c == ' ' || c == '\t' || c == '\u00a0' || c == '\ufeff' || c == '>') {
+                k++;
+            } else if ((c == '-' || c == '*' || c == '+') && k + 1 < n && text.charAt(k + 1) == ' ') {
+                k += 2;
+            } else if (c >= '0' && c <= '9') {
+                int d = k;
+                while (d < n && d - k < 3 && text.charAt(d) >= '0' && text.charAt(d) <= '9') {
+                    d++;
+                }
+                if (d + 1 < n && (text.charAt(d) == '.' || text.charAt(d) == ')') && text.charAt(d + 1) == ' ') {
+                    k = d + 2;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        return k;
+    }
+
     /** Where a {@link #valueAt} pass stopped (its value's end, the first other token's end, or the end of the text). */
     int stop;
 

@@ -557,6 +557,7 @@ final class ScanView {
                 appendJson(index, text, tokens, tokens.firstValueEnd, true);
                 separator();
                 appendText(index, text, tokens.firstValueEnd, text.length());
+                jsonInText(index, text, tokens.firstValueEnd); // (a record shown after a status object)
             } else if (tokens != null) {
                 // JSON with tokens no strict reader takes inside (NaN, comments, single quotes): a lenient reader takes
                 // its values and drops the rest, so they are read as values (the other tokens left out, values split
@@ -568,6 +569,7 @@ final class ScanView {
                 int from = out.length();
                 appendText(index, text, 0, text.length());
                 reread(from, out.length());
+                jsonInText(index, text, 0);
             } else {
                 // not JSON after all (prose): read as text, escaped for a JSON string if redacted
                 sources.add(new Source(channel, text, kind));
@@ -592,7 +594,7 @@ final class ScanView {
                 }
             }
             if (kind == Kind.PLAIN || kind == Kind.JSON) {
-                jsonInText(index, text); // (JSON: an answer that was to be JSON and is prose)
+                jsonInText(index, text, 0); // (JSON: an answer that was to be JSON and is prose)
             }
         }
 
@@ -603,17 +605,14 @@ final class ScanView {
          * text's members are ({@link #readMembersAgain}). One pass: a value read, or a line found to be no JSON, is
          * passed over, so no character is lexed twice.
          */
-        private void jsonInText(int index, String text) {
+        private void jsonInText(int index, String text, int from) {
             int n = text.length();
-            if (text.indexOf('{') < 0 && text.indexOf('[') < 0) {
+            if (text.indexOf('{', from) < 0 && text.indexOf('[', from) < 0) {
                 return;
             }
-            int lineStart = 0;
+            int lineStart = from;
             while (lineStart < n) {
-                int k = lineStart;
-                while (k < n && (text.charAt(k) == ' ' || text.charAt(k) == '\t')) {
-                    k++;
-                }
+                int k = JsonTokens.leadInEnd(text, lineStart, n);
                 int next;
                 if (k < n && (text.charAt(k) == '{' || text.charAt(k) == '[')) {
                     JsonTokens tokens = JsonTokens.valueAt(text, k);
@@ -735,13 +734,28 @@ final class ScanView {
 
         /** Whether {@code [from, to)} of {@code s} holds a field separator right after a segment's name, or an MSH. */
         private static boolean holdsSegmentName(String s, int from, int to) {
-            for (int p = s.indexOf('|', from); p >= 0 && p < to; p = s.indexOf('|', p + 1)) {
-                if (p - 3 >= from && Hl7Fields.startsSegment(s.subSequence(p - 3, p + 1), 0)) {
+            // (searched within the string only: a search to the end of the text for each string would be quadratic)
+            for (int p = from + 3; p < to; p++) {
+                if (s.charAt(p) == '|' && Hl7Fields.startsSegment(s.subSequence(p - 3, p + 1), 0)) {
                     return true;
                 }
             }
-            int msh = s.indexOf("MSH", from);
-            return msh >= 0 && msh < to; // (a message that declares its own separators)
+            for (int p = from; p + 3 <= to; p++) {
+                if (s.charAt(p) == 'M' && s.charAt(p + 1) == 'S' && s.charAt(p + 2) == 'H') {
+                    return true; // (a message that declares its own separators)
+                }
+            }
+            return false;
+        }
+
+        /** Whether {@code [from, to)} of {@code s} holds {@code c}. */
+        private static boolean holds(String s, int from, int to, char c) {
+            for (int p = from; p < to; p++) {
+                if (s.charAt(p) == c) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The HL7 v2 fields of JSON string {@code [from, to)} of source {@code src}, decoded, read as plain text's. */
@@ -854,7 +868,7 @@ final class ScanView {
                 from = 0;
                 to = s.length();
             }
-            if (s.indexOf('\\', from) >= 0 && s.indexOf('\\', from) < to) {
+            if (holds(s, from, to, '\\')) {
                 return false;
             }
             return keyWordEnd(s, from, to) < to;
@@ -1013,7 +1027,7 @@ final class ScanView {
                     continue;
                 }
                 // the key of the container nearest up (an array's elements, nested arrays: [[...]]; an object that is
-                // a member's value: {"db_password": {"value": "..."}} is read as db_password.value: "...")
+                // a member's value: {"db_password": {"value": "..."}} is read as db_password_value: "...")
                 int outer = depth > 0 ? nearest[depth - 1] : -1;
                 int label;
                 int prefix;
@@ -1161,7 +1175,9 @@ final class ScanView {
             if (prefix != -1) {
                 appendLabel(j, tokens, prefix, words);
                 run(-1, 0, 0, VIRTUAL);
-                out.append(words ? ' ' : '.');
+                // (joined by '_', not '.': "parameters.in", "mail.app" would read as a host name and be masked in the
+                // key)
+                out.append(words ? ' ' : '_');
             }
             appendLabel(j, tokens, label, words);
             run(-1, 0, 0, VIRTUAL);

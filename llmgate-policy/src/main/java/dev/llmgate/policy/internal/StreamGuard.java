@@ -299,6 +299,15 @@ public final class StreamGuard implements StreamTransformer {
         }
         int cut = last ? held.length() : held.length() - keep;
         boolean forced = false;
+        // JSON objects and arrays that begin lines of a prose answer (jsonAt): one not yet closed is held
+        // below; the usual cut inside one that has closed moves to its end, so that the part after the cut is not
+        // read again in the next window without the keys before it
+        int[] json = last || asJson
+                ? NO_JSON
+                : jsonAt(scanned, offset, offset == 0 || lineBreakBefore(scanned, offset), cut);
+        if (json[1] > cut) {
+            cut = json[1];
+        }
         if (!last) {
             boolean moved = true;
             while (moved) {
@@ -345,10 +354,9 @@ public final class StreamGuard implements StreamTransformer {
             // a JSON object or array that begins a line of a prose answer (a record shown in a code block) is not
             // released before it closes (up to JSON_HOLD characters), so that its members are read under their keys;
             // a longer one is released as text (its values are still read, its keys no longer stand before them)
-            int json = asJson ? -1 : openJsonAt(scanned, offset, offset == 0 || lineBreakBefore(scanned, offset));
-            if (json >= 0 && json < cut && held.length() - json <= JSON_HOLD) {
+            if (json[0] >= 0 && json[0] < cut && held.length() - json[0] <= JSON_HOLD) {
                 holdImage = true;
-                cut = json;
+                cut = json[0];
             }
             // the next release: at a whole window as usual, or while the image stays held, after half a window more
             if (holdImage) {
@@ -556,36 +564,40 @@ public final class StreamGuard implements StreamTransformer {
                 : -1;
     }
 
-    /** The most a prose stream holds back for one JSON object or array not yet closed ({@link #openJsonAt}). */
+    /** The most a prose stream holds back for one JSON object or array not yet closed ({@link #jsonAt}). */
     static final int JSON_HOLD = 4096;
 
+    private static final int[] NO_JSON = {-1, -1};
+
     /**
-     * Where in the held text (which begins at {@code offset} of {@code scanned}) a JSON object or array begins a line
-     * and has not closed yet (JSON so far, as {@link ScanView} reads a value inside a text), else -1. {@code
-     * lineStart}: the held text begins a line.
+     * The JSON objects and arrays that begin lines of the held text (which begins at {@code offset} of {@code
+     * scanned}; {@code lineStart}: it begins a line) and are JSON so far, as {@link ScanView} reads a value inside a
+     * text: where the line of one not yet closed begins, or -1; and where one that begins before {@code cut} and has
+     * closed after it ends, or -1 (positions in the held text).
      */
-    private static int openJsonAt(String scanned, int offset, boolean lineStart) {
+    private static int[] jsonAt(String scanned, int offset, boolean lineStart, int cut) {
         int n = scanned.length();
         if (scanned.indexOf('{', offset) < 0 && scanned.indexOf('[', offset) < 0) {
-            return -1;
+            return NO_JSON;
         }
+        int closedEnd = -1;
         int line = lineStart ? offset : nextLine(scanned, offset);
         while (line >= 0) {
-            int k = line;
-            while (k < n && (scanned.charAt(k) == ' ' || scanned.charAt(k) == '\t')) {
-                k++;
-            }
+            int k = JsonTokens.leadInEnd(scanned, line, n);
             int next = k;
             if (k < n && (scanned.charAt(k) == '{' || scanned.charAt(k) == '[')) {
                 JsonTokens tokens = JsonTokens.valueAt(scanned, k);
                 if (!tokens.hasOther && tokens.firstValueEnd < 0) {
-                    return line - offset; // open to the end of what came so far
+                    return new int[] {line - offset, closedEnd}; // open to the end of what came so far
+                }
+                if (!tokens.hasOther && k - offset < cut && tokens.firstValueEnd - offset > cut) {
+                    closedEnd = tokens.firstValueEnd - offset;
                 }
                 next = Math.max(tokens.stop, k + 1);
             }
             line = next >= n ? -1 : nextLine(scanned, next);
         }
-        return -1;
+        return closedEnd < 0 ? NO_JSON : new int[] {-1, closedEnd};
     }
 
     /** Where the line after the one holding {@code i} begins, or -1 if there is none yet. */
