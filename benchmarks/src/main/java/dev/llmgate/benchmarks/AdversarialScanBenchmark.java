@@ -59,14 +59,16 @@ public class AdversarialScanBenchmark {
             Map.entry("hexPairs", "4a6b "),
             Map.entry("gdprStems", "diagnos "),
             Map.entry("cyrillic", "\u0430"),
-            Map.entry("emoji", "\uD83D\uDE00 "));
+            Map.entry("emoji", "\uD83D\uDE00 "),
+            Map.entry("jsonLines", "{\"memberId\": \"A1234\", \"lastName\": \"Doe\"}\n"),
+            Map.entry("jsonArrayLines", "[{\"family\": \"Doe\", \"given\": [\"Jo\"]},\n"));
 
     @Param({
         "spacedACGT", "spacedAlphabet", "emails", "honorifics", "patientLabels", "keyBegins", "digits", "digitsSpaced",
                 "digitsDashed",
         "digitGroups", "phonePrefixes", "colons", "ignorePrefixes", "httpRepeats", "zeroWidth", "base64", "hexPairs",
                 "gdprStems",
-        "cyrillic", "emoji"
+        "cyrillic", "emoji", "jsonLines", "jsonArrayLines"
     })
     public String shape;
 
