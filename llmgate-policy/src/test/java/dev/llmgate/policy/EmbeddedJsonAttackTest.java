@@ -1,8 +1,12 @@
 package dev.llmgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmgate.api.ChatRequest;
+import dev.llmgate.api.ChatStream;
+import dev.llmgate.api.StreamEvent;
+import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.testing.Reply;
@@ -149,14 +153,75 @@ class EmbeddedJsonAttackTest {
     }
 
     @Test
-    void aLongJsonValueInAStreamIsReleasedAsText() {
-        // (a deliberate limit: a value longer than the hold is released as text, not failed closed)
+    void aJsonValueLongerThanTheHoldFailsAStreamClosedWhenThePolicyReadsPersonalData() {
         StringBuilder answer = new StringBuilder("Sample data:\n[\n");
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 1000; i++) {
             answer.append("  {\"id\": ").append(i).append(", \"colour\": \"blue\", \"size\": \"large\"},\n");
         }
-        answer.append("  {\"id\": 200}\n]\nDone.");
-        assertThat(PolicyInterceptorTest.streamed(HIPAA, answer.toString(), 64)).isEqualTo(answer.toString());
+        answer.append("  {\"id\": 1000}\n]\nDone.");
+        assertThat(answer.length()).isGreaterThan(2 * 16384);
+        assertThatThrownBy(() -> PolicyInterceptorTest.streamed(HIPAA, answer.toString(), 64))
+                .isInstanceOf(PolicyBlockedException.class)
+                .hasMessageContaining("policy.scan-limit");
+        // a policy that reads no personal data releases it as text
+        Policy secrets = Policy.builder()
+                .name("secrets")
+                .detector(dev.llmgate.policy.detect.SecretDetector.all())
+                .build();
+        assertThat(PolicyInterceptorTest.streamed(secrets, answer.toString(), 64))
+                .isEqualTo(answer.toString());
+    }
+
+    @Test
+    void aFhirBundleOfSeveralKilobytesIsReadUnderItsKeysInAStream() {
+        // a review: a 6 KB bundle of patients in a fenced block passed a stream (the hold was 4,096 characters)
+        StringBuilder bundle =
+                new StringBuilder("Here is the bundle:\n```json\n{\"resourceType\": \"Bundle\", \"entry\": [\n");
+        for (int i = 0; i < 24; i++) {
+            bundle.append("  {\"resource\": {\"resourceType\": \"Patient\", \"id\": \"pat-")
+                    .append(i)
+                    .append("\", \"identifier\": [{\"system\": \"urn:oid:1.2.36.146.595.217.0.1\", \"value\": \"0048")
+                    .append(1000 + i)
+                    .append("\"}], \"name\": [{\"use\": \"official\", \"family\": \"Vrabec")
+                    .append((char) ('a' + i % 26))
+                    .append("\", \"given\": [\"Zoltan\"]}], \"gender\": \"male\", \"birthDate\": \"1956-03-14\"}}")
+                    .append(i < 23 ? ",\n" : "\n");
+        }
+        bundle.append("]}\n```\nAnything else?");
+        assertThat(bundle.length()).isGreaterThan(4096);
+        for (int size : new int[] {7, 64}) {
+            String received = PolicyInterceptorTest.streamed(HIPAA, bundle.toString(), size);
+            assertThat(received)
+                    .as("chunks of %d", size)
+                    .doesNotContain("Vrabec")
+                    .doesNotContain("Zoltan");
+            assertThat(received).endsWith("Anything else?");
+        }
+    }
+
+    @Test
+    void aWindowThatEndsInsideALiteralKeepsTheValueHeld() {
+        // a review: a chunk ending in "t" of true read as no JSON, and the open value was released unread
+        String first = "Here is the record:\n{\"lastName\": \"Vrabec\", \"memberId\": \"XJH48213\", \"note\": \""
+                + "nothing to add here ".repeat(13) + "\", \"active\": t";
+        String received = streamedChunks(first, "rue}\nDone.");
+        assertThat(received).doesNotContain("Vrabec").doesNotContain("XJH48213").endsWith("Done.");
+    }
+
+    private static String streamedChunks(String... chunks) {
+        StringBuilder received = new StringBuilder();
+        try (LlmGate gate = LlmGate.builder()
+                        .provider("p", ScriptedProvider.replying(Reply.chunks(chunks)))
+                        .addInterceptor(HIPAA.interceptor())
+                        .build();
+                ChatStream s = gate.stream(ChatRequest.of("p:m", "Record?"))) {
+            while (s.hasNext()) {
+                if (s.next() instanceof StreamEvent.TextDelta d) {
+                    received.append(d.text());
+                }
+            }
+        }
+        return received.toString();
     }
 
     @ParameterizedTest(name = "{0}")

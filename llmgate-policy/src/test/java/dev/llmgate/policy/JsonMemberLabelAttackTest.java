@@ -48,7 +48,8 @@ class JsonMemberLabelAttackTest {
                 "SOC2 | {\"passwords\": [\"x\", \"y\"], \"password\": \"Xk9#mP2$vL8qR4wZ\"}",
                 "SOC2 | {\"password\": \"\", \"token\": \"Zk3Jq8Vw2Lm9Xp4Rt7Yb1Nc6Zk3Jq8Vw2\"}",
                 "SOC2 | {\"db_password\": {\"sensitive\": true, \"value\": \"Xk9#mP2$vL8qR4wZ\"}}",
-                "SOC2 | {\"password\": [\"n/a\", \"Zq8!vLm2#Rt\"]}"
+                "SOC2 | {\"password\": [\"n/a\", \"Zq8!vLm2#Rt\"]}",
+                "SOC2 | {\"aws\": {\"secret_access_key\": \"pppppppppppppppppppppppppppppppppppppppp\"}}"
             })
     void aCredentialUnderItsKeyIsBlockedInAnAnswerBlockingAndStreamed(String presetName, String answer) {
         Policy policy = preset(presetName);
@@ -87,7 +88,11 @@ class JsonMemberLabelAttackTest {
                 "{\"full name\": \"Eleanor Huxtable\"} | Huxtable",
                 "{\"patients\": [{\"phone\": \"2175550142\"}]} | 2175550142",
                 "{\"phones\": [[\"2175550142\"], [\"2175550143\"]]} | 2175550143",
-                "{\"phones\": [\"2175550142\", \"2175550143\", \"2175550144\", \"2175550145\", \"2175550146\"]} | 2175550146"
+                "{\"phones\": [\"2175550142\", \"2175550143\", \"2175550144\", \"2175550145\", \"2175550146\"]} | 2175550146",
+                // a review: a nested member's label joined by '_' (patient_mrn) hid the label from the detectors
+                "{\"patient\": {\"mrn\": \"A1234567\"}} | A1234567",
+                "{\"records\": [{\"mrn\": \"A1234567\"}]} | A1234567",
+                "{\"device\": {\"imei\": \"490154203237518\"}} | 490154203237518"
             })
     void hipaaMasksAValueThatNeedsItsKeyInAnAnswerAndAToolCall(String answer, String value) {
         Policy hipaa = preset("HIPAA");

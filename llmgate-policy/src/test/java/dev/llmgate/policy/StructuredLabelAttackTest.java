@@ -47,7 +47,15 @@ class StructuredLabelAttackTest {
                 "Group number: Engineering",
                 "Member ID: see the back of your card",
                 "Our medical records 2019 audit found no gaps",
-                "The account numbers 2024 report is attached"
+                "The account numbers 2024 report is attached",
+                // a review: a plural label is followed by counts more often than by identifiers
+                "Health plans: 2024 options",
+                "Medical records: 1998 to 2003",
+                "Member IDs: 1200 active",
+                "Patient IDs: 2024 cohort",
+                "Policy numbers: 3000 issued",
+                "License plates: 12 cars",
+                "  member ids: 1200"
             })
     void aLabelFollowedByAWordIsNoIdentifier(String text) {
         assertThat(HIPAA.redact(text, PolicyStage.INPUT)).isEqualTo(text);

@@ -67,11 +67,11 @@ public final class SecretDetector implements Detector {
                             .notAfter(Starts.WORD)),
             Recognizer.labelled(
                             FindingTypes.SECRET_AWS_SECRET_KEY,
-                            "(?i)aws_?secret_?(?:access_?)?key[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
+                            "(?i)aws[_-]?secret_?(?:access_?)?key[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
                             1,
                             0,
                             0.95)
-                    .onlyWith("awssecret", "aws_secret"),
+                    .onlyWith("awssecret", "aws_secret", "aws-secret"),
             Recognizer.of(
                             FindingTypes.SECRET_GITHUB_TOKEN,
                             "\\b(?:gh[pousr]_" + body("[A-Za-z0-9]", 36, 255) + "|github_pat_"

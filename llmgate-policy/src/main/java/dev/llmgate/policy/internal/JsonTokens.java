@@ -169,6 +169,10 @@ final class JsonTokens {
                 i++;
             } else {
                 int j = wordEnd(s, i + 1);
+                if (oneValue && j == n && literalPrefix(s, i, j)) {
+                    i = j; // true, false or null not complete yet (a stream's window ends inside it): open so far
+                    break;
+                }
                 if (!literal(s, i, j)) {
                     t.add(i, j, OTHER, false);
                     if (!t.hasOther) {
@@ -256,6 +260,13 @@ final class JsonTokens {
         int len = to - from;
         return (len == 4 && (s.startsWith("true", from) || s.startsWith("null", from)))
                 || (len == 5 && s.startsWith("false", from));
+    }
+
+    /** Whether {@code s[from, to)} is the beginning (not all) of {@code true}, {@code false} or {@code null}. */
+    private static boolean literalPrefix(String s, int from, int to) {
+        int len = to - from;
+        return (len < 4 && ("true".startsWith(s.substring(from, to)) || "null".startsWith(s.substring(from, to))))
+                || (len < 5 && "false".startsWith(s.substring(from, to)));
     }
 
     private static boolean numberChar(char c) {

@@ -1027,7 +1027,7 @@ final class ScanView {
                     continue;
                 }
                 // the key of the container nearest up (an array's elements, nested arrays: [[...]]; an object that is
-                // a member's value: {"db_password": {"value": "..."}} is read as db_password_value: "...")
+                // a member's value: {"db_password": {"value": "..."}} is read as db_password-value: "...")
                 int outer = depth > 0 ? nearest[depth - 1] : -1;
                 int label;
                 int prefix;
@@ -1175,9 +1175,9 @@ final class ScanView {
             if (prefix != -1) {
                 appendLabel(j, tokens, prefix, words);
                 run(-1, 0, 0, VIRTUAL);
-                // (joined by '_', not '.': "parameters.in", "mail.app" would read as a host name and be masked in the
-                // key)
-                out.append(words ? ' ' : '_');
+                // (joined by '-', not '.': "parameters.in", "mail.app" would read as a host name and be masked in the
+                // key; nor by '_', a word character, after which no label begins: patient_mrn)
+                out.append(words ? ' ' : '-');
             }
             appendLabel(j, tokens, label, words);
             run(-1, 0, 0, VIRTUAL);

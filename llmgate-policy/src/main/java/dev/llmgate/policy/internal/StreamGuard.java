@@ -354,13 +354,27 @@ public final class StreamGuard implements StreamTransformer {
             // a JSON object or array that begins a line of a prose answer (a record shown in a code block) is not
             // released before it closes (up to JSON_HOLD characters), so that its members are read under their keys;
             // a longer one is released as text (its values are still read, its keys no longer stand before them)
+            boolean holdJson = false;
             if (json[0] >= 0 && json[0] < cut && held.length() - json[0] <= JSON_HOLD) {
                 holdImage = true;
+                holdJson = true;
                 cut = json[0];
+            } else if (json[0] >= 0 && json[0] < cut && readsPii) {
+                // a value longer than the hold: released in part, its rest would be read without the keys before it
+                // (the members a record names only by its keys), so the stream fails closed (as for an HL7 segment)
+                Decision limit = aggregate.merge(
+                        new Decision(PolicyStage.STREAM, Verdict.BLOCK, List.of(Engine.SCAN_LIMIT_RULE), List.of()));
+                Enforcement.decide(engine, call, limit, Optional.empty(), PolicyStage.STREAM, rewritten());
+                throw Enforcement.blocked(policy, PolicyStage.STREAM, limit);
             }
-            // the next release: at a whole window as usual, or while the image stays held, after half a window more
+            // the next release: at a whole window as usual, or while the image stays held, after half a window more;
+            // while a JSON value is held, once the held text has doubled (a value of 16 KB is scanned a few times, not
+            // at every half window)
             if (holdImage) {
                 releaseAt = Math.max(window, held.length() - cut + window / 2);
+            }
+            if (holdJson) {
+                releaseAt = Math.max(releaseAt, 2 * (held.length() - cut));
             }
             if (held.length() - cut > bound && !holdImage) {
                 // a finding longer than half the window straddles the cut: keep the bound, release up to the usual cut
@@ -565,7 +579,7 @@ public final class StreamGuard implements StreamTransformer {
     }
 
     /** The most a prose stream holds back for one JSON object or array not yet closed ({@link #jsonAt}). */
-    static final int JSON_HOLD = 4096;
+    static final int JSON_HOLD = 16384;
 
     private static final int[] NO_JSON = {-1, -1};
 
