@@ -1,12 +1,10 @@
 package dev.llmgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmgate.api.ChatRequest;
 import dev.llmgate.api.ChatStream;
 import dev.llmgate.api.StreamEvent;
-import dev.llmgate.api.exception.PolicyBlockedException;
 import dev.llmgate.core.LlmGate;
 import dev.llmgate.policy.preset.CompliancePreset;
 import dev.llmgate.testing.Reply;
@@ -153,23 +151,44 @@ class EmbeddedJsonAttackTest {
     }
 
     @Test
-    void aJsonValueLongerThanTheHoldFailsAStreamClosedWhenThePolicyReadsPersonalData() {
+    void aJsonValueLongerThanTheHoldIsReleasedAsText() {
+        // (a deliberate limit: a review found that failing closed blocked lockfiles and catalogues in code blocks)
         StringBuilder answer = new StringBuilder("Sample data:\n[\n");
         for (int i = 0; i < 1000; i++) {
             answer.append("  {\"id\": ").append(i).append(", \"colour\": \"blue\", \"size\": \"large\"},\n");
         }
         answer.append("  {\"id\": 1000}\n]\nDone.");
         assertThat(answer.length()).isGreaterThan(2 * 16384);
-        assertThatThrownBy(() -> PolicyInterceptorTest.streamed(HIPAA, answer.toString(), 64))
-                .isInstanceOf(PolicyBlockedException.class)
-                .hasMessageContaining("policy.scan-limit");
-        // a policy that reads no personal data releases it as text
-        Policy secrets = Policy.builder()
-                .name("secrets")
-                .detector(dev.llmgate.policy.detect.SecretDetector.all())
-                .build();
-        assertThat(PolicyInterceptorTest.streamed(secrets, answer.toString(), 64))
-                .isEqualTo(answer.toString());
+        for (Policy policy : new Policy[] {
+            HIPAA, Policy.builder().name("soc2").preset(CompliancePreset.SOC2).build()
+        }) {
+            assertThat(PolicyInterceptorTest.streamed(policy, answer.toString(), 64))
+                    .isEqualTo(answer.toString());
+        }
+    }
+
+    @Test
+    void anOpenValueLongerThanTheHoldIsReadAsFarAsItCameBeforeItsReleasedInPart() {
+        StringBuilder answer = new StringBuilder("Export:\n[\n");
+        for (int i = 0; i < 600; i++) {
+            answer.append("  {\"id\": ").append(i).append(", \"colour\": \"blue\", \"size\": \"large\"},\n");
+        }
+        answer.append("  {\"memberId\": \"XJH48213\", \"lastName\": \"Vrabec\"},\n");
+        for (int i = 0; i < 600; i++) {
+            answer.append("  {\"id\": ").append(i).append(", \"colour\": \"red\", \"size\": \"small\"},\n");
+        }
+        answer.append("  {\"id\": 1}\n]\nDone.");
+        assertThat(PolicyInterceptorTest.streamed(HIPAA, answer.toString(), 64))
+                .doesNotContain("XJH48213")
+                .doesNotContain("Vrabec")
+                .endsWith("Done.");
+    }
+
+    @Test
+    void anUnbalancedQuoteInProseIsNoOpenJsonValue() {
+        // a review: a string that never closed ran across lines, so the rest of the answer was held as JSON
+        String answer = "Use this list of folders:\n\n[\"C:\\temp\\\"]\n\n" + "Then restart the service. ".repeat(1600);
+        assertThat(PolicyInterceptorTest.streamed(HIPAA, answer, 64)).isEqualTo(answer);
     }
 
     @Test

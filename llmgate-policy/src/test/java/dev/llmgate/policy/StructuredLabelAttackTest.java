@@ -32,7 +32,9 @@ class StructuredLabelAttackTest {
                 "<MRN>4471829</MRN> | 4471829",
                 "mrn = '4471829' | 4471829",
                 "Member IDs: XYZ123456789, W123456789 | XYZ123456789",
-                "Patient MRNs: 4471829 and 5582930 | 4471829"
+                "Patient MRNs: 4471829 and 5582930 | 4471829",
+                "MRNs: 40012 | 40012",
+                "Device IDs: 12345 | 12345"
             })
     void hipaaMasksTheValueAfterTheWholeLabel(String text, String value) {
         String redacted = HIPAA.redact(text, PolicyStage.INPUT);

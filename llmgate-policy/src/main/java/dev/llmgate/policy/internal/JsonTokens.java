@@ -149,6 +149,13 @@ final class JsonTokens {
                 int contentStart = resume ? 0 : i + 1;
                 resume = false;
                 j = stringEnd(s, j);
+                if (oneValue && holdsLineBreak(s, contentStart, Math.min(j, n))) {
+                    // a JSON string holds no raw line break: an unbalanced quote in prose, no JSON value
+                    t.hasOther = true;
+                    t.firstOtherStart = i;
+                    i = Math.min(j, n);
+                    break;
+                }
                 int after = Math.min(j + 1, n);
                 t.add(contentStart, Math.min(j, n), STRING, keyAt(s, after));
                 i = after;
@@ -260,6 +267,15 @@ final class JsonTokens {
         int len = to - from;
         return (len == 4 && (s.startsWith("true", from) || s.startsWith("null", from)))
                 || (len == 5 && s.startsWith("false", from));
+    }
+
+    private static boolean holdsLineBreak(String s, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (s.charAt(k) == '\n' || s.charAt(k) == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code s[from, to)} is the beginning (not all) of {@code true}, {@code false} or {@code null}. */

@@ -616,9 +616,11 @@ final class ScanView {
                 int next;
                 if (k < n && (text.charAt(k) == '{' || text.charAt(k) == '[')) {
                     JsonTokens tokens = JsonTokens.valueAt(text, k);
-                    if (!tokens.hasOther && tokens.firstValueEnd > 0 && tokens.count > 0) {
-                        jsonReadings.add(new JsonReading(
-                                index, text, tokens, k, tokens.firstValueEnd, true, NO_KEYS, NO_ARRAYS, null));
+                    if (!tokens.hasOther && tokens.count > 0) {
+                        // closed, or open to the text's end (a stream's held value, an answer cut off): read as far
+                        // as it goes
+                        int end = tokens.firstValueEnd > 0 ? tokens.firstValueEnd : n;
+                        jsonReadings.add(new JsonReading(index, text, tokens, k, end, true, NO_KEYS, NO_ARRAYS, null));
                     }
                     next = Math.max(tokens.stop, k + 1);
                 } else {

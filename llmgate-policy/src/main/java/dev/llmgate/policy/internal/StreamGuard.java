@@ -359,14 +359,10 @@ public final class StreamGuard implements StreamTransformer {
                 holdImage = true;
                 holdJson = true;
                 cut = json[0];
-            } else if (json[0] >= 0 && json[0] < cut && readsPii) {
-                // a value longer than the hold: released in part, its rest would be read without the keys before it
-                // (the members a record names only by its keys), so the stream fails closed (as for an HL7 segment)
-                Decision limit = aggregate.merge(
-                        new Decision(PolicyStage.STREAM, Verdict.BLOCK, List.of(Engine.SCAN_LIMIT_RULE), List.of()));
-                Enforcement.decide(engine, call, limit, Optional.empty(), PolicyStage.STREAM, rewritten());
-                throw Enforcement.blocked(policy, PolicyStage.STREAM, limit);
             }
+            // (a value longer than the hold is released in part: what is released was read under its keys, an open
+            // value's members are read as far as they came; its rest is read from the lines that begin in the next
+            // windows — a deliberate limit: failing closed blocked lockfiles and catalogues in code blocks)
             // the next release: at a whole window as usual, or while the image stays held, after half a window more;
             // while a JSON value is held, once the held text has doubled (a value of 16 KB is scanned a few times, not
             // at every half window)
@@ -374,7 +370,7 @@ public final class StreamGuard implements StreamTransformer {
                 releaseAt = Math.max(window, held.length() - cut + window / 2);
             }
             if (holdJson) {
-                releaseAt = Math.max(releaseAt, 2 * (held.length() - cut));
+                releaseAt = Math.max(releaseAt, Math.min(2 * (held.length() - cut), JSON_HOLD + window / 2));
             }
             if (held.length() - cut > bound && !holdImage) {
                 // a finding longer than half the window straddles the cut: keep the bound, release up to the usual cut

@@ -1510,12 +1510,12 @@ public final class PiiRecognizers {
      */
     /**
      * A label's plural: of a word that names an identifier ("Member IDs", "MRNs", "IMEIs"), before a sign, and not
-     * before a count ("Member IDs: 1200 active", "Policy numbers: 3000 issued"; "medical records 2019 …", "Health plans:
+     * before a count of up to four digits ("Member IDs: 1200 active", "Policy numbers: 3000 issued"; "medical records 2019 …", "Health plans:
      * 2024 options" are prose).
      */
     private static final String PLURAL = "(?:(?<=id|number|no|mrn|mbi|imei|udid|acct|serial)s"
             + "(?=[\"']?[ \t]{0,4}(?:[:#=>]|is[ \t]))"
-            + "(?![\"']?[ \t]{0,4}(?:[:#=>]|is)[ \t]{0,4}\\d{1,5}(?![\\w-])))?";
+            + "(?![\"']?[ \t]{0,4}(?:[:#=>]|is)[ \t]{0,4}\\d{1,4}(?![\\w-])))?";
 
     private static final String LABEL_TAIL =
             "(?:[ \\t]{1,4}(?:id|identifier|number|num|no\\.?|#))?(?:[ \\t]{0,4}\\([A-Za-z]{2,5}\\))?";
