@@ -54,18 +54,11 @@ class EmbeddedJsonAttackTest {
     @Test
     void jsonInsideABlockingAnswerIsReadUnderItsKeys() {
         String answer = "Here is the resource you asked for:\n```json\n" + FHIR + "\n```";
-        try (LlmGate gate = LlmGate.builder()
-                .provider("p", ScriptedProvider.replying(Reply.text(answer)))
-                .addInterceptor(HIPAA.interceptor())
-                .build()) {
-            String text =
-                    gate.chat(ChatRequest.of("p:m", "Show me the patient.")).text();
-            assertThat(text)
-                    .startsWith("Here is the resource you asked for:")
-                    .doesNotContain("Vrabec")
-                    .doesNotContain("Zoltan")
-                    .doesNotContain("00482913");
-        }
+        assertThat(blockingAnswer(answer))
+                .startsWith("Here is the resource you asked for:")
+                .doesNotContain("Vrabec")
+                .doesNotContain("Zoltan")
+                .doesNotContain("00482913");
     }
 
     @ParameterizedTest(name = "chunks of {0}")
@@ -117,14 +110,7 @@ class EmbeddedJsonAttackTest {
         assertThat(HIPAA.redact(answer, PolicyStage.OUTPUT))
                 .doesNotContain("Vrabec")
                 .doesNotContain("XJH48213");
-        try (LlmGate gate = LlmGate.builder()
-                .provider("p", ScriptedProvider.replying(Reply.text(answer)))
-                .addInterceptor(HIPAA.interceptor())
-                .build()) {
-            assertThat(gate.chat(ChatRequest.of("p:m", "Record?")).text())
-                    .doesNotContain("Vrabec")
-                    .doesNotContain("XJH48213");
-        }
+        assertThat(blockingAnswer(answer)).doesNotContain("Vrabec").doesNotContain("XJH48213");
         for (int size : new int[] {1, 7, 64}) {
             assertThat(PolicyInterceptorTest.streamed(HIPAA, answer, size))
                     .as("chunks of %d", size)
@@ -142,12 +128,7 @@ class EmbeddedJsonAttackTest {
     void nestedKeysAreNotReadAsAHostName(String text) {
         // a review: the label of a nested member, "parameters.in", was read as a host name and masked in the key
         assertThat(HIPAA.redact(text, PolicyStage.INPUT)).isEqualTo(text);
-        try (LlmGate gate = LlmGate.builder()
-                .provider("p", ScriptedProvider.replying(Reply.text(text)))
-                .addInterceptor(HIPAA.interceptor())
-                .build()) {
-            assertThat(gate.chat(ChatRequest.of("p:m", "Spec?")).text()).isEqualTo(text);
-        }
+        assertThat(blockingAnswer(text)).isEqualTo(text);
     }
 
     @Test
@@ -225,6 +206,16 @@ class EmbeddedJsonAttackTest {
                 + "nothing to add here ".repeat(13) + "\", \"active\": t";
         String received = streamedChunks(first, "rue}\nDone.");
         assertThat(received).doesNotContain("Vrabec").doesNotContain("XJH48213").endsWith("Done.");
+    }
+
+    /** The text of a blocking answer {@code answer} as the HIPAA gate returns it. */
+    private static String blockingAnswer(String answer) {
+        try (LlmGate gate = LlmGate.builder()
+                .provider("p", ScriptedProvider.replying(Reply.text(answer)))
+                .addInterceptor(HIPAA.interceptor())
+                .build()) {
+            return gate.chat(ChatRequest.of("p:m", "Record?")).text();
+        }
     }
 
     private static String streamedChunks(String... chunks) {

@@ -353,16 +353,15 @@ public final class StreamGuard implements StreamTransformer {
             }
             // a JSON object or array that begins a line of a prose answer (a record shown in a code block) is not
             // released before it closes (up to JSON_HOLD characters), so that its members are read under their keys;
-            // a longer one is released as text (its values are still read, its keys no longer stand before them)
+            // a longer one is released in part: what is released was read under its keys, an open value's members as
+            // far as they came; its rest is read from the lines that begin in the next windows (a deliberate limit:
+            // failing closed blocked lockfiles and catalogues in code blocks)
             boolean holdJson = false;
             if (json[0] >= 0 && json[0] < cut && held.length() - json[0] <= JSON_HOLD) {
                 holdImage = true;
                 holdJson = true;
                 cut = json[0];
             }
-            // (a value longer than the hold is released in part: what is released was read under its keys, an open
-            // value's members are read as far as they came; its rest is read from the lines that begin in the next
-            // windows — a deliberate limit: failing closed blocked lockfiles and catalogues in code blocks)
             // the next release: at a whole window as usual, or while the image stays held, after half a window more;
             // while a JSON value is held, once the held text has doubled (a value of 16 KB is scanned a few times, not
             // at every half window)
